@@ -1,0 +1,52 @@
+package dev.fim.store;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One recorded change of one path: what a check found or what watch saw. Stored in the
+ * {@code events} column family as its event JSON (see {@link EventJson}); read back for
+ * {@code history}, {@code who} and {@code report}. Immutable.
+ *
+ * @param timeNs      when the change was observed (ns since the epoch)
+ * @param sequence    monotonic per store; orders events observed in the same nanosecond
+ * @param action      what happened
+ * @param path        the path (the new path for {@code moved})
+ * @param oldPath     the old path of a {@code moved}, else null
+ * @param after       the state after the change; null for {@code deleted}
+ * @param before      the state before; null for {@code created}
+ * @param changes     attribute-level differences (empty for created/deleted)
+ * @param origin      who observed it: {@code check}, {@code update}, {@code watch}
+ * @param attribution who made it: {@code audit}, {@code proc}, {@code audit-log} or {@code none}
+ * @param attributionReason why attribution is {@code none}, else null
+ */
+public record ChangeEvent(
+    long timeNs,
+    long sequence,
+    Action action,
+    PathBytes path,
+    PathBytes oldPath,
+    FileRecord after,
+    FileRecord before,
+    List<AttributeChange> changes,
+    String origin,
+    String attribution,
+    String attributionReason) {
+
+  public ChangeEvent {
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(path, "path");
+    changes = changes == null ? List.of() : List.copyOf(changes);
+  }
+
+  /** The attribute labels that changed, in order ({@code file.changes} in the JSON). */
+  public List<String> changedAttributes() {
+    return changes.stream().map(AttributeChange::attribute).distinct().toList();
+  }
+
+  /** A copy with the sequence the store assigned. */
+  public ChangeEvent withSequence(long seq) {
+    return new ChangeEvent(timeNs, seq, action, path, oldPath, after, before, changes, origin,
+        attribution, attributionReason);
+  }
+}

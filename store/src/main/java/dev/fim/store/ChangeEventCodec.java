@@ -1,0 +1,119 @@
+package dev.fim.store;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Versioned binary encoding of a {@link ChangeEvent} (the value of the {@code events} column
+ * family). Lossless, unlike the JSON: path bytes and both file records are kept exactly, so the
+ * JSON, text and report forms are all derived from it.
+ */
+final class ChangeEventCodec {
+  static final int VERSION = 1;
+
+  private ChangeEventCodec() {}
+
+  static byte[] encode(ChangeEvent e) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      out.writeLong(e.timeNs());
+      out.writeLong(e.sequence());
+      out.writeByte(e.action().ordinal());
+      writeBytes(out, e.path().toBytes());
+      writeBytes(out, e.oldPath() == null ? null : e.oldPath().toBytes());
+      writeBytes(out, e.after() == null ? null : FileRecordCodec.encode(e.after()));
+      writeBytes(out, e.before() == null ? null : FileRecordCodec.encode(e.before()));
+      out.writeInt(e.changes().size());
+      for (AttributeChange c : e.changes()) {
+        writeString(out, c.attribute());
+        writeString(out, c.oldValue());
+        writeString(out, c.newValue());
+      }
+      writeString(out, e.origin());
+      writeString(out, e.attribution());
+      writeString(out, e.attributionReason());
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    return bytes.toByteArray();
+  }
+
+  static ChangeEvent decode(byte[] value) {
+    try {
+      ByteBuffer in = ByteBuffer.wrap(value);
+      int version = in.get() & 0xff;
+      if (version != VERSION) {
+        throw new IllegalArgumentException("event encoding version " + version + " (this fim reads " + VERSION + ")");
+      }
+      long time = in.getLong();
+      long seq = in.getLong();
+      int ai = in.get() & 0xff;
+      if (ai >= Action.values().length) {
+        throw new IllegalArgumentException("bad action " + ai);
+      }
+      byte[] path = readBytes(in);
+      byte[] oldPath = readBytes(in);
+      byte[] after = readBytes(in);
+      byte[] before = readBytes(in);
+      int n = in.getInt();
+      if (n < 0 || n > in.remaining()) {
+        throw new IllegalArgumentException("bad change count " + n);
+      }
+      List<AttributeChange> changes = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        changes.add(new AttributeChange(readString(in), readString(in), readString(in)));
+      }
+      String origin = readString(in);
+      String attribution = readString(in);
+      String reason = readString(in);
+      if (path == null) {
+        throw new IllegalArgumentException("event without a path");
+      }
+      return new ChangeEvent(time, seq, Action.values()[ai], PathBytes.wrap(path),
+          oldPath == null ? null : PathBytes.wrap(oldPath),
+          after == null ? null : FileRecordCodec.decode(after),
+          before == null ? null : FileRecordCodec.decode(before), changes, origin, attribution, reason);
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("event truncated at " + value.length + " bytes", e);
+    }
+  }
+
+  private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+    if (b == null) {
+      out.writeInt(-1);
+    } else {
+      out.writeInt(b.length);
+      out.write(b);
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    writeBytes(out, s == null ? null : s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] readBytes(ByteBuffer in) {
+    int len = in.getInt();
+    if (len == -1) {
+      return null;
+    }
+    if (len < 0 || len > in.remaining()) {
+      throw new IllegalArgumentException("length " + len + " exceeds the " + in.remaining() + " bytes left");
+    }
+    byte[] b = new byte[len];
+    in.get(b);
+    return b;
+  }
+
+  private static String readString(ByteBuffer in) {
+    byte[] b = readBytes(in);
+    return b == null ? null : new String(b, StandardCharsets.UTF_8);
+  }
+}

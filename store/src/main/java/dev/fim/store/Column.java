@@ -1,0 +1,35 @@
+package dev.fim.store;
+
+import java.nio.charset.StandardCharsets;
+
+/** The column families of the store (DESIGN.md "Data model"). */
+public enum Column {
+  /** Approved state: path bytes → {@link FileRecord}. Sealed. Changed only by init/update/accept. */
+  BASELINE("baseline"),
+  /** State as last observed (by watch, or by the last check): path bytes → {@link FileRecord}. */
+  CURRENT("current"),
+  /** Scratch: the scan in progress; cleared at the start of every scan, diffed against BASELINE. */
+  SCAN("scan"),
+  /** dev (8 bytes BE) + ino (8 bytes BE) → path bytes, for the baseline's objects. */
+  INODES("inodes"),
+  /** big-endian time ns + sequence → one change event. */
+  EVENTS("events"),
+  /** path bytes + 0x00 + time ns → key into EVENTS. */
+  EVENTS_BY_PATH("events_by_path"),
+  /** name → value: format version, config digest, seal, scan times, counters. */
+  META("meta");
+
+  private final String cfName;
+
+  Column(String cfName) {
+    this.cfName = cfName;
+  }
+
+  byte[] cfNameBytes() {
+    return cfName.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  public String cfName() {
+    return cfName;
+  }
+}

@@ -1,0 +1,139 @@
+package dev.fim.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.time.Instant;
+
+/**
+ * Writes a {@link ChangeEvent} as the event JSON of DESIGN.md: ECS field names
+ * ({@code @timestamp}, {@code event.action}, {@code file.*}), plus fim's own additions only
+ * under {@code fim.*}, {@code file.changes}, {@code file.old_path}, {@code file.path_hex},
+ * {@code file.previous_inode} and {@code file.hash.xxh3_128}. ECS keyword fields (inode, uid,
+ * gid, mode) are strings. A path that is not UTF-8 also carries its exact bytes as
+ * {@code file.path_hex} (and {@code file.old_path_hex} — a fim addition for the old name of a move).
+ * Thread-safe (the factory is shared; generators are per call).
+ */
+public final class EventJson {
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  private EventJson() {}
+
+  /** One event as one line of JSON, without the newline. */
+  public static String toJson(ChangeEvent e) {
+    StringWriter w = new StringWriter(512);
+    write(e, w);
+    return w.toString();
+  }
+
+  /** Writes one event as one JSON object (no newline) to {@code out}. */
+  public static void write(ChangeEvent e, Writer out) {
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      write(e, g);
+    } catch (IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
+  }
+
+  /** Writes one event object to an open generator (for arrays in reports). */
+  public static void write(ChangeEvent e, JsonGenerator g) throws IOException {
+    FileRecord file = e.after() != null ? e.after() : e.before();
+    g.writeStartObject();
+    g.writeStringField("@timestamp", timestamp(e.timeNs()));
+    g.writeObjectFieldStart("event");
+    g.writeStringField("action", e.action().label());
+    g.writeNumberField("sequence", e.sequence());
+    g.writeStringField("kind", "event");
+    g.writeArrayFieldStart("category");
+    g.writeString("file");
+    g.writeEndArray();
+    g.writeArrayFieldStart("type");
+    g.writeString(ecsType(e.action()));
+    g.writeEndArray();
+    g.writeEndObject();
+
+    g.writeObjectFieldStart("file");
+    g.writeStringField("path", e.path().display());
+    if (!e.path().isUtf8()) {
+      g.writeStringField("path_hex", e.path().hex());
+    }
+    if (e.oldPath() != null) {
+      g.writeStringField("old_path", e.oldPath().display());
+      if (!e.oldPath().isUtf8()) {
+        g.writeStringField("old_path_hex", e.oldPath().hex());
+      }
+    }
+    if (file != null) {
+      g.writeStringField("type", file.type().label());
+      g.writeStringField("inode", Long.toUnsignedString(file.ino()));
+      if (e.before() != null && e.after() != null && e.before().ino() != e.after().ino()) {
+        g.writeStringField("previous_inode", Long.toUnsignedString(e.before().ino()));
+      }
+      g.writeNumberField("size", file.size());
+      g.writeStringField("mode", Values.mode(file.mode()));
+      g.writeStringField("uid", Integer.toUnsignedString(file.uid()));
+      g.writeStringField("gid", Integer.toUnsignedString(file.gid()));
+      g.writeStringField("mtime", timestamp(file.mtimeNs()));
+      g.writeStringField("ctime", timestamp(file.ctimeNs()));
+      if (file.linkTarget() != null) {
+        g.writeStringField("target_path", PathBytes.of(file.linkTarget()).display());
+      }
+      if (!file.digests().isEmpty()) {
+        g.writeObjectFieldStart("hash");
+        for (Digest d : file.digests()) {
+          g.writeStringField(d.algorithm().label(), d.hex());
+        }
+        g.writeEndObject();
+      }
+    }
+    if (!e.changes().isEmpty()) {
+      g.writeArrayFieldStart("changes");
+      for (String c : e.changedAttributes()) {
+        g.writeString(c);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+
+    g.writeObjectFieldStart("fim");
+    if (e.origin() != null) {
+      g.writeStringField("origin", e.origin());
+    }
+    g.writeStringField("attribution", e.attribution() == null ? "none" : e.attribution());
+    if (e.attributionReason() != null) {
+      g.writeStringField("attribution_reason", e.attributionReason());
+    }
+    if (!e.changes().isEmpty()) {
+      g.writeObjectFieldStart("diff");
+      for (AttributeChange c : e.changes()) {
+        g.writeObjectFieldStart(c.attribute());
+        g.writeStringField("old", c.oldValue());
+        g.writeStringField("new", c.newValue());
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    }
+    if (file != null && file.problem() != null) {
+      g.writeStringField("problem", file.problem());
+    }
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  /** RFC 3339 UTC with nanoseconds ({@code 2026-11-25T10:00:00.123456789Z}). */
+  public static String timestamp(long ns) {
+    return Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L)).toString();
+  }
+
+  private static String ecsType(Action a) {
+    return switch (a) {
+      case CREATED -> "creation";
+      case DELETED -> "deletion";
+      case MOVED, UPDATED, ATTRIBUTES_MODIFIED -> "change";
+      case OVERFLOW -> "info";
+    };
+  }
+}

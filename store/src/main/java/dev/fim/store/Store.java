@@ -1,0 +1,394 @@
+package dev.fim.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * fim's database: one RocksDB with the column families of {@link Column}, a format version,
+ * and an exclusive lock so that only one fim process writes at a time.
+ *
+ * <p>Thread-safe: RocksDB reads and writes may come from any thread; {@link RecordWriter}s
+ * batch writes. Close it to release the lock.
+ */
+public final class Store implements AutoCloseable {
+  /** On-disk format of this fim. A database with a larger number is refused, not guessed at. */
+  public static final int FORMAT_VERSION = 1;
+
+  static final String META_FORMAT = "format_version";
+  private static final String LOCK_FILE = "fim.lock";
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  /** Whether {@link #open} may create a new database. */
+  public enum OpenMode {
+    /** Create the database if it does not exist (fim init). */
+    CREATE,
+    /** The database must exist (check, update, history…). */
+    EXISTING
+  }
+
+  private final Path dir;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final RocksDB db;
+  private final Map<Column, ColumnFamilyHandle> handles;
+  private final WriteOptions writeOptions;
+
+  private Store(Path dir, FileChannel lockChannel, FileLock lock, DBOptions dbOptions,
+      ColumnFamilyOptions cfOptions, RocksDB db, Map<Column, ColumnFamilyHandle> handles) {
+    this.dir = dir;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.dbOptions = dbOptions;
+    this.cfOptions = cfOptions;
+    this.db = db;
+    this.handles = handles;
+    this.writeOptions = new WriteOptions();
+  }
+
+  /**
+   * Opens (or creates) the database in {@code dir}, taking its lock.
+   *
+   * @throws StoreException LOCKED when another fim holds it, MISSING when mode is EXISTING and
+   *     there is none, NEWER_FORMAT, CORRUPT, or IO (permissions, read-only, full disk)
+   */
+  public static Store open(Path dir, OpenMode mode) throws StoreException {
+    boolean exists = Files.isRegularFile(dir.resolve("CURRENT"));
+    if (!exists && mode == OpenMode.EXISTING) {
+      throw new StoreException(StoreException.Reason.MISSING,
+          "no fim database in " + dir + "; create the baseline first with: fim init");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw ioFailure(dir, "create database directory", e);
+    }
+    FileChannel channel;
+    FileLock lock;
+    Path lockPath = dir.resolve(LOCK_FILE);
+    try {
+      channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
+      try {
+        lock = channel.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null; // held by this very JVM (a second Store on the same directory)
+      }
+      if (lock == null) {
+        String holder = readHolder(channel);
+        channel.close();
+        throw new StoreException(StoreException.Reason.LOCKED, "database " + dir
+            + " is in use by another fim process" + holder
+            + "; wait for it to finish (only one fim may use a database at a time)");
+      }
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+    } catch (IOException e) {
+      throw ioFailure(dir, "lock database (" + lockPath + ")", e);
+    }
+    DBOptions dbOptions = new DBOptions().setCreateIfMissing(mode == OpenMode.CREATE)
+        .setCreateMissingColumnFamilies(true).setMaxBackgroundJobs(2).setKeepLogFileNum(2)
+        .setInfoLogLevel(org.rocksdb.InfoLogLevel.WARN_LEVEL);
+    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().setCompressionType(
+        org.rocksdb.CompressionType.LZ4_COMPRESSION);
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+    for (Column c : Column.values()) {
+      descriptors.add(new ColumnFamilyDescriptor(c.cfNameBytes(), cfOptions));
+    }
+    List<ColumnFamilyHandle> list = new ArrayList<>();
+    RocksDB db;
+    try {
+      db = RocksDB.open(dbOptions, dir.toString(), descriptors, list);
+    } catch (RocksDBException e) {
+      closeQuietly(lock, channel);
+      dbOptions.close();
+      cfOptions.close();
+      throw translate(dir, "open", e);
+    }
+    Map<Column, ColumnFamilyHandle> handles = new EnumMap<>(Column.class);
+    for (int i = 0; i < Column.values().length; i++) {
+      handles.put(Column.values()[i], list.get(i + 1));
+    }
+    Store store = new Store(dir, channel, lock, dbOptions, cfOptions, db, handles);
+    try {
+      store.checkFormat(exists);
+    } catch (StoreException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  private void checkFormat(boolean existed) throws StoreException {
+    byte[] v = getMeta(META_FORMAT);
+    if (v == null) {
+      if (existed && hasAny(Column.BASELINE)) {
+        throw new StoreException(StoreException.Reason.CORRUPT, "database " + dir
+            + " has records but no format version; it was not written by fim or is damaged");
+      }
+      putMeta(META_FORMAT, Integer.toString(FORMAT_VERSION).getBytes(StandardCharsets.US_ASCII));
+      return;
+    }
+    int found;
+    try {
+      found = Integer.parseInt(new String(v, StandardCharsets.US_ASCII));
+    } catch (NumberFormatException e) {
+      throw new StoreException(StoreException.Reason.CORRUPT, "database " + dir
+          + " has an unreadable format version; it is damaged");
+    }
+    if (found > FORMAT_VERSION) {
+      throw new StoreException(StoreException.Reason.NEWER_FORMAT, "database " + dir
+          + " has format " + found + ", newer than this fim understands (" + FORMAT_VERSION
+          + "); use a newer fim, or a new --db");
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  ColumnFamilyHandle handle(Column c) {
+    return handles.get(c);
+  }
+
+  RocksDB db() {
+    return db;
+  }
+
+  // ---- meta ----
+
+  public byte[] getMeta(String name) throws StoreException {
+    return get(Column.META, name.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public String getMetaString(String name) throws StoreException {
+    byte[] v = getMeta(name);
+    return v == null ? null : new String(v, StandardCharsets.UTF_8);
+  }
+
+  public void putMeta(String name, byte[] value) throws StoreException {
+    put(Column.META, name.getBytes(StandardCharsets.UTF_8), value);
+  }
+
+  public void putMeta(String name, String value) throws StoreException {
+    putMeta(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  // ---- records ----
+
+  /** The record of {@code path} in {@code column}, or null. */
+  public FileRecord getRecord(Column column, PathBytes path) throws StoreException {
+    byte[] v = get(column, path.toBytes());
+    return v == null ? null : decode(path, v);
+  }
+
+  /** A batched writer of records; flush/close it before reading what it wrote. */
+  public RecordWriter newWriter(Column column) {
+    return new RecordWriter(this, column);
+  }
+
+  /** Iterates {@code column} in key (path byte) order; close the cursor. */
+  public RecordCursor cursor(Column column) {
+    return new RecordCursor(this, column, null);
+  }
+
+  /** Iterates the records of {@code column} at or below {@code prefix} in key order. */
+  public RecordCursor cursor(Column column, PathBytes prefix) {
+    return new RecordCursor(this, column, prefix);
+  }
+
+  /** Whether {@code column} has at least one entry. */
+  public boolean hasAny(Column column) {
+    try (RocksIterator it = db.newIterator(handle(column))) {
+      it.seekToFirst();
+      return it.isValid();
+    }
+  }
+
+  /** Removes every entry of {@code column}. */
+  public void clear(Column column) throws StoreException {
+    try {
+      // Paths start with '/', event keys with a time: no key is as large as 0xff × 17.
+      byte[] end = new byte[17];
+      java.util.Arrays.fill(end, (byte) 0xff);
+      db.deleteRange(handle(column), new byte[0], end);
+    } catch (RocksDBException e) {
+      throw translate(dir, "clear " + column.cfName(), e);
+    }
+  }
+
+  /** Replaces the whole content of {@code to} with that of {@code from} (e.g. scan → baseline). */
+  public void replaceAll(Column from, Column to) throws StoreException {
+    clear(to);
+    try (RocksIterator it = db.newIterator(handle(from)); WriteBatch batch = new WriteBatch()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        batch.put(handle(to), it.key(), it.value());
+        if (batch.getDataSize() > RecordWriter.BATCH_BYTES) {
+          db.write(writeOptions, batch);
+          batch.clear();
+        }
+      }
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw translate(dir, "copy " + from.cfName() + " to " + to.cfName(), e);
+    }
+  }
+
+  byte[] get(Column column, byte[] key) throws StoreException {
+    try {
+      return db.get(handle(column), key);
+    } catch (RocksDBException e) {
+      throw translate(dir, "read " + column.cfName(), e);
+    }
+  }
+
+  void put(Column column, byte[] key, byte[] value) throws StoreException {
+    try {
+      db.put(handle(column), writeOptions, key, value);
+    } catch (RocksDBException e) {
+      throw translate(dir, "write " + column.cfName(), e);
+    }
+  }
+
+  void write(WriteBatch batch) throws StoreException {
+    try {
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw translate(dir, "write", e);
+    }
+  }
+
+  /** Forces written data to disk (end of init/update). */
+  public void sync() throws StoreException {
+    try {
+      db.flushWal(true);
+    } catch (RocksDBException e) {
+      throw translate(dir, "sync", e);
+    }
+  }
+
+  FileRecord decode(PathBytes path, byte[] value) throws StoreException {
+    try {
+      return FileRecordCodec.decode(value);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException(StoreException.Reason.CORRUPT, "database " + dir
+          + ": the record of " + path.display() + " cannot be decoded (" + e.getMessage() + ")", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (ColumnFamilyHandle h : handles.values()) {
+      h.close();
+    }
+    writeOptions.close();
+    db.close();
+    dbOptions.close();
+    cfOptions.close();
+    closeQuietly(lock, lockChannel);
+  }
+
+  // ---- errors ----
+
+  static StoreException translate(Path dir, String what, RocksDBException e) {
+    Status s = e.getStatus();
+    Status.Code code = s == null ? null : s.getCode();
+    String msg = e.getMessage();
+    StoreException.Reason reason;
+    if (code == Status.Code.Corruption) {
+      reason = StoreException.Reason.CORRUPT;
+    } else if (msg != null && msg.contains("lock") && msg.contains("unavailable")) {
+      reason = StoreException.Reason.LOCKED;
+    } else if (code == Status.Code.InvalidArgument && msg != null && msg.contains("does not exist")) {
+      reason = StoreException.Reason.MISSING;
+    } else {
+      reason = StoreException.Reason.IO;
+    }
+    String hint = switch (reason) {
+      case CORRUPT -> "; the database is damaged: restore it from a backup or re-create it with fim init --db NEWDIR";
+      case LOCKED -> "; another process uses it";
+      default -> hintFor(msg);
+    };
+    return new StoreException(reason, "database " + dir + ": cannot " + what + ": " + msg + hint, e);
+  }
+
+  private static String hintFor(String msg) {
+    if (msg == null) {
+      return "";
+    }
+    if (msg.contains("No space left")) {
+      return " (the disk is full; free space and run again: nothing was committed past this point)";
+    }
+    if (msg.contains("Read-only file system")) {
+      return " (the file system is read-only; use --db on a writable location)";
+    }
+    if (msg.contains("Permission denied")) {
+      return " (permission denied; run as root or use --db on a writable location)";
+    }
+    return "";
+  }
+
+  private static StoreException ioFailure(Path dir, String what, IOException e) {
+    String why;
+    if (e instanceof AccessDeniedException) {
+      why = "permission denied; run as root or use --db on a writable location";
+    } else if (e instanceof NoSuchFileException) {
+      why = "no such file or directory";
+    } else if (e instanceof FileSystemException fse && fse.getReason() != null) {
+      why = fse.getReason();
+    } else {
+      why = String.valueOf(e.getMessage());
+    }
+    return new StoreException(StoreException.Reason.IO, "database " + dir + ": cannot " + what + ": " + why, e);
+  }
+
+  private static String readHolder(FileChannel channel) {
+    try {
+      ByteBuffer buf = ByteBuffer.allocate(32);
+      channel.read(buf, 0);
+      String pid = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
+      return pid.isEmpty() ? "" : " (pid " + pid + ")";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void closeQuietly(FileLock lock, FileChannel channel) {
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+      channel.close();
+    } catch (IOException ignored) {
+      // Closing the channel releases the lock anyway; nothing else to do on close.
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package dev.fim.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreTest {
+  @TempDir Path tmp;
+
+  @Test
+  void recordsRoundTripInPathByteOrderIncludingNonUtf8Names() throws Exception {
+    PathBytes odd = PathBytes.of(new byte[] {'/', 'e', (byte) 0xff, '\n', 'x'});
+    PathBytes plain = PathBytes.ofUtf8("/etc/hosts");
+    PathBytes accented = PathBytes.ofUtf8("/etc/é");
+    try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
+      try (RecordWriter w = s.newWriter(Column.BASELINE)) {
+        w.put(odd, Records.file(3, 0600, Records.xxh(3)));
+        w.put(plain, Records.file(1, 0644, Records.xxh(1)));
+        w.put(accented, Records.file(2, 0640, Records.xxh(2)));
+      }
+      assertEquals(Records.file(1, 0644, Records.xxh(1)), s.getRecord(Column.BASELINE, plain));
+      List<PathBytes> order = new ArrayList<>();
+      try (RecordCursor c = s.cursor(Column.BASELINE)) {
+        while (c.next()) {
+          order.add(c.path());
+        }
+      }
+      assertEquals(List.of(plain, accented, odd), order);
+      assertEquals(Records.file(3, 0600, Records.xxh(3)), s.getRecord(Column.BASELINE, odd));
+    }
+  }
+
+  @Test
+  void prefixCursorStaysAtOrBelowThePrefix() throws Exception {
+    try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
+      try (RecordWriter w = s.newWriter(Column.SCAN)) {
+        for (String p : new String[] {"/a", "/a-b", "/a/x", "/a/y/z", "/b"}) {
+          w.put(PathBytes.ofUtf8(p), Records.file(1, 0644, Records.xxh(1)));
+        }
+      }
+      List<String> seen = new ArrayList<>();
+      try (RecordCursor c = s.cursor(Column.SCAN, PathBytes.ofUtf8("/a"))) {
+        while (c.next()) {
+          seen.add(c.path().display());
+        }
+      }
+      assertEquals(List.of("/a", "/a/x", "/a/y/z"), seen, "'/a-b' sorts between '/a' and '/a/x' but is not below /a");
+    }
+  }
+
+  @Test
+  void clearAndReplaceAll() throws Exception {
+    try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
+      try (RecordWriter w = s.newWriter(Column.SCAN)) {
+        w.put(PathBytes.ofUtf8("/n"), Records.file(9, 0644, Records.xxh(9)));
+      }
+      try (RecordWriter w = s.newWriter(Column.BASELINE)) {
+        w.put(PathBytes.ofUtf8("/old"), Records.file(1, 0644, Records.xxh(1)));
+      }
+      s.replaceAll(Column.SCAN, Column.BASELINE);
+      assertNull(s.getRecord(Column.BASELINE, PathBytes.ofUtf8("/old")));
+      assertEquals(9, s.getRecord(Column.BASELINE, PathBytes.ofUtf8("/n")).ino());
+      s.clear(Column.SCAN);
+      assertFalse(s.hasAny(Column.SCAN));
+    }
+  }
+
+  @Test
+  void secondOpenIsRefusedWithTheHoldersPid() throws Exception {
+    Path db = tmp.resolve("db");
+    try (Store first = Store.open(db, Store.OpenMode.CREATE)) {
+      StoreException e = assertThrows(StoreException.class, () -> Store.open(db, Store.OpenMode.EXISTING));
+      assertEquals(StoreException.Reason.LOCKED, e.reason());
+      assertTrue(e.getMessage().contains("in use by another fim process (pid " + ProcessHandle.current().pid() + ")"),
+          e.getMessage());
+    }
+    try (Store again = Store.open(db, Store.OpenMode.EXISTING)) {
+      assertTrue(again.getMeta(Store.META_FORMAT) != null, "reopens after the first closed");
+    }
+  }
+
+  @Test
+  void secondProcessIsRefused() throws Exception {
+    // A real second process (not only a second open in this JVM) must see the lock.
+    Path db = tmp.resolve("db");
+    try (Store first = Store.open(db, Store.OpenMode.CREATE)) {
+      // fcntl record locks, the kind FileChannel.tryLock takes, as python's lockf takes them.
+      Process p = new ProcessBuilder("python3", "-c",
+          "import fcntl,sys\ntry:\n fcntl.lockf(open(sys.argv[1],'r+'), fcntl.LOCK_EX|fcntl.LOCK_NB)\n"
+              + "except OSError:\n sys.exit(7)", db.resolve("fim.lock").toString())
+          .redirectErrorStream(true).start();
+      assertEquals(7, p.waitFor(), "another process must fail to lock fim.lock while fim holds it");
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(false, "python3 not available: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void missingDatabaseSaysToRunInit() {
+    StoreException e = assertThrows(StoreException.class,
+        () -> Store.open(tmp.resolve("none"), Store.OpenMode.EXISTING));
+    assertEquals(StoreException.Reason.MISSING, e.reason());
+    assertTrue(e.getMessage().contains("fim init"), e.getMessage());
+  }
+
+  @Test
+  void newerFormatIsRefused() throws Exception {
+    Path db = tmp.resolve("db");
+    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+      s.putMeta(Store.META_FORMAT, Integer.toString(Store.FORMAT_VERSION + 1));
+    }
+    StoreException e = assertThrows(StoreException.class, () -> Store.open(db, Store.OpenMode.EXISTING));
+    assertEquals(StoreException.Reason.NEWER_FORMAT, e.reason());
+    assertTrue(e.getMessage().contains("newer than this fim"), e.getMessage());
+  }
+
+  @Test
+  void corruptTableFileIsReportedAsCorrupt() throws Exception {
+    Path db = tmp.resolve("db");
+    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+      try (RecordWriter w = s.newWriter(Column.BASELINE)) {
+        for (int i = 0; i < 2000; i++) {
+          w.put(PathBytes.ofUtf8("/f" + i), Records.file(i, 0644, Records.xxh(i)));
+        }
+      }
+      s.db().flush(new org.rocksdb.FlushOptions().setWaitForFlush(true), s.handle(Column.BASELINE));
+    }
+    List<Path> tables;
+    try (var files = Files.list(db)) {
+      tables = files.filter(f -> f.toString().endsWith(".sst")).toList();
+    }
+    assertFalse(tables.isEmpty(), "the flush wrote a table file");
+    for (Path t : tables) {
+      byte[] b = Files.readAllBytes(t);
+      for (int i = 0; i < b.length; i += 7) {
+        b[i] ^= 0x5a;
+      }
+      Files.write(t, b);
+    }
+    StoreException e = assertThrows(StoreException.class, () -> {
+      try (Store s = Store.open(db, Store.OpenMode.EXISTING); RecordCursor c = s.cursor(Column.BASELINE)) {
+        while (c.next()) {
+          c.record();
+        }
+      }
+    });
+    assertEquals(StoreException.Reason.CORRUPT, e.reason(), e.getMessage());
+  }
+
+  @Test
+  void undecodableRecordIsCorruptWithItsPath() throws Exception {
+    try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
+      s.put(Column.BASELINE, "/etc/x".getBytes(), new byte[] {1, 2, 3});
+      StoreException e = assertThrows(StoreException.class,
+          () -> s.getRecord(Column.BASELINE, PathBytes.ofUtf8("/etc/x")));
+      assertEquals(StoreException.Reason.CORRUPT, e.reason());
+      assertTrue(e.getMessage().contains("/etc/x"), e.getMessage());
+    }
+  }
+
+  @Test
+  void eventsAreChronologicalAndIndexedByPath() throws Exception {
+    try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
+      EventLog log = new EventLog(s);
+      PathBytes a = PathBytes.ofUtf8("/a");
+      PathBytes b = PathBytes.of(new byte[] {'/', 'b', (byte) 0xff});
+      FileRecord r = Records.file(1, 0644, Records.xxh(1));
+      log.append(List.of(
+          new ChangeEvent(300, 0, Action.UPDATED, a, null, r, r,
+              List.of(new AttributeChange("permissions", "0644", "0600")), "check", "none", "no audit"),
+          new ChangeEvent(100, 0, Action.MOVED, b, a, r, null, List.of(), "watch", null, null)));
+      List<ChangeEvent> all = new ArrayList<>();
+      log.forEach(0, Long.MAX_VALUE, all::add);
+      assertEquals(List.of(100L, 300L), all.stream().map(ChangeEvent::timeNs).toList());
+      assertEquals(List.of(2L, 1L), all.stream().map(ChangeEvent::sequence).toList());
+      assertEquals(2, log.forPath(a).size(), "as path of one event and old path of the other");
+      assertEquals(1, log.forPath(b).size());
+      assertEquals(0, log.forPath(PathBytes.ofUtf8("/")).size());
+      assertArrayEquals(b.toBytes(), log.forPath(b).get(0).path().toBytes());
+      List<ChangeEvent> window = new ArrayList<>();
+      log.forEach(100, 300, window::add);
+      assertEquals(1, window.size());
+    }
+    try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.EXISTING)) {
+      List<ChangeEvent> more = new EventLog(s).append(List.of(new ChangeEvent(400, 0, Action.DELETED,
+          PathBytes.ofUtf8("/c"), null, null, Records.file(1, 0644, Records.xxh(1)), List.of(), "check", null, null)));
+      assertEquals(3L, more.get(0).sequence(), "the sequence survives a reopen");
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.fim.store.seal;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fim.store.Column;
+import dev.fim.store.Digest;
+import dev.fim.store.FileRecord;
+import dev.fim.store.FileType;
+import dev.fim.store.HashAlgorithm;
+import dev.fim.store.PathBytes;
+import dev.fim.store.RecordWriter;
+import dev.fim.store.SealException;
+import dev.fim.store.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SealerTest {
+  @TempDir Path tmp;
+  Store store;
+  SealKey key;
+  final byte[] config = {1, 2, 3};
+
+  static FileRecord rec(long ino, int mode) {
+    return new FileRecord(FileType.FILE, mode, 0, 0, 10, 8, 1, 1, 1, ino, 1, null, null,
+        List.of(new Digest(HashAlgorithm.XXH3_128, new byte[16])), 0, null);
+  }
+
+  @BeforeEach
+  void baseline() throws Exception {
+    key = SealKey.loadOrCreate(tmp.resolve("keys/seal.key"));
+    store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE);
+    try (RecordWriter w = store.newWriter(Column.BASELINE)) {
+      w.put(PathBytes.ofUtf8("/etc/a"), rec(1, 0644));
+      w.put(PathBytes.ofUtf8("/etc/b"), rec(2, 0644));
+    }
+    new Sealer(key).seal(store, config);
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void keyFileIsPrivate() throws Exception {
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key.file())));
+    assertEquals(32, Files.size(key.file()));
+    assertEquals(Sealer.hex(key.bytes()), Sealer.hex(SealKey.loadOrCreate(key.file()).bytes()), "an existing key is kept");
+  }
+
+  @Test
+  void untouchedBaselineVerifies() {
+    assertDoesNotThrow(() -> new Sealer(key).verify(store));
+  }
+
+  @Test
+  void alteredRecordBreaksTheSeal() throws Exception {
+    try (RecordWriter w = store.newWriter(Column.BASELINE)) {
+      w.put(PathBytes.ofUtf8("/etc/a"), rec(1, 0600));
+    }
+    SealException e = assertThrows(SealException.class, () -> new Sealer(key).verify(store));
+    assertTrue(e.getMessage().contains("seal mismatch"), e.getMessage());
+  }
+
+  @Test
+  void removedRecordBreaksTheSeal() throws Exception {
+    try (RecordWriter w = store.newWriter(Column.BASELINE)) {
+      w.delete(PathBytes.ofUtf8("/etc/b"));
+    }
+    assertThrows(SealException.class, () -> new Sealer(key).verify(store));
+  }
+
+  @Test
+  void addedRecordBreaksTheSeal() throws Exception {
+    try (RecordWriter w = store.newWriter(Column.BASELINE)) {
+      w.put(PathBytes.ofUtf8("/etc/c"), rec(3, 0644));
+    }
+    assertThrows(SealException.class, () -> new Sealer(key).verify(store));
+  }
+
+  @Test
+  void anotherKeyDoesNotVerify() throws Exception {
+    SealKey other = SealKey.loadOrCreate(tmp.resolve("other.key"));
+    assertThrows(SealException.class, () -> new Sealer(other).verify(store));
+  }
+
+  @Test
+  void changedConfigDigestBreaksTheSeal() throws Exception {
+    store.putMeta(Sealer.META_CONFIG_DIGEST, new byte[] {9});
+    assertThrows(SealException.class, () -> new Sealer(key).verify(store));
+  }
+
+  @Test
+  void missingSealIsNotTrusted() throws Exception {
+    store.putMeta(Sealer.META_SEAL, new byte[0]);
+    assertThrows(SealException.class, () -> new Sealer(key).verify(store));
+  }
+
+  @Test
+  void shortKeyFileIsRejectedWithItsName() throws Exception {
+    Path bad = tmp.resolve("short.key");
+    Files.write(bad, new byte[5]);
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> SealKey.load(bad));
+    assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("5 bytes"), e.getMessage());
+  }
+}
