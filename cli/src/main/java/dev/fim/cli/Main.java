@@ -1,2 +1,10 @@
 package dev.fim.cli;
-public final class Main { public static void main(String[] a) { System.out.println("fim"); } }
+
+/** Entry point of {@code fim}. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(FimCommand.commandLine(RawArgs.fromProcCmdline(args)).execute(args));
+  }
+}

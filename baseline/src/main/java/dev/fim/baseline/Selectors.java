@@ -1,0 +1,43 @@
+package dev.fim.baseline;
+
+import dev.fim.store.FileType;
+import dev.fim.store.PathBytes;
+import java.util.List;
+
+/** Selector decorators. */
+public final class Selectors {
+  private Selectors() {}
+
+  /**
+   * {@code selector} minus the given paths and everything below them: fim's own database and
+   * seal key are never part of the baseline they protect (their content changes on every run).
+   */
+  public static Selector excluding(Selector selector, List<PathBytes> excluded) {
+    List<PathBytes> ex = List.copyOf(excluded);
+    return new Selector() {
+      @Override
+      public AttributeSet select(PathBytes path, FileType type) {
+        return isExcluded(path) ? null : selector.select(path, type);
+      }
+
+      @Override
+      public boolean descend(PathBytes dir) {
+        return !isExcluded(dir) && selector.descend(dir);
+      }
+
+      @Override
+      public List<PathBytes> roots() {
+        return selector.roots();
+      }
+
+      private boolean isExcluded(PathBytes p) {
+        for (PathBytes e : ex) {
+          if (p.isUnder(e)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+  }
+}

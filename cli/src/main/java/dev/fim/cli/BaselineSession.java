@@ -1,0 +1,66 @@
+package dev.fim.cli;
+
+import dev.fim.baseline.BaselineJob;
+import dev.fim.baseline.Selector;
+import dev.fim.baseline.select.Config;
+import dev.fim.store.PathBytes;
+import dev.fim.store.Store;
+import dev.fim.store.StoreException;
+import dev.fim.store.seal.SealKey;
+import dev.fim.store.seal.Sealer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Opens what init/check/update need — config, store, seal key — and closes it. Keeps the three
+ * commands to their option mapping and output.
+ */
+final class BaselineSession implements AutoCloseable {
+  final Store store;
+  final BaselineJob job;
+  final Path keyFile;
+  final List<PathBytes> scope;
+  private final ProgressLine progress;
+
+  private BaselineSession(Store store, BaselineJob job, Path keyFile, List<PathBytes> scope, ProgressLine progress) {
+    this.store = store;
+    this.job = job;
+    this.keyFile = keyFile;
+    this.scope = scope;
+    this.progress = progress;
+  }
+
+  static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating, PrintWriter err)
+      throws ErrorHandler.ConfigError, StoreException, IOException {
+    Config cfg = common.loadConfig(err);
+    Path keyFile = common.keyFile(cfg);
+    List<PathBytes> scope = CommonOptions.paths(pathArgs);
+    Selector selector = common.selector(cfg, scope, keyFile);
+    Store store = Store.open(common.dbDir(), creating ? Store.OpenMode.CREATE : Store.OpenMode.EXISTING);
+    try {
+      SealKey key = creating ? SealKey.loadOrCreate(keyFile) : SealKey.load(keyFile);
+      ProgressLine progress = Terminal.stderrIsTerminal() ? new ProgressLine(err) : null;
+      BaselineJob job = new BaselineJob(new BaselineJob.Settings(store, selector, new Sealer(key), cfg.digest(),
+          common.threads(cfg), scope, progress == null ? null : progress::start));
+      return new BaselineSession(store, job, keyFile, scope, progress);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** Stops the progress line (call before printing the report). */
+  void endProgress() {
+    if (progress != null) {
+      progress.stop();
+    }
+  }
+
+  @Override
+  public void close() {
+    endProgress();
+    store.close();
+  }
+}

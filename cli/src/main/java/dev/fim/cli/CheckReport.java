@@ -1,0 +1,180 @@
+package dev.fim.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fim.baseline.BaselineJob;
+import dev.fim.baseline.ScanProblem;
+import dev.fim.store.Action;
+import dev.fim.store.AttributeChange;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.EventJson;
+import dev.fim.store.EventLog;
+import dev.fim.store.FileRecord;
+import dev.fim.store.PathBytes;
+import dev.fim.store.Store;
+import dev.fim.store.StoreException;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders the result of a check or update, reading its findings back from the store's event
+ * log (so a report of 100k changes streams instead of sitting in memory). Text: a summary, then
+ * added, removed and changed entries with {@code attr: old → new}, then problems. JSON: one
+ * object with times, totals, entries (event JSON objects) and problems.
+ */
+final class CheckReport {
+  private final String command;
+  private final Store store;
+  private final BaselineJob.Result result;
+  private final List<PathBytes> scope;
+
+  CheckReport(String command, Store store, BaselineJob.Result result, List<PathBytes> scope) {
+    this.command = command;
+    this.store = store;
+    this.result = result;
+    this.scope = scope;
+  }
+
+  void write(ReportFormat format, Writer out) throws IOException, StoreException {
+    if (format == ReportFormat.json) {
+      writeJson(out);
+    } else {
+      writeText(out);
+    }
+    out.flush();
+  }
+
+  /** One line for stdout when the full report goes to a file. */
+  String summaryLine() {
+    return String.format(Locale.ROOT, "fim %s: %d added, %d removed, %d changed, %d problems (%,d entries scanned)",
+        command, result.added(), result.removed(), result.changed(), result.problems().size(),
+        result.scan().files() + result.scan().directories());
+  }
+
+  private void forEachFinding(Action wanted, EventSink sink) throws StoreException, IOException {
+    if (result.firstSequence() == 0) {
+      return;
+    }
+    IOException[] failure = {null};
+    new EventLog(store).forEach(result.eventTimeNs(), result.eventTimeNs() + 1, e -> {
+      if (failure[0] != null || e.sequence() < result.firstSequence() || e.sequence() > result.lastSequence()) {
+        return;
+      }
+      boolean match = wanted == null || e.action() == wanted
+          || (wanted == Action.UPDATED && e.action() == Action.ATTRIBUTES_MODIFIED);
+      if (match) {
+        try {
+          sink.accept(e);
+        } catch (IOException ex) {
+          failure[0] = ex;
+        }
+      }
+    });
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+  }
+
+  private interface EventSink {
+    void accept(ChangeEvent e) throws IOException;
+  }
+
+  private void writeText(Writer out) throws IOException, StoreException {
+    out.write(String.format(Locale.ROOT, "fim %s of %s at %s (%.1f s)%n", command, store.dir(),
+        EventJson.timestamp(result.startNs()), (result.endNs() - result.startNs()) / 1e9));
+    out.write(String.format(Locale.ROOT, "Scanned: %,d files, %,d directories, %s hashed%s%n",
+        result.scan().files(), result.scan().directories(), ProgressLine.bytes(result.scan().bytesHashed()),
+        scope.isEmpty() ? "" : " under " + String.join(", ", scope.stream().map(PathBytes::display).toList())));
+    if (result.configChanged()) {
+      out.write("Note: the config changed since the baseline was sealed; attributes are compared as captured then.\n");
+    }
+    out.write(String.format(Locale.ROOT, "Summary: %d added, %d removed, %d changed, %d problems%n",
+        result.added(), result.removed(), result.changed(), result.problems().size()));
+    section(out, "Added", Action.CREATED);
+    section(out, "Removed", Action.DELETED);
+    section(out, "Changed", Action.UPDATED);
+    if (!result.problems().isEmpty()) {
+      out.write("\nProblems:\n");
+      for (ScanProblem p : result.problems()) {
+        out.write("  " + p.path().display() + ": " + p.message() + "\n");
+      }
+    }
+  }
+
+  private void section(Writer out, String title, Action action) throws IOException, StoreException {
+    int count = action == Action.CREATED ? result.added() : action == Action.DELETED ? result.removed() : result.changed();
+    if (count == 0) {
+      return;
+    }
+    out.write("\n" + title + ":\n");
+    forEachFinding(action, e -> {
+      FileRecord r = e.after() != null ? e.after() : e.before();
+      out.write("  " + typeLetter(r) + " " + e.path().display() + "\n");
+      for (AttributeChange c : e.changes()) {
+        out.write("      " + c.attribute() + ": " + c.oldValue() + " → " + c.newValue() + "\n");
+      }
+    });
+  }
+
+  private static String typeLetter(FileRecord r) {
+    if (r == null) {
+      return "?";
+    }
+    return switch (r.type()) {
+      case FILE -> "f";
+      case DIRECTORY -> "d";
+      case SYMLINK -> "l";
+      case FIFO -> "p";
+      case SOCKET -> "s";
+      case CHAR_DEVICE -> "c";
+      case BLOCK_DEVICE -> "b";
+      case UNKNOWN -> "?";
+    };
+  }
+
+  private void writeJson(Writer out) throws IOException, StoreException {
+    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.writeStartObject();
+      g.writeStringField("command", command);
+      g.writeStringField("database", store.dir().toString());
+      g.writeStringField("start", EventJson.timestamp(result.startNs()));
+      g.writeStringField("end", EventJson.timestamp(result.endNs()));
+      g.writeArrayFieldStart("scope");
+      for (PathBytes p : scope) {
+        g.writeString(p.display());
+      }
+      g.writeEndArray();
+      g.writeBooleanField("config_changed", result.configChanged());
+      g.writeObjectFieldStart("totals");
+      g.writeNumberField("added", result.added());
+      g.writeNumberField("removed", result.removed());
+      g.writeNumberField("changed", result.changed());
+      g.writeNumberField("problems", result.problems().size());
+      g.writeNumberField("files", result.scan().files());
+      g.writeNumberField("directories", result.scan().directories());
+      g.writeNumberField("bytes_hashed", result.scan().bytesHashed());
+      g.writeEndObject();
+      g.writeArrayFieldStart("entries");
+      forEachFinding(null, e -> EventJson.write(e, g));
+      g.writeEndArray();
+      g.writeArrayFieldStart("problems");
+      for (ScanProblem p : result.problems()) {
+        g.writeStartObject();
+        g.writeStringField("path", p.path().display());
+        if (!p.path().isUtf8()) {
+          g.writeStringField("path_hex", p.path().hex());
+        }
+        g.writeStringField("kind", p.kind().name().toLowerCase(Locale.ROOT));
+        g.writeStringField("message", p.message());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeNumberField("exit_code", result.exitBits());
+      g.writeEndObject();
+    }
+    out.write("\n");
+  }
+}

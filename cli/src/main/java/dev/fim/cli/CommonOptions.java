@@ -1,0 +1,135 @@
+package dev.fim.cli;
+
+import dev.fim.baseline.Selector;
+import dev.fim.baseline.Selectors;
+import dev.fim.baseline.select.Config;
+import dev.fim.baseline.select.ConfigException;
+import dev.fim.baseline.select.ConfigParser;
+import dev.fim.store.PathBytes;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options every command takes ({@code --db}, {@code -c}, {@code --key}, {@code --debug}). */
+final class CommonOptions {
+  static final Path SYSTEM_CONFIG = Path.of("/etc/fim/fim.conf");
+
+  @Option(names = "--db", paramLabel = "DIR",
+      description = "Database directory (default: /var/lib/fim as root, $XDG_DATA_HOME/fim otherwise).")
+  Path db;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+      description = "Config file in AIDE selection syntax (default: /etc/fim/fim.conf if it exists, else the built-in default: "
+          + "system binaries, libraries, /etc and /boot).")
+  Path config;
+
+  @Option(names = "--key", paramLabel = "FILE",
+      description = "Seal key (HMAC) protecting the baseline; created by init when missing. Keep it outside the watched "
+          + "trees. Default: seal_key= from the config, else DB-DIR.key beside the database (/var/lib/fim.key as root).")
+  Path key;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Scan threads (default: hash_threads= from the config, else all cores).")
+  Integer threads;
+
+  @Option(names = "--debug", description = "Print stack traces with errors.")
+  boolean debug;
+
+  Path dbDir() {
+    if (db != null) {
+      return db.toAbsolutePath().normalize();
+    }
+    if (isRoot()) {
+      return Path.of("/var/lib/fim");
+    }
+    String xdg = System.getenv("XDG_DATA_HOME");
+    Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+    return base.resolve("fim").toAbsolutePath().normalize();
+  }
+
+  Path keyFile(Config cfg) {
+    if (key != null) {
+      return key.toAbsolutePath().normalize();
+    }
+    if (cfg.sealKey() != null) {
+      return Path.of(cfg.sealKey()).toAbsolutePath().normalize();
+    }
+    Path dbDir = dbDir();
+    return dbDir.resolveSibling(dbDir.getFileName() + ".key");
+  }
+
+  int threads(Config cfg) {
+    return threads != null ? threads : cfg.hashThreads();
+  }
+
+  /** Loads the config, printing its warnings ({@code file:line: message}) to {@code err}. */
+  Config loadConfig(PrintWriter err) throws ErrorHandler.ConfigError {
+    try {
+      if (config != null) {
+        if (!Files.isRegularFile(config)) {
+          throw new ErrorHandler.ConfigError("config " + config + ": no such file", null);
+        }
+        return ConfigParser.parseFile(config, w -> err.println("fim: warning: " + w));
+      }
+      if (Files.isRegularFile(SYSTEM_CONFIG)) {
+        return ConfigParser.parseFile(SYSTEM_CONFIG, w -> err.println("fim: warning: " + w));
+      }
+      return ConfigParser.defaultConfig(w -> err.println("fim: warning: " + w));
+    } catch (ConfigException e) {
+      throw new ErrorHandler.ConfigError(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ErrorHandler.ConfigError("config " + config + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The selection: the config's, or restricted to the command-line paths; never fim's own
+   * database or key.
+   */
+  Selector selector(Config cfg, List<PathBytes> paths, Path keyFile) {
+    Selector s = paths.isEmpty() ? cfg.selector() : cfg.selector(paths);
+    List<PathBytes> own = new ArrayList<>();
+    own.add(PathBytes.ofUtf8(dbDir().toString()));
+    own.add(PathBytes.ofUtf8(keyFile.toString()));
+    return Selectors.excluding(s, own);
+  }
+
+  /** Command-line paths as exact bytes, made absolute against the working directory. */
+  static List<PathBytes> paths(List<String> args) {
+    List<PathBytes> out = new ArrayList<>();
+    if (args == null) {
+      return out;
+    }
+    byte[] cwd = null;
+    for (String a : args) {
+      byte[] raw = Commands.rawArgs.bytesOf(a);
+      if (raw.length == 0) {
+        continue;
+      }
+      if (raw[0] != '/') {
+        if (cwd == null) {
+          cwd = System.getProperty("user.dir").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        raw = PathBytes.of(cwd).resolve(raw).toBytes();
+      }
+      out.add(PathBytes.of(trimSlashes(raw)));
+    }
+    return out;
+  }
+
+  private static byte[] trimSlashes(byte[] p) {
+    int end = p.length;
+    while (end > 1 && p[end - 1] == '/') {
+      end--;
+    }
+    return java.util.Arrays.copyOf(p, end);
+  }
+
+  static boolean isRoot() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+  }
+}

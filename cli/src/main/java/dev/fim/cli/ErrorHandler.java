@@ -1,0 +1,59 @@
+package dev.fim.cli;
+
+import dev.fim.store.SealException;
+import dev.fim.store.StoreException;
+import java.io.IOException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Prints what failed and why, in one line a person can act on; the stack trace only with
+ * {@code --debug} (or for an internal error, which is a bug). Maps exception types to
+ * {@link ExitCodes}.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler {
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) {
+    int code = exitCodeOf(e);
+    boolean debug = parsed.hasMatchedOption("--debug")
+        || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
+    cl.getErr().println("fim: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    if (debug || code == ExitCodes.INTERNAL) {
+      e.printStackTrace(cl.getErr());
+    }
+    cl.getErr().flush();
+    return code;
+  }
+
+  static int exitCodeOf(Throwable e) {
+    if (e instanceof CommandLine.ParameterException) {
+      return ExitCodes.USAGE;
+    }
+    if (e instanceof ErrorHandler.ConfigError) {
+      return ExitCodes.CONFIG;
+    }
+    if (e instanceof StoreException) {
+      return ExitCodes.DATABASE;
+    }
+    if (e instanceof SealException) {
+      return ExitCodes.SEAL;
+    }
+    if (e instanceof InterruptedException) {
+      return ExitCodes.INTERRUPTED;
+    }
+    if (e instanceof IOException) {
+      return ExitCodes.IO;
+    }
+    return ExitCodes.INTERNAL;
+  }
+
+  /** A config problem that stops the command (its message is {@code file:line: reason}). */
+  static final class ConfigError extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ConfigError(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

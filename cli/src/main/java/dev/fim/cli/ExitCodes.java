@@ -1,0 +1,42 @@
+package dev.fim.cli;
+
+/**
+ * fim's exit codes. 0–7 are AIDE's bitmask of findings (1 added, 2 removed, 4 changed), so
+ * errors start at 16 and never collide with a finding (AIDE numbers its errors from 14 up).
+ */
+public final class ExitCodes {
+  public static final int OK = 0;
+  public static final int ADDED = 1;
+  public static final int REMOVED = 2;
+  public static final int CHANGED = 4;
+  /** Invalid command line (unknown option, bad value). */
+  public static final int USAGE = 16;
+  /** The config file cannot be read or has an unusable line. */
+  public static final int CONFIG = 17;
+  /** The database cannot be used: locked, missing, read-only, full, corrupt, newer format. */
+  public static final int DATABASE = 18;
+  /** The baseline's seal does not verify (tampered baseline, wrong or missing key). */
+  public static final int SEAL = 19;
+  /** Another I/O failure (report file not writable, seal key not creatable…). */
+  public static final int IO = 20;
+  /** Interrupted (SIGINT/SIGTERM) before the job finished; nothing half-written was committed as baseline. */
+  public static final int INTERRUPTED = 21;
+  /** A bug: please report it with the --debug output. */
+  public static final int INTERNAL = 22;
+
+  /** The list picocli prints under "Exit Codes" in --help. */
+  static final String[] HELP_LIST = {
+      "0:no differences (or the command succeeded)",
+      "1:files were added (bitmask; check/update)",
+      "2:files were removed (bitmask)",
+      "4:files were changed (bitmask); 1|2|4 combine, e.g. 5 = added and changed",
+      "16:invalid command line",
+      "17:config error (file:line: reason)",
+      "18:database error: locked by another fim, missing, read-only, full, corrupt or newer format",
+      "19:baseline seal does not verify: the baseline was altered outside fim, or wrong key",
+      "20:other I/O error (report file, seal key)",
+      "21:interrupted",
+      "22:internal error (a bug; rerun with --debug and report it)"};
+
+  private ExitCodes() {}
+}

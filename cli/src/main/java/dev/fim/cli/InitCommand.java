@@ -1,0 +1,54 @@
+package dev.fim.cli;
+
+import dev.fim.baseline.BaselineJob;
+import dev.fim.baseline.ScanProblem;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code fim init}: scan, hash and store a sealed baseline. */
+@Command(name = "init", mixinStandardHelpOptions = true,
+    description = {
+        "Scan the selected trees, hash every regular file and store the result as the sealed baseline.",
+        "Replaces an existing baseline (for the given PATHs only, when PATHs are given).",
+        "Creates the seal key when it does not exist yet.",
+        "",
+        "Example:  fim init                     # the config's selection",
+        "          fim init --db /tmp/db /srv   # one tree, a scratch database"})
+final class InitCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Parameters(paramLabel = "PATH", arity = "0..*",
+      description = "Trees to baseline instead of the config's selection (the config's rules still apply below them).")
+  List<String> paths;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (BaselineSession s = BaselineSession.open(common, paths, true, err)) {
+      BaselineJob.Result r = s.job.init();
+      s.endProgress();
+      out.println(String.format(Locale.ROOT, "fim init: baseline of %,d files and %,d directories (%s hashed) in %.1f s, sealed with %s",
+          r.scan().files(), r.scan().directories(), ProgressLine.bytes(r.scan().bytesHashed()),
+          (r.endNs() - r.startNs()) / 1e9, s.keyFile));
+      out.println("database: " + s.store.dir());
+      for (ScanProblem p : r.problems()) {
+        err.println("fim: " + p.path().display() + ": " + p.message());
+      }
+      if (!r.problems().isEmpty()) {
+        err.println(String.format(Locale.ROOT, "fim: %d problems (listed above); the rest of the baseline is complete",
+            r.problems().size()));
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package dev.fim.cli;
+
+/** Output formats of check/update reports. */
+enum ReportFormat {
+  text,
+  json
+}

@@ -1,0 +1,51 @@
+package dev.fim.cli;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes a report file atomically: to a temporary file in the same directory, then renamed over
+ * the target, so a reader (or a log shipper) never sees half a report.
+ */
+final class ReportOutput {
+  private ReportOutput() {}
+
+  interface Body {
+    void write(Writer out) throws Exception;
+  }
+
+  static void writeAtomically(Path target, Body body) throws Exception {
+    Path abs = target.toAbsolutePath();
+    Path dir = abs.getParent();
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    } catch (IOException e) {
+      throw new IOException("report " + target + ": cannot create a file in " + dir + ": " + reason(e), e);
+    }
+    try {
+      try (Writer w = new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8)) {
+        body.write(w);
+      }
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new IOException("report " + target + ": cannot write: " + reason(e), e);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static String reason(IOException e) {
+    return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
+  }
+}

@@ -1,0 +1,36 @@
+package dev.fim.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Output streams. Always UTF-8, whatever the locale: under {@code LC_ALL=C} Java would print
+ * '?' for every non-ASCII character, and a report must name paths exactly (bytes that are not
+ * UTF-8 are already escaped as {@code \xNN} by {@code PathBytes.display()}).
+ */
+final class Terminal {
+  private Terminal() {}
+
+  static PrintWriter stdout() {
+    return new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);
+  }
+
+  static PrintWriter stderr() {
+    return new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+  }
+
+  /** Whether stderr is a terminal (progress lines only then: cron mail stays clean). */
+  static boolean stderrIsTerminal() {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}

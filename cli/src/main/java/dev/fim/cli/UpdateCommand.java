@@ -1,0 +1,38 @@
+package dev.fim.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code fim update}: check, then accept what was found as the new baseline. */
+@Command(name = "update", mixinStandardHelpOptions = true,
+    description = {
+        "Run a check (same report, same exit code), then make the state just scanned the new sealed",
+        "baseline. Use it after reviewing the changes of a check, e.g. after a package upgrade.",
+        "",
+        "Example:  apt-get upgrade && fim update --report /var/log/fim/upgrade.txt /usr"})
+final class UpdateCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Parameters(paramLabel = "PATH", arity = "0..*", description = "Only check and re-baseline these trees.")
+  List<String> paths;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  ReportFormat format;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Write the report to FILE atomically.")
+  Path report;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    return CheckCommand.run(spec, common, paths, format, report, true);
+  }
+}
