@@ -1,0 +1,62 @@
+package dev.fim.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+
+/** Runs fim in-process (picocli, captured output) or as a real child process (for the locale). */
+final class Fim {
+  record Run(int exit, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+  }
+
+  private Fim() {}
+
+  static Run run(String... args) {
+    CommandLine cl = FimCommand.commandLine(RawArgs.fromProcCmdline(args));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** A real JVM running fim's main with the given environment (e.g. LC_ALL=C); args as raw bytes. */
+  static Run process(Map<String, String> env, byte[]... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    // Java can't pass arbitrary bytes as arguments, so go through bash's $'\ooo' quoting.
+    StringBuilder sh = new StringBuilder("exec");
+    for (String c : cmd) {
+      sh.append(" '").append(c.replace("'", "'\\''")).append('\'');
+    }
+    for (byte[] a : args) {
+      sh.append(" $'");
+      for (byte b : a) {
+        sh.append(String.format("\\%03o", b & 0xff));
+      }
+      sh.append('\'');
+    }
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", sh.toString());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("fim did not finish in 120 s");
+    }
+    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+}
