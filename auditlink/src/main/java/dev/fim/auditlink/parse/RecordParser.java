@@ -180,10 +180,10 @@ public final class RecordParser {
             throw new AuditParseException(Reason.MALFORMED, "bad serial in audit( header");
         }
         p++;
+        // The ':' is optional: auditd 2.x wrote DAEMON_CONFIG as
+        // "audit(1490239800.477:34) config changed, auid=0 …" (go-libaudit's audit-rhel7.log).
         if (p < end && b[p] == ':') {
             p++;
-        } else {
-            throw new AuditParseException(Reason.MALFORMED, "no ':' after audit( header");
         }
         byte[] text = Arrays.copyOfRange(b, start, end);
         int bodyStart = p - start;
