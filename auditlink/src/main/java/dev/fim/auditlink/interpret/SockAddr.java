@@ -23,11 +23,10 @@ final class SockAddr {
         switch (family) {
             case 1 -> {
                 out.put("saddr_fam", "local");
-                int end = 2;
                 // An abstract socket name starts with NUL (unix(7)); show it with a leading '@'.
                 boolean abstractName = b.length > 2 && b[2] == 0;
                 int start = abstractName ? 3 : 2;
-                end = start;
+                int end = start;
                 while (end < b.length && b[end] != 0) end++;
                 out.put("path", (abstractName ? "@" : "") + new String(b, start, end - start, StandardCharsets.UTF_8));
             }
