@@ -1,0 +1,11 @@
+/**
+ * The names {@code ausearch -i} shows: uid/gid → account names, syscall numbers → names per
+ * architecture, negative exits → errno names, modes, permissions, signals, and the
+ * {@code 4294967295} sentinel → {@code unset}.
+ *
+ * <p>Owns the generated syscall and errno tables ({@code mk_tables.py}) and the account-name
+ * cache. Reads /etc/passwd and /etc/group only through an injected
+ * {@link dev.fim.auditlink.interpret.AccountSource}. Must not know how records were read or
+ * grouped: it looks at one {@link dev.fim.auditlink.parse.AuditRecord} at a time.
+ */
+package dev.fim.auditlink.interpret;
