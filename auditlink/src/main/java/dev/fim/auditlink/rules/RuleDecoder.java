@@ -9,7 +9,7 @@ import java.util.List;
  * go-libaudit's readability choices where auditctl's output would not compile back to the same bytes:
  * <ul>
  *   <li>a rule shaped exactly like {@code -w} (always,exit, all syscalls, fields watch|dir, perm, [key], all
- *       {@code =}) prints as {@code -w PATH -p PERMS [-k KEY]}; the bytes of {@code -a always,exit -F path=X
+ *       {@code =}, a dir without trailing slash) prints as {@code -w PATH -p PERMS [-k KEY]}; the bytes of {@code -a always,exit -F path=X
  *       -F perm=P} are identical, so that form also prints as {@code -w};</li>
  *   <li>{@code -S all} is left out (the exit list's default), syscalls are named in number order;</li>
  *   <li>{@code arch} prints as b64/b32 for the machine's own pair, else by name;</li>
@@ -134,9 +134,15 @@ final class RuleDecoder {
                 return false;
             }
         }
-        boolean path = d.fields[0] == RuleField.PATH.id || d.fields[0] == RuleField.DIR.id;
+        // -w trims trailing slashes, so a dir= path that keeps one was not written with -w and cannot be
+        boolean path = d.fields[0] == RuleField.PATH.id
+                || d.fields[0] == RuleField.DIR.id && !endsWithSlash(d.strings[0]);
         boolean perm = d.fields[1] == RuleField.PERM.id && d.values[1] != 0 && (d.values[1] & ~0xf) == 0;
         return path && perm && (d.fieldCount == 2 || d.fields[2] == RuleField.KEY.id);
+    }
+
+    private static boolean endsWithSlash(byte[] path) {
+        return path.length > 1 && path[path.length - 1] == '/';
     }
 
     private static String perms(int bits) {
