@@ -101,7 +101,7 @@ final class RuleBuilder {
 
     private static boolean takesValue(String option) {
         return switch (option) {
-            case "-D", "-i", "-c", "--reset-lost", "--loginuid-immutable" -> false;
+            case "-D", "-i", "-c", "--reset-lost", "--loginuid-immutable", "-l", "-s", "-v", "-h", "-t" -> false;
             default -> true;
         };
     }
