@@ -124,8 +124,8 @@ final class RuleDecoder {
     }
 
     private static boolean isWatch(RuleData d) {
+        // auditctl-listing.c is_watch(): words 0..62 all set (word 63 holds the class bits), and a perm field
         if (d.flags != RuleBuilder.FILTER_EXIT || d.action != RuleBuilder.ACTION_ALWAYS || !d.allSyscalls()
-                || d.mask[RuleData.BITMASK_SIZE - 1] != 0x0000ffff
                 || d.fieldCount < 2 || d.fieldCount > 3) {
             return false;
         }
