@@ -1,0 +1,42 @@
+package dev.fim.baseline.select;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * One physical line of a config, kept as ISO-8859-1 text (one char per config byte) so that
+ * bytes which are not UTF-8 survive into regexes and paths unchanged. Knows how to turn itself
+ * into a warning or an error that points at {@code file:line}.
+ */
+record ConfigLine(String source, int number, String latin1) {
+
+  /** The line for people: the bytes decoded as UTF-8 (lossy only for messages). */
+  String display() {
+    return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8).strip();
+  }
+
+  ConfigException error(String reason, String accepted) {
+    return new ConfigException(source, number, display(), reason, accepted);
+  }
+
+  void warn(Consumer<ConfigWarning> warnings, String message) {
+    warnings.accept(new ConfigWarning(source, number, display(), message));
+  }
+
+  /** Strips the blanks AIDE ignores at both ends (space, tab, and the CR of CRLF files). */
+  static String trim(String s) {
+    int b = 0;
+    int e = s.length();
+    while (b < e && isBlank(s.charAt(b))) {
+      b++;
+    }
+    while (e > b && isBlank(s.charAt(e - 1))) {
+      e--;
+    }
+    return s.substring(b, e);
+  }
+
+  static boolean isBlank(char c) {
+    return c == ' ' || c == '\t' || c == '\r';
+  }
+}

@@ -1,0 +1,239 @@
+package dev.fim.baseline.select;
+
+import dev.fim.baseline.AttributeSet;
+import dev.fim.store.FileType;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One compiled selection line. Besides the regex it keeps the rule's literal prefix (the bytes
+ * every match must start with), used to reject most paths with a byte compare before any regex
+ * runs, and its directory node (the literal prefix up to its last slash, AIDE's {@code
+ * strrxtok}), which orders selective rules and anchors equals rules. Immutable and thread-safe;
+ * matching needs a caller-owned {@link Matcher} from {@link #newMatcher()}.
+ */
+final class RegexRule {
+  /** The four rule forms of aide.conf(5) "RULES". */
+  enum Kind {
+    /** {@code /re attrs}: the path and, the regex being a prefix match, everything below it. */
+    SELECT("/"),
+    /** {@code =/re attrs}: only paths whose parent directory is the rule's directory node. */
+    EQUALS("=/"),
+    /** {@code !/re}: excludes matching paths; unrestricted, also everything below a matching directory. */
+    NEGATIVE("!/"),
+    /** {@code -/re} (AIDE 0.19 non-recursive negative): excludes matching paths and never enters a matching directory. */
+    PRUNE("-/");
+
+    final String prefix;
+
+    Kind(String prefix) {
+      this.prefix = prefix;
+    }
+
+    boolean positive() {
+      return this == SELECT || this == EQUALS;
+    }
+  }
+
+  // Java regex and PCRE agree on these; a quantifier makes the char before it optional.
+  private static final String META = ".^$?*+[](){}|\\";
+
+  final Kind kind;
+  /** The regex as compiled, ISO-8859-1 text (one char per byte). */
+  final String regex;
+  final int typeMask;
+  final AttributeSet attributes;
+  final int line;
+  final byte[] literal;
+  final boolean pureLiteral;
+  final byte[] node;
+  private final Pattern pattern;
+
+  /**
+   * @param regex the rule's regex after config unescaping, starting with "/"
+   * @param typeMask bits {@code 1 << FileType.ordinal()}, 0 for an unrestricted rule
+   * @throws java.util.regex.PatternSyntaxException for a bad regex
+   */
+  RegexRule(Kind kind, String regex, int typeMask, AttributeSet attributes, int line) {
+    this.kind = kind;
+    this.regex = regex;
+    this.typeMask = typeMask;
+    this.attributes = attributes;
+    this.line = line;
+    // UNIX_LINES: only '\n' ends a line for '.', '^' and '$', as in PCRE; without it '.' would not
+    // match byte 0x85 (NEL in ISO-8859-1), a common UTF-8 continuation byte.
+    this.pattern = Pattern.compile(regex, Pattern.UNIX_LINES);
+    String lit = literalPrefix(regex);
+    this.pureLiteral = isPlainLiteral(regex);
+    this.literal = lit.getBytes(StandardCharsets.ISO_8859_1);
+    int slash = lit.lastIndexOf('/');
+    this.node = slash <= 0 ? new byte[] {'/'} : lit.substring(0, slash).getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** A rule that matches exactly the paths starting with {@code prefix} (no regex involved). */
+  static RegexRule literal(Kind kind, byte[] prefix, AttributeSet attributes) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : prefix) {
+      sb.append((char) (b & 0xff));
+    }
+    return new RegexRule(kind, Pattern.quote(sb.toString()), 0, attributes, 0, prefix);
+  }
+
+  private RegexRule(Kind kind, String quoted, int typeMask, AttributeSet attributes, int line, byte[] prefix) {
+    this.kind = kind;
+    this.regex = quoted;
+    this.typeMask = typeMask;
+    this.attributes = attributes;
+    this.line = line;
+    this.pattern = Pattern.compile(quoted, Pattern.UNIX_LINES);
+    this.literal = prefix.clone();
+    this.pureLiteral = true;
+    int slash = -1;
+    for (int i = 0; i < prefix.length; i++) {
+      if (prefix[i] == '/') {
+        slash = i;
+      }
+    }
+    this.node = slash <= 0 ? new byte[] {'/'} : java.util.Arrays.copyOf(prefix, slash);
+  }
+
+  Matcher newMatcher() {
+    return pattern.matcher("");
+  }
+
+  boolean allows(FileType type) {
+    return typeMask == 0 || (typeMask & (1 << type.ordinal())) != 0;
+  }
+
+  /** True when the rule's regex matches at the start of {@code text} (AIDE's implied "^"). */
+  boolean matches(ByteChars text, Matcher m) {
+    if (!text.startsWith(literal)) {
+      return false;
+    }
+    if (pureLiteral) {
+      return true;
+    }
+    m.reset(text);
+    return m.lookingAt();
+  }
+
+  /**
+   * True when some path starting with {@code probe} might match: the regex matches a prefix of
+   * it, or ran out of input while still matching ({@link Matcher#hitEnd()}). Never false for a
+   * path the rule can match; sometimes true for one it cannot (conservative).
+   */
+  boolean mayMatchExtensionOf(ByteChars probe, Matcher m) {
+    int n = Math.min(probe.length(), literal.length);
+    for (int i = 0; i < n; i++) {
+      if (probe.byteAt(i) != literal[i]) {
+        return false;
+      }
+    }
+    if (probe.length() < literal.length || pureLiteral) {
+      return true;
+    }
+    m.reset(probe);
+    return m.lookingAt() || m.hitEnd();
+  }
+
+  /** True when the node is {@code dir} or lies below it. */
+  boolean nodeIsAtOrBelow(byte[] dir, int dirLen) {
+    if (dirLen == 1 && dir[0] == '/') {
+      return true;
+    }
+    if (node.length < dirLen) {
+      return false;
+    }
+    for (int i = 0; i < dirLen; i++) {
+      if (node[i] != dir[i]) {
+        return false;
+      }
+    }
+    return node.length == dirLen || node[dirLen] == '/';
+  }
+
+  /** The canonical line for the digest and for people: {@code kind regex types attrs}. */
+  String canonical() {
+    return kind.prefix + regex.substring(1) + "\t" + typeMask + "\t" + Long.toHexString(attributes == null ? 0 : attributes.bits());
+  }
+
+  /**
+   * The bytes every match starts with: the regex up to its first metacharacter, escapes
+   * resolved, minus a char made optional by a following quantifier; empty when the regex has a
+   * top-level alternation (each branch may start differently).
+   */
+  static String literalPrefix(String regex) {
+    if (hasTopLevelAlternation(regex)) {
+      return "";
+    }
+    StringBuilder lit = new StringBuilder();
+    for (int i = 0; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      if (c == '\\') {
+        if (i + 1 < regex.length() && !Character.isLetterOrDigit(regex.charAt(i + 1))) {
+          if (quantifierAt(regex, i + 2)) {
+            break;
+          }
+          lit.append(regex.charAt(++i));
+          continue;
+        }
+        break; // \d, \x41, \Q…: a class or an encoding, not a literal char
+      }
+      if (META.indexOf(c) >= 0) {
+        break;
+      }
+      if (quantifierAt(regex, i + 1)) {
+        break;
+      }
+      lit.append(c);
+    }
+    return lit.toString();
+  }
+
+  private static boolean quantifierAt(String regex, int i) {
+    return i < regex.length() && "?*{".indexOf(regex.charAt(i)) >= 0;
+  }
+
+  private static boolean isPlainLiteral(String regex) {
+    return literalPrefix(regex).length() + countEscapes(regex) == regex.length();
+  }
+
+  private static int countEscapes(String regex) {
+    int n = 0;
+    for (int i = 0; i < regex.length(); i++) {
+      if (regex.charAt(i) == '\\') {
+        n++;
+        i++;
+      }
+    }
+    return n;
+  }
+
+  private static boolean hasTopLevelAlternation(String regex) {
+    int depth = 0;
+    boolean inClass = false;
+    for (int i = 0; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (inClass) {
+        if (c == ']') {
+          inClass = false;
+        }
+      } else if (c == '[') {
+        inClass = true;
+        if (i + 1 < regex.length() && regex.charAt(i + 1) == ']') {
+          i++; // "[]abc]": a leading ] is literal
+        }
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (c == '|' && depth == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
