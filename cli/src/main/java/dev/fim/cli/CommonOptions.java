@@ -56,7 +56,8 @@ final class CommonOptions {
       return key.toAbsolutePath().normalize();
     }
     if (cfg.sealKey() != null) {
-      return Path.of(cfg.sealKey()).toAbsolutePath().normalize();
+      // The config names the key as bytes; a Java Path needs a String (keys live at plain ASCII paths).
+      return Path.of(new String(cfg.sealKey().toBytes(), java.nio.charset.StandardCharsets.UTF_8)).toAbsolutePath().normalize();
     }
     Path dbDir = dbDir();
     return dbDir.resolveSibling(dbDir.getFileName() + ".key");
@@ -78,7 +79,7 @@ final class CommonOptions {
       if (Files.isRegularFile(SYSTEM_CONFIG)) {
         return ConfigParser.parseFile(SYSTEM_CONFIG, w -> err.println("fim: warning: " + w));
       }
-      return ConfigParser.defaultConfig(w -> err.println("fim: warning: " + w));
+      return ConfigParser.defaultConfig();
     } catch (ConfigException e) {
       throw new ErrorHandler.ConfigError(e.getMessage(), e);
     } catch (IOException e) {
