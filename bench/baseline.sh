@@ -161,6 +161,7 @@ bench_size() {
   local d="$work/$n"; mkdir -p "$d"
   R_SEC=(); R_MIN=(); R_MAX=(); R_RSS=(); R_ERR=()
 
+  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   log "warming the page cache (reading every file once)"
   find "$TREE" -type f -print0 | xargs -0 -r -n 500 cat >/dev/null
 
@@ -205,6 +206,7 @@ EOF
     for k in fim_init fim_init_sha256 fim_check; do R_ERR[$k]="not available ($fim_why)"; done
   fi
 
+  LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
   report "$n"
   rm -rf "$d"   # databases, configs, key; the tree stays for reuse
 }
@@ -270,7 +272,7 @@ report() {
         "$( [ -n "${R_RSS[aide_init]:-}" ] && echo $(( R_RSS[aide_init] / 1024 )) || echo '?')"
     fi
     echo
-    echo "Environment: $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), nproc $(nproc), CPU: $cpu, RAM $(free -g | awk '/^Mem:/{print $2}') GiB."
+    echo "Environment: $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), nproc $(nproc), CPU: $cpu, RAM $(free -g | awk '/^Mem:/{print $2}') GiB, load average (1/5/15 min) $LOAD_BEFORE before, $LOAD_AFTER after (other work on the machine skews the times)."
     echo
     echo "- $(aide --version 2>&1 | head -n 1) ($( [ ${#aide_w[@]} -gt 0 ] && echo "run with \`${aide_w[*]}\`" || echo "no --workers option: single-threaded" ))"
     echo "- $(xxh128sum --version 2>&1 | head -n 1)"
