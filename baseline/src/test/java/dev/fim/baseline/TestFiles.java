@@ -31,19 +31,24 @@ public final class TestFiles {
   public static String sh(String script, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("bash", "-c", script, "sh"));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    // stderr apart from stdout: tools such as xxh128sum draw progress on stderr.
+    java.io.File err = java.io.File.createTempFile("fim-test", ".err");
     try {
+      Process p = new ProcessBuilder(cmd).redirectError(err).start();
       byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      if (!p.waitFor(300, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException("timeout: " + script);
       }
       String text = new String(out, StandardCharsets.UTF_8);
-      assertEquals(0, p.exitValue(), () -> "`" + script + "` " + args.length + " args failed:\n" + text);
+      String errText = Files.readString(err.toPath(), StandardCharsets.ISO_8859_1);
+      assertEquals(0, p.exitValue(), () -> "`" + script + "` " + List.of(args) + " failed:\n" + text + errText);
       return text;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(e);
+    } finally {
+      err.delete();
     }
   }
 
