@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -191,20 +190,16 @@ public final class BaselineJob {
       settings.observer().accept(scanner);
     }
     List<ScanProblem> problems = Collections.synchronizedList(new ArrayList<>());
-    AtomicReference<StoreException> failure = new AtomicReference<>();
     ScanSummary summary;
     try (RecordWriter writer = store.newWriter(Column.SCAN)) {
       summary = scanner.scan(settings.selector(), new ScanSink() {
         @Override
         public void record(PathBytes path, FileRecord record) {
-          if (failure.get() != null) {
-            return;
-          }
           try {
             writer.put(path, record);
           } catch (StoreException e) {
-            failure.compareAndSet(null, e); // e.g. disk full: fail the job, after the walk stops
-            scanner.cancel();
+            // e.g. disk full: the scanner stops at the first exception a sink throws
+            throw new SinkFailure(e);
           }
         }
 
@@ -213,9 +208,8 @@ public final class BaselineJob {
           problems.add(p);
         }
       });
-    }
-    if (failure.get() != null) {
-      throw failure.get();
+    } catch (SinkFailure e) {
+      throw e.cause;
     }
     List<ScanProblem> sorted = new ArrayList<>(problems);
     sorted.sort((a, b) -> a.path().compareTo(b.path()));
@@ -274,5 +268,16 @@ public final class BaselineJob {
       }
     }
     return List.copyOf(out);
+  }
+
+  /** Carries a store failure out of the scanner's worker threads. */
+  private static final class SinkFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient StoreException cause;
+
+    SinkFailure(StoreException cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.cause = cause;
+    }
   }
 }

@@ -28,16 +28,21 @@ public final class FimCommand {
     CommandLine cl = new CommandLine(new FimCommand());
     cl.setOut(Terminal.stdout());
     cl.setErr(Terminal.stderr());
-    cl.setExitCodeOnInvalidInput(ExitCodes.USAGE);
-    cl.setExitCodeOnExecutionException(ExitCodes.INTERNAL);
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setExitCodeExceptionMapper(ErrorHandler::exitCodeOf);
-    cl.getCommandSpec().usageMessage().exitCodeListFromMap(exitCodeMap());
-    for (CommandLine sub : cl.getSubcommands().values()) {
-      sub.getCommandSpec().usageMessage().exitCodeListFromMap(exitCodeMap());
-    }
+    configure(cl);
     Commands.rawArgs = raw;
     return cl;
+  }
+
+  /** picocli's defaults (1, 2) would read as "added"/"removed": every command gets fim's codes. */
+  private static void configure(CommandLine cl) {
+    cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+    cl.getCommandSpec().exitCodeOnExecutionException(ExitCodes.INTERNAL);
+    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit Codes:%n").exitCodeList(exitCodeMap());
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      configure(sub);
+    }
   }
 
   private static java.util.Map<String, String> exitCodeMap() {

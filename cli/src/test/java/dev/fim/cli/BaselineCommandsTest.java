@@ -121,32 +121,30 @@ class BaselineCommandsTest {
   static Map<String, Object> flatten(String json) throws Exception {
     Map<String, Object> out = new HashMap<>();
     try (JsonParser p = new JsonFactory().createParser(json)) {
+      // Every container pushes its name (null for the root and for array elements) and pops it.
       List<String> stack = new ArrayList<>();
       String field = null;
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
         switch (t) {
           case FIELD_NAME -> field = p.getCurrentName();
-          case START_OBJECT -> {
-            if (field != null) {
-              stack.add(field);
-            }
-            field = null;
-          }
-          case END_OBJECT -> {
-            if (!stack.isEmpty()) {
-              stack.remove(stack.size() - 1);
-            }
-          }
-          case START_ARRAY -> {
+          case START_OBJECT, START_ARRAY -> {
             stack.add(field);
             field = null;
           }
-          case END_ARRAY -> stack.remove(stack.size() - 1);
+          case END_OBJECT, END_ARRAY -> stack.remove(stack.size() - 1);
           default -> {
-            String k = String.join(".", stack) + (field == null ? "" : (stack.isEmpty() ? "" : ".") + field);
+            List<String> names = new ArrayList<>();
+            for (String n : stack) {
+              if (n != null) {
+                names.add(n);
+              }
+            }
+            if (field != null) {
+              names.add(field);
+            }
             Object v = t == JsonToken.VALUE_NUMBER_INT ? (Object) p.getIntValue()
                 : t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE ? (Object) p.getBooleanValue() : p.getText();
-            out.putIfAbsent(k, v);
+            out.putIfAbsent(String.join(".", names), v);
             field = null;
           }
         }
