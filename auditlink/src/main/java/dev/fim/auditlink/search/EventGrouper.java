@@ -43,6 +43,7 @@ final class EventGrouper {
     /** Ended events' holders, reused so that grouping allocates nothing per event. */
     private final ArrayDeque<Open> spare = new ArrayDeque<>();
     private byte[] buf;
+    private long opened;
 
     long scanned;
     long matched;
@@ -73,7 +74,7 @@ final class EventGrouper {
                 return; // ends an event already gone, or never seen: nothing to deliver
             }
             e = spare.isEmpty() ? new Open() : spare.pop();
-            e.reset(key, millis, slot);
+            e.reset(key, millis, slot, opened++);
             slots[slot] = e;
         }
         e.hits |= hits;
@@ -92,13 +93,13 @@ final class EventGrouper {
         }
     }
 
-    /** End of input: every open event ends, oldest first. */
+    /** End of input: every open event ends, in the order their first records came. */
     void finishAll() throws IOException {
         List<Open> left = new ArrayList<>();
         for (Open e : slots) {
             if (e != null) left.add(e);
         }
-        left.sort(Comparator.comparingLong((Open e) -> e.millis).thenComparingLong(e -> e.key & 0xffff_ffffL));
+        left.sort(Comparator.comparingLong((Open e) -> e.opened));
         for (Open e : left) {
             finish(e);
         }
@@ -144,13 +145,16 @@ final class EventGrouper {
         long key;
         long millis;
         int slot;
+        /** Order of first record, for ending the rest "oldest first" at end of input. */
+        long opened;
         int hits;
         int n;
         int[] offs = new int[6];
         int[] lens = new int[6];
         byte[][] copies = new byte[6][];
 
-        void reset(long key, long millis, int slot) {
+        void reset(long key, long millis, int slot, long opened) {
+            this.opened = opened;
             this.key = key;
             this.millis = millis;
             this.slot = slot;
