@@ -15,6 +15,7 @@ final class AccountNames {
     private final AccountSource source;
     private Map<Long, String> users;
     private Map<Long, String> groups;
+    private Map<String, Long> userIds;
     private String loadError;
 
     AccountNames(AccountSource source) {
@@ -24,6 +25,12 @@ final class AccountNames {
     synchronized String user(long uid) {
         load();
         return users.get(uid);
+    }
+
+    /** The uid of a user name (the lowest, if passwd lists the name twice), or null. */
+    synchronized Long uidOf(String name) {
+        load();
+        return userIds.get(name);
     }
 
     synchronized String group(long gid) {
@@ -41,9 +48,11 @@ final class AccountNames {
             return;
         }
         users = new HashMap<>();
+        userIds = new HashMap<>();
         groups = new HashMap<>();
         try {
             parse(source.passwd(), users);
+            users.forEach((id, name) -> userIds.merge(name, id, Math::min));
         } catch (IOException e) {
             loadError = "passwd: " + e.getMessage();
         }

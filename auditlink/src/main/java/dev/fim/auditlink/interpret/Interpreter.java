@@ -99,6 +99,16 @@ public final class Interpreter {
         return name != null ? name : "unknown(" + uid + ")";
     }
 
+    /**
+     * The uid for {@code -ua NAME}-style lookups: a number is taken as it is, a name is looked
+     * up in passwd (as ausearch does with getpwnam); null if neither.
+     */
+    public Long uidOf(String nameOrNumber) {
+        Long n = parseUnsigned(nameOrNumber);
+        if (n != null) return n;
+        return accounts.uidOf(nameOrNumber);
+    }
+
     /** A gid as ausearch -i shows it. */
     public String group(String gid) {
         Long n = parseUnsigned(gid);

@@ -51,6 +51,15 @@ public final class Reassembler {
         this.out = Objects.requireNonNull(out, "out");
     }
 
+    /**
+     * Whether a record of this type always ends its event (libaudit's last-record rules, see
+     * {@code Completion}). For readers that group records without a Reassembler, such as the
+     * log search, which must not split events that arrive after a later serial completed.
+     */
+    public static boolean endsEvent(int type) {
+        return Completion.isLastRecord(type);
+    }
+
     /** Adds one record; may deliver events (this one, older ones evicted by the bound or timeout). */
     public void push(AuditRecord r) {
         Objects.requireNonNull(r, "record");

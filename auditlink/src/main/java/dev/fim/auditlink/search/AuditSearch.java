@@ -1,0 +1,71 @@
+package dev.fim.auditlink.search;
+
+import dev.fim.auditlink.interpret.AccountSource;
+import dev.fim.auditlink.interpret.Interpreter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Entry point of the search: reads audit.log files in the order given (see
+ * {@link InputFiles#rotations}), groups their records into events, and hands each event that
+ * matches the {@link SearchSettings} to an {@link EventConsumer}, in the order the events end
+ * in the log.
+ *
+ * <p>Events may span files (an event cut by a rotation is joined). Lines that are not audit
+ * records are skipped and counted in {@link SearchStats#garbage()}. Instances are immutable
+ * and may be reused; each {@link #run} is single-threaded and independent.
+ */
+public final class AuditSearch {
+    private final SearchSettings settings;
+    private final Long auid;
+    private final int blockSize;
+
+    /** As {@link #AuditSearch(SearchSettings, AccountSource)} with the host's passwd. */
+    public AuditSearch(SearchSettings settings) {
+        this(settings, AccountSource.system());
+    }
+
+    /**
+     * @param accounts where a user name given as {@code auid} is looked up
+     * @throws IllegalArgumentException if {@code auid} is neither a number nor a known user
+     */
+    public AuditSearch(SearchSettings settings, AccountSource accounts) {
+        this(settings, accounts, LogScanner.BLOCK);
+    }
+
+    AuditSearch(SearchSettings settings, AccountSource accounts, int blockSize) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.blockSize = blockSize;
+        if (settings.auid() == null) {
+            this.auid = null;
+        } else {
+            Interpreter names = new Interpreter(accounts);
+            this.auid = names.uidOf(settings.auid());
+            if (this.auid == null) {
+                String why = names.accountsError();
+                throw new IllegalArgumentException("auid " + settings.auid() + ": no such user in passwd"
+                        + (why == null ? "" : " (" + why + ")") + "; give a user name or a numeric id");
+            }
+        }
+    }
+
+    public SearchSettings settings() {
+        return settings;
+    }
+
+    /** Searches {@code inputs} in order; returns what was read and found. */
+    public SearchStats run(List<Path> inputs, EventConsumer out) throws IOException {
+        Objects.requireNonNull(out, "out");
+        Prefilter prefilter = new Prefilter(settings, auid);
+        EventGrouper grouper = new EventGrouper(prefilter.all(), new EventMatcher(settings, auid), out);
+        LogScanner scanner = new LogScanner(prefilter, grouper, blockSize);
+        for (Path p : inputs) {
+            scanner.scan(p);
+        }
+        grouper.finishAll();
+        return new SearchStats(scanner.files, scanner.bytes, scanner.lines, scanner.records,
+                scanner.garbage + grouper.rejected, grouper.scanned, grouper.matched);
+    }
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# fim audit search vs ausearch -i on a generated audit.log (DESIGN.md: ≥ 5× faster, same events).
+#
+#   bench/audit-search.sh [SIZE_MB] [WORKDIR]      (defaults: 600, /tmp/fim-bench-search)
+#
+# Builds a SIZE_MB audit.log from the go-libaudit fixtures' events (serials and timestamps
+# rewritten to increase), with every 997th event a file event carrying key "fim-bench", then
+# times `ausearch -i -k fim-bench --input FILE` and our search (SearchBench, text format) on
+# the same warm file, both writing to a file, and compares the events found.
+# ausearch: taken from PATH, else extracted from Debian's auditd + libauparse0 packages into
+# WORKDIR with `apt-get download` + `dpkg-deb -x` (no daemon is installed or started).
+# Needs: python3, java 17, `mvn -pl auditlink -am test-compile` done (run from the repo root).
+set -euo pipefail
+SIZE_MB=${1:-600}
+WORK=${2:-/tmp/fim-bench-search}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+FIX=${FIM_FIXTURES:-$ROOT/../shared/fixtures}/go-libaudit
+mkdir -p "$WORK"
+LOG=$WORK/audit.log
+
+if [ ! -s "$LOG" ] || [ "$(stat -c %s "$LOG")" -lt $((SIZE_MB * 1000000)) ]; then
+  echo "generating $LOG (${SIZE_MB} MB)…" >&2
+  python3 - "$FIX" "$LOG" "$SIZE_MB" <<'PY'
+import re, sys, collections
+fix, out, size_mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
+hdr = re.compile(r'msg=audit\((\d+)\.(\d+):(\d+)\)')
+events = collections.OrderedDict()
+for f in ("reassembly/normal.log", "auparse/test3.log", "auparse/audit-rhel7.log"):
+    for line in open(f"{fix}/{f}", encoding="latin-1"):
+        m = hdr.search(line)
+        if not m:
+            continue
+        events.setdefault((f, m.group(3)), []).append(hdr.sub("msg=audit({T}:{S})", line.rstrip("\n"), 1))
+templates = [ "\n".join(v) + "\n" for v in events.values() ]
+bench = ("type=SYSCALL msg=audit({T}:{S}): arch=c000003e syscall=257 success=yes exit=3 a0=ffffff9c a1=7ffc1b2a3f10 a2=241 a3=1b6 items=2 ppid=4100 pid=4242 auid=1001 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=7 comm=\"vim\" exe=\"/usr/bin/vim.basic\" subj=unconfined key=\"fim-bench\"\n"
+         "type=CWD msg=audit({T}:{S}): cwd=\"/root\"\n"
+         "type=PATH msg=audit({T}:{S}): item=0 name=\"/etc/\" inode=131073 dev=fd:00 mode=040755 ouid=0 ogid=0 rdev=00:00 nametype=PARENT cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n"
+         "type=PATH msg=audit({T}:{S}): item=1 name=\"/etc/hosts\" inode=131290 dev=fd:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n"
+         "type=PROCTITLE msg=audit({T}:{S}): proctitle=76696D002F6574632F686F737473\n")
+limit = size_mb * 1000000
+serial, t, written, nbench, i = 1000, 1700000000000, 0, 0, 0
+with open(out, "w", encoding="latin-1", buffering=1 << 20) as o:
+    while written < limit:
+        i += 1
+        if i % 997 == 0:
+            tpl = bench; nbench += 1
+        else:
+            tpl = templates[i % len(templates)]
+        stamp = f"{t // 1000}.{t % 1000:03d}"
+        s = tpl.replace("{T}", stamp).replace("{S}", str(serial))
+        o.write(s)
+        written += len(s)
+        serial += 1
+        t += 7
+print(f"{i} events, {nbench} with key fim-bench, {written} bytes", file=sys.stderr)
+PY
+fi
+
+if command -v ausearch >/dev/null; then
+  AUSEARCH=(ausearch)
+else
+  X=$WORK/ausearch-root
+  if [ ! -x "$X/sbin/ausearch" ]; then
+    (cd "$WORK" && apt-get download auditd libauparse0 >/dev/null 2>&1) || { echo "cannot get ausearch (apt-get download auditd libauparse0 failed)" >&2; exit 2; }
+    for d in "$WORK"/auditd_*.deb "$WORK"/libauparse0_*.deb; do dpkg-deb -x "$d" "$X"; done
+  fi
+  AUSEARCH=(env LD_LIBRARY_PATH="$X/lib/x86_64-linux-gnu:$X/usr/lib/x86_64-linux-gnu" "$X/sbin/ausearch")
+fi
+
+M2=${HOME}/.m2/repository
+CP=$ROOT/auditlink/target/classes:$ROOT/auditlink/target/test-classes:$(ls "$M2"/com/fasterxml/jackson/core/jackson-core/2.21.3/jackson-core-2.21.3.jar)
+[ -f "$ROOT/auditlink/target/test-classes/dev/fim/auditlink/search/SearchBench.class" ] \
+  || { echo "build first: mvn -q -B -o -pl auditlink -am test-compile" >&2; exit 2; }
+
+cat "$LOG" > /dev/null   # warm the page cache for both
+echo "file: $LOG $(du -m "$LOG" | cut -f1) MB, $(nproc) cores" >&2
+now() { date +%s.%N; }
+
+t0=$(now); "${AUSEARCH[@]}" -i -k fim-bench --input "$LOG" > "$WORK/ausearch.out" 2>/dev/null || true; t1=$(now)
+java -Xmx1g -cp "$CP" dev.fim.auditlink.search.SearchBench -k fim-bench --input "$LOG" > "$WORK/fim.out" 2> "$WORK/fim.err" || true
+t2=$(now)
+a=$(grep -c '^----' "$WORK/ausearch.out" || true)
+f=$(grep -c '^----' "$WORK/fim.out" || true)
+# The same events: the serials found, in order.
+grep -o 'msg=audit([^)]*)' "$WORK/ausearch.out" | sed 's/.*://; s/)//' | uniq > "$WORK/ausearch.serials"
+grep -o 'msg=audit([^)]*)' "$WORK/fim.out" | sed 's/.*://; s/)//' | uniq > "$WORK/fim.serials"
+same=no; cmp -s "$WORK/ausearch.serials" "$WORK/fim.serials" && same=yes
+ta=$(echo "$t1 - $t0" | bc -l); tf=$(echo "$t2 - $t1" | bc -l)
+printf 'ausearch -i -k fim-bench: %6.2f s, %d events\n' "$ta" "$a"
+printf 'fim search -k fim-bench:  %6.2f s, %d events   (%s)\n' "$tf" "$f" "$(cat "$WORK/fim.err")"
+printf 'speed-up: %.1fx; same events (serials in order): %s\n' "$(echo "$ta / $tf" | bc -l)" "$same"
