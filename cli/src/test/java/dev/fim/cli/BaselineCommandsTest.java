@@ -336,4 +336,53 @@ class BaselineCommandsTest {
       new ProcessBuilder("umount", small.toString()).start().waitFor();
     }
   }
+
+  /**
+   * A file larger than the memory fim may use: fim runs in a memory cgroup limited to 384 MiB and
+   * hashes a 1.5 GiB file of random bytes (page cache counts against the limit, so the file can
+   * never be resident at once). The digest must equal xxh128sum's.
+   */
+  @Test
+  @Tag("kernel")
+  void fileLargerThanTheMemoryFimMayUse() throws Exception {
+    assumeTrue(CommonOptions.isRoot(), "needs root to create a memory cgroup");
+    String cg = "fim-test-" + ProcessHandle.current().pid();
+    Path v1 = Path.of("/sys/fs/cgroup/memory");
+    Path v2 = Path.of("/sys/fs/cgroup");
+    Path group;
+    String join;
+    if (Files.isDirectory(v1) && Files.exists(v1.resolve("memory.limit_in_bytes"))) {
+      group = Files.createDirectories(v1.resolve(cg));
+      Files.writeString(group.resolve("memory.limit_in_bytes"), Long.toString(384L << 20));
+      join = "echo $$ > " + group.resolve("tasks") + ";";
+    } else if (Files.exists(v2.resolve("cgroup.controllers"))
+        && Files.readString(v2.resolve("cgroup.subtree_control")).contains("memory")) {
+      group = Files.createDirectories(v2.resolve(cg));
+      Files.writeString(group.resolve("memory.max"), Long.toString(384L << 20));
+      join = "echo $$ > " + group.resolve("cgroup.procs") + ";";
+    } else {
+      assumeTrue(false, "no memory cgroup controller (v1 or v2 with memory enabled)");
+      return;
+    }
+    try {
+      Path big = Files.createDirectories(tmp.resolve("big")).resolve("blob");
+      Process mk = new ProcessBuilder("bash", "-c", "head -c 1536M /dev/urandom > '" + big + "'").start();
+      assertEquals(0, mk.waitFor());
+      Process sum = new ProcessBuilder("xxh128sum", big.toString()).start();
+      String expected = new String(sum.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).split(" ")[0];
+      assumeTrue(sum.waitFor() == 0 && expected.length() == 32, "xxh128sum (package xxhash) not available");
+      Fim.Run init = Fim.process(Map.of(), join, "init".getBytes(), "--db".getBytes(), db.toString().getBytes(),
+          "--key".getBytes(), key.toString().getBytes(), "-c".getBytes(), conf.toString().getBytes(),
+          big.getParent().toString().getBytes());
+      assertEquals(0, init.exit(), init.toString());
+      try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
+        var record = s.getRecord(Column.BASELINE, PathBytes.ofUtf8(big.toString()));
+        assertEquals(1536L << 20, record.size());
+        assertEquals(expected, record.digest(dev.fim.store.HashAlgorithm.XXH3_128).hex());
+      }
+    } finally {
+      // The child has exited, so the group is empty and can be removed.
+      Files.deleteIfExists(group);
+    }
+  }
 }

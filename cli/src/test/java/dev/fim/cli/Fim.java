@@ -33,11 +33,16 @@ final class Fim {
 
   /** A real JVM running fim's main with the given environment (e.g. LC_ALL=C); args as raw bytes. */
   static Run process(Map<String, String> env, byte[]... args) throws Exception {
+    return process(env, "", args);
+  }
+
+  /** As {@link #process(Map, byte[]...)}, with shell commands run first in the child (e.g. join a cgroup). */
+  static Run process(Map<String, String> env, String shellPrefix, byte[]... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     // Java can't pass arbitrary bytes as arguments, so go through bash's $'\ooo' quoting.
-    StringBuilder sh = new StringBuilder("exec");
+    StringBuilder sh = new StringBuilder(shellPrefix).append(" exec");
     for (String c : cmd) {
       sh.append(" '").append(c.replace("'", "'\\''")).append('\'');
     }
