@@ -30,6 +30,12 @@ import java.util.function.Consumer;
 public final class BaselineJob {
   static final String META_INIT_TIME = "baseline_time";
   static final String META_CHECK_TIME = "last_check_time";
+  /**
+   * "writing" while the baseline column family is being replaced (not one atomic write for 100k
+   * records), "sealed" after: an init or update killed in between is named as such by the next
+   * check instead of looking like tampering.
+   */
+  static final String META_BASELINE_STATE = "baseline_state";
   /** Atomic flush every this many events, so a huge change set is not one giant batch. */
   private static final int EVENT_BATCH = 1000;
 
@@ -77,6 +83,7 @@ public final class BaselineJob {
     long start = System.currentTimeMillis() * 1_000_000L;
     Store store = settings.store();
     ScanOutcome scan = scanIntoScanColumn();
+    store.putMeta(META_BASELINE_STATE, "writing");
     if (settings.scope().isEmpty()) {
       store.replaceAll(Column.SCAN, Column.BASELINE);
       store.replaceAll(Column.SCAN, Column.CURRENT);
@@ -86,6 +93,7 @@ public final class BaselineJob {
     }
     rebuildInodeIndex();
     settings.sealer().seal(store, settings.configDigest());
+    store.putMeta(META_BASELINE_STATE, "sealed");
     long end = System.currentTimeMillis() * 1_000_000L;
     store.putMeta(META_INIT_TIME, Long.toString(end));
     store.clear(Column.SCAN);
@@ -102,6 +110,7 @@ public final class BaselineJob {
   public Result update() throws StoreException, SealException, InterruptedException {
     Result r = compare("update");
     Store store = settings.store();
+    store.putMeta(META_BASELINE_STATE, "writing");
     if (settings.scope().isEmpty()) {
       store.replaceAll(Column.SCAN, Column.BASELINE);
     } else {
@@ -109,6 +118,7 @@ public final class BaselineJob {
     }
     rebuildInodeIndex();
     settings.sealer().seal(store, settings.configDigest());
+    store.putMeta(META_BASELINE_STATE, "sealed");
     store.putMeta(META_INIT_TIME, Long.toString(r.endNs()));
     store.clear(Column.SCAN);
     store.sync();
@@ -121,6 +131,10 @@ public final class BaselineJob {
     if (!store.hasAny(Column.BASELINE) && store.getMeta("seal") == null) {
       throw new StoreException(StoreException.Reason.MISSING, "database " + store.dir()
           + " holds no baseline; create it first with: fim init");
+    }
+    if ("writing".equals(store.getMetaString(META_BASELINE_STATE))) {
+      throw new SealException("database " + store.dir() + ": the last fim init or update was interrupted"
+          + " while writing the baseline, so it is incomplete; run fim init again");
     }
     // Verify before trusting any record (DESIGN.md: the seal).
     settings.sealer().verify(store);

@@ -12,10 +12,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code fim check}: compare the disk with the sealed baseline. */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(name = "check", mixinStandardHelpOptions = true, usageHelpWidth = 100,
     description = {
-        "Verify the baseline's seal, re-scan and re-hash the selected trees, and report every path",
-        "added, removed or changed since the baseline (with each changed attribute, old → new).",
+        "Compare the disk with the baseline and report what was added, removed or changed.",
+        "",
+        "Verifies the baseline's seal first (a baseline altered outside fim is refused), re-scans and",
+        "re-hashes the selected trees, and reports each changed attribute as old → new.",
         "Findings are also recorded in the database's change history. The baseline is not modified.",
         "The exit code is AIDE's bitmask: 1 added, 2 removed, 4 changed (e.g. 5 = added and changed).",
         "",

@@ -7,10 +7,11 @@ import picocli.CommandLine.Command;
 @Command(
     name = "fim",
     mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     versionProvider = FimCommand.Version.class,
     description = {
-        "File integrity monitor for Linux: baselines the hashes and attributes of watched trees",
-        "and reports what was added, removed or changed since.",
+        "File integrity monitor for Linux: baselines the hashes and attributes of watched trees and",
+        "reports what was added, removed or changed since.",
         "",
         "Typical cron use:  fim init (once, as root)   then   fim check (nightly; exit 1|2|4 on changes)."},
     subcommands = {InitCommand.class, CheckCommand.class, UpdateCommand.class, CommandLine.HelpCommand.class},

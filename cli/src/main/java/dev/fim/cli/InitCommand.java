@@ -12,11 +12,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code fim init}: scan, hash and store a sealed baseline. */
-@Command(name = "init", mixinStandardHelpOptions = true,
+@Command(name = "init", mixinStandardHelpOptions = true, usageHelpWidth = 100,
     description = {
-        "Scan the selected trees, hash every regular file and store the result as the sealed baseline.",
-        "Replaces an existing baseline (for the given PATHs only, when PATHs are given).",
-        "Creates the seal key when it does not exist yet.",
+        "Create the sealed baseline: scan, hash and store the selected trees.",
+        "",
+        "Walks the config's selection (or the given PATHs) on all cores, records each path's type,",
+        "permissions, inode, links, owner, group, size, times, symlink target, xattrs (ACLs, caps)",
+        "and content hash, and seals the result with an HMAC keyed by --key. Replaces an existing",
+        "baseline (below the given PATHs only, when PATHs are given). Creates the key if missing.",
         "",
         "Example:  fim init                     # the config's selection",
         "          fim init --db /tmp/db /srv   # one tree, a scratch database"})

@@ -10,10 +10,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code fim update}: check, then accept what was found as the new baseline. */
-@Command(name = "update", mixinStandardHelpOptions = true,
+@Command(name = "update", mixinStandardHelpOptions = true, usageHelpWidth = 100,
     description = {
-        "Run a check (same report, same exit code), then make the state just scanned the new sealed",
-        "baseline. Use it after reviewing the changes of a check, e.g. after a package upgrade.",
+        "Check, then accept what was found as the new sealed baseline.",
+        "",
+        "Same report and exit code as check; afterwards the state just scanned becomes the baseline.",
+        "Use it after reviewing a check's changes, e.g. after a package upgrade.",
         "",
         "Example:  apt-get upgrade && fim update --report /var/log/fim/upgrade.txt /usr"})
 final class UpdateCommand implements Callable<Integer> {
