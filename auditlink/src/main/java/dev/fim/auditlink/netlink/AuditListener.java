@@ -24,6 +24,9 @@ import java.util.function.LongConsumer;
  * {@link EventStream#eventsLost}. The stream and the callback are called on the listener's thread. Records that
  * arrive after {@link #close()} began are not delivered.
  *
+ * <p>Close it after {@link AuditState} restored the host (see {@link AuditState#closeListenerAfterRestore}), so the
+ * records that the restore causes reach fim rather than the console.
+ *
  * <p>Thread-safe: {@link #close()}, {@link #mode()} and the counters may be called from any thread.
  */
 public final class AuditListener implements AutoCloseable {
@@ -209,6 +212,15 @@ public final class AuditListener implements AutoCloseable {
             }
         } finally {
             socket.close();
+        }
+    }
+
+    /** Removes this listener's shutdown hook: someone else ({@link AuditState}) closes it in order. */
+    void disarmHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down already
         }
     }
 

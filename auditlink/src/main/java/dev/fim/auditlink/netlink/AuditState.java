@@ -21,6 +21,7 @@ public final class AuditState implements AutoCloseable {
     private boolean enabledChanged;
     private boolean backlogChanged;
     private boolean restored;
+    private AuditListener listener;
 
     private AuditState(AuditClient client, AuditStatus before) {
         this.client = client;
@@ -100,6 +101,18 @@ public final class AuditState implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Makes {@code l} close after this state is restored (in {@link #close()} and in the shutdown hook, in that
+     * order), so that the records the restore itself causes (CONFIG_CHANGE for each rule removed, for the backlog
+     * and enabled) still go to the listener instead of the console when it is the audit pid. Takes over the
+     * listener's own shutdown hook.
+     */
+    public synchronized void closeListenerAfterRestore(AuditListener l) {
+        checkOpen();
+        l.disarmHook();
+        this.listener = l;
+    }
+
     /** Removes a rule added through this object now (and forgets it). */
     public synchronized void deleteRule(byte[] auditRuleData) throws NativeException {
         checkOpen();
@@ -147,12 +160,13 @@ public final class AuditState implements AutoCloseable {
         }
     }
 
-    /** {@link #restore()}, then closes the socket and disarms the shutdown hook. */
+    /** {@link #restore()}, then closes the attached listener, the socket, and disarms the shutdown hook. */
     @Override
     public synchronized void close() throws NativeException {
         try {
             restore();
         } finally {
+            closeListener();
             client.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -167,6 +181,19 @@ public final class AuditState implements AutoCloseable {
             restore();
         } catch (NativeException e) {
             System.err.println("fim: could not restore the kernel audit state: " + e.getMessage());
+        }
+        try {
+            closeListener();
+        } catch (NativeException e) {
+            System.err.println("fim: " + e.getMessage());
+        }
+    }
+
+    private void closeListener() throws NativeException {
+        AuditListener l = listener;
+        listener = null;
+        if (l != null) {
+            l.close();
         }
     }
 

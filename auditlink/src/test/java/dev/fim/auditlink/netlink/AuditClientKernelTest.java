@@ -143,11 +143,11 @@ class AuditClientKernelTest {
         try (AuditState state = AuditState.capture()) {
             assertEquals(hostStatus.backlogLimit(), state.before().backlogLimit());
             state.raiseBacklogLimit(hostStatus.backlogLimit() + 1000);
-            state.enable();
+            // enable() is covered by AuditListenerKernelTest, where fim is the audit pid: enabling here, with no
+            // one reading, would print the CONFIG_CHANGE records to the console.
             assertTrue(state.addRule(rule));
             AuditStatus during = client.status();
             assertEquals(hostStatus.backlogLimit() + 1000, during.backlogLimit());
-            assertTrue(during.enabled() >= 1);
             assertTrue(KernelAudit.ruleTexts(client).stream().anyMatch(t -> t.contains(key)));
         }
         assertEquals(hostRules, KernelAudit.ruleTexts(client));
