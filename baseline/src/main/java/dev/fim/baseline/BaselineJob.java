@@ -186,7 +186,7 @@ public final class BaselineJob {
   private ScanOutcome scanIntoScanColumn() throws StoreException, InterruptedException {
     Store store = settings.store();
     store.clear(Column.SCAN);
-    Scanner scanner = new Scanner(new ScanSettings(settings.threads()));
+    Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(settings.threads()));
     if (settings.observer() != null) {
       settings.observer().accept(scanner);
     }

@@ -37,9 +37,9 @@ final class ProgressLine {
   private void draw(ScanProgress p) {
     double secs = Math.max(1e-3, (System.nanoTime() - startNs) / 1e9);
     double rate = p.bytesHashed() / secs;
-    long left = Math.max(0, p.bytesSeen() - p.bytesHashed());
+    long left = Math.max(0, p.bytesDiscovered() - p.bytesHashed());
     String eta = rate > 0 && left > 0 ? " ETA " + duration(left / rate) : "";
-    err.print(String.format(Locale.ROOT, "\r\033[K%,d files  %s hashed  %s/s%s", p.filesDone(),
+    err.print(String.format(Locale.ROOT, "\r\033[K%,d entries  %s hashed  %s/s%s", p.entriesDone(),
         bytes(p.bytesHashed()), bytes((long) rate), eta));
     err.flush();
   }

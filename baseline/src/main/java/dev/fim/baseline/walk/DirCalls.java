@@ -1,0 +1,330 @@
+package dev.fim.baseline.walk;
+
+import dev.fim.store.FileType;
+import dev.fim.store.PathBytes;
+import java.nio.charset.StandardCharsets;
+import jnr.constants.platform.Errno;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * The walk's kernel calls, checked: the only caller of {@link DirNative}. Every call either
+ * returns a value or throws {@link NativeException} naming the call, the path and the errno;
+ * EINTR is retried.
+ *
+ * <p>Not thread-safe: it owns reusable native buffers (a {@code struct stat}, a 64 KiB
+ * {@code getdents64} buffer, a {@code readlinkat} buffer), so each worker thread has its own.
+ * The buffers are freed by the garbage collector (jnr {@link Memory#allocateDirect}).
+ *
+ * <p>Never follows a symlink it meets: files and subdirectories are opened by one name relative
+ * to their directory's fd with {@code O_NOFOLLOW}, or by a relative path beneath a root fd with
+ * {@code openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS)}.
+ */
+public final class DirCalls {
+  /** {@code AT_FDCWD} (include/uapi/linux/fcntl.h): a root path is resolved from the cwd. */
+  public static final int AT_FDCWD = -100;
+
+  // include/uapi/asm-generic/fcntl.h (x86_64 uses the generic values)
+  static final int O_RDONLY = 0;
+  static final int O_NONBLOCK = 04000;
+  static final int O_DIRECTORY = 0200000;
+  static final int O_NOFOLLOW = 0400000;
+  static final int O_NOATIME = 01000000;
+  static final int O_CLOEXEC = 02000000;
+  // include/uapi/linux/fcntl.h
+  static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  // include/uapi/linux/openat2.h; SYS_openat2 is 437 on every architecture (unified syscall table).
+  static final long SYS_openat2 = 437;
+  static final long RESOLVE_NO_SYMLINKS = 0x04;
+  static final long RESOLVE_BENEATH = 0x08;
+  /** {@code sizeof(struct open_how)}: u64 flags, u64 mode, u64 resolve (OPEN_HOW_SIZE_VER0). */
+  static final int OPEN_HOW_SIZE = 24;
+
+  // d_type values, include/linux/fs_types.h (DT_*), as getdents64 reports them.
+  private static final int DT_FIFO = 1;
+  private static final int DT_CHR = 2;
+  private static final int DT_DIR = 4;
+  private static final int DT_BLK = 6;
+  private static final int DT_REG = 8;
+  private static final int DT_LNK = 10;
+  private static final int DT_SOCK = 12;
+
+  /** Files: never follow, never block (FIFO, lease), never update atime, never leak to children. */
+  static final int FILE_FLAGS = O_RDONLY | O_NOFOLLOW | O_NOATIME | O_NONBLOCK | O_CLOEXEC;
+  static final int DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC;
+
+  /** {@code PATH_MAX}: a symlink target is at most 4095 bytes plus the NUL readlink does not write. */
+  private static final int PATH_MAX = 4096;
+  private static final int DENTS_BUFFER = 64 * 1024;
+
+  private static final DirNative.LibC LIBC = DirNative.LIBC;
+  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  private static final StatLayout STAT = StatLayout.INSTANCE;
+
+  /**
+   * Cleared once openat2 turns out to be missing (ENOSYS before Linux 5.6) or filtered (EPERM
+   * from a container's seccomp profile); then directories are opened one component at a time.
+   */
+  private static volatile boolean openat2Usable = true;
+
+  private final Pointer statBuf = Memory.allocateDirect(RUNTIME, StatLayout.X86_64_SIZE);
+  private final Pointer dents = Memory.allocateDirect(RUNTIME, DENTS_BUFFER);
+  private final byte[] dentsCopy = new byte[DENTS_BUFFER];
+  private final Pointer how = Memory.allocateDirect(RUNTIME, OPEN_HOW_SIZE);
+  private final Pointer linkBuf = Memory.allocateDirect(RUNTIME, PATH_MAX);
+
+  /** Receives the entries of one {@code getdents64} batch, "." and ".." left out. */
+  @FunctionalInterface
+  public interface EntryConsumer {
+    /** {@code name} is a fresh array the consumer may keep; {@code type} is null for DT_UNKNOWN. */
+    void accept(byte[] name, FileType type);
+  }
+
+  /** {@code fstatat(dirFd, name, AT_SYMLINK_NOFOLLOW)}: the lstat of one entry. */
+  public StatInfo lstatAt(int dirFd, byte[] name, PathBytes path) throws NativeException {
+    int rc;
+    do {
+      rc = LIBC.fstatat(dirFd, name, statBuf, AT_SYMLINK_NOFOLLOW);
+    } while (rc < 0 && errno() == Errno.EINTR.intValue());
+    if (rc < 0) {
+      throw new NativeException("lstat", path, errno());
+    }
+    return readStat();
+  }
+
+  /** {@code fstat(fd)}; {@code path} is only for the message. */
+  public StatInfo fstat(int fd, PathBytes path) throws NativeException {
+    int rc;
+    do {
+      rc = LIBC.fstat(fd, statBuf);
+    } while (rc < 0 && errno() == Errno.EINTR.intValue());
+    if (rc < 0) {
+      throw new NativeException("fstat", path, errno());
+    }
+    return readStat();
+  }
+
+  /**
+   * Opens a regular file for reading: {@code O_RDONLY|O_NOFOLLOW|O_NOATIME|O_NONBLOCK|O_CLOEXEC}.
+   * O_NOATIME is refused with EPERM unless we own the file or have CAP_FOWNER (open(2)); then
+   * the open is retried without it (and the read may update atime under relatime rules).
+   * The caller must {@code fstat} the fd: the name may have been replaced by a FIFO or device
+   * since its lstat, and O_NONBLOCK only makes that open harmless, not readable.
+   */
+  public int openFile(int dirFd, byte[] name, PathBytes path) throws NativeException {
+    return openWithNoatimeFallback(dirFd, name, FILE_FLAGS, path);
+  }
+
+  /**
+   * Opens one directory by a single name relative to {@code dirFd} (or a root path relative to
+   * the cwd with {@link #AT_FDCWD}) with O_DIRECTORY|O_NOFOLLOW: a symlink in the last component
+   * fails with ELOOP, a non-directory with ENOTDIR.
+   */
+  public int openDirectory(int dirFd, byte[] name, PathBytes path) throws NativeException {
+    return openWithNoatimeFallback(dirFd, name, DIR_FLAGS, path);
+  }
+
+  /**
+   * Opens the directory {@code relPath} ("a/b/c", no "." or ".." components) beneath
+   * {@code rootFd} without following any symlink on the way, so a directory swapped for a
+   * symlink while the scan runs is never followed out of the tree: openat2 with
+   * RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS (Linux 5.6+), else one O_NOFOLLOW openat per component.
+   */
+  public int openDirectoryBeneath(int rootFd, byte[] relPath, PathBytes path) throws NativeException {
+    if (openat2Usable) {
+      int flags = DIR_FLAGS;
+      for (int attempt = 0; ; attempt++) {
+        how.putLong(0, flags & 0xffffffffL);
+        how.putLong(8, 0);
+        how.putLong(16, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+        long fd = LIBC.syscall(SYS_openat2, rootFd, relPath, how, OPEN_HOW_SIZE);
+        if (fd >= 0) {
+          return (int) fd;
+        }
+        int e = errno();
+        if (e == Errno.EINTR.intValue()) {
+          continue;
+        }
+        // openat2 returns EAGAIN when a rename or mount raced with a RESOLVE_BENEATH lookup.
+        if (e == Errno.EAGAIN.intValue() && attempt < 8) {
+          continue;
+        }
+        if (e == Errno.EPERM.intValue() && (flags & O_NOATIME) != 0) {
+          flags &= ~O_NOATIME;
+          continue;
+        }
+        if (e == Errno.ENOSYS.intValue() || e == Errno.EPERM.intValue()) {
+          openat2Usable = false;
+          break;
+        }
+        throw new NativeException("openat2", path, e);
+      }
+    }
+    return openByComponents(rootFd, relPath, path);
+  }
+
+  private int openByComponents(int rootFd, byte[] relPath, PathBytes path) throws NativeException {
+    int fd = rootFd;
+    int start = 0;
+    try {
+      while (start < relPath.length) {
+        int end = start;
+        while (end < relPath.length && relPath[end] != '/') {
+          end++;
+        }
+        byte[] component = java.util.Arrays.copyOfRange(relPath, start, end);
+        int next = openDirectory(fd, component, path);
+        if (fd != rootFd) {
+          close(fd);
+        }
+        fd = next;
+        start = end + 1;
+      }
+      return fd;
+    } catch (NativeException e) {
+      if (fd != rootFd) {
+        close(fd);
+      }
+      throw e;
+    }
+  }
+
+  private int openWithNoatimeFallback(int dirFd, byte[] name, int flags, PathBytes path) throws NativeException {
+    while (true) {
+      int fd = LIBC.openat(dirFd, name, flags, 0);
+      if (fd >= 0) {
+        return fd;
+      }
+      int e = errno();
+      if (e == Errno.EINTR.intValue()) {
+        continue;
+      }
+      if (e == Errno.EPERM.intValue() && (flags & O_NOATIME) != 0) {
+        flags &= ~O_NOATIME;
+        continue;
+      }
+      throw new NativeException("open", path, e);
+    }
+  }
+
+  /**
+   * Reads the next batch of entries of an open directory with {@code getdents64} and hands
+   * each to {@code consumer}. Returns the number of records read (including "." and ".."),
+   * 0 at the end of the directory.
+   *
+   * <p>Parses {@code struct linux_dirent64} (getdents(2); include/linux/dirent.h):
+   * {@code u64 d_ino} at 0, {@code s64 d_off} at 8, {@code unsigned short d_reclen} at 16,
+   * {@code unsigned char d_type} at 18, NUL-terminated {@code d_name} from 19, padded to
+   * {@code d_reclen}.
+   */
+  public int readEntries(int dirFd, PathBytes path, EntryConsumer consumer) throws NativeException {
+    long n;
+    do {
+      n = LIBC.getdents64(dirFd, dents, DENTS_BUFFER);
+    } while (n < 0 && errno() == Errno.EINTR.intValue());
+    if (n < 0) {
+      throw new NativeException("getdents64", path, errno());
+    }
+    int len = (int) n;
+    dents.get(0, dentsCopy, 0, len);
+    int records = 0;
+    int pos = 0;
+    while (pos < len) {
+      int reclen = (dentsCopy[pos + 16] & 0xff) | (dentsCopy[pos + 17] & 0xff) << 8; // little-endian
+      int type = dentsCopy[pos + 18] & 0xff;
+      int nameStart = pos + 19;
+      int nameEnd = nameStart;
+      int limit = pos + reclen;
+      while (nameEnd < limit && dentsCopy[nameEnd] != 0) {
+        nameEnd++;
+      }
+      records++;
+      int nameLen = nameEnd - nameStart;
+      boolean dot = nameLen == 1 && dentsCopy[nameStart] == '.';
+      boolean dotdot = nameLen == 2 && dentsCopy[nameStart] == '.' && dentsCopy[nameStart + 1] == '.';
+      if (!dot && !dotdot) {
+        consumer.accept(java.util.Arrays.copyOfRange(dentsCopy, nameStart, nameEnd), typeOfDirent(type));
+      }
+      pos = limit;
+    }
+    return records;
+  }
+
+  /** {@code readlinkat(dirFd, name)}: the symlink's target bytes, exactly. */
+  public byte[] readLinkAt(int dirFd, byte[] name, PathBytes path) throws NativeException {
+    long n;
+    do {
+      n = LIBC.readlinkat(dirFd, name, linkBuf, PATH_MAX);
+    } while (n < 0 && errno() == Errno.EINTR.intValue());
+    if (n < 0) {
+      throw new NativeException("readlink", path, errno());
+    }
+    byte[] out = new byte[(int) n];
+    linkBuf.get(0, out, 0, out.length);
+    return out;
+  }
+
+  /**
+   * close(2). Never retried: Linux releases the fd even when close reports EINTR, and a retry
+   * could close an fd another thread just got. Errors of a read-only fd carry no data loss, so
+   * they are not reported.
+   */
+  public void close(int fd) {
+    if (fd >= 0) {
+      LIBC.close(fd);
+    }
+  }
+
+  /** The file type a {@code d_type} names, or null for DT_UNKNOWN (the caller must lstat). */
+  static FileType typeOfDirent(int dType) {
+    return switch (dType) {
+      case DT_REG -> FileType.FILE;
+      case DT_DIR -> FileType.DIRECTORY;
+      case DT_LNK -> FileType.SYMLINK;
+      case DT_FIFO -> FileType.FIFO;
+      case DT_SOCK -> FileType.SOCKET;
+      case DT_CHR -> FileType.CHAR_DEVICE;
+      case DT_BLK -> FileType.BLOCK_DEVICE;
+      default -> null;
+    };
+  }
+
+  /** The bytes of {@code /proc/self/fd/<dirFd>/<name>}: the entry itself, for l*xattr calls. */
+  public static byte[] procPath(int dirFd, byte[] name) {
+    byte[] prefix = ("/proc/self/fd/" + dirFd + "/").getBytes(StandardCharsets.US_ASCII);
+    byte[] out = java.util.Arrays.copyOf(prefix, prefix.length + name.length);
+    System.arraycopy(name, 0, out, prefix.length, name.length);
+    return out;
+  }
+
+  private StatInfo readStat() {
+    Pointer p = statBuf;
+    return new StatInfo(
+        (int) STAT.st_mode.get(p),
+        STAT.st_dev.get(p),
+        STAT.st_ino.get(p),
+        STAT.st_nlink.get(p),
+        (int) STAT.st_uid.get(p),
+        (int) STAT.st_gid.get(p),
+        STAT.st_rdev.get(p),
+        STAT.st_size.get(p),
+        STAT.st_blocks.get(p),
+        STAT.st_atime.get(p) * 1_000_000_000L + STAT.st_atime_nsec.get(p),
+        STAT.st_mtime.get(p) * 1_000_000_000L + STAT.st_mtime_nsec.get(p),
+        STAT.st_ctime.get(p) * 1_000_000_000L + STAT.st_ctime_nsec.get(p));
+  }
+
+  private static int errno() {
+    return RUNTIME.getLastError();
+  }
+
+  /** For the layout test: a raw fstat into caller memory. */
+  static int rawFstat(int fd, Pointer buf) {
+    return LIBC.fstat(fd, buf);
+  }
+
+  static Runtime runtime() {
+    return RUNTIME;
+  }
+}

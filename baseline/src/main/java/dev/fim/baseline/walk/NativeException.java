@@ -1,0 +1,98 @@
+package dev.fim.baseline.walk;
+
+import dev.fim.store.PathBytes;
+import java.io.IOException;
+import jnr.constants.platform.Errno;
+
+/**
+ * A failed system call, with what a person needs to act on it: the call, the path bytes, the
+ * errno (name and text) and, once the caller knows it, the purpose and the consequence. Reads
+ * like AIDE's messages:
+ * {@code open /etc/shadow for hashing: EACCES (Permission denied); hash skipped, attributes kept}.
+ *
+ * <p>Thrown by every native wrapper of the baseline module ({@code .walk}, {@code .capture},
+ * {@code .hash}); callers never see {@code -1}. Immutable.
+ */
+public final class NativeException extends IOException {
+  private final String call;
+  private final PathBytes path;
+  private final int errno;
+  private final String purpose;
+  private final String consequence;
+
+  public NativeException(String call, PathBytes path, int errno) {
+    this(call, path, errno, null, null);
+  }
+
+  private NativeException(String call, PathBytes path, int errno, String purpose, String consequence) {
+    super(format(call, path, errno, purpose, consequence));
+    this.call = call;
+    this.path = path;
+    this.errno = errno;
+    this.purpose = purpose;
+    this.consequence = consequence;
+  }
+
+  /**
+   * The same failure, told with why the call was made ("for hashing") and what the scan does
+   * about it ("hash skipped, attributes kept"). Either may be null.
+   */
+  public NativeException explain(String purpose, String consequence) {
+    NativeException e = new NativeException(call, path, errno, purpose, consequence);
+    e.setStackTrace(getStackTrace());
+    return e;
+  }
+
+  /** The C function name, e.g. {@code openat}. */
+  public String call() {
+    return call;
+  }
+
+  /** The path the call was about (for display); may be null for fd-only calls on an unknown path. */
+  public PathBytes path() {
+    return path;
+  }
+
+  /** The raw errno value. */
+  public int errnoValue() {
+    return errno;
+  }
+
+  /** The errno as a jnr-constants constant ({@code __UNKNOWN_CONSTANT__} if it has no name). */
+  public Errno errno() {
+    return Errno.valueOf(errno);
+  }
+
+  /** The errno's name, e.g. {@code EACCES}, or {@code errno 12345} if unnamed. */
+  public String errnoName() {
+    return errnoName(errno);
+  }
+
+  public boolean is(Errno e) {
+    return e.intValue() == errno;
+  }
+
+  static String errnoName(int errno) {
+    Errno e = Errno.valueOf(errno);
+    return e == null || !e.defined() ? "errno " + errno : e.name();
+  }
+
+  private static String format(String call, PathBytes path, int errno, String purpose, String consequence) {
+    StringBuilder sb = new StringBuilder(call);
+    if (path != null) {
+      sb.append(' ').append(path.display());
+    }
+    if (purpose != null) {
+      sb.append(' ').append(purpose);
+    }
+    Errno e = Errno.valueOf(errno);
+    sb.append(": ").append(errnoName(errno));
+    if (e != null && e.defined()) {
+      sb.append(" (").append(e.description()).append(')');
+    }
+    if (consequence != null) {
+      sb.append("; ").append(consequence);
+    }
+    return sb.toString();
+  }
+}
