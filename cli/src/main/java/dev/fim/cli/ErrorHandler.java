@@ -39,6 +39,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (e instanceof SealException) {
       return ExitCodes.SEAL;
     }
+    if (e instanceof dev.fim.auditlink.netlink.AuditRefusedException) {
+      return ExitCodes.AUDIT;
+    }
     if (e instanceof InterruptedException) {
       return ExitCodes.INTERRUPTED;
     }

@@ -23,6 +23,8 @@ public final class ExitCodes {
   public static final int INTERRUPTED = 21;
   /** A bug: please report it with the --debug output. */
   public static final int INTERNAL = 22;
+  /** The kernel refused an audit request (no CAP_AUDIT_CONTROL, immutable mode, rule exists, no such rule…). */
+  public static final int AUDIT = 23;
 
   /** The list picocli prints under "Exit Codes" in --help. */
   static final String[] HELP_LIST = {
@@ -36,7 +38,8 @@ public final class ExitCodes {
       "19:baseline seal does not verify: the baseline was altered outside fim, or wrong key",
       "20:other I/O error (report file, seal key)",
       "21:interrupted",
-      "22:internal error (a bug; rerun with --debug and report it)"};
+      "22:internal error (a bug; rerun with --debug and report it)",
+      "23:kernel audit refused: not root (CAP_AUDIT_CONTROL), immutable mode, rule exists or no such rule"};
 
   private ExitCodes() {}
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         "reports what was added, removed or changed since.",
         "",
         "Typical cron use:  fim init (once, as root)   then   fim check (nightly; exit 1|2|4 on changes)."},
-    subcommands = {InitCommand.class, CheckCommand.class, UpdateCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {InitCommand.class, CheckCommand.class, UpdateCommand.class, AuditCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit Codes:%n",
     exitCodeList = {},
     footerHeading = "%nFiles:%n",

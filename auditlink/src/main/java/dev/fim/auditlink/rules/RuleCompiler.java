@@ -40,6 +40,23 @@ public final class RuleCompiler {
     }
 
     /**
+     * Compiles one rule given as separate words, as a command line passes them ({@code fim audit rules add -w
+     * /etc/passwd -p wa}): no shell quoting is involved, so a word may hold spaces or quotes.
+     *
+     * @throws RuleSyntaxException with source {@value #INLINE_SOURCE}, line 1, and the reason
+     */
+    public CompiledRule compile(List<String> words) throws RuleSyntaxException {
+        List<String> copy = List.copyOf(words);
+        String text = String.join(" ", copy.stream().map(ShellWords::quote).toList());
+        try {
+            RuleBuilder.Result r = new RuleBuilder(settings).build(copy);
+            return new CompiledRule(INLINE_SOURCE, 1, text, r.normalisedText(), r.operation(), r.bytes(), r.control());
+        } catch (RuleBuilder.RuleError e) {
+            throw new RuleSyntaxException(INLINE_SOURCE, 1, e.getMessage(), text);
+        }
+    }
+
+    /**
      * Compiles a rules file as {@code auditctl -R} reads it: blank lines and lines starting with {@code #} are
      * skipped; every other line is one rule or control command. Stops at the first bad rule.
      *

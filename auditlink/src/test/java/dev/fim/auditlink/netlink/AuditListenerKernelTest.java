@@ -1,0 +1,138 @@
+package dev.fim.auditlink.netlink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.fim.auditlink.parse.AuditRecord;
+import dev.fim.auditlink.parse.RecordType;
+import dev.fim.auditlink.reassembly.EventStream;
+import dev.fim.auditlink.rules.RuleCompiler;
+import dev.fim.auditlink.rules.RuleSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Receiving for real: a file written under a watched directory by a child whose loginuid is 1001 arrives as one
+ * reassembled event (SYSCALL with auid and exe, CWD, PATH), and the audit pid, enabled flag, backlog limit and
+ * rules are the host's again after close.
+ */
+@Tag("kernel")
+class AuditListenerKernelTest {
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    @TempDir
+    Path dir;
+
+    private AuditClient client;
+    private AuditStatus hostStatus;
+    private List<String> hostRules;
+    private AuditState state;
+    private AuditListener listener;
+
+    @BeforeEach
+    void open() throws Exception {
+        KernelAudit.assumeRoot();
+        assumeTrue(Files.isExecutable(PYTHON), "needs " + PYTHON + " for the writing child");
+        client = AuditClient.open();
+        hostStatus = client.status();
+        assumeTrue(!hostStatus.immutable(), "audit is locked (enabled=2): no rules can be added until reboot");
+        hostRules = KernelAudit.ruleTexts(client);
+    }
+
+    @AfterEach
+    void restore() throws Exception {
+        if (client == null) {
+            return;
+        }
+        try {
+            if (state != null) {
+                state.close(); // closes the listener after the restore
+            }
+            if (listener != null) {
+                listener.close(); // idempotent; closes it if the state was never captured
+            }
+            AuditStatus now = client.status();
+            assertEquals(hostStatus.pid(), now.pid(), "audit pid given back");
+            assertEquals(hostStatus.enabled(), now.enabled(), "enabled restored");
+            assertEquals(hostStatus.backlogLimit(), now.backlogLimit(), "backlog limit restored");
+            assertEquals(hostRules, KernelAudit.ruleTexts(client), "the host's rules are as before");
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void aWriteByLoginUid1001ArrivesAsOneReassembledEvent() throws Exception {
+        String key = KernelAudit.testKey();
+        BlockingQueue<List<AuditRecord>> events = new LinkedBlockingQueue<>();
+        AtomicLong lost = new AtomicLong();
+        EventStream stream = new EventStream() {
+            @Override
+            public void reassemblyComplete(List<AuditRecord> records) {
+                events.add(records);
+            }
+
+            @Override
+            public void eventsLost(long count) {
+                lost.addAndGet(count);
+            }
+        };
+
+        state = AuditState.capture();
+        listener = AuditListener.start(ListenerSettings.defaults(), stream, total -> { });
+        state.closeListenerAfterRestore(listener);
+        assertEquals(hostStatus.pid() == 0 ? AuditListener.Mode.AUDIT_PID : AuditListener.Mode.MULTICAST, listener.mode());
+        if (listener.mode() == AuditListener.Mode.AUDIT_PID) {
+            assertEquals(ProcessHandle.current().pid(), client.status().pid(), "fim is the audit pid");
+        }
+        state.enable();
+        state.raiseBacklogLimit(8192);
+        RuleCompiler compiler = new RuleCompiler(RuleSettings.host());
+        for (String arch : List.of("b64", "b32")) {
+            assertTrue(state.addRule(compiler.compile(
+                    "-a always,exit -F arch=" + arch + " -F dir=" + dir + " -F perm=wa -F key=" + key).bytes()));
+        }
+
+        Path file = dir.resolve("f");
+        Process child = new ProcessBuilder("bash", "-c",
+                "echo 1001 > /proc/self/loginuid && exec " + PYTHON + " -c 'open(\"" + file + "\",\"w\").write(\"x\")'")
+                .redirectErrorStream(true).start();
+        String childOut = new String(child.getInputStream().readAllBytes());
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child finished");
+        assertEquals(0, child.exitValue(), childOut);
+        assertTrue(Files.exists(file));
+
+        List<AuditRecord> event = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (event == null && System.nanoTime() < deadline) {
+            List<AuditRecord> e = events.poll(100, TimeUnit.MILLISECONDS);
+            if (e != null && e.stream().anyMatch(r -> r.type() == RecordType.SYSCALL && key.equals(r.field("key")))) {
+                event = e;
+            }
+        }
+        assertNull(listener.failure());
+        assertNotNull(event, "an event with key " + key + " within 10 s (" + listener.datagrams() + " datagrams)");
+        AuditRecord syscall = event.stream().filter(r -> r.type() == RecordType.SYSCALL).findFirst().orElseThrow();
+        assertEquals("1001", syscall.field("auid"), syscall.rawText());
+        assertTrue(syscall.field("exe").contains("python3"), syscall.rawText());
+        assertTrue(event.stream().anyMatch(r -> r.type() == RecordType.CWD), "a CWD record");
+        assertTrue(event.stream().anyMatch(r -> r.type() == RecordType.PATH && file.toString().equals(r.field("name"))),
+                "a PATH record naming " + file + ": " + event.stream().map(AuditRecord::rawText).toList());
+        long serial = syscall.serial();
+        assertTrue(event.stream().allMatch(r -> r.serial() == serial));
+        assertEquals(0, listener.overruns());
+    }
+}
