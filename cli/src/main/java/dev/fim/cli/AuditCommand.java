@@ -6,13 +6,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code fim audit}: the kernel audit subsystem (status and rules); only groups its subcommands. */
 @Command(name = "audit", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-    description = {"Kernel audit: status and rules (what auditctl -s / -l / -a / -d do, over netlink)."},
-    subcommands = {AuditStatusCommand.class, AuditRulesCommand.class})
+    description = {"Kernel audit: status, rules (auditctl -s / -l / -a / -d over netlink) and log search (ausearch -i)."},
+    subcommands = {AuditStatusCommand.class, AuditRulesCommand.class, AuditSearchCommand.class})
 final class AuditCommand implements Runnable {
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "fim audit: missing COMMAND (status or rules)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "fim audit: missing COMMAND (status, rules or search)");
   }
 }
