@@ -87,7 +87,7 @@ final class ScanWorker implements Runnable {
     try {
       fd = calls.openDirectory(DirCalls.AT_FDCWD, bytes, path);
     } catch (NativeException e) {
-      unreadableDirectory(path, e, "open");
+      unreadableDirectory(path, e);
       return;
     }
     RootContext root = run.keepRoot(new RootContext(path, fd));
@@ -105,14 +105,14 @@ final class ScanWorker implements Runnable {
         out.problem(d.path(), ScanProblem.Kind.VANISHED,
             e.explain(null, "no longer a directory (replaced since it was listed); not followed").getMessage());
       } else {
-        unreadableDirectory(d.path(), e, "open");
+        unreadableDirectory(d.path(), e);
       }
       return;
     }
     list(new DirHandle(fd, true, d.path(), d.relPath(), d.root()));
   }
 
-  private void unreadableDirectory(PathBytes path, NativeException e, String what) {
+  private void unreadableDirectory(PathBytes path, NativeException e) {
     out.problem(path, ScanProblem.Kind.UNREADABLE_DIRECTORY, e.explain(null, "contents not scanned").getMessage());
   }
 

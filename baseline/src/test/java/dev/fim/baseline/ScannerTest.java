@@ -301,6 +301,52 @@ class ScannerTest {
     assertEquals("disk full", e.getMessage());
   }
 
+  /**
+   * Interrupting the caller stops the scan with InterruptedException, and every directory fd
+   * (listings, queued chunks, roots) is closed: the process has the fds it had before.
+   */
+  @Test
+  @Timeout(60)
+  void interruptStopsTheScanAndLeaksNoFd() throws Exception {
+    TestFiles.sh("mkdir -p \"$1/flat\" \"$1/a/b/c\" && cd \"$1/flat\" && for i in $(seq 1 2000); do : > f$i; done",
+        dir.toString());
+    Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(2));
+    scanner.scan(TestSelector.all(TestSelector.DEFAULT, pb(dir)), new CollectingSink()); // warm-up: lazy JVM fds
+    long before = openFds();
+    assertEquals(0, before);
+    Thread caller = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    TestSelector sel = new TestSelector(List.of(pb(dir)), (p, t) -> {
+      if (calls.incrementAndGet() == 100) {
+        caller.interrupt();
+      }
+      return TestSelector.DEFAULT;
+    }, p -> true);
+    CollectingSink sink = new CollectingSink();
+    assertThrows(InterruptedException.class, () -> scanner.scan(sel, sink));
+    assertTrue(sink.records.size() < 2000 + 5, "stopped early: " + sink.records.size());
+    assertEquals(before, openFds(), "fds after an interrupted scan");
+    scanner.scan(TestSelector.all(TestSelector.DEFAULT, pb(dir)), new CollectingSink());
+    assertEquals(before, openFds(), "fds after a full scan");
+  }
+
+  /** Open fds of this process on anything under the test's directory (the scan's own fds). */
+  private long openFds() throws Exception {
+    long n = 0;
+    try (var s = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : s.toList()) {
+        try {
+          if (Files.readSymbolicLink(fd).startsWith(dir)) {
+            n++;
+          }
+        } catch (java.io.IOException gone) {
+          // the fd of the listing itself, closed meanwhile
+        }
+      }
+    }
+    return n;
+  }
+
   @Test
   void rootsBelowAnotherRootAreWalkedOnce() {
     List<PathBytes> roots = Scanner.distinctRoots(List.of(PathBytes.ofUtf8("/etc/ssh"), PathBytes.ofUtf8("/etc"),

@@ -14,27 +14,28 @@ import jnr.ffi.Runtime;
 import net.openhft.hashing.LongTupleHashFunction;
 
 /**
- * Hashes the content of an open regular file with the requested algorithms, from native memory.
+ * Hashes the content of an open regular file with the requested algorithms, from native memory,
+ * never from the Java heap.
  *
  * <p>Files up to the buffer size (1 MiB by default) are {@code pread} whole into a reusable
- * native buffer; larger ones are mapped whole ({@code mmap}, {@code MADV_SEQUENTIAL}), hashed and
- * unmapped, so a 100 GB file costs address space, not heap or RAM. A 0-byte file is not read: it
- * has the digest of empty input. Holes of sparse files read as zeros, as they do for
- * {@code xxh128sum}.
+ * native buffer and hashed in one go (zero-allocation-hashing's XXH3, {@link MessageDigest}
+ * over a direct {@link java.nio.ByteBuffer} view). Larger files are read through the same buffer
+ * chunk by chunk: SHA-256/512 are streams anyway, and XXH3-128 goes through
+ * {@link Xxh3Stream}, so a 100 GB file costs 1 MiB of memory and no mapping. (A whole-file
+ * {@code mmap} was the first design; it was dropped because a file truncated while mapped sends
+ * SIGBUS into the hash loop, see {@link Xxh3Stream}; a truncation here is just a short read.)
+ * A 0-byte file is not read: it has the digest of empty input. Holes of sparse files read as
+ * zeros, as they do for {@code xxh128sum}.
  *
- * <p>XXH3-128 comes from zero-allocation-hashing, which has no streaming API: it must see the
- * whole content in one memory range, hence the mapping. Its two 64-bit halves are written
- * high then low, big-endian: the canonical form {@code xxh128sum} prints. SHA-256/512 go through
- * {@link MessageDigest} over direct {@link java.nio.ByteBuffer} views of the same memory, at most
- * 1 GiB each (a buffer's capacity is an int).
+ * <p>XXH3-128's two 64-bit halves are written high then low, big-endian: the canonical form
+ * {@code xxh128sum} prints.
  *
  * <p>Not thread-safe: one per worker thread. {@link #close()} frees the buffer.
  */
 public final class ContentHasher implements AutoCloseable {
   public static final int DEFAULT_BUFFER_SIZE = 1 << 20;
-  private static final long VIEW_CHUNK = 1L << 30;
-  /** Where mmap is refused (ENODEV: some FUSE and pseudo file systems), read into a temporary buffer up to this size. */
-  private static final long READ_FALLBACK_MAX = 256L << 20;
+  /** Room before the chunk for the previous chunk's last 64 bytes (XXH3's last stripe may span both). */
+  private static final int TAIL = 64;
   private static final HashNative.LibC LIBC = HashNative.LIBC;
   private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
   private static final MemoryIO IO = MemoryIO.getInstance();
@@ -43,6 +44,7 @@ public final class ContentHasher implements AutoCloseable {
   private final int bufferSize;
   private long buffer;
   private final long[] xx = XXH128.newResultArray();
+  private final Xxh3Stream xxStream = new Xxh3Stream();
   private MessageDigest sha256;
   private MessageDigest sha512;
 
@@ -50,12 +52,13 @@ public final class ContentHasher implements AutoCloseable {
     this(DEFAULT_BUFFER_SIZE);
   }
 
+  /** {@code bufferSize} is rounded down to a multiple of 1024 (XXH3's block), at least 4096. */
   public ContentHasher(int bufferSize) {
     if (bufferSize < 4096) {
       throw new IllegalArgumentException("hash buffer must be at least 4096 bytes, got " + bufferSize);
     }
-    this.bufferSize = bufferSize;
-    this.buffer = IO.allocateMemory(bufferSize, false);
+    this.bufferSize = bufferSize - bufferSize % Xxh3Stream.BLOCK;
+    this.buffer = IO.allocateMemory(TAIL + this.bufferSize, false);
     if (buffer == 0) {
       throw new OutOfMemoryError("cannot allocate a " + bufferSize + "-byte native hash buffer");
     }
@@ -66,66 +69,76 @@ public final class ContentHasher implements AutoCloseable {
   }
 
   /**
-   * Hashes {@code size} bytes of {@code fd} (its {@code fstat} size just before this call).
-   * Reads from offset 0 whatever the fd's position. If the file grew, the extra bytes are not
-   * hashed; the caller's second {@code fstat} notices and asks again.
+   * Hashes the first {@code size} bytes of {@code fd} ({@code size} is its {@code fstat} size
+   * just before this call), from offset 0 whatever the fd's position. If the file grew, the extra
+   * bytes are not hashed; if it shrank, the result is {@code truncated}. Either way the caller's
+   * second {@code fstat} notices and asks again.
    */
   public HashResult hash(int fd, long size, List<HashAlgorithm> algorithms, PathBytes path) throws NativeException {
     if (buffer == 0) {
       throw new IllegalStateException("ContentHasher is closed");
     }
+    long data = buffer + TAIL;
     if (size <= 0) {
-      return new HashResult(digest(buffer, 0, algorithms), 0, false);
+      return new HashResult(digest(data, 0, algorithms), 0, false);
     }
     if (size <= bufferSize) {
-      long n = readFully(fd, buffer, bufferSize, path);
-      return new HashResult(digest(buffer, n, algorithms), n, false);
-    }
-    long addr = LIBC.syscall(HashNative.SYS_mmap, 0, size, HashNative.PROT_READ, HashNative.MAP_PRIVATE, fd, 0);
-    if (addr == HashNative.MAP_FAILED) {
-      int e = RUNTIME.getLastError();
-      if (e == Errno.ENODEV.intValue() && size <= READ_FALLBACK_MAX) {
-        return hashViaTemporaryBuffer(fd, size, algorithms, path);
+      long n = readFully(fd, data, size, 0, path);
+      if (n < size) {
+        return new HashResult(List.of(), n, true);
       }
-      throw new NativeException("mmap", path, e);
+      return new HashResult(digest(data, n, algorithms), n, false);
     }
-    try {
-      // Advice only: a failure changes speed, not the result.
-      LIBC.madvise(addr, size, HashNative.MADV_SEQUENTIAL);
-      try {
-        return new HashResult(digest(addr, size, algorithms), size, false);
-      } catch (InternalError e) {
-        // Pages past a new EOF raise SIGBUS; HotSpot turns a SIGBUS inside an Unsafe access
-        // into this error instead of crashing. The file shrank: not a digest of anything.
-        if (e.getMessage() != null && e.getMessage().contains("fault occurred")) {
-          return new HashResult(List.of(), 0, true);
-        }
-        throw e;
-      }
-    } finally {
-      LIBC.munmap(addr, size);
-    }
+    return hashChunked(fd, size, algorithms, path);
   }
 
-  private HashResult hashViaTemporaryBuffer(int fd, long size, List<HashAlgorithm> algorithms, PathBytes path)
+  private HashResult hashChunked(int fd, long size, List<HashAlgorithm> algorithms, PathBytes path)
       throws NativeException {
-    long tmp = IO.allocateMemory(size, false);
-    if (tmp == 0) {
-      throw new OutOfMemoryError("cannot allocate " + size + " bytes to hash " + path.display());
+    long data = buffer + TAIL;
+    xxStream.reset();
+    for (HashAlgorithm a : algorithms) {
+      if (a != HashAlgorithm.XXH3_128) {
+        sha(a).reset();
+      }
     }
-    try {
-      long n = readFully(fd, tmp, size, path);
-      return new HashResult(digest(tmp, n, algorithms), n, false);
-    } finally {
-      IO.freeMemory(tmp);
+    long offset = 0;
+    while (true) {
+      long want = Math.min(bufferSize, size - offset);
+      long n = readFully(fd, data, want, offset, path);
+      if (n < want) {
+        return new HashResult(List.of(), offset + n, true);
+      }
+      boolean last = offset + n == size;
+      for (HashAlgorithm a : algorithms) {
+        if (a != HashAlgorithm.XXH3_128) {
+          sha(a).update(IO.newDirectByteBuffer(data, (int) n));
+        } else if (!last) {
+          xxStream.update(data, n);
+        }
+      }
+      if (last) {
+        List<Digest> out = new ArrayList<>(algorithms.size());
+        for (HashAlgorithm a : algorithms) {
+          if (a == HashAlgorithm.XXH3_128) {
+            long[] lowHigh = xxStream.finish(data, n);
+            out.add(xxh3Digest(lowHigh[0], lowHigh[1]));
+          } else {
+            out.add(new Digest(a, sha(a).digest()));
+          }
+        }
+        return new HashResult(out, size, false);
+      }
+      // Keep this chunk's last 64 bytes just before the next one.
+      IO.copyMemory(data + n - TAIL, buffer, TAIL);
+      offset += n;
     }
   }
 
-  /** pread until EOF or {@code capacity} bytes. */
-  private static long readFully(int fd, long into, long capacity, PathBytes path) throws NativeException {
+  /** pread {@code want} bytes at file offset {@code at}, stopping early only at EOF. */
+  private static long readFully(int fd, long into, long want, long at, PathBytes path) throws NativeException {
     long done = 0;
-    while (done < capacity) {
-      long n = LIBC.pread(fd, into + done, capacity - done, done);
+    while (done < want) {
+      long n = LIBC.pread(fd, into + done, want - done, at + done);
       if (n < 0) {
         int e = RUNTIME.getLastError();
         if (e == Errno.EINTR.intValue()) {
@@ -146,8 +159,7 @@ public final class ContentHasher implements AutoCloseable {
     for (HashAlgorithm a : algorithms) {
       out.add(switch (a) {
         case XXH3_128 -> xxh3(addr, len);
-        case SHA256 -> sha(sha256(), a, addr, len);
-        case SHA512 -> sha(sha512(), a, addr, len);
+        case SHA256, SHA512 -> sha(sha(a), a, addr, len);
       });
     }
     return out;
@@ -155,29 +167,30 @@ public final class ContentHasher implements AutoCloseable {
 
   private Digest xxh3(long addr, long len) {
     XXH128.hashMemory(addr, len, xx);
+    return xxh3Digest(xx[0], xx[1]);
+  }
+
+  private static Digest xxh3Digest(long low, long high) {
     byte[] v = new byte[16];
-    putBigEndian(v, 0, xx[1]); // high 64 bits first: xxh128sum's canonical form
-    putBigEndian(v, 8, xx[0]);
+    putBigEndian(v, 0, high); // high 64 bits first: xxh128sum's canonical form
+    putBigEndian(v, 8, low);
     return new Digest(HashAlgorithm.XXH3_128, v);
   }
 
+  /** Over one buffer (at most the buffer size, so one direct ByteBuffer view). */
   private static Digest sha(MessageDigest md, HashAlgorithm a, long addr, long len) {
     md.reset();
-    for (long off = 0; off < len; off += VIEW_CHUNK) {
-      int chunk = (int) Math.min(VIEW_CHUNK, len - off);
-      md.update(IO.newDirectByteBuffer(addr + off, chunk));
-    }
+    md.update(IO.newDirectByteBuffer(addr, (int) len));
     return new Digest(a, md.digest());
   }
 
-  private MessageDigest sha256() {
-    if (sha256 == null) {
-      sha256 = messageDigest("SHA-256");
+  private MessageDigest sha(HashAlgorithm a) {
+    if (a == HashAlgorithm.SHA256) {
+      if (sha256 == null) {
+        sha256 = messageDigest("SHA-256");
+      }
+      return sha256;
     }
-    return sha256;
-  }
-
-  private MessageDigest sha512() {
     if (sha512 == null) {
       sha512 = messageDigest("SHA-512");
     }

@@ -8,8 +8,8 @@ import java.util.List;
  *
  * @param digests   one per requested algorithm, in request order; empty when {@code truncated}
  * @param bytesRead bytes of content hashed
- * @param truncated the file shrank under the mapping (the kernel's SIGBUS surfaced as the JVM's
- *                  "fault occurred in an unsafe memory access" error): no digest; hash again
+ * @param truncated the file ended before the size it was hashed for (it shrank): no digest; the
+ *                  caller hashes again after a new {@code fstat}
  */
 public record HashResult(List<Digest> digests, long bytesRead, boolean truncated) {
   public HashResult {

@@ -217,6 +217,10 @@ public final class DirCalls {
    * {@code u64 d_ino} at 0, {@code s64 d_off} at 8, {@code unsigned short d_reclen} at 16,
    * {@code unsigned char d_type} at 18, NUL-terminated {@code d_name} from 19, padded to
    * {@code d_reclen}.
+   *
+   * <p>The consumer may use the other calls of this object (the scan captures whole chunks from
+   * inside the listing), but not {@code readEntries} itself: the batch is parsed from a copy that
+   * the next call overwrites.
    */
   public int readEntries(int dirFd, PathBytes path, EntryConsumer consumer) throws NativeException {
     long n;

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Digests against the reference tools: {@code xxh128sum} (Debian package xxhash, installed when
  * missing and we are root), {@code sha256sum} and {@code sha512sum} (coreutils), across the
- * read/mmap boundary of a 64 KiB buffer.
+ * one-read/chunked boundary of a 64 KiB buffer.
  */
 class ContentHasherTest {
   private static final int BUF = 64 * 1024;
@@ -44,7 +44,7 @@ class ContentHasherTest {
   }
 
   static Stream<Integer> sizes() {
-    return Stream.of(0, 1, 4095, BUF - 1, BUF, BUF + 1, 3 * BUF + 7, 5 * 1024 * 1024 + 3);
+    return Stream.of(0, 1, 4095, BUF - 1, BUF, BUF + 1, 2 * BUF + 63, 2 * BUF + 64, 3 * BUF + 7, 5 * 1024 * 1024 + 3);
   }
 
   @ParameterizedTest(name = "{0} bytes")
@@ -63,8 +63,8 @@ class ContentHasherTest {
   }
 
   /**
-   * A sparse file past 2 GiB is mapped, not read into the heap (the test JVM runs with
-   * -Xmx512m), and hashes like the tools, which read its holes as zeros.
+   * A sparse file past 2 GiB streams through the native buffer, never into the heap (the test
+   * JVM runs with -Xmx512m), and hashes like the tools, which read its holes as zeros.
    */
   @Test
   @Timeout(300)
@@ -75,9 +75,48 @@ class ContentHasherTest {
     long size = Files.size(f);
     HashResult r = hash(f, size, List.of(HashAlgorithm.XXH3_128, HashAlgorithm.SHA256));
     assertEquals(size, r.bytesRead());
-    assertEquals(tool("sha256sum", f), r.digests().get(1).hex(), "sha256 over views chunked at 1 GiB");
+    assertEquals(tool("sha256sum", f), r.digests().get(1).hex(), "sha256");
     assumeTrue(xxhsum, "xxh128sum is not installed and could not be installed: XXH3 not checked");
     assertEquals(tool("xxh128sum", f), r.digests().get(0).hex());
+  }
+
+  /**
+   * The streaming XXH3-128 ({@link Xxh3Stream}) equals zero-allocation-hashing's one-shot
+   * function for every length from 1 to 5 buffers of 4 KiB: all block, stripe and chunk
+   * boundaries, including a last chunk shorter than one 64-byte stripe.
+   */
+  @Test
+  void chunkedXxh3EqualsOneShotForEveryLength() throws Exception {
+    byte[] content = new byte[5 * 4096 + 200];
+    new Random(7).nextBytes(content);
+    Path f = Files.write(dir.resolve("lengths"), content);
+    net.openhft.hashing.LongTupleHashFunction lib = net.openhft.hashing.LongTupleHashFunction.xx128();
+    try (ContentHasher small = new ContentHasher(4096)) {
+      int fd = calls.openFile(DirCalls.AT_FDCWD, f.toString().getBytes(), TestFiles.pb(f));
+      try {
+        for (int len = 1; len <= content.length; len++) {
+          long[] expected = lib.hashBytes(content, 0, len);
+          HashResult r = small.hash(fd, len, List.of(HashAlgorithm.XXH3_128), TestFiles.pb(f));
+          String hex = String.format("%016x%016x", expected[1], expected[0]);
+          if (!hex.equals(r.digests().get(0).hex())) {
+            assertEquals(hex, r.digests().get(0).hex(), "length " + len);
+          }
+        }
+      } finally {
+        calls.close(fd);
+      }
+    }
+  }
+
+  /** A file shorter than the size it is hashed for (it shrank after the fstat) gives no digest. */
+  @Test
+  void aFileThatShrankIsTruncatedNotHashed() throws Exception {
+    Path f = Files.write(dir.resolve("shrunk"), new byte[10_000]);
+    HashResult small = hash(f, 20_000, List.of(HashAlgorithm.XXH3_128));
+    assertEquals(true, small.truncated());
+    assertEquals(List.of(), small.digests());
+    HashResult big = hash(f, 200_000, List.of(HashAlgorithm.SHA256));
+    assertEquals(true, big.truncated());
   }
 
   private HashResult hash(Path f, long size, List<HashAlgorithm> algorithms) throws Exception {
