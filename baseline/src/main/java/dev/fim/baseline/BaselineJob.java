@@ -12,7 +12,6 @@ import dev.fim.store.SealException;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import dev.fim.store.seal.Sealer;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -78,25 +77,30 @@ public final class BaselineJob {
     this.settings = settings;
   }
 
-  /** Scans the selection and stores it as the sealed baseline (replacing any earlier one). */
+  /**
+   * Scans the selection and stores it as the sealed baseline (replacing any earlier one, or the
+   * part of it below the scope's paths). Records go straight into {@code baseline} and the
+   * inode index in one pass, without the write-ahead log; the store is
+   * flushed before the seal is written, so a crash leaves "writing" behind, never a sealed
+   * partial baseline.
+   */
   public Result init() throws StoreException, InterruptedException {
     long start = System.currentTimeMillis() * 1_000_000L;
     Store store = settings.store();
-    ScanOutcome scan = scanIntoScanColumn();
     store.putMeta(META_BASELINE_STATE, "writing");
+    ScanOutcome scan;
     if (settings.scope().isEmpty()) {
-      store.replaceAll(Column.SCAN, Column.BASELINE);
-      store.replaceAll(Column.SCAN, Column.CURRENT);
+      store.clear(Column.BASELINE);
+      store.clear(Column.INODES);
+      scan = scanInto(store.newBulkWriter(Column.BASELINE, Column.INODES));
     } else {
-      replaceWithin(Column.SCAN, Column.BASELINE);
-      replaceWithin(Column.SCAN, Column.CURRENT);
+      deleteWithin(Column.BASELINE);
+      scan = scanInto(store.newBulkWriter(Column.BASELINE));
+      rebuildInodeIndex();
     }
-    rebuildInodeIndex();
-    settings.sealer().seal(store, settings.configDigest());
-    store.putMeta(META_BASELINE_STATE, "sealed");
+    seal(store);
     long end = System.currentTimeMillis() * 1_000_000L;
     store.putMeta(META_INIT_TIME, Long.toString(end));
-    store.clear(Column.SCAN);
     store.sync();
     return new Result(start, end, scan.summary, 0, 0, 0, scan.problems, 0, 0, 0, false);
   }
@@ -114,15 +118,22 @@ public final class BaselineJob {
     if (settings.scope().isEmpty()) {
       store.replaceAll(Column.SCAN, Column.BASELINE);
     } else {
-      replaceWithin(Column.SCAN, Column.BASELINE);
+      deleteWithin(Column.BASELINE);
+      copyWithin(Column.SCAN, store.newBulkWriter(Column.BASELINE));
     }
     rebuildInodeIndex();
-    settings.sealer().seal(store, settings.configDigest());
-    store.putMeta(META_BASELINE_STATE, "sealed");
+    seal(store);
     store.putMeta(META_INIT_TIME, Long.toString(r.endNs()));
     store.clear(Column.SCAN);
     store.sync();
     return r;
+  }
+
+  /** Flushes the bulk writes, then seals: the seal never covers records a crash could lose. */
+  private void seal(Store store) throws StoreException {
+    store.flush();
+    settings.sealer().seal(store, settings.configDigest());
+    store.putMeta(META_BASELINE_STATE, "sealed");
   }
 
   private Result compare(String origin) throws StoreException, SealException, InterruptedException {
@@ -136,12 +147,26 @@ public final class BaselineJob {
       throw new SealException("database " + store.dir() + ": the last fim init or update was interrupted"
           + " while writing the baseline, so it is incomplete; run fim init again");
     }
-    // Verify before trusting any record (DESIGN.md: the seal).
-    settings.sealer().verify(store);
     byte[] sealedConfig = Sealer.sealedConfigDigest(store);
     boolean configChanged = sealedConfig != null && !java.util.Arrays.equals(sealedConfig, settings.configDigest());
 
-    ScanOutcome scan = scanIntoScanColumn();
+    // Verify the seal before trusting any record (DESIGN.md). It is one read pass over the
+    // baseline, so it runs beside the scan (which only writes the scan column) and is joined
+    // before the first baseline record is compared.
+    store.clear(Column.SCAN);
+    java.util.concurrent.CompletableFuture<Void> verified = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        settings.sealer().verify(store);
+      } catch (StoreException | SealException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    ScanOutcome scan;
+    try {
+      scan = scanInto(store.newBulkWriter(Column.SCAN));
+    } finally {
+      awaitVerification(verified);
+    }
     long eventTime = System.currentTimeMillis() * 1_000_000L;
     EventLog log = new EventLog(store);
     List<PathBytes> unknown = new ArrayList<>();
@@ -167,11 +192,6 @@ public final class BaselineJob {
       }
     });
     flushEvents(log, pending, seq);
-    if (settings.scope().isEmpty()) {
-      store.replaceAll(Column.SCAN, Column.CURRENT);
-    } else {
-      replaceWithin(Column.SCAN, Column.CURRENT);
-    }
     long end = System.currentTimeMillis() * 1_000_000L;
     store.putMeta(META_CHECK_TIME, Long.toString(end));
     if (!"update".equals(origin)) {
@@ -195,17 +215,15 @@ public final class BaselineJob {
 
   private record ScanOutcome(ScanSummary summary, List<ScanProblem> problems) {}
 
-  /** Scans the selection (restricted to the scope) into the cleared {@code scan} column family. */
-  private ScanOutcome scanIntoScanColumn() throws StoreException, InterruptedException {
-    Store store = settings.store();
-    store.clear(Column.SCAN);
+  /** Scans the selection (restricted to the scope) through {@code writer}, then closes it. */
+  private ScanOutcome scanInto(RecordWriter writer) throws StoreException, InterruptedException {
     Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(settings.threads()));
     if (settings.observer() != null) {
       settings.observer().accept(scanner);
     }
     List<ScanProblem> problems = Collections.synchronizedList(new ArrayList<>());
     ScanSummary summary;
-    try (RecordWriter writer = store.newWriter(Column.SCAN)) {
+    try (writer) {
       summary = scanner.scan(settings.selector(), new ScanSink() {
         @Override
         public void record(PathBytes path, FileRecord record) {
@@ -230,25 +248,48 @@ public final class BaselineJob {
     return new ScanOutcome(summary, sorted);
   }
 
-  /** Replaces, under each scope root only, the entries of {@code to} with those of {@code from}. */
-  private void replaceWithin(Column from, Column to) throws StoreException {
+  /** Deletes, under each scope root, every entry of the given columns. */
+  private void deleteWithin(Column... columns) throws StoreException {
     Store store = settings.store();
-    try (RecordWriter w = store.newWriter(to)) {
-      for (PathBytes root : settings.scope()) {
-        try (RecordCursor c = store.cursor(to, root)) {
-          while (c.next()) {
-            w.delete(c.path());
+    for (Column column : columns) {
+      try (RecordWriter w = store.newBulkWriter(column)) {
+        for (PathBytes root : settings.scope()) {
+          try (RecordCursor c = store.cursor(column, root)) {
+            while (c.next()) {
+              w.delete(c.path());
+            }
           }
         }
       }
-      w.flush();
+    }
+  }
+
+  /** Copies the entries of {@code from} under each scope root through {@code writer}, then closes it. */
+  private void copyWithin(Column from, RecordWriter writer) throws StoreException {
+    try (writer) {
       for (PathBytes root : settings.scope()) {
-        try (RecordCursor c = store.cursor(from, root)) {
+        try (RecordCursor c = settings.store().cursor(from, root)) {
           while (c.next()) {
-            w.putRaw(c.path().toBytes(), c.rawValue());
+            writer.putRaw(c.path().toBytes(), c.rawValue());
           }
         }
       }
+    }
+  }
+
+  private static void awaitVerification(java.util.concurrent.CompletableFuture<Void> verified)
+      throws StoreException, SealException, InterruptedException {
+    try {
+      verified.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause() instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : e.getCause();
+      if (c instanceof SealException se) {
+        throw se;
+      }
+      if (c instanceof StoreException st) {
+        throw st;
+      }
+      throw new IllegalStateException("seal verification failed unexpectedly", c);
     }
   }
 
@@ -256,10 +297,9 @@ public final class BaselineJob {
   private void rebuildInodeIndex() throws StoreException {
     Store store = settings.store();
     store.clear(Column.INODES);
-    try (RecordWriter w = store.newWriter(Column.INODES); RecordCursor c = store.cursor(Column.BASELINE)) {
+    try (RecordWriter w = store.newBulkWriter(Column.INODES); RecordCursor c = store.cursor(Column.BASELINE)) {
       while (c.next()) {
-        FileRecord r = c.record();
-        w.putRaw(ByteBuffer.allocate(16).putLong(r.dev()).putLong(r.ino()).array(), c.path().toBytes());
+        w.put(c.path(), c.record());
       }
     }
   }

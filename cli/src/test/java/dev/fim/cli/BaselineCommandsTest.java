@@ -186,6 +186,19 @@ class BaselineCommandsTest {
   }
 
   @Test
+  void initKilledWhileWritingTheBaselineIsNamedAsSuch() throws Exception {
+    assertEquals(0, fim("init").exit());
+    try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
+      s.putMeta("baseline_state", "writing"); // what a kill between clear and seal leaves behind
+    }
+    Fim.Run check = fim("check");
+    assertEquals(ExitCodes.SEAL, check.exit(), check.toString());
+    assertTrue(check.err().contains("was interrupted while writing the baseline"), check.err());
+    assertEquals(0, fim("init").exit(), "a new init repairs it");
+    assertEquals(0, fim("check").exit());
+  }
+
+  @Test
   void missingKeyIsRefused() throws Exception {
     assertEquals(0, fim("init").exit());
     Files.delete(key);

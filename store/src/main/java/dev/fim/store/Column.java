@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 public enum Column {
   /** Approved state: path bytes → {@link FileRecord}. Sealed. Changed only by init/update/accept. */
   BASELINE("baseline"),
-  /** State as last observed (by watch, or by the last check): path bytes → {@link FileRecord}. */
+  /**
+   * State as last observed by watch (its reconcile scan fills it): path bytes → {@link FileRecord}.
+   * init, check and update leave it alone.
+   */
   CURRENT("current"),
   /** Scratch: the scan in progress; cleared at the start of every scan, diffed against BASELINE. */
   SCAN("scan"),

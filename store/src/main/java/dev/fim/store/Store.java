@@ -60,6 +60,8 @@ public final class Store implements AutoCloseable {
   private final RocksDB db;
   private final Map<Column, ColumnFamilyHandle> handles;
   private final WriteOptions writeOptions;
+  /** For bulk loads that are redone rather than recovered after a crash: no write-ahead log. */
+  private final WriteOptions bulkWriteOptions;
 
   private Store(Path dir, FileChannel lockChannel, FileLock lock, DBOptions dbOptions,
       ColumnFamilyOptions cfOptions, RocksDB db, Map<Column, ColumnFamilyHandle> handles) {
@@ -71,6 +73,7 @@ public final class Store implements AutoCloseable {
     this.db = db;
     this.handles = handles;
     this.writeOptions = new WriteOptions();
+    this.bulkWriteOptions = new WriteOptions().setDisableWAL(true);
   }
 
   /**
@@ -210,9 +213,18 @@ public final class Store implements AutoCloseable {
     return v == null ? null : decode(path, v);
   }
 
-  /** A batched writer of records; flush/close it before reading what it wrote. */
+  /** A batched writer of records into {@code column}; flush/close it before reading what it wrote. */
   public RecordWriter newWriter(Column column) {
-    return new RecordWriter(this, column);
+    return new RecordWriter(this, List.of(column), false);
+  }
+
+  /**
+   * A batched writer that puts each record into every one of {@code columns} (and its inode into
+   * the index when {@code INODES} is listed), without the write-ahead log: call {@link #flush()}
+   * when done to make it durable.
+   */
+  public RecordWriter newBulkWriter(Column... columns) {
+    return new RecordWriter(this, List.of(columns), true);
   }
 
   /** Iterates {@code column} in key (path byte) order; close the cursor. */
@@ -245,18 +257,21 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** Replaces the whole content of {@code to} with that of {@code from} (e.g. scan → baseline). */
+  /**
+   * Replaces the whole content of {@code to} with that of {@code from} (e.g. scan → baseline),
+   * without the write-ahead log: {@link #flush()} afterwards.
+   */
   public void replaceAll(Column from, Column to) throws StoreException {
     clear(to);
     try (RocksIterator it = db.newIterator(handle(from)); WriteBatch batch = new WriteBatch()) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         batch.put(handle(to), it.key(), it.value());
         if (batch.getDataSize() > RecordWriter.BATCH_BYTES) {
-          db.write(writeOptions, batch);
+          db.write(bulkWriteOptions, batch);
           batch.clear();
         }
       }
-      db.write(writeOptions, batch);
+      db.write(bulkWriteOptions, batch);
     } catch (RocksDBException e) {
       throw translate(dir, "copy " + from.cfName() + " to " + to.cfName(), e);
     }
@@ -279,8 +294,12 @@ public final class Store implements AutoCloseable {
   }
 
   void write(WriteBatch batch) throws StoreException {
+    write(batch, false);
+  }
+
+  void write(WriteBatch batch, boolean bulk) throws StoreException {
     try {
-      db.write(writeOptions, batch);
+      db.write(bulk ? bulkWriteOptions : writeOptions, batch);
     } catch (RocksDBException e) {
       throw translate(dir, "write", e);
     }
@@ -292,6 +311,18 @@ public final class Store implements AutoCloseable {
       db.flushWal(true);
     } catch (RocksDBException e) {
       throw translate(dir, "sync", e);
+    }
+  }
+
+  /**
+   * Writes every memtable to table files and waits: what bulk writers wrote (without the
+   * write-ahead log) is durable afterwards.
+   */
+  public void flush() throws StoreException {
+    try (org.rocksdb.FlushOptions o = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+      db.flush(o, new ArrayList<>(handles.values()));
+    } catch (RocksDBException e) {
+      throw translate(dir, "flush", e);
     }
   }
 
@@ -310,6 +341,7 @@ public final class Store implements AutoCloseable {
       h.close();
     }
     writeOptions.close();
+    bulkWriteOptions.close();
     db.close();
     dbOptions.close();
     cfOptions.close();

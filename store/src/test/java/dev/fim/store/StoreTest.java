@@ -60,6 +60,25 @@ class StoreTest {
   }
 
   @Test
+  void bulkWriterFillsSeveralColumnsAndTheInodeIndexAndSurvivesAFlushAndReopen() throws Exception {
+    Path db = tmp.resolve("db");
+    PathBytes p = PathBytes.ofUtf8("/etc/hosts");
+    FileRecord r = Records.file(77, 0644, Records.xxh(7));
+    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+      try (RecordWriter w = s.newBulkWriter(Column.BASELINE, Column.CURRENT, Column.INODES)) {
+        w.put(p, r);
+      }
+      s.flush();
+    }
+    try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
+      assertEquals(r, s.getRecord(Column.BASELINE, p));
+      assertEquals(r, s.getRecord(Column.CURRENT, p));
+      byte[] inodeKey = java.nio.ByteBuffer.allocate(16).putLong(r.dev()).putLong(77).array();
+      assertArrayEquals(p.toBytes(), s.get(Column.INODES, inodeKey));
+    }
+  }
+
+  @Test
   void clearAndReplaceAll() throws Exception {
     try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
       try (RecordWriter w = s.newWriter(Column.SCAN)) {
