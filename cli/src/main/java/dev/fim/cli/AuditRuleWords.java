@@ -17,6 +17,28 @@ final class AuditRuleWords {
   private AuditRuleWords() {}
 
   /** Compiles the words as one auditctl rule; a bad rule is a usage error naming the reason. */
+  /** What to do with a compiled (non-control) rule's bytes. */
+  interface RuleRequest {
+    void send(AuditClient client, byte[] ruleData) throws IOException;
+  }
+
+  /**
+   * The body of {@code rules add} and {@code rules delete}: drops a "--", compiles the words,
+   * applies control words to the status, or sends the rule with {@code request}.
+   */
+  static int run(CommandLine cl, List<String> words, RuleRequest request) throws IOException {
+    List<String> rule = words == null ? List.of() : words.stream().filter(w -> !w.equals("--")).toList();
+    CompiledRule r = compile(cl, rule);
+    try (AuditClient c = AuditClient.open()) {
+      if (r.isControl()) {
+        applyControl(cl, c, r.control());
+      } else {
+        request.send(c, r.bytes());
+      }
+    }
+    return ExitCodes.OK;
+  }
+
   static CompiledRule compile(CommandLine cl, List<String> words) throws IOException {
     if (words == null || words.isEmpty()) {
       throw new CommandLine.ParameterException(cl, "missing RULE (auditctl words, e.g. -w /etc/passwd -p wa -k fim)");

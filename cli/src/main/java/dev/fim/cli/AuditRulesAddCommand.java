@@ -1,7 +1,6 @@
 package dev.fim.cli;
 
 import dev.fim.auditlink.netlink.AuditClient;
-import dev.fim.auditlink.rules.CompiledRule;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,15 +23,6 @@ final class AuditRulesAddCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> rule = words == null ? List.of() : words.stream().filter(w -> !w.equals("--")).toList();
-    CompiledRule r = AuditRuleWords.compile(spec.commandLine(), rule);
-    try (AuditClient c = AuditClient.open()) {
-      if (r.isControl()) {
-        AuditRuleWords.applyControl(spec.commandLine(), c, r.control());
-      } else {
-        c.addRule(r.bytes());
-      }
-    }
-    return ExitCodes.OK;
+    return AuditRuleWords.run(spec.commandLine(), words, AuditClient::addRule);
   }
 }

@@ -2,12 +2,10 @@ package dev.fim.cli;
 
 import dev.fim.baseline.BaselineJob;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -28,35 +26,29 @@ final class CheckCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PATH", arity = "0..*", description = "Only check these trees.")
   List<String> paths;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  ReportFormat format;
-
-  @Option(names = "--report", paramLabel = "FILE",
-      description = "Write the report to FILE (atomically: a temporary file renamed into place); stdout then gets a one-line summary.")
-  Path report;
+  @Mixin ReportOptions output;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    return run(spec, common, paths, format, report, false);
+    return run(spec, common, paths, output, false);
   }
 
   /** Shared with {@code update}, which differs only in making the result the new baseline. */
   static int run(picocli.CommandLine.Model.CommandSpec spec, CommonOptions common, List<String> paths,
-      ReportFormat format, Path report, boolean update) throws Exception {
+      ReportOptions output, boolean update) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (BaselineSession s = BaselineSession.open(common, paths, false, err)) {
       BaselineJob.Result r = update ? s.job.update() : s.job.check();
       s.endProgress();
       CheckReport rep = new CheckReport(update ? "update" : "check", s.store, r, s.scope);
-      if (report != null) {
-        ReportOutput.writeAtomically(report, w -> rep.write(format, w));
-        out.println(rep.summaryLine() + "; report: " + report);
+      if (output.report != null) {
+        ReportOutput.writeAtomically(output.report, w -> rep.write(output.format, w));
+        out.println(rep.summaryLine() + "; report: " + output.report);
       } else {
-        rep.write(format, out);
+        rep.write(output.format, out);
       }
       out.flush();
       return r.exitBits();

@@ -1,11 +1,9 @@
 package dev.fim.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,17 +22,12 @@ final class UpdateCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PATH", arity = "0..*", description = "Only check and re-baseline these trees.")
   List<String> paths;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  ReportFormat format;
-
-  @Option(names = "--report", paramLabel = "FILE", description = "Write the report to FILE atomically.")
-  Path report;
+  @Mixin ReportOptions output;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    return CheckCommand.run(spec, common, paths, format, report, true);
+    return CheckCommand.run(spec, common, paths, output, true);
   }
 }

@@ -35,58 +35,45 @@ public final class RecordWriter implements AutoCloseable {
     byte[] key = path.toBytes();
     byte[] inodeKey = columns.contains(Column.INODES)
         ? ByteBuffer.allocate(16).putLong(record.dev()).putLong(record.ino()).array() : null;
-    WriteBatch full = null;
-    synchronized (this) {
-      try {
-        for (Column c : columns) {
-          if (c == Column.INODES) {
-            batch.put(store.handle(c), inodeKey, key);
-          } else {
-            batch.put(store.handle(c), key, value);
-          }
-        }
-      } catch (RocksDBException e) {
-        throw Store.translate(store.dir(), "write " + columns, e);
+    append("write", (b, c) -> {
+      if (c == Column.INODES) {
+        b.put(store.handle(c), inodeKey, key);
+      } else {
+        b.put(store.handle(c), key, value);
       }
-      count++;
-      if (batch.getDataSize() >= BATCH_BYTES) {
-        full = swap();
-      }
-    }
-    writeAndClose(full);
+    });
   }
 
   /** Deletes {@code path} from every target column (not from the inode index). */
   public void delete(PathBytes path) throws StoreException {
-    WriteBatch full = null;
-    synchronized (this) {
-      try {
-        for (Column c : columns) {
-          if (c != Column.INODES) {
-            batch.delete(store.handle(c), path.toBytes());
-          }
-        }
-      } catch (RocksDBException e) {
-        throw Store.translate(store.dir(), "delete in " + columns, e);
+    byte[] key = path.toBytes();
+    append("delete in", (b, c) -> {
+      if (c != Column.INODES) {
+        b.delete(store.handle(c), key);
       }
-      count++;
-      if (batch.getDataSize() >= BATCH_BYTES) {
-        full = swap();
-      }
-    }
-    writeAndClose(full);
+    });
   }
 
   /** Writes a key and an already encoded value as they are, to every target column. */
   public void putRaw(byte[] key, byte[] value) throws StoreException {
+    append("write", (b, c) -> b.put(store.handle(c), key, value));
+  }
+
+  /** One batch operation on one column. */
+  private interface BatchOp {
+    void apply(WriteBatch batch, Column column) throws RocksDBException;
+  }
+
+  /** Applies {@code op} for every target column under the lock; writes the batch once it is full. */
+  private void append(String what, BatchOp op) throws StoreException {
     WriteBatch full = null;
     synchronized (this) {
       try {
         for (Column c : columns) {
-          batch.put(store.handle(c), key, value);
+          op.apply(batch, c);
         }
       } catch (RocksDBException e) {
-        throw Store.translate(store.dir(), "write " + columns, e);
+        throw Store.translate(store.dir(), what + " " + columns, e);
       }
       count++;
       if (batch.getDataSize() >= BATCH_BYTES) {
