@@ -1,0 +1,16 @@
+/**
+ * The real-time engine of {@code fim watch}: a pipeline of named stages, each in its own sub-package, each handing
+ * immutable records to the next through a small interface given to its constructor (DESIGN.md, "Real-time
+ * pipeline"):
+ * {@code .fanotify} / {@code .inotify} (kernel readers) → decoder (handles → path bytes) → {@code .coalesce} (quiet
+ * window, vim and rename patterns) → comparator (re-hash, diff vs {@code current}) → {@code .correlate} (joins with
+ * auditlink's reassembled events) → recorder (store) → {@code .sink} (JSON lines, text, syslog).
+ *
+ * <p>This root package holds only what several stages share, such as {@link dev.fim.engine.NativeException}. Loss
+ * (queue overflow, audit lost, ENOBUFS) is a call on the next stage, never only a log line.
+ *
+ * <p>The engine must not parse command-line arguments or print: {@code cli} maps options to settings records and
+ * calls an entry point here. It reads no configuration files and no environment variables; time comes from an
+ * injected clock.
+ */
+package dev.fim.engine;
