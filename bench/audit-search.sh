@@ -5,11 +5,13 @@
 #
 # Builds a SIZE_MB audit.log from the go-libaudit fixtures' events (serials and timestamps
 # rewritten to increase), with every 997th event a file event carrying key "fim-bench", then
-# times `ausearch -i -k fim-bench --input FILE` and our search (SearchBench, text format) on
-# the same warm file, both writing to a file, and compares the events found.
+# times `ausearch -i -k fim-bench --input FILE` and `bin/fim audit search -k fim-bench --input
+# FILE` (the real CLI, JVM start included) on the same warm file, both writing to a file, best
+# wall time of RUNS (default 3) each with its CPU time (user + system), and compares the events
+# found. KEY=… searches another key.
 # ausearch: taken from PATH, else extracted from Debian's auditd + libauparse0 packages into
 # WORKDIR with `apt-get download` + `dpkg-deb -x` (no daemon is installed or started).
-# Needs: python3, java 17, `mvn -pl auditlink -am test-compile` done (run from the repo root).
+# Needs: python3, bc, java 17, `mvn -q -B -o -DskipTests package` done.
 set -euo pipefail
 SIZE_MB=${1:-600}
 WORK=${2:-/tmp/fim-bench-search}
@@ -67,25 +69,34 @@ else
   AUSEARCH=(env LD_LIBRARY_PATH="$X/lib/x86_64-linux-gnu:$X/usr/lib/x86_64-linux-gnu" "$X/sbin/ausearch")
 fi
 
-M2=${HOME}/.m2/repository
-CP=$ROOT/auditlink/target/classes:$ROOT/auditlink/target/test-classes:$(ls "$M2"/com/fasterxml/jackson/core/jackson-core/2.21.3/jackson-core-2.21.3.jar)
-[ -f "$ROOT/auditlink/target/test-classes/dev/fim/auditlink/search/SearchBench.class" ] \
-  || { echo "build first: mvn -q -B -o -pl auditlink -am test-compile" >&2; exit 2; }
+FIM=$ROOT/bin/fim
+[ -f "$ROOT/cli/target/fim-cli.jar" ] || { echo "build first: mvn -q -B -o -DskipTests package" >&2; exit 2; }
+KEY=${KEY:-fim-bench}
+RUNS=${RUNS:-3}
 
 cat "$LOG" > /dev/null   # warm the page cache for both
-echo "file: $LOG $(du -m "$LOG" | cut -f1) MB, $(nproc) cores" >&2
-now() { date +%s.%N; }
-
-t0=$(now); "${AUSEARCH[@]}" -i -k fim-bench --input "$LOG" > "$WORK/ausearch.out" 2>/dev/null || true; t1=$(now)
-java -Xmx1g -cp "$CP" dev.fim.auditlink.search.SearchBench -k fim-bench --input "$LOG" > "$WORK/fim.out" 2> "$WORK/fim.err" || true
-t2=$(now)
+echo "file: $LOG $(du -m "$LOG" | cut -f1) MB, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+# Best of RUNS by wall time; /usr/bin/time gives wall, user and system seconds.
+best() { # OUT LABEL cmd…
+  local out=$1 label=$2; shift 2
+  local bw=999999 bc=0 line
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -o "$WORK/time" -f '%e %U %S' "$@" > "$out" 2>/dev/null || true
+    read -r w u s < "$WORK/time"
+    if (( $(echo "$w < $bw" | bc -l) )); then bw=$w; bc=$(echo "$u + $s" | bc -l); fi
+  done
+  printf '%s %s %s\n' "$label" "$bw" "$bc"
+}
+"$FIM" audit search -k "$KEY" --input "$LOG" > /dev/null 2>&1 || true   # records the CDS archive once
+read -r _ ta ca < <(best "$WORK/ausearch.out" a "${AUSEARCH[@]}" -i -k "$KEY" --input "$LOG")
+read -r _ tf cf < <(best "$WORK/fim.out" f "$FIM" audit search -k "$KEY" --input "$LOG")
 a=$(grep -c '^----' "$WORK/ausearch.out" || true)
 f=$(grep -c '^----' "$WORK/fim.out" || true)
 # The same events: the serials found, in order.
 grep -o 'msg=audit([^)]*)' "$WORK/ausearch.out" | sed 's/.*://; s/)//' | uniq > "$WORK/ausearch.serials"
 grep -o 'msg=audit([^)]*)' "$WORK/fim.out" | sed 's/.*://; s/)//' | uniq > "$WORK/fim.serials"
 same=no; cmp -s "$WORK/ausearch.serials" "$WORK/fim.serials" && same=yes
-ta=$(echo "$t1 - $t0" | bc -l); tf=$(echo "$t2 - $t1" | bc -l)
-printf 'ausearch -i -k fim-bench: %6.2f s, %d events\n' "$ta" "$a"
-printf 'fim search -k fim-bench:  %6.2f s, %d events   (%s)\n' "$tf" "$f" "$(cat "$WORK/fim.err")"
-printf 'speed-up: %.1fx; same events (serials in order): %s\n' "$(echo "$ta / $tf" | bc -l)" "$same"
+printf 'ausearch -i -k %s:        %6.2f s wall %6.2f s cpu, %d events\n' "$KEY" "$ta" "$ca" "$a"
+printf 'fim audit search -k %s:  %6.2f s wall %6.2f s cpu, %d events\n' "$KEY" "$tf" "$cf" "$f"
+printf 'speed-up: %.1fx wall, %.1fx cpu; same events (serials in order): %s\n' \
+  "$(echo "$ta / $tf" | bc -l)" "$(echo "$ca / $cf" | bc -l)" "$same"

@@ -2,6 +2,7 @@ package dev.fim.auditlink.search;
 
 import dev.fim.auditlink.interpret.AccountSource;
 import dev.fim.auditlink.interpret.Interpreter;
+import dev.fim.auditlink.parse.RecordParser;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +22,18 @@ public final class AuditSearch {
     private final SearchSettings settings;
     private final Long auid;
     private final int blockSize;
+    private final Mode mode;
+    private static final boolean DEBUG = Boolean.getBoolean("fim.search.debug");
+
+    /** How the input is read; {@link #AUTO} but in tests. */
+    enum Mode {
+        /** {@link #WINDOWED} when a criterion can be searched for as bytes and few lines hold it. */
+        AUTO,
+        /** Every line, in order ({@link LogScanner}). */
+        SEQUENTIAL,
+        /** Only the lines around those that hold the criterion ({@link WindowedSearch}) when possible. */
+        WINDOWED
+    }
 
     /** As {@link #AuditSearch(SearchSettings, AccountSource)} with the host's passwd. */
     public AuditSearch(SearchSettings settings) {
@@ -32,12 +45,21 @@ public final class AuditSearch {
      * @throws IllegalArgumentException if {@code auid} is neither a number nor a known user
      */
     public AuditSearch(SearchSettings settings, AccountSource accounts) {
-        this(settings, accounts, LogScanner.BLOCK);
+        this(settings, accounts, LogScanner.BLOCK, Mode.AUTO);
     }
 
     AuditSearch(SearchSettings settings, AccountSource accounts, int blockSize) {
+        this(settings, accounts, blockSize, Mode.SEQUENTIAL);
+    }
+
+    AuditSearch(SearchSettings settings, AccountSource accounts, Mode mode) {
+        this(settings, accounts, LogScanner.BLOCK, mode);
+    }
+
+    private AuditSearch(SearchSettings settings, AccountSource accounts, int blockSize, Mode mode) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.blockSize = blockSize;
+        this.mode = mode;
         if (settings.auid() == null) {
             this.auid = null;
         } else {
@@ -59,6 +81,22 @@ public final class AuditSearch {
     public SearchStats run(List<Path> inputs, EventConsumer out) throws IOException {
         Objects.requireNonNull(out, "out");
         Prefilter prefilter = new Prefilter(settings, auid);
+        int bit = prefilter.needleBit();
+        if (mode != Mode.SEQUENTIAL && bit != 0) {
+            WindowedSearch ws = WindowedSearch.open(inputs);
+            if (ws != null) {
+                long t0 = System.nanoTime();
+                long[] lines = ws.linesWith(prefilter.needles(bit), Runtime.getRuntime().availableProcessors());
+                if (DEBUG) System.err.printf("byte search: %d lines in %.3f s%n", lines.length, (System.nanoTime() - t0) / 1e9);
+                // Each candidate costs a byte search of about twice the window around it: past
+                // a quarter of the input, reading every line in order is cheaper.
+                if (mode == Mode.WINDOWED || (double) lines.length * 2 * EventGrouper.WINDOW <= ws.total() / 4.0) {
+                    ws.deliver(lines, (type, millis, b, off, end) -> (prefilter.hits(type, millis, b, off, end) & bit) != 0,
+                            new RecordParser(), new EventMatcher(settings, auid), out);
+                    return new SearchStats(inputs.size(), ws.total(), 0, 0, ws.rejected, ws.candidateEvents, ws.matched);
+                }
+            }
+        }
         EventGrouper grouper = new EventGrouper(prefilter.all(), new EventMatcher(settings, auid), out);
         LogScanner scanner = new LogScanner(prefilter, grouper, blockSize);
         for (Path p : inputs) {

@@ -20,19 +20,32 @@ import java.util.List;
  * <p>Why not the {@link Reassembler}: it delivers events in serial order and hands a record
  * that arrives after a later serial was delivered on as an event of its own. A log file holds
  * whole events written in completion order, which is not always serial order; a search must
- * not split those (ausearch does not). The completion rules are the Reassembler's
- * ({@link Reassembler#endsEvent}); an event without a last record ends when its slot is
- * needed (see {@link #SLOTS}), or at the end of the input.
+ * not split those (ausearch does not).
+ *
+ * <p>The grouping rules (the {@link WindowedSearch} computes the same events and order from
+ * the lines around each candidate, so these rules must stay local):
+ * <ol>
+ *   <li>A record line joins the open event with its (node, serial) if that event has the same
+ *       timestamp; if the timestamp differs, the open event ends at this line first.</li>
+ *   <li>An event ends at its last record ({@link Reassembler#endsEvent}, EOE included; an EOE
+ *       whose event is not open is dropped).</li>
+ *   <li>An event ends when {@value #WINDOW} bytes of input have passed since the start of its
+ *       latest record: at the first record line that starts more than {@value #WINDOW} bytes
+ *       after it (input offsets run on over the files of one search, so an event cut by a
+ *       rotation is still joined). The kernel writes an event's records together; records of
+ *       events on other CPUs interleave within a few lines, far inside this window.</li>
+ *   <li>At the end of the input the events still open end, oldest first record first.</li>
+ * </ol>
+ * Events are delivered in the order they end; several ending at one line go as: those that
+ * aged out (by their latest record), the one whose timestamp differed, the line's own.
  *
  * <p>Not thread-safe: one per search.
  */
 final class EventGrouper {
-    /**
-     * Open events live in a direct-mapped table indexed by serial: an event that has not ended
-     * when a serial {@value} later (same slot) arrives is ended then. A bound by serial
-     * distance rather than by count keeps the per-line cost to one array load (this is the hot
-     * path: a map here cost 40% of a search); 4096 is four times ReassemblySettings' default.
-     */
+    /** Bytes of input after which an event without news ends (see the class comment). */
+    static final int WINDOW = 16 * 1024;
+
+    /** Direct-mapped by serial with chains for the rare collision (nodes, serial resets). */
     static final int SLOTS = 4096;
 
     private final int wanted;
@@ -40,6 +53,9 @@ final class EventGrouper {
     private final EventMatcher matcher;
     private final EventConsumer out;
     private final Open[] slots = new Open[SLOTS];
+    /** Open events by the start of their latest record, oldest first. */
+    private Open lruHead;
+    private Open lruTail;
     /** Ended events' holders, reused so that grouping allocates nothing per event. */
     private final ArrayDeque<Open> spare = new ArrayDeque<>();
     private byte[] buf;
@@ -60,12 +76,16 @@ final class EventGrouper {
         buf = b;
     }
 
-    void add(long key, long millis, int type, int off, int len, int hits) throws IOException {
+    /** @param at the line's offset in the input (over all files) */
+    void add(long at, long key, long millis, int type, int off, int len, int hits) throws IOException {
+        while (lruHead != null && lruHead.last + WINDOW < at) {
+            finish(lruHead);
+        }
         int slot = (int) (key ^ (key >>> 29)) & (SLOTS - 1);
         Open e = slots[slot];
-        if (e != null && (e.key != key || e.millis != millis)) {
-            // Another event in the slot: a serial SLOTS later, another node, or the same serial
-            // at another time (after a wrap or a restart). The older one ends here.
+        while (e != null && e.key != key) e = e.next;
+        if (e != null && e.millis != millis) {
+            // The same serial at another time (after a wrap or a restart): the older one ends here.
             finish(e);
             e = null;
         }
@@ -75,8 +95,13 @@ final class EventGrouper {
             }
             e = spare.isEmpty() ? new Open() : spare.pop();
             e.reset(key, millis, slot, opened++);
+            e.next = slots[slot];
             slots[slot] = e;
+        } else {
+            unlink(e);
         }
+        e.last = at;
+        append(e);
         e.hits |= hits;
         if (type != RecordType.EOE) {
             e.add(off, len);
@@ -86,18 +111,31 @@ final class EventGrouper {
         }
     }
 
+    private void append(Open e) {
+        e.newer = null;
+        e.older = lruTail;
+        if (lruTail == null) lruHead = e; else lruTail.newer = e;
+        lruTail = e;
+    }
+
+    private void unlink(Open e) {
+        if (e.older == null) lruHead = e.newer; else e.older.newer = e.newer;
+        if (e.newer == null) lruTail = e.older; else e.newer.older = e.older;
+        e.older = e.newer = null;
+    }
+
     /** Copies every held line out of the buffer, which the reader is about to reuse. */
     void detach() {
-        for (Open e : slots) {
-            if (e != null) e.detach(buf);
+        for (Open e = lruHead; e != null; e = e.newer) {
+            e.detach(buf);
         }
     }
 
     /** End of input: every open event ends, in the order their first records came. */
     void finishAll() throws IOException {
         List<Open> left = new ArrayList<>();
-        for (Open e : slots) {
-            if (e != null) left.add(e);
+        for (Open e = lruHead; e != null; e = e.newer) {
+            left.add(e);
         }
         left.sort(Comparator.comparingLong((Open e) -> e.opened));
         for (Open e : left) {
@@ -106,7 +144,15 @@ final class EventGrouper {
     }
 
     private void finish(Open e) throws IOException {
-        slots[e.slot] = null;
+        Open p = slots[e.slot];
+        if (p == e) {
+            slots[e.slot] = e.next;
+        } else {
+            while (p.next != e) p = p.next;
+            p.next = e.next;
+        }
+        e.next = null;
+        unlink(e);
         scanned++;
         try {
             if ((e.hits & wanted) == wanted) {
@@ -145,6 +191,11 @@ final class EventGrouper {
         long key;
         long millis;
         int slot;
+        /** Input offset of the latest record's line. */
+        long last;
+        Open next;
+        Open older;
+        Open newer;
         /** Order of first record, for ending the rest "oldest first" at end of input. */
         long opened;
         int hits;

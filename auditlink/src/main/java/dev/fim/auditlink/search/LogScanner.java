@@ -33,6 +33,8 @@ final class LogScanner {
 
     long files;
     long bytes;
+    /** Input offset (over all files of the search, in order) of buf[0]. */
+    private long base;
     long lines;
     long records;
     long garbage;
@@ -58,6 +60,7 @@ final class LogScanner {
                 }
                 bytes += n;
                 int end = fill + n;
+                base = bytes - end; // input offset of buf[0]
                 int start = 0;
                 for (int nl = indexOfNewline(buf, start, end); nl >= 0; nl = indexOfNewline(buf, start, end)) {
                     if (skipping) {
@@ -83,6 +86,7 @@ final class LogScanner {
                 fill = end - start;
             }
             if (fill > 0 && !skipping) {
+                base = bytes - fill;
                 line(0, fill); // last line without a newline
                 grouper.detach();
             }
@@ -108,30 +112,63 @@ final class LogScanner {
         return -1;
     }
 
+    private final Header header = new Header();
+
     private void line(int off, int end) throws IOException {
         lines++;
-        byte[] b = buf;
-        while (end > off && (b[end - 1] == '\r' || b[end - 1] == 0)) end--;
-        if (end == off) {
+        Header h = header;
+        int status = parseHeader(buf, off, end, types, h);
+        if (status == EMPTY) {
             return; // an empty line is no record and no garbage either
         }
-        if (end - off > RecordParser.DEFAULT_MAX_RECORD_BYTES) {
+        if (status == GARBAGE) {
             garbage++;
             return;
+        }
+        records++;
+        grouper.add(base + off, h.key, h.millis, h.type, off, h.end - off,
+                prefilter.hits(h.type, h.millis, buf, off, h.end));
+    }
+
+    static final int RECORD = 1;
+    static final int EMPTY = 0;
+    static final int GARBAGE = -1;
+
+    /** What {@link #parseHeader} found in a record line. */
+    static final class Header {
+        /** serial | node-hash << 32 */
+        long key;
+        long millis;
+        int type;
+        /** the line's end without trailing CR and NUL bytes */
+        int end;
+    }
+
+    /**
+     * Parses the header of the line b[off, end) (no newline): {@link #RECORD} and {@code h}
+     * filled in, {@link #EMPTY}, or {@link #GARBAGE}. The one definition of "a record line"
+     * shared by the sequential scan and the {@link WindowedSearch}.
+     */
+    static int parseHeader(byte[] b, int off, int end, TypeNames types, Header h) {
+        while (end > off && (b[end - 1] == '\r' || b[end - 1] == 0)) end--;
+        if (end == off) {
+            return EMPTY;
+        }
+        if (end - off > RecordParser.DEFAULT_MAX_RECORD_BYTES) {
+            return GARBAGE;
         }
         int p = off;
         long nodeHash = 0;
         if (startsWith(b, p, end, NODE)) {
             int q = p + NODE.length;
-            int h = 1;
-            while (q < end && b[q] != ' ') h = 31 * h + b[q++];
-            nodeHash = (h & 0xffff_ffffL) | 0x1_0000_0000L;
+            int hh = 1;
+            while (q < end && b[q] != ' ') hh = 31 * hh + b[q++];
+            nodeHash = (hh & 0xffff_ffffL) | 0x1_0000_0000L;
             p = q;
             while (p < end && b[p] == ' ') p++;
         }
         if (!startsWith(b, p, end, TYPE)) {
-            garbage++;
-            return;
+            return GARBAGE;
         }
         int q = p + TYPE.length;
         int typeStart = q;
@@ -139,16 +176,14 @@ final class LogScanner {
         int type = types.number(b, typeStart, q);
         while (q < end && b[q] == ' ') q++;
         if (type < 0 || !startsWith(b, q, end, MSG)) {
-            garbage++;
-            return;
+            return GARBAGE;
         }
         q += MSG.length;
         long seconds = 0;
         int s0 = q;
         while (q < end && isDigit(b[q]) && q - s0 < 18) seconds = seconds * 10 + (b[q++] - '0');
         if (q == s0 || q >= end || b[q] != '.') {
-            garbage++;
-            return;
+            return GARBAGE;
         }
         q++;
         int f0 = q;
@@ -159,8 +194,7 @@ final class LogScanner {
         }
         int digits = q - f0;
         if (digits == 0 || q >= end || b[q] != ':') {
-            garbage++;
-            return;
+            return GARBAGE;
         }
         for (int k = digits; k < 3; k++) millis *= 10;
         q++;
@@ -168,15 +202,15 @@ final class LogScanner {
         long serial = 0;
         while (q < end && isDigit(b[q]) && q - n0 < 10) serial = serial * 10 + (b[q++] - '0');
         if (q == n0 || serial > 0xffff_ffffL || q >= end || b[q] != ')') {
-            garbage++;
-            return;
+            return GARBAGE;
         }
-        records++;
-        long time = seconds * 1000 + millis;
         // Node names are rare; two nodes whose names hash alike would share serials, which
         // the timestamp check in the grouper still separates in practice.
-        long key = serial | (nodeHash << 32);
-        grouper.add(key, time, type, off, end - off, prefilter.hits(type, time, b, off, end));
+        h.key = serial | (nodeHash << 32);
+        h.millis = seconds * 1000 + millis;
+        h.type = type;
+        h.end = end;
+        return RECORD;
     }
 
     private static final byte[] NODE = "node=".getBytes(StandardCharsets.US_ASCII);

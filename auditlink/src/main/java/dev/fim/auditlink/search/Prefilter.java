@@ -60,6 +60,24 @@ final class Prefilter {
         all = bits;
     }
 
+    /**
+     * The criterion a byte search over the whole input can look for (key, else path, else
+     * auid), or 0 when there is none (no criterion, or time only).
+     */
+    int needleBit() {
+        return (all & KEY) != 0 ? KEY : (all & PATH) != 0 ? PATH : (all & AUID) != 0 ? AUID : 0;
+    }
+
+    /** What a line that sets {@code bit} holds (one of them, verbatim). */
+    byte[][] needles(int bit) {
+        return switch (bit) {
+            case KEY -> new byte[][] {key, keyHex};
+            case PATH -> new byte[][] {path, pathHex};
+            case AUID -> new byte[][] {uidField};
+            default -> throw new IllegalArgumentException("no needle for " + bit);
+        };
+    }
+
     /** The bits every candidate event must collect; 0 when there is no criterion. */
     int all() {
         return all;

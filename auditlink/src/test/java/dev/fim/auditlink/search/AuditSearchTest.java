@@ -94,6 +94,31 @@ class AuditSearchTest {
         assertEquals(expected, search(s, List.of(fixture(file))), file + " " + s);
     }
 
+    /** The windowed search (byte search, then only the lines around each hit) finds the same. */
+    @ParameterizedTest(name = "windowed {0} {1}")
+    @MethodSource("table")
+    void windowedSearchFindsTheSame(String file, SearchSettings s, List<Long> expected) throws IOException {
+        List<Long> found = new ArrayList<>();
+        new AuditSearch(s, ACCOUNTS, AuditSearch.Mode.WINDOWED).run(List.of(fixture(file)), e -> found.add(e.sequence()));
+        assertEquals(expected, found, file + " " + s);
+    }
+
+    @Test
+    void windowedRotationsAndRepeats(@TempDir Path dir) throws IOException {
+        write(dir.resolve("audit.log.1"), line("SYSCALL", 11, "key=\"k\""));
+        write(dir.resolve("audit.log"), line("PROCTITLE", 11, "proctitle=6C73"), line("SYSCALL", 12, "key=\"other\""),
+                line("PROCTITLE", 12, "proctitle=6C73"));
+        List<Path> files = InputFiles.rotations(dir.resolve("audit.log"));
+        for (AuditSearch.Mode m : AuditSearch.Mode.values()) {
+            List<String> got = new ArrayList<>();
+            new AuditSearch(SearchSettings.all().withKey("k"), ACCOUNTS, m).run(files, e -> got.add(e.sequence() + ":" + e.records().size()));
+            assertEquals(List.of("11:2"), got, m.toString());
+            List<Long> twice = new ArrayList<>();
+            new AuditSearch(SearchSettings.all().withKey("fim"), ACCOUNTS, m).run(List.of(own(), own()), e -> twice.add(e.sequence()));
+            assertEquals(List.of(100L, 101L, 102L, 104L, 100L, 101L, 102L, 104L), twice, m.toString());
+        }
+    }
+
     @Test
     void interleavedEventsAreJoinedNotSplit() throws IOException {
         List<AuditEvent> events = new ArrayList<>();
