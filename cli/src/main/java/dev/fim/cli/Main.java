@@ -5,6 +5,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(FimCommand.commandLine(RawArgs.fromProcCmdline(args)).execute(args));
+    System.exit(FimCommand.commandLine(RawArgs.fromProcCmdline(args), args).execute(args));
   }
 }

@@ -22,7 +22,7 @@ final class Fim {
   private Fim() {}
 
   static Run run(String... args) {
-    CommandLine cl = FimCommand.commandLine(RawArgs.fromProcCmdline(args));
+    CommandLine cl = FimCommand.commandLine(RawArgs.fromProcCmdline(args), args);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
