@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * records and events fim received, the kernel's {@code lost} counter and fim's overruns and serial gaps.
  * Everything it changed (rule, enabled, backlog limit, audit pid) is restored on exit, on SIGTERM/SIGINT too.
  *
- * <p>Usage: {@code AuditReceiveBench DIR [SECONDS=10] [WORKERS=2] [BACKLOG=0 (leave the host's)]}
+ * <p>Usage: {@code AuditReceiveBench DIR [SECONDS=10] [WORKERS=2] [BACKLOG=0 (leave the host's)] [RCVBUF_MIB=8]}
  */
 public final class AuditReceiveBench {
     private AuditReceiveBench() {
@@ -38,6 +38,10 @@ public final class AuditReceiveBench {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int workers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         long backlog = args.length > 3 ? Long.parseLong(args[3]) : 0;
+        ListenerSettings settings = ListenerSettings.defaults();
+        if (args.length > 4) {
+            settings = new ListenerSettings(Integer.parseInt(args[4]) << 20, settings.pollInterval(), settings.reassembly());
+        }
         Files.createDirectories(dir);
         Path target = dir.resolve("f");
         Files.writeString(target, "x");
@@ -67,7 +71,7 @@ public final class AuditReceiveBench {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> load.forEach(Process::destroyForcibly)));
         try (AuditState state = AuditState.capture()) {
             AuditStatus before = state.before();
-            AuditListener listener = AuditListener.start(ListenerSettings.defaults(), stream, total -> { });
+            AuditListener listener = AuditListener.start(settings, stream, total -> { });
             state.closeListenerAfterRestore(listener);
             state.enable();
             if (backlog > 0) {
@@ -78,10 +82,10 @@ public final class AuditReceiveBench {
             try (AuditClient c = AuditClient.open()) {
                 AuditStatus s = c.status();
                 System.out.printf("host: enabled=%d pid=%d backlog_limit=%d backlog_wait_time=%d lost=%d; "
-                                + "bench: backlog_limit=%d mode=%s workers=%d cores=%d%n",
+                                + "bench: backlog_limit=%d mode=%s workers=%d cores=%d rcvbuf=%d MiB%n",
                         before.enabled(), before.pid(), before.backlogLimit(), before.backlogWaitTime(),
                         before.lost(), s.backlogLimit(), listener.mode(), workers,
-                        Runtime.getRuntime().availableProcessors());
+                        Runtime.getRuntime().availableProcessors(), settings.receiveBufferBytes() >> 20);
                 // Each worker counts its opens and prints the count when the stop file appears (or its parent died).
                 Path stop = dir.resolve("stop");
                 Files.deleteIfExists(stop);
