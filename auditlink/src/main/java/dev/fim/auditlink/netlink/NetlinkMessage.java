@@ -85,8 +85,13 @@ record NetlinkMessage(int type, int flags, long seq, long portId, byte[] payload
 
     /** The header's type without decoding the rest. */
     static int typeOf(byte[] buf) {
-        return Layouts.over(new Layouts.NlMsgHdr(), buf, 0).nlmsg_type.intValue();
+        return Short.toUnsignedInt((short) U16.get(buf, TYPE_OFFSET));
     }
+
+    /** Read per datagram by the listener: a plain load instead of a jnr Struct per call. */
+    private static final java.lang.invoke.VarHandle U16 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.nativeOrder());
+    private static final int TYPE_OFFSET = (int) new Layouts.NlMsgHdr().nlmsg_type.offset();
 
     /** The header's seq without decoding the rest. */
     static long seqOf(byte[] buf) {

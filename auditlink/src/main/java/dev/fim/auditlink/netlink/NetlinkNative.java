@@ -31,9 +31,12 @@ final class NetlinkNative {
         @SaveError
         @ssize_t long sendto(int fd, @In byte[] buf, @size_t long len, int flags, @In byte[] destAddr, int addrlen);
 
-        /** Fills {@code buf} (native memory, reused) and {@code srcAddr}; {@code addrlen} is value-result. */
+        /**
+         * Fills {@code buf} and {@code srcAddr}; {@code addrlen} (an int) is value-result. All three are native
+         * memory the caller reuses: no Java array is marshalled per datagram.
+         */
         @SaveError
-        @ssize_t long recvfrom(int fd, Pointer buf, @size_t long len, int flags, @Out byte[] srcAddr, @In @Out int[] addrlen);
+        @ssize_t long recvfrom(int fd, Pointer buf, @size_t long len, int flags, Pointer srcAddr, Pointer addrlen);
 
         @SaveError
         int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);

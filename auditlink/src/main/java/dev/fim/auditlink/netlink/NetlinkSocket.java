@@ -37,13 +37,16 @@ final class NetlinkSocket implements AutoCloseable {
     private static final NetlinkNative.LibC LIBC = LibraryLoader.create(NetlinkNative.LibC.class).failImmediately().load("c");
     private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
     private static final int SOCKADDR_NL_SIZE = Struct.size(new Layouts.SockaddrNl());
+    /** Where sockaddr_nl.nl_pid is; read directly per datagram (a Struct per datagram cost more than the parse). */
+    private static final long NL_PID_OFFSET = new Layouts.SockaddrNl().nl_pid.offset();
 
     private final int fd;
     private final int portId;
     private final Pointer buffer;
     private final int bufferSize;
-    private final byte[] from = new byte[SOCKADDR_NL_SIZE];
-    private final int[] fromLen = new int[1];
+    /** struct sockaddr_nl of the sender, then its socklen_t, in native memory reused for every datagram. */
+    private final Pointer from;
+    private final Pointer fromLen;
     private boolean closed;
 
     private NetlinkSocket(int fd, int portId, int bufferSize) {
@@ -51,6 +54,8 @@ final class NetlinkSocket implements AutoCloseable {
         this.portId = portId;
         this.bufferSize = bufferSize;
         this.buffer = Memory.allocateDirect(RUNTIME, bufferSize);
+        this.from = Memory.allocateDirect(RUNTIME, SOCKADDR_NL_SIZE);
+        this.fromLen = Memory.allocateDirect(RUNTIME, Integer.BYTES);
     }
 
     /**
@@ -148,7 +153,7 @@ final class NetlinkSocket implements AutoCloseable {
      */
     int receive(byte[] dst) throws NativeException {
         while (true) {
-            fromLen[0] = from.length;
+            fromLen.putInt(0, SOCKADDR_NL_SIZE);
             long n = LIBC.recvfrom(fd, buffer, Math.min(bufferSize, dst.length), 0, from, fromLen);
             if (n < 0) {
                 int errno = errno();
@@ -163,7 +168,7 @@ final class NetlinkSocket implements AutoCloseable {
                 }
                 throw new NativeException("recvfrom(NETLINK_AUDIT)", errno, "");
             }
-            if (Layouts.over(new Layouts.SockaddrNl(), from, 0).nl_pid.get() != 0) {
+            if (from.getInt(NL_PID_OFFSET) != 0) {
                 continue;
             }
             buffer.get(0, dst, 0, (int) n);
