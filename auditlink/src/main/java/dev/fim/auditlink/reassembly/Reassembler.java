@@ -26,6 +26,7 @@ import java.util.Objects;
 public final class Reassembler {
     private final int maxInFlight;
     private final long timeoutNanos;
+    private final long gapWaitNanos;
     private final Ticker ticker;
     private final EventStream out;
 
@@ -47,6 +48,7 @@ public final class Reassembler {
     public Reassembler(ReassemblySettings settings, Ticker ticker, EventStream out) {
         this.maxInFlight = settings.maxInFlight();
         this.timeoutNanos = settings.timeout().toNanos();
+        this.gapWaitNanos = settings.gapWait().toNanos();
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.out = Objects.requireNonNull(out, "out");
     }
@@ -72,7 +74,7 @@ public final class Reassembler {
             if (e == null) {
                 orphanEoe++;
             } else {
-                e.complete = true;
+                e.markComplete(now);
             }
             evict(now);
             return;
@@ -92,12 +94,15 @@ public final class Reassembler {
         }
         e.records.add(r);
         if (Completion.isLastRecord(r.type())) {
-            e.complete = true;
+            e.markComplete(now);
         }
         evict(now);
     }
 
-    /** Delivers events whose timeout has passed. Call periodically when no records arrive. */
+    /**
+     * Delivers events whose timeout (or gap wait) has passed. Call periodically when no records
+     * arrive.
+     */
     public void tick() {
         evict(ticker.read());
     }
@@ -121,12 +126,19 @@ public final class Reassembler {
     private void evict(long now) {
         while (!order.isEmpty()) {
             Event head = order.get(0);
-            if (head.complete || order.size() > maxInFlight || now - head.deadline >= 0) {
+            boolean forced = order.size() > maxInFlight || now - head.deadline >= 0;
+            if (forced || (head.complete && !waitingForGap(head, now))) {
                 deliver(head);
             } else {
                 return;
             }
         }
+    }
+
+    /** A complete head held back because a lower serial is missing, for at most the gap wait. */
+    private boolean waitingForGap(Event head, long now) {
+        return haveLast && SerialOrder.isAfter(head.serial, lastSerial) && SerialOrder.gap(lastSerial, head.serial) > 0
+            && now - head.completedAt < gapWaitNanos;
     }
 
     private void deliver(Event e) {
@@ -171,6 +183,14 @@ public final class Reassembler {
         final long deadline;
         final List<AuditRecord> records = new ArrayList<>(6);
         boolean complete;
+        long completedAt;
+
+        void markComplete(long now) {
+            if (!complete) {
+                complete = true;
+                completedAt = now;
+            }
+        }
 
         Event(long serial, long deadline) {
             this.serial = serial;
