@@ -129,11 +129,58 @@ public final class BaselineJob {
     return r;
   }
 
-  /** Flushes the bulk writes, then seals: the seal never covers records a crash could lose. */
+  /**
+   * Flushes the bulk writes, then stores the seal: the seal never covers records a crash could
+   * lose. The seal is computed meanwhile: it reads the same records (no writer is left), from the
+   * memtables being flushed or the table files they become, and is only stored once the flush
+   * has returned.
+   */
   private void seal(Store store) throws StoreException {
-    store.flush();
-    settings.sealer().seal(store, settings.configDigest());
+    java.util.concurrent.CompletableFuture<Void> flushed = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        store.flush();
+      } catch (StoreException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    byte[] mac;
+    try {
+      mac = settings.sealer().compute(store, settings.configDigest());
+    } finally {
+      awaitFlush(flushed); // a failed flush wins over a failed computation, as when they ran in turn
+    }
+    settings.sealer().store(store, settings.configDigest(), mac);
     store.putMeta(META_BASELINE_STATE, "sealed");
+  }
+
+  private static void awaitFlush(java.util.concurrent.CompletableFuture<Void> flushed) throws StoreException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          flushed.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true; // the flush cannot be abandoned half-way: wait for it
+        }
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause() instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : e.getCause();
+      if (c instanceof StoreException st) {
+        throw st;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("flush failed unexpectedly", c);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private Result compare(String origin) throws StoreException, SealException, InterruptedException {

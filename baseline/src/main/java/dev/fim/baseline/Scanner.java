@@ -1,5 +1,7 @@
 package dev.fim.baseline;
 
+import dev.fim.baseline.capture.XattrReader;
+import dev.fim.baseline.hash.ContentHasher;
 import dev.fim.baseline.walk.DirCalls;
 import dev.fim.store.PathBytes;
 import java.time.Duration;
@@ -93,6 +95,26 @@ public final class Scanner {
     }
     run.rethrowFailure();
     return out.summary(Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /**
+   * Initialises now what the first scan would initialise on its way in: the libc bindings, which
+   * jnr-ffi generates at run time (~0.15 s), and the hash functions. Lets a command do it on
+   * another thread while it still parses options and config. Idempotent and thread-safe (class
+   * initialisation); throws what the first scan would have thrown.
+   */
+  public static void loadNativeBindings() {
+    initialise(DirCalls.class);
+    initialise(ContentHasher.class);
+    initialise(XattrReader.class);
+  }
+
+  private static void initialise(Class<?> c) {
+    try {
+      Class.forName(c.getName(), true, c.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e); // the class literal above proves it exists
+    }
   }
 
   /** The counters of the running (or last) scan; zeros before the first. Thread-safe. */

@@ -38,6 +38,7 @@ final class BaselineSession implements AutoCloseable {
     Path keyFile = common.keyFile(cfg);
     List<PathBytes> scope = CommonOptions.paths(pathArgs);
     Selector selector = common.selector(cfg, scope, keyFile);
+    Preload.await();
     Store store = Store.open(common.dbDir(), creating ? Store.OpenMode.CREATE : Store.OpenMode.EXISTING);
     try {
       SealKey key = creating ? SealKey.loadOrCreate(keyFile) : SealKey.load(keyFile);

@@ -44,6 +44,14 @@ public final class Store implements AutoCloseable {
     RocksDB.loadLibrary();
   }
 
+  /**
+   * Loads RocksDB's native library now (the first use of this class does it anyway), so that a
+   * command can do it on another thread while it parses its config. Idempotent and thread-safe.
+   */
+  public static void loadNativeLibrary() {
+    // Nothing more: calling this initialises the class, whose static block loads the library.
+  }
+
   /** Whether {@link #open} may create a new database. */
   public enum OpenMode {
     /** Create the database if it does not exist (fim init). */

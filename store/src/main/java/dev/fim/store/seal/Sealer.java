@@ -32,9 +32,43 @@ public final class Sealer {
 
   /** Seals the current baseline with {@code configDigest} and stores both in meta. */
   public void seal(Store store, byte[] configDigest) throws StoreException {
-    byte[] mac = compute(store, configDigest);
+    store(store, configDigest, compute(store, configDigest));
+  }
+
+  /**
+   * The seal of the baseline as it is now, not stored: {@link #store} stores it. Split from
+   * {@link #seal} so that the computation can overlap a flush of the same records.
+   */
+  public byte[] compute(Store store, byte[] configDigest) throws StoreException {
+    Mac mac;
+    try {
+      mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.bytes(), "HmacSHA256"));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java 17 runtime", e);
+    }
+    mac.update(DOMAIN);
+    mac.update(ByteBuffer.allocate(4).putInt(Store.FORMAT_VERSION).array());
+    mac.update(ByteBuffer.allocate(4).putInt(configDigest.length).array());
+    mac.update(configDigest);
+    ByteBuffer len = ByteBuffer.allocate(4);
+    try (RecordCursor c = store.cursor(Column.BASELINE)) {
+      while (c.next()) {
+        byte[] k = c.path().toBytes();
+        byte[] v = c.rawValue();
+        mac.update(len.clear().putInt(k.length).array());
+        mac.update(k);
+        mac.update(len.clear().putInt(v.length).array());
+        mac.update(v);
+      }
+    }
+    return mac.doFinal();
+  }
+
+  /** Stores {@code seal}, computed by {@link #compute} with {@code configDigest}, as the baseline's seal. */
+  public void store(Store store, byte[] configDigest, byte[] seal) throws StoreException {
     store.putMeta(META_CONFIG_DIGEST, configDigest);
-    store.putMeta(META_SEAL, mac);
+    store.putMeta(META_SEAL, seal);
   }
 
   /**
@@ -61,32 +95,6 @@ public final class Sealer {
   /** The config digest the baseline was sealed with, or null. */
   public static byte[] sealedConfigDigest(Store store) throws StoreException {
     return store.getMeta(META_CONFIG_DIGEST);
-  }
-
-  private byte[] compute(Store store, byte[] configDigest) throws StoreException {
-    Mac mac;
-    try {
-      mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key.bytes(), "HmacSHA256"));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every Java 17 runtime", e);
-    }
-    mac.update(DOMAIN);
-    mac.update(ByteBuffer.allocate(4).putInt(Store.FORMAT_VERSION).array());
-    mac.update(ByteBuffer.allocate(4).putInt(configDigest.length).array());
-    mac.update(configDigest);
-    ByteBuffer len = ByteBuffer.allocate(4);
-    try (RecordCursor c = store.cursor(Column.BASELINE)) {
-      while (c.next()) {
-        byte[] k = c.path().toBytes();
-        byte[] v = c.rawValue();
-        mac.update(len.clear().putInt(k.length).array());
-        mac.update(k);
-        mac.update(len.clear().putInt(v.length).array());
-        mac.update(v);
-      }
-    }
-    return mac.doFinal();
   }
 
   static String hex(byte[] b) {

@@ -1,0 +1,72 @@
+package dev.fim.cli;
+
+import dev.fim.baseline.Scanner;
+import dev.fim.store.Store;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Start-up work of the scan commands that does not depend on their options, done on a second
+ * thread while the main thread parses the command line and the config: RocksDB's native library,
+ * the libc bindings jnr-ffi generates, the hash functions and the HMAC provider (~0.2 s of CPU;
+ * the first record of a scan comes ~0.1 s sooner, though on 2 cores the main thread's start-up
+ * slows down meanwhile: ~0.05 s less wall time for a 20,000-file init). {@link #await()} joins it before the store is
+ * opened and rethrows whatever it threw, so a failure surfaces as the same exception as without
+ * it, only on the main thread a little earlier.
+ */
+final class Preload {
+  private static final Set<String> SCAN_COMMANDS = Set.of("init", "check", "update");
+  private static volatile FutureTask<Void> task;
+
+  private Preload() {}
+
+  /** Starts the preload when {@code args} name a scan command; does nothing otherwise. */
+  static void startFor(String[] args) {
+    if (args.length == 0 || !SCAN_COMMANDS.contains(args[0])) {
+      return;
+    }
+    FutureTask<Void> t = new FutureTask<>(() -> {
+      Store.loadNativeLibrary();
+      Scanner.loadNativeBindings();
+      javax.crypto.Mac.getInstance("HmacSHA256");
+      return null;
+    });
+    Thread thread = new Thread(t, "fim-preload");
+    thread.setDaemon(true);
+    task = t;
+    thread.start();
+  }
+
+  /** Waits for the preload, if one was started; rethrows its failure (an Error or unchecked exception). */
+  static void await() {
+    FutureTask<Void> t = task;
+    if (t == null) {
+      return;
+    }
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          t.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof Error err) {
+        throw err;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("start-up failed", c); // Mac.getInstance: HmacSHA256 is always there
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
