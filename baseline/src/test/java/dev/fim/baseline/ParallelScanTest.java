@@ -28,7 +28,7 @@ class ParallelScanTest {
 
   @BeforeAll
   static void makeTree() throws Exception {
-    Path mktree = Path.of(System.getProperty("fim.repo", "."), "..", "shared", "tools", "mktree.sh").normalize();
+    Path mktree = Path.of(System.getProperty("fim.shared", "../shared"), "tools", "mktree.sh").normalize();
     assumeTrue(Files.isExecutable(mktree) || Files.exists(mktree), "mktree.sh not found at " + mktree);
     tree = dir.resolve("tree");
     TestFiles.sh("bash \"$1\" \"$2\" 1500 >/dev/null 2>&1", mktree.toString(), tree.toString());
