@@ -11,7 +11,8 @@ import jnr.constants.platform.Errno;
  * {@code open /etc/shadow for hashing: EACCES (Permission denied); hash skipped, attributes kept}.
  *
  * <p>Thrown by every native wrapper of the baseline module ({@code .walk}, {@code .capture},
- * {@code .hash}); callers never see {@code -1}. Immutable.
+ * {@code .hash}) and of the real-time engine's readers ({@code dev.fim.engine.fanotify}); callers
+ * never see {@code -1}. Immutable.
  */
 public final class NativeException extends IOException {
   private final String call;
@@ -22,6 +23,15 @@ public final class NativeException extends IOException {
 
   public NativeException(String call, PathBytes path, int errno) {
     this(call, path, errno, null, null);
+  }
+
+  /**
+   * A failure whose consequence is known where it is thrown, e.g. {@code fanotify_mark /srv:
+   * EPERM (Operation not permitted); needs CAP_SYS_ADMIN; fim falls back to inotify}. A null or
+   * empty reason is left out.
+   */
+  public NativeException(String call, PathBytes path, int errno, String reason) {
+    this(call, path, errno, null, reason == null || reason.isEmpty() ? null : reason);
   }
 
   private NativeException(String call, PathBytes path, int errno, String purpose, String consequence) {
@@ -68,13 +78,18 @@ public final class NativeException extends IOException {
     return errnoName(errno);
   }
 
+  /** What the failure means for fim (the consequence), or empty. */
+  public String reason() {
+    return consequence == null ? "" : consequence;
+  }
+
   public boolean is(Errno e) {
     return e.intValue() == errno;
   }
 
   static String errnoName(int errno) {
     Errno e = Errno.valueOf(errno);
-    return e == null || !e.defined() ? "errno " + errno : e.name();
+    return e == null || !e.defined() || e == Errno.__UNKNOWN_CONSTANT__ ? "errno " + errno : e.name();
   }
 
   private static String format(String call, PathBytes path, int errno, String purpose, String consequence) {
@@ -87,7 +102,7 @@ public final class NativeException extends IOException {
     }
     Errno e = Errno.valueOf(errno);
     sb.append(": ").append(errnoName(errno));
-    if (e != null && e.defined()) {
+    if (e != null && e.defined() && e != Errno.__UNKNOWN_CONSTANT__) {
       sb.append(" (").append(e.description()).append(')');
     }
     if (consequence != null) {

@@ -2,7 +2,7 @@ package dev.fim.engine.fanotify;
 
 import static dev.fim.engine.fanotify.FanotifyEvent.*;
 
-import dev.fim.engine.NativeException;
+import dev.fim.baseline.walk.NativeException;
 import dev.fim.store.PathBytes;
 import java.nio.ByteBuffer;
 import jnr.ffi.Memory;

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.fim.engine.NativeException;
+import dev.fim.baseline.walk.NativeException;
 import dev.fim.store.PathBytes;
 import java.io.File;
 import java.io.IOException;
