@@ -9,14 +9,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.fim.auditlink.parse.AuditRecord;
 import dev.fim.auditlink.parse.RecordType;
 import dev.fim.auditlink.reassembly.EventStream;
-import dev.fim.auditlink.rules.RuleCompiler;
-import dev.fim.auditlink.rules.RuleSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("kernel")
 class AuditListenerKernelTest {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
 
     @TempDir
     Path dir;
@@ -45,7 +41,7 @@ class AuditListenerKernelTest {
     @BeforeEach
     void open() throws Exception {
         KernelAudit.assumeRoot();
-        assumeTrue(Files.isExecutable(PYTHON), "needs " + PYTHON + " for the writing child");
+        assumeTrue(Files.isExecutable(WatchedWrite.PYTHON), "needs " + WatchedWrite.PYTHON + " for the writing child");
         client = AuditClient.open();
         hostStatus = client.status();
         assumeTrue(!hostStatus.immutable(), "audit is locked (enabled=2): no rules can be added until reboot");
@@ -100,29 +96,13 @@ class AuditListenerKernelTest {
         }
         state.enable();
         state.raiseBacklogLimit(8192);
-        RuleCompiler compiler = new RuleCompiler(RuleSettings.host());
-        for (String arch : List.of("b64", "b32")) {
-            assertTrue(state.addRule(compiler.compile(
-                    "-a always,exit -F arch=" + arch + " -F dir=" + dir + " -F perm=wa -F key=" + key).bytes()));
-        }
+        WatchedWrite.watchDirectory(state, dir, key);
 
         Path file = dir.resolve("f");
-        Process child = new ProcessBuilder("bash", "-c",
-                "echo 1001 > /proc/self/loginuid && exec " + PYTHON + " -c 'open(\"" + file + "\",\"w\").write(\"x\")'")
-                .redirectErrorStream(true).start();
-        String childOut = new String(child.getInputStream().readAllBytes());
-        assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child finished");
-        assertEquals(0, child.exitValue(), childOut);
+        WatchedWrite.writeAsLoginUid1001(file);
         assertTrue(Files.exists(file));
 
-        List<AuditRecord> event = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (event == null && System.nanoTime() < deadline) {
-            List<AuditRecord> e = events.poll(100, TimeUnit.MILLISECONDS);
-            if (e != null && e.stream().anyMatch(r -> r.type() == RecordType.SYSCALL && key.equals(r.field("key")))) {
-                event = e;
-            }
-        }
+        List<AuditRecord> event = WatchedWrite.awaitEvent(events, key);
         assertNull(listener.failure());
         assertNotNull(event, "an event with key " + key + " within 10 s (" + listener.datagrams() + " datagrams)");
         AuditRecord syscall = event.stream().filter(r -> r.type() == RecordType.SYSCALL).findFirst().orElseThrow();

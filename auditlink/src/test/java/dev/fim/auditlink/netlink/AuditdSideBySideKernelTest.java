@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.fim.auditlink.parse.AuditRecord;
 import dev.fim.auditlink.parse.RecordType;
 import dev.fim.auditlink.reassembly.EventStream;
-import dev.fim.auditlink.rules.RuleCompiler;
-import dev.fim.auditlink.rules.RuleSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("kernel")
 class AuditdSideBySideKernelTest {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final List<Path> AUDITD = List.of(Path.of("/usr/sbin/auditd"), Path.of("/sbin/auditd"));
 
     @TempDir
@@ -58,7 +55,7 @@ class AuditdSideBySideKernelTest {
     @BeforeEach
     void open() throws Exception {
         KernelAudit.assumeRoot();
-        assumeTrue(Files.isExecutable(PYTHON), "needs " + PYTHON + " for the writing child");
+        assumeTrue(Files.isExecutable(WatchedWrite.PYTHON), "needs " + WatchedWrite.PYTHON + " for the writing child");
         client = AuditClient.open();
         hostStatus = client.status();
         assumeTrue(!hostStatus.immutable(), "audit is locked (enabled=2): no rules can be added until reboot");
@@ -137,29 +134,13 @@ class AuditdSideBySideKernelTest {
         assertEquals(AuditListener.Mode.MULTICAST, listener.mode(), "auditd is the audit pid: fim reads beside it");
         assertEquals(auditd.pid(), client.status().pid(), "auditd is still the audit pid");
         state.enable();
-        RuleCompiler compiler = new RuleCompiler(RuleSettings.host());
-        for (String arch : List.of("b64", "b32")) {
-            assertTrue(state.addRule(compiler.compile(
-                    "-a always,exit -F arch=" + arch + " -F dir=" + watched + " -F perm=wa -F key=" + key).bytes()));
-        }
+        WatchedWrite.watchDirectory(state, watched, key);
 
         Path file = watched.resolve("f");
-        Process child = new ProcessBuilder("bash", "-c",
-                "echo 1001 > /proc/self/loginuid && exec " + PYTHON + " -c 'open(\"" + file + "\",\"w\").write(\"x\")'")
-                .redirectErrorStream(true).start();
-        String childOut = new String(child.getInputStream().readAllBytes());
-        assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child finished");
-        assertEquals(0, child.exitValue(), childOut);
+        WatchedWrite.writeAsLoginUid1001(file);
 
         // (a) fim's listener: the reassembled event
-        List<AuditRecord> event = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (event == null && System.nanoTime() < deadline) {
-            List<AuditRecord> e = events.poll(100, TimeUnit.MILLISECONDS);
-            if (e != null && e.stream().anyMatch(r -> r.type() == RecordType.SYSCALL && key.equals(r.field("key")))) {
-                event = e;
-            }
-        }
+        List<AuditRecord> event = WatchedWrite.awaitEvent(events, key);
         assertNull(listener.failure());
         assertNotNull(event, "fim: an event with key " + key + " within 10 s (" + listener.datagrams() + " datagrams)");
         AuditRecord syscall = event.stream().filter(r -> r.type() == RecordType.SYSCALL).findFirst().orElseThrow();
@@ -171,7 +152,7 @@ class AuditdSideBySideKernelTest {
         // (b) auditd's log: the same serial, with our key on its SYSCALL record
         String needle = ":" + serial + "): ";
         String line = null;
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (line == null && System.nanoTime() < deadline) {
             line = readLines(log).stream()
                     .filter(l -> l.startsWith("type=SYSCALL ") && l.contains(needle) && l.contains("key=\"" + key + "\""))
