@@ -40,4 +40,28 @@ public final class Selectors {
       }
     };
   }
+
+  /**
+   * {@code selector} walked from {@code roots} instead of its own roots: the same rules, for a rescan of part of the
+   * trees (a directory that appeared, a subtree whose events were lost). The roots should lie within the selection.
+   */
+  public static Selector rootedAt(Selector selector, List<PathBytes> roots) {
+    List<PathBytes> r = List.copyOf(roots);
+    return new Selector() {
+      @Override
+      public AttributeSet select(PathBytes path, FileType type) {
+        return selector.select(path, type);
+      }
+
+      @Override
+      public boolean descend(PathBytes dir) {
+        return selector.descend(dir);
+      }
+
+      @Override
+      public List<PathBytes> roots() {
+        return r;
+      }
+    };
+  }
 }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param origin      who observed it: {@code check}, {@code update}, {@code watch}
  * @param attribution who made it: {@code audit}, {@code proc}, {@code audit-log} or {@code none}
  * @param attributionReason why attribution is {@code none}, else null
+ * @param message     a sentence for people (ECS {@code message}): what an {@code overflow} rescanned and found;
+ *                    null for ordinary changes
  */
 public record ChangeEvent(
     long timeNs,
@@ -31,12 +33,20 @@ public record ChangeEvent(
     List<AttributeChange> changes,
     String origin,
     String attribution,
-    String attributionReason) {
+    String attributionReason,
+    String message) {
 
   public ChangeEvent {
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(path, "path");
     changes = changes == null ? List.of() : List.copyOf(changes);
+  }
+
+  /** An event without a {@code message} (every ordinary change). */
+  public ChangeEvent(long timeNs, long sequence, Action action, PathBytes path, PathBytes oldPath, FileRecord after,
+      FileRecord before, List<AttributeChange> changes, String origin, String attribution, String attributionReason) {
+    this(timeNs, sequence, action, path, oldPath, after, before, changes, origin, attribution, attributionReason,
+        null);
   }
 
   /** The attribute labels that changed, in order ({@code file.changes} in the JSON). */
@@ -47,6 +57,6 @@ public record ChangeEvent(
   /** A copy with the sequence the store assigned. */
   public ChangeEvent withSequence(long seq) {
     return new ChangeEvent(timeNs, seq, action, path, oldPath, after, before, changes, origin,
-        attribution, attributionReason);
+        attribution, attributionReason, message);
   }
 }

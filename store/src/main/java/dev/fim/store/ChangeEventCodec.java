@@ -40,6 +40,8 @@ final class ChangeEventCodec {
       writeString(out, e.origin());
       writeString(out, e.attribution());
       writeString(out, e.attributionReason());
+      // Added after version 1 shipped, as an optional tail: older values simply end before it.
+      writeString(out, e.message());
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
@@ -74,13 +76,14 @@ final class ChangeEventCodec {
       String origin = readString(in);
       String attribution = readString(in);
       String reason = readString(in);
+      String message = in.hasRemaining() ? readString(in) : null;
       if (path == null) {
         throw new IllegalArgumentException("event without a path");
       }
       return new ChangeEvent(time, seq, Action.values()[ai], PathBytes.wrap(path),
           oldPath == null ? null : PathBytes.wrap(oldPath),
           after == null ? null : FileRecordCodec.decode(after),
-          before == null ? null : FileRecordCodec.decode(before), changes, origin, attribution, reason);
+          before == null ? null : FileRecordCodec.decode(before), changes, origin, attribution, reason, message);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("event truncated at " + value.length + " bytes", e);
     }

@@ -43,6 +43,9 @@ public final class EventJson {
     FileRecord file = e.after() != null ? e.after() : e.before();
     g.writeStartObject();
     g.writeStringField("@timestamp", timestamp(e.timeNs()));
+    if (e.message() != null) {
+      g.writeStringField("message", e.message());
+    }
     g.writeObjectFieldStart("event");
     g.writeStringField("action", e.action().label());
     g.writeNumberField("sequence", e.sequence());

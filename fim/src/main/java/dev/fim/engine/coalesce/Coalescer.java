@@ -1,0 +1,361 @@
+package dev.fim.engine.coalesce;
+
+import dev.fim.engine.source.ChangeListener;
+import dev.fim.store.PathBytes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * The second stage: merges the sources' notices per path and decides when each path is ripe for comparison.
+ *
+ * <h2>When a path is handed on</h2>
+ * <ul>
+ *   <li><b>At once</b> when a writer closed it ({@code CLOSED_WRITE}) or its metadata changed ({@code ATTRIB}) and no
+ *       name event (create, delete, rename) was seen for it in this window: the common "open, write, close" and
+ *       "chmod" reach the comparator within microseconds.
+ *   <li><b>After the quiet window</b> (from its first event) otherwise: a name that was created, deleted or renamed
+ *       may be half-way through a replacement (vim renames the file away, writes a new inode, renames or deletes
+ *       the backup; {@code sed -i} and Python's {@code os.replace} rename a temporary over it), and a file held open
+ *       and written to has no close yet. Waiting lets the whole pattern land, so the comparator sees the end state:
+ *       one {@code updated} with an inode change, and temporaries that came and went are merely counted.
+ * </ul>
+ * Both ends of a rename are handed on together, so the comparator can pair them into one {@code moved}.
+ *
+ * <h2>Bounded, with back-pressure and an explicit overflow path</h2>
+ * At most {@code maxPending} paths wait. When that many are pending, the source's thread waits (up to
+ * {@code backPressureNs}) for the comparator to take some; meanwhile the kernel queues events, and if its queue
+ * overflows the source reports that as a loss. If the wait times out, the coalescer declares the loss itself: it drops
+ * the pending paths and asks for a {@link Rescan} of the trees, which finds every change they held.
+ *
+ * <p>Thread-safe: sources call the {@link ChangeListener} methods on their threads; one comparator thread calls
+ * {@link #take}.
+ */
+public final class Coalescer implements ChangeListener {
+  /** Flags that mean the name itself came, went or moved. */
+  static final int NAME_EVENTS = CREATED | DELETED | MOVED_FROM | MOVED_TO | SELF_GONE;
+
+  private final long windowNs;
+  private final int maxPending;
+  private final long backPressureNs;
+  private final LongSupplier monotonicNs;
+  private final LongSupplier wallNs;
+  private final List<PathBytes> roots;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private final Condition space = lock.newCondition();
+  /** Pending paths in order of their first event (= order of their window's end). */
+  private final LinkedHashMap<PathBytes, Notice> pending = new LinkedHashMap<>();
+  /** Pending paths that are ripe at once, in the order they became so. */
+  private final ArrayDeque<Notice> ready = new ArrayDeque<>();
+  private final List<Rescan> rescans = new ArrayList<>();
+  private boolean closed;
+
+  private long events;
+  private long merged;
+  private long declaredLosses;
+
+  /**
+   * @param roots the watched trees (what a loss declared here rescans)
+   * @param windowNs the quiet window for name events and unclosed writes
+   * @param maxPending the most paths that may wait
+   * @param backPressureNs how long a source may be held when {@code maxPending} are waiting
+   */
+  public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs, LongSupplier monotonicNs,
+      LongSupplier wallNs) {
+    if (windowNs < 0 || maxPending < 1 || backPressureNs < 0) {
+      throw new IllegalArgumentException("window " + windowNs + " ns, " + maxPending + " pending, back-pressure "
+          + backPressureNs + " ns");
+    }
+    this.roots = List.copyOf(roots);
+    this.windowNs = windowNs;
+    this.maxPending = maxPending;
+    this.backPressureNs = backPressureNs;
+    this.monotonicNs = monotonicNs;
+    this.wallNs = wallNs;
+  }
+
+  /** System clocks: {@link System#nanoTime()} and the wall clock in ns. */
+  public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs) {
+    this(roots, windowNs, maxPending, backPressureNs, System::nanoTime, Coalescer::wallClockNs);
+  }
+
+  /** The wall clock in ns since the epoch, with the clock's full precision. */
+  public static long wallClockNs() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  @Override
+  public void changed(PathBytes path, int what, boolean directory, int pid) {
+    lock.lock();
+    try {
+      note(path, what, directory, pid, null);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void renamed(PathBytes from, PathBytes to, boolean directory, int pid) {
+    lock.lock();
+    try {
+      Notice f = note(from, MOVED_FROM, directory, pid, to);
+      Notice t = note(to, MOVED_TO, directory, pid, from);
+      if (f != null && t == null) {
+        f.partner = null;
+      } else if (t != null && f == null) {
+        t.partner = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void lost(String reason, List<PathBytes> scope) {
+    lock.lock();
+    try {
+      addRescan(new Rescan(reason, scope, true));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Asks for a rescan of the trees that is not a loss (the start-up reconcile). */
+  public void reconcile(String reason) {
+    lock.lock();
+    try {
+      addRescan(new Rescan(reason, roots, false));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Merges one event under the lock; null if it was dropped (closed, or covered by a pending rescan). */
+  private Notice note(PathBytes path, int what, boolean directory, int pid, PathBytes partner) {
+    events++;
+    if (closed || coveredByRescan(path)) {
+      return null;
+    }
+    Notice n = pending.get(path);
+    if (n == null) {
+      if (!waitForSpace()) {
+        return null;
+      }
+      long now = monotonicNs.getAsLong();
+      n = new Notice(path, now, wallNs.getAsLong());
+      pending.put(path, n);
+    } else {
+      merged++;
+      n.lastNs = monotonicNs.getAsLong();
+    }
+    n.count++;
+    n.what |= what;
+    n.directory |= directory;
+    if (pid != 0) {
+      n.pid = pid;
+    }
+    if (partner != null) {
+      n.partner = partner;
+    }
+    if (!n.ready && (n.what & NAME_EVENTS) == 0 && (what & (CLOSED_WRITE | ATTRIB)) != 0) {
+      n.ready = true;
+      ready.add(n);
+      work.signal();
+    } else if (pending.size() == 1) {
+      work.signal(); // the taker may be waiting without a deadline
+    }
+    return n;
+  }
+
+  /** Waits while the pending map is full; false (and a declared loss) if it stays full. Under the lock. */
+  private boolean waitForSpace() {
+    if (pending.size() < maxPending) {
+      return true;
+    }
+    long left = backPressureNs;
+    try {
+      while (pending.size() >= maxPending && left > 0 && !closed) {
+        left = space.awaitNanos(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (pending.size() < maxPending) {
+      return !closed;
+    }
+    declaredLosses++;
+    addRescan(new Rescan("more than " + maxPending + " changed paths waiting for comparison", roots, true));
+    return false;
+  }
+
+  /** Records a rescan and drops the pending paths it covers. Under the lock. */
+  private void addRescan(Rescan r) {
+    rescans.add(r);
+    for (Iterator<Map.Entry<PathBytes, Notice>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+      Notice n = it.next().getValue();
+      if (under(n.path(), r.scope())) {
+        n.taken = true;
+        it.remove();
+      }
+    }
+    ready.removeIf(n -> n.taken);
+    space.signalAll();
+    work.signal();
+  }
+
+  private boolean coveredByRescan(PathBytes path) {
+    for (Rescan r : rescans) {
+      if (under(path, r.scope())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean under(PathBytes path, List<PathBytes> scope) {
+    for (PathBytes s : scope) {
+      if (path.isUnder(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What the comparator should do next, waiting up to {@code maxWaitNs} for something to become ripe: the pending
+   * rescans (all of them), or else the ripe notices (at most {@code max}, plus the partners of their renames).
+   * Returns an empty batch on timeout and null once {@link #close()}d with nothing left.
+   */
+  public Batch take(int max, long maxWaitNs) throws InterruptedException {
+    long deadline = monotonicNs.getAsLong() + maxWaitNs;
+    lock.lock();
+    try {
+      while (true) {
+        if (!rescans.isEmpty()) {
+          List<Rescan> r = List.copyOf(rescans);
+          rescans.clear();
+          return new Batch(r, List.of());
+        }
+        List<Notice> out = ripe(max);
+        if (!out.isEmpty()) {
+          space.signalAll();
+          return new Batch(List.of(), out);
+        }
+        if (closed) {
+          return pending.isEmpty() ? null : new Batch(List.of(), drainAll());
+        }
+        long now = monotonicNs.getAsLong();
+        long wait = deadline - now;
+        if (!pending.isEmpty()) {
+          wait = Math.min(wait, pending.values().iterator().next().firstNs() + windowNs - now);
+        }
+        if (wait <= 0 && deadline - now <= 0) {
+          return new Batch(List.of(), List.of());
+        }
+        work.awaitNanos(Math.max(wait, 1));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Under the lock: the ready notices, then those whose window has passed, then their rename partners. */
+  private List<Notice> ripe(int max) {
+    List<Notice> out = new ArrayList<>();
+    while (!ready.isEmpty() && out.size() < max) {
+      Notice n = ready.poll();
+      if (!n.taken) {
+        takeOut(n, out);
+      }
+    }
+    long now = monotonicNs.getAsLong();
+    Iterator<Notice> it = pending.values().iterator();
+    while (it.hasNext() && out.size() < max) {
+      Notice n = it.next();
+      if (n.firstNs() + windowNs > now) {
+        break;
+      }
+      n.taken = true;
+      it.remove();
+      out.add(n);
+    }
+    for (int i = 0; i < out.size(); i++) {
+      PathBytes partner = out.get(i).partner();
+      if (partner != null) {
+        Notice p = pending.get(partner);
+        if (p != null && !p.taken) {
+          takeOut(p, out);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void takeOut(Notice n, List<Notice> out) {
+    n.taken = true;
+    pending.remove(n.path());
+    out.add(n);
+  }
+
+  private List<Notice> drainAll() {
+    List<Notice> out = new ArrayList<>(pending.values());
+    for (Notice n : out) {
+      n.taken = true;
+    }
+    pending.clear();
+    ready.clear();
+    return out;
+  }
+
+  /**
+   * No more events are accepted; {@link #take} hands out what is pending at once (windows cut short, so nothing
+   * seen is lost at shutdown), then returns null.
+   */
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      work.signalAll();
+      space.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Paths waiting now. */
+  public int pendingCount() {
+    lock.lock();
+    try {
+      return pending.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** {events received, events merged into a pending path, losses declared for lack of space}. */
+  public long[] counters() {
+    lock.lock();
+    try {
+      return new long[] {events, merged, declaredLosses};
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** What {@link #take} hands out: rescans, or notices, never both. */
+  public record Batch(List<Rescan> rescans, List<Notice> notices) {
+    public boolean isEmpty() {
+      return rescans.isEmpty() && notices.isEmpty();
+    }
+  }
+}

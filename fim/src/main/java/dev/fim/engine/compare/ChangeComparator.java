@@ -1,0 +1,365 @@
+package dev.fim.engine.compare;
+
+import dev.fim.baseline.PathCapture;
+import dev.fim.baseline.ScanProblem;
+import dev.fim.baseline.ScanSettings;
+import dev.fim.baseline.ScanSink;
+import dev.fim.baseline.Scanner;
+import dev.fim.baseline.Selector;
+import dev.fim.baseline.Selectors;
+import dev.fim.baseline.diff.Differ;
+import dev.fim.baseline.diff.TreeDiff;
+import dev.fim.engine.coalesce.Notice;
+import dev.fim.engine.coalesce.Rescan;
+import dev.fim.engine.record.Recorder;
+import dev.fim.store.Action;
+import dev.fim.store.AttributeChange;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.Column;
+import dev.fim.store.FileRecord;
+import dev.fim.store.FileType;
+import dev.fim.store.PathBytes;
+import dev.fim.store.RecordCursor;
+import dev.fim.store.RecordWriter;
+import dev.fim.store.Store;
+import dev.fim.store.StoreException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The third stage: decides what changed by comparing the state on disk now with the last recorded state
+ * ({@code current}), never by interpreting event sequences. A notice only says where to look; the comparison says
+ * what happened. That makes the engine robust to every pattern the kernel can produce (vim's rename dance, sed's
+ * temporary, events merged or lost) and gives watch the same attribute diff as {@code fim check}.
+ *
+ * <p>For each batch:
+ * <ol>
+ *   <li>Each notice's path is captured afresh ({@link PathCapture}: lstat, selection, xattrs, hash) and compared with
+ *       its {@code current} record. Absent on both sides: a temporary that came and went, counted, not alerted.
+ *   <li>A directory that appeared, disappeared or was replaced is compared as a subtree: scanned into the
+ *       {@code scan} column and merge-joined with {@code current} ({@link TreeDiff}), so everything below it is
+ *       reported, also what was created before a watch could see it. Overflow rescans and the start-up reconcile
+ *       do the same over whole trees.
+ *   <li>Moves are paired by inode: a path that disappeared and one that appeared (or was replaced) with the same
+ *       device and inode make one {@code moved}; a directory's descendants pair the same way.
+ *   <li>A regular file whose name now holds another inode (vim, {@code sed -i}, {@code os.replace}) is one
+ *       {@code updated} whose changes include {@code inode}, whether or not the group selects the inode.
+ * </ol>
+ * Events and new states go to the {@link Recorder}. One thread; not thread-safe.
+ */
+public final class ChangeComparator implements AutoCloseable {
+  /** Rescans hand their non-pairable findings on in chunks of this many, so memory does not grow with a tree. */
+  private static final int STREAM_CHUNK = 1000;
+
+  private final Store store;
+  private final Selector selector;
+  private final PathCapture capture;
+  private final Recorder recorder;
+  private final int threads;
+  private final String attributionReason;
+  private long transients;
+  private long compared;
+
+  /**
+   * @param attributionReason why events carry no attribution (until the correlator stage fills it in)
+   */
+  public ChangeComparator(Store store, Selector selector, Recorder recorder, int threads, String attributionReason) {
+    this.store = store;
+    this.selector = selector;
+    this.recorder = recorder;
+    this.threads = threads;
+    this.attributionReason = attributionReason;
+    this.capture = new PathCapture(selector, ScanSettings.DEFAULT_HASH_BUFFER);
+  }
+
+  /** Paths that were created and gone again before they were compared (editor temporaries, probes). */
+  public long transients() {
+    return transients;
+  }
+
+  /** Paths compared so far. */
+  public long compared() {
+    return compared;
+  }
+
+  /** One observed difference of one path, before pairing. */
+  private record Finding(PathBytes path, FileRecord before, FileRecord after, Differ.Difference diff, long timeNs,
+      String origin) {
+    boolean gone() {
+      return after == null;
+    }
+
+    /** Appeared, or now another inode: could be the new end of a move. */
+    boolean arrived() {
+      return after != null && (before == null || before.ino() != after.ino() || before.dev() != after.dev());
+    }
+  }
+
+  /** Compares the notices of one batch, records the events and new states, and commits. */
+  public void compare(List<Notice> notices) throws StoreException, InterruptedException {
+    List<Notice> sorted = new ArrayList<>(notices);
+    sorted.sort(Comparator.comparing(Notice::path));
+    List<Finding> findings = new ArrayList<>();
+    List<PathBytes> subtrees = new ArrayList<>();
+    for (Notice n : sorted) {
+      if (underAny(n.path(), subtrees)) {
+        continue; // compared as part of a subtree already
+      }
+      compared++;
+      FileRecord before = store.getRecord(Column.CURRENT, n.path());
+      PathCapture.Captured now = capture.capture(n.path());
+      FileRecord after = now.record();
+      if (isDirectory(before) || isDirectory(after)) {
+        if (before == null || after == null || before.type() != after.type() || before.ino() != after.ino()) {
+          subtrees.add(n.path());
+          compareTree(List.of(n.path()), n.firstWallNs(), "watch", findings::add);
+          continue;
+        }
+      }
+      if (before == null && after == null) {
+        transients++;
+        continue;
+      }
+      Differ.Difference d = before == null || after == null ? null : difference(before, after);
+      if (before != null && after != null && d == null) {
+        continue;
+      }
+      findings.add(new Finding(n.path(), before, after, d, n.firstWallNs(), "watch"));
+    }
+    pairAndRecord(findings);
+    recorder.commit();
+  }
+
+  /**
+   * Compares whole trees with {@code current} (an overflow rescan or the start-up reconcile) and records what
+   * differs. An overflow also records an {@code overflow} event first, whose message names the loss and the trees.
+   *
+   * @return the number of changes found
+   */
+  public long rescan(Rescan r, long timeNs) throws StoreException, InterruptedException {
+    String origin = r.overflow() ? "rescan" : "reconcile";
+    List<Finding> pairable = new ArrayList<>();
+    List<Finding> chunk = new ArrayList<>();
+    long[] found = {0};
+    compareTree(r.scope(), timeNs, origin, f -> {
+      found[0]++;
+      if (f.gone() || f.arrived()) {
+        pairable.add(f); // kept until the end: its other end may come later in path order
+      } else {
+        chunk.add(f);
+        if (chunk.size() >= STREAM_CHUNK) {
+          pairAndRecord(chunk);
+          recorder.commit();
+          chunk.clear();
+        }
+      }
+    });
+    chunk.addAll(pairable);
+    if (r.overflow()) {
+      StringBuilder what = new StringBuilder();
+      for (PathBytes p : r.scope()) {
+        what.append(what.length() == 0 ? "" : ", ").append(p.display());
+      }
+      recorder.event(new ChangeEvent(timeNs, 0, Action.OVERFLOW, r.scope().get(0), null, null, null, List.of(),
+          origin, "none", "events were lost", r.reason() + "; rescanned " + what + ": " + found[0]
+              + (found[0] == 1 ? " change" : " changes") + " found"));
+    }
+    pairAndRecord(chunk);
+    recorder.commit();
+    return found[0];
+  }
+
+  /**
+   * Records the trees as they are into {@code current}, without events: the first watch of a store that has no
+   * earlier state has nothing to compare with.
+   *
+   * @return the paths recorded
+   */
+  public long seed(List<PathBytes> scope) throws StoreException, InterruptedException {
+    deleteUnder(Column.CURRENT, scope);
+    Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(threads));
+    dev.fim.baseline.ScanSummary summary;
+    try (RecordWriter w = store.newBulkWriter(Column.CURRENT)) {
+      summary = scanner.scan(Selectors.rootedAt(selector, scope), new ScanSink() {
+        @Override
+        public void record(PathBytes path, FileRecord record) {
+          try {
+            w.put(path, record);
+          } catch (StoreException e) {
+            throw new SinkFailure(e);
+          }
+        }
+
+        @Override
+        public void problem(ScanProblem p) {}
+      });
+    } catch (SinkFailure e) {
+      throw e.cause;
+    }
+    store.flush();
+    return summary.files() + summary.directories();
+  }
+
+  /** Carries a store failure out of a scan sink (the scanner rethrows what a sink throws). */
+  private static final class SinkFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient StoreException cause;
+
+    SinkFailure(StoreException cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.cause = cause;
+    }
+  }
+
+  /**
+   * Scans {@code scope} (the selection's rules, these roots) into the {@code scan} column, merge-joins it with
+   * {@code current} and hands every difference to {@code out}; the new states are recorded as they are found.
+   */
+  private void compareTree(List<PathBytes> scope, long timeNs, String origin, FindingOut out)
+      throws StoreException, InterruptedException {
+    deleteUnder(Column.SCAN, scope);
+    List<PathBytes> unreadable = Collections.synchronizedList(new ArrayList<>());
+    Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(threads));
+    try (RecordWriter w = store.newBulkWriter(Column.SCAN)) {
+      scanner.scan(Selectors.rootedAt(selector, scope), new ScanSink() {
+        @Override
+        public void record(PathBytes path, dev.fim.store.FileRecord record) {
+          try {
+            w.put(path, record);
+          } catch (StoreException e) {
+            throw new SinkFailure(e);
+          }
+        }
+
+        @Override
+        public void problem(ScanProblem p) {
+          if (p.kind() == ScanProblem.Kind.UNREADABLE_DIRECTORY) {
+            unreadable.add(p.path());
+          }
+        }
+      });
+    } catch (SinkFailure e) {
+      throw e.cause;
+    }
+    new TreeDiff(store, scope, unreadable).run(Column.CURRENT, Column.SCAN, f -> {
+      Differ.Difference d = f.before() != null && f.after() != null ? difference(f.before(), f.after()) : null;
+      if (f.before() != null && f.after() != null && d == null) {
+        return; // TreeDiff found a difference only in what the watch ignores
+      }
+      out.accept(new Finding(f.path(), f.before(), f.after(), d, timeNs, origin));
+    });
+    deleteUnder(Column.SCAN, scope);
+  }
+
+  /** Pairs disappeared and arrived paths by inode into moves, then records every finding. */
+  private void pairAndRecord(List<Finding> findings) throws StoreException {
+    Map<InodeKey, Finding> gone = new HashMap<>();
+    for (Finding f : findings) {
+      if (f.gone()) {
+        gone.putIfAbsent(new InodeKey(f.before().dev(), f.before().ino()), f);
+      }
+    }
+    Map<Finding, Finding> movedFrom = new java.util.IdentityHashMap<>();
+    if (!gone.isEmpty()) {
+      for (Finding f : findings) {
+        if (f.arrived()) {
+          Finding from = gone.remove(new InodeKey(f.after().dev(), f.after().ino()));
+          if (from != null && from.before().type() == f.after().type()) {
+            movedFrom.put(f, from);
+          } else if (from != null) {
+            gone.put(new InodeKey(from.before().dev(), from.before().ino()), from);
+          }
+        }
+      }
+    }
+    java.util.Set<Finding> consumed = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    consumed.addAll(movedFrom.values());
+    for (Finding f : findings) {
+      if (consumed.contains(f)) {
+        recorder.state(f.path(), null); // the old end of a move: its event is the new end's
+        continue;
+      }
+      Finding from = movedFrom.get(f);
+      if (from != null) {
+        Differ.Difference d = difference(from.before(), f.after());
+        List<AttributeChange> changes = d == null ? List.of() : d.changes();
+        recorder.event(event(f.timeNs(), Action.MOVED, f.path(), from.path(), f.after(), from.before(), changes,
+            f.origin()));
+      } else if (f.before() == null) {
+        recorder.event(event(f.timeNs(), Action.CREATED, f.path(), null, f.after(), null, List.of(), f.origin()));
+      } else if (f.after() == null) {
+        recorder.event(event(f.timeNs(), Action.DELETED, f.path(), null, null, f.before(), List.of(), f.origin()));
+      } else {
+        recorder.event(event(f.timeNs(), f.diff().action(), f.path(), null, f.after(), f.before(),
+            f.diff().changes(), f.origin()));
+      }
+      recorder.state(f.path(), f.after());
+    }
+  }
+
+  private ChangeEvent event(long timeNs, Action action, PathBytes path, PathBytes oldPath, FileRecord after,
+      FileRecord before, List<AttributeChange> changes, String origin) {
+    return new ChangeEvent(timeNs, 0, action, path, oldPath, after, before, changes, origin, "none",
+        attributionReason);
+  }
+
+  /**
+   * Differ's comparison, plus the inode of a regular file even where the group does not select it: a name that now
+   * holds another inode was replaced (vim, sed -i), which watch always reports. Null when nothing differs.
+   */
+  static Differ.Difference difference(FileRecord before, FileRecord after) {
+    Differ.Difference d = Differ.compare(before, after);
+    if (before.type() != FileType.FILE || after.type() != FileType.FILE || before.ino() == after.ino()) {
+      return d;
+    }
+    List<AttributeChange> changes = d == null ? new ArrayList<>() : new ArrayList<>(d.changes());
+    for (AttributeChange c : changes) {
+      if (c.attribute().equals("inode")) {
+        return d;
+      }
+    }
+    changes.add(new AttributeChange("inode", Long.toUnsignedString(before.ino()), Long.toUnsignedString(after.ino())));
+    return new Differ.Difference(Action.UPDATED, changes);
+  }
+
+  private void deleteUnder(Column column, List<PathBytes> scope) throws StoreException {
+    try (RecordWriter w = store.newBulkWriter(column)) {
+      for (PathBytes root : scope) {
+        try (RecordCursor c = store.cursor(column, root)) {
+          while (c.next()) {
+            w.delete(c.path());
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isDirectory(FileRecord r) {
+    return r != null && r.type() == FileType.DIRECTORY;
+  }
+
+  private static boolean underAny(PathBytes p, List<PathBytes> roots) {
+    for (PathBytes r : roots) {
+      if (p.isUnder(r)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private record InodeKey(long dev, long ino) {}
+
+  /** Where {@link #compareTree} delivers findings, in path order. */
+  private interface FindingOut {
+    void accept(Finding f) throws StoreException;
+  }
+
+  @Override
+  public void close() {
+    capture.close();
+  }
+}

@@ -1,0 +1,94 @@
+package dev.fim.engine.record;
+
+import dev.fim.engine.sink.EventSink;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.Column;
+import dev.fim.store.EventLog;
+import dev.fim.store.FileRecord;
+import dev.fim.store.PathBytes;
+import dev.fim.store.RecordWriter;
+import dev.fim.store.Store;
+import dev.fim.store.StoreException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records what the comparator decided: the events into the store's history, the new state of each path into
+ * {@code current}, then the events to the sinks. Events are written before the state, so a crash in between makes
+ * the next start's reconcile report the change again rather than lose it. One thread (the comparator's).
+ */
+public final class Recorder implements AutoCloseable {
+  /** Events and state changes are written at the latest after this many. */
+  static final int BATCH = 1000;
+
+  private final EventLog log;
+  private final RecordWriter current;
+  private final List<EventSink> sinks;
+  private final List<ChangeEvent> events = new ArrayList<>();
+  private final List<PathBytes> statePaths = new ArrayList<>();
+  private final List<FileRecord> states = new ArrayList<>();
+  private long recorded;
+
+  public Recorder(Store store, List<EventSink> sinks) throws StoreException {
+    this.log = new EventLog(store);
+    this.current = store.newWriter(Column.CURRENT);
+    this.sinks = List.copyOf(sinks);
+  }
+
+  /** An event to record and emit. */
+  public void event(ChangeEvent e) throws StoreException {
+    events.add(e);
+    if (events.size() >= BATCH) {
+      commit();
+    }
+  }
+
+  /** The new state of {@code path} in {@code current}; null removes it. */
+  public void state(PathBytes path, FileRecord record) throws StoreException {
+    statePaths.add(path);
+    states.add(record);
+    if (statePaths.size() >= BATCH) {
+      commit();
+    }
+  }
+
+  /** Writes what is pending (events first, then states) and hands the events to the sinks. */
+  public void commit() throws StoreException {
+    List<ChangeEvent> stored = events.isEmpty() ? List.of() : log.append(events);
+    events.clear();
+    for (int i = 0; i < statePaths.size(); i++) {
+      FileRecord r = states.get(i);
+      if (r == null) {
+        current.delete(statePaths.get(i));
+      } else {
+        current.put(statePaths.get(i), r);
+      }
+    }
+    statePaths.clear();
+    states.clear();
+    current.flush();
+    recorded += stored.size();
+    for (EventSink s : sinks) {
+      for (ChangeEvent e : stored) {
+        s.emit(e);
+      }
+      if (!stored.isEmpty()) {
+        s.flush();
+      }
+    }
+  }
+
+  /** Events recorded so far. */
+  public long recorded() {
+    return recorded;
+  }
+
+  @Override
+  public void close() throws StoreException {
+    try {
+      commit();
+    } finally {
+      current.close();
+    }
+  }
+}
