@@ -42,6 +42,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (e instanceof dev.fim.auditlink.netlink.AuditRefusedException) {
       return ExitCodes.AUDIT;
     }
+    if (e instanceof dev.fim.baseline.walk.NativeException) {
+      return ExitCodes.WATCH;
+    }
     if (e instanceof InterruptedException) {
       return ExitCodes.INTERRUPTED;
     }

@@ -25,6 +25,8 @@ public final class ExitCodes {
   public static final int INTERNAL = 22;
   /** The kernel refused an audit request (no CAP_AUDIT_CONTROL, immutable mode, rule exists, no such rule…). */
   public static final int AUDIT = 23;
+  /** fim watch could not watch the trees with any backend (each backend's reason is printed). */
+  public static final int WATCH = 24;
 
   /** The list picocli prints under "Exit Codes" in --help. */
   static final String[] HELP_LIST = {
@@ -39,7 +41,8 @@ public final class ExitCodes {
       "20:other I/O error (report file, seal key)",
       "21:interrupted",
       "22:internal error (a bug; rerun with --debug and report it)",
-      "23:kernel audit refused: not root (CAP_AUDIT_CONTROL), immutable mode, rule exists or no such rule"};
+      "23:kernel audit refused: not root (CAP_AUDIT_CONTROL), immutable mode, rule exists or no such rule",
+      "24:fim watch: no backend could watch the trees (fanotify's and inotify's reasons are printed)"};
 
   private ExitCodes() {}
 }

@@ -88,7 +88,7 @@ public final class ChangeComparator implements AutoCloseable {
 
   /** One observed difference of one path, before pairing. */
   private record Finding(PathBytes path, FileRecord before, FileRecord after, Differ.Difference diff, long timeNs,
-      String origin) {
+      String origin, PathBytes renamedWith) {
     boolean gone() {
       return after == null;
     }
@@ -128,8 +128,10 @@ public final class ChangeComparator implements AutoCloseable {
       if (before != null && after != null && d == null) {
         continue;
       }
-      findings.add(new Finding(n.path(), before, after, d, n.firstWallNs(), "watch"));
+      findings.add(new Finding(n.path(), before, after, d, n.firstWallNs(), "watch", n.partner()));
     }
+    // Emitted in the order the changes were seen (stable: a subtree keeps its path order), not in path order.
+    findings.sort(Comparator.comparingLong(Finding::timeNs));
     pairAndRecord(findings);
     recorder.commit();
   }
@@ -250,7 +252,7 @@ public final class ChangeComparator implements AutoCloseable {
       if (f.before() != null && f.after() != null && d == null) {
         return; // TreeDiff found a difference only in what the watch ignores
       }
-      out.accept(new Finding(f.path(), f.before(), f.after(), d, timeNs, origin));
+      out.accept(new Finding(f.path(), f.before(), f.after(), d, timeNs, origin, null));
     });
     deleteUnder(Column.SCAN, scope);
   }
@@ -268,7 +270,7 @@ public final class ChangeComparator implements AutoCloseable {
       for (Finding f : findings) {
         if (f.arrived()) {
           Finding from = gone.remove(new InodeKey(f.after().dev(), f.after().ino()));
-          if (from != null && from.before().type() == f.after().type()) {
+          if (from != null && sameObject(from, f)) {
             movedFrom.put(f, from);
           } else if (from != null) {
             gone.put(new InodeKey(from.before().dev(), from.before().ino()), from);
@@ -299,6 +301,26 @@ public final class ChangeComparator implements AutoCloseable {
       }
       recorder.state(f.path(), f.after());
     }
+  }
+
+  /**
+   * Whether a path that disappeared and one that arrived with its device and inode are one object moved, not an
+   * inode number reused (ext4 hands a freed inode to the next file at once: {@code rm a; echo > b} gives b a's
+   * number). The kernel said so (a rename notice naming both ends), or nothing but a rename explains it: same type,
+   * same mtime and the same content digest (a rename changes neither; a new file has its own content and mtime).
+   * Without a rename notice (reconcile, overflow rescans), a file moved and rewritten is reported as deleted +
+   * created: never a move that did not happen.
+   */
+  private static boolean sameObject(Finding from, Finding to) {
+    FileRecord a = from.before();
+    FileRecord b = to.after();
+    if (a.type() != b.type()) {
+      return false;
+    }
+    if (to.renamedWith() != null && to.renamedWith().equals(from.path())) {
+      return true;
+    }
+    return a.mtimeNs() == b.mtimeNs() && a.digests().equals(b.digests());
   }
 
   private ChangeEvent event(long timeNs, Action action, PathBytes path, PathBytes oldPath, FileRecord after,

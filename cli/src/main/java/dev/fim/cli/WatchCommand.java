@@ -1,0 +1,123 @@
+package dev.fim.cli;
+
+import dev.fim.baseline.Selector;
+import dev.fim.baseline.select.Config;
+import dev.fim.engine.Watcher;
+import dev.fim.engine.sink.EventSink;
+import dev.fim.engine.sink.JsonLinesSink;
+import dev.fim.engine.sink.LineOutput;
+import dev.fim.engine.sink.TextSink;
+import dev.fim.engine.source.Sources;
+import dev.fim.store.PathBytes;
+import dev.fim.store.Store;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code fim watch}: real-time change alerts until SIGINT/SIGTERM. */
+@Command(name = "watch", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+    description = {
+        "Report every change in the watched trees as it happens, one JSON object per line, until",
+        "SIGINT or SIGTERM; every change is also recorded in the database's change history.",
+        "",
+        "Uses fanotify with filesystem marks (root) and falls back to inotify (one watch per",
+        "directory) when fanotify is unavailable; the first line on stderr names the backend.",
+        "Each change is re-read and compared with the last recorded state, so a vim save or",
+        "sed -i is one \"updated\" whose changes include \"inode\", a rename is one \"moved\", and",
+        "temporaries created and removed within the quiet window are counted, not alerted.",
+        "At start, what changed while fim was not watching is reported (compared with the last",
+        "watch state, else the baseline). Lost kernel events produce an \"overflow\" event and a",
+        "rescan that reports every change they held.",
+        "",
+        "The approved baseline is not changed: fim check still reports against it.",
+        "",
+        "Examples:",
+        "  fim watch /etc /usr/bin --output /var/log/fim/changes.json   (SIGHUP reopens the file)",
+        "  fim watch --format text ~/project"})
+final class WatchCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Parameters(paramLabel = "PATH", arity = "0..*",
+      description = "Watch these trees (default: the config's selection).")
+  List<String> paths;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+      description = "json (one event per line, ECS field names) or text. Default: ${DEFAULT-VALUE}.")
+  ReportFormat format;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+      description = "Append events to FILE instead of standard output; follows log rotation and reopens on SIGHUP.")
+  Path output;
+
+  @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+      description = "auto (fanotify, else inotify), fanotify or inotify. Default: ${DEFAULT-VALUE}.")
+  String backend;
+
+  @Option(names = "--quiet-ms", paramLabel = "MS", defaultValue = "200",
+      description = "Quiet window for created, deleted and renamed names and for files held open: how long to wait "
+          + "for a replacement (vim, sed -i) to land before comparing. Closed writes and chmod/chown are compared at "
+          + "once. Default: ${DEFAULT-VALUE}.")
+  long quietMs;
+
+  @Option(names = "--max-pending", paramLabel = "N", defaultValue = "65536",
+      description = "Most changed paths waiting for comparison; beyond it the trees are rescanned (an overflow "
+          + "event). Default: ${DEFAULT-VALUE}.")
+  int maxPending;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    Sources.Backend chosen = backend();
+    if (quietMs < 0 || maxPending < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--quiet-ms must be 0 or more and --max-pending 1 or more");
+    }
+    Config cfg = common.loadConfig(err);
+    Path keyFile = common.keyFile(cfg);
+    List<PathBytes> scope = CommonOptions.paths(paths);
+    Selector selector = common.selector(cfg, scope, keyFile);
+    List<PathBytes> roots = scope.isEmpty() ? selector.roots() : scope;
+    Preload.await();
+    LineOutput out = output == null ? LineOutput.of(System.out) : LineOutput.appendingTo(output.toAbsolutePath());
+    EventSink sink = format == ReportFormat.json ? new JsonLinesSink(out) : new TextSink(out);
+    try (Store store = Store.open(common.dbDir(), Store.OpenMode.CREATE); sink) {
+      Watcher w = Watcher.start(new Watcher.Settings(store, selector, roots, chosen,
+          TimeUnit.MILLISECONDS.toNanos(quietMs), maxPending, Watcher.BACK_PRESSURE_NS, common.threads(cfg), List.of(sink),
+          line -> status(err, line)));
+      status(err, "watching " + roots.size() + (roots.size() == 1 ? " tree" : " trees") + " with "
+          + w.backendDescription() + "; database " + common.dbDir());
+      Signals.onStop(w::stop);
+      Signals.onHangup(out::reopen);
+      w.await();
+      Watcher.Stats s = w.stats();
+      status(err, "stopped: " + s.recorded() + " events recorded, " + s.notices() + " kernel notices, "
+          + s.transients() + " temporaries counted, " + s.overflows() + " overflow rescans");
+    }
+    return ExitCodes.OK;
+  }
+
+  private Sources.Backend backend() {
+    try {
+      return Sources.Backend.valueOf(backend.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--backend " + backend + ": expected auto, fanotify or inotify");
+    }
+  }
+
+  private static void status(PrintWriter err, String line) {
+    synchronized (err) {
+      err.println("fim watch: " + line);
+      err.flush();
+    }
+  }
+}

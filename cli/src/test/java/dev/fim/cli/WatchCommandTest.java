@@ -1,0 +1,232 @@
+package dev.fim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.fim.store.EventLog;
+import dev.fim.store.Store;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code fim watch} as a real process: the start-up lines on stderr, JSON lines appended to {@code --output}, log
+ * rotation with and without SIGHUP, the text format, the fallback to inotify for a user without CAP_SYS_ADMIN, exit
+ * 24 when the requested backend cannot watch, and SIGTERM's orderly stop (exit 0, every event in the store).
+ */
+@Tag("kernel")
+class WatchCommandTest {
+  private static final long DEADLINE_MS = 30_000;
+  private Path dir;
+  private Path tree;
+  private Process fim;
+  private final List<String> stderr = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    assumeTrue(CommonOptions.isRoot(), "fim watch's fanotify backend and the setpriv tests need root");
+    dir = Files.createTempDirectory(Path.of("/var/tmp"), "fim-watchcli-");
+    tree = Files.createDirectory(dir.resolve("tree"));
+    Files.writeString(tree.resolve("f"), "one\n");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (fim != null && fim.isAlive()) {
+      fim.destroyForcibly().waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS);
+    }
+    if (dir != null) {
+      new ProcessBuilder("rm", "-rf", "--", dir.toString()).start().waitFor();
+    }
+  }
+
+  private void start(List<String> prefix, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(prefix);
+    String classPath = prefix.isEmpty() ? System.getProperty("java.class.path") : classPathForOtherUsers();
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+        classPath, Main.class.getName(), "watch"));
+    cmd.addAll(List.of(args));
+    fim = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout").toFile()).start();
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(fim.getErrorStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          synchronized (stderr) {
+            stderr.add(line);
+            stderr.notifyAll();
+          }
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * The test class path as another user can read it: the jars live under /root/.m2 (mode 0700 above them), so each
+   * is hard-linked (same filesystem, no copy of rocksdbjni's 92 MB) or else copied into the test's directory.
+   */
+  private String classPathForOtherUsers() throws Exception {
+    Path jars = Files.createDirectories(dir.resolve("classpath"));
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      Path p = Path.of(entry);
+      if (Files.isDirectory(p) || !p.startsWith("/root")) {
+        out.add(entry); // target/classes under /work: world-readable already
+        continue;
+      }
+      Path link = jars.resolve((i++) + "-" + p.getFileName());
+      try {
+        Files.createLink(link, p);
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.copy(p, link);
+      }
+      out.add(link.toString());
+    }
+    sh("chmod -R a+rX " + jars + " && chmod a+rx " + dir);
+    return String.join(java.io.File.pathSeparator, out);
+  }
+
+  private String awaitStderr(Predicate<String> p, String what) throws InterruptedException {
+    long end = System.currentTimeMillis() + DEADLINE_MS;
+    synchronized (stderr) {
+      while (true) {
+        for (String l : stderr) {
+          if (p.test(l)) {
+            return l;
+          }
+        }
+        long left = end - System.currentTimeMillis();
+        if (left <= 0 || (!fim.isAlive() && stderr.stream().noneMatch(p))) {
+          if (!fim.isAlive()) {
+            fim.waitFor();
+          }
+          fail("no stderr line for " + what + "; fim " + (fim.isAlive() ? "running" : "exited " + fim.exitValue())
+              + ", stderr: " + stderr);
+        }
+        stderr.wait(Math.min(left, 200));
+      }
+    }
+  }
+
+  /** Polls {@code file} until a line contains {@code text}; returns all its lines. */
+  private static List<String> awaitLine(Path file, String text) throws Exception {
+    long end = System.currentTimeMillis() + DEADLINE_MS;
+    while (System.currentTimeMillis() < end) {
+      if (Files.exists(file)) {
+        List<String> lines = Files.readAllLines(file);
+        if (lines.stream().anyMatch(l -> l.contains(text))) {
+          return lines;
+        }
+      }
+      Thread.onSpinWait();
+      TimeUnit.MILLISECONDS.sleep(20); // polling a file with a deadline: the file is the only signal there is
+    }
+    fail("no line containing " + text + " in " + file);
+    return null;
+  }
+
+  private void sh(String script) throws Exception {
+    Process p = new ProcessBuilder("sh", "-c", script).directory(tree.toFile()).inheritIO().start();
+    assertEquals(0, p.waitFor());
+  }
+
+  private int stop(String signal) throws Exception {
+    assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(fim.pid())).start().waitFor());
+    assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "fim watch did not stop on SIG" + signal);
+    return fim.exitValue();
+  }
+
+  @Test
+  void jsonLinesToAFileThatFollowsRotationAndStopsCleanlyOnSigterm() throws Exception {
+    Path out = dir.resolve("changes.json");
+    start(List.of(), "--db", dir.resolve("db").toString(), "--output", out.toString(), tree.toString());
+    String ready = awaitStderr(l -> l.startsWith("fim watch: watching 1 tree with fanotify"), "the backend line");
+    assertTrue(ready.contains("database " + dir.resolve("db")), ready);
+    awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
+
+    sh("echo two >> f");
+    List<String> first = awaitLine(out, "\"path\":\"" + tree.resolve("f") + "\"");
+    assertTrue(first.get(0).contains("\"action\":\"updated\""), first.get(0));
+    assertTrue(first.get(0).startsWith("{\"@timestamp\":\""), first.get(0));
+
+    // logrotate's "create" mode with a postrotate SIGHUP: the old file is renamed, fim reopens the path.
+    Files.move(out, dir.resolve("changes.json.1"));
+    assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(fim.pid())).start().waitFor());
+    sh("echo three > g");
+    awaitLine(out, "\"path\":\"" + tree.resolve("g") + "\"");
+    assertEquals(1, Files.readAllLines(dir.resolve("changes.json.1")).size(), "nothing more went to the rotated file");
+
+    // Rotation without a signal: noticed within a second of a write; every event lands in one of the two files.
+    Files.move(out, dir.resolve("changes.json.2"));
+    for (int i = 0; !Files.exists(out) || Files.readAllLines(out).isEmpty(); i++) {
+      assertTrue(i < 300, "the rotated path was never reopened");
+      sh("echo " + i + " >> g");
+      TimeUnit.MILLISECONDS.sleep(20); // paces the writes while polling for the new file (deadline above)
+    }
+    assertEquals(0, stop("TERM"), "SIGTERM is an orderly stop: exit 0");
+    String stopped = awaitStderr(l -> l.startsWith("fim watch: stopped: "), "the stop line");
+    long lines = 0;
+    for (String name : List.of("changes.json.1", "changes.json.2", "changes.json")) {
+      lines += Files.readAllLines(dir.resolve(name)).size();
+    }
+    assertTrue(stopped.contains(lines + " events recorded"), stopped + " vs " + lines + " lines written");
+    try (Store store = Store.open(dir.resolve("db"), Store.OpenMode.EXISTING)) {
+      long[] stored = {0};
+      new EventLog(store).forEach(0, Long.MAX_VALUE, e -> stored[0]++);
+      assertEquals(lines, stored[0], "every emitted event is in the store's history");
+    }
+  }
+
+  @Test
+  void textFormatAndSigintOnStdout() throws Exception {
+    start(List.of(), "--db", dir.resolve("db").toString(), "--format", "text", tree.toString());
+    awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
+    sh("chmod 600 f");
+    List<String> lines = awaitLine(dir.resolve("stdout"), "attributes_modified");
+    String line = lines.get(0);
+    assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z attributes_modified " + tree.resolve("f")
+        + "  permissions: 0644 -> 0600.*"), line);
+    assertEquals(0, stop("INT"));
+  }
+
+  @Test
+  void withoutCapSysAdminItFallsBackToInotifyAndSaysWhy() throws Exception {
+    sh("chmod 777 " + dir + " " + tree + " && chmod 666 f");
+    start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+        "--db", dir.resolve("db").toString(), tree.toString());
+    String why = awaitStderr(l -> l.startsWith("fim watch: fanotify unavailable"), "the fallback line");
+    assertTrue(why.contains("using inotify"), why);
+    awaitStderr(l -> l.startsWith("fim watch: watching 1 tree with inotify"), "the backend line");
+    awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
+    sh("echo x >> f");
+    awaitLine(dir.resolve("stdout"), "\"action\":\"updated\"");
+    assertEquals(0, stop("TERM"));
+  }
+
+  @Test
+  void aBackendThatCannotWatchExits24WithTheReason() throws Exception {
+    sh("chmod 777 " + dir);
+    start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+        "--db", dir.resolve("db").toString(), "--backend", "fanotify", tree.toString());
+    assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS));
+    assertEquals(ExitCodes.WATCH, fim.exitValue(), stderr::toString);
+    String err = awaitStderr(l -> l.startsWith("fim: "), "the error line");
+    assertTrue(err.contains("fanotify") && err.contains("CAP_SYS_ADMIN"), err);
+  }
+}

@@ -1,0 +1,241 @@
+package dev.fim.engine;
+
+import dev.fim.baseline.Selector;
+import dev.fim.baseline.walk.NativeException;
+import dev.fim.engine.coalesce.Coalescer;
+import dev.fim.engine.coalesce.Rescan;
+import dev.fim.engine.compare.ChangeComparator;
+import dev.fim.engine.record.Recorder;
+import dev.fim.engine.sink.EventSink;
+import dev.fim.engine.source.ChangeSource;
+import dev.fim.engine.source.Sources;
+import dev.fim.store.Column;
+import dev.fim.store.PathBytes;
+import dev.fim.store.Store;
+import dev.fim.store.StoreException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code fim watch}'s engine, assembled: a {@link ChangeSource} (fanotify, else inotify) on one thread feeding the
+ * {@link Coalescer}; one comparator thread taking ripe batches, comparing them with the store
+ * ({@link ChangeComparator}) and recording the events ({@link Recorder}) that go to the {@link EventSink}s.
+ *
+ * <p>Start: {@code current} is seeded from the baseline when empty; the source is opened (the trees are covered from
+ * then on); then the comparator reconciles the trees with {@code current} (reporting what changed while fim was not
+ * running) before it turns to the notices that queued up meanwhile. A store with neither state is recorded without
+ * events (there is nothing to compare with).
+ *
+ * <p>Stop ({@link #stop()}, from any thread, e.g. a signal handler): the source stops reading, every notice already
+ * received is compared at once (windows cut short), recorded and emitted, and {@link #await()} returns.
+ */
+public final class Watcher {
+  /**
+   * How to watch.
+   *
+   * @param roots the trees (the selection's roots or the command line's paths)
+   * @param backend which source to use
+   * @param windowNs the coalescer's quiet window
+   * @param maxPending the most paths waiting in the coalescer
+   * @param backPressureNs how long a source may be held by a full coalescer before the loss is declared
+   * @param threads scan threads for reconcile and rescans (0: all processors)
+   * @param status where start-up and shutdown lines go (one line per call, no newline)
+   */
+  public record Settings(Store store, Selector selector, List<PathBytes> roots, Sources.Backend backend,
+      long windowNs, int maxPending, long backPressureNs, int threads, List<EventSink> sinks, Consumer<String> status) {
+    public Settings {
+      Objects.requireNonNull(store, "store");
+      Objects.requireNonNull(selector, "selector");
+      roots = List.copyOf(roots);
+      sinks = List.copyOf(sinks);
+      if (roots.isEmpty()) {
+        throw new IllegalArgumentException("nothing to watch: no roots");
+      }
+    }
+  }
+
+  /** The default of {@link Settings#backPressureNs()}. */
+  public static final long BACK_PRESSURE_NS = TimeUnit.SECONDS.toNanos(2);
+  /** Notices per comparator batch. */
+  static final int BATCH = 512;
+  static final String NO_ATTRIBUTION = "no audit correlation in this build: fim watch reports what changed, "
+      + "not yet who";
+
+  private final Settings settings;
+  private final ChangeSource source;
+  private final Coalescer coalescer;
+  private final Recorder recorder;
+  private final ChangeComparator comparator;
+  private final Thread sourceThread;
+  private final Thread compareThread;
+  private final boolean seedOnly;
+  private volatile Throwable failure;
+  private volatile boolean stopping;
+  private long rescans;
+  private long overflows;
+
+  private Watcher(Settings s, ChangeSource source, boolean seedOnly) throws StoreException {
+    this.settings = s;
+    this.source = source;
+    this.seedOnly = seedOnly;
+    this.coalescer = new Coalescer(s.roots(), s.windowNs(), s.maxPending(), s.backPressureNs());
+    this.recorder = new Recorder(s.store(), s.sinks());
+    this.comparator = new ChangeComparator(s.store(), s.selector(), recorder, s.threads(), NO_ATTRIBUTION);
+    this.sourceThread = new Thread(this::readLoop, "fim-source-" + source.name());
+    this.compareThread = new Thread(this::compareLoop, "fim-compare");
+  }
+
+  /**
+   * Seeds {@code current}, opens the source (after which no change goes unseen) and starts the threads. Returns when
+   * the backend is ready; the reconcile runs on the comparator thread.
+   *
+   * @throws NativeException no backend could watch the trees (the message says why for each)
+   */
+  public static Watcher start(Settings s) throws StoreException, NativeException {
+    Store store = s.store();
+    boolean seedOnly = false;
+    if (!store.hasAny(Column.CURRENT)) {
+      if (store.hasAny(Column.BASELINE)) {
+        store.replaceAll(Column.BASELINE, Column.CURRENT);
+        store.flush();
+        s.status().accept("no earlier watch state: comparing with the baseline");
+      } else {
+        seedOnly = true;
+        s.status().accept("no baseline and no earlier watch state: recording the trees as they are now "
+            + "(changes are reported from now on)");
+      }
+    }
+    Sources.Opened opened = Sources.open(s.backend(), s.roots(), s.selector()::descend);
+    if (opened.fallbackReason() != null) {
+      s.status().accept("fanotify unavailable (" + opened.fallbackReason() + "); using inotify");
+    }
+    Watcher w;
+    try {
+      w = new Watcher(s, opened.source(), seedOnly);
+    } catch (StoreException | RuntimeException e) {
+      opened.source().close();
+      throw e;
+    }
+    w.coalescer.reconcile(seedOnly ? "recording the initial state" : "changes while fim was not watching");
+    w.sourceThread.start();
+    w.compareThread.start();
+    return w;
+  }
+
+  /** The backend in use: {@code fanotify} or {@code inotify}. */
+  public String backend() {
+    return source.name();
+  }
+
+  /** The start-up line's description of the backend. */
+  public String backendDescription() {
+    return source.description();
+  }
+
+  private void readLoop() {
+    try {
+      source.run(coalescer);
+    } catch (Throwable t) {
+      fail(t);
+    } finally {
+      coalescer.close();
+    }
+  }
+
+  private void compareLoop() {
+    try {
+      boolean first = true;
+      while (true) {
+        Coalescer.Batch b = coalescer.take(BATCH, TimeUnit.SECONDS.toNanos(1));
+        if (b == null) {
+          break;
+        }
+        for (Rescan r : b.rescans()) {
+          long found = first && seedOnly ? comparator.seed(r.scope()) : comparator.rescan(r, Coalescer.wallClockNs());
+          rescans++;
+          if (r.overflow()) {
+            overflows++;
+            settings.status().accept("events lost (" + r.reason() + "); rescanned: " + found + " changes");
+          } else if (first) {
+            settings.status().accept(seedOnly ? "recorded " + found + " paths" : "reconciled: " + found
+                + (found == 1 ? " change" : " changes") + " while fim was not watching");
+          }
+          first = false;
+        }
+        if (!b.notices().isEmpty()) {
+          comparator.compare(b.notices());
+        }
+      }
+    } catch (Throwable t) {
+      fail(t);
+    } finally {
+      try {
+        recorder.close();
+      } catch (Throwable t) {
+        fail(t);
+      }
+      comparator.close();
+    }
+  }
+
+  private void fail(Throwable t) {
+    synchronized (this) {
+      if (failure == null) {
+        failure = t;
+      } else if (failure != t) {
+        failure.addSuppressed(t);
+      }
+    }
+    stop();
+  }
+
+  /** Stops watching; thread-safe, idempotent, returns at once. {@link #await()} waits for the end. */
+  public void stop() {
+    stopping = true;
+    source.stop();
+    coalescer.close(); // also releases a source thread held by back-pressure
+  }
+
+  /**
+   * Waits until the watcher has stopped (after {@link #stop()} or a failure) and everything received was recorded;
+   * closes the source. Rethrows a failure of either thread.
+   */
+  public void await() throws Exception {
+    joinQuietly(sourceThread);
+    joinQuietly(compareThread);
+    source.close();
+    Throwable t = failure;
+    if (t instanceof Exception e) {
+      throw e;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+  }
+
+  private static void joinQuietly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Counters for the shutdown line and tests. */
+  public record Stats(long notices, long compared, long recorded, long transients, long rescans, long overflows) {}
+
+  /** The counters now (exact once {@link #await()} returned). */
+  public Stats stats() {
+    long[] c = coalescer.counters();
+    return new Stats(c[0], comparator.compared(), recorder.recorded(), comparator.transients(), rescans, overflows);
+  }
+}

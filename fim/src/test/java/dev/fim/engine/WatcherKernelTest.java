@@ -1,0 +1,307 @@
+package dev.fim.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.fim.engine.source.Sources;
+import dev.fim.store.Action;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.PathBytes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@code fim watch}'s engine end to end against the real kernel, on both backends (fanotify needs root; inotify runs
+ * as anyone): real processes make the changes (sh, cp, mv, rm, chmod, chown, touch, vim, sed, python3), the events
+ * are asserted exactly, and {@link WatchHarness#barrier()} proves that no other event followed.
+ */
+@Tag("kernel")
+class WatcherKernelTest {
+  private WatchHarness h;
+
+  private WatchHarness watch(Sources.Backend backend) throws Exception {
+    if (backend == Sources.Backend.FANOTIFY) {
+      assumeTrue(isRoot(), "fanotify filesystem marks need CAP_SYS_ADMIN: run the tests as root");
+    }
+    h = new WatchHarness(backend);
+    return h;
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void createAppendTruncateOverwriteAreOneEventEach(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.sh("echo one > f && echo other > g");
+    h.start();
+    h.sh("echo new > n");
+    assertOnly(h.barrier(), Action.CREATED, "n");
+    h.sh("echo two >> f");
+    ChangeEvent append = only(h.barrier(), Action.UPDATED, "f");
+    assertTrue(append.changedAttributes().containsAll(List.of("content", "size")), append.changedAttributes()::toString);
+    assertTrue(!append.changedAttributes().contains("inode"), "append keeps the inode");
+    h.sh(": > f");
+    ChangeEvent trunc = only(h.barrier(), Action.UPDATED, "f");
+    assertEquals("0", trunc.changes().stream().filter(c -> c.attribute().equals("size")).findFirst()
+        .orElseThrow().newValue());
+    h.sh("cp g f");
+    ChangeEvent cp = only(h.barrier(), Action.UPDATED, "f");
+    assertTrue(cp.changedAttributes().contains("content"));
+    assertEquals(Files.size(h.tree.resolve("f")), cp.after().size());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void chmodChownTouchAreAttributeChanges(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.sh("echo x > f && chmod 644 f");
+    h.start();
+    h.sh("chmod 600 f");
+    ChangeEvent chmod = only(h.barrier(), Action.ATTRIBUTES_MODIFIED, "f");
+    var perm = chmod.changes().stream().filter(c -> c.attribute().equals("permissions")).findFirst().orElseThrow();
+    assertEquals("0644", perm.oldValue());
+    assertEquals("0600", perm.newValue());
+    if (isRoot()) {
+      h.sh("chown 1001:1001 f");
+      ChangeEvent chown = only(h.barrier(), Action.ATTRIBUTES_MODIFIED, "f");
+      assertTrue(chown.changedAttributes().containsAll(List.of("owner", "group")), chown.changedAttributes()::toString);
+    }
+    h.sh("touch -d '2001-02-03 04:05:06' f");
+    ChangeEvent touch = only(h.barrier(), Action.ATTRIBUTES_MODIFIED, "f");
+    assertTrue(touch.changedAttributes().contains("mtime"), touch.changedAttributes()::toString);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void renamesInsideOutOfAndIntoTheTree(Sources.Backend backend) throws Exception {
+    watch(backend);
+    Path outside = Files.createTempDirectory(Path.of("/var/tmp"), "fim-outside-");
+    try {
+      h.sh("echo a > a && mkdir d && echo in > d/x");
+      h.start();
+      h.sh("mv a b");
+      ChangeEvent moved = only(h.barrier(), Action.MOVED, "b");
+      assertEquals(h.path("a"), moved.oldPath());
+      h.sh("mv b " + outside + "/b");
+      assertOnly(h.barrier(), Action.DELETED, "b");
+      h.sh("echo c > " + outside + "/c && mv " + outside + "/c c");
+      assertOnly(h.barrier(), Action.CREATED, "c");
+      h.sh("mv d e");
+      List<ChangeEvent> dirMove = h.barrier();
+      assertEquals(2, dirMove.size(), WatchHarness.describe(dirMove));
+      for (ChangeEvent e : dirMove) {
+        assertEquals(Action.MOVED, e.action());
+      }
+      h.sh("echo more >> e/x");
+      assertOnly(h.barrier(), Action.UPDATED, "e/x");
+      h.sh("mkdir " + outside + "/t && echo 1 > " + outside + "/t/y && mv " + outside + "/t t");
+      List<ChangeEvent> in = h.barrier();
+      assertEquals(Set.of(h.path("t"), h.path("t/y")), paths(in), WatchHarness.describe(in));
+      in.forEach(e -> assertEquals(Action.CREATED, e.action()));
+      h.sh("echo 2 >> t/y");
+      assertOnly(h.barrier(), Action.UPDATED, "t/y");
+    } finally {
+      WatchHarness.deleteTree(outside);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void removalsAndNewTreesReportEveryPath(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.sh("echo 1 > f && mkdir -p old/sub && echo 2 > old/sub/g && echo 3 > old/h");
+    h.start();
+    h.sh("rm f");
+    assertOnly(h.barrier(), Action.DELETED, "f");
+    h.sh("rm -r old");
+    List<ChangeEvent> rm = h.barrier();
+    assertEquals(Set.of(h.path("old"), h.path("old/sub"), h.path("old/sub/g"), h.path("old/h")), paths(rm),
+        WatchHarness.describe(rm));
+    rm.forEach(e -> assertEquals(Action.DELETED, e.action()));
+    for (int i = 0; i < 5; i++) {
+      String d = "n" + i;
+      h.sh("mkdir -p " + d + "/b/c && echo y > " + d + "/b/c/f");
+      List<ChangeEvent> mk = h.barrier();
+      assertEquals(Set.of(h.path(d), h.path(d + "/b"), h.path(d + "/b/c"), h.path(d + "/b/c/f")), paths(mk),
+          "round " + i + ": " + WatchHarness.describe(mk));
+      mk.forEach(e -> assertEquals(Action.CREATED, e.action()));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void vimSedAndOsReplaceAreOneUpdateWithAnInodeChange(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.sh("printf 'line\\n' > v && printf 'old\\n' > s && printf 'p\\n' > p");
+    h.start();
+    long inodeBefore = inode("v");
+    h.run(List.of("vim", "-u", "NONE", "-N", "-es", "-c", "normal Gox", "-c", "wq", "v"));
+    assertNotEquals(inodeBefore, inode("v"), "vim must have replaced the inode (tree is under /var/tmp)");
+    ChangeEvent vim = only(h.barrier(), Action.UPDATED, "v");
+    assertTrue(vim.changedAttributes().containsAll(List.of("content", "inode")), vim.changedAttributes()::toString);
+    assertEquals(Long.toUnsignedString(inodeBefore), vim.changes().stream()
+        .filter(c -> c.attribute().equals("inode")).findFirst().orElseThrow().oldValue());
+
+    h.sh("sed -i s/old/new/ s");
+    ChangeEvent sed = only(h.barrier(), Action.UPDATED, "s");
+    assertTrue(sed.changedAttributes().containsAll(List.of("content", "inode")), sed.changedAttributes()::toString);
+
+    h.run(List.of("python3", "-c", "import os\nwith open('p.tmp','w') as f: f.write('q\\n')\nos.replace('p.tmp','p')"));
+    ChangeEvent py = only(h.barrier(), Action.UPDATED, "p");
+    assertTrue(py.changedAttributes().containsAll(List.of("content", "inode")), py.changedAttributes()::toString);
+    assertTrue(h.watcher().stats().transients() >= 1, "vim's and sed's temporaries are counted");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void hardLinkIsACreatedPathWithTheSameInode(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.sh("echo x > f");
+    h.start();
+    h.sh("ln f g");
+    List<ChangeEvent> es = h.barrier();
+    ChangeEvent g = es.stream().filter(e -> e.path().equals(h.path("g"))).findFirst().orElseThrow();
+    assertEquals(Action.CREATED, g.action());
+    assertEquals(inode("f"), g.after().ino());
+    assertTrue(es.stream().noneMatch(e -> e.action() == Action.DELETED || e.action() == Action.MOVED),
+        WatchHarness.describe(es));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void oddByteNamesAreReportedExactly(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.start();
+    // \377 (not UTF-8), a newline, and UTF-8 "é", created by sh under LC_ALL=C
+    h.sh("printf x > \"$(printf 'a\\377b')\" && printf y > \"$(printf 'nl\\nx')\" && printf z > \"$(printf 'caf\\303\\251')\"");
+    List<ChangeEvent> es = h.barrier();
+    byte[] root = h.tree.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Set<String> got = new HashSet<>();
+    for (ChangeEvent e : es) {
+      assertEquals(Action.CREATED, e.action());
+      byte[] p = e.path().toBytes();
+      got.add(java.util.HexFormat.of().formatHex(java.util.Arrays.copyOfRange(p, root.length + 1, p.length)));
+    }
+    assertEquals(Set.of("61ff62", "6e6c0a78", "636166c3a9"), got, WatchHarness.describe(es));
+    h.sh("printf more >> \"$(printf 'a\\377b')\"");
+    ChangeEvent up = only(h.barrier(), Action.UPDATED, null);
+    assertArrayEquals(PathBytes.of(concat(root, new byte[] {'/', 'a', (byte) 0xff, 'b'})).toBytes(), up.path().toBytes());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void changesWhileNotWatchingAreReportedAtStart(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.sh("echo 1 > keep && echo 2 > gone && echo 3 > edit");
+    h.start();
+    h.barrier();
+    h.stop();
+    h.sh("rm gone && echo 4 >> edit && echo 5 > born && mv keep kept");
+    h.start();
+    List<ChangeEvent> es = h.barrier();
+    assertEquals(5, es.size(), WatchHarness.describe(es)); // the four, and the root directory's new mtime
+    assertEquals(Action.ATTRIBUTES_MODIFIED, es.stream().filter(e -> e.path().equals(h.path("."))).findFirst()
+        .map(ChangeEvent::action).orElse(null), WatchHarness.describe(es));
+    assertEquals(Action.DELETED, find(es, "gone").action());
+    assertEquals(Action.UPDATED, find(es, "edit").action());
+    assertEquals(Action.CREATED, find(es, "born").action());
+    ChangeEvent kept = find(es, "kept");
+    assertEquals(Action.MOVED, kept.action());
+    assertEquals(h.path("keep"), kept.oldPath());
+    assertEquals("reconcile", kept.origin());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void overflowRescanReportsEveryChangedFile(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.sh("mkdir many");
+    // A stalled consumer, as a slow log pipeline would be: the sink blocks the comparator, one pending path at
+    // most fills the coalescer, its back-pressure holds the source thread, and the kernel queue (16384 events)
+    // overflows for real while 20,000 files are written. Once the sink moves again, FAN_Q_OVERFLOW / IN_Q_OVERFLOW
+    // reaches the engine, which must find every file by rescanning.
+    h.start(0, 1, 120_000_000_000L);
+    h.closeGate();
+    h.sh("echo first > trigger");
+    h.run(List.of("python3", "-c", "import os\nfor i in range(20000):\n"
+        + "  with open('many/f%05d' % i, 'w') as f: f.write(str(i))"));
+    h.openGate();
+    ChangeEvent overflow = h.await(e -> e.action() == Action.OVERFLOW, "an overflow event");
+    assertTrue(overflow.message().contains("overflow"), overflow.message());
+    List<ChangeEvent> es = h.barrier();
+    Set<PathBytes> created = new HashSet<>();
+    for (ChangeEvent e : es) {
+      if (e.action() == Action.CREATED) {
+        created.add(e.path());
+      }
+    }
+    for (int i = 0; i < 20000; i++) {
+      PathBytes p = h.path(String.format("many/f%05d", i));
+      assertTrue(created.contains(p), () -> "missing " + p.display());
+    }
+    assertTrue(h.watcher().stats().overflows() >= 1);
+  }
+
+  // ---- helpers ----
+
+  private ChangeEvent only(List<ChangeEvent> es, Action action, String relative) {
+    assertEquals(1, es.size(), () -> "expected one " + action.label() + " " + relative + ", got "
+        + WatchHarness.describe(es));
+    ChangeEvent e = es.get(0);
+    assertEquals(action, e.action(), WatchHarness.describe(es));
+    if (relative != null) {
+      assertEquals(h.path(relative), e.path(), WatchHarness.describe(es));
+    }
+    assertEquals("none", e.attribution());
+    return e;
+  }
+
+  private void assertOnly(List<ChangeEvent> es, Action action, String relative) {
+    ChangeEvent e = only(es, action, relative);
+    if (action == Action.DELETED) {
+      assertNull(e.after());
+    }
+  }
+
+  private ChangeEvent find(List<ChangeEvent> es, String relative) {
+    return es.stream().filter(e -> e.path().equals(h.path(relative))).findFirst()
+        .orElseThrow(() -> new AssertionError("no event for " + relative + ": " + WatchHarness.describe(es)));
+  }
+
+  private static Set<PathBytes> paths(List<ChangeEvent> es) {
+    Set<PathBytes> s = new HashSet<>();
+    es.forEach(e -> s.add(e.path()));
+    return s;
+  }
+
+  private long inode(String relative) throws Exception {
+    return (Long) Files.getAttribute(h.tree.resolve(relative), "unix:ino");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  static boolean isRoot() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+  }
+}
