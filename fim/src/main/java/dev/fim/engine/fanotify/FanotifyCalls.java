@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import jnr.constants.platform.Errno;
-import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
@@ -27,13 +26,6 @@ final class FanotifyCalls {
   static final int O_PATH = 010000000;
   /** include/uapi/linux/fcntl.h. */
   static final int AT_FDCWD = -100;
-  // include/uapi/linux/eventfd.h: the O_* values.
-  static final int EFD_NONBLOCK = O_NONBLOCK;
-  static final int EFD_CLOEXEC = O_CLOEXEC;
-  /** include/uapi/asm-generic/poll.h. */
-  static final short POLLIN = 0x0001;
-  /** {@code struct pollfd} (poll(2)): int fd, short events, short revents. */
-  static final int POLLFD_SIZE = 8;
 
   /**
    * {@code struct statfs} on x86_64 (include/uapi/asm-generic/statfs.h with 64-bit {@code __statfs_word}):
@@ -88,71 +80,6 @@ final class FanotifyCalls {
         throw new NativeException("fanotify_mark", path, e, markReason(e, flags, mask));
       }
     }
-  }
-
-  /**
-   * A non-blocking read(2) into {@code buf} (direct, position 0). Returns the byte count, or -1 if nothing is queued
-   * (EAGAIN).
-   */
-  static int read(int fd, ByteBuffer buf) throws NativeException {
-    while (true) {
-      long n = LIBC.read(fd, buf, buf.capacity());
-      if (n >= 0) {
-        return (int) n;
-      }
-      int e = errno();
-      if (e == Errno.EAGAIN.intValue()) {
-        return -1;
-      }
-      if (e != Errno.EINTR.intValue()) {
-        // EINVAL: the buffer is smaller than one event (fanotify(7)); ENOBUFS/EMFILE only without FID mode.
-        throw new NativeException("read", null, e,
-            e == Errno.EINVAL.intValue() ? "buffer of " + buf.capacity() + " bytes is too small for one event" : "");
-      }
-    }
-  }
-
-  /** eventfd(2), non-blocking and close-on-exec. */
-  static int eventfd() throws NativeException {
-    int fd = LIBC.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (fd < 0) {
-      throw new NativeException("eventfd", null, errno(), "cannot make the reader's stop signal");
-    }
-    return fd;
-  }
-
-  /** Adds 1 to an eventfd's counter; EAGAIN (counter full) means it is already signalled. */
-  static void signal(int eventFd) throws NativeException {
-    byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, 1).array();
-    while (true) {
-      long n = LIBC.write(eventFd, one, 8);
-      if (n == 8) {
-        return;
-      }
-      int e = errno();
-      if (n < 0 && e == Errno.EAGAIN.intValue()) {
-        return;
-      }
-      if (n >= 0 || e != Errno.EINTR.intValue()) {
-        throw new NativeException("write", null, n < 0 ? e : Errno.EIO.intValue(), "cannot signal the reader to stop");
-      }
-    }
-  }
-
-  /**
-   * poll(2) forever over {@code nfds} {@code struct pollfd}s in {@code fds}. EINTR returns 0 (nothing ready), so a
-   * caller re-checks its stop flag.
-   */
-  static int poll(Pointer fds, int nfds, int timeoutMillis) throws NativeException {
-    int rc = LIBC.poll(fds, nfds, timeoutMillis);
-    if (rc >= 0) {
-      return rc;
-    }
-    int e = errno();
-    if (e == Errno.EINTR.intValue()) {
-      return 0;
-    }
-    throw new NativeException("poll", null, e, "");
   }
 
   /** open(2) of a directory for use as open_by_handle_at's {@code mount_fd} (an O_PATH fd is refused there). */

@@ -1,8 +1,6 @@
 package dev.fim.engine.fanotify;
 
-import java.nio.ByteBuffer;
 import jnr.ffi.LibraryLoader;
-import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.NulTerminate;
 import jnr.ffi.annotations.Out;
@@ -15,7 +13,7 @@ import jnr.ffi.types.ssize_t;
  * {@link FanotifyCalls}, which checks every return. Paths cross as NUL-terminated bytes.
  *
  * <p>{@code fanotify_init}/{@code fanotify_mark} are glibc wrappers since 2.13, {@code open_by_handle_at} since
- * 2.14, {@code eventfd} since 2.7. On x86_64 the 64-bit {@code mask} of {@code fanotify_mark} is one register
+ * 2.14. On x86_64 the 64-bit {@code mask} of {@code fanotify_mark} is one register
  * argument, so the call has five arguments. (jnr-ffi with jffi 1.4.3 was seen to mangle a six-argument call,
  * {@code mmap}, unless {@code -Djnr.ffi.asm.enabled=false}; the kernel test {@code FanotifyReaderKernelTest} checks
  * that the five-argument {@code fanotify_mark} reaches the kernel intact: a wrong mask or path would give EINVAL or
@@ -45,22 +43,6 @@ final class FanotifyNative {
     /** open(2) of a watched root, for a mount fd; {@code mode} is unused without O_CREAT. */
     @SaveError
     int open(@In @NulTerminate byte[] path, int flags, int mode);
-
-    /** read(2) into a direct buffer, reused for every read; its position is 0. */
-    @SaveError
-    @ssize_t long read(int fd, @Out ByteBuffer buf, @size_t long count);
-
-    /** write(2): only the 8-byte counter of the stop eventfd. */
-    @SaveError
-    @ssize_t long write(int fd, @In byte[] buf, @size_t long count);
-
-    /** poll(2) over a reused array of {@code struct pollfd}; {@code nfds_t} is unsigned long. */
-    @SaveError
-    int poll(Pointer fds, @size_t long nfds, int timeout);
-
-    /** eventfd(2): the reader's stop signal. */
-    @SaveError
-    int eventfd(int initval, int flags);
 
     /** readlink(2) of {@code /proc/self/fd/N}: no NUL is appended; the return is the length. */
     @SaveError

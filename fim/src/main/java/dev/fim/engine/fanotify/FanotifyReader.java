@@ -3,11 +3,8 @@ package dev.fim.engine.fanotify;
 import static dev.fim.engine.fanotify.FanotifyEvent.*;
 
 import dev.fim.baseline.walk.NativeException;
+import dev.fim.engine.QueueReader;
 import dev.fim.store.PathBytes;
-import java.nio.ByteBuffer;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * The first stage of the real-time pipeline: one fanotify group in FID mode, marked on whole filesystems, read in a
@@ -21,8 +18,8 @@ import jnr.ffi.Runtime;
  *
  * <p>Life cycle: {@link #open()}, {@link #mark} each root, {@link #run} on a thread of the caller's (blocks until
  * {@link #stop()}), then {@link #close()}. {@code stop} may be called from any thread, also before {@code run}
- * starts; everything else belongs to one thread. The read buffer is one direct buffer reused for every read; only
- * the records are allocated.
+ * starts; everything else belongs to one thread. The poll/read loop is the shared {@link QueueReader}: one direct
+ * buffer reused for every read; only the records are allocated.
  *
  * <p>Errors carry a reason that tells whether fim should fall back to inotify (EPERM without CAP_SYS_ADMIN, EINVAL
  * from a kernel older than 5.17, ENODEV/EXDEV from a filesystem without usable file handles).
@@ -46,20 +43,14 @@ public final class FanotifyReader implements AutoCloseable {
   public static final int DEFAULT_BUFFER_BYTES = 64 * 1024;
 
   private final int fanFd;
-  private final int stopFd;
+  private final QueueReader queue;
   private final long mask;
-  private final ByteBuffer buffer;
-  private final Pointer pollFds;
   private final EventDecoder decoder = new EventDecoder(FanotifyCalls::close);
-  private volatile boolean stopped;
-  private volatile boolean closed;
 
-  private FanotifyReader(int fanFd, int stopFd, long mask, int bufferBytes) {
+  private FanotifyReader(int fanFd, QueueReader queue, long mask) {
     this.fanFd = fanFd;
-    this.stopFd = stopFd;
+    this.queue = queue;
     this.mask = mask;
-    this.buffer = ByteBuffer.allocateDirect(bufferBytes);
-    this.pollFds = Memory.allocateDirect(Runtime.getSystemRuntime(), 2 * FanotifyCalls.POLLFD_SIZE);
   }
 
   /** A reader with {@link #DEFAULT_MASK} and a {@link #DEFAULT_BUFFER_BYTES} buffer. */
@@ -79,13 +70,7 @@ public final class FanotifyReader implements AutoCloseable {
       throw new IllegalArgumentException("fanotify read buffer of " + bufferBytes + " bytes; need at least 4096");
     }
     int fan = FanotifyCalls.fanotifyInit(INIT_FLAGS, EVENT_F_FLAGS);
-    try {
-      int stop = FanotifyCalls.eventfd();
-      return new FanotifyReader(fan, stop, mask, bufferBytes);
-    } catch (NativeException | RuntimeException e) {
-      FanotifyCalls.close(fan);
-      throw e;
-    }
+    return new FanotifyReader(fan, QueueReader.open(fan, bufferBytes), mask);
   }
 
   /**
@@ -106,48 +91,12 @@ public final class FanotifyReader implements AutoCloseable {
    * @throws NativeException a read or poll failed (not EINTR, not EAGAIN); the reader is then unusable
    */
   public void run(FanotifyStream stream) throws NativeException {
-    pollFds.putInt(0, fanFd);
-    pollFds.putShort(4, FanotifyCalls.POLLIN);
-    pollFds.putInt(FanotifyCalls.POLLFD_SIZE, stopFd);
-    pollFds.putShort(FanotifyCalls.POLLFD_SIZE + 4, FanotifyCalls.POLLIN);
-    while (!stopped) {
-      pollFds.putShort(6, (short) 0);
-      pollFds.putShort(FanotifyCalls.POLLFD_SIZE + 6, (short) 0);
-      if (FanotifyCalls.poll(pollFds, 2, -1) == 0) {
-        continue;
-      }
-      if (pollFds.getShort(FanotifyCalls.POLLFD_SIZE + 6) != 0) {
-        break;
-      }
-      if (pollFds.getShort(6) != 0) {
-        drain(stream);
-      }
-    }
-  }
-
-  /** Reads until the queue is empty (EAGAIN) or a stop is requested. */
-  private void drain(FanotifyStream stream) throws NativeException {
-    while (!stopped) {
-      int n = FanotifyCalls.read(fanFd, buffer);
-      if (n <= 0) {
-        return;
-      }
-      decoder.decode(buffer, n, stream);
-    }
+    queue.run((buf, n) -> decoder.decode(buf, n, stream));
   }
 
   /** Asks {@link #run} to return; thread-safe, idempotent, returns at once. A no-op after {@link #close()}. */
   public void stop() {
-    stopped = true;
-    if (closed) {
-      return;
-    }
-    try {
-      FanotifyCalls.signal(stopFd);
-    } catch (NativeException e) {
-      // The flag alone still stops run() at its next wake-up; the signal only makes that immediate.
-      throw new IllegalStateException(e.getMessage(), e);
-    }
+    queue.stop();
   }
 
   /** Events skipped as malformed since {@link #open()} (each was also reported to the stream). */
@@ -158,11 +107,6 @@ public final class FanotifyReader implements AutoCloseable {
   /** Closes the group (removing its marks) and the stop signal. Call after {@link #run} returned. Idempotent. */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      stopped = true;
-      FanotifyCalls.close(fanFd);
-      FanotifyCalls.close(stopFd);
-    }
+    queue.close();
   }
 }

@@ -1,5 +1,7 @@
 package dev.fim.engine.fanotify;
 
+import static dev.fim.engine.Commands.isRoot;
+import static dev.fim.engine.Commands.run;
 import static dev.fim.engine.fanotify.FanotifyEvent.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,20 +14,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fim.baseline.walk.NativeException;
+import dev.fim.engine.OpenFds;
+import dev.fim.engine.ReaderThread;
 import dev.fim.store.PathBytes;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import jnr.constants.platform.Errno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,8 +47,7 @@ class FanotifyReaderKernelTest {
   private Path tree;
   private FanotifyReader reader;
   private Collector collector;
-  private Thread thread;
-  private final List<Throwable> readerFailures = new ArrayList<>();
+  private ReaderThread thread;
   private long fdsBefore;
 
   @BeforeEach
@@ -60,16 +60,7 @@ class FanotifyReaderKernelTest {
     HandleResolver resolver = new HandleResolver();
     resolver.addFilesystem(pb(tree));
     collector = new Collector(resolver, pb(tree));
-    thread = new Thread(() -> {
-      try {
-        reader.run(collector);
-      } catch (Throwable t) {
-        synchronized (readerFailures) {
-          readerFailures.add(t);
-        }
-      }
-    }, "fanotify-reader");
-    thread.start();
+    thread = ReaderThread.start("fanotify-reader", () -> reader.run(collector));
   }
 
   @AfterEach
@@ -79,15 +70,12 @@ class FanotifyReaderKernelTest {
     }
     collector.release();
     reader.stop();
-    thread.join(TimeUnit.SECONDS.toMillis(30));
-    assertFalse(thread.isAlive(), "reader did not stop");
+    assertTrue(thread.join(TimeUnit.SECONDS.toMillis(30)), "reader did not stop");
     reader.close();
     collector.resolver.close();
     run("rm", "-rf", tree.toString());
     assertEquals(fdsBefore, ourFds(), "fanotify/eventfd/tree fds leaked: " + fdList());
-    synchronized (readerFailures) {
-      assertEquals(List.of(), readerFailures);
-    }
+    assertEquals(List.of(), thread.failures());
     assertEquals(List.of(), collector.failures);
     assertEquals(0, reader.malformedCount());
   }
@@ -216,23 +204,15 @@ class FanotifyReaderKernelTest {
       }
       resolver.addFilesystem(pb(dir));
       Collector shmCollector = new Collector(resolver, pb(dir));
-      Thread t = new Thread(() -> {
-        try {
-          tmpfs.run(shmCollector);
-        } catch (NativeException e) {
-          synchronized (readerFailures) {
-            readerFailures.add(e);
-          }
-        }
-      });
-      t.start();
+      ReaderThread t = ReaderThread.start("fanotify-tmpfs-reader", () -> tmpfs.run(shmCollector));
       try {
         long writer = run("bash", "-c", "printf x > \"$1\"", "_", dir.resolve("t").toString());
         shmCollector.awaitMask(pb(dir), name("t"), writer, FAN_CREATE | FAN_CLOSE_WRITE);
         assertEquals(List.of(), shmCollector.failures);
       } finally {
         tmpfs.stop();
-        t.join(TimeUnit.SECONDS.toMillis(30));
+        assertTrue(t.join(TimeUnit.SECONDS.toMillis(30)), "tmpfs reader did not stop");
+        assertEquals(List.of(), t.failures());
       }
     } finally {
       run("rm", "-rf", dir.toString());
@@ -379,44 +359,13 @@ class FanotifyReaderKernelTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Runs a command to completion, without pipes left open in this JVM; returns its pid. */
-  private static long run(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), () -> "timed out: " + Arrays.toString(cmd));
-    assertEquals(0, p.exitValue(), () -> "failed: " + Arrays.toString(cmd));
-    return p.pid();
-  }
-
-  private static boolean isRoot() throws IOException {
-    return Files.readAllLines(Path.of("/proc/self/status")).stream()
-        .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"));
-  }
-
   /** Our kinds of fds: fanotify groups, eventfds, and anything under a test tree. */
   private static long ourFds() throws IOException {
     return fdList().size();
   }
 
   private static List<String> fdList() throws IOException {
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : (Iterable<Path>) fds::iterator) {
-        String target;
-        try {
-          target = Files.readSymbolicLink(fd).toString();
-        } catch (IOException gone) {
-          continue; // the directory stream's own fd, closed by now
-        }
-        if (target.equals("anon_inode:[fanotify]") || target.equals("anon_inode:[eventfd]")
-            || target.startsWith("/var/tmp/" + TREE_PREFIX) || target.startsWith("/dev/shm/" + TREE_PREFIX)) {
-          out.add(fd.getFileName() + " -> " + target);
-        }
-      }
-    }
-    return out;
+    return OpenFds.matching(t -> t.equals("anon_inode:[fanotify]") || t.equals("anon_inode:[eventfd]")
+        || t.startsWith("/var/tmp/" + TREE_PREFIX) || t.startsWith("/dev/shm/" + TREE_PREFIX));
   }
 }

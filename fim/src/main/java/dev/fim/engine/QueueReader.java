@@ -1,0 +1,201 @@
+package dev.fim.engine;
+
+import dev.fim.baseline.walk.NativeException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jnr.constants.platform.Errno;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * The read loop both kernel readers share: poll(2) a non-blocking event queue fd (a fanotify group, an inotify
+ * instance) together with an eventfd that {@link #stop()} signals, and on readiness read(2) the queue into one reused
+ * direct buffer until it is empty (EAGAIN), handing each batch of whole events to the caller's decoder.
+ *
+ * <p>Owns the queue fd from {@link #open} on (also when {@code open} throws) and closes it in {@link #close()}, with
+ * the eventfd. {@link #stop()} is thread-safe and may come before {@link #run}; everything else belongs to one
+ * thread. Allocates nothing per read.
+ */
+public final class QueueReader implements AutoCloseable {
+  // include/uapi/asm-generic/fcntl.h (x86_64 uses the generic values); eventfd takes the O_* values.
+  static final int EFD_NONBLOCK = 04000;
+  static final int EFD_CLOEXEC = 02000000;
+  /** include/uapi/asm-generic/poll.h. */
+  static final short POLLIN = 0x0001;
+  /** {@code struct pollfd} (poll(2)): int fd, short events, short revents. */
+  static final int POLLFD_SIZE = 8;
+  private static final int REVENTS = 6;
+
+  private static final QueueNative.LibC LIBC = QueueNative.LIBC;
+  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+  /** What the caller does with one read's worth of events. */
+  @FunctionalInterface
+  public interface Batch {
+    /** {@code length} bytes of whole events from position 0 of {@code buf}; valid only during the call. */
+    void accept(ByteBuffer buf, int length) throws NativeException;
+  }
+
+  private final int queueFd;
+  private final int stopFd;
+  private final ByteBuffer buffer;
+  private final Pointer pollFds;
+  private volatile boolean stopped;
+  private volatile boolean closed;
+
+  private QueueReader(int queueFd, int stopFd, int bufferBytes) {
+    this.queueFd = queueFd;
+    this.stopFd = stopFd;
+    this.buffer = ByteBuffer.allocateDirect(bufferBytes);
+    this.pollFds = Memory.allocateDirect(Runtime.getSystemRuntime(), 2 * POLLFD_SIZE);
+    pollFds.putInt(0, queueFd);
+    pollFds.putShort(4, POLLIN);
+    pollFds.putInt(POLLFD_SIZE, stopFd);
+    pollFds.putShort(POLLFD_SIZE + 4, POLLIN);
+  }
+
+  /**
+   * Takes over {@code queueFd} (opened non-blocking) and makes the stop eventfd. If that fails, {@code queueFd} is
+   * closed before the exception leaves.
+   */
+  public static QueueReader open(int queueFd, int bufferBytes) throws NativeException {
+    try {
+      return new QueueReader(queueFd, eventfd(), bufferBytes);
+    } catch (NativeException | RuntimeException e) {
+      closeFd(queueFd);
+      throw e;
+    }
+  }
+
+  /**
+   * Reads until {@link #stop()}, handing every batch to {@code batch} on this thread. Events still queued when the
+   * stop comes are left in the kernel.
+   *
+   * @throws NativeException poll or read failed (not EINTR, not EAGAIN), or {@code batch} threw it
+   */
+  public void run(Batch batch) throws NativeException {
+    while (!stopped) {
+      pollFds.putShort(REVENTS, (short) 0);
+      pollFds.putShort(POLLFD_SIZE + REVENTS, (short) 0);
+      if (poll() == 0) {
+        continue;
+      }
+      if (pollFds.getShort(POLLFD_SIZE + REVENTS) != 0) {
+        break;
+      }
+      if (pollFds.getShort(REVENTS) != 0) {
+        drain(batch);
+      }
+    }
+  }
+
+  /** Reads until the queue is empty (EAGAIN) or a stop is requested. */
+  private void drain(Batch batch) throws NativeException {
+    while (!stopped) {
+      int n = read();
+      if (n <= 0) {
+        return;
+      }
+      batch.accept(buffer, n);
+    }
+  }
+
+  /** Asks {@link #run} to return; thread-safe, idempotent, returns at once. A no-op after {@link #close()}. */
+  public void stop() {
+    stopped = true;
+    if (closed) {
+      return;
+    }
+    try {
+      signal();
+    } catch (NativeException e) {
+      // The flag alone still stops run() at its next wake-up; the signal only makes that immediate.
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** Closes the queue fd and the stop signal. Call after {@link #run} returned. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      stopped = true;
+      closeFd(queueFd);
+      closeFd(stopFd);
+    }
+  }
+
+  /** A non-blocking read(2) into the buffer: the byte count, or -1 if nothing is queued (EAGAIN). */
+  private int read() throws NativeException {
+    while (true) {
+      long n = LIBC.read(queueFd, buffer, buffer.capacity());
+      if (n >= 0) {
+        return (int) n;
+      }
+      int e = errno();
+      if (e == Errno.EAGAIN.intValue()) {
+        return -1;
+      }
+      if (e != Errno.EINTR.intValue()) {
+        // EINVAL: the buffer is smaller than the next event (fanotify(7), inotify(7)).
+        throw new NativeException("read", null, e,
+            e == Errno.EINVAL.intValue() ? "buffer of " + buffer.capacity() + " bytes is too small for one event" : "");
+      }
+    }
+  }
+
+  /** poll(2) forever over both fds. EINTR returns 0 (nothing ready), so the loop re-checks its stop flag. */
+  private int poll() throws NativeException {
+    int rc = LIBC.poll(pollFds, 2, -1);
+    if (rc >= 0) {
+      return rc;
+    }
+    int e = errno();
+    if (e == Errno.EINTR.intValue()) {
+      return 0;
+    }
+    throw new NativeException("poll", null, e, "");
+  }
+
+  /** eventfd(2), non-blocking and close-on-exec. */
+  private static int eventfd() throws NativeException {
+    int fd = LIBC.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (fd < 0) {
+      throw new NativeException("eventfd", null, errno(), "cannot make the reader's stop signal");
+    }
+    return fd;
+  }
+
+  /** Adds 1 to the eventfd's counter; EAGAIN (counter full) means it is already signalled. */
+  private void signal() throws NativeException {
+    byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, 1).array();
+    while (true) {
+      long n = LIBC.write(stopFd, one, 8);
+      if (n == 8) {
+        return;
+      }
+      int e = errno();
+      if (n < 0 && e == Errno.EAGAIN.intValue()) {
+        return;
+      }
+      if (n >= 0 || e != Errno.EINTR.intValue()) {
+        throw new NativeException("write", null, n < 0 ? e : Errno.EIO.intValue(), "cannot signal the reader to stop");
+      }
+    }
+  }
+
+  /**
+   * close(2). Never retried: Linux releases the fd even when close reports EINTR, and a retry could close an fd
+   * another thread just got. Errors of these read-only fds lose nothing, so they are not reported.
+   */
+  private static void closeFd(int fd) {
+    if (fd >= 0) {
+      LIBC.close(fd);
+    }
+  }
+
+  private static int errno() {
+    return RUNTIME.getLastError();
+  }
+}

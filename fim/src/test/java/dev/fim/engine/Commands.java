@@ -1,0 +1,34 @@
+package dev.fim.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/** Real processes for the kernel tests: the changes they watch for are made by commands, as in production. */
+public final class Commands {
+  private Commands() {}
+
+  /** Runs a command to completion, without pipes left open in this JVM; returns its pid. Fails the test unless 0. */
+  public static long run(String... cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), () -> "timed out: " + Arrays.toString(cmd));
+    assertEquals(0, p.exitValue(), () -> "failed: " + Arrays.toString(cmd));
+    return p.pid();
+  }
+
+  /** Whether this JVM runs as uid 0 (kernel tests that need privileges skip otherwise). */
+  public static boolean isRoot() throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/status")).stream()
+        .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"));
+  }
+}
