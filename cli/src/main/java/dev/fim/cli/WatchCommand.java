@@ -71,6 +71,12 @@ final class WatchCommand implements Callable<Integer> {
           + "event). Default: ${DEFAULT-VALUE}.")
   int maxPending;
 
+  @Option(names = "--report-temporaries",
+      description = "Also alert (created + deleted, with a message) on paths created and removed within the quiet "
+          + "window, such as vim's swap and 4913 probe files and sed -i's temporary; by default they are only "
+          + "counted (in the stop line).")
+  boolean reportTemporaries;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -92,7 +98,7 @@ final class WatchCommand implements Callable<Integer> {
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.CREATE); sink) {
       Watcher w = Watcher.start(new Watcher.Settings(store, selector, roots, chosen,
           TimeUnit.MILLISECONDS.toNanos(quietMs), maxPending, Watcher.BACK_PRESSURE_NS, common.threads(cfg), List.of(sink),
-          line -> status(err, line)));
+          reportTemporaries, line -> status(err, line)));
       status(err, "watching " + roots.size() + (roots.size() == 1 ? " tree" : " trees") + " with "
           + w.backendDescription() + "; database " + common.dbDir());
       Signals.onStop(w::stop);

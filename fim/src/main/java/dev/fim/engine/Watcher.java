@@ -41,10 +41,12 @@ public final class Watcher {
    * @param maxPending the most paths waiting in the coalescer
    * @param backPressureNs how long a source may be held by a full coalescer before the loss is declared
    * @param threads scan threads for reconcile and rescans (0: all processors)
+   * @param reportTemporaries alert on paths created and removed within the window instead of counting them
    * @param status where start-up and shutdown lines go (one line per call, no newline)
    */
   public record Settings(Store store, Selector selector, List<PathBytes> roots, Sources.Backend backend,
-      long windowNs, int maxPending, long backPressureNs, int threads, List<EventSink> sinks, Consumer<String> status) {
+      long windowNs, int maxPending, long backPressureNs, int threads, List<EventSink> sinks,
+      boolean reportTemporaries, Consumer<String> status) {
     public Settings {
       Objects.requireNonNull(store, "store");
       Objects.requireNonNull(selector, "selector");
@@ -82,7 +84,8 @@ public final class Watcher {
     this.seedOnly = seedOnly;
     this.coalescer = new Coalescer(s.roots(), s.windowNs(), s.maxPending(), s.backPressureNs());
     this.recorder = new Recorder(s.store(), s.sinks());
-    this.comparator = new ChangeComparator(s.store(), s.selector(), recorder, s.threads(), NO_ATTRIBUTION);
+    this.comparator = new ChangeComparator(s.store(), s.selector(), recorder, s.threads(), NO_ATTRIBUTION,
+        s.reportTemporaries());
     this.sourceThread = new Thread(this::readLoop, "fim-source-" + source.name());
     this.compareThread = new Thread(this::compareLoop, "fim-compare");
   }

@@ -259,6 +259,36 @@ class WatcherKernelTest {
     assertTrue(h.watcher().stats().overflows() >= 1);
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void temporariesAreCountedOrOnRequestReported(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.start(1000, 65536, Watcher.BACK_PRESSURE_NS, true); // a long window: the two commands land in one
+    long before = h.watcher().stats().transients();
+    h.sh("echo t > tmp && rm tmp");
+    List<ChangeEvent> es = h.barrier();
+    assertEquals(2, es.size(), WatchHarness.describe(es));
+    assertEquals(Action.CREATED, es.get(0).action());
+    assertEquals(Action.DELETED, es.get(1).action());
+    for (ChangeEvent e : es) {
+      assertEquals(h.path("tmp"), e.path());
+      assertTrue(e.message().startsWith("temporary:"), e.message());
+    }
+    assertEquals(before + 1, h.watcher().stats().transients());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void deletingTheWatchedRootReportsEveryPathBelowIt(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.sh("mkdir d && echo 1 > d/x && echo 2 > y");
+    h.start();
+    h.run(List.of("rm", "-rf", h.tree.toString()));
+    for (String p : List.of(".", ".barriers", "d", "d/x", "y")) {
+      h.await(e -> e.action() == Action.DELETED && e.path().equals(h.path(p)), "deleted " + p);
+    }
+  }
+
   // ---- helpers ----
 
   private ChangeEvent only(List<ChangeEvent> es, Action action, String relative) {

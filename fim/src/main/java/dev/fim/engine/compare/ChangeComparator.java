@@ -12,6 +12,7 @@ import dev.fim.baseline.diff.TreeDiff;
 import dev.fim.engine.coalesce.Notice;
 import dev.fim.engine.coalesce.Rescan;
 import dev.fim.engine.record.Recorder;
+import dev.fim.engine.source.ChangeListener;
 import dev.fim.store.Action;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.ChangeEvent;
@@ -61,18 +62,23 @@ public final class ChangeComparator implements AutoCloseable {
   private final Recorder recorder;
   private final int threads;
   private final String attributionReason;
+  private final boolean reportTemporaries;
   private long transients;
   private long compared;
 
   /**
    * @param attributionReason why events carry no attribution (until the correlator stage fills it in)
+   * @param reportTemporaries also emit {@code created} + {@code deleted} for a path that came and went within one
+   *     window (editor swap and probe files, sed's temporary), instead of only counting it
    */
-  public ChangeComparator(Store store, Selector selector, Recorder recorder, int threads, String attributionReason) {
+  public ChangeComparator(Store store, Selector selector, Recorder recorder, int threads, String attributionReason,
+      boolean reportTemporaries) {
     this.store = store;
     this.selector = selector;
     this.recorder = recorder;
     this.threads = threads;
     this.attributionReason = attributionReason;
+    this.reportTemporaries = reportTemporaries;
     this.capture = new PathCapture(selector, ScanSettings.DEFAULT_HASH_BUFFER);
   }
 
@@ -122,6 +128,13 @@ public final class ChangeComparator implements AutoCloseable {
       }
       if (before == null && after == null) {
         transients++;
+        if (reportTemporaries && n.has(ChangeListener.CREATED | ChangeListener.MOVED_TO)) {
+          String what = "temporary: created and removed within the quiet window";
+          recorder.event(new ChangeEvent(n.firstWallNs(), 0, Action.CREATED, n.path(), null, null, null, List.of(),
+              "watch", "none", attributionReason, what));
+          recorder.event(new ChangeEvent(n.firstWallNs(), 0, Action.DELETED, n.path(), null, null, null, List.of(),
+              "watch", "none", attributionReason, what));
+        }
         continue;
       }
       Differ.Difference d = before == null || after == null ? null : difference(before, after);

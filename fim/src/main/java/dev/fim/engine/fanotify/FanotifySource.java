@@ -25,6 +25,12 @@ public final class FanotifySource implements ChangeSource {
       | FAN_ONDIR;
 
   private static final byte[] DOT = {'.'};
+  /**
+   * fim's own writes (its database, its output file) are on a marked filesystem too: the kernel reports them with
+   * our pid (the thread group id), and they are dropped before any handle is resolved. fim never writes inside the
+   * trees it watches.
+   */
+  private static final int OWN_PID = (int) ProcessHandle.current().pid();
 
   private final FanotifyReader reader;
   private final HandleResolver resolver;
@@ -105,6 +111,9 @@ public final class FanotifySource implements ChangeSource {
 
     @Override
     public void event(FanotifyEvent e) {
+      if (e.pid() == OWN_PID && !e.isDirectory()) {
+        return; // a directory event still goes through: the resolver's cache must hear of directory moves
+      }
       try {
         translate(e);
       } catch (NativeException ex) {
