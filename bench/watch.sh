@@ -132,7 +132,7 @@ gen_tree "$TREE" "$N"
 # written to: the burst rewrites files, the latency test appends to them
 WTREE="$BENCH_DIR/watch-$N"
 if [ -f "$WTREE.done" ] && [ -d "$WTREE" ]; then
-  log "reusing $WTREE (the burst tree; earlier bursts left its files small)"
+  log "reusing $WTREE (the burst tree: earlier runs rewrote the start of its files)"
 else
   rm -rf "$WTREE" "$WTREE.tmp" "$WTREE.done"
   log "copying $TREE to $WTREE (cp -a)"

@@ -885,18 +885,19 @@ def rss_section(a, R, w):
     br = R["burst"]
     w("### 4. Peak RSS of fim watch (java process) over the burst run on %s" % a.burst_tree)
     w("")
-    w("| backend | VmHWM over the whole run (incl. recording) | peak VmRSS while the burst ran | goal < 200 MB |")
-    w("| --- | ---: | ---: | --- |")
+    w("| backend | VmHWM over the whole run (incl. recording) | VmRSS when ready (after recording) | peak VmRSS while the burst ran | goal < 200 MB |")
+    w("| --- | ---: | ---: | ---: | --- |")
     for be in ("fanotify", "inotify"):
         r = br.get(be)
         if r is None:
             continue
         h = r.get("rss_hwm_kib")
         if not h:
-            w("| %s | n/a (%s) | | |" % (be, (r.get("error") or "not measured").replace("|", "\\|")[:150]))
+            w("| %s | n/a (%s) | | | |" % (be, (r.get("error") or "not measured").replace("|", "\\|")[:150]))
             continue
-        w("| %s | %s MiB | %s MiB | %s |" % (be, f_mib(h), f_mib(r.get("rss_peak_burst_kib")),
-                                            goal(h * 1024 < 200e6)))
+        w("| %s | %s MiB | %s MiB | %s MiB | %s |" % (
+            be, f_mib(h), f_mib(r.get("rss_after_start_kib")), f_mib(r.get("rss_peak_burst_kib")),
+            goal(h * 1024 < 200e6)))
     w("")
 
 
@@ -962,7 +963,8 @@ def run_all(a):
         for tool, be in subjects:
             guarded(R["startup"], tool, be, run_startup)
     load_after = open("/proc/loadavg").read().split()[:3]
-    with open(os.path.join(a.work, "results.json"), "w") as f:
+    # every number and status line, beside the markdown (for digging into an anomaly)
+    with open(os.path.splitext(a.results)[0] + ".json", "w") as f:
         json.dump(R, f, indent=1, default=str)
 
     def cmd_out(cmd):
