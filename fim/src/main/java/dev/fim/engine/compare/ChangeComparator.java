@@ -139,6 +139,9 @@ public final class ChangeComparator implements AutoCloseable {
       }
       Differ.Difference d = before == null || after == null ? null : difference(before, after);
       if (before != null && after != null && d == null) {
+        if (!before.equals(after)) {
+          recorder.state(n.path(), after); // e.g. a directory's times: no event, but keep current exact
+        }
         continue;
       }
       findings.add(new Finding(n.path(), before, after, d, n.firstWallNs(), "watch", n.partner()));
@@ -263,7 +266,8 @@ public final class ChangeComparator implements AutoCloseable {
     new TreeDiff(store, scope, unreadable).run(Column.CURRENT, Column.SCAN, f -> {
       Differ.Difference d = f.before() != null && f.after() != null ? difference(f.before(), f.after()) : null;
       if (f.before() != null && f.after() != null && d == null) {
-        return; // TreeDiff found a difference only in what the watch ignores
+        recorder.state(f.path(), f.after()); // a difference watch does not report; current stays exact
+        return;
       }
       out.accept(new Finding(f.path(), f.before(), f.after(), d, timeNs, origin, null));
     });
@@ -342,12 +346,21 @@ public final class ChangeComparator implements AutoCloseable {
         attributionReason);
   }
 
+  /** A directory's times change with every entry created, removed or renamed in it. */
+  private static final java.util.Set<String> DIRECTORY_TIMES = java.util.Set.of("mtime", "ctime");
+
   /**
    * Differ's comparison, plus the inode of a regular file even where the group does not select it: a name that now
-   * holds another inode was replaced (vim, sed -i), which watch always reports. Null when nothing differs.
+   * holds another inode was replaced (vim, sed -i), which watch always reports. A directory whose only change is
+   * its mtime/ctime is no change for watch: those follow from its entries, each reported on its own (fim check,
+   * comparing with the baseline, still lists them). Null when nothing differs.
    */
   static Differ.Difference difference(FileRecord before, FileRecord after) {
     Differ.Difference d = Differ.compare(before, after);
+    if (d != null && before.type() == FileType.DIRECTORY && after.type() == FileType.DIRECTORY
+        && d.changes().stream().allMatch(c -> DIRECTORY_TIMES.contains(c.attribute()))) {
+      return null; // an entry came or went: that entry's own event says so
+    }
     if (before.type() != FileType.FILE || after.type() != FileType.FILE || before.ino() == after.ino()) {
       return d;
     }
