@@ -55,6 +55,8 @@ import java.util.Map;
 public final class ChangeComparator implements AutoCloseable {
   /** Rescans hand their non-pairable findings on in chunks of this many, so memory does not grow with a tree. */
   private static final int STREAM_CHUNK = 1000;
+  /** A rescan holds at most this many disappeared/appeared paths for pairing into moves (~1 KB each). */
+  private static final int MAX_PAIRABLE = 20_000;
 
   private final Store store;
   private final Selector selector;
@@ -167,6 +169,13 @@ public final class ChangeComparator implements AutoCloseable {
       found[0]++;
       if (f.gone() || f.arrived()) {
         pairable.add(f); // kept until the end: its other end may come later in path order
+        if (pairable.size() >= MAX_PAIRABLE) {
+          // Memory stays bounded on a rescan that finds a whole tree gone or new; moves beyond this many
+          // candidates are reported as deleted + created.
+          pairAndRecord(pairable);
+          recorder.commit();
+          pairable.clear();
+        }
       } else {
         chunk.add(f);
         if (chunk.size() >= STREAM_CHUNK) {
