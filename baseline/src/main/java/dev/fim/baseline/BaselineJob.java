@@ -269,27 +269,7 @@ public final class BaselineJob {
       settings.observer().accept(scanner);
     }
     List<ScanProblem> problems = Collections.synchronizedList(new ArrayList<>());
-    ScanSummary summary;
-    try (writer) {
-      summary = scanner.scan(settings.selector(), new ScanSink() {
-        @Override
-        public void record(PathBytes path, FileRecord record) {
-          try {
-            writer.put(path, record);
-          } catch (StoreException e) {
-            // e.g. disk full: the scanner stops at the first exception a sink throws
-            throw new SinkFailure(e);
-          }
-        }
-
-        @Override
-        public void problem(ScanProblem p) {
-          problems.add(p);
-        }
-      });
-    } catch (SinkFailure e) {
-      throw e.cause;
-    }
+    ScanSummary summary = ScanIntoStore.scan(scanner, settings.selector(), writer, problems::add);
     List<ScanProblem> sorted = new ArrayList<>(problems);
     sorted.sort((a, b) -> a.path().compareTo(b.path()));
     return new ScanOutcome(summary, sorted);
@@ -371,14 +351,4 @@ public final class BaselineJob {
     return List.copyOf(out);
   }
 
-  /** Carries a store failure out of the scanner's worker threads. */
-  private static final class SinkFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient StoreException cause;
-
-    SinkFailure(StoreException cause) {
-      super(cause.getMessage(), cause, false, false);
-      this.cause = cause;
-    }
-  }
 }

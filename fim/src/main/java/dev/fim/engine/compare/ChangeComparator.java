@@ -1,9 +1,9 @@
 package dev.fim.engine.compare;
 
 import dev.fim.baseline.PathCapture;
+import dev.fim.baseline.ScanIntoStore;
 import dev.fim.baseline.ScanProblem;
 import dev.fim.baseline.ScanSettings;
-import dev.fim.baseline.ScanSink;
 import dev.fim.baseline.Scanner;
 import dev.fim.baseline.Selector;
 import dev.fim.baseline.Selectors;
@@ -209,37 +209,10 @@ public final class ChangeComparator implements AutoCloseable {
   public long seed(List<PathBytes> scope) throws StoreException, InterruptedException {
     deleteUnder(Column.CURRENT, scope);
     Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(threads));
-    dev.fim.baseline.ScanSummary summary;
-    try (RecordWriter w = store.newBulkWriter(Column.CURRENT)) {
-      summary = scanner.scan(Selectors.rootedAt(selector, scope), new ScanSink() {
-        @Override
-        public void record(PathBytes path, FileRecord record) {
-          try {
-            w.put(path, record);
-          } catch (StoreException e) {
-            throw new SinkFailure(e);
-          }
-        }
-
-        @Override
-        public void problem(ScanProblem p) {}
-      });
-    } catch (SinkFailure e) {
-      throw e.cause;
-    }
+    dev.fim.baseline.ScanSummary summary = ScanIntoStore.scan(scanner, Selectors.rootedAt(selector, scope),
+        store.newBulkWriter(Column.CURRENT), p -> {});
     store.flush();
     return summary.files() + summary.directories();
-  }
-
-  /** Carries a store failure out of a scan sink (the scanner rethrows what a sink throws). */
-  private static final class SinkFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient StoreException cause;
-
-    SinkFailure(StoreException cause) {
-      super(cause.getMessage(), cause, false, false);
-      this.cause = cause;
-    }
   }
 
   /**
@@ -251,27 +224,11 @@ public final class ChangeComparator implements AutoCloseable {
     deleteUnder(Column.SCAN, scope);
     List<PathBytes> unreadable = Collections.synchronizedList(new ArrayList<>());
     Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(threads));
-    try (RecordWriter w = store.newBulkWriter(Column.SCAN)) {
-      scanner.scan(Selectors.rootedAt(selector, scope), new ScanSink() {
-        @Override
-        public void record(PathBytes path, dev.fim.store.FileRecord record) {
-          try {
-            w.put(path, record);
-          } catch (StoreException e) {
-            throw new SinkFailure(e);
-          }
-        }
-
-        @Override
-        public void problem(ScanProblem p) {
-          if (p.kind() == ScanProblem.Kind.UNREADABLE_DIRECTORY) {
-            unreadable.add(p.path());
-          }
-        }
-      });
-    } catch (SinkFailure e) {
-      throw e.cause;
-    }
+    ScanIntoStore.scan(scanner, Selectors.rootedAt(selector, scope), store.newBulkWriter(Column.SCAN), p -> {
+      if (p.kind() == ScanProblem.Kind.UNREADABLE_DIRECTORY) {
+        unreadable.add(p.path());
+      }
+    });
     new TreeDiff(store, scope, unreadable).run(Column.CURRENT, Column.SCAN, f -> {
       Differ.Difference d = f.before() != null && f.after() != null ? difference(f.before(), f.after()) : null;
       if (f.before() != null && f.after() != null && d == null) {
