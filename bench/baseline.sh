@@ -37,6 +37,8 @@ done
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 # ---------------------------------------------------------------- tools --------------
 install_missing() {
@@ -46,30 +48,7 @@ install_missing() {
   command -v hyperfine >/dev/null || pkgs+=(hyperfine)
   [ -x /usr/bin/time ] || pkgs+=(time)
   command -v python3 >/dev/null || pkgs+=(python3)
-  [ ${#pkgs[@]} -eq 0 ] && return 0
-  [ "${NO_INSTALL:-0}" = 1 ] && die "missing packages: ${pkgs[*]} (NO_INSTALL=1)"
-  [ "$(id -u)" = 0 ] || die "missing packages: ${pkgs[*]}; install them (apt-get install -y ${pkgs[*]})"
-  # daemons that might come along as dependencies (auditd, exim4, cron): stop only the ones
-  # this install starts, by pid
-  local before after pid
-  before=$(pgrep -x 'auditd|exim4|cron' || true)
-  log "installing: ${pkgs[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -q "${pkgs[@]}" >&2; then
-    apt-get update -q >&2 && apt-get install -y -q "${pkgs[@]}" >&2 || die "apt-get install ${pkgs[*]} failed"
-  fi
-  after=$(pgrep -x 'auditd|exim4|cron' || true)
-  for pid in $after; do
-    if ! grep -qx "$pid" <<<"$before"; then
-      local name; name=$(cat "/proc/$pid/comm" 2>/dev/null || echo "?")
-      log "stopping $name (pid $pid) started by the package install"
-      if [ "$name" = auditd ] && command -v service >/dev/null; then
-        service auditd stop >&2 2>&1 || kill "$pid" 2>/dev/null || true
-      else
-        kill "$pid" 2>/dev/null || true
-      fi
-    fi
-  done
+  install_packages "${pkgs[@]}"
 }
 install_missing
 
