@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param attributionReason why attribution is {@code none}, else null
  * @param message     a sentence for people (ECS {@code message}): what an {@code overflow} rescanned and found;
  *                    null for ordinary changes
+ * @param actor       who made it (user and process), or null when unknown ({@code attribution} says how it was found)
  */
 public record ChangeEvent(
     long timeNs,
@@ -34,7 +35,8 @@ public record ChangeEvent(
     String origin,
     String attribution,
     String attributionReason,
-    String message) {
+    String message,
+    Actor actor) {
 
   public ChangeEvent {
     Objects.requireNonNull(action, "action");
@@ -46,7 +48,15 @@ public record ChangeEvent(
   public ChangeEvent(long timeNs, long sequence, Action action, PathBytes path, PathBytes oldPath, FileRecord after,
       FileRecord before, List<AttributeChange> changes, String origin, String attribution, String attributionReason) {
     this(timeNs, sequence, action, path, oldPath, after, before, changes, origin, attribution, attributionReason,
-        null);
+        null, null);
+  }
+
+  /** An event with a {@code message} and no actor. */
+  public ChangeEvent(long timeNs, long sequence, Action action, PathBytes path, PathBytes oldPath, FileRecord after,
+      FileRecord before, List<AttributeChange> changes, String origin, String attribution, String attributionReason,
+      String message) {
+    this(timeNs, sequence, action, path, oldPath, after, before, changes, origin, attribution, attributionReason,
+        message, null);
   }
 
   /** The attribute labels that changed, in order ({@code file.changes} in the JSON). */
@@ -57,6 +67,6 @@ public record ChangeEvent(
   /** A copy with the sequence the store assigned. */
   public ChangeEvent withSequence(long seq) {
     return new ChangeEvent(timeNs, seq, action, path, oldPath, after, before, changes, origin,
-        attribution, attributionReason, message);
+        attribution, attributionReason, message, actor);
   }
 }

@@ -42,6 +42,7 @@ final class ChangeEventCodec {
       writeString(out, e.attributionReason());
       // Added after version 1 shipped, as an optional tail: older values simply end before it.
       writeString(out, e.message());
+      writeActor(out, e.actor());
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
@@ -77,16 +78,74 @@ final class ChangeEventCodec {
       String attribution = readString(in);
       String reason = readString(in);
       String message = in.hasRemaining() ? readString(in) : null;
+      Actor actor = in.hasRemaining() ? readActor(in) : null;
       if (path == null) {
         throw new IllegalArgumentException("event without a path");
       }
       return new ChangeEvent(time, seq, Action.values()[ai], PathBytes.wrap(path),
           oldPath == null ? null : PathBytes.wrap(oldPath),
           after == null ? null : FileRecordCodec.decode(after),
-          before == null ? null : FileRecordCodec.decode(before), changes, origin, attribution, reason, message);
+          before == null ? null : FileRecordCodec.decode(before), changes, origin, attribution, reason, message, actor);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("event truncated at " + value.length + " bytes", e);
     }
+  }
+
+  /** The actor tail: a presence byte, then each field as a string (null kept), args as a count and strings. */
+  private static void writeActor(DataOutputStream out, Actor a) throws IOException {
+    out.writeByte(a == null ? 0 : 1);
+    if (a == null) {
+      return;
+    }
+    writeString(out, a.auid() == null ? null : a.auid().toString());
+    writeString(out, a.auidName());
+    writeString(out, a.uid() == null ? null : a.uid().toString());
+    writeString(out, a.uidName());
+    writeString(out, a.pid() == null ? null : a.pid().toString());
+    writeString(out, a.ppid() == null ? null : a.ppid().toString());
+    writeString(out, a.executable());
+    writeString(out, a.name());
+    out.writeInt(a.args() == null ? -1 : a.args().size());
+    if (a.args() != null) {
+      for (String arg : a.args()) {
+        writeString(out, arg);
+      }
+    }
+    writeString(out, a.sessionId() == null ? null : a.sessionId().toString());
+    writeString(out, a.tty());
+  }
+
+  private static Actor readActor(ByteBuffer in) {
+    if (in.get() == 0) {
+      return null;
+    }
+    Long auid = toLong(readString(in));
+    String auidName = readString(in);
+    Long uid = toLong(readString(in));
+    String uidName = readString(in);
+    Long pid = toLong(readString(in));
+    Long ppid = toLong(readString(in));
+    String exe = readString(in);
+    String name = readString(in);
+    int n = in.getInt();
+    if (n < -1 || n > in.remaining()) {
+      throw new IllegalArgumentException("bad argument count " + n);
+    }
+    List<String> args = null;
+    if (n >= 0) {
+      args = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        args.add(readString(in));
+      }
+    }
+    Long session = toLong(readString(in));
+    String tty = readString(in);
+    return new Actor(auid, auidName, uid, uidName, pid == null ? null : pid.intValue(),
+        ppid == null ? null : ppid.intValue(), exe, name, args, session, tty);
+  }
+
+  private static Long toLong(String s) {
+    return s == null ? null : Long.valueOf(s);
   }
 
   private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {

@@ -101,6 +101,9 @@ public final class EventJson {
     }
     g.writeEndObject();
 
+    if (e.actor() != null) {
+      writeActor(e.actor(), g);
+    }
     g.writeObjectFieldStart("fim");
     if (e.origin() != null) {
       g.writeStringField("origin", e.origin());
@@ -122,8 +125,65 @@ public final class EventJson {
     if (file != null && file.problem() != null) {
       g.writeStringField("problem", file.problem());
     }
+    if (e.actor() != null && e.actor().sessionId() != null) {
+      g.writeStringField("session_id", Long.toString(e.actor().sessionId()));
+    }
+    if (e.actor() != null && e.actor().tty() != null) {
+      g.writeStringField("tty", e.actor().tty());
+    }
     g.writeEndObject();
     g.writeEndObject();
+  }
+
+  /**
+   * ECS {@code user} (effective user; {@code user.audit} is the login user, Auditbeat's convention) and
+   * {@code process} ({@code pid} a long, {@code parent.pid}, {@code executable}, {@code name}, {@code args}).
+   * User ids are keywords (strings), as ECS has them.
+   */
+  private static void writeActor(Actor a, JsonGenerator g) throws IOException {
+    if (a.uid() != null || a.auid() != null) {
+      g.writeObjectFieldStart("user");
+      if (a.uid() != null) {
+        g.writeStringField("id", Long.toString(a.uid()));
+        if (a.uidName() != null) {
+          g.writeStringField("name", a.uidName());
+        }
+      }
+      if (a.auid() != null) {
+        g.writeObjectFieldStart("audit");
+        g.writeStringField("id", Long.toString(a.auid()));
+        if (a.auidName() != null) {
+          g.writeStringField("name", a.auidName());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    }
+    if (a.pid() != null || a.executable() != null) {
+      g.writeObjectFieldStart("process");
+      if (a.pid() != null) {
+        g.writeNumberField("pid", a.pid());
+      }
+      if (a.executable() != null) {
+        g.writeStringField("executable", a.executable());
+      }
+      if (a.name() != null) {
+        g.writeStringField("name", a.name());
+      }
+      if (a.args() != null) {
+        g.writeArrayFieldStart("args");
+        for (String arg : a.args()) {
+          g.writeString(arg);
+        }
+        g.writeEndArray();
+      }
+      if (a.ppid() != null) {
+        g.writeObjectFieldStart("parent");
+        g.writeNumberField("pid", a.ppid());
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    }
   }
 
   /** RFC 3339 UTC with nanoseconds ({@code 2026-11-25T10:00:00.123456789Z}). */

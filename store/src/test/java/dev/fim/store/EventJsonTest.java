@@ -33,4 +33,43 @@ class EventJsonTest {
     assertTrue(json.contains("\"path\":\"/x\\\\xff\\\\n\",\"path_hex\":\"2f78ff0a\""), json);
     assertEquals(-1, json.indexOf('\n'), "one event is one line");
   }
+
+  private static final Actor ALICE_VIM = new Actor(1001L, "alice", 0L, "root", 4242, 4200, "/usr/bin/vim.basic",
+      "vim", List.of("vim", "/etc/hosts"), 3L, "pts/0");
+
+  @Test
+  void actorBecomesEcsUserAndProcess() {
+    ChangeEvent e = new ChangeEvent(0, 7, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null,
+        Records.file(2, 0644, Records.xxh(2)), Records.file(1, 0644, Records.xxh(1)),
+        List.of(new AttributeChange("inode", "1", "2")), "watch", "proc", null, null, ALICE_VIM);
+    String json = EventJson.toJson(e);
+    // DESIGN.md's event JSON: user.id/name the effective user, user.audit the login user, process.* as in ECS
+    assertTrue(json.contains("\"user\":{\"id\":\"0\",\"name\":\"root\",\"audit\":{\"id\":\"1001\",\"name\":\"alice\"}}"),
+        json);
+    assertTrue(json.contains("\"process\":{\"pid\":4242,\"executable\":\"/usr/bin/vim.basic\",\"name\":\"vim\","
+        + "\"args\":[\"vim\",\"/etc/hosts\"],\"parent\":{\"pid\":4200}}"), json);
+    assertTrue(json.contains("\"attribution\":\"proc\""), json);
+    assertTrue(json.contains("\"session_id\":\"3\",\"tty\":\"pts/0\""), json);
+  }
+
+  @Test
+  void codecKeepsTheActorAndReadsValuesWrittenBeforeIt() {
+    ChangeEvent e = new ChangeEvent(5, 9, Action.MOVED, PathBytes.ofUtf8("/b"), PathBytes.ofUtf8("/a"),
+        Records.file(2, 0644, Records.xxh(2)), Records.file(2, 0644, Records.xxh(2)), List.of(), "watch", "proc",
+        null, "a message", ALICE_VIM);
+    ChangeEvent back = ChangeEventCodec.decode(ChangeEventCodec.encode(e));
+    assertEquals(ALICE_VIM, back.actor());
+    assertEquals("a message", back.message());
+    assertEquals(EventJson.toJson(e), EventJson.toJson(back));
+
+    // A value as the first version wrote it ends after the attribution reason: no message, no actor.
+    ChangeEvent old = new ChangeEvent(5, 9, Action.DELETED, PathBytes.ofUtf8("/x"), null, null,
+        Records.file(1, 0644, Records.xxh(1)), List.of(), "check", "none", "why");
+    byte[] full = ChangeEventCodec.encode(old);
+    byte[] v1 = java.util.Arrays.copyOf(full, full.length - 4 - 1); // minus the null message (-1) and actor byte
+    ChangeEvent read = ChangeEventCodec.decode(v1);
+    assertEquals(null, read.message());
+    assertEquals(null, read.actor());
+    assertEquals("why", read.attributionReason());
+  }
 }
