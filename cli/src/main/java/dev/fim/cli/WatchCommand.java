@@ -101,6 +101,7 @@ final class WatchCommand implements Callable<Integer> {
           reportTemporaries, line -> status(err, line)));
       status(err, "watching " + roots.size() + (roots.size() == 1 ? " tree" : " trees") + " with "
           + w.backendDescription() + "; database " + common.dbDir());
+      status(err, "attribution: " + w.attributionDescription() + "; audit correlation is not built yet");
       Signals.onStop(w::stop);
       Signals.onHangup(out::reopen);
       w.await();

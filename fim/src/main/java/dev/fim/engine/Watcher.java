@@ -2,6 +2,7 @@ package dev.fim.engine;
 
 import dev.fim.baseline.Selector;
 import dev.fim.baseline.walk.NativeException;
+import dev.fim.engine.attribute.ProcAttributor;
 import dev.fim.engine.coalesce.Coalescer;
 import dev.fim.engine.coalesce.Rescan;
 import dev.fim.engine.compare.ChangeComparator;
@@ -62,8 +63,7 @@ public final class Watcher {
   public static final long BACK_PRESSURE_NS = TimeUnit.SECONDS.toNanos(2);
   /** Notices per comparator batch. */
   static final int BATCH = 512;
-  static final String NO_ATTRIBUTION = "no audit correlation in this build: fim watch reports what changed, "
-      + "not yet who";
+  static final String NO_ATTRIBUTION = "no audit correlation in this build";
 
   private final Settings settings;
   private final ChangeSource source;
@@ -82,7 +82,8 @@ public final class Watcher {
     this.settings = s;
     this.source = source;
     this.seedOnly = seedOnly;
-    this.coalescer = new Coalescer(s.roots(), s.windowNs(), s.maxPending(), s.backPressureNs());
+    ProcAttributor proc = new ProcAttributor();
+    this.coalescer = new Coalescer(s.roots(), s.windowNs(), s.maxPending(), s.backPressureNs(), proc::lookup);
     this.recorder = new Recorder(s.store(), s.sinks());
     this.comparator = new ChangeComparator(s.store(), s.selector(), recorder, s.threads(), NO_ATTRIBUTION,
         s.reportTemporaries());
@@ -130,6 +131,13 @@ public final class Watcher {
   /** The backend in use: {@code fanotify} or {@code inotify}. */
   public String backend() {
     return source.name();
+  }
+
+  /** How changes are attributed to a user and process with this backend, for the start-up lines. */
+  public String attributionDescription() {
+    return source.name().equals("fanotify")
+        ? "from /proc of the process fanotify names (\"proc\"; a process already gone is \"none\" with the reason)"
+        : "none: inotify does not name the process";
   }
 
   /** The start-up line's description of the backend. */

@@ -288,6 +288,32 @@ class WatcherKernelTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void fanotifyNamesTheLoginUserTheEffectiveUserAndTheProgram() throws Exception {
+    watch(Sources.Backend.FANOTIFY);
+    h.sh("echo one > f && chmod 666 f && chmod 755 .");  // the temp dir is 0700: nobody must reach f
+    h.start();
+    // A child whose login uid is 1001 (as a login would set it), running python3 as nobody: the write is the
+    // effective user's, the login user survives the uid change. It stays alive (reading stdin) until its event is
+    // in, so /proc/PID is there to be read.
+    Process p = new ProcessBuilder("sh", "-c", "echo 1001 > /proc/self/loginuid && exec setpriv --reuid=65534 "
+        + "--regid=65534 --clear-groups /usr/bin/python3 -c 'import sys\nwith open(\"f\", \"a\") as f: f.write(\"two\\n\")\n"
+        + "sys.stdin.read()'").directory(h.tree.toFile()).redirectErrorStream(true).start();
+    try {
+      ChangeEvent e = h.await(x -> x.path().equals(h.path("f")) && x.action() == Action.UPDATED, "python's write");
+      assertEquals("proc", e.attribution());
+      assertEquals(1001L, e.actor().auid());
+      assertEquals(65534L, e.actor().uid());
+      assertEquals("python3", e.actor().name());
+      assertTrue(e.actor().executable().startsWith("/usr/bin/python3"), e.actor().executable());
+      assertEquals("/usr/bin/python3", e.actor().args().get(0));
+      assertEquals((int) p.pid(), e.actor().pid().intValue());
+    } finally {
+      p.getOutputStream().close();
+      assertTrue(p.waitFor(WatchHarness.DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+  }
+
   // ---- helpers ----
 
   private ChangeEvent only(List<ChangeEvent> es, Action action, String relative) {
@@ -298,8 +324,26 @@ class WatcherKernelTest {
     if (relative != null) {
       assertEquals(h.path(relative), e.path(), WatchHarness.describe(es));
     }
-    assertEquals("none", e.attribution());
+    assertAttributed(e);
     return e;
+  }
+
+  /**
+   * fanotify names the writer's pid, read from /proc as the event arrives: "proc" with the process, or, for a
+   * process that was already gone (mv, chmod exit within a millisecond), "none" saying so. inotify has no pid.
+   */
+  private void assertAttributed(ChangeEvent e) {
+    if (h.backend == Sources.Backend.INOTIFY) {
+      assertEquals("none", e.attribution());
+      assertTrue(e.attributionReason().contains("inotify"), e.attributionReason());
+    } else if (e.attribution().equals("none")) {
+      assertTrue(e.attributionReason().contains("had exited before fim read /proc"), e.attributionReason());
+    } else {
+      assertEquals("proc", e.attribution());
+      // A process caught while exiting still has its pid, uid and comm, but no exe or command line any more.
+      assertTrue(e.actor().pid() > 0 && (e.actor().executable() != null || e.actor().uid() != null),
+          e.actor()::toString);
+    }
   }
 
   private void assertOnly(List<ChangeEvent> es, Action action, String relative) {

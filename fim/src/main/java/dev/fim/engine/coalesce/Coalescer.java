@@ -1,6 +1,7 @@
 package dev.fim.engine.coalesce;
 
 import dev.fim.engine.source.ChangeListener;
+import dev.fim.store.Actor;
 import dev.fim.store.PathBytes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -48,6 +50,7 @@ public final class Coalescer implements ChangeListener {
   private final LongSupplier monotonicNs;
   private final LongSupplier wallNs;
   private final List<PathBytes> roots;
+  private final IntFunction<Actor> attributor;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
@@ -71,6 +74,15 @@ public final class Coalescer implements ChangeListener {
    */
   public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs, LongSupplier monotonicNs,
       LongSupplier wallNs) {
+    this(roots, windowNs, maxPending, backPressureNs, monotonicNs, wallNs, null);
+  }
+
+  /**
+   * As above, with an {@code attributor} that names the process of an event's pid on the source's thread, as the
+   * event arrives (while the process most likely still lives); null for none.
+   */
+  public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs, LongSupplier monotonicNs,
+      LongSupplier wallNs, IntFunction<Actor> attributor) {
     if (windowNs < 0 || maxPending < 1 || backPressureNs < 0) {
       throw new IllegalArgumentException("window " + windowNs + " ns, " + maxPending + " pending, back-pressure "
           + backPressureNs + " ns");
@@ -81,11 +93,13 @@ public final class Coalescer implements ChangeListener {
     this.backPressureNs = backPressureNs;
     this.monotonicNs = monotonicNs;
     this.wallNs = wallNs;
+    this.attributor = attributor;
   }
 
   /** System clocks: {@link System#nanoTime()} and the wall clock in ns. */
-  public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs) {
-    this(roots, windowNs, maxPending, backPressureNs, System::nanoTime, Coalescer::wallClockNs);
+  public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs,
+      IntFunction<Actor> attributor) {
+    this(roots, windowNs, maxPending, backPressureNs, System::nanoTime, Coalescer::wallClockNs, attributor);
   }
 
   /** The wall clock in ns since the epoch, with the clock's full precision. */
@@ -96,9 +110,10 @@ public final class Coalescer implements ChangeListener {
 
   @Override
   public void changed(PathBytes path, int what, boolean directory, int pid) {
+    Actor actor = actor(pid);
     lock.lock();
     try {
-      note(path, what, directory, pid, null);
+      note(path, what, directory, pid, actor, null);
     } finally {
       lock.unlock();
     }
@@ -106,10 +121,11 @@ public final class Coalescer implements ChangeListener {
 
   @Override
   public void renamed(PathBytes from, PathBytes to, boolean directory, int pid) {
+    Actor actor = actor(pid);
     lock.lock();
     try {
-      Notice f = note(from, MOVED_FROM, directory, pid, to);
-      Notice t = note(to, MOVED_TO, directory, pid, from);
+      Notice f = note(from, MOVED_FROM, directory, pid, actor, to);
+      Notice t = note(to, MOVED_TO, directory, pid, actor, from);
       if (f != null && t == null) {
         f.partner = null;
       } else if (t != null && f == null) {
@@ -140,8 +156,13 @@ public final class Coalescer implements ChangeListener {
     }
   }
 
+  /** Who the pid is, looked up outside the lock (it reads /proc). */
+  private Actor actor(int pid) {
+    return pid != 0 && attributor != null ? attributor.apply(pid) : null;
+  }
+
   /** Merges one event under the lock; null if it was dropped (closed, or covered by a pending rescan). */
-  private Notice note(PathBytes path, int what, boolean directory, int pid, PathBytes partner) {
+  private Notice note(PathBytes path, int what, boolean directory, int pid, Actor actor, PathBytes partner) {
     events++;
     if (closed || coveredByRescan(path)) {
       return null;
@@ -163,6 +184,7 @@ public final class Coalescer implements ChangeListener {
     n.directory |= directory;
     if (pid != 0) {
       n.pid = pid;
+      n.actor = actor; // the last writer's: the one whose content the comparison will see
     }
     if (partner != null) {
       n.partner = partner;

@@ -15,6 +15,7 @@ public final class Notice {
   int what;
   boolean directory;
   int pid;
+  dev.fim.store.Actor actor;
   long lastNs;
   int count;
   PathBytes partner;
@@ -50,6 +51,11 @@ public final class Notice {
   /** The pid of the last event that had one, else 0. */
   public int pid() {
     return pid;
+  }
+
+  /** The process of the last event with a pid, as /proc named it then; null if unknown. */
+  public dev.fim.store.Actor actor() {
+    return actor;
   }
 
   /** Monotonic time (the coalescer's clock) of the first event. */

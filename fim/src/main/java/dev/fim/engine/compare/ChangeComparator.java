@@ -96,7 +96,7 @@ public final class ChangeComparator implements AutoCloseable {
 
   /** One observed difference of one path, before pairing. */
   private record Finding(PathBytes path, FileRecord before, FileRecord after, Differ.Difference diff, long timeNs,
-      String origin, PathBytes renamedWith) {
+      String origin, PathBytes renamedWith, Who who) {
     boolean gone() {
       return after == null;
     }
@@ -124,7 +124,7 @@ public final class ChangeComparator implements AutoCloseable {
       if (isDirectory(before) || isDirectory(after)) {
         if (before == null || after == null || before.type() != after.type() || before.ino() != after.ino()) {
           subtrees.add(n.path());
-          compareTree(List.of(n.path()), n.firstWallNs(), "watch", findings::add);
+          compareTree(List.of(n.path()), n.firstWallNs(), "watch", who(n), findings::add);
           continue;
         }
       }
@@ -132,10 +132,11 @@ public final class ChangeComparator implements AutoCloseable {
         transients++;
         if (reportTemporaries && n.has(ChangeListener.CREATED | ChangeListener.MOVED_TO)) {
           String what = "temporary: created and removed within the quiet window";
-          recorder.event(new ChangeEvent(n.firstWallNs(), 0, Action.CREATED, n.path(), null, null, null, List.of(),
-              "watch", "none", attributionReason, what));
-          recorder.event(new ChangeEvent(n.firstWallNs(), 0, Action.DELETED, n.path(), null, null, null, List.of(),
-              "watch", "none", attributionReason, what));
+          Who who = who(n);
+          for (Action a : List.of(Action.CREATED, Action.DELETED)) {
+            recorder.event(new ChangeEvent(n.firstWallNs(), 0, a, n.path(), null, null, null, List.of(), "watch",
+                who.attribution(), who.reason(), what, who.actor()));
+          }
         }
         continue;
       }
@@ -146,7 +147,7 @@ public final class ChangeComparator implements AutoCloseable {
         }
         continue;
       }
-      findings.add(new Finding(n.path(), before, after, d, n.firstWallNs(), "watch", n.partner()));
+      findings.add(new Finding(n.path(), before, after, d, n.firstWallNs(), "watch", n.partner(), who(n)));
     }
     // Emitted in the order the changes were seen (stable: a subtree keeps its path order), not in path order.
     findings.sort(Comparator.comparingLong(Finding::timeNs));
@@ -165,7 +166,9 @@ public final class ChangeComparator implements AutoCloseable {
     List<Finding> pairable = new ArrayList<>();
     List<Finding> chunk = new ArrayList<>();
     long[] found = {0};
-    compareTree(r.scope(), timeNs, origin, f -> {
+    Who unknown = new Who(null, "found by a " + (r.overflow() ? "rescan after lost events" : "reconcile at start")
+        + ": the writer is unknown");
+    compareTree(r.scope(), timeNs, origin, unknown, f -> {
       found[0]++;
       if (f.gone() || f.arrived()) {
         pairable.add(f); // kept until the end: its other end may come later in path order
@@ -219,7 +222,7 @@ public final class ChangeComparator implements AutoCloseable {
    * Scans {@code scope} (the selection's rules, these roots) into the {@code scan} column, merge-joins it with
    * {@code current} and hands every difference to {@code out}; the new states are recorded as they are found.
    */
-  private void compareTree(List<PathBytes> scope, long timeNs, String origin, FindingOut out)
+  private void compareTree(List<PathBytes> scope, long timeNs, String origin, Who who, FindingOut out)
       throws StoreException, InterruptedException {
     deleteUnder(Column.SCAN, scope);
     List<PathBytes> unreadable = Collections.synchronizedList(new ArrayList<>());
@@ -235,7 +238,7 @@ public final class ChangeComparator implements AutoCloseable {
         recorder.state(f.path(), f.after()); // a difference watch does not report; current stays exact
         return;
       }
-      out.accept(new Finding(f.path(), f.before(), f.after(), d, timeNs, origin, null));
+      out.accept(new Finding(f.path(), f.before(), f.after(), d, timeNs, origin, null, who));
     });
     deleteUnder(Column.SCAN, scope);
   }
@@ -272,15 +275,13 @@ public final class ChangeComparator implements AutoCloseable {
       if (from != null) {
         Differ.Difference d = difference(from.before(), f.after());
         List<AttributeChange> changes = d == null ? List.of() : d.changes();
-        recorder.event(event(f.timeNs(), Action.MOVED, f.path(), from.path(), f.after(), from.before(), changes,
-            f.origin()));
+        recorder.event(event(f, Action.MOVED, from.path(), from.before(), changes));
       } else if (f.before() == null) {
-        recorder.event(event(f.timeNs(), Action.CREATED, f.path(), null, f.after(), null, List.of(), f.origin()));
+        recorder.event(event(f, Action.CREATED, null, null, List.of()));
       } else if (f.after() == null) {
-        recorder.event(event(f.timeNs(), Action.DELETED, f.path(), null, null, f.before(), List.of(), f.origin()));
+        recorder.event(event(f, Action.DELETED, null, f.before(), List.of()));
       } else {
-        recorder.event(event(f.timeNs(), f.diff().action(), f.path(), null, f.after(), f.before(),
-            f.diff().changes(), f.origin()));
+        recorder.event(event(f, f.diff().action(), null, f.before(), f.diff().changes()));
       }
       recorder.state(f.path(), f.after());
     }
@@ -306,10 +307,10 @@ public final class ChangeComparator implements AutoCloseable {
     return a.mtimeNs() == b.mtimeNs() && a.digests().equals(b.digests());
   }
 
-  private ChangeEvent event(long timeNs, Action action, PathBytes path, PathBytes oldPath, FileRecord after,
-      FileRecord before, List<AttributeChange> changes, String origin) {
-    return new ChangeEvent(timeNs, 0, action, path, oldPath, after, before, changes, origin, "none",
-        attributionReason);
+  private static ChangeEvent event(Finding f, Action action, PathBytes oldPath, FileRecord before,
+      List<AttributeChange> changes) {
+    return new ChangeEvent(f.timeNs(), 0, action, f.path(), oldPath, f.after(), before, changes, f.origin(),
+        f.who().attribution(), f.who().reason(), null, f.who().actor());
   }
 
   /** A directory's times change with every entry created, removed or renamed in it. */
@@ -366,6 +367,25 @@ public final class ChangeComparator implements AutoCloseable {
   }
 
   private record InodeKey(long dev, long ino) {}
+
+  /** Who made a finding's change, as far as the notice tells: the actor, or why there is none. */
+  private record Who(dev.fim.store.Actor actor, String reason) {
+    String attribution() {
+      return actor != null ? "proc" : "none";
+    }
+  }
+
+  private Who who(Notice n) {
+    if (n.actor() != null) {
+      return new Who(n.actor(), n.actor().executable() != null ? null : "process " + n.pid()
+          + " was exiting when fim read /proc/" + n.pid() + ": its executable and command line were gone");
+    }
+    if (n.pid() == 0) {
+      return new Who(null, attributionReason + "; the backend (inotify) reports no process");
+    }
+    return new Who(null, attributionReason + "; process " + n.pid() + " had exited before fim read /proc/"
+        + n.pid());
+  }
 
   /** Where {@link #compareTree} delivers findings, in path order. */
   private interface FindingOut {
