@@ -312,6 +312,18 @@ class WatcherKernelTest {
       p.getOutputStream().close();
       assertTrue(p.waitFor(WatchHarness.DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS));
     }
+    // A new directory and a file in it by two processes: the file is its writer's, not the directory's creator's.
+    h.sh("mkdir sub");
+    Process w = new ProcessBuilder("/usr/bin/python3", "-c", "import sys\nopen('sub/f', 'w').write('x')\n"
+        + "sys.stdin.read()").directory(h.tree.toFile()).start();
+    try {
+      ChangeEvent f = h.await(x -> x.path().equals(h.path("sub/f")), "sub/f");
+      assertEquals(Action.CREATED, f.action());
+      assertEquals((int) w.pid(), f.actor().pid().intValue(), f.actor()::toString);
+    } finally {
+      w.getOutputStream().close();
+      assertTrue(w.waitFor(WatchHarness.DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
   }
 
   // ---- helpers ----

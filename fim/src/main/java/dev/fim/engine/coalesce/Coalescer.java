@@ -29,7 +29,8 @@ import java.util.function.LongSupplier;
  *       and written to has no close yet. Waiting lets the whole pattern land, so the comparator sees the end state:
  *       one {@code updated} with an inode change, and temporaries that came and went are merely counted.
  * </ul>
- * Both ends of a rename are handed on together, so the comparator can pair them into one {@code moved}.
+ * Both ends of a rename are handed on together, so the comparator can pair them into one {@code moved}; a
+ * directory takes the paths pending below it along.
  *
  * <h2>Bounded, with back-pressure and an explicit overflow path</h2>
  * At most {@code maxPending} paths wait. When that many are pending, the source's thread waits (up to
@@ -41,6 +42,8 @@ import java.util.function.LongSupplier;
  * {@link #take}.
  */
 public final class Coalescer implements ChangeListener {
+  /** Up to this many pending paths, a directory's notice takes the pending notices below it along (see ripe). */
+  static final int BELOW_SCAN_LIMIT = 10_000;
   /** Flags that mean the name itself came, went or moved. */
   static final int NAME_EVENTS = CREATED | DELETED | MOVED_FROM | MOVED_TO | SELF_GONE;
 
@@ -312,10 +315,24 @@ public final class Coalescer implements ChangeListener {
       out.add(n);
     }
     for (int i = 0; i < out.size(); i++) {
-      PathBytes partner = out.get(i).partner();
+      Notice n = out.get(i);
+      PathBytes partner = n.partner();
       if (partner != null) {
         Notice p = pending.get(partner);
         if (p != null && !p.taken) {
+          takeOut(p, out);
+        }
+      }
+      if (n.directory() && !pending.isEmpty() && pending.size() <= BELOW_SCAN_LIMIT) {
+        // A directory is compared as a subtree: what is pending below it goes along, so each path there keeps
+        // its own notice (its own writer) instead of being found by the subtree scan first.
+        List<Notice> below = new ArrayList<>();
+        for (Notice p : pending.values()) {
+          if (p.path().isUnder(n.path())) {
+            below.add(p);
+          }
+        }
+        for (Notice p : below) {
           takeOut(p, out);
         }
       }

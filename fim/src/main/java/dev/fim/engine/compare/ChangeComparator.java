@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The third stage: decides what changed by comparing the state on disk now with the last recorded state
@@ -111,6 +112,10 @@ public final class ChangeComparator implements AutoCloseable {
   public void compare(List<Notice> notices) throws StoreException, InterruptedException {
     List<Notice> sorted = new ArrayList<>(notices);
     sorted.sort(Comparator.comparing(Notice::path));
+    Map<PathBytes, Notice> byPath = new HashMap<>();
+    for (Notice n : sorted) {
+      byPath.put(n.path(), n);
+    }
     List<Finding> findings = new ArrayList<>();
     List<PathBytes> subtrees = new ArrayList<>();
     for (Notice n : sorted) {
@@ -124,7 +129,13 @@ public final class ChangeComparator implements AutoCloseable {
       if (isDirectory(before) || isDirectory(after)) {
         if (before == null || after == null || before.type() != after.type() || before.ino() != after.ino()) {
           subtrees.add(n.path());
-          compareTree(List.of(n.path()), n.firstWallNs(), "watch", who(n), findings::add);
+          // A path below with its own notice is its own writer's (mkdir d; echo > d/f: f is the shell's);
+          // the others came with the directory (mv d e, rm -r d): its notice's writer.
+          Who dirWho = who(n);
+          compareTree(List.of(n.path()), n.firstWallNs(), "watch", p -> {
+            Notice own = byPath.get(p);
+            return own != null && own != n ? who(own) : dirWho;
+          }, findings::add);
           continue;
         }
       }
@@ -168,7 +179,7 @@ public final class ChangeComparator implements AutoCloseable {
     long[] found = {0};
     Who unknown = new Who(null, "found by a " + (r.overflow() ? "rescan after lost events" : "reconcile at start")
         + ": the writer is unknown");
-    compareTree(r.scope(), timeNs, origin, unknown, f -> {
+    compareTree(r.scope(), timeNs, origin, p -> unknown, f -> {
       found[0]++;
       if (f.gone() || f.arrived()) {
         pairable.add(f); // kept until the end: its other end may come later in path order
@@ -222,7 +233,8 @@ public final class ChangeComparator implements AutoCloseable {
    * Scans {@code scope} (the selection's rules, these roots) into the {@code scan} column, merge-joins it with
    * {@code current} and hands every difference to {@code out}; the new states are recorded as they are found.
    */
-  private void compareTree(List<PathBytes> scope, long timeNs, String origin, Who who, FindingOut out)
+  private void compareTree(List<PathBytes> scope, long timeNs, String origin, Function<PathBytes, Who> who,
+      FindingOut out)
       throws StoreException, InterruptedException {
     deleteUnder(Column.SCAN, scope);
     List<PathBytes> unreadable = Collections.synchronizedList(new ArrayList<>());
@@ -238,7 +250,7 @@ public final class ChangeComparator implements AutoCloseable {
         recorder.state(f.path(), f.after()); // a difference watch does not report; current stays exact
         return;
       }
-      out.accept(new Finding(f.path(), f.before(), f.after(), d, timeNs, origin, null, who));
+      out.accept(new Finding(f.path(), f.before(), f.after(), d, timeNs, origin, null, who.apply(f.path())));
     });
     deleteUnder(Column.SCAN, scope);
   }

@@ -116,4 +116,15 @@ class CoalescerTest {
     assertEquals(List.of(p("n")), c.take(100, 0).notices().stream().map(Notice::path).toList());
     assertNull(c.take(100, 0));
   }
+
+  @Test
+  void aDirectoryTakesThePathsPendingBelowItAlong() throws Exception {
+    c.changed(p("d"), CREATED, true, 1);
+    clock.addAndGet(WINDOW / 2);
+    c.changed(p("d/f"), CREATED, false, 2);
+    c.changed(p("e"), CREATED, false, 3);
+    clock.addAndGet(WINDOW / 2);
+    assertEquals(List.of(p("d"), p("d/f")), takeNow().stream().map(Notice::path).toList());
+    assertEquals(1, c.pendingCount(), "e is not below d: it waits its own window");
+  }
 }
