@@ -61,7 +61,13 @@ public final class Store implements AutoCloseable {
     /** Create the database if it does not exist (fim init). */
     CREATE,
     /** The database must exist (check, update, history…). */
-    EXISTING
+    EXISTING,
+    /**
+     * The database must exist; opened for reading only and without fim's lock, so it can be read while another fim
+     * (a running {@code fim watch}) writes it: what was written when it was opened is visible (history, who,
+     * report). Every write fails.
+     */
+    READ_ONLY
   }
 
   private final Path dir;
@@ -96,7 +102,7 @@ public final class Store implements AutoCloseable {
    */
   public static Store open(Path dir, OpenMode mode) throws StoreException {
     boolean exists = Files.isRegularFile(dir.resolve("CURRENT"));
-    if (!exists && mode == OpenMode.EXISTING) {
+    if (!exists && mode != OpenMode.CREATE) {
       throw new StoreException(StoreException.Reason.MISSING,
           "no fim database in " + dir + "; create the baseline first with: fim init");
     }
@@ -105,28 +111,30 @@ public final class Store implements AutoCloseable {
     } catch (IOException e) {
       throw ioFailure(dir, "create database directory", e);
     }
-    FileChannel channel;
-    FileLock lock;
-    Path lockPath = dir.resolve(LOCK_FILE);
-    try {
-      channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+    FileChannel channel = null;
+    FileLock lock = null;
+    if (mode != OpenMode.READ_ONLY) {
+      Path lockPath = dir.resolve(LOCK_FILE);
       try {
-        lock = channel.tryLock();
-      } catch (java.nio.channels.OverlappingFileLockException e) {
-        lock = null; // held by this very JVM (a second Store on the same directory)
+        channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        try {
+          lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+          lock = null; // held by this very JVM (a second Store on the same directory)
+        }
+        if (lock == null) {
+          String holder = readHolder(channel);
+          channel.close();
+          throw new StoreException(StoreException.Reason.LOCKED, "database " + dir
+              + " is in use by another fim process" + holder
+              + "; wait for it to finish (only one fim may use a database at a time)");
+        }
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+      } catch (IOException e) {
+        throw ioFailure(dir, "lock database (" + lockPath + ")", e);
       }
-      if (lock == null) {
-        String holder = readHolder(channel);
-        channel.close();
-        throw new StoreException(StoreException.Reason.LOCKED, "database " + dir
-            + " is in use by another fim process" + holder
-            + "; wait for it to finish (only one fim may use a database at a time)");
-      }
-      channel.truncate(0);
-      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-    } catch (IOException e) {
-      throw ioFailure(dir, "lock database (" + lockPath + ")", e);
     }
     DBOptions dbOptions = new DBOptions().setCreateIfMissing(mode == OpenMode.CREATE)
         .setCreateMissingColumnFamilies(true).setMaxBackgroundJobs(2).setKeepLogFileNum(2)
@@ -148,7 +156,8 @@ public final class Store implements AutoCloseable {
     List<ColumnFamilyHandle> list = new ArrayList<>();
     RocksDB db;
     try {
-      db = RocksDB.open(dbOptions, dir.toString(), descriptors, list);
+      db = mode == OpenMode.READ_ONLY ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, list)
+          : RocksDB.open(dbOptions, dir.toString(), descriptors, list);
     } catch (RocksDBException e) {
       closeQuietly(lock, channel);
       dbOptions.close();
@@ -161,7 +170,7 @@ public final class Store implements AutoCloseable {
     }
     Store store = new Store(dir, channel, lock, dbOptions, cfOptions, db, handles);
     try {
-      store.checkFormat(exists);
+      store.checkFormat(exists && mode != OpenMode.READ_ONLY);
     } catch (StoreException e) {
       store.close();
       throw e;
@@ -437,7 +446,9 @@ public final class Store implements AutoCloseable {
       if (lock != null) {
         lock.release();
       }
-      channel.close();
+      if (channel != null) {
+        channel.close();
+      }
     } catch (IOException ignored) {
       // Closing the channel releases the lock anyway; nothing else to do on close.
     }

@@ -189,6 +189,25 @@ class StoreTest {
   }
 
   @Test
+  void readOnlyOpensBesideTheWriterAndRefusesToWrite() throws Exception {
+    Path dir = tmp.resolve("db");
+    assertThrows(StoreException.class, () -> Store.open(dir, Store.OpenMode.READ_ONLY), "no database yet");
+    try (Store writer = Store.open(dir, Store.OpenMode.CREATE)) {
+      FileRecord r = Records.file(1, 0644, Records.xxh(1));
+      new EventLog(writer).append(List.of(new ChangeEvent(100, 0, Action.CREATED, PathBytes.ofUtf8("/a"), null, r,
+          null, List.of(), "watch", "none", "test")));
+      StoreException locked = assertThrows(StoreException.class, () -> Store.open(dir, Store.OpenMode.EXISTING));
+      assertEquals(StoreException.Reason.LOCKED, locked.reason());
+      try (Store reader = Store.open(dir, Store.OpenMode.READ_ONLY)) {
+        List<ChangeEvent> seen = new ArrayList<>();
+        new EventLog(reader).forEach(0, Long.MAX_VALUE, seen::add);
+        assertEquals(1, seen.size(), "what the writer wrote before the open is visible");
+        assertThrows(StoreException.class, () -> reader.putMeta("x", "y"));
+      }
+    }
+  }
+
+  @Test
   void eventsAreChronologicalAndIndexedByPath() throws Exception {
     try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
       EventLog log = new EventLog(s);
