@@ -56,10 +56,13 @@ public final class EventLog {
     return out;
   }
 
-  /** Calls {@code sink} for each event with {@code fromNs <= time < untilNs}, oldest first. */
+  /**
+   * Calls {@code sink} for each event with {@code fromNs <= time < untilNs}, oldest first. A {@code fromNs} before
+   * 1970 reads from the first event (keys are big-endian, so a negative time would sort after every other).
+   */
   public void forEach(long fromNs, long untilNs, Consumer<ChangeEvent> sink) throws StoreException {
     try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
-      for (it.seek(eventKey(fromNs, 0)); it.isValid(); it.next()) {
+      for (it.seek(eventKey(Math.max(fromNs, 0), 0)); it.isValid(); it.next()) {
         ChangeEvent e = decode(it.value());
         if (e.timeNs() >= untilNs) {
           break;

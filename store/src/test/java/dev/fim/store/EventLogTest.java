@@ -69,6 +69,7 @@ class EventLogTest {
     assertEquals(List.of(), tree("/a", 601, 700));
     assertEquals(List.of("100 /a"), tree("/a", Long.MIN_VALUE, 101));
     assertEquals(List.of("200 /ab", "250 /a!"), tree("/", 200, 300));
+    assertEquals(List.of("100 /a", "200 /ab"), tree("/", Long.MIN_VALUE, 201), "no lower bound: from the first");
   }
 
   @Test
