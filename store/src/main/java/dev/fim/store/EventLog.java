@@ -17,6 +17,8 @@ import org.rocksdb.WriteBatch;
  */
 public final class EventLog {
   private static final String META_SEQUENCE = "event_sequence";
+  /** An {@code events} key: big-endian time ns, then sequence. */
+  private static final int EVENT_KEY_BYTES = 16;
   private final Store store;
   private final AtomicLong sequence;
 
@@ -54,10 +56,13 @@ public final class EventLog {
     return out;
   }
 
-  /** Calls {@code sink} for each event with {@code fromNs <= time < untilNs}, oldest first. */
+  /**
+   * Calls {@code sink} for each event with {@code fromNs <= time < untilNs}, oldest first. A {@code fromNs} before
+   * 1970 reads from the first event (keys are big-endian, so a negative time would sort after every other).
+   */
   public void forEach(long fromNs, long untilNs, Consumer<ChangeEvent> sink) throws StoreException {
     try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
-      for (it.seek(eventKey(fromNs, 0)); it.isValid(); it.next()) {
+      for (it.seek(eventKey(Math.max(fromNs, 0), 0)); it.isValid(); it.next()) {
         ChangeEvent e = decode(it.value());
         if (e.timeNs() >= untilNs) {
           break;
@@ -89,6 +94,92 @@ public final class EventLog {
     return out;
   }
 
+  /**
+   * Calls {@code sink} for each event with {@code fromNs <= time < untilNs} that names {@code root} or a path below
+   * it ({@code /etc} and {@code /etc/hosts}, not {@code /etcx}), as path or old path, oldest first, each event once
+   * (a move inside the tree is indexed under both names).
+   *
+   * <p>Walks the {@code events_by_path} index under {@code root}, skipping each path's entries outside the window by
+   * seeking, and reads only the matching events; their keys (16 bytes each) are held to put the paths' events in
+   * time order. For {@code /} every event matches, and {@link #forEach} streams them without the index.
+   */
+  public void forTree(PathBytes root, long fromNs, long untilNs, Consumer<ChangeEvent> sink) throws StoreException {
+    byte[] r = root.toBytes();
+    if (r.length == 1 && r[0] == '/') {
+      forEach(fromNs, untilNs, sink);
+      return;
+    }
+    // The root's own entries (root + 0x00 + event key), then those below it (root + '/' + …).
+    byte[] own = Arrays.copyOf(r, r.length + 1);
+    byte[] below = Arrays.copyOf(r, r.length + 1);
+    below[r.length] = '/';
+    List<byte[]> keys = new ArrayList<>();
+    try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS_BY_PATH))) {
+      for (byte[] prefix : List.of(own, below)) {
+        it.seek(prefix);
+        while (it.isValid()) {
+          byte[] k = it.key();
+          if (!startsWith(k, prefix)) {
+            break;
+          }
+          int pathEnd = k.length - 1 - EVENT_KEY_BYTES;
+          long timeNs = ByteBuffer.wrap(k, pathEnd + 1, 8).getLong();
+          if (timeNs >= fromNs && timeNs < untilNs) {
+            keys.add(Arrays.copyOfRange(k, pathEnd + 1, k.length));
+            it.next();
+            continue;
+          }
+          // Before the window: this path's first entry in it; after it: the next path (path + 0x01 sorts after
+          // every path + 0x00 + event key). A time before 1970 sorts last, so seek only forward.
+          byte[] target = timeNs < fromNs ? pathKey(k, pathEnd, eventKey(fromNs, 0)) : Arrays.copyOf(k, pathEnd + 1);
+          if (timeNs >= fromNs) {
+            target[pathEnd] = 1;
+          }
+          if (Arrays.compareUnsigned(target, k) > 0) {
+            it.seek(target);
+          } else {
+            it.next();
+          }
+        }
+      }
+    }
+    keys.sort(Arrays::compareUnsigned);
+    byte[] previous = null;
+    for (byte[] key : keys) {
+      if (!Arrays.equals(key, previous)) {
+        byte[] v = store.get(Column.EVENTS, key);
+        if (v != null) {
+          sink.accept(decode(v));
+        }
+      }
+      previous = key;
+    }
+  }
+
+  /** The last {@code limit} events that name exactly {@code path} (as path or old path), newest first. */
+  public List<ChangeEvent> latestForPath(PathBytes path, int limit) throws StoreException {
+    List<ChangeEvent> out = new ArrayList<>();
+    byte[] prefix = pathKey(path, new byte[0]);
+    byte[] last = new byte[EVENT_KEY_BYTES];
+    Arrays.fill(last, (byte) 0xff);
+    try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS_BY_PATH))) {
+      for (it.seekForPrev(pathKey(path, last)); it.isValid() && out.size() < limit; it.prev()) {
+        if (!startsWith(it.key(), prefix)) {
+          break;
+        }
+        byte[] v = store.get(Column.EVENTS, it.value());
+        if (v != null) {
+          out.add(decode(v));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean startsWith(byte[] k, byte[] prefix) {
+    return k.length >= prefix.length && Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
   private ChangeEvent decode(byte[] v) throws StoreException {
     try {
       return ChangeEventCodec.decode(v);
@@ -99,14 +190,19 @@ public final class EventLog {
   }
 
   private static byte[] eventKey(long timeNs, long seq) {
-    return ByteBuffer.allocate(16).putLong(timeNs).putLong(seq).array();
+    return ByteBuffer.allocate(EVENT_KEY_BYTES).putLong(timeNs).putLong(seq).array();
   }
 
   private static byte[] pathKey(PathBytes path, byte[] eventKey) {
     byte[] p = path.toBytes();
-    byte[] k = new byte[p.length + 1 + eventKey.length];
-    System.arraycopy(p, 0, k, 0, p.length);
-    System.arraycopy(eventKey, 0, k, p.length + 1, eventKey.length);
+    return pathKey(p, p.length, eventKey);
+  }
+
+  /** {@code path[0, pathLength)} + 0x00 + {@code eventKey}: an {@code events_by_path} key. */
+  private static byte[] pathKey(byte[] path, int pathLength, byte[] eventKey) {
+    byte[] k = new byte[pathLength + 1 + eventKey.length];
+    System.arraycopy(path, 0, k, 0, pathLength);
+    System.arraycopy(eventKey, 0, k, pathLength + 1, eventKey.length);
     return k;
   }
 }

@@ -1,13 +1,12 @@
 package dev.fim.engine.sink;
 
-import dev.fim.store.AttributeChange;
 import dev.fim.store.ChangeEvent;
-import dev.fim.store.EventJson;
+import dev.fim.store.EventText;
 import java.io.IOException;
 import java.io.Writer;
 
 /**
- * One line per event for people at a terminal:
+ * One line per event for people at a terminal, as {@link EventText#line}:
  * {@code 2026-11-25T10:00:00.123456Z updated /etc/hosts  content: xxh3_128:1f… -> xxh3_128:9a…, inode: 1201 -> 1234}.
  * Paths are shown as {@link dev.fim.store.PathBytes#display()} (non-UTF-8 bytes escaped); the JSON form keeps the
  * exact bytes.
@@ -19,20 +18,6 @@ public final class TextSink extends LineSink {
 
   @Override
   void write(ChangeEvent e, Writer w) throws IOException {
-    StringBuilder sb = new StringBuilder(160);
-    sb.append(EventJson.timestamp(e.timeNs())).append(' ').append(e.action().label()).append(' ');
-    if (e.oldPath() != null) {
-      sb.append(e.oldPath().display()).append(" -> ");
-    }
-    sb.append(e.path().display());
-    if (e.message() != null) {
-      sb.append("  ").append(e.message());
-    }
-    String sep = "  ";
-    for (AttributeChange c : e.changes()) {
-      sb.append(sep).append(c.attribute()).append(": ").append(c.oldValue()).append(" -> ").append(c.newValue());
-      sep = ", ";
-    }
-    w.write(sb.toString());
+    w.write(EventText.line(e));
   }
 }

@@ -1,0 +1,70 @@
+package dev.fim.cli;
+
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.EventLog;
+import dev.fim.store.PathBytes;
+import dev.fim.store.Store;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code fim who}: the last recorded changes of one path, with who made them. */
+@Command(name = "who", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+    description = {
+        "Show who changed PATH: its last recorded changes, newest first, with user and process.",
+        "",
+        "Each change is followed by the login user (the audit uid, which survives sudo and su), the",
+        "effective user and the process, as fim watch attributed them. Changes found by fim check",
+        "have no writer: \"by unknown\" and why.",
+        "",
+        "PATH is matched exactly, as the path or as the old path of a move (fim history PATH lists",
+        "everything below a directory). Exit 1 when nothing is recorded for PATH.",
+        "",
+        "Known limitation: fim watch holds the database's lock while it runs, so who cannot read",
+        "a database that a running watch uses (exit 18, naming the watch's pid).",
+        "",
+        "Examples:",
+        "  fim who /etc/sudoers",
+        "  fim who -n 1 --format json /etc/passwd | jq -r '.user.audit.name'"})
+final class WhoCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Parameters(paramLabel = "PATH", description = "The file (or directory) whose changes to show.")
+  String path;
+
+  @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "10",
+      description = "Show the last N changes. Default: ${DEFAULT-VALUE}.")
+  int limit;
+
+  @Mixin EventFormatOption output;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (limit < 1) {
+      throw new ParameterException(spec.commandLine(), "-n " + limit + ": give 1 or more");
+    }
+    PathBytes p = CommonOptions.path(spec.commandLine(), path);
+    List<ChangeEvent> events;
+    try (Store store = Store.open(common.dbDir(), Store.OpenMode.EXISTING)) {
+      events = new EventLog(store).latestForPath(p, limit);
+    }
+    EventLines lines = output.lines(spec.commandLine().getOut());
+    events.forEach(lines::write);
+    lines.flush();
+    if (events.isEmpty()) {
+      if (output.isText()) {
+        spec.commandLine().getErr().println("fim who: no changes of " + p.display() + " recorded in database "
+            + common.dbDir() + " (who matches the exact path; fim history PATH lists a whole tree)");
+      }
+      return ExitCodes.NONE_FOUND;
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.fim.store;
+
+/**
+ * A {@link ChangeEvent} as one line for people, the text twin of {@link EventJson}:
+ * {@code 2026-11-25T10:00:00.123456Z updated /etc/hosts  content: xxh3_128:1f… -> xxh3_128:9a…, inode: 1201 -> 1234},
+ * and, for {@code history} and {@code who}, who made it:
+ * {@code by alice (auid 1001) as root, vim[4242] /usr/bin/vim.basic} or {@code by unknown (REASON)}.
+ * Paths are shown as {@link PathBytes#display()} (non-UTF-8 bytes escaped, one path is one line); the JSON form keeps
+ * the exact bytes. Stateless.
+ */
+public final class EventText {
+  private EventText() {}
+
+  /** Time, action, path ({@code old -> new} for a move), message, and each change as {@code attr: old -> new}. */
+  public static String line(ChangeEvent e) {
+    StringBuilder sb = new StringBuilder(160);
+    sb.append(EventJson.timestamp(e.timeNs())).append(' ').append(e.action().label()).append(' ');
+    if (e.oldPath() != null) {
+      sb.append(e.oldPath().display()).append(" -> ");
+    }
+    sb.append(e.path().display());
+    if (e.message() != null) {
+      sb.append("  ").append(e.message());
+    }
+    String sep = "  ";
+    for (AttributeChange c : e.changes()) {
+      sb.append(sep).append(c.attribute()).append(": ").append(c.oldValue()).append(" -> ").append(c.newValue());
+      sep = ", ";
+    }
+    return sb.toString();
+  }
+
+  /** {@link #line} followed by two spaces and {@link #who}. */
+  public static String lineWithWho(ChangeEvent e) {
+    return line(e) + "  " + who(e);
+  }
+
+  /**
+   * Who made the change. With an actor: {@code by LOGIN (auid N)} (the login user, which survives sudo; {@code by
+   * (auid unset)} for daemons and timers), {@code as USER} when the effective user differs, then the process as
+   * {@code name[pid] executable}. Without one: {@code by unknown (REASON)}, the attribution reason.
+   */
+  public static String who(ChangeEvent e) {
+    Actor a = e.actor();
+    if (a == null) {
+      return e.attributionReason() == null ? "by unknown" : "by unknown (" + e.attributionReason() + ")";
+    }
+    StringBuilder sb = new StringBuilder(80).append("by");
+    if (a.auid() != null) {
+      sb.append(' ');
+      if (a.auid() == Actor.UNSET_ID) {
+        sb.append("(auid unset)");
+      } else {
+        sb.append(a.auidName() == null ? "auid " + a.auid() : a.auidName() + " (auid " + a.auid() + ")");
+      }
+      if (a.uid() != null && !a.uid().equals(a.auid())) {
+        sb.append(" as ").append(a.uidName() == null ? "uid " + a.uid() : a.uidName());
+      }
+    } else if (a.uid() != null) {
+      sb.append(' ').append(a.uidName() == null ? "uid " + a.uid() : a.uidName() + " (uid " + a.uid() + ")");
+    }
+    String process = process(a);
+    if (!process.isEmpty()) {
+      sb.append(sb.length() > 2 ? ", " : " ").append(process);
+    }
+    return sb.length() > 2 ? sb.toString() : "by unknown (the source named no user or process)";
+  }
+
+  /** {@code name[pid] executable}, with what is known of it ({@code pid 4242} without a name). */
+  private static String process(Actor a) {
+    StringBuilder sb = new StringBuilder();
+    if (a.name() != null) {
+      sb.append(a.name());
+      if (a.pid() != null) {
+        sb.append('[').append(a.pid()).append(']');
+      }
+    } else if (a.pid() != null) {
+      sb.append("pid ").append(a.pid());
+    }
+    if (a.executable() != null) {
+      sb.append(sb.length() > 0 ? " " : "").append(a.executable());
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,65 @@
+package dev.fim.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EventTextTest {
+  private static final long T = 1_764_064_800_123_456_000L; // 2025-11-25T10:00:00.123456Z
+
+  @Test
+  void lineHasTimeActionPathAndEachChange() {
+    ChangeEvent e = new ChangeEvent(T, 1, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null,
+        Records.file(2, 0644, Records.xxh(2)), Records.file(1, 0644, Records.xxh(1)),
+        List.of(new AttributeChange("content", "a", "b"), new AttributeChange("inode", "1", "2")), "check", "none",
+        "fim check compares states");
+    assertEquals("2025-11-25T10:00:00.123456Z updated /etc/hosts  content: a -> b, inode: 1 -> 2", EventText.line(e));
+    assertEquals("2025-11-25T10:00:00.123456Z updated /etc/hosts  content: a -> b, inode: 1 -> 2"
+        + "  by unknown (fim check compares states)", EventText.lineWithWho(e));
+  }
+
+  @Test
+  void moveShowsBothNamesAndOddBytesEscaped() {
+    ChangeEvent e = new ChangeEvent(T, 1, Action.MOVED, PathBytes.of(new byte[] {'/', 'b', (byte) 0xff}),
+        PathBytes.ofUtf8("/a\nb"), null, null, List.of(), "watch", "none", null);
+    assertEquals("2025-11-25T10:00:00.123456Z moved /a\\nb -> /b\\xff  by unknown", EventText.lineWithWho(e));
+  }
+
+  static Stream<Arguments> actors() {
+    return Stream.of(
+        Arguments.of("sudo: login user and effective user differ",
+            new Actor(1001L, "alice", 0L, "root", 4242, 1, "/usr/bin/vim.basic", "vim", List.of("vim"), 3L, "pts/0"),
+            "by alice (auid 1001) as root, vim[4242] /usr/bin/vim.basic"),
+        Arguments.of("the same user is named once",
+            new Actor(1001L, "alice", 1001L, "alice", 7, null, "/usr/bin/touch", "touch", null, null, null),
+            "by alice (auid 1001), touch[7] /usr/bin/touch"),
+        Arguments.of("no names in the password database",
+            new Actor(1005L, null, 1006L, null, 7, null, null, "sh", null, null, null),
+            "by auid 1005 as uid 1006, sh[7]"),
+        Arguments.of("daemon: auid unset",
+            new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 1, "/usr/sbin/cron", "cron", null, null, null),
+            "by (auid unset) as root, cron[812] /usr/sbin/cron"),
+        Arguments.of("no login uid known, effective user only",
+            new Actor(null, null, 0L, "root", 55, null, "/usr/bin/rm", "rm", null, null, null),
+            "by root (uid 0), rm[55] /usr/bin/rm"),
+        Arguments.of("process without a name",
+            new Actor(null, null, null, null, 9, null, "/usr/bin/x", null, null, null, null),
+            "by pid 9 /usr/bin/x"),
+        Arguments.of("an actor that says nothing",
+            new Actor(null, null, null, null, null, null, null, null, null, null, null),
+            "by unknown (the source named no user or process)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("actors")
+  void whoNamesLoginUserEffectiveUserAndProcess(String name, Actor actor, String expected) {
+    ChangeEvent e = new ChangeEvent(T, 1, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null, null, null,
+        List.of(), "watch", "proc", null, null, actor);
+    assertEquals(expected, EventText.who(e));
+  }
+}
