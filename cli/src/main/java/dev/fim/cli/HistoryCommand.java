@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
         "time), relative to now (-24h, 7d, 30m, 2w), or now, today, yesterday. Text lines show UTC.",
         "Exit 0, also when nothing matched (then text mode says so on stderr; json prints nothing).",
         "",
-        "Known limitation: fim watch holds the database's lock while it runs, so history cannot read",
-        "a database that a running watch uses (exit 18, naming the watch's pid).",
+        "Reads the database without locking it, so it works beside a running fim watch",
+        "(it sees what was recorded when it started).",
         "",
         "Examples:",
         "  fim history --since -24h",
@@ -66,7 +66,7 @@ final class HistoryCommand implements Callable<Integer> {
     long fromNs = from == null ? Long.MIN_VALUE : epochNs(from);
     long untilNs = to == null ? Long.MAX_VALUE : epochNs(to);
     EventLines lines = output.lines(spec.commandLine().getOut());
-    try (Store store = Store.open(common.dbDir(), Store.OpenMode.EXISTING)) {
+    try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
       EventLog log = new EventLog(store);
       if (root == null) {
         log.forEach(fromNs, untilNs, lines::write);

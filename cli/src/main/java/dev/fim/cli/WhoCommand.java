@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
         "PATH is matched exactly, as the path or as the old path of a move (fim history PATH lists",
         "everything below a directory). Exit 1 when nothing is recorded for PATH.",
         "",
-        "Known limitation: fim watch holds the database's lock while it runs, so who cannot read",
-        "a database that a running watch uses (exit 18, naming the watch's pid).",
+        "Reads the database without locking it, so it works beside a running fim watch",
+        "(it sees what was recorded when it started).",
         "",
         "Examples:",
         "  fim who /etc/sudoers",
@@ -52,7 +52,7 @@ final class WhoCommand implements Callable<Integer> {
     }
     PathBytes p = CommonOptions.path(spec.commandLine(), path);
     List<ChangeEvent> events;
-    try (Store store = Store.open(common.dbDir(), Store.OpenMode.EXISTING)) {
+    try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
       events = new EventLog(store).latestForPath(p, limit);
     }
     EventLines lines = output.lines(spec.commandLine().getOut());

@@ -179,6 +179,10 @@ class WatchCommandTest {
       sh("echo " + i + " >> g");
       TimeUnit.MILLISECONDS.sleep(20); // paces the writes while polling for the new file (deadline above)
     }
+    // history reads beside the running watch (no lock), and sees what was recorded
+    Fim.Run history = Fim.run("history", "--db", dir.resolve("db").toString(), "--format", "json", tree.toString());
+    assertEquals(0, history.exit(), history::toString);
+    assertTrue(history.out().contains("\"path\":\"" + tree.resolve("g") + "\""), history::toString);
     assertEquals(0, stop("TERM"), "SIGTERM is an orderly stop: exit 0");
     String stopped = awaitStderr(l -> l.startsWith("fim watch: stopped: "), "the stop line");
     long lines = 0;
