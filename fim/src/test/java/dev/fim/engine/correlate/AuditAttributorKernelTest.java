@@ -162,6 +162,83 @@ class AuditAttributorKernelTest {
         LAGS.add(c.name() + " " + ms(e.receivedNs() - e.timeNs()));
     }
 
+    /**
+     * Two processes append to two files of one directory at the same time, 1000 times each: every file is
+     * attributed to its own writer by inode and path alone (no pid in the query), and a wrong pid in the query
+     * (the other writer's) does not steal it.
+     */
+    @org.junit.jupiter.api.Test
+    void twoWritersAtOnceEachFileToItsOwnWriter() throws Exception {
+        String script = "import os, sys, time\n"
+                + "while not os.path.exists('go'): time.sleep(0.001)\n"
+                + "for i in range(1000):\n"
+                + "    with open(sys.argv[1], 'a') as f: f.write('x')\n";
+        LoginChild a = LoginChild.start(tree, "/usr/bin/python3", "-c", script, "a");
+        LoginChild b = LoginChild.start(tree, "/usr/bin/python3", "-c", script, "b");
+        Files.createFile(tree.resolve("go"));
+        a.await();
+        b.await();
+
+        for (LoginChild[] pair : new LoginChild[][] {{a, b}, {b, a}}) {
+            LoginChild writer = pair[0];
+            LoginChild other = pair[1];
+            Path file = tree.resolve(writer == a ? "a" : "b");
+            ChangeQuery q = ChangeQuery.of(pathOf(file), inode(file), 0, writer.startedNs, WINDOW_NS);
+            AuditedChange e = attributor.await(q, WAIT).get(10, TimeUnit.SECONDS);
+            assertNotNull(e, () -> file + ": " + attributor.counters());
+            assertEquals(writer.commandPid, e.actor().pid(), () -> file + ": " + e);
+            assertEquals(LoginChild.LOGIN_UID, e.actor().auid());
+            ChangeQuery wrongPid = ChangeQuery.of(pathOf(file), inode(file), other.commandPid, writer.startedNs,
+                    WINDOW_NS);
+            AuditedChange w = attributor.await(wrongPid, Duration.ofMillis(200)).get(10, TimeUnit.SECONDS);
+            assertNotNull(w);
+            assertEquals(writer.commandPid, w.actor().pid(), () -> file + " with the other's pid: " + w);
+        }
+        // Every event on a file is its writer's, and the two writers did overlap in time.
+        long[] aSpan = span(a.commandPid, tree.resolve("a"));
+        long[] bSpan = span(b.commandPid, tree.resolve("b"));
+        assertTrue(aSpan[0] <= bSpan[1] && bSpan[0] <= aSpan[1], "the writers ran at the same time: "
+                + ms(aSpan[1] - aSpan[0]) + " and " + ms(bSpan[1] - bSpan[0]));
+        assertEquals(0, attributor.counters().lost(), attributor.counters().toString());
+    }
+
+    /** [first, last] audit time of the events on {@code file}, asserting all are {@code pid}'s. */
+    long[] span(int pid, Path file) {
+        PathBytes p = pathOf(file);
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        int n = 0;
+        for (AuditedChange c : attributor.held()) {
+            if (c.items().stream().anyMatch(i -> p.equals(i.path()))) {
+                assertEquals(pid, c.actor().pid(), () -> file + ": " + c);
+                first = Math.min(first, c.timeNs());
+                last = Math.max(last, c.timeNs());
+                n++;
+            }
+        }
+        assertEquals(1000, n, "one audited open per append of " + file);
+        return new long[] {first, last};
+    }
+
+    /**
+     * A shell that set its loginuid (an audited write, so the kernel cached its PROCTITLE) and then execs the
+     * command: the kernel logs bash's command line for sh's write. The args are left unknown rather than
+     * credited to sh; the exe, comm and pid are sh's.
+     */
+    @org.junit.jupiter.api.Test
+    void argsAfterAnExecAreUnknownNotThePreviousPrograms() throws Exception {
+        LoginChild child = LoginChild.startExec(tree, "sh", "-c", "echo x >> f");
+        child.await();
+        Path f = tree.resolve("f");
+        AuditedChange e = attributor.await(ChangeQuery.of(pathOf(f), inode(f), child.commandPid, child.startedNs,
+                WINDOW_NS), WAIT).get(10, TimeUnit.SECONDS);
+        assertNotNull(e, () -> attributor.counters() + held());
+        assertEquals(Path.of("/bin/sh").toRealPath().toString(), e.actor().executable(), e::toString);
+        assertEquals("sh", e.actor().name(), e::toString);
+        assertEquals(child.bashPid(), e.actor().pid(), e::toString);
+        assertNull(e.actor().args(), e::toString);
+    }
+
     static String ms(long ns) {
         return String.format("%.1fms", ns / 1e6);
     }
