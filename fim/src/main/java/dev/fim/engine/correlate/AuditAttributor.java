@@ -9,6 +9,7 @@ import dev.fim.auditlink.netlink.AuditState;
 import dev.fim.auditlink.netlink.NativeException;
 import dev.fim.auditlink.parse.AuditRecord;
 import dev.fim.auditlink.reassembly.EventStream;
+import dev.fim.auditlink.rules.RuleCompiler;
 import dev.fim.auditlink.rules.RuleSettings;
 import dev.fim.store.Actor;
 import dev.fim.store.PathBytes;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -59,6 +59,7 @@ public final class AuditAttributor implements AutoCloseable {
     private final List<Waiter> waiters = new ArrayList<>();
     private final ScheduledThreadPoolExecutor timer;
     private final List<WatchRules.Rule> rules;
+    private final RuleCompiler compiler;
     private final List<WatchRules.Rule> added = new ArrayList<>();
     private final AtomicLong indexed = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
@@ -75,7 +76,8 @@ public final class AuditAttributor implements AutoCloseable {
     private volatile boolean closed;
 
     private AuditAttributor(AttributorSettings settings, LongSupplier clockNs, AuditState state, AuditClient client,
-                            List<WatchRules.Rule> rules) {
+                            List<WatchRules.Rule> rules, RuleCompiler compiler) {
+        this.compiler = compiler;
         this.settings = settings;
         this.clockNs = clockNs;
         this.state = state;
@@ -108,7 +110,8 @@ public final class AuditAttributor implements AutoCloseable {
     static AuditAttributor start(List<PathBytes> trees, AttributorSettings settings, LongSupplier clockNs)
             throws IOException {
         Objects.requireNonNull(settings, "settings");
-        List<WatchRules.Rule> rules = WatchRules.compile(List.copyOf(trees), settings.key(), RuleSettings.host());
+        RuleCompiler compiler = new RuleCompiler(RuleSettings.host());
+        List<WatchRules.Rule> rules = WatchRules.compile(List.copyOf(trees), settings.key(), compiler);
         AuditState state = AuditState.capture();
         AuditClient client = null;
         AuditAttributor a = null;
@@ -119,7 +122,7 @@ public final class AuditAttributor implements AutoCloseable {
                                 + " rules until reboot; attribute from /proc instead");
             }
             client = AuditClient.open();
-            a = new AuditAttributor(settings, clockNs, state, client, rules);
+            a = new AuditAttributor(settings, clockNs, state, client, rules, compiler);
             a.listen();
             state.enable();
             state.raiseBacklogLimit(settings.backlogLimit());
@@ -338,9 +341,18 @@ public final class AuditAttributor implements AutoCloseable {
         synchronized (client) {
             installed = client.listRules();
         }
+        // Compared as text: the kernel lists a rule without the padding the compiler adds after its strings.
+        java.util.Set<String> texts = new java.util.HashSet<>();
+        for (byte[] b : installed) {
+            try {
+                texts.add(compiler.decode(b));
+            } catch (IllegalArgumentException e) {
+                // a rule this decoder cannot read is not one of fim's
+            }
+        }
         List<String> out = new ArrayList<>();
         for (WatchRules.Rule r : rules) {
-            if (installed.stream().noneMatch(b -> Arrays.equals(b, r.bytes()))) {
+            if (!texts.contains(r.text())) {
                 out.add(r.text());
             }
         }

@@ -2,7 +2,6 @@ package dev.fim.engine.correlate;
 
 import dev.fim.auditlink.rules.CompiledRule;
 import dev.fim.auditlink.rules.RuleCompiler;
-import dev.fim.auditlink.rules.RuleSettings;
 import dev.fim.auditlink.rules.RuleSyntaxException;
 import dev.fim.store.PathBytes;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +29,10 @@ final class WatchRules {
      * @throws IllegalArgumentException for an empty list, a relative tree or one that is not UTF-8 (the rule
      *                                  compiler takes text)
      */
-    static List<Rule> compile(List<PathBytes> trees, String key, RuleSettings settings) {
+    static List<Rule> compile(List<PathBytes> trees, String key, RuleCompiler compiler) {
         if (trees.isEmpty()) {
             throw new IllegalArgumentException("no tree to watch");
         }
-        RuleCompiler compiler = new RuleCompiler(settings);
         List<Rule> out = new ArrayList<>();
         for (PathBytes tree : trees) {
             if (tree.length() == 0 || tree.byteAt(0) != '/') {
