@@ -17,12 +17,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -49,15 +48,13 @@ import jnr.constants.platform.Errno;
 public final class AuditAttributor implements AutoCloseable {
     /** The longest {@link #start} waits for its own rule additions to come through (see awaitRuleAdds). */
     static final Duration READY_WAIT = Duration.ofSeconds(1);
+
     private final AttributorSettings settings;
     private final LongSupplier clockNs;
     private final AuditState state;
     private final AuditClient client;
     private final ChangeDecoder decoder;
-    private final Object lock = new Object();
-    private final ChangeIndex index;
-    private final List<Waiter> waiters = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor timer;
+    private final RecentChanges recent;
     private final List<WatchRules.Rule> rules;
     private final RuleCompiler compiler;
     private final List<WatchRules.Rule> added = new ArrayList<>();
@@ -65,32 +62,24 @@ public final class AuditAttributor implements AutoCloseable {
     private final AtomicLong ignored = new AtomicLong();
     private final AtomicLong lostSerials = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
-    private final AtomicLong found = new AtomicLong();
-    private final AtomicLong notFound = new AtomicLong();
     /** CONFIG_CHANGE records of fim's own rule additions received; guarded by itself for wait/notify. */
     private final long[] ruleAddsSeen = new long[1];
     private AuditListener listener;
     private long kernelLostAtStart;
     private long kernelLost;
-    /** Set once by close(); read under the lock (await) or the client's monitor (kernelLost). */
+    /** Set once by close(), under the client's monitor. */
     private volatile boolean closed;
 
     private AuditAttributor(AttributorSettings settings, LongSupplier clockNs, AuditState state, AuditClient client,
                             List<WatchRules.Rule> rules, RuleCompiler compiler) {
-        this.compiler = compiler;
         this.settings = settings;
         this.clockNs = clockNs;
         this.state = state;
         this.client = client;
         this.rules = rules;
+        this.compiler = compiler;
         this.decoder = new ChangeDecoder(settings.key(), new Interpreter(AccountSource.system()));
-        this.index = new ChangeIndex(settings.retention().toNanos(), settings.maxEvents());
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "fim-audit-await");
-            t.setDaemon(true);
-            return t;
-        });
-        this.timer.setRemoveOnCancelPolicy(true);
+        this.recent = new RecentChanges(new ChangeIndex(settings.retention().toNanos(), settings.maxEvents()), clockNs);
     }
 
     /**
@@ -140,7 +129,7 @@ public final class AuditAttributor implements AutoCloseable {
                 client.close();
             }
             if (a != null) {
-                a.timer.shutdownNow();
+                a.recent.close();
             }
             throw e;
         }
@@ -214,22 +203,8 @@ public final class AuditAttributor implements AutoCloseable {
             }
             return;
         }
-        List<Waiter> answered = new ArrayList<>();
-        synchronized (lock) {
-            index.add(c, now);
-            indexed.incrementAndGet();
-            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-                Waiter w = it.next();
-                if (ChangeIndex.matches(w.query, c) && (w.query.pid() == 0 || Objects.equals(c.actor().pid(), w.query.pid()))) {
-                    it.remove();
-                    w.result = index.find(w.query);
-                    answered.add(w);
-                }
-            }
-        }
-        for (Waiter w : answered) {
-            w.finish();
-        }
+        recent.add(c);
+        indexed.incrementAndGet();
     }
 
     /**
@@ -237,13 +212,7 @@ public final class AuditAttributor implements AutoCloseable {
      * received so far; null when none matches.
      */
     public AuditedChange find(ChangeQuery q) {
-        AuditedChange c;
-        synchronized (lock) {
-            index.evict(clockNs.getAsLong());
-            c = index.find(q);
-        }
-        (c == null ? notFound : found).incrementAndGet();
-        return c;
+        return recent.find(q);
     }
 
     /**
@@ -263,53 +232,21 @@ public final class AuditAttributor implements AutoCloseable {
      * @param maxWait at most {@link AttributorSettings#maxWait()}
      */
     public CompletableFuture<AuditedChange> await(ChangeQuery q, Duration maxWait) {
-        Objects.requireNonNull(q, "query");
         if (maxWait.isNegative() || maxWait.compareTo(settings.maxWait()) > 0) {
             throw new IllegalArgumentException("maxWait " + maxWait + " must be between 0 and " + settings.maxWait());
         }
-        Waiter w = new Waiter(q);
-        synchronized (lock) {
-            index.evict(clockNs.getAsLong());
-            AuditedChange c = index.find(q);
-            if (closed || maxWait.isZero() || (c != null && (q.pid() == 0 || Objects.equals(c.actor().pid(), q.pid())))) {
-                w.result = c;
-            } else {
-                waiters.add(w);
-                w.timeout = timer.schedule(() -> expire(w), maxWait.toNanos(), TimeUnit.NANOSECONDS);
-                return w.future;
-            }
-        }
-        w.finish();
-        return w.future;
-    }
-
-    private void expire(Waiter w) {
-        synchronized (lock) {
-            if (!waiters.remove(w)) {
-                return; // answered meanwhile
-            }
-            w.result = index.find(w.query);
-        }
-        w.finish();
+        return recent.await(q, maxWait);
     }
 
     /** A snapshot of the counters; asks the kernel for its {@code lost} counter (one netlink round trip). */
     public AttributorCounters counters() {
-        long held;
-        long evicted;
-        synchronized (lock) {
-            held = index.size();
-            evicted = index.evicted();
-        }
-        return new AttributorCounters(indexed.get(), ignored.get(), held, evicted, lostSerials.get(),
-                kernelLost(), overruns.get(), found.get(), notFound.get());
+        return new AttributorCounters(indexed.get(), ignored.get(), recent.size(), recent.evicted(), lostSerials.get(),
+                kernelLost(), overruns.get(), recent.found(), recent.notFound());
     }
 
     /** The events held now, oldest first: for a test's failure message. */
     List<AuditedChange> held() {
-        synchronized (lock) {
-            return index.snapshot();
-        }
+        return recent.held();
     }
 
     /** {@link AttributorCounters#lost()} now: every sign of audit loss since start; 0 means none. */
@@ -342,7 +279,7 @@ public final class AuditAttributor implements AutoCloseable {
             installed = client.listRules();
         }
         // Compared as text: the kernel lists a rule without the padding the compiler adds after its strings.
-        java.util.Set<String> texts = new java.util.HashSet<>();
+        Set<String> texts = new HashSet<>();
         for (byte[] b : installed) {
             try {
                 texts.add(compiler.decode(b));
@@ -387,49 +324,18 @@ public final class AuditAttributor implements AutoCloseable {
             kernelLost(); // the last reading, while the socket is open
             closed = true;
         }
-        List<Waiter> pending;
         try {
             state.close();
         } finally {
             synchronized (client) {
                 client.close();
             }
-            synchronized (lock) {
-                timer.shutdownNow(); // under the lock: an await either scheduled before, or sees closed
-                pending = new ArrayList<>(waiters);
-                waiters.clear();
-                for (Waiter w : pending) {
-                    w.result = index.find(w.query);
-                }
-            }
-            for (Waiter w : pending) {
-                w.finish();
-            }
+            recent.close();
         }
     }
 
     private static long wallClockNs() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
-    /** A pending {@link #await}. Its result is set under the lock, and the future completed outside it. */
-    private final class Waiter {
-        final ChangeQuery query;
-        final CompletableFuture<AuditedChange> future = new CompletableFuture<>();
-        ScheduledFuture<?> timeout;
-        AuditedChange result;
-
-        Waiter(ChangeQuery query) {
-            this.query = query;
-        }
-
-        void finish() {
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
-            (result == null ? notFound : found).incrementAndGet();
-            future.complete(result);
-        }
     }
 }
