@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fim.auditlink.netlink.AuditClient;
-import dev.fim.auditlink.netlink.AuditListener;
 import dev.fim.auditlink.netlink.AuditStatus;
 import dev.fim.auditlink.rules.RuleCompiler;
 import dev.fim.engine.Commands;
@@ -16,7 +15,6 @@ import dev.fim.store.PathBytes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -167,7 +166,7 @@ class AuditAttributorKernelTest {
      * attributed to its own writer by inode and path alone (no pid in the query), and a wrong pid in the query
      * (the other writer's) does not steal it.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void twoWritersAtOnceEachFileToItsOwnWriter() throws Exception {
         String script = "import os, sys, time\n"
                 + "while not os.path.exists('go'): time.sleep(0.001)\n"
@@ -225,7 +224,7 @@ class AuditAttributorKernelTest {
      * command: the kernel logs bash's command line for sh's write. The args are left unknown rather than
      * credited to sh; the exe, comm and pid are sh's.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void argsAfterAnExecAreUnknownNotThePreviousPrograms() throws Exception {
         LoginChild child = LoginChild.startExec(tree, "sh", "-c", "echo x >> f");
         child.await();
@@ -273,13 +272,5 @@ class AuditAttributorKernelTest {
 
     static long inode(Path p) throws IOException {
         return (long) Files.getAttribute(p, "unix:ino");
-    }
-
-    static void makeWritableByAll(Path dir) throws IOException {
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    }
-
-    static boolean auditPid(AuditAttributor a) {
-        return a.mode() == AuditListener.Mode.AUDIT_PID;
     }
 }
