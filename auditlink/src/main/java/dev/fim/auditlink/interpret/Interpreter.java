@@ -100,6 +100,14 @@ public final class Interpreter {
     }
 
     /**
+     * The account name of a uid, or null when it is unset (4294967295) or passwd does not list it: for callers
+     * that keep the number and want the name only where there is one (an actor's {@code user.name}).
+     */
+    public String userName(long uid) {
+        return uid == UNSET ? null : accounts.user(uid);
+    }
+
+    /**
      * The uid for {@code -ua NAME}-style lookups: a number is taken as it is, a name is looked
      * up in passwd (as ausearch does with getpwnam); null if neither.
      */

@@ -1,6 +1,7 @@
 package dev.fim.auditlink.interpret;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.fim.auditlink.parse.AuditRecord;
@@ -64,6 +65,14 @@ class InterpreterTest {
         AuditRecord r = rec(line);
         assertNotNull(r, line);
         assertEquals(expected, I.value(r, field));
+    }
+
+    @Test
+    void userNameIsNullWhereAusearchPrintsUnsetOrUnknown() {
+        assertEquals("alice", I.userName(1001));
+        assertEquals("root", I.userName(0));
+        assertNull(I.userName(Interpreter.UNSET), "unset auid");
+        assertNull(I.userName(4242), "not in passwd");
     }
 
     @Test
