@@ -77,15 +77,28 @@ final class WatchCommand implements Callable<Integer> {
           + "counted (in the stop line).")
   boolean reportTemporaries;
 
+  @Option(names = "--attribution", paramLabel = "HOW", defaultValue = "auto",
+      description = "Who made each change: audit (install audit watch rules with key fim for the trees, join each "
+          + "change with its syscall's record; needs root; removed and restored on exit), proc (/proc of the process "
+          + "fanotify names; racy for short-lived processes), or auto (audit when possible, else proc). "
+          + "Default: ${DEFAULT-VALUE}.")
+  String attribution;
+
+  @Option(names = "--correlation-ms", paramLabel = "MS", defaultValue = "200",
+      description = "How long a change may wait for its audit record before it is reported with the /proc "
+          + "attribution (or none) and the reason. Default: ${DEFAULT-VALUE}.")
+  long correlationMs;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     Sources.Backend chosen = backend();
-    if (quietMs < 0 || maxPending < 1) {
+    attribution();
+    if (quietMs < 0 || maxPending < 1 || correlationMs < 0) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--quiet-ms must be 0 or more and --max-pending 1 or more");
+          "--quiet-ms and --correlation-ms must be 0 or more and --max-pending 1 or more");
     }
     Config cfg = common.loadConfig(err);
     Path keyFile = common.keyFile(cfg);
@@ -98,18 +111,28 @@ final class WatchCommand implements Callable<Integer> {
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.CREATE); sink) {
       Watcher w = Watcher.start(new Watcher.Settings(store, selector, roots, chosen,
           TimeUnit.MILLISECONDS.toNanos(quietMs), maxPending, Watcher.BACK_PRESSURE_NS, common.threads(cfg), List.of(sink),
-          reportTemporaries, line -> status(err, line)));
+          reportTemporaries, attribution(), TimeUnit.MILLISECONDS.toNanos(correlationMs), line -> status(err, line)));
       status(err, "watching " + roots.size() + (roots.size() == 1 ? " tree" : " trees") + " with "
           + w.backendDescription() + "; database " + common.dbDir());
-      status(err, "attribution: " + w.attributionDescription() + "; audit correlation is not built yet");
+      status(err, "attribution: " + w.attributionDescription());
       Signals.onStop(w::stop);
       Signals.onHangup(out::reopen);
       w.await();
       Watcher.Stats s = w.stats();
       status(err, "stopped: " + s.recorded() + " events recorded, " + s.notices() + " kernel notices, "
-          + s.transients() + " temporaries counted, " + s.overflows() + " overflow rescans");
+          + s.transients() + " temporaries counted, " + s.overflows() + " overflow rescans, " + s.audited()
+          + " attributed from audit records");
     }
     return ExitCodes.OK;
+  }
+
+  private Watcher.Attribution attribution() {
+    try {
+      return Watcher.Attribution.valueOf(attribution.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--attribution " + attribution + ": expected auto, audit or proc");
+    }
   }
 
   private Sources.Backend backend() {

@@ -6,6 +6,11 @@ import dev.fim.engine.attribute.ProcAttributor;
 import dev.fim.engine.coalesce.Coalescer;
 import dev.fim.engine.coalesce.Rescan;
 import dev.fim.engine.compare.ChangeComparator;
+import dev.fim.engine.correlate.AttributorSettings;
+import dev.fim.engine.correlate.AuditAttributor;
+import dev.fim.engine.correlate.AuditCorrelator;
+import java.io.IOException;
+import java.time.Duration;
 import dev.fim.engine.record.Recorder;
 import dev.fim.engine.sink.EventSink;
 import dev.fim.engine.source.ChangeSource;
@@ -43,11 +48,13 @@ public final class Watcher {
    * @param backPressureNs how long a source may be held by a full coalescer before the loss is declared
    * @param threads scan threads for reconcile and rescans (0: all processors)
    * @param reportTemporaries alert on paths created and removed within the window instead of counting them
+   * @param attribution how to name who made each change
+   * @param correlationWindowNs how long a change may wait for its audit record
    * @param status where start-up and shutdown lines go (one line per call, no newline)
    */
   public record Settings(Store store, Selector selector, List<PathBytes> roots, Sources.Backend backend,
       long windowNs, int maxPending, long backPressureNs, int threads, List<EventSink> sinks,
-      boolean reportTemporaries, Consumer<String> status) {
+      boolean reportTemporaries, Attribution attribution, long correlationWindowNs, Consumer<String> status) {
     public Settings {
       Objects.requireNonNull(store, "store");
       Objects.requireNonNull(selector, "selector");
@@ -59,11 +66,25 @@ public final class Watcher {
     }
   }
 
+  /** How changes are attributed. */
+  public enum Attribution {
+    /** Audit records when fim may install rules (root, audit not locked), else /proc. */
+    AUTO,
+    /** Audit records, or fail to start. */
+    AUDIT,
+    /** /proc of the process the notification names (fanotify), never audit. */
+    PROC
+  }
+
   /** The default of {@link Settings#backPressureNs()}. */
   public static final long BACK_PRESSURE_NS = TimeUnit.SECONDS.toNanos(2);
   /** Notices per comparator batch. */
   static final int BATCH = 512;
-  static final String NO_ATTRIBUTION = "no audit correlation in this build";
+  /** The attributor's bounds for watch: the index only needs to outlive the windows (~12 MB at most). */
+  static AttributorSettings auditSettings() {
+    AttributorSettings d = AttributorSettings.defaults();
+    return new AttributorSettings(d.key(), Duration.ofSeconds(3), 16_384, d.backlogLimit(), d.maxWait(), d.listener());
+  }
 
   private final Settings settings;
   private final ChangeSource source;
@@ -72,21 +93,28 @@ public final class Watcher {
   private final ChangeComparator comparator;
   private final Thread sourceThread;
   private final Thread compareThread;
+  private final AuditAttributor audit;
+  private final String auditUnavailable;
   private final boolean seedOnly;
   private volatile Throwable failure;
   private volatile boolean stopping;
   private long rescans;
   private long overflows;
 
-  private Watcher(Settings s, ChangeSource source, boolean seedOnly) throws StoreException {
+  private Watcher(Settings s, ChangeSource source, boolean seedOnly, AuditAttributor audit, String auditUnavailable)
+      throws StoreException {
     this.settings = s;
     this.source = source;
     this.seedOnly = seedOnly;
+    this.audit = audit;
+    this.auditUnavailable = auditUnavailable;
     ProcAttributor proc = new ProcAttributor();
     this.coalescer = new Coalescer(s.roots(), s.windowNs(), s.maxPending(), s.backPressureNs(), proc::lookup);
     this.recorder = new Recorder(s.store(), s.sinks());
-    this.comparator = new ChangeComparator(s.store(), s.selector(), recorder, s.threads(), NO_ATTRIBUTION,
-        s.reportTemporaries());
+    this.comparator = new ChangeComparator(s.store(), s.selector(), recorder, s.threads(),
+        audit != null ? "no audit record" : "audit not in use (" + auditUnavailable + ")", s.reportTemporaries(),
+        audit == null ? null : new AuditCorrelator(audit, s.correlationWindowNs(), s.windowNs(),
+            auditSettings().maxWait()));
     this.sourceThread = new Thread(this::readLoop, "fim-source-" + source.name());
     this.compareThread = new Thread(this::compareLoop, "fim-compare");
   }
@@ -97,7 +125,7 @@ public final class Watcher {
    *
    * @throws NativeException no backend could watch the trees (the message says why for each)
    */
-  public static Watcher start(Settings s) throws StoreException, NativeException {
+  public static Watcher start(Settings s) throws StoreException, IOException {
     Store store = s.store();
     boolean seedOnly = false;
     if (!store.hasAny(Column.CURRENT)) {
@@ -115,10 +143,23 @@ public final class Watcher {
     if (opened.fallbackReason() != null) {
       s.status().accept("fanotify unavailable (" + opened.fallbackReason() + "); using inotify");
     }
+    AuditAttributor audit = null;
+    String auditUnavailable = s.attribution() == Attribution.PROC ? "--attribution proc" : null;
     Watcher w;
     try {
-      w = new Watcher(s, opened.source(), seedOnly);
-    } catch (StoreException | RuntimeException e) {
+      if (s.attribution() != Attribution.PROC) {
+        try {
+          audit = AuditAttributor.start(s.roots(), auditSettings());
+        } catch (IOException | IllegalArgumentException e) {
+          if (s.attribution() == Attribution.AUDIT) {
+            throw new IOException("audit attribution unavailable: " + e.getMessage(), e);
+          }
+          auditUnavailable = e.getMessage();
+        }
+      }
+      w = new Watcher(s, opened.source(), seedOnly, audit, auditUnavailable);
+    } catch (IOException | StoreException | RuntimeException e) {
+      closeQuietly(audit);
       opened.source().close();
       throw e;
     }
@@ -135,9 +176,24 @@ public final class Watcher {
 
   /** How changes are attributed to a user and process with this backend, for the start-up lines. */
   public String attributionDescription() {
-    return source.name().equals("fanotify")
-        ? "from /proc of the process fanotify names (\"proc\"; a process already gone is \"none\" with the reason)"
-        : "none: inotify does not name the process";
+    String proc = source.name().equals("fanotify")
+        ? "/proc of the process fanotify names (\"proc\")"
+        : "none (inotify does not name the process)";
+    if (audit != null) {
+      return "audit records (\"audit\"; rules with key fim on " + settings.roots().size() + " tree(s), "
+          + audit.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode), else " + proc;
+    }
+    return proc + "; audit not in use: " + auditUnavailable;
+  }
+
+  private static void closeQuietly(AuditAttributor a) {
+    if (a != null) {
+      try {
+        a.close();
+      } catch (IOException e) {
+        // start failed already; that failure is the one to report
+      }
+    }
   }
 
   /** The start-up line's description of the backend. */
@@ -217,6 +273,13 @@ public final class Watcher {
     joinQuietly(sourceThread);
     joinQuietly(compareThread);
     source.close();
+    if (audit != null) {
+      try {
+        audit.close(); // removes fim's rules, restores enabled/backlog/pid
+      } catch (IOException e) {
+        fail(e);
+      }
+    }
     Throwable t = failure;
     if (t instanceof Exception e) {
       throw e;
@@ -242,11 +305,13 @@ public final class Watcher {
   }
 
   /** Counters for the shutdown line and tests. */
-  public record Stats(long notices, long compared, long recorded, long transients, long rescans, long overflows) {}
+  public record Stats(long notices, long compared, long recorded, long transients, long rescans, long overflows,
+      long audited) {}
 
   /** The counters now (exact once {@link #await()} returned). */
   public Stats stats() {
     long[] c = coalescer.counters();
-    return new Stats(c[0], comparator.compared(), recorder.recorded(), comparator.transients(), rescans, overflows);
+    return new Stats(c[0], comparator.compared(), recorder.recorded(), comparator.transients(), rescans, overflows,
+        comparator.audited());
   }
 }

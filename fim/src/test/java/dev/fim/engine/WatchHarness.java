@@ -55,6 +55,12 @@ final class WatchHarness implements AutoCloseable {
 
   WatchHarness start(long windowMs, int maxPending, long backPressureNs, boolean reportTemporaries)
       throws Exception {
+    return start(windowMs, maxPending, backPressureNs, reportTemporaries, Watcher.Attribution.PROC);
+  }
+
+  /** {@code attribution} AUDIT installs audit rules for the tree (root); the other tests keep to /proc. */
+  WatchHarness start(long windowMs, int maxPending, long backPressureNs, boolean reportTemporaries,
+      Watcher.Attribution attribution) throws Exception {
     int seen;
     synchronized (this) {
       seen = status.size();
@@ -64,7 +70,7 @@ final class WatchHarness implements AutoCloseable {
     var selector = ConfigParser.defaultConfig().selector(List.of(root));
     watcher = Watcher.start(new Watcher.Settings(store, selector, List.of(root), backend,
         TimeUnit.MILLISECONDS.toNanos(windowMs), maxPending, backPressureNs, 2, List.of(new Collecting()),
-        reportTemporaries, this::status));
+        reportTemporaries, attribution, TimeUnit.MILLISECONDS.toNanos(200), this::status));
     awaitStatus(seen, s -> s.startsWith("recorded ") || s.startsWith("reconciled"), "the start-up scan");
     return this;
   }

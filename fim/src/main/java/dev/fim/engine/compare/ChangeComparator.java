@@ -66,7 +66,9 @@ public final class ChangeComparator implements AutoCloseable {
   private final int threads;
   private final String attributionReason;
   private final boolean reportTemporaries;
+  private final Correlator correlator;
   private long transients;
+  private long audited;
   private long compared;
 
   /**
@@ -75,19 +77,25 @@ public final class ChangeComparator implements AutoCloseable {
    *     window (editor swap and probe files, sed's temporary), instead of only counting it
    */
   public ChangeComparator(Store store, Selector selector, Recorder recorder, int threads, String attributionReason,
-      boolean reportTemporaries) {
+      boolean reportTemporaries, Correlator correlator) {
     this.store = store;
     this.selector = selector;
     this.recorder = recorder;
     this.threads = threads;
     this.attributionReason = attributionReason;
     this.reportTemporaries = reportTemporaries;
+    this.correlator = correlator;
     this.capture = new PathCapture(selector, ScanSettings.DEFAULT_HASH_BUFFER);
   }
 
   /** Paths that were created and gone again before they were compared (editor temporaries, probes). */
   public long transients() {
     return transients;
+  }
+
+  /** Events attributed from audit records so far. */
+  public long audited() {
+    return audited;
   }
 
   /** Paths compared so far. */
@@ -178,7 +186,7 @@ public final class ChangeComparator implements AutoCloseable {
     List<Finding> chunk = new ArrayList<>();
     long[] found = {0};
     Who unknown = new Who(null, "found by a " + (r.overflow() ? "rescan after lost events" : "reconcile at start")
-        + ": the writer is unknown");
+        + ": the writer is unknown", 0);
     compareTree(r.scope(), timeNs, origin, p -> unknown, f -> {
       found[0]++;
       if (f.gone() || f.arrived()) {
@@ -319,10 +327,11 @@ public final class ChangeComparator implements AutoCloseable {
     return a.mtimeNs() == b.mtimeNs() && a.digests().equals(b.digests());
   }
 
-  private static ChangeEvent event(Finding f, Action action, PathBytes oldPath, FileRecord before,
+  private ChangeEvent event(Finding f, Action action, PathBytes oldPath, FileRecord before,
       List<AttributeChange> changes) {
+    Who w = finalWho(f, f.after() != null ? f.after() : before);
     return new ChangeEvent(f.timeNs(), 0, action, f.path(), oldPath, f.after(), before, changes, f.origin(),
-        f.who().attribution(), f.who().reason(), null, f.who().actor());
+        w.attribution(), w.reason(), null, w.actor());
   }
 
   /** A directory's times change with every entry created, removed or renamed in it. */
@@ -381,22 +390,40 @@ public final class ChangeComparator implements AutoCloseable {
   private record InodeKey(long dev, long ino) {}
 
   /** Who made a finding's change, as far as the notice tells: the actor, or why there is none. */
-  private record Who(dev.fim.store.Actor actor, String reason) {
-    String attribution() {
-      return actor != null ? "proc" : "none";
+  private record Who(dev.fim.store.Actor actor, String reason, int pid, String attribution) {
+    Who(dev.fim.store.Actor actor, String reason, int pid) {
+      this(actor, reason, pid, actor != null ? "proc" : "none");
     }
+  }
+
+  /**
+   * The final word on who made {@code f}'s change: the audit record that matches it (path or inode, the notice's
+   * pid, time), else what /proc said as the notice arrived, with why audit did not answer.
+   */
+  private Who finalWho(Finding f, FileRecord object) {
+    Who w = f.who();
+    if (correlator == null || !"watch".equals(f.origin())) {
+      return w;
+    }
+    dev.fim.store.Actor a = correlator.attribute(f.path(), object == null ? 0 : object.ino(), w.pid(), f.timeNs());
+    if (a != null) {
+      audited++;
+      return new Who(a, null, w.pid(), "audit");
+    }
+    String why = correlator.noMatchReason();
+    return new Who(w.actor(), w.reason() == null ? why : why + "; " + w.reason(), w.pid(), w.attribution());
   }
 
   private Who who(Notice n) {
     if (n.actor() != null) {
       return new Who(n.actor(), n.actor().executable() != null ? null : "process " + n.pid()
-          + " was exiting when fim read /proc/" + n.pid() + ": its executable and command line were gone");
+          + " was exiting when fim read /proc/" + n.pid() + ": its executable and command line were gone", n.pid());
     }
     if (n.pid() == 0) {
-      return new Who(null, attributionReason + "; the backend (inotify) reports no process");
+      return new Who(null, attributionReason + "; the backend (inotify) reports no process", 0);
     }
     return new Who(null, attributionReason + "; process " + n.pid() + " had exited before fim read /proc/"
-        + n.pid());
+        + n.pid(), n.pid());
   }
 
   /** Where {@link #compareTree} delivers findings, in path order. */
