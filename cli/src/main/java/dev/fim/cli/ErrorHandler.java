@@ -39,8 +39,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (e instanceof SealException) {
       return ExitCodes.SEAL;
     }
-    if (e instanceof dev.fim.auditlink.netlink.AuditRefusedException) {
-      return ExitCodes.AUDIT;
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof dev.fim.auditlink.netlink.AuditRefusedException) {
+        return ExitCodes.AUDIT; // also when wrapped, e.g. fim watch --attribution audit
+      }
     }
     if (e instanceof dev.fim.baseline.walk.NativeException) {
       return ExitCodes.WATCH;
