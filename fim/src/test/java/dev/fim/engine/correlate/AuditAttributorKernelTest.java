@@ -168,12 +168,17 @@ class AuditAttributorKernelTest {
      */
     @Test
     void twoWritersAtOnceEachFileToItsOwnWriter() throws Exception {
+        // After its first write each writer waits for the other's first write: their writes overlap for sure,
+        // also on a loaded machine where one process could otherwise finish before the other starts.
         String script = "import os, sys, time\n"
                 + "while not os.path.exists('go'): time.sleep(0.001)\n"
                 + "for i in range(1000):\n"
-                + "    with open(sys.argv[1], 'a') as f: f.write('x')\n";
-        LoginChild a = LoginChild.start(tree, "/usr/bin/python3", "-c", script, "a");
-        LoginChild b = LoginChild.start(tree, "/usr/bin/python3", "-c", script, "b");
+                + "    with open(sys.argv[1], 'a') as f: f.write('x')\n"
+                + "    if i == 0:\n"
+                + "        open(sys.argv[1] + '.started', 'w').close()\n"
+                + "        while not os.path.exists(sys.argv[2] + '.started'): time.sleep(0.001)\n";
+        LoginChild a = LoginChild.start(tree, "/usr/bin/python3", "-c", script, "a", "b");
+        LoginChild b = LoginChild.start(tree, "/usr/bin/python3", "-c", script, "b", "a");
         Files.createFile(tree.resolve("go"));
         a.await();
         b.await();
