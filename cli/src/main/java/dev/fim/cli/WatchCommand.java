@@ -111,7 +111,8 @@ final class WatchCommand implements Callable<Integer> {
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.CREATE); sink) {
       Watcher w = Watcher.start(new Watcher.Settings(store, selector, roots, chosen,
           TimeUnit.MILLISECONDS.toNanos(quietMs), maxPending, Watcher.BACK_PRESSURE_NS, common.threads(cfg), List.of(sink),
-          reportTemporaries, attribution(), TimeUnit.MILLISECONDS.toNanos(correlationMs), line -> status(err, line)));
+          reportTemporaries, attribution(), TimeUnit.MILLISECONDS.toNanos(correlationMs), Watcher.RULE_CHECK_NS,
+          line -> status(err, line)));
       status(err, "watching " + roots.size() + (roots.size() == 1 ? " tree" : " trees") + " with "
           + w.backendDescription() + "; database " + common.dbDir());
       status(err, "attribution: " + w.attributionDescription());

@@ -50,11 +50,13 @@ public final class Watcher {
    * @param reportTemporaries alert on paths created and removed within the window instead of counting them
    * @param attribution how to name who made each change
    * @param correlationWindowNs how long a change may wait for its audit record
+   * @param ruleCheckNs how often fim's audit rules are checked (and re-added, with an event, when removed)
    * @param status where start-up and shutdown lines go (one line per call, no newline)
    */
   public record Settings(Store store, Selector selector, List<PathBytes> roots, Sources.Backend backend,
       long windowNs, int maxPending, long backPressureNs, int threads, List<EventSink> sinks,
-      boolean reportTemporaries, Attribution attribution, long correlationWindowNs, Consumer<String> status) {
+      boolean reportTemporaries, Attribution attribution, long correlationWindowNs, long ruleCheckNs,
+      Consumer<String> status) {
     public Settings {
       Objects.requireNonNull(store, "store");
       Objects.requireNonNull(selector, "selector");
@@ -75,6 +77,9 @@ public final class Watcher {
     /** /proc of the process the notification names (fanotify), never audit. */
     PROC
   }
+
+  /** The default of {@link Settings#ruleCheckNs()}: Wazuh's 30 s. */
+  public static final long RULE_CHECK_NS = TimeUnit.SECONDS.toNanos(30);
 
   /** The default of {@link Settings#backPressureNs()}. */
   public static final long BACK_PRESSURE_NS = TimeUnit.SECONDS.toNanos(2);
@@ -214,8 +219,13 @@ public final class Watcher {
   private void compareLoop() {
     try {
       boolean first = true;
+      long lastRuleCheck = System.nanoTime();
       while (true) {
-        Coalescer.Batch b = coalescer.take(BATCH, TimeUnit.SECONDS.toNanos(1));
+        Coalescer.Batch b = coalescer.take(BATCH, Math.min(TimeUnit.SECONDS.toNanos(1), settings.ruleCheckNs()));
+        if (audit != null && System.nanoTime() - lastRuleCheck >= settings.ruleCheckNs()) {
+          lastRuleCheck = System.nanoTime();
+          checkRules();
+        }
         if (b == null) {
           break;
         }
@@ -244,6 +254,28 @@ public final class Watcher {
         fail(t);
       }
       comparator.close();
+    }
+  }
+
+  /**
+   * Re-adds fim's audit rules that were removed behind its back (auditctl -D, another tool) and records that as a
+   * loss: changes in between may lack their audit attribution (DESIGN.md: a removal is itself an alert).
+   */
+  private void checkRules() throws StoreException {
+    List<String> readded;
+    try {
+      readded = audit.reinstallMissing();
+    } catch (IOException e) {
+      settings.status().accept("cannot check fim's audit rules: " + e.getMessage());
+      return;
+    }
+    if (!readded.isEmpty()) {
+      String msg = "audit rule(s) removed outside fim and added again: " + String.join("; ", readded)
+          + "; changes in between may lack audit attribution";
+      settings.status().accept(msg);
+      recorder.event(new dev.fim.store.ChangeEvent(Coalescer.wallClockNs(), 0, dev.fim.store.Action.OVERFLOW,
+          settings.roots().get(0), null, null, null, List.of(), "watch", "none", "audit rules were missing", msg));
+      recorder.commit();
     }
   }
 

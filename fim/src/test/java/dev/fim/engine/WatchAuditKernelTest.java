@@ -93,4 +93,23 @@ class WatchAuditKernelTest {
       assertEquals(writerPid, String.valueOf(e.actor().pid()), e.path().display());
     }
   }
+
+  @Test
+  void aRuleDeletedBehindFimsBackIsAnEventAndIsAddedAgain() throws Exception {
+    assumeTrue(WatcherKernelTest.isRoot(), "audit rules and fanotify filesystem marks need root");
+    assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/auditctl")),
+        "needs auditctl (package auditd, installed by bin/test-all) to delete the rule as an admin would");
+    h = new WatchHarness(Sources.Backend.FANOTIFY);
+    h.start(200, 65536, Watcher.BACK_PRESSURE_NS, false, Watcher.Attribution.AUDIT,
+        java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
+    String rule = "-a always,exit -F arch=b64 -F dir=" + h.tree + " -F perm=wa -F key=fim";
+    h.run(List.of("/usr/sbin/auditctl", "-d", "always,exit", "-F", "arch=b64", "-F", "dir=" + h.tree, "-F",
+        "perm=wa", "-F", "key=fim"));
+    ChangeEvent e = h.await(x -> x.action() == Action.OVERFLOW, "the rule-removal event");
+    assertTrue(e.message().contains("removed outside fim") && e.message().contains(rule), e.message());
+    Process list = new ProcessBuilder("/usr/sbin/auditctl", "-l").redirectErrorStream(true).start();
+    String rules = new String(list.getInputStream().readAllBytes());
+    assertEquals(0, list.waitFor());
+    assertTrue(rules.contains("dir=" + h.tree), "added again: " + rules);
+  }
 }

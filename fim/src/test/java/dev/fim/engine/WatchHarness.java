@@ -61,6 +61,11 @@ final class WatchHarness implements AutoCloseable {
   /** {@code attribution} AUDIT installs audit rules for the tree (root); the other tests keep to /proc. */
   WatchHarness start(long windowMs, int maxPending, long backPressureNs, boolean reportTemporaries,
       Watcher.Attribution attribution) throws Exception {
+    return start(windowMs, maxPending, backPressureNs, reportTemporaries, attribution, Watcher.RULE_CHECK_NS);
+  }
+
+  WatchHarness start(long windowMs, int maxPending, long backPressureNs, boolean reportTemporaries,
+      Watcher.Attribution attribution, long ruleCheckNs) throws Exception {
     int seen;
     synchronized (this) {
       seen = status.size();
@@ -70,7 +75,7 @@ final class WatchHarness implements AutoCloseable {
     var selector = ConfigParser.defaultConfig().selector(List.of(root));
     watcher = Watcher.start(new Watcher.Settings(store, selector, List.of(root), backend,
         TimeUnit.MILLISECONDS.toNanos(windowMs), maxPending, backPressureNs, 2, List.of(new Collecting()),
-        reportTemporaries, attribution, TimeUnit.MILLISECONDS.toNanos(200), this::status));
+        reportTemporaries, attribution, TimeUnit.MILLISECONDS.toNanos(200), ruleCheckNs, this::status));
     awaitStatus(seen, s -> s.startsWith("recorded ") || s.startsWith("reconciled"), "the start-up scan");
     return this;
   }

@@ -296,6 +296,24 @@ public final class AuditAttributor implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Adds again each of fim's rules that the kernel no longer lists ({@link #missingRules()}) and returns their
+     * texts (empty when all are in place). Re-added rules are removed by {@link #close()} like the others.
+     */
+    public List<String> reinstallMissing() throws NativeException {
+        List<String> missing = missingRules();
+        List<String> readded = new ArrayList<>();
+        for (WatchRules.Rule r : rules) {
+            if (missing.contains(r.text()) && state.addRule(r.bytes())) {
+                if (!added.contains(r)) {
+                    added.add(r);
+                }
+                readded.add(r.text());
+            }
+        }
+        return readded;
+    }
+
     private long kernelLost() {
         synchronized (client) {
             if (!closed) {
