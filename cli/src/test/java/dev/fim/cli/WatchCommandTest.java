@@ -233,4 +233,42 @@ class WatchCommandTest {
     String err = awaitStderr(l -> l.startsWith("fim: "), "the error line");
     assertTrue(err.contains("fanotify") && err.contains("CAP_SYS_ADMIN"), err);
   }
+
+  @Test
+  void aWatchKilledWithSigkillIsCleanedUpByTheNextStart() throws Exception {
+    dev.fim.auditlink.netlink.AuditStatus host;
+    try (dev.fim.auditlink.netlink.AuditClient c = dev.fim.auditlink.netlink.AuditClient.open()) {
+      host = c.status();
+    }
+    assumeTrue(!host.immutable(), "audit is locked (enabled=2): no rules can be added until reboot");
+    String db = dir.resolve("db").toString();
+    start(List.of(), "--db", db, "--attribution", "audit", tree.toString());
+    awaitStderr(l -> l.startsWith("fim watch: attribution: audit records"), "the audit attribution line");
+    awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
+    assertTrue(ruleTexts().stream().anyMatch(r -> r.contains("dir=" + tree)), "fim's rule is installed");
+    assertEquals(0, new ProcessBuilder("kill", "-KILL", Long.toString(fim.pid())).start().waitFor());
+    assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS));
+    assertTrue(ruleTexts().stream().anyMatch(r -> r.contains("dir=" + tree)), "SIGKILL leaves the rule behind");
+
+    synchronized (stderr) {
+      stderr.clear();
+    }
+    start(List.of(), "--db", db, "--attribution", "proc", tree.toString());
+    String undone = awaitStderr(l -> l.contains("did not stop cleanly"), "the clean-up line");
+    assertTrue(undone.contains("removed 2 of its audit rule(s)"), undone); // b64 and b32
+    assertTrue(ruleTexts().stream().noneMatch(r -> r.contains("dir=" + tree)), "the rules are gone");
+    try (dev.fim.auditlink.netlink.AuditClient c = dev.fim.auditlink.netlink.AuditClient.open()) {
+      assertEquals(host.enabled(), c.status().enabled());
+      assertEquals(host.backlogLimit(), c.status().backlogLimit());
+    }
+    awaitStderr(l -> l.startsWith("fim watch: reconciled"), "the start-up scan (signal handlers are in place)");
+    assertEquals(0, stop("TERM"));
+  }
+
+  private static List<String> ruleTexts() throws Exception {
+    Process p = new ProcessBuilder("/usr/sbin/auditctl", "-l").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    return List.of(out.split("\n"));
+  }
 }

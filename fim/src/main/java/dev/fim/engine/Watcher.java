@@ -9,6 +9,7 @@ import dev.fim.engine.compare.ChangeComparator;
 import dev.fim.engine.correlate.AttributorSettings;
 import dev.fim.engine.correlate.AuditAttributor;
 import dev.fim.engine.correlate.AuditCorrelator;
+import dev.fim.engine.correlate.CrashRecord;
 import java.io.IOException;
 import java.time.Duration;
 import dev.fim.engine.record.Recorder;
@@ -152,9 +153,19 @@ public final class Watcher {
     String auditUnavailable = s.attribution() == Attribution.PROC ? "--attribution proc" : null;
     Watcher w;
     try {
+      try {
+        String undone = CrashRecord.restoreIfLeft(store);
+        if (undone != null) {
+          s.status().accept(undone);
+        }
+      } catch (IOException e) {
+        s.status().accept("could not undo the audit rules of a fim watch that did not stop cleanly: "
+            + e.getMessage());
+      }
       if (s.attribution() != Attribution.PROC) {
         try {
           audit = AuditAttributor.start(s.roots(), auditSettings());
+          CrashRecord.write(store, audit);
         } catch (IOException | IllegalArgumentException e) {
           if (s.attribution() == Attribution.AUDIT) {
             throw new IOException("audit attribution unavailable: " + e.getMessage(), e);
@@ -308,7 +319,8 @@ public final class Watcher {
     if (audit != null) {
       try {
         audit.close(); // removes fim's rules, restores enabled/backlog/pid
-      } catch (IOException e) {
+        CrashRecord.clear(settings.store());
+      } catch (IOException | StoreException e) {
         fail(e);
       }
     }

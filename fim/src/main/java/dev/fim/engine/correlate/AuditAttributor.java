@@ -296,6 +296,16 @@ public final class AuditAttributor implements AutoCloseable {
         return out;
     }
 
+    /** The audit state found at {@link #start} (what {@link #close()} restores). */
+    public dev.fim.auditlink.netlink.AuditStatus hostBefore() {
+        return state.before();
+    }
+
+    /** The exact audit_rule_data of the rules fim added (what {@link #close()} deletes). */
+    public List<byte[]> addedRuleData() {
+        return state.addedRules();
+    }
+
     /**
      * Adds again each of fim's rules that the kernel no longer lists ({@link #missingRules()}) and returns their
      * texts (empty when all are in place). Re-added rules are removed by {@link #close()} like the others.
