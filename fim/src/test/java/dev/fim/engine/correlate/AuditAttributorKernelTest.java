@@ -46,17 +46,14 @@ class AuditAttributorKernelTest {
 
     Path tree;
     AuditClient client;
-    AuditStatus hostStatus;
-    List<String> hostRules;
+    HostAudit host;
     AuditAttributor attributor;
 
     @BeforeEach
     void open() throws Exception {
         assumeTrue(Commands.isRoot(), "needs CAP_AUDIT_CONTROL to add audit rules (run the tests as root)");
         client = AuditClient.open();
-        hostStatus = client.status();
-        assumeTrue(!hostStatus.immutable(), "audit is locked (enabled=2): no rules can be added until reboot");
-        hostRules = ruleTexts(client);
+        host = HostAudit.capture(client);
         tree = Files.createTempDirectory(Path.of("/var/tmp"), "fim-attr-").toRealPath();
         attributor = AuditAttributor.start(List.of(pathOf(tree)), settings());
     }
@@ -70,7 +67,7 @@ class AuditAttributorKernelTest {
             if (attributor != null) {
                 attributor.close();
             }
-            assertHostAsBefore();
+            host.assertRestored(client);
         } finally {
             client.close();
             if (tree != null) {
@@ -253,14 +250,6 @@ class AuditAttributorKernelTest {
             sb.append("\n  ").append(c);
         }
         return sb.toString();
-    }
-
-    void assertHostAsBefore() throws Exception {
-        AuditStatus now = client.status();
-        assertEquals(hostStatus.enabled(), now.enabled(), "enabled restored");
-        assertEquals(hostStatus.pid(), now.pid(), "audit pid given back");
-        assertEquals(hostStatus.backlogLimit(), now.backlogLimit(), "backlog limit restored");
-        assertEquals(hostRules, ruleTexts(client), "the host's rules are as before");
     }
 
     static List<String> ruleTexts(AuditClient c) throws Exception {

@@ -41,17 +41,14 @@ class AuditAttributorLatencyKernelTest {
 
     Path tree;
     AuditClient client;
-    AuditStatus hostStatus;
-    List<String> hostRules;
+    HostAudit host;
     AuditAttributor attributor;
 
     @BeforeEach
     void open() throws Exception {
         assumeTrue(Commands.isRoot(), "needs CAP_AUDIT_CONTROL to add audit rules (run the tests as root)");
         client = AuditClient.open();
-        hostStatus = client.status();
-        assumeTrue(!hostStatus.immutable(), "audit is locked (enabled=2): no rules can be added until reboot");
-        hostRules = AuditAttributorKernelTest.ruleTexts(client);
+        host = HostAudit.capture(client);
         tree = Files.createTempDirectory(Path.of("/var/tmp"), "fim-attr-").toRealPath();
         attributor = AuditAttributor.start(List.of(AuditAttributorKernelTest.pathOf(tree)),
                 AuditAttributorKernelTest.settings());
@@ -66,11 +63,7 @@ class AuditAttributorLatencyKernelTest {
             if (attributor != null) {
                 attributor.close();
             }
-            AuditStatus now = client.status();
-            assertEquals(hostStatus.enabled(), now.enabled(), "enabled restored");
-            assertEquals(hostStatus.pid(), now.pid(), "audit pid given back");
-            assertEquals(hostStatus.backlogLimit(), now.backlogLimit(), "backlog limit restored");
-            assertEquals(hostRules, AuditAttributorKernelTest.ruleTexts(client), "the host's rules are as before");
+            host.assertRestored(client);
         } finally {
             client.close();
             try (Stream<Path> s = Files.walk(tree)) {

@@ -33,16 +33,13 @@ import org.junit.jupiter.api.Test;
 class AuditAttributorRestoreKernelTest {
     Path tree;
     AuditClient client;
-    AuditStatus hostStatus;
-    List<String> hostRules;
+    HostAudit host;
 
     @BeforeEach
     void open() throws Exception {
         assumeTrue(Commands.isRoot(), "needs CAP_AUDIT_CONTROL to add audit rules (run the tests as root)");
         client = AuditClient.open();
-        hostStatus = client.status();
-        assumeTrue(!hostStatus.immutable(), "audit is locked (enabled=2): no rules can be added until reboot");
-        hostRules = AuditAttributorKernelTest.ruleTexts(client);
+        host = HostAudit.capture(client);
         tree = Files.createTempDirectory(Path.of("/var/tmp"), "fim-attr-").toRealPath();
     }
 
@@ -52,7 +49,7 @@ class AuditAttributorRestoreKernelTest {
             return;
         }
         try {
-            assertHostAsBefore();
+            host.assertRestored(client);
         } finally {
             client.close();
             Files.deleteIfExists(tree);
@@ -69,20 +66,20 @@ class AuditAttributorRestoreKernelTest {
             assertEquals(expected, a.addedRules());
             List<String> now = AuditAttributorKernelTest.ruleTexts(client);
             assertTrue(now.containsAll(expected), () -> "installed: " + now);
-            assertEquals(hostRules.size() + 2, now.size(), () -> "only fim's two rules were added: " + now);
+            assertEquals(host.rules().size() + 2, now.size(), () -> "only fim's two rules were added: " + now);
             assertEquals(List.of(), a.missingRules());
             AuditStatus during = client.status();
             assertTrue(during.enabled() >= 1, "audit enabled while attributing");
             assertTrue(during.backlogLimit() >= 8192, () -> "backlog limit " + during.backlogLimit());
-            if (hostStatus.pid() == 0) {
+            if (host.status().pid() == 0) {
                 assertEquals(AuditListener.Mode.AUDIT_PID, a.mode());
                 assertEquals(ProcessHandle.current().pid(), during.pid(), "fim is the audit pid meanwhile");
             } else {
                 assertEquals(AuditListener.Mode.MULTICAST, a.mode());
-                assertEquals(hostStatus.pid(), during.pid(), "auditd stays the audit pid");
+                assertEquals(host.status().pid(), during.pid(), "auditd stays the audit pid");
             }
         }
-        // assertHostAsBefore() in close()
+        // host.assertRestored(client) in close()
     }
 
     @Test
@@ -108,7 +105,7 @@ class AuditAttributorRestoreKernelTest {
                 List.of(pathOf(tree), pathOf(missing)), AttributorSettings.defaults()));
         assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("no such directory"),
                 e.getMessage());
-        assertHostAsBefore(); // at once, not only after the test
+        host.assertRestored(client); // at once, not only after the test
     }
 
     @Test
@@ -131,14 +128,6 @@ class AuditAttributorRestoreKernelTest {
             client.deleteRule(new RuleCompiler(RuleSettings.host()).compile(b32).bytes());
             assertEquals(List.of(b32), a.missingRules());
         } // close() finds the rule gone (ENOENT) and still restores the rest
-    }
-
-    void assertHostAsBefore() throws Exception {
-        AuditStatus now = client.status();
-        assertEquals(hostStatus.enabled(), now.enabled(), "enabled restored");
-        assertEquals(hostStatus.pid(), now.pid(), "audit pid given back");
-        assertEquals(hostStatus.backlogLimit(), now.backlogLimit(), "backlog limit restored");
-        assertEquals(hostRules, new ArrayList<>(AuditAttributorKernelTest.ruleTexts(client)), "the host's rules");
     }
 
     static PathBytes pathOf(Path p) {
