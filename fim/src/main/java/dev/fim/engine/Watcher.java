@@ -20,6 +20,8 @@ import dev.fim.store.Column;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
+import dev.fim.store.WatchCoverage;
+import dev.fim.engine.correlate.AttributorCounters;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +86,10 @@ public final class Watcher {
 
   /** The default of {@link Settings#backPressureNs()}. */
   public static final long BACK_PRESSURE_NS = TimeUnit.SECONDS.toNanos(2);
+  /** How often a running watch moves the end of its coverage interval forward (what a SIGKILL can cost). */
+  static final long COVERAGE_HEARTBEAT_NS = TimeUnit.SECONDS.toNanos(10);
+  /** How often the audit loss counters are read (one netlink round trip). */
+  static final long AUDIT_LOSS_CHECK_NS = TimeUnit.SECONDS.toNanos(1);
   /** Notices per comparator batch. */
   static final int BATCH = 512;
   /** The attributor's bounds for watch: the index only needs to outlive the windows (~12 MB at most). */
@@ -106,6 +112,8 @@ public final class Watcher {
   private volatile boolean stopping;
   private long rescans;
   private long overflows;
+  private WatchCoverage.Run coverage;
+  private long auditLostReported;
 
   private Watcher(Settings s, ChangeSource source, boolean seedOnly, AuditAttributor audit, String auditUnavailable)
       throws StoreException {
@@ -174,6 +182,8 @@ public final class Watcher {
         }
       }
       w = new Watcher(s, opened.source(), seedOnly, audit, auditUnavailable);
+      w.coverage = WatchCoverage.begin(store, Coalescer.wallClockNs(), hostName(), w.backend(),
+          audit != null ? "audit" : w.backend().equals("fanotify") ? "proc" : "none", s.roots());
     } catch (IOException | StoreException | RuntimeException e) {
       closeQuietly(audit);
       opened.source().close();
@@ -231,11 +241,22 @@ public final class Watcher {
     try {
       boolean first = true;
       long lastRuleCheck = System.nanoTime();
+      long lastHeartbeat = lastRuleCheck;
+      long lastLossCheck = lastRuleCheck;
       while (true) {
-        Coalescer.Batch b = coalescer.take(BATCH, Math.min(TimeUnit.SECONDS.toNanos(1), settings.ruleCheckNs()));
-        if (audit != null && System.nanoTime() - lastRuleCheck >= settings.ruleCheckNs()) {
-          lastRuleCheck = System.nanoTime();
+        Coalescer.Batch b = coalescer.take(BATCH, Math.min(AUDIT_LOSS_CHECK_NS, settings.ruleCheckNs()));
+        long now = System.nanoTime();
+        if (audit != null && now - lastRuleCheck >= settings.ruleCheckNs()) {
+          lastRuleCheck = now;
           checkRules();
+        }
+        if (audit != null && now - lastLossCheck >= AUDIT_LOSS_CHECK_NS) {
+          lastLossCheck = now;
+          checkAuditLoss();
+        }
+        if (now - lastHeartbeat >= COVERAGE_HEARTBEAT_NS) {
+          lastHeartbeat = now;
+          coverage.heartbeat(Coalescer.wallClockNs());
         }
         if (b == null) {
           break;
@@ -290,6 +311,37 @@ public final class Watcher {
     }
   }
 
+  /**
+   * Records audit loss since the last check as an {@code overflow} event: the file changes themselves were seen (the
+   * source did not lose them), but their audit records may be gone, so some may be marked "none" instead of
+   * "audit". The kernel's counter counts the whole host's records, so this is an upper bound.
+   */
+  private void checkAuditLoss() throws StoreException {
+    AttributorCounters c = audit.counters();
+    long lost = c.lost();
+    if (lost <= auditLostReported) {
+      return;
+    }
+    long delta = lost - auditLostReported;
+    auditLostReported = lost;
+    String msg = "audit lost " + delta + " record(s) (so far: " + c.kernelLost() + " dropped by the kernel (backlog "
+        + "full or rate limit), " + c.lostSerials() + " serial gap(s), " + c.overruns() + " receive buffer "
+        + "overrun(s)); changes in between may lack audit attribution";
+    settings.status().accept(msg);
+    recorder.event(new dev.fim.store.ChangeEvent(Coalescer.wallClockNs(), 0, dev.fim.store.Action.OVERFLOW,
+        settings.roots().get(0), null, null, null, List.of(), "watch", "none", "audit records were lost", msg));
+    recorder.commit();
+  }
+
+  /** The host name as the kernel knows it (no DNS lookup). */
+  private static String hostName() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
   private void fail(Throwable t) {
     synchronized (this) {
       if (failure == null) {
@@ -316,6 +368,11 @@ public final class Watcher {
     joinQuietly(sourceThread);
     joinQuietly(compareThread);
     source.close();
+    try {
+      coverage.end(Coalescer.wallClockNs());
+    } catch (StoreException e) {
+      fail(e);
+    }
     if (audit != null) {
       try {
         audit.close(); // removes fim's rules, restores enabled/backlog/pid
