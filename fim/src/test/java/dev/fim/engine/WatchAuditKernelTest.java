@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fim.auditlink.netlink.AuditClient;
+import dev.fim.auditlink.netlink.AuditStatus;
 import dev.fim.engine.source.Sources;
 import dev.fim.store.Action;
 import dev.fim.store.ChangeEvent;
+import dev.fim.store.PathBytes;
+import dev.fim.store.Store;
+import dev.fim.store.WatchCoverage;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -111,5 +116,39 @@ class WatchAuditKernelTest {
     String rules = new String(list.getInputStream().readAllBytes());
     assertEquals(0, list.waitFor());
     assertTrue(rules.contains("dir=" + h.tree), "added again: " + rules);
+  }
+
+  @Test
+  void auditLossIsAnOverflowEventAndTheRunIsRecordedAsCoverage() throws Exception {
+    assumeTrue(WatcherKernelTest.isRoot(), "audit rules and fanotify filesystem marks need root");
+    long startNs = System.currentTimeMillis() * 1_000_000L;
+    h = new WatchHarness(Sources.Backend.FANOTIFY);
+    h.start(200, 65536, Watcher.BACK_PRESSURE_NS, false, Watcher.Attribution.AUDIT);
+    try (AuditClient client = AuditClient.open()) {
+      AuditStatus before = client.status();
+      assumeTrue(before.failure() != 2, "audit failure mode is panic: losing records would halt the host");
+      // A real loss: the kernel drops records beyond its rate limit and counts them in its lost counter.
+      client.setRateLimit(5);
+      try {
+        h.sh("for i in $(seq 1 300); do echo $i > f$i; done");
+        ChangeEvent e = h.await(x -> x.action() == Action.OVERFLOW, "the audit-loss event");
+        assertEquals("audit records were lost", e.attributionReason());
+        assertTrue(e.message().startsWith("audit lost ") && e.message().contains("dropped by the kernel"),
+            e.message());
+      } finally {
+        client.setRateLimit(before.rateLimit());
+      }
+    }
+    h.stop();
+    try (Store store = Store.open(h.dbDir.resolve("db"), Store.OpenMode.READ_ONLY)) {
+      List<WatchCoverage.Interval> runs = WatchCoverage.overlapping(store, startNs, Long.MAX_VALUE);
+      assertEquals(1, runs.size(), runs.toString());
+      WatchCoverage.Interval run = runs.get(0);
+      assertTrue(run.ended(), "an orderly stop ends the interval");
+      assertTrue(run.startNs() >= startNs && run.endNs() > run.startNs(), run.toString());
+      assertEquals("fanotify", run.backend());
+      assertEquals("audit", run.attribution());
+      assertEquals(List.of(PathBytes.ofUtf8(h.tree.toString())), run.trees());
+    }
   }
 }
