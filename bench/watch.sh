@@ -25,6 +25,7 @@
 #   BENCH_DIR=DIR         trees, reused between runs (default /var/tmp/fim-bench)
 #   MKTREE=FILE           tree generator (default /work/shared/tools/mktree.sh)
 #   RESULTS_DIR=DIR       where results-watch.md goes (default: this script's directory)
+#   REFERENCE=0           do not run inotifywait beside fim (bench/attribution.sh)
 #   NO_INSTALL=1          do not apt-get install missing tools
 #   FIM_JAVA_OPTS=...     passed through to bin/fim (JVM options)
 set -euo pipefail
@@ -153,7 +154,8 @@ python3 "$here/watch_driver.py" run --work "$work" --fim "$FIM" --fim-opts "$FIM
   --lat-tree "$LTREE" --burst-tree "$WTREE" --start-tree "$TREE" \
   --changes "$CHANGES" --lat-warmup "$LAT_WARMUP" \
   --rate "$RATE" --duration "$DURATION" --writers "$WRITERS" --slice-ms "$SLICE_MS" \
-  --quiet-s "$QUIET_S" --runs "$RUNS" --results "$RESULTS_DIR/results-watch.md" &
+  --quiet-s "$QUIET_S" --runs "$RUNS" --results "$RESULTS_DIR/results-watch.md" \
+  $([ "${REFERENCE:-1}" = 0 ] && echo --no-reference) &
 driver_pid=$!
 rc=0
 wait "$driver_pid" || rc=$?

@@ -321,6 +321,16 @@ def finish(pr, res):
         anomalies.append("unexpected stderr lines: %s" % " / ".join(odd[:3])[:300])
 
 
+def count_attribution(counts, ev):
+    """counts[label] += 1 for a fim JSON event: its fim.attribution, and for "none" whether it is
+    explicitly marked (fim.attribution_reason says why) or not"""
+    f = ev.get("fim", {}) if isinstance(ev, dict) else {}
+    label = f.get("attribution") or "missing"
+    if label == "none":
+        label = "none (marked)" if f.get("attribution_reason") else "none (unmarked)"
+    counts[label] = counts.get(label, 0) + 1
+
+
 # ------------------------------------------------------------------ 1. latency ------------
 def run_latency(a, tool, backend):
     res = {"tool": tool, "backend": backend, "tree": a.lat_tree}
@@ -334,6 +344,7 @@ def run_latency(a, tool, backend):
     try:
         q = pr.outq
         lat, missed, extra, seen_paths = [], [], 0, 0
+        attributions = {}
         warm = a.lat_warmup
         total = warm + a.changes
         cpu0 = None
@@ -369,8 +380,10 @@ def run_latency(a, tool, backend):
                         p = ev.get("file", {}).get("path")
                         act = ev.get("event", {}).get("action")
                     except ValueError:
-                        p, act = None, None
+                        ev, p, act = {}, None, None
                     ok = p == path and act == "updated"
+                    if ok and i >= warm:
+                        count_attribution(attributions, ev)
                 else:
                     ok = raw.decode("utf-8", "replace").rstrip("\n") == path
                 if ok and t >= t0:
@@ -400,6 +413,7 @@ def run_latency(a, tool, backend):
             "max_ms": lat[-1] if lat else None,
             "mean_ms": sum(lat) / len(lat) if lat else None,
             "cpu_s": (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None,
+            "attributions": attributions,
         })
         if missed:
             res.setdefault("anomalies", []).append(
@@ -582,6 +596,7 @@ def run_burst(a, tool, backend):
         res["verify"] = "XXH3-128 of each file's final content (xxh128sum) equals file.hash.xxh3_128 of an event for that path"
         by_path = {}
         actions = {}
+        attributions = {}
         overflow = 0
         bad_json = 0
         nohash = 0
@@ -593,6 +608,7 @@ def run_burst(a, tool, backend):
                 continue
             act = ev.get("event", {}).get("action")
             actions[act] = actions.get(act, 0) + 1
+            count_attribution(attributions, ev)
             if act == "overflow":
                 overflow += 1
                 continue
@@ -616,6 +632,7 @@ def run_burst(a, tool, backend):
         res.update({"events": len(lines) - overflow - bad_json, "overflow_events": overflow,
                     "missing": len(missing), "missing_examples": missing[:5],
                     "actions": actions, "actions_on_modified": mod_actions,
+                    "attributions": attributions,
                     "bad_json": bad_json, "events_without_hash": nohash,
                     "stale_after_last_write": stale, "paths_not_modified": others})
         if missing:
@@ -932,7 +949,9 @@ def run_all(a):
     load_before = open("/proc/loadavg").read().split()[:3]
     t0 = time.monotonic()
     what = a.what.split(",")
-    subjects = [("fim", b) for b in a.backends.split(",") if b] + [("inotifywait", None)]
+    subjects = [("fim", b) for b in a.backends.split(",") if b]
+    if a.reference:
+        subjects.append(("inotifywait", None))
     R["lat_files"] = len(plain_regular_files(a.lat_tree)) if "latency" in what else 0
 
     def guarded(store, tool, be, fn):
@@ -1022,6 +1041,8 @@ def main():
     r.add_argument("--runs", type=int, default=3)
     r.add_argument("--ready-timeout", type=float, default=600.0)
     r.add_argument("--results", required=True)
+    r.add_argument("--no-reference", dest="reference", action="store_false",
+                   help="do not run inotifywait beside fim")
     wr = sub.add_parser("writer")
     wr.add_argument("--files", required=True)
     wr.add_argument("--rate", type=float, required=True)

@@ -65,6 +65,10 @@ final class ChangeIndex {
         }
     }
 
+    long retentionNs() {
+        return retentionNs;
+    }
+
     /** The changes held, oldest first (for diagnostics). */
     java.util.List<AuditedChange> snapshot() {
         return java.util.List.copyOf(all);

@@ -29,6 +29,9 @@ final class RecentChanges {
     private final AtomicLong found = new AtomicLong();
     private final AtomicLong notFound = new AtomicLong();
     private boolean closed;
+    /** The latest change time a query asked about, and the clock when it asked (see {@link #evictionNowNs}). */
+    private long queriedTimeNs = Long.MIN_VALUE;
+    private long queriedAtNs;
 
     RecentChanges(ChangeIndex index, LongSupplier clockNs) {
         this.index = index;
@@ -45,7 +48,7 @@ final class RecentChanges {
     void add(AuditedChange c) {
         List<Waiter> answered = new ArrayList<>();
         synchronized (lock) {
-            index.add(c, clockNs.getAsLong());
+            index.add(c, evictionNowNs());
             for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
                 Waiter w = it.next();
                 if (ChangeIndex.matches(w.query, c) && ofPid(w.query, c)) {
@@ -64,7 +67,8 @@ final class RecentChanges {
     AuditedChange find(ChangeQuery q) {
         AuditedChange c;
         synchronized (lock) {
-            index.evict(clockNs.getAsLong());
+            queried(q);
+            index.evict(evictionNowNs());
             c = index.find(q);
         }
         (c == null ? notFound : found).incrementAndGet();
@@ -79,7 +83,8 @@ final class RecentChanges {
         Objects.requireNonNull(q, "query");
         Waiter w = new Waiter(q);
         synchronized (lock) {
-            index.evict(clockNs.getAsLong());
+            queried(q);
+            index.evict(evictionNowNs());
             AuditedChange c = index.find(q);
             if (closed || maxWait.isZero() || (c != null && ofPid(q, c))) {
                 w.result = c;
@@ -91,6 +96,27 @@ final class RecentChanges {
         }
         w.finish();
         return w.future;
+    }
+
+    private void queried(ChangeQuery q) {
+        if (q.timeNs() >= queriedTimeNs) {
+            queriedTimeNs = q.timeNs();
+            queriedAtNs = clockNs.getAsLong();
+        }
+    }
+
+    /**
+     * The "now" the index's retention is measured from: the clock, unless the queries lag behind it. A watcher whose
+     * comparator is seconds behind (a burst on a busy host) still asks about changes made seconds ago; their audit
+     * events must not age out before it gets there. So while queries come (one within the retention), an event is
+     * kept until the queries have passed its time by the retention. The count bound still caps the index.
+     */
+    private long evictionNowNs() {
+        long now = clockNs.getAsLong();
+        if (queriedTimeNs == Long.MIN_VALUE || now - queriedAtNs > index.retentionNs()) {
+            return now;
+        }
+        return Math.min(now, queriedTimeNs);
     }
 
     private void expire(Waiter w) {

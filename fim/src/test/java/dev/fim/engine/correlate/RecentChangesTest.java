@@ -123,8 +123,40 @@ class RecentChangesTest {
         recent.add(change(1, 7, 11));
         assertEquals(1, recent.size());
         now.set(T0 + 10_001 * MS);
-        assertNull(recent.find(q(7)));
+        assertNull(recent.find(ChangeQuery.of(F, 11, 7, T0 + 10_001 * MS, 100 * MS)));
         assertEquals(0, recent.size());
         assertEquals(1, recent.evicted());
+    }
+
+    @Test
+    void aLaggingConsumerStillFindsEventsOlderThanTheRetentionByTheClock() throws Exception {
+        RecentChanges r = new RecentChanges(new ChangeIndex(1_000 * MS, 1000), now::get);
+        try {
+            AuditedChange c = change(1, 7, 11);
+            r.add(c);
+            now.set(T0 + 1_500 * MS); // the comparator gets to the change 1.5 s later: past the retention by the clock
+            assertSame(c, get(r.await(q(7), Duration.ZERO)), "kept: the query's time, not the clock, ages it");
+            // the queries move past the change's time by more than the retention: now it goes
+            assertNull(get(r.await(ChangeQuery.of(PathBytes.ofUtf8("/w/other"), 12, 8, T0 + 1_400 * MS, 100 * MS),
+                    Duration.ZERO)));
+            assertNull(get(r.await(q(7), Duration.ZERO)), "evicted once the queries passed it by the retention");
+            assertEquals(1, r.evicted());
+        } finally {
+            r.close();
+        }
+    }
+
+    @Test
+    void withoutQueriesTheClockAgesEvents() throws Exception {
+        RecentChanges r = new RecentChanges(new ChangeIndex(1_000 * MS, 1000), now::get);
+        try {
+            r.add(change(1, 7, 11));
+            now.set(T0 + 1_500 * MS);
+            AuditedChange later = change(2, 8, PathBytes.ofUtf8("/w/g"), 12);
+            r.add(new AuditedChange(2, now.get(), now.get(), "openat", true, 0, 0, later.actor(), later.items()));
+            assertEquals(1, r.size(), "no query yet: the clock aged the first event out");
+        } finally {
+            r.close();
+        }
     }
 }
