@@ -15,6 +15,7 @@
 #   N=20000        files in the burst tree     LAT_N=2000   files in the latency tree
 #   CHANGES=1000   measured latency changes    RATE=5000    burst changes/s
 #   DURATION=10    burst seconds               CORRELATION_MS=200  fim's --correlation-ms
+#   KEEP=1         keep the work directory (each run's results-watch.json, with fim's stderr lines)
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -26,7 +27,7 @@ die() { log "error: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root: --attribution audit installs audit rules"
 
 work=$(mktemp -d /tmp/fim-bench-attr.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+[ "${KEEP:-0}" = 1 ] && log "keeping $work" || trap 'rm -rf "$work"' EXIT
 for mode in proc audit; do
   log "fim watch --attribution $mode"
   RESULTS_DIR="$work/$mode" REFERENCE=0 BACKENDS=fanotify WHAT=latency,burst \
@@ -70,6 +71,8 @@ w("- burst with audit: %s changes at %s/s (target %s/s), %s events, missing **%s
       (b.get("rss_hwm_kib") or 0) / 1024))
 w("- goal: 5,000 attributed changes/s with every change attributed or explicitly marked: **%s**"
   % ("met" if ok_burst else "missed"))
+for l in b.get("overflow_lines", [])[:5]:
+    w("  - fim said: `%s`" % l)
 pb = burst["proc"]
 w("- same burst with proc: %s changes at %s/s, missing %s, attributions %s" % (
     format(pb.get("changes", 0), ","), format(round(pb.get("rate") or 0), ","), pb.get("missing"),

@@ -310,7 +310,7 @@ def finish(pr, res):
     res["stderr_tail"] = lines[-3:]
     stopped = [l for l in lines if l.startswith("fim watch: stopped")]
     res["stopped_line"] = stopped[-1] if stopped else None
-    res["overflow_lines"] = [l for l in lines if "events lost" in l]
+    res["overflow_lines"] = [l for l in lines if "events lost" in l or "audit lost" in l]
     anomalies = res.setdefault("anomalies", [])
     if rc != 0 and not (res.get("tool") == "inotifywait" and rc in (0, -15, 143)):
         anomalies.append("exit code %s after SIGTERM (expected 0): %s" % (rc, pr.err_tail()))
