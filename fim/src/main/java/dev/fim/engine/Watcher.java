@@ -110,6 +110,8 @@ public final class Watcher {
   private final boolean seedOnly;
   private volatile Throwable failure;
   private volatile boolean stopping;
+  /** True while the comparator thread scans (start-up recording, reconcile, rescan): a stop interrupts it. */
+  private volatile boolean scanning;
   private long rescans;
   private long overflows;
   private WatchCoverage.Run coverage;
@@ -195,6 +197,11 @@ public final class Watcher {
     return w;
   }
 
+  /** True while the comparator scans (for tests that stop it mid-scan). */
+  boolean scanning() {
+    return scanning;
+  }
+
   /** The backend in use: {@code fanotify} or {@code inotify}. */
   public String backend() {
     return source.name();
@@ -262,7 +269,21 @@ public final class Watcher {
           break;
         }
         for (Rescan r : b.rescans()) {
-          long found = first && seedOnly ? comparator.seed(r.scope()) : comparator.rescan(r, Coalescer.wallClockNs());
+          long found;
+          scanning = true;
+          try {
+            if (stopping) {
+              throw new InterruptedException();
+            }
+            found = first && seedOnly ? comparator.seed(r.scope()) : comparator.rescan(r, Coalescer.wallClockNs());
+          } catch (InterruptedException e) {
+            settings.status().accept("stopped before the " + (first ? seedOnly ? "start-up recording"
+                : "start-up reconcile" : "rescan") + " finished; the next start scans the trees again");
+            return;
+          } finally {
+            scanning = false;
+            Thread.interrupted(); // an interrupt meant for the scan must not cut short the audit waits that follow
+          }
           rescans++;
           if (r.overflow()) {
             overflows++;
@@ -358,6 +379,10 @@ public final class Watcher {
     stopping = true;
     source.stop();
     coalescer.close(); // also releases a source thread held by back-pressure
+    if (scanning) {
+      // A scan of a big tree takes seconds to minutes: SIGTERM must not wait for it (the next start scans again).
+      compareThread.interrupt();
+    }
   }
 
   /**

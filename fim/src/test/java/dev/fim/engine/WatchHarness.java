@@ -70,13 +70,20 @@ final class WatchHarness implements AutoCloseable {
     synchronized (this) {
       seen = status.size();
     }
+    startNoWait(windowMs, maxPending, backPressureNs, reportTemporaries, attribution, ruleCheckNs);
+    awaitStatus(seen, s -> s.startsWith("recorded ") || s.startsWith("reconciled"), "the start-up scan");
+    return this;
+  }
+
+  /** Starts watching; returns when the backend is ready, while the start-up scan may still run. */
+  WatchHarness startNoWait(long windowMs, int maxPending, long backPressureNs, boolean reportTemporaries,
+      Watcher.Attribution attribution, long ruleCheckNs) throws Exception {
     store = Store.open(dbDir.resolve("db"), Store.OpenMode.CREATE);
     PathBytes root = PathBytes.ofUtf8(tree.toString());
     var selector = ConfigParser.defaultConfig().selector(List.of(root));
     watcher = Watcher.start(new Watcher.Settings(store, selector, List.of(root), backend,
         TimeUnit.MILLISECONDS.toNanos(windowMs), maxPending, backPressureNs, 2, List.of(new Collecting()),
         reportTemporaries, attribution, TimeUnit.MILLISECONDS.toNanos(200), ruleCheckNs, this::status));
-    awaitStatus(seen, s -> s.startsWith("recorded ") || s.startsWith("reconciled"), "the start-up scan");
     return this;
   }
 

@@ -2,6 +2,7 @@ package dev.fim.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.fim.engine.source.Sources;
 import dev.fim.store.Action;
 import dev.fim.store.ChangeEvent;
+import dev.fim.store.Column;
 import dev.fim.store.PathBytes;
+import dev.fim.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -388,5 +392,34 @@ class WatcherKernelTest {
 
   static boolean isRoot() {
     return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+  }
+
+  /**
+   * SIGTERM (here {@link Watcher#stop}) while the start-up recording still hashes must not wait for it: a 256 GiB
+   * sparse file takes a minute or more to hash, the stop comes at once. Nothing half-recorded is left, so the next
+   * start records the trees again instead of reporting every path the first scan did not reach as created.
+   */
+  @Test
+  void aStopDuringTheStartUpRecordingEndsItAndLeavesNothingHalfRecorded() throws Exception {
+    h = new WatchHarness(isRoot() ? Sources.Backend.FANOTIFY : Sources.Backend.INOTIFY);
+    h.sh("echo a > a && truncate -s 256G huge && echo z > z");
+    int seen = h.status.size();
+    h.startNoWait(200, 65536, Watcher.BACK_PRESSURE_NS, false, Watcher.Attribution.PROC, Watcher.RULE_CHECK_NS);
+    long deadline = System.currentTimeMillis() + WatchHarness.DEADLINE_MS;
+    while (!h.watcher().scanning()) { // the stop must come while the scan runs, not before it begins
+      assertTrue(System.currentTimeMillis() < deadline, "the start-up scan did not begin");
+      Thread.onSpinWait();
+    }
+    h.stop();
+    assertTrue(h.status.subList(seen, h.status.size()).stream()
+        .anyMatch(s -> s.startsWith("stopped before the start-up recording finished")), h.status.toString());
+    try (Store store = Store.open(h.dbDir.resolve("db"), Store.OpenMode.READ_ONLY)) {
+      assertFalse(store.hasAny(Column.CURRENT), "no half-recorded state is left");
+    }
+    Files.delete(h.tree.resolve("huge"));
+    h.start();
+    assertTrue(h.status.stream().anyMatch(s -> s.startsWith("recorded ")), "the next start records again: "
+        + h.status);
+    assertEquals(List.of(), h.barrier(), "and reports nothing as created");
   }
 }

@@ -227,12 +227,22 @@ public final class ChangeComparator implements AutoCloseable {
    * earlier state has nothing to compare with.
    *
    * @return the paths recorded
+   * @throws InterruptedException the thread was interrupted: nothing of the scope is left in {@code current}
    */
   public long seed(List<PathBytes> scope) throws StoreException, InterruptedException {
     deleteUnder(Column.CURRENT, scope);
     Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(threads));
-    dev.fim.baseline.ScanSummary summary = ScanIntoStore.scan(scanner, Selectors.rootedAt(selector, scope),
-        store.newBulkWriter(Column.CURRENT), p -> {});
+    dev.fim.baseline.ScanSummary summary;
+    try {
+      summary = ScanIntoStore.scan(scanner, Selectors.rootedAt(selector, scope), store.newBulkWriter(Column.CURRENT),
+          p -> {});
+    } catch (InterruptedException e) {
+      // A half-recorded state would make the next start report every path not reached as created: leave none, so
+      // the next start records the trees again.
+      deleteUnder(Column.CURRENT, scope);
+      store.flush();
+      throw e;
+    }
     store.flush();
     return summary.files() + summary.directories();
   }
