@@ -39,7 +39,7 @@ final class BaselineSession implements AutoCloseable {
     List<PathBytes> scope = CommonOptions.paths(pathArgs);
     Selector selector = common.selector(cfg, scope, keyFile);
     Preload.await();
-    Store store = Store.open(common.dbDir(), creating ? Store.OpenMode.CREATE : Store.OpenMode.EXISTING);
+    Store store = common.openBorrowing(creating ? Store.OpenMode.CREATE : Store.OpenMode.EXISTING, err);
     try {
       SealKey key = creating ? SealKey.loadOrCreate(keyFile) : SealKey.load(keyFile);
       ProgressLine progress = Terminal.stderrIsTerminal() ? new ProgressLine(err) : null;

@@ -51,6 +51,21 @@ final class CommonOptions {
     return base.resolve("fim").toAbsolutePath().normalize();
   }
 
+  /** How long a command that writes waits for a running {@code fim watch} to lend it the database. */
+  static final java.time.Duration BORROW_WAIT = java.time.Duration.ofSeconds(60);
+
+  /**
+   * Opens the database for writing; when a running {@code fim watch} holds it, borrows it (the watch pauses
+   * recording meanwhile; see store's DatabaseLoan) and says so on stderr.
+   */
+  dev.fim.store.Store openBorrowing(dev.fim.store.Store.OpenMode mode, PrintWriter err)
+      throws dev.fim.store.StoreException {
+    return dev.fim.store.Store.openBorrowing(dbDir(), mode, BORROW_WAIT, line -> {
+      err.println("fim: " + line);
+      err.flush();
+    });
+  }
+
   Path keyFile(Config cfg) {
     if (key != null) {
       return key.toAbsolutePath().normalize();

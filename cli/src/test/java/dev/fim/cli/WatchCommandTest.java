@@ -265,6 +265,51 @@ class WatchCommandTest {
     assertEquals(0, stop("TERM"));
   }
 
+  /**
+   * The watch service and the nightly check on one database: the check finds it held by the watch, asks for it, and
+   * runs (exit 4, not 18 "in use"); the watch lends it, takes it back and goes on recording, and the history holds
+   * both, with distinct sequences.
+   */
+  @Test
+  void aCheckBesideTheRunningWatchBorrowsItsDatabase() throws Exception {
+    String db = dir.resolve("db").toString();
+    String key = dir.resolve("key").toString();
+    Fim.Run init = Fim.run("init", "--db", db, "--key", key, tree.toString());
+    assertEquals(0, init.exit(), init.toString());
+    Path out = dir.resolve("out.json");
+    start(List.of(), "--db", db, "--attribution", "proc", "--output", out.toString(), tree.toString());
+    awaitStderr(l -> l.startsWith("fim watch: reconciled"), "the start-up reconcile");
+    sh("echo two >> f");
+    awaitLine(out, "/tree/f\"");
+
+    Fim.Run check = Fim.process(java.util.Map.of(), b("check"), b("--db"), b(db), b("--key"), b(key),
+        b(tree.toString()));
+    assertEquals(ExitCodes.CHANGED, check.exit(), check.toString());
+    assertTrue(check.err().contains("is held by fim watch (pid " + fim.pid() + "); asked it to lend it"),
+        check.toString());
+    awaitStderr(l -> l.startsWith("fim watch: lending the database to pid ") && l.contains("fim check"),
+        "the lending line");
+    awaitStderr(l -> l.startsWith("fim watch: database back after"), "the database taken back");
+    sh("echo new > g");
+    awaitLine(out, "/tree/g\"");
+    assertEquals(0, stop("TERM"));
+
+    List<dev.fim.store.ChangeEvent> events = new ArrayList<>();
+    try (Store store = Store.open(Path.of(db), Store.OpenMode.READ_ONLY)) {
+      new EventLog(store).forEach(0, Long.MAX_VALUE, events::add);
+    }
+    assertTrue(events.stream().anyMatch(e -> "check".equals(e.origin()) && e.path().display().endsWith("/tree/f")),
+        "the check's finding is in the history");
+    assertTrue(events.stream().anyMatch(e -> "watch".equals(e.origin()) && e.path().display().endsWith("/tree/g")),
+        "the watch recorded after taking the database back");
+    assertEquals(events.size(), events.stream().mapToLong(dev.fim.store.ChangeEvent::sequence).distinct().count(),
+        "sequences stay unique per store");
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
   private static List<String> ruleTexts() throws Exception {
     Process p = new ProcessBuilder("/usr/sbin/auditctl", "-l").redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

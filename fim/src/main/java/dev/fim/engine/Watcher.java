@@ -90,6 +90,8 @@ public final class Watcher {
   static final long COVERAGE_HEARTBEAT_NS = TimeUnit.SECONDS.toNanos(10);
   /** How often the audit loss counters are read (one netlink round trip). */
   static final long AUDIT_LOSS_CHECK_NS = TimeUnit.SECONDS.toNanos(1);
+  /** How often the comparator looks for a request to lend the database (a file's existence). */
+  static final long LOAN_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(200);
   /** Notices per comparator batch. */
   static final int BATCH = 512;
   /** The attributor's bounds for watch: the index only needs to outlive the windows (~12 MB at most). */
@@ -112,6 +114,8 @@ public final class Watcher {
   private volatile boolean stopping;
   /** True while the comparator thread scans (start-up recording, reconcile, rescan): a stop interrupts it. */
   private volatile boolean scanning;
+  /** Set when the watcher stopped while its database was lent: nothing more can be written to it. */
+  private volatile boolean storeGone;
   private long rescans;
   private long overflows;
   private WatchCoverage.Run coverage;
@@ -186,6 +190,7 @@ public final class Watcher {
       w = new Watcher(s, opened.source(), seedOnly, audit, auditUnavailable);
       w.coverage = WatchCoverage.begin(store, Coalescer.wallClockNs(), hostName(), w.backend(),
           audit != null ? "audit" : w.backend().equals("fanotify") ? "proc" : "none", s.roots());
+      store.lendOnRequest(); // fim check/update/accept beside the watch service borrow it (DatabaseLoan)
     } catch (IOException | StoreException | RuntimeException e) {
       closeQuietly(audit);
       opened.source().close();
@@ -250,6 +255,7 @@ public final class Watcher {
       long lastRuleCheck = System.nanoTime();
       long lastHeartbeat = lastRuleCheck;
       long lastLossCheck = lastRuleCheck;
+      long lastLoanCheck = lastRuleCheck;
       while (true) {
         Coalescer.Batch b = coalescer.take(BATCH, Math.min(AUDIT_LOSS_CHECK_NS, settings.ruleCheckNs()));
         long now = System.nanoTime();
@@ -260,6 +266,13 @@ public final class Watcher {
         if (audit != null && now - lastLossCheck >= AUDIT_LOSS_CHECK_NS) {
           lastLossCheck = now;
           checkAuditLoss();
+        }
+        if (now - lastLoanCheck >= LOAN_CHECK_NS) {
+          lastLoanCheck = now;
+          long borrower = settings.store().loanRequested();
+          if (borrower != 0 && !lend(borrower)) {
+            return;
+          }
         }
         if (now - lastHeartbeat >= COVERAGE_HEARTBEAT_NS) {
           lastHeartbeat = now;
@@ -302,12 +315,39 @@ public final class Watcher {
       fail(t);
     } finally {
       try {
-        recorder.close();
+        if (!storeGone) {
+          recorder.close();
+        }
       } catch (Throwable t) {
         fail(t);
       }
       comparator.close();
     }
+  }
+
+  /**
+   * Lends the database to the fim process {@code borrower} ({@code fim check} from cron beside the watch service) and
+   * takes it back when that one is done. The source keeps reading meanwhile: notices wait in the coalescer (bounded:
+   * beyond it, a declared loss and a rescan). Returns false when the watcher was stopped before the database came
+   * back; what changed from then on is reported by the next start's reconcile.
+   */
+  private boolean lend(long borrower) throws StoreException, InterruptedException {
+    recorder.commit();
+    String who = ProcessHandle.of(borrower).flatMap(p -> p.info().commandLine()).map(Watcher::fimCommand)
+        .orElse("?");
+    settings.status().accept("lending the database to pid " + borrower + " (" + who + ")");
+    long t0 = System.nanoTime();
+    settings.store().lend();
+    if (!settings.store().reclaim(borrower, () -> stopping)) {
+      storeGone = true;
+      settings.status().accept("stopped while the database was lent to pid " + borrower
+          + ": changes from then on are reported by the next start (reconcile)");
+      return false;
+    }
+    recorder.resync();
+    settings.status().accept(String.format(java.util.Locale.ROOT, "database back after %.1f s",
+        (System.nanoTime() - t0) / 1e9));
+    return true;
   }
 
   /**
@@ -354,6 +394,17 @@ public final class Watcher {
     recorder.commit();
   }
 
+  /** {@code fim check …} out of a java command line running fim's jar or main class; else the line as it is. */
+  static String fimCommand(String javaCommandLine) {
+    for (String marker : List.of("fim-cli.jar ", "dev.fim.cli.Main ")) {
+      int i = javaCommandLine.indexOf(marker);
+      if (i >= 0) {
+        return "fim " + javaCommandLine.substring(i + marker.length());
+      }
+    }
+    return javaCommandLine;
+  }
+
   /** The host name as the kernel knows it (no DNS lookup). */
   private static String hostName() {
     try {
@@ -394,14 +445,18 @@ public final class Watcher {
     joinQuietly(compareThread);
     source.close();
     try {
-      coverage.end(Coalescer.wallClockNs());
+      if (!storeGone) {
+        coverage.end(Coalescer.wallClockNs());
+      }
     } catch (StoreException e) {
       fail(e);
     }
     if (audit != null) {
       try {
         audit.close(); // removes fim's rules, restores enabled/backlog/pid
-        CrashRecord.clear(settings.store());
+        if (!storeGone) {
+          CrashRecord.clear(settings.store()); // else the next start finds it and finds nothing left to undo
+        }
       } catch (IOException | StoreException e) {
         fail(e);
       }

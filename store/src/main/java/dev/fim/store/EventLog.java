@@ -28,6 +28,17 @@ public final class EventLog {
     this.sequence = new AtomicLong(s == null ? 0 : Long.parseLong(s));
   }
 
+  /**
+   * Takes up the sequence another process left in the store (a {@code fim check} that borrowed the database while
+   * this log's owner lent it), so sequences stay monotonic per store.
+   */
+  public void resync() throws StoreException {
+    String s = store.getMetaString(META_SEQUENCE);
+    if (s != null) {
+      sequence.accumulateAndGet(Long.parseLong(s), Math::max);
+    }
+  }
+
   /** Appends events in one atomic write; returns them with their assigned sequences. */
   public List<ChangeEvent> append(List<ChangeEvent> events) throws StoreException {
     List<ChangeEvent> out = new ArrayList<>(events.size());

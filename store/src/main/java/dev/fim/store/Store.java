@@ -71,25 +71,36 @@ public final class Store implements AutoCloseable {
   }
 
   private final Path dir;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
-  private final DBOptions dbOptions;
-  private final ColumnFamilyOptions cfOptions;
-  private final RocksDB db;
-  private final Map<Column, ColumnFamilyHandle> handles;
+  private final OpenMode mode;
+  private FileChannel lockChannel;
+  private FileLock lock;
+  /** The open RocksDB; null while the database is lent to another fim process ({@link #lend}). */
+  private volatile Opened opened;
+  /** The loan request this store made to get the database (deleted on close), or null. */
+  private Path borrowed;
   private final WriteOptions writeOptions;
   /** For bulk loads that are redone rather than recovered after a crash: no write-ahead log. */
   private final WriteOptions bulkWriteOptions;
 
-  private Store(Path dir, FileChannel lockChannel, FileLock lock, DBOptions dbOptions,
-      ColumnFamilyOptions cfOptions, RocksDB db, Map<Column, ColumnFamilyHandle> handles) {
+  /** A RocksDB instance with what must be closed with it. */
+  private record Opened(DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
+      Map<Column, ColumnFamilyHandle> handles) {
+    void close() {
+      for (ColumnFamilyHandle h : handles.values()) {
+        h.close();
+      }
+      db.close();
+      dbOptions.close();
+      cfOptions.close();
+    }
+  }
+
+  private Store(Path dir, OpenMode mode, FileChannel lockChannel, FileLock lock, Opened opened) {
     this.dir = dir;
+    this.mode = mode;
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.dbOptions = dbOptions;
-    this.cfOptions = cfOptions;
-    this.db = db;
-    this.handles = handles;
+    this.opened = opened;
     this.writeOptions = new WriteOptions();
     this.bulkWriteOptions = new WriteOptions().setDisableWAL(true);
   }
@@ -130,12 +141,30 @@ public final class Store implements AutoCloseable {
               + " is in use by another fim process" + holder
               + "; wait for it to finish (only one fim may use a database at a time)");
         }
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+        writeHolder(channel, "");
       } catch (IOException e) {
         throw ioFailure(dir, "lock database (" + lockPath + ")", e);
       }
     }
+    Opened opened;
+    try {
+      opened = openDb(dir, mode);
+    } catch (StoreException e) {
+      closeQuietly(lock, channel);
+      throw e;
+    }
+    Store store = new Store(dir, mode, channel, lock, opened);
+    try {
+      store.checkFormat(exists && mode != OpenMode.READ_ONLY);
+    } catch (StoreException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /** Opens the RocksDB in {@code dir} (the caller holds fim's lock unless read-only). */
+  private static Opened openDb(Path dir, OpenMode mode) throws StoreException {
     DBOptions dbOptions = new DBOptions().setCreateIfMissing(mode == OpenMode.CREATE)
         .setCreateMissingColumnFamilies(true).setMaxBackgroundJobs(2).setKeepLogFileNum(2)
         // All column families' memtables together, flushed beyond this: without it each of the 8 may hold 2 × 64 MB,
@@ -159,7 +188,6 @@ public final class Store implements AutoCloseable {
       db = mode == OpenMode.READ_ONLY ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, list)
           : RocksDB.open(dbOptions, dir.toString(), descriptors, list);
     } catch (RocksDBException e) {
-      closeQuietly(lock, channel);
       dbOptions.close();
       cfOptions.close();
       throw translate(dir, "open", e);
@@ -168,14 +196,7 @@ public final class Store implements AutoCloseable {
     for (int i = 0; i < Column.values().length; i++) {
       handles.put(Column.values()[i], list.get(i + 1));
     }
-    Store store = new Store(dir, channel, lock, dbOptions, cfOptions, db, handles);
-    try {
-      store.checkFormat(exists && mode != OpenMode.READ_ONLY);
-    } catch (StoreException e) {
-      store.close();
-      throw e;
-    }
-    return store;
+    return new Opened(dbOptions, cfOptions, db, handles);
   }
 
   private void checkFormat(boolean existed) throws StoreException {
@@ -207,11 +228,19 @@ public final class Store implements AutoCloseable {
   }
 
   ColumnFamilyHandle handle(Column c) {
-    return handles.get(c);
+    return live().handles().get(c);
   }
 
   RocksDB db() {
-    return db;
+    return live().db();
+  }
+
+  private Opened live() {
+    Opened o = opened;
+    if (o == null) {
+      throw new IllegalStateException("database " + dir + " is lent to another fim process");
+    }
+    return o;
   }
 
   // ---- meta ----
@@ -267,7 +296,7 @@ public final class Store implements AutoCloseable {
 
   /** Whether {@code column} has at least one entry. */
   public boolean hasAny(Column column) {
-    try (RocksIterator it = db.newIterator(handle(column))) {
+    try (RocksIterator it = db().newIterator(handle(column))) {
       it.seekToFirst();
       return it.isValid();
     }
@@ -279,7 +308,7 @@ public final class Store implements AutoCloseable {
       // Paths start with '/', event keys with a time: no key is as large as 0xff × 17.
       byte[] end = new byte[17];
       java.util.Arrays.fill(end, (byte) 0xff);
-      db.deleteRange(handle(column), new byte[0], end);
+      db().deleteRange(handle(column), new byte[0], end);
     } catch (RocksDBException e) {
       throw translate(dir, "clear " + column.cfName(), e);
     }
@@ -291,15 +320,15 @@ public final class Store implements AutoCloseable {
    */
   public void replaceAll(Column from, Column to) throws StoreException {
     clear(to);
-    try (RocksIterator it = db.newIterator(handle(from)); WriteBatch batch = new WriteBatch()) {
+    try (RocksIterator it = db().newIterator(handle(from)); WriteBatch batch = new WriteBatch()) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         batch.put(handle(to), it.key(), it.value());
         if (batch.getDataSize() > RecordWriter.BATCH_BYTES) {
-          db.write(bulkWriteOptions, batch);
+          db().write(bulkWriteOptions, batch);
           batch.clear();
         }
       }
-      db.write(bulkWriteOptions, batch);
+      db().write(bulkWriteOptions, batch);
     } catch (RocksDBException e) {
       throw translate(dir, "copy " + from.cfName() + " to " + to.cfName(), e);
     }
@@ -307,7 +336,7 @@ public final class Store implements AutoCloseable {
 
   byte[] get(Column column, byte[] key) throws StoreException {
     try {
-      return db.get(handle(column), key);
+      return db().get(handle(column), key);
     } catch (RocksDBException e) {
       throw translate(dir, "read " + column.cfName(), e);
     }
@@ -315,7 +344,7 @@ public final class Store implements AutoCloseable {
 
   void put(Column column, byte[] key, byte[] value) throws StoreException {
     try {
-      db.put(handle(column), writeOptions, key, value);
+      db().put(handle(column), writeOptions, key, value);
     } catch (RocksDBException e) {
       throw translate(dir, "write " + column.cfName(), e);
     }
@@ -327,7 +356,7 @@ public final class Store implements AutoCloseable {
 
   void write(WriteBatch batch, boolean bulk) throws StoreException {
     try {
-      db.write(bulk ? bulkWriteOptions : writeOptions, batch);
+      db().write(bulk ? bulkWriteOptions : writeOptions, batch);
     } catch (RocksDBException e) {
       throw translate(dir, "write", e);
     }
@@ -336,7 +365,7 @@ public final class Store implements AutoCloseable {
   /** Forces written data to disk (end of init/update). */
   public void sync() throws StoreException {
     try {
-      db.flushWal(true);
+      db().flushWal(true);
     } catch (RocksDBException e) {
       throw translate(dir, "sync", e);
     }
@@ -348,7 +377,7 @@ public final class Store implements AutoCloseable {
    */
   public void flush() throws StoreException {
     try (org.rocksdb.FlushOptions o = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
-      db.flush(o, new ArrayList<>(handles.values()));
+      db().flush(o, new ArrayList<>(live().handles().values()));
     } catch (RocksDBException e) {
       throw translate(dir, "flush", e);
     }
@@ -364,16 +393,112 @@ public final class Store implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    for (ColumnFamilyHandle h : handles.values()) {
-      h.close();
+  public synchronized void close() {
+    Opened o = opened;
+    opened = null;
+    if (o != null) {
+      o.close();
     }
     writeOptions.close();
     bulkWriteOptions.close();
-    db.close();
-    dbOptions.close();
-    cfOptions.close();
     closeQuietly(lock, lockChannel);
+    lock = null;
+    lockChannel = null;
+    if (borrowed != null) {
+      DatabaseLoan.returned(borrowed);
+      borrowed = null;
+    }
+  }
+
+  // ---- lending the database to another fim process (DatabaseLoan) ----
+
+  /**
+   * Says in the lock file that this holder lends the database on request: a {@code fim check} (or update, accept)
+   * that finds it locked then asks ({@link #openBorrowing}) instead of failing. {@code fim watch} does.
+   */
+  public synchronized void lendOnRequest() throws StoreException {
+    try {
+      writeHolder(lockChannel, DatabaseLoan.LENDS);
+    } catch (IOException e) {
+      throw ioFailure(dir, "mark the lock file", e);
+    }
+  }
+
+  /** The pid of a live fim process asking to borrow this database, or 0. */
+  public long loanRequested() {
+    return DatabaseLoan.requester(dir);
+  }
+
+  /**
+   * Closes the database and releases the lock so that the requester can open it; every use until {@link #reclaim}
+   * throws IllegalStateException. The caller must hold no cursor or unwritten batch.
+   */
+  public synchronized void lend() {
+    Opened o = opened;
+    opened = null;
+    if (o != null) {
+      o.close();
+    }
+    closeQuietly(lock, lockChannel);
+    lock = null;
+    lockChannel = null;
+  }
+
+  /**
+   * Takes the database back once the borrower {@code pid} returned it (closed it) or died: waits for that, then for
+   * the lock, then reopens. Gives up, returning false with the database still lent, when {@code giveUp} turns true
+   * (the lender is stopping).
+   */
+  public synchronized boolean reclaim(long pid, java.util.function.BooleanSupplier giveUp)
+      throws StoreException, InterruptedException {
+    Path lockPath = dir.resolve(LOCK_FILE);
+    while (true) {
+      if (giveUp.getAsBoolean()) {
+        return false;
+      }
+      if (!DatabaseLoan.stillBorrowing(dir, pid)) {
+        try {
+          FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+          FileLock l = channel.tryLock();
+          if (l != null) {
+            lockChannel = channel;
+            lock = l;
+            writeHolder(channel, DatabaseLoan.LENDS);
+            opened = openDb(dir, mode);
+            return true;
+          }
+          channel.close(); // another fim took it first: wait for that one too
+        } catch (IOException e) {
+          throw ioFailure(dir, "lock database (" + lockPath + ")", e);
+        }
+      }
+      Thread.sleep(DatabaseLoan.POLL_MS);
+    }
+  }
+
+  /**
+   * {@link #open} that, when the database is locked by a fim that lends it ({@code fim watch}), asks for it and
+   * waits up to {@code wait} for it: a nightly check runs beside the watch service instead of failing. The request
+   * is withdrawn on close. A holder that does not lend (another check) fails at once as with {@link #open}.
+   *
+   * @param status told once when the database is asked for (a line for stderr)
+   */
+  public static Store openBorrowing(Path dir, OpenMode mode, java.time.Duration wait,
+      java.util.function.Consumer<String> status) throws StoreException {
+    try {
+      return open(dir, mode);
+    } catch (StoreException e) {
+      if (e.reason() != StoreException.Reason.LOCKED || mode == OpenMode.READ_ONLY) {
+        throw e;
+      }
+      long holder = DatabaseLoan.lender(dir);
+      if (holder == 0) {
+        throw e;
+      }
+      return DatabaseLoan.borrow(dir, holder, wait, status, () -> open(dir, mode), s -> s.borrowed = DatabaseLoan
+          .requestFile(dir));
+    }
   }
 
   // ---- errors ----
@@ -430,12 +555,28 @@ public final class Store implements AutoCloseable {
     return new StoreException(StoreException.Reason.IO, "database " + dir + ": cannot " + what + ": " + why, e);
   }
 
+  /** Writes this process's pid (and {@code note}) into the lock file: who holds it, for the next one to say. */
+  private static void writeHolder(FileChannel channel, String note) throws IOException {
+    channel.truncate(0);
+    channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + (note.isEmpty() ? "" : " " + note) + "\n")
+        .getBytes(StandardCharsets.US_ASCII)), 0);
+  }
+
+  static String readLockFile(Path dir) {
+    try {
+      return Files.readString(dir.resolve(LOCK_FILE), StandardCharsets.US_ASCII).trim();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   private static String readHolder(FileChannel channel) {
     try {
       ByteBuffer buf = ByteBuffer.allocate(32);
       channel.read(buf, 0);
       String pid = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
-      return pid.isEmpty() ? "" : " (pid " + pid + ")";
+      return pid.isEmpty() ? "" : " (pid " + pid.split(" ")[0] + (pid.endsWith(DatabaseLoan.LENDS)
+          ? ", fim watch" : "") + ")";
     } catch (IOException e) {
       return "";
     }

@@ -83,7 +83,13 @@ public final class Recorder implements AutoCloseable {
     return recorded;
   }
 
+  /** After the database was lent and taken back: the sequence may have moved on in the store. */
+  public void resync() throws StoreException {
+    log.resync();
+  }
+
   @Override
+
   public void close() throws StoreException {
     try {
       commit();
