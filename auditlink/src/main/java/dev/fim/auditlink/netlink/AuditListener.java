@@ -1,6 +1,7 @@
 package dev.fim.auditlink.netlink;
 
 import dev.fim.auditlink.parse.AuditRecord;
+import dev.fim.auditlink.parse.RecordType;
 import dev.fim.auditlink.parse.RecordParser;
 import dev.fim.auditlink.reassembly.EventStream;
 import dev.fim.auditlink.reassembly.Reassembler;
@@ -160,8 +161,8 @@ public final class AuditListener implements AutoCloseable {
                     continue;
                 }
                 int type = NetlinkMessage.typeOf(buf);
-                if (type < AUDIT_FIRST_USER_MSG || type == AUDIT_REPLACE) {
-                    continue; // acks, replies, the kernel's liveness probe
+                if ((type < AUDIT_FIRST_USER_MSG && type != RecordType.LOGIN) || type == AUDIT_REPLACE) {
+                    continue; // acks, replies, the kernel's liveness probe (LOGIN is a record below 1100: kept)
                 }
                 // One record per datagram; its nlmsg_len is not trusted (NetlinkMessage.decodeEvent).
                 AuditRecord r = parser.parseNetlink(type, buf, NetlinkMessage.HEADER_SIZE, n - NetlinkMessage.HEADER_SIZE);

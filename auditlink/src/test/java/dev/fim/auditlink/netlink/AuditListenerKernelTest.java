@@ -74,11 +74,13 @@ class AuditListenerKernelTest {
     void aWriteByLoginUid1001ArrivesAsOneReassembledEvent() throws Exception {
         String key = KernelAudit.testKey();
         BlockingQueue<List<AuditRecord>> events = new LinkedBlockingQueue<>();
+        List<AuditRecord> logins = new java.util.concurrent.CopyOnWriteArrayList<>();
         AtomicLong lost = new AtomicLong();
         EventStream stream = new EventStream() {
             @Override
             public void reassemblyComplete(List<AuditRecord> records) {
                 events.add(records);
+                records.stream().filter(r -> r.type() == RecordType.LOGIN).forEach(logins::add);
             }
 
             @Override
@@ -114,5 +116,9 @@ class AuditListenerKernelTest {
         long serial = syscall.serial();
         assertTrue(event.stream().allMatch(r -> r.serial() == serial));
         assertEquals(0, listener.overruns());
+        // The child set its loginuid first: the kernel's LOGIN record (type 1006, below the 1100 of other records)
+        // arrives too, before the write's event.
+        assertTrue(logins.stream().anyMatch(r -> "1001".equals(r.field("auid")) && r.serial() < serial),
+                "a LOGIN record naming auid 1001: " + logins.stream().map(AuditRecord::rawText).toList());
     }
 }
