@@ -16,8 +16,8 @@ final class AuditLogOption {
               + "flags; rename, unlink, chmod, chown, setxattr, utimes…) and one of its PATH records names the path: "
               + "as logged if absolute, else resolved against the event's CWD record. Both names of a rename count "
               + "(a moved or deleted path is found by its old name); a directory's PARENT record counts when the "
-              + "event created or removed an entry in it. A successful syscall wins over failed ones; among those, "
-              + "the most recent. User names come from the log's enriched section when present, else from this "
+              + "event created or removed an entry in it. The most recent successful one (success=yes) wins; a failed "
+              + "syscall changed nothing and is never credited (the reason mentions it). User names come from the log's enriched section when present, else from this "
               + "host's passwd.",
           "Only events that auditd's rules logged can be found: watch the trees, e.g. "
               + "'-a always,exit -F dir=/etc -F perm=wa'. An unreadable or missing log, or one that was rotated "

@@ -34,8 +34,9 @@ import java.util.Set;
  *       created or removed an entry in it (an item of nametype CREATE or DELETE).</li>
  *   <li>Only writers count: the syscalls of the write and attribute classes ({@link WriteSyscalls}); an open only
  *       with write, create or truncate flags.</li>
- *   <li>The most recent writer wins; a successful syscall ({@code success=yes}) over any failed one, which is used
- *       only when nothing succeeded (and the reason says so).</li>
+ *   <li>The most recent successful writer ({@code success=yes}) wins. A failed syscall changed nothing and is never
+ *       credited; when only failed attempts name the path, the attribution is {@code none} and the reason names the
+ *       last attempt (someone tried, and something else made the change).</li>
  *   <li>Names: the log's enriched section ({@code AUID="alice"}, {@code log_format = ENRICHED}) when present, else
  *       the host's passwd.</li>
  * </ul>
@@ -140,7 +141,11 @@ public final class AuditLogAttributor implements ChangeAttributor {
         int attributed = 0;
         for (PathBytes p : paths) {
             Writer w = matcher.best.get(p);
-            if (w == null) {
+            Writer tried = matcher.failed.get(p);
+            if (w == null && tried != null) {
+                out.put(p, new Who("none", why + "; only a failed attempt: " + tried.evidence() + " by "
+                        + who(tried.actor()), null));
+            } else if (w == null) {
                 out.put(p, new Who("none", why, null));
             } else {
                 out.put(p, new Who(ATTRIBUTION, w.evidence(), w.actor()));
@@ -164,13 +169,10 @@ public final class AuditLogAttributor implements ChangeAttributor {
         return out;
     }
 
-    /** The writer credited with a path: one audited syscall. */
+    /** One audited write of a path: the credited writer, or (failed) the last attempt. */
     private record Writer(long serial, long timeMillis, String syscall, boolean success, long exit, Actor actor) {
-        /** Newer wins; a success over any failure. */
+        /** The newer one (by time, then serial: events of one millisecond). */
         boolean beats(Writer o) {
-            if (success != o.success) {
-                return success;
-            }
             if (timeMillis != o.timeMillis) {
                 return timeMillis > o.timeMillis;
             }
@@ -180,8 +182,14 @@ public final class AuditLogAttributor implements ChangeAttributor {
         /** {@code audit event 4711 at 2026-11-25T10:00:00.123Z: renameat2}, and a failure's exit. */
         String evidence() {
             return "audit event " + serial + " at " + Instant.ofEpochMilli(timeMillis) + ": " + syscall
-                    + (success ? "" : " (failed, exit " + exit + "; no successful write was logged)");
+                    + (success ? "" : " failed (exit " + exit + ")");
         }
+    }
+
+    /** {@code auid 1001 (sh, /usr/bin/dash)}: enough to find the attempt in the log. */
+    private static String who(Actor a) {
+        return "auid " + (a.auid() == null || a.auid() == Actor.UNSET_ID ? "unset" : a.auid())
+                + " (" + a.name() + ", " + a.executable() + ")";
     }
 
     /** The exact test of each candidate event (see the class comment), keeping each path's best writer. */
@@ -189,6 +197,7 @@ public final class AuditLogAttributor implements ChangeAttributor {
         private final Set<PathBytes> paths;
         private final ChangeDecoder decoder = new ChangeDecoder(null, names);
         final Map<PathBytes, Writer> best = new HashMap<>();
+        final Map<PathBytes, Writer> failed = new HashMap<>();
 
         Matcher(Set<PathBytes> paths) {
             this.paths = paths;
@@ -222,9 +231,10 @@ public final class AuditLogAttributor implements ChangeAttributor {
                     w = new Writer(c.serial(), c.timeNs() / 1_000_000L, c.syscall(), c.success(), c.exit(),
                             withLoggedNames(c.actor(), syscall));
                 }
-                Writer old = best.get(i.path());
+                Map<PathBytes, Writer> kept = w.success() ? best : failed;
+                Writer old = kept.get(i.path());
                 if (old == null || w.beats(old)) {
-                    best.put(i.path(), w);
+                    kept.put(i.path(), w);
                 }
             }
         }
