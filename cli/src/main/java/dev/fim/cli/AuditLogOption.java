@@ -20,8 +20,8 @@ final class AuditLogOption {
               + "syscall changed nothing and is never credited (the reason mentions it). User names come from the log's enriched section when present, else from this "
               + "host's passwd.",
           "Only events that auditd's rules logged can be found: watch the trees, e.g. "
-              + "'-a always,exit -F dir=/etc -F perm=wa'. An unreadable or missing log, or one that was rotated "
-              + "past the baseline, is reported on stderr and in the report; the check itself still runs and exits "
-              + "with its usual code."})
+              + "'-a always,exit -F dir=/etc -F perm=wa'. An unreadable or missing log (said even when nothing "
+              + "changed), or one that was rotated past the baseline, is reported on stderr and in the report; the "
+              + "check itself still runs and exits with its usual code."})
   Path auditLog;
 }

@@ -59,8 +59,13 @@ final class CheckCommand implements Callable<Integer> {
         for (String w : attributed.warnings()) {
           err.println("fim: warning: --audit-log: " + w);
         }
-        err.flush();
+      } else if (fromLog != null) {
+        String problem = fromLog.problem();
+        if (problem != null) {
+          err.println("fim: warning: --audit-log: " + problem + " (not needed now: no change to attribute)");
+        }
       }
+      err.flush();
       CheckReport rep = new CheckReport(update ? "update" : "check", s.store, r, s.scope,
           fromLog == null ? null : new CheckReport.Attribution(attribution.auditLog.toAbsolutePath(), attributed));
       if (output.report != null) {

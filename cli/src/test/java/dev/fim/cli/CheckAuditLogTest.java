@@ -107,6 +107,9 @@ class CheckAuditLogTest {
     Fim.Run check = Fim.run("check", "--db", db, "--key", key, "--audit-log", missing.toString(), tree.toString());
     assertTrue(check.out().contains("Summary: 0 added, 0 removed, 0 changed"), check.out());
     assertEquals(0, check.exit(), "no change: the log is not needed");
+    assertEquals(List.of("fim: warning: --audit-log: audit log " + missing + " does not exist (nor any rotation"
+        + " audit.log.N) (not needed now: no change to attribute)"), check.err().lines().toList(),
+        "but a wrong path is said at once");
     assertTrue(tree.resolve("gone").toFile().delete());
     check = Fim.run("check", "--db", db, "--key", key, "--audit-log", missing.toString(), tree.toString());
     assertEquals(ExitCodes.REMOVED | ExitCodes.CHANGED, check.exit(), check.toString());

@@ -87,6 +87,31 @@ public final class AuditLogAttributor implements ChangeAttributor {
         return summary;
     }
 
+    /**
+     * Whether the log could be read, without reading it: for a check that found nothing to attribute, so that a
+     * wrong {@code --audit-log} is noticed before the night it matters. Null when every file opens; else the
+     * warning, worded as {@link #attribute} words it.
+     */
+    public String problem() {
+        List<Path> inputs;
+        try {
+            inputs = InputFiles.rotations(auditLog);
+        } catch (NoSuchFileException e) {
+            return "audit log " + auditLog + " does not exist (nor any rotation " + auditLog.getFileName() + ".N)";
+        } catch (IOException e) {
+            return "audit log " + auditLog + " cannot be listed: " + e.getMessage();
+        }
+        for (Path p : inputs) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
+                ch.read(java.nio.ByteBuffer.allocate(1));
+            } catch (IOException e) {
+                return "cannot read " + p + ": " + (e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
+                        : e.getMessage());
+            }
+        }
+        return null;
+    }
+
     @Override
     public Map<PathBytes, Who> attribute(Set<PathBytes> paths, long fromNs, long untilNs) {
         long t0 = System.nanoTime();
