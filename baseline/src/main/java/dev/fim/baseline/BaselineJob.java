@@ -14,7 +14,10 @@ import dev.fim.store.StoreException;
 import dev.fim.store.seal.Sealer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +32,17 @@ import java.util.function.Consumer;
 public final class BaselineJob {
   static final String META_INIT_TIME = "baseline_time";
   static final String META_CHECK_TIME = "last_check_time";
+  /**
+   * When the scan that made the baseline started (ns): the start of the interval in which the changes a check
+   * finds were made (a file may change during the scan, after it was read). Older stores have only
+   * {@link #META_INIT_TIME}, the scan's end.
+   */
+  static final String META_SCAN_START = "baseline_scan_start";
+  /**
+   * Audit timestamps come from the kernel's coarse clock, up to a tick (1-10 ms) behind the clock fim reads, and are
+   * logged in whole milliseconds: the attribution interval starts this much before the baseline scan.
+   */
+  static final long CLOCK_SLACK_NS = 50_000_000L;
   /**
    * "writing" while the baseline column family is being replaced (not one atomic write for 100k
    * records), "sealed" after: an init or update killed in between is named as such by the next
@@ -48,11 +62,22 @@ public final class BaselineJob {
    * @param threads      scan threads, 0 = all cores
    * @param scope        the trees named on the command line, or empty for the whole selection
    * @param observer     told when the scan starts (for a progress line); may be null
+   * @param attributor   who made the changes a check or update finds; null: nobody is asked (attribution "none")
    */
   public record Settings(Store store, Selector selector, Sealer sealer, byte[] configDigest, int threads,
-      List<PathBytes> scope, Consumer<Scanner> observer) {
+      List<PathBytes> scope, Consumer<Scanner> observer, ChangeAttributor attributor) {
     public Settings {
       scope = minimalRoots(scope == null ? List.of() : scope);
+    }
+
+    /** Without an attributor. */
+    public Settings(Store store, Selector selector, Sealer sealer, byte[] configDigest, int threads,
+        List<PathBytes> scope, Consumer<Scanner> observer) {
+      this(store, selector, sealer, configDigest, threads, scope, observer, null);
+    }
+
+    public Settings withAttributor(ChangeAttributor a) {
+      return new Settings(store, selector, sealer, configDigest, threads, scope, observer, a);
     }
   }
 
@@ -101,6 +126,7 @@ public final class BaselineJob {
     seal(store);
     long end = System.currentTimeMillis() * 1_000_000L;
     store.putMeta(META_INIT_TIME, Long.toString(end));
+    store.putMeta(META_SCAN_START, Long.toString(start));
     store.sync();
     return new Result(start, end, scan.summary, 0, 0, 0, scan.problems, 0, 0, 0, false);
   }
@@ -124,6 +150,7 @@ public final class BaselineJob {
     rebuildInodeIndex();
     seal(store);
     store.putMeta(META_INIT_TIME, Long.toString(r.endNs()));
+    store.putMeta(META_SCAN_START, Long.toString(r.startNs()));
     store.clear(Column.SCAN);
     store.sync();
     return r;
@@ -222,6 +249,7 @@ public final class BaselineJob {
         unknown.add(p.path());
       }
     }
+    Map<PathBytes, ChangeAttributor.Who> who = attribute(store, unknown, eventTime);
     int[] counts = new int[3];
     long[] seq = {0, 0};
     List<ChangeEvent> pending = new ArrayList<>(EVENT_BATCH);
@@ -232,8 +260,10 @@ public final class BaselineJob {
         case DELETED -> counts[1]++;
         default -> counts[2]++;
       }
+      ChangeAttributor.Who w = who.get(f.path());
       pending.add(new ChangeEvent(eventTime, 0, f.action(), f.path(), null, f.after(), f.before(),
-          f.difference() == null ? List.of() : f.difference().changes(), origin, "none", reason));
+          f.difference() == null ? List.of() : f.difference().changes(), origin,
+          w == null ? "none" : w.attribution(), w == null ? reason : w.reason(), null, w == null ? null : w.actor()));
       if (pending.size() >= EVENT_BATCH) {
         flushEvents(log, pending, seq);
       }
@@ -246,6 +276,30 @@ public final class BaselineJob {
     }
     return new Result(start, end, scan.summary, counts[0], counts[1], counts[2], scan.problems,
         eventTime, seq[0], seq[1], configChanged);
+  }
+
+  /**
+   * With an attributor: a first pass of the comparison (a merge-join, cheap beside the scan) collects the paths it
+   * will record, and the attributor is asked once for all of them, so that each event is recorded once, with its
+   * attribution. The interval starts at the baseline scan's start, less {@link #CLOCK_SLACK_NS}.
+   */
+  private Map<PathBytes, ChangeAttributor.Who> attribute(Store store, List<PathBytes> unknown, long untilNs)
+      throws StoreException {
+    if (settings.attributor() == null) {
+      return Map.of();
+    }
+    Set<PathBytes> paths = new HashSet<>();
+    new TreeDiff(store, settings.scope(), unknown).run(Column.BASELINE, Column.SCAN, f -> paths.add(f.path()));
+    if (paths.isEmpty()) {
+      return Map.of();
+    }
+    String start = store.getMetaString(META_SCAN_START);
+    if (start == null) {
+      start = store.getMetaString(META_INIT_TIME);
+    }
+    long fromNs = start == null ? 0 : Long.parseLong(start) - CLOCK_SLACK_NS;
+    Map<PathBytes, ChangeAttributor.Who> who = settings.attributor().attribute(Set.copyOf(paths), fromNs, untilNs);
+    return who == null ? Map.of() : who;
   }
 
   private static void flushEvents(EventLog log, List<ChangeEvent> pending, long[] seq) throws StoreException {

@@ -1,6 +1,7 @@
 package dev.fim.cli;
 
 import dev.fim.baseline.BaselineJob;
+import dev.fim.baseline.ChangeAttributor;
 import dev.fim.baseline.Selector;
 import dev.fim.baseline.select.Config;
 import dev.fim.store.PathBytes;
@@ -34,6 +35,12 @@ final class BaselineSession implements AutoCloseable {
 
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating, PrintWriter err)
       throws ErrorHandler.ConfigError, StoreException, IOException {
+    return open(common, pathArgs, creating, err, null);
+  }
+
+  /** @param attributor who made the changes a check finds (e.g. from audit.log), or null */
+  static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating, PrintWriter err,
+      ChangeAttributor attributor) throws ErrorHandler.ConfigError, StoreException, IOException {
     Config cfg = common.loadConfig(err);
     Path keyFile = common.keyFile(cfg);
     List<PathBytes> scope = CommonOptions.paths(pathArgs);
@@ -44,7 +51,7 @@ final class BaselineSession implements AutoCloseable {
       SealKey key = creating ? SealKey.loadOrCreate(keyFile) : SealKey.load(keyFile);
       ProgressLine progress = Terminal.stderrIsTerminal() ? new ProgressLine(err) : null;
       BaselineJob job = new BaselineJob(new BaselineJob.Settings(store, selector, new Sealer(key), cfg.digest(),
-          common.threads(cfg), scope, progress == null ? null : progress::start));
+          common.threads(cfg), scope, progress == null ? null : progress::start, attributor));
       return new BaselineSession(store, job, keyFile, scope, progress);
     } catch (IOException | RuntimeException e) {
       store.close();

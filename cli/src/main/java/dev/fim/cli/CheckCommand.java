@@ -1,6 +1,8 @@
 package dev.fim.cli;
 
+import dev.fim.auditlink.interpret.AccountSource;
 import dev.fim.baseline.BaselineJob;
+import dev.fim.engine.correlate.AuditLogAttributor;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,7 +21,12 @@ import picocli.CommandLine.Spec;
         "Findings are also recorded in the database's change history. The baseline is not modified.",
         "The exit code is AIDE's bitmask: 1 added, 2 removed, 4 changed (e.g. 5 = added and changed).",
         "",
-        "Example (cron):  fim check --format json --report /var/log/fim/check.json"})
+        "With --audit-log, each change also says who made it, from auditd's log: a nightly report names",
+        "the login user and the program even though fim was not watching (see --audit-log below).",
+        "",
+        "Examples (cron):",
+        "  fim check --format json --report /var/log/fim/check.json",
+        "  fim check --audit-log /var/log/audit/audit.log --report /var/log/fim/check.txt"})
 final class CheckCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -28,22 +35,39 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin ReportOptions output;
 
+  @Mixin AuditLogOption attribution;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    return run(spec, common, paths, output, false);
+    return run(spec, common, paths, output, attribution, false);
   }
 
   /** Shared with {@code update}, which differs only in making the result the new baseline. */
   static int run(picocli.CommandLine.Model.CommandSpec spec, CommonOptions common, List<String> paths,
-      ReportOptions output, boolean update) throws Exception {
+      ReportOptions output, AuditLogOption attribution, boolean update) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (BaselineSession s = BaselineSession.open(common, paths, false, err)) {
+    AuditLogAttributor fromLog = attribution.auditLog == null ? null
+        : new AuditLogAttributor(attribution.auditLog.toAbsolutePath(), AccountSource.system());
+    try (BaselineSession s = BaselineSession.open(common, paths, false, err, fromLog)) {
       BaselineJob.Result r = update ? s.job.update() : s.job.check();
       s.endProgress();
-      CheckReport rep = new CheckReport(update ? "update" : "check", s.store, r, s.scope);
+      AuditLogAttributor.Summary attributed = fromLog == null ? null : fromLog.summary();
+      if (attributed != null) {
+        for (String w : attributed.warnings()) {
+          err.println("fim: warning: --audit-log: " + w);
+        }
+      } else if (fromLog != null) {
+        String problem = fromLog.problem();
+        if (problem != null) {
+          err.println("fim: warning: --audit-log: " + problem + " (not needed now: no change to attribute)");
+        }
+      }
+      err.flush();
+      CheckReport rep = new CheckReport(update ? "update" : "check", s.store, r, s.scope,
+          fromLog == null ? null : new CheckReport.Attribution(attribution.auditLog.toAbsolutePath(), attributed));
       if (output.report != null) {
         ReportOutput.writeAtomically(output.report, w -> rep.write(output.format, w));
         out.println(rep.summaryLine() + "; report: " + output.report);

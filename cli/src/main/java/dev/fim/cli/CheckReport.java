@@ -2,19 +2,24 @@ package dev.fim.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fim.auditlink.search.PathEventSearch;
 import dev.fim.baseline.BaselineJob;
 import dev.fim.baseline.ScanProblem;
 import dev.fim.store.Action;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventJson;
+import dev.fim.engine.correlate.AuditLogAttributor;
 import dev.fim.store.EventLog;
+import dev.fim.store.EventText;
 import dev.fim.store.FileRecord;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,12 +34,23 @@ final class CheckReport {
   private final Store store;
   private final BaselineJob.Result result;
   private final List<PathBytes> scope;
+  private final Attribution attribution;
 
-  CheckReport(String command, Store store, BaselineJob.Result result, List<PathBytes> scope) {
+  /**
+   * What {@code --audit-log} read.
+   *
+   * @param auditLog the log given
+   * @param summary  what the search read, or null when there was no change to attribute (the log was not read)
+   */
+  record Attribution(Path auditLog, AuditLogAttributor.Summary summary) {}
+
+  /** @param attribution {@code --audit-log}'s outcome, or null without the option */
+  CheckReport(String command, Store store, BaselineJob.Result result, List<PathBytes> scope, Attribution attribution) {
     this.command = command;
     this.store = store;
     this.result = result;
     this.scope = scope;
+    this.attribution = attribution;
   }
 
   void write(ReportFormat format, Writer out) throws IOException, StoreException {
@@ -92,6 +108,9 @@ final class CheckReport {
     }
     out.write(String.format(Locale.ROOT, "Summary: %d added, %d removed, %d changed, %d problems%n",
         result.added(), result.removed(), result.changed(), result.problems().size()));
+    if (attribution != null) {
+      writeAttributionText(out);
+    }
     section(out, "Added", Action.CREATED);
     section(out, "Removed", Action.DELETED);
     section(out, "Changed", Action.UPDATED);
@@ -112,10 +131,77 @@ final class CheckReport {
     forEachFinding(action, e -> {
       FileRecord r = e.after() != null ? e.after() : e.before();
       out.write("  " + typeLetter(r) + " " + e.path().display() + "\n");
+      if (attribution != null) {
+        out.write("      " + EventText.who(e)
+            + (e.actor() != null && e.attributionReason() != null ? " (" + e.attributionReason() + ")" : "") + "\n");
+      }
       for (AttributeChange c : e.changes()) {
         out.write("      " + c.attribute() + ": " + c.oldValue() + " → " + c.newValue() + "\n");
       }
     });
+  }
+
+  /**
+   * {@code Attribution: audit log /var/log/audit/audit.log, 2 files (3.1 MiB read in 0.04 s, records A to B): 5 of 6
+   * changes attributed}, then each warning.
+   */
+  private void writeAttributionText(Writer out) throws IOException {
+    AuditLogAttributor.Summary s = attribution.summary();
+    if (s == null) {
+      out.write("Attribution: audit log " + attribution.auditLog() + " not read (no change to attribute)\n");
+      return;
+    }
+    Long first = null;
+    Long last = null;
+    for (PathEventSearch.FileSpan f : s.files()) {
+      if (f.firstMillis() != null && (first == null || f.firstMillis() < first)) first = f.firstMillis();
+      if (f.lastMillis() != null && (last == null || f.lastMillis() > last)) last = f.lastMillis();
+    }
+    out.write(String.format(Locale.ROOT, "Attribution: audit log %s, %d file%s (%s read in %.2f s%s): %d of %d changes attributed%n",
+        s.auditLog(), s.files().size(), s.files().size() == 1 ? "" : "s", ProgressLine.bytes(s.bytesRead()),
+        s.elapsedNs() / 1e9, first == null ? "" : ", records " + Instant.ofEpochMilli(first) + " to " + Instant.ofEpochMilli(last),
+        s.attributed(), s.paths()));
+    for (String w : s.warnings()) {
+      out.write("Warning: " + w + "\n");
+    }
+  }
+
+  private void writeAttributionJson(JsonGenerator g) throws IOException {
+    g.writeObjectFieldStart("attribution");
+    g.writeStringField("source", AuditLogAttributor.ATTRIBUTION);
+    g.writeStringField("audit_log", attribution.auditLog().toString());
+    AuditLogAttributor.Summary s = attribution.summary();
+    g.writeBooleanField("read", s != null);
+    if (s != null) {
+      g.writeStringField("from", EventJson.timestamp(s.fromNs()));
+      g.writeStringField("until", EventJson.timestamp(s.untilNs()));
+      g.writeNumberField("changes", s.paths());
+      g.writeNumberField("attributed", s.attributed());
+      g.writeNumberField("bytes_read", s.bytesRead());
+      g.writeNumberField("seconds", Math.round(s.elapsedNs() / 1e6) / 1e3);
+      g.writeArrayFieldStart("files");
+      for (PathEventSearch.FileSpan f : s.files()) {
+        g.writeStartObject();
+        g.writeStringField("path", f.file().toString());
+        g.writeNumberField("size", f.size());
+        if (f.firstMillis() != null) {
+          g.writeStringField("first_record", Instant.ofEpochMilli(f.firstMillis()).toString());
+          g.writeStringField("last_record", Instant.ofEpochMilli(f.lastMillis()).toString());
+        }
+        g.writeNumberField("bytes_read", f.bytesRead());
+        if (f.error() != null) {
+          g.writeStringField("error", f.error());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("warnings");
+      for (String w : s.warnings()) {
+        g.writeString(w);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
   }
 
   private static String typeLetter(FileRecord r) {
@@ -157,6 +243,9 @@ final class CheckReport {
       g.writeNumberField("directories", result.scan().directories());
       g.writeNumberField("bytes_hashed", result.scan().bytesHashed());
       g.writeEndObject();
+      if (attribution != null) {
+        writeAttributionJson(g);
+      }
       g.writeArrayFieldStart("entries");
       forEachFinding(null, e -> EventJson.write(e, g));
       g.writeEndArray();

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
         "Check, then accept what was found as the new sealed baseline.",
         "",
         "Same report and exit code as check; afterwards the state just scanned becomes the baseline.",
-        "Use it after reviewing a check's changes, e.g. after a package upgrade.",
+        "Use it after reviewing a check's changes, e.g. after a package upgrade. --audit-log says who made",
+        "each change, as for check (see fim check --help).",
         "",
         "Example:  apt-get upgrade && fim update --report /var/log/fim/upgrade.txt /usr"})
 final class UpdateCommand implements Callable<Integer> {
@@ -24,10 +25,12 @@ final class UpdateCommand implements Callable<Integer> {
 
   @Mixin ReportOptions output;
 
+  @Mixin AuditLogOption attribution;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    return CheckCommand.run(spec, common, paths, output, true);
+    return CheckCommand.run(spec, common, paths, output, attribution, true);
   }
 }

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param changes     attribute-level differences (empty for created/deleted)
  * @param origin      who observed it: {@code check}, {@code update}, {@code watch}
  * @param attribution who made it: {@code audit}, {@code proc}, {@code audit-log} or {@code none}
- * @param attributionReason why attribution is {@code none}, else null
+ * @param attributionReason why attribution is {@code none}; for {@code audit-log}, the audit event it came from
+ *                    ({@code audit event 4711 at 2026-11-25T10:00:00.123Z: renameat2}); else null
  * @param message     a sentence for people (ECS {@code message}): what an {@code overflow} rescanned and found;
  *                    null for ordinary changes
  * @param actor       who made it (user and process), or null when unknown ({@code attribution} says how it was found)

@@ -15,7 +15,7 @@ import java.util.List;
  * Groups log lines into events by (node, serial, timestamp) the way auparse does for files,
  * holding each line as a reference into the reader's buffer until the event ends. Only an
  * event whose lines collected every pre-filter bit is parsed (each line through
- * {@link RecordParser}) and offered to the {@link EventMatcher}; the rest are dropped as bytes.
+ * {@link RecordParser}) and offered to the {@link EventFilter} (the search's {@link EventMatcher}); the rest are dropped as bytes.
  *
  * <p>Why not the {@link Reassembler}: it delivers events in serial order and hands a record
  * that arrives after a later serial was delivered on as an event of its own. A log file holds
@@ -50,7 +50,7 @@ final class EventGrouper {
 
     private final int wanted;
     private final RecordParser parser = new RecordParser();
-    private final EventMatcher matcher;
+    private final EventFilter matcher;
     private final EventConsumer out;
     private final Open[] slots = new Open[SLOTS];
     /** Open events by the start of their latest record, oldest first. */
@@ -65,7 +65,7 @@ final class EventGrouper {
     long matched;
     long rejected;
 
-    EventGrouper(int wanted, EventMatcher matcher, EventConsumer out) {
+    EventGrouper(int wanted, EventFilter matcher, EventConsumer out) {
         this.wanted = wanted;
         this.matcher = matcher;
         this.out = out;

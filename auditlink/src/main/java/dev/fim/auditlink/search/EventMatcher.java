@@ -9,7 +9,7 @@ import java.util.Arrays;
  * The exact test of one event against the {@link SearchSettings} (the semantics are documented
  * there). Runs only on events the {@link Prefilter} let through. Stateless, thread-safe.
  */
-final class EventMatcher {
+final class EventMatcher implements EventFilter {
     private static final byte[] NULL_KEY = "(null)".getBytes(StandardCharsets.US_ASCII);
     private static final String[] UID_FIELDS = {"auid", "uid", "euid"};
 
@@ -29,7 +29,8 @@ final class EventMatcher {
         this.exact = s.exact();
     }
 
-    boolean matches(AuditEvent e) {
+    @Override
+    public boolean matches(AuditEvent e) {
         long t = e.records().get(0).timestampMillis();
         if (t < fromMillis || t > untilMillis) {
             return false;

@@ -17,7 +17,7 @@ import java.util.Arrays;
  * The hot path of a search (measured: see bench/audit-search.sh): reads a file through one
  * reused byte buffer, finds line ends with a byte scan, and parses only each line's header
  * ({@code [node=N] type=T msg=audit(SEC.FRAC:SERIAL)}) — no String, no record object per line.
- * The header is all that grouping needs; the {@link Prefilter} looks at the raw bytes; the
+ * The header is all that grouping needs; the {@link LineFilter} (a search's {@link Prefilter}) looks at the raw bytes; the
  * {@link EventGrouper} parses fields only for candidate events.
  *
  * <p>Lines that are not records are counted and skipped. Not thread-safe: one per search.
@@ -26,7 +26,7 @@ final class LogScanner {
     /** Large enough that copying the few lines of open events at each refill is noise. */
     static final int BLOCK = 16 << 20;
 
-    private final Prefilter prefilter;
+    private final LineFilter prefilter;
     private final EventGrouper grouper;
     private final byte[] buf;
     private final TypeNames types = new TypeNames();
@@ -39,7 +39,7 @@ final class LogScanner {
     long records;
     long garbage;
 
-    LogScanner(Prefilter prefilter, EventGrouper grouper, int blockSize) {
+    LogScanner(LineFilter prefilter, EventGrouper grouper, int blockSize) {
         this.prefilter = prefilter;
         this.grouper = grouper;
         this.buf = new byte[blockSize];
@@ -47,8 +47,14 @@ final class LogScanner {
     }
 
     void scan(Path file) throws IOException {
+        scan(file, 0);
+    }
+
+    /** Reads {@code file} from byte {@code from}, which must be the start of a line (or 0). */
+    void scan(Path file, long from) throws IOException {
         files++;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ch.position(from);
             ByteBuffer bb = ByteBuffer.wrap(buf);
             int fill = 0;
             boolean skipping = false;

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * containment of their hex, so the test stays a superset. Not thread-safe (none needed: it is
  * stateless after construction).
  */
-final class Prefilter {
+final class Prefilter implements LineFilter {
     static final int KEY = 1;
     static final int PATH = 2;
     static final int AUID = 4;
@@ -84,7 +84,8 @@ final class Prefilter {
     }
 
     /** Bits this line sets: b[off, end) is the whole line, {@code type} its record type. */
-    int hits(int type, long millis, byte[] b, int off, int end) {
+    @Override
+    public int hits(int type, long millis, byte[] b, int off, int end) {
         int h = 0;
         if ((all & TIME) != 0 && millis >= fromMillis && millis <= untilMillis) {
             h |= TIME;

@@ -6,6 +6,8 @@
  * {@link dev.fim.auditlink.search.SearchText} and {@link dev.fim.auditlink.search.SearchJson}
  * render them, the latter through an actor/action/object/how
  * {@link dev.fim.auditlink.search.EventSummary} modelled on go-libaudit's aucoalesce.
+ * {@link dev.fim.auditlink.search.PathEventSearch} reuses the same reader and grouping to find, in one
+ * pass, the events of a time window that name one of a set of paths ({@code fim check --audit-log}).
  *
  * <p>Owns: reading log files fast (large reused byte buffer, byte scan for line ends, a raw-byte
  * pre-filter so that only candidate events are fully parsed), the match semantics of ausearch's

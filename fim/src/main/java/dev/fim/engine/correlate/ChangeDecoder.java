@@ -73,11 +73,12 @@ final class ChangeDecoder {
     }
 
     /**
-     * @param key   the rule key whose events are fim's
+     * @param key   the rule key whose events are fim's; null: every event with a SYSCALL record (an audit.log
+     *              written under the host's own rules)
      * @param names account names for the auid and euid
      */
     ChangeDecoder(String key, Interpreter names) {
-        this.key = key.getBytes(StandardCharsets.UTF_8);
+        this.key = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         this.names = names;
     }
 
@@ -101,7 +102,7 @@ final class ChangeDecoder {
         }
         byte[] title = proctitle == null ? null : proctitle.fieldBytes("proctitle");
         boolean stale = staleTitle((int) number(syscall.field("pid"), 0), text(syscall, "exe"), title);
-        if (!hasKey(syscall.fieldBytes("key"))) {
+        if (key != null && !hasKey(syscall.fieldBytes("key"))) {
             return null;
         }
         String name = Interpreter.syscall(syscall.field("arch"), syscall.field("syscall"));
@@ -133,6 +134,9 @@ final class ChangeDecoder {
 
     /** {@code key=} may hold several keys separated by \x01 (auditctl -k twice); null or "(null)" holds none. */
     private boolean hasKey(byte[] value) {
+        if (key == null) {
+            return true;
+        }
         if (value == null) {
             return false;
         }

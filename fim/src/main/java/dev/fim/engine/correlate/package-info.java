@@ -8,6 +8,9 @@
  * null, and lost audit events are counted ({@link dev.fim.engine.correlate.AttributorCounters}) so the caller can
  * say why.
  *
+ * <p>{@link dev.fim.engine.correlate.AuditLogAttributor} answers the same question afterwards, for the changes a
+ * check found, from auditd's log files instead of the live stream ({@code fim check --audit-log}).
+ *
  * <p>Must not: know about hashes, fanotify or the store's column families; print; read configuration. It changes
  * the host's audit state only through auditlink's {@code AuditState}, which puts it back.
  */
