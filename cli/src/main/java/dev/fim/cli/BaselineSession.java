@@ -34,6 +34,16 @@ final class BaselineSession implements AutoCloseable {
 
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating, PrintWriter err)
       throws ErrorHandler.ConfigError, StoreException, IOException {
+    return open(common, pathArgs, creating, false, err);
+  }
+
+  /**
+   * As {@link #open(CommonOptions, List, boolean, PrintWriter)}; with {@code keyOnlyWithBaseline} a database without
+   * a baseline (only fim watch wrote it) and without a seal key opens with no job ({@code job} null): fim accept then
+   * records approvals alone.
+   */
+  static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating,
+      boolean keyOnlyWithBaseline, PrintWriter err) throws ErrorHandler.ConfigError, StoreException, IOException {
     Config cfg = common.loadConfig(err);
     Path keyFile = common.keyFile(cfg);
     List<PathBytes> scope = CommonOptions.paths(pathArgs);
@@ -41,6 +51,10 @@ final class BaselineSession implements AutoCloseable {
     Preload.await();
     Store store = Store.open(common.dbDir(), creating ? Store.OpenMode.CREATE : Store.OpenMode.EXISTING);
     try {
+      if (keyOnlyWithBaseline && !java.nio.file.Files.exists(keyFile) && !store.hasAny(dev.fim.store.Column.BASELINE)
+          && store.getMeta("seal") == null) {
+        return new BaselineSession(store, null, keyFile, scope, null);
+      }
       SealKey key = creating ? SealKey.loadOrCreate(keyFile) : SealKey.load(keyFile);
       ProgressLine progress = Terminal.stderrIsTerminal() ? new ProgressLine(err) : null;
       BaselineJob job = new BaselineJob(new BaselineJob.Settings(store, selector, new Sealer(key), cfg.digest(),
