@@ -93,6 +93,11 @@ class AcceptCommandTest {
     assertEquals("CHG-1234 backup server", a.note());
     assertEquals(new com.sun.security.auth.module.UnixSystem().getUid(), a.uid());
     assertTrue(a.acceptedNs() >= before, "accepted now");
+    for (ChangeEvent e : events) {
+      if (approvalOf(e) != null) {
+        assertTrue(approvalOf(e).acceptedNs() >= e.timeNs(), "an approval is never older than its change: " + e);
+      }
+    }
     assertNull(approvalOf(passwd), "a path not accepted stays unapproved");
 
     Fim.Run check = fim("check");

@@ -69,11 +69,15 @@ public final class Acceptance {
     return store.hasAny(Column.BASELINE) || store.getMeta("seal") != null;
   }
 
-  /** Re-baselines the paths (when there is a baseline), then approves their unapproved changes as {@code who}. */
-  public Outcome run(AcceptingUser who, String note, long nowNs)
+  /**
+   * Re-baselines the paths (when there is a baseline), then approves their unapproved changes as {@code who}, dated
+   * by {@code clock} (ns since the epoch) once the re-baseline is done: an approval is never older than what it
+   * approves.
+   */
+  public Outcome run(AcceptingUser who, String note, java.util.function.LongSupplier clock)
       throws StoreException, SealException, InterruptedException {
     BaselineJob.Result rebaseline = hasBaseline() ? job.accept() : null;
-    Approval approval = new Approval(nowNs, who.auid(), who.auidName(), who.uid(), who.uidName(), note);
+    Approval approval = new Approval(clock.getAsLong(), who.auid(), who.auidName(), who.uid(), who.uidName(), note);
     return new Outcome(approve(approval), rebaseline);
   }
 
