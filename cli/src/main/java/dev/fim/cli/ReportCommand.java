@@ -112,9 +112,11 @@ final class ReportCommand implements Callable<Integer> {
     ComplianceReport.Result[] r = {null};
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
       if (output != null) {
-        ReportOutput.writeAtomically(output, w -> r[0] = ComplianceReport.write(store, p, w));
+        // The report's body is spilled beside the output (same file system as the report itself).
+        Path dir = output.toAbsolutePath().getParent();
+        ReportOutput.writeBytesAtomically(output, o -> r[0] = ComplianceReport.write(store, p, o, dir));
       } else {
-        r[0] = ComplianceReport.write(store, p, out);
+        r[0] = ComplianceReport.write(store, p, out, tmpDir());
       }
     }
     String line = "fim report: " + r[0].changes() + " changes (" + r[0].unapproved() + " unapproved), " + r[0].overflows()
@@ -135,7 +137,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     ReportVerifier.Outcome o;
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
-      o = ReportVerifier.verify(store, verify);
+      o = ReportVerifier.verify(store, verify, tmpDir());
     } catch (java.nio.file.NoSuchFileException e) {
       throw new IOException("report " + verify + ": no such file", e);
     } catch (IllegalArgumentException e) {
@@ -156,6 +158,10 @@ final class ReportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
     }
+  }
+
+  private static Path tmpDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   /** The kernel's host name (what fim watch records for its runs). */

@@ -18,16 +18,13 @@ final class CsvReport implements ReportWriter {
   static final String[] HEADER = {"time", "sequence", "action", "path", "path_hex", "old_path", "changes", "auid",
       "auid_name", "uid", "uid_name", "pid", "executable", "attribution", "attribution_reason", "origin", "message",
       "approval", "accepted_at", "accepted_by", "note"};
-  private final Writer out;
+  private Writer out;
   private final StringBuilder row = new StringBuilder(512);
   private boolean rowStarted;
 
-  CsvReport(Writer out) {
-    this.out = out;
-  }
-
   @Override
-  public void begin(Summary s, String sha256) throws IOException {
+  public void head(Writer out, Summary s, String sha256) throws IOException {
+    this.out = out;
     for (String h : HEADER) {
       field(h);
     }
@@ -35,7 +32,8 @@ final class CsvReport implements ReportWriter {
   }
 
   @Override
-  public void change(ChangeEvent e, Approval a) throws IOException {
+  public void change(Writer out, ChangeEvent e, Approval a) throws IOException {
+    this.out = out;
     Actor x = e.actor();
     field(EventJson.timestamp(e.timeNs()));
     field(Long.toString(e.sequence()));
@@ -67,7 +65,7 @@ final class CsvReport implements ReportWriter {
   }
 
   @Override
-  public void end(Summary s, String sha256) {
+  public void end(Writer out, Summary s, String sha256) {
     // no trailer: see the class comment
   }
 

@@ -8,7 +8,7 @@ final class EventTime {
   private EventTime() {}
 
   static String of(long ns) {
-    return Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L)).toString();
+    return dev.fim.store.EventJson.timestamp(ns);
   }
 
   static long parse(String s) {

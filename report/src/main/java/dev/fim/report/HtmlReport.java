@@ -41,15 +41,10 @@ final class HtmlReport implements ReportWriter {
       tr{break-inside:avoid}.card{padding:4px 8px}h2{break-after:avoid}
       tr.unapproved td,tr.overflow td,.badge,.card.bad{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
       """;
-  private final Writer out;
   private final StringBuilder row = new StringBuilder(1024);
 
-  HtmlReport(Writer out) {
-    this.out = out;
-  }
-
   @Override
-  public void begin(Summary s, String sha256) throws IOException {
+  public void head(Writer out, Summary s, String sha256) throws IOException {
     ReportParameters p = s.parameters;
     StringBuilder b = new StringBuilder(16_384);
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -139,7 +134,7 @@ final class HtmlReport implements ReportWriter {
   }
 
   @Override
-  public void change(ChangeEvent e, Approval a) throws IOException {
+  public void change(Writer out, ChangeEvent e, Approval a) throws IOException {
     StringBuilder b = row;
     b.setLength(0);
     String state = ReportJson.state(e, a);
@@ -151,14 +146,14 @@ final class HtmlReport implements ReportWriter {
     b.append("<td class=\"t\">").append(EventTime.of(e.timeNs())).append("</td><td>").append(e.action().label())
         .append("</td><td class=\"path\">");
     if (e.oldPath() != null) {
-      b.append(esc(e.oldPath().display())).append(" →<br>");
+      b.append(esc(e.oldPath().display())).append(" &rarr;<br>");
     }
     b.append(esc(e.path().display())).append("</td><td class=\"chg\">");
     if (e.message() != null) {
       b.append(esc(e.message())).append("<br>");
     }
     for (AttributeChange c : e.changes()) {
-      b.append(esc(c.attribute())).append(": ").append(esc(String.valueOf(c.oldValue()))).append(" → ")
+      b.append(esc(c.attribute())).append(": ").append(esc(String.valueOf(c.oldValue()))).append(" &rarr; ")
           .append(esc(String.valueOf(c.newValue()))).append("<br>");
     }
     b.append("</td><td>").append(esc(EventText.who(e).substring(3))).append("</td><td>");
@@ -173,7 +168,7 @@ final class HtmlReport implements ReportWriter {
   }
 
   @Override
-  public void end(Summary s, String sha256) throws IOException {
+  public void end(Writer out, Summary s, String sha256) throws IOException {
     out.append("</tbody>\n</table>\n<p class=\"digest\">End of report: ").append(Long.toString(s.changes))
         .append(" changes (").append(Long.toString(s.unapproved())).append(" unapproved), ")
         .append(Long.toString(s.overflows)).append(" overflow events. Data SHA-256: ").append(sha256)

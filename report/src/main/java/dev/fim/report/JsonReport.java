@@ -21,40 +21,38 @@ import java.io.Writer;
  */
 final class JsonReport implements ReportWriter {
   private static final JsonFactory FACTORY = new JsonFactory();
-  private final Writer out;
-  private boolean first = true;
-  private final JsonGenerator g;
-
-  JsonReport(Writer out) throws IOException {
-    this.out = out;
-    this.g = FACTORY.createGenerator(out);
-    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    g.setRootValueSeparator(null);
-  }
 
   @Override
-  public void begin(Summary s, String sha256) throws IOException {
+  public void head(Writer out, Summary s, String sha256) throws IOException {
+    JsonGenerator g = FACTORY.createGenerator(out);
+    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    g.setRootValueSeparator(null);
     out.write("{\"fim_report\":");
     g.writeString(s.parameters.line(sha256));
     g.flush();
     out.write(",\n\"digest\":{\"algorithm\":\"SHA-256\",\"of\":\"canonical data: each change's JSON line, then the"
         + " summary's\",\"sha256\":\"" + sha256 + "\"},\n\"summary\":");
     ReportJson.summary(g, s);
-    g.flush();
+    g.close();
     out.write(",\n\"changes\":[");
   }
 
+  /**
+   * Not called: a change's JSON is its canonical line, which {@link ComplianceReport} writes to the body as
+   * {@link ReportDigest} makes it ({@link #separator} before each), so it is serialised once.
+   */
   @Override
-  public void change(ChangeEvent e, Approval a) throws IOException {
-    out.write(first ? "\n" : ",\n");
-    first = false;
-    ReportJson.change(g, e, a);
-    g.flush();
+  public void change(Writer body, ChangeEvent e, Approval a) {
+    throw new UnsupportedOperationException("JSON changes are written from their canonical bytes");
+  }
+
+  /** What precedes a change's JSON in the body: one change per line. */
+  static byte[] separator(boolean first) {
+    return first ? new byte[] {'\n'} : new byte[] {',', '\n'};
   }
 
   @Override
-  public void end(Summary s, String sha256) throws IOException {
+  public void end(Writer out, Summary s, String sha256) throws IOException {
     out.write("]}\n");
-    g.close();
   }
 }

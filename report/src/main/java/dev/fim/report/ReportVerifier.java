@@ -6,8 +6,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +43,11 @@ public final class ReportVerifier {
   private ReportVerifier() {}
 
   /**
+   * @param spillDir where the regenerated report's body is spilled while it is made (deleted afterwards)
    * @throws IllegalArgumentException when the file is not a report fim can verify (no parameter line: not a report, or
    *     a CSV), naming why
    */
-  public static Outcome verify(Store store, Path file) throws IOException, StoreException {
+  public static Outcome verify(Store store, Path file, Path spillDir) throws IOException, StoreException {
     ReportParameters.Stated stated;
     try (InputStream in = Files.newInputStream(file)) {
       String head = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
@@ -63,10 +62,8 @@ public final class ReportVerifier {
     long mismatchLine;
     boolean longer;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        Comparing cmp = new Comparing(in);
-        Writer w = new OutputStreamWriter(cmp, StandardCharsets.UTF_8)) {
-      regenerated = ComplianceReport.write(store, stated.parameters(), w);
-      w.flush();
+        Comparing cmp = new Comparing(in)) {
+      regenerated = ComplianceReport.write(store, stated.parameters(), cmp, spillDir);
       mismatchLine = cmp.mismatchLine;
       longer = in.read() != -1;
     }
@@ -111,10 +108,25 @@ public final class ReportVerifier {
       }
     }
 
+    private byte[] fileBytes = new byte[1 << 16];
+
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      for (int i = off; i < off + len && mismatchLine == 0; i++) {
-        write(b[i]);
+      while (len > 0 && mismatchLine == 0) {
+        int n = file.readNBytes(fileBytes, 0, Math.min(len, fileBytes.length));
+        int same = java.util.Arrays.mismatch(b, off, off + n, fileBytes, 0, n);
+        int upTo = same < 0 ? n : same;
+        for (int i = off; i < off + upTo; i++) {
+          if (b[i] == '\n') {
+            line++;
+          }
+        }
+        if (same >= 0 || n < Math.min(len, fileBytes.length)) {
+          mismatchLine = line; // a differing byte, or the file ended first
+          return;
+        }
+        off += n;
+        len -= n;
       }
     }
   }

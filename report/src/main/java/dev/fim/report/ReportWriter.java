@@ -3,13 +3,17 @@ package dev.fim.report;
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
 import java.io.IOException;
+import java.io.Writer;
 
-/** One form of the report: told the summary first, then each change as it streams, then the end. */
+/**
+ * One form of the report. The changes are written first (to the report's body, as they stream), the head (summary,
+ * digest) and the end once all are seen; {@link ComplianceReport} puts head, body and end in that order.
+ */
 interface ReportWriter {
-  void begin(Summary s, String sha256) throws IOException;
+  void head(Writer out, Summary s, String sha256) throws IOException;
 
   /** One event of the period, oldest first; {@code a} is its approval as of the report's time, or null. */
-  void change(ChangeEvent e, Approval a) throws IOException;
+  void change(Writer body, ChangeEvent e, Approval a) throws IOException;
 
-  void end(Summary s, String sha256) throws IOException;
+  void end(Writer out, Summary s, String sha256) throws IOException;
 }

@@ -15,14 +15,11 @@ import java.util.stream.Collectors;
  * accepted it, when and the note. Times are UTC. Not thread-safe.
  */
 final class TextReport implements ReportWriter {
-  private final Writer out;
-
-  TextReport(Writer out) {
-    this.out = out;
-  }
+  private Writer out;
 
   @Override
-  public void begin(Summary s, String sha256) throws IOException {
+  public void head(Writer out, Summary s, String sha256) throws IOException {
+    this.out = out;
     ReportParameters p = s.parameters;
     line("fim compliance report");
     line(p.line(sha256));
@@ -71,7 +68,7 @@ final class TextReport implements ReportWriter {
   }
 
   @Override
-  public void change(ChangeEvent e, Approval a) throws IOException {
+  public void change(Writer out, ChangeEvent e, Approval a) throws IOException {
     String state = ReportJson.state(e, a);
     out.write(switch (state) {
       case "UNAPPROVED" -> "UNAPPROVED ";
@@ -87,7 +84,8 @@ final class TextReport implements ReportWriter {
   }
 
   @Override
-  public void end(Summary s, String sha256) throws IOException {
+  public void end(Writer out, Summary s, String sha256) throws IOException {
+    this.out = out;
     line("");
     line("End of report: " + s.changes + " changes (" + s.unapproved() + " UNAPPROVED), " + s.overflows
         + " overflow events. Data SHA-256: " + sha256);
