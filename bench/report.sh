@@ -6,7 +6,8 @@
 # of watch and check events, a /usr-and-/etc mix of paths, actors with auid/uid/exe, ~60 % approved,
 # overflow and audit-loss events, watch runs with a gap and a crash), then times `fim report` over the
 # whole period in each format with --output (and `fim report --verify` of the HTML), each a cold JVM
-# start as a user runs it. Prints seconds, peak RSS and output size per format against the 10 s goal.
+# start as a user runs it. Prints wall seconds, CPU seconds (user + sys: what the run needs on a shared
+# machine), peak RSS and output size per format against the 10 s goal, and the load average.
 #
 # Environment (all optional):
 #   FIM=/path/to/fim      fim launcher (default: <repo>/bin/fim; build with mvn -q -DskipTests package)
@@ -51,23 +52,24 @@ java -Xmx512m -Djava.library.path="$repo/cli/target/native" -cp "$cp" dev.fim.re
 fill=$(echo "$(date +%s.%N) - $start" | bc)
 log "database: $(du -sh "$db" | cut -f1)"
 
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 # The history spans the last 30 days; 31d covers all of it.
-printf '\n%-8s %10s %12s %12s   %s\n' format seconds "peak RSS" "output" "goal < 10 s"
+printf '\n%-8s %10s %10s %12s %12s   %s\n' format seconds "cpu s" "peak RSS" "output" "goal < 10 s"
 results=()
 for f in $FORMATS; do
   best=""
   all=""
   for _ in $(seq "$RUNS"); do
     out="$work/report.$f"
-    /usr/bin/time -f '%e %M' -o "$work/time" "$FIM" report --db "$db" --since 31d --format "$f" --output "$out" \
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$FIM" report --db "$db" --since 31d --format "$f" --output "$out" \
       >"$work/stdout" 2>"$work/stderr" || die "fim report --format $f failed: $(cat "$work/stderr")"
-    read -r secs rss <"$work/time"
+    read -r secs rss usr sys <"$work/time"
     all="$all $secs"
-    if [ -z "$best" ] || (( $(echo "$secs < $best" | bc) )); then best=$secs; best_rss=$rss; fi
+    if [ -z "$best" ] || (( $(echo "$secs < $best" | bc) )); then best=$secs; best_rss=$rss; best_cpu=$(echo "$usr + $sys" | bc); fi
   done
   size=$(du -h "$work/report.$f" | cut -f1)
   verdict=$( (( $(echo "$best < 10" | bc) )) && echo "met" || echo "MISSED")
-  printf '%-8s %10s %9s MiB %12s   %s (runs:%s)\n' "$f" "$best" "$((best_rss / 1024))" "$size" "$verdict" "$all"
+  printf '%-8s %10s %10s %9s MiB %12s   %s (runs:%s)\n' "$f" "$best" "$best_cpu" "$((best_rss / 1024))" "$size" "$verdict" "$all"
   results+=("$f $best")
 done
 tail -n 1 "$work/stdout" | sed 's/^/  /'
@@ -75,6 +77,7 @@ if [ -f "$work/report.html" ]; then
   /usr/bin/time -f '%e %M' -o "$work/time" "$FIM" report --db "$db" --verify "$work/report.html" >"$work/stdout" 2>&1 \
     || die "fim report --verify failed: $(cat "$work/stdout")"
   read -r secs rss <"$work/time"
-  printf '%-8s %10s %9s MiB %12s   %s\n' "verify" "$secs" "$((rss / 1024))" "(html)" "$(cut -c1-60 "$work/stdout")…"
+  printf '%-8s %10s %10s %9s MiB %12s   %s\n' "verify" "$secs" "-" "$((rss / 1024))" "(html)" "$(cut -c1-60 "$work/stdout")…"
 fi
-printf '\n%s events filled in %.1f s; %s cores; %s\n' "$n" "$fill" "$(nproc)" "$(java -version 2>&1 | head -n 1)"
+printf '\n%s events filled in %.1f s; %s cores; load average before: %s; %s\n' "$n" "$fill" "$(nproc)" "$load" \
+  "$(java -version 2>&1 | head -n 1)"
