@@ -138,7 +138,20 @@ public final class BaselineJob {
 
   /** {@link #check()}, then makes the scanned state the new sealed baseline. */
   public Result update() throws StoreException, SealException, InterruptedException {
-    Result r = compare("update");
+    return rebaseline(compare("update"));
+  }
+
+  /**
+   * {@code fim accept}'s re-baseline: as {@link #update()} (over the scope, which accept always sets to the accepted
+   * paths), with the differences found recorded as origin {@code accept}: what the baseline takes in is on record
+   * even when no earlier check or watch saw it.
+   */
+  public Result accept() throws StoreException, SealException, InterruptedException {
+    return rebaseline(compare("accept"));
+  }
+
+  /** Makes the scan that {@code r} compared the new sealed baseline (within the scope, if one is set). */
+  private Result rebaseline(Result r) throws StoreException {
     Store store = settings.store();
     store.putMeta(META_BASELINE_STATE, "writing");
     if (settings.scope().isEmpty()) {
@@ -271,7 +284,7 @@ public final class BaselineJob {
     flushEvents(log, pending, seq);
     long end = System.currentTimeMillis() * 1_000_000L;
     store.putMeta(META_CHECK_TIME, Long.toString(end));
-    if (!"update".equals(origin)) {
+    if ("check".equals(origin)) {
       store.clear(Column.SCAN);
     }
     return new Result(start, end, scan.summary, counts[0], counts[1], counts[2], scan.problems,

@@ -35,12 +35,23 @@ final class BaselineSession implements AutoCloseable {
 
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating, PrintWriter err)
       throws ErrorHandler.ConfigError, StoreException, IOException {
-    return open(common, pathArgs, creating, err, null);
+    return open(common, pathArgs, creating, false, err, null);
   }
 
   /** @param attributor who made the changes a check finds (e.g. from audit.log), or null */
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating, PrintWriter err,
       ChangeAttributor attributor) throws ErrorHandler.ConfigError, StoreException, IOException {
+    return open(common, pathArgs, creating, false, err, attributor);
+  }
+
+  /**
+   * As {@link #open(CommonOptions, List, boolean, PrintWriter, ChangeAttributor)}; with {@code keyOnlyWithBaseline}
+   * a database without a baseline (only fim watch wrote it) and without a seal key opens with no job ({@code job}
+   * null): fim accept then records approvals alone.
+   */
+  static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating,
+      boolean keyOnlyWithBaseline, PrintWriter err, ChangeAttributor attributor)
+      throws ErrorHandler.ConfigError, StoreException, IOException {
     Config cfg = common.loadConfig(err);
     Path keyFile = common.keyFile(cfg);
     List<PathBytes> scope = CommonOptions.paths(pathArgs);
@@ -48,6 +59,10 @@ final class BaselineSession implements AutoCloseable {
     Preload.await();
     Store store = common.openBorrowing(creating ? Store.OpenMode.CREATE : Store.OpenMode.EXISTING, err);
     try {
+      if (keyOnlyWithBaseline && !java.nio.file.Files.exists(keyFile) && !store.hasAny(dev.fim.store.Column.BASELINE)
+          && store.getMeta("seal") == null) {
+        return new BaselineSession(store, null, keyFile, scope, null);
+      }
       SealKey key = creating ? SealKey.loadOrCreate(keyFile) : SealKey.load(keyFile);
       ProgressLine progress = Terminal.stderrIsTerminal() ? new ProgressLine(err) : null;
       BaselineJob job = new BaselineJob(new BaselineJob.Settings(store, selector, new Sealer(key), cfg.digest(),

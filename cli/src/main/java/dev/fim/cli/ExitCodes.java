@@ -9,8 +9,13 @@ public final class ExitCodes {
   public static final int ADDED = 1;
   public static final int REMOVED = 2;
   public static final int CHANGED = 4;
-  /** {@code who}: nothing is recorded for the path (as {@code audit search} when nothing matches). */
+  /**
+   * {@code who}: nothing is recorded for the path (as {@code audit search} when nothing matches); {@code accept}:
+   * nothing to accept (no unapproved change recorded, nothing differs from the baseline).
+   */
   public static final int NONE_FOUND = 1;
+  /** {@code report --verify}: the copy differs from what fim makes of the database's data, or the data differs. */
+  public static final int NOT_VERIFIED = 1;
   /** Invalid command line (unknown option, bad value). */
   public static final int USAGE = 16;
   /** The config file cannot be read or has an unusable line. */
@@ -33,7 +38,7 @@ public final class ExitCodes {
   /** The list picocli prints under "Exit Codes" in --help. */
   static final String[] HELP_LIST = {
       "0:no differences (or the command succeeded)",
-      "1:files were added (bitmask; check/update); who: no change of PATH is recorded",
+      "1:files were added (bitmask; check/update); who: no change of PATH is recorded; accept: nothing to accept; report --verify: not verified",
       "2:files were removed (bitmask)",
       "4:files were changed (bitmask); 1|2|4 combine, e.g. 5 = added and changed",
       "16:invalid command line",

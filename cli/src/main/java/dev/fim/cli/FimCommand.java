@@ -27,7 +27,7 @@ public final class FimCommand {
   /** The subcommands, in --help order. */
   private static final Class<?>[] SUBCOMMANDS = {
       InitCommand.class, CheckCommand.class, UpdateCommand.class, WatchCommand.class, HistoryCommand.class,
-      WhoCommand.class, AuditCommand.class, CommandLine.HelpCommand.class};
+      WhoCommand.class, AcceptCommand.class, ReportCommand.class, AuditCommand.class, CommandLine.HelpCommand.class};
 
   /**
    * The command line for {@code args}. Building picocli's model of every command costs about

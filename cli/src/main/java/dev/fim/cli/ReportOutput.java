@@ -20,7 +20,20 @@ final class ReportOutput {
     void write(Writer out) throws Exception;
   }
 
+  interface StreamBody {
+    void write(java.io.OutputStream out) throws Exception;
+  }
+
   static void writeAtomically(Path target, Body body) throws Exception {
+    writeBytesAtomically(target, out -> {
+      try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+        body.write(w);
+      }
+    });
+  }
+
+  /** As {@link #writeAtomically}, for a body that writes bytes (buffered here). */
+  static void writeBytesAtomically(Path target, StreamBody body) throws Exception {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     Path tmp;
@@ -30,8 +43,8 @@ final class ReportOutput {
       throw new IOException("report " + target + ": cannot create a file in " + dir + ": " + reason(e), e);
     }
     try {
-      try (Writer w = new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8)) {
-        body.write(w);
+      try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        body.write(o);
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -20,12 +20,31 @@ public enum Column {
   /** path bytes + 0x00 + time ns → key into EVENTS. */
   EVENTS_BY_PATH("events_by_path"),
   /** name → value: format version, config digest, seal, scan times, counters. */
-  META("meta");
+  META("meta"),
+  /**
+   * {@code events} key (big-endian time ns + sequence) → the {@link Approval} of that event ({@code fim accept}).
+   * Added after format 1 shipped: a database written before has none until a writer opens it (and creates it).
+   */
+  APPROVALS("approvals", true);
 
   private final String cfName;
+  private final boolean addedLater;
 
   Column(String cfName) {
+    this(cfName, false);
+  }
+
+  Column(String cfName, boolean addedLater) {
     this.cfName = cfName;
+    this.addedLater = addedLater;
+  }
+
+  /**
+   * True for a column family added to format 1 later: an older database lacks it, which a writer fixes by creating
+   * it and a read-only open ({@link Store.OpenMode#READ_ONLY}, which cannot create) reads as empty.
+   */
+  boolean addedLater() {
+    return addedLater;
   }
 
   byte[] cfNameBytes() {

@@ -200,7 +200,8 @@ public final class EventLog {
     }
   }
 
-  private static byte[] eventKey(long timeNs, long seq) {
+  /** An {@code events} key (also the {@code approvals} key). */
+  static byte[] eventKey(long timeNs, long seq) {
     return ByteBuffer.allocate(EVENT_KEY_BYTES).putLong(timeNs).putLong(seq).array();
   }
 

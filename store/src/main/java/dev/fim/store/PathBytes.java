@@ -113,6 +113,16 @@ public final class PathBytes implements Comparable<PathBytes> {
 
   /** True when the bytes are valid UTF-8 (then {@link #display()} is exact). */
   public boolean isUtf8() {
+    boolean ascii = true;
+    for (byte b : bytes) {
+      if (b < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return true; // most paths: no decoder needed
+    }
     try {
       StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)

@@ -179,12 +179,19 @@ public final class Store implements AutoCloseable {
             .setPinL0FilterAndIndexBlocksInCache(true));
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-    for (Column c : Column.values()) {
-      descriptors.add(new ColumnFamilyDescriptor(c.cfNameBytes(), cfOptions));
-    }
+    List<Column> opened = new ArrayList<>();
     List<ColumnFamilyHandle> list = new ArrayList<>();
     RocksDB db;
     try {
+      // A read-only open cannot create a column family added after the database was written: leave it out.
+      List<byte[]> existing = mode == OpenMode.READ_ONLY ? existingColumnFamilies(dir) : null;
+      for (Column c : Column.values()) {
+        if (existing == null || !c.addedLater()
+            || existing.stream().anyMatch(n -> java.util.Arrays.equals(n, c.cfNameBytes()))) {
+          descriptors.add(new ColumnFamilyDescriptor(c.cfNameBytes(), cfOptions));
+          opened.add(c);
+        }
+      }
       db = mode == OpenMode.READ_ONLY ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, list)
           : RocksDB.open(dbOptions, dir.toString(), descriptors, list);
     } catch (RocksDBException e) {
@@ -193,10 +200,16 @@ public final class Store implements AutoCloseable {
       throw translate(dir, "open", e);
     }
     Map<Column, ColumnFamilyHandle> handles = new EnumMap<>(Column.class);
-    for (int i = 0; i < Column.values().length; i++) {
-      handles.put(Column.values()[i], list.get(i + 1));
+    for (int i = 0; i < opened.size(); i++) {
+      handles.put(opened.get(i), list.get(i + 1));
     }
     return new Opened(dbOptions, cfOptions, db, handles);
+  }
+
+  private static List<byte[]> existingColumnFamilies(Path dir) throws RocksDBException {
+    try (org.rocksdb.Options o = new org.rocksdb.Options()) {
+      return RocksDB.listColumnFamilies(o, dir.toString());
+    }
   }
 
   private void checkFormat(boolean existed) throws StoreException {
@@ -228,7 +241,19 @@ public final class Store implements AutoCloseable {
   }
 
   ColumnFamilyHandle handle(Column c) {
-    return live().handles().get(c);
+    ColumnFamilyHandle h = live().handles().get(c);
+    if (h == null) {
+      throw new IllegalStateException("column family " + c.cfName() + " is not open (check has() first)");
+    }
+    return h;
+  }
+
+  /**
+   * Whether {@code c} is open: always, except a column family {@linkplain Column#addedLater() added later} that a
+   * database opened read-only does not have yet (read it as empty).
+   */
+  public boolean has(Column c) {
+    return live().handles().containsKey(c);
   }
 
   RocksDB db() {

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# bench/report.sh [NEVENTS]        (default: 1000000)
+#
+# fim report benchmark (issue 6: "fim report over 1,000,000 stored events: < 10 s"). Fills a fresh
+# database with NEVENTS realistic change events (SyntheticHistory in the report module's tests: 30 days
+# of watch and check events, a /usr-and-/etc mix of paths, actors with auid/uid/exe, ~60 % approved,
+# overflow and audit-loss events, watch runs with a gap and a crash), then times `fim report` over the
+# whole period in each format with --output (and `fim report --verify` of the HTML), each a cold JVM
+# start as a user runs it. Prints wall seconds, CPU seconds (user + sys: what the run needs on a shared
+# machine), peak RSS and output size per format against the 10 s goal, and the load average.
+#
+# Environment (all optional):
+#   FIM=/path/to/fim      fim launcher (default: <repo>/bin/fim; build with mvn -q -DskipTests package)
+#   FORMATS="text json csv html"
+#   RUNS=N                timed runs per format (default 1; the best and every run are printed)
+#   KEEP=1                keep the work directory (database and reports) and print its path
+#   FIM_JAVA_OPTS=...     passed through to bin/fim (JVM options)
+set -euo pipefail
+
+here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+repo=$(cd "$here/.." && pwd)
+FIM=${FIM:-$repo/bin/fim}
+FORMATS=${FORMATS:-text json csv html}
+RUNS=${RUNS:-1}
+n=${1:-1000000}
+[[ "$n" =~ ^[0-9]+$ && "$n" -ge 1 ]] || { echo "usage: $0 [NEVENTS]" >&2; exit 2; }
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+[ -x /usr/bin/time ] || install_packages time
+
+"$FIM" report --help >/dev/null 2>&1 || die "'$FIM report --help' failed: build fim first (mvn -q -DskipTests package)"
+# The generator lives in the report module's tests; the jars are those bin/fim runs.
+classes="$repo/report/target/test-classes"
+if [ ! -f "$classes/dev/fim/report/SyntheticHistory.class" ]; then
+  log "compiling the generator (mvn -q -o -pl report -am test-compile)"
+  (cd "$repo" && mvn -q -B -o -pl report -am test-compile) >&2 || die "test-compile failed"
+fi
+cp="$classes:$repo/cli/target/lib/*"
+
+work=$(mktemp -d /var/tmp/fim-bench-report.XXXXXX)
+cleanup() { if [ "${KEEP:-0}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+db="$work/db"
+log "filling $db with $n events"
+start=$(date +%s.%N)
+java -Xmx512m -Djava.library.path="$repo/cli/target/native" -cp "$cp" dev.fim.report.SyntheticHistory "$db" "$n" 42 >&2
+fill=$(echo "$(date +%s.%N) - $start" | bc)
+log "database: $(du -sh "$db" | cut -f1)"
+
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+# The history spans the last 30 days; 31d covers all of it.
+printf '\n%-8s %10s %10s %12s %12s   %s\n' format seconds "cpu s" "peak RSS" "output" "goal < 10 s"
+results=()
+for f in $FORMATS; do
+  best=""
+  all=""
+  for _ in $(seq "$RUNS"); do
+    out="$work/report.$f"
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$FIM" report --db "$db" --since 31d --format "$f" --output "$out" \
+      >"$work/stdout" 2>"$work/stderr" || die "fim report --format $f failed: $(cat "$work/stderr")"
+    read -r secs rss usr sys <"$work/time"
+    all="$all $secs"
+    if [ -z "$best" ] || (( $(echo "$secs < $best" | bc) )); then best=$secs; best_rss=$rss; best_cpu=$(echo "$usr + $sys" | bc); fi
+  done
+  size=$(du -h "$work/report.$f" | cut -f1)
+  verdict=$( (( $(echo "$best < 10" | bc) )) && echo "met" || echo "MISSED")
+  printf '%-8s %10s %10s %9s MiB %12s   %s (runs:%s)\n' "$f" "$best" "$best_cpu" "$((best_rss / 1024))" "$size" "$verdict" "$all"
+  results+=("$f $best")
+done
+tail -n 1 "$work/stdout" | sed 's/^/  /'
+if [ -f "$work/report.html" ]; then
+  /usr/bin/time -f '%e %M' -o "$work/time" "$FIM" report --db "$db" --verify "$work/report.html" >"$work/stdout" 2>&1 \
+    || die "fim report --verify failed: $(cat "$work/stdout")"
+  read -r secs rss <"$work/time"
+  printf '%-8s %10s %10s %9s MiB %12s   %s\n' "verify" "$secs" "-" "$((rss / 1024))" "(html)" "$(cut -c1-60 "$work/stdout")…"
+fi
+printf '\n%s events filled in %.1f s; %s cores; load average before: %s; %s\n' "$n" "$fill" "$(nproc)" "$load" \
+  "$(java -version 2>&1 | head -n 1)"

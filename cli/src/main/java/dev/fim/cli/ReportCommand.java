@@ -1,0 +1,175 @@
+package dev.fim.cli;
+
+import dev.fim.auditlink.search.TimeSpec;
+import dev.fim.report.ComplianceReport;
+import dev.fim.report.ReportFormat;
+import dev.fim.report.ReportParameters;
+import dev.fim.report.ReportVerifier;
+import dev.fim.store.Store;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code fim report}: the compliance report of a period, or the verification of a report's copy. */
+@Command(name = "report", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+    description = {
+        "Write the compliance report of a period for auditors (PCI DSS 11.5.2, NIST SI-7, HIPAA 164.312(c)):",
+        "what changed, when, by whom, and whether it was approved (fim accept).",
+        "",
+        "The summary gives the period, the hosts and trees fim watch watched, its coverage (when it ran,",
+        "gaps, overflows and lost audit records), and totals by action, by login user (auid) and by path",
+        "prefix. Then every change: time, path, action, each changed attribute old -> new, who (auid,",
+        "uid, executable) and its approval (who accepted it, when, the note); UNAPPROVED changes stand out.",
+        "",
+        "Formats: text (terminal), json (one document; one change per line), csv (one RFC 4180 row per",
+        "change with a header row, no summary), html (one self-contained file: inline CSS and SVG",
+        "timeline, no script, no network; prints well).",
+        "",
+        "Every report states the SHA-256 of its data (the same for every format of the same data) and",
+        "its parameters. fim report --verify FILE makes the report again from the database as of the",
+        "time it was generated and says whether the copy is unmodified and the data the same (exit 0) or",
+        "not (exit 1). CSV has no room for them: its digest is printed when it is written; verify the",
+        "JSON twin.",
+        "",
+        "--since is inclusive, --until exclusive (default: now; a later time means now). Times: ISO-8601",
+        "(2026-11-25T10:00:00Z; 2026-11-25 is local midnight), relative (-24h, 7d, 2w), now, today,",
+        "yesterday. Report times are UTC. Reads the database without locking it (works beside fim watch).",
+        "",
+        "Examples:",
+        "  fim report --since 2026-11-01 --until 2026-12-01 --format html --output nov.html",
+        "  fim report --since -24h",
+        "  fim report --since 7d --format json | jq '.changes[] | select(.approval == null) | .event.file.path'",
+        "  fim report --verify nov.html"})
+final class ReportCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--since", paramLabel = "TIME", description = "Start of the period (inclusive). Required.")
+  String since;
+
+  @Option(names = "--until", paramLabel = "TIME", description = "End of the period (exclusive). Default: now.")
+  String until;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "text, json, csv or html. Default: ${DEFAULT-VALUE}.")
+  String format;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+      description = "Write the report to FILE (atomically: a reader never sees half of it) instead of stdout.")
+  Path output;
+
+  @Option(names = "--prefix-depth", paramLabel = "N", defaultValue = "2",
+      description = "Totals by path group changes under their first N path components (/etc/ssh/sshd_config "
+          + "counts under /etc/ssh at 2, /etc/hosts under /etc). Default: ${DEFAULT-VALUE}.")
+  int prefixDepth;
+
+  @Option(names = "--verify", paramLabel = "FILE",
+      description = "Check a text, JSON or HTML report against the database instead of writing one.")
+  Path verify;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (verify != null) {
+      return verify(out, err);
+    }
+    if (since == null) {
+      throw new ParameterException(spec.commandLine(), "--since is required: the period's start (e.g. --since "
+          + "2026-11-01 or --since -24h)");
+    }
+    ReportFormat f;
+    try {
+      f = ReportFormat.ofLabel(format);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--format " + format + ": give text, json, csv or html");
+    }
+    Instant now = Instant.now();
+    ZoneId zone = ZoneId.systemDefault();
+    Instant from = time("--since", since, now, zone);
+    Instant to = until == null ? now : time("--until", until, now, zone);
+    if (!from.isBefore(to.isAfter(now) ? now : to)) {
+      throw new ParameterException(spec.commandLine(), "--since " + since + " (" + from + ") is not before "
+          + (until == null ? "now" : "--until " + until) + " (" + (to.isAfter(now) ? now : to) + ")");
+    }
+    ReportParameters p;
+    try {
+      p = ReportParameters.of(from, to, now, hostName(), prefixDepth, f);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    ComplianceReport.Result[] r = {null};
+    try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
+      if (output != null) {
+        // The report's body is spilled beside the output (same file system as the report itself).
+        Path dir = output.toAbsolutePath().getParent();
+        ReportOutput.writeBytesAtomically(output, o -> r[0] = ComplianceReport.write(store, p, o, dir));
+      } else {
+        r[0] = ComplianceReport.write(store, p, out, tmpDir());
+      }
+    }
+    String line = "fim report: " + r[0].changes() + " changes (" + r[0].unapproved() + " unapproved), " + r[0].overflows()
+        + " overflow events; data SHA-256 " + r[0].sha256();
+    if (output != null) {
+      out.println(line + "; written to " + output);
+    } else {
+      err.println(line);
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private int verify(PrintWriter out, PrintWriter err) throws Exception {
+    if (since != null || until != null || output != null) {
+      throw new ParameterException(spec.commandLine(), "--verify takes the period from the report: give no --since, "
+          + "--until or --output with it");
+    }
+    ReportVerifier.Outcome o;
+    try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
+      o = ReportVerifier.verify(store, verify, tmpDir());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IOException("report " + verify + ": no such file", e);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--verify: " + e.getMessage());
+    }
+    if (o.verdict() == ReportVerifier.Verdict.VERIFIED) {
+      out.println(o.message());
+      out.flush();
+      return ExitCodes.OK;
+    }
+    err.println(o.message());
+    return ExitCodes.NOT_VERIFIED;
+  }
+
+  private Instant time(String option, String text, Instant now, ZoneId zone) {
+    try {
+      return TimeSpec.parse(text, now, zone);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+    }
+  }
+
+  private static Path tmpDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  /** The kernel's host name (what fim watch records for its runs). */
+  private static String hostName() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

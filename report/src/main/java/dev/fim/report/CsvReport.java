@@ -1,0 +1,103 @@
+package dev.fim.report;
+
+import dev.fim.store.Actor;
+import dev.fim.store.Approval;
+import dev.fim.store.AttributeChange;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.EventJson;
+import java.io.IOException;
+import java.io.Writer;
+
+/**
+ * One RFC 4180 row per event (CRLF line ends, every field quoted when it holds a comma, quote, CR or LF; quotes
+ * doubled), after a header row. Paths are shown as {@code PathBytes.display()} with the exact bytes in
+ * {@code path_hex} when they are not UTF-8. No summary rows: a table stays a table (the summary is in the other
+ * formats; the command prints the data digest). Not thread-safe.
+ */
+final class CsvReport implements ReportWriter {
+  static final String[] HEADER = {"time", "sequence", "action", "path", "path_hex", "old_path", "changes", "auid",
+      "auid_name", "uid", "uid_name", "pid", "executable", "attribution", "attribution_reason", "origin", "message",
+      "approval", "accepted_at", "accepted_by", "note"};
+  private Writer out;
+  private final StringBuilder row = new StringBuilder(512);
+  private boolean rowStarted;
+
+  @Override
+  public void head(Writer out, Summary s, String sha256) throws IOException {
+    this.out = out;
+    for (String h : HEADER) {
+      field(h);
+    }
+    endRow();
+  }
+
+  @Override
+  public void change(Writer out, ChangeEvent e, Approval a) throws IOException {
+    this.out = out;
+    Actor x = e.actor();
+    field(EventJson.timestamp(e.timeNs()));
+    field(Long.toString(e.sequence()));
+    field(e.action().label());
+    field(e.path().display());
+    field(e.path().isUtf8() ? "" : e.path().hex());
+    field(e.oldPath() == null ? "" : e.oldPath().display());
+    StringBuilder changes = new StringBuilder();
+    for (AttributeChange c : e.changes()) {
+      changes.append(changes.length() == 0 ? "" : "; ").append(c.attribute()).append(": ").append(c.oldValue())
+          .append(" -> ").append(c.newValue());
+    }
+    field(changes.toString());
+    field(x == null || x.auid() == null ? "" : Long.toString(x.auid()));
+    field(x == null || x.auidName() == null ? "" : x.auidName());
+    field(x == null || x.uid() == null ? "" : Long.toString(x.uid()));
+    field(x == null || x.uidName() == null ? "" : x.uidName());
+    field(x == null || x.pid() == null ? "" : Integer.toString(x.pid()));
+    field(ReportJson.actorExe(x));
+    field(e.attribution() == null ? "none" : e.attribution());
+    field(e.attributionReason() == null ? "" : e.attributionReason());
+    field(e.origin() == null ? "" : e.origin());
+    field(e.message() == null ? "" : e.message());
+    field(ReportJson.state(e, a).toLowerCase(java.util.Locale.ROOT));
+    field(a == null ? "" : EventTime.of(a.acceptedNs()));
+    field(a == null ? "" : a.who());
+    field(a == null ? "" : a.note());
+    endRow();
+  }
+
+  @Override
+  public void end(Writer out, Summary s, String sha256) {
+    // no trailer: see the class comment
+  }
+
+  private void field(String v) {
+    if (rowStarted) {
+      row.append(',');
+    }
+    rowStarted = true;
+    boolean quote = false;
+    for (int i = 0; i < v.length() && !quote; i++) {
+      char c = v.charAt(i);
+      quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+    }
+    if (!quote) {
+      row.append(v);
+      return;
+    }
+    row.append('"');
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      row.append(c);
+      if (c == '"') {
+        row.append('"');
+      }
+    }
+    row.append('"');
+  }
+
+  private void endRow() throws IOException {
+    row.append("\r\n");
+    out.append(row);
+    row.setLength(0);
+    rowStarted = false;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.fim.report;
+
+import java.util.Locale;
+
+/** The forms of a report. */
+public enum ReportFormat {
+  /** For a terminal: summary, then one line per change (and one per approval). */
+  TEXT,
+  /** One JSON document: parameters, summary, changes[] (each the event JSON and its approval), digest. */
+  JSON,
+  /** One RFC 4180 row per change, with a header row; no summary (the digest is printed by the command). */
+  CSV,
+  /** One self-contained HTML file: inline CSS and SVG timeline, no script, no external fetch, printable. */
+  HTML;
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static ReportFormat ofLabel(String s) {
+    return valueOf(s.toUpperCase(Locale.ROOT));
+  }
+}

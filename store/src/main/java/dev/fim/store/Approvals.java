@@ -1,0 +1,162 @@
+package dev.fim.store;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Approvals of recorded changes, in the {@code approvals} column family keyed like {@code events} (big-endian time ns
+ * + sequence). Keyed alike, approvals and events are both in time order, so a report walks the two side by side
+ * ({@link Cursor}) instead of looking each event up. An approval is written once and never changed: accepting again
+ * leaves earlier approvals as they are.
+ *
+ * <p>A database opened read-only that predates the column family has no approvals. Thread-safe (RocksDB is).
+ */
+public final class Approvals {
+  private static final int VERSION = 1;
+  private final Store store;
+
+  public Approvals(Store store) {
+    this.store = store;
+  }
+
+  /** The approval of the event {@code (timeNs, sequence)}, or null. */
+  public Approval get(long timeNs, long sequence) throws StoreException {
+    if (!store.has(Column.APPROVALS)) {
+      return null;
+    }
+    byte[] v = store.get(Column.APPROVALS, EventLog.eventKey(timeNs, sequence));
+    return v == null ? null : decode(v);
+  }
+
+  /** Stores {@code approval} for every one of {@code events}, in one atomic write. */
+  public void approve(List<ChangeEvent> events, Approval approval) throws StoreException {
+    byte[] value = encode(approval);
+    try (WriteBatch batch = new WriteBatch()) {
+      for (ChangeEvent e : events) {
+        batch.put(store.handle(Column.APPROVALS), EventLog.eventKey(e.timeNs(), e.sequence()), value);
+      }
+      store.write(batch);
+    } catch (RocksDBException e) {
+      throw Store.translate(store.dir(), "record approvals", e);
+    }
+  }
+
+  /**
+   * A forward-only reader for events visited in time order (as {@link EventLog#forEach} gives them): {@link #of}
+   * answers each event's approval by moving one iterator along, not by a lookup per event. Close it. Not thread-safe.
+   *
+   * @param fromNs the first event time that will be asked for
+   */
+  public Cursor cursor(long fromNs) {
+    return new Cursor(fromNs);
+  }
+
+  /** See {@link #cursor}. */
+  public final class Cursor implements AutoCloseable {
+    private final RocksIterator it;
+
+    private Cursor(long fromNs) {
+      if (store.has(Column.APPROVALS)) {
+        it = store.db().newIterator(store.handle(Column.APPROVALS));
+        it.seek(EventLog.eventKey(Math.max(fromNs, 0), 0));
+      } else {
+        it = null;
+      }
+    }
+
+    /** The approval of {@code e}, or null; events must come in key (time, sequence) order. */
+    public Approval of(ChangeEvent e) throws StoreException {
+      if (it == null) {
+        return null;
+      }
+      byte[] key = EventLog.eventKey(e.timeNs(), e.sequence());
+      while (it.isValid()) {
+        int c = java.util.Arrays.compareUnsigned(it.key(), key);
+        if (c == 0) {
+          return decode(it.value());
+        }
+        if (c > 0) {
+          return null;
+        }
+        it.next();
+      }
+      return null;
+    }
+
+    @Override
+    public void close() {
+      if (it != null) {
+        it.close();
+      }
+    }
+  }
+
+  static byte[] encode(Approval a) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      out.writeLong(a.acceptedNs());
+      out.writeLong(a.auid());
+      writeString(out, a.auidName());
+      out.writeLong(a.uid());
+      writeString(out, a.uidName());
+      writeString(out, a.note());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array does not fail
+    }
+    return bytes.toByteArray();
+  }
+
+  private Approval decode(byte[] v) throws StoreException {
+    try {
+      ByteBuffer in = ByteBuffer.wrap(v);
+      int version = in.get() & 0xff;
+      if (version != VERSION) {
+        throw new IllegalArgumentException("approval encoding version " + version + " (this fim reads " + VERSION + ")");
+      }
+      long at = in.getLong();
+      long auid = in.getLong();
+      String auidName = readString(in);
+      long uid = in.getLong();
+      String uidName = readString(in);
+      String note = readString(in);
+      return new Approval(at, auid, auidName, uid, uidName, note == null ? "" : note);
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      throw new StoreException(StoreException.Reason.CORRUPT, "database " + store.dir()
+          + ": an approval cannot be decoded (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** Length-prefixed UTF-8; length -1 for null (a note may hold any text, including newlines). */
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    if (s == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static String readString(ByteBuffer in) {
+    int n = in.getInt();
+    if (n < 0) {
+      return null;
+    }
+    if (n > in.remaining()) {
+      throw new IllegalArgumentException("string length " + n);
+    }
+    String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
+    in.position(in.position() + n);
+    return s;
+  }
+}
