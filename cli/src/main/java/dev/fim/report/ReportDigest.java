@@ -21,9 +21,7 @@ import java.util.HexFormat;
 final class ReportDigest implements AutoCloseable {
   private static final JsonFactory FACTORY = new JsonFactory();
   private final MessageDigest sha;
-  /** The last change's canonical JSON (without the newline); the JSON report reuses it as its row. */
-  private final Line line = new Line();
-  private final JsonGenerator g;
+  private final Lines summaryLine = new Lines();
 
   ReportDigest() {
     try {
@@ -31,50 +29,71 @@ final class ReportDigest implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java has SHA-256", e);
     }
-    try {
-      g = FACTORY.createGenerator(line, com.fasterxml.jackson.core.JsonEncoding.UTF8);
-      g.setRootValueSeparator(null);
-    } catch (IOException e) {
-      throw new IllegalStateException(e); // a byte array does not fail
-    }
   }
 
-  /** Adds one change's line; {@link #writeLineTo} then writes its JSON. */
-  void change(ChangeEvent e, Approval a) throws IOException {
-    line.reset();
-    ReportJson.change(g, e, a);
-    g.flush();
-    sha.update(line.bytes(), 0, line.size());
-    sha.update((byte) '\n');
-  }
-
-  void writeLineTo(OutputStream out) throws IOException {
-    out.write(line.bytes(), 0, line.size());
+  /** Adds canonical lines made by {@link Lines} (in time order). */
+  void update(Lines lines) {
+    sha.update(lines.bytes(), 0, lines.size());
   }
 
   /** Adds the summary line and returns the digest as lower-case hex. */
   String finish(Summary s) throws IOException {
-    line.reset();
-    ReportJson.summary(g, s);
-    g.flush();
-    sha.update(line.bytes(), 0, line.size());
-    sha.update((byte) '\n');
+    summaryLine.reset();
+    summaryLine.summary(s);
+    update(summaryLine);
     return HexFormat.of().formatHex(sha.digest());
   }
 
   @Override
   public void close() throws IOException {
-    g.close();
+    summaryLine.close();
   }
 
-  /** A byte array buffer whose array can be read without a copy. */
-  private static final class Line extends ByteArrayOutputStream {
-    Line() {
-      super(2048);
+  /**
+   * Canonical lines, appended to a byte buffer whose array is read without a copy: each change's compact JSON and
+   * {@code \n}. One per thread (the report makes them on several, {@link ComplianceReport}).
+   */
+  static final class Lines extends ByteArrayOutputStream implements AutoCloseable {
+    private final JsonGenerator g;
+    private int lastStart;
+
+    Lines() {
+      super(1 << 16);
+      try {
+        g = FACTORY.createGenerator(this, com.fasterxml.jackson.core.JsonEncoding.UTF8);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET); // closing it must not close this buffer (and recurse)
+        g.setRootValueSeparator(null);
+      } catch (IOException e) {
+        throw new IllegalStateException(e); // a byte array does not fail
+      }
+    }
+
+    /** Appends one change's line. */
+    void change(ChangeEvent e, Approval a) throws IOException {
+      lastStart = count;
+      ReportJson.change(g, e, a);
+      g.flush();
+      write('\n');
+    }
+
+    void summary(Summary s) throws IOException {
+      ReportJson.summary(g, s);
+      g.flush();
+      write('\n');
+    }
+
+    /** Writes the last change's JSON (without its newline): the JSON report's row. */
+    void writeLastTo(OutputStream out) throws IOException {
+      out.write(buf, lastStart, count - lastStart - 1);
     }
 
     byte[] bytes() {
       return buf;
+    }
+
+    @Override
+    public void close() throws IOException {
+      g.close();
     }
   }
 }
