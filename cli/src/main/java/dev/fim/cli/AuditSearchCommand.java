@@ -10,6 +10,7 @@ import dev.fim.auditlink.search.SearchJson;
 import dev.fim.auditlink.search.SearchSettings;
 import dev.fim.auditlink.search.SearchStats;
 import dev.fim.auditlink.search.SearchText;
+import dev.fim.auditlink.search.SearchTrace;
 import dev.fim.auditlink.search.TimeSpec;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
@@ -67,6 +68,7 @@ final class AuditSearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    SearchTrace.mark("command parsed");
     Instant now = Instant.now();
     ZoneId zone = ZoneId.systemDefault();
     SearchSettings s = SearchSettings.all().withExact(exact);
@@ -105,6 +107,7 @@ final class AuditSearchCommand implements Callable<Integer> {
       stats = new AuditSearch(s).run(files, e -> text.write(e, w));
     }
     w.flush();
+    SearchTrace.mark("output written");
     if (stats.garbage() > 0) {
       spec.commandLine().getErr().println("fim: " + stats.garbage() + " unparseable lines skipped");
     }

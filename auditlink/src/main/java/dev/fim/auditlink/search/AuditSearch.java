@@ -23,7 +23,6 @@ public final class AuditSearch {
     private final Long auid;
     private final int blockSize;
     private final Mode mode;
-    private static final boolean DEBUG = Boolean.getBoolean("fim.search.debug");
 
     /** How the input is read; {@link #AUTO} but in tests. */
     enum Mode {
@@ -85,9 +84,9 @@ public final class AuditSearch {
         if (mode != Mode.SEQUENTIAL && bit != 0) {
             WindowedSearch ws = WindowedSearch.open(inputs);
             if (ws != null) {
-                long t0 = System.nanoTime();
+                SearchTrace.mark("files mapped");
                 long[] lines = ws.linesWith(prefilter.needles(bit), Runtime.getRuntime().availableProcessors());
-                if (DEBUG) System.err.printf("byte search: %d lines in %.3f s%n", lines.length, (System.nanoTime() - t0) / 1e9);
+                SearchTrace.mark("byte search: %d lines", lines.length);
                 // Each candidate costs a byte search of about twice the window around it: past
                 // a quarter of the input, reading every line in order is cheaper.
                 if (mode == Mode.WINDOWED || (double) lines.length * 2 * EventGrouper.WINDOW <= ws.total() / 4.0) {

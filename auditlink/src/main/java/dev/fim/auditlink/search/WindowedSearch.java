@@ -310,7 +310,6 @@ final class WindowedSearch {
      */
     void deliver(long[] candidates, LineTest accepts, RecordParser parser, EventMatcher matcher, EventConsumer out)
             throws IOException {
-        long t0 = System.nanoTime();
         List<Found> events = new ArrayList<>();
         Set<Long> taken = new HashSet<>();
         for (long c : candidates) {
@@ -324,7 +323,7 @@ final class WindowedSearch {
             events.add(f);
         }
         candidateEvents = events.size();
-        if (Boolean.getBoolean("fim.search.debug")) System.err.printf("gathered %d events in %.3f s%n", events.size(), (System.nanoTime() - t0) / 1e9);
+        SearchTrace.mark("gathered %d events", events.size());
         events.sort(Comparator.comparingLong((Found f) -> f.endsAt).thenComparingInt(f -> f.rank)
                 .thenComparingLong(f -> f.order));
         for (Found f : events) {
@@ -341,6 +340,7 @@ final class WindowedSearch {
                 out.accept(event);
             }
         }
+        SearchTrace.mark("parsed, matched, written %d events", matched);
     }
 
     /** Line test on the bytes in {@link #scratch}. */
