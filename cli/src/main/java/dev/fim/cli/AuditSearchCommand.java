@@ -93,18 +93,19 @@ final class AuditSearchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     BufferedWriter w = new BufferedWriter(out, 1 << 16);
     SearchStats stats;
+    AuditSearch search = new AuditSearch(s);
     if (format == ReportFormat.json) {
-      JsonGenerator g = new JsonFactory().createGenerator(w);
-      g.setRootValueSeparator(null);
+      JsonFactory factory = new JsonFactory();
       SearchJson json = new SearchJson(names);
-      stats = new AuditSearch(s).run(files, e -> {
+      stats = search.run(files, () -> (e, to) -> {
+        JsonGenerator g = factory.createGenerator(to);
+        g.setRootValueSeparator(null);
         json.write(e, g);
         g.flush();
-        w.write('\n');
-      });
+        to.write('\n');
+      }, w);
     } else {
-      SearchText text = new SearchText(names, zone);
-      stats = new AuditSearch(s).run(files, e -> text.write(e, w));
+      stats = search.run(files, () -> new SearchText(names, zone)::write, w);
     }
     w.flush();
     SearchTrace.mark("output written");
