@@ -260,9 +260,7 @@ final class WindowedSearch {
                     int len = Math.min(starts + maxNeedle - 1, bb.limit() - c);
                     bb.get(c, chunk, 0, len);
                     hits.n = 0;
-                    for (byte[] n : task.needles()) {
-                        search(chunk, len, n, Math.min(starts, len - n.length + 1), c, hits);
-                    }
+                    search(chunk, len, task.needles(), starts, c, hits);
                     if (hits.n > 1) Arrays.sort(hits.a, 0, hits.n);
                     for (int i = 0; i < hits.n; i++) {
                         long ls = base[s] + lineStart(bb, (int) hits.a[i]);
@@ -532,6 +530,52 @@ final class WindowedSearch {
             int len = starts + n - 1; // within the limit by lastStart's definition
             bb.get(c, buf, 0, len);
             search(buf, len, needle, starts, c, out);
+        }
+    }
+
+    /**
+     * Adds {@code at + k} for each k in [0, starts) where one of the needles starts in b[0, len)
+     * (unordered). Two needles (a value and its hex form) are searched in one pass: half the
+     * work of two passes even for C1, which is all the JIT a short search gets (bin/fim).
+     */
+    static void search(byte[] b, int len, byte[][] needles, int starts, int at, LongList out) {
+        if (needles.length != 2) {
+            for (byte[] n : needles) search(b, len, n, Math.min(starts, len - n.length + 1), at, out);
+            return;
+        }
+        byte[] p = needles[0];
+        byte[] q = needles[1];
+        int np = p.length;
+        int nq = q.length;
+        int startsP = Math.min(starts, len - np + 1);
+        int startsQ = Math.min(starts, len - nq + 1);
+        long fp = broadcast(p[0]);
+        long lp = broadcast(p[np - 1]);
+        long fq = broadcast(q[0]);
+        long lq = broadcast(q[nq - 1]);
+        int words = Math.min(Math.min(startsP, startsQ), len - Math.max(np, nq) + 1); // i + 8 <= words: whole words
+        int i = 0;
+        for (; i + 8 <= words; i += 8) {
+            long w = (long) LONG_LE.get(b, i);
+            long x = (w ^ fp) | ((long) LONG_LE.get(b, i + np - 1) ^ lp);
+            long y = (w ^ fq) | ((long) LONG_LE.get(b, i + nq - 1) ^ lq);
+            long tx = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            long ty = (y - 0x0101010101010101L) & ~y & 0x8080808080808080L;
+            if ((tx | ty) == 0) continue;
+            for (; tx != 0; tx &= tx - 1) {
+                int k = i + (Long.numberOfTrailingZeros(tx) >>> 3);
+                if (Arrays.equals(b, k, k + np, p, 0, np)) out.add(at + k);
+            }
+            for (; ty != 0; ty &= ty - 1) {
+                int k = i + (Long.numberOfTrailingZeros(ty) >>> 3);
+                if (Arrays.equals(b, k, k + nq, q, 0, nq)) out.add(at + k);
+            }
+        }
+        for (int k = i; k < startsP; k++) {
+            if (b[k] == p[0] && Arrays.equals(b, k, k + np, p, 0, np)) out.add(at + k);
+        }
+        for (int k = i; k < startsQ; k++) {
+            if (b[k] == q[0] && Arrays.equals(b, k, k + nq, q, 0, nq)) out.add(at + k);
         }
     }
 
