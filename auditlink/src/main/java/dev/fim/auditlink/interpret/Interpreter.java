@@ -46,13 +46,24 @@ public final class Interpreter {
         int n = r.fieldCount();
         Map<String, String> out = new LinkedHashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
-            // By position: a lookup by name per field would scan the record's fields again.
-            String name = r.fieldName(i);
-            if (!out.containsKey(name)) {
-                out.put(name, interpret(r, name, r.fieldValue(i)));
-            }
+            String v = valueAt(r, i);
+            if (v != null) out.put(r.fieldName(i), v);
         }
         return out;
+    }
+
+    /**
+     * The record's i-th field ({@link AuditRecord#fieldName}) interpreted, or null when an
+     * earlier field has the same name: {@link #interpret} keeps a repeated name's first value.
+     * For renderers that walk the fields without building a map per record.
+     */
+    public String valueAt(AuditRecord r, int i) {
+        String name = r.fieldName(i);
+        for (int j = 0; j < i; j++) {
+            if (r.fieldName(j).equals(name)) return null;
+        }
+        // By position: a lookup by name would scan the record's fields again.
+        return interpret(r, name, r.fieldValue(i));
     }
 
     /** One field of the record, interpreted; null if the record has no such field. */

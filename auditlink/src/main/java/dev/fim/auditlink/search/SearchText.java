@@ -6,7 +6,6 @@ import dev.fim.auditlink.parse.RecordType;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.ZoneId;
-import java.util.Map;
 
 /**
  * Renders an event as {@code ausearch -i} does, for {@code fim audit search --format text}:
@@ -49,13 +48,15 @@ public final class SearchText {
             AusearchTime.appendMillis(r.timestampMillisPart(), sb);
             sb.append(':').append(r.serial()).append(") : ");
             boolean syscall = r.type() == RecordType.SYSCALL;
-            for (Map.Entry<String, String> f : names.interpret(r).entrySet()) {
-                String name = f.getKey();
+            for (int i = 0, n = r.fieldCount(); i < n; i++) {
+                String v = names.valueAt(r, i); // as interpret(r) gives them, without its map
+                if (v == null) continue;
+                String name = r.fieldName(i);
                 sb.append(name).append('=');
                 if (syscall && isSyscallArg(name)) {
                     sb.append("0x"); // the kernel logs a0..a3 as bare hex
                 }
-                sb.append(f.getValue()).append(' ');
+                sb.append(v).append(' ');
             }
             sb.append('\n');
         }

@@ -61,6 +61,7 @@ final class WindowedSearch {
     /** Bytes byte-searched at a time: copied out of the mapping once, small enough to stay in L2 for each needle. */
     private static final int CHUNK = 256 << 10;
 
+    private final List<Path> files;
     private final ByteBuffer[] maps;
     private final long[] base;
     private final long total;
@@ -69,13 +70,19 @@ final class WindowedSearch {
     long rejected;
     long matched;
 
-    private WindowedSearch(ByteBuffer[] maps, long[] base, long total) {
+    private WindowedSearch(List<Path> files, ByteBuffer[] maps, long[] base, long total) {
+        this.files = files;
         this.maps = maps;
         this.base = base;
         this.total = total;
     }
 
-    /** Maps the inputs, or returns null when one is too large to map (use the sequential scan). */
+    /**
+     * Maps the inputs, or returns null when one is too large to map (use the sequential scan).
+     * The mappings serve the reads around candidates; the byte search of the whole input reads
+     * the files with pread instead (2.5× faster than copying out of a fresh mapping, whose
+     * every page faults once: 0.05 s against 0.13 s for 300 MB, measured).
+     */
     static WindowedSearch open(List<Path> inputs) throws IOException {
         ByteBuffer[] maps = new ByteBuffer[inputs.size()];
         long[] base = new long[inputs.size() + 1];
@@ -92,7 +99,7 @@ final class WindowedSearch {
             }
         }
         base[maps.length] = at;
-        return new WindowedSearch(maps, base, at);
+        return new WindowedSearch(List.copyOf(inputs), maps, base, at);
     }
 
     long total() {
@@ -254,26 +261,39 @@ final class WindowedSearch {
                 ByteBuffer bb = bufs[s];
                 int lo = (int) (Math.max(from, base[s]) - base[s]);
                 int hi = (int) (Math.min(to, base[s + 1]) - base[s]);
-                for (int c = lo; c < hi; c += CHUNK) {
-                    if (gaveUp.get()) return;
-                    int starts = Math.min(CHUNK, hi - c); // occurrences starting in [c, c + starts)
-                    int len = Math.min(starts + maxNeedle - 1, bb.limit() - c);
-                    bb.get(c, chunk, 0, len);
-                    hits.n = 0;
-                    search(chunk, len, task.needles(), starts, c, hits);
-                    if (hits.n > 1) Arrays.sort(hits.a, 0, hits.n);
-                    for (int i = 0; i < hits.n; i++) {
-                        long ls = base[s] + lineStart(bb, (int) hits.a[i]);
-                        if (ls == lastLine) continue;
-                        lastLine = ls;
-                        if (maxNeedleLines >= 0 && needleLines.incrementAndGet() > maxNeedleLines) {
-                            gaveUp.set(true);
-                            return;
+                if (lo >= hi) continue;
+                try (FileChannel ch = FileChannel.open(files.get(s), StandardOpenOption.READ)) {
+                    ByteBuffer into = ByteBuffer.wrap(chunk);
+                    for (int c = lo; c < hi; c += CHUNK) {
+                        if (gaveUp.get()) return;
+                        int starts = Math.min(CHUNK, hi - c); // occurrences starting in [c, c + starts)
+                        int len = read(ch, into, c, Math.min(starts + maxNeedle - 1, bb.limit() - c));
+                        starts = Math.min(starts, len);
+                        hits.n = 0;
+                        search(chunk, len, task.needles(), starts, c, hits);
+                        if (hits.n > 1) Arrays.sort(hits.a, 0, hits.n);
+                        for (int i = 0; i < hits.n; i++) {
+                            long ls = base[s] + lineStart(bb, (int) hits.a[i]);
+                            if (ls == lastLine) continue;
+                            lastLine = ls;
+                            if (maxNeedleLines >= 0 && needleLines.incrementAndGet() > maxNeedleLines) {
+                                gaveUp.set(true);
+                                return;
+                            }
+                            candidate(ls);
                         }
-                        candidate(ls);
                     }
                 }
             }
+        }
+
+        /** Reads up to {@code want} bytes at {@code at} into {@link #chunk}; fewer only at the file's end. */
+        private int read(FileChannel ch, ByteBuffer into, long at, int want) throws IOException {
+            into.clear().limit(want);
+            while (into.hasRemaining()) {
+                if (ch.read(into, at + into.position()) < 0) break; // shorter than mapped: truncated since
+            }
+            return into.position();
         }
 
         /** Gathers, parses, matches (and renders) the event of the line starting at {@code c}. */
@@ -495,7 +515,9 @@ final class WindowedSearch {
                 int hi = (int) (Math.min(to, base[s + 1]) - base[s]);
                 if (lo >= hi) continue;
                 hits.n = 0;
-                search(bufs[s], needle, lo, hi, hits, window);
+                // The serial's last digit and ')' as the compared pair: its first digit and ')'
+                // would also flag every header nearby with a serial of the same length.
+                search(bufs[s], needle, needle.length - 2, lo, hi, hits, window);
                 for (int i = 0; i < hits.n; i++) {
                     out.add(base[s] + lineStart(bufs[s], (int) hits.a[i]));
                 }
@@ -519,9 +541,10 @@ final class WindowedSearch {
 
     /**
      * Adds to {@code out} the positions in [from, to) where {@code needle} starts in {@code bb}
-     * (reading up to needle.length - 1 bytes past {@code to}), copying through {@code buf}.
+     * (reading up to needle.length - 1 bytes past {@code to}), copying through {@code buf};
+     * {@code check} as for {@link #search(byte[], int, byte[], int, int, int, LongList)}.
      */
-    static void search(ByteBuffer bb, byte[] needle, int from, int to, LongList out, byte[] buf) {
+    static void search(ByteBuffer bb, byte[] needle, int check, int from, int to, LongList out, byte[] buf) {
         int n = needle.length;
         int lastStart = Math.min(to, bb.limit() - n + 1); // exclusive bound on starts
         int step = buf.length - n + 1;
@@ -529,7 +552,7 @@ final class WindowedSearch {
             int starts = Math.min(step, lastStart - c);
             int len = starts + n - 1; // within the limit by lastStart's definition
             bb.get(c, buf, 0, len);
-            search(buf, len, needle, starts, c, out);
+            search(buf, len, needle, check, starts, c, out);
         }
     }
 
@@ -540,7 +563,7 @@ final class WindowedSearch {
      */
     static void search(byte[] b, int len, byte[][] needles, int starts, int at, LongList out) {
         if (needles.length != 2) {
-            for (byte[] n : needles) search(b, len, n, Math.min(starts, len - n.length + 1), at, out);
+            for (byte[] n : needles) search(b, len, n, 0, Math.min(starts, len - n.length + 1), at, out);
             return;
         }
         byte[] p = needles[0];
@@ -581,17 +604,17 @@ final class WindowedSearch {
 
     /**
      * Adds {@code at + k} for each k in [0, starts) where {@code needle} starts in b[0, len),
-     * eight positions at a time: the first and last byte of the needle are compared as words
-     * ("has zero byte", Bit Twiddling Hacks; its rare false flags are dropped by the full
-     * compare).
+     * eight positions at a time: the needle's bytes at {@code check} (usually 0) and at its end
+     * are compared as words ("has zero byte", Bit Twiddling Hacks; its rare false flags are
+     * dropped by the full compare).
      */
-    static void search(byte[] b, int len, byte[] needle, int starts, int at, LongList out) {
+    static void search(byte[] b, int len, byte[] needle, int check, int starts, int at, LongList out) {
         int n = needle.length;
-        long first = broadcast(needle[0]);
+        long first = broadcast(needle[check]);
         long lastB = broadcast(needle[n - 1]);
         int i = 0;
         for (; i + 8 <= starts && i + n - 1 + 8 <= len; i += 8) {
-            long x = ((long) LONG_LE.get(b, i) ^ first) | ((long) LONG_LE.get(b, i + n - 1) ^ lastB);
+            long x = ((long) LONG_LE.get(b, i + check) ^ first) | ((long) LONG_LE.get(b, i + n - 1) ^ lastB);
             long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
             while (t != 0) {
                 int k = i + (Long.numberOfTrailingZeros(t) >>> 3);
@@ -600,7 +623,7 @@ final class WindowedSearch {
             }
         }
         for (; i < starts; i++) {
-            if (b[i] == needle[0] && Arrays.equals(b, i, i + n, needle, 0, n)) out.add(at + i);
+            if (b[i + check] == needle[check] && Arrays.equals(b, i, i + n, needle, 0, n)) out.add(at + i);
         }
     }
 
