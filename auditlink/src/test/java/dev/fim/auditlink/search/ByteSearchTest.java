@@ -63,4 +63,22 @@ class ByteSearchTest {
             return LongStream.range(0, count).map(x -> k); // a position where both needles start counts twice
         }).toArray();
     }
+
+    @Test
+    void lineStartAndEndThroughSmallProbes() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int round = 0; round < 2000; round++) {
+            byte[] b = new byte[rnd.nextInt(1, 200)];
+            for (int i = 0; i < b.length; i++) b[i] = rnd.nextInt(8) == 0 ? (byte) '\n' : (byte) 'x';
+            ByteBuffer bb = ByteBuffer.wrap(b);
+            byte[] probe = new byte[1 + rnd.nextInt(9)];
+            int at = rnd.nextInt(b.length);
+            int start = at;
+            while (start > 0 && b[start - 1] != '\n') start--;
+            int end = at;
+            while (end < b.length && b[end] != '\n') end++;
+            org.junit.jupiter.api.Assertions.assertEquals(start, WindowedSearch.lineStart(bb, at, probe), "start, round " + round);
+            org.junit.jupiter.api.Assertions.assertEquals(end, WindowedSearch.lineEnd(bb, at, probe), "end, round " + round);
+        }
+    }
 }
