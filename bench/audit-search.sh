@@ -6,9 +6,9 @@
 # Builds a SIZE_MB audit.log from the go-libaudit fixtures' events (serials and timestamps
 # rewritten to increase), with every 997th event a file event carrying key "fim-bench", then
 # times `ausearch -i -k fim-bench --input FILE` and `bin/fim audit search -k fim-bench --input
-# FILE` (the real CLI, JVM start included) on the same warm file, both writing to a file, best
-# wall time of RUNS (default 3) each with its CPU time (user + system), and compares the events
-# found. KEY=… searches another key.
+# FILE` (the real CLI, JVM start included) on the same warm file, both writing to a file: the
+# median wall time of RUNS (default 3) each with that run's CPU time (user + system) and the best
+# wall time, and compares the events found. KEY=… searches another key.
 # ausearch: taken from PATH, else extracted from Debian's auditd + libauparse0 packages into
 # WORKDIR with `apt-get download` + `dpkg-deb -x` (no daemon is installed or started).
 # Needs: python3, bc, java 17, `mvn -q -B -o -DskipTests package` done.
@@ -76,27 +76,33 @@ RUNS=${RUNS:-3}
 
 cat "$LOG" > /dev/null   # warm the page cache for both
 echo "file: $LOG $(du -m "$LOG" | cut -f1) MB, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-# Best of RUNS by wall time; /usr/bin/time gives wall, user and system seconds.
-best() { # OUT LABEL cmd…
-  local out=$1 label=$2; shift 2
-  local bw=999999 bc=0 line
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -o "$WORK/time" -f '%e %U %S' "$@" > "$out" 2>/dev/null || true
-    read -r w u s < "$WORK/time"
-    if (( $(echo "$w < $bw" | bc -l) )); then bw=$w; bc=$(echo "$u + $s" | bc -l); fi
-  done
-  printf '%s %s %s\n' "$label" "$bw" "$bc"
+# RUNS alternating runs of each (so that a change of load on the shared machine hits both);
+# /usr/bin/time gives wall, user and system seconds. Reported: the median run by wall time with
+# that run's CPU time (user + system), and the best wall time.
+timed() { # OUT cmd… → "wall cpu"
+  local out=$1; shift
+  /usr/bin/time -o "$WORK/time" -f '%e %U %S' "$@" > "$out" 2>/dev/null || true
+  read -r w u s < "$WORK/time"
+  echo "$w $(echo "$u + $s" | bc -l)"
 }
-"$FIM" audit search -k "$KEY" --input "$LOG" > /dev/null 2>&1 || true   # records the CDS archive once
-read -r _ ta ca < <(best "$WORK/ausearch.out" a "${AUSEARCH[@]}" -i -k "$KEY" --input "$LOG")
-read -r _ tf cf < <(best "$WORK/fim.out" f "$FIM" audit search -k "$KEY" --input "$LOG")
+median() { # "wall cpu"… → "median-wall its-cpu best-wall"
+  local sorted; sorted=$(printf '%s\n' "$@" | sort -n)
+  echo "$(sed -n "$(( ($# + 1) / 2 ))p" <<<"$sorted") $(head -1 <<<"$sorted" | cut -d' ' -f1)"
+}
+ra=(); rf=()
+for _ in $(seq "$RUNS"); do
+  ra+=("$(timed "$WORK/ausearch.out" "${AUSEARCH[@]}" -i -k "$KEY" --input "$LOG")")
+  rf+=("$(timed "$WORK/fim.out" "$FIM" audit search -k "$KEY" --input "$LOG")")
+done
+read -r ta ca ba < <(median "${ra[@]}")
+read -r tf cf bf < <(median "${rf[@]}")
 a=$(grep -c '^----' "$WORK/ausearch.out" || true)
 f=$(grep -c '^----' "$WORK/fim.out" || true)
 # The same events: the serials found, in order.
 grep -o 'msg=audit([^)]*)' "$WORK/ausearch.out" | sed 's/.*://; s/)//' | uniq > "$WORK/ausearch.serials"
 grep -o 'msg=audit([^)]*)' "$WORK/fim.out" | sed 's/.*://; s/)//' | uniq > "$WORK/fim.serials"
 same=no; cmp -s "$WORK/ausearch.serials" "$WORK/fim.serials" && same=yes
-printf 'ausearch -i -k %s:        %6.2f s wall %6.2f s cpu, %d events\n' "$KEY" "$ta" "$ca" "$a"
-printf 'fim audit search -k %s:  %6.2f s wall %6.2f s cpu, %d events\n' "$KEY" "$tf" "$cf" "$f"
-printf 'speed-up: %.1fx wall, %.1fx cpu; same events (serials in order): %s\n' \
-  "$(echo "$ta / $tf" | bc -l)" "$(echo "$ca / $cf" | bc -l)" "$same"
+printf 'ausearch -i -k %s:        %6.2f s wall (best %.2f) %6.2f s cpu, %d events\n' "$KEY" "$ta" "$ba" "$ca" "$a"
+printf 'fim audit search -k %s:  %6.2f s wall (best %.2f) %6.2f s cpu, %d events\n' "$KEY" "$tf" "$bf" "$cf" "$f"
+printf 'speed-up (medians of %d): %.1fx wall, %.1fx cpu; same events (serials in order): %s\n' \
+  "$RUNS" "$(echo "$ta / $tf" | bc -l)" "$(echo "$ca / $cf" | bc -l)" "$same"

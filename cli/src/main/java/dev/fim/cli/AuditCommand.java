@@ -6,9 +6,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code fim audit}: the kernel audit subsystem (status and rules); only groups its subcommands. */
 @Command(name = "audit", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-    description = {"Kernel audit: status, rules (auditctl -s / -l / -a / -d over netlink) and log search (ausearch -i)."},
-    subcommands = {AuditStatusCommand.class, AuditRulesCommand.class, AuditSearchCommand.class})
+    description = {"Kernel audit: status, rules (auditctl -s / -l / -a / -d over netlink) and log search (ausearch -i)."})
 final class AuditCommand implements Runnable {
+  /** The subcommands, in --help order; {@link FimCommand#commandLine} adds them (only the one named, when one is). */
+  static final Class<?>[] SUBCOMMANDS = {AuditStatusCommand.class, AuditRulesCommand.class, AuditSearchCommand.class};
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override

@@ -10,6 +10,7 @@ import dev.fim.auditlink.search.SearchJson;
 import dev.fim.auditlink.search.SearchSettings;
 import dev.fim.auditlink.search.SearchStats;
 import dev.fim.auditlink.search.SearchText;
+import dev.fim.auditlink.search.SearchTrace;
 import dev.fim.auditlink.search.TimeSpec;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
@@ -67,6 +68,7 @@ final class AuditSearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    SearchTrace.mark("command parsed");
     Instant now = Instant.now();
     ZoneId zone = ZoneId.systemDefault();
     SearchSettings s = SearchSettings.all().withExact(exact);
@@ -91,20 +93,22 @@ final class AuditSearchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     BufferedWriter w = new BufferedWriter(out, 1 << 16);
     SearchStats stats;
+    AuditSearch search = new AuditSearch(s);
     if (format == ReportFormat.json) {
-      JsonGenerator g = new JsonFactory().createGenerator(w);
-      g.setRootValueSeparator(null);
+      JsonFactory factory = new JsonFactory();
       SearchJson json = new SearchJson(names);
-      stats = new AuditSearch(s).run(files, e -> {
+      stats = search.run(files, () -> (e, to) -> {
+        JsonGenerator g = factory.createGenerator(to);
+        g.setRootValueSeparator(null);
         json.write(e, g);
         g.flush();
-        w.write('\n');
-      });
+        to.write('\n');
+      }, w);
     } else {
-      SearchText text = new SearchText(names, zone);
-      stats = new AuditSearch(s).run(files, e -> text.write(e, w));
+      stats = search.run(files, () -> new SearchText(names, zone)::write, w);
     }
     w.flush();
+    SearchTrace.mark("output written");
     if (stats.garbage() > 0) {
       spec.commandLine().getErr().println("fim: " + stats.garbage() + " unparseable lines skipped");
     }

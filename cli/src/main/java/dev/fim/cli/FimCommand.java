@@ -1,5 +1,6 @@
 package dev.fim.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,17 +34,21 @@ public final class FimCommand {
    * The command line for {@code args}. Building picocli's model of every command costs about
    * 0.3 s of CPU at start-up (reflection over all annotated classes, which class data sharing
    * cannot archive: picocli's jar targets Java 5), so when the first argument names a subcommand
-   * only that one is built; help, options and typos get the whole tree.
+   * only that one is built (and under {@code audit}, only the audit command named); help,
+   * options and typos get the whole tree.
    */
   static CommandLine commandLine(RawArgs raw, String... args) {
     CommandLine cl = new CommandLine(new FimCommand());
-    String first = args.length > 0 ? args[0] : null;
-    boolean known = false;
-    for (Class<?> c : SUBCOMMANDS) {
-      known |= c.getAnnotation(Command.class).name().equals(first) && c != CommandLine.HelpCommand.class;
-    }
-    for (Class<?> c : SUBCOMMANDS) {
-      if (!known || c.getAnnotation(Command.class).name().equals(first)) {
+    for (Class<?> c : named(SUBCOMMANDS, args, 0)) {
+      if (c == AuditCommand.class) {
+        // The same one level down: `fim audit search` (a one-shot search that wants to start
+        // fast) builds neither the rules nor the status command.
+        CommandLine audit = new CommandLine(new AuditCommand());
+        for (Class<?> sub : named(AuditCommand.SUBCOMMANDS, args, 1)) {
+          audit.addSubcommand(sub);
+        }
+        cl.addSubcommand(audit);
+      } else {
         cl.addSubcommand(c);
       }
     }
@@ -54,6 +59,17 @@ public final class FimCommand {
     configure(cl);
     Commands.rawArgs = raw;
     return cl;
+  }
+
+  /** The one of {@code commands} that {@code args[at]} names, or all of them (help, options, typos). */
+  private static List<Class<?>> named(Class<?>[] commands, String[] args, int at) {
+    String name = args.length > at ? args[at] : null;
+    for (Class<?> c : commands) {
+      if (c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(name)) {
+        return List.of(c);
+      }
+    }
+    return List.of(commands);
   }
 
   /** picocli's defaults (1, 2) would read as "added"/"removed": every command gets fim's codes. */
@@ -70,7 +86,9 @@ public final class FimCommand {
     java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
     for (String line : ExitCodes.HELP_LIST) {
       int i = line.indexOf(':');
-      m.put(String.format("%3s", line.substring(0, i)), line.substring(i + 1));
+      String code = line.substring(0, i);
+      // Right-aligned to 3 like %3s, without String.format (its first use costs a cold start ~20 ms).
+      m.put("   ".substring(Math.min(3, code.length())) + code, line.substring(i + 1));
     }
     return m;
   }

@@ -52,7 +52,10 @@ final class AccountNames {
         groups = new HashMap<>();
         try {
             parse(source.passwd(), users);
-            users.forEach((id, name) -> userIds.merge(name, id, Math::min));
+            for (Map.Entry<Long, String> u : users.entrySet()) {
+                Long known = userIds.get(u.getValue());
+                if (known == null || u.getKey() < known) userIds.put(u.getValue(), u.getKey());
+            }
         } catch (IOException e) {
             loadError = "passwd: " + e.getMessage();
         }

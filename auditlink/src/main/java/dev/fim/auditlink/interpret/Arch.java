@@ -1,7 +1,5 @@
 package dev.fim.auditlink.interpret;
 
-import java.util.Optional;
-
 /**
  * Audit architectures: the {@code AUDIT_ARCH_*} values of include/uapi/linux/audit.h
  * (EM_* from include/uapi/linux/elf-em.h, | __AUDIT_ARCH_64BIT 0x80000000,
@@ -43,17 +41,20 @@ enum Arch {
         return syscalls[n];
     }
 
-    static Optional<Arch> fromHex(String hex) {
-        if (hex == null || hex.isEmpty() || hex.length() > 8) return Optional.empty();
+    /** The arch of an {@code arch=} hex value, or null (no Optional and lambda per field in a search). */
+    static Arch ofHex(String hex) {
+        if (hex == null || hex.isEmpty() || hex.length() > 8) return null;
         long v;
         try {
             v = Long.parseLong(hex, 16);
         } catch (NumberFormatException e) {
-            return Optional.empty();
+            return null;
         }
-        for (Arch a : values()) {
-            if (a.value == v) return Optional.of(a);
+        for (Arch a : VALUES) {
+            if (a.value == v) return a;
         }
-        return Optional.empty();
+        return null;
     }
+
+    private static final Arch[] VALUES = values();
 }

@@ -43,19 +43,37 @@ public final class Interpreter {
 
     /** Every field of the record, interpreted, in record order. */
     public Map<String, String> interpret(AuditRecord r) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String name : r.fieldNames()) {
-            out.putIfAbsent(name, value(r, name));
+        int n = r.fieldCount();
+        Map<String, String> out = new LinkedHashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            String v = valueAt(r, i);
+            if (v != null) out.put(r.fieldName(i), v);
         }
         return out;
+    }
+
+    /**
+     * The record's i-th field ({@link AuditRecord#fieldName}) interpreted, or null when an
+     * earlier field has the same name: {@link #interpret} keeps a repeated name's first value.
+     * For renderers that walk the fields without building a map per record.
+     */
+    public String valueAt(AuditRecord r, int i) {
+        String name = r.fieldName(i);
+        for (int j = 0; j < i; j++) {
+            if (r.fieldName(j).equals(name)) return null;
+        }
+        // By position: a lookup by name would scan the record's fields again.
+        return interpret(r, name, r.fieldValue(i));
     }
 
     /** One field of the record, interpreted; null if the record has no such field. */
     public String value(AuditRecord r, String field) {
         String v = r.field(field);
-        if (v == null) {
-            return null;
-        }
+        return v == null ? null : interpret(r, field, v);
+    }
+
+    /** {@code v}, the display value of the record's first {@code field}, interpreted. */
+    private String interpret(AuditRecord r, String field, String v) {
         if (UID_FIELDS.contains(field) && !(field.equals("id") && !isUserRecord(r))) {
             return user(v);
         }
@@ -141,14 +159,16 @@ public final class Interpreter {
 
     /** {@code c000003e} → {@code x86_64}; unknown values are returned unchanged. */
     public static String arch(String hex) {
-        return Arch.fromHex(hex).map(Arch::displayName).orElse(hex);
+        Arch a = Arch.ofHex(hex);
+        return a != null ? a.displayName() : hex;
     }
 
     /** The syscall's name for the arch (hex as in {@code arch=}); {@code unknown-syscall(N)} if unknown. */
     public static String syscall(String archHex, String number) {
         Long n = parseUnsigned(number);
         if (n == null) return number;
-        String name = Arch.fromHex(archHex).map(a -> a.syscallName((int) Math.min(n, Integer.MAX_VALUE))).orElse(null);
+        Arch a = Arch.ofHex(archHex);
+        String name = a != null ? a.syscallName((int) Math.min(n, Integer.MAX_VALUE)) : null;
         return name != null ? name : "unknown-syscall(" + number + ")";
     }
 
@@ -183,7 +203,9 @@ public final class Interpreter {
         if ((m & 04000) != 0) sb.append("suid,");
         if ((m & 02000) != 0) sb.append("sgid,");
         if ((m & 01000) != 0) sb.append("sticky,");
-        sb.append(String.format("%03o", m & 0777));
+        // %03o by hand: String.format's first use costs ~0.1 s of class loading in a one-shot search.
+        long perm = m & 0777;
+        sb.append((char) ('0' + (perm >> 6))).append((char) ('0' + ((perm >> 3) & 7))).append((char) ('0' + (perm & 7)));
         return sb.toString();
     }
 

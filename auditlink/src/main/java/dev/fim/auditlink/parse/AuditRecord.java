@@ -3,6 +3,7 @@ package dev.fim.auditlink.parse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One audit record: its type, timestamp, serial and node, parsed eagerly, and its fields,
@@ -105,6 +106,25 @@ public final class AuditRecord {
 
     public boolean hasField(String name) {
         return parsedFields().indexOf(name) >= 0;
+    }
+
+    /** How many fields the record has (a repeated name counts each time). */
+    public int fieldCount() {
+        return parsedFields().size();
+    }
+
+    /** The name of the i-th field in record order, 0 ≤ i < {@link #fieldCount()}. */
+    public String fieldName(int i) {
+        RecordFields f = parsedFields();
+        Objects.checkIndex(i, f.size());
+        return f.name(i);
+    }
+
+    /** The display value of the i-th field (as {@link #field} gives the first of a name). */
+    public String fieldValue(int i) {
+        RecordFields f = parsedFields();
+        Objects.checkIndex(i, f.size());
+        return f.display(i, true);
     }
 
     /** Field names in record order (a repeated name appears twice). */

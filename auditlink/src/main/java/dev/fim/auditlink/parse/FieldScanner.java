@@ -82,7 +82,7 @@ final class FieldScanner {
                 prefix = null;
                 continue;
             }
-            String name = ascii(b, nameOff, nameLen);
+            String name = FieldNames.of(b, nameOff, nameLen);
             if (prefix != null) {
                 name = prefix + "_" + name;
                 prefix = null;

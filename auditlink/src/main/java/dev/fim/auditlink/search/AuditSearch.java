@@ -2,11 +2,12 @@ package dev.fim.auditlink.search;
 
 import dev.fim.auditlink.interpret.AccountSource;
 import dev.fim.auditlink.interpret.Interpreter;
-import dev.fim.auditlink.parse.RecordParser;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Entry point of the search: reads audit.log files in the order given (see
@@ -15,15 +16,19 @@ import java.util.Objects;
  * in the log.
  *
  * <p>Events may span files (an event cut by a rotation is joined). Lines that are not audit
- * records are skipped and counted in {@link SearchStats#garbage()}. Instances are immutable
- * and may be reused; each {@link #run} is single-threaded and independent.
+ * records are skipped and counted in {@link SearchStats#garbage()}. When a criterion can be
+ * searched for as bytes and few lines hold it, only the lines around those are read
+ * ({@link WindowedSearch}), on one thread per core. Instances are immutable and may be
+ * reused; each {@link #run} is independent.
  */
 public final class AuditSearch {
     private final SearchSettings settings;
     private final Long auid;
     private final int blockSize;
     private final Mode mode;
-    private static final boolean DEBUG = Boolean.getBoolean("fim.search.debug");
+    /** Threads of a windowed search, and the least input per thread. */
+    private final int threads;
+    private final long minPart;
 
     /** How the input is read; {@link #AUTO} but in tests. */
     enum Mode {
@@ -45,21 +50,28 @@ public final class AuditSearch {
      * @throws IllegalArgumentException if {@code auid} is neither a number nor a known user
      */
     public AuditSearch(SearchSettings settings, AccountSource accounts) {
-        this(settings, accounts, LogScanner.BLOCK, Mode.AUTO);
+        this(settings, accounts, Mode.AUTO);
     }
 
     AuditSearch(SearchSettings settings, AccountSource accounts, int blockSize) {
-        this(settings, accounts, blockSize, Mode.SEQUENTIAL);
+        this(settings, accounts, blockSize, Mode.SEQUENTIAL, 1, WindowedSearch.MIN_PART);
     }
 
     AuditSearch(SearchSettings settings, AccountSource accounts, Mode mode) {
-        this(settings, accounts, LogScanner.BLOCK, mode);
+        this(settings, accounts, LogScanner.BLOCK, mode, Runtime.getRuntime().availableProcessors(), WindowedSearch.MIN_PART);
     }
 
-    private AuditSearch(SearchSettings settings, AccountSource accounts, int blockSize, Mode mode) {
+    /** A windowed search cut into {@code threads} parts of at least {@code minPart} bytes (tests cut small logs). */
+    AuditSearch(SearchSettings settings, AccountSource accounts, Mode mode, int threads, long minPart) {
+        this(settings, accounts, LogScanner.BLOCK, mode, threads, minPart);
+    }
+
+    private AuditSearch(SearchSettings settings, AccountSource accounts, int blockSize, Mode mode, int threads, long minPart) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.blockSize = blockSize;
         this.mode = mode;
+        this.threads = threads;
+        this.minPart = minPart;
         if (settings.auid() == null) {
             this.auid = null;
         } else {
@@ -77,27 +89,59 @@ public final class AuditSearch {
         return settings;
     }
 
-    /** Searches {@code inputs} in order; returns what was read and found. */
+    /**
+     * Searches {@code inputs} in order and hands each matching event to {@code out} on this
+     * thread, in the order the events end in the log; returns what was read and found.
+     */
     public SearchStats run(List<Path> inputs, EventConsumer out) throws IOException {
         Objects.requireNonNull(out, "out");
+        return run(inputs, out, null, null);
+    }
+
+    /**
+     * Searches {@code inputs} in order and writes each matching event with an {@link EventWriter}
+     * to {@code out}, in the order the events end in the log: the same text as
+     * {@code run(inputs, e -> writer.write(e, out))}, but the events may be rendered on several
+     * threads (one writer from {@code writers} each) while {@code out} is only written from this one.
+     */
+    public SearchStats run(List<Path> inputs, Supplier<EventWriter> writers, Writer out) throws IOException {
+        Objects.requireNonNull(writers, "writers");
+        Objects.requireNonNull(out, "out");
+        return run(inputs, null, writers, out);
+    }
+
+    private SearchStats run(List<Path> inputs, EventConsumer consumer, Supplier<EventWriter> writers, Writer text)
+            throws IOException {
         Prefilter prefilter = new Prefilter(settings, auid);
+        EventMatcher matcher = new EventMatcher(settings, auid);
         int bit = prefilter.needleBit();
         if (mode != Mode.SEQUENTIAL && bit != 0) {
             WindowedSearch ws = WindowedSearch.open(inputs);
             if (ws != null) {
-                long t0 = System.nanoTime();
-                long[] lines = ws.linesWith(prefilter.needles(bit), Runtime.getRuntime().availableProcessors());
-                if (DEBUG) System.err.printf("byte search: %d lines in %.3f s%n", lines.length, (System.nanoTime() - t0) / 1e9);
+                SearchTrace.mark("files mapped");
                 // Each candidate costs a byte search of about twice the window around it: past
                 // a quarter of the input, reading every line in order is cheaper.
-                if (mode == Mode.WINDOWED || (double) lines.length * 2 * EventGrouper.WINDOW <= ws.total() / 4.0) {
-                    ws.deliver(lines, (type, millis, b, off, end) -> (prefilter.hits(type, millis, b, off, end) & bit) != 0,
-                            new RecordParser(), new EventMatcher(settings, auid), out);
+                long maxLines = mode == Mode.WINDOWED ? -1 : ws.total() / (8L * EventGrouper.WINDOW);
+                WindowedSearch.Task task = new WindowedSearch.Task(prefilter.needles(bit),
+                        (type, millis, b, off, end) -> (prefilter.hits(type, millis, b, off, end) & bit) != 0,
+                        matcher, writers);
+                List<WindowedSearch.Match> found = ws.search(task, threads, minPart, maxLines);
+                if (found != null) {
+                    for (WindowedSearch.Match m : found) {
+                        if (consumer != null) consumer.accept(m.event()); else text.write(m.text());
+                    }
+                    SearchTrace.mark("%d events delivered", found.size());
                     return new SearchStats(inputs.size(), ws.total(), 0, 0, ws.rejected, ws.candidateEvents, ws.matched);
                 }
+                SearchTrace.mark("too many candidates: reading every line");
             }
         }
-        EventGrouper grouper = new EventGrouper(prefilter.all(), new EventMatcher(settings, auid), out);
+        EventConsumer out = consumer;
+        if (out == null) {
+            EventWriter w = writers.get();
+            out = e -> w.write(e, text);
+        }
+        EventGrouper grouper = new EventGrouper(prefilter.all(), matcher, out);
         LogScanner scanner = new LogScanner(prefilter, grouper, blockSize);
         for (Path p : inputs) {
             scanner.scan(p);

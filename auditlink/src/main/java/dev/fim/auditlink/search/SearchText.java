@@ -6,9 +6,6 @@ import dev.fim.auditlink.parse.RecordType;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Renders an event as {@code ausearch -i} does, for {@code fim audit search --format text}:
@@ -26,37 +23,44 @@ import java.util.Map;
  * only without {@code -i}) gives the event's time once; records keep their log order (3.0.9
  * with {@code -i} prints them last to first); a user message's {@code msg='…'} fields are
  * shown flat, without the quotes. Times are in the given zone (ausearch: the local one).
- * Thread-safe if the {@link Interpreter} is (it is).
+ * One instance per writing thread.
  */
 public final class SearchText {
-    private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
-    private static final DateTimeFormatter RECORD = DateTimeFormatter.ofPattern("MM/dd/yy HH:mm:ss.SSS", Locale.ROOT);
-
     private final Interpreter names;
-    private final ZoneId zone;
+    private final AusearchTime time;
 
+    /** @param zone the zone times are shown in (ausearch: the local one) */
     public SearchText(Interpreter names, ZoneId zone) {
         this.names = names;
-        this.zone = zone;
+        this.time = new AusearchTime(zone);
     }
 
+    /** Not thread-safe (the time formatter keeps the last second it computed). */
     public void write(AuditEvent e, Writer w) throws IOException {
         StringBuilder sb = new StringBuilder(1024);
-        sb.append("----\ntime->").append(CTIME.format(e.time().atZone(zone))).append('\n');
+        sb.append("----\ntime->");
+        time.appendCtime(e.time().getEpochSecond(), sb);
+        sb.append('\n');
         for (AuditRecord r : e.records()) {
             if (r.node() != null) sb.append("node=").append(r.node()).append(' ');
-            sb.append("type=").append(r.typeName()).append(" msg=audit(")
-                    .append(RECORD.format(r.timestamp().atZone(zone))).append(':').append(r.serial()).append(") : ");
-            for (Map.Entry<String, String> f : names.interpret(r).entrySet()) {
-                String v = f.getValue();
-                if (r.type() == RecordType.SYSCALL && isSyscallArg(f.getKey())) {
-                    v = "0x" + v; // the kernel logs a0..a3 as bare hex
+            sb.append("type=").append(r.typeName()).append(" msg=audit(");
+            time.appendRecordTime(r.timestampSeconds(), sb);
+            AusearchTime.appendMillis(r.timestampMillisPart(), sb);
+            sb.append(':').append(r.serial()).append(") : ");
+            boolean syscall = r.type() == RecordType.SYSCALL;
+            for (int i = 0, n = r.fieldCount(); i < n; i++) {
+                String v = names.valueAt(r, i); // as interpret(r) gives them, without its map
+                if (v == null) continue;
+                String name = r.fieldName(i);
+                sb.append(name).append('=');
+                if (syscall && isSyscallArg(name)) {
+                    sb.append("0x"); // the kernel logs a0..a3 as bare hex
                 }
-                sb.append(f.getKey()).append('=').append(v).append(' ');
+                sb.append(v).append(' ');
             }
             sb.append('\n');
         }
-        w.write(sb.toString());
+        w.append(sb);
     }
 
     private static boolean isSyscallArg(String name) {

@@ -137,4 +137,18 @@ class InterpreterTest {
         for (int i = 0; i < 5; i++) assertEquals("root", counting.user("0"));
         assertEquals(1, reads[0]);
     }
+
+    @Test
+    void valueAtKeepsARepeatedNamesFirstValueOnly() {
+        AuditRecord r = rec("type=USER_ACCT msg=audit(1.2:3): pid=7 uid=0 msg='op=PAM:accounting acct=\"root\" uid=1001 res=success'");
+        assertEquals("uid", r.fieldName(4));
+        assertNull(I.valueAt(r, 4), "the repeated uid");
+        assertEquals("root", I.valueAt(r, 1));
+        Map<String, String> walked = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < r.fieldCount(); i++) {
+            if (I.valueAt(r, i) != null) walked.put(r.fieldName(i), I.valueAt(r, i));
+        }
+        assertEquals(I.interpret(r), walked);
+        assertEquals(java.util.List.of("pid", "uid", "op", "acct", "res"), java.util.List.copyOf(walked.keySet()));
+    }
 }

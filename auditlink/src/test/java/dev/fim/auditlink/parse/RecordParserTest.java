@@ -135,6 +135,19 @@ class RecordParserTest {
     }
 
     @Test
+    void fieldsByPositionKeepRepeatsAndOrder() throws Exception {
+        AuditRecord r = parse("type=USER_ACCT msg=audit(1.2:3): pid=7 uid=0 msg='op=PAM:accounting acct=\"root\" uid=5 res=success'");
+        assertEquals(6, r.fieldCount()); // pid uid | op acct uid res, spliced from msg='…'
+        assertEquals(r.fieldNames(), java.util.stream.IntStream.range(0, r.fieldCount()).mapToObj(r::fieldName).toList());
+        assertEquals("uid", r.fieldName(1));
+        assertEquals("0", r.fieldValue(1));
+        assertEquals("uid", r.fieldName(4));
+        assertEquals("5", r.fieldValue(4)); // the repeat, which field("uid") never gives
+        assertEquals("0", r.field("uid"));
+        assertThrows(IndexOutOfBoundsException.class, () -> r.fieldName(6));
+    }
+
+    @Test
     void netlinkPayload() {
         byte[] p = b("audit(1490137971.011:50406): cwd=\"/root\"\0\0");
         RecordParser parser = new RecordParser();

@@ -103,6 +103,15 @@ class AuditSearchTest {
         assertEquals(expected, found, file + " " + s);
     }
 
+    /** The same again, the input cut into parts of 200 bytes searched on up to 4 threads. */
+    @ParameterizedTest(name = "windowed in parts {0} {1}")
+    @MethodSource("table")
+    void windowedSearchInPartsFindsTheSame(String file, SearchSettings s, List<Long> expected) throws IOException {
+        List<Long> found = new ArrayList<>();
+        new AuditSearch(s, ACCOUNTS, AuditSearch.Mode.WINDOWED, 4, 200).run(List.of(fixture(file)), e -> found.add(e.sequence()));
+        assertEquals(expected, found, file + " " + s);
+    }
+
     @Test
     void windowedRotationsAndRepeats(@TempDir Path dir) throws IOException {
         write(dir.resolve("audit.log.1"), line("SYSCALL", 11, "key=\"k\""));

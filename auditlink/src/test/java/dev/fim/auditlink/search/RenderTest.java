@@ -1,6 +1,7 @@
 package dev.fim.auditlink.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The text renderer against a golden file (src/test/resources/golden/search/, rewritten with
@@ -41,6 +43,37 @@ class RenderTest {
             Files.writeString(golden, w.toString(), StandardCharsets.UTF_8);
         }
         assertEquals(Files.readString(golden, StandardCharsets.UTF_8), w.toString(), "golden " + golden);
+    }
+
+    /**
+     * Rendering on the search's threads (one SearchText each, text joined in order) writes what
+     * rendering each event on the caller's thread writes: fixtures and the generated logs of
+     * {@link WindowedEquivalenceTest}, the input cut into parts.
+     */
+    @Test
+    void renderingOnSearchThreadsWritesTheSameText(@TempDir Path dir) throws IOException {
+        List<List<Path>> inputs = new ArrayList<>();
+        inputs.add(List.of(AuditSearchTest.own()));
+        inputs.add(List.of(AuditSearchTest.fixture("auparse/test3.log")));
+        inputs.add(List.of(AuditSearchTest.fixture("reassembly/normal.log"), AuditSearchTest.fixture("auparse/audit-rhel7.log")));
+        for (int seed = 1; seed <= 3; seed++) {
+            inputs.add(WindowedEquivalenceTest.generate(dir, seed, new java.util.Random(seed)));
+        }
+        int events = 0;
+        for (List<Path> in : inputs) {
+            for (SearchSettings s : List.of(SearchSettings.all().withKey("fim"), SearchSettings.all().withKey("hit"),
+                    SearchSettings.all().withPath("/etc/hit"), SearchSettings.all().withAuid("1001"))) {
+                StringWriter one = new StringWriter();
+                SearchText text = new SearchText(NAMES, ZoneOffset.UTC);
+                SearchStats st = new AuditSearch(s, AuditSearchTest.ACCOUNTS, AuditSearch.Mode.SEQUENTIAL).run(in, e -> text.write(e, one));
+                StringWriter par = new StringWriter();
+                new AuditSearch(s, AuditSearchTest.ACCOUNTS, AuditSearch.Mode.WINDOWED, 3, 300)
+                        .run(in, () -> new SearchText(NAMES, ZoneOffset.UTC)::write, par);
+                assertEquals(one.toString(), par.toString(), in + " " + s);
+                events += st.eventsMatched();
+            }
+        }
+        assertTrue(events > 500, "events rendered: " + events);
     }
 
     @Test

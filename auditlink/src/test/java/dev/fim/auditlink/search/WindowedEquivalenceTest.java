@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The windowed search and the sequential scan find the same events in the same order on
  * generated logs with what makes grouping hard: interleaved events, records far apart (around
  * the window), missing and stray EOE, serials reused at other times, two nodes, garbage and
- * empty lines, CRLF, events cut across files, hex keys and the key inside other fields.
+ * empty lines, CRLF, events cut across files, hex keys and the key inside other fields; and
+ * the windowed search cut into parts on several threads finds them too, each once.
  */
 class WindowedEquivalenceTest {
     @Test
@@ -29,18 +30,25 @@ class WindowedEquivalenceTest {
             for (SearchSettings s : List.of(SearchSettings.all().withKey("hit"), SearchSettings.all().withKey("hit").withExact(true),
                     SearchSettings.all().withPath("/etc/hit"), SearchSettings.all().withAuid("1001"),
                     SearchSettings.all().withKey("hit").withAuid("1001"))) {
-                List<String> seq = run(s, AuditSearch.Mode.SEQUENTIAL, files);
-                List<String> win = run(s, AuditSearch.Mode.WINDOWED, files);
+                List<String> seq = run(new AuditSearch(s, AuditSearchTest.ACCOUNTS, AuditSearch.Mode.SEQUENTIAL), files);
+                List<String> win = run(new AuditSearch(s, AuditSearchTest.ACCOUNTS, AuditSearch.Mode.WINDOWED, 1, Long.MAX_VALUE), files);
                 assertEquals(seq, win, "seed " + seed + " " + s);
+                // Cut into parts searched on threads of their own, at offsets anywhere (mid-line,
+                // mid-event): events gathered from both sides of a cut are kept once.
+                int parts = 2 + r.nextInt(6);
+                long total = 0;
+                for (Path f : files) total += Files.size(f);
+                List<String> par = run(new AuditSearch(s, AuditSearchTest.ACCOUNTS, AuditSearch.Mode.WINDOWED, parts, total / parts), files);
+                assertEquals(seq, par, "seed " + seed + " " + s + " in " + parts + " parts");
                 events += seq.size();
             }
         }
         assertTrue(events > 1000, "the generated logs hold matching events: " + events);
     }
 
-    private static List<String> run(SearchSettings s, AuditSearch.Mode m, List<Path> files) throws IOException {
+    private static List<String> run(AuditSearch search, List<Path> files) throws IOException {
         List<String> got = new ArrayList<>();
-        new AuditSearch(s, AuditSearchTest.ACCOUNTS, m).run(files, e -> {
+        search.run(files, e -> {
             StringBuilder b = new StringBuilder(e.node() + "/" + e.sequence() + "@" + e.time().toEpochMilli() + ":");
             e.records().forEach(rec -> b.append(rec.typeName()).append(','));
             got.add(b.toString());
@@ -48,7 +56,7 @@ class WindowedEquivalenceTest {
         return got;
     }
 
-    private static List<Path> generate(Path dir, int seed, Random r) throws IOException {
+    static List<Path> generate(Path dir, int seed, Random r) throws IOException {
         int nfiles = 1 + r.nextInt(3);
         List<Path> files = new ArrayList<>();
         List<StringBuilder> outs = new ArrayList<>();
