@@ -30,9 +30,9 @@ import java.util.concurrent.Future;
  * {@code fim report}: the compliance report of a period, from the store's change history, approvals and watch
  * coverage, in one {@link ReportFormat}.
  *
- * <p>One pass over the period's events, as a stream (at most a few batches are held): each is rendered (its canonical
- * line for the digest of the data, {@link ReportDigest}, and its row) on the render threads, then totalled, added to
- * the digest and written as its row to a temporary body file, in order. Only then are the
+ * <p>One pass over the period's events, as a stream (at most a few batches are held): each is rendered as its row on
+ * the render threads, then, in order, totalled, added to the digest of the data ({@link ReportDigest}, on its own
+ * thread) and its row written to a temporary body file. Only then are the
  * summary and digest known, so the report is the head (summary, digest), the body copied after it, and the end.
  * (Reading the events twice instead, once to total and once to write, cost a second decode of every event: about
  * 40 % more time at a million events, bench/report.sh.) The body file is in {@code spillDir} (beside the output, on
@@ -85,60 +85,98 @@ public final class ComplianceReport {
     Summary summary = new Summary(p, coverage);
     ReportWriter w = writer(p.format());
     Path spill = Files.createTempFile(spillDir, ".fim-report-", ".body");
-    ExecutorService pool = Executors.newFixedThreadPool(RENDER_THREADS, r -> {
-      Thread t = new Thread(r, "fim-report-render");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService render = Executors.newFixedThreadPool(RENDER_THREADS, daemon("fim-report-render"));
+    ExecutorService digesting = Executors.newSingleThreadExecutor(daemon("fim-report-digest"));
     try {
-      String sha;
-      try (OutputStream body = new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16);
-          ReportDigest digest = new ReportDigest()) {
+      ReportDigest digest = new ReportDigest();
+      try (OutputStream body = new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16)) {
         ArrayDeque<Future<Rendered>> inFlight = new ArrayDeque<>();
-        List<ChangeEvent> events = new ArrayList<>(BATCH);
-        List<Approval> approvals = new ArrayList<>(BATCH);
+        Batch batch = new Batch();
         boolean[] first = {true};
-        forEach(store, p, (e, a) -> {
-          events.add(e);
-          approvals.add(a);
-          if (events.size() == BATCH) {
-            submit(pool, inFlight, p.format(), events, approvals, first);
+        Future<?>[] lastDigest = {null};
+        forEach(store, p, (e, stored, a, storedApproval) -> {
+          batch.add(e, stored, a, storedApproval);
+          if (batch.size() == BATCH) {
+            inFlight.add(submit(render, p.format(), batch.take(), first));
             while (inFlight.size() > MAX_IN_FLIGHT) {
-              take(inFlight.poll(), summary, digest, body);
+              lastDigest[0] = take(inFlight.poll(), summary, digest, digesting, body);
             }
           }
         });
-        if (!events.isEmpty()) {
-          submit(pool, inFlight, p.format(), events, approvals, first);
+        if (batch.size() > 0) {
+          inFlight.add(submit(render, p.format(), batch.take(), first));
         }
         while (!inFlight.isEmpty()) {
-          take(inFlight.poll(), summary, digest, body);
+          lastDigest[0] = take(inFlight.poll(), summary, digest, digesting, body);
         }
-        sha = digest.finish(summary);
+        if (lastDigest[0] != null) {
+          await(lastDigest[0]); // the digest thread takes batches in order: the last one done means all are
+        }
       }
+      String sha = digest.finish(summary);
       w.head(out, summary, sha);
       copy.copy(spill);
       w.end(out, summary, sha);
       out.flush();
       return new Result(sha, summary.changes, summary.unapproved(), summary.overflows);
     } finally {
-      pool.shutdownNow();
+      render.shutdownNow();
+      digesting.shutdownNow();
       Files.deleteIfExists(spill);
     }
   }
 
   /**
-   * Rendering (each event's canonical JSON for the digest, and its row in the report's format) is most of a report's
-   * work: it runs on every core, in batches, while this thread reads the store; the batches are taken back in
-   * order, so the digest and the rows are those of one sequential pass (bench/report.sh: 1M events).
+   * Rendering the rows in the report's format is most of a report's work: it runs on every core, in batches, while
+   * this thread reads the store; the batches are taken back in order and the digest of the data is made from them on
+   * its own thread, so rows and digest are those of one sequential pass (bench/report.sh: 1M events).
    */
   private static final int RENDER_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
   private static final int BATCH = 1024;
   private static final int MAX_IN_FLIGHT = 2 * RENDER_THREADS;
 
-  /** One batch rendered: its events and approvals (for the summary), its digest lines and its rows. */
-  private record Rendered(List<ChangeEvent> events, List<Approval> approvals, ReportDigest.Lines lines,
-      byte[] rows) {}
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Events read and not yet handed to a render thread, with their stored bytes and approvals (nulls allowed). */
+  private static final class Batch {
+    List<ChangeEvent> events = new ArrayList<>(BATCH);
+    List<byte[]> stored = new ArrayList<>(BATCH);
+    List<Approval> approvals = new ArrayList<>(BATCH);
+    List<byte[]> storedApprovals = new ArrayList<>(BATCH);
+
+    void add(ChangeEvent e, byte[] s, Approval a, byte[] sa) {
+      events.add(e);
+      stored.add(s);
+      approvals.add(a);
+      storedApprovals.add(sa);
+    }
+
+    int size() {
+      return events.size();
+    }
+
+    Batch take() {
+      Batch full = new Batch();
+      full.events = events;
+      full.stored = stored;
+      full.approvals = approvals;
+      full.storedApprovals = storedApprovals;
+      events = new ArrayList<>(BATCH);
+      stored = new ArrayList<>(BATCH);
+      approvals = new ArrayList<>(BATCH);
+      storedApprovals = new ArrayList<>(BATCH);
+      return full;
+    }
+  }
+
+  /** One batch and its rows in the report's format. */
+  private record Rendered(Batch batch, byte[] rows) {}
 
   private static ReportWriter writer(ReportFormat f) {
     return switch (f) {
@@ -149,42 +187,45 @@ public final class ComplianceReport {
     };
   }
 
-  private static void submit(ExecutorService pool, ArrayDeque<Future<Rendered>> inFlight, ReportFormat f,
-      List<ChangeEvent> events, List<Approval> approvals, boolean[] first) {
-    List<ChangeEvent> es = List.copyOf(events);
-    List<Approval> as = new ArrayList<>(approvals); // may hold nulls
+  private static Future<Rendered> submit(ExecutorService pool, ReportFormat f, Batch b, boolean[] first) {
     boolean firstBatch = first[0];
     first[0] = false;
-    events.clear();
-    approvals.clear();
-    inFlight.add(pool.submit(() -> render(f, es, as, firstBatch)));
-  }
-
-  private static Rendered render(ReportFormat f, List<ChangeEvent> events, List<Approval> approvals,
-      boolean firstBatch) throws IOException {
-    ReportDigest.Lines lines = new ReportDigest.Lines();
-    ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 16);
-    Writer text = new OutputStreamWriter(rows, StandardCharsets.UTF_8);
-    ReportWriter w = f == ReportFormat.JSON ? null : writer(f);
-    for (int i = 0; i < events.size(); i++) {
-      lines.change(events.get(i), approvals.get(i));
-      if (w == null) {
-        rows.write(JsonReport.separator(firstBatch && i == 0));
-        lines.writeLastTo(rows); // the JSON report's row is the canonical line itself
-      } else {
-        w.change(text, events.get(i), approvals.get(i));
+    return pool.submit(() -> {
+      ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 20);
+      if (f == ReportFormat.JSON) {
+        JsonReport.rows(rows, b.events, b.approvals, firstBatch);
+        return new Rendered(b, rows.toByteArray());
       }
-    }
-    text.flush();
-    lines.close();
-    return new Rendered(events, approvals, lines, rows.toByteArray());
+      Writer text = new OutputStreamWriter(rows, StandardCharsets.UTF_8);
+      ReportWriter w = writer(f); // one per batch: writers keep per-row state
+      for (int i = 0; i < b.size(); i++) {
+        w.change(text, b.events.get(i), b.approvals.get(i));
+      }
+      text.flush();
+      return new Rendered(b, rows.toByteArray());
+    });
   }
 
-  private static void take(Future<Rendered> f, Summary summary, ReportDigest digest, OutputStream body)
-      throws IOException {
-    Rendered r;
+  /** Takes the next batch in order: totals, digest (handed to the digest thread), rows. Returns the digest's task. */
+  private static Future<?> take(Future<Rendered> f, Summary summary, ReportDigest digest, ExecutorService digesting,
+      OutputStream body) throws IOException {
+    Rendered r = await(f);
+    Batch b = r.batch();
+    for (int i = 0; i < b.size(); i++) {
+      summary.add(b.events.get(i), b.approvals.get(i));
+    }
+    Future<?> d = digesting.submit(() -> {
+      for (int i = 0; i < b.size(); i++) {
+        digest.change(b.stored.get(i), b.storedApprovals.get(i));
+      }
+    });
+    body.write(r.rows());
+    return d;
+  }
+
+  private static <T> T await(Future<T> f) throws IOException {
     try {
-      r = f.get();
+      return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while writing the report");
@@ -197,25 +238,24 @@ public final class ComplianceReport {
       }
       throw new IllegalStateException(e.getCause());
     }
-    for (int i = 0; i < r.events().size(); i++) {
-      summary.add(r.events().get(i), r.approvals().get(i));
-    }
-    digest.update(r.lines());
-    body.write(r.rows());
   }
 
   private interface ChangeSink {
-    void accept(ChangeEvent e, Approval a) throws IOException;
+    void accept(ChangeEvent e, byte[] stored, Approval a, byte[] storedApproval) throws IOException;
   }
 
-  /** Each event of the period with its approval as of the report's time, oldest first. */
+  /**
+   * Each event of the period with its stored bytes and its approval as of the report's time (with the approval's
+   * stored bytes), oldest first.
+   */
   private static void forEach(Store store, ReportParameters p, ChangeSink sink) throws StoreException, IOException {
     EventLog log = new EventLog(store);
     try (Approvals.Cursor approvals = new Approvals(store).cursor(p.fromNs())) {
-      log.forEach(p.fromNs(), p.untilNs(), e -> {
+      log.forEachStored(p.fromNs(), p.untilNs(), (e, stored) -> {
         try {
           Approval a = approvals.of(e);
-          sink.accept(e, a != null && a.acceptedNs() <= p.generatedNs() ? a : null);
+          boolean counts = a != null && a.acceptedNs() <= p.generatedNs();
+          sink.accept(e, stored, counts ? a : null, counts ? approvals.lastStored() : null);
         } catch (IOException ex) {
           throw new UncheckedIOException(ex);
         } catch (StoreException ex) {

@@ -30,25 +30,41 @@ final class JsonReport implements ReportWriter {
     out.write("{\"fim_report\":");
     g.writeString(s.parameters.line(sha256));
     g.flush();
-    out.write(",\n\"digest\":{\"algorithm\":\"SHA-256\",\"of\":\"canonical data: each change's JSON line, then the"
-        + " summary's\",\"sha256\":\"" + sha256 + "\"},\n\"summary\":");
+    out.write(",\n\"digest\":{\"algorithm\":\"SHA-256\",\"of\":\"the stored records of the period's events and"
+        + " approvals, then the summary's compact JSON\",\"sha256\":\"" + sha256 + "\"},\n\"summary\":");
     ReportJson.summary(g, s);
     g.close();
     out.write(",\n\"changes\":[");
   }
 
   /**
-   * Not called: a change's JSON is its canonical line, which {@link ComplianceReport} writes to the body as
-   * {@link ReportDigest} makes it ({@link #separator} before each), so it is serialised once.
+   * Not called: {@link #rows} writes a batch of changes with one generator (one per change cost more than the
+   * JSON itself).
    */
   @Override
   public void change(Writer body, ChangeEvent e, Approval a) {
-    throw new UnsupportedOperationException("JSON changes are written from their canonical bytes");
+    throw new UnsupportedOperationException("JSON changes are written a batch at a time (rows)");
+  }
+
+  /**
+   * Changes as {@code {"event":{…},"approval":{…}|null}}, one per line, each after its {@link #separator} (the first
+   * of the report after the first one), in UTF-8 to {@code out}.
+   */
+  static void rows(java.io.OutputStream out, java.util.List<ChangeEvent> events, java.util.List<Approval> approvals,
+      boolean startsTheReport) throws IOException {
+    try (JsonGenerator g = FACTORY.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.setRootValueSeparator(null);
+      for (int i = 0; i < events.size(); i++) {
+        g.writeRaw(separator(startsTheReport && i == 0));
+        ReportJson.change(g, events.get(i), approvals.get(i));
+      }
+    }
   }
 
   /** What precedes a change's JSON in the body: one change per line. */
-  static byte[] separator(boolean first) {
-    return first ? new byte[] {'\n'} : new byte[] {',', '\n'};
+  static String separator(boolean first) {
+    return first ? "\n" : ",\n";
   }
 
   @Override

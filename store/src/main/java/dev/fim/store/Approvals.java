@@ -63,6 +63,7 @@ public final class Approvals {
   /** See {@link #cursor}. */
   public final class Cursor implements AutoCloseable {
     private final RocksIterator it;
+    private byte[] lastStored;
 
     private Cursor(long fromNs) {
       if (store.has(Column.APPROVALS)) {
@@ -79,10 +80,12 @@ public final class Approvals {
         return null;
       }
       byte[] key = EventLog.eventKey(e.timeNs(), e.sequence());
+      lastStored = null;
       while (it.isValid()) {
         int c = java.util.Arrays.compareUnsigned(it.key(), key);
         if (c == 0) {
-          return decode(it.value());
+          lastStored = it.value();
+          return decode(lastStored);
         }
         if (c > 0) {
           return null;
@@ -90,6 +93,11 @@ public final class Approvals {
         it.next();
       }
       return null;
+    }
+
+    /** The stored bytes of the approval {@link #of} returned last, or null when it returned null. */
+    public byte[] lastStored() {
+      return lastStored;
     }
 
     @Override

@@ -72,13 +72,20 @@ public final class EventLog {
    * 1970 reads from the first event (keys are big-endian, so a negative time would sort after every other).
    */
   public void forEach(long fromNs, long untilNs, Consumer<ChangeEvent> sink) throws StoreException {
+    forEachStored(fromNs, untilNs, (e, stored) -> sink.accept(e));
+  }
+
+  /** As {@link #forEach}, with each event's stored bytes (its encoding in the store, for a digest of the data). */
+  public void forEachStored(long fromNs, long untilNs, java.util.function.BiConsumer<ChangeEvent, byte[]> sink)
+      throws StoreException {
     try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
       for (it.seek(eventKey(Math.max(fromNs, 0), 0)); it.isValid(); it.next()) {
-        ChangeEvent e = decode(it.value());
+        byte[] stored = it.value();
+        ChangeEvent e = decode(stored);
         if (e.timeNs() >= untilNs) {
           break;
         }
-        sink.accept(e);
+        sink.accept(e, stored);
       }
     }
   }
