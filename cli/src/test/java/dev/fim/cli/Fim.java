@@ -31,6 +31,13 @@ final class Fim {
     return new Run(code, out.toString(), err.toString());
   }
 
+  /** Runs {@code args} (a subcommand first) in-process on the given database, seal key and config. */
+  static Run on(java.nio.file.Path db, java.nio.file.Path key, java.nio.file.Path conf, String... args) {
+    List<String> a = new ArrayList<>(List.of(args));
+    a.addAll(1, List.of("--db", db.toString(), "--key", key.toString(), "-c", conf.toString()));
+    return run(a.toArray(String[]::new));
+  }
+
   /** A real JVM running fim's main with the given environment (e.g. LC_ALL=C); args as raw bytes. */
   static Run process(Map<String, String> env, byte[]... args) throws Exception {
     return process(env, "", args);

@@ -67,9 +67,7 @@ class ReportCommandTest {
   }
 
   Fim.Run fim(String... args) {
-    List<String> a = new ArrayList<>(List.of(args));
-    a.addAll(1, List.of("--db", db.toString(), "--key", key.toString(), "-c", conf.toString()));
-    return Fim.run(a.toArray(String[]::new));
+    return Fim.on(db, key, conf, args);
   }
 
   Fim.Run report(String... args) {
