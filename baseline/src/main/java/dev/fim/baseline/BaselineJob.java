@@ -125,8 +125,8 @@ public final class BaselineJob {
     }
     seal(store);
     long end = System.currentTimeMillis() * 1_000_000L;
+    recordScanStart(start);
     store.putMeta(META_INIT_TIME, Long.toString(end));
-    store.putMeta(META_SCAN_START, Long.toString(start));
     store.sync();
     return new Result(start, end, scan.summary, 0, 0, 0, scan.problems, 0, 0, 0, false);
   }
@@ -150,6 +150,21 @@ public final class BaselineJob {
     return rebaseline(compare("accept"));
   }
 
+  /**
+   * Records when the baseline's scan started (where --audit-log starts looking). A scoped init, update or accept
+   * re-baselines only its paths: the others keep their older baseline, so an earlier start is kept.
+   */
+  private void recordScanStart(long startNs) throws StoreException {
+    Store store = settings.store();
+    if (settings.scope().isEmpty()) {
+      store.putMeta(META_SCAN_START, Long.toString(startNs));
+    } else if (store.getMetaString(META_SCAN_START) == null) {
+      // a database from before this value: the last baseline's end is the best older bound there is
+      String older = store.getMetaString(META_INIT_TIME);
+      store.putMeta(META_SCAN_START, older != null ? older : Long.toString(startNs));
+    }
+  }
+
   /** Makes the scan that {@code r} compared the new sealed baseline (within the scope, if one is set). */
   private Result rebaseline(Result r) throws StoreException {
     Store store = settings.store();
@@ -162,8 +177,8 @@ public final class BaselineJob {
     }
     rebuildInodeIndex();
     seal(store);
+    recordScanStart(r.startNs());
     store.putMeta(META_INIT_TIME, Long.toString(r.endNs()));
-    store.putMeta(META_SCAN_START, Long.toString(r.startNs()));
     store.clear(Column.SCAN);
     store.sync();
     return r;

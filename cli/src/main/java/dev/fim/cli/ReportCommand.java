@@ -105,7 +105,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     ReportParameters p;
     try {
-      p = ReportParameters.of(from, to, now, hostName(), prefixDepth, f);
+      p = ReportParameters.of(from, to, now, dev.fim.store.WatchCoverage.thisHost(), prefixDepth, f);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -164,12 +164,4 @@ final class ReportCommand implements Callable<Integer> {
     return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
-  /** The kernel's host name (what fim watch records for its runs). */
-  private static String hostName() {
-    try {
-      return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).trim();
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
 }

@@ -93,13 +93,13 @@ public final class ComplianceReport {
         ArrayDeque<Future<Rendered>> inFlight = new ArrayDeque<>();
         Batch batch = new Batch();
         boolean[] first = {true};
-        Future<?>[] lastDigest = {null};
+        List<Future<?>> digested = new ArrayList<>(); // each checked: a failed batch must not go unnoticed
         forEach(store, p, (e, stored, a, storedApproval) -> {
           batch.add(e, stored, a, storedApproval);
           if (batch.size() == BATCH) {
             inFlight.add(submit(render, p.format(), batch.take(), first));
             while (inFlight.size() > MAX_IN_FLIGHT) {
-              lastDigest[0] = take(inFlight.poll(), summary, digest, digesting, body);
+              digested.add(take(inFlight.poll(), summary, digest, digesting, body));
             }
           }
         });
@@ -107,10 +107,10 @@ public final class ComplianceReport {
           inFlight.add(submit(render, p.format(), batch.take(), first));
         }
         while (!inFlight.isEmpty()) {
-          lastDigest[0] = take(inFlight.poll(), summary, digest, digesting, body);
+          digested.add(take(inFlight.poll(), summary, digest, digesting, body));
         }
-        if (lastDigest[0] != null) {
-          await(lastDigest[0]); // the digest thread takes batches in order: the last one done means all are
+        for (Future<?> d : digested) {
+          await(d);
         }
       }
       String sha = digest.finish(summary);

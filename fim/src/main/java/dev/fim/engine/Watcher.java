@@ -114,7 +114,18 @@ public final class Watcher {
   private volatile boolean stopping;
   /** True while the comparator thread scans (start-up recording, reconcile, rescan): a stop interrupts it. */
   private volatile boolean scanning;
-  /** Set when the watcher stopped while its database was lent: nothing more can be written to it. */
+  /** Makes "is it scanning?" and the interrupt of {@link #stop} one step, so no interrupt lands after a scan. */
+  private final Object scanGuard = new Object();
+  /** Held while the store is lent or written by the heartbeat: the heartbeat never writes a closed store. */
+  private final Object storeGuard = new Object();
+  /** Moves the coverage interval's end forward every 10 s, whatever the comparator is busy with (a long scan). */
+  private final java.util.concurrent.ScheduledExecutorService heartbeat =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fim-heartbeat");
+        t.setDaemon(true);
+        return t;
+      });
+  /** True while the database is not open here: lent, or not taken back (then nothing more is written to it). */
   private volatile boolean storeGone;
   private long rescans;
   private long overflows;
@@ -188,7 +199,7 @@ public final class Watcher {
         }
       }
       w = new Watcher(s, opened.source(), seedOnly, audit, auditUnavailable);
-      w.coverage = WatchCoverage.begin(store, Coalescer.wallClockNs(), hostName(), w.backend(),
+      w.coverage = WatchCoverage.begin(store, Coalescer.wallClockNs(), WatchCoverage.thisHost(), w.backend(),
           audit != null ? "audit" : w.backend().equals("fanotify") ? "proc" : "none", s.roots());
       store.lendOnRequest(); // fim check/update/accept beside the watch service borrow it (DatabaseLoan)
     } catch (IOException | StoreException | RuntimeException e) {
@@ -199,6 +210,7 @@ public final class Watcher {
     w.coalescer.reconcile(seedOnly ? "recording the initial state" : "changes while fim was not watching");
     w.sourceThread.start();
     w.compareThread.start();
+    w.heartbeat.scheduleAtFixedRate(w::beat, COVERAGE_HEARTBEAT_NS, COVERAGE_HEARTBEAT_NS, TimeUnit.NANOSECONDS);
     return w;
   }
 
@@ -253,7 +265,6 @@ public final class Watcher {
     try {
       boolean first = true;
       long lastRuleCheck = System.nanoTime();
-      long lastHeartbeat = lastRuleCheck;
       long lastLossCheck = lastRuleCheck;
       long lastLoanCheck = lastRuleCheck;
       while (true) {
@@ -274,16 +285,14 @@ public final class Watcher {
             return;
           }
         }
-        if (now - lastHeartbeat >= COVERAGE_HEARTBEAT_NS) {
-          lastHeartbeat = now;
-          coverage.heartbeat(Coalescer.wallClockNs());
-        }
         if (b == null) {
           break;
         }
         for (Rescan r : b.rescans()) {
           long found;
-          scanning = true;
+          synchronized (scanGuard) {
+            scanning = true;
+          }
           try {
             if (stopping) {
               throw new InterruptedException();
@@ -294,8 +303,10 @@ public final class Watcher {
                 : "start-up reconcile" : "rescan") + " finished; the next start scans the trees again");
             return;
           } finally {
-            scanning = false;
-            Thread.interrupted(); // an interrupt meant for the scan must not cut short the audit waits that follow
+            synchronized (scanGuard) {
+              scanning = false;
+              Thread.interrupted(); // an interrupt meant for the scan must not cut short the audit waits that follow
+            }
           }
           rescans++;
           if (r.overflow()) {
@@ -337,14 +348,17 @@ public final class Watcher {
         .orElse("?");
     settings.status().accept("lending the database to pid " + borrower + " (" + who + ")");
     long t0 = System.nanoTime();
-    settings.store().lend();
+    synchronized (storeGuard) {
+      storeGone = true; // stays so if it is not taken back (stopped meanwhile, or reopening failed)
+      settings.store().lend();
+    }
     if (!settings.store().reclaim(borrower, () -> stopping)) {
-      storeGone = true;
       settings.status().accept("stopped while the database was lent to pid " + borrower
           + ": changes from then on are reported by the next start (reconcile)");
       return false;
     }
     recorder.resync();
+    storeGone = false;
     settings.status().accept(String.format(java.util.Locale.ROOT, "database back after %.1f s",
         (System.nanoTime() - t0) / 1e9));
     return true;
@@ -405,12 +419,17 @@ public final class Watcher {
     return javaCommandLine;
   }
 
-  /** The host name as the kernel knows it (no DNS lookup). */
-  private static String hostName() {
-    try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
-    } catch (IOException e) {
-      return "unknown";
+  /** The heartbeat's tick: the run is still watching (also while the comparator scans); not while lent. */
+  private void beat() {
+    synchronized (storeGuard) {
+      if (storeGone) {
+        return;
+      }
+      try {
+        coverage.heartbeat(Coalescer.wallClockNs());
+      } catch (StoreException | RuntimeException e) {
+        settings.status().accept("cannot record the watch's coverage heartbeat: " + e.getMessage());
+      }
     }
   }
 
@@ -430,9 +449,11 @@ public final class Watcher {
     stopping = true;
     source.stop();
     coalescer.close(); // also releases a source thread held by back-pressure
-    if (scanning) {
-      // A scan of a big tree takes seconds to minutes: SIGTERM must not wait for it (the next start scans again).
-      compareThread.interrupt();
+    synchronized (scanGuard) {
+      if (scanning) {
+        // A scan of a big tree takes seconds to minutes: SIGTERM must not wait for it (the next start scans again).
+        compareThread.interrupt();
+      }
     }
   }
 
@@ -443,22 +464,25 @@ public final class Watcher {
   public void await() throws Exception {
     joinQuietly(sourceThread);
     joinQuietly(compareThread);
+    heartbeat.shutdownNow();
     source.close();
-    try {
-      if (!storeGone) {
-        coverage.end(Coalescer.wallClockNs());
-      }
-    } catch (StoreException e) {
-      fail(e);
-    }
     if (audit != null) {
       try {
-        audit.close(); // removes fim's rules, restores enabled/backlog/pid
-        if (!storeGone) {
-          CrashRecord.clear(settings.store()); // else the next start finds it and finds nothing left to undo
-        }
-      } catch (IOException | StoreException e) {
+        audit.close(); // removes fim's rules, restores enabled/backlog/pid: first, whatever the store's state
+      } catch (IOException | RuntimeException e) {
         fail(e);
+      }
+    }
+    synchronized (storeGuard) { // a heartbeat still running finishes first
+      if (!storeGone) { // else nothing more can be written: the next start reconciles and undoes the crash record
+        try {
+          coverage.end(Coalescer.wallClockNs());
+          if (audit != null) {
+            CrashRecord.clear(settings.store());
+          }
+        } catch (StoreException | RuntimeException e) {
+          fail(e);
+        }
       }
     }
     Throwable t = failure;

@@ -45,7 +45,10 @@ final class DatabaseLoan {
     return pid > 0 && alive(pid) ? pid : 0;
   }
 
-  /** The pid in the request file if that process lives; a request of a dead process is removed. */
+  /**
+   * The pid in the request file if that very process still lives (pid and start time: after a power loss a stale
+   * request must not name whatever process got the pid since); a request of a dead process is removed.
+   */
   static long requester(Path dir) {
     Path f = requestFile(dir);
     String s;
@@ -54,8 +57,9 @@ final class DatabaseLoan {
     } catch (IOException e) {
       return 0; // none (or unreadable: nobody can be waiting on it)
     }
-    long pid = parsePid(s);
-    if (pid > 0 && alive(pid)) {
+    String[] words = s.split(" ");
+    long pid = parsePid(words[0]);
+    if (pid > 0 && words.length == 2 && words[1].equals(startOf(pid))) {
       return pid;
     }
     try {
@@ -75,7 +79,7 @@ final class DatabaseLoan {
   static void returned(Path request) {
     try {
       String s = Files.readString(request, StandardCharsets.US_ASCII).trim();
-      if (parsePid(s) == ProcessHandle.current().pid()) {
+      if (parsePid(s.split(" ")[0]) == ProcessHandle.current().pid()) {
         Files.deleteIfExists(request);
       }
     } catch (IOException e) {
@@ -99,8 +103,10 @@ final class DatabaseLoan {
       throws StoreException {
     long deadline = System.nanoTime() + wait.toNanos();
     Path request = requestFile(dir);
-    byte[] me = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+    long self = ProcessHandle.current().pid();
+    byte[] me = (self + " " + startOf(self) + "\n").getBytes(StandardCharsets.US_ASCII);
     boolean said = false;
+    boolean done = false;
     StoreException last = null;
     try {
       while (true) {
@@ -126,6 +132,7 @@ final class DatabaseLoan {
           try {
             Store s = opener.open();
             mark.borrowed(s);
+            done = true;
             return s;
           } catch (StoreException e) {
             if (e.reason() != StoreException.Reason.LOCKED) {
@@ -145,9 +152,10 @@ final class DatabaseLoan {
       Thread.currentThread().interrupt();
       throw new StoreException(StoreException.Reason.LOCKED, "database " + dir + ": interrupted while waiting for "
           + "fim watch (pid " + holder + ") to lend it", e);
-    } catch (StoreException | RuntimeException e) {
-      returned(request);
-      throw e;
+    } finally {
+      if (!done) {
+        returned(request); // withdrawn on every failure, interrupted or not
+      }
     }
   }
 
@@ -157,6 +165,12 @@ final class DatabaseLoan {
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  /** When {@code pid} started (ms since the epoch, as the kernel says), or "-" when it does not live. */
+  private static String startOf(long pid) {
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        .map(p -> p.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("?")).orElse("-");
   }
 
   private static boolean alive(long pid) {

@@ -80,6 +80,16 @@ public final class WatchCoverage {
     }
   }
 
+  /** This host's name as the kernel knows it (no DNS lookup): what a run records and a report names. */
+  public static String thisHost() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname"),
+          StandardCharsets.US_ASCII).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
   /** Records the start of a watch run at {@code nowNs}. */
   public static Run begin(Store store, long nowNs, String host, String backend, String attribution,
       List<PathBytes> trees) throws StoreException {

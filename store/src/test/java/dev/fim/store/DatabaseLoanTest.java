@@ -86,13 +86,17 @@ class DatabaseLoanTest {
   }
 
   @Test
-  void theRequestOfADeadProcessIsIgnoredAndRemoved() throws Exception {
+  void theRequestOfADeadOrReplacedProcessIsIgnoredAndRemoved() throws Exception {
     Path dir = tmp.resolve("db");
     Process dead = new ProcessBuilder("true").start();
     dead.waitFor();
     try (Store lender = Store.open(dir, Store.OpenMode.CREATE)) {
-      Files.writeString(dir.resolve(DatabaseLoan.REQUEST), dead.pid() + "\n");
+      Files.writeString(dir.resolve(DatabaseLoan.REQUEST), dead.pid() + " 0\n");
       assertEquals(0, lender.loanRequested());
+      assertFalse(Files.exists(dir.resolve(DatabaseLoan.REQUEST)));
+      // a live pid with another start time: the request of a process whose pid was reused since (power loss)
+      Files.writeString(dir.resolve(DatabaseLoan.REQUEST), ProcessHandle.current().pid() + " 12345\n");
+      assertEquals(0, lender.loanRequested(), "a reused pid is not the requester");
       assertFalse(Files.exists(dir.resolve(DatabaseLoan.REQUEST)));
       assertArrayEquals(null, lender.getMeta("nothing"));
     }
