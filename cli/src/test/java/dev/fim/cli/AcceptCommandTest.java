@@ -179,4 +179,27 @@ class AcceptCommandTest {
   private static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
+
+  /**
+   * Where {@code check --audit-log} starts looking ({@code baseline_scan_start}): a scoped accept re-baselines only its
+   * paths, so the start of the others' older baseline is kept; a full update moves it.
+   */
+  @Test
+  void aScopedAcceptKeepsTheOlderAuditLogStartAndAFullUpdateMovesIt() throws Exception {
+    assertEquals(0, fim("init").exit());
+    String initStart = scanStart();
+    assertNotNull(initStart);
+    append("etc/hosts", "10.0.0.9 backup\n");
+    assertEquals(0, fim("accept", tree.resolve("etc/hosts").toString(), "--note", "CHG-1").exit());
+    assertEquals(initStart, scanStart(), "the other paths' baseline is still the init's");
+    append("etc/passwd", "bin:x:2:2::/:/bin/sh\n");
+    assertEquals(ExitCodes.CHANGED, fim("update").exit());
+    assertTrue(Long.parseLong(scanStart()) > Long.parseLong(initStart), "a full update starts a new baseline");
+  }
+
+  private String scanStart() throws Exception {
+    try (Store s = Store.open(db, Store.OpenMode.READ_ONLY)) {
+      return s.getMetaString("baseline_scan_start");
+    }
+  }
 }
