@@ -127,6 +127,11 @@ final class ReportCommand implements Callable<Integer> {
       err.println(line);
     }
     out.flush();
+    if (output == null && out.checkError()) {
+      // a PrintWriter keeps write errors to itself: a full disk or a closed pipe must not pass for a report
+      err.println("fim report: the report could not be written to standard output (disk full or pipe closed)");
+      return ExitCodes.IO;
+    }
     return ExitCodes.OK;
   }
 

@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
@@ -85,6 +86,16 @@ class ReportCommandTest {
     assertTrue(r.out().contains("by user:   unattributed 3, alice (auid 1001) 1"), r.toString());
     assertTrue(r.err().matches("(?s)fim report: 4 changes \\(2 unapproved\\), 1 overflow events; data SHA-256 [0-9a-f]{64}\\s*"),
         r.toString());
+  }
+
+  /** A report that cannot be written to standard output (here /dev/full, a full disk) is an error, not exit 0. */
+  @Test
+  void aReportStdoutCannotTakeIsAnIoError() throws Exception {
+    Fim.Run r = Fim.process(Map.of(), "exec >/dev/full;", "report".getBytes(StandardCharsets.UTF_8),
+        "--db".getBytes(StandardCharsets.UTF_8), db.toString().getBytes(StandardCharsets.UTF_8),
+        "--since".getBytes(StandardCharsets.UTF_8), "-1h".getBytes(StandardCharsets.UTF_8));
+    assertEquals(ExitCodes.IO, r.exit(), r.toString());
+    assertTrue(r.err().contains("could not be written to standard output"), r.toString());
   }
 
   @Test
