@@ -37,17 +37,14 @@ class BaselineCommandsTest {
 
   @BeforeEach
   void tree() throws Exception {
-    tree = Files.createDirectories(tmp.resolve("tree"));
-    db = tmp.resolve("db");
-    key = tmp.resolve("seal.key");
-    Files.createDirectories(tree.resolve("etc/ssh"));
-    Files.writeString(tree.resolve("etc/hosts"), "127.0.0.1 localhost\n");
-    Files.writeString(tree.resolve("etc/ssh/sshd_config"), "PermitRootLogin no\n");
+    EtcTree t = EtcTree.in(tmp, "# test config\n");
+    tree = t.tree();
+    db = t.db();
+    key = t.key();
+    conf = t.conf();
     Files.writeString(tree.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\n");
     Files.write(tree.resolve("etc/empty"), new byte[0]);
     Files.createSymbolicLink(tree.resolve("etc/link"), Path.of("hosts"));
-    conf = tmp.resolve("fim.conf");
-    Files.writeString(conf, "# test config\nALL = p+ftype+i+n+u+g+s+m+c+l+xattrs+xxh3\n" + tree + " ALL\n");
   }
 
   Fim.Run fim(String... args) {

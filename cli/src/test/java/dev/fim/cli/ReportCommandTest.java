@@ -36,14 +36,11 @@ class ReportCommandTest {
 
   @BeforeEach
   void history() throws Exception {
-    tree = Files.createDirectories(tmp.resolve("tree"));
-    db = tmp.resolve("db");
-    key = tmp.resolve("seal.key");
-    Files.createDirectories(tree.resolve("etc/ssh"));
-    Files.writeString(tree.resolve("etc/hosts"), "127.0.0.1 localhost\n");
-    Files.writeString(tree.resolve("etc/ssh/sshd_config"), "PermitRootLogin no\n");
-    conf = tmp.resolve("fim.conf");
-    Files.writeString(conf, "ALL = p+ftype+i+n+u+g+s+m+c+l+xattrs+xxh3\n" + tree + " ALL\n");
+    EtcTree t = EtcTree.in(tmp, "");
+    tree = t.tree();
+    db = t.db();
+    key = t.key();
+    conf = t.conf();
     assertEquals(0, fim("init").exit());
     Files.writeString(tree.resolve("etc/hosts"), "10.0.0.9 backup\n", StandardOpenOption.APPEND);
     Files.writeString(tree.resolve("etc/ssh/sshd_config"), "PasswordAuthentication yes\n", StandardOpenOption.APPEND);
