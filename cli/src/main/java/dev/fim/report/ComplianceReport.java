@@ -33,7 +33,8 @@ import java.util.concurrent.Future;
  * <p>One pass over the period's events, as a stream (at most a few batches are held): each is rendered as its row on
  * the render threads, then, in order, totalled, added to the digest of the data ({@link ReportDigest}, on its own
  * thread) and its row written to a temporary body file. Only then are the
- * summary and digest known, so the report is the head (summary, digest), the body copied after it, and the end.
+ * summary and digest known, so the report is the head (summary, digest), the body copied after it, and the end;
+ * except JSON, whose summary and digest follow its changes, so its rows go straight to the output.
  * (Reading the events twice instead, once to total and once to write, cost a second decode of every event: about
  * 40 % more time at a million events, bench/report.sh.) The body file is in {@code spillDir} (beside the output, on
  * the same file system) and is deleted afterwards.
@@ -62,6 +63,9 @@ public final class ComplianceReport {
     return write(store, p, spillDir, text, body -> {
       text.flush();
       Files.copy(body, out);
+    }, rows -> {
+      text.flush();
+      out.write(rows);
     });
   }
 
@@ -72,24 +76,35 @@ public final class ComplianceReport {
       try (Reader r = Files.newBufferedReader(body, StandardCharsets.UTF_8)) {
         r.transferTo(out);
       }
-    });
+    }, rows -> out.write(new String(rows, StandardCharsets.UTF_8)));
   }
 
   private interface BodyCopy {
     void copy(Path body) throws IOException;
   }
 
-  private static Result write(Store store, ReportParameters p, Path spillDir, Writer out, BodyCopy copy)
+  /** Where rows go: the spill file, or, for a format whose head comes first ({@link ReportWriter#headFirst}), out. */
+  private interface Rows {
+    void write(byte[] rows) throws IOException;
+  }
+
+  private static Result write(Store store, ReportParameters p, Path spillDir, Writer out, BodyCopy copy, Rows direct)
       throws StoreException, IOException {
     Coverage coverage = Coverage.of(WatchCoverage.overlapping(store, p.fromNs(), p.untilNs()), p);
     Summary summary = new Summary(p, coverage);
     ReportWriter w = writer(p.format());
-    Path spill = Files.createTempFile(spillDir, ".fim-report-", ".body");
+    boolean headFirst = w.headFirst();
+    Path spill = headFirst ? null : Files.createTempFile(spillDir, ".fim-report-", ".body");
+    if (headFirst) {
+      w.head(out, null, null);
+    }
     ExecutorService render = Executors.newFixedThreadPool(RENDER_THREADS, daemon("fim-report-render"));
     ExecutorService digesting = Executors.newSingleThreadExecutor(daemon("fim-report-digest"));
     try {
       ReportDigest digest = new ReportDigest();
-      try (OutputStream body = new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16)) {
+      try (OutputStream spilled = headFirst ? null
+          : new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16)) {
+        Rows body = headFirst ? direct : spilled::write;
         ArrayDeque<Future<Rendered>> inFlight = new ArrayDeque<>();
         Batch batch = new Batch();
         boolean[] first = {true};
@@ -114,15 +129,19 @@ public final class ComplianceReport {
         }
       }
       String sha = digest.finish(summary);
-      w.head(out, summary, sha);
-      copy.copy(spill);
+      if (!headFirst) {
+        w.head(out, summary, sha);
+        copy.copy(spill);
+      }
       w.end(out, summary, sha);
       out.flush();
       return new Result(sha, summary.changes, summary.unapproved(), summary.overflows);
     } finally {
       render.shutdownNow();
       digesting.shutdownNow();
-      Files.deleteIfExists(spill);
+      if (spill != null) {
+        Files.deleteIfExists(spill);
+      }
     }
   }
 
@@ -208,7 +227,7 @@ public final class ComplianceReport {
 
   /** Takes the next batch in order: totals, digest (handed to the digest thread), rows. Returns the digest's task. */
   private static Future<?> take(Future<Rendered> f, Summary summary, ReportDigest digest, ExecutorService digesting,
-      OutputStream body) throws IOException {
+      Rows body) throws IOException {
     Rendered r = await(f);
     Batch b = r.batch();
     for (int i = 0; i < b.size(); i++) {

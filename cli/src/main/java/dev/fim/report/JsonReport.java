@@ -8,14 +8,16 @@ import java.io.IOException;
 import java.io.Writer;
 
 /**
- * The report as one JSON document, one change per line for {@code jq} and {@code grep} alike:
+ * The report as one JSON document, one change per line for {@code jq} and {@code grep} alike; the summary, digest
+ * and parameter line come after the changes (they are known only then, and so a million changes stream straight to
+ * the output instead of through a spill file):
  * <pre>
- * {"fim_report":"fim-report-v1 since=… sha256=…",
- *  "digest":{"algorithm":"SHA-256","sha256":"…"},
- *  "summary":{…},
- *  "changes":[
+ * {"changes":[
  * {"event":{…},"approval":{…}|null},
- * …]}
+ * …],
+ * "summary":{…},
+ * "digest":{"algorithm":"SHA-256","sha256":"…"},
+ * "fim_report":"fim-report-v1 since=… sha256=…"}
  * </pre>
  * Not thread-safe.
  */
@@ -23,18 +25,13 @@ final class JsonReport implements ReportWriter {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   @Override
+  public boolean headFirst() {
+    return true;
+  }
+
+  @Override
   public void head(Writer out, Summary s, String sha256) throws IOException {
-    JsonGenerator g = FACTORY.createGenerator(out);
-    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    g.setRootValueSeparator(null);
-    out.write("{\"fim_report\":");
-    g.writeString(s.parameters.line(sha256));
-    g.flush();
-    out.write(",\n\"digest\":{\"algorithm\":\"SHA-256\",\"of\":\"the stored records of the period's events and"
-        + " approvals, then the summary's compact JSON\",\"sha256\":\"" + sha256 + "\"},\n\"summary\":");
-    ReportJson.summary(g, s);
-    g.close();
-    out.write(",\n\"changes\":[");
+    out.write("{\"changes\":[");
   }
 
   /**
@@ -69,6 +66,16 @@ final class JsonReport implements ReportWriter {
 
   @Override
   public void end(Writer out, Summary s, String sha256) throws IOException {
-    out.write("]}\n");
+    JsonGenerator g = FACTORY.createGenerator(out);
+    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    g.setRootValueSeparator(null);
+    out.write("],\n\"summary\":");
+    ReportJson.summary(g, s);
+    g.flush();
+    out.write(",\n\"digest\":{\"algorithm\":\"SHA-256\",\"of\":\"the stored records of the period's events and"
+        + " approvals, then the summary's compact JSON\",\"sha256\":\"" + sha256 + "\"},\n\"fim_report\":");
+    g.writeString(s.parameters.line(sha256));
+    g.close();
+    out.write("}\n");
   }
 }

@@ -226,8 +226,9 @@ class ComplianceReportTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       String stated = ComplianceReport.write(big, p, out, tmp).sha256();
       String doc = out.toString(StandardCharsets.UTF_8);
-      String summary = doc.substring(doc.indexOf("\n\"summary\":") + 11, doc.indexOf(",\n\"changes\":["));
-      String[] rows = doc.substring(doc.indexOf("\"changes\":[\n") + 12, doc.lastIndexOf("]}")).split(",\n");
+      int end = doc.indexOf("],\n\"summary\":");
+      String summary = doc.substring(end + 13, doc.indexOf(",\n\"digest\":"));
+      String[] rows = doc.substring(doc.indexOf("{\"changes\":[\n") + 13, end).split(",\n");
       assertEquals(5_000, rows.length);
       long previous = Long.MIN_VALUE;
       for (String row : rows) {
