@@ -109,17 +109,18 @@ public final class ComplianceReport {
         Batch batch = new Batch();
         boolean[] first = {true};
         List<Future<?>> digested = new ArrayList<>(); // each checked: a failed batch must not go unnoticed
-        forEach(store, p, (e, stored, a, storedApproval) -> {
-          batch.add(e, stored, a, storedApproval);
+        EventLog log = new EventLog(store);
+        forEach(store, p, (stored, a, storedApproval) -> {
+          batch.add(stored, a, storedApproval);
           if (batch.size() == BATCH) {
-            inFlight.add(submit(render, p.format(), batch.take(), first));
+            inFlight.add(submit(render, log, p.format(), batch.take(), first));
             while (inFlight.size() > MAX_IN_FLIGHT) {
               digested.add(take(inFlight.poll(), summary, digest, digesting, body));
             }
           }
         });
         if (batch.size() > 0) {
-          inFlight.add(submit(render, p.format(), batch.take(), first));
+          inFlight.add(submit(render, log, p.format(), batch.take(), first));
         }
         while (!inFlight.isEmpty()) {
           digested.add(take(inFlight.poll(), summary, digest, digesting, body));
@@ -146,9 +147,10 @@ public final class ComplianceReport {
   }
 
   /**
-   * Rendering the rows in the report's format is most of a report's work: it runs on every core, in batches, while
-   * this thread reads the store; the batches are taken back in order and the digest of the data is made from them on
-   * its own thread, so rows and digest are those of one sequential pass (bench/report.sh: 1M events).
+   * Decoding the stored events and rendering their rows is most of a report's work: it runs on every core, in
+   * batches, while this thread only reads the store; the batches are taken back in order, totalled here, and the
+   * digest of the data is made from them on its own thread, so rows and digest are those of one sequential pass
+   * (bench/report.sh: 1M events).
    */
   private static final int RENDER_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
   private static final int BATCH = 1024;
@@ -162,31 +164,31 @@ public final class ComplianceReport {
     };
   }
 
-  /** Events read and not yet handed to a render thread, with their stored bytes and approvals (nulls allowed). */
+  /**
+   * Events read and not yet handed to a render thread: their stored bytes and approvals (nulls allowed); the render
+   * thread decodes them into {@code events}.
+   */
   private static final class Batch {
-    List<ChangeEvent> events = new ArrayList<>(BATCH);
     List<byte[]> stored = new ArrayList<>(BATCH);
     List<Approval> approvals = new ArrayList<>(BATCH);
     List<byte[]> storedApprovals = new ArrayList<>(BATCH);
+    final List<ChangeEvent> events = new ArrayList<>(BATCH);
 
-    void add(ChangeEvent e, byte[] s, Approval a, byte[] sa) {
-      events.add(e);
+    void add(byte[] s, Approval a, byte[] sa) {
       stored.add(s);
       approvals.add(a);
       storedApprovals.add(sa);
     }
 
     int size() {
-      return events.size();
+      return stored.size();
     }
 
     Batch take() {
       Batch full = new Batch();
-      full.events = events;
       full.stored = stored;
       full.approvals = approvals;
       full.storedApprovals = storedApprovals;
-      events = new ArrayList<>(BATCH);
       stored = new ArrayList<>(BATCH);
       approvals = new ArrayList<>(BATCH);
       storedApprovals = new ArrayList<>(BATCH);
@@ -206,10 +208,14 @@ public final class ComplianceReport {
     };
   }
 
-  private static Future<Rendered> submit(ExecutorService pool, ReportFormat f, Batch b, boolean[] first) {
+  private static Future<Rendered> submit(ExecutorService pool, EventLog log, ReportFormat f, Batch b,
+      boolean[] first) {
     boolean firstBatch = first[0];
     first[0] = false;
     return pool.submit(() -> {
+      for (byte[] stored : b.stored) {
+        b.events.add(log.decode(stored));
+      }
       ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 20);
       if (f == ReportFormat.JSON) {
         JsonReport.rows(rows, b.events, b.approvals, firstBatch);
@@ -260,21 +266,21 @@ public final class ComplianceReport {
   }
 
   private interface ChangeSink {
-    void accept(ChangeEvent e, byte[] stored, Approval a, byte[] storedApproval) throws IOException;
+    void accept(byte[] stored, Approval a, byte[] storedApproval) throws IOException;
   }
 
   /**
-   * Each event of the period with its stored bytes and its approval as of the report's time (with the approval's
-   * stored bytes), oldest first.
+   * Each event of the period, undecoded (its stored bytes), with its approval as of the report's time (and the
+   * approval's stored bytes), oldest first.
    */
   private static void forEach(Store store, ReportParameters p, ChangeSink sink) throws StoreException, IOException {
     EventLog log = new EventLog(store);
     try (Approvals.Cursor approvals = new Approvals(store).cursor(p.fromNs())) {
-      log.forEachStored(p.fromNs(), p.untilNs(), (e, stored) -> {
+      log.forEachRaw(p.fromNs(), p.untilNs(), (key, stored) -> {
         try {
-          Approval a = approvals.of(e);
+          Approval a = approvals.ofKey(key);
           boolean counts = a != null && a.acceptedNs() <= p.generatedNs();
-          sink.accept(e, stored, counts ? a : null, counts ? approvals.lastStored() : null);
+          sink.accept(stored, counts ? a : null, counts ? approvals.lastStored() : null);
         } catch (IOException ex) {
           throw new UncheckedIOException(ex);
         } catch (StoreException ex) {

@@ -76,10 +76,14 @@ public final class Approvals {
 
     /** The approval of {@code e}, or null; events must come in key (time, sequence) order. */
     public Approval of(ChangeEvent e) throws StoreException {
+      return ofKey(EventLog.eventKey(e.timeNs(), e.sequence()));
+    }
+
+    /** The approval of the event stored under {@code key} (see {@link EventLog#forEachRaw}), or null; in key order. */
+    public Approval ofKey(byte[] key) throws StoreException {
       if (it == null) {
         return null;
       }
-      byte[] key = EventLog.eventKey(e.timeNs(), e.sequence());
       lastStored = null;
       while (it.isValid()) {
         int c = java.util.Arrays.compareUnsigned(it.key(), key);

@@ -75,6 +75,22 @@ public final class EventLog {
     forEachStored(fromNs, untilNs, (e, stored) -> sink.accept(e));
   }
 
+  /**
+   * The stored events with {@code fromNs <= time < untilNs}, oldest first, undecoded: their keys (time and sequence,
+   * big-endian) and values, for a reader that decodes them elsewhere ({@link #decode}, e.g. on other threads).
+   */
+  public void forEachRaw(long fromNs, long untilNs, java.util.function.BiConsumer<byte[], byte[]> sink) {
+    try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
+      for (it.seek(eventKey(Math.max(fromNs, 0), 0)); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (key.length >= 8 && ByteBuffer.wrap(key, 0, 8).getLong() >= untilNs) {
+          break;
+        }
+        sink.accept(key, it.value());
+      }
+    }
+  }
+
   /** As {@link #forEach}, with each event's stored bytes (its encoding in the store, for a digest of the data). */
   public void forEachStored(long fromNs, long untilNs, java.util.function.BiConsumer<ChangeEvent, byte[]> sink)
       throws StoreException {
@@ -198,7 +214,8 @@ public final class EventLog {
     return k.length >= prefix.length && Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length);
   }
 
-  private ChangeEvent decode(byte[] v) throws StoreException {
+  /** Decodes a stored event (from {@link #forEachRaw}); thread-safe. */
+  public ChangeEvent decode(byte[] v) throws StoreException {
     try {
       return ChangeEventCodec.decode(v);
     } catch (IllegalArgumentException e) {
