@@ -68,6 +68,41 @@ final class AuditSearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    SearchSettings s;
+    try {
+      s = settings();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    return search(s, spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /**
+   * Runs {@code fim audit search} without picocli when {@link AuditSearchArgs} can read
+   * {@code args} and the criteria are valid; null when picocli must parse the line (then it
+   * also reports the error, the same way as for any other command).
+   */
+  static Integer runQuick(RawArgs raw, String[] args, PrintWriter out, PrintWriter err) {
+    AuditSearchCommand c = AuditSearchArgs.parse(args);
+    if (c == null) {
+      return null;
+    }
+    Commands.rawArgs = raw;
+    SearchSettings s;
+    try {
+      s = c.settings();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    try {
+      return c.search(s, out, err);
+    } catch (Exception e) {
+      return ErrorHandler.report(e, err, false);
+    }
+  }
+
+  /** The criteria of the options; IllegalArgumentException (with the reason) for one that is not valid. */
+  SearchSettings settings() {
     SearchTrace.mark("command parsed");
     Instant now = Instant.now();
     ZoneId zone = ZoneId.systemDefault();
@@ -81,16 +116,17 @@ final class AuditSearchCommand implements Callable<Integer> {
     if (auid != null) {
       s = s.withAuid(auid);
     }
-    try {
-      if (start != null || end != null) {
-        s = s.withTime(start == null ? null : TimeSpec.parse(start, now, zone), end == null ? null : TimeSpec.parse(end, now, zone));
-      }
-    } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    if (start != null || end != null) {
+      s = s.withTime(start == null ? null : TimeSpec.parse(start, now, zone), end == null ? null : TimeSpec.parse(end, now, zone));
     }
+    return s;
+  }
+
+  /** Searches with {@code s}, writing events to {@code out} and notes to {@code err}; the exit code. */
+  private int search(SearchSettings s, PrintWriter out, PrintWriter err) throws Exception {
+    ZoneId zone = ZoneId.systemDefault();
     List<Path> files = inputs.isEmpty() ? InputFiles.rotations(Path.of("/var/log/audit/audit.log")) : inputs;
     Interpreter names = new Interpreter(AccountSource.system());
-    PrintWriter out = spec.commandLine().getOut();
     BufferedWriter w = new BufferedWriter(out, 1 << 16);
     SearchStats stats;
     AuditSearch search = new AuditSearch(s);
@@ -110,10 +146,10 @@ final class AuditSearchCommand implements Callable<Integer> {
     w.flush();
     SearchTrace.mark("output written");
     if (stats.garbage() > 0) {
-      spec.commandLine().getErr().println("fim: " + stats.garbage() + " unparseable lines skipped");
+      err.println("fim: " + stats.garbage() + " unparseable lines skipped");
     }
     if (stats.eventsMatched() == 0) {
-      spec.commandLine().getErr().println("<no matches>");
+      err.println("<no matches>");
       return 1;
     }
     return ExitCodes.OK;

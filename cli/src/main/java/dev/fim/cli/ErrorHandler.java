@@ -3,6 +3,7 @@ package dev.fim.cli;
 import dev.fim.store.SealException;
 import dev.fim.store.StoreException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -15,14 +16,19 @@ import picocli.CommandLine.ParseResult;
 final class ErrorHandler implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) {
-    int code = exitCodeOf(e);
     boolean debug = parsed.hasMatchedOption("--debug")
         || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
-    cl.getErr().println("fim: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    return report(e, cl.getErr(), debug);
+  }
+
+  /** Prints {@code e} as fim does for every command; its exit code. */
+  static int report(Exception e, PrintWriter err, boolean debug) {
+    int code = exitCodeOf(e);
+    err.println("fim: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
     if (debug || code == ExitCodes.INTERNAL) {
-      e.printStackTrace(cl.getErr());
+      e.printStackTrace(err);
     }
-    cl.getErr().flush();
+    err.flush();
     return code;
   }
 

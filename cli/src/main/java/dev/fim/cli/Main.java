@@ -1,11 +1,31 @@
 package dev.fim.cli;
 
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
 /** Entry point of {@code fim}. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
     Preload.startFor(args);
-    System.exit(FimCommand.commandLine(RawArgs.fromProcCmdline(args), args).execute(args));
+    System.exit(execute(args, Terminal.stdout(), Terminal.stderr()));
+  }
+
+  /**
+   * Runs the command line {@code args}; its exit code. {@code fim audit search} is read without
+   * picocli when it can be ({@link AuditSearchArgs}: a one-shot search that should start fast);
+   * everything else, and every error, goes through picocli.
+   */
+  static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    RawArgs raw = RawArgs.fromProcCmdline(args);
+    Integer quick = AuditSearchCommand.runQuick(raw, args, out, err);
+    if (quick != null) {
+      return quick;
+    }
+    CommandLine cl = FimCommand.commandLine(raw, args);
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(args);
   }
 }

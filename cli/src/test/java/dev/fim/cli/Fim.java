@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
-/** Runs fim in-process (picocli, captured output) or as a real child process (for the locale). */
+/** Runs fim in-process (as its main does, captured output) or as a real child process (for the locale). */
 final class Fim {
   record Run(int exit, String out, String err) {
     @Override
@@ -22,6 +22,14 @@ final class Fim {
   private Fim() {}
 
   static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** As {@link #run}, always through picocli (never {@code audit search}'s quick way in). */
+  static Run runPicocli(String... args) {
     CommandLine cl = FimCommand.commandLine(RawArgs.fromProcCmdline(args), args);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -1,0 +1,112 @@
+package dev.fim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * {@link AuditSearchArgs} reads what picocli reads, or leaves the line to picocli. The search
+ * output through both ways is compared on go-libaudit's auparse/audit-rhel7.log.
+ */
+class AuditSearchArgsTest {
+  /** Lines the quick way must take (so that a plain search really skips picocli). */
+  static final String[][] TAKEN = {
+      {},
+      {"-k", "fim-bench", "--input", "/tmp/audit.log"},
+      {"--key=fim", "--input=/a", "-if", "/b", "--input", "/c"},
+      {"-f", "/etc/passwd", "-ua", "alice", "--format", "json"},
+      {"--file", "/etc/x y", "--uid-all=0", "--format=text", "-w"},
+      {"-ts", "-24h", "-te", "now"},
+      {"--start=2026-11-25T10:00:00Z", "--end", "-30m", "--word", "-k", "k=v"},
+      {"-ts", "yesterday", "-k", "a b"},
+  };
+
+  /** Lines picocli must parse (help, errors and syntax the quick way does not read). */
+  static final String[][] LEFT = {
+      {"-h"}, {"--help"}, {"-V"}, {"--version"},
+      {"-k"}, {"-k", "a", "-k", "b"}, {"-k", "a", "--key", "b"}, {"-w", "-w"},
+      {"-x", "1"}, {"--nope=1"}, {"positional"}, {"-k", "a", "extra"}, {"--", "-k", "a"},
+      {"@args.txt"}, {"-k", "@key"}, {"-k", "-w"}, {"-k", "--format"}, {"-k", "-foo"},
+      {"--format", "xml"}, {"--format", "JSON"}, {"--format", "text", "--format", "json"},
+      {"-k=a"}, {"-kfoo"}, {"--key="}, {"-k", ""}, {"--word=true"}, {"-ts", "-24x"}, {"-ts", "--"},
+  };
+
+  @Test
+  void optionNamesAreTheAnnotations() {
+    Set<String> annotated = new HashSet<>();
+    for (Field f : AuditSearchCommand.class.getDeclaredFields()) {
+      Option o = f.getAnnotation(Option.class);
+      if (o != null) annotated.addAll(Arrays.asList(o.names()));
+    }
+    Set<String> read = new HashSet<>();
+    for (Set<String> names : List.of(AuditSearchArgs.INPUT, AuditSearchArgs.KEY, AuditSearchArgs.FILE, AuditSearchArgs.USER,
+        AuditSearchArgs.START, AuditSearchArgs.END, AuditSearchArgs.WORD, AuditSearchArgs.FORMAT)) {
+      read.addAll(names);
+    }
+    assertEquals(annotated, read);
+  }
+
+  @Test
+  void takenLinesGetWhatPicocliGives() {
+    for (String[] line : TAKEN) {
+      AuditSearchCommand quick = AuditSearchArgs.parse(searchLine(line));
+      assertNotNull(quick, "not taken: " + Arrays.toString(line));
+      AuditSearchCommand viaPicocli = new AuditSearchCommand();
+      new CommandLine(viaPicocli).parseArgs(line); // throws if picocli would refuse it
+      assertEquals(fields(viaPicocli), fields(quick), Arrays.toString(line));
+    }
+  }
+
+  @Test
+  void everythingElseIsLeftToPicocli() {
+    for (String[] line : LEFT) {
+      assertNull(AuditSearchArgs.parse(searchLine(line)), "taken: " + Arrays.toString(line));
+    }
+    assertNull(AuditSearchArgs.parse(new String[] {"audit", "status"}));
+    assertNull(AuditSearchArgs.parse(new String[] {"check", "search"}));
+    assertNull(AuditSearchArgs.parse(new String[] {"audit"}));
+  }
+
+  @Test
+  void bothWaysPrintTheSameAndExitTheSame() {
+    String log = AuditSearchCommandTest.fixture();
+    String[][] lines = {
+        {"--input", log, "-k", "kill_signals"},
+        {"--input", log, "-ua", "0", "--format", "json"},
+        {"--input", log, "-k", "no-such-key-anywhere"},
+        {"--input", log + ".missing", "-k", "x"},
+        {"--input", log, "-ts", "2099-01-01T00:00:00Z"},
+        {"--input", log, "-ts", "yesterdayish"}, // invalid time: the quick way hands it to picocli
+    };
+    for (String[] line : lines) {
+      String[] args = searchLine(line);
+      if (!line[line.length - 1].equals("yesterdayish")) {
+        assertNotNull(AuditSearchArgs.parse(args), Arrays.toString(line));
+      }
+      Fim.Run quick = Fim.run(args);
+      Fim.Run picocli = Fim.runPicocli(args);
+      assertEquals(picocli.toString(), quick.toString(), Arrays.toString(line));
+    }
+  }
+
+  private static String[] searchLine(String... options) {
+    List<String> a = new ArrayList<>(List.of("audit", "search"));
+    a.addAll(List.of(options));
+    return a.toArray(String[]::new);
+  }
+
+  private static List<Object> fields(AuditSearchCommand c) {
+    return List.of(c.inputs, String.valueOf(c.key), String.valueOf(c.file), String.valueOf(c.auid),
+        String.valueOf(c.start), String.valueOf(c.end), c.exact, c.format);
+  }
+}
