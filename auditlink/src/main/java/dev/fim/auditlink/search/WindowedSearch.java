@@ -6,10 +6,7 @@ import dev.fim.auditlink.parse.RecordType;
 import dev.fim.auditlink.reassembly.Reassembler;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -218,10 +215,12 @@ final class WindowedSearch {
         private final RecordParser parser = new RecordParser();
         private final EventWriter writer;
         private final int maxNeedle;
-        /** The part's bytes being searched, copied out of the mapping (a plain array scans fastest). */
-        private final byte[] chunk;
+        /** The part's bytes being searched, read with pread (not copied out of the mapping: its every page faults once). */
+        private final NativeBytes chunk;
         /** The same for the serial searches around a candidate (gathering runs mid-chunk). */
-        private final byte[] window;
+        private final NativeBytes window;
+        /** The inputs, open for the part's preads. */
+        private final FileChannel[] channels;
         private byte[] scratch = new byte[4096];
         /** Blocks of a line being looked for (its start or end). */
         private final byte[] probe = new byte[512];
@@ -242,17 +241,29 @@ final class WindowedSearch {
             int m = 1;
             for (byte[] n : task.needles()) m = Math.max(m, n.length);
             this.maxNeedle = m;
-            this.chunk = new byte[CHUNK + m];
-            this.window = new byte[64 << 10];
+            this.chunk = new NativeBytes(CHUNK + m);
+            this.window = new NativeBytes(64 << 10);
+            this.channels = new FileChannel[maps.length];
         }
 
         @Override
         public void run() {
             try {
+                for (int i = 0; i < channels.length; i++) {
+                    channels[i] = FileChannel.open(files.get(i), StandardOpenOption.READ);
+                }
                 searchPart();
             } catch (Throwable t) {
                 failed = t;
                 gaveUp.set(true); // the others stop at their next chunk
+            } finally {
+                for (FileChannel ch : channels) {
+                    try {
+                        if (ch != null) ch.close();
+                    } catch (IOException e) {
+                        if (failed == null) failed = e;
+                    }
+                }
             }
         }
 
@@ -264,38 +275,25 @@ final class WindowedSearch {
                 int lo = (int) (Math.max(from, base[s]) - base[s]);
                 int hi = (int) (Math.min(to, base[s + 1]) - base[s]);
                 if (lo >= hi) continue;
-                try (FileChannel ch = FileChannel.open(files.get(s), StandardOpenOption.READ)) {
-                    ByteBuffer into = ByteBuffer.wrap(chunk);
-                    for (int c = lo; c < hi; c += CHUNK) {
-                        if (gaveUp.get()) return;
-                        int starts = Math.min(CHUNK, hi - c); // occurrences starting in [c, c + starts)
-                        int len = read(ch, into, c, Math.min(starts + maxNeedle - 1, bb.limit() - c));
-                        starts = Math.min(starts, len);
-                        hits.n = 0;
-                        search(chunk, len, task.needles(), starts, c, hits);
-                        if (hits.n > 1) Arrays.sort(hits.a, 0, hits.n);
-                        for (int i = 0; i < hits.n; i++) {
-                            long ls = base[s] + lineStart(bb, (int) hits.a[i], probe);
-                            if (ls == lastLine) continue;
-                            lastLine = ls;
-                            if (maxNeedleLines >= 0 && needleLines.incrementAndGet() > maxNeedleLines) {
-                                gaveUp.set(true);
-                                return;
-                            }
-                            candidate(ls);
+                for (int c = lo; c < hi; c += CHUNK) {
+                    if (gaveUp.get()) return;
+                    int starts = Math.min(CHUNK, hi - c); // occurrences starting in [c, c + starts)
+                    int len = chunk.read(channels[s], c, Math.min(starts + maxNeedle - 1, bb.limit() - c));
+                    hits.n = 0;
+                    chunk.search(task.needles(), Math.min(starts, len), c, hits);
+                    if (hits.n > 1) Arrays.sort(hits.a, 0, hits.n);
+                    for (int i = 0; i < hits.n; i++) {
+                        long ls = base[s] + lineStart(bb, (int) hits.a[i], probe);
+                        if (ls == lastLine) continue;
+                        lastLine = ls;
+                        if (maxNeedleLines >= 0 && needleLines.incrementAndGet() > maxNeedleLines) {
+                            gaveUp.set(true);
+                            return;
                         }
+                        candidate(ls);
                     }
                 }
             }
-        }
-
-        /** Reads up to {@code want} bytes at {@code at} into {@link #chunk}; fewer only at the file's end. */
-        private int read(FileChannel ch, ByteBuffer into, long at, int want) throws IOException {
-            into.clear().limit(want);
-            while (into.hasRemaining()) {
-                if (ch.read(into, at + into.position()) < 0) break; // shorter than mapped: truncated since
-            }
-            return into.position();
         }
 
         /** Gathers, parses, matches (and renders) the event of the line starting at {@code c}. */
@@ -403,7 +401,7 @@ final class WindowedSearch {
             }
         }
 
-        private Found gather(Line c) {
+        private Found gather(Line c) throws IOException {
             long key = c.key;
             long millis = c.millis;
             byte[] needle = serialNeedle(key);
@@ -509,7 +507,7 @@ final class WindowedSearch {
         }
 
         /** Starts of the lines in which the needle occurs at a position in [from, to). */
-        private TreeSet<Long> keyLines(byte[] needle, long from, long to) {
+        private TreeSet<Long> keyLines(byte[] needle, long from, long to) throws IOException {
             TreeSet<Long> out = new TreeSet<>();
             LongList hits = new LongList();
             for (int s = segment(from); s < maps.length && base[s] < to; s++) {
@@ -519,7 +517,7 @@ final class WindowedSearch {
                 hits.n = 0;
                 // The serial's last digit and ')' as the compared pair: its first digit and ')'
                 // would also flag every header nearby with a serial of the same length.
-                search(bufs[s], needle, needle.length - 2, lo, hi, hits, window);
+                search(channels[s], bufs[s].limit(), needle, needle.length - 2, lo, hi, hits, window);
                 for (int i = 0; i < hits.n; i++) {
                     out.add(base[s] + lineStart(bufs[s], (int) hits.a[i], probe));
                 }
@@ -539,112 +537,22 @@ final class WindowedSearch {
 
     // ---------------------------------------------------------------- the byte search
 
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     /**
-     * Adds to {@code out} the positions in [from, to) where {@code needle} starts in {@code bb}
-     * (reading up to needle.length - 1 bytes past {@code to}), copying through {@code buf};
-     * {@code check} as for {@link #search(byte[], int, byte[], int, int, int, LongList)}.
+     * Adds to {@code out} the positions in [from, to) where {@code needle} starts in the file
+     * {@code ch} of {@code size} bytes (reading up to needle.length - 1 bytes past {@code to}),
+     * read with pread through {@code buf}; {@code check} as for
+     * {@link NativeBytes#search(byte[], int, int, long, LongList)}.
      */
-    static void search(ByteBuffer bb, byte[] needle, int check, int from, int to, LongList out, byte[] buf) {
+    static void search(FileChannel ch, long size, byte[] needle, int check, long from, long to, LongList out, NativeBytes buf)
+            throws IOException {
         int n = needle.length;
-        int lastStart = Math.min(to, bb.limit() - n + 1); // exclusive bound on starts
-        int step = buf.length - n + 1;
-        for (int c = from; c < lastStart; c += step) {
-            int starts = Math.min(step, lastStart - c);
-            int len = starts + n - 1; // within the limit by lastStart's definition
-            bb.get(c, buf, 0, len);
-            search(buf, len, needle, check, starts, c, out);
+        long lastStart = Math.min(to, size - n + 1); // exclusive bound on starts
+        int step = buf.capacity() - n + 1;
+        for (long c = from; c < lastStart; c += step) {
+            int starts = (int) Math.min(step, lastStart - c);
+            int len = buf.read(ch, c, starts + n - 1); // within the size by lastStart's definition
+            buf.search(needle, check, Math.min(starts, len), c, out);
         }
-    }
-
-    /**
-     * Adds {@code at + k} for each k in [0, starts) where one of the needles starts in b[0, len)
-     * (unordered). Two needles (a value and its hex form) are searched in one pass: half the
-     * work of two passes even for C1, which is all the JIT a short search gets (bin/fim).
-     */
-    static void search(byte[] b, int len, byte[][] needles, int starts, int at, LongList out) {
-        if (needles.length != 2) {
-            for (byte[] n : needles) search(b, len, n, checkOffset(n), Math.min(starts, len - n.length + 1), at, out);
-            return;
-        }
-        byte[] p = needles[0];
-        byte[] q = needles[1];
-        int np = p.length;
-        int nq = q.length;
-        int cp = checkOffset(p);
-        int cq = checkOffset(q);
-        int startsP = Math.min(starts, len - np + 1);
-        int startsQ = Math.min(starts, len - nq + 1);
-        long fp = broadcast(p[cp]);
-        long lp = broadcast(p[np - 1]);
-        long fq = broadcast(q[cq]);
-        long lq = broadcast(q[nq - 1]);
-        int words = Math.min(Math.min(startsP, startsQ), len - Math.max(np, nq) + 1); // i + 8 <= words: whole words
-        int i = 0;
-        for (; i + 8 <= words; i += 8) {
-            long x = ((long) LONG_LE.get(b, i + cp) ^ fp) | ((long) LONG_LE.get(b, i + np - 1) ^ lp);
-            long y = ((long) LONG_LE.get(b, i + cq) ^ fq) | ((long) LONG_LE.get(b, i + nq - 1) ^ lq);
-            long tx = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
-            long ty = (y - 0x0101010101010101L) & ~y & 0x8080808080808080L;
-            if ((tx | ty) == 0) continue;
-            for (; tx != 0; tx &= tx - 1) {
-                int k = i + (Long.numberOfTrailingZeros(tx) >>> 3);
-                if (Arrays.equals(b, k, k + np, p, 0, np)) out.add(at + k);
-            }
-            for (; ty != 0; ty &= ty - 1) {
-                int k = i + (Long.numberOfTrailingZeros(ty) >>> 3);
-                if (Arrays.equals(b, k, k + nq, q, 0, nq)) out.add(at + k);
-            }
-        }
-        for (int k = i; k < startsP; k++) {
-            if (b[k] == p[0] && Arrays.equals(b, k, k + np, p, 0, np)) out.add(at + k);
-        }
-        for (int k = i; k < startsQ; k++) {
-            if (b[k] == q[0] && Arrays.equals(b, k, k + nq, q, 0, nq)) out.add(at + k);
-        }
-    }
-
-    /**
-     * Which byte of a needle to compare first (with its last one): the first capital letter or
-     * non-ASCII byte, else the first byte. A value's hex form is digits and A-F, and its letters
-     * are far rarer in a log than its digits: on the bench log "66696D2D…68"'s '6' and '8'
-     * 17 bytes apart flag 490 positions a MB, its 'D' and '8' none.
-     */
-    static int checkOffset(byte[] needle) {
-        for (int i = 0; i < needle.length - 1; i++) {
-            if ((needle[i] >= 'A' && needle[i] <= 'Z') || needle[i] < 0) return i;
-        }
-        return 0;
-    }
-
-    /**
-     * Adds {@code at + k} for each k in [0, starts) where {@code needle} starts in b[0, len),
-     * eight positions at a time: the needle's bytes at {@code check} (usually 0) and at its end
-     * are compared as words ("has zero byte", Bit Twiddling Hacks; its rare false flags are
-     * dropped by the full compare).
-     */
-    static void search(byte[] b, int len, byte[] needle, int check, int starts, int at, LongList out) {
-        int n = needle.length;
-        long first = broadcast(needle[check]);
-        long lastB = broadcast(needle[n - 1]);
-        int i = 0;
-        for (; i + 8 <= starts && i + n - 1 + 8 <= len; i += 8) {
-            long x = ((long) LONG_LE.get(b, i + check) ^ first) | ((long) LONG_LE.get(b, i + n - 1) ^ lastB);
-            long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
-            while (t != 0) {
-                int k = i + (Long.numberOfTrailingZeros(t) >>> 3);
-                if (Arrays.equals(b, k, k + n, needle, 0, n)) out.add(at + k);
-                t &= t - 1;
-            }
-        }
-        for (; i < starts; i++) {
-            if (b[i + check] == needle[check] && Arrays.equals(b, i, i + n, needle, 0, n)) out.add(at + i);
-        }
-    }
-
-    private static long broadcast(byte b) {
-        return (b & 0xffL) * 0x0101010101010101L;
     }
 
     // ---------------------------------------------------------------- lines
@@ -681,8 +589,9 @@ final class WindowedSearch {
         while (i < lim) {
             int n = Math.min(probe.length, lim - i);
             bb.get(i, probe, 0, n);
-            int k = LogScanner.indexOfNewline(probe, 0, n);
-            if (k >= 0) return i + k;
+            for (int k = 0; k < n; k++) {
+                if (probe[k] == '\n') return i + k; // a byte loop: LogScanner's word loop would spin a VarHandle's classes (~10 ms)
+            }
             i += n;
         }
         return lim;

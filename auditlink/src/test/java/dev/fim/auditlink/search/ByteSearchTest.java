@@ -2,12 +2,18 @@ package dev.fim.auditlink.search;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The word-at-a-time needle search against a byte-by-byte one, needles planted anywhere (edges too). */
 class ByteSearchTest {
@@ -15,8 +21,10 @@ class ByteSearchTest {
     private static final byte[] KEY_HEX = Prefilter.hex(KEY);
 
     @Test
-    void oneAndTwoNeedlesFindWhatANaiveSearchFinds() {
+    void oneAndTwoNeedlesFindWhatANaiveSearchFinds(@TempDir Path dir) throws IOException {
         SplittableRandom rnd = new SplittableRandom(7);
+        Path file = dir.resolve("log");
+        NativeBytes mem = new NativeBytes(300);
         for (int round = 0; round < 3000; round++) {
             int len = rnd.nextInt(0, 300);
             byte[] b = new byte[len];
@@ -28,25 +36,39 @@ class ByteSearchTest {
                 if (len >= n.length) System.arraycopy(n, 0, b, rnd.nextInt(len - n.length + 1), n.length);
             }
             int starts = len == 0 ? 0 : rnd.nextInt(len + 1);
+            mem.put(b, 0, len);
+            Files.write(file, b);
             byte[][][] sets = {{KEY, KEY_HEX}, {KEY_HEX, KEY}, {KEY}, {"1234)".getBytes(StandardCharsets.US_ASCII)}, {"f".getBytes(StandardCharsets.US_ASCII), "h".getBytes(StandardCharsets.US_ASCII)}};
             for (byte[][] needles : sets) {
                 WindowedSearch.LongList got = new WindowedSearch.LongList();
-                WindowedSearch.search(b, len, needles, starts, 1000, got);
+                mem.search(needles, starts, 1000, got);
                 long[] g = Arrays.copyOf(got.a, got.n);
                 Arrays.sort(g);
                 assertArrayEquals(naive(b, len, needles, starts, 1000), g, "round " + round + " " + new String(b, StandardCharsets.US_ASCII));
-                // The same through a mapped-style buffer in small copies.
+                // The same read from a file with pread in small pieces (the serial search around a candidate).
                 if (needles.length == 1) {
                     // Any byte of the needle compared first (the serial search uses the one before ')').
-                    for (int check = 0; check < needles[0].length; check++) {
-                        WindowedSearch.LongList viaBuffer = new WindowedSearch.LongList();
-                        WindowedSearch.search(ByteBuffer.wrap(b), needles[0], check, 0, starts, viaBuffer, new byte[needles[0].length + 7]);
-                        long[] v = Arrays.copyOf(viaBuffer.a, viaBuffer.n);
-                        assertArrayEquals(naive(b, len, needles, starts, 0), v, "buffer, check " + check + ", round " + round);
+                    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                        for (int check = 0; check < needles[0].length; check++) {
+                            WindowedSearch.LongList viaFile = new WindowedSearch.LongList();
+                            WindowedSearch.search(ch, len, needles[0], check, 0, starts, viaFile, new NativeBytes(needles[0].length + 7));
+                            long[] v = Arrays.copyOf(viaFile.a, viaFile.n);
+                            assertArrayEquals(naive(b, len, needles, starts, 0), v, "file, check " + check + ", round " + round);
+                        }
                     }
                 }
             }
         }
+    }
+
+    @Test
+    void readsOutsideTheDataAreRefused() {
+        NativeBytes mem = new NativeBytes(16);
+        mem.put(new byte[10], 0, 10);
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> mem.get(10));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> mem.get(-1));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> mem.startsWith(5, new byte[6]));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> mem.put(new byte[17], 0, 17));
     }
 
     private static long[] naive(byte[] b, int len, byte[][] needles, int starts, int at) {
