@@ -118,7 +118,7 @@ public final class AuditSearch {
         if (mode != Mode.SEQUENTIAL && bit != 0) {
             WindowedSearch ws = WindowedSearch.open(inputs);
             if (ws != null) {
-                SearchTrace.mark("files mapped");
+                SearchTrace.mark("files opened");
                 // Each candidate costs a byte search of about twice the window around it: past
                 // a quarter of the input, reading every line in order is cheaper.
                 long maxLines = mode == Mode.WINDOWED ? -1 : ws.total() / (8L * EventGrouper.WINDOW);

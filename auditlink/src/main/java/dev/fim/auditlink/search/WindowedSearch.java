@@ -6,7 +6,6 @@ import dev.fim.auditlink.parse.RecordType;
 import dev.fim.auditlink.reassembly.Reassembler;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,8 +47,8 @@ import java.util.function.Supplier;
  * one per search.
  */
 final class WindowedSearch {
-    /** Files larger than this are not mapped: the sequential scan reads them. */
-    static final long MAX_MAPPED = Integer.MAX_VALUE - 64;
+    /** Files larger than this are left to the sequential scan (offsets within a file are ints here). */
+    static final long MAX_FILE = Integer.MAX_VALUE - 64;
     /** Inputs are cut into parts of at least this many bytes (one per thread). */
     static final long MIN_PART = 8 << 20;
     private static final int W = EventGrouper.WINDOW;
@@ -59,7 +58,7 @@ final class WindowedSearch {
     private static final int CHUNK = 256 << 10;
 
     private final List<Path> files;
-    private final ByteBuffer[] maps;
+    /** Where each input starts in the inputs' concatenation, and their total at the end. */
     private final long[] base;
     private final long total;
 
@@ -67,36 +66,38 @@ final class WindowedSearch {
     long rejected;
     long matched;
 
-    private WindowedSearch(List<Path> files, ByteBuffer[] maps, long[] base, long total) {
+    private WindowedSearch(List<Path> files, long[] base, long total) {
         this.files = files;
-        this.maps = maps;
         this.base = base;
         this.total = total;
     }
 
     /**
-     * Maps the inputs, or returns null when one is too large to map (use the sequential scan).
-     * The mappings serve the reads around candidates; the byte search of the whole input reads
-     * the files with pread instead (2.5× faster than copying out of a fresh mapping, whose
-     * every page faults once: 0.05 s against 0.13 s for 300 MB, measured).
+     * Sizes the inputs (what they hold now is what is searched), or returns null when one is
+     * too large for this search (use the sequential scan). Everything is read with pread: the
+     * byte search of the whole input into native memory ({@link NativeBytes}), the reads around
+     * candidates through a few cached blocks ({@link FileBytes}); a mapping's pages would each
+     * fault once (0.13 s against pread's 0.05 s for 300 MB, measured).
      */
     static WindowedSearch open(List<Path> inputs) throws IOException {
-        ByteBuffer[] maps = new ByteBuffer[inputs.size()];
         long[] base = new long[inputs.size() + 1];
         long at = 0;
-        for (int i = 0; i < maps.length; i++) {
+        for (int i = 0; i < inputs.size(); i++) {
             try (FileChannel ch = FileChannel.open(inputs.get(i), StandardOpenOption.READ)) {
                 long size = ch.size();
-                if (size > MAX_MAPPED) {
+                if (size > MAX_FILE) {
                     return null;
                 }
-                maps[i] = size == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
                 base[i] = at;
                 at += size;
             }
         }
-        base[maps.length] = at;
-        return new WindowedSearch(List.copyOf(inputs), maps, base, at);
+        base[inputs.size()] = at;
+        return new WindowedSearch(List.copyOf(inputs), base, at);
+    }
+
+    private int files() {
+        return base.length - 1;
     }
 
     long total() {
@@ -208,8 +209,8 @@ final class WindowedSearch {
         private final AtomicLong needleLines;
         private final long maxNeedleLines;
         private final AtomicBoolean gaveUp;
-        /** This thread's views of the mappings (a buffer's reads are not specified thread-safe). */
-        private final ByteBuffer[] bufs;
+        /** This thread's reads of each input around candidates (opened in {@link #run}). */
+        private final FileBytes[] bufs;
         private final LogScanner.TypeNames types = new LogScanner.TypeNames();
         private final LogScanner.Header header = new LogScanner.Header();
         private final RecordParser parser = new RecordParser();
@@ -235,15 +236,14 @@ final class WindowedSearch {
             this.needleLines = needleLines;
             this.maxNeedleLines = maxNeedleLines;
             this.gaveUp = gaveUp;
-            this.bufs = new ByteBuffer[maps.length];
-            for (int i = 0; i < maps.length; i++) bufs[i] = maps[i].duplicate();
+            this.bufs = new FileBytes[files()];
             this.writer = task.writers() == null ? null : task.writers().get();
             int m = 1;
             for (byte[] n : task.needles()) m = Math.max(m, n.length);
             this.maxNeedle = m;
             this.chunk = new NativeBytes(CHUNK + m);
             this.window = new NativeBytes(64 << 10);
-            this.channels = new FileChannel[maps.length];
+            this.channels = new FileChannel[files()];
         }
 
         @Override
@@ -251,6 +251,7 @@ final class WindowedSearch {
             try {
                 for (int i = 0; i < channels.length; i++) {
                     channels[i] = FileChannel.open(files.get(i), StandardOpenOption.READ);
+                    bufs[i] = new FileBytes(channels[i], (int) (base[i + 1] - base[i]));
                 }
                 searchPart();
             } catch (Throwable t) {
@@ -270,8 +271,8 @@ final class WindowedSearch {
         private void searchPart() throws IOException {
             LongList hits = new LongList();
             long lastLine = -1; // line starts only grow: hits are sorted per chunk, chunks in order
-            for (int s = segment(from); s < maps.length && base[s] < to; s++) {
-                ByteBuffer bb = bufs[s];
+            for (int s = segment(from); s < files() && base[s] < to; s++) {
+                FileBytes bb = bufs[s];
                 int lo = (int) (Math.max(from, base[s]) - base[s]);
                 int hi = (int) (Math.min(to, base[s + 1]) - base[s]);
                 if (lo >= hi) continue;
@@ -343,10 +344,10 @@ final class WindowedSearch {
             final int len;
 
             /** Reads the line at {@code start}; its bytes stay in {@link #scratch} until the next Line. */
-            Line(long start) {
+            Line(long start) throws IOException {
                 this.start = start;
                 int s = segment(start);
-                ByteBuffer bb = bufs[s];
+                FileBytes bb = bufs[s];
                 int ls = (int) (start - base[s]);
                 int le = lineEnd(bb, ls, probe);
                 this.end = base[s] + le;
@@ -374,7 +375,7 @@ final class WindowedSearch {
             }
 
             /** The record's bytes as the grouper holds them (trailing CR and NUL dropped). */
-            byte[] bytes() {
+            byte[] bytes() throws IOException {
                 int s = segment(start);
                 byte[] b = new byte[len];
                 bufs[s].get((int) (start - base[s]), b, 0, len);
@@ -382,7 +383,7 @@ final class WindowedSearch {
             }
         }
 
-        private long lineStartAt(long at) {
+        private long lineStartAt(long at) throws IOException {
             int s = segment(at);
             return base[s] + lineStart(bufs[s], (int) (at - base[s]), probe);
         }
@@ -510,7 +511,7 @@ final class WindowedSearch {
         private TreeSet<Long> keyLines(byte[] needle, long from, long to) throws IOException {
             TreeSet<Long> out = new TreeSet<>();
             LongList hits = new LongList();
-            for (int s = segment(from); s < maps.length && base[s] < to; s++) {
+            for (int s = segment(from); s < files() && base[s] < to; s++) {
                 int lo = (int) (Math.max(from, base[s]) - base[s]);
                 int hi = (int) (Math.min(to, base[s + 1]) - base[s]);
                 if (lo >= hi) continue;
@@ -561,15 +562,15 @@ final class WindowedSearch {
         int i = Arrays.binarySearch(base, at);
         if (i < 0) i = -i - 2;
         // Empty files share their base with the next: the last segment that starts at 'at'.
-        while (i + 1 < maps.length && base[i + 1] == at) i++;
-        return Math.min(i, maps.length - 1);
+        while (i + 1 < files() && base[i + 1] == at) i++;
+        return Math.min(i, files() - 1);
     }
 
     /**
      * Where the line holding offset {@code at} of {@code bb} starts, looking back through
-     * {@code probe} a block at a time (a buffer read per byte costs ~10 ns in C1 code).
+     * {@code probe} a block at a time.
      */
-    static int lineStart(ByteBuffer bb, int at, byte[] probe) {
+    static int lineStart(FileBytes bb, int at, byte[] probe) throws IOException {
         int i = at;
         while (i > 0) {
             int n = Math.min(probe.length, i);
@@ -583,7 +584,7 @@ final class WindowedSearch {
     }
 
     /** Where the line starting at or before {@code at} ends (its newline, or the limit), as {@link #lineStart}. */
-    static int lineEnd(ByteBuffer bb, int at, byte[] probe) {
+    static int lineEnd(FileBytes bb, int at, byte[] probe) throws IOException {
         int lim = bb.limit();
         int i = at;
         while (i < lim) {

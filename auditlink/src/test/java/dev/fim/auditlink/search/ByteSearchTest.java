@@ -3,7 +3,6 @@ package dev.fim.auditlink.search;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,20 +86,54 @@ class ByteSearchTest {
     }
 
     @Test
-    void lineStartAndEndThroughSmallProbes() {
+    void lineStartAndEndThroughSmallProbes(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("lines");
         SplittableRandom rnd = new SplittableRandom(11);
         for (int round = 0; round < 2000; round++) {
             byte[] b = new byte[rnd.nextInt(1, 200)];
             for (int i = 0; i < b.length; i++) b[i] = rnd.nextInt(8) == 0 ? (byte) '\n' : (byte) 'x';
-            ByteBuffer bb = ByteBuffer.wrap(b);
+            Files.write(file, b);
             byte[] probe = new byte[1 + rnd.nextInt(9)];
             int at = rnd.nextInt(b.length);
             int start = at;
             while (start > 0 && b[start - 1] != '\n') start--;
             int end = at;
             while (end < b.length && b[end] != '\n') end++;
-            org.junit.jupiter.api.Assertions.assertEquals(start, WindowedSearch.lineStart(bb, at, probe), "start, round " + round);
-            org.junit.jupiter.api.Assertions.assertEquals(end, WindowedSearch.lineEnd(bb, at, probe), "end, round " + round);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                FileBytes bb = new FileBytes(ch, b.length);
+                org.junit.jupiter.api.Assertions.assertEquals(start, WindowedSearch.lineStart(bb, at, probe), "start, round " + round);
+                org.junit.jupiter.api.Assertions.assertEquals(end, WindowedSearch.lineEnd(bb, at, probe), "end, round " + round);
+            }
+        }
+    }
+
+    @Test
+    void fileBytesReadAcrossBlocksAndEvictions(@TempDir Path dir) throws IOException {
+        SplittableRandom rnd = new SplittableRandom(13);
+        byte[] content = new byte[FileBytes.BLOCK * 9 + 123]; // more blocks than are cached
+        rnd.nextBytes(content);
+        Path file = dir.resolve("blocks");
+        Files.write(file, content);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            FileBytes fb = new FileBytes(ch, content.length);
+            for (int round = 0; round < 5000; round++) {
+                int len = rnd.nextInt(0, 3 * FileBytes.BLOCK);
+                int at = rnd.nextInt(0, content.length - len + 1);
+                byte[] got = new byte[len + 2];
+                fb.get(at, got, 1, len);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(Arrays.copyOfRange(content, at, at + len), Arrays.copyOfRange(got, 1, len + 1),
+                        "round " + round + " at " + at + " len " + len);
+            }
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> fb.get(content.length - 1, new byte[2], 0, 2));
+        }
+        // A file truncated after it was sized: a clear error, not stale or zero bytes.
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            FileBytes fb = new FileBytes(ch, content.length);
+            try (FileChannel w = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                w.truncate(FileBytes.BLOCK + 10);
+            }
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> fb.get(FileBytes.BLOCK * 3, new byte[1], 0, 1));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         }
     }
 }
