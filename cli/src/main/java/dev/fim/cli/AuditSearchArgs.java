@@ -7,7 +7,7 @@ import java.util.Set;
  * {@code fim audit search}'s command line read without picocli, for the command lines people
  * type. picocli builds its model by reflection over the annotated classes and runs its parser
  * interpreted: ~0.2 s of a cold JVM, a quarter of a search through a 500 MB audit.log
- * (bench/audit-search.sh). This reads exactly the options of {@link AuditSearchCommand}, each as
+ * (bench/audit-search.sh). This reads exactly the options of {@link AuditSearchOptions}, each as
  * {@code NAME VALUE} or {@code --long=VALUE} ({@code -w}/{@code --word} alone), into the same
  * fields picocli would set.
  *
@@ -32,11 +32,11 @@ final class AuditSearchArgs {
   static final Set<String> FORMAT = Set.of("--format");
 
   /** The options of {@code args} ({@code audit search …}), or null to let picocli parse them. */
-  static AuditSearchCommand parse(String[] args) {
+  static AuditSearchOptions parse(String[] args) {
     if (args.length < 2 || !args[0].equals("audit") || !args[1].equals("search")) {
       return null;
     }
-    AuditSearchCommand c = new AuditSearchCommand();
+    AuditSearchOptions c = new AuditSearchOptions();
     boolean formatSet = false;
     for (int i = 2; i < args.length; i++) {
       String a = args[i];

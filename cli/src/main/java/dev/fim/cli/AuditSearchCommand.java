@@ -1,27 +1,10 @@
 package dev.fim.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import dev.fim.auditlink.interpret.AccountSource;
-import dev.fim.auditlink.interpret.Interpreter;
-import dev.fim.auditlink.search.AuditSearch;
-import dev.fim.auditlink.search.InputFiles;
-import dev.fim.auditlink.search.SearchJson;
 import dev.fim.auditlink.search.SearchSettings;
-import dev.fim.auditlink.search.SearchStats;
-import dev.fim.auditlink.search.SearchText;
-import dev.fim.auditlink.search.SearchTrace;
-import dev.fim.auditlink.search.TimeSpec;
-import java.io.BufferedWriter;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code fim audit search}: an {@code ausearch -i} equivalent over audit.log and its rotations. */
@@ -37,32 +20,7 @@ import picocli.CommandLine.Spec;
         "Examples:  fim audit search -k fim -ts -24h",
         "           fim audit search -f /etc/passwd -ua alice --format json"})
 final class AuditSearchCommand implements Callable<Integer> {
-  @Option(names = {"--input", "-if"}, paramLabel = "FILE",
-      description = "Audit log to read (repeatable; default: /var/log/audit/audit.log and its rotations).")
-  List<Path> inputs = new ArrayList<>();
-
-  @Option(names = {"-k", "--key"}, paramLabel = "KEY", description = "Events whose rule key contains KEY (exact with -w).")
-  String key;
-
-  @Option(names = {"-f", "--file"}, paramLabel = "PATH", description = "Events naming a file whose path contains PATH (exact with -w).")
-  String file;
-
-  @Option(names = {"-ua", "--uid-all"}, paramLabel = "USER", description = "Events whose auid, uid or euid is USER (name or number).")
-  String auid;
-
-  @Option(names = {"-ts", "--start"}, paramLabel = "TIME",
-      description = "Events at or after TIME: ISO-8601 (2026-11-25T10:00:00Z), relative (-24h, 7d, 30m), now, today, yesterday.")
-  String start;
-
-  @Option(names = {"-te", "--end"}, paramLabel = "TIME", description = "Events at or before TIME (same forms as -ts).")
-  String end;
-
-  @Option(names = {"-w", "--word"}, description = "Match -k and -f exactly instead of as a substring (ausearch's -w).")
-  boolean exact;
-
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "text (ausearch -i style blocks) or json (one object per line) (default: ${DEFAULT-VALUE}).")
-  ReportFormat format;
+  @Mixin AuditSearchOptions options = new AuditSearchOptions();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -70,88 +28,10 @@ final class AuditSearchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SearchSettings s;
     try {
-      s = settings();
+      s = options.settings();
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    return search(s, spec.commandLine().getOut(), spec.commandLine().getErr());
-  }
-
-  /**
-   * Runs {@code fim audit search} without picocli when {@link AuditSearchArgs} can read
-   * {@code args} and the criteria are valid; null when picocli must parse the line (then it
-   * also reports the error, the same way as for any other command).
-   */
-  static Integer runQuick(RawArgs raw, String[] args, PrintWriter out, PrintWriter err) {
-    AuditSearchCommand c = AuditSearchArgs.parse(args);
-    if (c == null) {
-      return null;
-    }
-    Commands.rawArgs = raw;
-    SearchSettings s;
-    try {
-      s = c.settings();
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    try {
-      return c.search(s, out, err);
-    } catch (Exception e) {
-      return ErrorHandler.report(e, err, false);
-    }
-  }
-
-  /** The criteria of the options; IllegalArgumentException (with the reason) for one that is not valid. */
-  SearchSettings settings() {
-    SearchTrace.mark("command parsed");
-    Instant now = Instant.now();
-    ZoneId zone = ZoneId.systemDefault();
-    SearchSettings s = SearchSettings.all().withExact(exact);
-    if (key != null) {
-      s = s.withKey(key);
-    }
-    if (file != null) {
-      s = s.withPath(Commands.rawArgs.bytesOf(file));
-    }
-    if (auid != null) {
-      s = s.withAuid(auid);
-    }
-    if (start != null || end != null) {
-      s = s.withTime(start == null ? null : TimeSpec.parse(start, now, zone), end == null ? null : TimeSpec.parse(end, now, zone));
-    }
-    return s;
-  }
-
-  /** Searches with {@code s}, writing events to {@code out} and notes to {@code err}; the exit code. */
-  private int search(SearchSettings s, PrintWriter out, PrintWriter err) throws Exception {
-    ZoneId zone = ZoneId.systemDefault();
-    List<Path> files = inputs.isEmpty() ? InputFiles.rotations(Path.of("/var/log/audit/audit.log")) : inputs;
-    Interpreter names = new Interpreter(AccountSource.system());
-    BufferedWriter w = new BufferedWriter(out, 1 << 16);
-    SearchStats stats;
-    AuditSearch search = new AuditSearch(s);
-    if (format == ReportFormat.json) {
-      JsonFactory factory = new JsonFactory();
-      SearchJson json = new SearchJson(names);
-      stats = search.run(files, () -> (e, to) -> {
-        JsonGenerator g = factory.createGenerator(to);
-        g.setRootValueSeparator(null);
-        json.write(e, g);
-        g.flush();
-        to.write('\n');
-      }, w);
-    } else {
-      stats = search.run(files, () -> new SearchText(names, zone)::write, w);
-    }
-    w.flush();
-    SearchTrace.mark("output written");
-    if (stats.garbage() > 0) {
-      err.println("fim: " + stats.garbage() + " unparseable lines skipped");
-    }
-    if (stats.eventsMatched() == 0) {
-      err.println("<no matches>");
-      return 1;
-    }
-    return ExitCodes.OK;
+    return options.search(s, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 }

@@ -19,7 +19,7 @@ public final class Main {
    */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
     RawArgs raw = RawArgs.fromProcCmdline(args);
-    Integer quick = AuditSearchCommand.runQuick(raw, args, out, err);
+    Integer quick = AuditSearchOptions.runQuick(raw, args, out, err);
     if (quick != null) {
       return quick;
     }

@@ -44,7 +44,7 @@ class AuditSearchArgsTest {
   @Test
   void optionNamesAreTheAnnotations() {
     Set<String> annotated = new HashSet<>();
-    for (Field f : AuditSearchCommand.class.getDeclaredFields()) {
+    for (Field f : AuditSearchOptions.class.getDeclaredFields()) {
       Option o = f.getAnnotation(Option.class);
       if (o != null) annotated.addAll(Arrays.asList(o.names()));
     }
@@ -59,11 +59,11 @@ class AuditSearchArgsTest {
   @Test
   void takenLinesGetWhatPicocliGives() {
     for (String[] line : TAKEN) {
-      AuditSearchCommand quick = AuditSearchArgs.parse(searchLine(line));
+      AuditSearchOptions quick = AuditSearchArgs.parse(searchLine(line));
       assertNotNull(quick, "not taken: " + Arrays.toString(line));
       AuditSearchCommand viaPicocli = new AuditSearchCommand();
       new CommandLine(viaPicocli).parseArgs(line); // throws if picocli would refuse it
-      assertEquals(fields(viaPicocli), fields(quick), Arrays.toString(line));
+      assertEquals(fields(viaPicocli.options), fields(quick), Arrays.toString(line));
     }
   }
 
@@ -105,7 +105,7 @@ class AuditSearchArgsTest {
     return a.toArray(String[]::new);
   }
 
-  private static List<Object> fields(AuditSearchCommand c) {
+  private static List<Object> fields(AuditSearchOptions c) {
     return List.of(c.inputs, String.valueOf(c.key), String.valueOf(c.file), String.valueOf(c.auid),
         String.valueOf(c.start), String.valueOf(c.end), c.exact, c.format);
   }

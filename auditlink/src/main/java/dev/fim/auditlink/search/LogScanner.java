@@ -99,7 +99,13 @@ final class LogScanner {
         }
     }
 
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /**
+     * In a holder: LogScanner's header parsing also serves the windowed search, which should not
+     * pay for this handle's class spinning (~10 ms at start-up) when it never scans lines.
+     */
+    private static final class Words {
+        static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    }
 
     /**
      * Eight bytes at a time ("determine if a word has a zero byte", Bit Twiddling Hacks): the
@@ -108,7 +114,7 @@ final class LogScanner {
     static int indexOfNewline(byte[] b, int from, int end) {
         int i = from;
         for (; i + 8 <= end; i += 8) {
-            long w = (long) LONG_LE.get(b, i) ^ 0x0a0a0a0a0a0a0a0aL;
+            long w = (long) Words.LONG_LE.get(b, i) ^ 0x0a0a0a0a0a0a0a0aL;
             long t = (w - 0x0101010101010101L) & ~w & 0x8080808080808080L;
             if (t != 0) return i + (Long.numberOfTrailingZeros(t) >>> 3);
         }
