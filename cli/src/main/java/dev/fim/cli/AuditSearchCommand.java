@@ -1,6 +1,6 @@
 package dev.fim.cli;
 
-import dev.fim.auditlink.search.SearchSettings;
+import dev.fim.auditlink.search.AuditSearch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,9 +26,9 @@ final class AuditSearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SearchSettings s;
+    AuditSearch s;
     try {
-      s = options.settings();
+      s = options.prepare();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -67,9 +67,9 @@ final class AuditSearchOptions {
       return null;
     }
     Commands.rawArgs = raw;
-    SearchSettings s;
+    AuditSearch s;
     try {
-      s = c.settings();
+      s = c.prepare();
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -80,8 +80,11 @@ final class AuditSearchOptions {
     }
   }
 
-  /** The criteria of the options; IllegalArgumentException (with the reason) for one that is not valid. */
-  SearchSettings settings() {
+  /**
+   * The search the options ask for; IllegalArgumentException (with the reason) for an option
+   * that is not valid: a time that cannot be read, an empty value, a user passwd does not know.
+   */
+  AuditSearch prepare() {
     SearchTrace.mark("command parsed");
     Instant now = Instant.now();
     ZoneId zone = ZoneId.systemDefault();
@@ -98,17 +101,16 @@ final class AuditSearchOptions {
     if (start != null || end != null) {
       s = s.withTime(start == null ? null : TimeSpec.parse(start, now, zone), end == null ? null : TimeSpec.parse(end, now, zone));
     }
-    return s;
+    return new AuditSearch(s);
   }
 
-  /** Searches with {@code s}, writing events to {@code out} and notes to {@code err}; the exit code. */
-  int search(SearchSettings s, PrintWriter out, PrintWriter err) throws Exception {
+  /** Runs {@code search}, writing events to {@code out} and notes to {@code err}; the exit code. */
+  int search(AuditSearch search, PrintWriter out, PrintWriter err) throws Exception {
     ZoneId zone = ZoneId.systemDefault();
     List<Path> files = inputs.isEmpty() ? InputFiles.rotations(Path.of("/var/log/audit/audit.log")) : inputs;
     Interpreter names = new Interpreter(AccountSource.system());
     BufferedWriter w = new BufferedWriter(out, 1 << 16);
     SearchStats stats;
-    AuditSearch search = new AuditSearch(s);
     if (format == ReportFormat.json) {
       JsonFactory factory = new JsonFactory();
       SearchJson json = new SearchJson(names);

@@ -45,4 +45,12 @@ class AuditSearchCommandTest {
     Fim.Run r = Fim.run("audit", "search", "--input", fixture(), "-ts", "yesterdayish");
     assertEquals(ExitCodes.USAGE, r.exit(), r.toString());
   }
+
+  @Test
+  void unknownUserIsAUsageErrorNamingTheUser() {
+    Fim.Run r = Fim.run("audit", "search", "--input", fixture(), "-ua", "no-such-user-fim-test");
+    assertEquals(ExitCodes.USAGE, r.exit(), r.toString());
+    assertTrue(r.err().contains("no-such-user-fim-test: no such user in passwd"), r.err());
+    assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+  }
 }
