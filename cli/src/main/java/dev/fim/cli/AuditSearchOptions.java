@@ -106,6 +106,15 @@ final class AuditSearchOptions {
 
   /** Runs {@code search}, writing events to {@code out} and notes to {@code err}; the exit code. */
   int search(AuditSearch search, PrintWriter out, PrintWriter err) throws Exception {
+    try {
+      return searchInputs(search, out, err);
+    } catch (java.nio.file.FileSystemException e) {
+      // The JDK's message is the bare path: say what could not be done and why.
+      throw new java.io.IOException("cannot read " + e.getFile() + ": " + InputFiles.reason(e), e);
+    }
+  }
+
+  private int searchInputs(AuditSearch search, PrintWriter out, PrintWriter err) throws Exception {
     ZoneId zone = ZoneId.systemDefault();
     List<Path> files = inputs.isEmpty() ? InputFiles.rotations(Path.of("/var/log/audit/audit.log")) : inputs;
     Interpreter names = new Interpreter(AccountSource.system());

@@ -53,4 +53,11 @@ class AuditSearchCommandTest {
     assertTrue(r.err().contains("no-such-user-fim-test: no such user in passwd"), r.err());
     assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
   }
+
+  @Test
+  void unreadableInputNamesThePathAndTheReason() {
+    Fim.Run r = Fim.run("audit", "search", "--input", "/nonexistent/audit.log", "-k", "x");
+    assertEquals(ExitCodes.IO, r.exit(), r.toString());
+    assertEquals("fim: cannot read /nonexistent/audit.log: No such file or directory\n", r.err(), r.toString());
+  }
 }

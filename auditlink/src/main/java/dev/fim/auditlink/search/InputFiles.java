@@ -45,4 +45,12 @@ public final class InputFiles {
         }
         return out;
     }
+
+    /** {@code Permission denied}, {@code No such file or directory}… as the JDK words the failure. */
+    public static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) return fse.getReason();
+        if (e instanceof java.nio.file.AccessDeniedException) return "Permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException) return "No such file or directory";
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
 }

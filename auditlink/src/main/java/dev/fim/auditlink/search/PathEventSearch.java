@@ -127,7 +127,7 @@ public final class PathEventSearch {
                     start = LogSpan.offsetOf(ch, size, fromMillis - SEEK_MARGIN_MILLIS);
                 }
             } catch (IOException e) {
-                spans.add(new FileSpan(p, 0, null, null, 0, reason(e)));
+                spans.add(new FileSpan(p, 0, null, null, 0, InputFiles.reason(e)));
                 continue;
             }
             Long firstOrNull = first == LogSpan.NONE ? null : first;
@@ -144,7 +144,7 @@ public final class PathEventSearch {
                 if (consumerFailed[0]) {
                     throw e;
                 }
-                error = reason(e);
+                error = InputFiles.reason(e);
             }
             spans.add(new FileSpan(p, size, firstOrNull, lastOrNull, scanner.bytes - before, error));
         }
@@ -152,11 +152,4 @@ public final class PathEventSearch {
         return new Report(List.copyOf(spans), scanner.bytes, scanner.records, grouper.matched);
     }
 
-    /** {@code Permission denied}, {@code No such file or directory}… as the JDK words the failure. */
-    private static String reason(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) return "Permission denied";
-        if (e instanceof java.nio.file.NoSuchFileException) return "No such file or directory";
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) return fse.getReason();
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
 }

@@ -105,8 +105,7 @@ public final class AuditLogAttributor implements ChangeAttributor {
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
                 ch.read(java.nio.ByteBuffer.allocate(1));
             } catch (IOException e) {
-                return "cannot read " + p + ": " + (e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
-                        : e.getMessage());
+                return "cannot read " + p + ": " + InputFiles.reason(e);
             }
         }
         return null;
