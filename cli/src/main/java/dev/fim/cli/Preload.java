@@ -31,6 +31,17 @@ final class Preload {
         @Override
         public void run() {
           dev.fim.auditlink.search.AuditSearch.warmUp();
+          // Both output formats' classes, whichever this run uses: the run that records the
+          // CDS archive (bin/fim) then archives them all, and a later JSON search does not load
+          // Jackson from its jar after a text search recorded the archive (or the reverse).
+          try (com.fasterxml.jackson.core.JsonGenerator g =
+                   new com.fasterxml.jackson.core.JsonFactory().createGenerator(java.io.Writer.nullWriter())) {
+            g.writeStartObject();
+            g.writeStringField("warm", "up");
+            g.writeEndObject();
+          } catch (java.io.IOException | RuntimeException e) {
+            // Nothing to warm then; the search meets the same on its own.
+          }
         }
       }, "fim-preload");
       warm.setDaemon(true);

@@ -86,4 +86,41 @@ final class AusearchTime {
         secondOfDay = (int) Math.floorMod(local, 86400);
         second = epochSecond;
     }
+
+    /**
+     * {@code 2017-04-12T22:48:11.036Z}: what {@code DateTimeFormatter} pattern
+     * {@code uuuu-MM-dd'T'HH:mm:ss.SSS'Z'} in UTC gives (milliseconds truncated), for the JSON
+     * output's {@code time}, without the formatter's cold-start cost. Outside years 0–9999 the
+     * formatter itself writes it.
+     */
+    static String isoUtc(java.time.Instant t) {
+        long sec = t.getEpochSecond();
+        LocalDate d = LocalDate.ofEpochDay(Math.floorDiv(sec, 86400));
+        int y = d.getYear();
+        if (y < 0 || y > 9999) {
+            return IsoFormatter.UTC.format(t);
+        }
+        int sod = (int) Math.floorMod(sec, 86400);
+        StringBuilder sb = new StringBuilder(24);
+        two(y / 100, sb);
+        two(y % 100, sb);
+        sb.append('-');
+        two(d.getMonthValue(), sb);
+        sb.append('-');
+        two(d.getDayOfMonth(), sb);
+        sb.append('T');
+        two(sod / 3600, sb);
+        sb.append(':');
+        two(sod / 60 % 60, sb);
+        sb.append(':');
+        two(sod % 60, sb);
+        appendMillis(t.getNano() / 1_000_000, sb);
+        return sb.append('Z').toString();
+    }
+
+    /** Only for years {@link #isoUtc} does not write itself. */
+    private static final class IsoFormatter {
+        static final java.time.format.DateTimeFormatter UTC = java.time.format.DateTimeFormatter
+                .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    }
 }

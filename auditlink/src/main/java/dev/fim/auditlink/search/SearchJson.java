@@ -9,8 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -29,9 +27,6 @@ import java.util.List;
  * {@code path_hex}, its exact bytes (DESIGN.md: nothing is lost). Thread-safe.
  */
 public final class SearchJson {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
     private final Interpreter names;
 
     public SearchJson(Interpreter names) {
@@ -45,7 +40,7 @@ public final class SearchJson {
     public void write(EventSummary s, JsonGenerator g) throws IOException {
         g.writeStartObject();
         g.writeNumberField("sequence", s.sequence());
-        g.writeStringField("time", TIME.format(s.time()));
+        g.writeStringField("time", AusearchTime.isoUtc(s.time())); // DateTimeFormatter's cold start: ~0.05 s
         field(g, "node", s.node());
         strings(g, "record_types", s.recordTypes());
         if (!s.keys().isEmpty()) strings(g, "keys", s.keys());

@@ -68,4 +68,22 @@ class AusearchTimeTest {
             assertEquals(RECORD.format(Instant.ofEpochSecond(s).atZone(berlin)).substring(0, 17), sb.toString());
         }
     }
+
+    @Test
+    void isoUtcIsTheFormattersText() {
+        DateTimeFormatter iso = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        long[] edges = {0L, -1L, 951782400L /* 2000-02-29 */, 253402300799L /* 9999-12-31T23:59:59 */, -62167219200L /* 0000-01-01 */,
+            -62167219201L, 253402300800L, 4102444800L};
+        for (long s : edges) {
+            for (int nanos : new int[] {0, 999_999_999, 1_000_000, 999_999}) {
+                Instant t = Instant.ofEpochSecond(s, nanos);
+                assertEquals(iso.format(t), AusearchTime.isoUtc(t), t.toString());
+            }
+        }
+        for (int i = 0; i < 200_000; i++) {
+            Instant t = Instant.ofEpochSecond(rnd.nextLong(-70_000_000_000L, 260_000_000_000L), rnd.nextInt(1_000_000_000));
+            assertEquals(iso.format(t), AusearchTime.isoUtc(t), t.toString());
+        }
+    }
 }
