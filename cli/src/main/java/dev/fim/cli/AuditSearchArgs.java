@@ -61,7 +61,11 @@ final class AuditSearchArgs {
         return null;
       }
       if (INPUT.contains(name)) {
-        c.inputs.add(Path.of(value));
+        try {
+          c.inputs.add(Path.of(value));
+        } catch (java.nio.file.InvalidPathException e) {
+          return null; // e.g. bytes the locale cannot decode: picocli says which option and why
+        }
       } else if (KEY.contains(name) && c.key == null) {
         c.key = value;
       } else if (FILE.contains(name) && c.file == null) {

@@ -9,7 +9,19 @@ public final class Main {
 
   public static void main(String[] args) {
     Preload.startFor(args);
-    System.exit(execute(args, Terminal.stdout(), Terminal.stderr()));
+    PrintWriter err = Terminal.stderr();
+    int code;
+    try {
+      code = execute(args, Terminal.stdout(), err);
+    } catch (Throwable t) {
+      // An Error (out of memory, a class that cannot load) escapes the commands' handlers: exit
+      // with the internal-error code, not the JVM's 1, which would read as "added" or "no match".
+      err.println("fim: internal error: " + t);
+      t.printStackTrace(err);
+      err.flush();
+      code = ExitCodes.INTERNAL;
+    }
+    System.exit(code);
   }
 
   /**

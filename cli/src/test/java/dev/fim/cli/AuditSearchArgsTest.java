@@ -39,6 +39,7 @@ class AuditSearchArgsTest {
       {"@args.txt"}, {"-k", "@key"}, {"-k", "-w"}, {"-k", "--format"}, {"-k", "-foo"},
       {"--format", "xml"}, {"--format", "JSON"}, {"--format", "text", "--format", "json"},
       {"-k=a"}, {"-kfoo"}, {"--key="}, {"-k", ""}, {"--word=true"}, {"-ts", "-24x"}, {"-ts", "--"},
+      {"--input", "a\u0000b"}, // not a path: picocli reports the option
   };
 
   @Test

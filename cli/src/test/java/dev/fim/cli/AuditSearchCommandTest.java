@@ -60,4 +60,11 @@ class AuditSearchCommandTest {
     assertEquals(ExitCodes.IO, r.exit(), r.toString());
     assertEquals("fim: cannot read /nonexistent/audit.log: No such file or directory\n", r.err(), r.toString());
   }
+
+  @Test
+  void aDirectoryAsInputIsNamed(@org.junit.jupiter.api.io.TempDir Path dir) {
+    Fim.Run r = Fim.run("audit", "search", "--input", dir.toString(), "-k", "x");
+    assertEquals(ExitCodes.IO, r.exit(), r.toString());
+    assertEquals("fim: cannot read " + dir + ": Is a directory\n", r.err(), r.toString());
+  }
 }

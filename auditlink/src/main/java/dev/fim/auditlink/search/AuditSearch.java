@@ -132,26 +132,34 @@ public final class AuditSearch {
 
     private SearchStats run(List<Path> inputs, EventConsumer consumer, Supplier<EventWriter> writers, Writer text)
             throws IOException {
+        for (Path p : inputs) {
+            if (java.nio.file.Files.isDirectory(p)) {
+                // Opening one for reading works; its first read would fail without naming it.
+                throw new java.nio.file.FileSystemException(p.toString(), null, "Is a directory");
+            }
+        }
         Prefilter prefilter = new Prefilter(settings, auid);
         EventMatcher matcher = new EventMatcher(settings, auid);
         int bit = prefilter.needleBit();
         if (mode != Mode.SEQUENTIAL && bit != 0) {
             WindowedSearch ws = WindowedSearch.open(inputs);
             if (ws != null) {
-                SearchTrace.mark("files opened");
-                // Each candidate costs a byte search of about twice the window around it: past
-                // a quarter of the input, reading every line in order is cheaper.
-                long maxLines = mode == Mode.WINDOWED ? -1 : ws.total() / (8L * EventGrouper.WINDOW);
-                WindowedSearch.Task task = new WindowedSearch.Task(prefilter.needles(bit),
-                        (type, millis, b, off, end) -> (prefilter.hits(type, millis, b, off, end) & bit) != 0,
-                        matcher, writers);
-                List<WindowedSearch.Match> found = ws.search(task, threads, minPart, maxLines);
-                if (found != null) {
-                    for (WindowedSearch.Match m : found) {
-                        if (consumer != null) consumer.accept(m.event()); else text.write(m.text());
+                try (ws) {
+                    SearchTrace.mark("files opened");
+                    // Each candidate costs a byte search of about twice the window around it: past
+                    // a quarter of the input, reading every line in order is cheaper.
+                    long maxLines = mode == Mode.WINDOWED ? -1 : ws.total() / (8L * EventGrouper.WINDOW);
+                    WindowedSearch.Task task = new WindowedSearch.Task(prefilter.needles(bit),
+                            (type, millis, b, off, end) -> (prefilter.hits(type, millis, b, off, end) & bit) != 0,
+                            matcher, writers);
+                    List<WindowedSearch.Match> found = ws.search(task, threads, minPart, maxLines);
+                    if (found != null) {
+                        for (WindowedSearch.Match m : found) {
+                            if (consumer != null) consumer.accept(m.event()); else text.write(m.text());
+                        }
+                        SearchTrace.mark("%d events delivered", found.size());
+                        return new SearchStats(inputs.size(), ws.total(), 0, 0, ws.rejected, ws.candidateEvents, ws.matched);
                     }
-                    SearchTrace.mark("%d events delivered", found.size());
-                    return new SearchStats(inputs.size(), ws.total(), 0, 0, ws.rejected, ws.candidateEvents, ws.matched);
                 }
                 SearchTrace.mark("too many candidates: reading every line");
             }

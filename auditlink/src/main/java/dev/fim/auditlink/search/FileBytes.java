@@ -19,6 +19,7 @@ final class FileBytes {
     private static final int CACHED = 4;
 
     private final FileChannel ch;
+    private final java.nio.file.Path path;
     private final int size;
     private final byte[][] blocks = new byte[CACHED][];
     private final ByteBuffer[] views = new ByteBuffer[CACHED];
@@ -26,9 +27,13 @@ final class FileBytes {
     private final int[] blockLen = new int[CACHED];
     private int victim;
 
-    /** @param size bytes of the file to serve, at most {@link Integer#MAX_VALUE} */
-    FileBytes(FileChannel ch, int size) {
+    /**
+     * @param path the file's name, for errors
+     * @param size bytes of the file to serve, at most {@link Integer#MAX_VALUE}
+     */
+    FileBytes(FileChannel ch, java.nio.file.Path path, int size) {
         this.ch = ch;
+        this.path = path;
         this.size = size;
         java.util.Arrays.fill(blockAt, -1);
     }
@@ -70,7 +75,7 @@ final class FileBytes {
         blockAt[i] = -1; // not valid until read whole
         while (v.hasRemaining()) {
             if (ch.read(v, start + v.position()) < 0) {
-                throw new IOException("the file is shorter than when the search began (" + (start + v.position())
+                throw new IOException(path + " is shorter than when the search began (" + (start + v.position())
                         + " of " + size + " bytes): truncated while being searched");
             }
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 
 /**
@@ -28,16 +29,37 @@ import java.nio.channels.FileChannel;
 final class NativeBytes {
     private static final sun.misc.Unsafe U;
     private static final long ADDRESS;
+    /**
+     * Whether this class can be used here; when not, {@link WindowedSearch#open} declines and
+     * the search reads every line in order (the same events, slower). See {@link #usable}.
+     */
+    static final boolean AVAILABLE;
 
     static {
-        try {
-            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            U = (sun.misc.Unsafe) f.get(null);
-            ADDRESS = U.objectFieldOffset(Buffer.class.getDeclaredField("address"));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+        sun.misc.Unsafe u = null;
+        long address = -1;
+        if (usable(Runtime.version().feature(), ByteOrder.nativeOrder())) {
+            try {
+                Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                f.setAccessible(true);
+                u = (sun.misc.Unsafe) f.get(null);
+                address = u.objectFieldOffset(Buffer.class.getDeclaredField("address"));
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                u = null; // a JVM without it (or that refuses it): the sequential scan serves
+            }
         }
+        U = u;
+        ADDRESS = address;
+        AVAILABLE = u != null;
+    }
+
+    /**
+     * Java before 23 (from 23 on, Unsafe's memory access methods are deprecated for removal and
+     * print warnings from 24; fim is built and measured for 17), and a little-endian machine:
+     * the lowest flagged byte of a word is the first position only in that order.
+     */
+    static boolean usable(int javaFeature, ByteOrder order) {
+        return javaFeature < 23 && order == ByteOrder.LITTLE_ENDIAN;
     }
 
     private final ByteBuffer buffer;
@@ -46,7 +68,11 @@ final class NativeBytes {
     /** Bytes that hold data: the last read's or copy's. */
     private int length;
 
+    /** @throws IllegalStateException when not {@link #AVAILABLE} */
     NativeBytes(int capacity) {
+        if (!AVAILABLE) {
+            throw new IllegalStateException("no Unsafe memory access on this JVM");
+        }
         this.buffer = ByteBuffer.allocateDirect(capacity);
         this.address = U.getLong(buffer, ADDRESS);
         this.capacity = capacity;
@@ -54,10 +80,6 @@ final class NativeBytes {
 
     int capacity() {
         return capacity;
-    }
-
-    int length() {
-        return length;
     }
 
     /**
@@ -121,6 +143,9 @@ final class NativeBytes {
     /** As {@link #search(byte[][], int, long, WindowedSearch.LongList)} for one needle, {@code check} compared first. */
     void search(byte[] needle, int check, int starts, long at, WindowedSearch.LongList out) {
         int n = needle.length;
+        if (check < 0 || check >= n) {
+            throw new IllegalArgumentException("check offset " + check + " outside a needle of " + n + " bytes");
+        }
         starts = Math.min(starts, length - n + 1);
         long first = broadcast(needle[check]);
         long last = broadcast(needle[n - 1]);

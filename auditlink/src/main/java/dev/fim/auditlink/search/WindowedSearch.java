@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * A search that reads only what can match: the files are mapped, a byte search finds the
+ * A search that reads only what can match: a byte search (with pread, on every core) finds the
  * lines that hold a needle of one criterion (the key, else the path, else {@code uid=N}, each
  * also in the kernel's hex form where it may be hex-encoded), and only the lines around each
  * such line are parsed to gather its event. Gives the same events in the same order as the
@@ -46,7 +46,7 @@ import java.util.function.Supplier;
  * The caller's thread then sorts the events into the grouper's order. Not thread-safe itself:
  * one per search.
  */
-final class WindowedSearch {
+final class WindowedSearch implements AutoCloseable {
     /** Files larger than this are left to the sequential scan (offsets within a file are ints here). */
     static final long MAX_FILE = Integer.MAX_VALUE - 64;
     /** Inputs are cut into parts of at least this many bytes (one per thread). */
@@ -54,10 +54,15 @@ final class WindowedSearch {
     private static final int W = EventGrouper.WINDOW;
     /** Bytes past a line start within which its header's serial lies (longer: read directly). */
     private static final int HEADER_SLACK = 256;
-    /** Bytes byte-searched at a time: copied out of the mapping once, small enough to stay in L2 for each needle. */
+    /** Bytes byte-searched at a time: one pread, small enough to stay in L2 for each needle. */
     private static final int CHUNK = 256 << 10;
 
     private final List<Path> files;
+    /**
+     * The inputs, opened once: every part reads the files that were sized, even if auditd
+     * rotates them meanwhile (positional reads of one channel may run concurrently).
+     */
+    private final FileChannel[] channels;
     /** Where each input starts in the inputs' concatenation, and their total at the end. */
     private final long[] base;
     private final long total;
@@ -66,34 +71,62 @@ final class WindowedSearch {
     long rejected;
     long matched;
 
-    private WindowedSearch(List<Path> files, long[] base, long total) {
+    private WindowedSearch(List<Path> files, FileChannel[] channels, long[] base, long total) {
         this.files = files;
+        this.channels = channels;
         this.base = base;
         this.total = total;
     }
 
     /**
-     * Sizes the inputs (what they hold now is what is searched), or returns null when one is
-     * too large for this search (use the sequential scan). Everything is read with pread: the
-     * byte search of the whole input into native memory ({@link NativeBytes}), the reads around
-     * candidates through a few cached blocks ({@link FileBytes}); a mapping's pages would each
-     * fault once (0.13 s against pread's 0.05 s for 300 MB, measured).
+     * Opens and sizes the inputs (what they hold now is what is searched), or returns null when
+     * this search cannot serve them (use the sequential scan): a file too large for int offsets,
+     * or no {@link NativeBytes} on this JVM. Everything is read with pread: the byte search of
+     * the whole input into native memory, the reads around candidates through a few cached
+     * blocks ({@link FileBytes}); a mapping's pages would each fault once (0.13 s against
+     * pread's 0.05 s for 300 MB, measured). {@link #close()} closes the files.
      */
     static WindowedSearch open(List<Path> inputs) throws IOException {
+        if (!NativeBytes.AVAILABLE) {
+            return null;
+        }
+        FileChannel[] channels = new FileChannel[inputs.size()];
         long[] base = new long[inputs.size() + 1];
         long at = 0;
-        for (int i = 0; i < inputs.size(); i++) {
-            try (FileChannel ch = FileChannel.open(inputs.get(i), StandardOpenOption.READ)) {
-                long size = ch.size();
+        boolean done = false;
+        try {
+            for (int i = 0; i < inputs.size(); i++) {
+                channels[i] = FileChannel.open(inputs.get(i), StandardOpenOption.READ);
+                long size = channels[i].size();
                 if (size > MAX_FILE) {
                     return null;
                 }
                 base[i] = at;
                 at += size;
             }
+            base[inputs.size()] = at;
+            done = true;
+            return new WindowedSearch(List.copyOf(inputs), channels, base, at);
+        } finally {
+            if (!done) closeAll(channels);
         }
-        base[inputs.size()] = at;
-        return new WindowedSearch(List.copyOf(inputs), base, at);
+    }
+
+    @Override
+    public void close() throws IOException {
+        closeAll(channels);
+    }
+
+    private static void closeAll(FileChannel[] channels) throws IOException {
+        IOException first = null;
+        for (FileChannel ch : channels) {
+            try {
+                if (ch != null) ch.close();
+            } catch (IOException e) {
+                if (first == null) first = e;
+            }
+        }
+        if (first != null) throw first;
     }
 
     private int files() {
@@ -216,12 +249,10 @@ final class WindowedSearch {
         private final RecordParser parser = new RecordParser();
         private final EventWriter writer;
         private final int maxNeedle;
-        /** The part's bytes being searched, read with pread (not copied out of the mapping: its every page faults once). */
+        /** The part's bytes being searched, read with pread. */
         private final NativeBytes chunk;
         /** The same for the serial searches around a candidate (gathering runs mid-chunk). */
         private final NativeBytes window;
-        /** The inputs, open for the part's preads. */
-        private final FileChannel[] channels;
         private byte[] scratch = new byte[4096];
         /** Blocks of a line being looked for (its start or end). */
         private final byte[] probe = new byte[512];
@@ -237,34 +268,24 @@ final class WindowedSearch {
             this.maxNeedleLines = maxNeedleLines;
             this.gaveUp = gaveUp;
             this.bufs = new FileBytes[files()];
+            for (int i = 0; i < bufs.length; i++) {
+                bufs[i] = new FileBytes(channels[i], files.get(i), (int) (base[i + 1] - base[i]));
+            }
             this.writer = task.writers() == null ? null : task.writers().get();
             int m = 1;
             for (byte[] n : task.needles()) m = Math.max(m, n.length);
             this.maxNeedle = m;
             this.chunk = new NativeBytes(CHUNK + m);
             this.window = new NativeBytes(64 << 10);
-            this.channels = new FileChannel[files()];
         }
 
         @Override
         public void run() {
             try {
-                for (int i = 0; i < channels.length; i++) {
-                    channels[i] = FileChannel.open(files.get(i), StandardOpenOption.READ);
-                    bufs[i] = new FileBytes(channels[i], (int) (base[i + 1] - base[i]));
-                }
                 searchPart();
             } catch (Throwable t) {
                 failed = t;
                 gaveUp.set(true); // the others stop at their next chunk
-            } finally {
-                for (FileChannel ch : channels) {
-                    try {
-                        if (ch != null) ch.close();
-                    } catch (IOException e) {
-                        if (failed == null) failed = e;
-                    }
-                }
             }
         }
 
@@ -549,6 +570,9 @@ final class WindowedSearch {
         int n = needle.length;
         long lastStart = Math.min(to, size - n + 1); // exclusive bound on starts
         int step = buf.capacity() - n + 1;
+        if (step < 1) {
+            throw new IllegalArgumentException("a buffer of " + buf.capacity() + " bytes for a needle of " + n);
+        }
         for (long c = from; c < lastStart; c += step) {
             int starts = (int) Math.min(step, lastStart - c);
             int len = buf.read(ch, c, starts + n - 1); // within the size by lastStart's definition

@@ -100,7 +100,7 @@ class ByteSearchTest {
             int end = at;
             while (end < b.length && b[end] != '\n') end++;
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                FileBytes bb = new FileBytes(ch, b.length);
+                FileBytes bb = new FileBytes(ch, file, b.length);
                 org.junit.jupiter.api.Assertions.assertEquals(start, WindowedSearch.lineStart(bb, at, probe), "start, round " + round);
                 org.junit.jupiter.api.Assertions.assertEquals(end, WindowedSearch.lineEnd(bb, at, probe), "end, round " + round);
             }
@@ -115,7 +115,7 @@ class ByteSearchTest {
         Path file = dir.resolve("blocks");
         Files.write(file, content);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            FileBytes fb = new FileBytes(ch, content.length);
+            FileBytes fb = new FileBytes(ch, file, content.length);
             for (int round = 0; round < 5000; round++) {
                 int len = rnd.nextInt(0, 3 * FileBytes.BLOCK);
                 int at = rnd.nextInt(0, content.length - len + 1);
@@ -128,12 +128,36 @@ class ByteSearchTest {
         }
         // A file truncated after it was sized: a clear error, not stale or zero bytes.
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            FileBytes fb = new FileBytes(ch, content.length);
+            FileBytes fb = new FileBytes(ch, file, content.length);
             try (FileChannel w = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 w.truncate(FileBytes.BLOCK + 10);
             }
             IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> fb.get(FileBytes.BLOCK * 3, new byte[1], 0, 1));
-            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith(file + " is shorter") && e.getMessage().contains("truncated"), e.getMessage());
         }
+    }
+
+    @Test
+    void usedOnlyWhereItIsCorrectAndQuiet() {
+        // Little-endian word order is what the first-flagged-byte arithmetic assumes; from Java 23
+        // on, Unsafe's memory access is deprecated for removal (warnings on stderr from 24).
+        org.junit.jupiter.api.Assertions.assertTrue(NativeBytes.usable(17, java.nio.ByteOrder.LITTLE_ENDIAN));
+        org.junit.jupiter.api.Assertions.assertTrue(NativeBytes.usable(22, java.nio.ByteOrder.LITTLE_ENDIAN));
+        org.junit.jupiter.api.Assertions.assertFalse(NativeBytes.usable(23, java.nio.ByteOrder.LITTLE_ENDIAN));
+        org.junit.jupiter.api.Assertions.assertFalse(NativeBytes.usable(17, java.nio.ByteOrder.BIG_ENDIAN));
+        // This build's JVM (17 on x86-64) has it, so the windowed search runs in these tests.
+        org.junit.jupiter.api.Assertions.assertEquals(
+                NativeBytes.usable(Runtime.version().feature(), java.nio.ByteOrder.nativeOrder()), NativeBytes.AVAILABLE);
+    }
+
+    @Test
+    void badArgumentsAreRefusedNotReadPast() {
+        NativeBytes mem = new NativeBytes(32);
+        mem.put(new byte[20], 0, 20);
+        byte[] needle = "abc".getBytes(StandardCharsets.US_ASCII);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> mem.search(needle, 3, 20, 0, new WindowedSearch.LongList()));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> WindowedSearch.search(null, 100, needle, 0, 0, 100, new WindowedSearch.LongList(), new NativeBytes(2)));
     }
 }
