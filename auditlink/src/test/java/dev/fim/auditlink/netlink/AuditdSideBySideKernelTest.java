@@ -164,9 +164,17 @@ class AuditdSideBySideKernelTest {
         assertNotNull(line, "auditd's log " + log + " has the SYSCALL record of serial " + serial
                 + "; it holds:\n" + String.join("\n", readLines(log)));
         assertTrue(line.contains(" auid=1001 "), line);
-        String path = readLines(log).stream().filter(l -> l.startsWith("type=PATH ") && l.contains(needle)
-                && l.contains("name=\"" + file + "\"")).findFirst().orElse(null);
-        assertNotNull(path, "auditd's log has the PATH record of serial " + serial);
+        // auditd writes an event's records one line at a time: the PATH line may follow the
+        // SYSCALL line a moment later (seen once in CI), so it is polled for with the same deadline.
+        String path = null;
+        while (path == null && System.nanoTime() < deadline) {
+            path = readLines(log).stream().filter(l -> l.startsWith("type=PATH ") && l.contains(needle)
+                    && l.contains("name=\"" + file + "\"")).findFirst().orElse(null);
+            if (path == null) {
+                Thread.sleep(100);
+            }
+        }
+        assertNotNull(path, "auditd's log has the PATH record of serial " + serial + "; it holds:\n" + String.join("\n", readLines(log)));
         assertTrue(auditd.isAlive(), "auditd still runs");
     }
 
