@@ -127,6 +127,8 @@ class CheckAuditLogKernelTest {
     state.deleteRule(rule);
     Files.writeString(tree.resolve("late"), "not in the log\n", java.nio.file.StandardOpenOption.APPEND);
     awaitLogLine(l -> l.contains("comm=\"chmod\"") && l.contains(ruleKey), "chmod's SYSCALL record");
+    // auditd writes an event a line at a time: wait for chmod's PATH line too (it names the file).
+    awaitLogLine(l -> l.startsWith("type=PATH ") && l.contains("name=\"secret\""), "chmod's PATH record");
 
     Fim.Run check = Fim.run("check", "--db", db, "--key", key, "--format", "json", "--audit-log", log.toString(),
         tree.toString());
