@@ -16,7 +16,7 @@ set -euo pipefail
 SIZE_MB=${1:-600}
 WORK=${2:-/tmp/fim-bench-search}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-FIX=${FIM_FIXTURES:-$ROOT/../shared/fixtures}/go-libaudit
+FIX=${FIM_FIXTURES:-$ROOT/auditlink/src/test/resources}/go-libaudit
 mkdir -p "$WORK"
 LOG=$WORK/audit.log
 

@@ -2,14 +2,14 @@
 # bench/baseline.sh [NFILES...]        (default: 20000 100000)
 #
 # Baseline-scan benchmark: fim init / fim check beside aide --init / aide --check and a
-# parallel xxh128sum, on the same deterministic tree (../shared/tools/mktree.sh), warm
+# parallel xxh128sum, on the same deterministic tree (bench/mktree.sh), warm
 # page cache, in one run. Prints a table and the issue's goal ratios, and writes
 # bench/results-<NFILES>.md. See bench/README.md.
 #
 # Environment (all optional):
 #   FIM=/path/to/fim      fim launcher (default: <repo>/bin/fim)
 #   BENCH_DIR=DIR         where trees live, reused between runs (default /var/tmp/fim-bench)
-#   MKTREE=FILE           tree generator (default /work/shared/tools/mktree.sh)
+#   MKTREE=FILE           tree generator (default bench/mktree.sh)
 #   RUNS=N                timed runs per command (default 3; hyperfine)
 #   WARMUP=N              extra untimed hyperfine runs (default 0: every command already
 #                         runs once untimed, under /usr/bin/time, just before)
@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 repo=$(cd "$here/.." && pwd)
 FIM=${FIM:-$repo/bin/fim}
 BENCH_DIR=${BENCH_DIR:-/var/tmp/fim-bench}
-MKTREE=${MKTREE:-/work/shared/tools/mktree.sh}
+MKTREE=${MKTREE:-$(cd "$(dirname "$0")" && pwd)/mktree.sh}
 RUNS=${RUNS:-3}
 WARMUP=${WARMUP:-0}
 WORKERS=${WORKERS:-$(nproc)}

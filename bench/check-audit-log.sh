@@ -20,8 +20,7 @@ NCHANGED=${2:-1000}
 WORK=${WORK:-/var/tmp/fim-bench-auditlog}
 RUNS=${RUNS:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-FIX=${FIM_FIXTURES:-$ROOT/../shared/fixtures}/go-libaudit
-[ -d "$FIX" ] || FIX=/work/shared/fixtures/go-libaudit
+FIX=${FIM_FIXTURES:-$ROOT/auditlink/src/test/resources}/go-libaudit
 FIM=$ROOT/bin/fim
 [ -f "$ROOT/cli/target/fim-cli.jar" ] || { echo "build first: mvn -q -B -o -DskipTests package" >&2; exit 2; }
 rm -rf "$WORK"; mkdir -p "$WORK"

@@ -23,7 +23,7 @@
 #   WHAT=latency,burst,startup  which measurements
 #   FIM_WATCH_OPTS=...    extra `fim watch` options (e.g. --quiet-ms 100)
 #   BENCH_DIR=DIR         trees, reused between runs (default /var/tmp/fim-bench)
-#   MKTREE=FILE           tree generator (default /work/shared/tools/mktree.sh)
+#   MKTREE=FILE           tree generator (default bench/mktree.sh)
 #   RESULTS_DIR=DIR       where results-watch.md goes (default: this script's directory)
 #   REFERENCE=0           do not run inotifywait beside fim (bench/attribution.sh)
 #   NO_INSTALL=1          do not apt-get install missing tools
@@ -47,7 +47,7 @@ BACKENDS=${BACKENDS:-fanotify,inotify}
 WHAT=${WHAT:-latency,burst,startup}
 FIM_WATCH_OPTS=${FIM_WATCH_OPTS:-}
 BENCH_DIR=${BENCH_DIR:-/var/tmp/fim-bench}
-MKTREE=${MKTREE:-/work/shared/tools/mktree.sh}
+MKTREE=${MKTREE:-$(cd "$(dirname "$0")" && pwd)/mktree.sh}
 RESULTS_DIR=${RESULTS_DIR:-$here}
 
 for v in N LAT_N CHANGES LAT_WARMUP RATE WRITERS RUNS; do

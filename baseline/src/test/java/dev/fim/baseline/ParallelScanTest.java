@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A parallel scan equals a single-thread scan, on a realistic tree from
- * {@code ../shared/tools/mktree.sh} (sizes up to 32 MiB, symlinks, a FIFO, odd-byte names) plus
+ * {@code bench/mktree.sh} (sizes up to 32 MiB, symlinks, a FIFO, odd-byte names) plus
  * one flat directory big enough to be split into many chunks.
  */
 class ParallelScanTest {
@@ -28,7 +28,7 @@ class ParallelScanTest {
 
   @BeforeAll
   static void makeTree() throws Exception {
-    Path mktree = Path.of(System.getProperty("fim.shared", "../shared"), "tools", "mktree.sh").normalize();
+    Path mktree = Path.of(System.getProperty("fim.repo", ".."), "bench", "mktree.sh").normalize();
     assumeTrue(Files.isExecutable(mktree) || Files.exists(mktree), "mktree.sh not found at " + mktree);
     tree = dir.resolve("tree");
     TestFiles.sh("bash \"$1\" \"$2\" 1500 >/dev/null 2>&1", mktree.toString(), tree.toString());

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** {@code fim audit search} over go-libaudit's auparse/audit-rhel7.log (a real RHEL 7 audit.log). */
 class AuditSearchCommandTest {
   static String fixture() {
-    Path p = Path.of(System.getProperty("fim.fixtures", "../../shared/fixtures"), "go-libaudit/auparse/audit-rhel7.log");
+    Path p = Path.of(System.getProperty("fim.fixtures", "../auditlink/src/test/resources"), "go-libaudit/auparse/audit-rhel7.log");
     assertTrue(Files.isRegularFile(p), "missing fixture " + p);
     return p.toString();
   }

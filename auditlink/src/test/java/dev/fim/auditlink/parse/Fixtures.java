@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Resolves the shared peer fixtures ({@code -Dfim.fixtures}, set by the parent pom to
- * {@code ../shared/fixtures}) and fails with the missing file's name, never a bare NPE.
+ * Resolves the peer fixtures ({@code -Dfim.fixtures}, set by the parent pom to this module's
+ * {@code src/test/resources}) and fails with the missing file's name, never a bare NPE.
  * TODO(after merge): one Fixtures helper for the module (the rules helper may add its own).
  */
 public final class Fixtures {

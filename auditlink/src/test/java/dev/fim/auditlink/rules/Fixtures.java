@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Resolves the shared peer fixtures ({@code ../shared/fixtures}, system property {@code fim.fixtures} set by the
- * parent pom) and fails with the missing file's name instead of a bare NoSuchFileException.
+ * Resolves the peer fixtures (this module's {@code src/test/resources}, system property {@code fim.fixtures} set
+ * by the parent pom) and fails with the missing file's name instead of a bare NoSuchFileException.
  */
 final class Fixtures {
     private Fixtures() {
@@ -18,7 +18,7 @@ final class Fixtures {
         String dir = System.getProperty("fim.fixtures");
         if (dir == null) {
             fail("system property fim.fixtures is not set (the parent pom sets it to "
-                    + "${maven.multiModuleProjectDirectory}/../shared/fixtures)");
+                    + "${maven.multiModuleProjectDirectory}/auditlink/src/test/resources)");
         }
         Path root = Path.of(dir).normalize();
         if (!Files.isDirectory(root)) {
