@@ -199,6 +199,9 @@ class WatcherKernelTest {
     byte[] root = h.tree.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     Set<String> got = new HashSet<>();
     for (ChangeEvent e : es) {
+      if (e.action() == Action.OVERFLOW) {
+        continue; // a filesystem mark sees the whole busy disk; a queue overflow is rescanned and still names them
+      }
       assertEquals(Action.CREATED, e.action());
       byte[] p = e.path().toBytes();
       got.add(java.util.HexFormat.of().formatHex(java.util.Arrays.copyOfRange(p, root.length + 1, p.length)));
