@@ -16,7 +16,8 @@ import java.util.OptionalInt;
  */
 public enum Arch {
     /** {@code AUDIT_ARCH_X86_64} = EM_X86_64 (62) | 64BIT | LE. */
-    X86_64(0xc000003e, "x86_64", SyscallTable.X86_64, SyscallTable.X86_64_KERNEL_NAMES, SyscallTable.X86_64_KERNEL_NUMBERS),
+    X86_64(0xc000003e, "x86_64", SyscallTable.X86_64, SyscallTable.X86_64_KERNEL_NAMES,
+            SyscallTable.X86_64_KERNEL_NUMBERS),
     /** {@code AUDIT_ARCH_I386} = EM_386 (3) | LE; the {@code b32} arch of an x86_64 machine. */
     I386(0x40000003, "i386", SyscallTable.I386, SyscallTable.I386_KERNEL_NAMES, SyscallTable.I386_KERNEL_NUMBERS),
     /** {@code AUDIT_ARCH_AARCH64} = EM_AARCH64 (183) | 64BIT | LE. */

@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -92,8 +91,8 @@ class KernelTablesTest {
                 continue;
             }
             named++;
-            assertArrayEquals(c.compile("-a always,exit -S " + nr).bytes(), c.compile("-a always,exit -S " + name).bytes(),
-                    arch + " " + name);
+            assertArrayEquals(c.compile("-a always,exit -S " + nr).bytes(),
+                    c.compile("-a always,exit -S " + name).bytes(), arch + " " + name);
             assertEquals(name, Interpreter.syscall(hex, Integer.toString(nr)));
         }
         assertTrue(named > 300, arch + " has " + named + " syscall names");
@@ -172,8 +171,8 @@ class KernelTablesTest {
                 }
             }
         }
-        assertEquals(Map.of(RuleOperation.ADD, MessageTypes.number("ADD_RULE"), RuleOperation.DELETE, MessageTypes.number("DEL_RULE")),
-                Map.of(RuleOperation.ADD, RuleOperation.ADD.messageType(), RuleOperation.DELETE, RuleOperation.DELETE.messageType()));
+        assertEquals(MessageTypes.number("ADD_RULE"), RuleOperation.ADD.messageType());
+        assertEquals(MessageTypes.number("DEL_RULE"), RuleOperation.DELETE.messageType());
         assertEquals(List.of(), wrong);
         assertTrue(checked >= 20, checked + " constants checked");
     }
@@ -198,8 +197,8 @@ class KernelTablesTest {
         for (String name : List.of("MessageTypeTable.java", "SyscallTable.java", "ErrnoTable.java")) {
             List<String> made = Files.readAllLines(out.resolve(name));
             List<String> ours = Files.readAllLines(committed.resolve(name));
-            assumeTrue(made.get(1).equals(ours.get(1)), name + " was made from other inputs than this host has:\n  "
-                    + ours.get(1) + "\n  host: " + made.get(1));
+            assumeTrue(made.get(1).equals(ours.get(1)),
+                    name + " was made from other inputs than this host has:\n  " + ours.get(1) + "\n  host: " + made.get(1));
             assertEquals(String.join("\n", ours), String.join("\n", made), name + " differs from the generator's output");
         }
     }
