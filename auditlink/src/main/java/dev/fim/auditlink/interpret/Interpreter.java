@@ -1,5 +1,7 @@
 package dev.fim.auditlink.interpret;
 
+import dev.fim.auditlink.kernel.Arch;
+import dev.fim.auditlink.kernel.Errno;
 import dev.fim.auditlink.parse.AuditRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -160,7 +162,7 @@ public final class Interpreter {
     /** {@code c000003e} → {@code x86_64}; unknown values are returned unchanged. */
     public static String arch(String hex) {
         Arch a = Arch.ofHex(hex);
-        return a != null ? a.displayName() : hex;
+        return a != null ? a.machineName() : hex;
     }
 
     /** The syscall's name for the arch (hex as in {@code arch=}); {@code unknown-syscall(N)} if unknown. */
@@ -176,8 +178,8 @@ public final class Interpreter {
     public static String exit(String value) {
         if (value.length() < 2 || value.charAt(0) != '-') return value;
         Long n = parseUnsigned(value.substring(1));
-        if (n == null || n >= ErrnoTable.NAMES.length || ErrnoTable.NAMES[(int) (long) n] == null) return value;
-        return ErrnoTable.NAMES[(int) (long) n];
+        String name = n != null ? Errno.name(n) : null;
+        return name != null ? name : value;
     }
 
     /** An octal mode → {@code type[,suid][,sgid][,sticky],PERM} (auparse interpret.c print_mode). */

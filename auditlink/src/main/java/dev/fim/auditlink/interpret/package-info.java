@@ -3,8 +3,8 @@
  * architecture, negative exits → errno names, modes, permissions, signals, and the
  * {@code 4294967295} sentinel → {@code unset}.
  *
- * <p>Owns the generated syscall and errno tables ({@code mk_tables.py}) and the account-name
- * cache. Reads /etc/passwd and /etc/group only through an injected
+ * <p>Reads syscall and errno names from {@link dev.fim.auditlink.kernel} (the one generated
+ * table of each) and owns the account-name cache. Reads /etc/passwd and /etc/group only through an injected
  * {@link dev.fim.auditlink.interpret.AccountSource}. Must not know how records were read or
  * grouped: it looks at one {@link dev.fim.auditlink.parse.AuditRecord} at a time.
  */

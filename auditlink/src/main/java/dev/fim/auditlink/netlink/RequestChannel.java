@@ -1,5 +1,6 @@
 package dev.fim.auditlink.netlink;
 
+import dev.fim.auditlink.kernel.MessageTypes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import jnr.constants.platform.Errno;
  * the audit pid) go to the {@code unsolicited} consumer. Not thread-safe.
  */
 final class RequestChannel {
-    /** audit.h:54-67. */
+    /** audit.h:54-67; KernelTablesTest checks them against {@link MessageTypes}. */
     static final int AUDIT_GET = 1000;
     static final int AUDIT_SET = 1001;
     static final int AUDIT_ADD_RULE = 1011;
@@ -105,15 +106,9 @@ final class RequestChannel {
         return data;
     }
 
-    /** The request type's name in audit.h, for messages. */
+    /** The request type's name in audit.h ({@code AUDIT_ADD_RULE}), from the one message-type table, for messages. */
     static String name(int type) {
-        return switch (type) {
-            case AUDIT_GET -> "AUDIT_GET";
-            case AUDIT_SET -> "AUDIT_SET";
-            case AUDIT_ADD_RULE -> "AUDIT_ADD_RULE";
-            case AUDIT_DEL_RULE -> "AUDIT_DEL_RULE";
-            case AUDIT_LIST_RULES -> "AUDIT_LIST_RULES";
-            default -> "audit message " + type;
-        };
+        String name = MessageTypes.name(type);
+        return name != null ? "AUDIT_" + name : "audit message " + type;
     }
 }

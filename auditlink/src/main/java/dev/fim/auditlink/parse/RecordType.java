@@ -1,15 +1,14 @@
 package dev.fim.auditlink.parse;
 
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
+import dev.fim.auditlink.kernel.MessageTypes;
 
 /**
  * Audit record type numbers: the few constants other stages branch on, and lookups between a
  * number and the name auditd writes after {@code type=}.
  *
  * <p>Numbers are from include/uapi/linux/audit.h (kernel types) and libaudit.h (userspace
- * types); the full table is generated into {@code MessageTypeTable}. Stateless, thread-safe.
+ * types); the full table is {@link MessageTypes} (generated), which the constants here must match
+ * (KernelTablesTest checks). Stateless, thread-safe.
  */
 public final class RecordType {
     private RecordType() {}
@@ -41,23 +40,15 @@ public final class RecordType {
     /** {@code AUDIT_FIRST_ANOM_MSG} (libaudit.h): anomaly and response messages, one record each. */
     public static final int FIRST_ANOM_MSG = 2100;
 
-    private static final Map<String, Integer> BY_NAME = new HashMap<>();
-
-    static {
-        for (int i = 0; i < MessageTypeTable.NUMBERS.length; i++) {
-            BY_NAME.putIfAbsent(MessageTypeTable.NAMES[i], MessageTypeTable.NUMBERS[i]);
-        }
-    }
-
     /** The name auditd writes for {@code type}, or {@code UNKNOWN[type]} as auditd does. */
     public static String name(int type) {
-        int i = Arrays.binarySearch(MessageTypeTable.NUMBERS, type);
-        return i >= 0 ? MessageTypeTable.NAMES[i] : "UNKNOWN[" + type + "]";
+        String name = MessageTypes.name(type);
+        return name != null ? name : "UNKNOWN[" + type + "]";
     }
 
     /** Whether the generated table knows {@code type}. */
     public static boolean isKnown(int type) {
-        return Arrays.binarySearch(MessageTypeTable.NUMBERS, type) >= 0;
+        return MessageTypes.isKnown(type);
     }
 
     /**
@@ -65,8 +56,8 @@ public final class RecordType {
      * auditd's {@code UNKNOWN[1334]} form. Returns -1 if neither.
      */
     public static int number(String name) {
-        Integer n = BY_NAME.get(name);
-        if (n != null) {
+        int n = MessageTypes.number(name);
+        if (n >= 0) {
             return n;
         }
         if (name.startsWith("UNKNOWN[") && name.endsWith("]") && name.length() > 9 && name.length() <= 16) {

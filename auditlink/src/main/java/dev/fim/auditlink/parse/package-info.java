@@ -3,8 +3,8 @@
  * becomes an immutable {@link dev.fim.auditlink.parse.AuditRecord}.
  *
  * <p>Owns the record grammar ({@code node=… type=… msg=audit(SEC.MS:SERIAL): k=v … \x1d K=V …}),
- * the message-type table (generated, see {@code mk_message_types.py}) and the decoding of
- * hex-encoded values. Follows go-libaudit's {@code auparse.AuditMessage}: the header (type,
+ * the record-type constants and names ({@link dev.fim.auditlink.parse.RecordType}, over the one
+ * generated table in {@code .kernel}) and the decoding of hex-encoded values. Follows go-libaudit's {@code auparse.AuditMessage}: the header (type,
  * timestamp, serial) is parsed eagerly because that is all reassembly needs; fields are parsed
  * on first access and the outcome, errors included, is cached.
  *

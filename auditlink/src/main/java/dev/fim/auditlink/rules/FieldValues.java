@@ -1,5 +1,7 @@
 package dev.fim.auditlink.rules;
 
+import dev.fim.auditlink.kernel.Arch;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -102,6 +104,10 @@ final class FieldValues {
         }
     }
 
+    /** What -F arch= takes, for the error message: b64, b32 and every arch's name. */
+    private static final String ARCH_NAMES = "b64, b32, " + String.join(", ",
+            Arrays.stream(Arch.values()).map(Arch::machineName).toList());
+
     /** b64/b32 mean the machine's 64-bit arch and its 32-bit compat arch, as auditctl resolves them. */
     static Arch arch(String value, Arch machine) throws RuleBuilder.RuleError {
         switch (value) {
@@ -118,7 +124,7 @@ final class FieldValues {
             }
             default -> {
                 return Arch.fromMachineName(value).orElseThrow(() -> new RuleBuilder.RuleError(
-                        "unknown arch \"" + value + "\" (b64, b32, x86_64, i386, aarch64, arm)"));
+                        "unknown arch \"" + value + "\" (" + ARCH_NAMES + ")"));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.fim.auditlink.rules;
 
+import dev.fim.auditlink.kernel.Arch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.fim.auditlink.rules;
 
+import dev.fim.auditlink.kernel.Arch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

@@ -1,27 +1,14 @@
 package dev.fim.auditlink.rules;
 
-import java.util.HashMap;
-import java.util.Map;
+import dev.fim.auditlink.kernel.Errno;
+import dev.fim.auditlink.kernel.MessageTypes;
 
-/** Names of field values: errno, message types (generated, {@link KernelTables}), file types, fs magics, -C pairs. */
+/**
+ * Names of field values: errno and message types (the kernel package's tables, {@link Errno} and
+ * {@link MessageTypes}), file types, fs magics, -C pairs.
+ */
 final class ValueNames {
     private ValueNames() {
-    }
-
-    private static final Map<String, Integer> ERRNO_BY_NAME = new HashMap<>();
-    private static final Map<Integer, String> ERRNO_BY_VALUE = new HashMap<>();
-    private static final Map<String, Integer> MSGTYPE_BY_NAME = new HashMap<>();
-    private static final Map<Integer, String> MSGTYPE_BY_VALUE = new HashMap<>();
-
-    static {
-        KernelTables.ERRNO.forEach(e -> {
-            ERRNO_BY_NAME.put(e.getKey(), e.getValue());
-            ERRNO_BY_VALUE.putIfAbsent(e.getValue(), e.getKey());
-        });
-        KernelTables.MSGTYPES.forEach(e -> {
-            MSGTYPE_BY_NAME.put(e.getKey(), e.getValue());
-            MSGTYPE_BY_VALUE.putIfAbsent(e.getValue(), e.getKey());
-        });
     }
 
     /** S_IF* values (include/uapi/linux/stat.h), under the names auditctl's -F filetype= takes. */
@@ -47,19 +34,20 @@ final class ValueNames {
     };
 
     static Integer errno(String name) {
-        return ERRNO_BY_NAME.get(name);
+        return Errno.value(name);
     }
 
     static String errnoName(int value) {
-        return ERRNO_BY_VALUE.get(value);
+        return Errno.name(value);
     }
 
     static Integer msgtype(String name) {
-        return MSGTYPE_BY_NAME.get(name);
+        int type = MessageTypes.number(name);
+        return type >= 0 ? type : null;
     }
 
     static String msgtypeName(int value) {
-        return MSGTYPE_BY_VALUE.get(value);
+        return MessageTypes.name(value);
     }
 
     static int indexOf(String[] names, String name) {

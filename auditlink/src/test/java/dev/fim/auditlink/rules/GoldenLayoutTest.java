@@ -2,6 +2,7 @@ package dev.fim.auditlink.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fim.auditlink.kernel.Arch;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

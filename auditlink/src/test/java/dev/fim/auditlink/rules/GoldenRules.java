@@ -2,6 +2,7 @@ package dev.fim.auditlink.rules;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.fim.auditlink.kernel.Arch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fim.auditlink.kernel.Arch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
