@@ -21,7 +21,6 @@ import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import dev.fim.store.WatchCoverage;
-import dev.fim.engine.correlate.AttributorCounters;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +35,11 @@ import java.util.function.Consumer;
  * then on); then the comparator reconciles the trees with {@code current} (reporting what changed while fim was not
  * running) before it turns to the notices that queued up meanwhile. A store with neither state is recorded without
  * events (there is nothing to compare with).
+ *
+ * <p>Beside the pipeline, each with one job: {@link AuditWatchdog} (fim's audit rules and audit loss),
+ * {@link DatabaseLender} (the database lent to a {@code fim check} beside the service), {@link CoverageHeartbeat}
+ * (the coverage interval for reports); the comparator thread asks {@link Every} on a {@link Ticker} when its periodic
+ * jobs are due.
  *
  * <p>Stop ({@link #stop()}, from any thread, e.g. a signal handler): the source stops reading, every notice already
  * received is compared at once (windows cut short), recorded and emitted, and {@link #await()} returns.
@@ -86,8 +90,6 @@ public final class Watcher {
 
   /** The default of {@link Settings#backPressureNs()}. */
   public static final long BACK_PRESSURE_NS = TimeUnit.SECONDS.toNanos(2);
-  /** How often a running watch moves the end of its coverage interval forward (what a SIGKILL can cost). */
-  static final long COVERAGE_HEARTBEAT_NS = TimeUnit.SECONDS.toNanos(10);
   /** How often the audit loss counters are read (one netlink round trip). */
   static final long AUDIT_LOSS_CHECK_NS = TimeUnit.SECONDS.toNanos(1);
   /** How often the comparator looks for a request to lend the database (a file's existence). */
@@ -108,6 +110,11 @@ public final class Watcher {
   private final Thread sourceThread;
   private final Thread compareThread;
   private final AuditAttributor audit;
+  /** Re-adds removed audit rules and records audit loss; null without audit. */
+  private final AuditWatchdog watchdog;
+  private final DatabaseLender lender;
+  private final Ticker ticker;
+  private CoverageHeartbeat heartbeat;
   private final String auditUnavailable;
   private final boolean seedOnly;
   private volatile Throwable failure;
@@ -116,25 +123,14 @@ public final class Watcher {
   private volatile boolean scanning;
   /** Makes "is it scanning?" and the interrupt of {@link #stop} one step, so no interrupt lands after a scan. */
   private final Object scanGuard = new Object();
-  /** Held while the store is lent or written by the heartbeat: the heartbeat never writes a closed store. */
-  private final Object storeGuard = new Object();
-  /** Moves the coverage interval's end forward every 10 s, whatever the comparator is busy with (a long scan). */
-  private final java.util.concurrent.ScheduledExecutorService heartbeat =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "fim-heartbeat");
-        t.setDaemon(true);
-        return t;
-      });
-  /** True while the database is not open here: lent, or not taken back (then nothing more is written to it). */
-  private volatile boolean storeGone;
   private long rescans;
   private long overflows;
   private WatchCoverage.Run coverage;
-  private long auditLostReported;
 
-  private Watcher(Settings s, ChangeSource source, boolean seedOnly, AuditAttributor audit, String auditUnavailable)
-      throws StoreException {
+  private Watcher(Settings s, ChangeSource source, boolean seedOnly, AuditAttributor audit, String auditUnavailable,
+      Ticker ticker) throws StoreException {
     this.settings = s;
+    this.ticker = ticker;
     this.source = source;
     this.seedOnly = seedOnly;
     this.audit = audit;
@@ -146,6 +142,8 @@ public final class Watcher {
         audit != null ? "no audit record" : "audit not in use (" + auditUnavailable + ")", s.reportTemporaries(),
         audit == null ? null : new AuditCorrelator(audit, s.correlationWindowNs(), s.windowNs(),
             auditSettings().maxWait()));
+    this.lender = new DatabaseLender(s.store(), recorder, s.status(), ticker);
+    this.watchdog = audit == null ? null : new AuditWatchdog(audit, recorder, s.roots().get(0), s.status());
     this.sourceThread = new Thread(this::readLoop, "fim-source-" + source.name());
     this.compareThread = new Thread(this::compareLoop, "fim-compare");
   }
@@ -198,9 +196,10 @@ public final class Watcher {
           auditUnavailable = e.getMessage();
         }
       }
-      w = new Watcher(s, opened.source(), seedOnly, audit, auditUnavailable);
+      w = new Watcher(s, opened.source(), seedOnly, audit, auditUnavailable, Ticker.system());
       w.coverage = WatchCoverage.begin(store, Coalescer.wallClockNs(), WatchCoverage.thisHost(), w.backend(),
           audit != null ? "audit" : w.backend().equals("fanotify") ? "proc" : "none", s.roots());
+      w.heartbeat = new CoverageHeartbeat(w.coverage, w.lender, s.status());
       store.lendOnRequest(); // fim check/update/accept beside the watch service borrow it (DatabaseLoan)
     } catch (IOException | StoreException | RuntimeException e) {
       closeQuietly(audit);
@@ -210,7 +209,7 @@ public final class Watcher {
     w.coalescer.reconcile(seedOnly ? "recording the initial state" : "changes while fim was not watching");
     w.sourceThread.start();
     w.compareThread.start();
-    w.heartbeat.scheduleAtFixedRate(w::beat, COVERAGE_HEARTBEAT_NS, COVERAGE_HEARTBEAT_NS, TimeUnit.NANOSECONDS);
+    w.heartbeat.start();
     return w;
   }
 
@@ -264,26 +263,20 @@ public final class Watcher {
   private void compareLoop() {
     try {
       boolean first = true;
-      long lastRuleCheck = System.nanoTime();
-      long lastLossCheck = lastRuleCheck;
-      long lastLoanCheck = lastRuleCheck;
+      // The comparator's periodic jobs, asked between batches (they write through its recorder).
+      Every ruleCheck = new Every(settings.ruleCheckNs(), ticker);
+      Every lossCheck = new Every(AUDIT_LOSS_CHECK_NS, ticker);
+      Every loanCheck = new Every(LOAN_CHECK_NS, ticker);
       while (true) {
         Coalescer.Batch b = coalescer.take(BATCH, Math.min(AUDIT_LOSS_CHECK_NS, settings.ruleCheckNs()));
-        long now = System.nanoTime();
-        if (audit != null && now - lastRuleCheck >= settings.ruleCheckNs()) {
-          lastRuleCheck = now;
-          checkRules();
+        if (watchdog != null && ruleCheck.due()) {
+          watchdog.checkRules();
         }
-        if (audit != null && now - lastLossCheck >= AUDIT_LOSS_CHECK_NS) {
-          lastLossCheck = now;
-          checkAuditLoss();
+        if (watchdog != null && lossCheck.due()) {
+          watchdog.checkLoss();
         }
-        if (now - lastLoanCheck >= LOAN_CHECK_NS) {
-          lastLoanCheck = now;
-          long borrower = settings.store().loanRequested();
-          if (borrower != 0 && !lend(borrower)) {
-            return;
-          }
+        if (loanCheck.due() && !lender.lendIfRequested(() -> stopping)) {
+          return;
         }
         if (b == null) {
           break;
@@ -326,110 +319,13 @@ public final class Watcher {
       fail(t);
     } finally {
       try {
-        if (!storeGone) {
+        if (lender.held()) {
           recorder.close();
         }
       } catch (Throwable t) {
         fail(t);
       }
       comparator.close();
-    }
-  }
-
-  /**
-   * Lends the database to the fim process {@code borrower} ({@code fim check} from cron beside the watch service) and
-   * takes it back when that one is done. The source keeps reading meanwhile: notices wait in the coalescer (bounded:
-   * beyond it, a declared loss and a rescan). Returns false when the watcher was stopped before the database came
-   * back; what changed from then on is reported by the next start's reconcile.
-   */
-  private boolean lend(long borrower) throws StoreException, InterruptedException {
-    recorder.commit();
-    String who = ProcessHandle.of(borrower).flatMap(p -> p.info().commandLine()).map(Watcher::fimCommand)
-        .orElse("?");
-    settings.status().accept("lending the database to pid " + borrower + " (" + who + ")");
-    long t0 = System.nanoTime();
-    synchronized (storeGuard) {
-      storeGone = true; // stays so if it is not taken back (stopped meanwhile, or reopening failed)
-      settings.store().lend();
-    }
-    if (!settings.store().reclaim(borrower, () -> stopping)) {
-      settings.status().accept("stopped while the database was lent to pid " + borrower
-          + ": changes from then on are reported by the next start (reconcile)");
-      return false;
-    }
-    recorder.resync();
-    storeGone = false;
-    settings.status().accept(String.format(java.util.Locale.ROOT, "database back after %.1f s",
-        (System.nanoTime() - t0) / 1e9));
-    return true;
-  }
-
-  /**
-   * Re-adds fim's audit rules that were removed behind its back (auditctl -D, another tool) and records that as a
-   * loss: changes in between may lack their audit attribution (DESIGN.md: a removal is itself an alert).
-   */
-  private void checkRules() throws StoreException {
-    List<String> readded;
-    try {
-      readded = audit.reinstallMissing();
-    } catch (IOException e) {
-      settings.status().accept("cannot check fim's audit rules: " + e.getMessage());
-      return;
-    }
-    if (!readded.isEmpty()) {
-      String msg = "audit rule(s) removed outside fim and added again: " + String.join("; ", readded)
-          + "; changes in between may lack audit attribution";
-      settings.status().accept(msg);
-      recorder.event(new dev.fim.store.ChangeEvent(Coalescer.wallClockNs(), 0, dev.fim.store.Action.OVERFLOW,
-          settings.roots().get(0), null, null, null, List.of(), "watch", "none", "audit rules were missing", msg));
-      recorder.commit();
-    }
-  }
-
-  /**
-   * Records audit loss since the last check as an {@code overflow} event: the file changes themselves were seen (the
-   * source did not lose them), but their audit records may be gone, so some may be marked "none" instead of
-   * "audit". The kernel's counter counts the whole host's records, so this is an upper bound.
-   */
-  private void checkAuditLoss() throws StoreException {
-    AttributorCounters c = audit.counters();
-    long lost = c.lost();
-    if (lost <= auditLostReported) {
-      return;
-    }
-    long delta = lost - auditLostReported;
-    auditLostReported = lost;
-    String msg = "audit lost " + delta + " record(s) (so far: " + c.kernelLost() + " dropped by the kernel (backlog "
-        + "full or rate limit), " + c.lostSerials() + " serial gap(s), " + c.overruns() + " receive buffer "
-        + "overrun(s)); changes in between may lack audit attribution";
-    settings.status().accept(msg);
-    recorder.event(new dev.fim.store.ChangeEvent(Coalescer.wallClockNs(), 0, dev.fim.store.Action.OVERFLOW,
-        settings.roots().get(0), null, null, null, List.of(), "watch", "none", "audit records were lost", msg));
-    recorder.commit();
-  }
-
-  /** {@code fim check …} out of a java command line running fim's jar or main class; else the line as it is. */
-  static String fimCommand(String javaCommandLine) {
-    for (String marker : List.of("fim-cli.jar ", "dev.fim.cli.Main ")) {
-      int i = javaCommandLine.indexOf(marker);
-      if (i >= 0) {
-        return "fim " + javaCommandLine.substring(i + marker.length());
-      }
-    }
-    return javaCommandLine;
-  }
-
-  /** The heartbeat's tick: the run is still watching (also while the comparator scans); not while lent. */
-  private void beat() {
-    synchronized (storeGuard) {
-      if (storeGone) {
-        return;
-      }
-      try {
-        coverage.heartbeat(Coalescer.wallClockNs());
-      } catch (StoreException | RuntimeException e) {
-        settings.status().accept("cannot record the watch's coverage heartbeat: " + e.getMessage());
-      }
     }
   }
 
@@ -464,7 +360,7 @@ public final class Watcher {
   public void await() throws Exception {
     joinQuietly(sourceThread);
     joinQuietly(compareThread);
-    heartbeat.shutdownNow();
+    heartbeat.close();
     source.close();
     if (audit != null) {
       try {
@@ -473,17 +369,17 @@ public final class Watcher {
         fail(e);
       }
     }
-    synchronized (storeGuard) { // a heartbeat still running finishes first
-      if (!storeGone) { // else nothing more can be written: the next start reconciles and undoes the crash record
-        try {
-          coverage.end(Coalescer.wallClockNs());
-          if (audit != null) {
-            CrashRecord.clear(settings.store());
-          }
-        } catch (StoreException | RuntimeException e) {
-          fail(e);
+    // A heartbeat still running finishes first; a store not taken back gets nothing more (the next start
+    // reconciles and undoes the crash record).
+    try {
+      lender.whileHeld(() -> {
+        coverage.end(Coalescer.wallClockNs());
+        if (audit != null) {
+          CrashRecord.clear(settings.store());
         }
-      }
+      });
+    } catch (StoreException | RuntimeException e) {
+      fail(e);
     }
     Throwable t = failure;
     if (t instanceof Exception e) {
