@@ -74,10 +74,11 @@ class WatcherKernelTest {
   /**
    * A file below a path longer than PATH_MAX (20 directories of 250-byte names): the start-up scan records it, and a
    * change at the bottom is one update. /proc cannot name such a directory (readlink: ENAMETOOLONG), so the fanotify
-   * source climbs ".." to resolve its handle, and the compare stage re-captures the file relative to its parent's fd.
+   * source climbs ".." to resolve its handle; inotify opens each directory to watch by its parent's fd; the compare
+   * stage re-captures the file relative to its parent's fd.
    */
   @ParameterizedTest
-  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY"})
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
   void aChangeBelowPathMaxIsOneUpdate(Sources.Backend backend) throws Exception {
     watch(backend);
     String name = "d".repeat(250);
