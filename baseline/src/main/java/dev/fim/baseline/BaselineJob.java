@@ -86,9 +86,18 @@ public final class BaselineJob {
       List<ScanProblem> problems, long eventTimeNs, long firstSequence, long lastSequence,
       boolean configChanged) {
 
-    /** AIDE's exit bitmask: 1 added, 2 removed, 4 changed; 0 when nothing differs. */
+    /**
+     * AIDE's exit bitmask: 1 added, 2 removed, 4 changed, and fim's 8: some entries could not be
+     * checked ({@link ScanProblem#unchecked()}), so "nothing differs" is not known for them; 0 when
+     * nothing differs and everything was checked.
+     */
     public int exitBits() {
-      return (added > 0 ? 1 : 0) | (removed > 0 ? 2 : 0) | (changed > 0 ? 4 : 0);
+      return (added > 0 ? 1 : 0) | (removed > 0 ? 2 : 0) | (changed > 0 ? 4 : 0) | (unchecked() > 0 ? 8 : 0);
+    }
+
+    /** The problems of entries that could not be checked (exit bit 8). */
+    public long unchecked() {
+      return problems.stream().filter(ScanProblem::unchecked).count();
     }
 
     public int total() {
@@ -100,6 +109,11 @@ public final class BaselineJob {
 
   public BaselineJob(Settings settings) {
     this.settings = settings;
+  }
+
+  /** The roots this job scans (the selection's, or the scope's). */
+  public List<PathBytes> roots() {
+    return settings.selector().roots();
   }
 
   /**

@@ -18,6 +18,26 @@ public record ScanProblem(PathBytes path, Kind kind, String message) {
     Objects.requireNonNull(message, "message");
   }
 
+  /**
+   * True when the entry concerned could not be checked: everything but {@link Kind#VANISHED} (a
+   * path that is gone was checked: it is gone, and a comparison says so). A check or update
+   * with such a problem exits with bit 8 set, so a file that cannot be read (or keeps changing
+   * while it is hashed, or sits below an unreadable directory) never passes as unchanged.
+   */
+  public boolean unchecked() {
+    return kind != Kind.VANISHED;
+  }
+
+  /**
+   * The problem as one line for a person: the message, which names the path already (it is a
+   * system call's failure: {@code open /etc/shadow for hashing: EACCES…}); the path is put in
+   * front only when the message does not contain it. A path of 20 KB is printed once, not twice.
+   */
+  public String line() {
+    String shown = path.display();
+    return message.contains(shown) ? message : shown + ": " + message;
+  }
+
   /** What happened. Each constant says what a diff of this scan against a baseline may conclude. */
   public enum Kind {
     /**

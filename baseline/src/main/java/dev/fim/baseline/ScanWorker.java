@@ -71,34 +71,40 @@ final class ScanWorker implements Runnable {
     PathBytes path = r.path();
     byte[] bytes = path.toBytes();
     out.entriesDiscovered.increment();
-    try {
-      calls.lstatAt(DirCalls.AT_FDCWD, bytes, path);
-    } catch (NativeException e) {
-      out.entriesDone.increment();
-      out.problem(path, ScanProblem.Kind.MISSING_ROOT, e.explain("of a scan root", "nothing scanned below it").getMessage());
-      return;
-    }
-    // A root given as a symlink is recorded as a symlink and not descended (O_NOFOLLOW below).
-    StatInfo st = capture.capture(DirCalls.AT_FDCWD, bytes, null, path, bytes);
-    if (st == null) {
-      return;
-    }
+    DirCalls.Located at = null;
     int fd;
     try {
-      fd = calls.openDirectory(DirCalls.AT_FDCWD, bytes, path);
-    } catch (NativeException e) {
-      unreadableDirectory(path, e);
-      return;
+      try {
+        at = calls.locate(bytes, path); // a root longer than PATH_MAX: its parent's fd and its name
+        calls.lstatAt(at.dirFd(), at.name(), path);
+      } catch (NativeException e) {
+        out.entriesDone.increment();
+        out.problem(path, ScanProblem.Kind.MISSING_ROOT, e.explain("of a scan root", "nothing scanned below it").getMessage());
+        return;
+      }
+      // A root given as a symlink is recorded as a symlink and not descended (O_NOFOLLOW below).
+      StatInfo st = capture.capture(at.dirFd(), at.name(), null, path, at.ownsFd() ? null : bytes);
+      if (st == null) {
+        return;
+      }
+      try {
+        fd = calls.openDirectory(at.dirFd(), at.name(), path);
+      } catch (NativeException e) {
+        unreadableDirectory(path, e);
+        return;
+      }
+    } finally {
+      calls.close(at);
     }
-    RootContext root = run.keepRoot(new RootContext(path, fd));
-    list(new DirHandle(fd, false, path, new byte[0], root));
+    list(new DirHandle(fd, path, null, new byte[0]));
   }
 
   private void dir(Task.Dir d) {
     int fd;
     try {
-      fd = calls.openDirectoryBeneath(d.root().fd(), d.relPath(), d.path());
+      fd = calls.openDirectoryBeneath(d.anchor().fd, d.relPath(), d.path());
     } catch (NativeException e) {
+      d.anchor().release(calls);
       if (e.is(Errno.ENOENT)) {
         out.problem(d.path(), ScanProblem.Kind.VANISHED, e.explain(null, "vanished since it was listed").getMessage());
       } else if (e.is(Errno.ELOOP) || e.is(Errno.ENOTDIR)) {
@@ -109,7 +115,7 @@ final class ScanWorker implements Runnable {
       }
       return;
     }
-    list(new DirHandle(fd, true, d.path(), d.relPath(), d.root()));
+    list(new DirHandle(fd, d.path(), d.anchor(), d.relPath()));
   }
 
   private void unreadableDirectory(PathBytes path, NativeException e) {
@@ -179,7 +185,7 @@ final class ScanWorker implements Runnable {
         PathBytes path = dir.path.resolve(name);
         StatInfo sub = capture.capture(dir.fd, name, c.types()[i], path, null);
         if (sub != null) {
-          queue.pushDir(new Task.Dir(dir.root, dir.childRelPath(name), path));
+          queue.pushDir(dir.child(name, path));
         }
       }
     } finally {

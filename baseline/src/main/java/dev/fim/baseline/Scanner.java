@@ -19,10 +19,12 @@ import java.util.TreeSet;
  * <h2>How the work is shared</h2>
  * N workers ({@link ScanSettings#effectiveThreads()}) take tasks from one {@link WorkQueue}:
  * <ul>
- *   <li>a <b>directory</b> task opens the directory beneath its root's fd with
+ *   <li>a <b>directory</b> task opens the directory beneath an anchor's fd (its root's, or for
+ *       deep trees a directory's nearer to it, see {@link DirHandle}) with
  *       {@code openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS)} (so a directory swapped for a
  *       symlink mid-scan is never followed out of the tree) and lists it with
- *       {@code getdents64};
+ *       {@code getdents64}; no path the walk hands to the kernel is longer than a few KB, so a
+ *       tree deeper than {@code PATH_MAX} is walked whole;
  *   <li>the listed names form <b>chunks</b> of 128, which the lister offers to the queue
  *       (bounded at 2 per worker; when it is full the lister processes the chunk itself); a chunk
  *       holds a reference on the directory's fd, and the last user closes it. Each entry is
@@ -151,19 +153,13 @@ public final class Scanner {
     }
   }
 
-  /** The state of one scan shared by its workers: root fds to close, the first failure. Thread-safe. */
+  /** The state of one scan shared by its workers: the first failure. Thread-safe. */
   static final class Run {
     private final WorkQueue queue;
-    private final List<RootContext> roots = new ArrayList<>();
     private Throwable failure;
 
     Run(WorkQueue queue) {
       this.queue = queue;
-    }
-
-    synchronized RootContext keepRoot(RootContext root) {
-      roots.add(root);
-      return root;
     }
 
     /** A worker died (most likely the sink threw): stop everyone, rethrow from {@link #scan}. */
@@ -178,18 +174,19 @@ public final class Scanner {
       queue.cancel();
     }
 
-    /** After all workers ended: release what the queue still holds, close the root fds. */
+    /**
+     * After all workers ended: release the directory references the queue still holds (chunks'
+     * directories, pending subdirectories' anchors), which closes the last fds.
+     */
     synchronized void closeAll(WorkQueue q) {
       DirCalls calls = new DirCalls();
       for (Task t : q.drain()) {
         if (t instanceof Task.Chunk c) {
           c.dir().release(calls);
+        } else if (t instanceof Task.Dir d) {
+          d.anchor().release(calls);
         }
       }
-      for (RootContext r : roots) {
-        calls.close(r.fd());
-      }
-      roots.clear();
     }
 
     synchronized void rethrowFailure() {

@@ -8,8 +8,12 @@ sealed interface Task {
   /** A root of the selection: lstat, record, and list it if it is a directory to descend. */
   record Root(PathBytes path) implements Task {}
 
-  /** A subdirectory to open (beneath its root's fd) and list. */
-  record Dir(RootContext root, byte[] relPath, PathBytes path) implements Task {}
+  /**
+   * A subdirectory to open beneath {@code anchor}'s fd by {@code relPath} and list; holds one
+   * reference on {@code anchor}, taken over by the handle of the opened directory (see
+   * {@link DirHandle}).
+   */
+  record Dir(DirHandle anchor, byte[] relPath, PathBytes path) implements Task {}
 
   /**
    * Up to {@code count} listed names of one directory, to lstat, record and hash; holds one

@@ -330,6 +330,62 @@ class ScannerTest {
     assertEquals(before, openFds(), "fds after a full scan");
   }
 
+  /**
+   * A tree far deeper than PATH_MAX (40 directories of 250-byte names, a 10 KB path) is walked whole: every level and
+   * the files at the bottom are recorded and hashed, with no problem; the directories are opened beneath anchors a few
+   * KB apart ({@link DirHandle#MAX_RELATIVE}), and when the scan ends no fd is left open. Before, every directory
+   * whose path passed 4 KB was "openat2: ENAMETOOLONG; contents not scanned".
+   */
+  @Test
+  @Timeout(120)
+  void aTreeDeeperThanPathMaxIsWalkedWholeAndLeaksNoFd() throws Exception {
+    String name = "d".repeat(250);
+    int depth = 40;
+    try {
+      TestFiles.sh("cd \"$1\" && for i in $(seq " + depth + "); do mkdir \"$2\" && cd \"$2\" || exit 1; done"
+          + " && for i in $(seq 300); do echo $i > f$i; done && ln -s ../.. up", dir.toString(), name);
+      Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(2));
+      scanner.scan(TestSelector.all(TestSelector.DEFAULT, pb(dir)), new CollectingSink()); // warm-up: lazy JVM fds
+      long before = openFdsIncludingDeep();
+      CollectingSink sink = scan(TestSelector.all(TestSelector.DEFAULT, pb(dir)), 2);
+      assertEquals(List.of(), sink.problems());
+      assertEquals(1 + depth + 300 + 1, sink.records.size());
+      PathBytes bottom = pb(dir);
+      for (int i = 0; i < depth; i++) {
+        bottom = bottom.resolve(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
+      assertTrue(bottom.length() > 10_000);
+      FileRecord f = sink.get(bottom.resolve("f300".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      assertEquals(FileType.FILE, f.type());
+      assertEquals(1, f.digests().size(), "hashed");
+      assertEquals(FileType.SYMLINK, sink.get(bottom.resolve("up".getBytes(java.nio.charset.StandardCharsets.US_ASCII))).type());
+      assertEquals(before, openFdsIncludingDeep(), "fds after the scan");
+    } finally {
+      TestFiles.sh("rm -rf \"$1\"/" + name, dir.toString()); // @TempDir's cleanup cannot reach below PATH_MAX
+    }
+  }
+
+  /** As {@link #openFds()}, also counting fds on directories too deep for /proc to name (ENAMETOOLONG). */
+  private long openFdsIncludingDeep() throws Exception {
+    long n = 0;
+    try (var s = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : s.toList()) {
+        try {
+          if (Files.readSymbolicLink(fd).startsWith(dir)) {
+            n++;
+          }
+        } catch (java.nio.file.FileSystemException e) {
+          if (String.valueOf(e.getReason()).contains("too long")) {
+            n++;
+          }
+        } catch (java.io.IOException gone) {
+          // the fd of the listing itself, closed meanwhile
+        }
+      }
+    }
+    return n;
+  }
+
   /** Open fds of this process on anything under the test's directory (the scan's own fds). */
   private long openFds() throws Exception {
     long n = 0;

@@ -2,9 +2,11 @@ package dev.fim.cli;
 
 import dev.fim.auditlink.interpret.AccountSource;
 import dev.fim.baseline.BaselineJob;
+import dev.fim.baseline.RootLinks;
 import dev.fim.engine.correlate.AuditLogAttributor;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Spec;
         "Verifies the baseline's seal first (a baseline altered outside fim is refused), re-scans and",
         "re-hashes the selected trees, and reports each changed attribute as old → new.",
         "Findings are also recorded in the database's change history. The baseline is not modified.",
-        "The exit code is AIDE's bitmask: 1 added, 2 removed, 4 changed (e.g. 5 = added and changed).",
+        "The exit code is AIDE's bitmask: 1 added, 2 removed, 4 changed (e.g. 5 = added and changed),",
+        "and fim's 8: some entries could not be checked (listed under Problems; e.g. 12 = changed and 8).",
         "",
         "With --audit-log, each change also says who made it, from auditd's log: a nightly report names",
         "the login user and the program even though fim was not watching (see --audit-log below).",
@@ -52,6 +55,7 @@ final class CheckCommand implements Callable<Integer> {
     AuditLogAttributor fromLog = attribution.auditLog == null ? null
         : new AuditLogAttributor(attribution.auditLog.toAbsolutePath(), AccountSource.system());
     try (BaselineSession s = BaselineSession.open(common, paths, false, err, fromLog)) {
+      warnAboutSymlinkRoots(s.job, err);
       BaselineJob.Result r = update ? s.job.update() : s.job.check();
       s.endProgress();
       AuditLogAttributor.Summary attributed = fromLog == null ? null : fromLog.summary();
@@ -75,7 +79,25 @@ final class CheckCommand implements Callable<Integer> {
         rep.write(output.format, out);
       }
       out.flush();
+      long unchecked = r.unchecked();
+      if (unchecked > 0) {
+        // On stderr too: a cron job that keeps only the exit code and stderr still learns why bit 8 is set.
+        err.println(String.format(Locale.ROOT, "fim: %d entr%s could not be checked (exit bit 8); see Problems in the report",
+            unchecked, unchecked == 1 ? "y" : "ies"));
+        err.flush();
+      }
       return r.exitBits();
     }
+  }
+
+  /**
+   * A root that is a symlink is baselined as the link alone (as AIDE does); unless its target is checked as part of
+   * another root, that is rarely what was meant, so say so on stderr, naming the link and its target.
+   */
+  static void warnAboutSymlinkRoots(BaselineJob job, PrintWriter err) {
+    for (RootLinks.Link l : RootLinks.of(job.roots())) {
+      err.println("fim: warning: " + l.warning());
+    }
+    err.flush();
   }
 }

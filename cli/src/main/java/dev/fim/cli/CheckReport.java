@@ -117,7 +117,7 @@ final class CheckReport {
     if (!result.problems().isEmpty()) {
       out.write("\nProblems:\n");
       for (ScanProblem p : result.problems()) {
-        out.write("  " + p.path().display() + ": " + p.message() + "\n");
+        out.write("  " + p.line() + "\n");
       }
     }
   }

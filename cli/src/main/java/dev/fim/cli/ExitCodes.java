@@ -10,6 +10,12 @@ public final class ExitCodes {
   public static final int REMOVED = 2;
   public static final int CHANGED = 4;
   /**
+   * check/update: some entries could not be checked (an unreadable file or directory, a file that
+   * kept changing while it was hashed, a missing root…); each is listed under "Problems". fim's own
+   * bit: AIDE has none, and without it a file fim cannot read would pass as unchanged.
+   */
+  public static final int UNCHECKED = 8;
+  /**
    * {@code who}: nothing is recorded for the path (as {@code audit search} when nothing matches); {@code accept}:
    * nothing to accept (no unapproved change recorded, nothing differs from the baseline).
    */
@@ -40,7 +46,8 @@ public final class ExitCodes {
       "0:no differences (or the command succeeded)",
       "1:files were added (bitmask; check/update); who: no change of PATH is recorded; accept: nothing to accept; report --verify: not verified",
       "2:files were removed (bitmask)",
-      "4:files were changed (bitmask); 1|2|4 combine, e.g. 5 = added and changed",
+      "4:files were changed (bitmask); 1|2|4|8 combine, e.g. 5 = added and changed",
+      "8:some entries could not be checked (bitmask; check/update): unreadable, changing while hashed, missing root; listed under Problems",
       "16:invalid command line",
       "17:config error (file:line: reason)",
       "18:database error: locked by another fim, missing, read-only, full, corrupt or newer format",

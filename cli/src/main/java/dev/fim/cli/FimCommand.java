@@ -52,6 +52,8 @@ public final class FimCommand {
         cl.addSubcommand(c);
       }
     }
+    // After the subcommands: registered with each. FILE options the locale cannot name are a clear usage error.
+    cl.registerConverter(java.nio.file.Path.class, new PathOptionConverter());
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setExitCodeExceptionMapper(ErrorHandler::exitCodeOf);
     configure(cl);

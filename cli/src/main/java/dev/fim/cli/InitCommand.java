@@ -37,6 +37,7 @@ final class InitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (BaselineSession s = BaselineSession.open(common, paths, true, err)) {
+      CheckCommand.warnAboutSymlinkRoots(s.job, err);
       BaselineJob.Result r = s.job.init();
       s.endProgress();
       out.println(String.format(Locale.ROOT, "fim init: baseline of %,d files and %,d directories (%s hashed) in %.1f s, sealed with %s",
@@ -44,7 +45,7 @@ final class InitCommand implements Callable<Integer> {
           (r.endNs() - r.startNs()) / 1e9, s.keyFile));
       out.println("database: " + s.store.dir());
       for (ScanProblem p : r.problems()) {
-        err.println("fim: " + p.path().display() + ": " + p.message());
+        err.println("fim: " + p.line());
       }
       if (!r.problems().isEmpty()) {
         err.println(String.format(Locale.ROOT, "fim: %d problems (listed above); the rest of the baseline is complete",

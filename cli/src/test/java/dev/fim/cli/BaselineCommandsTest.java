@@ -251,7 +251,8 @@ class BaselineCommandsTest {
   void nonexistentPathIsReportedAndTheRestIsScanned() {
     Fim.Run init = fim("init", tree.resolve("etc").toString(), tmp.resolve("nope").toString());
     assertEquals(0, init.exit(), init.toString());
-    assertTrue(init.err().contains(tmp.resolve("nope") + ": "), init.err());
+    // the path once: the message of the failed call names it
+    assertTrue(init.err().contains("fim: lstat " + tmp.resolve("nope") + " of a scan root: ENOENT"), init.err());
     assertTrue(init.out().contains("baseline of 5 files"), init.out());
   }
 

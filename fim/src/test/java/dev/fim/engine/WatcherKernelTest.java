@@ -71,6 +71,30 @@ class WatcherKernelTest {
     assertEquals(Files.size(h.tree.resolve("f")), cp.after().size());
   }
 
+  /**
+   * A file below a path longer than PATH_MAX (20 directories of 250-byte names): the start-up scan records it, and a
+   * change at the bottom is one update. /proc cannot name such a directory (readlink: ENAMETOOLONG), so the fanotify
+   * source climbs ".." to resolve its handle; inotify opens each directory to watch by its parent's fd; the compare
+   * stage re-captures the file relative to its parent's fd.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
+  void aChangeBelowPathMaxIsOneUpdate(Sources.Backend backend) throws Exception {
+    watch(backend);
+    String name = "d".repeat(250);
+    String down = "for i in $(seq 20); do cd " + name + " || exit 1; done";
+    // bash, not sh: dash's cd gives up once $PWD passes PATH_MAX
+    h.run(List.of("bash", "-c", "for i in $(seq 20); do mkdir " + name + " && cd " + name + " || exit 1; done && echo one > bottom"));
+    h.start();
+    String bottom = (name + "/").repeat(20) + "bottom";
+    h.run(List.of("bash", "-c", down + " && echo two >> bottom"));
+    ChangeEvent e = only(h.barrier(), Action.UPDATED, bottom);
+    assertTrue(e.changedAttributes().containsAll(List.of("content", "size")), e.changedAttributes()::toString);
+    assertTrue(h.path(bottom).length() > 4096);
+    h.run(List.of("bash", "-c", down + " && echo new > added"));
+    assertOnly(h.barrier(), Action.CREATED, (name + "/").repeat(20) + "added");
+  }
+
   @ParameterizedTest
   @EnumSource(value = Sources.Backend.class, names = {"FANOTIFY", "INOTIFY"})
   void chmodChownTouchAreAttributeChanges(Sources.Backend backend) throws Exception {

@@ -32,6 +32,7 @@ public final class DirCalls {
   static final int O_NOFOLLOW = 0400000;
   static final int O_NOATIME = 01000000;
   static final int O_CLOEXEC = 02000000;
+  static final int O_PATH = 010000000;
   // include/uapi/linux/fcntl.h
   static final int AT_SYMLINK_NOFOLLOW = 0x100;
   // include/uapi/linux/openat2.h; SYS_openat2 is 437 on every architecture (unified syscall table).
@@ -73,6 +74,105 @@ public final class DirCalls {
   private final byte[] dentsCopy = new byte[DENTS_BUFFER];
   private final Pointer how = Memory.allocateDirect(RUNTIME, OPEN_HOW_SIZE);
   private final Pointer linkBuf = Memory.allocateDirect(RUNTIME, PATH_MAX);
+
+  /**
+   * The longest path given to the kernel whole by {@link #locate}: below {@code PATH_MAX} (4096,
+   * NUL included), with room to cut at a slash.
+   */
+  static final int MAX_WHOLE_PATH = 3072;
+
+  /**
+   * An absolute path resolved up to its last component: the entry is {@code name} relative to
+   * {@code dirFd}. {@code dirFd} is {@link #AT_FDCWD} (and {@code name} the whole path) when the
+   * path is short enough for the kernel, else an {@code O_PATH} fd of the parent directory that
+   * the caller closes with {@link #close(Located)}.
+   */
+  public record Located(int dirFd, byte[] name) {
+    /** True when {@link #dirFd} is a real fd (to close), not AT_FDCWD. */
+    public boolean ownsFd() {
+      return dirFd != AT_FDCWD;
+    }
+  }
+
+  /**
+   * Resolves {@code absPath}'s parent directories so that its last component can be looked up
+   * relative to a directory fd, whatever the path's length: a path of {@code PATH_MAX} bytes or
+   * more is ENAMETOOLONG for every path-taking call, but Linux paths have no length limit. A short
+   * path is returned whole (AT_FDCWD). A long one is opened piece by piece ({@code O_PATH|
+   * O_DIRECTORY}, at most {@value #MAX_WHOLE_PATH} bytes per piece, each relative to the last), so
+   * symlinks in the parents are followed exactly as the kernel would for the whole path; the last
+   * component is left to the caller (who never follows it).
+   */
+  public Located locate(byte[] absPath, PathBytes path) throws NativeException {
+    if (absPath.length <= MAX_WHOLE_PATH) {
+      return new Located(AT_FDCWD, absPath);
+    }
+    int end = absPath.length;
+    while (end > 1 && absPath[end - 1] == '/') {
+      end--; // "a/b/" names b
+    }
+    int slash = end - 1;
+    while (slash >= 0 && absPath[slash] != '/') {
+      slash--;
+    }
+    byte[] name = java.util.Arrays.copyOfRange(absPath, slash + 1, end);
+    int parentEnd = slash <= 0 ? 1 : slash; // "/name": the parent is "/"; a relative "name": the cwd
+    if (slash < 0) {
+      return new Located(AT_FDCWD, name);
+    }
+    int fd = AT_FDCWD;
+    int pos = 0;
+    try {
+      while (pos < parentEnd) {
+        int cut = parentEnd;
+        if (cut - pos > MAX_WHOLE_PATH) {
+          cut = pos + MAX_WHOLE_PATH;
+          while (cut > pos + 1 && absPath[cut] != '/') {
+            cut--;
+          }
+          if (cut <= pos + 1) {
+            throw new NativeException("open", path, Errno.ENAMETOOLONG.intValue()); // no slash: not a path of names
+          }
+        }
+        byte[] piece = java.util.Arrays.copyOfRange(absPath, pos, cut);
+        int next = openPath(fd, piece, path);
+        if (fd != AT_FDCWD) {
+          close(fd);
+        }
+        fd = next;
+        pos = cut;
+        while (pos < parentEnd && absPath[pos] == '/') {
+          pos++;
+        }
+      }
+      return new Located(fd, name);
+    } catch (NativeException e) {
+      if (fd != AT_FDCWD) {
+        close(fd);
+      }
+      throw e;
+    }
+  }
+
+  /** Closes what {@link #locate} opened, if anything. */
+  public void close(Located l) {
+    if (l != null && l.ownsFd()) {
+      close(l.dirFd());
+    }
+  }
+
+  private int openPath(int dirFd, byte[] piece, PathBytes path) throws NativeException {
+    while (true) {
+      int fd = LIBC.openat(dirFd, piece, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+      if (fd >= 0) {
+        return fd;
+      }
+      int e = errno();
+      if (e != Errno.EINTR.intValue()) {
+        throw new NativeException("open", path, e);
+      }
+    }
+  }
 
   /** Receives the entries of one {@code getdents64} batch, "." and ".." left out. */
   @FunctionalInterface

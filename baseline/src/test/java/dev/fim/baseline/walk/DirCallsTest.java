@@ -131,4 +131,63 @@ class DirCallsTest {
         new NativeException("open", PathBytes.ofUtf8("/etc/shadow"), Errno.EACCES.intValue())
             .explain("for hashing", "hash skipped, attributes kept").getMessage());
   }
+
+  /**
+   * {@link DirCalls#locate}: a path longer than PATH_MAX (which every path-taking call refuses) is reachable by its
+   * parent's fd and its last name; symlinks among the parents are followed as the kernel would, the last name is left
+   * to the caller; a missing parent is ENOENT naming the path.
+   */
+  @Test
+  void locateReachesAPathLongerThanPathMax() throws Exception {
+    String name = "d".repeat(250);
+    try {
+      TestFiles.sh("cd \"$1\" && for i in $(seq 20); do mkdir \"$2\" && cd \"$2\" || exit 1; done && echo x > f"
+          + " && ln -s f link", dir.toString(), name);
+      PathBytes deep = TestFiles.pb(dir);
+      for (int i = 0; i < 20; i++) {
+        deep = deep.resolve(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
+      PathBytes file = deep.resolve("f".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      DirCalls calls = new DirCalls();
+      NativeException whole = assertThrows(NativeException.class,
+          () -> calls.lstatAt(DirCalls.AT_FDCWD, file.toBytes(), file));
+      assertTrue(whole.is(Errno.ENAMETOOLONG), whole.getMessage());
+
+      DirCalls.Located at = calls.locate(file.toBytes(), file);
+      try {
+        assertTrue(at.ownsFd());
+        assertArrayEquals("f".getBytes(java.nio.charset.StandardCharsets.US_ASCII), at.name());
+        assertEquals(FileType.FILE, FileType.ofMode(calls.lstatAt(at.dirFd(), at.name(), file).mode()));
+      } finally {
+        calls.close(at);
+      }
+      PathBytes link = deep.resolve("link".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      DirCalls.Located l = calls.locate(link.toBytes(), link);
+      try {
+        assertEquals(FileType.SYMLINK, FileType.ofMode(calls.lstatAt(l.dirFd(), l.name(), link).mode()), "not followed");
+      } finally {
+        calls.close(l);
+      }
+      // a parent reached through a symlink is followed, as for a whole path
+      Files.createSymbolicLink(dir.resolve("via"), Path.of(name));
+      byte[] rel = java.util.Arrays.copyOfRange(file.toBytes(), TestFiles.pb(dir).length() + 1 + name.length(),
+          file.length());
+      PathBytes via = TestFiles.pb(dir.resolve("via")).resolve(java.util.Arrays.copyOfRange(rel, 1, rel.length));
+      DirCalls.Located v = calls.locate(via.toBytes(), via);
+      try {
+        assertEquals(FileType.FILE, FileType.ofMode(calls.lstatAt(v.dirFd(), v.name(), via).mode()));
+      } finally {
+        calls.close(v);
+      }
+      PathBytes missing = TestFiles.pb(dir).resolve(("nope/" + name + "/" + name).repeat(8).getBytes(
+          java.nio.charset.StandardCharsets.US_ASCII)).resolve("f".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      NativeException e = assertThrows(NativeException.class, () -> calls.locate(missing.toBytes(), missing));
+      assertTrue(e.is(Errno.ENOENT), e.getMessage());
+
+      DirCalls.Located shortOne = calls.locate(TestFiles.pb(dir).toBytes(), TestFiles.pb(dir));
+      assertEquals(DirCalls.AT_FDCWD, shortOne.dirFd(), "a short path is given whole");
+    } finally {
+      TestFiles.sh("rm -rf \"$1\"/" + name + " \"$1\"/via", dir.toString()); // @TempDir cannot reach below PATH_MAX
+    }
+  }
 }

@@ -1,14 +1,19 @@
 package dev.fim.engine.fanotify;
 
+import dev.fim.baseline.walk.DirCalls;
 import dev.fim.baseline.walk.NativeException;
+import dev.fim.baseline.walk.StatInfo;
+import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import jnr.constants.platform.Errno;
 
 /**
  * Turns a directory's {@link FileHandleKey} into its current path: {@code open_by_handle_at(mount_fd, handle,
- * O_PATH)}, then {@code readlink("/proc/self/fd/N")}, as {@link PathBytes}. A directory handle always resolves to a
+ * O_PATH)}, then {@code readlink("/proc/self/fd/N")}, as {@link PathBytes}; a directory deeper than PATH_MAX, which
+ * /proc cannot name (ENAMETOOLONG), by climbing {@code ..} until the rest fits ({@link #longPath}). A directory handle always resolves to a
  * connected path (a directory has one parent), unlike a file's, so this is for the {@code dirHandle},
  * {@code oldDirHandle} and {@code newDirHandle} of events.
  *
@@ -27,12 +32,15 @@ public final class HandleResolver implements AutoCloseable {
   /** The default bound: 10,000 directories, about 2 MB of paths and handles. */
   public static final int DEFAULT_CAPACITY = 10_000;
 
+  private static final byte[] DOTDOT = {'.', '.'};
   private static final byte[] DELETED_SUFFIX = " (deleted)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final Map<Long, Integer> mountFds = new HashMap<>();
   private final LinkedHashMap<FileHandleKey, PathBytes> cache;
   private final byte[] linkBuf = new byte[FanotifyCalls.PATH_MAX + 1];
   private final byte[] statBuf = new byte[FanotifyCalls.STAT_SIZE];
+  /** For {@link #longPath}: its own native buffers (one decoder thread). */
+  private final DirCalls dirCalls = new DirCalls();
   private long hits;
   private long misses;
 
@@ -95,7 +103,18 @@ public final class HandleResolver implements AutoCloseable {
     }
     PathBytes path;
     try {
-      byte[] p = FanotifyCalls.fdPath(fd, linkBuf);
+      byte[] p;
+      try {
+        p = FanotifyCalls.fdPath(fd, linkBuf);
+      } catch (NativeException e) {
+        if (!e.is(Errno.ENAMETOOLONG)) {
+          throw e;
+        }
+        p = longPath(fd); // deeper than PATH_MAX: /proc cannot name it
+        if (p == null) {
+          return null;
+        }
+      }
       // The kernel appends " (deleted)" to an unlinked dentry's path; a real name may end so too, so ask st_nlink.
       if (p.length == 0 || p[0] != '/' || (endsWith(p, DELETED_SUFFIX) && FanotifyCalls.linkCount(fd, statBuf) == 0)) {
         return null;
@@ -106,6 +125,91 @@ public final class HandleResolver implements AutoCloseable {
     }
     cache.put(dir, path);
     return path;
+  }
+
+  /**
+   * The path of directory {@code fd} when it is longer than PATH_MAX, which readlink of {@code /proc/self/fd/N}
+   * refuses (ENAMETOOLONG): climbs {@code ..} one directory at a time, finding each directory's name in its parent
+   * by its dev/ino ({@code fstatat} of the parent's subdirectories, no symlink followed), until the rest of the path
+   * is short enough for /proc to name. Costs a listing per level above PATH_MAX, once per directory (the result is
+   * cached). Null when the directory or a parent went away meanwhile.
+   */
+  private byte[] longPath(int fd) throws NativeException {
+    java.util.ArrayDeque<byte[]> names = new java.util.ArrayDeque<>();
+    int cur = fd;
+    try {
+      while (true) {
+        StatInfo self = dirCalls.fstat(cur, null);
+        int parent;
+        try {
+          parent = dirCalls.openDirectory(cur, DOTDOT, null);
+        } catch (NativeException e) {
+          if (e.is(Errno.ENOENT)) {
+            return null;
+          }
+          throw e;
+        }
+        if (cur != fd) {
+          dirCalls.close(cur);
+        }
+        cur = parent;
+        StatInfo up = dirCalls.fstat(cur, null);
+        if (up.sameInode(self)) {
+          return null; // climbed to "/" and never fitted: cannot happen for a connected directory
+        }
+        byte[] name = nameOf(cur, self);
+        if (name == null) {
+          return null; // moved or removed while we climbed
+        }
+        names.addFirst(name);
+        byte[] head;
+        try {
+          head = FanotifyCalls.fdPath(cur, linkBuf);
+        } catch (NativeException e) {
+          if (e.is(Errno.ENAMETOOLONG)) {
+            continue;
+          }
+          throw e;
+        }
+        if (head.length == 0 || head[0] != '/') {
+          return null;
+        }
+        PathBytes p = PathBytes.of(head);
+        for (byte[] n : names) {
+          p = p.resolve(n);
+        }
+        return p.toBytes();
+      }
+    } finally {
+      if (cur != fd) {
+        dirCalls.close(cur);
+      }
+    }
+  }
+
+  /** The name of the subdirectory of {@code dirFd} that is the inode {@code child}, or null. */
+  private byte[] nameOf(int dirFd, StatInfo child) throws NativeException {
+    byte[][] found = {null};
+    NativeException[] failure = {null};
+    while (found[0] == null && dirCalls.readEntries(dirFd, null, (name, type) -> {
+      if (found[0] != null || failure[0] != null || (type != null && type != FileType.DIRECTORY)) {
+        return;
+      }
+      try {
+        if (dirCalls.lstatAt(dirFd, name, null).sameInode(child)) {
+          found[0] = name;
+        }
+      } catch (NativeException e) {
+        if (!e.is(Errno.ENOENT)) {
+          failure[0] = e;
+        }
+      }
+    }) > 0) {
+      if (failure[0] != null) {
+        throw failure[0];
+      }
+    }
+    return found[0];
   }
 
   /**

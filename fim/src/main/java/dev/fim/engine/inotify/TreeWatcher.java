@@ -115,7 +115,7 @@ final class TreeWatcher {
    * @throws NativeException it could not be opened or watched
    */
   Watch watchDirectory(PathBytes dir) throws NativeException {
-    int fd = dirs.openDirectory(DirCalls.AT_FDCWD, dir.toBytes(), dir);
+    int fd = open(dir);
     try {
       return table.put(InotifyCalls.addWatch(inotifyFd, fd, dir, MASK, table.size()), dir);
     } finally {
@@ -133,7 +133,7 @@ final class TreeWatcher {
    * to {@code subdirs}. Returns null if the directory was removed after it was opened (its watch is taken back).
    */
   private Watch watchAndList(PathBytes dir, Report report, List<PathBytes> subdirs) throws NativeException {
-    int fd = dirs.openDirectory(DirCalls.AT_FDCWD, dir.toBytes(), dir);
+    int fd = open(dir);
     try {
       int wd = InotifyCalls.addWatch(inotifyFd, fd, dir, MASK, table.size());
       if (dirs.fstat(fd, dir).nlink() == 0) {
@@ -157,6 +157,19 @@ final class TreeWatcher {
       return w;
     } finally {
       dirs.close(fd);
+    }
+  }
+
+  /**
+   * Opens directory {@code dir} (its last component never followed) at any depth: a path longer than PATH_MAX has its
+   * parents opened piece by piece ({@link DirCalls#locate}); the watch is then added through {@code /proc/self/fd/N}.
+   */
+  private int open(PathBytes dir) throws NativeException {
+    DirCalls.Located at = dirs.locate(dir.toBytes(), dir);
+    try {
+      return dirs.openDirectory(at.dirFd(), at.name(), dir);
+    } finally {
+      dirs.close(at);
     }
   }
 
