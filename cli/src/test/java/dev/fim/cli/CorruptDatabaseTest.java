@@ -1,0 +1,133 @@
+package dev.fim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fim.report.SyntheticHistory;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.TableProperties;
+
+/**
+ * Issue 12, defect 3: a flipped byte in a table file of the database must stop a reader with exit 18 naming the file,
+ * not shorten what it reads. Before, RocksDB's iterators turned invalid at the damaged block and every loop took that
+ * for the end of the data: {@code fim history} printed fewer events with exit 0, {@code fim report} made a shorter
+ * report, and a report made from the damaged data verified.
+ */
+class CorruptDatabaseTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aDamagedEventsTableStopsHistoryReportAndVerifyWithItsName() throws Exception {
+    Path db = tmp.resolve("db");
+    SyntheticHistory.main(new String[] {db.toString(), "20000", "3"}); // 30 days ending now, flushed to tables
+    Fim.Run before = Fim.run("history", "--db", db.toString());
+    assertEquals(0, before.exit(), before.err());
+    assertEquals(20000, before.out().lines().count());
+    Path json = tmp.resolve("before.txt"); // text: its parameter line is at the top
+    Fim.Run made = Fim.run("report", "--db", db.toString(), "--since", "-31d", "--output",
+        json.toString());
+    assertEquals(0, made.exit(), made.toString());
+    Fim.Run verified = Fim.run("report", "--db", db.toString(), "--verify", json.toString());
+    assertEquals(0, verified.exit(), verified.toString());
+
+    String sst = damage(db, "events");
+
+    Fim.Run history = Fim.run("history", "--db", db.toString());
+    assertEquals(ExitCodes.DATABASE, history.exit(), history.err());
+    assertDamageNamed(history, sst);
+    Fim.Run report = Fim.run("report", "--db", db.toString(), "--since", "-31d", "--format", "csv");
+    assertEquals(ExitCodes.DATABASE, report.exit(), report.err());
+    assertDamageNamed(report, sst);
+    Fim.Run toFile = Fim.run("report", "--db", db.toString(), "--since", "-31d", "--output",
+        tmp.resolve("after.txt").toString());
+    assertEquals(ExitCodes.DATABASE, toFile.exit(), toFile.err());
+    assertTrue(Files.notExists(tmp.resolve("after.txt")), "no report is left from damaged data");
+    Fim.Run verify = Fim.run("report", "--db", db.toString(), "--verify", json.toString());
+    assertEquals(ExitCodes.DATABASE, verify.exit(), verify.toString());
+    assertDamageNamed(verify, sst);
+  }
+
+  @Test
+  void aDamagedApprovalsTableStopsTheReport() throws Exception {
+    Path db = tmp.resolve("db");
+    SyntheticHistory.main(new String[] {db.toString(), "20000", "4"});
+    String sst = damage(db, "approvals");
+    // The events are intact: without the check, the approvals cursor ended early and approved changes read as
+    // UNAPPROVED (and the digest of the report's data changed, with exit 0).
+    Fim.Run report = Fim.run("report", "--db", db.toString(), "--since", "-31d", "--format", "json");
+    assertEquals(ExitCodes.DATABASE, report.exit(), report.err());
+    assertDamageNamed(report, sst);
+  }
+
+  @Test
+  void aDamagedBaselineTableIsCorruptionNotASealMismatch() throws Exception {
+    EtcTree t = EtcTree.in(tmp, "");
+    for (int i = 0; i < 2000; i++) { // several data blocks
+      Files.writeString(t.tree().resolve("etc/file-" + i), "x".repeat(i % 50));
+    }
+    assertEquals(0, Fim.on(t.db(), t.key(), t.conf(), "init").exit());
+    String sst = damage(t.db(), "baseline");
+    Fim.Run check = Fim.on(t.db(), t.key(), t.conf(), "check");
+    assertEquals(ExitCodes.DATABASE, check.exit(), check.toString());
+    assertDamageNamed(check, sst);
+  }
+
+  private static void assertDamageNamed(Fim.Run r, String sst) {
+    assertTrue(r.err().contains(sst), "names the damaged file " + sst + ":\n" + r.err());
+    assertTrue(r.err().contains("damaged"), r.err());
+    assertTrue(!r.err().contains("\tat "), "no stack trace:\n" + r.err());
+  }
+
+  /**
+   * Flips one byte in the middle of the data blocks of the largest table file of column family {@code cf}, as a bad
+   * sector or an editor would; returns the file's name.
+   */
+  static String damage(Path db, String cf) throws Exception {
+    RocksDB.loadLibrary();
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    try (Options o = new Options()) {
+      for (byte[] name : RocksDB.listColumnFamilies(o, db.toString())) {
+        descriptors.add(new ColumnFamilyDescriptor(name));
+      }
+    }
+    Path file = null;
+    long dataSize = 0;
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try (DBOptions o = new DBOptions(); RocksDB r = RocksDB.openReadOnly(o, db.toString(), descriptors, handles)) {
+      for (int i = 0; i < descriptors.size(); i++) {
+        if (!new String(descriptors.get(i).getName(), StandardCharsets.US_ASCII).equals(cf)) {
+          continue;
+        }
+        for (Map.Entry<String, TableProperties> e : r.getPropertiesOfAllTables(handles.get(i)).entrySet()) {
+          if (e.getValue().getDataSize() > dataSize) {
+            file = Path.of(e.getKey());
+            dataSize = e.getValue().getDataSize();
+          }
+        }
+      }
+      handles.forEach(ColumnFamilyHandle::close);
+    }
+    assertTrue(file != null && dataSize > 0, "no table file holds column family " + cf);
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      long at = dataSize / 2; // data blocks come first in a block-based table
+      f.seek(at);
+      int b = f.read();
+      f.seek(at);
+      f.write(b ^ 0x10);
+    }
+    return file.getFileName().toString();
+  }
+}
