@@ -85,6 +85,54 @@ class CorruptDatabaseTest {
     assertDamageNamed(check, sst);
   }
 
+  @Test
+  void anUndecodableEventIsExit18WithoutAStackTrace() throws Exception {
+    Path db = tmp.resolve("db");
+    SyntheticHistory.main(new String[] {db.toString(), "3000", "5"});
+    // Checksums cannot catch this: a well-formed table holding an event that is not one (an edit through RocksDB).
+    List<ColumnFamilyDescriptor> descriptors = descriptors(db);
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try (DBOptions o = new DBOptions(); RocksDB r = RocksDB.open(o, db.toString(), descriptors, handles)) {
+      ColumnFamilyHandle events = handles.get(indexOf(descriptors, "events"));
+      try (org.rocksdb.RocksIterator it = r.newIterator(events)) {
+        it.seekToFirst();
+        for (int i = 0; i < 1500; i++) {
+          it.next();
+        }
+        r.put(events, it.key(), new byte[] {(byte) 0xee, 1, 2});
+      }
+      handles.forEach(ColumnFamilyHandle::close);
+    }
+    for (String format : List.of("text", "json", "csv", "html")) {
+      Fim.Run report = Fim.run("report", "--db", db.toString(), "--since", "-31d", "--format", format);
+      assertEquals(ExitCodes.DATABASE, report.exit(), format + ": " + report.err());
+      assertTrue(report.err().contains("a change event cannot be decoded"), report.err());
+      assertTrue(!report.err().contains("\tat "), "no stack trace:\n" + report.err());
+    }
+    Fim.Run history = Fim.run("history", "--db", db.toString());
+    assertEquals(ExitCodes.DATABASE, history.exit(), history.err());
+  }
+
+  private static List<ColumnFamilyDescriptor> descriptors(Path db) throws Exception {
+    RocksDB.loadLibrary();
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    try (Options o = new Options()) {
+      for (byte[] name : RocksDB.listColumnFamilies(o, db.toString())) {
+        descriptors.add(new ColumnFamilyDescriptor(name));
+      }
+    }
+    return descriptors;
+  }
+
+  private static int indexOf(List<ColumnFamilyDescriptor> descriptors, String cf) {
+    for (int i = 0; i < descriptors.size(); i++) {
+      if (new String(descriptors.get(i).getName(), StandardCharsets.US_ASCII).equals(cf)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no column family " + cf);
+  }
+
   private static void assertDamageNamed(Fim.Run r, String sst) {
     assertTrue(r.err().contains(sst), "names the damaged file " + sst + ":\n" + r.err());
     assertTrue(r.err().contains("damaged"), r.err());
@@ -96,26 +144,16 @@ class CorruptDatabaseTest {
    * sector or an editor would; returns the file's name.
    */
   static String damage(Path db, String cf) throws Exception {
-    RocksDB.loadLibrary();
-    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    try (Options o = new Options()) {
-      for (byte[] name : RocksDB.listColumnFamilies(o, db.toString())) {
-        descriptors.add(new ColumnFamilyDescriptor(name));
-      }
-    }
+    List<ColumnFamilyDescriptor> descriptors = descriptors(db);
     Path file = null;
     long dataSize = 0;
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try (DBOptions o = new DBOptions(); RocksDB r = RocksDB.openReadOnly(o, db.toString(), descriptors, handles)) {
-      for (int i = 0; i < descriptors.size(); i++) {
-        if (!new String(descriptors.get(i).getName(), StandardCharsets.US_ASCII).equals(cf)) {
-          continue;
-        }
-        for (Map.Entry<String, TableProperties> e : r.getPropertiesOfAllTables(handles.get(i)).entrySet()) {
-          if (e.getValue().getDataSize() > dataSize) {
-            file = Path.of(e.getKey());
-            dataSize = e.getValue().getDataSize();
-          }
+      for (Map.Entry<String, TableProperties> e : r.getPropertiesOfAllTables(handles.get(indexOf(descriptors, cf)))
+          .entrySet()) {
+        if (e.getValue().getDataSize() > dataSize) {
+          file = Path.of(e.getKey());
+          dataSize = e.getValue().getDataSize();
         }
       }
       handles.forEach(ColumnFamilyHandle::close);
