@@ -73,6 +73,24 @@ class CorruptDatabaseTest {
   }
 
   @Test
+  void aDamagedPathIndexStopsHistoryOfATree() throws Exception {
+    Path db = tmp.resolve("db");
+    SyntheticHistory.main(new String[] {db.toString(), "20000", "6"});
+    String sst = damage(db, "events_by_path");
+    // Every event's path is under one of these (SyntheticHistory's directories): the damaged block is in one's range.
+    List<Fim.Run> runs = new ArrayList<>();
+    for (String root : List.of("/boot", "/etc", "/opt", "/usr", "/var")) {
+      Fim.Run r = Fim.run("history", "--db", db.toString(), root);
+      assertTrue(r.exit() == 0 || r.exit() == ExitCodes.DATABASE, root + ": " + r.err());
+      if (r.exit() == ExitCodes.DATABASE) {
+        assertDamageNamed(r, sst);
+      }
+      runs.add(r);
+    }
+    assertTrue(runs.stream().anyMatch(r -> r.exit() == ExitCodes.DATABASE), "the damage was read and reported");
+  }
+
+  @Test
   void aDamagedBaselineTableIsCorruptionNotASealMismatch() throws Exception {
     EtcTree t = EtcTree.in(tmp, "");
     for (int i = 0; i < 2000; i++) { // several data blocks
