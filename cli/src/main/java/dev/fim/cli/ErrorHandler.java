@@ -23,6 +23,19 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
   /** Prints {@code e} as fim does for every command; its exit code. */
   static int report(Exception e, PrintWriter err, boolean debug) {
+    StandardOutput.Failure output = StandardOutput.Failure.in(e);
+    if (output != null) {
+      // Not the command's own error, which may wrap it: the output is what failed. A closed pipe says nothing (the
+      // reader stopped reading on purpose, as `fim history | head` does); a full disk says so.
+      if (!output.brokenPipe() || debug) {
+        err.println("fim: " + output.getMessage());
+      }
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return ExitCodes.IO;
+    }
     int code = exitCodeOf(e);
     err.println("fim: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
     if (debug || code == ExitCodes.INTERNAL) {
@@ -33,6 +46,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   }
 
   static int exitCodeOf(Throwable e) {
+    if (StandardOutput.Failure.in(e) != null) {
+      return ExitCodes.IO;
+    }
     if (e instanceof CommandLine.ParameterException) {
       return ExitCodes.USAGE;
     }

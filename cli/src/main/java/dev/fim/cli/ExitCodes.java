@@ -30,7 +30,10 @@ public final class ExitCodes {
   public static final int DATABASE = 18;
   /** The baseline's seal does not verify (tampered baseline, wrong or missing key). */
   public static final int SEAL = 19;
-  /** Another I/O failure (report file not writable, seal key not creatable…). */
+  /**
+   * Another I/O failure (report file not writable, seal key not creatable…), also standard output that cannot be
+   * written (disk full; a closed pipe, without a message).
+   */
   public static final int IO = 20;
   /** Interrupted (SIGINT/SIGTERM) before the job finished; nothing half-written was committed as baseline. */
   public static final int INTERRUPTED = 21;
@@ -52,7 +55,7 @@ public final class ExitCodes {
       "17:config error (file:line: reason)",
       "18:database error: locked by another fim, missing, read-only, full, corrupt or newer format",
       "19:baseline seal does not verify: the baseline was altered outside fim, or wrong key",
-      "20:other I/O error (report file, seal key)",
+      "20:other I/O error (report file, seal key, standard output full or its pipe closed)",
       "21:interrupted",
       "22:internal error (a bug; rerun with --debug and report it)",
       "23:kernel audit refused: not root (CAP_AUDIT_CONTROL), immutable mode, rule exists or no such rule",

@@ -10,9 +10,18 @@ public final class Main {
   public static void main(String[] args) {
     Preload.startFor(args);
     PrintWriter err = Terminal.stderr();
+    PrintWriter out = Terminal.stdout();
     int code;
     try {
-      code = execute(args, Terminal.stdout(), err);
+      code = execute(args, out, err);
+      StandardOutput.Failure met = StandardOutput.get().failure();
+      if (met == null) {
+        out.flush(); // what a command printed without a newline is written now: its failure counts too
+      } else if (code < ExitCodes.USAGE) {
+        code = ErrorHandler.report(met, err, false); // met and not reported: the output is not whole
+      }
+    } catch (StandardOutput.Failure f) {
+      code = ErrorHandler.report(f, err, false);
     } catch (Throwable t) {
       // An Error (out of memory, a class that cannot load) escapes the commands' handlers: exit
       // with the internal-error code, not the JVM's 1, which would read as "added" or "no match".
@@ -38,6 +47,15 @@ public final class Main {
     CommandLine cl = FimCommand.commandLine(raw, args);
     cl.setOut(out);
     cl.setErr(err);
+    // --help printed into a full disk fails inside picocli, which would print a stack trace: say it as for a command.
+    CommandLine.IExecutionStrategy strategy = cl.getExecutionStrategy();
+    cl.setExecutionStrategy(parsed -> {
+      try {
+        return strategy.execute(parsed);
+      } catch (StandardOutput.Failure f) {
+        return ErrorHandler.report(f, err, false);
+      }
+    });
     return cl.execute(args);
   }
 }

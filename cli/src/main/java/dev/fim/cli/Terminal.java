@@ -16,8 +16,9 @@ import java.nio.file.Path;
 final class Terminal {
   private Terminal() {}
 
+  /** Standard output; a write that fails throws {@link StandardOutput.Failure} (exit 20) rather than being ignored. */
   static PrintWriter stdout() {
-    return new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);
+    return new PrintWriter(new OutputStreamWriter(StandardOutput.get(), StandardCharsets.UTF_8), true);
   }
 
   static PrintWriter stderr() {

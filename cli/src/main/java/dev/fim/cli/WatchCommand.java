@@ -114,7 +114,7 @@ final class WatchCommand implements Callable<Integer> {
     Selector selector = common.selector(cfg, scope, keyFile);
     List<PathBytes> roots = scope.isEmpty() ? selector.roots() : scope;
     Preload.await();
-    LineOutput out = output == null ? LineOutput.of(System.out) : LineOutput.appendingTo(output.toAbsolutePath());
+    LineOutput out = output == null ? LineOutput.of(StandardOutput.get()) : LineOutput.appendingTo(output.toAbsolutePath());
     EventSink sink = format == ReportFormat.json ? new JsonLinesSink(out) : new TextSink(out);
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.CREATE); sink) {
       Watcher w = Watcher.start(new Watcher.Settings(store, selector, roots, chosen,

@@ -233,7 +233,7 @@ public final class ComplianceReport {
 
   /** Takes the next batch in order: totals, digest (handed to the digest thread), rows. Returns the digest's task. */
   private static Future<?> take(Future<Rendered> f, Summary summary, ReportDigest digest, ExecutorService digesting,
-      Rows body) throws IOException {
+      Rows body) throws IOException, StoreException {
     Rendered r = await(f);
     Batch b = r.batch();
     for (int i = 0; i < b.size(); i++) {
@@ -248,7 +248,7 @@ public final class ComplianceReport {
     return d;
   }
 
-  private static <T> T await(Future<T> f) throws IOException {
+  private static <T> T await(Future<T> f) throws IOException, StoreException {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -258,6 +258,9 @@ public final class ComplianceReport {
       if (e.getCause() instanceof IOException io) {
         throw io;
       }
+      if (e.getCause() instanceof StoreException se) {
+        throw se; // an event that cannot be decoded (on a render thread): the database's error, exit 18
+      }
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
@@ -266,7 +269,7 @@ public final class ComplianceReport {
   }
 
   private interface ChangeSink {
-    void accept(byte[] stored, Approval a, byte[] storedApproval) throws IOException;
+    void accept(byte[] stored, Approval a, byte[] storedApproval) throws IOException, StoreException;
   }
 
   /**

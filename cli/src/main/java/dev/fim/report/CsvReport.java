@@ -12,7 +12,8 @@ import java.io.Writer;
  * One RFC 4180 row per event (CRLF line ends, every field quoted when it holds a comma, quote, CR or LF; quotes
  * doubled), after a header row. Paths are shown as {@code PathBytes.display()} with the exact bytes in
  * {@code path_hex} when they are not UTF-8. No summary rows: a table stays a table (the summary is in the other
- * formats; the command prints the data digest). Not thread-safe.
+ * formats; the command prints the data digest). A cell a spreadsheet would run as a formula is defused
+ * ({@link #formulaLike}). Not thread-safe.
  */
 final class CsvReport implements ReportWriter {
   static final String[] HEADER = {"time", "sequence", "action", "path", "path_hex", "old_path", "changes", "auid",
@@ -74,7 +75,8 @@ final class CsvReport implements ReportWriter {
       row.append(',');
     }
     rowStarted = true;
-    boolean quote = false;
+    boolean formula = formulaLike(v);
+    boolean quote = formula;
     for (int i = 0; i < v.length() && !quote; i++) {
       char c = v.charAt(i);
       quote = c == ',' || c == '"' || c == '\n' || c == '\r';
@@ -84,6 +86,9 @@ final class CsvReport implements ReportWriter {
       return;
     }
     row.append('"');
+    if (formula) {
+      row.append('\'');
+    }
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
       row.append(c);
@@ -92,6 +97,52 @@ final class CsvReport implements ReportWriter {
       }
     }
     row.append('"');
+  }
+
+  /**
+   * Whether a spreadsheet opening the CSV could take {@code v} for a formula (CSV injection): a note
+   * {@code =HYPERLINK("http://…")} from {@code fim accept}, or a file, user or program name chosen by whoever made the
+   * change, would run as one in the auditor's Excel or LibreOffice. OWASP's rule: a cell that starts with {@code =},
+   * {@code +}, {@code -}, {@code @}, tab or CR; also LF, the same characters after leading spaces (some importers trim
+   * them), and their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), which some spreadsheets fold into the ASCII
+   * ones. Such a cell is written quoted, with a single quote before its text (the spreadsheet shows it as text; a
+   * reader of the CSV strips that quote). A plain integer such as {@code -1} is a number, not a formula: left as is.
+   */
+  static boolean formulaLike(String v) {
+    if (v.isEmpty()) {
+      return false;
+    }
+    char first = v.charAt(0);
+    if (first == '\t' || first == '\r' || first == '\n') {
+      return true;
+    }
+    int i = 0;
+    while (i < v.length() && (v.charAt(i) == ' ' || v.charAt(i) == '\u00a0' || v.charAt(i) == '\u3000')) {
+      i++;
+    }
+    if (i == v.length()) {
+      return false;
+    }
+    switch (v.charAt(i)) {
+      case '=', '+', '@', '\uff1d', '\uff0b', '\uff0d', '\uff20', '\t', '\r', '\n':
+        return true;
+      case '-':
+        return i > 0 || !isInteger(v);
+      default:
+        return false;
+    }
+  }
+
+  private static boolean isInteger(String v) {
+    if (v.length() < 2) {
+      return false; // "-" alone
+    }
+    for (int i = 1; i < v.length(); i++) {
+      if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void endRow() throws IOException {

@@ -92,7 +92,7 @@ class ReportCommandTest {
         "--db".getBytes(StandardCharsets.UTF_8), db.toString().getBytes(StandardCharsets.UTF_8),
         "--since".getBytes(StandardCharsets.UTF_8), "-1h".getBytes(StandardCharsets.UTF_8));
     assertEquals(ExitCodes.IO, r.exit(), r.toString());
-    assertTrue(r.err().contains("could not be written to standard output"), r.toString());
+    assertTrue(r.err().contains("fim: cannot write standard output: No space left on device"), r.toString());
   }
 
   @Test

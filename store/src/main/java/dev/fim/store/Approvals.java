@@ -96,6 +96,7 @@ public final class Approvals {
         }
         it.next();
       }
+      store.checkIterator(it, Column.APPROVALS); // a damaged block is not "no more approvals"
       return null;
     }
 

@@ -79,7 +79,8 @@ public final class EventLog {
    * The stored events with {@code fromNs <= time < untilNs}, oldest first, undecoded: their keys (time and sequence,
    * big-endian) and values, for a reader that decodes them elsewhere ({@link #decode}, e.g. on other threads).
    */
-  public void forEachRaw(long fromNs, long untilNs, java.util.function.BiConsumer<byte[], byte[]> sink) {
+  public void forEachRaw(long fromNs, long untilNs, java.util.function.BiConsumer<byte[], byte[]> sink)
+      throws StoreException {
     try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
       for (it.seek(eventKey(Math.max(fromNs, 0), 0)); it.isValid(); it.next()) {
         byte[] key = it.key();
@@ -88,6 +89,7 @@ public final class EventLog {
         }
         sink.accept(key, it.value());
       }
+      store.checkIterator(it, Column.EVENTS);
     }
   }
 
@@ -103,6 +105,7 @@ public final class EventLog {
         }
         sink.accept(e, stored);
       }
+      store.checkIterator(it, Column.EVENTS);
     }
   }
 
@@ -124,6 +127,7 @@ public final class EventLog {
           out.add(decode(v));
         }
       }
+      store.checkIterator(it, Column.EVENTS_BY_PATH);
     }
     return out;
   }
@@ -175,6 +179,7 @@ public final class EventLog {
             it.next();
           }
         }
+        store.checkIterator(it, Column.EVENTS_BY_PATH);
       }
     }
     keys.sort(Arrays::compareUnsigned);
@@ -206,6 +211,7 @@ public final class EventLog {
           out.add(decode(v));
         }
       }
+      store.checkIterator(it, Column.EVENTS_BY_PATH);
     }
     return out;
   }

@@ -13,19 +13,25 @@ public final class RecordCursor implements AutoCloseable {
   private final ReadOptions options;
   private final RocksIterator it;
   private final byte[] prefix;
+  private final Column column;
   private boolean started;
   private PathBytes path;
   private byte[] value;
 
   RecordCursor(Store store, Column column, PathBytes under) {
     this.store = store;
-    this.options = new ReadOptions().setFillCache(false);
+    this.options = Store.readOptions().setFillCache(false);
     this.it = store.db().newIterator(store.handle(column), options);
     this.prefix = under == null ? null : under.toBytes();
+    this.column = column;
   }
 
-  /** Moves to the next record; false at the end. */
-  public boolean next() {
+  /**
+   * Moves to the next record; false at the end.
+   *
+   * @throws StoreException CORRUPT when a damaged block stops the iteration (it must not read as the end)
+   */
+  public boolean next() throws StoreException {
     if (!started) {
       started = true;
       if (prefix == null) {
@@ -53,6 +59,7 @@ public final class RecordCursor implements AutoCloseable {
     }
     path = null;
     value = null;
+    store.checkIterator(it, column);
     return false;
   }
 

@@ -116,6 +116,7 @@ public final class WatchCoverage {
           out.add(i);
         }
       }
+      store.checkIterator(it, Column.META);
     }
     return out;
   }
