@@ -203,6 +203,11 @@ class ConfigBombTest {
         Arguments.of("/d/x$", bytes("/d/x\n"), true), // PCRE's $ also matches before a final newline
         Arguments.of("/d/x$", bytes("/d/x\ny"), false),
         Arguments.of("/d/x\\Z", bytes("/d/x\n"), true),
+        Arguments.of("/d/a[$]b", bytes("/d/a$b"), true), // a $ inside a class stays a literal $
+        Arguments.of("/d/a[]$]b", bytes("/d/a$b"), true),
+        Arguments.of("/d/a[^]$]b", bytes("/d/a$b"), false),
+        Arguments.of("/d/a[[:alpha:]$]b", bytes("/d/a$b"), true),
+        Arguments.of("/d/a\\$b", bytes("/d/a$b"), true),
         Arguments.of("/d/x\\z", bytes("/d/x\n"), false),
         Arguments.of("/d/a\\sb", bytes("/d/a", 0x0b, "b"), true), // \s includes VT, as in PCRE and Java
         Arguments.of("/d/a[\\s]b", bytes("/d/a", 0x0b, "b"), true),
