@@ -56,11 +56,11 @@ class ConfigBombTest {
 
   @Test
   void expansionUpToTheLineLimitStillWorks() throws ConfigException {
-    // A16 is exactly 65,536 bytes; a regex may have 4096 (A11 is 2048).
-    String config = doublingChain(16) + "/data/@@{A11} R\n";
+    // A16 is exactly 65,536 bytes; a regex may have 4096 bytes and 2000 instructions (A10 is 1024).
+    String config = doublingChain(16) + "/data/@@{A10} R\n";
     Config c = ConfigParser.parse(config.getBytes(StandardCharsets.ISO_8859_1), "ok.conf", w -> {});
     assertEquals(1, c.rules().size());
-    assertNotNull(c.selector().select(PathBytes.ofUtf8("/data/" + "x".repeat(2048)), FileType.FILE));
+    assertNotNull(c.selector().select(PathBytes.ofUtf8("/data/" + "x".repeat(1024)), FileType.FILE));
   }
 
   @Test
@@ -117,6 +117,7 @@ class ConfigBombTest {
         Arguments.of("/data/" + "a".repeat(4100), "regex is 4106 bytes long; at most 4096"),
         Arguments.of("/data/((a{1000}){1000}){1000}", "regex too large"), // RE2/J alone: heap exhausted
         Arguments.of("/data/(a{1000}){1000}", "regex too large"), // RE2/J alone: 1,002,002 instructions, 2 s
+        Arguments.of("/data/" + ".*a".repeat(1000), "regex too large"), // written out, without {n}
         Arguments.of("/data/" + "(".repeat(150) + "a" + ")".repeat(150), "groups nested deeper than 100 levels"));
   }
 
