@@ -136,7 +136,7 @@ class ConfigBombTest {
   @Test
   @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void exponentialBacktrackingRegexRunsInLinearTime() {
-    // java.util.regex took 41 s for one select() of this 31-byte name (README: RE2/J).
+    // java.util.regex took 41 s for one select() of this 31-byte name (docs/security.md).
     Config c = Configs.of("/(.*a){25}$ R", "/b(.*a){25}$ R");
     assertNull(c.selector().select(NAME31, FileType.FILE));
     assertNotNull(c.selector().select(PathBytes.ofUtf8("/" + "a".repeat(30)), FileType.FILE));
