@@ -10,9 +10,16 @@ import java.util.function.Consumer;
  */
 record ConfigLine(String source, int number, String latin1) {
 
-  /** The line for people: the bytes decoded as UTF-8 (lossy only for messages). */
+  /** Longest part of a line shown in a message (the line may be up to 64 KiB). */
+  private static final int DISPLAY_MAX = 200;
+
+  /** The line for people: the bytes decoded as UTF-8 (lossy only for messages), cut after {@value #DISPLAY_MAX} bytes. */
   String display() {
-    return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8).strip();
+    byte[] b = latin1.getBytes(StandardCharsets.ISO_8859_1);
+    if (b.length > DISPLAY_MAX) {
+      return new String(b, 0, DISPLAY_MAX, StandardCharsets.UTF_8).strip() + " … (" + b.length + " bytes)";
+    }
+    return new String(b, StandardCharsets.UTF_8).strip();
   }
 
   ConfigException error(String reason, String accepted) {

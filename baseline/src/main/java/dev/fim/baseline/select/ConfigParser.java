@@ -17,6 +17,20 @@ public final class ConfigParser {
   /** The resource holding fim's default config. */
   public static final String DEFAULT_RESOURCE = "default.conf";
 
+  /**
+   * Longest line accepted, in bytes, as written and after {@code @@{VAR}} substitution: a config
+   * line is a rule, a group or an option, none of which needs more (a regex may have at most
+   * {@value Re2Regex#MAX_CHARS} bytes).
+   */
+  public static final int MAX_LINE_BYTES = 64 * 1024;
+
+  /**
+   * Largest config accepted, in bytes, as read and again after macro expansion (every line
+   * passed on plus every {@code @@define} value): a chain of {@code @@define}s that doubles a
+   * value 40 times would otherwise fill any heap.
+   */
+  public static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
   private ConfigParser() {}
 
   /**
@@ -28,6 +42,9 @@ public final class ConfigParser {
    */
   public static Config parse(byte[] content, String sourceName, Consumer<ConfigWarning> warnings)
       throws ConfigException {
+    if (content.length > MAX_CONFIG_BYTES) {
+      throw tooLarge(sourceName, content, MAX_CONFIG_BYTES);
+    }
     String text = new String(content, StandardCharsets.ISO_8859_1);
     Preprocessor macros = new Preprocessor(warnings);
     StatementParser statements = new StatementParser(sourceName, warnings);
@@ -37,6 +54,10 @@ public final class ConfigParser {
       int end = text.indexOf('\n', start);
       if (end < 0) {
         end = text.length();
+      }
+      if (end - start > MAX_LINE_BYTES) {
+        throw new ConfigException(sourceName, number + 1, null, "line is " + (end - start) + " bytes long; at most "
+            + MAX_LINE_BYTES + " are accepted", "lines of at most " + MAX_LINE_BYTES + " bytes");
       }
       ConfigLine line = new ConfigLine(sourceName, ++number, text.substring(start, end));
       String statement = macros.process(line);
@@ -49,9 +70,28 @@ public final class ConfigParser {
     return statements.build();
   }
 
-  /** Reads and parses {@code file}; messages name it as given. */
+  /**
+   * Reads and parses {@code file}; messages name it as given. Reads at most one byte more than
+   * {@link #MAX_CONFIG_BYTES}, so a huge file (or {@code /dev/zero}) is an error, not a full heap.
+   */
   public static Config parseFile(Path file, Consumer<ConfigWarning> warnings) throws ConfigException, IOException {
-    return parse(Files.readAllBytes(file), file.toString(), warnings);
+    byte[] content;
+    try (InputStream in = Files.newInputStream(file)) {
+      content = in.readNBytes(MAX_CONFIG_BYTES + 1);
+    }
+    return parse(content, file.toString(), warnings);
+  }
+
+  /** The error for a config over {@code limit} bytes, at the line where the limit is crossed. */
+  private static ConfigException tooLarge(String sourceName, byte[] content, int limit) {
+    int line = 1;
+    for (int i = 0; i < limit; i++) {
+      if (content[i] == '\n') {
+        line++;
+      }
+    }
+    return new ConfigException(sourceName, line, null, "config is larger than " + limit + " bytes",
+        "a config of at most " + limit + " bytes (" + (limit >> 20) + " MiB)");
   }
 
   /** The bytes of fim's default config (for {@code fim} to print or install). */

@@ -5,7 +5,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -14,10 +13,13 @@ import java.util.regex.Pattern;
  * {@code @@if [not] defined VAR}, {@code @@else}, {@code @@endif}. Hands the lines that survive,
  * with variables substituted, to the next stage. Conditions fim cannot evaluate without reading
  * the host ({@code hostname}, {@code exists}, {@code version_ge}) are false, with a warning.
- * Not thread-safe: one instance per parse.
+ *
+ * <p>Expansion is bounded: a substituted line (or {@code @@define} value) longer than {@link
+ * ConfigParser#MAX_LINE_BYTES}, or more than {@link ConfigParser#MAX_CONFIG_BYTES} of expanded
+ * text in all, is an error at that line, found before the text is built. Not thread-safe: one
+ * instance per parse.
  */
 final class Preprocessor {
-  private static final Pattern VARIABLE = Pattern.compile("@@\\{([A-Za-z0-9_]+)\\}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+");
 
   /** One open {@code @@if}: whether its enclosing block is active, its condition, which branch we are in. */
@@ -30,6 +32,8 @@ final class Preprocessor {
   private final Consumer<ConfigWarning> warnings;
   private final Map<String, String> variables = new HashMap<>();
   private final Deque<Branch> branches = new ArrayDeque<>();
+  /** Bytes of expanded text so far (lines passed on and @@define values). */
+  private long expanded;
 
   Preprocessor(Consumer<ConfigWarning> warnings) {
     this.warnings = warnings;
@@ -45,7 +49,7 @@ final class Preprocessor {
     if (!active()) {
       return null;
     }
-    return substitute(line, line.latin1());
+    return counted(line, substitute(line, line.latin1()));
   }
 
   /** Fails when an {@code @@if} is still open at the end of the file. */
@@ -97,7 +101,7 @@ final class Preprocessor {
         }
         String afterName = ConfigLine.trim(t.substring(name.length()));
         String rest = ConfigLine.trim(afterName.substring(words[1].length()));
-        variables.put(words[1], substitute(line, rest));
+        variables.put(words[1], counted(line, substitute(line, rest)));
       }
       case "@@undef" -> {
         if (words.length != 2) {
@@ -142,21 +146,57 @@ final class Preprocessor {
     }
   }
 
-  private String substitute(ConfigLine line, String s) {
-    if (s.indexOf("@@{") < 0) {
+  /** Adds {@code text} to the expansion total; fails once the total passes the limit. */
+  private String counted(ConfigLine line, String text) throws ConfigException {
+    expanded += text.length();
+    if (expanded > ConfigParser.MAX_CONFIG_BYTES) {
+      throw line.error("macro expansion makes the config larger than " + ConfigParser.MAX_CONFIG_BYTES + " bytes",
+          "a config of at most " + (ConfigParser.MAX_CONFIG_BYTES >> 20) + " MiB after @@{VAR} substitution");
+    }
+    return text;
+  }
+
+  /** {@code s} with each {@code @@{NAME}} replaced; fails before building a line over the limit. */
+  private String substitute(ConfigLine line, String s) throws ConfigException {
+    int at = s.indexOf("@@{");
+    if (at < 0) {
       return s;
     }
-    Matcher m = VARIABLE.matcher(s);
     StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String value = variables.get(m.group(1));
+    int from = 0;
+    while (at >= 0) {
+      int end = at + 3;
+      while (end < s.length() && isNameChar(s.charAt(end))) {
+        end++;
+      }
+      if (end == at + 3 || end == s.length() || s.charAt(end) != '}') {
+        // not a variable reference ("@@{", "@@{a b}"): the text stays as it is
+        at = s.indexOf("@@{", at + 3);
+        continue;
+      }
+      String name = s.substring(at + 3, end);
+      String value = variables.get(name);
       if (value == null) {
-        line.warn(warnings, "variable @@{" + m.group(1) + "} is not defined; replaced by the empty string");
+        line.warn(warnings, "variable @@{" + name + "} is not defined; replaced by the empty string");
         value = "";
       }
-      m.appendReplacement(out, Matcher.quoteReplacement(value));
+      long length = (long) out.length() + (at - from) + value.length();
+      if (length > ConfigParser.MAX_LINE_BYTES) {
+        throw line.error("line is longer than " + ConfigParser.MAX_LINE_BYTES + " bytes after @@{VAR} substitution",
+            "lines (and @@define values) of at most " + ConfigParser.MAX_LINE_BYTES + " bytes once expanded");
+      }
+      out.append(s, from, at).append(value);
+      from = end + 1;
+      at = s.indexOf("@@{", from);
     }
-    m.appendTail(out);
-    return out.toString();
+    if ((long) out.length() + (s.length() - from) > ConfigParser.MAX_LINE_BYTES) {
+      throw line.error("line is longer than " + ConfigParser.MAX_LINE_BYTES + " bytes after @@{VAR} substitution",
+          "lines (and @@define values) of at most " + ConfigParser.MAX_LINE_BYTES + " bytes once expanded");
+    }
+    return out.append(s, from, s.length()).toString();
+  }
+
+  private static boolean isNameChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   }
 }

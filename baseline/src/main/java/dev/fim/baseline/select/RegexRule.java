@@ -2,16 +2,18 @@ package dev.fim.baseline.select;
 
 import dev.fim.baseline.AttributeSet;
 import dev.fim.store.FileType;
+import com.google.re2j.FimPrefixProbe;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One compiled selection line. Besides the regex it keeps the rule's literal prefix (the bytes
  * every match must start with), used to reject most paths with a byte compare before any regex
  * runs, and its directory node (the literal prefix up to its last slash, AIDE's {@code
- * strrxtok}), which orders selective rules and anchors equals rules. Immutable and thread-safe;
- * matching needs a caller-owned {@link Matcher} from {@link #newMatcher()}.
+ * strrxtok}), which orders selective rules and anchors equals rules. The regex runs on RE2/J
+ * ({@link Re2Regex}: linear time in the path length). Immutable and thread-safe; matching needs a
+ * caller-owned {@link Matcher} from {@link #newMatcher()}.
  */
 final class RegexRule {
   /** The four rule forms of aide.conf(5) "RULES". */
@@ -36,7 +38,7 @@ final class RegexRule {
     }
   }
 
-  // Java regex and PCRE agree on these; a quantifier makes the char before it optional.
+  // PCRE and RE2 agree on these; a quantifier makes the char before it optional.
   private static final String META = ".^$?*+[](){}|\\";
 
   final Kind kind;
@@ -53,17 +55,17 @@ final class RegexRule {
   /**
    * @param regex the rule's regex after config unescaping, starting with "/"
    * @param typeMask bits {@code 1 << FileType.ordinal()}, 0 for an unrestricted rule
-   * @throws java.util.regex.PatternSyntaxException for a bad regex
+   * @throws Re2Regex.Rejected for a bad or unsupported regex, with the reason
    */
-  RegexRule(Kind kind, String regex, int typeMask, AttributeSet attributes, int line) {
+  RegexRule(Kind kind, String regex, int typeMask, AttributeSet attributes, int line) throws Re2Regex.Rejected {
     this.kind = kind;
     this.regex = regex;
     this.typeMask = typeMask;
     this.attributes = attributes;
     this.line = line;
-    // UNIX_LINES: only '\n' ends a line for '.', '^' and '$', as in PCRE; without it '.' would not
-    // match byte 0x85 (NEL in ISO-8859-1), a common UTF-8 continuation byte.
-    this.pattern = Pattern.compile(regex, Pattern.UNIX_LINES);
+    // RE2's '.', '^' and '$' know only '\n' as a line end, as PCRE's: '.' matches byte 0x85 (NEL in
+    // ISO-8859-1), a common UTF-8 continuation byte.
+    this.pattern = Re2Regex.compile(regex);
     String lit = literalPrefix(regex);
     this.pureLiteral = isPlainLiteral(regex);
     this.literal = lit.getBytes(StandardCharsets.ISO_8859_1);
@@ -86,7 +88,7 @@ final class RegexRule {
     this.typeMask = typeMask;
     this.attributes = attributes;
     this.line = line;
-    this.pattern = Pattern.compile(quoted, Pattern.UNIX_LINES);
+    this.pattern = Pattern.compile(quoted);
     this.literal = prefix.clone();
     this.pureLiteral = true;
     int slash = -1;
@@ -120,10 +122,11 @@ final class RegexRule {
 
   /**
    * True when some path starting with {@code probe} might match: the regex matches a prefix of
-   * it, or ran out of input while still matching ({@link Matcher#hitEnd()}). Never false for a
-   * path the rule can match; sometimes true for one it cannot (conservative).
+   * it, or its automaton is still alive when the probe ends ({@link FimPrefixProbe}, AIDE's
+   * partial match). Never false for a path the rule can match; sometimes true for one it cannot
+   * (conservative).
    */
-  boolean mayMatchExtensionOf(ByteChars probe, Matcher m) {
+  boolean mayMatchExtensionOf(ByteChars probe) {
     int n = Math.min(probe.length(), literal.length);
     for (int i = 0; i < n; i++) {
       if (probe.byteAt(i) != literal[i]) {
@@ -133,8 +136,7 @@ final class RegexRule {
     if (probe.length() < literal.length || pureLiteral) {
       return true;
     }
-    m.reset(probe);
-    return m.lookingAt() || m.hitEnd();
+    return FimPrefixProbe.mayMatchExtensionOf(pattern, probe);
   }
 
   /** True when the node is {@code dir} or lies below it. */

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Matcher;
+import com.google.re2j.Matcher;
 
 /**
  * The compiled selection lines, deciding as AIDE's seltree does (aide.conf(5): "a deepest-match
@@ -110,7 +110,7 @@ final class RuleSelector implements Selector {
     if (excludedAsSubtree(p, true, new ByteChars(p), ms)) {
       return false;
     }
-    return mayMatchBelow(p, ms);
+    return mayMatchBelow(p);
   }
 
   @Override
@@ -137,7 +137,7 @@ final class RuleSelector implements Selector {
         return true;
       }
     }
-    return mayMatchBelow(root, ms);
+    return mayMatchBelow(root);
   }
 
   /**
@@ -160,7 +160,7 @@ final class RuleSelector implements Selector {
     return out;
   }
 
-  private boolean mayMatchBelow(byte[] dir, Matcher[] ms) {
+  private boolean mayMatchBelow(byte[] dir) {
     byte[] probe = dir.length == 1 ? dir : Arrays.copyOf(dir, dir.length + 1);
     probe[probe.length - 1] = '/';
     ByteChars text = new ByteChars(probe);
@@ -169,7 +169,7 @@ final class RuleSelector implements Selector {
       if (r.kind == RegexRule.Kind.EQUALS && !r.nodeIsAtOrBelow(dir, dir.length)) {
         continue; // an equals rule only selects the children of its node
       }
-      if (r.mayMatchExtensionOf(text, matcher(ms, i))) {
+      if (r.mayMatchExtensionOf(text)) {
         return true;
       }
     }

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The statement stage: classifies each line the {@link Preprocessor} lets through as a rule, a
@@ -40,6 +39,10 @@ final class StatementParser {
   private static final String ACCEPTED_TYPES =
       "0 (none) or a comma-separated list of f d l c b p s (D and P are accepted and never match on Linux), "
       + "optionally followed by =FSTYPE (ignored)";
+
+  private static final String ACCEPTED_REGEX = "a regular expression starting with /, implicitly anchored with ^, "
+      + "in PCRE syntax without backreferences, lookaround, atomic groups, possessive quantifiers, recursion or "
+      + "conditionals (fim matches with RE2: linear time), at most " + Re2Regex.MAX_CHARS + " bytes";
 
   private final String source;
   private final Consumer<ConfigWarning> warnings;
@@ -175,9 +178,8 @@ final class StatementParser {
     AttributeSet attributes = expression == null ? null : groups.evaluate(line, expression, warnings);
     try {
       rules.add(new RegexRule(kind, regex.toString(), typeMask, attributes, line.number()));
-    } catch (PatternSyntaxException e) {
-      throw line.error("bad regex: " + e.getDescription() + " near index " + e.getIndex(),
-          "a PCRE-style regular expression starting with /, implicitly anchored with ^");
+    } catch (Re2Regex.Rejected e) {
+      throw line.error(e.getMessage(), ACCEPTED_REGEX);
     }
   }
 
