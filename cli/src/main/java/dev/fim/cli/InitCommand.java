@@ -37,7 +37,8 @@ final class InitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (BaselineSession s = BaselineSession.open(common, paths, true, err)) {
-      BaselineJob.Result r = s.job.init();
+      BaselineJob.Result r = s.run("init", s.scope.isEmpty() ? "the previous baseline, if any, is kept as it was"
+          : "the baseline is as it was before", s.job::init);
       s.endProgress();
       out.println(String.format(Locale.ROOT, "fim init: baseline of %,d files and %,d directories (%s hashed) in %.1f s, sealed with %s",
           r.scan().files(), r.scan().directories(), ProgressLine.bytes(r.scan().bytesHashed()),

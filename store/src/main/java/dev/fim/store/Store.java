@@ -287,6 +287,26 @@ public final class Store implements AutoCloseable {
     putMeta(name, value.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Puts (or, for a null value, deletes) several meta entries in one atomic write that is synced to disk before this
+   * returns: a commit point, e.g. the switch from one sealed baseline to the next.
+   */
+  public void putMetaAtomically(Map<String, byte[]> entries) throws StoreException {
+    try (WriteBatch batch = new WriteBatch(); WriteOptions synced = new WriteOptions().setSync(true)) {
+      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+        byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
+        if (e.getValue() == null) {
+          batch.delete(handle(Column.META), k);
+        } else {
+          batch.put(handle(Column.META), k, e.getValue());
+        }
+      }
+      db().write(synced, batch);
+    } catch (RocksDBException e) {
+      throw translate(dir, "write meta", e);
+    }
+  }
+
   // ---- records ----
 
   /** The record of {@code path} in {@code column}, or null. */
