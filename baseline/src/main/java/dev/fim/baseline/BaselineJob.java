@@ -48,7 +48,9 @@ public final class BaselineJob {
    * "sealed" when the baseline column family holds the sealed baseline; "switching" from the moment a complete new
    * baseline, built and sealed in {@code scan}, is committed to replace it until it has (an interrupted switch is
    * finished by the next command, after verifying the new baseline's seal); "writing" only in databases of an older
-   * fim that wrote the baseline in place (the next check names the interrupted init as such).
+   * fim that wrote the baseline in place. That marker alone is not trusted either way: anyone who can write the
+   * database can set it, and "interrupted, run fim init again" would have an administrator bless a tampered disk.
+   * The seal decides; when it does not verify, the message names the interrupted init as the likely cause.
    */
   static final String META_BASELINE_STATE = "baseline_state";
   /** While "switching": the seal, config digest and times of the baseline waiting in {@code scan}. */
@@ -150,12 +152,21 @@ public final class BaselineJob {
     if (!store.hasAny(Column.BASELINE) && store.getMeta(Sealer.META_SEAL) == null) {
       return;
     }
-    if ("writing".equals(store.getMetaString(META_BASELINE_STATE))) {
-      throw new SealException("database " + store.dir() + ": the last fim init or update was interrupted while"
-          + " writing the baseline, so the records outside the given paths cannot be verified; run fim init without"
-          + " paths");
+    verifySeal(store);
+  }
+
+  /** {@link Sealer#verify}, naming an older fim's interrupted init when its marker is there. */
+  private void verifySeal(Store store) throws StoreException, SealException {
+    try {
+      settings.sealer().verify(store);
+    } catch (SealException e) {
+      if ("writing".equals(store.getMetaString(META_BASELINE_STATE))) {
+        throw new SealException("database " + store.dir() + ": the last fim init or update was interrupted"
+            + " while writing the baseline (or the baseline was altered outside fim), so it is incomplete and its"
+            + " seal does not verify; check the host, then run fim init (without paths) again", e);
+      }
+      throw e;
     }
-    settings.sealer().verify(store);
   }
   /** Verifies the seal, scans, and reports what differs from the baseline, recording each finding. */
   public Result check() throws StoreException, SealException, InterruptedException {
@@ -350,10 +361,6 @@ public final class BaselineJob {
       throw new StoreException(StoreException.Reason.MISSING, "database " + store.dir()
           + " holds no baseline; create it first with: fim init");
     }
-    if ("writing".equals(store.getMetaString(META_BASELINE_STATE))) {
-      throw new SealException("database " + store.dir() + ": the last fim init or update was interrupted"
-          + " while writing the baseline, so it is incomplete; run fim init again");
-    }
     byte[] sealedConfig = Sealer.sealedConfigDigest(store);
     boolean configChanged = sealedConfig != null && !java.util.Arrays.equals(sealedConfig, settings.configDigest());
 
@@ -363,7 +370,7 @@ public final class BaselineJob {
     store.clear(Column.SCAN);
     java.util.concurrent.CompletableFuture<Void> verified = java.util.concurrent.CompletableFuture.runAsync(() -> {
       try {
-        settings.sealer().verify(store);
+        verifySeal(store);
       } catch (StoreException | SealException e) {
         throw new java.util.concurrent.CompletionException(e);
       }
