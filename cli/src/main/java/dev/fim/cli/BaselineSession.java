@@ -53,7 +53,7 @@ final class BaselineSession implements AutoCloseable {
       return result;
     } catch (InterruptedException e) {
       String sig = signals.received();
-      InterruptedException stop = new InterruptedException("fim " + command + ": stopped by "
+      InterruptedException stop = new InterruptedException(command + " stopped by "
           + (sig == null ? "an interruption" : sig) + " before it finished; " + left + " (database " + store.dir() + ")");
       stop.initCause(e);
       throw stop;

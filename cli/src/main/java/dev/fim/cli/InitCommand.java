@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         "Walks the config's selection (or the given PATHs) on all cores, records each path's type,",
         "permissions, inode, links, owner, group, size, times, symlink target, xattrs (ACLs, caps)",
         "and content hash, and seals the result with an HMAC keyed by --key. Replaces an existing",
-        "baseline (below the given PATHs only, when PATHs are given). Creates the key if missing.",
+        "baseline (below the given PATHs only, when PATHs are given: the rest is verified first). The new",
+        "baseline replaces the old one only once it is sealed. Creates the key if missing and no baseline exists.",
         "",
         "Example:  fim init                     # the config's selection",
         "          fim init --db /tmp/db /srv   # one tree, a scratch database"})

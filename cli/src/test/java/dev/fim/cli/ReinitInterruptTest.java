@@ -102,7 +102,7 @@ class ReinitInterruptTest {
     p.destroy(); // SIGTERM
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fim stopped");
     assertEquals(ExitCodes.INTERRUPTED, p.exitValue(), err());
-    assertTrue(err().contains("fim " + command + ": stopped by SIGTERM before it finished"), err());
+    assertTrue(err().contains("fim: " + command + " stopped by SIGTERM before it finished"), err());
     assertTrue(!err().contains("Exception"), "no stack trace: " + err());
     Files.delete(big);
   }
