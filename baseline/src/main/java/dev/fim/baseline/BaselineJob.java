@@ -12,6 +12,7 @@ import dev.fim.store.SealException;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import dev.fim.store.seal.Sealer;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -44,11 +45,19 @@ public final class BaselineJob {
    */
   static final long CLOCK_SLACK_NS = 50_000_000L;
   /**
-   * "writing" while the baseline column family is being replaced (not one atomic write for 100k
-   * records), "sealed" after: an init or update killed in between is named as such by the next
-   * check instead of looking like tampering.
+   * "sealed" when the baseline column family holds the sealed baseline; "switching" from the moment a complete new
+   * baseline, built and sealed in {@code scan}, is committed to replace it until it has (an interrupted switch is
+   * finished by the next command, after verifying the new baseline's seal); "writing" only in databases of an older
+   * fim that wrote the baseline in place. That marker alone is not trusted either way: anyone who can write the
+   * database can set it, and "interrupted, run fim init again" would have an administrator bless a tampered disk.
+   * The seal decides; when it does not verify, the message names the interrupted init as the likely cause.
    */
   static final String META_BASELINE_STATE = "baseline_state";
+  /** While "switching": the seal, config digest and times of the baseline waiting in {@code scan}. */
+  static final String META_NEXT_SEAL = "next_seal";
+  static final String META_NEXT_CONFIG = "next_config_digest";
+  static final String META_NEXT_SCAN_START = "next_baseline_scan_start";
+  static final String META_NEXT_INIT_TIME = "next_baseline_time";
   /** Atomic flush every this many events, so a huge change set is not one giant batch. */
   private static final int EVENT_BATCH = 1000;
 
@@ -117,34 +126,62 @@ public final class BaselineJob {
   }
 
   /**
-   * Scans the selection and stores it as the sealed baseline (replacing any earlier one, or the
-   * part of it below the scope's paths). Records go straight into {@code baseline} and the
-   * inode index in one pass, without the write-ahead log; the store is
-   * flushed before the seal is written, so a crash leaves "writing" behind, never a sealed
-   * partial baseline.
+   * Scans the selection and makes it the sealed baseline (replacing any earlier one, or the part of it below the
+   * scope's paths). The new baseline is built and sealed beside the old one, in {@code scan}, and replaces it only
+   * then ({@link #switchTo}): an init interrupted or killed before leaves the old baseline as it was, one killed
+   * after is finished by the next command.
+   *
+   * <p>With a scope, the records outside it are kept, so they are verified first: a record grafted into the
+   * baseline outside fim must not be sealed by a routine {@code fim init PATH} (issue 12).
+   *
+   * @throws SealException with a scope, when the baseline that would be kept does not verify (nothing is written)
    */
-  public Result init() throws StoreException, InterruptedException {
+  public Result init() throws StoreException, SealException, InterruptedException {
     long start = System.currentTimeMillis() * 1_000_000L;
     Store store = settings.store();
-    store.putMeta(META_BASELINE_STATE, "writing");
-    ScanOutcome scan;
     if (settings.scope().isEmpty()) {
-      store.clear(Column.BASELINE);
-      store.clear(Column.INODES);
-      scan = scanInto(store.newBulkWriter(Column.BASELINE, Column.INODES));
+      try {
+        finishSwitch();
+      } catch (SealException e) {
+        // The baseline waiting in scan does not verify: a whole new baseline replaces everything (the documented
+        // way back); it is committed only once complete and sealed, as always.
+      }
     } else {
-      deleteWithin(Column.BASELINE);
-      scan = scanInto(store.newBulkWriter(Column.BASELINE));
-      rebuildInodeIndex();
+      finishSwitch();
+      verifyKept();
     }
-    seal(store);
+    store.clear(Column.SCAN);
+    ScanOutcome scan = scanInto(store.newBulkWriter(Column.SCAN));
     long end = System.currentTimeMillis() * 1_000_000L;
-    recordScanStart(start);
-    store.putMeta(META_INIT_TIME, Long.toString(end));
-    store.sync();
+    switchTo(start, end);
     return new Result(start, end, scan.summary, 0, 0, 0, scan.problems, 0, 0, 0, false);
   }
 
+  /**
+   * Verifies the baseline that a scoped init keeps outside its scope. An empty database has nothing to keep. One
+   * whose baseline an older fim left half-written cannot be verified: only a whole init repairs it.
+   */
+  private void verifyKept() throws StoreException, SealException {
+    Store store = settings.store();
+    if (!store.hasAny(Column.BASELINE) && store.getMeta(Sealer.META_SEAL) == null) {
+      return;
+    }
+    verifySeal(store);
+  }
+
+  /** {@link Sealer#verify}, naming an older fim's interrupted init when its marker is there. */
+  private void verifySeal(Store store) throws StoreException, SealException {
+    try {
+      settings.sealer().verify(store);
+    } catch (SealException e) {
+      if ("writing".equals(store.getMetaString(META_BASELINE_STATE))) {
+        throw new SealException("database " + store.dir() + ": the last fim init or update was interrupted"
+            + " while writing the baseline (or the baseline was altered outside fim), so it is incomplete and its"
+            + " seal does not verify; check the host, then run fim init (without paths) again", e);
+      }
+      throw e;
+    }
+  }
   /** Verifies the seal, scans, and reports what differs from the baseline, recording each finding. */
   public Result check() throws StoreException, SealException, InterruptedException {
     return compare("check");
@@ -165,46 +202,125 @@ public final class BaselineJob {
   }
 
   /**
-   * Records when the baseline's scan started (where --audit-log starts looking). A scoped init, update or accept
+   * When the new baseline's scan started (where --audit-log starts looking). A scoped init, update or accept
    * re-baselines only its paths: the others keep their older baseline, so an earlier start is kept.
    */
-  private void recordScanStart(long startNs) throws StoreException {
+  private long scanStartToRecord(long startNs) throws StoreException {
     Store store = settings.store();
     if (settings.scope().isEmpty()) {
-      store.putMeta(META_SCAN_START, Long.toString(startNs));
-    } else if (store.getMetaString(META_SCAN_START) == null) {
-      // a database from before this value: the last baseline's end is the best older bound there is
-      String older = store.getMetaString(META_INIT_TIME);
-      store.putMeta(META_SCAN_START, older != null ? older : Long.toString(startNs));
+      return startNs;
     }
+    String older = store.getMetaString(META_SCAN_START);
+    if (older == null) {
+      // a database from before this value: the last baseline's end is the best older bound there is
+      older = store.getMetaString(META_INIT_TIME);
+    }
+    return older != null ? Long.parseLong(older) : startNs;
   }
 
   /** Makes the scan that {@code r} compared the new sealed baseline (within the scope, if one is set). */
   private Result rebaseline(Result r) throws StoreException {
-    Store store = settings.store();
-    store.putMeta(META_BASELINE_STATE, "writing");
-    if (settings.scope().isEmpty()) {
-      store.replaceAll(Column.SCAN, Column.BASELINE);
-    } else {
-      deleteWithin(Column.BASELINE);
-      copyWithin(Column.SCAN, store.newBulkWriter(Column.BASELINE));
-    }
-    rebuildInodeIndex();
-    seal(store);
-    recordScanStart(r.startNs());
-    store.putMeta(META_INIT_TIME, Long.toString(r.endNs()));
-    store.clear(Column.SCAN);
-    store.sync();
+    switchTo(r.startNs(), r.endNs());
     return r;
   }
 
   /**
-   * Flushes the bulk writes, then stores the seal: the seal never covers records a crash could
-   * lose. The seal is computed meanwhile: it reads the same records (no writer is left), from the
-   * memtables being flushed or the table files they become, and is only stored once the flush
-   * has returned.
+   * Makes {@code scan}, which holds the new records (within the scope, if one is set), the sealed baseline. With a
+   * scope the verified baseline's records outside it are added to {@code scan} first, so that it holds the whole
+   * next baseline. Then {@code scan} is flushed and sealed, and the commit point is one synced write of its seal
+   * with the state "switching"; until then the old baseline is untouched. {@link #applySwitch} then copies it.
    */
-  private void seal(Store store) throws StoreException {
+  private void switchTo(long startNs, long endNs) throws StoreException {
+    Store store = settings.store();
+    if (!settings.scope().isEmpty()) {
+      // What the scan found outside the scope (none, normally) is not taken in; the verified records there are.
+      try (RecordWriter w = store.newBulkWriter(Column.SCAN); RecordCursor c = store.cursor(Column.SCAN)) {
+        while (c.next()) {
+          if (!inScope(c.path())) {
+            w.delete(c.path());
+          }
+        }
+      }
+      try (RecordWriter w = store.newBulkWriter(Column.SCAN); RecordCursor c = store.cursor(Column.BASELINE)) {
+        while (c.next()) {
+          if (!inScope(c.path())) {
+            w.putRaw(c.path().toBytes(), c.rawValue());
+          }
+        }
+      }
+    }
+    byte[] mac = sealFlushed(store, Column.SCAN);
+    Map<String, byte[]> commit = new java.util.HashMap<>();
+    commit.put(META_NEXT_SEAL, mac);
+    commit.put(META_NEXT_CONFIG, settings.configDigest());
+    commit.put(META_NEXT_SCAN_START, ascii(Long.toString(scanStartToRecord(startNs))));
+    commit.put(META_NEXT_INIT_TIME, ascii(Long.toString(endNs)));
+    commit.put(META_BASELINE_STATE, ascii("switching"));
+    store.putMetaAtomically(commit);
+    applySwitch(mac, settings.configDigest());
+  }
+
+  /**
+   * Finishes a switch that a killed fim left half-done ("switching"): the baseline waiting in {@code scan} is
+   * verified against the seal committed with it, then copied. Nothing to do in any other state.
+   *
+   * @throws SealException when the waiting baseline does not verify (changed outside fim, or another key)
+   */
+  private void finishSwitch() throws StoreException, SealException {
+    Store store = settings.store();
+    if (!"switching".equals(store.getMetaString(META_BASELINE_STATE))) {
+      return;
+    }
+    byte[] next = store.getMeta(META_NEXT_SEAL);
+    byte[] config = store.getMeta(META_NEXT_CONFIG);
+    if (next == null || config == null
+        || !MessageDigest.isEqual(next, settings.sealer().compute(store, Column.SCAN, config))) {
+      throw new SealException("database " + store.dir() + ": a fim init or update was killed while it replaced the"
+          + " baseline, and the new baseline it left to finish the job does not verify (changed outside fim, or "
+          + "another key); do not trust this database: run fim init after checking the host");
+    }
+    applySwitch(next, config);
+  }
+
+  /** Copies the sealed next baseline from {@code scan}, then commits its seal: redone whole after a crash. */
+  private void applySwitch(byte[] mac, byte[] configDigest) throws StoreException {
+    Store store = settings.store();
+    store.replaceAll(Column.SCAN, Column.BASELINE);
+    rebuildInodeIndex();
+    store.flush();
+    Map<String, byte[]> done = new java.util.HashMap<>();
+    done.put(Sealer.META_SEAL, mac);
+    done.put(Sealer.META_CONFIG_DIGEST, configDigest);
+    done.put(META_SCAN_START, store.getMeta(META_NEXT_SCAN_START));
+    done.put(META_INIT_TIME, store.getMeta(META_NEXT_INIT_TIME));
+    done.put(META_BASELINE_STATE, ascii("sealed"));
+    done.put(META_NEXT_SEAL, null);
+    done.put(META_NEXT_CONFIG, null);
+    done.put(META_NEXT_SCAN_START, null);
+    done.put(META_NEXT_INIT_TIME, null);
+    store.putMetaAtomically(done);
+    store.clear(Column.SCAN);
+  }
+
+  private boolean inScope(PathBytes p) {
+    for (PathBytes root : settings.scope()) {
+      if (p.isUnder(root)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Flushes the bulk writes of {@code column} and returns its seal: the seal never covers records a crash could
+   * lose. The seal is computed meanwhile: it reads the same records (no writer is left), from the memtables being
+   * flushed or the table files they become, and is only returned once the flush has returned.
+   */
+  private byte[] sealFlushed(Store store, Column column) throws StoreException {
     java.util.concurrent.CompletableFuture<Void> flushed = java.util.concurrent.CompletableFuture.runAsync(() -> {
       try {
         store.flush();
@@ -214,12 +330,11 @@ public final class BaselineJob {
     });
     byte[] mac;
     try {
-      mac = settings.sealer().compute(store, settings.configDigest());
+      mac = settings.sealer().compute(store, column, settings.configDigest());
     } finally {
       awaitFlush(flushed); // a failed flush wins over a failed computation, as when they ran in turn
     }
-    settings.sealer().store(store, settings.configDigest(), mac);
-    store.putMeta(META_BASELINE_STATE, "sealed");
+    return mac;
   }
 
   private static void awaitFlush(java.util.concurrent.CompletableFuture<Void> flushed) throws StoreException {
@@ -255,13 +370,10 @@ public final class BaselineJob {
   private Result compare(String origin) throws StoreException, SealException, InterruptedException {
     long start = System.currentTimeMillis() * 1_000_000L;
     Store store = settings.store();
+    finishSwitch();
     if (!store.hasAny(Column.BASELINE) && store.getMeta("seal") == null) {
       throw new StoreException(StoreException.Reason.MISSING, "database " + store.dir()
           + " holds no baseline; create it first with: fim init");
-    }
-    if ("writing".equals(store.getMetaString(META_BASELINE_STATE))) {
-      throw new SealException("database " + store.dir() + ": the last fim init or update was interrupted"
-          + " while writing the baseline, so it is incomplete; run fim init again");
     }
     byte[] sealedConfig = Sealer.sealedConfigDigest(store);
     boolean configChanged = sealedConfig != null && !java.util.Arrays.equals(sealedConfig, settings.configDigest());
@@ -272,7 +384,7 @@ public final class BaselineJob {
     store.clear(Column.SCAN);
     java.util.concurrent.CompletableFuture<Void> verified = java.util.concurrent.CompletableFuture.runAsync(() -> {
       try {
-        settings.sealer().verify(store);
+        verifySeal(store);
       } catch (StoreException | SealException e) {
         throw new java.util.concurrent.CompletionException(e);
       }
@@ -369,35 +481,6 @@ public final class BaselineJob {
     List<ScanProblem> sorted = new ArrayList<>(problems);
     sorted.sort((a, b) -> a.path().compareTo(b.path()));
     return new ScanOutcome(summary, sorted);
-  }
-
-  /** Deletes, under each scope root, every entry of the given columns. */
-  private void deleteWithin(Column... columns) throws StoreException {
-    Store store = settings.store();
-    for (Column column : columns) {
-      try (RecordWriter w = store.newBulkWriter(column)) {
-        for (PathBytes root : settings.scope()) {
-          try (RecordCursor c = store.cursor(column, root)) {
-            while (c.next()) {
-              w.delete(c.path());
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /** Copies the entries of {@code from} under each scope root through {@code writer}, then closes it. */
-  private void copyWithin(Column from, RecordWriter writer) throws StoreException {
-    try (writer) {
-      for (PathBytes root : settings.scope()) {
-        try (RecordCursor c = settings.store().cursor(from, root)) {
-          while (c.next()) {
-            writer.putRaw(c.path().toBytes(), c.rawValue());
-          }
-        }
-      }
-    }
   }
 
   private static void awaitVerification(java.util.concurrent.CompletableFuture<Void> verified)

@@ -68,7 +68,8 @@ final class AcceptCommand implements Callable<Integer> {
     AcceptingUser who = AcceptingUser.current();
     Acceptance.Outcome o;
     try (BaselineSession s = BaselineSession.open(common, paths, false, true, err, null)) {
-      o = new Acceptance(s.store, s.job, roots).run(who, note, () -> System.currentTimeMillis() * 1_000_000L);
+      o = s.run("accept", "nothing was approved and the baseline is as it was before", () -> new Acceptance(s.store,
+          s.job, roots).run(who, note, () -> System.currentTimeMillis() * 1_000_000L));
     }
     BaselineJob.Result r = o.rebaseline();
     if (o.nothingToAccept()) {

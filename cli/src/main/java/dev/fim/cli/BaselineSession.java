@@ -24,13 +24,40 @@ final class BaselineSession implements AutoCloseable {
   final Path keyFile;
   final List<PathBytes> scope;
   private final ProgressLine progress;
+  private final Signals.Interruption signals;
 
-  private BaselineSession(Store store, BaselineJob job, Path keyFile, List<PathBytes> scope, ProgressLine progress) {
+  private BaselineSession(Store store, BaselineJob job, Path keyFile, List<PathBytes> scope, ProgressLine progress,
+      Signals.Interruption signals) {
     this.store = store;
     this.job = job;
     this.keyFile = keyFile;
     this.scope = scope;
     this.progress = progress;
+    this.signals = signals;
+  }
+
+  /** A job of the session, run by {@link #run}. */
+  interface Job<T> {
+    T run() throws Exception;
+  }
+
+  /**
+   * Runs {@code job} so that SIGINT/SIGTERM stop it with a message: exit 21, naming the signal and what was left
+   * ({@code left}, e.g. "the baseline is as it was"). A signal that comes once the job is past its last point of
+   * return (the new baseline is committed) lets it finish.
+   */
+  <T> T run(String command, String left, Job<T> job) throws Exception {
+    try {
+      T result = job.run();
+      Thread.interrupted(); // a signal too late to stop the job: it is done, and the output must not be cut short
+      return result;
+    } catch (InterruptedException e) {
+      String sig = signals.received();
+      InterruptedException stop = new InterruptedException(command + " stopped by "
+          + (sig == null ? "an interruption" : sig) + " before it finished; " + left + " (database " + store.dir() + ")");
+      stop.initCause(e);
+      throw stop;
+    }
   }
 
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating, PrintWriter err)
@@ -52,6 +79,18 @@ final class BaselineSession implements AutoCloseable {
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating,
       boolean keyOnlyWithBaseline, PrintWriter err, ChangeAttributor attributor)
       throws ErrorHandler.ConfigError, StoreException, IOException {
+    Signals.Interruption signals = Signals.interruptOnStop();
+    try {
+      return open(common, pathArgs, creating, keyOnlyWithBaseline, err, attributor, signals);
+    } catch (ErrorHandler.ConfigError | StoreException | IOException | RuntimeException | Error e) {
+      signals.close();
+      throw e;
+    }
+  }
+
+  private static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating,
+      boolean keyOnlyWithBaseline, PrintWriter err, ChangeAttributor attributor, Signals.Interruption signals)
+      throws ErrorHandler.ConfigError, StoreException, IOException {
     Config cfg = common.loadConfig(err);
     Path keyFile = common.keyFile(cfg);
     List<PathBytes> scope = CommonOptions.paths(pathArgs);
@@ -61,13 +100,20 @@ final class BaselineSession implements AutoCloseable {
     try {
       if (keyOnlyWithBaseline && !java.nio.file.Files.exists(keyFile) && !store.hasAny(dev.fim.store.Column.BASELINE)
           && store.getMeta("seal") == null) {
-        return new BaselineSession(store, null, keyFile, scope, null);
+        return new BaselineSession(store, null, keyFile, scope, null, signals);
+      }
+      if (creating && !java.nio.file.Files.exists(keyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && (store.hasAny(dev.fim.store.Column.BASELINE) || store.getMeta("seal") != null)) {
+        // A new key would seal records that nobody verified (issue 12): the old key or a new database.
+        throw new IOException("seal key " + keyFile + " does not exist, but database " + store.dir()
+            + " holds a baseline sealed with a key; fim does not make a new key for it (that would seal records"
+            + " nobody verified): restore the key (or pass the right one with --key), or start over with a new --db");
       }
       SealKey key = creating ? SealKey.loadOrCreate(keyFile) : SealKey.load(keyFile);
       ProgressLine progress = Terminal.stderrIsTerminal() ? new ProgressLine(err) : null;
       BaselineJob job = new BaselineJob(new BaselineJob.Settings(store, selector, new Sealer(key), cfg.digest(),
           common.threads(cfg), scope, progress == null ? null : progress::start, attributor));
-      return new BaselineSession(store, job, keyFile, scope, progress);
+      return new BaselineSession(store, job, keyFile, scope, progress, signals);
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -85,5 +131,6 @@ final class BaselineSession implements AutoCloseable {
   public void close() {
     endProgress();
     store.close();
+    signals.close();
   }
 }

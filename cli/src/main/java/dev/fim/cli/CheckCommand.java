@@ -56,7 +56,9 @@ final class CheckCommand implements Callable<Integer> {
         : new AuditLogAttributor(attribution.auditLog.toAbsolutePath(), AccountSource.system());
     try (BaselineSession s = BaselineSession.open(common, paths, false, err, fromLog)) {
       warnAboutSymlinkRoots(s.job, err);
-      BaselineJob.Result r = update ? s.job.update() : s.job.check();
+      BaselineJob.Result r = update
+          ? s.run("update", "nothing was reported and the baseline is as it was before", s.job::update)
+          : s.run("check", "nothing was reported (the baseline is unchanged)", s.job::check);
       s.endProgress();
       AuditLogAttributor.Summary attributed = fromLog == null ? null : fromLog.summary();
       if (attributed != null) {

@@ -55,8 +55,8 @@ public final class ExitCodes {
       "17:config error (file:line: reason)",
       "18:database error: locked by another fim, missing, read-only, full, corrupt or newer format",
       "19:baseline seal does not verify: the baseline was altered outside fim, or wrong key",
-      "20:other I/O error (report file, seal key, standard output full or its pipe closed)",
-      "21:interrupted",
+      "20:other I/O error (report file; seal key missing, unsafe or unreadable; standard output full or its pipe closed)",
+      "21:interrupted by SIGINT/SIGTERM (the previous baseline is kept)",
       "22:internal error (a bug; rerun with --debug and report it)",
       "23:kernel audit refused: not root (CAP_AUDIT_CONTROL), immutable mode, rule exists or no such rule",
       "24:fim watch: no backend could watch the trees (fanotify's and inotify's reasons are printed)"};

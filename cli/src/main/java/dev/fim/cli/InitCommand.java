@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         "Walks the config's selection (or the given PATHs) on all cores, records each path's type,",
         "permissions, inode, links, owner, group, size, times, symlink target, xattrs (ACLs, caps)",
         "and content hash, and seals the result with an HMAC keyed by --key. Replaces an existing",
-        "baseline (below the given PATHs only, when PATHs are given). Creates the key if missing.",
+        "baseline (below the given PATHs only, when PATHs are given: the rest is verified first). The new",
+        "baseline replaces the old one only once it is sealed. Creates the key if missing and no baseline exists.",
         "",
         "Example:  fim init                     # the config's selection",
         "          fim init --db /tmp/db /srv   # one tree, a scratch database"})
@@ -38,7 +39,8 @@ final class InitCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (BaselineSession s = BaselineSession.open(common, paths, true, err)) {
       CheckCommand.warnAboutSymlinkRoots(s.job, err);
-      BaselineJob.Result r = s.job.init();
+      BaselineJob.Result r = s.run("init", s.scope.isEmpty() ? "the previous baseline, if any, is kept as it was"
+          : "the baseline is as it was before", s.job::init);
       s.endProgress();
       out.println(String.format(Locale.ROOT, "fim init: baseline of %,d files and %,d directories (%s hashed) in %.1f s, sealed with %s",
           r.scan().files(), r.scan().directories(), ProgressLine.bytes(r.scan().bytesHashed()),

@@ -26,6 +26,47 @@ final class Signals {
     }
   }
 
+  /**
+   * For a job that runs on the calling thread (init, check, update, accept): SIGINT and SIGTERM interrupt that
+   * thread, so the job stops at its next safe point and the command exits {@link ExitCodes#INTERRUPTED} with a
+   * message, instead of the JVM's silent exit 130/143. A second signal exits at once (128 + its number). Closing
+   * restores the handlers there were before (in-process callers, such as the tests, outlive the command).
+   */
+  static Interruption interruptOnStop() {
+    return new Interruption(Thread.currentThread());
+  }
+
+  /** The handlers {@link #interruptOnStop} installed, and which signal came. */
+  static final class Interruption implements AutoCloseable {
+    private final java.util.Map<Signal, sun.misc.SignalHandler> previous = new java.util.HashMap<>();
+    private volatile String received;
+
+    private Interruption(Thread job) {
+      for (String name : new String[] {"INT", "TERM"}) {
+        Signal sig = new Signal(name);
+        previous.put(sig, Signal.handle(sig, s -> {
+          synchronized (this) {
+            if (received != null) {
+              Runtime.getRuntime().halt(128 + s.getNumber());
+            }
+            received = "SIG" + s.getName();
+          }
+          job.interrupt();
+        }));
+      }
+    }
+
+    /** "SIGTERM" or "SIGINT" once one came, else null. */
+    String received() {
+      return received;
+    }
+
+    @Override
+    public void close() {
+      previous.forEach(Signal::handle);
+    }
+  }
+
   /** Runs {@code action} on every SIGHUP. */
   static void onHangup(Runnable action) {
     Signal.handle(new Signal("HUP"), s -> action.run());

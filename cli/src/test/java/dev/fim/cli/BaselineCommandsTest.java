@@ -183,14 +183,32 @@ class BaselineCommandsTest {
   @Test
   void initKilledWhileWritingTheBaselineIsNamedAsSuch() throws Exception {
     assertEquals(0, fim("init").exit());
-    try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
-      s.putMeta("baseline_state", "writing"); // what a kill between clear and seal leaves behind
+    try (Store s = Store.open(db, Store.OpenMode.EXISTING); RecordWriter w = s.newWriter(Column.BASELINE)) {
+      // what an older fim killed between clearing the baseline and sealing the new one left behind
+      s.putMeta("baseline_state", "writing");
+      w.delete(PathBytes.ofUtf8(tree.resolve("etc/passwd").toString()));
     }
     Fim.Run check = fim("check");
     assertEquals(ExitCodes.SEAL, check.exit(), check.toString());
     assertTrue(check.err().contains("was interrupted while writing the baseline"), check.err());
     assertEquals(0, fim("init").exit(), "a new init repairs it");
     assertEquals(0, fim("check").exit());
+  }
+
+  /**
+   * Issue 12: the marker alone proves nothing (anyone who can write the database can set it), and it used to make
+   * check say "run fim init again", which would bless whatever the attacker changed on disk. The seal decides.
+   */
+  @Test
+  void aWritingMarkerOnASealedBaselineDoesNotAskForAnInit() throws Exception {
+    assertEquals(0, fim("init").exit());
+    Files.writeString(tree.resolve("etc/passwd"), "evil:x:0:0::/root:/bin/sh\n");
+    try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
+      s.putMeta("baseline_state", "writing");
+    }
+    Fim.Run check = fim("check");
+    assertEquals(ExitCodes.CHANGED, check.exit(), check.toString());
+    assertFalse(check.err().contains("fim init"), check.err());
   }
 
   @Test

@@ -119,10 +119,11 @@ public final class Store implements AutoCloseable {
           "no fim database in " + dir + "; create the baseline first with: fim init");
     }
     try {
-      Files.createDirectories(dir);
+      createPrivateDirectory(dir);
     } catch (IOException e) {
       throw ioFailure(dir, "create database directory", e);
     }
+    makePrivate(dir);
     FileChannel channel = null;
     FileLock lock = null;
     if (mode != OpenMode.READ_ONLY) {
@@ -154,6 +155,7 @@ public final class Store implements AutoCloseable {
       closeQuietly(lock, channel);
       throw e;
     }
+    makePrivate(dir); // what RocksDB's open created (log, manifest, options)
     Store store = new Store(dir, mode, channel, lock, opened);
     try {
       store.checkFormat(exists && mode != OpenMode.READ_ONLY);
@@ -289,6 +291,26 @@ public final class Store implements AutoCloseable {
 
   public void putMeta(String name, String value) throws StoreException {
     putMeta(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Puts (or, for a null value, deletes) several meta entries in one atomic write that is synced to disk before this
+   * returns: a commit point, e.g. the switch from one sealed baseline to the next.
+   */
+  public void putMetaAtomically(Map<String, byte[]> entries) throws StoreException {
+    try (WriteBatch batch = new WriteBatch(); WriteOptions synced = new WriteOptions().setSync(true)) {
+      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+        byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
+        if (e.getValue() == null) {
+          batch.delete(handle(Column.META), k);
+        } else {
+          batch.put(handle(Column.META), k, e.getValue());
+        }
+      }
+      db().write(synced, batch);
+    } catch (RocksDBException e) {
+      throw translate(dir, "write meta", e);
+    }
   }
 
   // ---- records ----
@@ -438,6 +460,70 @@ public final class Store implements AutoCloseable {
     } catch (RocksDBException e) {
       throw translate(dir, "flush", e);
     }
+    makePrivate(dir); // the table files just written
+  }
+
+  // ---- the database is private to its owner (issue 12) ----
+
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> GROUP_AND_OTHERS =
+      java.util.EnumSet.complementOf(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+          java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+          java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE));
+
+  /** Creates {@code dir} (its parents as usual) mode 0700 whatever the umask; an existing one is left to makePrivate. */
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    try {
+      Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir)) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Takes every group and other permission from the database directory and the files in it: the baseline names the
+   * files under private directories with their hashes, the events who changed what. RocksDB creates its files with
+   * the process's umask (usually 0644) and has no option for it, so they are tightened after the fact: when the
+   * database is opened (which also tightens a database made by an older fim), after each flush and on close. The
+   * directory itself, 0700 from the start, is what keeps others out meanwhile. Best effort: a user who may read the
+   * database but does not own it cannot change it, and that is no reason to fail.
+   */
+  static void makePrivate(Path dir) {
+    chmodPrivate(dir);
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        chmodPrivate(f);
+      }
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+      // unreadable or gone: nothing to tighten
+    }
+  }
+
+  private static void chmodPrivate(Path p) {
+    try {
+      java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(p,
+          java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (a.isSymbolicLink() || a.isOther()) {
+        return; // not ours to change (chmod would follow a link)
+      }
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.util.EnumSet.noneOf(
+          java.nio.file.attribute.PosixFilePermission.class);
+      perms.addAll(a.permissions());
+      if (perms.removeAll(GROUP_AND_OTHERS)) {
+        Files.setPosixFilePermissions(p, perms);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // not the owner, or gone meanwhile (RocksDB deletes obsolete files)
+    }
   }
 
   FileRecord decode(PathBytes path, byte[] value) throws StoreException {
@@ -458,6 +544,9 @@ public final class Store implements AutoCloseable {
     }
     writeOptions.close();
     bulkWriteOptions.close();
+    if (o != null && mode != OpenMode.READ_ONLY) {
+      makePrivate(dir); // what RocksDB wrote since the last flush (logs, compactions)
+    }
     closeQuietly(lock, lockChannel);
     lock = null;
     lockChannel = null;

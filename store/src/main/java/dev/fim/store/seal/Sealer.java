@@ -20,8 +20,10 @@ import javax.crypto.spec.SecretKeySpec;
  * costs one pass over the column family and no memory. Thread-safe (stateless).
  */
 public final class Sealer {
-  static final String META_SEAL = "seal";
-  static final String META_CONFIG_DIGEST = "config_digest";
+  /** The meta entry holding the baseline's seal. */
+  public static final String META_SEAL = "seal";
+  /** The meta entry holding the config digest the seal covers. */
+  public static final String META_CONFIG_DIGEST = "config_digest";
   private static final byte[] DOMAIN = "fim-seal-v1".getBytes(StandardCharsets.US_ASCII);
 
   private final SealKey key;
@@ -40,6 +42,14 @@ public final class Sealer {
    * {@link #seal} so that the computation can overlap a flush of the same records.
    */
   public byte[] compute(Store store, byte[] configDigest) throws StoreException {
+    return compute(store, Column.BASELINE, configDigest);
+  }
+
+  /**
+   * The seal that the records of {@code column} would have as the baseline: a new baseline is built and sealed
+   * beside the old one (in {@code scan}) before it replaces it.
+   */
+  public byte[] compute(Store store, Column column, byte[] configDigest) throws StoreException {
     Mac mac;
     try {
       mac = Mac.getInstance("HmacSHA256");
@@ -52,7 +62,7 @@ public final class Sealer {
     mac.update(ByteBuffer.allocate(4).putInt(configDigest.length).array());
     mac.update(configDigest);
     ByteBuffer len = ByteBuffer.allocate(4);
-    try (RecordCursor c = store.cursor(Column.BASELINE)) {
+    try (RecordCursor c = store.cursor(column)) {
       while (c.next()) {
         byte[] k = c.path().toBytes();
         byte[] v = c.rawValue();
