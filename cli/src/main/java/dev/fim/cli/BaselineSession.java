@@ -24,6 +24,8 @@ final class BaselineSession implements AutoCloseable {
   final Path keyFile;
   final List<PathBytes> scope;
   private final ProgressLine progress;
+  /** Seals the events and approvals this session records (evidence chain). */
+  private Evidence evidence;
 
   private BaselineSession(Store store, BaselineJob job, Path keyFile, List<PathBytes> scope, ProgressLine progress) {
     this.store = store;
@@ -34,13 +36,13 @@ final class BaselineSession implements AutoCloseable {
   }
 
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating, PrintWriter err)
-      throws ErrorHandler.ConfigError, StoreException, IOException {
+      throws ErrorHandler.ConfigError, StoreException, IOException, dev.fim.store.SealException {
     return open(common, pathArgs, creating, false, err, null);
   }
 
   /** @param attributor who made the changes a check finds (e.g. from audit.log), or null */
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating, PrintWriter err,
-      ChangeAttributor attributor) throws ErrorHandler.ConfigError, StoreException, IOException {
+      ChangeAttributor attributor) throws ErrorHandler.ConfigError, StoreException, IOException, dev.fim.store.SealException {
     return open(common, pathArgs, creating, false, err, attributor);
   }
 
@@ -51,7 +53,7 @@ final class BaselineSession implements AutoCloseable {
    */
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating,
       boolean keyOnlyWithBaseline, PrintWriter err, ChangeAttributor attributor)
-      throws ErrorHandler.ConfigError, StoreException, IOException {
+      throws ErrorHandler.ConfigError, StoreException, IOException, dev.fim.store.SealException {
     Config cfg = common.loadConfig(err);
     Path keyFile = common.keyFile(cfg);
     List<PathBytes> scope = CommonOptions.paths(pathArgs);
@@ -59,16 +61,21 @@ final class BaselineSession implements AutoCloseable {
     Preload.await();
     Store store = common.openBorrowing(creating ? Store.OpenMode.CREATE : Store.OpenMode.EXISTING, err);
     try {
-      if (keyOnlyWithBaseline && !java.nio.file.Files.exists(keyFile) && !store.hasAny(dev.fim.store.Column.BASELINE)
-          && store.getMeta("seal") == null) {
-        return new BaselineSession(store, null, keyFile, scope, null);
+      if (keyOnlyWithBaseline && !store.hasAny(dev.fim.store.Column.BASELINE) && store.getMeta("seal") == null) {
+        // No baseline to protect: a key for the approvals' evidence chain may be made (as fim watch does).
+        BaselineSession s = new BaselineSession(store, null, keyFile, scope, null);
+        s.evidence = Evidence.attach(common, store, Evidence.keyForWatch(store, keyFile), err);
+        return s;
       }
       SealKey key = creating ? SealKey.loadOrCreate(keyFile) : SealKey.load(keyFile);
+      Evidence evidence = Evidence.attach(common, store, key, err);
       ProgressLine progress = Terminal.stderrIsTerminal() ? new ProgressLine(err) : null;
       BaselineJob job = new BaselineJob(new BaselineJob.Settings(store, selector, new Sealer(key), cfg.digest(),
           common.threads(cfg), scope, progress == null ? null : progress::start, attributor));
-      return new BaselineSession(store, job, keyFile, scope, progress);
-    } catch (IOException | RuntimeException e) {
+      BaselineSession s = new BaselineSession(store, job, keyFile, scope, progress);
+      s.evidence = evidence;
+      return s;
+    } catch (IOException | RuntimeException | dev.fim.store.SealException e) {
       store.close();
       throw e;
     }
@@ -84,6 +91,9 @@ final class BaselineSession implements AutoCloseable {
   @Override
   public void close() {
     endProgress();
+    if (evidence != null) {
+      evidence.close();
+    }
     store.close();
   }
 }

@@ -67,6 +67,7 @@ final class HistoryCommand implements Callable<Integer> {
     long untilNs = to == null ? Long.MAX_VALUE : epochNs(to);
     EventLines lines = output.lines(spec.commandLine().getOut());
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
+      Evidence.require(common, store, spec.commandLine().getErr()); // nothing shown from unverified evidence
       EventLog log = new EventLog(store);
       if (root == null) {
         log.forEach(fromNs, untilNs, lines::write);

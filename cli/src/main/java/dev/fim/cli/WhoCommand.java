@@ -53,6 +53,7 @@ final class WhoCommand implements Callable<Integer> {
     PathBytes p = CommonOptions.path(spec.commandLine(), path);
     List<ChangeEvent> events;
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
+      Evidence.require(common, store, spec.commandLine().getErr()); // nothing shown from unverified evidence
       events = new EventLog(store).latestForPath(p, limit);
     }
     EventLines lines = output.lines(spec.commandLine().getOut());
