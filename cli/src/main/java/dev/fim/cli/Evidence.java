@@ -74,6 +74,12 @@ final class Evidence implements AutoCloseable {
    */
   static EvidenceChain.Verification verify(CommonOptions common, Store store, PrintWriter err)
       throws StoreException, ErrorHandler.ConfigError {
+    return verify(common, store, err, java.util.EnumSet.allOf(EvidenceChain.Kind.class));
+  }
+
+  /** As {@link #verify(CommonOptions, Store, PrintWriter)}, for the records of {@code kinds} (what the caller reads). */
+  static EvidenceChain.Verification verify(CommonOptions common, Store store, PrintWriter err,
+      java.util.Set<EvidenceChain.Kind> kinds) throws StoreException, ErrorHandler.ConfigError {
     Path keyFile = common.keyFile(common.loadConfig(err));
     EvidenceKey key;
     try {
@@ -85,7 +91,7 @@ final class Evidence implements AutoCloseable {
       return new EvidenceChain.Verification(false, null, "the evidence chain of " + store.dir() + " cannot be"
           + " verified: " + e.getMessage());
     }
-    EvidenceChain.Verification v = EvidenceChain.verify(store, key);
+    EvidenceChain.Verification v = EvidenceChain.verify(store, key, kinds);
     if (v.verified() && common.expectSeal != null) {
       try {
         expect(common, store, v.head());
