@@ -133,11 +133,14 @@ public final class EvidenceChain {
   private final Store store;
   private final EvidenceKey key;
   private final Listener listener;
+  /** One keyed MAC per writing thread (the recorder, the heartbeat): getting and keying one per batch costs. */
+  private final ThreadLocal<Mac> macs;
 
   private EvidenceChain(Store store, EvidenceKey key, Listener listener) {
     this.store = store;
     this.key = key;
     this.listener = listener;
+    this.macs = ThreadLocal.withInitial(key::newMac);
   }
 
   /**
@@ -328,7 +331,7 @@ public final class EvidenceChain {
    * head is read back each time, so another process's appends (a check that borrowed the database) are taken up.
    */
   synchronized void write(WriteBatch batch, long[][] changes, long[] deltas) throws StoreException {
-    Mac mac = key.newMac();
+    Mac mac = mac();
     Full h;
     try {
       h = read(mac);
@@ -525,7 +528,8 @@ public final class EvidenceChain {
     return v;
   }
 
-  EvidenceKey key() {
-    return key;
+  /** This thread's keyed MAC (reset after each use by doFinal). */
+  Mac mac() {
+    return macs.get();
   }
 }

@@ -57,7 +57,7 @@ final class SealedBatch implements AutoCloseable {
     }
     long[][] changes = new long[EvidenceChain.Kind.COUNT][4];
     long[] deltas = new long[EvidenceChain.Kind.COUNT];
-    Mac mac = chain.key().newMac();
+    Mac mac = chain.mac();
     byte[] tag = new byte[EvidenceChain.TAG];
     for (Map.Entry<ByteBuffer, byte[]> e : puts.entrySet()) {
       seal(mac, e.getKey(), e.getValue(), tag, changes, deltas, 1);
