@@ -38,7 +38,7 @@ if [ ! -f "$classes/dev/fim/report/SyntheticHistory.class" ]; then
   log "compiling the generator (mvn -q -o -pl cli -am test-compile)"
   (cd "$repo" && mvn -q -B -o -pl cli -am test-compile) >&2 || die "test-compile failed"
 fi
-cp="$classes:$repo/cli/target/lib/*"
+cp="$classes:$repo/cli/target/classes:$repo/cli/target/lib/*"
 
 work=$(mktemp -d /var/tmp/fim-bench-report.XXXXXX)
 cleanup() { if [ "${KEEP:-0}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi; }

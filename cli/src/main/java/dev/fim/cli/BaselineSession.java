@@ -25,6 +25,8 @@ final class BaselineSession implements AutoCloseable {
   final List<PathBytes> scope;
   private final ProgressLine progress;
   private final Signals.Interruption signals;
+  /** Seals the events and approvals this session records (evidence chain). */
+  private Evidence evidence;
 
   private BaselineSession(Store store, BaselineJob job, Path keyFile, List<PathBytes> scope, ProgressLine progress,
       Signals.Interruption signals) {
@@ -61,13 +63,13 @@ final class BaselineSession implements AutoCloseable {
   }
 
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating, PrintWriter err)
-      throws ErrorHandler.ConfigError, StoreException, IOException {
+      throws ErrorHandler.ConfigError, StoreException, IOException, dev.fim.store.SealException {
     return open(common, pathArgs, creating, false, err, null);
   }
 
   /** @param attributor who made the changes a check finds (e.g. from audit.log), or null */
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating, PrintWriter err,
-      ChangeAttributor attributor) throws ErrorHandler.ConfigError, StoreException, IOException {
+      ChangeAttributor attributor) throws ErrorHandler.ConfigError, StoreException, IOException, dev.fim.store.SealException {
     return open(common, pathArgs, creating, false, err, attributor);
   }
 
@@ -78,11 +80,12 @@ final class BaselineSession implements AutoCloseable {
    */
   static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating,
       boolean keyOnlyWithBaseline, PrintWriter err, ChangeAttributor attributor)
-      throws ErrorHandler.ConfigError, StoreException, IOException {
+      throws ErrorHandler.ConfigError, StoreException, IOException, dev.fim.store.SealException {
     Signals.Interruption signals = Signals.interruptOnStop();
     try {
       return open(common, pathArgs, creating, keyOnlyWithBaseline, err, attributor, signals);
-    } catch (ErrorHandler.ConfigError | StoreException | IOException | RuntimeException | Error e) {
+    } catch (ErrorHandler.ConfigError | StoreException | IOException | dev.fim.store.SealException | RuntimeException
+        | Error e) {
       signals.close();
       throw e;
     }
@@ -90,7 +93,7 @@ final class BaselineSession implements AutoCloseable {
 
   private static BaselineSession open(CommonOptions common, List<String> pathArgs, boolean creating,
       boolean keyOnlyWithBaseline, PrintWriter err, ChangeAttributor attributor, Signals.Interruption signals)
-      throws ErrorHandler.ConfigError, StoreException, IOException {
+      throws ErrorHandler.ConfigError, StoreException, IOException, dev.fim.store.SealException {
     Config cfg = common.loadConfig(err);
     Path keyFile = common.keyFile(cfg);
     List<PathBytes> scope = CommonOptions.paths(pathArgs);
@@ -100,7 +103,10 @@ final class BaselineSession implements AutoCloseable {
     try {
       if (keyOnlyWithBaseline && !java.nio.file.Files.exists(keyFile) && !store.hasAny(dev.fim.store.Column.BASELINE)
           && store.getMeta("seal") == null) {
-        return new BaselineSession(store, null, keyFile, scope, null, signals);
+        // No baseline to protect: a key for the approvals' evidence chain may be made (as fim watch does).
+        BaselineSession s = new BaselineSession(store, null, keyFile, scope, null, signals);
+        s.evidence = Evidence.attach(common, store, Evidence.keyForWatch(store, keyFile), err);
+        return s;
       }
       if (creating && !java.nio.file.Files.exists(keyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)
           && (store.hasAny(dev.fim.store.Column.BASELINE) || store.getMeta("seal") != null)) {
@@ -110,11 +116,14 @@ final class BaselineSession implements AutoCloseable {
             + " nobody verified): restore the key (or pass the right one with --key), or start over with a new --db");
       }
       SealKey key = creating ? SealKey.loadOrCreate(keyFile) : SealKey.load(keyFile);
+      Evidence evidence = Evidence.attach(common, store, key, err);
       ProgressLine progress = Terminal.stderrIsTerminal() ? new ProgressLine(err) : null;
       BaselineJob job = new BaselineJob(new BaselineJob.Settings(store, selector, new Sealer(key), cfg.digest(),
           common.threads(cfg), scope, progress == null ? null : progress::start, attributor));
-      return new BaselineSession(store, job, keyFile, scope, progress, signals);
-    } catch (IOException | RuntimeException e) {
+      BaselineSession s = new BaselineSession(store, job, keyFile, scope, progress, signals);
+      s.evidence = evidence;
+      return s;
+    } catch (IOException | RuntimeException | dev.fim.store.SealException e) {
       store.close();
       throw e;
     }
@@ -130,6 +139,9 @@ final class BaselineSession implements AutoCloseable {
   @Override
   public void close() {
     endProgress();
+    if (evidence != null) {
+      evidence.close();
+    }
     store.close();
     signals.close();
   }

@@ -36,6 +36,13 @@ final class CommonOptions {
       description = "Scan threads (default: hash_threads= from the config, else all cores).")
   Integer threads;
 
+  @Option(names = "--expect-seal", paramLabel = "DIGEST",
+      description = "Fail (exit 19) unless the database's evidence seal (the chain head's digest, which fim sends to "
+          + "syslog as \"evidence seal ... digest=DIGEST\" each time it seals) is DIGEST: detects a database rolled "
+          + "back to an older copy. Compared when the database is opened (check, update, accept, watch, history, who, "
+          + "report).")
+  String expectSeal;
+
   @Option(names = "--debug", description = "Print stack traces with errors.")
   boolean debug;
 

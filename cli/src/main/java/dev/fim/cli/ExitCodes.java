@@ -28,7 +28,10 @@ public final class ExitCodes {
   public static final int CONFIG = 17;
   /** The database cannot be used: locked, missing, read-only, full, corrupt, newer format. */
   public static final int DATABASE = 18;
-  /** The baseline's seal does not verify (tampered baseline, wrong or missing key). */
+  /**
+   * The baseline's seal does not verify (tampered baseline, wrong or missing key); or the evidence chain (events,
+   * approvals, coverage) does not verify, or is not the one {@code --expect-seal} names.
+   */
   public static final int SEAL = 19;
   /**
    * Another I/O failure (report file not writable, seal key not creatable…), also standard output that cannot be
@@ -54,7 +57,7 @@ public final class ExitCodes {
       "16:invalid command line",
       "17:config error (file:line: reason)",
       "18:database error: locked by another fim, missing, read-only, full, corrupt or newer format",
-      "19:baseline seal does not verify: the baseline was altered outside fim, or wrong key",
+      "19:baseline seal or evidence chain does not verify: altered outside fim, wrong key, or not --expect-seal",
       "20:other I/O error (report file; seal key missing, unsafe or unreadable; standard output full or its pipe closed)",
       "21:interrupted by SIGINT/SIGTERM (the previous baseline is kept)",
       "22:internal error (a bug; rerun with --debug and report it)",

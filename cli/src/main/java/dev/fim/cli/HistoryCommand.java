@@ -31,6 +31,10 @@ import picocli.CommandLine.Spec;
         "Reads the database without locking it, so it works beside a running fim watch",
         "(it sees what was recorded when it started).",
         "",
+        "First verifies every recorded event, approval and coverage interval against the evidence",
+        "chain (needs the seal key); exit 19, showing nothing, when any was deleted, added or edited",
+        "outside fim (docs/security.md).",
+        "",
         "Examples:",
         "  fim history --since -24h",
         "  fim history /etc --since 2026-11-01 --until 2026-12-01",
@@ -67,6 +71,7 @@ final class HistoryCommand implements Callable<Integer> {
     long untilNs = to == null ? Long.MAX_VALUE : epochNs(to);
     EventLines lines = output.lines(spec.commandLine().getOut());
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
+      Evidence.require(common, store, spec.commandLine().getErr()); // nothing shown from unverified evidence
       EventLog log = new EventLog(store);
       if (root == null) {
         log.forEach(fromNs, untilNs, lines::write);

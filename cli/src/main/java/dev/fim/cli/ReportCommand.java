@@ -5,6 +5,7 @@ import dev.fim.report.ComplianceReport;
 import dev.fim.report.ReportFormat;
 import dev.fim.report.ReportParameters;
 import dev.fim.report.ReportVerifier;
+import dev.fim.store.EvidenceChain;
 import dev.fim.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,6 +42,10 @@ import picocli.CommandLine.Spec;
         "not (exit 1). CSV has no room for them: its digest is printed when it is written; verify the",
         "JSON twin.",
         "",
+        "Every sealed record is verified against the evidence chain first (needs the seal key). When",
+        "it does not verify, the report is still written but says NOT VERIFIED and why (text, HTML,",
+        "JSON summary.evidence_chain), no CSV is written, and the exit code is 19; --verify exits 19.",
+        "",
         "--since is inclusive, --until exclusive (default: now; a later time means now). Times: ISO-8601",
         "(2026-11-25T10:00:00Z; 2026-11-25 is local midnight), relative (-24h, 7d, 2w), now, today,",
         "yesterday. Report times are UTC. Reads the database without locking it (works beside fim watch).",
@@ -51,6 +56,9 @@ import picocli.CommandLine.Spec;
         "  fim report --since 7d --format json | jq '.changes[] | select(.approval == null) | .event.file.path'",
         "  fim report --verify nov.html"})
 final class ReportCommand implements Callable<Integer> {
+  /** What a report reads, so what it verifies (the head is authenticated whole; the path index is not read). */
+  private static final java.util.Set<EvidenceChain.Kind> REPORTED = java.util.EnumSet.of(EvidenceChain.Kind.EVENTS,
+      EvidenceChain.Kind.APPROVALS, EvidenceChain.Kind.COVERAGE);
   @Mixin CommonOptions common;
 
   @Option(names = "--since", paramLabel = "TIME", description = "Start of the period (inclusive). Required.")
@@ -110,13 +118,21 @@ final class ReportCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     ComplianceReport.Result[] r = {null};
+    EvidenceChain.Verification chain;
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
+      // Every sealed record, not only the period's: a deleted event must not pass as a quiet period.
+      chain = Evidence.verify(common, store, err, REPORTED);
+      if (!chain.verified() && f == ReportFormat.CSV) {
+        // A table has no room to say so where an empty one would be read as "no changes": not written at all.
+        throw new dev.fim.store.SealException("the evidence does not verify: " + chain.problem() + "; no CSV report"
+            + " is written (a text, JSON or HTML report is written marked NOT VERIFIED)");
+      }
       if (output != null) {
         // The report's body is spilled beside the output (same file system as the report itself).
         Path dir = output.toAbsolutePath().getParent();
-        ReportOutput.writeBytesAtomically(output, o -> r[0] = ComplianceReport.write(store, p, o, dir));
+        ReportOutput.writeBytesAtomically(output, o -> r[0] = ComplianceReport.write(store, p, chain, o, dir));
       } else {
-        r[0] = ComplianceReport.write(store, p, out, tmpDir());
+        r[0] = ComplianceReport.write(store, p, chain, out, tmpDir());
       }
     }
     String line = "fim report: " + r[0].changes() + " changes (" + r[0].unapproved() + " unapproved), " + r[0].overflows()
@@ -127,6 +143,13 @@ final class ReportCommand implements Callable<Integer> {
       err.println(line);
     }
     out.flush();
+    if (!chain.verified()) {
+      // Written all the same, marked NOT VERIFIED in every format, for the investigation; the exit code says it.
+      err.println("fim report: the evidence does not verify: " + chain.problem() + "; the report"
+          + (output == null ? "" : " " + output) + " is marked NOT VERIFIED");
+      err.flush();
+      return ExitCodes.SEAL;
+    }
     if (output == null && out.checkError()) {
       // a PrintWriter keeps write errors to itself: a full disk or a closed pipe must not pass for a report
       err.println("fim report: the report could not be written to standard output (disk full or pipe closed)");
@@ -142,7 +165,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     ReportVerifier.Outcome o;
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
-      o = ReportVerifier.verify(store, verify, tmpDir());
+      o = ReportVerifier.verify(store, verify, tmpDir(), Evidence.verify(common, store, err, REPORTED));
     } catch (java.nio.file.NoSuchFileException e) {
       throw new IOException("report " + verify + ": no such file", e);
     } catch (IllegalArgumentException e) {
@@ -154,7 +177,7 @@ final class ReportCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     err.println(o.message());
-    return ExitCodes.NOT_VERIFIED;
+    return o.verdict() == ReportVerifier.Verdict.EVIDENCE_NOT_VERIFIED ? ExitCodes.SEAL : ExitCodes.NOT_VERIFIED;
   }
 
   private Instant time(String option, String text, Instant now, ZoneId zone) {

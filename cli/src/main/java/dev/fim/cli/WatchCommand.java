@@ -116,7 +116,8 @@ final class WatchCommand implements Callable<Integer> {
     Preload.await();
     LineOutput out = output == null ? LineOutput.of(StandardOutput.get()) : LineOutput.appendingTo(output.toAbsolutePath());
     EventSink sink = format == ReportFormat.json ? new JsonLinesSink(out) : new TextSink(out);
-    try (Store store = Store.open(common.dbDir(), Store.OpenMode.CREATE); sink) {
+    try (Store store = Store.open(common.dbDir(), Store.OpenMode.CREATE); sink;
+        Evidence evidence = Evidence.attach(common, store, Evidence.keyForWatch(store, keyFile), err)) {
       Watcher w = Watcher.start(new Watcher.Settings(store, selector, roots, chosen,
           TimeUnit.MILLISECONDS.toNanos(quietMs), maxPending, Watcher.BACK_PRESSURE_NS, common.threads(cfg), List.of(sink),
           reportTemporaries, attribution(), TimeUnit.MILLISECONDS.toNanos(correlationMs), Watcher.RULE_CHECK_NS,

@@ -28,6 +28,10 @@ import picocli.CommandLine.Spec;
         "Reads the database without locking it, so it works beside a running fim watch",
         "(it sees what was recorded when it started).",
         "",
+        "First verifies every recorded event, approval and coverage interval against the evidence",
+        "chain (needs the seal key); exit 19, showing nothing, when any was deleted, added or edited",
+        "outside fim (docs/security.md).",
+        "",
         "Examples:",
         "  fim who /etc/sudoers",
         "  fim who -n 1 --format json /etc/passwd | jq -r '.user.audit.name'"})
@@ -53,6 +57,7 @@ final class WhoCommand implements Callable<Integer> {
     PathBytes p = CommonOptions.path(spec.commandLine(), path);
     List<ChangeEvent> events;
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
+      Evidence.require(common, store, spec.commandLine().getErr()); // nothing shown from unverified evidence
       events = new EventLog(store).latestForPath(p, limit);
     }
     EventLines lines = output.lines(spec.commandLine().getOut());

@@ -4,6 +4,7 @@ import dev.fim.store.Approval;
 import dev.fim.store.Approvals;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventLog;
+import dev.fim.store.EvidenceChain;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import dev.fim.store.WatchCoverage;
@@ -53,14 +54,19 @@ public final class ComplianceReport {
    * @param changes    changes in the period (overflow events not counted)
    * @param unapproved of which not approved
    * @param overflows  overflow (lost events) events in the period
+   * @param evidenceVerified whether the evidence chain verified (the report says so in every format)
    */
-  public record Result(String sha256, long changes, long unapproved, long overflows) {}
+  public record Result(String sha256, long changes, long unapproved, long overflows, boolean evidenceVerified) {}
 
-  /** Writes the report of {@code p} to {@code out} (flushed, not closed), with its temporary body in {@code spillDir}. */
-  public static Result write(Store store, ReportParameters p, OutputStream out, Path spillDir)
-      throws StoreException, IOException {
+  /**
+   * Writes the report of {@code p} to {@code out} (flushed, not closed), with its temporary body in {@code spillDir}.
+   *
+   * @param chain the evidence chain's verification ({@code Evidence.verify} in the cli), stated in the report
+   */
+  public static Result write(Store store, ReportParameters p, EvidenceChain.Verification chain, OutputStream out,
+      Path spillDir) throws StoreException, IOException {
     Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-    return write(store, p, spillDir, text, body -> {
+    return write(store, p, chain, spillDir, text, body -> {
       text.flush();
       Files.copy(body, out);
     }, rows -> {
@@ -70,9 +76,9 @@ public final class ComplianceReport {
   }
 
   /** As {@link #write(Store, ReportParameters, OutputStream, Path)}, to characters (e.g. a terminal's writer). */
-  public static Result write(Store store, ReportParameters p, Writer out, Path spillDir)
-      throws StoreException, IOException {
-    return write(store, p, spillDir, out, body -> {
+  public static Result write(Store store, ReportParameters p, EvidenceChain.Verification chain, Writer out,
+      Path spillDir) throws StoreException, IOException {
+    return write(store, p, chain, spillDir, out, body -> {
       try (Reader r = Files.newBufferedReader(body, StandardCharsets.UTF_8)) {
         r.transferTo(out);
       }
@@ -88,11 +94,12 @@ public final class ComplianceReport {
     void write(byte[] rows) throws IOException;
   }
 
-  private static Result write(Store store, ReportParameters p, Path spillDir, Writer out, BodyCopy copy, Rows direct)
-      throws StoreException, IOException {
+  private static Result write(Store store, ReportParameters p, EvidenceChain.Verification chain, Path spillDir,
+      Writer out, BodyCopy copy, Rows direct) throws StoreException, IOException {
     Coverage coverage = Coverage.of(WatchCoverage.overlapping(store, p.fromNs(), p.untilNs()), p);
-    Summary summary = new Summary(p, coverage);
-    ReportWriter w = writer(p.format());
+    Summary summary = new Summary(p, coverage, chain);
+    boolean verified = chain.verified();
+    ReportWriter w = writer(p.format(), verified);
     boolean headFirst = w.headFirst();
     Path spill = headFirst ? null : Files.createTempFile(spillDir, ".fim-report-", ".body");
     if (headFirst) {
@@ -113,14 +120,14 @@ public final class ComplianceReport {
         forEach(store, p, (stored, a, storedApproval) -> {
           batch.add(stored, a, storedApproval);
           if (batch.size() == BATCH) {
-            inFlight.add(submit(render, log, p.format(), batch.take(), first));
+            inFlight.add(submit(render, log, p.format(), verified, batch.take(), first));
             while (inFlight.size() > MAX_IN_FLIGHT) {
               digested.add(take(inFlight.poll(), summary, digest, digesting, body));
             }
           }
         });
         if (batch.size() > 0) {
-          inFlight.add(submit(render, log, p.format(), batch.take(), first));
+          inFlight.add(submit(render, log, p.format(), verified, batch.take(), first));
         }
         while (!inFlight.isEmpty()) {
           digested.add(take(inFlight.poll(), summary, digest, digesting, body));
@@ -136,7 +143,7 @@ public final class ComplianceReport {
       }
       w.end(out, summary, sha);
       out.flush();
-      return new Result(sha, summary.changes, summary.unapproved(), summary.overflows);
+      return new Result(sha, summary.changes, summary.unapproved(), summary.overflows, verified);
     } finally {
       render.shutdownNow();
       digesting.shutdownNow();
@@ -199,17 +206,17 @@ public final class ComplianceReport {
   /** One batch and its rows in the report's format. */
   private record Rendered(Batch batch, byte[] rows) {}
 
-  private static ReportWriter writer(ReportFormat f) {
+  private static ReportWriter writer(ReportFormat f, boolean evidenceVerified) {
     return switch (f) {
       case TEXT -> new TextReport();
       case JSON -> new JsonReport();
-      case CSV -> new CsvReport();
+      case CSV -> new CsvReport(evidenceVerified);
       case HTML -> new HtmlReport();
     };
   }
 
-  private static Future<Rendered> submit(ExecutorService pool, EventLog log, ReportFormat f, Batch b,
-      boolean[] first) {
+  private static Future<Rendered> submit(ExecutorService pool, EventLog log, ReportFormat f, boolean verified,
+      Batch b, boolean[] first) {
     boolean firstBatch = first[0];
     first[0] = false;
     return pool.submit(() -> {
@@ -222,7 +229,7 @@ public final class ComplianceReport {
         return new Rendered(b, rows.toByteArray());
       }
       Writer text = new OutputStreamWriter(rows, StandardCharsets.UTF_8);
-      ReportWriter w = writer(f); // one per batch: writers keep per-row state
+      ReportWriter w = writer(f, verified); // one per batch: writers keep per-row state
       for (int i = 0; i < b.size(); i++) {
         w.change(text, b.events.get(i), b.approvals.get(i));
       }

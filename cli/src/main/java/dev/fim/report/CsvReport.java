@@ -18,10 +18,16 @@ import java.io.Writer;
 final class CsvReport implements ReportWriter {
   static final String[] HEADER = {"time", "sequence", "action", "path", "path_hex", "old_path", "changes", "auid",
       "auid_name", "uid", "uid_name", "pid", "executable", "attribution", "attribution_reason", "origin", "message",
-      "approval", "accepted_at", "accepted_by", "note"};
+      "approval", "accepted_at", "accepted_by", "note", "evidence_chain"};
+  /** Every row says whether the evidence verified: a table has no other place for it. */
+  private final String evidence;
   private Writer out;
   private final StringBuilder row = new StringBuilder(512);
   private boolean rowStarted;
+
+  CsvReport(boolean evidenceVerified) {
+    this.evidence = evidenceVerified ? "verified" : "NOT VERIFIED";
+  }
 
   @Override
   public void head(Writer out, Summary s, String sha256) throws IOException {
@@ -62,6 +68,7 @@ final class CsvReport implements ReportWriter {
     field(a == null ? "" : EventTime.of(a.acceptedNs()));
     field(a == null ? "" : a.who());
     field(a == null ? "" : a.note());
+    field(evidence);
     endRow();
   }
 

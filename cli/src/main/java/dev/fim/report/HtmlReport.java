@@ -37,6 +37,7 @@ final class HtmlReport implements ReportWriter {
       .badge.no{background:#c62828;color:#fff}.badge.ok{background:#2e7d32;color:#fff}.badge.na{background:#ef6c00;color:#fff}
       .chg{font-family:ui-monospace,monospace;font-size:12px}
       svg text{font:11px system-ui,sans-serif;fill:#444}
+      p.unverified{background:#b00020;color:#fff;padding:8px;font-size:1.2em}
       @media print{body{margin:0;font-size:10px;max-width:none}table.changes{font-size:9px}thead{display:table-header-group}
       tr{break-inside:avoid}.card{padding:4px 8px}h2{break-after:avoid}
       tr.unapproved td,tr.overflow td,.badge,.card.bad{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
@@ -56,7 +57,9 @@ final class HtmlReport implements ReportWriter {
         .append("</b> (").append(EventTime.duration(p.untilNs() - p.fromNs())).append("), generated ")
         .append(esc(EventTime.of(p.generatedNs()))).append(" on ").append(esc(p.host()))
         .append(" by fim. Times are UTC. Change detection for PCI DSS 11.5.2, NIST SP 800-53 SI-7, HIPAA 164.312(c).</p>\n")
-        .append("<p class=\"digest\" id=\"digest\">Data SHA-256: ").append(sha256).append("</p>\n");
+        .append("<p class=\"digest\" id=\"digest\">Data SHA-256: ").append(sha256).append("</p>\n")
+        .append("<p id=\"evidence\" class=\"").append(s.chain.verified() ? "meta" : "unverified")
+        .append("\"><b>Evidence chain:</b> ").append(esc(s.evidence())).append("</p>\n");
     b.append("<div class=\"cards\" id=\"summary\">");
     card(b, "changes", s.changes, "");
     card(b, "unapproved", s.unapproved(), s.unapproved() > 0 ? "bad" : "");

@@ -6,6 +6,7 @@ import dev.fim.store.Actor;
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventJson;
+import dev.fim.store.EvidenceChain;
 import dev.fim.store.PathBytes;
 import java.io.IOException;
 import java.util.Map;
@@ -95,6 +96,22 @@ final class ReportJson {
       g.writeStringField("last_event", EventTime.of(s.lastNs));
     }
     timeline(g, s.timeline);
+    evidence(g, s.chain);
+    g.writeEndObject();
+  }
+
+  /** The evidence chain's state; only what stays the same while the data does (see Summary#evidence). */
+  private static void evidence(JsonGenerator g, EvidenceChain.Verification v) throws IOException {
+    g.writeObjectFieldStart("evidence_chain");
+    g.writeBooleanField("verified", v.verified());
+    g.writeStringField("status", v.verified() ? "verified" : "NOT VERIFIED");
+    if (!v.verified()) {
+      g.writeStringField("problem", v.problem());
+    } else if (v.head() != null) {
+      g.writeNumberField("starts_at_event", v.head().firstEvent());
+      g.writeStringField("started", EventTime.of(v.head().startNs()));
+      g.writeNumberField("records_sealed_at_start", v.head().adopted());
+    }
     g.writeEndObject();
   }
 

@@ -1,5 +1,6 @@
 package dev.fim.report;
 
+import dev.fim.store.EvidenceChain;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import java.io.BufferedInputStream;
@@ -28,7 +29,9 @@ public final class ReportVerifier {
     /** The database's data for the stated period has another digest than the report states. */
     DATA_DIFFERS,
     /** The data digest matches, but the file's bytes differ from what fim writes for it: the copy was edited. */
-    FILE_MODIFIED
+    FILE_MODIFIED,
+    /** The database's evidence does not verify against its seal chain: nothing can be confirmed from it. */
+    EVIDENCE_NOT_VERIFIED
   }
 
   /**
@@ -47,7 +50,8 @@ public final class ReportVerifier {
    * @throws IllegalArgumentException when the file is not a report fim can verify (no parameter line: not a report, or
    *     a CSV), naming why
    */
-  public static Outcome verify(Store store, Path file, Path spillDir) throws IOException, StoreException {
+  public static Outcome verify(Store store, Path file, Path spillDir, EvidenceChain.Verification chain)
+      throws IOException, StoreException {
     ReportParameters.Stated stated;
     try (InputStream in = Files.newInputStream(file)) {
       String head = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
@@ -63,9 +67,13 @@ public final class ReportVerifier {
     boolean longer;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         Comparing cmp = new Comparing(in)) {
-      regenerated = ComplianceReport.write(store, stated.parameters(), cmp, spillDir);
+      regenerated = ComplianceReport.write(store, stated.parameters(), chain, cmp, spillDir);
       mismatchLine = cmp.mismatchLine;
       longer = in.read() != -1;
+    }
+    if (!chain.verified()) {
+      return new Outcome(Verdict.EVIDENCE_NOT_VERIFIED, file + ": NOT verified: the database's evidence does not"
+          + " verify, so it confirms nothing: " + chain.problem(), regenerated.sha256());
     }
     if (!regenerated.sha256().equals(stated.sha256())) {
       return new Outcome(Verdict.DATA_DIFFERS, file + ": NOT verified: it states data SHA-256 " + stated.sha256()

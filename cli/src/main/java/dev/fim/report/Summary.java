@@ -3,6 +3,7 @@ package dev.fim.report;
 import dev.fim.store.Action;
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
+import dev.fim.store.EvidenceChain;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -21,6 +22,8 @@ final class Summary {
 
   final ReportParameters parameters;
   final Coverage coverage;
+  /** Whether the evidence (events, approvals, coverage) verified against its seal chain, stated in every format. */
+  final EvidenceChain.Verification chain;
   final Timeline timeline;
   long changes;
   long approved;
@@ -34,9 +37,10 @@ final class Summary {
   private final Map<String, Long> byOrigin = new HashMap<>();
   private final Map<String, Long> lossByReason = new HashMap<>();
 
-  Summary(ReportParameters parameters, Coverage coverage) {
+  Summary(ReportParameters parameters, Coverage coverage, EvidenceChain.Verification chain) {
     this.parameters = parameters;
     this.coverage = coverage;
+    this.chain = chain;
     this.timeline = new Timeline(parameters.fromNs(), parameters.untilNs());
   }
 
@@ -59,6 +63,22 @@ final class Summary {
     byPrefix.merge(Labels.prefix(e.path(), parameters.prefixDepth()), 1L, Long::sum);
     byOrigin.merge(e.origin() == null ? "unknown" : e.origin(), 1L, Long::sum);
     timeline.change(e.timeNs(), a != null);
+  }
+
+  /**
+   * The evidence chain's state for people: "verified; …" or "NOT VERIFIED: why". Stable while the data is (not the
+   * head's sequence or record count, which grow with every event recorded after the report): a report made again
+   * later from the same data reads the same.
+   */
+  String evidence() {
+    if (!chain.verified()) {
+      return "NOT VERIFIED: " + chain.problem() + ". Do not rely on this report's events, approvals or coverage.";
+    }
+    if (chain.head() == null) {
+      return "verified (nothing recorded)";
+    }
+    return "verified: every event, approval and coverage interval is as fim sealed it; "
+        + EvidenceChain.Verification.start(chain.head());
   }
 
   long unapproved() {

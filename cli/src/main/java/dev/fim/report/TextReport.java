@@ -24,10 +24,14 @@ final class TextReport implements ReportWriter {
     line("fim compliance report");
     line(p.line(sha256));
     line("");
+    if (!s.chain.verified()) {
+      line("WARNING: THE EVIDENCE DOES NOT VERIFY (events, approvals or coverage were altered outside fim).");
+    }
     line("Period:      " + EventTime.of(p.fromNs()) + " to " + EventTime.of(p.untilNs()) + " ("
         + EventTime.duration(p.untilNs() - p.fromNs()) + ")");
     line("Generated:   " + EventTime.of(p.generatedNs()) + " on " + p.host());
     line("Data SHA-256: " + sha256);
+    line("Evidence:    " + s.evidence());
     line("Hosts:       " + (s.coverage.hosts().isEmpty() ? "(no fim watch ran in the period)"
         : String.join(", ", s.coverage.hosts())));
     line("Trees:       " + (s.coverage.trees().isEmpty() ? "(none watched)"

@@ -86,7 +86,7 @@ class HistoryCommandsTest {
   }
 
   private void append(ChangeEvent... events) throws Exception {
-    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+    try (Store s = Sealed.attach(Store.open(db, Store.OpenMode.CREATE), dir.resolve("seal.key"))) {
       new EventLog(s).append(List.of(events));
     }
   }
@@ -288,19 +288,20 @@ class HistoryCommandsTest {
         "name".getBytes(StandardCharsets.UTF_8));
     Map<String, String> env = Map.of("LC_ALL", "C", "LANG", "C");
     byte[] dbArg = db.toString().getBytes(StandardCharsets.UTF_8);
-    Fim.Run who = Fim.process(env, "who".getBytes(), "--db".getBytes(), dbArg, odd);
+    byte[] keyArg = dir.resolve("seal.key").toString().getBytes(StandardCharsets.UTF_8);
+    Fim.Run who = Fim.process(env, "who".getBytes(), "--db".getBytes(), dbArg, "--key".getBytes(), keyArg, odd);
     assertEquals(0, who.exit(), who.toString());
     assertTrue(who.out().matches("\\S+ updated " + tree + "/etc/bad\\\\xffname  content: xxh3_128:\\w+ -> "
         + "xxh3_128:\\w+, size: 1 -> 7" + CHECK_REASON.replace("(", "\\(").replace(")", "\\)") + "\n"), who.toString());
 
-    Fim.Run json = Fim.process(env, "history".getBytes(), "--db".getBytes(), dbArg, "--format".getBytes(),
+    Fim.Run json = Fim.process(env, "history".getBytes(), "--db".getBytes(), dbArg, "--key".getBytes(), keyArg, "--format".getBytes(),
         "json".getBytes(), odd);
     assertEquals(0, json.exit(), json.toString());
     assertEquals(1, lines(json.out()).size(), json.toString());
     assertTrue(json.out().contains("\"path\":\"" + tree + "/etc/bad\\\\xffname\",\"path_hex\":\""
         + PathBytes.of(odd).hex() + "\""), json.toString());
 
-    Fim.Run other = Fim.process(env, "who".getBytes(), "--db".getBytes(), dbArg,
+    Fim.Run other = Fim.process(env, "who".getBytes(), "--db".getBytes(), dbArg, "--key".getBytes(), keyArg,
         concat((tree + "/etc/bad").getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xfe}));
     assertEquals(1, other.exit(), "\\xfe is another name:\n" + other);
   }

@@ -48,7 +48,7 @@ class ReportCommandTest {
     assertEquals(0, fim("accept", tree.resolve("etc/hosts").toString(), "--note", "CHG-1234").exit());
     // What fim watch records: an attributed change with a hostile name, and lost audit records.
     long now = System.currentTimeMillis() * 1_000_000L;
-    try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
+    try (Store s = Sealed.attach(Store.open(db, Store.OpenMode.EXISTING), key)) {
       new EventLog(s).append(List.of(
           new ChangeEvent(now, 0, Action.CREATED, PathBytes.of(hostile()), null, null, null, List.of(), "watch",
               "audit", null, null, new Actor(1001L, "alice", 0L, "root", 4242, 1, "/usr/bin/cp", "cp", null, null,
@@ -69,7 +69,7 @@ class ReportCommandTest {
   }
 
   Fim.Run report(String... args) {
-    List<String> a = new ArrayList<>(List.of("report", "--db", db.toString()));
+    List<String> a = new ArrayList<>(List.of("report", "--db", db.toString(), "--key", key.toString()));
     a.addAll(List.of(args));
     return Fim.run(a.toArray(String[]::new));
   }
@@ -90,6 +90,7 @@ class ReportCommandTest {
   void aReportStdoutCannotTakeIsAnIoError() throws Exception {
     Fim.Run r = Fim.process(Map.of(), "exec >/dev/full;", "report".getBytes(StandardCharsets.UTF_8),
         "--db".getBytes(StandardCharsets.UTF_8), db.toString().getBytes(StandardCharsets.UTF_8),
+        "--key".getBytes(StandardCharsets.UTF_8), key.toString().getBytes(StandardCharsets.UTF_8),
         "--since".getBytes(StandardCharsets.UTF_8), "-1h".getBytes(StandardCharsets.UTF_8));
     assertEquals(ExitCodes.IO, r.exit(), r.toString());
     assertTrue(r.err().contains("fim: cannot write standard output: No space left on device"), r.toString());

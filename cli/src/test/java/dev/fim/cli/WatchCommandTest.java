@@ -277,7 +277,8 @@ class WatchCommandTest {
     Fim.Run init = Fim.run("init", "--db", db, "--key", key, tree.toString());
     assertEquals(0, init.exit(), init.toString());
     Path out = dir.resolve("out.json");
-    start(List.of(), "--db", db, "--attribution", "proc", "--output", out.toString(), tree.toString());
+    start(List.of(), "--db", db, "--key", key, "--attribution", "proc", "--output", out.toString(),
+        tree.toString());
     awaitStderr(l -> l.startsWith("fim watch: reconciled"), "the start-up reconcile");
     sh("echo two >> f");
     awaitLine(out, "/tree/f\"");
@@ -304,6 +305,13 @@ class WatchCommandTest {
         "the watch recorded after taking the database back");
     assertEquals(events.size(), events.stream().mapToLong(dev.fim.store.ChangeEvent::sequence).distinct().count(),
         "sequences stay unique per store");
+    // Both processes sealed what they recorded into one chain (the watch took it up where the check left it), and
+    // the watch's coverage heartbeats and end rewrote its interval in the chain too.
+    Fim.Run history = Fim.run("history", "--db", db, "--key", key);
+    assertEquals(0, history.exit(), history.toString());
+    Fim.Run report = Fim.run("report", "--db", db, "--key", key, "--since", "-1h", "--format", "json");
+    assertEquals(0, report.exit(), report.toString());
+    assertTrue(report.out().contains("\"evidence_chain\":{\"verified\":true"), report.out());
   }
 
   private static byte[] b(String s) {

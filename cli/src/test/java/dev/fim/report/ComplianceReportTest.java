@@ -35,6 +35,12 @@ class ComplianceReportTest {
   static final byte[] HOSTILE = "/srv/<script>alert(1)</script>,\"q\"\u00e9\n\u0000".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path tmp;
+  /**
+   * These stores are written without an evidence chain (this test is about the report's rendering and digest);
+   * the chain's own tests are EvidenceChainTest and EvidenceChainCommandsTest.
+   */
+  private static final dev.fim.store.EvidenceChain.Verification UNSEALED =
+      new dev.fim.store.EvidenceChain.Verification(true, null, null);
   Store store;
   List<ChangeEvent> stored;
 
@@ -79,7 +85,7 @@ class ComplianceReportTest {
 
   String report(ReportParameters p) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ComplianceReport.write(store, p, out, tmp);
+    ComplianceReport.write(store, p, UNSEALED, out, tmp);
     return out.toString(StandardCharsets.UTF_8);
   }
 
@@ -88,7 +94,7 @@ class ComplianceReportTest {
     Set<String> digests = new HashSet<>();
     for (ReportFormat f : ReportFormat.values()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      digests.add(ComplianceReport.write(store, params(f), out, tmp).sha256());
+      digests.add(ComplianceReport.write(store, params(f), UNSEALED, out, tmp).sha256());
     }
     assertEquals(1, digests.size(), digests.toString());
     try (var files = Files.list(tmp)) {
@@ -140,7 +146,7 @@ class ComplianceReportTest {
     assertEquals(String.join(",", CsvReport.HEADER), rows[0]);
     assertEquals(5, rows.length, c);
     assertTrue(c.contains(",\"/srv/<script>alert(1)</script>,\"\"q\"\"é\\n\\xff\","), "quoted, quotes doubled: " + c);
-    assertTrue(rows[1].endsWith(",approved,2025-11-24T16:00:50Z,alice (auid 1001) as root,CHG-1234 <b>bold</b>"),
+    assertTrue(rows[1].endsWith(",approved,2025-11-24T16:00:50Z,alice (auid 1001) as root,CHG-1234 <b>bold</b>,verified"),
         rows[1]);
     assertTrue(rows[4].contains(",unapproved,"), rows[4]);
   }
@@ -179,30 +185,30 @@ class ComplianceReportTest {
     for (ReportFormat f : List.of(ReportFormat.TEXT, ReportFormat.JSON, ReportFormat.HTML)) {
       Path file = tmp.resolve("r." + f.label());
       Files.writeString(file, report(params(f)));
-      assertEquals(ReportVerifier.Verdict.VERIFIED, ReportVerifier.verify(store, file, tmp).verdict(), f.label());
+      assertEquals(ReportVerifier.Verdict.VERIFIED, ReportVerifier.verify(store, file, tmp, UNSEALED).verdict(), f.label());
 
       String original = Files.readString(file);
       Files.writeString(file, original.replace("CHG-1234", "CHG-9999"));
-      ReportVerifier.Outcome o = ReportVerifier.verify(store, file, tmp);
+      ReportVerifier.Outcome o = ReportVerifier.verify(store, file, tmp, UNSEALED);
       assertEquals(ReportVerifier.Verdict.FILE_MODIFIED, o.verdict(), o.message());
       assertTrue(o.message().contains("from line"), o.message());
 
       Files.writeString(file, original + "\n");
-      assertEquals(ReportVerifier.Verdict.FILE_MODIFIED, ReportVerifier.verify(store, file, tmp).verdict(), "appended");
+      assertEquals(ReportVerifier.Verdict.FILE_MODIFIED, ReportVerifier.verify(store, file, tmp, UNSEALED).verdict(), "appended");
 
       String sha = ReportParameters.find(original).sha256();
       Files.writeString(file, original.replace(sha, "0".repeat(64)));
-      assertEquals(ReportVerifier.Verdict.DATA_DIFFERS, ReportVerifier.verify(store, file, tmp).verdict(),
+      assertEquals(ReportVerifier.Verdict.DATA_DIFFERS, ReportVerifier.verify(store, file, tmp, UNSEALED).verdict(),
           "an edited digest");
       Files.writeString(file, original);
     }
     // The database changes: an event recorded for the period afterwards.
     new EventLog(store).append(List.of(new ChangeEvent(T0 + 60 * S, 0, Action.DELETED, PathBytes.ofUtf8("/etc/x"),
         null, null, null, List.of(), "check", "none", "x")));
-    ReportVerifier.Outcome o = ReportVerifier.verify(store, tmp.resolve("r.html"), tmp);
+    ReportVerifier.Outcome o = ReportVerifier.verify(store, tmp.resolve("r.html"), tmp, UNSEALED);
     assertEquals(ReportVerifier.Verdict.DATA_DIFFERS, o.verdict(), o.message());
     Files.writeString(tmp.resolve("r.csv"), report(params(ReportFormat.CSV)));
-    assertThrows(IllegalArgumentException.class, () -> ReportVerifier.verify(store, tmp.resolve("r.csv"), tmp));
+    assertThrows(IllegalArgumentException.class, () -> ReportVerifier.verify(store, tmp.resolve("r.csv"), tmp, UNSEALED));
   }
 
   private static String hexOfHostile() {
@@ -224,7 +230,7 @@ class ComplianceReportTest {
       long until = T0 + 1000 * S;
       ReportParameters p = new ReportParameters(T0, until, until, "h", 2, ReportFormat.JSON);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      String stated = ComplianceReport.write(big, p, out, tmp).sha256();
+      String stated = ComplianceReport.write(big, p, UNSEALED, out, tmp).sha256();
       String doc = out.toString(StandardCharsets.UTF_8);
       int end = doc.indexOf("],\n\"summary\":");
       String summary = doc.substring(end + 13, doc.indexOf(",\n\"digest\":"));
@@ -259,7 +265,7 @@ class ComplianceReportTest {
       sha.update((summary + "\n").getBytes(StandardCharsets.UTF_8));
       assertEquals(java.util.HexFormat.of().formatHex(sha.digest()), stated);
       ReportParameters text = new ReportParameters(T0, until, until, "h", 2, ReportFormat.TEXT);
-      assertEquals(stated, ComplianceReport.write(big, text, new ByteArrayOutputStream(), tmp).sha256());
+      assertEquals(stated, ComplianceReport.write(big, text, UNSEALED, new ByteArrayOutputStream(), tmp).sha256());
     }
   }
 }

@@ -51,6 +51,9 @@ public final class SyntheticHistory {
     long span = 30L * 24 * 3600 * 1_000_000_000L;
     long t0 = System.nanoTime();
     try (Store store = Store.open(Path.of(args[0]), Store.OpenMode.CREATE)) {
+      // Sealed as fim seals what it records, with the key fim finds by default beside the database (DB-DIR.key).
+      dev.fim.store.EvidenceChain.attach(store, dev.fim.store.seal.EvidenceKey.of(
+          dev.fim.store.seal.SealKey.loadOrCreate(Path.of(args[0] + ".key"))), null, null);
       fill(store, count, seed, now - span, span);
       store.flush();
     }

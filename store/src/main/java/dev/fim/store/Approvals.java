@@ -8,9 +8,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatch;
 
 /**
  * Approvals of recorded changes, in the {@code approvals} column family keyed like {@code events} (big-endian time ns
@@ -40,13 +38,11 @@ public final class Approvals {
   /** Stores {@code approval} for every one of {@code events}, in one atomic write. */
   public void approve(List<ChangeEvent> events, Approval approval) throws StoreException {
     byte[] value = encode(approval);
-    try (WriteBatch batch = new WriteBatch()) {
+    try (SealedBatch batch = new SealedBatch(store)) { // sealed into the evidence chain (EvidenceChain)
       for (ChangeEvent e : events) {
-        batch.put(store.handle(Column.APPROVALS), EventLog.eventKey(e.timeNs(), e.sequence()), value);
+        batch.put(Column.APPROVALS, EventLog.eventKey(e.timeNs(), e.sequence()), value);
       }
-      store.write(batch);
-    } catch (RocksDBException e) {
-      throw Store.translate(store.dir(), "record approvals", e);
+      batch.write();
     }
   }
 

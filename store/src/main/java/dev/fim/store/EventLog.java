@@ -6,9 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatch;
 
 /**
  * The change history: appends {@link ChangeEvent}s to the {@code events} column family (keyed by
@@ -42,27 +40,26 @@ public final class EventLog {
   /** Appends events in one atomic write; returns them with their assigned sequences. */
   public List<ChangeEvent> append(List<ChangeEvent> events) throws StoreException {
     List<ChangeEvent> out = new ArrayList<>(events.size());
-    try (WriteBatch batch = new WriteBatch()) {
+    // Sealed into the evidence chain when one is attached to the store (EvidenceChain).
+    try (SealedBatch batch = new SealedBatch(store)) {
       long last = 0;
       for (ChangeEvent e : events) {
         long seq = sequence.incrementAndGet();
         last = seq;
         ChangeEvent s = e.withSequence(seq);
         byte[] key = eventKey(s.timeNs(), seq);
-        batch.put(store.handle(Column.EVENTS), key, ChangeEventCodec.encode(s));
-        batch.put(store.handle(Column.EVENTS_BY_PATH), pathKey(s.path(), key), key);
+        batch.put(Column.EVENTS, key, ChangeEventCodec.encode(s));
+        batch.put(Column.EVENTS_BY_PATH, pathKey(s.path(), key), key);
         if (s.oldPath() != null) {
-          batch.put(store.handle(Column.EVENTS_BY_PATH), pathKey(s.oldPath(), key), key);
+          batch.put(Column.EVENTS_BY_PATH, pathKey(s.oldPath(), key), key);
         }
         out.add(s);
       }
       if (!events.isEmpty()) {
-        batch.put(store.handle(Column.META), META_SEQUENCE.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        batch.put(Column.META, META_SEQUENCE.getBytes(java.nio.charset.StandardCharsets.UTF_8),
             Long.toString(last).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       }
-      store.write(batch);
-    } catch (RocksDBException e) {
-      throw Store.translate(store.dir(), "record events", e);
+      batch.write();
     }
     return out;
   }

@@ -75,7 +75,7 @@ public final class WatchCoverage {
 
     private synchronized void write(long nowNs, boolean ended) throws StoreException {
       Interval i = started;
-      store.put(Column.META, key, encode(new Interval(i.startNs(), Math.max(nowNs, i.startNs()), ended, i.host(),
+      put(store, key, encode(new Interval(i.startNs(), Math.max(nowNs, i.startNs()), ended, i.host(),
           i.backend(), i.attribution(), i.trees())));
     }
   }
@@ -95,8 +95,16 @@ public final class WatchCoverage {
       List<PathBytes> trees) throws StoreException {
     Interval i = new Interval(nowNs, nowNs, false, host, backend, attribution, trees);
     byte[] key = key(nowNs);
-    store.put(Column.META, key, encode(i));
+    put(store, key, encode(i));
     return new Run(store, key, i);
+  }
+
+  /** Writes one interval, sealed into the evidence chain when one is attached (EvidenceChain). */
+  private static void put(Store store, byte[] key, byte[] value) throws StoreException {
+    try (SealedBatch batch = new SealedBatch(store)) {
+      batch.put(Column.META, key, value);
+      batch.write();
+    }
   }
 
   /** Every recorded run that overlaps {@code [fromNs, untilNs)}, oldest first. */

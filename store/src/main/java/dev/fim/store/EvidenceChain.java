@@ -1,0 +1,535 @@
+package dev.fim.store;
+
+import dev.fim.store.seal.EvidenceKey;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.function.Consumer;
+import javax.crypto.Mac;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The seal of the evidence: the change events, their path index, the approvals and the watch coverage intervals,
+ * as an append-only HMAC chain whose head lives in {@code meta} (docs/security.md "Evidence chain").
+ *
+ * <p>Every record has a tag, HMAC(chain key, kind, key, value). Per kind, the head holds the number of records and
+ * the XOR of their tags (the aggregate): a set digest that does not depend on the order records were written in, so
+ * a reader verifies the whole evidence in one streamed pass in key order, and a writer adds a batch by XORing in
+ * its tags without reading anything back. Each batch a writer appends makes a new head: sequence + 1, the counts
+ * and aggregates after the batch, and the previous head's MAC, all under one HMAC (the chain link), written in the
+ * same atomic RocksDB write as the records. The aggregates are stored encrypted (XOR with a pad derived from the key,
+ * the chain start and the sequence): someone who reads the database over time learns no tag, so cannot pick a set
+ * of records to delete whose tags cancel.
+ *
+ * <p>Without the key, nobody can make a head that matches a set of records other than the one fim wrote: deleting,
+ * adding, editing or swapping any record, wiping a column family, or editing or deleting the head is seen by
+ * {@link #verify}. What it cannot see locally is a rollback to an older, consistent copy (old records with their
+ * old head): the {@linkplain Listener listener} publishes each head off-host (syslog) for that.
+ *
+ * <p>A writer {@linkplain #attach attaches} a chain to its open {@link Store}; {@link EventLog}, {@link Approvals}
+ * and {@link WatchCoverage} then seal what they write through {@link SealedBatch}. A database without a head (written
+ * by a fim before the chain) gets one at the first attach, whose aggregates take in the records found then
+ * ("adopted": sealed as they are at that moment, not when they were recorded); reports say so. Thread-safe.
+ */
+public final class EvidenceChain {
+  static final String META_HEAD = "evidence_chain";
+  private static final byte[] META_HEAD_KEY = META_HEAD.getBytes(StandardCharsets.UTF_8);
+  /** WatchCoverage's keys in meta (the intervals are the only sealed records there). */
+  static final byte[] COVERAGE_PREFIX = "watch_coverage/".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAC_DOMAIN = "fim-chain-v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PAD_DOMAIN = "fim-chain-pad-v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TAG_DOMAIN = "fim-record-v1".getBytes(StandardCharsets.US_ASCII);
+  private static final int VERSION = 1;
+  static final int TAG = 32;
+  private static final int HEAD_BYTES = 1 + 4 * 8 + Kind.COUNT * 8 + Kind.COUNT * TAG + 2 * TAG;
+
+  /** The chains attached to open stores (weakly: a store that is gone takes its chain with it). */
+  private static final Map<Store, EvidenceChain> ATTACHED = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** What is sealed. */
+  public enum Kind {
+    EVENTS("events"),
+    INDEX("events_by_path index entries"),
+    APPROVALS("approvals"),
+    COVERAGE("watch coverage intervals");
+
+    static final int COUNT = 4;
+    private final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  /** Told of every new head, after its write (e.g. to publish it off-host); must be thread-safe and not throw. */
+  public interface Listener {
+    void sealed(Store store, Head head);
+  }
+
+  /**
+   * An authenticated chain head.
+   *
+   * @param sequence   how many batches were sealed since the chain started (0: the start)
+   * @param startNs    when the chain started (ns since the epoch)
+   * @param firstEvent the sequence number of the first event recorded after the chain started
+   * @param adopted    records already in the database when the chain started (sealed as found then)
+   * @param counts     records per {@link Kind}
+   * @param mac        the head's HMAC (its digest, published off-host)
+   */
+  public record Head(long sequence, long startNs, long firstEvent, long adopted, long[] counts, byte[] mac) {
+    /** The head's MAC in lower-case hex: what {@code --expect-seal} compares and syslog records. */
+    public String digest() {
+      return HexFormat.of().formatHex(mac);
+    }
+
+    public long records() {
+      long n = 0;
+      for (long c : counts) {
+        n += c;
+      }
+      return n;
+    }
+  }
+
+  /**
+   * What a reader found.
+   *
+   * @param verified true when the records are exactly those the head seals (or there is no evidence and no head)
+   * @param head     the authenticated head, or null (none, or not authentic)
+   * @param problem  why it did not verify, naming what differs; null when verified
+   */
+  public record Verification(boolean verified, Head head, String problem) {
+    /** One line for people: "verified (…)" or "NOT VERIFIED: why". */
+    public String describe() {
+      if (!verified) {
+        return "NOT VERIFIED: " + problem;
+      }
+      if (head == null) {
+        return "verified (nothing recorded)";
+      }
+      return "verified (" + head.records() + " records, " + head.sequence() + " sealed batches; " + start(head) + ")";
+    }
+
+    /** Where the chain starts, and what it adopted then. */
+    public static String start(Head h) {
+      String at = java.time.Instant.ofEpochSecond(0, h.startNs()).toString();
+      return "chain starts at event " + h.firstEvent() + " (" + at + ")" + (h.adopted() == 0 ? ""
+          : "; the " + h.adopted() + " records written before it were sealed as found then, not when recorded");
+    }
+  }
+
+  private final Store store;
+  private final EvidenceKey key;
+  private final Listener listener;
+  /** One keyed MAC per writing thread (the recorder, the heartbeat): getting and keying one per batch costs. */
+  private final ThreadLocal<Mac> macs;
+
+  private EvidenceChain(Store store, EvidenceKey key, Listener listener) {
+    this.store = store;
+    this.key = key;
+    this.listener = listener;
+    this.macs = ThreadLocal.withInitial(key::newMac);
+  }
+
+  /**
+   * Attaches the chain to {@code store} (opened for writing): from now on events, approvals and coverage written
+   * through it are sealed. Starts the chain when the database has no head (see the class comment), telling
+   * {@code notices} when that adopts records written before.
+   *
+   * @throws SealException when the stored head is not authentic (edited outside fim, or another key)
+   */
+  public static Head attach(Store store, EvidenceKey key, Listener listener, Consumer<String> notices)
+      throws StoreException, SealException {
+    EvidenceChain chain = new EvidenceChain(store, key, listener == null ? (s, h) -> { } : listener);
+    synchronized (chain) {
+      Full head = chain.read(key.newMac());
+      if (head == null) {
+        head = chain.start(notices);
+      }
+      ATTACHED.put(store, chain);
+      return head.head();
+    }
+  }
+
+  /** The chain attached to {@code store}, or null (writes are then not sealed: a reader will say so). */
+  static EvidenceChain of(Store store) {
+    return ATTACHED.get(store);
+  }
+
+  /** Detaches the chain from {@code store} (its writes are no longer sealed). */
+  public static void detach(Store store) {
+    ATTACHED.remove(store);
+  }
+
+  /** The authenticated head of {@code store}'s chain, or null when it has none. */
+  public static Head head(Store store, EvidenceKey key) throws StoreException, SealException {
+    Full f = new EvidenceChain(store, key, null).read(key.newMac());
+    return f == null ? null : f.head();
+  }
+
+  /** Whether {@code store} holds a chain head or any record the chain seals. */
+  public static boolean hasEvidence(Store store) throws StoreException {
+    if (store.getMeta(META_HEAD) != null) {
+      return true;
+    }
+    for (Kind k : Kind.values()) {
+      Column col = column(k);
+      if (!store.has(col)) {
+        continue;
+      }
+      try (RocksIterator it = store.db().newIterator(store.handle(col))) {
+        if (k == Kind.COVERAGE) {
+          it.seek(COVERAGE_PREFIX);
+        } else {
+          it.seekToFirst();
+        }
+        if (it.isValid() && (k != Kind.COVERAGE || startsWith(it.key(), COVERAGE_PREFIX))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // ---- reading: one streamed pass over every sealed record ----
+
+  /** Verifies every sealed record of {@code store} against its head. Reads only. */
+  public static Verification verify(Store store, EvidenceKey key) throws StoreException {
+    return verify(store, key, java.util.EnumSet.allOf(Kind.class));
+  }
+
+  /**
+   * Verifies the sealed records of the given kinds against the head (whose MAC covers every kind, so the head
+   * itself is always authenticated): a reader checks what it reads. {@code fim report} reads events, approvals and
+   * coverage, not the path index, which is a third of the records. Reads only.
+   */
+  public static Verification verify(Store store, EvidenceKey key, java.util.Set<Kind> kinds) throws StoreException {
+    EvidenceChain c = new EvidenceChain(store, key, null);
+    Mac mac = key.newMac();
+    Full head;
+    try {
+      head = c.read(mac);
+    } catch (SealException e) {
+      return new Verification(false, null, e.getMessage());
+    }
+    long[][] agg = new long[Kind.COUNT][4];
+    long[] counts = new long[Kind.COUNT];
+    byte[] tag = new byte[TAG];
+    for (Kind k : kinds) {
+      c.scan(k, mac, tag, agg[k.ordinal()], counts, k.ordinal());
+    }
+    if (head == null) {
+      long n = Arrays.stream(counts).sum();
+      if (n == 0) {
+        return new Verification(true, null, null);
+      }
+      return new Verification(false, null, "database " + store.dir() + " holds " + n + " records of evidence ("
+          + counts(counts) + ") but no evidence chain head: a fim older than the evidence chain wrote it (the next"
+          + " fim check, update, accept or watch starts the chain), or the head was deleted outside fim");
+    }
+    List<String> wrong = new ArrayList<>();
+    for (Kind k : kinds) {
+      int i = k.ordinal();
+      long sealed = head.counts[i];
+      if (counts[i] < sealed) {
+        wrong.add((sealed - counts[i]) + " of the " + sealed + " sealed " + k.label() + " are missing (deleted outside"
+            + " fim" + (counts[i] == 0 ? ": the column family was emptied" : "") + ")");
+      } else if (counts[i] > sealed) {
+        wrong.add((counts[i] - sealed) + " " + k.label() + " are not sealed (" + counts[i] + " found, " + sealed
+            + " sealed: added outside fim, or the head was replaced by an older one)");
+      } else if (!Arrays.equals(agg[i], head.aggregates[i])) {
+        wrong.add("the " + k.label() + " were edited, replaced or reordered outside fim (" + sealed
+            + " as sealed, but not the same)");
+      }
+    }
+    if (!wrong.isEmpty()) {
+      return new Verification(false, head.head(), "evidence chain of " + store.dir() + " does not verify: "
+          + String.join("; ", wrong));
+    }
+    return new Verification(true, head.head(), null);
+  }
+
+  private static String counts(long[] counts) {
+    List<String> s = new ArrayList<>();
+    for (Kind k : Kind.values()) {
+      if (counts[k.ordinal()] > 0) {
+        s.add(counts[k.ordinal()] + " " + k.label());
+      }
+    }
+    return String.join(", ", s);
+  }
+
+  /** XORs the tags of every record of kind {@code k} into {@code agg} and counts them. */
+  private void scan(Kind k, Mac mac, byte[] tag, long[] agg, long[] counts, int slot) throws StoreException {
+    Column col = column(k);
+    if (!store.has(col)) {
+      return;
+    }
+    try (RocksIterator it = store.db().newIterator(store.handle(col))) {
+      if (k == Kind.COVERAGE) {
+        it.seek(COVERAGE_PREFIX);
+      } else {
+        it.seekToFirst();
+      }
+      for (; it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (k == Kind.COVERAGE && !startsWith(key, COVERAGE_PREFIX)) {
+          break;
+        }
+        tag(mac, k, key, it.value(), tag);
+        xor(agg, tag);
+        counts[slot]++;
+      }
+      try {
+        it.status();
+      } catch (org.rocksdb.RocksDBException e) {
+        throw Store.translate(store.dir(), "read " + col.cfName() + " to verify the evidence chain", e);
+      }
+    }
+  }
+
+  static Column column(Kind k) {
+    return switch (k) {
+      case EVENTS -> Column.EVENTS;
+      case INDEX -> Column.EVENTS_BY_PATH;
+      case APPROVALS -> Column.APPROVALS;
+      case COVERAGE -> Column.META;
+    };
+  }
+
+  /** The kind of a record written to {@code col} under {@code key}, or null when it is not sealed. */
+  static Kind kindOf(Column col, byte[] key) {
+    return switch (col) {
+      case EVENTS -> Kind.EVENTS;
+      case EVENTS_BY_PATH -> Kind.INDEX;
+      case APPROVALS -> Kind.APPROVALS;
+      case META -> startsWith(key, COVERAGE_PREFIX) ? Kind.COVERAGE : null;
+      default -> null;
+    };
+  }
+
+  private static boolean startsWith(byte[] k, byte[] prefix) {
+    return k.length >= prefix.length && Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  // ---- writing ----
+
+  /**
+   * Writes {@code batch} with a new head that adds {@code changes}: one atomic write. Serialised per chain, and the
+   * head is read back each time, so another process's appends (a check that borrowed the database) are taken up.
+   */
+  synchronized void write(WriteBatch batch, long[][] changes, long[] deltas) throws StoreException {
+    Mac mac = mac();
+    Full h;
+    try {
+      h = read(mac);
+    } catch (SealException e) {
+      throw new StoreException(StoreException.Reason.CORRUPT, e.getMessage() + "; nothing was written", e);
+    }
+    if (h == null) {
+      throw new StoreException(StoreException.Reason.CORRUPT, "database " + store.dir() + ": the evidence chain"
+          + " head disappeared while fim had the database open (deleted outside fim); nothing was written");
+    }
+    long[][] agg = new long[Kind.COUNT][];
+    long[] counts = h.counts.clone();
+    for (int i = 0; i < Kind.COUNT; i++) {
+      agg[i] = h.aggregates[i].clone();
+      for (int w = 0; w < 4; w++) {
+        agg[i][w] ^= changes[i][w];
+      }
+      counts[i] += deltas[i];
+    }
+    Full next = new Full(h.sequence + 1, h.startNs, h.firstEvent, h.adopted, counts, agg, h.mac, null);
+    next = next.withMac(mac(mac, next));
+    try {
+      batch.put(store.handle(Column.META), META_HEAD_KEY, encode(mac, next));
+    } catch (org.rocksdb.RocksDBException e) {
+      throw Store.translate(store.dir(), "seal the evidence", e);
+    }
+    store.write(batch);
+    listener.sealed(store, next.head());
+  }
+
+  /** Starts the chain: a head over the records there are now (sequence 0). */
+  private Full start(Consumer<String> notices) throws StoreException {
+    Mac mac = key.newMac();
+    long[][] agg = new long[Kind.COUNT][4];
+    long[] counts = new long[Kind.COUNT];
+    byte[] tag = new byte[TAG];
+    for (Kind k : Kind.values()) {
+      scan(k, mac, tag, agg[k.ordinal()], counts, k.ordinal());
+    }
+    long adopted = Arrays.stream(counts).sum();
+    String seq = store.getMetaString("event_sequence");
+    long firstEvent = (seq == null ? 0 : Long.parseLong(seq.trim())) + 1;
+    Full f = new Full(0, System.currentTimeMillis() * 1_000_000L, firstEvent, adopted, counts, agg,
+        new byte[TAG], null);
+    f = f.withMac(mac(mac, f));
+    store.put(Column.META, META_HEAD_KEY, encode(mac, f));
+    if (adopted > 0 && notices != null) {
+      notices.accept("the evidence chain starts now in " + store.dir() + ": the " + adopted + " records already"
+          + " there (" + counts(counts) + ", written by an older fim) are sealed as they are now, not as they were"
+          + " recorded; events from " + firstEvent + " on are sealed when written. If this database had a chain"
+          + " before, its head was deleted: do not trust its history");
+    }
+    listener.sealed(store, f.head());
+    return f;
+  }
+
+  // ---- the head ----
+
+  /** A head with its (decrypted) aggregates and the previous head's MAC. */
+  private record Full(long sequence, long startNs, long firstEvent, long adopted, long[] counts, long[][] aggregates,
+      byte[] prev, byte[] mac) {
+    Full withMac(byte[] m) {
+      return new Full(sequence, startNs, firstEvent, adopted, counts, aggregates, prev, m);
+    }
+
+    Head head() {
+      return new Head(sequence, startNs, firstEvent, adopted, counts.clone(), mac.clone());
+    }
+  }
+
+  /** Reads and authenticates the head; null when there is none. */
+  private Full read(Mac mac) throws StoreException, SealException {
+    byte[] v = store.getMeta(META_HEAD);
+    if (v == null) {
+      return null;
+    }
+    String forged = "the evidence chain head of " + store.dir() + " is not authentic: it was edited outside fim,"
+        + " or " + key.file() + " is not the key that sealed it; do not trust the history, approvals or coverage";
+    if (v.length != HEAD_BYTES || v[0] != VERSION) {
+      throw new SealException(forged + " (" + v.length + " bytes, version " + (v.length == 0 ? "none" : v[0]) + ")");
+    }
+    ByteBuffer in = ByteBuffer.wrap(v, 1, v.length - 1);
+    long seq = in.getLong();
+    long startNs = in.getLong();
+    long first = in.getLong();
+    long adopted = in.getLong();
+    long[] counts = new long[Kind.COUNT];
+    for (int i = 0; i < Kind.COUNT; i++) {
+      counts[i] = in.getLong();
+    }
+    long[][] agg = new long[Kind.COUNT][4];
+    for (int i = 0; i < Kind.COUNT; i++) {
+      long[] pad = pad(mac, startNs, seq, i);
+      for (int w = 0; w < 4; w++) {
+        agg[i][w] = in.getLong() ^ pad[w];
+      }
+    }
+    byte[] prev = new byte[TAG];
+    in.get(prev);
+    byte[] stored = new byte[TAG];
+    in.get(stored);
+    Full f = new Full(seq, startNs, first, adopted, counts, agg, prev, stored);
+    if (!MessageDigest.isEqual(stored, mac(mac, f))) {
+      throw new SealException(forged);
+    }
+    return f;
+  }
+
+  private static byte[] encode(Mac mac, Full f) {
+    ByteBuffer out = ByteBuffer.allocate(HEAD_BYTES);
+    out.put((byte) VERSION).putLong(f.sequence).putLong(f.startNs).putLong(f.firstEvent).putLong(f.adopted);
+    for (long c : f.counts) {
+      out.putLong(c);
+    }
+    for (int i = 0; i < Kind.COUNT; i++) {
+      long[] pad = pad(mac, f.startNs, f.sequence, i);
+      for (int w = 0; w < 4; w++) {
+        out.putLong(f.aggregates[i][w] ^ pad[w]);
+      }
+    }
+    out.put(f.prev).put(f.mac);
+    return out.array();
+  }
+
+  /** The head's MAC: every field, the plain aggregates, and the previous head's MAC (the chain link). */
+  private static byte[] mac(Mac mac, Full f) {
+    ByteBuffer b = ByteBuffer.allocate(4 * 8 + Kind.COUNT * 8 + Kind.COUNT * TAG + TAG);
+    b.putLong(f.sequence).putLong(f.startNs).putLong(f.firstEvent).putLong(f.adopted);
+    for (long c : f.counts) {
+      b.putLong(c);
+    }
+    for (long[] a : f.aggregates) {
+      for (long w : a) {
+        b.putLong(w);
+      }
+    }
+    b.put(f.prev);
+    mac.update(MAC_DOMAIN);
+    mac.update(b.array());
+    return mac.doFinal();
+  }
+
+  /** The pad that hides one aggregate: unique per chain start, sequence and kind. */
+  private static long[] pad(Mac mac, long startNs, long seq, int kind) {
+    mac.update(PAD_DOMAIN);
+    mac.update(ByteBuffer.allocate(20).putLong(startNs).putLong(seq).putInt(kind).array());
+    ByteBuffer p = ByteBuffer.wrap(mac.doFinal());
+    return new long[] {p.getLong(), p.getLong(), p.getLong(), p.getLong()};
+  }
+
+  /**
+   * A record's tag: HMAC("fim-record-v1", kind, key length, key, value length, value) into {@code out}. (One header
+   * array instead of an update per field: a reader tags every record, and each update call costs.)
+   */
+  static void tag(Mac mac, Kind k, byte[] key, byte[] value, byte[] out) {
+    byte[] head = new byte[TAG_DOMAIN.length + 5];
+    System.arraycopy(TAG_DOMAIN, 0, head, 0, TAG_DOMAIN.length);
+    int n = TAG_DOMAIN.length;
+    head[n] = (byte) k.ordinal();
+    putInt(head, n + 1, key.length);
+    mac.update(head);
+    mac.update(key);
+    mac.update(int4(value.length));
+    mac.update(value);
+    try {
+      mac.doFinal(out, 0);
+    } catch (javax.crypto.ShortBufferException e) {
+      throw new IllegalStateException(e); // 32 bytes hold an HMAC-SHA256
+    }
+  }
+
+  private static void putInt(byte[] b, int off, int n) {
+    b[off] = (byte) (n >>> 24);
+    b[off + 1] = (byte) (n >>> 16);
+    b[off + 2] = (byte) (n >>> 8);
+    b[off + 3] = (byte) n;
+  }
+
+  private static byte[] int4(int n) {
+    return new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+  }
+
+  static void xor(long[] agg, byte[] tag) {
+    for (int w = 0; w < 4; w++) {
+      agg[w] ^= getLong(tag, w * 8);
+    }
+  }
+
+  private static long getLong(byte[] b, int off) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b[off + i] & 0xff);
+    }
+    return v;
+  }
+
+  /** This thread's keyed MAC (reset after each use by doFinal). */
+  Mac mac() {
+    return macs.get();
+  }
+}
