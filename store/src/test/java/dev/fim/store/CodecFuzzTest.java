@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz targets for the store's value codecs (issue 12). A database directory is outside input: anyone
@@ -21,12 +22,14 @@ import java.util.List;
  */
 class CodecFuzzTest {
   @FuzzTest(maxDuration = "30s")
+  @Timeout(20)
   void fileRecordRoundTrips(FuzzedDataProvider data) {
     FileRecord r = fileRecord(data);
     assertEquals(r, FileRecordCodec.decode(FileRecordCodec.encode(r)));
   }
 
   @FuzzTest(maxDuration = "30s")
+  @Timeout(20)
   void fileRecordDecodesOrRejects(byte[] value) {
     FileRecord r;
     try {
@@ -39,12 +42,14 @@ class CodecFuzzTest {
   }
 
   @FuzzTest(maxDuration = "30s")
+  @Timeout(20)
   void changeEventRoundTrips(FuzzedDataProvider data) {
     ChangeEvent e = changeEvent(data);
     assertEquals(e, ChangeEventCodec.decode(ChangeEventCodec.encode(e)));
   }
 
   @FuzzTest(maxDuration = "30s")
+  @Timeout(20)
   void changeEventDecodesOrRejects(byte[] value) {
     ChangeEvent e;
     try {

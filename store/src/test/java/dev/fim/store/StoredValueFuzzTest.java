@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Forged values in a real RocksDB database (issue 12): someone who can write the database directory can put any
@@ -39,6 +40,7 @@ class StoredValueFuzzTest {
   }
 
   @FuzzTest(maxDuration = "30s")
+  @Timeout(20)
   void forgedValuesAreCorruptOrValid(FuzzedDataProvider data) throws Exception {
     int which = data.consumeInt(0, 3);
     byte[] value = data.consumeRemainingAsBytes();
