@@ -69,15 +69,15 @@ for t in "${targets[@]}"; do
       -Djunit.jupiter.execution.timeout.mode=disabled -DargLine=-Xmx256m) >"$out" 2>&1
   rc=$?
   # libFuzzer's last line: "Done 123456 runs in 61 second(s)".
-  runs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$out" | tail -1 | awk '{print $2}')
-  secs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$out" | tail -1 | awk '{print $5}')
-  crashes=$(grep -c '^== Java Exception:' "$out")
-  timeouts=$(grep -c 'ERROR: libFuzzer: timeout' "$out")
-  ooms=$(grep -c -e 'ERROR: libFuzzer: out-of-memory' -e 'java.lang.OutOfMemoryError' "$out")
+  runs=$(grep -aEo 'Done [0-9]+ runs in [0-9]+ second' "$out" | tail -1 | awk '{print $2}')
+  secs=$(grep -aEo 'Done [0-9]+ runs in [0-9]+ second' "$out" | tail -1 | awk '{print $5}')
+  crashes=$(grep -ac '^== Java Exception:' "$out")
+  timeouts=$(grep -ac 'ERROR: libFuzzer: timeout' "$out")
+  ooms=$(grep -ac -e 'ERROR: libFuzzer: out-of-memory' -e 'java.lang.OutOfMemoryError' "$out")
   findings=$((crashes + timeouts + ooms))
   if [[ -z "$runs" ]]; then
     # No summary line: a timeout or OOM ends libFuzzer without one; take the last status line.
-    runs=$(grep -Eo '^#[0-9]+' "$out" | tail -1 | tr -d '#')
+    runs=$(grep -aEo '^#[0-9]+' "$out" | tail -1 | tr -d '#')
     secs=$(( $(date +%s) - t0 ))
   fi
   if [[ -z "$runs" ]]; then
