@@ -61,7 +61,7 @@ class ReportVerifierFuzzTest {
   }
 
   @FuzzTest(maxDuration = "30s")
-  @Timeout(20)
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void parameterLineParsesOrIsRejected(byte[] head) {
     ReportParameters.Stated stated;
     try {
@@ -76,7 +76,7 @@ class ReportVerifierFuzzTest {
   }
 
   @FuzzTest(maxDuration = "30s")
-  @Timeout(20)
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void verifiesOnlyTheReportItself(FuzzedDataProvider data) throws Exception {
     byte[] original = reports[data.consumeInt(0, reports.length - 1)];
     byte[] copy = edit(original, data);

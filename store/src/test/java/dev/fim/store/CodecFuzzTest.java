@@ -22,14 +22,14 @@ import org.junit.jupiter.api.Timeout;
  */
 class CodecFuzzTest {
   @FuzzTest(maxDuration = "30s")
-  @Timeout(20)
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void fileRecordRoundTrips(FuzzedDataProvider data) {
     FileRecord r = fileRecord(data);
     assertEquals(r, FileRecordCodec.decode(FileRecordCodec.encode(r)));
   }
 
   @FuzzTest(maxDuration = "30s")
-  @Timeout(20)
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void fileRecordDecodesOrRejects(byte[] value) {
     FileRecord r;
     try {
@@ -42,14 +42,14 @@ class CodecFuzzTest {
   }
 
   @FuzzTest(maxDuration = "30s")
-  @Timeout(20)
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void changeEventRoundTrips(FuzzedDataProvider data) {
     ChangeEvent e = changeEvent(data);
     assertEquals(e, ChangeEventCodec.decode(ChangeEventCodec.encode(e)));
   }
 
   @FuzzTest(maxDuration = "30s")
-  @Timeout(20)
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void changeEventDecodesOrRejects(byte[] value) {
     ChangeEvent e;
     try {

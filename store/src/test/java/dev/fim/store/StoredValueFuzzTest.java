@@ -40,7 +40,7 @@ class StoredValueFuzzTest {
   }
 
   @FuzzTest(maxDuration = "30s")
-  @Timeout(20)
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void forgedValuesAreCorruptOrValid(FuzzedDataProvider data) throws Exception {
     int which = data.consumeInt(0, 3);
     byte[] value = data.consumeRemainingAsBytes();

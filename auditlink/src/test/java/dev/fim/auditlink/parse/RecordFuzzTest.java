@@ -38,7 +38,7 @@ class RecordFuzzTest {
     });
 
     @FuzzTest(maxDuration = "30s")
-    @Timeout(20)
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void logLinesParseOrAreRejected(byte[] log) {
         RecordParser counting = new RecordParser();
         int lines = 0;
@@ -68,7 +68,7 @@ class RecordFuzzTest {
     }
 
     @FuzzTest(maxDuration = "30s")
-    @Timeout(20)
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void netlinkPayloadsParseOrAreRejected(FuzzedDataProvider data) {
         int type = data.consumeBoolean() ? data.consumeInt(1000, 1500) : data.consumeInt();
         byte[] payload = data.consumeRemainingAsBytes();

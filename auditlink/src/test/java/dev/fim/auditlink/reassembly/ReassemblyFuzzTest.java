@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class ReassemblyFuzzTest {
     @FuzzTest(maxDuration = "30s")
-    @Timeout(20)
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void everyRecordLeavesOnceInItsEvent(FuzzedDataProvider data) {
         int maxInFlight = data.consumeInt(1, 8);
         long timeoutMs = data.consumeLong(1, 5_000);

@@ -25,7 +25,7 @@ class RuleCompilerFuzzTest {
     private static final RuleCompiler COMPILER = new RuleCompiler(RuleSettings.of(Arch.X86_64));
 
     @FuzzTest(maxDuration = "30s")
-    @Timeout(20)
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void rulesFilesCompileOrNameTheLine(byte[] file) {
         List<String> lines = Arrays.asList(new String(file, StandardCharsets.UTF_8).split("\n", -1));
         List<CompiledRule> rules;
@@ -54,7 +54,7 @@ class RuleCompilerFuzzTest {
     }
 
     @FuzzTest(maxDuration = "30s")
-    @Timeout(20)
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void ruleBytesDecodeOrAreRejected(byte[] auditRuleData) {
         try {
             RuleCompiler.toCommandLine(auditRuleData);

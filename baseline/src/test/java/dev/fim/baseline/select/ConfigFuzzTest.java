@@ -33,7 +33,7 @@ class ConfigFuzzTest {
   static final int MAX_EXPANSION = 64 * 1024;
 
   @FuzzTest(maxDuration = "30s")
-  @Timeout(20)
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void parsesOrNamesTheLine(byte[] content) {
     if (macroBomb(content)) {
       return;
@@ -42,7 +42,7 @@ class ConfigFuzzTest {
   }
 
   @FuzzTest(maxDuration = "30s")
-  @Timeout(20)
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void selectionAnswers(FuzzedDataProvider data) {
     byte[] path = data.consumeBytes(64);
     FileType type = data.pickValue(FileType.values());

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class EventDecoderFuzzTest {
   @FuzzTest(maxDuration = "30s")
-  @Timeout(20)
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void decodesAnyBuffer(FuzzedDataProvider data) {
     int slack = data.consumeInt(0, 64);
     byte[] bytes = data.consumeRemainingAsBytes();

@@ -43,7 +43,7 @@ class EventTranslatorFuzzTest {
   }
 
   @FuzzTest(maxDuration = "30s")
-  @Timeout(20)
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void translatesAnyBuffer(FuzzedDataProvider data) throws NativeException {
     int slack = data.consumeInt(0, 64);
     byte[] bytes = data.consumeRemainingAsBytes();
