@@ -135,7 +135,12 @@ final class ChangeEventCodec {
     if (n >= 0) {
       args = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        args.add(readString(in));
+        String arg = readString(in);
+        if (arg == null) {
+          // fim never writes a null argument; Actor's List.copyOf would throw a NullPointerException
+          throw new IllegalArgumentException("argument " + i + " is null");
+        }
+        args.add(arg);
       }
     }
     Long session = toLong(readString(in));

@@ -180,7 +180,7 @@ public final class WatchCoverage {
         trees.add(PathBytes.of(in.readNBytes(len)));
       }
       return new Interval(start, end, ended, host, backend, attribution, trees);
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) { // IAE: a tree with a NUL byte (PathBytes.of)
       throw new StoreException(StoreException.Reason.CORRUPT, "database " + store.dir()
           + ": a watch coverage interval cannot be decoded (" + e.getMessage() + ")", e);
     }

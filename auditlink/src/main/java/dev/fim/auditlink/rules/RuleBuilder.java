@@ -250,6 +250,11 @@ final class RuleBuilder {
         if (key.isEmpty()) {
             throw new RuleError("empty key");
         }
+        if (key.indexOf(KEY_SEPARATOR) >= 0) {
+            // The kernel stores several keys as one string joined by this byte: a key holding it would be
+            // listed back (auditctl -l, fim audit rules list) as two keys, one of them possibly empty.
+            throw new RuleError("a key cannot contain the byte 0x01 (AUDIT_KEY_SEPARATOR, which joins keys)");
+        }
         keys.add(key);
         int total = String.join(String.valueOf(KEY_SEPARATOR), keys).getBytes(StandardCharsets.UTF_8).length;
         if (total > MAX_KEY_LEN) {

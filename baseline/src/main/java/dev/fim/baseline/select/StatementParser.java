@@ -127,8 +127,9 @@ final class StatementParser {
             "hash_threads=N (0 = one thread per core)");
       }
     } else {
-      if (!value.startsWith("/")) {
-        throw line.error("seal_key must be an absolute path, not '" + value + "'", "seal_key=/etc/fim/seal.key");
+      if (!value.startsWith("/") || value.indexOf('\0') >= 0) {
+        throw line.error("seal_key must be an absolute path without NUL bytes, not '" + value + "'",
+            "seal_key=/etc/fim/seal.key");
       }
       sealKey = PathBytes.of(value.getBytes(StandardCharsets.ISO_8859_1));
     }
@@ -149,6 +150,11 @@ final class StatementParser {
         regex.append(c);
         end++;
       }
+    }
+    if (regex.indexOf("\0") >= 0) {
+      // No path holds a NUL; PathBytes would reject the literal prefix with an IllegalArgumentException.
+      throw line.error("a rule's regex contains a NUL byte (written as is or as %00); no path can hold one",
+          "a regex of path bytes other than NUL");
     }
     List<String> words = new ArrayList<>();
     for (String w : stripComment(body.substring(end)).split("[ \t\r]+")) {

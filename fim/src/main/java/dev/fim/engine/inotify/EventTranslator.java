@@ -70,7 +70,7 @@ final class EventTranslator {
     buf.order(ByteOrder.nativeOrder());
     indexMovedTo(buf, len);
     toNext = 0;
-    for (int off = 0; off + HEADER_SIZE <= len; off += HEADER_SIZE + buf.getInt(off + LEN)) {
+    for (int off = 0, end; (end = eventEnd(buf, off, len)) > 0; off = end) {
       event(buf, off, out);
     }
     if (!rewatchReasons.isEmpty()) {
@@ -85,7 +85,7 @@ final class EventTranslator {
 
   private void indexMovedTo(ByteBuffer buf, int len) {
     toCount = 0;
-    for (int off = 0; off + HEADER_SIZE <= len; off += HEADER_SIZE + buf.getInt(off + LEN)) {
+    for (int off = 0, end; (end = eventEnd(buf, off, len)) > 0; off = end) {
       if ((buf.getInt(off + MASK) & IN_MOVED_TO) != 0) {
         if (toCount == toCookie.length) {
           toCookie = Arrays.copyOf(toCookie, 2 * toCount);
@@ -279,6 +279,22 @@ final class EventTranslator {
         selfGone(w, out);
       }
     }
+  }
+
+  /**
+   * The offset after the event at {@code off}, or -1 when no whole event starts there: the buffer ends, or the
+   * event's {@code len} is negative or runs past {@code len} bytes. The kernel only returns whole events (inotify(7));
+   * trusting a {@code len} that does not fit would read past the buffer, or loop for ever on a negative one.
+   */
+  private static int eventEnd(ByteBuffer buf, int off, int len) {
+    if (len - off < HEADER_SIZE) {
+      return -1;
+    }
+    int nameLen = buf.getInt(off + LEN);
+    if (nameLen < 0 || nameLen > len - off - HEADER_SIZE) {
+      return -1;
+    }
+    return off + HEADER_SIZE + nameLen;
   }
 
   /** Copies the event's name into {@link #name}; returns its length without the NUL padding. */
