@@ -38,6 +38,10 @@ class ReportVerifierFuzzTest {
   private static Store store;
   private static byte[][] reports;
 
+  /** The reader under test is the report's; the evidence chain is verified elsewhere (EvidenceChainCommandsTest). */
+  private static final dev.fim.store.EvidenceChain.Verification VERIFIED =
+      new dev.fim.store.EvidenceChain.Verification(true, null, null);
+
   @BeforeAll
   static void history() throws Exception {
     dir = Files.createTempDirectory("fim-fuzz-report");
@@ -47,7 +51,7 @@ class ReportVerifierFuzzTest {
     for (int i = 0; i < FORMATS.size(); i++) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ComplianceReport.write(store, new ReportParameters(T0, T0 + 3600 * S, T0 + 7200 * S, "web1", 2, FORMATS.get(i)),
-          out, dir);
+          VERIFIED, out, dir);
       reports[i] = out.toByteArray();
     }
   }
@@ -84,7 +88,7 @@ class ReportVerifierFuzzTest {
     Files.write(file, copy);
     ReportVerifier.Outcome o;
     try {
-      o = ReportVerifier.verify(store, file, dir);
+      o = ReportVerifier.verify(store, file, dir, VERIFIED);
     } catch (IllegalArgumentException documented) {
       assertNotEquals(0, Arrays.compare(original, copy), "the original report was rejected: " + documented);
       return;

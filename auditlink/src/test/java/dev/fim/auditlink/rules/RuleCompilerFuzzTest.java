@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.fim.auditlink.kernel.Arch;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
