@@ -39,11 +39,15 @@ public enum Origin {
     if (label == null) {
       return null;
     }
-    for (Origin o : values()) {
-      if (o.label.equals(label)) {
-        return o;
-      }
-    }
-    return UNKNOWN;
+    // A switch, not a loop over values() (a copy per call): every event a report decodes comes through here.
+    return switch (label) {
+      case "check" -> CHECK;
+      case "update" -> UPDATE;
+      case "accept" -> ACCEPT;
+      case "watch" -> WATCH;
+      case "reconcile" -> RECONCILE;
+      case "rescan" -> RESCAN;
+      default -> UNKNOWN;
+    };
   }
 }
