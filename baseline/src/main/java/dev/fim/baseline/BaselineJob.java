@@ -1,10 +1,12 @@
 package dev.fim.baseline;
 
 import dev.fim.baseline.diff.TreeDiff;
+import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.Column;
 import dev.fim.store.EventLog;
 import dev.fim.store.FileRecord;
+import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.RecordCursor;
 import dev.fim.store.RecordWriter;
@@ -184,12 +186,12 @@ public final class BaselineJob {
   }
   /** Verifies the seal, scans, and reports what differs from the baseline, recording each finding. */
   public Result check() throws StoreException, SealException, InterruptedException {
-    return compare("check");
+    return compare(Origin.CHECK);
   }
 
   /** {@link #check()}, then makes the scanned state the new sealed baseline. */
   public Result update() throws StoreException, SealException, InterruptedException {
-    return rebaseline(compare("update"));
+    return rebaseline(compare(Origin.UPDATE));
   }
 
   /**
@@ -198,7 +200,7 @@ public final class BaselineJob {
    * even when no earlier check or watch saw it.
    */
   public Result accept() throws StoreException, SealException, InterruptedException {
-    return rebaseline(compare("accept"));
+    return rebaseline(compare(Origin.ACCEPT));
   }
 
   /**
@@ -367,7 +369,7 @@ public final class BaselineJob {
     }
   }
 
-  private Result compare(String origin) throws StoreException, SealException, InterruptedException {
+  private Result compare(Origin origin) throws StoreException, SealException, InterruptedException {
     long start = System.currentTimeMillis() * 1_000_000L;
     Store store = settings.store();
     finishSwitch();
@@ -407,7 +409,7 @@ public final class BaselineJob {
     int[] counts = new int[3];
     long[] seq = {0, 0};
     List<ChangeEvent> pending = new ArrayList<>(EVENT_BATCH);
-    String reason = "fim " + origin + " compares states; it does not observe writers";
+    String reason = "fim " + origin.label() + " compares states; it does not observe writers";
     new TreeDiff(store, settings.scope(), unknown).run(Column.BASELINE, Column.SCAN, f -> {
       switch (f.action()) {
         case CREATED -> counts[0]++;
@@ -417,7 +419,8 @@ public final class BaselineJob {
       ChangeAttributor.Who w = who.get(f.path());
       pending.add(new ChangeEvent(eventTime, 0, f.action(), f.path(), null, f.after(), f.before(),
           f.difference() == null ? List.of() : f.difference().changes(), origin,
-          w == null ? "none" : w.attribution(), w == null ? reason : w.reason(), null, w == null ? null : w.actor()));
+          w == null ? Attribution.NONE : w.attribution(), w == null ? reason : w.reason(), null,
+          w == null ? null : w.actor()));
       if (pending.size() >= EVENT_BATCH) {
         flushEvents(log, pending, seq);
       }
@@ -425,7 +428,7 @@ public final class BaselineJob {
     flushEvents(log, pending, seq);
     long end = System.currentTimeMillis() * 1_000_000L;
     store.putMeta(META_CHECK_TIME, Long.toString(end));
-    if ("check".equals(origin)) {
+    if (origin == Origin.CHECK) {
       store.clear(Column.SCAN);
     }
     return new Result(start, end, scan.summary, counts[0], counts[1], counts[2], scan.problems,

@@ -1,6 +1,7 @@
 package dev.fim.baseline;
 
 import dev.fim.store.Actor;
+import dev.fim.store.Attribution;
 import dev.fim.store.PathBytes;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,6 @@ public interface ChangeAttributor {
    * @param reason      {@code fim.attribution_reason}: why none, or the evidence
    * @param actor       who, or null
    */
-  record Who(String attribution, String reason, Actor actor) {
+  record Who(Attribution attribution, String reason, Actor actor) {
   }
 }

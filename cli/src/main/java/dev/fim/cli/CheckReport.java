@@ -168,7 +168,7 @@ final class CheckReport {
 
   private void writeAttributionJson(JsonGenerator g) throws IOException {
     g.writeObjectFieldStart("attribution");
-    g.writeStringField("source", AuditLogAttributor.ATTRIBUTION);
+    g.writeStringField("source", dev.fim.store.Attribution.AUDIT_LOG.label());
     g.writeStringField("audit_log", attribution.auditLog().toString());
     AuditLogAttributor.Summary s = attribution.summary();
     g.writeBooleanField("read", s != null);

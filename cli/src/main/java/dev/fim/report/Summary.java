@@ -4,6 +4,7 @@ import dev.fim.store.Action;
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EvidenceChain;
+import dev.fim.store.Origin;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -61,7 +62,7 @@ final class Summary {
     }
     byUser.merge(Labels.user(e), 1L, Long::sum);
     byPrefix.merge(Labels.prefix(e.path(), parameters.prefixDepth()), 1L, Long::sum);
-    byOrigin.merge(e.origin() == null ? "unknown" : e.origin(), 1L, Long::sum);
+    byOrigin.merge(e.origin() == null ? Origin.UNKNOWN.label() : e.origin().label(), 1L, Long::sum);
     timeline.change(e.timeNs(), a != null);
   }
 

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.fim.store.Action;
 import dev.fim.store.Approval;
 import dev.fim.store.Approvals;
+import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventLog;
+import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +83,7 @@ class AcceptCommandTest {
 
     List<ChangeEvent> events = events();
     ChangeEvent hosts = events.stream().filter(e -> e.path().display().endsWith("/etc/hosts")).findFirst().get();
-    assertEquals("check", hosts.origin());
+    assertEquals("check", hosts.origin().label());
     ChangeEvent passwd = events.stream().filter(e -> e.path().display().endsWith("/etc/passwd")).findFirst().get();
     Approval a = approvalOf(hosts);
     assertNotNull(a, "the hosts change is approved");
@@ -118,7 +120,7 @@ class AcceptCommandTest {
     // check recorded sshd_config; accept's own scan records what differs from the baseline (moduli added, the
     // directory's mtime, sshd_config again): all approved, nothing of etc/ssh left unapproved.
     List<ChangeEvent> ssh = events().stream().filter(e -> e.path().display().contains("/etc/ssh")).toList();
-    assertTrue(ssh.stream().anyMatch(e -> e.origin().equals("accept") && e.action() == Action.CREATED
+    assertTrue(ssh.stream().anyMatch(e -> e.origin().label().equals("accept") && e.action() == Action.CREATED
         && e.path().display().endsWith("/moduli")), ssh.toString());
     for (ChangeEvent e : ssh) {
       assertNotNull(approvalOf(e), "approved: " + e);
@@ -134,9 +136,9 @@ class AcceptCommandTest {
     try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
       stored = new EventLog(s).append(List.of(
           new ChangeEvent(1_000, 0, Action.UPDATED, PathBytes.ofUtf8("/srv/app/conf"), null, null, null, List.of(),
-              "watch", "none", "test"),
+              Origin.WATCH, Attribution.NONE, "test"),
           new ChangeEvent(2_000, 0, Action.OVERFLOW, PathBytes.ofUtf8("/srv/app"), null, null, null, List.of(),
-              "watch", "none", "events were lost", "queue overflow; /srv/app rescanned")));
+              Origin.WATCH, Attribution.NONE, "events were lost", "queue overflow; /srv/app rescanned")));
     }
     Fim.Run accept = fim("accept", "/srv/app", "--note", "deploy 42");
     assertEquals(0, accept.exit(), accept.toString());
@@ -162,7 +164,7 @@ class AcceptCommandTest {
     assumeTrue(CommonOptions.isRoot(), "needs root to set /proc/self/loginuid in the child");
     try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
       new EventLog(s).append(List.of(new ChangeEvent(1_000, 0, Action.UPDATED, PathBytes.ofUtf8("/srv/x"), null,
-          null, null, List.of(), "watch", "none", "test")));
+          null, null, List.of(), Origin.WATCH, Attribution.NONE, "test")));
     }
     Fim.Run r = Fim.process(Map.of(), "echo 1001 > /proc/self/loginuid &&",
         b("accept"), b("--db"), b(db.toString()), b("/srv/x"), b("--note"), b("CHG-9"));

@@ -83,7 +83,7 @@ class BaselineCommandsTest {
       List<ChangeEvent> events = new ArrayList<>();
       new EventLog(s).forEach(0, Long.MAX_VALUE, events::add);
       assertEquals(6, events.size(), "every finding is recorded as a change event");
-      assertTrue(events.stream().allMatch(e -> "check".equals(e.origin())));
+      assertTrue(events.stream().allMatch(e -> "check".equals(e.origin().label())));
     }
     assertEquals(7, fim("check").exit(), "check does not move the baseline");
   }

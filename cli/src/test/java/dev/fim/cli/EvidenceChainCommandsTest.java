@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fim.store.Action;
+import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventLog;
+import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -325,7 +327,7 @@ class EvidenceChainCommandsTest {
     Path old = tmp.resolve("old");
     try (Store s = Store.open(old, Store.OpenMode.CREATE)) { // as an older fim wrote it: no chain attached
       new EventLog(s).append(List.of(new ChangeEvent(System.currentTimeMillis() * 1_000_000L, 0, Action.UPDATED,
-          PathBytes.ofUtf8(tree.resolve("etc/hosts").toString()), null, null, null, List.of(), "check", "none",
+          PathBytes.ofUtf8(tree.resolve("etc/hosts").toString()), null, null, null, List.of(), Origin.CHECK, Attribution.NONE,
           "test")));
     }
     Path oldKey = tmp.resolve("old.key");

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fim.store.Action;
 import dev.fim.store.Actor;
 import dev.fim.store.AttributeChange;
+import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventJson;
 import dev.fim.store.EventLog;
+import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -98,8 +100,8 @@ class HistoryCommandsTest {
   private static ChangeEvent event(Instant t, Action a, Path path, Path oldPath, Actor actor,
       AttributeChange... changes) {
     return new ChangeEvent(ns(t), 0, a, PathBytes.ofUtf8(path.toString()),
-        oldPath == null ? null : PathBytes.ofUtf8(oldPath.toString()), null, null, List.of(changes), "watch",
-        actor == null ? "none" : "proc", actor == null ? "the process had exited" : null, null, actor);
+        oldPath == null ? null : PathBytes.ofUtf8(oldPath.toString()), null, null, List.of(changes), Origin.WATCH,
+        actor == null ? Attribution.NONE : Attribution.PROC, actor == null ? "the process had exited" : null, null, actor);
   }
 
   /** An update (hosts appended, motd chmod) and then a check (etcx/file), as history lists them. */

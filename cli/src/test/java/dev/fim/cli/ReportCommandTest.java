@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fim.store.Action;
 import dev.fim.store.Actor;
+import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventLog;
+import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import java.awt.image.BufferedImage;
@@ -50,11 +52,11 @@ class ReportCommandTest {
     long now = System.currentTimeMillis() * 1_000_000L;
     try (Store s = Sealed.attach(Store.open(db, Store.OpenMode.EXISTING), key)) {
       new EventLog(s).append(List.of(
-          new ChangeEvent(now, 0, Action.CREATED, PathBytes.of(hostile()), null, null, null, List.of(), "watch",
-              "audit", null, null, new Actor(1001L, "alice", 0L, "root", 4242, 1, "/usr/bin/cp", "cp", null, null,
+          new ChangeEvent(now, 0, Action.CREATED, PathBytes.of(hostile()), null, null, null, List.of(), Origin.WATCH,
+              Attribution.AUDIT, null, null, new Actor(1001L, "alice", 0L, "root", 4242, 1, "/usr/bin/cp", "cp", null, null,
                   null)),
           new ChangeEvent(now + 1, 0, Action.OVERFLOW, PathBytes.ofUtf8(tree.toString()), null, null, null, List.of(),
-              "watch", "none", "audit records were lost", "audit lost 3 record(s); tree rescanned")));
+              Origin.WATCH, Attribution.NONE, "audit records were lost", "audit lost 3 record(s); tree rescanned")));
     }
   }
 

@@ -299,9 +299,9 @@ class WatchCommandTest {
     try (Store store = Store.open(Path.of(db), Store.OpenMode.READ_ONLY)) {
       new EventLog(store).forEach(0, Long.MAX_VALUE, events::add);
     }
-    assertTrue(events.stream().anyMatch(e -> "check".equals(e.origin()) && e.path().display().endsWith("/tree/f")),
+    assertTrue(events.stream().anyMatch(e -> "check".equals(e.origin().label()) && e.path().display().endsWith("/tree/f")),
         "the check's finding is in the history");
-    assertTrue(events.stream().anyMatch(e -> "watch".equals(e.origin()) && e.path().display().endsWith("/tree/g")),
+    assertTrue(events.stream().anyMatch(e -> "watch".equals(e.origin().label()) && e.path().display().endsWith("/tree/g")),
         "the watch recorded after taking the database back");
     assertEquals(events.size(), events.stream().mapToLong(dev.fim.store.ChangeEvent::sequence).distinct().count(),
         "sequences stay unique per store");

@@ -10,8 +10,10 @@ import dev.fim.store.Actor;
 import dev.fim.store.Approval;
 import dev.fim.store.Approvals;
 import dev.fim.store.AttributeChange;
+import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventLog;
+import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import dev.fim.store.WatchCoverage;
@@ -54,17 +56,17 @@ class ComplianceReportTest {
     Actor daemon = new Actor(Actor.UNSET_ID, null, 0L, "root", 77, 1, "/usr/bin/dpkg", "dpkg", null, null, null);
     stored = new EventLog(store).append(List.of(
         new ChangeEvent(T0 - 10 * S, 0, Action.CREATED, PathBytes.ofUtf8("/etc/before"), null, null, null, List.of(),
-            "watch", "audit", null, null, alice), // before the period
+            Origin.WATCH, Attribution.AUDIT, null, null, alice), // before the period
         new ChangeEvent(T0 + 10 * S, 0, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null, null, null,
-            List.of(new AttributeChange("content", "xxh3_128:aa", "xxh3_128:bb")), "watch", "audit", null, null, alice),
-        new ChangeEvent(T0 + 20 * S, 0, Action.CREATED, PathBytes.of(hostile), null, null, null, List.of(), "watch",
-            "audit", null, null, daemon),
-        new ChangeEvent(T0 + 30 * S, 0, Action.OVERFLOW, PathBytes.ofUtf8("/usr"), null, null, null, List.of(), "watch",
-            "none", "audit records were lost", "audit lost 7 record(s); /usr rescanned"),
+            List.of(new AttributeChange("content", "xxh3_128:aa", "xxh3_128:bb")), Origin.WATCH, Attribution.AUDIT, null, null, alice),
+        new ChangeEvent(T0 + 20 * S, 0, Action.CREATED, PathBytes.of(hostile), null, null, null, List.of(), Origin.WATCH,
+            Attribution.AUDIT, null, null, daemon),
+        new ChangeEvent(T0 + 30 * S, 0, Action.OVERFLOW, PathBytes.ofUtf8("/usr"), null, null, null, List.of(), Origin.WATCH,
+            Attribution.NONE, "audit records were lost", "audit lost 7 record(s); /usr rescanned"),
         new ChangeEvent(T0 + 40 * S, 0, Action.ATTRIBUTES_MODIFIED, PathBytes.ofUtf8("/usr/bin/su"), null, null, null,
-            List.of(new AttributeChange("permissions", "4755", "0755")), "check", "none", "check compares states"),
+            List.of(new AttributeChange("permissions", "4755", "0755")), Origin.CHECK, Attribution.NONE, "check compares states"),
         new ChangeEvent(T0 + 3600 * S, 0, Action.DELETED, PathBytes.ofUtf8("/etc/after"), null, null, null, List.of(),
-            "check", "none", "x"))); // after the period
+            Origin.CHECK, Attribution.NONE, "x"))); // after the period
     new Approvals(store).approve(List.of(stored.get(1)), new Approval(T0 + 50 * S, 1001, "alice", 0, "root",
         "CHG-1234 <b>bold</b>"));
     new Approvals(store).approve(List.of(stored.get(4)), new Approval(T0 + 200 * S, 1002, "bob", 0, "root",
@@ -204,7 +206,7 @@ class ComplianceReportTest {
     }
     // The database changes: an event recorded for the period afterwards.
     new EventLog(store).append(List.of(new ChangeEvent(T0 + 60 * S, 0, Action.DELETED, PathBytes.ofUtf8("/etc/x"),
-        null, null, null, List.of(), "check", "none", "x")));
+        null, null, null, List.of(), Origin.CHECK, Attribution.NONE, "x")));
     ReportVerifier.Outcome o = ReportVerifier.verify(store, tmp.resolve("r.html"), tmp, UNSEALED);
     assertEquals(ReportVerifier.Verdict.DATA_DIFFERS, o.verdict(), o.message());
     Files.writeString(tmp.resolve("r.csv"), report(params(ReportFormat.CSV)));

@@ -5,12 +5,14 @@ import dev.fim.store.Actor;
 import dev.fim.store.Approval;
 import dev.fim.store.Approvals;
 import dev.fim.store.AttributeChange;
+import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.Digest;
 import dev.fim.store.EventLog;
 import dev.fim.store.FileRecord;
 import dev.fim.store.FileType;
 import dev.fim.store.HashAlgorithm;
+import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import dev.fim.store.WatchCoverage;
@@ -104,8 +106,8 @@ public final class SyntheticHistory {
   private static ChangeEvent event(SplittableRandom r, long t, long i) {
     if (i % 100_000 == 99_999) {
       boolean audit = r.nextBoolean();
-      return new ChangeEvent(t, 0, Action.OVERFLOW, PathBytes.ofUtf8("/usr"), null, null, null, List.of(), "watch",
-          "none", audit ? "audit records were lost" : "events were lost",
+      return new ChangeEvent(t, 0, Action.OVERFLOW, PathBytes.ofUtf8("/usr"), null, null, null, List.of(), Origin.WATCH,
+          Attribution.NONE, audit ? "audit records were lost" : "events were lost",
           audit ? "audit lost " + (1 + r.nextInt(50)) + " record(s); /usr rescanned, 3 changes found"
               : "fanotify queue overflow; /usr rescanned, 12 changes found");
     }
@@ -130,7 +132,7 @@ public final class SyntheticHistory {
     }
     PathBytes old = action == Action.MOVED ? PathBytes.ofUtf8(path.display() + ".dpkg-new") : null;
     if (r.nextInt(10) < 2) { // a check finding: no writer
-      return new ChangeEvent(t, 0, action, path, old, after, before, changes, "check", "none",
+      return new ChangeEvent(t, 0, action, path, old, after, before, changes, Origin.CHECK, Attribution.NONE,
           "fim check compares states; it does not observe writers");
     }
     Actor actor;
@@ -145,7 +147,7 @@ public final class SyntheticHistory {
           1000 + r.nextInt(60000), 900 + r.nextInt(1000), x[0], x[1], List.of(x[1], path.display()),
           (long) (1 + r.nextInt(50)), "pts/" + r.nextInt(4));
     }
-    return new ChangeEvent(t, 0, action, path, old, after, before, changes, "watch", "audit", null, null, actor);
+    return new ChangeEvent(t, 0, action, path, old, after, before, changes, Origin.WATCH, Attribution.AUDIT, null, null, actor);
   }
 
   private static FileRecord record(SplittableRandom r, long mtime) {

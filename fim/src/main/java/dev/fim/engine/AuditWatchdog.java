@@ -5,7 +5,9 @@ import dev.fim.engine.correlate.AttributorCounters;
 import dev.fim.engine.correlate.AuditAttributor;
 import dev.fim.engine.record.Recorder;
 import dev.fim.store.Action;
+import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
+import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.StoreException;
 import java.io.IOException;
@@ -73,7 +75,7 @@ final class AuditWatchdog {
   private void record(String reason, String message) throws StoreException {
     status.accept(message);
     recorder.event(new ChangeEvent(Coalescer.wallClockNs(), 0, Action.OVERFLOW, scope, null, null, null, List.of(),
-        "watch", "none", reason, message));
+        Origin.WATCH, Attribution.NONE, reason, message));
     recorder.commit();
   }
 }

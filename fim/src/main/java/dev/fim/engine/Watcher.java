@@ -2,14 +2,18 @@ package dev.fim.engine;
 
 import dev.fim.baseline.Selector;
 import dev.fim.baseline.walk.NativeException;
+import dev.fim.engine.attribute.AttributionSource;
 import dev.fim.engine.attribute.ProcAttributor;
+import dev.fim.engine.attribute.ProcSource;
 import dev.fim.engine.coalesce.Coalescer;
 import dev.fim.engine.coalesce.Rescan;
 import dev.fim.engine.compare.ChangeComparator;
 import dev.fim.engine.correlate.AttributorSettings;
 import dev.fim.engine.correlate.AuditAttributor;
-import dev.fim.engine.correlate.AuditCorrelator;
+import dev.fim.engine.correlate.AuditSource;
+import dev.fim.engine.correlate.Correlator;
 import dev.fim.engine.correlate.CrashRecord;
+import dev.fim.engine.correlate.NoWriter;
 import java.io.IOException;
 import java.time.Duration;
 import dev.fim.engine.record.Recorder;
@@ -21,6 +25,7 @@ import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import dev.fim.store.WatchCoverage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +33,10 @@ import java.util.function.Consumer;
 
 /**
  * {@code fim watch}'s engine, assembled: a {@link ChangeSource} (fanotify, else inotify) on one thread feeding the
- * {@link Coalescer}; one comparator thread taking ripe batches, comparing them with the store
- * ({@link ChangeComparator}) and recording the events ({@link Recorder}) that go to the {@link EventSink}s.
+ * {@link Coalescer} (with {@code /proc} read as each event arrives: {@link ProcSource}); one comparator thread taking
+ * ripe batches, comparing them with the store ({@link ChangeComparator}: what changed), naming the writers
+ * ({@link Correlator}: who, from audit, {@code /proc} or none) and recording the events ({@link Recorder}) that go
+ * to the {@link EventSink}s.
  *
  * <p>Start: {@code current} is seeded from the baseline when empty; the source is opened (the trees are covered from
  * then on); then the comparator reconciles the trees with {@code current} (reporting what changed while fim was not
@@ -107,6 +114,7 @@ public final class Watcher {
   private final Coalescer coalescer;
   private final Recorder recorder;
   private final ChangeComparator comparator;
+  private final Correlator correlator;
   private final Thread sourceThread;
   private final Thread compareThread;
   private final AuditAttributor audit;
@@ -135,13 +143,19 @@ public final class Watcher {
     this.seedOnly = seedOnly;
     this.audit = audit;
     this.auditUnavailable = auditUnavailable;
-    ProcAttributor proc = new ProcAttributor();
-    this.coalescer = new Coalescer(s.roots(), s.windowNs(), s.maxPending(), s.backPressureNs(), proc::lookup);
+    ProcSource proc = new ProcSource(new ProcAttributor(),
+        audit != null ? "no audit record" : "audit not in use (" + auditUnavailable + ")");
+    this.coalescer = new Coalescer(s.roots(), s.windowNs(), s.maxPending(), s.backPressureNs(), proc);
     this.recorder = new Recorder(s.store(), s.sinks());
-    this.comparator = new ChangeComparator(s.store(), s.selector(), recorder, s.threads(),
-        audit != null ? "no audit record" : "audit not in use (" + auditUnavailable + ")", s.reportTemporaries(),
-        audit == null ? null : new AuditCorrelator(audit, s.correlationWindowNs(), s.windowNs(),
-            auditSettings().maxWait()));
+    List<AttributionSource> sources = new ArrayList<>();
+    if (audit != null) {
+      sources.add(new AuditSource(audit, s.correlationWindowNs(), s.windowNs(), auditSettings().maxWait(),
+          Coalescer::wallClockNs));
+    }
+    sources.add(proc);
+    sources.add(new NoWriter());
+    this.correlator = new Correlator(sources, recorder);
+    this.comparator = new ChangeComparator(s.store(), s.selector(), correlator, s.threads(), s.reportTemporaries());
     this.lender = new DatabaseLender(s.store(), recorder, s.status(), ticker);
     this.watchdog = audit == null ? null : new AuditWatchdog(audit, recorder, s.roots().get(0), s.status());
     this.sourceThread = new Thread(this::readLoop, "fim-source-" + source.name());
@@ -198,7 +212,8 @@ public final class Watcher {
       }
       w = new Watcher(s, opened.source(), seedOnly, audit, auditUnavailable, Ticker.system());
       w.coverage = WatchCoverage.begin(store, Coalescer.wallClockNs(), WatchCoverage.thisHost(), w.backend(),
-          audit != null ? "audit" : w.backend().equals("fanotify") ? "proc" : "none", s.roots());
+          (audit != null ? dev.fim.store.Attribution.AUDIT : w.backend().equals("fanotify")
+              ? dev.fim.store.Attribution.PROC : dev.fim.store.Attribution.NONE).label(), s.roots());
       w.heartbeat = new CoverageHeartbeat(w.coverage, w.lender, s.status());
       store.lendOnRequest(); // fim check/update/accept beside the watch service borrow it (DatabaseLoan)
     } catch (IOException | StoreException | RuntimeException e) {
@@ -413,6 +428,6 @@ public final class Watcher {
   public Stats stats() {
     long[] c = coalescer.counters();
     return new Stats(c[0], comparator.compared(), recorder.recorded(), comparator.transients(), rescans, overflows,
-        comparator.audited());
+        correlator.count(dev.fim.store.Attribution.AUDIT));
   }
 }

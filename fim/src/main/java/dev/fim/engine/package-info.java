@@ -3,13 +3,14 @@
  * immutable records to the next through a small interface given to its constructor (DESIGN.md, "Real-time
  * pipeline"):
  * {@code .fanotify} / {@code .inotify} (kernel readers, as {@code .source.ChangeSource}s: handles and watch
- * descriptors → path notices) → {@code .coalesce} (quiet window, rename partners; {@code .attribute} names the
- * writing process from /proc as the event arrives) → {@code .compare} (re-read, re-hash, diff vs {@code current},
- * moves paired by inode) → {@code .record} (events and state into the store) → {@code .sink} (JSON lines, text).
- * {@link dev.fim.engine.Watcher} assembles them. Where a fanotify event becomes an alert:
- * {@code FanotifySource.Translator.event} → {@code Coalescer.changed} → {@code ChangeComparator.compare} →
- * {@code Recorder.commit} → {@code JsonLinesSink.emit}. Audit correlation ({@code .correlate}) is the next stage to
- * come.
+ * descriptors → path notices) → {@code .coalesce} (quiet window, rename partners; the {@code .attribute} source
+ * reads /proc of the writing process as the event arrives, and that sighting travels with the notice) →
+ * {@code .compare} (re-read, re-hash, diff vs {@code current}, moves paired by inode: what changed) →
+ * {@code .correlate} (who: the attribution sources audit, /proc, none, in order) → {@code .record} (events and
+ * state into the store) → {@code .sink} (JSON lines, text). {@link dev.fim.engine.Watcher} assembles them. Where a
+ * fanotify event becomes an alert: {@code FanotifySource.Translator.event} → {@code Coalescer.changed} →
+ * {@code ChangeComparator.compare} → {@code Correlator.change} → {@code Recorder.commit} →
+ * {@code JsonLinesSink.emit}.
  *
  * <p>This root package holds only what several stages share: the {@link dev.fim.engine.QueueReader} loop (poll a
  * kernel event queue fd and a stop eventfd, read into one reused buffer) of both kernel readers. Native failures are

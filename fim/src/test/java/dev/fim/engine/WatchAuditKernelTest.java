@@ -43,7 +43,7 @@ class WatchAuditKernelTest {
     ChangeEvent e = es.get(0);
     assertEquals(action, e.action(), WatchHarness.describe(es));
     assertEquals(h.path(relative), e.path());
-    assertEquals("audit", e.attribution(), () -> e.attributionReason() + " " + e.actor());
+    assertEquals("audit", e.attribution().label(), () -> e.attributionReason() + " " + e.actor());
     assertEquals(1001L, e.actor().auid());
     assertTrue(e.actor().executable().startsWith(exePrefix), e.actor().executable() + " vs " + exePrefix);
     return e;
@@ -92,7 +92,7 @@ class WatchAuditKernelTest {
     List<ChangeEvent> es = h.barrier();
     assertEquals(8, es.size(), WatchHarness.describe(es));
     for (ChangeEvent e : es) {
-      assertEquals("audit", e.attribution(), () -> e.attributionReason());
+      assertEquals("audit", e.attribution().label(), () -> e.attributionReason());
       String content = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(e.path().display())));
       String writerPid = content.substring(content.indexOf('\n') + 1);
       assertEquals(writerPid, String.valueOf(e.actor().pid()), e.path().display());

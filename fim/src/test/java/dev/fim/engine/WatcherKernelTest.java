@@ -255,7 +255,7 @@ class WatcherKernelTest {
     ChangeEvent kept = find(es, "kept");
     assertEquals(Action.MOVED, kept.action());
     assertEquals(h.path("keep"), kept.oldPath());
-    assertEquals("reconcile", kept.origin());
+    assertEquals("reconcile", kept.origin().label());
   }
 
   @ParameterizedTest
@@ -332,7 +332,7 @@ class WatcherKernelTest {
         + "sys.stdin.read()'").directory(h.tree.toFile()).redirectErrorStream(true).start();
     try {
       ChangeEvent e = h.await(x -> x.path().equals(h.path("f")) && x.action() == Action.UPDATED, "python's write");
-      assertEquals("proc", e.attribution());
+      assertEquals("proc", e.attribution().label());
       assertEquals(1001L, e.actor().auid());
       assertEquals(65534L, e.actor().uid());
       assertEquals("python3", e.actor().name());
@@ -377,12 +377,12 @@ class WatcherKernelTest {
    */
   private void assertAttributed(ChangeEvent e) {
     if (h.backend == Sources.Backend.INOTIFY) {
-      assertEquals("none", e.attribution());
+      assertEquals("none", e.attribution().label());
       assertTrue(e.attributionReason().contains("inotify"), e.attributionReason());
-    } else if (e.attribution().equals("none")) {
+    } else if (e.attribution().label().equals("none")) {
       assertTrue(e.attributionReason().contains("had exited before fim read /proc"), e.attributionReason());
     } else {
-      assertEquals("proc", e.attribution());
+      assertEquals("proc", e.attribution().label());
       // A process caught while exiting still has its pid, uid and comm, but no exe or command line any more.
       assertTrue(e.actor().pid() > 0 && (e.actor().executable() != null || e.actor().uid() != null),
           e.actor()::toString);

@@ -16,8 +16,10 @@ import java.util.Objects;
  * @param after       the state after the change; null for {@code deleted}
  * @param before      the state before; null for {@code created}
  * @param changes     attribute-level differences (empty for created/deleted)
- * @param origin      who observed it: {@code check}, {@code update}, {@code watch}
- * @param attribution who made it: {@code audit}, {@code proc}, {@code audit-log} or {@code none}
+ * @param origin      which job observed it ({@link Origin}: {@code check}, {@code update}, {@code watch}…); null if
+ *                    unknown
+ * @param attribution how who made it was found ({@link Attribution}: {@code audit}, {@code proc}, {@code audit-log},
+ *                    {@code none}); null reads as {@code none}
  * @param attributionReason why attribution is {@code none}; for {@code audit-log}, the audit event it came from
  *                    ({@code audit event 4711 at 2026-11-25T10:00:00.123Z: renameat2}); else null
  * @param message     a sentence for people (ECS {@code message}): what an {@code overflow} rescanned and found;
@@ -33,8 +35,8 @@ public record ChangeEvent(
     FileRecord after,
     FileRecord before,
     List<AttributeChange> changes,
-    String origin,
-    String attribution,
+    Origin origin,
+    Attribution attribution,
     String attributionReason,
     String message,
     Actor actor) {
@@ -47,15 +49,16 @@ public record ChangeEvent(
 
   /** An event without a {@code message} (every ordinary change). */
   public ChangeEvent(long timeNs, long sequence, Action action, PathBytes path, PathBytes oldPath, FileRecord after,
-      FileRecord before, List<AttributeChange> changes, String origin, String attribution, String attributionReason) {
+      FileRecord before, List<AttributeChange> changes, Origin origin, Attribution attribution,
+      String attributionReason) {
     this(timeNs, sequence, action, path, oldPath, after, before, changes, origin, attribution, attributionReason,
         null, null);
   }
 
   /** An event with a {@code message} and no actor. */
   public ChangeEvent(long timeNs, long sequence, Action action, PathBytes path, PathBytes oldPath, FileRecord after,
-      FileRecord before, List<AttributeChange> changes, String origin, String attribution, String attributionReason,
-      String message) {
+      FileRecord before, List<AttributeChange> changes, Origin origin, Attribution attribution,
+      String attributionReason, String message) {
     this(timeNs, sequence, action, path, oldPath, after, before, changes, origin, attribution, attributionReason,
         message, null);
   }

@@ -37,8 +37,9 @@ final class ChangeEventCodec {
         writeString(out, c.oldValue());
         writeString(out, c.newValue());
       }
-      writeString(out, e.origin());
-      writeString(out, e.attribution());
+      // The enums' labels: the same bytes as when these were strings.
+      writeString(out, e.origin() == null ? null : e.origin().label());
+      writeString(out, e.attribution() == null ? null : e.attribution().label());
       writeString(out, e.attributionReason());
       // Added after version 1 shipped, as an optional tail: older values simply end before it.
       writeString(out, e.message());
@@ -74,8 +75,9 @@ final class ChangeEventCodec {
       for (int i = 0; i < n; i++) {
         changes.add(new AttributeChange(readString(in), readString(in), readString(in)));
       }
-      String origin = readString(in);
-      String attribution = readString(in);
+      // A label this fim does not know reads as UNKNOWN: an old or newer history stays readable.
+      Origin origin = Origin.ofLabel(readString(in));
+      Attribution attribution = Attribution.ofLabel(readString(in));
       String reason = readString(in);
       String message = in.hasRemaining() ? readString(in) : null;
       Actor actor = in.hasRemaining() ? readActor(in) : null;

@@ -106,9 +106,9 @@ public final class EventJson {
     }
     g.writeObjectFieldStart("fim");
     if (e.origin() != null) {
-      g.writeStringField("origin", e.origin());
+      g.writeStringField("origin", e.origin().label());
     }
-    g.writeStringField("attribution", e.attribution() == null ? "none" : e.attribution());
+    g.writeStringField("attribution", (e.attribution() == null ? Attribution.NONE : e.attribution()).label());
     if (e.attributionReason() != null) {
       g.writeStringField("attribution_reason", e.attributionReason());
     }

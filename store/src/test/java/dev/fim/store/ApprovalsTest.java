@@ -21,7 +21,7 @@ class ApprovalsTest {
   @TempDir Path tmp;
 
   private static ChangeEvent event(long t, String path) {
-    return new ChangeEvent(t, 0, Action.UPDATED, PathBytes.ofUtf8(path), null, null, null, List.of(), "check", "none",
+    return new ChangeEvent(t, 0, Action.UPDATED, PathBytes.ofUtf8(path), null, null, null, List.of(), Origin.CHECK, Attribution.NONE,
         "test");
   }
 

@@ -14,7 +14,7 @@ class EventJsonTest {
     ChangeEvent e = new ChangeEvent(1_764_064_800_123_456_000L, 42, Action.UPDATED,
         PathBytes.ofUtf8("/etc/hosts"), null, after, before,
         List.of(new AttributeChange("content", "a", "b"), new AttributeChange("inode", "1201", "1234")),
-        "check", "none", "fim check does not observe writers");
+        Origin.CHECK, Attribution.NONE, "fim check does not observe writers");
     String json = EventJson.toJson(e);
     assertTrue(json.startsWith("{\"@timestamp\":\"2025-11-25T10:00:00.123456Z\",\"event\":{\"action\":\"updated\",\"sequence\":42"), json);
     assertTrue(json.contains("\"file\":{\"path\":\"/etc/hosts\",\"type\":\"file\",\"inode\":\"1234\",\"previous_inode\":\"1201\",\"size\":220,\"mode\":\"0600\""), json);
@@ -28,7 +28,7 @@ class EventJsonTest {
   void nonUtf8PathCarriesItsExactBytes() {
     PathBytes p = PathBytes.of(new byte[] {'/', 'x', (byte) 0xff, '\n'});
     ChangeEvent e = new ChangeEvent(0, 1, Action.DELETED, p, null, null,
-        Records.file(1, 0644, Records.xxh(1)), List.of(), "check", null, null);
+        Records.file(1, 0644, Records.xxh(1)), List.of(), Origin.CHECK, null, null);
     String json = EventJson.toJson(e);
     assertTrue(json.contains("\"path\":\"/x\\\\xff\\\\n\",\"path_hex\":\"2f78ff0a\""), json);
     assertEquals(-1, json.indexOf('\n'), "one event is one line");
@@ -41,7 +41,7 @@ class EventJsonTest {
   void actorBecomesEcsUserAndProcess() {
     ChangeEvent e = new ChangeEvent(0, 7, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null,
         Records.file(2, 0644, Records.xxh(2)), Records.file(1, 0644, Records.xxh(1)),
-        List.of(new AttributeChange("inode", "1", "2")), "watch", "proc", null, null, ALICE_VIM);
+        List.of(new AttributeChange("inode", "1", "2")), Origin.WATCH, Attribution.PROC, null, null, ALICE_VIM);
     String json = EventJson.toJson(e);
     // DESIGN.md's event JSON: user.id/name the effective user, user.audit the login user, process.* as in ECS
     assertTrue(json.contains("\"user\":{\"id\":\"0\",\"name\":\"root\",\"audit\":{\"id\":\"1001\",\"name\":\"alice\"}}"),
@@ -55,7 +55,7 @@ class EventJsonTest {
   @Test
   void codecKeepsTheActorAndReadsValuesWrittenBeforeIt() {
     ChangeEvent e = new ChangeEvent(5, 9, Action.MOVED, PathBytes.ofUtf8("/b"), PathBytes.ofUtf8("/a"),
-        Records.file(2, 0644, Records.xxh(2)), Records.file(2, 0644, Records.xxh(2)), List.of(), "watch", "proc",
+        Records.file(2, 0644, Records.xxh(2)), Records.file(2, 0644, Records.xxh(2)), List.of(), Origin.WATCH, Attribution.PROC,
         null, "a message", ALICE_VIM);
     ChangeEvent back = ChangeEventCodec.decode(ChangeEventCodec.encode(e));
     assertEquals(ALICE_VIM, back.actor());
@@ -64,7 +64,7 @@ class EventJsonTest {
 
     // A value as the first version wrote it ends after the attribution reason: no message, no actor.
     ChangeEvent old = new ChangeEvent(5, 9, Action.DELETED, PathBytes.ofUtf8("/x"), null, null,
-        Records.file(1, 0644, Records.xxh(1)), List.of(), "check", "none", "why");
+        Records.file(1, 0644, Records.xxh(1)), List.of(), Origin.CHECK, Attribution.NONE, "why");
     byte[] full = ChangeEventCodec.encode(old);
     byte[] v1 = java.util.Arrays.copyOf(full, full.length - 4 - 1); // minus the null message (-1) and actor byte
     ChangeEvent read = ChangeEventCodec.decode(v1);

@@ -39,7 +39,7 @@ class EventLogTest {
 
   private static ChangeEvent event(long t, Action a, String path, String oldPath) {
     return new ChangeEvent(t, 0, a, PathBytes.ofUtf8(path), oldPath == null ? null : PathBytes.ofUtf8(oldPath),
-        null, null, List.of(), "check", "none", "test");
+        null, null, List.of(), Origin.CHECK, Attribution.NONE, "test");
   }
 
   private List<String> tree(String root, long from, long until) throws StoreException {
@@ -87,7 +87,7 @@ class EventLogTest {
     byte[] odd = "/a/\u00e9".getBytes(StandardCharsets.UTF_8);
     odd[odd.length - 1] = (byte) 0xff; // "/a/\xc3\xff": not UTF-8
     log.append(List.of(new ChangeEvent(700, 0, Action.CREATED, PathBytes.of(odd), null, null, null, List.of(),
-        "check", "none", "test")));
+        Origin.CHECK, Attribution.NONE, "test")));
     assertEquals(1, log.latestForPath(PathBytes.of(odd), 10).size());
     List<String> below = tree("/a", 650, Long.MAX_VALUE);
     assertEquals(List.of("700 /a/\\xc3\\xff"), below);

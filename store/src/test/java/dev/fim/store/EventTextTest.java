@@ -16,7 +16,7 @@ class EventTextTest {
   void lineHasTimeActionPathAndEachChange() {
     ChangeEvent e = new ChangeEvent(T, 1, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null,
         Records.file(2, 0644, Records.xxh(2)), Records.file(1, 0644, Records.xxh(1)),
-        List.of(new AttributeChange("content", "a", "b"), new AttributeChange("inode", "1", "2")), "check", "none",
+        List.of(new AttributeChange("content", "a", "b"), new AttributeChange("inode", "1", "2")), Origin.CHECK, Attribution.NONE,
         "fim check compares states");
     assertEquals("2025-11-25T10:00:00.123456Z updated /etc/hosts  content: a -> b, inode: 1 -> 2", EventText.line(e));
     assertEquals("2025-11-25T10:00:00.123456Z updated /etc/hosts  content: a -> b, inode: 1 -> 2"
@@ -26,7 +26,7 @@ class EventTextTest {
   @Test
   void moveShowsBothNamesAndOddBytesEscaped() {
     ChangeEvent e = new ChangeEvent(T, 1, Action.MOVED, PathBytes.of(new byte[] {'/', 'b', (byte) 0xff}),
-        PathBytes.ofUtf8("/a\nb"), null, null, List.of(), "watch", "none", null);
+        PathBytes.ofUtf8("/a\nb"), null, null, List.of(), Origin.WATCH, Attribution.NONE, null);
     assertEquals("2025-11-25T10:00:00.123456Z moved /a\\nb -> /b\\xff  by unknown", EventText.lineWithWho(e));
   }
 
@@ -59,7 +59,7 @@ class EventTextTest {
   @MethodSource("actors")
   void whoNamesLoginUserEffectiveUserAndProcess(String name, Actor actor, String expected) {
     ChangeEvent e = new ChangeEvent(T, 1, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null, null, null,
-        List.of(), "watch", "proc", null, null, actor);
+        List.of(), Origin.WATCH, Attribution.PROC, null, null, actor);
     assertEquals(expected, EventText.who(e));
   }
 }

@@ -30,7 +30,7 @@ class EvidenceChainTest {
 
   private static ChangeEvent event(long t, String path, String oldPath) {
     return new ChangeEvent(t, 0, Action.UPDATED, PathBytes.ofUtf8(path), oldPath == null ? null
-        : PathBytes.ofUtf8(oldPath), null, null, List.of(), "watch", "none", "test");
+        : PathBytes.ofUtf8(oldPath), null, null, List.of(), Origin.WATCH, Attribution.NONE, "test");
   }
 
   private static Approval approval(String note) {

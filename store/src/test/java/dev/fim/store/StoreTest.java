@@ -195,7 +195,7 @@ class StoreTest {
     try (Store writer = Store.open(dir, Store.OpenMode.CREATE)) {
       FileRecord r = Records.file(1, 0644, Records.xxh(1));
       new EventLog(writer).append(List.of(new ChangeEvent(100, 0, Action.CREATED, PathBytes.ofUtf8("/a"), null, r,
-          null, List.of(), "watch", "none", "test")));
+          null, List.of(), Origin.WATCH, Attribution.NONE, "test")));
       StoreException locked = assertThrows(StoreException.class, () -> Store.open(dir, Store.OpenMode.EXISTING));
       assertEquals(StoreException.Reason.LOCKED, locked.reason());
       try (Store reader = Store.open(dir, Store.OpenMode.READ_ONLY)) {
@@ -216,8 +216,8 @@ class StoreTest {
       FileRecord r = Records.file(1, 0644, Records.xxh(1));
       log.append(List.of(
           new ChangeEvent(300, 0, Action.UPDATED, a, null, r, r,
-              List.of(new AttributeChange("permissions", "0644", "0600")), "check", "none", "no audit"),
-          new ChangeEvent(100, 0, Action.MOVED, b, a, r, null, List.of(), "watch", null, null)));
+              List.of(new AttributeChange("permissions", "0644", "0600")), Origin.CHECK, Attribution.NONE, "no audit"),
+          new ChangeEvent(100, 0, Action.MOVED, b, a, r, null, List.of(), Origin.WATCH, null, null)));
       List<ChangeEvent> all = new ArrayList<>();
       log.forEach(0, Long.MAX_VALUE, all::add);
       assertEquals(List.of(100L, 300L), all.stream().map(ChangeEvent::timeNs).toList());
@@ -232,7 +232,7 @@ class StoreTest {
     }
     try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.EXISTING)) {
       List<ChangeEvent> more = new EventLog(s).append(List.of(new ChangeEvent(400, 0, Action.DELETED,
-          PathBytes.ofUtf8("/c"), null, null, Records.file(1, 0644, Records.xxh(1)), List.of(), "check", null, null)));
+          PathBytes.ofUtf8("/c"), null, null, Records.file(1, 0644, Records.xxh(1)), List.of(), Origin.CHECK, null, null)));
       assertEquals(3L, more.get(0).sequence(), "the sequence survives a reopen");
     }
   }

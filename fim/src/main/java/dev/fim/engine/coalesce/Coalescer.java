@@ -1,7 +1,8 @@
 package dev.fim.engine.coalesce;
 
+import dev.fim.engine.attribute.ArrivalLookup;
+import dev.fim.engine.attribute.Sighting;
 import dev.fim.engine.source.ChangeListener;
-import dev.fim.store.Actor;
 import dev.fim.store.PathBytes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -53,7 +53,7 @@ public final class Coalescer implements ChangeListener {
   private final LongSupplier monotonicNs;
   private final LongSupplier wallNs;
   private final List<PathBytes> roots;
-  private final IntFunction<Actor> attributor;
+  private final ArrivalLookup arrival;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
@@ -81,11 +81,12 @@ public final class Coalescer implements ChangeListener {
   }
 
   /**
-   * As above, with an {@code attributor} that names the process of an event's pid on the source's thread, as the
-   * event arrives (while the process most likely still lives); null for none.
+   * As above, with an attribution source's {@code arrival} lookup, asked about an event's pid on the source's thread
+   * as the event arrives (while the process most likely still lives); its {@link Sighting} travels with the notice.
+   * Null for none.
    */
   public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs, LongSupplier monotonicNs,
-      LongSupplier wallNs, IntFunction<Actor> attributor) {
+      LongSupplier wallNs, ArrivalLookup arrival) {
     if (windowNs < 0 || maxPending < 1 || backPressureNs < 0) {
       throw new IllegalArgumentException("window " + windowNs + " ns, " + maxPending + " pending, back-pressure "
           + backPressureNs + " ns");
@@ -96,13 +97,12 @@ public final class Coalescer implements ChangeListener {
     this.backPressureNs = backPressureNs;
     this.monotonicNs = monotonicNs;
     this.wallNs = wallNs;
-    this.attributor = attributor;
+    this.arrival = arrival;
   }
 
   /** System clocks: {@link System#nanoTime()} and the wall clock in ns. */
-  public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs,
-      IntFunction<Actor> attributor) {
-    this(roots, windowNs, maxPending, backPressureNs, System::nanoTime, Coalescer::wallClockNs, attributor);
+  public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs, ArrivalLookup arrival) {
+    this(roots, windowNs, maxPending, backPressureNs, System::nanoTime, Coalescer::wallClockNs, arrival);
   }
 
   /** The wall clock in ns since the epoch, with the clock's full precision. */
@@ -113,10 +113,10 @@ public final class Coalescer implements ChangeListener {
 
   @Override
   public void changed(PathBytes path, int what, boolean directory, int pid) {
-    Actor actor = actor(pid);
+    Sighting seen = sight(pid);
     lock.lock();
     try {
-      note(path, what, directory, pid, actor, null);
+      note(path, what, directory, seen, null);
     } finally {
       lock.unlock();
     }
@@ -124,11 +124,11 @@ public final class Coalescer implements ChangeListener {
 
   @Override
   public void renamed(PathBytes from, PathBytes to, boolean directory, int pid) {
-    Actor actor = actor(pid);
+    Sighting seen = sight(pid);
     lock.lock();
     try {
-      Notice f = note(from, MOVED_FROM, directory, pid, actor, to);
-      Notice t = note(to, MOVED_TO, directory, pid, actor, from);
+      Notice f = note(from, MOVED_FROM, directory, seen, to);
+      Notice t = note(to, MOVED_TO, directory, seen, from);
       if (f != null && t == null) {
         f.partner = null;
       } else if (t != null && f == null) {
@@ -159,13 +159,16 @@ public final class Coalescer implements ChangeListener {
     }
   }
 
-  /** Who the pid is, looked up outside the lock (it reads /proc). */
-  private Actor actor(int pid) {
-    return pid != 0 && attributor != null ? attributor.apply(pid) : null;
+  /** What the arrival lookup says about the pid, asked outside the lock (it reads /proc); null for pid 0. */
+  private Sighting sight(int pid) {
+    if (pid == 0) {
+      return null;
+    }
+    return arrival != null ? arrival.sight(pid) : new Sighting(pid, null);
   }
 
   /** Merges one event under the lock; null if it was dropped (closed, or covered by a pending rescan). */
-  private Notice note(PathBytes path, int what, boolean directory, int pid, Actor actor, PathBytes partner) {
+  private Notice note(PathBytes path, int what, boolean directory, Sighting seen, PathBytes partner) {
     events++;
     if (closed || coveredByRescan(path)) {
       return null;
@@ -185,9 +188,8 @@ public final class Coalescer implements ChangeListener {
     n.count++;
     n.what |= what;
     n.directory |= directory;
-    if (pid != 0) {
-      n.pid = pid;
-      n.actor = actor; // the last writer's: the one whose content the comparison will see
+    if (seen != null) {
+      n.sighting = seen; // the last writer's: the one whose content the comparison will see
     }
     if (partner != null) {
       n.partner = partner;

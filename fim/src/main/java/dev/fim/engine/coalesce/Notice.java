@@ -1,12 +1,14 @@
 package dev.fim.engine.coalesce;
 
+import dev.fim.engine.attribute.Sighting;
 import dev.fim.store.PathBytes;
 
 /**
  * Everything the sources said about one path within one coalescing window, merged: the union of the
- * {@link dev.fim.engine.source.ChangeListener} flags, the first and last time, the last pid, and the other end of a
- * rename. Handed to the comparator, which reads the path's state and decides what (if anything) changed. Mutable
- * only while the {@link Coalescer} holds it (under its lock); the comparator only reads it.
+ * {@link dev.fim.engine.source.ChangeListener} flags, the first and last time, the last pid (with what was seen of
+ * its process, a {@link Sighting}), and the other end of a rename. Handed to the comparator, which reads the path's
+ * state and decides what (if anything) changed. Mutable only while the {@link Coalescer} holds it (under its lock);
+ * the comparator only reads it.
  */
 public final class Notice {
   private final PathBytes path;
@@ -14,8 +16,7 @@ public final class Notice {
   private final long firstWallNs;
   int what;
   boolean directory;
-  int pid;
-  dev.fim.store.Actor actor;
+  Sighting sighting = Sighting.NONE;
   long lastNs;
   int count;
   PathBytes partner;
@@ -50,12 +51,15 @@ public final class Notice {
 
   /** The pid of the last event that had one, else 0. */
   public int pid() {
-    return pid;
+    return sighting.pid();
   }
 
-  /** The process of the last event with a pid, as /proc named it then; null if unknown. */
-  public dev.fim.store.Actor actor() {
-    return actor;
+  /**
+   * What was seen of the writer of the last event with a pid, as it arrived ({@link Sighting#NONE} if no event had
+   * one): handed on to the correlator.
+   */
+  public Sighting sighting() {
+    return sighting;
   }
 
   /** Monotonic time (the coalescer's clock) of the first event. */

@@ -9,16 +9,16 @@ import dev.fim.baseline.Selector;
 import dev.fim.baseline.Selectors;
 import dev.fim.baseline.diff.Differ;
 import dev.fim.baseline.diff.TreeDiff;
+import dev.fim.engine.attribute.Sighting;
 import dev.fim.engine.coalesce.Notice;
 import dev.fim.engine.coalesce.Rescan;
-import dev.fim.engine.record.Recorder;
 import dev.fim.engine.source.ChangeListener;
 import dev.fim.store.Action;
 import dev.fim.store.AttributeChange;
-import dev.fim.store.ChangeEvent;
 import dev.fim.store.Column;
 import dev.fim.store.FileRecord;
 import dev.fim.store.FileType;
+import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.RecordCursor;
 import dev.fim.store.RecordWriter;
@@ -51,7 +51,8 @@ import java.util.function.Function;
  *   <li>A regular file whose name now holds another inode (vim, {@code sed -i}, {@code os.replace}) is one
  *       {@code updated} whose changes include {@code inode}, whether or not the group selects the inode.
  * </ol>
- * Events and new states go to the {@link Recorder}. One thread; not thread-safe.
+ * Each change, with what its notice saw of the writer ({@link Sighting}), and each new state go to the next stage
+ * ({@link ChangeOutput}: the correlator decides who, then records). One thread; not thread-safe.
  */
 public final class ChangeComparator implements AutoCloseable {
   /** Rescans hand their non-pairable findings on in chunks of this many, so memory does not grow with a tree. */
@@ -62,40 +63,29 @@ public final class ChangeComparator implements AutoCloseable {
   private final Store store;
   private final Selector selector;
   private final PathCapture capture;
-  private final Recorder recorder;
+  private final ChangeOutput out;
   private final int threads;
-  private final String attributionReason;
   private final boolean reportTemporaries;
-  private final Correlator correlator;
   private long transients;
-  private long audited;
   private long compared;
 
   /**
-   * @param attributionReason why events carry no attribution (until the correlator stage fills it in)
+   * @param out the next stage: decided changes, new states and batch ends
    * @param reportTemporaries also emit {@code created} + {@code deleted} for a path that came and went within one
    *     window (editor swap and probe files, sed's temporary), instead of only counting it
    */
-  public ChangeComparator(Store store, Selector selector, Recorder recorder, int threads, String attributionReason,
-      boolean reportTemporaries, Correlator correlator) {
+  public ChangeComparator(Store store, Selector selector, ChangeOutput out, int threads, boolean reportTemporaries) {
     this.store = store;
     this.selector = selector;
-    this.recorder = recorder;
+    this.out = out;
     this.threads = threads;
-    this.attributionReason = attributionReason;
     this.reportTemporaries = reportTemporaries;
-    this.correlator = correlator;
     this.capture = new PathCapture(selector, ScanSettings.DEFAULT_HASH_BUFFER);
   }
 
   /** Paths that were created and gone again before they were compared (editor temporaries, probes). */
   public long transients() {
     return transients;
-  }
-
-  /** Events attributed from audit records so far. */
-  public long audited() {
-    return audited;
   }
 
   /** Paths compared so far. */
@@ -105,7 +95,7 @@ public final class ChangeComparator implements AutoCloseable {
 
   /** One observed difference of one path, before pairing. */
   private record Finding(PathBytes path, FileRecord before, FileRecord after, Differ.Difference diff, long timeNs,
-      String origin, PathBytes renamedWith, Who who) {
+      Origin origin, PathBytes renamedWith, Sighting sighting) {
     boolean gone() {
       return after == null;
     }
@@ -139,10 +129,9 @@ public final class ChangeComparator implements AutoCloseable {
           subtrees.add(n.path());
           // A path below with its own notice is its own writer's (mkdir d; echo > d/f: f is the shell's);
           // the others came with the directory (mv d e, rm -r d): its notice's writer.
-          Who dirWho = who(n);
-          compareTree(List.of(n.path()), n.firstWallNs(), "watch", p -> {
+          compareTree(List.of(n.path()), n.firstWallNs(), Origin.WATCH, p -> {
             Notice own = byPath.get(p);
-            return own != null && own != n ? who(own) : dirWho;
+            return own != null && own != n ? own.sighting() : n.sighting();
           }, findings::add);
           continue;
         }
@@ -151,10 +140,9 @@ public final class ChangeComparator implements AutoCloseable {
         transients++;
         if (reportTemporaries && n.has(ChangeListener.CREATED | ChangeListener.MOVED_TO)) {
           String what = "temporary: created and removed within the quiet window";
-          Who who = who(n);
           for (Action a : List.of(Action.CREATED, Action.DELETED)) {
-            recorder.event(new ChangeEvent(n.firstWallNs(), 0, a, n.path(), null, null, null, List.of(), "watch",
-                who.attribution(), who.reason(), what, who.actor()));
+            out.change(new Change(n.firstWallNs(), a, n.path(), null, null, null, List.of(), Origin.WATCH, what,
+                n.sighting()));
           }
         }
         continue;
@@ -162,16 +150,17 @@ public final class ChangeComparator implements AutoCloseable {
       Differ.Difference d = before == null || after == null ? null : difference(before, after);
       if (before != null && after != null && d == null) {
         if (!before.equals(after)) {
-          recorder.state(n.path(), after); // e.g. a directory's times: no event, but keep current exact
+          out.state(n.path(), after); // e.g. a directory's times: no event, but keep current exact
         }
         continue;
       }
-      findings.add(new Finding(n.path(), before, after, d, n.firstWallNs(), "watch", n.partner(), who(n)));
+      findings.add(new Finding(n.path(), before, after, d, n.firstWallNs(), Origin.WATCH, n.partner(),
+          n.sighting()));
     }
     // Emitted in the order the changes were seen (stable: a subtree keeps its path order), not in path order.
     findings.sort(Comparator.comparingLong(Finding::timeNs));
     pairAndRecord(findings);
-    recorder.commit();
+    out.commit();
   }
 
   /**
@@ -181,13 +170,11 @@ public final class ChangeComparator implements AutoCloseable {
    * @return the number of changes found
    */
   public long rescan(Rescan r, long timeNs) throws StoreException, InterruptedException {
-    String origin = r.overflow() ? "rescan" : "reconcile";
+    Origin origin = r.overflow() ? Origin.RESCAN : Origin.RECONCILE;
     List<Finding> pairable = new ArrayList<>();
     List<Finding> chunk = new ArrayList<>();
     long[] found = {0};
-    Who unknown = new Who(null, "found by a " + (r.overflow() ? "rescan after lost events" : "reconcile at start")
-        + ": the writer is unknown", 0);
-    compareTree(r.scope(), timeNs, origin, p -> unknown, f -> {
+    compareTree(r.scope(), timeNs, origin, p -> null, f -> {
       found[0]++;
       if (f.gone() || f.arrived()) {
         pairable.add(f); // kept until the end: its other end may come later in path order
@@ -195,14 +182,14 @@ public final class ChangeComparator implements AutoCloseable {
           // Memory stays bounded on a rescan that finds a whole tree gone or new; moves beyond this many
           // candidates are reported as deleted + created.
           pairAndRecord(pairable);
-          recorder.commit();
+          out.commit();
           pairable.clear();
         }
       } else {
         chunk.add(f);
         if (chunk.size() >= STREAM_CHUNK) {
           pairAndRecord(chunk);
-          recorder.commit();
+          out.commit();
           chunk.clear();
         }
       }
@@ -213,12 +200,12 @@ public final class ChangeComparator implements AutoCloseable {
       for (PathBytes p : r.scope()) {
         what.append(what.length() == 0 ? "" : ", ").append(p.display());
       }
-      recorder.event(new ChangeEvent(timeNs, 0, Action.OVERFLOW, r.scope().get(0), null, null, null, List.of(),
-          origin, "none", "events were lost", r.reason() + "; rescanned " + what + ": " + found[0]
-              + (found[0] == 1 ? " change" : " changes") + " found"));
+      out.change(new Change(timeNs, Action.OVERFLOW, r.scope().get(0), null, null, null, List.of(), origin,
+          r.reason() + "; rescanned " + what + ": " + found[0] + (found[0] == 1 ? " change" : " changes") + " found",
+          null));
     }
     pairAndRecord(chunk);
-    recorder.commit();
+    out.commit();
     return found[0];
   }
 
@@ -251,8 +238,8 @@ public final class ChangeComparator implements AutoCloseable {
    * Scans {@code scope} (the selection's rules, these roots) into the {@code scan} column, merge-joins it with
    * {@code current} and hands every difference to {@code out}; the new states are recorded as they are found.
    */
-  private void compareTree(List<PathBytes> scope, long timeNs, String origin, Function<PathBytes, Who> who,
-      FindingOut out)
+  private void compareTree(List<PathBytes> scope, long timeNs, Origin origin, Function<PathBytes, Sighting> seen,
+      FindingOut found)
       throws StoreException, InterruptedException {
     deleteUnder(Column.SCAN, scope);
     List<PathBytes> unreadable = Collections.synchronizedList(new ArrayList<>());
@@ -265,10 +252,10 @@ public final class ChangeComparator implements AutoCloseable {
     new TreeDiff(store, scope, unreadable).run(Column.CURRENT, Column.SCAN, f -> {
       Differ.Difference d = f.before() != null && f.after() != null ? difference(f.before(), f.after()) : null;
       if (f.before() != null && f.after() != null && d == null) {
-        recorder.state(f.path(), f.after()); // a difference watch does not report; current stays exact
+        out.state(f.path(), f.after()); // a difference watch does not report; current stays exact
         return;
       }
-      out.accept(new Finding(f.path(), f.before(), f.after(), d, timeNs, origin, null, who.apply(f.path())));
+      found.accept(new Finding(f.path(), f.before(), f.after(), d, timeNs, origin, null, seen.apply(f.path())));
     });
     deleteUnder(Column.SCAN, scope);
   }
@@ -298,22 +285,22 @@ public final class ChangeComparator implements AutoCloseable {
     consumed.addAll(movedFrom.values());
     for (Finding f : findings) {
       if (consumed.contains(f)) {
-        recorder.state(f.path(), null); // the old end of a move: its event is the new end's
+        out.state(f.path(), null); // the old end of a move: its event is the new end's
         continue;
       }
       Finding from = movedFrom.get(f);
       if (from != null) {
         Differ.Difference d = difference(from.before(), f.after());
         List<AttributeChange> changes = d == null ? List.of() : d.changes();
-        recorder.event(event(f, Action.MOVED, from.path(), from.before(), changes));
+        out.change(change(f, Action.MOVED, from.path(), from.before(), changes));
       } else if (f.before() == null) {
-        recorder.event(event(f, Action.CREATED, null, null, List.of()));
+        out.change(change(f, Action.CREATED, null, null, List.of()));
       } else if (f.after() == null) {
-        recorder.event(event(f, Action.DELETED, null, f.before(), List.of()));
+        out.change(change(f, Action.DELETED, null, f.before(), List.of()));
       } else {
-        recorder.event(event(f, f.diff().action(), null, f.before(), f.diff().changes()));
+        out.change(change(f, f.diff().action(), null, f.before(), f.diff().changes()));
       }
-      recorder.state(f.path(), f.after());
+      out.state(f.path(), f.after());
     }
   }
 
@@ -337,11 +324,10 @@ public final class ChangeComparator implements AutoCloseable {
     return a.mtimeNs() == b.mtimeNs() && a.digests().equals(b.digests());
   }
 
-  private ChangeEvent event(Finding f, Action action, PathBytes oldPath, FileRecord before,
+  private static Change change(Finding f, Action action, PathBytes oldPath, FileRecord before,
       List<AttributeChange> changes) {
-    Who w = finalWho(f, f.after() != null ? f.after() : before);
-    return new ChangeEvent(f.timeNs(), 0, action, f.path(), oldPath, f.after(), before, changes, f.origin(),
-        w.attribution(), w.reason(), null, w.actor());
+    return new Change(f.timeNs(), action, f.path(), oldPath, f.after(), before, changes, f.origin(), null,
+        f.sighting());
   }
 
   /** A directory's times change with every entry created, removed or renamed in it. */
@@ -398,43 +384,6 @@ public final class ChangeComparator implements AutoCloseable {
   }
 
   private record InodeKey(long dev, long ino) {}
-
-  /** Who made a finding's change, as far as the notice tells: the actor, or why there is none. */
-  private record Who(dev.fim.store.Actor actor, String reason, int pid, String attribution) {
-    Who(dev.fim.store.Actor actor, String reason, int pid) {
-      this(actor, reason, pid, actor != null ? "proc" : "none");
-    }
-  }
-
-  /**
-   * The final word on who made {@code f}'s change: the audit record that matches it (path or inode, the notice's
-   * pid, time), else what /proc said as the notice arrived, with why audit did not answer.
-   */
-  private Who finalWho(Finding f, FileRecord object) {
-    Who w = f.who();
-    if (correlator == null || !"watch".equals(f.origin())) {
-      return w;
-    }
-    dev.fim.store.Actor a = correlator.attribute(f.path(), object == null ? 0 : object.ino(), w.pid(), f.timeNs());
-    if (a != null) {
-      audited++;
-      return new Who(a, null, w.pid(), "audit");
-    }
-    String why = correlator.noMatchReason();
-    return new Who(w.actor(), w.reason() == null ? why : why + "; " + w.reason(), w.pid(), w.attribution());
-  }
-
-  private Who who(Notice n) {
-    if (n.actor() != null) {
-      return new Who(n.actor(), n.actor().executable() != null ? null : "process " + n.pid()
-          + " was exiting when fim read /proc/" + n.pid() + ": its executable and command line were gone", n.pid());
-    }
-    if (n.pid() == 0) {
-      return new Who(null, attributionReason + "; the backend (inotify) reports no process", 0);
-    }
-    return new Who(null, attributionReason + "; process " + n.pid() + " had exited before fim read /proc/"
-        + n.pid(), n.pid());
-  }
 
   /** Where {@link #compareTree} delivers findings, in path order. */
   private interface FindingOut {

@@ -9,6 +9,7 @@ import dev.fim.auditlink.search.InputFiles;
 import dev.fim.auditlink.search.PathEventSearch;
 import dev.fim.baseline.ChangeAttributor;
 import dev.fim.store.Actor;
+import dev.fim.store.Attribution;
 import dev.fim.store.PathBytes;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -46,9 +47,6 @@ import java.util.Set;
  * <p>Not thread-safe: one per job. {@link #summary()} tells the caller what was read, for the report.
  */
 public final class AuditLogAttributor implements ChangeAttributor {
-    /** {@code fim.attribution} of a change attributed from the log. */
-    public static final String ATTRIBUTION = "audit-log";
-
     private final Path auditLog;
     private final Interpreter names;
     private Summary summary;
@@ -167,12 +165,12 @@ public final class AuditLogAttributor implements ChangeAttributor {
             Writer w = matcher.best.get(p);
             Writer tried = matcher.failed.get(p);
             if (w == null && tried != null) {
-                out.put(p, new Who("none", why + "; only a failed attempt: " + tried.evidence() + " by "
+                out.put(p, new Who(Attribution.NONE, why + "; only a failed attempt: " + tried.evidence() + " by "
                         + who(tried.actor()), null));
             } else if (w == null) {
-                out.put(p, new Who("none", why, null));
+                out.put(p, new Who(Attribution.NONE, why, null));
             } else {
-                out.put(p, new Who(ATTRIBUTION, w.evidence(), w.actor()));
+                out.put(p, new Who(Attribution.AUDIT_LOG, w.evidence(), w.actor()));
                 attributed++;
             }
         }
@@ -184,7 +182,7 @@ public final class AuditLogAttributor implements ChangeAttributor {
     private Map<PathBytes, Who> unattributed(Set<PathBytes> paths, String why, List<PathEventSearch.FileSpan> files,
             long bytes, long candidates, long fromNs, long untilNs, long t0, List<String> warnings) {
         Map<PathBytes, Who> out = new HashMap<>(paths.size() * 2);
-        Who none = new Who("none", why, null);
+        Who none = new Who(Attribution.NONE, why, null);
         for (PathBytes p : paths) {
             out.put(p, none);
         }

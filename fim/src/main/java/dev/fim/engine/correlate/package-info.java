@@ -1,5 +1,9 @@
 /**
- * Stage: who made a change, from the kernel's own audit records (DESIGN.md, "Join, don't guess" and "Exe from the
+ * Stage: who made a change. {@link dev.fim.engine.correlate.Correlator} takes each change the comparator decided and
+ * asks its attribution sources in order ({@link dev.fim.engine.correlate.AuditSource}, the {@code /proc} source,
+ * {@link dev.fim.engine.correlate.NoWriter}), then hands the event to the recorder.
+ *
+ * <p>The audit source joins with the kernel's own audit records (DESIGN.md, "Join, don't guess" and "Exe from the
  * kernel"). {@link dev.fim.engine.correlate.AuditAttributor} installs fim's watch rules
  * ({@code -a always,exit -F arch=ARCH -F dir=TREE -F perm=wa -F key=fim}), receives the reassembled audit events
  * through auditlink, keeps the recent file-changing ones in a bounded index, and answers "which audited syscall

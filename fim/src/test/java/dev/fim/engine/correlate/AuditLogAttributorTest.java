@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fim.auditlink.interpret.AccountSource;
 import dev.fim.baseline.ChangeAttributor.Who;
 import dev.fim.store.Actor;
+import dev.fim.store.Attribution;
 import dev.fim.store.PathBytes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ class AuditLogAttributorTest {
         Map<PathBytes, Who> who = attribute(log(), BASELINE_MS, EDITS_DONE_MS);
         Who w = who.get(PathBytes.ofUtf8(path.isEmpty() ? T : T + "/" + path));
         assertNotNull(w, path);
-        assertEquals(AuditLogAttributor.ATTRIBUTION, w.attribution(), why + ": " + w);
+        assertEquals(Attribution.AUDIT_LOG, w.attribution(), why + ": " + w);
         assertTrue(w.reason().startsWith("audit event " + serial + " at "), why + ": " + w.reason());
         assertTrue(w.reason().endsWith(": " + syscall), why + ": " + w.reason());
         Actor a = w.actor();
@@ -105,7 +106,7 @@ class AuditLogAttributorTest {
     @Test
     void aFailedWriteIsNotCreditedButNamed() throws Exception {
         Who w = attribute(log(), BASELINE_MS, EDITS_DONE_MS).get(PathBytes.ofUtf8(T + "/locked"));
-        assertEquals("none", w.attribution());
+        assertEquals(Attribution.NONE, w.attribution());
         assertNull(w.actor());
         assertTrue(w.reason().contains("only a failed attempt: audit event 4034638 at "), w.reason());
         assertTrue(w.reason().contains("openat failed (exit -13) by auid 1001 (sh, /usr/bin/dash)"), w.reason());
@@ -116,7 +117,7 @@ class AuditLogAttributorTest {
         Map<PathBytes, Who> who = attribute(log(), BASELINE_MS, EDITS_DONE_MS);
         for (String p : List.of("readme", "late")) {
             Who w = who.get(PathBytes.ofUtf8(T + "/" + p));
-            assertEquals("none", w.attribution(), p);
+            assertEquals(Attribution.NONE, w.attribution(), p);
             assertTrue(w.reason().startsWith("no write to this path in the audit log (1 file, records "), w.reason());
         }
     }
@@ -125,11 +126,11 @@ class AuditLogAttributorTest {
     void onlyEventsInsideTheIntervalCount() throws Exception {
         // Until 1795647491.570: vim's events (.563) are in, sed's (.575) and later are not.
         Map<PathBytes, Who> who = attribute(log(), BASELINE_MS, 1795647491570L);
-        assertEquals(AuditLogAttributor.ATTRIBUTION, who.get(PathBytes.ofUtf8(T + "/hosts")).attribution());
-        assertEquals("none", who.get(PathBytes.ofUtf8(T + "/sshd_config")).attribution());
+        assertEquals(Attribution.AUDIT_LOG, who.get(PathBytes.ofUtf8(T + "/hosts")).attribution());
+        assertEquals(Attribution.NONE, who.get(PathBytes.ofUtf8(T + "/sshd_config")).attribution());
         // From after the edits: nothing.
         who = attribute(log(), EDITS_DONE_MS, EDITS_DONE_MS + 1000);
-        assertTrue(who.values().stream().allMatch(w -> w.attribution().equals("none")), who.toString());
+        assertTrue(who.values().stream().allMatch(w -> w.attribution() == Attribution.NONE), who.toString());
     }
 
     @Test
@@ -175,7 +176,7 @@ class AuditLogAttributorTest {
         AuditLogAttributor a = new AuditLogAttributor(missing, ACCOUNTS);
         Map<PathBytes, Who> who = a.attribute(changed(), 0, EDITS_DONE_MS * 1_000_000L);
         String why = "audit log " + missing + " does not exist (nor any rotation audit.log.N)";
-        assertTrue(who.values().stream().allMatch(w -> w.attribution().equals("none") && w.reason().equals(why)),
+        assertTrue(who.values().stream().allMatch(w -> w.attribution() == Attribution.NONE && w.reason().equals(why)),
                 who.toString());
         assertEquals(List.of(why + "; no change is attributed"), a.summary().warnings());
     }
@@ -188,7 +189,7 @@ class AuditLogAttributorTest {
         AuditLogAttributor a = new AuditLogAttributor(mem, ACCOUNTS);
         Map<PathBytes, Who> who = a.attribute(changed(), 0, EDITS_DONE_MS * 1_000_000L);
         Who w = who.get(PathBytes.ofUtf8(T + "/hosts"));
-        assertEquals("none", w.attribution());
+        assertEquals(Attribution.NONE, w.attribution());
         assertTrue(w.reason().startsWith("audit log unreadable (/proc/self/mem: "), w.reason());
         assertEquals(1, a.summary().warnings().size());
         assertTrue(a.summary().warnings().get(0).startsWith("cannot read /proc/self/mem: "), a.summary().warnings().toString());
@@ -199,7 +200,7 @@ class AuditLogAttributorTest {
         AuditLogAttributor a = new AuditLogAttributor(log(), ACCOUNTS);
         Map<PathBytes, Who> who = a.attribute(Set.of(PathBytes.ofUtf8("/nowhere/else")), BASELINE_MS * 1_000_000L,
                 EDITS_DONE_MS * 1_000_000L);
-        assertEquals("none", who.get(PathBytes.ofUtf8("/nowhere/else")).attribution());
+        assertEquals(Attribution.NONE, who.get(PathBytes.ofUtf8("/nowhere/else")).attribution());
         // No PATH line names it or its last component; only sed's two events with the relative name "./" (the CWD,
         // unknown before the event is parsed) are candidates, and the exact test drops them.
         assertEquals(2, a.summary().candidates());

@@ -1,0 +1,90 @@
+package dev.fim.engine.correlate;
+
+import dev.fim.engine.attribute.Attributable;
+import dev.fim.engine.attribute.AttributionSource;
+import dev.fim.engine.compare.Change;
+import dev.fim.engine.compare.ChangeOutput;
+import dev.fim.engine.record.Recorder;
+import dev.fim.store.Actor;
+import dev.fim.store.Attribution;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.FileRecord;
+import dev.fim.store.PathBytes;
+import dev.fim.store.StoreException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fourth stage (DESIGN.md "Real-time pipeline"): decides <em>who</em> made each change the comparator decided,
+ * and hands the change event to the {@link Recorder}. It asks its {@link AttributionSource}s in order (audit, then
+ * {@code /proc}, then none); the first that names an actor gives {@code fim.attribution}, and the misses before it
+ * (why audit did not answer, why {@code /proc} had nothing) become {@code fim.attribution_reason}, joined by
+ * {@code "; "}. Nobody named: {@code none} with every reason. A future source (every writer of a change, package
+ * verification) is one more entry in the list.
+ *
+ * <p>Runs on the comparator's thread (no hand-over per event): an audit source's bounded wait for its record is the
+ * only time spent here. Not thread-safe.
+ */
+public final class Correlator implements ChangeOutput {
+  private final List<AttributionSource> sources;
+  private final Recorder recorder;
+  private final Map<Attribution, Long> counts = new EnumMap<>(Attribution.class);
+
+  /** @param sources asked in this order; the first to name an actor wins */
+  public Correlator(List<AttributionSource> sources, Recorder recorder) {
+    this.sources = List.copyOf(sources);
+    this.recorder = recorder;
+  }
+
+  /** Who made a change, as the event records it: {@code fim.attribution}, the actor, {@code attribution_reason}. */
+  public record Decision(Attribution attribution, Actor actor, String reason) {}
+
+  @Override
+  public void change(Change c) throws StoreException {
+    Decision d = decide(c.attributable());
+    recorder.event(new ChangeEvent(c.timeNs(), 0, c.action(), c.path(), c.oldPath(), c.after(), c.before(),
+        c.changes(), c.origin(), d.attribution(), d.reason(), c.message(), d.actor()));
+  }
+
+  @Override
+  public void state(PathBytes path, FileRecord record) throws StoreException {
+    recorder.state(path, record);
+  }
+
+  @Override
+  public void commit() throws StoreException {
+    recorder.commit();
+  }
+
+  /** Asks the sources in order about one change. */
+  public Decision decide(Attributable c) {
+    List<String> reasons = new ArrayList<>(2);
+    for (AttributionSource s : sources) {
+      AttributionSource.Answer a = s.attribute(c);
+      if (a == null) {
+        continue;
+      }
+      if (a.found()) {
+        counts.merge(s.kind(), 1L, Long::sum);
+        if (a.reason() != null) {
+          reasons.add(a.reason());
+        }
+        return new Decision(s.kind(), a.actor(), join(reasons));
+      }
+      reasons.add(a.reason());
+    }
+    counts.merge(Attribution.NONE, 1L, Long::sum);
+    return new Decision(Attribution.NONE, null, join(reasons));
+  }
+
+  /** Changes attributed by sources of this kind so far ({@code NONE}: nobody named). */
+  public long count(Attribution kind) {
+    return counts.getOrDefault(kind, 0L);
+  }
+
+  private static String join(List<String> reasons) {
+    return reasons.isEmpty() ? null : String.join("; ", reasons);
+  }
+}
