@@ -112,7 +112,9 @@ class CodecFuzzTest {
     }
     return new ChangeEvent(d.consumeLong(), d.consumeLong(), d.pickValue(Action.values()), path(d),
         d.consumeBoolean() ? path(d) : null, d.consumeBoolean() ? fileRecord(d) : null,
-        d.consumeBoolean() ? fileRecord(d) : null, changes, nullableText(d, 10), nullableText(d, 10),
+        d.consumeBoolean() ? fileRecord(d) : null, changes,
+        d.consumeBoolean() ? d.pickValue(Origin.values()) : null,
+        d.consumeBoolean() ? d.pickValue(Attribution.values()) : null,
         nullableText(d, 40), nullableText(d, 40), actor);
   }
 
