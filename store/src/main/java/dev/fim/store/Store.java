@@ -519,7 +519,11 @@ public final class Store implements AutoCloseable {
           java.nio.file.attribute.PosixFilePermission.class);
       perms.addAll(a.permissions());
       if (perms.removeAll(GROUP_AND_OTHERS)) {
-        Files.setPosixFilePermissions(p, perms);
+        // Not Files.setPosixFilePermissions: chmod(2) follows a symlink, and whoever can write this directory can
+        // swap one in after the lstat above (root would then change any file it names). Without following links,
+        // Java opens the name O_NOFOLLOW and changes the mode of what it opened (fchmod): a link is refused (ELOOP).
+        Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
       }
     } catch (IOException | UnsupportedOperationException e) {
       // not the owner, or gone meanwhile (RocksDB deletes obsolete files)
