@@ -117,4 +117,23 @@ class StorePermissionsTest {
     assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)),
         "fim changed the mode of a file outside its database through a symlink, after " + n + " tightenings");
   }
+
+  /**
+   * fim's lock file was opened by name, following a symlink, then truncated and given fim's pid: whoever can write the
+   * database directory made root empty any file ({@code fim.lock -> /etc/shadow}) at the next command, no race needed.
+   */
+  @Test
+  void aSymlinkedLockFileIsNotFollowed() throws Exception {
+    Path db = tmp.resolve("db");
+    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+      writeSome(s);
+    }
+    Path victim = Files.writeString(tmp.resolve("shadow"), "root:$6$salt$hash:19000:0:99999:7:::\n");
+    Files.delete(db.resolve("fim.lock"));
+    Files.createSymbolicLink(db.resolve("fim.lock"), victim);
+    StoreException e = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class,
+        () -> Store.open(db, Store.OpenMode.EXISTING).close());
+    assertTrue(e.getMessage().contains("fim.lock"), e.getMessage());
+    assertEquals("root:$6$salt$hash:19000:0:99999:7:::\n", Files.readString(victim), "the file the link names");
+  }
 }
