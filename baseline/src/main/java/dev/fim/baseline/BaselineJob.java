@@ -171,6 +171,23 @@ public final class BaselineJob {
     verifySeal(store);
   }
 
+  /**
+   * For {@code fim watch}, which compares with the baseline when it has no state of its own: finishes a switch that a
+   * killed fim left half-done (refusing one whose waiting baseline does not verify), as every baseline command does,
+   * and when {@code seeding} (the watch is about to copy the baseline into {@code current}) verifies the baseline's
+   * seal: the watch must not compare with records nobody verified (a grafted record would hide the change it forged).
+   * A database with neither a baseline nor a seal has nothing to verify.
+   *
+   * @throws SealException the baseline (or the one waiting to replace it) does not verify; nothing was copied
+   */
+  public void prepareWatch(boolean seeding) throws StoreException, SealException {
+    Store store = settings.store();
+    finishSwitch();
+    if (seeding && (store.hasAny(Column.BASELINE) || store.getMeta(Sealer.META_SEAL) != null)) {
+      verifySeal(store);
+    }
+  }
+
   /** {@link Sealer#verify}, naming an older fim's interrupted init when its marker is there. */
   private void verifySeal(Store store) throws StoreException, SealException {
     try {

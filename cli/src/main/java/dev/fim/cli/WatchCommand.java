@@ -1,5 +1,6 @@
 package dev.fim.cli;
 
+import dev.fim.baseline.BaselineJob;
 import dev.fim.baseline.Selector;
 import dev.fim.baseline.select.Config;
 import dev.fim.engine.Watcher;
@@ -8,8 +9,11 @@ import dev.fim.engine.sink.JsonLinesSink;
 import dev.fim.engine.sink.LineOutput;
 import dev.fim.engine.sink.TextSink;
 import dev.fim.engine.source.Sources;
+import dev.fim.store.Column;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
+import dev.fim.store.seal.SealKey;
+import dev.fim.store.seal.Sealer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,8 +37,8 @@ import picocli.CommandLine.Spec;
         "sed -i is one \"updated\" whose changes include \"inode\", a rename is one \"moved\", and",
         "temporaries created and removed within the quiet window are counted, not alerted.",
         "At start, what changed while fim was not watching is reported (compared with the last",
-        "watch state, else the baseline). Lost kernel events produce an \"overflow\" event and a",
-        "rescan that reports every change they held.",
+        "watch state, else the baseline, whose seal is verified first: exit 19 when it does not verify).",
+        "Lost kernel events produce an \"overflow\" event and a rescan that reports every change they held.",
         "",
         "Who: as root, fim installs audit watch rules (key fim) for the trees and names each change's",
         "login user (auid), effective user and program from the kernel's audit record (\"audit\"); else",
@@ -117,7 +121,8 @@ final class WatchCommand implements Callable<Integer> {
     LineOutput out = output == null ? LineOutput.of(StandardOutput.get()) : LineOutput.appendingTo(output.toAbsolutePath());
     EventSink sink = format == ReportFormat.json ? new JsonLinesSink(out) : new TextSink(out);
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.CREATE); sink;
-        Evidence evidence = Evidence.attach(common, store, Evidence.keyForWatch(store, keyFile), err)) {
+        Evidence evidence = Evidence.attach(common, store,
+            trustedBaseline(store, Evidence.keyForWatch(store, keyFile), selector, cfg), err)) {
       Watcher w = Watcher.start(new Watcher.Settings(store, selector, roots, chosen,
           TimeUnit.MILLISECONDS.toNanos(quietMs), maxPending, Watcher.BACK_PRESSURE_NS, common.threads(cfg), List.of(sink),
           reportTemporaries, attribution(), TimeUnit.MILLISECONDS.toNanos(correlationMs), Watcher.RULE_CHECK_NS,
@@ -134,6 +139,18 @@ final class WatchCommand implements Callable<Integer> {
           + " attributed from audit records");
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Before the watch seeds its state from the baseline (it has none yet), the baseline's seal is verified, and a
+   * re-baseline a killed fim left half-done is finished or refused, as check does (issue 12): exit 19 with the reason,
+   * nothing copied. Returns {@code key}.
+   */
+  private SealKey trustedBaseline(Store store, SealKey key, Selector selector, Config cfg)
+      throws dev.fim.store.StoreException, dev.fim.store.SealException {
+    new BaselineJob(new BaselineJob.Settings(store, selector, new Sealer(key), cfg.digest(), common.threads(cfg),
+        List.of(), null)).prepareWatch(!store.hasAny(Column.CURRENT));
+    return key;
   }
 
   private Watcher.Attribution attribution() {

@@ -54,9 +54,25 @@ public record ReportParameters(long fromNs, long untilNs, long generatedNs, Stri
 
   /** What {@link #line} stated, found anywhere in {@code text}; null when there is none. */
   static Stated find(String text) {
+    return find(text, false);
+  }
+
+  /**
+   * As {@link #find(String)}, taking the first line in {@code text} or, with {@code last}, the last one: a JSON
+   * report states its parameters at its end, after the changes, whose paths (chosen by whoever names a file) may
+   * spell a parameter line of their own.
+   */
+  static Stated find(String text, boolean last) {
     Matcher m = LINE.matcher(text);
     if (!m.find()) {
       return null;
+    }
+    if (last) {
+      int at = m.start();
+      while (m.find()) {
+        at = m.start();
+      }
+      m.find(at);
     }
     Map<String, String> kv = new LinkedHashMap<>();
     for (String pair : m.group(1).trim().split(" ")) {

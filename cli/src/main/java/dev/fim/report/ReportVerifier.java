@@ -52,15 +52,11 @@ public final class ReportVerifier {
    */
   public static Outcome verify(Store store, Path file, Path spillDir, EvidenceChain.Verification chain)
       throws IOException, StoreException {
-    ReportParameters.Stated stated;
-    try (InputStream in = Files.newInputStream(file)) {
-      String head = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
-      stated = ReportParameters.find(head);
-    }
+    ReportParameters.Stated stated = stated(file);
     if (stated == null) {
       throw new IllegalArgumentException(file + " is not a text, JSON or HTML fim report (no \""
-          + ReportParameters.MAGIC + "\" line in its first 64 KiB); a CSV report states no parameters: verify its"
-          + " JSON twin, which has the same data digest");
+          + ReportParameters.MAGIC + "\" line in its first 64 KiB, nor in the last 64 KiB of a JSON report); a CSV"
+          + " report states no parameters: verify its JSON twin, which has the same data digest");
     }
     ComplianceReport.Result regenerated;
     long mismatchLine;
@@ -91,6 +87,38 @@ public final class ReportVerifier {
     return new Outcome(Verdict.VERIFIED, file + ": verified: unmodified, and the database holds the same data"
         + " (SHA-256 " + regenerated.sha256() + ", " + regenerated.changes() + " changes, " + regenerated.unapproved()
         + " unapproved)", regenerated.sha256());
+  }
+
+  /**
+   * The parameter line of {@code file}: text and HTML reports state it at their start (the first 64 KiB are read), a
+   * JSON report (it starts with '{') as its last value, after every change, so its last 64 KiB are read and the last
+   * line there is taken (a path in a change may spell one too). Bounded either way, whatever the file's size.
+   */
+  private static ReportParameters.Stated stated(Path file) throws IOException {
+    try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+      byte[] head = read(ch, SCAN);
+      if (head.length == 0 || head[0] != '{') {
+        return ReportParameters.find(new String(head, StandardCharsets.UTF_8));
+      }
+      long size = ch.size();
+      byte[] tail = head;
+      if (size > head.length) {
+        ch.position(size - SCAN);
+        tail = read(ch, SCAN);
+      }
+      return ReportParameters.find(new String(tail, StandardCharsets.UTF_8), true);
+    }
+  }
+
+  private static final int SCAN = 64 * 1024;
+
+  /** Up to {@code max} bytes from the channel's position (fewer at its end). */
+  private static byte[] read(java.nio.channels.SeekableByteChannel ch, int max) throws IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(max);
+    while (b.hasRemaining() && ch.read(b) >= 0) {
+      // a file may return fewer bytes than asked
+    }
+    return java.util.Arrays.copyOf(b.array(), b.position());
   }
 
   /** Compares what is written with the file's bytes; remembers the line of the first difference (1-based). */

@@ -218,6 +218,28 @@ class EvidenceChainCommandsTest {
     assertTrue(check.err().contains("is not authentic"), check.toString());
   }
 
+  /**
+   * The attacker empties every sealed kind and deletes the head with them: no record is left to miss and no head to
+   * count them, so the readers said "verified (nothing recorded)" and exit 0 — the whole history erased without an
+   * alarm. A database that holds a sealed baseline (or a watch state) had a head: every fim that writes one starts
+   * the chain.
+   */
+  @Test
+  void wipingTheWholeEvidenceWithItsHeadIsDetected() throws Exception {
+    try (Attacker a = Attacker.open(db)) {
+      for (String cf : List.of("events", "events_by_path", "approvals")) {
+        a.dropAndRecreate(cf);
+      }
+      for (byte[] k : a.keys("meta")) {
+        if (new String(k, StandardCharsets.UTF_8).startsWith("watch_coverage/")) {
+          a.delete("meta", k);
+        }
+      }
+      a.delete("meta", "evidence_chain".getBytes(StandardCharsets.UTF_8));
+    }
+    assertDetected("holds a baseline but no evidence chain head");
+  }
+
   @Test
   void wrongKeyIsNotAuthentic() throws Exception {
     Path other = tmp.resolve("other.key");

@@ -129,6 +129,56 @@ class ReportCommandTest {
     assertTrue(csv.err().contains("verify its JSON twin"), csv.toString());
   }
 
+  /** A JSON report of {@code --since -1h} to a file; returns the file after checking it was written. */
+  private Path jsonReport(String name) {
+    java.time.Instant now = java.time.Instant.now();
+    Path out = tmp.resolve(name);
+    Fim.Run r = report("--since", now.minusSeconds(3600).toString(), "--until", now.toString(), "--format", "json",
+        "-o", out.toString());
+    assertEquals(0, r.exit(), r.toString());
+    return out;
+  }
+
+  /**
+   * A JSON report states its parameters at its end, after the changes: one larger than 64 KiB (here 600 files found
+   * by a real check) was "not a fim report" (exit 16), the verifier reading only its first 64 KiB.
+   */
+  @Test
+  void aJsonReportLargerThan64KiBVerifies() throws Exception {
+    for (int i = 0; i < 600; i++) {
+      Files.writeString(tree.resolve("etc/added-" + i), "x\n");
+    }
+    assertEquals(ExitCodes.ADDED | ExitCodes.CHANGED, fim("check").exit(), "added, and sshd_config as before");
+    Path json = jsonReport("big.json");
+    assertTrue(Files.size(json) > 2 * 64 * 1024, "the report is larger than the head and the tail read: "
+        + Files.size(json));
+    Fim.Run v = report("--verify", json.toString());
+    assertEquals(0, v.exit(), v.toString());
+    assertTrue(v.out().contains("verified: unmodified"), v.toString());
+
+    Files.writeString(json, Files.readString(json).replace("added-599", "added-598"));
+    Fim.Run edited = report("--verify", json.toString());
+    assertEquals(ExitCodes.NOT_VERIFIED, edited.exit(), edited.toString());
+    assertTrue(edited.err().contains("this copy was modified"), edited.toString());
+  }
+
+  /**
+   * Whoever may name a file in a watched tree chooses text that a JSON report writes before its own parameter line:
+   * a path that spells one must not be taken for it (the genuine report then failed to verify: a false alarm).
+   */
+  @Test
+  void aPathThatSpellsAParameterLineDoesNotMisleadTheVerifier() throws Exception {
+    String fake = "fim-report-v1 since=2001-01-01T00:00:00Z until=2001-01-02T00:00:00Z generated=2001-01-02T00:00:00Z"
+        + " host=h prefix-depth=2 format=json sha256=" + "0".repeat(64);
+    Files.writeString(tree.resolve("etc/" + fake), "x\n");
+    assertEquals(ExitCodes.ADDED | ExitCodes.CHANGED, fim("check").exit(), "added, and sshd_config as before");
+    Path json = jsonReport("named.json");
+    assertTrue(Files.readString(json).indexOf(fake) < Files.readString(json).lastIndexOf("\"fim_report\":"));
+    Fim.Run v = report("--verify", json.toString());
+    assertEquals(0, v.exit(), v.toString());
+    assertTrue(v.out().contains("verified: unmodified"), v.toString());
+  }
+
   @Test
   void periodFilteringAndBadTimesAreClearErrors() {
     Fim.Run past = report("--since", "2001-01-01", "--until", "2001-01-02");

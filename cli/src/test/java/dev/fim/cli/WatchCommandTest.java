@@ -1,11 +1,16 @@
 package dev.fim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fim.store.Column;
 import dev.fim.store.EventLog;
+import dev.fim.store.PathBytes;
+import dev.fim.store.RecordCursor;
+import dev.fim.store.RecordWriter;
 import dev.fim.store.Store;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -312,6 +317,93 @@ class WatchCommandTest {
     Fim.Run report = Fim.run("report", "--db", db, "--key", key, "--since", "-1h", "--format", "json");
     assertEquals(0, report.exit(), report.toString());
     assertTrue(report.out().contains("\"evidence_chain\":{\"verified\":true"), report.out());
+  }
+
+  /**
+   * Issue 12: a watch with no state of its own copies the baseline into {@code current} and compares with it, so the
+   * baseline's seal is verified first, as check does. The attacker (who can write the database directory, not read
+   * the key) changes {@code f}, baselines it in a database of their own and grafts that record into the victim's
+   * baseline: a watch that trusted it would report nothing about {@code f}. It exits 19 instead, having copied nothing.
+   */
+  @Test
+  void aWatchDoesNotSeedItsStateFromAGraftedBaseline() throws Exception {
+    String db = dir.resolve("db").toString();
+    String key = dir.resolve("key").toString();
+    assertEquals(0, Fim.run("init", "--db", db, "--key", key, tree.toString()).exit());
+    Files.writeString(tree.resolve("f"), "changed by the attacker\n");
+    Path theirs = dir.resolve("their-db");
+    assertEquals(0, Fim.run("init", "--db", theirs.toString(), "--key", dir.resolve("their.key").toString(),
+        tree.toString()).exit());
+    PathBytes f = PathBytes.ofUtf8(tree.resolve("f").toString());
+    byte[] forged;
+    try (Store s = Store.open(theirs, Store.OpenMode.EXISTING); RecordCursor c = s.cursor(Column.BASELINE, f)) {
+      assertTrue(c.next());
+      forged = c.rawValue();
+    }
+    try (Store s = Store.open(Path.of(db), Store.OpenMode.EXISTING); RecordWriter w = s.newWriter(Column.BASELINE)) {
+      w.putRaw(f.toBytes(), forged);
+    }
+    start(List.of(), "--db", db, "--key", key, "--attribution", "proc", tree.toString());
+    assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "fim watch started on a grafted baseline");
+    assertEquals(ExitCodes.SEAL, fim.exitValue(), stderr::toString);
+    String err = awaitStderr(l -> l.startsWith("fim: "), "the error line");
+    assertTrue(err.contains("baseline seal mismatch in " + db), err);
+    try (Store s = Store.open(Path.of(db), Store.OpenMode.EXISTING)) {
+      assertFalse(s.hasAny(Column.CURRENT), "nothing was copied into the watch state");
+    }
+  }
+
+  /**
+   * A re-baseline killed after its commit point (the new baseline sealed in {@code scan}, state "switching", the
+   * baseline column half copied, here empty) is finished by the watch as by check; before, the watch found no
+   * baseline and recorded the trees as they were, without an event. A waiting baseline altered meanwhile is refused.
+   */
+  @Test
+  void aWatchFinishesAHalfDoneSwitchOrRefusesAnAlteredOne() throws Exception {
+    String db = dir.resolve("db").toString();
+    String key = dir.resolve("key").toString();
+    assertEquals(0, Fim.run("init", "--db", db, "--key", key, tree.toString()).exit());
+    leaveAHalfDoneSwitch(Path.of(db), PathBytes.ofUtf8(tree.resolve("f").toString()));
+    start(List.of(), "--db", db, "--key", key, "--attribution", "proc", tree.toString());
+    assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "fim watch started on an altered waiting baseline");
+    assertEquals(ExitCodes.SEAL, fim.exitValue(), stderr::toString);
+    String err = awaitStderr(l -> l.startsWith("fim: "), "the error line");
+    assertTrue(err.contains("killed while it replaced the baseline"), err);
+
+    String db2 = dir.resolve("db2").toString(); // a scoped init cannot repair the first (BaselineTrustTest)
+    assertEquals(0, Fim.run("init", "--db", db2, "--key", key, tree.toString()).exit());
+    leaveAHalfDoneSwitch(Path.of(db2), null);
+    synchronized (stderr) {
+      stderr.clear();
+    }
+    start(List.of(), "--db", db2, "--key", key, "--attribution", "proc", tree.toString());
+    awaitStderr(l -> l.equals("fim watch: no earlier watch state: comparing with the baseline"), "the seed line");
+    awaitStderr(l -> l.startsWith("fim watch: reconciled"), "the start-up reconcile");
+    assertEquals(0, stop("TERM"));
+    Fim.Run check = Fim.run("check", "--db", db2, "--key", key, tree.toString());
+    assertEquals(0, check.exit(), "the switch was finished: " + check);
+  }
+
+  /** The state a fim killed in the middle of a switch leaves (as ReinitInterruptTest makes it); {@code drop}: altered. */
+  private static void leaveAHalfDoneSwitch(Path db, PathBytes drop) throws Exception {
+    try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
+      s.replaceAll(Column.BASELINE, Column.SCAN);
+      if (drop != null) {
+        try (RecordWriter w = s.newWriter(Column.SCAN)) {
+          w.delete(drop);
+        }
+      }
+      java.util.Map<String, byte[]> m = new java.util.HashMap<>();
+      m.put("next_seal", s.getMeta("seal"));
+      m.put("next_config_digest", s.getMeta("config_digest"));
+      m.put("next_baseline_scan_start", s.getMeta("baseline_scan_start"));
+      m.put("next_baseline_time", s.getMeta("baseline_time"));
+      m.put("baseline_state", "switching".getBytes(StandardCharsets.US_ASCII));
+      m.put("seal", null);
+      s.putMetaAtomically(m);
+      s.clear(Column.BASELINE);
+      s.flush();
+    }
   }
 
   private static byte[] b(String s) {

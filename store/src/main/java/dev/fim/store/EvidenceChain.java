@@ -232,8 +232,16 @@ public final class EvidenceChain {
     }
     if (head == null) {
       long n = Arrays.stream(counts).sum();
-      if (n == 0) {
+      if (n == 0 && !hasState(store)) {
         return new Verification(true, null, null);
+      }
+      if (n == 0) {
+        // Every fim that writes a baseline or a watch state starts the chain: without a head, the evidence may have
+        // been emptied along with it (nothing left to miss, nothing to count it).
+        return new Verification(false, null, "database " + store.dir() + " holds a baseline but no evidence chain"
+            + " head: it was deleted outside fim, and every event, approval and coverage interval with it, or a fim"
+            + " older than the evidence chain wrote it (the next fim check, update, accept or watch starts the"
+            + " chain)");
       }
       return new Verification(false, null, "database " + store.dir() + " holds " + n + " records of evidence ("
           + counts(counts) + ") but no evidence chain head: a fim older than the evidence chain wrote it (the next"
@@ -259,6 +267,11 @@ public final class EvidenceChain {
           + String.join("; ", wrong));
     }
     return new Verification(true, head.head(), null);
+  }
+
+  /** Whether {@code store} holds a baseline, its seal or a watch state (a fim with the chain started one). */
+  private static boolean hasState(Store store) throws StoreException {
+    return store.getMeta("seal") != null || store.hasAny(Column.BASELINE) || store.hasAny(Column.CURRENT);
   }
 
   private static String counts(long[] counts) {

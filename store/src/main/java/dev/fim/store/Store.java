@@ -129,8 +129,7 @@ public final class Store implements AutoCloseable {
     if (mode != OpenMode.READ_ONLY) {
       Path lockPath = dir.resolve(LOCK_FILE);
       try {
-        channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+        channel = openLockFile(lockPath);
         try {
           lock = channel.tryLock();
         } catch (java.nio.channels.OverlappingFileLockException e) {
@@ -155,7 +154,7 @@ public final class Store implements AutoCloseable {
       closeQuietly(lock, channel);
       throw e;
     }
-    makePrivate(dir); // what RocksDB's open created (log, manifest, options)
+    makePrivate(dir, HELD_LOCKS); // what RocksDB's open created (log, manifest, options)
     Store store = new Store(dir, mode, channel, lock, opened);
     try {
       store.checkFormat(exists && mode != OpenMode.READ_ONLY);
@@ -460,7 +459,7 @@ public final class Store implements AutoCloseable {
     } catch (RocksDBException e) {
       throw translate(dir, "flush", e);
     }
-    makePrivate(dir); // the table files just written
+    makePrivate(dir, HELD_LOCKS); // the table files just written
   }
 
   // ---- the database is private to its owner (issue 12) ----
@@ -498,10 +497,25 @@ public final class Store implements AutoCloseable {
    * database but does not own it cannot change it, and that is no reason to fail.
    */
   static void makePrivate(Path dir) {
+    makePrivate(dir, java.util.Set.of());
+  }
+
+  /**
+   * The lock files held while the database is open: fim's and RocksDB's. The mode is changed through a descriptor of
+   * the file (see {@link #chmodPrivate}), and closing any descriptor of a file drops every POSIX lock this process
+   * holds on it; so they are left alone while held (fim.lock is created 0600; LOCK, an empty file, is tightened at the
+   * next open, before it is locked).
+   */
+  private static final java.util.Set<String> HELD_LOCKS = java.util.Set.of(LOCK_FILE, "LOCK");
+
+  /** {@link #makePrivate(Path)}, leaving the files named in {@code held} as they are. */
+  static void makePrivate(Path dir, java.util.Set<String> held) {
     chmodPrivate(dir);
     try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
-        chmodPrivate(f);
+        if (!held.contains(f.getFileName().toString())) {
+          chmodPrivate(f);
+        }
       }
     } catch (IOException | java.nio.file.DirectoryIteratorException e) {
       // unreadable or gone: nothing to tighten
@@ -519,7 +533,11 @@ public final class Store implements AutoCloseable {
           java.nio.file.attribute.PosixFilePermission.class);
       perms.addAll(a.permissions());
       if (perms.removeAll(GROUP_AND_OTHERS)) {
-        Files.setPosixFilePermissions(p, perms);
+        // Not Files.setPosixFilePermissions: chmod(2) follows a symlink, and whoever can write this directory can
+        // swap one in after the lstat above (root would then change any file it names). Without following links,
+        // Java opens the name O_NOFOLLOW and changes the mode of what it opened (fchmod): a link is refused (ELOOP).
+        Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
       }
     } catch (IOException | UnsupportedOperationException e) {
       // not the owner, or gone meanwhile (RocksDB deletes obsolete files)
@@ -545,7 +563,7 @@ public final class Store implements AutoCloseable {
     writeOptions.close();
     bulkWriteOptions.close();
     if (o != null && mode != OpenMode.READ_ONLY) {
-      makePrivate(dir); // what RocksDB wrote since the last flush (logs, compactions)
+      makePrivate(dir, java.util.Set.of(LOCK_FILE)); // what RocksDB wrote since the last flush (logs, compactions)
     }
     closeQuietly(lock, lockChannel);
     lock = null;
@@ -604,8 +622,7 @@ public final class Store implements AutoCloseable {
       }
       if (!DatabaseLoan.stillBorrowing(dir, pid)) {
         try {
-          FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
-              StandardOpenOption.WRITE);
+          FileChannel channel = openLockFile(lockPath);
           FileLock l = channel.tryLock();
           if (l != null) {
             lockChannel = channel;
@@ -702,6 +719,25 @@ public final class Store implements AutoCloseable {
   }
 
   /** Writes this process's pid (and {@code note}) into the lock file: who holds it, for the next one to say. */
+  /**
+   * Opens fim's lock file without following a symlink (O_NOFOLLOW): it is truncated and rewritten, and whoever can
+   * write the database directory could otherwise point it at any file root may write (fim.lock -> /etc/shadow).
+   */
+  private static FileChannel openLockFile(Path lockPath) throws IOException {
+    try {
+      return FileChannel.open(lockPath, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } catch (java.nio.file.FileSystemException e) {
+      if (Files.isSymbolicLink(lockPath)) {
+        throw new IOException(lockPath + " is a symbolic link, not fim's lock file: it was placed there by someone"
+            + " who can write the database directory; check the host, then remove the link", e);
+      }
+      throw e;
+    }
+  }
+
   private static void writeHolder(FileChannel channel, String note) throws IOException {
     channel.truncate(0);
     channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + (note.isEmpty() ? "" : " " + note) + "\n")

@@ -141,6 +141,9 @@ class EvidenceChainTest {
       new EventLog(s).append(List.of(event(500, "/a", null)));
     }
     java.nio.file.Files.write(tmp.resolve("other.key"), new byte[32]);
+    // a key group or others may read is refused since the seal work (SealKey): this one is private too
+    java.nio.file.Files.setPosixFilePermissions(tmp.resolve("other.key"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     EvidenceKey other = EvidenceKey.of(SealKey.load(tmp.resolve("other.key")));
     try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
       SealException e = assertThrows(SealException.class, () -> EvidenceChain.attach(s, other, null, null));
