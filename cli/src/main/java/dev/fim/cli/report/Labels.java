@@ -1,4 +1,4 @@
-package dev.fim.report;
+package dev.fim.cli.report;
 
 import dev.fim.store.Actor;
 import dev.fim.store.ChangeEvent;

@@ -1,4 +1,4 @@
-package dev.fim.report;
+package dev.fim.cli.report;
 
 /**
  * The HTML report's chart as inline SVG: one bar per {@link Timeline} bucket (approved blue, unapproved red,

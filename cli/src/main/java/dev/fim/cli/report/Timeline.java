@@ -1,4 +1,4 @@
-package dev.fim.report;
+package dev.fim.cli.report;
 
 /**
  * Changes per time bucket over a report's period, for the HTML chart: at most {@link #MAX_BUCKETS} buckets of a

@@ -1,4 +1,4 @@
-package dev.fim.report;
+package dev.fim.cli.report;
 
 import dev.fim.store.Action;
 import dev.fim.store.Actor;
@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  * daemons with auid unset), some unattributed check findings, overflow and audit-loss events, about 60 % approved,
  * and watch runs with a gap and a crash. Appended through {@link EventLog#append} in batches, as fim records them.
  *
- * <p>{@code java … dev.fim.report.SyntheticHistory DB-DIR COUNT [SEED]} fills a new database (30 days ending now).
+ * <p>{@code java … dev.fim.cli.report.SyntheticHistory DB-DIR COUNT [SEED]} fills a new database (30 days ending now).
  */
 public final class SyntheticHistory {
   private static final String[] DIRS = {"/etc", "/etc/ssh", "/etc/systemd/system", "/etc/nginx/sites-enabled",

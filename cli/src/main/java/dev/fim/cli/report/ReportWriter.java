@@ -1,4 +1,4 @@
-package dev.fim.report;
+package dev.fim.cli.report;
 
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;

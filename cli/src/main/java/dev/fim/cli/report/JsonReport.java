@@ -1,4 +1,4 @@
-package dev.fim.report;
+package dev.fim.cli.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
