@@ -1,4 +1,4 @@
-package dev.fim.baseline.walk;
+package dev.fim.store.sys;
 
 import dev.fim.store.PathBytes;
 import java.io.IOException;
@@ -10,19 +10,31 @@ import jnr.constants.platform.Errno;
  * like AIDE's messages:
  * {@code open /etc/shadow for hashing: EACCES (Permission denied); hash skipped, attributes kept}.
  *
- * <p>Thrown by every native wrapper of the baseline module ({@code .walk}, {@code .capture},
- * {@code .hash}) and of the real-time engine's readers ({@code dev.fim.engine.fanotify}); callers
- * never see {@code -1}. Immutable.
+ * <p>The one such exception of fim: thrown by every native wrapper of the baseline module ({@code
+ * .walk}, {@code .capture}, {@code .hash}), of the real-time engine's readers ({@code
+ * dev.fim.engine.fanotify}, {@code .inotify}) and of the audit netlink client ({@code
+ * dev.fim.auditlink.netlink}, whose requests read {@code AUDIT_ADD_RULE: EEXIST (File exists); rule
+ * already exists}); callers never see {@code -1}. Immutable.
  */
-public final class NativeException extends IOException {
+public class NativeException extends IOException {
+  private static final long serialVersionUID = 1L;
+
   private final String call;
-  private final PathBytes path;
+  private final transient PathBytes path;
   private final int errno;
   private final String purpose;
   private final String consequence;
 
   public NativeException(String call, PathBytes path, int errno) {
     this(call, path, errno, null, null);
+  }
+
+  /**
+   * A failed call about no path (a socket, a kernel request such as {@code AUDIT_ADD_RULE}) whose
+   * consequence is known where it is thrown; a null or empty reason is left out.
+   */
+  public NativeException(String call, int errno, String reason) {
+    this(call, null, errno, reason);
   }
 
   /**
@@ -87,7 +99,8 @@ public final class NativeException extends IOException {
     return e.intValue() == errno;
   }
 
-  static String errnoName(int errno) {
+  /** {@code EEXIST}, or {@code errno 12345} for a number jnr-constants does not know. */
+  public static String errnoName(int errno) {
     Errno e = Errno.valueOf(errno);
     return e == null || !e.defined() || e == Errno.__UNKNOWN_CONSTANT__ ? "errno " + errno : e.name();
   }
