@@ -2,7 +2,12 @@ package dev.fim.cli.report;
 
 import java.util.Locale;
 
-/** The forms of a report. */
+/**
+ * The one output format of fim's commands. {@code fim report} takes all four; the commands that print lines or one
+ * document ({@code check}, {@code update}, {@code history}, {@code who}, {@code watch}, {@code audit status},
+ * {@code audit search}) take {@link #TEXT} and {@link #JSON} (their {@code --format} converter is {@code
+ * dev.fim.cli.TextOrJson}). The lower-case {@link #label()} is what a user types and sees.
+ */
 public enum ReportFormat {
   /** For a terminal: summary, then one line per change (and one per approval). */
   TEXT,
