@@ -1,4 +1,4 @@
-package dev.fim.auditlink.parse;
+package dev.fim.auditlink;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Resolves the peer fixtures ({@code -Dfim.fixtures}, set by the parent pom to this module's
- * {@code src/test/resources}) and fails with the missing file's name, never a bare NPE.
- * TODO(after merge): one Fixtures helper for the module (the rules helper may add its own).
+ * The module's one fixture resolver (parse, rules, interpret, reassembly and search tests): resolves the
+ * fixtures ({@code -Dfim.fixtures}, set by the parent pom to this module's {@code src/test/resources})
+ * and fails with the missing file's name, never a bare NPE or NoSuchFileException.
  */
 public final class Fixtures {
     private Fixtures() {}
@@ -37,12 +37,18 @@ public final class Fixtures {
         return f;
     }
 
-    /** Files of a fixture directory whose names end with {@code suffix}, sorted. */
-    public static List<Path> list(String dir, String suffix) {
-        Path d = root().resolve(dir);
+    /** A fixture directory, which must exist. */
+    public static Path dir(String relative) {
+        Path d = root().resolve(relative);
         if (!Files.isDirectory(d)) {
             fail("fixture directory " + d.toAbsolutePath().normalize() + " does not exist");
         }
+        return d;
+    }
+
+    /** Files of a fixture directory whose names end with {@code suffix}, sorted. */
+    public static List<Path> list(String dir, String suffix) {
+        Path d = dir(dir);
         try (Stream<Path> s = Files.list(d)) {
             return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
         } catch (IOException e) {
