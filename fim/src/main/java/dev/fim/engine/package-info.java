@@ -8,8 +8,8 @@
  * moves paired by inode) → {@code .record} (events and state into the store) → {@code .sink} (JSON lines, text).
  * {@link dev.fim.engine.Watcher} assembles them. Where a fanotify event becomes an alert:
  * {@code FanotifySource.Translator.event} → {@code Coalescer.changed} → {@code ChangeComparator.compare} →
- * {@code Recorder.commit} → {@code JsonLinesSink.emit}. Audit correlation ({@code .correlate}: live audit records,
- * installed rules, the join on inode, path, pid and time) answers the comparator's {@code compare.Correlator}.
+ * {@code Recorder.commit} → {@code JsonLinesSink.emit}. Audit correlation ({@code .correlate}) is the next stage to
+ * come.
  *
  * <p>This root package holds only what several stages share: the {@link dev.fim.engine.QueueReader} loop (poll a
  * kernel event queue fd and a stop eventfd, read into one reused buffer) of both kernel readers. Native failures are
