@@ -50,7 +50,7 @@ class CsvInjectionTest {
     java.time.Instant now = java.time.Instant.now();
     String until = now.toString();
     String since = now.minusSeconds(3600).toString(); // a fixed period, for the JSON twin's digest below
-    Fim.Run csv = Fim.run("report", "--db", t.db().toString(), "--since", since, "--until", until, "--format", "csv");
+    Fim.Run csv = Fim.run("report", "--db", t.db().toString(), "--key", t.key().toString(), "--since", since, "--until", until, "--format", "csv");
     assertEquals(0, csv.exit(), csv.toString());
     List<List<String>> rows = parse(csv.out());
     List<String> header = rows.get(0);
@@ -75,11 +75,11 @@ class CsvInjectionTest {
 
     // The CSV's data digest is the JSON twin's, and that verifies: defusing changes the rendering, not the data.
     Path json = tmp.resolve("twin.json");
-    Fim.Run twin = Fim.run("report", "--db", t.db().toString(), "--since", since, "--until", until, "--format", "json",
+    Fim.Run twin = Fim.run("report", "--db", t.db().toString(), "--key", t.key().toString(), "--since", since, "--until", until, "--format", "json",
         "--output", json.toString());
     assertEquals(0, twin.exit(), twin.toString());
     assertEquals(digest(csv.err()), digest(twin.out()));
-    Fim.Run verify = Fim.run("report", "--db", t.db().toString(), "--verify", json.toString());
+    Fim.Run verify = Fim.run("report", "--db", t.db().toString(), "--key", t.key().toString(), "--verify", json.toString());
     assertEquals(0, verify.exit(), verify.toString());
     assertTrue(Files.readString(json).contains(jsonString(HYPERLINK)), "JSON keeps the note as it was written");
   }

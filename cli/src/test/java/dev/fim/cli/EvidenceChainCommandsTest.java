@@ -220,6 +220,7 @@ class EvidenceChainCommandsTest {
   void wrongKeyIsNotAuthentic() throws Exception {
     Path other = tmp.resolve("other.key");
     Files.write(other, new byte[32]);
+    Files.setPosixFilePermissions(other, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Fim.Run h = Fim.on(db, other, conf, "history");
     assertEquals(ExitCodes.SEAL, h.exit(), h.toString());
     assertTrue(h.err().contains(other + " is not the key that sealed it"), h.toString());

@@ -36,11 +36,11 @@ class OutputFailureTest {
     Files.writeString(hosts, "10.0.0.9 backup\n");
     assertFull(cmd("check", on)); // was exit 4 (changed), silently
     assertFull(cmd("check", on, "--format", "json"));
-    assertFull(cmd("history", "--db", t.db().toString()));
-    assertFull(cmd("history", "--db", t.db().toString(), "--format", "json", t.tree().toString()));
-    assertFull(cmd("who", "--db", t.db().toString(), hosts.toString()));
-    assertFull(cmd("report", "--db", t.db().toString(), "--since", "-1h"));
-    assertFull(cmd("report", "--db", t.db().toString(), "--since", "-1h", "--format", "csv"));
+    assertFull(cmd("history", "--db", t.db().toString(), "--key", t.key().toString()));
+    assertFull(cmd("history", "--db", t.db().toString(), "--key", t.key().toString(), "--format", "json", t.tree().toString()));
+    assertFull(cmd("who", "--db", t.db().toString(), "--key", t.key().toString(), hosts.toString()));
+    assertFull(cmd("report", "--db", t.db().toString(), "--key", t.key().toString(), "--since", "-1h"));
+    assertFull(cmd("report", "--db", t.db().toString(), "--key", t.key().toString(), "--since", "-1h", "--format", "csv"));
     assertFull(cmd("accept", on, hosts.toString(), "--note", "CHG-1"));
     Files.writeString(hosts, "10.0.0.10 backup\n");
     assertFull(cmd("update", on));
@@ -113,7 +113,7 @@ class OutputFailureTest {
     } finally {
       p.destroyForcibly();
     }
-    Fim.Run history = Fim.run("history", "--db", t.db().toString());
+    Fim.Run history = Fim.run("history", "--db", t.db().toString(), "--key", t.key().toString());
     assertTrue(history.out().contains("etc/new-file"), "the change was recorded before the alert failed: " + history);
   }
 
