@@ -2,7 +2,7 @@
 # bench/report.sh [NEVENTS]        (default: 1000000)
 #
 # fim report benchmark (issue 6: "fim report over 1,000,000 stored events: < 10 s"). Fills a fresh
-# database with NEVENTS realistic change events (SyntheticHistory in the cli module's tests (package dev.fim.report): 30 days
+# database with NEVENTS realistic change events (SyntheticHistory in the cli module's tests (package dev.fim.cli.report): 30 days
 # of watch and check events, a /usr-and-/etc mix of paths, actors with auid/uid/exe, ~60 % approved,
 # overflow and audit-loss events, watch runs with a gap and a crash), then times `fim report` over the
 # whole period in each format with --output (and `fim report --verify` of the HTML), each a cold JVM
@@ -32,9 +32,9 @@ die() { log "error: $*"; exit 1; }
 [ -x /usr/bin/time ] || install_packages time
 
 "$FIM" report --help >/dev/null 2>&1 || die "'$FIM report --help' failed: build fim first (mvn -q -DskipTests package)"
-# The generator lives in the cli module's tests (package dev.fim.report); the jars are those bin/fim runs.
+# The generator lives in the cli module's tests (package dev.fim.cli.report); the jars are those bin/fim runs.
 classes="$repo/cli/target/test-classes"
-if [ ! -f "$classes/dev/fim/report/SyntheticHistory.class" ]; then
+if [ ! -f "$classes/dev/fim/cli/report/SyntheticHistory.class" ]; then
   log "compiling the generator (mvn -q -o -pl cli -am test-compile)"
   (cd "$repo" && mvn -q -B -o -pl cli -am test-compile) >&2 || die "test-compile failed"
 fi
@@ -48,7 +48,7 @@ trap 'exit 130' INT TERM
 db="$work/db"
 log "filling $db with $n events"
 start=$(date +%s.%N)
-java -Xmx512m -Djava.library.path="$repo/cli/target/native" -cp "$cp" dev.fim.report.SyntheticHistory "$db" "$n" 42 >&2
+java -Xmx512m -Djava.library.path="$repo/cli/target/native" -cp "$cp" dev.fim.cli.report.SyntheticHistory "$db" "$n" 42 >&2
 fill=$(echo "$(date +%s.%N) - $start" | bc)
 log "database: $(du -sh "$db" | cut -f1)"
 

@@ -8,7 +8,8 @@
  * kernel's name tables they all read ({@code .kernel}: message types, arches and their syscalls, errno; one
  * generated table each).
  *
- * <p>Must not know: file hashes, baselines or the store; fanotify/inotify; CLI arguments or output formats.
+ * <p>Must not know: file hashes, baselines or the store (it uses only the store module's {@code dev.fim.store.sys}:
+ * the one {@code NativeException} and passwd/group reader, without RocksDB); fanotify/inotify; CLI arguments or output formats.
  * Sub-packages are stages; each exposes one entry type and its records, everything else is package-private.
  */
 package dev.fim.auditlink;

@@ -4,7 +4,7 @@ import dev.fim.baseline.capture.XattrReader;
 import dev.fim.baseline.hash.ContentHasher;
 import dev.fim.baseline.hash.HashResult;
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.baseline.walk.StatInfo;
 import dev.fim.store.Digest;
 import dev.fim.store.FileRecord;

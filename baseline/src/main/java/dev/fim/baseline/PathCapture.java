@@ -3,7 +3,7 @@ package dev.fim.baseline;
 import dev.fim.baseline.capture.XattrReader;
 import dev.fim.baseline.hash.ContentHasher;
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.store.FileRecord;
 import dev.fim.store.PathBytes;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.fim.baseline;
 
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
 import java.util.ArrayList;

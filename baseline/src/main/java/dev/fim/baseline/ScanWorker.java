@@ -3,7 +3,7 @@ package dev.fim.baseline;
 import dev.fim.baseline.capture.XattrReader;
 import dev.fim.baseline.hash.ContentHasher;
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.baseline.walk.StatInfo;
 import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;

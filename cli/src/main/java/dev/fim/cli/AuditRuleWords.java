@@ -1,7 +1,7 @@
 package dev.fim.cli;
 
 import dev.fim.auditlink.netlink.AuditClient;
-import dev.fim.auditlink.netlink.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.auditlink.netlink.StatusField;
 import dev.fim.auditlink.rules.CompiledRule;
 import dev.fim.auditlink.rules.ControlCommand;

@@ -1,5 +1,6 @@
 package dev.fim.cli;
 
+import dev.fim.cli.report.ReportFormat;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -76,15 +77,15 @@ final class AuditSearchArgs {
         c.start = value;
       } else if (END.contains(name) && c.end == null) {
         c.end = value;
-      } else if (FORMAT.contains(name) && !formatSet && (value.equals("text") || value.equals("json"))) {
-        c.format = ReportFormat.valueOf(value);
+      } else if (FORMAT.contains(name) && !formatSet && TextOrJson.of(value) != null) {
+        c.format = TextOrJson.of(value);
         formatSet = true;
       } else {
         return null; // unknown, repeated, or a format picocli should refuse
       }
     }
     if (!formatSet) {
-      c.format = ReportFormat.text; // the annotation's default
+      c.format = ReportFormat.TEXT; // the annotation's default
     }
     return c;
   }

@@ -12,6 +12,7 @@ import dev.fim.auditlink.search.SearchStats;
 import dev.fim.auditlink.search.SearchText;
 import dev.fim.auditlink.search.SearchTrace;
 import dev.fim.auditlink.search.TimeSpec;
+import dev.fim.cli.report.ReportFormat;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ final class AuditSearchOptions {
   boolean exact;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      converter = TextOrJson.class, completionCandidates = TextOrJson.class,
       description = "text (ausearch -i style blocks) or json (one object per line) (default: ${DEFAULT-VALUE}).")
   ReportFormat format;
 
@@ -120,7 +122,7 @@ final class AuditSearchOptions {
     Interpreter names = new Interpreter(AccountSource.system());
     BufferedWriter w = new BufferedWriter(out, 1 << 16);
     SearchStats stats;
-    if (format == ReportFormat.json) {
+    if (format == ReportFormat.JSON) {
       JsonFactory factory = new JsonFactory();
       SearchJson json = new SearchJson(names);
       stats = search.run(files, () -> (e, to) -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fim.auditlink.netlink.AuditClient;
 import dev.fim.auditlink.netlink.AuditStatus;
+import dev.fim.cli.report.ReportFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +22,10 @@ import picocli.CommandLine.Spec;
         "",
         "enabled: 0 off, 1 on, 2 on and locked until reboot (rules cannot change)."})
 final class AuditStatusCommand implements Callable<Integer> {
-  enum Format { text, json }
-
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      converter = TextOrJson.class, completionCandidates = TextOrJson.class,
       description = "text (auditctl -s lines) or json (one object). Default: ${DEFAULT-VALUE}.")
-  Format format;
+  ReportFormat format;
 
   @Option(names = "--debug", description = "Print stack traces with errors.")
   boolean debug;
@@ -40,7 +40,7 @@ final class AuditStatusCommand implements Callable<Integer> {
     }
     String pidName = s.pid() == 0 ? null : processName(s.pid());
     PrintWriter out = spec.commandLine().getOut();
-    if (format == Format.json) {
+    if (format == ReportFormat.JSON) {
       json(out, s, pidName);
     } else {
       out.println("enabled " + s.enabled() + (s.immutable() ? " (locked: immutable until reboot)" : ""));

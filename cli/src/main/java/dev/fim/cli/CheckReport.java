@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fim.auditlink.search.PathEventSearch;
 import dev.fim.baseline.BaselineJob;
 import dev.fim.baseline.ScanProblem;
+import dev.fim.cli.report.ReportFormat;
 import dev.fim.store.Action;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.ChangeEvent;
@@ -54,7 +55,7 @@ final class CheckReport {
   }
 
   void write(ReportFormat format, Writer out) throws IOException, StoreException {
-    if (format == ReportFormat.json) {
+    if (format == ReportFormat.JSON) {
       writeJson(out);
     } else {
       writeText(out);

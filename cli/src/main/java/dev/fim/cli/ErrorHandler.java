@@ -66,7 +66,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         return ExitCodes.AUDIT; // also when wrapped, e.g. fim watch --attribution audit
       }
     }
-    if (e instanceof dev.fim.baseline.walk.NativeException) {
+    if (e instanceof dev.fim.auditlink.netlink.AuditLinkException) {
+      return ExitCodes.IO; // the audit link failed (no socket, no answer): not a watch backend's failure
+    }
+    if (e instanceof dev.fim.store.sys.NativeException) {
       return ExitCodes.WATCH;
     }
     if (e instanceof InterruptedException) {

@@ -1,5 +1,6 @@
 package dev.fim.cli;
 
+import dev.fim.cli.report.ReportFormat;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventJson;
 import dev.fim.store.EventText;
@@ -26,7 +27,7 @@ final class EventLines {
 
   void write(ChangeEvent e) {
     try {
-      if (format == ReportFormat.json) {
+      if (format == ReportFormat.JSON) {
         EventJson.write(e, out);
       } else {
         out.write(EventText.lineWithWho(e));

@@ -21,7 +21,7 @@ final class PathOptionConverter implements CommandLine.ITypeConverter<Path> {
   @Override
   public Path convert(String value) {
     byte[] raw = Commands.rawArgs.bytesOf(value);
-    Charset jnu = jnuCharset();
+    Charset jnu = RawArgs.jnuCharset();
     Path p;
     try {
       p = Path.of(value);
@@ -53,14 +53,5 @@ final class PathOptionConverter implements CommandLine.ITypeConverter<Path> {
       }
     }
     return sb.toString();
-  }
-
-  private static Charset jnuCharset() {
-    String name = System.getProperty("sun.jnu.encoding");
-    try {
-      return name == null ? Charset.defaultCharset() : Charset.forName(name);
-    } catch (RuntimeException e) {
-      return Charset.defaultCharset();
-    }
   }
 }

@@ -71,7 +71,8 @@ final class RawArgs {
     return s.getBytes(jnuCharset());
   }
 
-  private static Charset jnuCharset() {
+  /** The charset the JVM decoded the command line with ({@code sun.jnu.encoding}); the one place that asks. */
+  static Charset jnuCharset() {
     String name = System.getProperty("sun.jnu.encoding");
     try {
       return name == null ? Charset.defaultCharset() : Charset.forName(name);

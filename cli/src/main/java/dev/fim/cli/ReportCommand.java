@@ -1,10 +1,10 @@
 package dev.fim.cli;
 
 import dev.fim.auditlink.search.TimeSpec;
-import dev.fim.report.ComplianceReport;
-import dev.fim.report.ReportFormat;
-import dev.fim.report.ReportParameters;
-import dev.fim.report.ReportVerifier;
+import dev.fim.cli.report.ComplianceReport;
+import dev.fim.cli.report.ReportFormat;
+import dev.fim.cli.report.ReportParameters;
+import dev.fim.cli.report.ReportVerifier;
 import dev.fim.store.EvidenceChain;
 import dev.fim.store.Store;
 import java.io.IOException;

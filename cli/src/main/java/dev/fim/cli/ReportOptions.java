@@ -1,11 +1,13 @@
 package dev.fim.cli;
 
+import dev.fim.cli.report.ReportFormat;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The report options shared by {@code check} and {@code update}. */
 final class ReportOptions {
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      converter = TextOrJson.class, completionCandidates = TextOrJson.class,
       description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   ReportFormat format;
 

@@ -3,6 +3,7 @@ package dev.fim.cli;
 import dev.fim.baseline.BaselineJob;
 import dev.fim.baseline.Selector;
 import dev.fim.baseline.select.Config;
+import dev.fim.cli.report.ReportFormat;
 import dev.fim.engine.Watcher;
 import dev.fim.engine.sink.EventSink;
 import dev.fim.engine.sink.JsonLinesSink;
@@ -61,6 +62,7 @@ final class WatchCommand implements Callable<Integer> {
   List<String> paths;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+      converter = TextOrJson.class, completionCandidates = TextOrJson.class,
       description = "json (one event per line, ECS field names) or text. Default: ${DEFAULT-VALUE}.")
   ReportFormat format;
 
@@ -119,7 +121,7 @@ final class WatchCommand implements Callable<Integer> {
     List<PathBytes> roots = scope.isEmpty() ? selector.roots() : scope;
     Preload.await();
     LineOutput out = output == null ? LineOutput.of(StandardOutput.get()) : LineOutput.appendingTo(output.toAbsolutePath());
-    EventSink sink = format == ReportFormat.json ? new JsonLinesSink(out) : new TextSink(out);
+    EventSink sink = format == ReportFormat.JSON ? new JsonLinesSink(out) : new TextSink(out);
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.CREATE); sink;
         Evidence evidence = Evidence.attach(common, store,
             trustedBaseline(store, Evidence.keyForWatch(store, keyFile), selector, cfg), err)) {

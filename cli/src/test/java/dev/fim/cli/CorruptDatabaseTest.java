@@ -3,7 +3,7 @@ package dev.fim.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fim.report.SyntheticHistory;
+import dev.fim.cli.report.SyntheticHistory;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.fim.report.SyntheticHistory;
+import dev.fim.cli.report.SyntheticHistory;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package dev.fim.engine;
 
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jnr.constants.platform.Errno;

@@ -1,7 +1,7 @@
 package dev.fim.engine;
 
 import dev.fim.baseline.Selector;
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.engine.attribute.AttributionSource;
 import dev.fim.engine.attribute.ProcAttributor;
 import dev.fim.engine.attribute.ProcSource;

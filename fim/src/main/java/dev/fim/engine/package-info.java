@@ -14,7 +14,7 @@
  *
  * <p>This root package holds only what several stages share: the {@link dev.fim.engine.QueueReader} loop (poll a
  * kernel event queue fd and a stop eventfd, read into one reused buffer) of both kernel readers. Native failures are
- * the baseline module's {@link dev.fim.baseline.walk.NativeException}. Loss
+ * one {@link dev.fim.store.sys.NativeException}, shared with baseline and auditlink. Loss
  * (queue overflow, audit lost, ENOBUFS) is a call on the next stage, never only a log line.
  *
  * <p>The engine must not parse command-line arguments or print: {@code cli} maps options to settings records and

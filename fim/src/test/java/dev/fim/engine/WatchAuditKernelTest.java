@@ -51,7 +51,7 @@ class WatchAuditKernelTest {
 
   @Test
   void everyCommandOfTheTableIsAttributedFromAudit() throws Exception {
-    assumeTrue(WatcherKernelTest.isRoot(), "audit rules and fanotify filesystem marks need root");
+    assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
     h = new WatchHarness(Sources.Backend.FANOTIFY);
     h.sh("chmod 755 . && printf 'a\\n' > v && printf 'x\\n' > s && echo m > m && echo r > r && echo c > c"
         + " && echo b > b && echo p > p && echo u > u && chmod 666 u");
@@ -82,7 +82,7 @@ class WatchAuditKernelTest {
 
   @Test
   void manyWritersAtOnceAreEachAttributedToTheirOwnFile() throws Exception {
-    assumeTrue(WatcherKernelTest.isRoot(), "audit rules and fanotify filesystem marks need root");
+    assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
     h = new WatchHarness(Sources.Backend.FANOTIFY);
     h.sh("for i in 0 1 2 3 4 5 6 7; do echo $i > w$i; done");
     h.start(200, 65536, Watcher.BACK_PRESSURE_NS, false, Watcher.Attribution.AUDIT);
@@ -101,7 +101,7 @@ class WatchAuditKernelTest {
 
   @Test
   void aRuleDeletedBehindFimsBackIsAnEventAndIsAddedAgain() throws Exception {
-    assumeTrue(WatcherKernelTest.isRoot(), "audit rules and fanotify filesystem marks need root");
+    assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
     assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/auditctl")),
         "needs auditctl (package auditd, installed by bin/test-all) to delete the rule as an admin would");
     h = new WatchHarness(Sources.Backend.FANOTIFY);
@@ -120,7 +120,7 @@ class WatchAuditKernelTest {
 
   @Test
   void auditLossIsAnOverflowEventAndTheRunIsRecordedAsCoverage() throws Exception {
-    assumeTrue(WatcherKernelTest.isRoot(), "audit rules and fanotify filesystem marks need root");
+    assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
     long startNs = System.currentTimeMillis() * 1_000_000L;
     h = new WatchHarness(Sources.Backend.FANOTIFY);
     h.start(200, 65536, Watcher.BACK_PRESSURE_NS, false, Watcher.Attribution.AUDIT);

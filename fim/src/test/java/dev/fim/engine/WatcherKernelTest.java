@@ -36,7 +36,7 @@ class WatcherKernelTest {
 
   private WatchHarness watch(Sources.Backend backend) throws Exception {
     if (backend == Sources.Backend.FANOTIFY) {
-      assumeTrue(isRoot(), "fanotify filesystem marks need CAP_SYS_ADMIN: run the tests as root");
+      assumeTrue(Commands.isRoot(), "fanotify filesystem marks need CAP_SYS_ADMIN: run the tests as root");
     }
     h = new WatchHarness(backend);
     return h;
@@ -106,7 +106,7 @@ class WatcherKernelTest {
     var perm = chmod.changes().stream().filter(c -> c.attribute().equals("permissions")).findFirst().orElseThrow();
     assertEquals("0644", perm.oldValue());
     assertEquals("0600", perm.newValue());
-    if (isRoot()) {
+    if (Commands.isRoot()) {
       h.sh("chown 1001:1001 f");
       ChangeEvent chown = only(h.barrier(), Action.ATTRIBUTES_MODIFIED, "f");
       assertTrue(chown.changedAttributes().containsAll(List.of("owner", "group")), chown.changedAttributes()::toString);
@@ -417,10 +417,6 @@ class WatcherKernelTest {
     return out;
   }
 
-  static boolean isRoot() {
-    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
-  }
-
   /**
    * SIGTERM (here {@link Watcher#stop}) while the start-up recording still hashes must not wait for it: a 256 GiB
    * sparse file takes a minute or more to hash, the stop comes at once. Nothing half-recorded is left, so the next
@@ -428,7 +424,7 @@ class WatcherKernelTest {
    */
   @Test
   void aStopDuringTheStartUpRecordingEndsItAndLeavesNothingHalfRecorded() throws Exception {
-    h = new WatchHarness(isRoot() ? Sources.Backend.FANOTIFY : Sources.Backend.INOTIFY);
+    h = new WatchHarness(Commands.isRoot() ? Sources.Backend.FANOTIFY : Sources.Backend.INOTIFY);
     h.sh("echo a > a && truncate -s 256G huge && echo z > z");
     int seen = h.status.size();
     h.startNoWait(200, 65536, Watcher.BACK_PRESSURE_NS, false, Watcher.Attribution.PROC, Watcher.RULE_CHECK_NS);

@@ -1,7 +1,7 @@
 package dev.fim.auditlink.interpret;
 
+import dev.fim.store.sys.AccountFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -51,7 +51,7 @@ final class AccountNames {
         userIds = new HashMap<>();
         groups = new HashMap<>();
         try {
-            parse(source.passwd(), users);
+            users.putAll(AccountFile.namesById(AccountFile.parse(source.passwd())));
             for (Map.Entry<Long, String> u : users.entrySet()) {
                 Long known = userIds.get(u.getValue());
                 if (known == null || u.getKey() < known) userIds.put(u.getValue(), u.getKey());
@@ -60,24 +60,9 @@ final class AccountNames {
             loadError = "passwd: " + e.getMessage();
         }
         try {
-            parse(source.group(), groups);
+            groups.putAll(AccountFile.namesById(AccountFile.parse(source.group())));
         } catch (IOException e) {
             loadError = (loadError == null ? "" : loadError + "; ") + "group: " + e.getMessage();
-        }
-    }
-
-    /** passwd(5) and group(5) share the shape {@code name:x:ID:…}; the first entry for an id wins. */
-    private static void parse(byte[] file, Map<Long, String> into) {
-        String text = new String(file, StandardCharsets.UTF_8);
-        for (String line : text.split("\n")) {
-            if (line.isEmpty() || line.charAt(0) == '#') continue;
-            String[] parts = line.split(":", 4);
-            if (parts.length < 3 || parts[0].isEmpty()) continue;
-            try {
-                into.putIfAbsent(Long.parseLong(parts[2].trim()), parts[0]);
-            } catch (NumberFormatException ignored) {
-                // A malformed line names nobody; the rest of the file still counts.
-            }
         }
     }
 }

@@ -1,11 +1,12 @@
 package dev.fim.auditlink.interpret;
 
+import dev.fim.store.sys.AccountFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where account names come from: the bytes of passwd(5) and group(5) files. Injected so that
+ * Where account names come from: the bytes of passwd(5) and group(5) files, read by {@link AccountFile}. Injected so that
  * tests give fixed contents and a daemon can decide when to re-read.
  */
 public interface AccountSource {
@@ -15,7 +16,7 @@ public interface AccountSource {
 
     /** The host's /etc/passwd and /etc/group (NSS sources such as LDAP are not consulted). */
     static AccountSource system() {
-        return files(Path.of("/etc/passwd"), Path.of("/etc/group"));
+        return files(AccountFile.PASSWD, AccountFile.GROUP);
     }
 
     static AccountSource files(Path passwd, Path group) {

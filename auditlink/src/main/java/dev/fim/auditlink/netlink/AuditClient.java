@@ -1,5 +1,6 @@
 package dev.fim.auditlink.netlink;
 
+import dev.fim.store.sys.NativeException;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.constants.platform.Errno;

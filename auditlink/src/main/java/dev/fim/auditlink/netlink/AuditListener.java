@@ -6,6 +6,7 @@ import dev.fim.auditlink.parse.RecordParser;
 import dev.fim.auditlink.reassembly.EventStream;
 import dev.fim.auditlink.reassembly.Reassembler;
 import dev.fim.auditlink.reassembly.Ticker;
+import dev.fim.store.sys.NativeException;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;

@@ -1,5 +1,6 @@
 package dev.fim.auditlink.netlink;
 
+import dev.fim.store.sys.NativeException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

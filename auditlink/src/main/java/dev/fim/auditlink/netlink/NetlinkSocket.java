@@ -1,5 +1,6 @@
 package dev.fim.auditlink.netlink;
 
+import dev.fim.store.sys.NativeException;
 import java.time.Duration;
 import jnr.constants.platform.AddressFamily;
 import jnr.constants.platform.Errno;
@@ -67,7 +68,7 @@ final class NetlinkSocket implements AutoCloseable {
         int fd = LIBC.socket(AddressFamily.AF_NETLINK.intValue(), Sock.SOCK_RAW.intValue() | SOCK_CLOEXEC, NETLINK_AUDIT);
         if (fd < 0) {
             int errno = errno();
-            throw new NativeException("socket(AF_NETLINK, NETLINK_AUDIT)", errno,
+            throw new AuditLinkException("socket(AF_NETLINK, NETLINK_AUDIT)", errno,
                     errno == Errno.EPROTONOSUPPORT.intValue() ? "this kernel has no audit support (CONFIG_AUDIT)" : "");
         }
         try {
@@ -99,7 +100,7 @@ final class NetlinkSocket implements AutoCloseable {
         byte[] v = int32(group);
         if (LIBC.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, v, v.length) < 0) {
             int errno = errno();
-            throw new NativeException("setsockopt(NETLINK_ADD_MEMBERSHIP, " + group + ")", errno,
+            throw new AuditLinkException("setsockopt(NETLINK_ADD_MEMBERSHIP, " + group + ")", errno,
                     errno == Errno.EPERM.intValue()
                             ? "reading the audit multicast group needs CAP_AUDIT_READ (run as root)" : "");
         }
@@ -139,7 +140,7 @@ final class NetlinkSocket implements AutoCloseable {
             }
             int errno = errno();
             if (errno != Errno.EINTR.intValue()) {
-                throw new NativeException("sendto(" + what + ")", errno,
+                throw new AuditLinkException("sendto(" + what + ")", errno,
                         errno == Errno.ECONNREFUSED.intValue() ? "the kernel audit socket refused the message" : "");
             }
         }
@@ -166,7 +167,7 @@ final class NetlinkSocket implements AutoCloseable {
                 if (errno == Errno.ENOBUFS.intValue()) {
                     return OVERRUN;
                 }
-                throw new NativeException("recvfrom(NETLINK_AUDIT)", errno, "");
+                throw new AuditLinkException("recvfrom(NETLINK_AUDIT)", errno, "");
             }
             if (from.getInt(NL_PID_OFFSET) != 0) {
                 continue;
@@ -201,7 +202,7 @@ final class NetlinkSocket implements AutoCloseable {
 
     private static void check(int rc, String call, String reason) throws NativeException {
         if (rc < 0) {
-            throw new NativeException(call, errno(), reason);
+            throw new AuditLinkException(call, errno(), reason);
         }
     }
 

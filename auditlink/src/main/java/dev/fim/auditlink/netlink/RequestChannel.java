@@ -1,6 +1,7 @@
 package dev.fim.auditlink.netlink;
 
 import dev.fim.auditlink.kernel.MessageTypes;
+import dev.fim.store.sys.NativeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ final class RequestChannel {
         long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
         while (!(acked && done)) {
             if (System.nanoTime() - deadline > 0) {
-                throw new NativeException(name(type), Errno.ETIMEDOUT.intValue(),
+                throw new AuditLinkException(name(type), Errno.ETIMEDOUT.intValue(),
                         "no answer from the kernel within " + REPLY_TIMEOUT.toSeconds() + " s");
             }
             int n = socket.receive(buf);

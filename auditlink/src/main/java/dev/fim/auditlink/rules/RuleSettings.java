@@ -1,6 +1,7 @@
 package dev.fim.auditlink.rules;
 
 import dev.fim.auditlink.kernel.Arch;
+import dev.fim.store.sys.AccountFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -52,25 +53,15 @@ public record RuleSettings(Arch machine, Map<String, Integer> users, Map<String,
     public static RuleSettings host() throws IOException {
         Arch arch = Arch.fromMachineName(System.getProperty("os.arch", "x86_64")).orElse(Arch.X86_64);
         return new RuleSettings(arch,
-                parseIdFile(Files.readAllLines(Path.of("/etc/passwd"))),
-                parseIdFile(Files.readAllLines(Path.of("/etc/group"))),
+                ids(AccountFile.read(AccountFile.PASSWD)),
+                ids(AccountFile.read(AccountFile.GROUP)),
                 RuleSettings::isHostDirectory);
     }
 
-    /** name:x:id:… lines (passwd(5), group(5)) → name → id; the first entry of a name wins, as getpwnam's does. */
-    static Map<String, Integer> parseIdFile(List<String> lines) {
+    /** name → id of a passwd or group file; the first entry of a name wins, as getpwnam's does. */
+    static Map<String, Integer> ids(List<AccountFile.Entry> entries) {
         Map<String, Integer> ids = new HashMap<>();
-        for (String line : lines) {
-            String[] cols = line.split(":", -1);
-            if (cols.length < 3 || cols[0].isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            try {
-                ids.putIfAbsent(cols[0], Integer.parseUnsignedInt(cols[2]));
-            } catch (NumberFormatException e) {
-                // a malformed line is not a user; getpwnam skips it too
-            }
-        }
+        AccountFile.idsByName(entries).forEach((name, id) -> ids.put(name, (int) (long) id)); // a u32 id, as the kernel's
         return ids;
     }
 

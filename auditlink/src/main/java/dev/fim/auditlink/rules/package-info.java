@@ -8,8 +8,8 @@
  * {@code auditctl -l}-style text; rendering compiled rules in go-libaudit's golden YAML layout. Entry type:
  * {@link dev.fim.auditlink.rules.RuleCompiler}.
  *
- * <p>Must not know: netlink sockets (a future {@code .netlink} client sends the bytes and applies the control
- * commands), audit records, file hashes. It reads no files itself: users, groups, the machine's arch and
+ * <p>Must not know: netlink sockets (the {@code .netlink} client, {@code AuditClient}, sends the bytes and applies
+ * the control commands), audit records, file hashes. It reads no files itself: users, groups, the machine's arch and
  * "is this path a directory" come in through {@link dev.fim.auditlink.rules.RuleSettings}.
  */
 package dev.fim.auditlink.rules;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fim.auditlink.parse.AuditParseException;
 import dev.fim.auditlink.parse.AuditRecord;
-import dev.fim.auditlink.parse.Fixtures;
+import dev.fim.auditlink.Fixtures;
 import dev.fim.auditlink.parse.RecordParser;
 import java.nio.file.Path;
 import java.time.Instant;

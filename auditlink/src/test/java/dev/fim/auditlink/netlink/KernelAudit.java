@@ -2,6 +2,7 @@ package dev.fim.auditlink.netlink;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fim.store.sys.NativeException;
 import java.util.ArrayList;
 import java.util.List;
 

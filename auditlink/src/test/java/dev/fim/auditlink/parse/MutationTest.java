@@ -3,6 +3,7 @@ package dev.fim.auditlink.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fim.auditlink.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

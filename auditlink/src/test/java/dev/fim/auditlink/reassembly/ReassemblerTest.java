@@ -3,7 +3,7 @@ package dev.fim.auditlink.reassembly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fim.auditlink.parse.AuditRecord;
-import dev.fim.auditlink.parse.Fixtures;
+import dev.fim.auditlink.Fixtures;
 import dev.fim.auditlink.parse.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

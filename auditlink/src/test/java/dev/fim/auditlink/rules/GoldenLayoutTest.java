@@ -3,6 +3,8 @@ package dev.fim.auditlink.rules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fim.auditlink.kernel.Arch;
+import dev.fim.store.sys.AccountFile;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,7 @@ class GoldenLayoutTest {
     @Test
     void parsesIdFiles() {
         assertEquals(Map.of("root", 0, "nobody", 65534),
-                RuleSettings.parseIdFile(List.of("root:x:0:0:root:/root:/bin/bash", "broken", "nobody:x:65534:65534::/:/x",
-                        "root:x:5:5:dup:/:/x")));
+                RuleSettings.ids(AccountFile.parse(String.join("\n", "root:x:0:0:root:/root:/bin/bash", "broken",
+                        "nobody:x:65534:65534::/:/x", "root:x:5:5:dup:/:/x").getBytes(StandardCharsets.UTF_8))));
     }
 }

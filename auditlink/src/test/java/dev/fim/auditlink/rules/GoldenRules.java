@@ -2,6 +2,7 @@ package dev.fim.auditlink.rules;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.fim.auditlink.Fixtures;
 import dev.fim.auditlink.kernel.Arch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +38,7 @@ final class GoldenRules {
 
     /** The .rules files that have a golden, sorted. */
     static List<Path> rulesFiles() {
-        try (Stream<Path> s = Files.list(Fixtures.file("go-libaudit/rules"))) {
+        try (Stream<Path> s = Files.list(Fixtures.dir("go-libaudit/rules"))) {
             List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".rules")).sorted().toList();
             if (files.isEmpty()) {
                 fail("no *.rules in go-libaudit/rules");

@@ -1,11 +1,11 @@
 package dev.fim.baseline.accept;
 
 import dev.fim.store.Actor;
+import dev.fim.store.sys.AccountFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -21,7 +21,7 @@ public record AcceptingUser(long auid, String auidName, long uid, String uidName
   /** This process's user, from {@code /proc/self/loginuid} and {@code /etc/passwd}. */
   public static AcceptingUser current() {
     long uid = new com.sun.security.auth.module.UnixSystem().getUid();
-    return of(Path.of("/proc/self/loginuid"), Path.of("/etc/passwd"), uid);
+    return of(Path.of("/proc/self/loginuid"), AccountFile.PASSWD, uid);
   }
 
   /** As {@link #current()} from the given files (tests). A missing or unreadable loginuid counts as unset. */
@@ -36,23 +36,13 @@ public record AcceptingUser(long auid, String auidName, long uid, String uidName
     return new AcceptingUser(auid, auid == Actor.UNSET_ID ? null : names.get(auid), uid, names.get(uid));
   }
 
-  /** passwd(5): {@code name:x:uid:…}; the first entry of a uid wins, as getpwuid's does. */
+  /** uid → name; the first entry of a uid wins, as getpwuid's does. */
   private static Map<Long, String> names(Path passwd) {
-    Map<Long, String> out = new HashMap<>();
     try {
-      for (String line : Files.readAllLines(passwd, StandardCharsets.UTF_8)) {
-        String[] f = line.split(":", -1);
-        if (f.length >= 3) {
-          try {
-            out.putIfAbsent(Long.parseLong(f[2]), f[0]);
-          } catch (NumberFormatException ignored) {
-            // a malformed line names nobody
-          }
-        }
-      }
+      return AccountFile.namesById(AccountFile.read(passwd));
     } catch (IOException e) {
       // Without passwd the ids stand alone (the approval keeps the numbers either way).
+      return Map.of();
     }
-    return out;
   }
 }

@@ -1,6 +1,6 @@
 package dev.fim.baseline.capture;
 
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Xattr;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.fim.baseline.hash;
 
 import com.kenai.jffi.MemoryIO;
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.store.Digest;
 import dev.fim.store.HashAlgorithm;
 import dev.fim.store.PathBytes;

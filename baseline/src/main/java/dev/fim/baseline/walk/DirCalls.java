@@ -2,6 +2,7 @@ package dev.fim.baseline.walk;
 
 import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.nio.charset.StandardCharsets;
 import jnr.constants.platform.Errno;
 import jnr.ffi.Memory;

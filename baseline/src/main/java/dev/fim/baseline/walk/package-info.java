@@ -1,7 +1,7 @@
 /**
  * The kernel calls of a tree walk, with paths as bytes: {@code openat}/{@code openat2} of
  * directories and files, {@code getdents64}, {@code fstatat(AT_SYMLINK_NOFOLLOW)}, {@code fstat},
- * {@code readlinkat}, {@code close}, and the {@link dev.fim.baseline.walk.NativeException} every
+ * {@code readlinkat}, {@code close}, and the {@link dev.fim.store.sys.NativeException} every
  * native wrapper of the baseline module throws.
  *
  * <p>{@link dev.fim.baseline.walk.DirCalls} is the entry type (one per thread);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fim.baseline.TestFiles;
 import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package dev.fim.engine.attribute;
 
 import dev.fim.store.Actor;
+import dev.fim.store.sys.AccountFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,20 +171,10 @@ public final class ProcAttributor {
       return null;
     }
     if (userNames == null) {
-      userNames = new HashMap<>();
       try {
-        for (String line : Files.readAllLines(Path.of("/etc/passwd"), StandardCharsets.UTF_8)) {
-          String[] f = line.split(":", 4);
-          if (f.length >= 3) {
-            try {
-              userNames.putIfAbsent(Long.parseLong(f[2]), f[0]);
-            } catch (NumberFormatException e) {
-              // a malformed line names nobody
-            }
-          }
-        }
+        userNames = AccountFile.namesById(AccountFile.read(AccountFile.PASSWD));
       } catch (IOException e) {
-        // no names then: ids are still reported
+        userNames = Map.of(); // no names then: ids are still reported
       }
     }
     return userNames.get(id);

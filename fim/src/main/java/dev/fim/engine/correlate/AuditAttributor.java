@@ -6,7 +6,7 @@ import dev.fim.auditlink.netlink.AuditClient;
 import dev.fim.auditlink.netlink.AuditListener;
 import dev.fim.auditlink.netlink.AuditRefusedException;
 import dev.fim.auditlink.netlink.AuditState;
-import dev.fim.auditlink.netlink.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.auditlink.parse.AuditRecord;
 import dev.fim.auditlink.reassembly.EventStream;
 import dev.fim.auditlink.rules.RuleCompiler;

@@ -3,7 +3,7 @@ package dev.fim.engine.correlate;
 import dev.fim.auditlink.netlink.AuditClient;
 import dev.fim.auditlink.netlink.AuditRefusedException;
 import dev.fim.auditlink.netlink.AuditStatus;
-import dev.fim.auditlink.netlink.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import java.util.ArrayList;

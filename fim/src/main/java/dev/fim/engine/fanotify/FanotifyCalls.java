@@ -1,6 +1,6 @@
 package dev.fim.engine.fanotify;
 
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.store.PathBytes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

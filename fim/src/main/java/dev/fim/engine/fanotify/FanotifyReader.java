@@ -2,7 +2,7 @@ package dev.fim.engine.fanotify;
 
 import static dev.fim.engine.fanotify.FanotifyEvent.*;
 
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.engine.QueueReader;
 import dev.fim.store.PathBytes;
 

@@ -1,7 +1,7 @@
 package dev.fim.engine.fanotify;
 
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.baseline.walk.StatInfo;
 import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;

@@ -9,7 +9,7 @@
  * <p>Entry types: {@link dev.fim.engine.fanotify.FanotifyReader} and
  * {@link dev.fim.engine.fanotify.HandleResolver}. The native layer ({@code FanotifyNative}, its only caller
  * {@code FanotifyCalls}), the uapi layouts ({@code FanotifyLayout}) and the {@code EventDecoder} are package-private.
- * Errors are {@link dev.fim.baseline.walk.NativeException}s whose reason says when fim falls back to inotify.
+ * Errors are {@link dev.fim.store.sys.NativeException}s whose reason says when fim falls back to inotify.
  *
  * <p>Owns: the fanotify fd, its marks, the kernel's event format. Must not know: which trees are watched beyond the
  * marks (events outside them are filtered later, by path), selection rules, hashes, the store, audit, output

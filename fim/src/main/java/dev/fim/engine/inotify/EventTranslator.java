@@ -2,7 +2,7 @@ package dev.fim.engine.inotify;
 
 import static dev.fim.engine.inotify.InotifyLayout.*;
 
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.engine.inotify.WatchTable.Watch;
 import dev.fim.engine.source.ChangeListener;
 import dev.fim.store.PathBytes;

@@ -1,6 +1,6 @@
 package dev.fim.engine.inotify;
 
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.store.PathBytes;
 import java.io.IOException;
 import java.io.InputStream;

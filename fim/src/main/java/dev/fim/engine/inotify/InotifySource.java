@@ -1,6 +1,6 @@
 package dev.fim.engine.inotify;
 
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.engine.QueueReader;
 import dev.fim.engine.inotify.WatchTable.Watch;
 import dev.fim.engine.source.ChangeListener;

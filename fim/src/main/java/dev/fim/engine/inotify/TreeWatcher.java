@@ -3,7 +3,7 @@ package dev.fim.engine.inotify;
 import static dev.fim.engine.inotify.InotifyLayout.*;
 
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.baseline.walk.StatInfo;
 import dev.fim.engine.inotify.WatchTable.Watch;
 import dev.fim.store.FileType;

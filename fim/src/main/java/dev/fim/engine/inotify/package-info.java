@@ -8,7 +8,7 @@
  * ({@code InotifyNative}, its only caller {@code InotifyCalls}, the uapi constants {@code InotifyLayout}), the
  * wd ⇄ path table ({@code WatchTable}), the walk that adds watches ({@code TreeWatcher}, on baseline's
  * {@code DirCalls}), and the {@code EventTranslator}. The poll/read loop is the engine's shared
- * {@link dev.fim.engine.QueueReader}. Errors are {@link dev.fim.baseline.walk.NativeException}s whose reason names
+ * {@link dev.fim.engine.QueueReader}. Errors are {@link dev.fim.store.sys.NativeException}s whose reason names
  * the sysctl to raise.
  *
  * <p>Owns: the inotify fd, its watches and the paths they stand for. Must not know: selection rules beyond the

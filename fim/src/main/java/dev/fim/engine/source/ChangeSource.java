@@ -1,6 +1,6 @@
 package dev.fim.engine.source;
 
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 
 /**
  * A kernel notification backend for the watched trees: fanotify with filesystem marks, or inotify with one watch per

@@ -1,6 +1,6 @@
 package dev.fim.engine.source;
 
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.engine.fanotify.FanotifySource;
 import dev.fim.engine.inotify.InotifySource;
 import dev.fim.store.PathBytes;

@@ -2,7 +2,7 @@ package dev.fim.engine.fanotify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.store.PathBytes;
 import jnr.constants.platform.Errno;
 import org.junit.jupiter.api.Test;

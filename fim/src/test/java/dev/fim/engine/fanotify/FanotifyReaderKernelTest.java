@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.engine.OpenFds;
 import dev.fim.engine.ReaderThread;
 import dev.fim.store.PathBytes;

@@ -1,7 +1,0 @@
-package dev.fim.cli;
-
-/** Output formats of check/update reports. */
-enum ReportFormat {
-  text,
-  json
-}

@@ -1,0 +1,162 @@
+package dev.fim.cli.report;
+
+import dev.fim.store.Actor;
+import dev.fim.store.Approval;
+import dev.fim.store.AttributeChange;
+import dev.fim.store.Attribution;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.EventJson;
+import java.io.IOException;
+import java.io.Writer;
+
+/**
+ * One RFC 4180 row per event (CRLF line ends, every field quoted when it holds a comma, quote, CR or LF; quotes
+ * doubled), after a header row. Paths are shown as {@code PathBytes.display()} with the exact bytes in
+ * {@code path_hex} when they are not UTF-8. No summary rows: a table stays a table (the summary is in the other
+ * formats; the command prints the data digest). A cell a spreadsheet would run as a formula is defused
+ * ({@link #formulaLike}). Not thread-safe.
+ */
+final class CsvReport implements ReportWriter {
+  static final String[] HEADER = {"time", "sequence", "action", "path", "path_hex", "old_path", "changes", "auid",
+      "auid_name", "uid", "uid_name", "pid", "executable", "attribution", "attribution_reason", "origin", "message",
+      "approval", "accepted_at", "accepted_by", "note", "evidence_chain"};
+  /** Every row says whether the evidence verified: a table has no other place for it. */
+  private final String evidence;
+  private Writer out;
+  private final StringBuilder row = new StringBuilder(512);
+  private boolean rowStarted;
+
+  CsvReport(boolean evidenceVerified) {
+    this.evidence = evidenceVerified ? "verified" : "NOT VERIFIED";
+  }
+
+  @Override
+  public void head(Writer out, Summary s, String sha256) throws IOException {
+    this.out = out;
+    for (String h : HEADER) {
+      field(h);
+    }
+    endRow();
+  }
+
+  @Override
+  public void change(Writer out, ChangeEvent e, Approval a) throws IOException {
+    this.out = out;
+    Actor x = e.actor();
+    field(EventJson.timestamp(e.timeNs()));
+    field(Long.toString(e.sequence()));
+    field(e.action().label());
+    field(e.path().display());
+    field(e.path().isUtf8() ? "" : e.path().hex());
+    field(e.oldPath() == null ? "" : e.oldPath().display());
+    StringBuilder changes = new StringBuilder();
+    for (AttributeChange c : e.changes()) {
+      changes.append(changes.length() == 0 ? "" : "; ").append(c.attribute()).append(": ").append(c.oldValue())
+          .append(" -> ").append(c.newValue());
+    }
+    field(changes.toString());
+    field(x == null || x.auid() == null ? "" : Long.toString(x.auid()));
+    field(x == null || x.auidName() == null ? "" : x.auidName());
+    field(x == null || x.uid() == null ? "" : Long.toString(x.uid()));
+    field(x == null || x.uidName() == null ? "" : x.uidName());
+    field(x == null || x.pid() == null ? "" : Integer.toString(x.pid()));
+    field(ReportJson.actorExe(x));
+    field((e.attribution() == null ? Attribution.NONE : e.attribution()).label());
+    field(e.attributionReason() == null ? "" : e.attributionReason());
+    field(e.origin() == null ? "" : e.origin().label());
+    field(e.message() == null ? "" : e.message());
+    field(ReportJson.state(e, a).toLowerCase(java.util.Locale.ROOT));
+    field(a == null ? "" : EventTime.of(a.acceptedNs()));
+    field(a == null ? "" : a.who());
+    field(a == null ? "" : a.note());
+    field(evidence);
+    endRow();
+  }
+
+  @Override
+  public void end(Writer out, Summary s, String sha256) {
+    // no trailer: see the class comment
+  }
+
+  private void field(String v) {
+    if (rowStarted) {
+      row.append(',');
+    }
+    rowStarted = true;
+    boolean formula = formulaLike(v);
+    boolean quote = formula;
+    for (int i = 0; i < v.length() && !quote; i++) {
+      char c = v.charAt(i);
+      quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+    }
+    if (!quote) {
+      row.append(v);
+      return;
+    }
+    row.append('"');
+    if (formula) {
+      row.append('\'');
+    }
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      row.append(c);
+      if (c == '"') {
+        row.append('"');
+      }
+    }
+    row.append('"');
+  }
+
+  /**
+   * Whether a spreadsheet opening the CSV could take {@code v} for a formula (CSV injection): a note
+   * {@code =HYPERLINK("http://…")} from {@code fim accept}, or a file, user or program name chosen by whoever made the
+   * change, would run as one in the auditor's Excel or LibreOffice. OWASP's rule: a cell that starts with {@code =},
+   * {@code +}, {@code -}, {@code @}, tab or CR; also LF, the same characters after leading spaces (some importers trim
+   * them), and their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), which some spreadsheets fold into the ASCII
+   * ones. Such a cell is written quoted, with a single quote before its text (the spreadsheet shows it as text; a
+   * reader of the CSV strips that quote). A plain integer such as {@code -1} is a number, not a formula: left as is.
+   */
+  static boolean formulaLike(String v) {
+    if (v.isEmpty()) {
+      return false;
+    }
+    char first = v.charAt(0);
+    if (first == '\t' || first == '\r' || first == '\n') {
+      return true;
+    }
+    int i = 0;
+    while (i < v.length() && (v.charAt(i) == ' ' || v.charAt(i) == '\u00a0' || v.charAt(i) == '\u3000')) {
+      i++;
+    }
+    if (i == v.length()) {
+      return false;
+    }
+    switch (v.charAt(i)) {
+      case '=', '+', '@', '\uff1d', '\uff0b', '\uff0d', '\uff20', '\t', '\r', '\n':
+        return true;
+      case '-':
+        return i > 0 || !isInteger(v);
+      default:
+        return false;
+    }
+  }
+
+  private static boolean isInteger(String v) {
+    if (v.length() < 2) {
+      return false; // "-" alone
+    }
+    for (int i = 1; i < v.length(); i++) {
+      if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void endRow() throws IOException {
+    row.append("\r\n");
+    out.append(row);
+    row.setLength(0);
+    rowStarted = false;
+  }
+}

@@ -1,0 +1,183 @@
+package dev.fim.cli.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fim.store.Action;
+import dev.fim.store.Actor;
+import dev.fim.store.Approval;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.EventJson;
+import dev.fim.store.EvidenceChain;
+import dev.fim.store.PathBytes;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The report's data as JSON: one object per change and one summary object. The same objects are the JSON report's
+ * {@code changes[]} and {@code summary}, and, written compactly, the canonical form that {@link ReportDigest} hashes.
+ * Stateless.
+ */
+final class ReportJson {
+  private ReportJson() {}
+
+  /**
+   * {@code {"event":{…the event JSON…},"approval":{…}}}; approval is {@code null} for an unapproved change and absent
+   * for an overflow (which is not approvable).
+   */
+  static void change(JsonGenerator g, ChangeEvent e, Approval a) throws IOException {
+    g.writeStartObject();
+    g.writeFieldName("event");
+    EventJson.write(e, g);
+    if (e.action() != Action.OVERFLOW) {
+      g.writeFieldName("approval");
+      if (a == null) {
+        g.writeNull();
+      } else {
+        approval(g, a);
+      }
+    }
+    g.writeEndObject();
+  }
+
+  private static void approval(JsonGenerator g, Approval a) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("accepted_at", EventTime.of(a.acceptedNs()));
+    g.writeObjectFieldStart("user");
+    g.writeStringField("id", Long.toString(a.uid()));
+    if (a.uidName() != null) {
+      g.writeStringField("name", a.uidName());
+    }
+    g.writeObjectFieldStart("audit");
+    g.writeStringField("id", Long.toString(a.auid()));
+    if (a.auidName() != null) {
+      g.writeStringField("name", a.auidName());
+    }
+    g.writeEndObject();
+    g.writeEndObject();
+    g.writeStringField("note", a.note());
+    g.writeEndObject();
+  }
+
+  static void summary(JsonGenerator g, Summary s) throws IOException {
+    ReportParameters p = s.parameters;
+    g.writeStartObject();
+    g.writeObjectFieldStart("period");
+    g.writeStringField("since", EventTime.of(p.fromNs()));
+    g.writeStringField("until", EventTime.of(p.untilNs()));
+    g.writeEndObject();
+    // Not when or where it was generated (the parameter line says that): the same data has the same digest.
+    g.writeNumberField("prefix_depth", p.prefixDepth());
+    g.writeArrayFieldStart("hosts");
+    for (String h : s.coverage.hosts()) {
+      g.writeString(h);
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("trees");
+    for (PathBytes t : s.coverage.trees()) {
+      g.writeString(t.display());
+    }
+    g.writeEndArray();
+    coverage(g, s);
+    g.writeObjectFieldStart("totals");
+    g.writeNumberField("changes", s.changes);
+    g.writeNumberField("approved", s.approved);
+    g.writeNumberField("unapproved", s.unapproved());
+    counts(g, "by_action", s.byAction());
+    counts(g, "by_user", s.byUser());
+    counts(g, "by_path_prefix", s.byPrefix());
+    counts(g, "by_origin", s.byOrigin());
+    g.writeEndObject();
+    g.writeObjectFieldStart("loss");
+    g.writeNumberField("overflow_events", s.overflows);
+    g.writeNumberField("audit_records_lost", s.auditRecordsLost);
+    counts(g, "by_reason", s.lossByReason());
+    g.writeEndObject();
+    if (s.firstNs <= s.lastNs) {
+      g.writeStringField("first_event", EventTime.of(s.firstNs));
+      g.writeStringField("last_event", EventTime.of(s.lastNs));
+    }
+    timeline(g, s.timeline);
+    evidence(g, s.chain);
+    g.writeEndObject();
+  }
+
+  /** The evidence chain's state; only what stays the same while the data does (see Summary#evidence). */
+  private static void evidence(JsonGenerator g, EvidenceChain.Verification v) throws IOException {
+    g.writeObjectFieldStart("evidence_chain");
+    g.writeBooleanField("verified", v.verified());
+    g.writeStringField("status", v.verified() ? "verified" : "NOT VERIFIED");
+    if (!v.verified()) {
+      g.writeStringField("problem", v.problem());
+    } else if (v.head() != null) {
+      g.writeNumberField("starts_at_event", v.head().firstEvent());
+      g.writeStringField("started", EventTime.of(v.head().startNs()));
+      g.writeNumberField("records_sealed_at_start", v.head().adopted());
+    }
+    g.writeEndObject();
+  }
+
+  private static void coverage(JsonGenerator g, Summary s) throws IOException {
+    Coverage c = s.coverage;
+    ReportParameters p = s.parameters;
+    g.writeObjectFieldStart("coverage");
+    g.writeNumberField("period_seconds", (p.untilNs() - p.fromNs()) / 1_000_000_000L);
+    g.writeNumberField("watched_seconds", c.coveredNs() / 1_000_000_000L);
+    g.writeArrayFieldStart("watch_runs");
+    for (Coverage.Run r : c.runs()) {
+      g.writeStartObject();
+      g.writeStringField("start", EventTime.of(r.startNs()));
+      g.writeStringField("end", EventTime.of(r.endNs()));
+      g.writeStringField("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
+      g.writeStringField("host", r.host());
+      g.writeStringField("backend", r.backend());
+      g.writeStringField("attribution", r.attribution());
+      g.writeArrayFieldStart("trees");
+      for (PathBytes t : r.trees()) {
+        g.writeString(t.display());
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("gaps");
+    for (Coverage.Span gap : c.gaps()) {
+      g.writeStartObject();
+      g.writeStringField("start", EventTime.of(gap.startNs()));
+      g.writeStringField("end", EventTime.of(gap.endNs()));
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void timeline(JsonGenerator g, Timeline t) throws IOException {
+    g.writeObjectFieldStart("timeline");
+    g.writeNumberField("bucket_seconds", t.bucketNs / 1_000_000_000L);
+    array(g, "approved", t.approved);
+    array(g, "unapproved", t.unapproved);
+    array(g, "overflows", t.overflows);
+    g.writeEndObject();
+  }
+
+  private static void array(JsonGenerator g, String name, long[] values) throws IOException {
+    g.writeFieldName(name);
+    g.writeArray(values, 0, values.length);
+  }
+
+  private static void counts(JsonGenerator g, String name, Map<String, Long> m) throws IOException {
+    g.writeObjectFieldStart(name);
+    for (Map.Entry<String, Long> e : m.entrySet()) {
+      g.writeNumberField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+  }
+
+  /** The approval state of a change for people: {@code approved}, {@code UNAPPROVED}, or {@code n/a} (overflow). */
+  static String state(ChangeEvent e, Approval a) {
+    return e.action() == Action.OVERFLOW ? "n/a" : a == null ? "UNAPPROVED" : "approved";
+  }
+
+  /** Who made the change: the actor's parts for the CSV and HTML columns. */
+  static String actorExe(Actor a) {
+    return a == null || a.executable() == null ? "" : a.executable();
+  }
+}

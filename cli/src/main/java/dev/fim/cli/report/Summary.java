@@ -1,0 +1,131 @@
+package dev.fim.cli.report;
+
+import dev.fim.store.Action;
+import dev.fim.store.Approval;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.EvidenceChain;
+import dev.fim.store.Origin;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A report's totals, built in one pass over its events ({@link #add}), then read by the renderers. Overflow events
+ * are counted as loss, not as changes, and are never approvable. Not thread-safe.
+ */
+final class Summary {
+  /** Totals by user and path prefix keep at most this many rows; the rest is one "others" row (a bounded report). */
+  static final int TOP = 50;
+
+  final ReportParameters parameters;
+  final Coverage coverage;
+  /** Whether the evidence (events, approvals, coverage) verified against its seal chain, stated in every format. */
+  final EvidenceChain.Verification chain;
+  final Timeline timeline;
+  long changes;
+  long approved;
+  long overflows;
+  long auditRecordsLost;
+  long firstNs = Long.MAX_VALUE;
+  long lastNs = Long.MIN_VALUE;
+  private final Map<Action, Long> byAction = new EnumMap<>(Action.class);
+  private final Map<String, Long> byUser = new HashMap<>();
+  private final Map<String, Long> byPrefix = new HashMap<>();
+  private final Map<String, Long> byOrigin = new HashMap<>();
+  private final Map<String, Long> lossByReason = new HashMap<>();
+
+  Summary(ReportParameters parameters, Coverage coverage, EvidenceChain.Verification chain) {
+    this.parameters = parameters;
+    this.coverage = coverage;
+    this.chain = chain;
+    this.timeline = new Timeline(parameters.fromNs(), parameters.untilNs());
+  }
+
+  void add(ChangeEvent e, Approval a) {
+    firstNs = Math.min(firstNs, e.timeNs());
+    lastNs = Math.max(lastNs, e.timeNs());
+    byAction.merge(e.action(), 1L, Long::sum);
+    if (e.action() == Action.OVERFLOW) {
+      overflows++;
+      auditRecordsLost += Labels.auditRecordsLost(e);
+      lossByReason.merge(Labels.lossReason(e), 1L, Long::sum);
+      timeline.overflow(e.timeNs());
+      return;
+    }
+    changes++;
+    if (a != null) {
+      approved++;
+    }
+    byUser.merge(Labels.user(e), 1L, Long::sum);
+    byPrefix.merge(Labels.prefix(e.path(), parameters.prefixDepth()), 1L, Long::sum);
+    byOrigin.merge(e.origin() == null ? Origin.UNKNOWN.label() : e.origin().label(), 1L, Long::sum);
+    timeline.change(e.timeNs(), a != null);
+  }
+
+  /**
+   * The evidence chain's state for people: "verified; …" or "NOT VERIFIED: why". Stable while the data is (not the
+   * head's sequence or record count, which grow with every event recorded after the report): a report made again
+   * later from the same data reads the same.
+   */
+  String evidence() {
+    if (!chain.verified()) {
+      return "NOT VERIFIED: " + chain.problem() + ". Do not rely on this report's events, approvals or coverage.";
+    }
+    if (chain.head() == null) {
+      return "verified (nothing recorded)";
+    }
+    return "verified: every event, approval and coverage interval is as fim sealed it; "
+        + EvidenceChain.Verification.start(chain.head());
+  }
+
+  long unapproved() {
+    return changes - approved;
+  }
+
+  /** Per action, in the enum's order, only those that occurred. */
+  Map<String, Long> byAction() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    byAction.forEach((k, v) -> m.put(k.label(), v));
+    return m;
+  }
+
+  Map<String, Long> byUser() {
+    return top(byUser);
+  }
+
+  Map<String, Long> byPrefix() {
+    return top(byPrefix);
+  }
+
+  Map<String, Long> byOrigin() {
+    return top(byOrigin);
+  }
+
+  Map<String, Long> lossByReason() {
+    return top(lossByReason);
+  }
+
+  /** Largest first, ties by name; beyond {@link #TOP} rows, the rest summed as {@code (N others)}. */
+  private static Map<String, Long> top(Map<String, Long> counts) {
+    List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
+    sorted.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+        .thenComparing(Map.Entry.comparingByKey()));
+    Map<String, Long> m = new LinkedHashMap<>();
+    long rest = 0;
+    for (int i = 0; i < sorted.size(); i++) {
+      if (i < TOP) {
+        m.put(sorted.get(i).getKey(), sorted.get(i).getValue());
+      } else {
+        rest += sorted.get(i).getValue();
+      }
+    }
+    if (sorted.size() > TOP) {
+      m.put("(" + (sorted.size() - TOP) + " others)", rest);
+    }
+    return m;
+  }
+}
