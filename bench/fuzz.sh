@@ -48,8 +48,8 @@ targets=(
   "auditlink dev.fim.auditlink.rules.RuleCompilerFuzzTest ruleBytesDecodeOrAreRejected"
   "fim dev.fim.engine.fanotify.EventDecoderFuzzTest decodesAnyBuffer"
   "fim dev.fim.engine.inotify.EventTranslatorFuzzTest translatesAnyBuffer"
-  "cli dev.fim.report.ReportVerifierFuzzTest parameterLineParsesOrIsRejected"
-  "cli dev.fim.report.ReportVerifierFuzzTest verifiesOnlyTheReportItself"
+  "cli dev.fim.cli.report.ReportVerifierFuzzTest parameterLineParsesOrIsRejected"
+  "cli dev.fim.cli.report.ReportVerifierFuzzTest verifiesOnlyTheReportItself"
 )
 
 mkdir -p "$LOG_DIR"

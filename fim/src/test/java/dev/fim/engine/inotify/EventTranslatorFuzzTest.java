@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.baseline.walk.NativeException;
+import dev.fim.store.sys.NativeException;
 import dev.fim.engine.source.ChangeListener;
 import dev.fim.store.PathBytes;
 import java.nio.ByteBuffer;
