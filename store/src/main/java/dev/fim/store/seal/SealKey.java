@@ -55,6 +55,7 @@ public final class SealKey {
       throw new IOException("seal key " + file + " cannot be read: " + reason(e), e);
     }
     checkSafe(file, a);
+    checkDirectories(file);
     // Checked above as a regular file of the right size; opened without following a symlink
     // that replaced it meanwhile, and read with a bound, so a file swapped in after the check
     // (which needs write access to the key's directory) cannot make fim read without end.
@@ -106,6 +107,38 @@ public final class SealKey {
     }
   }
 
+  /**
+   * Refuses a key in a directory that someone else could rearrange: the key is checked and then read (and a new one
+   * written and linked) by name, so whoever may rename entries in its directory, or in any directory above, could
+   * swap their own key in between the check and the read, or a symlink for the temporary file a new key is written
+   * to. Each directory up to / must belong to root or to the user running fim, and if group or others may write it,
+   * have the sticky bit (as /tmp: then only an entry's owner may rename or remove it).
+   */
+  private static void checkDirectories(Path file) throws IOException {
+    long me = new com.sun.security.auth.module.UnixSystem().getUid();
+    for (Path d = file.toAbsolutePath().getParent(); d != null; d = d.getParent()) {
+      int uid;
+      int mode;
+      try {
+        uid = (Integer) Files.getAttribute(d, "unix:uid");
+        mode = (Integer) Files.getAttribute(d, "unix:mode");
+      } catch (IOException | UnsupportedOperationException e) {
+        throw new IOException("seal key " + file + ": directory " + d + " cannot be examined: "
+            + (e instanceof IOException io ? reason(io) : e.getMessage()), e);
+      }
+      if (uid != 0 && uid != me) {
+        throw new IOException("seal key " + file + ": directory " + d + " belongs to uid " + uid + ", neither root"
+            + " nor the user running fim (uid " + me + "): that user could replace the key; keep the key in a"
+            + " directory of root's");
+      }
+      if ((mode & 0022) != 0 && (mode & 01000) == 0) {
+        throw new IOException("seal key " + file + ": directory " + d + " has mode " + String.format("%04o",
+            mode & 07777) + ": group or others may replace the key in it (between fim's check and its read); run"
+            + " chmod go-w " + d);
+      }
+    }
+  }
+
   private static String kind(PosixFileAttributes a) {
     if (a.isDirectory()) {
       return "a directory";
@@ -135,6 +168,7 @@ public final class SealKey {
         throw new IOException("seal key " + file + " cannot be created: directory " + parent + ": " + reason(e), e);
       }
     }
+    checkDirectories(file);
     byte[] k = new byte[LENGTH];
     new SecureRandom().nextBytes(k);
     Path tmp = null;

@@ -108,6 +108,28 @@ class SealKeyTest {
     assertArrayEquals(created.bytes(), SealKey.loadOrCreate(k).bytes(), "an existing key is kept");
   }
 
+  /**
+   * The key is checked by name, then read by name: whoever may rename entries in its directory swaps their own key in
+   * between (a regular 0600 file of 32 bytes, theirs), and fim seals with a key they know. A directory others may
+   * write (without the sticky bit), here or above, is refused before anything is read or created.
+   */
+  @Test
+  void keyInADirectoryOthersMayWriteIsRefused() throws Exception {
+    Path open = Files.createDirectories(tmp.resolve("open/keys"));
+    Files.setPosixFilePermissions(tmp.resolve("open"), PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path k = privateKey("open/keys/seal.key", SealKey.LENGTH);
+    IOException e = refused(k);
+    assertTrue(e.getMessage().contains("directory " + tmp.resolve("open") + " has mode 0777")
+        && e.getMessage().contains("chmod go-w"), e.getMessage());
+    IOException made = assertThrows(IOException.class, () -> SealKey.loadOrCreate(open.resolve("new.key")));
+    assertTrue(made.getMessage().contains("has mode 0777"), made.getMessage());
+    assertFalse(Files.exists(open.resolve("new.key")), "no key is created there either");
+    // With the sticky bit (as /tmp) only an entry's owner may rename or remove it: the key is used.
+    Files.setPosixFilePermissions(tmp.resolve("open"), PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertEquals(0, new ProcessBuilder("chmod", "1777", tmp.resolve("open").toString()).start().waitFor());
+    assertArrayEquals(new byte[SealKey.LENGTH], SealKey.load(k).bytes());
+  }
+
   /** A full disk used to leave an empty key file behind, which broke every later init. */
   @Test
   @Tag("kernel")
