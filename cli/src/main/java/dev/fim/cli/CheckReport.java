@@ -9,10 +9,10 @@ import dev.fim.cli.report.ReportFormat;
 import dev.fim.store.Action;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.ChangeEvent;
-import dev.fim.store.EventJson;
+import dev.fim.engine.output.EventJson;
 import dev.fim.engine.correlate.AuditLogAttributor;
 import dev.fim.store.EventLog;
-import dev.fim.store.EventText;
+import dev.fim.engine.output.EventText;
 import dev.fim.store.FileRecord;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
@@ -100,7 +100,7 @@ final class CheckReport {
 
   private void writeText(Writer out) throws IOException, StoreException {
     out.write(String.format(Locale.ROOT, "fim %s of %s at %s (%.1f s)%n", command, store.dir(),
-        EventJson.timestamp(result.startNs()), (result.endNs() - result.startNs()) / 1e9));
+        dev.fim.store.Timestamps.format(result.startNs()), (result.endNs() - result.startNs()) / 1e9));
     out.write(String.format(Locale.ROOT, "Scanned: %,d files, %,d directories, %s hashed%s%n",
         result.scan().files(), result.scan().directories(), ProgressLine.bytes(result.scan().bytesHashed()),
         scope.isEmpty() ? "" : " under " + String.join(", ", scope.stream().map(PathBytes::display).toList())));
@@ -174,8 +174,8 @@ final class CheckReport {
     AuditLogAttributor.Summary s = attribution.summary();
     g.writeBooleanField("read", s != null);
     if (s != null) {
-      g.writeStringField("from", EventJson.timestamp(s.fromNs()));
-      g.writeStringField("until", EventJson.timestamp(s.untilNs()));
+      g.writeStringField("from", dev.fim.store.Timestamps.format(s.fromNs()));
+      g.writeStringField("until", dev.fim.store.Timestamps.format(s.untilNs()));
       g.writeNumberField("changes", s.paths());
       g.writeNumberField("attributed", s.attributed());
       g.writeNumberField("bytes_read", s.bytesRead());
@@ -227,8 +227,8 @@ final class CheckReport {
       g.writeStartObject();
       g.writeStringField("command", command);
       g.writeStringField("database", store.dir().toString());
-      g.writeStringField("start", EventJson.timestamp(result.startNs()));
-      g.writeStringField("end", EventJson.timestamp(result.endNs()));
+      g.writeStringField("start", dev.fim.store.Timestamps.format(result.startNs()));
+      g.writeStringField("end", dev.fim.store.Timestamps.format(result.endNs()));
       g.writeArrayFieldStart("scope");
       for (PathBytes p : scope) {
         g.writeString(p.display());

@@ -2,8 +2,8 @@ package dev.fim.cli;
 
 import dev.fim.cli.report.ReportFormat;
 import dev.fim.store.ChangeEvent;
-import dev.fim.store.EventJson;
-import dev.fim.store.EventText;
+import dev.fim.engine.output.EventJson;
+import dev.fim.engine.output.EventText;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -8,7 +8,7 @@ import dev.fim.store.Actor;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
-import dev.fim.store.EventJson;
+import dev.fim.engine.output.EventJson;
 import dev.fim.store.EventLog;
 import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
@@ -116,8 +116,8 @@ class HistoryCommandsTest {
     assertEquals(ExitCodes.CHANGED, check.exit(), check.toString());
     List<ChangeEvent> events = stored();
     assertEquals(3, events.size(), events.toString());
-    String updated = EventJson.timestamp(events.get(0).timeNs());
-    String checked = EventJson.timestamp(events.get(2).timeNs());
+    String updated = dev.fim.store.Timestamps.format(events.get(0).timeNs());
+    String checked = dev.fim.store.Timestamps.format(events.get(2).timeNs());
     return new String[] {
         updated + " updated " + tree + "/etc/hosts  content: " + HOSTS_BEFORE + " -> " + HOSTS_AFTER
             + ", size: 20 -> 34" + UPDATE_REASON,
@@ -170,11 +170,11 @@ class HistoryCommandsTest {
             new AttributeChange("permissions", "0644", "0600")),
         event(t.plusSeconds(3), Action.CREATED, tree.resolve("etc/hostsx"), null, ALICE_VIM));
     String[] expected = {
-        EventJson.timestamp(ns(t.plusSeconds(2))) + " moved " + hosts + " -> " + tree + "/etc/hosts.old"
+        dev.fim.store.Timestamps.format(ns(t.plusSeconds(2))) + " moved " + hosts + " -> " + tree + "/etc/hosts.old"
             + "  by (auid unset) as root, cron[812] /usr/sbin/cron",
-        EventJson.timestamp(ns(t.plusSeconds(1))) + " attributes_modified " + hosts + "  permissions: 0644 -> 0600"
+        dev.fim.store.Timestamps.format(ns(t.plusSeconds(1))) + " attributes_modified " + hosts + "  permissions: 0644 -> 0600"
             + "  by unknown (the process had exited)",
-        EventJson.timestamp(ns(t)) + " updated " + hosts + "  content: xxh3_128:aa -> xxh3_128:bb, inode: 1201 -> 1234"
+        dev.fim.store.Timestamps.format(ns(t)) + " updated " + hosts + "  content: xxh3_128:aa -> xxh3_128:bb, inode: 1201 -> 1234"
             + "  by alice (auid 1001) as root, vim[4242] /usr/bin/vim.basic",
         history[0]};
 
@@ -195,9 +195,9 @@ class HistoryCommandsTest {
     assertEquals("/usr/bin/vim.basic", vim.get("process.executable"));
     assertEquals("proc", vim.get("fim.attribution"));
 
-    Fim.Run history2 = fim("history", tree.resolve("etc").toString(), "--since", EventJson.timestamp(ns(t)));
+    Fim.Run history2 = fim("history", tree.resolve("etc").toString(), "--since", dev.fim.store.Timestamps.format(ns(t)));
     assertEquals(List.of(expected[2], expected[1], expected[0],
-        EventJson.timestamp(ns(t.plusSeconds(3))) + " created " + tree + "/etc/hostsx"
+        dev.fim.store.Timestamps.format(ns(t.plusSeconds(3))) + " created " + tree + "/etc/hostsx"
             + "  by alice (auid 1001) as root, vim[4242] /usr/bin/vim.basic"), lines(history2.out()),
         "history: the same events oldest first, with the rest of the tree:\n" + history2);
   }

@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * One recorded change of one path: what a check found or what watch saw. Stored in the
- * {@code events} column family as its event JSON (see {@link EventJson}); read back for
- * {@code history}, {@code who} and {@code report}. Immutable.
+ * {@code events} column family in its binary form ({@code ChangeEventCodec}); read back for
+ * {@code history}, {@code who} and {@code report}, which render it (the engine's {@code dev.fim.engine.output}:
+ * the event JSON and the text line). Immutable.
  *
  * @param timeNs      when the change was observed (ns since the epoch)
  * @param sequence    monotonic per store; orders events observed in the same nanosecond

@@ -5,7 +5,7 @@ import dev.fim.baseline.AttributeSet;
 import dev.fim.store.Action;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.Digest;
-import dev.fim.store.EventJson;
+import dev.fim.store.Timestamps;
 import dev.fim.store.FileRecord;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Values;
@@ -69,10 +69,10 @@ public final class Differ {
       out.add(change("blocks", Long.toString(before.blocks()), Long.toString(after.blocks())));
     }
     if (attrs.contains(Attribute.MTIME) && before.mtimeNs() != after.mtimeNs()) {
-      out.add(change("mtime", EventJson.timestamp(before.mtimeNs()), EventJson.timestamp(after.mtimeNs())));
+      out.add(change("mtime", Timestamps.format(before.mtimeNs()), Timestamps.format(after.mtimeNs())));
     }
     if (attrs.contains(Attribute.CTIME) && before.ctimeNs() != after.ctimeNs()) {
-      out.add(change("ctime", EventJson.timestamp(before.ctimeNs()), EventJson.timestamp(after.ctimeNs())));
+      out.add(change("ctime", Timestamps.format(before.ctimeNs()), Timestamps.format(after.ctimeNs())));
     }
     xattrs(before, after, attrs, out);
     if (out.isEmpty()) {

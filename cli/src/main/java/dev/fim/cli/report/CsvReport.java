@@ -5,7 +5,7 @@ import dev.fim.store.Approval;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
-import dev.fim.store.EventJson;
+import dev.fim.engine.output.EventJson;
 import java.io.IOException;
 import java.io.Writer;
 
@@ -43,7 +43,7 @@ final class CsvReport implements ReportWriter {
   public void change(Writer out, ChangeEvent e, Approval a) throws IOException {
     this.out = out;
     Actor x = e.actor();
-    field(EventJson.timestamp(e.timeNs()));
+    field(dev.fim.store.Timestamps.format(e.timeNs()));
     field(Long.toString(e.sequence()));
     field(e.action().label());
     field(e.path().display());

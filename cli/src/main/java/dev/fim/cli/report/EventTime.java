@@ -8,7 +8,7 @@ final class EventTime {
   private EventTime() {}
 
   static String of(long ns) {
-    return dev.fim.store.EventJson.timestamp(ns);
+    return dev.fim.store.Timestamps.format(ns);
   }
 
   static long parse(String s) {

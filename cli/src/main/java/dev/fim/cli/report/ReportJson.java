@@ -5,7 +5,7 @@ import dev.fim.store.Action;
 import dev.fim.store.Actor;
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
-import dev.fim.store.EventJson;
+import dev.fim.engine.output.EventJson;
 import dev.fim.store.EvidenceChain;
 import dev.fim.store.PathBytes;
 import java.io.IOException;

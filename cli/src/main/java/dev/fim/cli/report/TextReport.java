@@ -2,7 +2,7 @@ package dev.fim.cli.report;
 
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
-import dev.fim.store.EventText;
+import dev.fim.engine.output.EventText;
 import dev.fim.store.PathBytes;
 import java.io.IOException;
 import java.io.Writer;

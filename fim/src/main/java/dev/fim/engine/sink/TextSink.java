@@ -1,7 +1,7 @@
 package dev.fim.engine.sink;
 
 import dev.fim.store.ChangeEvent;
-import dev.fim.store.EventText;
+import dev.fim.engine.output.EventText;
 import java.io.IOException;
 import java.io.Writer;
 

@@ -15,7 +15,7 @@ import dev.fim.store.Action;
 import dev.fim.store.Actor;
 import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
-import dev.fim.store.EventJson;
+import dev.fim.engine.output.EventJson;
 import dev.fim.store.FileRecord;
 import dev.fim.store.FileType;
 import dev.fim.store.Origin;

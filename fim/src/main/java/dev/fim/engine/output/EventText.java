@@ -1,4 +1,10 @@
-package dev.fim.store;
+package dev.fim.engine.output;
+
+import dev.fim.store.Actor;
+import dev.fim.store.AttributeChange;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.PathBytes;
+import dev.fim.store.Timestamps;
 
 /**
  * A {@link ChangeEvent} as one line for people, the text twin of {@link EventJson}:
@@ -14,7 +20,7 @@ public final class EventText {
   /** Time, action, path ({@code old -> new} for a move), message, and each change as {@code attr: old -> new}. */
   public static String line(ChangeEvent e) {
     StringBuilder sb = new StringBuilder(160);
-    sb.append(EventJson.timestamp(e.timeNs())).append(' ').append(e.action().label()).append(' ');
+    sb.append(dev.fim.store.Timestamps.format(e.timeNs())).append(' ').append(e.action().label()).append(' ');
     if (e.oldPath() != null) {
       sb.append(e.oldPath().display()).append(" -> ");
     }

@@ -1,11 +1,20 @@
-package dev.fim.store;
+package dev.fim.engine.output;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fim.store.Action;
+import dev.fim.store.Actor;
+import dev.fim.store.AttributeChange;
+import dev.fim.store.Attribution;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.Digest;
+import dev.fim.store.FileRecord;
+import dev.fim.store.PathBytes;
+import dev.fim.store.Timestamps;
+import dev.fim.store.Values;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
-import java.time.Instant;
 
 /**
  * Writes a {@link ChangeEvent} as the event JSON of DESIGN.md: ECS field names
@@ -42,7 +51,7 @@ public final class EventJson {
   public static void write(ChangeEvent e, JsonGenerator g) throws IOException {
     FileRecord file = e.after() != null ? e.after() : e.before();
     g.writeStartObject();
-    g.writeStringField("@timestamp", timestamp(e.timeNs()));
+    g.writeStringField("@timestamp", Timestamps.format(e.timeNs()));
     if (e.message() != null) {
       g.writeStringField("message", e.message());
     }
@@ -79,8 +88,8 @@ public final class EventJson {
       g.writeStringField("mode", Values.mode(file.mode()));
       g.writeStringField("uid", Integer.toUnsignedString(file.uid()));
       g.writeStringField("gid", Integer.toUnsignedString(file.gid()));
-      g.writeStringField("mtime", timestamp(file.mtimeNs()));
-      g.writeStringField("ctime", timestamp(file.ctimeNs()));
+      g.writeStringField("mtime", Timestamps.format(file.mtimeNs()));
+      g.writeStringField("ctime", Timestamps.format(file.ctimeNs()));
       if (file.linkTarget() != null) {
         g.writeStringField("target_path", PathBytes.of(file.linkTarget()).display());
       }
@@ -184,54 +193,6 @@ public final class EventJson {
       }
       g.writeEndObject();
     }
-  }
-
-  /** RFC 3339 UTC with nanoseconds ({@code 2026-11-25T10:00:00.123456789Z}). */
-  public static String timestamp(long ns) {
-    long sec = Math.floorDiv(ns, 1_000_000_000L);
-    int nano = (int) Math.floorMod(ns, 1_000_000_000L);
-    if (sec < 0 || sec >= MAX_FAST_SECONDS) {
-      return Instant.ofEpochSecond(sec, nano).toString();
-    }
-    // Instant.toString's exact form, without its formatter (a report writes three per event, a million events).
-    java.time.LocalDate d = java.time.LocalDate.ofEpochDay(sec / 86_400);
-    int s = (int) (sec % 86_400);
-    char[] c = new char[30];
-    int i = 0;
-    i = digits(c, i, d.getYear(), 4);
-    c[i++] = '-';
-    i = digits(c, i, d.getMonthValue(), 2);
-    c[i++] = '-';
-    i = digits(c, i, d.getDayOfMonth(), 2);
-    c[i++] = 'T';
-    i = digits(c, i, s / 3600, 2);
-    c[i++] = ':';
-    i = digits(c, i, s / 60 % 60, 2);
-    c[i++] = ':';
-    i = digits(c, i, s % 60, 2);
-    if (nano != 0) {
-      c[i++] = '.';
-      if (nano % 1_000_000 == 0) {
-        i = digits(c, i, nano / 1_000_000, 3);
-      } else if (nano % 1000 == 0) {
-        i = digits(c, i, nano / 1000, 6);
-      } else {
-        i = digits(c, i, nano, 9);
-      }
-    }
-    c[i++] = 'Z';
-    return new String(c, 0, i);
-  }
-
-  /** 10000-01-01T00:00:00Z: from there Instant.toString writes a sign and more year digits. */
-  private static final long MAX_FAST_SECONDS = 253_402_300_800L;
-
-  private static int digits(char[] c, int at, int value, int width) {
-    for (int k = width - 1; k >= 0; k--) {
-      c[at + k] = (char) ('0' + value % 10);
-      value /= 10;
-    }
-    return at + width;
   }
 
   private static String ecsType(Action a) {

@@ -1,8 +1,16 @@
-package dev.fim.store;
+package dev.fim.engine.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fim.store.Action;
+import dev.fim.store.Actor;
+import dev.fim.store.AttributeChange;
+import dev.fim.store.Attribution;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.FileRecord;
+import dev.fim.store.Origin;
+import dev.fim.store.PathBytes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,23 +61,16 @@ class EventJsonTest {
   }
 
   @Test
-  void codecKeepsTheActorAndReadsValuesWrittenBeforeIt() {
-    ChangeEvent e = new ChangeEvent(5, 9, Action.MOVED, PathBytes.ofUtf8("/b"), PathBytes.ofUtf8("/a"),
-        Records.file(2, 0644, Records.xxh(2)), Records.file(2, 0644, Records.xxh(2)), List.of(), Origin.WATCH, Attribution.PROC,
-        null, "a message", ALICE_VIM);
-    ChangeEvent back = ChangeEventCodec.decode(ChangeEventCodec.encode(e));
-    assertEquals(ALICE_VIM, back.actor());
-    assertEquals("a message", back.message());
-    assertEquals(EventJson.toJson(e), EventJson.toJson(back));
-
-    // A value as the first version wrote it ends after the attribution reason: no message, no actor.
-    ChangeEvent old = new ChangeEvent(5, 9, Action.DELETED, PathBytes.ofUtf8("/x"), null, null,
-        Records.file(1, 0644, Records.xxh(1)), List.of(), Origin.CHECK, Attribution.NONE, "why");
-    byte[] full = ChangeEventCodec.encode(old);
-    byte[] v1 = java.util.Arrays.copyOf(full, full.length - 4 - 1); // minus the null message (-1) and actor byte
-    ChangeEvent read = ChangeEventCodec.decode(v1);
-    assertEquals(null, read.message());
-    assertEquals(null, read.actor());
-    assertEquals("why", read.attributionReason());
+  void unknownAndAbsentLabelsAreRendered() {
+    // What a reader makes of labels this version does not know, or that an old event lacks (OriginAttributionTest).
+    ChangeEvent unknown = new ChangeEvent(0, 1, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null, null, null,
+        List.of(), Origin.UNKNOWN, Attribution.UNKNOWN, "a newer fim's source");
+    String json = EventJson.toJson(unknown);
+    assertTrue(json.contains("\"origin\":\"unknown\",\"attribution\":\"unknown\""), json);
+    assertTrue(EventText.lineWithWho(unknown).contains("/etc/hosts"));
+    ChangeEvent absent = new ChangeEvent(0, 2, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null, null, null,
+        List.of(), null, null, null);
+    String none = EventJson.toJson(absent);
+    assertTrue(none.contains("\"fim\":{\"attribution\":\"none\""), none);
   }
 }

@@ -1,7 +1,14 @@
-package dev.fim.store;
+package dev.fim.engine.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fim.store.Action;
+import dev.fim.store.Actor;
+import dev.fim.store.AttributeChange;
+import dev.fim.store.Attribution;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.Origin;
+import dev.fim.store.PathBytes;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
