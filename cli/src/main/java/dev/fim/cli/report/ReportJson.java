@@ -41,18 +41,7 @@ final class ReportJson {
   private static void approval(JsonGenerator g, Approval a) throws IOException {
     g.writeStartObject();
     g.writeStringField("accepted_at", EventTime.of(a.acceptedNs()));
-    g.writeObjectFieldStart("user");
-    g.writeStringField("id", Long.toString(a.uid()));
-    if (a.uidName() != null) {
-      g.writeStringField("name", a.uidName());
-    }
-    g.writeObjectFieldStart("audit");
-    g.writeStringField("id", Long.toString(a.auid()));
-    if (a.auidName() != null) {
-      g.writeStringField("name", a.auidName());
-    }
-    g.writeEndObject();
-    g.writeEndObject();
+    EventJson.writeUser(a.uid(), a.uidName(), a.auid(), a.auidName(), g);
     g.writeStringField("note", a.note());
     g.writeEndObject();
   }

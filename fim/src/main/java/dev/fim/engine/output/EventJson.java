@@ -145,28 +145,38 @@ public final class EventJson {
   }
 
   /**
+   * ECS {@code user}: {@code id}/{@code name} (the effective user) and Auditbeat's {@code user.audit.id/name} (the
+   * login user, which survives sudo); ids are keywords (strings), as ECS has them; a null id leaves its part out.
+   * Also the user of an approval in {@code fim report}'s JSON.
+   */
+  public static void writeUser(Long uid, String uidName, Long auid, String auidName, JsonGenerator g)
+      throws IOException {
+    g.writeObjectFieldStart("user");
+    if (uid != null) {
+      g.writeStringField("id", Long.toString(uid));
+      if (uidName != null) {
+        g.writeStringField("name", uidName);
+      }
+    }
+    if (auid != null) {
+      g.writeObjectFieldStart("audit");
+      g.writeStringField("id", Long.toString(auid));
+      if (auidName != null) {
+        g.writeStringField("name", auidName);
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  /**
    * ECS {@code user} (effective user; {@code user.audit} is the login user, Auditbeat's convention) and
    * {@code process} ({@code pid} a long, {@code parent.pid}, {@code executable}, {@code name}, {@code args}).
    * User ids are keywords (strings), as ECS has them.
    */
   private static void writeActor(Actor a, JsonGenerator g) throws IOException {
     if (a.uid() != null || a.auid() != null) {
-      g.writeObjectFieldStart("user");
-      if (a.uid() != null) {
-        g.writeStringField("id", Long.toString(a.uid()));
-        if (a.uidName() != null) {
-          g.writeStringField("name", a.uidName());
-        }
-      }
-      if (a.auid() != null) {
-        g.writeObjectFieldStart("audit");
-        g.writeStringField("id", Long.toString(a.auid()));
-        if (a.auidName() != null) {
-          g.writeStringField("name", a.auidName());
-        }
-        g.writeEndObject();
-      }
-      g.writeEndObject();
+      writeUser(a.uid(), a.uidName(), a.auid(), a.auidName(), g);
     }
     if (a.pid() != null || a.executable() != null) {
       g.writeObjectFieldStart("process");
