@@ -219,10 +219,11 @@ final class RuleSelector implements Selector {
   }
 
   /**
-   * AIDE enters a directory that a selective rule selects, or that a rule may match something
-   * below (a partial match), or that is a node of its tree; never one an equals rule selects
-   * (whatever rules lie below it). fim also skips one whose every entry a negative rule excludes
-   * (AIDE enters it and adds nothing).
+   * AIDE enters a directory that a rule selects (equals rules included: 0.18.3 did not, a bug
+   * fixed upstream in 9c3119c and by Debian's 0.18.3-1+deb12u2), or that a rule may match
+   * something below (a partial match), or that is a node of its tree. fim enters only where a
+   * rule can still select something (a partial match), and skips a directory whose every entry
+   * a negative rule excludes (AIDE enters it and adds nothing).
    */
   @Override
   public boolean descend(PathBytes dir) {
@@ -230,16 +231,9 @@ final class RuleSelector implements Selector {
     if (p.length == 0 || p[0] != '/') {
       return true;
     }
-    RegexRule[] rule = matched.get();
-    Match m = check(p, FileType.DIRECTORY, rule);
-    if (m == Match.EQUAL) {
-      return false;
-    }
     if (excludedAsSubtree(p, true, new ByteChars(p), matchers.get())) {
       return false;
     }
-    // Where AIDE enters a directory only to find nothing (a selected directory whose entries no
-    // rule matches, a bare node), fim need not: a rule that can select an entry matches partially.
     return mayMatchBelow(p);
   }
 
