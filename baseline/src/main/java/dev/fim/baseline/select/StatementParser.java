@@ -57,6 +57,15 @@ final class StatementParser {
     this.warnings = warnings;
   }
 
+  /** The RULE_PREFIX of the {@code @@include DIR REGEX PREFIX} being read ("" outside one). */
+  private String rulePrefix = "";
+
+  String rulePrefix(String prefix) {
+    String old = rulePrefix;
+    rulePrefix = prefix;
+    return old;
+  }
+
   void accept(ConfigLine line, String text) throws ConfigException {
     String t = ConfigLine.trim(text);
     if (t.isEmpty() || t.charAt(0) == '#') {
@@ -184,7 +193,7 @@ final class StatementParser {
     int typeMask = restrictionAt < 0 ? 0 : restriction(line, words.get(restrictionAt));
     AttributeSet attributes = expression == null ? null : groups.evaluate(line, expression, warnings);
     try {
-      rules.add(new RegexRule(kind, regex.toString(), typeMask, attributes, line.number()));
+      rules.add(new RegexRule(kind, rulePrefix + regex, typeMask, attributes, line.number()));
     } catch (Re2Regex.Rejected e) {
       throw line.error(e.getMessage(), ACCEPTED_REGEX);
     }
