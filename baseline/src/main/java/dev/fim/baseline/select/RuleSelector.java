@@ -129,6 +129,13 @@ final class RuleSelector implements Selector {
     return check(p, type, rule) == Match.NONE ? null : rule[0].attributes;
   }
 
+  /** The config line of the rule that selects {@code path} (for explanations and tests), or -1. */
+  int governingLine(PathBytes path, FileType type) {
+    byte[] p = path.toBytes();
+    RegexRule[] rule = new RegexRule[1];
+    return p.length > 0 && p[0] == '/' && check(p, type, rule) != Match.NONE ? rule[0].line : -1;
+  }
+
   /** AIDE's check_seltree: the match and, in {@code rule[0]}, the rule that selected. */
   private Match check(byte[] p, FileType type, RegexRule[] rule) {
     Matcher[] ms = matchers.get();

@@ -34,4 +34,62 @@ class DebianStockConfigTest {
     assertEquals(List.of(), unsupported);
     assertTrue(c.rules().size() > 1000, "the snippets' rules are read: " + c.rules().size());
   }
+
+  /**
+   * Under /etc, the stock config selects what aide selects, by the same line: {@code aide
+   * --dry-init} prints, for each path it visits, the rule that governs it (file:line); fim's
+   * selector must name a rule of the same line number (or none) for each, and select nothing
+   * aide does not visit. Restricted to what aide can print unambiguously (no control
+   * characters or backslashes in the name).
+   */
+  @Test
+  void stockConfigSelectsWhatAideSelectsUnderEtc() throws Exception {
+    assumeTrue(Files.isRegularFile(STOCK), "aide-common is not installed (no /etc/aide/aide.conf)");
+    assumeTrue(AideDifferential.aideInstalled(), "aide is not installed");
+    RuleSelector fim = (RuleSelector) ConfigParser.parseFile(STOCK, w -> {}).selector();
+    Process p = new ProcessBuilder("aide", "-c", STOCK.toString(), "--dry-init", "-l", "^/etc").redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+        "^\\[(X| )\\] (.) '(/etc[^']*)': .*?(?:\\(([^()]*):(\\d+): '[^\\n]*'\\))?$", java.util.regex.Pattern.MULTILINE);
+    java.util.regex.Matcher m = line.matcher(out);
+    java.util.Set<String> visited = new java.util.HashSet<>();
+    List<String> disagree = new ArrayList<>();
+    int compared = 0;
+    while (m.find()) {
+      String path = m.group(3);
+      if (path.indexOf('\\') >= 0) {
+        continue;
+      }
+      visited.add(path);
+      dev.fim.store.FileType type = switch (m.group(2)) {
+        case "d" -> dev.fim.store.FileType.DIRECTORY;
+        case "l" -> dev.fim.store.FileType.SYMLINK;
+        case "c" -> dev.fim.store.FileType.CHAR_DEVICE;
+        case "b" -> dev.fim.store.FileType.BLOCK_DEVICE;
+        case "p" -> dev.fim.store.FileType.FIFO;
+        case "s" -> dev.fim.store.FileType.SOCKET;
+        default -> dev.fim.store.FileType.FILE;
+      };
+      int aideLine = m.group(1).equals("X") && m.group(5) != null ? Integer.parseInt(m.group(5)) : -1;
+      int fimLine = fim.governingLine(dev.fim.store.PathBytes.ofUtf8(path), type);
+      compared++;
+      if (aideLine != fimLine) {
+        disagree.add(path + ": aide line " + aideLine + " (" + m.group(4) + "), fim line " + fimLine);
+      }
+    }
+    try (var s = Files.walk(Path.of("/etc"))) {
+      for (Path q : (Iterable<Path>) s::iterator) {
+        String path = q.toString();
+        if (!visited.contains(path) && path.indexOf('\\') < 0 && Files.isRegularFile(q, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            && fim.governingLine(dev.fim.store.PathBytes.ofUtf8(path), dev.fim.store.FileType.FILE) >= 0) {
+          disagree.add(path + ": aide does not visit it, fim selects it");
+        }
+      }
+    }
+    System.out.println("stock config under /etc: " + compared + " paths compared, " + disagree.size() + " disagree");
+    assertTrue(compared > 100, out.length() > 2000 ? out.substring(0, 2000) : out);
+    assertEquals(List.of(), disagree.size() > 50 ? disagree.subList(0, 50) : disagree);
+  }
 }
