@@ -168,7 +168,7 @@ final class AideDifferential {
       default -> "";
     };
     return switch (rnd.nextInt(13)) {
-      case 12 -> re + "/.\\.txt$" + restriction + " G" + i; // one "." for "ü": a char in AIDE (PCRE2_UTF)
+      case 12 -> re + "/.\\.txt$" + restriction + " G" + i; // one "." against "ü" (two bytes): no match in aide either
       case 0 -> re + restriction + " G" + i;
       case 1 -> re + "$" + restriction + " G" + i;
       case 2 -> re + "/" + restriction + " G" + i;
