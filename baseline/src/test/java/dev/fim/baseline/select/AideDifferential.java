@@ -219,16 +219,63 @@ final class AideDifferential {
     return sb.toString();
   }
 
-  /** The config text fim and aide read (aide's gets its database lines in front). */
-  static String config(Case c, String root) {
+  /**
+   * The config text fim and aide read (aide's gets its database lines in front). Its layout comes
+   * from the seed: the rules in the main file; or the later ones in a file read by {@code @@include
+   * FILE}; or the ones under the tree in files of a directory read by {@code @@include DIR REGEX
+   * PREFIX}, written without the tree's path (the prefix adds it). Some rules take their path from
+   * an {@code @@define}d macro. Included files are written into {@code work}.
+   */
+  static String config(Case c, String root, Path work) throws IOException {
     // The tree's path is written out on each line (with its "." unescaped, as people write paths):
     // AIDE takes @@{VAR} inside a line but not as a line's first token.
+    Random rnd = new Random(c.seed() * 31 + 7); // apart from generate()'s: old seeds keep their cases
     StringBuilder sb = new StringBuilder();
-    int n = c.rules().split("\n").length;
-    for (int i = 0; i <= n; i++) {
+    String[] rules = c.rules().split("\n");
+    for (int i = 0; i <= rules.length; i++) {
       sb.append("G").append(i).append(" = ").append(group(i)).append('\n');
     }
-    sb.append(c.rules().replace("@@{T}", root));
+    for (int i = 0; i < rules.length; i++) {
+      String r = rules[i];
+      int at = r.indexOf("@@{T}/");
+      int end = r.indexOf(' ', Math.max(at, 0));
+      if (at >= 0 && end > at && rnd.nextInt(4) == 0 && !r.contains("\\ ")) {
+        sb.append("@@define D").append(i).append(' ').append(r, at + 5, end).append('\n');
+        rules[i] = r.substring(0, at + 5) + "@@{D" + i + "}" + r.substring(end);
+      }
+    }
+    int layout = rnd.nextInt(3);
+    if (layout == 1) {
+      int k = rnd.nextInt(rules.length + 1);
+      StringBuilder inc = new StringBuilder();
+      for (int i = k; i < rules.length; i++) {
+        inc.append(rules[i].replace("@@{T}", root)).append('\n');
+      }
+      Files.writeString(work.resolve("inc.conf"), inc);
+      for (int i = 0; i < k; i++) {
+        sb.append(rules[i].replace("@@{T}", root)).append('\n');
+      }
+      sb.append("@@include ").append(work.resolve("inc.conf")).append('\n');
+    } else if (layout == 2) {
+      Path d = Files.createDirectories(work.resolve("inc.d"));
+      StringBuilder[] files = {new StringBuilder(), new StringBuilder()};
+      for (String r : rules) {
+        String t = r.startsWith("=") || r.startsWith("!") ? r.substring(1) : r;
+        if (t.startsWith("@@{T}/")) {
+          files[rnd.nextInt(2)].append(r.replaceFirst("@@\\{T\\}", "")).append('\n');
+        } else {
+          sb.append(r.replace("@@{T}", root)).append('\n');
+        }
+      }
+      Files.writeString(d.resolve("r2"), files[0]);
+      Files.writeString(d.resolve("r1"), files[1]);
+      Files.writeString(d.resolve("skipped.bak"), "/ G0\n");
+      sb.append("@@include ").append(d).append(" ^r[0-9]$ ").append(root).append(rnd.nextBoolean() ? "/" : "").append('\n');
+    } else {
+      for (String r : rules) {
+        sb.append(r.replace("@@{T}", root)).append('\n');
+      }
+    }
     return sb.toString();
   }
 
@@ -255,7 +302,7 @@ final class AideDifferential {
   static Outcome run(Case c, Path work) throws IOException, InterruptedException {
     Path root = work.resolve("t.x");
     make(c, root);
-    String conf = config(c, root.toString());
+    String conf = config(c, root.toString(), work);
     List<String> out = new ArrayList<>();
     Path aideConf = work.resolve("aide.conf");
     Path db = work.resolve("db");
