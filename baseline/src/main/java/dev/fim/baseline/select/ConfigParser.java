@@ -205,7 +205,7 @@ public final class ConfigParser {
       next.add(real);
       int floor = macros.enterFile();
       feed(content, source, next);
-      macros.leaveFile(floor, source, 0);
+      macros.leaveFile(floor);
     }
 
     private byte[] run(Preprocessor.Include inc, Path f) throws ConfigException {

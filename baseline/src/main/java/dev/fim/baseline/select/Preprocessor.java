@@ -78,7 +78,7 @@ final class Preprocessor {
   }
 
   /** Ends an included file (see {@link #enterFile}). */
-  void leaveFile(int oldFloor, String source, int lines) throws ConfigException {
+  void leaveFile(int oldFloor) throws ConfigException {
     if (branches.size() > floor) {
       throw branches.peek().opener().error("@@if without @@endif in this file", "an @@endif line closing it in the same file");
     }
