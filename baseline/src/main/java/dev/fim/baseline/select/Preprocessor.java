@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 /**
  * The macro stage of aide.conf(5) "MACRO LINES": {@code @@define}, {@code @@undef},
  * {@code @@{VAR}} substitution and the conditionals {@code @@ifdef}, {@code @@ifndef},
- * {@code @@if [not] defined VAR}, {@code @@else}, {@code @@endif}. Hands the lines that survive,
- * with variables substituted, to the next stage. Conditions fim cannot evaluate without reading
- * the host ({@code hostname}, {@code exists}, {@code version_ge}) are false, with a warning.
+ * {@code @@if [not] defined|hostname|exists X}, {@code @@ifhost}, {@code @@ifnhost}, {@code @@else},
+ * {@code @@endif}; it records {@code @@x_include_setenv} and hands {@code @@include}/{@code
+ * @@x_include} to {@link ConfigParser} ({@link #takeInclude}). Hands the lines that survive, with
+ * variables substituted, to the next stage.
  *
  * <p>Expansion is bounded: a substituted line (or {@code @@define} value) longer than {@link
  * ConfigParser#MAX_LINE_BYTES}, or more than {@link ConfigParser#MAX_CONFIG_BYTES} of expanded
@@ -29,14 +30,59 @@ final class Preprocessor {
     }
   }
 
+  /** An {@code @@include} or {@code @@x_include} met in an active branch, its words substituted. */
+  record Include(ConfigLine line, boolean execute, String path, String regex, String prefix) {}
+
   private final Consumer<ConfigWarning> warnings;
   private final Map<String, String> variables = new HashMap<>();
+  /** {@code @@x_include_setenv} values, in order (AIDE: added to the environment, never overriding it). */
+  final Map<String, String> executeEnvironment = new java.util.LinkedHashMap<>();
+  private final java.util.function.Supplier<String> hostname;
+  /** The branches opened by the files that include the current one: its @@else/@@endif cannot close them. */
+  private int floor;
+  private Include include;
   private final Deque<Branch> branches = new ArrayDeque<>();
   /** Bytes of expanded text so far (lines passed on and @@define values). */
   private long expanded;
 
   Preprocessor(Consumer<ConfigWarning> warnings) {
+    this(warnings, Preprocessor::hostname);
+  }
+
+  Preprocessor(Consumer<ConfigWarning> warnings, java.util.function.Supplier<String> hostname) {
     this.warnings = warnings;
+    this.hostname = hostname;
+  }
+
+  /** The host's name as gethostname(2) gives it (the kernel's UTS node name), null if unknown. */
+  static String hostname() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The include the last processed line asked for (then forgotten), or null. */
+  Include takeInclude() {
+    Include i = include;
+    include = null;
+    return i;
+  }
+
+  /** Starts reading an included file: its conditionals must close in it. Returns the old floor. */
+  int enterFile() {
+    int old = floor;
+    floor = branches.size();
+    return old;
+  }
+
+  /** Ends an included file (see {@link #enterFile}). */
+  void leaveFile(int oldFloor) throws ConfigException {
+    if (branches.size() > floor) {
+      throw branches.peek().opener().error("@@if without @@endif in this file", "an @@endif line closing it in the same file");
+    }
+    floor = oldFloor;
   }
 
   /** The line to parse with variables substituted, or null when the line is a macro or inside a false branch. */
@@ -59,6 +105,10 @@ final class Preprocessor {
     }
   }
 
+  private Branch popBranch() {
+    return branches.size() > floor ? branches.poll() : null;
+  }
+
   private boolean active() {
     return branches.isEmpty() || branches.peek().active();
   }
@@ -74,7 +124,7 @@ final class Preprocessor {
         return;
       }
       case "@@else" -> {
-        Branch b = branches.poll();
+        Branch b = popBranch();
         if (b == null || b.inElse()) {
           throw line.error(b == null ? "@@else without @@if" : "second @@else for one @@if", "@@if … @@else … @@endif");
         }
@@ -82,7 +132,7 @@ final class Preprocessor {
         return;
       }
       case "@@endif" -> {
-        if (branches.poll() == null) {
+        if (popBranch() == null) {
           throw line.error("@@endif without @@if", "@@if … @@endif");
         }
         return;
@@ -109,8 +159,22 @@ final class Preprocessor {
         }
         variables.remove(words[1]);
       }
-      case "@@include", "@@x_include", "@@x_include_setenv" ->
-          line.warn(warnings, name + " is not supported by fim; the included rules are NOT read (copy them into this file)");
+      case "@@include", "@@x_include" -> {
+        String[] args = ConfigLine.trim(substitute(line, t.substring(name.length()))).split("[ \t]+");
+        if (args.length < 1 || args[0].isEmpty() || args.length > 3) {
+          throw line.error(name + " needs a file, or a directory and a regex", name + " FILE | " + name + " DIR REGEX [RULE_PREFIX]");
+        }
+        include = new Include(line, name.equals("@@x_include"), args[0], args.length > 1 ? args[1] : null,
+            args.length > 2 ? args[2] : null);
+      }
+      case "@@x_include_setenv" -> {
+        if (words.length < 2 || !words[1].matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          throw line.error("@@x_include_setenv needs a variable name of A-Z a-z 0-9 _, not starting with a digit",
+              "@@x_include_setenv VAR VALUE");
+        }
+        String afterName = ConfigLine.trim(t.substring(name.length()));
+        executeEnvironment.put(words[1], substitute(line, ConfigLine.trim(afterName.substring(words[1].length()))));
+      }
       default -> line.warn(warnings, "unknown directive " + name + " ignored");
     }
   }
@@ -126,24 +190,41 @@ final class Preprocessor {
       case "@@if" -> {
         int i = 1;
         boolean negate = false;
-        if (i < words.length && words[i].equals("not")) {
-          negate = true;
+        while (i < words.length && words[i].equals("not")) {
+          negate = !negate;
           i++;
         }
-        if (words.length == i + 2 && words[i].equals("defined")) {
-          return variables.containsKey(words[i + 1]) != negate;
+        if (words.length != i + 2) {
+          throw line.error("@@if needs one condition", "@@if [not] defined NAME | hostname NAME | exists PATH");
         }
-        if (words.length <= i) {
-          throw line.error("@@if needs a condition", "@@if [not] defined NAME");
+        String arg = substitute(line, words[i + 1]);
+        return switch (words[i]) {
+          case "defined" -> variables.containsKey(arg);
+          case "hostname" -> isHost(line, arg);
+          case "exists" -> java.nio.file.Files.exists(java.nio.file.Path.of(arg)); // access(F_OK): follows links
+          default -> throw line.error("unknown @@if condition '" + words[i] + "'",
+              "@@if [not] defined NAME | hostname NAME | exists PATH");
+        } != negate;
+      }
+      case "@@ifhost", "@@ifnhost" -> {
+        if (words.length != 2) {
+          throw line.error(words[0] + " needs one host name", words[0] + " NAME");
         }
-        line.warn(warnings, "condition cannot be evaluated by fim (it reads no host state while parsing); treated as false");
-        return false;
+        boolean is = isHost(line, substitute(line, words[1]));
+        return words[0].equals("@@ifhost") ? is : !is;
       }
-      default -> {
-        line.warn(warnings, words[0] + " cannot be evaluated by fim (it reads no host state while parsing); treated as false");
-        return false;
-      }
+      default -> throw new IllegalStateException(words[0]);
     }
+  }
+
+  private boolean isHost(ConfigLine line, String name) {
+    String h = hostname.get();
+    if (h == null) {
+      // AIDE: "hostname not available; ifhost and ifnhost always evaluate to 'false'"
+      line.warn(warnings, "the host name is not available; the host condition is false");
+      return false;
+    }
+    return h.equals(name);
   }
 
   /** Adds {@code text} to the expansion total; fails once the total passes the limit. */
@@ -176,6 +257,9 @@ final class Preprocessor {
       }
       String name = s.substring(at + 3, end);
       String value = variables.get(name);
+      if (value == null && name.equals("HOSTNAME")) {
+        value = hostname.get(); // AIDE's predefined @@{HOSTNAME}
+      }
       if (value == null) {
         line.warn(warnings, "variable @@{" + name + "} is not defined; replaced by the empty string");
         value = "";

@@ -69,8 +69,45 @@ final class RegexRule {
     String lit = literalPrefix(regex);
     this.pureLiteral = isPlainLiteral(regex);
     this.literal = lit.getBytes(StandardCharsets.ISO_8859_1);
-    int slash = lit.lastIndexOf('/');
-    this.node = slash <= 0 ? new byte[] {'/'} : lit.substring(0, slash).getBytes(StandardCharsets.ISO_8859_1);
+    this.node = aideNode(regex).getBytes(StandardCharsets.ISO_8859_1);
+    for (int i = 1; i < node.length; i++) {
+      if (node[i] == '/' && node[i - 1] == '/') {
+        throw new Re2Regex.Rejected("invalid double slash");
+      }
+    }
+  }
+
+  /**
+   * The rule's node in AIDE's selection tree (seltree.c {@code strrxtok}): the regex up to the
+   * last "/" before the first of {@code ( ^ $ ? * [}, backslashes removed (the char after one is
+   * taken as it is). Only those six chars end it: {@code .}, {@code +}, <code>{</code> and
+   * {@code |} are kept, so {@code /tmp/tmp.x3/tree/d02/.*} belongs to {@code /tmp/tmp.x3/tree/d02}
+   * although its regex also matches {@code /tmp/tmpAx3/…} (a path AIDE never tries it on).
+   */
+  static String aideNode(String regex) {
+    StringBuilder p = new StringBuilder(regex);
+    if (p.length() == 0) {
+      return "/";
+    }
+    p.setCharAt(0, '/');
+    int lastSlash = 1;
+    scan:
+    for (int i = 1; i < p.length(); i++) {
+      switch (p.charAt(i)) {
+        case '/':
+          lastSlash = i;
+          break;
+        case '(': case '^': case '$': case '?': case '*': case '[':
+          break scan;
+        case '\\':
+          p.deleteCharAt(i); // the next char is kept and not looked at
+          break;
+        default:
+          break;
+      }
+    }
+    p.setLength(lastSlash);
+    return p.toString();
   }
 
   /** A rule that matches exactly the paths starting with {@code prefix} (no regex involved). */

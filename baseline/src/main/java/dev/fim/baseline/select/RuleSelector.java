@@ -4,61 +4,119 @@ import dev.fim.baseline.AttributeSet;
 import dev.fim.baseline.Selector;
 import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import com.google.re2j.Matcher;
 
 /**
- * The compiled selection lines, deciding as AIDE's seltree does (aide.conf(5): "a deepest-match
- * algorithm to find the tree node to search, but a first-match algorithm inside the node"):
+ * The compiled selection lines, deciding as AIDE 0.18's seltree does (seltree.c; aide.conf(5):
+ * "a deepest-match algorithm to find the tree node to search, but a first-match algorithm inside
+ * the node"). Each rule hangs on a node of a tree of directories: its {@link RegexRule#node}
+ * (AIDE's {@code strrxtok}). For a path P of type T:
  *
  * <ol>
- *   <li>Equals rules whose directory node is the path's parent directory, in config order: the
- *       first that matches selects the path.
- *   <li>Otherwise selective rules, those of the deepest directory node first, config order within
- *       a node: the first that matches selects the path.
- *   <li>A selected path is dropped when a negative rule matches it (type restriction honoured), or
- *       an unrestricted negative rule (or a {@code -/} rule that allows directories) matches one of
- *       its ancestor directories below that rule's node: negative rules are the strongest,
- *       whatever their order.
+ *   <li>The search starts at the deepest node that is P's parent directory or one of its
+ *       ancestors, and goes up to "/" through the nodes that have rules.
+ *   <li>If the first node with rules is P's parent directory itself, its equals rules are tried
+ *       first, in config order.
+ *   <li>Then, as long as nothing matched, each node's selective rules, in config order: the first
+ *       that matches (regex and type) selects P.
+ *   <li>A selected P is dropped when a negative rule of a node on that way matches it (type
+ *       restriction honoured), or an unrestricted one matches one of P's ancestor directories
+ *       below its node.
  * </ol>
  *
- * A rule whose type restriction does not allow the path's type is skipped (the next one is
- * tried). Immutable and thread-safe; each thread reuses its own {@link Matcher}s.
+ * Rules of nodes off P's way are never tried, even when their regex would match P (a node is a
+ * literal directory: {@code /tmp/tmp.x3/tree/d02/.*} is never tried on {@code /tmp/tmpAx3/tree/d02/f}).
+ * A rule whose node AIDE cannot reach (an escaped {@code (^$?*[} before its last slash) is never
+ * tried. Immutable and thread-safe; each thread reuses its own {@link Matcher}s.
  *
- * <p>Hot path: {@link #select} runs for every file of a scan. Most rules are rejected by a byte
- * compare of their literal prefix; a regex runs only when the prefix matches, and rules without
- * metacharacters never run one.
+ * <p>Hot path: {@link #select} runs for every file of a scan: a walk down the node tree by path
+ * components, then the rules of a few nodes, most rejected by a byte compare of their literal
+ * prefix.
  */
 final class RuleSelector implements Selector {
+  /** A directory of AIDE's selection tree; rule indices in config order. */
+  private static final class Node {
+    final String path;
+    final Node parent;
+    final Map<String, Node> children = new HashMap<>();
+    int[] equ = new int[0];
+    int[] sel = new int[0];
+    int[] neg = new int[0];
+
+    Node(String path, Node parent) {
+      this.path = path;
+      this.parent = parent;
+    }
+
+    boolean hasRules() {
+      return equ.length + sel.length + neg.length > 0;
+    }
+  }
+
+  /** What AIDE's check_seltree answers for a path. */
+  private enum Match { NONE, SELECTIVE, EQUAL }
+
   private final RegexRule[] rules;
-  private final int[] equalsRules;
-  private final int[] selectRules;
   private final int[] negativeRules;
-  private final int[] subtreeRules;
   private final int[] positiveRules;
+  private final Node root = new Node("/", null);
   private final List<PathBytes> roots;
   private final ThreadLocal<Matcher[]> matchers;
+  private final ThreadLocal<RegexRule[]> matched = ThreadLocal.withInitial(() -> new RegexRule[1]);
 
   RuleSelector(List<RegexRule> inConfigOrder) {
     this.rules = inConfigOrder.toArray(new RegexRule[0]);
-    this.equalsRules = indices(r -> r.kind == RegexRule.Kind.EQUALS);
     this.negativeRules = indices(r -> !r.kind.positive());
-    this.subtreeRules = indices(r -> (r.kind == RegexRule.Kind.NEGATIVE && r.typeMask == 0)
-        || (r.kind == RegexRule.Kind.PRUNE && r.allows(FileType.DIRECTORY)));
     this.positiveRules = indices(r -> r.kind.positive());
-    // Deepest node first; the sort is stable, so config order stays within one node.
-    this.selectRules = Arrays.stream(indices(r -> r.kind == RegexRule.Kind.SELECT)).boxed()
-        .sorted(Comparator.comparingInt((Integer i) -> -rules[i].node.length))
-        .mapToInt(Integer::intValue).toArray();
     List<PathBytes> nodes = new ArrayList<>();
-    for (int i : positiveRules) {
-      nodes.add(PathBytes.of(rules[i].node));
+    for (int i = 0; i < rules.length; i++) {
+      RegexRule r = rules[i];
+      String path = new String(r.node, StandardCharsets.ISO_8859_1);
+      // A config line (line > 0) gets AIDE's node; a command-line root ({@link RegexRule#literal}) its parent directory.
+      Node n = node(path, r.line != 0);
+      if (n == null) {
+        continue; // AIDE files it under a node no lookup reaches: never tried
+      }
+      switch (r.kind) {
+        case EQUALS -> n.equ = append(n.equ, i);
+        case SELECT -> n.sel = append(n.sel, i);
+        default -> n.neg = append(n.neg, i);
+      }
+      if (r.kind.positive()) {
+        nodes.add(PathBytes.of(r.node));
+      }
     }
     this.roots = outermost(nodes);
     this.matchers = ThreadLocal.withInitial(() -> new Matcher[rules.length]);
+  }
+
+  /**
+   * The node for {@code path}, created with its ancestors if new; null when AIDE would attach it
+   * where no lookup finds it: a node's parent is {@code strrxtok(path)}, reached by a walk one
+   * component at a time, so it must be the path minus its last component.
+   */
+  private Node node(String path, boolean aideParent) {
+    if (path.equals("/")) {
+      return root;
+    }
+    int slash = path.lastIndexOf('/');
+    String dirname = slash == 0 ? "/" : path.substring(0, slash);
+    if (aideParent && !RegexRule.aideNode(path).equals(dirname)) {
+      return null;
+    }
+    Node parent = node(dirname, aideParent);
+    if (parent == null) {
+      return null;
+    }
+    String name = path.substring(slash + 1);
+    return parent.children.computeIfAbsent(name, k -> new Node(path, parent));
   }
 
   @Override
@@ -67,47 +125,120 @@ final class RuleSelector implements Selector {
     if (p.length == 0 || p[0] != '/') {
       return null;
     }
+    RegexRule[] rule = matched.get();
+    return check(p, type, rule) == Match.NONE ? null : rule[0].attributes;
+  }
+
+  /** The config line of the rule that selects {@code path} (for explanations and tests), or -1. */
+  int governingLine(PathBytes path, FileType type) {
+    byte[] p = path.toBytes();
+    RegexRule[] rule = new RegexRule[1];
+    return p.length > 0 && p[0] == '/' && check(p, type, rule) != Match.NONE ? rule[0].line : -1;
+  }
+
+  /** AIDE's check_seltree: the match and, in {@code rule[0]}, the rule that selected. */
+  private Match check(byte[] p, FileType type, RegexRule[] rule) {
     Matcher[] ms = matchers.get();
     ByteChars text = new ByteChars(p);
     int dirLen = parentLength(p, p.length);
-    AttributeSet attributes = null;
-    for (int i : equalsRules) {
-      RegexRule r = rules[i];
-      if (r.node.length == dirLen && Arrays.equals(r.node, 0, dirLen, p, 0, dirLen) && r.allows(type)
-          && r.matches(text, matcher(ms, i))) {
-        attributes = r.attributes;
-        break;
+    Node start = deepestNode(p, dirLen);
+    boolean recursed = start.path.length() != dirLen;
+    RegexRule found = null;
+    boolean equal = false;
+    for (Node n = start; n != null && found == null; n = n.parent) {
+      if (!n.hasRules()) {
+        recursed = true;
+        continue;
+      }
+      if (!recursed) {
+        recursed = true;
+        found = first(n.equ, text, type, ms);
+        equal = found != null;
+      }
+      if (found == null) {
+        found = first(n.sel, text, type, ms);
       }
     }
-    if (attributes == null) {
-      for (int i : selectRules) {
+    if (found == null) {
+      return Match.NONE;
+    }
+    for (Node n = start; n != null; n = n.parent) {
+      for (int i : n.neg) {
         RegexRule r = rules[i];
-        if (r.allows(type) && r.matches(text, matcher(ms, i))) {
-          attributes = r.attributes;
-          break;
+        if (r.allows(type) && r.matches(text.limit(p.length), matcher(ms, i))) {
+          return Match.NONE;
+        }
+        if (excludesAncestor(r, n, p, text, ms, i)) {
+          return Match.NONE;
         }
       }
-      if (attributes == null) {
-        return null;
-      }
     }
-    for (int i : negativeRules) {
-      RegexRule r = rules[i];
-      if (r.allows(type) && r.matches(text, matcher(ms, i))) {
-        return null;
-      }
-    }
-    return excludedAsSubtree(p, false, text, ms) ? null : attributes;
+    rule[0] = found;
+    return equal ? Match.EQUAL : Match.SELECTIVE;
   }
 
+  /**
+   * True when {@code r}, a negative rule of node {@code n}, excludes a directory above {@code p}
+   * strictly below {@code n}, and so everything in it: AIDE tries the unrestricted ones (and fim
+   * the {@code -/} ones that allow directories) on those parent directories.
+   */
+  private boolean excludesAncestor(RegexRule r, Node n, byte[] p, ByteChars text, Matcher[] ms, int i) {
+    boolean subtree = r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
+    if (!subtree) {
+      return false;
+    }
+    int nodeLen = n.path.length();
+    for (int k = parentLength(p, p.length); k > nodeLen; k = parentLength(p, k)) {
+      if (r.matches(text.limit(k), matcher(ms, i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private RegexRule first(int[] list, ByteChars text, FileType type, Matcher[] ms) {
+    for (int i : list) {
+      RegexRule r = rules[i];
+      if (r.allows(type) && r.matches(text, matcher(ms, i))) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** The deepest node at or above the directory {@code p[0, dirLen)} (a walk by components). */
+  private Node deepestNode(byte[] p, int dirLen) {
+    Node n = root;
+    int i = 1;
+    while (i < dirLen) {
+      int j = i;
+      while (j < dirLen && p[j] != '/') {
+        j++;
+      }
+      Node child = n.children.get(new String(p, i, j - i, StandardCharsets.ISO_8859_1));
+      if (child == null) {
+        break;
+      }
+      n = child;
+      i = j + 1;
+    }
+    return n;
+  }
+
+  /**
+   * AIDE enters a directory that a rule selects (equals rules included: 0.18.3 did not, a bug
+   * fixed upstream in 9c3119c and by Debian's 0.18.3-1+deb12u2), or that a rule may match
+   * something below (a partial match), or that is a node of its tree. fim enters only where a
+   * rule can still select something (a partial match), and skips a directory whose every entry
+   * a negative rule excludes (AIDE enters it and adds nothing).
+   */
   @Override
   public boolean descend(PathBytes dir) {
     byte[] p = withoutTrailingSlash(dir.toBytes());
     if (p.length == 0 || p[0] != '/') {
       return true;
     }
-    Matcher[] ms = matchers.get();
-    if (excludedAsSubtree(p, true, new ByteChars(p), ms)) {
+    if (excludedAsSubtree(p, true, new ByteChars(p), matchers.get())) {
       return false;
     }
     return mayMatchBelow(p);
@@ -177,23 +308,26 @@ final class RuleSelector implements Selector {
   }
 
   /**
-   * True when a subtree-excluding rule matches one of the path's ancestor directories (and the
-   * path itself when {@code includeSelf}), each strictly below the rule's node: AIDE checks a
-   * node's negative rules against the parent directories deeper than the node.
+   * True when a subtree-excluding negative rule of a node on the way of {@code p}'s entries
+   * matches {@code p} (when {@code includeSelf}) or one of its ancestor directories, strictly
+   * below the rule's node: then no entry below {@code p} is selected.
    */
   private boolean excludedAsSubtree(byte[] p, boolean includeSelf, ByteChars text, Matcher[] ms) {
-    if (subtreeRules.length == 0) {
+    if (negativeRules.length == 0) {
       return false;
     }
-    for (int k = p.length; k > 1; k--) {
-      if (k == p.length ? !includeSelf : p[k] != '/') {
-        continue;
-      }
-      text.limit(k);
-      for (int i : subtreeRules) {
+    for (Node n = deepestNode(p, p.length); n != null; n = n.parent) {
+      int nodeLen = n.path.length();
+      for (int i : n.neg) {
         RegexRule r = rules[i];
-        if (k > r.node.length && r.matches(text, matcher(ms, i))) {
-          return true;
+        boolean subtree = r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
+        if (!subtree) {
+          continue;
+        }
+        for (int k = includeSelf ? p.length : parentLength(p, p.length); k > nodeLen; k = parentLength(p, k)) {
+          if (r.matches(text.limit(k), matcher(ms, i))) {
+            return true;
+          }
         }
       }
     }
@@ -207,6 +341,12 @@ final class RuleSelector implements Selector {
       ms[i] = m;
     }
     return m;
+  }
+
+  private static int[] append(int[] a, int i) {
+    int[] out = Arrays.copyOf(a, a.length + 1);
+    out[a.length] = i;
+    return out;
   }
 
   private int[] indices(java.util.function.Predicate<RegexRule> p) {

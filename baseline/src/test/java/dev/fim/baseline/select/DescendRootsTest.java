@@ -35,6 +35,9 @@ class DescendRootsTest {
         Arguments.of("/etc R\n=/var/ L", "/var/log", false), // equals takes only the children of /var
         Arguments.of("/etc R\n=/var/ L", "/home", false),
         Arguments.of("=/etc/ R", "/etc", true),
+        // issue 14 (differential seed 55): aide enters a directory an equals rule selects, where
+        // another rule selects its entries (0.18.3's bug fixed upstream, 9c3119c, and in Debian)
+        Arguments.of("/t R\n=/t L\n/t/x/.*\\.txt$ L", "/t", true),
         Arguments.of("=/etc/ R", "/etc/ssh", false),
         Arguments.of("=/etc R", "/etc", false),
         Arguments.of("/home/[^/]+/\\.ssh R", "/home", true),

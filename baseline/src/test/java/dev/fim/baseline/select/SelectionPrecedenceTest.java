@@ -98,7 +98,24 @@ class SelectionPrecedenceTest {
         row("/x/y", D, "-"), row("/x/y/z", F, "-"), row("/x/yz", F, "R"));
     table("top-level alternation", "/etc/(passwd|group)$ L\n/usr|/opt R",
         row("/etc/passwd", F, "L"), row("/etc/group", F, "L"), row("/etc/hosts", F, "-"),
-        row("/usr/bin", D, "R"), row("/opt/x", F, "R"));
+        // AIDE files "/usr|/opt" under node "/usr|" (strrxtok stops only at ( ^ $ ? * [): never tried.
+        row("/usr/bin", D, "-"), row("/opt/x", F, "-"));
+    // issue 14: a "." in a directory name does not end a rule's node (AIDE's strrxtok stops only at
+    // ( ^ $ ? * [), so the deeper rule wins on a tree like /tmp/tmp.x3/tree, as in aide 0.18.3.
+    table("issue14 dot in the tree's path: the deeper node wins",
+        "/tmp/tmp.x3/tree R\n/tmp/tmp.x3/tree/d02/.*\\.txt$ L",
+        row("/tmp/tmp.x3/tree/d02/a.txt", F, "L"), row("/tmp/tmp.x3/tree/d02/a.log", F, "R"),
+        row("/tmp/tmp.x3/tree/d01/a.txt", F, "R"),
+        // a path the regexes match but off the nodes' way: never tried
+        row("/tmp/tmpAx3/tree/d02/a.txt", F, "-"));
+    // + and { stay in the node: the rule hangs on /a/b+c, a directory its regex cannot match, so
+    // AIDE never applies it (its regex matches /a/bbc/d, which is off that node's way).
+    table("issue14 + and { stay in the node", "/a R\n/a/b+c/d L\n/a/x{2}/.* L",
+        row("/a/b+c/d", F, "R"), row("/a/bbc/d", F, "R"), row("/a/x{2}/f", F, "R"), row("/a/xx/f", F, "R"));
+    table("issue14 a rule's negatives apply only on its node's way", "/t R\n!/t/a.b/x",
+        row("/t/a.b/x", F, "-"), row("/t/aAb/x", F, "R"));
+    table("issue14 escaped metachar in a parent component: AIDE never reaches the node",
+        "/t R\n/t/a\\*b/c\\*d/e L", row("/t/a*b/c*d/e", F, "R"));
     table("no rules", "# nothing", row("/", D, "-"), row("/etc", D, "-"));
   }
 
