@@ -115,7 +115,8 @@ class CodecFuzzTest {
           parents = new ArrayList<>();
           int np = d.consumeInt(0, 3);
           for (int i = 0; i < np; i++) {
-            parents.add(new Actor.Parent(d.consumeInt(), nullableText(d, 20), d.consumeBoolean() ? d.consumeLong() : null));
+            parents.add(new Actor.Parent(d.consumeInt(), nullableText(d, 20),
+                d.consumeBoolean() ? d.consumeLong() : null));
           }
         }
         actor = actor.withContext(nullableText(d, 20), parents);

@@ -16,17 +16,18 @@ import java.util.function.LongSupplier;
  * Names the process behind a fanotify event from {@code /proc/PID} while it still lives: login uid
  * ({@code loginuid}, which survives sudo), effective uid and parent ({@code status}), executable ({@code exe}),
  * command name and line, audit session and terminal; and for a writer whose login uid is unset or unknown (a daemon,
- * a timer, a cron job) its systemd unit ({@code cgroup}) and parent chain, which explain it. The fallback attribution ({@code fim.attribution: "proc"})
- * when audit records are not correlated: it is racy by nature (a process that exits before its event is read is
- * gone; a pid may be reused), so it is read on the source's thread as the event arrives, and an answer is kept for
- * {@value #TTL_MS} ms per pid so a burst of writes by one process costs one lookup.
+ * a timer, a cron job) its systemd unit ({@code cgroup}) and parent chain, which explain it. The fallback
+ * attribution ({@code fim.attribution: "proc"}) when audit records are not correlated: it is racy by nature (a
+ * process that exits before its event is read is gone; a pid may be reused), so it is read on the source's thread
+ * as the event arrives, and an answer is kept for {@value #TTL_MS} ms per pid so a burst of writes by one process
+ * costs one lookup.
  *
  * <p>One thread (the source's); not thread-safe. User names come from {@code /etc/passwd}, read once.
  */
 public final class ProcAttributor {
   static final long TTL_MS = 1000;
   private static final int CAPACITY = 1024;
-  /** The longest parent chain read (DESIGN.md "Unset auid"): enough for systemd → cron → sh → run-parts → job. */
+  /** The longest parent chain read (DESIGN.md "Unset auid"): systemd → cron → sh → run-parts → job fit. */
   static final int MAX_PARENTS = 8;
   private static final java.util.Set<String> UNIT_TYPES = java.util.Set.of("service", "scope", "socket", "mount",
       "swap");
@@ -158,10 +159,10 @@ public final class ProcAttributor {
   }
 
   /**
-   * The systemd unit in a {@code /proc/PID/cgroup} text: the innermost path component that names a unit
-   * ({@code .service}, {@code .scope}, {@code .socket}, {@code .mount}, {@code .swap}) of the unified hierarchy's line
-   * ({@code 0::/system.slice/cron.service}), else of the named v1 {@code name=systemd} line; null when there is none
-   * (no systemd, or the root cgroup).
+   * The systemd unit in a {@code /proc/PID/cgroup} text: the path component that names a unit ({@code .service},
+   * {@code .scope}, {@code .socket}, {@code .mount}, {@code .swap}) of the unified hierarchy's line
+   * ({@code 0::/system.slice/cron.service}), else of the named v1 {@code name=systemd} line, with the innermost unit
+   * of a delegated subtree after it ({@link #unitIn}); null when there is none (no systemd, or the root cgroup).
    */
   static String systemdUnit(String cgroup) {
     if (cgroup == null) {
@@ -181,16 +182,26 @@ public final class ProcAttributor {
     return v1;
   }
 
+  /**
+   * The unit of one cgroup path. systemd nests units only in slices, so a unit below another unit lives in a subtree
+   * delegated to that unit (a user manager {@code user@1000.service}, a container runtime), where the delegate names
+   * the groups: a user's own {@code cron.service} must not read as the system's. Such a unit is shown under the unit
+   * systemd made, {@code user@1000.service/app.service}; a unit that is not nested is shown alone.
+   */
   private static String unitIn(String path) {
-    String[] parts = path.split("/");
-    for (int i = parts.length - 1; i >= 0; i--) {
-      String p = parts[i];
+    String outer = null;
+    String inner = null;
+    for (String p : path.split("/")) {
       int dot = p.lastIndexOf('.');
       if (dot > 0 && UNIT_TYPES.contains(p.substring(dot + 1))) {
-        return p;
+        if (outer == null) {
+          outer = p;
+        } else {
+          inner = p;
+        }
       }
     }
-    return null;
+    return inner == null ? outer : outer + "/" + inner;
   }
 
   private static Long field(String status, String key, int index) {

@@ -16,9 +16,17 @@ class ProcAttributorTest {
   void theUnitIsTheInnermostUnitOfTheUnifiedLineElseOfTheSystemdLine() {
     assertEquals("cron.service", ProcAttributor.systemdUnit("0::/system.slice/cron.service\n"));
     assertEquals("session-3.scope", ProcAttributor.systemdUnit("0::/user.slice/user-1000.slice/session-3.scope"));
-    // a user service inside the user manager: the innermost unit, not user@1000.service
-    assertEquals("app.service", ProcAttributor.systemdUnit(
+    // a user service inside the user manager: the user named it, so it is shown under the unit systemd made; a
+    // user's own "cron.service" cannot pass for the system's
+    assertEquals("user@1000.service/app.service", ProcAttributor.systemdUnit(
         "0::/user.slice/user-1000.slice/user@1000.service/app.slice/app.service"));
+    assertEquals("user@1000.service/cron.service", ProcAttributor.systemdUnit(
+        "0::/user.slice/user-1000.slice/user@1000.service/cron.service\n"));
+    assertEquals("user@1000.service/init.scope", ProcAttributor.systemdUnit(
+        "0::/user.slice/user-1000.slice/user@1000.service/init.scope"));
+    // a container runtime's delegated subtree
+    assertEquals("docker.service/cron.service", ProcAttributor.systemdUnit(
+        "0::/system.slice/docker.service/x/cron.service\n"));
     // hybrid hierarchy (as on this host): the unified line first, then the named systemd one
     assertEquals("cron.service", ProcAttributor.systemdUnit(
         "9:name=systemd:/system.slice/cron.service\n4:memory:/x\n0::/system.slice/cron.service\n"));

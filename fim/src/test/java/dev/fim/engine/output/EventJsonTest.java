@@ -64,7 +64,8 @@ class EventJsonTest {
   @Test
   void anUnsetLoginCarriesItsSystemdUnitAndParentChain() {
     Actor cron = new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 640, "/usr/bin/dash", "sh", null, null, null,
-        "cron.service", List.of(new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID), new Actor.Parent(2, null, null),
+        "cron.service", List.of(new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
+        new Actor.Parent(2, null, null),
         new Actor.Parent(1, "/usr/lib/systemd/systemd", 1000L)));
     ChangeEvent e = new ChangeEvent(0, 7, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null,
         Records.file(2, 0644, Records.xxh(2)), Records.file(1, 0644, Records.xxh(1)), List.of(), Origin.WATCH,
