@@ -157,6 +157,104 @@ class WatchCommandTest {
     return fim.exitValue();
   }
 
+  /**
+   * A daemon's write (login uid unset, as for cron jobs and systemd services) names what explains it: the systemd
+   * unit it runs in and its parent chain (issue 15 #5). Real processes in a real cgroup v2 named like a unit
+   * ({@code fimtest-PID.service}, removed after): a bash moves itself into the cgroup, starts the writer (sh, which
+   * inherits the unset login uid and the cgroup) and then, in the first run, gives itself login uid 1001, so the
+   * chain stops at it; in the second it stays unset, so the chain goes on through this JVM to pid 1 or the bound.
+   * The writer waits on a FIFO until its event is in, so /proc still shows it.
+   */
+  @Test
+  void aDaemonsWriteNamesItsSystemdUnitAndParentChain() throws Exception {
+    assumeTrue(Files.readString(Path.of("/proc/self/loginuid")).trim().equals("4294967295"),
+        "this JVM has a login uid, which its children inherit: none of them can be a daemon");
+    Path cgroup2 = cgroup2Mount();
+    assumeTrue(cgroup2 != null, "no cgroup v2 hierarchy is mounted");
+    String unitName = "fimtest-" + ProcessHandle.current().pid() + ".service";
+    Path unit = Files.createDirectory(cgroup2.resolve(unitName));
+    try {
+      Path out = dir.resolve("changes.json");
+      String db = dir.resolve("db").toString();
+      start(List.of(), "--db", db, "--attribution", "proc", "--output", out.toString(), tree.toString());
+      awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
+      for (boolean login : List.of(true, false)) {
+        String file = login ? "f" : "g";
+        Path go = dir.resolve("go-" + file);
+        Path done = dir.resolve("done-" + file);
+        sh("mkfifo " + go + " " + done);
+        Process bash = new ProcessBuilder("bash", "-c", "echo $$ > \"$1\" || exit 98\n"
+            + "sh -c 'read x < \"$1\"; echo daemon >> \"$3\"; read y < \"$2\"' sh \"$2\" \"$3\" \"$4\" &\n"
+            + (login ? "echo 1001 > /proc/self/loginuid || exit 99\n" : "")
+            + "echo go > \"$2\"\nwait $!", "bash", unit.resolve("cgroup.procs").toString(), go.toString(),
+            done.toString(), tree.resolve(file).toString()).redirectErrorStream(true).start();
+        String bashExe = null;
+        String line;
+        try {
+          line = awaitLine(out, "\"path\":\"" + tree.resolve(file) + "\"").stream()
+              .filter(l -> l.contains("\"path\":\"" + tree.resolve(file) + "\"")).findFirst().orElseThrow();
+          bashExe = Files.readSymbolicLink(Path.of("/proc/" + bash.pid() + "/exe")).toString();
+        } finally {
+          Files.writeString(done, "done\n"); // the writer reads it and exits; bash then ends
+          assertTrue(bash.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the writer's bash did not end");
+        }
+        assertEquals(0, bash.exitValue(), () -> new String(readAll(bash), StandardCharsets.UTF_8));
+        assertTrue(line.contains("\"attribution\":\"proc\""), line);
+        assertTrue(line.contains("\"audit\":{\"id\":\"4294967295\"}"), line);
+        assertTrue(line.contains("\"name\":\"sh\""), line);
+        assertTrue(line.contains("\"systemd_unit\":\"" + unitName + "\""), line);
+        String first = "{\"pid\":" + bash.pid() + ",\"executable\":\"" + bashExe + "\",\"auid\":\""
+            + (login ? "1001" : "4294967295") + "\"}";
+        if (login) {
+          assertTrue(line.contains("\"parents\":[" + first + "]"), line); // it stops at the login uid
+        } else {
+          ProcessHandle self = ProcessHandle.current();
+          String jvm = "{\"pid\":" + self.pid() + ",\"executable\":\""
+              + Files.readSymbolicLink(Path.of("/proc/self/exe")) + "\",\"auid\":\"4294967295\"}";
+          assertTrue(line.contains("\"parents\":[" + first + "," + jvm), line);
+          String parents = line.substring(line.indexOf("\"parents\":["));
+          int count = parents.substring(0, parents.indexOf(']')).split("\\{\"pid\"").length - 1;
+          assertTrue(parents.contains("{\"pid\":1,") || count == 8, () -> count + " parents: " + line);
+        }
+        if (login) {
+          Fim.Run who = Fim.run("who", "--db", db, tree.resolve(file).toString());
+          assertEquals(0, who.exit(), who::toString);
+          assertTrue(who.out().contains("by (auid unset) as root, sh[") && who.out().contains(
+              " via " + unitName + ", from " + bashExe + "[" + bash.pid() + "] (auid 1001)"), who::toString);
+        }
+      }
+      assertEquals(0, stop("TERM"));
+    } finally {
+      // Only this test's processes can be in its cgroup: end any that a failure left there, then remove it.
+      for (String pid : Files.readAllLines(unit.resolve("cgroup.procs"))) {
+        ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(p -> {
+          p.destroyForcibly();
+          p.onExit().join();
+        });
+      }
+      Files.delete(unit);
+    }
+  }
+
+  /** Where the cgroup v2 (unified) hierarchy is mounted, from mountinfo; null when it is not. */
+  private static Path cgroup2Mount() throws IOException {
+    for (String l : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      int dash = l.indexOf(" - ");
+      if (dash > 0 && l.substring(dash + 3).startsWith("cgroup2 ")) {
+        return Path.of(l.split(" ")[4]);
+      }
+    }
+    return null;
+  }
+
+  private static byte[] readAll(Process p) {
+    try {
+      return p.getInputStream().readAllBytes();
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+
   @Test
   void jsonLinesToAFileThatFollowsRotationAndStopsCleanlyOnSigterm() throws Exception {
     Path out = dir.resolve("changes.json");

@@ -18,13 +18,47 @@ import java.util.List;
  * @param args       the command line ({@code process.args})
  * @param sessionId  the audit session id, or null (4294967295 when unset)
  * @param tty        the controlling terminal (e.g. {@code pts/0}), or null
+ * @param systemdUnit the systemd unit the process ran in ({@code fim.systemd_unit}, from {@code /proc/PID/cgroup}:
+ *                   {@code cron.service}, {@code session-3.scope}), or null; read only when the login uid is unset
+ *                   or unknown, where it is what explains the change
+ * @param parents    the parent chain ({@code fim.parents}), nearest first, up to the first process with a set login
+ *                   uid or pid 1 (bounded); null when not read (the login uid was set, or nothing was known)
  */
 public record Actor(Long auid, String auidName, Long uid, String uidName, Integer pid, Integer ppid,
-    String executable, String name, List<String> args, Long sessionId, String tty) {
+    String executable, String name, List<String> args, Long sessionId, String tty, String systemdUnit,
+    List<Parent> parents) {
   /** The kernel's "no login uid" value ((uid_t) -1). */
   public static final long UNSET_ID = 4294967295L;
 
   public Actor {
     args = args == null ? null : List.copyOf(args);
+    parents = parents == null ? null : List.copyOf(parents);
   }
+
+  /** An actor without the unset-login context (every actor whose login uid is set). */
+  public Actor(Long auid, String auidName, Long uid, String uidName, Integer pid, Integer ppid, String executable,
+      String name, List<String> args, Long sessionId, String tty) {
+    this(auid, auidName, uid, uidName, pid, ppid, executable, name, args, sessionId, tty, null, null);
+  }
+
+  /** True when the login uid does not say who: unset (daemons, timers) or not known. */
+  public boolean loginUnknown() {
+    return auid == null || auid == UNSET_ID;
+  }
+
+  /** True when the unset-login context (unit or parent chain) is present. */
+  public boolean hasContext() {
+    return systemdUnit != null || parents != null;
+  }
+
+  /** A copy with the systemd unit and parent chain of another sighting of the same process. */
+  public Actor withContext(String unit, List<Parent> chain) {
+    return new Actor(auid, auidName, uid, uidName, pid, ppid, executable, name, args, sessionId, tty, unit, chain);
+  }
+
+  /**
+   * One ancestor of the writer, as {@code /proc} showed it: pid, executable (null for a kernel thread or when
+   * unreadable) and login uid (null when unknown).
+   */
+  public record Parent(int pid, String executable, Long auid) {}
 }

@@ -93,9 +93,14 @@ final class ChangeEventCodec {
     }
   }
 
-  /** The actor tail: a presence byte, then each field as a string (null kept), args as a count and strings. */
+  /**
+   * The actor tail: a presence byte, then each field as a string (null kept), args as a count and strings. The
+   * presence byte is the actor's own version: 1 ends after the tty; 2 (an actor with the unset-login context) adds
+   * the systemd unit and the parent chain after it, so values written before them read as they were, and an actor
+   * without context is written byte for byte as before (the evidence chain seals these bytes).
+   */
   private static void writeActor(DataOutputStream out, Actor a) throws IOException {
-    out.writeByte(a == null ? 0 : 1);
+    out.writeByte(a == null ? 0 : a.hasContext() ? 2 : 1);
     if (a == null) {
       return;
     }
@@ -115,11 +120,26 @@ final class ChangeEventCodec {
     }
     writeString(out, a.sessionId() == null ? null : a.sessionId().toString());
     writeString(out, a.tty());
+    if (a.hasContext()) {
+      writeString(out, a.systemdUnit());
+      out.writeInt(a.parents() == null ? -1 : a.parents().size());
+      if (a.parents() != null) {
+        for (Actor.Parent p : a.parents()) {
+          out.writeInt(p.pid());
+          writeString(out, p.executable());
+          writeString(out, p.auid() == null ? null : p.auid().toString());
+        }
+      }
+    }
   }
 
   private static Actor readActor(ByteBuffer in) {
-    if (in.get() == 0) {
+    int form = in.get() & 0xff;
+    if (form == 0) {
       return null;
+    }
+    if (form > 2) {
+      throw new IllegalArgumentException("actor form " + form + " (this fim reads 1 and 2)");
     }
     Long auid = toLong(readString(in));
     String auidName = readString(in);
@@ -147,8 +167,23 @@ final class ChangeEventCodec {
     }
     Long session = toLong(readString(in));
     String tty = readString(in);
+    String unit = null;
+    List<Actor.Parent> parents = null;
+    if (form == 2) {
+      unit = readString(in);
+      int m = in.getInt();
+      if (m < -1 || m > in.remaining()) {
+        throw new IllegalArgumentException("bad parent count " + m);
+      }
+      if (m >= 0) {
+        parents = new ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+          parents.add(new Actor.Parent(in.getInt(), readString(in), toLong(readString(in))));
+        }
+      }
+    }
     return new Actor(auid, auidName, uid, uidName, pid == null ? null : pid.intValue(),
-        ppid == null ? null : ppid.intValue(), exe, name, args, session, tty);
+        ppid == null ? null : ppid.intValue(), exe, name, args, session, tty, unit, parents);
   }
 
   private static Long toLong(String s) {

@@ -2,6 +2,7 @@ package dev.fim.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,5 +31,60 @@ class ChangeEventCodecTest {
     assertEquals(null, read.message());
     assertEquals(null, read.actor());
     assertEquals("why", read.attributionReason());
+  }
+
+  /**
+   * An unset login uid's context (systemd unit, parent chain) survives the store; an actor without it is written
+   * byte for byte as before (sealed histories and older readers see no change), and a value written before the
+   * context existed reads as an actor without it.
+   */
+  @Test
+  void codecKeepsTheUnitAndParentChainOfAnUnsetLoginAndReadsActorsWrittenBeforeThem() {
+    Actor cron = new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 640, "/usr/bin/dash", "sh", List.of("sh", "-c", "x"),
+        Actor.UNSET_ID, null, "cron.service", List.of(new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
+        new Actor.Parent(1, null, null)));
+    ChangeEvent e = new ChangeEvent(5, 9, Action.UPDATED, PathBytes.ofUtf8("/etc/x"), null,
+        Records.file(2, 0644, Records.xxh(2)), Records.file(2, 0644, Records.xxh(1)), List.of(), Origin.WATCH,
+        Attribution.PROC, null, null, cron);
+    byte[] bytes = ChangeEventCodec.encode(e);
+    ChangeEvent back = ChangeEventCodec.decode(bytes);
+    assertEquals(cron, back.actor());
+    assertArrayEquals(bytes, ChangeEventCodec.encode(back));
+
+    // A unit without a chain (the parent was gone) and a chain without a unit (no systemd) are kept apart.
+    Actor unitOnly = cron.withContext("session-3.scope", null);
+    assertEquals(unitOnly, ChangeEventCodec.decode(ChangeEventCodec.encode(withActor(e, unitOnly))).actor());
+    Actor chainOnly = cron.withContext(null, List.of());
+    assertEquals(chainOnly, ChangeEventCodec.decode(ChangeEventCodec.encode(withActor(e, chainOnly))).actor());
+
+    // Without context: the version-1 actor bytes, which an older fim wrote and reads.
+    Actor plain = cron.withContext(null, null);
+    byte[] v1 = ChangeEventCodec.encode(withActor(e, plain));
+    assertEquals(1, v1[v1.length - actorLength(plain)], "actor form byte");
+    assertEquals(plain, ChangeEventCodec.decode(v1).actor());
+    // The same event with the context is the version-1 bytes with form 2 and the context appended.
+    assertEquals(2, bytes[v1.length - actorLength(plain)]);
+    assertArrayEquals(java.util.Arrays.copyOfRange(v1, 0, v1.length - actorLength(plain)),
+        java.util.Arrays.copyOfRange(bytes, 0, v1.length - actorLength(plain)));
+    assertArrayEquals(java.util.Arrays.copyOfRange(v1, v1.length - actorLength(plain) + 1, v1.length),
+        java.util.Arrays.copyOfRange(bytes, v1.length - actorLength(plain) + 1, v1.length));
+
+    byte[] bad = bytes.clone();
+    bad[v1.length - actorLength(plain)] = 3;
+    assertThrows(IllegalArgumentException.class, () -> ChangeEventCodec.decode(bad));
+  }
+
+  private static ChangeEvent withActor(ChangeEvent e, Actor a) {
+    return new ChangeEvent(e.timeNs(), e.sequence(), e.action(), e.path(), e.oldPath(), e.after(), e.before(),
+        e.changes(), e.origin(), e.attribution(), e.attributionReason(), e.message(), a);
+  }
+
+  /** The bytes of an actor's version-1 encoding (form byte included). */
+  private static int actorLength(Actor a) {
+    ChangeEvent none = new ChangeEvent(0, 0, Action.CREATED, PathBytes.ofUtf8("/"), null, null, null, List.of(),
+        null, null, null, null, null);
+    ChangeEvent with = new ChangeEvent(0, 0, Action.CREATED, PathBytes.ofUtf8("/"), null, null, null, List.of(),
+        null, null, null, null, a);
+    return ChangeEventCodec.encode(with).length - ChangeEventCodec.encode(none).length + 1;
   }
 }

@@ -109,6 +109,18 @@ class CodecFuzzTest {
           d.consumeBoolean() ? d.consumeInt() : null, d.consumeBoolean() ? d.consumeInt() : null,
           nullableText(d, 40), nullableText(d, 16), args, d.consumeBoolean() ? d.consumeLong() : null,
           nullableText(d, 8));
+      if (d.consumeBoolean()) { // an unset login's context: unit and parent chain, each maybe absent
+        List<Actor.Parent> parents = null;
+        if (d.consumeBoolean()) {
+          parents = new ArrayList<>();
+          int np = d.consumeInt(0, 3);
+          for (int i = 0; i < np; i++) {
+            parents.add(new Actor.Parent(d.consumeInt(), nullableText(d, 20),
+                d.consumeBoolean() ? d.consumeLong() : null));
+          }
+        }
+        actor = actor.withContext(nullableText(d, 20), parents);
+      }
     }
     return new ChangeEvent(d.consumeLong(), d.consumeLong(), d.pickValue(Action.values()), path(d),
         d.consumeBoolean() ? path(d) : null, d.consumeBoolean() ? fileRecord(d) : null,

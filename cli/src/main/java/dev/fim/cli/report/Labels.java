@@ -14,7 +14,8 @@ final class Labels {
 
   /**
    * The login user behind a change: {@code alice (auid 1001)}, {@code auid 1001} without a name, {@code (auid unset)}
-   * for daemons and timers, {@code uid 0} when only the effective user is known, {@code unattributed} without an actor.
+   * for daemons and timers ({@code (auid unset) via cron.service} when their systemd unit is known, so the totals say
+   * which daemon), {@code uid 0} when only the effective user is known, {@code unattributed} without an actor.
    */
   static String user(ChangeEvent e) {
     Actor a = e.actor();
@@ -23,7 +24,7 @@ final class Labels {
     }
     if (a.auid() != null) {
       if (a.auid() == Actor.UNSET_ID) {
-        return "(auid unset)";
+        return a.systemdUnit() == null ? "(auid unset)" : "(auid unset) via " + a.systemdUnit();
       }
       return a.auidName() == null ? "auid " + a.auid() : a.auidName() + " (auid " + a.auid() + ")";
     }

@@ -71,12 +71,26 @@ public final class Correlator implements ChangeOutput {
         if (a.reason() != null) {
           reasons.add(a.reason());
         }
-        return new Decision(s.kind(), a.actor(), join(reasons));
+        return new Decision(s.kind(), withContext(a.actor(), c.sighting()), join(reasons));
       }
       reasons.add(a.reason());
     }
     counts.merge(Attribution.NONE, 1L, Long::sum);
     return new Decision(Attribution.NONE, null, join(reasons));
+  }
+
+  /**
+   * An actor whose login uid is unset or unknown, completed with what {@code /proc} showed of the same process as the
+   * event arrived (its systemd unit and parent chain, DESIGN.md "Unset auid"): an audit record names the process
+   * but not the unit it ran in nor who started it, and by now the process may be gone. Only for the pid the
+   * notification named, so the context is never another process's.
+   */
+  static Actor withContext(Actor actor, dev.fim.engine.attribute.Sighting seen) {
+    if (!actor.loginUnknown() || actor.hasContext() || seen == null || seen.actor() == null
+        || !seen.actor().hasContext() || actor.pid() == null || actor.pid() != seen.pid()) {
+      return actor;
+    }
+    return actor.withContext(seen.actor().systemdUnit(), seen.actor().parents());
   }
 
   /** Changes attributed by sources of this kind so far ({@code NONE}: nobody named). */

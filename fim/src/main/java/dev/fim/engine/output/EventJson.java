@@ -140,6 +140,9 @@ public final class EventJson {
     if (e.actor() != null && e.actor().tty() != null) {
       g.writeStringField("tty", e.actor().tty());
     }
+    if (e.actor() != null) {
+      writeContext(e.actor(), g);
+    }
     g.writeEndObject();
     g.writeEndObject();
   }
@@ -202,6 +205,32 @@ public final class EventJson {
         g.writeEndObject();
       }
       g.writeEndObject();
+    }
+  }
+
+  /**
+   * The context of an unset login uid (ECS has no field for it): {@code fim.systemd_unit} and {@code fim.parents},
+   * each parent as {@code {"pid":N,"executable":"…","auid":"N"}} (auid a keyword, as {@code user.audit.id}),
+   * nearest first.
+   */
+  private static void writeContext(Actor a, JsonGenerator g) throws IOException {
+    if (a.systemdUnit() != null) {
+      g.writeStringField("systemd_unit", a.systemdUnit());
+    }
+    if (a.parents() != null) {
+      g.writeArrayFieldStart("parents");
+      for (Actor.Parent p : a.parents()) {
+        g.writeStartObject();
+        g.writeNumberField("pid", p.pid());
+        if (p.executable() != null) {
+          g.writeStringField("executable", p.executable());
+        }
+        if (p.auid() != null) {
+          g.writeStringField("auid", Long.toString(p.auid()));
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
     }
   }
 

@@ -10,7 +10,9 @@ import dev.fim.store.Timestamps;
  * A {@link ChangeEvent} as one line for people, the text twin of {@link EventJson}:
  * {@code 2026-11-25T10:00:00.123456Z updated /etc/hosts  content: xxh3_128:1f… -> xxh3_128:9a…, inode: 1201 -> 1234},
  * and, for {@code history} and {@code who}, who made it:
- * {@code by alice (auid 1001) as root, vim[4242] /usr/bin/vim.basic} or {@code by unknown (REASON)}.
+ * {@code by alice (auid 1001) as root, vim[4242] /usr/bin/vim.basic}, {@code by (auid unset) as root, sh[812]
+ * /usr/bin/dash via cron.service, from /usr/sbin/cron[640] <- /usr/lib/systemd/systemd[1]} or
+ * {@code by unknown (REASON)}.
  * Paths are shown as {@link PathBytes#display()} (non-UTF-8 bytes escaped, one path is one line); the JSON form keeps
  * the exact bytes. Stateless.
  */
@@ -44,7 +46,9 @@ public final class EventText {
   /**
    * Who made the change. With an actor: {@code by LOGIN (auid N)} (the login user, which survives sudo; {@code by
    * (auid unset)} for daemons and timers), {@code as USER} when the effective user differs, then the process as
-   * {@code name[pid] executable}. Without one: {@code by unknown (REASON)}, the attribution reason.
+   * {@code name[pid] executable}; for an unset login uid, what explains it: {@code via UNIT} (its systemd unit) and
+   * {@code from EXE[PID] <- EXE[PID] (auid N)} (its parents, nearest first, up to one with a login uid or pid 1).
+   * Without one: {@code by unknown (REASON)}, the attribution reason.
    */
   public static String who(ChangeEvent e) {
     Actor a = e.actor();
@@ -68,6 +72,20 @@ public final class EventText {
     String process = process(a);
     if (!process.isEmpty()) {
       sb.append(sb.length() > 2 ? ", " : " ").append(process);
+    }
+    if (a.systemdUnit() != null) {
+      sb.append(" via ").append(a.systemdUnit());
+    }
+    if (a.parents() != null && !a.parents().isEmpty()) {
+      sb.append(sb.length() > 2 ? ", " : " ").append("from ");
+      String sep = "";
+      for (Actor.Parent p : a.parents()) {
+        sb.append(sep).append(p.executable() == null ? "pid " + p.pid() : p.executable() + "[" + p.pid() + "]");
+        if (p.auid() != null && p.auid() != Actor.UNSET_ID) {
+          sb.append(" (auid ").append(p.auid()).append(')');
+        }
+        sep = " <- ";
+      }
     }
     return sb.length() > 2 ? sb.toString() : "by unknown (the source named no user or process)";
   }

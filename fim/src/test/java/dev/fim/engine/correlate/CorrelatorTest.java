@@ -132,6 +132,31 @@ class CorrelatorTest {
     assertEquals(true, json.contains("\"fim\":{\"origin\":\"watch\",\"attribution\":\"audit\""), json);
   }
 
+  /**
+   * An audit record of a daemon (login uid unset) names the process but not its unit nor who started it: the
+   * stored event takes them from what /proc showed of the same pid as the event arrived. Another pid's sighting
+   * (the last notification was someone else's) or a set login uid adds nothing.
+   */
+  @Test
+  void anAuditActorWithAnUnsetLoginTakesTheUnitAndParentsSeenOfTheSamePid() throws Exception {
+    List<Actor.Parent> chain = List.of(new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
+        new Actor.Parent(1, "/usr/lib/systemd/systemd", Actor.UNSET_ID));
+    Actor fromAudit = new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 640, "/usr/bin/dash", "sh", null,
+        Actor.UNSET_ID, null);
+    Actor seen = new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 640, "/usr/bin/dash", "sh", null, Actor.UNSET_ID,
+        null, "cron.service", chain);
+    ChangeEvent e = run(List.of(new FakeAudit(fromAudit), proc("no audit record"), new NoWriter()),
+        updated(new Sighting(812, seen)));
+    assertEquals(Attribution.AUDIT, e.attribution());
+    assertEquals(fromAudit.withContext("cron.service", chain), e.actor());
+
+    Actor other = new Actor(Actor.UNSET_ID, null, 0L, "root", 813, 640, "/usr/bin/dash", "sh", null,
+        Actor.UNSET_ID, null, "other.service", chain);
+    assertSame(fromAudit, Correlator.withContext(fromAudit, new Sighting(813, other)));
+    assertSame(ALICE, Correlator.withContext(ALICE, new Sighting(4242, seen.withContext("x.service", chain))));
+    assertSame(fromAudit, Correlator.withContext(fromAudit, null));
+  }
+
   @Test
   void anAuditTimeoutFallsBackToWhatProcSawAndSaysWhy() throws Exception {
     ChangeEvent e = run(List.of(new FakeAudit(null), proc("no audit record"), new NoWriter()),

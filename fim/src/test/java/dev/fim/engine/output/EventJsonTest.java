@@ -60,6 +60,27 @@ class EventJsonTest {
     assertTrue(json.contains("\"session_id\":\"3\",\"tty\":\"pts/0\""), json);
   }
 
+  /** An unset login uid's context under fim.* (ECS has no unit field): the unit and the parent chain, nearest first. */
+  @Test
+  void anUnsetLoginCarriesItsSystemdUnitAndParentChain() {
+    Actor cron = new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 640, "/usr/bin/dash", "sh", null, null, null,
+        "cron.service", List.of(new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
+        new Actor.Parent(2, null, null),
+        new Actor.Parent(1, "/usr/lib/systemd/systemd", 1000L)));
+    ChangeEvent e = new ChangeEvent(0, 7, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null,
+        Records.file(2, 0644, Records.xxh(2)), Records.file(1, 0644, Records.xxh(1)), List.of(), Origin.WATCH,
+        Attribution.AUDIT, null, null, cron);
+    String json = EventJson.toJson(e);
+    assertTrue(json.contains("\"user\":{\"id\":\"0\",\"name\":\"root\",\"audit\":{\"id\":\"4294967295\"}}"), json);
+    assertTrue(json.contains("\"systemd_unit\":\"cron.service\",\"parents\":[{\"pid\":640,\"executable\":"
+        + "\"/usr/sbin/cron\",\"auid\":\"4294967295\"},{\"pid\":2},{\"pid\":1,\"executable\":"
+        + "\"/usr/lib/systemd/systemd\",\"auid\":\"1000\"}]}}"), json);
+    // a login user's event has neither
+    String alice = EventJson.toJson(new ChangeEvent(0, 7, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null,
+        null, null, List.of(), Origin.WATCH, Attribution.PROC, null, null, ALICE_VIM));
+    assertTrue(!alice.contains("systemd_unit") && !alice.contains("parents"), alice);
+  }
+
   @Test
   void unknownAndAbsentLabelsAreRendered() {
     // What a reader makes of labels this version does not know, or that an old event lacks (OriginAttributionTest).
