@@ -199,7 +199,7 @@ final class StatementParser {
     int typeMask = restrictionAt < 0 ? 0 : restriction(line, words.get(restrictionAt));
     AttributeSet attributes = expression == null ? null : groups.evaluate(line, expression, warnings);
     try {
-      rules.add(new RegexRule(kind, rulePrefix + regex, typeMask, attributes, line.number()));
+      rules.add(new RegexRule(kind, rulePrefix + regex, typeMask, attributes, line.number(), line));
     } catch (Re2Regex.Rejected e) {
       throw line.error(e.getMessage(), ACCEPTED_REGEX);
     }
