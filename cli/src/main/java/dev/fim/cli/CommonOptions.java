@@ -137,8 +137,8 @@ final class CommonOptions {
       return out;
     }
     byte[] cwd = null;
-    for (String a : args) {
-      byte[] raw = Commands.rawArgs.bytesOf(a);
+    for (byte[] given : Commands.rawArgs.bytesOfInOrder(args)) {
+      byte[] raw = given;
       if (raw.length == 0) {
         continue;
       }

@@ -9,6 +9,7 @@ import dev.fim.store.Column;
 import dev.fim.store.FileRecord;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,6 +144,41 @@ class ConfigCheckCommandTest {
     assertTrue(r.err().contains(conf + ":2: "), r.err());
     Fim.Run u = Fim.run("config", "check", "--type", "q", "/srv");
     assertEquals(ExitCodes.USAGE, u.exit(), u.toString());
+  }
+
+  /**
+   * Under cron's C locale a PATH is its bytes, as for init: a name that is not UTF-8 is judged by the rule written for
+   * those bytes ({@code \\xff} in the regex) and printed as {@code \\xff}.
+   */
+  @Test
+  void nonUtf8PathUnderTheCLocaleIsJudgedAsItsBytes() throws Exception {
+    String t = tmp.resolve("odd").toString();
+    Path conf = tmp.resolve("fim.conf");
+    Files.writeString(conf, t + " R\n" + t + "/.*\\xff$ f p\n");
+    byte[] ff = (t + "/f\u00ff").getBytes(StandardCharsets.ISO_8859_1); // the single byte 0xff
+    byte[] fe = (t + "/f\u00fe").getBytes(StandardCharsets.ISO_8859_1);
+    Fim.Run r = Fim.process(Map.of("LC_ALL", "C", "LANG", "C"), "config".getBytes(), "check".getBytes(), "-c".getBytes(),
+        conf.toString().getBytes(), ff, fe);
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.out().contains(t + "/f\\xff (file, does not exist): selected\n  rule:  " + conf + ":2: "), r.out());
+    assertTrue(r.out().contains(t + "/f\\xfe (file, does not exist): selected\n  rule:  " + conf + ":1: " + t + " R\n"),
+        r.out());
+
+    // Two PATHs the C locale decodes alike keep their own bytes in every command (they took the first one's).
+    Files.createDirectories(Path.of(t));
+    Process mk = new ProcessBuilder("bash", "-c", "mkdir $'" + t + "/\\xff' $'" + t + "/\\xfe' && touch $'" + t
+        + "/\\xff/a' $'" + t + "/\\xfe/b'").start();
+    assertEquals(0, mk.waitFor());
+    Path db = tmp.resolve("db");
+    Fim.Run init = Fim.process(Map.of("LC_ALL", "C", "LANG", "C"), "init".getBytes(), "--db".getBytes(),
+        db.toString().getBytes(), "--key".getBytes(), (db + ".key").getBytes(), "-c".getBytes(), conf.toString().getBytes(),
+        (t + "/\u00ff").getBytes(StandardCharsets.ISO_8859_1), (t + "/\u00fe").getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals(0, init.exit(), init.toString());
+    try (Store s = Store.open(db, Store.OpenMode.READ_ONLY)) {
+      assertTrue(s.getRecord(Column.BASELINE, PathBytes.of((t + "/\u00ff/a").getBytes(StandardCharsets.ISO_8859_1))) != null);
+      assertTrue(s.getRecord(Column.BASELINE, PathBytes.of((t + "/\u00fe/b").getBytes(StandardCharsets.ISO_8859_1))) != null,
+          "the second PATH's own tree is recorded");
+    }
   }
 
   /** Debian's stock config (aide-common), x_include snippets and all, names the lines issue 14 quotes. */
