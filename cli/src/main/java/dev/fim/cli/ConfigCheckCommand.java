@@ -87,7 +87,18 @@ final class ConfigCheckCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "PATH is empty");
     }
     List<ConfigWarning> warnings = new ArrayList<>();
-    Config cfg = CommonOptions.loadConfig(config, warnings::add);
+    Config cfg;
+    try {
+      cfg = CommonOptions.loadConfig(config, warnings::add);
+    } catch (ErrorHandler.ConfigError e) {
+      // The warnings before the error often explain it (a group name read as an option, an undefined variable).
+      PrintWriter err = spec.commandLine().getErr();
+      for (ConfigWarning w : warnings) {
+        err.println("fim: warning: " + w);
+      }
+      err.flush();
+      throw e;
+    }
     List<Explanation> answers = new ArrayList<>();
     List<Boolean> exists = new ArrayList<>();
     for (PathBytes p : asked) {

@@ -138,10 +138,11 @@ class ConfigCheckCommandTest {
   @Test
   void aBadLineIsExit17WithFileAndLine() throws Exception {
     Path conf = tmp.resolve("bad.conf");
-    Files.writeString(conf, "/srv R\n/srv/x NOSUCHGROUP\n");
+    Files.writeString(conf, "/srv R\nverbose=5\n/srv/x NOSUCHGROUP\n");
     Fim.Run r = Fim.run("config", "check", "-c", conf.toString(), "/srv/x");
     assertEquals(ExitCodes.CONFIG, r.exit(), r.toString());
-    assertTrue(r.err().contains(conf + ":2: "), r.err());
+    assertTrue(r.err().contains(conf + ":3: undefined group or attribute 'NOSUCHGROUP'"), r.err());
+    assertTrue(r.err().contains("fim: warning: " + conf + ":2: AIDE option verbose"), "warnings before the error: " + r.err());
     Fim.Run u = Fim.run("config", "check", "--type", "q", "/srv");
     assertEquals(ExitCodes.USAGE, u.exit(), u.toString());
   }
