@@ -91,6 +91,18 @@ class RhelStyleConfigTest {
     assertEquals("ftype+p+n+u+g+xattrs+acl+selinux+sha256", e.attributes().toString());
   }
 
+  /** As aide 0.18.3 reads them (tried with aide -D): an upper-case letter makes a name with '_' a group. */
+  @Test
+  void underscoreNamesAreGroupsOnlyWithAnUpperCaseLetter() throws Exception {
+    List<ConfigWarning> warnings = new ArrayList<>();
+    Config c = ConfigParser.parse("Foo_bar = p+u\nfoo_bar = p+u\n/srv Foo_bar\n".getBytes(StandardCharsets.UTF_8),
+        "g.conf", warnings::add);
+    assertEquals("p+u", c.groups().get("Foo_bar").toString());
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertEquals(2, warnings.get(0).line());
+    assertTrue(warnings.get(0).message().startsWith("unknown option foo_bar"), warnings.toString());
+  }
+
   /** Each path aide's dry run visits under the config's trees: the same governing line (or none) in fim. */
   @Test
   void selectsByTheSameLineAsAideDryInit() throws Exception {
