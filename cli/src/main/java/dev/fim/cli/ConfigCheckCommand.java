@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
         "For each PATH (as bytes; it need not exist) it prints:",
         "  - the rule that selects it: file:line and the line, the node of AIDE's selection tree",
         "    it hangs on (rules are tried deepest node first, first match within a node);",
+        "  - other lines whose regex matches it and why they did not decide (\"also:\");",
         "  - the negative rule that drops it, and the path or parent directory that rule matched;",
         "  - whether the walk reaches it (its root, or the directory the walk does not enter);",
         "  - the attributes recorded, groups expanded.",
@@ -51,6 +52,9 @@ import picocli.CommandLine.Spec;
         "            attrs: ftype+p+n+u+g+l+xattrs+acl+caps+selinux",
         "          fim config check -c my.conf           # summary and warnings only"})
 final class ConfigCheckCommand implements Callable<Integer> {
+  /** Other matching lines shown per path in text (a stock config's root rule matches everything). */
+  static final int MAX_PASSED_OVER = 5;
+
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
       description = "Config file (default: /etc/fim/fim.conf if it exists, else the built-in default).")
   Path config;
@@ -156,6 +160,14 @@ final class ConfigCheckCommand implements Callable<Integer> {
         out.println("  node:  " + r.node() + "   (" + (e.equalsMatch() ? "equals rule of its parent directory"
             : r.kind() + " rule, first match on the way up") + ")");
       }
+      int shown = 0;
+      for (Explanation.PassedOver o : e.passedOver()) {
+        if (shown++ == MAX_PASSED_OVER) {
+          out.println("  also:  " + (e.passedOver().size() - MAX_PASSED_OVER) + " more matching lines");
+          break;
+        }
+        out.println("  also:  " + o.rule().location() + ": " + o.rule().text() + "   (" + o.why() + ")");
+      }
       if (e.excludedBy() != null) {
         Explanation.Rule n = e.excludedBy();
         out.println("  excluded by: " + n.location() + ": " + n.text()
@@ -217,6 +229,16 @@ final class ConfigCheckCommand implements Callable<Integer> {
         g.writeStringField("excluded_at", e.excludedAt() == null ? null : e.excludedAt().display());
         g.writeStringField("root", e.root() == null ? null : e.root().display());
         g.writeStringField("not_entered", e.notEntered() == null ? null : e.notEntered().display());
+        g.writeArrayFieldStart("passed_over");
+        for (Explanation.PassedOver o : e.passedOver()) {
+          g.writeStartObject();
+          g.writeStringField("file", o.rule().source());
+          g.writeNumberField("line", o.rule().line());
+          g.writeStringField("text", o.rule().text());
+          g.writeStringField("why", o.why());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
         AttributeSet a = e.recorded() ? e.attributes() : null;
         g.writeStringField("attributes", a == null ? null : a.toString());
         g.writeEndObject();

@@ -60,6 +60,8 @@ class ConfigCheckCommandTest {
       s.forEach(p -> paths.add(p.toString()));
     }
     paths.add(T + "/d02/new.txt"); // not there yet: judged as a file
+    String look = T.replace("/tmp.x3/", "/tmpAx3/") + "/d02/a.txt"; // the regexes' '.' matches 'A'; their nodes do not
+    paths.add(look);
     List<String> args = new ArrayList<>(List.of("config", "check", "-c", conf.toString()));
     args.addAll(paths);
     Fim.Run r = Fim.run(args.toArray(String[]::new));
@@ -76,6 +78,11 @@ class ConfigCheckCommandTest {
         + T + "/d02/skip)"), r.out());
     assertTrue(r.out().contains(T + "/eq/e1 (file): selected\n  rule:  " + conf + ":6: =" + T + "/eq/ p+s\n"
         + "  node:  " + T + "/eq   (equals rule of its parent directory)"), r.out());
+    assertTrue(r.out().contains("  node:  " + T + "/d02   (selective rule, first match on the way up)\n  also:  " + conf + ":3: "
+        + T + " NORMAL   (tried after the selecting line: a deeper node's, or earlier in the same node)\n"), r.out());
+    assertTrue(r.out().contains(look + " (file, does not exist): not selected\n  rule:  none: "), r.out());
+    assertTrue(r.out().contains("  also:  " + conf + ":4: " + T + "/d02/.*\\.txt$ LOG   (never tried: its node is not a "
+        + "directory on the path's way up to /)"), r.out());
     assertTrue(r.out().contains(T + "/d03/junk.tmp (file): not selected"), r.out());
     assertTrue(r.out().contains(T + "/d04/in/g (file): not selected"), r.out());
     assertTrue(r.out().contains(T + "/d02/new.txt (file, does not exist): selected"), r.out());

@@ -18,9 +18,14 @@ import java.nio.charset.StandardCharsets;
  * @param excludedAt the path or ancestor directory {@code excludedBy} matched, or null
  * @param root the walk root the path lies at or below, or null when it lies under none
  * @param notEntered the directory between {@code root} and the path that the walk does not enter, or null
+ * @param passedOver the other selective and equals lines whose regex matches the path, in config order, each with
+ *     why it did not decide (never tried from this path, type restriction, or tried after the one that selected)
  */
 public record Explanation(PathBytes path, FileType type, Rule selectedBy, boolean equalsMatch, Rule excludedBy,
-    PathBytes excludedAt, PathBytes root, PathBytes notEntered) {
+    PathBytes excludedAt, PathBytes root, PathBytes notEntered, java.util.List<PassedOver> passedOver) {
+
+  /** A line whose regex matches the path but which did not decide, and why. */
+  public record PassedOver(Rule rule, String why) {}
 
   /** True when the rules select the path (a selective or equals rule matched and no negative rule dropped it). */
   public boolean selected() {

@@ -210,8 +210,39 @@ final class RuleSelector implements Selector {
         }
       }
     }
+    // The other positive lines whose regex matches the path, and why each did not decide.
+    java.util.Set<Integer> onTheWay = new java.util.HashSet<>();
+    java.util.Set<Integer> equalsTried = new java.util.HashSet<>();
+    for (Node n = start; n != null; n = n.parent) {
+      for (int i : n.sel) {
+        onTheWay.add(i);
+      }
+    }
+    if (start.path.length() == dirLen && start.hasRules()) {
+      for (int i : start.equ) {
+        equalsTried.add(i); // as in check(): only the parent directory's equals lines, and only when it has rules
+      }
+    }
+    List<Explanation.PassedOver> passed = new ArrayList<>();
+    for (int i : positiveRules) {
+      RegexRule r = rules[i];
+      if (r == found || r.origin == null || !r.matches(text.limit(p.length), matcher(ms, i))) {
+        continue;
+      }
+      String why;
+      if (r.kind == RegexRule.Kind.EQUALS && !equalsTried.contains(i)) {
+        why = "never tried: an equals line only selects entries directly in its node";
+      } else if (r.kind == RegexRule.Kind.SELECT && !onTheWay.contains(i)) {
+        why = "never tried: its node is not a directory on the path's way up to /";
+      } else if (!r.allows(type)) {
+        why = "its type restriction does not allow a " + type.label();
+      } else {
+        why = "tried after the selecting line: a deeper node's, or earlier in the same node";
+      }
+      passed.add(new Explanation.PassedOver(Explanation.Rule.of(r), why));
+    }
     return new Explanation(at, type, found == null ? null : Explanation.Rule.of(found), equal,
-        excluder == null ? null : Explanation.Rule.of(excluder), excludedAt, root, notEntered);
+        excluder == null ? null : Explanation.Rule.of(excluder), excludedAt, root, notEntered, List.copyOf(passed));
   }
 
   /** The end of the path component after {@code p[0, k)} (the next slash, or the end). */
