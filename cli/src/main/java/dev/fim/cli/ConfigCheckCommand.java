@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
         "          /etc/adjtime (file): selected",
         "            rule:  /etc/aide/aide.conf.d/31_aide_adjtime:1: /etc/adjtime$ f VarFile",
         "            node:  /etc   (selective rule, first match on the way up)",
-        "            also:  /etc/aide/aide.conf.d/99_aide_root:3: / 0 Full   (tried after the selecting line: …)",
+        "            also:  /etc/aide/aide.conf.d/99_aide_root:3: / 0 Full   (tried after …)",
         "            walk:  reached from root /",
         "            attrs: ftype+p+n+u+g+l+xattrs+acl+caps+selinux",
         "          fim config check -c my.conf           # summary and warnings only"})
