@@ -91,15 +91,24 @@ final class CommonOptions {
 
   /** Loads the config, printing its warnings ({@code file:line: message}) to {@code err}. */
   Config loadConfig(PrintWriter err) throws ErrorHandler.ConfigError {
+    return loadConfig(config, w -> err.println("fim: warning: " + w));
+  }
+
+  /**
+   * Loads {@code config}, or /etc/fim/fim.conf when null and present, else the built-in default; its warnings go to
+   * {@code warnings}.
+   */
+  static Config loadConfig(Path config, java.util.function.Consumer<dev.fim.baseline.select.ConfigWarning> warnings)
+      throws ErrorHandler.ConfigError {
     try {
       if (config != null) {
         if (!Files.isRegularFile(config)) {
           throw new ErrorHandler.ConfigError("config " + config + ": no such file", null);
         }
-        return ConfigParser.parseFile(config, w -> err.println("fim: warning: " + w));
+        return ConfigParser.parseFile(config, warnings);
       }
       if (Files.isRegularFile(SYSTEM_CONFIG)) {
-        return ConfigParser.parseFile(SYSTEM_CONFIG, w -> err.println("fim: warning: " + w));
+        return ConfigParser.parseFile(SYSTEM_CONFIG, warnings);
       }
       return ConfigParser.defaultConfig();
     } catch (ConfigException e) {
@@ -128,8 +137,8 @@ final class CommonOptions {
       return out;
     }
     byte[] cwd = null;
-    for (String a : args) {
-      byte[] raw = Commands.rawArgs.bytesOf(a);
+    for (byte[] given : Commands.rawArgs.bytesOfInOrder(args)) {
+      byte[] raw = given;
       if (raw.length == 0) {
         continue;
       }

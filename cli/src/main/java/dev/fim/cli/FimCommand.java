@@ -28,7 +28,8 @@ public final class FimCommand {
   /** The subcommands, in --help order. */
   private static final Class<?>[] SUBCOMMANDS = {
       InitCommand.class, CheckCommand.class, UpdateCommand.class, WatchCommand.class, HistoryCommand.class,
-      WhoCommand.class, AcceptCommand.class, ReportCommand.class, AuditCommand.class, CommandLine.HelpCommand.class};
+      WhoCommand.class, AcceptCommand.class, ReportCommand.class, ConfigCommand.class, AuditCommand.class,
+      CommandLine.HelpCommand.class};
 
   /**
    * The command line for {@code args} (the caller sets its out and err: Main, UTF-8 always). Building picocli's model of every command costs about
@@ -48,6 +49,12 @@ public final class FimCommand {
           audit.addSubcommand(sub);
         }
         cl.addSubcommand(audit);
+      } else if (c == ConfigCommand.class) {
+        CommandLine config = new CommandLine(new ConfigCommand());
+        for (Class<?> sub : named(ConfigCommand.SUBCOMMANDS, args, 1)) {
+          config.addSubcommand(sub);
+        }
+        cl.addSubcommand(config);
       } else {
         cl.addSubcommand(c);
       }

@@ -71,6 +71,32 @@ final class RawArgs {
     return s.getBytes(jnuCharset());
   }
 
+  /**
+   * The raw bytes of positional arguments, given in command-line order: each is matched with the next argument
+   * decoded the same way, so two arguments that the locale decodes alike ({@code /t/\xff} and {@code /t/\xfe}, both
+   * '?' or U+FFFD) keep their own bytes instead of both taking the first one's.
+   */
+  List<byte[]> bytesOfInOrder(List<String> args) {
+    List<byte[]> out = new ArrayList<>(args.size());
+    int next = 0;
+    for (String s : args) {
+      int found = -1;
+      for (int i = next; i < decoded.length; i++) {
+        if (decoded[i].equals(s)) {
+          found = i;
+          break;
+        }
+      }
+      if (found < 0) {
+        out.add(bytesOf(s));
+      } else {
+        out.add(raw[found].clone());
+        next = found + 1;
+      }
+    }
+    return out;
+  }
+
   /** The charset the JVM decoded the command line with ({@code sun.jnu.encoding}); the one place that asks. */
   static Charset jnuCharset() {
     String name = System.getProperty("sun.jnu.encoding");

@@ -98,6 +98,30 @@ public final class Config {
     return sealKey;
   }
 
+  /**
+   * Why the config's own selection (no command-line paths) selects {@code path} or not, judged as {@code type}: the
+   * rule that governs it, the negative rule that drops it, whether the walk reaches it ({@code fim config check}).
+   *
+   * @throws IllegalArgumentException for a relative path
+   */
+  public Explanation explain(PathBytes path, dev.fim.store.FileType type) {
+    return selector.explain(path, type);
+  }
+
+  /** Rule counts by kind ({@code selective}, {@code equals}, {@code negative}, {@code non-recursive negative}), config order of kinds. */
+  public Map<String, Integer> ruleCounts() {
+    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    for (String k : List.of("selective", "equals", "negative", "non-recursive negative")) {
+      out.put(k, 0);
+    }
+    for (String r : rules) {
+      String k = r.startsWith("=/") ? "equals" : r.startsWith("!/") ? "negative" : r.startsWith("-/") ? "non-recursive negative"
+          : "selective";
+      out.merge(k, 1, Integer::sum);
+    }
+    return out;
+  }
+
   @Override
   public String toString() {
     return "Config[" + source + ", " + rules.size() + " rules, digest " + digestHex() + "]";

@@ -21,7 +21,8 @@ final class Groups {
   static final AttributeSet FIM_DEFAULT = expr("p+ftype+i+n+u+g+s+m+c+l+xattrs+xxh3");
 
   /** aide.conf(5): "Group names are limited to alphanumeric characters". */
-  static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9]+");
+  // AIDE 0.18 accepts '_' in a group name (RHEL's stock config has CONTENT_EX), with a deprecation warning.
+  static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_]+");
 
   /**
    * AIDE hashes fim does not compute (aide.conf(5) "Hashsums attributes"). Adding one adds sha256
@@ -63,7 +64,7 @@ final class Groups {
   void define(ConfigLine line, String name, String expression, Consumer<ConfigWarning> warnings)
       throws ConfigException {
     if (!GROUP_NAME.matcher(name).matches()) {
-      throw line.error("invalid group name '" + name + "'", "a group name of A-Z a-z 0-9");
+      throw line.error("invalid group name '" + name + "'", "a group name of A-Z a-z 0-9 _");
     }
     if (Attribute.ofConfigName(name) != null || UNSUPPORTED_ATTRIBUTES.containsKey(name)
         || UNSUPPORTED_HASHES.contains(name) || name.equals("growing")) {

@@ -50,6 +50,8 @@ final class RegexRule {
   final byte[] literal;
   final boolean pureLiteral;
   final byte[] node;
+  /** The config line the rule was written on (file, number, text), for explanations; null for a command-line root. */
+  final ConfigLine origin;
   private final Pattern pattern;
 
   /**
@@ -58,6 +60,12 @@ final class RegexRule {
    * @throws Re2Regex.Rejected for a bad or unsupported regex, with the reason
    */
   RegexRule(Kind kind, String regex, int typeMask, AttributeSet attributes, int line) throws Re2Regex.Rejected {
+    this(kind, regex, typeMask, attributes, line, (ConfigLine) null);
+  }
+
+  RegexRule(Kind kind, String regex, int typeMask, AttributeSet attributes, int line, ConfigLine origin)
+      throws Re2Regex.Rejected {
+    this.origin = origin;
     this.kind = kind;
     this.regex = regex;
     this.typeMask = typeMask;
@@ -120,6 +128,7 @@ final class RegexRule {
   }
 
   private RegexRule(Kind kind, String quoted, int typeMask, AttributeSet attributes, int line, byte[] prefix) {
+    this.origin = null;
     this.kind = kind;
     this.regex = quoted;
     this.typeMask = typeMask;

@@ -136,6 +136,124 @@ final class RuleSelector implements Selector {
     return p.length > 0 && p[0] == '/' && check(p, type, rule) != Match.NONE ? rule[0].line : -1;
   }
 
+  /**
+   * Why {@code path} of {@code type} is selected or not: {@link #check}'s decision, keeping which rule matched, which
+   * negative rule dropped it and where, and whether the walk from {@link #roots} reaches it ({@link #descend} of each
+   * directory between the root and the path).
+   */
+  Explanation explain(PathBytes path, FileType type) {
+    byte[] p = withoutTrailingSlash(path.toBytes());
+    if (p.length == 0 || p[0] != '/') {
+      throw new IllegalArgumentException("path must be absolute: " + path.display());
+    }
+    PathBytes at = PathBytes.of(p);
+    Matcher[] ms = matchers.get();
+    ByteChars text = new ByteChars(p);
+    int dirLen = parentLength(p, p.length);
+    Node start = deepestNode(p, dirLen);
+    boolean recursed = start.path.length() != dirLen;
+    RegexRule found = null;
+    boolean equal = false;
+    for (Node n = start; n != null && found == null; n = n.parent) {
+      if (!n.hasRules()) {
+        recursed = true;
+        continue;
+      }
+      if (!recursed) {
+        recursed = true;
+        found = first(n.equ, text, type, ms);
+        equal = found != null;
+      }
+      if (found == null) {
+        found = first(n.sel, text, type, ms);
+      }
+    }
+    RegexRule excluder = null;
+    PathBytes excludedAt = null;
+    if (found != null) {
+      negatives:
+      for (Node n = start; n != null; n = n.parent) {
+        for (int i : n.neg) {
+          RegexRule r = rules[i];
+          if (r.allows(type) && r.matches(text.limit(p.length), matcher(ms, i))) {
+            excluder = r;
+            excludedAt = at;
+            break negatives;
+          }
+          boolean subtree = r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
+          if (subtree) {
+            for (int k = parentLength(p, p.length); k > n.path.length(); k = parentLength(p, k)) {
+              if (r.matches(text.limit(k), matcher(ms, i))) {
+                excluder = r;
+                excludedAt = PathBytes.of(p, 0, k);
+                break negatives;
+              }
+            }
+          }
+        }
+      }
+    }
+    PathBytes root = null;
+    for (PathBytes r : roots) {
+      if (at.isUnder(r)) {
+        root = r;
+      }
+    }
+    PathBytes notEntered = null;
+    if (root != null) {
+      // The walk enters root, then each directory below it that descend() allows, down to the path's parent.
+      for (int k = root.length(); k < p.length; k = next(p, k)) {
+        PathBytes dir = PathBytes.of(p, 0, k);
+        if (!descend(dir)) {
+          notEntered = dir;
+          break;
+        }
+      }
+    }
+    // The other positive lines whose regex matches the path, and why each did not decide.
+    java.util.Set<Integer> onTheWay = new java.util.HashSet<>();
+    java.util.Set<Integer> equalsTried = new java.util.HashSet<>();
+    for (Node n = start; n != null; n = n.parent) {
+      for (int i : n.sel) {
+        onTheWay.add(i);
+      }
+    }
+    if (start.path.length() == dirLen && start.hasRules()) {
+      for (int i : start.equ) {
+        equalsTried.add(i); // as in check(): only the parent directory's equals lines, and only when it has rules
+      }
+    }
+    List<Explanation.PassedOver> passed = new ArrayList<>();
+    for (int i : positiveRules) {
+      RegexRule r = rules[i];
+      if (r == found || r.origin == null || !r.matches(text.limit(p.length), matcher(ms, i))) {
+        continue;
+      }
+      String why;
+      if (r.kind == RegexRule.Kind.EQUALS && !equalsTried.contains(i)) {
+        why = "never tried: an equals line only selects entries directly in its node";
+      } else if (r.kind == RegexRule.Kind.SELECT && !onTheWay.contains(i)) {
+        why = "never tried: its node is not a directory on the path's way up to /";
+      } else if (!r.allows(type)) {
+        why = "its type restriction does not allow a " + type.label();
+      } else {
+        why = "tried after the selecting line: a deeper node's, or earlier in the same node";
+      }
+      passed.add(new Explanation.PassedOver(Explanation.Rule.of(r), why));
+    }
+    return new Explanation(at, type, found == null ? null : Explanation.Rule.of(found), equal,
+        excluder == null ? null : Explanation.Rule.of(excluder), excludedAt, root, notEntered, List.copyOf(passed));
+  }
+
+  /** The end of the path component after {@code p[0, k)} (the next slash, or the end). */
+  private static int next(byte[] p, int k) {
+    int i = k == 1 ? 1 : k + 1;
+    while (i < p.length && p[i] != '/') {
+      i++;
+    }
+    return i;
+  }
+
   /** AIDE's check_seltree: the match and, in {@code rule[0]}, the rule that selected. */
   private Match check(byte[] p, FileType type, RegexRule[] rule) {
     Matcher[] ms = matchers.get();

@@ -96,7 +96,9 @@ final class StatementParser {
     } else if (AIDE_OPTIONS.contains(name)) {
       line.warn(warnings, "AIDE option " + name + " has no effect in fim; ignored"
           + (name.equals("num_workers") ? " (fim's option is hash_threads)" : ""));
-    } else if (name.indexOf('_') >= 0) {
+    } else if (name.indexOf('_') >= 0 && name.equals(name.toLowerCase(java.util.Locale.ROOT))) {
+      // aide 0.18.3 reads a lower-case name with '_' as an option (unknown: an error there), and one with an
+      // upper-case letter as a group: RHEL's CONTENT_EX = sha256+ftype+… is a group.
       line.warn(warnings, "unknown option " + name + " ignored (fim's options: hash_threads, seal_key)");
     } else {
       groups.define(line, name, value, warnings);
@@ -199,7 +201,7 @@ final class StatementParser {
     int typeMask = restrictionAt < 0 ? 0 : restriction(line, words.get(restrictionAt));
     AttributeSet attributes = expression == null ? null : groups.evaluate(line, expression, warnings);
     try {
-      rules.add(new RegexRule(kind, rulePrefix + regex, typeMask, attributes, line.number()));
+      rules.add(new RegexRule(kind, rulePrefix + regex, typeMask, attributes, line.number(), line));
     } catch (Re2Regex.Rejected e) {
       throw line.error(e.getMessage(), ACCEPTED_REGEX);
     }
