@@ -3,25 +3,25 @@ package com.google.re2j;
 /**
  * fim's one addition to RE2/J (in its package because it reads the compiled program, which RE2/J
  * keeps package-private): whether some text starting with a given prefix could match a pattern
- * anchored at its start. fim asks this before entering a directory ("could a rule select
- * anything below /home/alice/?"), which {@code java.util.regex} answered with {@code hitEnd()}
- * and RE2/J's public API cannot; AIDE asks the same with PCRE's partial matching.
+ * anchored at its start. fim asks this before entering a directory ("could a rule select anything
+ * below /home/alice/?"), which {@code java.util.regex} answered with {@code hitEnd()} and RE2/J's
+ * public API cannot; AIDE asks the same with PCRE's partial matching.
  *
  * <p>It runs the pattern's NFA (Thompson's simulation, as RE2/J's own {@code Machine} does) over
- * the prefix, so it costs at most prefix length × program size steps, never more: no
- * backtracking. Conservative where the continuation is unknown: empty-width assertions
- * ({@code $}, {@code \b}, …) at the end of the prefix count as satisfiable. Compiled against
- * RE2/J 1.8 (pinned in the parent pom); a change of RE2/J's internals breaks the build here,
- * not a scan. Thread-safe (it keeps no state).
+ * the prefix, so it costs at most prefix length × program size steps, never more: no backtracking.
+ * Conservative where the continuation is unknown: empty-width assertions ({@code $}, {@code \b}, …)
+ * at the end of the prefix count as satisfiable. Compiled against RE2/J 1.8 (pinned in the parent
+ * pom); a change of RE2/J's internals breaks the build here, not a scan. Thread-safe (it keeps no
+ * state).
  */
 public final class FimPrefixProbe {
   private FimPrefixProbe() {}
 
   /**
-   * True when {@code pattern}, anchored at the start, matches a prefix of {@code text}, or
-   * could match some longer text starting with {@code text} (a thread of the NFA is still alive
-   * after the last char). Never false when some extension matches; the chars of {@code text} are
-   * the runes (fim passes chars 0–255, one per path byte).
+   * True when {@code pattern}, anchored at the start, matches a prefix of {@code text}, or could
+   * match some longer text starting with {@code text} (a thread of the NFA is still alive after the
+   * last char). Never false when some extension matches; the chars of {@code text} are the runes
+   * (fim passes chars 0–255, one per path byte).
    */
   public static boolean mayMatchExtensionOf(Pattern pattern, CharSequence text) {
     Prog prog = pattern.re2().prog;
@@ -29,8 +29,14 @@ public final class FimPrefixProbe {
     int n = text.length();
     SparseSet current = new SparseSet(size);
     SparseSet next = new SparseSet(size);
-    int[] stack = new int[2 * size + 1]; // each instruction, once in the set, pushes at most 2 others
-    add(prog, current, stack, prog.start, n == 0 ? Utils.EMPTY_ALL : Utils.emptyOpContext(-1, text.charAt(0)));
+    int[] stack =
+        new int[2 * size + 1]; // each instruction, once in the set, pushes at most 2 others
+    add(
+        prog,
+        current,
+        stack,
+        prog.start,
+        n == 0 ? Utils.EMPTY_ALL : Utils.emptyOpContext(-1, text.charAt(0)));
     for (int i = 0; i < n; i++) {
       int c = text.charAt(i);
       next.clear();
@@ -42,7 +48,8 @@ public final class FimPrefixProbe {
         boolean step;
         switch (inst.op) {
           case Inst.MATCH:
-            return true; // the pattern matched a prefix of text: every extension starts with that match
+            return true; // the pattern matched a prefix of text: every extension starts with that
+          // match
           case Inst.RUNE:
           case Inst.RUNE1:
             step = inst.matchRune(c);

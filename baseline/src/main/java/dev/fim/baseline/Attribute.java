@@ -36,7 +36,9 @@ public enum Attribute {
   LINKNAME(12, "l", "link_target"),
   /** {@code xattrs}: all extended attributes. */
   XATTRS(13, "xattrs", "xattrs"),
-  /** {@code acl}: POSIX ACLs ({@code system.posix_acl_access}, {@code system.posix_acl_default}). */
+  /**
+   * {@code acl}: POSIX ACLs ({@code system.posix_acl_access}, {@code system.posix_acl_default}).
+   */
   ACL(14, "acl", "acl"),
   /** {@code caps}: file capabilities ({@code security.capability}). */
   CAPS(15, "caps", "caps"),
@@ -83,7 +85,9 @@ public enum Attribute {
     };
   }
 
-  /** The attribute with this config name (case-sensitive, as AIDE: {@code s} ≠ {@code S}), or null. */
+  /**
+   * The attribute with this config name (case-sensitive, as AIDE: {@code s} ≠ {@code S}), or null.
+   */
   public static Attribute ofConfigName(String name) {
     for (Attribute a : values()) {
       if (a.configName.equals(name)) {

@@ -57,7 +57,9 @@ public final class AttributeSet {
 
   /** True when any extended-attribute family (xattrs, acl, caps, selinux) is asked for. */
   public boolean wantsXattrs() {
-    return contains(Attribute.XATTRS) || contains(Attribute.ACL) || contains(Attribute.CAPS)
+    return contains(Attribute.XATTRS)
+        || contains(Attribute.ACL)
+        || contains(Attribute.CAPS)
         || contains(Attribute.SELINUX);
   }
 

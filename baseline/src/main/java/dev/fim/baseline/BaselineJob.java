@@ -5,7 +5,6 @@ import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.Column;
 import dev.fim.store.EventLog;
-import dev.fim.store.FileRecord;
 import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.RecordCursor;
@@ -26,64 +25,88 @@ import java.util.function.Consumer;
 /**
  * The cron-scan use of fim: {@code init} (scan and seal a new baseline), {@code check} (scan and
  * compare with the sealed baseline) and {@code update} (check, then make what was found the new
- * baseline). Each scan streams into the store's {@code scan} column family and is then
- * merge-joined with {@code baseline}; findings are recorded as change events.
+ * baseline). Each scan streams into the store's {@code scan} column family and is then merge-joined
+ * with {@code baseline}; findings are recorded as change events.
  *
- * <p>One job per store at a time (the store's lock guarantees it across processes). Not
- * thread-safe itself; the scan inside runs on all cores.
+ * <p>One job per store at a time (the store's lock guarantees it across processes). Not thread-safe
+ * itself; the scan inside runs on all cores.
  */
 public final class BaselineJob {
   static final String META_INIT_TIME = "baseline_time";
   static final String META_CHECK_TIME = "last_check_time";
+
   /**
-   * When the scan that made the baseline started (ns): the start of the interval in which the changes a check
-   * finds were made (a file may change during the scan, after it was read). Older stores have only
-   * {@link #META_INIT_TIME}, the scan's end.
+   * When the scan that made the baseline started (ns): the start of the interval in which the
+   * changes a check finds were made (a file may change during the scan, after it was read). Older
+   * stores have only {@link #META_INIT_TIME}, the scan's end.
    */
   static final String META_SCAN_START = "baseline_scan_start";
+
   /**
-   * Audit timestamps come from the kernel's coarse clock, up to a tick (1-10 ms) behind the clock fim reads, and are
-   * logged in whole milliseconds: the attribution interval starts this much before the baseline scan.
+   * Audit timestamps come from the kernel's coarse clock, up to a tick (1-10 ms) behind the clock
+   * fim reads, and are logged in whole milliseconds: the attribution interval starts this much
+   * before the baseline scan.
    */
   static final long CLOCK_SLACK_NS = 50_000_000L;
+
   /**
-   * "sealed" when the baseline column family holds the sealed baseline; "switching" from the moment a complete new
-   * baseline, built and sealed in {@code scan}, is committed to replace it until it has (an interrupted switch is
-   * finished by the next command, after verifying the new baseline's seal); "writing" only in databases of an older
-   * fim that wrote the baseline in place. That marker alone is not trusted either way: anyone who can write the
-   * database can set it, and "interrupted, run fim init again" would have an administrator bless a tampered disk.
-   * The seal decides; when it does not verify, the message names the interrupted init as the likely cause.
+   * "sealed" when the baseline column family holds the sealed baseline; "switching" from the moment
+   * a complete new baseline, built and sealed in {@code scan}, is committed to replace it until it
+   * has (an interrupted switch is finished by the next command, after verifying the new baseline's
+   * seal); "writing" only in databases of an older fim that wrote the baseline in place. That
+   * marker alone is not trusted either way: anyone who can write the database can set it, and
+   * "interrupted, run fim init again" would have an administrator bless a tampered disk. The seal
+   * decides; when it does not verify, the message names the interrupted init as the likely cause.
    */
   static final String META_BASELINE_STATE = "baseline_state";
-  /** While "switching": the seal, config digest and times of the baseline waiting in {@code scan}. */
+
+  /**
+   * While "switching": the seal, config digest and times of the baseline waiting in {@code scan}.
+   */
   static final String META_NEXT_SEAL = "next_seal";
+
   static final String META_NEXT_CONFIG = "next_config_digest";
   static final String META_NEXT_SCAN_START = "next_baseline_scan_start";
   static final String META_NEXT_INIT_TIME = "next_baseline_time";
+
   /** Atomic flush every this many events, so a huge change set is not one giant batch. */
   private static final int EVENT_BATCH = 1000;
 
   /**
    * What a job needs.
    *
-   * @param store        the open store
-   * @param selector     which paths, with which attributes
-   * @param sealer       seals and verifies the baseline
+   * @param store the open store
+   * @param selector which paths, with which attributes
+   * @param sealer seals and verifies the baseline
    * @param configDigest digest of the config in force (sealed with the baseline)
-   * @param threads      scan threads, 0 = all cores
-   * @param scope        the trees named on the command line, or empty for the whole selection
-   * @param observer     told when the scan starts (for a progress line); may be null
-   * @param attributor   who made the changes a check or update finds; null: nobody is asked (attribution "none")
+   * @param threads scan threads, 0 = all cores
+   * @param scope the trees named on the command line, or empty for the whole selection
+   * @param observer told when the scan starts (for a progress line); may be null
+   * @param attributor who made the changes a check or update finds; null: nobody is asked
+   *     (attribution "none")
    */
-  public record Settings(Store store, Selector selector, Sealer sealer, byte[] configDigest, int threads,
-      List<PathBytes> scope, Consumer<Scanner> observer, ChangeAttributor attributor) {
+  public record Settings(
+      Store store,
+      Selector selector,
+      Sealer sealer,
+      byte[] configDigest,
+      int threads,
+      List<PathBytes> scope,
+      Consumer<Scanner> observer,
+      ChangeAttributor attributor) {
     public Settings {
       scope = minimalRoots(scope == null ? List.of() : scope);
     }
 
     /** Without an attributor. */
-    public Settings(Store store, Selector selector, Sealer sealer, byte[] configDigest, int threads,
-        List<PathBytes> scope, Consumer<Scanner> observer) {
+    public Settings(
+        Store store,
+        Selector selector,
+        Sealer sealer,
+        byte[] configDigest,
+        int threads,
+        List<PathBytes> scope,
+        Consumer<Scanner> observer) {
       this(store, selector, sealer, configDigest, threads, scope, observer, null);
     }
 
@@ -93,8 +116,17 @@ public final class BaselineJob {
   }
 
   /** The outcome of a scan and comparison. */
-  public record Result(long startNs, long endNs, ScanSummary scan, int added, int removed, int changed,
-      List<ScanProblem> problems, long eventTimeNs, long firstSequence, long lastSequence,
+  public record Result(
+      long startNs,
+      long endNs,
+      ScanSummary scan,
+      int added,
+      int removed,
+      int changed,
+      List<ScanProblem> problems,
+      long eventTimeNs,
+      long firstSequence,
+      long lastSequence,
       boolean configChanged) {
 
     /**
@@ -103,7 +135,10 @@ public final class BaselineJob {
      * nothing differs and everything was checked.
      */
     public int exitBits() {
-      return (added > 0 ? 1 : 0) | (removed > 0 ? 2 : 0) | (changed > 0 ? 4 : 0) | (unchecked() > 0 ? 8 : 0);
+      return (added > 0 ? 1 : 0)
+          | (removed > 0 ? 2 : 0)
+          | (changed > 0 ? 4 : 0)
+          | (unchecked() > 0 ? 8 : 0);
     }
 
     /** The problems of entries that could not be checked (exit bit 8). */
@@ -128,15 +163,16 @@ public final class BaselineJob {
   }
 
   /**
-   * Scans the selection and makes it the sealed baseline (replacing any earlier one, or the part of it below the
-   * scope's paths). The new baseline is built and sealed beside the old one, in {@code scan}, and replaces it only
-   * then ({@link #switchTo}): an init interrupted or killed before leaves the old baseline as it was, one killed
-   * after is finished by the next command.
+   * Scans the selection and makes it the sealed baseline (replacing any earlier one, or the part of
+   * it below the scope's paths). The new baseline is built and sealed beside the old one, in {@code
+   * scan}, and replaces it only then ({@link #switchTo}): an init interrupted or killed before
+   * leaves the old baseline as it was, one killed after is finished by the next command.
    *
-   * <p>With a scope, the records outside it are kept, so they are verified first: a record grafted into the
-   * baseline outside fim must not be sealed by a routine {@code fim init PATH} (issue 12).
+   * <p>With a scope, the records outside it are kept, so they are verified first: a record grafted
+   * into the baseline outside fim must not be sealed by a routine {@code fim init PATH} (issue 12).
    *
-   * @throws SealException with a scope, when the baseline that would be kept does not verify (nothing is written)
+   * @throws SealException with a scope, when the baseline that would be kept does not verify
+   *     (nothing is written)
    */
   public Result init() throws StoreException, SealException, InterruptedException {
     long start = System.currentTimeMillis() * 1_000_000L;
@@ -145,7 +181,8 @@ public final class BaselineJob {
       try {
         finishSwitch();
       } catch (SealException e) {
-        // The baseline waiting in scan does not verify: a whole new baseline replaces everything (the documented
+        // The baseline waiting in scan does not verify: a whole new baseline replaces everything
+        // (the documented
         // way back); it is committed only once complete and sealed, as always.
       }
     } else {
@@ -160,8 +197,9 @@ public final class BaselineJob {
   }
 
   /**
-   * Verifies the baseline that a scoped init keeps outside its scope. An empty database has nothing to keep. One
-   * whose baseline an older fim left half-written cannot be verified: only a whole init repairs it.
+   * Verifies the baseline that a scoped init keeps outside its scope. An empty database has nothing
+   * to keep. One whose baseline an older fim left half-written cannot be verified: only a whole
+   * init repairs it.
    */
   private void verifyKept() throws StoreException, SealException {
     Store store = settings.store();
@@ -172,13 +210,15 @@ public final class BaselineJob {
   }
 
   /**
-   * For {@code fim watch}, which compares with the baseline when it has no state of its own: finishes a switch that a
-   * killed fim left half-done (refusing one whose waiting baseline does not verify), as every baseline command does,
-   * and when {@code seeding} (the watch is about to copy the baseline into {@code current}) verifies the baseline's
-   * seal: the watch must not compare with records nobody verified (a grafted record would hide the change it forged).
-   * A database with neither a baseline nor a seal has nothing to verify.
+   * For {@code fim watch}, which compares with the baseline when it has no state of its own:
+   * finishes a switch that a killed fim left half-done (refusing one whose waiting baseline does
+   * not verify), as every baseline command does, and when {@code seeding} (the watch is about to
+   * copy the baseline into {@code current}) verifies the baseline's seal: the watch must not
+   * compare with records nobody verified (a grafted record would hide the change it forged). A
+   * database with neither a baseline nor a seal has nothing to verify.
    *
-   * @throws SealException the baseline (or the one waiting to replace it) does not verify; nothing was copied
+   * @throws SealException the baseline (or the one waiting to replace it) does not verify; nothing
+   *     was copied
    */
   public void prepareWatch(boolean seeding) throws StoreException, SealException {
     Store store = settings.store();
@@ -194,14 +234,21 @@ public final class BaselineJob {
       settings.sealer().verify(store);
     } catch (SealException e) {
       if ("writing".equals(store.getMetaString(META_BASELINE_STATE))) {
-        throw new SealException("database " + store.dir() + ": the last fim init or update was interrupted"
-            + " while writing the baseline (or the baseline was altered outside fim), so it is incomplete and its"
-            + " seal does not verify; check the host, then run fim init (without paths) again", e);
+        throw new SealException(
+            "database "
+                + store.dir()
+                + ": the last fim init or update was interrupted"
+                + " while writing the baseline (or the baseline was altered outside fim), so it is incomplete and its"
+                + " seal does not verify; check the host, then run fim init (without paths) again",
+            e);
       }
       throw e;
     }
   }
-  /** Verifies the seal, scans, and reports what differs from the baseline, recording each finding. */
+
+  /**
+   * Verifies the seal, scans, and reports what differs from the baseline, recording each finding.
+   */
   public Result check() throws StoreException, SealException, InterruptedException {
     return compare(Origin.CHECK);
   }
@@ -212,17 +259,18 @@ public final class BaselineJob {
   }
 
   /**
-   * {@code fim accept}'s re-baseline: as {@link #update()} (over the scope, which accept always sets to the accepted
-   * paths), with the differences found recorded as origin {@code accept}: what the baseline takes in is on record
-   * even when no earlier check or watch saw it.
+   * {@code fim accept}'s re-baseline: as {@link #update()} (over the scope, which accept always
+   * sets to the accepted paths), with the differences found recorded as origin {@code accept}: what
+   * the baseline takes in is on record even when no earlier check or watch saw it.
    */
   public Result accept() throws StoreException, SealException, InterruptedException {
     return rebaseline(compare(Origin.ACCEPT));
   }
 
   /**
-   * When the new baseline's scan started (where --audit-log starts looking). A scoped init, update or accept
-   * re-baselines only its paths: the others keep their older baseline, so an earlier start is kept.
+   * When the new baseline's scan started (where --audit-log starts looking). A scoped init, update
+   * or accept re-baselines only its paths: the others keep their older baseline, so an earlier
+   * start is kept.
    */
   private long scanStartToRecord(long startNs) throws StoreException {
     Store store = settings.store();
@@ -237,30 +285,37 @@ public final class BaselineJob {
     return older != null ? Long.parseLong(older) : startNs;
   }
 
-  /** Makes the scan that {@code r} compared the new sealed baseline (within the scope, if one is set). */
+  /**
+   * Makes the scan that {@code r} compared the new sealed baseline (within the scope, if one is
+   * set).
+   */
   private Result rebaseline(Result r) throws StoreException {
     switchTo(r.startNs(), r.endNs());
     return r;
   }
 
   /**
-   * Makes {@code scan}, which holds the new records (within the scope, if one is set), the sealed baseline. With a
-   * scope the verified baseline's records outside it are added to {@code scan} first, so that it holds the whole
-   * next baseline. Then {@code scan} is flushed and sealed, and the commit point is one synced write of its seal
-   * with the state "switching"; until then the old baseline is untouched. {@link #applySwitch} then copies it.
+   * Makes {@code scan}, which holds the new records (within the scope, if one is set), the sealed
+   * baseline. With a scope the verified baseline's records outside it are added to {@code scan}
+   * first, so that it holds the whole next baseline. Then {@code scan} is flushed and sealed, and
+   * the commit point is one synced write of its seal with the state "switching"; until then the old
+   * baseline is untouched. {@link #applySwitch} then copies it.
    */
   private void switchTo(long startNs, long endNs) throws StoreException {
     Store store = settings.store();
     if (!settings.scope().isEmpty()) {
-      // What the scan found outside the scope (none, normally) is not taken in; the verified records there are.
-      try (RecordWriter w = store.newBulkWriter(Column.SCAN); RecordCursor c = store.cursor(Column.SCAN)) {
+      // What the scan found outside the scope (none, normally) is not taken in; the verified
+      // records there are.
+      try (RecordWriter w = store.newBulkWriter(Column.SCAN);
+          RecordCursor c = store.cursor(Column.SCAN)) {
         while (c.next()) {
           if (!inScope(c.path())) {
             w.delete(c.path());
           }
         }
       }
-      try (RecordWriter w = store.newBulkWriter(Column.SCAN); RecordCursor c = store.cursor(Column.BASELINE)) {
+      try (RecordWriter w = store.newBulkWriter(Column.SCAN);
+          RecordCursor c = store.cursor(Column.BASELINE)) {
         while (c.next()) {
           if (!inScope(c.path())) {
             w.putRaw(c.path().toBytes(), c.rawValue());
@@ -280,10 +335,12 @@ public final class BaselineJob {
   }
 
   /**
-   * Finishes a switch that a killed fim left half-done ("switching"): the baseline waiting in {@code scan} is
-   * verified against the seal committed with it, then copied. Nothing to do in any other state.
+   * Finishes a switch that a killed fim left half-done ("switching"): the baseline waiting in
+   * {@code scan} is verified against the seal committed with it, then copied. Nothing to do in any
+   * other state.
    *
-   * @throws SealException when the waiting baseline does not verify (changed outside fim, or another key)
+   * @throws SealException when the waiting baseline does not verify (changed outside fim, or
+   *     another key)
    */
   private void finishSwitch() throws StoreException, SealException {
     Store store = settings.store();
@@ -292,16 +349,23 @@ public final class BaselineJob {
     }
     byte[] next = store.getMeta(META_NEXT_SEAL);
     byte[] config = store.getMeta(META_NEXT_CONFIG);
-    if (next == null || config == null
+    if (next == null
+        || config == null
         || !MessageDigest.isEqual(next, settings.sealer().compute(store, Column.SCAN, config))) {
-      throw new SealException("database " + store.dir() + ": a fim init or update was killed while it replaced the"
-          + " baseline, and the new baseline it left to finish the job does not verify (changed outside fim, or "
-          + "another key); do not trust this database: run fim init after checking the host");
+      throw new SealException(
+          "database "
+              + store.dir()
+              + ": a fim init or update was killed while it replaced the"
+              + " baseline, and the new baseline it left to finish the job does not verify (changed outside fim, or "
+              + "another key); do not trust this database: run fim init after checking the host");
     }
     applySwitch(next, config);
   }
 
-  /** Copies the sealed next baseline from {@code scan}, then commits its seal: redone whole after a crash. */
+  /**
+   * Copies the sealed next baseline from {@code scan}, then commits its seal: redone whole after a
+   * crash.
+   */
   private void applySwitch(byte[] mac, byte[] configDigest) throws StoreException {
     Store store = settings.store();
     store.replaceAll(Column.SCAN, Column.BASELINE);
@@ -335,28 +399,33 @@ public final class BaselineJob {
   }
 
   /**
-   * Flushes the bulk writes of {@code column} and returns its seal: the seal never covers records a crash could
-   * lose. The seal is computed meanwhile: it reads the same records (no writer is left), from the memtables being
-   * flushed or the table files they become, and is only returned once the flush has returned.
+   * Flushes the bulk writes of {@code column} and returns its seal: the seal never covers records a
+   * crash could lose. The seal is computed meanwhile: it reads the same records (no writer is
+   * left), from the memtables being flushed or the table files they become, and is only returned
+   * once the flush has returned.
    */
   private byte[] sealFlushed(Store store, Column column) throws StoreException {
-    java.util.concurrent.CompletableFuture<Void> flushed = java.util.concurrent.CompletableFuture.runAsync(() -> {
-      try {
-        store.flush();
-      } catch (StoreException e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    });
+    java.util.concurrent.CompletableFuture<Void> flushed =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                store.flush();
+              } catch (StoreException e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
     byte[] mac;
     try {
       mac = settings.sealer().compute(store, column, settings.configDigest());
     } finally {
-      awaitFlush(flushed); // a failed flush wins over a failed computation, as when they ran in turn
+      awaitFlush(
+          flushed); // a failed flush wins over a failed computation, as when they ran in turn
     }
     return mac;
   }
 
-  private static void awaitFlush(java.util.concurrent.CompletableFuture<Void> flushed) throws StoreException {
+  private static void awaitFlush(java.util.concurrent.CompletableFuture<Void> flushed)
+      throws StoreException {
     boolean interrupted = false;
     try {
       while (true) {
@@ -368,7 +437,10 @@ public final class BaselineJob {
         }
       }
     } catch (java.util.concurrent.ExecutionException e) {
-      Throwable c = e.getCause() instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : e.getCause();
+      Throwable c =
+          e.getCause() instanceof java.util.concurrent.CompletionException ce
+              ? ce.getCause()
+              : e.getCause();
       if (c instanceof StoreException st) {
         throw st;
       }
@@ -391,23 +463,27 @@ public final class BaselineJob {
     Store store = settings.store();
     finishSwitch();
     if (!store.hasAny(Column.BASELINE) && store.getMeta("seal") == null) {
-      throw new StoreException(StoreException.Reason.MISSING, "database " + store.dir()
-          + " holds no baseline; create it first with: fim init");
+      throw new StoreException(
+          StoreException.Reason.MISSING,
+          "database " + store.dir() + " holds no baseline; create it first with: fim init");
     }
     byte[] sealedConfig = Sealer.sealedConfigDigest(store);
-    boolean configChanged = sealedConfig != null && !java.util.Arrays.equals(sealedConfig, settings.configDigest());
+    boolean configChanged =
+        sealedConfig != null && !java.util.Arrays.equals(sealedConfig, settings.configDigest());
 
     // Verify the seal before trusting any record (DESIGN.md). It is one read pass over the
     // baseline, so it runs beside the scan (which only writes the scan column) and is joined
     // before the first baseline record is compared.
     store.clear(Column.SCAN);
-    java.util.concurrent.CompletableFuture<Void> verified = java.util.concurrent.CompletableFuture.runAsync(() -> {
-      try {
-        verifySeal(store);
-      } catch (StoreException | SealException e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    });
+    java.util.concurrent.CompletableFuture<Void> verified =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                verifySeal(store);
+              } catch (StoreException | SealException e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
     ScanOutcome scan;
     try {
       scan = scanInto(store.newBulkWriter(Column.SCAN));
@@ -427,43 +503,70 @@ public final class BaselineJob {
     long[] seq = {0, 0};
     List<ChangeEvent> pending = new ArrayList<>(EVENT_BATCH);
     String reason = "fim " + origin.label() + " compares states; it does not observe writers";
-    new TreeDiff(store, settings.scope(), unknown).run(Column.BASELINE, Column.SCAN, f -> {
-      switch (f.action()) {
-        case CREATED -> counts[0]++;
-        case DELETED -> counts[1]++;
-        default -> counts[2]++;
-      }
-      ChangeAttributor.Who w = who.get(f.path());
-      pending.add(new ChangeEvent(eventTime, 0, f.action(), f.path(), null, f.after(), f.before(),
-          f.difference() == null ? List.of() : f.difference().changes(), origin,
-          w == null ? Attribution.NONE : w.attribution(), w == null ? reason : w.reason(), null,
-          w == null ? null : w.actor()));
-      if (pending.size() >= EVENT_BATCH) {
-        flushEvents(log, pending, seq);
-      }
-    });
+    new TreeDiff(store, settings.scope(), unknown)
+        .run(
+            Column.BASELINE,
+            Column.SCAN,
+            f -> {
+              switch (f.action()) {
+                case CREATED -> counts[0]++;
+                case DELETED -> counts[1]++;
+                default -> counts[2]++;
+              }
+              ChangeAttributor.Who w = who.get(f.path());
+              pending.add(
+                  new ChangeEvent(
+                      eventTime,
+                      0,
+                      f.action(),
+                      f.path(),
+                      null,
+                      f.after(),
+                      f.before(),
+                      f.difference() == null ? List.of() : f.difference().changes(),
+                      origin,
+                      w == null ? Attribution.NONE : w.attribution(),
+                      w == null ? reason : w.reason(),
+                      null,
+                      w == null ? null : w.actor()));
+              if (pending.size() >= EVENT_BATCH) {
+                flushEvents(log, pending, seq);
+              }
+            });
     flushEvents(log, pending, seq);
     long end = System.currentTimeMillis() * 1_000_000L;
     store.putMeta(META_CHECK_TIME, Long.toString(end));
     if (origin == Origin.CHECK) {
       store.clear(Column.SCAN);
     }
-    return new Result(start, end, scan.summary, counts[0], counts[1], counts[2], scan.problems,
-        eventTime, seq[0], seq[1], configChanged);
+    return new Result(
+        start,
+        end,
+        scan.summary,
+        counts[0],
+        counts[1],
+        counts[2],
+        scan.problems,
+        eventTime,
+        seq[0],
+        seq[1],
+        configChanged);
   }
 
   /**
-   * With an attributor: a first pass of the comparison (a merge-join, cheap beside the scan) collects the paths it
-   * will record, and the attributor is asked once for all of them, so that each event is recorded once, with its
-   * attribution. The interval starts at the baseline scan's start, less {@link #CLOCK_SLACK_NS}.
+   * With an attributor: a first pass of the comparison (a merge-join, cheap beside the scan)
+   * collects the paths it will record, and the attributor is asked once for all of them, so that
+   * each event is recorded once, with its attribution. The interval starts at the baseline scan's
+   * start, less {@link #CLOCK_SLACK_NS}.
    */
-  private Map<PathBytes, ChangeAttributor.Who> attribute(Store store, List<PathBytes> unknown, long untilNs)
-      throws StoreException {
+  private Map<PathBytes, ChangeAttributor.Who> attribute(
+      Store store, List<PathBytes> unknown, long untilNs) throws StoreException {
     if (settings.attributor() == null) {
       return Map.of();
     }
     Set<PathBytes> paths = new HashSet<>();
-    new TreeDiff(store, settings.scope(), unknown).run(Column.BASELINE, Column.SCAN, f -> paths.add(f.path()));
+    new TreeDiff(store, settings.scope(), unknown)
+        .run(Column.BASELINE, Column.SCAN, f -> paths.add(f.path()));
     if (paths.isEmpty()) {
       return Map.of();
     }
@@ -472,11 +575,13 @@ public final class BaselineJob {
       start = store.getMetaString(META_INIT_TIME);
     }
     long fromNs = start == null ? 0 : Long.parseLong(start) - CLOCK_SLACK_NS;
-    Map<PathBytes, ChangeAttributor.Who> who = settings.attributor().attribute(Set.copyOf(paths), fromNs, untilNs);
+    Map<PathBytes, ChangeAttributor.Who> who =
+        settings.attributor().attribute(Set.copyOf(paths), fromNs, untilNs);
     return who == null ? Map.of() : who;
   }
 
-  private static void flushEvents(EventLog log, List<ChangeEvent> pending, long[] seq) throws StoreException {
+  private static void flushEvents(EventLog log, List<ChangeEvent> pending, long[] seq)
+      throws StoreException {
     if (pending.isEmpty()) {
       return;
     }
@@ -508,7 +613,10 @@ public final class BaselineJob {
     try {
       verified.get();
     } catch (java.util.concurrent.ExecutionException e) {
-      Throwable c = e.getCause() instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : e.getCause();
+      Throwable c =
+          e.getCause() instanceof java.util.concurrent.CompletionException ce
+              ? ce.getCause()
+              : e.getCause();
       if (c instanceof SealException se) {
         throw se;
       }
@@ -523,7 +631,8 @@ public final class BaselineJob {
   private void rebuildInodeIndex() throws StoreException {
     Store store = settings.store();
     store.clear(Column.INODES);
-    try (RecordWriter w = store.newBulkWriter(Column.INODES); RecordCursor c = store.cursor(Column.BASELINE)) {
+    try (RecordWriter w = store.newBulkWriter(Column.INODES);
+        RecordCursor c = store.cursor(Column.BASELINE)) {
       while (c.next()) {
         w.put(c.path(), c.record());
       }
@@ -549,5 +658,4 @@ public final class BaselineJob {
     }
     return List.copyOf(out);
   }
-
 }

@@ -9,13 +9,13 @@ import java.util.Set;
 /**
  * Who made the changes a check or update found, from a source the scan itself cannot see (fim's
  * {@code --audit-log}: the audit.log files). {@link BaselineJob} asks once per job, after the
- * comparison and before recording, with every path it will record and the interval in which
- * their changes happened. The baseline module knows nothing about the source.
+ * comparison and before recording, with every path it will record and the interval in which their
+ * changes happened. The baseline module knows nothing about the source.
  */
 public interface ChangeAttributor {
   /**
-   * @param paths   every path a finding names (added, removed or changed)
-   * @param fromNs  start of the interval: when the baseline was taken (ns since the epoch)
+   * @param paths every path a finding names (added, removed or changed)
+   * @param fromNs start of the interval: when the baseline was taken (ns since the epoch)
    * @param untilNs end of the interval: when this job's scan ended
    * @return who, per path; a path left out keeps the job's own "none" attribution
    */
@@ -25,9 +25,8 @@ public interface ChangeAttributor {
    * The attribution of one path, as the change event records it.
    *
    * @param attribution {@code fim.attribution} (e.g. {@code audit-log}, {@code none})
-   * @param reason      {@code fim.attribution_reason}: why none, or the evidence
-   * @param actor       who, or null
+   * @param reason {@code fim.attribution_reason}: why none, or the evidence
+   * @param actor who, or null
    */
-  record Who(Attribution attribution, String reason, Actor actor) {
-  }
+  record Who(Attribution attribution, String reason, Actor actor) {}
 }

@@ -4,7 +4,6 @@ import dev.fim.baseline.capture.XattrReader;
 import dev.fim.baseline.hash.ContentHasher;
 import dev.fim.baseline.hash.HashResult;
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.store.sys.NativeException;
 import dev.fim.baseline.walk.StatInfo;
 import dev.fim.store.Digest;
 import dev.fim.store.FileRecord;
@@ -12,25 +11,26 @@ import dev.fim.store.FileType;
 import dev.fim.store.HashAlgorithm;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Xattr;
+import dev.fim.store.sys.NativeException;
 import java.util.List;
 import jnr.constants.platform.Errno;
 
 /**
- * Turns one directory entry into a {@link FileRecord}: lstat, selection, symlink target,
- * xattrs, content hash, in the manner of AIDE's {@code do_md.c}, and reports what it could not
- * do as {@link ScanProblem}s. One per worker thread (it uses the worker's native buffers); not
- * thread-safe.
+ * Turns one directory entry into a {@link FileRecord}: lstat, selection, symlink target, xattrs,
+ * content hash, in the manner of AIDE's {@code do_md.c}, and reports what it could not do as {@link
+ * ScanProblem}s. One per worker thread (it uses the worker's native buffers); not thread-safe.
  *
  * <p>The order of checks is the point:
+ *
  * <ol>
  *   <li>{@code fstatat(AT_SYMLINK_NOFOLLOW)}: the type comes from here, never from following.
  *   <li>Only a regular file is ever opened ({@code O_NOFOLLOW|O_NOATIME|O_NONBLOCK}); the fd is
  *       then {@code fstat}ed and must still be a regular file with the lstat's dev/ino, else the
  *       name changed under us (replaced by a FIFO or a symlink): capture the entry afresh once,
  *       then give up with {@link ScanProblem.Kind#NOT_A_REGULAR_FILE_ANYMORE}.
- *   <li>"The hash belongs to a writer" (DESIGN.md): after hashing, {@code fstat} again; if
- *       size, mtime or ctime moved, hash again, at most {@value #HASH_TRIES} times, then record
- *       no digest and say "changed during hashing".
+ *   <li>"The hash belongs to a writer" (DESIGN.md): after hashing, {@code fstat} again; if size,
+ *       mtime or ctime moved, hash again, at most {@value #HASH_TRIES} times, then record no digest
+ *       and say "changed during hashing".
  * </ol>
  */
 final class EntryCapture {
@@ -43,7 +43,8 @@ final class EntryCapture {
   private final XattrReader xattrs;
   private final ContentHasher hasher;
 
-  EntryCapture(Selector selector, ScanOutput out, DirCalls calls, XattrReader xattrs, ContentHasher hasher) {
+  EntryCapture(
+      Selector selector, ScanOutput out, DirCalls calls, XattrReader xattrs, ContentHasher hasher) {
     this.selector = selector;
     this.out = out;
     this.calls = calls;
@@ -53,8 +54,8 @@ final class EntryCapture {
 
   /**
    * Captures {@code name} in {@code dirFd} ({@link DirCalls#AT_FDCWD} and the whole path for a
-   * root). {@code hint} is the listing's d_type (null if unknown): an entry the selection skips
-   * by its type is not even lstat'ed. {@code lpath} names the entry itself for the l*xattr calls
+   * root). {@code hint} is the listing's d_type (null if unknown): an entry the selection skips by
+   * its type is not even lstat'ed. {@code lpath} names the entry itself for the l*xattr calls
    * (null: {@code /proc/self/fd/<dirFd>/<name>}, built only when needed).
    *
    * @return the entry's lstat when it is a directory the walk must descend into, else null
@@ -67,7 +68,8 @@ final class EntryCapture {
     }
   }
 
-  private StatInfo capture(int dirFd, byte[] name, FileType hint, PathBytes path, byte[] lpath, int attempt) {
+  private StatInfo capture(
+      int dirFd, byte[] name, FileType hint, PathBytes path, byte[] lpath, int attempt) {
     AttributeSet set = null;
     Boolean descend = null;
     if (hint != null) {
@@ -84,9 +86,13 @@ final class EntryCapture {
       st = calls.lstatAt(dirFd, name, path);
     } catch (NativeException e) {
       if (e.is(Errno.ENOENT)) {
-        out.problem(path, ScanProblem.Kind.VANISHED, e.explain(null, "vanished since it was listed").getMessage());
+        out.problem(
+            path,
+            ScanProblem.Kind.VANISHED,
+            e.explain(null, "vanished since it was listed").getMessage());
       } else {
-        out.problem(path, ScanProblem.Kind.UNREADABLE_ENTRY, e.explain(null, "not recorded").getMessage());
+        out.problem(
+            path, ScanProblem.Kind.UNREADABLE_ENTRY, e.explain(null, "not recorded").getMessage());
       }
       return null;
     }
@@ -107,9 +113,19 @@ final class EntryCapture {
     return descend ? st : null;
   }
 
-  /** Builds and emits the record; true when the entry must be captured afresh (it changed type or inode). */
-  private boolean record(int dirFd, byte[] name, PathBytes path, byte[] lpath, StatInfo st, FileType type,
-      AttributeSet set, int attempt) {
+  /**
+   * Builds and emits the record; true when the entry must be captured afresh (it changed type or
+   * inode).
+   */
+  private boolean record(
+      int dirFd,
+      byte[] name,
+      PathBytes path,
+      byte[] lpath,
+      StatInfo st,
+      FileType type,
+      AttributeSet set,
+      int attempt) {
     byte[] link = null;
     String problem = null;
     if (type == FileType.SYMLINK) {
@@ -117,7 +133,10 @@ final class EntryCapture {
         link = calls.readLinkAt(dirFd, name, path);
       } catch (NativeException e) {
         if (e.is(Errno.ENOENT)) {
-          out.problem(path, ScanProblem.Kind.VANISHED, e.explain(null, "vanished since it was listed").getMessage());
+          out.problem(
+              path,
+              ScanProblem.Kind.VANISHED,
+              e.explain(null, "vanished since it was listed").getMessage());
           return false;
         }
         problem = e.explain(null, "link target not recorded").getMessage();
@@ -144,18 +163,29 @@ final class EntryCapture {
     return false;
   }
 
-  private boolean captureContent(int dirFd, byte[] name, PathBytes path, byte[] lpath, StatInfo st,
-      AttributeSet set, List<HashAlgorithm> algorithms, int attempt) {
+  private boolean captureContent(
+      int dirFd,
+      byte[] name,
+      PathBytes path,
+      byte[] lpath,
+      StatInfo st,
+      AttributeSet set,
+      List<HashAlgorithm> algorithms,
+      int attempt) {
     int fd;
     try {
       fd = calls.openFile(dirFd, name, path);
     } catch (NativeException e) {
       if (e.is(Errno.ENOENT)) {
-        out.problem(path, ScanProblem.Kind.VANISHED, e.explain("for hashing", "vanished since its lstat").getMessage());
+        out.problem(
+            path,
+            ScanProblem.Kind.VANISHED,
+            e.explain("for hashing", "vanished since its lstat").getMessage());
         return false;
       }
       if (e.is(Errno.ELOOP) || e.is(Errno.ENXIO)) { // now a symlink (O_NOFOLLOW) or a socket
-        return notRegularAnymore(path, st, set, attempt, e.explain("for hashing", null).getMessage());
+        return notRegularAnymore(
+            path, st, set, attempt, e.explain("for hashing", null).getMessage());
       }
       String problem = e.explain("for hashing", HASH_SKIPPED).getMessage();
       out.problem(path, ScanProblem.Kind.UNREADABLE_FILE, problem);
@@ -164,7 +194,10 @@ final class EntryCapture {
         try {
           x = xattrs.readNoFollow(lpath != null ? lpath : DirCalls.procPath(dirFd, name), path);
         } catch (NativeException xe) {
-          out.problem(path, ScanProblem.Kind.UNREADABLE_FILE, xe.explain("for xattrs", "xattrs not recorded").getMessage());
+          out.problem(
+              path,
+              ScanProblem.Kind.UNREADABLE_FILE,
+              xe.explain("for xattrs", "xattrs not recorded").getMessage());
         }
       }
       emit(path, st, FileType.FILE, null, x, List.of(), set, problem);
@@ -173,10 +206,12 @@ final class EntryCapture {
     try {
       StatInfo before = calls.fstat(fd, path);
       if (!before.isRegularFile() || !before.sameInode(st)) {
-        String what = !before.isRegularFile()
-            ? "is a " + FileType.ofMode(before.mode()).label() + " since its lstat"
-            : "names another inode since its lstat";
-        return notRegularAnymore(path, st, set, attempt, "open " + path.display() + " for hashing: " + what);
+        String what =
+            !before.isRegularFile()
+                ? "is a " + FileType.ofMode(before.mode()).label() + " since its lstat"
+                : "names another inode since its lstat";
+        return notRegularAnymore(
+            path, st, set, attempt, "open " + path.display() + " for hashing: " + what);
       }
       List<Xattr> x = set.wantsXattrs() ? xattrs.readFd(fd, path) : null;
       if (algorithms.isEmpty()) {
@@ -207,7 +242,8 @@ final class EntryCapture {
     }
   }
 
-  private boolean notRegularAnymore(PathBytes path, StatInfo st, AttributeSet set, int attempt, String why) {
+  private boolean notRegularAnymore(
+      PathBytes path, StatInfo st, AttributeSet set, int attempt, String why) {
     if (attempt < 2) {
       return true; // capture afresh: the new lstat tells what the name is now
     }
@@ -217,9 +253,33 @@ final class EntryCapture {
     return false;
   }
 
-  private void emit(PathBytes path, StatInfo st, FileType type, byte[] link, List<Xattr> x, List<Digest> digests,
-      AttributeSet set, String problem) {
-    out.record(path, new FileRecord(type, st.mode() & 07777, st.uid(), st.gid(), st.size(), st.blocks(),
-        st.mtimeNs(), st.ctimeNs(), st.dev(), st.ino(), st.nlink(), link, x, digests, set.bits(), problem));
+  private void emit(
+      PathBytes path,
+      StatInfo st,
+      FileType type,
+      byte[] link,
+      List<Xattr> x,
+      List<Digest> digests,
+      AttributeSet set,
+      String problem) {
+    out.record(
+        path,
+        new FileRecord(
+            type,
+            st.mode() & 07777,
+            st.uid(),
+            st.gid(),
+            st.size(),
+            st.blocks(),
+            st.mtimeNs(),
+            st.ctimeNs(),
+            st.dev(),
+            st.ino(),
+            st.nlink(),
+            link,
+            x,
+            digests,
+            set.bits(),
+            problem));
   }
 }

@@ -7,9 +7,10 @@ import dev.fim.store.StoreException;
 import java.util.function.Consumer;
 
 /**
- * A scan whose records go straight into a store column through a batched {@link RecordWriter}: what init, check and
- * update do with the {@code scan}/{@code baseline} columns and what watch does with {@code current} and rescans. A
- * store failure in a worker thread (a full disk) stops the scan and is rethrown as the {@link StoreException} it was.
+ * A scan whose records go straight into a store column through a batched {@link RecordWriter}: what
+ * init, check and update do with the {@code scan}/{@code baseline} columns and what watch does with
+ * {@code current} and rescans. A store failure in a worker thread (a full disk) stops the scan and
+ * is rethrown as the {@link StoreException} it was.
  */
 public final class ScanIntoStore {
   private ScanIntoStore() {}
@@ -19,24 +20,27 @@ public final class ScanIntoStore {
    *
    * @param problems receives each problem, from the worker threads (must be thread-safe)
    */
-  public static ScanSummary scan(Scanner scanner, Selector selector, RecordWriter writer,
-      Consumer<ScanProblem> problems) throws StoreException, InterruptedException {
+  public static ScanSummary scan(
+      Scanner scanner, Selector selector, RecordWriter writer, Consumer<ScanProblem> problems)
+      throws StoreException, InterruptedException {
     try (writer) {
-      return scanner.scan(selector, new ScanSink() {
-        @Override
-        public void record(PathBytes path, FileRecord record) {
-          try {
-            writer.put(path, record);
-          } catch (StoreException e) {
-            throw new SinkFailure(e); // the scanner stops at the first exception a sink throws
-          }
-        }
+      return scanner.scan(
+          selector,
+          new ScanSink() {
+            @Override
+            public void record(PathBytes path, FileRecord record) {
+              try {
+                writer.put(path, record);
+              } catch (StoreException e) {
+                throw new SinkFailure(e); // the scanner stops at the first exception a sink throws
+              }
+            }
 
-        @Override
-        public void problem(ScanProblem p) {
-          problems.accept(p);
-        }
-      });
+            @Override
+            public void problem(ScanProblem p) {
+              problems.accept(p);
+            }
+          });
     } catch (SinkFailure e) {
       throw e.cause;
     }

@@ -6,9 +6,8 @@ import dev.fim.store.PathBytes;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The sink of one scan plus its live counters: every record and problem passes here, so the
- * counts and the sink cannot disagree. Thread-safe (LongAdders; the sink is thread-safe by
- * contract).
+ * The sink of one scan plus its live counters: every record and problem passes here, so the counts
+ * and the sink cannot disagree. Thread-safe (LongAdders; the sink is thread-safe by contract).
  */
 final class ScanOutput {
   private final ScanSink sink;
@@ -35,11 +34,16 @@ final class ScanOutput {
   }
 
   ScanProgress progress() {
-    return new ScanProgress(entriesDiscovered.sum(), bytesDiscovered.sum(), entriesDone.sum(), bytesHashed.sum(),
+    return new ScanProgress(
+        entriesDiscovered.sum(),
+        bytesDiscovered.sum(),
+        entriesDone.sum(),
+        bytesHashed.sum(),
         problems.sum());
   }
 
   ScanSummary summary(java.time.Duration elapsed) {
-    return new ScanSummary(files.sum(), directories.sum(), bytesHashed.sum(), problems.sum(), elapsed);
+    return new ScanSummary(
+        files.sum(), directories.sum(), bytesHashed.sum(), problems.sum(), elapsed);
   }
 }

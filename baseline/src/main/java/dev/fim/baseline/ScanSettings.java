@@ -3,19 +3,21 @@ package dev.fim.baseline;
 /**
  * How a {@link Scanner} runs (not what it selects: that is the {@link Selector}). Immutable.
  *
- * @param threads         worker threads; 0 means one per available processor
- * @param hashBufferBytes per-thread native read buffer: files up to this size are read whole
- *                        into it, larger ones are mapped; at least 4096
+ * @param threads worker threads; 0 means one per available processor
+ * @param hashBufferBytes per-thread native read buffer: files up to this size are read whole into
+ *     it, larger ones are mapped; at least 4096
  */
 public record ScanSettings(int threads, int hashBufferBytes) {
   public static final int DEFAULT_HASH_BUFFER = 1 << 20;
 
   public ScanSettings {
     if (threads < 0) {
-      throw new IllegalArgumentException("threads must be 0 (one per processor) or more, got " + threads);
+      throw new IllegalArgumentException(
+          "threads must be 0 (one per processor) or more, got " + threads);
     }
     if (hashBufferBytes < 4096) {
-      throw new IllegalArgumentException("hashBufferBytes must be at least 4096, got " + hashBufferBytes);
+      throw new IllegalArgumentException(
+          "hashBufferBytes must be at least 4096, got " + hashBufferBytes);
     }
   }
 

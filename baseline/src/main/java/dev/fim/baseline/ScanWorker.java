@@ -3,22 +3,21 @@ package dev.fim.baseline;
 import dev.fim.baseline.capture.XattrReader;
 import dev.fim.baseline.hash.ContentHasher;
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.store.sys.NativeException;
 import dev.fim.baseline.walk.StatInfo;
 import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import jnr.constants.platform.Errno;
 
 /**
- * One scan thread: takes tasks from the {@link WorkQueue} until the scan is over. Owns its
- * native buffers (walk, xattr, hash) and its {@link EntryCapture}. Not shared between threads.
+ * One scan thread: takes tasks from the {@link WorkQueue} until the scan is over. Owns its native
+ * buffers (walk, xattr, hash) and its {@link EntryCapture}. Not shared between threads.
  *
- * <p>Listing a directory: its names are collected in chunks of {@value #CHUNK} entries; each
- * full chunk is offered to the queue for other workers (holding a reference on the directory's
- * fd), or processed right here when enough chunks are waiting already. The last, partial chunk
- * is always processed here, so a small directory never leaves its lister. A huge file in a
- * chunk delays only the rest of that chunk: the other chunks and directories keep the other
- * workers busy meanwhile.
+ * <p>Listing a directory: its names are collected in chunks of {@value #CHUNK} entries; each full
+ * chunk is offered to the queue for other workers (holding a reference on the directory's fd), or
+ * processed right here when enough chunks are waiting already. The last, partial chunk is always
+ * processed here, so a small directory never leaves its lister. A huge file in a chunk delays only
+ * the rest of that chunk: the other chunks and directories keep the other workers busy meanwhile.
  */
 final class ScanWorker implements Runnable {
   static final int CHUNK = 128;
@@ -32,7 +31,8 @@ final class ScanWorker implements Runnable {
   private final ContentHasher hasher;
   private final EntryCapture capture;
 
-  ScanWorker(WorkQueue queue, Scanner.Run run, ScanOutput out, Selector selector, int hashBufferBytes) {
+  ScanWorker(
+      WorkQueue queue, Scanner.Run run, ScanOutput out, Selector selector, int hashBufferBytes) {
     this.queue = queue;
     this.run = run;
     this.out = out;
@@ -79,7 +79,10 @@ final class ScanWorker implements Runnable {
         calls.lstatAt(at.dirFd(), at.name(), path);
       } catch (NativeException e) {
         out.entriesDone.increment();
-        out.problem(path, ScanProblem.Kind.MISSING_ROOT, e.explain("of a scan root", "nothing scanned below it").getMessage());
+        out.problem(
+            path,
+            ScanProblem.Kind.MISSING_ROOT,
+            e.explain("of a scan root", "nothing scanned below it").getMessage());
         return;
       }
       // A root given as a symlink is recorded as a symlink and not descended (O_NOFOLLOW below).
@@ -106,10 +109,16 @@ final class ScanWorker implements Runnable {
     } catch (NativeException e) {
       d.anchor().release(calls);
       if (e.is(Errno.ENOENT)) {
-        out.problem(d.path(), ScanProblem.Kind.VANISHED, e.explain(null, "vanished since it was listed").getMessage());
+        out.problem(
+            d.path(),
+            ScanProblem.Kind.VANISHED,
+            e.explain(null, "vanished since it was listed").getMessage());
       } else if (e.is(Errno.ELOOP) || e.is(Errno.ENOTDIR)) {
-        out.problem(d.path(), ScanProblem.Kind.VANISHED,
-            e.explain(null, "no longer a directory (replaced since it was listed); not followed").getMessage());
+        out.problem(
+            d.path(),
+            ScanProblem.Kind.VANISHED,
+            e.explain(null, "no longer a directory (replaced since it was listed); not followed")
+                .getMessage());
       } else {
         unreadableDirectory(d.path(), e);
       }
@@ -119,10 +128,16 @@ final class ScanWorker implements Runnable {
   }
 
   private void unreadableDirectory(PathBytes path, NativeException e) {
-    out.problem(path, ScanProblem.Kind.UNREADABLE_DIRECTORY, e.explain(null, "contents not scanned").getMessage());
+    out.problem(
+        path,
+        ScanProblem.Kind.UNREADABLE_DIRECTORY,
+        e.explain(null, "contents not scanned").getMessage());
   }
 
-  /** Lists {@code dir} and captures its entries (here or, chunk by chunk, on other workers); releases {@code dir}. */
+  /**
+   * Lists {@code dir} and captures its entries (here or, chunk by chunk, on other workers);
+   * releases {@code dir}.
+   */
   private void list(DirHandle dir) {
     Listing listing = new Listing(dir);
     try {
@@ -130,7 +145,9 @@ final class ScanWorker implements Runnable {
         // each batch is dispatched by the listing as chunks fill up
       }
     } catch (NativeException e) {
-      out.problem(dir.path, ScanProblem.Kind.UNREADABLE_DIRECTORY,
+      out.problem(
+          dir.path,
+          ScanProblem.Kind.UNREADABLE_DIRECTORY,
           e.explain(null, "contents not scanned or only partly").getMessage());
     } finally {
       try {

@@ -11,39 +11,41 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Walks the selection's roots and captures every selected path as a
- * {@link dev.fim.store.FileRecord}, in parallel on all cores. The entry point of the baseline
- * module's scanning; owns the threads of one scan, no state between scans but the last
- * counters.
+ * Walks the selection's roots and captures every selected path as a {@link
+ * dev.fim.store.FileRecord}, in parallel on all cores. The entry point of the baseline module's
+ * scanning; owns the threads of one scan, no state between scans but the last counters.
  *
  * <h2>How the work is shared</h2>
+ *
  * N workers ({@link ScanSettings#effectiveThreads()}) take tasks from one {@link WorkQueue}:
+ *
  * <ul>
- *   <li>a <b>directory</b> task opens the directory beneath an anchor's fd (its root's, or for
- *       deep trees a directory's nearer to it, see {@link DirHandle}) with
- *       {@code openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS)} (so a directory swapped for a
- *       symlink mid-scan is never followed out of the tree) and lists it with
- *       {@code getdents64}; no path the walk hands to the kernel is longer than a few KB, so a
- *       tree deeper than {@code PATH_MAX} is walked whole;
- *   <li>the listed names form <b>chunks</b> of 128, which the lister offers to the queue
- *       (bounded at 2 per worker; when it is full the lister processes the chunk itself); a chunk
- *       holds a reference on the directory's fd, and the last user closes it. Each entry is
- *       {@code fstatat}ed relative to that fd, selected, recorded and, for regular files, opened
- *       relative to it and hashed by the worker that holds the chunk.
+ *   <li>a <b>directory</b> task opens the directory beneath an anchor's fd (its root's, or for deep
+ *       trees a directory's nearer to it, see {@link DirHandle}) with {@code
+ *       openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS)} (so a directory swapped for a symlink
+ *       mid-scan is never followed out of the tree) and lists it with {@code getdents64}; no path
+ *       the walk hands to the kernel is longer than a few KB, so a tree deeper than {@code
+ *       PATH_MAX} is walked whole;
+ *   <li>the listed names form <b>chunks</b> of 128, which the lister offers to the queue (bounded
+ *       at 2 per worker; when it is full the lister processes the chunk itself); a chunk holds a
+ *       reference on the directory's fd, and the last user closes it. Each entry is {@code
+ *       fstatat}ed relative to that fd, selected, recorded and, for regular files, opened relative
+ *       to it and hashed by the worker that holds the chunk.
  * </ul>
+ *
  * So one flat directory of 50,000 files keeps every core busy (its chunks are spread), a tree of
- * small directories spreads by directory, and one huge file occupies one worker while the others
- * go on. The queue is locked once per chunk or directory, never per file. Chunks are taken before
- * directories and directories are taken last-in-first-out, so open fds stay around
- * {@code 3 × threads} and pending work stays small.
+ * small directories spreads by directory, and one huge file occupies one worker while the others go
+ * on. The queue is locked once per chunk or directory, never per file. Chunks are taken before
+ * directories and directories are taken last-in-first-out, so open fds stay around {@code 3 ×
+ * threads} and pending work stays small.
  *
  * <p>Roots are deduplicated (a root below another root is walked once, as part of it); a root that
- * is a symlink is recorded as such and not descended; a missing root is a
- * {@link ScanProblem.Kind#MISSING_ROOT} problem and the scan goes on. Mount points below a root
- * are descended (the {@link Selector} prunes {@code /proc} and the like).
+ * is a symlink is recorded as such and not descended; a missing root is a {@link
+ * ScanProblem.Kind#MISSING_ROOT} problem and the scan goes on. Mount points below a root are
+ * descended (the {@link Selector} prunes {@code /proc} and the like).
  *
- * <p>Thread-safety: {@link #scan} runs one scan at a time per instance; {@link #progress()} may
- * be called from any thread while it runs.
+ * <p>Thread-safety: {@link #scan} runs one scan at a time per instance; {@link #progress()} may be
+ * called from any thread while it runs.
  */
 public final class Scanner {
   private final ScanSettings settings;
@@ -54,14 +56,15 @@ public final class Scanner {
   }
 
   /**
-   * Scans everything {@code selector} selects below its roots, delivering records and problems
-   * to {@code sink} from the worker threads. Returns when all is done.
+   * Scans everything {@code selector} selects below its roots, delivering records and problems to
+   * {@code sink} from the worker threads. Returns when all is done.
    *
-   * @throws InterruptedException if the calling thread is interrupted: the workers stop after
-   *     their current file, every fd is closed, and nothing more reaches the sink
-   * @throws RuntimeException     whatever the sink threw (the scan stops at the first one)
+   * @throws InterruptedException if the calling thread is interrupted: the workers stop after their
+   *     current file, every fd is closed, and nothing more reaches the sink
+   * @throws RuntimeException whatever the sink threw (the scan stops at the first one)
    */
-  public synchronized ScanSummary scan(Selector selector, ScanSink sink) throws InterruptedException {
+  public synchronized ScanSummary scan(Selector selector, ScanSink sink)
+      throws InterruptedException {
     Objects.requireNonNull(selector, "selector");
     Objects.requireNonNull(sink, "sink");
     long start = System.nanoTime();
@@ -75,7 +78,10 @@ public final class Scanner {
     }
     List<Thread> workers = new ArrayList<>(threads);
     for (int i = 0; i < threads; i++) {
-      Thread t = new Thread(new ScanWorker(queue, run, out, selector, settings.hashBufferBytes()), "fim-scan-" + i);
+      Thread t =
+          new Thread(
+              new ScanWorker(queue, run, out, selector, settings.hashBufferBytes()),
+              "fim-scan-" + i);
       t.setDaemon(true);
       workers.add(t);
       t.start();

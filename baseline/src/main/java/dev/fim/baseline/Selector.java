@@ -6,13 +6,13 @@ import java.util.List;
 
 /**
  * Decides which paths are scanned and with which attributes: the compiled form of the config's
- * selection lines. Implementations are immutable and thread-safe (the walker calls them from
- * every worker thread).
+ * selection lines. Implementations are immutable and thread-safe (the walker calls them from every
+ * worker thread).
  */
 public interface Selector {
   /**
-   * The attributes to capture for {@code path}, or null when the path is not selected.
-   * {@code type} lets rules restricted to a file type decide.
+   * The attributes to capture for {@code path}, or null when the path is not selected. {@code type}
+   * lets rules restricted to a file type decide.
    */
   AttributeSet select(PathBytes path, FileType type);
 
@@ -22,6 +22,9 @@ public interface Selector {
    */
   boolean descend(PathBytes dir);
 
-  /** The directories the walk starts from (the selection's literal prefixes, or the command-line paths). */
+  /**
+   * The directories the walk starts from (the selection's literal prefixes, or the command-line
+   * paths).
+   */
   List<PathBytes> roots();
 }

@@ -9,8 +9,8 @@ public final class Selectors {
   private Selectors() {}
 
   /**
-   * {@code selector} minus the given paths and everything below them: fim's own database and
-   * seal key are never part of the baseline they protect (their content changes on every run).
+   * {@code selector} minus the given paths and everything below them: fim's own database and seal
+   * key are never part of the baseline they protect (their content changes on every run).
    */
   public static Selector excluding(Selector selector, List<PathBytes> excluded) {
     List<PathBytes> ex = List.copyOf(excluded);
@@ -42,8 +42,9 @@ public final class Selectors {
   }
 
   /**
-   * {@code selector} walked from {@code roots} instead of its own roots: the same rules, for a rescan of part of the
-   * trees (a directory that appeared, a subtree whose events were lost). The roots should lie within the selection.
+   * {@code selector} walked from {@code roots} instead of its own roots: the same rules, for a
+   * rescan of part of the trees (a directory that appeared, a subtree whose events were lost). The
+   * roots should lie within the selection.
    */
   public static Selector rootedAt(Selector selector, List<PathBytes> roots) {
     List<PathBytes> r = List.copyOf(roots);

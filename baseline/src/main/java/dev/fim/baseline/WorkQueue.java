@@ -5,15 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The scan's shared work: chunks of listed names (taken first, so open directory fds are
- * released early) and directories to list (last in, first out: a depth-first order keeps the
- * number of pending directories small). Chunks are bounded ({@link #offerChunk} refuses when
- * full and the lister processes the chunk itself); directories are not, since a worker must
- * always be able to hand one off, and a pending directory is only a path.
+ * The scan's shared work: chunks of listed names (taken first, so open directory fds are released
+ * early) and directories to list (last in, first out: a depth-first order keeps the number of
+ * pending directories small). Chunks are bounded ({@link #offerChunk} refuses when full and the
+ * lister processes the chunk itself); directories are not, since a worker must always be able to
+ * hand one off, and a pending directory is only a path.
  *
- * <p>The scan ends when no task is queued or running ({@code pending == 0}). Thread-safe; one
- * lock, taken once per task (a task is a whole directory listing or a chunk of names, never a
- * single file).
+ * <p>The scan ends when no task is queued or running ({@code pending == 0}). Thread-safe; one lock,
+ * taken once per task (a task is a whole directory listing or a chunk of names, never a single
+ * file).
  */
 final class WorkQueue {
   private final ArrayDeque<Task> chunks = new ArrayDeque<>();

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 final class ChildScan {
   private ChildScan() {}
 
-  static String run(Path root, boolean asNobody, String... env) throws IOException, InterruptedException {
+  static String run(Path root, boolean asNobody, String... env)
+      throws IOException, InterruptedException {
     String classpath = System.getProperty("java.class.path");
     Path copy = null;
     if (asNobody) {
@@ -34,8 +35,14 @@ final class ChildScan {
     if (asNobody) {
       cmd.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
     }
-    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp", classpath,
-        ScanMain.class.getName(), TestFiles.pb(root).hex()));
+    cmd.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-cp",
+            classpath,
+            ScanMain.class.getName(),
+            TestFiles.pb(root).hex()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     for (String e : env) {
       String[] kv = e.split("=", 2);
@@ -57,7 +64,10 @@ final class ChildScan {
     return text;
   }
 
-  /** Test classpath entries under /root are not readable by nobody: copy them somewhere world-readable. */
+  /**
+   * Test classpath entries under /root are not readable by nobody: copy them somewhere
+   * world-readable.
+   */
   private static String readableCopy(String classpath, Path dir) throws IOException {
     List<String> out = new ArrayList<>();
     int i = 0;

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A parallel scan equals a single-thread scan, on a realistic tree from
- * {@code bench/mktree.sh} (sizes up to 32 MiB, symlinks, a FIFO, odd-byte names) plus
- * one flat directory big enough to be split into many chunks.
+ * A parallel scan equals a single-thread scan, on a realistic tree from {@code bench/mktree.sh}
+ * (sizes up to 32 MiB, symlinks, a FIFO, odd-byte names) plus one flat directory big enough to be
+ * split into many chunks.
  */
 class ParallelScanTest {
   @TempDir static Path dir;
@@ -29,10 +29,12 @@ class ParallelScanTest {
   @BeforeAll
   static void makeTree() throws Exception {
     Path mktree = Path.of(System.getProperty("fim.repo", ".."), "bench", "mktree.sh").normalize();
-    assumeTrue(Files.isExecutable(mktree) || Files.exists(mktree), "mktree.sh not found at " + mktree);
+    assumeTrue(
+        Files.isExecutable(mktree) || Files.exists(mktree), "mktree.sh not found at " + mktree);
     tree = dir.resolve("tree");
     TestFiles.sh("bash \"$1\" \"$2\" 1500 >/dev/null 2>&1", mktree.toString(), tree.toString());
-    TestFiles.sh("mkdir \"$1/flat\" && cd \"$1/flat\" && for i in $(seq 1 3000); do printf \"$i\" > \"f$i\"; done",
+    TestFiles.sh(
+        "mkdir \"$1/flat\" && cd \"$1/flat\" && for i in $(seq 1 3000); do printf \"$i\" > \"f$i\"; done",
         tree.toString());
   }
 

@@ -5,9 +5,9 @@ import dev.fim.store.PathBytes;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Throughput of a scan (not a test: timings never go in assertions). Usage:
- * {@code java -cp … dev.fim.baseline.ScanBench ROOT [THREADS] [RUNS] [xxh3|sha256]}; the first run
- * warms the page cache and the JIT and is reported separately.
+ * Throughput of a scan (not a test: timings never go in assertions). Usage: {@code java -cp …
+ * dev.fim.baseline.ScanBench ROOT [THREADS] [RUNS] [xxh3|sha256]}; the first run warms the page
+ * cache and the JIT and is reported separately.
  */
 public final class ScanBench {
   public static void main(String[] args) throws Exception {
@@ -20,22 +20,33 @@ public final class ScanBench {
     }
     for (int i = 0; i <= runs; i++) {
       LongAdder records = new LongAdder();
-      ScanSummary s = new Scanner(ScanSettings.defaults().withThreads(threads)).scan(TestSelector.all(set, root),
-          new ScanSink() {
-            @Override
-            public void record(PathBytes path, FileRecord record) {
-              records.increment();
-            }
+      ScanSummary s =
+          new Scanner(ScanSettings.defaults().withThreads(threads))
+              .scan(
+                  TestSelector.all(set, root),
+                  new ScanSink() {
+                    @Override
+                    public void record(PathBytes path, FileRecord record) {
+                      records.increment();
+                    }
 
-            @Override
-            public void problem(ScanProblem p) {
-              System.err.println(p.kind() + " " + p.message());
-            }
-          });
+                    @Override
+                    public void problem(ScanProblem p) {
+                      System.err.println(p.kind() + " " + p.message());
+                    }
+                  });
       double sec = s.elapsed().toNanos() / 1e9;
-      System.out.printf("%s run %d: %d files %d dirs, %.3f GB hashed in %.3f s: %.0f files/s, %.2f GB/s, %d problems%n",
-          i == 0 ? "warm-up" : "measured", i, s.files(), s.directories(), s.bytesHashed() / 1e9, sec,
-          (s.files() + s.directories()) / sec, s.bytesHashed() / 1e9 / sec, s.problems());
+      System.out.printf(
+          "%s run %d: %d files %d dirs, %.3f GB hashed in %.3f s: %.0f files/s, %.2f GB/s, %d problems%n",
+          i == 0 ? "warm-up" : "measured",
+          i,
+          s.files(),
+          s.directories(),
+          s.bytesHashed() / 1e9,
+          sec,
+          (s.files() + s.directories()) / sec,
+          s.bytesHashed() / 1e9 / sec,
+          s.problems());
     }
   }
 }

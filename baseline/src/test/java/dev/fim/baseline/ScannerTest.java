@@ -32,7 +32,8 @@ class ScannerTest {
   static CollectingSink scan(Selector selector, int threads) throws InterruptedException {
     CollectingSink sink = new CollectingSink();
     ScanSummary s = new Scanner(ScanSettings.defaults().withThreads(threads)).scan(selector, sink);
-    assertEquals(sink.records.size(), s.files() + s.directories(), "summary counts every record once");
+    assertEquals(
+        sink.records.size(), s.files() + s.directories(), "summary counts every record once");
     assertEquals(sink.problems().size(), s.problems());
     return sink;
   }
@@ -46,11 +47,13 @@ class ScannerTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void eachFileTypeIsRecordedAndOnlyRegularFilesAreRead() throws Exception {
-    assumeTrue(TestFiles.ensureTool("xxh128sum", "xxhash"), "xxh128sum missing (apt-get install xxhash)");
+    assumeTrue(
+        TestFiles.ensureTool("xxh128sum", "xxhash"), "xxh128sum missing (apt-get install xxhash)");
     Path f = Files.writeString(dir.resolve("file"), "hello");
     Files.createDirectory(dir.resolve("sub"));
     Files.createSymbolicLink(dir.resolve("shadow-link"), Path.of("/etc/shadow"));
-    TestFiles.sh("cd \"$1\" && mkfifo fifo && python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' sock",
+    TestFiles.sh(
+        "cd \"$1\" && mkfifo fifo && python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' sock",
         dir.toString());
     boolean dev = TestFiles.isRoot();
     if (dev) {
@@ -82,7 +85,8 @@ class ScannerTest {
 
   @Test
   void oddByteNamesAreScannedExactly() throws Exception {
-    assumeTrue(TestFiles.ensureTool("xxh128sum", "xxhash"), "xxh128sum missing (apt-get install xxhash)");
+    assumeTrue(
+        TestFiles.ensureTool("xxh128sum", "xxhash"), "xxh128sum missing (apt-get install xxhash)");
     Files.createDirectory(dir.resolve("d"));
     for (byte[] name : List.of(TestFiles.NAME_FF, TestFiles.NAME_NEWLINE, TestFiles.NAME_E_ACUTE)) {
       TestFiles.writeRaw(dir.resolve("d"), name, "content of " + TestFiles.printfEscape(name));
@@ -92,13 +96,20 @@ class ScannerTest {
       PathBytes p = pb(dir.resolve("d")).resolve(name);
       FileRecord r = sink.get(p);
       assertNotNull(r, "missing " + p.display() + " in " + sink.records.keySet());
-      String expected = TestFiles.sh("xxh128sum < \"$1/$(printf \"$2\")\"", dir.resolve("d").toString(),
-          TestFiles.printfEscape(name)).substring(0, 32);
+      String expected =
+          TestFiles.sh(
+                  "xxh128sum < \"$1/$(printf \"$2\")\"",
+                  dir.resolve("d").toString(),
+                  TestFiles.printfEscape(name))
+              .substring(0, 32);
       assertEquals(expected, r.digest(HashAlgorithm.XXH3_128).hex(), p.display());
     }
   }
 
-  /** Under LC_ALL=C (cron's environment) Java cannot even name 'é' or 0xff: the byte walk must not care. */
+  /**
+   * Under LC_ALL=C (cron's environment) Java cannot even name 'é' or 0xff: the byte walk must not
+   * care.
+   */
   @Test
   void oddByteNamesUnderLcAllC() throws Exception {
     TestFiles.writeRaw(dir, TestFiles.NAME_FF, "x");
@@ -121,7 +132,11 @@ class ScannerTest {
     Files.createSymbolicLink(dir.resolve("t/self"), Path.of("."));
     Files.createSymbolicLink(dir.resolve("t/up"), Path.of(".."));
     Files.createSymbolicLink(dir.resolve("rootlink"), dir.resolve("t"));
-    CollectingSink sink = scan(TestSelector.all(TestSelector.DEFAULT, pb(dir.resolve("t")), pb(dir.resolve("rootlink"))), 2);
+    CollectingSink sink =
+        scan(
+            TestSelector.all(
+                TestSelector.DEFAULT, pb(dir.resolve("t")), pb(dir.resolve("rootlink"))),
+            2);
     assertEquals(List.of(), sink.problems());
     assertEquals(6, sink.records.size(), sink.records.keySet().toString());
     assertEquals(FileType.SYMLINK, sink.get(pb(dir.resolve("rootlink"))).type());
@@ -148,9 +163,11 @@ class ScannerTest {
     Files.writeString(dir.resolve("pruned/f"), "x");
     PathBytes pruned = pb(dir.resolve("pruned"));
     PathBytes keep = pb(dir.resolve("keep"));
-    TestSelector sel = new TestSelector(List.of(pb(dir)),
-        (p, t) -> p.equals(keep) || p.display().endsWith(".log") ? null : TestSelector.DEFAULT,
-        p -> !p.equals(pruned));
+    TestSelector sel =
+        new TestSelector(
+            List.of(pb(dir)),
+            (p, t) -> p.equals(keep) || p.display().endsWith(".log") ? null : TestSelector.DEFAULT,
+            p -> !p.equals(pruned));
     CollectingSink sink = scan(sel, 2);
     assertNull(sink.get(keep), "not selected: no record");
     assertNotNull(sink.get(pb(dir.resolve("keep/deep/f"))), "not selected but descended");
@@ -162,12 +179,15 @@ class ScannerTest {
   @Test
   void shaDigestsOnRequest() throws Exception {
     Path f = Files.writeString(dir.resolve("f"), "abc");
-    AttributeSet set = TestSelector.DEFAULT.without(Attribute.XXH3).with(Attribute.SHA256).with(Attribute.SHA512);
+    AttributeSet set =
+        TestSelector.DEFAULT.without(Attribute.XXH3).with(Attribute.SHA256).with(Attribute.SHA512);
     CollectingSink sink = scan(TestSelector.all(set, pb(dir)), 1);
     FileRecord r = sink.get(pb(f));
     assertEquals(2, r.digests().size());
     assertNull(r.digest(HashAlgorithm.XXH3_128));
-    assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", r.digest(HashAlgorithm.SHA256).hex());
+    assertEquals(
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        r.digest(HashAlgorithm.SHA256).hex());
     assertTrue(r.digest(HashAlgorithm.SHA512).hex().startsWith("ddaf35a193617aba"));
   }
 
@@ -178,14 +198,23 @@ class ScannerTest {
     Path f = Files.writeString(dir.resolve("f"), "x");
     Files.createDirectory(dir.resolve("d"));
     Files.createSymbolicLink(dir.resolve("l"), f);
-    TestFiles.sh("cd \"$1\" && setfattr -n user.note -v hi f && setfacl -m u:65534:r f && setcap cap_net_raw+ep f"
-        + " && setfacl -d -m u:65534:rx d", dir.toString());
-    CollectingSink sink = scan(TestSelector.all(TestSelector.DEFAULT.with(Attribute.XATTRS), pb(dir)), 2);
-    assertEquals(List.of("security.capability", "system.posix_acl_access", "user.note"),
+    TestFiles.sh(
+        "cd \"$1\" && setfattr -n user.note -v hi f && setfacl -m u:65534:r f && setcap cap_net_raw+ep f"
+            + " && setfacl -d -m u:65534:rx d",
+        dir.toString());
+    CollectingSink sink =
+        scan(TestSelector.all(TestSelector.DEFAULT.with(Attribute.XATTRS), pb(dir)), 2);
+    assertEquals(
+        List.of("security.capability", "system.posix_acl_access", "user.note"),
         sink.get(pb(f)).xattrs().stream().map(Xattr::name).toList());
     assertEquals("hi", sink.get(pb(f)).xattrs().get(2).displayValue());
-    assertTrue(sink.get(pb(dir.resolve("d"))).xattrs().stream().anyMatch(x -> x.name().equals("system.posix_acl_default")));
-    assertEquals(List.of(), sink.get(pb(dir.resolve("l"))).xattrs(), "the symlink's own (none), not its target's");
+    assertTrue(
+        sink.get(pb(dir.resolve("d"))).xattrs().stream()
+            .anyMatch(x -> x.name().equals("system.posix_acl_default")));
+    assertEquals(
+        List.of(),
+        sink.get(pb(dir.resolve("l"))).xattrs(),
+        "the symlink's own (none), not its target's");
     assertNotNull(sink.get(pb(f)).digest(HashAlgorithm.XXH3_128));
   }
 
@@ -193,38 +222,49 @@ class ScannerTest {
   void atimeIsNotChangedByAScan() throws Exception {
     Path f = TestFiles.write(dir.resolve("d/f"), new byte[] {1, 2, 3});
     Path big = TestFiles.write(dir.resolve("d/big"), new byte[3 << 20]);
-    TestFiles.sh("touch -a -d '2001-02-03 04:05:06' \"$1\" \"$2\" \"$3\"", f.toString(), big.toString(),
+    TestFiles.sh(
+        "touch -a -d '2001-02-03 04:05:06' \"$1\" \"$2\" \"$3\"",
+        f.toString(),
+        big.toString(),
         dir.resolve("d").toString());
     FileTime fBefore = atime(f);
     FileTime bigBefore = atime(big);
     FileTime dBefore = atime(dir.resolve("d"));
-    CollectingSink sink = scan(TestSelector.all(TestSelector.DEFAULT.with(Attribute.XATTRS), pb(dir)), 2);
+    CollectingSink sink =
+        scan(TestSelector.all(TestSelector.DEFAULT.with(Attribute.XATTRS), pb(dir)), 2);
     assertNotNull(sink.get(pb(big)).digest(HashAlgorithm.XXH3_128));
     assertEquals(fBefore, atime(f), "read path (pread) must not touch atime");
     assertEquals(bigBefore, atime(big), "mmap path must not touch atime");
-    assertEquals(dBefore, atime(dir.resolve("d")), "getdents64 must not touch the directory's atime");
+    assertEquals(
+        dBefore, atime(dir.resolve("d")), "getdents64 must not touch the directory's atime");
   }
 
   private static FileTime atime(Path p) throws Exception {
     return (FileTime) Files.getAttribute(p, "lastAccessTime", LinkOption.NOFOLLOW_LINKS);
   }
 
-  /** The name disappears between its listing and its lstat: the Selector, asked first, deletes it. */
+  /**
+   * The name disappears between its listing and its lstat: the Selector, asked first, deletes it.
+   */
   @Test
   void aFileThatVanishesMidScanIsReported() throws Exception {
     Path victim = Files.writeString(dir.resolve("victim"), "x");
     Files.writeString(dir.resolve("stays"), "y");
     PathBytes v = pb(victim);
-    TestSelector sel = new TestSelector(List.of(pb(dir)), (p, t) -> {
-      if (p.equals(v)) {
-        try {
-          Files.deleteIfExists(victim);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-      return TestSelector.DEFAULT;
-    }, p -> true);
+    TestSelector sel =
+        new TestSelector(
+            List.of(pb(dir)),
+            (p, t) -> {
+              if (p.equals(v)) {
+                try {
+                  Files.deleteIfExists(victim);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+              return TestSelector.DEFAULT;
+            },
+            p -> true);
     CollectingSink sink = scan(sel, 1);
     assertEquals(1, sink.problems(ScanProblem.Kind.VANISHED).size(), sink.problems().toString());
     assertNull(sink.get(v));
@@ -232,17 +272,19 @@ class ScannerTest {
   }
 
   /**
-   * A writer appends to a 64 MiB file while it is hashed: either every try saw it move (the
-   * record says so and carries no digest) or a try was stable, and then its digest is that of
-   * the first {@code size} bytes the record names.
+   * A writer appends to a 64 MiB file while it is hashed: either every try saw it move (the record
+   * says so and carries no digest) or a try was stable, and then its digest is that of the first
+   * {@code size} bytes the record names.
    */
   @Test
   @Timeout(120)
   void aFileChangingDuringHashingIsRetriedThenReported() throws Exception {
     Path f = dir.resolve("log");
     TestFiles.sh("head -c 64M /dev/urandom > \"$1\"", f.toString());
-    Process writer = new ProcessBuilder("bash", "-c", "while :; do printf 0123456789 >> \"$1\"; done", "sh", f.toString())
-        .start();
+    Process writer =
+        new ProcessBuilder(
+                "bash", "-c", "while :; do printf 0123456789 >> \"$1\"; done", "sh", f.toString())
+            .start();
     try {
       Thread.sleep(200);
       CollectingSink sink = scan(TestSelector.all(TestSelector.DEFAULT, pb(dir)), 1);
@@ -254,8 +296,13 @@ class ScannerTest {
         assertTrue(r.digests().isEmpty());
         assertEquals(1, sink.problems(ScanProblem.Kind.CHANGED_DURING_HASH).size());
       } else {
-        String prefix = TestFiles.sh("head -c " + r.size() + " \"$1\" | xxh128sum", f.toString()).substring(0, 32);
-        assertEquals(prefix, r.digest(HashAlgorithm.XXH3_128).hex(), "the stable try's digest is of the size recorded");
+        String prefix =
+            TestFiles.sh("head -c " + r.size() + " \"$1\" | xxh128sum", f.toString())
+                .substring(0, 32);
+        assertEquals(
+            prefix,
+            r.digest(HashAlgorithm.XXH3_128).hex(),
+            "the stable try's digest is of the size recorded");
       }
     } finally {
       writer.destroyForcibly();
@@ -266,38 +313,59 @@ class ScannerTest {
   @Test
   @Tag("kernel")
   void unreadableDirectoryAndFileAsNobody() throws Exception {
-    assumeTrue(TestFiles.isRoot() && TestFiles.has("setpriv"), "needs root to drop to uid 65534 with setpriv");
+    assumeTrue(
+        TestFiles.isRoot() && TestFiles.has("setpriv"),
+        "needs root to drop to uid 65534 with setpriv");
     Files.createDirectories(dir.resolve("locked/inside"));
     Files.writeString(dir.resolve("locked/inside/f"), "x");
     Files.writeString(dir.resolve("secret"), "x");
     Files.writeString(dir.resolve("public"), "x");
-    TestFiles.sh("chmod 755 \"$1\" && chmod 700 \"$1/locked\" && chmod 600 \"$1/secret\" && chmod 644 \"$1/public\"",
+    TestFiles.sh(
+        "chmod 755 \"$1\" && chmod 700 \"$1/locked\" && chmod 600 \"$1/secret\" && chmod 644 \"$1/public\"",
         dir.toString());
     String out = ChildScan.run(dir, true);
     String secret = pb(dir.resolve("secret")).hex();
     String locked = pb(dir.resolve("locked")).hex();
-    assertTrue(out.matches("(?s).*P " + locked + " UNREADABLE_DIRECTORY openat2? " + dir.resolve("locked")
-        + ": EACCES \\(Permission denied\\); contents not scanned.*"), out);
+    assertTrue(
+        out.matches(
+            "(?s).*P "
+                + locked
+                + " UNREADABLE_DIRECTORY openat2? "
+                + dir.resolve("locked")
+                + ": EACCES \\(Permission denied\\); contents not scanned.*"),
+        out);
     assertTrue(out.contains("R " + locked + " dir "), "its own attributes are recorded:\n" + out);
-    assertTrue(out.contains("R " + secret + " file - open " + dir.resolve("secret")
-        + " for hashing: EACCES (Permission denied); hash skipped, attributes kept"), out);
+    assertTrue(
+        out.contains(
+            "R "
+                + secret
+                + " file - open "
+                + dir.resolve("secret")
+                + " for hashing: EACCES (Permission denied); hash skipped, attributes kept"),
+        out);
     assertTrue(out.contains("P " + secret + " UNREADABLE_FILE "), out);
-    assertTrue(out.matches("(?s).*R " + pb(dir.resolve("public")).hex() + " file [0-9a-f]{32} -.*"), out);
+    assertTrue(
+        out.matches("(?s).*R " + pb(dir.resolve("public")).hex() + " file [0-9a-f]{32} -.*"), out);
   }
 
   @Test
   void aSinkThatThrowsStopsTheScan() {
-    ScanSink failing = new ScanSink() {
-      @Override
-      public void record(PathBytes path, FileRecord record) {
-        throw new IllegalStateException("disk full");
-      }
+    ScanSink failing =
+        new ScanSink() {
+          @Override
+          public void record(PathBytes path, FileRecord record) {
+            throw new IllegalStateException("disk full");
+          }
 
-      @Override
-      public void problem(ScanProblem p) {}
-    };
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> new Scanner(ScanSettings.defaults()).scan(TestSelector.all(TestSelector.DEFAULT, pb(dir)), failing));
+          @Override
+          public void problem(ScanProblem p) {}
+        };
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                new Scanner(ScanSettings.defaults())
+                    .scan(TestSelector.all(TestSelector.DEFAULT, pb(dir)), failing));
     assertEquals("disk full", e.getMessage());
   }
 
@@ -308,20 +376,28 @@ class ScannerTest {
   @Test
   @Timeout(60)
   void interruptStopsTheScanAndLeaksNoFd() throws Exception {
-    TestFiles.sh("mkdir -p \"$1/flat\" \"$1/a/b/c\" && cd \"$1/flat\" && for i in $(seq 1 2000); do : > f$i; done",
+    TestFiles.sh(
+        "mkdir -p \"$1/flat\" \"$1/a/b/c\" && cd \"$1/flat\" && for i in $(seq 1 2000); do : > f$i; done",
         dir.toString());
     Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(2));
-    scanner.scan(TestSelector.all(TestSelector.DEFAULT, pb(dir)), new CollectingSink()); // warm-up: lazy JVM fds
+    scanner.scan(
+        TestSelector.all(TestSelector.DEFAULT, pb(dir)),
+        new CollectingSink()); // warm-up: lazy JVM fds
     long before = openFds();
     assertEquals(0, before);
     Thread caller = Thread.currentThread();
-    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-    TestSelector sel = new TestSelector(List.of(pb(dir)), (p, t) -> {
-      if (calls.incrementAndGet() == 100) {
-        caller.interrupt();
-      }
-      return TestSelector.DEFAULT;
-    }, p -> true);
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    TestSelector sel =
+        new TestSelector(
+            List.of(pb(dir)),
+            (p, t) -> {
+              if (calls.incrementAndGet() == 100) {
+                caller.interrupt();
+              }
+              return TestSelector.DEFAULT;
+            },
+            p -> true);
     CollectingSink sink = new CollectingSink();
     assertThrows(InterruptedException.class, () -> scanner.scan(sel, sink));
     assertTrue(sink.records.size() < 2000 + 5, "stopped early: " + sink.records.size());
@@ -331,10 +407,11 @@ class ScannerTest {
   }
 
   /**
-   * A tree far deeper than PATH_MAX (40 directories of 250-byte names, a 10 KB path) is walked whole: every level and
-   * the files at the bottom are recorded and hashed, with no problem; the directories are opened beneath anchors a few
-   * KB apart ({@link DirHandle#MAX_RELATIVE}), and when the scan ends no fd is left open. Before, every directory
-   * whose path passed 4 KB was "openat2: ENAMETOOLONG; contents not scanned".
+   * A tree far deeper than PATH_MAX (40 directories of 250-byte names, a 10 KB path) is walked
+   * whole: every level and the files at the bottom are recorded and hashed, with no problem; the
+   * directories are opened beneath anchors a few KB apart ({@link DirHandle#MAX_RELATIVE}), and
+   * when the scan ends no fd is left open. Before, every directory whose path passed 4 KB was
+   * "openat2: ENAMETOOLONG; contents not scanned".
    */
   @Test
   @Timeout(120)
@@ -342,10 +419,17 @@ class ScannerTest {
     String name = "d".repeat(250);
     int depth = 40;
     try {
-      TestFiles.sh("cd \"$1\" && for i in $(seq " + depth + "); do mkdir \"$2\" && cd \"$2\" || exit 1; done"
-          + " && for i in $(seq 300); do echo $i > f$i; done && ln -s ../.. up", dir.toString(), name);
+      TestFiles.sh(
+          "cd \"$1\" && for i in $(seq "
+              + depth
+              + "); do mkdir \"$2\" && cd \"$2\" || exit 1; done"
+              + " && for i in $(seq 300); do echo $i > f$i; done && ln -s ../.. up",
+          dir.toString(),
+          name);
       Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(2));
-      scanner.scan(TestSelector.all(TestSelector.DEFAULT, pb(dir)), new CollectingSink()); // warm-up: lazy JVM fds
+      scanner.scan(
+          TestSelector.all(TestSelector.DEFAULT, pb(dir)),
+          new CollectingSink()); // warm-up: lazy JVM fds
       long before = openFdsIncludingDeep();
       CollectingSink sink = scan(TestSelector.all(TestSelector.DEFAULT, pb(dir)), 2);
       assertEquals(List.of(), sink.problems());
@@ -355,17 +439,26 @@ class ScannerTest {
         bottom = bottom.resolve(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       }
       assertTrue(bottom.length() > 10_000);
-      FileRecord f = sink.get(bottom.resolve("f300".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      FileRecord f =
+          sink.get(bottom.resolve("f300".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
       assertEquals(FileType.FILE, f.type());
       assertEquals(1, f.digests().size(), "hashed");
-      assertEquals(FileType.SYMLINK, sink.get(bottom.resolve("up".getBytes(java.nio.charset.StandardCharsets.US_ASCII))).type());
+      assertEquals(
+          FileType.SYMLINK,
+          sink.get(bottom.resolve("up".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+              .type());
       assertEquals(before, openFdsIncludingDeep(), "fds after the scan");
     } finally {
-      TestFiles.sh("rm -rf \"$1\"/" + name, dir.toString()); // @TempDir's cleanup cannot reach below PATH_MAX
+      TestFiles.sh(
+          "rm -rf \"$1\"/" + name,
+          dir.toString()); // @TempDir's cleanup cannot reach below PATH_MAX
     }
   }
 
-  /** As {@link #openFds()}, also counting fds on directories too deep for /proc to name (ENAMETOOLONG). */
+  /**
+   * As {@link #openFds()}, also counting fds on directories too deep for /proc to name
+   * (ENAMETOOLONG).
+   */
   private long openFdsIncludingDeep() throws Exception {
     long n = 0;
     try (var s = Files.list(Path.of("/proc/self/fd"))) {
@@ -405,8 +498,13 @@ class ScannerTest {
 
   @Test
   void rootsBelowAnotherRootAreWalkedOnce() {
-    List<PathBytes> roots = Scanner.distinctRoots(List.of(PathBytes.ofUtf8("/etc/ssh"), PathBytes.ofUtf8("/etc"),
-        PathBytes.ofUtf8("/etcx"), PathBytes.ofUtf8("/etc")));
+    List<PathBytes> roots =
+        Scanner.distinctRoots(
+            List.of(
+                PathBytes.ofUtf8("/etc/ssh"),
+                PathBytes.ofUtf8("/etc"),
+                PathBytes.ofUtf8("/etcx"),
+                PathBytes.ofUtf8("/etc")));
     assertEquals(List.of(PathBytes.ofUtf8("/etc"), PathBytes.ofUtf8("/etcx")), roots);
   }
 

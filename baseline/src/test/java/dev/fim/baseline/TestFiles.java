@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test fixtures built with the real tools (bash, printf, setfacl…), so that names with odd
- * bytes are made by the shell, never through Java's file-name encoding.
+ * Test fixtures built with the real tools (bash, printf, setfacl…), so that names with odd bytes
+ * are made by the shell, never through Java's file-name encoding.
  */
 public final class TestFiles {
   /** Names that Java's String/Path round trip would lose or reject under LC_ALL=C. */
   public static final byte[] NAME_FF = {'o', 'd', 'd', '_', (byte) 0xff, '_', 'b'};
+
   public static final byte[] NAME_NEWLINE = {'n', 'e', 'w', '\n', 'l', 'i', 'n', 'e'};
   public static final byte[] NAME_E_ACUTE = "caf\u00e9".getBytes(StandardCharsets.UTF_8);
 
@@ -42,7 +43,10 @@ public final class TestFiles {
       }
       String text = new String(out, StandardCharsets.UTF_8);
       String errText = Files.readString(err.toPath(), StandardCharsets.ISO_8859_1);
-      assertEquals(0, p.exitValue(), () -> "`" + script + "` " + List.of(args) + " failed:\n" + text + errText);
+      assertEquals(
+          0,
+          p.exitValue(),
+          () -> "`" + script + "` " + List.of(args) + " failed:\n" + text + errText);
       return text;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -64,7 +68,10 @@ public final class TestFiles {
     }
   }
 
-  /** Installs a Debian package when its tool is missing (we run as root in CI); true if present after. */
+  /**
+   * Installs a Debian package when its tool is missing (we run as root in CI); true if present
+   * after.
+   */
   public static boolean ensureTool(String tool, String aptPackage) {
     if (has(tool)) {
       return true;
@@ -73,8 +80,14 @@ public final class TestFiles {
       return false;
     }
     try {
-      new ProcessBuilder("bash", "-c", "DEBIAN_FRONTEND=noninteractive apt-get install -y -q " + aptPackage
-          + " >/dev/null 2>&1").start().waitFor(300, TimeUnit.SECONDS);
+      new ProcessBuilder(
+              "bash",
+              "-c",
+              "DEBIAN_FRONTEND=noninteractive apt-get install -y -q "
+                  + aptPackage
+                  + " >/dev/null 2>&1")
+          .start()
+          .waitFor(300, TimeUnit.SECONDS);
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -89,7 +102,9 @@ public final class TestFiles {
 
   /** Creates a file whose name is raw bytes (via printf), with the given content. */
   public static void writeRaw(Path dir, byte[] name, String content) throws IOException {
-    sh("cd \"$1\" && printf '%s' \"$3\" > \"$(printf \"$2\")\"", dir.toString(), printfEscape(name), content);
+    sh(
+        "cd \"$1\" && printf '%s' \"$3\" > \"$(printf \"$2\")\"",
+        dir.toString(), printfEscape(name), content);
   }
 
   /** {@code \xNN} escapes for every byte, for printf(1). */

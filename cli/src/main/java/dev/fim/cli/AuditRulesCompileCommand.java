@@ -16,16 +16,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code fim audit rules compile FILE}: auditctl rules → audit_rule_data bytes, in the fixtures' golden layout. */
-@Command(name = "compile", mixinStandardHelpOptions = true,
-    description = {"Compile a rules file (auditctl -R syntax) without touching the kernel, and print each rule's",
-        "normalised text and its struct audit_rule_data bytes (base64) in go-libaudit's golden layout:",
-        "  rules:",
-        "  - flags: -w /etc/passwd -p wa -k fim",
-        "    bytes: !!binary |",
-        "      BAAAAAIAAAAC…",
-        "Control lines (-D, -b, -e…) have no bytes and are not printed.",
-        "A bad rule stops with FILE:LINE: reason and exit 17."})
+/**
+ * {@code fim audit rules compile FILE}: auditctl rules → audit_rule_data bytes, in the fixtures'
+ * golden layout.
+ */
+@Command(
+    name = "compile",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compile a rules file (auditctl -R syntax) without touching the kernel, and print each rule's",
+      "normalised text and its struct audit_rule_data bytes (base64) in go-libaudit's golden layout:",
+      "  rules:",
+      "  - flags: -w /etc/passwd -p wa -k fim",
+      "    bytes: !!binary |",
+      "      BAAAAAIAAAAC…",
+      "Control lines (-D, -b, -e…) have no bytes and are not printed.",
+      "A bad rule stops with FILE:LINE: reason and exit 17."
+    })
 final class AuditRulesCompileCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "Rules file, e.g. /etc/audit/rules.d/fim.rules.")
   Path file;

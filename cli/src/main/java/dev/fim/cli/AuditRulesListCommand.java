@@ -11,9 +11,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fim audit rules list}: the kernel's rules as {@code auditctl -l} prints them. */
-@Command(name = "list", mixinStandardHelpOptions = true,
-    description = {"List the kernel's audit rules (AUDIT_LIST_RULES), one per line as auditctl -l prints them,",
-        "or \"No rules\". Needs CAP_AUDIT_CONTROL (root)."})
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List the kernel's audit rules (AUDIT_LIST_RULES), one per line as auditctl -l prints them,",
+      "or \"No rules\". Needs CAP_AUDIT_CONTROL (root)."
+    })
 final class AuditRulesListCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Print stack traces with errors.")
   boolean debug;

@@ -5,20 +5,19 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * {@code fim audit search}'s command line read without picocli, for the command lines people
- * type. picocli builds its model by reflection over the annotated classes and runs its parser
+ * {@code fim audit search}'s command line read without picocli, for the command lines people type.
+ * picocli builds its model by reflection over the annotated classes and runs its parser
  * interpreted: ~0.2 s of a cold JVM, a quarter of a search through a 500 MB audit.log
  * (bench/audit-search.sh). This reads exactly the options of {@link AuditSearchOptions}, each as
  * {@code NAME VALUE} or {@code --long=VALUE} ({@code -w}/{@code --word} alone), into the same
  * fields picocli would set.
  *
- * <p>Anything else returns null and picocli parses the whole line, so that every error, help
- * and corner of its syntax stays picocli's: help and version options, an unknown, repeated or
- * valueless option, a positional argument, {@code --}, an {@code @file} argument, a value that
- * starts with {@code -} (except a relative time such as {@code -24h} for {@code -ts}/{@code -te}),
- * a format other than {@code text}/{@code json}. {@code AuditSearchArgsTest} checks that the
- * names here are the annotations' and that picocli fills the same fields for every line this
- * accepts.
+ * <p>Anything else returns null and picocli parses the whole line, so that every error, help and
+ * corner of its syntax stays picocli's: help and version options, an unknown, repeated or valueless
+ * option, a positional argument, {@code --}, an {@code @file} argument, a value that starts with
+ * {@code -} (except a relative time such as {@code -24h} for {@code -ts}/{@code -te}), a format
+ * other than {@code text}/{@code json}. {@code AuditSearchArgsTest} checks that the names here are
+ * the annotations' and that picocli fills the same fields for every line this accepts.
  */
 final class AuditSearchArgs {
   private AuditSearchArgs() {}
@@ -58,7 +57,9 @@ final class AuditSearchArgs {
         return null; // no value (or not an option at all)
       }
       boolean relativeTime = START.contains(name) || END.contains(name);
-      if (value.isEmpty() || value.startsWith("@") || (value.startsWith("-") && !(relativeTime && isRelative(value)))) {
+      if (value.isEmpty()
+          || value.startsWith("@")
+          || (value.startsWith("-") && !(relativeTime && isRelative(value)))) {
         return null;
       }
       if (INPUT.contains(name)) {

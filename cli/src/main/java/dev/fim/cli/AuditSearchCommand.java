@@ -8,17 +8,21 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code fim audit search}: an {@code ausearch -i} equivalent over audit.log and its rotations. */
-@Command(name = "search", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     description = {
-        "Search audit logs like ausearch -i: events by key, file, login user and time.",
-        "",
-        "Reads /var/log/audit/audit.log and its rotations (audit.log.N … audit.log.1, oldest first),",
-        "or the --input files, groups records into events by serial, and prints each matching event",
-        "interpreted (names for uids, syscalls, errnos) or, with --format json, one JSON object per",
-        "event with its sequence, time, record types, actor, action, object and how.",
-        "",
-        "Examples:  fim audit search -k fim -ts -24h",
-        "           fim audit search -f /etc/passwd -ua alice --format json"})
+      "Search audit logs like ausearch -i: events by key, file, login user and time.",
+      "",
+      "Reads /var/log/audit/audit.log and its rotations (audit.log.N … audit.log.1, oldest first),",
+      "or the --input files, groups records into events by serial, and prints each matching event",
+      "interpreted (names for uids, syscalls, errnos) or, with --format json, one JSON object per",
+      "event with its sequence, time, record types, actor, action, object and how.",
+      "",
+      "Examples:  fim audit search -k fim -ts -24h",
+      "           fim audit search -f /etc/passwd -ua alice --format json"
+    })
 final class AuditSearchCommand implements Callable<Integer> {
   @Mixin AuditSearchOptions options = new AuditSearchOptions();
 

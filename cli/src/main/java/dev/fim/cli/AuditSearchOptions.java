@@ -23,45 +23,70 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * {@code fim audit search}'s options and the search they ask for. picocli fills them through
- * {@link AuditSearchCommand}'s mixin, {@link AuditSearchArgs} directly (the quick way in).
- * Nothing here refers to picocli's classes except through annotations, which the JVM reads only
- * when asked: the quick way never opens picocli's jar (~18 ms: its Java 5 classes cannot be in
- * the class data sharing archive).
+ * {@code fim audit search}'s options and the search they ask for. picocli fills them through {@link
+ * AuditSearchCommand}'s mixin, {@link AuditSearchArgs} directly (the quick way in). Nothing here
+ * refers to picocli's classes except through annotations, which the JVM reads only when asked: the
+ * quick way never opens picocli's jar (~18 ms: its Java 5 classes cannot be in the class data
+ * sharing archive).
  */
 final class AuditSearchOptions {
-  @Option(names = {"--input", "-if"}, paramLabel = "FILE",
-      description = "Audit log to read (repeatable; default: /var/log/audit/audit.log and its rotations).")
+  @Option(
+      names = {"--input", "-if"},
+      paramLabel = "FILE",
+      description =
+          "Audit log to read (repeatable; default: /var/log/audit/audit.log and its rotations).")
   List<Path> inputs = new ArrayList<>();
 
-  @Option(names = {"-k", "--key"}, paramLabel = "KEY", description = "Events whose rule key contains KEY (exact with -w).")
+  @Option(
+      names = {"-k", "--key"},
+      paramLabel = "KEY",
+      description = "Events whose rule key contains KEY (exact with -w).")
   String key;
 
-  @Option(names = {"-f", "--file"}, paramLabel = "PATH", description = "Events naming a file whose path contains PATH (exact with -w).")
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "PATH",
+      description = "Events naming a file whose path contains PATH (exact with -w).")
   String file;
 
-  @Option(names = {"-ua", "--uid-all"}, paramLabel = "USER", description = "Events whose auid, uid or euid is USER (name or number).")
+  @Option(
+      names = {"-ua", "--uid-all"},
+      paramLabel = "USER",
+      description = "Events whose auid, uid or euid is USER (name or number).")
   String auid;
 
-  @Option(names = {"-ts", "--start"}, paramLabel = "TIME",
-      description = "Events at or after TIME: ISO-8601 (2026-11-25T10:00:00Z), relative (-24h, 7d, 30m), now, today, yesterday.")
+  @Option(
+      names = {"-ts", "--start"},
+      paramLabel = "TIME",
+      description =
+          "Events at or after TIME: ISO-8601 (2026-11-25T10:00:00Z), relative (-24h, 7d, 30m), now, today, yesterday.")
   String start;
 
-  @Option(names = {"-te", "--end"}, paramLabel = "TIME", description = "Events at or before TIME (same forms as -ts).")
+  @Option(
+      names = {"-te", "--end"},
+      paramLabel = "TIME",
+      description = "Events at or before TIME (same forms as -ts).")
   String end;
 
-  @Option(names = {"-w", "--word"}, description = "Match -k and -f exactly instead of as a substring (ausearch's -w).")
+  @Option(
+      names = {"-w", "--word"},
+      description = "Match -k and -f exactly instead of as a substring (ausearch's -w).")
   boolean exact;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      converter = TextOrJson.class, completionCandidates = TextOrJson.class,
-      description = "text (ausearch -i style blocks) or json (one object per line) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      converter = TextOrJson.class,
+      completionCandidates = TextOrJson.class,
+      description =
+          "text (ausearch -i style blocks) or json (one object per line) (default: ${DEFAULT-VALUE}).")
   ReportFormat format;
 
   /**
-   * Runs {@code fim audit search} without picocli when {@link AuditSearchArgs} can read
-   * {@code args} and the criteria are valid; null when picocli must parse the line (then it
-   * also reports the error, the same way as for any other command).
+   * Runs {@code fim audit search} without picocli when {@link AuditSearchArgs} can read {@code
+   * args} and the criteria are valid; null when picocli must parse the line (then it also reports
+   * the error, the same way as for any other command).
    */
   static Integer runQuick(RawArgs raw, String[] args, PrintWriter out, PrintWriter err) {
     AuditSearchOptions c = AuditSearchArgs.parse(args);
@@ -83,8 +108,8 @@ final class AuditSearchOptions {
   }
 
   /**
-   * The search the options ask for; IllegalArgumentException (with the reason) for an option
-   * that is not valid: a time that cannot be read, an empty value, a user passwd does not know.
+   * The search the options ask for; IllegalArgumentException (with the reason) for an option that
+   * is not valid: a time that cannot be read, an empty value, a user passwd does not know.
    */
   AuditSearch prepare() {
     SearchTrace.mark("command parsed");
@@ -101,7 +126,10 @@ final class AuditSearchOptions {
       s = s.withAuid(auid);
     }
     if (start != null || end != null) {
-      s = s.withTime(start == null ? null : TimeSpec.parse(start, now, zone), end == null ? null : TimeSpec.parse(end, now, zone));
+      s =
+          s.withTime(
+              start == null ? null : TimeSpec.parse(start, now, zone),
+              end == null ? null : TimeSpec.parse(end, now, zone));
     }
     return new AuditSearch(s);
   }
@@ -118,20 +146,26 @@ final class AuditSearchOptions {
 
   private int searchInputs(AuditSearch search, PrintWriter out, PrintWriter err) throws Exception {
     ZoneId zone = ZoneId.systemDefault();
-    List<Path> files = inputs.isEmpty() ? InputFiles.rotations(Path.of("/var/log/audit/audit.log")) : inputs;
+    List<Path> files =
+        inputs.isEmpty() ? InputFiles.rotations(Path.of("/var/log/audit/audit.log")) : inputs;
     Interpreter names = new Interpreter(AccountSource.system());
     BufferedWriter w = new BufferedWriter(out, 1 << 16);
     SearchStats stats;
     if (format == ReportFormat.JSON) {
       JsonFactory factory = new JsonFactory();
       SearchJson json = new SearchJson(names);
-      stats = search.run(files, () -> (e, to) -> {
-        JsonGenerator g = factory.createGenerator(to);
-        g.setRootValueSeparator(null);
-        json.write(e, g);
-        g.flush();
-        to.write('\n');
-      }, w);
+      stats =
+          search.run(
+              files,
+              () ->
+                  (e, to) -> {
+                    JsonGenerator g = factory.createGenerator(to);
+                    g.setRootValueSeparator(null);
+                    json.write(e, g);
+                    g.flush();
+                    to.write('\n');
+                  },
+              w);
     } else {
       stats = search.run(files, () -> new SearchText(names, zone)::write, w);
     }

@@ -16,14 +16,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fim audit status}: the kernel's audit state, as {@code auditctl -s} shows it. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Print the kernel audit state (AUDIT_GET): enabled, failure, pid (and its process name),",
-        "rate_limit, backlog_limit, lost, backlog, backlog_wait_time. Needs CAP_AUDIT_CONTROL (root).",
-        "",
-        "enabled: 0 off, 1 on, 2 on and locked until reboot (rules cannot change)."})
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print the kernel audit state (AUDIT_GET): enabled, failure, pid (and its process name),",
+      "rate_limit, backlog_limit, lost, backlog, backlog_wait_time. Needs CAP_AUDIT_CONTROL (root).",
+      "",
+      "enabled: 0 off, 1 on, 2 on and locked until reboot (rules cannot change)."
+    })
 final class AuditStatusCommand implements Callable<Integer> {
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      converter = TextOrJson.class, completionCandidates = TextOrJson.class,
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      converter = TextOrJson.class,
+      completionCandidates = TextOrJson.class,
       description = "text (auditctl -s lines) or json (one object). Default: ${DEFAULT-VALUE}.")
   ReportFormat format;
 
@@ -43,7 +51,8 @@ final class AuditStatusCommand implements Callable<Integer> {
     if (format == ReportFormat.JSON) {
       json(out, s, pidName);
     } else {
-      out.println("enabled " + s.enabled() + (s.immutable() ? " (locked: immutable until reboot)" : ""));
+      out.println(
+          "enabled " + s.enabled() + (s.immutable() ? " (locked: immutable until reboot)" : ""));
       out.println("failure " + s.failure());
       out.println("pid " + s.pid() + (pidName == null ? "" : " (" + pidName + ")"));
       out.println("rate_limit " + s.rateLimit());
@@ -83,7 +92,10 @@ final class AuditStatusCommand implements Callable<Integer> {
   /** /proc/PID/comm, or null when the process is gone or unreadable (the name is only a hint). */
   private static String processName(long pid) {
     try {
-      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "comm")), StandardCharsets.UTF_8).strip();
+      return new String(
+              Files.readAllBytes(Path.of("/proc", Long.toString(pid), "comm")),
+              StandardCharsets.UTF_8)
+          .strip();
     } catch (IOException e) {
       return null;
     }

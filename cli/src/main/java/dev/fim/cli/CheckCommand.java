@@ -14,22 +14,26 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code fim check}: compare the disk with the sealed baseline. */
-@Command(name = "check", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     description = {
-        "Compare the disk with the baseline and report what was added, removed or changed.",
-        "",
-        "Verifies the baseline's seal first (a baseline altered outside fim is refused), re-scans and",
-        "re-hashes the selected trees, and reports each changed attribute as old → new.",
-        "Findings are also recorded in the database's change history. The baseline is not modified.",
-        "The exit code is AIDE's bitmask: 1 added, 2 removed, 4 changed (e.g. 5 = added and changed),",
-        "and fim's 8: some entries could not be checked (listed under Problems; e.g. 12 = changed and 8).",
-        "",
-        "With --audit-log, each change also says who made it, from auditd's log: a nightly report names",
-        "the login user and the program even though fim was not watching (see --audit-log below).",
-        "",
-        "Examples (cron):",
-        "  fim check --format json --report /var/log/fim/check.json",
-        "  fim check --audit-log /var/log/audit/audit.log --report /var/log/fim/check.txt"})
+      "Compare the disk with the baseline and report what was added, removed or changed.",
+      "",
+      "Verifies the baseline's seal first (a baseline altered outside fim is refused), re-scans and",
+      "re-hashes the selected trees, and reports each changed attribute as old → new.",
+      "Findings are also recorded in the database's change history. The baseline is not modified.",
+      "The exit code is AIDE's bitmask: 1 added, 2 removed, 4 changed (e.g. 5 = added and changed),",
+      "and fim's 8: some entries could not be checked (listed under Problems; e.g. 12 = changed and 8).",
+      "",
+      "With --audit-log, each change also says who made it, from auditd's log: a nightly report names",
+      "the login user and the program even though fim was not watching (see --audit-log below).",
+      "",
+      "Examples (cron):",
+      "  fim check --format json --report /var/log/fim/check.json",
+      "  fim check --audit-log /var/log/audit/audit.log --report /var/log/fim/check.txt"
+    })
 final class CheckCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -48,17 +52,29 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   /** Shared with {@code update}, which differs only in making the result the new baseline. */
-  static int run(picocli.CommandLine.Model.CommandSpec spec, CommonOptions common, List<String> paths,
-      ReportOptions output, AuditLogOption attribution, boolean update) throws Exception {
+  static int run(
+      picocli.CommandLine.Model.CommandSpec spec,
+      CommonOptions common,
+      List<String> paths,
+      ReportOptions output,
+      AuditLogOption attribution,
+      boolean update)
+      throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    AuditLogAttributor fromLog = attribution.auditLog == null ? null
-        : new AuditLogAttributor(attribution.auditLog.toAbsolutePath(), AccountSource.system());
+    AuditLogAttributor fromLog =
+        attribution.auditLog == null
+            ? null
+            : new AuditLogAttributor(attribution.auditLog.toAbsolutePath(), AccountSource.system());
     try (BaselineSession s = BaselineSession.open(common, paths, false, err, fromLog)) {
       warnAboutSymlinkRoots(s.job, err);
-      BaselineJob.Result r = update
-          ? s.run("update", "nothing was reported and the baseline is as it was before", s.job::update)
-          : s.run("check", "nothing was reported (the baseline is unchanged)", s.job::check);
+      BaselineJob.Result r =
+          update
+              ? s.run(
+                  "update",
+                  "nothing was reported and the baseline is as it was before",
+                  s.job::update)
+              : s.run("check", "nothing was reported (the baseline is unchanged)", s.job::check);
       s.endProgress();
       AuditLogAttributor.Summary attributed = fromLog == null ? null : fromLog.summary();
       if (attributed != null) {
@@ -68,12 +84,22 @@ final class CheckCommand implements Callable<Integer> {
       } else if (fromLog != null) {
         String problem = fromLog.problem();
         if (problem != null) {
-          err.println("fim: warning: --audit-log: " + problem + " (not needed now: no change to attribute)");
+          err.println(
+              "fim: warning: --audit-log: "
+                  + problem
+                  + " (not needed now: no change to attribute)");
         }
       }
       err.flush();
-      CheckReport rep = new CheckReport(update ? "update" : "check", s.store, r, s.scope,
-          fromLog == null ? null : new CheckReport.Attribution(attribution.auditLog.toAbsolutePath(), attributed));
+      CheckReport rep =
+          new CheckReport(
+              update ? "update" : "check",
+              s.store,
+              r,
+              s.scope,
+              fromLog == null
+                  ? null
+                  : new CheckReport.Attribution(attribution.auditLog.toAbsolutePath(), attributed));
       if (output.report != null) {
         ReportOutput.writeAtomically(output.report, w -> rep.write(output.format, w));
         out.println(rep.summaryLine() + "; report: " + output.report);
@@ -83,9 +109,14 @@ final class CheckCommand implements Callable<Integer> {
       out.flush();
       long unchecked = r.unchecked();
       if (unchecked > 0) {
-        // On stderr too: a cron job that keeps only the exit code and stderr still learns why bit 8 is set.
-        err.println(String.format(Locale.ROOT, "fim: %d entr%s could not be checked (exit bit 8); see Problems in the report",
-            unchecked, unchecked == 1 ? "y" : "ies"));
+        // On stderr too: a cron job that keeps only the exit code and stderr still learns why bit 8
+        // is set.
+        err.println(
+            String.format(
+                Locale.ROOT,
+                "fim: %d entr%s could not be checked (exit bit 8); see Problems in the report",
+                unchecked,
+                unchecked == 1 ? "y" : "ies"));
         err.flush();
       }
       return r.exitBits();
@@ -93,8 +124,9 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   /**
-   * A root that is a symlink is baselined as the link alone (as AIDE does); unless its target is checked as part of
-   * another root, that is rarely what was meant, so say so on stderr, naming the link and its target.
+   * A root that is a symlink is baselined as the link alone (as AIDE does); unless its target is
+   * checked as part of another root, that is rarely what was meant, so say so on stderr, naming the
+   * link and its target.
    */
   static void warnAboutSymlinkRoots(BaselineJob job, PrintWriter err) {
     for (RootLinks.Link l : RootLinks.of(job.roots())) {

@@ -6,13 +6,13 @@ import dev.fim.auditlink.search.PathEventSearch;
 import dev.fim.baseline.BaselineJob;
 import dev.fim.baseline.ScanProblem;
 import dev.fim.cli.report.ReportFormat;
+import dev.fim.engine.correlate.AuditLogAttributor;
+import dev.fim.engine.output.EventJson;
+import dev.fim.engine.output.EventText;
 import dev.fim.store.Action;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.ChangeEvent;
-import dev.fim.engine.output.EventJson;
-import dev.fim.engine.correlate.AuditLogAttributor;
 import dev.fim.store.EventLog;
-import dev.fim.engine.output.EventText;
 import dev.fim.store.FileRecord;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
@@ -25,10 +25,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders the result of a check or update, reading its findings back from the store's event
- * log (so a report of 100k changes streams instead of sitting in memory). Text: a summary, then
- * added, removed and changed entries with {@code attr: old → new}, then problems. JSON: one
- * object with times, totals, entries (event JSON objects) and problems.
+ * Renders the result of a check or update, reading its findings back from the store's event log (so
+ * a report of 100k changes streams instead of sitting in memory). Text: a summary, then added,
+ * removed and changed entries with {@code attr: old → new}, then problems. JSON: one object with
+ * times, totals, entries (event JSON objects) and problems.
  */
 final class CheckReport {
   private final String command;
@@ -41,12 +41,20 @@ final class CheckReport {
    * What {@code --audit-log} read.
    *
    * @param auditLog the log given
-   * @param summary  what the search read, or null when there was no change to attribute (the log was not read)
+   * @param summary what the search read, or null when there was no change to attribute (the log was
+   *     not read)
    */
   record Attribution(Path auditLog, AuditLogAttributor.Summary summary) {}
 
-  /** @param attribution {@code --audit-log}'s outcome, or null without the option */
-  CheckReport(String command, Store store, BaselineJob.Result result, List<PathBytes> scope, Attribution attribution) {
+  /**
+   * @param attribution {@code --audit-log}'s outcome, or null without the option
+   */
+  CheckReport(
+      String command,
+      Store store,
+      BaselineJob.Result result,
+      List<PathBytes> scope,
+      Attribution attribution) {
     this.command = command;
     this.store = store;
     this.result = result;
@@ -65,8 +73,14 @@ final class CheckReport {
 
   /** One line for stdout when the full report goes to a file. */
   String summaryLine() {
-    return String.format(Locale.ROOT, "fim %s: %d added, %d removed, %d changed, %d problems (%,d entries scanned)",
-        command, result.added(), result.removed(), result.changed(), result.problems().size(),
+    return String.format(
+        Locale.ROOT,
+        "fim %s: %d added, %d removed, %d changed, %d problems (%,d entries scanned)",
+        command,
+        result.added(),
+        result.removed(),
+        result.changed(),
+        result.problems().size(),
         result.scan().files() + result.scan().directories());
   }
 
@@ -75,20 +89,28 @@ final class CheckReport {
       return;
     }
     IOException[] failure = {null};
-    new EventLog(store).forEach(result.eventTimeNs(), result.eventTimeNs() + 1, e -> {
-      if (failure[0] != null || e.sequence() < result.firstSequence() || e.sequence() > result.lastSequence()) {
-        return;
-      }
-      boolean match = wanted == null || e.action() == wanted
-          || (wanted == Action.UPDATED && e.action() == Action.ATTRIBUTES_MODIFIED);
-      if (match) {
-        try {
-          sink.accept(e);
-        } catch (IOException ex) {
-          failure[0] = ex;
-        }
-      }
-    });
+    new EventLog(store)
+        .forEach(
+            result.eventTimeNs(),
+            result.eventTimeNs() + 1,
+            e -> {
+              if (failure[0] != null
+                  || e.sequence() < result.firstSequence()
+                  || e.sequence() > result.lastSequence()) {
+                return;
+              }
+              boolean match =
+                  wanted == null
+                      || e.action() == wanted
+                      || (wanted == Action.UPDATED && e.action() == Action.ATTRIBUTES_MODIFIED);
+              if (match) {
+                try {
+                  sink.accept(e);
+                } catch (IOException ex) {
+                  failure[0] = ex;
+                }
+              }
+            });
     if (failure[0] != null) {
       throw failure[0];
     }
@@ -99,16 +121,36 @@ final class CheckReport {
   }
 
   private void writeText(Writer out) throws IOException, StoreException {
-    out.write(String.format(Locale.ROOT, "fim %s of %s at %s (%.1f s)%n", command, store.dir(),
-        dev.fim.store.Timestamps.format(result.startNs()), (result.endNs() - result.startNs()) / 1e9));
-    out.write(String.format(Locale.ROOT, "Scanned: %,d files, %,d directories, %s hashed%s%n",
-        result.scan().files(), result.scan().directories(), ProgressLine.bytes(result.scan().bytesHashed()),
-        scope.isEmpty() ? "" : " under " + String.join(", ", scope.stream().map(PathBytes::display).toList())));
+    out.write(
+        String.format(
+            Locale.ROOT,
+            "fim %s of %s at %s (%.1f s)%n",
+            command,
+            store.dir(),
+            dev.fim.store.Timestamps.format(result.startNs()),
+            (result.endNs() - result.startNs()) / 1e9));
+    out.write(
+        String.format(
+            Locale.ROOT,
+            "Scanned: %,d files, %,d directories, %s hashed%s%n",
+            result.scan().files(),
+            result.scan().directories(),
+            ProgressLine.bytes(result.scan().bytesHashed()),
+            scope.isEmpty()
+                ? ""
+                : " under " + String.join(", ", scope.stream().map(PathBytes::display).toList())));
     if (result.configChanged()) {
-      out.write("Note: the config changed since the baseline was sealed; attributes are compared as captured then.\n");
+      out.write(
+          "Note: the config changed since the baseline was sealed; attributes are compared as captured then.\n");
     }
-    out.write(String.format(Locale.ROOT, "Summary: %d added, %d removed, %d changed, %d problems%n",
-        result.added(), result.removed(), result.changed(), result.problems().size()));
+    out.write(
+        String.format(
+            Locale.ROOT,
+            "Summary: %d added, %d removed, %d changed, %d problems%n",
+            result.added(),
+            result.removed(),
+            result.changed(),
+            result.problems().size()));
     if (attribution != null) {
       writeAttributionText(out);
     }
@@ -124,44 +166,68 @@ final class CheckReport {
   }
 
   private void section(Writer out, String title, Action action) throws IOException, StoreException {
-    int count = action == Action.CREATED ? result.added() : action == Action.DELETED ? result.removed() : result.changed();
+    int count =
+        action == Action.CREATED
+            ? result.added()
+            : action == Action.DELETED ? result.removed() : result.changed();
     if (count == 0) {
       return;
     }
     out.write("\n" + title + ":\n");
-    forEachFinding(action, e -> {
-      FileRecord r = e.after() != null ? e.after() : e.before();
-      out.write("  " + typeLetter(r) + " " + e.path().display() + "\n");
-      if (attribution != null) {
-        out.write("      " + EventText.who(e)
-            + (e.actor() != null && e.attributionReason() != null ? " (" + e.attributionReason() + ")" : "") + "\n");
-      }
-      for (AttributeChange c : e.changes()) {
-        out.write("      " + c.attribute() + ": " + c.oldValue() + " → " + c.newValue() + "\n");
-      }
-    });
+    forEachFinding(
+        action,
+        e -> {
+          FileRecord r = e.after() != null ? e.after() : e.before();
+          out.write("  " + typeLetter(r) + " " + e.path().display() + "\n");
+          if (attribution != null) {
+            out.write(
+                "      "
+                    + EventText.who(e)
+                    + (e.actor() != null && e.attributionReason() != null
+                        ? " (" + e.attributionReason() + ")"
+                        : "")
+                    + "\n");
+          }
+          for (AttributeChange c : e.changes()) {
+            out.write("      " + c.attribute() + ": " + c.oldValue() + " → " + c.newValue() + "\n");
+          }
+        });
   }
 
   /**
-   * {@code Attribution: audit log /var/log/audit/audit.log, 2 files (3.1 MiB read in 0.04 s, records A to B): 5 of 6
-   * changes attributed}, then each warning.
+   * {@code Attribution: audit log /var/log/audit/audit.log, 2 files (3.1 MiB read in 0.04 s,
+   * records A to B): 5 of 6 changes attributed}, then each warning.
    */
   private void writeAttributionText(Writer out) throws IOException {
     AuditLogAttributor.Summary s = attribution.summary();
     if (s == null) {
-      out.write("Attribution: audit log " + attribution.auditLog() + " not read (no change to attribute)\n");
+      out.write(
+          "Attribution: audit log "
+              + attribution.auditLog()
+              + " not read (no change to attribute)\n");
       return;
     }
     Long first = null;
     Long last = null;
     for (PathEventSearch.FileSpan f : s.files()) {
-      if (f.firstMillis() != null && (first == null || f.firstMillis() < first)) first = f.firstMillis();
+      if (f.firstMillis() != null && (first == null || f.firstMillis() < first))
+        first = f.firstMillis();
       if (f.lastMillis() != null && (last == null || f.lastMillis() > last)) last = f.lastMillis();
     }
-    out.write(String.format(Locale.ROOT, "Attribution: audit log %s, %d file%s (%s read in %.2f s%s): %d of %d changes attributed%n",
-        s.auditLog(), s.files().size(), s.files().size() == 1 ? "" : "s", ProgressLine.bytes(s.bytesRead()),
-        s.elapsedNs() / 1e9, first == null ? "" : ", records " + Instant.ofEpochMilli(first) + " to " + Instant.ofEpochMilli(last),
-        s.attributed(), s.paths()));
+    out.write(
+        String.format(
+            Locale.ROOT,
+            "Attribution: audit log %s, %d file%s (%s read in %.2f s%s): %d of %d changes attributed%n",
+            s.auditLog(),
+            s.files().size(),
+            s.files().size() == 1 ? "" : "s",
+            ProgressLine.bytes(s.bytesRead()),
+            s.elapsedNs() / 1e9,
+            first == null
+                ? ""
+                : ", records " + Instant.ofEpochMilli(first) + " to " + Instant.ofEpochMilli(last),
+            s.attributed(),
+            s.paths()));
     for (String w : s.warnings()) {
       out.write("Warning: " + w + "\n");
     }

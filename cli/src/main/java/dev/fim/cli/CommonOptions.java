@@ -18,29 +18,43 @@ import picocli.CommandLine.Option;
 final class CommonOptions {
   static final Path SYSTEM_CONFIG = Path.of("/etc/fim/fim.conf");
 
-  @Option(names = "--db", paramLabel = "DIR",
-      description = "Database directory (default: /var/lib/fim as root, $XDG_DATA_HOME/fim otherwise).")
+  @Option(
+      names = "--db",
+      paramLabel = "DIR",
+      description =
+          "Database directory (default: /var/lib/fim as root, $XDG_DATA_HOME/fim otherwise).")
   Path db;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "Config file in AIDE selection syntax (default: /etc/fim/fim.conf if it exists, else the built-in default: "
-          + "system binaries, libraries, /etc and /boot).")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "Config file in AIDE selection syntax (default: /etc/fim/fim.conf if it exists, else the built-in default: "
+              + "system binaries, libraries, /etc and /boot).")
   Path config;
 
-  @Option(names = "--key", paramLabel = "FILE",
-      description = "Seal key (HMAC) protecting the baseline; created by init when missing. Keep it outside the watched "
-          + "trees. Default: seal_key= from the config, else DB-DIR.key beside the database (/var/lib/fim.key as root).")
+  @Option(
+      names = "--key",
+      paramLabel = "FILE",
+      description =
+          "Seal key (HMAC) protecting the baseline; created by init when missing. Keep it outside the watched "
+              + "trees. Default: seal_key= from the config, else DB-DIR.key beside the database (/var/lib/fim.key as root).")
   Path key;
 
-  @Option(names = "--threads", paramLabel = "N",
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
       description = "Scan threads (default: hash_threads= from the config, else all cores).")
   Integer threads;
 
-  @Option(names = "--expect-seal", paramLabel = "DIGEST",
-      description = "Fail (exit 19) unless the database's evidence seal (the chain head's digest, which fim sends to "
-          + "syslog as \"evidence seal ... digest=DIGEST\" each time it seals) is DIGEST: detects a database rolled "
-          + "back to an older copy. Compared when the database is opened (check, update, accept, watch, history, who, "
-          + "report).")
+  @Option(
+      names = "--expect-seal",
+      paramLabel = "DIGEST",
+      description =
+          "Fail (exit 19) unless the database's evidence seal (the chain head's digest, which fim sends to "
+              + "syslog as \"evidence seal ... digest=DIGEST\" each time it seals) is DIGEST: detects a database rolled "
+              + "back to an older copy. Compared when the database is opened (check, update, accept, watch, history, who, "
+              + "report).")
   String expectSeal;
 
   @Option(names = "--debug", description = "Print stack traces with errors.")
@@ -54,23 +68,32 @@ final class CommonOptions {
       return Path.of("/var/lib/fim");
     }
     String xdg = System.getenv("XDG_DATA_HOME");
-    Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+    Path base =
+        xdg != null && !xdg.isEmpty()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".local", "share");
     return base.resolve("fim").toAbsolutePath().normalize();
   }
 
-  /** How long a command that writes waits for a running {@code fim watch} to lend it the database. */
+  /**
+   * How long a command that writes waits for a running {@code fim watch} to lend it the database.
+   */
   static final java.time.Duration BORROW_WAIT = java.time.Duration.ofSeconds(60);
 
   /**
-   * Opens the database for writing; when a running {@code fim watch} holds it, borrows it (the watch pauses
-   * recording meanwhile; see store's DatabaseLoan) and says so on stderr.
+   * Opens the database for writing; when a running {@code fim watch} holds it, borrows it (the
+   * watch pauses recording meanwhile; see store's DatabaseLoan) and says so on stderr.
    */
   dev.fim.store.Store openBorrowing(dev.fim.store.Store.OpenMode mode, PrintWriter err)
       throws dev.fim.store.StoreException {
-    return dev.fim.store.Store.openBorrowing(dbDir(), mode, BORROW_WAIT, line -> {
-      err.println("fim: " + line);
-      err.flush();
-    });
+    return dev.fim.store.Store.openBorrowing(
+        dbDir(),
+        mode,
+        BORROW_WAIT,
+        line -> {
+          err.println("fim: " + line);
+          err.flush();
+        });
   }
 
   Path keyFile(Config cfg) {
@@ -78,8 +101,11 @@ final class CommonOptions {
       return key.toAbsolutePath().normalize();
     }
     if (cfg.sealKey() != null) {
-      // The config names the key as bytes; a Java Path needs a String (keys live at plain ASCII paths).
-      return Path.of(new String(cfg.sealKey().toBytes(), java.nio.charset.StandardCharsets.UTF_8)).toAbsolutePath().normalize();
+      // The config names the key as bytes; a Java Path needs a String (keys live at plain ASCII
+      // paths).
+      return Path.of(new String(cfg.sealKey().toBytes(), java.nio.charset.StandardCharsets.UTF_8))
+          .toAbsolutePath()
+          .normalize();
     }
     Path dbDir = dbDir();
     return dbDir.resolveSibling(dbDir.getFileName() + ".key");
@@ -95,10 +121,11 @@ final class CommonOptions {
   }
 
   /**
-   * Loads {@code config}, or /etc/fim/fim.conf when null and present, else the built-in default; its warnings go to
-   * {@code warnings}.
+   * Loads {@code config}, or /etc/fim/fim.conf when null and present, else the built-in default;
+   * its warnings go to {@code warnings}.
    */
-  static Config loadConfig(Path config, java.util.function.Consumer<dev.fim.baseline.select.ConfigWarning> warnings)
+  static Config loadConfig(
+      Path config, java.util.function.Consumer<dev.fim.baseline.select.ConfigWarning> warnings)
       throws ErrorHandler.ConfigError {
     try {
       if (config != null) {
@@ -114,13 +141,14 @@ final class CommonOptions {
     } catch (ConfigException e) {
       throw new ErrorHandler.ConfigError(e.getMessage(), e);
     } catch (IOException e) {
-      throw new ErrorHandler.ConfigError("config " + config + ": cannot read: " + e.getMessage(), e);
+      throw new ErrorHandler.ConfigError(
+          "config " + config + ": cannot read: " + e.getMessage(), e);
     }
   }
 
   /**
-   * The selection: the config's, or restricted to the command-line paths; never fim's own
-   * database or key.
+   * The selection: the config's, or restricted to the command-line paths; never fim's own database
+   * or key.
    */
   Selector selector(Config cfg, List<PathBytes> paths, Path keyFile) {
     Selector s = paths.isEmpty() ? cfg.selector() : cfg.selector(paths);

@@ -23,56 +23,76 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fim config check}: parses the config as {@code init} would (includes resolved, {@code @@x_include}
- * executables run), prints its warnings, and explains for each PATH which rule governs it. The decisions are
- * the selector's own ({@link Config#explain}), so the answer is what {@code fim init} records.
+ * {@code fim config check}: parses the config as {@code init} would (includes resolved,
+ * {@code @@x_include} executables run), prints its warnings, and explains for each PATH which rule
+ * governs it. The decisions are the selector's own ({@link Config#explain}), so the answer is what
+ * {@code fim init} records.
  */
-@Command(name = "check", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     description = {
-        "Check the config and explain which rule governs each PATH (aide --config-check, plus why).",
-        "",
-        "Parses the config exactly as init does: macros, @@if…, @@include, and @@x_include (whose",
-        "executables run, as a real check runs them). Prints each warning as file:line: message.",
-        "Without PATHs, prints a summary: rules by kind, the roots the scan walks, the warnings.",
-        "For each PATH (as bytes; it need not exist) it prints:",
-        "  - the rule that selects it: file:line and the line, the node of AIDE's selection tree",
-        "    it hangs on (rules are tried deepest node first, first match within a node);",
-        "  - other lines whose regex matches it and why they did not decide (\"also:\");",
-        "  - the negative rule that drops it, and the path or parent directory that rule matched;",
-        "  - whether the walk reaches it (its root, or the directory the walk does not enter);",
-        "  - the attributes recorded, groups expanded.",
-        "A PATH that exists is judged as its type (lstat); one that does not as a regular file,",
-        "unless --type says otherwise. Paths below fim's own database and key are never recorded.",
-        "",
-        "Example:  fim config check -c /etc/aide/aide.conf /etc/adjtime",
-        "          /etc/adjtime (file): selected",
-        "            rule:  /etc/aide/aide.conf.d/31_aide_adjtime:1: /etc/adjtime$ f VarFile",
-        "            node:  /etc   (selective rule, first match on the way up)",
-        "            also:  /etc/aide/aide.conf.d/99_aide_root:3: / 0 Full   (tried after …)",
-        "            walk:  reached from root /",
-        "            attrs: ftype+p+n+u+g+l+xattrs+acl+caps+selinux",
-        "          fim config check -c my.conf           # summary and warnings only"})
+      "Check the config and explain which rule governs each PATH (aide --config-check, plus why).",
+      "",
+      "Parses the config exactly as init does: macros, @@if…, @@include, and @@x_include (whose",
+      "executables run, as a real check runs them). Prints each warning as file:line: message.",
+      "Without PATHs, prints a summary: rules by kind, the roots the scan walks, the warnings.",
+      "For each PATH (as bytes; it need not exist) it prints:",
+      "  - the rule that selects it: file:line and the line, the node of AIDE's selection tree",
+      "    it hangs on (rules are tried deepest node first, first match within a node);",
+      "  - other lines whose regex matches it and why they did not decide (\"also:\");",
+      "  - the negative rule that drops it, and the path or parent directory that rule matched;",
+      "  - whether the walk reaches it (its root, or the directory the walk does not enter);",
+      "  - the attributes recorded, groups expanded.",
+      "A PATH that exists is judged as its type (lstat); one that does not as a regular file,",
+      "unless --type says otherwise. Paths below fim's own database and key are never recorded.",
+      "",
+      "Example:  fim config check -c /etc/aide/aide.conf /etc/adjtime",
+      "          /etc/adjtime (file): selected",
+      "            rule:  /etc/aide/aide.conf.d/31_aide_adjtime:1: /etc/adjtime$ f VarFile",
+      "            node:  /etc   (selective rule, first match on the way up)",
+      "            also:  /etc/aide/aide.conf.d/99_aide_root:3: / 0 Full   (tried after …)",
+      "            walk:  reached from root /",
+      "            attrs: ftype+p+n+u+g+l+xattrs+acl+caps+selinux",
+      "          fim config check -c my.conf           # summary and warnings only"
+    })
 final class ConfigCheckCommand implements Callable<Integer> {
-  /** Other matching lines shown per path in text (a stock config's root rule matches everything). */
+  /**
+   * Other matching lines shown per path in text (a stock config's root rule matches everything).
+   */
   static final int MAX_PASSED_OVER = 5;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "Config file (default: /etc/fim/fim.conf if it exists, else the built-in default).")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "Config file (default: /etc/fim/fim.conf if it exists, else the built-in default).")
   Path config;
 
-  @Option(names = "--type", paramLabel = "TYPE",
-      description = "Judge every PATH as this type (f d l c b p s, as in a rule's restriction) instead of its lstat type.")
+  @Option(
+      names = "--type",
+      paramLabel = "TYPE",
+      description =
+          "Judge every PATH as this type (f d l c b p s, as in a rule's restriction) instead of its lstat type.")
   String type;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      converter = TextOrJson.class, completionCandidates = TextOrJson.class,
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      converter = TextOrJson.class,
+      completionCandidates = TextOrJson.class,
       description = "text or json (one object). Default: ${DEFAULT-VALUE}.")
   ReportFormat format;
 
   @Option(names = "--debug", description = "Print stack traces with errors.")
   boolean debug;
 
-  @Parameters(paramLabel = "PATH", arity = "0..*", description = "Paths to explain (made absolute; bytes as given).")
+  @Parameters(
+      paramLabel = "PATH",
+      arity = "0..*",
+      description = "Paths to explain (made absolute; bytes as given).")
   List<String> paths;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -83,8 +103,8 @@ final class ConfigCheckCommand implements Callable<Integer> {
     if (type != null) {
       forced = typeOf(type);
       if (forced == null) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--type must be one of f d l c b p s, not '" + type + "'");
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--type must be one of f d l c b p s, not '" + type + "'");
       }
     }
     List<PathBytes> asked = CommonOptions.paths(paths);
@@ -96,7 +116,8 @@ final class ConfigCheckCommand implements Callable<Integer> {
     try {
       cfg = CommonOptions.loadConfig(config, warnings::add);
     } catch (ErrorHandler.ConfigError e) {
-      // The warnings before the error often explain it (a group name read as an option, an undefined variable).
+      // The warnings before the error often explain it (a group name read as an option, an
+      // undefined variable).
       PrintWriter err = spec.commandLine().getErr();
       for (ConfigWarning w : warnings) {
         err.println("fim: warning: " + w);
@@ -125,7 +146,11 @@ final class ConfigCheckCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private static void text(PrintWriter out, Config cfg, List<ConfigWarning> warnings, List<Explanation> answers,
+  private static void text(
+      PrintWriter out,
+      Config cfg,
+      List<ConfigWarning> warnings,
+      List<Explanation> answers,
       List<Boolean> exists) {
     for (ConfigWarning w : warnings) {
       out.println("warning: " + w);
@@ -136,14 +161,19 @@ final class ConfigCheckCommand implements Callable<Integer> {
       int total = 0;
       for (Map.Entry<String, Integer> e : cfg.ruleCounts().entrySet()) {
         total += e.getValue();
-        counts.append(counts.length() == 0 ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey());
+        counts
+            .append(counts.length() == 0 ? "" : ", ")
+            .append(e.getValue())
+            .append(' ')
+            .append(e.getKey());
       }
       out.println("rules: " + total + " (" + counts + ")");
       StringBuilder roots = new StringBuilder();
       for (PathBytes r : cfg.selector().roots()) {
         roots.append(roots.length() == 0 ? "" : " ").append(r.display());
       }
-      out.println("roots walked: " + (roots.length() == 0 ? "(none: the config selects nothing)" : roots));
+      out.println(
+          "roots walked: " + (roots.length() == 0 ? "(none: the config selects nothing)" : roots));
       out.println("warnings: " + warnings.size());
       out.println("digest: " + cfg.digestHex());
       return;
@@ -151,35 +181,58 @@ final class ConfigCheckCommand implements Callable<Integer> {
     for (int i = 0; i < answers.size(); i++) {
       Explanation e = answers.get(i);
       String verdict = e.recorded() ? "selected" : "not selected";
-      out.println(e.path().display() + " (" + e.type().label() + (exists.get(i) ? "" : ", does not exist") + "): "
-          + verdict);
+      out.println(
+          e.path().display()
+              + " ("
+              + e.type().label()
+              + (exists.get(i) ? "" : ", does not exist")
+              + "): "
+              + verdict);
       if (e.selectedBy() == null) {
-        out.println("  rule:  none: no selective or equals rule on the way from its parent directory up to / matches it");
+        out.println(
+            "  rule:  none: no selective or equals rule on the way from its parent directory up to / matches it");
       } else {
         Explanation.Rule r = e.selectedBy();
         out.println("  rule:  " + r.location() + ": " + r.text());
-        out.println("  node:  " + r.node() + "   (" + (e.equalsMatch() ? "equals rule of its parent directory"
-            : r.kind() + " rule, first match on the way up") + ")");
+        out.println(
+            "  node:  "
+                + r.node()
+                + "   ("
+                + (e.equalsMatch()
+                    ? "equals rule of its parent directory"
+                    : r.kind() + " rule, first match on the way up")
+                + ")");
       }
       int shown = 0;
       for (Explanation.PassedOver o : e.passedOver()) {
         if (shown++ == MAX_PASSED_OVER) {
-          out.println("  also:  " + (e.passedOver().size() - MAX_PASSED_OVER) + " more matching lines");
+          out.println(
+              "  also:  " + (e.passedOver().size() - MAX_PASSED_OVER) + " more matching lines");
           break;
         }
-        out.println("  also:  " + o.rule().location() + ": " + o.rule().text() + "   (" + o.why() + ")");
+        out.println(
+            "  also:  " + o.rule().location() + ": " + o.rule().text() + "   (" + o.why() + ")");
       }
       if (e.excludedBy() != null) {
         Explanation.Rule n = e.excludedBy();
-        out.println("  excluded by: " + n.location() + ": " + n.text()
-            + (e.excludedAt().equals(e.path()) ? "" : "   (matches its parent directory " + e.excludedAt().display() + ")"));
+        out.println(
+            "  excluded by: "
+                + n.location()
+                + ": "
+                + n.text()
+                + (e.excludedAt().equals(e.path())
+                    ? ""
+                    : "   (matches its parent directory " + e.excludedAt().display() + ")"));
       }
       if (e.selected()) {
         if (e.root() == null) {
           out.println("  walk:  not reached: no root of the config is at or above it");
         } else if (e.notEntered() != null) {
-          out.println("  walk:  not reached: the walk from root " + e.root().display() + " does not enter "
-              + e.notEntered().display());
+          out.println(
+              "  walk:  not reached: the walk from root "
+                  + e.root().display()
+                  + " does not enter "
+                  + e.notEntered().display());
         } else {
           out.println("  walk:  reached from root " + e.root().display());
         }
@@ -188,8 +241,13 @@ final class ConfigCheckCommand implements Callable<Integer> {
     }
   }
 
-  private static void json(PrintWriter out, Config cfg, List<ConfigWarning> warnings, List<Explanation> answers,
-      List<Boolean> exists) throws IOException {
+  private static void json(
+      PrintWriter out,
+      Config cfg,
+      List<ConfigWarning> warnings,
+      List<Explanation> answers,
+      List<Boolean> exists)
+      throws IOException {
     try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("config", cfg.source());

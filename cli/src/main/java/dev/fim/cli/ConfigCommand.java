@@ -5,16 +5,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 
 /** {@code fim config}: questions about the config; only groups its subcommands. */
-@Command(name = "config", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-    description = {"The config: check it, and explain which rule governs a path (fim config check)."})
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    synopsisSubcommandLabel = "COMMAND",
+    description = {
+      "The config: check it, and explain which rule governs a path (fim config check)."
+    })
 final class ConfigCommand implements Runnable {
-  /** The subcommands, in --help order; {@link FimCommand#commandLine} adds them (only the one named, when one is). */
+  /**
+   * The subcommands, in --help order; {@link FimCommand#commandLine} adds them (only the one named,
+   * when one is).
+   */
   static final Class<?>[] SUBCOMMANDS = {ConfigCheckCommand.class};
 
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "fim config: missing COMMAND (check)");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "fim config: missing COMMAND (check)");
   }
 }

@@ -9,15 +9,15 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Prints what failed and why, in one line a person can act on; the stack trace only with
- * {@code --debug} (or for an internal error, which is a bug). Maps exception types to
- * {@link ExitCodes}.
+ * Prints what failed and why, in one line a person can act on; the stack trace only with {@code
+ * --debug} (or for an internal error, which is a bug). Maps exception types to {@link ExitCodes}.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) {
-    boolean debug = parsed.hasMatchedOption("--debug")
-        || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
+    boolean debug =
+        parsed.hasMatchedOption("--debug")
+            || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
     return report(e, cl.getErr(), debug);
   }
 
@@ -25,7 +25,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   static int report(Exception e, PrintWriter err, boolean debug) {
     StandardOutput.Failure output = StandardOutput.Failure.in(e);
     if (output != null) {
-      // Not the command's own error, which may wrap it: the output is what failed. A closed pipe says nothing (the
+      // Not the command's own error, which may wrap it: the output is what failed. A closed pipe
+      // says nothing (the
       // reader stopped reading on purpose, as `fim history | head` does); a full disk says so.
       if (!output.brokenPipe() || debug) {
         err.println("fim: " + output.getMessage());
@@ -67,7 +68,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       }
     }
     if (e instanceof dev.fim.auditlink.netlink.AuditLinkException) {
-      return ExitCodes.IO; // the audit link failed (no socket, no answer): not a watch backend's failure
+      return ExitCodes
+          .IO; // the audit link failed (no socket, no answer): not a watch backend's failure
     }
     if (e instanceof dev.fim.store.sys.NativeException) {
       return ExitCodes.WATCH;

@@ -1,9 +1,9 @@
 package dev.fim.cli;
 
 import dev.fim.cli.report.ReportFormat;
-import dev.fim.store.ChangeEvent;
 import dev.fim.engine.output.EventJson;
 import dev.fim.engine.output.EventText;
+import dev.fim.store.ChangeEvent;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,9 +11,9 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 
 /**
- * Recorded events as a command's output lines ({@code history}, {@code who}): with {@code json}, the event JSON that
- * {@code fim watch} prints ({@link EventJson}); with {@code text}, {@link EventText#lineWithWho}. Buffered until
- * {@link #flush()}. One thread.
+ * Recorded events as a command's output lines ({@code history}, {@code who}): with {@code json},
+ * the event JSON that {@code fim watch} prints ({@link EventJson}); with {@code text}, {@link
+ * EventText#lineWithWho}. Buffered until {@link #flush()}. One thread.
  */
 final class EventLines {
   private final Writer out;

@@ -11,32 +11,37 @@ import picocli.CommandLine.Command;
     usageHelpWidth = 100,
     versionProvider = FimCommand.Version.class,
     description = {
-        "File integrity monitor for Linux: baselines the hashes and attributes of watched trees and",
-        "reports what was added, removed or changed since.",
-        "",
-        "Typical cron use:  fim init (once, as root)   then   fim check (nightly; exit 1|2|4 on changes)."},
+      "File integrity monitor for Linux: baselines the hashes and attributes of watched trees and",
+      "reports what was added, removed or changed since.",
+      "",
+      "Typical cron use:  fim init (once, as root)   then   fim check (nightly; exit 1|2|4 on changes)."
+    },
     exitCodeListHeading = "%nExit Codes:%n",
     exitCodeList = {},
     footerHeading = "%nFiles:%n",
     footer = {
-        "  /etc/fim/fim.conf     config (AIDE selection syntax; built-in default when absent)",
-        "  /var/lib/fim          database as root ($XDG_DATA_HOME/fim otherwise)",
-        "  /var/lib/fim.key      seal key as root (next to the database otherwise)",
-        "",
-        "See README.md and docs/fim.conf.md for the config syntax and every attribute."})
+      "  /etc/fim/fim.conf     config (AIDE selection syntax; built-in default when absent)",
+      "  /var/lib/fim          database as root ($XDG_DATA_HOME/fim otherwise)",
+      "  /var/lib/fim.key      seal key as root (next to the database otherwise)",
+      "",
+      "See README.md and docs/fim.conf.md for the config syntax and every attribute."
+    })
 public final class FimCommand {
   /** The subcommands, in --help order. */
   private static final Class<?>[] SUBCOMMANDS = {
-      InitCommand.class, CheckCommand.class, UpdateCommand.class, WatchCommand.class, HistoryCommand.class,
-      WhoCommand.class, AcceptCommand.class, ReportCommand.class, ConfigCommand.class, AuditCommand.class,
-      CommandLine.HelpCommand.class};
+    InitCommand.class, CheckCommand.class, UpdateCommand.class, WatchCommand.class,
+        HistoryCommand.class,
+    WhoCommand.class, AcceptCommand.class, ReportCommand.class, ConfigCommand.class,
+        AuditCommand.class,
+    CommandLine.HelpCommand.class
+  };
 
   /**
-   * The command line for {@code args} (the caller sets its out and err: Main, UTF-8 always). Building picocli's model of every command costs about
-   * 0.3 s of CPU at start-up (reflection over all annotated classes, which class data sharing
-   * cannot archive: picocli's jar targets Java 5), so when the first argument names a subcommand
-   * only that one is built (and under {@code audit}, only the audit command named); help,
-   * options and typos get the whole tree.
+   * The command line for {@code args} (the caller sets its out and err: Main, UTF-8 always).
+   * Building picocli's model of every command costs about 0.3 s of CPU at start-up (reflection over
+   * all annotated classes, which class data sharing cannot archive: picocli's jar targets Java 5),
+   * so when the first argument names a subcommand only that one is built (and under {@code audit},
+   * only the audit command named); help, options and typos get the whole tree.
    */
   static CommandLine commandLine(RawArgs raw, String... args) {
     CommandLine cl = new CommandLine(new FimCommand());
@@ -59,7 +64,8 @@ public final class FimCommand {
         cl.addSubcommand(c);
       }
     }
-    // After the subcommands: registered with each. FILE options the locale cannot name are a clear usage error.
+    // After the subcommands: registered with each. FILE options the locale cannot name are a clear
+    // usage error.
     cl.registerConverter(java.nio.file.Path.class, new PathOptionConverter());
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setExitCodeExceptionMapper(ErrorHandler::exitCodeOf);
@@ -68,11 +74,14 @@ public final class FimCommand {
     return cl;
   }
 
-  /** The one of {@code commands} that {@code args[at]} names, or all of them (help, options, typos). */
+  /**
+   * The one of {@code commands} that {@code args[at]} names, or all of them (help, options, typos).
+   */
   private static List<Class<?>> named(Class<?>[] commands, String[] args, int at) {
     String name = args.length > at ? args[at] : null;
     for (Class<?> c : commands) {
-      if (c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(name)) {
+      if (c != CommandLine.HelpCommand.class
+          && c.getAnnotation(Command.class).name().equals(name)) {
         return List.of(c);
       }
     }
@@ -83,7 +92,10 @@ public final class FimCommand {
   private static void configure(CommandLine cl) {
     cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
     cl.getCommandSpec().exitCodeOnExecutionException(ExitCodes.INTERNAL);
-    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit Codes:%n").exitCodeList(exitCodeMap());
+    cl.getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading("%nExit Codes:%n")
+        .exitCodeList(exitCodeMap());
     for (CommandLine sub : cl.getSubcommands().values()) {
       configure(sub);
     }
@@ -94,7 +106,8 @@ public final class FimCommand {
     for (String line : ExitCodes.HELP_LIST) {
       int i = line.indexOf(':');
       String code = line.substring(0, i);
-      // Right-aligned to 3 like %3s, without String.format (its first use costs a cold start ~20 ms).
+      // Right-aligned to 3 like %3s, without String.format (its first use costs a cold start ~20
+      // ms).
       m.put("   ".substring(Math.min(3, code.length())) + code, line.substring(i + 1));
     }
     return m;

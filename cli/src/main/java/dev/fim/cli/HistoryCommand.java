@@ -15,34 +15,40 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code fim history}: the change events recorded in the database, oldest first. */
-@Command(name = "history", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     description = {
-        "Print the changes recorded in the database (by check, update and watch), newest last.",
-        "",
-        "One line per change, as fim watch --format text prints it, followed by who made it where",
-        "fim watch could tell (changes found by check have no writer: \"by unknown\" and why).",
-        "",
-        "PATH selects that path and everything below it (/etc matches /etc and /etc/hosts, not",
-        "/etcetera), as the path or as the old path of a move. --since is inclusive, --until",
-        "exclusive. Times: ISO-8601 (2026-11-25T10:00:00Z; 2026-11-25T10:00 and 2026-11-25 are local",
-        "time), relative to now (-24h, 7d, 30m, 2w), or now, today, yesterday. Text lines show UTC.",
-        "Exit 0, also when nothing matched (then text mode says so on stderr; json prints nothing).",
-        "",
-        "Reads the database without locking it, so it works beside a running fim watch",
-        "(it sees what was recorded when it started).",
-        "",
-        "First verifies every recorded event, approval and coverage interval against the evidence",
-        "chain (needs the seal key); exit 19, showing nothing, when any was deleted, added or edited",
-        "outside fim (docs/security.md).",
-        "",
-        "Examples:",
-        "  fim history --since -24h",
-        "  fim history /etc --since 2026-11-01 --until 2026-12-01",
-        "  fim history --format json /usr/bin | jq -r '.file.path'"})
+      "Print the changes recorded in the database (by check, update and watch), newest last.",
+      "",
+      "One line per change, as fim watch --format text prints it, followed by who made it where",
+      "fim watch could tell (changes found by check have no writer: \"by unknown\" and why).",
+      "",
+      "PATH selects that path and everything below it (/etc matches /etc and /etc/hosts, not",
+      "/etcetera), as the path or as the old path of a move. --since is inclusive, --until",
+      "exclusive. Times: ISO-8601 (2026-11-25T10:00:00Z; 2026-11-25T10:00 and 2026-11-25 are local",
+      "time), relative to now (-24h, 7d, 30m, 2w), or now, today, yesterday. Text lines show UTC.",
+      "Exit 0, also when nothing matched (then text mode says so on stderr; json prints nothing).",
+      "",
+      "Reads the database without locking it, so it works beside a running fim watch",
+      "(it sees what was recorded when it started).",
+      "",
+      "First verifies every recorded event, approval and coverage interval against the evidence",
+      "chain (needs the seal key); exit 19, showing nothing, when any was deleted, added or edited",
+      "outside fim (docs/security.md).",
+      "",
+      "Examples:",
+      "  fim history --since -24h",
+      "  fim history /etc --since 2026-11-01 --until 2026-12-01",
+      "  fim history --format json /usr/bin | jq -r '.file.path'"
+    })
 final class HistoryCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Parameters(paramLabel = "PATH", arity = "0..1",
+  @Parameters(
+      paramLabel = "PATH",
+      arity = "0..1",
       description = "Only changes of PATH and of everything below it (default: all).")
   String path;
 
@@ -63,15 +69,17 @@ final class HistoryCommand implements Callable<Integer> {
     Instant from = since == null ? null : time("--since", since, now, zone);
     Instant to = until == null ? null : time("--until", until, now, zone);
     if (from != null && to != null && from.isAfter(to)) {
-      throw new ParameterException(spec.commandLine(), "--since " + since + " is after --until " + until
-          + " (" + from + " > " + to + ")");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--since " + since + " is after --until " + until + " (" + from + " > " + to + ")");
     }
     PathBytes root = path == null ? null : CommonOptions.path(spec.commandLine(), path);
     long fromNs = from == null ? Long.MIN_VALUE : epochNs(from);
     long untilNs = to == null ? Long.MAX_VALUE : epochNs(to);
     EventLines lines = output.lines(spec.commandLine().getOut());
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
-      Evidence.require(common, store, spec.commandLine().getErr()); // nothing shown from unverified evidence
+      Evidence.require(
+          common, store, spec.commandLine().getErr()); // nothing shown from unverified evidence
       EventLog log = new EventLog(store);
       if (root == null) {
         log.forEach(fromNs, untilNs, lines::write);
@@ -82,10 +90,15 @@ final class HistoryCommand implements Callable<Integer> {
       lines.flush();
     }
     if (lines.written() == 0 && output.isText()) {
-      spec.commandLine().getErr().println("fim history: no changes recorded"
-          + (root == null ? "" : " for " + root.display() + " or below it")
-          + (from == null ? "" : " since " + from) + (to == null ? "" : " before " + to)
-          + " in database " + common.dbDir());
+      spec.commandLine()
+          .getErr()
+          .println(
+              "fim history: no changes recorded"
+                  + (root == null ? "" : " for " + root.display() + " or below it")
+                  + (from == null ? "" : " since " + from)
+                  + (to == null ? "" : " before " + to)
+                  + " in database "
+                  + common.dbDir());
     }
     return ExitCodes.OK;
   }
@@ -98,7 +111,10 @@ final class HistoryCommand implements Callable<Integer> {
     }
   }
 
-  /** Nanoseconds since the epoch, the events' clock; saturated beyond what a long holds (years ±292). */
+  /**
+   * Nanoseconds since the epoch, the events' clock; saturated beyond what a long holds (years
+   * ±292).
+   */
   private static long epochNs(Instant t) {
     try {
       return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());

@@ -12,23 +12,30 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code fim init}: scan, hash and store a sealed baseline. */
-@Command(name = "init", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+@Command(
+    name = "init",
+    mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     description = {
-        "Create the sealed baseline: scan, hash and store the selected trees.",
-        "",
-        "Walks the config's selection (or the given PATHs) on all cores, records each path's type,",
-        "permissions, inode, links, owner, group, size, times, symlink target, xattrs (ACLs, caps)",
-        "and content hash, and seals the result with an HMAC keyed by --key. Replaces an existing",
-        "baseline (below the given PATHs only, when PATHs are given: the rest is verified first). The new",
-        "baseline replaces the old one only once it is sealed. Creates the key if missing and no baseline exists.",
-        "",
-        "Example:  fim init                     # the config's selection",
-        "          fim init --db /tmp/db /srv   # one tree, a scratch database"})
+      "Create the sealed baseline: scan, hash and store the selected trees.",
+      "",
+      "Walks the config's selection (or the given PATHs) on all cores, records each path's type,",
+      "permissions, inode, links, owner, group, size, times, symlink target, xattrs (ACLs, caps)",
+      "and content hash, and seals the result with an HMAC keyed by --key. Replaces an existing",
+      "baseline (below the given PATHs only, when PATHs are given: the rest is verified first). The new",
+      "baseline replaces the old one only once it is sealed. Creates the key if missing and no baseline exists.",
+      "",
+      "Example:  fim init                     # the config's selection",
+      "          fim init --db /tmp/db /srv   # one tree, a scratch database"
+    })
 final class InitCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Parameters(paramLabel = "PATH", arity = "0..*",
-      description = "Trees to baseline instead of the config's selection (the config's rules still apply below them).")
+  @Parameters(
+      paramLabel = "PATH",
+      arity = "0..*",
+      description =
+          "Trees to baseline instead of the config's selection (the config's rules still apply below them).")
   List<String> paths;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -39,19 +46,33 @@ final class InitCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (BaselineSession s = BaselineSession.open(common, paths, true, err)) {
       CheckCommand.warnAboutSymlinkRoots(s.job, err);
-      BaselineJob.Result r = s.run("init", s.scope.isEmpty() ? "the previous baseline, if any, is kept as it was"
-          : "the baseline is as it was before", s.job::init);
+      BaselineJob.Result r =
+          s.run(
+              "init",
+              s.scope.isEmpty()
+                  ? "the previous baseline, if any, is kept as it was"
+                  : "the baseline is as it was before",
+              s.job::init);
       s.endProgress();
-      out.println(String.format(Locale.ROOT, "fim init: baseline of %,d files and %,d directories (%s hashed) in %.1f s, sealed with %s",
-          r.scan().files(), r.scan().directories(), ProgressLine.bytes(r.scan().bytesHashed()),
-          (r.endNs() - r.startNs()) / 1e9, s.keyFile));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "fim init: baseline of %,d files and %,d directories (%s hashed) in %.1f s, sealed with %s",
+              r.scan().files(),
+              r.scan().directories(),
+              ProgressLine.bytes(r.scan().bytesHashed()),
+              (r.endNs() - r.startNs()) / 1e9,
+              s.keyFile));
       out.println("database: " + s.store.dir());
       for (ScanProblem p : r.problems()) {
         err.println("fim: " + p.line());
       }
       if (!r.problems().isEmpty()) {
-        err.println(String.format(Locale.ROOT, "fim: %d problems (listed above); the rest of the baseline is complete",
-            r.problems().size()));
+        err.println(
+            String.format(
+                Locale.ROOT,
+                "fim: %d problems (listed above); the rest of the baseline is complete",
+                r.problems().size()));
       }
       out.flush();
       return ExitCodes.OK;

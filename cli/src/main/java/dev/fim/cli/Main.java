@@ -16,9 +16,11 @@ public final class Main {
       code = execute(args, out, err);
       StandardOutput.Failure met = StandardOutput.get().failure();
       if (met == null) {
-        out.flush(); // what a command printed without a newline is written now: its failure counts too
+        out.flush(); // what a command printed without a newline is written now: its failure counts
+        // too
       } else if (code < ExitCodes.USAGE) {
-        code = ErrorHandler.report(met, err, false); // met and not reported: the output is not whole
+        code =
+            ErrorHandler.report(met, err, false); // met and not reported: the output is not whole
       }
     } catch (StandardOutput.Failure f) {
       code = ErrorHandler.report(f, err, false);
@@ -47,15 +49,17 @@ public final class Main {
     CommandLine cl = FimCommand.commandLine(raw, args);
     cl.setOut(out);
     cl.setErr(err);
-    // --help printed into a full disk fails inside picocli, which would print a stack trace: say it as for a command.
+    // --help printed into a full disk fails inside picocli, which would print a stack trace: say it
+    // as for a command.
     CommandLine.IExecutionStrategy strategy = cl.getExecutionStrategy();
-    cl.setExecutionStrategy(parsed -> {
-      try {
-        return strategy.execute(parsed);
-      } catch (StandardOutput.Failure f) {
-        return ErrorHandler.report(f, err, false);
-      }
-    });
+    cl.setExecutionStrategy(
+        parsed -> {
+          try {
+            return strategy.execute(parsed);
+          } catch (StandardOutput.Failure f) {
+            return ErrorHandler.report(f, err, false);
+          }
+        });
     return cl.execute(args);
   }
 }

@@ -8,13 +8,13 @@ import java.util.concurrent.FutureTask;
 
 /**
  * Start-up work of the scan commands (and of {@code audit search}: {@code AuditSearch.warmUp()})
- * that does not depend on their options, done on a second
- * thread while the main thread parses the command line and the config: RocksDB's native library,
- * the libc bindings jnr-ffi generates, the hash functions and the HMAC provider (~0.2 s of CPU;
- * the first record of a scan comes ~0.1 s sooner, though on 2 cores the main thread's start-up
- * slows down meanwhile: ~0.05 s less wall time for a 20,000-file init). {@link #await()} joins it before the store is
- * opened and rethrows whatever it threw, so a failure surfaces as the same exception as without
- * it, only on the main thread a little earlier.
+ * that does not depend on their options, done on a second thread while the main thread parses the
+ * command line and the config: RocksDB's native library, the libc bindings jnr-ffi generates, the
+ * hash functions and the HMAC provider (~0.2 s of CPU; the first record of a scan comes ~0.1 s
+ * sooner, though on 2 cores the main thread's start-up slows down meanwhile: ~0.05 s less wall time
+ * for a 20,000-file init). {@link #await()} joins it before the store is opened and rethrows
+ * whatever it threw, so a failure surfaces as the same exception as without it, only on the main
+ * thread a little earlier.
  */
 final class Preload {
   private static final Set<String> SCAN_COMMANDS = Set.of("init", "check", "update");
@@ -22,28 +22,36 @@ final class Preload {
 
   private Preload() {}
 
-  /** Starts the preload when {@code args} name a scan command or {@code audit search}; does nothing otherwise. */
+  /**
+   * Starts the preload when {@code args} name a scan command or {@code audit search}; does nothing
+   * otherwise.
+   */
   static void startFor(String[] args) {
     if (args.length >= 2 && args[0].equals("audit") && args[1].equals("search")) {
       // Fire and forget (nothing waits for it), and no lambda here: the first lambda would
       // make this thread, not the preload, set up the lambda machinery.
-      Thread warm = new Thread(new Runnable() {
-        @Override
-        public void run() {
-          dev.fim.auditlink.search.AuditSearch.warmUp();
-          // Both output formats' classes, whichever this run uses: the run that records the
-          // CDS archive (bin/fim) then archives them all, and a later JSON search does not load
-          // Jackson from its jar after a text search recorded the archive (or the reverse).
-          try (com.fasterxml.jackson.core.JsonGenerator g =
-                   new com.fasterxml.jackson.core.JsonFactory().createGenerator(java.io.Writer.nullWriter())) {
-            g.writeStartObject();
-            g.writeStringField("warm", "up");
-            g.writeEndObject();
-          } catch (java.io.IOException | RuntimeException e) {
-            // Nothing to warm then; the search meets the same on its own.
-          }
-        }
-      }, "fim-preload");
+      Thread warm =
+          new Thread(
+              new Runnable() {
+                @Override
+                public void run() {
+                  dev.fim.auditlink.search.AuditSearch.warmUp();
+                  // Both output formats' classes, whichever this run uses: the run that records the
+                  // CDS archive (bin/fim) then archives them all, and a later JSON search does not
+                  // load
+                  // Jackson from its jar after a text search recorded the archive (or the reverse).
+                  try (com.fasterxml.jackson.core.JsonGenerator g =
+                      new com.fasterxml.jackson.core.JsonFactory()
+                          .createGenerator(java.io.Writer.nullWriter())) {
+                    g.writeStartObject();
+                    g.writeStringField("warm", "up");
+                    g.writeEndObject();
+                  } catch (java.io.IOException | RuntimeException e) {
+                    // Nothing to warm then; the search meets the same on its own.
+                  }
+                }
+              },
+              "fim-preload");
       warm.setDaemon(true);
       warm.start();
       return;
@@ -51,19 +59,24 @@ final class Preload {
     if (args.length == 0 || !SCAN_COMMANDS.contains(args[0])) {
       return;
     }
-    FutureTask<Void> t = new FutureTask<>(() -> {
-      Store.loadNativeLibrary();
-      Scanner.loadNativeBindings();
-      javax.crypto.Mac.getInstance("HmacSHA256");
-      return null;
-    });
+    FutureTask<Void> t =
+        new FutureTask<>(
+            () -> {
+              Store.loadNativeLibrary();
+              Scanner.loadNativeBindings();
+              javax.crypto.Mac.getInstance("HmacSHA256");
+              return null;
+            });
     Thread thread = new Thread(t, "fim-preload");
     thread.setDaemon(true);
     task = t;
     thread.start();
   }
 
-  /** Waits for the preload, if one was started; rethrows its failure (an Error or unchecked exception). */
+  /**
+   * Waits for the preload, if one was started; rethrows its failure (an Error or unchecked
+   * exception).
+   */
   static void await() {
     FutureTask<Void> t = task;
     if (t == null) {
@@ -87,7 +100,8 @@ final class Preload {
       if (c instanceof RuntimeException re) {
         throw re;
       }
-      throw new IllegalStateException("start-up failed", c); // Mac.getInstance: HmacSHA256 is always there
+      throw new IllegalStateException(
+          "start-up failed", c); // Mac.getInstance: HmacSHA256 is always there
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();

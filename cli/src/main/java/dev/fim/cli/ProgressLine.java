@@ -6,8 +6,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A one-line progress display on stderr (only when stderr is a terminal): files, bytes, rate and
- * an estimate of the time left, redrawn four times a second on a daemon thread.
+ * A one-line progress display on stderr (only when stderr is a terminal): files, bytes, rate and an
+ * estimate of the time left, redrawn four times a second on a daemon thread.
  */
 final class ProgressLine {
   private final PrintWriter err;
@@ -19,16 +19,19 @@ final class ProgressLine {
   }
 
   void start(Scanner scanner) {
-    Thread t = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          Thread.sleep(250); // a display refresh rate, not synchronisation
-          draw(scanner.progress());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "fim-progress");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  Thread.sleep(250); // a display refresh rate, not synchronisation
+                  draw(scanner.progress());
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "fim-progress");
     t.setDaemon(true);
     thread = t;
     t.start();
@@ -39,8 +42,14 @@ final class ProgressLine {
     double rate = p.bytesHashed() / secs;
     long left = Math.max(0, p.bytesDiscovered() - p.bytesHashed());
     String eta = rate > 0 && left > 0 ? " ETA " + duration(left / rate) : "";
-    err.print(String.format(Locale.ROOT, "\r\033[K%,d entries  %s hashed  %s/s%s", p.entriesDone(),
-        bytes(p.bytesHashed()), bytes((long) rate), eta));
+    err.print(
+        String.format(
+            Locale.ROOT,
+            "\r\033[K%,d entries  %s hashed  %s/s%s",
+            p.entriesDone(),
+            bytes(p.bytesHashed()),
+            bytes((long) rate),
+            eta));
     err.flush();
   }
 
@@ -72,7 +81,8 @@ final class ProgressLine {
 
   static String duration(double secs) {
     long s = (long) Math.ceil(secs);
-    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
         : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
   }
 }

@@ -9,10 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The exact bytes of the command-line arguments. Java decodes argv with the locale's charset;
- * under {@code LC_ALL=C} (cron) every non-ASCII byte becomes '?', so a path such as
- * {@code /etc/\xff} or {@code /srv/é} cannot be named. The kernel keeps the original bytes in
- * {@code /proc/self/cmdline}; the program's arguments are its last {@code args.length} entries.
+ * The exact bytes of the command-line arguments. Java decodes argv with the locale's charset; under
+ * {@code LC_ALL=C} (cron) every non-ASCII byte becomes '?', so a path such as {@code /etc/\xff} or
+ * {@code /srv/é} cannot be named. The kernel keeps the original bytes in {@code
+ * /proc/self/cmdline}; the program's arguments are its last {@code args.length} entries.
  */
 final class RawArgs {
   private final String[] decoded;
@@ -72,9 +72,10 @@ final class RawArgs {
   }
 
   /**
-   * The raw bytes of positional arguments, given in command-line order: each is matched with the next argument
-   * decoded the same way, so two arguments that the locale decodes alike ({@code /t/\xff} and {@code /t/\xfe}, both
-   * '?' or U+FFFD) keep their own bytes instead of both taking the first one's.
+   * The raw bytes of positional arguments, given in command-line order: each is matched with the
+   * next argument decoded the same way, so two arguments that the locale decodes alike ({@code
+   * /t/\xff} and {@code /t/\xfe}, both '?' or U+FFFD) keep their own bytes instead of both taking
+   * the first one's.
    */
   List<byte[]> bytesOfInOrder(List<String> args) {
     List<byte[]> out = new ArrayList<>(args.size());
@@ -97,7 +98,10 @@ final class RawArgs {
     return out;
   }
 
-  /** The charset the JVM decoded the command line with ({@code sun.jnu.encoding}); the one place that asks. */
+  /**
+   * The charset the JVM decoded the command line with ({@code sun.jnu.encoding}); the one place
+   * that asks.
+   */
   static Charset jnuCharset() {
     String name = System.getProperty("sun.jnu.encoding");
     try {

@@ -9,8 +9,6 @@ import dev.fim.store.EvidenceChain;
 import dev.fim.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -21,67 +19,97 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code fim report}: the compliance report of a period, or the verification of a report's copy. */
-@Command(name = "report", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+/**
+ * {@code fim report}: the compliance report of a period, or the verification of a report's copy.
+ */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     description = {
-        "Write the compliance report of a period for auditors (PCI DSS 11.5.2, NIST SI-7, HIPAA 164.312(c)):",
-        "what changed, when, by whom, and whether it was approved (fim accept).",
-        "",
-        "The summary gives the period, the hosts and trees fim watch watched, its coverage (when it ran,",
-        "gaps, overflows and lost audit records), and totals by action, by login user (auid) and by path",
-        "prefix. Then every change: time, path, action, each changed attribute old -> new, who (auid,",
-        "uid, executable) and its approval (who accepted it, when, the note); UNAPPROVED changes stand out.",
-        "",
-        "Formats: text (terminal), json (one document; one change per line), csv (one RFC 4180 row per",
-        "change with a header row, no summary), html (one self-contained file: inline CSS and SVG",
-        "timeline, no script, no network; prints well).",
-        "",
-        "Every report states the SHA-256 of its data (the same for every format of the same data) and",
-        "its parameters. fim report --verify FILE makes the report again from the database as of the",
-        "time it was generated and says whether the copy is unmodified and the data the same (exit 0) or",
-        "not (exit 1). CSV has no room for them: its digest is printed when it is written; verify the",
-        "JSON twin.",
-        "",
-        "Every sealed record is verified against the evidence chain first (needs the seal key). When",
-        "it does not verify, the report is still written but says NOT VERIFIED and why (text, HTML,",
-        "JSON summary.evidence_chain), no CSV is written, and the exit code is 19; --verify exits 19.",
-        "",
-        "--since is inclusive, --until exclusive (default: now; a later time means now). Times: ISO-8601",
-        "(2026-11-25T10:00:00Z; 2026-11-25 is local midnight), relative (-24h, 7d, 2w), now, today,",
-        "yesterday. Report times are UTC. Reads the database without locking it (works beside fim watch).",
-        "",
-        "Examples:",
-        "  fim report --since 2026-11-01 --until 2026-12-01 --format html --output nov.html",
-        "  fim report --since -24h",
-        "  fim report --since 7d --format json | jq '.changes[] | select(.approval == null) | .event.file.path'",
-        "  fim report --verify nov.html"})
+      "Write the compliance report of a period for auditors (PCI DSS 11.5.2, NIST SI-7, HIPAA 164.312(c)):",
+      "what changed, when, by whom, and whether it was approved (fim accept).",
+      "",
+      "The summary gives the period, the hosts and trees fim watch watched, its coverage (when it ran,",
+      "gaps, overflows and lost audit records), and totals by action, by login user (auid) and by path",
+      "prefix. Then every change: time, path, action, each changed attribute old -> new, who (auid,",
+      "uid, executable) and its approval (who accepted it, when, the note); UNAPPROVED changes stand out.",
+      "",
+      "Formats: text (terminal), json (one document; one change per line), csv (one RFC 4180 row per",
+      "change with a header row, no summary), html (one self-contained file: inline CSS and SVG",
+      "timeline, no script, no network; prints well).",
+      "",
+      "Every report states the SHA-256 of its data (the same for every format of the same data) and",
+      "its parameters. fim report --verify FILE makes the report again from the database as of the",
+      "time it was generated and says whether the copy is unmodified and the data the same (exit 0) or",
+      "not (exit 1). CSV has no room for them: its digest is printed when it is written; verify the",
+      "JSON twin.",
+      "",
+      "Every sealed record is verified against the evidence chain first (needs the seal key). When",
+      "it does not verify, the report is still written but says NOT VERIFIED and why (text, HTML,",
+      "JSON summary.evidence_chain), no CSV is written, and the exit code is 19; --verify exits 19.",
+      "",
+      "--since is inclusive, --until exclusive (default: now; a later time means now). Times: ISO-8601",
+      "(2026-11-25T10:00:00Z; 2026-11-25 is local midnight), relative (-24h, 7d, 2w), now, today,",
+      "yesterday. Report times are UTC. Reads the database without locking it (works beside fim watch).",
+      "",
+      "Examples:",
+      "  fim report --since 2026-11-01 --until 2026-12-01 --format html --output nov.html",
+      "  fim report --since -24h",
+      "  fim report --since 7d --format json | jq '.changes[] | select(.approval == null) | .event.file.path'",
+      "  fim report --verify nov.html"
+    })
 final class ReportCommand implements Callable<Integer> {
-  /** What a report reads, so what it verifies (the head is authenticated whole; the path index is not read). */
-  private static final java.util.Set<EvidenceChain.Kind> REPORTED = java.util.EnumSet.of(EvidenceChain.Kind.EVENTS,
-      EvidenceChain.Kind.APPROVALS, EvidenceChain.Kind.COVERAGE);
+  /**
+   * What a report reads, so what it verifies (the head is authenticated whole; the path index is
+   * not read).
+   */
+  private static final java.util.Set<EvidenceChain.Kind> REPORTED =
+      java.util.EnumSet.of(
+          EvidenceChain.Kind.EVENTS, EvidenceChain.Kind.APPROVALS, EvidenceChain.Kind.COVERAGE);
+
   @Mixin CommonOptions common;
 
-  @Option(names = "--since", paramLabel = "TIME", description = "Start of the period (inclusive). Required.")
+  @Option(
+      names = "--since",
+      paramLabel = "TIME",
+      description = "Start of the period (inclusive). Required.")
   String since;
 
-  @Option(names = "--until", paramLabel = "TIME", description = "End of the period (exclusive). Default: now.")
+  @Option(
+      names = "--until",
+      paramLabel = "TIME",
+      description = "End of the period (exclusive). Default: now.")
   String until;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
       description = "text, json, csv or html. Default: ${DEFAULT-VALUE}.")
   String format;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-      description = "Write the report to FILE (atomically: a reader never sees half of it) instead of stdout.")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description =
+          "Write the report to FILE (atomically: a reader never sees half of it) instead of stdout.")
   Path output;
 
-  @Option(names = "--prefix-depth", paramLabel = "N", defaultValue = "2",
-      description = "Totals by path group changes under their first N path components (/etc/ssh/sshd_config "
-          + "counts under /etc/ssh at 2, /etc/hosts under /etc). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--prefix-depth",
+      paramLabel = "N",
+      defaultValue = "2",
+      description =
+          "Totals by path group changes under their first N path components (/etc/ssh/sshd_config "
+              + "counts under /etc/ssh at 2, /etc/hosts under /etc). Default: ${DEFAULT-VALUE}.")
   int prefixDepth;
 
-  @Option(names = "--verify", paramLabel = "FILE",
-      description = "Check a text, JSON or HTML report against the database instead of writing one.")
+  @Option(
+      names = "--verify",
+      paramLabel = "FILE",
+      description =
+          "Check a text, JSON or HTML report against the database instead of writing one.")
   Path verify;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -94,49 +122,75 @@ final class ReportCommand implements Callable<Integer> {
       return verify(out, err);
     }
     if (since == null) {
-      throw new ParameterException(spec.commandLine(), "--since is required: the period's start (e.g. --since "
-          + "2026-11-01 or --since -24h)");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--since is required: the period's start (e.g. --since " + "2026-11-01 or --since -24h)");
     }
     ReportFormat f;
     try {
       f = ReportFormat.ofLabel(format);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--format " + format + ": give text, json, csv or html");
+      throw new ParameterException(
+          spec.commandLine(), "--format " + format + ": give text, json, csv or html");
     }
     Instant now = Instant.now();
     ZoneId zone = ZoneId.systemDefault();
     Instant from = time("--since", since, now, zone);
     Instant to = until == null ? now : time("--until", until, now, zone);
     if (!from.isBefore(to.isAfter(now) ? now : to)) {
-      throw new ParameterException(spec.commandLine(), "--since " + since + " (" + from + ") is not before "
-          + (until == null ? "now" : "--until " + until) + " (" + (to.isAfter(now) ? now : to) + ")");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--since "
+              + since
+              + " ("
+              + from
+              + ") is not before "
+              + (until == null ? "now" : "--until " + until)
+              + " ("
+              + (to.isAfter(now) ? now : to)
+              + ")");
     }
     ReportParameters p;
     try {
-      p = ReportParameters.of(from, to, now, dev.fim.store.WatchCoverage.thisHost(), prefixDepth, f);
+      p =
+          ReportParameters.of(
+              from, to, now, dev.fim.store.WatchCoverage.thisHost(), prefixDepth, f);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     ComplianceReport.Result[] r = {null};
     EvidenceChain.Verification chain;
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
-      // Every sealed record, not only the period's: a deleted event must not pass as a quiet period.
+      // Every sealed record, not only the period's: a deleted event must not pass as a quiet
+      // period.
       chain = Evidence.verify(common, store, err, REPORTED);
       if (!chain.verified() && f == ReportFormat.CSV) {
-        // A table has no room to say so where an empty one would be read as "no changes": not written at all.
-        throw new dev.fim.store.SealException("the evidence does not verify: " + chain.problem() + "; no CSV report"
-            + " is written (a text, JSON or HTML report is written marked NOT VERIFIED)");
+        // A table has no room to say so where an empty one would be read as "no changes": not
+        // written at all.
+        throw new dev.fim.store.SealException(
+            "the evidence does not verify: "
+                + chain.problem()
+                + "; no CSV report"
+                + " is written (a text, JSON or HTML report is written marked NOT VERIFIED)");
       }
       if (output != null) {
         // The report's body is spilled beside the output (same file system as the report itself).
         Path dir = output.toAbsolutePath().getParent();
-        ReportOutput.writeBytesAtomically(output, o -> r[0] = ComplianceReport.write(store, p, chain, o, dir));
+        ReportOutput.writeBytesAtomically(
+            output, o -> r[0] = ComplianceReport.write(store, p, chain, o, dir));
       } else {
         r[0] = ComplianceReport.write(store, p, chain, out, tmpDir());
       }
     }
-    String line = "fim report: " + r[0].changes() + " changes (" + r[0].unapproved() + " unapproved), " + r[0].overflows()
-        + " overflow events; data SHA-256 " + r[0].sha256();
+    String line =
+        "fim report: "
+            + r[0].changes()
+            + " changes ("
+            + r[0].unapproved()
+            + " unapproved), "
+            + r[0].overflows()
+            + " overflow events; data SHA-256 "
+            + r[0].sha256();
     if (output != null) {
       out.println(line + "; written to " + output);
     } else {
@@ -144,15 +198,22 @@ final class ReportCommand implements Callable<Integer> {
     }
     out.flush();
     if (!chain.verified()) {
-      // Written all the same, marked NOT VERIFIED in every format, for the investigation; the exit code says it.
-      err.println("fim report: the evidence does not verify: " + chain.problem() + "; the report"
-          + (output == null ? "" : " " + output) + " is marked NOT VERIFIED");
+      // Written all the same, marked NOT VERIFIED in every format, for the investigation; the exit
+      // code says it.
+      err.println(
+          "fim report: the evidence does not verify: "
+              + chain.problem()
+              + "; the report"
+              + (output == null ? "" : " " + output)
+              + " is marked NOT VERIFIED");
       err.flush();
       return ExitCodes.SEAL;
     }
     if (output == null && out.checkError()) {
-      // a PrintWriter keeps write errors to itself: a full disk or a closed pipe must not pass for a report
-      err.println("fim report: the report could not be written to standard output (disk full or pipe closed)");
+      // a PrintWriter keeps write errors to itself: a full disk or a closed pipe must not pass for
+      // a report
+      err.println(
+          "fim report: the report could not be written to standard output (disk full or pipe closed)");
       return ExitCodes.IO;
     }
     return ExitCodes.OK;
@@ -160,12 +221,16 @@ final class ReportCommand implements Callable<Integer> {
 
   private int verify(PrintWriter out, PrintWriter err) throws Exception {
     if (since != null || until != null || output != null) {
-      throw new ParameterException(spec.commandLine(), "--verify takes the period from the report: give no --since, "
-          + "--until or --output with it");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--verify takes the period from the report: give no --since, "
+              + "--until or --output with it");
     }
     ReportVerifier.Outcome o;
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
-      o = ReportVerifier.verify(store, verify, tmpDir(), Evidence.verify(common, store, err, REPORTED));
+      o =
+          ReportVerifier.verify(
+              store, verify, tmpDir(), Evidence.verify(common, store, err, REPORTED));
     } catch (java.nio.file.NoSuchFileException e) {
       throw new IOException("report " + verify + ": no such file", e);
     } catch (IllegalArgumentException e) {
@@ -177,7 +242,9 @@ final class ReportCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     err.println(o.message());
-    return o.verdict() == ReportVerifier.Verdict.EVIDENCE_NOT_VERIFIED ? ExitCodes.SEAL : ExitCodes.NOT_VERIFIED;
+    return o.verdict() == ReportVerifier.Verdict.EVIDENCE_NOT_VERIFIED
+        ? ExitCodes.SEAL
+        : ExitCodes.NOT_VERIFIED;
   }
 
   private Instant time(String option, String text, Instant now, ZoneId zone) {
@@ -191,5 +258,4 @@ final class ReportCommand implements Callable<Integer> {
   private static Path tmpDir() {
     return Path.of(System.getProperty("java.io.tmpdir"));
   }
-
 }

@@ -6,12 +6,19 @@ import picocli.CommandLine.Option;
 
 /** The report options shared by {@code check} and {@code update}. */
 final class ReportOptions {
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      converter = TextOrJson.class, completionCandidates = TextOrJson.class,
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      converter = TextOrJson.class,
+      completionCandidates = TextOrJson.class,
       description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   ReportFormat format;
 
-  @Option(names = "--report", paramLabel = "FILE",
-      description = "Write the report to FILE (atomically: a temporary file renamed into place); stdout then gets a one-line summary.")
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description =
+          "Write the report to FILE (atomically: a temporary file renamed into place); stdout then gets a one-line summary.")
   Path report;
 }

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Writes a report file atomically: to a temporary file in the same directory, then renamed over
- * the target, so a reader (or a log shipper) never sees half a report.
+ * Writes a report file atomically: to a temporary file in the same directory, then renamed over the
+ * target, so a reader (or a log shipper) never sees half a report.
  */
 final class ReportOutput {
   private ReportOutput() {}
@@ -25,11 +25,13 @@ final class ReportOutput {
   }
 
   static void writeAtomically(Path target, Body body) throws Exception {
-    writeBytesAtomically(target, out -> {
-      try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-        body.write(w);
-      }
-    });
+    writeBytesAtomically(
+        target,
+        out -> {
+          try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+            body.write(w);
+          }
+        });
   }
 
   /** As {@link #writeAtomically}, for a body that writes bytes (buffered here). */
@@ -40,10 +42,12 @@ final class ReportOutput {
     try {
       tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
     } catch (IOException e) {
-      throw new IOException("report " + target + ": cannot create a file in " + dir + ": " + reason(e), e);
+      throw new IOException(
+          "report " + target + ": cannot create a file in " + dir + ": " + reason(e), e);
     }
     try {
-      try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      try (java.io.OutputStream o =
+          new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
         body.write(o);
       }
       try {
@@ -59,6 +63,8 @@ final class ReportOutput {
   }
 
   private static String reason(IOException e) {
-    return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
+    return e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+        ? f.getReason()
+        : String.valueOf(e.getMessage());
   }
 }

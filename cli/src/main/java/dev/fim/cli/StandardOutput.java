@@ -6,16 +6,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * fim's standard output (file descriptor 1), which fails loudly: a write that the kernel refuses (a full disk behind
- * {@code > file}, {@code /dev/full}, a closed pipe) throws {@link Failure} at once. The PrintWriter and PrintStream
- * every command prints through keep an IOException to themselves ({@code checkError()}, which nobody asks), so
- * {@code fim check > /dev/full} exited 5 as if the report had been delivered; and a command printing a long history
- * into a pipe its reader closed went on to the end. An unchecked exception passes through them, stops the command
- * where it is, and {@link ErrorHandler} makes it exit 20 ({@link ExitCodes#IO}).
+ * fim's standard output (file descriptor 1), which fails loudly: a write that the kernel refuses (a
+ * full disk behind {@code > file}, {@code /dev/full}, a closed pipe) throws {@link Failure} at
+ * once. The PrintWriter and PrintStream every command prints through keep an IOException to
+ * themselves ({@code checkError()}, which nobody asks), so {@code fim check > /dev/full} exited 5
+ * as if the report had been delivered; and a command printing a long history into a pipe its reader
+ * closed went on to the end. An unchecked exception passes through them, stops the command where it
+ * is, and {@link ErrorHandler} makes it exit 20 ({@link ExitCodes#IO}).
  *
- * <p>A closed pipe is not worth a message (the reader chose to stop: {@code fim history | head}); it still exits 20,
- * as coreutils' tools exit non-zero (killed by SIGPIPE, which Java ignores). Thread-safe: after the first failure
- * every write throws the same {@link Failure}.
+ * <p>A closed pipe is not worth a message (the reader chose to stop: {@code fim history | head});
+ * it still exits 20, as coreutils' tools exit non-zero (killed by SIGPIPE, which Java ignores).
+ * Thread-safe: after the first failure every write throws the same {@link Failure}.
  */
 final class StandardOutput extends OutputStream {
   private static final StandardOutput INSTANCE = new StandardOutput();

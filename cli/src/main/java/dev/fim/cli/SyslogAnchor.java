@@ -11,24 +11,28 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * The off-host anchor of the evidence chain: each new chain head's sequence and digest go to syslog (journald reads
- * the same socket), as one line in the format {@code logger} writes to {@code /dev/log}:
- * {@code <13>Dec  6 13:50:01 fim[4242]: evidence seal sequence=N digest=HEX records=R db=DIR}. A syslog daemon that
- * forwards to another host keeps a record the attacker on this host cannot roll back; {@code --expect-seal DIGEST}
- * compares a database with it.
+ * The off-host anchor of the evidence chain: each new chain head's sequence and digest go to syslog
+ * (journald reads the same socket), as one line in the format {@code logger} writes to {@code
+ * /dev/log}: {@code <13>Dec 6 13:50:01 fim[4242]: evidence seal sequence=N digest=HEX records=R
+ * db=DIR}. A syslog daemon that forwards to another host keeps a record the attacker on this host
+ * cannot roll back; {@code --expect-seal DIGEST} compares a database with it.
  *
- * <p>At most one line a second per process (a burst of events seals many batches): the newest head waits and is sent
- * with the next seal a second later, and at the latest when the command ends ({@link #flush}). Best effort: when the
- * socket is missing or refuses, one note on stderr says the anchor is missing, and the command goes on. The socket
- * is {@code /dev/log}, or the system property {@code fim.syslog.socket} / environment variable
- * {@code FIM_SYSLOG_SOCKET} (another socket; {@code none} turns the anchor off without a note). Thread-safe.
+ * <p>At most one line a second per process (a burst of events seals many batches): the newest head
+ * waits and is sent with the next seal a second later, and at the latest when the command ends
+ * ({@link #flush}). Best effort: when the socket is missing or refuses, one note on stderr says the
+ * anchor is missing, and the command goes on. The socket is {@code /dev/log}, or the system
+ * property {@code fim.syslog.socket} / environment variable {@code FIM_SYSLOG_SOCKET} (another
+ * socket; {@code none} turns the anchor off without a note). Thread-safe.
  */
 final class SyslogAnchor implements EvidenceChain.Listener {
   static final String SOCKET_PROPERTY = "fim.syslog.socket";
+
   /** user.notice, as logger sends by default. */
   private static final int PRIORITY = 8 + 5;
+
   private static final long MIN_INTERVAL_NS = 1_000_000_000L;
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
 
   private final String socket;
   private final PrintWriter err;
@@ -50,10 +54,19 @@ final class SyslogAnchor implements EvidenceChain.Listener {
     if (socket.equals("none")) {
       return; // turned off on purpose (no syslog on this host, or tests)
     }
-    pending = "evidence seal sequence=" + head.sequence() + " digest=" + head.digest() + " records=" + head.records()
-        + " db=" + store.dir();
+    pending =
+        "evidence seal sequence="
+            + head.sequence()
+            + " digest="
+            + head.digest()
+            + " records="
+            + head.records()
+            + " db="
+            + store.dir();
     long now = System.nanoTime();
-    if (head.sequence() == 0 || lastSentNs == Long.MIN_VALUE || now - lastSentNs >= MIN_INTERVAL_NS) {
+    if (head.sequence() == 0
+        || lastSentNs == Long.MIN_VALUE
+        || now - lastSentNs >= MIN_INTERVAL_NS) {
       send(now);
     }
   }
@@ -66,8 +79,15 @@ final class SyslogAnchor implements EvidenceChain.Listener {
   }
 
   private void send(long now) {
-    String line = "<" + PRIORITY + ">" + ZonedDateTime.now(ZoneId.systemDefault()).format(STAMP) + " fim["
-        + ProcessHandle.current().pid() + "]: " + pending;
+    String line =
+        "<"
+            + PRIORITY
+            + ">"
+            + ZonedDateTime.now(ZoneId.systemDefault()).format(STAMP)
+            + " fim["
+            + ProcessHandle.current().pid()
+            + "]: "
+            + pending;
     pending = null;
     lastSentNs = now;
     try {
@@ -76,8 +96,11 @@ final class SyslogAnchor implements EvidenceChain.Listener {
       if (!failed) {
         failed = true;
         synchronized (err) {
-          err.println("fim: note: the evidence seal could not be sent to syslog (" + e.getMessage() + "): no"
-              + " off-host record of it for this run; the database itself is sealed as usual (docs/security.md)");
+          err.println(
+              "fim: note: the evidence seal could not be sent to syslog ("
+                  + e.getMessage()
+                  + "): no"
+                  + " off-host record of it for this run; the database itself is sealed as usual (docs/security.md)");
           err.flush();
         }
       }

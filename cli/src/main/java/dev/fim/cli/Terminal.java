@@ -9,27 +9,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Output streams. Always UTF-8, whatever the locale: under {@code LC_ALL=C} Java would print
- * '?' for every non-ASCII character, and a report must name paths exactly (bytes that are not
- * UTF-8 are already escaped as {@code \xNN} by {@code PathBytes.display()}).
+ * Output streams. Always UTF-8, whatever the locale: under {@code LC_ALL=C} Java would print '?'
+ * for every non-ASCII character, and a report must name paths exactly (bytes that are not UTF-8 are
+ * already escaped as {@code \xNN} by {@code PathBytes.display()}).
  */
 final class Terminal {
   private Terminal() {}
 
-  /** Standard output; a write that fails throws {@link StandardOutput.Failure} (exit 20) rather than being ignored. */
+  /**
+   * Standard output; a write that fails throws {@link StandardOutput.Failure} (exit 20) rather than
+   * being ignored.
+   */
   static PrintWriter stdout() {
-    return new PrintWriter(new OutputStreamWriter(StandardOutput.get(), StandardCharsets.UTF_8), true);
+    return new PrintWriter(
+        new OutputStreamWriter(StandardOutput.get(), StandardCharsets.UTF_8), true);
   }
 
   static PrintWriter stderr() {
-    return new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+    return new PrintWriter(
+        new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8),
+        true);
   }
 
   /** Whether stderr is a terminal (progress lines only then: cron mail stays clean). */
   static boolean stderrIsTerminal() {
     try {
       String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
-      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+      return target.startsWith("/dev/pts/")
+          || target.startsWith("/dev/tty")
+          || target.equals("/dev/console");
     } catch (Exception e) {
       return false;
     }

@@ -10,8 +10,9 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * Unix datagram sockets, which Java 17 lacks (its UNIX sockets are streams only): one datagram to a path, as
- * {@code logger} sends to {@code /dev/log}; and, for tests, a bound receiver. Thread-safe (no state).
+ * Unix datagram sockets, which Java 17 lacks (its UNIX sockets are streams only): one datagram to a
+ * path, as {@code logger} sends to {@code /dev/log}; and, for tests, a bound receiver. Thread-safe
+ * (no state).
  */
 final class UnixDatagram {
   private static final int AF_UNIX = 1;
@@ -30,10 +31,13 @@ final class UnixDatagram {
     int bind(int fd, @In byte[] addr, int addrlen);
 
     @SaveError
-    @ssize_t long sendto(int fd, @In byte[] buf, @size_t long len, int flags, @In byte[] destAddr, int addrlen);
+    @ssize_t
+    long sendto(
+        int fd, @In byte[] buf, @size_t long len, int flags, @In byte[] destAddr, int addrlen);
 
     @SaveError
-    @ssize_t long recv(int fd, @Out byte[] buf, @size_t long len, int flags);
+    @ssize_t
+    long recv(int fd, @Out byte[] buf, @size_t long len, int flags);
 
     @SaveError
     int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);
@@ -50,7 +54,10 @@ final class UnixDatagram {
 
   private UnixDatagram() {}
 
-  /** Sends {@code message} as one datagram to the socket at {@code path}; an IOException names the errno. */
+  /**
+   * Sends {@code message} as one datagram to the socket at {@code path}; an IOException names the
+   * errno.
+   */
   static void send(String path, byte[] message) throws IOException {
     LibC c = Holder.LIBC;
     int fd = c.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -78,9 +85,14 @@ final class UnixDatagram {
         throw failure("socket", path);
       }
       byte[] addr = address(path);
-      byte[] tv = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.nativeOrder()).putLong(timeoutSeconds)
-          .putLong(0).array();
-      if (c.bind(fd, addr, addr.length) < 0 || c.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, tv.length) < 0) {
+      byte[] tv =
+          java.nio.ByteBuffer.allocate(16)
+              .order(java.nio.ByteOrder.nativeOrder())
+              .putLong(timeoutSeconds)
+              .putLong(0)
+              .array();
+      if (c.bind(fd, addr, addr.length) < 0
+          || c.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, tv.length) < 0) {
         IOException e = failure("bind", path);
         c.close(fd);
         throw e;
@@ -122,8 +134,11 @@ final class UnixDatagram {
       throw new IOException("socket path " + path + " is longer than a unix socket address holds");
     }
     byte[] addr = new byte[2 + p.length + 1];
-    // sa_family_t in host byte order (all Linux platforms fim runs on are little-endian or say so here)
-    java.nio.ByteBuffer.wrap(addr).order(java.nio.ByteOrder.nativeOrder()).putShort((short) AF_UNIX);
+    // sa_family_t in host byte order (all Linux platforms fim runs on are little-endian or say so
+    // here)
+    java.nio.ByteBuffer.wrap(addr)
+        .order(java.nio.ByteOrder.nativeOrder())
+        .putShort((short) AF_UNIX);
     System.arraycopy(p, 0, addr, 2, p.length);
     return addr;
   }

@@ -8,19 +8,26 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code fim update}: check, then accept what was found as the new baseline. */
-@Command(name = "update", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+@Command(
+    name = "update",
+    mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     description = {
-        "Check, then accept what was found as the new sealed baseline.",
-        "",
-        "Same report and exit code as check; afterwards the state just scanned becomes the baseline.",
-        "Use it after reviewing a check's changes, e.g. after a package upgrade. --audit-log says who made",
-        "each change, as for check (see fim check --help).",
-        "",
-        "Example:  apt-get upgrade && fim update --report /var/log/fim/upgrade.txt /usr"})
+      "Check, then accept what was found as the new sealed baseline.",
+      "",
+      "Same report and exit code as check; afterwards the state just scanned becomes the baseline.",
+      "Use it after reviewing a check's changes, e.g. after a package upgrade. --audit-log says who made",
+      "each change, as for check (see fim check --help).",
+      "",
+      "Example:  apt-get upgrade && fim update --report /var/log/fim/upgrade.txt /usr"
+    })
 final class UpdateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Parameters(paramLabel = "PATH", arity = "0..*", description = "Only check and re-baseline these trees.")
+  @Parameters(
+      paramLabel = "PATH",
+      arity = "0..*",
+      description = "Only check and re-baseline these trees.")
   List<String> paths;
 
   @Mixin ReportOptions output;

@@ -14,34 +14,41 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code fim who}: the last recorded changes of one path, with who made them. */
-@Command(name = "who", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+@Command(
+    name = "who",
+    mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     description = {
-        "Show who changed PATH: its last recorded changes, newest first, with user and process.",
-        "",
-        "Each change is followed by the login user (the audit uid, which survives sudo and su), the",
-        "effective user and the process, as fim watch attributed them. Changes found by fim check",
-        "have no writer: \"by unknown\" and why.",
-        "",
-        "PATH is matched exactly, as the path or as the old path of a move (fim history PATH lists",
-        "everything below a directory). Exit 1 when nothing is recorded for PATH.",
-        "",
-        "Reads the database without locking it, so it works beside a running fim watch",
-        "(it sees what was recorded when it started).",
-        "",
-        "First verifies every recorded event, approval and coverage interval against the evidence",
-        "chain (needs the seal key); exit 19, showing nothing, when any was deleted, added or edited",
-        "outside fim (docs/security.md).",
-        "",
-        "Examples:",
-        "  fim who /etc/sudoers",
-        "  fim who -n 1 --format json /etc/passwd | jq -r '.user.audit.name'"})
+      "Show who changed PATH: its last recorded changes, newest first, with user and process.",
+      "",
+      "Each change is followed by the login user (the audit uid, which survives sudo and su), the",
+      "effective user and the process, as fim watch attributed them. Changes found by fim check",
+      "have no writer: \"by unknown\" and why.",
+      "",
+      "PATH is matched exactly, as the path or as the old path of a move (fim history PATH lists",
+      "everything below a directory). Exit 1 when nothing is recorded for PATH.",
+      "",
+      "Reads the database without locking it, so it works beside a running fim watch",
+      "(it sees what was recorded when it started).",
+      "",
+      "First verifies every recorded event, approval and coverage interval against the evidence",
+      "chain (needs the seal key); exit 19, showing nothing, when any was deleted, added or edited",
+      "outside fim (docs/security.md).",
+      "",
+      "Examples:",
+      "  fim who /etc/sudoers",
+      "  fim who -n 1 --format json /etc/passwd | jq -r '.user.audit.name'"
+    })
 final class WhoCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Parameters(paramLabel = "PATH", description = "The file (or directory) whose changes to show.")
   String path;
 
-  @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "10",
+  @Option(
+      names = {"-n", "--limit"},
+      paramLabel = "N",
+      defaultValue = "10",
       description = "Show the last N changes. Default: ${DEFAULT-VALUE}.")
   int limit;
 
@@ -57,7 +64,8 @@ final class WhoCommand implements Callable<Integer> {
     PathBytes p = CommonOptions.path(spec.commandLine(), path);
     List<ChangeEvent> events;
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
-      Evidence.require(common, store, spec.commandLine().getErr()); // nothing shown from unverified evidence
+      Evidence.require(
+          common, store, spec.commandLine().getErr()); // nothing shown from unverified evidence
       events = new EventLog(store).latestForPath(p, limit);
     }
     EventLines lines = output.lines(spec.commandLine().getOut());
@@ -65,8 +73,14 @@ final class WhoCommand implements Callable<Integer> {
     lines.flush();
     if (events.isEmpty()) {
       if (output.isText()) {
-        spec.commandLine().getErr().println("fim who: no changes of " + p.display() + " recorded in database "
-            + common.dbDir() + " (who matches the exact path; fim history PATH lists a whole tree)");
+        spec.commandLine()
+            .getErr()
+            .println(
+                "fim who: no changes of "
+                    + p.display()
+                    + " recorded in database "
+                    + common.dbDir()
+                    + " (who matches the exact path; fim history PATH lists a whole tree)");
       }
       return ExitCodes.NONE_FOUND;
     }

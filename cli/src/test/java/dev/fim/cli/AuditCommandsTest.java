@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code fim audit …}: compile against a peer golden, errors with FILE:LINE, and (as root) status and rules. */
+/**
+ * {@code fim audit …}: compile against a peer golden, errors with FILE:LINE, and (as root) status
+ * and rules.
+ */
 class AuditCommandsTest {
   @TempDir Path tmp;
 
@@ -28,19 +31,23 @@ class AuditCommandsTest {
   }
 
   /**
-   * go-libaudit's generator moved every -w/dir=/path= path under /tmp/audit-test before running auditctl
-   * (rule/gen_testdata_test.go), so the same rewrite is applied to the input here.
+   * go-libaudit's generator moved every -w/dir=/path= path under /tmp/audit-test before running
+   * auditctl (rule/gen_testdata_test.go), so the same rewrite is applied to the input here.
    */
   @Test
   void compilePrintsTheGoldenOf43ModuleLoadWithoutItsHeader() throws Exception {
     List<String> rewritten = new ArrayList<>();
     for (String line : Files.readAllLines(fixture("43-module-load.rules"))) {
-      rewritten.add(line.startsWith("#") ? line : line.replaceAll("(-w ['\"]?|dir=|path=)/", "$1/tmp/audit-test/"));
+      rewritten.add(
+          line.startsWith("#")
+              ? line
+              : line.replaceAll("(-w ['\"]?|dir=|path=)/", "$1/tmp/audit-test/"));
     }
     Path rules = tmp.resolve("43-module-load.rules");
     Files.write(rules, rewritten);
     List<String> golden = Files.readAllLines(fixture("43-module-load.rules.golden.yml"));
-    assertTrue(golden.get(0).startsWith("# Linux ") && golden.get(1).startsWith("# auditctl version"));
+    assertTrue(
+        golden.get(0).startsWith("# Linux ") && golden.get(1).startsWith("# auditctl version"));
     String expected = String.join("\n", golden.subList(2, golden.size())) + "\n";
 
     Fim.Run r = Fim.run("audit", "rules", "compile", rules.toString());
@@ -51,7 +58,9 @@ class AuditCommandsTest {
   @Test
   void aBadRuleExitsWithConfigErrorAndFileLine() throws Exception {
     Path rules = tmp.resolve("bad.rules");
-    Files.writeString(rules, "# fim\n-w /etc/passwd -p wa -k fim\n\n-a always,exit -F arch=b64 -S no_such_syscall -k x\n",
+    Files.writeString(
+        rules,
+        "# fim\n-w /etc/passwd -p wa -k fim\n\n-a always,exit -F arch=b64 -S no_such_syscall -k x\n",
         StandardCharsets.UTF_8);
     Fim.Run r = Fim.run("audit", "rules", "compile", rules.toString());
     assertEquals(ExitCodes.CONFIG, r.exit(), r.toString());
@@ -84,10 +93,18 @@ class AuditCommandsTest {
     }
     Fim.Run r = Fim.run("audit", "status");
     assertEquals(0, r.exit(), r.toString());
-    assertTrue(r.out().matches("(?s)enabled [012].*\npid \\d+.*\nrate_limit \\d+\nbacklog_limit " + backlog + "\n.*"), r.out());
+    assertTrue(
+        r.out()
+            .matches(
+                "(?s)enabled [012].*\npid \\d+.*\nrate_limit \\d+\nbacklog_limit "
+                    + backlog
+                    + "\n.*"),
+        r.out());
     Fim.Run j = Fim.run("audit", "status", "--format", "json");
     assertEquals(0, j.exit(), j.toString());
-    assertTrue(j.out().startsWith("{\"enabled\":") && j.out().contains("\"backlog_limit\":" + backlog), j.out());
+    assertTrue(
+        j.out().startsWith("{\"enabled\":") && j.out().contains("\"backlog_limit\":" + backlog),
+        j.out());
   }
 
   @Test
@@ -99,23 +116,79 @@ class AuditCommandsTest {
     assertEquals(0, before.exit(), before.toString());
     String dir = tmp.toString();
     try {
-      Fim.Run add = Fim.run("audit", "rules", "add", "-a", "always,exit", "-F", "arch=b64", "-F", "dir=" + dir,
-          "-F", "perm=wa", "-F", "key=" + key);
+      Fim.Run add =
+          Fim.run(
+              "audit",
+              "rules",
+              "add",
+              "-a",
+              "always,exit",
+              "-F",
+              "arch=b64",
+              "-F",
+              "dir=" + dir,
+              "-F",
+              "perm=wa",
+              "-F",
+              "key=" + key);
       assertEquals(0, add.exit(), add.toString());
-      Fim.Run again = Fim.run("audit", "rules", "add", "--", "-a", "always,exit", "-F", "arch=b64", "-F", "dir=" + dir,
-          "-F", "perm=wa", "-F", "key=" + key);
+      Fim.Run again =
+          Fim.run(
+              "audit",
+              "rules",
+              "add",
+              "--",
+              "-a",
+              "always,exit",
+              "-F",
+              "arch=b64",
+              "-F",
+              "dir=" + dir,
+              "-F",
+              "perm=wa",
+              "-F",
+              "key=" + key);
       assertEquals(ExitCodes.AUDIT, again.exit(), again.toString());
       assertTrue(again.err().contains("rule already exists"), again.toString());
       Fim.Run list = Fim.run("audit", "rules", "list");
-      assertTrue(list.out().contains("-a always,exit -F arch=b64 -F dir=" + dir + " -F perm=wa -F key=" + key + "\n"),
+      assertTrue(
+          list.out()
+              .contains(
+                  "-a always,exit -F arch=b64 -F dir=" + dir + " -F perm=wa -F key=" + key + "\n"),
           list.toString());
     } finally {
-      Fim.Run del = Fim.run("audit", "rules", "delete", "-a", "always,exit", "-F", "arch=b64", "-F", "dir=" + dir,
-          "-F", "perm=wa", "-F", "key=" + key);
+      Fim.Run del =
+          Fim.run(
+              "audit",
+              "rules",
+              "delete",
+              "-a",
+              "always,exit",
+              "-F",
+              "arch=b64",
+              "-F",
+              "dir=" + dir,
+              "-F",
+              "perm=wa",
+              "-F",
+              "key=" + key);
       assertEquals(0, del.exit(), del.toString());
     }
-    Fim.Run gone = Fim.run("audit", "rules", "delete", "-a", "always,exit", "-F", "arch=b64", "-F", "dir=" + dir,
-        "-F", "perm=wa", "-F", "key=" + key);
+    Fim.Run gone =
+        Fim.run(
+            "audit",
+            "rules",
+            "delete",
+            "-a",
+            "always,exit",
+            "-F",
+            "arch=b64",
+            "-F",
+            "dir=" + dir,
+            "-F",
+            "perm=wa",
+            "-F",
+            "key=" + key);
     assertEquals(ExitCodes.AUDIT, gone.exit(), gone.toString());
     assertTrue(gone.err().contains("no such rule"), gone.toString());
     assertEquals(before.out(), Fim.run("audit", "rules", "list").out());

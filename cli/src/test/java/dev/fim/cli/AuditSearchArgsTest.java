@@ -21,25 +21,47 @@ import picocli.CommandLine.Option;
 class AuditSearchArgsTest {
   /** Lines the quick way must take (so that a plain search really skips picocli). */
   static final String[][] TAKEN = {
-      {},
-      {"-k", "fim-bench", "--input", "/tmp/audit.log"},
-      {"--key=fim", "--input=/a", "-if", "/b", "--input", "/c"},
-      {"-f", "/etc/passwd", "-ua", "alice", "--format", "json"},
-      {"--file", "/etc/x y", "--uid-all=0", "--format=text", "-w"},
-      {"-ts", "-24h", "-te", "now"},
-      {"--start=2026-11-25T10:00:00Z", "--end", "-30m", "--word", "-k", "k=v"},
-      {"-ts", "yesterday", "-k", "a b"},
+    {},
+    {"-k", "fim-bench", "--input", "/tmp/audit.log"},
+    {"--key=fim", "--input=/a", "-if", "/b", "--input", "/c"},
+    {"-f", "/etc/passwd", "-ua", "alice", "--format", "json"},
+    {"--file", "/etc/x y", "--uid-all=0", "--format=text", "-w"},
+    {"-ts", "-24h", "-te", "now"},
+    {"--start=2026-11-25T10:00:00Z", "--end", "-30m", "--word", "-k", "k=v"},
+    {"-ts", "yesterday", "-k", "a b"},
   };
 
   /** Lines picocli must parse (help, errors and syntax the quick way does not read). */
   static final String[][] LEFT = {
-      {"-h"}, {"--help"}, {"-V"}, {"--version"},
-      {"-k"}, {"-k", "a", "-k", "b"}, {"-k", "a", "--key", "b"}, {"-w", "-w"},
-      {"-x", "1"}, {"--nope=1"}, {"positional"}, {"-k", "a", "extra"}, {"--", "-k", "a"},
-      {"@args.txt"}, {"-k", "@key"}, {"-k", "-w"}, {"-k", "--format"}, {"-k", "-foo"},
-      {"--format", "xml"}, {"--format", "JSON"}, {"--format", "text", "--format", "json"},
-      {"-k=a"}, {"-kfoo"}, {"--key="}, {"-k", ""}, {"--word=true"}, {"-ts", "-24x"}, {"-ts", "--"},
-      {"--input", "a\u0000b"}, // not a path: picocli reports the option
+    {"-h"},
+    {"--help"},
+    {"-V"},
+    {"--version"},
+    {"-k"},
+    {"-k", "a", "-k", "b"},
+    {"-k", "a", "--key", "b"},
+    {"-w", "-w"},
+    {"-x", "1"},
+    {"--nope=1"},
+    {"positional"},
+    {"-k", "a", "extra"},
+    {"--", "-k", "a"},
+    {"@args.txt"},
+    {"-k", "@key"},
+    {"-k", "-w"},
+    {"-k", "--format"},
+    {"-k", "-foo"},
+    {"--format", "xml"},
+    {"--format", "JSON"},
+    {"--format", "text", "--format", "json"},
+    {"-k=a"},
+    {"-kfoo"},
+    {"--key="},
+    {"-k", ""},
+    {"--word=true"},
+    {"-ts", "-24x"},
+    {"-ts", "--"},
+    {"--input", "a\u0000b"}, // not a path: picocli reports the option
   };
 
   @Test
@@ -50,8 +72,16 @@ class AuditSearchArgsTest {
       if (o != null) annotated.addAll(Arrays.asList(o.names()));
     }
     Set<String> read = new HashSet<>();
-    for (Set<String> names : List.of(AuditSearchArgs.INPUT, AuditSearchArgs.KEY, AuditSearchArgs.FILE, AuditSearchArgs.USER,
-        AuditSearchArgs.START, AuditSearchArgs.END, AuditSearchArgs.WORD, AuditSearchArgs.FORMAT)) {
+    for (Set<String> names :
+        List.of(
+            AuditSearchArgs.INPUT,
+            AuditSearchArgs.KEY,
+            AuditSearchArgs.FILE,
+            AuditSearchArgs.USER,
+            AuditSearchArgs.START,
+            AuditSearchArgs.END,
+            AuditSearchArgs.WORD,
+            AuditSearchArgs.FORMAT)) {
       read.addAll(names);
     }
     assertEquals(annotated, read);
@@ -82,12 +112,12 @@ class AuditSearchArgsTest {
   void bothWaysPrintTheSameAndExitTheSame() {
     String log = AuditSearchCommandTest.fixture();
     String[][] lines = {
-        {"--input", log, "-k", "kill_signals"},
-        {"--input", log, "-ua", "0", "--format", "json"},
-        {"--input", log, "-k", "no-such-key-anywhere"},
-        {"--input", log + ".missing", "-k", "x"},
-        {"--input", log, "-ts", "2099-01-01T00:00:00Z"},
-        {"--input", log, "-ts", "yesterdayish"}, // invalid time: the quick way hands it to picocli
+      {"--input", log, "-k", "kill_signals"},
+      {"--input", log, "-ua", "0", "--format", "json"},
+      {"--input", log, "-k", "no-such-key-anywhere"},
+      {"--input", log + ".missing", "-k", "x"},
+      {"--input", log, "-ts", "2099-01-01T00:00:00Z"},
+      {"--input", log, "-ts", "yesterdayish"}, // invalid time: the quick way hands it to picocli
     };
     for (String[] line : lines) {
       String[] args = searchLine(line);
@@ -107,7 +137,14 @@ class AuditSearchArgsTest {
   }
 
   private static List<Object> fields(AuditSearchOptions c) {
-    return List.of(c.inputs, String.valueOf(c.key), String.valueOf(c.file), String.valueOf(c.auid),
-        String.valueOf(c.start), String.valueOf(c.end), c.exact, c.format);
+    return List.of(
+        c.inputs,
+        String.valueOf(c.key),
+        String.valueOf(c.file),
+        String.valueOf(c.auid),
+        String.valueOf(c.start),
+        String.valueOf(c.end),
+        c.exact,
+        c.format);
   }
 }

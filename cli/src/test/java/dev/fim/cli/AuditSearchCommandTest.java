@@ -7,17 +7,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** {@code fim audit search} over go-libaudit's auparse/audit-rhel7.log (a real RHEL 7 audit.log). */
+/**
+ * {@code fim audit search} over go-libaudit's auparse/audit-rhel7.log (a real RHEL 7 audit.log).
+ */
 class AuditSearchCommandTest {
   static String fixture() {
-    Path p = Path.of(System.getProperty("fim.fixtures", "../auditlink/src/test/resources"), "go-libaudit/auparse/audit-rhel7.log");
+    Path p =
+        Path.of(
+            System.getProperty("fim.fixtures", "../auditlink/src/test/resources"),
+            "go-libaudit/auparse/audit-rhel7.log");
     assertTrue(Files.isRegularFile(p), "missing fixture " + p);
     return p.toString();
   }
 
   @Test
   void keyFilterFindsTheOneKilledSignalEventAsJson() {
-    Fim.Run r = Fim.run("audit", "search", "--input", fixture(), "-k", "kill_signals", "--format", "json");
+    Fim.Run r =
+        Fim.run("audit", "search", "--input", fixture(), "-k", "kill_signals", "--format", "json");
     assertEquals(0, r.exit(), r.toString());
     String[] lines = r.out().split("\n");
     assertEquals(1, lines.length, r.out());
@@ -58,7 +64,10 @@ class AuditSearchCommandTest {
   void unreadableInputNamesThePathAndTheReason() {
     Fim.Run r = Fim.run("audit", "search", "--input", "/nonexistent/audit.log", "-k", "x");
     assertEquals(ExitCodes.IO, r.exit(), r.toString());
-    assertEquals("fim: cannot read /nonexistent/audit.log: No such file or directory\n", r.err(), r.toString());
+    assertEquals(
+        "fim: cannot read /nonexistent/audit.log: No such file or directory\n",
+        r.err(),
+        r.toString());
   }
 
   @Test

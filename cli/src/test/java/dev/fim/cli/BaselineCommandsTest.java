@@ -55,27 +55,37 @@ class BaselineCommandsTest {
   void initThenCheckFindsNothing() {
     Fim.Run init = fim("init");
     assertEquals(0, init.exit(), init.toString());
-    assertTrue(init.out().contains("fim init: baseline of 5 files and 3 directories"), init.toString());
+    assertTrue(
+        init.out().contains("fim init: baseline of 5 files and 3 directories"), init.toString());
     Fim.Run check = fim("check");
     assertEquals(0, check.exit(), check.toString());
-    assertTrue(check.out().contains("Summary: 0 added, 0 removed, 0 changed, 0 problems"), check.toString());
+    assertTrue(
+        check.out().contains("Summary: 0 added, 0 removed, 0 changed, 0 problems"),
+        check.toString());
   }
 
   @Test
   void checkReportsEachKindWithTheAideBitmaskAndRecordsEvents() throws Exception {
     assertEquals(0, fim("init").exit());
-    Files.writeString(tree.resolve("etc/hosts"), "10.0.0.1 evil\n", java.nio.file.StandardOpenOption.APPEND);
-    Files.setPosixFilePermissions(tree.resolve("etc/passwd"), PosixFilePermissions.fromString("rw-rw-rw-"));
+    Files.writeString(
+        tree.resolve("etc/hosts"), "10.0.0.1 evil\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.setPosixFilePermissions(
+        tree.resolve("etc/passwd"), PosixFilePermissions.fromString("rw-rw-rw-"));
     Files.writeString(tree.resolve("etc/new"), "x");
     Files.delete(tree.resolve("etc/ssh/sshd_config"));
 
     Fim.Run check = fim("check");
-    assertEquals(ExitCodes.ADDED | ExitCodes.REMOVED | ExitCodes.CHANGED, check.exit(), check.toString());
+    assertEquals(
+        ExitCodes.ADDED | ExitCodes.REMOVED | ExitCodes.CHANGED, check.exit(), check.toString());
     String out = check.out();
-    assertTrue(out.contains("Summary: 1 added, 1 removed, 4 changed"), out); // hosts, passwd, etc/ and etc/ssh/ (mtime)
+    assertTrue(
+        out.contains("Summary: 1 added, 1 removed, 4 changed"),
+        out); // hosts, passwd, etc/ and etc/ssh/ (mtime)
     assertTrue(out.contains("Added:\n  f " + tree.resolve("etc/new") + "\n"), out);
     assertTrue(out.contains("Removed:\n  f " + tree.resolve("etc/ssh/sshd_config") + "\n"), out);
-    assertTrue(out.contains("  f " + tree.resolve("etc/passwd") + "\n      permissions: 0644 → 0666\n"), out);
+    assertTrue(
+        out.contains("  f " + tree.resolve("etc/passwd") + "\n      permissions: 0644 → 0666\n"),
+        out);
     assertTrue(out.contains("      content: xxh3_128:"), out);
     assertTrue(out.contains("      size: 20 → 34\n"), out);
 
@@ -91,14 +101,20 @@ class BaselineCommandsTest {
   @Test
   void jsonReportHasTotalsAndEcsEntries() throws Exception {
     assertEquals(0, fim("init").exit());
-    Files.setPosixFilePermissions(tree.resolve("etc/hosts"), PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        tree.resolve("etc/hosts"), PosixFilePermissions.fromString("rw-------"));
     Path report = tmp.resolve("out/report.json");
     Files.createDirectories(report.getParent());
     Fim.Run check = fim("check", "--format", "json", "--report", report.toString());
     assertEquals(ExitCodes.CHANGED, check.exit(), check.toString());
-    assertTrue(check.out().startsWith("fim check: 0 added, 0 removed, 1 changed, 0 problems"), check.out());
+    assertTrue(
+        check.out().startsWith("fim check: 0 added, 0 removed, 1 changed, 0 problems"),
+        check.out());
     try (var files = Files.list(report.getParent())) {
-      assertEquals(List.of(report), files.toList(), "the report was renamed into place; no temporary file is left");
+      assertEquals(
+          List.of(report),
+          files.toList(),
+          "the report was renamed into place; no temporary file is left");
     }
     Map<String, Object> flat = flatten(Files.readString(report));
     assertEquals("check", flat.get("command"));
@@ -137,8 +153,12 @@ class BaselineCommandsTest {
             if (field != null) {
               names.add(field);
             }
-            Object v = t == JsonToken.VALUE_NUMBER_INT ? (Object) p.getIntValue()
-                : t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE ? (Object) p.getBooleanValue() : p.getText();
+            Object v =
+                t == JsonToken.VALUE_NUMBER_INT
+                    ? (Object) p.getIntValue()
+                    : t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE
+                        ? (Object) p.getBooleanValue()
+                        : p.getText();
             out.putIfAbsent(String.join(".", names), v);
             field = null;
           }
@@ -171,7 +191,8 @@ class BaselineCommandsTest {
   @Test
   void tamperedBaselineIsRefused() throws Exception {
     assertEquals(0, fim("init").exit());
-    try (Store s = Store.open(db, Store.OpenMode.EXISTING); RecordWriter w = s.newWriter(Column.BASELINE)) {
+    try (Store s = Store.open(db, Store.OpenMode.EXISTING);
+        RecordWriter w = s.newWriter(Column.BASELINE)) {
       // An attacker hides a change by editing the baseline record with RocksDB directly.
       w.delete(PathBytes.ofUtf8(tree.resolve("etc/passwd").toString()));
     }
@@ -183,7 +204,8 @@ class BaselineCommandsTest {
   @Test
   void initKilledWhileWritingTheBaselineIsNamedAsSuch() throws Exception {
     assertEquals(0, fim("init").exit());
-    try (Store s = Store.open(db, Store.OpenMode.EXISTING); RecordWriter w = s.newWriter(Column.BASELINE)) {
+    try (Store s = Store.open(db, Store.OpenMode.EXISTING);
+        RecordWriter w = s.newWriter(Column.BASELINE)) {
       // what an older fim killed between clearing the baseline and sealing the new one left behind
       s.putMeta("baseline_state", "writing");
       w.delete(PathBytes.ofUtf8(tree.resolve("etc/passwd").toString()));
@@ -196,8 +218,9 @@ class BaselineCommandsTest {
   }
 
   /**
-   * Issue 12: the marker alone proves nothing (anyone who can write the database can set it), and it used to make
-   * check say "run fim init again", which would bless whatever the attacker changed on disk. The seal decides.
+   * Issue 12: the marker alone proves nothing (anyone who can write the database can set it), and
+   * it used to make check say "run fim init again", which would bless whatever the attacker changed
+   * on disk. The seal decides.
    */
   @Test
   void aWritingMarkerOnASealedBaselineDoesNotAskForAnInit() throws Exception {
@@ -270,7 +293,9 @@ class BaselineCommandsTest {
     Fim.Run init = fim("init", tree.resolve("etc").toString(), tmp.resolve("nope").toString());
     assertEquals(0, init.exit(), init.toString());
     // the path once: the message of the failed call names it
-    assertTrue(init.err().contains("fim: lstat " + tmp.resolve("nope") + " of a scan root: ENOENT"), init.err());
+    assertTrue(
+        init.err().contains("fim: lstat " + tmp.resolve("nope") + " of a scan root: ENOENT"),
+        init.err());
     assertTrue(init.out().contains("baseline of 5 files"), init.out());
   }
 
@@ -284,37 +309,74 @@ class BaselineCommandsTest {
   void helpListsTheExitCodes() {
     Fim.Run r = Fim.run("check", "--help");
     assertEquals(0, r.exit());
-    assertTrue(r.out().contains("Exit Codes:") && r.out().contains("19") && r.out().contains("seal"), r.out());
+    assertTrue(
+        r.out().contains("Exit Codes:") && r.out().contains("19") && r.out().contains("seal"),
+        r.out());
   }
 
-  /** Names that are not UTF-8, with a newline, and é — under cron's LC_ALL=C, given on the command line. */
+  /**
+   * Names that are not UTF-8, with a newline, and é — under cron's LC_ALL=C, given on the command
+   * line.
+   */
   @Test
   void oddByteNamesUnderLcAllC() throws Exception {
     byte[] dir = (tree + "/odd").getBytes(StandardCharsets.UTF_8);
     Path odd = Files.createDirectories(tree.resolve("odd"));
     String ff = new String(new byte[] {'f', (byte) 0xff}, StandardCharsets.ISO_8859_1);
     // Create the odd names with a shell: Java under any locale cannot name \xff.
-    Process p = new ProcessBuilder("bash", "-c", "cd '" + odd + "' && printf a > $'f\\xff' && printf b > $'new\\nline'"
-        + " && mkdir $'\\xc3\\xa9t\\xc3\\xa9' && printf c > $'\\xc3\\xa9t\\xc3\\xa9/x'").start();
+    Process p =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "cd '"
+                    + odd
+                    + "' && printf a > $'f\\xff' && printf b > $'new\\nline'"
+                    + " && mkdir $'\\xc3\\xa9t\\xc3\\xa9' && printf c > $'\\xc3\\xa9t\\xc3\\xa9/x'")
+            .start();
     assertEquals(0, p.waitFor());
     Map<String, String> env = Map.of("LC_ALL", "C", "LANG", "C");
-    byte[][] common = {"--db".getBytes(), db.toString().getBytes(), "--key".getBytes(), key.toString().getBytes(),
-        "-c".getBytes(), conf.toString().getBytes()};
+    byte[][] common = {
+      "--db".getBytes(),
+      db.toString().getBytes(),
+      "--key".getBytes(),
+      key.toString().getBytes(),
+      "-c".getBytes(),
+      conf.toString().getBytes()
+    };
     Fim.Run init = Fim.process(env, concat("init".getBytes(), common, dir));
     assertEquals(0, init.exit(), init.toString());
     assertTrue(init.out().contains("baseline of 3 files and 2 directories"), init.toString());
 
-    p = new ProcessBuilder("bash", "-c", "cd '" + odd + "' && printf changed > $'f\\xff' && printf z >> $'\\xc3\\xa9t\\xc3\\xa9/x'").start();
+    p =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "cd '"
+                    + odd
+                    + "' && printf changed > $'f\\xff' && printf z >> $'\\xc3\\xa9t\\xc3\\xa9/x'")
+            .start();
     assertEquals(0, p.waitFor());
     byte[] etePath = (tree + "/odd/été").getBytes(StandardCharsets.UTF_8);
     Fim.Run check = Fim.process(env, concat("check".getBytes(), common, etePath));
     assertEquals(ExitCodes.CHANGED, check.exit(), check.toString());
-    assertTrue(check.out().contains("  f " + tree + "/odd/été/x\n"), "é named exactly on the command line and in the report:\n" + check);
+    assertTrue(
+        check.out().contains("  f " + tree + "/odd/été/x\n"),
+        "é named exactly on the command line and in the report:\n" + check);
 
-    Fim.Run json = Fim.process(env, concat("check".getBytes(), common, "--format".getBytes(), "json".getBytes(), dir));
-    assertTrue(json.out().contains("\"path\":\"" + tree + "/odd/f\\\\xff\",\"path_hex\":\""
-        + PathBytes.ofUtf8(tree + "/odd/f").hex() + "ff\""), json.toString());
-    assertFalse(json.out().contains("new\\\\nline\""), "the unchanged newline name is not reported");
+    Fim.Run json =
+        Fim.process(
+            env, concat("check".getBytes(), common, "--format".getBytes(), "json".getBytes(), dir));
+    assertTrue(
+        json.out()
+            .contains(
+                "\"path\":\""
+                    + tree
+                    + "/odd/f\\\\xff\",\"path_hex\":\""
+                    + PathBytes.ofUtf8(tree + "/odd/f").hex()
+                    + "ff\""),
+        json.toString());
+    assertFalse(
+        json.out().contains("new\\\\nline\""), "the unchanged newline name is not reported");
     assertTrue(ff.length() == 2);
   }
 
@@ -331,12 +393,18 @@ class BaselineCommandsTest {
   void readOnlyDatabaseLocationIsAClearError() throws Exception {
     assumeTrue(CommonOptions.isRoot(), "needs root to mount a read-only tmpfs");
     Path ro = Files.createDirectories(tmp.resolve("ro"));
-    assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", ro.toString()).start().waitFor());
+    assertEquals(
+        0,
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", ro.toString())
+            .start()
+            .waitFor());
     try {
       db = ro.resolve("db");
       Fim.Run init = fim("init");
       assertEquals(ExitCodes.DATABASE, init.exit(), init.toString());
-      assertTrue(init.err().contains("Read-only file system") || init.err().contains("read-only"), init.err());
+      assertTrue(
+          init.err().contains("Read-only file system") || init.err().contains("read-only"),
+          init.err());
     } finally {
       new ProcessBuilder("umount", ro.toString()).start().waitFor();
     }
@@ -347,7 +415,11 @@ class BaselineCommandsTest {
   void fullDatabaseLocationIsAClearError() throws Exception {
     assumeTrue(CommonOptions.isRoot(), "needs root to mount a small tmpfs");
     Path small = Files.createDirectories(tmp.resolve("small"));
-    assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", small.toString()).start().waitFor());
+    assertEquals(
+        0,
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", small.toString())
+            .start()
+            .waitFor());
     try {
       // Enough records (long names) to overflow 256 KiB of WAL/table space.
       Path many = Files.createDirectories(tree.resolve("many"));
@@ -358,7 +430,8 @@ class BaselineCommandsTest {
       db = small.resolve("db");
       Fim.Run init = fim("init");
       assertEquals(ExitCodes.DATABASE, init.exit(), init.toString());
-      assertTrue(init.err().contains("No space left") || init.err().contains("disk is full"), init.err());
+      assertTrue(
+          init.err().contains("No space left") || init.err().contains("disk is full"), init.err());
     } finally {
       new ProcessBuilder("umount", small.toString()).start().waitFor();
     }
@@ -393,14 +466,27 @@ class BaselineCommandsTest {
     }
     try {
       Path big = Files.createDirectories(tmp.resolve("big")).resolve("blob");
-      Process mk = new ProcessBuilder("bash", "-c", "head -c 1536M /dev/urandom > '" + big + "'").start();
+      Process mk =
+          new ProcessBuilder("bash", "-c", "head -c 1536M /dev/urandom > '" + big + "'").start();
       assertEquals(0, mk.waitFor());
       Process sum = new ProcessBuilder("xxh128sum", big.toString()).start();
-      String expected = new String(sum.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).split(" ")[0];
-      assumeTrue(sum.waitFor() == 0 && expected.length() == 32, "xxh128sum (package xxhash) not available");
-      Fim.Run init = Fim.process(Map.of(), join, "init".getBytes(), "--db".getBytes(), db.toString().getBytes(),
-          "--key".getBytes(), key.toString().getBytes(), "-c".getBytes(), conf.toString().getBytes(),
-          big.getParent().toString().getBytes());
+      String expected =
+          new String(sum.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).split(" ")[0];
+      assumeTrue(
+          sum.waitFor() == 0 && expected.length() == 32,
+          "xxh128sum (package xxhash) not available");
+      Fim.Run init =
+          Fim.process(
+              Map.of(),
+              join,
+              "init".getBytes(),
+              "--db".getBytes(),
+              db.toString().getBytes(),
+              "--key".getBytes(),
+              key.toString().getBytes(),
+              "-c".getBytes(),
+              conf.toString().getBytes(),
+              big.getParent().toString().getBytes());
       assertEquals(0, init.exit(), init.toString());
       try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
         var record = s.getRecord(Column.BASELINE, PathBytes.ofUtf8(big.toString()));

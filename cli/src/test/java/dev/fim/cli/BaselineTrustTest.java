@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 12, defect 1: a scoped {@code fim init PATH} (and update, accept) re-seals the whole baseline, so it must
- * not seal records it never verified, and no command makes a new key for a baseline sealed with a lost one.
+ * Issue 12, defect 1: a scoped {@code fim init PATH} (and update, accept) re-seals the whole
+ * baseline, so it must not seal records it never verified, and no command makes a new key for a
+ * baseline sealed with a lost one.
  */
 class BaselineTrustTest {
   @TempDir Path tmp;
@@ -46,10 +47,11 @@ class BaselineTrustTest {
   }
 
   /**
-   * The attacker changes /etc/passwd, makes a baseline of it in a database of their own (their own key), and
-   * copies that one record into the victim's {@code baseline} column family (they can write the database
-   * directory, not read the key). The check alone would catch it; the attack is to wait for a routine scoped
-   * command on another tree, which used to re-seal everything, forged record included.
+   * The attacker changes /etc/passwd, makes a baseline of it in a database of their own (their own
+   * key), and copies that one record into the victim's {@code baseline} column family (they can
+   * write the database directory, not read the key). The check alone would catch it; the attack is
+   * to wait for a routine scoped command on another tree, which used to re-seal everything, forged
+   * record included.
    */
   private byte[] graftForgedPasswd() throws Exception {
     Files.writeString(passwd, "root:x:0:0::/root:/bin/sh\nevil:x:0:0::/root:/bin/sh\n");
@@ -62,7 +64,8 @@ class BaselineTrustTest {
       assertTrue(c.next());
       forged = c.rawValue();
     }
-    try (Store s = Store.open(db, Store.OpenMode.EXISTING); RecordWriter w = s.newWriter(Column.BASELINE)) {
+    try (Store s = Store.open(db, Store.OpenMode.EXISTING);
+        RecordWriter w = s.newWriter(Column.BASELINE)) {
       w.putRaw(PathBytes.ofUtf8(passwd.toString()).toBytes(), forged);
     }
     return forged;
@@ -104,14 +107,16 @@ class BaselineTrustTest {
     byte[] seal = meta("seal");
     graftForgedPasswd();
     Files.writeString(tree.resolve("srv/index.html"), "hello again\n");
-    assertRefusedAndNothingWritten(fim("accept", tree.resolve("srv").toString(), "--note", "CHG-1"), seal);
+    assertRefusedAndNothingWritten(
+        fim("accept", tree.resolve("srv").toString(), "--note", "CHG-1"), seal);
   }
 
   @Test
   void scopedInitOnABaselineWithoutSealIsRefused() throws Exception {
     assertEquals(0, fim("init").exit());
     try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
-      s.putMetaAtomically(java.util.Collections.singletonMap("seal", null)); // the attacker deletes the seal
+      s.putMetaAtomically(
+          java.util.Collections.singletonMap("seal", null)); // the attacker deletes the seal
     }
     graftForgedPasswd();
     Fim.Run init = fim("init", tree.resolve("srv").toString());
@@ -123,7 +128,8 @@ class BaselineTrustTest {
   void scopedInitOfANewDatabaseNeedsNoSeal() {
     Fim.Run init = fim("init", tree.resolve("srv").toString());
     assertEquals(0, init.exit(), init.toString());
-    assertEquals(0, fim("init", tree.resolve("etc").toString()).exit(), "a second tree, verified first");
+    assertEquals(
+        0, fim("init", tree.resolve("etc").toString()).exit(), "a second tree, verified first");
     Fim.Run check = fim("check", tree.resolve("srv").toString(), tree.resolve("etc").toString());
     assertEquals(0, check.exit(), check.toString());
   }
@@ -136,8 +142,15 @@ class BaselineTrustTest {
     for (String[] args : new String[][] {{"init", tree.resolve("srv").toString()}, {"init"}}) {
       Fim.Run init = fim(args);
       assertEquals(ExitCodes.IO, init.exit(), init.toString());
-      assertTrue(init.err().contains("seal key " + key + " does not exist, but database " + db
-          + " holds a baseline sealed with a key"), init.err());
+      assertTrue(
+          init.err()
+              .contains(
+                  "seal key "
+                      + key
+                      + " does not exist, but database "
+                      + db
+                      + " holds a baseline sealed with a key"),
+          init.err());
       assertFalse(Files.exists(key), "no new key was made");
     }
   }
@@ -148,7 +161,8 @@ class BaselineTrustTest {
     Files.writeString(tree.resolve("srv/new.html"), "new\n");
     Fim.Run init = fim("init", tree.resolve("srv").toString());
     assertEquals(0, init.exit(), init.toString());
-    try (Store s = Store.open(db, Store.OpenMode.EXISTING); RecordCursor c = s.cursor(Column.BASELINE)) {
+    try (Store s = Store.open(db, Store.OpenMode.EXISTING);
+        RecordCursor c = s.cursor(Column.BASELINE)) {
       int n = 0;
       while (c.next()) {
         n++;

@@ -40,7 +40,10 @@ class ConfigBombCommandTest {
   private void assertConfigError(Fim.Run run, int line, String reason) {
     assertEquals(ExitCodes.CONFIG, run.exit(), run.toString());
     assertTrue(run.err().contains(conf + ":" + line + ": " + reason), run.err());
-    assertFalse(run.err().contains("\tat ") || run.err().contains("Exception") || run.err().contains("Error:"),
+    assertFalse(
+        run.err().contains("\tat ")
+            || run.err().contains("Exception")
+            || run.err().contains("Error:"),
         run.err());
     assertTrue(run.err().length() < 2000, "stderr of " + run.err().length() + " chars");
   }
@@ -50,26 +53,39 @@ class ConfigBombCommandTest {
   void doublingDefineChain() throws Exception {
     StringBuilder sb = new StringBuilder("@@define A0 x\n");
     for (int i = 1; i <= 40; i++) {
-      sb.append("@@define A").append(i).append(" @@{A").append(i - 1).append("}@@{A").append(i - 1).append("}\n");
+      sb.append("@@define A")
+          .append(i)
+          .append(" @@{A")
+          .append(i - 1)
+          .append("}@@{A")
+          .append(i - 1)
+          .append("}\n");
     }
     sb.append(tree).append("/@@{A40} R\n");
     // before: OutOfMemoryError, a stack trace and exit 22
-    assertConfigError(init(sb.toString()), 18, "line is longer than 65536 bytes after @@{VAR} substitution");
+    assertConfigError(
+        init(sb.toString()), 18, "line is longer than 65536 bytes after @@{VAR} substitution");
   }
 
   @Test
   @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void hugeRegexes() throws Exception {
     // before: the 5 MB regex never finished compiling
-    assertConfigError(init(tree + "/" + "(a|b)".repeat(1_000_000) + " R\n"), 1, "config is larger than 4194304 bytes");
-    assertConfigError(init("# line 1\n" + tree + "/" + "(a|b)".repeat(20_000) + " R\n"), 2, "line is ");
-    assertConfigError(init("# line 1\n" + tree + "/" + "(a|b)".repeat(1000) + " R\n"), 2, "regex is ");
+    assertConfigError(
+        init(tree + "/" + "(a|b)".repeat(1_000_000) + " R\n"),
+        1,
+        "config is larger than 4194304 bytes");
+    assertConfigError(
+        init("# line 1\n" + tree + "/" + "(a|b)".repeat(20_000) + " R\n"), 2, "line is ");
+    assertConfigError(
+        init("# line 1\n" + tree + "/" + "(a|b)".repeat(1000) + " R\n"), 2, "regex is ");
     assertConfigError(init(tree + "/((a{1000}){1000}){1000} R\n"), 1, "regex too large");
   }
 
   @Test
   void pcreOnlyConstructIsAConfigErrorNotADifferentMeaning() throws Exception {
-    assertConfigError(init("ALL = p+u\n" + tree + "/(a)\\1 ALL\n"), 2, "backreference \\1 is not supported");
+    assertConfigError(
+        init("ALL = p+u\n" + tree + "/(a)\\1 ALL\n"), 2, "backreference \\1 is not supported");
     assertConfigError(init("!" + tree + "/(?!keep)\n"), 1, "lookahead (?!…) is not supported");
   }
 

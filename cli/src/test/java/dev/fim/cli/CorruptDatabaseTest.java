@@ -21,10 +21,11 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.TableProperties;
 
 /**
- * Issue 12, defect 3: a flipped byte in a table file of the database must stop a reader with exit 18 naming the file,
- * not shorten what it reads. Before, RocksDB's iterators turned invalid at the damaged block and every loop took that
- * for the end of the data: {@code fim history} printed fewer events with exit 0, {@code fim report} made a shorter
- * report, and a report made from the damaged data verified.
+ * Issue 12, defect 3: a flipped byte in a table file of the database must stop a reader with exit
+ * 18 naming the file, not shorten what it reads. Before, RocksDB's iterators turned invalid at the
+ * damaged block and every loop took that for the end of the data: {@code fim history} printed fewer
+ * events with exit 0, {@code fim report} made a shorter report, and a report made from the damaged
+ * data verified.
  */
 class CorruptDatabaseTest {
   @TempDir Path tmp;
@@ -32,13 +33,14 @@ class CorruptDatabaseTest {
   @Test
   void aDamagedEventsTableStopsHistoryReportAndVerifyWithItsName() throws Exception {
     Path db = tmp.resolve("db");
-    SyntheticHistory.main(new String[] {db.toString(), "20000", "3"}); // 30 days ending now, flushed to tables
+    SyntheticHistory.main(
+        new String[] {db.toString(), "20000", "3"}); // 30 days ending now, flushed to tables
     Fim.Run before = Fim.run("history", "--db", db.toString());
     assertEquals(0, before.exit(), before.err());
     assertEquals(20000, before.out().lines().count());
     Path json = tmp.resolve("before.txt"); // text: its parameter line is at the top
-    Fim.Run made = Fim.run("report", "--db", db.toString(), "--since", "-31d", "--output",
-        json.toString());
+    Fim.Run made =
+        Fim.run("report", "--db", db.toString(), "--since", "-31d", "--output", json.toString());
     assertEquals(0, made.exit(), made.toString());
     Fim.Run verified = Fim.run("report", "--db", db.toString(), "--verify", json.toString());
     assertEquals(0, verified.exit(), verified.toString());
@@ -51,8 +53,15 @@ class CorruptDatabaseTest {
     Fim.Run report = Fim.run("report", "--db", db.toString(), "--since", "-31d", "--format", "csv");
     assertEquals(ExitCodes.DATABASE, report.exit(), report.err());
     assertDamageNamed(report, sst);
-    Fim.Run toFile = Fim.run("report", "--db", db.toString(), "--since", "-31d", "--output",
-        tmp.resolve("after.txt").toString());
+    Fim.Run toFile =
+        Fim.run(
+            "report",
+            "--db",
+            db.toString(),
+            "--since",
+            "-31d",
+            "--output",
+            tmp.resolve("after.txt").toString());
     assertEquals(ExitCodes.DATABASE, toFile.exit(), toFile.err());
     assertTrue(Files.notExists(tmp.resolve("after.txt")), "no report is left from damaged data");
     Fim.Run verify = Fim.run("report", "--db", db.toString(), "--verify", json.toString());
@@ -65,9 +74,11 @@ class CorruptDatabaseTest {
     Path db = tmp.resolve("db");
     SyntheticHistory.main(new String[] {db.toString(), "20000", "4"});
     String sst = damage(db, "approvals");
-    // The events are intact: without the check, the approvals cursor ended early and approved changes read as
+    // The events are intact: without the check, the approvals cursor ended early and approved
+    // changes read as
     // UNAPPROVED (and the digest of the report's data changed, with exit 0).
-    Fim.Run report = Fim.run("report", "--db", db.toString(), "--since", "-31d", "--format", "json");
+    Fim.Run report =
+        Fim.run("report", "--db", db.toString(), "--since", "-31d", "--format", "json");
     assertEquals(ExitCodes.DATABASE, report.exit(), report.err());
     assertDamageNamed(report, sst);
   }
@@ -77,7 +88,8 @@ class CorruptDatabaseTest {
     Path db = tmp.resolve("db");
     SyntheticHistory.main(new String[] {db.toString(), "20000", "6"});
     String sst = damage(db, "events_by_path");
-    // Every event's path is under one of these (SyntheticHistory's directories): the damaged block is in one's range.
+    // Every event's path is under one of these (SyntheticHistory's directories): the damaged block
+    // is in one's range.
     List<Fim.Run> runs = new ArrayList<>();
     for (String root : List.of("/boot", "/etc", "/opt", "/usr", "/var")) {
       Fim.Run r = Fim.run("history", "--db", db.toString(), root);
@@ -87,7 +99,9 @@ class CorruptDatabaseTest {
       }
       runs.add(r);
     }
-    assertTrue(runs.stream().anyMatch(r -> r.exit() == ExitCodes.DATABASE), "the damage was read and reported");
+    assertTrue(
+        runs.stream().anyMatch(r -> r.exit() == ExitCodes.DATABASE),
+        "the damage was read and reported");
   }
 
   @Test
@@ -107,10 +121,12 @@ class CorruptDatabaseTest {
   void anUndecodableEventIsAnErrorWithoutAStackTrace() throws Exception {
     Path db = tmp.resolve("db");
     SyntheticHistory.main(new String[] {db.toString(), "3000", "5"});
-    // Checksums cannot catch this: a well-formed table holding an event that is not one (an edit through RocksDB).
+    // Checksums cannot catch this: a well-formed table holding an event that is not one (an edit
+    // through RocksDB).
     List<ColumnFamilyDescriptor> descriptors = descriptors(db);
     List<ColumnFamilyHandle> handles = new ArrayList<>();
-    try (DBOptions o = new DBOptions(); RocksDB r = RocksDB.open(o, db.toString(), descriptors, handles)) {
+    try (DBOptions o = new DBOptions();
+        RocksDB r = RocksDB.open(o, db.toString(), descriptors, handles)) {
       ColumnFamilyHandle events = handles.get(indexOf(descriptors, "events"));
       try (org.rocksdb.RocksIterator it = r.newIterator(events)) {
         it.seekToFirst();
@@ -121,10 +137,12 @@ class CorruptDatabaseTest {
       }
       handles.forEach(ColumnFamilyHandle::close);
     }
-    // The evidence chain sees the edit first: a CSV is refused (19); the other formats are written marked NOT
+    // The evidence chain sees the edit first: a CSV is refused (19); the other formats are written
+    // marked NOT
     // VERIFIED and stop at the event they cannot decode (18). Never a stack trace.
     for (String format : List.of("text", "json", "csv", "html")) {
-      Fim.Run report = Fim.run("report", "--db", db.toString(), "--since", "-31d", "--format", format);
+      Fim.Run report =
+          Fim.run("report", "--db", db.toString(), "--since", "-31d", "--format", format);
       if (format.equals("csv")) {
         assertEquals(ExitCodes.SEAL, report.exit(), format + ": " + report.err());
         assertTrue(report.err().contains("does not verify"), report.err());
@@ -166,17 +184,18 @@ class CorruptDatabaseTest {
   }
 
   /**
-   * Flips one byte in the middle of the data blocks of the largest table file of column family {@code cf}, as a bad
-   * sector or an editor would; returns the file's name.
+   * Flips one byte in the middle of the data blocks of the largest table file of column family
+   * {@code cf}, as a bad sector or an editor would; returns the file's name.
    */
   static String damage(Path db, String cf) throws Exception {
     List<ColumnFamilyDescriptor> descriptors = descriptors(db);
     Path file = null;
     long dataSize = 0;
     List<ColumnFamilyHandle> handles = new ArrayList<>();
-    try (DBOptions o = new DBOptions(); RocksDB r = RocksDB.openReadOnly(o, db.toString(), descriptors, handles)) {
-      for (Map.Entry<String, TableProperties> e : r.getPropertiesOfAllTables(handles.get(indexOf(descriptors, cf)))
-          .entrySet()) {
+    try (DBOptions o = new DBOptions();
+        RocksDB r = RocksDB.openReadOnly(o, db.toString(), descriptors, handles)) {
+      for (Map.Entry<String, TableProperties> e :
+          r.getPropertiesOfAllTables(handles.get(indexOf(descriptors, cf))).entrySet()) {
         if (e.getValue().getDataSize() > dataSize) {
           file = Path.of(e.getKey());
           dataSize = e.getValue().getDataSize();

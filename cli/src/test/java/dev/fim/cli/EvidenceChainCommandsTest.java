@@ -31,10 +31,11 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksIterator;
 
 /**
- * Issue 12 defect 5: the evidence (events, their index, approvals, watch coverage) is sealed as an HMAC chain, and
- * every reader verifies it. The attacker here can write the database directory but cannot read the seal key: it
- * opens the database with plain RocksDB ({@link Attacker}) and deletes, reorders, edits and forges records, wipes
- * the events column family, and rolls the head back. Real trees, real RocksDB, real CLI commands (in-process).
+ * Issue 12 defect 5: the evidence (events, their index, approvals, watch coverage) is sealed as an
+ * HMAC chain, and every reader verifies it. The attacker here can write the database directory but
+ * cannot read the seal key: it opens the database with plain RocksDB ({@link Attacker}) and
+ * deletes, reorders, edits and forges records, wipes the events column family, and rolls the head
+ * back. Real trees, real RocksDB, real CLI commands (in-process).
  */
 class EvidenceChainCommandsTest {
   @TempDir Path tmp;
@@ -73,7 +74,9 @@ class EvidenceChainCommandsTest {
     Files.writeString(tree.resolve(file), text, StandardOpenOption.APPEND);
   }
 
-  /** The readers all exit 0 on the untouched database (and the report says the evidence verified). */
+  /**
+   * The readers all exit 0 on the untouched database (and the report says the evidence verified).
+   */
   private void assertVerified() {
     Fim.Run h = fim("history");
     assertEquals(0, h.exit(), h.toString());
@@ -84,7 +87,9 @@ class EvidenceChainCommandsTest {
     assertTrue(r.out().contains("\"evidence_chain\":{\"verified\":true"), r.out());
   }
 
-  /** Every reader refuses (exit 19) naming {@code what}; the report is written marked NOT VERIFIED. */
+  /**
+   * Every reader refuses (exit 19) naming {@code what}; the report is written marked NOT VERIFIED.
+   */
   private void assertDetected(String what) throws Exception {
     Fim.Run h = fim("history");
     assertEquals(ExitCodes.SEAL, h.exit(), h.toString());
@@ -108,7 +113,9 @@ class EvidenceChainCommandsTest {
       assertTrue(text.contains("NOT VERIFIED"), f + ": the report itself says so:\n" + text);
       assertFalse(text.contains("verified: every event"), text);
     }
-    assertTrue(Files.readString(tmp.resolve("report.json")).contains("\"evidence_chain\":{\"verified\":false"));
+    assertTrue(
+        Files.readString(tmp.resolve("report.json"))
+            .contains("\"evidence_chain\":{\"verified\":false"));
   }
 
   @Test
@@ -155,7 +162,10 @@ class EvidenceChainCommandsTest {
       for (byte[] k : a.keys("events")) {
         byte[] v = a.get("events", k);
         if (new String(v, StandardCharsets.ISO_8859_1).contains("sshd_config")) {
-          a.put("events", k, replace(v, "sshd_config", "sshd_c0nfig")); // as if another file had changed
+          a.put(
+              "events",
+              k,
+              replace(v, "sshd_config", "sshd_c0nfig")); // as if another file had changed
           break;
         }
       }
@@ -165,7 +175,8 @@ class EvidenceChainCommandsTest {
 
   @Test
   void forgingAnApprovalIsDetected() throws Exception {
-    // Copy the one approval (of /etc/hosts) to the unapproved change of sshd_config: "approved" in a report.
+    // Copy the one approval (of /etc/hosts) to the unapproved change of sshd_config: "approved" in
+    // a report.
     try (Attacker a = Attacker.open(db)) {
       byte[] approval = a.get("approvals", a.keys("approvals").get(0));
       for (byte[] k : a.keys("events")) {
@@ -219,10 +230,10 @@ class EvidenceChainCommandsTest {
   }
 
   /**
-   * The attacker empties every sealed kind and deletes the head with them: no record is left to miss and no head to
-   * count them, so the readers said "verified (nothing recorded)" and exit 0 — the whole history erased without an
-   * alarm. A database that holds a sealed baseline (or a watch state) had a head: every fim that writes one starts
-   * the chain.
+   * The attacker empties every sealed kind and deletes the head with them: no record is left to
+   * miss and no head to count them, so the readers said "verified (nothing recorded)" and exit 0 —
+   * the whole history erased without an alarm. A database that holds a sealed baseline (or a watch
+   * state) had a head: every fim that writes one starts the chain.
    */
   @Test
   void wipingTheWholeEvidenceWithItsHeadIsDetected() throws Exception {
@@ -244,7 +255,8 @@ class EvidenceChainCommandsTest {
   void wrongKeyIsNotAuthentic() throws Exception {
     Path other = tmp.resolve("other.key");
     Files.write(other, new byte[32]);
-    Files.setPosixFilePermissions(other, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        other, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Fim.Run h = Fim.on(db, other, conf, "history");
     assertEquals(ExitCodes.SEAL, h.exit(), h.toString());
     assertTrue(h.err().contains(other + " is not the key that sealed it"), h.toString());
@@ -257,10 +269,12 @@ class EvidenceChainCommandsTest {
   @Test
   void reportVerifyRefusesUnverifiedEvidence() throws Exception {
     Path html = tmp.resolve("r.html");
-    assertEquals(0, fim("report", "--since", "-1h", "--format", "html", "--output", html.toString()).exit());
+    assertEquals(
+        0, fim("report", "--since", "-1h", "--format", "html", "--output", html.toString()).exit());
     assertTrue(Files.readString(html).contains("Evidence chain:</b> verified"));
     assertEquals(0, fim("report", "--verify", html.toString()).exit());
-    // Forge an approval: the report made again would now pass its digest check only if the forgery went unseen.
+    // Forge an approval: the report made again would now pass its digest check only if the forgery
+    // went unseen.
     try (Attacker a = Attacker.open(db)) {
       byte[] approval = a.get("approvals", a.keys("approvals").get(0));
       for (byte[] k : a.keys("events")) {
@@ -269,13 +283,15 @@ class EvidenceChainCommandsTest {
     }
     Fim.Run v = fim("report", "--verify", html.toString());
     assertEquals(ExitCodes.SEAL, v.exit(), v.toString());
-    assertTrue(v.err().contains("NOT verified: the database's evidence does not verify"), v.toString());
+    assertTrue(
+        v.err().contains("NOT verified: the database's evidence does not verify"), v.toString());
     assertTrue(v.err().contains("approvals are not sealed"), v.toString());
   }
 
   /**
-   * The limit: a rollback of the whole evidence to an older consistent copy (old records with their old head) passes
-   * the local verification; the off-host anchor (the digest syslog received) and --expect-seal catch it.
+   * The limit: a rollback of the whole evidence to an older consistent copy (old records with their
+   * old head) passes the local verification; the off-host anchor (the digest syslog received) and
+   * --expect-seal catch it.
    */
   @Test
   void rollbackPassesLocallyButTheSyslogAnchorAndExpectSealCatchIt() throws Exception {
@@ -284,7 +300,8 @@ class EvidenceChainCommandsTest {
       System.setProperty(SyslogAnchor.SOCKET_PROPERTY, sock.toString());
       byte[] oldHead;
       List<byte[]> oldEvents;
-      try (Attacker a = Attacker.open(db)) { // the attacker keeps a copy of the evidence as it is now
+      try (Attacker a =
+          Attacker.open(db)) { // the attacker keeps a copy of the evidence as it is now
         oldHead = a.get("meta", "evidence_chain".getBytes(StandardCharsets.UTF_8));
         oldEvents = a.keys("events");
       }
@@ -296,8 +313,12 @@ class EvidenceChainCommandsTest {
         line = l;
       }
       assertNotNull(line, "check sent its seal to syslog");
-      assertTrue(line.matches("<13>[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d fim\\[\\d+\\]: evidence seal sequence=\\d+"
-          + " digest=[0-9a-f]{64} records=\\d+ db=" + java.util.regex.Pattern.quote(db.toString())), line);
+      assertTrue(
+          line.matches(
+              "<13>[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d fim\\[\\d+\\]: evidence seal sequence=\\d+"
+                  + " digest=[0-9a-f]{64} records=\\d+ db="
+                  + java.util.regex.Pattern.quote(db.toString())),
+          line);
       String digest = line.replaceAll(".* digest=([0-9a-f]{64}) .*", "$1");
       assertEquals(0, fim("history", "--expect-seal", digest).exit());
 
@@ -317,13 +338,17 @@ class EvidenceChainCommandsTest {
       }
       Fim.Run local = fim("history");
       assertEquals(0, local.exit(), "a consistent rollback cannot be seen locally: " + local);
-      for (String[] cmd : List.of(new String[] {"history"}, new String[] {"report", "--since", "-1h"},
-          new String[] {"check"})) {
+      for (String[] cmd :
+          List.of(
+              new String[] {"history"},
+              new String[] {"report", "--since", "-1h"},
+              new String[] {"check"})) {
         List<String> args = new ArrayList<>(List.of(cmd));
         args.addAll(List.of("--expect-seal", digest));
         Fim.Run r = fim(args.toArray(String[]::new));
         assertEquals(ExitCodes.SEAL, r.exit(), r.toString());
-        assertTrue(r.err().contains("--expect-seal: the evidence seal of " + db + " is "), r.toString());
+        assertTrue(
+            r.err().contains("--expect-seal: the evidence seal of " + db + " is "), r.toString());
         assertTrue(r.err().contains("rolled back"), r.toString());
       }
     }
@@ -335,39 +360,71 @@ class EvidenceChainCommandsTest {
     append("etc/hosts", "x\n");
     Fim.Run check = fim("check");
     assertEquals(ExitCodes.CHANGED, check.exit(), check.toString());
-    assertTrue(check.err().contains("fim: note: the evidence seal could not be sent to syslog (send to "
-        + tmp.resolve("no-such.sock") + ": No such file or directory)"), check.toString());
+    assertTrue(
+        check
+            .err()
+            .contains(
+                "fim: note: the evidence seal could not be sent to syslog (send to "
+                    + tmp.resolve("no-such.sock")
+                    + ": No such file or directory)"),
+        check.toString());
     assertEquals(0, fim("history").exit());
   }
 
   /**
-   * A database written before the chain existed: readers refuse it until a writer starts the chain, which seals
-   * the records it finds then and says so; reports state where the chain starts.
+   * A database written before the chain existed: readers refuse it until a writer starts the chain,
+   * which seals the records it finds then and says so; reports state where the chain starts.
    */
   @Test
   void aDatabaseFromBeforeTheChainStartsItAtTheNextWrite() throws Exception {
     Path old = tmp.resolve("old");
-    try (Store s = Store.open(old, Store.OpenMode.CREATE)) { // as an older fim wrote it: no chain attached
-      new EventLog(s).append(List.of(new ChangeEvent(System.currentTimeMillis() * 1_000_000L, 0, Action.UPDATED,
-          PathBytes.ofUtf8(tree.resolve("etc/hosts").toString()), null, null, null, List.of(), Origin.CHECK, Attribution.NONE,
-          "test")));
+    try (Store s =
+        Store.open(old, Store.OpenMode.CREATE)) { // as an older fim wrote it: no chain attached
+      new EventLog(s)
+          .append(
+              List.of(
+                  new ChangeEvent(
+                      System.currentTimeMillis() * 1_000_000L,
+                      0,
+                      Action.UPDATED,
+                      PathBytes.ofUtf8(tree.resolve("etc/hosts").toString()),
+                      null,
+                      null,
+                      null,
+                      List.of(),
+                      Origin.CHECK,
+                      Attribution.NONE,
+                      "test")));
     }
     Path oldKey = tmp.resolve("old.key");
     dev.fim.store.seal.SealKey.loadOrCreate(oldKey);
     Fim.Run h = Fim.on(old, oldKey, conf, "history");
     assertEquals(ExitCodes.SEAL, h.exit(), h.toString());
-    assertTrue(h.err().contains("no evidence chain head: a fim older than the evidence chain wrote it"), h.toString());
+    assertTrue(
+        h.err().contains("no evidence chain head: a fim older than the evidence chain wrote it"),
+        h.toString());
     Fim.Run init = Fim.on(old, oldKey, conf, "init");
     assertEquals(0, init.exit(), init.toString());
-    assertTrue(init.err().contains("the evidence chain starts now in " + old + ": the 2 records already there"),
+    assertTrue(
+        init.err()
+            .contains("the evidence chain starts now in " + old + ": the 2 records already there"),
         init.toString());
     Fim.Run after = Fim.on(old, oldKey, conf, "history");
     assertEquals(0, after.exit(), after.toString());
     Fim.Run report = Fim.on(old, oldKey, conf, "report", "--since", "-1h");
     assertEquals(0, report.exit(), report.toString());
-    assertTrue(report.out().contains("Evidence:    verified: every event, approval and coverage interval is as fim"
-        + " sealed it; chain starts at event 2 ("), report.out());
-    assertTrue(report.out().contains("the 2 records written before it were sealed as found then, not when recorded"),
+    assertTrue(
+        report
+            .out()
+            .contains(
+                "Evidence:    verified: every event, approval and coverage interval is as fim"
+                    + " sealed it; chain starts at event 2 ("),
+        report.out());
+    assertTrue(
+        report
+            .out()
+            .contains(
+                "the 2 records written before it were sealed as found then, not when recorded"),
         report.out());
   }
 
@@ -383,14 +440,18 @@ class EvidenceChainCommandsTest {
     throw new AssertionError(from + " not in the record");
   }
 
-  /** The attacker's own RocksDB program: opens every column family of fim's database, without fim or its key. */
+  /**
+   * The attacker's own RocksDB program: opens every column family of fim's database, without fim or
+   * its key.
+   */
   static final class Attacker implements AutoCloseable {
     private final DBOptions options;
     private final RocksDB db;
     private final List<ColumnFamilyDescriptor> descriptors;
     private final List<ColumnFamilyHandle> handles;
 
-    private Attacker(DBOptions options, RocksDB db, List<ColumnFamilyDescriptor> d, List<ColumnFamilyHandle> h) {
+    private Attacker(
+        DBOptions options, RocksDB db, List<ColumnFamilyDescriptor> d, List<ColumnFamilyHandle> h) {
       this.options = options;
       this.db = db;
       this.descriptors = d;

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
-/** Runs fim in-process (as its main does, captured output) or as a real child process (for the locale). */
+/**
+ * Runs fim in-process (as its main does, captured output) or as a real child process (for the
+ * locale).
+ */
 final class Fim {
   record Run(int exit, String out, String err) {
     @Override
@@ -39,23 +42,36 @@ final class Fim {
     return new Run(code, out.toString(), err.toString());
   }
 
-  /** Runs {@code args} (a subcommand first) in-process on the given database, seal key and config. */
-  static Run on(java.nio.file.Path db, java.nio.file.Path key, java.nio.file.Path conf, String... args) {
+  /**
+   * Runs {@code args} (a subcommand first) in-process on the given database, seal key and config.
+   */
+  static Run on(
+      java.nio.file.Path db, java.nio.file.Path key, java.nio.file.Path conf, String... args) {
     List<String> a = new ArrayList<>(List.of(args));
     a.addAll(1, List.of("--db", db.toString(), "--key", key.toString(), "-c", conf.toString()));
     return run(a.toArray(String[]::new));
   }
 
-  /** A real JVM running fim's main with the given environment (e.g. LC_ALL=C); args as raw bytes. */
+  /**
+   * A real JVM running fim's main with the given environment (e.g. LC_ALL=C); args as raw bytes.
+   */
   static Run process(Map<String, String> env, byte[]... args) throws Exception {
     return process(env, "", args);
   }
 
-  /** As {@link #process(Map, byte[]...)}, with shell commands run first in the child (e.g. join a cgroup). */
+  /**
+   * As {@link #process(Map, byte[]...)}, with shell commands run first in the child (e.g. join a
+   * cgroup).
+   */
   static Run process(Map<String, String> env, String shellPrefix, byte[]... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
     // Java can't pass arbitrary bytes as arguments, so go through bash's $'\ooo' quoting.
     StringBuilder sh = new StringBuilder(shellPrefix).append(" exec");
     for (String c : cmd) {
@@ -77,6 +93,9 @@ final class Fim {
       p.destroyForcibly();
       throw new AssertionError("fim did not finish in 120 s");
     }
-    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    return new Run(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
   }
 }

@@ -19,34 +19,60 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 12, defect 10: output that cannot be written was success. {@code fim check > /dev/full} exited 5 with nothing
- * on stderr: the PrintWriter every command prints through keeps its IOException to itself. Real fim processes here,
- * with standard output on /dev/full (ENOSPC on every write) or on a pipe whose reader has gone (EPIPE).
+ * Issue 12, defect 10: output that cannot be written was success. {@code fim check > /dev/full}
+ * exited 5 with nothing on stderr: the PrintWriter every command prints through keeps its
+ * IOException to itself. Real fim processes here, with standard output on /dev/full (ENOSPC on
+ * every write) or on a pipe whose reader has gone (EPIPE).
  */
 class OutputFailureTest {
-  private static final String NO_SPACE = "fim: cannot write standard output: No space left on device";
+  private static final String NO_SPACE =
+      "fim: cannot write standard output: No space left on device";
   @TempDir Path tmp;
 
   @Test
   void everyCommandThatPrintsExits20WhenStandardOutputIsFull() throws Exception {
     EtcTree t = EtcTree.in(tmp, "");
-    String[] on = {"--db", t.db().toString(), "--key", t.key().toString(), "-c", t.conf().toString()};
+    String[] on = {
+      "--db", t.db().toString(), "--key", t.key().toString(), "-c", t.conf().toString()
+    };
     Path hosts = t.tree().resolve("etc/hosts");
     assertFull(cmd("init", on));
     Files.writeString(hosts, "10.0.0.9 backup\n");
     assertFull(cmd("check", on)); // was exit 4 (changed), silently
     assertFull(cmd("check", on, "--format", "json"));
     assertFull(cmd("history", "--db", t.db().toString(), "--key", t.key().toString()));
-    assertFull(cmd("history", "--db", t.db().toString(), "--key", t.key().toString(), "--format", "json", t.tree().toString()));
-    assertFull(cmd("who", "--db", t.db().toString(), "--key", t.key().toString(), hosts.toString()));
-    assertFull(cmd("report", "--db", t.db().toString(), "--key", t.key().toString(), "--since", "-1h"));
-    assertFull(cmd("report", "--db", t.db().toString(), "--key", t.key().toString(), "--since", "-1h", "--format", "csv"));
+    assertFull(
+        cmd(
+            "history",
+            "--db",
+            t.db().toString(),
+            "--key",
+            t.key().toString(),
+            "--format",
+            "json",
+            t.tree().toString()));
+    assertFull(
+        cmd("who", "--db", t.db().toString(), "--key", t.key().toString(), hosts.toString()));
+    assertFull(
+        cmd("report", "--db", t.db().toString(), "--key", t.key().toString(), "--since", "-1h"));
+    assertFull(
+        cmd(
+            "report",
+            "--db",
+            t.db().toString(),
+            "--key",
+            t.key().toString(),
+            "--since",
+            "-1h",
+            "--format",
+            "csv"));
     assertFull(cmd("accept", on, hosts.toString(), "--note", "CHG-1"));
     Files.writeString(hosts, "10.0.0.10 backup\n");
     assertFull(cmd("update", on));
     Path rules = Files.writeString(tmp.resolve("r.rules"), "-w /etc/passwd -p wa -k fim-test\n");
     assertFull(cmd("audit", "rules", "compile", rules.toString()));
-    assertFull(cmd("audit", "search", "--input", AuditSearchCommandTest.fixture(), "-k", "kill_signals"));
+    assertFull(
+        cmd("audit", "search", "--input", AuditSearchCommandTest.fixture(), "-k", "kill_signals"));
     assertFull(cmd("--help"));
     assertFull(cmd("history", "--help"));
   }
@@ -54,47 +80,66 @@ class OutputFailureTest {
   @Test
   void aClosedPipeStopsQuietlyWithExit20() throws Exception {
     Path db = tmp.resolve("db");
-    SyntheticHistory.main(new String[] {db.toString(), "5000", "9"}); // far more than a pipe's 64 KiB
-    for (List<String> args : List.of(List.of("history", "--db", db.toString()),
-        List.of("report", "--db", db.toString(), "--since", "-31d", "--format", "json"))) {
+    SyntheticHistory.main(
+        new String[] {db.toString(), "5000", "9"}); // far more than a pipe's 64 KiB
+    for (List<String> args :
+        List.of(
+            List.of("history", "--db", db.toString()),
+            List.of("report", "--db", db.toString(), "--since", "-31d", "--format", "json"))) {
       Path err = tmp.resolve("err");
       // head -c 0 reads nothing and exits: fim's next write into the pipe fails with EPIPE.
-      String script = quote(java(args)) + " 2>" + quote(List.of(err.toString())) + " | head -c 0; echo ${PIPESTATUS[0]}";
+      String script =
+          quote(java(args))
+              + " 2>"
+              + quote(List.of(err.toString()))
+              + " | head -c 0; echo ${PIPESTATUS[0]}";
       Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bash did not finish");
       assertEquals("20", out, args + ": exit; stderr: " + Files.readString(err));
-      assertEquals("", Files.readString(err), args + ": a reader that stopped reading is not an error to print");
+      assertEquals(
+          "",
+          Files.readString(err),
+          args + ": a reader that stopped reading is not an error to print");
     }
   }
 
   @Test
   void watchStopsWithExit20WhenItsStandardOutputIsFull() throws Exception {
     EtcTree t = EtcTree.in(tmp, "");
-    String[] on = {"--db", t.db().toString(), "--key", t.key().toString(), "-c", t.conf().toString()};
+    String[] on = {
+      "--db", t.db().toString(), "--key", t.key().toString(), "-c", t.conf().toString()
+    };
     assertEquals(0, Fim.on(t.db(), t.key(), t.conf(), "init").exit());
     // inotify and /proc attribution: no root and no kernel audit needed.
-    Process p = new ProcessBuilder(java(cmd("watch", on, "--backend", "inotify", "--attribution", "proc")))
-        .redirectOutput(new File("/dev/full")).start();
+    Process p =
+        new ProcessBuilder(java(cmd("watch", on, "--backend", "inotify", "--attribution", "proc")))
+            .redirectOutput(new File("/dev/full"))
+            .start();
     List<String> stderr = new ArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          synchronized (stderr) {
-            stderr.add(line);
-            stderr.notifyAll();
-          }
-        }
-      } catch (java.io.IOException e) {
-        // the process ended
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  synchronized (stderr) {
+                    stderr.add(line);
+                    stderr.notifyAll();
+                  }
+                }
+              } catch (java.io.IOException e) {
+                // the process ended
+              }
+            });
     reader.setDaemon(true);
     reader.start();
     try {
       long end = System.currentTimeMillis() + 60_000;
       synchronized (stderr) {
-        while (stderr.stream().noneMatch(l -> l.startsWith("fim watch: reconciled"))) { // watching, compared
+        while (stderr.stream()
+            .noneMatch(l -> l.startsWith("fim watch: reconciled"))) { // watching, compared
           long left = end - System.currentTimeMillis();
           if (left <= 0 || !p.isAlive()) {
             fail("fim watch did not start: " + stderr);
@@ -114,7 +159,9 @@ class OutputFailureTest {
       p.destroyForcibly();
     }
     Fim.Run history = Fim.run("history", "--db", t.db().toString(), "--key", t.key().toString());
-    assertTrue(history.out().contains("etc/new-file"), "the change was recorded before the alert failed: " + history);
+    assertTrue(
+        history.out().contains("etc/new-file"),
+        "the change was recorded before the alert failed: " + history);
   }
 
   private void assertFull(List<String> args) throws Exception {
@@ -144,8 +191,14 @@ class OutputFailureTest {
   }
 
   private static List<String> java(List<String> args) {
-    List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
     c.addAll(args);
     return c;
   }
@@ -153,7 +206,10 @@ class OutputFailureTest {
   private static String quote(List<String> words) {
     StringBuilder b = new StringBuilder();
     for (String w : words) {
-      b.append(b.length() == 0 ? "" : " ").append('\'').append(w.replace("'", "'\\''")).append('\'');
+      b.append(b.length() == 0 ? "" : " ")
+          .append('\'')
+          .append(w.replace("'", "'\\''"))
+          .append('\'');
     }
     return b.toString();
   }

@@ -17,13 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 12, defect 4: the database and the key are private to their owner. A real fim process under umask 000 (the
- * worst case) makes a database no other user can read, and a key that group or others could read is refused.
+ * Issue 12, defect 4: the database and the key are private to their owner. A real fim process under
+ * umask 000 (the worst case) makes a database no other user can read, and a key that group or
+ * others could read is refused.
  */
 class PrivateDataTest {
   @TempDir Path tmp;
 
-  private static final Set<PosixFilePermission> OWNER = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER =
+      PosixFilePermissions.fromString("rwx------");
 
   private static byte[] b(Object o) {
     return o.toString().getBytes(StandardCharsets.UTF_8);
@@ -32,8 +34,17 @@ class PrivateDataTest {
   @Test
   void databaseAndKeyArePrivateUnderUmask000() throws Exception {
     EtcTree t = EtcTree.in(tmp, "");
-    Fim.Run init = Fim.process(Map.of(), "umask 000;", b("init"), b("--db"), b(t.db()), b("--key"), b(t.key()),
-        b("-c"), b(t.conf()));
+    Fim.Run init =
+        Fim.process(
+            Map.of(),
+            "umask 000;",
+            b("init"),
+            b("--db"),
+            b(t.db()),
+            b("--key"),
+            b(t.key()),
+            b("-c"),
+            b(t.conf()));
     assertEquals(0, init.exit(), init.toString());
     List<String> bad = new ArrayList<>();
     try (Stream<Path> s = Stream.concat(Stream.of(t.db(), t.key()), Files.list(t.db()))) {
@@ -54,7 +65,9 @@ class PrivateDataTest {
     Files.setPosixFilePermissions(t.key(), PosixFilePermissions.fromString("rw-r--r--"));
     Fim.Run check = Fim.on(t.db(), t.key(), t.conf(), "check");
     assertEquals(ExitCodes.IO, check.exit(), check.toString());
-    assertTrue(check.err().contains("seal key " + t.key() + " has mode rw-r--r--")
-        && check.err().contains("chmod 600 " + t.key()), check.err());
+    assertTrue(
+        check.err().contains("seal key " + t.key() + " has mode rw-r--r--")
+            && check.err().contains("chmod 600 " + t.key()),
+        check.err());
   }
 }

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 12, defect 6: interrupting a re-init destroyed the last good baseline (SIGTERM: exit 143, no message, and
- * the next check said "interrupted … run fim init again"). The new baseline is now built and sealed beside the old
- * one and switched to only then; a stop request exits 21 with a message.
+ * Issue 12, defect 6: interrupting a re-init destroyed the last good baseline (SIGTERM: exit 143,
+ * no message, and the next check said "interrupted … run fim init again"). The new baseline is now
+ * built and sealed beside the old one and switched to only then; a stop request exits 21 with a
+ * message.
  */
 class ReinitInterruptTest {
   @TempDir Path tmp;
@@ -49,29 +50,46 @@ class ReinitInterruptTest {
 
   /** A real fim JVM (fim's main on the test class path), its output to files. */
   private Process startFim(String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), args[0],
-        "--db", db.toString(), "--key", key.toString(), "-c", conf.toString()));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                args[0],
+                "--db",
+                db.toString(),
+                "--key",
+                key.toString(),
+                "-c",
+                conf.toString()));
     cmd.addAll(List.of(args).subList(1, args.length));
-    return new ProcessBuilder(cmd).redirectOutput(tmp.resolve("out").toFile())
-        .redirectError(tmp.resolve("err").toFile()).start();
+    return new ProcessBuilder(cmd)
+        .redirectOutput(tmp.resolve("out").toFile())
+        .redirectError(tmp.resolve("err").toFile())
+        .start();
   }
 
-  /** Polls the child's open files until it has {@code file} open (its scan reached it), for at most a minute. */
+  /**
+   * Polls the child's open files until it has {@code file} open (its scan reached it), for at most
+   * a minute.
+   */
   private void awaitOpen(Process p, Path file) throws Exception {
     Path fds = Path.of("/proc", Long.toString(p.pid()), "fd");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       assertTrue(p.isAlive(), () -> "fim ended before its scan reached " + file + ": " + err());
       try (Stream<Path> s = Files.list(fds)) {
-        if (s.anyMatch(fd -> {
-          try {
-            return Files.readSymbolicLink(fd).equals(file);
-          } catch (Exception gone) {
-            return false; // closed meanwhile
-          }
-        })) {
+        if (s.anyMatch(
+            fd -> {
+              try {
+                return Files.readSymbolicLink(fd).equals(file);
+              } catch (Exception gone) {
+                return false; // closed meanwhile
+              }
+            })) {
           return;
         }
       } catch (java.nio.file.NoSuchFileException exited) {
@@ -91,7 +109,8 @@ class ReinitInterruptTest {
   }
 
   private void stopMidScan(String command) throws Exception {
-    // A 1 GiB sparse file costs no disk and takes SHA-256 a second or more: the scan is surely in it when stopped
+    // A 1 GiB sparse file costs no disk and takes SHA-256 a second or more: the scan is surely in
+    // it when stopped
     // (which ends it after that file).
     Path big = tree.resolve("big");
     try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
@@ -112,7 +131,8 @@ class ReinitInterruptTest {
     Files.writeString(tree.resolve("f1"), "changed after the first baseline\n");
     stopMidScan("init");
     Fim.Run check = Fim.on(db, key, conf, "check");
-    assertEquals(ExitCodes.CHANGED, check.exit(), "the old baseline, sealed, finds the change: " + check);
+    assertEquals(
+        ExitCodes.CHANGED, check.exit(), "the old baseline, sealed, finds the change: " + check);
     assertTrue(check.out().contains(tree.resolve("f1").toString()), check.toString());
   }
 
@@ -125,9 +145,10 @@ class ReinitInterruptTest {
   }
 
   /**
-   * What a fim killed (SIGKILL, power loss) in the middle of the switch leaves: the new baseline complete and
-   * sealed in {@code scan}, its seal committed with state "switching", the baseline column half copied. The next
-   * command finishes the switch after verifying the waiting baseline; a waiting baseline altered meanwhile is refused.
+   * What a fim killed (SIGKILL, power loss) in the middle of the switch leaves: the new baseline
+   * complete and sealed in {@code scan}, its seal committed with state "switching", the baseline
+   * column half copied. The next command finishes the switch after verifying the waiting baseline;
+   * a waiting baseline altered meanwhile is refused.
    */
   private void leaveAHalfDoneSwitch(boolean tamper) throws Exception {
     try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {

@@ -28,7 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** fim report end to end: history made by real check/accept runs and watch-like events, every format, verify, Chromium. */
+/**
+ * fim report end to end: history made by real check/accept runs and watch-like events, every
+ * format, verify, Chromium.
+ */
 class ReportCommandTest {
   @TempDir Path tmp;
   Path tree;
@@ -45,18 +48,57 @@ class ReportCommandTest {
     conf = t.conf();
     assertEquals(0, fim("init").exit());
     Files.writeString(tree.resolve("etc/hosts"), "10.0.0.9 backup\n", StandardOpenOption.APPEND);
-    Files.writeString(tree.resolve("etc/ssh/sshd_config"), "PasswordAuthentication yes\n", StandardOpenOption.APPEND);
+    Files.writeString(
+        tree.resolve("etc/ssh/sshd_config"),
+        "PasswordAuthentication yes\n",
+        StandardOpenOption.APPEND);
     assertEquals(ExitCodes.CHANGED, fim("check").exit());
-    assertEquals(0, fim("accept", tree.resolve("etc/hosts").toString(), "--note", "CHG-1234").exit());
+    assertEquals(
+        0, fim("accept", tree.resolve("etc/hosts").toString(), "--note", "CHG-1234").exit());
     // What fim watch records: an attributed change with a hostile name, and lost audit records.
     long now = System.currentTimeMillis() * 1_000_000L;
     try (Store s = Sealed.attach(Store.open(db, Store.OpenMode.EXISTING), key)) {
-      new EventLog(s).append(List.of(
-          new ChangeEvent(now, 0, Action.CREATED, PathBytes.of(hostile()), null, null, null, List.of(), Origin.WATCH,
-              Attribution.AUDIT, null, null, new Actor(1001L, "alice", 0L, "root", 4242, 1, "/usr/bin/cp", "cp", null, null,
-                  null)),
-          new ChangeEvent(now + 1, 0, Action.OVERFLOW, PathBytes.ofUtf8(tree.toString()), null, null, null, List.of(),
-              Origin.WATCH, Attribution.NONE, "audit records were lost", "audit lost 3 record(s); tree rescanned")));
+      new EventLog(s)
+          .append(
+              List.of(
+                  new ChangeEvent(
+                      now,
+                      0,
+                      Action.CREATED,
+                      PathBytes.of(hostile()),
+                      null,
+                      null,
+                      null,
+                      List.of(),
+                      Origin.WATCH,
+                      Attribution.AUDIT,
+                      null,
+                      null,
+                      new Actor(
+                          1001L,
+                          "alice",
+                          0L,
+                          "root",
+                          4242,
+                          1,
+                          "/usr/bin/cp",
+                          "cp",
+                          null,
+                          null,
+                          null)),
+                  new ChangeEvent(
+                      now + 1,
+                      0,
+                      Action.OVERFLOW,
+                      PathBytes.ofUtf8(tree.toString()),
+                      null,
+                      null,
+                      null,
+                      List.of(),
+                      Origin.WATCH,
+                      Attribution.NONE,
+                      "audit records were lost",
+                      "audit lost 3 record(s); tree rescanned")));
     }
   }
 
@@ -71,7 +113,8 @@ class ReportCommandTest {
   }
 
   Fim.Run report(String... args) {
-    List<String> a = new ArrayList<>(List.of("report", "--db", db.toString(), "--key", key.toString()));
+    List<String> a =
+        new ArrayList<>(List.of("report", "--db", db.toString(), "--key", key.toString()));
     a.addAll(List.of(args));
     return Fim.run(a.toArray(String[]::new));
   }
@@ -80,22 +123,41 @@ class ReportCommandTest {
   void textToStdoutWithTheDigestOnStderr() {
     Fim.Run r = report("--since", "-1h");
     assertEquals(0, r.exit(), r.toString());
-    assertTrue(r.out().contains("Changes:     4 (2 approved, 2 UNAPPROVED)"), r.toString()); // check ×2, accept, watch
-    assertTrue(r.out().contains("7 audit records lost") || r.out().contains("3 audit records lost"), r.toString());
+    assertTrue(
+        r.out().contains("Changes:     4 (2 approved, 2 UNAPPROVED)"),
+        r.toString()); // check ×2, accept, watch
+    assertTrue(
+        r.out().contains("7 audit records lost") || r.out().contains("3 audit records lost"),
+        r.toString());
     assertTrue(r.out().contains("by user:   unattributed 3, alice (auid 1001) 1"), r.toString());
-    assertTrue(r.err().matches("(?s)fim report: 4 changes \\(2 unapproved\\), 1 overflow events; data SHA-256 [0-9a-f]{64}\\s*"),
+    assertTrue(
+        r.err()
+            .matches(
+                "(?s)fim report: 4 changes \\(2 unapproved\\), 1 overflow events; data SHA-256 [0-9a-f]{64}\\s*"),
         r.toString());
   }
 
-  /** A report that cannot be written to standard output (here /dev/full, a full disk) is an error, not exit 0. */
+  /**
+   * A report that cannot be written to standard output (here /dev/full, a full disk) is an error,
+   * not exit 0.
+   */
   @Test
   void aReportStdoutCannotTakeIsAnIoError() throws Exception {
-    Fim.Run r = Fim.process(Map.of(), "exec >/dev/full;", "report".getBytes(StandardCharsets.UTF_8),
-        "--db".getBytes(StandardCharsets.UTF_8), db.toString().getBytes(StandardCharsets.UTF_8),
-        "--key".getBytes(StandardCharsets.UTF_8), key.toString().getBytes(StandardCharsets.UTF_8),
-        "--since".getBytes(StandardCharsets.UTF_8), "-1h".getBytes(StandardCharsets.UTF_8));
+    Fim.Run r =
+        Fim.process(
+            Map.of(),
+            "exec >/dev/full;",
+            "report".getBytes(StandardCharsets.UTF_8),
+            "--db".getBytes(StandardCharsets.UTF_8),
+            db.toString().getBytes(StandardCharsets.UTF_8),
+            "--key".getBytes(StandardCharsets.UTF_8),
+            key.toString().getBytes(StandardCharsets.UTF_8),
+            "--since".getBytes(StandardCharsets.UTF_8),
+            "-1h".getBytes(StandardCharsets.UTF_8));
     assertEquals(ExitCodes.IO, r.exit(), r.toString());
-    assertTrue(r.err().contains("fim: cannot write standard output: No space left on device"), r.toString());
+    assertTrue(
+        r.err().contains("fim: cannot write standard output: No space left on device"),
+        r.toString());
   }
 
   @Test
@@ -116,42 +178,60 @@ class ReportCommandTest {
         assertTrue(v.out().contains("verified: unmodified"), v.toString());
       }
     }
-    assertEquals(1, digests.size(), "same period, same data, same digest in every format: " + digests);
+    assertEquals(
+        1, digests.size(), "same period, same data, same digest in every format: " + digests);
 
     Path html = tmp.resolve("r.html");
     Files.writeString(html, Files.readString(html).replace("UNAPPROVED</span>", "approved</span>"));
     Fim.Run v = report("--verify", html.toString());
     assertEquals(ExitCodes.NOT_VERIFIED, v.exit(), v.toString());
-    assertTrue(v.err().contains("NOT verified") && v.err().contains("this copy was modified"), v.toString());
+    assertTrue(
+        v.err().contains("NOT verified") && v.err().contains("this copy was modified"),
+        v.toString());
 
     Fim.Run csv = report("--verify", tmp.resolve("r.csv").toString());
     assertEquals(ExitCodes.USAGE, csv.exit(), csv.toString());
     assertTrue(csv.err().contains("verify its JSON twin"), csv.toString());
   }
 
-  /** A JSON report of {@code --since -1h} to a file; returns the file after checking it was written. */
+  /**
+   * A JSON report of {@code --since -1h} to a file; returns the file after checking it was written.
+   */
   private Path jsonReport(String name) {
     java.time.Instant now = java.time.Instant.now();
     Path out = tmp.resolve(name);
-    Fim.Run r = report("--since", now.minusSeconds(3600).toString(), "--until", now.toString(), "--format", "json",
-        "-o", out.toString());
+    Fim.Run r =
+        report(
+            "--since",
+            now.minusSeconds(3600).toString(),
+            "--until",
+            now.toString(),
+            "--format",
+            "json",
+            "-o",
+            out.toString());
     assertEquals(0, r.exit(), r.toString());
     return out;
   }
 
   /**
-   * A JSON report states its parameters at its end, after the changes: one larger than 64 KiB (here 600 files found
-   * by a real check) was "not a fim report" (exit 16), the verifier reading only its first 64 KiB.
+   * A JSON report states its parameters at its end, after the changes: one larger than 64 KiB (here
+   * 600 files found by a real check) was "not a fim report" (exit 16), the verifier reading only
+   * its first 64 KiB.
    */
   @Test
   void aJsonReportLargerThan64KiBVerifies() throws Exception {
     for (int i = 0; i < 600; i++) {
       Files.writeString(tree.resolve("etc/added-" + i), "x\n");
     }
-    assertEquals(ExitCodes.ADDED | ExitCodes.CHANGED, fim("check").exit(), "added, and sshd_config as before");
+    assertEquals(
+        ExitCodes.ADDED | ExitCodes.CHANGED,
+        fim("check").exit(),
+        "added, and sshd_config as before");
     Path json = jsonReport("big.json");
-    assertTrue(Files.size(json) > 2 * 64 * 1024, "the report is larger than the head and the tail read: "
-        + Files.size(json));
+    assertTrue(
+        Files.size(json) > 2 * 64 * 1024,
+        "the report is larger than the head and the tail read: " + Files.size(json));
     Fim.Run v = report("--verify", json.toString());
     assertEquals(0, v.exit(), v.toString());
     assertTrue(v.out().contains("verified: unmodified"), v.toString());
@@ -163,17 +243,25 @@ class ReportCommandTest {
   }
 
   /**
-   * Whoever may name a file in a watched tree chooses text that a JSON report writes before its own parameter line:
-   * a path that spells one must not be taken for it (the genuine report then failed to verify: a false alarm).
+   * Whoever may name a file in a watched tree chooses text that a JSON report writes before its own
+   * parameter line: a path that spells one must not be taken for it (the genuine report then failed
+   * to verify: a false alarm).
    */
   @Test
   void aPathThatSpellsAParameterLineDoesNotMisleadTheVerifier() throws Exception {
-    String fake = "fim-report-v1 since=2001-01-01T00:00:00Z until=2001-01-02T00:00:00Z generated=2001-01-02T00:00:00Z"
-        + " host=h prefix-depth=2 format=json sha256=" + "0".repeat(64);
+    String fake =
+        "fim-report-v1 since=2001-01-01T00:00:00Z until=2001-01-02T00:00:00Z generated=2001-01-02T00:00:00Z"
+            + " host=h prefix-depth=2 format=json sha256="
+            + "0".repeat(64);
     Files.writeString(tree.resolve("etc/" + fake), "x\n");
-    assertEquals(ExitCodes.ADDED | ExitCodes.CHANGED, fim("check").exit(), "added, and sshd_config as before");
+    assertEquals(
+        ExitCodes.ADDED | ExitCodes.CHANGED,
+        fim("check").exit(),
+        "added, and sshd_config as before");
     Path json = jsonReport("named.json");
-    assertTrue(Files.readString(json).indexOf(fake) < Files.readString(json).lastIndexOf("\"fim_report\":"));
+    assertTrue(
+        Files.readString(json).indexOf(fake)
+            < Files.readString(json).lastIndexOf("\"fim_report\":"));
     Fim.Run v = report("--verify", json.toString());
     assertEquals(0, v.exit(), v.toString());
     assertTrue(v.out().contains("verified: unmodified"), v.toString());
@@ -201,21 +289,31 @@ class ReportCommandTest {
   }
 
   /**
-   * The HTML report as a browser shows it: headless Chromium renders it to a PNG (kept in target/ for a person to
-   * look at) that is not blank, and its DOM holds the summary and the hostile path as text, not as markup.
+   * The HTML report as a browser shows it: headless Chromium renders it to a PNG (kept in target/
+   * for a person to look at) that is not blank, and its DOM holds the summary and the hostile path
+   * as text, not as markup.
    */
   @Test
   void htmlRendersInHeadlessChromium() throws Exception {
     String chromium = chromium();
-    assumeTrue(chromium != null, "chromium is not installed (bin/test-all installs Debian's chromium package)");
+    assumeTrue(
+        chromium != null,
+        "chromium is not installed (bin/test-all installs Debian's chromium package)");
     Path html = tmp.resolve("report.html");
     Fim.Run r = report("--since", "-1h", "--format", "html", "-o", html.toString());
     assertEquals(0, r.exit(), r.toString());
     Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
     Files.createDirectories(shot.getParent());
     Files.deleteIfExists(shot);
-    run(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-        "--screenshot=" + shot, "--window-size=1280,2000", html.toUri().toString());
+    run(
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        "--screenshot=" + shot,
+        "--window-size=1280,2000",
+        html.toUri().toString());
     assertTrue(Files.isRegularFile(shot), "chromium wrote " + shot);
     BufferedImage img = ImageIO.read(shot.toFile());
     assertEquals(1280, img.getWidth());
@@ -234,10 +332,20 @@ class ReportCommandTest {
     assertTrue(colours.size() > 50, "not blank: " + colours.size() + " colours");
     assertTrue(red > 100, "unapproved rows are highlighted: " + red + " sampled pixels");
 
-    String dom = run(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", html.toUri().toString());
+    String dom =
+        run(
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--dump-dom",
+            html.toUri().toString());
     assertTrue(dom.contains("id=\"summary\""), "summary cards in the DOM");
-    assertTrue(dom.contains("<b>4</b>changes") && dom.contains("<b>2</b>unapproved"), dom.substring(0, 3000));
-    assertTrue(dom.contains("/etc/&lt;script&gt;alert('x')&lt;/script&gt;\\n\\xff"),
+    assertTrue(
+        dom.contains("<b>4</b>changes") && dom.contains("<b>2</b>unapproved"),
+        dom.substring(0, 3000));
+    assertTrue(
+        dom.contains("/etc/&lt;script&gt;alert('x')&lt;/script&gt;\\n\\xff"),
         "the hostile path is text in the rendered DOM");
     assertTrue(!dom.contains("<script>alert"), "never markup");
   }

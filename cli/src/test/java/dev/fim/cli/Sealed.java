@@ -6,7 +6,10 @@ import dev.fim.store.seal.EvidenceKey;
 import dev.fim.store.seal.SealKey;
 import java.nio.file.Path;
 
-/** For tests that record events as fim watch does (straight into the store): sealed as fim's writers seal them. */
+/**
+ * For tests that record events as fim watch does (straight into the store): sealed as fim's writers
+ * seal them.
+ */
 final class Sealed {
   private Sealed() {}
 

@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code fim watch} as a real process: the start-up lines on stderr, JSON lines appended to {@code --output}, log
- * rotation with and without SIGHUP, the text format, the fallback to inotify for a user without CAP_SYS_ADMIN, exit
- * 24 when the requested backend cannot watch, and SIGTERM's orderly stop (exit 0, every event in the store).
+ * {@code fim watch} as a real process: the start-up lines on stderr, JSON lines appended to {@code
+ * --output}, log rotation with and without SIGHUP, the text format, the fallback to inotify for a
+ * user without CAP_SYS_ADMIN, exit 24 when the requested backend cannot watch, and SIGTERM's
+ * orderly stop (exit 0, every event in the store).
  */
 @Tag("kernel")
 class WatchCommandTest {
@@ -42,7 +43,8 @@ class WatchCommandTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    assumeTrue(CommonOptions.isRoot(), "fim watch's fanotify backend and the setpriv tests need root");
+    assumeTrue(
+        CommonOptions.isRoot(), "fim watch's fanotify backend and the setpriv tests need root");
     dir = Files.createTempDirectory(Path.of("/var/tmp"), "fim-watchcli-");
     tree = Files.createDirectory(dir.resolve("tree"));
     Files.writeString(tree.resolve("f"), "one\n");
@@ -60,30 +62,42 @@ class WatchCommandTest {
 
   private void start(List<String> prefix, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(prefix);
-    String classPath = prefix.isEmpty() ? System.getProperty("java.class.path") : classPathForOtherUsers();
-    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-        classPath, Main.class.getName(), "watch"));
+    String classPath =
+        prefix.isEmpty() ? System.getProperty("java.class.path") : classPathForOtherUsers();
+    cmd.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-cp",
+            classPath,
+            Main.class.getName(),
+            "watch"));
     cmd.addAll(List.of(args));
     fim = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout").toFile()).start();
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(fim.getErrorStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          synchronized (stderr) {
-            stderr.add(line);
-            stderr.notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(fim.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  synchronized (stderr) {
+                    stderr.add(line);
+                    stderr.notifyAll();
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            });
     t.setDaemon(true);
     t.start();
   }
 
   /**
-   * The test class path as another user can read it: the jars live under /root/.m2 (mode 0700 above them), so each
-   * is hard-linked (same filesystem, no copy of rocksdbjni's 92 MB) or else copied into the test's directory.
+   * The test class path as another user can read it: the jars live under /root/.m2 (mode 0700 above
+   * them), so each is hard-linked (same filesystem, no copy of rocksdbjni's 92 MB) or else copied
+   * into the test's directory.
    */
   private String classPathForOtherUsers() throws Exception {
     Path jars = Files.createDirectories(dir.resolve("classpath"));
@@ -121,8 +135,13 @@ class WatchCommandTest {
           if (!fim.isAlive()) {
             fim.waitFor();
           }
-          fail("no stderr line for " + what + "; fim " + (fim.isAlive() ? "running" : "exited " + fim.exitValue())
-              + ", stderr: " + stderr);
+          fail(
+              "no stderr line for "
+                  + what
+                  + "; fim "
+                  + (fim.isAlive() ? "running" : "exited " + fim.exitValue())
+                  + ", stderr: "
+                  + stderr);
         }
         stderr.wait(Math.min(left, 200));
       }
@@ -140,7 +159,8 @@ class WatchCommandTest {
         }
       }
       Thread.onSpinWait();
-      TimeUnit.MILLISECONDS.sleep(20); // polling a file with a deadline: the file is the only signal there is
+      TimeUnit.MILLISECONDS.sleep(
+          20); // polling a file with a deadline: the file is the only signal there is
     }
     fail("no line containing " + text + " in " + file);
     return null;
@@ -152,22 +172,26 @@ class WatchCommandTest {
   }
 
   private int stop(String signal) throws Exception {
-    assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(fim.pid())).start().waitFor());
-    assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "fim watch did not stop on SIG" + signal);
+    assertEquals(
+        0, new ProcessBuilder("kill", "-" + signal, Long.toString(fim.pid())).start().waitFor());
+    assertTrue(
+        fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "fim watch did not stop on SIG" + signal);
     return fim.exitValue();
   }
 
   /**
-   * A daemon's write (login uid unset, as for cron jobs and systemd services) names what explains it: the systemd
-   * unit it runs in and its parent chain (issue 15 #5). Real processes in a real cgroup v2 named like a unit
-   * ({@code fimtest-PID.service}, removed after): a bash moves itself into the cgroup, starts the writer (sh, which
-   * inherits the unset login uid and the cgroup) and then, in the first run, gives itself login uid 1001, so the
-   * chain stops at it; in the second it stays unset, so the chain goes on through this JVM to pid 1 or the bound.
-   * The writer waits on a FIFO until its event is in, so /proc still shows it.
+   * A daemon's write (login uid unset, as for cron jobs and systemd services) names what explains
+   * it: the systemd unit it runs in and its parent chain (issue 15 #5). Real processes in a real
+   * cgroup v2 named like a unit ({@code fimtest-PID.service}, removed after): a bash moves itself
+   * into the cgroup, starts the writer (sh, which inherits the unset login uid and the cgroup) and
+   * then, in the first run, gives itself login uid 1001, so the chain stops at it; in the second it
+   * stays unset, so the chain goes on through this JVM to pid 1 or the bound. The writer waits on a
+   * FIFO until its event is in, so /proc still shows it.
    */
   @Test
   void aDaemonsWriteNamesItsSystemdUnitAndParentChain() throws Exception {
-    assumeTrue(Files.readString(Path.of("/proc/self/loginuid")).trim().equals("4294967295"),
+    assumeTrue(
+        Files.readString(Path.of("/proc/self/loginuid")).trim().equals("4294967295"),
         "this JVM has a login uid, which its children inherit: none of them can be a daemon");
     Path cgroup2 = cgroup2Mount();
     assumeTrue(cgroup2 != null, "no cgroup v2 hierarchy is mounted");
@@ -176,61 +200,108 @@ class WatchCommandTest {
     try {
       Path out = dir.resolve("changes.json");
       String db = dir.resolve("db").toString();
-      start(List.of(), "--db", db, "--attribution", "proc", "--output", out.toString(), tree.toString());
+      start(
+          List.of(),
+          "--db",
+          db,
+          "--attribution",
+          "proc",
+          "--output",
+          out.toString(),
+          tree.toString());
       awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
       for (boolean login : List.of(true, false)) {
         String file = login ? "f" : "g";
         Path go = dir.resolve("go-" + file);
         Path done = dir.resolve("done-" + file);
         sh("mkfifo " + go + " " + done);
-        Process bash = new ProcessBuilder("bash", "-c", "echo $$ > \"$1\" || exit 98\n"
-            + "sh -c 'read x < \"$1\"; echo daemon >> \"$3\"; read y < \"$2\"' sh \"$2\" \"$3\" \"$4\" &\n"
-            + (login ? "echo 1001 > /proc/self/loginuid || exit 99\n" : "")
-            + "echo go > \"$2\"\nwait $!", "bash", unit.resolve("cgroup.procs").toString(), go.toString(),
-            done.toString(), tree.resolve(file).toString()).redirectErrorStream(true).start();
+        Process bash =
+            new ProcessBuilder(
+                    "bash",
+                    "-c",
+                    "echo $$ > \"$1\" || exit 98\n"
+                        + "sh -c 'read x < \"$1\"; echo daemon >> \"$3\"; read y < \"$2\"' sh \"$2\" \"$3\" \"$4\" &\n"
+                        + (login ? "echo 1001 > /proc/self/loginuid || exit 99\n" : "")
+                        + "echo go > \"$2\"\nwait $!",
+                    "bash",
+                    unit.resolve("cgroup.procs").toString(),
+                    go.toString(),
+                    done.toString(),
+                    tree.resolve(file).toString())
+                .redirectErrorStream(true)
+                .start();
         String bashExe = null;
         String line;
         try {
-          line = awaitLine(out, "\"path\":\"" + tree.resolve(file) + "\"").stream()
-              .filter(l -> l.contains("\"path\":\"" + tree.resolve(file) + "\"")).findFirst().orElseThrow();
+          line =
+              awaitLine(out, "\"path\":\"" + tree.resolve(file) + "\"").stream()
+                  .filter(l -> l.contains("\"path\":\"" + tree.resolve(file) + "\""))
+                  .findFirst()
+                  .orElseThrow();
           bashExe = Files.readSymbolicLink(Path.of("/proc/" + bash.pid() + "/exe")).toString();
         } finally {
           Files.writeString(done, "done\n"); // the writer reads it and exits; bash then ends
-          assertTrue(bash.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the writer's bash did not end");
+          assertTrue(
+              bash.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "the writer's bash did not end");
         }
         assertEquals(0, bash.exitValue(), () -> new String(readAll(bash), StandardCharsets.UTF_8));
         assertTrue(line.contains("\"attribution\":\"proc\""), line);
         assertTrue(line.contains("\"audit\":{\"id\":\"4294967295\"}"), line);
         assertTrue(line.contains("\"name\":\"sh\""), line);
         assertTrue(line.contains("\"systemd_unit\":\"" + unitName + "\""), line);
-        String first = "{\"pid\":" + bash.pid() + ",\"executable\":\"" + bashExe + "\",\"auid\":\""
-            + (login ? "1001" : "4294967295") + "\"}";
+        String first =
+            "{\"pid\":"
+                + bash.pid()
+                + ",\"executable\":\""
+                + bashExe
+                + "\",\"auid\":\""
+                + (login ? "1001" : "4294967295")
+                + "\"}";
         if (login) {
-          assertTrue(line.contains("\"parents\":[" + first + "]"), line); // it stops at the login uid
+          assertTrue(
+              line.contains("\"parents\":[" + first + "]"), line); // it stops at the login uid
         } else {
           ProcessHandle self = ProcessHandle.current();
-          String jvm = "{\"pid\":" + self.pid() + ",\"executable\":\""
-              + Files.readSymbolicLink(Path.of("/proc/self/exe")) + "\",\"auid\":\"4294967295\"}";
+          String jvm =
+              "{\"pid\":"
+                  + self.pid()
+                  + ",\"executable\":\""
+                  + Files.readSymbolicLink(Path.of("/proc/self/exe"))
+                  + "\",\"auid\":\"4294967295\"}";
           assertTrue(line.contains("\"parents\":[" + first + "," + jvm), line);
           String parents = line.substring(line.indexOf("\"parents\":["));
           int count = parents.substring(0, parents.indexOf(']')).split("\\{\"pid\"").length - 1;
-          assertTrue(parents.contains("{\"pid\":1,") || count == 8, () -> count + " parents: " + line);
+          assertTrue(
+              parents.contains("{\"pid\":1,") || count == 8, () -> count + " parents: " + line);
         }
         if (login) {
           Fim.Run who = Fim.run("who", "--db", db, tree.resolve(file).toString());
           assertEquals(0, who.exit(), who::toString);
-          assertTrue(who.out().contains("by (auid unset) as root, sh[") && who.out().contains(
-              " via " + unitName + ", from " + bashExe + "[" + bash.pid() + "] (auid 1001)"), who::toString);
+          assertTrue(
+              who.out().contains("by (auid unset) as root, sh[")
+                  && who.out()
+                      .contains(
+                          " via "
+                              + unitName
+                              + ", from "
+                              + bashExe
+                              + "["
+                              + bash.pid()
+                              + "] (auid 1001)"),
+              who::toString);
         }
       }
       assertEquals(0, stop("TERM"));
     } finally {
-      // Only this test's processes can be in its cgroup: end any that a failure left there, then remove it.
+      // Only this test's processes can be in its cgroup: end any that a failure left there, then
+      // remove it.
       for (String pid : Files.readAllLines(unit.resolve("cgroup.procs"))) {
-        ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(p -> {
-          p.destroyForcibly();
-          p.onExit().join();
-        });
+        ProcessHandle.of(Long.parseLong(pid.trim()))
+            .ifPresent(
+                p -> {
+                  p.destroyForcibly();
+                  p.onExit().join();
+                });
       }
       Files.delete(unit);
     }
@@ -258,8 +329,16 @@ class WatchCommandTest {
   @Test
   void jsonLinesToAFileThatFollowsRotationAndStopsCleanlyOnSigterm() throws Exception {
     Path out = dir.resolve("changes.json");
-    start(List.of(), "--db", dir.resolve("db").toString(), "--output", out.toString(), tree.toString());
-    String ready = awaitStderr(l -> l.startsWith("fim watch: watching 1 tree with fanotify"), "the backend line");
+    start(
+        List.of(),
+        "--db",
+        dir.resolve("db").toString(),
+        "--output",
+        out.toString(),
+        tree.toString());
+    String ready =
+        awaitStderr(
+            l -> l.startsWith("fim watch: watching 1 tree with fanotify"), "the backend line");
     assertTrue(ready.contains("database " + dir.resolve("db")), ready);
     awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
 
@@ -268,22 +347,30 @@ class WatchCommandTest {
     assertTrue(first.get(0).contains("\"action\":\"updated\""), first.get(0));
     assertTrue(first.get(0).startsWith("{\"@timestamp\":\""), first.get(0));
 
-    // logrotate's "create" mode with a postrotate SIGHUP: the old file is renamed, fim reopens the path.
+    // logrotate's "create" mode with a postrotate SIGHUP: the old file is renamed, fim reopens the
+    // path.
     Files.move(out, dir.resolve("changes.json.1"));
     assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(fim.pid())).start().waitFor());
     sh("echo three > g");
     awaitLine(out, "\"path\":\"" + tree.resolve("g") + "\"");
-    assertEquals(1, Files.readAllLines(dir.resolve("changes.json.1")).size(), "nothing more went to the rotated file");
+    assertEquals(
+        1,
+        Files.readAllLines(dir.resolve("changes.json.1")).size(),
+        "nothing more went to the rotated file");
 
-    // Rotation without a signal: noticed within a second of a write; every event lands in one of the two files.
+    // Rotation without a signal: noticed within a second of a write; every event lands in one of
+    // the two files.
     Files.move(out, dir.resolve("changes.json.2"));
     for (int i = 0; !Files.exists(out) || Files.readAllLines(out).isEmpty(); i++) {
       assertTrue(i < 300, "the rotated path was never reopened");
       sh("echo " + i + " >> g");
-      TimeUnit.MILLISECONDS.sleep(20); // paces the writes while polling for the new file (deadline above)
+      TimeUnit.MILLISECONDS.sleep(
+          20); // paces the writes while polling for the new file (deadline above)
     }
     // history reads beside the running watch (no lock), and sees what was recorded
-    Fim.Run history = Fim.run("history", "--db", dir.resolve("db").toString(), "--format", "json", tree.toString());
+    Fim.Run history =
+        Fim.run(
+            "history", "--db", dir.resolve("db").toString(), "--format", "json", tree.toString());
     assertEquals(0, history.exit(), history::toString);
     assertTrue(history.out().contains("\"path\":\"" + tree.resolve("g") + "\""), history::toString);
     assertEquals(0, stop("TERM"), "SIGTERM is an orderly stop: exit 0");
@@ -292,7 +379,8 @@ class WatchCommandTest {
     for (String name : List.of("changes.json.1", "changes.json.2", "changes.json")) {
       lines += Files.readAllLines(dir.resolve(name)).size();
     }
-    assertTrue(stopped.contains(lines + " events recorded"), stopped + " vs " + lines + " lines written");
+    assertTrue(
+        stopped.contains(lines + " events recorded"), stopped + " vs " + lines + " lines written");
     try (Store store = Store.open(dir.resolve("db"), Store.OpenMode.EXISTING)) {
       long[] stored = {0};
       new EventLog(store).forEach(0, Long.MAX_VALUE, e -> stored[0]++);
@@ -307,18 +395,27 @@ class WatchCommandTest {
     sh("chmod 600 f");
     List<String> lines = awaitLine(dir.resolve("stdout"), "attributes_modified");
     String line = lines.get(0);
-    assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z attributes_modified " + tree.resolve("f")
-        + "  permissions: 0644 -> 0600.*"), line);
+    assertTrue(
+        line.matches(
+            "\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z attributes_modified "
+                + tree.resolve("f")
+                + "  permissions: 0644 -> 0600.*"),
+        line);
     assertEquals(0, stop("INT"));
   }
 
   @Test
   void withoutCapSysAdminItFallsBackToInotifyAndSaysWhy() throws Exception {
-    // sticky, as /tmp: the key nobody's fim makes beside its database is refused in a directory others may rearrange
+    // sticky, as /tmp: the key nobody's fim makes beside its database is refused in a directory
+    // others may rearrange
     sh("chmod 1777 " + dir + " && chmod 777 " + tree + " && chmod 666 f");
-    start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-        "--db", dir.resolve("db").toString(), tree.toString());
-    String why = awaitStderr(l -> l.startsWith("fim watch: fanotify unavailable"), "the fallback line");
+    start(
+        List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+        "--db",
+        dir.resolve("db").toString(),
+        tree.toString());
+    String why =
+        awaitStderr(l -> l.startsWith("fim watch: fanotify unavailable"), "the fallback line");
     assertTrue(why.contains("using inotify"), why);
     awaitStderr(l -> l.startsWith("fim watch: watching 1 tree with inotify"), "the backend line");
     awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
@@ -330,12 +427,19 @@ class WatchCommandTest {
   @Test
   void aBackendThatCannotWatchExits24WithTheReason() throws Exception {
     sh("chmod 1777 " + dir); // sticky: see above
-    start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-        "--db", dir.resolve("db").toString(), "--backend", "fanotify", tree.toString());
+    start(
+        List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+        "--db",
+        dir.resolve("db").toString(),
+        "--backend",
+        "fanotify",
+        tree.toString());
     assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS));
     assertEquals(ExitCodes.WATCH, fim.exitValue(), stderr::toString);
-    // (a note that the chain's start could not go to syslog, where there is no /dev/log, may come first)
-    String err = awaitStderr(l -> l.startsWith("fim: ") && !l.startsWith("fim: note: "), "the error line");
+    // (a note that the chain's start could not go to syslog, where there is no /dev/log, may come
+    // first)
+    String err =
+        awaitStderr(l -> l.startsWith("fim: ") && !l.startsWith("fim: note: "), "the error line");
     assertTrue(err.contains("fanotify") && err.contains("CAP_SYS_ADMIN"), err);
   }
 
@@ -345,15 +449,21 @@ class WatchCommandTest {
     try (dev.fim.auditlink.netlink.AuditClient c = dev.fim.auditlink.netlink.AuditClient.open()) {
       host = c.status();
     }
-    assumeTrue(!host.immutable(), "audit is locked (enabled=2): no rules can be added until reboot");
+    assumeTrue(
+        !host.immutable(), "audit is locked (enabled=2): no rules can be added until reboot");
     String db = dir.resolve("db").toString();
     start(List.of(), "--db", db, "--attribution", "audit", tree.toString());
-    awaitStderr(l -> l.startsWith("fim watch: attribution: audit records"), "the audit attribution line");
+    awaitStderr(
+        l -> l.startsWith("fim watch: attribution: audit records"), "the audit attribution line");
     awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
-    assertTrue(ruleTexts().stream().anyMatch(r -> r.contains("dir=" + tree)), "fim's rule is installed");
-    assertEquals(0, new ProcessBuilder("kill", "-KILL", Long.toString(fim.pid())).start().waitFor());
+    assertTrue(
+        ruleTexts().stream().anyMatch(r -> r.contains("dir=" + tree)), "fim's rule is installed");
+    assertEquals(
+        0, new ProcessBuilder("kill", "-KILL", Long.toString(fim.pid())).start().waitFor());
     assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS));
-    assertTrue(ruleTexts().stream().anyMatch(r -> r.contains("dir=" + tree)), "SIGKILL leaves the rule behind");
+    assertTrue(
+        ruleTexts().stream().anyMatch(r -> r.contains("dir=" + tree)),
+        "SIGKILL leaves the rule behind");
 
     synchronized (stderr) {
       stderr.clear();
@@ -361,19 +471,22 @@ class WatchCommandTest {
     start(List.of(), "--db", db, "--attribution", "proc", tree.toString());
     String undone = awaitStderr(l -> l.contains("did not stop cleanly"), "the clean-up line");
     assertTrue(undone.contains("removed 2 of its audit rule(s)"), undone); // b64 and b32
-    assertTrue(ruleTexts().stream().noneMatch(r -> r.contains("dir=" + tree)), "the rules are gone");
+    assertTrue(
+        ruleTexts().stream().noneMatch(r -> r.contains("dir=" + tree)), "the rules are gone");
     try (dev.fim.auditlink.netlink.AuditClient c = dev.fim.auditlink.netlink.AuditClient.open()) {
       assertEquals(host.enabled(), c.status().enabled());
       assertEquals(host.backlogLimit(), c.status().backlogLimit());
     }
-    awaitStderr(l -> l.startsWith("fim watch: reconciled"), "the start-up scan (signal handlers are in place)");
+    awaitStderr(
+        l -> l.startsWith("fim watch: reconciled"),
+        "the start-up scan (signal handlers are in place)");
     assertEquals(0, stop("TERM"));
   }
 
   /**
-   * The watch service and the nightly check on one database: the check finds it held by the watch, asks for it, and
-   * runs (exit 4, not 18 "in use"); the watch lends it, takes it back and goes on recording, and the history holds
-   * both, with distinct sequences.
+   * The watch service and the nightly check on one database: the check finds it held by the watch,
+   * asks for it, and runs (exit 4, not 18 "in use"); the watch lends it, takes it back and goes on
+   * recording, and the history holds both, with distinct sequences.
    */
   @Test
   void aCheckBesideTheRunningWatchBorrowsItsDatabase() throws Exception {
@@ -382,18 +495,36 @@ class WatchCommandTest {
     Fim.Run init = Fim.run("init", "--db", db, "--key", key, tree.toString());
     assertEquals(0, init.exit(), init.toString());
     Path out = dir.resolve("out.json");
-    start(List.of(), "--db", db, "--key", key, "--attribution", "proc", "--output", out.toString(),
+    start(
+        List.of(),
+        "--db",
+        db,
+        "--key",
+        key,
+        "--attribution",
+        "proc",
+        "--output",
+        out.toString(),
         tree.toString());
     awaitStderr(l -> l.startsWith("fim watch: reconciled"), "the start-up reconcile");
     sh("echo two >> f");
     awaitLine(out, "/tree/f\"");
 
-    Fim.Run check = Fim.process(java.util.Map.of(), b("check"), b("--db"), b(db), b("--key"), b(key),
-        b(tree.toString()));
+    Fim.Run check =
+        Fim.process(
+            java.util.Map.of(),
+            b("check"),
+            b("--db"),
+            b(db),
+            b("--key"),
+            b(key),
+            b(tree.toString()));
     assertEquals(ExitCodes.CHANGED, check.exit(), check.toString());
-    assertTrue(check.err().contains("is held by fim watch (pid " + fim.pid() + "); asked it to lend it"),
+    assertTrue(
+        check.err().contains("is held by fim watch (pid " + fim.pid() + "); asked it to lend it"),
         check.toString());
-    awaitStderr(l -> l.startsWith("fim watch: lending the database to pid ") && l.contains("fim check"),
+    awaitStderr(
+        l -> l.startsWith("fim watch: lending the database to pid ") && l.contains("fim check"),
         "the lending line");
     awaitStderr(l -> l.startsWith("fim watch: database back after"), "the database taken back");
     sh("echo new > g");
@@ -404,26 +535,37 @@ class WatchCommandTest {
     try (Store store = Store.open(Path.of(db), Store.OpenMode.READ_ONLY)) {
       new EventLog(store).forEach(0, Long.MAX_VALUE, events::add);
     }
-    assertTrue(events.stream().anyMatch(e -> "check".equals(e.origin().label()) && e.path().display().endsWith("/tree/f")),
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                e -> "check".equals(e.origin().label()) && e.path().display().endsWith("/tree/f")),
         "the check's finding is in the history");
-    assertTrue(events.stream().anyMatch(e -> "watch".equals(e.origin().label()) && e.path().display().endsWith("/tree/g")),
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                e -> "watch".equals(e.origin().label()) && e.path().display().endsWith("/tree/g")),
         "the watch recorded after taking the database back");
-    assertEquals(events.size(), events.stream().mapToLong(dev.fim.store.ChangeEvent::sequence).distinct().count(),
+    assertEquals(
+        events.size(),
+        events.stream().mapToLong(dev.fim.store.ChangeEvent::sequence).distinct().count(),
         "sequences stay unique per store");
-    // Both processes sealed what they recorded into one chain (the watch took it up where the check left it), and
+    // Both processes sealed what they recorded into one chain (the watch took it up where the check
+    // left it), and
     // the watch's coverage heartbeats and end rewrote its interval in the chain too.
     Fim.Run history = Fim.run("history", "--db", db, "--key", key);
     assertEquals(0, history.exit(), history.toString());
-    Fim.Run report = Fim.run("report", "--db", db, "--key", key, "--since", "-1h", "--format", "json");
+    Fim.Run report =
+        Fim.run("report", "--db", db, "--key", key, "--since", "-1h", "--format", "json");
     assertEquals(0, report.exit(), report.toString());
     assertTrue(report.out().contains("\"evidence_chain\":{\"verified\":true"), report.out());
   }
 
   /**
-   * Issue 12: a watch with no state of its own copies the baseline into {@code current} and compares with it, so the
-   * baseline's seal is verified first, as check does. The attacker (who can write the database directory, not read
-   * the key) changes {@code f}, baselines it in a database of their own and grafts that record into the victim's
-   * baseline: a watch that trusted it would report nothing about {@code f}. It exits 19 instead, having copied nothing.
+   * Issue 12: a watch with no state of its own copies the baseline into {@code current} and
+   * compares with it, so the baseline's seal is verified first, as check does. The attacker (who
+   * can write the database directory, not read the key) changes {@code f}, baselines it in a
+   * database of their own and grafts that record into the victim's baseline: a watch that trusted
+   * it would report nothing about {@code f}. It exits 19 instead, having copied nothing.
    */
   @Test
   void aWatchDoesNotSeedItsStateFromAGraftedBaseline() throws Exception {
@@ -432,21 +574,33 @@ class WatchCommandTest {
     assertEquals(0, Fim.run("init", "--db", db, "--key", key, tree.toString()).exit());
     Files.writeString(tree.resolve("f"), "changed by the attacker\n");
     Path theirs = dir.resolve("their-db");
-    assertEquals(0, Fim.run("init", "--db", theirs.toString(), "--key", dir.resolve("their.key").toString(),
-        tree.toString()).exit());
+    assertEquals(
+        0,
+        Fim.run(
+                "init",
+                "--db",
+                theirs.toString(),
+                "--key",
+                dir.resolve("their.key").toString(),
+                tree.toString())
+            .exit());
     PathBytes f = PathBytes.ofUtf8(tree.resolve("f").toString());
     byte[] forged;
-    try (Store s = Store.open(theirs, Store.OpenMode.EXISTING); RecordCursor c = s.cursor(Column.BASELINE, f)) {
+    try (Store s = Store.open(theirs, Store.OpenMode.EXISTING);
+        RecordCursor c = s.cursor(Column.BASELINE, f)) {
       assertTrue(c.next());
       forged = c.rawValue();
     }
-    try (Store s = Store.open(Path.of(db), Store.OpenMode.EXISTING); RecordWriter w = s.newWriter(Column.BASELINE)) {
+    try (Store s = Store.open(Path.of(db), Store.OpenMode.EXISTING);
+        RecordWriter w = s.newWriter(Column.BASELINE)) {
       w.putRaw(f.toBytes(), forged);
     }
     start(List.of(), "--db", db, "--key", key, "--attribution", "proc", tree.toString());
-    assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "fim watch started on a grafted baseline");
+    assertTrue(
+        fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "fim watch started on a grafted baseline");
     assertEquals(ExitCodes.SEAL, fim.exitValue(), stderr::toString);
-    String err = awaitStderr(l -> l.startsWith("fim: ") && !l.startsWith("fim: note: "), "the error line");
+    String err =
+        awaitStderr(l -> l.startsWith("fim: ") && !l.startsWith("fim: note: "), "the error line");
     assertTrue(err.contains("baseline seal mismatch in " + db), err);
     try (Store s = Store.open(Path.of(db), Store.OpenMode.EXISTING)) {
       assertFalse(s.hasAny(Column.CURRENT), "nothing was copied into the watch state");
@@ -454,9 +608,10 @@ class WatchCommandTest {
   }
 
   /**
-   * A re-baseline killed after its commit point (the new baseline sealed in {@code scan}, state "switching", the
-   * baseline column half copied, here empty) is finished by the watch as by check; before, the watch found no
-   * baseline and recorded the trees as they were, without an event. A waiting baseline altered meanwhile is refused.
+   * A re-baseline killed after its commit point (the new baseline sealed in {@code scan}, state
+   * "switching", the baseline column half copied, here empty) is finished by the watch as by check;
+   * before, the watch found no baseline and recorded the trees as they were, without an event. A
+   * waiting baseline altered meanwhile is refused.
    */
   @Test
   void aWatchFinishesAHalfDoneSwitchOrRefusesAnAlteredOne() throws Exception {
@@ -465,26 +620,35 @@ class WatchCommandTest {
     assertEquals(0, Fim.run("init", "--db", db, "--key", key, tree.toString()).exit());
     leaveAHalfDoneSwitch(Path.of(db), PathBytes.ofUtf8(tree.resolve("f").toString()));
     start(List.of(), "--db", db, "--key", key, "--attribution", "proc", tree.toString());
-    assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "fim watch started on an altered waiting baseline");
+    assertTrue(
+        fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS),
+        "fim watch started on an altered waiting baseline");
     assertEquals(ExitCodes.SEAL, fim.exitValue(), stderr::toString);
-    String err = awaitStderr(l -> l.startsWith("fim: ") && !l.startsWith("fim: note: "), "the error line");
+    String err =
+        awaitStderr(l -> l.startsWith("fim: ") && !l.startsWith("fim: note: "), "the error line");
     assertTrue(err.contains("killed while it replaced the baseline"), err);
 
-    String db2 = dir.resolve("db2").toString(); // a scoped init cannot repair the first (BaselineTrustTest)
+    String db2 =
+        dir.resolve("db2").toString(); // a scoped init cannot repair the first (BaselineTrustTest)
     assertEquals(0, Fim.run("init", "--db", db2, "--key", key, tree.toString()).exit());
     leaveAHalfDoneSwitch(Path.of(db2), null);
     synchronized (stderr) {
       stderr.clear();
     }
     start(List.of(), "--db", db2, "--key", key, "--attribution", "proc", tree.toString());
-    awaitStderr(l -> l.equals("fim watch: no earlier watch state: comparing with the baseline"), "the seed line");
+    awaitStderr(
+        l -> l.equals("fim watch: no earlier watch state: comparing with the baseline"),
+        "the seed line");
     awaitStderr(l -> l.startsWith("fim watch: reconciled"), "the start-up reconcile");
     assertEquals(0, stop("TERM"));
     Fim.Run check = Fim.run("check", "--db", db2, "--key", key, tree.toString());
     assertEquals(0, check.exit(), "the switch was finished: " + check);
   }
 
-  /** The state a fim killed in the middle of a switch leaves (as ReinitInterruptTest makes it); {@code drop}: altered. */
+  /**
+   * The state a fim killed in the middle of a switch leaves (as ReinitInterruptTest makes it);
+   * {@code drop}: altered.
+   */
   private static void leaveAHalfDoneSwitch(Path db, PathBytes drop) throws Exception {
     try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
       s.replaceAll(Column.BASELINE, Column.SCAN);

@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Keeps the watch's audit attribution honest: re-adds fim's audit rules when something removed them, and turns audit
- * loss into an {@code overflow} event. Both are losses of "who", never of "what": the file changes themselves are
- * still seen by fanotify/inotify. Runs on the comparator thread (it records through the comparator's recorder).
+ * Keeps the watch's audit attribution honest: re-adds fim's audit rules when something removed
+ * them, and turns audit loss into an {@code overflow} event. Both are losses of "who", never of
+ * "what": the file changes themselves are still seen by fanotify/inotify. Runs on the comparator
+ * thread (it records through the comparator's recorder).
  */
 final class AuditWatchdog {
   private final AuditAttributor audit;
@@ -27,9 +28,11 @@ final class AuditWatchdog {
   private long lostReported;
 
   /**
-   * @param scope the path the loss events name (the first watched tree: the loss concerns all of them)
+   * @param scope the path the loss events name (the first watched tree: the loss concerns all of
+   *     them)
    */
-  AuditWatchdog(AuditAttributor audit, Recorder recorder, PathBytes scope, Consumer<String> status) {
+  AuditWatchdog(
+      AuditAttributor audit, Recorder recorder, PathBytes scope, Consumer<String> status) {
     this.audit = audit;
     this.recorder = recorder;
     this.scope = scope;
@@ -37,8 +40,9 @@ final class AuditWatchdog {
   }
 
   /**
-   * Re-adds fim's audit rules that were removed behind its back (auditctl -D, another tool) and records that as a
-   * loss: changes in between may lack their audit attribution (DESIGN.md: a removal is itself an alert).
+   * Re-adds fim's audit rules that were removed behind its back (auditctl -D, another tool) and
+   * records that as a loss: changes in between may lack their audit attribution (DESIGN.md: a
+   * removal is itself an alert).
    */
   void checkRules() throws StoreException {
     List<String> readded;
@@ -49,15 +53,18 @@ final class AuditWatchdog {
       return;
     }
     if (!readded.isEmpty()) {
-      record("audit rules were missing", "audit rule(s) removed outside fim and added again: "
-          + String.join("; ", readded) + "; changes in between may lack audit attribution");
+      record(
+          "audit rules were missing",
+          "audit rule(s) removed outside fim and added again: "
+              + String.join("; ", readded)
+              + "; changes in between may lack audit attribution");
     }
   }
 
   /**
-   * Records audit loss since the last check as an {@code overflow} event: some changes in between may be marked
-   * "proc" or "none" instead of "audit". The kernel's counter counts the whole host's records, so this is an upper
-   * bound.
+   * Records audit loss since the last check as an {@code overflow} event: some changes in between
+   * may be marked "proc" or "none" instead of "audit". The kernel's counter counts the whole host's
+   * records, so this is an upper bound.
    */
   void checkLoss() throws StoreException {
     AttributorCounters c = audit.counters();
@@ -67,15 +74,35 @@ final class AuditWatchdog {
     }
     long delta = lost - lostReported;
     lostReported = lost;
-    record("audit records were lost", "audit lost " + delta + " record(s) (so far: " + c.kernelLost()
-        + " dropped by the kernel (backlog full or rate limit), " + c.lostSerials() + " serial gap(s), "
-        + c.overruns() + " receive buffer overrun(s)); changes in between may lack audit attribution");
+    record(
+        "audit records were lost",
+        "audit lost "
+            + delta
+            + " record(s) (so far: "
+            + c.kernelLost()
+            + " dropped by the kernel (backlog full or rate limit), "
+            + c.lostSerials()
+            + " serial gap(s), "
+            + c.overruns()
+            + " receive buffer overrun(s)); changes in between may lack audit attribution");
   }
 
   private void record(String reason, String message) throws StoreException {
     status.accept(message);
-    recorder.event(new ChangeEvent(Coalescer.wallClockNs(), 0, Action.OVERFLOW, scope, null, null, null, List.of(),
-        Origin.WATCH, Attribution.NONE, reason, message));
+    recorder.event(
+        new ChangeEvent(
+            Coalescer.wallClockNs(),
+            0,
+            Action.OVERFLOW,
+            scope,
+            null,
+            null,
+            null,
+            List.of(),
+            Origin.WATCH,
+            Attribution.NONE,
+            reason,
+            message));
     recorder.commit();
   }
 }

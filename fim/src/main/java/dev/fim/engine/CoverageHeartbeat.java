@@ -9,19 +9,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Moves the end of the watch's coverage interval forward every period on a thread of its own, whatever the comparator
- * is busy with (a long scan), so a watch killed with SIGKILL is covered up to its last beat in {@code fim report}.
- * Never while the database is lent.
+ * Moves the end of the watch's coverage interval forward every period on a thread of its own,
+ * whatever the comparator is busy with (a long scan), so a watch killed with SIGKILL is covered up
+ * to its last beat in {@code fim report}. Never while the database is lent.
  */
 final class CoverageHeartbeat implements AutoCloseable {
-  /** How often a running watch moves the end of its coverage interval forward (what a SIGKILL can cost). */
+  /**
+   * How often a running watch moves the end of its coverage interval forward (what a SIGKILL can
+   * cost).
+   */
   static final long PERIOD_NS = TimeUnit.SECONDS.toNanos(10);
 
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "fim-heartbeat");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fim-heartbeat");
+            t.setDaemon(true);
+            return t;
+          });
   private final WatchCoverage.Run coverage;
   private final DatabaseLender lender;
   private final Consumer<String> status;
@@ -45,7 +50,9 @@ final class CoverageHeartbeat implements AutoCloseable {
     }
   }
 
-  /** Stops the beats; one running now finishes (the lender's guard) before the caller's store work. */
+  /**
+   * Stops the beats; one running now finishes (the lender's guard) before the caller's store work.
+   */
   @Override
   public void close() {
     timer.shutdownNow();

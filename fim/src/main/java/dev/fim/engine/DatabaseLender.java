@@ -9,9 +9,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Lends the watch's database to a {@code fim check/update/accept} that asks for it (a request file beside the lock,
- * see {@code DatabaseLoan}) and takes it back when that one is done. While lent, nothing of the watch writes to the
- * store: the coverage heartbeat and the shutdown run their store work through {@link #whileHeld}.
+ * Lends the watch's database to a {@code fim check/update/accept} that asks for it (a request file
+ * beside the lock, see {@code DatabaseLoan}) and takes it back when that one is done. While lent,
+ * nothing of the watch writes to the store: the coverage heartbeat and the shutdown run their store
+ * work through {@link #whileHeld}.
  */
 final class DatabaseLender {
   /** Work on the store that must not run while it is lent. */
@@ -24,9 +25,16 @@ final class DatabaseLender {
   private final Recorder recorder;
   private final Consumer<String> status;
   private final Ticker ticker;
-  /** Held while the store is lent or written by another thread: no write lands on a closed store. */
+
+  /**
+   * Held while the store is lent or written by another thread: no write lands on a closed store.
+   */
   private final Object guard = new Object();
-  /** True while the database is not open here: lent, or not taken back (then nothing more is written to it). */
+
+  /**
+   * True while the database is not open here: lent, or not taken back (then nothing more is written
+   * to it).
+   */
   private volatile boolean gone;
 
   DatabaseLender(Store store, Recorder recorder, Consumer<String> status, Ticker ticker) {
@@ -53,20 +61,24 @@ final class DatabaseLender {
   }
 
   /**
-   * Lends the database when a fim process asked for it, and waits until it is back. The source keeps reading
-   * meanwhile: notices wait in the coalescer (bounded: beyond it, a declared loss and a rescan). Returns false when
-   * the watch was stopped before the database came back; what changed from then on is reported by the next start's
-   * reconcile.
+   * Lends the database when a fim process asked for it, and waits until it is back. The source
+   * keeps reading meanwhile: notices wait in the coalescer (bounded: beyond it, a declared loss and
+   * a rescan). Returns false when the watch was stopped before the database came back; what changed
+   * from then on is reported by the next start's reconcile.
    */
   boolean lendIfRequested(BooleanSupplier stopping) throws StoreException, InterruptedException {
     long borrower = store.loanRequested();
     return borrower == 0 || lend(borrower, stopping);
   }
 
-  private boolean lend(long borrower, BooleanSupplier stopping) throws StoreException, InterruptedException {
+  private boolean lend(long borrower, BooleanSupplier stopping)
+      throws StoreException, InterruptedException {
     recorder.commit();
-    String who = ProcessHandle.of(borrower).flatMap(p -> p.info().commandLine()).map(DatabaseLender::fimCommand)
-        .orElse("?");
+    String who =
+        ProcessHandle.of(borrower)
+            .flatMap(p -> p.info().commandLine())
+            .map(DatabaseLender::fimCommand)
+            .orElse("?");
     status.accept("lending the database to pid " + borrower + " (" + who + ")");
     long t0 = ticker.read();
     synchronized (guard) {
@@ -74,17 +86,23 @@ final class DatabaseLender {
       store.lend();
     }
     if (!store.reclaim(borrower, stopping)) {
-      status.accept("stopped while the database was lent to pid " + borrower
-          + ": changes from then on are reported by the next start (reconcile)");
+      status.accept(
+          "stopped while the database was lent to pid "
+              + borrower
+              + ": changes from then on are reported by the next start (reconcile)");
       return false;
     }
     recorder.resync();
     gone = false;
-    status.accept(String.format(Locale.ROOT, "database back after %.1f s", (ticker.read() - t0) / 1e9));
+    status.accept(
+        String.format(Locale.ROOT, "database back after %.1f s", (ticker.read() - t0) / 1e9));
     return true;
   }
 
-  /** {@code fim check …} out of a java command line running fim's jar or main class; else the line as it is. */
+  /**
+   * {@code fim check …} out of a java command line running fim's jar or main class; else the line
+   * as it is.
+   */
   static String fimCommand(String javaCommandLine) {
     for (String marker : List.of("fim-cli.jar ", "dev.fim.cli.Main ")) {
       int i = javaCommandLine.indexOf(marker);

@@ -1,8 +1,9 @@
 package dev.fim.engine;
 
 /**
- * Says when a periodic job is due, on a {@link Ticker}: the comparator loop asks between batches instead of running
- * timers of its own (its jobs must run on its thread: they write through its recorder).
+ * Says when a periodic job is due, on a {@link Ticker}: the comparator loop asks between batches
+ * instead of running timers of its own (its jobs must run on its thread: they write through its
+ * recorder).
  */
 final class Every {
   private final long periodNs;
@@ -19,7 +20,10 @@ final class Every {
     this.last = ticker.read();
   }
 
-  /** True once a period has passed since the last time this returned true (or since creation); then restarts. */
+  /**
+   * True once a period has passed since the last time this returned true (or since creation); then
+   * restarts.
+   */
   boolean due() {
     long now = ticker.read();
     if (now - last >= periodNs) { // difference, not comparison: nanoTime may wrap

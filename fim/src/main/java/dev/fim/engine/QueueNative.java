@@ -10,19 +10,25 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The libc calls of {@link QueueReader}, and only those: reading a kernel event queue (a fanotify or inotify fd)
- * and the eventfd that stops it. Loaded once; {@link QueueReader} is its only caller and checks every return.
+ * The libc calls of {@link QueueReader}, and only those: reading a kernel event queue (a fanotify
+ * or inotify fd) and the eventfd that stops it. Loaded once; {@link QueueReader} is its only caller
+ * and checks every return.
  */
 final class QueueNative {
-  /** Public only because jnr-ffi implements it in its own class loader (as jnr-unixsocket's {@code Native.LibC}). */
+  /**
+   * Public only because jnr-ffi implements it in its own class loader (as jnr-unixsocket's {@code
+   * Native.LibC}).
+   */
   public interface LibC {
     /** read(2) into a direct buffer, reused for every read; its position is 0. */
     @SaveError
-    @ssize_t long read(int fd, @Out ByteBuffer buf, @size_t long count);
+    @ssize_t
+    long read(int fd, @Out ByteBuffer buf, @size_t long count);
 
     /** write(2): only the 8-byte counter of the stop eventfd. */
     @SaveError
-    @ssize_t long write(int fd, @In byte[] buf, @size_t long count);
+    @ssize_t
+    long write(int fd, @In byte[] buf, @size_t long count);
 
     /** poll(2) over a reused array of {@code struct pollfd}; {@code nfds_t} is unsigned long. */
     @SaveError

@@ -9,22 +9,27 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * The read loop both kernel readers share: poll(2) a non-blocking event queue fd (a fanotify group, an inotify
- * instance) together with an eventfd that {@link #stop()} signals, and on readiness read(2) the queue into one reused
- * direct buffer until it is empty (EAGAIN), handing each batch of whole events to the caller's decoder.
+ * The read loop both kernel readers share: poll(2) a non-blocking event queue fd (a fanotify group,
+ * an inotify instance) together with an eventfd that {@link #stop()} signals, and on readiness
+ * read(2) the queue into one reused direct buffer until it is empty (EAGAIN), handing each batch of
+ * whole events to the caller's decoder.
  *
- * <p>Owns the queue fd from {@link #open} on (also when {@code open} throws) and closes it in {@link #close()}, with
- * the eventfd. {@link #stop()} is thread-safe and may come before {@link #run}; everything else belongs to one
- * thread. Allocates nothing per read.
+ * <p>Owns the queue fd from {@link #open} on (also when {@code open} throws) and closes it in
+ * {@link #close()}, with the eventfd. {@link #stop()} is thread-safe and may come before {@link
+ * #run}; everything else belongs to one thread. Allocates nothing per read.
  */
 public final class QueueReader implements AutoCloseable {
-  // include/uapi/asm-generic/fcntl.h (x86_64 uses the generic values); eventfd takes the O_* values.
+  // include/uapi/asm-generic/fcntl.h (x86_64 uses the generic values); eventfd takes the O_*
+  // values.
   static final int EFD_NONBLOCK = 04000;
   static final int EFD_CLOEXEC = 02000000;
+
   /** include/uapi/asm-generic/poll.h. */
   static final short POLLIN = 0x0001;
+
   /** {@code struct pollfd} (poll(2)): int fd, short events, short revents. */
   static final int POLLFD_SIZE = 8;
+
   private static final int REVENTS = 6;
 
   private static final QueueNative.LibC LIBC = QueueNative.LIBC;
@@ -33,7 +38,10 @@ public final class QueueReader implements AutoCloseable {
   /** What the caller does with one read's worth of events. */
   @FunctionalInterface
   public interface Batch {
-    /** {@code length} bytes of whole events from position 0 of {@code buf}; valid only during the call. */
+    /**
+     * {@code length} bytes of whole events from position 0 of {@code buf}; valid only during the
+     * call.
+     */
     void accept(ByteBuffer buf, int length) throws NativeException;
   }
 
@@ -56,8 +64,8 @@ public final class QueueReader implements AutoCloseable {
   }
 
   /**
-   * Takes over {@code queueFd} (opened non-blocking) and makes the stop eventfd. If that fails, {@code queueFd} is
-   * closed before the exception leaves.
+   * Takes over {@code queueFd} (opened non-blocking) and makes the stop eventfd. If that fails,
+   * {@code queueFd} is closed before the exception leaves.
    */
   public static QueueReader open(int queueFd, int bufferBytes) throws NativeException {
     try {
@@ -69,8 +77,8 @@ public final class QueueReader implements AutoCloseable {
   }
 
   /**
-   * Reads until {@link #stop()}, handing every batch to {@code batch} on this thread. Events still queued when the
-   * stop comes are left in the kernel.
+   * Reads until {@link #stop()}, handing every batch to {@code batch} on this thread. Events still
+   * queued when the stop comes are left in the kernel.
    *
    * @throws NativeException poll or read failed (not EINTR, not EAGAIN), or {@code batch} threw it
    */
@@ -101,7 +109,10 @@ public final class QueueReader implements AutoCloseable {
     }
   }
 
-  /** Asks {@link #run} to return; thread-safe, idempotent, returns at once. A no-op after {@link #close()}. */
+  /**
+   * Asks {@link #run} to return; thread-safe, idempotent, returns at once. A no-op after {@link
+   * #close()}.
+   */
   public void stop() {
     stopped = true;
     if (closed) {
@@ -126,7 +137,9 @@ public final class QueueReader implements AutoCloseable {
     }
   }
 
-  /** A non-blocking read(2) into the buffer: the byte count, or -1 if nothing is queued (EAGAIN). */
+  /**
+   * A non-blocking read(2) into the buffer: the byte count, or -1 if nothing is queued (EAGAIN).
+   */
   private int read() throws NativeException {
     while (true) {
       long n = LIBC.read(queueFd, buffer, buffer.capacity());
@@ -139,13 +152,21 @@ public final class QueueReader implements AutoCloseable {
       }
       if (e != Errno.EINTR.intValue()) {
         // EINVAL: the buffer is smaller than the next event (fanotify(7), inotify(7)).
-        throw new NativeException("read", null, e,
-            e == Errno.EINVAL.intValue() ? "buffer of " + buffer.capacity() + " bytes is too small for one event" : "");
+        throw new NativeException(
+            "read",
+            null,
+            e,
+            e == Errno.EINVAL.intValue()
+                ? "buffer of " + buffer.capacity() + " bytes is too small for one event"
+                : "");
       }
     }
   }
 
-  /** poll(2) forever over both fds. EINTR returns 0 (nothing ready), so the loop re-checks its stop flag. */
+  /**
+   * poll(2) forever over both fds. EINTR returns 0 (nothing ready), so the loop re-checks its stop
+   * flag.
+   */
   private int poll() throws NativeException {
     int rc = LIBC.poll(pollFds, 2, -1);
     if (rc >= 0) {
@@ -180,14 +201,16 @@ public final class QueueReader implements AutoCloseable {
         return;
       }
       if (n >= 0 || e != Errno.EINTR.intValue()) {
-        throw new NativeException("write", null, n < 0 ? e : Errno.EIO.intValue(), "cannot signal the reader to stop");
+        throw new NativeException(
+            "write", null, n < 0 ? e : Errno.EIO.intValue(), "cannot signal the reader to stop");
       }
     }
   }
 
   /**
-   * close(2). Never retried: Linux releases the fd even when close reports EINTR, and a retry could close an fd
-   * another thread just got. Errors of these read-only fds lose nothing, so they are not reported.
+   * close(2). Never retried: Linux releases the fd even when close reports EINTR, and a retry could
+   * close an fd another thread just got. Errors of these read-only fds lose nothing, so they are
+   * not reported.
    */
   private static void closeFd(int fd) {
     if (fd >= 0) {

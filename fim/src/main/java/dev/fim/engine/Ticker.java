@@ -1,8 +1,8 @@
 package dev.fim.engine;
 
 /**
- * A source of monotonic time in nanoseconds, as Caffeine's {@code Ticker}: the engine's periodic work reads the time
- * through one, so a test can move time by hand instead of sleeping.
+ * A source of monotonic time in nanoseconds, as Caffeine's {@code Ticker}: the engine's periodic
+ * work reads the time through one, so a test can move time by hand instead of sleeping.
  */
 @FunctionalInterface
 public interface Ticker {

@@ -1,7 +1,6 @@
 package dev.fim.engine;
 
 import dev.fim.baseline.Selector;
-import dev.fim.store.sys.NativeException;
 import dev.fim.engine.attribute.AttributionSource;
 import dev.fim.engine.attribute.ProcAttributor;
 import dev.fim.engine.attribute.ProcSource;
@@ -14,8 +13,6 @@ import dev.fim.engine.correlate.AuditSource;
 import dev.fim.engine.correlate.Correlator;
 import dev.fim.engine.correlate.CrashRecord;
 import dev.fim.engine.correlate.NoWriter;
-import java.io.IOException;
-import java.time.Duration;
 import dev.fim.engine.record.Recorder;
 import dev.fim.engine.sink.EventSink;
 import dev.fim.engine.source.ChangeSource;
@@ -25,6 +22,9 @@ import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import dev.fim.store.WatchCoverage;
+import dev.fim.store.sys.NativeException;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,24 +32,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * {@code fim watch}'s engine, assembled: a {@link ChangeSource} (fanotify, else inotify) on one thread feeding the
- * {@link Coalescer} (with {@code /proc} read as each event arrives: {@link ProcSource}); one comparator thread taking
- * ripe batches, comparing them with the store ({@link ChangeComparator}: what changed), naming the writers
- * ({@link Correlator}: who, from audit, {@code /proc} or none) and recording the events ({@link Recorder}) that go
- * to the {@link EventSink}s.
+ * {@code fim watch}'s engine, assembled: a {@link ChangeSource} (fanotify, else inotify) on one
+ * thread feeding the {@link Coalescer} (with {@code /proc} read as each event arrives: {@link
+ * ProcSource}); one comparator thread taking ripe batches, comparing them with the store ({@link
+ * ChangeComparator}: what changed), naming the writers ({@link Correlator}: who, from audit, {@code
+ * /proc} or none) and recording the events ({@link Recorder}) that go to the {@link EventSink}s.
  *
- * <p>Start: {@code current} is seeded from the baseline when empty; the source is opened (the trees are covered from
- * then on); then the comparator reconciles the trees with {@code current} (reporting what changed while fim was not
- * running) before it turns to the notices that queued up meanwhile. A store with neither state is recorded without
- * events (there is nothing to compare with).
+ * <p>Start: {@code current} is seeded from the baseline when empty; the source is opened (the trees
+ * are covered from then on); then the comparator reconciles the trees with {@code current}
+ * (reporting what changed while fim was not running) before it turns to the notices that queued up
+ * meanwhile. A store with neither state is recorded without events (there is nothing to compare
+ * with).
  *
- * <p>Beside the pipeline, each with one job: {@link AuditWatchdog} (fim's audit rules and audit loss),
- * {@link DatabaseLender} (the database lent to a {@code fim check} beside the service), {@link CoverageHeartbeat}
- * (the coverage interval for reports); the comparator thread asks {@link Every} on a {@link Ticker} when its periodic
- * jobs are due.
+ * <p>Beside the pipeline, each with one job: {@link AuditWatchdog} (fim's audit rules and audit
+ * loss), {@link DatabaseLender} (the database lent to a {@code fim check} beside the service),
+ * {@link CoverageHeartbeat} (the coverage interval for reports); the comparator thread asks {@link
+ * Every} on a {@link Ticker} when its periodic jobs are due.
  *
- * <p>Stop ({@link #stop()}, from any thread, e.g. a signal handler): the source stops reading, every notice already
- * received is compared at once (windows cut short), recorded and emitted, and {@link #await()} returns.
+ * <p>Stop ({@link #stop()}, from any thread, e.g. a signal handler): the source stops reading,
+ * every notice already received is compared at once (windows cut short), recorded and emitted, and
+ * {@link #await()} returns.
  */
 public final class Watcher {
   /**
@@ -59,17 +61,31 @@ public final class Watcher {
    * @param backend which source to use
    * @param windowNs the coalescer's quiet window
    * @param maxPending the most paths waiting in the coalescer
-   * @param backPressureNs how long a source may be held by a full coalescer before the loss is declared
+   * @param backPressureNs how long a source may be held by a full coalescer before the loss is
+   *     declared
    * @param threads scan threads for reconcile and rescans (0: all processors)
-   * @param reportTemporaries alert on paths created and removed within the window instead of counting them
+   * @param reportTemporaries alert on paths created and removed within the window instead of
+   *     counting them
    * @param attribution how to name who made each change
    * @param correlationWindowNs how long a change may wait for its audit record
-   * @param ruleCheckNs how often fim's audit rules are checked (and re-added, with an event, when removed)
+   * @param ruleCheckNs how often fim's audit rules are checked (and re-added, with an event, when
+   *     removed)
    * @param status where start-up and shutdown lines go (one line per call, no newline)
    */
-  public record Settings(Store store, Selector selector, List<PathBytes> roots, Sources.Backend backend,
-      long windowNs, int maxPending, long backPressureNs, int threads, List<EventSink> sinks,
-      boolean reportTemporaries, Attribution attribution, long correlationWindowNs, long ruleCheckNs,
+  public record Settings(
+      Store store,
+      Selector selector,
+      List<PathBytes> roots,
+      Sources.Backend backend,
+      long windowNs,
+      int maxPending,
+      long backPressureNs,
+      int threads,
+      List<EventSink> sinks,
+      boolean reportTemporaries,
+      Attribution attribution,
+      long correlationWindowNs,
+      long ruleCheckNs,
       Consumer<String> status) {
     public Settings {
       Objects.requireNonNull(store, "store");
@@ -97,16 +113,24 @@ public final class Watcher {
 
   /** The default of {@link Settings#backPressureNs()}. */
   public static final long BACK_PRESSURE_NS = TimeUnit.SECONDS.toNanos(2);
+
   /** How often the audit loss counters are read (one netlink round trip). */
   static final long AUDIT_LOSS_CHECK_NS = TimeUnit.SECONDS.toNanos(1);
+
   /** How often the comparator looks for a request to lend the database (a file's existence). */
   static final long LOAN_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(200);
+
   /** Notices per comparator batch. */
   static final int BATCH = 512;
-  /** The attributor's bounds for watch: the index only needs to outlive the windows (~12 MB at most). */
+
+  /**
+   * The attributor's bounds for watch: the index only needs to outlive the windows (~12 MB at
+   * most).
+   */
   static AttributorSettings auditSettings() {
     AttributorSettings d = AttributorSettings.defaults();
-    return new AttributorSettings(d.key(), Duration.ofSeconds(3), 16_384, d.backlogLimit(), d.maxWait(), d.listener());
+    return new AttributorSettings(
+        d.key(), Duration.ofSeconds(3), 16_384, d.backlogLimit(), d.maxWait(), d.listener());
   }
 
   private final Settings settings;
@@ -118,8 +142,10 @@ public final class Watcher {
   private final Thread sourceThread;
   private final Thread compareThread;
   private final AuditAttributor audit;
+
   /** Re-adds removed audit rules and records audit loss; null without audit. */
   private final AuditWatchdog watchdog;
+
   private final DatabaseLender lender;
   private final Ticker ticker;
   private CoverageHeartbeat heartbeat;
@@ -127,44 +153,70 @@ public final class Watcher {
   private final boolean seedOnly;
   private volatile Throwable failure;
   private volatile boolean stopping;
-  /** True while the comparator thread scans (start-up recording, reconcile, rescan): a stop interrupts it. */
+
+  /**
+   * True while the comparator thread scans (start-up recording, reconcile, rescan): a stop
+   * interrupts it.
+   */
   private volatile boolean scanning;
-  /** Makes "is it scanning?" and the interrupt of {@link #stop} one step, so no interrupt lands after a scan. */
+
+  /**
+   * Makes "is it scanning?" and the interrupt of {@link #stop} one step, so no interrupt lands
+   * after a scan.
+   */
   private final Object scanGuard = new Object();
+
   private long rescans;
   private long overflows;
   private WatchCoverage.Run coverage;
 
-  private Watcher(Settings s, ChangeSource source, boolean seedOnly, AuditAttributor audit, String auditUnavailable,
-      Ticker ticker) throws StoreException {
+  private Watcher(
+      Settings s,
+      ChangeSource source,
+      boolean seedOnly,
+      AuditAttributor audit,
+      String auditUnavailable,
+      Ticker ticker)
+      throws StoreException {
     this.settings = s;
     this.ticker = ticker;
     this.source = source;
     this.seedOnly = seedOnly;
     this.audit = audit;
     this.auditUnavailable = auditUnavailable;
-    ProcSource proc = new ProcSource(new ProcAttributor(),
-        audit != null ? "no audit record" : "audit not in use (" + auditUnavailable + ")");
-    this.coalescer = new Coalescer(s.roots(), s.windowNs(), s.maxPending(), s.backPressureNs(), proc);
+    ProcSource proc =
+        new ProcSource(
+            new ProcAttributor(),
+            audit != null ? "no audit record" : "audit not in use (" + auditUnavailable + ")");
+    this.coalescer =
+        new Coalescer(s.roots(), s.windowNs(), s.maxPending(), s.backPressureNs(), proc);
     this.recorder = new Recorder(s.store(), s.sinks());
     List<AttributionSource> sources = new ArrayList<>();
     if (audit != null) {
-      sources.add(new AuditSource(audit, s.correlationWindowNs(), s.windowNs(), auditSettings().maxWait(),
-          Coalescer::wallClockNs));
+      sources.add(
+          new AuditSource(
+              audit,
+              s.correlationWindowNs(),
+              s.windowNs(),
+              auditSettings().maxWait(),
+              Coalescer::wallClockNs));
     }
     sources.add(proc);
     sources.add(new NoWriter());
     this.correlator = new Correlator(sources, recorder);
-    this.comparator = new ChangeComparator(s.store(), s.selector(), correlator, s.threads(), s.reportTemporaries());
+    this.comparator =
+        new ChangeComparator(
+            s.store(), s.selector(), correlator, s.threads(), s.reportTemporaries());
     this.lender = new DatabaseLender(s.store(), recorder, s.status(), ticker);
-    this.watchdog = audit == null ? null : new AuditWatchdog(audit, recorder, s.roots().get(0), s.status());
+    this.watchdog =
+        audit == null ? null : new AuditWatchdog(audit, recorder, s.roots().get(0), s.status());
     this.sourceThread = new Thread(this::readLoop, "fim-source-" + source.name());
     this.compareThread = new Thread(this::compareLoop, "fim-compare");
   }
 
   /**
-   * Seeds {@code current}, opens the source (after which no change goes unseen) and starts the threads. Returns when
-   * the backend is ready; the reconcile runs on the comparator thread.
+   * Seeds {@code current}, opens the source (after which no change goes unseen) and starts the
+   * threads. Returns when the backend is ready; the reconcile runs on the comparator thread.
    *
    * @throws NativeException no backend could watch the trees (the message says why for each)
    */
@@ -178,8 +230,10 @@ public final class Watcher {
         s.status().accept("no earlier watch state: comparing with the baseline");
       } else {
         seedOnly = true;
-        s.status().accept("no baseline and no earlier watch state: recording the trees as they are now "
-            + "(changes are reported from now on)");
+        s.status()
+            .accept(
+                "no baseline and no earlier watch state: recording the trees as they are now "
+                    + "(changes are reported from now on)");
       }
     }
     Sources.Opened opened = Sources.open(s.backend(), s.roots(), s.selector()::descend);
@@ -196,8 +250,10 @@ public final class Watcher {
           s.status().accept(undone);
         }
       } catch (IOException e) {
-        s.status().accept("could not undo the audit rules of a fim watch that did not stop cleanly: "
-            + e.getMessage());
+        s.status()
+            .accept(
+                "could not undo the audit rules of a fim watch that did not stop cleanly: "
+                    + e.getMessage());
       }
       if (s.attribution() != Attribution.PROC) {
         try {
@@ -211,17 +267,29 @@ public final class Watcher {
         }
       }
       w = new Watcher(s, opened.source(), seedOnly, audit, auditUnavailable, Ticker.system());
-      w.coverage = WatchCoverage.begin(store, Coalescer.wallClockNs(), WatchCoverage.thisHost(), w.backend(),
-          (audit != null ? dev.fim.store.Attribution.AUDIT : w.backend().equals("fanotify")
-              ? dev.fim.store.Attribution.PROC : dev.fim.store.Attribution.NONE).label(), s.roots());
+      w.coverage =
+          WatchCoverage.begin(
+              store,
+              Coalescer.wallClockNs(),
+              WatchCoverage.thisHost(),
+              w.backend(),
+              (audit != null
+                      ? dev.fim.store.Attribution.AUDIT
+                      : w.backend().equals("fanotify")
+                          ? dev.fim.store.Attribution.PROC
+                          : dev.fim.store.Attribution.NONE)
+                  .label(),
+              s.roots());
       w.heartbeat = new CoverageHeartbeat(w.coverage, w.lender, s.status());
-      store.lendOnRequest(); // fim check/update/accept beside the watch service borrow it (DatabaseLoan)
+      store.lendOnRequest(); // fim check/update/accept beside the watch service borrow it
+      // (DatabaseLoan)
     } catch (IOException | StoreException | RuntimeException e) {
       closeQuietly(audit);
       opened.source().close();
       throw e;
     }
-    w.coalescer.reconcile(seedOnly ? "recording the initial state" : "changes while fim was not watching");
+    w.coalescer.reconcile(
+        seedOnly ? "recording the initial state" : "changes while fim was not watching");
     w.sourceThread.start();
     w.compareThread.start();
     w.heartbeat.start();
@@ -240,12 +308,17 @@ public final class Watcher {
 
   /** How changes are attributed to a user and process with this backend, for the start-up lines. */
   public String attributionDescription() {
-    String proc = source.name().equals("fanotify")
-        ? "/proc of the process fanotify names (\"proc\")"
-        : "none (inotify does not name the process)";
+    String proc =
+        source.name().equals("fanotify")
+            ? "/proc of the process fanotify names (\"proc\")"
+            : "none (inotify does not name the process)";
     if (audit != null) {
-      return "audit records (\"audit\"; rules with key fim on " + settings.roots().size() + " tree(s), "
-          + audit.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode), else " + proc;
+      return "audit records (\"audit\"; rules with key fim on "
+          + settings.roots().size()
+          + " tree(s), "
+          + audit.mode().name().toLowerCase(java.util.Locale.ROOT)
+          + " mode), else "
+          + proc;
     }
     return proc + "; audit not in use: " + auditUnavailable;
   }
@@ -283,7 +356,8 @@ public final class Watcher {
       Every lossCheck = new Every(AUDIT_LOSS_CHECK_NS, ticker);
       Every loanCheck = new Every(LOAN_CHECK_NS, ticker);
       while (true) {
-        Coalescer.Batch b = coalescer.take(BATCH, Math.min(AUDIT_LOSS_CHECK_NS, settings.ruleCheckNs()));
+        Coalescer.Batch b =
+            coalescer.take(BATCH, Math.min(AUDIT_LOSS_CHECK_NS, settings.ruleCheckNs()));
         if (watchdog != null && ruleCheck.due()) {
           watchdog.checkRules();
         }
@@ -305,24 +379,43 @@ public final class Watcher {
             if (stopping) {
               throw new InterruptedException();
             }
-            found = first && seedOnly ? comparator.seed(r.scope()) : comparator.rescan(r, Coalescer.wallClockNs());
+            found =
+                first && seedOnly
+                    ? comparator.seed(r.scope())
+                    : comparator.rescan(r, Coalescer.wallClockNs());
           } catch (InterruptedException e) {
-            settings.status().accept("stopped before the " + (first ? seedOnly ? "start-up recording"
-                : "start-up reconcile" : "rescan") + " finished; the next start scans the trees again");
+            settings
+                .status()
+                .accept(
+                    "stopped before the "
+                        + (first
+                            ? seedOnly ? "start-up recording" : "start-up reconcile"
+                            : "rescan")
+                        + " finished; the next start scans the trees again");
             return;
           } finally {
             synchronized (scanGuard) {
               scanning = false;
-              Thread.interrupted(); // an interrupt meant for the scan must not cut short the audit waits that follow
+              Thread.interrupted(); // an interrupt meant for the scan must not cut short the audit
+              // waits that follow
             }
           }
           rescans++;
           if (r.overflow()) {
             overflows++;
-            settings.status().accept("events lost (" + r.reason() + "); rescanned: " + found + " changes");
+            settings
+                .status()
+                .accept("events lost (" + r.reason() + "); rescanned: " + found + " changes");
           } else if (first) {
-            settings.status().accept(seedOnly ? "recorded " + found + " paths" : "reconciled: " + found
-                + (found == 1 ? " change" : " changes") + " while fim was not watching");
+            settings
+                .status()
+                .accept(
+                    seedOnly
+                        ? "recorded " + found + " paths"
+                        : "reconciled: "
+                            + found
+                            + (found == 1 ? " change" : " changes")
+                            + " while fim was not watching");
           }
           first = false;
         }
@@ -355,22 +448,25 @@ public final class Watcher {
     stop();
   }
 
-  /** Stops watching; thread-safe, idempotent, returns at once. {@link #await()} waits for the end. */
+  /**
+   * Stops watching; thread-safe, idempotent, returns at once. {@link #await()} waits for the end.
+   */
   public void stop() {
     stopping = true;
     source.stop();
     coalescer.close(); // also releases a source thread held by back-pressure
     synchronized (scanGuard) {
       if (scanning) {
-        // A scan of a big tree takes seconds to minutes: SIGTERM must not wait for it (the next start scans again).
+        // A scan of a big tree takes seconds to minutes: SIGTERM must not wait for it (the next
+        // start scans again).
         compareThread.interrupt();
       }
     }
   }
 
   /**
-   * Waits until the watcher has stopped (after {@link #stop()} or a failure) and everything received was recorded;
-   * closes the source. Rethrows a failure of either thread.
+   * Waits until the watcher has stopped (after {@link #stop()} or a failure) and everything
+   * received was recorded; closes the source. Rethrows a failure of either thread.
    */
   public void await() throws Exception {
     joinQuietly(sourceThread);
@@ -379,20 +475,23 @@ public final class Watcher {
     source.close();
     if (audit != null) {
       try {
-        audit.close(); // removes fim's rules, restores enabled/backlog/pid: first, whatever the store's state
+        audit.close(); // removes fim's rules, restores enabled/backlog/pid: first, whatever the
+        // store's state
       } catch (IOException | RuntimeException e) {
         fail(e);
       }
     }
-    // A heartbeat still running finishes first; a store not taken back gets nothing more (the next start
+    // A heartbeat still running finishes first; a store not taken back gets nothing more (the next
+    // start
     // reconciles and undoes the crash record).
     try {
-      lender.whileHeld(() -> {
-        coverage.end(Coalescer.wallClockNs());
-        if (audit != null) {
-          CrashRecord.clear(settings.store());
-        }
-      });
+      lender.whileHeld(
+          () -> {
+            coverage.end(Coalescer.wallClockNs());
+            if (audit != null) {
+              CrashRecord.clear(settings.store());
+            }
+          });
     } catch (StoreException | RuntimeException e) {
       fail(e);
     }
@@ -421,13 +520,25 @@ public final class Watcher {
   }
 
   /** Counters for the shutdown line and tests. */
-  public record Stats(long notices, long compared, long recorded, long transients, long rescans, long overflows,
+  public record Stats(
+      long notices,
+      long compared,
+      long recorded,
+      long transients,
+      long rescans,
+      long overflows,
       long audited) {}
 
   /** The counters now (exact once {@link #await()} returned). */
   public Stats stats() {
     long[] c = coalescer.counters();
-    return new Stats(c[0], comparator.compared(), recorder.recorded(), comparator.transients(), rescans, overflows,
+    return new Stats(
+        c[0],
+        comparator.compared(),
+        recorder.recorded(),
+        comparator.transients(),
+        rescans,
+        overflows,
         correlator.count(dev.fim.store.Attribution.AUDIT));
   }
 }

@@ -45,9 +45,12 @@ class EveryTest {
 
   @Test
   void borrowerCommandLineIsShownAsTheFimCommand() {
-    assertEquals("fim check --db /var/lib/fim /etc",
-        DatabaseLender.fimCommand("/usr/bin/java -Xmx256m -jar /opt/fim/cli/target/fim-cli.jar check --db /var/lib/fim /etc"));
-    assertEquals("fim accept /etc/hosts",
+    assertEquals(
+        "fim check --db /var/lib/fim /etc",
+        DatabaseLender.fimCommand(
+            "/usr/bin/java -Xmx256m -jar /opt/fim/cli/target/fim-cli.jar check --db /var/lib/fim /etc"));
+    assertEquals(
+        "fim accept /etc/hosts",
         DatabaseLender.fimCommand("java -cp a.jar:b.jar dev.fim.cli.Main accept /etc/hosts"));
     assertEquals("/usr/bin/python3 x.py", DatabaseLender.fimCommand("/usr/bin/python3 x.py"));
   }

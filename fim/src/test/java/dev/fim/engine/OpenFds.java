@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-/** This JVM's open fds whose link target a test cares about, for leak checks: "N -> target" each. */
+/**
+ * This JVM's open fds whose link target a test cares about, for leak checks: "N -> target" each.
+ */
 public final class OpenFds {
   private OpenFds() {}
 

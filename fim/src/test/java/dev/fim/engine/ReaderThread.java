@@ -3,7 +3,10 @@ package dev.fim.engine;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A kernel reader's {@code run} on a thread of its own, as {@code fim watch} runs it; what it throws is kept. */
+/**
+ * A kernel reader's {@code run} on a thread of its own, as {@code fim watch} runs it; what it
+ * throws is kept.
+ */
 public final class ReaderThread {
   /** The reader's blocking loop. */
   @FunctionalInterface
@@ -15,15 +18,18 @@ public final class ReaderThread {
   private final List<Throwable> failures = new ArrayList<>();
 
   private ReaderThread(String name, Loop loop) {
-    thread = new Thread(() -> {
-      try {
-        loop.run();
-      } catch (Throwable t) {
-        synchronized (failures) {
-          failures.add(t);
-        }
-      }
-    }, name);
+    thread =
+        new Thread(
+            () -> {
+              try {
+                loop.run();
+              } catch (Throwable t) {
+                synchronized (failures) {
+                  failures.add(t);
+                }
+              }
+            },
+            name);
   }
 
   public static ReaderThread start(String name, Loop loop) {

@@ -20,12 +20,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A real {@link Watcher} on a temp tree under /var/tmp (not /tmp: vim writes in place under /tmp, and tmpfs FID
- * support varies), with a collecting sink, real processes to make changes, and event-based waiting: no sleeps.
+ * A real {@link Watcher} on a temp tree under /var/tmp (not /tmp: vim writes in place under /tmp,
+ * and tmpfs FID support varies), with a collecting sink, real processes to make changes, and
+ * event-based waiting: no sleeps.
  *
- * <p>{@link #barrier()} proves that nothing else is coming: it creates a new marker file, whose notice waits the
- * quiet window like every name event and so is compared after every notice that came before it; once its
- * {@code created} event is in, the events before it are all there is. The markers live in their own directory.
+ * <p>{@link #barrier()} proves that nothing else is coming: it creates a new marker file, whose
+ * notice waits the quiet window like every name event and so is compared after every notice that
+ * came before it; once its {@code created} event is in, the events before it are all there is. The
+ * markers live in their own directory.
  */
 final class WatchHarness implements AutoCloseable {
   static final long DEADLINE_MS = 30_000;
@@ -58,32 +60,73 @@ final class WatchHarness implements AutoCloseable {
     return start(windowMs, maxPending, backPressureNs, reportTemporaries, Watcher.Attribution.PROC);
   }
 
-  /** {@code attribution} AUDIT installs audit rules for the tree (root); the other tests keep to /proc. */
-  WatchHarness start(long windowMs, int maxPending, long backPressureNs, boolean reportTemporaries,
-      Watcher.Attribution attribution) throws Exception {
-    return start(windowMs, maxPending, backPressureNs, reportTemporaries, attribution, Watcher.RULE_CHECK_NS);
+  /**
+   * {@code attribution} AUDIT installs audit rules for the tree (root); the other tests keep to
+   * /proc.
+   */
+  WatchHarness start(
+      long windowMs,
+      int maxPending,
+      long backPressureNs,
+      boolean reportTemporaries,
+      Watcher.Attribution attribution)
+      throws Exception {
+    return start(
+        windowMs,
+        maxPending,
+        backPressureNs,
+        reportTemporaries,
+        attribution,
+        Watcher.RULE_CHECK_NS);
   }
 
-  WatchHarness start(long windowMs, int maxPending, long backPressureNs, boolean reportTemporaries,
-      Watcher.Attribution attribution, long ruleCheckNs) throws Exception {
+  WatchHarness start(
+      long windowMs,
+      int maxPending,
+      long backPressureNs,
+      boolean reportTemporaries,
+      Watcher.Attribution attribution,
+      long ruleCheckNs)
+      throws Exception {
     int seen;
     synchronized (this) {
       seen = status.size();
     }
     startNoWait(windowMs, maxPending, backPressureNs, reportTemporaries, attribution, ruleCheckNs);
-    awaitStatus(seen, s -> s.startsWith("recorded ") || s.startsWith("reconciled"), "the start-up scan");
+    awaitStatus(
+        seen, s -> s.startsWith("recorded ") || s.startsWith("reconciled"), "the start-up scan");
     return this;
   }
 
   /** Starts watching; returns when the backend is ready, while the start-up scan may still run. */
-  WatchHarness startNoWait(long windowMs, int maxPending, long backPressureNs, boolean reportTemporaries,
-      Watcher.Attribution attribution, long ruleCheckNs) throws Exception {
+  WatchHarness startNoWait(
+      long windowMs,
+      int maxPending,
+      long backPressureNs,
+      boolean reportTemporaries,
+      Watcher.Attribution attribution,
+      long ruleCheckNs)
+      throws Exception {
     store = Store.open(dbDir.resolve("db"), Store.OpenMode.CREATE);
     PathBytes root = PathBytes.ofUtf8(tree.toString());
     var selector = ConfigParser.defaultConfig().selector(List.of(root));
-    watcher = Watcher.start(new Watcher.Settings(store, selector, List.of(root), backend,
-        TimeUnit.MILLISECONDS.toNanos(windowMs), maxPending, backPressureNs, 2, List.of(new Collecting()),
-        reportTemporaries, attribution, TimeUnit.MILLISECONDS.toNanos(200), ruleCheckNs, this::status));
+    watcher =
+        Watcher.start(
+            new Watcher.Settings(
+                store,
+                selector,
+                List.of(root),
+                backend,
+                TimeUnit.MILLISECONDS.toNanos(windowMs),
+                maxPending,
+                backPressureNs,
+                2,
+                List.of(new Collecting()),
+                reportTemporaries,
+                attribution,
+                TimeUnit.MILLISECONDS.toNanos(200),
+                ruleCheckNs,
+                this::status));
     return this;
   }
 
@@ -114,7 +157,8 @@ final class WatchHarness implements AutoCloseable {
   }
 
   /** Waits for a status line matching {@code p} among those after the first {@code from}. */
-  synchronized void awaitStatus(int from, Predicate<String> p, String what) throws InterruptedException {
+  synchronized void awaitStatus(int from, Predicate<String> p, String what)
+      throws InterruptedException {
     long end = System.currentTimeMillis() + DEADLINE_MS;
     while (status.subList(from, status.size()).stream().noneMatch(p)) {
       long left = end - System.currentTimeMillis();
@@ -126,7 +170,8 @@ final class WatchHarness implements AutoCloseable {
   }
 
   /** Waits for an event matching {@code p} and returns it. */
-  synchronized ChangeEvent await(Predicate<ChangeEvent> p, String what) throws InterruptedException {
+  synchronized ChangeEvent await(Predicate<ChangeEvent> p, String what)
+      throws InterruptedException {
     long end = System.currentTimeMillis() + DEADLINE_MS;
     while (true) {
       for (ChangeEvent e : events) {
@@ -136,19 +181,28 @@ final class WatchHarness implements AutoCloseable {
       }
       long left = end - System.currentTimeMillis();
       if (left <= 0) {
-        fail("no event for " + what + " within " + DEADLINE_MS + " ms (" + backend + "); events: " + describe(events));
+        fail(
+            "no event for "
+                + what
+                + " within "
+                + DEADLINE_MS
+                + " ms ("
+                + backend
+                + "); events: "
+                + describe(events));
       }
       wait(left);
     }
   }
 
   /**
-   * Creates a marker and waits for its event; returns the events (other than markers) that arrived since the last
-   * barrier, in order.
+   * Creates a marker and waits for its event; returns the events (other than markers) that arrived
+   * since the last barrier, in order.
    */
   List<ChangeEvent> barrier() throws Exception {
     Path marker = tree.resolve(".barriers").resolve("b" + (++barriers));
-    // By a child process: the fanotify source ignores this JVM's own writes (fim never writes in its trees).
+    // By a child process: the fanotify source ignores this JVM's own writes (fim never writes in
+    // its trees).
     run(List.of("sh", "-c", "echo barrier > \"$0\"", marker.toString()));
     PathBytes m = PathBytes.ofUtf8(marker.toString());
     await(e -> e.action() == Action.CREATED && e.path().equals(m), "barrier " + marker);
@@ -182,13 +236,17 @@ final class WatchHarness implements AutoCloseable {
     return PathBytes.ofUtf8(tree.resolve(relative).normalize().toString());
   }
 
-  /** Runs {@code script} with sh in the tree under LC_ALL=C, as a real process; fails on a non-zero exit. */
+  /**
+   * Runs {@code script} with sh in the tree under LC_ALL=C, as a real process; fails on a non-zero
+   * exit.
+   */
   void sh(String script) throws Exception {
     run(List.of("sh", "-c", script));
   }
 
   void run(List<String> command) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(tree.toFile()).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(tree.toFile()).redirectErrorStream(true);
     pb.environment().put("LC_ALL", "C");
     Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();

@@ -3,29 +3,41 @@ package dev.fim.store;
 import java.util.List;
 
 /**
- * Who made a change: the login user behind it (the audit uid, which survives {@code sudo} and {@code su}), the
- * effective user, and the process. Any field may be null when the source did not tell (e.g. a process that exited
- * before its {@code /proc} entry was read). Immutable.
+ * Who made a change: the login user behind it (the audit uid, which survives {@code sudo} and
+ * {@code su}), the effective user, and the process. Any field may be null when the source did not
+ * tell (e.g. a process that exited before its {@code /proc} entry was read). Immutable.
  *
- * @param auid       login user id ({@code user.audit.id}); 4294967295 means unset (daemons, timers)
- * @param auidName   its name from the password database, or null
- * @param uid        effective user id ({@code user.id})
- * @param uidName    its name, or null
- * @param pid        process id ({@code process.pid})
- * @param ppid       parent process id ({@code process.parent.pid})
+ * @param auid login user id ({@code user.audit.id}); 4294967295 means unset (daemons, timers)
+ * @param auidName its name from the password database, or null
+ * @param uid effective user id ({@code user.id})
+ * @param uidName its name, or null
+ * @param pid process id ({@code process.pid})
+ * @param ppid parent process id ({@code process.parent.pid})
  * @param executable the program's path ({@code process.executable})
- * @param name       the command name, comm ({@code process.name})
- * @param args       the command line ({@code process.args})
- * @param sessionId  the audit session id, or null (4294967295 when unset)
- * @param tty        the controlling terminal (e.g. {@code pts/0}), or null
- * @param systemdUnit the systemd unit the process ran in ({@code fim.systemd_unit}, from {@code /proc/PID/cgroup}:
- *                   {@code cron.service}, {@code session-3.scope}), or null; read only when the login uid is unset
- *                   or unknown, where it is what explains the change
- * @param parents    the parent chain ({@code fim.parents}), nearest first, up to the first process with a set login
- *                   uid or pid 1 (bounded); null when not read (the login uid was set, or nothing was known)
+ * @param name the command name, comm ({@code process.name})
+ * @param args the command line ({@code process.args})
+ * @param sessionId the audit session id, or null (4294967295 when unset)
+ * @param tty the controlling terminal (e.g. {@code pts/0}), or null
+ * @param systemdUnit the systemd unit the process ran in ({@code fim.systemd_unit}, from {@code
+ *     /proc/PID/cgroup}: {@code cron.service}, {@code session-3.scope}), or null; read only when
+ *     the login uid is unset or unknown, where it is what explains the change
+ * @param parents the parent chain ({@code fim.parents}), nearest first, up to the first process
+ *     with a set login uid or pid 1 (bounded); null when not read (the login uid was set, or
+ *     nothing was known)
  */
-public record Actor(Long auid, String auidName, Long uid, String uidName, Integer pid, Integer ppid,
-    String executable, String name, List<String> args, Long sessionId, String tty, String systemdUnit,
+public record Actor(
+    Long auid,
+    String auidName,
+    Long uid,
+    String uidName,
+    Integer pid,
+    Integer ppid,
+    String executable,
+    String name,
+    List<String> args,
+    Long sessionId,
+    String tty,
+    String systemdUnit,
     List<Parent> parents) {
   /** The kernel's "no login uid" value ((uid_t) -1). */
   public static final long UNSET_ID = 4294967295L;
@@ -36,9 +48,32 @@ public record Actor(Long auid, String auidName, Long uid, String uidName, Intege
   }
 
   /** An actor without the unset-login context (every actor whose login uid is set). */
-  public Actor(Long auid, String auidName, Long uid, String uidName, Integer pid, Integer ppid, String executable,
-      String name, List<String> args, Long sessionId, String tty) {
-    this(auid, auidName, uid, uidName, pid, ppid, executable, name, args, sessionId, tty, null, null);
+  public Actor(
+      Long auid,
+      String auidName,
+      Long uid,
+      String uidName,
+      Integer pid,
+      Integer ppid,
+      String executable,
+      String name,
+      List<String> args,
+      Long sessionId,
+      String tty) {
+    this(
+        auid,
+        auidName,
+        uid,
+        uidName,
+        pid,
+        ppid,
+        executable,
+        name,
+        args,
+        sessionId,
+        tty,
+        null,
+        null);
   }
 
   /** True when the login uid does not say who: unset (daemons, timers) or not known. */
@@ -53,12 +88,25 @@ public record Actor(Long auid, String auidName, Long uid, String uidName, Intege
 
   /** A copy with the systemd unit and parent chain of another sighting of the same process. */
   public Actor withContext(String unit, List<Parent> chain) {
-    return new Actor(auid, auidName, uid, uidName, pid, ppid, executable, name, args, sessionId, tty, unit, chain);
+    return new Actor(
+        auid,
+        auidName,
+        uid,
+        uidName,
+        pid,
+        ppid,
+        executable,
+        name,
+        args,
+        sessionId,
+        tty,
+        unit,
+        chain);
   }
 
   /**
-   * One ancestor of the writer, as {@code /proc} showed it: pid, executable (null for a kernel thread or when
-   * unreadable) and login uid (null when unknown).
+   * One ancestor of the writer, as {@code /proc} showed it: pid, executable (null for a kernel
+   * thread or when unreadable) and login uid (null when unknown).
    */
   public record Parent(int pid, String executable, Long auid) {}
 }

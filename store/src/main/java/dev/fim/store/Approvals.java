@@ -11,12 +11,13 @@ import java.util.List;
 import org.rocksdb.RocksIterator;
 
 /**
- * Approvals of recorded changes, in the {@code approvals} column family keyed like {@code events} (big-endian time ns
- * + sequence). Keyed alike, approvals and events are both in time order, so a report walks the two side by side
- * ({@link Cursor}) instead of looking each event up. An approval is written once and never changed: accepting again
- * leaves earlier approvals as they are.
+ * Approvals of recorded changes, in the {@code approvals} column family keyed like {@code events}
+ * (big-endian time ns + sequence). Keyed alike, approvals and events are both in time order, so a
+ * report walks the two side by side ({@link Cursor}) instead of looking each event up. An approval
+ * is written once and never changed: accepting again leaves earlier approvals as they are.
  *
- * <p>A database opened read-only that predates the column family has no approvals. Thread-safe (RocksDB is).
+ * <p>A database opened read-only that predates the column family has no approvals. Thread-safe
+ * (RocksDB is).
  */
 public final class Approvals {
   private static final int VERSION = 1;
@@ -38,7 +39,8 @@ public final class Approvals {
   /** Stores {@code approval} for every one of {@code events}, in one atomic write. */
   public void approve(List<ChangeEvent> events, Approval approval) throws StoreException {
     byte[] value = encode(approval);
-    try (SealedBatch batch = new SealedBatch(store)) { // sealed into the evidence chain (EvidenceChain)
+    try (SealedBatch batch =
+        new SealedBatch(store)) { // sealed into the evidence chain (EvidenceChain)
       for (ChangeEvent e : events) {
         batch.put(Column.APPROVALS, EventLog.eventKey(e.timeNs(), e.sequence()), value);
       }
@@ -47,8 +49,9 @@ public final class Approvals {
   }
 
   /**
-   * A forward-only reader for events visited in time order (as {@link EventLog#forEach} gives them): {@link #of}
-   * answers each event's approval by moving one iterator along, not by a lookup per event. Close it. Not thread-safe.
+   * A forward-only reader for events visited in time order (as {@link EventLog#forEach} gives
+   * them): {@link #of} answers each event's approval by moving one iterator along, not by a lookup
+   * per event. Close it. Not thread-safe.
    *
    * @param fromNs the first event time that will be asked for
    */
@@ -75,7 +78,10 @@ public final class Approvals {
       return ofKey(EventLog.eventKey(e.timeNs(), e.sequence()));
     }
 
-    /** The approval of the event stored under {@code key} (see {@link EventLog#forEachRaw}), or null; in key order. */
+    /**
+     * The approval of the event stored under {@code key} (see {@link EventLog#forEachRaw}), or
+     * null; in key order.
+     */
     public Approval ofKey(byte[] key) throws StoreException {
       if (it == null) {
         return null;
@@ -96,7 +102,9 @@ public final class Approvals {
       return null;
     }
 
-    /** The stored bytes of the approval {@link #of} returned last, or null when it returned null. */
+    /**
+     * The stored bytes of the approval {@link #of} returned last, or null when it returned null.
+     */
     public byte[] lastStored() {
       return lastStored;
     }
@@ -130,7 +138,8 @@ public final class Approvals {
       ByteBuffer in = ByteBuffer.wrap(v);
       int version = in.get() & 0xff;
       if (version != VERSION) {
-        throw new IllegalArgumentException("approval encoding version " + version + " (this fim reads " + VERSION + ")");
+        throw new IllegalArgumentException(
+            "approval encoding version " + version + " (this fim reads " + VERSION + ")");
       }
       long at = in.getLong();
       long auid = in.getLong();
@@ -140,8 +149,10 @@ public final class Approvals {
       String note = readString(in);
       return new Approval(at, auid, auidName, uid, uidName, note == null ? "" : note);
     } catch (BufferUnderflowException | IllegalArgumentException e) {
-      throw new StoreException(StoreException.Reason.CORRUPT, "database " + store.dir()
-          + ": an approval cannot be decoded (" + e.getMessage() + ")", e);
+      throw new StoreException(
+          StoreException.Reason.CORRUPT,
+          "database " + store.dir() + ": an approval cannot be decoded (" + e.getMessage() + ")",
+          e);
     }
   }
 

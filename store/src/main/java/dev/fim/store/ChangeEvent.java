@@ -4,28 +4,29 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One recorded change of one path: what a check found or what watch saw. Stored in the
- * {@code events} column family in its binary form ({@code ChangeEventCodec}); read back for
- * {@code history}, {@code who} and {@code report}, which render it (the engine's {@code dev.fim.engine.output}:
- * the event JSON and the text line). Immutable.
+ * One recorded change of one path: what a check found or what watch saw. Stored in the {@code
+ * events} column family in its binary form ({@code ChangeEventCodec}); read back for {@code
+ * history}, {@code who} and {@code report}, which render it (the engine's {@code
+ * dev.fim.engine.output}: the event JSON and the text line). Immutable.
  *
- * @param timeNs      when the change was observed (ns since the epoch)
- * @param sequence    monotonic per store; orders events observed in the same nanosecond
- * @param action      what happened
- * @param path        the path (the new path for {@code moved})
- * @param oldPath     the old path of a {@code moved}, else null
- * @param after       the state after the change; null for {@code deleted}
- * @param before      the state before; null for {@code created}
- * @param changes     attribute-level differences (empty for created/deleted)
- * @param origin      which job observed it ({@link Origin}: {@code check}, {@code update}, {@code watch}…); null if
- *                    unknown
- * @param attribution how who made it was found ({@link Attribution}: {@code audit}, {@code proc}, {@code audit-log},
- *                    {@code none}); null reads as {@code none}
- * @param attributionReason why attribution is {@code none}; for {@code audit-log}, the audit event it came from
- *                    ({@code audit event 4711 at 2026-11-25T10:00:00.123Z: renameat2}); else null
- * @param message     a sentence for people (ECS {@code message}): what an {@code overflow} rescanned and found;
- *                    null for ordinary changes
- * @param actor       who made it (user and process), or null when unknown ({@code attribution} says how it was found)
+ * @param timeNs when the change was observed (ns since the epoch)
+ * @param sequence monotonic per store; orders events observed in the same nanosecond
+ * @param action what happened
+ * @param path the path (the new path for {@code moved})
+ * @param oldPath the old path of a {@code moved}, else null
+ * @param after the state after the change; null for {@code deleted}
+ * @param before the state before; null for {@code created}
+ * @param changes attribute-level differences (empty for created/deleted)
+ * @param origin which job observed it ({@link Origin}: {@code check}, {@code update}, {@code
+ *     watch}…); null if unknown
+ * @param attribution how who made it was found ({@link Attribution}: {@code audit}, {@code proc},
+ *     {@code audit-log}, {@code none}); null reads as {@code none}
+ * @param attributionReason why attribution is {@code none}; for {@code audit-log}, the audit event
+ *     it came from ({@code audit event 4711 at 2026-11-25T10:00:00.123Z: renameat2}); else null
+ * @param message a sentence for people (ECS {@code message}): what an {@code overflow} rescanned
+ *     and found; null for ordinary changes
+ * @param actor who made it (user and process), or null when unknown ({@code attribution} says how
+ *     it was found)
  */
 public record ChangeEvent(
     long timeNs,
@@ -49,24 +50,68 @@ public record ChangeEvent(
   }
 
   /** An event without a {@code message} (every ordinary change). */
-  public ChangeEvent(long timeNs, long sequence, Action action, PathBytes path, PathBytes oldPath, FileRecord after,
-      FileRecord before, List<AttributeChange> changes, Origin origin, Attribution attribution,
+  public ChangeEvent(
+      long timeNs,
+      long sequence,
+      Action action,
+      PathBytes path,
+      PathBytes oldPath,
+      FileRecord after,
+      FileRecord before,
+      List<AttributeChange> changes,
+      Origin origin,
+      Attribution attribution,
       String attributionReason) {
-    this(timeNs, sequence, action, path, oldPath, after, before, changes, origin, attribution, attributionReason,
-        null, null);
+    this(
+        timeNs,
+        sequence,
+        action,
+        path,
+        oldPath,
+        after,
+        before,
+        changes,
+        origin,
+        attribution,
+        attributionReason,
+        null,
+        null);
   }
 
   /** An event with a {@code message} and no actor. */
-  public ChangeEvent(long timeNs, long sequence, Action action, PathBytes path, PathBytes oldPath, FileRecord after,
-      FileRecord before, List<AttributeChange> changes, Origin origin, Attribution attribution,
-      String attributionReason, String message) {
-    this(timeNs, sequence, action, path, oldPath, after, before, changes, origin, attribution, attributionReason,
-        message, null);
+  public ChangeEvent(
+      long timeNs,
+      long sequence,
+      Action action,
+      PathBytes path,
+      PathBytes oldPath,
+      FileRecord after,
+      FileRecord before,
+      List<AttributeChange> changes,
+      Origin origin,
+      Attribution attribution,
+      String attributionReason,
+      String message) {
+    this(
+        timeNs,
+        sequence,
+        action,
+        path,
+        oldPath,
+        after,
+        before,
+        changes,
+        origin,
+        attribution,
+        attributionReason,
+        message,
+        null);
   }
 
   /** The attribute labels that changed, in order ({@code file.changes} in the JSON). */
   public List<String> changedAttributes() {
-    // a loop, not a stream with distinct(): called for every event written as JSON (a million in a report)
+    // a loop, not a stream with distinct(): called for every event written as JSON (a million in a
+    // report)
     List<String> out = new java.util.ArrayList<>(changes.size());
     for (AttributeChange c : changes) {
       if (!out.contains(c.attribute())) {
@@ -78,7 +123,19 @@ public record ChangeEvent(
 
   /** A copy with the sequence the store assigned. */
   public ChangeEvent withSequence(long seq) {
-    return new ChangeEvent(timeNs, seq, action, path, oldPath, after, before, changes, origin,
-        attribution, attributionReason, message, actor);
+    return new ChangeEvent(
+        timeNs,
+        seq,
+        action,
+        path,
+        oldPath,
+        after,
+        before,
+        changes,
+        origin,
+        attribution,
+        attributionReason,
+        message,
+        actor);
   }
 }

@@ -55,7 +55,8 @@ final class ChangeEventCodec {
       ByteBuffer in = ByteBuffer.wrap(value);
       int version = in.get() & 0xff;
       if (version != VERSION) {
-        throw new IllegalArgumentException("event encoding version " + version + " (this fim reads " + VERSION + ")");
+        throw new IllegalArgumentException(
+            "event encoding version " + version + " (this fim reads " + VERSION + ")");
       }
       long time = in.getLong();
       long seq = in.getLong();
@@ -84,20 +85,31 @@ final class ChangeEventCodec {
       if (path == null) {
         throw new IllegalArgumentException("event without a path");
       }
-      return new ChangeEvent(time, seq, Action.values()[ai], PathBytes.wrap(path),
+      return new ChangeEvent(
+          time,
+          seq,
+          Action.values()[ai],
+          PathBytes.wrap(path),
           oldPath == null ? null : PathBytes.wrap(oldPath),
           after == null ? null : FileRecordCodec.decode(after),
-          before == null ? null : FileRecordCodec.decode(before), changes, origin, attribution, reason, message, actor);
+          before == null ? null : FileRecordCodec.decode(before),
+          changes,
+          origin,
+          attribution,
+          reason,
+          message,
+          actor);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("event truncated at " + value.length + " bytes", e);
     }
   }
 
   /**
-   * The actor tail: a presence byte, then each field as a string (null kept), args as a count and strings. The
-   * presence byte is the actor's own version: 1 ends after the tty; 2 (an actor with the unset-login context) adds
-   * the systemd unit and the parent chain after it, so values written before them read as they were, and an actor
-   * without context is written byte for byte as before (the evidence chain seals these bytes).
+   * The actor tail: a presence byte, then each field as a string (null kept), args as a count and
+   * strings. The presence byte is the actor's own version: 1 ends after the tty; 2 (an actor with
+   * the unset-login context) adds the systemd unit and the parent chain after it, so values written
+   * before them read as they were, and an actor without context is written byte for byte as before
+   * (the evidence chain seals these bytes).
    */
   private static void writeActor(DataOutputStream out, Actor a) throws IOException {
     out.writeByte(a == null ? 0 : a.hasContext() ? 2 : 1);
@@ -159,7 +171,8 @@ final class ChangeEventCodec {
       for (int i = 0; i < n; i++) {
         String arg = readString(in);
         if (arg == null) {
-          // fim never writes a null argument; Actor's List.copyOf would throw a NullPointerException
+          // fim never writes a null argument; Actor's List.copyOf would throw a
+          // NullPointerException
           throw new IllegalArgumentException("argument " + i + " is null");
         }
         args.add(arg);
@@ -182,8 +195,20 @@ final class ChangeEventCodec {
         }
       }
     }
-    return new Actor(auid, auidName, uid, uidName, pid == null ? null : pid.intValue(),
-        ppid == null ? null : ppid.intValue(), exe, name, args, session, tty, unit, parents);
+    return new Actor(
+        auid,
+        auidName,
+        uid,
+        uidName,
+        pid == null ? null : pid.intValue(),
+        ppid == null ? null : ppid.intValue(),
+        exe,
+        name,
+        args,
+        session,
+        tty,
+        unit,
+        parents);
   }
 
   private static Long toLong(String s) {
@@ -209,7 +234,8 @@ final class ChangeEventCodec {
       return null;
     }
     if (len < 0 || len > in.remaining()) {
-      throw new IllegalArgumentException("length " + len + " exceeds the " + in.remaining() + " bytes left");
+      throw new IllegalArgumentException(
+          "length " + len + " exceeds the " + in.remaining() + " bytes left");
     }
     byte[] b = new byte[len];
     in.get(b);

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /** The column families of the store (DESIGN.md "Data model"). */
 public enum Column {
-  /** Approved state: path bytes → {@link FileRecord}. Sealed. Changed only by init/update/accept. */
+  /**
+   * Approved state: path bytes → {@link FileRecord}. Sealed. Changed only by init/update/accept.
+   */
   BASELINE("baseline"),
   /**
    * State as last observed by watch (its reconcile scan fills it): path bytes → {@link FileRecord}.
@@ -22,8 +24,9 @@ public enum Column {
   /** name → value: format version, config digest, seal, scan times, counters. */
   META("meta"),
   /**
-   * {@code events} key (big-endian time ns + sequence) → the {@link Approval} of that event ({@code fim accept}).
-   * Added after format 1 shipped: a database written before has none until a writer opens it (and creates it).
+   * {@code events} key (big-endian time ns + sequence) → the {@link Approval} of that event ({@code
+   * fim accept}). Added after format 1 shipped: a database written before has none until a writer
+   * opens it (and creates it).
    */
   APPROVALS("approvals", true);
 
@@ -40,8 +43,9 @@ public enum Column {
   }
 
   /**
-   * True for a column family added to format 1 later: an older database lacks it, which a writer fixes by creating
-   * it and a read-only open ({@link Store.OpenMode#READ_ONLY}, which cannot create) reads as empty.
+   * True for a column family added to format 1 later: an older database lacks it, which a writer
+   * fixes by creating it and a read-only open ({@link Store.OpenMode#READ_ONLY}, which cannot
+   * create) reads as empty.
    */
   boolean addedLater() {
     return addedLater;

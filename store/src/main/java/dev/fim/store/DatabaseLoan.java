@@ -10,23 +10,26 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * How a {@code fim check} (or update, accept) gets a database that a running {@code fim watch} holds: RocksDB admits
- * one writing process, and the watch service holds the database for as long as it runs, so the nightly check would
- * otherwise fail every night.
+ * How a {@code fim check} (or update, accept) gets a database that a running {@code fim watch}
+ * holds: RocksDB admits one writing process, and the watch service holds the database for as long
+ * as it runs, so the nightly check would otherwise fail every night.
  *
- * <p>The protocol, on files in the database directory: the watch marks its lock file {@code "PID lends"}
- * ({@link Store#lendOnRequest}). A borrower that finds the database locked by such a holder creates
- * {@value #REQUEST} holding its own pid and retries opening. The watch sees the request between two batches, records
- * what it has, closes the database and releases the lock ({@link Store#lend}); the kernel keeps queueing file
- * notifications meanwhile (an overflow is handled as always: a rescan). When the borrower closes its store, it
- * deletes the request; the watch then takes the lock back and reopens ({@link Store#reclaim}). A borrower that dies
- * is noticed by its pid, so the watch never waits for a dead one.
+ * <p>The protocol, on files in the database directory: the watch marks its lock file {@code "PID
+ * lends"} ({@link Store#lendOnRequest}). A borrower that finds the database locked by such a holder
+ * creates {@value #REQUEST} holding its own pid and retries opening. The watch sees the request
+ * between two batches, records what it has, closes the database and releases the lock ({@link
+ * Store#lend}); the kernel keeps queueing file notifications meanwhile (an overflow is handled as
+ * always: a rescan). When the borrower closes its store, it deletes the request; the watch then
+ * takes the lock back and reopens ({@link Store#reclaim}). A borrower that dies is noticed by its
+ * pid, so the watch never waits for a dead one.
  */
 final class DatabaseLoan {
   /** The lock file's note of a holder that lends. */
   static final String LENDS = "lends";
+
   /** The request file's name. */
   static final String REQUEST = "fim.lend-request";
+
   static final long POLL_MS = 50;
 
   private DatabaseLoan() {}
@@ -46,8 +49,9 @@ final class DatabaseLoan {
   }
 
   /**
-   * The pid in the request file if that very process still lives (pid and start time: after a power loss a stale
-   * request must not name whatever process got the pid since); a request of a dead process is removed.
+   * The pid in the request file if that very process still lives (pid and start time: after a power
+   * loss a stale request must not name whatever process got the pid since); a request of a dead
+   * process is removed.
    */
   static long requester(Path dir) {
     Path f = requestFile(dir);
@@ -96,10 +100,11 @@ final class DatabaseLoan {
   }
 
   /**
-   * Puts up this process's request (waiting for another borrower's to go first) and retries {@code opener} until it
-   * succeeds or {@code wait} passes; withdraws the request on failure.
+   * Puts up this process's request (waiting for another borrower's to go first) and retries {@code
+   * opener} until it succeeds or {@code wait} passes; withdraws the request on failure.
    */
-  static Store borrow(Path dir, long holder, Duration wait, Consumer<String> status, Opener opener, Mark mark)
+  static Store borrow(
+      Path dir, long holder, Duration wait, Consumer<String> status, Opener opener, Mark mark)
       throws StoreException {
     long deadline = System.nanoTime() + wait.toNanos();
     Path request = requestFile(dir);
@@ -118,15 +123,29 @@ final class DatabaseLoan {
           } catch (FileAlreadyExistsException e) {
             // another borrower got in first: wait for its turn to end
           } catch (IOException e) {
-            throw new StoreException(StoreException.Reason.IO, "database " + dir + ": cannot ask fim watch (pid "
-                + holder + ") to lend it: cannot write " + request + ": " + e.getMessage(), e);
+            throw new StoreException(
+                StoreException.Reason.IO,
+                "database "
+                    + dir
+                    + ": cannot ask fim watch (pid "
+                    + holder
+                    + ") to lend it: cannot write "
+                    + request
+                    + ": "
+                    + e.getMessage(),
+                e);
           }
         } else {
           mine = requester(dir) == ProcessHandle.current().pid();
         }
         if (mine) {
           if (!said) {
-            status.accept("database " + dir + " is held by fim watch (pid " + holder + "); asked it to lend it");
+            status.accept(
+                "database "
+                    + dir
+                    + " is held by fim watch (pid "
+                    + holder
+                    + "); asked it to lend it");
             said = true;
           }
           try {
@@ -142,16 +161,32 @@ final class DatabaseLoan {
           }
         }
         if (System.nanoTime() - deadline > 0) {
-          throw new StoreException(StoreException.Reason.LOCKED, "database " + dir
-              + " is in use by fim watch (pid " + holder + "), which did not lend it within " + wait.toSeconds()
-              + " s" + (last == null ? " (another fim was borrowing it)" : "") + "; try again later", last);
+          throw new StoreException(
+              StoreException.Reason.LOCKED,
+              "database "
+                  + dir
+                  + " is in use by fim watch (pid "
+                  + holder
+                  + "), which did not lend it within "
+                  + wait.toSeconds()
+                  + " s"
+                  + (last == null ? " (another fim was borrowing it)" : "")
+                  + "; try again later",
+              last);
         }
         Thread.sleep(POLL_MS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreException(StoreException.Reason.LOCKED, "database " + dir + ": interrupted while waiting for "
-          + "fim watch (pid " + holder + ") to lend it", e);
+      throw new StoreException(
+          StoreException.Reason.LOCKED,
+          "database "
+              + dir
+              + ": interrupted while waiting for "
+              + "fim watch (pid "
+              + holder
+              + ") to lend it",
+          e);
     } finally {
       if (!done) {
         returned(request); // withdrawn on every failure, interrupted or not
@@ -167,10 +202,15 @@ final class DatabaseLoan {
     }
   }
 
-  /** When {@code pid} started (ms since the epoch, as the kernel says), or "-" when it does not live. */
+  /**
+   * When {@code pid} started (ms since the epoch, as the kernel says), or "-" when it does not
+   * live.
+   */
   private static String startOf(long pid) {
-    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-        .map(p -> p.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("?")).orElse("-");
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .map(p -> p.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("?"))
+        .orElse("-");
   }
 
   private static boolean alive(long pid) {

@@ -7,8 +7,12 @@ import java.util.HexFormat;
 public record Digest(HashAlgorithm algorithm, byte[] value) {
   public Digest {
     if (value.length != algorithm.length()) {
-      throw new IllegalArgumentException(algorithm.label() + " digest must be " + algorithm.length()
-          + " bytes, got " + value.length);
+      throw new IllegalArgumentException(
+          algorithm.label()
+              + " digest must be "
+              + algorithm.length()
+              + " bytes, got "
+              + value.length);
     }
     value = value.clone();
   }

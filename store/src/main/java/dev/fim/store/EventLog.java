@@ -10,13 +10,15 @@ import org.rocksdb.RocksIterator;
 
 /**
  * The change history: appends {@link ChangeEvent}s to the {@code events} column family (keyed by
- * big-endian time and sequence, so iteration is chronological) and indexes them by path in
- * {@code events_by_path} (path + 0x00 + time + sequence). Thread-safe.
+ * big-endian time and sequence, so iteration is chronological) and indexes them by path in {@code
+ * events_by_path} (path + 0x00 + time + sequence). Thread-safe.
  */
 public final class EventLog {
   private static final String META_SEQUENCE = "event_sequence";
+
   /** An {@code events} key: big-endian time ns, then sequence. */
   private static final int EVENT_KEY_BYTES = 16;
+
   private final Store store;
   private final AtomicLong sequence;
 
@@ -27,8 +29,8 @@ public final class EventLog {
   }
 
   /**
-   * Takes up the sequence another process left in the store (a {@code fim check} that borrowed the database while
-   * this log's owner lent it), so sequences stay monotonic per store.
+   * Takes up the sequence another process left in the store (a {@code fim check} that borrowed the
+   * database while this log's owner lent it), so sequences stay monotonic per store.
    */
   public void resync() throws StoreException {
     String s = store.getMetaString(META_SEQUENCE);
@@ -56,7 +58,9 @@ public final class EventLog {
         out.add(s);
       }
       if (!events.isEmpty()) {
-        batch.put(Column.META, META_SEQUENCE.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        batch.put(
+            Column.META,
+            META_SEQUENCE.getBytes(java.nio.charset.StandardCharsets.UTF_8),
             Long.toString(last).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       }
       batch.write();
@@ -65,18 +69,21 @@ public final class EventLog {
   }
 
   /**
-   * Calls {@code sink} for each event with {@code fromNs <= time < untilNs}, oldest first. A {@code fromNs} before
-   * 1970 reads from the first event (keys are big-endian, so a negative time would sort after every other).
+   * Calls {@code sink} for each event with {@code fromNs <= time < untilNs}, oldest first. A {@code
+   * fromNs} before 1970 reads from the first event (keys are big-endian, so a negative time would
+   * sort after every other).
    */
   public void forEach(long fromNs, long untilNs, Consumer<ChangeEvent> sink) throws StoreException {
     forEachStored(fromNs, untilNs, (e, stored) -> sink.accept(e));
   }
 
   /**
-   * The stored events with {@code fromNs <= time < untilNs}, oldest first, undecoded: their keys (time and sequence,
-   * big-endian) and values, for a reader that decodes them elsewhere ({@link #decode}, e.g. on other threads).
+   * The stored events with {@code fromNs <= time < untilNs}, oldest first, undecoded: their keys
+   * (time and sequence, big-endian) and values, for a reader that decodes them elsewhere ({@link
+   * #decode}, e.g. on other threads).
    */
-  public void forEachRaw(long fromNs, long untilNs, java.util.function.BiConsumer<byte[], byte[]> sink)
+  public void forEachRaw(
+      long fromNs, long untilNs, java.util.function.BiConsumer<byte[], byte[]> sink)
       throws StoreException {
     try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
       for (it.seek(eventKey(Math.max(fromNs, 0), 0)); it.isValid(); it.next()) {
@@ -90,8 +97,12 @@ public final class EventLog {
     }
   }
 
-  /** As {@link #forEach}, with each event's stored bytes (its encoding in the store, for a digest of the data). */
-  public void forEachStored(long fromNs, long untilNs, java.util.function.BiConsumer<ChangeEvent, byte[]> sink)
+  /**
+   * As {@link #forEach}, with each event's stored bytes (its encoding in the store, for a digest of
+   * the data).
+   */
+  public void forEachStored(
+      long fromNs, long untilNs, java.util.function.BiConsumer<ChangeEvent, byte[]> sink)
       throws StoreException {
     try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
       for (it.seek(eventKey(Math.max(fromNs, 0), 0)); it.isValid(); it.next()) {
@@ -113,8 +124,10 @@ public final class EventLog {
     try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS_BY_PATH))) {
       for (it.seek(prefix); it.isValid(); it.next()) {
         byte[] k = it.key();
-        if (k.length != prefix.length + 16 || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
-          if (k.length < prefix.length || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+        if (k.length != prefix.length + 16
+            || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+          if (k.length < prefix.length
+              || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
             break;
           }
           continue;
@@ -130,15 +143,17 @@ public final class EventLog {
   }
 
   /**
-   * Calls {@code sink} for each event with {@code fromNs <= time < untilNs} that names {@code root} or a path below
-   * it ({@code /etc} and {@code /etc/hosts}, not {@code /etcx}), as path or old path, oldest first, each event once
-   * (a move inside the tree is indexed under both names).
+   * Calls {@code sink} for each event with {@code fromNs <= time < untilNs} that names {@code root}
+   * or a path below it ({@code /etc} and {@code /etc/hosts}, not {@code /etcx}), as path or old
+   * path, oldest first, each event once (a move inside the tree is indexed under both names).
    *
-   * <p>Walks the {@code events_by_path} index under {@code root}, skipping each path's entries outside the window by
-   * seeking, and reads only the matching events; their keys (16 bytes each) are held to put the paths' events in
-   * time order. For {@code /} every event matches, and {@link #forEach} streams them without the index.
+   * <p>Walks the {@code events_by_path} index under {@code root}, skipping each path's entries
+   * outside the window by seeking, and reads only the matching events; their keys (16 bytes each)
+   * are held to put the paths' events in time order. For {@code /} every event matches, and {@link
+   * #forEach} streams them without the index.
    */
-  public void forTree(PathBytes root, long fromNs, long untilNs, Consumer<ChangeEvent> sink) throws StoreException {
+  public void forTree(PathBytes root, long fromNs, long untilNs, Consumer<ChangeEvent> sink)
+      throws StoreException {
     byte[] r = root.toBytes();
     if (r.length == 1 && r[0] == '/') {
       forEach(fromNs, untilNs, sink);
@@ -164,9 +179,13 @@ public final class EventLog {
             it.next();
             continue;
           }
-          // Before the window: this path's first entry in it; after it: the next path (path + 0x01 sorts after
+          // Before the window: this path's first entry in it; after it: the next path (path + 0x01
+          // sorts after
           // every path + 0x00 + event key). A time before 1970 sorts last, so seek only forward.
-          byte[] target = timeNs < fromNs ? pathKey(k, pathEnd, eventKey(fromNs, 0)) : Arrays.copyOf(k, pathEnd + 1);
+          byte[] target =
+              timeNs < fromNs
+                  ? pathKey(k, pathEnd, eventKey(fromNs, 0))
+                  : Arrays.copyOf(k, pathEnd + 1);
           if (timeNs >= fromNs) {
             target[pathEnd] = 1;
           }
@@ -192,7 +211,10 @@ public final class EventLog {
     }
   }
 
-  /** The last {@code limit} events that name exactly {@code path} (as path or old path), newest first. */
+  /**
+   * The last {@code limit} events that name exactly {@code path} (as path or old path), newest
+   * first.
+   */
   public List<ChangeEvent> latestForPath(PathBytes path, int limit) throws StoreException {
     List<ChangeEvent> out = new ArrayList<>();
     byte[] prefix = pathKey(path, new byte[0]);
@@ -214,7 +236,8 @@ public final class EventLog {
   }
 
   private static boolean startsWith(byte[] k, byte[] prefix) {
-    return k.length >= prefix.length && Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length);
+    return k.length >= prefix.length
+        && Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /** Decodes a stored event (from {@link #forEachRaw}); thread-safe. */
@@ -222,8 +245,10 @@ public final class EventLog {
     try {
       return ChangeEventCodec.decode(v);
     } catch (IllegalArgumentException e) {
-      throw new StoreException(StoreException.Reason.CORRUPT, "database " + store.dir()
-          + ": a change event cannot be decoded (" + e.getMessage() + ")", e);
+      throw new StoreException(
+          StoreException.Reason.CORRUPT,
+          "database " + store.dir() + ": a change event cannot be decoded (" + e.getMessage() + ")",
+          e);
     }
   }
 

@@ -17,33 +17,39 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
 /**
- * The seal of the evidence: the change events, their path index, the approvals and the watch coverage intervals,
- * as an append-only HMAC chain whose head lives in {@code meta} (docs/security.md "Evidence chain").
+ * The seal of the evidence: the change events, their path index, the approvals and the watch
+ * coverage intervals, as an append-only HMAC chain whose head lives in {@code meta}
+ * (docs/security.md "Evidence chain").
  *
- * <p>Every record has a tag, HMAC(chain key, kind, key, value). Per kind, the head holds the number of records and
- * the XOR of their tags (the aggregate): a set digest that does not depend on the order records were written in, so
- * a reader verifies the whole evidence in one streamed pass in key order, and a writer adds a batch by XORing in
- * its tags without reading anything back. Each batch a writer appends makes a new head: sequence + 1, the counts
- * and aggregates after the batch, and the previous head's MAC, all under one HMAC (the chain link), written in the
- * same atomic RocksDB write as the records. The aggregates are stored encrypted (XOR with a pad derived from the key,
- * the chain start and the sequence): someone who reads the database over time learns no tag, so cannot pick a set
- * of records to delete whose tags cancel.
+ * <p>Every record has a tag, HMAC(chain key, kind, key, value). Per kind, the head holds the number
+ * of records and the XOR of their tags (the aggregate): a set digest that does not depend on the
+ * order records were written in, so a reader verifies the whole evidence in one streamed pass in
+ * key order, and a writer adds a batch by XORing in its tags without reading anything back. Each
+ * batch a writer appends makes a new head: sequence + 1, the counts and aggregates after the batch,
+ * and the previous head's MAC, all under one HMAC (the chain link), written in the same atomic
+ * RocksDB write as the records. The aggregates are stored encrypted (XOR with a pad derived from
+ * the key, the chain start and the sequence): someone who reads the database over time learns no
+ * tag, so cannot pick a set of records to delete whose tags cancel.
  *
- * <p>Without the key, nobody can make a head that matches a set of records other than the one fim wrote: deleting,
- * adding, editing or swapping any record, wiping a column family, or editing or deleting the head is seen by
- * {@link #verify}. What it cannot see locally is a rollback to an older, consistent copy (old records with their
- * old head): the {@linkplain Listener listener} publishes each head off-host (syslog) for that.
+ * <p>Without the key, nobody can make a head that matches a set of records other than the one fim
+ * wrote: deleting, adding, editing or swapping any record, wiping a column family, or editing or
+ * deleting the head is seen by {@link #verify}. What it cannot see locally is a rollback to an
+ * older, consistent copy (old records with their old head): the {@linkplain Listener listener}
+ * publishes each head off-host (syslog) for that.
  *
- * <p>A writer {@linkplain #attach attaches} a chain to its open {@link Store}; {@link EventLog}, {@link Approvals}
- * and {@link WatchCoverage} then seal what they write through {@link SealedBatch}. A database without a head (written
- * by a fim before the chain) gets one at the first attach, whose aggregates take in the records found then
- * ("adopted": sealed as they are at that moment, not when they were recorded); reports say so. Thread-safe.
+ * <p>A writer {@linkplain #attach attaches} a chain to its open {@link Store}; {@link EventLog},
+ * {@link Approvals} and {@link WatchCoverage} then seal what they write through {@link
+ * SealedBatch}. A database without a head (written by a fim before the chain) gets one at the first
+ * attach, whose aggregates take in the records found then ("adopted": sealed as they are at that
+ * moment, not when they were recorded); reports say so. Thread-safe.
  */
 public final class EvidenceChain {
   static final String META_HEAD = "evidence_chain";
   private static final byte[] META_HEAD_KEY = META_HEAD.getBytes(StandardCharsets.UTF_8);
+
   /** WatchCoverage's keys in meta (the intervals are the only sealed records there). */
   static final byte[] COVERAGE_PREFIX = "watch_coverage/".getBytes(StandardCharsets.US_ASCII);
+
   private static final byte[] MAC_DOMAIN = "fim-chain-v1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PAD_DOMAIN = "fim-chain-pad-v1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TAG_DOMAIN = "fim-record-v1".getBytes(StandardCharsets.US_ASCII);
@@ -52,7 +58,8 @@ public final class EvidenceChain {
   private static final int HEAD_BYTES = 1 + 4 * 8 + Kind.COUNT * 8 + Kind.COUNT * TAG + 2 * TAG;
 
   /** The chains attached to open stores (weakly: a store that is gone takes its chain with it). */
-  private static final Map<Store, EvidenceChain> ATTACHED = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Map<Store, EvidenceChain> ATTACHED =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   /** What is sealed. */
   public enum Kind {
@@ -73,7 +80,10 @@ public final class EvidenceChain {
     }
   }
 
-  /** Told of every new head, after its write (e.g. to publish it off-host); must be thread-safe and not throw. */
+  /**
+   * Told of every new head, after its write (e.g. to publish it off-host); must be thread-safe and
+   * not throw.
+   */
   public interface Listener {
     void sealed(Store store, Head head);
   }
@@ -81,14 +91,15 @@ public final class EvidenceChain {
   /**
    * An authenticated chain head.
    *
-   * @param sequence   how many batches were sealed since the chain started (0: the start)
-   * @param startNs    when the chain started (ns since the epoch)
+   * @param sequence how many batches were sealed since the chain started (0: the start)
+   * @param startNs when the chain started (ns since the epoch)
    * @param firstEvent the sequence number of the first event recorded after the chain started
-   * @param adopted    records already in the database when the chain started (sealed as found then)
-   * @param counts     records per {@link Kind}
-   * @param mac        the head's HMAC (its digest, published off-host)
+   * @param adopted records already in the database when the chain started (sealed as found then)
+   * @param counts records per {@link Kind}
+   * @param mac the head's HMAC (its digest, published off-host)
    */
-  public record Head(long sequence, long startNs, long firstEvent, long adopted, long[] counts, byte[] mac) {
+  public record Head(
+      long sequence, long startNs, long firstEvent, long adopted, long[] counts, byte[] mac) {
     /** The head's MAC in lower-case hex: what {@code --expect-seal} compares and syslog records. */
     public String digest() {
       return HexFormat.of().formatHex(mac);
@@ -106,9 +117,10 @@ public final class EvidenceChain {
   /**
    * What a reader found.
    *
-   * @param verified true when the records are exactly those the head seals (or there is no evidence and no head)
-   * @param head     the authenticated head, or null (none, or not authentic)
-   * @param problem  why it did not verify, naming what differs; null when verified
+   * @param verified true when the records are exactly those the head seals (or there is no evidence
+   *     and no head)
+   * @param head the authenticated head, or null (none, or not authentic)
+   * @param problem why it did not verify, naming what differs; null when verified
    */
   public record Verification(boolean verified, Head head, String problem) {
     /** One line for people: "verified (…)" or "NOT VERIFIED: why". */
@@ -119,21 +131,39 @@ public final class EvidenceChain {
       if (head == null) {
         return "verified (nothing recorded)";
       }
-      return "verified (" + head.records() + " records, " + head.sequence() + " sealed batches; " + start(head) + ")";
+      return "verified ("
+          + head.records()
+          + " records, "
+          + head.sequence()
+          + " sealed batches; "
+          + start(head)
+          + ")";
     }
 
     /** Where the chain starts, and what it adopted then. */
     public static String start(Head h) {
       String at = java.time.Instant.ofEpochSecond(0, h.startNs()).toString();
-      return "chain starts at event " + h.firstEvent() + " (" + at + ")" + (h.adopted() == 0 ? ""
-          : "; the " + h.adopted() + " records written before it were sealed as found then, not when recorded");
+      return "chain starts at event "
+          + h.firstEvent()
+          + " ("
+          + at
+          + ")"
+          + (h.adopted() == 0
+              ? ""
+              : "; the "
+                  + h.adopted()
+                  + " records written before it were sealed as found then, not when recorded");
     }
   }
 
   private final Store store;
   private final EvidenceKey key;
   private final Listener listener;
-  /** One keyed MAC per writing thread (the recorder, the heartbeat): getting and keying one per batch costs. */
+
+  /**
+   * One keyed MAC per writing thread (the recorder, the heartbeat): getting and keying one per
+   * batch costs.
+   */
   private final ThreadLocal<Mac> macs;
 
   private EvidenceChain(Store store, EvidenceKey key, Listener listener) {
@@ -144,15 +174,17 @@ public final class EvidenceChain {
   }
 
   /**
-   * Attaches the chain to {@code store} (opened for writing): from now on events, approvals and coverage written
-   * through it are sealed. Starts the chain when the database has no head (see the class comment), telling
-   * {@code notices} when that adopts records written before.
+   * Attaches the chain to {@code store} (opened for writing): from now on events, approvals and
+   * coverage written through it are sealed. Starts the chain when the database has no head (see the
+   * class comment), telling {@code notices} when that adopts records written before.
    *
-   * @throws SealException when the stored head is not authentic (edited outside fim, or another key)
+   * @throws SealException when the stored head is not authentic (edited outside fim, or another
+   *     key)
    */
-  public static Head attach(Store store, EvidenceKey key, Listener listener, Consumer<String> notices)
+  public static Head attach(
+      Store store, EvidenceKey key, Listener listener, Consumer<String> notices)
       throws StoreException, SealException {
-    EvidenceChain chain = new EvidenceChain(store, key, listener == null ? (s, h) -> { } : listener);
+    EvidenceChain chain = new EvidenceChain(store, key, listener == null ? (s, h) -> {} : listener);
     synchronized (chain) {
       Full head = chain.read(key.newMac());
       if (head == null) {
@@ -163,7 +195,10 @@ public final class EvidenceChain {
     }
   }
 
-  /** The chain attached to {@code store}, or null (writes are then not sealed: a reader will say so). */
+  /**
+   * The chain attached to {@code store}, or null (writes are then not sealed: a reader will say
+   * so).
+   */
   static EvidenceChain of(Store store) {
     return ATTACHED.get(store);
   }
@@ -211,11 +246,13 @@ public final class EvidenceChain {
   }
 
   /**
-   * Verifies the sealed records of the given kinds against the head (whose MAC covers every kind, so the head
-   * itself is always authenticated): a reader checks what it reads. {@code fim report} reads events, approvals and
-   * coverage, not the path index, which is a third of the records. Reads only.
+   * Verifies the sealed records of the given kinds against the head (whose MAC covers every kind,
+   * so the head itself is always authenticated): a reader checks what it reads. {@code fim report}
+   * reads events, approvals and coverage, not the path index, which is a third of the records.
+   * Reads only.
    */
-  public static Verification verify(Store store, EvidenceKey key, java.util.Set<Kind> kinds) throws StoreException {
+  public static Verification verify(Store store, EvidenceKey key, java.util.Set<Kind> kinds)
+      throws StoreException {
     EvidenceChain c = new EvidenceChain(store, key, null);
     Mac mac = key.newMac();
     Full head;
@@ -236,42 +273,82 @@ public final class EvidenceChain {
         return new Verification(true, null, null);
       }
       if (n == 0) {
-        // Every fim that writes a baseline or a watch state starts the chain: without a head, the evidence may have
+        // Every fim that writes a baseline or a watch state starts the chain: without a head, the
+        // evidence may have
         // been emptied along with it (nothing left to miss, nothing to count it).
-        return new Verification(false, null, "database " + store.dir() + " holds a baseline but no evidence chain"
-            + " head: it was deleted outside fim, and every event, approval and coverage interval with it, or a fim"
-            + " older than the evidence chain wrote it (the next fim check, update, accept or watch starts the"
-            + " chain)");
+        return new Verification(
+            false,
+            null,
+            "database "
+                + store.dir()
+                + " holds a baseline but no evidence chain"
+                + " head: it was deleted outside fim, and every event, approval and coverage interval with it, or a fim"
+                + " older than the evidence chain wrote it (the next fim check, update, accept or watch starts the"
+                + " chain)");
       }
-      return new Verification(false, null, "database " + store.dir() + " holds " + n + " records of evidence ("
-          + counts(counts) + ") but no evidence chain head: a fim older than the evidence chain wrote it (the next"
-          + " fim check, update, accept or watch starts the chain), or the head was deleted outside fim");
+      return new Verification(
+          false,
+          null,
+          "database "
+              + store.dir()
+              + " holds "
+              + n
+              + " records of evidence ("
+              + counts(counts)
+              + ") but no evidence chain head: a fim older than the evidence chain wrote it (the next"
+              + " fim check, update, accept or watch starts the chain), or the head was deleted outside fim");
     }
     List<String> wrong = new ArrayList<>();
     for (Kind k : kinds) {
       int i = k.ordinal();
       long sealed = head.counts[i];
       if (counts[i] < sealed) {
-        wrong.add((sealed - counts[i]) + " of the " + sealed + " sealed " + k.label() + " are missing (deleted outside"
-            + " fim" + (counts[i] == 0 ? ": the column family was emptied" : "") + ")");
+        wrong.add(
+            (sealed - counts[i])
+                + " of the "
+                + sealed
+                + " sealed "
+                + k.label()
+                + " are missing (deleted outside"
+                + " fim"
+                + (counts[i] == 0 ? ": the column family was emptied" : "")
+                + ")");
       } else if (counts[i] > sealed) {
-        wrong.add((counts[i] - sealed) + " " + k.label() + " are not sealed (" + counts[i] + " found, " + sealed
-            + " sealed: added outside fim, or the head was replaced by an older one)");
+        wrong.add(
+            (counts[i] - sealed)
+                + " "
+                + k.label()
+                + " are not sealed ("
+                + counts[i]
+                + " found, "
+                + sealed
+                + " sealed: added outside fim, or the head was replaced by an older one)");
       } else if (!Arrays.equals(agg[i], head.aggregates[i])) {
-        wrong.add("the " + k.label() + " were edited, replaced or reordered outside fim (" + sealed
-            + " as sealed, but not the same)");
+        wrong.add(
+            "the "
+                + k.label()
+                + " were edited, replaced or reordered outside fim ("
+                + sealed
+                + " as sealed, but not the same)");
       }
     }
     if (!wrong.isEmpty()) {
-      return new Verification(false, head.head(), "evidence chain of " + store.dir() + " does not verify: "
-          + String.join("; ", wrong));
+      return new Verification(
+          false,
+          head.head(),
+          "evidence chain of " + store.dir() + " does not verify: " + String.join("; ", wrong));
     }
     return new Verification(true, head.head(), null);
   }
 
-  /** Whether {@code store} holds a baseline, its seal or a watch state (a fim with the chain started one). */
+  /**
+   * Whether {@code store} holds a baseline, its seal or a watch state (a fim with the chain started
+   * one).
+   */
   private static boolean hasState(Store store) throws StoreException {
-    return store.getMeta("seal") != null || store.hasAny(Column.BASELINE) || store.hasAny(Column.CURRENT);
+    return store.getMeta("seal") != null
+        || store.hasAny(Column.BASELINE)
+        || store.hasAny(Column.CURRENT);
   }
 
   private static String counts(long[] counts) {
@@ -285,7 +362,8 @@ public final class EvidenceChain {
   }
 
   /** XORs the tags of every record of kind {@code k} into {@code agg} and counts them. */
-  private void scan(Kind k, Mac mac, byte[] tag, long[] agg, long[] counts, int slot) throws StoreException {
+  private void scan(Kind k, Mac mac, byte[] tag, long[] agg, long[] counts, int slot)
+      throws StoreException {
     Column col = column(k);
     if (!store.has(col)) {
       return;
@@ -308,7 +386,8 @@ public final class EvidenceChain {
       try {
         it.status();
       } catch (org.rocksdb.RocksDBException e) {
-        throw Store.translate(store.dir(), "read " + col.cfName() + " to verify the evidence chain", e);
+        throw Store.translate(
+            store.dir(), "read " + col.cfName() + " to verify the evidence chain", e);
       }
     }
   }
@@ -322,7 +401,9 @@ public final class EvidenceChain {
     };
   }
 
-  /** The kind of a record written to {@code col} under {@code key}, or null when it is not sealed. */
+  /**
+   * The kind of a record written to {@code col} under {@code key}, or null when it is not sealed.
+   */
   static Kind kindOf(Column col, byte[] key) {
     return switch (col) {
       case EVENTS -> Kind.EVENTS;
@@ -334,14 +415,16 @@ public final class EvidenceChain {
   }
 
   private static boolean startsWith(byte[] k, byte[] prefix) {
-    return k.length >= prefix.length && Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length);
+    return k.length >= prefix.length
+        && Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   // ---- writing ----
 
   /**
-   * Writes {@code batch} with a new head that adds {@code changes}: one atomic write. Serialised per chain, and the
-   * head is read back each time, so another process's appends (a check that borrowed the database) are taken up.
+   * Writes {@code batch} with a new head that adds {@code changes}: one atomic write. Serialised
+   * per chain, and the head is read back each time, so another process's appends (a check that
+   * borrowed the database) are taken up.
    */
   synchronized void write(WriteBatch batch, long[][] changes, long[] deltas) throws StoreException {
     Mac mac = mac();
@@ -349,11 +432,16 @@ public final class EvidenceChain {
     try {
       h = read(mac);
     } catch (SealException e) {
-      throw new StoreException(StoreException.Reason.CORRUPT, e.getMessage() + "; nothing was written", e);
+      throw new StoreException(
+          StoreException.Reason.CORRUPT, e.getMessage() + "; nothing was written", e);
     }
     if (h == null) {
-      throw new StoreException(StoreException.Reason.CORRUPT, "database " + store.dir() + ": the evidence chain"
-          + " head disappeared while fim had the database open (deleted outside fim); nothing was written");
+      throw new StoreException(
+          StoreException.Reason.CORRUPT,
+          "database "
+              + store.dir()
+              + ": the evidence chain"
+              + " head disappeared while fim had the database open (deleted outside fim); nothing was written");
     }
     long[][] agg = new long[Kind.COUNT][];
     long[] counts = h.counts.clone();
@@ -364,7 +452,8 @@ public final class EvidenceChain {
       }
       counts[i] += deltas[i];
     }
-    Full next = new Full(h.sequence + 1, h.startNs, h.firstEvent, h.adopted, counts, agg, h.mac, null);
+    Full next =
+        new Full(h.sequence + 1, h.startNs, h.firstEvent, h.adopted, counts, agg, h.mac, null);
     next = next.withMac(mac(mac, next));
     try {
       batch.put(store.handle(Column.META), META_HEAD_KEY, encode(mac, next));
@@ -387,15 +476,32 @@ public final class EvidenceChain {
     long adopted = Arrays.stream(counts).sum();
     String seq = store.getMetaString("event_sequence");
     long firstEvent = (seq == null ? 0 : Long.parseLong(seq.trim())) + 1;
-    Full f = new Full(0, System.currentTimeMillis() * 1_000_000L, firstEvent, adopted, counts, agg,
-        new byte[TAG], null);
+    Full f =
+        new Full(
+            0,
+            System.currentTimeMillis() * 1_000_000L,
+            firstEvent,
+            adopted,
+            counts,
+            agg,
+            new byte[TAG],
+            null);
     f = f.withMac(mac(mac, f));
     store.put(Column.META, META_HEAD_KEY, encode(mac, f));
     if (adopted > 0 && notices != null) {
-      notices.accept("the evidence chain starts now in " + store.dir() + ": the " + adopted + " records already"
-          + " there (" + counts(counts) + ", written by an older fim) are sealed as they are now, not as they were"
-          + " recorded; events from " + firstEvent + " on are sealed when written. If this database had a chain"
-          + " before, its head was deleted: do not trust its history");
+      notices.accept(
+          "the evidence chain starts now in "
+              + store.dir()
+              + ": the "
+              + adopted
+              + " records already"
+              + " there ("
+              + counts(counts)
+              + ", written by an older fim) are sealed as they are now, not as they were"
+              + " recorded; events from "
+              + firstEvent
+              + " on are sealed when written. If this database had a chain"
+              + " before, its head was deleted: do not trust its history");
     }
     listener.sealed(store, f.head());
     return f;
@@ -404,8 +510,15 @@ public final class EvidenceChain {
   // ---- the head ----
 
   /** A head with its (decrypted) aggregates and the previous head's MAC. */
-  private record Full(long sequence, long startNs, long firstEvent, long adopted, long[] counts, long[][] aggregates,
-      byte[] prev, byte[] mac) {
+  private record Full(
+      long sequence,
+      long startNs,
+      long firstEvent,
+      long adopted,
+      long[] counts,
+      long[][] aggregates,
+      byte[] prev,
+      byte[] mac) {
     Full withMac(byte[] m) {
       return new Full(sequence, startNs, firstEvent, adopted, counts, aggregates, prev, m);
     }
@@ -421,10 +534,16 @@ public final class EvidenceChain {
     if (v == null) {
       return null;
     }
-    String forged = "the evidence chain head of " + store.dir() + " is not authentic: it was edited outside fim,"
-        + " or " + key.file() + " is not the key that sealed it; do not trust the history, approvals or coverage";
+    String forged =
+        "the evidence chain head of "
+            + store.dir()
+            + " is not authentic: it was edited outside fim,"
+            + " or "
+            + key.file()
+            + " is not the key that sealed it; do not trust the history, approvals or coverage";
     if (v.length != HEAD_BYTES || v[0] != VERSION) {
-      throw new SealException(forged + " (" + v.length + " bytes, version " + (v.length == 0 ? "none" : v[0]) + ")");
+      throw new SealException(
+          forged + " (" + v.length + " bytes, version " + (v.length == 0 ? "none" : v[0]) + ")");
     }
     ByteBuffer in = ByteBuffer.wrap(v, 1, v.length - 1);
     long seq = in.getLong();
@@ -455,7 +574,11 @@ public final class EvidenceChain {
 
   private static byte[] encode(Mac mac, Full f) {
     ByteBuffer out = ByteBuffer.allocate(HEAD_BYTES);
-    out.put((byte) VERSION).putLong(f.sequence).putLong(f.startNs).putLong(f.firstEvent).putLong(f.adopted);
+    out.put((byte) VERSION)
+        .putLong(f.sequence)
+        .putLong(f.startNs)
+        .putLong(f.firstEvent)
+        .putLong(f.adopted);
     for (long c : f.counts) {
       out.putLong(c);
     }
@@ -469,7 +592,10 @@ public final class EvidenceChain {
     return out.array();
   }
 
-  /** The head's MAC: every field, the plain aggregates, and the previous head's MAC (the chain link). */
+  /**
+   * The head's MAC: every field, the plain aggregates, and the previous head's MAC (the chain
+   * link).
+   */
   private static byte[] mac(Mac mac, Full f) {
     ByteBuffer b = ByteBuffer.allocate(4 * 8 + Kind.COUNT * 8 + Kind.COUNT * TAG + TAG);
     b.putLong(f.sequence).putLong(f.startNs).putLong(f.firstEvent).putLong(f.adopted);
@@ -496,8 +622,9 @@ public final class EvidenceChain {
   }
 
   /**
-   * A record's tag: HMAC("fim-record-v1", kind, key length, key, value length, value) into {@code out}. (One header
-   * array instead of an update per field: a reader tags every record, and each update call costs.)
+   * A record's tag: HMAC("fim-record-v1", kind, key length, key, value length, value) into {@code
+   * out}. (One header array instead of an update per field: a reader tags every record, and each
+   * update call costs.)
    */
   static void tag(Mac mac, Kind k, byte[] key, byte[] value, byte[] out) {
     byte[] head = new byte[TAG_DOMAIN.length + 5];

@@ -8,24 +8,24 @@ import java.util.Objects;
  * Everything fim knows about one file system object at one moment: its {@code lstat} fields,
  * symlink target, extended attributes and content digests. Immutable; thread-safe.
  *
- * @param type        file type from {@code st_mode}
- * @param mode        permission bits including setuid/setgid/sticky ({@code st_mode & 07777})
- * @param uid         owner
- * @param gid         group
- * @param size        {@code st_size}
- * @param blocks      {@code st_blocks} (512-byte units)
- * @param mtimeNs     modification time, ns since the epoch
- * @param ctimeNs     status change time, ns since the epoch
- * @param dev         {@code st_dev}
- * @param ino         {@code st_ino}
- * @param nlink       {@code st_nlink}
- * @param linkTarget  symlink target bytes, null for other types
- * @param xattrs      extended attributes sorted by name; null when they were not captured
- * @param digests     content digests (regular files whose rule asks for them); empty otherwise
- * @param selected    bit set of the attributes the selection rule asked for (baseline's
- *                    {@code AttributeSet} bits); stored so a later check compares like with like
- * @param problem     why part of the record is missing (e.g. "open: EACCES (Permission denied);
- *                    hash skipped, attributes kept"), or null
+ * @param type file type from {@code st_mode}
+ * @param mode permission bits including setuid/setgid/sticky ({@code st_mode & 07777})
+ * @param uid owner
+ * @param gid group
+ * @param size {@code st_size}
+ * @param blocks {@code st_blocks} (512-byte units)
+ * @param mtimeNs modification time, ns since the epoch
+ * @param ctimeNs status change time, ns since the epoch
+ * @param dev {@code st_dev}
+ * @param ino {@code st_ino}
+ * @param nlink {@code st_nlink}
+ * @param linkTarget symlink target bytes, null for other types
+ * @param xattrs extended attributes sorted by name; null when they were not captured
+ * @param digests content digests (regular files whose rule asks for them); empty otherwise
+ * @param selected bit set of the attributes the selection rule asked for (baseline's {@code
+ *     AttributeSet} bits); stored so a later check compares like with like
+ * @param problem why part of the record is missing (e.g. "open: EACCES (Permission denied); hash
+ *     skipped, attributes kept"), or null
  */
 public record FileRecord(
     FileType type,
@@ -69,17 +69,43 @@ public record FileRecord(
 
   /** A copy with other digests and problem (the hasher fills them in after lstat). */
   public FileRecord withDigests(List<Digest> newDigests, String newProblem) {
-    return new FileRecord(type, mode, uid, gid, size, blocks, mtimeNs, ctimeNs, dev, ino, nlink,
-        linkTarget, xattrs, newDigests, selected, newProblem);
+    return new FileRecord(
+        type,
+        mode,
+        uid,
+        gid,
+        size,
+        blocks,
+        mtimeNs,
+        ctimeNs,
+        dev,
+        ino,
+        nlink,
+        linkTarget,
+        xattrs,
+        newDigests,
+        selected,
+        newProblem);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof FileRecord r
-        && r.type == type && r.mode == mode && r.uid == uid && r.gid == gid && r.size == size
-        && r.blocks == blocks && r.mtimeNs == mtimeNs && r.ctimeNs == ctimeNs && r.dev == dev
-        && r.ino == ino && r.nlink == nlink && Arrays.equals(r.linkTarget, linkTarget)
-        && Objects.equals(r.xattrs, xattrs) && r.digests.equals(digests) && r.selected == selected
+        && r.type == type
+        && r.mode == mode
+        && r.uid == uid
+        && r.gid == gid
+        && r.size == size
+        && r.blocks == blocks
+        && r.mtimeNs == mtimeNs
+        && r.ctimeNs == ctimeNs
+        && r.dev == dev
+        && r.ino == ino
+        && r.nlink == nlink
+        && Arrays.equals(r.linkTarget, linkTarget)
+        && Objects.equals(r.xattrs, xattrs)
+        && r.digests.equals(digests)
+        && r.selected == selected
         && Objects.equals(r.problem, problem);
   }
 

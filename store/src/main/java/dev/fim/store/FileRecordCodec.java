@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The versioned binary encoding of a {@link FileRecord} (the value of the {@code baseline},
- * {@code current} and {@code scan} column families). Big-endian, fixed fields first:
+ * The versioned binary encoding of a {@link FileRecord} (the value of the {@code baseline}, {@code
+ * current} and {@code scan} column families). Big-endian, fixed fields first:
  *
  * <pre>
  * u8 version(1) u8 type u8 flags(1=link,2=xattrs,4=problem) u32 mode u32 uid u32 gid
@@ -32,8 +32,10 @@ final class FileRecordCodec {
   static byte[] encode(FileRecord r) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      int flags = (r.linkTarget() != null ? HAS_LINK : 0) | (r.xattrs() != null ? HAS_XATTRS : 0)
-          | (r.problem() != null ? HAS_PROBLEM : 0);
+      int flags =
+          (r.linkTarget() != null ? HAS_LINK : 0)
+              | (r.xattrs() != null ? HAS_XATTRS : 0)
+              | (r.problem() != null ? HAS_PROBLEM : 0);
       out.writeByte(VERSION);
       out.writeByte(r.type().ordinal());
       out.writeByte(flags);
@@ -86,7 +88,8 @@ final class FileRecordCodec {
       ByteBuffer in = ByteBuffer.wrap(value);
       int version = in.get() & 0xff;
       if (version != VERSION) {
-        throw new IllegalArgumentException("record encoding version " + version + " (this fim reads " + VERSION + ")");
+        throw new IllegalArgumentException(
+            "record encoding version " + version + " (this fim reads " + VERSION + ")");
       }
       int typeOrdinal = in.get() & 0xff;
       FileType[] types = FileType.values();
@@ -139,8 +142,23 @@ final class FileRecordCodec {
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " trailing bytes");
       }
-      return new FileRecord(types[typeOrdinal], mode, uid, gid, size, blocks, mtime, ctime, dev, ino,
-          nlink, link, xattrs, digests, selected, problem);
+      return new FileRecord(
+          types[typeOrdinal],
+          mode,
+          uid,
+          gid,
+          size,
+          blocks,
+          mtime,
+          ctime,
+          dev,
+          ino,
+          nlink,
+          link,
+          xattrs,
+          digests,
+          selected,
+          problem);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("record truncated at " + value.length + " bytes", e);
     }
@@ -148,7 +166,8 @@ final class FileRecordCodec {
 
   private static int checkedLength(ByteBuffer in, int len) {
     if (len < 0 || len > in.remaining()) {
-      throw new IllegalArgumentException("length " + len + " exceeds the " + in.remaining() + " bytes left");
+      throw new IllegalArgumentException(
+          "length " + len + " exceeds the " + in.remaining() + " bytes left");
     }
     return len;
   }

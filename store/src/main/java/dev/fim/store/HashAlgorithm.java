@@ -1,8 +1,8 @@
 package dev.fim.store;
 
 /**
- * Content hash algorithms a record can carry. The numeric id is part of the on-disk encoding:
- * never reuse or renumber one.
+ * Content hash algorithms a record can carry. The numeric id is part of the on-disk encoding: never
+ * reuse or renumber one.
  */
 public enum HashAlgorithm {
   /** XXH3-128: fast, detects accidental and ordinary changes; not cryptographic. Default. */

@@ -1,8 +1,8 @@
 package dev.fim.store;
 
 /**
- * Which fim job observed a change: {@code fim.origin} in the event JSON, stored by its label (the text older
- * databases hold, so the encoding is unchanged).
+ * Which fim job observed a change: {@code fim.origin} in the event JSON, stored by its label (the
+ * text older databases hold, so the encoding is unchanged).
  */
 public enum Origin {
   /** {@code fim check} compared the disk with the baseline. */
@@ -18,8 +18,8 @@ public enum Origin {
   /** {@code fim watch}'s rescan after lost events. */
   RESCAN("rescan"),
   /**
-   * A label this fim does not know (a newer fim wrote it, or a damaged value): read as this, never a failure, so an
-   * old or foreign history stays readable. Never written by this fim.
+   * A label this fim does not know (a newer fim wrote it, or a damaged value): read as this, never
+   * a failure, so an old or foreign history stays readable. Never written by this fim.
    */
   UNKNOWN("unknown");
 
@@ -34,12 +34,16 @@ public enum Origin {
     return label;
   }
 
-  /** The origin of a stored or JSON label; null stays null (an event without one), any other text is UNKNOWN. */
+  /**
+   * The origin of a stored or JSON label; null stays null (an event without one), any other text is
+   * UNKNOWN.
+   */
   public static Origin ofLabel(String label) {
     if (label == null) {
       return null;
     }
-    // A switch, not a loop over values() (a copy per call): every event a report decodes comes through here.
+    // A switch, not a loop over values() (a copy per call): every event a report decodes comes
+    // through here.
     return switch (label) {
       case "check" -> CHECK;
       case "update" -> UPDATE;

@@ -7,13 +7,13 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A Linux path as the kernel sees it: any bytes but NUL. Immutable; copies its input; compares
- * by content in unsigned byte order, which is also RocksDB's default key order.
+ * A Linux path as the kernel sees it: any bytes but NUL. Immutable; copies its input; compares by
+ * content in unsigned byte order, which is also RocksDB's default key order.
  *
  * <p>Never round-trip through {@link String} or {@link java.nio.file.Path}: names that are not
- * valid UTF-8 would be lost, and under {@code LC_ALL=C} Java cannot even name them. Decode only
- * for display ({@link #display()}), and give the exact bytes ({@link #hex()}) where the display
- * would be ambiguous. Thread-safe.
+ * valid UTF-8 would be lost, and under {@code LC_ALL=C} Java cannot even name them. Decode only for
+ * display ({@link #display()}), and give the exact bytes ({@link #hex()}) where the display would
+ * be ambiguous. Thread-safe.
  */
 public final class PathBytes implements Comparable<PathBytes> {
   private final byte[] bytes;
@@ -32,7 +32,8 @@ public final class PathBytes implements Comparable<PathBytes> {
     byte[] copy = Arrays.copyOfRange(bytes, offset, offset + length);
     for (byte b : copy) {
       if (b == 0) {
-        throw new IllegalArgumentException("path contains a NUL byte: " + HexFormat.of().formatHex(copy));
+        throw new IllegalArgumentException(
+            "path contains a NUL byte: " + HexFormat.of().formatHex(copy));
       }
     }
     return new PathBytes(copy);
@@ -43,7 +44,10 @@ public final class PathBytes implements Comparable<PathBytes> {
     return of(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Wraps without copying: only for bytes this package (or a caller that owns them) will never change. */
+  /**
+   * Wraps without copying: only for bytes this package (or a caller that owns them) will never
+   * change.
+   */
   static PathBytes wrap(byte[] bytes) {
     return new PathBytes(bytes);
   }
@@ -124,7 +128,8 @@ public final class PathBytes implements Comparable<PathBytes> {
       return true; // most paths: no decoder needed
     }
     try {
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(java.nio.ByteBuffer.wrap(bytes));
@@ -135,8 +140,8 @@ public final class PathBytes implements Comparable<PathBytes> {
   }
 
   /**
-   * For people: UTF-8 where valid; each invalid byte as {@code \xNN}; control characters
-   * (newline, tab, ESC…) and backslash escaped so one path is always one line and unambiguous.
+   * For people: UTF-8 where valid; each invalid byte as {@code \xNN}; control characters (newline,
+   * tab, ESC…) and backslash escaped so one path is always one line and unambiguous.
    */
   public String display() {
     StringBuilder sb = new StringBuilder(bytes.length + 8);

@@ -5,8 +5,8 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 
 /**
- * Iterates records of one column family in path-byte order, decoding lazily. Not thread-safe;
- * close it. Usage: {@code while (c.next()) { c.path(); c.record(); }}.
+ * Iterates records of one column family in path-byte order, decoding lazily. Not thread-safe; close
+ * it. Usage: {@code while (c.next()) { c.path(); c.record(); }}.
  */
 public final class RecordCursor implements AutoCloseable {
   private final Store store;
@@ -29,7 +29,8 @@ public final class RecordCursor implements AutoCloseable {
   /**
    * Moves to the next record; false at the end.
    *
-   * @throws StoreException CORRUPT when a damaged block stops the iteration (it must not read as the end)
+   * @throws StoreException CORRUPT when a damaged block stops the iteration (it must not read as
+   *     the end)
    */
   public boolean next() throws StoreException {
     if (!started) {
@@ -47,7 +48,8 @@ public final class RecordCursor implements AutoCloseable {
       if (prefix != null && !isAtOrBelow(key)) {
         // Keys below the prefix are "prefix/…"; "prefix-x" sorts between them, so skip, don't stop,
         // until keys no longer start with the prefix bytes at all.
-        if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+        if (key.length < prefix.length
+            || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
           break;
         }
         it.next();

@@ -6,14 +6,14 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
 /**
- * Batches record writes into RocksDB write batches (one write per ~1 MB), so a 100k-file scan
- * costs about a hundred writes instead of 100k. One writer can fill several column families with
- * the same record (e.g. {@code baseline} and {@code current} during init, encoded once), and
- * keeps the {@code inodes} index (dev+ino → path) when that column is among its targets.
+ * Batches record writes into RocksDB write batches (one write per ~1 MB), so a 100k-file scan costs
+ * about a hundred writes instead of 100k. One writer can fill several column families with the same
+ * record (e.g. {@code baseline} and {@code current} during init, encoded once), and keeps the
+ * {@code inodes} index (dev+ino → path) when that column is among its targets.
  *
- * <p>Thread-safe: scan workers call {@link #put} concurrently; the lock is held only to append
- * to the batch. Bulk writers skip RocksDB's write-ahead log (a scan is redone, not recovered);
- * their data is durable after {@link Store#flush()}.
+ * <p>Thread-safe: scan workers call {@link #put} concurrently; the lock is held only to append to
+ * the batch. Bulk writers skip RocksDB's write-ahead log (a scan is redone, not recovered); their
+ * data is durable after {@link Store#flush()}.
  */
 public final class RecordWriter implements AutoCloseable {
   static final long BATCH_BYTES = 1 << 20;
@@ -33,25 +33,31 @@ public final class RecordWriter implements AutoCloseable {
   public void put(PathBytes path, FileRecord record) throws StoreException {
     byte[] value = FileRecordCodec.encode(record); // encode outside the lock
     byte[] key = path.toBytes();
-    byte[] inodeKey = columns.contains(Column.INODES)
-        ? ByteBuffer.allocate(16).putLong(record.dev()).putLong(record.ino()).array() : null;
-    append("write", (b, c) -> {
-      if (c == Column.INODES) {
-        b.put(store.handle(c), inodeKey, key);
-      } else {
-        b.put(store.handle(c), key, value);
-      }
-    });
+    byte[] inodeKey =
+        columns.contains(Column.INODES)
+            ? ByteBuffer.allocate(16).putLong(record.dev()).putLong(record.ino()).array()
+            : null;
+    append(
+        "write",
+        (b, c) -> {
+          if (c == Column.INODES) {
+            b.put(store.handle(c), inodeKey, key);
+          } else {
+            b.put(store.handle(c), key, value);
+          }
+        });
   }
 
   /** Deletes {@code path} from every target column (not from the inode index). */
   public void delete(PathBytes path) throws StoreException {
     byte[] key = path.toBytes();
-    append("delete in", (b, c) -> {
-      if (c != Column.INODES) {
-        b.delete(store.handle(c), key);
-      }
-    });
+    append(
+        "delete in",
+        (b, c) -> {
+          if (c != Column.INODES) {
+            b.delete(store.handle(c), key);
+          }
+        });
   }
 
   /** Writes a key and an already encoded value as they are, to every target column. */
@@ -64,7 +70,9 @@ public final class RecordWriter implements AutoCloseable {
     void apply(WriteBatch batch, Column column) throws RocksDBException;
   }
 
-  /** Applies {@code op} for every target column under the lock; writes the batch once it is full. */
+  /**
+   * Applies {@code op} for every target column under the lock; writes the batch once it is full.
+   */
   private void append(String what, BatchOp op) throws StoreException {
     WriteBatch full = null;
     synchronized (this) {

@@ -9,17 +9,20 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
 /**
- * A write batch whose evidence records (events, their index, approvals, coverage intervals) are sealed into the
- * store's {@link EvidenceChain} when it is written, in the same atomic write; without an attached chain it is a
- * plain batch. A record written again (an approval, a coverage heartbeat) replaces its old tag, and a key put twice
- * in one batch counts once, as RocksDB keeps it once. Not thread-safe; one per write.
+ * A write batch whose evidence records (events, their index, approvals, coverage intervals) are
+ * sealed into the store's {@link EvidenceChain} when it is written, in the same atomic write;
+ * without an attached chain it is a plain batch. A record written again (an approval, a coverage
+ * heartbeat) replaces its old tag, and a key put twice in one batch counts once, as RocksDB keeps
+ * it once. Not thread-safe; one per write.
  */
 final class SealedBatch implements AutoCloseable {
   private final Store store;
   private final EvidenceChain chain;
   private final WriteBatch batch = new WriteBatch();
+
   /** The sealed records put, by kind and key: the last value wins, as in RocksDB. */
   private final Map<ByteBuffer, byte[]> puts = new LinkedHashMap<>();
+
   /** The values replaced records had before this batch (null: none). */
   private final Map<ByteBuffer, byte[]> before = new HashMap<>();
 
@@ -70,7 +73,13 @@ final class SealedBatch implements AutoCloseable {
     chain.write(batch, changes, deltas);
   }
 
-  private static void seal(Mac mac, ByteBuffer id, byte[] value, byte[] tag, long[][] changes, long[] deltas,
+  private static void seal(
+      Mac mac,
+      ByteBuffer id,
+      byte[] value,
+      byte[] tag,
+      long[][] changes,
+      long[] deltas,
       int delta) {
     EvidenceChain.Kind k = EvidenceChain.Kind.values()[id.get(0)];
     byte[] key = new byte[id.capacity() - 1];

@@ -28,18 +28,23 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * fim's database: one RocksDB with the column families of {@link Column}, a format version,
- * and an exclusive lock so that only one fim process writes at a time.
+ * fim's database: one RocksDB with the column families of {@link Column}, a format version, and an
+ * exclusive lock so that only one fim process writes at a time.
  *
- * <p>Thread-safe: RocksDB reads and writes may come from any thread; {@link RecordWriter}s
- * batch writes. Close it to release the lock.
+ * <p>Thread-safe: RocksDB reads and writes may come from any thread; {@link RecordWriter}s batch
+ * writes. Close it to release the lock.
  */
 public final class Store implements AutoCloseable {
   /** On-disk format of this fim. A database with a larger number is refused, not guessed at. */
   public static final int FORMAT_VERSION = 1;
+
   /** The memtable budget across all column families (RocksDB's db_write_buffer_size). */
   static final long DB_WRITE_BUFFER_BYTES = 16L << 20;
-  /** The block cache shared by all column families (reads are mostly one sequential pass: a small cache does). */
+
+  /**
+   * The block cache shared by all column families (reads are mostly one sequential pass: a small
+   * cache does).
+   */
   static final long BLOCK_CACHE_BYTES = 8L << 20;
 
   static final String META_FORMAT = "format_version";
@@ -64,9 +69,9 @@ public final class Store implements AutoCloseable {
     /** The database must exist (check, update, history…). */
     EXISTING,
     /**
-     * The database must exist; opened for reading only and without fim's lock, so it can be read while another fim
-     * (a running {@code fim watch}) writes it: what was written when it was opened is visible (history, who,
-     * report). Every write fails.
+     * The database must exist; opened for reading only and without fim's lock, so it can be read
+     * while another fim (a running {@code fim watch}) writes it: what was written when it was
+     * opened is visible (history, who, report). Every write fails.
      */
     READ_ONLY
   }
@@ -75,16 +80,23 @@ public final class Store implements AutoCloseable {
   private final OpenMode mode;
   private FileChannel lockChannel;
   private FileLock lock;
+
   /** The open RocksDB; null while the database is lent to another fim process ({@link #lend}). */
   private volatile Opened opened;
+
   /** The loan request this store made to get the database (deleted on close), or null. */
   private Path borrowed;
+
   private final WriteOptions writeOptions;
+
   /** For bulk loads that are redone rather than recovered after a crash: no write-ahead log. */
   private final WriteOptions bulkWriteOptions;
 
   /** A RocksDB instance with what must be closed with it. */
-  private record Opened(DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
+  private record Opened(
+      DBOptions dbOptions,
+      ColumnFamilyOptions cfOptions,
+      RocksDB db,
       Map<Column, ColumnFamilyHandle> handles) {
     void close() {
       for (ColumnFamilyHandle h : handles.values()) {
@@ -115,7 +127,8 @@ public final class Store implements AutoCloseable {
   public static Store open(Path dir, OpenMode mode) throws StoreException {
     boolean exists = Files.isRegularFile(dir.resolve("CURRENT"));
     if (!exists && mode != OpenMode.CREATE) {
-      throw new StoreException(StoreException.Reason.MISSING,
+      throw new StoreException(
+          StoreException.Reason.MISSING,
           "no fim database in " + dir + "; create the baseline first with: fim init");
     }
     try {
@@ -138,9 +151,13 @@ public final class Store implements AutoCloseable {
         if (lock == null) {
           String holder = readHolder(channel);
           channel.close();
-          throw new StoreException(StoreException.Reason.LOCKED, "database " + dir
-              + " is in use by another fim process" + holder
-              + "; wait for it to finish (only one fim may use a database at a time)");
+          throw new StoreException(
+              StoreException.Reason.LOCKED,
+              "database "
+                  + dir
+                  + " is in use by another fim process"
+                  + holder
+                  + "; wait for it to finish (only one fim may use a database at a time)");
         }
         writeHolder(channel, "");
       } catch (IOException e) {
@@ -167,38 +184,55 @@ public final class Store implements AutoCloseable {
 
   /** Opens the RocksDB in {@code dir} (the caller holds fim's lock unless read-only). */
   private static Opened openDb(Path dir, OpenMode mode) throws StoreException {
-    DBOptions dbOptions = new DBOptions().setCreateIfMissing(mode == OpenMode.CREATE)
-        .setCreateMissingColumnFamilies(true).setMaxBackgroundJobs(2).setKeepLogFileNum(2)
-        // All column families' memtables together, flushed beyond this: without it each of the 8 may hold 2 × 64 MB,
-        // and a long fim watch (events, current, rescans' scan column) grew past 380 MB RSS (bench/watch.sh);
-        // at 32 MB its peak was still 223 MiB, at 16 MB (with the 8 MB cache below) see README.
-        .setDbWriteBufferSize(DB_WRITE_BUFFER_BYTES)
-        .setInfoLogLevel(org.rocksdb.InfoLogLevel.WARN_LEVEL)
-        // RocksDB's default, said here because fim depends on it: a corruption found on open or by a background job
-        // (compaction reads every block it rewrites) fails the open or stops writes instead of being worked around.
-        .setParanoidChecks(true);
-    // One table factory (so one block cache) for every column family; RocksDB's default is a 32 MB cache.
-    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().setCompressionType(
-        org.rocksdb.CompressionType.LZ4_COMPRESSION).setTableFormatConfig(new org.rocksdb.BlockBasedTableConfig()
-            .setBlockCache(new org.rocksdb.LRUCache(BLOCK_CACHE_BYTES)).setCacheIndexAndFilterBlocks(true)
-            .setPinL0FilterAndIndexBlocksInCache(true));
+    DBOptions dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(mode == OpenMode.CREATE)
+            .setCreateMissingColumnFamilies(true)
+            .setMaxBackgroundJobs(2)
+            .setKeepLogFileNum(2)
+            // All column families' memtables together, flushed beyond this: without it each of the
+            // 8 may hold 2 × 64 MB,
+            // and a long fim watch (events, current, rescans' scan column) grew past 380 MB RSS
+            // (bench/watch.sh);
+            // at 32 MB its peak was still 223 MiB, at 16 MB (with the 8 MB cache below) see README.
+            .setDbWriteBufferSize(DB_WRITE_BUFFER_BYTES)
+            .setInfoLogLevel(org.rocksdb.InfoLogLevel.WARN_LEVEL)
+            // RocksDB's default, said here because fim depends on it: a corruption found on open or
+            // by a background job
+            // (compaction reads every block it rewrites) fails the open or stops writes instead of
+            // being worked around.
+            .setParanoidChecks(true);
+    // One table factory (so one block cache) for every column family; RocksDB's default is a 32 MB
+    // cache.
+    ColumnFamilyOptions cfOptions =
+        new ColumnFamilyOptions()
+            .setCompressionType(org.rocksdb.CompressionType.LZ4_COMPRESSION)
+            .setTableFormatConfig(
+                new org.rocksdb.BlockBasedTableConfig()
+                    .setBlockCache(new org.rocksdb.LRUCache(BLOCK_CACHE_BYTES))
+                    .setCacheIndexAndFilterBlocks(true)
+                    .setPinL0FilterAndIndexBlocksInCache(true));
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
     List<Column> opened = new ArrayList<>();
     List<ColumnFamilyHandle> list = new ArrayList<>();
     RocksDB db;
     try {
-      // A read-only open cannot create a column family added after the database was written: leave it out.
+      // A read-only open cannot create a column family added after the database was written: leave
+      // it out.
       List<byte[]> existing = mode == OpenMode.READ_ONLY ? existingColumnFamilies(dir) : null;
       for (Column c : Column.values()) {
-        if (existing == null || !c.addedLater()
+        if (existing == null
+            || !c.addedLater()
             || existing.stream().anyMatch(n -> java.util.Arrays.equals(n, c.cfNameBytes()))) {
           descriptors.add(new ColumnFamilyDescriptor(c.cfNameBytes(), cfOptions));
           opened.add(c);
         }
       }
-      db = mode == OpenMode.READ_ONLY ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, list)
-          : RocksDB.open(dbOptions, dir.toString(), descriptors, list);
+      db =
+          mode == OpenMode.READ_ONLY
+              ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, list)
+              : RocksDB.open(dbOptions, dir.toString(), descriptors, list);
     } catch (RocksDBException e) {
       dbOptions.close();
       cfOptions.close();
@@ -221,8 +255,11 @@ public final class Store implements AutoCloseable {
     byte[] v = getMeta(META_FORMAT);
     if (v == null) {
       if (existed && hasAny(Column.BASELINE)) {
-        throw new StoreException(StoreException.Reason.CORRUPT, "database " + dir
-            + " has records but no format version; it was not written by fim or is damaged");
+        throw new StoreException(
+            StoreException.Reason.CORRUPT,
+            "database "
+                + dir
+                + " has records but no format version; it was not written by fim or is damaged");
       }
       putMeta(META_FORMAT, Integer.toString(FORMAT_VERSION).getBytes(StandardCharsets.US_ASCII));
       return;
@@ -231,13 +268,20 @@ public final class Store implements AutoCloseable {
     try {
       found = Integer.parseInt(new String(v, StandardCharsets.US_ASCII));
     } catch (NumberFormatException e) {
-      throw new StoreException(StoreException.Reason.CORRUPT, "database " + dir
-          + " has an unreadable format version; it is damaged");
+      throw new StoreException(
+          StoreException.Reason.CORRUPT,
+          "database " + dir + " has an unreadable format version; it is damaged");
     }
     if (found > FORMAT_VERSION) {
-      throw new StoreException(StoreException.Reason.NEWER_FORMAT, "database " + dir
-          + " has format " + found + ", newer than this fim understands (" + FORMAT_VERSION
-          + "); use a newer fim, or a new --db");
+      throw new StoreException(
+          StoreException.Reason.NEWER_FORMAT,
+          "database "
+              + dir
+              + " has format "
+              + found
+              + ", newer than this fim understands ("
+              + FORMAT_VERSION
+              + "); use a newer fim, or a new --db");
     }
   }
 
@@ -248,14 +292,15 @@ public final class Store implements AutoCloseable {
   ColumnFamilyHandle handle(Column c) {
     ColumnFamilyHandle h = live().handles().get(c);
     if (h == null) {
-      throw new IllegalStateException("column family " + c.cfName() + " is not open (check has() first)");
+      throw new IllegalStateException(
+          "column family " + c.cfName() + " is not open (check has() first)");
     }
     return h;
   }
 
   /**
-   * Whether {@code c} is open: always, except a column family {@linkplain Column#addedLater() added later} that a
-   * database opened read-only does not have yet (read it as empty).
+   * Whether {@code c} is open: always, except a column family {@linkplain Column#addedLater() added
+   * later} that a database opened read-only does not have yet (read it as empty).
    */
   public boolean has(Column c) {
     return live().handles().containsKey(c);
@@ -293,11 +338,12 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Puts (or, for a null value, deletes) several meta entries in one atomic write that is synced to disk before this
-   * returns: a commit point, e.g. the switch from one sealed baseline to the next.
+   * Puts (or, for a null value, deletes) several meta entries in one atomic write that is synced to
+   * disk before this returns: a commit point, e.g. the switch from one sealed baseline to the next.
    */
   public void putMetaAtomically(Map<String, byte[]> entries) throws StoreException {
-    try (WriteBatch batch = new WriteBatch(); WriteOptions synced = new WriteOptions().setSync(true)) {
+    try (WriteBatch batch = new WriteBatch();
+        WriteOptions synced = new WriteOptions().setSync(true)) {
       for (Map.Entry<String, byte[]> e : entries.entrySet()) {
         byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
         if (e.getValue() == null) {
@@ -320,7 +366,9 @@ public final class Store implements AutoCloseable {
     return v == null ? null : decode(path, v);
   }
 
-  /** A batched writer of records into {@code column}; flush/close it before reading what it wrote. */
+  /**
+   * A batched writer of records into {@code column}; flush/close it before reading what it wrote.
+   */
   public RecordWriter newWriter(Column column) {
     return new RecordWriter(this, List.of(column), false);
   }
@@ -357,19 +405,21 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Read options with block checksums verified: RocksDB's default (and so of every iterator made without options),
-   * said here for those made with options, because fim relies on it to notice a damaged table file.
+   * Read options with block checksums verified: RocksDB's default (and so of every iterator made
+   * without options), said here for those made with options, because fim relies on it to notice a
+   * damaged table file.
    */
   static ReadOptions readOptions() {
     return new ReadOptions().setVerifyChecksums(true);
   }
 
   /**
-   * Throws if {@code it} stopped because of an error rather than at the end of the data: a RocksDB iterator that meets
-   * a damaged block (checksum mismatch) or cannot read a table file just turns invalid, so a loop that ends without
-   * asking reads a damaged database as a shorter one: fewer events in a history, a report that verifies. Call it
-   * after every loop over an iterator (also one left by {@code break}: its status is then OK). RocksDB's message
-   * names the damaged table file.
+   * Throws if {@code it} stopped because of an error rather than at the end of the data: a RocksDB
+   * iterator that meets a damaged block (checksum mismatch) or cannot read a table file just turns
+   * invalid, so a loop that ends without asking reads a damaged database as a shorter one: fewer
+   * events in a history, a report that verifies. Call it after every loop over an iterator (also
+   * one left by {@code break}: its status is then OK). RocksDB's message names the damaged table
+   * file.
    */
   void checkIterator(RocksIterator it, Column column) throws StoreException {
     try {
@@ -397,7 +447,8 @@ public final class Store implements AutoCloseable {
    */
   public void replaceAll(Column from, Column to) throws StoreException {
     clear(to);
-    try (RocksIterator it = db().newIterator(handle(from)); WriteBatch batch = new WriteBatch()) {
+    try (RocksIterator it = db().newIterator(handle(from));
+        WriteBatch batch = new WriteBatch()) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         batch.put(handle(to), it.key(), it.value());
         if (batch.getDataSize() > RecordWriter.BATCH_BYTES) {
@@ -405,7 +456,8 @@ public final class Store implements AutoCloseable {
           batch.clear();
         }
       }
-      it.status(); // a damaged block must not pass for the end of the column: the copy would be silently short
+      it.status(); // a damaged block must not pass for the end of the column: the copy would be
+      // silently short
       db().write(bulkWriteOptions, batch);
     } catch (RocksDBException e) {
       throw translate(dir, "copy " + from.cfName() + " to " + to.cfName(), e);
@@ -465,11 +517,16 @@ public final class Store implements AutoCloseable {
   // ---- the database is private to its owner (issue 12) ----
 
   private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> GROUP_AND_OTHERS =
-      java.util.EnumSet.complementOf(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-          java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
-          java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE));
+      java.util.EnumSet.complementOf(
+          java.util.EnumSet.of(
+              java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+              java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE));
 
-  /** Creates {@code dir} (its parents as usual) mode 0700 whatever the umask; an existing one is left to makePrivate. */
+  /**
+   * Creates {@code dir} (its parents as usual) mode 0700 whatever the umask; an existing one is
+   * left to makePrivate.
+   */
   private static void createPrivateDirectory(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       return;
@@ -479,8 +536,10 @@ public final class Store implements AutoCloseable {
       Files.createDirectories(parent);
     }
     try {
-      Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectory(
+          dir,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     } catch (java.nio.file.FileAlreadyExistsException e) {
       if (!Files.isDirectory(dir)) {
         throw e;
@@ -489,22 +548,24 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Takes every group and other permission from the database directory and the files in it: the baseline names the
-   * files under private directories with their hashes, the events who changed what. RocksDB creates its files with
-   * the process's umask (usually 0644) and has no option for it, so they are tightened after the fact: when the
-   * database is opened (which also tightens a database made by an older fim), after each flush and on close. The
-   * directory itself, 0700 from the start, is what keeps others out meanwhile. Best effort: a user who may read the
-   * database but does not own it cannot change it, and that is no reason to fail.
+   * Takes every group and other permission from the database directory and the files in it: the
+   * baseline names the files under private directories with their hashes, the events who changed
+   * what. RocksDB creates its files with the process's umask (usually 0644) and has no option for
+   * it, so they are tightened after the fact: when the database is opened (which also tightens a
+   * database made by an older fim), after each flush and on close. The directory itself, 0700 from
+   * the start, is what keeps others out meanwhile. Best effort: a user who may read the database
+   * but does not own it cannot change it, and that is no reason to fail.
    */
   static void makePrivate(Path dir) {
     makePrivate(dir, java.util.Set.of());
   }
 
   /**
-   * The lock files held while the database is open: fim's and RocksDB's. The mode is changed through a descriptor of
-   * the file (see {@link #chmodPrivate}), and closing any descriptor of a file drops every POSIX lock this process
-   * holds on it; so they are left alone while held (fim.lock is created 0600; LOCK, an empty file, is tightened at the
-   * next open, before it is locked).
+   * The lock files held while the database is open: fim's and RocksDB's. The mode is changed
+   * through a descriptor of the file (see {@link #chmodPrivate}), and closing any descriptor of a
+   * file drops every POSIX lock this process holds on it; so they are left alone while held
+   * (fim.lock is created 0600; LOCK, an empty file, is tightened at the next open, before it is
+   * locked).
    */
   private static final java.util.Set<String> HELD_LOCKS = java.util.Set.of(LOCK_FILE, "LOCK");
 
@@ -524,20 +585,29 @@ public final class Store implements AutoCloseable {
 
   private static void chmodPrivate(Path p) {
     try {
-      java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(p,
-          java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      java.nio.file.attribute.PosixFileAttributes a =
+          Files.readAttributes(
+              p,
+              java.nio.file.attribute.PosixFileAttributes.class,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS);
       if (a.isSymbolicLink() || a.isOther()) {
         return; // not ours to change (chmod would follow a link)
       }
-      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.util.EnumSet.noneOf(
-          java.nio.file.attribute.PosixFilePermission.class);
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+          java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
       perms.addAll(a.permissions());
       if (perms.removeAll(GROUP_AND_OTHERS)) {
-        // Not Files.setPosixFilePermissions: chmod(2) follows a symlink, and whoever can write this directory can
-        // swap one in after the lstat above (root would then change any file it names). Without following links,
-        // Java opens the name O_NOFOLLOW and changes the mode of what it opened (fchmod): a link is refused (ELOOP).
-        Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class,
-            java.nio.file.LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
+        // Not Files.setPosixFilePermissions: chmod(2) follows a symlink, and whoever can write this
+        // directory can
+        // swap one in after the lstat above (root would then change any file it names). Without
+        // following links,
+        // Java opens the name O_NOFOLLOW and changes the mode of what it opened (fchmod): a link is
+        // refused (ELOOP).
+        Files.getFileAttributeView(
+                p,
+                java.nio.file.attribute.PosixFileAttributeView.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            .setPermissions(perms);
       }
     } catch (IOException | UnsupportedOperationException e) {
       // not the owner, or gone meanwhile (RocksDB deletes obsolete files)
@@ -548,8 +618,16 @@ public final class Store implements AutoCloseable {
     try {
       return FileRecordCodec.decode(value);
     } catch (IllegalArgumentException e) {
-      throw new StoreException(StoreException.Reason.CORRUPT, "database " + dir
-          + ": the record of " + path.display() + " cannot be decoded (" + e.getMessage() + ")", e);
+      throw new StoreException(
+          StoreException.Reason.CORRUPT,
+          "database "
+              + dir
+              + ": the record of "
+              + path.display()
+              + " cannot be decoded ("
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 
@@ -563,7 +641,10 @@ public final class Store implements AutoCloseable {
     writeOptions.close();
     bulkWriteOptions.close();
     if (o != null && mode != OpenMode.READ_ONLY) {
-      makePrivate(dir, java.util.Set.of(LOCK_FILE)); // what RocksDB wrote since the last flush (logs, compactions)
+      makePrivate(
+          dir,
+          java.util.Set.of(
+              LOCK_FILE)); // what RocksDB wrote since the last flush (logs, compactions)
     }
     closeQuietly(lock, lockChannel);
     lock = null;
@@ -577,8 +658,9 @@ public final class Store implements AutoCloseable {
   // ---- lending the database to another fim process (DatabaseLoan) ----
 
   /**
-   * Says in the lock file that this holder lends the database on request: a {@code fim check} (or update, accept)
-   * that finds it locked then asks ({@link #openBorrowing}) instead of failing. {@code fim watch} does.
+   * Says in the lock file that this holder lends the database on request: a {@code fim check} (or
+   * update, accept) that finds it locked then asks ({@link #openBorrowing}) instead of failing.
+   * {@code fim watch} does.
    */
   public synchronized void lendOnRequest() throws StoreException {
     try {
@@ -594,8 +676,9 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Closes the database and releases the lock so that the requester can open it; every use until {@link #reclaim}
-   * throws IllegalStateException. The caller must hold no cursor or unwritten batch.
+   * Closes the database and releases the lock so that the requester can open it; every use until
+   * {@link #reclaim} throws IllegalStateException. The caller must hold no cursor or unwritten
+   * batch.
    */
   public synchronized void lend() {
     Opened o = opened;
@@ -609,9 +692,9 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Takes the database back once the borrower {@code pid} returned it (closed it) or died: waits for that, then for
-   * the lock, then reopens. Gives up, returning false with the database still lent, when {@code giveUp} turns true
-   * (the lender is stopping).
+   * Takes the database back once the borrower {@code pid} returned it (closed it) or died: waits
+   * for that, then for the lock, then reopens. Gives up, returning false with the database still
+   * lent, when {@code giveUp} turns true (the lender is stopping).
    */
   public synchronized boolean reclaim(long pid, java.util.function.BooleanSupplier giveUp)
       throws StoreException, InterruptedException {
@@ -641,14 +724,16 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * {@link #open} that, when the database is locked by a fim that lends it ({@code fim watch}), asks for it and
-   * waits up to {@code wait} for it: a nightly check runs beside the watch service instead of failing. The request
-   * is withdrawn on close. A holder that does not lend (another check) fails at once as with {@link #open}.
+   * {@link #open} that, when the database is locked by a fim that lends it ({@code fim watch}),
+   * asks for it and waits up to {@code wait} for it: a nightly check runs beside the watch service
+   * instead of failing. The request is withdrawn on close. A holder that does not lend (another
+   * check) fails at once as with {@link #open}.
    *
    * @param status told once when the database is asked for (a line for stderr)
    */
-  public static Store openBorrowing(Path dir, OpenMode mode, java.time.Duration wait,
-      java.util.function.Consumer<String> status) throws StoreException {
+  public static Store openBorrowing(
+      Path dir, OpenMode mode, java.time.Duration wait, java.util.function.Consumer<String> status)
+      throws StoreException {
     try {
       return open(dir, mode);
     } catch (StoreException e) {
@@ -659,8 +744,13 @@ public final class Store implements AutoCloseable {
       if (holder == 0) {
         throw e;
       }
-      return DatabaseLoan.borrow(dir, holder, wait, status, () -> open(dir, mode), s -> s.borrowed = DatabaseLoan
-          .requestFile(dir));
+      return DatabaseLoan.borrow(
+          dir,
+          holder,
+          wait,
+          status,
+          () -> open(dir, mode),
+          s -> s.borrowed = DatabaseLoan.requestFile(dir));
     }
   }
 
@@ -675,17 +765,22 @@ public final class Store implements AutoCloseable {
       reason = StoreException.Reason.CORRUPT;
     } else if (msg != null && msg.contains("lock") && msg.contains("unavailable")) {
       reason = StoreException.Reason.LOCKED;
-    } else if (code == Status.Code.InvalidArgument && msg != null && msg.contains("does not exist")) {
+    } else if (code == Status.Code.InvalidArgument
+        && msg != null
+        && msg.contains("does not exist")) {
       reason = StoreException.Reason.MISSING;
     } else {
       reason = StoreException.Reason.IO;
     }
-    String hint = switch (reason) {
-      case CORRUPT -> "; the database is damaged: restore it from a backup or re-create it with fim init --db NEWDIR";
-      case LOCKED -> "; another process uses it";
-      default -> hintFor(msg);
-    };
-    return new StoreException(reason, "database " + dir + ": cannot " + what + ": " + msg + hint, e);
+    String hint =
+        switch (reason) {
+          case CORRUPT ->
+              "; the database is damaged: restore it from a backup or re-create it with fim init --db NEWDIR";
+          case LOCKED -> "; another process uses it";
+          default -> hintFor(msg);
+        };
+    return new StoreException(
+        reason, "database " + dir + ": cannot " + what + ": " + msg + hint, e);
   }
 
   private static String hintFor(String msg) {
@@ -715,24 +810,37 @@ public final class Store implements AutoCloseable {
     } else {
       why = String.valueOf(e.getMessage());
     }
-    return new StoreException(StoreException.Reason.IO, "database " + dir + ": cannot " + what + ": " + why, e);
+    return new StoreException(
+        StoreException.Reason.IO, "database " + dir + ": cannot " + what + ": " + why, e);
   }
 
-  /** Writes this process's pid (and {@code note}) into the lock file: who holds it, for the next one to say. */
   /**
-   * Opens fim's lock file without following a symlink (O_NOFOLLOW): it is truncated and rewritten, and whoever can
-   * write the database directory could otherwise point it at any file root may write (fim.lock -> /etc/shadow).
+   * Writes this process's pid (and {@code note}) into the lock file: who holds it, for the next one
+   * to say.
+   */
+  /**
+   * Opens fim's lock file without following a symlink (O_NOFOLLOW): it is truncated and rewritten,
+   * and whoever can write the database directory could otherwise point it at any file root may
+   * write (fim.lock -> /etc/shadow).
    */
   private static FileChannel openLockFile(Path lockPath) throws IOException {
     try {
-      return FileChannel.open(lockPath, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+      return FileChannel.open(
+          lockPath,
+          java.util.Set.of(
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS),
           java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
               java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     } catch (java.nio.file.FileSystemException e) {
       if (Files.isSymbolicLink(lockPath)) {
-        throw new IOException(lockPath + " is a symbolic link, not fim's lock file: it was placed there by someone"
-            + " who can write the database directory; check the host, then remove the link", e);
+        throw new IOException(
+            lockPath
+                + " is a symbolic link, not fim's lock file: it was placed there by someone"
+                + " who can write the database directory; check the host, then remove the link",
+            e);
       }
       throw e;
     }
@@ -740,8 +848,11 @@ public final class Store implements AutoCloseable {
 
   private static void writeHolder(FileChannel channel, String note) throws IOException {
     channel.truncate(0);
-    channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + (note.isEmpty() ? "" : " " + note) + "\n")
-        .getBytes(StandardCharsets.US_ASCII)), 0);
+    channel.write(
+        ByteBuffer.wrap(
+            (ProcessHandle.current().pid() + (note.isEmpty() ? "" : " " + note) + "\n")
+                .getBytes(StandardCharsets.US_ASCII)),
+        0);
   }
 
   static String readLockFile(Path dir) {
@@ -757,8 +868,12 @@ public final class Store implements AutoCloseable {
       ByteBuffer buf = ByteBuffer.allocate(32);
       channel.read(buf, 0);
       String pid = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
-      return pid.isEmpty() ? "" : " (pid " + pid.split(" ")[0] + (pid.endsWith(DatabaseLoan.LENDS)
-          ? ", fim watch" : "") + ")";
+      return pid.isEmpty()
+          ? ""
+          : " (pid "
+              + pid.split(" ")[0]
+              + (pid.endsWith(DatabaseLoan.LENDS) ? ", fim watch" : "")
+              + ")";
     } catch (IOException e) {
       return "";
     }

@@ -1,9 +1,9 @@
 package dev.fim.store;
 
 /**
- * The database cannot be used: locked by another fim, unreadable, read-only, full, corrupt,
- * of a newer format, or missing. The message names the database directory and the reason, and
- * says what to do next.
+ * The database cannot be used: locked by another fim, unreadable, read-only, full, corrupt, of a
+ * newer format, or missing. The message names the database directory and the reason, and says what
+ * to do next.
  */
 public class StoreException extends Exception {
   private static final long serialVersionUID = 1L;

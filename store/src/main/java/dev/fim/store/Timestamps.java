@@ -3,8 +3,8 @@ package dev.fim.store;
 import java.time.Instant;
 
 /**
- * How fim writes an instant everywhere (event JSON, attribute values in the store, reports, text lines): RFC 3339
- * UTC with nanoseconds, exactly as {@link Instant#toString()} writes it.
+ * How fim writes an instant everywhere (event JSON, attribute values in the store, reports, text
+ * lines): RFC 3339 UTC with nanoseconds, exactly as {@link Instant#toString()} writes it.
  */
 public final class Timestamps {
   private Timestamps() {}
@@ -16,7 +16,8 @@ public final class Timestamps {
     if (sec < 0 || sec >= MAX_FAST_SECONDS) {
       return Instant.ofEpochSecond(sec, nano).toString();
     }
-    // Instant.toString's exact form, without its formatter (a report writes three per event, a million events).
+    // Instant.toString's exact form, without its formatter (a report writes three per event, a
+    // million events).
     java.time.LocalDate d = java.time.LocalDate.ofEpochDay(sec / 86_400);
     int s = (int) (sec % 86_400);
     char[] c = new char[30];

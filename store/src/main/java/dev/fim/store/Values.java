@@ -6,9 +6,15 @@ public final class Values {
 
   /** Permission bits as 4-digit octal ({@code 0644}, {@code 4755}). */
   public static String mode(int mode) {
-    // String.format("%04o") was a measurable part of a million-event report: four octal digits by hand
+    // String.format("%04o") was a measurable part of a million-event report: four octal digits by
+    // hand
     int m = mode & 07777;
-    return new String(new char[] {(char) ('0' + (m >> 9 & 7)), (char) ('0' + (m >> 6 & 7)), (char) ('0' + (m >> 3 & 7)),
-        (char) ('0' + (m & 7))});
+    return new String(
+        new char[] {
+          (char) ('0' + (m >> 9 & 7)),
+          (char) ('0' + (m >> 6 & 7)),
+          (char) ('0' + (m >> 3 & 7)),
+          (char) ('0' + (m & 7))
+        });
   }
 }

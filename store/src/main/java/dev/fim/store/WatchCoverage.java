@@ -13,14 +13,16 @@ import java.util.List;
 import org.rocksdb.RocksIterator;
 
 /**
- * When {@code fim watch} was running: one interval per watch run, in the {@code meta} column family under
- * {@code watch_coverage/} + big-endian start ns (DESIGN.md "watch coverage intervals"). An auditor's report needs
- * it: a change outside every interval was not seen live, only by a later check or reconcile.
+ * When {@code fim watch} was running: one interval per watch run, in the {@code meta} column family
+ * under {@code watch_coverage/} + big-endian start ns (DESIGN.md "watch coverage intervals"). An
+ * auditor's report needs it: a change outside every interval was not seen live, only by a later
+ * check or reconcile.
  *
- * <p>A run {@linkplain #begin begins} an interval, moves its end forward with {@link Run#heartbeat} while it runs,
- * and {@linkplain Run#end ends} it on an orderly stop. A run killed without a chance to end (SIGKILL, power loss)
- * leaves its interval ending at the last heartbeat, marked not {@link Interval#ended()}: the report can say
- * "coverage ends at the last sign of life", never claim more than was watched.
+ * <p>A run {@linkplain #begin begins} an interval, moves its end forward with {@link Run#heartbeat}
+ * while it runs, and {@linkplain Run#end ends} it on an orderly stop. A run killed without a chance
+ * to end (SIGKILL, power loss) leaves its interval ending at the last heartbeat, marked not {@link
+ * Interval#ended()}: the report can say "coverage ends at the last sign of life", never claim more
+ * than was watched.
  */
 public final class WatchCoverage {
   private static final byte[] PREFIX = "watch_coverage/".getBytes(StandardCharsets.US_ASCII);
@@ -31,15 +33,23 @@ public final class WatchCoverage {
   /**
    * One watch run.
    *
-   * @param startNs     when it started watching (ns since the epoch)
-   * @param endNs       when it stopped, or its last heartbeat if it did not stop cleanly (or is still running)
-   * @param ended       true when the run stopped in order (signal, end of watch); false while running or after a crash
-   * @param host        the host name it ran on
-   * @param backend     {@code fanotify} or {@code inotify}
+   * @param startNs when it started watching (ns since the epoch)
+   * @param endNs when it stopped, or its last heartbeat if it did not stop cleanly (or is still
+   *     running)
+   * @param ended true when the run stopped in order (signal, end of watch); false while running or
+   *     after a crash
+   * @param host the host name it ran on
+   * @param backend {@code fanotify} or {@code inotify}
    * @param attribution how changes were attributed: {@code audit}, {@code proc} or {@code none}
-   * @param trees       the watched trees
+   * @param trees the watched trees
    */
-  public record Interval(long startNs, long endNs, boolean ended, String host, String backend, String attribution,
+  public record Interval(
+      long startNs,
+      long endNs,
+      boolean ended,
+      String host,
+      String backend,
+      String attribution,
       List<PathBytes> trees) {
     public Interval {
       trees = List.copyOf(trees);
@@ -51,7 +61,9 @@ public final class WatchCoverage {
     }
   }
 
-  /** A running watch's interval; {@link #heartbeat} and {@link #end} rewrite its end. Thread-safe. */
+  /**
+   * A running watch's interval; {@link #heartbeat} and {@link #end} rewrite its end. Thread-safe.
+   */
   public static final class Run {
     private final Store store;
     private final byte[] key;
@@ -75,24 +87,43 @@ public final class WatchCoverage {
 
     private synchronized void write(long nowNs, boolean ended) throws StoreException {
       Interval i = started;
-      put(store, key, encode(new Interval(i.startNs(), Math.max(nowNs, i.startNs()), ended, i.host(),
-          i.backend(), i.attribution(), i.trees())));
+      put(
+          store,
+          key,
+          encode(
+              new Interval(
+                  i.startNs(),
+                  Math.max(nowNs, i.startNs()),
+                  ended,
+                  i.host(),
+                  i.backend(),
+                  i.attribution(),
+                  i.trees())));
     }
   }
 
-  /** This host's name as the kernel knows it (no DNS lookup): what a run records and a report names. */
+  /**
+   * This host's name as the kernel knows it (no DNS lookup): what a run records and a report names.
+   */
   public static String thisHost() {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname"),
-          StandardCharsets.US_ASCII).trim();
+      return java.nio.file.Files.readString(
+              java.nio.file.Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII)
+          .trim();
     } catch (IOException e) {
       return "unknown";
     }
   }
 
   /** Records the start of a watch run at {@code nowNs}. */
-  public static Run begin(Store store, long nowNs, String host, String backend, String attribution,
-      List<PathBytes> trees) throws StoreException {
+  public static Run begin(
+      Store store,
+      long nowNs,
+      String host,
+      String backend,
+      String attribution,
+      List<PathBytes> trees)
+      throws StoreException {
     Interval i = new Interval(nowNs, nowNs, false, host, backend, attribution, trees);
     byte[] key = key(nowNs);
     put(store, key, encode(i));
@@ -108,12 +139,14 @@ public final class WatchCoverage {
   }
 
   /** Every recorded run that overlaps {@code [fromNs, untilNs)}, oldest first. */
-  public static List<Interval> overlapping(Store store, long fromNs, long untilNs) throws StoreException {
+  public static List<Interval> overlapping(Store store, long fromNs, long untilNs)
+      throws StoreException {
     List<Interval> out = new ArrayList<>();
     try (RocksIterator it = store.db().newIterator(store.handle(Column.META))) {
       for (it.seek(PREFIX); it.isValid(); it.next()) {
         byte[] k = it.key();
-        if (k.length < PREFIX.length || !Arrays.equals(k, 0, PREFIX.length, PREFIX, 0, PREFIX.length)) {
+        if (k.length < PREFIX.length
+            || !Arrays.equals(k, 0, PREFIX.length, PREFIX, 0, PREFIX.length)) {
           break;
         }
         Interval i = decode(store, it.value());
@@ -180,9 +213,16 @@ public final class WatchCoverage {
         trees.add(PathBytes.of(in.readNBytes(len)));
       }
       return new Interval(start, end, ended, host, backend, attribution, trees);
-    } catch (IOException | IllegalArgumentException e) { // IAE: a tree with a NUL byte (PathBytes.of)
-      throw new StoreException(StoreException.Reason.CORRUPT, "database " + store.dir()
-          + ": a watch coverage interval cannot be decoded (" + e.getMessage() + ")", e);
+    } catch (IOException
+        | IllegalArgumentException e) { // IAE: a tree with a NUL byte (PathBytes.of)
+      throw new StoreException(
+          StoreException.Reason.CORRUPT,
+          "database "
+              + store.dir()
+              + ": a watch coverage interval cannot be decoded ("
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 }

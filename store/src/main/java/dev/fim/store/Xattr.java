@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * One extended attribute (name and raw value), e.g. {@code security.capability} or
- * {@code system.posix_acl_access}. Immutable.
+ * One extended attribute (name and raw value), e.g. {@code security.capability} or {@code
+ * system.posix_acl_access}. Immutable.
  */
 public record Xattr(String name, byte[] value) {
   public Xattr {
@@ -31,7 +31,9 @@ public record Xattr(String name, byte[] value) {
         break;
       }
     }
-    return printable ? new String(value, 0, end, StandardCharsets.US_ASCII) : "0x" + HexFormat.of().formatHex(value);
+    return printable
+        ? new String(value, 0, end, StandardCharsets.US_ASCII)
+        : "0x" + HexFormat.of().formatHex(value);
   }
 
   @Override

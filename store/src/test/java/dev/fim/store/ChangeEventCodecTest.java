@@ -9,24 +9,64 @@ import org.junit.jupiter.api.Test;
 
 /** The stored form of a change event: what it keeps, and values written by an older fim. */
 class ChangeEventCodecTest {
-  private static final Actor ALICE_VIM = new Actor(1001L, "alice", 0L, "root", 4242, 4200, "/usr/bin/vim.basic",
-      "vim", List.of("vim", "/etc/hosts"), 3L, "pts/0");
+  private static final Actor ALICE_VIM =
+      new Actor(
+          1001L,
+          "alice",
+          0L,
+          "root",
+          4242,
+          4200,
+          "/usr/bin/vim.basic",
+          "vim",
+          List.of("vim", "/etc/hosts"),
+          3L,
+          "pts/0");
 
   @Test
   void codecKeepsTheActorAndReadsValuesWrittenBeforeIt() {
-    ChangeEvent e = new ChangeEvent(5, 9, Action.MOVED, PathBytes.ofUtf8("/b"), PathBytes.ofUtf8("/a"),
-        Records.file(2, 0644, Records.xxh(2)), Records.file(2, 0644, Records.xxh(2)), List.of(), Origin.WATCH, Attribution.PROC,
-        null, "a message", ALICE_VIM);
+    ChangeEvent e =
+        new ChangeEvent(
+            5,
+            9,
+            Action.MOVED,
+            PathBytes.ofUtf8("/b"),
+            PathBytes.ofUtf8("/a"),
+            Records.file(2, 0644, Records.xxh(2)),
+            Records.file(2, 0644, Records.xxh(2)),
+            List.of(),
+            Origin.WATCH,
+            Attribution.PROC,
+            null,
+            "a message",
+            ALICE_VIM);
     ChangeEvent back = ChangeEventCodec.decode(ChangeEventCodec.encode(e));
     assertEquals(ALICE_VIM, back.actor());
     assertEquals("a message", back.message());
-    assertArrayEquals(ChangeEventCodec.encode(e), ChangeEventCodec.encode(back), "a round trip keeps every field");
+    assertArrayEquals(
+        ChangeEventCodec.encode(e),
+        ChangeEventCodec.encode(back),
+        "a round trip keeps every field");
 
-    // A value as the first version wrote it ends after the attribution reason: no message, no actor.
-    ChangeEvent old = new ChangeEvent(5, 9, Action.DELETED, PathBytes.ofUtf8("/x"), null, null,
-        Records.file(1, 0644, Records.xxh(1)), List.of(), Origin.CHECK, Attribution.NONE, "why");
+    // A value as the first version wrote it ends after the attribution reason: no message, no
+    // actor.
+    ChangeEvent old =
+        new ChangeEvent(
+            5,
+            9,
+            Action.DELETED,
+            PathBytes.ofUtf8("/x"),
+            null,
+            null,
+            Records.file(1, 0644, Records.xxh(1)),
+            List.of(),
+            Origin.CHECK,
+            Attribution.NONE,
+            "why");
     byte[] full = ChangeEventCodec.encode(old);
-    byte[] v1 = java.util.Arrays.copyOf(full, full.length - 4 - 1); // minus the null message (-1) and actor byte
+    byte[] v1 =
+        java.util.Arrays.copyOf(
+            full, full.length - 4 - 1); // minus the null message (-1) and actor byte
     ChangeEvent read = ChangeEventCodec.decode(v1);
     assertEquals(null, read.message());
     assertEquals(null, read.actor());
@@ -34,28 +74,58 @@ class ChangeEventCodecTest {
   }
 
   /**
-   * An unset login uid's context (systemd unit, parent chain) survives the store; an actor without it is written
-   * byte for byte as before (sealed histories and older readers see no change), and a value written before the
-   * context existed reads as an actor without it.
+   * An unset login uid's context (systemd unit, parent chain) survives the store; an actor without
+   * it is written byte for byte as before (sealed histories and older readers see no change), and a
+   * value written before the context existed reads as an actor without it.
    */
   @Test
   void codecKeepsTheUnitAndParentChainOfAnUnsetLoginAndReadsActorsWrittenBeforeThem() {
-    Actor cron = new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 640, "/usr/bin/dash", "sh", List.of("sh", "-c", "x"),
-        Actor.UNSET_ID, null, "cron.service", List.of(new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
-        new Actor.Parent(1, null, null)));
-    ChangeEvent e = new ChangeEvent(5, 9, Action.UPDATED, PathBytes.ofUtf8("/etc/x"), null,
-        Records.file(2, 0644, Records.xxh(2)), Records.file(2, 0644, Records.xxh(1)), List.of(), Origin.WATCH,
-        Attribution.PROC, null, null, cron);
+    Actor cron =
+        new Actor(
+            Actor.UNSET_ID,
+            null,
+            0L,
+            "root",
+            812,
+            640,
+            "/usr/bin/dash",
+            "sh",
+            List.of("sh", "-c", "x"),
+            Actor.UNSET_ID,
+            null,
+            "cron.service",
+            List.of(
+                new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
+                new Actor.Parent(1, null, null)));
+    ChangeEvent e =
+        new ChangeEvent(
+            5,
+            9,
+            Action.UPDATED,
+            PathBytes.ofUtf8("/etc/x"),
+            null,
+            Records.file(2, 0644, Records.xxh(2)),
+            Records.file(2, 0644, Records.xxh(1)),
+            List.of(),
+            Origin.WATCH,
+            Attribution.PROC,
+            null,
+            null,
+            cron);
     byte[] bytes = ChangeEventCodec.encode(e);
     ChangeEvent back = ChangeEventCodec.decode(bytes);
     assertEquals(cron, back.actor());
     assertArrayEquals(bytes, ChangeEventCodec.encode(back));
 
-    // A unit without a chain (the parent was gone) and a chain without a unit (no systemd) are kept apart.
+    // A unit without a chain (the parent was gone) and a chain without a unit (no systemd) are kept
+    // apart.
     Actor unitOnly = cron.withContext("session-3.scope", null);
-    assertEquals(unitOnly, ChangeEventCodec.decode(ChangeEventCodec.encode(withActor(e, unitOnly))).actor());
+    assertEquals(
+        unitOnly, ChangeEventCodec.decode(ChangeEventCodec.encode(withActor(e, unitOnly))).actor());
     Actor chainOnly = cron.withContext(null, List.of());
-    assertEquals(chainOnly, ChangeEventCodec.decode(ChangeEventCodec.encode(withActor(e, chainOnly))).actor());
+    assertEquals(
+        chainOnly,
+        ChangeEventCodec.decode(ChangeEventCodec.encode(withActor(e, chainOnly))).actor());
 
     // Without context: the version-1 actor bytes, which an older fim wrote and reads.
     Actor plain = cron.withContext(null, null);
@@ -64,9 +134,11 @@ class ChangeEventCodecTest {
     assertEquals(plain, ChangeEventCodec.decode(v1).actor());
     // The same event with the context is the version-1 bytes with form 2 and the context appended.
     assertEquals(2, bytes[v1.length - actorLength(plain)]);
-    assertArrayEquals(java.util.Arrays.copyOfRange(v1, 0, v1.length - actorLength(plain)),
+    assertArrayEquals(
+        java.util.Arrays.copyOfRange(v1, 0, v1.length - actorLength(plain)),
         java.util.Arrays.copyOfRange(bytes, 0, v1.length - actorLength(plain)));
-    assertArrayEquals(java.util.Arrays.copyOfRange(v1, v1.length - actorLength(plain) + 1, v1.length),
+    assertArrayEquals(
+        java.util.Arrays.copyOfRange(v1, v1.length - actorLength(plain) + 1, v1.length),
         java.util.Arrays.copyOfRange(bytes, v1.length - actorLength(plain) + 1, v1.length));
 
     byte[] bad = bytes.clone();
@@ -75,16 +147,54 @@ class ChangeEventCodecTest {
   }
 
   private static ChangeEvent withActor(ChangeEvent e, Actor a) {
-    return new ChangeEvent(e.timeNs(), e.sequence(), e.action(), e.path(), e.oldPath(), e.after(), e.before(),
-        e.changes(), e.origin(), e.attribution(), e.attributionReason(), e.message(), a);
+    return new ChangeEvent(
+        e.timeNs(),
+        e.sequence(),
+        e.action(),
+        e.path(),
+        e.oldPath(),
+        e.after(),
+        e.before(),
+        e.changes(),
+        e.origin(),
+        e.attribution(),
+        e.attributionReason(),
+        e.message(),
+        a);
   }
 
   /** The bytes of an actor's version-1 encoding (form byte included). */
   private static int actorLength(Actor a) {
-    ChangeEvent none = new ChangeEvent(0, 0, Action.CREATED, PathBytes.ofUtf8("/"), null, null, null, List.of(),
-        null, null, null, null, null);
-    ChangeEvent with = new ChangeEvent(0, 0, Action.CREATED, PathBytes.ofUtf8("/"), null, null, null, List.of(),
-        null, null, null, null, a);
+    ChangeEvent none =
+        new ChangeEvent(
+            0,
+            0,
+            Action.CREATED,
+            PathBytes.ofUtf8("/"),
+            null,
+            null,
+            null,
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            null);
+    ChangeEvent with =
+        new ChangeEvent(
+            0,
+            0,
+            Action.CREATED,
+            PathBytes.ofUtf8("/"),
+            null,
+            null,
+            null,
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            a);
     return ChangeEventCodec.encode(with).length - ChangeEventCodec.encode(none).length + 1;
   }
 }

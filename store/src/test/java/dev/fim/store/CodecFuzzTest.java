@@ -11,14 +11,14 @@ import java.util.List;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz targets for the store's value codecs (issue 12). A database directory is outside input: anyone
- * who can write it can put any bytes in a column family, so decoding must either give a value or throw
- * the codec's declared {@link IllegalArgumentException} (which the store turns into "corrupt", exit 18)
- * — never another exception, a hang or an allocation sized by a forged length. Values fim writes must
- * come back equal: {@code decode(encode(x)) == x}.
+ * Fuzz targets for the store's value codecs (issue 12). A database directory is outside input:
+ * anyone who can write it can put any bytes in a column family, so decoding must either give a
+ * value or throw the codec's declared {@link IllegalArgumentException} (which the store turns into
+ * "corrupt", exit 18) — never another exception, a hang or an allocation sized by a forged length.
+ * Values fim writes must come back equal: {@code decode(encode(x)) == x}.
  *
- * <p>Regression mode ({@code mvn test}) runs the committed inputs under
- * {@code src/test/resources/dev/fim/store/CodecFuzzTestInputs/<method>/}; {@code bench/fuzz.sh} fuzzes.
+ * <p>Regression mode ({@code mvn test}) runs the committed inputs under {@code
+ * src/test/resources/dev/fim/store/CodecFuzzTestInputs/<method>/}; {@code bench/fuzz.sh} fuzzes.
  */
 class CodecFuzzTest {
   @FuzzTest(maxDuration = "30s")
@@ -60,7 +60,8 @@ class CodecFuzzTest {
     assertEquals(e, ChangeEventCodec.decode(ChangeEventCodec.encode(e)));
   }
 
-  // Generators: every value fim itself can produce (strings are valid Unicode, as everything fim stores comes
+  // Generators: every value fim itself can produce (strings are valid Unicode, as everything fim
+  // stores comes
   // from UTF-8 decoding or its own text; xattr names are at most XATTR_NAME_MAX = 255 bytes).
 
   static FileRecord fileRecord(FuzzedDataProvider d) {
@@ -83,9 +84,23 @@ class CodecFuzzTest {
       System.arraycopy(given, 0, v, 0, given.length);
       digests.add(new Digest(a, v));
     }
-    return new FileRecord(type, d.consumeInt(), d.consumeInt(), d.consumeInt(), d.consumeLong(), d.consumeLong(),
-        d.consumeLong(), d.consumeLong(), d.consumeLong(), d.consumeLong(), d.consumeLong(), link, xattrs, digests,
-        d.consumeLong(), d.consumeBoolean() ? text(d, 80) : null);
+    return new FileRecord(
+        type,
+        d.consumeInt(),
+        d.consumeInt(),
+        d.consumeInt(),
+        d.consumeLong(),
+        d.consumeLong(),
+        d.consumeLong(),
+        d.consumeLong(),
+        d.consumeLong(),
+        d.consumeLong(),
+        d.consumeLong(),
+        link,
+        xattrs,
+        digests,
+        d.consumeLong(),
+        d.consumeBoolean() ? text(d, 80) : null);
   }
 
   static ChangeEvent changeEvent(FuzzedDataProvider d) {
@@ -104,30 +119,50 @@ class CodecFuzzTest {
           args.add(text(d, 20));
         }
       }
-      actor = new Actor(d.consumeBoolean() ? d.consumeLong() : null, nullableText(d, 16),
-          d.consumeBoolean() ? d.consumeLong() : null, nullableText(d, 16),
-          d.consumeBoolean() ? d.consumeInt() : null, d.consumeBoolean() ? d.consumeInt() : null,
-          nullableText(d, 40), nullableText(d, 16), args, d.consumeBoolean() ? d.consumeLong() : null,
-          nullableText(d, 8));
-      if (d.consumeBoolean()) { // an unset login's context: unit and parent chain, each maybe absent
+      actor =
+          new Actor(
+              d.consumeBoolean() ? d.consumeLong() : null,
+              nullableText(d, 16),
+              d.consumeBoolean() ? d.consumeLong() : null,
+              nullableText(d, 16),
+              d.consumeBoolean() ? d.consumeInt() : null,
+              d.consumeBoolean() ? d.consumeInt() : null,
+              nullableText(d, 40),
+              nullableText(d, 16),
+              args,
+              d.consumeBoolean() ? d.consumeLong() : null,
+              nullableText(d, 8));
+      if (d
+          .consumeBoolean()) { // an unset login's context: unit and parent chain, each maybe absent
         List<Actor.Parent> parents = null;
         if (d.consumeBoolean()) {
           parents = new ArrayList<>();
           int np = d.consumeInt(0, 3);
           for (int i = 0; i < np; i++) {
-            parents.add(new Actor.Parent(d.consumeInt(), nullableText(d, 20),
-                d.consumeBoolean() ? d.consumeLong() : null));
+            parents.add(
+                new Actor.Parent(
+                    d.consumeInt(),
+                    nullableText(d, 20),
+                    d.consumeBoolean() ? d.consumeLong() : null));
           }
         }
         actor = actor.withContext(nullableText(d, 20), parents);
       }
     }
-    return new ChangeEvent(d.consumeLong(), d.consumeLong(), d.pickValue(Action.values()), path(d),
-        d.consumeBoolean() ? path(d) : null, d.consumeBoolean() ? fileRecord(d) : null,
-        d.consumeBoolean() ? fileRecord(d) : null, changes,
+    return new ChangeEvent(
+        d.consumeLong(),
+        d.consumeLong(),
+        d.pickValue(Action.values()),
+        path(d),
+        d.consumeBoolean() ? path(d) : null,
+        d.consumeBoolean() ? fileRecord(d) : null,
+        d.consumeBoolean() ? fileRecord(d) : null,
+        changes,
         d.consumeBoolean() ? d.pickValue(Origin.values()) : null,
         d.consumeBoolean() ? d.pickValue(Attribution.values()) : null,
-        nullableText(d, 40), nullableText(d, 40), actor);
+        nullableText(d, 40),
+        nullableText(d, 40),
+        actor);
   }
 
   static PathBytes path(FuzzedDataProvider d) {
@@ -145,7 +180,9 @@ class CodecFuzzTest {
     byte[] utf8 = d.consumeString(maxUtf8).getBytes(StandardCharsets.UTF_8);
     String s = new String(utf8, StandardCharsets.UTF_8); // lone surrogates became '?'
     while (s.getBytes(StandardCharsets.UTF_8).length > maxUtf8) {
-      s = s.substring(0, s.offsetByCodePoints(0, s.codePointCount(0, s.length()) - 1)); // whole code points
+      s =
+          s.substring(
+              0, s.offsetByCodePoints(0, s.codePointCount(0, s.length()) - 1)); // whole code points
     }
     assertTrue(s.getBytes(StandardCharsets.UTF_8).length <= maxUtf8);
     return s;

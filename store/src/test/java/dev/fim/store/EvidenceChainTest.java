@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link EvidenceChain} with real RocksDB: every way fim writes evidence (appends in and out of time order, approvals
- * written again, coverage heartbeats rewriting an interval, a second process taking up the chain, a database from
- * before the chain) keeps it verifiable, and a change made behind its back (here with fim's own store but no chain
- * attached, as a program without the key would) is found and named.
+ * {@link EvidenceChain} with real RocksDB: every way fim writes evidence (appends in and out of
+ * time order, approvals written again, coverage heartbeats rewriting an interval, a second process
+ * taking up the chain, a database from before the chain) keeps it verifiable, and a change made
+ * behind its back (here with fim's own store but no chain attached, as a program without the key
+ * would) is found and named.
  */
 class EvidenceChainTest {
   @TempDir Path tmp;
@@ -29,8 +30,18 @@ class EvidenceChainTest {
   }
 
   private static ChangeEvent event(long t, String path, String oldPath) {
-    return new ChangeEvent(t, 0, Action.UPDATED, PathBytes.ofUtf8(path), oldPath == null ? null
-        : PathBytes.ofUtf8(oldPath), null, null, List.of(), Origin.WATCH, Attribution.NONE, "test");
+    return new ChangeEvent(
+        t,
+        0,
+        Action.UPDATED,
+        PathBytes.ofUtf8(path),
+        oldPath == null ? null : PathBytes.ofUtf8(oldPath),
+        null,
+        null,
+        List.of(),
+        Origin.WATCH,
+        Attribution.NONE,
+        "test");
   }
 
   private static Approval approval(String note) {
@@ -43,28 +54,43 @@ class EvidenceChainTest {
     EvidenceKey key = key();
     List<String> digests = new ArrayList<>();
     try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
-      EvidenceChain.Head start = EvidenceChain.attach(s, key, (st, h) -> digests.add(h.digest()), null);
+      EvidenceChain.Head start =
+          EvidenceChain.attach(s, key, (st, h) -> digests.add(h.digest()), null);
       assertEquals(0, start.sequence());
       assertEquals(0, start.adopted());
       EventLog log = new EventLog(s);
-      List<ChangeEvent> first = log.append(List.of(event(500, "/a", null), event(100, "/b", "/b"), // same name twice
-          event(300, "/c", "/d")));
-      log.append(List.of(event(50, "/e", null))); // earlier than what is there: not an append in key order
+      List<ChangeEvent> first =
+          log.append(
+              List.of(
+                  event(500, "/a", null),
+                  event(100, "/b", "/b"), // same name twice
+                  event(300, "/c", "/d")));
+      log.append(
+          List.of(event(50, "/e", null))); // earlier than what is there: not an append in key order
       Approvals approvals = new Approvals(s);
       approvals.approve(first.subList(0, 2), approval("CHG-1"));
-      approvals.approve(first.subList(1, 3), approval("CHG-2")); // one of them again: replaced, not added
-      WatchCoverage.Run run = WatchCoverage.begin(s, 1_000, "h", "fanotify", "audit", List.of(PathBytes.ofUtf8("/")));
+      approvals.approve(
+          first.subList(1, 3), approval("CHG-2")); // one of them again: replaced, not added
+      WatchCoverage.Run run =
+          WatchCoverage.begin(s, 1_000, "h", "fanotify", "audit", List.of(PathBytes.ofUtf8("/")));
       run.heartbeat(2_000);
       run.heartbeat(3_000);
       run.end(4_000);
       EvidenceChain.Verification v = EvidenceChain.verify(s, key);
       assertTrue(v.verified(), v.problem());
       assertEquals(4, v.head().counts()[EvidenceChain.Kind.EVENTS.ordinal()]);
-      assertEquals(5, v.head().counts()[EvidenceChain.Kind.INDEX.ordinal()], "/b once, /c and /d, /a, /e");
+      assertEquals(
+          5, v.head().counts()[EvidenceChain.Kind.INDEX.ordinal()], "/b once, /c and /d, /a, /e");
       assertEquals(3, v.head().counts()[EvidenceChain.Kind.APPROVALS.ordinal()]);
       assertEquals(1, v.head().counts()[EvidenceChain.Kind.COVERAGE.ordinal()]);
-      assertEquals(digests.get(digests.size() - 1), v.head().digest(), "the listener heard of the newest head");
-      assertEquals(8, v.head().sequence(), "one link per batch: 2 appends, 2 approvals, begin, 2 beats, end");
+      assertEquals(
+          digests.get(digests.size() - 1),
+          v.head().digest(),
+          "the listener heard of the newest head");
+      assertEquals(
+          8,
+          v.head().sequence(),
+          "one link per batch: 2 appends, 2 approvals, begin, 2 beats, end");
     }
     // Another process (a check that borrowed the database) takes up the chain where it is.
     try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
@@ -86,21 +112,32 @@ class EvidenceChainTest {
     try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
       EvidenceChain.attach(s, key, null, null);
       new EventLog(s).append(List.of(event(500, "/a", null)));
-      WatchCoverage.Run run = WatchCoverage.begin(s, 1_000, "h", "fanotify", "audit", List.of(PathBytes.ofUtf8("/")));
+      WatchCoverage.Run run =
+          WatchCoverage.begin(s, 1_000, "h", "fanotify", "audit", List.of(PathBytes.ofUtf8("/")));
       run.end(9_000);
       EvidenceChain.detach(s);
-      // Written without the chain, as any program without the key writes: a watch run that never was...
-      WatchCoverage.begin(s, 20_000, "h", "fanotify", "audit", List.of(PathBytes.ofUtf8("/"))).end(90_000);
+      // Written without the chain, as any program without the key writes: a watch run that never
+      // was...
+      WatchCoverage.begin(s, 20_000, "h", "fanotify", "audit", List.of(PathBytes.ofUtf8("/")))
+          .end(90_000);
       EvidenceChain.Verification v = EvidenceChain.verify(s, key);
       assertFalse(v.verified());
-      assertEquals("evidence chain of " + db + " does not verify: 1 watch coverage intervals are not sealed (2 found,"
-          + " 1 sealed: added outside fim, or the head was replaced by an older one)", v.problem());
+      assertEquals(
+          "evidence chain of "
+              + db
+              + " does not verify: 1 watch coverage intervals are not sealed (2 found,"
+              + " 1 sealed: added outside fim, or the head was replaced by an older one)",
+          v.problem());
       s.clear(Column.META); // ...and then the head gone with all of meta
       v = EvidenceChain.verify(s, key);
       assertFalse(v.verified());
       assertNull(v.head());
-      assertTrue(v.problem().contains("holds 2 records of evidence (1 events, 1 events_by_path index entries) but"
-          + " no evidence chain head"), v.problem());
+      assertTrue(
+          v.problem()
+              .contains(
+                  "holds 2 records of evidence (1 events, 1 events_by_path index entries) but"
+                      + " no evidence chain head"),
+          v.problem());
     }
   }
 
@@ -119,8 +156,12 @@ class EvidenceChainTest {
       assertEquals(4, h.adopted());
       assertEquals(3, h.firstEvent());
       assertEquals(1, notices.size());
-      assertTrue(notices.get(0).contains("the 4 records already there (2 events, 2 events_by_path index entries,"
-          + " written by an older fim) are sealed as they are now, not as they were recorded; events from 3 on"),
+      assertTrue(
+          notices
+              .get(0)
+              .contains(
+                  "the 4 records already there (2 events, 2 events_by_path index entries,"
+                      + " written by an older fim) are sealed as they are now, not as they were recorded; events from 3 on"),
           notices.get(0));
       digest = h.digest();
     }
@@ -141,13 +182,18 @@ class EvidenceChainTest {
       new EventLog(s).append(List.of(event(500, "/a", null)));
     }
     java.nio.file.Files.write(tmp.resolve("other.key"), new byte[32]);
-    // a key group or others may read is refused since the seal work (SealKey): this one is private too
-    java.nio.file.Files.setPosixFilePermissions(tmp.resolve("other.key"),
+    // a key group or others may read is refused since the seal work (SealKey): this one is private
+    // too
+    java.nio.file.Files.setPosixFilePermissions(
+        tmp.resolve("other.key"),
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     EvidenceKey other = EvidenceKey.of(SealKey.load(tmp.resolve("other.key")));
     try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
-      SealException e = assertThrows(SealException.class, () -> EvidenceChain.attach(s, other, null, null));
-      assertTrue(e.getMessage().contains(tmp.resolve("other.key") + " is not the key that sealed it"), e.getMessage());
+      SealException e =
+          assertThrows(SealException.class, () -> EvidenceChain.attach(s, other, null, null));
+      assertTrue(
+          e.getMessage().contains(tmp.resolve("other.key") + " is not the key that sealed it"),
+          e.getMessage());
       EvidenceChain.Verification v = EvidenceChain.verify(s, other);
       assertFalse(v.verified());
       assertNotEquals(null, v.problem());

@@ -3,7 +3,6 @@ package dev.fim.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -15,15 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Origin and attribution as enums: stored as the same text as when they were strings (existing databases stay
- * readable and new values are byte for byte what the old code wrote), and a label this fim does not know is read as
- * {@code UNKNOWN}, never a failure.
+ * Origin and attribution as enums: stored as the same text as when they were strings (existing
+ * databases stay readable and new values are byte for byte what the old code wrote), and a label
+ * this fim does not know is read as {@code UNKNOWN}, never a failure.
  */
 class OriginAttributionTest {
   @TempDir Path tmp;
 
-  /** The version-1 encoding of an event without states, changes or actor, written field by field as it is specified. */
-  private static byte[] oldEncoding(String origin, String attribution, String reason) throws IOException {
+  /**
+   * The version-1 encoding of an event without states, changes or actor, written field by field as
+   * it is specified.
+   */
+  private static byte[] oldEncoding(String origin, String attribution, String reason)
+      throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeByte(1);
@@ -55,8 +58,20 @@ class OriginAttributionTest {
   }
 
   private static ChangeEvent event(Origin o, Attribution a, String reason) {
-    return new ChangeEvent(1_764_000_000_000_000_000L, 7, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null, null,
-        null, List.of(), o, a, reason, null, null);
+    return new ChangeEvent(
+        1_764_000_000_000_000_000L,
+        7,
+        Action.UPDATED,
+        PathBytes.ofUtf8("/etc/hosts"),
+        null,
+        null,
+        null,
+        List.of(),
+        o,
+        a,
+        reason,
+        null,
+        null);
   }
 
   @Test
@@ -73,15 +88,19 @@ class OriginAttributionTest {
         assertEquals(a, back.attribution());
       }
     }
-    assertArrayEquals(oldEncoding(null, null, null), ChangeEventCodec.encode(event(null, null, null)),
+    assertArrayEquals(
+        oldEncoding(null, null, null),
+        ChangeEventCodec.encode(event(null, null, null)),
         "absent stays absent");
   }
 
   @Test
   void theLabelsAreTheOnesOldDatabasesHold() {
-    assertEquals(List.of("check", "update", "accept", "watch", "reconcile", "rescan", "unknown"),
+    assertEquals(
+        List.of("check", "update", "accept", "watch", "reconcile", "rescan", "unknown"),
         java.util.Arrays.stream(Origin.values()).map(Origin::label).toList());
-    assertEquals(List.of("audit", "proc", "audit-log", "none", "unknown"),
+    assertEquals(
+        List.of("audit", "proc", "audit-log", "none", "unknown"),
         java.util.Arrays.stream(Attribution.values()).map(Attribution::label).toList());
   }
 
@@ -92,7 +111,8 @@ class OriginAttributionTest {
     assertEquals(Origin.UNKNOWN, e.origin());
     assertEquals(Attribution.UNKNOWN, e.attribution());
     assertEquals("a newer fim's source", e.attributionReason());
-    // How it is rendered: EventJsonTest#unknownAndAbsentLabelsAreRendered (the engine's output package).
+    // How it is rendered: EventJsonTest#unknownAndAbsentLabelsAreRendered (the engine's output
+    // package).
     // Through a real store's reader, as history and report read it.
     try (Store store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
       assertEquals(Origin.UNKNOWN, new EventLog(store).decode(stored).origin());

@@ -17,15 +17,18 @@ class PathBytesTest {
   }
 
   @ParameterizedTest(name = "display of {0}")
-  @CsvSource(delimiter = '|', value = {
-      "2f612f62|/a/b",
-      "2f61ff62|/a\\xffb",
-      "2f610a62|/a\\nb",
-      "2f61c3a9|/aé",
-      "2f615c62|/a\\\\b",
-      "2f61c3|/a\\xc3",
-      "2f611b|/a\\x1b",
-      "2fedb080|/\\xed\\xb0\\x80"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "2f612f62|/a/b",
+        "2f61ff62|/a\\xffb",
+        "2f610a62|/a\\nb",
+        "2f61c3a9|/aé",
+        "2f615c62|/a\\\\b",
+        "2f61c3|/a\\xc3",
+        "2f611b|/a\\x1b",
+        "2fedb080|/\\xed\\xb0\\x80"
+      })
   void displayEscapesWhatIsNotPrintableUtf8(String hex, String expected) {
     PathBytes path = PathBytes.of(java.util.HexFormat.of().parseHex(hex));
     assertEquals(expected, path.display());

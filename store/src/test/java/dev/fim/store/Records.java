@@ -7,10 +7,25 @@ final class Records {
   private Records() {}
 
   static FileRecord file(long ino, int mode, byte[] xxh) {
-    return new FileRecord(FileType.FILE, mode, 0, 0, 220, 8, 1_700_000_000_123_456_789L,
-        1_700_000_001_000_000_000L, 2049, ino, 1, null,
-        List.of(new Xattr("security.capability", new byte[] {1, 0, 0, 2}), new Xattr("user.note", "hi".getBytes())),
-        List.of(new Digest(HashAlgorithm.XXH3_128, xxh)), 0x1ffffL, null);
+    return new FileRecord(
+        FileType.FILE,
+        mode,
+        0,
+        0,
+        220,
+        8,
+        1_700_000_000_123_456_789L,
+        1_700_000_001_000_000_000L,
+        2049,
+        ino,
+        1,
+        null,
+        List.of(
+            new Xattr("security.capability", new byte[] {1, 0, 0, 2}),
+            new Xattr("user.note", "hi".getBytes())),
+        List.of(new Digest(HashAlgorithm.XXH3_128, xxh)),
+        0x1ffffL,
+        null);
   }
 
   static byte[] xxh(int fill) {

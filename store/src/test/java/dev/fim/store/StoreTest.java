@@ -55,7 +55,10 @@ class StoreTest {
           seen.add(c.path().display());
         }
       }
-      assertEquals(List.of("/a", "/a/x", "/a/y/z"), seen, "'/a-b' sorts between '/a' and '/a/x' but is not below /a");
+      assertEquals(
+          List.of("/a", "/a/x", "/a/y/z"),
+          seen,
+          "'/a-b' sorts between '/a' and '/a/x' but is not below /a");
     }
   }
 
@@ -99,9 +102,13 @@ class StoreTest {
   void secondOpenIsRefusedWithTheHoldersPid() throws Exception {
     Path db = tmp.resolve("db");
     try (Store first = Store.open(db, Store.OpenMode.CREATE)) {
-      StoreException e = assertThrows(StoreException.class, () -> Store.open(db, Store.OpenMode.EXISTING));
+      StoreException e =
+          assertThrows(StoreException.class, () -> Store.open(db, Store.OpenMode.EXISTING));
       assertEquals(StoreException.Reason.LOCKED, e.reason());
-      assertTrue(e.getMessage().contains("in use by another fim process (pid " + ProcessHandle.current().pid() + ")"),
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "in use by another fim process (pid " + ProcessHandle.current().pid() + ")"),
           e.getMessage());
     }
     try (Store again = Store.open(db, Store.OpenMode.EXISTING)) {
@@ -115,20 +122,27 @@ class StoreTest {
     Path db = tmp.resolve("db");
     try (Store first = Store.open(db, Store.OpenMode.CREATE)) {
       // fcntl record locks, the kind FileChannel.tryLock takes, as python's lockf takes them.
-      Process p = new ProcessBuilder("python3", "-c",
-          "import fcntl,sys\ntry:\n fcntl.lockf(open(sys.argv[1],'r+'), fcntl.LOCK_EX|fcntl.LOCK_NB)\n"
-              + "except OSError:\n sys.exit(7)", db.resolve("fim.lock").toString())
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  "python3",
+                  "-c",
+                  "import fcntl,sys\ntry:\n fcntl.lockf(open(sys.argv[1],'r+'), fcntl.LOCK_EX|fcntl.LOCK_NB)\n"
+                      + "except OSError:\n sys.exit(7)",
+                  db.resolve("fim.lock").toString())
+              .redirectErrorStream(true)
+              .start();
       assertEquals(7, p.waitFor(), "another process must fail to lock fim.lock while fim holds it");
     } catch (IOException e) {
-      org.junit.jupiter.api.Assumptions.assumeTrue(false, "python3 not available: " + e.getMessage());
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          false, "python3 not available: " + e.getMessage());
     }
   }
 
   @Test
   void missingDatabaseSaysToRunInit() {
-    StoreException e = assertThrows(StoreException.class,
-        () -> Store.open(tmp.resolve("none"), Store.OpenMode.EXISTING));
+    StoreException e =
+        assertThrows(
+            StoreException.class, () -> Store.open(tmp.resolve("none"), Store.OpenMode.EXISTING));
     assertEquals(StoreException.Reason.MISSING, e.reason());
     assertTrue(e.getMessage().contains("fim init"), e.getMessage());
   }
@@ -139,7 +153,8 @@ class StoreTest {
     try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
       s.putMeta(Store.META_FORMAT, Integer.toString(Store.FORMAT_VERSION + 1));
     }
-    StoreException e = assertThrows(StoreException.class, () -> Store.open(db, Store.OpenMode.EXISTING));
+    StoreException e =
+        assertThrows(StoreException.class, () -> Store.open(db, Store.OpenMode.EXISTING));
     assertEquals(StoreException.Reason.NEWER_FORMAT, e.reason());
     assertTrue(e.getMessage().contains("newer than this fim"), e.getMessage());
   }
@@ -167,13 +182,17 @@ class StoreTest {
       }
       Files.write(t, b);
     }
-    StoreException e = assertThrows(StoreException.class, () -> {
-      try (Store s = Store.open(db, Store.OpenMode.EXISTING); RecordCursor c = s.cursor(Column.BASELINE)) {
-        while (c.next()) {
-          c.record();
-        }
-      }
-    });
+    StoreException e =
+        assertThrows(
+            StoreException.class,
+            () -> {
+              try (Store s = Store.open(db, Store.OpenMode.EXISTING);
+                  RecordCursor c = s.cursor(Column.BASELINE)) {
+                while (c.next()) {
+                  c.record();
+                }
+              }
+            });
     assertEquals(StoreException.Reason.CORRUPT, e.reason(), e.getMessage());
   }
 
@@ -181,8 +200,9 @@ class StoreTest {
   void undecodableRecordIsCorruptWithItsPath() throws Exception {
     try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
       s.put(Column.BASELINE, "/etc/x".getBytes(), new byte[] {1, 2, 3});
-      StoreException e = assertThrows(StoreException.class,
-          () -> s.getRecord(Column.BASELINE, PathBytes.ofUtf8("/etc/x")));
+      StoreException e =
+          assertThrows(
+              StoreException.class, () -> s.getRecord(Column.BASELINE, PathBytes.ofUtf8("/etc/x")));
       assertEquals(StoreException.Reason.CORRUPT, e.reason());
       assertTrue(e.getMessage().contains("/etc/x"), e.getMessage());
     }
@@ -191,12 +211,27 @@ class StoreTest {
   @Test
   void readOnlyOpensBesideTheWriterAndRefusesToWrite() throws Exception {
     Path dir = tmp.resolve("db");
-    assertThrows(StoreException.class, () -> Store.open(dir, Store.OpenMode.READ_ONLY), "no database yet");
+    assertThrows(
+        StoreException.class, () -> Store.open(dir, Store.OpenMode.READ_ONLY), "no database yet");
     try (Store writer = Store.open(dir, Store.OpenMode.CREATE)) {
       FileRecord r = Records.file(1, 0644, Records.xxh(1));
-      new EventLog(writer).append(List.of(new ChangeEvent(100, 0, Action.CREATED, PathBytes.ofUtf8("/a"), null, r,
-          null, List.of(), Origin.WATCH, Attribution.NONE, "test")));
-      StoreException locked = assertThrows(StoreException.class, () -> Store.open(dir, Store.OpenMode.EXISTING));
+      new EventLog(writer)
+          .append(
+              List.of(
+                  new ChangeEvent(
+                      100,
+                      0,
+                      Action.CREATED,
+                      PathBytes.ofUtf8("/a"),
+                      null,
+                      r,
+                      null,
+                      List.of(),
+                      Origin.WATCH,
+                      Attribution.NONE,
+                      "test")));
+      StoreException locked =
+          assertThrows(StoreException.class, () -> Store.open(dir, Store.OpenMode.EXISTING));
       assertEquals(StoreException.Reason.LOCKED, locked.reason());
       try (Store reader = Store.open(dir, Store.OpenMode.READ_ONLY)) {
         List<ChangeEvent> seen = new ArrayList<>();
@@ -214,10 +249,22 @@ class StoreTest {
       PathBytes a = PathBytes.ofUtf8("/a");
       PathBytes b = PathBytes.of(new byte[] {'/', 'b', (byte) 0xff});
       FileRecord r = Records.file(1, 0644, Records.xxh(1));
-      log.append(List.of(
-          new ChangeEvent(300, 0, Action.UPDATED, a, null, r, r,
-              List.of(new AttributeChange("permissions", "0644", "0600")), Origin.CHECK, Attribution.NONE, "no audit"),
-          new ChangeEvent(100, 0, Action.MOVED, b, a, r, null, List.of(), Origin.WATCH, null, null)));
+      log.append(
+          List.of(
+              new ChangeEvent(
+                  300,
+                  0,
+                  Action.UPDATED,
+                  a,
+                  null,
+                  r,
+                  r,
+                  List.of(new AttributeChange("permissions", "0644", "0600")),
+                  Origin.CHECK,
+                  Attribution.NONE,
+                  "no audit"),
+              new ChangeEvent(
+                  100, 0, Action.MOVED, b, a, r, null, List.of(), Origin.WATCH, null, null)));
       List<ChangeEvent> all = new ArrayList<>();
       log.forEach(0, Long.MAX_VALUE, all::add);
       assertEquals(List.of(100L, 300L), all.stream().map(ChangeEvent::timeNs).toList());
@@ -231,8 +278,22 @@ class StoreTest {
       assertEquals(1, window.size());
     }
     try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.EXISTING)) {
-      List<ChangeEvent> more = new EventLog(s).append(List.of(new ChangeEvent(400, 0, Action.DELETED,
-          PathBytes.ofUtf8("/c"), null, null, Records.file(1, 0644, Records.xxh(1)), List.of(), Origin.CHECK, null, null)));
+      List<ChangeEvent> more =
+          new EventLog(s)
+              .append(
+                  List.of(
+                      new ChangeEvent(
+                          400,
+                          0,
+                          Action.DELETED,
+                          PathBytes.ofUtf8("/c"),
+                          null,
+                          null,
+                          Records.file(1, 0644, Records.xxh(1)),
+                          List.of(),
+                          Origin.CHECK,
+                          null,
+                          null)));
       assertEquals(3L, more.get(0).sequence(), "the sequence survives a reopen");
     }
   }

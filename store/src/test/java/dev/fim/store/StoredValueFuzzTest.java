@@ -15,11 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Forged values in a real RocksDB database (issue 12): someone who can write the database directory can put any
- * bytes under any key. Every reader must then answer with {@link StoreException} (reason CORRUPT, exit 18 at the
- * command line) or a value, never another exception. Covers the readers that decode values which
- * {@link CodecFuzzTest} does not reach directly: approvals, watch coverage intervals, baseline records through
- * {@link Store#getRecord} and events through {@link EventLog#decode}.
+ * Forged values in a real RocksDB database (issue 12): someone who can write the database directory
+ * can put any bytes under any key. Every reader must then answer with {@link StoreException}
+ * (reason CORRUPT, exit 18 at the command line) or a value, never another exception. Covers the
+ * readers that decode values which {@link CodecFuzzTest} does not reach directly: approvals, watch
+ * coverage intervals, baseline records through {@link Store#getRecord} and events through {@link
+ * EventLog#decode}.
  */
 class StoredValueFuzzTest {
   private static Path dir;

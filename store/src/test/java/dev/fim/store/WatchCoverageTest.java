@@ -10,18 +10,23 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link WatchCoverage}: runs recorded, extended by heartbeats, ended, read back by period, across a reopen. */
+/**
+ * {@link WatchCoverage}: runs recorded, extended by heartbeats, ended, read back by period, across
+ * a reopen.
+ */
 class WatchCoverageTest {
   @TempDir Path tmp;
 
   @Test
   void runsAreReadBackByTheirOverlapWithThePeriod() throws Exception {
-    List<PathBytes> trees = List.of(PathBytes.ofUtf8("/etc"), PathBytes.of(new byte[] {'/', 'x', (byte) 0xff}));
+    List<PathBytes> trees =
+        List.of(PathBytes.ofUtf8("/etc"), PathBytes.of(new byte[] {'/', 'x', (byte) 0xff}));
     try (Store store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
       WatchCoverage.Run first = WatchCoverage.begin(store, 1_000, "h1", "fanotify", "audit", trees);
       first.heartbeat(1_500);
       first.end(2_000);
-      WatchCoverage.Run crashed = WatchCoverage.begin(store, 5_000, "h1", "inotify", "none", trees.subList(0, 1));
+      WatchCoverage.Run crashed =
+          WatchCoverage.begin(store, 5_000, "h1", "inotify", "none", trees.subList(0, 1));
       crashed.heartbeat(6_000); // then SIGKILL: never ended
     }
     try (Store store = Store.open(tmp.resolve("db"), Store.OpenMode.READ_ONLY)) {
@@ -47,9 +52,11 @@ class WatchCoverageTest {
   void aDamagedIntervalIsReportedAsCorrupt() throws Exception {
     try (Store store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
       WatchCoverage.begin(store, 10, "h", "fanotify", "audit", List.of(PathBytes.ofUtf8("/t")));
-      byte[] key = java.nio.ByteBuffer.allocate(23).put("watch_coverage/".getBytes()).putLong(10).array();
+      byte[] key =
+          java.nio.ByteBuffer.allocate(23).put("watch_coverage/".getBytes()).putLong(10).array();
       store.put(Column.META, key, new byte[] {1, 2, 3});
-      StoreException e = assertThrows(StoreException.class, () -> WatchCoverage.overlapping(store, 0, 100));
+      StoreException e =
+          assertThrows(StoreException.class, () -> WatchCoverage.overlapping(store, 0, 100));
       assertEquals(StoreException.Reason.CORRUPT, e.reason());
       assertTrue(e.getMessage().contains("watch coverage"), e.getMessage());
     }

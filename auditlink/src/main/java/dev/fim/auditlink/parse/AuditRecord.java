@@ -6,187 +6,200 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One audit record: its type, timestamp, serial and node, parsed eagerly, and its fields,
- * parsed on first access and cached (with any error) — go-libaudit's {@code AuditMessage}.
+ * One audit record: its type, timestamp, serial and node, parsed eagerly, and its fields, parsed on
+ * first access and cached (with any error) — go-libaudit's {@code AuditMessage}.
  *
  * <p>Values are bytes: {@link #fieldBytes} gives the exact decoded bytes (quotes removed, hex
- * decoded; a path need not be UTF-8), {@link #field} a display string. The enriched section
- * that auditd appends after a {@code 0x1d} byte ({@code log_format = ENRICHED}, auditd.conf(5))
- * is kept apart in {@link #enriched()}: those are interpretations, not what the kernel said.
+ * decoded; a path need not be UTF-8), {@link #field} a display string. The enriched section that
+ * auditd appends after a {@code 0x1d} byte ({@code log_format = ENRICHED}, auditd.conf(5)) is kept
+ * apart in {@link #enriched()}: those are interpretations, not what the kernel said.
  *
  * <p>Immutable to callers and safe to share between threads: the lazy parse is idempotent and
  * published through a volatile field (two threads may both parse once; both get equal results).
  */
 public final class AuditRecord {
-    private final int type;
-    private final long seconds;
-    private final int millis;
-    private final long serial;
-    private final String node;
-    /** The record text from {@code audit(} on; node and type prefix are not kept. */
-    private final byte[] text;
-    private final int bodyStart;
-    private final int bodyEnd;
-    private final int enrichedStart;
-    private volatile RecordFields fields;
-    private volatile RecordFields enrichedFields;
+  private final int type;
+  private final long seconds;
+  private final int millis;
+  private final long serial;
+  private final String node;
 
-    AuditRecord(int type, long seconds, int millis, long serial, String node,
-                byte[] text, int bodyStart, int bodyEnd, int enrichedStart) {
-        this.type = type;
-        this.seconds = seconds;
-        this.millis = millis;
-        this.serial = serial;
-        this.node = node;
-        this.text = text;
-        this.bodyStart = bodyStart;
-        this.bodyEnd = bodyEnd;
-        this.enrichedStart = enrichedStart;
-    }
+  /** The record text from {@code audit(} on; node and type prefix are not kept. */
+  private final byte[] text;
 
-    /** The record type number ({@code AUDIT_*} in include/uapi/linux/audit.h or libaudit.h). */
-    public int type() {
-        return type;
-    }
+  private final int bodyStart;
+  private final int bodyEnd;
+  private final int enrichedStart;
+  private volatile RecordFields fields;
+  private volatile RecordFields enrichedFields;
 
-    /** The name auditd writes for the type, {@code UNKNOWN[n]} if the table does not know it. */
-    public String typeName() {
-        return RecordType.name(type);
-    }
+  AuditRecord(
+      int type,
+      long seconds,
+      int millis,
+      long serial,
+      String node,
+      byte[] text,
+      int bodyStart,
+      int bodyEnd,
+      int enrichedStart) {
+    this.type = type;
+    this.seconds = seconds;
+    this.millis = millis;
+    this.serial = serial;
+    this.node = node;
+    this.text = text;
+    this.bodyStart = bodyStart;
+    this.bodyEnd = bodyEnd;
+    this.enrichedStart = enrichedStart;
+  }
 
-    /** Seconds since the epoch, as the kernel stamped the event. */
-    public long timestampSeconds() {
-        return seconds;
-    }
+  /** The record type number ({@code AUDIT_*} in include/uapi/linux/audit.h or libaudit.h). */
+  public int type() {
+    return type;
+  }
 
-    /** The millisecond part (0..999) of the timestamp. */
-    public int timestampMillisPart() {
-        return millis;
-    }
+  /** The name auditd writes for the type, {@code UNKNOWN[n]} if the table does not know it. */
+  public String typeName() {
+    return RecordType.name(type);
+  }
 
-    /** The timestamp in milliseconds since the epoch. */
-    public long timestampMillis() {
-        return seconds * 1000 + millis;
-    }
+  /** Seconds since the epoch, as the kernel stamped the event. */
+  public long timestampSeconds() {
+    return seconds;
+  }
 
-    public Instant timestamp() {
-        return Instant.ofEpochSecond(seconds, millis * 1_000_000L);
-    }
+  /** The millisecond part (0..999) of the timestamp. */
+  public int timestampMillisPart() {
+    return millis;
+  }
 
-    /** The event serial, an unsigned 32-bit number (0..4294967295); wraps to 0. */
-    public long serial() {
-        return serial;
-    }
+  /** The timestamp in milliseconds since the epoch. */
+  public long timestampMillis() {
+    return seconds * 1000 + millis;
+  }
 
-    /** The {@code node=} name auditd prepends ({@code name_format}), or null if none. */
-    public String node() {
-        return node;
-    }
+  public Instant timestamp() {
+    return Instant.ofEpochSecond(seconds, millis * 1_000_000L);
+  }
 
-    /** The field's value for display (see {@code DisplayText}), or null if absent. */
-    public String field(String name) {
-        RecordFields f = parsedFields();
-        int i = f.indexOf(name);
-        return i < 0 ? null : f.display(i, true);
-    }
+  /** The event serial, an unsigned 32-bit number (0..4294967295); wraps to 0. */
+  public long serial() {
+    return serial;
+  }
 
-    /** A copy of the field's exact decoded bytes, or null if absent. */
-    public byte[] fieldBytes(String name) {
-        RecordFields f = parsedFields();
-        int i = f.indexOf(name);
-        return i < 0 ? null : f.value(i).clone();
-    }
+  /** The {@code node=} name auditd prepends ({@code name_format}), or null if none. */
+  public String node() {
+    return node;
+  }
 
-    /** Whether the field's value was hex-encoded in the record (and has been decoded). */
-    public boolean fieldWasHex(String name) {
-        RecordFields f = parsedFields();
-        int i = f.indexOf(name);
-        return i >= 0 && f.wasHex(i);
-    }
+  /** The field's value for display (see {@code DisplayText}), or null if absent. */
+  public String field(String name) {
+    RecordFields f = parsedFields();
+    int i = f.indexOf(name);
+    return i < 0 ? null : f.display(i, true);
+  }
 
-    public boolean hasField(String name) {
-        return parsedFields().indexOf(name) >= 0;
-    }
+  /** A copy of the field's exact decoded bytes, or null if absent. */
+  public byte[] fieldBytes(String name) {
+    RecordFields f = parsedFields();
+    int i = f.indexOf(name);
+    return i < 0 ? null : f.value(i).clone();
+  }
 
-    /** How many fields the record has (a repeated name counts each time). */
-    public int fieldCount() {
-        return parsedFields().size();
-    }
+  /** Whether the field's value was hex-encoded in the record (and has been decoded). */
+  public boolean fieldWasHex(String name) {
+    RecordFields f = parsedFields();
+    int i = f.indexOf(name);
+    return i >= 0 && f.wasHex(i);
+  }
 
-    /** The name of the i-th field in record order, 0 ≤ i < {@link #fieldCount()}. */
-    public String fieldName(int i) {
-        RecordFields f = parsedFields();
-        Objects.checkIndex(i, f.size());
-        return f.name(i);
-    }
+  public boolean hasField(String name) {
+    return parsedFields().indexOf(name) >= 0;
+  }
 
-    /** The display value of the i-th field (as {@link #field} gives the first of a name). */
-    public String fieldValue(int i) {
-        RecordFields f = parsedFields();
-        Objects.checkIndex(i, f.size());
-        return f.display(i, true);
-    }
+  /** How many fields the record has (a repeated name counts each time). */
+  public int fieldCount() {
+    return parsedFields().size();
+  }
 
-    /** Field names in record order (a repeated name appears twice). */
-    public List<String> fieldNames() {
-        return parsedFields().names();
-    }
+  /** The name of the i-th field in record order, 0 ≤ i < {@link #fieldCount()}. */
+  public String fieldName(int i) {
+    RecordFields f = parsedFields();
+    Objects.checkIndex(i, f.size());
+    return f.name(i);
+  }
 
-    /** All fields for display, in record order; for a repeated name, the first value. */
-    public Map<String, String> fields() {
-        return parsedFields().toDisplayMap(true);
-    }
+  /** The display value of the i-th field (as {@link #field} gives the first of a name). */
+  public String fieldValue(int i) {
+    RecordFields f = parsedFields();
+    Objects.checkIndex(i, f.size());
+    return f.display(i, true);
+  }
 
-    /**
-     * The first problem met while parsing the fields (e.g. an unterminated quote), or null.
-     * Fields are still available, parsed as far as they go.
-     */
-    public String fieldError() {
-        return parsedFields().error();
-    }
+  /** Field names in record order (a repeated name appears twice). */
+  public List<String> fieldNames() {
+    return parsedFields().names();
+  }
 
-    /** The enriched section's fields ({@code UID="root"} …) for display; empty if none. */
-    public Map<String, String> enriched() {
-        return enrichedFields().toDisplayMap(false);
-    }
+  /** All fields for display, in record order; for a repeated name, the first value. */
+  public Map<String, String> fields() {
+    return parsedFields().toDisplayMap(true);
+  }
 
-    /** One enriched field, or null. */
-    public String enrichedField(String name) {
-        RecordFields f = enrichedFields();
-        int i = f.indexOf(name);
-        return i < 0 ? null : f.display(i, false);
-    }
+  /**
+   * The first problem met while parsing the fields (e.g. an unterminated quote), or null. Fields
+   * are still available, parsed as far as they go.
+   */
+  public String fieldError() {
+    return parsedFields().error();
+  }
 
-    /** A copy of the record text from {@code audit(} to the end, enriched section included. */
-    public byte[] raw() {
-        return text.clone();
-    }
+  /** The enriched section's fields ({@code UID="root"} …) for display; empty if none. */
+  public Map<String, String> enriched() {
+    return enrichedFields().toDisplayMap(false);
+  }
 
-    /** The record text from {@code audit(} up to the enriched section, for display. */
-    public String rawText() {
-        return DisplayText.of(text, 0, bodyEnd);
-    }
+  /** One enriched field, or null. */
+  public String enrichedField(String name) {
+    RecordFields f = enrichedFields();
+    int i = f.indexOf(name);
+    return i < 0 ? null : f.display(i, false);
+  }
 
-    private RecordFields parsedFields() {
-        RecordFields f = fields;
-        if (f == null) {
-            f = FieldScanner.scan(type, text, bodyStart, bodyEnd);
-            fields = f;
-        }
-        return f;
-    }
+  /** A copy of the record text from {@code audit(} to the end, enriched section included. */
+  public byte[] raw() {
+    return text.clone();
+  }
 
-    private RecordFields enrichedFields() {
-        RecordFields f = enrichedFields;
-        if (f == null) {
-            f = enrichedStart < 0 ? RecordFields.EMPTY : FieldScanner.scanEnriched(text, enrichedStart, text.length);
-            enrichedFields = f;
-        }
-        return f;
-    }
+  /** The record text from {@code audit(} up to the enriched section, for display. */
+  public String rawText() {
+    return DisplayText.of(text, 0, bodyEnd);
+  }
 
-    @Override
-    public String toString() {
-        return (node == null ? "" : "node=" + node + " ") + "type=" + typeName() + " msg=" + rawText();
+  private RecordFields parsedFields() {
+    RecordFields f = fields;
+    if (f == null) {
+      f = FieldScanner.scan(type, text, bodyStart, bodyEnd);
+      fields = f;
     }
+    return f;
+  }
+
+  private RecordFields enrichedFields() {
+    RecordFields f = enrichedFields;
+    if (f == null) {
+      f =
+          enrichedStart < 0
+              ? RecordFields.EMPTY
+              : FieldScanner.scanEnriched(text, enrichedStart, text.length);
+      enrichedFields = f;
+    }
+    return f;
+  }
+
+  @Override
+  public String toString() {
+    return (node == null ? "" : "node=" + node + " ") + "type=" + typeName() + " msg=" + rawText();
+  }
 }

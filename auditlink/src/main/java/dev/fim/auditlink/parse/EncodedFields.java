@@ -6,72 +6,100 @@ import java.util.Set;
  * Which fields may carry a hex-encoded value, and the decoding.
  *
  * <p>The kernel logs an untrusted string quoted when it is plain and as unquoted upper-case hex
- * when it contains a space, a quote, a control byte or a byte above 0x7e
- * ({@code audit_log_n_untrustedstring} / {@code audit_string_contains_control} in
- * kernel/audit.c); userspace does the same through libaudit's {@code audit_encode_nv_string}.
- * So an unquoted, even-length, all-hex value of one of these fields is encoded. The set follows
- * the fields that libauparse treats as {@code AUPARSE_TYPE_ESCAPED} (auparse/typetab.h) plus
- * {@code proctitle} and the EXECVE arguments {@code aN} / {@code aN[M]} (kernel/auditsc.c
- * {@code audit_log_single_execve_arg}). A SYSCALL record's {@code a0}..{@code a3} are register
- * values in hex, not encoded strings: the argument rule applies to EXECVE only.
+ * when it contains a space, a quote, a control byte or a byte above 0x7e ({@code
+ * audit_log_n_untrustedstring} / {@code audit_string_contains_control} in kernel/audit.c);
+ * userspace does the same through libaudit's {@code audit_encode_nv_string}. So an unquoted,
+ * even-length, all-hex value of one of these fields is encoded. The set follows the fields that
+ * libauparse treats as {@code AUPARSE_TYPE_ESCAPED} (auparse/typetab.h) plus {@code proctitle} and
+ * the EXECVE arguments {@code aN} / {@code aN[M]} (kernel/auditsc.c {@code
+ * audit_log_single_execve_arg}). A SYSCALL record's {@code a0}..{@code a3} are register values in
+ * hex, not encoded strings: the argument rule applies to EXECVE only.
  */
 final class EncodedFields {
-    private EncodedFields() {}
+  private EncodedFields() {}
 
-    private static final Set<String> ESCAPED = Set.of(
-            "acct", "cgroup", "cmd", "comm", "cwd", "data", "dir", "exe", "file", "grp", "key",
-            "name", "new-chardev", "new-disk", "new-fs", "new_group", "new-name", "ocomm",
-            "old-chardev", "old-disk", "old-fs", "path", "proctitle", "root_dir", "sw", "vm",
-            "watch");
+  private static final Set<String> ESCAPED =
+      Set.of(
+          "acct",
+          "cgroup",
+          "cmd",
+          "comm",
+          "cwd",
+          "data",
+          "dir",
+          "exe",
+          "file",
+          "grp",
+          "key",
+          "name",
+          "new-chardev",
+          "new-disk",
+          "new-fs",
+          "new_group",
+          "new-name",
+          "ocomm",
+          "old-chardev",
+          "old-disk",
+          "old-fs",
+          "path",
+          "proctitle",
+          "root_dir",
+          "sw",
+          "vm",
+          "watch");
 
-    static boolean mayBeEncoded(int type, byte[] b, int nameOff, int nameLen) {
-        if (type == RecordType.EXECVE && nameLen >= 2 && b[nameOff] == 'a' && isDigit(b[nameOff + 1])) {
-            // aN or aN[M]; not argc, not aN_len.
-            int i = nameOff + 1;
-            int end = nameOff + nameLen;
-            while (i < end && isDigit(b[i])) i++;
-            if (i == end) return true;
-            if (b[i] != '[') return false;
-            i++;
-            int digits = 0;
-            while (i < end && isDigit(b[i])) { i++; digits++; }
-            return digits > 0 && i == end - 1 && b[i] == ']';
-        }
-        if (nameLen > 12) {
-            return false;
-        }
-        return ESCAPED.contains(new String(b, nameOff, nameLen, java.nio.charset.StandardCharsets.ISO_8859_1));
+  static boolean mayBeEncoded(int type, byte[] b, int nameOff, int nameLen) {
+    if (type == RecordType.EXECVE && nameLen >= 2 && b[nameOff] == 'a' && isDigit(b[nameOff + 1])) {
+      // aN or aN[M]; not argc, not aN_len.
+      int i = nameOff + 1;
+      int end = nameOff + nameLen;
+      while (i < end && isDigit(b[i])) i++;
+      if (i == end) return true;
+      if (b[i] != '[') return false;
+      i++;
+      int digits = 0;
+      while (i < end && isDigit(b[i])) {
+        i++;
+        digits++;
+      }
+      return digits > 0 && i == end - 1 && b[i] == ']';
     }
-
-    /** Whether {@code b[off, off+len)} is non-empty, even-length hex. */
-    static boolean isHex(byte[] b, int off, int len) {
-        if (len == 0 || (len & 1) != 0) {
-            return false;
-        }
-        for (int i = off; i < off + len; i++) {
-            if (hexValue(b[i]) < 0) {
-                return false;
-            }
-        }
-        return true;
+    if (nameLen > 12) {
+      return false;
     }
+    return ESCAPED.contains(
+        new String(b, nameOff, nameLen, java.nio.charset.StandardCharsets.ISO_8859_1));
+  }
 
-    static byte[] decodeHex(byte[] b, int off, int len) {
-        byte[] out = new byte[len / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) (hexValue(b[off + 2 * i]) << 4 | hexValue(b[off + 2 * i + 1]));
-        }
-        return out;
+  /** Whether {@code b[off, off+len)} is non-empty, even-length hex. */
+  static boolean isHex(byte[] b, int off, int len) {
+    if (len == 0 || (len & 1) != 0) {
+      return false;
     }
+    for (int i = off; i < off + len; i++) {
+      if (hexValue(b[i]) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
 
-    static int hexValue(byte c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        return -1;
+  static byte[] decodeHex(byte[] b, int off, int len) {
+    byte[] out = new byte[len / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) (hexValue(b[off + 2 * i]) << 4 | hexValue(b[off + 2 * i + 1]));
     }
+    return out;
+  }
 
-    private static boolean isDigit(byte c) {
-        return c >= '0' && c <= '9';
-    }
+  static int hexValue(byte c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
 }

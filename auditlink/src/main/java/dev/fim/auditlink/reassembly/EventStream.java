@@ -9,9 +9,12 @@ import java.util.List;
  * thread that calls the reassembler.
  */
 public interface EventStream {
-    /** One event: its records in arrival order, all with the same serial; never empty, EOE not included. */
-    void reassemblyComplete(List<AuditRecord> records);
+  /**
+   * One event: its records in arrival order, all with the same serial; never empty, EOE not
+   * included.
+   */
+  void reassemblyComplete(List<AuditRecord> records);
 
-    /** {@code count} serials were skipped (never seen) just before the next delivered event. */
-    void eventsLost(long count);
+  /** {@code count} serials were skipped (never seen) just before the next delivered event. */
+  void eventsLost(long count);
 }

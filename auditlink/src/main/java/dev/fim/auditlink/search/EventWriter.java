@@ -10,5 +10,5 @@ import java.io.Writer;
  */
 @FunctionalInterface
 public interface EventWriter {
-    void write(AuditEvent event, Writer out) throws IOException;
+  void write(AuditEvent event, Writer out) throws IOException;
 }

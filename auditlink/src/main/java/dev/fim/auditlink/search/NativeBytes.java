@@ -10,218 +10,225 @@ import java.nio.channels.FileChannel;
 /**
  * A block of native memory that pread fills and the byte search reads eight bytes at a time.
  *
- * <p>Why not a byte array and a byte-array-view VarHandle: {@code bin/fim} runs a search with
- * C1 alone (C2's compile threads cost more than they save in a sub-second run on 2 cores), and
- * C1 neither inlines a VarHandle's access chain as well nor spares the copy a heap buffer
- * costs: a FileChannel reads into a temporary direct buffer and copies that into the array.
- * {@code sun.misc.Unsafe.getLong(address)} is a C1 intrinsic (one load), and pread lands where
- * the search reads. Measured on the bench log (287 MB, one thread, C1): pread + search 0.19 s
- * against 0.24 s; and the VarHandle's first use spun classes with ASM for ~10 ms at start-up.
- * {@code sun.misc.Unsafe} is in the jdk.unsupported module, readable without flags (as
- * {@code sun.misc.Signal} is for the CLI).
+ * <p>Why not a byte array and a byte-array-view VarHandle: {@code bin/fim} runs a search with C1
+ * alone (C2's compile threads cost more than they save in a sub-second run on 2 cores), and C1
+ * neither inlines a VarHandle's access chain as well nor spares the copy a heap buffer costs: a
+ * FileChannel reads into a temporary direct buffer and copies that into the array. {@code
+ * sun.misc.Unsafe.getLong(address)} is a C1 intrinsic (one load), and pread lands where the search
+ * reads. Measured on the bench log (287 MB, one thread, C1): pread + search 0.19 s against 0.24 s;
+ * and the VarHandle's first use spun classes with ASM for ~10 ms at start-up. {@code
+ * sun.misc.Unsafe} is in the jdk.unsupported module, readable without flags (as {@code
+ * sun.misc.Signal} is for the CLI).
  *
- * <p>An Unsafe read outside the data would not throw but read stale or foreign memory (or crash
- * the JVM), so single reads are checked against the data's length and the word loops' bounds
- * keep every word inside it (see each loop; {@code ByteSearchTest} plants needles at the
- * edges). The memory is the direct buffer's and is freed with it. Not thread-safe: one per
- * thread.
+ * <p>An Unsafe read outside the data would not throw but read stale or foreign memory (or crash the
+ * JVM), so single reads are checked against the data's length and the word loops' bounds keep every
+ * word inside it (see each loop; {@code ByteSearchTest} plants needles at the edges). The memory is
+ * the direct buffer's and is freed with it. Not thread-safe: one per thread.
  */
 final class NativeBytes {
-    private static final sun.misc.Unsafe U;
-    private static final long ADDRESS;
-    /**
-     * Whether this class can be used here; when not, {@link WindowedSearch#open} declines and
-     * the search reads every line in order (the same events, slower). See {@link #usable}.
-     */
-    static final boolean AVAILABLE;
+  private static final sun.misc.Unsafe U;
+  private static final long ADDRESS;
 
-    static {
-        sun.misc.Unsafe u = null;
-        long address = -1;
-        if (usable(Runtime.version().feature(), ByteOrder.nativeOrder())) {
-            try {
-                Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-                f.setAccessible(true);
-                u = (sun.misc.Unsafe) f.get(null);
-                address = u.objectFieldOffset(Buffer.class.getDeclaredField("address"));
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                u = null; // a JVM without it (or that refuses it): the sequential scan serves
-            }
-        }
-        U = u;
-        ADDRESS = address;
-        AVAILABLE = u != null;
+  /**
+   * Whether this class can be used here; when not, {@link WindowedSearch#open} declines and the
+   * search reads every line in order (the same events, slower). See {@link #usable}.
+   */
+  static final boolean AVAILABLE;
+
+  static {
+    sun.misc.Unsafe u = null;
+    long address = -1;
+    if (usable(Runtime.version().feature(), ByteOrder.nativeOrder())) {
+      try {
+        Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+        f.setAccessible(true);
+        u = (sun.misc.Unsafe) f.get(null);
+        address = u.objectFieldOffset(Buffer.class.getDeclaredField("address"));
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        u = null; // a JVM without it (or that refuses it): the sequential scan serves
+      }
     }
+    U = u;
+    ADDRESS = address;
+    AVAILABLE = u != null;
+  }
 
-    /**
-     * Java before 23 (from 23 on, Unsafe's memory access methods are deprecated for removal and
-     * print warnings from 24; fim is built and measured for 17), and a little-endian machine:
-     * the lowest flagged byte of a word is the first position only in that order.
-     */
-    static boolean usable(int javaFeature, ByteOrder order) {
-        return javaFeature < 23 && order == ByteOrder.LITTLE_ENDIAN;
+  /**
+   * Java before 23 (from 23 on, Unsafe's memory access methods are deprecated for removal and print
+   * warnings from 24; fim is built and measured for 17), and a little-endian machine: the lowest
+   * flagged byte of a word is the first position only in that order.
+   */
+  static boolean usable(int javaFeature, ByteOrder order) {
+    return javaFeature < 23 && order == ByteOrder.LITTLE_ENDIAN;
+  }
+
+  private final ByteBuffer buffer;
+  private final long address;
+  private final int capacity;
+
+  /** Bytes that hold data: the last read's or copy's. */
+  private int length;
+
+  /**
+   * @throws IllegalStateException when not {@link #AVAILABLE}
+   */
+  NativeBytes(int capacity) {
+    if (!AVAILABLE) {
+      throw new IllegalStateException("no Unsafe memory access on this JVM");
     }
+    this.buffer = ByteBuffer.allocateDirect(capacity);
+    this.address = U.getLong(buffer, ADDRESS);
+    this.capacity = capacity;
+  }
 
-    private final ByteBuffer buffer;
-    private final long address;
-    private final int capacity;
-    /** Bytes that hold data: the last read's or copy's. */
-    private int length;
+  int capacity() {
+    return capacity;
+  }
 
-    /** @throws IllegalStateException when not {@link #AVAILABLE} */
-    NativeBytes(int capacity) {
-        if (!AVAILABLE) {
-            throw new IllegalStateException("no Unsafe memory access on this JVM");
-        }
-        this.buffer = ByteBuffer.allocateDirect(capacity);
-        this.address = U.getLong(buffer, ADDRESS);
-        this.capacity = capacity;
+  /**
+   * Reads up to {@code want} bytes of {@code ch} at {@code at} into the start; fewer only at the
+   * file's end (a file shorter than when it was sized: truncated since). Returns the count.
+   */
+  int read(FileChannel ch, long at, int want) throws IOException {
+    if (want < 0 || want > capacity) {
+      throw new IndexOutOfBoundsException("read of " + want + " bytes into " + capacity);
     }
-
-    int capacity() {
-        return capacity;
+    buffer.clear().limit(want);
+    while (buffer.hasRemaining()) {
+      if (ch.read(buffer, at + buffer.position()) < 0) break;
     }
+    length = buffer.position();
+    return length;
+  }
 
-    /**
-     * Reads up to {@code want} bytes of {@code ch} at {@code at} into the start; fewer only at
-     * the file's end (a file shorter than when it was sized: truncated since). Returns the count.
-     */
-    int read(FileChannel ch, long at, int want) throws IOException {
-        if (want < 0 || want > capacity) {
-            throw new IndexOutOfBoundsException("read of " + want + " bytes into " + capacity);
-        }
-        buffer.clear().limit(want);
-        while (buffer.hasRemaining()) {
-            if (ch.read(buffer, at + buffer.position()) < 0) break;
-        }
-        length = buffer.position();
-        return length;
+  /** Copies {@code b[off, off + len)} to the start (tests, and inputs already in memory). */
+  void put(byte[] b, int off, int len) {
+    if (len < 0 || len > capacity) {
+      throw new IndexOutOfBoundsException("copy of " + len + " bytes into " + capacity);
     }
+    buffer.clear();
+    buffer.put(b, off, len);
+    length = len;
+  }
 
-    /** Copies {@code b[off, off + len)} to the start (tests, and inputs already in memory). */
-    void put(byte[] b, int off, int len) {
-        if (len < 0 || len > capacity) {
-            throw new IndexOutOfBoundsException("copy of " + len + " bytes into " + capacity);
-        }
-        buffer.clear();
-        buffer.put(b, off, len);
-        length = len;
-    }
+  /** Byte {@code i}, 0 ≤ i &lt; length. */
+  byte get(int i) {
+    check(i, 1);
+    return U.getByte(address + i);
+  }
 
-    /** Byte {@code i}, 0 ≤ i &lt; length. */
-    byte get(int i) {
-        check(i, 1);
-        return U.getByte(address + i);
+  /** Whether {@code needle} lies at {@code i}. */
+  boolean startsWith(int i, byte[] needle) {
+    check(i, needle.length);
+    long a = address + i;
+    for (int k = 0; k < needle.length; k++) {
+      if (U.getByte(a + k) != needle[k]) return false;
     }
+    return true;
+  }
 
-    /** Whether {@code needle} lies at {@code i}. */
-    boolean startsWith(int i, byte[] needle) {
-        check(i, needle.length);
-        long a = address + i;
-        for (int k = 0; k < needle.length; k++) {
-            if (U.getByte(a + k) != needle[k]) return false;
-        }
-        return true;
+  /**
+   * Adds {@code at + k} to {@code out} for each k in [0, starts) where one of {@code needles}
+   * starts within the first {@code length} bytes (unordered; a position where two start counts
+   * twice). Two needles (a value and its hex form) are searched in one pass: half the work of two
+   * passes. Each needle's byte at {@link #checkOffset} and its last byte are compared eight
+   * positions at a time as words ("has zero byte", Bit Twiddling Hacks); the rare positions flagged
+   * are compared whole.
+   */
+  void search(byte[][] needles, int starts, long at, WindowedSearch.LongList out) {
+    if (needles.length == 2) {
+      searchTwo(needles[0], needles[1], starts, at, out);
+    } else {
+      for (byte[] n : needles) search(n, checkOffset(n), starts, at, out);
     }
+  }
 
-    /**
-     * Adds {@code at + k} to {@code out} for each k in [0, starts) where one of {@code needles}
-     * starts within the first {@code length} bytes (unordered; a position where two start
-     * counts twice). Two needles (a value and its hex form) are searched in one pass: half the
-     * work of two passes. Each needle's byte at {@link #checkOffset} and its last byte are
-     * compared eight positions at a time as words ("has zero byte", Bit Twiddling Hacks); the
-     * rare positions flagged are compared whole.
-     */
-    void search(byte[][] needles, int starts, long at, WindowedSearch.LongList out) {
-        if (needles.length == 2) {
-            searchTwo(needles[0], needles[1], starts, at, out);
-        } else {
-            for (byte[] n : needles) search(n, checkOffset(n), starts, at, out);
-        }
+  /**
+   * As {@link #search(byte[][], int, long, WindowedSearch.LongList)} for one needle, {@code check}
+   * compared first.
+   */
+  void search(byte[] needle, int check, int starts, long at, WindowedSearch.LongList out) {
+    int n = needle.length;
+    if (check < 0 || check >= n) {
+      throw new IllegalArgumentException(
+          "check offset " + check + " outside a needle of " + n + " bytes");
     }
+    starts = Math.min(starts, length - n + 1);
+    long first = broadcast(needle[check]);
+    long last = broadcast(needle[n - 1]);
+    int i = 0;
+    // Words read: [i + check, i + check + 8) and [i + n - 1, i + n + 7), both within length.
+    for (long a = address; i + 8 <= starts && i + n + 7 <= length; i += 8, a += 8) {
+      long x = (U.getLong(a + check) ^ first) | (U.getLong(a + n - 1) ^ last);
+      long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+      while (t != 0) {
+        int k = i + (Long.numberOfTrailingZeros(t) >>> 3);
+        if (startsWith(k, needle)) out.add(at + k);
+        t &= t - 1;
+      }
+    }
+    for (; i < starts; i++) {
+      if (startsWith(i, needle)) out.add(at + i);
+    }
+  }
 
-    /** As {@link #search(byte[][], int, long, WindowedSearch.LongList)} for one needle, {@code check} compared first. */
-    void search(byte[] needle, int check, int starts, long at, WindowedSearch.LongList out) {
-        int n = needle.length;
-        if (check < 0 || check >= n) {
-            throw new IllegalArgumentException("check offset " + check + " outside a needle of " + n + " bytes");
-        }
-        starts = Math.min(starts, length - n + 1);
-        long first = broadcast(needle[check]);
-        long last = broadcast(needle[n - 1]);
-        int i = 0;
-        // Words read: [i + check, i + check + 8) and [i + n - 1, i + n + 7), both within length.
-        for (long a = address; i + 8 <= starts && i + n + 7 <= length; i += 8, a += 8) {
-            long x = (U.getLong(a + check) ^ first) | (U.getLong(a + n - 1) ^ last);
-            long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
-            while (t != 0) {
-                int k = i + (Long.numberOfTrailingZeros(t) >>> 3);
-                if (startsWith(k, needle)) out.add(at + k);
-                t &= t - 1;
-            }
-        }
-        for (; i < starts; i++) {
-            if (startsWith(i, needle)) out.add(at + i);
-        }
+  private void searchTwo(byte[] p, byte[] q, int starts, long at, WindowedSearch.LongList out) {
+    int np = p.length;
+    int nq = q.length;
+    int cp = checkOffset(p);
+    int cq = checkOffset(q);
+    int startsP = Math.min(starts, length - np + 1);
+    int startsQ = Math.min(starts, length - nq + 1);
+    long fp = broadcast(p[cp]);
+    long lp = broadcast(p[np - 1]);
+    long fq = broadcast(q[cq]);
+    long lq = broadcast(q[nq - 1]);
+    // i + 8 <= words: the four words read lie within length for both needles.
+    int words = Math.min(Math.min(startsP, startsQ), length - Math.max(np, nq) + 1);
+    int i = 0;
+    for (long a = address; i + 8 <= words; i += 8, a += 8) {
+      long x = (U.getLong(a + cp) ^ fp) | (U.getLong(a + np - 1) ^ lp);
+      long y = (U.getLong(a + cq) ^ fq) | (U.getLong(a + nq - 1) ^ lq);
+      long tx = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+      long ty = (y - 0x0101010101010101L) & ~y & 0x8080808080808080L;
+      if ((tx | ty) == 0) continue;
+      for (; tx != 0; tx &= tx - 1) {
+        int k = i + (Long.numberOfTrailingZeros(tx) >>> 3);
+        if (startsWith(k, p)) out.add(at + k);
+      }
+      for (; ty != 0; ty &= ty - 1) {
+        int k = i + (Long.numberOfTrailingZeros(ty) >>> 3);
+        if (startsWith(k, q)) out.add(at + k);
+      }
     }
+    for (int k = i; k < startsP; k++) {
+      if (startsWith(k, p)) out.add(at + k);
+    }
+    for (int k = i; k < startsQ; k++) {
+      if (startsWith(k, q)) out.add(at + k);
+    }
+  }
 
-    private void searchTwo(byte[] p, byte[] q, int starts, long at, WindowedSearch.LongList out) {
-        int np = p.length;
-        int nq = q.length;
-        int cp = checkOffset(p);
-        int cq = checkOffset(q);
-        int startsP = Math.min(starts, length - np + 1);
-        int startsQ = Math.min(starts, length - nq + 1);
-        long fp = broadcast(p[cp]);
-        long lp = broadcast(p[np - 1]);
-        long fq = broadcast(q[cq]);
-        long lq = broadcast(q[nq - 1]);
-        // i + 8 <= words: the four words read lie within length for both needles.
-        int words = Math.min(Math.min(startsP, startsQ), length - Math.max(np, nq) + 1);
-        int i = 0;
-        for (long a = address; i + 8 <= words; i += 8, a += 8) {
-            long x = (U.getLong(a + cp) ^ fp) | (U.getLong(a + np - 1) ^ lp);
-            long y = (U.getLong(a + cq) ^ fq) | (U.getLong(a + nq - 1) ^ lq);
-            long tx = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
-            long ty = (y - 0x0101010101010101L) & ~y & 0x8080808080808080L;
-            if ((tx | ty) == 0) continue;
-            for (; tx != 0; tx &= tx - 1) {
-                int k = i + (Long.numberOfTrailingZeros(tx) >>> 3);
-                if (startsWith(k, p)) out.add(at + k);
-            }
-            for (; ty != 0; ty &= ty - 1) {
-                int k = i + (Long.numberOfTrailingZeros(ty) >>> 3);
-                if (startsWith(k, q)) out.add(at + k);
-            }
-        }
-        for (int k = i; k < startsP; k++) {
-            if (startsWith(k, p)) out.add(at + k);
-        }
-        for (int k = i; k < startsQ; k++) {
-            if (startsWith(k, q)) out.add(at + k);
-        }
+  /**
+   * Which byte of a needle to compare first (with its last one): the first capital letter or
+   * non-ASCII byte, else the first byte. A value's hex form is digits and A-F, and its letters are
+   * far rarer in a log than its digits: on the bench log "66696D2D…68"'s '6' and '8' 17 bytes apart
+   * flag 490 positions a MB, its 'D' and '8' none.
+   */
+  static int checkOffset(byte[] needle) {
+    for (int i = 0; i < needle.length - 1; i++) {
+      if ((needle[i] >= 'A' && needle[i] <= 'Z') || needle[i] < 0) return i;
     }
+    return 0;
+  }
 
-    /**
-     * Which byte of a needle to compare first (with its last one): the first capital letter or
-     * non-ASCII byte, else the first byte. A value's hex form is digits and A-F, and its letters
-     * are far rarer in a log than its digits: on the bench log "66696D2D…68"'s '6' and '8'
-     * 17 bytes apart flag 490 positions a MB, its 'D' and '8' none.
-     */
-    static int checkOffset(byte[] needle) {
-        for (int i = 0; i < needle.length - 1; i++) {
-            if ((needle[i] >= 'A' && needle[i] <= 'Z') || needle[i] < 0) return i;
-        }
-        return 0;
-    }
+  private static long broadcast(byte b) {
+    return (b & 0xffL) * 0x0101010101010101L;
+  }
 
-    private static long broadcast(byte b) {
-        return (b & 0xffL) * 0x0101010101010101L;
+  private void check(int i, int n) {
+    if (i < 0 || n > length - i) {
+      throw new IndexOutOfBoundsException("bytes [" + i + ", " + (i + n) + ") of " + length);
     }
-
-    private void check(int i, int n) {
-        if (i < 0 || n > length - i) {
-            throw new IndexOutOfBoundsException("bytes [" + i + ", " + (i + n) + ") of " + length);
-        }
-    }
+  }
 }

@@ -13,8 +13,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Renders an event as one JSON object for {@code fim audit search --format json} (one object
- * per line; the caller writes the separator):
+ * Renders an event as one JSON object for {@code fim audit search --format json} (one object per
+ * line; the caller writes the separator):
+ *
  * <pre>
  * {"sequence":59,"time":"2017-04-12T22:48:11.036Z","record_types":["SYSCALL","EXECVE",…],
  *  "keys":["user_commands"],
@@ -23,84 +24,91 @@ import java.util.List;
  *  "object":{"what":"file","paths":[{"path":"/usr/bin/grep","nametype":"NORMAL","inode":"2512","mode":"0100755"}]},
  *  "how":{"exe":"/usr/bin/grep","comm":"grep","proctitle":"grep --color=auto mapping","syscall":"execve"}}
  * </pre>
- * Absent values are left out, not written as null. A path that is not valid UTF-8 also gets
- * {@code path_hex}, its exact bytes (DESIGN.md: nothing is lost). Thread-safe.
+ *
+ * Absent values are left out, not written as null. A path that is not valid UTF-8 also gets {@code
+ * path_hex}, its exact bytes (DESIGN.md: nothing is lost). Thread-safe.
  */
 public final class SearchJson {
-    private final Interpreter names;
+  private final Interpreter names;
 
-    public SearchJson(Interpreter names) {
-        this.names = names;
-    }
+  public SearchJson(Interpreter names) {
+    this.names = names;
+  }
 
-    public void write(AuditEvent e, JsonGenerator g) throws IOException {
-        write(EventSummary.of(e, names), g);
-    }
+  public void write(AuditEvent e, JsonGenerator g) throws IOException {
+    write(EventSummary.of(e, names), g);
+  }
 
-    public void write(EventSummary s, JsonGenerator g) throws IOException {
+  public void write(EventSummary s, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("sequence", s.sequence());
+    g.writeStringField(
+        "time", AusearchTime.isoUtc(s.time())); // DateTimeFormatter's cold start: ~0.05 s
+    field(g, "node", s.node());
+    strings(g, "record_types", s.recordTypes());
+    if (!s.keys().isEmpty()) strings(g, "keys", s.keys());
+    g.writeObjectFieldStart("actor");
+    user(g, "auid", s.actor().auid());
+    user(g, "uid", s.actor().uid());
+    g.writeEndObject();
+    field(g, "action", s.action());
+    field(g, "result", s.result());
+    if (s.object() != null) {
+      g.writeObjectFieldStart("object");
+      g.writeStringField("what", s.object().what());
+      g.writeArrayFieldStart("paths");
+      for (ObjectPath p : s.object().paths()) {
         g.writeStartObject();
-        g.writeNumberField("sequence", s.sequence());
-        g.writeStringField("time", AusearchTime.isoUtc(s.time())); // DateTimeFormatter's cold start: ~0.05 s
-        field(g, "node", s.node());
-        strings(g, "record_types", s.recordTypes());
-        if (!s.keys().isEmpty()) strings(g, "keys", s.keys());
-        g.writeObjectFieldStart("actor");
-        user(g, "auid", s.actor().auid());
-        user(g, "uid", s.actor().uid());
+        g.writeStringField("path", p.name());
+        byte[] raw = p.nameBytes();
+        if (raw != null && !isUtf8(raw))
+          g.writeStringField("path_hex", HexFormat.of().formatHex(raw));
+        field(g, "nametype", p.nametype());
+        field(g, "inode", p.inode());
+        field(g, "mode", p.mode());
         g.writeEndObject();
-        field(g, "action", s.action());
-        field(g, "result", s.result());
-        if (s.object() != null) {
-            g.writeObjectFieldStart("object");
-            g.writeStringField("what", s.object().what());
-            g.writeArrayFieldStart("paths");
-            for (ObjectPath p : s.object().paths()) {
-                g.writeStartObject();
-                g.writeStringField("path", p.name());
-                byte[] raw = p.nameBytes();
-                if (raw != null && !isUtf8(raw)) g.writeStringField("path_hex", HexFormat.of().formatHex(raw));
-                field(g, "nametype", p.nametype());
-                field(g, "inode", p.inode());
-                field(g, "mode", p.mode());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        g.writeObjectFieldStart("how");
-        field(g, "exe", s.how().exe());
-        field(g, "comm", s.how().comm());
-        field(g, "proctitle", s.how().proctitle());
-        field(g, "syscall", s.how().syscall());
-        g.writeEndObject();
-        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
     }
+    g.writeObjectFieldStart("how");
+    field(g, "exe", s.how().exe());
+    field(g, "comm", s.how().comm());
+    field(g, "proctitle", s.how().proctitle());
+    field(g, "syscall", s.how().syscall());
+    g.writeEndObject();
+    g.writeEndObject();
+  }
 
-    private static void user(JsonGenerator g, String name, User u) throws IOException {
-        if (u == null) return;
-        g.writeObjectFieldStart(name);
-        field(g, "id", u.id());
-        field(g, "name", u.name());
-        g.writeEndObject();
-    }
+  private static void user(JsonGenerator g, String name, User u) throws IOException {
+    if (u == null) return;
+    g.writeObjectFieldStart(name);
+    field(g, "id", u.id());
+    field(g, "name", u.name());
+    g.writeEndObject();
+  }
 
-    private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
-        g.writeArrayFieldStart(name);
-        for (String v : values) g.writeString(v);
-        g.writeEndArray();
-    }
+  private static void strings(JsonGenerator g, String name, List<String> values)
+      throws IOException {
+    g.writeArrayFieldStart(name);
+    for (String v : values) g.writeString(v);
+    g.writeEndArray();
+  }
 
-    private static void field(JsonGenerator g, String name, String value) throws IOException {
-        if (value != null) g.writeStringField(name, value);
-    }
+  private static void field(JsonGenerator g, String name, String value) throws IOException {
+    if (value != null) g.writeStringField(name, value);
+  }
 
-    private static boolean isUtf8(byte[] b) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
+  private static boolean isUtf8(byte[] b) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
     }
+  }
 }

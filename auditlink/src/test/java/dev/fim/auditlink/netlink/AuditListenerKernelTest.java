@@ -22,103 +22,115 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Receiving for real: a file written under a watched directory by a child whose loginuid is 1001 arrives as one
- * reassembled event (SYSCALL with auid and exe, CWD, PATH), and the audit pid, enabled flag, backlog limit and
- * rules are the host's again after close.
+ * Receiving for real: a file written under a watched directory by a child whose loginuid is 1001
+ * arrives as one reassembled event (SYSCALL with auid and exe, CWD, PATH), and the audit pid,
+ * enabled flag, backlog limit and rules are the host's again after close.
  */
 @Tag("kernel")
 class AuditListenerKernelTest {
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    private AuditClient client;
-    private AuditStatus hostStatus;
-    private List<String> hostRules;
-    private AuditState state;
-    private AuditListener listener;
+  private AuditClient client;
+  private AuditStatus hostStatus;
+  private List<String> hostRules;
+  private AuditState state;
+  private AuditListener listener;
 
-    @BeforeEach
-    void open() throws Exception {
-        KernelAudit.assumeRoot();
-        assumeTrue(Files.isExecutable(WatchedWrite.PYTHON), "needs " + WatchedWrite.PYTHON + " for the writing child");
-        client = AuditClient.open();
-        hostStatus = client.status();
-        assumeTrue(!hostStatus.immutable(), "audit is locked (enabled=2): no rules can be added until reboot");
-        hostRules = KernelAudit.ruleTexts(client);
+  @BeforeEach
+  void open() throws Exception {
+    KernelAudit.assumeRoot();
+    assumeTrue(
+        Files.isExecutable(WatchedWrite.PYTHON),
+        "needs " + WatchedWrite.PYTHON + " for the writing child");
+    client = AuditClient.open();
+    hostStatus = client.status();
+    assumeTrue(
+        !hostStatus.immutable(), "audit is locked (enabled=2): no rules can be added until reboot");
+    hostRules = KernelAudit.ruleTexts(client);
+  }
+
+  @AfterEach
+  void restore() throws Exception {
+    if (client == null) {
+      return;
     }
-
-    @AfterEach
-    void restore() throws Exception {
-        if (client == null) {
-            return;
-        }
-        try {
-            if (state != null) {
-                state.close(); // closes the listener after the restore
-            }
-            if (listener != null) {
-                listener.close(); // idempotent; closes it if the state was never captured
-            }
-            AuditStatus now = client.status();
-            assertEquals(hostStatus.pid(), now.pid(), "audit pid given back");
-            assertEquals(hostStatus.enabled(), now.enabled(), "enabled restored");
-            assertEquals(hostStatus.backlogLimit(), now.backlogLimit(), "backlog limit restored");
-            assertEquals(hostRules, KernelAudit.ruleTexts(client), "the host's rules are as before");
-        } finally {
-            client.close();
-        }
+    try {
+      if (state != null) {
+        state.close(); // closes the listener after the restore
+      }
+      if (listener != null) {
+        listener.close(); // idempotent; closes it if the state was never captured
+      }
+      AuditStatus now = client.status();
+      assertEquals(hostStatus.pid(), now.pid(), "audit pid given back");
+      assertEquals(hostStatus.enabled(), now.enabled(), "enabled restored");
+      assertEquals(hostStatus.backlogLimit(), now.backlogLimit(), "backlog limit restored");
+      assertEquals(hostRules, KernelAudit.ruleTexts(client), "the host's rules are as before");
+    } finally {
+      client.close();
     }
+  }
 
-    @Test
-    void aWriteByLoginUid1001ArrivesAsOneReassembledEvent() throws Exception {
-        String key = KernelAudit.testKey();
-        BlockingQueue<List<AuditRecord>> events = new LinkedBlockingQueue<>();
-        List<AuditRecord> logins = new java.util.concurrent.CopyOnWriteArrayList<>();
-        AtomicLong lost = new AtomicLong();
-        EventStream stream = new EventStream() {
-            @Override
-            public void reassemblyComplete(List<AuditRecord> records) {
-                events.add(records);
-                records.stream().filter(r -> r.type() == RecordType.LOGIN).forEach(logins::add);
-            }
+  @Test
+  void aWriteByLoginUid1001ArrivesAsOneReassembledEvent() throws Exception {
+    String key = KernelAudit.testKey();
+    BlockingQueue<List<AuditRecord>> events = new LinkedBlockingQueue<>();
+    List<AuditRecord> logins = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicLong lost = new AtomicLong();
+    EventStream stream =
+        new EventStream() {
+          @Override
+          public void reassemblyComplete(List<AuditRecord> records) {
+            events.add(records);
+            records.stream().filter(r -> r.type() == RecordType.LOGIN).forEach(logins::add);
+          }
 
-            @Override
-            public void eventsLost(long count) {
-                lost.addAndGet(count);
-            }
+          @Override
+          public void eventsLost(long count) {
+            lost.addAndGet(count);
+          }
         };
 
-        state = AuditState.capture();
-        listener = AuditListener.start(ListenerSettings.defaults(), stream, total -> { });
-        state.closeListenerAfterRestore(listener);
-        assertEquals(hostStatus.pid() == 0 ? AuditListener.Mode.AUDIT_PID : AuditListener.Mode.MULTICAST, listener.mode());
-        if (listener.mode() == AuditListener.Mode.AUDIT_PID) {
-            assertEquals(ProcessHandle.current().pid(), client.status().pid(), "fim is the audit pid");
-        }
-        state.enable();
-        state.raiseBacklogLimit(8192);
-        WatchedWrite.watchDirectory(state, dir, key);
-
-        Path file = dir.resolve("f");
-        WatchedWrite.writeAsLoginUid1001(file);
-        assertTrue(Files.exists(file));
-
-        List<AuditRecord> event = WatchedWrite.awaitEvent(events, key);
-        assertNull(listener.failure());
-        assertNotNull(event, "an event with key " + key + " within 10 s (" + listener.datagrams() + " datagrams)");
-        AuditRecord syscall = event.stream().filter(r -> r.type() == RecordType.SYSCALL).findFirst().orElseThrow();
-        assertEquals("1001", syscall.field("auid"), syscall.rawText());
-        assertTrue(syscall.field("exe").contains("python3"), syscall.rawText());
-        assertTrue(event.stream().anyMatch(r -> r.type() == RecordType.CWD), "a CWD record");
-        assertTrue(event.stream().anyMatch(r -> r.type() == RecordType.PATH && file.toString().equals(r.field("name"))),
-                "a PATH record naming " + file + ": " + event.stream().map(AuditRecord::rawText).toList());
-        long serial = syscall.serial();
-        assertTrue(event.stream().allMatch(r -> r.serial() == serial));
-        assertEquals(0, listener.overruns());
-        // The child set its loginuid first: the kernel's LOGIN record (type 1006, below the 1100 of other records)
-        // arrives too, before the write's event.
-        assertTrue(logins.stream().anyMatch(r -> "1001".equals(r.field("auid")) && r.serial() < serial),
-                "a LOGIN record naming auid 1001: " + logins.stream().map(AuditRecord::rawText).toList());
+    state = AuditState.capture();
+    listener = AuditListener.start(ListenerSettings.defaults(), stream, total -> {});
+    state.closeListenerAfterRestore(listener);
+    assertEquals(
+        hostStatus.pid() == 0 ? AuditListener.Mode.AUDIT_PID : AuditListener.Mode.MULTICAST,
+        listener.mode());
+    if (listener.mode() == AuditListener.Mode.AUDIT_PID) {
+      assertEquals(ProcessHandle.current().pid(), client.status().pid(), "fim is the audit pid");
     }
+    state.enable();
+    state.raiseBacklogLimit(8192);
+    WatchedWrite.watchDirectory(state, dir, key);
+
+    Path file = dir.resolve("f");
+    WatchedWrite.writeAsLoginUid1001(file);
+    assertTrue(Files.exists(file));
+
+    List<AuditRecord> event = WatchedWrite.awaitEvent(events, key);
+    assertNull(listener.failure());
+    assertNotNull(
+        event,
+        "an event with key " + key + " within 10 s (" + listener.datagrams() + " datagrams)");
+    AuditRecord syscall =
+        event.stream().filter(r -> r.type() == RecordType.SYSCALL).findFirst().orElseThrow();
+    assertEquals("1001", syscall.field("auid"), syscall.rawText());
+    assertTrue(syscall.field("exe").contains("python3"), syscall.rawText());
+    assertTrue(event.stream().anyMatch(r -> r.type() == RecordType.CWD), "a CWD record");
+    assertTrue(
+        event.stream()
+            .anyMatch(r -> r.type() == RecordType.PATH && file.toString().equals(r.field("name"))),
+        "a PATH record naming " + file + ": " + event.stream().map(AuditRecord::rawText).toList());
+    long serial = syscall.serial();
+    assertTrue(event.stream().allMatch(r -> r.serial() == serial));
+    assertEquals(0, listener.overruns());
+    // The child set its loginuid first: the kernel's LOGIN record (type 1006, below the 1100 of
+    // other records)
+    // arrives too, before the write's event.
+    assertTrue(
+        logins.stream().anyMatch(r -> "1001".equals(r.field("auid")) && r.serial() < serial),
+        "a LOGIN record naming auid 1001: " + logins.stream().map(AuditRecord::rawText).toList());
+  }
 }

@@ -4,160 +4,216 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The word-at-a-time needle search against a byte-by-byte one, needles planted anywhere (edges too). */
+/**
+ * The word-at-a-time needle search against a byte-by-byte one, needles planted anywhere (edges
+ * too).
+ */
 class ByteSearchTest {
-    private static final byte[] KEY = "fim-bench".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] KEY_HEX = Prefilter.hex(KEY);
+  private static final byte[] KEY = "fim-bench".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEY_HEX = Prefilter.hex(KEY);
 
-    @Test
-    void oneAndTwoNeedlesFindWhatANaiveSearchFinds(@TempDir Path dir) throws IOException {
-        SplittableRandom rnd = new SplittableRandom(7);
-        Path file = dir.resolve("log");
-        NativeBytes mem = new NativeBytes(300);
-        for (int round = 0; round < 3000; round++) {
-            int len = rnd.nextInt(0, 300);
-            byte[] b = new byte[len];
-            // A small alphabet that shares the needles' first and last bytes: many near misses.
-            byte[] alphabet = "fh6822DEim-bench1234)".getBytes(StandardCharsets.US_ASCII);
-            for (int i = 0; i < len; i++) b[i] = alphabet[rnd.nextInt(alphabet.length)];
-            for (int k = rnd.nextInt(4); k > 0; k--) {
-                byte[] n = rnd.nextBoolean() ? KEY : KEY_HEX;
-                if (len >= n.length) System.arraycopy(n, 0, b, rnd.nextInt(len - n.length + 1), n.length);
+  @Test
+  void oneAndTwoNeedlesFindWhatANaiveSearchFinds(@TempDir Path dir) throws IOException {
+    SplittableRandom rnd = new SplittableRandom(7);
+    Path file = dir.resolve("log");
+    NativeBytes mem = new NativeBytes(300);
+    for (int round = 0; round < 3000; round++) {
+      int len = rnd.nextInt(0, 300);
+      byte[] b = new byte[len];
+      // A small alphabet that shares the needles' first and last bytes: many near misses.
+      byte[] alphabet = "fh6822DEim-bench1234)".getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < len; i++) b[i] = alphabet[rnd.nextInt(alphabet.length)];
+      for (int k = rnd.nextInt(4); k > 0; k--) {
+        byte[] n = rnd.nextBoolean() ? KEY : KEY_HEX;
+        if (len >= n.length) System.arraycopy(n, 0, b, rnd.nextInt(len - n.length + 1), n.length);
+      }
+      int starts = len == 0 ? 0 : rnd.nextInt(len + 1);
+      mem.put(b, 0, len);
+      Files.write(file, b);
+      byte[][][] sets = {
+        {KEY, KEY_HEX},
+        {KEY_HEX, KEY},
+        {KEY},
+        {"1234)".getBytes(StandardCharsets.US_ASCII)},
+        {"f".getBytes(StandardCharsets.US_ASCII), "h".getBytes(StandardCharsets.US_ASCII)}
+      };
+      for (byte[][] needles : sets) {
+        WindowedSearch.LongList got = new WindowedSearch.LongList();
+        mem.search(needles, starts, 1000, got);
+        long[] g = Arrays.copyOf(got.a, got.n);
+        Arrays.sort(g);
+        assertArrayEquals(
+            naive(b, len, needles, starts, 1000),
+            g,
+            "round " + round + " " + new String(b, StandardCharsets.US_ASCII));
+        // The same read from a file with pread in small pieces (the serial search around a
+        // candidate).
+        if (needles.length == 1) {
+          // Any byte of the needle compared first (the serial search uses the one before ')').
+          try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (int check = 0; check < needles[0].length; check++) {
+              WindowedSearch.LongList viaFile = new WindowedSearch.LongList();
+              WindowedSearch.search(
+                  ch,
+                  len,
+                  needles[0],
+                  check,
+                  0,
+                  starts,
+                  viaFile,
+                  new NativeBytes(needles[0].length + 7));
+              long[] v = Arrays.copyOf(viaFile.a, viaFile.n);
+              assertArrayEquals(
+                  naive(b, len, needles, starts, 0),
+                  v,
+                  "file, check " + check + ", round " + round);
             }
-            int starts = len == 0 ? 0 : rnd.nextInt(len + 1);
-            mem.put(b, 0, len);
-            Files.write(file, b);
-            byte[][][] sets = {{KEY, KEY_HEX}, {KEY_HEX, KEY}, {KEY}, {"1234)".getBytes(StandardCharsets.US_ASCII)}, {"f".getBytes(StandardCharsets.US_ASCII), "h".getBytes(StandardCharsets.US_ASCII)}};
-            for (byte[][] needles : sets) {
-                WindowedSearch.LongList got = new WindowedSearch.LongList();
-                mem.search(needles, starts, 1000, got);
-                long[] g = Arrays.copyOf(got.a, got.n);
-                Arrays.sort(g);
-                assertArrayEquals(naive(b, len, needles, starts, 1000), g, "round " + round + " " + new String(b, StandardCharsets.US_ASCII));
-                // The same read from a file with pread in small pieces (the serial search around a candidate).
-                if (needles.length == 1) {
-                    // Any byte of the needle compared first (the serial search uses the one before ')').
-                    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                        for (int check = 0; check < needles[0].length; check++) {
-                            WindowedSearch.LongList viaFile = new WindowedSearch.LongList();
-                            WindowedSearch.search(ch, len, needles[0], check, 0, starts, viaFile, new NativeBytes(needles[0].length + 7));
-                            long[] v = Arrays.copyOf(viaFile.a, viaFile.n);
-                            assertArrayEquals(naive(b, len, needles, starts, 0), v, "file, check " + check + ", round " + round);
-                        }
-                    }
-                }
-            }
+          }
         }
+      }
     }
+  }
 
-    @Test
-    void readsOutsideTheDataAreRefused() {
-        NativeBytes mem = new NativeBytes(16);
-        mem.put(new byte[10], 0, 10);
-        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> mem.get(10));
-        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> mem.get(-1));
-        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> mem.startsWith(5, new byte[6]));
-        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> mem.put(new byte[17], 0, 17));
-    }
+  @Test
+  void readsOutsideTheDataAreRefused() {
+    NativeBytes mem = new NativeBytes(16);
+    mem.put(new byte[10], 0, 10);
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IndexOutOfBoundsException.class, () -> mem.get(10));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IndexOutOfBoundsException.class, () -> mem.get(-1));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IndexOutOfBoundsException.class, () -> mem.startsWith(5, new byte[6]));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IndexOutOfBoundsException.class, () -> mem.put(new byte[17], 0, 17));
+  }
 
-    private static long[] naive(byte[] b, int len, byte[][] needles, int starts, int at) {
-        return LongStream.range(0, starts).filter(k -> {
-            for (byte[] n : needles) {
-                if (k + n.length <= len && Arrays.equals(b, (int) k, (int) k + n.length, n, 0, n.length)) return true;
-            }
-            return false;
-        }).map(k -> k + at).flatMap(k -> {
-            int count = 0;
-            for (byte[] n : needles) {
-                if (k - at + n.length <= len && Arrays.equals(b, (int) (k - at), (int) (k - at) + n.length, n, 0, n.length)) count++;
-            }
-            return LongStream.range(0, count).map(x -> k); // a position where both needles start counts twice
-        }).toArray();
-    }
+  private static long[] naive(byte[] b, int len, byte[][] needles, int starts, int at) {
+    return LongStream.range(0, starts)
+        .filter(
+            k -> {
+              for (byte[] n : needles) {
+                if (k + n.length <= len
+                    && Arrays.equals(b, (int) k, (int) k + n.length, n, 0, n.length)) return true;
+              }
+              return false;
+            })
+        .map(k -> k + at)
+        .flatMap(
+            k -> {
+              int count = 0;
+              for (byte[] n : needles) {
+                if (k - at + n.length <= len
+                    && Arrays.equals(b, (int) (k - at), (int) (k - at) + n.length, n, 0, n.length))
+                  count++;
+              }
+              return LongStream.range(0, count)
+                  .map(x -> k); // a position where both needles start counts twice
+            })
+        .toArray();
+  }
 
-    @Test
-    void lineStartAndEndThroughSmallProbes(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("lines");
-        SplittableRandom rnd = new SplittableRandom(11);
-        for (int round = 0; round < 2000; round++) {
-            byte[] b = new byte[rnd.nextInt(1, 200)];
-            for (int i = 0; i < b.length; i++) b[i] = rnd.nextInt(8) == 0 ? (byte) '\n' : (byte) 'x';
-            Files.write(file, b);
-            byte[] probe = new byte[1 + rnd.nextInt(9)];
-            int at = rnd.nextInt(b.length);
-            int start = at;
-            while (start > 0 && b[start - 1] != '\n') start--;
-            int end = at;
-            while (end < b.length && b[end] != '\n') end++;
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                FileBytes bb = new FileBytes(ch, file, b.length);
-                org.junit.jupiter.api.Assertions.assertEquals(start, WindowedSearch.lineStart(bb, at, probe), "start, round " + round);
-                org.junit.jupiter.api.Assertions.assertEquals(end, WindowedSearch.lineEnd(bb, at, probe), "end, round " + round);
-            }
-        }
-    }
-
-    @Test
-    void fileBytesReadAcrossBlocksAndEvictions(@TempDir Path dir) throws IOException {
-        SplittableRandom rnd = new SplittableRandom(13);
-        byte[] content = new byte[FileBytes.BLOCK * 9 + 123]; // more blocks than are cached
-        rnd.nextBytes(content);
-        Path file = dir.resolve("blocks");
-        Files.write(file, content);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            FileBytes fb = new FileBytes(ch, file, content.length);
-            for (int round = 0; round < 5000; round++) {
-                int len = rnd.nextInt(0, 3 * FileBytes.BLOCK);
-                int at = rnd.nextInt(0, content.length - len + 1);
-                byte[] got = new byte[len + 2];
-                fb.get(at, got, 1, len);
-                org.junit.jupiter.api.Assertions.assertArrayEquals(Arrays.copyOfRange(content, at, at + len), Arrays.copyOfRange(got, 1, len + 1),
-                        "round " + round + " at " + at + " len " + len);
-            }
-            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> fb.get(content.length - 1, new byte[2], 0, 2));
-        }
-        // A file truncated after it was sized: a clear error, not stale or zero bytes.
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            FileBytes fb = new FileBytes(ch, file, content.length);
-            try (FileChannel w = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                w.truncate(FileBytes.BLOCK + 10);
-            }
-            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> fb.get(FileBytes.BLOCK * 3, new byte[1], 0, 1));
-            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith(file + " is shorter") && e.getMessage().contains("truncated"), e.getMessage());
-        }
-    }
-
-    @Test
-    void usedOnlyWhereItIsCorrectAndQuiet() {
-        // Little-endian word order is what the first-flagged-byte arithmetic assumes; from Java 23
-        // on, Unsafe's memory access is deprecated for removal (warnings on stderr from 24).
-        org.junit.jupiter.api.Assertions.assertTrue(NativeBytes.usable(17, java.nio.ByteOrder.LITTLE_ENDIAN));
-        org.junit.jupiter.api.Assertions.assertTrue(NativeBytes.usable(22, java.nio.ByteOrder.LITTLE_ENDIAN));
-        org.junit.jupiter.api.Assertions.assertFalse(NativeBytes.usable(23, java.nio.ByteOrder.LITTLE_ENDIAN));
-        org.junit.jupiter.api.Assertions.assertFalse(NativeBytes.usable(17, java.nio.ByteOrder.BIG_ENDIAN));
-        // This build's JVM (17 on x86-64) has it, so the windowed search runs in these tests.
+  @Test
+  void lineStartAndEndThroughSmallProbes(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("lines");
+    SplittableRandom rnd = new SplittableRandom(11);
+    for (int round = 0; round < 2000; round++) {
+      byte[] b = new byte[rnd.nextInt(1, 200)];
+      for (int i = 0; i < b.length; i++) b[i] = rnd.nextInt(8) == 0 ? (byte) '\n' : (byte) 'x';
+      Files.write(file, b);
+      byte[] probe = new byte[1 + rnd.nextInt(9)];
+      int at = rnd.nextInt(b.length);
+      int start = at;
+      while (start > 0 && b[start - 1] != '\n') start--;
+      int end = at;
+      while (end < b.length && b[end] != '\n') end++;
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        FileBytes bb = new FileBytes(ch, file, b.length);
         org.junit.jupiter.api.Assertions.assertEquals(
-                NativeBytes.usable(Runtime.version().feature(), java.nio.ByteOrder.nativeOrder()), NativeBytes.AVAILABLE);
+            start, WindowedSearch.lineStart(bb, at, probe), "start, round " + round);
+        org.junit.jupiter.api.Assertions.assertEquals(
+            end, WindowedSearch.lineEnd(bb, at, probe), "end, round " + round);
+      }
     }
+  }
 
-    @Test
-    void badArgumentsAreRefusedNotReadPast() {
-        NativeBytes mem = new NativeBytes(32);
-        mem.put(new byte[20], 0, 20);
-        byte[] needle = "abc".getBytes(StandardCharsets.US_ASCII);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> mem.search(needle, 3, 20, 0, new WindowedSearch.LongList()));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> WindowedSearch.search(null, 100, needle, 0, 0, 100, new WindowedSearch.LongList(), new NativeBytes(2)));
+  @Test
+  void fileBytesReadAcrossBlocksAndEvictions(@TempDir Path dir) throws IOException {
+    SplittableRandom rnd = new SplittableRandom(13);
+    byte[] content = new byte[FileBytes.BLOCK * 9 + 123]; // more blocks than are cached
+    rnd.nextBytes(content);
+    Path file = dir.resolve("blocks");
+    Files.write(file, content);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      FileBytes fb = new FileBytes(ch, file, content.length);
+      for (int round = 0; round < 5000; round++) {
+        int len = rnd.nextInt(0, 3 * FileBytes.BLOCK);
+        int at = rnd.nextInt(0, content.length - len + 1);
+        byte[] got = new byte[len + 2];
+        fb.get(at, got, 1, len);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+            Arrays.copyOfRange(content, at, at + len),
+            Arrays.copyOfRange(got, 1, len + 1),
+            "round " + round + " at " + at + " len " + len);
+      }
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IndexOutOfBoundsException.class, () -> fb.get(content.length - 1, new byte[2], 0, 2));
     }
+    // A file truncated after it was sized: a clear error, not stale or zero bytes.
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      FileBytes fb = new FileBytes(ch, file, content.length);
+      try (FileChannel w = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        w.truncate(FileBytes.BLOCK + 10);
+      }
+      IOException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IOException.class, () -> fb.get(FileBytes.BLOCK * 3, new byte[1], 0, 1));
+      org.junit.jupiter.api.Assertions.assertTrue(
+          e.getMessage().startsWith(file + " is shorter") && e.getMessage().contains("truncated"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void usedOnlyWhereItIsCorrectAndQuiet() {
+    // Little-endian word order is what the first-flagged-byte arithmetic assumes; from Java 23
+    // on, Unsafe's memory access is deprecated for removal (warnings on stderr from 24).
+    org.junit.jupiter.api.Assertions.assertTrue(
+        NativeBytes.usable(17, java.nio.ByteOrder.LITTLE_ENDIAN));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        NativeBytes.usable(22, java.nio.ByteOrder.LITTLE_ENDIAN));
+    org.junit.jupiter.api.Assertions.assertFalse(
+        NativeBytes.usable(23, java.nio.ByteOrder.LITTLE_ENDIAN));
+    org.junit.jupiter.api.Assertions.assertFalse(
+        NativeBytes.usable(17, java.nio.ByteOrder.BIG_ENDIAN));
+    // This build's JVM (17 on x86-64) has it, so the windowed search runs in these tests.
+    org.junit.jupiter.api.Assertions.assertEquals(
+        NativeBytes.usable(Runtime.version().feature(), java.nio.ByteOrder.nativeOrder()),
+        NativeBytes.AVAILABLE);
+  }
+
+  @Test
+  void badArgumentsAreRefusedNotReadPast() {
+    NativeBytes mem = new NativeBytes(32);
+    mem.put(new byte[20], 0, 20);
+    byte[] needle = "abc".getBytes(StandardCharsets.US_ASCII);
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> mem.search(needle, 3, 20, 0, new WindowedSearch.LongList()));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            WindowedSearch.search(
+                null, 100, needle, 0, 0, 100, new WindowedSearch.LongList(), new NativeBytes(2)));
+  }
 }

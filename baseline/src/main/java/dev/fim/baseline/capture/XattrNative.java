@@ -12,14 +12,21 @@ import jnr.ffi.types.ssize_t;
 final class XattrNative {
   /** Public only because jnr-ffi's generated class must be able to implement it (see DirNative). */
   public interface LibC {
-    @ssize_t long flistxattr(int fd, @Out Pointer list, @size_t long size);
+    @ssize_t
+    long flistxattr(int fd, @Out Pointer list, @size_t long size);
 
-    @ssize_t long fgetxattr(int fd, @In @NulTerminate byte[] name, @Out Pointer value, @size_t long size);
+    @ssize_t
+    long fgetxattr(int fd, @In @NulTerminate byte[] name, @Out Pointer value, @size_t long size);
 
     /** Does not follow a symlink in the last component. */
-    @ssize_t long llistxattr(@In @NulTerminate byte[] path, @Out Pointer list, @size_t long size);
+    @ssize_t
+    long llistxattr(@In @NulTerminate byte[] path, @Out Pointer list, @size_t long size);
 
-    @ssize_t long lgetxattr(@In @NulTerminate byte[] path, @In @NulTerminate byte[] name, @Out Pointer value,
+    @ssize_t
+    long lgetxattr(
+        @In @NulTerminate byte[] path,
+        @In @NulTerminate byte[] name,
+        @Out Pointer value,
         @size_t long size);
   }
 

@@ -1,8 +1,8 @@
 package dev.fim.baseline.capture;
 
-import dev.fim.store.sys.NativeException;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Xattr;
+import dev.fim.store.sys.NativeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,10 +16,10 @@ import jnr.ffi.Runtime;
  * Reads all extended attributes of one object, sorted by name, so two captures of the same
  * attributes compare equal whatever order the file system lists them in.
  *
- * <p>The kernel caps a name list at {@code XATTR_LIST_MAX} and a value at
- * {@code XATTR_SIZE_MAX} (both 65536, include/uapi/linux/limits.h), so two 64 KiB buffers always
- * suffice and ERANGE cannot happen. An attribute removed between the list and the get (ENODATA)
- * is left out; a file system without xattr support (ENOTSUP) has none.
+ * <p>The kernel caps a name list at {@code XATTR_LIST_MAX} and a value at {@code XATTR_SIZE_MAX}
+ * (both 65536, include/uapi/linux/limits.h), so two 64 KiB buffers always suffice and ERANGE cannot
+ * happen. An attribute removed between the list and the get (ENODATA) is left out; a file system
+ * without xattr support (ENOTSUP) has none.
  *
  * <p>Not thread-safe (reusable native buffers): one per worker thread.
  */
@@ -48,9 +48,9 @@ public final class XattrReader {
   }
 
   /**
-   * All xattrs of the object named by {@code lpath} itself, never of a symlink's target: the
-   * walk passes {@code /proc/self/fd/<dirfd>/<name>} (the directory fd's magic link, then one
-   * name looked up without following it), or a root's own path.
+   * All xattrs of the object named by {@code lpath} itself, never of a symlink's target: the walk
+   * passes {@code /proc/self/fd/<dirfd>/<name>} (the directory fd's magic link, then one name
+   * looked up without following it), or a root's own path.
    */
   public List<Xattr> readNoFollow(byte[] lpath, PathBytes path) throws NativeException {
     long n = retry(() -> LIBC.llistxattr(lpath, list, XATTR_LIST_MAX));
@@ -81,7 +81,8 @@ public final class XattrReader {
     return names;
   }
 
-  private void addOrSkip(List<Xattr> out, byte[] name, long len, String call, PathBytes path) throws NativeException {
+  private void addOrSkip(List<Xattr> out, byte[] name, long len, String call, PathBytes path)
+      throws NativeException {
     if (len >= 0) {
       byte[] v = new byte[(int) len];
       value.get(0, v, 0, v.length);
@@ -96,7 +97,8 @@ public final class XattrReader {
     throw new NativeException(call, path, e);
   }
 
-  private static List<Xattr> unsupportedOrThrow(String call, PathBytes path) throws NativeException {
+  private static List<Xattr> unsupportedOrThrow(String call, PathBytes path)
+      throws NativeException {
     int e = RUNTIME.getLastError();
     if (e == Errno.ENOTSUP.intValue() || e == Errno.EOPNOTSUPP.intValue()) {
       return List.of();

@@ -5,9 +5,9 @@ import dev.fim.baseline.AttributeSet;
 import dev.fim.store.Action;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.Digest;
-import dev.fim.store.Timestamps;
 import dev.fim.store.FileRecord;
 import dev.fim.store.PathBytes;
+import dev.fim.store.Timestamps;
 import dev.fim.store.Values;
 import dev.fim.store.Xattr;
 import java.util.ArrayList;
@@ -19,17 +19,18 @@ import java.util.function.Predicate;
 
 /**
  * Compares the old and new record of one path, attribute by attribute, for the attributes both
- * records were captured with (so a config change never reports an attribute that was not
- * captured on one side). Stateless and thread-safe.
+ * records were captured with (so a config change never reports an attribute that was not captured
+ * on one side). Stateless and thread-safe.
  *
- * <p>Labels are the {@code file.changes} names of the event JSON: {@code type},
- * {@code content}, {@code inode}, {@code size}, {@code link_target}, {@code permissions},
- * {@code owner}, {@code group}, {@code links}, {@code blocks}, {@code mtime}, {@code ctime},
- * {@code xattrs}, {@code acl}, {@code caps}, {@code selinux}.
+ * <p>Labels are the {@code file.changes} names of the event JSON: {@code type}, {@code content},
+ * {@code inode}, {@code size}, {@code link_target}, {@code permissions}, {@code owner}, {@code
+ * group}, {@code links}, {@code blocks}, {@code mtime}, {@code ctime}, {@code xattrs}, {@code acl},
+ * {@code caps}, {@code selinux}.
  */
 public final class Differ {
   /** Changes that make an {@code updated}; the others alone make {@code attributes_modified}. */
-  private static final List<String> CONTENT_LABELS = List.of("type", "content", "inode", "size", "link_target");
+  private static final List<String> CONTENT_LABELS =
+      List.of("type", "content", "inode", "size", "link_target");
 
   private Differ() {}
 
@@ -47,20 +48,31 @@ public final class Differ {
     }
     content(before, after, attrs, out);
     if (attrs.contains(Attribute.INODE) && before.ino() != after.ino()) {
-      out.add(change("inode", Long.toUnsignedString(before.ino()), Long.toUnsignedString(after.ino())));
+      out.add(
+          change("inode", Long.toUnsignedString(before.ino()), Long.toUnsignedString(after.ino())));
     }
     size(before, after, attrs, out);
-    if (attrs.contains(Attribute.LINKNAME) && !Arrays.equals(before.linkTarget(), after.linkTarget())) {
+    if (attrs.contains(Attribute.LINKNAME)
+        && !Arrays.equals(before.linkTarget(), after.linkTarget())) {
       out.add(change("link_target", target(before), target(after)));
     }
-    if (attrs.contains(Attribute.PERMISSIONS) && (before.mode() & 07777) != (after.mode() & 07777)) {
+    if (attrs.contains(Attribute.PERMISSIONS)
+        && (before.mode() & 07777) != (after.mode() & 07777)) {
       out.add(change("permissions", Values.mode(before.mode()), Values.mode(after.mode())));
     }
     if (attrs.contains(Attribute.UID) && before.uid() != after.uid()) {
-      out.add(change("owner", Integer.toUnsignedString(before.uid()), Integer.toUnsignedString(after.uid())));
+      out.add(
+          change(
+              "owner",
+              Integer.toUnsignedString(before.uid()),
+              Integer.toUnsignedString(after.uid())));
     }
     if (attrs.contains(Attribute.GID) && before.gid() != after.gid()) {
-      out.add(change("group", Integer.toUnsignedString(before.gid()), Integer.toUnsignedString(after.gid())));
+      out.add(
+          change(
+              "group",
+              Integer.toUnsignedString(before.gid()),
+              Integer.toUnsignedString(after.gid())));
     }
     if (attrs.contains(Attribute.LINKCOUNT) && before.nlink() != after.nlink()) {
       out.add(change("links", Long.toString(before.nlink()), Long.toString(after.nlink())));
@@ -69,10 +81,12 @@ public final class Differ {
       out.add(change("blocks", Long.toString(before.blocks()), Long.toString(after.blocks())));
     }
     if (attrs.contains(Attribute.MTIME) && before.mtimeNs() != after.mtimeNs()) {
-      out.add(change("mtime", Timestamps.format(before.mtimeNs()), Timestamps.format(after.mtimeNs())));
+      out.add(
+          change("mtime", Timestamps.format(before.mtimeNs()), Timestamps.format(after.mtimeNs())));
     }
     if (attrs.contains(Attribute.CTIME) && before.ctimeNs() != after.ctimeNs()) {
-      out.add(change("ctime", Timestamps.format(before.ctimeNs()), Timestamps.format(after.ctimeNs())));
+      out.add(
+          change("ctime", Timestamps.format(before.ctimeNs()), Timestamps.format(after.ctimeNs())));
     }
     xattrs(before, after, attrs, out);
     if (out.isEmpty()) {
@@ -82,7 +96,8 @@ public final class Differ {
     return new Difference(content ? Action.UPDATED : Action.ATTRIBUTES_MODIFIED, out);
   }
 
-  private static void content(FileRecord before, FileRecord after, AttributeSet attrs, List<AttributeChange> out) {
+  private static void content(
+      FileRecord before, FileRecord after, AttributeSet attrs, List<AttributeChange> out) {
     // Compare the strongest algorithm both sides have; a side without it (hash skipped, e.g.
     // unreadable) is a problem reported elsewhere, not a content change.
     for (Attribute a : new Attribute[] {Attribute.SHA512, Attribute.SHA256, Attribute.XXH3}) {
@@ -100,7 +115,8 @@ public final class Differ {
     }
   }
 
-  private static void size(FileRecord before, FileRecord after, AttributeSet attrs, List<AttributeChange> out) {
+  private static void size(
+      FileRecord before, FileRecord after, AttributeSet attrs, List<AttributeChange> out) {
     if (before.size() == after.size()) {
       return;
     }
@@ -114,7 +130,8 @@ public final class Differ {
     }
   }
 
-  private static void xattrs(FileRecord before, FileRecord after, AttributeSet attrs, List<AttributeChange> out) {
+  private static void xattrs(
+      FileRecord before, FileRecord after, AttributeSet attrs, List<AttributeChange> out) {
     if (before.xattrs() == null || after.xattrs() == null) {
       return; // not captured on one side
     }
@@ -133,7 +150,11 @@ public final class Differ {
     }
   }
 
-  private static void family(String label, FileRecord before, FileRecord after, Predicate<Xattr> member,
+  private static void family(
+      String label,
+      FileRecord before,
+      FileRecord after,
+      Predicate<Xattr> member,
       List<AttributeChange> out) {
     List<Xattr> b = before.xattrs().stream().filter(member).toList();
     List<Xattr> a = after.xattrs().stream().filter(member).toList();
@@ -158,6 +179,7 @@ public final class Differ {
   }
 
   private static AttributeChange change(String label, String oldValue, String newValue) {
-    return new AttributeChange(label, Objects.toString(oldValue, "(none)"), Objects.toString(newValue, "(none)"));
+    return new AttributeChange(
+        label, Objects.toString(oldValue, "(none)"), Objects.toString(newValue, "(none)"));
   }
 }

@@ -11,12 +11,16 @@ import java.util.List;
 
 /**
  * Merge-joins two column families (e.g. {@code baseline} and {@code scan}) in path-byte order and
- * reports every path that was added, removed or changed. Streams: memory use does not grow with
- * the number of files. Not thread-safe (one diff per instance).
+ * reports every path that was added, removed or changed. Streams: memory use does not grow with the
+ * number of files. Not thread-safe (one diff per instance).
  */
 public final class TreeDiff {
   /** One path that differs. {@code before} is null when added, {@code after} when removed. */
-  public record Finding(Action action, PathBytes path, FileRecord before, FileRecord after,
+  public record Finding(
+      Action action,
+      PathBytes path,
+      FileRecord before,
+      FileRecord after,
       Differ.Difference difference) {}
 
   /** Receives findings in path order. */
@@ -29,9 +33,9 @@ public final class TreeDiff {
   private final List<PathBytes> unknown;
 
   /**
-   * @param scope   the trees to compare (null or empty: everything)
-   * @param unknown subtrees whose current content is unknown (unreadable directories): their
-   *                old entries are neither removed nor compared
+   * @param scope the trees to compare (null or empty: everything)
+   * @param unknown subtrees whose current content is unknown (unreadable directories): their old
+   *     entries are neither removed nor compared
    */
   public TreeDiff(Store store, List<PathBytes> scope, List<PathBytes> unknown) {
     this.store = store;
@@ -50,7 +54,8 @@ public final class TreeDiff {
   }
 
   private void join(RecordCursor oldC, RecordCursor newC, FindingSink sink) throws StoreException {
-    try (oldC; newC) {
+    try (oldC;
+        newC) {
       boolean hasOld = oldC.next();
       boolean hasNew = newC.next();
       while (hasOld || hasNew) {

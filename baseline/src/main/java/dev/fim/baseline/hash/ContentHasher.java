@@ -1,10 +1,10 @@
 package dev.fim.baseline.hash;
 
 import com.kenai.jffi.MemoryIO;
-import dev.fim.store.sys.NativeException;
 import dev.fim.store.Digest;
 import dev.fim.store.HashAlgorithm;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -17,26 +17,30 @@ import net.openhft.hashing.LongTupleHashFunction;
  * Hashes the content of an open regular file with the requested algorithms, from native memory,
  * never from the Java heap.
  *
- * <p>Files up to the buffer size (1 MiB by default) are {@code pread} whole into a reusable
- * native buffer and hashed in one go ({@link Xxh3Stream}'s XXH3 loop, zero-allocation-hashing's
- * for inputs of at most 240 bytes; {@link MessageDigest} over a direct {@link java.nio.ByteBuffer}
- * view). Larger files are read through the same buffer
- * chunk by chunk: SHA-256/512 are streams anyway, and XXH3-128 goes through
- * {@link Xxh3Stream}, so a 100 GB file costs 1 MiB of memory and no mapping. (A whole-file
- * {@code mmap} was the first design; it was dropped because a file truncated while mapped sends
- * SIGBUS into the hash loop, see {@link Xxh3Stream}; a truncation here is just a short read.)
- * A 0-byte file is not read: it has the digest of empty input. Holes of sparse files read as
+ * <p>Files up to the buffer size (1 MiB by default) are {@code pread} whole into a reusable native
+ * buffer and hashed in one go ({@link Xxh3Stream}'s XXH3 loop, zero-allocation-hashing's for inputs
+ * of at most 240 bytes; {@link MessageDigest} over a direct {@link java.nio.ByteBuffer} view).
+ * Larger files are read through the same buffer chunk by chunk: SHA-256/512 are streams anyway, and
+ * XXH3-128 goes through {@link Xxh3Stream}, so a 100 GB file costs 1 MiB of memory and no mapping.
+ * (A whole-file {@code mmap} was the first design; it was dropped because a file truncated while
+ * mapped sends SIGBUS into the hash loop, see {@link Xxh3Stream}; a truncation here is just a short
+ * read.) A 0-byte file is not read: it has the digest of empty input. Holes of sparse files read as
  * zeros, as they do for {@code xxh128sum}.
  *
- * <p>XXH3-128's two 64-bit halves are written high then low, big-endian: the canonical form
- * {@code xxh128sum} prints.
+ * <p>XXH3-128's two 64-bit halves are written high then low, big-endian: the canonical form {@code
+ * xxh128sum} prints.
  *
  * <p>Not thread-safe: one per worker thread. {@link #close()} frees the buffer.
  */
 public final class ContentHasher implements AutoCloseable {
   public static final int DEFAULT_BUFFER_SIZE = 1 << 20;
-  /** Room before the chunk for the previous chunk's last 64 bytes (XXH3's last stripe may span both). */
+
+  /**
+   * Room before the chunk for the previous chunk's last 64 bytes (XXH3's last stripe may span
+   * both).
+   */
   private static final int TAIL = 64;
+
   private static final HashNative.LibC LIBC = HashNative.LIBC;
   private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
   private static final MemoryIO IO = MemoryIO.getInstance();
@@ -56,7 +60,8 @@ public final class ContentHasher implements AutoCloseable {
   /** {@code bufferSize} is rounded down to a multiple of 1024 (XXH3's block), at least 4096. */
   public ContentHasher(int bufferSize) {
     if (bufferSize < 4096) {
-      throw new IllegalArgumentException("hash buffer must be at least 4096 bytes, got " + bufferSize);
+      throw new IllegalArgumentException(
+          "hash buffer must be at least 4096 bytes, got " + bufferSize);
     }
     this.bufferSize = bufferSize - bufferSize % Xxh3Stream.BLOCK;
     this.buffer = IO.allocateMemory(TAIL + this.bufferSize, false);
@@ -70,12 +75,13 @@ public final class ContentHasher implements AutoCloseable {
   }
 
   /**
-   * Hashes the first {@code size} bytes of {@code fd} ({@code size} is its {@code fstat} size
-   * just before this call), from offset 0 whatever the fd's position. If the file grew, the extra
-   * bytes are not hashed; if it shrank, the result is {@code truncated}. Either way the caller's
-   * second {@code fstat} notices and asks again.
+   * Hashes the first {@code size} bytes of {@code fd} ({@code size} is its {@code fstat} size just
+   * before this call), from offset 0 whatever the fd's position. If the file grew, the extra bytes
+   * are not hashed; if it shrank, the result is {@code truncated}. Either way the caller's second
+   * {@code fstat} notices and asks again.
    */
-  public HashResult hash(int fd, long size, List<HashAlgorithm> algorithms, PathBytes path) throws NativeException {
+  public HashResult hash(int fd, long size, List<HashAlgorithm> algorithms, PathBytes path)
+      throws NativeException {
     if (buffer == 0) {
       throw new IllegalStateException("ContentHasher is closed");
     }
@@ -136,7 +142,8 @@ public final class ContentHasher implements AutoCloseable {
   }
 
   /** pread {@code want} bytes at file offset {@code at}, stopping early only at EOF. */
-  private static long readFully(int fd, long into, long want, long at, PathBytes path) throws NativeException {
+  private static long readFully(int fd, long into, long want, long at, PathBytes path)
+      throws NativeException {
     long done = 0;
     while (done < want) {
       long n = LIBC.pread(fd, into + done, want - done, at + done);
@@ -158,10 +165,11 @@ public final class ContentHasher implements AutoCloseable {
   private List<Digest> digest(long addr, long len, List<HashAlgorithm> algorithms) {
     List<Digest> out = new ArrayList<>(algorithms.size());
     for (HashAlgorithm a : algorithms) {
-      out.add(switch (a) {
-        case XXH3_128 -> xxh3(addr, len);
-        case SHA256, SHA512 -> sha(sha(a), a, addr, len);
-      });
+      out.add(
+          switch (a) {
+            case XXH3_128 -> xxh3(addr, len);
+            case SHA256, SHA512 -> sha(sha(a), a, addr, len);
+          });
     }
     return out;
   }

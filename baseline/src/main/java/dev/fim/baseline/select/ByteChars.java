@@ -3,10 +3,10 @@ package dev.fim.baseline.select;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Path bytes seen as ISO-8859-1 chars (char {@code i} = byte {@code i} & 0xff) for
- * RE2/J's {@link com.google.re2j.Matcher}, without decoding: a rule written in any encoding matches the
- * same bytes in a path, and bytes that are not UTF-8 stay matchable. The visible length can be
- * shortened to look at an ancestor directory without copying. Not thread-safe: one per call.
+ * Path bytes seen as ISO-8859-1 chars (char {@code i} = byte {@code i} & 0xff) for RE2/J's {@link
+ * com.google.re2j.Matcher}, without decoding: a rule written in any encoding matches the same bytes
+ * in a path, and bytes that are not UTF-8 stay matchable. The visible length can be shortened to
+ * look at an ancestor directory without copying. Not thread-safe: one per call.
  */
 final class ByteChars implements CharSequence {
   private final byte[] bytes;

@@ -12,8 +12,8 @@ import java.util.Map;
  * the effective selection. Made only by {@link ConfigParser}. Immutable and thread-safe.
  *
  * <p>A final class rather than a record: it holds the compiled selector (a package-private type)
- * and hands out copies of the digest, which a record's public constructor and accessors would
- * not allow.
+ * and hands out copies of the digest, which a record's public constructor and accessors would not
+ * allow.
  */
 public final class Config {
   private final String source;
@@ -24,8 +24,14 @@ public final class Config {
   private final PathBytes sealKey;
   private final byte[] digest;
 
-  Config(String source, RuleSelector selector, List<String> rules, Map<String, AttributeSet> groups,
-      int hashThreads, PathBytes sealKey, byte[] digest) {
+  Config(
+      String source,
+      RuleSelector selector,
+      List<String> rules,
+      Map<String, AttributeSet> groups,
+      int hashThreads,
+      PathBytes sealKey,
+      byte[] digest) {
     this.source = source;
     this.selector = selector;
     this.rules = List.copyOf(rules);
@@ -46,9 +52,9 @@ public final class Config {
   }
 
   /**
-   * The selection for {@code fim init|check|update|watch PATH…}: only paths at or below the
-   * given absolute paths; the config decides where it selects something, fim's default group
-   * ({@link #defaultGroup()}) where it does not. An empty list means the config's own selection.
+   * The selection for {@code fim init|check|update|watch PATH…}: only paths at or below the given
+   * absolute paths; the config decides where it selects something, fim's default group ({@link
+   * #defaultGroup()}) where it does not. An empty list means the config's own selection.
    *
    * @throws IllegalArgumentException for a relative path
    */
@@ -59,7 +65,10 @@ public final class Config {
     return RestrictedSelector.of(selector, commandLinePaths, Groups.FIM_DEFAULT);
   }
 
-  /** fim's default group, {@code p+ftype+i+n+u+g+s+m+c+l+xattrs+xxh3}: for paths only the command line selects. */
+  /**
+   * fim's default group, {@code p+ftype+i+n+u+g+s+m+c+l+xattrs+xxh3}: for paths only the command
+   * line selects.
+   */
   public static AttributeSet defaultGroup() {
     return Groups.FIM_DEFAULT;
   }
@@ -78,7 +87,10 @@ public final class Config {
     return HexFormat.of().formatHex(digest);
   }
 
-  /** The effective rules in config order, canonical form: {@code kind+regex TAB type-mask TAB attribute-bits-hex}. */
+  /**
+   * The effective rules in config order, canonical form: {@code kind+regex TAB type-mask TAB
+   * attribute-bits-hex}.
+   */
   public List<String> rules() {
     return rules;
   }
@@ -99,8 +111,9 @@ public final class Config {
   }
 
   /**
-   * Why the config's own selection (no command-line paths) selects {@code path} or not, judged as {@code type}: the
-   * rule that governs it, the negative rule that drops it, whether the walk reaches it ({@code fim config check}).
+   * Why the config's own selection (no command-line paths) selects {@code path} or not, judged as
+   * {@code type}: the rule that governs it, the negative rule that drops it, whether the walk
+   * reaches it ({@code fim config check}).
    *
    * @throws IllegalArgumentException for a relative path
    */
@@ -108,15 +121,22 @@ public final class Config {
     return selector.explain(path, type);
   }
 
-  /** Rule counts by kind ({@code selective}, {@code equals}, {@code negative}, {@code non-recursive negative}), config order of kinds. */
+  /**
+   * Rule counts by kind ({@code selective}, {@code equals}, {@code negative}, {@code non-recursive
+   * negative}), config order of kinds.
+   */
   public Map<String, Integer> ruleCounts() {
     Map<String, Integer> out = new java.util.LinkedHashMap<>();
     for (String k : List.of("selective", "equals", "negative", "non-recursive negative")) {
       out.put(k, 0);
     }
     for (String r : rules) {
-      String k = r.startsWith("=/") ? "equals" : r.startsWith("!/") ? "negative" : r.startsWith("-/") ? "non-recursive negative"
-          : "selective";
+      String k =
+          r.startsWith("=/")
+              ? "equals"
+              : r.startsWith("!/")
+                  ? "negative"
+                  : r.startsWith("-/") ? "non-recursive negative" : "selective";
       out.merge(k, 1, Integer::sum);
     }
     return out;

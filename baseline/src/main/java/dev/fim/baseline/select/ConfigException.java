@@ -1,9 +1,9 @@
 package dev.fim.baseline.select;
 
 /**
- * A config error that makes the config unusable (undefined group, bad regex, unknown line
- * form). The message reads {@code file:line: reason}, then the line itself, then what would have
- * been accepted. Immutable.
+ * A config error that makes the config unusable (undefined group, bad regex, unknown line form).
+ * The message reads {@code file:line: reason}, then the line itself, then what would have been
+ * accepted. Immutable.
  */
 public final class ConfigException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -21,8 +21,10 @@ public final class ConfigException extends Exception {
     this.reason = reason;
   }
 
-  private static String format(String source, int line, String text, String reason, String accepted) {
-    StringBuilder sb = new StringBuilder().append(source).append(':').append(line).append(": ").append(reason);
+  private static String format(
+      String source, int line, String text, String reason, String accepted) {
+    StringBuilder sb =
+        new StringBuilder().append(source).append(':').append(line).append(": ").append(reason);
     if (text != null) {
       sb.append("\n    ").append(text);
     }

@@ -4,20 +4,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * One physical line of a config, kept as ISO-8859-1 text (one char per config byte) so that
- * bytes which are not UTF-8 survive into regexes and paths unchanged. Knows how to turn itself
- * into a warning or an error that points at {@code file:line}.
+ * One physical line of a config, kept as ISO-8859-1 text (one char per config byte) so that bytes
+ * which are not UTF-8 survive into regexes and paths unchanged. Knows how to turn itself into a
+ * warning or an error that points at {@code file:line}.
  */
 record ConfigLine(String source, int number, String latin1) {
 
   /** Longest part of a line shown in a message (the line may be up to 64 KiB). */
   private static final int DISPLAY_MAX = 200;
 
-  /** The line for people: the bytes decoded as UTF-8 (lossy only for messages), cut after {@value #DISPLAY_MAX} bytes. */
+  /**
+   * The line for people: the bytes decoded as UTF-8 (lossy only for messages), cut after {@value
+   * #DISPLAY_MAX} bytes.
+   */
   String display() {
     byte[] b = latin1.getBytes(StandardCharsets.ISO_8859_1);
     if (b.length > DISPLAY_MAX) {
-      return new String(b, 0, DISPLAY_MAX, StandardCharsets.UTF_8).strip() + " … (" + b.length + " bytes)";
+      return new String(b, 0, DISPLAY_MAX, StandardCharsets.UTF_8).strip()
+          + " … ("
+          + b.length
+          + " bytes)";
     }
     return new String(b, StandardCharsets.UTF_8).strip();
   }

@@ -2,22 +2,22 @@ package dev.fim.baseline.select;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * Reads fim's config, AIDE's aide.conf(5) selection syntax plus fim options (docs/fim.conf.md).
- * The content is read as bytes and decoded as ISO-8859-1, one char per byte, so rules can name
- * paths that are not UTF-8 and parsing does not depend on the locale. Stateless and thread-safe.
+ * Reads fim's config, AIDE's aide.conf(5) selection syntax plus fim options (docs/fim.conf.md). The
+ * content is read as bytes and decoded as ISO-8859-1, one char per byte, so rules can name paths
+ * that are not UTF-8 and parsing does not depend on the locale. Stateless and thread-safe.
  */
 public final class ConfigParser {
   /** The resource holding fim's default config. */
@@ -31,9 +31,9 @@ public final class ConfigParser {
   public static final int MAX_LINE_BYTES = 64 * 1024;
 
   /**
-   * Largest config accepted, in bytes, as read and again after macro expansion (every line
-   * passed on plus every {@code @@define} value): a chain of {@code @@define}s that doubles a
-   * value 40 times would otherwise fill any heap.
+   * Largest config accepted, in bytes, as read and again after macro expansion (every line passed
+   * on plus every {@code @@define} value): a chain of {@code @@define}s that doubles a value 40
+   * times would otherwise fill any heap.
    */
   public static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
@@ -51,7 +51,8 @@ public final class ConfigParser {
     return parse(content, sourceName, sourceName, warnings);
   }
 
-  private static Config parse(byte[] content, String sourceName, String realPath, Consumer<ConfigWarning> warnings)
+  private static Config parse(
+      byte[] content, String sourceName, String realPath, Consumer<ConfigWarning> warnings)
       throws ConfigException {
     Preprocessor macros = new Preprocessor(warnings);
     StatementParser statements = new StatementParser(sourceName, warnings);
@@ -62,6 +63,7 @@ public final class ConfigParser {
 
   /** AIDE's limit on nested includes (aide.conf(5) "@@include"). */
   static final int MAX_INCLUDE_DEPTH = 16;
+
   /** How long an {@code @@x_include} executable may run. */
   static final long EXECUTE_TIMEOUT_SECONDS = 60;
 
@@ -69,6 +71,7 @@ public final class ConfigParser {
   private static final class Reader {
     private final Preprocessor macros;
     private final StatementParser statements;
+
     /** Bytes read from all files and executables (the same limit as one config). */
     private long total;
 
@@ -91,8 +94,16 @@ public final class ConfigParser {
           end = text.length();
         }
         if (end - start > MAX_LINE_BYTES) {
-          throw new ConfigException(sourceName, number + 1, null, "line is " + (end - start) + " bytes long; at most "
-              + MAX_LINE_BYTES + " are accepted", "lines of at most " + MAX_LINE_BYTES + " bytes");
+          throw new ConfigException(
+              sourceName,
+              number + 1,
+              null,
+              "line is "
+                  + (end - start)
+                  + " bytes long; at most "
+                  + MAX_LINE_BYTES
+                  + " are accepted",
+              "lines of at most " + MAX_LINE_BYTES + " bytes");
         }
         ConfigLine line = new ConfigLine(sourceName, ++number, text.substring(start, end));
         String statement = macros.process(line);
@@ -110,14 +121,22 @@ public final class ConfigParser {
     private void include(Preprocessor.Include inc, List<String> chain) throws ConfigException {
       String what = inc.execute() ? "@@x_include" : "@@include";
       if (chain.size() > MAX_INCLUDE_DEPTH) {
-        throw inc.line().error("includes are nested deeper than " + MAX_INCLUDE_DEPTH + ": " + String.join(" -> ", chain),
-            "at most " + MAX_INCLUDE_DEPTH + " nested includes");
+        throw inc.line()
+            .error(
+                "includes are nested deeper than "
+                    + MAX_INCLUDE_DEPTH
+                    + ": "
+                    + String.join(" -> ", chain),
+                "at most " + MAX_INCLUDE_DEPTH + " nested includes");
       }
       Path path = Path.of(inc.path());
       if (inc.regex() == null) {
         BasicFileAttributes a = attributes(inc, path, false);
         if (!a.isRegularFile()) {
-          throw inc.line().error(what + ": '" + inc.path() + "' is not a regular file", what + " FILE | " + what + " DIR REGEX");
+          throw inc.line()
+              .error(
+                  what + ": '" + inc.path() + "' is not a regular file",
+                  what + " FILE | " + what + " DIR REGEX");
         }
         file(inc, path, chain);
         return;
@@ -125,7 +144,10 @@ public final class ConfigParser {
       String prefix = inc.prefix();
       if (prefix != null) {
         if (!prefix.startsWith("/")) {
-          throw inc.line().error(what + ": invalid rule prefix '" + prefix + "': it must start with '/'", what + " DIR REGEX [/PREFIX]");
+          throw inc.line()
+              .error(
+                  what + ": invalid rule prefix '" + prefix + "': it must start with '/'",
+                  what + " DIR REGEX [/PREFIX]");
         }
         if (prefix.endsWith("/")) {
           prefix = prefix.substring(0, prefix.length() - 1);
@@ -135,10 +157,16 @@ public final class ConfigParser {
       try {
         rx = Re2Regex.compile(inc.regex());
       } catch (Re2Regex.Rejected e) {
-        throw inc.line().error(what + ": bad regex '" + inc.regex() + "': " + e.getMessage(), ACCEPTED_INCLUDE_REGEX);
+        throw inc.line()
+            .error(
+                what + ": bad regex '" + inc.regex() + "': " + e.getMessage(),
+                ACCEPTED_INCLUDE_REGEX);
       }
       if (!attributes(inc, path, true).isDirectory()) {
-        throw inc.line().error(what + ": '" + inc.path() + "' is not a directory", what + " DIR REGEX [RULE_PREFIX]");
+        throw inc.line()
+            .error(
+                what + ": '" + inc.path() + "' is not a directory",
+                what + " DIR REGEX [RULE_PREFIX]");
       }
       if (inc.execute()) {
         checkOwnership(inc, path);
@@ -147,17 +175,23 @@ public final class ConfigParser {
       try (var s = Files.list(path)) {
         s.forEach(p -> names.add(p.getFileName().toString()));
       } catch (IOException | RuntimeException e) {
-        throw inc.line().error(what + ": cannot list directory '" + inc.path() + "': " + reason(e), "a readable directory");
+        throw inc.line()
+            .error(
+                what + ": cannot list directory '" + inc.path() + "': " + reason(e),
+                "a readable directory");
       }
       // AIDE: scandir(3) with alphasort; fim sorts by bytes (alphasort under LC_ALL=C).
-      names.sort(Comparator.comparing((String n) -> n.getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned));
+      names.sort(
+          Comparator.comparing(
+              (String n) -> n.getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned));
       String old = statements.rulePrefix(statementsPrefix(prefix));
       try {
         for (String name : names) {
           Path f = path.resolve(name);
           BasicFileAttributes a = attributes(inc, f, true);
           if (!a.isRegularFile() || !rx.matcher(latin1(name)).find()) {
-            continue; // sub-directories and other types are skipped, as names the regex does not match
+            continue; // sub-directories and other types are skipped, as names the regex does not
+            // match
           }
           file(inc, f, chain);
         }
@@ -184,7 +218,10 @@ public final class ConfigParser {
         if (c.equals(real) || c.equals(name)) {
           List<String> loop = new ArrayList<>(chain);
           loop.add(name);
-          throw inc.line().error("include loop: " + String.join(" -> ", loop), "includes that do not include themselves");
+          throw inc.line()
+              .error(
+                  "include loop: " + String.join(" -> ", loop),
+                  "includes that do not include themselves");
         }
       }
       boolean execute = inc.execute() && Files.isExecutable(f) && ownerExecutable(f);
@@ -198,7 +235,8 @@ public final class ConfigParser {
         try (InputStream in = Files.newInputStream(f)) {
           content = in.readNBytes(MAX_CONFIG_BYTES + 1);
         } catch (IOException e) {
-          throw inc.line().error("cannot read included file '" + name + "': " + reason(e), "a readable file");
+          throw inc.line()
+              .error("cannot read included file '" + name + "': " + reason(e), "a readable file");
         }
       }
       List<String> next = new ArrayList<>(chain);
@@ -211,44 +249,61 @@ public final class ConfigParser {
     private byte[] run(Preprocessor.Include inc, Path f) throws ConfigException {
       ProcessBuilder pb = new ProcessBuilder(f.toString());
       for (Map.Entry<String, String> e : macros.executeEnvironment.entrySet()) {
-        pb.environment().putIfAbsent(e.getKey(), e.getValue()); // AIDE: setenv(…, 0), never overriding
+        pb.environment()
+            .putIfAbsent(e.getKey(), e.getValue()); // AIDE: setenv(…, 0), never overriding
       }
       pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       try {
         Process p = pb.start();
-        java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-          try (InputStream in = p.getErrorStream()) {
-            return in.readNBytes(64 * 1024);
-          } catch (IOException e) {
-            return new byte[0];
-          }
-        });
+        java.util.concurrent.CompletableFuture<byte[]> err =
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  try (InputStream in = p.getErrorStream()) {
+                    return in.readNBytes(64 * 1024);
+                  } catch (IOException e) {
+                    return new byte[0];
+                  }
+                });
         byte[] out;
         try (InputStream in = p.getInputStream()) {
           out = in.readNBytes(MAX_CONFIG_BYTES + 1);
         }
         if (!p.waitFor(EXECUTE_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
           p.destroyForcibly();
-          throw inc.line().error("@@x_include: '" + f + "' ran longer than " + EXECUTE_TIMEOUT_SECONDS + " s", "an executable that ends");
+          throw inc.line()
+              .error(
+                  "@@x_include: '" + f + "' ran longer than " + EXECUTE_TIMEOUT_SECONDS + " s",
+                  "an executable that ends");
         }
         byte[] stderr = err.join();
         if (p.exitValue() != 0 || stderr.length > 0) {
-          throw inc.line().error("@@x_include: '" + f + "' failed (exit status " + p.exitValue() + ")"
-              + (stderr.length > 0 ? ", stderr: " + new String(stderr, StandardCharsets.UTF_8).strip() : ""),
-              "an executable that exits 0 and writes nothing to stderr (as AIDE requires)");
+          throw inc.line()
+              .error(
+                  "@@x_include: '"
+                      + f
+                      + "' failed (exit status "
+                      + p.exitValue()
+                      + ")"
+                      + (stderr.length > 0
+                          ? ", stderr: " + new String(stderr, StandardCharsets.UTF_8).strip()
+                          : ""),
+                  "an executable that exits 0 and writes nothing to stderr (as AIDE requires)");
         }
         return out;
       } catch (IOException e) {
-        throw inc.line().error("@@x_include: cannot run '" + f + "': " + reason(e), "an executable file");
+        throw inc.line()
+            .error("@@x_include: cannot run '" + f + "': " + reason(e), "an executable file");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw inc.line().error("@@x_include: interrupted while running '" + f + "'", "an executable that ends");
+        throw inc.line()
+            .error("@@x_include: interrupted while running '" + f + "'", "an executable that ends");
       }
     }
 
     private static boolean ownerExecutable(Path f) {
       try {
-        return Files.getPosixFilePermissions(f).contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+        return Files.getPosixFilePermissions(f)
+            .contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
       } catch (IOException | UnsupportedOperationException e) {
         return false;
       }
@@ -264,7 +319,8 @@ public final class ConfigParser {
         Map<String, Object> a = Files.readAttributes(f, "unix:uid,mode");
         int uid = (Integer) a.get("uid");
         int mode = (Integer) a.get("mode");
-        int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // owned by the euid
+        int me =
+            (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // owned by the euid
         String why = null;
         if (uid != 0 && uid != me) {
           why = "owned by uid " + uid + ", not by root or the current user";
@@ -274,21 +330,33 @@ public final class ConfigParser {
           why = "world-writable";
         }
         if (why != null) {
-          throw inc.line().error("@@x_include: refusing '" + f + "': " + why,
-              "a file or directory owned by root (or the current user) and writable by its owner only");
+          throw inc.line()
+              .error(
+                  "@@x_include: refusing '" + f + "': " + why,
+                  "a file or directory owned by root (or the current user) and writable by its owner only");
         }
       } catch (IOException | UnsupportedOperationException e) {
-        throw inc.line().error("@@x_include: cannot check '" + f + "': " + reason(e), "an existing file");
+        throw inc.line()
+            .error("@@x_include: cannot check '" + f + "': " + reason(e), "an existing file");
       }
     }
 
-    private static BasicFileAttributes attributes(Preprocessor.Include inc, Path p, boolean follow) throws ConfigException {
+    private static BasicFileAttributes attributes(Preprocessor.Include inc, Path p, boolean follow)
+        throws ConfigException {
       try {
-        return follow ? Files.readAttributes(p, BasicFileAttributes.class)
-            : Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return follow
+            ? Files.readAttributes(p, BasicFileAttributes.class)
+            : Files.readAttributes(
+                p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
       } catch (IOException e) {
-        throw inc.line().error((inc.execute() ? "@@x_include" : "@@include") + ": cannot read '" + p + "': " + reason(e),
-            "an existing file or directory");
+        throw inc.line()
+            .error(
+                (inc.execute() ? "@@x_include" : "@@include")
+                    + ": cannot read '"
+                    + p
+                    + "': "
+                    + reason(e),
+                "an existing file or directory");
       }
     }
 
@@ -307,13 +375,15 @@ public final class ConfigParser {
     }
   }
 
-  private static final String ACCEPTED_INCLUDE_REGEX = "a regex for the file names (RE2 syntax, as the rules)";
+  private static final String ACCEPTED_INCLUDE_REGEX =
+      "a regex for the file names (RE2 syntax, as the rules)";
 
   /**
    * Reads and parses {@code file}; messages name it as given. Reads at most one byte more than
    * {@link #MAX_CONFIG_BYTES}, so a huge file (or {@code /dev/zero}) is an error, not a full heap.
    */
-  public static Config parseFile(Path file, Consumer<ConfigWarning> warnings) throws ConfigException, IOException {
+  public static Config parseFile(Path file, Consumer<ConfigWarning> warnings)
+      throws ConfigException, IOException {
     byte[] content;
     try (InputStream in = Files.newInputStream(file)) {
       content = in.readNBytes(MAX_CONFIG_BYTES + 1);
@@ -335,7 +405,11 @@ public final class ConfigParser {
         line++;
       }
     }
-    return new ConfigException(sourceName, line, null, "config is larger than " + limit + " bytes",
+    return new ConfigException(
+        sourceName,
+        line,
+        null,
+        "config is larger than " + limit + " bytes",
         "a config of at most " + limit + " bytes (" + (limit >> 20) + " MiB)");
   }
 
@@ -343,7 +417,8 @@ public final class ConfigParser {
   public static byte[] defaultConfigBytes() {
     try (InputStream in = ConfigParser.class.getResourceAsStream(DEFAULT_RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("resource " + DEFAULT_RESOURCE + " missing from the fim-baseline jar");
+        throw new IllegalStateException(
+            "resource " + DEFAULT_RESOURCE + " missing from the fim-baseline jar");
       }
       return in.readAllBytes();
     } catch (IOException e) {
@@ -357,9 +432,12 @@ public final class ConfigParser {
    */
   public static Config defaultConfig() {
     try {
-      return parse(defaultConfigBytes(), "<default>", w -> {
-        throw new IllegalStateException("default config: " + w);
-      });
+      return parse(
+          defaultConfigBytes(),
+          "<default>",
+          w -> {
+            throw new IllegalStateException("default config: " + w);
+          });
     } catch (ConfigException e) {
       throw new IllegalStateException("default config does not parse: " + e.getMessage(), e);
     }

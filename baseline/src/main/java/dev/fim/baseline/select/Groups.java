@@ -21,34 +21,51 @@ final class Groups {
   static final AttributeSet FIM_DEFAULT = expr("p+ftype+i+n+u+g+s+m+c+l+xattrs+xxh3");
 
   /** aide.conf(5): "Group names are limited to alphanumeric characters". */
-  // AIDE 0.18 accepts '_' in a group name (RHEL's stock config has CONTENT_EX), with a deprecation warning.
+  // AIDE 0.18 accepts '_' in a group name (RHEL's stock config has CONTENT_EX), with a deprecation
+  // warning.
   static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_]+");
 
   /**
    * AIDE hashes fim does not compute (aide.conf(5) "Hashsums attributes"). Adding one adds sha256
    * instead, so content is still checked; removing one has no effect.
    */
-  private static final Set<String> UNSUPPORTED_HASHES = Set.of(
-      "md5", "sha1", "rmd160", "tiger", "crc32", "crc32b", "haval", "gost", "whirlpool",
-      "stribog256", "stribog512", "sha512_256", "sha3_256", "sha3_512");
+  private static final Set<String> UNSUPPORTED_HASHES =
+      Set.of(
+          "md5",
+          "sha1",
+          "rmd160",
+          "tiger",
+          "crc32",
+          "crc32b",
+          "haval",
+          "gost",
+          "whirlpool",
+          "stribog256",
+          "stribog512",
+          "sha512_256",
+          "sha3_256",
+          "sha3_512");
 
   /** AIDE attributes without a fim counterpart: accepted and ignored, with a warning. */
-  private static final Map<String, String> UNSUPPORTED_ATTRIBUTES = Map.of(
-      "e2fsattrs", "ext2 file attributes (chattr) are not captured",
-      "fstype", "the file system type is not captured",
-      "I", "renamed files are reported by fim's event stream, not by the I attribute",
-      "ANF", "new files are always reported",
-      "ARF", "removed files are always reported",
-      "compressed", "compressed files are compared as they are",
-      "bacl", "use acl");
+  private static final Map<String, String> UNSUPPORTED_ATTRIBUTES =
+      Map.of(
+          "e2fsattrs", "ext2 file attributes (chattr) are not captured",
+          "fstype", "the file system type is not captured",
+          "I", "renamed files are reported by fim's event stream, not by the I attribute",
+          "ANF", "new files are always reported",
+          "ARF", "removed files are always reported",
+          "compressed", "compressed files are compared as they are",
+          "bacl", "use acl");
 
   private final Map<String, AttributeSet> groups = new LinkedHashMap<>();
   private final Map<String, Integer> definedAt = new HashMap<>();
 
   Groups() {
-    // AIDE's default groups (aide.conf(5) "Default groups"), with fim's hashes: X first, the others use it.
+    // AIDE's default groups (aide.conf(5) "Default groups"), with fim's hashes: X first, the others
+    // use it.
     groups.put("X", expr("acl+selinux+xattrs+caps"));
-    // AIDE 0.19's R hashes with sha3_256; fim uses its default hash, XXH3 (add +sha256 where an attacker may collide).
+    // AIDE 0.19's R hashes with sha3_256; fim uses its default hash, XXH3 (add +sha256 where an
+    // attacker may collide).
     groups.put("R", expr("p+ftype+i+l+n+u+g+s+m+c+xxh3").union(groups.get("X")));
     groups.put("L", expr("p+ftype+i+l+n+u+g").union(groups.get("X")));
     // Growing file: AIDE's s+growing is fim's S (a larger size is fine, a smaller one is a change).
@@ -66,14 +83,18 @@ final class Groups {
     if (!GROUP_NAME.matcher(name).matches()) {
       throw line.error("invalid group name '" + name + "'", "a group name of A-Z a-z 0-9 _");
     }
-    if (Attribute.ofConfigName(name) != null || UNSUPPORTED_ATTRIBUTES.containsKey(name)
-        || UNSUPPORTED_HASHES.contains(name) || name.equals("growing")) {
-      throw line.error("'" + name + "' is an attribute name and cannot name a group", "another group name");
+    if (Attribute.ofConfigName(name) != null
+        || UNSUPPORTED_ATTRIBUTES.containsKey(name)
+        || UNSUPPORTED_HASHES.contains(name)
+        || name.equals("growing")) {
+      throw line.error(
+          "'" + name + "' is an attribute name and cannot name a group", "another group name");
     }
     AttributeSet value = evaluate(line, expression, warnings);
     Integer previous = definedAt.put(name, line.number());
     if (previous != null) {
-      line.warn(warnings, "group " + name + " redefined (previous definition at line " + previous + ")");
+      line.warn(
+          warnings, "group " + name + " redefined (previous definition at line " + previous + ")");
     }
     groups.put(name, value);
   }
@@ -111,12 +132,15 @@ final class Groups {
     return normalise(result);
   }
 
-  /** The groups as defined at the end of the parse: predefined first, then the config's, in order. */
+  /**
+   * The groups as defined at the end of the parse: predefined first, then the config's, in order.
+   */
   Map<String, AttributeSet> snapshot() {
     return Collections.unmodifiableMap(new LinkedHashMap<>(groups));
   }
 
-  private AttributeSet term(ConfigLine line, String term, boolean adding, Consumer<ConfigWarning> warnings)
+  private AttributeSet term(
+      ConfigLine line, String term, boolean adding, Consumer<ConfigWarning> warnings)
       throws ConfigException {
     Attribute a = Attribute.ofConfigName(term);
     if (a != null) {
@@ -146,7 +170,8 @@ final class Groups {
   }
 
   private String acceptedExpression() {
-    StringBuilder sb = new StringBuilder("an attribute expression like p+u+g+sha256 or R-m; attributes:");
+    StringBuilder sb =
+        new StringBuilder("an attribute expression like p+u+g+sha256 or R-m; attributes:");
     for (Attribute a : Attribute.values()) {
       sb.append(' ').append(a.configName());
     }
@@ -157,7 +182,9 @@ final class Groups {
     return sb.toString();
   }
 
-  /** fim's S already means "size may only grow"; AIDE's growing+s spells the same thing, so s goes. */
+  /**
+   * fim's S already means "size may only grow"; AIDE's growing+s spells the same thing, so s goes.
+   */
   private static AttributeSet normalise(AttributeSet s) {
     return s.contains(Attribute.GROWING) ? s.without(Attribute.SIZE) : s;
   }

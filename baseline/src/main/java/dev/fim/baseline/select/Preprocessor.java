@@ -8,23 +8,27 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * The macro stage of aide.conf(5) "MACRO LINES": {@code @@define}, {@code @@undef},
- * {@code @@{VAR}} substitution and the conditionals {@code @@ifdef}, {@code @@ifndef},
- * {@code @@if [not] defined|hostname|exists X}, {@code @@ifhost}, {@code @@ifnhost}, {@code @@else},
- * {@code @@endif}; it records {@code @@x_include_setenv} and hands {@code @@include}/{@code
- * @@x_include} to {@link ConfigParser} ({@link #takeInclude}). Hands the lines that survive, with
- * variables substituted, to the next stage.
+ * The macro stage of aide.conf(5) "MACRO LINES": {@code @@define}, {@code @@undef}, {@code @@{VAR}}
+ * substitution and the conditionals {@code @@ifdef}, {@code @@ifndef}, {@code @@if [not]
+ * defined|hostname|exists X}, {@code @@ifhost}, {@code @@ifnhost}, {@code @@else}, {@code @@endif};
+ * it records {@code @@x_include_setenv} and hands {@code @@include}/{@code @@x_include} to {@link
+ * ConfigParser} ({@link #takeInclude}). Hands the lines that survive, with variables substituted,
+ * to the next stage.
  *
  * <p>Expansion is bounded: a substituted line (or {@code @@define} value) longer than {@link
- * ConfigParser#MAX_LINE_BYTES}, or more than {@link ConfigParser#MAX_CONFIG_BYTES} of expanded
- * text in all, is an error at that line, found before the text is built. Not thread-safe: one
- * instance per parse.
+ * ConfigParser#MAX_LINE_BYTES}, or more than {@link ConfigParser#MAX_CONFIG_BYTES} of expanded text
+ * in all, is an error at that line, found before the text is built. Not thread-safe: one instance
+ * per parse.
  */
 final class Preprocessor {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+");
 
-  /** One open {@code @@if}: whether its enclosing block is active, its condition, which branch we are in. */
-  private record Branch(ConfigLine opener, boolean parentActive, boolean condition, boolean inElse) {
+  /**
+   * One open {@code @@if}: whether its enclosing block is active, its condition, which branch we
+   * are in.
+   */
+  private record Branch(
+      ConfigLine opener, boolean parentActive, boolean condition, boolean inElse) {
     boolean active() {
       return parentActive && (inElse != condition);
     }
@@ -35,13 +39,24 @@ final class Preprocessor {
 
   private final Consumer<ConfigWarning> warnings;
   private final Map<String, String> variables = new HashMap<>();
-  /** {@code @@x_include_setenv} values, in order (AIDE: added to the environment, never overriding it). */
+
+  /**
+   * {@code @@x_include_setenv} values, in order (AIDE: added to the environment, never overriding
+   * it).
+   */
   final Map<String, String> executeEnvironment = new java.util.LinkedHashMap<>();
+
   private final java.util.function.Supplier<String> hostname;
-  /** The branches opened by the files that include the current one: its @@else/@@endif cannot close them. */
+
+  /**
+   * The branches opened by the files that include the current one: its @@else/@@endif cannot close
+   * them.
+   */
   private int floor;
+
   private Include include;
   private final Deque<Branch> branches = new ArrayDeque<>();
+
   /** Bytes of expanded text so far (lines passed on and @@define values). */
   private long expanded;
 
@@ -57,7 +72,8 @@ final class Preprocessor {
   /** The host's name as gethostname(2) gives it (the kernel's UTS node name), null if unknown. */
   static String hostname() {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname"))
+          .strip();
     } catch (java.io.IOException | RuntimeException e) {
       return null;
     }
@@ -80,12 +96,19 @@ final class Preprocessor {
   /** Ends an included file (see {@link #enterFile}). */
   void leaveFile(int oldFloor) throws ConfigException {
     if (branches.size() > floor) {
-      throw branches.peek().opener().error("@@if without @@endif in this file", "an @@endif line closing it in the same file");
+      throw branches
+          .peek()
+          .opener()
+          .error(
+              "@@if without @@endif in this file", "an @@endif line closing it in the same file");
     }
     floor = oldFloor;
   }
 
-  /** The line to parse with variables substituted, or null when the line is a macro or inside a false branch. */
+  /**
+   * The line to parse with variables substituted, or null when the line is a macro or inside a
+   * false branch.
+   */
   String process(ConfigLine line) throws ConfigException {
     String t = ConfigLine.trim(line.latin1());
     if (t.startsWith("@@") && !t.startsWith("@@{")) {
@@ -126,7 +149,9 @@ final class Preprocessor {
       case "@@else" -> {
         Branch b = popBranch();
         if (b == null || b.inElse()) {
-          throw line.error(b == null ? "@@else without @@if" : "second @@else for one @@if", "@@if … @@else … @@endif");
+          throw line.error(
+              b == null ? "@@else without @@if" : "second @@else for one @@if",
+              "@@if … @@else … @@endif");
         }
         branches.push(new Branch(b.opener(), b.parentActive(), b.condition(), true));
         return;
@@ -147,7 +172,8 @@ final class Preprocessor {
     switch (name) {
       case "@@define" -> {
         if (words.length < 2 || !NAME.matcher(words[1]).matches()) {
-          throw line.error("@@define needs a variable name", "@@define NAME value (NAME of A-Z a-z 0-9 _)");
+          throw line.error(
+              "@@define needs a variable name", "@@define NAME value (NAME of A-Z a-z 0-9 _)");
         }
         String afterName = ConfigLine.trim(t.substring(name.length()));
         String rest = ConfigLine.trim(afterName.substring(words[1].length()));
@@ -160,20 +186,30 @@ final class Preprocessor {
         variables.remove(words[1]);
       }
       case "@@include", "@@x_include" -> {
-        String[] args = ConfigLine.trim(substitute(line, t.substring(name.length()))).split("[ \t]+");
+        String[] args =
+            ConfigLine.trim(substitute(line, t.substring(name.length()))).split("[ \t]+");
         if (args.length < 1 || args[0].isEmpty() || args.length > 3) {
-          throw line.error(name + " needs a file, or a directory and a regex", name + " FILE | " + name + " DIR REGEX [RULE_PREFIX]");
+          throw line.error(
+              name + " needs a file, or a directory and a regex",
+              name + " FILE | " + name + " DIR REGEX [RULE_PREFIX]");
         }
-        include = new Include(line, name.equals("@@x_include"), args[0], args.length > 1 ? args[1] : null,
-            args.length > 2 ? args[2] : null);
+        include =
+            new Include(
+                line,
+                name.equals("@@x_include"),
+                args[0],
+                args.length > 1 ? args[1] : null,
+                args.length > 2 ? args[2] : null);
       }
       case "@@x_include_setenv" -> {
         if (words.length < 2 || !words[1].matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          throw line.error("@@x_include_setenv needs a variable name of A-Z a-z 0-9 _, not starting with a digit",
+          throw line.error(
+              "@@x_include_setenv needs a variable name of A-Z a-z 0-9 _, not starting with a digit",
               "@@x_include_setenv VAR VALUE");
         }
         String afterName = ConfigLine.trim(t.substring(name.length()));
-        executeEnvironment.put(words[1], substitute(line, ConfigLine.trim(afterName.substring(words[1].length()))));
+        executeEnvironment.put(
+            words[1], substitute(line, ConfigLine.trim(afterName.substring(words[1].length()))));
       }
       default -> line.warn(warnings, "unknown directive " + name + " ignored");
     }
@@ -195,16 +231,22 @@ final class Preprocessor {
           i++;
         }
         if (words.length != i + 2) {
-          throw line.error("@@if needs one condition", "@@if [not] defined NAME | hostname NAME | exists PATH");
+          throw line.error(
+              "@@if needs one condition", "@@if [not] defined NAME | hostname NAME | exists PATH");
         }
         String arg = substitute(line, words[i + 1]);
         return switch (words[i]) {
-          case "defined" -> variables.containsKey(arg);
-          case "hostname" -> isHost(line, arg);
-          case "exists" -> java.nio.file.Files.exists(java.nio.file.Path.of(arg)); // access(F_OK): follows links
-          default -> throw line.error("unknown @@if condition '" + words[i] + "'",
-              "@@if [not] defined NAME | hostname NAME | exists PATH");
-        } != negate;
+              case "defined" -> variables.containsKey(arg);
+              case "hostname" -> isHost(line, arg);
+              case "exists" ->
+                  java.nio.file.Files.exists(
+                      java.nio.file.Path.of(arg)); // access(F_OK): follows links
+              default ->
+                  throw line.error(
+                      "unknown @@if condition '" + words[i] + "'",
+                      "@@if [not] defined NAME | hostname NAME | exists PATH");
+            }
+            != negate;
       }
       case "@@ifhost", "@@ifnhost" -> {
         if (words.length != 2) {
@@ -231,8 +273,13 @@ final class Preprocessor {
   private String counted(ConfigLine line, String text) throws ConfigException {
     expanded += text.length();
     if (expanded > ConfigParser.MAX_CONFIG_BYTES) {
-      throw line.error("macro expansion makes the config larger than " + ConfigParser.MAX_CONFIG_BYTES + " bytes",
-          "a config of at most " + (ConfigParser.MAX_CONFIG_BYTES >> 20) + " MiB after @@{VAR} substitution");
+      throw line.error(
+          "macro expansion makes the config larger than "
+              + ConfigParser.MAX_CONFIG_BYTES
+              + " bytes",
+          "a config of at most "
+              + (ConfigParser.MAX_CONFIG_BYTES >> 20)
+              + " MiB after @@{VAR} substitution");
     }
     return text;
   }
@@ -261,21 +308,32 @@ final class Preprocessor {
         value = hostname.get(); // AIDE's predefined @@{HOSTNAME}
       }
       if (value == null) {
-        line.warn(warnings, "variable @@{" + name + "} is not defined; replaced by the empty string");
+        line.warn(
+            warnings, "variable @@{" + name + "} is not defined; replaced by the empty string");
         value = "";
       }
       long length = (long) out.length() + (at - from) + value.length();
       if (length > ConfigParser.MAX_LINE_BYTES) {
-        throw line.error("line is longer than " + ConfigParser.MAX_LINE_BYTES + " bytes after @@{VAR} substitution",
-            "lines (and @@define values) of at most " + ConfigParser.MAX_LINE_BYTES + " bytes once expanded");
+        throw line.error(
+            "line is longer than "
+                + ConfigParser.MAX_LINE_BYTES
+                + " bytes after @@{VAR} substitution",
+            "lines (and @@define values) of at most "
+                + ConfigParser.MAX_LINE_BYTES
+                + " bytes once expanded");
       }
       out.append(s, from, at).append(value);
       from = end + 1;
       at = s.indexOf("@@{", from);
     }
     if ((long) out.length() + (s.length() - from) > ConfigParser.MAX_LINE_BYTES) {
-      throw line.error("line is longer than " + ConfigParser.MAX_LINE_BYTES + " bytes after @@{VAR} substitution",
-          "lines (and @@define values) of at most " + ConfigParser.MAX_LINE_BYTES + " bytes once expanded");
+      throw line.error(
+          "line is longer than "
+              + ConfigParser.MAX_LINE_BYTES
+              + " bytes after @@{VAR} substitution",
+          "lines (and @@define values) of at most "
+              + ConfigParser.MAX_LINE_BYTES
+              + " bytes once expanded");
     }
     return out.append(s, from, s.length()).toString();
   }

@@ -11,32 +11,35 @@ import com.google.re2j.PatternSyntaxException;
  * where RE2 has no linear-time equivalent (backreferences, lookaround, atomic groups, possessive
  * quantifiers, recursion, conditionals), so a rule never silently means something else.
  *
- * <p>Rewritten to keep PCRE's (and fim's earlier java.util.regex) meaning on path bytes:
- * {@code $} and {@code \Z} also match before a final newline ({@code (?:\n?\z)}; not under
- * {@code (?m)}, where RE2's {@code $} already means end of line); {@code \s} includes VT (0x0b);
- * {@code \v}, {@code \h}, {@code \R} are PCRE's whitespace classes, not RE2's single VT char or
- * errors; {@code \e}, {@code \cX} become {@code \xHH}; {@code \Q…\E} is expanded to escaped
- * chars (RE2 has no {@code \Q} inside a class). Text is ISO-8859-1 (one char per path byte), so
- * a rule byte matches the same path byte.
+ * <p>Rewritten to keep PCRE's (and fim's earlier java.util.regex) meaning on path bytes: {@code $}
+ * and {@code \Z} also match before a final newline ({@code (?:\n?\z)}; not under {@code (?m)},
+ * where RE2's {@code $} already means end of line); {@code \s} includes VT (0x0b); {@code \v},
+ * {@code \h}, {@code \R} are PCRE's whitespace classes, not RE2's single VT char or errors; {@code
+ * \e}, {@code \cX} become {@code \xHH}; {@code \Q…\E} is expanded to escaped chars (RE2 has no
+ * {@code \Q} inside a class). Text is ISO-8859-1 (one char per path byte), so a rule byte matches
+ * the same path byte.
  *
- * <p>Bounded: at most {@link #MAX_CHARS} chars, {@link #MAX_NESTING} nested groups and
- * {@link #MAX_PROGRAM} instructions, estimated before RE2/J compiles (RE2/J itself expands
- * {@code ((a{1000}){1000}){1000}} until the heap is exhausted) and checked after. Stateless.
+ * <p>Bounded: at most {@link #MAX_CHARS} chars, {@link #MAX_NESTING} nested groups and {@link
+ * #MAX_PROGRAM} instructions, estimated before RE2/J compiles (RE2/J itself expands {@code
+ * ((a{1000}){1000}){1000}} until the heap is exhausted) and checked after. Stateless.
  */
 final class Re2Regex {
   /** Longest regex accepted, in bytes (a path regex this long is already unusual). */
   static final int MAX_CHARS = 4096;
+
   /** Deepest group nesting accepted (RE2/J's parser and compiler recurse per level). */
   static final int MAX_NESTING = 100;
+
   /**
-   * Largest compiled program accepted. Matching costs at most path length × live threads, and
-   * the threads are bounded by the program: {@code (.*a){450}$}, near this limit, took 12 ms on a
+   * Largest compiled program accepted. Matching costs at most path length × live threads, and the
+   * threads are bounded by the program: {@code (.*a){450}$}, near this limit, took 12 ms on a
    * 256-byte path and 0.24 s on a 4 KiB one (2 shared cores); a literal regex of ~1900 bytes fits.
    */
   static final int MAX_PROGRAM = 2_000;
 
-  static final String WHY = "fim matches with RE2, whose time is linear in the path length; "
-      + "this construct needs a backtracking matcher, which one config line can keep busy for hours";
+  static final String WHY =
+      "fim matches with RE2, whose time is linear in the path length; "
+          + "this construct needs a backtracking matcher, which one config line can keep busy for hours";
 
   /** A regex fim refuses; the message is the reason, for people. */
   static final class Rejected extends Exception {
@@ -52,16 +55,18 @@ final class Re2Regex {
   /** The compiled RE2/J pattern for config regex {@code regex} (ISO-8859-1 text). */
   static Pattern compile(String regex) throws Rejected {
     if (regex.length() > MAX_CHARS) {
-      throw new Rejected("regex is " + regex.length() + " bytes long; at most " + MAX_CHARS + " are accepted");
+      throw new Rejected(
+          "regex is " + regex.length() + " bytes long; at most " + MAX_CHARS + " are accepted");
     }
     Translation scan = new Translation(regex, false);
     scan.run();
     Translation t = new Translation(regex, scan.multiline);
     t.run();
     if (scan.caseInsensitive && scan.nonAscii) {
-      throw new Rejected("case-insensitive matching ((?i)) of a non-ASCII byte is not supported: RE2 folds case "
-          + "over Unicode (byte 0xc3 would also match 0xe3), AIDE and fim compare path bytes; "
-          + "spell both cases out instead, e.g. [Ee]");
+      throw new Rejected(
+          "case-insensitive matching ((?i)) of a non-ASCII byte is not supported: RE2 folds case "
+              + "over Unicode (byte 0xc3 would also match 0xe3), AIDE and fim compare path bytes; "
+              + "spell both cases out instead, e.g. [Ee]");
     }
     Pattern p;
     try {
@@ -73,9 +78,13 @@ final class Re2Regex {
       throw new Rejected("bad regex: " + e.getMessage());
     }
     if (p.programSize() > MAX_PROGRAM) {
-      throw new Rejected("regex too large: " + p.programSize() + " instructions once compiled, at most "
-          + MAX_PROGRAM + " (a counted repetition such as {1000} copies what it repeats; split a long alternation into "
-          + "several rules)");
+      throw new Rejected(
+          "regex too large: "
+              + p.programSize()
+              + " instructions once compiled, at most "
+              + MAX_PROGRAM
+              + " (a counted repetition such as {1000} copies what it repeats; split a long alternation into "
+              + "several rules)");
     }
     return p;
   }
@@ -96,8 +105,10 @@ final class Re2Regex {
     boolean multiline;
     boolean caseInsensitive;
     boolean nonAscii;
+
     /** Per open group: [estimated size so far, size of the last atom]. */
     private final long[][] frames = new long[MAX_NESTING + 1][2];
+
     private int depth;
     private int i;
 
@@ -160,9 +171,12 @@ final class Re2Regex {
     private void grow(long size) throws Rejected {
       frames[depth][0] += size;
       if (frames[depth][0] > MAX_PROGRAM) {
-        throw new Rejected("regex too large: more than " + MAX_PROGRAM + " instructions once compiled "
-            + "(a counted repetition such as {1000} copies what it repeats; split a long alternation into "
-            + "several rules)");
+        throw new Rejected(
+            "regex too large: more than "
+                + MAX_PROGRAM
+                + " instructions once compiled "
+                + "(a counted repetition such as {1000} copies what it repeats; split a long alternation into "
+                + "several rules)");
       }
     }
 
@@ -172,7 +186,10 @@ final class Re2Regex {
       }
     }
 
-    /** {@code {n}}, {@code {n,}}, {@code {n,m}}: multiplies the last atom; anything else is a literal '{', as in RE2. */
+    /**
+     * {@code {n}}, {@code {n,}}, {@code {n,m}}: multiplies the last atom; anything else is a
+     * literal '{', as in RE2.
+     */
     private void repetition() throws Rejected {
       int close = re.indexOf('}', i);
       String body = close < 0 ? "" : re.substring(i + 1, close);
@@ -184,7 +201,8 @@ final class Re2Regex {
       }
       int comma = body.indexOf(',');
       long n = Long.parseLong(comma < 0 ? body : body.substring(0, comma));
-      long m = comma < 0 || comma == body.length() - 1 ? n : Long.parseLong(body.substring(comma + 1));
+      long m =
+          comma < 0 || comma == body.length() - 1 ? n : Long.parseLong(body.substring(comma + 1));
       long k = Math.max(1, Math.max(n, m));
       out.append(re, i, close + 1);
       i = close + 1;
@@ -229,9 +247,15 @@ final class Re2Regex {
       if (s.startsWith("(?(")) {
         throw unsupported("conditional group (?(…)…)");
       }
-      if (s.startsWith("(?P=") || s.startsWith("(?P>") || s.startsWith("(?&") || s.startsWith("(?R")
-          || (s.length() > 2 && (Character.isDigit(s.charAt(2)) || ((s.charAt(2) == '+' || s.charAt(2) == '-')
-              && s.length() > 3 && Character.isDigit(s.charAt(3)))))) {
+      if (s.startsWith("(?P=")
+          || s.startsWith("(?P>")
+          || s.startsWith("(?&")
+          || s.startsWith("(?R")
+          || (s.length() > 2
+              && (Character.isDigit(s.charAt(2))
+                  || ((s.charAt(2) == '+' || s.charAt(2) == '-')
+                      && s.length() > 3
+                      && Character.isDigit(s.charAt(3)))))) {
         throw unsupported("backreference or recursion " + upTo(')'));
       }
       if (s.startsWith("(?#")) {
@@ -253,7 +277,8 @@ final class Re2Regex {
         } else if (!Character.isLetter(f)) {
           return; // not a flag group: RE2/J reports what it is
         } else if ("imsU".indexOf(f) < 0) {
-          throw new Rejected("flag " + f + " in " + upTo(')') + " is not supported (RE2's flags: i m s U)");
+          throw new Rejected(
+              "flag " + f + " in " + upTo(')') + " is not supported (RE2's flags: i m s U)");
         } else if (on && f == 'i') {
           caseInsensitive = true;
         } else if (on && f == 'm') {
@@ -326,7 +351,8 @@ final class Re2Regex {
           }
           return;
         }
-        case '1', '2', '3', '4', '5', '6', '7', '8', '9' -> throw unsupported("backreference \\" + d);
+        case '1', '2', '3', '4', '5', '6', '7', '8', '9' ->
+            throw unsupported("backreference \\" + d);
         case 'g', 'k' -> throw unsupported("backreference \\" + d);
         case 'K' -> throw unsupported("match start reset \\K");
         case 'G' -> throw unsupported("\\G (end of the previous match)");

@@ -1,19 +1,19 @@
 package dev.fim.baseline.select;
 
-import dev.fim.baseline.AttributeSet;
-import dev.fim.store.FileType;
 import com.google.re2j.FimPrefixProbe;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
+import dev.fim.baseline.AttributeSet;
+import dev.fim.store.FileType;
 import java.nio.charset.StandardCharsets;
 
 /**
  * One compiled selection line. Besides the regex it keeps the rule's literal prefix (the bytes
  * every match must start with), used to reject most paths with a byte compare before any regex
- * runs, and its directory node (the literal prefix up to its last slash, AIDE's {@code
- * strrxtok}), which orders selective rules and anchors equals rules. The regex runs on RE2/J
- * ({@link Re2Regex}: linear time in the path length). Immutable and thread-safe; matching needs a
- * caller-owned {@link Matcher} from {@link #newMatcher()}.
+ * runs, and its directory node (the literal prefix up to its last slash, AIDE's {@code strrxtok}),
+ * which orders selective rules and anchors equals rules. The regex runs on RE2/J ({@link Re2Regex}:
+ * linear time in the path length). Immutable and thread-safe; matching needs a caller-owned {@link
+ * Matcher} from {@link #newMatcher()}.
  */
 final class RegexRule {
   /** The four rule forms of aide.conf(5) "RULES". */
@@ -22,9 +22,15 @@ final class RegexRule {
     SELECT("/"),
     /** {@code =/re attrs}: only paths whose parent directory is the rule's directory node. */
     EQUALS("=/"),
-    /** {@code !/re}: excludes matching paths; unrestricted, also everything below a matching directory. */
+    /**
+     * {@code !/re}: excludes matching paths; unrestricted, also everything below a matching
+     * directory.
+     */
     NEGATIVE("!/"),
-    /** {@code -/re} (AIDE 0.19 non-recursive negative): excludes matching paths and never enters a matching directory. */
+    /**
+     * {@code -/re} (AIDE 0.19 non-recursive negative): excludes matching paths and never enters a
+     * matching directory.
+     */
     PRUNE("-/");
 
     final String prefix;
@@ -42,16 +48,23 @@ final class RegexRule {
   private static final String META = ".^$?*+[](){}|\\";
 
   final Kind kind;
+
   /** The regex as compiled, ISO-8859-1 text (one char per byte). */
   final String regex;
+
   final int typeMask;
   final AttributeSet attributes;
   final int line;
   final byte[] literal;
   final boolean pureLiteral;
   final byte[] node;
-  /** The config line the rule was written on (file, number, text), for explanations; null for a command-line root. */
+
+  /**
+   * The config line the rule was written on (file, number, text), for explanations; null for a
+   * command-line root.
+   */
   final ConfigLine origin;
+
   private final Pattern pattern;
 
   /**
@@ -59,11 +72,13 @@ final class RegexRule {
    * @param typeMask bits {@code 1 << FileType.ordinal()}, 0 for an unrestricted rule
    * @throws Re2Regex.Rejected for a bad or unsupported regex, with the reason
    */
-  RegexRule(Kind kind, String regex, int typeMask, AttributeSet attributes, int line) throws Re2Regex.Rejected {
+  RegexRule(Kind kind, String regex, int typeMask, AttributeSet attributes, int line)
+      throws Re2Regex.Rejected {
     this(kind, regex, typeMask, attributes, line, (ConfigLine) null);
   }
 
-  RegexRule(Kind kind, String regex, int typeMask, AttributeSet attributes, int line, ConfigLine origin)
+  RegexRule(
+      Kind kind, String regex, int typeMask, AttributeSet attributes, int line, ConfigLine origin)
       throws Re2Regex.Rejected {
     this.origin = origin;
     this.kind = kind;
@@ -86,11 +101,11 @@ final class RegexRule {
   }
 
   /**
-   * The rule's node in AIDE's selection tree (seltree.c {@code strrxtok}): the regex up to the
-   * last "/" before the first of {@code ( ^ $ ? * [}, backslashes removed (the char after one is
-   * taken as it is). Only those six chars end it: {@code .}, {@code +}, <code>{</code> and
-   * {@code |} are kept, so {@code /tmp/tmp.x3/tree/d02/.*} belongs to {@code /tmp/tmp.x3/tree/d02}
-   * although its regex also matches {@code /tmp/tmpAx3/…} (a path AIDE never tries it on).
+   * The rule's node in AIDE's selection tree (seltree.c {@code strrxtok}): the regex up to the last
+   * "/" before the first of {@code ( ^ $ ? * [}, backslashes removed (the char after one is taken
+   * as it is). Only those six chars end it: {@code .}, {@code +}, <code>{</code> and {@code |} are
+   * kept, so {@code /tmp/tmp.x3/tree/d02/.*} belongs to {@code /tmp/tmp.x3/tree/d02} although its
+   * regex also matches {@code /tmp/tmpAx3/…} (a path AIDE never tries it on).
    */
   static String aideNode(String regex) {
     StringBuilder p = new StringBuilder(regex);
@@ -105,7 +120,12 @@ final class RegexRule {
         case '/':
           lastSlash = i;
           break;
-        case '(': case '^': case '$': case '?': case '*': case '[':
+        case '(':
+        case '^':
+        case '$':
+        case '?':
+        case '*':
+        case '[':
           break scan;
         case '\\':
           p.deleteCharAt(i); // the next char is kept and not looked at
@@ -127,7 +147,8 @@ final class RegexRule {
     return new RegexRule(kind, Pattern.quote(sb.toString()), 0, attributes, 0, prefix);
   }
 
-  private RegexRule(Kind kind, String quoted, int typeMask, AttributeSet attributes, int line, byte[] prefix) {
+  private RegexRule(
+      Kind kind, String quoted, int typeMask, AttributeSet attributes, int line, byte[] prefix) {
     this.origin = null;
     this.kind = kind;
     this.regex = quoted;
@@ -167,9 +188,9 @@ final class RegexRule {
   }
 
   /**
-   * True when some path starting with {@code probe} might match: the regex matches a prefix of
-   * it, or its automaton is still alive when the probe ends ({@link FimPrefixProbe}, AIDE's
-   * partial match). Never false for a path the rule can match; sometimes true for one it cannot
+   * True when some path starting with {@code probe} might match: the regex matches a prefix of it,
+   * or its automaton is still alive when the probe ends ({@link FimPrefixProbe}, AIDE's partial
+   * match). Never false for a path the rule can match; sometimes true for one it cannot
    * (conservative).
    */
   boolean mayMatchExtensionOf(ByteChars probe) {
@@ -203,13 +224,18 @@ final class RegexRule {
 
   /** The canonical line for the digest and for people: {@code kind regex types attrs}. */
   String canonical() {
-    return kind.prefix + regex.substring(1) + "\t" + typeMask + "\t" + Long.toHexString(attributes == null ? 0 : attributes.bits());
+    return kind.prefix
+        + regex.substring(1)
+        + "\t"
+        + typeMask
+        + "\t"
+        + Long.toHexString(attributes == null ? 0 : attributes.bits());
   }
 
   /**
-   * The bytes every match starts with: the regex up to its first metacharacter, escapes
-   * resolved, minus a char made optional by a following quantifier; empty when the regex has a
-   * top-level alternation (each branch may start differently).
+   * The bytes every match starts with: the regex up to its first metacharacter, escapes resolved,
+   * minus a char made optional by a following quantifier; empty when the regex has a top-level
+   * alternation (each branch may start differently).
    */
   static String literalPrefix(String regex) {
     if (hasTopLevelAlternation(regex)) {

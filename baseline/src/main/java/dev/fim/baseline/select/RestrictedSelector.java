@@ -8,17 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The selection when paths are given on the command line (DESIGN.md: they "override the
- * config's selection"). Only paths at or below a command-line path are selected. Below each
- * one:
+ * The selection when paths are given on the command line (DESIGN.md: they "override the config's
+ * selection"). Only paths at or below a command-line path are selected. Below each one:
  *
  * <ul>
- *   <li>where the config selects something at or below it, the config decides, rules and
- *       exclusions alike ({@code fim check /etc} checks what {@code fim check} checks in /etc);
- *   <li>elsewhere (the config has no rule for that area, or excludes it as a whole, like
- *       {@code !/var/tmp} for {@code fim init /var/tmp/tree}) every path gets fim's default group,
- *       minus the negative rules that match only inside it: naming a path overrides an exclusion
- *       of the area that contains it, not the exclusions within it.
+ *   <li>where the config selects something at or below it, the config decides, rules and exclusions
+ *       alike ({@code fim check /etc} checks what {@code fim check} checks in /etc);
+ *   <li>elsewhere (the config has no rule for that area, or excludes it as a whole, like {@code
+ *       !/var/tmp} for {@code fim init /var/tmp/tree}) every path gets fim's default group, minus
+ *       the negative rules that match only inside it: naming a path overrides an exclusion of the
+ *       area that contains it, not the exclusions within it.
  * </ul>
  *
  * Immutable and thread-safe.

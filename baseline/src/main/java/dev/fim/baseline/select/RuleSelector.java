@@ -1,5 +1,6 @@
 package dev.fim.baseline.select;
 
+import com.google.re2j.Matcher;
 import dev.fim.baseline.AttributeSet;
 import dev.fim.baseline.Selector;
 import dev.fim.store.FileType;
@@ -11,30 +12,30 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import com.google.re2j.Matcher;
 
 /**
- * The compiled selection lines, deciding as AIDE 0.18's seltree does (seltree.c; aide.conf(5):
- * "a deepest-match algorithm to find the tree node to search, but a first-match algorithm inside
- * the node"). Each rule hangs on a node of a tree of directories: its {@link RegexRule#node}
- * (AIDE's {@code strrxtok}). For a path P of type T:
+ * The compiled selection lines, deciding as AIDE 0.18's seltree does (seltree.c; aide.conf(5): "a
+ * deepest-match algorithm to find the tree node to search, but a first-match algorithm inside the
+ * node"). Each rule hangs on a node of a tree of directories: its {@link RegexRule#node} (AIDE's
+ * {@code strrxtok}). For a path P of type T:
  *
  * <ol>
- *   <li>The search starts at the deepest node that is P's parent directory or one of its
- *       ancestors, and goes up to "/" through the nodes that have rules.
+ *   <li>The search starts at the deepest node that is P's parent directory or one of its ancestors,
+ *       and goes up to "/" through the nodes that have rules.
  *   <li>If the first node with rules is P's parent directory itself, its equals rules are tried
  *       first, in config order.
  *   <li>Then, as long as nothing matched, each node's selective rules, in config order: the first
  *       that matches (regex and type) selects P.
  *   <li>A selected P is dropped when a negative rule of a node on that way matches it (type
- *       restriction honoured), or an unrestricted one matches one of P's ancestor directories
- *       below its node.
+ *       restriction honoured), or an unrestricted one matches one of P's ancestor directories below
+ *       its node.
  * </ol>
  *
  * Rules of nodes off P's way are never tried, even when their regex would match P (a node is a
- * literal directory: {@code /tmp/tmp.x3/tree/d02/.*} is never tried on {@code /tmp/tmpAx3/tree/d02/f}).
- * A rule whose node AIDE cannot reach (an escaped {@code (^$?*[} before its last slash) is never
- * tried. Immutable and thread-safe; each thread reuses its own {@link Matcher}s.
+ * literal directory: {@code /tmp/tmp.x3/tree/d02/.*} is never tried on {@code
+ * /tmp/tmpAx3/tree/d02/f}). A rule whose node AIDE cannot reach (an escaped {@code (^$?*[} before
+ * its last slash) is never tried. Immutable and thread-safe; each thread reuses its own {@link
+ * Matcher}s.
  *
  * <p>Hot path: {@link #select} runs for every file of a scan: a walk down the node tree by path
  * components, then the rules of a few nodes, most rejected by a byte compare of their literal
@@ -61,7 +62,11 @@ final class RuleSelector implements Selector {
   }
 
   /** What AIDE's check_seltree answers for a path. */
-  private enum Match { NONE, SELECTIVE, EQUAL }
+  private enum Match {
+    NONE,
+    SELECTIVE,
+    EQUAL
+  }
 
   private final RegexRule[] rules;
   private final int[] negativeRules;
@@ -79,7 +84,8 @@ final class RuleSelector implements Selector {
     for (int i = 0; i < rules.length; i++) {
       RegexRule r = rules[i];
       String path = new String(r.node, StandardCharsets.ISO_8859_1);
-      // A config line (line > 0) gets AIDE's node; a command-line root ({@link RegexRule#literal}) its parent directory.
+      // A config line (line > 0) gets AIDE's node; a command-line root ({@link RegexRule#literal})
+      // its parent directory.
       Node n = node(path, r.line != 0);
       if (n == null) {
         continue; // AIDE files it under a node no lookup reaches: never tried
@@ -137,9 +143,9 @@ final class RuleSelector implements Selector {
   }
 
   /**
-   * Why {@code path} of {@code type} is selected or not: {@link #check}'s decision, keeping which rule matched, which
-   * negative rule dropped it and where, and whether the walk from {@link #roots} reaches it ({@link #descend} of each
-   * directory between the root and the path).
+   * Why {@code path} of {@code type} is selected or not: {@link #check}'s decision, keeping which
+   * rule matched, which negative rule dropped it and where, and whether the walk from {@link
+   * #roots} reaches it ({@link #descend} of each directory between the root and the path).
    */
   Explanation explain(PathBytes path, FileType type) {
     byte[] p = withoutTrailingSlash(path.toBytes());
@@ -180,7 +186,8 @@ final class RuleSelector implements Selector {
             excludedAt = at;
             break negatives;
           }
-          boolean subtree = r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
+          boolean subtree =
+              r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
           if (subtree) {
             for (int k = parentLength(p, p.length); k > n.path.length(); k = parentLength(p, k)) {
               if (r.matches(text.limit(k), matcher(ms, i))) {
@@ -201,7 +208,8 @@ final class RuleSelector implements Selector {
     }
     PathBytes notEntered = null;
     if (root != null) {
-      // The walk enters root, then each directory below it that descend() allows, down to the path's parent.
+      // The walk enters root, then each directory below it that descend() allows, down to the
+      // path's parent.
       for (int k = root.length(); k < p.length; k = next(p, k)) {
         PathBytes dir = PathBytes.of(p, 0, k);
         if (!descend(dir)) {
@@ -220,7 +228,9 @@ final class RuleSelector implements Selector {
     }
     if (start.path.length() == dirLen && start.hasRules()) {
       for (int i : start.equ) {
-        equalsTried.add(i); // as in check(): only the parent directory's equals lines, and only when it has rules
+        equalsTried.add(
+            i); // as in check(): only the parent directory's equals lines, and only when it has
+        // rules
       }
     }
     List<Explanation.PassedOver> passed = new ArrayList<>();
@@ -241,8 +251,16 @@ final class RuleSelector implements Selector {
       }
       passed.add(new Explanation.PassedOver(Explanation.Rule.of(r), why));
     }
-    return new Explanation(at, type, found == null ? null : Explanation.Rule.of(found), equal,
-        excluder == null ? null : Explanation.Rule.of(excluder), excludedAt, root, notEntered, List.copyOf(passed));
+    return new Explanation(
+        at,
+        type,
+        found == null ? null : Explanation.Rule.of(found),
+        equal,
+        excluder == null ? null : Explanation.Rule.of(excluder),
+        excludedAt,
+        root,
+        notEntered,
+        List.copyOf(passed));
   }
 
   /** The end of the path component after {@code p[0, k)} (the next slash, or the end). */
@@ -300,8 +318,10 @@ final class RuleSelector implements Selector {
    * strictly below {@code n}, and so everything in it: AIDE tries the unrestricted ones (and fim
    * the {@code -/} ones that allow directories) on those parent directories.
    */
-  private boolean excludesAncestor(RegexRule r, Node n, byte[] p, ByteChars text, Matcher[] ms, int i) {
-    boolean subtree = r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
+  private boolean excludesAncestor(
+      RegexRule r, Node n, byte[] p, ByteChars text, Matcher[] ms, int i) {
+    boolean subtree =
+        r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
     if (!subtree) {
       return false;
     }
@@ -344,11 +364,11 @@ final class RuleSelector implements Selector {
   }
 
   /**
-   * AIDE enters a directory that a rule selects (equals rules included: 0.18.3 did not, a bug
-   * fixed upstream in 9c3119c and by Debian's 0.18.3-1+deb12u2), or that a rule may match
-   * something below (a partial match), or that is a node of its tree. fim enters only where a
-   * rule can still select something (a partial match), and skips a directory whose every entry
-   * a negative rule excludes (AIDE enters it and adds nothing).
+   * AIDE enters a directory that a rule selects (equals rules included: 0.18.3 did not, a bug fixed
+   * upstream in 9c3119c and by Debian's 0.18.3-1+deb12u2), or that a rule may match something below
+   * (a partial match), or that is a node of its tree. fim enters only where a rule can still select
+   * something (a partial match), and skips a directory whose every entry a negative rule excludes
+   * (AIDE enters it and adds nothing).
    */
   @Override
   public boolean descend(PathBytes dir) {
@@ -380,8 +400,9 @@ final class RuleSelector implements Selector {
     int dirLen = parentLength(root, root.length);
     for (int i : positiveRules) {
       RegexRule r = rules[i];
-      boolean equalsHere = r.kind != RegexRule.Kind.EQUALS
-          || (r.node.length == dirLen && Arrays.equals(r.node, 0, dirLen, root, 0, dirLen));
+      boolean equalsHere =
+          r.kind != RegexRule.Kind.EQUALS
+              || (r.node.length == dirLen && Arrays.equals(r.node, 0, dirLen, root, 0, dirLen));
       if (equalsHere && r.matches(text.limit(root.length), matcher(ms, i))) {
         return true;
       }
@@ -400,7 +421,8 @@ final class RuleSelector implements Selector {
     outer:
     for (int i : negativeRules) {
       for (int k = root.length; k > 0; k--) {
-        if ((k == root.length || root[k] == '/') && rules[i].matches(text.limit(k), matcher(ms, i))) {
+        if ((k == root.length || root[k] == '/')
+            && rules[i].matches(text.limit(k), matcher(ms, i))) {
           continue outer;
         }
       }
@@ -426,9 +448,9 @@ final class RuleSelector implements Selector {
   }
 
   /**
-   * True when a subtree-excluding negative rule of a node on the way of {@code p}'s entries
-   * matches {@code p} (when {@code includeSelf}) or one of its ancestor directories, strictly
-   * below the rule's node: then no entry below {@code p} is selected.
+   * True when a subtree-excluding negative rule of a node on the way of {@code p}'s entries matches
+   * {@code p} (when {@code includeSelf}) or one of its ancestor directories, strictly below the
+   * rule's node: then no entry below {@code p} is selected.
    */
   private boolean excludedAsSubtree(byte[] p, boolean includeSelf, ByteChars text, Matcher[] ms) {
     if (negativeRules.length == 0) {
@@ -438,11 +460,14 @@ final class RuleSelector implements Selector {
       int nodeLen = n.path.length();
       for (int i : n.neg) {
         RegexRule r = rules[i];
-        boolean subtree = r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
+        boolean subtree =
+            r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
         if (!subtree) {
           continue;
         }
-        for (int k = includeSelf ? p.length : parentLength(p, p.length); k > nodeLen; k = parentLength(p, k)) {
+        for (int k = includeSelf ? p.length : parentLength(p, p.length);
+            k > nodeLen;
+            k = parentLength(p, k)) {
           if (r.matches(text.limit(k), matcher(ms, i))) {
             return true;
           }
@@ -498,7 +523,8 @@ final class RuleSelector implements Selector {
   /** The paths not under another of them, sorted. */
   static List<PathBytes> outermost(List<PathBytes> paths) {
     List<PathBytes> sorted = new ArrayList<>(paths);
-    sorted.sort(Comparator.comparingInt(PathBytes::length).thenComparing(Comparator.naturalOrder()));
+    sorted.sort(
+        Comparator.comparingInt(PathBytes::length).thenComparing(Comparator.naturalOrder()));
     List<PathBytes> out = new ArrayList<>();
     for (PathBytes p : sorted) {
       if (out.stream().noneMatch(p::isUnder)) {

@@ -23,26 +23,59 @@ final class StatementParser {
   private static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z0-9_]+)[ \t]*=[ \t]*(.*)");
 
   /** aide.conf(5) options: accepted so that AIDE configs load, but they mean nothing to fim. */
-  private static final Set<String> AIDE_OPTIONS = Set.of(
-      "database", "database_in", "database_out", "database_new", "database_attrs", "database_add_metadata",
-      "log_level", "verbose", "gzip_dbout", "root_prefix", "acl_no_symlink_follow", "warn_dead_symlinks",
-      "config_version", "config_check_warn_unrestricted_rules", "num_workers", "report_url", "report_level",
-      "report_format", "report_base16", "report_detailed_init", "report_quiet", "report_append",
-      "report_grouped", "grouped", "report_summarize_changes", "summarize_changes",
-      "report_ignore_added_attrs", "report_ignore_removed_attrs", "report_ignore_changed_attrs",
-      "ignore_list", "report_force_attrs", "report_attributes", "report_ignore_e2fsattrs", "recstop",
-      "syslog_format", "report_syslog_format");
+  private static final Set<String> AIDE_OPTIONS =
+      Set.of(
+          "database",
+          "database_in",
+          "database_out",
+          "database_new",
+          "database_attrs",
+          "database_add_metadata",
+          "log_level",
+          "verbose",
+          "gzip_dbout",
+          "root_prefix",
+          "acl_no_symlink_follow",
+          "warn_dead_symlinks",
+          "config_version",
+          "config_check_warn_unrestricted_rules",
+          "num_workers",
+          "report_url",
+          "report_level",
+          "report_format",
+          "report_base16",
+          "report_detailed_init",
+          "report_quiet",
+          "report_append",
+          "report_grouped",
+          "grouped",
+          "report_summarize_changes",
+          "summarize_changes",
+          "report_ignore_added_attrs",
+          "report_ignore_removed_attrs",
+          "report_ignore_changed_attrs",
+          "ignore_list",
+          "report_force_attrs",
+          "report_attributes",
+          "report_ignore_e2fsattrs",
+          "recstop",
+          "syslog_format",
+          "report_syslog_format");
 
-  private static final String ACCEPTED_LINE = "a rule (/regex [types] ATTRS, =/regex [types] ATTRS, "
-      + "!/regex [types], -/regex [types]), a group (NAME = ATTRS), an option (name=value), "
-      + "a @@ macro or a # comment";
+  private static final String ACCEPTED_LINE =
+      "a rule (/regex [types] ATTRS, =/regex [types] ATTRS, "
+          + "!/regex [types], -/regex [types]), a group (NAME = ATTRS), an option (name=value), "
+          + "a @@ macro or a # comment";
   private static final String ACCEPTED_TYPES =
       "0 (none) or a comma-separated list of f d l c b p s (D and P are accepted and never match on Linux), "
-      + "optionally followed by =FSTYPE (ignored)";
+          + "optionally followed by =FSTYPE (ignored)";
 
-  private static final String ACCEPTED_REGEX = "a regular expression starting with /, implicitly anchored with ^, "
-      + "in PCRE syntax without backreferences, lookaround, atomic groups, possessive quantifiers, recursion or "
-      + "conditionals (fim matches with RE2: linear time), at most " + Re2Regex.MAX_CHARS + " bytes";
+  private static final String ACCEPTED_REGEX =
+      "a regular expression starting with /, implicitly anchored with ^, "
+          + "in PCRE syntax without backreferences, lookaround, atomic groups, possessive quantifiers, recursion or "
+          + "conditionals (fim matches with RE2: linear time), at most "
+          + Re2Regex.MAX_CHARS
+          + " bytes";
 
   private final String source;
   private final Consumer<ConfigWarning> warnings;
@@ -71,8 +104,13 @@ final class StatementParser {
     if (t.isEmpty() || t.charAt(0) == '#') {
       return;
     }
-    for (RegexRule.Kind kind : new RegexRule.Kind[] {
-        RegexRule.Kind.EQUALS, RegexRule.Kind.NEGATIVE, RegexRule.Kind.PRUNE, RegexRule.Kind.SELECT}) {
+    for (RegexRule.Kind kind :
+        new RegexRule.Kind[] {
+          RegexRule.Kind.EQUALS,
+          RegexRule.Kind.NEGATIVE,
+          RegexRule.Kind.PRUNE,
+          RegexRule.Kind.SELECT
+        }) {
       if (t.startsWith(kind.prefix)) {
         rule(line, kind, t.substring(kind.prefix.length() - 1));
         return;
@@ -94,12 +132,18 @@ final class StatementParser {
     if (name.equals("hash_threads") || name.equals("seal_key")) {
       option(line, name, value);
     } else if (AIDE_OPTIONS.contains(name)) {
-      line.warn(warnings, "AIDE option " + name + " has no effect in fim; ignored"
-          + (name.equals("num_workers") ? " (fim's option is hash_threads)" : ""));
+      line.warn(
+          warnings,
+          "AIDE option "
+              + name
+              + " has no effect in fim; ignored"
+              + (name.equals("num_workers") ? " (fim's option is hash_threads)" : ""));
     } else if (name.indexOf('_') >= 0 && name.equals(name.toLowerCase(java.util.Locale.ROOT))) {
-      // aide 0.18.3 reads a lower-case name with '_' as an option (unknown: an error there), and one with an
+      // aide 0.18.3 reads a lower-case name with '_' as an option (unknown: an error there), and
+      // one with an
       // upper-case letter as a group: RHEL's CONTENT_EX = sha256+ftype+… is a group.
-      line.warn(warnings, "unknown option " + name + " ignored (fim's options: hash_threads, seal_key)");
+      line.warn(
+          warnings, "unknown option " + name + " ignored (fim's options: hash_threads, seal_key)");
     } else {
       groups.define(line, name, value, warnings);
     }
@@ -114,17 +158,28 @@ final class StatementParser {
     }
     byte[] digest;
     try {
-      digest = MessageDigest.getInstance("SHA-256").digest(form.toString().getBytes(StandardCharsets.ISO_8859_1));
+      digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(form.toString().getBytes(StandardCharsets.ISO_8859_1));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
-    return new Config(source, new RuleSelector(rules), canonical, groups.snapshot(), hashThreads, sealKey, digest);
+    return new Config(
+        source,
+        new RuleSelector(rules),
+        canonical,
+        groups.snapshot(),
+        hashThreads,
+        sealKey,
+        digest);
   }
 
   private void option(ConfigLine line, String name, String value) throws ConfigException {
     Integer first = optionLines.putIfAbsent(name, line.number());
     if (first != null) {
-      line.warn(warnings, name + " is already set at line " + first + "; the first one is used, as AIDE does");
+      line.warn(
+          warnings,
+          name + " is already set at line " + first + "; the first one is used, as AIDE does");
       return;
     }
     if (name.equals("hash_threads")) {
@@ -134,12 +189,14 @@ final class StatementParser {
         hashThreads = -1;
       }
       if (hashThreads < 0 || hashThreads > 4096) {
-        throw line.error("hash_threads must be a number from 0 to 4096, not '" + value + "'",
+        throw line.error(
+            "hash_threads must be a number from 0 to 4096, not '" + value + "'",
             "hash_threads=N (0 = one thread per core)");
       }
     } else {
       if (!value.startsWith("/") || value.indexOf('\0') >= 0) {
-        throw line.error("seal_key must be an absolute path without NUL bytes, not '" + value + "'",
+        throw line.error(
+            "seal_key must be an absolute path without NUL bytes, not '" + value + "'",
             "seal_key=/etc/fim/seal.key");
       }
       sealKey = PathBytes.of(value.getBytes(StandardCharsets.ISO_8859_1));
@@ -154,24 +211,34 @@ final class StatementParser {
     while (end < body.length() && !ConfigLine.isBlank(body.charAt(end))) {
       char c = body.charAt(end);
       if (c == '\\' && end + 1 < body.length() && " @\\".indexOf(body.charAt(end + 1)) >= 0) {
-        regex.append(body.charAt(end + 1)); // AIDE's lexer: '\' escapes ' ', '@' and '\' (not a tab)
+        regex.append(
+            body.charAt(end + 1)); // AIDE's lexer: '\' escapes ' ', '@' and '\' (not a tab)
         end += 2;
       } else {
-        if (c == '%' && end + 2 < body.length() && isHex(body.charAt(end + 1)) && isHex(body.charAt(end + 2))
+        if (c == '%'
+            && end + 2 < body.length()
+            && isHex(body.charAt(end + 1))
+            && isHex(body.charAt(end + 2))
             && !warnedPercent) {
           // aide.conf(5) says "%20" is a space, but no AIDE release decodes it in a rule (0.18.3's
           // lexer keeps it; issue 14's differential test): fim keeps the three characters too.
           warnedPercent = true;
-          line.warn(warnings, "'" + body.substring(end, end + 3) + "' in a rule is not URL-decoded (as in AIDE): it matches "
-              + "those three characters; write '\\ ' for a space, or \\xHH in the regex for a byte");
+          line.warn(
+              warnings,
+              "'"
+                  + body.substring(end, end + 3)
+                  + "' in a rule is not URL-decoded (as in AIDE): it matches "
+                  + "those three characters; write '\\ ' for a space, or \\xHH in the regex for a byte");
         }
         regex.append(c);
         end++;
       }
     }
     if (regex.indexOf("\0") >= 0) {
-      // No path holds a NUL; PathBytes would reject the literal prefix with an IllegalArgumentException.
-      throw line.error("a rule's regex contains a NUL byte (written as is or as %00); no path can hold one",
+      // No path holds a NUL; PathBytes would reject the literal prefix with an
+      // IllegalArgumentException.
+      throw line.error(
+          "a rule's regex contains a NUL byte (written as is or as %00); no path can hold one",
           "a regex of path bytes other than NUL");
     }
     List<String> words = new ArrayList<>();
@@ -180,7 +247,8 @@ final class StatementParser {
         words.add(w);
       }
     }
-    String expected = kind.positive() ? kind.prefix + "regex [types] ATTRS" : kind.prefix + "regex [types]";
+    String expected =
+        kind.positive() ? kind.prefix + "regex [types] ATTRS" : kind.prefix + "regex [types]";
     int restrictionAt;
     String expression = null;
     if (kind.positive()) {
@@ -188,7 +256,9 @@ final class StatementParser {
         throw line.error("missing attribute expression after the regex", expected);
       }
       if (words.size() > 2) {
-        throw line.error("too many words after the regex (spaces inside an attribute expression are not allowed)", expected);
+        throw line.error(
+            "too many words after the regex (spaces inside an attribute expression are not allowed)",
+            expected);
       }
       restrictionAt = words.size() == 2 ? 0 : -1;
       expression = words.get(words.size() - 1);
@@ -199,7 +269,8 @@ final class StatementParser {
       restrictionAt = words.isEmpty() ? -1 : 0;
     }
     int typeMask = restrictionAt < 0 ? 0 : restriction(line, words.get(restrictionAt));
-    AttributeSet attributes = expression == null ? null : groups.evaluate(line, expression, warnings);
+    AttributeSet attributes =
+        expression == null ? null : groups.evaluate(line, expression, warnings);
     try {
       rules.add(new RegexRule(kind, rulePrefix + regex, typeMask, attributes, line.number(), line));
     } catch (Re2Regex.Rejected e) {
@@ -214,22 +285,26 @@ final class StatementParser {
     int eq = word.indexOf('=');
     String types = eq < 0 ? word : word.substring(0, eq);
     if (eq >= 0) {
-      line.warn(warnings, "file system type restriction '" + word.substring(eq) + "' is ignored by fim");
+      line.warn(
+          warnings, "file system type restriction '" + word.substring(eq) + "' is ignored by fim");
     }
     int mask = 0;
     boolean never = false;
     for (String t : types.isEmpty() ? new String[0] : types.split(",", -1)) {
-      FileType ft = switch (t) {
-        case "f" -> FileType.FILE;
-        case "d" -> FileType.DIRECTORY;
-        case "l" -> FileType.SYMLINK;
-        case "c" -> FileType.CHAR_DEVICE;
-        case "b" -> FileType.BLOCK_DEVICE;
-        case "p" -> FileType.FIFO;
-        case "s" -> FileType.SOCKET;
-        case "D", "P" -> null; // Solaris doors and event ports: valid, never on Linux
-        default -> throw line.error("unknown file type '" + t + "' in restriction '" + word + "'", ACCEPTED_TYPES);
-      };
+      FileType ft =
+          switch (t) {
+            case "f" -> FileType.FILE;
+            case "d" -> FileType.DIRECTORY;
+            case "l" -> FileType.SYMLINK;
+            case "c" -> FileType.CHAR_DEVICE;
+            case "b" -> FileType.BLOCK_DEVICE;
+            case "p" -> FileType.FIFO;
+            case "s" -> FileType.SOCKET;
+            case "D", "P" -> null; // Solaris doors and event ports: valid, never on Linux
+            default ->
+                throw line.error(
+                    "unknown file type '" + t + "' in restriction '" + word + "'", ACCEPTED_TYPES);
+          };
       if (ft == null) {
         never = true;
       } else {

@@ -10,17 +10,17 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * The walk's kernel calls, checked: the only caller of {@link DirNative}. Every call either
- * returns a value or throws {@link NativeException} naming the call, the path and the errno;
- * EINTR is retried.
+ * The walk's kernel calls, checked: the only caller of {@link DirNative}. Every call either returns
+ * a value or throws {@link NativeException} naming the call, the path and the errno; EINTR is
+ * retried.
  *
- * <p>Not thread-safe: it owns reusable native buffers (a {@code struct stat}, a 64 KiB
- * {@code getdents64} buffer, a {@code readlinkat} buffer), so each worker thread has its own.
- * The buffers are freed by the garbage collector (jnr {@link Memory#allocateDirect}).
+ * <p>Not thread-safe: it owns reusable native buffers (a {@code struct stat}, a 64 KiB {@code
+ * getdents64} buffer, a {@code readlinkat} buffer), so each worker thread has its own. The buffers
+ * are freed by the garbage collector (jnr {@link Memory#allocateDirect}).
  *
- * <p>Never follows a symlink it meets: files and subdirectories are opened by one name relative
- * to their directory's fd with {@code O_NOFOLLOW}, or by a relative path beneath a root fd with
- * {@code openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS)}.
+ * <p>Never follows a symlink it meets: files and subdirectories are opened by one name relative to
+ * their directory's fd with {@code O_NOFOLLOW}, or by a relative path beneath a root fd with {@code
+ * openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS)}.
  */
 public final class DirCalls {
   /** {@code AT_FDCWD} (include/uapi/linux/fcntl.h): a root path is resolved from the cwd. */
@@ -40,6 +40,7 @@ public final class DirCalls {
   static final long SYS_openat2 = 437;
   static final long RESOLVE_NO_SYMLINKS = 0x04;
   static final long RESOLVE_BENEATH = 0x08;
+
   /** {@code sizeof(struct open_how)}: u64 flags, u64 mode, u64 resolve (OPEN_HOW_SIZE_VER0). */
   static final int OPEN_HOW_SIZE = 24;
 
@@ -54,10 +55,14 @@ public final class DirCalls {
 
   /** Files: never follow, never block (FIFO, lease), never update atime, never leak to children. */
   static final int FILE_FLAGS = O_RDONLY | O_NOFOLLOW | O_NOATIME | O_NONBLOCK | O_CLOEXEC;
+
   static final int DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC;
 
-  /** {@code PATH_MAX}: a symlink target is at most 4095 bytes plus the NUL readlink does not write. */
+  /**
+   * {@code PATH_MAX}: a symlink target is at most 4095 bytes plus the NUL readlink does not write.
+   */
   private static final int PATH_MAX = 4096;
+
   private static final int DENTS_BUFFER = 64 * 1024;
 
   private static final DirNative.LibC LIBC = DirNative.LIBC;
@@ -65,8 +70,8 @@ public final class DirCalls {
   private static final StatLayout STAT = StatLayout.INSTANCE;
 
   /**
-   * Cleared once openat2 turns out to be missing (ENOSYS before Linux 5.6) or filtered (EPERM
-   * from a container's seccomp profile); then directories are opened one component at a time.
+   * Cleared once openat2 turns out to be missing (ENOSYS before Linux 5.6) or filtered (EPERM from
+   * a container's seccomp profile); then directories are opened one component at a time.
    */
   private static volatile boolean openat2Usable = true;
 
@@ -85,8 +90,8 @@ public final class DirCalls {
   /**
    * An absolute path resolved up to its last component: the entry is {@code name} relative to
    * {@code dirFd}. {@code dirFd} is {@link #AT_FDCWD} (and {@code name} the whole path) when the
-   * path is short enough for the kernel, else an {@code O_PATH} fd of the parent directory that
-   * the caller closes with {@link #close(Located)}.
+   * path is short enough for the kernel, else an {@code O_PATH} fd of the parent directory that the
+   * caller closes with {@link #close(Located)}.
    */
   public record Located(int dirFd, byte[] name) {
     /** True when {@link #dirFd} is a real fd (to close), not AT_FDCWD. */
@@ -117,7 +122,8 @@ public final class DirCalls {
       slash--;
     }
     byte[] name = java.util.Arrays.copyOfRange(absPath, slash + 1, end);
-    int parentEnd = slash <= 0 ? 1 : slash; // "/name": the parent is "/"; a relative "name": the cwd
+    int parentEnd =
+        slash <= 0 ? 1 : slash; // "/name": the parent is "/"; a relative "name": the cwd
     if (slash < 0) {
       return new Located(AT_FDCWD, name);
     }
@@ -132,7 +138,8 @@ public final class DirCalls {
             cut--;
           }
           if (cut <= pos + 1) {
-            throw new NativeException("open", path, Errno.ENAMETOOLONG.intValue()); // no slash: not a path of names
+            throw new NativeException(
+                "open", path, Errno.ENAMETOOLONG.intValue()); // no slash: not a path of names
           }
         }
         byte[] piece = java.util.Arrays.copyOfRange(absPath, pos, cut);
@@ -208,31 +215,32 @@ public final class DirCalls {
 
   /**
    * Opens a regular file for reading: {@code O_RDONLY|O_NOFOLLOW|O_NOATIME|O_NONBLOCK|O_CLOEXEC}.
-   * O_NOATIME is refused with EPERM unless we own the file or have CAP_FOWNER (open(2)); then
-   * the open is retried without it (and the read may update atime under relatime rules).
-   * The caller must {@code fstat} the fd: the name may have been replaced by a FIFO or device
-   * since its lstat, and O_NONBLOCK only makes that open harmless, not readable.
+   * O_NOATIME is refused with EPERM unless we own the file or have CAP_FOWNER (open(2)); then the
+   * open is retried without it (and the read may update atime under relatime rules). The caller
+   * must {@code fstat} the fd: the name may have been replaced by a FIFO or device since its lstat,
+   * and O_NONBLOCK only makes that open harmless, not readable.
    */
   public int openFile(int dirFd, byte[] name, PathBytes path) throws NativeException {
     return openWithNoatimeFallback(dirFd, name, FILE_FLAGS, path);
   }
 
   /**
-   * Opens one directory by a single name relative to {@code dirFd} (or a root path relative to
-   * the cwd with {@link #AT_FDCWD}) with O_DIRECTORY|O_NOFOLLOW: a symlink in the last component
-   * fails with ELOOP, a non-directory with ENOTDIR.
+   * Opens one directory by a single name relative to {@code dirFd} (or a root path relative to the
+   * cwd with {@link #AT_FDCWD}) with O_DIRECTORY|O_NOFOLLOW: a symlink in the last component fails
+   * with ELOOP, a non-directory with ENOTDIR.
    */
   public int openDirectory(int dirFd, byte[] name, PathBytes path) throws NativeException {
     return openWithNoatimeFallback(dirFd, name, DIR_FLAGS, path);
   }
 
   /**
-   * Opens the directory {@code relPath} ("a/b/c", no "." or ".." components) beneath
-   * {@code rootFd} without following any symlink on the way, so a directory swapped for a
-   * symlink while the scan runs is never followed out of the tree: openat2 with
-   * RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS (Linux 5.6+), else one O_NOFOLLOW openat per component.
+   * Opens the directory {@code relPath} ("a/b/c", no "." or ".." components) beneath {@code rootFd}
+   * without following any symlink on the way, so a directory swapped for a symlink while the scan
+   * runs is never followed out of the tree: openat2 with RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS (Linux
+   * 5.6+), else one O_NOFOLLOW openat per component.
    */
-  public int openDirectoryBeneath(int rootFd, byte[] relPath, PathBytes path) throws NativeException {
+  public int openDirectoryBeneath(int rootFd, byte[] relPath, PathBytes path)
+      throws NativeException {
     if (openat2Usable) {
       int flags = DIR_FLAGS;
       for (int attempt = 0; ; attempt++) {
@@ -291,7 +299,8 @@ public final class DirCalls {
     }
   }
 
-  private int openWithNoatimeFallback(int dirFd, byte[] name, int flags, PathBytes path) throws NativeException {
+  private int openWithNoatimeFallback(int dirFd, byte[] name, int flags, PathBytes path)
+      throws NativeException {
     while (true) {
       int fd = LIBC.openat(dirFd, name, flags, 0);
       if (fd >= 0) {
@@ -310,14 +319,13 @@ public final class DirCalls {
   }
 
   /**
-   * Reads the next batch of entries of an open directory with {@code getdents64} and hands
-   * each to {@code consumer}. Returns the number of records read (including "." and ".."),
-   * 0 at the end of the directory.
+   * Reads the next batch of entries of an open directory with {@code getdents64} and hands each to
+   * {@code consumer}. Returns the number of records read (including "." and ".."), 0 at the end of
+   * the directory.
    *
-   * <p>Parses {@code struct linux_dirent64} (getdents(2); include/linux/dirent.h):
-   * {@code u64 d_ino} at 0, {@code s64 d_off} at 8, {@code unsigned short d_reclen} at 16,
-   * {@code unsigned char d_type} at 18, NUL-terminated {@code d_name} from 19, padded to
-   * {@code d_reclen}.
+   * <p>Parses {@code struct linux_dirent64} (getdents(2); include/linux/dirent.h): {@code u64
+   * d_ino} at 0, {@code s64 d_off} at 8, {@code unsigned short d_reclen} at 16, {@code unsigned
+   * char d_type} at 18, NUL-terminated {@code d_name} from 19, padded to {@code d_reclen}.
    *
    * <p>The consumer may use the other calls of this object (the scan captures whole chunks from
    * inside the listing), but not {@code readEntries} itself: the batch is parsed from a copy that
@@ -336,7 +344,8 @@ public final class DirCalls {
     int records = 0;
     int pos = 0;
     while (pos < len) {
-      int reclen = (dentsCopy[pos + 16] & 0xff) | (dentsCopy[pos + 17] & 0xff) << 8; // little-endian
+      int reclen =
+          (dentsCopy[pos + 16] & 0xff) | (dentsCopy[pos + 17] & 0xff) << 8; // little-endian
       int type = dentsCopy[pos + 18] & 0xff;
       int nameStart = pos + 19;
       int nameEnd = nameStart;
@@ -347,9 +356,11 @@ public final class DirCalls {
       records++;
       int nameLen = nameEnd - nameStart;
       boolean dot = nameLen == 1 && dentsCopy[nameStart] == '.';
-      boolean dotdot = nameLen == 2 && dentsCopy[nameStart] == '.' && dentsCopy[nameStart + 1] == '.';
+      boolean dotdot =
+          nameLen == 2 && dentsCopy[nameStart] == '.' && dentsCopy[nameStart + 1] == '.';
       if (!dot && !dotdot) {
-        consumer.accept(java.util.Arrays.copyOfRange(dentsCopy, nameStart, nameEnd), typeOfDirent(type));
+        consumer.accept(
+            java.util.Arrays.copyOfRange(dentsCopy, nameStart, nameEnd), typeOfDirent(type));
       }
       pos = limit;
     }
@@ -371,9 +382,9 @@ public final class DirCalls {
   }
 
   /**
-   * close(2). Never retried: Linux releases the fd even when close reports EINTR, and a retry
-   * could close an fd another thread just got. Errors of a read-only fd carry no data loss, so
-   * they are not reported.
+   * close(2). Never retried: Linux releases the fd even when close reports EINTR, and a retry could
+   * close an fd another thread just got. Errors of a read-only fd carry no data loss, so they are
+   * not reported.
    */
   public void close(int fd) {
     if (fd >= 0) {

@@ -21,11 +21,16 @@ class XattrReaderTest {
   @Test
   void readsUserXattrsSortedByNameFromAnFd() throws Exception {
     Path f = Files.writeString(dir.resolve("f"), "x");
-    TestFiles.sh("setfattr -n user.zz -v 2 \"$1\" && setfattr -n user.aa -v 0x00ff \"$1\"", f.toString());
+    TestFiles.sh(
+        "setfattr -n user.zz -v 2 \"$1\" && setfattr -n user.aa -v 0x00ff \"$1\"", f.toString());
     int fd = calls.openFile(DirCalls.AT_FDCWD, f.toString().getBytes(), TestFiles.pb(f));
     try {
       List<Xattr> x = reader.readFd(fd, TestFiles.pb(f));
-      assertEquals(List.of(new Xattr("user.aa", new byte[] {0, (byte) 0xff}), new Xattr("user.zz", "2".getBytes())), x);
+      assertEquals(
+          List.of(
+              new Xattr("user.aa", new byte[] {0, (byte) 0xff}),
+              new Xattr("user.zz", "2".getBytes())),
+          x);
     } finally {
       calls.close(fd);
     }
@@ -50,9 +55,12 @@ class XattrReaderTest {
     Files.createSymbolicLink(dir.resolve("l"), target);
     int dfd = calls.openDirectory(DirCalls.AT_FDCWD, dir.toString().getBytes(), TestFiles.pb(dir));
     try {
-      List<Xattr> x = reader.readNoFollow(DirCalls.procPath(dfd, "l".getBytes()), TestFiles.pb(dir.resolve("l")));
+      List<Xattr> x =
+          reader.readNoFollow(
+              DirCalls.procPath(dfd, "l".getBytes()), TestFiles.pb(dir.resolve("l")));
       assertTrue(x.isEmpty(), x.toString());
-      List<Xattr> t = reader.readNoFollow(DirCalls.procPath(dfd, "target".getBytes()), TestFiles.pb(target));
+      List<Xattr> t =
+          reader.readNoFollow(DirCalls.procPath(dfd, "target".getBytes()), TestFiles.pb(target));
       assertEquals(1, t.size());
     } finally {
       calls.close(dfd);

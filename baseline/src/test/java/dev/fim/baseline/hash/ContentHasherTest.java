@@ -44,7 +44,17 @@ class ContentHasherTest {
   }
 
   static Stream<Integer> sizes() {
-    return Stream.of(0, 1, 4095, BUF - 1, BUF, BUF + 1, 2 * BUF + 63, 2 * BUF + 64, 3 * BUF + 7, 5 * 1024 * 1024 + 3);
+    return Stream.of(
+        0,
+        1,
+        4095,
+        BUF - 1,
+        BUF,
+        BUF + 1,
+        2 * BUF + 63,
+        2 * BUF + 64,
+        3 * BUF + 7,
+        5 * 1024 * 1024 + 3);
   }
 
   @ParameterizedTest(name = "{0} bytes")
@@ -53,24 +63,28 @@ class ContentHasherTest {
     byte[] content = new byte[size];
     new Random(size).nextBytes(content);
     Path f = Files.write(dir.resolve("f" + size), content);
-    HashResult r = hash(f, size, List.of(HashAlgorithm.XXH3_128, HashAlgorithm.SHA256, HashAlgorithm.SHA512));
+    HashResult r =
+        hash(f, size, List.of(HashAlgorithm.XXH3_128, HashAlgorithm.SHA256, HashAlgorithm.SHA512));
     assertFalse(r.truncated());
     assertEquals(size, r.bytesRead());
     assertEquals(tool("sha256sum", f), r.digests().get(1).hex(), "sha256");
     assertEquals(tool("sha512sum", f), r.digests().get(2).hex(), "sha512");
-    assumeTrue(xxhsum, "xxh128sum is not installed and could not be installed (apt-get install xxhash): XXH3 not checked");
+    assumeTrue(
+        xxhsum,
+        "xxh128sum is not installed and could not be installed (apt-get install xxhash): XXH3 not checked");
     assertEquals(tool("xxh128sum", f), r.digests().get(0).hex(), "xxh3_128 vs xxh128sum");
   }
 
   /**
-   * A sparse file past 2 GiB streams through the native buffer, never into the heap (the test
-   * JVM runs with -Xmx512m), and hashes like the tools, which read its holes as zeros.
+   * A sparse file past 2 GiB streams through the native buffer, never into the heap (the test JVM
+   * runs with -Xmx512m), and hashes like the tools, which read its holes as zeros.
    */
   @Test
   @Timeout(300)
   void sparseFileLargerThan2GiB() throws Exception {
     Path f = dir.resolve("sparse");
-    TestFiles.sh("truncate -s 2200M \"$1\" && printf tail >> \"$1\" && printf head | dd of=\"$1\" conv=notrunc status=none",
+    TestFiles.sh(
+        "truncate -s 2200M \"$1\" && printf tail >> \"$1\" && printf head | dd of=\"$1\" conv=notrunc status=none",
         f.toString());
     long size = Files.size(f);
     HashResult r = hash(f, size, List.of(HashAlgorithm.XXH3_128, HashAlgorithm.SHA256));
@@ -81,16 +95,17 @@ class ContentHasherTest {
   }
 
   /**
-   * The streaming XXH3-128 ({@link Xxh3Stream}) equals zero-allocation-hashing's one-shot
-   * function for every length from 1 to 5 buffers of 4 KiB: all block, stripe and chunk
-   * boundaries, including a last chunk shorter than one 64-byte stripe.
+   * The streaming XXH3-128 ({@link Xxh3Stream}) equals zero-allocation-hashing's one-shot function
+   * for every length from 1 to 5 buffers of 4 KiB: all block, stripe and chunk boundaries,
+   * including a last chunk shorter than one 64-byte stripe.
    */
   @Test
   void chunkedXxh3EqualsOneShotForEveryLength() throws Exception {
     byte[] content = new byte[5 * 4096 + 200];
     new Random(7).nextBytes(content);
     Path f = Files.write(dir.resolve("lengths"), content);
-    net.openhft.hashing.LongTupleHashFunction lib = net.openhft.hashing.LongTupleHashFunction.xx128();
+    net.openhft.hashing.LongTupleHashFunction lib =
+        net.openhft.hashing.LongTupleHashFunction.xx128();
     try (ContentHasher small = new ContentHasher(4096)) {
       int fd = calls.openFile(DirCalls.AT_FDCWD, f.toString().getBytes(), TestFiles.pb(f));
       try {

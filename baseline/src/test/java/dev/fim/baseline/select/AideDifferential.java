@@ -27,29 +27,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The differential check of fim's selection against the real aide (issue 14): a seeded generator
- * of trees with awkward names (dots, regex metacharacters, spaces, UTF-8 and non-UTF-8 bytes),
- * configs (selective, equals and negative lines, type restrictions, overlapping regexes, a macro
- * for the tree) and mutations (content, mode, create, delete, rename, type change). For each case
- * {@code aide --init} and fim's scan run on the same tree with the same selection lines; every
- * line has its own group of attributes, so the attributes each entry is recorded with name the
- * line that governs it on both sides (AIDE's database "attr" column; fim's selector). Then the tree
- * is mutated and both compare again; {@code aide --check}'s added/removed counts must equal those
- * of fim's selections before and after.
+ * The differential check of fim's selection against the real aide (issue 14): a seeded generator of
+ * trees with awkward names (dots, regex metacharacters, spaces, UTF-8 and non-UTF-8 bytes), configs
+ * (selective, equals and negative lines, type restrictions, overlapping regexes, a macro for the
+ * tree) and mutations (content, mode, create, delete, rename, type change). For each case {@code
+ * aide --init} and fim's scan run on the same tree with the same selection lines; every line has
+ * its own group of attributes, so the attributes each entry is recorded with name the line that
+ * governs it on both sides (AIDE's database "attr" column; fim's selector). Then the tree is
+ * mutated and both compare again; {@code aide --check}'s added/removed counts must equal those of
+ * fim's selections before and after.
  *
- * <p>Not compared (yet): which attributes each side reports changed (the attribute semantics,
- * not the rule semantics).
+ * <p>Not compared (yet): which attributes each side reports changed (the attribute semantics, not
+ * the rule semantics).
  */
 final class AideDifferential {
   /** AIDE 0.18 attribute bits (include/attributes.h) of the attributes the groups use. */
   private static final String[] ATTRS = {"p", "u", "g", "s", "i", "n"};
+
   private static final long[] AIDE_BITS = {1L << 2, 1L << 3, 1L << 4, 1L << 5, 1L << 9, 1L << 11};
-  private static final long AIDE_MASK = (1L << 2) | (1L << 3) | (1L << 4) | (1L << 5) | (1L << 9) | (1L << 11);
+  private static final long AIDE_MASK =
+      (1L << 2) | (1L << 3) | (1L << 4) | (1L << 5) | (1L << 9) | (1L << 11);
 
   private static final byte[][] NAMES = {
-      b("d01"), b("d02"), b("a.txt"), b("b.log"), b("x.y"), b("a b"), b("[x]"), b("(p)"), b("a+b"),
-      b("q?"), b("$d"), b("^c"), b("{2}"), b("a|b"), b("tmp.x3"), b("c*"), b("aab"), b("xAy"),
-      "ü.txt".getBytes(StandardCharsets.UTF_8), {(byte) 0xff, 'n', 'u'}, b("e.log"), b("k")};
+    b("d01"), b("d02"), b("a.txt"), b("b.log"), b("x.y"), b("a b"), b("[x]"), b("(p)"), b("a+b"),
+    b("q?"), b("$d"), b("^c"), b("{2}"), b("a|b"), b("tmp.x3"), b("c*"), b("aab"), b("xAy"),
+    "ü.txt".getBytes(StandardCharsets.UTF_8), {(byte) 0xff, 'n', 'u'}, b("e.log"), b("k")
+  };
   private static final String META = ".^$?*+[](){}|\\";
 
   private AideDifferential() {}
@@ -61,7 +64,10 @@ final class AideDifferential {
   /** One entry of a generated tree, relative to its root. */
   record Entry(byte[] rel, char type) {}
 
-  /** A generated case: the tree, the selection lines (with {@code @@{T}} for the tree), the mutations. */
+  /**
+   * A generated case: the tree, the selection lines (with {@code @@{T}} for the tree), the
+   * mutations.
+   */
   record Case(long seed, List<Entry> tree, String rules, List<String> mutations) {}
 
   /** What one case found: empty when aide and fim agree. */
@@ -105,14 +111,15 @@ final class AideDifferential {
     for (int i = 0; i < m; i++) {
       byte[] target = all.get(rnd.nextInt(all.size()));
       String hex = HexFormat.of().formatHex(target);
-      String op = switch (rnd.nextInt(6)) {
-        case 0 -> "append";
-        case 1 -> "chmod";
-        case 2 -> "delete";
-        case 3 -> "rename";
-        case 4 -> "retype";
-        default -> "create";
-      };
+      String op =
+          switch (rnd.nextInt(6)) {
+            case 0 -> "append";
+            case 1 -> "chmod";
+            case 2 -> "delete";
+            case 3 -> "rename";
+            case 4 -> "retype";
+            default -> "create";
+          };
       if (op.equals("create")) {
         byte[] dir = dirs.get(rnd.nextInt(dirs.size()));
         byte[] name = NAMES[rnd.nextInt(NAMES.length)];
@@ -160,15 +167,21 @@ final class AideDifferential {
   private static String rule(Random rnd, List<byte[]> all, int i) {
     byte[] target = all.get(rnd.nextInt(all.size()));
     String re = "@@{T}" + regexOf(rnd, target);
-    String restriction = switch (rnd.nextInt(8)) {
-      case 0 -> " f";
-      case 1 -> " d";
-      case 2 -> " l";
-      case 3 -> " f,d";
-      default -> "";
-    };
+    String restriction =
+        switch (rnd.nextInt(8)) {
+          case 0 -> " f";
+          case 1 -> " d";
+          case 2 -> " l";
+          case 3 -> " f,d";
+          default -> "";
+        };
     return switch (rnd.nextInt(13)) {
-      case 12 -> re + "/.\\.txt$" + restriction + " G" + i; // one "." against "ü" (two bytes): no match in aide either
+      case 12 ->
+          re
+              + "/.\\.txt$"
+              + restriction
+              + " G"
+              + i; // one "." against "ü" (two bytes): no match in aide either
       case 0 -> re + restriction + " G" + i;
       case 1 -> re + "$" + restriction + " G" + i;
       case 2 -> re + "/" + restriction + " G" + i;
@@ -229,7 +242,8 @@ final class AideDifferential {
   static String config(Case c, String root, Path work) throws IOException {
     // The tree's path is written out on each line (with its "." unescaped, as people write paths):
     // AIDE takes @@{VAR} inside a line but not as a line's first token.
-    Random rnd = new Random(c.seed() * 31 + 7); // apart from generate()'s: old seeds keep their cases
+    Random rnd =
+        new Random(c.seed() * 31 + 7); // apart from generate()'s: old seeds keep their cases
     StringBuilder sb = new StringBuilder();
     String[] rules = c.rules().split("\n");
     for (int i = 0; i <= rules.length; i++) {
@@ -270,7 +284,12 @@ final class AideDifferential {
       Files.writeString(d.resolve("r2"), files[0]);
       Files.writeString(d.resolve("r1"), files[1]);
       Files.writeString(d.resolve("skipped.bak"), "/ G0\n");
-      sb.append("@@include ").append(d).append(" ^r[0-9]$ ").append(root).append(rnd.nextBoolean() ? "/" : "").append('\n');
+      sb.append("@@include ")
+          .append(d)
+          .append(" ^r[0-9]$ ")
+          .append(root)
+          .append(rnd.nextBoolean() ? "/" : "")
+          .append('\n');
     } else {
       for (String r : rules) {
         sb.append(r.replace("@@{T}", root)).append('\n');
@@ -306,15 +325,25 @@ final class AideDifferential {
     List<String> out = new ArrayList<>();
     Path aideConf = work.resolve("aide.conf");
     Path db = work.resolve("db");
-    Files.writeString(aideConf, "database_in=file:" + db + "\ndatabase_out=file:" + work.resolve("db.new")
-        + "\ngzip_dbout=no\nreport_format=json\nreport_url=stdout\n" + conf);
+    Files.writeString(
+        aideConf,
+        "database_in=file:"
+            + db
+            + "\ndatabase_out=file:"
+            + work.resolve("db.new")
+            + "\ngzip_dbout=no\nreport_format=json\nreport_url=stdout\n"
+            + conf);
     Config config;
     try {
-      config = ConfigParser.parse(conf.getBytes(StandardCharsets.UTF_8), "diff.conf", w -> {
-        if (!w.toString().contains("not URL-decoded")) {
-          out.add("fim warning: " + w);
-        }
-      });
+      config =
+          ConfigParser.parse(
+              conf.getBytes(StandardCharsets.UTF_8),
+              "diff.conf",
+              w -> {
+                if (!w.toString().contains("not URL-decoded")) {
+                  out.add("fim warning: " + w);
+                }
+              });
     } catch (ConfigException e) {
       out.add("fim rejects the config: " + e.getMessage());
       return new Outcome(c.seed(), out, 0);
@@ -352,7 +381,15 @@ final class AideDifferential {
     int aideAdded = count(report, "added");
     int aideRemoved = count(report, "removed");
     if (aideAdded != added || aideRemoved != removed) {
-      out.add("check: aide added " + aideAdded + " removed " + aideRemoved + ", fim added " + added + " removed " + removed);
+      out.add(
+          "check: aide added "
+              + aideAdded
+              + " removed "
+              + aideRemoved
+              + ", fim added "
+              + added
+              + " removed "
+              + removed);
     }
     return new Outcome(c.seed(), out, fimBefore.size() + fimAfter.size());
   }
@@ -365,7 +402,8 @@ final class AideDifferential {
     return m.find() ? Integer.parseInt(m.group(1)) : 0; // no differences: no counts
   }
 
-  private static void compare(String when, Map<String, String> aide, Map<String, String> fim, List<String> out) {
+  private static void compare(
+      String when, Map<String, String> aide, Map<String, String> fim, List<String> out) {
     java.util.Set<String> keys = new java.util.TreeSet<>(aide.keySet());
     keys.addAll(fim.keySet());
     for (String k : keys) {
@@ -390,7 +428,8 @@ final class AideDifferential {
   }
 
   /** {@code aide --init}: path (ISO-8859-1, relative to the tree) → group. */
-  private static Map<String, String> aideInit(Path conf, Path work, byte[] prefix, Map<Long, String> groupOf, List<String> out)
+  private static Map<String, String> aideInit(
+      Path conf, Path work, byte[] prefix, Map<Long, String> groupOf, List<String> out)
       throws IOException, InterruptedException {
     Files.deleteIfExists(work.resolve("db.new"));
     if (aide(conf, "--init", out) == null) {
@@ -400,7 +439,9 @@ final class AideDifferential {
     int attrColumn = -1;
     for (String line : Files.readAllLines(work.resolve("db.new"), StandardCharsets.ISO_8859_1)) {
       if (line.startsWith("@@db_spec ")) {
-        attrColumn = List.of(line.substring(1).split(" +")).indexOf("attr") - 1; // the columns vary with the attributes used
+        attrColumn =
+            List.of(line.substring(1).split(" +")).indexOf("attr")
+                - 1; // the columns vary with the attributes used
       }
       if (line.isEmpty() || line.charAt(0) != '/') {
         continue;
@@ -417,13 +458,15 @@ final class AideDifferential {
   }
 
   private static String relative(byte[] path, byte[] prefix) {
-    if (path.length < prefix.length || !java.util.Arrays.equals(path, 0, prefix.length, prefix, 0, prefix.length)) {
+    if (path.length < prefix.length
+        || !java.util.Arrays.equals(path, 0, prefix.length, prefix, 0, prefix.length)) {
       return null;
     }
     if (path.length > prefix.length && path[prefix.length] != '/') {
       return null;
     }
-    return "." + new String(path, prefix.length, path.length - prefix.length, StandardCharsets.ISO_8859_1);
+    return "."
+        + new String(path, prefix.length, path.length - prefix.length, StandardCharsets.ISO_8859_1);
   }
 
   private static byte[] urlDecode(String s) {
@@ -441,8 +484,12 @@ final class AideDifferential {
   }
 
   /** Runs aide; its standard output, or null (with the reason in {@code out}) when it failed. */
-  private static String aide(Path conf, String command, List<String> out) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("aide", "-c", conf.toString(), command).redirectErrorStream(true).start();
+  private static String aide(Path conf, String command, List<String> out)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("aide", "-c", conf.toString(), command)
+            .redirectErrorStream(true)
+            .start();
     p.getOutputStream().close();
     byte[] text = p.getInputStream().readAllBytes();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -459,43 +506,48 @@ final class AideDifferential {
     return s;
   }
 
-  private static Map<String, String> fimScan(Selector selector, byte[] prefix, Map<AttributeSet, Long> bitsOf,
-      Map<Long, String> groupOf) throws InterruptedException {
+  private static Map<String, String> fimScan(
+      Selector selector, byte[] prefix, Map<AttributeSet, Long> bitsOf, Map<Long, String> groupOf)
+      throws InterruptedException {
     Map<PathBytes, AttributeSet> chosen = new ConcurrentHashMap<>();
-    Selector recording = new Selector() {
-      @Override
-      public AttributeSet select(PathBytes path, FileType type) {
-        AttributeSet a = selector.select(path, type);
-        if (a != null) {
-          chosen.put(path, a);
-        }
-        return a;
-      }
+    Selector recording =
+        new Selector() {
+          @Override
+          public AttributeSet select(PathBytes path, FileType type) {
+            AttributeSet a = selector.select(path, type);
+            if (a != null) {
+              chosen.put(path, a);
+            }
+            return a;
+          }
 
-      @Override
-      public boolean descend(PathBytes dir) {
-        return selector.descend(dir);
-      }
+          @Override
+          public boolean descend(PathBytes dir) {
+            return selector.descend(dir);
+          }
 
-      @Override
-      public List<PathBytes> roots() {
-        return selector.roots();
-      }
-    };
+          @Override
+          public List<PathBytes> roots() {
+            return selector.roots();
+          }
+        };
     Map<String, String> m = new ConcurrentHashMap<>();
-    new Scanner(ScanSettings.defaults().withThreads(1)).scan(recording, new ScanSink() {
-      @Override
-      public void record(PathBytes path, FileRecord record) {
-        String rel = relative(path.toBytes(), prefix);
-        if (rel != null) {
-          Long bits = bitsOf.get(chosen.get(path));
-          m.put(rel, bits == null ? "?" : groupOf.get(bits));
-        }
-      }
+    new Scanner(ScanSettings.defaults().withThreads(1))
+        .scan(
+            recording,
+            new ScanSink() {
+              @Override
+              public void record(PathBytes path, FileRecord record) {
+                String rel = relative(path.toBytes(), prefix);
+                if (rel != null) {
+                  Long bits = bitsOf.get(chosen.get(path));
+                  m.put(rel, bits == null ? "?" : groupOf.get(bits));
+                }
+              }
 
-      @Override
-      public void problem(ScanProblem problem) {}
-    });
+              @Override
+              public void problem(ScanProblem problem) {}
+            });
     return new TreeMap<>(m);
   }
 
@@ -505,11 +557,12 @@ final class AideDifferential {
     StringBuilder sh = new StringBuilder("set -e\nmkdir -- \"$1\"\n");
     for (Entry e : c.tree()) {
       sh.append("x=\"$1\"$(printf '").append(octal(e.rel())).append("')\n");
-      sh.append(switch (e.type()) {
-        case 'd' -> "mkdir -- \"$x\"\n";
-        case 'l' -> "ln -s a.txt \"$x\"\n";
-        default -> "printf '%." + (e.rel().length % 7) + "s' xxxxxxx > \"$x\"\n";
-      });
+      sh.append(
+          switch (e.type()) {
+            case 'd' -> "mkdir -- \"$x\"\n";
+            case 'l' -> "ln -s a.txt \"$x\"\n";
+            default -> "printf '%." + (e.rel().length % 7) + "s' xxxxxxx > \"$x\"\n";
+          });
     }
     sh(root, sh.toString());
   }
@@ -520,16 +573,22 @@ final class AideDifferential {
       String[] f = m.split(" ");
       byte[] rel = f[1].equals(".") ? new byte[0] : HexFormat.of().parseHex(f[1]);
       sh.append("x=\"$1\"$(printf '").append(octal(rel)).append("')\n");
-      sh.append(switch (f[0]) {
-        case "append" -> "if [ -f \"$x\" ] && [ ! -L \"$x\" ]; then printf more >> \"$x\"; fi\n";
-        case "chmod" -> "if [ -e \"$x\" ] && [ ! -L \"$x\" ]; then chmod 700 \"$x\"; fi\n";
-        case "delete" -> "rm -rf -- \"$x\"\n";
-        case "rename" -> "if [ -e \"$x\" ] || [ -L \"$x\" ]; then mv -- \"$x\" \"$x.x\" || true; fi\n";
-        case "retype" -> "if [ -d \"$x\" ] && [ ! -L \"$x\" ]; then rm -rf -- \"$x\"; : > \"$x\";"
-            + " elif [ -e \"$x\" ] || [ -L \"$x\" ]; then rm -f -- \"$x\"; mkdir -- \"$x\"; fi\n";
-        case "create" -> "if [ -d \"$(dirname -- \"$x\")\" ] && [ ! -e \"$x\" ] && [ ! -L \"$x\" ]; then : > \"$x\"; fi\n";
-        default -> "if [ -d \"$(dirname -- \"$x\")\" ] && [ ! -e \"$x\" ] && [ ! -L \"$x\" ]; then mkdir -- \"$x\"; fi\n";
-      });
+      sh.append(
+          switch (f[0]) {
+            case "append" ->
+                "if [ -f \"$x\" ] && [ ! -L \"$x\" ]; then printf more >> \"$x\"; fi\n";
+            case "chmod" -> "if [ -e \"$x\" ] && [ ! -L \"$x\" ]; then chmod 700 \"$x\"; fi\n";
+            case "delete" -> "rm -rf -- \"$x\"\n";
+            case "rename" ->
+                "if [ -e \"$x\" ] || [ -L \"$x\" ]; then mv -- \"$x\" \"$x.x\" || true; fi\n";
+            case "retype" ->
+                "if [ -d \"$x\" ] && [ ! -L \"$x\" ]; then rm -rf -- \"$x\"; : > \"$x\";"
+                    + " elif [ -e \"$x\" ] || [ -L \"$x\" ]; then rm -f -- \"$x\"; mkdir -- \"$x\"; fi\n";
+            case "create" ->
+                "if [ -d \"$(dirname -- \"$x\")\" ] && [ ! -e \"$x\" ] && [ ! -L \"$x\" ]; then : > \"$x\"; fi\n";
+            default ->
+                "if [ -d \"$(dirname -- \"$x\")\" ] && [ ! -e \"$x\" ] && [ ! -L \"$x\" ]; then mkdir -- \"$x\"; fi\n";
+          });
     }
     sh(root, sh.toString());
   }
@@ -543,14 +602,18 @@ final class AideDifferential {
   }
 
   private static void sh(Path root, String script) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("sh", "-c", script, "sh", root.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("sh", "-c", script, "sh", root.toString())
+            .redirectErrorStream(true)
+            .start();
     p.getOutputStream().close();
     byte[] text;
     try (InputStream in = p.getInputStream()) {
       text = in.readAllBytes();
     }
     if (p.waitFor() != 0) {
-      throw new IOException("sh failed: " + new String(text, StandardCharsets.UTF_8) + "\n" + script);
+      throw new IOException(
+          "sh failed: " + new String(text, StandardCharsets.UTF_8) + "\n" + script);
     }
   }
 }

@@ -14,15 +14,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * fim's selection against the real aide over seeded random cases ({@link AideDifferential}).
- * {@code -Dfim.aideDiff.cases=N} and {@code -Dfim.aideDiff.seed=S} change how many and which
+ * fim's selection against the real aide over seeded random cases ({@link AideDifferential}). {@code
+ * -Dfim.aideDiff.cases=N} and {@code -Dfim.aideDiff.seed=S} change how many and which
  * (bench/aide-diff.sh runs thousands). Skips, saying so, where aide is not installed (bin/test-all
  * installs it).
  */
 class AideDifferentialTest {
   @Test
   void fimSelectsWhatAideSelects(@TempDir Path tmp) throws Exception {
-    assumeTrue(AideDifferential.aideInstalled(), "aide is not installed (apt-get install aide): no differential test");
+    assumeTrue(
+        AideDifferential.aideInstalled(),
+        "aide is not installed (apt-get install aide): no differential test");
     int cases = Integer.getInteger("fim.aideDiff.cases", 200);
     long first = Long.getLong("fim.aideDiff.seed", 1);
     List<String> failures = new ArrayList<>();
@@ -36,14 +38,31 @@ class AideDifferentialTest {
         disagreeing++;
         if (failures.size() < 40) {
           AideDifferential.Case c = AideDifferential.generate(seed);
-          failures.add("seed " + seed + ":\n" + c.rules() + "  mutations " + c.mutations() + "\n  "
-              + String.join("\n  ", o.disagreements()));
+          failures.add(
+              "seed "
+                  + seed
+                  + ":\n"
+                  + c.rules()
+                  + "  mutations "
+                  + c.mutations()
+                  + "\n  "
+                  + String.join("\n  ", o.disagreements()));
         }
       }
       delete(work);
     }
-    System.out.println("aide differential: " + cases + " cases (seeds " + first + ".." + (first + cases - 1) + "), "
-        + entries + " entries compared, " + disagreeing + " cases disagreeing");
+    System.out.println(
+        "aide differential: "
+            + cases
+            + " cases (seeds "
+            + first
+            + ".."
+            + (first + cases - 1)
+            + "), "
+            + entries
+            + " entries compared, "
+            + disagreeing
+            + " cases disagreeing");
     assertEquals("", String.join("\n", failures), disagreeing + " of " + cases + " cases disagree");
   }
 

@@ -15,12 +15,19 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Command-line paths override the config's selection (DESIGN.md). Rows: config, command-line
- * paths, path, expected group ("-" not selected, "DEFAULT" fim's default group).
+ * Command-line paths override the config's selection (DESIGN.md). Rows: config, command-line paths,
+ * path, expected group ("-" not selected, "DEFAULT" fim's default group).
  */
 class CommandLinePathsTest {
-  private static final String CONF = String.join("\n",
-      "/etc R", "!/etc/shadow$", "/usr/bin L", "!/var/tmp$", "!/home/alice/\\.cache$", "!/.*\\.swp$");
+  private static final String CONF =
+      String.join(
+          "\n",
+          "/etc R",
+          "!/etc/shadow$",
+          "/usr/bin L",
+          "!/var/tmp$",
+          "!/home/alice/\\.cache$",
+          "!/.*\\.swp$");
 
   static Stream<Arguments> cases() {
     return Stream.of(
@@ -30,7 +37,8 @@ class CommandLinePathsTest {
         Arguments.of("/etc/ /etc/ssh", "/etc/ssh/sshd_config", "R"),
         Arguments.of("/etc", "/usr/bin/ls", "-"), // outside the command-line paths
         Arguments.of("/usr", "/usr/bin/ls", "L"),
-        Arguments.of("/usr", "/usr/lib/libc.so", "-"), // covered: the config selects only /usr/bin there
+        Arguments.of(
+            "/usr", "/usr/lib/libc.so", "-"), // covered: the config selects only /usr/bin there
         // nothing in the config for /home/alice: default group, minus exclusions inside it
         Arguments.of("/home/alice", "/home/alice/notes.txt", "DEFAULT"),
         Arguments.of("/home/alice", "/home/alice/.cache/x", "-"),
@@ -49,7 +57,8 @@ class CommandLinePathsTest {
   void selects(String args, String path, String expected) {
     Config c = Configs.of(CONF);
     Selector s = c.selector(Arrays.stream(args.split(" ")).map(Configs::path).toList());
-    AttributeSet want = expected.equals("DEFAULT") ? Config.defaultGroup() : Configs.group(c, expected);
+    AttributeSet want =
+        expected.equals("DEFAULT") ? Config.defaultGroup() : Configs.group(c, expected);
     assertEquals(want, s.select(path(path), FileType.FILE));
   }
 
@@ -73,7 +82,9 @@ class CommandLinePathsTest {
 
   @org.junit.jupiter.api.Test
   void rootsAreTheCommandLinePathsWithoutNesting() {
-    Selector s = Configs.of(CONF).selector(List.of(path("/etc/ssh"), path("/usr/"), path("/etc"), path("/etc-x")));
+    Selector s =
+        Configs.of(CONF)
+            .selector(List.of(path("/etc/ssh"), path("/usr/"), path("/etc"), path("/etc-x")));
     assertEquals(List.of(path("/etc"), path("/etc-x"), path("/usr")), s.roots());
   }
 

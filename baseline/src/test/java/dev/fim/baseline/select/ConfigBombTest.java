@@ -25,21 +25,29 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Configs built to exhaust fim: macro expansion, line and file size, regexes that backtrack
  * exponentially or expand on compiling. Each is a config error at file:line, or (a regex RE2
- * matches in linear time) just works. Tests that hung or filled the heap before have a timeout in
- * a separate thread, so they fail instead of hanging (java.util.regex cannot be interrupted).
+ * matches in linear time) just works. Tests that hung or filled the heap before have a timeout in a
+ * separate thread, so they fail instead of hanging (java.util.regex cannot be interrupted).
  */
 class ConfigBombTest {
 
   private static ConfigException error(String config) {
-    return assertThrows(ConfigException.class,
-        () -> ConfigParser.parse(config.getBytes(StandardCharsets.ISO_8859_1), "bomb.conf", w -> {}));
+    return assertThrows(
+        ConfigException.class,
+        () ->
+            ConfigParser.parse(config.getBytes(StandardCharsets.ISO_8859_1), "bomb.conf", w -> {}));
   }
 
   /** {@code @@define A0 x}, then A1..A40 each doubling the one before: 2^40 bytes if expanded. */
   static String doublingChain(int levels) {
     StringBuilder sb = new StringBuilder("@@define A0 x\n");
     for (int i = 1; i <= levels; i++) {
-      sb.append("@@define A").append(i).append(" @@{A").append(i - 1).append("}@@{A").append(i - 1).append("}\n");
+      sb.append("@@define A")
+          .append(i)
+          .append(" @@{A")
+          .append(i - 1)
+          .append("}@@{A")
+          .append(i - 1)
+          .append("}\n");
     }
     return sb.toString();
   }
@@ -50,7 +58,9 @@ class ConfigBombTest {
     ConfigException e = error(doublingChain(40) + "/data/@@{A40} R\n");
     // A16 is 65,536 bytes (the limit), A17 would be twice that: line 18 defines A17.
     assertEquals(18, e.line(), e.getMessage());
-    assertTrue(e.getMessage().startsWith("bomb.conf:18: line is longer than 65536 bytes after @@{VAR} substitution"),
+    assertTrue(
+        e.getMessage()
+            .startsWith("bomb.conf:18: line is longer than 65536 bytes after @@{VAR} substitution"),
         e.getMessage());
   }
 
@@ -60,13 +70,15 @@ class ConfigBombTest {
     String config = doublingChain(16) + "/data/@@{A10} R\n";
     Config c = ConfigParser.parse(config.getBytes(StandardCharsets.ISO_8859_1), "ok.conf", w -> {});
     assertEquals(1, c.rules().size());
-    assertNotNull(c.selector().select(PathBytes.ofUtf8("/data/" + "x".repeat(1024)), FileType.FILE));
+    assertNotNull(
+        c.selector().select(PathBytes.ofUtf8("/data/" + "x".repeat(1024)), FileType.FILE));
   }
 
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void manyLinesOfLargeExpansionsHitTheConfigLimit() {
-    // Each line is under 64 KiB expanded, but 100 of them are 6 MB: the total limit (4 MiB) stops it.
+    // Each line is under 64 KiB expanded, but 100 of them are 6 MB: the total limit (4 MiB) stops
+    // it.
     StringBuilder sb = new StringBuilder("@@define BIG " + "b".repeat(60_000) + "\n");
     for (int i = 0; i < 100; i++) {
       sb.append("# @@{BIG}\n");
@@ -74,7 +86,9 @@ class ConfigBombTest {
     ConfigException e = error(sb.toString());
     // 60,000 (the define) + 69 lines of 60,002 bytes = 4,200,138 > 4,194,304: line 70 crosses it.
     assertEquals(70, e.line(), e.getMessage());
-    assertTrue(e.reason().contains("macro expansion makes the config larger than 4194304 bytes"), e.getMessage());
+    assertTrue(
+        e.reason().contains("macro expansion makes the config larger than 4194304 bytes"),
+        e.getMessage());
   }
 
   @Test
@@ -99,14 +113,16 @@ class ConfigBombTest {
   @Test
   void aFileOverTheLimitIsReadOnlyUpToIt(@TempDir Path tmp) throws Exception {
     Path f = tmp.resolve("huge.conf");
-    byte[] line = "# padding padding padding padding padding padding padding padding padding\n"
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] line =
+        "# padding padding padding padding padding padding padding padding padding\n"
+            .getBytes(StandardCharsets.US_ASCII);
     try (var out = Files.newOutputStream(f)) {
       for (int i = 0; i < 8 * 1024 * 1024 / line.length; i++) {
         out.write(line);
       }
     }
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parseFile(f, w -> {}));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigParser.parseFile(f, w -> {}));
     assertEquals(f.toString(), e.source());
     assertTrue(e.reason().startsWith("config is larger than 4194304 bytes"), e.getMessage());
     assertEquals(4 * 1024 * 1024 / line.length + 1, e.line(), e.getMessage());
@@ -115,10 +131,14 @@ class ConfigBombTest {
   static Stream<Arguments> tooBig() {
     return Stream.of(
         Arguments.of("/data/" + "a".repeat(4100), "regex is 4106 bytes long; at most 4096"),
-        Arguments.of("/data/((a{1000}){1000}){1000}", "regex too large"), // RE2/J alone: heap exhausted
-        Arguments.of("/data/(a{1000}){1000}", "regex too large"), // RE2/J alone: 1,002,002 instructions, 2 s
+        Arguments.of(
+            "/data/((a{1000}){1000}){1000}", "regex too large"), // RE2/J alone: heap exhausted
+        Arguments.of(
+            "/data/(a{1000}){1000}", "regex too large"), // RE2/J alone: 1,002,002 instructions, 2 s
         Arguments.of("/data/" + ".*a".repeat(1000), "regex too large"), // written out, without {n}
-        Arguments.of("/data/" + "(".repeat(150) + "a" + ")".repeat(150), "groups nested deeper than 100 levels"));
+        Arguments.of(
+            "/data/" + "(".repeat(150) + "a" + ")".repeat(150),
+            "groups nested deeper than 100 levels"));
   }
 
   @ParameterizedTest(name = "{1}")
@@ -140,8 +160,11 @@ class ConfigBombTest {
     Config c = Configs.of("/(.*a){25}$ R", "/b(.*a){25}$ R");
     assertNull(c.selector().select(NAME31, FileType.FILE));
     assertNotNull(c.selector().select(PathBytes.ofUtf8("/" + "a".repeat(30)), FileType.FILE));
-    assertNull(c.selector().select(PathBytes.ofUtf8("/" + "a".repeat(20)), FileType.FILE)); // 20 < 25 a's
-    assertTrue(c.selector().descend(PathBytes.ofUtf8("/" + "a".repeat(29) + "!"))); // "/aaa…!/aaa…a" matches
+    assertNull(
+        c.selector().select(PathBytes.ofUtf8("/" + "a".repeat(20)), FileType.FILE)); // 20 < 25 a's
+    assertTrue(
+        c.selector()
+            .descend(PathBytes.ofUtf8("/" + "a".repeat(29) + "!"))); // "/aaa…!/aaa…a" matches
   }
 
   static Stream<Arguments> unsupported() {
@@ -163,7 +186,8 @@ class ConfigBombTest {
         Arguments.of("/data/a\\Kb", "match start reset \\K is not supported"),
         Arguments.of("/data/(?x)a b", "flag x in (?x) is not supported"),
         Arguments.of("/data/(*UTF)a", "PCRE verb (*UTF) is not supported"),
-        Arguments.of("/data/(?i)caf\u00c3\u00a9", "case-insensitive matching ((?i)) of a non-ASCII byte"),
+        Arguments.of(
+            "/data/(?i)caf\u00c3\u00a9", "case-insensitive matching ((?i)) of a non-ASCII byte"),
         Arguments.of("/data/(?i)caf\\xc3", "case-insensitive matching ((?i)) of a non-ASCII byte"),
         Arguments.of("/data/(?i:x)\\p{Lu}", "case-insensitive matching ((?i)) of a non-ASCII byte"),
         Arguments.of("/data/(a", "bad regex: missing closing )"));
@@ -195,13 +219,14 @@ class ConfigBombTest {
   }
 
   /**
-   * Where PCRE (AIDE) and RE2 spell a thing differently, fim keeps PCRE's meaning on path bytes,
-   * as it had with java.util.regex. Rows: rule, path, selected?
+   * Where PCRE (AIDE) and RE2 spell a thing differently, fim keeps PCRE's meaning on path bytes, as
+   * it had with java.util.regex. Rows: rule, path, selected?
    */
   static Stream<Arguments> sameMeaning() {
     return Stream.of(
         Arguments.of("/d/x$", bytes("/d/x"), true),
-        Arguments.of("/d/x$", bytes("/d/x\n"), true), // PCRE's $ also matches before a final newline
+        Arguments.of(
+            "/d/x$", bytes("/d/x\n"), true), // PCRE's $ also matches before a final newline
         Arguments.of("/d/x$", bytes("/d/x\ny"), false),
         Arguments.of("/d/x\\Z", bytes("/d/x\n"), true),
         Arguments.of("/d/a[$]b", bytes("/d/a$b"), true), // a $ inside a class stays a literal $
@@ -210,7 +235,8 @@ class ConfigBombTest {
         Arguments.of("/d/a[[:alpha:]$]b", bytes("/d/a$b"), true),
         Arguments.of("/d/a\\$b", bytes("/d/a$b"), true),
         Arguments.of("/d/x\\z", bytes("/d/x\n"), false),
-        Arguments.of("/d/a\\sb", bytes("/d/a", 0x0b, "b"), true), // \s includes VT, as in PCRE and Java
+        Arguments.of(
+            "/d/a\\sb", bytes("/d/a", 0x0b, "b"), true), // \s includes VT, as in PCRE and Java
         Arguments.of("/d/a[\\s]b", bytes("/d/a", 0x0b, "b"), true),
         Arguments.of("/d/a\\Sb", bytes("/d/a", 0x0b, "b"), false),
         Arguments.of("/d/a[\\S]b", bytes("/d/a", 0x0b, "b"), false),
@@ -230,7 +256,10 @@ class ConfigBombTest {
         Arguments.of("/d/[[:digit:]]+$", bytes("/d/123"), true), // POSIX classes, as in PCRE
         Arguments.of("/d/x{2}$", bytes("/d/xx"), true),
         Arguments.of("/d/x{2,}$", bytes("/d/xxxx"), true),
-        Arguments.of("/d/x{,2}$", bytes("/d/x{,2}"), true), // not a repetition: literal, as in RE2 and PCRE < 10.43
+        Arguments.of(
+            "/d/x{,2}$",
+            bytes("/d/x{,2}"),
+            true), // not a repetition: literal, as in RE2 and PCRE < 10.43
         Arguments.of("/d/(?m)x$", bytes("/d/x\ny"), true), // under (?m), $ is RE2's end of line
         Arguments.of("/d/(a|b)+c", bytes("/d/ababc"), true),
         Arguments.of("/d/a.c", bytes("/d/a\nc"), false)); // '.' never matches '\n', as in PCRE
@@ -238,7 +267,8 @@ class ConfigBombTest {
 
   @ParameterizedTest(name = "{0} on {1}")
   @MethodSource("sameMeaning")
-  void pcreSpellingsKeepTheirMeaning(String rule, byte[] path, boolean selected) throws ConfigException {
+  void pcreSpellingsKeepTheirMeaning(String rule, byte[] path, boolean selected)
+      throws ConfigException {
     List<ConfigWarning> warnings = new ArrayList<>();
     Config c = ConfigParser.parse(bytes(rule, " R\n"), "t.conf", warnings::add);
     assertEquals(List.of(), warnings);

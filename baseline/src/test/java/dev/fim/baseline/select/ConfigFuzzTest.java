@@ -15,21 +15,26 @@ import java.util.Map;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz targets for the config parser and its macro preprocessor (issue 12). A config is outside input (an
- * administrator's file, often an AIDE config copied from elsewhere): any bytes must give a {@link Config} or a
- * {@link ConfigException} naming this file and a line of it (exit 17) — never another exception, a hang or an
- * out-of-memory error. The selection compiled from a config that parses is then asked about a few paths: it must
- * answer without an exception.
+ * Fuzz targets for the config parser and its macro preprocessor (issue 12). A config is outside
+ * input (an administrator's file, often an AIDE config copied from elsewhere): any bytes must give
+ * a {@link Config} or a {@link ConfigException} naming this file and a line of it (exit 17) — never
+ * another exception, a hang or an out-of-memory error. The selection compiled from a config that
+ * parses is then asked about a few paths: it must answer without an exception.
  *
- * <p>Two inputs are known defects of issue 12 item 7, fixed elsewhere (limits on macro expansion, a linear-time regex
- * engine) and kept out of these targets so that their findings are new ones: a {@code @@define} chain whose expansion
- * can pass {@link #MAX_EXPANSION} bytes (the doubling-define heap bomb) is skipped, and {@link #selectionAnswers}
- * does not match with regexes that nest quantifiers (catastrophic backtracking in {@code java.util.regex}). Once those
- * fixes are in, both guards can go.
+ * <p>Two inputs are known defects of issue 12 item 7, fixed elsewhere (limits on macro expansion, a
+ * linear-time regex engine) and kept out of these targets so that their findings are new ones: a
+ * {@code @@define} chain whose expansion can pass {@link #MAX_EXPANSION} bytes (the doubling-define
+ * heap bomb) is skipped, and {@link #selectionAnswers} does not match with regexes that nest
+ * quantifiers (catastrophic backtracking in {@code java.util.regex}). Once those fixes are in, both
+ * guards can go.
  */
 class ConfigFuzzTest {
   static final String SOURCE = "fuzz.conf";
-  /** Upper bound on the text one line or one variable may expand to before the bomb guard skips the input. */
+
+  /**
+   * Upper bound on the text one line or one variable may expand to before the bomb guard skips the
+   * input.
+   */
   static final int MAX_EXPANSION = 64 * 1024;
 
   @FuzzTest(maxDuration = "30s")
@@ -68,14 +73,19 @@ class ConfigFuzzTest {
       Selector scoped = config.selector(List.of(p));
       scoped.select(p, type);
       scoped.descend(p);
-      assertEquals(1, scoped.roots().size(), scoped.roots().toString()); // the path, its slashes normalised
+      assertEquals(
+          1, scoped.roots().size(), scoped.roots().toString()); // the path, its slashes normalised
     }
   }
 
-  /** The config, or null after a {@link ConfigException} that names {@link #SOURCE} and a line it has. */
+  /**
+   * The config, or null after a {@link ConfigException} that names {@link #SOURCE} and a line it
+   * has.
+   */
   static Config parse(byte[] content) {
     try {
-      Config c = ConfigParser.parse(content, SOURCE, w -> assertLine(w.source(), w.line(), content));
+      Config c =
+          ConfigParser.parse(content, SOURCE, w -> assertLine(w.source(), w.line(), content));
       c.digestHex();
       return c;
     } catch (ConfigException e) {
@@ -97,9 +107,10 @@ class ConfigFuzzTest {
   }
 
   /**
-   * True when some {@code @@define} or line could expand past {@link #MAX_EXPANSION} bytes: an upper bound that
-   * ignores conditionals and {@code @@undef} (both can only make the real expansion smaller). Written without
-   * java.util.regex so that Jazzer's regex hooks do not slow every execution.
+   * True when some {@code @@define} or line could expand past {@link #MAX_EXPANSION} bytes: an
+   * upper bound that ignores conditionals and {@code @@undef} (both can only make the real
+   * expansion smaller). Written without java.util.regex so that Jazzer's regex hooks do not slow
+   * every execution.
    */
   static boolean macroBomb(byte[] content) {
     String text = new String(content, StandardCharsets.ISO_8859_1);
@@ -137,14 +148,21 @@ class ConfigFuzzTest {
     return false;
   }
 
-  /** Whether a rule's regex nests quantifiers ({@code (a+)+}, {@code (.*a){25}}, {@code a**}): see the class doc. */
+  /**
+   * Whether a rule's regex nests quantifiers ({@code (a+)+}, {@code (.*a){25}}, {@code a**}): see
+   * the class doc.
+   */
   static boolean nestedQuantifier(List<String> rules) {
     for (String r : rules) {
       for (int i = 1; i < r.length(); i++) {
         char c = r.charAt(i);
         char before = r.charAt(i - 1);
-        if ((c == '*' || c == '+' || c == '?' || c == '{') && (before == ')' || before == '*' || before == '+'
-            || before == '?' || before == '}')) {
+        if ((c == '*' || c == '+' || c == '?' || c == '{')
+            && (before == ')'
+                || before == '*'
+                || before == '+'
+                || before == '?'
+                || before == '}')) {
           return true;
         }
       }

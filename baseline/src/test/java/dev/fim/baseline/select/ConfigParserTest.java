@@ -27,7 +27,10 @@ class ConfigParserTest {
     if (plusSeparated.isEmpty()) {
       return AttributeSet.EMPTY;
     }
-    return AttributeSet.of(Arrays.stream(plusSeparated.split("\\+")).map(Attribute::ofConfigName).toArray(Attribute[]::new));
+    return AttributeSet.of(
+        Arrays.stream(plusSeparated.split("\\+"))
+            .map(Attribute::ofConfigName)
+            .toArray(Attribute[]::new));
   }
 
   static Stream<Arguments> expressions() {
@@ -60,15 +63,21 @@ class ConfigParserTest {
 
   @Test
   void groupsBuildOnGroupsAndRulesUseThem() {
-    Config c = Configs.of("OwnerMode = p+u+g+ftype", "Size = s+b", "InodeData = OwnerMode+n+i+Size+l+X",
-        "/etc InodeData-b");
-    assertEquals(attrs("p+u+g+ftype+n+i+s+l+xattrs+acl+caps+selinux"),
+    Config c =
+        Configs.of(
+            "OwnerMode = p+u+g+ftype",
+            "Size = s+b",
+            "InodeData = OwnerMode+n+i+Size+l+X",
+            "/etc InodeData-b");
+    assertEquals(
+        attrs("p+u+g+ftype+n+i+s+l+xattrs+acl+caps+selinux"),
         c.selector().select(path("/etc/hosts"), FileType.FILE));
   }
 
   static Stream<Arguments> warnings() {
     return Stream.of(
-        Arguments.of("database_in=file:/var/lib/aide/aide.db", "AIDE option database_in has no effect"),
+        Arguments.of(
+            "database_in=file:/var/lib/aide/aide.db", "AIDE option database_in has no effect"),
         Arguments.of("report_url=stdout", "AIDE option report_url has no effect"),
         Arguments.of("gzip_dbout=yes", "AIDE option gzip_dbout has no effect"),
         Arguments.of("database=file:/x", "AIDE option database has no effect"),
@@ -95,7 +104,8 @@ class ConfigParserTest {
       expectedLine = 2;
     }
     assertEquals(expectedLine, w.get(0).line(), w.toString());
-    assertTrue(w.get(0).toString().startsWith("t.conf:" + expectedLine + ": "), w.get(0).toString());
+    assertTrue(
+        w.get(0).toString().startsWith("t.conf:" + expectedLine + ": "), w.get(0).toString());
     assertTrue(w.get(0).message().contains(message), w.get(0).message());
   }
 
@@ -130,9 +140,14 @@ class ConfigParserTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("errors")
-  void failsWithFileLineReasonAndWhatIsAccepted(String text, int line, String reason, String accepted) {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ConfigParser.parse(("# first line\n" + text).getBytes(StandardCharsets.UTF_8), "t.conf", w -> {}));
+  void failsWithFileLineReasonAndWhatIsAccepted(
+      String text, int line, String reason, String accepted) {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigParser.parse(
+                    ("# first line\n" + text).getBytes(StandardCharsets.UTF_8), "t.conf", w -> {}));
     assertEquals(line, e.line());
     assertEquals("t.conf", e.source());
     String[] lines = e.getMessage().split("\n");
@@ -144,15 +159,23 @@ class ConfigParserTest {
 
   @Test
   void errorShowsTheOffendingLine() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ConfigParser.parse("  /etc  Rr  \n".getBytes(StandardCharsets.UTF_8), "/etc/fim/fim.conf", w -> {}));
-    assertEquals("/etc/fim/fim.conf:1: undefined group or attribute 'Rr'", e.getMessage().split("\n")[0]);
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigParser.parse(
+                    "  /etc  Rr  \n".getBytes(StandardCharsets.UTF_8),
+                    "/etc/fim/fim.conf",
+                    w -> {}));
+    assertEquals(
+        "/etc/fim/fim.conf:1: undefined group or attribute 'Rr'", e.getMessage().split("\n")[0]);
     assertEquals("    /etc  Rr", e.getMessage().split("\n")[1]);
   }
 
   @Test
   void fimOptions() {
-    Config c = Configs.of("hash_threads=4", "seal_key = /etc/fim/seal.key  # outside the watched trees");
+    Config c =
+        Configs.of("hash_threads=4", "seal_key = /etc/fim/seal.key  # outside the watched trees");
     assertEquals(4, c.hashThreads());
     assertEquals(path("/etc/fim/seal.key"), c.sealKey());
     Config d = Configs.of("/etc R");
@@ -170,32 +193,33 @@ class ConfigParserTest {
 
   @Test
   void macros() {
-    Config c = Configs.of(
-        "@@define ETC /etc",
-        "@@define G p+u",
-        "@@{ETC}/ssh @@{G}",
-        "@@ifdef ETC",
-        "  @@ifndef NOPE",
-        "/yes1 R",
-        "  @@else",
-        "/no1 R",
-        "  @@endif",
-        "@@else",
-        "/no2 R",
-        "@@endif",
-        "@@if not defined ETC",
-        "/no3 R",
-        "@@else",
-        "/yes2 R",
-        "@@endif",
-        "@@undef ETC",
-        "@@if defined ETC",
-        "/no4 R",
-        "@@endif",
-        "@@ifdef NOPE",
-        "this line would be an error, but it is skipped",
-        "@@include /skipped/too",
-        "@@endif");
+    Config c =
+        Configs.of(
+            "@@define ETC /etc",
+            "@@define G p+u",
+            "@@{ETC}/ssh @@{G}",
+            "@@ifdef ETC",
+            "  @@ifndef NOPE",
+            "/yes1 R",
+            "  @@else",
+            "/no1 R",
+            "  @@endif",
+            "@@else",
+            "/no2 R",
+            "@@endif",
+            "@@if not defined ETC",
+            "/no3 R",
+            "@@else",
+            "/yes2 R",
+            "@@endif",
+            "@@undef ETC",
+            "@@if defined ETC",
+            "/no4 R",
+            "@@endif",
+            "@@ifdef NOPE",
+            "this line would be an error, but it is skipped",
+            "@@include /skipped/too",
+            "@@endif");
     var s = c.selector();
     assertEquals(attrs("p+u"), s.select(path("/etc/ssh/sshd_config"), FileType.FILE));
     for (String yes : List.of("/yes1", "/yes2")) {
@@ -221,7 +245,12 @@ class ConfigParserTest {
   @Test
   void digestIgnoresLayoutButNotRules() {
     Config a = Configs.of("# a comment", "G = p+u", "/etc G", "!/etc/mtab$");
-    Config b = Configs.of("Perms = u+p   # same attributes, other name", "", "   /etc    Perms", "!/etc/mtab$ # why");
+    Config b =
+        Configs.of(
+            "Perms = u+p   # same attributes, other name",
+            "",
+            "   /etc    Perms",
+            "!/etc/mtab$ # why");
     Config c = Configs.of("G = p+u", "/etc G", "!/etc/mtab");
     Config d = Configs.of("G = p+u+g", "/etc G", "!/etc/mtab$");
     Config e = Configs.of("G = p+u", "/etc f G", "!/etc/mtab$");

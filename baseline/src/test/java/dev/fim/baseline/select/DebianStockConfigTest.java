@@ -30,7 +30,8 @@ class DebianStockConfigTest {
         unsupported.add(w.toString());
       }
     }
-    System.out.println("stock config: " + c.rules().size() + " rules, " + warnings.size() + " warnings");
+    System.out.println(
+        "stock config: " + c.rules().size() + " rules, " + warnings.size() + " warnings");
     assertEquals(List.of(), unsupported);
     assertTrue(c.rules().size() > 1000, "the snippets' rules are read: " + c.rules().size());
   }
@@ -38,22 +39,29 @@ class DebianStockConfigTest {
   /**
    * Under /etc, the stock config selects what aide selects, by the same line: {@code aide
    * --dry-init} prints, for each path it visits, the rule that governs it (file:line); fim's
-   * selector must name a rule of the same line number (or none) for each, and select nothing
-   * aide does not visit. Restricted to what aide can print unambiguously (no control
-   * characters or backslashes in the name).
+   * selector must name a rule of the same line number (or none) for each, and select nothing aide
+   * does not visit. Restricted to what aide can print unambiguously (no control characters or
+   * backslashes in the name).
    */
   @Test
   void stockConfigSelectsWhatAideSelectsUnderEtc() throws Exception {
     assumeTrue(Files.isRegularFile(STOCK), "aide-common is not installed (no /etc/aide/aide.conf)");
     assumeTrue(AideDifferential.aideInstalled(), "aide is not installed");
     RuleSelector fim = (RuleSelector) ConfigParser.parseFile(STOCK, w -> {}).selector();
-    long started = System.currentTimeMillis() - 2000; // entries made during the test are not aide's to know
-    Process p = new ProcessBuilder("aide", "-c", STOCK.toString(), "--dry-init", "-l", "^/etc").redirectErrorStream(true).start();
+    long started =
+        System.currentTimeMillis() - 2000; // entries made during the test are not aide's to know
+    Process p =
+        new ProcessBuilder("aide", "-c", STOCK.toString(), "--dry-init", "-l", "^/etc")
+            .redirectErrorStream(true)
+            .start();
     p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), out);
-    java.util.regex.Pattern line = java.util.regex.Pattern.compile(
-        "^\\[(X| )\\] (.) '(/etc[^']*)': .*?(?:\\(([^()]*):(\\d+): '[^\\n]*'\\))?$", java.util.regex.Pattern.MULTILINE);
+    java.util.regex.Pattern line =
+        java.util.regex.Pattern.compile(
+            "^\\[(X| )\\] (.) '(/etc[^']*)': .*?(?:\\(([^()]*):(\\d+): '[^\\n]*'\\))?$",
+            java.util.regex.Pattern.MULTILINE);
     java.util.regex.Matcher m = line.matcher(out);
     java.util.Set<String> visited = new java.util.HashSet<>();
     List<String> disagree = new ArrayList<>();
@@ -64,41 +72,56 @@ class DebianStockConfigTest {
         continue;
       }
       visited.add(path);
-      dev.fim.store.FileType type = switch (m.group(2)) {
-        case "d" -> dev.fim.store.FileType.DIRECTORY;
-        case "l" -> dev.fim.store.FileType.SYMLINK;
-        case "c" -> dev.fim.store.FileType.CHAR_DEVICE;
-        case "b" -> dev.fim.store.FileType.BLOCK_DEVICE;
-        case "p" -> dev.fim.store.FileType.FIFO;
-        case "s" -> dev.fim.store.FileType.SOCKET;
-        default -> dev.fim.store.FileType.FILE;
-      };
-      int aideLine = m.group(1).equals("X") && m.group(5) != null ? Integer.parseInt(m.group(5)) : -1;
+      dev.fim.store.FileType type =
+          switch (m.group(2)) {
+            case "d" -> dev.fim.store.FileType.DIRECTORY;
+            case "l" -> dev.fim.store.FileType.SYMLINK;
+            case "c" -> dev.fim.store.FileType.CHAR_DEVICE;
+            case "b" -> dev.fim.store.FileType.BLOCK_DEVICE;
+            case "p" -> dev.fim.store.FileType.FIFO;
+            case "s" -> dev.fim.store.FileType.SOCKET;
+            default -> dev.fim.store.FileType.FILE;
+          };
+      int aideLine =
+          m.group(1).equals("X") && m.group(5) != null ? Integer.parseInt(m.group(5)) : -1;
       int fimLine = fim.governingLine(dev.fim.store.PathBytes.ofUtf8(path), type);
       compared++;
       if (aideLine != fimLine) {
-        disagree.add(path + ": aide line " + aideLine + " (" + m.group(4) + "), fim line " + fimLine);
+        disagree.add(
+            path + ": aide line " + aideLine + " (" + m.group(4) + "), fim line " + fimLine);
       }
     }
     // Entries made or removed while the test runs (another process's files) are not aide's to know.
-    Files.walkFileTree(Path.of("/etc"), new java.nio.file.SimpleFileVisitor<>() {
-      @Override
-      public java.nio.file.FileVisitResult visitFile(Path q, java.nio.file.attribute.BasicFileAttributes a) {
-        String path = q.toString();
-        if (a.isRegularFile() && !visited.contains(path) && path.indexOf('\\') < 0
-            && Math.max(a.lastModifiedTime().toMillis(), a.creationTime().toMillis()) < started
-            && fim.governingLine(dev.fim.store.PathBytes.ofUtf8(path), dev.fim.store.FileType.FILE) >= 0) {
-          disagree.add(path + ": aide does not visit it, fim selects it");
-        }
-        return java.nio.file.FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        Path.of("/etc"),
+        new java.nio.file.SimpleFileVisitor<>() {
+          @Override
+          public java.nio.file.FileVisitResult visitFile(
+              Path q, java.nio.file.attribute.BasicFileAttributes a) {
+            String path = q.toString();
+            if (a.isRegularFile()
+                && !visited.contains(path)
+                && path.indexOf('\\') < 0
+                && Math.max(a.lastModifiedTime().toMillis(), a.creationTime().toMillis()) < started
+                && fim.governingLine(
+                        dev.fim.store.PathBytes.ofUtf8(path), dev.fim.store.FileType.FILE)
+                    >= 0) {
+              disagree.add(path + ": aide does not visit it, fim selects it");
+            }
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public java.nio.file.FileVisitResult visitFileFailed(Path q, java.io.IOException e) {
-        return java.nio.file.FileVisitResult.CONTINUE;
-      }
-    });
-    System.out.println("stock config under /etc: " + compared + " paths compared, " + disagree.size() + " disagree");
+          @Override
+          public java.nio.file.FileVisitResult visitFileFailed(Path q, java.io.IOException e) {
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+        });
+    System.out.println(
+        "stock config under /etc: "
+            + compared
+            + " paths compared, "
+            + disagree.size()
+            + " disagree");
     assertTrue(compared > 100, out.length() > 2000 ? out.substring(0, 2000) : out);
     assertEquals(List.of(), disagree.size() > 50 ? disagree.subList(0, 50) : disagree);
   }

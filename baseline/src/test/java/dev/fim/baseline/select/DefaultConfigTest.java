@@ -63,12 +63,24 @@ class DefaultConfigTest {
 
   static Stream<Arguments> pruning() {
     return Stream.of(
-        Arguments.of("/", true), Arguments.of("/usr", true), Arguments.of("/usr/share", true),
-        Arguments.of("/var", true), Arguments.of("/var/log", true), Arguments.of("/var/spool", true),
-        Arguments.of("/root", true), Arguments.of("/proc", false), Arguments.of("/sys", false),
-        Arguments.of("/dev", false), Arguments.of("/run", false), Arguments.of("/tmp", false),
-        Arguments.of("/var/tmp", false), Arguments.of("/var/cache", false), Arguments.of("/var/lib", false),
-        Arguments.of("/var/lib/fim", false), Arguments.of("/var/log/journal", false), Arguments.of("/home", false),
+        Arguments.of("/", true),
+        Arguments.of("/usr", true),
+        Arguments.of("/usr/share", true),
+        Arguments.of("/var", true),
+        Arguments.of("/var/log", true),
+        Arguments.of("/var/spool", true),
+        Arguments.of("/root", true),
+        Arguments.of("/proc", false),
+        Arguments.of("/sys", false),
+        Arguments.of("/dev", false),
+        Arguments.of("/run", false),
+        Arguments.of("/tmp", false),
+        Arguments.of("/var/tmp", false),
+        Arguments.of("/var/cache", false),
+        Arguments.of("/var/lib", false),
+        Arguments.of("/var/lib/fim", false),
+        Arguments.of("/var/log/journal", false),
+        Arguments.of("/home", false),
         Arguments.of("/root/Downloads", false));
   }
 

@@ -21,7 +21,8 @@ class DescendRootsTest {
         Arguments.of("/usr/bin R", "/usr/bin", true),
         Arguments.of("/usr/bin R", "/usr/lib", false),
         Arguments.of("/usr/bin R", "/etc", false),
-        Arguments.of("/usr/bin R", "/usr/binx", true), // the regex is a prefix: /usr/bin matches /usr/binx/y
+        Arguments.of(
+            "/usr/bin R", "/usr/binx", true), // the regex is a prefix: /usr/bin matches /usr/binx/y
         Arguments.of("/usr/bin$ R", "/usr/bin", false), // only the directory itself
         Arguments.of("/ R\n!/proc", "/proc", false),
         Arguments.of("/ R\n!/proc", "/proc/1", false),
@@ -32,7 +33,8 @@ class DescendRootsTest {
         Arguments.of("/ R\n!/run d", "/run", true), // a restricted negative excludes only the entry
         Arguments.of("/ R\n-/run d", "/run", false), // -/ never enters a matching directory
         Arguments.of("/etc R\n=/var/ L", "/var", true),
-        Arguments.of("/etc R\n=/var/ L", "/var/log", false), // equals takes only the children of /var
+        Arguments.of(
+            "/etc R\n=/var/ L", "/var/log", false), // equals takes only the children of /var
         Arguments.of("/etc R\n=/var/ L", "/home", false),
         Arguments.of("=/etc/ R", "/etc", true),
         // issue 14 (differential seed 55): aide enters a directory an equals rule selects, where
@@ -59,7 +61,8 @@ class DescendRootsTest {
         Arguments.of("/usr/bin R", "/usr"),
         Arguments.of("/etc/ R", "/etc"),
         Arguments.of("/usr/bin R\n/usr/sbin R\n/usr/lib/x R\n/etc/ssh/ R", "/etc/ssh /usr"),
-        Arguments.of("/etc R\n=/var/ L", "/"), // /etc's literal is under / (it also matches /etcetera)
+        Arguments.of(
+            "/etc R\n=/var/ L", "/"), // /etc's literal is under / (it also matches /etcetera)
         Arguments.of("=/var/log/ L\n/var/spool/cron R", "/var/log /var/spool"),
         Arguments.of("/a/b(c|d) R\n/a/b/c R", "/a"),
         Arguments.of("!/proc\n!/sys", ""),
@@ -69,7 +72,10 @@ class DescendRootsTest {
   @ParameterizedTest(name = "{0} -> roots {1}")
   @MethodSource("rootCases")
   void roots(String rules, String expected) {
-    List<PathBytes> want = expected.isEmpty() ? List.of() : Arrays.stream(expected.split(" ")).map(Configs::path).toList();
+    List<PathBytes> want =
+        expected.isEmpty()
+            ? List.of()
+            : Arrays.stream(expected.split(" ")).map(Configs::path).toList();
     assertEquals(want, Configs.of(rules).selector().roots());
   }
 }

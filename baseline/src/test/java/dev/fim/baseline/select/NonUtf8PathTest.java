@@ -40,25 +40,50 @@ class NonUtf8PathTest {
     byte[] rawFf = bytes("/data/", 0xff, " R\n");
     return Stream.of(
         Arguments.of("UTF-8 é rule, é path", utf8Rule, bytes("/data/café/menu"), true),
-        Arguments.of("UTF-8 é rule, é as the same two bytes", utf8Rule, bytes("/data/caf", 0xc3, 0xa9), true),
-        Arguments.of("UTF-8 é rule, Latin-1 é path (one byte 0xe9)", utf8Rule, bytes("/data/caf", 0xe9), false),
+        Arguments.of(
+            "UTF-8 é rule, é as the same two bytes",
+            utf8Rule,
+            bytes("/data/caf", 0xc3, 0xa9),
+            true),
+        Arguments.of(
+            "UTF-8 é rule, Latin-1 é path (one byte 0xe9)",
+            utf8Rule,
+            bytes("/data/caf", 0xe9),
+            false),
         Arguments.of("UTF-8 é rule, plain e", utf8Rule, bytes("/data/cafe"), false),
         Arguments.of("raw 0xff byte in the rule", rawFf, bytes("/data/", 0xff, "/x"), true),
         Arguments.of("raw 0xff byte, other byte", rawFf, bytes("/data/", 0xfe), false),
         Arguments.of("regex escape \\xff", bytes("/data/\\xff R\n"), bytes("/data/", 0xff), true),
-        Arguments.of("dot matches 0x85 (NEL in Latin-1, a UTF-8 continuation byte)",
-            bytes("/data/x.$ R\n"), bytes("/data/x", 0x85), true),
-        Arguments.of("dot matches a lone 0xc3", bytes("/data/x.$ R\n"), bytes("/data/x", 0xc3), true),
-        Arguments.of("newline inside a name is just a byte", bytes("/data R\n!/data/.*\\.tmp$\n"),
-            bytes("/data/a\nb"), true),
-        Arguments.of("negative after a newline in the name", bytes("/data R\n!/data/.*\\.tmp$\n"),
-            bytes("/data/a\nb.tmp"), true), // '.' never matches '\n', as in PCRE
+        Arguments.of(
+            "dot matches 0x85 (NEL in Latin-1, a UTF-8 continuation byte)",
+            bytes("/data/x.$ R\n"),
+            bytes("/data/x", 0x85),
+            true),
+        Arguments.of(
+            "dot matches a lone 0xc3", bytes("/data/x.$ R\n"), bytes("/data/x", 0xc3), true),
+        Arguments.of(
+            "newline inside a name is just a byte",
+            bytes("/data R\n!/data/.*\\.tmp$\n"),
+            bytes("/data/a\nb"),
+            true),
+        Arguments.of(
+            "negative after a newline in the name",
+            bytes("/data R\n!/data/.*\\.tmp$\n"),
+            bytes("/data/a\nb.tmp"),
+            true), // '.' never matches '\n', as in PCRE
         Arguments.of("escaped space", bytes("/data/a\\ b R\n"), bytes("/data/a b"), true),
-        Arguments.of("escaped space, other name", bytes("/data/a\\ b R\n"), bytes("/data/a"), false),
-        Arguments.of("comment after the rule", bytes("/data/x R # not part of it\n"), bytes("/data/x"), true));
+        Arguments.of(
+            "escaped space, other name", bytes("/data/a\\ b R\n"), bytes("/data/a"), false),
+        Arguments.of(
+            "comment after the rule",
+            bytes("/data/x R # not part of it\n"),
+            bytes("/data/x"),
+            true));
   }
 
-  /** issue 14: aide 0.18.3 keeps "%FF" in a rule as three characters (its man page notwithstanding). */
+  /**
+   * issue 14: aide 0.18.3 keeps "%FF" in a rule as three characters (its man page notwithstanding).
+   */
   @org.junit.jupiter.api.Test
   void percentEncodingIsLiteralAsInAide() throws ConfigException {
     List<ConfigWarning> warnings = new ArrayList<>();
@@ -73,7 +98,8 @@ class NonUtf8PathTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void selectsByBytes(String name, byte[] config, byte[] path, boolean selected) throws ConfigException {
+  void selectsByBytes(String name, byte[] config, byte[] path, boolean selected)
+      throws ConfigException {
     List<ConfigWarning> warnings = new ArrayList<>();
     Config c = ConfigParser.parse(config, "t.conf", warnings::add);
     assertEquals(List.of(), warnings);
@@ -87,7 +113,8 @@ class NonUtf8PathTest {
 
   @ParameterizedTest(name = "descend into {0}")
   @MethodSource("cases")
-  void descendsByBytes(String name, byte[] config, byte[] path, boolean selected) throws ConfigException {
+  void descendsByBytes(String name, byte[] config, byte[] path, boolean selected)
+      throws ConfigException {
     Config c = ConfigParser.parse(config, "t.conf", w -> {});
     if (selected) {
       // whatever selects a path must let the walk reach it

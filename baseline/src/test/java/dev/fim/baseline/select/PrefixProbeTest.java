@@ -17,8 +17,24 @@ import org.junit.jupiter.api.Test;
  */
 class PrefixProbeTest {
   private static final String[] REGEXES = {
-    "/d/a", "/d/a$", "/d/a\\Z", "/d/[^/]+/x", "/d/(a|b)+$", "/d/a\\b", "/d/a\\B", "/d/.*b$", "/d/(?i)A",
-    "/d/a{2}", "/d/\\w+/", "/d/(a|ab)(c|bcd)?$", "/d/\\xff", "/d/a\\sb", "/d/(?m)a$", "/d/x?$", "/d/^a"};
+    "/d/a",
+    "/d/a$",
+    "/d/a\\Z",
+    "/d/[^/]+/x",
+    "/d/(a|b)+$",
+    "/d/a\\b",
+    "/d/a\\B",
+    "/d/.*b$",
+    "/d/(?i)A",
+    "/d/a{2}",
+    "/d/\\w+/",
+    "/d/(a|ab)(c|bcd)?$",
+    "/d/\\xff",
+    "/d/a\\sb",
+    "/d/(?m)a$",
+    "/d/x?$",
+    "/d/^a"
+  };
   private static final char[] ALPHABET = {'a', 'b', '/', '\n', 0xff, 'x', 'A'};
 
   private static List<String> extensions(int maxLength) {
@@ -44,7 +60,9 @@ class PrefixProbeTest {
   @Test
   void neverSaysNoWhenAnExtensionMatches() throws Re2Regex.Rejected {
     List<String> ext = extensions(3);
-    String[] probes = {"/", "/d", "/d/", "/d/a", "/d/a/", "/d/b/", "/d/aa", "/d/\u00ff", "/e/", "/d/a\n", "/d/ab"};
+    String[] probes = {
+      "/", "/d", "/d/", "/d/a", "/d/a/", "/d/b/", "/d/aa", "/d/\u00ff", "/e/", "/d/a\n", "/d/ab"
+    };
     int saidNo = 0;
     for (String re : REGEXES) {
       RegexRule rule = new RegexRule(RegexRule.Kind.SELECT, re, 0, null, 1);
@@ -57,7 +75,9 @@ class PrefixProbeTest {
             if (e.isEmpty()) {
               continue; // a path below the probe is longer than it
             }
-            assertEquals(false, rule.matches(chars(probe + e), m),
+            assertEquals(
+                false,
+                rule.matches(chars(probe + e), m),
                 () -> re + ": probe '" + probe + "' said no, but '" + probe + e + "' matches");
           }
         }

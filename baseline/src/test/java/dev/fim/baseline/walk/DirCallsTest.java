@@ -39,7 +39,9 @@ class DirCallsTest {
     Map<String, FileType> seen = new TreeMap<>();
     int fd = calls.openDirectory(DirCalls.AT_FDCWD, bytes(dir), TestFiles.pb(dir));
     try {
-      while (calls.readEntries(fd, TestFiles.pb(dir), (name, type) -> seen.put(HexFormat.of().formatHex(name), type)) > 0) {
+      while (calls.readEntries(
+              fd, TestFiles.pb(dir), (name, type) -> seen.put(HexFormat.of().formatHex(name), type))
+          > 0) {
         // next batch
       }
     } finally {
@@ -57,7 +59,9 @@ class DirCallsTest {
   /** A directory bigger than one 64 KiB getdents64 buffer is read in several batches. */
   @Test
   void listsADirectoryLargerThanOneBuffer() throws Exception {
-    TestFiles.sh("cd \"$1\" && for i in $(seq 1 3000); do : > \"name_with_some_length_$i\"; done", dir.toString());
+    TestFiles.sh(
+        "cd \"$1\" && for i in $(seq 1 3000); do : > \"name_with_some_length_$i\"; done",
+        dir.toString());
     List<byte[]> names = new ArrayList<>();
     int fd = calls.openDirectory(DirCalls.AT_FDCWD, bytes(dir), TestFiles.pb(dir));
     int batches = 0;
@@ -75,13 +79,17 @@ class DirCallsTest {
   @Test
   void symlinkIsStattedNotFollowedAndItsTargetReadExactly() throws Exception {
     byte[] expected = {'/', 't', 'm', 'p', '/', (byte) 0xff, '\n', 'x'};
-    TestFiles.sh("ln -s \"$(printf \"$2\")\" \"$1/l\"", dir.toString(), TestFiles.printfEscape(expected));
+    TestFiles.sh(
+        "ln -s \"$(printf \"$2\")\" \"$1/l\"", dir.toString(), TestFiles.printfEscape(expected));
     int dfd = calls.openDirectory(DirCalls.AT_FDCWD, bytes(dir), TestFiles.pb(dir));
     try {
       StatInfo st = calls.lstatAt(dfd, "l".getBytes(), PathBytes.ofUtf8("l"));
       assertEquals(FileType.SYMLINK, FileType.ofMode(st.mode()));
       assertArrayEquals(expected, calls.readLinkAt(dfd, "l".getBytes(), PathBytes.ofUtf8("l")));
-      NativeException e = assertThrows(NativeException.class, () -> calls.openFile(dfd, "l".getBytes(), PathBytes.ofUtf8("l")));
+      NativeException e =
+          assertThrows(
+              NativeException.class,
+              () -> calls.openFile(dfd, "l".getBytes(), PathBytes.ofUtf8("l")));
       assertTrue(e.is(Errno.ELOOP), e.getMessage());
     } finally {
       calls.close(dfd);
@@ -92,7 +100,8 @@ class DirCallsTest {
   @Timeout(10)
   void aFifoOpenedByMistakeDoesNotBlock() throws Exception {
     TestFiles.sh("mkfifo \"$1/p\"", dir.toString());
-    int fd = calls.openFile(DirCalls.AT_FDCWD, bytes(dir.resolve("p")), TestFiles.pb(dir.resolve("p")));
+    int fd =
+        calls.openFile(DirCalls.AT_FDCWD, bytes(dir.resolve("p")), TestFiles.pb(dir.resolve("p")));
     try {
       assertEquals(FileType.FIFO, FileType.ofMode(calls.fstat(fd, null).mode()));
     } finally {
@@ -111,12 +120,18 @@ class DirCallsTest {
       int b = calls.openDirectoryBeneath(root, "a/b".getBytes(), PathBytes.ofUtf8("a/b"));
       calls.close(b);
       // The symlink as last component: O_NOFOLLOW|O_DIRECTORY refuses it (ENOTDIR).
-      NativeException last = assertThrows(NativeException.class,
-          () -> calls.openDirectoryBeneath(root, "a/c".getBytes(), PathBytes.ofUtf8("a/c")));
+      NativeException last =
+          assertThrows(
+              NativeException.class,
+              () -> calls.openDirectoryBeneath(root, "a/c".getBytes(), PathBytes.ofUtf8("a/c")));
       assertTrue(last.is(Errno.ENOTDIR) || last.is(Errno.ELOOP), last.getMessage());
-      // The symlink in the middle: RESOLVE_NO_SYMLINKS (or the per-component O_NOFOLLOW) refuses it.
-      NativeException middle = assertThrows(NativeException.class,
-          () -> calls.openDirectoryBeneath(root, "a/c/x".getBytes(), PathBytes.ofUtf8("a/c/x")));
+      // The symlink in the middle: RESOLVE_NO_SYMLINKS (or the per-component O_NOFOLLOW) refuses
+      // it.
+      NativeException middle =
+          assertThrows(
+              NativeException.class,
+              () ->
+                  calls.openDirectoryBeneath(root, "a/c/x".getBytes(), PathBytes.ofUtf8("a/c/x")));
       assertTrue(middle.is(Errno.ELOOP) || middle.is(Errno.ENOTDIR), middle.getMessage());
     } finally {
       calls.close(root);
@@ -125,70 +140,96 @@ class DirCallsTest {
 
   @Test
   void messageNamesCallPathErrnoAndConsequence() {
-    NativeException e = assertThrows(NativeException.class,
-        () -> calls.lstatAt(DirCalls.AT_FDCWD, bytes(dir.resolve("nope")), PathBytes.ofUtf8("/x/nope")));
+    NativeException e =
+        assertThrows(
+            NativeException.class,
+            () ->
+                calls.lstatAt(
+                    DirCalls.AT_FDCWD, bytes(dir.resolve("nope")), PathBytes.ofUtf8("/x/nope")));
     assertEquals("lstat /x/nope: ENOENT (No such file or directory)", e.getMessage());
-    assertEquals("open /etc/shadow for hashing: EACCES (Permission denied); hash skipped, attributes kept",
+    assertEquals(
+        "open /etc/shadow for hashing: EACCES (Permission denied); hash skipped, attributes kept",
         new NativeException("open", PathBytes.ofUtf8("/etc/shadow"), Errno.EACCES.intValue())
-            .explain("for hashing", "hash skipped, attributes kept").getMessage());
+            .explain("for hashing", "hash skipped, attributes kept")
+            .getMessage());
   }
 
   /**
-   * {@link DirCalls#locate}: a path longer than PATH_MAX (which every path-taking call refuses) is reachable by its
-   * parent's fd and its last name; symlinks among the parents are followed as the kernel would, the last name is left
-   * to the caller; a missing parent is ENOENT naming the path.
+   * {@link DirCalls#locate}: a path longer than PATH_MAX (which every path-taking call refuses) is
+   * reachable by its parent's fd and its last name; symlinks among the parents are followed as the
+   * kernel would, the last name is left to the caller; a missing parent is ENOENT naming the path.
    */
   @Test
   void locateReachesAPathLongerThanPathMax() throws Exception {
     String name = "d".repeat(250);
     try {
-      TestFiles.sh("cd \"$1\" && for i in $(seq 20); do mkdir \"$2\" && cd \"$2\" || exit 1; done && echo x > f"
-          + " && ln -s f link", dir.toString(), name);
+      TestFiles.sh(
+          "cd \"$1\" && for i in $(seq 20); do mkdir \"$2\" && cd \"$2\" || exit 1; done && echo x > f"
+              + " && ln -s f link",
+          dir.toString(),
+          name);
       PathBytes deep = TestFiles.pb(dir);
       for (int i = 0; i < 20; i++) {
         deep = deep.resolve(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       }
       PathBytes file = deep.resolve("f".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       DirCalls calls = new DirCalls();
-      NativeException whole = assertThrows(NativeException.class,
-          () -> calls.lstatAt(DirCalls.AT_FDCWD, file.toBytes(), file));
+      NativeException whole =
+          assertThrows(
+              NativeException.class, () -> calls.lstatAt(DirCalls.AT_FDCWD, file.toBytes(), file));
       assertTrue(whole.is(Errno.ENAMETOOLONG), whole.getMessage());
 
       DirCalls.Located at = calls.locate(file.toBytes(), file);
       try {
         assertTrue(at.ownsFd());
         assertArrayEquals("f".getBytes(java.nio.charset.StandardCharsets.US_ASCII), at.name());
-        assertEquals(FileType.FILE, FileType.ofMode(calls.lstatAt(at.dirFd(), at.name(), file).mode()));
+        assertEquals(
+            FileType.FILE, FileType.ofMode(calls.lstatAt(at.dirFd(), at.name(), file).mode()));
       } finally {
         calls.close(at);
       }
       PathBytes link = deep.resolve("link".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       DirCalls.Located l = calls.locate(link.toBytes(), link);
       try {
-        assertEquals(FileType.SYMLINK, FileType.ofMode(calls.lstatAt(l.dirFd(), l.name(), link).mode()), "not followed");
+        assertEquals(
+            FileType.SYMLINK,
+            FileType.ofMode(calls.lstatAt(l.dirFd(), l.name(), link).mode()),
+            "not followed");
       } finally {
         calls.close(l);
       }
       // a parent reached through a symlink is followed, as for a whole path
       Files.createSymbolicLink(dir.resolve("via"), Path.of(name));
-      byte[] rel = java.util.Arrays.copyOfRange(file.toBytes(), TestFiles.pb(dir).length() + 1 + name.length(),
-          file.length());
-      PathBytes via = TestFiles.pb(dir.resolve("via")).resolve(java.util.Arrays.copyOfRange(rel, 1, rel.length));
+      byte[] rel =
+          java.util.Arrays.copyOfRange(
+              file.toBytes(), TestFiles.pb(dir).length() + 1 + name.length(), file.length());
+      PathBytes via =
+          TestFiles.pb(dir.resolve("via"))
+              .resolve(java.util.Arrays.copyOfRange(rel, 1, rel.length));
       DirCalls.Located v = calls.locate(via.toBytes(), via);
       try {
-        assertEquals(FileType.FILE, FileType.ofMode(calls.lstatAt(v.dirFd(), v.name(), via).mode()));
+        assertEquals(
+            FileType.FILE, FileType.ofMode(calls.lstatAt(v.dirFd(), v.name(), via).mode()));
       } finally {
         calls.close(v);
       }
-      PathBytes missing = TestFiles.pb(dir).resolve(("nope/" + name + "/" + name).repeat(8).getBytes(
-          java.nio.charset.StandardCharsets.US_ASCII)).resolve("f".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      NativeException e = assertThrows(NativeException.class, () -> calls.locate(missing.toBytes(), missing));
+      PathBytes missing =
+          TestFiles.pb(dir)
+              .resolve(
+                  ("nope/" + name + "/" + name)
+                      .repeat(8)
+                      .getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+              .resolve("f".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      NativeException e =
+          assertThrows(NativeException.class, () -> calls.locate(missing.toBytes(), missing));
       assertTrue(e.is(Errno.ENOENT), e.getMessage());
 
       DirCalls.Located shortOne = calls.locate(TestFiles.pb(dir).toBytes(), TestFiles.pb(dir));
       assertEquals(DirCalls.AT_FDCWD, shortOne.dirFd(), "a short path is given whole");
     } finally {
-      TestFiles.sh("rm -rf \"$1\"/" + name + " \"$1\"/via", dir.toString()); // @TempDir cannot reach below PATH_MAX
+      TestFiles.sh(
+          "rm -rf \"$1\"/" + name + " \"$1\"/via",
+          dir.toString()); // @TempDir cannot reach below PATH_MAX
     }
   }
 }

@@ -55,9 +55,11 @@ class StatLayoutTest {
   @Test
   void fieldsMatchJavasUnixAttributes() throws Exception {
     Path f = TestFiles.write(dir.resolve("g"), new byte[5000]);
-    Files.setLastModifiedTime(f, FileTime.from(1_700_000_000_123_456_789L / 1000, TimeUnit.MICROSECONDS));
+    Files.setLastModifiedTime(
+        f, FileTime.from(1_700_000_000_123_456_789L / 1000, TimeUnit.MICROSECONDS));
     Files.createLink(dir.resolve("g2"), f);
-    StatInfo st = new DirCalls().lstatAt(DirCalls.AT_FDCWD, f.toString().getBytes(), TestFiles.pb(f));
+    StatInfo st =
+        new DirCalls().lstatAt(DirCalls.AT_FDCWD, f.toString().getBytes(), TestFiles.pb(f));
     Map<String, Object> a = Files.readAttributes(f, "unix:*", LinkOption.NOFOLLOW_LINKS);
     assertEquals(((Number) a.get("ino")).longValue(), st.ino());
     assertEquals(((Number) a.get("dev")).longValue(), st.dev());

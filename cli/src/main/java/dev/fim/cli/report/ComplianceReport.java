@@ -28,21 +28,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * {@code fim report}: the compliance report of a period, from the store's change history, approvals and watch
- * coverage, in one {@link ReportFormat}.
+ * {@code fim report}: the compliance report of a period, from the store's change history, approvals
+ * and watch coverage, in one {@link ReportFormat}.
  *
- * <p>One pass over the period's events, as a stream (at most a few batches are held): each is rendered as its row on
- * the render threads, then, in order, totalled, added to the digest of the data ({@link ReportDigest}, on its own
- * thread) and its row written to a temporary body file. Only then are the
- * summary and digest known, so the report is the head (summary, digest), the body copied after it, and the end;
- * except JSON, whose summary and digest follow its changes, so its rows go straight to the output.
- * (Reading the events twice instead, once to total and once to write, cost a second decode of every event: about
- * 40 % more time at a million events, bench/report.sh.) The body file is in {@code spillDir} (beside the output, on
- * the same file system) and is deleted afterwards.
+ * <p>One pass over the period's events, as a stream (at most a few batches are held): each is
+ * rendered as its row on the render threads, then, in order, totalled, added to the digest of the
+ * data ({@link ReportDigest}, on its own thread) and its row written to a temporary body file. Only
+ * then are the summary and digest known, so the report is the head (summary, digest), the body
+ * copied after it, and the end; except JSON, whose summary and digest follow its changes, so its
+ * rows go straight to the output. (Reading the events twice instead, once to total and once to
+ * write, cost a second decode of every event: about 40 % more time at a million events,
+ * bench/report.sh.) The body file is in {@code spillDir} (beside the output, on the same file
+ * system) and is deleted afterwards.
  *
- * <p>Approvals are read beside the events (same key order), and only those accepted by the report's time count, so
- * the same report can be made again later ({@link ReportVerifier}). Reads only; safe beside a running
- * {@code fim watch} on a read-only store. Stateless.
+ * <p>Approvals are read beside the events (same key order), and only those accepted by the report's
+ * time count, so the same report can be made again later ({@link ReportVerifier}). Reads only; safe
+ * beside a running {@code fim watch} on a read-only store. Stateless.
  */
 public final class ComplianceReport {
   private ComplianceReport() {}
@@ -50,52 +51,89 @@ public final class ComplianceReport {
   /**
    * What was written.
    *
-   * @param sha256     the digest of the report's data (hex)
-   * @param changes    changes in the period (overflow events not counted)
+   * @param sha256 the digest of the report's data (hex)
+   * @param changes changes in the period (overflow events not counted)
    * @param unapproved of which not approved
-   * @param overflows  overflow (lost events) events in the period
-   * @param evidenceVerified whether the evidence chain verified (the report says so in every format)
+   * @param overflows overflow (lost events) events in the period
+   * @param evidenceVerified whether the evidence chain verified (the report says so in every
+   *     format)
    */
-  public record Result(String sha256, long changes, long unapproved, long overflows, boolean evidenceVerified) {}
+  public record Result(
+      String sha256, long changes, long unapproved, long overflows, boolean evidenceVerified) {}
 
   /**
-   * Writes the report of {@code p} to {@code out} (flushed, not closed), with its temporary body in {@code spillDir}.
+   * Writes the report of {@code p} to {@code out} (flushed, not closed), with its temporary body in
+   * {@code spillDir}.
    *
-   * @param chain the evidence chain's verification ({@code Evidence.verify} in the cli), stated in the report
+   * @param chain the evidence chain's verification ({@code Evidence.verify} in the cli), stated in
+   *     the report
    */
-  public static Result write(Store store, ReportParameters p, EvidenceChain.Verification chain, OutputStream out,
-      Path spillDir) throws StoreException, IOException {
+  public static Result write(
+      Store store,
+      ReportParameters p,
+      EvidenceChain.Verification chain,
+      OutputStream out,
+      Path spillDir)
+      throws StoreException, IOException {
     Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-    return write(store, p, chain, spillDir, text, body -> {
-      text.flush();
-      Files.copy(body, out);
-    }, rows -> {
-      text.flush();
-      out.write(rows);
-    });
+    return write(
+        store,
+        p,
+        chain,
+        spillDir,
+        text,
+        body -> {
+          text.flush();
+          Files.copy(body, out);
+        },
+        rows -> {
+          text.flush();
+          out.write(rows);
+        });
   }
 
-  /** As {@link #write(Store, ReportParameters, OutputStream, Path)}, to characters (e.g. a terminal's writer). */
-  public static Result write(Store store, ReportParameters p, EvidenceChain.Verification chain, Writer out,
-      Path spillDir) throws StoreException, IOException {
-    return write(store, p, chain, spillDir, out, body -> {
-      try (Reader r = Files.newBufferedReader(body, StandardCharsets.UTF_8)) {
-        r.transferTo(out);
-      }
-    }, rows -> out.write(new String(rows, StandardCharsets.UTF_8)));
+  /**
+   * As {@link #write(Store, ReportParameters, OutputStream, Path)}, to characters (e.g. a
+   * terminal's writer).
+   */
+  public static Result write(
+      Store store, ReportParameters p, EvidenceChain.Verification chain, Writer out, Path spillDir)
+      throws StoreException, IOException {
+    return write(
+        store,
+        p,
+        chain,
+        spillDir,
+        out,
+        body -> {
+          try (Reader r = Files.newBufferedReader(body, StandardCharsets.UTF_8)) {
+            r.transferTo(out);
+          }
+        },
+        rows -> out.write(new String(rows, StandardCharsets.UTF_8)));
   }
 
   private interface BodyCopy {
     void copy(Path body) throws IOException;
   }
 
-  /** Where rows go: the spill file, or, for a format whose head comes first ({@link ReportWriter#headFirst}), out. */
+  /**
+   * Where rows go: the spill file, or, for a format whose head comes first ({@link
+   * ReportWriter#headFirst}), out.
+   */
   private interface Rows {
     void write(byte[] rows) throws IOException;
   }
 
-  private static Result write(Store store, ReportParameters p, EvidenceChain.Verification chain, Path spillDir,
-      Writer out, BodyCopy copy, Rows direct) throws StoreException, IOException {
+  private static Result write(
+      Store store,
+      ReportParameters p,
+      EvidenceChain.Verification chain,
+      Path spillDir,
+      Writer out,
+      BodyCopy copy,
+      Rows direct)
+      throws StoreException, IOException {
     Coverage coverage = Coverage.of(WatchCoverage.overlapping(store, p.fromNs(), p.untilNs()), p);
     Summary summary = new Summary(p, coverage, chain);
     boolean verified = chain.verified();
@@ -105,27 +143,32 @@ public final class ComplianceReport {
     if (headFirst) {
       w.head(out, null, null);
     }
-    ExecutorService render = Executors.newFixedThreadPool(RENDER_THREADS, daemon("fim-report-render"));
+    ExecutorService render =
+        Executors.newFixedThreadPool(RENDER_THREADS, daemon("fim-report-render"));
     ExecutorService digesting = Executors.newSingleThreadExecutor(daemon("fim-report-digest"));
     try {
       ReportDigest digest = new ReportDigest();
-      try (OutputStream spilled = headFirst ? null
-          : new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16)) {
+      try (OutputStream spilled =
+          headFirst ? null : new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16)) {
         Rows body = headFirst ? direct : spilled::write;
         ArrayDeque<Future<Rendered>> inFlight = new ArrayDeque<>();
         Batch batch = new Batch();
         boolean[] first = {true};
-        List<Future<?>> digested = new ArrayList<>(); // each checked: a failed batch must not go unnoticed
+        List<Future<?>> digested =
+            new ArrayList<>(); // each checked: a failed batch must not go unnoticed
         EventLog log = new EventLog(store);
-        forEach(store, p, (stored, a, storedApproval) -> {
-          batch.add(stored, a, storedApproval);
-          if (batch.size() == BATCH) {
-            inFlight.add(submit(render, log, p.format(), verified, batch.take(), first));
-            while (inFlight.size() > MAX_IN_FLIGHT) {
-              digested.add(take(inFlight.poll(), summary, digest, digesting, body));
-            }
-          }
-        });
+        forEach(
+            store,
+            p,
+            (stored, a, storedApproval) -> {
+              batch.add(stored, a, storedApproval);
+              if (batch.size() == BATCH) {
+                inFlight.add(submit(render, log, p.format(), verified, batch.take(), first));
+                while (inFlight.size() > MAX_IN_FLIGHT) {
+                  digested.add(take(inFlight.poll(), summary, digest, digesting, body));
+                }
+              }
+            });
         if (batch.size() > 0) {
           inFlight.add(submit(render, log, p.format(), verified, batch.take(), first));
         }
@@ -154,12 +197,13 @@ public final class ComplianceReport {
   }
 
   /**
-   * Decoding the stored events and rendering their rows is most of a report's work: it runs on every core, in
-   * batches, while this thread only reads the store; the batches are taken back in order, totalled here, and the
-   * digest of the data is made from them on its own thread, so rows and digest are those of one sequential pass
-   * (bench/report.sh: 1M events).
+   * Decoding the stored events and rendering their rows is most of a report's work: it runs on
+   * every core, in batches, while this thread only reads the store; the batches are taken back in
+   * order, totalled here, and the digest of the data is made from them on its own thread, so rows
+   * and digest are those of one sequential pass (bench/report.sh: 1M events).
    */
   private static final int RENDER_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
   private static final int BATCH = 1024;
   private static final int MAX_IN_FLIGHT = 2 * RENDER_THREADS;
 
@@ -172,8 +216,8 @@ public final class ComplianceReport {
   }
 
   /**
-   * Events read and not yet handed to a render thread: their stored bytes and approvals (nulls allowed); the render
-   * thread decodes them into {@code events}.
+   * Events read and not yet handed to a render thread: their stored bytes and approvals (nulls
+   * allowed); the render thread decodes them into {@code events}.
    */
   private static final class Batch {
     List<byte[]> stored = new ArrayList<>(BATCH);
@@ -215,42 +259,58 @@ public final class ComplianceReport {
     };
   }
 
-  private static Future<Rendered> submit(ExecutorService pool, EventLog log, ReportFormat f, boolean verified,
-      Batch b, boolean[] first) {
+  private static Future<Rendered> submit(
+      ExecutorService pool,
+      EventLog log,
+      ReportFormat f,
+      boolean verified,
+      Batch b,
+      boolean[] first) {
     boolean firstBatch = first[0];
     first[0] = false;
-    return pool.submit(() -> {
-      for (byte[] stored : b.stored) {
-        b.events.add(log.decode(stored));
-      }
-      ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 20);
-      if (f == ReportFormat.JSON) {
-        JsonReport.rows(rows, b.events, b.approvals, firstBatch);
-        return new Rendered(b, rows.toByteArray());
-      }
-      Writer text = new OutputStreamWriter(rows, StandardCharsets.UTF_8);
-      ReportWriter w = writer(f, verified); // one per batch: writers keep per-row state
-      for (int i = 0; i < b.size(); i++) {
-        w.change(text, b.events.get(i), b.approvals.get(i));
-      }
-      text.flush();
-      return new Rendered(b, rows.toByteArray());
-    });
+    return pool.submit(
+        () -> {
+          for (byte[] stored : b.stored) {
+            b.events.add(log.decode(stored));
+          }
+          ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 20);
+          if (f == ReportFormat.JSON) {
+            JsonReport.rows(rows, b.events, b.approvals, firstBatch);
+            return new Rendered(b, rows.toByteArray());
+          }
+          Writer text = new OutputStreamWriter(rows, StandardCharsets.UTF_8);
+          ReportWriter w = writer(f, verified); // one per batch: writers keep per-row state
+          for (int i = 0; i < b.size(); i++) {
+            w.change(text, b.events.get(i), b.approvals.get(i));
+          }
+          text.flush();
+          return new Rendered(b, rows.toByteArray());
+        });
   }
 
-  /** Takes the next batch in order: totals, digest (handed to the digest thread), rows. Returns the digest's task. */
-  private static Future<?> take(Future<Rendered> f, Summary summary, ReportDigest digest, ExecutorService digesting,
-      Rows body) throws IOException, StoreException {
+  /**
+   * Takes the next batch in order: totals, digest (handed to the digest thread), rows. Returns the
+   * digest's task.
+   */
+  private static Future<?> take(
+      Future<Rendered> f,
+      Summary summary,
+      ReportDigest digest,
+      ExecutorService digesting,
+      Rows body)
+      throws IOException, StoreException {
     Rendered r = await(f);
     Batch b = r.batch();
     for (int i = 0; i < b.size(); i++) {
       summary.add(b.events.get(i), b.approvals.get(i));
     }
-    Future<?> d = digesting.submit(() -> {
-      for (int i = 0; i < b.size(); i++) {
-        digest.change(b.stored.get(i), b.storedApprovals.get(i));
-      }
-    });
+    Future<?> d =
+        digesting.submit(
+            () -> {
+              for (int i = 0; i < b.size(); i++) {
+                digest.change(b.stored.get(i), b.storedApprovals.get(i));
+              }
+            });
     body.write(r.rows());
     return d;
   }
@@ -266,7 +326,8 @@ public final class ComplianceReport {
         throw io;
       }
       if (e.getCause() instanceof StoreException se) {
-        throw se; // an event that cannot be decoded (on a render thread): the database's error, exit 18
+        throw se; // an event that cannot be decoded (on a render thread): the database's error,
+        // exit 18
       }
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -276,27 +337,32 @@ public final class ComplianceReport {
   }
 
   private interface ChangeSink {
-    void accept(byte[] stored, Approval a, byte[] storedApproval) throws IOException, StoreException;
+    void accept(byte[] stored, Approval a, byte[] storedApproval)
+        throws IOException, StoreException;
   }
 
   /**
-   * Each event of the period, undecoded (its stored bytes), with its approval as of the report's time (and the
-   * approval's stored bytes), oldest first.
+   * Each event of the period, undecoded (its stored bytes), with its approval as of the report's
+   * time (and the approval's stored bytes), oldest first.
    */
-  private static void forEach(Store store, ReportParameters p, ChangeSink sink) throws StoreException, IOException {
+  private static void forEach(Store store, ReportParameters p, ChangeSink sink)
+      throws StoreException, IOException {
     EventLog log = new EventLog(store);
     try (Approvals.Cursor approvals = new Approvals(store).cursor(p.fromNs())) {
-      log.forEachRaw(p.fromNs(), p.untilNs(), (key, stored) -> {
-        try {
-          Approval a = approvals.ofKey(key);
-          boolean counts = a != null && a.acceptedNs() <= p.generatedNs();
-          sink.accept(stored, counts ? a : null, counts ? approvals.lastStored() : null);
-        } catch (IOException ex) {
-          throw new UncheckedIOException(ex);
-        } catch (StoreException ex) {
-          throw new WrappedStoreException(ex);
-        }
-      });
+      log.forEachRaw(
+          p.fromNs(),
+          p.untilNs(),
+          (key, stored) -> {
+            try {
+              Approval a = approvals.ofKey(key);
+              boolean counts = a != null && a.acceptedNs() <= p.generatedNs();
+              sink.accept(stored, counts ? a : null, counts ? approvals.lastStored() : null);
+            } catch (IOException ex) {
+              throw new UncheckedIOException(ex);
+            } catch (StoreException ex) {
+              throw new WrappedStoreException(ex);
+            }
+          });
     } catch (UncheckedIOException e) {
       throw e.getCause();
     } catch (WrappedStoreException e) {

@@ -7,17 +7,17 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * When {@code fim watch} ran during a report's period: its runs clipped to the period, each with how it ended as of
- * the report's time, and the gaps no run covered. Immutable.
+ * When {@code fim watch} ran during a report's period: its runs clipped to the period, each with
+ * how it ended as of the report's time, and the gaps no run covered. Immutable.
  *
- * @param runs    the runs overlapping the period, oldest first, clipped to it
- * @param gaps    the parts of the period no run covered, in order
+ * @param runs the runs overlapping the period, oldest first, clipped to it
+ * @param gaps the parts of the period no run covered, in order
  * @param coveredNs how much of the period some run covered
  */
 record Coverage(List<Run> runs, List<Span> gaps, long coveredNs) {
   /**
-   * A running watch writes a heartbeat every 10 s (fim's Watcher); one whose last heartbeat is younger than this at
-   * the report's time counts as still running, not as stopped.
+   * A running watch writes a heartbeat every 10 s (fim's Watcher); one whose last heartbeat is
+   * younger than this at the report's time counts as still running, not as stopped.
    */
   static final long RUNNING_SLACK_NS = 30_000_000_000L;
 
@@ -27,7 +27,9 @@ record Coverage(List<Run> runs, List<Span> gaps, long coveredNs) {
     ENDED("ended"),
     /** Still running when the report was made: covered up to the end of the period. */
     RUNNING("running"),
-    /** Stopped without an orderly end (killed, power loss): covered up to its last heartbeat only. */
+    /**
+     * Stopped without an orderly end (killed, power loss): covered up to its last heartbeat only.
+     */
     LOST("stopped without an orderly end; covered up to its last heartbeat");
 
     final String label;
@@ -39,7 +41,13 @@ record Coverage(List<Run> runs, List<Span> gaps, long coveredNs) {
 
   record Span(long startNs, long endNs) {}
 
-  record Run(long startNs, long endNs, Status status, String host, String backend, String attribution,
+  record Run(
+      long startNs,
+      long endNs,
+      Status status,
+      String host,
+      String backend,
+      String attribution,
       List<PathBytes> trees) {}
 
   static Coverage of(List<WatchCoverage.Interval> intervals, ReportParameters p) {
@@ -50,8 +58,12 @@ record Coverage(List<Run> runs, List<Span> gaps, long coveredNs) {
       }
       Status status;
       long end;
-      if (i.endNs() > p.generatedNs() || (!i.ended() && i.endNs() >= p.generatedNs() - RUNNING_SLACK_NS)) {
-        status = Status.RUNNING; // as of the report's time (it may have stopped since: a later verify sees the same)
+      if (i.endNs() > p.generatedNs()
+          || (!i.ended() && i.endNs() >= p.generatedNs() - RUNNING_SLACK_NS)) {
+        status =
+            Status
+                .RUNNING; // as of the report's time (it may have stopped since: a later verify sees
+        // the same)
         end = p.untilNs();
       } else {
         status = i.ended() ? Status.ENDED : Status.LOST;

@@ -5,23 +5,45 @@ import dev.fim.store.Approval;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
-import dev.fim.engine.output.EventJson;
 import java.io.IOException;
 import java.io.Writer;
 
 /**
- * One RFC 4180 row per event (CRLF line ends, every field quoted when it holds a comma, quote, CR or LF; quotes
- * doubled), after a header row. Paths are shown as {@code PathBytes.display()} with the exact bytes in
- * {@code path_hex} when they are not UTF-8. No summary rows: a table stays a table (the summary is in the other
- * formats; the command prints the data digest). A cell a spreadsheet would run as a formula is defused
- * ({@link #formulaLike}). Not thread-safe.
+ * One RFC 4180 row per event (CRLF line ends, every field quoted when it holds a comma, quote, CR
+ * or LF; quotes doubled), after a header row. Paths are shown as {@code PathBytes.display()} with
+ * the exact bytes in {@code path_hex} when they are not UTF-8. No summary rows: a table stays a
+ * table (the summary is in the other formats; the command prints the data digest). A cell a
+ * spreadsheet would run as a formula is defused ({@link #formulaLike}). Not thread-safe.
  */
 final class CsvReport implements ReportWriter {
-  static final String[] HEADER = {"time", "sequence", "action", "path", "path_hex", "old_path", "changes", "auid",
-      "auid_name", "uid", "uid_name", "pid", "executable", "attribution", "attribution_reason", "origin", "message",
-      "approval", "accepted_at", "accepted_by", "note", "evidence_chain"};
+  static final String[] HEADER = {
+    "time",
+    "sequence",
+    "action",
+    "path",
+    "path_hex",
+    "old_path",
+    "changes",
+    "auid",
+    "auid_name",
+    "uid",
+    "uid_name",
+    "pid",
+    "executable",
+    "attribution",
+    "attribution_reason",
+    "origin",
+    "message",
+    "approval",
+    "accepted_at",
+    "accepted_by",
+    "note",
+    "evidence_chain"
+  };
+
   /** Every row says whether the evidence verified: a table has no other place for it. */
   private final String evidence;
+
   private Writer out;
   private final StringBuilder row = new StringBuilder(512);
   private boolean rowStarted;
@@ -51,8 +73,13 @@ final class CsvReport implements ReportWriter {
     field(e.oldPath() == null ? "" : e.oldPath().display());
     StringBuilder changes = new StringBuilder();
     for (AttributeChange c : e.changes()) {
-      changes.append(changes.length() == 0 ? "" : "; ").append(c.attribute()).append(": ").append(c.oldValue())
-          .append(" -> ").append(c.newValue());
+      changes
+          .append(changes.length() == 0 ? "" : "; ")
+          .append(c.attribute())
+          .append(": ")
+          .append(c.oldValue())
+          .append(" -> ")
+          .append(c.newValue());
     }
     field(changes.toString());
     field(x == null || x.auid() == null ? "" : Long.toString(x.auid()));
@@ -108,13 +135,15 @@ final class CsvReport implements ReportWriter {
   }
 
   /**
-   * Whether a spreadsheet opening the CSV could take {@code v} for a formula (CSV injection): a note
-   * {@code =HYPERLINK("http://…")} from {@code fim accept}, or a file, user or program name chosen by whoever made the
-   * change, would run as one in the auditor's Excel or LibreOffice. OWASP's rule: a cell that starts with {@code =},
-   * {@code +}, {@code -}, {@code @}, tab or CR; also LF, the same characters after leading spaces (some importers trim
-   * them), and their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), which some spreadsheets fold into the ASCII
-   * ones. Such a cell is written quoted, with a single quote before its text (the spreadsheet shows it as text; a
-   * reader of the CSV strips that quote). A plain integer such as {@code -1} is a number, not a formula: left as is.
+   * Whether a spreadsheet opening the CSV could take {@code v} for a formula (CSV injection): a
+   * note {@code =HYPERLINK("http://…")} from {@code fim accept}, or a file, user or program name
+   * chosen by whoever made the change, would run as one in the auditor's Excel or LibreOffice.
+   * OWASP's rule: a cell that starts with {@code =}, {@code +}, {@code -}, {@code @}, tab or CR;
+   * also LF, the same characters after leading spaces (some importers trim them), and their
+   * full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), which some spreadsheets fold into the ASCII
+   * ones. Such a cell is written quoted, with a single quote before its text (the spreadsheet shows
+   * it as text; a reader of the CSV strips that quote). A plain integer such as {@code -1} is a
+   * number, not a formula: left as is.
    */
   static boolean formulaLike(String v) {
     if (v.isEmpty()) {
@@ -125,7 +154,8 @@ final class CsvReport implements ReportWriter {
       return true;
     }
     int i = 0;
-    while (i < v.length() && (v.charAt(i) == ' ' || v.charAt(i) == '\u00a0' || v.charAt(i) == '\u3000')) {
+    while (i < v.length()
+        && (v.charAt(i) == ' ' || v.charAt(i) == '\u00a0' || v.charAt(i) == '\u3000')) {
       i++;
     }
     if (i == v.length()) {

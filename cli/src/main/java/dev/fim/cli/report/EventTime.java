@@ -3,7 +3,9 @@ package dev.fim.cli.report;
 import java.time.Duration;
 import java.time.Instant;
 
-/** The events' clock (ns since the epoch) ⇄ RFC 3339 UTC, as the event JSON writes it. Stateless. */
+/**
+ * The events' clock (ns since the epoch) ⇄ RFC 3339 UTC, as the event JSON writes it. Stateless.
+ */
 final class EventTime {
   private EventTime() {}
 

@@ -1,24 +1,25 @@
 package dev.fim.cli.report;
 
+import dev.fim.engine.output.EventText;
 import dev.fim.store.Approval;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.ChangeEvent;
-import dev.fim.engine.output.EventText;
 import dev.fim.store.PathBytes;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Map;
 
 /**
- * The report as one self-contained HTML file: inline CSS (screen and print), an inline SVG timeline (changes per
- * bucket, unapproved in red, overflows marked, gaps in watch coverage shaded), the summary tables and one table row
- * per event, unapproved rows highlighted. No script, no external resource: it opens offline and prints as it shows.
- * Every text from the data (paths, notes, executables) is HTML-escaped; paths are shown as
- * {@code PathBytes.display()}, so a newline or a non-UTF-8 byte is visible as {@code \n} or {@code \xff}.
- * Not thread-safe.
+ * The report as one self-contained HTML file: inline CSS (screen and print), an inline SVG timeline
+ * (changes per bucket, unapproved in red, overflows marked, gaps in watch coverage shaded), the
+ * summary tables and one table row per event, unapproved rows highlighted. No script, no external
+ * resource: it opens offline and prints as it shows. Every text from the data (paths, notes,
+ * executables) is HTML-escaped; paths are shown as {@code PathBytes.display()}, so a newline or a
+ * non-UTF-8 byte is visible as {@code \n} or {@code \xff}. Not thread-safe.
  */
 final class HtmlReport implements ReportWriter {
-  private static final String CSS = """
+  private static final String CSS =
+      """
       body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;margin:24px;max-width:1400px}
       h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:22px 0 8px;border-bottom:1px solid #ccc}
       .meta{color:#555}.digest{font-family:ui-monospace,monospace;font-size:12px;background:#f4f4f4;padding:6px 8px;
@@ -49,17 +50,37 @@ final class HtmlReport implements ReportWriter {
     ReportParameters p = s.parameters;
     StringBuilder b = new StringBuilder(16_384);
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<meta name=\"fim-report\" content=\"").append(esc(p.line(sha256))).append("\">\n")
-        .append("<title>fim compliance report ").append(esc(EventTime.of(p.fromNs()))).append(" to ")
-        .append(esc(EventTime.of(p.untilNs()))).append("</title>\n<style>\n").append(CSS).append("</style>\n")
-        .append("</head>\n<body>\n<h1>File integrity compliance report</h1>\n<p class=\"meta\">Period <b>")
-        .append(esc(EventTime.of(p.fromNs()))).append("</b> to <b>").append(esc(EventTime.of(p.untilNs())))
-        .append("</b> (").append(EventTime.duration(p.untilNs() - p.fromNs())).append("), generated ")
-        .append(esc(EventTime.of(p.generatedNs()))).append(" on ").append(esc(p.host()))
-        .append(" by fim. Times are UTC. Change detection for PCI DSS 11.5.2, NIST SP 800-53 SI-7, HIPAA 164.312(c).</p>\n")
-        .append("<p class=\"digest\" id=\"digest\">Data SHA-256: ").append(sha256).append("</p>\n")
-        .append("<p id=\"evidence\" class=\"").append(s.chain.verified() ? "meta" : "unverified")
-        .append("\"><b>Evidence chain:</b> ").append(esc(s.evidence())).append("</p>\n");
+        .append("<meta name=\"fim-report\" content=\"")
+        .append(esc(p.line(sha256)))
+        .append("\">\n")
+        .append("<title>fim compliance report ")
+        .append(esc(EventTime.of(p.fromNs())))
+        .append(" to ")
+        .append(esc(EventTime.of(p.untilNs())))
+        .append("</title>\n<style>\n")
+        .append(CSS)
+        .append("</style>\n")
+        .append(
+            "</head>\n<body>\n<h1>File integrity compliance report</h1>\n<p class=\"meta\">Period <b>")
+        .append(esc(EventTime.of(p.fromNs())))
+        .append("</b> to <b>")
+        .append(esc(EventTime.of(p.untilNs())))
+        .append("</b> (")
+        .append(EventTime.duration(p.untilNs() - p.fromNs()))
+        .append("), generated ")
+        .append(esc(EventTime.of(p.generatedNs())))
+        .append(" on ")
+        .append(esc(p.host()))
+        .append(
+            " by fim. Times are UTC. Change detection for PCI DSS 11.5.2, NIST SP 800-53 SI-7, HIPAA 164.312(c).</p>\n")
+        .append("<p class=\"digest\" id=\"digest\">Data SHA-256: ")
+        .append(sha256)
+        .append("</p>\n")
+        .append("<p id=\"evidence\" class=\"")
+        .append(s.chain.verified() ? "meta" : "unverified")
+        .append("\"><b>Evidence chain:</b> ")
+        .append(esc(s.evidence()))
+        .append("</p>\n");
     b.append("<div class=\"cards\" id=\"summary\">");
     card(b, "changes", s.changes, "");
     card(b, "unapproved", s.unapproved(), s.unapproved() > 0 ? "bad" : "");
@@ -67,8 +88,12 @@ final class HtmlReport implements ReportWriter {
     card(b, "overflow events", s.overflows, s.overflows > 0 ? "warn" : "");
     card(b, "audit records lost", s.auditRecordsLost, s.auditRecordsLost > 0 ? "warn" : "");
     long period = p.untilNs() - p.fromNs();
-    b.append("<div class=\"card").append(s.coverage.coveredNs() < period ? " warn" : "").append("\"><b>")
-        .append(String.format(java.util.Locale.ROOT, "%.1f %%", 100.0 * s.coverage.coveredNs() / period))
+    b.append("<div class=\"card")
+        .append(s.coverage.coveredNs() < period ? " warn" : "")
+        .append("\"><b>")
+        .append(
+            String.format(
+                java.util.Locale.ROOT, "%.1f %%", 100.0 * s.coverage.coveredNs() / period))
         .append("</b>watched live</div></div>\n");
     b.append("<h2>Timeline</h2>\n");
     TimelineSvg.write(b, s);
@@ -83,50 +108,86 @@ final class HtmlReport implements ReportWriter {
     if (s.changes + s.overflows == 0) {
       b.append("<p id=\"no-changes\">No changes recorded in the period.</p>\n");
     }
-    b.append("<table class=\"changes\">\n<thead><tr><th>Time (UTC)</th><th>Action</th><th>Path</th>")
-        .append("<th>What changed (old → new)</th><th>Who</th><th>Approval</th></tr></thead>\n<tbody>\n");
+    b.append(
+            "<table class=\"changes\">\n<thead><tr><th>Time (UTC)</th><th>Action</th><th>Path</th>")
+        .append(
+            "<th>What changed (old → new)</th><th>Who</th><th>Approval</th></tr></thead>\n<tbody>\n");
     out.append(b);
   }
 
   private static void card(StringBuilder b, String label, long n, String cls) {
-    b.append("<div class=\"card").append(cls.isEmpty() ? "" : " " + cls).append("\"><b>").append(n).append("</b>")
-        .append(label).append("</div>");
+    b.append("<div class=\"card")
+        .append(cls.isEmpty() ? "" : " " + cls)
+        .append("\"><b>")
+        .append(n)
+        .append("</b>")
+        .append(label)
+        .append("</div>");
   }
 
   private static void counts(StringBuilder b, String title, Map<String, Long> m) {
-    b.append("<table><thead><tr><th>").append(esc(title)).append("</th><th>count</th></tr></thead><tbody>");
+    b.append("<table><thead><tr><th>")
+        .append(esc(title))
+        .append("</th><th>count</th></tr></thead><tbody>");
     if (m.isEmpty()) {
       b.append("<tr><td colspan=\"2\">none</td></tr>");
     }
-    m.forEach((k, v) -> b.append("<tr><td>").append(esc(k)).append("</td><td class=\"n\">").append(v)
-        .append("</td></tr>"));
+    m.forEach(
+        (k, v) ->
+            b.append("<tr><td>")
+                .append(esc(k))
+                .append("</td><td class=\"n\">")
+                .append(v)
+                .append("</td></tr>"));
     b.append("</tbody></table>\n");
   }
 
   private static void coverage(StringBuilder b, Summary s) {
     Coverage c = s.coverage;
-    b.append("<h2>Monitoring coverage</h2>\n<p>fim watch ran ").append(EventTime.duration(c.coveredNs()))
-        .append(" of the period's ").append(EventTime.duration(s.parameters.untilNs() - s.parameters.fromNs()))
-        .append("; ").append(c.gaps().size()).append(" gap(s), when only scheduled checks could see changes. ");
-    b.append(s.overflows == 0 ? "No overflow or lost audit events were recorded."
-        : s.overflows + " overflow events (events lost and rescanned)" + (s.auditRecordsLost > 0
-            ? ", " + s.auditRecordsLost + " audit records lost" : "") + ".");
-    b.append("</p>\n<table><thead><tr><th>From</th><th>To</th><th>Status</th><th>Host</th><th>Backend</th>")
+    b.append("<h2>Monitoring coverage</h2>\n<p>fim watch ran ")
+        .append(EventTime.duration(c.coveredNs()))
+        .append(" of the period's ")
+        .append(EventTime.duration(s.parameters.untilNs() - s.parameters.fromNs()))
+        .append("; ")
+        .append(c.gaps().size())
+        .append(" gap(s), when only scheduled checks could see changes. ");
+    b.append(
+        s.overflows == 0
+            ? "No overflow or lost audit events were recorded."
+            : s.overflows
+                + " overflow events (events lost and rescanned)"
+                + (s.auditRecordsLost > 0 ? ", " + s.auditRecordsLost + " audit records lost" : "")
+                + ".");
+    b.append(
+            "</p>\n<table><thead><tr><th>From</th><th>To</th><th>Status</th><th>Host</th><th>Backend</th>")
         .append("<th>Attribution</th><th>Trees</th></tr></thead><tbody>");
     for (Coverage.Run r : c.runs()) {
-      b.append("<tr><td>").append(esc(EventTime.of(r.startNs()))).append("</td><td>")
-          .append(esc(EventTime.of(r.endNs()))).append("</td><td>").append(esc(r.status().label)).append("</td><td>")
-          .append(esc(r.host())).append("</td><td>").append(esc(r.backend())).append("</td><td>")
-          .append(esc(r.attribution())).append("</td><td>");
+      b.append("<tr><td>")
+          .append(esc(EventTime.of(r.startNs())))
+          .append("</td><td>")
+          .append(esc(EventTime.of(r.endNs())))
+          .append("</td><td>")
+          .append(esc(r.status().label))
+          .append("</td><td>")
+          .append(esc(r.host()))
+          .append("</td><td>")
+          .append(esc(r.backend()))
+          .append("</td><td>")
+          .append(esc(r.attribution()))
+          .append("</td><td>");
       for (PathBytes t : r.trees()) {
         b.append(esc(t.display())).append(' ');
       }
       b.append("</td></tr>");
     }
     for (Coverage.Span g : c.gaps()) {
-      b.append("<tr class=\"overflow\"><td>").append(esc(EventTime.of(g.startNs()))).append("</td><td>")
-          .append(esc(EventTime.of(g.endNs()))).append("</td><td colspan=\"5\">not watched (")
-          .append(EventTime.duration(g.endNs() - g.startNs())).append(")</td></tr>");
+      b.append("<tr class=\"overflow\"><td>")
+          .append(esc(EventTime.of(g.startNs())))
+          .append("</td><td>")
+          .append(esc(EventTime.of(g.endNs())))
+          .append("</td><td colspan=\"5\">not watched (")
+          .append(EventTime.duration(g.endNs() - g.startNs()))
+          .append(")</td></tr>");
     }
     b.append("</tbody></table>\n");
     if (!s.lossByReason().isEmpty()) {
@@ -141,12 +202,16 @@ final class HtmlReport implements ReportWriter {
     StringBuilder b = row;
     b.setLength(0);
     String state = ReportJson.state(e, a);
-    b.append(switch (state) {
-      case "UNAPPROVED" -> "<tr class=\"unapproved\">";
-      case "approved" -> "<tr>";
-      default -> "<tr class=\"overflow\">";
-    });
-    b.append("<td class=\"t\">").append(EventTime.of(e.timeNs())).append("</td><td>").append(e.action().label())
+    b.append(
+        switch (state) {
+          case "UNAPPROVED" -> "<tr class=\"unapproved\">";
+          case "approved" -> "<tr>";
+          default -> "<tr class=\"overflow\">";
+        });
+    b.append("<td class=\"t\">")
+        .append(EventTime.of(e.timeNs()))
+        .append("</td><td>")
+        .append(e.action().label())
         .append("</td><td class=\"path\">");
     if (e.oldPath() != null) {
       b.append(esc(e.oldPath().display())).append(" &rarr;<br>");
@@ -156,14 +221,23 @@ final class HtmlReport implements ReportWriter {
       b.append(esc(e.message())).append("<br>");
     }
     for (AttributeChange c : e.changes()) {
-      b.append(esc(c.attribute())).append(": ").append(esc(String.valueOf(c.oldValue()))).append(" &rarr; ")
-          .append(esc(String.valueOf(c.newValue()))).append("<br>");
+      b.append(esc(c.attribute()))
+          .append(": ")
+          .append(esc(String.valueOf(c.oldValue())))
+          .append(" &rarr; ")
+          .append(esc(String.valueOf(c.newValue())))
+          .append("<br>");
     }
     b.append("</td><td>").append(esc(EventText.who(e).substring(3))).append("</td><td>");
     switch (state) {
       case "UNAPPROVED" -> b.append("<span class=\"badge no\">UNAPPROVED</span>");
-      case "approved" -> b.append("<span class=\"badge ok\">approved</span> ").append(esc(EventTime.of(
-          a.acceptedNs()))).append(" by ").append(esc(a.who())).append(": ").append(esc(a.note()));
+      case "approved" ->
+          b.append("<span class=\"badge ok\">approved</span> ")
+              .append(esc(EventTime.of(a.acceptedNs())))
+              .append(" by ")
+              .append(esc(a.who()))
+              .append(": ")
+              .append(esc(a.note()));
       default -> b.append("<span class=\"badge na\">events lost</span>");
     }
     b.append("</td></tr>\n");
@@ -172,10 +246,16 @@ final class HtmlReport implements ReportWriter {
 
   @Override
   public void end(Writer out, Summary s, String sha256) throws IOException {
-    out.append("</tbody>\n</table>\n<p class=\"digest\">End of report: ").append(Long.toString(s.changes))
-        .append(" changes (").append(Long.toString(s.unapproved())).append(" unapproved), ")
-        .append(Long.toString(s.overflows)).append(" overflow events. Data SHA-256: ").append(sha256)
-        .append(". Verify a copy on the host with: fim report --verify FILE</p>\n</body>\n</html>\n");
+    out.append("</tbody>\n</table>\n<p class=\"digest\">End of report: ")
+        .append(Long.toString(s.changes))
+        .append(" changes (")
+        .append(Long.toString(s.unapproved()))
+        .append(" unapproved), ")
+        .append(Long.toString(s.overflows))
+        .append(" overflow events. Data SHA-256: ")
+        .append(sha256)
+        .append(
+            ". Verify a copy on the host with: fim report --verify FILE</p>\n</body>\n</html>\n");
   }
 
   /** HTML-escapes text for element content and double-quoted attributes. */
@@ -183,14 +263,15 @@ final class HtmlReport implements ReportWriter {
     StringBuilder b = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      String r = switch (c) {
-        case '&' -> "&amp;";
-        case '<' -> "&lt;";
-        case '>' -> "&gt;";
-        case '"' -> "&quot;";
-        case '\'' -> "&#39;";
-        default -> null;
-      };
+      String r =
+          switch (c) {
+            case '&' -> "&amp;";
+            case '<' -> "&lt;";
+            case '>' -> "&gt;";
+            case '"' -> "&quot;";
+            case '\'' -> "&#39;";
+            default -> null;
+          };
       if (r != null) {
         if (b == null) {
           b = new StringBuilder(s.length() + 16).append(s, 0, i);

@@ -8,9 +8,10 @@ import java.io.IOException;
 import java.io.Writer;
 
 /**
- * The report as one JSON document, one change per line for {@code jq} and {@code grep} alike; the summary, digest
- * and parameter line come after the changes (they are known only then, and so a million changes stream straight to
- * the output instead of through a spill file):
+ * The report as one JSON document, one change per line for {@code jq} and {@code grep} alike; the
+ * summary, digest and parameter line come after the changes (they are known only then, and so a
+ * million changes stream straight to the output instead of through a spill file):
+ *
  * <pre>
  * {"changes":[
  * {"event":{…},"approval":{…}|null},
@@ -19,6 +20,7 @@ import java.io.Writer;
  * "digest":{"algorithm":"SHA-256","sha256":"…"},
  * "fim_report":"fim-report-v1 since=… sha256=…"}
  * </pre>
+ *
  * Not thread-safe.
  */
 final class JsonReport implements ReportWriter {
@@ -35,8 +37,8 @@ final class JsonReport implements ReportWriter {
   }
 
   /**
-   * Not called: {@link #rows} writes a batch of changes with one generator (one per change cost more than the
-   * JSON itself).
+   * Not called: {@link #rows} writes a batch of changes with one generator (one per change cost
+   * more than the JSON itself).
    */
   @Override
   public void change(Writer body, ChangeEvent e, Approval a) {
@@ -44,12 +46,17 @@ final class JsonReport implements ReportWriter {
   }
 
   /**
-   * Changes as {@code {"event":{…},"approval":{…}|null}}, one per line, each after its {@link #separator} (the first
-   * of the report after the first one), in UTF-8 to {@code out}.
+   * Changes as {@code {"event":{…},"approval":{…}|null}}, one per line, each after its {@link
+   * #separator} (the first of the report after the first one), in UTF-8 to {@code out}.
    */
-  static void rows(java.io.OutputStream out, java.util.List<ChangeEvent> events, java.util.List<Approval> approvals,
-      boolean startsTheReport) throws IOException {
-    try (JsonGenerator g = FACTORY.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+  static void rows(
+      java.io.OutputStream out,
+      java.util.List<ChangeEvent> events,
+      java.util.List<Approval> approvals,
+      boolean startsTheReport)
+      throws IOException {
+    try (JsonGenerator g =
+        FACTORY.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.setRootValueSeparator(null);
       for (int i = 0; i < events.size(); i++) {
@@ -72,8 +79,11 @@ final class JsonReport implements ReportWriter {
     out.write("],\n\"summary\":");
     ReportJson.summary(g, s);
     g.flush();
-    out.write(",\n\"digest\":{\"algorithm\":\"SHA-256\",\"of\":\"the stored records of the period's events and"
-        + " approvals, then the summary's compact JSON\",\"sha256\":\"" + sha256 + "\"},\n\"fim_report\":");
+    out.write(
+        ",\n\"digest\":{\"algorithm\":\"SHA-256\",\"of\":\"the stored records of the period's events and"
+            + " approvals, then the summary's compact JSON\",\"sha256\":\""
+            + sha256
+            + "\"},\n\"fim_report\":");
     g.writeString(s.parameters.line(sha256));
     g.close();
     out.write("}\n");

@@ -13,9 +13,10 @@ final class Labels {
   private Labels() {}
 
   /**
-   * The login user behind a change: {@code alice (auid 1001)}, {@code auid 1001} without a name, {@code (auid unset)}
-   * for daemons and timers ({@code (auid unset) via cron.service} when their systemd unit is known, so the totals say
-   * which daemon), {@code uid 0} when only the effective user is known, {@code unattributed} without an actor.
+   * The login user behind a change: {@code alice (auid 1001)}, {@code auid 1001} without a name,
+   * {@code (auid unset)} for daemons and timers ({@code (auid unset) via cron.service} when their
+   * systemd unit is known, so the totals say which daemon), {@code uid 0} when only the effective
+   * user is known, {@code unattributed} without an actor.
    */
   static String user(ChangeEvent e) {
     Actor a = e.actor();
@@ -35,9 +36,10 @@ final class Labels {
   }
 
   /**
-   * The directory a change is grouped under: the first {@code depth} components of the path, but never the path
-   * itself ({@code /etc/hosts} → {@code /etc} at depth 2; {@code /etc/ssh/sshd_config} → {@code /etc/ssh};
-   * {@code /usr/lib/x/libc.so} → {@code /usr/lib}); {@code /} for a file at the root.
+   * The directory a change is grouped under: the first {@code depth} components of the path, but
+   * never the path itself ({@code /etc/hosts} → {@code /etc} at depth 2; {@code
+   * /etc/ssh/sshd_config} → {@code /etc/ssh}; {@code /usr/lib/x/libc.so} → {@code /usr/lib});
+   * {@code /} for a file at the root.
    */
   static String prefix(PathBytes path, int depth) {
     byte[] p = path.toBytes();
@@ -60,7 +62,10 @@ final class Labels {
     return end == 0 ? "/" : PathBytes.of(p, 0, end).display();
   }
 
-  /** The number of audit records a lost-audit overflow says were lost ({@code audit lost N record(s) …}), else 0. */
+  /**
+   * The number of audit records a lost-audit overflow says were lost ({@code audit lost N record(s)
+   * …}), else 0.
+   */
   static long auditRecordsLost(ChangeEvent e) {
     if (e.message() == null) {
       return 0;
@@ -69,7 +74,10 @@ final class Labels {
     return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 
-  /** Why events were lost, as the overflow event says ({@code events were lost}, {@code audit records were lost}…). */
+  /**
+   * Why events were lost, as the overflow event says ({@code events were lost}, {@code audit
+   * records were lost}…).
+   */
   static String lossReason(ChangeEvent e) {
     return e.attributionReason() == null ? "unspecified" : e.attributionReason();
   }

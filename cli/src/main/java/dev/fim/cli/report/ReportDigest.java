@@ -9,16 +9,18 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The digest a report states: SHA-256 over its data as the database holds it. For each event of the period in time
- * order: the length of its stored record (4 bytes, big-endian) and the record (the {@code events} column family's
- * value), then one byte 1 with the length and stored bytes of its approval when one counts for the report (accepted
- * by its time), else one byte 0. Then one line with the summary ({@link ReportJson#summary}, compact JSON, then
- * {@code \n}). It does not depend on the format, nor on when the report was made, so two reports of the same data
- * have the same digest, and any change of the data (a path, an approval, a total) changes it.
+ * The digest a report states: SHA-256 over its data as the database holds it. For each event of the
+ * period in time order: the length of its stored record (4 bytes, big-endian) and the record (the
+ * {@code events} column family's value), then one byte 1 with the length and stored bytes of its
+ * approval when one counts for the report (accepted by its time), else one byte 0. Then one line
+ * with the summary ({@link ReportJson#summary}, compact JSON, then {@code \n}). It does not depend
+ * on the format, nor on when the report was made, so two reports of the same data have the same
+ * digest, and any change of the data (a path, an approval, a total) changes it.
  *
- * <p>Why the stored bytes and not each event's JSON: serialising a million events to JSON only to hash them took
- * about 40 % of a report's CPU (bench/report.sh); the stored records are already in hand, and they are what
- * {@code fim report --verify} rebuilds the report from. Not thread-safe; one per report, fed in order.
+ * <p>Why the stored bytes and not each event's JSON: serialising a million events to JSON only to
+ * hash them took about 40 % of a report's CPU (bench/report.sh); the stored records are already in
+ * hand, and they are what {@code fim report --verify} rebuilds the report from. Not thread-safe;
+ * one per report, fed in order.
  */
 final class ReportDigest {
   private static final JsonFactory FACTORY = new JsonFactory();
@@ -56,7 +58,8 @@ final class ReportDigest {
   /** Adds the summary line and returns the digest as lower-case hex. */
   String finish(Summary s) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
-    try (JsonGenerator g = FACTORY.createGenerator(line, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+    try (JsonGenerator g =
+        FACTORY.createGenerator(line, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
       ReportJson.summary(g, s);
     }
     line.write('\n');

@@ -1,27 +1,27 @@
 package dev.fim.cli.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fim.engine.output.EventJson;
 import dev.fim.store.Action;
 import dev.fim.store.Actor;
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
-import dev.fim.engine.output.EventJson;
 import dev.fim.store.EvidenceChain;
 import dev.fim.store.PathBytes;
 import java.io.IOException;
 import java.util.Map;
 
 /**
- * The report's data as JSON: one object per change and one summary object. The same objects are the JSON report's
- * {@code changes[]} and {@code summary}, and, written compactly, the canonical form that {@link ReportDigest} hashes.
- * Stateless.
+ * The report's data as JSON: one object per change and one summary object. The same objects are the
+ * JSON report's {@code changes[]} and {@code summary}, and, written compactly, the canonical form
+ * that {@link ReportDigest} hashes. Stateless.
  */
 final class ReportJson {
   private ReportJson() {}
 
   /**
-   * {@code {"event":{…the event JSON…},"approval":{…}}}; approval is {@code null} for an unapproved change and absent
-   * for an overflow (which is not approvable).
+   * {@code {"event":{…the event JSON…},"approval":{…}}}; approval is {@code null} for an unapproved
+   * change and absent for an overflow (which is not approvable).
    */
   static void change(JsonGenerator g, ChangeEvent e, Approval a) throws IOException {
     g.writeStartObject();
@@ -53,7 +53,8 @@ final class ReportJson {
     g.writeStringField("since", EventTime.of(p.fromNs()));
     g.writeStringField("until", EventTime.of(p.untilNs()));
     g.writeEndObject();
-    // Not when or where it was generated (the parameter line says that): the same data has the same digest.
+    // Not when or where it was generated (the parameter line says that): the same data has the same
+    // digest.
     g.writeNumberField("prefix_depth", p.prefixDepth());
     g.writeArrayFieldStart("hosts");
     for (String h : s.coverage.hosts()) {
@@ -89,7 +90,10 @@ final class ReportJson {
     g.writeEndObject();
   }
 
-  /** The evidence chain's state; only what stays the same while the data does (see Summary#evidence). */
+  /**
+   * The evidence chain's state; only what stays the same while the data does (see
+   * Summary#evidence).
+   */
   private static void evidence(JsonGenerator g, EvidenceChain.Verification v) throws IOException {
     g.writeObjectFieldStart("evidence_chain");
     g.writeBooleanField("verified", v.verified());
@@ -160,7 +164,10 @@ final class ReportJson {
     g.writeEndObject();
   }
 
-  /** The approval state of a change for people: {@code approved}, {@code UNAPPROVED}, or {@code n/a} (overflow). */
+  /**
+   * The approval state of a change for people: {@code approved}, {@code UNAPPROVED}, or {@code n/a}
+   * (overflow).
+   */
   static String state(ChangeEvent e, Approval a) {
     return e.action() == Action.OVERFLOW ? "n/a" : a == null ? "UNAPPROVED" : "approved";
   }

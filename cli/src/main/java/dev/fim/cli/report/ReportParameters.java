@@ -7,49 +7,83 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a report was made from: the period {@code [fromNs, untilNs)}, when and on which host it was generated, the
- * path-prefix depth of its totals and its format. Every report states them in one line
- * ({@link #line}: {@code fim-report-v1 since=… until=… generated=… host=… prefix-depth=2 format=html sha256=…}), so
- * {@link ReportVerifier} can make the same report again from the database and compare.
+ * What a report was made from: the period {@code [fromNs, untilNs)}, when and on which host it was
+ * generated, the path-prefix depth of its totals and its format. Every report states them in one
+ * line ({@link #line}: {@code fim-report-v1 since=… until=… generated=… host=… prefix-depth=2
+ * format=html sha256=…}), so {@link ReportVerifier} can make the same report again from the
+ * database and compare.
  *
- * <p>{@code untilNs} is never after {@code generatedNs}: a report cannot speak for the future, and a later
- * verification must not see changes recorded after it was made. Approvals accepted after {@code generatedNs} are
- * not part of it either.
+ * <p>{@code untilNs} is never after {@code generatedNs}: a report cannot speak for the future, and
+ * a later verification must not see changes recorded after it was made. Approvals accepted after
+ * {@code generatedNs} are not part of it either.
  */
-public record ReportParameters(long fromNs, long untilNs, long generatedNs, String host, int prefixDepth,
+public record ReportParameters(
+    long fromNs,
+    long untilNs,
+    long generatedNs,
+    String host,
+    int prefixDepth,
     ReportFormat format) {
   static final String MAGIC = "fim-report-v1";
   private static final Pattern LINE = Pattern.compile(MAGIC + "((?: [a-z0-9-]+=[^ \"<>\\r\\n]*)+)");
 
   public ReportParameters {
     if (fromNs >= untilNs) {
-      throw new IllegalArgumentException("the period is empty: since " + EventTime.of(fromNs) + " is not before until "
-          + EventTime.of(untilNs));
+      throw new IllegalArgumentException(
+          "the period is empty: since "
+              + EventTime.of(fromNs)
+              + " is not before until "
+              + EventTime.of(untilNs));
     }
     if (untilNs > generatedNs) {
-      throw new IllegalArgumentException("until " + EventTime.of(untilNs) + " is after the report's time "
-          + EventTime.of(generatedNs));
+      throw new IllegalArgumentException(
+          "until "
+              + EventTime.of(untilNs)
+              + " is after the report's time "
+              + EventTime.of(generatedNs));
     }
     if (prefixDepth < 1 || prefixDepth > 64) {
       throw new IllegalArgumentException("prefix depth " + prefixDepth + ": give 1 to 64");
     }
-    if (host.isEmpty() || host.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '<' || c == '>' || c > 126)) {
+    if (host.isEmpty()
+        || host.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '<' || c == '>' || c > 126)) {
       host = "unknown";
     }
   }
 
-  /** The period {@code [since, until)} with {@code until} clamped to {@code generated} (a future until means now). */
-  public static ReportParameters of(Instant since, Instant until, Instant generated, String host, int prefixDepth,
+  /**
+   * The period {@code [since, until)} with {@code until} clamped to {@code generated} (a future
+   * until means now).
+   */
+  public static ReportParameters of(
+      Instant since,
+      Instant until,
+      Instant generated,
+      String host,
+      int prefixDepth,
       ReportFormat format) {
     long g = EventTime.ns(generated);
-    return new ReportParameters(EventTime.ns(since), Math.min(EventTime.ns(until), g), g, host, prefixDepth, format);
+    return new ReportParameters(
+        EventTime.ns(since), Math.min(EventTime.ns(until), g), g, host, prefixDepth, format);
   }
 
   /** The one line stating the parameters and the data digest. */
   String line(String sha256) {
-    return MAGIC + " since=" + EventTime.of(fromNs) + " until=" + EventTime.of(untilNs) + " generated="
-        + EventTime.of(generatedNs) + " host=" + host + " prefix-depth=" + prefixDepth + " format=" + format.label()
-        + " sha256=" + sha256;
+    return MAGIC
+        + " since="
+        + EventTime.of(fromNs)
+        + " until="
+        + EventTime.of(untilNs)
+        + " generated="
+        + EventTime.of(generatedNs)
+        + " host="
+        + host
+        + " prefix-depth="
+        + prefixDepth
+        + " format="
+        + format.label()
+        + " sha256="
+        + sha256;
   }
 
   /** What {@link #line} stated, found anywhere in {@code text}; null when there is none. */
@@ -58,9 +92,9 @@ public record ReportParameters(long fromNs, long untilNs, long generatedNs, Stri
   }
 
   /**
-   * As {@link #find(String)}, taking the first line in {@code text} or, with {@code last}, the last one: a JSON
-   * report states its parameters at its end, after the changes, whose paths (chosen by whoever names a file) may
-   * spell a parameter line of their own.
+   * As {@link #find(String)}, taking the first line in {@code text} or, with {@code last}, the last
+   * one: a JSON report states its parameters at its end, after the changes, whose paths (chosen by
+   * whoever names a file) may spell a parameter line of their own.
    */
   static Stated find(String text, boolean last) {
     Matcher m = LINE.matcher(text);
@@ -80,17 +114,22 @@ public record ReportParameters(long fromNs, long untilNs, long generatedNs, Stri
       kv.put(pair.substring(0, eq), pair.substring(eq + 1));
     }
     try {
-      ReportParameters p = new ReportParameters(EventTime.parse(kv.get("since")), EventTime.parse(kv.get("until")),
-          EventTime.parse(kv.get("generated")), kv.get("host"), Integer.parseInt(kv.get("prefix-depth")),
-          ReportFormat.ofLabel(kv.get("format")));
+      ReportParameters p =
+          new ReportParameters(
+              EventTime.parse(kv.get("since")),
+              EventTime.parse(kv.get("until")),
+              EventTime.parse(kv.get("generated")),
+              kv.get("host"),
+              Integer.parseInt(kv.get("prefix-depth")),
+              ReportFormat.ofLabel(kv.get("format")));
       String sha = kv.get("sha256");
       if (sha == null || !sha.matches("[0-9a-f]{64}")) {
         throw new IllegalArgumentException("no sha256=");
       }
       return new Stated(p, sha);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("the report's parameter line is damaged (" + m.group() + "): "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the report's parameter line is damaged (" + m.group() + "): " + e.getMessage(), e);
     }
   }
 

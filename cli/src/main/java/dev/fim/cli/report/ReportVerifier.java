@@ -12,14 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code fim report --verify FILE}: checks a copy of a text, JSON or HTML report against the database. The report
- * states its parameters and data digest in one line ({@link ReportParameters#line}); the verifier makes the same
- * report again from the database as of the stated time, streaming it against the file byte by byte (no second copy
- * on disk), and compares the digest of the data it found with the stated one.
+ * {@code fim report --verify FILE}: checks a copy of a text, JSON or HTML report against the
+ * database. The report states its parameters and data digest in one line ({@link
+ * ReportParameters#line}); the verifier makes the same report again from the database as of the
+ * stated time, streaming it against the file byte by byte (no second copy on disk), and compares
+ * the digest of the data it found with the stated one.
  *
- * <p>So a copy verifies only when every byte is as fim wrote it and the database still holds the same data for the
- * period (the same events, and approvals accepted by the report's time). CSV states no parameters (a plain table):
- * verify its JSON twin, whose digest is the same. Stateless.
+ * <p>So a copy verifies only when every byte is as fim wrote it and the database still holds the
+ * same data for the period (the same events, and approvals accepted by the report's time). CSV
+ * states no parameters (a plain table): verify its JSON twin, whose digest is the same. Stateless.
  */
 public final class ReportVerifier {
   /** How a verification ended. */
@@ -28,9 +29,15 @@ public final class ReportVerifier {
     VERIFIED,
     /** The database's data for the stated period has another digest than the report states. */
     DATA_DIFFERS,
-    /** The data digest matches, but the file's bytes differ from what fim writes for it: the copy was edited. */
+    /**
+     * The data digest matches, but the file's bytes differ from what fim writes for it: the copy
+     * was edited.
+     */
     FILE_MODIFIED,
-    /** The database's evidence does not verify against its seal chain: nothing can be confirmed from it. */
+    /**
+     * The database's evidence does not verify against its seal chain: nothing can be confirmed from
+     * it.
+     */
     EVIDENCE_NOT_VERIFIED
   }
 
@@ -39,24 +46,29 @@ public final class ReportVerifier {
    *
    * @param verdict what was found
    * @param message the explanation, naming the digests or the first differing line
-   * @param sha256  the digest of the data the database holds for the stated period
+   * @param sha256 the digest of the data the database holds for the stated period
    */
   public record Outcome(Verdict verdict, String message, String sha256) {}
 
   private ReportVerifier() {}
 
   /**
-   * @param spillDir where the regenerated report's body is spilled while it is made (deleted afterwards)
-   * @throws IllegalArgumentException when the file is not a report fim can verify (no parameter line: not a report, or
-   *     a CSV), naming why
+   * @param spillDir where the regenerated report's body is spilled while it is made (deleted
+   *     afterwards)
+   * @throws IllegalArgumentException when the file is not a report fim can verify (no parameter
+   *     line: not a report, or a CSV), naming why
    */
-  public static Outcome verify(Store store, Path file, Path spillDir, EvidenceChain.Verification chain)
+  public static Outcome verify(
+      Store store, Path file, Path spillDir, EvidenceChain.Verification chain)
       throws IOException, StoreException {
     ReportParameters.Stated stated = stated(file);
     if (stated == null) {
-      throw new IllegalArgumentException(file + " is not a text, JSON or HTML fim report (no \""
-          + ReportParameters.MAGIC + "\" line in its first 64 KiB, nor in the last 64 KiB of a JSON report); a CSV"
-          + " report states no parameters: verify its JSON twin, which has the same data digest");
+      throw new IllegalArgumentException(
+          file
+              + " is not a text, JSON or HTML fim report (no \""
+              + ReportParameters.MAGIC
+              + "\" line in its first 64 KiB, nor in the last 64 KiB of a JSON report); a CSV"
+              + " report states no parameters: verify its JSON twin, which has the same data digest");
     }
     ComplianceReport.Result regenerated;
     long mismatchLine;
@@ -68,31 +80,58 @@ public final class ReportVerifier {
       longer = in.read() != -1;
     }
     if (!chain.verified()) {
-      return new Outcome(Verdict.EVIDENCE_NOT_VERIFIED, file + ": NOT verified: the database's evidence does not"
-          + " verify, so it confirms nothing: " + chain.problem(), regenerated.sha256());
+      return new Outcome(
+          Verdict.EVIDENCE_NOT_VERIFIED,
+          file
+              + ": NOT verified: the database's evidence does not"
+              + " verify, so it confirms nothing: "
+              + chain.problem(),
+          regenerated.sha256());
     }
     if (!regenerated.sha256().equals(stated.sha256())) {
-      return new Outcome(Verdict.DATA_DIFFERS, file + ": NOT verified: it states data SHA-256 " + stated.sha256()
-          + ", but the database's data for its period (as of " + EventTime.of(stated.parameters().generatedNs())
-          + ") has " + regenerated.sha256() + ": the report's data or parameters were edited, or the database"
-          + " changed since (events recorded in the period or approvals dated before the report)",
+      return new Outcome(
+          Verdict.DATA_DIFFERS,
+          file
+              + ": NOT verified: it states data SHA-256 "
+              + stated.sha256()
+              + ", but the database's data for its period (as of "
+              + EventTime.of(stated.parameters().generatedNs())
+              + ") has "
+              + regenerated.sha256()
+              + ": the report's data or parameters were edited, or the database"
+              + " changed since (events recorded in the period or approvals dated before the report)",
           regenerated.sha256());
     }
     if (mismatchLine > 0 || longer) {
-      return new Outcome(Verdict.FILE_MODIFIED, file + ": NOT verified: the database holds the data it states (SHA-256 "
-          + regenerated.sha256() + "), but the file differs from what fim writes for it "
-          + (mismatchLine > 0 ? "from line " + mismatchLine : "after its end (bytes appended)")
-          + ": this copy was modified", regenerated.sha256());
+      return new Outcome(
+          Verdict.FILE_MODIFIED,
+          file
+              + ": NOT verified: the database holds the data it states (SHA-256 "
+              + regenerated.sha256()
+              + "), but the file differs from what fim writes for it "
+              + (mismatchLine > 0 ? "from line " + mismatchLine : "after its end (bytes appended)")
+              + ": this copy was modified",
+          regenerated.sha256());
     }
-    return new Outcome(Verdict.VERIFIED, file + ": verified: unmodified, and the database holds the same data"
-        + " (SHA-256 " + regenerated.sha256() + ", " + regenerated.changes() + " changes, " + regenerated.unapproved()
-        + " unapproved)", regenerated.sha256());
+    return new Outcome(
+        Verdict.VERIFIED,
+        file
+            + ": verified: unmodified, and the database holds the same data"
+            + " (SHA-256 "
+            + regenerated.sha256()
+            + ", "
+            + regenerated.changes()
+            + " changes, "
+            + regenerated.unapproved()
+            + " unapproved)",
+        regenerated.sha256());
   }
 
   /**
-   * The parameter line of {@code file}: text and HTML reports state it at their start (the first 64 KiB are read), a
-   * JSON report (it starts with '{') as its last value, after every change, so its last 64 KiB are read and the last
-   * line there is taken (a path in a change may spell one too). Bounded either way, whatever the file's size.
+   * The parameter line of {@code file}: text and HTML reports state it at their start (the first 64
+   * KiB are read), a JSON report (it starts with '{') as its last value, after every change, so its
+   * last 64 KiB are read and the last line there is taken (a path in a change may spell one too).
+   * Bounded either way, whatever the file's size.
    */
   private static ReportParameters.Stated stated(Path file) throws IOException {
     try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
@@ -121,7 +160,10 @@ public final class ReportVerifier {
     return java.util.Arrays.copyOf(b.array(), b.position());
   }
 
-  /** Compares what is written with the file's bytes; remembers the line of the first difference (1-based). */
+  /**
+   * Compares what is written with the file's bytes; remembers the line of the first difference
+   * (1-based).
+   */
   private static final class Comparing extends OutputStream {
     private final InputStream file;
     long line = 1;

@@ -6,22 +6,29 @@ import java.io.IOException;
 import java.io.Writer;
 
 /**
- * One form of the report. The changes are written first (to the report's body, as they stream), the head (summary,
- * digest) and the end once all are seen; {@link ComplianceReport} puts head, body and end in that order.
+ * One form of the report. The changes are written first (to the report's body, as they stream), the
+ * head (summary, digest) and the end once all are seen; {@link ComplianceReport} puts head, body
+ * and end in that order.
  */
 interface ReportWriter {
   /**
-   * The head: summary and digest, unless {@link #headFirst} (then both are null: it is written before the rows, and
-   * {@link #end} carries them).
+   * The head: summary and digest, unless {@link #headFirst} (then both are null: it is written
+   * before the rows, and {@link #end} carries them).
    */
   void head(Writer out, Summary s, String sha256) throws IOException;
 
-  /** True when the head needs neither summary nor digest, so the rows can follow it without a spill file. */
+  /**
+   * True when the head needs neither summary nor digest, so the rows can follow it without a spill
+   * file.
+   */
   default boolean headFirst() {
     return false;
   }
 
-  /** One event of the period, oldest first; {@code a} is its approval as of the report's time, or null. */
+  /**
+   * One event of the period, oldest first; {@code a} is its approval as of the report's time, or
+   * null.
+   */
   void change(Writer body, ChangeEvent e, Approval a) throws IOException;
 
   void end(Writer out, Summary s, String sha256) throws IOException;

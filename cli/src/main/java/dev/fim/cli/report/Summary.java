@@ -14,17 +14,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A report's totals, built in one pass over its events ({@link #add}), then read by the renderers. Overflow events
- * are counted as loss, not as changes, and are never approvable. Not thread-safe.
+ * A report's totals, built in one pass over its events ({@link #add}), then read by the renderers.
+ * Overflow events are counted as loss, not as changes, and are never approvable. Not thread-safe.
  */
 final class Summary {
-  /** Totals by user and path prefix keep at most this many rows; the rest is one "others" row (a bounded report). */
+  /**
+   * Totals by user and path prefix keep at most this many rows; the rest is one "others" row (a
+   * bounded report).
+   */
   static final int TOP = 50;
 
   final ReportParameters parameters;
   final Coverage coverage;
-  /** Whether the evidence (events, approvals, coverage) verified against its seal chain, stated in every format. */
+
+  /**
+   * Whether the evidence (events, approvals, coverage) verified against its seal chain, stated in
+   * every format.
+   */
   final EvidenceChain.Verification chain;
+
   final Timeline timeline;
   long changes;
   long approved;
@@ -67,13 +75,15 @@ final class Summary {
   }
 
   /**
-   * The evidence chain's state for people: "verified; …" or "NOT VERIFIED: why". Stable while the data is (not the
-   * head's sequence or record count, which grow with every event recorded after the report): a report made again
-   * later from the same data reads the same.
+   * The evidence chain's state for people: "verified; …" or "NOT VERIFIED: why". Stable while the
+   * data is (not the head's sequence or record count, which grow with every event recorded after
+   * the report): a report made again later from the same data reads the same.
    */
   String evidence() {
     if (!chain.verified()) {
-      return "NOT VERIFIED: " + chain.problem() + ". Do not rely on this report's events, approvals or coverage.";
+      return "NOT VERIFIED: "
+          + chain.problem()
+          + ". Do not rely on this report's events, approvals or coverage.";
     }
     if (chain.head() == null) {
       return "verified (nothing recorded)";
@@ -109,11 +119,14 @@ final class Summary {
     return top(lossByReason);
   }
 
-  /** Largest first, ties by name; beyond {@link #TOP} rows, the rest summed as {@code (N others)}. */
+  /**
+   * Largest first, ties by name; beyond {@link #TOP} rows, the rest summed as {@code (N others)}.
+   */
   private static Map<String, Long> top(Map<String, Long> counts) {
     List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
-    sorted.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
-        .thenComparing(Map.Entry.comparingByKey()));
+    sorted.sort(
+        Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+            .thenComparing(Map.Entry.comparingByKey()));
     Map<String, Long> m = new LinkedHashMap<>();
     long rest = 0;
     for (int i = 0; i < sorted.size(); i++) {

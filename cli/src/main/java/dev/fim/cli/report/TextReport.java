@@ -1,8 +1,8 @@
 package dev.fim.cli.report;
 
+import dev.fim.engine.output.EventText;
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
-import dev.fim.engine.output.EventText;
 import dev.fim.store.PathBytes;
 import java.io.IOException;
 import java.io.Writer;
@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The report for a terminal: the summary, then one line per event ({@link EventText}'s form with who made it),
- * marked {@code UNAPPROVED}, {@code approved} or {@code overflow}, and for approved ones a second line with who
- * accepted it, when and the note. Times are UTC. Not thread-safe.
+ * The report for a terminal: the summary, then one line per event ({@link EventText}'s form with
+ * who made it), marked {@code UNAPPROVED}, {@code approved} or {@code overflow}, and for approved
+ * ones a second line with who accepted it, when and the note. Times are UTC. Not thread-safe.
  */
 final class TextReport implements ReportWriter {
   private Writer out;
@@ -25,22 +25,52 @@ final class TextReport implements ReportWriter {
     line(p.line(sha256));
     line("");
     if (!s.chain.verified()) {
-      line("WARNING: THE EVIDENCE DOES NOT VERIFY (events, approvals or coverage were altered outside fim).");
+      line(
+          "WARNING: THE EVIDENCE DOES NOT VERIFY (events, approvals or coverage were altered outside fim).");
     }
-    line("Period:      " + EventTime.of(p.fromNs()) + " to " + EventTime.of(p.untilNs()) + " ("
-        + EventTime.duration(p.untilNs() - p.fromNs()) + ")");
+    line(
+        "Period:      "
+            + EventTime.of(p.fromNs())
+            + " to "
+            + EventTime.of(p.untilNs())
+            + " ("
+            + EventTime.duration(p.untilNs() - p.fromNs())
+            + ")");
     line("Generated:   " + EventTime.of(p.generatedNs()) + " on " + p.host());
     line("Data SHA-256: " + sha256);
     line("Evidence:    " + s.evidence());
-    line("Hosts:       " + (s.coverage.hosts().isEmpty() ? "(no fim watch ran in the period)"
-        : String.join(", ", s.coverage.hosts())));
-    line("Trees:       " + (s.coverage.trees().isEmpty() ? "(none watched)"
-        : s.coverage.trees().stream().map(PathBytes::display).collect(Collectors.joining(", "))));
+    line(
+        "Hosts:       "
+            + (s.coverage.hosts().isEmpty()
+                ? "(no fim watch ran in the period)"
+                : String.join(", ", s.coverage.hosts())));
+    line(
+        "Trees:       "
+            + (s.coverage.trees().isEmpty()
+                ? "(none watched)"
+                : s.coverage.trees().stream()
+                    .map(PathBytes::display)
+                    .collect(Collectors.joining(", "))));
     coverage(s);
-    line("Loss:        " + (s.overflows == 0 ? "no overflow or lost audit events recorded"
-        : s.overflows + " overflow events (" + join(s.lossByReason()) + ")"
-            + (s.auditRecordsLost > 0 ? "; " + s.auditRecordsLost + " audit records lost" : "")));
-    line("Changes:     " + s.changes + " (" + s.approved + " approved, " + s.unapproved() + " UNAPPROVED)");
+    line(
+        "Loss:        "
+            + (s.overflows == 0
+                ? "no overflow or lost audit events recorded"
+                : s.overflows
+                    + " overflow events ("
+                    + join(s.lossByReason())
+                    + ")"
+                    + (s.auditRecordsLost > 0
+                        ? "; " + s.auditRecordsLost + " audit records lost"
+                        : "")));
+    line(
+        "Changes:     "
+            + s.changes
+            + " ("
+            + s.approved
+            + " approved, "
+            + s.unapproved()
+            + " UNAPPROVED)");
     if (s.changes > 0 || s.overflows > 0) {
       line("  by action: " + join(s.byAction()));
     }
@@ -50,40 +80,73 @@ final class TextReport implements ReportWriter {
       line("  by origin: " + join(s.byOrigin()));
     }
     line("");
-    line(s.changes + s.overflows == 0 ? "No changes recorded in the period."
-        : "Events, oldest first (UNAPPROVED changes need review):");
+    line(
+        s.changes + s.overflows == 0
+            ? "No changes recorded in the period."
+            : "Events, oldest first (UNAPPROVED changes need review):");
   }
 
   private void coverage(Summary s) throws IOException {
     Coverage c = s.coverage;
     long period = s.parameters.untilNs() - s.parameters.fromNs();
-    line(String.format(java.util.Locale.ROOT, "Coverage:    fim watch ran %s of %s (%.1f %%), %d gap%s", EventTime.duration(
-        c.coveredNs()), EventTime.duration(period), 100.0 * c.coveredNs() / period, c.gaps().size(),
-        c.gaps().size() == 1 ? "" : "s"));
+    line(
+        String.format(
+            java.util.Locale.ROOT,
+            "Coverage:    fim watch ran %s of %s (%.1f %%), %d gap%s",
+            EventTime.duration(c.coveredNs()),
+            EventTime.duration(period),
+            100.0 * c.coveredNs() / period,
+            c.gaps().size(),
+            c.gaps().size() == 1 ? "" : "s"));
     for (Coverage.Run r : c.runs()) {
-      line("  watch " + EventTime.of(r.startNs()) + " to " + EventTime.of(r.endNs()) + "  " + r.status().label + ", "
-          + r.host() + ", " + r.backend() + ", attribution " + r.attribution() + ": "
-          + r.trees().stream().map(PathBytes::display).collect(Collectors.joining(" ")));
+      line(
+          "  watch "
+              + EventTime.of(r.startNs())
+              + " to "
+              + EventTime.of(r.endNs())
+              + "  "
+              + r.status().label
+              + ", "
+              + r.host()
+              + ", "
+              + r.backend()
+              + ", attribution "
+              + r.attribution()
+              + ": "
+              + r.trees().stream().map(PathBytes::display).collect(Collectors.joining(" ")));
     }
     for (Coverage.Span g : c.gaps()) {
-      line("  gap   " + EventTime.of(g.startNs()) + " to " + EventTime.of(g.endNs()) + "  ("
-          + EventTime.duration(g.endNs() - g.startNs()) + " not watched; only checks saw changes then)");
+      line(
+          "  gap   "
+              + EventTime.of(g.startNs())
+              + " to "
+              + EventTime.of(g.endNs())
+              + "  ("
+              + EventTime.duration(g.endNs() - g.startNs())
+              + " not watched; only checks saw changes then)");
     }
   }
 
   @Override
   public void change(Writer out, ChangeEvent e, Approval a) throws IOException {
     String state = ReportJson.state(e, a);
-    out.write(switch (state) {
-      case "UNAPPROVED" -> "UNAPPROVED ";
-      case "approved" -> "approved   ";
-      default -> "overflow   ";
-    });
+    out.write(
+        switch (state) {
+          case "UNAPPROVED" -> "UNAPPROVED ";
+          case "approved" -> "approved   ";
+          default -> "overflow   ";
+        });
     out.write(EventText.lineWithWho(e));
     out.write('\n');
     if (a != null) {
-      out.write("           accepted " + EventTime.of(a.acceptedNs()) + " by " + a.who() + ": "
-          + oneLine(a.note()) + "\n");
+      out.write(
+          "           accepted "
+              + EventTime.of(a.acceptedNs())
+              + " by "
+              + a.who()
+              + ": "
+              + oneLine(a.note())
+              + "\n");
     }
   }
 
@@ -91,8 +154,15 @@ final class TextReport implements ReportWriter {
   public void end(Writer out, Summary s, String sha256) throws IOException {
     this.out = out;
     line("");
-    line("End of report: " + s.changes + " changes (" + s.unapproved() + " UNAPPROVED), " + s.overflows
-        + " overflow events. Data SHA-256: " + sha256);
+    line(
+        "End of report: "
+            + s.changes
+            + " changes ("
+            + s.unapproved()
+            + " UNAPPROVED), "
+            + s.overflows
+            + " overflow events. Data SHA-256: "
+            + sha256);
     line("Verify a copy on the host: fim report --verify FILE");
   }
 
@@ -107,6 +177,8 @@ final class TextReport implements ReportWriter {
   }
 
   private static String join(Map<String, Long> m) {
-    return m.entrySet().stream().map(x -> x.getKey() + " " + x.getValue()).collect(Collectors.joining(", "));
+    return m.entrySet().stream()
+        .map(x -> x.getKey() + " " + x.getValue())
+        .collect(Collectors.joining(", "));
   }
 }

@@ -1,14 +1,24 @@
 package dev.fim.cli.report;
 
 /**
- * Changes per time bucket over a report's period, for the HTML chart: at most {@link #MAX_BUCKETS} buckets of a
- * round size (1 min … 1 week, or whole weeks beyond). Not thread-safe.
+ * Changes per time bucket over a report's period, for the HTML chart: at most {@link #MAX_BUCKETS}
+ * buckets of a round size (1 min … 1 week, or whole weeks beyond). Not thread-safe.
  */
 final class Timeline {
   static final int MAX_BUCKETS = 60;
   private static final long MIN = 60_000_000_000L;
-  private static final long[] SIZES = {MIN, 5 * MIN, 15 * MIN, 30 * MIN, 60 * MIN, 3 * 60 * MIN, 6 * 60 * MIN,
-      12 * 60 * MIN, 24 * 60 * MIN, 7 * 24 * 60 * MIN};
+  private static final long[] SIZES = {
+    MIN,
+    5 * MIN,
+    15 * MIN,
+    30 * MIN,
+    60 * MIN,
+    3 * 60 * MIN,
+    6 * 60 * MIN,
+    12 * 60 * MIN,
+    24 * 60 * MIN,
+    7 * 24 * 60 * MIN
+  };
 
   final long fromNs;
   final long bucketNs;

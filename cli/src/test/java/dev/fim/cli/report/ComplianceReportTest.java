@@ -33,16 +33,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ComplianceReportTest {
   private static final long S = 1_000_000_000L;
   private static final long T0 = 1_764_000_000L * S; // 2025-11-24T16:00:00Z
+
   /** A path with HTML, a newline and a byte that is not UTF-8. */
-  static final byte[] HOSTILE = "/srv/<script>alert(1)</script>,\"q\"\u00e9\n\u0000".getBytes(StandardCharsets.UTF_8);
+  static final byte[] HOSTILE =
+      "/srv/<script>alert(1)</script>,\"q\"\u00e9\n\u0000".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path tmp;
+
   /**
-   * These stores are written without an evidence chain (this test is about the report's rendering and digest);
-   * the chain's own tests are EvidenceChainTest and EvidenceChainCommandsTest.
+   * These stores are written without an evidence chain (this test is about the report's rendering
+   * and digest); the chain's own tests are EvidenceChainTest and EvidenceChainCommandsTest.
    */
   private static final dev.fim.store.EvidenceChain.Verification UNSEALED =
       new dev.fim.store.EvidenceChain.Verification(true, null, null);
+
   Store store;
   List<ChangeEvent> stored;
 
@@ -51,28 +55,127 @@ class ComplianceReportTest {
     store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE);
     byte[] hostile = HOSTILE.clone();
     hostile[hostile.length - 1] = (byte) 0xff;
-    Actor alice = new Actor(1001L, "alice", 0L, "root", 4242, 4000, "/usr/bin/vim.basic", "vim",
-        List.of("vim", "/etc/hosts"), 3L, "pts/0");
-    Actor daemon = new Actor(Actor.UNSET_ID, null, 0L, "root", 77, 1, "/usr/bin/dpkg", "dpkg", null, null, null);
-    stored = new EventLog(store).append(List.of(
-        new ChangeEvent(T0 - 10 * S, 0, Action.CREATED, PathBytes.ofUtf8("/etc/before"), null, null, null, List.of(),
-            Origin.WATCH, Attribution.AUDIT, null, null, alice), // before the period
-        new ChangeEvent(T0 + 10 * S, 0, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null, null, null,
-            List.of(new AttributeChange("content", "xxh3_128:aa", "xxh3_128:bb")), Origin.WATCH, Attribution.AUDIT, null, null, alice),
-        new ChangeEvent(T0 + 20 * S, 0, Action.CREATED, PathBytes.of(hostile), null, null, null, List.of(), Origin.WATCH,
-            Attribution.AUDIT, null, null, daemon),
-        new ChangeEvent(T0 + 30 * S, 0, Action.OVERFLOW, PathBytes.ofUtf8("/usr"), null, null, null, List.of(), Origin.WATCH,
-            Attribution.NONE, "audit records were lost", "audit lost 7 record(s); /usr rescanned"),
-        new ChangeEvent(T0 + 40 * S, 0, Action.ATTRIBUTES_MODIFIED, PathBytes.ofUtf8("/usr/bin/su"), null, null, null,
-            List.of(new AttributeChange("permissions", "4755", "0755")), Origin.CHECK, Attribution.NONE, "check compares states"),
-        new ChangeEvent(T0 + 3600 * S, 0, Action.DELETED, PathBytes.ofUtf8("/etc/after"), null, null, null, List.of(),
-            Origin.CHECK, Attribution.NONE, "x"))); // after the period
-    new Approvals(store).approve(List.of(stored.get(1)), new Approval(T0 + 50 * S, 1001, "alice", 0, "root",
-        "CHG-1234 <b>bold</b>"));
-    new Approvals(store).approve(List.of(stored.get(4)), new Approval(T0 + 200 * S, 1002, "bob", 0, "root",
-        "late")); // after the report's time: not part of the report
-    WatchCoverage.Run run = WatchCoverage.begin(store, T0 - 100 * S, "web1", "fanotify", "audit",
-        List.of(PathBytes.ofUtf8("/etc"), PathBytes.ofUtf8("/usr")));
+    Actor alice =
+        new Actor(
+            1001L,
+            "alice",
+            0L,
+            "root",
+            4242,
+            4000,
+            "/usr/bin/vim.basic",
+            "vim",
+            List.of("vim", "/etc/hosts"),
+            3L,
+            "pts/0");
+    Actor daemon =
+        new Actor(
+            Actor.UNSET_ID, null, 0L, "root", 77, 1, "/usr/bin/dpkg", "dpkg", null, null, null);
+    stored =
+        new EventLog(store)
+            .append(
+                List.of(
+                    new ChangeEvent(
+                        T0 - 10 * S,
+                        0,
+                        Action.CREATED,
+                        PathBytes.ofUtf8("/etc/before"),
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        Origin.WATCH,
+                        Attribution.AUDIT,
+                        null,
+                        null,
+                        alice), // before the period
+                    new ChangeEvent(
+                        T0 + 10 * S,
+                        0,
+                        Action.UPDATED,
+                        PathBytes.ofUtf8("/etc/hosts"),
+                        null,
+                        null,
+                        null,
+                        List.of(new AttributeChange("content", "xxh3_128:aa", "xxh3_128:bb")),
+                        Origin.WATCH,
+                        Attribution.AUDIT,
+                        null,
+                        null,
+                        alice),
+                    new ChangeEvent(
+                        T0 + 20 * S,
+                        0,
+                        Action.CREATED,
+                        PathBytes.of(hostile),
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        Origin.WATCH,
+                        Attribution.AUDIT,
+                        null,
+                        null,
+                        daemon),
+                    new ChangeEvent(
+                        T0 + 30 * S,
+                        0,
+                        Action.OVERFLOW,
+                        PathBytes.ofUtf8("/usr"),
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        Origin.WATCH,
+                        Attribution.NONE,
+                        "audit records were lost",
+                        "audit lost 7 record(s); /usr rescanned"),
+                    new ChangeEvent(
+                        T0 + 40 * S,
+                        0,
+                        Action.ATTRIBUTES_MODIFIED,
+                        PathBytes.ofUtf8("/usr/bin/su"),
+                        null,
+                        null,
+                        null,
+                        List.of(new AttributeChange("permissions", "4755", "0755")),
+                        Origin.CHECK,
+                        Attribution.NONE,
+                        "check compares states"),
+                    new ChangeEvent(
+                        T0 + 3600 * S,
+                        0,
+                        Action.DELETED,
+                        PathBytes.ofUtf8("/etc/after"),
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        Origin.CHECK,
+                        Attribution.NONE,
+                        "x"))); // after the period
+    new Approvals(store)
+        .approve(
+            List.of(stored.get(1)),
+            new Approval(T0 + 50 * S, 1001, "alice", 0, "root", "CHG-1234 <b>bold</b>"));
+    new Approvals(store)
+        .approve(
+            List.of(stored.get(4)),
+            new Approval(
+                T0 + 200 * S,
+                1002,
+                "bob",
+                0,
+                "root",
+                "late")); // after the report's time: not part of the report
+    WatchCoverage.Run run =
+        WatchCoverage.begin(
+            store,
+            T0 - 100 * S,
+            "web1",
+            "fanotify",
+            "audit",
+            List.of(PathBytes.ofUtf8("/etc"), PathBytes.ofUtf8("/usr")));
     run.end(T0 + 25 * S);
   }
 
@@ -100,7 +203,10 @@ class ComplianceReportTest {
     }
     assertEquals(1, digests.size(), digests.toString());
     try (var files = Files.list(tmp)) {
-      assertEquals(List.of("db"), files.map(x -> x.getFileName().toString()).toList(), "the body spill is deleted");
+      assertEquals(
+          List.of("db"),
+          files.map(x -> x.getFileName().toString()).toList(),
+          "the body spill is deleted");
     }
   }
 
@@ -112,16 +218,26 @@ class ComplianceReportTest {
     assertTrue(t.contains("by user:   (auid unset) 1, alice (auid 1001) 1, unattributed 1"), t);
     // The hostile name holds a '/' ("</script>"): its first two components end inside it.
     assertTrue(t.contains("by path:   /etc 1, /srv/<script>alert(1)< 1, /usr/bin 1"), t);
-    assertTrue(t.contains("Loss:        1 overflow events (audit records were lost 1); 7 audit records lost"), t);
+    assertTrue(
+        t.contains(
+            "Loss:        1 overflow events (audit records were lost 1); 7 audit records lost"),
+        t);
     assertTrue(t.contains("Coverage:    fim watch ran 25s of 1m 40s (25.0 %), 1 gap"), t);
     assertTrue(t.contains("gap   2025-11-24T16:00:25Z to 2025-11-24T16:01:40Z"), t);
     assertTrue(t.contains("approved   2025-11-24T16:00:10Z updated /etc/hosts"), t);
-    assertTrue(t.contains("accepted 2025-11-24T16:00:50Z by alice (auid 1001) as root: CHG-1234 <b>bold</b>"), t);
-    assertTrue(t.contains("UNAPPROVED 2025-11-24T16:00:40Z attributes_modified /usr/bin/su"),
+    assertTrue(
+        t.contains(
+            "accepted 2025-11-24T16:00:50Z by alice (auid 1001) as root: CHG-1234 <b>bold</b>"),
+        t);
+    assertTrue(
+        t.contains("UNAPPROVED 2025-11-24T16:00:40Z attributes_modified /usr/bin/su"),
         "an approval dated after the report's time does not count:\n" + t);
-    assertTrue(t.contains("overflow   2025-11-24T16:00:30Z overflow /usr  audit lost 7 record(s)"), t);
+    assertTrue(
+        t.contains("overflow   2025-11-24T16:00:30Z overflow /usr  audit lost 7 record(s)"), t);
     assertFalse(t.contains("/etc/before") || t.contains("/etc/after"), "outside the period: " + t);
-    assertTrue(t.contains("UNAPPROVED 2025-11-24T16:00:20Z created /srv/<script>alert(1)</script>,\"q\"é\\n\\xff"),
+    assertTrue(
+        t.contains(
+            "UNAPPROVED 2025-11-24T16:00:20Z created /srv/<script>alert(1)</script>,\"q\"é\\n\\xff"),
         "a hostile path is one line, its bytes escaped:\n" + t);
   }
 
@@ -132,11 +248,15 @@ class ComplianceReportTest {
     while (p.nextToken() != null) {
       // parses to the end: one well-formed document
     }
-    long changes = j.lines().filter(l -> l.startsWith("{\"event\":") || l.startsWith(",{\"event\":")).count();
+    long changes =
+        j.lines().filter(l -> l.startsWith("{\"event\":") || l.startsWith(",{\"event\":")).count();
     assertEquals(4, changes, "three changes and one overflow:\n" + j);
     assertTrue(j.contains("\"totals\":{\"changes\":3,\"approved\":1,\"unapproved\":2"), j);
-    assertTrue(j.contains("\"approval\":{\"accepted_at\":\"2025-11-24T16:00:50Z\",\"user\":{\"id\":\"0\",\"name\":\"root\","
-        + "\"audit\":{\"id\":\"1001\",\"name\":\"alice\"}},\"note\":\"CHG-1234 <b>bold</b>\"}"), j);
+    assertTrue(
+        j.contains(
+            "\"approval\":{\"accepted_at\":\"2025-11-24T16:00:50Z\",\"user\":{\"id\":\"0\",\"name\":\"root\","
+                + "\"audit\":{\"id\":\"1001\",\"name\":\"alice\"}},\"note\":\"CHG-1234 <b>bold</b>\"}"),
+        j);
     assertTrue(j.contains("\"path_hex\":\"" + hexOfHostile() + "\""), "the exact bytes: " + j);
     assertTrue(j.contains("\"audit_records_lost\":7"), j);
   }
@@ -147,8 +267,12 @@ class ComplianceReportTest {
     String[] rows = c.split("\r\n");
     assertEquals(String.join(",", CsvReport.HEADER), rows[0]);
     assertEquals(5, rows.length, c);
-    assertTrue(c.contains(",\"/srv/<script>alert(1)</script>,\"\"q\"\"é\\n\\xff\","), "quoted, quotes doubled: " + c);
-    assertTrue(rows[1].endsWith(",approved,2025-11-24T16:00:50Z,alice (auid 1001) as root,CHG-1234 <b>bold</b>,verified"),
+    assertTrue(
+        c.contains(",\"/srv/<script>alert(1)</script>,\"\"q\"\"é\\n\\xff\","),
+        "quoted, quotes doubled: " + c);
+    assertTrue(
+        rows[1].endsWith(
+            ",approved,2025-11-24T16:00:50Z,alice (auid 1001) as root,CHG-1234 <b>bold</b>,verified"),
         rows[1]);
     assertTrue(rows[4].contains(",unapproved,"), rows[4]);
   }
@@ -163,23 +287,36 @@ class ComplianceReportTest {
     assertTrue(h.contains("CHG-1234 &lt;b&gt;bold&lt;/b&gt;"), h);
     assertEquals(2, h.split("<tr class=\"unapproved\">", -1).length - 1, "two unapproved rows");
     assertTrue(h.contains("<svg id=\"timeline\""), h);
-    assertTrue(h.contains("fill=\"#e6e6e6\"><title>not watched 2025-11-24T16:00:25Z"), "the gap is shaded: " + h);
+    assertTrue(
+        h.contains("fill=\"#e6e6e6\"><title>not watched 2025-11-24T16:00:25Z"),
+        "the gap is shaded: " + h);
   }
 
   @Test
   void anEmptyPeriodSaysSo() throws Exception {
-    ReportParameters p = new ReportParameters(T0 + 1000 * S, T0 + 2000 * S, T0 + 2000 * S, "h", 2, ReportFormat.TEXT);
+    ReportParameters p =
+        new ReportParameters(
+            T0 + 1000 * S, T0 + 2000 * S, T0 + 2000 * S, "h", 2, ReportFormat.TEXT);
     String t = report(p);
-    assertTrue(t.contains("Changes:     0 (0 approved, 0 UNAPPROVED)") && t.contains("No changes recorded in the period."),
+    assertTrue(
+        t.contains("Changes:     0 (0 approved, 0 UNAPPROVED)")
+            && t.contains("No changes recorded in the period."),
         t);
-    assertTrue(report(new ReportParameters(p.fromNs(), p.untilNs(), p.generatedNs(), "h", 2, ReportFormat.HTML))
-        .contains("No changes recorded in the period."));
+    assertTrue(
+        report(
+                new ReportParameters(
+                    p.fromNs(), p.untilNs(), p.generatedNs(), "h", 2, ReportFormat.HTML))
+            .contains("No changes recorded in the period."));
   }
 
   @Test
   void parametersRefuseAnEmptyPeriodAndAFutureUntil() {
-    assertThrows(IllegalArgumentException.class, () -> new ReportParameters(5, 5, 9, "h", 2, ReportFormat.TEXT));
-    assertThrows(IllegalArgumentException.class, () -> new ReportParameters(1, 10, 9, "h", 2, ReportFormat.TEXT));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ReportParameters(5, 5, 9, "h", 2, ReportFormat.TEXT));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ReportParameters(1, 10, 9, "h", 2, ReportFormat.TEXT));
   }
 
   @Test
@@ -187,7 +324,10 @@ class ComplianceReportTest {
     for (ReportFormat f : List.of(ReportFormat.TEXT, ReportFormat.JSON, ReportFormat.HTML)) {
       Path file = tmp.resolve("r." + f.label());
       Files.writeString(file, report(params(f)));
-      assertEquals(ReportVerifier.Verdict.VERIFIED, ReportVerifier.verify(store, file, tmp, UNSEALED).verdict(), f.label());
+      assertEquals(
+          ReportVerifier.Verdict.VERIFIED,
+          ReportVerifier.verify(store, file, tmp, UNSEALED).verdict(),
+          f.label());
 
       String original = Files.readString(file);
       Files.writeString(file, original.replace("CHG-1234", "CHG-9999"));
@@ -196,21 +336,41 @@ class ComplianceReportTest {
       assertTrue(o.message().contains("from line"), o.message());
 
       Files.writeString(file, original + "\n");
-      assertEquals(ReportVerifier.Verdict.FILE_MODIFIED, ReportVerifier.verify(store, file, tmp, UNSEALED).verdict(), "appended");
+      assertEquals(
+          ReportVerifier.Verdict.FILE_MODIFIED,
+          ReportVerifier.verify(store, file, tmp, UNSEALED).verdict(),
+          "appended");
 
       String sha = ReportParameters.find(original).sha256();
       Files.writeString(file, original.replace(sha, "0".repeat(64)));
-      assertEquals(ReportVerifier.Verdict.DATA_DIFFERS, ReportVerifier.verify(store, file, tmp, UNSEALED).verdict(),
+      assertEquals(
+          ReportVerifier.Verdict.DATA_DIFFERS,
+          ReportVerifier.verify(store, file, tmp, UNSEALED).verdict(),
           "an edited digest");
       Files.writeString(file, original);
     }
     // The database changes: an event recorded for the period afterwards.
-    new EventLog(store).append(List.of(new ChangeEvent(T0 + 60 * S, 0, Action.DELETED, PathBytes.ofUtf8("/etc/x"),
-        null, null, null, List.of(), Origin.CHECK, Attribution.NONE, "x")));
+    new EventLog(store)
+        .append(
+            List.of(
+                new ChangeEvent(
+                    T0 + 60 * S,
+                    0,
+                    Action.DELETED,
+                    PathBytes.ofUtf8("/etc/x"),
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    Origin.CHECK,
+                    Attribution.NONE,
+                    "x")));
     ReportVerifier.Outcome o = ReportVerifier.verify(store, tmp.resolve("r.html"), tmp, UNSEALED);
     assertEquals(ReportVerifier.Verdict.DATA_DIFFERS, o.verdict(), o.message());
     Files.writeString(tmp.resolve("r.csv"), report(params(ReportFormat.CSV)));
-    assertThrows(IllegalArgumentException.class, () -> ReportVerifier.verify(store, tmp.resolve("r.csv"), tmp, UNSEALED));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ReportVerifier.verify(store, tmp.resolve("r.csv"), tmp, UNSEALED));
   }
 
   private static String hexOfHostile() {
@@ -220,10 +380,11 @@ class ComplianceReportTest {
   }
 
   /**
-   * The stated digest is SHA-256 over the stored records of the period's events in order (each with its approval's
-   * when one counts), then the summary line (ReportDigest's definition), recomputed here from the store over several
-   * render batches (rows are rendered on several threads and must come back in order); the JSON report's rows are
-   * in sequence order and the text report of the same data states the same digest.
+   * The stated digest is SHA-256 over the stored records of the period's events in order (each with
+   * its approval's when one counts), then the summary line (ReportDigest's definition), recomputed
+   * here from the store over several render batches (rows are rendered on several threads and must
+   * come back in order); the JSON report's rows are in sequence order and the text report of the
+   * same data states the same digest.
    */
   @Test
   void theDigestIsTheSha256OfTheStoredRecordsInOrderAcrossRenderBatches() throws Exception {
@@ -246,28 +407,34 @@ class ComplianceReportTest {
       }
       java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
       try (dev.fim.store.Approvals.Cursor approvals = new dev.fim.store.Approvals(big).cursor(T0)) {
-        new EventLog(big).forEachStored(T0, until, (e, stored) -> {
-          try {
-            Approval a = approvals.of(e);
-            sha.update(java.nio.ByteBuffer.allocate(4).putInt(stored.length).array());
-            sha.update(stored);
-            if (a != null && a.acceptedNs() <= until) {
-              byte[] sa = approvals.lastStored();
-              sha.update((byte) 1);
-              sha.update(java.nio.ByteBuffer.allocate(4).putInt(sa.length).array());
-              sha.update(sa);
-            } else {
-              sha.update((byte) 0);
-            }
-          } catch (dev.fim.store.StoreException ex) {
-            throw new IllegalStateException(ex);
-          }
-        });
+        new EventLog(big)
+            .forEachStored(
+                T0,
+                until,
+                (e, stored) -> {
+                  try {
+                    Approval a = approvals.of(e);
+                    sha.update(java.nio.ByteBuffer.allocate(4).putInt(stored.length).array());
+                    sha.update(stored);
+                    if (a != null && a.acceptedNs() <= until) {
+                      byte[] sa = approvals.lastStored();
+                      sha.update((byte) 1);
+                      sha.update(java.nio.ByteBuffer.allocate(4).putInt(sa.length).array());
+                      sha.update(sa);
+                    } else {
+                      sha.update((byte) 0);
+                    }
+                  } catch (dev.fim.store.StoreException ex) {
+                    throw new IllegalStateException(ex);
+                  }
+                });
       }
       sha.update((summary + "\n").getBytes(StandardCharsets.UTF_8));
       assertEquals(java.util.HexFormat.of().formatHex(sha.digest()), stated);
       ReportParameters text = new ReportParameters(T0, until, until, "h", 2, ReportFormat.TEXT);
-      assertEquals(stated, ComplianceReport.write(big, text, UNSEALED, new ByteArrayOutputStream(), tmp).sha256());
+      assertEquals(
+          stated,
+          ComplianceReport.write(big, text, UNSEALED, new ByteArrayOutputStream(), tmp).sha256());
     }
   }
 }

@@ -21,24 +21,30 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz targets for the reader of {@code fim report --verify FILE} (issue 12). The file is outside input: a copy
- * that went through other hands. Its parameter line parses or is rejected with {@link IllegalArgumentException}
- * (the command's usage error, exit 2), and over a real database with history, a report file verifies if and only if
- * it is byte for byte what fim wrote: any edit, insertion, deletion, truncation or appended byte gives
- * FILE_MODIFIED, DATA_DIFFERS or the damaged-parameter-line error, never VERIFIED, and never another exception.
+ * Fuzz targets for the reader of {@code fim report --verify FILE} (issue 12). The file is outside
+ * input: a copy that went through other hands. Its parameter line parses or is rejected with {@link
+ * IllegalArgumentException} (the command's usage error, exit 2), and over a real database with
+ * history, a report file verifies if and only if it is byte for byte what fim wrote: any edit,
+ * insertion, deletion, truncation or appended byte gives FILE_MODIFIED, DATA_DIFFERS or the
+ * damaged-parameter-line error, never VERIFIED, and never another exception.
  *
- * <p>The reports are made in {@link #history()} from {@link SyntheticHistory} (fixed seed), so the fuzz input
- * describes an edit of one of them rather than holding a copy that a change of the report layout would outdate.
+ * <p>The reports are made in {@link #history()} from {@link SyntheticHistory} (fixed seed), so the
+ * fuzz input describes an edit of one of them rather than holding a copy that a change of the
+ * report layout would outdate.
  */
 class ReportVerifierFuzzTest {
   private static final long S = 1_000_000_000L;
   private static final long T0 = 1_764_000_000L * S; // 2025-11-24T16:00:00Z
-  private static final List<ReportFormat> FORMATS = List.of(ReportFormat.TEXT, ReportFormat.JSON, ReportFormat.HTML);
+  private static final List<ReportFormat> FORMATS =
+      List.of(ReportFormat.TEXT, ReportFormat.JSON, ReportFormat.HTML);
   private static Path dir;
   private static Store store;
   private static byte[][] reports;
 
-  /** The reader under test is the report's; the evidence chain is verified elsewhere (EvidenceChainCommandsTest). */
+  /**
+   * The reader under test is the report's; the evidence chain is verified elsewhere
+   * (EvidenceChainCommandsTest).
+   */
   private static final dev.fim.store.EvidenceChain.Verification VERIFIED =
       new dev.fim.store.EvidenceChain.Verification(true, null, null);
 
@@ -50,8 +56,12 @@ class ReportVerifierFuzzTest {
     reports = new byte[FORMATS.size()][];
     for (int i = 0; i < FORMATS.size(); i++) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ComplianceReport.write(store, new ReportParameters(T0, T0 + 3600 * S, T0 + 7200 * S, "web1", 2, FORMATS.get(i)),
-          VERIFIED, out, dir);
+      ComplianceReport.write(
+          store,
+          new ReportParameters(T0, T0 + 3600 * S, T0 + 7200 * S, "web1", 2, FORMATS.get(i)),
+          VERIFIED,
+          out,
+          dir);
       reports[i] = out.toByteArray();
     }
   }
@@ -74,7 +84,8 @@ class ReportVerifierFuzzTest {
       return;
     }
     if (stated != null) {
-      // What a report states, fim reads back the same: its own line of these parameters parses to them.
+      // What a report states, fim reads back the same: its own line of these parameters parses to
+      // them.
       assertEquals(stated, ReportParameters.find(stated.parameters().line(stated.sha256())));
     }
   }
@@ -90,7 +101,8 @@ class ReportVerifierFuzzTest {
     try {
       o = ReportVerifier.verify(store, file, dir, VERIFIED);
     } catch (IllegalArgumentException documented) {
-      assertNotEquals(0, Arrays.compare(original, copy), "the original report was rejected: " + documented);
+      assertNotEquals(
+          0, Arrays.compare(original, copy), "the original report was rejected: " + documented);
       return;
     }
     if (Arrays.equals(original, copy)) {
@@ -101,7 +113,10 @@ class ReportVerifierFuzzTest {
     assertTrue(o.message().startsWith(file.toString()), o.message());
   }
 
-  /** One edit of {@code original}, as the fuzz input says: replace, insert, delete, truncate, append or none. */
+  /**
+   * One edit of {@code original}, as the fuzz input says: replace, insert, delete, truncate, append
+   * or none.
+   */
   static byte[] edit(byte[] original, FuzzedDataProvider data) {
     int op = data.consumeInt(0, 5);
     int at = data.consumeInt(0, original.length);

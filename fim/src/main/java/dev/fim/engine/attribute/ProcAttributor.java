@@ -14,39 +14,49 @@ import java.util.function.LongSupplier;
 
 /**
  * Names the process behind a fanotify event from {@code /proc/PID} while it still lives: login uid
- * ({@code loginuid}, which survives sudo), effective uid and parent ({@code status}), executable ({@code exe}),
- * command name and line, audit session and terminal; and for a writer whose login uid is unset or unknown (a daemon,
- * a timer, a cron job) its systemd unit ({@code cgroup}) and parent chain, which explain it. The fallback
- * attribution ({@code fim.attribution: "proc"}) when audit records are not correlated: it is racy by nature (a
- * process that exits before its event is read is gone; a pid may be reused), so it is read on the source's thread
- * as the event arrives, and an answer is kept for {@value #TTL_MS} ms per pid so a burst of writes by one process
- * costs one lookup.
+ * ({@code loginuid}, which survives sudo), effective uid and parent ({@code status}), executable
+ * ({@code exe}), command name and line, audit session and terminal; and for a writer whose login
+ * uid is unset or unknown (a daemon, a timer, a cron job) its systemd unit ({@code cgroup}) and
+ * parent chain, which explain it. The fallback attribution ({@code fim.attribution: "proc"}) when
+ * audit records are not correlated: it is racy by nature (a process that exits before its event is
+ * read is gone; a pid may be reused), so it is read on the source's thread as the event arrives,
+ * and an answer is kept for {@value #TTL_MS} ms per pid so a burst of writes by one process costs
+ * one lookup.
  *
- * <p>One thread (the source's); not thread-safe. User names come from {@code /etc/passwd}, read once.
+ * <p>One thread (the source's); not thread-safe. User names come from {@code /etc/passwd}, read
+ * once.
  */
 public final class ProcAttributor {
   static final long TTL_MS = 1000;
   private static final int CAPACITY = 1024;
-  /** The longest parent chain read (DESIGN.md "Unset auid"): systemd → cron → sh → run-parts → job fit. */
+
+  /**
+   * The longest parent chain read (DESIGN.md "Unset auid"): systemd → cron → sh → run-parts → job
+   * fit.
+   */
   static final int MAX_PARENTS = 8;
-  private static final java.util.Set<String> UNIT_TYPES = java.util.Set.of("service", "scope", "socket", "mount",
-      "swap");
-  private static final Actor GONE = new Actor(null, null, null, null, null, null, null, null, null, null, null);
+
+  private static final java.util.Set<String> UNIT_TYPES =
+      java.util.Set.of("service", "scope", "socket", "mount", "swap");
+  private static final Actor GONE =
+      new Actor(null, null, null, null, null, null, null, null, null, null, null);
 
   private final Path proc;
   private final LongSupplier clockMs;
-  private final LinkedHashMap<Integer, Cached> cache = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Integer, Cached> eldest) {
-      return size() > CAPACITY;
-    }
-  };
-  private final LinkedHashMap<Integer, Ancestor> ancestors = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Integer, Ancestor> eldest) {
-      return size() > CAPACITY;
-    }
-  };
+  private final LinkedHashMap<Integer, Cached> cache =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Cached> eldest) {
+          return size() > CAPACITY;
+        }
+      };
+  private final LinkedHashMap<Integer, Ancestor> ancestors =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Ancestor> eldest) {
+          return size() > CAPACITY;
+        }
+      };
   private Map<Long, String> userNames;
   private long lookups;
   private long ancestorReads;
@@ -66,7 +76,10 @@ public final class ProcAttributor {
     this.clockMs = clockMs;
   }
 
-  /** The process {@code pid} as it is now, or null when it is gone (or pid is 0: the source did not say). */
+  /**
+   * The process {@code pid} as it is now, or null when it is gone (or pid is 0: the source did not
+   * say).
+   */
   public Actor lookup(int pid) {
     if (pid <= 0) {
       return null;
@@ -102,22 +115,37 @@ public final class ProcAttributor {
       String unit = null;
       List<Actor.Parent> parents = null;
       if (auid == null || auid == Actor.UNSET_ID) {
-        // Nobody logged in behind it (a daemon, timer, cron job): what explains it is the unit it runs in and who
-        // started it. Read now, while it lives; only for such writers, so a login session's writes cost nothing more.
+        // Nobody logged in behind it (a daemon, timer, cron job): what explains it is the unit it
+        // runs in and who
+        // started it. Read now, while it lives; only for such writers, so a login session's writes
+        // cost nothing more.
         unit = systemdUnit(text(dir.resolve("cgroup")));
         parents = parents(ppid == null ? 0 : ppid.intValue());
       }
-      return new Actor(auid, auid == null ? null : userName(auid), uid, uid == null ? null : userName(uid), pid,
-          ppid == null ? null : ppid.intValue(), exe, comm, args, session, tty, unit, parents);
+      return new Actor(
+          auid,
+          auid == null ? null : userName(auid),
+          uid,
+          uid == null ? null : userName(uid),
+          pid,
+          ppid == null ? null : ppid.intValue(),
+          exe,
+          comm,
+          args,
+          session,
+          tty,
+          unit,
+          parents);
     } catch (IOException | RuntimeException e) {
       return null; // gone (ENOENT, ESRCH) or unreadable: no attribution rather than a wrong one
     }
   }
 
   /**
-   * The parent chain from {@code ppid}: each ancestor's pid, executable and login uid, nearest first, up to and
-   * including the first with a set login uid, or pid 1, at most {@value #MAX_PARENTS}; an ancestor that is gone ends
-   * it. Ancestors are shared by many writers (cron, a package manager), so each is cached like a lookup.
+   * The parent chain from {@code ppid}: each ancestor's pid, executable and login uid, nearest
+   * first, up to and including the first with a set login uid, or pid 1, at most {@value
+   * #MAX_PARENTS}; an ancestor that is gone ends it. Ancestors are shared by many writers (cron, a
+   * package manager), so each is cached like a lookup.
    */
   private List<Actor.Parent> parents(int ppid) {
     List<Actor.Parent> out = new ArrayList<>(4);
@@ -146,8 +174,10 @@ public final class ProcAttributor {
     try {
       String status = new String(Files.readAllBytes(dir.resolve("status")), StandardCharsets.UTF_8);
       Long ppid = field(status, "PPid:", 0);
-      return new Ancestor(new Actor.Parent(pid, readLink(dir.resolve("exe")), number(dir.resolve("loginuid"))),
-          ppid == null ? 0 : ppid.intValue(), now);
+      return new Ancestor(
+          new Actor.Parent(pid, readLink(dir.resolve("exe")), number(dir.resolve("loginuid"))),
+          ppid == null ? 0 : ppid.intValue(),
+          now);
     } catch (IOException | RuntimeException e) {
       return new Ancestor(null, 0, now);
     }
@@ -159,10 +189,11 @@ public final class ProcAttributor {
   }
 
   /**
-   * The systemd unit in a {@code /proc/PID/cgroup} text: the path component that names a unit ({@code .service},
-   * {@code .scope}, {@code .socket}, {@code .mount}, {@code .swap}) of the unified hierarchy's line
-   * ({@code 0::/system.slice/cron.service}), else of the named v1 {@code name=systemd} line, with the innermost unit
-   * of a delegated subtree after it ({@link #unitIn}); null when there is none (no systemd, or the root cgroup).
+   * The systemd unit in a {@code /proc/PID/cgroup} text: the path component that names a unit
+   * ({@code .service}, {@code .scope}, {@code .socket}, {@code .mount}, {@code .swap}) of the
+   * unified hierarchy's line ({@code 0::/system.slice/cron.service}), else of the named v1 {@code
+   * name=systemd} line, with the innermost unit of a delegated subtree after it ({@link #unitIn});
+   * null when there is none (no systemd, or the root cgroup).
    */
   static String systemdUnit(String cgroup) {
     if (cgroup == null) {
@@ -183,10 +214,11 @@ public final class ProcAttributor {
   }
 
   /**
-   * The unit of one cgroup path. systemd nests units only in slices, so a unit below another unit lives in a subtree
-   * delegated to that unit (a user manager {@code user@1000.service}, a container runtime), where the delegate names
-   * the groups: a user's own {@code cron.service} must not read as the system's. Such a unit is shown under the unit
-   * systemd made, {@code user@1000.service/app.service}; a unit that is not nested is shown alone.
+   * The unit of one cgroup path. systemd nests units only in slices, so a unit below another unit
+   * lives in a subtree delegated to that unit (a user manager {@code user@1000.service}, a
+   * container runtime), where the delegate names the groups: a user's own {@code cron.service} must
+   * not read as the system's. Such a unit is shown under the unit systemd made, {@code
+   * user@1000.service/app.service}; a unit that is not nested is shown alone.
    */
   private static String unitIn(String path) {
     String outer = null;
@@ -210,7 +242,11 @@ public final class ProcAttributor {
       return null;
     }
     int end = status.indexOf('\n', at + 1);
-    String[] parts = status.substring(at + 1 + key.length(), end < 0 ? status.length() : end).trim().split("\\s+");
+    String[] parts =
+        status
+            .substring(at + 1 + key.length(), end < 0 ? status.length() : end)
+            .trim()
+            .split("\\s+");
     return index < parts.length ? Long.valueOf(parts[index]) : null;
   }
 

@@ -10,40 +10,49 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * The second stage: merges the sources' notices per path and decides when each path is ripe for comparison.
+ * The second stage: merges the sources' notices per path and decides when each path is ripe for
+ * comparison.
  *
  * <h2>When a path is handed on</h2>
+ *
  * <ul>
- *   <li><b>At once</b> when a writer closed it ({@code CLOSED_WRITE}) or its metadata changed ({@code ATTRIB}) and no
- *       name event (create, delete, rename) was seen for it in this window: the common "open, write, close" and
- *       "chmod" reach the comparator within microseconds.
- *   <li><b>After the quiet window</b> (from its first event) otherwise: a name that was created, deleted or renamed
- *       may be half-way through a replacement (vim renames the file away, writes a new inode, renames or deletes
- *       the backup; {@code sed -i} and Python's {@code os.replace} rename a temporary over it), and a file held open
- *       and written to has no close yet. Waiting lets the whole pattern land, so the comparator sees the end state:
- *       one {@code updated} with an inode change, and temporaries that came and went are merely counted.
+ *   <li><b>At once</b> when a writer closed it ({@code CLOSED_WRITE}) or its metadata changed
+ *       ({@code ATTRIB}) and no name event (create, delete, rename) was seen for it in this window:
+ *       the common "open, write, close" and "chmod" reach the comparator within microseconds.
+ *   <li><b>After the quiet window</b> (from its first event) otherwise: a name that was created,
+ *       deleted or renamed may be half-way through a replacement (vim renames the file away, writes
+ *       a new inode, renames or deletes the backup; {@code sed -i} and Python's {@code os.replace}
+ *       rename a temporary over it), and a file held open and written to has no close yet. Waiting
+ *       lets the whole pattern land, so the comparator sees the end state: one {@code updated} with
+ *       an inode change, and temporaries that came and went are merely counted.
  * </ul>
- * Both ends of a rename are handed on together, so the comparator can pair them into one {@code moved}; a
- * directory takes the paths pending below it along.
+ *
+ * Both ends of a rename are handed on together, so the comparator can pair them into one {@code
+ * moved}; a directory takes the paths pending below it along.
  *
  * <h2>Bounded, with back-pressure and an explicit overflow path</h2>
- * At most {@code maxPending} paths wait. When that many are pending, the source's thread waits (up to
- * {@code backPressureNs}) for the comparator to take some; meanwhile the kernel queues events, and if its queue
- * overflows the source reports that as a loss. If the wait times out, the coalescer declares the loss itself: it drops
- * the pending paths and asks for a {@link Rescan} of the trees, which finds every change they held.
  *
- * <p>Thread-safe: sources call the {@link ChangeListener} methods on their threads; one comparator thread calls
- * {@link #take}.
+ * At most {@code maxPending} paths wait. When that many are pending, the source's thread waits (up
+ * to {@code backPressureNs}) for the comparator to take some; meanwhile the kernel queues events,
+ * and if its queue overflows the source reports that as a loss. If the wait times out, the
+ * coalescer declares the loss itself: it drops the pending paths and asks for a {@link Rescan} of
+ * the trees, which finds every change they held.
+ *
+ * <p>Thread-safe: sources call the {@link ChangeListener} methods on their threads; one comparator
+ * thread calls {@link #take}.
  */
 public final class Coalescer implements ChangeListener {
-  /** Up to this many pending paths, a directory's notice takes the pending notices below it along (see ripe). */
+  /**
+   * Up to this many pending paths, a directory's notice takes the pending notices below it along
+   * (see ripe).
+   */
   static final int BELOW_SCAN_LIMIT = 10_000;
+
   /** Flags that mean the name itself came, went or moved. */
   static final int NAME_EVENTS = CREATED | DELETED | MOVED_FROM | MOVED_TO | SELF_GONE;
 
@@ -58,10 +67,13 @@ public final class Coalescer implements ChangeListener {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final Condition space = lock.newCondition();
+
   /** Pending paths in order of their first event (= order of their window's end). */
   private final LinkedHashMap<PathBytes, Notice> pending = new LinkedHashMap<>();
+
   /** Pending paths that are ripe at once, in the order they became so. */
   private final ArrayDeque<Notice> ready = new ArrayDeque<>();
+
   private final List<Rescan> rescans = new ArrayList<>();
   private boolean closed;
 
@@ -75,21 +87,38 @@ public final class Coalescer implements ChangeListener {
    * @param maxPending the most paths that may wait
    * @param backPressureNs how long a source may be held when {@code maxPending} are waiting
    */
-  public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs, LongSupplier monotonicNs,
+  public Coalescer(
+      List<PathBytes> roots,
+      long windowNs,
+      int maxPending,
+      long backPressureNs,
+      LongSupplier monotonicNs,
       LongSupplier wallNs) {
     this(roots, windowNs, maxPending, backPressureNs, monotonicNs, wallNs, null);
   }
 
   /**
-   * As above, with an attribution source's {@code arrival} lookup, asked about an event's pid on the source's thread
-   * as the event arrives (while the process most likely still lives); its {@link Sighting} travels with the notice.
-   * Null for none.
+   * As above, with an attribution source's {@code arrival} lookup, asked about an event's pid on
+   * the source's thread as the event arrives (while the process most likely still lives); its
+   * {@link Sighting} travels with the notice. Null for none.
    */
-  public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs, LongSupplier monotonicNs,
-      LongSupplier wallNs, ArrivalLookup arrival) {
+  public Coalescer(
+      List<PathBytes> roots,
+      long windowNs,
+      int maxPending,
+      long backPressureNs,
+      LongSupplier monotonicNs,
+      LongSupplier wallNs,
+      ArrivalLookup arrival) {
     if (windowNs < 0 || maxPending < 1 || backPressureNs < 0) {
-      throw new IllegalArgumentException("window " + windowNs + " ns, " + maxPending + " pending, back-pressure "
-          + backPressureNs + " ns");
+      throw new IllegalArgumentException(
+          "window "
+              + windowNs
+              + " ns, "
+              + maxPending
+              + " pending, back-pressure "
+              + backPressureNs
+              + " ns");
     }
     this.roots = List.copyOf(roots);
     this.windowNs = windowNs;
@@ -101,8 +130,20 @@ public final class Coalescer implements ChangeListener {
   }
 
   /** System clocks: {@link System#nanoTime()} and the wall clock in ns. */
-  public Coalescer(List<PathBytes> roots, long windowNs, int maxPending, long backPressureNs, ArrivalLookup arrival) {
-    this(roots, windowNs, maxPending, backPressureNs, System::nanoTime, Coalescer::wallClockNs, arrival);
+  public Coalescer(
+      List<PathBytes> roots,
+      long windowNs,
+      int maxPending,
+      long backPressureNs,
+      ArrivalLookup arrival) {
+    this(
+        roots,
+        windowNs,
+        maxPending,
+        backPressureNs,
+        System::nanoTime,
+        Coalescer::wallClockNs,
+        arrival);
   }
 
   /** The wall clock in ns since the epoch, with the clock's full precision. */
@@ -159,7 +200,10 @@ public final class Coalescer implements ChangeListener {
     }
   }
 
-  /** What the arrival lookup says about the pid, asked outside the lock (it reads /proc); null for pid 0. */
+  /**
+   * What the arrival lookup says about the pid, asked outside the lock (it reads /proc); null for
+   * pid 0.
+   */
   private Sighting sight(int pid) {
     if (pid == 0) {
       return null;
@@ -167,8 +211,12 @@ public final class Coalescer implements ChangeListener {
     return arrival != null ? arrival.sight(pid) : new Sighting(pid, null);
   }
 
-  /** Merges one event under the lock; null if it was dropped (closed, or covered by a pending rescan). */
-  private Notice note(PathBytes path, int what, boolean directory, Sighting seen, PathBytes partner) {
+  /**
+   * Merges one event under the lock; null if it was dropped (closed, or covered by a pending
+   * rescan).
+   */
+  private Notice note(
+      PathBytes path, int what, boolean directory, Sighting seen, PathBytes partner) {
     events++;
     if (closed || coveredByRescan(path)) {
       return null;
@@ -204,7 +252,10 @@ public final class Coalescer implements ChangeListener {
     return n;
   }
 
-  /** Waits while the pending map is full; false (and a declared loss) if it stays full. Under the lock. */
+  /**
+   * Waits while the pending map is full; false (and a declared loss) if it stays full. Under the
+   * lock.
+   */
   private boolean waitForSpace() {
     if (pending.size() < maxPending) {
       return true;
@@ -221,14 +272,17 @@ public final class Coalescer implements ChangeListener {
       return !closed;
     }
     declaredLosses++;
-    addRescan(new Rescan("more than " + maxPending + " changed paths waiting for comparison", roots, true));
+    addRescan(
+        new Rescan(
+            "more than " + maxPending + " changed paths waiting for comparison", roots, true));
     return false;
   }
 
   /** Records a rescan and drops the pending paths it covers. Under the lock. */
   private void addRescan(Rescan r) {
     rescans.add(r);
-    for (Iterator<Map.Entry<PathBytes, Notice>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<PathBytes, Notice>> it = pending.entrySet().iterator();
+        it.hasNext(); ) {
       Notice n = it.next().getValue();
       if (under(n.path(), r.scope())) {
         n.taken = true;
@@ -259,9 +313,10 @@ public final class Coalescer implements ChangeListener {
   }
 
   /**
-   * What the comparator should do next, waiting up to {@code maxWaitNs} for something to become ripe: the pending
-   * rescans (all of them), or else the ripe notices (at most {@code max}, plus the partners of their renames).
-   * Returns an empty batch on timeout and null once {@link #close()}d with nothing left.
+   * What the comparator should do next, waiting up to {@code maxWaitNs} for something to become
+   * ripe: the pending rescans (all of them), or else the ripe notices (at most {@code max}, plus
+   * the partners of their renames). Returns an empty batch on timeout and null once {@link
+   * #close()}d with nothing left.
    */
   public Batch take(int max, long maxWaitNs) throws InterruptedException {
     long deadline = monotonicNs.getAsLong() + maxWaitNs;
@@ -296,7 +351,10 @@ public final class Coalescer implements ChangeListener {
     }
   }
 
-  /** Under the lock: the ready notices, then those whose window has passed, then their rename partners. */
+  /**
+   * Under the lock: the ready notices, then those whose window has passed, then their rename
+   * partners.
+   */
   private List<Notice> ripe(int max) {
     List<Notice> out = new ArrayList<>();
     while (!ready.isEmpty() && out.size() < max) {
@@ -326,7 +384,8 @@ public final class Coalescer implements ChangeListener {
         }
       }
       if (n.directory() && !pending.isEmpty() && pending.size() <= BELOW_SCAN_LIMIT) {
-        // A directory is compared as a subtree: what is pending below it goes along, so each path there keeps
+        // A directory is compared as a subtree: what is pending below it goes along, so each path
+        // there keeps
         // its own notice (its own writer) instead of being found by the subtree scan first.
         List<Notice> below = new ArrayList<>();
         for (Notice p : pending.values()) {
@@ -359,8 +418,8 @@ public final class Coalescer implements ChangeListener {
   }
 
   /**
-   * No more events are accepted; {@link #take} hands out what is pending at once (windows cut short, so nothing
-   * seen is lost at shutdown), then returns null.
+   * No more events are accepted; {@link #take} hands out what is pending at once (windows cut
+   * short, so nothing seen is lost at shutdown), then returns null.
    */
   public void close() {
     lock.lock();

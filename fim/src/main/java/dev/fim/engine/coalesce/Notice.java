@@ -5,10 +5,10 @@ import dev.fim.store.PathBytes;
 
 /**
  * Everything the sources said about one path within one coalescing window, merged: the union of the
- * {@link dev.fim.engine.source.ChangeListener} flags, the first and last time, the last pid (with what was seen of
- * its process, a {@link Sighting}), and the other end of a rename. Handed to the comparator, which reads the path's
- * state and decides what (if anything) changed. Mutable only while the {@link Coalescer} holds it (under its lock);
- * the comparator only reads it.
+ * {@link dev.fim.engine.source.ChangeListener} flags, the first and last time, the last pid (with
+ * what was seen of its process, a {@link Sighting}), and the other end of a rename. Handed to the
+ * comparator, which reads the path's state and decides what (if anything) changed. Mutable only
+ * while the {@link Coalescer} holds it (under its lock); the comparator only reads it.
  */
 public final class Notice {
   private final PathBytes path;
@@ -55,8 +55,8 @@ public final class Notice {
   }
 
   /**
-   * What was seen of the writer of the last event with a pid, as it arrived ({@link Sighting#NONE} if no event had
-   * one): handed on to the correlator.
+   * What was seen of the writer of the last event with a pid, as it arrived ({@link Sighting#NONE}
+   * if no event had one): handed on to the correlator.
    */
   public Sighting sighting() {
     return sighting;
@@ -84,7 +84,13 @@ public final class Notice {
 
   @Override
   public String toString() {
-    return "Notice[" + path + ", what=0x" + Integer.toHexString(what) + ", count=" + count
-        + (partner != null ? ", partner=" + partner : "") + "]";
+    return "Notice["
+        + path
+        + ", what=0x"
+        + Integer.toHexString(what)
+        + ", count="
+        + count
+        + (partner != null ? ", partner=" + partner : "")
+        + "]";
   }
 }

@@ -33,31 +33,45 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The third stage: decides what changed by comparing the state on disk now with the last recorded state
- * ({@code current}), never by interpreting event sequences. A notice only says where to look; the comparison says
- * what happened. That makes the engine robust to every pattern the kernel can produce (vim's rename dance, sed's
- * temporary, events merged or lost) and gives watch the same attribute diff as {@code fim check}.
+ * The third stage: decides what changed by comparing the state on disk now with the last recorded
+ * state ({@code current}), never by interpreting event sequences. A notice only says where to look;
+ * the comparison says what happened. That makes the engine robust to every pattern the kernel can
+ * produce (vim's rename dance, sed's temporary, events merged or lost) and gives watch the same
+ * attribute diff as {@code fim check}.
  *
  * <p>For each batch:
+ *
  * <ol>
- *   <li>Each notice's path is captured afresh ({@link PathCapture}: lstat, selection, xattrs, hash) and compared with
- *       its {@code current} record. Absent on both sides: a temporary that came and went, counted, not alerted.
- *   <li>A directory that appeared, disappeared or was replaced is compared as a subtree: scanned into the
- *       {@code scan} column and merge-joined with {@code current} ({@link TreeDiff}), so everything below it is
- *       reported, also what was created before a watch could see it. Overflow rescans and the start-up reconcile
- *       do the same over whole trees.
- *   <li>Moves are paired by inode: a path that disappeared and one that appeared (or was replaced) with the same
- *       device and inode make one {@code moved}; a directory's descendants pair the same way.
- *   <li>A regular file whose name now holds another inode (vim, {@code sed -i}, {@code os.replace}) is one
- *       {@code updated} whose changes include {@code inode}, whether or not the group selects the inode.
+ *   <li>Each notice's path is captured afresh ({@link PathCapture}: lstat, selection, xattrs, hash)
+ *       and compared with its {@code current} record. Absent on both sides: a temporary that came
+ *       and went, counted, not alerted.
+ *   <li>A directory that appeared, disappeared or was replaced is compared as a subtree: scanned
+ *       into the {@code scan} column and merge-joined with {@code current} ({@link TreeDiff}), so
+ *       everything below it is reported, also what was created before a watch could see it.
+ *       Overflow rescans and the start-up reconcile do the same over whole trees.
+ *   <li>Moves are paired by inode: a path that disappeared and one that appeared (or was replaced)
+ *       with the same device and inode make one {@code moved}; a directory's descendants pair the
+ *       same way.
+ *   <li>A regular file whose name now holds another inode (vim, {@code sed -i}, {@code os.replace})
+ *       is one {@code updated} whose changes include {@code inode}, whether or not the group
+ *       selects the inode.
  * </ol>
- * Each change, with what its notice saw of the writer ({@link Sighting}), and each new state go to the next stage
- * ({@link ChangeOutput}: the correlator decides who, then records). One thread; not thread-safe.
+ *
+ * Each change, with what its notice saw of the writer ({@link Sighting}), and each new state go to
+ * the next stage ({@link ChangeOutput}: the correlator decides who, then records). One thread; not
+ * thread-safe.
  */
 public final class ChangeComparator implements AutoCloseable {
-  /** Rescans hand their non-pairable findings on in chunks of this many, so memory does not grow with a tree. */
+  /**
+   * Rescans hand their non-pairable findings on in chunks of this many, so memory does not grow
+   * with a tree.
+   */
   private static final int STREAM_CHUNK = 1000;
-  /** A rescan holds at most this many disappeared/appeared paths for pairing into moves (~1 KB each). */
+
+  /**
+   * A rescan holds at most this many disappeared/appeared paths for pairing into moves (~1 KB
+   * each).
+   */
   private static final int MAX_PAIRABLE = 20_000;
 
   private final Store store;
@@ -71,10 +85,12 @@ public final class ChangeComparator implements AutoCloseable {
 
   /**
    * @param out the next stage: decided changes, new states and batch ends
-   * @param reportTemporaries also emit {@code created} + {@code deleted} for a path that came and went within one
-   *     window (editor swap and probe files, sed's temporary), instead of only counting it
+   * @param reportTemporaries also emit {@code created} + {@code deleted} for a path that came and
+   *     went within one window (editor swap and probe files, sed's temporary), instead of only
+   *     counting it
    */
-  public ChangeComparator(Store store, Selector selector, ChangeOutput out, int threads, boolean reportTemporaries) {
+  public ChangeComparator(
+      Store store, Selector selector, ChangeOutput out, int threads, boolean reportTemporaries) {
     this.store = store;
     this.selector = selector;
     this.out = out;
@@ -83,7 +99,9 @@ public final class ChangeComparator implements AutoCloseable {
     this.capture = new PathCapture(selector, ScanSettings.DEFAULT_HASH_BUFFER);
   }
 
-  /** Paths that were created and gone again before they were compared (editor temporaries, probes). */
+  /**
+   * Paths that were created and gone again before they were compared (editor temporaries, probes).
+   */
   public long transients() {
     return transients;
   }
@@ -94,15 +112,23 @@ public final class ChangeComparator implements AutoCloseable {
   }
 
   /** One observed difference of one path, before pairing. */
-  private record Finding(PathBytes path, FileRecord before, FileRecord after, Differ.Difference diff, long timeNs,
-      Origin origin, PathBytes renamedWith, Sighting sighting) {
+  private record Finding(
+      PathBytes path,
+      FileRecord before,
+      FileRecord after,
+      Differ.Difference diff,
+      long timeNs,
+      Origin origin,
+      PathBytes renamedWith,
+      Sighting sighting) {
     boolean gone() {
       return after == null;
     }
 
     /** Appeared, or now another inode: could be the new end of a move. */
     boolean arrived() {
-      return after != null && (before == null || before.ino() != after.ino() || before.dev() != after.dev());
+      return after != null
+          && (before == null || before.ino() != after.ino() || before.dev() != after.dev());
     }
   }
 
@@ -125,14 +151,23 @@ public final class ChangeComparator implements AutoCloseable {
       PathCapture.Captured now = capture.capture(n.path());
       FileRecord after = now.record();
       if (isDirectory(before) || isDirectory(after)) {
-        if (before == null || after == null || before.type() != after.type() || before.ino() != after.ino()) {
+        if (before == null
+            || after == null
+            || before.type() != after.type()
+            || before.ino() != after.ino()) {
           subtrees.add(n.path());
-          // A path below with its own notice is its own writer's (mkdir d; echo > d/f: f is the shell's);
+          // A path below with its own notice is its own writer's (mkdir d; echo > d/f: f is the
+          // shell's);
           // the others came with the directory (mv d e, rm -r d): its notice's writer.
-          compareTree(List.of(n.path()), n.firstWallNs(), Origin.WATCH, p -> {
-            Notice own = byPath.get(p);
-            return own != null && own != n ? own.sighting() : n.sighting();
-          }, findings::add);
+          compareTree(
+              List.of(n.path()),
+              n.firstWallNs(),
+              Origin.WATCH,
+              p -> {
+                Notice own = byPath.get(p);
+                return own != null && own != n ? own.sighting() : n.sighting();
+              },
+              findings::add);
           continue;
         }
       }
@@ -141,8 +176,18 @@ public final class ChangeComparator implements AutoCloseable {
         if (reportTemporaries && n.has(ChangeListener.CREATED | ChangeListener.MOVED_TO)) {
           String what = "temporary: created and removed within the quiet window";
           for (Action a : List.of(Action.CREATED, Action.DELETED)) {
-            out.change(new Change(n.firstWallNs(), a, n.path(), null, null, null, List.of(), Origin.WATCH, what,
-                n.sighting()));
+            out.change(
+                new Change(
+                    n.firstWallNs(),
+                    a,
+                    n.path(),
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    Origin.WATCH,
+                    what,
+                    n.sighting()));
           }
         }
         continue;
@@ -154,18 +199,28 @@ public final class ChangeComparator implements AutoCloseable {
         }
         continue;
       }
-      findings.add(new Finding(n.path(), before, after, d, n.firstWallNs(), Origin.WATCH, n.partner(),
-          n.sighting()));
+      findings.add(
+          new Finding(
+              n.path(),
+              before,
+              after,
+              d,
+              n.firstWallNs(),
+              Origin.WATCH,
+              n.partner(),
+              n.sighting()));
     }
-    // Emitted in the order the changes were seen (stable: a subtree keeps its path order), not in path order.
+    // Emitted in the order the changes were seen (stable: a subtree keeps its path order), not in
+    // path order.
     findings.sort(Comparator.comparingLong(Finding::timeNs));
     pairAndRecord(findings);
     out.commit();
   }
 
   /**
-   * Compares whole trees with {@code current} (an overflow rescan or the start-up reconcile) and records what
-   * differs. An overflow also records an {@code overflow} event first, whose message names the loss and the trees.
+   * Compares whole trees with {@code current} (an overflow rescan or the start-up reconcile) and
+   * records what differs. An overflow also records an {@code overflow} event first, whose message
+   * names the loss and the trees.
    *
    * @return the number of changes found
    */
@@ -174,35 +229,56 @@ public final class ChangeComparator implements AutoCloseable {
     List<Finding> pairable = new ArrayList<>();
     List<Finding> chunk = new ArrayList<>();
     long[] found = {0};
-    compareTree(r.scope(), timeNs, origin, p -> null, f -> {
-      found[0]++;
-      if (f.gone() || f.arrived()) {
-        pairable.add(f); // kept until the end: its other end may come later in path order
-        if (pairable.size() >= MAX_PAIRABLE) {
-          // Memory stays bounded on a rescan that finds a whole tree gone or new; moves beyond this many
-          // candidates are reported as deleted + created.
-          pairAndRecord(pairable);
-          out.commit();
-          pairable.clear();
-        }
-      } else {
-        chunk.add(f);
-        if (chunk.size() >= STREAM_CHUNK) {
-          pairAndRecord(chunk);
-          out.commit();
-          chunk.clear();
-        }
-      }
-    });
+    compareTree(
+        r.scope(),
+        timeNs,
+        origin,
+        p -> null,
+        f -> {
+          found[0]++;
+          if (f.gone() || f.arrived()) {
+            pairable.add(f); // kept until the end: its other end may come later in path order
+            if (pairable.size() >= MAX_PAIRABLE) {
+              // Memory stays bounded on a rescan that finds a whole tree gone or new; moves beyond
+              // this many
+              // candidates are reported as deleted + created.
+              pairAndRecord(pairable);
+              out.commit();
+              pairable.clear();
+            }
+          } else {
+            chunk.add(f);
+            if (chunk.size() >= STREAM_CHUNK) {
+              pairAndRecord(chunk);
+              out.commit();
+              chunk.clear();
+            }
+          }
+        });
     chunk.addAll(pairable);
     if (r.overflow()) {
       StringBuilder what = new StringBuilder();
       for (PathBytes p : r.scope()) {
         what.append(what.length() == 0 ? "" : ", ").append(p.display());
       }
-      out.change(new Change(timeNs, Action.OVERFLOW, r.scope().get(0), null, null, null, List.of(), origin,
-          r.reason() + "; rescanned " + what + ": " + found[0] + (found[0] == 1 ? " change" : " changes") + " found",
-          null));
+      out.change(
+          new Change(
+              timeNs,
+              Action.OVERFLOW,
+              r.scope().get(0),
+              null,
+              null,
+              null,
+              List.of(),
+              origin,
+              r.reason()
+                  + "; rescanned "
+                  + what
+                  + ": "
+                  + found[0]
+                  + (found[0] == 1 ? " change" : " changes")
+                  + " found",
+              null));
     }
     pairAndRecord(chunk);
     out.commit();
@@ -210,21 +286,27 @@ public final class ChangeComparator implements AutoCloseable {
   }
 
   /**
-   * Records the trees as they are into {@code current}, without events: the first watch of a store that has no
-   * earlier state has nothing to compare with.
+   * Records the trees as they are into {@code current}, without events: the first watch of a store
+   * that has no earlier state has nothing to compare with.
    *
    * @return the paths recorded
-   * @throws InterruptedException the thread was interrupted: nothing of the scope is left in {@code current}
+   * @throws InterruptedException the thread was interrupted: nothing of the scope is left in {@code
+   *     current}
    */
   public long seed(List<PathBytes> scope) throws StoreException, InterruptedException {
     deleteUnder(Column.CURRENT, scope);
     Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(threads));
     dev.fim.baseline.ScanSummary summary;
     try {
-      summary = ScanIntoStore.scan(scanner, Selectors.rootedAt(selector, scope), store.newBulkWriter(Column.CURRENT),
-          p -> {});
+      summary =
+          ScanIntoStore.scan(
+              scanner,
+              Selectors.rootedAt(selector, scope),
+              store.newBulkWriter(Column.CURRENT),
+              p -> {});
     } catch (InterruptedException e) {
-      // A half-recorded state would make the next start report every path not reached as created: leave none, so
+      // A half-recorded state would make the next start report every path not reached as created:
+      // leave none, so
       // the next start records the trees again.
       deleteUnder(Column.CURRENT, scope);
       store.flush();
@@ -235,28 +317,54 @@ public final class ChangeComparator implements AutoCloseable {
   }
 
   /**
-   * Scans {@code scope} (the selection's rules, these roots) into the {@code scan} column, merge-joins it with
-   * {@code current} and hands every difference to {@code out}; the new states are recorded as they are found.
+   * Scans {@code scope} (the selection's rules, these roots) into the {@code scan} column,
+   * merge-joins it with {@code current} and hands every difference to {@code out}; the new states
+   * are recorded as they are found.
    */
-  private void compareTree(List<PathBytes> scope, long timeNs, Origin origin, Function<PathBytes, Sighting> seen,
+  private void compareTree(
+      List<PathBytes> scope,
+      long timeNs,
+      Origin origin,
+      Function<PathBytes, Sighting> seen,
       FindingOut found)
       throws StoreException, InterruptedException {
     deleteUnder(Column.SCAN, scope);
     List<PathBytes> unreadable = Collections.synchronizedList(new ArrayList<>());
     Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(threads));
-    ScanIntoStore.scan(scanner, Selectors.rootedAt(selector, scope), store.newBulkWriter(Column.SCAN), p -> {
-      if (p.kind() == ScanProblem.Kind.UNREADABLE_DIRECTORY) {
-        unreadable.add(p.path());
-      }
-    });
-    new TreeDiff(store, scope, unreadable).run(Column.CURRENT, Column.SCAN, f -> {
-      Differ.Difference d = f.before() != null && f.after() != null ? difference(f.before(), f.after()) : null;
-      if (f.before() != null && f.after() != null && d == null) {
-        out.state(f.path(), f.after()); // a difference watch does not report; current stays exact
-        return;
-      }
-      found.accept(new Finding(f.path(), f.before(), f.after(), d, timeNs, origin, null, seen.apply(f.path())));
-    });
+    ScanIntoStore.scan(
+        scanner,
+        Selectors.rootedAt(selector, scope),
+        store.newBulkWriter(Column.SCAN),
+        p -> {
+          if (p.kind() == ScanProblem.Kind.UNREADABLE_DIRECTORY) {
+            unreadable.add(p.path());
+          }
+        });
+    new TreeDiff(store, scope, unreadable)
+        .run(
+            Column.CURRENT,
+            Column.SCAN,
+            f -> {
+              Differ.Difference d =
+                  f.before() != null && f.after() != null
+                      ? difference(f.before(), f.after())
+                      : null;
+              if (f.before() != null && f.after() != null && d == null) {
+                out.state(
+                    f.path(), f.after()); // a difference watch does not report; current stays exact
+                return;
+              }
+              found.accept(
+                  new Finding(
+                      f.path(),
+                      f.before(),
+                      f.after(),
+                      d,
+                      timeNs,
+                      origin,
+                      null,
+                      seen.apply(f.path())));
+            });
     deleteUnder(Column.SCAN, scope);
   }
 
@@ -305,12 +413,13 @@ public final class ChangeComparator implements AutoCloseable {
   }
 
   /**
-   * Whether a path that disappeared and one that arrived with its device and inode are one object moved, not an
-   * inode number reused (ext4 hands a freed inode to the next file at once: {@code rm a; echo > b} gives b a's
-   * number). The kernel said so (a rename notice naming both ends), or nothing but a rename explains it: same type,
-   * same mtime and the same content digest (a rename changes neither; a new file has its own content and mtime).
-   * Without a rename notice (reconcile, overflow rescans), a file moved and rewritten is reported as deleted +
-   * created: never a move that did not happen.
+   * Whether a path that disappeared and one that arrived with its device and inode are one object
+   * moved, not an inode number reused (ext4 hands a freed inode to the next file at once: {@code rm
+   * a; echo > b} gives b a's number). The kernel said so (a rename notice naming both ends), or
+   * nothing but a rename explains it: same type, same mtime and the same content digest (a rename
+   * changes neither; a new file has its own content and mtime). Without a rename notice (reconcile,
+   * overflow rescans), a file moved and rewritten is reported as deleted + created: never a move
+   * that did not happen.
    */
   private static boolean sameObject(Finding from, Finding to) {
     FileRecord a = from.before();
@@ -324,9 +433,22 @@ public final class ChangeComparator implements AutoCloseable {
     return a.mtimeNs() == b.mtimeNs() && a.digests().equals(b.digests());
   }
 
-  private static Change change(Finding f, Action action, PathBytes oldPath, FileRecord before,
+  private static Change change(
+      Finding f,
+      Action action,
+      PathBytes oldPath,
+      FileRecord before,
       List<AttributeChange> changes) {
-    return new Change(f.timeNs(), action, f.path(), oldPath, f.after(), before, changes, f.origin(), null,
+    return new Change(
+        f.timeNs(),
+        action,
+        f.path(),
+        oldPath,
+        f.after(),
+        before,
+        changes,
+        f.origin(),
+        null,
         f.sighting());
   }
 
@@ -334,18 +456,23 @@ public final class ChangeComparator implements AutoCloseable {
   private static final java.util.Set<String> DIRECTORY_TIMES = java.util.Set.of("mtime", "ctime");
 
   /**
-   * Differ's comparison, plus the inode of a regular file even where the group does not select it: a name that now
-   * holds another inode was replaced (vim, sed -i), which watch always reports. A directory whose only change is
-   * its mtime/ctime is no change for watch: those follow from its entries, each reported on its own (fim check,
-   * comparing with the baseline, still lists them). Null when nothing differs.
+   * Differ's comparison, plus the inode of a regular file even where the group does not select it:
+   * a name that now holds another inode was replaced (vim, sed -i), which watch always reports. A
+   * directory whose only change is its mtime/ctime is no change for watch: those follow from its
+   * entries, each reported on its own (fim check, comparing with the baseline, still lists them).
+   * Null when nothing differs.
    */
   static Differ.Difference difference(FileRecord before, FileRecord after) {
     Differ.Difference d = Differ.compare(before, after);
-    if (d != null && before.type() == FileType.DIRECTORY && after.type() == FileType.DIRECTORY
+    if (d != null
+        && before.type() == FileType.DIRECTORY
+        && after.type() == FileType.DIRECTORY
         && d.changes().stream().allMatch(c -> DIRECTORY_TIMES.contains(c.attribute()))) {
       return null; // an entry came or went: that entry's own event says so
     }
-    if (before.type() != FileType.FILE || after.type() != FileType.FILE || before.ino() == after.ino()) {
+    if (before.type() != FileType.FILE
+        || after.type() != FileType.FILE
+        || before.ino() == after.ino()) {
       return d;
     }
     List<AttributeChange> changes = d == null ? new ArrayList<>() : new ArrayList<>(d.changes());
@@ -354,7 +481,9 @@ public final class ChangeComparator implements AutoCloseable {
         return d;
       }
     }
-    changes.add(new AttributeChange("inode", Long.toUnsignedString(before.ino()), Long.toUnsignedString(after.ino())));
+    changes.add(
+        new AttributeChange(
+            "inode", Long.toUnsignedString(before.ino()), Long.toUnsignedString(after.ino())));
     return new Differ.Difference(Action.UPDATED, changes);
   }
 

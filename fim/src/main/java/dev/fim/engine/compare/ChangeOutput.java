@@ -5,8 +5,8 @@ import dev.fim.store.PathBytes;
 import dev.fim.store.StoreException;
 
 /**
- * The stage after the comparator (the correlator): takes each decided {@link Change}, the new state of each path,
- * and the end of a batch. One thread (the comparator's).
+ * The stage after the comparator (the correlator): takes each decided {@link Change}, the new state
+ * of each path, and the end of a batch. One thread (the comparator's).
  */
 public interface ChangeOutput {
   /** A decided change, in the order it is to be recorded. */

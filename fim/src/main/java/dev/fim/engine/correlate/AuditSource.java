@@ -9,11 +9,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
 
 /**
- * The audit attribution source ({@code fim.attribution: "audit"}), backed by an {@link AuditAttributor}: a change is
- * joined with the audit record of its syscall (path or inode, the notification's pid, time). The record usually
- * arrives within a millisecond of the syscall; a change seen moments ago waits for it until {@code windowNs} after it
- * was seen, never longer, then goes on without (DESIGN.md: hold a change at most a short window for its audit
- * event). Only changes {@code fim watch} saw as they happened are asked about, and not temporaries (no object to
+ * The audit attribution source ({@code fim.attribution: "audit"}), backed by an {@link
+ * AuditAttributor}: a change is joined with the audit record of its syscall (path or inode, the
+ * notification's pid, time). The record usually arrives within a millisecond of the syscall; a
+ * change seen moments ago waits for it until {@code windowNs} after it was seen, never longer, then
+ * goes on without (DESIGN.md: hold a change at most a short window for its audit event). Only
+ * changes {@code fim watch} saw as they happened are asked about, and not temporaries (no object to
  * join on).
  */
 public final class AuditSource implements AttributionSource {
@@ -25,11 +26,17 @@ public final class AuditSource implements AttributionSource {
 
   /**
    * @param windowNs how long after a change was seen its audit record may still be awaited
-   * @param quietWindowNs the coalescer's window: a notice's first event may precede the syscall that settled it by
-   *     this much, so audit records that far apart still match
-   * @param wallNs the wall clock in ns since the epoch (the time base of the changes' {@code seenNs})
+   * @param quietWindowNs the coalescer's window: a notice's first event may precede the syscall
+   *     that settled it by this much, so audit records that far apart still match
+   * @param wallNs the wall clock in ns since the epoch (the time base of the changes' {@code
+   *     seenNs})
    */
-  public AuditSource(AuditAttributor audit, long windowNs, long quietWindowNs, Duration maxWait, LongSupplier wallNs) {
+  public AuditSource(
+      AuditAttributor audit,
+      long windowNs,
+      long quietWindowNs,
+      Duration maxWait,
+      LongSupplier wallNs) {
     this.audit = audit;
     this.windowNs = windowNs;
     this.queryWindowNs = windowNs + quietWindowNs;
@@ -50,8 +57,12 @@ public final class AuditSource implements AttributionSource {
     int pid = c.sighting() == null ? 0 : c.sighting().pid();
     long waitNs = waitNs(c.seenNs(), wallNs.getAsLong(), windowNs, maxWait.toNanos());
     try {
-      AuditedChange found = audit.await(ChangeQuery.of(c.path(), c.inode(), pid, c.seenNs(), queryWindowNs),
-          Duration.ofNanos(waitNs)).get();
+      AuditedChange found =
+          audit
+              .await(
+                  ChangeQuery.of(c.path(), c.inode(), pid, c.seenNs(), queryWindowNs),
+                  Duration.ofNanos(waitNs))
+              .get();
       if (found != null && found.actor() != null) {
         return Answer.found(found.actor(), null);
       }
@@ -64,8 +75,8 @@ public final class AuditSource implements AttributionSource {
   }
 
   /**
-   * How long a change seen at {@code seenNs} may still wait for its record at {@code nowNs}: until {@code windowNs}
-   * after it was seen, at most {@code maxWaitNs}, never negative.
+   * How long a change seen at {@code seenNs} may still wait for its record at {@code nowNs}: until
+   * {@code windowNs} after it was seen, at most {@code maxWaitNs}, never negative.
    */
   static long waitNs(long seenNs, long nowNs, long windowNs, long maxWaitNs) {
     return Math.max(0, Math.min(seenNs + windowNs - nowNs, maxWaitNs));

@@ -10,207 +10,219 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The recent {@link AuditedChange}s, bounded by age and count, looked up by inode and by absolute path.
+ * The recent {@link AuditedChange}s, bounded by age and count, looked up by inode and by absolute
+ * path.
  *
- * <p>Changes are kept in arrival order (the reassembler delivers by serial, which follows time) in one deque, and
- * in a deque per inode and per path. Each change is appended to all of them at once, so the oldest change overall
- * is also the oldest in each of its keys' deques, and eviction takes it from their heads in O(keys).
+ * <p>Changes are kept in arrival order (the reassembler delivers by serial, which follows time) in
+ * one deque, and in a deque per inode and per path. Each change is appended to all of them at once,
+ * so the oldest change overall is also the oldest in each of its keys' deques, and eviction takes
+ * it from their heads in O(keys).
  *
  * <p>Not thread-safe: {@link AuditAttributor} guards it with its lock.
  */
 final class ChangeIndex {
-    /** The audit timestamp is cut to milliseconds: the event happened within [t, t + 1 ms). */
-    private static final long RESOLUTION_NS = 1_000_000L;
-    /**
-     * How far out of time order arrivals may be (serial order across CPUs, coarse clock): a scan from the newest
-     * stops this far past the window instead of at the first older event.
-     */
-    private static final long DISORDER_NS = 1_000_000_000L;
+  /** The audit timestamp is cut to milliseconds: the event happened within [t, t + 1 ms). */
+  private static final long RESOLUTION_NS = 1_000_000L;
 
-    private final long retentionNs;
-    private final int maxEvents;
-    private final ArrayDeque<AuditedChange> all = new ArrayDeque<>();
-    private final Map<Long, ArrayDeque<AuditedChange>> byInode = new HashMap<>();
-    private final Map<PathBytes, ArrayDeque<AuditedChange>> byPath = new HashMap<>();
-    private long evicted;
+  /**
+   * How far out of time order arrivals may be (serial order across CPUs, coarse clock): a scan from
+   * the newest stops this far past the window instead of at the first older event.
+   */
+  private static final long DISORDER_NS = 1_000_000_000L;
 
-    ChangeIndex(long retentionNs, int maxEvents) {
-        this.retentionNs = retentionNs;
-        this.maxEvents = maxEvents;
+  private final long retentionNs;
+  private final int maxEvents;
+  private final ArrayDeque<AuditedChange> all = new ArrayDeque<>();
+  private final Map<Long, ArrayDeque<AuditedChange>> byInode = new HashMap<>();
+  private final Map<PathBytes, ArrayDeque<AuditedChange>> byPath = new HashMap<>();
+  private long evicted;
+
+  ChangeIndex(long retentionNs, int maxEvents) {
+    this.retentionNs = retentionNs;
+    this.maxEvents = maxEvents;
+  }
+
+  /**
+   * Adds a change, then evicts what is older than the retention at {@code nowNs} or beyond the
+   * count.
+   */
+  void add(AuditedChange c, long nowNs) {
+    all.addLast(c);
+    for (Long inode : inodes(c)) {
+      byInode.computeIfAbsent(inode, k -> new ArrayDeque<>(2)).addLast(c);
+    }
+    for (PathBytes p : paths(c)) {
+      byPath.computeIfAbsent(p, k -> new ArrayDeque<>(2)).addLast(c);
+    }
+    evict(nowNs);
+  }
+
+  /** Drops changes older than the retention (by their audit time) and beyond the count bound. */
+  void evict(long nowNs) {
+    while (!all.isEmpty()
+        && (all.size() > maxEvents || nowNs - all.peekFirst().timeNs() > retentionNs)) {
+      AuditedChange c = all.pollFirst();
+      for (Long inode : inodes(c)) {
+        pollHead(byInode, inode, c);
+      }
+      for (PathBytes p : paths(c)) {
+        pollHead(byPath, p, c);
+      }
+      evicted++;
+    }
+  }
+
+  long retentionNs() {
+    return retentionNs;
+  }
+
+  /** The changes held, oldest first (for diagnostics). */
+  java.util.List<AuditedChange> snapshot() {
+    return java.util.List.copyOf(all);
+  }
+
+  int size() {
+    return all.size();
+  }
+
+  long evicted() {
+    return evicted;
+  }
+
+  /** The best match for the query (see {@link ChangeQuery}), or null. */
+  AuditedChange find(ChangeQuery q) {
+    Best best = new Best(q);
+    if (q.inode() != 0) {
+      scan(byInode.get(q.inode()), best);
+    }
+    if (q.path() != null) {
+      scan(byPath.get(q.path()), best);
+    }
+    return best.change;
+  }
+
+  /** Whether {@code c} matches the query at all (ignoring better candidates). */
+  static boolean matches(ChangeQuery q, AuditedChange c) {
+    return c.success() && distanceNs(q, c) <= q.windowNs() && rank(q, c) >= 0;
+  }
+
+  private static void scan(ArrayDeque<AuditedChange> changes, Best best) {
+    if (changes == null) {
+      return;
+    }
+    long oldest = best.q.timeNs() - best.q.windowNs() - RESOLUTION_NS - DISORDER_NS;
+    for (Iterator<AuditedChange> it = changes.descendingIterator(); it.hasNext(); ) {
+      AuditedChange c = it.next();
+      if (c.timeNs() < oldest) {
+        return;
+      }
+      best.consider(c);
+    }
+  }
+
+  /**
+   * How well the items match, or -1 for not at all: 4 for the pid, 2 for inode and path both in one
+   * item, 1 for the same device.
+   */
+  private static int rank(ChangeQuery q, AuditedChange c) {
+    int best = -1;
+    for (PathItem i : c.items()) {
+      if (i.nameType() == NameType.PARENT) {
+        continue; // the directory that holds the object, not the object
+      }
+      boolean inode = q.inode() != 0 && i.inode() == q.inode();
+      boolean path = q.path() != null && q.path().equals(i.path());
+      if (!inode && !path) {
+        continue;
+      }
+      int r = (inode && path ? 2 : 0) + (q.dev() != PathItem.NO_DEV && i.dev() == q.dev() ? 1 : 0);
+      best = Math.max(best, r);
+    }
+    if (best >= 0 && q.pid() != 0 && c.actor().pid() != null && c.actor().pid() == q.pid()) {
+      best += 4;
+    }
+    return best;
+  }
+
+  /** Distance from the query's time to the event's millisecond [t, t + 1 ms). */
+  private static long distanceNs(ChangeQuery q, AuditedChange c) {
+    long start = c.timeNs();
+    long end = start + RESOLUTION_NS - 1;
+    if (q.timeNs() < start) {
+      return start - q.timeNs();
+    }
+    return q.timeNs() > end ? q.timeNs() - end : 0;
+  }
+
+  private static void pollHead(Map<?, ArrayDeque<AuditedChange>> map, Object key, AuditedChange c) {
+    ArrayDeque<AuditedChange> d = map.get(key);
+    if (d == null) {
+      throw new IllegalStateException("index lost the key of serial " + c.serial());
+    }
+    AuditedChange head = d.pollFirst();
+    if (head != c) {
+      throw new IllegalStateException("index out of order at serial " + c.serial());
+    }
+    if (d.isEmpty()) {
+      map.remove(key);
+    }
+  }
+
+  /**
+   * The distinct non-zero inodes of the change's items, PARENT items left out (as {@link #rank}
+   * does).
+   */
+  private static Set<Long> inodes(AuditedChange c) {
+    Set<Long> out = new LinkedHashSet<>(4);
+    for (PathItem i : c.items()) {
+      if (i.inode() != 0 && i.nameType() != NameType.PARENT) {
+        out.add(i.inode());
+      }
+    }
+    return out;
+  }
+
+  private static Collection<PathBytes> paths(AuditedChange c) {
+    Set<PathBytes> out = new LinkedHashSet<>(4);
+    for (PathItem i : c.items()) {
+      if (i.path() != null && i.nameType() != NameType.PARENT) {
+        out.add(i.path());
+      }
+    }
+    return out;
+  }
+
+  /** The best candidate so far: highest rank, then nearest in time, then the one received last. */
+  private static final class Best {
+    final ChangeQuery q;
+    AuditedChange change;
+    int rank;
+    long distance;
+
+    Best(ChangeQuery q) {
+      this.q = q;
     }
 
-    /** Adds a change, then evicts what is older than the retention at {@code nowNs} or beyond the count. */
-    void add(AuditedChange c, long nowNs) {
-        all.addLast(c);
-        for (Long inode : inodes(c)) {
-            byInode.computeIfAbsent(inode, k -> new ArrayDeque<>(2)).addLast(c);
-        }
-        for (PathBytes p : paths(c)) {
-            byPath.computeIfAbsent(p, k -> new ArrayDeque<>(2)).addLast(c);
-        }
-        evict(nowNs);
+    void consider(AuditedChange c) {
+      if (!c.success()) {
+        return; // a failed syscall changed nothing
+      }
+      long d = distanceNs(q, c);
+      if (d > q.windowNs()) {
+        return;
+      }
+      int r = rank(q, c);
+      if (r < 0) {
+        return;
+      }
+      if (change == null
+          || r > rank
+          || (r == rank
+              && (d < distance || (d == distance && c.receivedNs() >= change.receivedNs())))) {
+        change = c;
+        rank = r;
+        distance = d;
+      }
     }
-
-    /** Drops changes older than the retention (by their audit time) and beyond the count bound. */
-    void evict(long nowNs) {
-        while (!all.isEmpty() && (all.size() > maxEvents || nowNs - all.peekFirst().timeNs() > retentionNs)) {
-            AuditedChange c = all.pollFirst();
-            for (Long inode : inodes(c)) {
-                pollHead(byInode, inode, c);
-            }
-            for (PathBytes p : paths(c)) {
-                pollHead(byPath, p, c);
-            }
-            evicted++;
-        }
-    }
-
-    long retentionNs() {
-        return retentionNs;
-    }
-
-    /** The changes held, oldest first (for diagnostics). */
-    java.util.List<AuditedChange> snapshot() {
-        return java.util.List.copyOf(all);
-    }
-
-    int size() {
-        return all.size();
-    }
-
-    long evicted() {
-        return evicted;
-    }
-
-    /** The best match for the query (see {@link ChangeQuery}), or null. */
-    AuditedChange find(ChangeQuery q) {
-        Best best = new Best(q);
-        if (q.inode() != 0) {
-            scan(byInode.get(q.inode()), best);
-        }
-        if (q.path() != null) {
-            scan(byPath.get(q.path()), best);
-        }
-        return best.change;
-    }
-
-    /** Whether {@code c} matches the query at all (ignoring better candidates). */
-    static boolean matches(ChangeQuery q, AuditedChange c) {
-        return c.success() && distanceNs(q, c) <= q.windowNs() && rank(q, c) >= 0;
-    }
-
-    private static void scan(ArrayDeque<AuditedChange> changes, Best best) {
-        if (changes == null) {
-            return;
-        }
-        long oldest = best.q.timeNs() - best.q.windowNs() - RESOLUTION_NS - DISORDER_NS;
-        for (Iterator<AuditedChange> it = changes.descendingIterator(); it.hasNext(); ) {
-            AuditedChange c = it.next();
-            if (c.timeNs() < oldest) {
-                return;
-            }
-            best.consider(c);
-        }
-    }
-
-    /**
-     * How well the items match, or -1 for not at all: 4 for the pid, 2 for inode and path both in one item, 1
-     * for the same device.
-     */
-    private static int rank(ChangeQuery q, AuditedChange c) {
-        int best = -1;
-        for (PathItem i : c.items()) {
-            if (i.nameType() == NameType.PARENT) {
-                continue; // the directory that holds the object, not the object
-            }
-            boolean inode = q.inode() != 0 && i.inode() == q.inode();
-            boolean path = q.path() != null && q.path().equals(i.path());
-            if (!inode && !path) {
-                continue;
-            }
-            int r = (inode && path ? 2 : 0) + (q.dev() != PathItem.NO_DEV && i.dev() == q.dev() ? 1 : 0);
-            best = Math.max(best, r);
-        }
-        if (best >= 0 && q.pid() != 0 && c.actor().pid() != null && c.actor().pid() == q.pid()) {
-            best += 4;
-        }
-        return best;
-    }
-
-    /** Distance from the query's time to the event's millisecond [t, t + 1 ms). */
-    private static long distanceNs(ChangeQuery q, AuditedChange c) {
-        long start = c.timeNs();
-        long end = start + RESOLUTION_NS - 1;
-        if (q.timeNs() < start) {
-            return start - q.timeNs();
-        }
-        return q.timeNs() > end ? q.timeNs() - end : 0;
-    }
-
-    private static void pollHead(Map<?, ArrayDeque<AuditedChange>> map, Object key, AuditedChange c) {
-        ArrayDeque<AuditedChange> d = map.get(key);
-        if (d == null) {
-            throw new IllegalStateException("index lost the key of serial " + c.serial());
-        }
-        AuditedChange head = d.pollFirst();
-        if (head != c) {
-            throw new IllegalStateException("index out of order at serial " + c.serial());
-        }
-        if (d.isEmpty()) {
-            map.remove(key);
-        }
-    }
-
-    /** The distinct non-zero inodes of the change's items, PARENT items left out (as {@link #rank} does). */
-    private static Set<Long> inodes(AuditedChange c) {
-        Set<Long> out = new LinkedHashSet<>(4);
-        for (PathItem i : c.items()) {
-            if (i.inode() != 0 && i.nameType() != NameType.PARENT) {
-                out.add(i.inode());
-            }
-        }
-        return out;
-    }
-
-    private static Collection<PathBytes> paths(AuditedChange c) {
-        Set<PathBytes> out = new LinkedHashSet<>(4);
-        for (PathItem i : c.items()) {
-            if (i.path() != null && i.nameType() != NameType.PARENT) {
-                out.add(i.path());
-            }
-        }
-        return out;
-    }
-
-    /** The best candidate so far: highest rank, then nearest in time, then the one received last. */
-    private static final class Best {
-        final ChangeQuery q;
-        AuditedChange change;
-        int rank;
-        long distance;
-
-        Best(ChangeQuery q) {
-            this.q = q;
-        }
-
-        void consider(AuditedChange c) {
-            if (!c.success()) {
-                return; // a failed syscall changed nothing
-            }
-            long d = distanceNs(q, c);
-            if (d > q.windowNs()) {
-                return;
-            }
-            int r = rank(q, c);
-            if (r < 0) {
-                return;
-            }
-            if (change == null || r > rank || (r == rank && (d < distance
-                    || (d == distance && c.receivedNs() >= change.receivedNs())))) {
-                change = c;
-                rank = r;
-                distance = d;
-            }
-        }
-    }
+  }
 }

@@ -17,35 +17,54 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fourth stage (DESIGN.md "Real-time pipeline"): decides <em>who</em> made each change the comparator decided,
- * and hands the change event to the {@link Recorder}. It asks its {@link AttributionSource}s in order (audit, then
- * {@code /proc}, then none); the first that names an actor gives {@code fim.attribution}, and the misses before it
- * (why audit did not answer, why {@code /proc} had nothing) become {@code fim.attribution_reason}, joined by
- * {@code "; "}. Nobody named: {@code none} with every reason. A future source (every writer of a change, package
+ * The fourth stage (DESIGN.md "Real-time pipeline"): decides <em>who</em> made each change the
+ * comparator decided, and hands the change event to the {@link Recorder}. It asks its {@link
+ * AttributionSource}s in order (audit, then {@code /proc}, then none); the first that names an
+ * actor gives {@code fim.attribution}, and the misses before it (why audit did not answer, why
+ * {@code /proc} had nothing) become {@code fim.attribution_reason}, joined by {@code "; "}. Nobody
+ * named: {@code none} with every reason. A future source (every writer of a change, package
  * verification) is one more entry in the list.
  *
- * <p>Runs on the comparator's thread (no hand-over per event): an audit source's bounded wait for its record is the
- * only time spent here. Not thread-safe.
+ * <p>Runs on the comparator's thread (no hand-over per event): an audit source's bounded wait for
+ * its record is the only time spent here. Not thread-safe.
  */
 public final class Correlator implements ChangeOutput {
   private final List<AttributionSource> sources;
   private final Recorder recorder;
   private final Map<Attribution, Long> counts = new EnumMap<>(Attribution.class);
 
-  /** @param sources asked in this order; the first to name an actor wins */
+  /**
+   * @param sources asked in this order; the first to name an actor wins
+   */
   public Correlator(List<AttributionSource> sources, Recorder recorder) {
     this.sources = List.copyOf(sources);
     this.recorder = recorder;
   }
 
-  /** Who made a change, as the event records it: {@code fim.attribution}, the actor, {@code attribution_reason}. */
+  /**
+   * Who made a change, as the event records it: {@code fim.attribution}, the actor, {@code
+   * attribution_reason}.
+   */
   public record Decision(Attribution attribution, Actor actor, String reason) {}
 
   @Override
   public void change(Change c) throws StoreException {
     Decision d = decide(c.attributable());
-    recorder.event(new ChangeEvent(c.timeNs(), 0, c.action(), c.path(), c.oldPath(), c.after(), c.before(),
-        c.changes(), c.origin(), d.attribution(), d.reason(), c.message(), d.actor()));
+    recorder.event(
+        new ChangeEvent(
+            c.timeNs(),
+            0,
+            c.action(),
+            c.path(),
+            c.oldPath(),
+            c.after(),
+            c.before(),
+            c.changes(),
+            c.origin(),
+            d.attribution(),
+            d.reason(),
+            c.message(),
+            d.actor()));
   }
 
   @Override
@@ -80,14 +99,20 @@ public final class Correlator implements ChangeOutput {
   }
 
   /**
-   * An actor whose login uid is unset or unknown, completed with what {@code /proc} showed of the same process as the
-   * event arrived (its systemd unit and parent chain, DESIGN.md "Unset auid"): an audit record names the process
-   * but not the unit it ran in nor who started it, and by now the process may be gone. Only for the pid the
-   * notification named, so the context is never another process's.
+   * An actor whose login uid is unset or unknown, completed with what {@code /proc} showed of the
+   * same process as the event arrived (its systemd unit and parent chain, DESIGN.md "Unset auid"):
+   * an audit record names the process but not the unit it ran in nor who started it, and by now the
+   * process may be gone. Only for the pid the notification named, so the context is never another
+   * process's.
    */
   static Actor withContext(Actor actor, dev.fim.engine.attribute.Sighting seen) {
-    if (!actor.loginUnknown() || actor.hasContext() || seen == null || seen.actor() == null
-        || !seen.actor().hasContext() || actor.pid() == null || actor.pid() != seen.pid()) {
+    if (!actor.loginUnknown()
+        || actor.hasContext()
+        || seen == null
+        || seen.actor() == null
+        || !seen.actor().hasContext()
+        || actor.pid() == null
+        || actor.pid() != seen.pid()) {
       return actor;
     }
     return actor.withContext(seen.actor().systemdUnit(), seen.actor().parents());

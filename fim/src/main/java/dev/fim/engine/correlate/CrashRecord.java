@@ -3,18 +3,19 @@ package dev.fim.engine.correlate;
 import dev.fim.auditlink.netlink.AuditClient;
 import dev.fim.auditlink.netlink.AuditRefusedException;
 import dev.fim.auditlink.netlink.AuditStatus;
-import dev.fim.store.sys.NativeException;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
+import dev.fim.store.sys.NativeException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * What fim changed in the kernel's audit settings, written to the store's meta while a watch runs and removed when it
- * stops cleanly. A watch killed with SIGKILL (or a crash) cannot restore anything itself: the next watch on the same
- * database finds the record and undoes it first (deletes those exact rules, puts {@code enabled} and
- * {@code backlog_limit} back). The audit pid needs nothing: the kernel forgets it when the socket's process dies.
+ * What fim changed in the kernel's audit settings, written to the store's meta while a watch runs
+ * and removed when it stops cleanly. A watch killed with SIGKILL (or a crash) cannot restore
+ * anything itself: the next watch on the same database finds the record and undoes it first
+ * (deletes those exact rules, puts {@code enabled} and {@code backlog_limit} back). The audit pid
+ * needs nothing: the kernel forgets it when the socket's process dies.
  */
 public final class CrashRecord {
   static final String META = "audit_restore";
@@ -42,7 +43,8 @@ public final class CrashRecord {
   }
 
   /**
-   * Undoes what a watch that did not stop cleanly left behind, if the store says there is something.
+   * Undoes what a watch that did not stop cleanly left behind, if the store says there is
+   * something.
    *
    * @return a sentence for the start-up lines, or null when there was nothing to undo
    */
@@ -67,7 +69,7 @@ public final class CrashRecord {
         case "enabled" -> enabled = Long.parseLong(v);
         case "backlog_limit" -> backlog = Long.parseLong(v);
         case "rule" -> rules.add(HexFormat.of().parseHex(v));
-        default -> { }
+        default -> {}
       }
     }
     int deleted = 0;
@@ -89,7 +91,15 @@ public final class CrashRecord {
       }
     }
     clear(store);
-    return "a fim watch (pid " + pid + ") did not stop cleanly: removed " + deleted + " of its audit rule(s), "
-        + "audit enabled=" + enabled + " and backlog_limit=" + backlog + " put back";
+    return "a fim watch (pid "
+        + pid
+        + ") did not stop cleanly: removed "
+        + deleted
+        + " of its audit rule(s), "
+        + "audit enabled="
+        + enabled
+        + " and backlog_limit="
+        + backlog
+        + " put back";
   }
 }

@@ -7,9 +7,9 @@ import dev.fim.store.Attribution;
 import dev.fim.store.Origin;
 
 /**
- * The {@code none} source: says why nobody can be named for a change no notification witnessed, one a scan found
- * (the start-up reconcile, a rescan after lost events) or the loss itself. Skips the changes watch saw as they
- * happened: those are the other sources'.
+ * The {@code none} source: says why nobody can be named for a change no notification witnessed, one
+ * a scan found (the start-up reconcile, a rescan after lost events) or the loss itself. Skips the
+ * changes watch saw as they happened: those are the other sources'.
  */
 public final class NoWriter implements AttributionSource {
   @Override

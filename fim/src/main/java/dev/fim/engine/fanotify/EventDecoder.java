@@ -7,24 +7,28 @@ import java.nio.ByteOrder;
 import java.util.function.IntConsumer;
 
 /**
- * Decodes the bytes of one {@code read(2)} of an FID-mode fanotify fd into {@link FanotifyEvent}s: a sequence of
- * {@code struct fanotify_event_metadata}, each followed by its info records (fanotify(7), "Reading fanotify
- * events"; the walk is {@code FAN_EVENT_OK}/{@code FAN_EVENT_NEXT}, fanotify.h:209-215).
+ * Decodes the bytes of one {@code read(2)} of an FID-mode fanotify fd into {@link FanotifyEvent}s:
+ * a sequence of {@code struct fanotify_event_metadata}, each followed by its info records
+ * (fanotify(7), "Reading fanotify events"; the walk is {@code FAN_EVENT_OK}/{@code FAN_EVENT_NEXT},
+ * fanotify.h:209-215).
  *
- * <p>Defensive, never throws on input: an event whose records do not fit (truncated, a record length of 0, a handle
- * longer than its record, a name without its NUL, an unknown metadata version) is skipped and counted; an event
- * length that cannot be trusted ends the buffer, counted once. Unknown info types are skipped by their length, as
- * fanotify(7) asks, so newer kernels do not break the reader.
+ * <p>Defensive, never throws on input: an event whose records do not fit (truncated, a record
+ * length of 0, a handle longer than its record, a name without its NUL, an unknown metadata
+ * version) is skipped and counted; an event length that cannot be trusted ends the buffer, counted
+ * once. Unknown info types are skipped by their length, as fanotify(7) asks, so newer kernels do
+ * not break the reader.
  *
- * <p>Allocation: the record, its names and its handle keys; nothing per buffer. Not thread-safe (one reader thread).
+ * <p>Allocation: the record, its names and its handle keys; nothing per buffer. Not thread-safe
+ * (one reader thread).
  */
 final class EventDecoder {
   private final IntConsumer strayFdCloser;
   private long malformed;
 
   /**
-   * @param strayFdCloser closes an fd the kernel put in an event (an event fd or a pidfd) although this group asks
-   *     for none; never called in FID mode without FAN_REPORT_PIDFD, but an fd must never leak
+   * @param strayFdCloser closes an fd the kernel put in an event (an event fd or a pidfd) although
+   *     this group asks for none; never called in FID mode without FAN_REPORT_PIDFD, but an fd must
+   *     never leak
    */
   EventDecoder(IntConsumer strayFdCloser) {
     this.strayFdCloser = strayFdCloser;
@@ -36,8 +40,8 @@ final class EventDecoder {
   }
 
   /**
-   * Decodes {@code buf[0, len)} and hands each event to {@code out}; overflow and malformed events become the
-   * stream's calls. Returns the number of events handed to {@link FanotifyStream#event}.
+   * Decodes {@code buf[0, len)} and hands each event to {@code out}; overflow and malformed events
+   * become the stream's calls. Returns the number of events handed to {@link FanotifyStream#event}.
    */
   int decode(ByteBuffer buf, int len, FanotifyStream out) {
     ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -118,7 +122,9 @@ final class EventDecoder {
             dir = k;
           }
         }
-        case FAN_EVENT_INFO_TYPE_DFID_NAME, FAN_EVENT_INFO_TYPE_OLD_DFID_NAME, FAN_EVENT_INFO_TYPE_NEW_DFID_NAME -> {
+        case FAN_EVENT_INFO_TYPE_DFID_NAME,
+            FAN_EVENT_INFO_TYPE_OLD_DFID_NAME,
+            FAN_EVENT_INFO_TYPE_NEW_DFID_NAME -> {
           FileHandleKey k = handle(b, pos, recEnd);
           if (k == null) {
             return null;
@@ -139,7 +145,8 @@ final class EventDecoder {
           }
         }
         case FAN_EVENT_INFO_TYPE_PIDFD -> {
-          // struct fanotify_event_info_pidfd (fanotify.h:180-183): header, __s32 pidfd. Never requested.
+          // struct fanotify_event_info_pidfd (fanotify.h:180-183): header, __s32 pidfd. Never
+          // requested.
           if (recLen >= INFO_HEADER_SIZE + 4) {
             int pidfd = b.getInt(pos + INFO_HEADER_SIZE);
             if (pidfd >= 0) {
@@ -148,7 +155,8 @@ final class EventDecoder {
           }
         }
         default -> {
-          // FAN_EVENT_INFO_TYPE_ERROR and types newer than this code: skipped by length (fanotify(7)).
+          // FAN_EVENT_INFO_TYPE_ERROR and types newer than this code: skipped by length
+          // (fanotify(7)).
         }
       }
       pos = recEnd;
@@ -156,7 +164,10 @@ final class EventDecoder {
     return new FanotifyEvent(mask, pid, dir, name, object, oldDir, oldName, newDir, newName);
   }
 
-  /** The fsid and {@code struct file_handle} of a fid record at {@code pos}, or null if it overruns the record. */
+  /**
+   * The fsid and {@code struct file_handle} of a fid record at {@code pos}, or null if it overruns
+   * the record.
+   */
   private static FileHandleKey handle(ByteBuffer b, int pos, int recEnd) {
     int h = pos + INFO_FID_HANDLE;
     if (recEnd - h < HANDLE_HEADER_SIZE) {
@@ -166,14 +177,19 @@ final class EventDecoder {
     if (handleBytes > MAX_HANDLE_SZ || handleBytes > recEnd - h - HANDLE_HEADER_SIZE) {
       return null;
     }
-    long fsid = (b.getInt(pos + INFO_FID_FSID) & 0xffffffffL) | ((long) b.getInt(pos + INFO_FID_FSID + 4) << 32);
+    long fsid =
+        (b.getInt(pos + INFO_FID_FSID) & 0xffffffffL)
+            | ((long) b.getInt(pos + INFO_FID_FSID + 4) << 32);
     int type = b.getInt(h + HANDLE_TYPE);
     byte[] f = new byte[(int) handleBytes];
     b.get(h + HANDLE_HEADER_SIZE, f);
     return new FileHandleKey(fsid, type, f, true);
   }
 
-  /** The NUL-terminated name in {@code [from, recEnd)}, or null if there is no NUL (a truncated record). */
+  /**
+   * The NUL-terminated name in {@code [from, recEnd)}, or null if there is no NUL (a truncated
+   * record).
+   */
   private static byte[] name(ByteBuffer b, int from, int recEnd) {
     for (int i = from; i < recEnd; i++) {
       if (b.get(i) == 0) {

@@ -1,7 +1,7 @@
 package dev.fim.engine.fanotify;
 
-import dev.fim.store.sys.NativeException;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -9,10 +9,10 @@ import jnr.constants.platform.Errno;
 import jnr.ffi.Runtime;
 
 /**
- * The package's kernel calls, checked: the only caller of {@link FanotifyNative}. Every call returns a value or
- * throws {@link NativeException} with the call, the errno and a reason a person can act on; EINTR is retried.
- * Expected outcomes are values, not exceptions: EAGAIN of a non-blocking read is {@code -1}, a stale handle is
- * {@code -1}.
+ * The package's kernel calls, checked: the only caller of {@link FanotifyNative}. Every call
+ * returns a value or throws {@link NativeException} with the call, the errno and a reason a person
+ * can act on; EINTR is retried. Expected outcomes are values, not exceptions: EAGAIN of a
+ * non-blocking read is {@code -1}, a stale handle is {@code -1}.
  *
  * <p>Stateless and thread-safe; callers own their buffers.
  */
@@ -24,18 +24,26 @@ final class FanotifyCalls {
   static final int O_DIRECTORY = 0200000;
   static final int O_CLOEXEC = 02000000;
   static final int O_PATH = 010000000;
+
   /** include/uapi/linux/fcntl.h. */
   static final int AT_FDCWD = -100;
 
   /**
-   * {@code struct statfs} on x86_64 (include/uapi/asm-generic/statfs.h with 64-bit {@code __statfs_word}):
-   * seven words (f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree), then f_fsid; 120 bytes in all.
+   * {@code struct statfs} on x86_64 (include/uapi/asm-generic/statfs.h with 64-bit {@code
+   * __statfs_word}): seven words (f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree),
+   * then f_fsid; 120 bytes in all.
    */
   static final int STATFS_SIZE = 120;
+
   static final int STATFS_F_FSID = 56;
-  /** {@code struct stat} on x86_64 (arch/x86/include/uapi/asm/stat.h): st_nlink is the third word. */
+
+  /**
+   * {@code struct stat} on x86_64 (arch/x86/include/uapi/asm/stat.h): st_nlink is the third word.
+   */
   static final int STAT_SIZE = 144;
+
   static final int STAT_ST_NLINK = 16;
+
   /** PATH_MAX: what readlink of /proc/self/fd/N can return, plus room to detect truncation. */
   static final int PATH_MAX = 4096;
 
@@ -43,11 +51,14 @@ final class FanotifyCalls {
   private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
 
   static {
-    // fanotify_mark's u64 mask is one argument only on a 64-bit ABI; the struct offsets above are x86_64's.
+    // fanotify_mark's u64 mask is one argument only on a 64-bit ABI; the struct offsets above are
+    // x86_64's.
     String arch = System.getProperty("os.arch");
     if (!"amd64".equals(arch) && !"x86_64".equals(arch)) {
-      throw new UnsupportedOperationException("dev.fim.engine.fanotify is only defined for x86_64, not " + arch
-          + " (32-bit ABIs split fanotify_mark's mask; struct stat/statfs differ)");
+      throw new UnsupportedOperationException(
+          "dev.fim.engine.fanotify is only defined for x86_64, not "
+              + arch
+              + " (32-bit ABIs split fanotify_mark's mask; struct stat/statfs differ)");
     }
   }
 
@@ -82,7 +93,10 @@ final class FanotifyCalls {
     }
   }
 
-  /** open(2) of a directory for use as open_by_handle_at's {@code mount_fd} (an O_PATH fd is refused there). */
+  /**
+   * open(2) of a directory for use as open_by_handle_at's {@code mount_fd} (an O_PATH fd is refused
+   * there).
+   */
   static int openDirectory(PathBytes path) throws NativeException {
     byte[] p = path.toBytes();
     while (true) {
@@ -92,14 +106,15 @@ final class FanotifyCalls {
       }
       int e = errno();
       if (e != Errno.EINTR.intValue()) {
-        throw new NativeException("open", path, e, "cannot open the watched root to resolve file handles");
+        throw new NativeException(
+            "open", path, e, "cannot open the watched root to resolve file handles");
       }
     }
   }
 
   /**
-   * open_by_handle_at(2) with O_PATH: returns the fd, or -1 if the handle no longer names an inode (ESTALE: deleted;
-   * ENOENT is returned by some filesystems for the same).
+   * open_by_handle_at(2) with O_PATH: returns the fd, or -1 if the handle no longer names an inode
+   * (ESTALE: deleted; ENOENT is returned by some filesystems for the same).
    */
   static int openByHandle(int mountFd, FileHandleKey key) throws NativeException {
     byte[] h = key.fileHandleStruct();
@@ -113,14 +128,20 @@ final class FanotifyCalls {
         return -1;
       }
       if (e != Errno.EINTR.intValue()) {
-        String reason = e == Errno.EPERM.intValue() ? "open_by_handle_at needs CAP_DAC_READ_SEARCH"
-            : e == Errno.EOPNOTSUPP.intValue() ? "the filesystem cannot decode file handles" : "handle " + key;
+        String reason =
+            e == Errno.EPERM.intValue()
+                ? "open_by_handle_at needs CAP_DAC_READ_SEARCH"
+                : e == Errno.EOPNOTSUPP.intValue()
+                    ? "the filesystem cannot decode file handles"
+                    : "handle " + key;
         throw new NativeException("open_by_handle_at", null, e, reason);
       }
     }
   }
 
-  /** readlink(2) of {@code /proc/self/fd/<fd>}: the path the kernel names for an open fd, as bytes. */
+  /**
+   * readlink(2) of {@code /proc/self/fd/<fd>}: the path the kernel names for an open fd, as bytes.
+   */
   static byte[] fdPath(int fd, byte[] buf) throws NativeException {
     byte[] proc = ("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII);
     long n = LIBC.readlink(proc, buf, buf.length);
@@ -128,7 +149,11 @@ final class FanotifyCalls {
       throw new NativeException("readlink", PathBytes.of(proc), errno(), "");
     }
     if (n >= buf.length) {
-      throw new NativeException("readlink", PathBytes.of(proc), Errno.ENAMETOOLONG.intValue(), "path longer than PATH_MAX");
+      throw new NativeException(
+          "readlink",
+          PathBytes.of(proc),
+          Errno.ENAMETOOLONG.intValue(),
+          "path longer than PATH_MAX");
     }
     return java.util.Arrays.copyOf(buf, (int) n);
   }
@@ -141,7 +166,10 @@ final class FanotifyCalls {
     return ByteBuffer.wrap(statBuf).order(ByteOrder.LITTLE_ENDIAN).getLong(STAT_ST_NLINK);
   }
 
-  /** fstatfs(2)'s {@code f_fsid}, packed as {@link FileHandleKey#fsid()} is: the fsid fanotify reports. */
+  /**
+   * fstatfs(2)'s {@code f_fsid}, packed as {@link FileHandleKey#fsid()} is: the fsid fanotify
+   * reports.
+   */
   static long fsid(int fd, PathBytes path) throws NativeException {
     byte[] buf = new byte[STATFS_SIZE];
     if (LIBC.fstatfs(fd, buf) < 0) {
@@ -152,8 +180,9 @@ final class FanotifyCalls {
   }
 
   /**
-   * close(2). Never retried: Linux releases the fd even when close reports EINTR, and a retry could close an fd
-   * another thread just got. Errors of these read-only fds lose nothing, so they are not reported.
+   * close(2). Never retried: Linux releases the fd even when close reports EINTR, and a retry could
+   * close an fd another thread just got. Errors of these read-only fds lose nothing, so they are
+   * not reported.
    */
   static void close(int fd) {
     if (fd >= 0) {

@@ -5,31 +5,43 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * One fanotify event of an FID group, decoded: the mask, the pid, and the handles and names of its info records.
- * Names are the raw bytes of one directory entry (any bytes but '/' and NUL; never decoded here); handles are
- * resolved to paths by {@link HandleResolver}, a later step.
+ * One fanotify event of an FID group, decoded: the mask, the pid, and the handles and names of its
+ * info records. Names are the raw bytes of one directory entry (any bytes but '/' and NUL; never
+ * decoded here); handles are resolved to paths by {@link HandleResolver}, a later step.
  *
- * <p>Which fields are set depends on the event (fanotify(7); the reader's group has
- * {@code FAN_REPORT_DFID_NAME | FAN_REPORT_FID | FAN_REPORT_TARGET_FID}):
+ * <p>Which fields are set depends on the event (fanotify(7); the reader's group has {@code
+ * FAN_REPORT_DFID_NAME | FAN_REPORT_FID | FAN_REPORT_TARGET_FID}):
+ *
  * <ul>
- *   <li>{@code dirHandle} + {@code name} (info type DFID_NAME): the parent directory and the entry's name, for
- *       create/delete/moved_from/moved_to and for events on a non-directory (modify, attrib, close_write). Events
- *       on a directory itself (attrib, delete_self, move_self with FAN_ONDIR) carry the directory's own handle and
- *       the name {@code "."}. A DFID record without a name leaves {@code name} null.
- *   <li>{@code objectHandle} (info type FID): the file or directory itself; for create/delete/move/rename the
- *       child's handle (FAN_REPORT_TARGET_FID, Linux 5.17+). Null when the kernel had none to report (e.g. the
- *       child of a delete whose inode is already gone on some filesystems).
- *   <li>{@code oldDirHandle}/{@code oldName} and {@code newDirHandle}/{@code newName} (OLD_DFID_NAME,
- *       NEW_DFID_NAME): only on {@link #FAN_RENAME}, one event with both ends.
+ *   <li>{@code dirHandle} + {@code name} (info type DFID_NAME): the parent directory and the
+ *       entry's name, for create/delete/moved_from/moved_to and for events on a non-directory
+ *       (modify, attrib, close_write). Events on a directory itself (attrib, delete_self, move_self
+ *       with FAN_ONDIR) carry the directory's own handle and the name {@code "."}. A DFID record
+ *       without a name leaves {@code name} null.
+ *   <li>{@code objectHandle} (info type FID): the file or directory itself; for
+ *       create/delete/move/rename the child's handle (FAN_REPORT_TARGET_FID, Linux 5.17+). Null
+ *       when the kernel had none to report (e.g. the child of a delete whose inode is already gone
+ *       on some filesystems).
+ *   <li>{@code oldDirHandle}/{@code oldName} and {@code newDirHandle}/{@code newName}
+ *       (OLD_DFID_NAME, NEW_DFID_NAME): only on {@link #FAN_RENAME}, one event with both ends.
  * </ul>
+ *
  * Absent fields are null.
  *
- * <p>Immutable: the constructor takes ownership of the arrays it is given (the decoder passes fresh ones; other
- * callers must not change them afterwards), and the accessors of the byte arrays return copies. Equality and
- * {@link #toString()} are by content. Thread-safe.
+ * <p>Immutable: the constructor takes ownership of the arrays it is given (the decoder passes fresh
+ * ones; other callers must not change them afterwards), and the accessors of the byte arrays return
+ * copies. Equality and {@link #toString()} are by content. Thread-safe.
  */
-public record FanotifyEvent(long mask, int pid, FileHandleKey dirHandle, byte[] name, FileHandleKey objectHandle,
-    FileHandleKey oldDirHandle, byte[] oldName, FileHandleKey newDirHandle, byte[] newName) {
+public record FanotifyEvent(
+    long mask,
+    int pid,
+    FileHandleKey dirHandle,
+    byte[] name,
+    FileHandleKey objectHandle,
+    FileHandleKey oldDirHandle,
+    byte[] oldName,
+    FileHandleKey newDirHandle,
+    byte[] newName) {
 
   // Event mask bits, include/uapi/linux/fanotify.h:7-37 (linux-libc-dev 6.1 line numbers).
   public static final long FAN_ACCESS = 0x00000001L;
@@ -45,13 +57,21 @@ public record FanotifyEvent(long mask, int pid, FileHandleKey dirHandle, byte[] 
   public static final long FAN_DELETE_SELF = 0x00000400L;
   public static final long FAN_MOVE_SELF = 0x00000800L;
   public static final long FAN_OPEN_EXEC = 0x00001000L;
-  /** The queue overflowed; never set on a {@link FanotifyEvent} (it becomes {@link FanotifyStream#overflow()}). */
+
+  /**
+   * The queue overflowed; never set on a {@link FanotifyEvent} (it becomes {@link
+   * FanotifyStream#overflow()}).
+   */
   public static final long FAN_Q_OVERFLOW = 0x00004000L;
+
   public static final long FAN_FS_ERROR = 0x00008000L;
+
   /** Linux 5.17+: one event with the old and the new parent and name. */
   public static final long FAN_RENAME = 0x10000000L;
+
   /** The event's object is a directory. */
   public static final long FAN_ONDIR = 0x40000000L;
+
   public static final long FAN_MOVE = FAN_MOVED_FROM | FAN_MOVED_TO;
 
   /** True if any of {@code bits} is set in the mask. */
@@ -98,11 +118,16 @@ public record FanotifyEvent(long mask, int pid, FileHandleKey dirHandle, byte[] 
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FanotifyEvent e && e.mask == mask && e.pid == pid
-        && Objects.equals(e.dirHandle, dirHandle) && Arrays.equals(e.name, name)
+    return o instanceof FanotifyEvent e
+        && e.mask == mask
+        && e.pid == pid
+        && Objects.equals(e.dirHandle, dirHandle)
+        && Arrays.equals(e.name, name)
         && Objects.equals(e.objectHandle, objectHandle)
-        && Objects.equals(e.oldDirHandle, oldDirHandle) && Arrays.equals(e.oldName, oldName)
-        && Objects.equals(e.newDirHandle, newDirHandle) && Arrays.equals(e.newName, newName);
+        && Objects.equals(e.oldDirHandle, oldDirHandle)
+        && Arrays.equals(e.oldName, oldName)
+        && Objects.equals(e.newDirHandle, newDirHandle)
+        && Arrays.equals(e.newName, newName);
   }
 
   @Override
@@ -120,8 +145,11 @@ public record FanotifyEvent(long mask, int pid, FileHandleKey dirHandle, byte[] 
   /** For tests and debugging: the mask in hex, names in hex (they need not be UTF-8). */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("FanotifyEvent[mask=0x").append(Long.toHexString(mask))
-        .append(", pid=").append(pid);
+    StringBuilder sb =
+        new StringBuilder("FanotifyEvent[mask=0x")
+            .append(Long.toHexString(mask))
+            .append(", pid=")
+            .append(pid);
     append(sb, "dir", dirHandle, name);
     if (objectHandle != null) {
       sb.append(", object=").append(objectHandle);

@@ -2,33 +2,36 @@ package dev.fim.engine.fanotify;
 
 import static dev.fim.engine.fanotify.FanotifyEvent.*;
 
-import dev.fim.store.sys.NativeException;
 import dev.fim.engine.source.ChangeListener;
 import dev.fim.engine.source.ChangeSource;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fanotify backend as a {@link ChangeSource}: a {@link FanotifyReader} with filesystem marks on the filesystems of
- * the roots, whose events are resolved to paths ({@link HandleResolver}) and kept only when they fall inside a root.
- * This is where a fanotify event becomes a path notice; the coalescer takes it from there.
+ * The fanotify backend as a {@link ChangeSource}: a {@link FanotifyReader} with filesystem marks on
+ * the filesystems of the roots, whose events are resolved to paths ({@link HandleResolver}) and
+ * kept only when they fall inside a root. This is where a fanotify event becomes a path notice; the
+ * coalescer takes it from there.
  *
- * <p>The mask leaves out FAN_MOVED_FROM/FAN_MOVED_TO (FAN_RENAME reports both ends in one event) and the _SELF
- * events (with filesystem marks, the parent's FAN_DELETE or FAN_RENAME already names every object that goes,
- * roots included). An event whose directory no longer resolves (it was deleted before the event was read) is
- * dropped: that directory's own deletion follows from its parent and removes everything below it.
+ * <p>The mask leaves out FAN_MOVED_FROM/FAN_MOVED_TO (FAN_RENAME reports both ends in one event)
+ * and the _SELF events (with filesystem marks, the parent's FAN_DELETE or FAN_RENAME already names
+ * every object that goes, roots included). An event whose directory no longer resolves (it was
+ * deleted before the event was read) is dropped: that directory's own deletion follows from its
+ * parent and removes everything below it.
  */
 public final class FanotifySource implements ChangeSource {
   /** What the source asks of the kernel (see the class comment). */
-  public static final long MASK = FAN_CREATE | FAN_DELETE | FAN_MODIFY | FAN_CLOSE_WRITE | FAN_ATTRIB | FAN_RENAME
-      | FAN_ONDIR;
+  public static final long MASK =
+      FAN_CREATE | FAN_DELETE | FAN_MODIFY | FAN_CLOSE_WRITE | FAN_ATTRIB | FAN_RENAME | FAN_ONDIR;
 
   private static final byte[] DOT = {'.'};
+
   /**
-   * fim's own writes (its database, its output file) are on a marked filesystem too: the kernel reports them with
-   * our pid (the thread group id), and they are dropped before any handle is resolved. fim never writes inside the
-   * trees it watches.
+   * fim's own writes (its database, its output file) are on a marked filesystem too: the kernel
+   * reports them with our pid (the thread group id), and they are dropped before any handle is
+   * resolved. fim never writes inside the trees it watches.
    */
   private static final int OWN_PID = (int) ProcessHandle.current().pid();
 
@@ -37,7 +40,8 @@ public final class FanotifySource implements ChangeSource {
   private final List<PathBytes> roots;
   private final int filesystems;
 
-  private FanotifySource(FanotifyReader reader, HandleResolver resolver, List<PathBytes> roots, int filesystems) {
+  private FanotifySource(
+      FanotifyReader reader, HandleResolver resolver, List<PathBytes> roots, int filesystems) {
     this.reader = reader;
     this.resolver = resolver;
     this.roots = roots;
@@ -47,8 +51,9 @@ public final class FanotifySource implements ChangeSource {
   /**
    * Opens the group and marks the filesystem of every root.
    *
-   * @throws NativeException with the reason to fall back to inotify (EPERM: no CAP_SYS_ADMIN; EINVAL: kernel older
-   *     than 5.17; ENODEV/EXDEV: a filesystem without file handles), or ENOENT for a missing root
+   * @throws NativeException with the reason to fall back to inotify (EPERM: no CAP_SYS_ADMIN;
+   *     EINVAL: kernel older than 5.17; ENODEV/EXDEV: a filesystem without file handles), or ENOENT
+   *     for a missing root
    */
   public static FanotifySource open(List<PathBytes> roots) throws NativeException {
     FanotifyReader reader = FanotifyReader.open(MASK, FanotifyReader.DEFAULT_BUFFER_BYTES);
@@ -77,7 +82,9 @@ public final class FanotifySource implements ChangeSource {
 
   @Override
   public String description() {
-    return "fanotify, filesystem marks on " + filesystems + (filesystems == 1 ? " filesystem" : " filesystems");
+    return "fanotify, filesystem marks on "
+        + filesystems
+        + (filesystems == 1 ? " filesystem" : " filesystems");
   }
 
   @Override
@@ -112,15 +119,18 @@ public final class FanotifySource implements ChangeSource {
     @Override
     public void event(FanotifyEvent e) {
       if (e.pid() == OWN_PID && !e.isDirectory()) {
-        return; // a directory event still goes through: the resolver's cache must hear of directory moves
+        return; // a directory event still goes through: the resolver's cache must hear of directory
+        // moves
       }
       try {
         translate(e);
       } catch (NativeException ex) {
-        // open_by_handle_at failed for a reason other than ESTALE (EPERM, EMFILE): the event is lost.
+        // open_by_handle_at failed for a reason other than ESTALE (EPERM, EMFILE): the event is
+        // lost.
         listener.lost("fanotify event not resolved to a path: " + ex.getMessage(), roots);
       } finally {
-        resolver.invalidate(e); // after resolving: the event's own names still refer to the old state
+        resolver.invalidate(
+            e); // after resolving: the event's own names still refer to the old state
       }
     }
 
@@ -149,7 +159,9 @@ public final class FanotifySource implements ChangeSource {
       }
     }
 
-    /** The path of {@code name} in the directory {@code dir}, or null when the directory is gone. */
+    /**
+     * The path of {@code name} in the directory {@code dir}, or null when the directory is gone.
+     */
     private PathBytes child(FileHandleKey dir, byte[] name) throws NativeException {
       if (dir == null) {
         return null;

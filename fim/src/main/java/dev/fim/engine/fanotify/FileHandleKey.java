@@ -7,12 +7,13 @@ import java.util.HexFormat;
 
 /**
  * A file identifier as fanotify reports it in FID mode: the filesystem's {@code fsid} and an opaque
- * {@code struct file_handle} ({@code handle_type} + {@code f_handle} bytes) that {@code open_by_handle_at(2)} turns
- * back into an open file while the inode exists. Two keys are equal when all three are equal, so a key can index a
- * cache or join a delete with an earlier create.
+ * {@code struct file_handle} ({@code handle_type} + {@code f_handle} bytes) that {@code
+ * open_by_handle_at(2)} turns back into an open file while the inode exists. Two keys are equal
+ * when all three are equal, so a key can index a cache or join a delete with an earlier create.
  *
- * <p>{@code fsid} packs {@code __kernel_fsid_t val[0]} in the low 32 bits and {@code val[1]} in the high 32 bits, the
- * order in which they lie in memory on x86_64; it equals {@code statfs(2)}'s {@code f_fsid} read the same way.
+ * <p>{@code fsid} packs {@code __kernel_fsid_t val[0]} in the low 32 bits and {@code val[1]} in the
+ * high 32 bits, the order in which they lie in memory on x86_64; it equals {@code statfs(2)}'s
+ * {@code f_fsid} read the same way.
  *
  * <p>Immutable and thread-safe: the handle bytes are copied in and never handed out.
  */
@@ -53,11 +54,13 @@ public final class FileHandleKey {
   }
 
   /**
-   * The {@code struct file_handle} that open_by_handle_at(2) takes, in native (little-endian) order:
-   * {@code handle_bytes}, {@code handle_type}, {@code f_handle}.
+   * The {@code struct file_handle} that open_by_handle_at(2) takes, in native (little-endian)
+   * order: {@code handle_bytes}, {@code handle_type}, {@code f_handle}.
    */
   byte[] fileHandleStruct() {
-    ByteBuffer b = ByteBuffer.allocate(FanotifyLayout.HANDLE_HEADER_SIZE + handle.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(FanotifyLayout.HANDLE_HEADER_SIZE + handle.length)
+            .order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(FanotifyLayout.HANDLE_BYTES, handle.length);
     b.putInt(FanotifyLayout.HANDLE_TYPE, handleType);
     b.put(FanotifyLayout.HANDLE_HEADER_SIZE, handle);
@@ -66,7 +69,10 @@ public final class FileHandleKey {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FileHandleKey k && k.hash == hash && k.fsid == fsid && k.handleType == handleType
+    return o instanceof FileHandleKey k
+        && k.hash == hash
+        && k.fsid == fsid
+        && k.handleType == handleType
         && Arrays.equals(k.handle, handle);
   }
 

@@ -1,30 +1,32 @@
 package dev.fim.engine.fanotify;
 
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.store.sys.NativeException;
 import dev.fim.baseline.walk.StatInfo;
 import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import jnr.constants.platform.Errno;
 
 /**
- * Turns a directory's {@link FileHandleKey} into its current path: {@code open_by_handle_at(mount_fd, handle,
- * O_PATH)}, then {@code readlink("/proc/self/fd/N")}, as {@link PathBytes}; a directory deeper than PATH_MAX, which
- * /proc cannot name (ENAMETOOLONG), by climbing {@code ..} until the rest fits ({@link #longPath}). A directory handle always resolves to a
- * connected path (a directory has one parent), unlike a file's, so this is for the {@code dirHandle},
- * {@code oldDirHandle} and {@code newDirHandle} of events.
+ * Turns a directory's {@link FileHandleKey} into its current path: {@code
+ * open_by_handle_at(mount_fd, handle, O_PATH)}, then {@code readlink("/proc/self/fd/N")}, as {@link
+ * PathBytes}; a directory deeper than PATH_MAX, which /proc cannot name (ENAMETOOLONG), by climbing
+ * {@code ..} until the rest fits ({@link #longPath}). A directory handle always resolves to a
+ * connected path (a directory has one parent), unlike a file's, so this is for the {@code
+ * dirHandle}, {@code oldDirHandle} and {@code newDirHandle} of events.
  *
- * <p>Results are kept in a bounded LRU cache keyed by (fsid, handle). A directory that was renamed keeps its handle
- * but not its path, so the cache must hear about directory moves: pass every event to {@link #invalidate}, which
- * drops the whole cache on a directory rename, move or delete (a move renames every path below it, and such events
- * are rare next to file events).
+ * <p>Results are kept in a bounded LRU cache keyed by (fsid, handle). A directory that was renamed
+ * keeps its handle but not its path, so the cache must hear about directory moves: pass every event
+ * to {@link #invalidate}, which drops the whole cache on a directory rename, move or delete (a move
+ * renames every path below it, and such events are rare next to file events).
  *
- * <p>A handle that no longer resolves (ESTALE: the directory was deleted) gives {@code null}; the caller decides
- * (typically: the entry went with its directory, or rescan). The mount fds are opened by {@link #addFilesystem} on
- * the watched roots, one per fsid. Requires CAP_DAC_READ_SEARCH (open_by_handle_at(2)).
+ * <p>A handle that no longer resolves (ESTALE: the directory was deleted) gives {@code null}; the
+ * caller decides (typically: the entry went with its directory, or rescan). The mount fds are
+ * opened by {@link #addFilesystem} on the watched roots, one per fsid. Requires CAP_DAC_READ_SEARCH
+ * (open_by_handle_at(2)).
  *
  * <p>Not thread-safe: one decoder thread owns it. Must not know about the store, rules or output.
  */
@@ -33,14 +35,17 @@ public final class HandleResolver implements AutoCloseable {
   public static final int DEFAULT_CAPACITY = 10_000;
 
   private static final byte[] DOTDOT = {'.', '.'};
-  private static final byte[] DELETED_SUFFIX = " (deleted)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] DELETED_SUFFIX =
+      " (deleted)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final Map<Long, Integer> mountFds = new HashMap<>();
   private final LinkedHashMap<FileHandleKey, PathBytes> cache;
   private final byte[] linkBuf = new byte[FanotifyCalls.PATH_MAX + 1];
   private final byte[] statBuf = new byte[FanotifyCalls.STAT_SIZE];
+
   /** For {@link #longPath}: its own native buffers (one decoder thread). */
   private final DirCalls dirCalls = new DirCalls();
+
   private long hits;
   private long misses;
 
@@ -49,12 +54,13 @@ public final class HandleResolver implements AutoCloseable {
     if (capacity < 1) {
       throw new IllegalArgumentException("cache capacity " + capacity);
     }
-    this.cache = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<FileHandleKey, PathBytes> eldest) {
-        return size() > capacity;
-      }
-    };
+    this.cache =
+        new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<FileHandleKey, PathBytes> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   public HandleResolver() {
@@ -62,8 +68,9 @@ public final class HandleResolver implements AutoCloseable {
   }
 
   /**
-   * Makes handles of the filesystem holding {@code root} resolvable: opens {@code root} as the mount fd and
-   * records its fsid ({@code fstatfs}). A second root on an already known filesystem is ignored. Returns the fsid.
+   * Makes handles of the filesystem holding {@code root} resolvable: opens {@code root} as the
+   * mount fd and records its fsid ({@code fstatfs}). A second root on an already known filesystem
+   * is ignored. Returns the fsid.
    */
   public long addFilesystem(PathBytes root) throws NativeException {
     int fd = FanotifyCalls.openDirectory(root);
@@ -81,7 +88,8 @@ public final class HandleResolver implements AutoCloseable {
   }
 
   /**
-   * The directory's current path, or null if it no longer exists (ESTALE, or held open but already removed).
+   * The directory's current path, or null if it no longer exists (ESTALE, or held open but already
+   * removed).
    *
    * @throws IllegalArgumentException the handle's filesystem was never added
    * @throws NativeException open_by_handle_at failed otherwise (EPERM without CAP_DAC_READ_SEARCH)
@@ -115,8 +123,11 @@ public final class HandleResolver implements AutoCloseable {
           return null;
         }
       }
-      // The kernel appends " (deleted)" to an unlinked dentry's path; a real name may end so too, so ask st_nlink.
-      if (p.length == 0 || p[0] != '/' || (endsWith(p, DELETED_SUFFIX) && FanotifyCalls.linkCount(fd, statBuf) == 0)) {
+      // The kernel appends " (deleted)" to an unlinked dentry's path; a real name may end so too,
+      // so ask st_nlink.
+      if (p.length == 0
+          || p[0] != '/'
+          || (endsWith(p, DELETED_SUFFIX) && FanotifyCalls.linkCount(fd, statBuf) == 0)) {
         return null;
       }
       path = PathBytes.of(p);
@@ -128,11 +139,12 @@ public final class HandleResolver implements AutoCloseable {
   }
 
   /**
-   * The path of directory {@code fd} when it is longer than PATH_MAX, which readlink of {@code /proc/self/fd/N}
-   * refuses (ENAMETOOLONG): climbs {@code ..} one directory at a time, finding each directory's name in its parent
-   * by its dev/ino ({@code fstatat} of the parent's subdirectories, no symlink followed), until the rest of the path
-   * is short enough for /proc to name. Costs a listing per level above PATH_MAX, once per directory (the result is
-   * cached). Null when the directory or a parent went away meanwhile.
+   * The path of directory {@code fd} when it is longer than PATH_MAX, which readlink of {@code
+   * /proc/self/fd/N} refuses (ENAMETOOLONG): climbs {@code ..} one directory at a time, finding
+   * each directory's name in its parent by its dev/ino ({@code fstatat} of the parent's
+   * subdirectories, no symlink followed), until the rest of the path is short enough for /proc to
+   * name. Costs a listing per level above PATH_MAX, once per directory (the result is cached). Null
+   * when the directory or a parent went away meanwhile.
    */
   private byte[] longPath(int fd) throws NativeException {
     java.util.ArrayDeque<byte[]> names = new java.util.ArrayDeque<>();
@@ -191,20 +203,27 @@ public final class HandleResolver implements AutoCloseable {
   private byte[] nameOf(int dirFd, StatInfo child) throws NativeException {
     byte[][] found = {null};
     NativeException[] failure = {null};
-    while (found[0] == null && dirCalls.readEntries(dirFd, null, (name, type) -> {
-      if (found[0] != null || failure[0] != null || (type != null && type != FileType.DIRECTORY)) {
-        return;
-      }
-      try {
-        if (dirCalls.lstatAt(dirFd, name, null).sameInode(child)) {
-          found[0] = name;
-        }
-      } catch (NativeException e) {
-        if (!e.is(Errno.ENOENT)) {
-          failure[0] = e;
-        }
-      }
-    }) > 0) {
+    while (found[0] == null
+        && dirCalls.readEntries(
+                dirFd,
+                null,
+                (name, type) -> {
+                  if (found[0] != null
+                      || failure[0] != null
+                      || (type != null && type != FileType.DIRECTORY)) {
+                    return;
+                  }
+                  try {
+                    if (dirCalls.lstatAt(dirFd, name, null).sameInode(child)) {
+                      found[0] = name;
+                    }
+                  } catch (NativeException e) {
+                    if (!e.is(Errno.ENOENT)) {
+                      failure[0] = e;
+                    }
+                  }
+                })
+            > 0) {
       if (failure[0] != null) {
         throw failure[0];
       }
@@ -213,12 +232,17 @@ public final class HandleResolver implements AutoCloseable {
   }
 
   /**
-   * Keeps the cache true after {@code e}: a directory renamed, moved or deleted changes or ends the paths of every
-   * handle below it, so the whole cache is dropped. File events change nothing.
+   * Keeps the cache true after {@code e}: a directory renamed, moved or deleted changes or ends the
+   * paths of every handle below it, so the whole cache is dropped. File events change nothing.
    */
   public void invalidate(FanotifyEvent e) {
-    if (e.isDirectory() && e.has(FanotifyEvent.FAN_RENAME | FanotifyEvent.FAN_MOVE | FanotifyEvent.FAN_MOVE_SELF
-        | FanotifyEvent.FAN_DELETE | FanotifyEvent.FAN_DELETE_SELF)) {
+    if (e.isDirectory()
+        && e.has(
+            FanotifyEvent.FAN_RENAME
+                | FanotifyEvent.FAN_MOVE
+                | FanotifyEvent.FAN_MOVE_SELF
+                | FanotifyEvent.FAN_DELETE
+                | FanotifyEvent.FAN_DELETE_SELF)) {
       cache.clear();
     }
   }

@@ -2,10 +2,10 @@ package dev.fim.engine.inotify;
 
 import static dev.fim.engine.inotify.InotifyLayout.*;
 
-import dev.fim.store.sys.NativeException;
 import dev.fim.engine.inotify.WatchTable.Watch;
 import dev.fim.engine.source.ChangeListener;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -15,19 +15,22 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Turns one read's worth of {@code struct inotify_event}s into {@link ChangeListener} calls naming paths, and keeps
- * the watches in step with the trees: a new or moved-in directory is watched (and what is already inside it reported
- * as created), a renamed one moves its descendants' paths, one that left the trees loses its watches.
+ * Turns one read's worth of {@code struct inotify_event}s into {@link ChangeListener} calls naming
+ * paths, and keeps the watches in step with the trees: a new or moved-in directory is watched (and
+ * what is already inside it reported as created), a renamed one moves its descendants' paths, one
+ * that left the trees loses its watches.
  *
- * <p>Renames: the kernel queues IN_MOVED_FROM and IN_MOVED_TO with one cookie back to back (inotify(7)). A first pass
- * over the batch indexes its IN_MOVED_TOs by cookie; an IN_MOVED_FROM whose partner is in the same batch is a rename
- * inside the trees, handled at the IN_MOVED_FROM (so later events of the moved directory already get the new path).
- * One without a partner counts as moved out of the trees at once, so the stale paths of its watches never name an
- * event. A pair split across two reads (the buffer ended between the halves) is thus reported as moved out and moved
- * in, which is still right: the directory is unwatched and watched again, its entries reported as created.
+ * <p>Renames: the kernel queues IN_MOVED_FROM and IN_MOVED_TO with one cookie back to back
+ * (inotify(7)). A first pass over the batch indexes its IN_MOVED_TOs by cookie; an IN_MOVED_FROM
+ * whose partner is in the same batch is a rename inside the trees, handled at the IN_MOVED_FROM (so
+ * later events of the moved directory already get the new path). One without a partner counts as
+ * moved out of the trees at once, so the stale paths of its watches never name an event. A pair
+ * split across two reads (the buffer ended between the halves) is thus reported as moved out and
+ * moved in, which is still right: the directory is unwatched and watched again, its entries
+ * reported as created.
  *
- * <p>Parses in place; per event it allocates only the reported {@link PathBytes}. Not thread-safe: the reader thread
- * owns it.
+ * <p>Parses in place; per event it allocates only the reported {@link PathBytes}. Not thread-safe:
+ * the reader thread owns it.
  */
 final class EventTranslator {
   private final int inotifyFd;
@@ -36,27 +39,39 @@ final class EventTranslator {
   private final Predicate<PathBytes> descend;
   private final Consumer<ChangeListener> rewatchRoots;
   private final List<PathBytes> roots;
+
   /**
-   * Overflows and unmounts of this batch, told once the roots have been walked again at its end: a listener that
-   * rescans on {@code lost} then rescans what the new watches already cover, leaving no gap between the two.
+   * Overflows and unmounts of this batch, told once the roots have been walked again at its end: a
+   * listener that rescans on {@code lost} then rescans what the new watches already cover, leaving
+   * no gap between the two.
    */
   private final List<String> rewatchReasons = new ArrayList<>();
+
   private final List<List<PathBytes>> rewatchScopes = new ArrayList<>();
 
   /** The batch's IN_MOVED_TO events: cookie, offset, and whether an IN_MOVED_FROM claimed it. */
   private int[] toCookie = new int[64];
+
   private int[] toOffset = new int[64];
   private boolean[] toClaimed = new boolean[64];
   private int toCount;
+
   /** Index of the next IN_MOVED_TO of the second pass. */
   private int toNext;
+
   /** One event's name, copied out of the buffer. */
   private final byte[] name = new byte[NAME_MAX + 1];
+
   /** The path being built: directory bytes, '/', name. */
   private byte[] pathScratch = new byte[4096 + NAME_MAX + 2];
 
-  EventTranslator(int inotifyFd, WatchTable table, TreeWatcher watcher, Predicate<PathBytes> descend,
-      List<PathBytes> roots, Consumer<ChangeListener> rewatchRoots) {
+  EventTranslator(
+      int inotifyFd,
+      WatchTable table,
+      TreeWatcher watcher,
+      Predicate<PathBytes> descend,
+      List<PathBytes> roots,
+      Consumer<ChangeListener> rewatchRoots) {
     this.inotifyFd = inotifyFd;
     this.table = table;
     this.watcher = watcher;
@@ -106,13 +121,17 @@ final class EventTranslator {
       return; // the second half of a rename, reported at its IN_MOVED_FROM
     }
     if ((mask & IN_Q_OVERFLOW) != 0) {
-      // Directories made meanwhile are unwatched, renames unseen: walk the roots again (existing watches stay).
-      rewatchThenLose("inotify queue overflow (" + InotifyCalls.sysctl(InotifyCalls.MAX_QUEUED_EVENTS) + ")", roots);
+      // Directories made meanwhile are unwatched, renames unseen: walk the roots again (existing
+      // watches stay).
+      rewatchThenLose(
+          "inotify queue overflow (" + InotifyCalls.sysctl(InotifyCalls.MAX_QUEUED_EVENTS) + ")",
+          roots);
       return;
     }
     Watch w = table.get(buf.getInt(off + WD));
     if (w == null) {
-      return; // a watch already dropped: its directory left the trees, or IN_IGNORED of one we removed
+      return; // a watch already dropped: its directory left the trees, or IN_IGNORED of one we
+      // removed
     }
     int nameLen = name(buf, off);
     if (nameLen == 0) {
@@ -161,12 +180,15 @@ final class EventTranslator {
       if (isRoot(w) || !w.whole) {
         unwatch(w.path, out); // a root moved away: nothing of it is at the paths we know any more
       } else if (w.root != null) {
-        selfGone(w, out); // a root moved to elsewhere inside another root: watched there, no longer a root
+        selfGone(
+            w,
+            out); // a root moved to elsewhere inside another root: watched there, no longer a root
         w.root = null;
       }
       // A directory inside the trees that moved was handled at its parent's IN_MOVED_FROM.
     } else if (isRoot(w) && what(mask) != 0) {
-      // Changes of a directory inside the trees come from its parent's watch, with its name; a root has none.
+      // Changes of a directory inside the trees come from its parent's watch, with its name; a root
+      // has none.
       out.changed(w.path, what(mask), true, 0);
     }
   }
@@ -186,8 +208,12 @@ final class EventTranslator {
     }
   }
 
-  /** IN_MOVED_FROM: a rename inside the trees if the batch holds the other half, else the name left the trees. */
-  private void movedFrom(PathBytes from, boolean dir, int cookie, ByteBuffer buf, ChangeListener out)
+  /**
+   * IN_MOVED_FROM: a rename inside the trees if the batch holds the other half, else the name left
+   * the trees.
+   */
+  private void movedFrom(
+      PathBytes from, boolean dir, int cookie, ByteBuffer buf, ChangeListener out)
       throws NativeException {
     for (int i = toNext; i < toCount; i++) {
       if (toCookie[i] != cookie || toClaimed[i]) {
@@ -197,7 +223,8 @@ final class EventTranslator {
       Watch tw = table.get(buf.getInt(off + WD));
       int nameLen = name(buf, off);
       if (tw == null || nameLen == 0 || !tw.accepts(name, 0, nameLen)) {
-        break; // moved to where nothing is watched: the IN_MOVED_TO event is dropped for the same reason
+        break; // moved to where nothing is watched: the IN_MOVED_TO event is dropped for the same
+        // reason
       }
       toClaimed[i] = true;
       PathBytes to = path(tw, nameLen);
@@ -208,7 +235,8 @@ final class EventTranslator {
         } else {
           unwatch(from, out);
           if (watchable) {
-            // Not watched before (pruned, or renamed before its watch was in place): what is in it is new to us.
+            // Not watched before (pruned, or renamed before its watch was in place): what is in it
+            // is new to us.
             out.renamed(from, to, true, 0);
             watchNew(to, out);
             return;
@@ -225,22 +253,23 @@ final class EventTranslator {
   }
 
   /**
-   * A directory appeared (created, moved in): watch it and everything below, and report everything already inside as
-   * created: it may have been made before the watch was in place ({@code mkdir -p a/b/c && touch a/b/c/f}).
-   * Failures are losses, not errors: the rest of the trees stays watched.
+   * A directory appeared (created, moved in): watch it and everything below, and report everything
+   * already inside as created: it may have been made before the watch was in place ({@code mkdir -p
+   * a/b/c && touch a/b/c/f}). Failures are losses, not errors: the rest of the trees stays watched.
    */
   private void watchNew(PathBytes dir, ChangeListener out) {
-    TreeWatcher.Report report = new TreeWatcher.Report() {
-      @Override
-      public void found(PathBytes path, boolean directory) {
-        out.changed(path, ChangeListener.CREATED, directory, 0);
-      }
+    TreeWatcher.Report report =
+        new TreeWatcher.Report() {
+          @Override
+          public void found(PathBytes path, boolean directory) {
+            out.changed(path, ChangeListener.CREATED, directory, 0);
+          }
 
-      @Override
-      public void unwatched(PathBytes d, NativeException why) {
-        out.lost(why.getMessage(), List.of(d));
-      }
-    };
+          @Override
+          public void unwatched(PathBytes d, NativeException why) {
+            out.lost(why.getMessage(), List.of(d));
+          }
+        };
     try {
       watcher.watchTree(dir, report);
     } catch (NativeException e) {
@@ -251,14 +280,16 @@ final class EventTranslator {
   }
 
   /**
-   * IN_UNMOUNT: a filesystem the watch was on went away, and with it every watch on it (IN_IGNORED follows each).
-   * What the paths show now (the directory mounted over) is unwatched until the roots are walked again.
+   * IN_UNMOUNT: a filesystem the watch was on went away, and with it every watch on it (IN_IGNORED
+   * follows each). What the paths show now (the directory mounted over) is unwatched until the
+   * roots are walked again.
    */
   private void unmounted(Watch w) {
     for (Watch gone : table.subtree(w.path)) {
       table.remove(gone.wd);
     }
-    rewatchThenLose("a filesystem was unmounted at or above " + w.path.display() + " inside the watched trees",
+    rewatchThenLose(
+        "a filesystem was unmounted at or above " + w.path.display() + " inside the watched trees",
         List.of(w.path));
   }
 
@@ -268,8 +299,8 @@ final class EventTranslator {
   }
 
   /**
-   * Removes the watches at and below {@code dir} (inotify_rm_watch), so its old paths never name an event; roots among
-   * them are gone.
+   * Removes the watches at and below {@code dir} (inotify_rm_watch), so its old paths never name an
+   * event; roots among them are gone.
    */
   private void unwatch(PathBytes dir, ChangeListener out) throws NativeException {
     for (Watch w : table.subtree(dir)) {
@@ -282,9 +313,10 @@ final class EventTranslator {
   }
 
   /**
-   * The offset after the event at {@code off}, or -1 when no whole event starts there: the buffer ends, or the
-   * event's {@code len} is negative or runs past {@code len} bytes. The kernel only returns whole events (inotify(7));
-   * trusting a {@code len} that does not fit would read past the buffer, or loop for ever on a negative one.
+   * The offset after the event at {@code off}, or -1 when no whole event starts there: the buffer
+   * ends, or the event's {@code len} is negative or runs past {@code len} bytes. The kernel only
+   * returns whole events (inotify(7)); trusting a {@code len} that does not fit would read past the
+   * buffer, or loop for ever on a negative one.
    */
   private static int eventEnd(ByteBuffer buf, int off, int len) {
     if (len - off < HEADER_SIZE) {

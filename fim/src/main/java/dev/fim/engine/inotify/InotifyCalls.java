@@ -1,7 +1,7 @@
 package dev.fim.engine.inotify;
 
-import dev.fim.store.sys.NativeException;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,15 +11,17 @@ import jnr.constants.platform.Errno;
 import jnr.ffi.Runtime;
 
 /**
- * The package's kernel calls, checked: the only caller of {@link InotifyNative}. Every call returns a value or throws
- * {@link NativeException} with the call, the path, the errno and a reason a person can act on (which sysctl to
- * raise); EINTR is retried. Also reads the inotify limits in /proc/sys/fs/inotify for those reasons.
+ * The package's kernel calls, checked: the only caller of {@link InotifyNative}. Every call returns
+ * a value or throws {@link NativeException} with the call, the path, the errno and a reason a
+ * person can act on (which sysctl to raise); EINTR is retried. Also reads the inotify limits in
+ * /proc/sys/fs/inotify for those reasons.
  *
  * <p>Stateless and thread-safe.
  */
 final class InotifyCalls {
   /** The sysctls of inotify(7) "/proc interfaces", under /proc/sys/fs/inotify/. */
   static final String MAX_USER_WATCHES = "max_user_watches";
+
   static final String MAX_QUEUED_EVENTS = "max_queued_events";
   static final String MAX_USER_INSTANCES = "max_user_instances";
 
@@ -28,7 +30,10 @@ final class InotifyCalls {
 
   private InotifyCalls() {}
 
-  /** inotify_init1(IN_NONBLOCK | IN_CLOEXEC): a new instance, read by {@link dev.fim.engine.QueueReader}. */
+  /**
+   * inotify_init1(IN_NONBLOCK | IN_CLOEXEC): a new instance, read by {@link
+   * dev.fim.engine.QueueReader}.
+   */
   static int init() throws NativeException {
     while (true) {
       int fd = LIBC.inotify_init1(InotifyLayout.IN_NONBLOCK | InotifyLayout.IN_CLOEXEC);
@@ -37,24 +42,29 @@ final class InotifyCalls {
       }
       int e = errno();
       if (e != Errno.EINTR.intValue()) {
-        String reason = e == Errno.EMFILE.intValue()
-            ? "too many inotify instances for this user (" + sysctl(MAX_USER_INSTANCES) + ") or open files"
-            : e == Errno.ENOSYS.intValue() ? "kernel built without CONFIG_INOTIFY_USER" : "";
+        String reason =
+            e == Errno.EMFILE.intValue()
+                ? "too many inotify instances for this user ("
+                    + sysctl(MAX_USER_INSTANCES)
+                    + ") or open files"
+                : e == Errno.ENOSYS.intValue() ? "kernel built without CONFIG_INOTIFY_USER" : "";
         throw new NativeException("inotify_init1", null, e, reason);
       }
     }
   }
 
   /**
-   * inotify_add_watch(2) on the directory open as {@code dirFd}, named by its {@code /proc/self/fd/N} link: the watch
-   * lands on exactly the inode that was opened (with O_NOFOLLOW), whatever has happened to its path since. The link
-   * must be followed, so {@code mask} must not carry IN_DONT_FOLLOW; the open already refused a symlink.
+   * inotify_add_watch(2) on the directory open as {@code dirFd}, named by its {@code
+   * /proc/self/fd/N} link: the watch lands on exactly the inode that was opened (with O_NOFOLLOW),
+   * whatever has happened to its path since. The link must be followed, so {@code mask} must not
+   * carry IN_DONT_FOLLOW; the open already refused a symlink.
    *
    * @param path the directory's path, for the message
    * @param ourWatches how many watches this instance holds, for the ENOSPC message
    * @return the watch descriptor; the same one again if the inode is watched already
    */
-  static int addWatch(int inotifyFd, int dirFd, PathBytes path, int mask, int ourWatches) throws NativeException {
+  static int addWatch(int inotifyFd, int dirFd, PathBytes path, int mask, int ourWatches)
+      throws NativeException {
     byte[] proc = ("/proc/self/fd/" + dirFd).getBytes(StandardCharsets.US_ASCII);
     while (true) {
       int wd = LIBC.inotify_add_watch(inotifyFd, proc, mask);
@@ -68,7 +78,10 @@ final class InotifyCalls {
     }
   }
 
-  /** inotify_rm_watch(2); EINVAL (the kernel dropped the watch already: deleted, unmounted) is not an error. */
+  /**
+   * inotify_rm_watch(2); EINVAL (the kernel dropped the watch already: deleted, unmounted) is not
+   * an error.
+   */
   static void rmWatch(int inotifyFd, int wd, PathBytes path) throws NativeException {
     if (LIBC.inotify_rm_watch(inotifyFd, wd) < 0) {
       int e = errno();
@@ -82,7 +95,10 @@ final class InotifyCalls {
     if (errno == Errno.ENOSPC.intValue()) {
       long limit = limit(MAX_USER_WATCHES);
       String raise = limit > 0 ? String.valueOf(Math.max(2 * limit, 524288)) : "N";
-      return "inotify watch limit reached at " + ourWatches + " watches (" + sysctl(MAX_USER_WATCHES)
+      return "inotify watch limit reached at "
+          + ourWatches
+          + " watches ("
+          + sysctl(MAX_USER_WATCHES)
           + ", shared by all of this user's inotify instances): raise it with sysctl fs.inotify.max_user_watches="
           + raise;
     }
@@ -95,16 +111,18 @@ final class InotifyCalls {
     return "";
   }
 
-  /** {@code fs.inotify.NAME=VALUE} as sysctl(8) prints it, or {@code =unknown} if /proc cannot tell. */
+  /**
+   * {@code fs.inotify.NAME=VALUE} as sysctl(8) prints it, or {@code =unknown} if /proc cannot tell.
+   */
   static String sysctl(String name) {
     long v = limit(name);
     return "fs.inotify." + name + "=" + (v >= 0 ? String.valueOf(v) : "unknown");
   }
 
   /**
-   * The value of /proc/sys/fs/inotify/NAME, or -1 when it cannot be read. One read(2) from offset 0: a sysctl file
-   * answers a read at a later offset with EOF, so {@link Files#readString}, which reads one byte and then the rest,
-   * sees only the first digit.
+   * The value of /proc/sys/fs/inotify/NAME, or -1 when it cannot be read. One read(2) from offset
+   * 0: a sysctl file answers a read at a later offset with EOF, so {@link Files#readString}, which
+   * reads one byte and then the rest, sees only the first digit.
    */
   static long limit(String name) {
     try (InputStream in = Files.newInputStream(Path.of("/proc/sys/fs/inotify", name))) {

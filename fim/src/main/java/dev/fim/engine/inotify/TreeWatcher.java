@@ -3,11 +3,11 @@ package dev.fim.engine.inotify;
 import static dev.fim.engine.inotify.InotifyLayout.*;
 
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.store.sys.NativeException;
 import dev.fim.baseline.walk.StatInfo;
 import dev.fim.engine.inotify.WatchTable.Watch;
 import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,27 +16,40 @@ import java.util.function.Predicate;
 import jnr.constants.platform.Errno;
 
 /**
- * Puts watches on a directory and everything below it that {@code descend} allows, walking with baseline's
- * {@link DirCalls} (openat with O_NOFOLLOW, getdents64: names stay bytes). Each directory is watched before it is
- * listed, so an entry created during the walk is either listed or seen by the watch (or both).
+ * Puts watches on a directory and everything below it that {@code descend} allows, walking with
+ * baseline's {@link DirCalls} (openat with O_NOFOLLOW, getdents64: names stay bytes). Each
+ * directory is watched before it is listed, so an entry created during the walk is either listed or
+ * seen by the watch (or both).
  *
  * <p>Not thread-safe: the reader thread owns it (and its {@link DirCalls} buffers).
  */
 final class TreeWatcher {
   /**
-   * Every event fim needs, on directories only. No IN_DONT_FOLLOW: watches are added through
-   * {@code /proc/self/fd/N} of a directory opened with O_NOFOLLOW, a link that must be followed (see
+   * Every event fim needs, on directories only. No IN_DONT_FOLLOW: watches are added through {@code
+   * /proc/self/fd/N} of a directory opened with O_NOFOLLOW, a link that must be followed (see
    * {@link InotifyCalls#addWatch}).
    */
-  static final int MASK = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_MOVED_FROM
-      | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_EXCL_UNLINK | IN_ONLYDIR;
+  static final int MASK =
+      IN_CREATE
+          | IN_DELETE
+          | IN_MODIFY
+          | IN_CLOSE_WRITE
+          | IN_ATTRIB
+          | IN_MOVED_FROM
+          | IN_MOVED_TO
+          | IN_DELETE_SELF
+          | IN_MOVE_SELF
+          | IN_EXCL_UNLINK
+          | IN_ONLYDIR;
 
   /** What a walk found, besides the watches it put in the table. */
   interface Report {
     /** An entry inside the walked tree (not the top), found by listing. */
     void found(PathBytes path, boolean directory);
 
-    /** A directory below the top that could not be watched (EACCES…): changes below it are not seen. */
+    /**
+     * A directory below the top that could not be watched (EACCES…): changes below it are not seen.
+     */
     void unwatched(PathBytes dir, NativeException why);
   }
 
@@ -65,12 +78,14 @@ final class TreeWatcher {
   }
 
   /**
-   * Watches {@code top} (a directory, whatever {@code descend} says of it) and, recursively, every subdirectory that
-   * {@code descend} allows. A subdirectory that vanished or turned into something else meanwhile is skipped (its
-   * events tell); one that cannot be watched otherwise goes to {@link Report#unwatched}.
+   * Watches {@code top} (a directory, whatever {@code descend} says of it) and, recursively, every
+   * subdirectory that {@code descend} allows. A subdirectory that vanished or turned into something
+   * else meanwhile is skipped (its events tell); one that cannot be watched otherwise goes to
+   * {@link Report#unwatched}.
    *
-   * @throws NativeException {@code top} could not be opened or watched (ENOENT, ENOTDIR, ELOOP: it is gone or not a
-   *     directory), or the watch limit was reached anywhere (ENOSPC: the walk stops there)
+   * @throws NativeException {@code top} could not be opened or watched (ENOENT, ENOTDIR, ELOOP: it
+   *     is gone or not a directory), or the watch limit was reached anywhere (ENOSPC: the walk
+   *     stops there)
    */
   Watch watchTree(PathBytes top, Report report) throws NativeException {
     Watch topWatch = null;
@@ -93,7 +108,8 @@ final class TreeWatcher {
       }
       if (w == null) {
         if (dir == top) {
-          throw new NativeException("fstat", top, Errno.ENOENT.intValue(), "removed while its watch was being added");
+          throw new NativeException(
+              "fstat", top, Errno.ENOENT.intValue(), "removed while its watch was being added");
         }
         continue;
       }
@@ -123,35 +139,46 @@ final class TreeWatcher {
     }
   }
 
-  /** The type of the entry {@code path} as lstat(2) tells (the type of a root), never following a symlink. */
+  /**
+   * The type of the entry {@code path} as lstat(2) tells (the type of a root), never following a
+   * symlink.
+   */
   boolean isDirectory(PathBytes path) throws NativeException {
     return dirs.lstatAt(DirCalls.AT_FDCWD, path.toBytes(), path).isDirectory();
   }
 
   /**
-   * Opens {@code dir}, watches it, lists it: entries go to {@code report}, subdirectories that {@code descend} allows
-   * to {@code subdirs}. Returns null if the directory was removed after it was opened (its watch is taken back).
+   * Opens {@code dir}, watches it, lists it: entries go to {@code report}, subdirectories that
+   * {@code descend} allows to {@code subdirs}. Returns null if the directory was removed after it
+   * was opened (its watch is taken back).
    */
-  private Watch watchAndList(PathBytes dir, Report report, List<PathBytes> subdirs) throws NativeException {
+  private Watch watchAndList(PathBytes dir, Report report, List<PathBytes> subdirs)
+      throws NativeException {
     int fd = open(dir);
     try {
       int wd = InotifyCalls.addWatch(inotifyFd, fd, dir, MASK, table.size());
       if (dirs.fstat(fd, dir).nlink() == 0) {
-        // rmdir came between the open and the watch: the watch would never see IN_DELETE_SELF and would leak.
+        // rmdir came between the open and the watch: the watch would never see IN_DELETE_SELF and
+        // would leak.
         if (table.get(wd) == null) {
           InotifyCalls.rmWatch(inotifyFd, wd, dir);
         }
         return null;
       }
       Watch w = table.put(wd, dir);
-      while (dirs.readEntries(fd, dir, (name, type) -> {
-        PathBytes p = dir.resolve(name);
-        boolean isDir = type == FileType.DIRECTORY || (type == null && lstatIsDirectory(fd, name, p));
-        report.found(p, isDir);
-        if (isDir && descend.test(p)) {
-          subdirs.add(p);
-        }
-      }) > 0) {
+      while (dirs.readEntries(
+              fd,
+              dir,
+              (name, type) -> {
+                PathBytes p = dir.resolve(name);
+                boolean isDir =
+                    type == FileType.DIRECTORY || (type == null && lstatIsDirectory(fd, name, p));
+                report.found(p, isDir);
+                if (isDir && descend.test(p)) {
+                  subdirs.add(p);
+                }
+              })
+          > 0) {
         // the consumer did the work
       }
       return w;
@@ -161,8 +188,9 @@ final class TreeWatcher {
   }
 
   /**
-   * Opens directory {@code dir} (its last component never followed) at any depth: a path longer than PATH_MAX has its
-   * parents opened piece by piece ({@link DirCalls#locate}); the watch is then added through {@code /proc/self/fd/N}.
+   * Opens directory {@code dir} (its last component never followed) at any depth: a path longer
+   * than PATH_MAX has its parents opened piece by piece ({@link DirCalls#locate}); the watch is
+   * then added through {@code /proc/self/fd/N}.
    */
   private int open(PathBytes dir) throws NativeException {
     DirCalls.Located at = dirs.locate(dir.toBytes(), dir);
@@ -183,7 +211,10 @@ final class TreeWatcher {
     }
   }
 
-  /** The errnos of a directory that was removed, renamed or replaced by a non-directory since it was listed. */
+  /**
+   * The errnos of a directory that was removed, renamed or replaced by a non-directory since it was
+   * listed.
+   */
   static boolean isGone(NativeException e) {
     return e.is(Errno.ENOENT) || e.is(Errno.ENOTDIR) || e.is(Errno.ELOOP);
   }

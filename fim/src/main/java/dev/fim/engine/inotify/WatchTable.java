@@ -10,26 +10,33 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * Which directory each watch descriptor stands for, both ways: wd → {@link Watch} and path → {@link Watch}, the paths
- * kept in byte order so that a directory's descendants are one contiguous range (everything from {@code "P/"} up to
- * {@code "P0"}, '0' being '/' + 1). A rename moves that range; a directory leaving the trees drops it.
+ * Which directory each watch descriptor stands for, both ways: wd → {@link Watch} and path → {@link
+ * Watch}, the paths kept in byte order so that a directory's descendants are one contiguous range
+ * (everything from {@code "P/"} up to {@code "P0"}, '0' being '/' + 1). A rename moves that range;
+ * a directory leaving the trees drops it.
  *
- * <p>One inode has one watch (inotify merges watches per inode), so a directory reachable by two paths (a bind mount
- * inside the trees) is known by the path it was last watched at. Not thread-safe: the reader thread owns it;
- * {@link #size()} may be read from any thread.
+ * <p>One inode has one watch (inotify merges watches per inode), so a directory reachable by two
+ * paths (a bind mount inside the trees) is known by the path it was last watched at. Not
+ * thread-safe: the reader thread owns it; {@link #size()} may be read from any thread.
  */
 final class WatchTable {
   /** One watched directory. Mutable: its path changes when it or an ancestor is renamed. */
   static final class Watch {
     final int wd;
     PathBytes path;
+
     /** The path's bytes, for building event paths without copying {@link #path} per event. */
     byte[] bytes;
+
     /** Every entry counts (a directory in a watched tree), not only {@link #fileRoots}. */
     boolean whole;
+
     /** The root this directory was given as, or null: it reports its own changes and SELF_GONE. */
     PathBytes root;
-    /** Names of roots that are files (or symlinks) in this directory: watched through it, by name. */
+
+    /**
+     * Names of roots that are files (or symlinks) in this directory: watched through it, by name.
+     */
     final List<byte[]> fileRoots = new ArrayList<>(1);
 
     Watch(int wd, PathBytes path) {
@@ -42,7 +49,10 @@ final class WatchTable {
       bytes = p.toBytes();
     }
 
-    /** Whether events for the entry {@code name} (at {@code off}, {@code len} bytes of {@code event}) count. */
+    /**
+     * Whether events for the entry {@code name} (at {@code off}, {@code len} bytes of {@code
+     * event}) count.
+     */
     boolean accepts(byte[] event, int off, int len) {
       if (whole) {
         return true;
@@ -57,7 +67,11 @@ final class WatchTable {
 
     @Override
     public String toString() {
-      return wd + " " + path.display() + (whole ? "" : " (file roots only)") + (root != null ? " (root)" : "");
+      return wd
+          + " "
+          + path.display()
+          + (whole ? "" : " (file roots only)")
+          + (root != null ? " (root)" : "");
     }
   }
 
@@ -65,7 +79,10 @@ final class WatchTable {
   private final TreeMap<PathBytes, Watch> byPath = new TreeMap<>();
   private volatile int size;
 
-  /** The watch {@code wd} stands for, or null once it was dropped (events of a dropped wd are stale). */
+  /**
+   * The watch {@code wd} stands for, or null once it was dropped (events of a dropped wd are
+   * stale).
+   */
   Watch get(int wd) {
     return byWd.get(wd);
   }
@@ -76,8 +93,9 @@ final class WatchTable {
   }
 
   /**
-   * Records that {@code wd} watches {@code path}. The kernel returns a known wd when the inode is watched already; if
-   * that watch was known by another path (a rename the queue overflow hid), it moves to this one.
+   * Records that {@code wd} watches {@code path}. The kernel returns a known wd when the inode is
+   * watched already; if that watch was known by another path (a rename the queue overflow hid), it
+   * moves to this one.
    */
   Watch put(int wd, PathBytes path) {
     Watch w = byWd.get(wd);
@@ -93,7 +111,10 @@ final class WatchTable {
     return w;
   }
 
-  /** Forgets {@code wd} (IN_IGNORED, IN_DELETE_SELF, or after inotify_rm_watch); a later owner of its path stays. */
+  /**
+   * Forgets {@code wd} (IN_IGNORED, IN_DELETE_SELF, or after inotify_rm_watch); a later owner of
+   * its path stays.
+   */
   Watch remove(int wd) {
     Watch w = byWd.remove(wd);
     if (w != null) {
@@ -114,7 +135,9 @@ final class WatchTable {
     return out;
   }
 
-  /** {@code from} was renamed to {@code to}: the watches at and below it now live under {@code to}. */
+  /**
+   * {@code from} was renamed to {@code to}: the watches at and below it now live under {@code to}.
+   */
   void move(PathBytes from, PathBytes to) {
     List<Watch> moved = subtree(from);
     for (Watch w : moved) {
@@ -146,7 +169,10 @@ final class WatchTable {
     size = 0;
   }
 
-  /** The watches strictly below {@code path}: keys from "P/" (inclusive) to "P0" (exclusive); for "/", all others. */
+  /**
+   * The watches strictly below {@code path}: keys from "P/" (inclusive) to "P0" (exclusive); for
+   * "/", all others.
+   */
   private NavigableMap<PathBytes, Watch> below(PathBytes path) {
     byte[] p = path.toBytes();
     if (p.length == 1 && p[0] == '/') {

@@ -17,13 +17,13 @@ import java.io.StringWriter;
 import java.io.Writer;
 
 /**
- * Writes a {@link ChangeEvent} as the event JSON of DESIGN.md: ECS field names
- * ({@code @timestamp}, {@code event.action}, {@code file.*}), plus fim's own additions only
- * under {@code fim.*}, {@code file.changes}, {@code file.old_path}, {@code file.path_hex},
- * {@code file.previous_inode} and {@code file.hash.xxh3_128}. ECS keyword fields (inode, uid,
- * gid, mode) are strings. A path that is not UTF-8 also carries its exact bytes as
- * {@code file.path_hex} (and {@code file.old_path_hex} — a fim addition for the old name of a move).
- * Thread-safe (the factory is shared; generators are per call).
+ * Writes a {@link ChangeEvent} as the event JSON of DESIGN.md: ECS field names ({@code @timestamp},
+ * {@code event.action}, {@code file.*}), plus fim's own additions only under {@code fim.*}, {@code
+ * file.changes}, {@code file.old_path}, {@code file.path_hex}, {@code file.previous_inode} and
+ * {@code file.hash.xxh3_128}. ECS keyword fields (inode, uid, gid, mode) are strings. A path that
+ * is not UTF-8 also carries its exact bytes as {@code file.path_hex} (and {@code file.old_path_hex}
+ * — a fim addition for the old name of a move). Thread-safe (the factory is shared; generators are
+ * per call).
  */
 public final class EventJson {
   private static final JsonFactory FACTORY = new JsonFactory();
@@ -117,7 +117,8 @@ public final class EventJson {
     if (e.origin() != null) {
       g.writeStringField("origin", e.origin().label());
     }
-    g.writeStringField("attribution", (e.attribution() == null ? Attribution.NONE : e.attribution()).label());
+    g.writeStringField(
+        "attribution", (e.attribution() == null ? Attribution.NONE : e.attribution()).label());
     if (e.attributionReason() != null) {
       g.writeStringField("attribution_reason", e.attributionReason());
     }
@@ -148,12 +149,13 @@ public final class EventJson {
   }
 
   /**
-   * ECS {@code user}: {@code id}/{@code name} (the effective user) and Auditbeat's {@code user.audit.id/name} (the
-   * login user, which survives sudo); ids are keywords (strings), as ECS has them; a null id leaves its part out.
-   * Also the user of an approval in {@code fim report}'s JSON.
+   * ECS {@code user}: {@code id}/{@code name} (the effective user) and Auditbeat's {@code
+   * user.audit.id/name} (the login user, which survives sudo); ids are keywords (strings), as ECS
+   * has them; a null id leaves its part out. Also the user of an approval in {@code fim report}'s
+   * JSON.
    */
-  public static void writeUser(Long uid, String uidName, Long auid, String auidName, JsonGenerator g)
-      throws IOException {
+  public static void writeUser(
+      Long uid, String uidName, Long auid, String auidName, JsonGenerator g) throws IOException {
     g.writeObjectFieldStart("user");
     if (uid != null) {
       g.writeStringField("id", Long.toString(uid));
@@ -173,9 +175,9 @@ public final class EventJson {
   }
 
   /**
-   * ECS {@code user} (effective user; {@code user.audit} is the login user, Auditbeat's convention) and
-   * {@code process} ({@code pid} a long, {@code parent.pid}, {@code executable}, {@code name}, {@code args}).
-   * User ids are keywords (strings), as ECS has them.
+   * ECS {@code user} (effective user; {@code user.audit} is the login user, Auditbeat's convention)
+   * and {@code process} ({@code pid} a long, {@code parent.pid}, {@code executable}, {@code name},
+   * {@code args}). User ids are keywords (strings), as ECS has them.
    */
   private static void writeActor(Actor a, JsonGenerator g) throws IOException {
     if (a.uid() != null || a.auid() != null) {
@@ -209,9 +211,9 @@ public final class EventJson {
   }
 
   /**
-   * The context of an unset login uid (ECS has no field for it): {@code fim.systemd_unit} and {@code fim.parents},
-   * each parent as {@code {"pid":N,"executable":"…","auid":"N"}} (auid a keyword, as {@code user.audit.id}),
-   * nearest first.
+   * The context of an unset login uid (ECS has no field for it): {@code fim.systemd_unit} and
+   * {@code fim.parents}, each parent as {@code {"pid":N,"executable":"…","auid":"N"}} (auid a
+   * keyword, as {@code user.audit.id}), nearest first.
    */
   private static void writeContext(Actor a, JsonGenerator g) throws IOException {
     if (a.systemdUnit() != null) {

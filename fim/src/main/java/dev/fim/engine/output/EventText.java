@@ -4,25 +4,29 @@ import dev.fim.store.Actor;
 import dev.fim.store.AttributeChange;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.PathBytes;
-import dev.fim.store.Timestamps;
 
 /**
- * A {@link ChangeEvent} as one line for people, the text twin of {@link EventJson}:
- * {@code 2026-11-25T10:00:00.123456Z updated /etc/hosts  content: xxh3_128:1f… -> xxh3_128:9a…, inode: 1201 -> 1234},
- * and, for {@code history} and {@code who}, who made it:
- * {@code by alice (auid 1001) as root, vim[4242] /usr/bin/vim.basic}, {@code by (auid unset) as root, sh[812]
- * /usr/bin/dash via cron.service, from /usr/sbin/cron[640] <- /usr/lib/systemd/systemd[1]} or
- * {@code by unknown (REASON)}.
- * Paths are shown as {@link PathBytes#display()} (non-UTF-8 bytes escaped, one path is one line); the JSON form keeps
- * the exact bytes. Stateless.
+ * A {@link ChangeEvent} as one line for people, the text twin of {@link EventJson}: {@code
+ * 2026-11-25T10:00:00.123456Z updated /etc/hosts content: xxh3_128:1f… -> xxh3_128:9a…, inode: 1201
+ * -> 1234}, and, for {@code history} and {@code who}, who made it: {@code by alice (auid 1001) as
+ * root, vim[4242] /usr/bin/vim.basic}, {@code by (auid unset) as root, sh[812] /usr/bin/dash via
+ * cron.service, from /usr/sbin/cron[640] <- /usr/lib/systemd/systemd[1]} or {@code by unknown
+ * (REASON)}. Paths are shown as {@link PathBytes#display()} (non-UTF-8 bytes escaped, one path is
+ * one line); the JSON form keeps the exact bytes. Stateless.
  */
 public final class EventText {
   private EventText() {}
 
-  /** Time, action, path ({@code old -> new} for a move), message, and each change as {@code attr: old -> new}. */
+  /**
+   * Time, action, path ({@code old -> new} for a move), message, and each change as {@code attr:
+   * old -> new}.
+   */
   public static String line(ChangeEvent e) {
     StringBuilder sb = new StringBuilder(160);
-    sb.append(dev.fim.store.Timestamps.format(e.timeNs())).append(' ').append(e.action().label()).append(' ');
+    sb.append(dev.fim.store.Timestamps.format(e.timeNs()))
+        .append(' ')
+        .append(e.action().label())
+        .append(' ');
     if (e.oldPath() != null) {
       sb.append(e.oldPath().display()).append(" -> ");
     }
@@ -32,7 +36,12 @@ public final class EventText {
     }
     String sep = "  ";
     for (AttributeChange c : e.changes()) {
-      sb.append(sep).append(c.attribute()).append(": ").append(c.oldValue()).append(" -> ").append(c.newValue());
+      sb.append(sep)
+          .append(c.attribute())
+          .append(": ")
+          .append(c.oldValue())
+          .append(" -> ")
+          .append(c.newValue());
       sep = ", ";
     }
     return sb.toString();
@@ -44,16 +53,19 @@ public final class EventText {
   }
 
   /**
-   * Who made the change. With an actor: {@code by LOGIN (auid N)} (the login user, which survives sudo; {@code by
-   * (auid unset)} for daemons and timers), {@code as USER} when the effective user differs, then the process as
-   * {@code name[pid] executable}; for an unset login uid, what explains it: {@code via UNIT} (its systemd unit) and
-   * {@code from EXE[PID] <- EXE[PID] (auid N)} (its parents, nearest first, up to one with a login uid or pid 1).
-   * Without one: {@code by unknown (REASON)}, the attribution reason.
+   * Who made the change. With an actor: {@code by LOGIN (auid N)} (the login user, which survives
+   * sudo; {@code by (auid unset)} for daemons and timers), {@code as USER} when the effective user
+   * differs, then the process as {@code name[pid] executable}; for an unset login uid, what
+   * explains it: {@code via UNIT} (its systemd unit) and {@code from EXE[PID] <- EXE[PID] (auid N)}
+   * (its parents, nearest first, up to one with a login uid or pid 1). Without one: {@code by
+   * unknown (REASON)}, the attribution reason.
    */
   public static String who(ChangeEvent e) {
     Actor a = e.actor();
     if (a == null) {
-      return e.attributionReason() == null ? "by unknown" : "by unknown (" + e.attributionReason() + ")";
+      return e.attributionReason() == null
+          ? "by unknown"
+          : "by unknown (" + e.attributionReason() + ")";
     }
     StringBuilder sb = new StringBuilder(80).append("by");
     if (a.auid() != null) {
@@ -61,13 +73,15 @@ public final class EventText {
       if (a.auid() == Actor.UNSET_ID) {
         sb.append("(auid unset)");
       } else {
-        sb.append(a.auidName() == null ? "auid " + a.auid() : a.auidName() + " (auid " + a.auid() + ")");
+        sb.append(
+            a.auidName() == null ? "auid " + a.auid() : a.auidName() + " (auid " + a.auid() + ")");
       }
       if (a.uid() != null && !a.uid().equals(a.auid())) {
         sb.append(" as ").append(a.uidName() == null ? "uid " + a.uid() : a.uidName());
       }
     } else if (a.uid() != null) {
-      sb.append(' ').append(a.uidName() == null ? "uid " + a.uid() : a.uidName() + " (uid " + a.uid() + ")");
+      sb.append(' ')
+          .append(a.uidName() == null ? "uid " + a.uid() : a.uidName() + " (uid " + a.uid() + ")");
     }
     String process = process(a);
     if (!process.isEmpty()) {
@@ -80,7 +94,9 @@ public final class EventText {
       sb.append(sb.length() > 2 ? ", " : " ").append("from ");
       String sep = "";
       for (Actor.Parent p : a.parents()) {
-        sb.append(sep).append(p.executable() == null ? "pid " + p.pid() : p.executable() + "[" + p.pid() + "]");
+        sb.append(sep)
+            .append(
+                p.executable() == null ? "pid " + p.pid() : p.executable() + "[" + p.pid() + "]");
         if (p.auid() != null && p.auid() != Actor.UNSET_ID) {
           sb.append(" (auid ").append(p.auid()).append(')');
         }

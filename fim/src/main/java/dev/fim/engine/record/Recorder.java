@@ -13,9 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records what the comparator decided: the events into the store's history, the new state of each path into
- * {@code current}, then the events to the sinks. Events are written before the state, so a crash in between makes
- * the next start's reconcile report the change again rather than lose it. One thread (the comparator's).
+ * Records what the comparator decided: the events into the store's history, the new state of each
+ * path into {@code current}, then the events to the sinks. Events are written before the state, so
+ * a crash in between makes the next start's reconcile report the change again rather than lose it.
+ * One thread (the comparator's).
  */
 public final class Recorder implements AutoCloseable {
   /** Events and state changes are written at the latest after this many. */
@@ -89,7 +90,6 @@ public final class Recorder implements AutoCloseable {
   }
 
   @Override
-
   public void close() throws StoreException {
     try {
       commit();

@@ -3,9 +3,9 @@ package dev.fim.engine.sink;
 import dev.fim.store.ChangeEvent;
 
 /**
- * The last stage: where recorded events go (JSON lines, text, …). Called on the comparator's thread, after the events
- * are in the store, in sequence order; {@link #flush()} ends each batch, so an alert is never held back waiting for
- * the next one.
+ * The last stage: where recorded events go (JSON lines, text, …). Called on the comparator's
+ * thread, after the events are in the store, in sequence order; {@link #flush()} ends each batch,
+ * so an alert is never held back waiting for the next one.
  */
 public interface EventSink extends AutoCloseable {
   void emit(ChangeEvent event);

@@ -1,7 +1,7 @@
 package dev.fim.engine.sink;
 
-import dev.fim.store.ChangeEvent;
 import dev.fim.engine.output.EventJson;
+import dev.fim.store.ChangeEvent;
 import java.io.Writer;
 
 /** One event JSON object per line (DESIGN.md's event JSON), ready for a log pipeline. */

@@ -13,10 +13,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * Where a sink's lines go: standard output, or a file opened for appending that follows log rotation. A rotated file
- * (renamed away or deleted by logrotate, or replaced) is noticed within a second of the next write and the path is
- * reopened, and {@link #reopen()} (called on SIGHUP) reopens it at once; nothing is written to the old file after
- * that. Lines are buffered until {@link #flush()}. One writer thread; {@code reopen} may be called from any thread.
+ * Where a sink's lines go: standard output, or a file opened for appending that follows log
+ * rotation. A rotated file (renamed away or deleted by logrotate, or replaced) is noticed within a
+ * second of the next write and the path is reopened, and {@link #reopen()} (called on SIGHUP)
+ * reopens it at once; nothing is written to the old file after that. Lines are buffered until
+ * {@link #flush()}. One writer thread; {@code reopen} may be called from any thread.
  */
 public final class LineOutput implements AutoCloseable {
   private static final long ROTATION_CHECK_NS = 1_000_000_000L;
@@ -54,8 +55,10 @@ public final class LineOutput implements AutoCloseable {
   private static OutputStream open(Path file) throws IOException {
     try {
       if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")));
+        Files.createFile(
+            file,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")));
       }
       return new FileOutputStream(file.toFile(), true);
     } catch (IOException e) {
@@ -65,8 +68,9 @@ public final class LineOutput implements AutoCloseable {
 
   private static Object key(Path file) {
     try {
-      return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
-          LinkOption.NOFOLLOW_LINKS).fileKey();
+      return Files.readAttributes(
+              file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
     } catch (IOException e) {
       return null; // gone: rotated away
     }
@@ -77,12 +81,18 @@ public final class LineOutput implements AutoCloseable {
     this.writer = new BufferedWriter(new OutputStreamWriter(s, StandardCharsets.UTF_8), 64 * 1024);
   }
 
-  /** Asks for the file to be reopened before the next line (SIGHUP). Thread-safe; a no-op for standard output. */
+  /**
+   * Asks for the file to be reopened before the next line (SIGHUP). Thread-safe; a no-op for
+   * standard output.
+   */
   public void reopen() {
     reopenRequested = true;
   }
 
-  /** The writer for the next line(s); reopens the file first if it was rotated or a reopen was asked for. */
+  /**
+   * The writer for the next line(s); reopens the file first if it was rotated or a reopen was asked
+   * for.
+   */
   public Writer writer() {
     if (file != null) {
       long now = System.nanoTime();
@@ -102,7 +112,8 @@ public final class LineOutput implements AutoCloseable {
       writer.flush();
       stream.close();
     } catch (IOException e) {
-      // the old file is gone or broken; what it still buffered was written by the flush above if it could be
+      // the old file is gone or broken; what it still buffered was written by the flush above if it
+      // could be
     }
     try {
       setStream(open(file));
@@ -117,8 +128,9 @@ public final class LineOutput implements AutoCloseable {
     try {
       writer.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("write " + (file == null ? "standard output" : file.toString()) + ": "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "write " + (file == null ? "standard output" : file.toString()) + ": " + e.getMessage(),
+          e);
     }
   }
 

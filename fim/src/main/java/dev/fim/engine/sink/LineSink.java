@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 
-/** A sink that writes one line per event to a {@link LineOutput}; subclasses say how an event reads. */
+/**
+ * A sink that writes one line per event to a {@link LineOutput}; subclasses say how an event reads.
+ */
 abstract class LineSink implements EventSink {
   private final LineOutput out;
 

@@ -1,15 +1,15 @@
 package dev.fim.engine.sink;
 
-import dev.fim.store.ChangeEvent;
 import dev.fim.engine.output.EventText;
+import dev.fim.store.ChangeEvent;
 import java.io.IOException;
 import java.io.Writer;
 
 /**
- * One line per event for people at a terminal, as {@link EventText#line}:
- * {@code 2026-11-25T10:00:00.123456Z updated /etc/hosts  content: xxh3_128:1f… -> xxh3_128:9a…, inode: 1201 -> 1234}.
- * Paths are shown as {@link dev.fim.store.PathBytes#display()} (non-UTF-8 bytes escaped); the JSON form keeps the
- * exact bytes.
+ * One line per event for people at a terminal, as {@link EventText#line}: {@code
+ * 2026-11-25T10:00:00.123456Z updated /etc/hosts content: xxh3_128:1f… -> xxh3_128:9a…, inode: 1201
+ * -> 1234}. Paths are shown as {@link dev.fim.store.PathBytes#display()} (non-UTF-8 bytes escaped);
+ * the JSON form keeps the exact bytes.
  */
 public final class TextSink extends LineSink {
   public TextSink(LineOutput out) {

@@ -3,15 +3,18 @@ package dev.fim.engine.source;
 import dev.fim.store.sys.NativeException;
 
 /**
- * A kernel notification backend for the watched trees: fanotify with filesystem marks, or inotify with one watch per
- * directory. Opened on the roots (which is when watches are set up; "ready" means every root is covered), then
- * {@link #run} on one thread of the caller's until {@link #stop()}, then {@link #close()}.
+ * A kernel notification backend for the watched trees: fanotify with filesystem marks, or inotify
+ * with one watch per directory. Opened on the roots (which is when watches are set up; "ready"
+ * means every root is covered), then {@link #run} on one thread of the caller's until {@link
+ * #stop()}, then {@link #close()}.
  */
 public interface ChangeSource extends AutoCloseable {
   /** {@code fanotify} or {@code inotify}: the backend's name as printed at start and in events. */
   String name();
 
-  /** One line for the start-up message, e.g. {@code "fanotify, filesystem marks on 1 filesystem"}. */
+  /**
+   * One line for the start-up message, e.g. {@code "fanotify, filesystem marks on 1 filesystem"}.
+   */
   String description();
 
   /**

@@ -1,15 +1,15 @@
 package dev.fim.engine.source;
 
-import dev.fim.store.sys.NativeException;
 import dev.fim.engine.fanotify.FanotifySource;
 import dev.fim.engine.inotify.InotifySource;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The fallback chain: fanotify with filesystem marks when the kernel and our capabilities allow it, else inotify.
- * The reason fanotify was not used is kept, so the start-up line can say it.
+ * The fallback chain: fanotify with filesystem marks when the kernel and our capabilities allow it,
+ * else inotify. The reason fanotify was not used is kept, so the start-up line can say it.
  */
 public final class Sources {
   private Sources() {}
@@ -34,9 +34,10 @@ public final class Sources {
   /**
    * Opens a source on {@code roots}.
    *
-   * @param descend which directories inotify watches (the selection's pruning); fanotify sees whole filesystems
-   * @throws NativeException the backend asked for (or both, for AUTO) could not watch the roots; for AUTO the
-   *     message carries both reasons
+   * @param descend which directories inotify watches (the selection's pruning); fanotify sees whole
+   *     filesystems
+   * @throws NativeException the backend asked for (or both, for AUTO) could not watch the roots;
+   *     for AUTO the message carries both reasons
    */
   public static Opened open(Backend backend, List<PathBytes> roots, Predicate<PathBytes> descend)
       throws NativeException {

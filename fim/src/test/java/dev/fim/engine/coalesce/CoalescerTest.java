@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The coalescer's timing rules on a hand-driven clock: what is handed on at once, what waits, what is merged. */
+/**
+ * The coalescer's timing rules on a hand-driven clock: what is handed on at once, what waits, what
+ * is merged.
+ */
 class CoalescerTest {
   private static final long WINDOW = 200_000_000L;
   private static final PathBytes ROOT = PathBytes.ofUtf8("/w");

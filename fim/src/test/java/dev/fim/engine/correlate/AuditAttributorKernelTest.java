@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fim.auditlink.netlink.AuditClient;
-import dev.fim.auditlink.netlink.AuditStatus;
 import dev.fim.auditlink.rules.RuleCompiler;
 import dev.fim.engine.Commands;
 import dev.fim.store.Actor;
@@ -32,239 +31,315 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Attribution for real: commands run by a child whose login uid is 1001 change files in a watched tree under
- * /var/tmp (not /tmp: a tmpfs and editors' {@code backupskip} make /tmp unlike the trees fim watches), and
- * {@link AuditAttributor#await} names the login user, the kernel's exe, the effective uid and the pid. After every
- * test the host's audit state (enabled, pid, backlog limit) and rules are what they were before.
+ * Attribution for real: commands run by a child whose login uid is 1001 change files in a watched
+ * tree under /var/tmp (not /tmp: a tmpfs and editors' {@code backupskip} make /tmp unlike the trees
+ * fim watches), and {@link AuditAttributor#await} names the login user, the kernel's exe, the
+ * effective uid and the pid. After every test the host's audit state (enabled, pid, backlog limit)
+ * and rules are what they were before.
  */
 @Tag("kernel")
 class AuditAttributorKernelTest {
-    static final Duration WAIT = Duration.ofSeconds(2);
-    static final long WINDOW_NS = TimeUnit.SECONDS.toNanos(5);
-    /** (case, ms from the audit event's time to fim indexing it), printed at the end: not asserted. */
-    static final List<String> LAGS = Collections.synchronizedList(new ArrayList<>());
+  static final Duration WAIT = Duration.ofSeconds(2);
+  static final long WINDOW_NS = TimeUnit.SECONDS.toNanos(5);
 
-    Path tree;
-    AuditClient client;
-    HostAudit host;
-    AuditAttributor attributor;
+  /**
+   * (case, ms from the audit event's time to fim indexing it), printed at the end: not asserted.
+   */
+  static final List<String> LAGS = Collections.synchronizedList(new ArrayList<>());
 
-    @BeforeEach
-    void open() throws Exception {
-        assumeTrue(Commands.isRoot(), "needs CAP_AUDIT_CONTROL to add audit rules (run the tests as root)");
-        client = AuditClient.open();
-        host = HostAudit.capture(client);
-        tree = Files.createTempDirectory(Path.of("/var/tmp"), "fim-attr-").toRealPath();
-        attributor = AuditAttributor.start(List.of(pathOf(tree)), settings());
+  Path tree;
+  AuditClient client;
+  HostAudit host;
+  AuditAttributor attributor;
+
+  @BeforeEach
+  void open() throws Exception {
+    assumeTrue(
+        Commands.isRoot(), "needs CAP_AUDIT_CONTROL to add audit rules (run the tests as root)");
+    client = AuditClient.open();
+    host = HostAudit.capture(client);
+    tree = Files.createTempDirectory(Path.of("/var/tmp"), "fim-attr-").toRealPath();
+    attributor = AuditAttributor.start(List.of(pathOf(tree)), settings());
+  }
+
+  @AfterEach
+  void restore() throws Exception {
+    if (client == null) {
+      return;
     }
-
-    @AfterEach
-    void restore() throws Exception {
-        if (client == null) {
-            return;
+    try {
+      if (attributor != null) {
+        attributor.close();
+      }
+      host.assertRestored(client);
+    } finally {
+      client.close();
+      if (tree != null) {
+        try (Stream<Path> s = Files.walk(tree)) {
+          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
         }
-        try {
-            if (attributor != null) {
-                attributor.close();
-            }
-            host.assertRestored(client);
-        } finally {
-            client.close();
-            if (tree != null) {
-                try (Stream<Path> s = Files.walk(tree)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
-        }
+      }
+    }
+  }
+
+  @AfterAll
+  static void printLags() {
+    if (!LAGS.isEmpty()) {
+      System.out.println("audit event indexed after its syscall's audit time: " + LAGS);
+    }
+  }
+
+  /**
+   * A key of this test run's own, so a fim running on the host (key fim) is never confused with the
+   * test.
+   */
+  static AttributorSettings settings() {
+    return AttributorSettings.defaults().withKey("fim-test-" + ProcessHandle.current().pid());
+  }
+
+  /** One way of changing a file, and who must be named for it. */
+  record Case(
+      String name,
+      String setup,
+      String target,
+      String exe,
+      long euid,
+      List<String> argv,
+      List<String> args) {
+    Case(String name, String setup, String target, String exe, long euid, List<String> argv) {
+      this(name, setup, target, exe, euid, argv, argv);
     }
 
-    @AfterAll
-    static void printLags() {
-        if (!LAGS.isEmpty()) {
-            System.out.println("audit event indexed after its syscall's audit time: " + LAGS);
-        }
+    @Override
+    public String toString() {
+      return name;
     }
+  }
 
-    /** A key of this test run's own, so a fim running on the host (key fim) is never confused with the test. */
-    static AttributorSettings settings() {
-        return AttributorSettings.defaults().withKey("fim-test-" + ProcessHandle.current().pid());
+  static Stream<Arguments> changes() throws IOException {
+    String sh =
+        Path.of("/bin/sh").toRealPath().toString(); // dash on Debian: the exe is the real program
+    String python = Path.of("/usr/bin/python3").toRealPath().toString();
+    return Stream.of(
+            new Case("sh append", "", "f", sh, 0, List.of("sh", "-c", "echo x >> f")),
+            new Case("mv", "echo a > a", "b", "/usr/bin/mv", 0, List.of("/usr/bin/mv", "a", "b")),
+            new Case("rm", "echo c > c", "c", "/usr/bin/rm", 0, List.of("/usr/bin/rm", "c")),
+            new Case(
+                "chmod",
+                "echo d > d",
+                "d",
+                "/usr/bin/chmod",
+                0,
+                List.of("/usr/bin/chmod", "600", "d")),
+            new Case(
+                "sed -i",
+                "echo x > e",
+                "e",
+                "/usr/bin/sed",
+                0,
+                List.of("/usr/bin/sed", "-i", "s/x/y/", "e")),
+            new Case(
+                "python os.replace",
+                "echo p > p",
+                "p",
+                python,
+                0,
+                List.of(
+                    "/usr/bin/python3",
+                    "-c",
+                    "import os\nopen('p.new', 'w').write('q')\nos.replace('p.new', 'p')")),
+            new Case(
+                "setpriv to nobody",
+                "echo g > g && chmod 666 g && chmod 777 .",
+                "g",
+                sh,
+                65534,
+                List.of(
+                    "/usr/bin/setpriv",
+                    "--reuid=65534",
+                    "--regid=65534",
+                    "--clear-groups",
+                    "/bin/sh",
+                    "-c",
+                    "echo y >> g"),
+                List.of("/bin/sh", "-c", "echo y >> g"))) // setpriv execs sh
+        .map(Arguments::of);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("changes")
+  void namesTheLoginUserTheKernelsExeAndTheEffectiveUid(Case c) throws Exception {
+    if (!c.setup().isEmpty()) {
+      Commands.run("sh", "-c", "cd '" + tree + "' && " + c.setup());
     }
+    Path target = tree.resolve(c.target());
+    long inodeBefore = Files.exists(target) ? inode(target) : 0;
 
-    /** One way of changing a file, and who must be named for it. */
-    record Case(String name, String setup, String target, String exe, long euid, List<String> argv, List<String> args) {
-        Case(String name, String setup, String target, String exe, long euid, List<String> argv) {
-            this(name, setup, target, exe, euid, argv, argv);
-        }
+    LoginChild child = LoginChild.run(tree, c.argv().toArray(String[]::new));
 
-        @Override
-        public String toString() {
-            return name;
-        }
+    // As the watcher will: path and inode from the file after the change (a removed file: what fim
+    // knew), and
+    // the pid that fanotify names. The setup wrote the same file just before, as another process:
+    // the pid
+    // makes the query wait for the command's own event instead of taking the setup's.
+    long inode = Files.exists(target) ? inode(target) : inodeBefore;
+    long dev =
+        Files.exists(target) ? (long) Files.getAttribute(target, "unix:dev") : PathItem.NO_DEV;
+    ChangeQuery q =
+        new ChangeQuery(pathOf(target), dev, inode, child.commandPid, child.startedNs, WINDOW_NS);
+    AuditedChange e = attributor.await(q, WAIT).get(WAIT.toSeconds() + 5, TimeUnit.SECONDS);
+    assertNotNull(
+        e,
+        () ->
+            c
+                + ": no audit event for "
+                + target
+                + " inode "
+                + inode
+                + "; "
+                + attributor.counters()
+                + " failure "
+                + attributor.failure()
+                + " held: "
+                + held());
+    Actor a = e.actor();
+    assertEquals(LoginChild.LOGIN_UID, a.auid(), () -> c + ": " + e);
+    assertEquals(c.exe(), a.executable(), () -> c + ": " + e);
+    assertEquals(c.euid(), a.uid(), () -> c + ": " + e);
+    assertEquals(child.commandPid, a.pid(), () -> c + ": " + e);
+    assertEquals(child.bashPid(), a.ppid(), () -> c + ": " + e);
+    assertEquals(c.euid() == 65534 ? "nobody" : "root", a.uidName(), () -> c + ": " + e);
+    assertNotNull(a.args(), () -> c + ": no PROCTITLE: " + e);
+    assertEquals(c.args(), a.args(), () -> c + ": " + e);
+    assertTrue(e.success());
+    assertEquals(0, attributor.counters().lostSerials(), () -> c + ": " + attributor.counters());
+    assertNull(attributor.failure());
+    // The short form the watcher calls gives the same actor.
+    assertEquals(
+        a, attributor.find(pathOf(target), inode, child.commandPid, child.startedNs, WINDOW_NS));
+    LAGS.add(c.name() + " " + ms(e.receivedNs() - e.timeNs()));
+  }
+
+  /**
+   * Two processes append to two files of one directory at the same time, 1000 times each: every
+   * file is attributed to its own writer by inode and path alone (no pid in the query), and a wrong
+   * pid in the query (the other writer's) does not steal it.
+   */
+  @Test
+  void twoWritersAtOnceEachFileToItsOwnWriter() throws Exception {
+    // After its first write each writer waits for the other's first write: their writes overlap for
+    // sure,
+    // also on a loaded machine where one process could otherwise finish before the other starts.
+    String script =
+        "import os, sys, time\n"
+            + "while not os.path.exists('go'): time.sleep(0.001)\n"
+            + "for i in range(1000):\n"
+            + "    with open(sys.argv[1], 'a') as f: f.write('x')\n"
+            + "    if i == 0:\n"
+            + "        open(sys.argv[1] + '.started', 'w').close()\n"
+            + "        while not os.path.exists(sys.argv[2] + '.started'): time.sleep(0.001)\n";
+    LoginChild a = LoginChild.start(tree, "/usr/bin/python3", "-c", script, "a", "b");
+    LoginChild b = LoginChild.start(tree, "/usr/bin/python3", "-c", script, "b", "a");
+    Files.createFile(tree.resolve("go"));
+    a.await();
+    b.await();
+
+    for (LoginChild[] pair : new LoginChild[][] {{a, b}, {b, a}}) {
+      LoginChild writer = pair[0];
+      LoginChild other = pair[1];
+      Path file = tree.resolve(writer == a ? "a" : "b");
+      ChangeQuery q = ChangeQuery.of(pathOf(file), inode(file), 0, writer.startedNs, WINDOW_NS);
+      AuditedChange e = attributor.await(q, WAIT).get(10, TimeUnit.SECONDS);
+      assertNotNull(e, () -> file + ": " + attributor.counters());
+      assertEquals(writer.commandPid, e.actor().pid(), () -> file + ": " + e);
+      assertEquals(LoginChild.LOGIN_UID, e.actor().auid());
+      ChangeQuery wrongPid =
+          ChangeQuery.of(pathOf(file), inode(file), other.commandPid, writer.startedNs, WINDOW_NS);
+      AuditedChange w =
+          attributor.await(wrongPid, Duration.ofMillis(200)).get(10, TimeUnit.SECONDS);
+      assertNotNull(w);
+      assertEquals(writer.commandPid, w.actor().pid(), () -> file + " with the other's pid: " + w);
     }
+    // Every event on a file is its writer's, and the two writers did overlap in time.
+    long[] aSpan = span(a.commandPid, tree.resolve("a"));
+    long[] bSpan = span(b.commandPid, tree.resolve("b"));
+    assertTrue(
+        aSpan[0] <= bSpan[1] && bSpan[0] <= aSpan[1],
+        "the writers ran at the same time: "
+            + ms(aSpan[1] - aSpan[0])
+            + " and "
+            + ms(bSpan[1] - bSpan[0]));
+    assertEquals(0, attributor.counters().lost(), attributor.counters().toString());
+  }
 
-    static Stream<Arguments> changes() throws IOException {
-        String sh = Path.of("/bin/sh").toRealPath().toString(); // dash on Debian: the exe is the real program
-        String python = Path.of("/usr/bin/python3").toRealPath().toString();
-        return Stream.of(
-                new Case("sh append", "", "f", sh, 0, List.of("sh", "-c", "echo x >> f")),
-                new Case("mv", "echo a > a", "b", "/usr/bin/mv", 0, List.of("/usr/bin/mv", "a", "b")),
-                new Case("rm", "echo c > c", "c", "/usr/bin/rm", 0, List.of("/usr/bin/rm", "c")),
-                new Case("chmod", "echo d > d", "d", "/usr/bin/chmod", 0, List.of("/usr/bin/chmod", "600", "d")),
-                new Case("sed -i", "echo x > e", "e", "/usr/bin/sed", 0, List.of("/usr/bin/sed", "-i", "s/x/y/", "e")),
-                new Case("python os.replace", "echo p > p", "p", python, 0, List.of("/usr/bin/python3", "-c",
-                        "import os\nopen('p.new', 'w').write('q')\nos.replace('p.new', 'p')")),
-                new Case("setpriv to nobody", "echo g > g && chmod 666 g && chmod 777 .", "g", sh, 65534,
-                        List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                                "/bin/sh", "-c", "echo y >> g"),
-                        List.of("/bin/sh", "-c", "echo y >> g"))) // setpriv execs sh
-                .map(Arguments::of);
+  /** [first, last] audit time of the events on {@code file}, asserting all are {@code pid}'s. */
+  long[] span(int pid, Path file) {
+    PathBytes p = pathOf(file);
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    int n = 0;
+    for (AuditedChange c : attributor.held()) {
+      if (c.items().stream().anyMatch(i -> p.equals(i.path()))) {
+        assertEquals(pid, c.actor().pid(), () -> file + ": " + c);
+        first = Math.min(first, c.timeNs());
+        last = Math.max(last, c.timeNs());
+        n++;
+      }
     }
+    assertEquals(1000, n, "one audited open per append of " + file);
+    return new long[] {first, last};
+  }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("changes")
-    void namesTheLoginUserTheKernelsExeAndTheEffectiveUid(Case c) throws Exception {
-        if (!c.setup().isEmpty()) {
-            Commands.run("sh", "-c", "cd '" + tree + "' && " + c.setup());
-        }
-        Path target = tree.resolve(c.target());
-        long inodeBefore = Files.exists(target) ? inode(target) : 0;
+  /**
+   * A shell that set its loginuid (an audited write, so the kernel cached its PROCTITLE) and then
+   * execs the command: the kernel logs bash's command line for sh's write. The args are left
+   * unknown rather than credited to sh; the exe, comm and pid are sh's.
+   */
+  @Test
+  void argsAfterAnExecAreUnknownNotThePreviousPrograms() throws Exception {
+    LoginChild child = LoginChild.startExec(tree, "sh", "-c", "echo x >> f");
+    child.await();
+    Path f = tree.resolve("f");
+    AuditedChange e =
+        attributor
+            .await(
+                ChangeQuery.of(pathOf(f), inode(f), child.commandPid, child.startedNs, WINDOW_NS),
+                WAIT)
+            .get(10, TimeUnit.SECONDS);
+    assertNotNull(e, () -> attributor.counters() + held());
+    assertEquals(Path.of("/bin/sh").toRealPath().toString(), e.actor().executable(), e::toString);
+    assertEquals("sh", e.actor().name(), e::toString);
+    assertEquals(child.bashPid(), e.actor().pid(), e::toString);
+    assertNull(e.actor().args(), e::toString);
+  }
 
-        LoginChild child = LoginChild.run(tree, c.argv().toArray(String[]::new));
+  static String ms(long ns) {
+    return String.format("%.1fms", ns / 1e6);
+  }
 
-        // As the watcher will: path and inode from the file after the change (a removed file: what fim knew), and
-        // the pid that fanotify names. The setup wrote the same file just before, as another process: the pid
-        // makes the query wait for the command's own event instead of taking the setup's.
-        long inode = Files.exists(target) ? inode(target) : inodeBefore;
-        long dev = Files.exists(target) ? (long) Files.getAttribute(target, "unix:dev") : PathItem.NO_DEV;
-        ChangeQuery q = new ChangeQuery(pathOf(target), dev, inode, child.commandPid, child.startedNs, WINDOW_NS);
-        AuditedChange e = attributor.await(q, WAIT).get(WAIT.toSeconds() + 5, TimeUnit.SECONDS);
-        assertNotNull(e, () -> c + ": no audit event for " + target + " inode " + inode + "; " + attributor.counters() + " failure " + attributor.failure() + " held: " + held());
-        Actor a = e.actor();
-        assertEquals(LoginChild.LOGIN_UID, a.auid(), () -> c + ": " + e);
-        assertEquals(c.exe(), a.executable(), () -> c + ": " + e);
-        assertEquals(c.euid(), a.uid(), () -> c + ": " + e);
-        assertEquals(child.commandPid, a.pid(), () -> c + ": " + e);
-        assertEquals(child.bashPid(), a.ppid(), () -> c + ": " + e);
-        assertEquals(c.euid() == 65534 ? "nobody" : "root", a.uidName(), () -> c + ": " + e);
-        assertNotNull(a.args(), () -> c + ": no PROCTITLE: " + e);
-        assertEquals(c.args(), a.args(), () -> c + ": " + e);
-        assertTrue(e.success());
-        assertEquals(0, attributor.counters().lostSerials(), () -> c + ": " + attributor.counters());
-        assertNull(attributor.failure());
-        // The short form the watcher calls gives the same actor.
-        assertEquals(a, attributor.find(pathOf(target), inode, child.commandPid, child.startedNs, WINDOW_NS));
-        LAGS.add(c.name() + " " + ms(e.receivedNs() - e.timeNs()));
+  String held() {
+    StringBuilder sb = new StringBuilder();
+    for (AuditedChange c : attributor.held()) {
+      sb.append("\n  ").append(c);
     }
+    return sb.toString();
+  }
 
-    /**
-     * Two processes append to two files of one directory at the same time, 1000 times each: every file is
-     * attributed to its own writer by inode and path alone (no pid in the query), and a wrong pid in the query
-     * (the other writer's) does not steal it.
-     */
-    @Test
-    void twoWritersAtOnceEachFileToItsOwnWriter() throws Exception {
-        // After its first write each writer waits for the other's first write: their writes overlap for sure,
-        // also on a loaded machine where one process could otherwise finish before the other starts.
-        String script = "import os, sys, time\n"
-                + "while not os.path.exists('go'): time.sleep(0.001)\n"
-                + "for i in range(1000):\n"
-                + "    with open(sys.argv[1], 'a') as f: f.write('x')\n"
-                + "    if i == 0:\n"
-                + "        open(sys.argv[1] + '.started', 'w').close()\n"
-                + "        while not os.path.exists(sys.argv[2] + '.started'): time.sleep(0.001)\n";
-        LoginChild a = LoginChild.start(tree, "/usr/bin/python3", "-c", script, "a", "b");
-        LoginChild b = LoginChild.start(tree, "/usr/bin/python3", "-c", script, "b", "a");
-        Files.createFile(tree.resolve("go"));
-        a.await();
-        b.await();
-
-        for (LoginChild[] pair : new LoginChild[][] {{a, b}, {b, a}}) {
-            LoginChild writer = pair[0];
-            LoginChild other = pair[1];
-            Path file = tree.resolve(writer == a ? "a" : "b");
-            ChangeQuery q = ChangeQuery.of(pathOf(file), inode(file), 0, writer.startedNs, WINDOW_NS);
-            AuditedChange e = attributor.await(q, WAIT).get(10, TimeUnit.SECONDS);
-            assertNotNull(e, () -> file + ": " + attributor.counters());
-            assertEquals(writer.commandPid, e.actor().pid(), () -> file + ": " + e);
-            assertEquals(LoginChild.LOGIN_UID, e.actor().auid());
-            ChangeQuery wrongPid = ChangeQuery.of(pathOf(file), inode(file), other.commandPid, writer.startedNs,
-                    WINDOW_NS);
-            AuditedChange w = attributor.await(wrongPid, Duration.ofMillis(200)).get(10, TimeUnit.SECONDS);
-            assertNotNull(w);
-            assertEquals(writer.commandPid, w.actor().pid(), () -> file + " with the other's pid: " + w);
-        }
-        // Every event on a file is its writer's, and the two writers did overlap in time.
-        long[] aSpan = span(a.commandPid, tree.resolve("a"));
-        long[] bSpan = span(b.commandPid, tree.resolve("b"));
-        assertTrue(aSpan[0] <= bSpan[1] && bSpan[0] <= aSpan[1], "the writers ran at the same time: "
-                + ms(aSpan[1] - aSpan[0]) + " and " + ms(bSpan[1] - bSpan[0]));
-        assertEquals(0, attributor.counters().lost(), attributor.counters().toString());
+  static List<String> ruleTexts(AuditClient c) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (byte[] r : c.listRules()) {
+      out.add(RuleCompiler.toCommandLine(r));
     }
+    return out;
+  }
 
-    /** [first, last] audit time of the events on {@code file}, asserting all are {@code pid}'s. */
-    long[] span(int pid, Path file) {
-        PathBytes p = pathOf(file);
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        int n = 0;
-        for (AuditedChange c : attributor.held()) {
-            if (c.items().stream().anyMatch(i -> p.equals(i.path()))) {
-                assertEquals(pid, c.actor().pid(), () -> file + ": " + c);
-                first = Math.min(first, c.timeNs());
-                last = Math.max(last, c.timeNs());
-                n++;
-            }
-        }
-        assertEquals(1000, n, "one audited open per append of " + file);
-        return new long[] {first, last};
-    }
+  static PathBytes pathOf(Path p) {
+    return PathBytes.ofUtf8(p.toString());
+  }
 
-    /**
-     * A shell that set its loginuid (an audited write, so the kernel cached its PROCTITLE) and then execs the
-     * command: the kernel logs bash's command line for sh's write. The args are left unknown rather than
-     * credited to sh; the exe, comm and pid are sh's.
-     */
-    @Test
-    void argsAfterAnExecAreUnknownNotThePreviousPrograms() throws Exception {
-        LoginChild child = LoginChild.startExec(tree, "sh", "-c", "echo x >> f");
-        child.await();
-        Path f = tree.resolve("f");
-        AuditedChange e = attributor.await(ChangeQuery.of(pathOf(f), inode(f), child.commandPid, child.startedNs,
-                WINDOW_NS), WAIT).get(10, TimeUnit.SECONDS);
-        assertNotNull(e, () -> attributor.counters() + held());
-        assertEquals(Path.of("/bin/sh").toRealPath().toString(), e.actor().executable(), e::toString);
-        assertEquals("sh", e.actor().name(), e::toString);
-        assertEquals(child.bashPid(), e.actor().pid(), e::toString);
-        assertNull(e.actor().args(), e::toString);
-    }
-
-    static String ms(long ns) {
-        return String.format("%.1fms", ns / 1e6);
-    }
-
-    String held() {
-        StringBuilder sb = new StringBuilder();
-        for (AuditedChange c : attributor.held()) {
-            sb.append("\n  ").append(c);
-        }
-        return sb.toString();
-    }
-
-    static List<String> ruleTexts(AuditClient c) throws Exception {
-        List<String> out = new ArrayList<>();
-        for (byte[] r : c.listRules()) {
-            out.add(RuleCompiler.toCommandLine(r));
-        }
-        return out;
-    }
-
-    static PathBytes pathOf(Path p) {
-        return PathBytes.ofUtf8(p.toString());
-    }
-
-    static long inode(Path p) throws IOException {
-        return (long) Files.getAttribute(p, "unix:ino");
-    }
+  static long inode(Path p) throws IOException {
+    return (long) Files.getAttribute(p, "unix:ino");
+  }
 }

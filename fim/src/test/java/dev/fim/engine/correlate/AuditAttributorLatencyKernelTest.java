@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fim.auditlink.netlink.AuditClient;
-import dev.fim.auditlink.netlink.AuditStatus;
 import dev.fim.engine.Commands;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,82 +21,98 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * How long after the syscall its audit event is in the index: a python child notes {@code time.time_ns()} just
- * before each {@code open(O_CREAT)} of a new file, and each file's event is looked up with that time. Prints the
- * distribution (measured, not asserted: timings belong to benchmarks); asserts only that every file was
- * attributed to the child and nothing was lost, spaced writes and a burst alike.
+ * How long after the syscall its audit event is in the index: a python child notes {@code
+ * time.time_ns()} just before each {@code open(O_CREAT)} of a new file, and each file's event is
+ * looked up with that time. Prints the distribution (measured, not asserted: timings belong to
+ * benchmarks); asserts only that every file was attributed to the child and nothing was lost,
+ * spaced writes and a burst alike.
  */
 @Tag("kernel")
 class AuditAttributorLatencyKernelTest {
-    static final String WRITER = "import os, sys, time\n"
-            + "n, gap = int(sys.argv[1]), float(sys.argv[2])\n"
-            + "out = []\n"
-            + "for i in range(n):\n"
-            + "    t = time.time_ns()\n"
-            + "    os.close(os.open('f%d' % i, os.O_WRONLY | os.O_CREAT, 0o644))\n"
-            + "    out.append('%d %d' % (i, t))\n"
-            + "    if gap: time.sleep(gap)\n"
-            + "print('\\n'.join(out))\n";
+  static final String WRITER =
+      "import os, sys, time\n"
+          + "n, gap = int(sys.argv[1]), float(sys.argv[2])\n"
+          + "out = []\n"
+          + "for i in range(n):\n"
+          + "    t = time.time_ns()\n"
+          + "    os.close(os.open('f%d' % i, os.O_WRONLY | os.O_CREAT, 0o644))\n"
+          + "    out.append('%d %d' % (i, t))\n"
+          + "    if gap: time.sleep(gap)\n"
+          + "print('\\n'.join(out))\n";
 
-    Path tree;
-    AuditClient client;
-    HostAudit host;
-    AuditAttributor attributor;
+  Path tree;
+  AuditClient client;
+  HostAudit host;
+  AuditAttributor attributor;
 
-    @BeforeEach
-    void open() throws Exception {
-        assumeTrue(Commands.isRoot(), "needs CAP_AUDIT_CONTROL to add audit rules (run the tests as root)");
-        client = AuditClient.open();
-        host = HostAudit.capture(client);
-        tree = Files.createTempDirectory(Path.of("/var/tmp"), "fim-attr-").toRealPath();
-        attributor = AuditAttributor.start(List.of(AuditAttributorKernelTest.pathOf(tree)),
-                AuditAttributorKernelTest.settings());
+  @BeforeEach
+  void open() throws Exception {
+    assumeTrue(
+        Commands.isRoot(), "needs CAP_AUDIT_CONTROL to add audit rules (run the tests as root)");
+    client = AuditClient.open();
+    host = HostAudit.capture(client);
+    tree = Files.createTempDirectory(Path.of("/var/tmp"), "fim-attr-").toRealPath();
+    attributor =
+        AuditAttributor.start(
+            List.of(AuditAttributorKernelTest.pathOf(tree)), AuditAttributorKernelTest.settings());
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (client == null) {
+      return;
     }
-
-    @AfterEach
-    void close() throws Exception {
-        if (client == null) {
-            return;
+    try {
+      if (attributor != null) {
+        attributor.close();
+      }
+      host.assertRestored(client);
+    } finally {
+      client.close();
+      try (Stream<Path> s = Files.walk(tree)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
         }
-        try {
-            if (attributor != null) {
-                attributor.close();
-            }
-            host.assertRestored(client);
-        } finally {
-            client.close();
-            try (Stream<Path> s = Files.walk(tree)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+      }
     }
+  }
 
-    /** Rows run in order in one JVM: the first of each kind runs cold (JIT), the second warm. */
-    @ParameterizedTest(name = "{0} creates, {1} s apart")
-    @CsvSource({"300, 0.002", "3000, 0", "3000, 0", "300, 0.002"})
-    void everyCreateIsAttributedAndTheLagIsPrinted(int n, String gap) throws Exception {
-        LoginChild child = LoginChild.start(tree, "/usr/bin/python3", "-c", WRITER, Integer.toString(n), gap);
-        String[] lines = child.await().split("\n");
-        assertEquals(n, lines.length);
-        long[] lag = new long[n];
-        for (String line : lines) {
-            String[] f = line.trim().split(" ");
-            int i = Integer.parseInt(f[0]);
-            long before = Long.parseLong(f[1]);
-            Path file = tree.resolve("f" + i);
-            ChangeQuery q = ChangeQuery.of(AuditAttributorKernelTest.pathOf(file),
-                    AuditAttributorKernelTest.inode(file), child.commandPid, before, TimeUnit.SECONDS.toNanos(1));
-            AuditedChange e = attributor.await(q, Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
-            assertNotNull(e, () -> file + ": " + attributor.counters());
-            assertEquals(child.commandPid, e.actor().pid());
-            lag[i] = e.receivedNs() - before;
-        }
-        Arrays.sort(lag);
-        System.out.printf("audit lag, %d creates %s s apart: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; %s%n",
-                n, gap, lag[n / 2] / 1e6, lag[n * 9 / 10] / 1e6, lag[n * 99 / 100] / 1e6, lag[n - 1] / 1e6,
-                attributor.counters());
-        assertEquals(0, attributor.counters().lost(), attributor.counters().toString());
+  /** Rows run in order in one JVM: the first of each kind runs cold (JIT), the second warm. */
+  @ParameterizedTest(name = "{0} creates, {1} s apart")
+  @CsvSource({"300, 0.002", "3000, 0", "3000, 0", "300, 0.002"})
+  void everyCreateIsAttributedAndTheLagIsPrinted(int n, String gap) throws Exception {
+    LoginChild child =
+        LoginChild.start(tree, "/usr/bin/python3", "-c", WRITER, Integer.toString(n), gap);
+    String[] lines = child.await().split("\n");
+    assertEquals(n, lines.length);
+    long[] lag = new long[n];
+    for (String line : lines) {
+      String[] f = line.trim().split(" ");
+      int i = Integer.parseInt(f[0]);
+      long before = Long.parseLong(f[1]);
+      Path file = tree.resolve("f" + i);
+      ChangeQuery q =
+          ChangeQuery.of(
+              AuditAttributorKernelTest.pathOf(file),
+              AuditAttributorKernelTest.inode(file),
+              child.commandPid,
+              before,
+              TimeUnit.SECONDS.toNanos(1));
+      AuditedChange e = attributor.await(q, Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
+      assertNotNull(e, () -> file + ": " + attributor.counters());
+      assertEquals(child.commandPid, e.actor().pid());
+      lag[i] = e.receivedNs() - before;
     }
+    Arrays.sort(lag);
+    System.out.printf(
+        "audit lag, %d creates %s s apart: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; %s%n",
+        n,
+        gap,
+        lag[n / 2] / 1e6,
+        lag[n * 9 / 10] / 1e6,
+        lag[n * 99 / 100] / 1e6,
+        lag[n - 1] / 1e6,
+        attributor.counters());
+    assertEquals(0, attributor.counters().lost(), attributor.counters().toString());
+  }
 }

@@ -10,134 +10,181 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The join: which audited syscall explains a change. Times are in ms from an origin; the window is ±100 ms unless a
- * row says otherwise. Each test builds the index it needs, so every row states its candidates.
+ * The join: which audited syscall explains a change. Times are in ms from an origin; the window is
+ * ±100 ms unless a row says otherwise. Each test builds the index it needs, so every row states its
+ * candidates.
  */
 class ChangeIndexTest {
-    static final long MS = 1_000_000L;
-    static final long T0 = 1_700_000_000_000L * MS;
-    static final PathBytes F = PathBytes.ofUtf8("/w/f");
-    static final PathBytes G = PathBytes.ofUtf8("/w/g");
-    static final PathBytes DIR = PathBytes.ofUtf8("/w");
+  static final long MS = 1_000_000L;
+  static final long T0 = 1_700_000_000_000L * MS;
+  static final PathBytes F = PathBytes.ofUtf8("/w/f");
+  static final PathBytes G = PathBytes.ofUtf8("/w/g");
+  static final PathBytes DIR = PathBytes.ofUtf8("/w");
 
-    final ChangeIndex index = new ChangeIndex(10_000 * MS, 100);
-    long serial;
+  final ChangeIndex index = new ChangeIndex(10_000 * MS, 100);
+  long serial;
 
-    AuditedChange add(long ms, int pid, boolean success, PathItem... items) {
-        Actor a = new Actor(1001L, null, 0L, "root", pid, 1, "/usr/bin/x", "x", null, 1L, null);
-        AuditedChange c = new AuditedChange(++serial, T0 + ms * MS, T0 + ms * MS, "openat", success, 0, 0, a,
-                List.of(items));
-        index.add(c, T0 + ms * MS);
-        return c;
+  AuditedChange add(long ms, int pid, boolean success, PathItem... items) {
+    Actor a = new Actor(1001L, null, 0L, "root", pid, 1, "/usr/bin/x", "x", null, 1L, null);
+    AuditedChange c =
+        new AuditedChange(
+            ++serial, T0 + ms * MS, T0 + ms * MS, "openat", success, 0, 0, a, List.of(items));
+    index.add(c, T0 + ms * MS);
+    return c;
+  }
+
+  AuditedChange add(long ms, int pid, PathItem... items) {
+    return add(ms, pid, true, items);
+  }
+
+  static PathItem item(PathBytes path, long inode, NameType type) {
+    return new PathItem(path, path, inode, 0xfe, 1, type);
+  }
+
+  static ChangeQuery q(PathBytes path, long inode, int pid, long ms) {
+    return ChangeQuery.of(path, inode, pid, T0 + ms * MS, 100 * MS);
+  }
+
+  @Test
+  void joinsOnInodeOrOnPath() {
+    AuditedChange c = add(0, 7, item(F, 11, NameType.NORMAL));
+    assertSame(c, index.find(q(F, 0, 0, 0)), "path only");
+    assertSame(c, index.find(q(null, 11, 0, 0)), "inode only");
+    assertSame(c, index.find(q(PathBytes.ofUtf8("/w/moved"), 11, 0, 0)), "inode, another name");
+    assertNull(index.find(q(G, 12, 0, 0)));
+  }
+
+  @Test
+  void theParentDirectoryIsNotTheObject() {
+    add(0, 7, item(DIR, 10, NameType.PARENT), item(F, 11, NameType.CREATE));
+    assertNull(index.find(q(DIR, 10, 0, 0)));
+  }
+
+  @Test
+  void aFailedSyscallChangedNothing() {
+    add(0, 7, false, item(F, 11, NameType.NORMAL));
+    assertNull(index.find(q(F, 11, 0, 0)));
+  }
+
+  @Test
+  void onlyWithinTheWindowCountingTheEventsWholeMillisecond() {
+    add(0, 7, item(F, 11, NameType.NORMAL));
+    assertNull(
+        index.find(q(F, 11, 0, 102)), "more than 100 ms after the event's millisecond ended");
+    assertEquals(7, index.find(q(F, 11, 0, 100)).actor().pid(), "the event happened in [0, 1) ms");
+    assertNull(index.find(q(F, 11, 0, -101)));
+    assertEquals(7, index.find(q(F, 11, 0, -100)).actor().pid());
+  }
+
+  @Test
+  void theGivenPidWinsOverANearerEventOfAnotherProcess() {
+    add(0, 7, item(F, 11, NameType.NORMAL));
+    add(50, 8, item(F, 11, NameType.NORMAL));
+    assertEquals(7, index.find(q(F, 11, 7, 50)).actor().pid());
+    assertEquals(8, index.find(q(F, 11, 0, 50)).actor().pid(), "without a pid: the nearest");
+    assertEquals(
+        8,
+        index.find(q(F, 11, 9, 50)).actor().pid(),
+        "an unknown pid is a preference, not a filter");
+  }
+
+  /** sed -i: open(./sedXXXX, O_CREAT) makes the new inode, rename(sedXXXX, e) gives it the name. */
+  @Test
+  void inodeAndPathTogetherWinOverEitherAlone() {
+    PathBytes tmp = PathBytes.ofUtf8("/w/sedAbc");
+    AuditedChange open = add(0, 7, item(tmp, 20, NameType.CREATE));
+    AuditedChange rename =
+        add(
+            3,
+            7,
+            item(tmp, 20, NameType.DELETE),
+            item(F, 20, NameType.CREATE),
+            item(F, 11, NameType.DELETE));
+    assertSame(rename, index.find(q(F, 20, 7, 0)), "the rename, though the open is nearer");
+    assertSame(open, index.find(q(tmp, 0, 7, 0)), "the temporary's own query: nearest");
+  }
+
+  @Test
+  void theSameDeviceIsPreferredNotRequired() {
+    AuditedChange other = add(0, 7, new PathItem(F, F, 11, 8, 1, NameType.NORMAL));
+    assertSame(
+        other,
+        index.find(new ChangeQuery(F, 0xfe01, 11, 0, T0, 100 * MS)),
+        "btrfs: st_dev differs");
+    AuditedChange same = add(5, 7, new PathItem(F, F, 11, 0xfe, 1, NameType.NORMAL));
+    assertSame(
+        same,
+        index.find(
+            new ChangeQuery(
+                F,
+                new PathItem(null, null, 0, 0xfe, 1, NameType.NORMAL).dev(),
+                11,
+                0,
+                T0,
+                100 * MS)));
+  }
+
+  @Test
+  void evictsByAgeAndByCountAndForgetsTheKeys() {
+    ChangeIndex small = new ChangeIndex(1_000 * MS, 3);
+    Actor a = new Actor(1001L, null, 0L, null, 1, 1, null, null, null, null, null);
+    for (int i = 0; i < 5; i++) {
+      small.add(
+          new AuditedChange(
+              i,
+              T0 + i * MS,
+              0,
+              "openat",
+              true,
+              0,
+              0,
+              a,
+              List.of(item(PathBytes.ofUtf8("/w/" + i), 100 + i, NameType.CREATE))),
+          T0 + i * MS);
     }
+    assertEquals(3, small.size());
+    assertEquals(2, small.evicted());
+    assertNull(
+        small.find(ChangeQuery.of(PathBytes.ofUtf8("/w/0"), 100, 0, T0, 10 * MS)),
+        "evicted by count");
+    assertEquals(2, small.find(ChangeQuery.of(null, 102, 0, T0, 10 * MS)).serial());
+    small.evict(T0 + 1_003 * MS);
+    assertEquals(
+        2, small.size(), "at 1003 ms only serial 2 is more than 1 s old; 3 is exactly 1 s old");
+    small.evict(T0 + 10_000 * MS);
+    assertEquals(0, small.size());
+    assertNull(small.find(ChangeQuery.of(null, 104, 0, T0, Long.MAX_VALUE / 2)));
+  }
 
-    AuditedChange add(long ms, int pid, PathItem... items) {
-        return add(ms, pid, true, items);
-    }
+  @Test
+  void aRenameWithOneInodeUnderTwoNamesIsHeldAndEvictedOnce() {
+    ChangeIndex one = new ChangeIndex(1_000 * MS, 1);
+    Actor a = new Actor(1001L, null, 0L, null, 1, 1, null, null, null, null, null);
+    one.add(
+        new AuditedChange(
+            1,
+            T0,
+            0,
+            "renameat2",
+            true,
+            0,
+            0,
+            a,
+            List.of(item(F, 11, NameType.DELETE), item(G, 11, NameType.CREATE))),
+        T0);
+    one.add(
+        new AuditedChange(2, T0, 0, "openat", true, 0, 0, a, List.of(item(F, 12, NameType.CREATE))),
+        T0);
+    assertEquals(1, one.size());
+    assertNull(one.find(ChangeQuery.of(G, 11, 0, T0, MS)));
+    assertEquals(2, one.find(ChangeQuery.of(F, 0, 0, T0, MS)).serial());
+  }
 
-    static PathItem item(PathBytes path, long inode, NameType type) {
-        return new PathItem(path, path, inode, 0xfe, 1, type);
-    }
-
-    static ChangeQuery q(PathBytes path, long inode, int pid, long ms) {
-        return ChangeQuery.of(path, inode, pid, T0 + ms * MS, 100 * MS);
-    }
-
-    @Test
-    void joinsOnInodeOrOnPath() {
-        AuditedChange c = add(0, 7, item(F, 11, NameType.NORMAL));
-        assertSame(c, index.find(q(F, 0, 0, 0)), "path only");
-        assertSame(c, index.find(q(null, 11, 0, 0)), "inode only");
-        assertSame(c, index.find(q(PathBytes.ofUtf8("/w/moved"), 11, 0, 0)), "inode, another name");
-        assertNull(index.find(q(G, 12, 0, 0)));
-    }
-
-    @Test
-    void theParentDirectoryIsNotTheObject() {
-        add(0, 7, item(DIR, 10, NameType.PARENT), item(F, 11, NameType.CREATE));
-        assertNull(index.find(q(DIR, 10, 0, 0)));
-    }
-
-    @Test
-    void aFailedSyscallChangedNothing() {
-        add(0, 7, false, item(F, 11, NameType.NORMAL));
-        assertNull(index.find(q(F, 11, 0, 0)));
-    }
-
-    @Test
-    void onlyWithinTheWindowCountingTheEventsWholeMillisecond() {
-        add(0, 7, item(F, 11, NameType.NORMAL));
-        assertNull(index.find(q(F, 11, 0, 102)), "more than 100 ms after the event's millisecond ended");
-        assertEquals(7, index.find(q(F, 11, 0, 100)).actor().pid(), "the event happened in [0, 1) ms");
-        assertNull(index.find(q(F, 11, 0, -101)));
-        assertEquals(7, index.find(q(F, 11, 0, -100)).actor().pid());
-    }
-
-    @Test
-    void theGivenPidWinsOverANearerEventOfAnotherProcess() {
-        add(0, 7, item(F, 11, NameType.NORMAL));
-        add(50, 8, item(F, 11, NameType.NORMAL));
-        assertEquals(7, index.find(q(F, 11, 7, 50)).actor().pid());
-        assertEquals(8, index.find(q(F, 11, 0, 50)).actor().pid(), "without a pid: the nearest");
-        assertEquals(8, index.find(q(F, 11, 9, 50)).actor().pid(), "an unknown pid is a preference, not a filter");
-    }
-
-    /** sed -i: open(./sedXXXX, O_CREAT) makes the new inode, rename(sedXXXX, e) gives it the name. */
-    @Test
-    void inodeAndPathTogetherWinOverEitherAlone() {
-        PathBytes tmp = PathBytes.ofUtf8("/w/sedAbc");
-        AuditedChange open = add(0, 7, item(tmp, 20, NameType.CREATE));
-        AuditedChange rename = add(3, 7, item(tmp, 20, NameType.DELETE), item(F, 20, NameType.CREATE),
-                item(F, 11, NameType.DELETE));
-        assertSame(rename, index.find(q(F, 20, 7, 0)), "the rename, though the open is nearer");
-        assertSame(open, index.find(q(tmp, 0, 7, 0)), "the temporary's own query: nearest");
-    }
-
-    @Test
-    void theSameDeviceIsPreferredNotRequired() {
-        AuditedChange other = add(0, 7, new PathItem(F, F, 11, 8, 1, NameType.NORMAL));
-        assertSame(other, index.find(new ChangeQuery(F, 0xfe01, 11, 0, T0, 100 * MS)), "btrfs: st_dev differs");
-        AuditedChange same = add(5, 7, new PathItem(F, F, 11, 0xfe, 1, NameType.NORMAL));
-        assertSame(same, index.find(new ChangeQuery(F, new PathItem(null, null, 0, 0xfe, 1, NameType.NORMAL).dev(),
-                11, 0, T0, 100 * MS)));
-    }
-
-    @Test
-    void evictsByAgeAndByCountAndForgetsTheKeys() {
-        ChangeIndex small = new ChangeIndex(1_000 * MS, 3);
-        Actor a = new Actor(1001L, null, 0L, null, 1, 1, null, null, null, null, null);
-        for (int i = 0; i < 5; i++) {
-            small.add(new AuditedChange(i, T0 + i * MS, 0, "openat", true, 0, 0, a,
-                    List.of(item(PathBytes.ofUtf8("/w/" + i), 100 + i, NameType.CREATE))), T0 + i * MS);
-        }
-        assertEquals(3, small.size());
-        assertEquals(2, small.evicted());
-        assertNull(small.find(ChangeQuery.of(PathBytes.ofUtf8("/w/0"), 100, 0, T0, 10 * MS)), "evicted by count");
-        assertEquals(2, small.find(ChangeQuery.of(null, 102, 0, T0, 10 * MS)).serial());
-        small.evict(T0 + 1_003 * MS);
-        assertEquals(2, small.size(), "at 1003 ms only serial 2 is more than 1 s old; 3 is exactly 1 s old");
-        small.evict(T0 + 10_000 * MS);
-        assertEquals(0, small.size());
-        assertNull(small.find(ChangeQuery.of(null, 104, 0, T0, Long.MAX_VALUE / 2)));
-    }
-
-    @Test
-    void aRenameWithOneInodeUnderTwoNamesIsHeldAndEvictedOnce() {
-        ChangeIndex one = new ChangeIndex(1_000 * MS, 1);
-        Actor a = new Actor(1001L, null, 0L, null, 1, 1, null, null, null, null, null);
-        one.add(new AuditedChange(1, T0, 0, "renameat2", true, 0, 0, a, List.of(item(F, 11, NameType.DELETE),
-                item(G, 11, NameType.CREATE))), T0);
-        one.add(new AuditedChange(2, T0, 0, "openat", true, 0, 0, a, List.of(item(F, 12, NameType.CREATE))), T0);
-        assertEquals(1, one.size());
-        assertNull(one.find(ChangeQuery.of(G, 11, 0, T0, MS)));
-        assertEquals(2, one.find(ChangeQuery.of(F, 0, 0, T0, MS)).serial());
-    }
-
-    @Test
-    void matchesIsTheSameTestAsFind() {
-        AuditedChange c = add(0, 7, item(F, 11, NameType.NORMAL));
-        assertEquals(true, ChangeIndex.matches(q(F, 0, 0, 0), c));
-        assertEquals(false, ChangeIndex.matches(q(F, 0, 0, 500), c), "outside the window");
-        assertEquals(false, ChangeIndex.matches(q(G, 12, 0, 0), c));
-    }
+  @Test
+  void matchesIsTheSameTestAsFind() {
+    AuditedChange c = add(0, 7, item(F, 11, NameType.NORMAL));
+    assertEquals(true, ChangeIndex.matches(q(F, 0, 0, 0), c));
+    assertEquals(false, ChangeIndex.matches(q(F, 0, 0, 500), c), "outside the window");
+    assertEquals(false, ChangeIndex.matches(q(G, 12, 0, 0), c));
+  }
 }

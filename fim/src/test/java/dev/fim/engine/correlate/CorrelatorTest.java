@@ -9,13 +9,13 @@ import dev.fim.engine.attribute.AttributionSource;
 import dev.fim.engine.attribute.ProcSource;
 import dev.fim.engine.attribute.Sighting;
 import dev.fim.engine.compare.Change;
+import dev.fim.engine.output.EventJson;
 import dev.fim.engine.record.Recorder;
 import dev.fim.engine.sink.EventSink;
 import dev.fim.store.Action;
 import dev.fim.store.Actor;
 import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
-import dev.fim.engine.output.EventJson;
 import dev.fim.store.FileRecord;
 import dev.fim.store.FileType;
 import dev.fim.store.Origin;
@@ -30,16 +30,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The correlator stage's decision, with hand-made sources in place of audit (the kernel path is covered by the
- * watch kernel tests): the order of the sources, which wins, and the reason text of every miss, as the events record
- * it in a real store. The reasons are those fim watch has always written (WatcherKernelTest, WatchAuditKernelTest).
+ * The correlator stage's decision, with hand-made sources in place of audit (the kernel path is
+ * covered by the watch kernel tests): the order of the sources, which wins, and the reason text of
+ * every miss, as the events record it in a real store. The reasons are those fim watch has always
+ * written (WatcherKernelTest, WatchAuditKernelTest).
  */
 class CorrelatorTest {
   private static final PathBytes PATH = PathBytes.ofUtf8("/srv/w/f");
   private static final long SEEN = 1_764_000_000_000_000_000L;
-  private static final Actor ALICE = new Actor(1001L, "alice", 0L, "root", 4242, 1, "/usr/bin/vim.basic", "vim",
-      List.of("vim", "f"), 3L, "pts/0");
-  private static final Actor EXITING = new Actor(1001L, "alice", 0L, "root", 77, 1, null, "sh", null, 3L, null);
+  private static final Actor ALICE =
+      new Actor(
+          1001L,
+          "alice",
+          0L,
+          "root",
+          4242,
+          1,
+          "/usr/bin/vim.basic",
+          "vim",
+          List.of("vim", "f"),
+          3L,
+          "pts/0");
+  private static final Actor EXITING =
+      new Actor(1001L, "alice", 0L, "root", 77, 1, null, "sh", null, 3L, null);
   private static final String AUDIT_MISS = "no audit record matched within 100 ms";
 
   @TempDir Path tmp;
@@ -50,15 +63,19 @@ class CorrelatorTest {
   @BeforeEach
   void open() throws Exception {
     store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE);
-    recorder = new Recorder(store, List.of(new EventSink() {
-      @Override
-      public void emit(ChangeEvent e) {
-        emitted.add(e);
-      }
+    recorder =
+        new Recorder(
+            store,
+            List.of(
+                new EventSink() {
+                  @Override
+                  public void emit(ChangeEvent e) {
+                    emitted.add(e);
+                  }
 
-      @Override
-      public void flush() {}
-    }));
+                  @Override
+                  public void flush() {}
+                }));
   }
 
   @AfterEach
@@ -67,7 +84,10 @@ class CorrelatorTest {
     store.close();
   }
 
-  /** An audit stand-in: answers with {@code actor}, or misses as the real one does when its wait ends. */
+  /**
+   * An audit stand-in: answers with {@code actor}, or misses as the real one does when its wait
+   * ends.
+   */
   private static final class FakeAudit implements AttributionSource {
     final Actor actor;
     final List<Attributable> asked = new ArrayList<>();
@@ -89,12 +109,28 @@ class CorrelatorTest {
   }
 
   private static FileRecord file(long ino) {
-    return new FileRecord(FileType.FILE, 0100644, 0, 0, 3, 8, SEEN, SEEN, 2049, ino, 1, null, List.of(), List.of(),
-        0, null);
+    return new FileRecord(
+        FileType.FILE,
+        0100644,
+        0,
+        0,
+        3,
+        8,
+        SEEN,
+        SEEN,
+        2049,
+        ino,
+        1,
+        null,
+        List.of(),
+        List.of(),
+        0,
+        null);
   }
 
   private static Change updated(Sighting seen) {
-    return new Change(SEEN, Action.UPDATED, PATH, null, file(12), file(11), List.of(), Origin.WATCH, null, seen);
+    return new Change(
+        SEEN, Action.UPDATED, PATH, null, file(12), file(11), List.of(), Origin.WATCH, null, seen);
   }
 
   private ChangeEvent run(List<AttributionSource> sources, Change c) throws Exception {
@@ -106,11 +142,13 @@ class CorrelatorTest {
   }
 
   /**
-   * The real audit source without an audit stream: it must skip before asking it (else a NullPointerException), as
-   * it does for changes watch did not see as they happened and for temporaries.
+   * The real audit source without an audit stream: it must skip before asking it (else a
+   * NullPointerException), as it does for changes watch did not see as they happened and for
+   * temporaries.
    */
   private static AuditSource auditThatMustSkip() {
-    return new AuditSource(null, 100_000_000L, 200_000_000L, java.time.Duration.ofMillis(500), () -> SEEN);
+    return new AuditSource(
+        null, 100_000_000L, 200_000_000L, java.time.Duration.ofMillis(500), () -> SEEN);
   }
 
   private static ProcSource proc(String context) {
@@ -120,8 +158,10 @@ class CorrelatorTest {
   @Test
   void anAuditAnswerWinsAndIsAskedWithTheNewInodeAndTheNoticesPid() throws Exception {
     FakeAudit audit = new FakeAudit(ALICE);
-    ChangeEvent e = run(List.of(audit, proc("no audit record"), new NoWriter()),
-        updated(new Sighting(4242, EXITING)));
+    ChangeEvent e =
+        run(
+            List.of(audit, proc("no audit record"), new NoWriter()),
+            updated(new Sighting(4242, EXITING)));
     assertEquals(Attribution.AUDIT, e.attribution());
     assertSame(ALICE, e.actor());
     assertNull(e.attributionReason());
@@ -129,38 +169,85 @@ class CorrelatorTest {
     assertEquals(4242, audit.asked.get(0).sighting().pid());
     assertEquals(SEEN, audit.asked.get(0).seenNs());
     String json = EventJson.toJson(e);
-    assertEquals(true, json.contains("\"fim\":{\"origin\":\"watch\",\"attribution\":\"audit\""), json);
+    assertEquals(
+        true, json.contains("\"fim\":{\"origin\":\"watch\",\"attribution\":\"audit\""), json);
   }
 
   /**
-   * An audit record of a daemon (login uid unset) names the process but not its unit nor who started it: the
-   * stored event takes them from what /proc showed of the same pid as the event arrived. Another pid's sighting
-   * (the last notification was someone else's) or a set login uid adds nothing.
+   * An audit record of a daemon (login uid unset) names the process but not its unit nor who
+   * started it: the stored event takes them from what /proc showed of the same pid as the event
+   * arrived. Another pid's sighting (the last notification was someone else's) or a set login uid
+   * adds nothing.
    */
   @Test
   void anAuditActorWithAnUnsetLoginTakesTheUnitAndParentsSeenOfTheSamePid() throws Exception {
-    List<Actor.Parent> chain = List.of(new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
-        new Actor.Parent(1, "/usr/lib/systemd/systemd", Actor.UNSET_ID));
-    Actor fromAudit = new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 640, "/usr/bin/dash", "sh", null,
-        Actor.UNSET_ID, null);
-    Actor seen = new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 640, "/usr/bin/dash", "sh", null, Actor.UNSET_ID,
-        null, "cron.service", chain);
-    ChangeEvent e = run(List.of(new FakeAudit(fromAudit), proc("no audit record"), new NoWriter()),
-        updated(new Sighting(812, seen)));
+    List<Actor.Parent> chain =
+        List.of(
+            new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
+            new Actor.Parent(1, "/usr/lib/systemd/systemd", Actor.UNSET_ID));
+    Actor fromAudit =
+        new Actor(
+            Actor.UNSET_ID,
+            null,
+            0L,
+            "root",
+            812,
+            640,
+            "/usr/bin/dash",
+            "sh",
+            null,
+            Actor.UNSET_ID,
+            null);
+    Actor seen =
+        new Actor(
+            Actor.UNSET_ID,
+            null,
+            0L,
+            "root",
+            812,
+            640,
+            "/usr/bin/dash",
+            "sh",
+            null,
+            Actor.UNSET_ID,
+            null,
+            "cron.service",
+            chain);
+    ChangeEvent e =
+        run(
+            List.of(new FakeAudit(fromAudit), proc("no audit record"), new NoWriter()),
+            updated(new Sighting(812, seen)));
     assertEquals(Attribution.AUDIT, e.attribution());
     assertEquals(fromAudit.withContext("cron.service", chain), e.actor());
 
-    Actor other = new Actor(Actor.UNSET_ID, null, 0L, "root", 813, 640, "/usr/bin/dash", "sh", null,
-        Actor.UNSET_ID, null, "other.service", chain);
+    Actor other =
+        new Actor(
+            Actor.UNSET_ID,
+            null,
+            0L,
+            "root",
+            813,
+            640,
+            "/usr/bin/dash",
+            "sh",
+            null,
+            Actor.UNSET_ID,
+            null,
+            "other.service",
+            chain);
     assertSame(fromAudit, Correlator.withContext(fromAudit, new Sighting(813, other)));
-    assertSame(ALICE, Correlator.withContext(ALICE, new Sighting(4242, seen.withContext("x.service", chain))));
+    assertSame(
+        ALICE,
+        Correlator.withContext(ALICE, new Sighting(4242, seen.withContext("x.service", chain))));
     assertSame(fromAudit, Correlator.withContext(fromAudit, null));
   }
 
   @Test
   void anAuditTimeoutFallsBackToWhatProcSawAndSaysWhy() throws Exception {
-    ChangeEvent e = run(List.of(new FakeAudit(null), proc("no audit record"), new NoWriter()),
-        updated(new Sighting(4242, ALICE)));
+    ChangeEvent e =
+        run(
+            List.of(new FakeAudit(null), proc("no audit record"), new NoWriter()),
+            updated(new Sighting(4242, ALICE)));
     assertEquals(Attribution.PROC, e.attribution());
     assertSame(ALICE, e.actor());
     assertEquals(AUDIT_MISS, e.attributionReason());
@@ -168,62 +255,125 @@ class CorrelatorTest {
 
   @Test
   void anAuditTimeoutAndAProcessCaughtExitingKeepBothReasons() throws Exception {
-    ChangeEvent e = run(List.of(new FakeAudit(null), proc("no audit record"), new NoWriter()),
-        updated(new Sighting(77, EXITING)));
+    ChangeEvent e =
+        run(
+            List.of(new FakeAudit(null), proc("no audit record"), new NoWriter()),
+            updated(new Sighting(77, EXITING)));
     assertEquals(Attribution.PROC, e.attribution());
-    assertEquals(AUDIT_MISS + "; process 77 was exiting when fim read /proc/77: its executable and command line "
-        + "were gone", e.attributionReason());
+    assertEquals(
+        AUDIT_MISS
+            + "; process 77 was exiting when fim read /proc/77: its executable and command line "
+            + "were gone",
+        e.attributionReason());
   }
 
   @Test
   void nobodyFoundIsNoneWithEveryReasonInOrder() throws Exception {
-    ChangeEvent e = run(List.of(new FakeAudit(null), proc("no audit record"), new NoWriter()),
-        updated(new Sighting(99, null)));
+    ChangeEvent e =
+        run(
+            List.of(new FakeAudit(null), proc("no audit record"), new NoWriter()),
+            updated(new Sighting(99, null)));
     assertEquals(Attribution.NONE, e.attribution());
     assertNull(e.actor());
-    assertEquals(AUDIT_MISS + "; no audit record; process 99 had exited before fim read /proc/99",
+    assertEquals(
+        AUDIT_MISS + "; no audit record; process 99 had exited before fim read /proc/99",
         e.attributionReason());
     assertEquals(true, EventJson.toJson(e).contains("\"attribution\":\"none\""));
   }
 
   @Test
   void withoutAuditProcAloneDecidesAndInotifyNamesNoProcess() throws Exception {
-    ChangeEvent e = run(List.of(proc("audit not in use (--attribution proc)"), new NoWriter()),
-        updated(Sighting.NONE));
+    ChangeEvent e =
+        run(
+            List.of(proc("audit not in use (--attribution proc)"), new NoWriter()),
+            updated(Sighting.NONE));
     assertEquals(Attribution.NONE, e.attribution());
-    assertEquals("audit not in use (--attribution proc); the backend (inotify) reports no process",
+    assertEquals(
+        "audit not in use (--attribution proc); the backend (inotify) reports no process",
         e.attributionReason());
   }
 
   @Test
   void withoutAuditAProcSightingIsProcWithoutAReason() throws Exception {
-    ChangeEvent e = run(List.of(proc("audit not in use (x)"), new NoWriter()), updated(new Sighting(4242, ALICE)));
+    ChangeEvent e =
+        run(
+            List.of(proc("audit not in use (x)"), new NoWriter()),
+            updated(new Sighting(4242, ALICE)));
     assertEquals(Attribution.PROC, e.attribution());
     assertNull(e.attributionReason());
   }
 
   @Test
   void aTemporaryIsNotJoinedWithAuditButKeepsItsSighting() throws Exception {
-    Change temp = new Change(SEEN, Action.CREATED, PATH, null, null, null, List.of(), Origin.WATCH,
-        "temporary: created and removed within the quiet window", new Sighting(4242, EXITING));
-    ChangeEvent e = run(List.of(auditThatMustSkip(), proc("no audit record"), new NoWriter()), temp);
+    Change temp =
+        new Change(
+            SEEN,
+            Action.CREATED,
+            PATH,
+            null,
+            null,
+            null,
+            List.of(),
+            Origin.WATCH,
+            "temporary: created and removed within the quiet window",
+            new Sighting(4242, EXITING));
+    ChangeEvent e =
+        run(List.of(auditThatMustSkip(), proc("no audit record"), new NoWriter()), temp);
     assertEquals(Attribution.PROC, e.attribution());
     assertEquals("temporary: created and removed within the quiet window", e.message());
   }
 
   @Test
   void scansAndLossesAreNoneFromTheNoneSourceAndNeverAskAudit() throws Exception {
-    Correlator stage = new Correlator(List.of(auditThatMustSkip(), proc("no audit record"), new NoWriter()), recorder);
-    stage.change(new Change(SEEN, Action.DELETED, PATH, null, null, file(11), List.of(), Origin.RECONCILE, null,
-        null));
-    stage.change(new Change(SEEN, Action.CREATED, PATH, null, file(12), null, List.of(), Origin.RESCAN, null, null));
-    stage.change(new Change(SEEN, Action.OVERFLOW, PATH, null, null, null, List.of(), Origin.RESCAN,
-        "queue overflow; rescanned /srv/w: 1 change found", null));
+    Correlator stage =
+        new Correlator(
+            List.of(auditThatMustSkip(), proc("no audit record"), new NoWriter()), recorder);
+    stage.change(
+        new Change(
+            SEEN,
+            Action.DELETED,
+            PATH,
+            null,
+            null,
+            file(11),
+            List.of(),
+            Origin.RECONCILE,
+            null,
+            null));
+    stage.change(
+        new Change(
+            SEEN,
+            Action.CREATED,
+            PATH,
+            null,
+            file(12),
+            null,
+            List.of(),
+            Origin.RESCAN,
+            null,
+            null));
+    stage.change(
+        new Change(
+            SEEN,
+            Action.OVERFLOW,
+            PATH,
+            null,
+            null,
+            null,
+            List.of(),
+            Origin.RESCAN,
+            "queue overflow; rescanned /srv/w: 1 change found",
+            null));
     stage.commit();
-    assertEquals(List.of("found by a reconcile at start: the writer is unknown",
-        "found by a rescan after lost events: the writer is unknown", "events were lost"),
+    assertEquals(
+        List.of(
+            "found by a reconcile at start: the writer is unknown",
+            "found by a rescan after lost events: the writer is unknown",
+            "events were lost"),
         emitted.stream().map(ChangeEvent::attributionReason).toList());
-    assertEquals(true, emitted.stream().allMatch(e -> e.attribution() == Attribution.NONE && e.actor() == null));
+    assertEquals(
+        true,
+        emitted.stream().allMatch(e -> e.attribution() == Attribution.NONE && e.actor() == null));
     assertEquals("queue overflow; rescanned /srv/w: 1 change found", emitted.get(2).message());
     assertEquals(3, stage.count(Attribution.NONE));
     assertEquals(0, stage.count(Attribution.AUDIT));
@@ -233,8 +383,18 @@ class CorrelatorTest {
   void theEventKeepsTheComparatorsFactsAndIsCounted() throws Exception {
     Correlator stage = new Correlator(List.of(new FakeAudit(ALICE), new NoWriter()), recorder);
     PathBytes old = PathBytes.ofUtf8("/srv/w/e");
-    stage.change(new Change(SEEN, Action.MOVED, PATH, old, file(12), file(12), List.of(), Origin.WATCH, null,
-        new Sighting(4242, null)));
+    stage.change(
+        new Change(
+            SEEN,
+            Action.MOVED,
+            PATH,
+            old,
+            file(12),
+            file(12),
+            List.of(),
+            Origin.WATCH,
+            null,
+            new Sighting(4242, null)));
     stage.commit();
     ChangeEvent e = emitted.get(0);
     assertEquals(Action.MOVED, e.action());
@@ -247,9 +407,15 @@ class CorrelatorTest {
   @Test
   void theAuditWaitEndsAtTheWindowAfterTheChangeWasSeenAndIsBounded() {
     long ms = 1_000_000L;
-    assertEquals(100 * ms, AuditSource.waitNs(SEEN, SEEN, 100 * ms, 500 * ms), "seen just now: the whole window");
-    assertEquals(40 * ms, AuditSource.waitNs(SEEN, SEEN + 60 * ms, 100 * ms, 500 * ms), "the rest of it");
-    assertEquals(0, AuditSource.waitNs(SEEN, SEEN + 150 * ms, 100 * ms, 500 * ms), "past it: no wait");
-    assertEquals(500 * ms, AuditSource.waitNs(SEEN, SEEN, 2000 * ms, 500 * ms), "never more than the bound");
+    assertEquals(
+        100 * ms,
+        AuditSource.waitNs(SEEN, SEEN, 100 * ms, 500 * ms),
+        "seen just now: the whole window");
+    assertEquals(
+        40 * ms, AuditSource.waitNs(SEEN, SEEN + 60 * ms, 100 * ms, 500 * ms), "the rest of it");
+    assertEquals(
+        0, AuditSource.waitNs(SEEN, SEEN + 150 * ms, 100 * ms, 500 * ms), "past it: no wait");
+    assertEquals(
+        500 * ms, AuditSource.waitNs(SEEN, SEEN, 2000 * ms, 500 * ms), "never more than the bound");
   }
 }

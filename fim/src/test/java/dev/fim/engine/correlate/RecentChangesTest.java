@@ -17,146 +17,170 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Waiting for an audit event that may come after the change notification: answered at once when the index has it,
- * as soon as it is added otherwise, at the deadline with the best match then, and at once on close. The clock of
- * the index is a counter the test sets; deadlines run on real time, so the tests wait on futures, never sleep.
+ * Waiting for an audit event that may come after the change notification: answered at once when the
+ * index has it, as soon as it is added otherwise, at the deadline with the best match then, and at
+ * once on close. The clock of the index is a counter the test sets; deadlines run on real time, so
+ * the tests wait on futures, never sleep.
  */
 class RecentChangesTest {
-    static final long MS = 1_000_000L;
-    static final long T0 = 1_700_000_000_000L * MS;
-    static final PathBytes F = PathBytes.ofUtf8("/w/f");
-    static final Duration LONG = Duration.ofSeconds(30);
+  static final long MS = 1_000_000L;
+  static final long T0 = 1_700_000_000_000L * MS;
+  static final PathBytes F = PathBytes.ofUtf8("/w/f");
+  static final Duration LONG = Duration.ofSeconds(30);
 
-    final AtomicLong now = new AtomicLong(T0);
-    final RecentChanges recent = new RecentChanges(new ChangeIndex(10_000 * MS, 1000), now::get);
+  final AtomicLong now = new AtomicLong(T0);
+  final RecentChanges recent = new RecentChanges(new ChangeIndex(10_000 * MS, 1000), now::get);
 
-    @AfterEach
-    void close() {
-        recent.close();
+  @AfterEach
+  void close() {
+    recent.close();
+  }
+
+  static AuditedChange change(long serial, int pid, long inode) {
+    return change(serial, pid, F, inode);
+  }
+
+  static AuditedChange change(long serial, int pid, PathBytes path, long inode) {
+    Actor a = new Actor(1001L, null, 0L, null, pid, 1, "/usr/bin/x", "x", null, 1L, null);
+    return new AuditedChange(
+        serial,
+        T0,
+        T0,
+        "openat",
+        true,
+        0,
+        0,
+        a,
+        List.of(new PathItem(path, path, inode, 0xfe, 1, NameType.NORMAL)));
+  }
+
+  static ChangeQuery q(int pid) {
+    return ChangeQuery.of(F, 11, pid, T0, 100 * MS);
+  }
+
+  static AuditedChange get(CompletableFuture<AuditedChange> f) throws Exception {
+    return f.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void answersAtOnceWhenTheIndexHasIt() throws Exception {
+    AuditedChange c = change(1, 7, 11);
+    recent.add(c);
+    CompletableFuture<AuditedChange> f = recent.await(q(7), LONG);
+    assertTrue(f.isDone());
+    assertSame(c, get(f));
+    assertEquals(0, recent.waiting());
+  }
+
+  @Test
+  void waitsForTheEventThatArrivesLater() throws Exception {
+    CompletableFuture<AuditedChange> f = recent.await(q(0), LONG);
+    assertFalse(f.isDone());
+    recent.add(change(1, 8, PathBytes.ofUtf8("/w/g"), 99)); // another file: not an answer
+    assertFalse(f.isDone());
+    AuditedChange c = change(2, 7, 11);
+    recent.add(c);
+    assertTrue(f.isDone(), "completed on the adding thread");
+    assertSame(c, get(f));
+    assertEquals(1, recent.found());
+  }
+
+  @Test
+  void withAPidAnEarlierEventOfAnotherProcessDoesNotAnswer() throws Exception {
+    AuditedChange setup = change(1, 8, 11); // the same file, written just before by someone else
+    recent.add(setup);
+    CompletableFuture<AuditedChange> f = recent.await(q(7), LONG);
+    assertFalse(f.isDone(), "waits for pid 7's own event");
+    AuditedChange own = change(2, 7, 11);
+    recent.add(own);
+    assertSame(own, get(f));
+  }
+
+  @Test
+  void atTheDeadlineTheBestMatchThenEvenOfAnotherPid() throws Exception {
+    AuditedChange other = change(1, 8, 11);
+    recent.add(other);
+    assertSame(other, get(recent.await(q(7), Duration.ofMillis(20))));
+    assertNull(
+        get(
+            recent.await(
+                ChangeQuery.of(PathBytes.ofUtf8("/w/none"), 0, 0, T0, MS), Duration.ofMillis(20))));
+    assertEquals(1, recent.notFound());
+    assertEquals(0, recent.waiting());
+  }
+
+  @Test
+  void zeroWaitIsAFind() throws Exception {
+    CompletableFuture<AuditedChange> f = recent.await(q(0), Duration.ZERO);
+    assertTrue(f.isDone());
+    assertNull(get(f));
+  }
+
+  @Test
+  void closeAnswersEveryWaitingQueryAndLaterOnesAtOnce() throws Exception {
+    AuditedChange other = change(1, 8, 11);
+    recent.add(other);
+    CompletableFuture<AuditedChange> waiting = recent.await(q(7), LONG);
+    CompletableFuture<AuditedChange> nothing =
+        recent.await(ChangeQuery.of(null, 42, 0, T0, MS), LONG);
+    recent.close();
+    assertSame(other, get(waiting));
+    assertNull(get(nothing));
+    CompletableFuture<AuditedChange> after = recent.await(q(7), LONG);
+    assertTrue(after.isDone());
+    assertSame(other, get(after), "the index stays readable");
+  }
+
+  @Test
+  void findEvictsByTheClock() {
+    recent.add(change(1, 7, 11));
+    assertEquals(1, recent.size());
+    now.set(T0 + 10_001 * MS);
+    assertNull(recent.find(ChangeQuery.of(F, 11, 7, T0 + 10_001 * MS, 100 * MS)));
+    assertEquals(0, recent.size());
+    assertEquals(1, recent.evicted());
+  }
+
+  @Test
+  void aLaggingConsumerStillFindsEventsOlderThanTheRetentionByTheClock() throws Exception {
+    RecentChanges r = new RecentChanges(new ChangeIndex(1_000 * MS, 1000), now::get);
+    try {
+      AuditedChange c = change(1, 7, 11);
+      r.add(c);
+      now.set(
+          T0
+              + 1_500
+                  * MS); // the comparator gets to the change 1.5 s later: past the retention by the
+      // clock
+      assertSame(
+          c, get(r.await(q(7), Duration.ZERO)), "kept: the query's time, not the clock, ages it");
+      // the queries move past the change's time by more than the retention: now it goes
+      assertNull(
+          get(
+              r.await(
+                  ChangeQuery.of(PathBytes.ofUtf8("/w/other"), 12, 8, T0 + 1_400 * MS, 100 * MS),
+                  Duration.ZERO)));
+      assertNull(
+          get(r.await(q(7), Duration.ZERO)), "evicted once the queries passed it by the retention");
+      assertEquals(1, r.evicted());
+    } finally {
+      r.close();
     }
+  }
 
-    static AuditedChange change(long serial, int pid, long inode) {
-        return change(serial, pid, F, inode);
+  @Test
+  void withoutQueriesTheClockAgesEvents() throws Exception {
+    RecentChanges r = new RecentChanges(new ChangeIndex(1_000 * MS, 1000), now::get);
+    try {
+      r.add(change(1, 7, 11));
+      now.set(T0 + 1_500 * MS);
+      AuditedChange later = change(2, 8, PathBytes.ofUtf8("/w/g"), 12);
+      r.add(
+          new AuditedChange(
+              2, now.get(), now.get(), "openat", true, 0, 0, later.actor(), later.items()));
+      assertEquals(1, r.size(), "no query yet: the clock aged the first event out");
+    } finally {
+      r.close();
     }
-
-    static AuditedChange change(long serial, int pid, PathBytes path, long inode) {
-        Actor a = new Actor(1001L, null, 0L, null, pid, 1, "/usr/bin/x", "x", null, 1L, null);
-        return new AuditedChange(serial, T0, T0, "openat", true, 0, 0, a,
-                List.of(new PathItem(path, path, inode, 0xfe, 1, NameType.NORMAL)));
-    }
-
-    static ChangeQuery q(int pid) {
-        return ChangeQuery.of(F, 11, pid, T0, 100 * MS);
-    }
-
-    static AuditedChange get(CompletableFuture<AuditedChange> f) throws Exception {
-        return f.get(30, TimeUnit.SECONDS);
-    }
-
-    @Test
-    void answersAtOnceWhenTheIndexHasIt() throws Exception {
-        AuditedChange c = change(1, 7, 11);
-        recent.add(c);
-        CompletableFuture<AuditedChange> f = recent.await(q(7), LONG);
-        assertTrue(f.isDone());
-        assertSame(c, get(f));
-        assertEquals(0, recent.waiting());
-    }
-
-    @Test
-    void waitsForTheEventThatArrivesLater() throws Exception {
-        CompletableFuture<AuditedChange> f = recent.await(q(0), LONG);
-        assertFalse(f.isDone());
-        recent.add(change(1, 8, PathBytes.ofUtf8("/w/g"), 99)); // another file: not an answer
-        assertFalse(f.isDone());
-        AuditedChange c = change(2, 7, 11);
-        recent.add(c);
-        assertTrue(f.isDone(), "completed on the adding thread");
-        assertSame(c, get(f));
-        assertEquals(1, recent.found());
-    }
-
-    @Test
-    void withAPidAnEarlierEventOfAnotherProcessDoesNotAnswer() throws Exception {
-        AuditedChange setup = change(1, 8, 11); // the same file, written just before by someone else
-        recent.add(setup);
-        CompletableFuture<AuditedChange> f = recent.await(q(7), LONG);
-        assertFalse(f.isDone(), "waits for pid 7's own event");
-        AuditedChange own = change(2, 7, 11);
-        recent.add(own);
-        assertSame(own, get(f));
-    }
-
-    @Test
-    void atTheDeadlineTheBestMatchThenEvenOfAnotherPid() throws Exception {
-        AuditedChange other = change(1, 8, 11);
-        recent.add(other);
-        assertSame(other, get(recent.await(q(7), Duration.ofMillis(20))));
-        assertNull(get(recent.await(ChangeQuery.of(PathBytes.ofUtf8("/w/none"), 0, 0, T0, MS), Duration.ofMillis(20))));
-        assertEquals(1, recent.notFound());
-        assertEquals(0, recent.waiting());
-    }
-
-    @Test
-    void zeroWaitIsAFind() throws Exception {
-        CompletableFuture<AuditedChange> f = recent.await(q(0), Duration.ZERO);
-        assertTrue(f.isDone());
-        assertNull(get(f));
-    }
-
-    @Test
-    void closeAnswersEveryWaitingQueryAndLaterOnesAtOnce() throws Exception {
-        AuditedChange other = change(1, 8, 11);
-        recent.add(other);
-        CompletableFuture<AuditedChange> waiting = recent.await(q(7), LONG);
-        CompletableFuture<AuditedChange> nothing = recent.await(ChangeQuery.of(null, 42, 0, T0, MS), LONG);
-        recent.close();
-        assertSame(other, get(waiting));
-        assertNull(get(nothing));
-        CompletableFuture<AuditedChange> after = recent.await(q(7), LONG);
-        assertTrue(after.isDone());
-        assertSame(other, get(after), "the index stays readable");
-    }
-
-    @Test
-    void findEvictsByTheClock() {
-        recent.add(change(1, 7, 11));
-        assertEquals(1, recent.size());
-        now.set(T0 + 10_001 * MS);
-        assertNull(recent.find(ChangeQuery.of(F, 11, 7, T0 + 10_001 * MS, 100 * MS)));
-        assertEquals(0, recent.size());
-        assertEquals(1, recent.evicted());
-    }
-
-    @Test
-    void aLaggingConsumerStillFindsEventsOlderThanTheRetentionByTheClock() throws Exception {
-        RecentChanges r = new RecentChanges(new ChangeIndex(1_000 * MS, 1000), now::get);
-        try {
-            AuditedChange c = change(1, 7, 11);
-            r.add(c);
-            now.set(T0 + 1_500 * MS); // the comparator gets to the change 1.5 s later: past the retention by the clock
-            assertSame(c, get(r.await(q(7), Duration.ZERO)), "kept: the query's time, not the clock, ages it");
-            // the queries move past the change's time by more than the retention: now it goes
-            assertNull(get(r.await(ChangeQuery.of(PathBytes.ofUtf8("/w/other"), 12, 8, T0 + 1_400 * MS, 100 * MS),
-                    Duration.ZERO)));
-            assertNull(get(r.await(q(7), Duration.ZERO)), "evicted once the queries passed it by the retention");
-            assertEquals(1, r.evicted());
-        } finally {
-            r.close();
-        }
-    }
-
-    @Test
-    void withoutQueriesTheClockAgesEvents() throws Exception {
-        RecentChanges r = new RecentChanges(new ChangeIndex(1_000 * MS, 1000), now::get);
-        try {
-            r.add(change(1, 7, 11));
-            now.set(T0 + 1_500 * MS);
-            AuditedChange later = change(2, 8, PathBytes.ofUtf8("/w/g"), 12);
-            r.add(new AuditedChange(2, now.get(), now.get(), "openat", true, 0, 0, later.actor(), later.items()));
-            assertEquals(1, r.size(), "no query yet: the clock aged the first event out");
-        } finally {
-            r.close();
-        }
-    }
+  }
 }

@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Hand-built fanotify read buffers, laid out as fanotify(7) and include/uapi/linux/fanotify.h describe them. */
+/**
+ * Hand-built fanotify read buffers, laid out as fanotify(7) and include/uapi/linux/fanotify.h
+ * describe them.
+ */
 final class EventBytes {
   private EventBytes() {}
 
@@ -19,14 +22,23 @@ final class EventBytes {
       len += r.length;
     }
     ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(len).put((byte) vers).put((byte) 0).putShort((short) 24).putLong(mask).putInt(fd).putInt(pid);
+    b.putInt(len)
+        .put((byte) vers)
+        .put((byte) 0)
+        .putShort((short) 24)
+        .putLong(mask)
+        .putInt(fd)
+        .putInt(pid);
     for (byte[] r : records) {
       b.put(r);
     }
     return b.array();
   }
 
-  /** A fid info record: header, fsid, struct file_handle, then (if non-null) the name and its NUL; padded to 4. */
+  /**
+   * A fid info record: header, fsid, struct file_handle, then (if non-null) the name and its NUL;
+   * padded to 4.
+   */
   static byte[] fid(int type, long fsid, int handleType, byte[] handle, byte[] name) {
     int len = 4 + 8 + 8 + handle.length + (name == null ? 0 : name.length + 1);
     len = (len + 3) & ~3;

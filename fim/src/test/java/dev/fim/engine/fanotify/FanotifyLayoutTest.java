@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** The layouts against include/uapi/linux/fanotify.h and include/linux/fs.h (sizes and offsets a C compiler gives). */
+/**
+ * The layouts against include/uapi/linux/fanotify.h and include/linux/fs.h (sizes and offsets a C
+ * compiler gives).
+ */
 class FanotifyLayoutTest {
   @Test
   void eventMetadataIs24BytesWithAlignedMask() {
@@ -27,7 +30,10 @@ class FanotifyLayoutTest {
   @Test
   void infoFidHasFsidThenHandle() {
     assertEquals(4, FanotifyLayout.INFO_FID_FSID);
-    assertEquals(12, FanotifyLayout.INFO_FID_HANDLE); // sizeof(struct fanotify_event_info_fid), flexible handle[]
+    assertEquals(
+        12,
+        FanotifyLayout
+            .INFO_FID_HANDLE); // sizeof(struct fanotify_event_info_fid), flexible handle[]
   }
 
   @Test
@@ -40,6 +46,8 @@ class FanotifyLayoutTest {
   @Test
   void fileHandleStructForOpenByHandleAt() {
     FileHandleKey k = new FileHandleKey(7, 0x81, new byte[] {1, 2, 3});
-    assertEquals("03000000" + "81000000" + "010203", java.util.HexFormat.of().formatHex(k.fileHandleStruct()));
+    assertEquals(
+        "03000000" + "81000000" + "010203",
+        java.util.HexFormat.of().formatHex(k.fileHandleStruct()));
   }
 }

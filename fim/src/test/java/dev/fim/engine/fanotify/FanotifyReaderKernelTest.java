@@ -13,10 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.fim.store.sys.NativeException;
 import dev.fim.engine.OpenFds;
 import dev.fim.engine.ReaderThread;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,10 +34,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reader against the real kernel: a FAN_MARK_FILESYSTEM group on the filesystem of a tree under /var/tmp (not
- * /tmp, which may be tmpfs: FID support there needs a newer kernel), changes made by real processes, events awaited
- * with a deadline (no sleeps). The mark covers the whole filesystem, so other processes' events arrive too: the
- * collector keeps only events whose directories resolve inside the tree, which also exercises {@link HandleResolver}.
+ * The reader against the real kernel: a FAN_MARK_FILESYSTEM group on the filesystem of a tree under
+ * /var/tmp (not /tmp, which may be tmpfs: FID support there needs a newer kernel), changes made by
+ * real processes, events awaited with a deadline (no sleeps). The mark covers the whole filesystem,
+ * so other processes' events arrive too: the collector keeps only events whose directories resolve
+ * inside the tree, which also exercises {@link HandleResolver}.
  */
 @Tag("kernel")
 class FanotifyReaderKernelTest {
@@ -86,7 +87,8 @@ class FanotifyReaderKernelTest {
     long writer = run("bash", "-c", "printf hello > \"$1\"", "_", f.toString());
     collector.awaitMask(pb(tree), name("f.txt"), writer, FAN_CREATE | FAN_MODIFY | FAN_CLOSE_WRITE);
     Seen create = collector.first(s -> s.e.has(FAN_CREATE) && s.e.nameIs(name("f.txt")));
-    assertNotNull(create.e.objectHandle(), "FAN_REPORT_TARGET_FID gives the child's handle on create");
+    assertNotNull(
+        create.e.objectHandle(), "FAN_REPORT_TARGET_FID gives the child's handle on create");
     assertFalse(create.e.isDirectory());
 
     long appender = run("bash", "-c", "printf more >> \"$1\"", "_", f.toString());
@@ -132,15 +134,21 @@ class FanotifyReaderKernelTest {
     collector.awaitMask(pb(tree), name("a"), mkdir, FAN_CREATE | FAN_ONDIR);
     collector.awaitMask(pb(tree.resolve("a")), name("b"), mkdir, FAN_CREATE | FAN_ONDIR);
     collector.awaitMask(pb(tree.resolve("a/b")), name("c"), mkdir, FAN_CREATE | FAN_ONDIR);
-    long writer = run("bash", "-c", "printf deep > \"$1\"", "_", tree.resolve("a/b/c/deep").toString());
-    collector.awaitMask(pb(tree.resolve("a/b/c")), name("deep"), writer, FAN_CREATE | FAN_CLOSE_WRITE);
+    long writer =
+        run("bash", "-c", "printf deep > \"$1\"", "_", tree.resolve("a/b/c/deep").toString());
+    collector.awaitMask(
+        pb(tree.resolve("a/b/c")), name("deep"), writer, FAN_CREATE | FAN_CLOSE_WRITE);
   }
 
   @Test
   void nonUtf8NameWithNewlineKeepsItsBytes() throws Exception {
     byte[] odd = {'x', (byte) 0xff, '\n', 'y'};
-    long py = run("python3", "-c",
-        "import os,sys; d=os.fsencode(sys.argv[1]); open(d+b'/x\\xff\\ny','wb').write(b'1')", tree.toString());
+    long py =
+        run(
+            "python3",
+            "-c",
+            "import os,sys; d=os.fsencode(sys.argv[1]); open(d+b'/x\\xff\\ny','wb').write(b'1')",
+            tree.toString());
     collector.awaitMask(pb(tree), odd, py, FAN_CREATE | FAN_CLOSE_WRITE);
   }
 
@@ -148,7 +156,8 @@ class FanotifyReaderKernelTest {
   void deletedDirectoryHandleResolvesToNull() throws Exception {
     long mkdir = run("mkdir", tree.resolve("gone").toString());
     collector.awaitMask(pb(tree), name("gone"), mkdir, FAN_CREATE | FAN_ONDIR);
-    FileHandleKey gone = collector.first(s -> s.e.has(FAN_CREATE) && s.e.nameIs(name("gone"))).e.objectHandle();
+    FileHandleKey gone =
+        collector.first(s -> s.e.has(FAN_CREATE) && s.e.nameIs(name("gone"))).e.objectHandle();
     assertNotNull(gone);
     try (HandleResolver own = new HandleResolver(2)) {
       own.addFilesystem(pb(tree));
@@ -168,35 +177,47 @@ class FanotifyReaderKernelTest {
     Path many = Files.createDirectory(tree.resolve("many"));
     collector.pauseOnNextEvent();
     Files.writeString(tree.resolve("trigger"), "x");
-    assertTrue(collector.blocked.await(DEADLINE_MS, TimeUnit.MILLISECONDS), "reader never delivered an event");
-    // The kernel queue holds 16384 events by default (/proc/sys/fs/fanotify/max_queued_events); each new name is
+    assertTrue(
+        collector.blocked.await(DEADLINE_MS, TimeUnit.MILLISECONDS),
+        "reader never delivered an event");
+    // The kernel queue holds 16384 events by default (/proc/sys/fs/fanotify/max_queued_events);
+    // each new name is
     // its own event (fanotify merges only events with the same object and name).
-    run("python3", "-c", "import os,sys\nd=sys.argv[1]\nfor i in range(20000):\n"
-        + "    os.close(os.open(d+'/f%05d'%i, os.O_CREAT|os.O_WRONLY, 0o644))", many.toString());
+    run(
+        "python3",
+        "-c",
+        "import os,sys\nd=sys.argv[1]\nfor i in range(20000):\n"
+            + "    os.close(os.open(d+'/f%05d'%i, os.O_CREAT|os.O_WRONLY, 0o644))",
+        many.toString());
     collector.release();
     collector.awaitOverflow();
   }
 
   @Test
   void markOfAMissingPathSaysSo() throws IOException {
-    // The leak check counts what it should: the fanotify fd, the stop eventfd, the resolver's mount fd.
+    // The leak check counts what it should: the fanotify fd, the stop eventfd, the resolver's mount
+    // fd.
     List<String> open = fdList();
     assertEquals(fdsBefore + 3, open.size(), () -> "open now: " + open);
-    NativeException e = assertThrows(NativeException.class, () -> reader.mark(pb(tree.resolve("missing"))));
+    NativeException e =
+        assertThrows(NativeException.class, () -> reader.mark(pb(tree.resolve("missing"))));
     assertEquals(Errno.ENOENT, e.errno());
     assertTrue(e.getMessage().endsWith("; the watched root does not exist"), e.getMessage());
   }
 
   /**
-   * tmpfs (/dev/shm) reports FIDs with FAN_MARK_FILESYSTEM on newer kernels only; this records what this kernel does,
-   * and skips with the kernel's answer where it refuses.
+   * tmpfs (/dev/shm) reports FIDs with FAN_MARK_FILESYSTEM on newer kernels only; this records what
+   * this kernel does, and skips with the kernel's answer where it refuses.
    */
   @Test
   void tmpfsFilesystemMark() throws Exception {
     Path shm = Path.of("/dev/shm");
-    assumeTrue(Files.isDirectory(shm) && "tmpfs".equals(Files.getFileStore(shm).type()), "/dev/shm is not tmpfs");
+    assumeTrue(
+        Files.isDirectory(shm) && "tmpfs".equals(Files.getFileStore(shm).type()),
+        "/dev/shm is not tmpfs");
     Path dir = Files.createTempDirectory(shm, TREE_PREFIX);
-    try (FanotifyReader tmpfs = FanotifyReader.open(); HandleResolver resolver = new HandleResolver()) {
+    try (FanotifyReader tmpfs = FanotifyReader.open();
+        HandleResolver resolver = new HandleResolver()) {
       try {
         tmpfs.mark(pb(dir));
       } catch (NativeException e) {
@@ -219,7 +240,8 @@ class FanotifyReaderKernelTest {
     }
   }
 
-  // --- collection -------------------------------------------------------------------------------------------
+  // --- collection
+  // -------------------------------------------------------------------------------------------
 
   /** An event with its directories resolved when it arrived. */
   record Seen(FanotifyEvent e, PathBytes dir, PathBytes oldDir, PathBytes newDir) {}
@@ -306,8 +328,12 @@ class FanotifyReaderKernelTest {
       notifyAll();
     }
 
-    /** Waits until events in {@code dir} named {@code name} by {@code pid} together carry all of {@code bits}. */
-    synchronized void awaitMask(PathBytes dir, byte[] name, long pid, long bits) throws InterruptedException {
+    /**
+     * Waits until events in {@code dir} named {@code name} by {@code pid} together carry all of
+     * {@code bits}.
+     */
+    synchronized void awaitMask(PathBytes dir, byte[] name, long pid, long bits)
+        throws InterruptedException {
       long end = System.currentTimeMillis() + DEADLINE_MS;
       while (true) {
         long union = 0;
@@ -321,9 +347,19 @@ class FanotifyReaderKernelTest {
         }
         long left = end - System.currentTimeMillis();
         if (left <= 0) {
-          fail("no events with mask 0x" + Long.toHexString(bits) + " for " + dir.display() + "/"
-              + PathBytes.of(name).display() + " by pid " + pid + " (union 0x" + Long.toHexString(union)
-              + "); seen in the tree: " + seen);
+          fail(
+              "no events with mask 0x"
+                  + Long.toHexString(bits)
+                  + " for "
+                  + dir.display()
+                  + "/"
+                  + PathBytes.of(name).display()
+                  + " by pid "
+                  + pid
+                  + " (union 0x"
+                  + Long.toHexString(union)
+                  + "); seen in the tree: "
+                  + seen);
         }
         wait(left);
       }
@@ -334,14 +370,19 @@ class FanotifyReaderKernelTest {
       while (overflows == 0) {
         long left = end - System.currentTimeMillis();
         if (left <= 0) {
-          fail("no FAN_Q_OVERFLOW after 20000 creates with the reader paused; events seen: " + seen.size());
+          fail(
+              "no FAN_Q_OVERFLOW after 20000 creates with the reader paused; events seen: "
+                  + seen.size());
         }
         wait(left);
       }
     }
 
     synchronized Seen first(Predicate<Seen> p) {
-      return seen.stream().filter(p).findFirst().orElseThrow(() -> new AssertionError("no such event in " + seen));
+      return seen.stream()
+          .filter(p)
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no such event in " + seen));
     }
 
     synchronized List<Seen> all(Predicate<Seen> p) {
@@ -349,7 +390,8 @@ class FanotifyReaderKernelTest {
     }
   }
 
-  // --- helpers ----------------------------------------------------------------------------------------------
+  // --- helpers
+  // ----------------------------------------------------------------------------------------------
 
   private static PathBytes pb(Path p) {
     return PathBytes.ofUtf8(p.toString());
@@ -365,7 +407,11 @@ class FanotifyReaderKernelTest {
   }
 
   private static List<String> fdList() throws IOException {
-    return OpenFds.matching(t -> t.equals("anon_inode:[fanotify]") || t.equals("anon_inode:[eventfd]")
-        || t.startsWith("/var/tmp/" + TREE_PREFIX) || t.startsWith("/dev/shm/" + TREE_PREFIX));
+    return OpenFds.matching(
+        t ->
+            t.equals("anon_inode:[fanotify]")
+                || t.equals("anon_inode:[eventfd]")
+                || t.startsWith("/var/tmp/" + TREE_PREFIX)
+                || t.startsWith("/dev/shm/" + TREE_PREFIX));
   }
 }

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.fim.baseline.walk.DirCalls;
-import dev.fim.store.sys.NativeException;
 import dev.fim.engine.source.ChangeListener;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -18,13 +18,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz target for the inotify event decoder (issue 12): {@link EventTranslator#translate}, which walks the
- * {@code struct inotify_event}s of one read(2) by their {@code len} fields and turns them into changes naming paths.
- * Any bytes with any length must be handled without an exception other than the declared {@link NativeException}, in
- * bounded time, reading nothing beyond {@code len}, and every path it reports lies below a watched directory.
+ * Fuzz target for the inotify event decoder (issue 12): {@link EventTranslator#translate}, which
+ * walks the {@code struct inotify_event}s of one read(2) by their {@code len} fields and turns them
+ * into changes naming paths. Any bytes with any length must be handled without an exception other
+ * than the declared {@link NativeException}, in bounded time, reading nothing beyond {@code len},
+ * and every path it reports lies below a watched directory.
  *
- * <p>Real inotify instance, no real watches: the table knows directories under a path that does not exist, so the
- * watches the translator adds or removes fail as for a directory that vanished (ENOENT, EINVAL), which it handles.
+ * <p>Real inotify instance, no real watches: the table knows directories under a path that does not
+ * exist, so the watches the translator adds or removes fail as for a directory that vanished
+ * (ENOENT, EINVAL), which it handles.
  */
 class EventTranslatorFuzzTest {
   private static final PathBytes ROOT = PathBytes.ofUtf8("/nonexistent-fim-fuzz/root");
@@ -53,7 +55,8 @@ class EventTranslatorFuzzTest {
   }
 
   private static List<String> translate(byte[] bytes, int slack, byte fill) throws NativeException {
-    // Watches 1-4: the root, two directories in it and one file root's parent (wd 1-4 are what a fuzzer finds first).
+    // Watches 1-4: the root, two directories in it and one file root's parent (wd 1-4 are what a
+    // fuzzer finds first).
     WatchTable table = new WatchTable();
     WatchTable.Watch root = table.put(1, ROOT);
     root.whole = true;
@@ -64,7 +67,8 @@ class EventTranslatorFuzzTest {
     parent.fileRoots.add("passwd".getBytes());
     List<PathBytes> roots = List.of(ROOT, PathBytes.ofUtf8("/nonexistent-fim-fuzz/etc/passwd"));
     TreeWatcher watcher = new TreeWatcher(inotifyFd, table, p -> true);
-    EventTranslator translator = new EventTranslator(inotifyFd, table, watcher, p -> true, roots, l -> {});
+    EventTranslator translator =
+        new EventTranslator(inotifyFd, table, watcher, p -> true, roots, l -> {});
 
     ByteBuffer buf = ByteBuffer.allocateDirect(bytes.length + slack).order(ByteOrder.nativeOrder());
     buf.put(bytes);
@@ -73,25 +77,28 @@ class EventTranslatorFuzzTest {
     }
     buf.clear();
     List<String> out = new ArrayList<>();
-    translator.translate(buf, bytes.length, new ChangeListener() {
-      @Override
-      public void changed(PathBytes path, int what, boolean directory, int pid) {
-        assertWatched(path);
-        out.add("changed " + path.display() + " " + what + " " + directory);
-      }
+    translator.translate(
+        buf,
+        bytes.length,
+        new ChangeListener() {
+          @Override
+          public void changed(PathBytes path, int what, boolean directory, int pid) {
+            assertWatched(path);
+            out.add("changed " + path.display() + " " + what + " " + directory);
+          }
 
-      @Override
-      public void renamed(PathBytes from, PathBytes to, boolean directory, int pid) {
-        assertWatched(from);
-        assertWatched(to);
-        out.add("renamed " + from.display() + " " + to.display() + " " + directory);
-      }
+          @Override
+          public void renamed(PathBytes from, PathBytes to, boolean directory, int pid) {
+            assertWatched(from);
+            assertWatched(to);
+            out.add("renamed " + from.display() + " " + to.display() + " " + directory);
+          }
 
-      @Override
-      public void lost(String reason, List<PathBytes> scope) {
-        out.add("lost " + scope);
-      }
-    });
+          @Override
+          public void lost(String reason, List<PathBytes> scope) {
+            out.add("lost " + scope);
+          }
+        });
     return out;
   }
 

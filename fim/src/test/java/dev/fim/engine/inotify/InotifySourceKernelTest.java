@@ -16,11 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.fim.store.sys.NativeException;
 import dev.fim.engine.OpenFds;
 import dev.fim.engine.ReaderThread;
 import dev.fim.engine.source.ChangeListener;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.NativeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,10 +39,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link InotifySource} against the real kernel: trees under /var/tmp, changes made by real processes (sh, mv, rm,
- * mkdir, chmod, touch, python3 for bulk), events awaited with a deadline. Absence is asserted after a barrier: a file
- * created in a watched directory whose event, once seen, means every earlier event was read (one inotify queue, in
- * order). Needs no root, except where the test changes a sysctl.
+ * {@link InotifySource} against the real kernel: trees under /var/tmp, changes made by real
+ * processes (sh, mv, rm, mkdir, chmod, touch, python3 for bulk), events awaited with a deadline.
+ * Absence is asserted after a barrier: a file created in a watched directory whose event, once
+ * seen, means every earlier event was read (one inotify queue, in order). Needs no root, except
+ * where the test changes a sysctl.
  */
 @Tag("kernel")
 class InotifySourceKernelTest {
@@ -96,7 +97,8 @@ class InotifySourceKernelTest {
     run("chmod", "600", f.toString());
     events.await(pb(f), ATTRIB, false, mark);
     mark = events.mark();
-    // Both times set is ATTRIB; mtime alone (touch -m) is MODIFY to inotify (fsnotify_change in fsnotify.h).
+    // Both times set is ATTRIB; mtime alone (touch -m) is MODIFY to inotify (fsnotify_change in
+    // fsnotify.h).
     run("touch", "-d", "2001-02-03", f.toString());
     events.await(pb(f), ATTRIB, false, mark);
     run("rm", f.toString());
@@ -111,7 +113,9 @@ class InotifySourceKernelTest {
     run("rm", "-r", sub.toString());
     events.await(pb(sub.resolve("g")), DELETED, false, 0);
     events.await(pb(sub), DELETED, true, 0);
-    awaitTrue(() -> source.watchCount() == 1, () -> "the removed directory's watch is dropped: " + source.watchCount());
+    awaitTrue(
+        () -> source.watchCount() == 1,
+        () -> "the removed directory's watch is dropped: " + source.watchCount());
 
     run("chmod", "700", tree.toString());
     events.await(pb(tree), ATTRIB, true, 0); // the root has no watched parent: its own watch tells
@@ -125,7 +129,9 @@ class InotifySourceKernelTest {
     events.await(pb(tree.resolve("d")), CREATED, true, 0);
     run("touch", tree.resolve("d/f").toString());
     events.await(pb(tree.resolve("d/f")), CREATED, false, 0);
-    assertThrows(IllegalArgumentException.class, () -> InotifySource.open(List.of(PathBytes.ofUtf8("var/tmp")), ALL));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> InotifySource.open(List.of(PathBytes.ofUtf8("var/tmp")), ALL));
   }
 
   @Test
@@ -133,27 +139,52 @@ class InotifySourceKernelTest {
     start(List.of(tree), ALL);
     byte[] t = pb(tree).toBytes();
     PathBytes dir = PathBytes.of(concat(t, new byte[] {'/', 'd', (byte) 0xff}));
-    PathBytes file = PathBytes.of(concat(dir.toBytes(), new byte[] {'/', 'x', (byte) 0xff, '\n', 'y'}));
-    run("env", "LC_ALL=C", "sh", "-c",
-        "cd \"$1\" && d=$(printf 'd\\377') && f=$(printf 'x\\377\\ny') && mkdir \"$d\" && echo 1 > \"$d/$f\"", "_",
+    PathBytes file =
+        PathBytes.of(concat(dir.toBytes(), new byte[] {'/', 'x', (byte) 0xff, '\n', 'y'}));
+    run(
+        "env",
+        "LC_ALL=C",
+        "sh",
+        "-c",
+        "cd \"$1\" && d=$(printf 'd\\377') && f=$(printf 'x\\377\\ny') && mkdir \"$d\" && echo 1 > \"$d/$f\"",
+        "_",
         tree.toString());
     events.await(dir, CREATED, true, 0);
     events.await(file, CREATED, false, 0); // from the walk of the new directory or from its watch
     int mark = events.mark();
-    run("env", "LC_ALL=C", "sh", "-c", "cd \"$1\" && echo 2 >> \"$(printf 'd\\377')/$(printf 'x\\377\\ny')\"", "_",
+    run(
+        "env",
+        "LC_ALL=C",
+        "sh",
+        "-c",
+        "cd \"$1\" && echo 2 >> \"$(printf 'd\\377')/$(printf 'x\\377\\ny')\"",
+        "_",
         tree.toString());
     events.await(file, MODIFIED | CLOSED_WRITE, false, mark);
-    assertEquals(List.of(), events.changesUnder(pb(tree)).stream()
-        .filter(c -> !c.path.equals(dir) && !c.path.equals(file)).collect(Collectors.toList()));
+    assertEquals(
+        List.of(),
+        events.changesUnder(pb(tree)).stream()
+            .filter(c -> !c.path.equals(dir) && !c.path.equals(file))
+            .collect(Collectors.toList()));
   }
 
-  /** The watch on a new directory comes after the kernel made it: what is made inside meanwhile must still count. */
+  /**
+   * The watch on a new directory comes after the kernel made it: what is made inside meanwhile must
+   * still count.
+   */
   @Test
   void mkdirPAndAFileInsideAtOnceIsNeverMissed() throws Exception {
     start(List.of(tree), ALL);
     int rounds = 20;
-    run("sh", "-c", "cd \"$1\" && i=0; while [ $i -lt " + rounds + " ]; do i=$((i+1)); "
-        + "mkdir -p a$i/b/c && echo y > a$i/b/c/f; done", "_", tree.toString());
+    run(
+        "sh",
+        "-c",
+        "cd \"$1\" && i=0; while [ $i -lt "
+            + rounds
+            + " ]; do i=$((i+1)); "
+            + "mkdir -p a$i/b/c && echo y > a$i/b/c/f; done",
+        "_",
+        tree.toString());
     for (int i = 1; i <= rounds; i++) {
       events.await(pb(tree.resolve("a" + i + "/b/c/f")), CREATED, false, 0);
       events.await(pb(tree.resolve("a" + i + "/b/c")), CREATED, true, 0);
@@ -174,7 +205,10 @@ class InotifySourceKernelTest {
     run("sh", "-c", "echo y > \"$1\"", "_", tree.resolve("x/e/sub/f").toString());
     events.await(pb(tree.resolve("x/e/sub/f")), CREATED | CLOSED_WRITE, false, 0);
     assertEquals(List.of(), events.changesUnder(pb(tree.resolve("d"))));
-    assertEquals(List.of(), events.changesWith(MOVED_FROM | MOVED_TO), "a pair is one rename, not two halves");
+    assertEquals(
+        List.of(),
+        events.changesWith(MOVED_FROM | MOVED_TO),
+        "a pair is one rename, not two halves");
     assertEquals(4, source.watchCount());
   }
 
@@ -185,12 +219,20 @@ class InotifySourceKernelTest {
     assertEquals(3, source.watchCount());
     run("mv", tree.resolve("d").toString(), outside.resolve("d").toString());
     events.await(pb(tree.resolve("d")), MOVED_FROM, true, 0);
-    awaitTrue(() -> source.watchCount() == 1, () -> "watches of the moved-out tree removed: " + source.watchCount());
+    awaitTrue(
+        () -> source.watchCount() == 1,
+        () -> "watches of the moved-out tree removed: " + source.watchCount());
     int mark = events.mark();
-    run("sh", "-c", "echo y > \"$1\"/sub/f && touch \"$1\"/g && chmod 700 \"$1\"/sub", "_",
+    run(
+        "sh",
+        "-c",
+        "echo y > \"$1\"/sub/f && touch \"$1\"/g && chmod 700 \"$1\"/sub",
+        "_",
         outside.resolve("d").toString());
     barrier(tree);
-    assertEquals(List.of(), events.changesSince(mark).stream().filter(c -> !isBarrier(c)).collect(Collectors.toList()));
+    assertEquals(
+        List.of(),
+        events.changesSince(mark).stream().filter(c -> !isBarrier(c)).collect(Collectors.toList()));
   }
 
   @Test
@@ -217,11 +259,16 @@ class InotifySourceKernelTest {
     run("mv", tree.resolve("b").toString(), tree.resolve("sub/c").toString());
     events.awaitRename(pb(tree.resolve("b")), pb(tree.resolve("sub/c")), false);
     assertEquals(List.of(), events.changesWith(MOVED_FROM | MOVED_TO), "pairs are not also halves");
-    // Many renames at once: each is a pair, or (split across two reads) a MOVED_FROM and a MOVED_TO.
+    // Many renames at once: each is a pair, or (split across two reads) a MOVED_FROM and a
+    // MOVED_TO.
     int n = 300;
-    run("python3", "-c", "import os,sys\nd=sys.argv[1]\nfor i in range(int(sys.argv[2])):\n"
-        + "    open(d+'/r%d'%i,'w').close()\n"
-        + "for i in range(int(sys.argv[2])):\n    os.rename(d+'/r%d'%i, d+'/s%d'%i)", tree.toString(),
+    run(
+        "python3",
+        "-c",
+        "import os,sys\nd=sys.argv[1]\nfor i in range(int(sys.argv[2])):\n"
+            + "    open(d+'/r%d'%i,'w').close()\n"
+            + "for i in range(int(sys.argv[2])):\n    os.rename(d+'/r%d'%i, d+'/s%d'%i)",
+        tree.toString(),
         String.valueOf(n));
     for (int i = 0; i < n; i++) {
       PathBytes from = pb(tree.resolve("r" + i));
@@ -257,31 +304,47 @@ class InotifySourceKernelTest {
     assertEquals(3, source.watchCount());
     run("mv", r.toString(), tree.resolve("r2").toString());
     events.await(pb(r), SELF_GONE, true, 0);
-    awaitTrue(() -> source.watchCount() == 1, () -> "only the other root is left: " + source.watchCount());
+    awaitTrue(
+        () -> source.watchCount() == 1,
+        () -> "only the other root is left: " + source.watchCount());
     int mark = events.mark();
     run("sh", "-c", "echo y > \"$1\"", "_", tree.resolve("r2/x/f").toString());
     barrier(o);
-    assertEquals(List.of(), events.changesSince(mark).stream().filter(c -> !isBarrier(c)).collect(Collectors.toList()));
+    assertEquals(
+        List.of(),
+        events.changesSince(mark).stream().filter(c -> !isBarrier(c)).collect(Collectors.toList()));
   }
 
   @Test
   void fileRootIsWatchedThroughItsParentByName() throws Exception {
     Path conf = tree.resolve("conf");
     Path b = tree.resolve("b");
-    run("sh", "-c", "echo 1 > \"$1\"/conf && echo 1 > \"$1\"/other && mkdir \"$1\"/b", "_", tree.toString());
+    run(
+        "sh",
+        "-c",
+        "echo 1 > \"$1\"/conf && echo 1 > \"$1\"/other && mkdir \"$1\"/b",
+        "_",
+        tree.toString());
     start(List.of(conf, b), ALL);
     assertEquals(2, source.watchCount(), "the file's directory and the directory root");
     run("sh", "-c", "echo 2 >> \"$1\"/other && echo 2 >> \"$1\"/conf", "_", tree.toString());
     events.await(pb(conf), MODIFIED | CLOSED_WRITE, false, 0);
     // An editor's save: write a new file, rename it over the old name. The root stays watched.
-    run("sh", "-c", "echo 3 > \"$1\"/conf.new && mv \"$1\"/conf.new \"$1\"/conf", "_", tree.toString());
+    run(
+        "sh",
+        "-c",
+        "echo 3 > \"$1\"/conf.new && mv \"$1\"/conf.new \"$1\"/conf",
+        "_",
+        tree.toString());
     events.await(pb(conf), MOVED_TO, false, 0);
     int mark = events.mark();
     run("sh", "-c", "echo 4 >> \"$1\"/conf && mkdir \"$1\"/newdir", "_", tree.toString());
     events.await(pb(conf), MODIFIED | CLOSED_WRITE, false, mark);
     barrier(b);
-    List<Change> others = events.changesUnder(pb(tree)).stream()
-        .filter(c -> !c.path.equals(pb(conf)) && !isBarrier(c)).collect(Collectors.toList());
+    List<Change> others =
+        events.changesUnder(pb(tree)).stream()
+            .filter(c -> !c.path.equals(pb(conf)) && !isBarrier(c))
+            .collect(Collectors.toList());
     assertEquals(List.of(), others, "only the root's name counts in its directory");
     assertEquals(2, source.watchCount(), "a directory beside a file root is not watched");
     run("rm", conf.toString());
@@ -291,40 +354,69 @@ class InotifySourceKernelTest {
   @Test
   void descendPrunesDirectoriesButTheirEntriesInTheParentCount() throws Exception {
     run("mkdir", "-p", tree.resolve("keep/k").toString(), tree.resolve("skip/s").toString());
-    Predicate<PathBytes> descend = p -> !Arrays.equals(p.name(), "skip".getBytes(StandardCharsets.US_ASCII));
+    Predicate<PathBytes> descend =
+        p -> !Arrays.equals(p.name(), "skip".getBytes(StandardCharsets.US_ASCII));
     start(List.of(tree), descend);
     assertEquals(3, source.watchCount(), "tree, keep, keep/k");
     int mark = events.mark();
-    run("sh", "-c", "echo y > \"$1\"/skip/s/f && mkdir -p \"$1\"/new/skip/deep", "_", tree.toString());
+    run(
+        "sh",
+        "-c",
+        "echo y > \"$1\"/skip/s/f && mkdir -p \"$1\"/new/skip/deep",
+        "_",
+        tree.toString());
     events.await(pb(tree.resolve("new/skip")), CREATED, true, 0);
     barrier(tree.resolve("keep/k"));
-    assertEquals(List.of(), events.changesSince(mark).stream().filter(c -> c.path.isUnder(pb(tree.resolve("skip")))
-        || c.path.isUnder(pb(tree.resolve("new/skip/deep")))).collect(Collectors.toList()));
+    assertEquals(
+        List.of(),
+        events.changesSince(mark).stream()
+            .filter(
+                c ->
+                    c.path.isUnder(pb(tree.resolve("skip")))
+                        || c.path.isUnder(pb(tree.resolve("new/skip/deep"))))
+            .collect(Collectors.toList()));
     assertEquals(4, source.watchCount(), "new is watched, new/skip is not");
   }
 
-  /** A reader that does not read lets the queue overflow; the loss names the sysctl; the tree is watched again. */
+  /**
+   * A reader that does not read lets the queue overflow; the loss names the sysctl; the tree is
+   * watched again.
+   */
   @Test
   void queueOverflowIsALossForTheRootsAndNewDirectoriesAreWatchedAfterIt() throws Exception {
     long max = InotifyCalls.limit(InotifyCalls.MAX_QUEUED_EVENTS);
-    assumeTrue(max <= 1_000_000, "fs.inotify.max_queued_events=" + max + " is too large to overflow in a test");
+    assumeTrue(
+        max <= 1_000_000,
+        "fs.inotify.max_queued_events=" + max + " is too large to overflow in a test");
     source = InotifySource.open(List.of(pb(tree)), ALL);
-    // Not reading yet: each new name is one event at least (inotify merges only identical consecutive events).
-    run("python3", "-c", "import os,sys\nd=sys.argv[1]\nfor i in range(int(sys.argv[2])):\n"
-        + "    os.close(os.open(d+'/f%07d'%i, os.O_CREAT|os.O_WRONLY, 0o644))", tree.toString(),
+    // Not reading yet: each new name is one event at least (inotify merges only identical
+    // consecutive events).
+    run(
+        "python3",
+        "-c",
+        "import os,sys\nd=sys.argv[1]\nfor i in range(int(sys.argv[2])):\n"
+            + "    os.close(os.open(d+'/f%07d'%i, os.O_CREAT|os.O_WRONLY, 0o644))",
+        tree.toString(),
         String.valueOf(max + 100));
-    run("mkdir", "-p", tree.resolve("late/x").toString()); // its IN_CREATE is lost with the overflow
+    run(
+        "mkdir",
+        "-p",
+        tree.resolve("late/x").toString()); // its IN_CREATE is lost with the overflow
     startReader();
     Loss loss = events.awaitLoss(l -> l.reason.startsWith("inotify queue overflow"));
     assertEquals("inotify queue overflow (fs.inotify.max_queued_events=" + max + ")", loss.reason);
     assertEquals(List.of(pb(tree)), loss.scope);
-    // The loss comes after the roots were walked again: what is made from now on is seen, no gap for a rescan.
+    // The loss comes after the roots were walked again: what is made from now on is seen, no gap
+    // for a rescan.
     run("sh", "-c", "echo y > \"$1\"", "_", tree.resolve("late/x/f").toString());
     events.await(pb(tree.resolve("late/x/f")), CREATED | CLOSED_WRITE, false, 0);
     assertEquals(3, source.watchCount());
   }
 
-  /** An unmount takes the watches on that filesystem with it; what is visible at the path again gets watched. */
+  /**
+   * An unmount takes the watches on that filesystem with it; what is visible at the path again gets
+   * watched.
+   */
   @Test
   void unmountIsALossAndTheDirectoryBelowIsWatchedAfterIt() throws Exception {
     assumeTrue(isRoot(), "needs root to mount a tmpfs");
@@ -338,13 +430,17 @@ class InotifySourceKernelTest {
       run("umount", m.toString());
       Loss loss = events.awaitLoss(l -> l.reason.contains("unmounted"));
       assertTrue(loss.scope.get(0).isUnder(pb(m)), loss.toString());
-      // The loss comes after the roots were walked again: m is the directory of the tree's filesystem now.
+      // The loss comes after the roots were walked again: m is the directory of the tree's
+      // filesystem now.
       run("touch", m.resolve("f").toString());
       events.await(pb(m.resolve("f")), CREATED, false, 0);
       assertEquals(3, source.watchCount(), "tree, b, m");
     } finally {
-      new ProcessBuilder("umount", m.toString()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(); // only if the test failed early
+      new ProcessBuilder("umount", m.toString())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(); // only if the test failed early
     }
   }
 
@@ -352,13 +448,21 @@ class InotifySourceKernelTest {
   void watchLimitAtOpenSaysWhichSysctlToRaise() throws Exception {
     assumeTrue(isRoot(), "needs root to lower fs.inotify.max_user_watches");
     run("mkdir", "-p", tree.resolve("a/b").toString());
-    NativeException e = withMaxUserWatches(1, () -> assertThrows(NativeException.class,
-        () -> InotifySource.open(List.of(pb(tree)), ALL)));
+    NativeException e =
+        withMaxUserWatches(
+            1,
+            () ->
+                assertThrows(
+                    NativeException.class, () -> InotifySource.open(List.of(pb(tree)), ALL)));
     assertEquals(Errno.ENOSPC, e.errno());
     assertTrue(e.path().isUnder(pb(tree)), e.getMessage());
-    assertTrue(e.getMessage().startsWith("inotify_add_watch " + e.path().display() + ": ENOSPC"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("inotify_add_watch " + e.path().display() + ": ENOSPC"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("(fs.inotify.max_user_watches=1, "), e.getMessage());
-    assertTrue(e.getMessage().contains("raise it with sysctl fs.inotify.max_user_watches="), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("raise it with sysctl fs.inotify.max_user_watches="),
+        e.getMessage());
   }
 
   @Test
@@ -367,13 +471,17 @@ class InotifySourceKernelTest {
     run("mkdir", "-p", tree.resolve("a").toString());
     start(List.of(tree), ALL);
     Path fresh = tree.resolve("new");
-    Loss loss = withMaxUserWatches(source.watchCount(), () -> {
-      run("mkdir", fresh.toString());
-      return events.awaitLoss(l -> l.reason.contains("max_user_watches"));
-    });
+    Loss loss =
+        withMaxUserWatches(
+            source.watchCount(),
+            () -> {
+              run("mkdir", fresh.toString());
+              return events.awaitLoss(l -> l.reason.contains("max_user_watches"));
+            });
     assertEquals(List.of(pb(fresh)), loss.scope);
     assertTrue(loss.reason.startsWith("inotify_add_watch " + fresh + ": ENOSPC"), loss.reason);
-    assertTrue(loss.reason.contains("raise it with sysctl fs.inotify.max_user_watches="), loss.reason);
+    assertTrue(
+        loss.reason.contains("raise it with sysctl fs.inotify.max_user_watches="), loss.reason);
     events.await(pb(fresh), CREATED, true, 0);
     run("sh", "-c", "echo y > \"$1\"", "_", tree.resolve("a/f").toString());
     events.await(pb(tree.resolve("a/f")), CREATED | CLOSED_WRITE, false, 0);
@@ -398,20 +506,26 @@ class InotifySourceKernelTest {
     for (int i = 0; i < 5; i++) {
       InotifySource s = InotifySource.open(List.of(pb(tree)), ALL);
       List<String> open = fdList();
-      assertEquals(fdsBefore.size() + 2, open.size(), () -> "the instance and the stop eventfd: " + open);
+      assertEquals(
+          fdsBefore.size() + 2, open.size(), () -> "the instance and the stop eventfd: " + open);
       s.close();
       assertEquals(0, s.watchCount());
     }
-    NativeException e = assertThrows(NativeException.class,
-        () -> InotifySource.open(List.of(pb(tree), pb(tree.resolve("missing"))), ALL));
+    NativeException e =
+        assertThrows(
+            NativeException.class,
+            () -> InotifySource.open(List.of(pb(tree), pb(tree.resolve("missing"))), ALL));
     assertEquals(Errno.ENOENT, e.errno());
     assertEquals(pb(tree.resolve("missing")), e.path());
   }
 
-  // --- running the source -------------------------------------------------------------------------------------
+  // --- running the source
+  // -------------------------------------------------------------------------------------
 
   private void start(List<Path> roots, Predicate<PathBytes> descend) throws NativeException {
-    source = InotifySource.open(roots.stream().map(InotifySourceKernelTest::pb).collect(Collectors.toList()), descend);
+    source =
+        InotifySource.open(
+            roots.stream().map(InotifySourceKernelTest::pb).collect(Collectors.toList()), descend);
     startReader();
   }
 
@@ -431,7 +545,10 @@ class InotifySourceKernelTest {
     source.close();
   }
 
-  /** Creates a file in {@code dir} (watched) and waits for it: every event before it has been handled then. */
+  /**
+   * Creates a file in {@code dir} (watched) and waits for it: every event before it has been
+   * handled then.
+   */
   private void barrier(Path dir) throws Exception {
     Path b = dir.resolve("barrier-" + ++barriers);
     run("touch", b.toString());
@@ -447,8 +564,9 @@ class InotifySourceKernelTest {
   }
 
   /**
-   * Runs {@code action} with fs.inotify.max_user_watches at {@code limit}; restores the exact old value. (Read with
-   * {@link InotifyCalls#limit}: {@link Files#readString} sees only the first digit of a sysctl file.)
+   * Runs {@code action} with fs.inotify.max_user_watches at {@code limit}; restores the exact old
+   * value. (Read with {@link InotifyCalls#limit}: {@link Files#readString} sees only the first
+   * digit of a sysctl file.)
    */
   private static <T> T withMaxUserWatches(long limit, Action<T> action) throws Exception {
     Path f = SYSCTL.resolve(InotifyCalls.MAX_USER_WATCHES);
@@ -460,27 +578,37 @@ class InotifySourceKernelTest {
       return action.run();
     } finally {
       Files.writeString(f, Long.toString(saved));
-      assertEquals(saved, InotifyCalls.limit(InotifyCalls.MAX_USER_WATCHES), "fs.inotify.max_user_watches restored");
+      assertEquals(
+          saved,
+          InotifyCalls.limit(InotifyCalls.MAX_USER_WATCHES),
+          "fs.inotify.max_user_watches restored");
     }
   }
 
-  private static void awaitTrue(BooleanSupplier condition, java.util.function.Supplier<String> message)
+  private static void awaitTrue(
+      BooleanSupplier condition, java.util.function.Supplier<String> message)
       throws InterruptedException {
     long end = System.currentTimeMillis() + DEADLINE_MS;
     while (!condition.getAsBoolean()) {
       if (System.currentTimeMillis() > end) {
         fail(message.get());
       }
-      Thread.sleep(10); // polling a counter of the reader thread; the deadline, not the sleep, decides
+      Thread.sleep(
+          10); // polling a counter of the reader thread; the deadline, not the sleep, decides
     }
   }
 
-  // --- collecting ---------------------------------------------------------------------------------------------
+  // --- collecting
+  // ---------------------------------------------------------------------------------------------
 
   record Change(PathBytes path, int what, boolean directory) {
     @Override
     public String toString() {
-      return "changed(" + path.display() + ", 0x" + Integer.toHexString(what) + (directory ? ", dir)" : ")");
+      return "changed("
+          + path.display()
+          + ", 0x"
+          + Integer.toHexString(what)
+          + (directory ? ", dir)" : ")");
     }
   }
 
@@ -526,23 +654,27 @@ class InotifySourceKernelTest {
     }
 
     /**
-     * Waits until the changes of {@code path} since {@code from} together carry all of {@code bits}, and checks that
-     * they all say {@code directory}.
+     * Waits until the changes of {@code path} since {@code from} together carry all of {@code
+     * bits}, and checks that they all say {@code directory}.
      */
-    synchronized void await(PathBytes path, int bits, boolean directory, int from) throws InterruptedException {
-      awaitCondition(() -> {
-        int union = 0;
-        for (Change c : changesOf(from)) {
-          if (c.path.equals(path)) {
-            assertEquals(directory, c.directory, () -> "directory flag of " + c);
-            union |= c.what;
-          }
-        }
-        return (union & bits) == bits;
-      }, () -> "changes 0x" + Integer.toHexString(bits) + " of " + path.display());
+    synchronized void await(PathBytes path, int bits, boolean directory, int from)
+        throws InterruptedException {
+      awaitCondition(
+          () -> {
+            int union = 0;
+            for (Change c : changesOf(from)) {
+              if (c.path.equals(path)) {
+                assertEquals(directory, c.directory, () -> "directory flag of " + c);
+                union |= c.what;
+              }
+            }
+            return (union & bits) == bits;
+          },
+          () -> "changes 0x" + Integer.toHexString(bits) + " of " + path.display());
     }
 
-    synchronized void awaitRename(PathBytes from, PathBytes to, boolean directory) throws InterruptedException {
+    synchronized void awaitRename(PathBytes from, PathBytes to, boolean directory)
+        throws InterruptedException {
       Rename want = new Rename(from, to, directory);
       awaitCondition(() -> seen.contains(want), want::toString);
     }
@@ -552,7 +684,9 @@ class InotifySourceKernelTest {
       Rename want = new Rename(from, to, directory);
       Change fromHalf = new Change(from, MOVED_FROM, directory);
       Change toHalf = new Change(to, MOVED_TO, directory);
-      awaitCondition(() -> seen.contains(want) || seen.contains(fromHalf) && seen.contains(toHalf), want::toString);
+      awaitCondition(
+          () -> seen.contains(want) || seen.contains(fromHalf) && seen.contains(toHalf),
+          want::toString);
     }
 
     synchronized Loss awaitLoss(Predicate<Loss> which) throws InterruptedException {
@@ -573,12 +707,17 @@ class InotifySourceKernelTest {
     }
 
     private List<Change> changesOf(int from) {
-      return seen.subList(from, seen.size()).stream().filter(o -> o instanceof Change).map(o -> (Change) o)
+      return seen.subList(from, seen.size()).stream()
+          .filter(o -> o instanceof Change)
+          .map(o -> (Change) o)
           .collect(Collectors.toList());
     }
 
     private List<Loss> losses() {
-      return seen.stream().filter(o -> o instanceof Loss).map(o -> (Loss) o).collect(Collectors.toList());
+      return seen.stream()
+          .filter(o -> o instanceof Loss)
+          .map(o -> (Loss) o)
+          .collect(Collectors.toList());
     }
 
     private void awaitCondition(BooleanSupplier condition, java.util.function.Supplier<String> what)
@@ -599,7 +738,8 @@ class InotifySourceKernelTest {
     }
   }
 
-  // --- helpers ------------------------------------------------------------------------------------------------
+  // --- helpers
+  // ------------------------------------------------------------------------------------------------
 
   private static PathBytes pb(Path p) {
     return PathBytes.ofUtf8(p.toString());
@@ -613,7 +753,10 @@ class InotifySourceKernelTest {
 
   /** Our kinds of fds: inotify instances, eventfds, and anything under a test tree. */
   private static List<String> fdList() throws IOException {
-    return OpenFds.matching(t -> t.equals("anon_inode:inotify") || t.equals("anon_inode:[eventfd]")
-        || t.startsWith("/var/tmp/" + PREFIX));
+    return OpenFds.matching(
+        t ->
+            t.equals("anon_inode:inotify")
+                || t.equals("anon_inode:[eventfd]")
+                || t.startsWith("/var/tmp/" + PREFIX));
   }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The wd ⇄ path table: subtrees are byte-prefix ranges that stop at '/', so "/a/b0" and "/a/b." are not below "/a/b". */
+/**
+ * The wd ⇄ path table: subtrees are byte-prefix ranges that stop at '/', so "/a/b0" and "/a/b." are
+ * not below "/a/b".
+ */
 class WatchTableTest {
   private static final byte[] ODD = {'/', 'a', '/', (byte) 0xff, '\n'};
 
@@ -34,7 +37,8 @@ class WatchTableTest {
     assertEquals(List.of("/a/b", "/a/b/c", "/a/b/c/d"), paths(t.subtree(PathBytes.ofUtf8("/a/b"))));
     assertEquals(List.of("/a/b/c/d"), paths(t.subtree(PathBytes.ofUtf8("/a/b/c/d"))));
     assertEquals(List.of("/a/\\xff\\n"), paths(t.subtree(PathBytes.of(ODD))));
-    assertEquals(List.of(), paths(t.subtree(PathBytes.ofUtf8("/a/x"))), "no watch there, nothing below");
+    assertEquals(
+        List.of(), paths(t.subtree(PathBytes.ofUtf8("/a/x"))), "no watch there, nothing below");
     assertEquals(9, t.subtree(PathBytes.ofUtf8("/")).size(), "everything is below /");
   }
 
@@ -46,9 +50,12 @@ class WatchTableTest {
     assertSame(c, t.at(PathBytes.of(new byte[] {'/', 'z', (byte) 0xfe, '/', 'c'})));
     assertSame(c, t.get(c.wd));
     assertNull(t.at(PathBytes.ofUtf8("/a/b/c")));
-    assertEquals(List.of("/z\\xfe", "/z\\xfe/c", "/z\\xfe/c/d"), paths(t.subtree(PathBytes.of(new byte[] {'/', 'z',
-        (byte) 0xfe}))));
-    assertEquals(List.of("/a", "/a/b.", "/a/b0", "/a/ba", "/a/\\xff\\n"), paths(t.subtree(PathBytes.ofUtf8("/a"))));
+    assertEquals(
+        List.of("/z\\xfe", "/z\\xfe/c", "/z\\xfe/c/d"),
+        paths(t.subtree(PathBytes.of(new byte[] {'/', 'z', (byte) 0xfe}))));
+    assertEquals(
+        List.of("/a", "/a/b.", "/a/b0", "/a/ba", "/a/\\xff\\n"),
+        paths(t.subtree(PathBytes.ofUtf8("/a"))));
     assertEquals(9, t.size());
   }
 

@@ -19,78 +19,210 @@ class EventJsonTest {
   void updatedEventHasEcsFieldsAndTheDiff() {
     FileRecord before = Records.file(1201, 0644, Records.xxh(1));
     FileRecord after = Records.file(1234, 0600, Records.xxh(2));
-    ChangeEvent e = new ChangeEvent(1_764_064_800_123_456_000L, 42, Action.UPDATED,
-        PathBytes.ofUtf8("/etc/hosts"), null, after, before,
-        List.of(new AttributeChange("content", "a", "b"), new AttributeChange("inode", "1201", "1234")),
-        Origin.CHECK, Attribution.NONE, "fim check does not observe writers");
+    ChangeEvent e =
+        new ChangeEvent(
+            1_764_064_800_123_456_000L,
+            42,
+            Action.UPDATED,
+            PathBytes.ofUtf8("/etc/hosts"),
+            null,
+            after,
+            before,
+            List.of(
+                new AttributeChange("content", "a", "b"),
+                new AttributeChange("inode", "1201", "1234")),
+            Origin.CHECK,
+            Attribution.NONE,
+            "fim check does not observe writers");
     String json = EventJson.toJson(e);
-    assertTrue(json.startsWith("{\"@timestamp\":\"2025-11-25T10:00:00.123456Z\",\"event\":{\"action\":\"updated\",\"sequence\":42"), json);
-    assertTrue(json.contains("\"file\":{\"path\":\"/etc/hosts\",\"type\":\"file\",\"inode\":\"1234\",\"previous_inode\":\"1201\",\"size\":220,\"mode\":\"0600\""), json);
+    assertTrue(
+        json.startsWith(
+            "{\"@timestamp\":\"2025-11-25T10:00:00.123456Z\",\"event\":{\"action\":\"updated\",\"sequence\":42"),
+        json);
+    assertTrue(
+        json.contains(
+            "\"file\":{\"path\":\"/etc/hosts\",\"type\":\"file\",\"inode\":\"1234\",\"previous_inode\":\"1201\",\"size\":220,\"mode\":\"0600\""),
+        json);
     assertTrue(json.contains("\"hash\":{\"xxh3_128\":\"02020202020202020202020202020202\"}"), json);
     assertTrue(json.contains("\"changes\":[\"content\",\"inode\"]"), json);
-    assertTrue(json.contains("\"fim\":{\"origin\":\"check\",\"attribution\":\"none\",\"attribution_reason\":\"fim check does not observe writers\",\"diff\":{\"content\":{\"old\":\"a\",\"new\":\"b\"}"), json);
+    assertTrue(
+        json.contains(
+            "\"fim\":{\"origin\":\"check\",\"attribution\":\"none\",\"attribution_reason\":\"fim check does not observe writers\",\"diff\":{\"content\":{\"old\":\"a\",\"new\":\"b\"}"),
+        json);
     assertTrue(!json.contains("path_hex"), "a UTF-8 path needs no hex");
   }
 
   @Test
   void nonUtf8PathCarriesItsExactBytes() {
     PathBytes p = PathBytes.of(new byte[] {'/', 'x', (byte) 0xff, '\n'});
-    ChangeEvent e = new ChangeEvent(0, 1, Action.DELETED, p, null, null,
-        Records.file(1, 0644, Records.xxh(1)), List.of(), Origin.CHECK, null, null);
+    ChangeEvent e =
+        new ChangeEvent(
+            0,
+            1,
+            Action.DELETED,
+            p,
+            null,
+            null,
+            Records.file(1, 0644, Records.xxh(1)),
+            List.of(),
+            Origin.CHECK,
+            null,
+            null);
     String json = EventJson.toJson(e);
     assertTrue(json.contains("\"path\":\"/x\\\\xff\\\\n\",\"path_hex\":\"2f78ff0a\""), json);
     assertEquals(-1, json.indexOf('\n'), "one event is one line");
   }
 
-  private static final Actor ALICE_VIM = new Actor(1001L, "alice", 0L, "root", 4242, 4200, "/usr/bin/vim.basic",
-      "vim", List.of("vim", "/etc/hosts"), 3L, "pts/0");
+  private static final Actor ALICE_VIM =
+      new Actor(
+          1001L,
+          "alice",
+          0L,
+          "root",
+          4242,
+          4200,
+          "/usr/bin/vim.basic",
+          "vim",
+          List.of("vim", "/etc/hosts"),
+          3L,
+          "pts/0");
 
   @Test
   void actorBecomesEcsUserAndProcess() {
-    ChangeEvent e = new ChangeEvent(0, 7, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null,
-        Records.file(2, 0644, Records.xxh(2)), Records.file(1, 0644, Records.xxh(1)),
-        List.of(new AttributeChange("inode", "1", "2")), Origin.WATCH, Attribution.PROC, null, null, ALICE_VIM);
+    ChangeEvent e =
+        new ChangeEvent(
+            0,
+            7,
+            Action.UPDATED,
+            PathBytes.ofUtf8("/etc/hosts"),
+            null,
+            Records.file(2, 0644, Records.xxh(2)),
+            Records.file(1, 0644, Records.xxh(1)),
+            List.of(new AttributeChange("inode", "1", "2")),
+            Origin.WATCH,
+            Attribution.PROC,
+            null,
+            null,
+            ALICE_VIM);
     String json = EventJson.toJson(e);
-    // DESIGN.md's event JSON: user.id/name the effective user, user.audit the login user, process.* as in ECS
-    assertTrue(json.contains("\"user\":{\"id\":\"0\",\"name\":\"root\",\"audit\":{\"id\":\"1001\",\"name\":\"alice\"}}"),
+    // DESIGN.md's event JSON: user.id/name the effective user, user.audit the login user, process.*
+    // as in ECS
+    assertTrue(
+        json.contains(
+            "\"user\":{\"id\":\"0\",\"name\":\"root\",\"audit\":{\"id\":\"1001\",\"name\":\"alice\"}}"),
         json);
-    assertTrue(json.contains("\"process\":{\"pid\":4242,\"executable\":\"/usr/bin/vim.basic\",\"name\":\"vim\","
-        + "\"args\":[\"vim\",\"/etc/hosts\"],\"parent\":{\"pid\":4200}}"), json);
+    assertTrue(
+        json.contains(
+            "\"process\":{\"pid\":4242,\"executable\":\"/usr/bin/vim.basic\",\"name\":\"vim\","
+                + "\"args\":[\"vim\",\"/etc/hosts\"],\"parent\":{\"pid\":4200}}"),
+        json);
     assertTrue(json.contains("\"attribution\":\"proc\""), json);
     assertTrue(json.contains("\"session_id\":\"3\",\"tty\":\"pts/0\""), json);
   }
 
-  /** An unset login uid's context under fim.* (ECS has no unit field): the unit and the parent chain, nearest first. */
+  /**
+   * An unset login uid's context under fim.* (ECS has no unit field): the unit and the parent
+   * chain, nearest first.
+   */
   @Test
   void anUnsetLoginCarriesItsSystemdUnitAndParentChain() {
-    Actor cron = new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 640, "/usr/bin/dash", "sh", null, null, null,
-        "cron.service", List.of(new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
-        new Actor.Parent(2, null, null),
-        new Actor.Parent(1, "/usr/lib/systemd/systemd", 1000L)));
-    ChangeEvent e = new ChangeEvent(0, 7, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null,
-        Records.file(2, 0644, Records.xxh(2)), Records.file(1, 0644, Records.xxh(1)), List.of(), Origin.WATCH,
-        Attribution.AUDIT, null, null, cron);
+    Actor cron =
+        new Actor(
+            Actor.UNSET_ID,
+            null,
+            0L,
+            "root",
+            812,
+            640,
+            "/usr/bin/dash",
+            "sh",
+            null,
+            null,
+            null,
+            "cron.service",
+            List.of(
+                new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
+                new Actor.Parent(2, null, null),
+                new Actor.Parent(1, "/usr/lib/systemd/systemd", 1000L)));
+    ChangeEvent e =
+        new ChangeEvent(
+            0,
+            7,
+            Action.UPDATED,
+            PathBytes.ofUtf8("/etc/hosts"),
+            null,
+            Records.file(2, 0644, Records.xxh(2)),
+            Records.file(1, 0644, Records.xxh(1)),
+            List.of(),
+            Origin.WATCH,
+            Attribution.AUDIT,
+            null,
+            null,
+            cron);
     String json = EventJson.toJson(e);
-    assertTrue(json.contains("\"user\":{\"id\":\"0\",\"name\":\"root\",\"audit\":{\"id\":\"4294967295\"}}"), json);
-    assertTrue(json.contains("\"systemd_unit\":\"cron.service\",\"parents\":[{\"pid\":640,\"executable\":"
-        + "\"/usr/sbin/cron\",\"auid\":\"4294967295\"},{\"pid\":2},{\"pid\":1,\"executable\":"
-        + "\"/usr/lib/systemd/systemd\",\"auid\":\"1000\"}]}}"), json);
+    assertTrue(
+        json.contains(
+            "\"user\":{\"id\":\"0\",\"name\":\"root\",\"audit\":{\"id\":\"4294967295\"}}"),
+        json);
+    assertTrue(
+        json.contains(
+            "\"systemd_unit\":\"cron.service\",\"parents\":[{\"pid\":640,\"executable\":"
+                + "\"/usr/sbin/cron\",\"auid\":\"4294967295\"},{\"pid\":2},{\"pid\":1,\"executable\":"
+                + "\"/usr/lib/systemd/systemd\",\"auid\":\"1000\"}]}}"),
+        json);
     // a login user's event has neither
-    String alice = EventJson.toJson(new ChangeEvent(0, 7, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null,
-        null, null, List.of(), Origin.WATCH, Attribution.PROC, null, null, ALICE_VIM));
+    String alice =
+        EventJson.toJson(
+            new ChangeEvent(
+                0,
+                7,
+                Action.UPDATED,
+                PathBytes.ofUtf8("/etc/hosts"),
+                null,
+                null,
+                null,
+                List.of(),
+                Origin.WATCH,
+                Attribution.PROC,
+                null,
+                null,
+                ALICE_VIM));
     assertTrue(!alice.contains("systemd_unit") && !alice.contains("parents"), alice);
   }
 
   @Test
   void unknownAndAbsentLabelsAreRendered() {
-    // What a reader makes of labels this version does not know, or that an old event lacks (OriginAttributionTest).
-    ChangeEvent unknown = new ChangeEvent(0, 1, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null, null, null,
-        List.of(), Origin.UNKNOWN, Attribution.UNKNOWN, "a newer fim's source");
+    // What a reader makes of labels this version does not know, or that an old event lacks
+    // (OriginAttributionTest).
+    ChangeEvent unknown =
+        new ChangeEvent(
+            0,
+            1,
+            Action.UPDATED,
+            PathBytes.ofUtf8("/etc/hosts"),
+            null,
+            null,
+            null,
+            List.of(),
+            Origin.UNKNOWN,
+            Attribution.UNKNOWN,
+            "a newer fim's source");
     String json = EventJson.toJson(unknown);
     assertTrue(json.contains("\"origin\":\"unknown\",\"attribution\":\"unknown\""), json);
     assertTrue(EventText.lineWithWho(unknown).contains("/etc/hosts"));
-    ChangeEvent absent = new ChangeEvent(0, 2, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null, null, null,
-        List.of(), null, null, null);
+    ChangeEvent absent =
+        new ChangeEvent(
+            0,
+            2,
+            Action.UPDATED,
+            PathBytes.ofUtf8("/etc/hosts"),
+            null,
+            null,
+            null,
+            List.of(),
+            null,
+            null,
+            null);
     String none = EventJson.toJson(absent);
     assertTrue(none.contains("\"fim\":{\"attribution\":\"none\""), none);
   }

@@ -21,53 +21,148 @@ class EventTextTest {
 
   @Test
   void lineHasTimeActionPathAndEachChange() {
-    ChangeEvent e = new ChangeEvent(T, 1, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null,
-        Records.file(2, 0644, Records.xxh(2)), Records.file(1, 0644, Records.xxh(1)),
-        List.of(new AttributeChange("content", "a", "b"), new AttributeChange("inode", "1", "2")), Origin.CHECK, Attribution.NONE,
-        "fim check compares states");
-    assertEquals("2025-11-25T10:00:00.123456Z updated /etc/hosts  content: a -> b, inode: 1 -> 2", EventText.line(e));
-    assertEquals("2025-11-25T10:00:00.123456Z updated /etc/hosts  content: a -> b, inode: 1 -> 2"
-        + "  by unknown (fim check compares states)", EventText.lineWithWho(e));
+    ChangeEvent e =
+        new ChangeEvent(
+            T,
+            1,
+            Action.UPDATED,
+            PathBytes.ofUtf8("/etc/hosts"),
+            null,
+            Records.file(2, 0644, Records.xxh(2)),
+            Records.file(1, 0644, Records.xxh(1)),
+            List.of(
+                new AttributeChange("content", "a", "b"), new AttributeChange("inode", "1", "2")),
+            Origin.CHECK,
+            Attribution.NONE,
+            "fim check compares states");
+    assertEquals(
+        "2025-11-25T10:00:00.123456Z updated /etc/hosts  content: a -> b, inode: 1 -> 2",
+        EventText.line(e));
+    assertEquals(
+        "2025-11-25T10:00:00.123456Z updated /etc/hosts  content: a -> b, inode: 1 -> 2"
+            + "  by unknown (fim check compares states)",
+        EventText.lineWithWho(e));
   }
 
   @Test
   void moveShowsBothNamesAndOddBytesEscaped() {
-    ChangeEvent e = new ChangeEvent(T, 1, Action.MOVED, PathBytes.of(new byte[] {'/', 'b', (byte) 0xff}),
-        PathBytes.ofUtf8("/a\nb"), null, null, List.of(), Origin.WATCH, Attribution.NONE, null);
-    assertEquals("2025-11-25T10:00:00.123456Z moved /a\\nb -> /b\\xff  by unknown", EventText.lineWithWho(e));
+    ChangeEvent e =
+        new ChangeEvent(
+            T,
+            1,
+            Action.MOVED,
+            PathBytes.of(new byte[] {'/', 'b', (byte) 0xff}),
+            PathBytes.ofUtf8("/a\nb"),
+            null,
+            null,
+            List.of(),
+            Origin.WATCH,
+            Attribution.NONE,
+            null);
+    assertEquals(
+        "2025-11-25T10:00:00.123456Z moved /a\\nb -> /b\\xff  by unknown",
+        EventText.lineWithWho(e));
   }
 
   static Stream<Arguments> actors() {
     return Stream.of(
-        Arguments.of("sudo: login user and effective user differ",
-            new Actor(1001L, "alice", 0L, "root", 4242, 1, "/usr/bin/vim.basic", "vim", List.of("vim"), 3L, "pts/0"),
+        Arguments.of(
+            "sudo: login user and effective user differ",
+            new Actor(
+                1001L,
+                "alice",
+                0L,
+                "root",
+                4242,
+                1,
+                "/usr/bin/vim.basic",
+                "vim",
+                List.of("vim"),
+                3L,
+                "pts/0"),
             "by alice (auid 1001) as root, vim[4242] /usr/bin/vim.basic"),
-        Arguments.of("the same user is named once",
-            new Actor(1001L, "alice", 1001L, "alice", 7, null, "/usr/bin/touch", "touch", null, null, null),
+        Arguments.of(
+            "the same user is named once",
+            new Actor(
+                1001L,
+                "alice",
+                1001L,
+                "alice",
+                7,
+                null,
+                "/usr/bin/touch",
+                "touch",
+                null,
+                null,
+                null),
             "by alice (auid 1001), touch[7] /usr/bin/touch"),
-        Arguments.of("no names in the password database",
+        Arguments.of(
+            "no names in the password database",
             new Actor(1005L, null, 1006L, null, 7, null, null, "sh", null, null, null),
             "by auid 1005 as uid 1006, sh[7]"),
-        Arguments.of("daemon: auid unset",
-            new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 1, "/usr/sbin/cron", "cron", null, null, null),
+        Arguments.of(
+            "daemon: auid unset",
+            new Actor(
+                Actor.UNSET_ID,
+                null,
+                0L,
+                "root",
+                812,
+                1,
+                "/usr/sbin/cron",
+                "cron",
+                null,
+                null,
+                null),
             "by (auid unset) as root, cron[812] /usr/sbin/cron"),
-        Arguments.of("daemon: its unit and parents up to the one with a login uid",
-            new Actor(Actor.UNSET_ID, null, 0L, "root", 812, 640, "/usr/bin/dash", "sh", null, null, null,
-                "cron.service", List.of(new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
-                new Actor.Parent(300, null, null), new Actor.Parent(1, "/usr/lib/systemd/systemd", 1000L))),
+        Arguments.of(
+            "daemon: its unit and parents up to the one with a login uid",
+            new Actor(
+                Actor.UNSET_ID,
+                null,
+                0L,
+                "root",
+                812,
+                640,
+                "/usr/bin/dash",
+                "sh",
+                null,
+                null,
+                null,
+                "cron.service",
+                List.of(
+                    new Actor.Parent(640, "/usr/sbin/cron", Actor.UNSET_ID),
+                    new Actor.Parent(300, null, null),
+                    new Actor.Parent(1, "/usr/lib/systemd/systemd", 1000L))),
             "by (auid unset) as root, sh[812] /usr/bin/dash via cron.service, from /usr/sbin/cron[640] <- pid 300"
                 + " <- /usr/lib/systemd/systemd[1] (auid 1000)"),
-        Arguments.of("a unit, and no parent left to name",
-            new Actor(Actor.UNSET_ID, null, 0L, "root", 9, null, null, null, null, null, null, "session-3.scope",
+        Arguments.of(
+            "a unit, and no parent left to name",
+            new Actor(
+                Actor.UNSET_ID,
+                null,
+                0L,
+                "root",
+                9,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "session-3.scope",
                 List.of()),
             "by (auid unset) as root, pid 9 via session-3.scope"),
-        Arguments.of("no login uid known, effective user only",
+        Arguments.of(
+            "no login uid known, effective user only",
             new Actor(null, null, 0L, "root", 55, null, "/usr/bin/rm", "rm", null, null, null),
             "by root (uid 0), rm[55] /usr/bin/rm"),
-        Arguments.of("process without a name",
+        Arguments.of(
+            "process without a name",
             new Actor(null, null, null, null, 9, null, "/usr/bin/x", null, null, null, null),
             "by pid 9 /usr/bin/x"),
-        Arguments.of("an actor that says nothing",
+        Arguments.of(
+            "an actor that says nothing",
             new Actor(null, null, null, null, null, null, null, null, null, null, null),
             "by unknown (the source named no user or process)"));
   }
@@ -75,8 +170,21 @@ class EventTextTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("actors")
   void whoNamesLoginUserEffectiveUserAndProcess(String name, Actor actor, String expected) {
-    ChangeEvent e = new ChangeEvent(T, 1, Action.UPDATED, PathBytes.ofUtf8("/etc/hosts"), null, null, null,
-        List.of(), Origin.WATCH, Attribution.PROC, null, null, actor);
+    ChangeEvent e =
+        new ChangeEvent(
+            T,
+            1,
+            Action.UPDATED,
+            PathBytes.ofUtf8("/etc/hosts"),
+            null,
+            null,
+            null,
+            List.of(),
+            Origin.WATCH,
+            Attribution.PROC,
+            null,
+            null,
+            actor);
     assertEquals(expected, EventText.who(e));
   }
 }

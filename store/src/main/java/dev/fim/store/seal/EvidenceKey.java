@@ -7,9 +7,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The key of the evidence chain (events, approvals, watch coverage; see {@link dev.fim.store.EvidenceChain}):
- * derived from the seal key as HMAC(seal key, "fim-evidence-chain-v1"), so that the chain's MACs and the baseline's
- * seal never share inputs under one key. Hands out keyed MACs, never the bytes. Thread-safe.
+ * The key of the evidence chain (events, approvals, watch coverage; see {@link
+ * dev.fim.store.EvidenceChain}): derived from the seal key as HMAC(seal key,
+ * "fim-evidence-chain-v1"), so that the chain's MACs and the baseline's seal never share inputs
+ * under one key. Hands out keyed MACs, never the bytes. Thread-safe.
  */
 public final class EvidenceKey {
   private static final byte[] LABEL = "fim-evidence-chain-v1".getBytes(StandardCharsets.US_ASCII);

@@ -18,20 +18,21 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * The secret that keys the seal: 32 random bytes in a 0600 file. {@code fim init} creates it
- * when missing and no baseline exists yet; every later command only reads it. Keep it outside the
+ * The secret that keys the seal: 32 random bytes in a 0600 file. {@code fim init} creates it when
+ * missing and no baseline exists yet; every later command only reads it. Keep it outside the
  * watched trees (its hash would otherwise sit in the very baseline it protects) and, for
  * adversarial settings, on read-only or offline media (docs/security.md).
  *
  * <p>What is read as a key is checked first, because the key path is outside input too: only a
  * regular file (not a symlink, FIFO or device: {@code --key /dev/zero} or a FIFO must not exhaust
  * memory or hang), of exactly {@value #LENGTH} bytes, owned by root or by the user running fim,
- * with no permission for group or others (whoever can read the key can forge the seal; whoever
- * can write it can swap it). A symlink is refused rather than followed: give the real path.
+ * with no permission for group or others (whoever can read the key can forge the seal; whoever can
+ * write it can swap it). A symlink is refused rather than followed: give the real path.
  */
 public final class SealKey {
   static final int LENGTH = 32;
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
   private final byte[] key;
   private final Path file;
 
@@ -49,8 +50,12 @@ public final class SealKey {
     try {
       a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
-      throw new IOException("seal key " + file + " does not exist; it is created by fim init"
-          + " (or pass the right one with --key)", e);
+      throw new IOException(
+          "seal key "
+              + file
+              + " does not exist; it is created by fim init"
+              + " (or pass the right one with --key)",
+          e);
     } catch (IOException e) {
       throw new IOException("seal key " + file + " cannot be read: " + reason(e), e);
     }
@@ -61,7 +66,8 @@ public final class SealKey {
     // (which needs write access to the key's directory) cannot make fim read without end.
     byte[] k = new byte[LENGTH + 1];
     int n = 0;
-    try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+    try (FileChannel ch =
+        FileChannel.open(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
       ByteBuffer buf = ByteBuffer.wrap(k);
       while (buf.hasRemaining()) {
         int r = ch.read(buf);
@@ -74,8 +80,14 @@ public final class SealKey {
       throw new IOException("seal key " + file + " cannot be read: " + reason(e), e);
     }
     if (n != LENGTH) {
-      throw new IOException("seal key " + file + " has " + (n > LENGTH ? "more than " + LENGTH : n)
-          + " bytes, expected " + LENGTH + "; it is not a fim key");
+      throw new IOException(
+          "seal key "
+              + file
+              + " has "
+              + (n > LENGTH ? "more than " + LENGTH : n)
+              + " bytes, expected "
+              + LENGTH
+              + "; it is not a fim key");
     }
     return new SealKey(file, Arrays.copyOf(k, LENGTH));
   }
@@ -83,36 +95,62 @@ public final class SealKey {
   /** Refuses what must not be used as a key, before a byte of it is read. */
   private static void checkSafe(Path file, PosixFileAttributes a) throws IOException {
     if (a.isSymbolicLink()) {
-      throw new IOException("seal key " + file + " is a symbolic link; fim does not follow one to its key"
-          + " (whoever can change the link chooses the key): give the real file with --key or seal_key");
+      throw new IOException(
+          "seal key "
+              + file
+              + " is a symbolic link; fim does not follow one to its key"
+              + " (whoever can change the link chooses the key): give the real file with --key or seal_key");
     }
     if (!a.isRegularFile()) {
-      throw new IOException("seal key " + file + " is not a regular file (" + kind(a) + "); it is not a fim key");
+      throw new IOException(
+          "seal key " + file + " is not a regular file (" + kind(a) + "); it is not a fim key");
     }
     if (a.size() != LENGTH) {
-      throw new IOException("seal key " + file + " has " + a.size() + " bytes, expected " + LENGTH
-          + "; it is not a fim key" + (a.size() == 0 ? " (an empty file, e.g. left by an older fim on a full disk:"
-          + " delete it if no baseline was sealed with it)" : ""));
+      throw new IOException(
+          "seal key "
+              + file
+              + " has "
+              + a.size()
+              + " bytes, expected "
+              + LENGTH
+              + "; it is not a fim key"
+              + (a.size() == 0
+                  ? " (an empty file, e.g. left by an older fim on a full disk:"
+                      + " delete it if no baseline was sealed with it)"
+                  : ""));
     }
     int uid = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
     long me = new com.sun.security.auth.module.UnixSystem().getUid();
     if (uid != 0 && uid != me) {
-      throw new IOException("seal key " + file + " belongs to uid " + uid + ", neither root nor the user running"
-          + " fim (uid " + me + "): that user could read or replace it; chown it");
+      throw new IOException(
+          "seal key "
+              + file
+              + " belongs to uid "
+              + uid
+              + ", neither root nor the user running"
+              + " fim (uid "
+              + me
+              + "): that user could read or replace it; chown it");
     }
     Set<PosixFilePermission> p = a.permissions();
     if (!OWNER_ONLY.containsAll(p)) {
-      throw new IOException("seal key " + file + " has mode " + PosixFilePermissions.toString(p)
-          + ": group or others may use it, and whoever can read the key can forge the seal; run chmod 600 " + file);
+      throw new IOException(
+          "seal key "
+              + file
+              + " has mode "
+              + PosixFilePermissions.toString(p)
+              + ": group or others may use it, and whoever can read the key can forge the seal; run chmod 600 "
+              + file);
     }
   }
 
   /**
-   * Refuses a key in a directory that someone else could rearrange: the key is checked and then read (and a new one
-   * written and linked) by name, so whoever may rename entries in its directory, or in any directory above, could
-   * swap their own key in between the check and the read, or a symlink for the temporary file a new key is written
-   * to. Each directory up to / must belong to root or to the user running fim, and if group or others may write it,
-   * have the sticky bit (as /tmp: then only an entry's owner may rename or remove it).
+   * Refuses a key in a directory that someone else could rearrange: the key is checked and then
+   * read (and a new one written and linked) by name, so whoever may rename entries in its
+   * directory, or in any directory above, could swap their own key in between the check and the
+   * read, or a symlink for the temporary file a new key is written to. Each directory up to / must
+   * belong to root or to the user running fim, and if group or others may write it, have the sticky
+   * bit (as /tmp: then only an entry's owner may rename or remove it).
    */
   private static void checkDirectories(Path file) throws IOException {
     long me = new com.sun.security.auth.module.UnixSystem().getUid();
@@ -123,18 +161,40 @@ public final class SealKey {
         uid = (Integer) Files.getAttribute(d, "unix:uid");
         mode = (Integer) Files.getAttribute(d, "unix:mode");
       } catch (IOException | UnsupportedOperationException e) {
-        throw new IOException("seal key " + file + ": directory " + d + " cannot be examined: "
-            + (e instanceof IOException io ? reason(io) : e.getMessage()), e);
+        throw new IOException(
+            "seal key "
+                + file
+                + ": directory "
+                + d
+                + " cannot be examined: "
+                + (e instanceof IOException io ? reason(io) : e.getMessage()),
+            e);
       }
       if (uid != 0 && uid != me) {
-        throw new IOException("seal key " + file + ": directory " + d + " belongs to uid " + uid + ", neither root"
-            + " nor the user running fim (uid " + me + "): that user could replace the key; keep the key in a"
-            + " directory of root's");
+        throw new IOException(
+            "seal key "
+                + file
+                + ": directory "
+                + d
+                + " belongs to uid "
+                + uid
+                + ", neither root"
+                + " nor the user running fim (uid "
+                + me
+                + "): that user could replace the key; keep the key in a"
+                + " directory of root's");
       }
       if ((mode & 0022) != 0 && (mode & 01000) == 0) {
-        throw new IOException("seal key " + file + ": directory " + d + " has mode " + String.format("%04o",
-            mode & 07777) + ": group or others may replace the key in it (between fim's check and its read); run"
-            + " chmod go-w " + d);
+        throw new IOException(
+            "seal key "
+                + file
+                + ": directory "
+                + d
+                + " has mode "
+                + String.format("%04o", mode & 07777)
+                + ": group or others may replace the key in it (between fim's check and its read); run"
+                + " chmod go-w "
+                + d);
       }
     }
   }
@@ -153,8 +213,8 @@ public final class SealKey {
    *
    * <p>The key is written atomically: 32 bytes into a 0600 temporary file in the same directory,
    * fsync, then linked to its name (which fails rather than replace a key another fim made
-   * meanwhile), then the directory is fsynced. A full disk or a crash leaves no key (never an
-   * empty one).
+   * meanwhile), then the directory is fsynced. A full disk or a crash leaves no key (never an empty
+   * one).
    */
   public static SealKey loadOrCreate(Path file) throws IOException {
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -163,9 +223,12 @@ public final class SealKey {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null && !Files.isDirectory(parent)) {
       try {
-        Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+            parent,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } catch (IOException e) {
-        throw new IOException("seal key " + file + " cannot be created: directory " + parent + ": " + reason(e), e);
+        throw new IOException(
+            "seal key " + file + " cannot be created: directory " + parent + ": " + reason(e), e);
       }
     }
     checkDirectories(file);
@@ -174,9 +237,14 @@ public final class SealKey {
     Path tmp = null;
     boolean raced = false;
     try {
-      tmp = Files.createTempFile(parent, "." + file.getFileName() + ".", ".tmp",
-          PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-      Files.setPosixFilePermissions(tmp, OWNER_ONLY); // a umask cannot widen it, but an odd one could narrow it
+      tmp =
+          Files.createTempFile(
+              parent,
+              "." + file.getFileName() + ".",
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+      Files.setPosixFilePermissions(
+          tmp, OWNER_ONLY); // a umask cannot widen it, but an odd one could narrow it
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(k);
         while (buf.hasRemaining()) {
@@ -187,7 +255,8 @@ public final class SealKey {
       try {
         Files.createLink(file, tmp);
       } catch (FileAlreadyExistsException e) {
-        raced = true; // another fim created it meanwhile (or something else sits there): load decides
+        raced =
+            true; // another fim created it meanwhile (or something else sits there): load decides
       } catch (UnsupportedOperationException e) {
         // No hard links (e.g. vfat): a rename, which could replace a key made in the last instant.
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

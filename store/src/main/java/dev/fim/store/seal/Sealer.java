@@ -14,16 +14,18 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Computes, stores and verifies the seal of the {@code baseline} column family. The HMAC input
- * is "fim-seal-v1", the store format version, the config digest, then each record as
- * (u32 key length, key, u32 value length, value) in key order: streamed, so sealing 100k records
- * costs one pass over the column family and no memory. Thread-safe (stateless).
+ * Computes, stores and verifies the seal of the {@code baseline} column family. The HMAC input is
+ * "fim-seal-v1", the store format version, the config digest, then each record as (u32 key length,
+ * key, u32 value length, value) in key order: streamed, so sealing 100k records costs one pass over
+ * the column family and no memory. Thread-safe (stateless).
  */
 public final class Sealer {
   /** The meta entry holding the baseline's seal. */
   public static final String META_SEAL = "seal";
+
   /** The meta entry holding the config digest the seal covers. */
   public static final String META_CONFIG_DIGEST = "config_digest";
+
   private static final byte[] DOMAIN = "fim-seal-v1".getBytes(StandardCharsets.US_ASCII);
 
   private final SealKey key;
@@ -38,16 +40,16 @@ public final class Sealer {
   }
 
   /**
-   * The seal of the baseline as it is now, not stored: {@link #store} stores it. Split from
-   * {@link #seal} so that the computation can overlap a flush of the same records.
+   * The seal of the baseline as it is now, not stored: {@link #store} stores it. Split from {@link
+   * #seal} so that the computation can overlap a flush of the same records.
    */
   public byte[] compute(Store store, byte[] configDigest) throws StoreException {
     return compute(store, Column.BASELINE, configDigest);
   }
 
   /**
-   * The seal that the records of {@code column} would have as the baseline: a new baseline is built and sealed
-   * beside the old one (in {@code scan}) before it replaces it.
+   * The seal that the records of {@code column} would have as the baseline: a new baseline is built
+   * and sealed beside the old one (in {@code scan}) before it replaces it.
    */
   public byte[] compute(Store store, Column column, byte[] configDigest) throws StoreException {
     Mac mac;
@@ -75,7 +77,10 @@ public final class Sealer {
     return mac.doFinal();
   }
 
-  /** Stores {@code seal}, computed by {@link #compute} with {@code configDigest}, as the baseline's seal. */
+  /**
+   * Stores {@code seal}, computed by {@link #compute} with {@code configDigest}, as the baseline's
+   * seal.
+   */
   public void store(Store store, byte[] configDigest, byte[] seal) throws StoreException {
     store.putMeta(META_CONFIG_DIGEST, configDigest);
     store.putMeta(META_SEAL, seal);
@@ -84,21 +89,29 @@ public final class Sealer {
   /**
    * Verifies the stored seal against the baseline as it is now.
    *
-   * @throws SealException when there is no seal, or it does not match (records altered, added
-   *     or removed outside fim, or another key)
+   * @throws SealException when there is no seal, or it does not match (records altered, added or
+   *     removed outside fim, or another key)
    */
   public void verify(Store store) throws StoreException, SealException {
     byte[] stored = store.getMeta(META_SEAL);
     byte[] configDigest = store.getMeta(META_CONFIG_DIGEST);
     if (stored == null || configDigest == null) {
-      throw new SealException("database " + store.dir() + " has no seal: the baseline was never"
-          + " completed by fim init/update, or its seal was removed; it cannot be trusted");
+      throw new SealException(
+          "database "
+              + store.dir()
+              + " has no seal: the baseline was never"
+              + " completed by fim init/update, or its seal was removed; it cannot be trusted");
     }
     byte[] now = compute(store, configDigest);
     if (!MessageDigest.isEqual(stored, now)) {
-      throw new SealException("baseline seal mismatch in " + store.dir() + ": its records were"
-          + " changed, added or removed outside fim, or " + key.file() + " is not the key that"
-          + " sealed it; do not trust this baseline (re-create it with fim init after checking the host)");
+      throw new SealException(
+          "baseline seal mismatch in "
+              + store.dir()
+              + ": its records were"
+              + " changed, added or removed outside fim, or "
+              + key.file()
+              + " is not the key that"
+              + " sealed it; do not trust this baseline (re-create it with fim init after checking the host)");
     }
   }
 

@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one reader of passwd(5) and group(5) files, which share the shape {@code name:x:ID:…}: the rule compiler
- * ({@code -F uid=root}), {@code ausearch -i} names, {@code fim accept}'s user and the engine's /proc attribution
- * all read accounts through it, so a line one of them takes the others take too. Only the files: NSS sources
- * such as LDAP are not consulted (as auditctl without NSS modules). Stateless.
+ * The one reader of passwd(5) and group(5) files, which share the shape {@code name:x:ID:…}: the
+ * rule compiler ({@code -F uid=root}), {@code ausearch -i} names, {@code fim accept}'s user and the
+ * engine's /proc attribution all read accounts through it, so a line one of them takes the others
+ * take too. Only the files: NSS sources such as LDAP are not consulted (as auditctl without NSS
+ * modules). Stateless.
  */
 public final class AccountFile {
   /** The host's user accounts. */
   public static final Path PASSWD = Path.of("/etc/passwd");
+
   /** The host's groups. */
   public static final Path GROUP = Path.of("/etc/group");
 
@@ -32,9 +34,10 @@ public final class AccountFile {
   }
 
   /**
-   * The entries of a passwd or group file's bytes, in file order. Blank lines, {@code #} comments and malformed
-   * lines (fewer than three fields, an empty name, an id that is not a number from 0 to 2^32-1) name nobody and are
-   * skipped; the rest of the file still counts, as getpwnam's reading does.
+   * The entries of a passwd or group file's bytes, in file order. Blank lines, {@code #} comments
+   * and malformed lines (fewer than three fields, an empty name, an id that is not a number from 0
+   * to 2^32-1) name nobody and are skipped; the rest of the file still counts, as getpwnam's
+   * reading does.
    */
   public static List<Entry> parse(byte[] file) {
     List<Entry> out = new ArrayList<>();

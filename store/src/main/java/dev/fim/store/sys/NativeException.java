@@ -5,10 +5,10 @@ import java.io.IOException;
 import jnr.constants.platform.Errno;
 
 /**
- * A failed system call, with what a person needs to act on it: the call, the path bytes, the
- * errno (name and text) and, once the caller knows it, the purpose and the consequence. Reads
- * like AIDE's messages:
- * {@code open /etc/shadow for hashing: EACCES (Permission denied); hash skipped, attributes kept}.
+ * A failed system call, with what a person needs to act on it: the call, the path bytes, the errno
+ * (name and text) and, once the caller knows it, the purpose and the consequence. Reads like AIDE's
+ * messages: {@code open /etc/shadow for hashing: EACCES (Permission denied); hash skipped,
+ * attributes kept}.
  *
  * <p>The one such exception of fim: thrown by every native wrapper of the baseline module ({@code
  * .walk}, {@code .capture}, {@code .hash}), of the real-time engine's readers ({@code
@@ -38,15 +38,16 @@ public class NativeException extends IOException {
   }
 
   /**
-   * A failure whose consequence is known where it is thrown, e.g. {@code fanotify_mark /srv:
-   * EPERM (Operation not permitted); needs CAP_SYS_ADMIN; fim falls back to inotify}. A null or
-   * empty reason is left out.
+   * A failure whose consequence is known where it is thrown, e.g. {@code fanotify_mark /srv: EPERM
+   * (Operation not permitted); needs CAP_SYS_ADMIN; fim falls back to inotify}. A null or empty
+   * reason is left out.
    */
   public NativeException(String call, PathBytes path, int errno, String reason) {
     this(call, path, errno, null, reason == null || reason.isEmpty() ? null : reason);
   }
 
-  private NativeException(String call, PathBytes path, int errno, String purpose, String consequence) {
+  private NativeException(
+      String call, PathBytes path, int errno, String purpose, String consequence) {
     super(format(call, path, errno, purpose, consequence));
     this.call = call;
     this.path = path;
@@ -56,8 +57,8 @@ public class NativeException extends IOException {
   }
 
   /**
-   * The same failure, told with why the call was made ("for hashing") and what the scan does
-   * about it ("hash skipped, attributes kept"). Either may be null.
+   * The same failure, told with why the call was made ("for hashing") and what the scan does about
+   * it ("hash skipped, attributes kept"). Either may be null.
    */
   public NativeException explain(String purpose, String consequence) {
     NativeException e = new NativeException(call, path, errno, purpose, consequence);
@@ -70,7 +71,9 @@ public class NativeException extends IOException {
     return call;
   }
 
-  /** The path the call was about (for display); may be null for fd-only calls on an unknown path. */
+  /**
+   * The path the call was about (for display); may be null for fd-only calls on an unknown path.
+   */
   public PathBytes path() {
     return path;
   }
@@ -102,10 +105,13 @@ public class NativeException extends IOException {
   /** {@code EEXIST}, or {@code errno 12345} for a number jnr-constants does not know. */
   public static String errnoName(int errno) {
     Errno e = Errno.valueOf(errno);
-    return e == null || !e.defined() || e == Errno.__UNKNOWN_CONSTANT__ ? "errno " + errno : e.name();
+    return e == null || !e.defined() || e == Errno.__UNKNOWN_CONSTANT__
+        ? "errno " + errno
+        : e.name();
   }
 
-  private static String format(String call, PathBytes path, int errno, String purpose, String consequence) {
+  private static String format(
+      String call, PathBytes path, int errno, String purpose, String consequence) {
     StringBuilder sb = new StringBuilder(call);
     if (path != null) {
       sb.append(' ').append(path.display());

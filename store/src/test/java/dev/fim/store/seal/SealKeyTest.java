@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 12, defect 9 and the key half of defect 4: what is read as a seal key is checked before a byte is read,
- * and a key is written atomically.
+ * Issue 12, defect 9 and the key half of defect 4: what is read as a seal key is checked before a
+ * byte is read, and a key is written atomically.
  */
 class SealKeyTest {
   @TempDir Path tmp;
@@ -38,7 +38,8 @@ class SealKeyTest {
 
   private static IOException refused(Path k) {
     // A bound on the time: before the fix a FIFO blocked in open() for ever.
-    return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(IOException.class, () -> SealKey.load(k)));
+    return assertTimeoutPreemptively(
+        Duration.ofSeconds(20), () -> assertThrows(IOException.class, () -> SealKey.load(k)));
   }
 
   @Test
@@ -61,7 +62,10 @@ class SealKeyTest {
     Path link = Files.createSymbolicLink(tmp.resolve("link.key"), good);
     IOException e = refused(link);
     assertTrue(e.getMessage().contains(link + " is a symbolic link"), e.getMessage());
-    assertThrows(IOException.class, () -> SealKey.loadOrCreate(link), "nor is one replaced or written through");
+    assertThrows(
+        IOException.class,
+        () -> SealKey.loadOrCreate(link),
+        "nor is one replaced or written through");
   }
 
   @Test
@@ -69,7 +73,8 @@ class SealKeyTest {
     for (int size : new int[] {0, 31, 33, 1 << 20}) {
       Path k = privateKey("k" + size, size);
       IOException e = refused(k);
-      assertTrue(e.getMessage().contains(k + " has " + size + " bytes, expected 32"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains(k + " has " + size + " bytes, expected 32"), e.getMessage());
     }
     assertEquals(32, SealKey.load(privateKey("ok", 32)).bytes().length);
   }
@@ -80,7 +85,8 @@ class SealKeyTest {
       Path k = privateKey("k-" + mode, SealKey.LENGTH);
       Files.setPosixFilePermissions(k, PosixFilePermissions.fromString(mode));
       IOException e = refused(k);
-      assertTrue(e.getMessage().contains("has mode " + mode) && e.getMessage().contains("chmod 600 " + k),
+      assertTrue(
+          e.getMessage().contains("has mode " + mode) && e.getMessage().contains("chmod 600 " + k),
           e.getMessage());
     }
   }
@@ -100,7 +106,8 @@ class SealKeyTest {
     Path k = tmp.resolve("new/seal.key");
     SealKey created = SealKey.loadOrCreate(k);
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(k)));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(k.getParent())));
+    assertEquals(
+        "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(k.getParent())));
     assertArrayEquals(created.bytes(), SealKey.load(k).bytes());
     try (Stream<Path> s = Files.list(k.getParent())) {
       assertEquals(1, s.count(), "only the key");
@@ -109,24 +116,31 @@ class SealKeyTest {
   }
 
   /**
-   * The key is checked by name, then read by name: whoever may rename entries in its directory swaps their own key in
-   * between (a regular 0600 file of 32 bytes, theirs), and fim seals with a key they know. A directory others may
-   * write (without the sticky bit), here or above, is refused before anything is read or created.
+   * The key is checked by name, then read by name: whoever may rename entries in its directory
+   * swaps their own key in between (a regular 0600 file of 32 bytes, theirs), and fim seals with a
+   * key they know. A directory others may write (without the sticky bit), here or above, is refused
+   * before anything is read or created.
    */
   @Test
   void keyInADirectoryOthersMayWriteIsRefused() throws Exception {
     Path open = Files.createDirectories(tmp.resolve("open/keys"));
-    Files.setPosixFilePermissions(tmp.resolve("open"), PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setPosixFilePermissions(
+        tmp.resolve("open"), PosixFilePermissions.fromString("rwxrwxrwx"));
     Path k = privateKey("open/keys/seal.key", SealKey.LENGTH);
     IOException e = refused(k);
-    assertTrue(e.getMessage().contains("directory " + tmp.resolve("open") + " has mode 0777")
-        && e.getMessage().contains("chmod go-w"), e.getMessage());
-    IOException made = assertThrows(IOException.class, () -> SealKey.loadOrCreate(open.resolve("new.key")));
+    assertTrue(
+        e.getMessage().contains("directory " + tmp.resolve("open") + " has mode 0777")
+            && e.getMessage().contains("chmod go-w"),
+        e.getMessage());
+    IOException made =
+        assertThrows(IOException.class, () -> SealKey.loadOrCreate(open.resolve("new.key")));
     assertTrue(made.getMessage().contains("has mode 0777"), made.getMessage());
     assertFalse(Files.exists(open.resolve("new.key")), "no key is created there either");
     // With the sticky bit (as /tmp) only an entry's owner may rename or remove it: the key is used.
-    Files.setPosixFilePermissions(tmp.resolve("open"), PosixFilePermissions.fromString("rwxrwxrwx"));
-    assertEquals(0, new ProcessBuilder("chmod", "1777", tmp.resolve("open").toString()).start().waitFor());
+    Files.setPosixFilePermissions(
+        tmp.resolve("open"), PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertEquals(
+        0, new ProcessBuilder("chmod", "1777", tmp.resolve("open").toString()).start().waitFor());
     assertArrayEquals(new byte[SealKey.LENGTH], SealKey.load(k).bytes());
   }
 
@@ -136,8 +150,11 @@ class SealKeyTest {
   void keyOnAFullDiskLeavesNoFileBehind() throws Exception {
     assumeTrue(root(), "needs root to mount a small tmpfs");
     Path small = Files.createDirectories(tmp.resolve("small"));
-    assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString())
-        .start().waitFor());
+    assertEquals(
+        0,
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString())
+            .start()
+            .waitFor());
     try {
       Path filler = small.resolve("filler");
       try (var out = Files.newOutputStream(filler)) {
@@ -150,8 +167,10 @@ class SealKeyTest {
       }
       Path k = small.resolve("seal.key");
       IOException e = assertThrows(IOException.class, () -> SealKey.loadOrCreate(k));
-      assertTrue(e.getMessage().contains("seal key " + k + " cannot be created")
-          && e.getMessage().contains("No space left on device"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("seal key " + k + " cannot be created")
+              && e.getMessage().contains("No space left on device"),
+          e.getMessage());
       try (Stream<Path> s = Files.list(small)) {
         assertEquals(1, s.count(), "only the filler: no empty key, no temporary file");
       }

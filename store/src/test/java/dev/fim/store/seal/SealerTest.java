@@ -29,8 +29,23 @@ class SealerTest {
   final byte[] config = {1, 2, 3};
 
   static FileRecord rec(long ino, int mode) {
-    return new FileRecord(FileType.FILE, mode, 0, 0, 10, 8, 1, 1, 1, ino, 1, null, null,
-        List.of(new Digest(HashAlgorithm.XXH3_128, new byte[16])), 0, null);
+    return new FileRecord(
+        FileType.FILE,
+        mode,
+        0,
+        0,
+        10,
+        8,
+        1,
+        1,
+        1,
+        ino,
+        1,
+        null,
+        null,
+        List.of(new Digest(HashAlgorithm.XXH3_128, new byte[16])),
+        0,
+        null);
   }
 
   @BeforeEach
@@ -51,9 +66,13 @@ class SealerTest {
 
   @Test
   void keyFileIsPrivate() throws Exception {
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key.file())));
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key.file())));
     assertEquals(32, Files.size(key.file()));
-    assertEquals(Sealer.hex(key.bytes()), Sealer.hex(SealKey.loadOrCreate(key.file()).bytes()), "an existing key is kept");
+    assertEquals(
+        Sealer.hex(key.bytes()),
+        Sealer.hex(SealKey.loadOrCreate(key.file()).bytes()),
+        "an existing key is kept");
   }
 
   @Test
@@ -109,6 +128,8 @@ class SealerTest {
     Path bad = tmp.resolve("short.key");
     Files.write(bad, new byte[5]);
     java.io.IOException e = assertThrows(java.io.IOException.class, () -> SealKey.load(bad));
-    assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("5 bytes"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(bad.toString()) && e.getMessage().contains("5 bytes"),
+        e.getMessage());
   }
 }
