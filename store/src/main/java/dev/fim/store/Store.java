@@ -598,11 +598,9 @@ public final class Store implements AutoCloseable {
       perms.addAll(a.permissions());
       if (perms.removeAll(GROUP_AND_OTHERS)) {
         // Not Files.setPosixFilePermissions: chmod(2) follows a symlink, and whoever can write this
-        // directory can
-        // swap one in after the lstat above (root would then change any file it names). Without
-        // following links,
-        // Java opens the name O_NOFOLLOW and changes the mode of what it opened (fchmod): a link is
-        // refused (ELOOP).
+        // directory can swap one in after the lstat above (root would then change any file it
+        // names). Without following links, Java opens the name O_NOFOLLOW and changes the mode of
+        // what it opened (fchmod): a link is refused (ELOOP).
         Files.getFileAttributeView(
                 p,
                 java.nio.file.attribute.PosixFileAttributeView.class,
