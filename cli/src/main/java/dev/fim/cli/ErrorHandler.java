@@ -26,8 +26,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     StandardOutput.Failure output = StandardOutput.Failure.in(e);
     if (output != null) {
       // Not the command's own error, which may wrap it: the output is what failed. A closed pipe
-      // says nothing (the
-      // reader stopped reading on purpose, as `fim history | head` does); a full disk says so.
+      // says nothing (the reader stopped reading on purpose, as `fim history | head` does); a full
+      // disk says so.
       if (!output.brokenPipe() || debug) {
         err.println("fim: " + output.getMessage());
       }

@@ -134,8 +134,8 @@ class AcceptCommandTest {
     Fim.Run accept = fim("accept", tree.resolve("etc/ssh").toString(), "-m", "OPS-7");
     assertEquals(0, accept.exit(), accept.toString());
     // check recorded sshd_config; accept's own scan records what differs from the baseline (moduli
-    // added, the
-    // directory's mtime, sshd_config again): all approved, nothing of etc/ssh left unapproved.
+    // added, the directory's mtime, sshd_config again): all approved, nothing of etc/ssh left
+    // unapproved.
     List<ChangeEvent> ssh =
         events().stream().filter(e -> e.path().display().contains("/etc/ssh")).toList();
     assertTrue(

@@ -192,8 +192,7 @@ class CheckAuditLogKernelTest {
     Fim.Run text =
         Fim.run("check", "--db", db, "--key", key, "--audit-log", log.toString(), tree.toString());
     // "by alice (auid 1001) as root, chmod[4242] /usr/bin/chmod (audit event …: fchmodat)"; no name
-    // where the host
-    // has no user 1001.
+    // where the host has no user 1001.
     assertTrue(
         text.out()
             .matches(

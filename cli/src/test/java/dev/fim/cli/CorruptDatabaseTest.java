@@ -138,8 +138,7 @@ class CorruptDatabaseTest {
       handles.forEach(ColumnFamilyHandle::close);
     }
     // The evidence chain sees the edit first: a CSV is refused (19); the other formats are written
-    // marked NOT
-    // VERIFIED and stop at the event they cannot decode (18). Never a stack trace.
+    // marked NOT VERIFIED and stop at the event they cannot decode (18). Never a stack trace.
     for (String format : List.of("text", "json", "csv", "html")) {
       Fim.Run report =
           Fim.run("report", "--db", db.toString(), "--since", "-31d", "--format", format);

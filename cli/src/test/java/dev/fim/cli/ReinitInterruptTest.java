@@ -110,8 +110,7 @@ class ReinitInterruptTest {
 
   private void stopMidScan(String command) throws Exception {
     // A 1 GiB sparse file costs no disk and takes SHA-256 a second or more: the scan is surely in
-    // it when stopped
-    // (which ends it after that file).
+    // it when stopped (which ends it after that file).
     Path big = tree.resolve("big");
     try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
       f.setLength(1L << 30);

@@ -550,8 +550,7 @@ class WatchCommandTest {
         events.stream().mapToLong(dev.fim.store.ChangeEvent::sequence).distinct().count(),
         "sequences stay unique per store");
     // Both processes sealed what they recorded into one chain (the watch took it up where the check
-    // left it), and
-    // the watch's coverage heartbeats and end rewrote its interval in the chain too.
+    // left it), and the watch's coverage heartbeats and end rewrote its interval in the chain too.
     Fim.Run history = Fim.run("history", "--db", db, "--key", key);
     assertEquals(0, history.exit(), history.toString());
     Fim.Run report =

@@ -482,8 +482,7 @@ public final class Watcher {
       }
     }
     // A heartbeat still running finishes first; a store not taken back gets nothing more (the next
-    // start
-    // reconciles and undoes the crash record).
+    // start reconciles and undoes the crash record).
     try {
       lender.whileHeld(
           () -> {

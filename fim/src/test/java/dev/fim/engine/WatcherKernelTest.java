@@ -337,12 +337,10 @@ class WatcherKernelTest {
     watch(backend);
     h.sh("mkdir many");
     // A stalled consumer, as a slow log pipeline would be: the sink blocks the comparator, one
-    // pending path at
-    // most fills the coalescer, its back-pressure holds the source thread, and the kernel queue
-    // (16384 events)
-    // overflows for real while 20,000 files are written. Once the sink moves again, FAN_Q_OVERFLOW
-    // / IN_Q_OVERFLOW
-    // reaches the engine, which must find every file by rescanning.
+    // pending path at most fills the coalescer, its back-pressure holds the source thread, and the
+    // kernel queue (16384 events) overflows for real while 20,000 files are written. Once the sink
+    // moves again, FAN_Q_OVERFLOW / IN_Q_OVERFLOW reaches the engine, which must find every file by
+    // rescanning.
     h.start(0, 1, 120_000_000_000L);
     h.closeGate();
     h.sh("echo first > trigger");
@@ -410,10 +408,8 @@ class WatcherKernelTest {
     h.sh("echo one > f && chmod 666 f && chmod 755 ."); // the temp dir is 0700: nobody must reach f
     h.start();
     // A child whose login uid is 1001 (as a login would set it), running python3 as nobody: the
-    // write is the
-    // effective user's, the login user survives the uid change. It stays alive (reading stdin)
-    // until its event is
-    // in, so /proc/PID is there to be read.
+    // write is the effective user's, the login user survives the uid change. It stays alive
+    // (reading stdin) until its event is in, so /proc/PID is there to be read.
     Process p =
         new ProcessBuilder(
                 "sh",

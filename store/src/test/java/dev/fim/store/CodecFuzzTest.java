@@ -61,8 +61,8 @@ class CodecFuzzTest {
   }
 
   // Generators: every value fim itself can produce (strings are valid Unicode, as everything fim
-  // stores comes
-  // from UTF-8 decoding or its own text; xattr names are at most XATTR_NAME_MAX = 255 bytes).
+  // stores comes from UTF-8 decoding or its own text; xattr names are at most XATTR_NAME_MAX = 255
+  // bytes).
 
   static FileRecord fileRecord(FuzzedDataProvider d) {
     FileType type = d.pickValue(FileType.values());

@@ -112,8 +112,7 @@ class OriginAttributionTest {
     assertEquals(Attribution.UNKNOWN, e.attribution());
     assertEquals("a newer fim's source", e.attributionReason());
     // How it is rendered: EventJsonTest#unknownAndAbsentLabelsAreRendered (the engine's output
-    // package).
-    // Through a real store's reader, as history and report read it.
+    // package). Through a real store's reader, as history and report read it.
     try (Store store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
       assertEquals(Origin.UNKNOWN, new EventLog(store).decode(stored).origin());
     }

@@ -169,8 +169,7 @@ class AuditClientKernelTest {
       assertEquals(hostStatus.backlogLimit(), state.before().backlogLimit());
       state.raiseBacklogLimit(hostStatus.backlogLimit() + 1000);
       // enable() is covered by AuditListenerKernelTest, where fim is the audit pid: enabling here,
-      // with no
-      // one reading, would print the CONFIG_CHANGE records to the console.
+      // with no one reading, would print the CONFIG_CHANGE records to the console.
       assertTrue(state.addRule(rule));
       AuditStatus during = client.status();
       assertEquals(hostStatus.backlogLimit() + 1000, during.backlogLimit());

@@ -127,8 +127,7 @@ class AuditListenerKernelTest {
     assertTrue(event.stream().allMatch(r -> r.serial() == serial));
     assertEquals(0, listener.overruns());
     // The child set its loginuid first: the kernel's LOGIN record (type 1006, below the 1100 of
-    // other records)
-    // arrives too, before the write's event.
+    // other records) arrives too, before the write's event.
     assertTrue(
         logins.stream().anyMatch(r -> "1001".equals(r.field("auid")) && r.serial() < serial),
         "a LOGIN record naming auid 1001: " + logins.stream().map(AuditRecord::rawText).toList());

@@ -231,8 +231,7 @@ class AuditdSideBySideKernelTest {
     Path logDir = Files.createDirectory(dir.resolve("log"));
     Path log = logDir.resolve("audit.log");
     // auditd.conf(5): RAW lines, every record written and flushed at once, no rotation, no network,
-    // no
-    // plugins; nothing that suspends or halts when the disk fills (this is a test, not an audit
+    // no plugins; nothing that suspends or halts when the disk fills (this is a test, not an audit
     // trail).
     Files.writeString(
         conf.resolve("auditd.conf"),

@@ -140,8 +140,7 @@ final class StatementParser {
               + (name.equals("num_workers") ? " (fim's option is hash_threads)" : ""));
     } else if (name.indexOf('_') >= 0 && name.equals(name.toLowerCase(java.util.Locale.ROOT))) {
       // aide 0.18.3 reads a lower-case name with '_' as an option (unknown: an error there), and
-      // one with an
-      // upper-case letter as a group: RHEL's CONTENT_EX = sha256+ftype+… is a group.
+      // one with an upper-case letter as a group: RHEL's CONTENT_EX = sha256+ftype+… is a group.
       line.warn(
           warnings, "unknown option " + name + " ignored (fim's options: hash_threads, seal_key)");
     } else {

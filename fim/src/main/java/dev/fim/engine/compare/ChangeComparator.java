@@ -306,8 +306,7 @@ public final class ChangeComparator implements AutoCloseable {
               p -> {});
     } catch (InterruptedException e) {
       // A half-recorded state would make the next start report every path not reached as created:
-      // leave none, so
-      // the next start records the trees again.
+      // leave none, so the next start records the trees again.
       deleteUnder(Column.CURRENT, scope);
       store.flush();
       throw e;

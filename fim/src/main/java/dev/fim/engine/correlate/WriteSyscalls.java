@@ -83,9 +83,8 @@ final class WriteSyscalls {
     }
     if (name.equals("openat2")) {
       // Without the OPENAT2 record (kernels before 5.16) the flags are behind a pointer: count it,
-      // as the
-      // kernel's perm=wa filter would only have logged it for a write.
-      // kernel/auditsc.c audit_log_openat2_how: "oflag=0%llo", octal.
+      // as the kernel's perm=wa filter would only have logged it for a write. kernel/auditsc.c
+      // audit_log_openat2_how: "oflag=0%llo", octal.
       return openat2 == null || (octal(openat2.field("oflag")) & WRITE_FLAGS) != 0;
     }
     String arg = OPEN_FLAGS.get(name);

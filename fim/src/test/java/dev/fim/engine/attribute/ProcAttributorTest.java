@@ -22,8 +22,7 @@ class ProcAttributorTest {
         "session-3.scope",
         ProcAttributor.systemdUnit("0::/user.slice/user-1000.slice/session-3.scope"));
     // a user service inside the user manager: the user named it, so it is shown under the unit
-    // systemd made; a
-    // user's own "cron.service" cannot pass for the system's
+    // systemd made; a user's own "cron.service" cannot pass for the system's
     assertEquals(
         "user@1000.service/app.service",
         ProcAttributor.systemdUnit(

@@ -180,10 +180,9 @@ class AuditAttributorKernelTest {
     LoginChild child = LoginChild.run(tree, c.argv().toArray(String[]::new));
 
     // As the watcher will: path and inode from the file after the change (a removed file: what fim
-    // knew), and
-    // the pid that fanotify names. The setup wrote the same file just before, as another process:
-    // the pid
-    // makes the query wait for the command's own event instead of taking the setup's.
+    // knew), and the pid that fanotify names. The setup wrote the same file just before, as another
+    // process: the pid makes the query wait for the command's own event instead of taking the
+    // setup's.
     long inode = Files.exists(target) ? inode(target) : inodeBefore;
     long dev =
         Files.exists(target) ? (long) Files.getAttribute(target, "unix:dev") : PathItem.NO_DEV;
@@ -230,8 +229,8 @@ class AuditAttributorKernelTest {
   @Test
   void twoWritersAtOnceEachFileToItsOwnWriter() throws Exception {
     // After its first write each writer waits for the other's first write: their writes overlap for
-    // sure,
-    // also on a loaded machine where one process could otherwise finish before the other starts.
+    // sure, also on a loaded machine where one process could otherwise finish before the other
+    // starts.
     String script =
         "import os, sys, time\n"
             + "while not os.path.exists('go'): time.sleep(0.001)\n"

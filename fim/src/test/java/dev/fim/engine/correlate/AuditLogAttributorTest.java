@@ -244,8 +244,8 @@ class AuditLogAttributorTest {
             EDITS_DONE_MS * 1_000_000L);
     assertEquals(Attribution.NONE, who.get(PathBytes.ofUtf8("/nowhere/else")).attribution());
     // No PATH line names it or its last component; only sed's two events with the relative name
-    // "./" (the CWD,
-    // unknown before the event is parsed) are candidates, and the exact test drops them.
+    // "./" (the CWD, unknown before the event is parsed) are candidates, and the exact test drops
+    // them.
     assertEquals(2, a.summary().candidates());
   }
 }
