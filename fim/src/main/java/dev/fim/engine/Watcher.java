@@ -274,11 +274,10 @@ public final class Watcher {
               WatchCoverage.thisHost(),
               w.backend(),
               (audit != null
-                      ? dev.fim.store.Attribution.AUDIT
-                      : w.backend().equals("fanotify")
-                          ? dev.fim.store.Attribution.PROC
-                          : dev.fim.store.Attribution.NONE)
-                  .label(),
+                  ? dev.fim.store.Attribution.AUDIT
+                  : w.backend().equals("fanotify")
+                      ? dev.fim.store.Attribution.PROC
+                      : dev.fim.store.Attribution.NONE),
               s.roots());
       w.heartbeat = new CoverageHeartbeat(w.coverage, w.lender, s.status());
       store.lendOnRequest(); // fim check/update/accept beside the watch service borrow it

@@ -40,7 +40,8 @@ public final class WatchCoverage {
    *     after a crash
    * @param host the host name it ran on
    * @param backend {@code fanotify} or {@code inotify}
-   * @param attribution how changes were attributed: {@code audit}, {@code proc} or {@code none}
+   * @param attribution how changes were attributed ({@link Attribution#AUDIT}, {@code PROC} or
+   *     {@code NONE}); stored as its label, an unknown label reads as {@code UNKNOWN}
    * @param trees the watched trees
    */
   public record Interval(
@@ -49,7 +50,7 @@ public final class WatchCoverage {
       boolean ended,
       String host,
       String backend,
-      String attribution,
+      Attribution attribution,
       List<PathBytes> trees) {
     public Interval {
       trees = List.copyOf(trees);
@@ -121,7 +122,7 @@ public final class WatchCoverage {
       long nowNs,
       String host,
       String backend,
-      String attribution,
+      Attribution attribution,
       List<PathBytes> trees)
       throws StoreException {
     Interval i = new Interval(nowNs, nowNs, false, host, backend, attribution, trees);
@@ -175,7 +176,7 @@ public final class WatchCoverage {
       out.writeBoolean(i.ended());
       out.writeUTF(i.host());
       out.writeUTF(i.backend());
-      out.writeUTF(i.attribution());
+      out.writeUTF(i.attribution().label());
       out.writeInt(i.trees().size());
       for (PathBytes t : i.trees()) {
         byte[] b = t.toBytes();
@@ -199,7 +200,7 @@ public final class WatchCoverage {
       boolean ended = in.readBoolean();
       String host = in.readUTF();
       String backend = in.readUTF();
-      String attribution = in.readUTF();
+      Attribution attribution = Attribution.ofLabel(in.readUTF());
       int n = in.readInt();
       if (n < 0 || n > 1 << 16) {
         throw new IOException("tree count " + n);

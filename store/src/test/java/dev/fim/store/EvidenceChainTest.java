@@ -72,7 +72,8 @@ class EvidenceChainTest {
       approvals.approve(
           first.subList(1, 3), approval("CHG-2")); // one of them again: replaced, not added
       WatchCoverage.Run run =
-          WatchCoverage.begin(s, 1_000, "h", "fanotify", "audit", List.of(PathBytes.ofUtf8("/")));
+          WatchCoverage.begin(
+              s, 1_000, "h", "fanotify", Attribution.AUDIT, List.of(PathBytes.ofUtf8("/")));
       run.heartbeat(2_000);
       run.heartbeat(3_000);
       run.end(4_000);
@@ -113,12 +114,14 @@ class EvidenceChainTest {
       EvidenceChain.attach(s, key, null, null);
       new EventLog(s).append(List.of(event(500, "/a", null)));
       WatchCoverage.Run run =
-          WatchCoverage.begin(s, 1_000, "h", "fanotify", "audit", List.of(PathBytes.ofUtf8("/")));
+          WatchCoverage.begin(
+              s, 1_000, "h", "fanotify", Attribution.AUDIT, List.of(PathBytes.ofUtf8("/")));
       run.end(9_000);
       EvidenceChain.detach(s);
       // Written without the chain, as any program without the key writes: a watch run that never
       // was...
-      WatchCoverage.begin(s, 20_000, "h", "fanotify", "audit", List.of(PathBytes.ofUtf8("/")))
+      WatchCoverage.begin(
+              s, 20_000, "h", "fanotify", Attribution.AUDIT, List.of(PathBytes.ofUtf8("/")))
           .end(90_000);
       EvidenceChain.Verification v = EvidenceChain.verify(s, key);
       assertFalse(v.verified());

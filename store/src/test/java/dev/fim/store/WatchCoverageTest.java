@@ -22,11 +22,12 @@ class WatchCoverageTest {
     List<PathBytes> trees =
         List.of(PathBytes.ofUtf8("/etc"), PathBytes.of(new byte[] {'/', 'x', (byte) 0xff}));
     try (Store store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
-      WatchCoverage.Run first = WatchCoverage.begin(store, 1_000, "h1", "fanotify", "audit", trees);
+      WatchCoverage.Run first =
+          WatchCoverage.begin(store, 1_000, "h1", "fanotify", Attribution.AUDIT, trees);
       first.heartbeat(1_500);
       first.end(2_000);
       WatchCoverage.Run crashed =
-          WatchCoverage.begin(store, 5_000, "h1", "inotify", "none", trees.subList(0, 1));
+          WatchCoverage.begin(store, 5_000, "h1", "inotify", Attribution.NONE, trees.subList(0, 1));
       crashed.heartbeat(6_000); // then SIGKILL: never ended
     }
     try (Store store = Store.open(tmp.resolve("db"), Store.OpenMode.READ_ONLY)) {
@@ -37,9 +38,11 @@ class WatchCoverageTest {
       assertEquals(2_000, a.endNs());
       assertTrue(a.ended());
       assertEquals("fanotify", a.backend());
+      assertEquals(Attribution.AUDIT, a.attribution());
       assertEquals(trees, a.trees());
       WatchCoverage.Interval b = all.get(1);
       assertEquals(6_000, b.endNs());
+      assertEquals(Attribution.NONE, b.attribution());
       assertFalse(b.ended(), "a run that never ended ends at its last heartbeat, not marked ended");
       assertEquals(List.of(b), WatchCoverage.overlapping(store, 2_001, 5_500));
       assertEquals(List.of(a), WatchCoverage.overlapping(store, 0, 1_001));
@@ -51,7 +54,8 @@ class WatchCoverageTest {
   @Test
   void aDamagedIntervalIsReportedAsCorrupt() throws Exception {
     try (Store store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
-      WatchCoverage.begin(store, 10, "h", "fanotify", "audit", List.of(PathBytes.ofUtf8("/t")));
+      WatchCoverage.begin(
+          store, 10, "h", "fanotify", Attribution.AUDIT, List.of(PathBytes.ofUtf8("/t")));
       byte[] key =
           java.nio.ByteBuffer.allocate(23).put("watch_coverage/".getBytes()).putLong(10).array();
       store.put(Column.META, key, new byte[] {1, 2, 3});
@@ -60,5 +64,34 @@ class WatchCoverageTest {
       assertEquals(StoreException.Reason.CORRUPT, e.reason());
       assertTrue(e.getMessage().contains("watch coverage"), e.getMessage());
     }
+  }
+
+  /**
+   * A label this fim does not know (a newer fim's) reads as unknown instead of failing the report.
+   */
+  @Test
+  void anUnknownAttributionLabelReadsAsUnknown() throws Exception {
+    try (Store store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
+      WatchCoverage.Interval i =
+          new WatchCoverage.Interval(
+              10, 20, true, "h", "fanotify", Attribution.AUDIT, List.of(PathBytes.ofUtf8("/t")));
+      byte[] v = WatchCoverage.encode(i);
+      byte[] audit = "audit".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] other = "ebpf!".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      int at = indexOf(v, audit);
+      System.arraycopy(other, 0, v, at, other.length);
+      assertEquals(Attribution.UNKNOWN, WatchCoverage.decode(store, v).attribution());
+    }
+  }
+
+  private static int indexOf(byte[] in, byte[] what) {
+    outer:
+    for (int i = 0; i + what.length <= in.length; i++) {
+      for (int j = 0; j < what.length; j++) {
+        if (in[i + j] != what[j]) continue outer;
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
   }
 }

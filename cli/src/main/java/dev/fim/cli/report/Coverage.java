@@ -74,7 +74,7 @@ record Coverage(List<Run> runs, List<Span> gaps, long coveredNs) {
       if (e < p.fromNs()) {
         continue;
       }
-      runs.add(new Run(s, e, status, i.host(), i.backend(), i.attribution(), i.trees()));
+      runs.add(new Run(s, e, status, i.host(), i.backend(), i.attribution().label(), i.trees()));
     }
     List<Span> gaps = new ArrayList<>();
     long covered = 0;

@@ -174,7 +174,7 @@ class ComplianceReportTest {
             T0 - 100 * S,
             "web1",
             "fanotify",
-            "audit",
+            dev.fim.store.Attribution.AUDIT,
             List.of(PathBytes.ofUtf8("/etc"), PathBytes.ofUtf8("/usr")));
     run.end(T0 + 25 * S);
   }

@@ -139,7 +139,7 @@ public final class SyntheticHistory {
             start,
             "web1",
             "fanotify",
-            "audit",
+            dev.fim.store.Attribution.AUDIT,
             List.of(
                 PathBytes.ofUtf8("/etc"), PathBytes.ofUtf8("/usr"), PathBytes.ofUtf8("/var/www")));
     if (ended) {
