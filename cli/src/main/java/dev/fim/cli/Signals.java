@@ -11,24 +11,76 @@ import sun.misc.Signal;
 final class Signals {
   private Signals() {}
 
+  /** The request {@link #holdStops} installed and no command has claimed yet. */
+  private static StopRequest held;
+
   /**
-   * Runs {@code stop} on SIGINT and SIGTERM; a second signal while stopping exits at once (status
-   * 130).
+   * Installs SIGINT and SIGTERM handlers that only record the request, so that a signal which
+   * arrives while a long-running command is still starting (opening the database, installing audit
+   * rules) is kept and acted on as soon as there is something to stop, instead of the JVM's default
+   * exit 143 in the middle of the start. {@link Main} calls it first thing for {@code fim watch};
+   * the command claims it with {@link #claimStops}.
    */
-  static void onStop(Runnable stop) {
-    boolean[] stopping = {false};
-    for (String name : new String[] {"INT", "TERM"}) {
-      Signal.handle(
-          new Signal(name),
-          s -> {
-            synchronized (stopping) {
-              if (stopping[0]) {
-                Runtime.getRuntime().halt(128 + s.getNumber());
-              }
-              stopping[0] = true;
-            }
-            stop.run();
-          });
+  static synchronized StopRequest holdStops() {
+    if (held == null) {
+      held = new StopRequest();
+    }
+    return held;
+  }
+
+  /**
+   * The request {@link #holdStops} installed (so a signal that came earlier is not lost), or a new
+   * one; either way no later command of this process gets it again.
+   */
+  static synchronized StopRequest claimStops() {
+    StopRequest r = holdStops();
+    held = null;
+    return r;
+  }
+
+  /**
+   * SIGINT/SIGTERM, held from the moment the handlers went in: the first runs the stop action (at
+   * once, or when one is set later); a second one while stopping exits at once (128 + its number).
+   */
+  static final class StopRequest {
+    private String received;
+    private Runnable action;
+
+    private StopRequest() {
+      for (String name : new String[] {"INT", "TERM"}) {
+        Signal.handle(new Signal(name), this::signalled);
+      }
+    }
+
+    private void signalled(Signal s) {
+      Runnable run;
+      synchronized (this) {
+        if (received != null) {
+          Runtime.getRuntime().halt(128 + s.getNumber());
+        }
+        received = "SIG" + s.getName();
+        run = action;
+      }
+      if (run != null) {
+        run.run();
+      }
+    }
+
+    /** {@code stop} runs on the first signal; now, if it came already. */
+    void whenRequested(Runnable stop) {
+      boolean now;
+      synchronized (this) {
+        action = stop;
+        now = received != null;
+      }
+      if (now) {
+        stop.run();
+      }
+    }
+
+    /** "SIGTERM" or "SIGINT" once one came, else null. */
+    synchronized String received() {
+      return received;
     }
   }
 

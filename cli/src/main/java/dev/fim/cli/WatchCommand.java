@@ -143,6 +143,8 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Held since main's first line (Main): a signal while starting is acted on, never lost.
+    Signals.StopRequest stop = Signals.claimStops();
     PrintWriter err = spec.commandLine().getErr();
     Sources.Backend chosen = backend();
     attribution();
@@ -170,6 +172,10 @@ final class WatchCommand implements Callable<Integer> {
                 store,
                 trustedBaseline(store, Evidence.keyForWatch(store, keyFile), selector, cfg),
                 err)) {
+      if (stop.received() != null) {
+        status(err, "stopped by " + stop.received() + " before watching; nothing was changed");
+        return ExitCodes.OK;
+      }
       Watcher w =
           Watcher.start(
               new Watcher.Settings(
@@ -197,7 +203,7 @@ final class WatchCommand implements Callable<Integer> {
               + "; database "
               + common.dbDir());
       status(err, "attribution: " + w.attributionDescription());
-      Signals.onStop(w::stop);
+      stop.whenRequested(w::stop); // at once when the signal came while the watcher started
       Signals.onHangup(out::reopen);
       w.await();
       Watcher.Stats s = w.stats();
