@@ -12,6 +12,7 @@ public final class Main {
       // Before anything else: a SIGTERM while the watch starts must stop it in order (exit 0,
       // audit state restored), not end the JVM with 143 halfway through its start.
       Signals.holdStops();
+      Signals.holdOperations();
     }
     Preload.startFor(args);
     PrintWriter err = Terminal.stderr();

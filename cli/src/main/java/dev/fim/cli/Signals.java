@@ -5,8 +5,9 @@ import sun.misc.Signal;
 /**
  * Signal handling for long-running commands: SIGINT and SIGTERM ask for an orderly stop (so {@code
  * fim watch} flushes the store and exits 0, instead of the JVM's default exit 130/143 from a
- * shutdown hook), SIGHUP asks for log files to be reopened. {@code sun.misc.Signal} is the
- * supported way to do this in the JDK (module jdk.unsupported).
+ * shutdown hook), SIGHUP asks for the config to be reloaded and log files to be reopened, SIGUSR1
+ * for a status line. {@code sun.misc.Signal} is the supported way to do this in the JDK (module
+ * jdk.unsupported).
  */
 final class Signals {
   private Signals() {}
@@ -131,8 +132,32 @@ final class Signals {
     }
   }
 
+  private static volatile Runnable hangup = () -> {};
+  private static volatile Runnable statusRequest = () -> {};
+  private static boolean operationsInstalled;
+
+  /**
+   * SIGHUP and SIGUSR1 handlers that run whatever action is set now (none until the watch sets
+   * one): their default would end the JVM, so {@link Main} installs them with the stop handlers,
+   * before the watch starts.
+   */
+  static synchronized void holdOperations() {
+    if (!operationsInstalled) {
+      Signal.handle(new Signal("HUP"), s -> hangup.run());
+      Signal.handle(new Signal("USR1"), s -> statusRequest.run());
+      operationsInstalled = true;
+    }
+  }
+
   /** Runs {@code action} on every SIGHUP. */
   static void onHangup(Runnable action) {
-    Signal.handle(new Signal("HUP"), s -> action.run());
+    holdOperations();
+    hangup = action;
+  }
+
+  /** Runs {@code action} on every SIGUSR1. */
+  static void onStatusRequest(Runnable action) {
+    holdOperations();
+    statusRequest = action;
   }
 }
