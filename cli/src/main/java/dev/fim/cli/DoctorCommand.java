@@ -102,7 +102,12 @@ final class DoctorCommand implements Callable<Integer> {
     }
     AuditChecks.run(found::add);
     CapabilityChecks.run(found::add);
-    DatabaseChecks.run(common.dbDir(), keyFile, roots, found::add);
+    Selector selection = cfg == null ? null : cfg.selector(); // without the exclusion of the key
+    DatabaseChecks.run(
+        common.dbDir(),
+        keyFile,
+        selection == null ? null : p -> selection.select(p, dev.fim.store.FileType.FILE) != null,
+        found::add);
     UnitChecks.run(found::add);
 
     PrintWriter out = spec.commandLine().getOut();

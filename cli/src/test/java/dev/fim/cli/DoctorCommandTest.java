@@ -181,6 +181,13 @@ class DoctorCommandTest {
         c.get("config.directive").get("detail").startsWith(conf + ":1: AIDE option gzip_dbout"),
         run.out());
     assertEquals("ok", c.get("config.parse").get("status"));
+    assertTrue(!c.containsKey("key.location"), "the key beside the tree is not selected");
+
+    // a config that selects the key's directory: a warning with the fix
+    Files.writeString(conf, dir + " R\n");
+    Map<String, Map<String, String>> k = checks(doctor("--format", "json"));
+    assertEquals("warn", k.get("key.location").get("status"), k.toString());
+    assertTrue(k.get("key.location").get("detail").contains(key.toString()), k.toString());
 
     Files.writeString(conf, tree + " NoSuchGroup\n");
     Fim.Run broken = doctor("--format", "json");

@@ -16,9 +16,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * fim's own files: the database (exists, private, room to grow, sealed, seal verifies with the
@@ -38,10 +38,11 @@ public final class DatabaseChecks {
   /**
    * @param db the database directory
    * @param key the seal key file
-   * @param roots the watched trees
+   * @param selected whether the config selects a path (as a regular file), null when it did not
+   *     parse
    */
-  public static void run(Path db, Path key, List<PathBytes> roots, Consumer<Finding> out) {
-    SealKey sealKey = key(key, roots, out);
+  public static void run(Path db, Path key, Predicate<PathBytes> selected, Consumer<Finding> out) {
+    SealKey sealKey = key(key, selected, out);
     if (!Files.isRegularFile(db.resolve("CURRENT"))) {
       out.accept(
           Finding.fail(
@@ -171,7 +172,7 @@ public final class DatabaseChecks {
   }
 
   /** The key's checks; the loaded key when it is usable, else null. */
-  static SealKey key(Path key, List<PathBytes> roots, Consumer<Finding> out) {
+  static SealKey key(Path key, Predicate<PathBytes> selected, Consumer<Finding> out) {
     PosixFileAttributes a;
     try {
       a = Files.readAttributes(key, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -203,16 +204,14 @@ public final class DatabaseChecks {
     } else if (a.isRegularFile()) {
       out.accept(Finding.ok("key.mode", PosixFilePermissions.toString(a.permissions())));
     }
-    PathBytes k = PathBytes.ofUtf8(key.toString());
-    for (PathBytes root : roots) {
-      if (k.isUnder(root)) {
-        out.accept(
-            Finding.warn(
-                "key.location",
-                "seal key " + key + " is inside the watched tree " + root,
-                "move it outside the watched trees (e.g. /var/lib/fim.key) and set seal_key="));
-        fine = false;
-      }
+    if (selected != null && selected.test(PathBytes.ofUtf8(key.toString()))) {
+      // fim leaves its own key out of every scan, but a key inside the watched trees is one an
+      // intruder who changes the trees can reach, and the watch sees every read of it.
+      out.accept(
+          Finding.warn(
+              "key.location",
+              "the config selects the seal key " + key + " (fim leaves it out of its scans)",
+              "move it outside the watched trees (e.g. /var/lib/fim.key) and set seal_key="));
     }
     SealKey loaded = null;
     try {
