@@ -56,8 +56,14 @@ import picocli.CommandLine.Spec;
       "them the database (its notices wait meanwhile) and takes it back when they end. history,",
       "who and report read it without borrowing. Audit losses become \"overflow\" events too.",
       "",
+      "Signals: SIGTERM/SIGINT stop in order (exit 0), also while starting; SIGHUP reopens --output",
+      "and reloads the config (one that does not parse is refused and the old trees stay watched;",
+      "a changed one replaces the watcher, which reconciles every tree); SIGUSR1 writes a status",
+      "line and DB/watch-status.json, which fim watch --status asks for and prints.",
+      "",
       "Examples:",
       "  fim watch /etc /usr/bin --output /var/log/fim/changes.json   (SIGHUP reopens the file)",
+      "  fim watch --status                                          (the running watch's counters)",
       "  fim watch --format text ~/project"
     })
 final class WatchCommand implements Callable<Integer> {
