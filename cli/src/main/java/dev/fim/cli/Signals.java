@@ -43,13 +43,27 @@ final class Signals {
    * SIGINT/SIGTERM, held from the moment the handlers went in: the first runs the stop action (at
    * once, or when one is set later); a second one while stopping exits at once (128 + its number).
    */
+  /**
+   * For an invocation that turns out not to be a long-running one ({@code fim watch --status}):
+   * gives SIGINT and SIGTERM back the handlers they had before {@link #holdStops}, if it ran.
+   */
+  static synchronized void releaseStops() {
+    if (held != null) {
+      held.previous.forEach(Signal::handle);
+      held = null;
+    }
+  }
+
   static final class StopRequest {
+    private final java.util.Map<Signal, sun.misc.SignalHandler> previous =
+        new java.util.HashMap<>();
     private String received;
     private Runnable action;
 
     private StopRequest() {
       for (String name : new String[] {"INT", "TERM"}) {
-        Signal.handle(new Signal(name), this::signalled);
+        Signal sig = new Signal(name);
+        previous.put(sig, Signal.handle(sig, this::signalled));
       }
     }
 

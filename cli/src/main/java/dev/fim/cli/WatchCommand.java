@@ -152,9 +152,9 @@ final class WatchCommand implements Callable<Integer> {
       paramLabel = "MIN",
       defaultValue = "0",
       description =
-          "Also write the status line (as on SIGUSR1) every MIN minutes; 0: only on SIGUSR1."
-              + " Default: ${DEFAULT-VALUE}.")
-  long statusEveryMin;
+          "Also write the status line (as on SIGUSR1) every MIN minutes (a fraction is allowed: 0.5 is"
+              + " 30 s); 0: only on SIGUSR1. Default: ${DEFAULT-VALUE}.")
+  double statusEveryMin;
 
   @Option(
       names = "--status",
@@ -168,15 +168,16 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // Held since main's first line (Main): a signal while starting is acted on, never lost.
-    Signals.StopRequest stop = Signals.claimStops();
     PrintWriter err = spec.commandLine().getErr();
     if (statusQuery) {
+      Signals.releaseStops(); // a query: SIGINT/SIGTERM end it as they end any command
       return WatchStatusQuery.run(common.dbDir(), spec.commandLine().getOut(), err);
     }
+    // Held since main's first line (Main): a signal while starting is acted on, never lost.
+    Signals.StopRequest stop = Signals.claimStops();
     Sources.Backend chosen = backend();
     attribution();
-    if (quietMs < 0 || maxPending < 1 || correlationMs < 0 || statusEveryMin < 0) {
+    if (quietMs < 0 || maxPending < 1 || correlationMs < 0 || !(statusEveryMin >= 0)) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
           "--quiet-ms, --correlation-ms and --status-every must be 0 or more and --max-pending 1 or more");
@@ -310,7 +311,7 @@ final class WatchCommand implements Callable<Integer> {
     if (statusEveryMin == 0) {
       return null;
     }
-    long everyMs = TimeUnit.MINUTES.toMillis(statusEveryMin);
+    long everyMs = Math.max(100, Math.round(statusEveryMin * 60_000));
     Thread t =
         new Thread(
             () -> {

@@ -66,8 +66,9 @@ class WatchOperationsTest {
     }
   }
 
-  private void start() throws Exception {
-    List<String> cmd =
+  private void start(String... more) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.addAll(
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx256m",
@@ -84,7 +85,8 @@ class WatchOperationsTest {
             "--attribution",
             "proc",
             "--output",
-            out.toString());
+            out.toString()));
+    cmd.addAll(List.of(more));
     fim = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     Thread t =
         new Thread(
@@ -198,6 +200,20 @@ class WatchOperationsTest {
     String event = awaitEvent("\"path\":\"" + one.resolve("f") + "\"");
     assertTrue(event.contains("\"action\":\"updated\""), event);
     assertTrue(fim.isAlive());
+    assertEquals(0, stop());
+  }
+
+  @Test
+  void statusEveryWritesTheStatusLineWithoutASignal() throws Exception {
+    start("--status-every", "0.005"); // 0.3 s
+    synchronized (stderr) {
+      long end = System.currentTimeMillis() + DEADLINE_MS;
+      while (stderr.stream().filter(l -> l.startsWith("fim watch: status: up ")).count() < 2) {
+        long left = end - System.currentTimeMillis();
+        assertTrue(left > 0 && fim.isAlive(), "no two periodic status lines: " + stderr);
+        stderr.wait(Math.min(left, 200));
+      }
+    }
     assertEquals(0, stop());
   }
 
