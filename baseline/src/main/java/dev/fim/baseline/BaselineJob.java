@@ -36,6 +36,27 @@ public final class BaselineJob {
   static final String META_CHECK_TIME = "last_check_time";
 
   /**
+   * When the last check or update of this store ended (ns since the epoch), or null when none ran
+   * since the database was made ({@code fim doctor}'s "time since the last check").
+   */
+  public static Long lastCheckNs(Store store) throws StoreException {
+    return nanos(store.getMetaString(META_CHECK_TIME));
+  }
+
+  /** When the baseline was last sealed (init, update, accept; ns since the epoch), or null. */
+  public static Long baselineNs(Store store) throws StoreException {
+    return nanos(store.getMetaString(META_INIT_TIME));
+  }
+
+  private static Long nanos(String v) {
+    try {
+      return v == null ? null : Long.valueOf(v);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
    * When the scan that made the baseline started (ns): the start of the interval in which the
    * changes a check finds were made (a file may change during the scan, after it was read). Older
    * stores have only {@link #META_INIT_TIME}, the scan's end.

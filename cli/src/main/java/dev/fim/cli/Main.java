@@ -8,6 +8,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("watch")) {
+      // Before anything else: a SIGTERM while the watch starts must stop it in order (exit 0,
+      // audit state restored), not end the JVM with 143 halfway through its start.
+      Signals.holdStops();
+      Signals.holdOperations();
+    }
     Preload.startFor(args);
     PrintWriter err = Terminal.stderr();
     PrintWriter out = Terminal.stdout();

@@ -5,30 +5,97 @@ import sun.misc.Signal;
 /**
  * Signal handling for long-running commands: SIGINT and SIGTERM ask for an orderly stop (so {@code
  * fim watch} flushes the store and exits 0, instead of the JVM's default exit 130/143 from a
- * shutdown hook), SIGHUP asks for log files to be reopened. {@code sun.misc.Signal} is the
- * supported way to do this in the JDK (module jdk.unsupported).
+ * shutdown hook), SIGHUP asks for the config to be reloaded and log files to be reopened, SIGUSR1
+ * for a status line. {@code sun.misc.Signal} is the supported way to do this in the JDK (module
+ * jdk.unsupported).
  */
 final class Signals {
   private Signals() {}
 
+  /** The request {@link #holdStops} installed and no command has claimed yet. */
+  private static StopRequest held;
+
   /**
-   * Runs {@code stop} on SIGINT and SIGTERM; a second signal while stopping exits at once (status
-   * 130).
+   * Installs SIGINT and SIGTERM handlers that only record the request, so that a signal which
+   * arrives while a long-running command is still starting (opening the database, installing audit
+   * rules) is kept and acted on as soon as there is something to stop, instead of the JVM's default
+   * exit 143 in the middle of the start. {@link Main} calls it first thing for {@code fim watch};
+   * the command claims it with {@link #claimStops}.
    */
-  static void onStop(Runnable stop) {
-    boolean[] stopping = {false};
-    for (String name : new String[] {"INT", "TERM"}) {
-      Signal.handle(
-          new Signal(name),
-          s -> {
-            synchronized (stopping) {
-              if (stopping[0]) {
-                Runtime.getRuntime().halt(128 + s.getNumber());
-              }
-              stopping[0] = true;
-            }
-            stop.run();
-          });
+  static synchronized StopRequest holdStops() {
+    if (held == null) {
+      held = new StopRequest();
+    }
+    return held;
+  }
+
+  /**
+   * The request {@link #holdStops} installed (so a signal that came earlier is not lost), or a new
+   * one; either way no later command of this process gets it again.
+   */
+  static synchronized StopRequest claimStops() {
+    StopRequest r = holdStops();
+    held = null;
+    return r;
+  }
+
+  /**
+   * SIGINT/SIGTERM, held from the moment the handlers went in: the first runs the stop action (at
+   * once, or when one is set later); a second one while stopping exits at once (128 + its number).
+   */
+  /**
+   * For an invocation that turns out not to be a long-running one ({@code fim watch --status}):
+   * gives SIGINT and SIGTERM back the handlers they had before {@link #holdStops}, if it ran.
+   */
+  static synchronized void releaseStops() {
+    if (held != null) {
+      held.previous.forEach(Signal::handle);
+      held = null;
+    }
+  }
+
+  static final class StopRequest {
+    private final java.util.Map<Signal, sun.misc.SignalHandler> previous =
+        new java.util.HashMap<>();
+    private String received;
+    private Runnable action;
+
+    private StopRequest() {
+      for (String name : new String[] {"INT", "TERM"}) {
+        Signal sig = new Signal(name);
+        previous.put(sig, Signal.handle(sig, this::signalled));
+      }
+    }
+
+    private void signalled(Signal s) {
+      Runnable run;
+      synchronized (this) {
+        if (received != null) {
+          Runtime.getRuntime().halt(128 + s.getNumber());
+        }
+        received = "SIG" + s.getName();
+        run = action;
+      }
+      if (run != null) {
+        run.run();
+      }
+    }
+
+    /** {@code stop} runs on the first signal; now, if it came already. */
+    void whenRequested(Runnable stop) {
+      boolean now;
+      synchronized (this) {
+        action = stop;
+        now = received != null;
+      }
+      if (now) {
+        stop.run();
+      }
+    }
+
+    /** "SIGTERM" or "SIGINT" once one came, else null. */
+    synchronized String received() {
+      return received;
     }
   }
 
@@ -79,8 +146,32 @@ final class Signals {
     }
   }
 
+  private static volatile Runnable hangup = () -> {};
+  private static volatile Runnable statusRequest = () -> {};
+  private static boolean operationsInstalled;
+
+  /**
+   * SIGHUP and SIGUSR1 handlers that run whatever action is set now (none until the watch sets
+   * one): their default would end the JVM, so {@link Main} installs them with the stop handlers,
+   * before the watch starts.
+   */
+  static synchronized void holdOperations() {
+    if (!operationsInstalled) {
+      Signal.handle(new Signal("HUP"), s -> hangup.run());
+      Signal.handle(new Signal("USR1"), s -> statusRequest.run());
+      operationsInstalled = true;
+    }
+  }
+
   /** Runs {@code action} on every SIGHUP. */
   static void onHangup(Runnable action) {
-    Signal.handle(new Signal("HUP"), s -> action.run());
+    holdOperations();
+    hangup = action;
+  }
+
+  /** Runs {@code action} on every SIGUSR1. */
+  static void onStatusRequest(Runnable action) {
+    holdOperations();
+    statusRequest = action;
   }
 }

@@ -4,6 +4,8 @@ import dev.fim.baseline.BaselineJob;
 import dev.fim.baseline.Selector;
 import dev.fim.baseline.select.Config;
 import dev.fim.cli.report.ReportFormat;
+import dev.fim.engine.StatusFile;
+import dev.fim.engine.WatchStatus;
 import dev.fim.engine.Watcher;
 import dev.fim.engine.sink.EventSink;
 import dev.fim.engine.sink.JsonLinesSink;
@@ -54,8 +56,14 @@ import picocli.CommandLine.Spec;
       "them the database (its notices wait meanwhile) and takes it back when they end. history,",
       "who and report read it without borrowing. Audit losses become \"overflow\" events too.",
       "",
+      "Signals: SIGTERM/SIGINT stop in order (exit 0), also while starting; SIGHUP reopens --output",
+      "and reloads the config (one that does not parse is refused and the old trees stay watched;",
+      "a changed one replaces the watcher, which reconciles every tree); SIGUSR1 writes a status",
+      "line and DB/watch-status.json, which fim watch --status asks for and prints.",
+      "",
       "Examples:",
       "  fim watch /etc /usr/bin --output /var/log/fim/changes.json   (SIGHUP reopens the file)",
+      "  fim watch --status                                          (the running watch's counters)",
       "  fim watch --format text ~/project"
     })
 final class WatchCommand implements Callable<Integer> {
@@ -139,23 +147,45 @@ final class WatchCommand implements Callable<Integer> {
               + "attribution (or none) and the reason. Default: ${DEFAULT-VALUE}.")
   long correlationMs;
 
+  @Option(
+      names = "--status-every",
+      paramLabel = "MIN",
+      defaultValue = "0",
+      description =
+          "Also write the status line (as on SIGUSR1) every MIN minutes (a fraction is allowed: 0.5 is"
+              + " 30 s); 0: only on SIGUSR1. Default: ${DEFAULT-VALUE}.")
+  double statusEveryMin;
+
+  @Option(
+      names = "--status",
+      description =
+          "Do not watch: ask the fim watch running on the database (--db) for its status (SIGUSR1 to the pid"
+              + " in DB/watch-status.json), wait for the fresh file and print it (JSON). Exit 1 when no"
+              + " watch runs there or it does not answer within 10 s.")
+  boolean statusQuery;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    if (statusQuery) {
+      Signals.releaseStops(); // a query: SIGINT/SIGTERM end it as they end any command
+      return WatchStatusQuery.run(common.dbDir(), spec.commandLine().getOut(), err);
+    }
+    // Held since main's first line (Main): a signal while starting is acted on, never lost.
+    Signals.StopRequest stop = Signals.claimStops();
     Sources.Backend chosen = backend();
     attribution();
-    if (quietMs < 0 || maxPending < 1 || correlationMs < 0) {
+    if (quietMs < 0 || maxPending < 1 || correlationMs < 0 || !(statusEveryMin >= 0)) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
-          "--quiet-ms and --correlation-ms must be 0 or more and --max-pending 1 or more");
+          "--quiet-ms, --correlation-ms and --status-every must be 0 or more and --max-pending 1 or more");
     }
     Config cfg = common.loadConfig(err);
     Path keyFile = common.keyFile(cfg);
     List<PathBytes> scope = CommonOptions.paths(paths);
-    Selector selector = common.selector(cfg, scope, keyFile);
-    List<PathBytes> roots = scope.isEmpty() ? selector.roots() : scope;
+    WatchReload.Plan plan = WatchReload.plan(common, cfg, scope, keyFile);
     Preload.await();
     LineOutput out =
         output == null
@@ -168,39 +198,55 @@ final class WatchCommand implements Callable<Integer> {
             Evidence.attach(
                 common,
                 store,
-                trustedBaseline(store, Evidence.keyForWatch(store, keyFile), selector, cfg),
+                trustedBaseline(store, Evidence.keyForWatch(store, keyFile), plan.selector(), cfg),
                 err)) {
-      Watcher w =
-          Watcher.start(
-              new Watcher.Settings(
-                  store,
-                  selector,
-                  roots,
-                  chosen,
-                  TimeUnit.MILLISECONDS.toNanos(quietMs),
-                  maxPending,
-                  Watcher.BACK_PRESSURE_NS,
-                  common.threads(cfg),
-                  List.of(sink),
-                  reportTemporaries,
-                  attribution(),
-                  TimeUnit.MILLISECONDS.toNanos(correlationMs),
-                  Watcher.RULE_CHECK_NS,
-                  line -> status(err, line)));
+      if (stop.received() != null) {
+        status(err, "stopped by " + stop.received() + " before watching; nothing was changed");
+        return ExitCodes.OK;
+      }
+      WatchReload reload = new WatchReload(common, scope, keyFile, plan, line -> status(err, line));
+      Watcher w = Watcher.start(settings(store, plan, chosen, sink, cfg, err));
+      reload.started(w);
       status(
           err,
           "watching "
-              + roots.size()
-              + (roots.size() == 1 ? " tree" : " trees")
+              + plan.roots().size()
+              + (plan.roots().size() == 1 ? " tree" : " trees")
               + " with "
               + w.backendDescription()
               + "; database "
               + common.dbDir());
       status(err, "attribution: " + w.attributionDescription());
-      Signals.onStop(w::stop);
-      Signals.onHangup(out::reopen);
-      w.await();
-      Watcher.Stats s = w.stats();
+      stop.whenRequested(reload::stopAll); // at once when the signal came while the watcher started
+      Signals.onHangup(
+          () -> {
+            out.reopen(); // logrotate's postrotate SIGHUP, as before
+            reload.request();
+          });
+      Signals.onStatusRequest(() -> reportStatus(err, reload));
+      reportStatus(null, reload); // the status file names this pid from now on (fim watch --status)
+      Thread periodic = periodicStatus(err, reload);
+      try {
+        while (true) {
+          w.await();
+          WatchReload.Plan next = reload.takePending();
+          if (next == null || stop.received() != null) {
+            break;
+          }
+          w = reload.restart(w, next, p -> settings(store, p, chosen, sink, cfg, err));
+          if (stop.received() != null) {
+            w.stop();
+          }
+        }
+      } finally {
+        if (periodic != null) {
+          periodic.interrupt();
+        }
+        Signals.onStatusRequest(() -> {});
+        Signals.onHangup(out::reopen);
+        StatusFile.remove(common.dbDir());
+      }
+      WatchStatus s = reload.status();
       status(
           err,
           "stopped: "
@@ -208,14 +254,80 @@ final class WatchCommand implements Callable<Integer> {
               + " events recorded, "
               + s.notices()
               + " kernel notices, "
-              + s.transients()
+              + w.stats().transients()
               + " temporaries counted, "
               + s.overflows()
               + " overflow rescans, "
-              + s.audited()
+              + s.byAudit()
               + " attributed from audit records");
     }
     return ExitCodes.OK;
+  }
+
+  private Watcher.Settings settings(
+      Store store,
+      WatchReload.Plan plan,
+      Sources.Backend chosen,
+      EventSink sink,
+      Config cfg,
+      PrintWriter err) {
+    return new Watcher.Settings(
+        store,
+        plan.selector(),
+        plan.roots(),
+        chosen,
+        TimeUnit.MILLISECONDS.toNanos(quietMs),
+        maxPending,
+        Watcher.BACK_PRESSURE_NS,
+        common.threads(plan.config()),
+        List.of(sink),
+        reportTemporaries,
+        attribution(),
+        TimeUnit.MILLISECONDS.toNanos(correlationMs),
+        Watcher.RULE_CHECK_NS,
+        line -> status(err, line));
+  }
+
+  /**
+   * The status line to {@code err} (null: none) and the status file in the database directory,
+   * which {@code fim watch --status} reads.
+   */
+  private void reportStatus(PrintWriter err, WatchReload reload) {
+    WatchStatus s = reload.status();
+    if (err != null) {
+      status(err, s.line());
+    }
+    try {
+      StatusFile.write(common.dbDir(), s);
+    } catch (java.io.IOException e) {
+      if (err != null) {
+        status(err, "cannot write the status file in " + common.dbDir() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** The thread that writes the status every --status-every minutes, or null. */
+  private Thread periodicStatus(PrintWriter err, WatchReload reload) {
+    if (statusEveryMin == 0) {
+      return null;
+    }
+    long everyMs = Math.max(100, Math.round(statusEveryMin * 60_000));
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  Thread.sleep(everyMs); // a period, not a synchronisation
+                  reportStatus(err, reload);
+                }
+              } catch (InterruptedException e) {
+                // the watch stopped
+              }
+            },
+            "fim-status");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   /**

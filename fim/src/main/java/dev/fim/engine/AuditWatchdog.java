@@ -25,7 +25,7 @@ final class AuditWatchdog {
   private final Recorder recorder;
   private final PathBytes scope;
   private final Consumer<String> status;
-  private long lostReported;
+  private volatile long lostReported;
 
   /**
    * @param scope the path the loss events name (the first watched tree: the loss concerns all of
@@ -66,6 +66,11 @@ final class AuditWatchdog {
    * may be marked "proc" or "none" instead of "audit". The kernel's counter counts the whole host's
    * records, so this is an upper bound.
    */
+  /** Audit records lost as last counted (for the status line; read from any thread). */
+  long lostSoFar() {
+    return lostReported;
+  }
+
   void checkLoss() throws StoreException {
     AttributorCounters c = audit.counters();
     long lost = c.lost();

@@ -166,8 +166,14 @@ public final class Watcher {
    */
   private final Object scanGuard = new Object();
 
-  private long rescans;
-  private long overflows;
+  /**
+   * Trees added by a reload that the store has no state of yet: recorded first, without events, as
+   * the first start records trees without a baseline (else every file in them would be "created").
+   */
+  private List<PathBytes> seedFirst = List.of();
+
+  private volatile long rescans;
+  private volatile long overflows;
   private WatchCoverage.Run coverage;
 
   private Watcher(
@@ -221,7 +227,27 @@ public final class Watcher {
    * @throws NativeException no backend could watch the trees (the message says why for each)
    */
   public static Watcher start(Settings s) throws StoreException, IOException {
+    return start(s, List.of());
+  }
+
+  /**
+   * As {@link #start(Settings)}, after a configuration reload: of the {@code added} trees, those
+   * the store holds no state of are recorded as they are (no events) before the reconcile; the
+   * others are compared with their last recorded state like every tree.
+   */
+  public static Watcher start(Settings s, List<PathBytes> added)
+      throws StoreException, IOException {
     Store store = s.store();
+    List<PathBytes> unknown = new ArrayList<>();
+    if (store.hasAny(Column.CURRENT)) {
+      for (PathBytes root : added) {
+        try (dev.fim.store.RecordCursor c = store.cursor(Column.CURRENT, root)) {
+          if (!c.next()) {
+            unknown.add(root);
+          }
+        }
+      }
+    }
     boolean seedOnly = false;
     if (!store.hasAny(Column.CURRENT)) {
       if (store.hasAny(Column.BASELINE)) {
@@ -267,6 +293,7 @@ public final class Watcher {
         }
       }
       w = new Watcher(s, opened.source(), seedOnly, audit, auditUnavailable, Ticker.system());
+      w.seedFirst = List.copyOf(unknown);
       w.coverage =
           WatchCoverage.begin(
               store,
@@ -354,6 +381,9 @@ public final class Watcher {
       Every ruleCheck = new Every(settings.ruleCheckNs(), ticker);
       Every lossCheck = new Every(AUDIT_LOSS_CHECK_NS, ticker);
       Every loanCheck = new Every(LOAN_CHECK_NS, ticker);
+      if (!seedFirst.isEmpty() && !seedAdded()) {
+        return;
+      }
       while (true) {
         Coalescer.Batch b =
             coalescer.take(BATCH, Math.min(AUDIT_LOSS_CHECK_NS, settings.ruleCheckNs()));
@@ -436,6 +466,38 @@ public final class Watcher {
     }
   }
 
+  /** Records the trees a reload added (see {@link #seedFirst}); false when stopped meanwhile. */
+  private boolean seedAdded() throws StoreException {
+    synchronized (scanGuard) {
+      scanning = true;
+    }
+    try {
+      if (stopping) {
+        throw new InterruptedException();
+      }
+      long n = comparator.seed(seedFirst);
+      settings
+          .status()
+          .accept(
+              "recorded "
+                  + n
+                  + " paths of "
+                  + seedFirst.size()
+                  + " added tree(s) (changes are reported from now on)");
+      return true;
+    } catch (InterruptedException e) {
+      settings
+          .status()
+          .accept("stopped before the added trees were recorded; the next start records them");
+      return false;
+    } finally {
+      synchronized (scanGuard) {
+        scanning = false;
+        Thread.interrupted();
+      }
+    }
+  }
+
   private void fail(Throwable t) {
     synchronized (this) {
       if (failure == null) {
@@ -515,6 +577,37 @@ public final class Watcher {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * A status snapshot from any thread (SIGUSR1, the periodic status line): counters read without
+   * stopping the pipeline, so they may be a few events apart from each other.
+   *
+   * @param sinceNs when the watch started ({@link System#nanoTime()}), for the uptime
+   * @param reloads configuration reloads applied so far
+   * @param earlier the final status of the watcher this one replaced at a reload (or null): its
+   *     counters are added, so they count since the watch started
+   */
+  public WatchStatus status(long sinceNs, long reloads, WatchStatus earlier) {
+    long[] c = coalescer.counters();
+    ProcessHandle self = ProcessHandle.current();
+    boolean e = earlier != null;
+    return new WatchStatus(
+        self.pid(),
+        StatusFile.startTicks(self.pid()),
+        Coalescer.wallClockNs(),
+        System.nanoTime() - sinceNs,
+        backend(),
+        settings.roots().size(),
+        (e ? earlier.notices() : 0) + c[0],
+        (e ? earlier.recorded() : 0) + recorder.recorded(),
+        (e ? earlier.overflows() : 0) + overflows,
+        (e ? earlier.auditLost() : 0) + (watchdog == null ? 0 : watchdog.lostSoFar()),
+        coalescer.pendingCount(),
+        (e ? earlier.byAudit() : 0) + correlator.count(dev.fim.store.Attribution.AUDIT),
+        (e ? earlier.byProc() : 0) + correlator.count(dev.fim.store.Attribution.PROC),
+        (e ? earlier.byNone() : 0) + correlator.count(dev.fim.store.Attribution.NONE),
+        reloads);
   }
 
   /** Counters for the shutdown line and tests. */

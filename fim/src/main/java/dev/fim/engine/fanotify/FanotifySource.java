@@ -75,6 +75,20 @@ public final class FanotifySource implements ChangeSource {
     }
   }
 
+  /**
+   * Tries for real what {@link #open} does (an FID group with FAN_RENAME in its mask, a filesystem
+   * mark on {@code dir}'s filesystem, its handle resolver) and closes it again: null when fim watch
+   * can use fanotify there, else the kernel's reason ({@code fim doctor}).
+   */
+  public static String probe(PathBytes dir) {
+    try {
+      open(List.of(dir)).close();
+      return null;
+    } catch (NativeException e) {
+      return e.getMessage();
+    }
+  }
+
   @Override
   public String name() {
     return "fanotify";

@@ -1,0 +1,252 @@
+package dev.fim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Operating a running {@code fim watch} (issue 16): SIGHUP reloads the config (a tree added is
+ * recorded and its changes reported; a config that does not parse is refused with the reason and
+ * the old trees stay watched), SIGUSR1 writes a status line, and {@code fim watch --status} from
+ * another process reads the running watch's status. Real processes, real fanotify; attribution
+ * proc, so the host's audit state is never touched.
+ */
+@Tag("kernel")
+class WatchOperationsTest {
+  private static final long DEADLINE_MS = 30_000;
+  private Path dir;
+  private Path one;
+  private Path two;
+  private Path conf;
+  private Path db;
+  private Path out;
+  private Process fim;
+  private final List<String> stderr = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    assumeTrue(CommonOptions.isRoot(), "fim watch's fanotify backend needs root");
+    dir = Files.createTempDirectory(Path.of("/var/tmp"), "fim-watchops-");
+    // Each tree in a directory of its own: a rule "/x/tree" also selects /x/tree2, so the walk's
+    // root is the rule's parent directory.
+    one = Files.createDirectories(dir.resolve("one/tree"));
+    two = Files.createDirectories(dir.resolve("two/tree"));
+    Files.writeString(one.resolve("f"), "one\n");
+    Files.writeString(two.resolve("g"), "two\n");
+    conf = dir.resolve("fim.conf");
+    db = dir.resolve("db");
+    out = dir.resolve("events.json");
+    Files.writeString(conf, one + " R\n");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (fim != null && fim.isAlive()) {
+      fim.destroyForcibly().waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS);
+    }
+    if (dir != null) {
+      new ProcessBuilder("rm", "-rf", "--", dir.toString()).start().waitFor();
+    }
+  }
+
+  private void start(String... more) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "watch",
+            "--db",
+            db.toString(),
+            "--key",
+            dir.resolve("db.key").toString(),
+            "-c",
+            conf.toString(),
+            "--attribution",
+            "proc",
+            "--output",
+            out.toString()));
+    cmd.addAll(List.of(more));
+    fim = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(fim.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  synchronized (stderr) {
+                    stderr.add(line);
+                    stderr.notifyAll();
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+    awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
+  }
+
+  private String awaitStderr(Predicate<String> p, String what) throws InterruptedException {
+    long end = System.currentTimeMillis() + DEADLINE_MS;
+    synchronized (stderr) {
+      while (true) {
+        for (String l : stderr) {
+          if (p.test(l)) {
+            return l;
+          }
+        }
+        long left = end - System.currentTimeMillis();
+        if (left <= 0 || !fim.isAlive()) {
+          fail("no stderr line for " + what + "; stderr: " + stderr);
+        }
+        stderr.wait(Math.min(left, 200));
+      }
+    }
+  }
+
+  /** Polls the events file until a line contains {@code text}; returns that line. */
+  private String awaitEvent(String text) throws Exception {
+    long end = System.currentTimeMillis() + DEADLINE_MS;
+    while (System.currentTimeMillis() < end) {
+      if (Files.exists(out)) {
+        for (String l : Files.readAllLines(out)) {
+          if (l.contains(text)) {
+            return l;
+          }
+        }
+      }
+      TimeUnit.MILLISECONDS.sleep(20); // polling a file with a deadline: the file is the signal
+    }
+    fail("no event containing " + text + " in " + out);
+    return null;
+  }
+
+  private void signal(String name) throws Exception {
+    assertEquals(
+        0, new ProcessBuilder("kill", "-" + name, Long.toString(fim.pid())).start().waitFor());
+  }
+
+  private int stop() throws Exception {
+    signal("TERM");
+    assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "fim watch did not stop");
+    return fim.exitValue();
+  }
+
+  private static void append(Path file, String text) throws IOException {
+    Files.writeString(file, text, java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  @Test
+  void sighupAddsATreeWhoseChangesAreThenReported() throws Exception {
+    start();
+    Files.writeString(conf, one + " R\n" + two + " R\n");
+    signal("HUP");
+    String reloading = awaitStderr(l -> l.startsWith("fim watch: reloading "), "the reload");
+    assertTrue(reloading.contains("adds " + two.getParent()), reloading);
+    awaitStderr(l -> l.startsWith("fim watch: reloaded: watching 2 trees"), "the new watcher");
+    awaitStderr(
+        l -> l.startsWith("fim watch: recorded ") && l.contains("of 1 added tree(s)"),
+        "the added tree's recording");
+    // the reconcile after the switch (a change before it ends is found by it, without a writer)
+    awaitStderr(l -> l.startsWith("fim watch: reconciled: 0 changes"), "the reconcile");
+    append(two.resolve("g"), "changed\n");
+    String event = awaitEvent("\"path\":\"" + two.resolve("g") + "\"");
+    assertTrue(event.contains("\"action\":\"updated\""), event);
+    assertTrue(event.contains("\"origin\":\"watch\""), event);
+    // the first tree is still watched, and nothing of the added tree was reported as "created"
+    append(one.resolve("f"), "changed\n");
+    awaitEvent("\"path\":\"" + one.resolve("f") + "\"");
+    for (String l : Files.readAllLines(out)) {
+      assertFalse(l.contains("\"action\":\"created\""), l);
+    }
+    assertEquals(0, stop());
+    String stopped = awaitStderr(l -> l.startsWith("fim watch: stopped: "), "the stop line");
+    assertTrue(stopped.contains(Files.readAllLines(out).size() + " events recorded"), stopped);
+  }
+
+  @Test
+  void aBadConfigOnSighupIsRefusedWithTheReasonAndTheOldTreesStayWatched() throws Exception {
+    start();
+    Files.writeString(conf, one + " NoSuchGroup\n");
+    signal("HUP");
+    String refused = awaitStderr(l -> l.startsWith("fim watch: reload refused"), "the refusal");
+    assertTrue(refused.contains("still watching 1 tree"), refused);
+    assertTrue(refused.contains(conf + ":1: "), refused);
+    assertTrue(refused.contains("NoSuchGroup"), refused);
+    append(one.resolve("f"), "changed\n");
+    String event = awaitEvent("\"path\":\"" + one.resolve("f") + "\"");
+    assertTrue(event.contains("\"action\":\"updated\""), event);
+    assertTrue(fim.isAlive());
+    assertEquals(0, stop());
+  }
+
+  @Test
+  void statusEveryWritesTheStatusLineWithoutASignal() throws Exception {
+    start("--status-every", "0.005"); // 0.3 s
+    synchronized (stderr) {
+      long end = System.currentTimeMillis() + DEADLINE_MS;
+      while (stderr.stream().filter(l -> l.startsWith("fim watch: status: up ")).count() < 2) {
+        long left = end - System.currentTimeMillis();
+        assertTrue(left > 0 && fim.isAlive(), "no two periodic status lines: " + stderr);
+        stderr.wait(Math.min(left, 200));
+      }
+    }
+    assertEquals(0, stop());
+  }
+
+  @Test
+  void sigusr1WritesAStatusLineAndWatchStatusReadsItFromAnotherProcess() throws Exception {
+    start();
+    append(one.resolve("f"), "changed\n");
+    awaitEvent("\"path\":\"" + one.resolve("f") + "\"");
+    signal("USR1");
+    String line = awaitStderr(l -> l.startsWith("fim watch: status: up "), "the status line");
+    assertTrue(line.contains(" 1 events recorded, 0 overflow rescans, 0 audit records lost"), line);
+    assertTrue(line.contains("attribution audit 0 / proc 1 / none 0"), line);
+    assertTrue(fim.isAlive(), "SIGUSR1 does not end the watch");
+
+    Fim.Run status = Fim.run("watch", "--status", "--db", db.toString());
+    assertEquals(0, status.exit(), status::toString);
+    String json = status.out();
+    assertTrue(json.startsWith("{\"@timestamp\":\""), json);
+    assertTrue(json.contains("\"pid\":" + fim.pid() + ","), json);
+    assertTrue(json.contains("\"events\":1,"), json);
+    assertTrue(json.contains("\"attribution\":{\"audit\":0,\"proc\":1,\"none\":0}"), json);
+    assertTrue(json.contains("\"backend\":\"fanotify\""), json);
+    // the query made the watch write a fresh status (its line is on stderr twice now)
+    synchronized (stderr) {
+      assertEquals(
+          2,
+          stderr.stream().filter(l -> l.startsWith("fim watch: status: up ")).count(),
+          stderr.toString());
+    }
+
+    assertEquals(0, stop());
+    Fim.Run after = Fim.run("watch", "--status", "--db", db.toString());
+    assertEquals(1, after.exit(), after::toString);
+    assertTrue(after.err().contains("no fim watch runs on " + db), after.err());
+  }
+}
