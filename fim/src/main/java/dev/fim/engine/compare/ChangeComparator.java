@@ -56,6 +56,11 @@ import java.util.function.LongSupplier;
  *   <li>A regular file whose name now holds another inode (vim, {@code sed -i}, {@code os.replace})
  *       is one {@code updated} whose changes include {@code inode}, whether or not the group
  *       selects the inode.
+ *   <li>A temporary renamed onto its final name (both ends' rename notices agree, the temporary had
+ *       no recorded state) is folded into the final name's {@code created} or {@code updated},
+ *       which names it as its old path. A new file named like a temporary ({@link TemporaryNames})
+ *       is held ({@link TemporaryHold}, bounded, up to the hold) for a rename that comes later
+ *       (dpkg); without one it is reported with its content when the hold ends.
  * </ol>
  *
  * Each change, with what its notice saw of the writer ({@link Sighting}), and each new state go to
