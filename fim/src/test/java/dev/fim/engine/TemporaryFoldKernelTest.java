@@ -113,6 +113,35 @@ class TemporaryFoldKernelTest {
   }
 
   /**
+   * The same with a name fim had reported already (no temporary's name, older than the quiet
+   * window): {@code mv t sudoers} is sudoers' {@code updated}, compared with what sudoers held, not
+   * a {@code moved} compared with t's own state, which would show no content change at all.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Sources.Backend.class,
+      names = {"FANOTIFY", "INOTIFY"})
+  void aKnownFileRenamedOverAnotherIsTheOverwrittenFilesUpdate(Sources.Backend backend)
+      throws Exception {
+    watch(backend);
+    h.sh("echo 'root ALL=(ALL) ALL' > sudoers && echo 'evil ALL=(ALL) NOPASSWD: ALL' > t");
+    h.start(50, 65536, Watcher.BACK_PRESSURE_NS);
+    String oldHash = xxh("sudoers");
+    String newHash = xxh("t");
+    long oldIno = inode("sudoers");
+    long newIno = inode("t");
+    h.sh("mv t sudoers");
+    ChangeEvent e = only(h.barrier(), Action.UPDATED, "sudoers");
+    assertEquals(h.path("t"), e.oldPath());
+    assertEquals("xxh3_128:" + oldHash, change(e, "content").oldValue());
+    assertEquals("xxh3_128:" + newHash, change(e, "content").newValue());
+    assertEquals(Long.toUnsignedString(oldIno), change(e, "inode").oldValue());
+    assertEquals(Long.toUnsignedString(newIno), change(e, "inode").newValue());
+    h.sh("echo more >> t2 && mv t2 t3");
+    assertEquals(Action.CREATED, only(h.barrier(), Action.CREATED, "t3").action());
+  }
+
+  /**
    * useradd's sequence (shadow-utils' commonio) on a throw-away tree: the lock (a pid file linked
    * to passwd.lock) is held for a while, the new passwd is written as passwd+ and renamed over
    * passwd, the lock removed. One update of passwd (and of its backup passwd-), nothing about the
@@ -127,9 +156,18 @@ class TemporaryFoldKernelTest {
     watch(backend);
     h.sh(
         "mkdir etc && echo 'root:x:0:0:root:/root:/bin/sh' > etc/passwd && cp etc/passwd etc/passwd-");
-    h.start(50, 65536, Watcher.BACK_PRESSURE_NS);
+    h.start();
     long transients = h.watcher().stats().transients();
-    h.sh("cd etc && echo $$ > passwd.$$ && ln passwd.$$ passwd.lock && rm passwd.$$");
+    // commonio's lock, in one process as useradd takes it: passwd.PID written, linked, unlinked
+    h.run(
+        List.of(
+            "python3",
+            "-c",
+            "import os\n"
+                + "t = 'etc/passwd.%d' % os.getpid()\n"
+                + "fd = os.open(t, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)\n"
+                + "os.write(fd, str(os.getpid()).encode()); os.close(fd)\n"
+                + "os.link(t, 'etc/passwd.lock'); os.unlink(t)"));
     assertEquals(List.of(), h.barrier(), "the lock held longer than the quiet window is not news");
     h.sh(
         "cd etc && cp passwd passwd- && { cat passwd; echo 'u:x:1001:1001::/home/u:/bin/sh'; } > passwd+");

@@ -52,7 +52,8 @@ import java.util.function.LongSupplier;
  *       Overflow rescans and the start-up reconcile do the same over whole trees.
  *   <li>Moves are paired by inode: a path that disappeared and one that appeared (or was replaced)
  *       with the same device and inode make one {@code moved}; a directory's descendants pair the
- *       same way.
+ *       same way. A file renamed over a recorded one is that one's {@code updated} instead
+ *       (compared with what it held, the renamed name as its old path).
  *   <li>A regular file whose name now holds another inode (vim, {@code sed -i}, {@code os.replace})
  *       is one {@code updated} whose changes include {@code inode}, whether or not the group
  *       selects the inode.
@@ -651,7 +652,16 @@ public final class ChangeComparator implements AutoCloseable {
         continue;
       }
       Finding from = movedFrom.get(f);
-      if (from != null) {
+      Differ.Difference replaced =
+          from != null && f.before() != null && !isDirectory(f.after())
+              ? difference(f.before(), f.after())
+              : null;
+      if (replaced != null) {
+        // Renamed over a recorded file: that file's change, compared with what it held (content,
+        // inode), naming where the new one came from. A "moved" would compare with the renamed
+        // file's own old state and hide what the overwritten name lost (mv evil /etc/sudoers).
+        out.change(change(f, replaced.action(), from.path(), f.before(), replaced.changes()));
+      } else if (from != null) {
         Differ.Difference d = difference(from.before(), f.after());
         List<AttributeChange> changes = d == null ? List.of() : d.changes();
         out.change(change(f, Action.MOVED, from.path(), from.before(), changes));
