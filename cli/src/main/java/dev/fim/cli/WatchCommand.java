@@ -128,6 +128,18 @@ final class WatchCommand implements Callable<Integer> {
   boolean reportTemporaries;
 
   @Option(
+      names = "--temporary-hold-ms",
+      paramLabel = "MS",
+      defaultValue = "60000",
+      description =
+          "How long a new file named like a temporary (X.dpkg-new, rpm's X;5f3a9c1d, /etc/passwd+, "
+              + "X.lock, X~, .#X, .ansible_tmp*, tmpXXXXXXXX, X.tmp) waits for its rename onto its final name, "
+              + "which is then reported as one change of that name with the temporary in file.old_path. No "
+              + "rename within the hold: the file is reported as created, with its content. 0: no hold. "
+              + "Default: ${DEFAULT-VALUE}.")
+  long temporaryHoldMs;
+
+  @Option(
       names = "--attribution",
       paramLabel = "HOW",
       defaultValue = "auto",
@@ -177,10 +189,15 @@ final class WatchCommand implements Callable<Integer> {
     Signals.StopRequest stop = Signals.claimStops();
     Sources.Backend chosen = backend();
     attribution();
-    if (quietMs < 0 || maxPending < 1 || correlationMs < 0 || !(statusEveryMin >= 0)) {
+    if (quietMs < 0
+        || maxPending < 1
+        || correlationMs < 0
+        || temporaryHoldMs < 0
+        || !(statusEveryMin >= 0)) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
-          "--quiet-ms, --correlation-ms and --status-every must be 0 or more and --max-pending 1 or more");
+          "--quiet-ms, --correlation-ms, --temporary-hold-ms and --status-every must be 0 or more"
+              + " and --max-pending 1 or more");
     }
     Config cfg = common.loadConfig(err);
     Path keyFile = common.keyFile(cfg);
@@ -256,6 +273,8 @@ final class WatchCommand implements Callable<Integer> {
               + " kernel notices, "
               + w.stats().transients()
               + " temporaries counted, "
+              + s.folded()
+              + " folded into their final name, "
               + s.overflows()
               + " overflow rescans, "
               + s.byAudit()
@@ -285,7 +304,8 @@ final class WatchCommand implements Callable<Integer> {
         attribution(),
         TimeUnit.MILLISECONDS.toNanos(correlationMs),
         Watcher.RULE_CHECK_NS,
-        line -> status(err, line));
+        line -> status(err, line),
+        TimeUnit.MILLISECONDS.toNanos(temporaryHoldMs));
   }
 
   /**

@@ -388,6 +388,40 @@ class WatchCommandTest {
     }
   }
 
+  /**
+   * A temporary renamed onto its final name is one line of that name naming the temporary in {@code
+   * file.old_path} (issue 15 #3), and the stop line counts it as folded.
+   */
+  @Test
+  void aTemporaryRenamedOntoItsNameIsOneLineNamingIt() throws Exception {
+    Path out = dir.resolve("changes.json");
+    start(
+        List.of(),
+        "--db",
+        dir.resolve("db").toString(),
+        "--output",
+        out.toString(),
+        "--attribution",
+        "proc",
+        "--quiet-ms",
+        "50",
+        "--temporary-hold-ms",
+        "60000",
+        tree.toString());
+    awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
+    sh("printf new > n.dpkg-new");
+    sh("mv n.dpkg-new n");
+    List<String> lines = awaitLine(out, "\"path\":\"" + tree.resolve("n") + "\"");
+    assertEquals(1, lines.size(), lines::toString);
+    assertTrue(lines.get(0).contains("\"action\":\"created\""), lines.get(0));
+    assertTrue(
+        lines.get(0).contains("\"old_path\":\"" + tree.resolve("n.dpkg-new") + "\""), lines.get(0));
+    assertEquals(0, stop("TERM"));
+    String stopped = awaitStderr(l -> l.startsWith("fim watch: stopped: "), "the stop line");
+    assertTrue(stopped.contains(" 1 folded into their final name"), stopped);
+    assertEquals(1, Files.readAllLines(out).size(), "nothing about n.dpkg-new at the stop either");
+  }
+
   @Test
   void textFormatAndSigintOnStdout() throws Exception {
     start(List.of(), "--db", dir.resolve("db").toString(), "--format", "text", tree.toString());

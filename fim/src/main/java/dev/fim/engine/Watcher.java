@@ -71,6 +71,8 @@ public final class Watcher {
    * @param ruleCheckNs how often fim's audit rules are checked (and re-added, with an event, when
    *     removed)
    * @param status where start-up and shutdown lines go (one line per call, no newline)
+   * @param temporaryHoldNs how long a new file with a temporary's name is held for its rename onto
+   *     the final name (0: not held)
    */
   public record Settings(
       Store store,
@@ -86,8 +88,46 @@ public final class Watcher {
       Attribution attribution,
       long correlationWindowNs,
       long ruleCheckNs,
-      Consumer<String> status) {
+      Consumer<String> status,
+      long temporaryHoldNs) {
+    /** With the default hold of temporaries ({@link #TEMPORARY_HOLD_NS}). */
+    public Settings(
+        Store store,
+        Selector selector,
+        List<PathBytes> roots,
+        Sources.Backend backend,
+        long windowNs,
+        int maxPending,
+        long backPressureNs,
+        int threads,
+        List<EventSink> sinks,
+        boolean reportTemporaries,
+        Attribution attribution,
+        long correlationWindowNs,
+        long ruleCheckNs,
+        Consumer<String> status) {
+      this(
+          store,
+          selector,
+          roots,
+          backend,
+          windowNs,
+          maxPending,
+          backPressureNs,
+          threads,
+          sinks,
+          reportTemporaries,
+          attribution,
+          correlationWindowNs,
+          ruleCheckNs,
+          status,
+          TEMPORARY_HOLD_NS);
+    }
+
     public Settings {
+      if (temporaryHoldNs < 0) {
+        throw new IllegalArgumentException("temporary hold " + temporaryHoldNs + " ns");
+      }
       Objects.requireNonNull(store, "store");
       Objects.requireNonNull(selector, "selector");
       roots = List.copyOf(roots);
@@ -110,6 +150,15 @@ public final class Watcher {
 
   /** The default of {@link Settings#ruleCheckNs()}: Wazuh's 30 s. */
   public static final long RULE_CHECK_NS = TimeUnit.SECONDS.toNanos(30);
+
+  /**
+   * The default of {@link Settings#temporaryHoldNs()}: dpkg renames its {@code .dpkg-new} files
+   * after unpacking a whole package, seconds later.
+   */
+  public static final long TEMPORARY_HOLD_NS = TimeUnit.SECONDS.toNanos(60);
+
+  /** The most files held as likely temporaries at once (at most {@code maxPending}). */
+  static final int TEMPORARY_HOLD_CAPACITY = 4096;
 
   /** The default of {@link Settings#backPressureNs()}. */
   public static final long BACK_PRESSURE_NS = TimeUnit.SECONDS.toNanos(2);
@@ -212,7 +261,14 @@ public final class Watcher {
     this.correlator = new Correlator(sources, recorder);
     this.comparator =
         new ChangeComparator(
-            s.store(), s.selector(), correlator, s.threads(), s.reportTemporaries());
+            s.store(),
+            s.selector(),
+            correlator,
+            s.threads(),
+            s.reportTemporaries(),
+            s.temporaryHoldNs(),
+            Math.min(s.maxPending(), TEMPORARY_HOLD_CAPACITY),
+            System::nanoTime);
     this.lender = new DatabaseLender(s.store(), recorder, s.status(), ticker);
     this.watchdog =
         audit == null ? null : new AuditWatchdog(audit, recorder, s.roots().get(0), s.status());
@@ -397,6 +453,7 @@ public final class Watcher {
           return;
         }
         if (b == null) {
+          comparator.releaseAllHeld(); // stopping: nothing seen stays unreported
           break;
         }
         for (Rescan r : b.rescans()) {
@@ -451,6 +508,7 @@ public final class Watcher {
         if (!b.notices().isEmpty()) {
           comparator.compare(b.notices());
         }
+        comparator.releaseExpired();
       }
     } catch (Throwable t) {
       fail(t);
@@ -616,6 +674,7 @@ public final class Watcher {
       long compared,
       long recorded,
       long transients,
+      long folded,
       long rescans,
       long overflows,
       long audited) {}
@@ -628,6 +687,7 @@ public final class Watcher {
         comparator.compared(),
         recorder.recorded(),
         comparator.transients(),
+        comparator.folded(),
         rescans,
         overflows,
         correlator.count(dev.fim.store.Attribution.AUDIT));

@@ -42,6 +42,7 @@ final class WatchHarness implements AutoCloseable {
   private int consumed;
   private Store store;
   private Watcher watcher;
+  private long temporaryHoldNs = Watcher.TEMPORARY_HOLD_NS;
 
   WatchHarness(Sources.Backend backend) throws IOException {
     this.backend = backend;
@@ -126,7 +127,14 @@ final class WatchHarness implements AutoCloseable {
                 attribution,
                 TimeUnit.MILLISECONDS.toNanos(200),
                 ruleCheckNs,
-                this::status));
+                this::status,
+                temporaryHoldNs));
+    return this;
+  }
+
+  /** The hold of likely temporaries for the next start (default: {@link Watcher}'s). */
+  WatchHarness holdTemporaries(long ms) {
+    temporaryHoldNs = TimeUnit.MILLISECONDS.toNanos(ms);
     return this;
   }
 

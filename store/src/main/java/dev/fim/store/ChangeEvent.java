@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param sequence monotonic per store; orders events observed in the same nanosecond
  * @param action what happened
  * @param path the path (the new path for {@code moved})
- * @param oldPath the old path of a {@code moved}, else null
+ * @param oldPath the old path of a {@code moved}; for a {@code created} or {@code updated} made by
+ *     renaming a temporary onto the path, the temporary's name; else null
  * @param after the state after the change; null for {@code deleted}
  * @param before the state before; null for {@code created}
  * @param changes attribute-level differences (empty for created/deleted)

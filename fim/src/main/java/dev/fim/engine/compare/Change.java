@@ -15,7 +15,8 @@ import java.util.List;
  * Immutable.
  *
  * @param timeNs when the change was seen (wall clock, ns since the epoch)
- * @param oldPath the old path of a {@code moved}, else null
+ * @param oldPath the old path of a {@code moved}; for a {@code created} or {@code updated} made by
+ *     renaming a temporary onto the path, the temporary's name; else null
  * @param after the state after the change; null for {@code deleted} (and a temporary)
  * @param before the state before; null for {@code created} (and a temporary)
  * @param message a sentence for people ({@code overflow}, temporaries), else null

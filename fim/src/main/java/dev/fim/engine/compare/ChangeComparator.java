@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The third stage: decides what changed by comparing the state on disk now with the last recorded
@@ -51,10 +52,16 @@ import java.util.function.Function;
  *       Overflow rescans and the start-up reconcile do the same over whole trees.
  *   <li>Moves are paired by inode: a path that disappeared and one that appeared (or was replaced)
  *       with the same device and inode make one {@code moved}; a directory's descendants pair the
- *       same way.
+ *       same way. A file renamed over a recorded one is that one's {@code updated} instead
+ *       (compared with what it held, the renamed name as its old path).
  *   <li>A regular file whose name now holds another inode (vim, {@code sed -i}, {@code os.replace})
  *       is one {@code updated} whose changes include {@code inode}, whether or not the group
  *       selects the inode.
+ *   <li>A temporary renamed onto its final name (both ends' rename notices agree, the temporary had
+ *       no recorded state) is folded into the final name's {@code created} or {@code updated},
+ *       which names it as its old path. A new file named like a temporary ({@link TemporaryNames})
+ *       is held ({@link TemporaryHold}, bounded, up to the hold) for a rename that comes later
+ *       (dpkg); without one it is reported with its content when the hold ends.
  * </ol>
  *
  * Each change, with what its notice saw of the writer ({@link Sighting}), and each new state go to
@@ -80,8 +87,11 @@ public final class ChangeComparator implements AutoCloseable {
   private final ChangeOutput out;
   private final int threads;
   private final boolean reportTemporaries;
+  private final TemporaryHold hold;
+  private final LongSupplier monotonicNs;
   private long transients;
   private long compared;
+  private long folded;
 
   /**
    * @param out the next stage: decided changes, new states and batch ends
@@ -91,11 +101,33 @@ public final class ChangeComparator implements AutoCloseable {
    */
   public ChangeComparator(
       Store store, Selector selector, ChangeOutput out, int threads, boolean reportTemporaries) {
+    this(store, selector, out, threads, reportTemporaries, 0, 1, System::nanoTime);
+  }
+
+  /**
+   * As above, holding new files with a temporary's name ({@link TemporaryNames}) for up to {@code
+   * holdNs} so that a late rename onto their final name folds into one change of that name.
+   *
+   * @param holdNs the longest hold (0: none); a held file is reported when it ends
+   * @param holdCapacity the most files held at once; beyond it a file is reported at once
+   * @param monotonicNs the clock of the holds' deadlines
+   */
+  public ChangeComparator(
+      Store store,
+      Selector selector,
+      ChangeOutput out,
+      int threads,
+      boolean reportTemporaries,
+      long holdNs,
+      int holdCapacity,
+      LongSupplier monotonicNs) {
     this.store = store;
     this.selector = selector;
     this.out = out;
     this.threads = threads;
     this.reportTemporaries = reportTemporaries;
+    this.hold = new TemporaryHold(holdNs, holdCapacity);
+    this.monotonicNs = monotonicNs;
     this.capture = new PathCapture(selector, ScanSettings.DEFAULT_HASH_BUFFER);
   }
 
@@ -111,6 +143,24 @@ public final class ChangeComparator implements AutoCloseable {
     return compared;
   }
 
+  /**
+   * Temporaries renamed onto their final name and reported as that name's change ({@code
+   * file.old_path}).
+   */
+  public long folded() {
+    return folded;
+  }
+
+  /** Files held now as likely temporaries. */
+  public int held() {
+    return hold.size();
+  }
+
+  /** Files with a temporary's name reported at once because the hold was full. */
+  public long holdRefused() {
+    return hold.refused();
+  }
+
   /** One observed difference of one path, before pairing. */
   private record Finding(
       PathBytes path,
@@ -120,7 +170,13 @@ public final class ChangeComparator implements AutoCloseable {
       long timeNs,
       Origin origin,
       PathBytes renamedWith,
-      Sighting sighting) {
+      Sighting sighting,
+      PathBytes via) {
+    /** The same finding, made by renaming the temporary {@code t} onto its path. */
+    Finding via(PathBytes t) {
+      return new Finding(path, before, after, diff, timeNs, origin, renamedWith, sighting, t);
+    }
+
     boolean gone() {
       return after == null;
     }
@@ -140,6 +196,8 @@ public final class ChangeComparator implements AutoCloseable {
     for (Notice n : sorted) {
       byPath.put(n.path(), n);
     }
+    Map<PathBytes, PathBytes> renamedOnto = renamedOnto(sorted, byPath);
+    Map<PathBytes, PathBytes> foldedInto = new HashMap<>();
     List<Finding> findings = new ArrayList<>();
     List<PathBytes> subtrees = new ArrayList<>();
     for (Notice n : sorted) {
@@ -156,6 +214,7 @@ public final class ChangeComparator implements AutoCloseable {
             || before.type() != after.type()
             || before.ino() != after.ino()) {
           subtrees.add(n.path());
+          reportHeld(hold.releaseUnder(List.of(n.path())), HELD_UNTIL_SUBTREE);
           // A path below with its own notice is its own writer's (mkdir d; echo > d/f: f is the
           // shell's);
           // the others came with the directory (mv d e, rm -r d): its notice's writer.
@@ -167,30 +226,42 @@ public final class ChangeComparator implements AutoCloseable {
                 Notice own = byPath.get(p);
                 return own != null && own != n ? own.sighting() : n.sighting();
               },
-              findings::add);
+              f -> {
+                // dpkg unpacks a new directory's files as X.dpkg-new and renames them later
+                if (!(f.before() == null
+                    && f.after().type() != FileType.DIRECTORY
+                    && TemporaryNames.looksTemporary(f.path())
+                    && hold(f.path(), f.after(), f.timeNs(), f.sighting()))) {
+                  findings.add(f);
+                }
+              });
           continue;
         }
       }
       if (before == null && after == null) {
-        transients++;
-        if (reportTemporaries && n.has(ChangeListener.CREATED | ChangeListener.MOVED_TO)) {
-          String what = "temporary: created and removed within the quiet window";
-          for (Action a : List.of(Action.CREATED, Action.DELETED)) {
-            out.change(
-                new Change(
-                    n.firstWallNs(),
-                    a,
-                    n.path(),
-                    null,
-                    null,
-                    null,
-                    List.of(),
-                    Origin.WATCH,
-                    what,
-                    n.sighting()));
-          }
+        TemporaryHold.Held held = hold.release(n.path());
+        PathBytes onto = n.partner();
+        if (onto != null && n.path().equals(renamedOnto.get(onto))) {
+          folded++; // its content is reported as the change of the name it was renamed onto
+          foldedInto.put(onto, n.path());
+        } else if (held != null && !carriesNothingNew(held)) {
+          reportRemovedHeld(held, n);
+        } else {
+          temporary(n);
         }
         continue;
+      }
+      if (before == null) {
+        // Created in place (not renamed there) with a temporary's name, or held and written again:
+        // wait for its rename. Renamed onto, or no room: reported now, as it is.
+        boolean keep =
+            !n.has(ChangeListener.MOVED_TO)
+                && (hold.isHeld(n.path())
+                    || (n.has(ChangeListener.CREATED) && TemporaryNames.looksTemporary(n.path())));
+        if (keep && hold(n.path(), after, n.firstWallNs(), n.sighting())) {
+          continue;
+        }
+        hold.release(n.path());
       }
       Differ.Difference d = before == null || after == null ? null : difference(before, after);
       if (before != null && after != null && d == null) {
@@ -208,7 +279,17 @@ public final class ChangeComparator implements AutoCloseable {
               n.firstWallNs(),
               Origin.WATCH,
               n.partner(),
-              n.sighting()));
+              n.sighting(),
+              null));
+    }
+    if (!foldedInto.isEmpty()) {
+      for (int i = 0; i < findings.size(); i++) {
+        Finding f = findings.get(i);
+        PathBytes t = f.after() != null ? foldedInto.get(f.path()) : null;
+        if (t != null) {
+          findings.set(i, f.via(t));
+        }
+      }
     }
     // Emitted in the order the changes were seen (stable: a subtree keeps its path order), not in
     // path order.
@@ -226,6 +307,7 @@ public final class ChangeComparator implements AutoCloseable {
    */
   public long rescan(Rescan r, long timeNs) throws StoreException, InterruptedException {
     Origin origin = r.overflow() ? Origin.RESCAN : Origin.RECONCILE;
+    reportHeld(hold.releaseUnder(r.scope()), HELD_UNTIL_RESCAN);
     List<Finding> pairable = new ArrayList<>();
     List<Finding> chunk = new ArrayList<>();
     long[] found = {0};
@@ -362,9 +444,183 @@ public final class ChangeComparator implements AutoCloseable {
                       timeNs,
                       origin,
                       null,
-                      seen.apply(f.path())));
+                      seen.apply(f.path()),
+                      null));
             });
     deleteUnder(Column.SCAN, scope);
+  }
+
+  private static final String HELD_UNTIL_SUBTREE =
+      "held as a likely temporary until its directory was compared as a whole";
+  private static final String HELD_UNTIL_RESCAN =
+      "held as a likely temporary until the trees were rescanned";
+  private static final String HELD_UNTIL_STOP = "held as a likely temporary until fim stopped";
+
+  /** The most bytes of a lock file that holds only a pid ({@code /etc/passwd.lock}). */
+  static final long LOCK_MAX_SIZE = 64;
+
+  /**
+   * For each path a rename notice names as the new end of a rename: the path renamed onto it, when
+   * both ends' notices agree (the old end saw it go, the new end saw it arrive). Decided from the
+   * flags alone, before any path is compared, since the temporary sorts after its final name.
+   */
+  private static Map<PathBytes, PathBytes> renamedOnto(
+      List<Notice> sorted, Map<PathBytes, Notice> byPath) {
+    Map<PathBytes, PathBytes> m = Map.of();
+    for (Notice t : sorted) {
+      PathBytes onto = t.partner();
+      if (onto == null || !t.has(ChangeListener.MOVED_FROM)) {
+        continue;
+      }
+      Notice x = byPath.get(onto);
+      if (x != null && x.has(ChangeListener.MOVED_TO) && t.path().equals(x.partner())) {
+        if (m.isEmpty()) {
+          m = new HashMap<>();
+        }
+        m.put(onto, t.path());
+      }
+    }
+    return m;
+  }
+
+  /** Counts a path that came and went unreported; alerts on it with --report-temporaries. */
+  private void temporary(Notice n) throws StoreException {
+    transients++;
+    if (reportTemporaries && n.has(ChangeListener.CREATED | ChangeListener.MOVED_TO)) {
+      String what = "temporary: created and removed within the quiet window";
+      for (Action a : List.of(Action.CREATED, Action.DELETED)) {
+        out.change(
+            new Change(
+                n.firstWallNs(),
+                a,
+                n.path(),
+                null,
+                null,
+                null,
+                List.of(),
+                Origin.WATCH,
+                what,
+                n.sighting()));
+      }
+    }
+  }
+
+  /**
+   * Whether a held file removed without a rename carried nothing fim must report: a lock file
+   * holding a pid (small, not executable), or a backup link of the file it is named after ({@code
+   * X.dpkg-tmp}, the same inode as {@code X}'s recorded state). Anything else lived past the quiet
+   * window with content of its own, so it is reported: a name alone never hides a file.
+   */
+  private static boolean carriesNothingNew(TemporaryHold.Held h) {
+    FileRecord r = h.record();
+    return h.linkOfKnown()
+        || (TemporaryNames.isLock(h.path())
+            && r.type() == FileType.FILE
+            && r.size() <= LOCK_MAX_SIZE
+            && (r.mode() & 0111) == 0);
+  }
+
+  /**
+   * Holds a new file with a temporary's name (see {@link TemporaryHold#hold}); false if it must be
+   * reported now. Notes whether it is a hard link of the recorded file it is named after, while
+   * that file's record is still the old one.
+   */
+  private boolean hold(PathBytes path, FileRecord after, long firstWallNs, Sighting s)
+      throws StoreException {
+    if (hold.holdNs() == 0) {
+      return false;
+    }
+    boolean link = false;
+    PathBytes base = TemporaryNames.base(path);
+    if (base != null && !hold.isHeld(path)) {
+      FileRecord b = store.getRecord(Column.CURRENT, base);
+      link = b != null && b.dev() == after.dev() && b.ino() == after.ino();
+    }
+    return hold.hold(path, after, firstWallNs, s, monotonicNs.getAsLong(), link);
+  }
+
+  /**
+   * A held file removed without a rename: {@code created} with the content it had, then {@code
+   * deleted}, both saying so.
+   */
+  private void reportRemovedHeld(TemporaryHold.Held h, Notice n) throws StoreException {
+    String why =
+        "held as a likely temporary; removed after "
+            + Math.max(0, (n.firstWallNs() - h.firstWallNs()) / 1_000_000)
+            + " ms without a rename onto another name";
+    out.change(
+        new Change(
+            h.firstWallNs(),
+            Action.CREATED,
+            h.path(),
+            null,
+            h.record(),
+            null,
+            List.of(),
+            Origin.WATCH,
+            why,
+            h.sighting()));
+    out.change(
+        new Change(
+            n.firstWallNs(),
+            Action.DELETED,
+            h.path(),
+            null,
+            null,
+            h.record(),
+            List.of(),
+            Origin.WATCH,
+            why,
+            n.sighting()));
+  }
+
+  /**
+   * Reports held files as {@code created} with their state now (the held one if they are gone
+   * already: their removal's own notice follows) and records them in {@code current}, then commits,
+   * so a scan that follows compares with them.
+   */
+  private void reportHeld(List<TemporaryHold.Held> held, String why) throws StoreException {
+    if (held.isEmpty()) {
+      return;
+    }
+    for (TemporaryHold.Held h : held) {
+      FileRecord now = capture.capture(h.path()).record();
+      FileRecord r = now != null && now.type() != FileType.DIRECTORY ? now : h.record();
+      out.change(
+          new Change(
+              h.firstWallNs(),
+              Action.CREATED,
+              h.path(),
+              null,
+              r,
+              null,
+              List.of(),
+              Origin.WATCH,
+              why,
+              h.sighting()));
+      out.state(h.path(), r);
+    }
+    out.commit();
+  }
+
+  /**
+   * Reports the held files whose hold has ended (no rename came): {@code created}, with their
+   * content, and a message saying they were held. Called by the comparator's loop between batches.
+   */
+  public void releaseExpired() throws StoreException {
+    List<TemporaryHold.Held> due = hold.expired(monotonicNs.getAsLong());
+    if (!due.isEmpty()) {
+      reportHeld(
+          due,
+          "held "
+              + hold.holdNs() / 1_000_000
+              + " ms as a likely temporary; no rename onto another name followed");
+    }
+  }
+
+  /** Reports every held file now (fim stops: nothing seen is left unreported). */
+  public void releaseAllHeld() throws StoreException {
+    reportHeld(hold.releaseAll(), HELD_UNTIL_STOP);
   }
 
   /** Pairs disappeared and arrived paths by inode into moves, then records every finding. */
@@ -396,16 +652,25 @@ public final class ChangeComparator implements AutoCloseable {
         continue;
       }
       Finding from = movedFrom.get(f);
-      if (from != null) {
+      Differ.Difference replaced =
+          from != null && f.before() != null && !isDirectory(f.after())
+              ? difference(f.before(), f.after())
+              : null;
+      if (replaced != null) {
+        // Renamed over a recorded file: that file's change, compared with what it held (content,
+        // inode), naming where the new one came from. A "moved" would compare with the renamed
+        // file's own old state and hide what the overwritten name lost (mv evil /etc/sudoers).
+        out.change(change(f, replaced.action(), from.path(), f.before(), replaced.changes()));
+      } else if (from != null) {
         Differ.Difference d = difference(from.before(), f.after());
         List<AttributeChange> changes = d == null ? List.of() : d.changes();
         out.change(change(f, Action.MOVED, from.path(), from.before(), changes));
       } else if (f.before() == null) {
-        out.change(change(f, Action.CREATED, null, null, List.of()));
+        out.change(change(f, Action.CREATED, f.via(), null, List.of()));
       } else if (f.after() == null) {
         out.change(change(f, Action.DELETED, null, f.before(), List.of()));
       } else {
-        out.change(change(f, f.diff().action(), null, f.before(), f.diff().changes()));
+        out.change(change(f, f.diff().action(), f.via(), f.before(), f.diff().changes()));
       }
       out.state(f.path(), f.after());
     }
