@@ -273,7 +273,7 @@ final class WatchCommand implements Callable<Integer> {
               + " kernel notices, "
               + w.stats().transients()
               + " temporaries counted, "
-              + s.folded()
+              + w.stats().folded()
               + " folded into their final name, "
               + s.overflows()
               + " overflow rescans, "
