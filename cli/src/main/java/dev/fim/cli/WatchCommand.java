@@ -5,10 +5,6 @@ import dev.fim.baseline.Selector;
 import dev.fim.baseline.select.Config;
 import dev.fim.cli.report.ReportFormat;
 import dev.fim.engine.Watcher;
-import dev.fim.engine.sink.EventSink;
-import dev.fim.engine.sink.JsonLinesSink;
-import dev.fim.engine.sink.LineOutput;
-import dev.fim.engine.sink.TextSink;
 import dev.fim.engine.source.Sources;
 import dev.fim.store.Column;
 import dev.fim.store.PathBytes;
@@ -56,6 +52,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  fim watch /etc /usr/bin --output /var/log/fim/changes.json   (SIGHUP reopens the file)",
+      "  fim watch /etc --output syslog:local3 --output journal",
       "  fim watch --format text ~/project"
     })
 final class WatchCommand implements Callable<Integer> {
@@ -79,10 +76,19 @@ final class WatchCommand implements Callable<Integer> {
 
   @Option(
       names = {"-o", "--output"},
-      paramLabel = "FILE",
-      description =
-          "Append events to FILE instead of standard output; follows log rotation and reopens on SIGHUP.")
-  Path output;
+      paramLabel = "OUTPUT",
+      description = {
+        "Where events go; repeat for several (default: stdout):",
+        "  file:PATH  (or just PATH) JSON lines (or --format text) appended to PATH; follows log",
+        "             rotation and reopens on SIGHUP",
+        "  syslog[:FACILITY]  RFC 5424 to /dev/log: structured data [fim@32473 action path auid",
+        "             exe …] and the event JSON as message; facility default authpriv",
+        "  journal    systemd-journald's native protocol: MESSAGE plus FIM_* fields, FIM_EVENT the JSON",
+        "  stdout     standard output",
+        "Each output has its own queue and thread: one that stalls never holds up the watch; it",
+        "catches up from the database, and a restart resends what it missed (docs/watch.md, Outputs)."
+      })
+  List<String> outputs;
 
   @Option(
       names = "--backend",
@@ -157,13 +163,15 @@ final class WatchCommand implements Callable<Integer> {
     Selector selector = common.selector(cfg, scope, keyFile);
     List<PathBytes> roots = scope.isEmpty() ? selector.roots() : scope;
     Preload.await();
-    LineOutput out =
-        output == null
-            ? LineOutput.of(StandardOutput.get())
-            : LineOutput.appendingTo(output.toAbsolutePath());
-    EventSink sink = format == ReportFormat.JSON ? new JsonLinesSink(out) : new TextSink(out);
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.CREATE);
-        sink;
+        OutputSinks sinks =
+            OutputSinks.open(
+                spec.commandLine(),
+                outputs,
+                format == ReportFormat.JSON,
+                StandardOutput.get(),
+                true,
+                line -> status(err, line));
         Evidence evidence =
             Evidence.attach(
                 common,
@@ -181,7 +189,7 @@ final class WatchCommand implements Callable<Integer> {
                   maxPending,
                   Watcher.BACK_PRESSURE_NS,
                   common.threads(cfg),
-                  List.of(sink),
+                  sinks.sinks(),
                   reportTemporaries,
                   attribution(),
                   TimeUnit.MILLISECONDS.toNanos(correlationMs),
@@ -198,7 +206,7 @@ final class WatchCommand implements Callable<Integer> {
               + common.dbDir());
       status(err, "attribution: " + w.attributionDescription());
       Signals.onStop(w::stop);
-      Signals.onHangup(out::reopen);
+      Signals.onHangup(sinks::reopen);
       w.await();
       Watcher.Stats s = w.stats();
       status(

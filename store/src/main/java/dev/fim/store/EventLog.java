@@ -117,6 +117,49 @@ public final class EventLog {
     }
   }
 
+  /**
+   * The highest sequence appended to this store so far (by any process: read from the store, not
+   * this log's counter), 0 when none.
+   */
+  public long storedHead() throws StoreException {
+    String s = store.getMetaString(META_SEQUENCE);
+    return s == null ? 0 : Long.parseLong(s);
+  }
+
+  /**
+   * Calls {@code sink} for each event with {@code after < sequence <= through}, in sequence order:
+   * what an output missed (it was stalled, or fim was not running). The {@code events} column is
+   * keyed by time, so this reads every key once (their last 8 bytes are the sequence) and decodes
+   * only the matching events; a caller keeps {@code through - after} bounded (each match is held
+   * until the scan ends, to be sorted).
+   */
+  public void forSequences(long after, long through, Consumer<ChangeEvent> sink)
+      throws StoreException {
+    if (through <= after) {
+      return;
+    }
+    List<long[]> order = new ArrayList<>();
+    List<byte[]> values = new ArrayList<>();
+    try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (key.length != EVENT_KEY_BYTES) {
+          continue;
+        }
+        long seq = ByteBuffer.wrap(key, 8, 8).getLong();
+        if (seq > after && seq <= through) {
+          order.add(new long[] {seq, values.size()});
+          values.add(it.value());
+        }
+      }
+      store.checkIterator(it, Column.EVENTS);
+    }
+    order.sort((a, b) -> Long.compare(a[0], b[0]));
+    for (long[] o : order) {
+      sink.accept(decode(values.get((int) o[1])));
+    }
+  }
+
   /** The events that name {@code path} (as path or old path), oldest first. */
   public List<ChangeEvent> forPath(PathBytes path) throws StoreException {
     List<ChangeEvent> out = new ArrayList<>();
