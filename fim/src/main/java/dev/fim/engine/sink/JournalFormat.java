@@ -34,10 +34,20 @@ public final class JournalFormat {
     this.facility = facility;
   }
 
-  /** The datagram; {@code withEvent} false leaves out FIM_EVENT and says FIM_TRUNCATED=1. */
+  /** MESSAGE's length in a shortened datagram (an overflow's message can list many paths). */
+  static final int MAX_SHORT_MESSAGE = 8192;
+
+  /**
+   * The datagram; {@code withEvent} false leaves out FIM_EVENT, cuts MESSAGE to {@value
+   * #MAX_SHORT_MESSAGE} characters and says FIM_TRUNCATED=1.
+   */
   public byte[] format(ChangeEvent e, boolean withEvent) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
-    field(out, "MESSAGE", EventText.line(e));
+    String message = EventText.line(e);
+    if (!withEvent && message.length() > MAX_SHORT_MESSAGE) {
+      message = message.substring(0, MAX_SHORT_MESSAGE) + "…[truncated]";
+    }
+    field(out, "MESSAGE", message);
     field(out, "PRIORITY", Integer.toString(EventPriority.of(e.action())));
     field(out, "SYSLOG_FACILITY", Integer.toString(facility));
     field(out, "SYSLOG_IDENTIFIER", "fim");

@@ -53,11 +53,14 @@ public final class SyslogFormat {
   /** The datagram for {@code e}, at most {@link #MAX_BYTES} long. */
   public byte[] format(ChangeEvent e) {
     String head = header(e);
-    byte[] full = (head + EventJson.toJson(e)).getBytes(StandardCharsets.UTF_8);
+    String json = EventJson.toJson(e);
+    byte[] full = (head + json).getBytes(StandardCharsets.UTF_8);
     if (full.length <= MAX_BYTES) {
       return full;
     }
-    byte[] shortened = (head + truncatedJson(e, full.length)).getBytes(StandardCharsets.UTF_8);
+    byte[] shortened =
+        (head + truncatedJson(e, json.getBytes(StandardCharsets.UTF_8).length))
+            .getBytes(StandardCharsets.UTF_8);
     if (shortened.length <= MAX_BYTES) {
       return shortened;
     }
@@ -114,7 +117,10 @@ public final class SyslogFormat {
             Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L) / 1000 * 1000));
   }
 
-  /** The short JSON that stands in for an event too long for one datagram (valid JSON). */
+  /**
+   * The short JSON that stands in for an event too long for one datagram (valid JSON); {@code
+   * fullBytes} is the length of the whole event JSON.
+   */
   static String truncatedJson(ChangeEvent e, int fullBytes) {
     StringBuilder sb = new StringBuilder(256);
     sb.append("{\"@timestamp\":\"")
