@@ -15,8 +15,9 @@ import java.util.function.Consumer;
 import picocli.CommandLine;
 
 /**
- * The {@code --output} values of a command, opened as {@link ResumingSink}s (one queue, thread and
- * delivery cursor each); closing delivers what is left and closes them.
+ * The {@code --output} values of a command: files, syslog and the journal as {@link ResumingSink}s
+ * (one queue, thread and delivery cursor each), standard output written directly ({@link
+ * Outputs#direct}); closing delivers what is left and closes them.
  */
 final class OutputSinks implements AutoCloseable {
   /** Events queued per output before it falls behind and catches up from the store. */
@@ -25,7 +26,8 @@ final class OutputSinks implements AutoCloseable {
   /** How long the end of a command waits for an output to deliver what is left. */
   static final long GRACE_NS = TimeUnit.SECONDS.toNanos(5);
 
-  private final List<ResumingSink> sinks = new ArrayList<>();
+  private final List<EventSink> sinks = new ArrayList<>();
+  private final List<ResumingSink> queued = new ArrayList<>();
 
   private OutputSinks() {}
 
@@ -61,8 +63,14 @@ final class OutputSinks implements AutoCloseable {
     OutputSinks out = new OutputSinks();
     try {
       for (Outputs.Spec s : specs.values()) {
-        Destination d = Outputs.open(s, json, stdout);
-        out.sinks.add(new ResumingSink(d, QUEUE, GRACE_NS, status));
+        if (s.kind() == Outputs.Kind.STDOUT) {
+          out.sinks.add(Outputs.direct(json, stdout));
+          continue;
+        }
+        Destination d = Outputs.open(s, json);
+        ResumingSink q = new ResumingSink(d, QUEUE, GRACE_NS, status);
+        out.queued.add(q);
+        out.sinks.add(q);
       }
     } catch (IOException | RuntimeException e) {
       out.close();
@@ -77,15 +85,25 @@ final class OutputSinks implements AutoCloseable {
 
   /** SIGHUP: files are reopened (after log rotation). */
   void reopen() {
-    for (ResumingSink s : sinks) {
+    for (ResumingSink s : queued) {
       s.destination().reopen();
     }
   }
 
   @Override
   public void close() {
-    for (ResumingSink s : sinks) {
-      s.close();
+    RuntimeException first = null;
+    for (EventSink s : sinks) {
+      try {
+        s.close();
+      } catch (RuntimeException e) { // standard output that cannot be written: exit 20 after all
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 }

@@ -5,22 +5,16 @@ import java.io.IOException;
 
 /**
  * Where an output's events go, one at a time, on the output's own thread ({@link ResumingSink}): a
- * file or standard output, syslog, the journal. A send that fails (the daemon is down, the disk is
- * full) throws; the event stays undelivered and is sent again, from the store if need be.
+ * file, syslog, the journal (standard output is written directly, {@link Outputs#direct}). A send
+ * that fails (the daemon is down, the disk is full) throws; the event stays undelivered and is sent
+ * again, from the store if need be.
  */
 public interface Destination extends AutoCloseable {
   /**
    * The output as the user named it, normalised ({@code syslog:authpriv}, {@code
-   * file:/var/log/fim.json}, {@code journal}, {@code stdout}): the key of its delivery cursor.
+   * file:/var/log/fim.json}, {@code journal}): the key of its delivery cursor.
    */
   String name();
-
-  /**
-   * True when a later fim run delivers to the same consumer (a file, syslog, the journal), so that
-   * its cursor is kept in the store and what it missed is resent; false for standard output, whose
-   * reader is a new one each run.
-   */
-  boolean resumable();
 
   void send(ChangeEvent e) throws IOException;
 

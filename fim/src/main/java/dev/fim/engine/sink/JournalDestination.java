@@ -33,11 +33,6 @@ public final class JournalDestination implements Destination {
   }
 
   @Override
-  public boolean resumable() {
-    return true;
-  }
-
-  @Override
   public void send(ChangeEvent e) throws IOException {
     try {
       sender.send(format.format(e, true));

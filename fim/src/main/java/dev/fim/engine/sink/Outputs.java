@@ -66,13 +66,25 @@ public final class Outputs {
   }
 
   /**
-   * Opens the destination; an IOException names it and the reason (a file that cannot be appended
-   * to, a socket path too long).
+   * Standard output's sink: written on the caller's thread, as before outputs had queues. Its
+   * reader is this run's parent (a terminal, a pipe), a new one each run, so there is nothing to
+   * resume; and a reader that went away (EPIPE) or a full disk ends the command (exit 20), as for
+   * every fim command that prints.
    */
-  public static Destination open(Spec s, boolean json, OutputStream stdout) throws IOException {
+  public static EventSink direct(boolean json, OutputStream stdout) {
+    LineOutput out = LineOutput.of(stdout);
+    return json ? new JsonLinesSink(out) : new TextSink(out);
+  }
+
+  /**
+   * Opens a file, syslog or journal destination (not {@link Kind#STDOUT}: {@link #direct}); an
+   * IOException names it and the reason (a file that cannot be appended to, a socket path too
+   * long).
+   */
+  public static Destination open(Spec s, boolean json) throws IOException {
     return switch (s.kind()) {
       case FILE -> LineDestination.file(s.file(), json);
-      case STDOUT -> LineDestination.stdout(stdout, json);
+      case STDOUT -> throw new IllegalArgumentException("stdout is written directly");
       case SYSLOG ->
           new SyslogDestination(
               s.facilityName(), s.facility(), SyslogDestination.socket(), SEND_TIMEOUT_MS);

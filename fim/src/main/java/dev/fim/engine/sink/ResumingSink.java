@@ -98,13 +98,11 @@ public final class ResumingSink implements EventSink {
         store.run(
             s -> {
               long head = new EventLog(s).storedHead();
-              long cursor = dest.resumable() ? DeliveryCursors.get(s, dest.name()) : -1;
+              long cursor = DeliveryCursors.get(s, dest.name());
               if (cursor < 0 || cursor > head) {
                 // New output (or a database whose history restarted): from now on.
                 cursor = head;
-                if (dest.resumable()) {
-                  DeliveryCursors.put(s, dest.name(), cursor);
-                }
+                DeliveryCursors.put(s, dest.name(), cursor);
               }
               delivered = cursor;
               persisted = cursor;
@@ -253,7 +251,7 @@ public final class ResumingSink implements EventSink {
 
   private void persistIfDue(boolean now) {
     long t = System.nanoTime();
-    if (!dest.resumable() || delivered == persisted || (!now && t - lastPersistNs < PERSIST_NS)) {
+    if (delivered == persisted || (!now && t - lastPersistNs < PERSIST_NS)) {
       return;
     }
     lastPersistNs = t;
@@ -316,10 +314,8 @@ public final class ResumingSink implements EventSink {
               + ": "
               + left
               + (left == 1 ? " event" : " events")
-              + " not delivered"
-              + (dest.resumable()
-                  ? "; the next start with this output sends them (they are in the database)"
-                  : " (in the database: fim history)"));
+              + " not delivered; the next start with this output sends them (they are in the"
+              + " database)");
     }
     closeDestination();
   }

@@ -36,11 +36,6 @@ public final class SyslogDestination implements Destination {
   }
 
   @Override
-  public boolean resumable() {
-    return true;
-  }
-
-  @Override
   public void send(ChangeEvent e) throws IOException {
     sender.send(format.format(e));
   }
