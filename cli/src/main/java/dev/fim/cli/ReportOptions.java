@@ -26,9 +26,10 @@ final class ReportOptions {
       names = "--output",
       paramLabel = "OUTPUT",
       description = {
-        "Also send each finding recorded in the change history, as event JSON, to OUTPUT (repeatable):",
-        "file:PATH, syslog[:FACILITY] or journal, as fim watch --output; with the output's cursor, what",
-        "it missed since (another check, a watch that could not deliver) is sent first."
+        "Also send each finding recorded in the change history, as event",
+        "JSON, to OUTPUT (repeatable): file:PATH, syslog[:FACILITY] or",
+        "journal, as fim watch --output; what the output missed since its",
+        "last delivery (its cursor in the database) is sent first."
       })
   java.util.List<String> outputs;
 }

@@ -78,15 +78,17 @@ final class WatchCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "OUTPUT",
       description = {
-        "Where events go; repeat for several (default: stdout):",
-        "  file:PATH  (or just PATH) JSON lines (or --format text) appended to PATH; follows log",
-        "             rotation and reopens on SIGHUP",
-        "  syslog[:FACILITY]  RFC 5424 to /dev/log: structured data [fim@32473 action path auid",
-        "             exe …] and the event JSON as message; facility default authpriv",
-        "  journal    systemd-journald's native protocol: MESSAGE plus FIM_* fields, FIM_EVENT the JSON",
-        "  stdout     standard output",
-        "Each output has its own queue and thread: one that stalls never holds up the watch; it",
-        "catches up from the database, and a restart resends what it missed (docs/watch.md, Outputs)."
+        "Where events go; repeatable (default: stdout):",
+        "file:PATH (or PATH): JSON lines (--format text: text) appended to",
+        "  PATH; follows log rotation, reopens on SIGHUP.",
+        "syslog[:FACILITY]: RFC 5424 to /dev/log, structured data",
+        "  [fim@32473 action path auid exe …] and the event JSON as message;",
+        "  facility authpriv unless given (local0 … local7, auth, daemon…).",
+        "journal: journald's native protocol, MESSAGE and FIM_* fields.",
+        "stdout: standard output.",
+        "Files, syslog and the journal never hold up the watch: a stalled",
+        "one catches up from the database, and the next start resends what",
+        "it missed (docs/watch.md, Outputs)."
       })
   List<String> outputs;
 
