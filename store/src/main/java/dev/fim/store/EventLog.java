@@ -129,34 +129,40 @@ public final class EventLog {
   /**
    * Calls {@code sink} for each event with {@code after < sequence <= through}, in sequence order:
    * what an output missed (it was stalled, or fim was not running). The {@code events} column is
-   * keyed by time, so this reads every key once (their last 8 bytes are the sequence) and decodes
-   * only the matching events; a caller keeps {@code through - after} bounded (each match is held
-   * until the scan ends, to be sorted).
+   * keyed by time, so this reads every key once (their last 8 bytes are the sequence; values are
+   * not copied), notes each matching event's time in a table indexed by sequence ({@code through -
+   * after} longs: the caller keeps the range bounded), then reads the matching events by key in
+   * sequence order.
    */
   public void forSequences(long after, long through, Consumer<ChangeEvent> sink)
       throws StoreException {
     if (through <= after) {
       return;
     }
-    List<long[]> order = new ArrayList<>();
-    List<byte[]> values = new ArrayList<>();
+    int n = Math.toIntExact(through - after);
+    long[] times = new long[n];
+    java.util.BitSet present = new java.util.BitSet(n);
     try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (key.length != EVENT_KEY_BYTES) {
           continue;
         }
-        long seq = ByteBuffer.wrap(key, 8, 8).getLong();
+        ByteBuffer k = ByteBuffer.wrap(key);
+        long seq = k.getLong(8);
         if (seq > after && seq <= through) {
-          order.add(new long[] {seq, values.size()});
-          values.add(it.value());
+          int slot = (int) (seq - after - 1);
+          times[slot] = k.getLong(0);
+          present.set(slot);
         }
       }
       store.checkIterator(it, Column.EVENTS);
     }
-    order.sort((a, b) -> Long.compare(a[0], b[0]));
-    for (long[] o : order) {
-      sink.accept(decode(values.get((int) o[1])));
+    for (int slot = present.nextSetBit(0); slot >= 0; slot = present.nextSetBit(slot + 1)) {
+      byte[] v = store.get(Column.EVENTS, eventKey(times[slot], after + 1 + slot));
+      if (v != null) {
+        sink.accept(decode(v));
+      }
     }
   }
 

@@ -36,8 +36,11 @@ import java.util.function.Consumer;
  * sent again.
  */
 public final class ResumingSink implements EventSink {
-  /** Events read from the store per catch-up step. */
-  static final int CHUNK = 4096;
+  /**
+   * Sequences read from the store per catch-up step: one pass over the history's keys each (a table
+   * of 512 KiB while it runs).
+   */
+  static final int CHUNK = 65536;
 
   private static final long PERSIST_NS = TimeUnit.SECONDS.toNanos(1);
   private static final long MAX_BACKOFF_MS = 2000;
@@ -49,6 +52,7 @@ public final class ResumingSink implements EventSink {
   private final AtomicLong behindUpTo = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final Thread thread;
+  private final int chunk;
 
   private StoreAccess access;
   private volatile long delivered;
@@ -73,6 +77,12 @@ public final class ResumingSink implements EventSink {
    * @param status where notes go (a failing or recovered output, what was left undelivered)
    */
   public ResumingSink(Destination dest, int capacity, long graceNs, Consumer<String> status) {
+    this(dest, capacity, graceNs, status, CHUNK);
+  }
+
+  /** As the public constructor, with {@code chunk} sequences per catch-up step (tests). */
+  ResumingSink(Destination dest, int capacity, long graceNs, Consumer<String> status, int chunk) {
+    this.chunk = chunk;
     this.dest = dest;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.graceNs = graceNs;
@@ -179,7 +189,7 @@ public final class ResumingSink implements EventSink {
   private void catchUp(long upTo) throws StoreException, InterruptedException {
     while (delivered < upTo) {
       long from = delivered;
-      long through = Math.min(upTo, from + CHUNK);
+      long through = Math.min(upTo, from + chunk);
       List<ChangeEvent> missed = new ArrayList<>();
       if (!access.run(s -> new EventLog(s).forSequences(from, through, missed::add))) {
         pause(100); // lent to a fim check: wait for it to come back

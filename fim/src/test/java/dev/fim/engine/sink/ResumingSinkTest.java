@@ -46,12 +46,14 @@ class ResumingSinkTest {
   }
 
   private ResumingSink syslog(int capacity, long graceMs) throws Exception {
+    // Catch-up in steps of 100 sequences, so that the tests cross many steps.
     ResumingSink s =
         new ResumingSink(
             new SyslogDestination("local0", 16, sock, 200),
             capacity,
             TimeUnit.MILLISECONDS.toNanos(graceMs),
-            notes::add);
+            notes::add,
+            100);
     s.start(StoreAccess.direct(store));
     return s;
   }
