@@ -188,13 +188,24 @@ public final class ResumingSink implements EventSink {
   /** Sends the stored events with sequences after {@code delivered} up to {@code upTo}. */
   private void catchUp(long upTo) throws StoreException, InterruptedException {
     while (delivered < upTo) {
-      long from = delivered;
-      long through = Math.min(upTo, from + chunk);
+      long[] range = {delivered, 0};
       List<ChangeEvent> missed = new ArrayList<>();
-      if (!access.run(s -> new EventLog(s).forSequences(from, through, missed::add))) {
+      boolean ran =
+          access.run(
+              s -> {
+                // A fim check that borrowed the database may have delivered to this output (same
+                // name) and moved its cursor past ours: those events are not sent twice.
+                long stored = DeliveryCursors.get(s, dest.name());
+                range[0] = Math.max(range[0], Math.min(stored, upTo));
+                range[1] = Math.min(upTo, range[0] + chunk);
+                new EventLog(s).forSequences(range[0], range[1], missed::add);
+              });
+      if (!ran) {
         pause(100); // lent to a fim check: wait for it to come back
         continue;
       }
+      long through = range[1];
+      delivered = range[0];
       for (ChangeEvent m : missed) {
         deliver(m);
       }

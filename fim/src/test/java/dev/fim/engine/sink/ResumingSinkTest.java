@@ -196,4 +196,23 @@ class ResumingSinkTest {
     assertTrue(lines.get(1).contains("\"sequence\":7"), lines.get(1));
     assertEquals(7, DeliveryCursors.get(store, "file:" + file.toAbsolutePath().normalize()));
   }
+
+  /**
+   * A fim check that borrowed the database delivered events 4..8 to the same output and moved its
+   * cursor: the running sink, finding the gap, skips what the check sent and sends only the rest.
+   */
+  @Test
+  void eventsAnotherProcessDeliveredToTheSameOutputAreNotSentTwice() throws Exception {
+    try (UnixDatagram.Receiver r = new UnixDatagram.Receiver(sock, 2)) {
+      ResumingSink sink = syslog(64, 5000);
+      record(3, sink);
+      assertEquals(range(1, 3), drain(r, 3));
+      record(5, null); // the check's findings, recorded while the watch lent the database
+      DeliveryCursors.put(store, "syslog:local0", 8); // and delivered by the check
+      record(2, sink);
+      assertEquals(range(9, 10), drain(r, 2));
+      sink.close();
+      assertNull(r.receiveQueued(), "nothing twice");
+    }
+  }
 }
