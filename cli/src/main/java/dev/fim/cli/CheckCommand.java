@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
       "",
       "Examples (cron):",
       "  fim check --format json --report /var/log/fim/check.json",
-      "  fim check --audit-log /var/log/audit/audit.log --report /var/log/fim/check.txt"
+      "  fim check --audit-log /var/log/audit/audit.log --report /var/log/fim/check.txt",
+      "  fim check --report /var/log/fim/check.txt --output syslog --output journal"
     })
 final class CheckCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -66,7 +67,27 @@ final class CheckCommand implements Callable<Integer> {
         attribution.auditLog == null
             ? null
             : new AuditLogAttributor(attribution.auditLog.toAbsolutePath(), AccountSource.system());
-    try (BaselineSession s = BaselineSession.open(common, paths, false, err, fromLog)) {
+    try (BaselineSession s = BaselineSession.open(common, paths, false, err, fromLog);
+        OutputSinks outputs =
+            output.outputs == null || output.outputs.isEmpty()
+                ? null
+                : OutputSinks.open(
+                    spec.commandLine(),
+                    output.outputs,
+                    true,
+                    null,
+                    false,
+                    line -> {
+                      synchronized (err) {
+                        err.println("fim: " + line);
+                        err.flush();
+                      }
+                    })) {
+      if (outputs != null) {
+        for (dev.fim.engine.sink.EventSink sink : outputs.sinks()) {
+          sink.start(dev.fim.engine.sink.StoreAccess.direct(s.store));
+        }
+      }
       warnAboutSymlinkRoots(s.job, err);
       BaselineJob.Result r =
           update

@@ -21,4 +21,15 @@ final class ReportOptions {
       description =
           "Write the report to FILE (atomically: a temporary file renamed into place); stdout then gets a one-line summary.")
   Path report;
+
+  @Option(
+      names = "--output",
+      paramLabel = "OUTPUT",
+      description = {
+        "Also send each finding recorded in the change history, as event",
+        "JSON, to OUTPUT (repeatable): file:PATH, syslog[:FACILITY] or",
+        "journal, as fim watch --output; what the output missed since its",
+        "last delivery (its cursor in the database) is sent first."
+      })
+  java.util.List<String> outputs;
 }

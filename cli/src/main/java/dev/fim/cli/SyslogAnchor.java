@@ -1,5 +1,6 @@
 package dev.fim.cli;
 
+import dev.fim.engine.sink.UnixDatagram;
 import dev.fim.store.EvidenceChain;
 import dev.fim.store.Store;
 import java.io.IOException;

@@ -8,9 +8,6 @@ import dev.fim.engine.StatusFile;
 import dev.fim.engine.WatchStatus;
 import dev.fim.engine.Watcher;
 import dev.fim.engine.sink.EventSink;
-import dev.fim.engine.sink.JsonLinesSink;
-import dev.fim.engine.sink.LineOutput;
-import dev.fim.engine.sink.TextSink;
 import dev.fim.engine.source.Sources;
 import dev.fim.store.Column;
 import dev.fim.store.PathBytes;
@@ -64,6 +61,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  fim watch /etc /usr/bin --output /var/log/fim/changes.json   (SIGHUP reopens the file)",
       "  fim watch --status                                          (the running watch's counters)",
+      "  fim watch /etc --output syslog:local3 --output journal",
       "  fim watch --format text ~/project"
     })
 final class WatchCommand implements Callable<Integer> {
@@ -87,10 +85,21 @@ final class WatchCommand implements Callable<Integer> {
 
   @Option(
       names = {"-o", "--output"},
-      paramLabel = "FILE",
-      description =
-          "Append events to FILE instead of standard output; follows log rotation and reopens on SIGHUP.")
-  Path output;
+      paramLabel = "OUTPUT",
+      description = {
+        "Where events go; repeatable (default: stdout):",
+        "file:PATH (or PATH): JSON lines (--format text: text) appended to",
+        "  PATH; follows log rotation, reopens on SIGHUP.",
+        "syslog[:FACILITY]: RFC 5424 to /dev/log, structured data",
+        "  [fim@32473 action path auid exe …] and the event JSON as message;",
+        "  facility authpriv unless given (local0 … local7, auth, daemon…).",
+        "journal: journald's native protocol, MESSAGE and FIM_* fields.",
+        "stdout: standard output.",
+        "Files, syslog and the journal never hold up the watch: a stalled",
+        "one catches up from the database, and the next start resends what",
+        "it missed (docs/watch.md, Outputs)."
+      })
+  List<String> outputs;
 
   @Option(
       names = "--backend",
@@ -204,13 +213,15 @@ final class WatchCommand implements Callable<Integer> {
     List<PathBytes> scope = CommonOptions.paths(paths);
     WatchReload.Plan plan = WatchReload.plan(common, cfg, scope, keyFile);
     Preload.await();
-    LineOutput out =
-        output == null
-            ? LineOutput.of(StandardOutput.get())
-            : LineOutput.appendingTo(output.toAbsolutePath());
-    EventSink sink = format == ReportFormat.JSON ? new JsonLinesSink(out) : new TextSink(out);
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.CREATE);
-        sink;
+        OutputSinks sinks =
+            OutputSinks.open(
+                spec.commandLine(),
+                outputs,
+                format == ReportFormat.JSON,
+                StandardOutput.get(),
+                true,
+                line -> status(err, line));
         Evidence evidence =
             Evidence.attach(
                 common,
@@ -222,7 +233,7 @@ final class WatchCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       WatchReload reload = new WatchReload(common, scope, keyFile, plan, line -> status(err, line));
-      Watcher w = Watcher.start(settings(store, plan, chosen, sink, cfg, err));
+      Watcher w = Watcher.start(settings(store, plan, chosen, sinks.sinks(), cfg, err));
       reload.started(w);
       status(
           err,
@@ -237,7 +248,7 @@ final class WatchCommand implements Callable<Integer> {
       stop.whenRequested(reload::stopAll); // at once when the signal came while the watcher started
       Signals.onHangup(
           () -> {
-            out.reopen(); // logrotate's postrotate SIGHUP, as before
+            sinks.reopen(); // logrotate's postrotate SIGHUP, as before
             reload.request();
           });
       Signals.onStatusRequest(() -> reportStatus(err, reload));
@@ -250,7 +261,7 @@ final class WatchCommand implements Callable<Integer> {
           if (next == null || stop.received() != null) {
             break;
           }
-          w = reload.restart(w, next, p -> settings(store, p, chosen, sink, cfg, err));
+          w = reload.restart(w, next, p -> settings(store, p, chosen, sinks.sinks(), cfg, err));
           if (stop.received() != null) {
             w.stop();
           }
@@ -260,7 +271,7 @@ final class WatchCommand implements Callable<Integer> {
           periodic.interrupt();
         }
         Signals.onStatusRequest(() -> {});
-        Signals.onHangup(out::reopen);
+        Signals.onHangup(sinks::reopen);
         StatusFile.remove(common.dbDir());
       }
       WatchStatus s = reload.status();
@@ -287,7 +298,7 @@ final class WatchCommand implements Callable<Integer> {
       Store store,
       WatchReload.Plan plan,
       Sources.Backend chosen,
-      EventSink sink,
+      List<EventSink> sinks,
       Config cfg,
       PrintWriter err) {
     return new Watcher.Settings(
@@ -299,7 +310,7 @@ final class WatchCommand implements Callable<Integer> {
         maxPending,
         Watcher.BACK_PRESSURE_NS,
         common.threads(plan.config()),
-        List.of(sink),
+        sinks,
         reportTemporaries,
         attribution(),
         TimeUnit.MILLISECONDS.toNanos(correlationMs),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fim.engine.sink.UnixDatagram;
 import dev.fim.store.Action;
 import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;

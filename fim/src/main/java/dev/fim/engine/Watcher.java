@@ -363,6 +363,12 @@ public final class Watcher {
                       : dev.fim.store.Attribution.NONE),
               s.roots());
       w.heartbeat = new CoverageHeartbeat(w.coverage, w.lender, s.status());
+      DatabaseLender lender = w.lender;
+      for (EventSink sink : s.sinks()) {
+        // An output's own thread reads the history and keeps its cursor only while the database
+        // is not lent.
+        sink.start(work -> lender.whileHeld(() -> work.run(store)));
+      }
       store.lendOnRequest(); // fim check/update/accept beside the watch service borrow it
       // (DatabaseLoan)
     } catch (IOException | StoreException | RuntimeException e) {

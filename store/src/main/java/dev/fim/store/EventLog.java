@@ -117,6 +117,55 @@ public final class EventLog {
     }
   }
 
+  /**
+   * The highest sequence appended to this store so far (by any process: read from the store, not
+   * this log's counter), 0 when none.
+   */
+  public long storedHead() throws StoreException {
+    String s = store.getMetaString(META_SEQUENCE);
+    return s == null ? 0 : Long.parseLong(s);
+  }
+
+  /**
+   * Calls {@code sink} for each event with {@code after < sequence <= through}, in sequence order:
+   * what an output missed (it was stalled, or fim was not running). The {@code events} column is
+   * keyed by time, so this reads every key once (their last 8 bytes are the sequence; values are
+   * not copied), notes each matching event's time in a table indexed by sequence ({@code through -
+   * after} longs: the caller keeps the range bounded), then reads the matching events by key in
+   * sequence order.
+   */
+  public void forSequences(long after, long through, Consumer<ChangeEvent> sink)
+      throws StoreException {
+    if (through <= after) {
+      return;
+    }
+    int n = Math.toIntExact(through - after);
+    long[] times = new long[n];
+    java.util.BitSet present = new java.util.BitSet(n);
+    try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (key.length != EVENT_KEY_BYTES) {
+          continue;
+        }
+        ByteBuffer k = ByteBuffer.wrap(key);
+        long seq = k.getLong(8);
+        if (seq > after && seq <= through) {
+          int slot = (int) (seq - after - 1);
+          times[slot] = k.getLong(0);
+          present.set(slot);
+        }
+      }
+      store.checkIterator(it, Column.EVENTS);
+    }
+    for (int slot = present.nextSetBit(0); slot >= 0; slot = present.nextSetBit(slot + 1)) {
+      byte[] v = store.get(Column.EVENTS, eventKey(times[slot], after + 1 + slot));
+      if (v != null) {
+        sink.accept(decode(v));
+      }
+    }
+  }
+
   /** The events that name {@code path} (as path or old path), oldest first. */
   public List<ChangeEvent> forPath(PathBytes path) throws StoreException {
     List<ChangeEvent> out = new ArrayList<>();

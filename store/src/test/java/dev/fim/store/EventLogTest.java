@@ -138,4 +138,41 @@ class EventLogTest {
     List<String> below = tree("/a", 650, Long.MAX_VALUE);
     assertEquals(List.of("700 /a/\\xc3\\xff"), below);
   }
+
+  /**
+   * Outputs catch up by sequence: the events with {@code after < sequence <= through}, in sequence
+   * order, although the history is kept in time order (appended out of time order above).
+   */
+  @Test
+  void forSequencesReadsARangeInSequenceOrderWhateverTheTimes() throws Exception {
+    assertEquals(7, log.storedHead());
+    assertEquals(List.of("3@300", "4@200", "5@400"), sequences(2, 5));
+    assertEquals(
+        List.of("1@500", "2@100", "3@300", "4@200", "5@400", "6@250", "7@600"), sequences(0, 7));
+    assertEquals(List.of("6@250", "7@600"), sequences(5, 100), "beyond the head: what there is");
+    assertEquals(List.of(), sequences(7, 7));
+  }
+
+  private List<String> sequences(long after, long through) throws StoreException {
+    List<String> out = new ArrayList<>();
+    log.forSequences(after, through, e -> out.add(e.sequence() + "@" + e.timeNs()));
+    return out;
+  }
+
+  /**
+   * An output's cursor: none at first, then what was put; a value that is not a number is refused.
+   */
+  @Test
+  void deliveryCursorsKeepTheLastDeliveredSequencePerOutput() throws Exception {
+    assertEquals(-1, DeliveryCursors.get(store, "syslog:authpriv"));
+    DeliveryCursors.put(store, "syslog:authpriv", 5);
+    DeliveryCursors.put(store, "journal", 2);
+    assertEquals(5, DeliveryCursors.get(store, "syslog:authpriv"));
+    assertEquals(2, DeliveryCursors.get(store, "journal"));
+    store.putMeta("delivered:journal", "x");
+    StoreException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            StoreException.class, () -> DeliveryCursors.get(store, "journal"));
+    assertEquals(StoreException.Reason.CORRUPT, e.reason());
+  }
 }
