@@ -26,6 +26,7 @@ public final class ManualPages {
       throw new IllegalArgumentException("usage: ManualPages ADOC-DIR COMPLETION-FILE");
     }
     CommandLine tree = FimCommand.commandLine(RawArgs.fromProcCmdline(new String[0]));
+    summarize(tree);
     Path adoc = Path.of(args[0]);
     Files.createDirectories(adoc);
     int rc =
@@ -37,5 +38,44 @@ public final class ManualPages {
     Path completion = Path.of(args[1]);
     Files.createDirectories(completion.toAbsolutePath().getParent());
     Files.writeString(completion, AutoComplete.bash("fim", tree), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Gives each command without a header its description's first sentence as one: a man page's NAME
+   * line and its COMMANDS list show the header, else the description's first line, which fim wraps
+   * at 100 columns mid-sentence ("fim - … watched trees and"). Only this build-time model changes;
+   * {@code --help} stays as it is.
+   */
+  static void summarize(CommandLine cl) {
+    picocli.CommandLine.Model.UsageMessageSpec usage = cl.getCommandSpec().usageMessage();
+    if (usage.header().length == 0 && usage.description().length > 0) {
+      usage.header(firstSentence(usage.description()));
+    }
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      summarize(sub);
+    }
+  }
+
+  /**
+   * The description's lines up to the first blank line, the end of the first sentence or a line
+   * that introduces an example (ends with a colon).
+   */
+  static String firstSentence(String[] description) {
+    StringBuilder b = new StringBuilder();
+    for (String line : description) {
+      if (line.isBlank()) {
+        break;
+      }
+      b.append(b.length() == 0 ? "" : " ").append(line.strip());
+      int end = b.indexOf(". ");
+      if (end >= 0) {
+        return b.substring(0, end + 1);
+      }
+      if (line.strip().endsWith(":")) {
+        break; // an example follows
+      }
+    }
+    String s = b.toString();
+    return s.endsWith(":") ? s.substring(0, s.length() - 1) + "." : s;
   }
 }
