@@ -49,17 +49,17 @@ class DebianPackageIT {
       assumeTrue(!Files.exists(p), p + " exists: the purge in this test would delete it");
     }
     Path deb = debOfThisBuild();
-    Result dry = run("dpkg", "--dry-run", "-i", deb.toString());
+    Result dry = dpkg("--dry-run", "-i", deb.toString());
     assumeTrue(dry.exit() == 0, "the package's dependencies are not installed here: " + dry.out());
     try {
-      Result install = run("dpkg", "-i", deb.toString());
+      Result install = dpkg("-i", deb.toString());
       assertEquals(0, install.exit(), install.out());
       installed(deb);
       removeKeepsTheDatabaseAndTheConfig();
       purgeRemovesEverything();
     } finally {
       if (run("dpkg", "-s", "fim").exit() == 0) {
-        run("dpkg", "-P", "fim");
+        dpkg("-P", "fim");
       }
     }
   }
@@ -173,7 +173,7 @@ class DebianPackageIT {
         ETC.resolve("fim.conf"),
         "# edited by the administrator\n",
         java.nio.file.StandardOpenOption.APPEND);
-    Result remove = run("dpkg", "-r", "fim");
+    Result remove = dpkg("-r", "fim");
     assertEquals(0, remove.exit(), remove.out());
     assertFalse(Files.exists(Path.of("/usr/bin/fim")));
     assertFalse(Files.exists(Path.of("/usr/share/fim")));
@@ -189,7 +189,7 @@ class DebianPackageIT {
 
   /** dpkg -P: the database, the key, the config and the package's record go. */
   private void purgeRemovesEverything() throws Exception {
-    Result purge = run("dpkg", "-P", "fim");
+    Result purge = dpkg("-P", "fim");
     assertEquals(0, purge.exit(), purge.out());
     for (Path p : List.of(DB, KEY, ETC, Path.of("/var/cache/fim"))) {
       assertFalse(Files.exists(p), p + " after purge");
@@ -219,6 +219,24 @@ class DebianPackageIT {
     Path deb = Path.of(System.getProperty("fim.repo"), "cli/target/fim_" + debVersion + "_all.deb");
     assertTrue(Files.isRegularFile(deb), deb + " was not built (mvn package makes it)");
     return deb;
+  }
+
+  /**
+   * dpkg with {@code args}; while another process (apt, another installer on this host) holds
+   * dpkg's lock, polled again until it is free, for up to ten minutes.
+   */
+  private static Result dpkg(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("dpkg"));
+    cmd.addAll(List.of(args));
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (true) {
+      Result r = run(cmd.toArray(String[]::new));
+      boolean locked = r.exit() == 2 && r.out().contains("lock");
+      if (!locked || System.nanoTime() > deadline) {
+        return r;
+      }
+      Thread.sleep(1000); // polling a lock held by another process, with the deadline above
+    }
   }
 
   private static Result run(String... cmd) throws Exception {
