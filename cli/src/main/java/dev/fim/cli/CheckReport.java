@@ -292,6 +292,7 @@ final class CheckReport {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.writeStartObject();
       g.writeStringField("command", command);
+      EventJson.writeAgent(g);
       g.writeStringField("database", store.dir().toString());
       g.writeStringField("start", dev.fim.store.Timestamps.format(result.startNs()));
       g.writeStringField("end", dev.fim.store.Timestamps.format(result.endNs()));

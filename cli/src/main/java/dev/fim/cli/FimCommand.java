@@ -120,11 +120,11 @@ public final class FimCommand {
     return m;
   }
 
+  /** {@code fim --version}: the version, the git commit and the build date of this build. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = FimCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"fim " + (v == null ? "(development build)" : v)};
+      return new String[] {dev.fim.engine.output.BuildInfo.describe()};
     }
   }
 }

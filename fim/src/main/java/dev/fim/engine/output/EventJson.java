@@ -37,18 +37,29 @@ public final class EventJson {
     return w.toString();
   }
 
-  /** Writes one event as one JSON object (no newline) to {@code out}. */
+  /**
+   * Writes one event as one JSON object (no newline) to {@code out}: a line of its own (watch,
+   * history), so it names the agent that wrote it ({@code agent.type}, {@code agent.version}).
+   */
   public static void write(ChangeEvent e, Writer out) {
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      write(e, g);
+      write(e, g, true);
     } catch (IOException ex) {
       throw new java.io.UncheckedIOException(ex);
     }
   }
 
-  /** Writes one event object to an open generator (for arrays in reports). */
+  /**
+   * Writes one event object to an open generator, for arrays in documents (check's JSON names the
+   * agent once at its top; a report's events carry none, see docs/usage.md: its bytes are made
+   * again from the database by {@code fim report --verify}, whatever fim version verifies).
+   */
   public static void write(ChangeEvent e, JsonGenerator g) throws IOException {
+    write(e, g, false);
+  }
+
+  private static void write(ChangeEvent e, JsonGenerator g, boolean agent) throws IOException {
     FileRecord file = e.after() != null ? e.after() : e.before();
     g.writeStartObject();
     g.writeStringField("@timestamp", Timestamps.format(e.timeNs()));
@@ -145,7 +156,19 @@ public final class EventJson {
       writeContext(e.actor(), g);
     }
     g.writeEndObject();
+    if (agent) {
+      writeAgent(g);
+    }
     g.writeEndObject();
+  }
+
+  /**
+   * ECS {@code agent}: {@code {"type":"fim","version":"…"}}, which build wrote this (BuildInfo);
+   * one precomputed string written raw, the same for every event.
+   */
+  public static void writeAgent(JsonGenerator g) throws IOException {
+    g.writeFieldName("agent");
+    g.writeRawValue(BuildInfo.AGENT_JSON);
   }
 
   /**

@@ -15,6 +15,70 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EventJsonTest {
+  /** A watch or history line names the agent that wrote it, with this build's version, last. */
+  @Test
+  void aLineOfItsOwnNamesTheAgentAndThisBuildsVersion() throws Exception {
+    java.util.Properties built = new java.util.Properties();
+    try (java.io.InputStream in = BuildInfo.class.getResourceAsStream(BuildInfo.RESOURCE)) {
+      assertTrue(in != null, "the build wrote no " + BuildInfo.RESOURCE);
+      built.load(in);
+    }
+    String version = built.getProperty("version");
+    assertTrue(version.matches("\\d+\\.\\d+\\.\\d+\\S*"), version);
+    assertEquals(version, BuildInfo.VERSION);
+    ChangeEvent e =
+        new ChangeEvent(
+            1L,
+            7,
+            Action.CREATED,
+            PathBytes.ofUtf8("/etc/x"),
+            null,
+            Records.file(5, 0644, Records.xxh(1)),
+            null,
+            List.of(),
+            Origin.WATCH,
+            Attribution.NONE,
+            "test");
+    String json = EventJson.toJson(e);
+    assertTrue(
+        json.endsWith(",\"agent\":{\"type\":\"fim\",\"version\":\"" + version + "\"}}"), json);
+    com.fasterxml.jackson.core.JsonParser p =
+        new com.fasterxml.jackson.core.JsonFactory().createParser(json);
+    while (p.nextToken() != null) {} // valid JSON throughout
+  }
+
+  /**
+   * In an array of a document (check's JSON, a report) the document names the agent, not each
+   * event.
+   */
+  @Test
+  void anEventInADocumentCarriesNoAgent() throws Exception {
+    ChangeEvent e =
+        new ChangeEvent(
+            1L,
+            7,
+            Action.DELETED,
+            PathBytes.ofUtf8("/etc/x"),
+            null,
+            null,
+            Records.file(5, 0644, Records.xxh(1)),
+            List.of(),
+            Origin.CHECK,
+            Attribution.NONE,
+            "test");
+    java.io.StringWriter w = new java.io.StringWriter();
+    try (com.fasterxml.jackson.core.JsonGenerator g =
+        new com.fasterxml.jackson.core.JsonFactory().createGenerator(w)) {
+      EventJson.write(e, g);
+    }
+    assertTrue(!w.toString().contains("agent"), w.toString());
+  }
+
+  @Test
+  void anOddVersionStaysValidJson() {
+    assertEquals("1.0\\\"x\\u000a", BuildInfo.jsonEscape("1.0\"x\n"));
+  }
+
   @Test
   void updatedEventHasEcsFieldsAndTheDiff() {
     FileRecord before = Records.file(1201, 0644, Records.xxh(1));
@@ -168,7 +232,7 @@ class EventJsonTest {
         json.contains(
             "\"systemd_unit\":\"cron.service\",\"parents\":[{\"pid\":640,\"executable\":"
                 + "\"/usr/sbin/cron\",\"auid\":\"4294967295\"},{\"pid\":2},{\"pid\":1,\"executable\":"
-                + "\"/usr/lib/systemd/systemd\",\"auid\":\"1000\"}]}}"),
+                + "\"/usr/lib/systemd/systemd\",\"auid\":\"1000\"}]},\"agent\":"),
         json);
     // a login user's event has neither
     String alice =
