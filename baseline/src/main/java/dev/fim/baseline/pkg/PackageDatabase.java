@@ -27,7 +27,16 @@ public final class PackageDatabase implements AutoCloseable {
   /** dpkg's database on Debian and its derivatives. */
   public static final Path DPKG = Path.of("/var/lib/dpkg");
 
+  /**
+   * How long {@link #owner} may answer from the database as last read without asking whether dpkg
+   * changed it (three stat calls): a change by anyone but dpkg needs no fresher owner, and a burst
+   * of changes should not stat dpkg's files for each.
+   */
+  public static final long OWNER_STALENESS_NS = 1_000_000_000L;
+
   private final Path root;
+  private final long ownerStalenessNs;
+  private long stampCheckedNs;
   private DpkgSnapshot snapshot;
   private List<Object> stamp;
   private FileMd5 md5;
@@ -35,7 +44,20 @@ public final class PackageDatabase implements AutoCloseable {
   private long loads;
 
   public PackageDatabase(Path root) {
+    this(root, OWNER_STALENESS_NS);
+  }
+
+  /**
+   * @param ownerStalenessNs see {@link #OWNER_STALENESS_NS}
+   */
+  public PackageDatabase(Path root, long ownerStalenessNs) {
     this.root = Objects.requireNonNull(root, "root");
+    this.ownerStalenessNs = ownerStalenessNs;
+  }
+
+  /** Reads the database now if it was not read yet (to keep the first question fast). */
+  public synchronized void preload() {
+    current(true);
   }
 
   /** dpkg's own database. */
@@ -48,7 +70,7 @@ public final class PackageDatabase implements AutoCloseable {
    * null when no package owns it.
    */
   public synchronized PackageOrigin owner(PathBytes path) {
-    DpkgSnapshot s = current();
+    DpkgSnapshot s = current(false);
     if (s == null) {
       return null;
     }
@@ -64,7 +86,7 @@ public final class PackageDatabase implements AutoCloseable {
    * the path.
    */
   public synchronized PackageOrigin verify(PathBytes path, FileType type) {
-    DpkgSnapshot s = current();
+    DpkgSnapshot s = current(true);
     if (s == null) {
       return null;
     }
@@ -133,8 +155,16 @@ public final class PackageDatabase implements AutoCloseable {
     return md5;
   }
 
-  /** The snapshot, re-read when dpkg changed its database since; null when there is none. */
-  private DpkgSnapshot current() {
+  /**
+   * The snapshot, re-read when dpkg changed its database since; null when there is none. Not {@code
+   * fresh}: the last answer while it is younger than the staleness bound.
+   */
+  private DpkgSnapshot current(boolean fresh) {
+    long t = System.nanoTime();
+    if (!fresh && stamp != null && t - stampCheckedNs < ownerStalenessNs) {
+      return snapshot;
+    }
+    stampCheckedNs = t;
     List<Object> now = stamp();
     if (snapshot != null && now.equals(stamp)) {
       return snapshot;

@@ -260,7 +260,7 @@ class PackageDatabaseTest {
     database(stanza("one", "1", "installed", ""));
     Path a = file("a", "a\n");
     info("one", ".list", (a + "\n").getBytes());
-    try (PackageDatabase pkgs = new PackageDatabase(db)) {
+    try (PackageDatabase pkgs = new PackageDatabase(db, 0)) {
       assertEquals("one", pkgs.owner(pb(a)).name());
       assertEquals("one", pkgs.owner(pb(a)).name());
       assertEquals(1, pkgs.loads());
