@@ -206,7 +206,7 @@ public final class Watcher {
     }
     sources.add(proc);
     sources.add(new NoWriter());
-    this.packages = PackageDatabase.dpkg();
+    this.packages = PackageDatabase.dpkgFollowing();
     this.correlator = new Correlator(sources, new PackageEnricher(packages), recorder);
     this.comparator =
         new ChangeComparator(

@@ -28,41 +28,56 @@ public final class PackageDatabase implements AutoCloseable {
   public static final Path DPKG = Path.of("/var/lib/dpkg");
 
   /**
-   * How long {@link #owner} may answer from the database as last read without asking whether dpkg
-   * changed it (three stat calls): a change by anyone but dpkg needs no fresher owner, and a burst
-   * of changes should not stat dpkg's files for each.
+   * A running watch: how long {@link #owner} answers from the database as last read without asking
+   * whether dpkg changed it (three stat calls), and the least time between two full reads while
+   * dpkg keeps changing it (a long {@code apt upgrade}): a full read of ~100k paths takes about 0.2
+   * s, too much for every file of an upgrade. A path the last read does not know is looked up in a
+   * fresh read at once; {@code md5sums} is always read from disk when asked.
    */
-  public static final long OWNER_STALENESS_NS = 1_000_000_000L;
+  public static final long FOLLOW_NS = 1_000_000_000L;
 
   private final Path root;
-  private final long ownerStalenessNs;
+  private final long recheckNs;
+  private final long reloadNs;
   private long stampCheckedNs;
+  private long loadedNs;
+  private boolean behind;
   private DpkgSnapshot snapshot;
   private List<Object> stamp;
   private FileMd5 md5;
   private String problem;
   private long loads;
 
+  /** Reads the database under {@code root} once (what one command needs). */
   public PackageDatabase(Path root) {
-    this(root, OWNER_STALENESS_NS);
+    this(root, Long.MAX_VALUE, Long.MAX_VALUE);
   }
 
   /**
-   * @param ownerStalenessNs see {@link #OWNER_STALENESS_NS}
+   * @param recheckNs how long {@link #owner} may skip asking whether the database changed ({@link
+   *     #verify} always asks unless this is {@code Long.MAX_VALUE}: read once)
+   * @param reloadNs the least time between two full reads of a changing database, unless a path is
+   *     not found
    */
-  public PackageDatabase(Path root, long ownerStalenessNs) {
+  public PackageDatabase(Path root, long recheckNs, long reloadNs) {
     this.root = Objects.requireNonNull(root, "root");
-    this.ownerStalenessNs = ownerStalenessNs;
+    this.recheckNs = recheckNs;
+    this.reloadNs = reloadNs;
+  }
+
+  /** dpkg's database, read once (a command: check, update). */
+  public static PackageDatabase dpkg() {
+    return new PackageDatabase(DPKG);
+  }
+
+  /** dpkg's database, followed while it changes (a running watch; see {@link #FOLLOW_NS}). */
+  public static PackageDatabase dpkgFollowing() {
+    return new PackageDatabase(DPKG, FOLLOW_NS, FOLLOW_NS);
   }
 
   /** Reads the database now if it was not read yet (to keep the first question fast). */
   public synchronized void preload() {
-    current(true);
-  }
-
-  /** dpkg's own database. */
-  public static PackageDatabase dpkg() {
-    return new PackageDatabase(DPKG);
+    current(false);
   }
 
   /**
@@ -70,11 +85,7 @@ public final class PackageDatabase implements AutoCloseable {
    * null when no package owns it.
    */
   public synchronized PackageOrigin owner(PathBytes path) {
-    DpkgSnapshot s = current(false);
-    if (s == null) {
-      return null;
-    }
-    List<DpkgSnapshot.Owner> owners = s.owners(path.toBytes());
+    List<DpkgSnapshot.Owner> owners = owners(path, false);
     return owners.isEmpty() ? null : origin(owners.get(0), null, null);
   }
 
@@ -86,11 +97,8 @@ public final class PackageDatabase implements AutoCloseable {
    * the path.
    */
   public synchronized PackageOrigin verify(PathBytes path, FileType type) {
-    DpkgSnapshot s = current(true);
-    if (s == null) {
-      return null;
-    }
-    List<DpkgSnapshot.Owner> owners = s.owners(path.toBytes());
+    List<DpkgSnapshot.Owner> owners = owners(path, true);
+    DpkgSnapshot s = snapshot;
     if (owners.isEmpty()) {
       return null;
     }
@@ -156,23 +164,51 @@ public final class PackageDatabase implements AutoCloseable {
   }
 
   /**
-   * The snapshot, re-read when dpkg changed its database since; null when there is none. Not {@code
-   * fresh}: the last answer while it is younger than the staleness bound.
+   * The owners of {@code path} in the database as it is now, within the bounds of {@link
+   * #FOLLOW_NS}: {@code fresh} (a write by dpkg) always asks whether dpkg changed the database; a
+   * changed database is read again unless it was read less than {@code reloadNs} ago and knows the
+   * path.
    */
+  private List<DpkgSnapshot.Owner> owners(PathBytes path, boolean fresh) {
+    DpkgSnapshot s = current(fresh && recheckNs != Long.MAX_VALUE);
+    if (s == null) {
+      return List.of();
+    }
+    List<DpkgSnapshot.Owner> owners = s.owners(path.toBytes());
+    if (owners.isEmpty() && behind) {
+      s = reload(stamp);
+      return s == null ? List.of() : s.owners(path.toBytes());
+    }
+    return owners;
+  }
+
+  /** The snapshot (read on first use), re-read when due; null when there is no database. */
   private DpkgSnapshot current(boolean fresh) {
     long t = System.nanoTime();
-    if (!fresh && stamp != null && t - stampCheckedNs < ownerStalenessNs) {
+    if (stamp == null) {
+      stampCheckedNs = t;
+      return reload(stamp());
+    }
+    if (recheckNs == Long.MAX_VALUE || (!fresh && t - stampCheckedNs < recheckNs)) {
       return snapshot;
     }
     stampCheckedNs = t;
     List<Object> now = stamp();
-    if (snapshot != null && now.equals(stamp)) {
+    if (now.equals(stamp) && !behind) {
       return snapshot;
     }
-    if (problem != null && now.equals(stamp)) {
-      return null;
+    if (snapshot != null && t - loadedNs < reloadNs) {
+      behind = true; // read again when due, or at once for a path this read does not know
+      stamp = now;
+      return snapshot;
     }
+    return reload(now);
+  }
+
+  private DpkgSnapshot reload(List<Object> now) {
     stamp = now;
+    behind = false;
+    loadedNs = System.nanoTime();
     try {
       snapshot = DpkgSnapshot.load(root);
       problem = null;

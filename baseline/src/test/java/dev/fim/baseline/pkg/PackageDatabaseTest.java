@@ -260,7 +260,7 @@ class PackageDatabaseTest {
     database(stanza("one", "1", "installed", ""));
     Path a = file("a", "a\n");
     info("one", ".list", (a + "\n").getBytes());
-    try (PackageDatabase pkgs = new PackageDatabase(db, 0)) {
+    try (PackageDatabase pkgs = new PackageDatabase(db, 0, 0)) {
       assertEquals("one", pkgs.owner(pb(a)).name());
       assertEquals("one", pkgs.owner(pb(a)).name());
       assertEquals(1, pkgs.loads());
@@ -271,6 +271,40 @@ class PackageDatabaseTest {
       Files.delete(db.resolve("info/one.list"));
       assertEquals(new PackageOrigin("two", "5", null, null), pkgs.owner(pb(a)));
       assertEquals(2, pkgs.loads());
+    }
+  }
+
+  /**
+   * While dpkg keeps changing its database (a long upgrade), a path the last read knows is answered
+   * from it (no full read per file), and a path it does not know makes a fresh read at once.
+   */
+  @Test
+  void aChangingDatabaseIsReadAgainOnlyWhenDueOrWhenAPathIsNew() throws Exception {
+    database(stanza("one", "1", "installed", ""));
+    Path a = file("a", "a\n");
+    Path b = file("b", "b\n");
+    info("one", ".list", (a + "\n").getBytes());
+    info(
+        "one",
+        ".md5sums",
+        (md5("a\n".getBytes()) + "  " + a.toString().substring(1) + "\n").getBytes());
+    try (PackageDatabase pkgs = new PackageDatabase(db, 0, Long.MAX_VALUE / 2)) {
+      assertEquals(Boolean.TRUE, pkgs.verify(pb(a), FileType.FILE).verified());
+      info("two", ".list", (b + "\n").getBytes());
+      Files.writeString(
+          db.resolve("status"),
+          stanza("one", "1", "installed", "") + "\n" + stanza("two", "7", "installed", ""));
+      // md5sums is read when asked: a changed record counts at once, without a full read
+      info(
+          "one",
+          ".md5sums",
+          (md5("other\n".getBytes()) + "  " + a.toString().substring(1) + "\n").getBytes());
+      assertEquals(Boolean.FALSE, pkgs.verify(pb(a), FileType.FILE).verified());
+      assertEquals(1, pkgs.loads(), "a known path: no full read while one is not due");
+      assertEquals(
+          new PackageOrigin("two", "7", false, "it has no md5sums file"),
+          pkgs.verify(pb(b), FileType.FILE));
+      assertEquals(2, pkgs.loads(), "a path the last read did not know: read again at once");
     }
   }
 
