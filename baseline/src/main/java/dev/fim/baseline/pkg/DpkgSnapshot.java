@@ -47,7 +47,7 @@ final class DpkgSnapshot {
   private final Path info;
   private final PathIndex index;
   private final List<String> keys;
-  private final DpkgStatus status;
+  private DpkgStatus status;
   private final Diversions diversions;
   private final long skippedLines;
   private final MergedUsr mergedUsr;
@@ -202,6 +202,16 @@ final class DpkgSnapshot {
       return new Expected(null, "it has no md5sums file");
     } catch (IOException e) {
       return new Expected(null, "its md5sums file cannot be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The same file lists with {@code status} read again: a new version or conffile record, without
+   * reading every list (dpkg writes {@code status} several times per package it installs).
+   */
+  void replaceStatus(Path root) throws IOException {
+    try (InputStream in = Files.newInputStream(root.resolve("status"))) {
+      status = DpkgStatus.read(in);
     }
   }
 

@@ -131,6 +131,32 @@ public final class PackageDatabase implements AutoCloseable {
     return firstFailure;
   }
 
+  /**
+   * Waits until dpkg changes its database after the last answer (at most {@code timeoutNs}), then
+   * reads it again whole. For a file dpkg wrote that did not verify while dpkg still runs: dpkg
+   * renames a package's files into place before it installs the package's {@code md5sums} and
+   * records its new version, so an early look compares new content with the old record. Returns
+   * whether the database changed.
+   */
+  public synchronized boolean awaitChange(long timeoutNs) throws InterruptedException {
+    if (stamp == null) {
+      return false;
+    }
+    long end = System.nanoTime() + timeoutNs;
+    List<Object> seen = stamp;
+    while (stamp().equals(seen)) {
+      if (System.nanoTime() - end >= 0) {
+        return false;
+      }
+      wait(CHANGE_POLL_MS); // dpkg writes its files without any notification fim could wait on
+    }
+    stampCheckedNs = System.nanoTime();
+    reload(stamp());
+    return true;
+  }
+
+  private static final long CHANGE_POLL_MS = 20;
+
   /** Why the database could not be read, or null. */
   public synchronized String problem() {
     return problem;
@@ -199,6 +225,13 @@ public final class PackageDatabase implements AutoCloseable {
     }
     if (snapshot != null && t - loadedNs < reloadNs) {
       behind = true; // read again when due, or at once for a path this read does not know
+      if (!now.get(0).equals(stamp.get(0))) {
+        try {
+          snapshot.replaceStatus(root); // versions and conffiles stay current (cheap beside lists)
+        } catch (IOException | RuntimeException e) {
+          return reload(now);
+        }
+      }
       stamp = now;
       return snapshot;
     }

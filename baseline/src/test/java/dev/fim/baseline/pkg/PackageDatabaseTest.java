@@ -305,6 +305,50 @@ class PackageDatabaseTest {
           new PackageOrigin("two", "7", false, "it has no md5sums file"),
           pkgs.verify(pb(b), FileType.FILE));
       assertEquals(2, pkgs.loads(), "a path the last read did not know: read again at once");
+
+      // a new version in status counts at once (status alone is read again, not every list)
+      Files.writeString(
+          db.resolve("status"),
+          stanza("one", "2", "installed", "") + "\n" + stanza("two", "7", "installed", ""));
+      assertEquals("2", pkgs.verify(pb(a), FileType.FILE).version());
+      assertEquals(2, pkgs.loads());
+    }
+  }
+
+  /**
+   * dpkg puts a package's files in place before it installs the package's md5sums: a file that did
+   * not verify is asked again once dpkg changed its database, and only then.
+   */
+  @Test
+  void awaitChangeReturnsWhenDpkgRecordsThePackage() throws Exception {
+    database(stanza("one", "1", "installed", ""));
+    Path a = file("a", "new\n");
+    info("one", ".list", (a + "\n").getBytes());
+    info(
+        "one",
+        ".md5sums",
+        (md5("old\n".getBytes()) + "  " + a.toString().substring(1) + "\n").getBytes());
+    try (PackageDatabase pkgs = new PackageDatabase(db, 0, Long.MAX_VALUE / 2)) {
+      assertEquals(Boolean.FALSE, pkgs.verify(pb(a), FileType.FILE).verified());
+      assertFalse(pkgs.awaitChange(50_000_000L), "nothing changed: false after the timeout");
+      Thread dpkg =
+          new Thread(
+              () -> {
+                try {
+                  info(
+                      "one",
+                      ".md5sums",
+                      (md5("new\n".getBytes()) + "  " + a.toString().substring(1) + "\n")
+                          .getBytes());
+                  Files.writeString(db.resolve("status"), stanza("one", "2", "installed", ""));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      dpkg.start();
+      dpkg.join();
+      assertTrue(pkgs.awaitChange(10_000_000_000L));
+      assertEquals(new PackageOrigin("one", "2", true, null), pkgs.verify(pb(a), FileType.FILE));
     }
   }
 

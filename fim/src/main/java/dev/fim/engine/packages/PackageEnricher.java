@@ -41,6 +41,33 @@ public final class PackageEnricher implements ChangeEnrichment {
     return executable != null && PACKAGE_MANAGERS.contains(executable);
   }
 
+  /**
+   * How long, in all, a dpkg write that does not verify waits for the running dpkg to record its
+   * package ({@code md5sums} and the new version come after the files are in place); the comparator
+   * waits with it, so this bounds the delay a forged package adds to later events.
+   */
+  static final long RECORD_WAIT_NS = 5_000_000_000L;
+
+  /** A dpkg write that did not verify while dpkg still runs: asked again once dpkg recorded it. */
+  private PackageOrigin verifyWhenRecorded(ChangeEvent e, PackageOrigin first) {
+    long end = System.nanoTime() + RECORD_WAIT_NS; // in all: a forged package never verifies
+    try {
+      while (db.awaitChange(end - System.nanoTime())) {
+        PackageOrigin again = db.verify(e.path(), e.after().type());
+        if (again == null || !again.failed() || !running(e.actor().pid())) {
+          return again == null ? first : again;
+        }
+      }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+    return first;
+  }
+
+  private static boolean running(Integer pid) {
+    return pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
   @Override
   public ChangeEvent enrich(ChangeEvent e) {
     if (e.action() == Action.OVERFLOW || (e.after() == null && e.before() == null)) {
@@ -49,6 +76,9 @@ public final class PackageEnricher implements ChangeEnrichment {
     PackageOrigin p;
     if (e.after() != null && e.actor() != null && isPackageManager(e.actor().executable())) {
       p = db.verify(e.path(), e.after().type());
+      if (p != null && p.failed() && running(e.actor().pid())) {
+        p = verifyWhenRecorded(e, p);
+      }
     } else {
       p = db.owner(e.path());
     }
