@@ -90,7 +90,8 @@ final class DpkgSnapshot {
     PathIndex index = new PathIndex();
     List<String> keys = new ArrayList<>();
     long skipped = 0;
-    try (DirectoryStream<Path> lists = Files.newDirectoryStream(info, "*.list")) {
+    try (DirectoryStream<Path> lists = Files.newDirectoryStream(info, "*.list");
+        ByteLines lines = new ByteLines(null, MAX_PATH_LINE)) {
       for (Path list : lists) {
         String name = list.getFileName().toString();
         String key = name.substring(0, name.length() - ".list".length());
@@ -99,7 +100,9 @@ final class DpkgSnapshot {
         }
         int pkg = keys.size();
         keys.add(key);
-        try (ByteLines lines = new ByteLines(Files.newInputStream(list), MAX_PATH_LINE)) {
+        long skippedBefore = lines.skipped();
+        try {
+          lines.reset(Files.newInputStream(list));
           while (lines.next()) {
             byte[] b = lines.bytes();
             int len = lines.length();
@@ -108,10 +111,10 @@ final class DpkgSnapshot {
             }
             index.add(b, 0, len, pkg);
           }
-          skipped += lines.skipped();
         } catch (IOException e) {
           skipped++; // unreadable list: its package owns nothing we can see
         }
+        skipped += lines.skipped() - skippedBefore;
       }
     } catch (NoSuchFileException e) {
       // no info directory: no package owns anything
