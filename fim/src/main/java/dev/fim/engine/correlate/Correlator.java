@@ -28,7 +28,8 @@ import java.util.Map;
  * dev.fim.engine.packages.PackageEnricher}).
  *
  * <p>Runs on the comparator's thread (no hand-over per event): an audit source's bounded wait for
- * its record is the only time spent here. Not thread-safe.
+ * its record, and the package step's bounded wait for a running dpkg to record its package, are the
+ * only time spent here. Not thread-safe.
  */
 public final class Correlator implements ChangeOutput {
   private final List<AttributionSource> sources;
