@@ -1,11 +1,14 @@
 package dev.fim.baseline;
 
 import dev.fim.baseline.diff.TreeDiff;
+import dev.fim.baseline.pkg.PackageDatabase;
 import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.Column;
 import dev.fim.store.EventLog;
+import dev.fim.store.FileRecord;
 import dev.fim.store.Origin;
+import dev.fim.store.PackageOrigin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.RecordCursor;
 import dev.fim.store.RecordWriter;
@@ -105,6 +108,8 @@ public final class BaselineJob {
    * @param observer told when the scan starts (for a progress line); may be null
    * @param attributor who made the changes a check or update finds; null: nobody is asked
    *     (attribution "none")
+   * @param packages the package database asked about each finding (its package, and for a file that
+   *     exists whether its content is the package's); null: none is asked
    */
   public record Settings(
       Store store,
@@ -114,7 +119,8 @@ public final class BaselineJob {
       int threads,
       List<PathBytes> scope,
       Consumer<Scanner> observer,
-      ChangeAttributor attributor) {
+      ChangeAttributor attributor,
+      PackageDatabase packages) {
     public Settings {
       scope = minimalRoots(scope == null ? List.of() : scope);
     }
@@ -128,11 +134,30 @@ public final class BaselineJob {
         int threads,
         List<PathBytes> scope,
         Consumer<Scanner> observer) {
-      this(store, selector, sealer, configDigest, threads, scope, observer, null);
+      this(store, selector, sealer, configDigest, threads, scope, observer, null, null);
+    }
+
+    /** Without a package database. */
+    public Settings(
+        Store store,
+        Selector selector,
+        Sealer sealer,
+        byte[] configDigest,
+        int threads,
+        List<PathBytes> scope,
+        Consumer<Scanner> observer,
+        ChangeAttributor attributor) {
+      this(store, selector, sealer, configDigest, threads, scope, observer, attributor, null);
     }
 
     public Settings withAttributor(ChangeAttributor a) {
-      return new Settings(store, selector, sealer, configDigest, threads, scope, observer, a);
+      return new Settings(
+          store, selector, sealer, configDigest, threads, scope, observer, a, packages);
+    }
+
+    public Settings withPackages(PackageDatabase p) {
+      return new Settings(
+          store, selector, sealer, configDigest, threads, scope, observer, attributor, p);
     }
   }
 
@@ -549,7 +574,8 @@ public final class BaselineJob {
                       w == null ? Attribution.NONE : w.attribution(),
                       w == null ? reason : w.reason(),
                       null,
-                      w == null ? null : w.actor()));
+                      w == null ? null : w.actor(),
+                      packageOf(f.path(), f.after())));
               if (pending.size() >= EVENT_BATCH) {
                 flushEvents(log, pending, seq);
               }
@@ -599,6 +625,19 @@ public final class BaselineJob {
     Map<PathBytes, ChangeAttributor.Who> who =
         settings.attributor().attribute(Set.copyOf(paths), fromNs, untilNs);
     return who == null ? Map.of() : who;
+  }
+
+  /**
+   * The package of a finding: for a file that exists, whether its content now is the package's
+   * (check sees no writer, so every changed packaged file is compared, as debsums would); for a
+   * removal, the owner only.
+   */
+  private PackageOrigin packageOf(PathBytes path, FileRecord after) {
+    PackageDatabase p = settings.packages();
+    if (p == null) {
+      return null;
+    }
+    return after == null ? p.owner(path) : p.verify(path, after.type());
   }
 
   private static void flushEvents(EventLog log, List<ChangeEvent> pending, long[] seq)

@@ -3,6 +3,7 @@ package dev.fim.cli;
 import dev.fim.baseline.BaselineJob;
 import dev.fim.baseline.ChangeAttributor;
 import dev.fim.baseline.Selector;
+import dev.fim.baseline.pkg.PackageDatabase;
 import dev.fim.baseline.select.Config;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
@@ -25,6 +26,9 @@ final class BaselineSession implements AutoCloseable {
   final List<PathBytes> scope;
   private final ProgressLine progress;
   private final Signals.Interruption signals;
+
+  /** dpkg's database, asked about each finding; closed with the session. */
+  private PackageDatabase packages;
 
   /** Seals the events and approvals this session records (evidence chain). */
   private Evidence evidence;
@@ -167,6 +171,7 @@ final class BaselineSession implements AutoCloseable {
       SealKey key = creating ? SealKey.loadOrCreate(keyFile) : SealKey.load(keyFile);
       Evidence evidence = Evidence.attach(common, store, key, err);
       ProgressLine progress = Terminal.stderrIsTerminal() ? new ProgressLine(err) : null;
+      PackageDatabase packages = PackageDatabase.dpkg();
       BaselineJob job =
           new BaselineJob(
               new BaselineJob.Settings(
@@ -177,9 +182,12 @@ final class BaselineSession implements AutoCloseable {
                   common.threads(cfg),
                   scope,
                   progress == null ? null : progress::start,
-                  attributor));
+                  attributor,
+                  // lazy: read only when a finding asks (init records no findings)
+                  packages));
       BaselineSession s = new BaselineSession(store, job, keyFile, scope, progress, signals);
       s.evidence = evidence;
+      s.packages = packages;
       return s;
     } catch (IOException | RuntimeException | dev.fim.store.SealException e) {
       store.close();
@@ -197,6 +205,9 @@ final class BaselineSession implements AutoCloseable {
   @Override
   public void close() {
     endProgress();
+    if (packages != null) {
+      packages.close();
+    }
     if (evidence != null) {
       evidence.close();
     }

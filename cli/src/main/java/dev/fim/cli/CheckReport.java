@@ -191,6 +191,10 @@ final class CheckReport {
           for (AttributeChange c : e.changes()) {
             out.write("      " + c.attribute() + ": " + c.oldValue() + " → " + c.newValue() + "\n");
           }
+          String pkg = EventText.packageNote(e.pkg());
+          if (pkg != null) {
+            out.write("      " + pkg + "\n");
+          }
         });
   }
 

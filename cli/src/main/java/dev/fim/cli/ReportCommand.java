@@ -34,6 +34,9 @@ import picocli.CommandLine.Spec;
       "gaps, overflows and lost audit records), and totals by action, by login user (auid) and by path",
       "prefix. Then every change: time, path, action, each changed attribute old -> new, who (auid,",
       "uid, executable) and its approval (who accepted it, when, the note); UNAPPROVED changes stand out.",
+      "Files of a package say which (package name and version); the summary counts the changes by",
+      "package installs and how many matched their package's checksums; a package change that does",
+      "NOT match stands out. --exclude-verified-packages leaves out the ones that match.",
       "",
       "Formats: text (terminal), json (one document; one change per line), csv (one RFC 4180 row per",
       "change with a header row, no summary), html (one self-contained file: inline CSS and SVG",
@@ -57,6 +60,7 @@ import picocli.CommandLine.Spec;
       "  fim report --since 2026-11-01 --until 2026-12-01 --format html --output nov.html",
       "  fim report --since -24h",
       "  fim report --since 7d --format json | jq '.changes[] | select(.approval == null) | .event.file.path'",
+      "  fim report --since 7d --exclude-verified-packages",
       "  fim report --verify nov.html"
     })
 final class ReportCommand implements Callable<Integer> {
@@ -104,6 +108,15 @@ final class ReportCommand implements Callable<Integer> {
           "Totals by path group changes under their first N path components (/etc/ssh/sshd_config "
               + "counts under /etc/ssh at 2, /etc/hosts under /etc). Default: ${DEFAULT-VALUE}.")
   int prefixDepth;
+
+  @Option(
+      names = "--exclude-verified-packages",
+      description =
+          "Leave out changes whose package verified them (dpkg wrote exactly the package's content:"
+              + " fim.package_verified true). The report states the filter (exclude=verified-packages"
+              + " in its parameter line, and how many were left out); --verify honours it. Unverified"
+              + " package changes are always kept.")
+  boolean excludeVerifiedPackages;
 
   @Option(
       names = "--verify",
@@ -154,7 +167,13 @@ final class ReportCommand implements Callable<Integer> {
     try {
       p =
           ReportParameters.of(
-              from, to, now, dev.fim.store.WatchCoverage.thisHost(), prefixDepth, f);
+              from,
+              to,
+              now,
+              dev.fim.store.WatchCoverage.thisHost(),
+              prefixDepth,
+              f,
+              excludeVerifiedPackages);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -1,6 +1,7 @@
 package dev.fim.engine;
 
 import dev.fim.baseline.Selector;
+import dev.fim.baseline.pkg.PackageDatabase;
 import dev.fim.engine.attribute.AttributionSource;
 import dev.fim.engine.attribute.ProcAttributor;
 import dev.fim.engine.attribute.ProcSource;
@@ -13,6 +14,7 @@ import dev.fim.engine.correlate.AuditSource;
 import dev.fim.engine.correlate.Correlator;
 import dev.fim.engine.correlate.CrashRecord;
 import dev.fim.engine.correlate.NoWriter;
+import dev.fim.engine.packages.PackageEnricher;
 import dev.fim.engine.record.Recorder;
 import dev.fim.engine.sink.EventSink;
 import dev.fim.engine.source.ChangeSource;
@@ -188,6 +190,7 @@ public final class Watcher {
   private final Recorder recorder;
   private final ChangeComparator comparator;
   private final Correlator correlator;
+  private final PackageDatabase packages;
   private final Thread sourceThread;
   private final Thread compareThread;
   private final AuditAttributor audit;
@@ -258,7 +261,8 @@ public final class Watcher {
     }
     sources.add(proc);
     sources.add(new NoWriter());
-    this.correlator = new Correlator(sources, recorder);
+    this.packages = PackageDatabase.dpkgFollowing();
+    this.correlator = new Correlator(sources, new PackageEnricher(packages), recorder);
     this.comparator =
         new ChangeComparator(
             s.store(),
@@ -380,6 +384,11 @@ public final class Watcher {
         seedOnly ? "recording the initial state" : "changes while fim was not watching");
     w.sourceThread.start();
     w.compareThread.start();
+    // dpkg's file lists (~100k paths) are read off the comparator's thread, so the first change
+    // of a packaged file does not wait for them.
+    Thread preload = new Thread(w.packages::preload, "fim-packages");
+    preload.setDaemon(true);
+    preload.start();
     w.heartbeat.start();
     return w;
   }
@@ -527,6 +536,7 @@ public final class Watcher {
         fail(t);
       }
       comparator.close();
+      packages.close();
     }
   }
 

@@ -28,6 +28,8 @@ import java.util.Objects;
  *     and found; null for ordinary changes
  * @param actor who made it (user and process), or null when unknown ({@code attribution} says how
  *     it was found)
+ * @param pkg the package the file belongs to and whether its content matches the package's record
+ *     (ECS {@code package.*}, {@code fim.package_verified}), or null
  */
 public record ChangeEvent(
     long timeNs,
@@ -42,12 +44,45 @@ public record ChangeEvent(
     Attribution attribution,
     String attributionReason,
     String message,
-    Actor actor) {
+    Actor actor,
+    PackageOrigin pkg) {
 
   public ChangeEvent {
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(path, "path");
     changes = changes == null ? List.of() : List.copyOf(changes);
+  }
+
+  /** An event without a package (most changes). */
+  public ChangeEvent(
+      long timeNs,
+      long sequence,
+      Action action,
+      PathBytes path,
+      PathBytes oldPath,
+      FileRecord after,
+      FileRecord before,
+      List<AttributeChange> changes,
+      Origin origin,
+      Attribution attribution,
+      String attributionReason,
+      String message,
+      Actor actor) {
+    this(
+        timeNs,
+        sequence,
+        action,
+        path,
+        oldPath,
+        after,
+        before,
+        changes,
+        origin,
+        attribution,
+        attributionReason,
+        message,
+        actor,
+        null);
   }
 
   /** An event without a {@code message} (every ordinary change). */
@@ -137,6 +172,26 @@ public record ChangeEvent(
         attribution,
         attributionReason,
         message,
-        actor);
+        actor,
+        pkg);
+  }
+
+  /** A copy naming the package the file belongs to (null: none). */
+  public ChangeEvent withPackage(PackageOrigin p) {
+    return new ChangeEvent(
+        timeNs,
+        sequence,
+        action,
+        path,
+        oldPath,
+        after,
+        before,
+        changes,
+        origin,
+        attribution,
+        attributionReason,
+        message,
+        actor,
+        p);
   }
 }

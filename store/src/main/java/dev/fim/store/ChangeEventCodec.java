@@ -18,6 +18,9 @@ import java.util.List;
 final class ChangeEventCodec {
   static final int VERSION = 1;
 
+  /** Tag of the package section ({@link PackageOrigin}); tag 1 is the writers section. */
+  static final int TAG_PACKAGE = 2;
+
   private ChangeEventCodec() {}
 
   static byte[] encode(ChangeEvent e) {
@@ -44,6 +47,12 @@ final class ChangeEventCodec {
       // Added after version 1 shipped, as an optional tail: older values simply end before it.
       writeString(out, e.message());
       writeActor(out, e.actor());
+      // Optional tagged sections after the actor: one tag byte, then the section's body. An event
+      // without any is written byte for byte as before (the evidence chain seals these bytes).
+      if (e.pkg() != null) {
+        out.writeByte(TAG_PACKAGE);
+        writePackage(out, e.pkg());
+      }
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
@@ -82,6 +91,16 @@ final class ChangeEventCodec {
       String reason = readString(in);
       String message = in.hasRemaining() ? readString(in) : null;
       Actor actor = in.hasRemaining() ? readActor(in) : null;
+      PackageOrigin pkg = null;
+      while (in.hasRemaining()) {
+        int tag = in.get() & 0xff;
+        switch (tag) {
+          case TAG_PACKAGE -> pkg = readPackage(in);
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown event section " + tag + " (this fim reads " + TAG_PACKAGE + ")");
+        }
+      }
       if (path == null) {
         throw new IllegalArgumentException("event without a path");
       }
@@ -98,7 +117,8 @@ final class ChangeEventCodec {
           attribution,
           reason,
           message,
-          actor);
+          actor,
+          pkg);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("event truncated at " + value.length + " bytes", e);
     }
@@ -209,6 +229,25 @@ final class ChangeEventCodec {
         tty,
         unit,
         parents);
+  }
+
+  /** name, version, verified (0 unknown, 1 false, 2 true), reason. */
+  private static void writePackage(DataOutputStream out, PackageOrigin p) throws IOException {
+    writeString(out, p.name());
+    writeString(out, p.version());
+    out.writeByte(p.verified() == null ? 0 : p.verified() ? 2 : 1);
+    writeString(out, p.reason());
+  }
+
+  private static PackageOrigin readPackage(ByteBuffer in) {
+    String name = readString(in);
+    String version = readString(in);
+    int v = in.get() & 0xff;
+    if (name == null || v > 2) {
+      throw new IllegalArgumentException(
+          name == null ? "package section without a name" : "bad package verified byte " + v);
+    }
+    return new PackageOrigin(name, version, v == 0 ? null : v == 2, readString(in));
   }
 
   private static Long toLong(String s) {

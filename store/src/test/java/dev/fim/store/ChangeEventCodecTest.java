@@ -197,4 +197,72 @@ class ChangeEventCodecTest {
             a);
     return ChangeEventCodec.encode(with).length - ChangeEventCodec.encode(none).length + 1;
   }
+
+  /**
+   * The package section (tag 2) after the actor: kept exactly, with each verified state; an event
+   * without one is written byte for byte as before; an unknown tag or a damaged section is refused,
+   * never read as something else.
+   */
+  @Test
+  void packageSectionIsATaggedTailAndAnEventWithoutItKeepsItsBytes() {
+    ChangeEvent plain =
+        new ChangeEvent(
+            5,
+            9,
+            Action.UPDATED,
+            PathBytes.ofUtf8("/usr/bin/x"),
+            null,
+            Records.file(2, 0755, Records.xxh(2)),
+            Records.file(1, 0755, Records.xxh(1)),
+            List.of(),
+            Origin.WATCH,
+            Attribution.PROC,
+            null,
+            null,
+            ALICE_VIM);
+    byte[] before = ChangeEventCodec.encode(plain);
+    assertArrayEquals(before, ChangeEventCodec.encode(plain.withPackage(null)));
+    for (Boolean verified : new Boolean[] {null, Boolean.TRUE, Boolean.FALSE}) {
+      PackageOrigin p =
+          new PackageOrigin(
+              "fimtest:amd64", "1.0-1", verified, verified == Boolean.TRUE ? null : "differs");
+      byte[] bytes = ChangeEventCodec.encode(plain.withPackage(p));
+      assertArrayEquals(
+          before,
+          java.util.Arrays.copyOf(bytes, before.length),
+          "the package section only appends");
+      assertEquals(ChangeEventCodec.TAG_PACKAGE, bytes[before.length]);
+      ChangeEvent back = ChangeEventCodec.decode(bytes);
+      assertEquals(p, back.pkg());
+      assertEquals(ALICE_VIM, back.actor());
+      assertArrayEquals(bytes, ChangeEventCodec.encode(back));
+    }
+    // An event with no actor and no message still reaches the tagged tail.
+    ChangeEvent bare =
+        new ChangeEvent(
+                5,
+                9,
+                Action.DELETED,
+                PathBytes.ofUtf8("/x"),
+                null,
+                null,
+                Records.file(1, 0644, Records.xxh(1)),
+                List.of(),
+                Origin.CHECK,
+                Attribution.NONE,
+                "why")
+            .withPackage(new PackageOrigin("p", null, null, null));
+    assertEquals(bare.pkg(), ChangeEventCodec.decode(ChangeEventCodec.encode(bare)).pkg());
+
+    byte[] bytes =
+        ChangeEventCodec.encode(plain.withPackage(new PackageOrigin("p", "1", true, null)));
+    byte[] unknownTag = bytes.clone();
+    unknownTag[before.length] = 9;
+    assertThrows(IllegalArgumentException.class, () -> ChangeEventCodec.decode(unknownTag));
+    byte[] badVerified = bytes.clone();
+    badVerified[bytes.length - 5] = 7; // the verified byte, before the null reason
+    assertThrows(IllegalArgumentException.class, () -> ChangeEventCodec.decode(badVerified));
+    byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 2);
+    assertThrows(IllegalArgumentException.class, () -> ChangeEventCodec.decode(truncated));
+  }
 }

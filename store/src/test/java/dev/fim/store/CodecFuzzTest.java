@@ -162,7 +162,14 @@ class CodecFuzzTest {
         d.consumeBoolean() ? d.pickValue(Attribution.values()) : null,
         nullableText(d, 40),
         nullableText(d, 40),
-        actor);
+        actor,
+        d.consumeBoolean() // the package section (tag 2), with each verified state
+            ? new PackageOrigin(
+                text(d, 20),
+                nullableText(d, 16),
+                d.consumeBoolean() ? null : d.consumeBoolean(),
+                nullableText(d, 40))
+            : null);
   }
 
   static PathBytes path(FuzzedDataProvider d) {

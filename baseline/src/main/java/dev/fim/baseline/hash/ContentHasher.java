@@ -99,6 +99,31 @@ public final class ContentHasher implements AutoCloseable {
     return hashChunked(fd, size, algorithms, path);
   }
 
+  /**
+   * Streams the first {@code size} bytes of {@code fd} through {@code md} (reset first), chunk by
+   * chunk through the native buffer: for a digest fim does not store, such as the MD5 a package's
+   * {@code md5sums} records. Returns null when the file ended before {@code size} bytes (it shrank:
+   * the caller's second {@code fstat} notices).
+   */
+  public byte[] digest(int fd, long size, MessageDigest md, PathBytes path) throws NativeException {
+    if (buffer == 0) {
+      throw new IllegalStateException("ContentHasher is closed");
+    }
+    long data = buffer + TAIL;
+    md.reset();
+    long offset = 0;
+    while (offset < size) {
+      long want = Math.min(bufferSize, size - offset);
+      long n = readFully(fd, data, want, offset, path);
+      md.update(IO.newDirectByteBuffer(data, (int) n));
+      if (n < want) {
+        return null;
+      }
+      offset += n;
+    }
+    return md.digest();
+  }
+
   private HashResult hashChunked(int fd, long size, List<HashAlgorithm> algorithms, PathBytes path)
       throws NativeException {
     long data = buffer + TAIL;

@@ -87,6 +87,14 @@ final class HtmlReport implements ReportWriter {
     card(b, "approved", s.approved, "");
     card(b, "overflow events", s.overflows, s.overflows > 0 ? "warn" : "");
     card(b, "audit records lost", s.auditRecordsLost, s.auditRecordsLost > 0 ? "warn" : "");
+    if (s.mentionsPackages()) {
+      card(b, "changes by package installs", s.packageChanges, "");
+      card(
+          b,
+          "package changes NOT VERIFIED",
+          s.packageUnverified(),
+          s.packageUnverified() > 0 ? "bad" : "");
+    }
     long period = p.untilNs() - p.fromNs();
     b.append("<div class=\"card")
         .append(s.coverage.coveredNs() < period ? " warn" : "")
@@ -95,6 +103,11 @@ final class HtmlReport implements ReportWriter {
             String.format(
                 java.util.Locale.ROOT, "%.1f %%", 100.0 * s.coverage.coveredNs() / period))
         .append("</b>watched live</div></div>\n");
+    if (s.mentionsPackages()) {
+      b.append("<p id=\"packages\" class=\"meta\"><b>Packages:</b> ")
+          .append(esc(s.packagesLine()))
+          .append("</p>\n");
+    }
     b.append("<h2>Timeline</h2>\n");
     TimelineSvg.write(b, s);
     b.append("<h2>Totals</h2>\n<div class=\"grid\">");
@@ -226,6 +239,15 @@ final class HtmlReport implements ReportWriter {
           .append(esc(String.valueOf(c.oldValue())))
           .append(" &rarr; ")
           .append(esc(String.valueOf(c.newValue())))
+          .append("<br>");
+    }
+    if (e.pkg() != null) {
+      String note = EventText.packageNote(e.pkg());
+      b.append(
+              e.pkg().failed()
+                  ? "<span class=\"badge no\">NOT VERIFIED</span> "
+                  : e.pkg().checked() ? "<span class=\"badge ok\">package verified</span> " : "")
+          .append(esc(e.pkg().failed() ? note.substring("NOT VERIFIED ".length()) : note))
           .append("<br>");
     }
     b.append("</td><td>").append(esc(EventText.who(e).substring(3))).append("</td><td>");

@@ -85,6 +85,17 @@ final class ReportJson {
       g.writeStringField("first_event", EventTime.of(s.firstNs));
       g.writeStringField("last_event", EventTime.of(s.lastNs));
     }
+    if (s.mentionsPackages()) {
+      // Only then: a report of data without packages keeps the summary (and digest) it had before.
+      g.writeObjectFieldStart("packages");
+      g.writeNumberField("changes", s.packageChanges);
+      g.writeNumberField("verified", s.packageVerified);
+      g.writeNumberField("not_verified", s.packageUnverified());
+      if (s.parameters.excludeVerifiedPackages()) {
+        g.writeNumberField("verified_left_out", s.excludedVerifiedPackages);
+      }
+      g.writeEndObject();
+    }
     timeline(g, s.timeline);
     evidence(g, s.chain);
     g.writeEndObject();

@@ -13,6 +13,11 @@ import java.util.regex.Pattern;
  * format=html sha256=…}), so {@link ReportVerifier} can make the same report again from the
  * database and compare.
  *
+ * <p>{@code excludeVerifiedPackages} ({@code fim report --exclude-verified-packages}) leaves out
+ * changes whose package verified them (dpkg wrote the package's own content); the line states it
+ * ({@code exclude=verified-packages}), so a copy of a filtered report verifies as filtered, and a
+ * copy whose statement was removed does not verify.
+ *
  * <p>{@code untilNs} is never after {@code generatedNs}: a report cannot speak for the future, and
  * a later verification must not see changes recorded after it was made. Approvals accepted after
  * {@code generatedNs} are not part of it either.
@@ -23,9 +28,24 @@ public record ReportParameters(
     long generatedNs,
     String host,
     int prefixDepth,
-    ReportFormat format) {
+    ReportFormat format,
+    boolean excludeVerifiedPackages) {
   static final String MAGIC = "fim-report-v1";
   private static final Pattern LINE = Pattern.compile(MAGIC + "((?: [a-z0-9-]+=[^ \"<>\\r\\n]*)+)");
+
+  /** The value of {@code exclude=} for {@link #excludeVerifiedPackages}. */
+  static final String VERIFIED_PACKAGES = "verified-packages";
+
+  /** A report of every change (no filter). */
+  public ReportParameters(
+      long fromNs,
+      long untilNs,
+      long generatedNs,
+      String host,
+      int prefixDepth,
+      ReportFormat format) {
+    this(fromNs, untilNs, generatedNs, host, prefixDepth, format, false);
+  }
 
   public ReportParameters {
     if (fromNs >= untilNs) {
@@ -62,9 +82,27 @@ public record ReportParameters(
       String host,
       int prefixDepth,
       ReportFormat format) {
+    return of(since, until, generated, host, prefixDepth, format, false);
+  }
+
+  /** As {@link #of(Instant, Instant, Instant, String, int, ReportFormat)}, with the filter. */
+  public static ReportParameters of(
+      Instant since,
+      Instant until,
+      Instant generated,
+      String host,
+      int prefixDepth,
+      ReportFormat format,
+      boolean excludeVerifiedPackages) {
     long g = EventTime.ns(generated);
     return new ReportParameters(
-        EventTime.ns(since), Math.min(EventTime.ns(until), g), g, host, prefixDepth, format);
+        EventTime.ns(since),
+        Math.min(EventTime.ns(until), g),
+        g,
+        host,
+        prefixDepth,
+        format,
+        excludeVerifiedPackages);
   }
 
   /** The one line stating the parameters and the data digest. */
@@ -82,6 +120,7 @@ public record ReportParameters(
         + prefixDepth
         + " format="
         + format.label()
+        + (excludeVerifiedPackages ? " exclude=" + VERIFIED_PACKAGES : "")
         + " sha256="
         + sha256;
   }
@@ -121,7 +160,8 @@ public record ReportParameters(
               EventTime.parse(kv.get("generated")),
               kv.get("host"),
               Integer.parseInt(kv.get("prefix-depth")),
-              ReportFormat.ofLabel(kv.get("format")));
+              ReportFormat.ofLabel(kv.get("format")),
+              excludes(kv.get("exclude")));
       String sha = kv.get("sha256");
       if (sha == null || !sha.matches("[0-9a-f]{64}")) {
         throw new IllegalArgumentException("no sha256=");
@@ -131,6 +171,17 @@ public record ReportParameters(
       throw new IllegalArgumentException(
           "the report's parameter line is damaged (" + m.group() + "): " + e.getMessage(), e);
     }
+  }
+
+  /** {@code exclude=}: absent (no filter) or {@code verified-packages}; anything else is damage. */
+  private static boolean excludes(String value) {
+    if (value == null) {
+      return false;
+    }
+    if (!value.equals(VERIFIED_PACKAGES)) {
+      throw new IllegalArgumentException("exclude=" + value + " is not a filter this fim knows");
+    }
+    return true;
   }
 
   /** Parameters and digest as a report states them. */

@@ -38,6 +38,19 @@ final class Summary {
   long approved;
   long overflows;
   long auditRecordsLost;
+
+  /**
+   * Changes whose content was compared with their package's record (dpkg wrote them, or check found
+   * them).
+   */
+  long packageChanges;
+
+  /** Of which the content is the package's. */
+  long packageVerified;
+
+  /** Verified package changes left out of the report ({@code --exclude-verified-packages}). */
+  long excludedVerifiedPackages;
+
   long firstNs = Long.MAX_VALUE;
   long lastNs = Long.MIN_VALUE;
   private final Map<Action, Long> byAction = new EnumMap<>(Action.class);
@@ -65,6 +78,12 @@ final class Summary {
       return;
     }
     changes++;
+    if (e.pkg() != null && e.pkg().checked()) {
+      packageChanges++;
+      if (e.pkg().verified()) {
+        packageVerified++;
+      }
+    }
     if (a != null) {
       approved++;
     }
@@ -90,6 +109,39 @@ final class Summary {
     }
     return "verified: every event, approval and coverage interval is as fim sealed it; "
         + EvidenceChain.Verification.start(chain.head());
+  }
+
+  /** A change the report leaves out under its filter: counted here, nowhere else. */
+  void exclude(ChangeEvent e) {
+    excludedVerifiedPackages++;
+  }
+
+  /** Whether the report says anything about packages (else its summary is as before packages). */
+  boolean mentionsPackages() {
+    return packageChanges > 0 || parameters.excludeVerifiedPackages();
+  }
+
+  long packageUnverified() {
+    return packageChanges - packageVerified;
+  }
+
+  /**
+   * {@code N changes by package installs (M verified)}, with the NOT VERIFIED count and the filter
+   * when there are any.
+   */
+  String packagesLine() {
+    String line = packageChanges + " changes by package installs (" + packageVerified + " verified";
+    if (packageUnverified() > 0) {
+      line += ", " + packageUnverified() + " NOT VERIFIED";
+    }
+    line += ")";
+    if (parameters.excludeVerifiedPackages()) {
+      line +=
+          "; "
+              + excludedVerifiedPackages
+              + " verified package changes left out (--exclude-verified-packages)";
+    }
+    return line;
   }
 
   long unapproved() {

@@ -71,6 +71,9 @@ final class TextReport implements ReportWriter {
             + " approved, "
             + s.unapproved()
             + " UNAPPROVED)");
+    if (s.mentionsPackages()) {
+      line("Packages:    " + s.packagesLine());
+    }
     if (s.changes > 0 || s.overflows > 0) {
       line("  by action: " + join(s.byAction()));
     }

@@ -22,22 +22,36 @@ import java.util.Map;
  * AttributionSource}s in order (audit, then {@code /proc}, then none); the first that names an
  * actor gives {@code fim.attribution}, and the misses before it (why audit did not answer, why
  * {@code /proc} had nothing) become {@code fim.attribution_reason}, joined by {@code "; "}. Nobody
- * named: {@code none} with every reason. A future source (every writer of a change, package
- * verification) is one more entry in the list.
+ * named: {@code none} with every reason. A future source (every writer of a change) is one more
+ * entry in the list. After attribution a {@link ChangeEnrichment} may add to the event (the package
+ * a file belongs to and whether dpkg's write matches it: {@code
+ * dev.fim.engine.packages.PackageEnricher}).
  *
  * <p>Runs on the comparator's thread (no hand-over per event): an audit source's bounded wait for
- * its record is the only time spent here. Not thread-safe.
+ * its record, and the package step's bounded wait for a running dpkg to record its package, are the
+ * only time spent here. Not thread-safe.
  */
 public final class Correlator implements ChangeOutput {
   private final List<AttributionSource> sources;
   private final Recorder recorder;
+  private final ChangeEnrichment enrichment;
   private final Map<Attribution, Long> counts = new EnumMap<>(Attribution.class);
 
   /**
    * @param sources asked in this order; the first to name an actor wins
    */
   public Correlator(List<AttributionSource> sources, Recorder recorder) {
+    this(sources, ChangeEnrichment.NONE, recorder);
+  }
+
+  /**
+   * @param sources asked in this order; the first to name an actor wins
+   * @param enrichment applied to each attributed event before it is recorded (the package step)
+   */
+  public Correlator(
+      List<AttributionSource> sources, ChangeEnrichment enrichment, Recorder recorder) {
     this.sources = List.copyOf(sources);
+    this.enrichment = enrichment;
     this.recorder = recorder;
   }
 
@@ -50,7 +64,7 @@ public final class Correlator implements ChangeOutput {
   @Override
   public void change(Change c) throws StoreException {
     Decision d = decide(c.attributable());
-    recorder.event(
+    ChangeEvent attributed =
         new ChangeEvent(
             c.timeNs(),
             0,
@@ -64,7 +78,8 @@ public final class Correlator implements ChangeOutput {
             d.attribution(),
             d.reason(),
             c.message(),
-            d.actor()));
+            d.actor());
+    recorder.event(enrichment.enrich(attributed));
   }
 
   @Override

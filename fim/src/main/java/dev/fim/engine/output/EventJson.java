@@ -20,10 +20,12 @@ import java.io.Writer;
  * Writes a {@link ChangeEvent} as the event JSON of DESIGN.md: ECS field names ({@code @timestamp},
  * {@code event.action}, {@code file.*}), plus fim's own additions only under {@code fim.*}, {@code
  * file.changes}, {@code file.old_path}, {@code file.path_hex}, {@code file.previous_inode} and
- * {@code file.hash.xxh3_128}. ECS keyword fields (inode, uid, gid, mode) are strings. A path that
- * is not UTF-8 also carries its exact bytes as {@code file.path_hex} (and {@code file.old_path_hex}
- * — a fim addition for the old name of a move). Thread-safe (the factory is shared; generators are
- * per call).
+ * {@code file.hash.xxh3_128}; ECS {@code package.name}/{@code package.version} for a packaged file,
+ * with {@code fim.package_verified} (and {@code fim.package_reason} when false) when the package
+ * manager wrote it. ECS keyword fields (inode, uid, gid, mode) are strings. A path that is not
+ * UTF-8 also carries its exact bytes as {@code file.path_hex} (and {@code file.old_path_hex} — a
+ * fim addition for the old name of a move). Thread-safe (the factory is shared; generators are per
+ * call).
  */
 public final class EventJson {
   private static final JsonFactory FACTORY = new JsonFactory();
@@ -124,6 +126,14 @@ public final class EventJson {
     if (e.actor() != null) {
       writeActor(e.actor(), g);
     }
+    if (e.pkg() != null) {
+      g.writeObjectFieldStart("package");
+      g.writeStringField("name", e.pkg().name());
+      if (e.pkg().version() != null) {
+        g.writeStringField("version", e.pkg().version());
+      }
+      g.writeEndObject();
+    }
     g.writeObjectFieldStart("fim");
     if (e.origin() != null) {
       g.writeStringField("origin", e.origin().label());
@@ -154,6 +164,12 @@ public final class EventJson {
     }
     if (e.actor() != null) {
       writeContext(e.actor(), g);
+    }
+    if (e.pkg() != null && e.pkg().verified() != null) {
+      g.writeBooleanField("package_verified", e.pkg().verified());
+      if (e.pkg().reason() != null) {
+        g.writeStringField("package_reason", e.pkg().reason());
+      }
     }
     g.writeEndObject();
     if (agent) {

@@ -12,7 +12,8 @@ import dev.fim.store.PathBytes;
  * root, vim[4242] /usr/bin/vim.basic}, {@code by (auid unset) as root, sh[812] /usr/bin/dash via
  * cron.service, from /usr/sbin/cron[640] <- /usr/lib/systemd/systemd[1]} or {@code by unknown
  * (REASON)}. Paths are shown as {@link PathBytes#display()} (non-UTF-8 bytes escaped, one path is
- * one line); the JSON form keeps the exact bytes. Stateless.
+ * one line); the JSON form keeps the exact bytes. A file of a package ends the line with {@link
+ * #packageNote}. Stateless.
  */
 public final class EventText {
   private EventText() {}
@@ -44,7 +45,31 @@ public final class EventText {
           .append(c.newValue());
       sep = ", ";
     }
+    String pkg = packageNote(e.pkg());
+    if (pkg != null) {
+      sb.append("  ").append(pkg);
+    }
     return sb.toString();
+  }
+
+  /**
+   * The package part of a line: {@code package hello 2.10-3 verified}, {@code NOT VERIFIED against
+   * hello 2.10-3 (WHY)} (dpkg wrote content that is not the package's: the line to look at), or
+   * {@code package hello 2.10-3} (the owner of a file someone else changed); null without a
+   * package.
+   */
+  public static String packageNote(dev.fim.store.PackageOrigin p) {
+    if (p == null) {
+      return null;
+    }
+    String named = p.version() == null ? p.name() : p.name() + " " + p.version();
+    if (p.verified() == null) {
+      return "package " + named;
+    }
+    if (p.verified()) {
+      return "package " + named + " verified";
+    }
+    return "NOT VERIFIED against " + named + (p.reason() == null ? "" : " (" + p.reason() + ")");
   }
 
   /** {@link #line} followed by two spaces and {@link #who}. */

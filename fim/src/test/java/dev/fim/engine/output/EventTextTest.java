@@ -1,6 +1,7 @@
 package dev.fim.engine.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fim.store.Action;
 import dev.fim.store.Actor;
@@ -186,5 +187,44 @@ class EventTextTest {
             null,
             actor);
     assertEquals(expected, EventText.who(e));
+  }
+
+  /**
+   * A packaged file: the owner for anyone's change, "verified" for dpkg's matching write, and a
+   * loud NOT VERIFIED with the reason for dpkg's write that is not the package's; the JSON carries
+   * ECS package.* and fim.package_verified only when it was checked.
+   */
+  @Test
+  void packageNoteMakesAnUnverifiedPackageWriteStandOut() {
+    ChangeEvent e =
+        new ChangeEvent(
+            1_000_000_000L,
+            1,
+            dev.fim.store.Action.UPDATED,
+            dev.fim.store.PathBytes.ofUtf8("/usr/bin/tool"),
+            null,
+            Records.file(2, 0755, Records.xxh(2)),
+            Records.file(1, 0755, Records.xxh(1)),
+            java.util.List.of(),
+            dev.fim.store.Origin.WATCH,
+            dev.fim.store.Attribution.PROC,
+            null);
+    assertEquals(
+        "package tool 1.0",
+        EventText.packageNote(new dev.fim.store.PackageOrigin("tool", "1.0", null, null)));
+    assertTrue(
+        EventText.line(e.withPackage(new dev.fim.store.PackageOrigin("tool", "1.0", true, null)))
+            .endsWith("  package tool 1.0 verified"));
+    ChangeEvent bad = e.withPackage(new dev.fim.store.PackageOrigin("tool", null, false, "why"));
+    assertTrue(
+        EventText.line(bad).endsWith("  NOT VERIFIED against tool (why)"), EventText.line(bad));
+    String json = EventJson.toJson(bad);
+    assertTrue(json.contains("\"package\":{\"name\":\"tool\"}"), json);
+    assertTrue(json.contains("\"package_verified\":false,\"package_reason\":\"why\""), json);
+    String owned =
+        EventJson.toJson(e.withPackage(new dev.fim.store.PackageOrigin("tool", "1.0", null, null)));
+    assertTrue(owned.contains("\"package\":{\"name\":\"tool\",\"version\":\"1.0\"}"), owned);
+    assertTrue(!owned.contains("package_verified"), owned);
+    assertTrue(!EventJson.toJson(e).contains("package"), "no package, no field");
   }
 }

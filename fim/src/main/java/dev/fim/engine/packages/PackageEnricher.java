@@ -1,0 +1,87 @@
+package dev.fim.engine.packages;
+
+import dev.fim.baseline.pkg.PackageDatabase;
+import dev.fim.engine.correlate.ChangeEnrichment;
+import dev.fim.store.Action;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.PackageOrigin;
+import java.util.Set;
+
+/**
+ * Names the package of a changed file and, when the package manager wrote it, whether the content
+ * it left is the package's (ECS {@code package.name}, {@code package.version}, fim's {@code
+ * fim.package_verified}):
+ *
+ * <ul>
+ *   <li>written by dpkg (the attributed executable is dpkg itself: apt, aptitude and
+ *       unattended-upgrades install through it): the file's MD5 now is compared with the package's
+ *       {@code md5sums} line or conffile record: {@code verified} true or false, and why not;
+ *   <li>any other writer, or a removal: the owning package only ({@code verified} absent), so a
+ *       change to a packaged file says whose file it was without claiming the package vouches for
+ *       the change;
+ *   <li>no writer known, a temporary, an overflow, a path no package owns: nothing.
+ * </ul>
+ *
+ * The writer is the one attribution named (audit's {@code exe=} or {@code /proc/PID/exe}, both from
+ * the kernel): a program copied elsewhere or named "dpkg" is not dpkg. Maintainer scripts dpkg runs
+ * are other programs and get the owner only.
+ */
+public final class PackageEnricher implements ChangeEnrichment {
+  /** dpkg's path on merged-/usr and on older hosts. */
+  static final Set<String> PACKAGE_MANAGERS = Set.of("/usr/bin/dpkg", "/bin/dpkg");
+
+  private final PackageDatabase db;
+
+  public PackageEnricher(PackageDatabase db) {
+    this.db = db;
+  }
+
+  /** True when {@code executable} is the package manager itself. */
+  public static boolean isPackageManager(String executable) {
+    return executable != null && PACKAGE_MANAGERS.contains(executable);
+  }
+
+  /**
+   * How long, in all, a dpkg write that does not verify waits for the running dpkg to record its
+   * package ({@code md5sums} and the new version come after the files are in place); the comparator
+   * waits with it, so this bounds the delay a forged package adds to later events.
+   */
+  static final long RECORD_WAIT_NS = 5_000_000_000L;
+
+  /** A dpkg write that did not verify while dpkg still runs: asked again once dpkg recorded it. */
+  private PackageOrigin verifyWhenRecorded(ChangeEvent e, PackageOrigin first) {
+    long end = System.nanoTime() + RECORD_WAIT_NS; // in all: a forged package never verifies
+    try {
+      while (db.awaitChange(end - System.nanoTime())) {
+        PackageOrigin again = db.verify(e.path(), e.after().type());
+        if (again == null || !again.failed() || !running(e.actor().pid())) {
+          return again == null ? first : again;
+        }
+      }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+    return first;
+  }
+
+  private static boolean running(Integer pid) {
+    return pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  @Override
+  public ChangeEvent enrich(ChangeEvent e) {
+    if (e.action() == Action.OVERFLOW || (e.after() == null && e.before() == null)) {
+      return e;
+    }
+    PackageOrigin p;
+    if (e.after() != null && e.actor() != null && isPackageManager(e.actor().executable())) {
+      p = db.verify(e.path(), e.after().type());
+      if (p != null && p.failed() && running(e.actor().pid())) {
+        p = verifyWhenRecorded(e, p);
+      }
+    } else {
+      p = db.owner(e.path());
+    }
+    return p == null ? e : e.withPackage(p);
+  }
+}
