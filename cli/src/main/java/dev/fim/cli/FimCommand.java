@@ -29,10 +29,17 @@ import picocli.CommandLine.Command;
 public final class FimCommand {
   /** The subcommands, in --help order. */
   private static final Class<?>[] SUBCOMMANDS = {
-    InitCommand.class, CheckCommand.class, UpdateCommand.class, WatchCommand.class,
-        HistoryCommand.class,
-    WhoCommand.class, AcceptCommand.class, ReportCommand.class, ConfigCommand.class,
-        AuditCommand.class,
+    InitCommand.class,
+    CheckCommand.class,
+    UpdateCommand.class,
+    WatchCommand.class,
+    HistoryCommand.class,
+    WhoCommand.class,
+    AcceptCommand.class,
+    ReportCommand.class,
+    ShipCommand.class,
+    ConfigCommand.class,
+    AuditCommand.class,
     CommandLine.HelpCommand.class
   };
 
