@@ -168,6 +168,17 @@ class ShipCommandTest {
       assertTrue(m.contains(expected), expected + " in " + m);
     }
 
+    // The acknowledgement lost (a crash between the cluster's answer and the state's write):
+    // everything is sent again, and the cluster keeps one copy of each (same id, same index).
+    new ProcessBuilder("rm", "-rf", "--", db.resolve("ship").toString()).start().waitFor();
+    Fim.Run resent = ship("--once");
+    assertEquals(0, resent.exit(), resent.toString());
+    assertTrue(
+        resent.out().contains("0 events shipped to " + url() + " (3 were there already)"),
+        resent.toString());
+    assertEquals(3, cluster.count("fim-events-*"));
+    assertEquals(3, acknowledged());
+
     Fim.Run again = ship("--setup", "--once");
     assertEquals(0, again.exit(), again.toString());
     assertTrue(again.out().contains(": unchanged"), again.toString());
@@ -221,6 +232,60 @@ class ShipCommandTest {
         fixed.toString());
     assertEquals(10, acknowledged());
     assertEquals(10, cluster.count("fim-events-*"));
+  }
+
+  @Test
+  void withoutOnceItFollowsNewEventsBesideAWriterAndStopsCleanlyOnSigterm() throws Exception {
+    long t = Instant.parse("2026-12-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
+    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+      new EventLog(s).append(List.of(event(t, "/etc/one"), event(t + 1, "/etc/two")));
+    }
+    assertEquals(0, ship("--setup", "--once").exit());
+    // a real fim process following the store, as beside fim watch
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "ship",
+                "--db",
+                db.toString(),
+                "--to",
+                url(),
+                "--interval",
+                "0.2")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("ship.out").toFile())
+            .start();
+    try {
+      // new events recorded by a writer holding the database while fim ship runs
+      try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
+        EventLog log = new EventLog(s);
+        log.append(List.of(event(t + 2, "/etc/three")));
+        awaitCount(3, p);
+        log.append(List.of(event(t + 3, "/etc/four"), event(t + 4, "/etc/five")));
+        awaitCount(5, p);
+      }
+      p.destroy(); // SIGTERM
+      assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "fim ship did not stop");
+      String out = Files.readString(dir.resolve("ship.out"));
+      assertEquals(0, p.exitValue(), out);
+      assertTrue(out.contains("3 events shipped to " + url()), out);
+      assertTrue(out.contains("acknowledged up to sequence 5"), out);
+      assertEquals(5, acknowledged());
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  private static void awaitCount(long n, Process p) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (cluster.count("fim-events-*") != n) {
+      assertTrue(p.isAlive(), "fim ship ended");
+      assertTrue(System.nanoTime() < deadline, "fim ship did not ship " + n + " events in 60 s");
+    }
   }
 
   static ChangeEvent event(long timeNs, String path) {
