@@ -234,6 +234,59 @@ class ShipCommandTest {
     assertEquals(10, cluster.count("fim-events-*"));
   }
 
+  /**
+   * What an attacker controls cannot halt shipping: a file dated 1960 and a path longer than
+   * Lucene's term limit (32,766 bytes) would be mapping errors with plain date/keyword fields, and
+   * a refused document stops fim ship; the template takes them (ignore_malformed, ignore_above).
+   */
+  @Test
+  void aFileDatedBefore1970AndAnImmensePathDoNotStopShipping() throws Exception {
+    long t = Instant.parse("2026-12-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
+    long y1960 = Instant.parse("1960-01-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
+    String longPath = "/srv/" + "\u20ac".repeat(12_000); // 36,000 bytes in UTF-8
+    FileRecord old =
+        new FileRecord(
+            FileType.FILE,
+            0100644,
+            0,
+            0,
+            1,
+            8,
+            y1960,
+            y1960,
+            1,
+            7,
+            1,
+            null,
+            null,
+            List.of(),
+            0,
+            null);
+    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+      new EventLog(s)
+          .append(
+              List.of(
+                  new ChangeEvent(
+                      t,
+                      0,
+                      Action.CREATED,
+                      PathBytes.ofUtf8("/etc/old"),
+                      null,
+                      old,
+                      null,
+                      List.of(),
+                      Origin.WATCH,
+                      null,
+                      null),
+                  event(t + 1, longPath),
+                  event(t + 2, "/etc/after")));
+    }
+    Fim.Run run = ship("--setup", "--once");
+    assertEquals(0, run.exit(), run.toString());
+    assertTrue(run.out().contains("3 events shipped"), run.toString());
+    assertEquals(3, cluster.count("fim-events-*"));
+  }
+
   @Test
   void withoutOnceItFollowsNewEventsBesideAWriterAndStopsCleanlyOnSigterm() throws Exception {
     long t = Instant.parse("2026-12-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
