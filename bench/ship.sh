@@ -27,15 +27,13 @@ cleanup() {
 trap cleanup EXIT
 
 cd "$REPO"
-if [ -z "${NO_BUILD:-}" ]; then
-  echo "building fim and the test classes…" >&2
-  mvn -B -ntp -q ${MVN_OPTS:--o} -DskipTests package
-  mvn -B -ntp -q ${MVN_OPTS:--o} -pl cli -am test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/deps.txt" >/dev/null
-else
-  mvn -B -ntp -q ${MVN_OPTS:--o} -pl cli -am dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/deps.txt" >/dev/null
-fi
+echo "building fim and the test classes…" >&2
+[ -n "${NO_BUILD:-}" ] || mvn -B -ntp -q ${MVN_OPTS:--o} -DskipTests package
+# the test classpath (the node's jars): resolved in the reactor, so test-compile runs too (a no-op
+# when the classes are up to date)
+mvn -B -ntp -q ${MVN_OPTS:--o} -pl cli -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/deps.txt" >"$WORK/mvn.log" 2>&1 ||
+  { cat "$WORK/mvn.log" >&2; exit 1; }
 CP="cli/target/test-classes:cli/target/classes:fim/target/classes:auditlink/target/classes:baseline/target/classes:store/target/classes:$(cat "$WORK/deps.txt")"
 
 now() { date +%s.%N; }

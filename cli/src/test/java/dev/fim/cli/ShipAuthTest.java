@@ -30,6 +30,7 @@ class ShipAuthTest {
   private Path dir;
   private Path db;
   private HttpServer server;
+  private com.sun.net.httpserver.HttpHandler handler;
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final List<String> bodies = new CopyOnWriteArrayList<>();
   private volatile String expected;
@@ -44,15 +45,14 @@ class ShipAuthTest {
           .append(List.of(ShipCommandTest.event(t, "/etc/a"), ShipCommandTest.event(t, "/etc/b")));
     }
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
+    handler =
         ex -> {
           String auth = ex.getRequestHeaders().getFirst("Authorization");
           authorizations.add(String.valueOf(auth));
           byte[] in = ex.getRequestBody().readAllBytes();
           String reply;
           int status;
-          if (!expected.equals(auth)) {
+          if (!expected.equals(String.valueOf(auth))) {
             status = 401;
             reply = "{\"error\":\"unauthorized\"}";
           } else if (ex.getRequestURI().getPath().equals("/_bulk")) {
@@ -73,7 +73,8 @@ class ShipAuthTest {
           ex.sendResponseHeaders(status, out.length);
           ex.getResponseBody().write(out);
           ex.close();
-        });
+        };
+    server.createContext("/", handler);
     server.start();
   }
 
@@ -149,6 +150,91 @@ class ShipAuthTest {
         run.err().contains(pw + ": every user may read it (rw-r--r--); make it private first"),
         run.toString());
     assertTrue(authorizations.isEmpty(), authorizations.toString());
+  }
+
+  /**
+   * TLS: a server whose certificate (self-signed by keytool, here its own CA) is trusted through
+   * --ca-file gets the events; without --ca-file the JVM's trust refuses it at once (exit 25, not
+   * retried: it is what a man in the middle looks like), and nothing is sent.
+   */
+  @Test
+  void httpsTrustsTheCaFileAndRefusesAServerWithoutIt() throws Exception {
+    Path ks = dir.resolve("server.p12");
+    Path ca = dir.resolve("ca.pem");
+    run(
+        "keytool",
+        "-genkeypair",
+        "-alias",
+        "fim",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=ip:127.0.0.1,dns:localhost",
+        "-validity",
+        "2",
+        "-keystore",
+        ks.toString(),
+        "-storepass",
+        "changeit",
+        "-storetype",
+        "PKCS12");
+    run(
+        "keytool",
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "fim",
+        "-keystore",
+        ks.toString(),
+        "-storepass",
+        "changeit",
+        "-file",
+        ca.toString());
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(ks)) {
+      store.load(in, "changeit".toCharArray());
+    }
+    javax.net.ssl.KeyManagerFactory kmf =
+        javax.net.ssl.KeyManagerFactory.getInstance(
+            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(store, "changeit".toCharArray());
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    com.sun.net.httpserver.HttpsServer https =
+        com.sun.net.httpserver.HttpsServer.create(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ctx));
+    https.createContext("/", handler);
+    https.start();
+    try {
+      expected = "null"; // no Authorization header
+      String url = "https://127.0.0.1:" + https.getAddress().getPort();
+      Fim.Run untrusted =
+          Fim.run("ship", "--db", db.toString(), "--to", url, "--once", "--retry-for", "600");
+      assertEquals(ExitCodes.SHIP, untrusted.exit(), untrusted.toString());
+      assertTrue(
+          untrusted.err().contains("TLS with " + url + " failed")
+              && untrusted.err().contains("--ca-file"),
+          untrusted.toString());
+      assertTrue(bodies.isEmpty());
+      Fim.Run trusted =
+          Fim.run("ship", "--db", db.toString(), "--to", url, "--once", "--ca-file", ca.toString());
+      assertEquals(0, trusted.exit(), trusted.toString());
+      assertTrue(trusted.out().contains("2 events shipped to " + url), trusted.toString());
+      assertEquals(1, bodies.size());
+    } finally {
+      https.stop(0);
+    }
+  }
+
+  private static void run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
   }
 
   @Test

@@ -88,6 +88,28 @@ public final class BulkClient {
     return new Response(resp.statusCode(), resp.body());
   }
 
+  /**
+   * A request that got no answer: UNREACHABLE (retried by the shipper), except a TLS handshake the
+   * client refused (a certificate not from --ca-file, a wrong host name), which no retry fixes and
+   * which is what a man in the middle looks like: SETUP, at once.
+   */
+  public ShipException failure(IOException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException) {
+        return new ShipException(
+            ShipException.Reason.SETUP,
+            "TLS with "
+                + this
+                + " failed: "
+                + c.getMessage()
+                + "; fim ship trusts only the CA certificates of --ca-file (or the JVM's without it)",
+            e);
+      }
+    }
+    return new ShipException(
+        ShipException.Reason.UNREACHABLE, "cannot reach " + this + ": " + e, e);
+  }
+
   /** The items of a {@code _bulk} response body, in order. */
   public static List<Item> items(String body) throws IOException {
     List<Item> items = new ArrayList<>();

@@ -70,8 +70,7 @@ public final class IndexTemplate {
             "the cluster refused index template " + NAME + " (" + r.status() + "): " + r.body());
       }
     } catch (IOException e) {
-      throw new ShipException(
-          ShipException.Reason.UNREACHABLE, "cannot reach " + client + ": " + e, e);
+      throw client.failure(e);
     }
     return found == 0 ? Outcome.CREATED : Outcome.UPDATED;
   }
@@ -99,8 +98,7 @@ public final class IndexTemplate {
     try {
       r = client.request("GET", "/_index_template/" + NAME, null);
     } catch (IOException e) {
-      throw new ShipException(
-          ShipException.Reason.UNREACHABLE, "cannot reach " + client + ": " + e, e);
+      throw client.failure(e);
     }
     if (r.status() == 404) {
       return 0;

@@ -179,7 +179,11 @@ public final class Shipper {
         resp = client.bulk(body.substring(offsets[from], offsets[n]));
         failure = null;
       } catch (IOException e) {
-        failure = "cannot reach " + client + ": " + e;
+        ShipException f = client.failure(e);
+        if (f.reason() != ShipException.Reason.UNREACHABLE) {
+          throw f;
+        }
+        failure = f.getMessage();
       }
       if (resp != null) {
         if (resp.status() == 429 || resp.status() >= 500) {
