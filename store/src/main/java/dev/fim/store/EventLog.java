@@ -296,14 +296,27 @@ public final class EventLog {
     return sortBySequence(found, n);
   }
 
+  /**
+   * The (time, sequence) pairs, found newest first, in sequence order: reversed, which is the order
+   * when times rise with sequences (the usual case, no sort), else sorted.
+   */
   private static long[] sortBySequence(long[] pairs, int n) {
     int count = n / 2;
+    long[] out = new long[n];
+    boolean sorted = true;
+    for (int i = 0; i < count; i++) {
+      out[2 * i] = pairs[n - 2 - 2 * i];
+      out[2 * i + 1] = pairs[n - 1 - 2 * i];
+      sorted &= i == 0 || out[2 * i + 1] > out[2 * i - 1];
+    }
+    if (sorted) {
+      return out;
+    }
     Integer[] order = new Integer[count];
     for (int i = 0; i < count; i++) {
       order[i] = i;
     }
     Arrays.sort(order, (a, b) -> Long.compare(pairs[2 * a + 1], pairs[2 * b + 1]));
-    long[] out = new long[n];
     for (int i = 0; i < count; i++) {
       out[2 * i] = pairs[2 * order[i]];
       out[2 * i + 1] = pairs[2 * order[i] + 1];
