@@ -62,6 +62,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (e instanceof SealException) {
       return ExitCodes.SEAL;
     }
+    if (e instanceof dev.fim.engine.ship.ShipException) {
+      return ExitCodes.SHIP;
+    }
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof dev.fim.auditlink.netlink.AuditRefusedException) {
         return ExitCodes.AUDIT; // also when wrapped, e.g. fim watch --attribution audit

@@ -70,6 +70,12 @@ public final class ExitCodes {
   /** fim watch could not watch the trees with any backend (each backend's reason is printed). */
   public static final int WATCH = 24;
 
+  /**
+   * fim ship: the cluster refused a document for good (named with its sequence and reason; not
+   * skipped), stayed unreachable past --retry-for, or cannot be used (template, credentials).
+   */
+  public static final int SHIP = 25;
+
   /** The list picocli prints under "Exit Codes" in --help. */
   static final String[] HELP_LIST = {
     "0:no differences (or the command succeeded)",
@@ -85,7 +91,8 @@ public final class ExitCodes {
     "21:interrupted by SIGINT/SIGTERM (the previous baseline is kept)",
     "22:internal error (a bug; rerun with --debug and report it)",
     "23:kernel audit refused: not root (CAP_AUDIT_CONTROL), immutable mode, rule exists or no such rule",
-    "24:fim watch: no backend could watch the trees (fanotify's and inotify's reasons are printed)"
+    "24:fim watch: no backend could watch the trees (fanotify's and inotify's reasons are printed)",
+    "25:fim ship: a document was refused (sequence and reason printed), the cluster stayed unreachable, or its template, credentials or CA file cannot be used"
   };
 
   private ExitCodes() {}

@@ -37,6 +37,7 @@ public final class FimCommand {
     WhoCommand.class,
     AcceptCommand.class,
     ReportCommand.class,
+    ShipCommand.class,
     ConfigCommand.class,
     DoctorCommand.class,
     AuditCommand.class,

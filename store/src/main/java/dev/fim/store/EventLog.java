@@ -289,6 +289,95 @@ public final class EventLog {
         && Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length);
   }
 
+  /**
+   * The highest sequence recorded in {@code store} (0 when none): every recorded event has a
+   * sequence at or below it.
+   */
+  public static long headSequence(Store store) throws StoreException {
+    String s = store.getMetaString(META_SEQUENCE);
+    try {
+      return s == null ? 0 : Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new StoreException(
+          StoreException.Reason.CORRUPT,
+          "database " + store.dir() + " has an unreadable event sequence (" + s + ")");
+    }
+  }
+
+  /**
+   * Where the events recorded after sequence {@code after} are (up to {@code head}, from {@link
+   * #headSequence}), in sequence order: {@code keys[2i]} is the i-th one's time, {@code keys[2i+1]}
+   * its sequence; read each with {@link #stored}.
+   *
+   * <p>Events are keyed by time, and time order is not sequence order (a coalesced change keeps its
+   * first observation's time; the clock may step back), so this cannot seek. It reads keys only,
+   * from the newest backwards, and stops once it found all {@code head - after} sequences, which is
+   * at once when few are pending (a shipper that keeps up); it reads to the oldest only when there
+   * is a gap in the sequences (a write that failed after taking its number) or when most are
+   * pending. Holds 16 bytes per pending event.
+   */
+  public long[] pendingAfter(long after, long head) throws StoreException {
+    if (head <= after) {
+      return new long[0];
+    }
+    long wanted = head - after;
+    long[] found = new long[(int) Math.min(2 * wanted, 1 << 20)];
+    int n = 0;
+    try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
+      for (it.seekToLast(); it.isValid() && n / 2 < wanted; it.prev()) {
+        byte[] key = it.key();
+        if (key.length != EVENT_KEY_BYTES) {
+          continue;
+        }
+        ByteBuffer b = ByteBuffer.wrap(key);
+        long time = b.getLong();
+        long seq = b.getLong();
+        if (seq > after && seq <= head) {
+          if (n == found.length) {
+            found = Arrays.copyOf(found, found.length * 2);
+          }
+          found[n++] = time;
+          found[n++] = seq;
+        }
+      }
+      store.checkIterator(it, Column.EVENTS);
+    }
+    return sortBySequence(found, n);
+  }
+
+  /**
+   * The (time, sequence) pairs, found newest first, in sequence order: reversed, which is the order
+   * when times rise with sequences (the usual case, no sort), else sorted.
+   */
+  private static long[] sortBySequence(long[] pairs, int n) {
+    int count = n / 2;
+    long[] out = new long[n];
+    boolean sorted = true;
+    for (int i = 0; i < count; i++) {
+      out[2 * i] = pairs[n - 2 - 2 * i];
+      out[2 * i + 1] = pairs[n - 1 - 2 * i];
+      sorted &= i == 0 || out[2 * i + 1] > out[2 * i - 1];
+    }
+    if (sorted) {
+      return out;
+    }
+    Integer[] order = new Integer[count];
+    for (int i = 0; i < count; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(pairs[2 * a + 1], pairs[2 * b + 1]));
+    for (int i = 0; i < count; i++) {
+      out[2 * i] = pairs[2 * order[i]];
+      out[2 * i + 1] = pairs[2 * order[i] + 1];
+    }
+    return out;
+  }
+
+  /** The stored bytes of the event at ({@code timeNs}, {@code seq}), or null when there is none. */
+  public byte[] stored(long timeNs, long seq) throws StoreException {
+    return store.get(Column.EVENTS, eventKey(timeNs, seq));
+  }
+
   /** Decodes a stored event (from {@link #forEachRaw}); thread-safe. */
   public ChangeEvent decode(byte[] v) throws StoreException {
     try {

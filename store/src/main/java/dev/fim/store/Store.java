@@ -48,6 +48,15 @@ public final class Store implements AutoCloseable {
   static final long BLOCK_CACHE_BYTES = 8L << 20;
 
   static final String META_FORMAT = "format_version";
+
+  /**
+   * This database's identity: 128 random bits in hex, made by the first writer that opens it and
+   * kept for its life. {@code fim ship} derives each document's id from it (with the host id and
+   * the event's sequence), so two databases on one host never collide and a re-created database is
+   * a new source, not a rewrite of the old one's documents.
+   */
+  static final String META_DATABASE_ID = "database_id";
+
   private static final String LOCK_FILE = "fim.lock";
 
   static {
@@ -175,6 +184,9 @@ public final class Store implements AutoCloseable {
     Store store = new Store(dir, mode, channel, lock, opened);
     try {
       store.checkFormat(exists && mode != OpenMode.READ_ONLY);
+      if (mode != OpenMode.READ_ONLY) {
+        store.ensureDatabaseId();
+      }
     } catch (StoreException e) {
       store.close();
       throw e;
@@ -287,6 +299,34 @@ public final class Store implements AutoCloseable {
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * This database's identity (32 lower-case hex digits, see {@link #META_DATABASE_ID}), or null
+   * when no writer of a fim that makes one has opened it yet (only a read-only open can see that).
+   */
+  public String databaseId() throws StoreException {
+    String id = getMetaString(META_DATABASE_ID);
+    if (id == null) {
+      return null;
+    }
+    if (!id.matches("[0-9a-f]{32}")) {
+      throw new StoreException(
+          StoreException.Reason.CORRUPT,
+          "database " + dir + " has an unreadable database id (" + id.length() + " characters)");
+    }
+    return id;
+  }
+
+  private void ensureDatabaseId() throws StoreException {
+    if (getMeta(META_DATABASE_ID) == null) {
+      byte[] random = new byte[16];
+      new java.security.SecureRandom().nextBytes(random);
+      putMetaAtomically(
+          Map.of(
+              META_DATABASE_ID,
+              java.util.HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII)));
+    }
   }
 
   ColumnFamilyHandle handle(Column c) {

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# fim ship beside a plain bulk loader, on the same local OpenSearch node, in one run (issue 17).
+#
+#   bench/ship.sh [N]          N events (default 1,000,000); e.g. bench/ship.sh 100000
+#
+# 1. builds fim (mvn package) and the cli test classes, whose StandaloneOpenSearch runs a real
+#    OpenSearch 2.19 node (the one the tests use) in a JVM of its own on 127.0.0.1 (heap NODE_HEAP);
+# 2. records N events in a new store through the store API (ShipBench populate: updates with a hash,
+#    as fim watch records them) and installs fim's index template;
+# 3. plain loader: curl posts the very documents fim ships (ShipBench ndjson: the same JSON, ids and
+#    batch size, into fim-events-plain-* so both go through the same template) to _bulk, one file
+#    per request, sequentially;
+# 4. fim ship --once over the store, timed with its RSS;
+# and prints docs/s for both, checking that each put exactly N documents in. Everything lives in a
+# mktemp -d under /var/tmp, removed at the end with the node (stopped by its pid).
+set -euo pipefail
+N=${1:-1000000}
+BATCH=${BATCH:-1000}
+NODE_HEAP=${NODE_HEAP:-1g}
+REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+WORK=$(mktemp -d /var/tmp/fim-ship-bench.XXXXXX)
+NODE_PID=
+cleanup() {
+  if [ -n "$NODE_PID" ]; then kill -TERM "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+cd "$REPO"
+echo "building fim and the test classes…" >&2
+[ -n "${NO_BUILD:-}" ] || mvn -B -ntp -q ${MVN_OPTS:--o} -DskipTests package
+# the test classpath (the node's jars): resolved in the reactor, so test-compile runs too (a no-op
+# when the classes are up to date)
+mvn -B -ntp -q ${MVN_OPTS:--o} -pl cli -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/deps.txt" >"$WORK/mvn.log" 2>&1 ||
+  { cat "$WORK/mvn.log" >&2; exit 1; }
+CP="cli/target/test-classes:cli/target/classes:fim/target/classes:auditlink/target/classes:baseline/target/classes:store/target/classes:$(cat "$WORK/deps.txt")"
+
+now() { date +%s.%N; }
+count() { # index pattern → documents after a refresh
+  curl -s -XPOST "$URL/$1/_refresh" >/dev/null
+  curl -s "$URL/$1/_count" | sed -E 's/.*"count":([0-9]+).*/\1/'
+}
+
+java -Xms"$NODE_HEAP" -Xmx"$NODE_HEAP" -cp "$CP" dev.fim.cli.ship.StandaloneOpenSearch "$WORK/url" \
+  >"$WORK/node.log" 2>&1 &
+NODE_PID=$!
+for _ in $(seq 1 600); do [ -f "$WORK/url" ] && break; kill -0 "$NODE_PID" || { cat "$WORK/node.log"; exit 1; }; sleep 0.2; done
+URL=$(cat "$WORK/url")
+echo "node: $URL (heap $NODE_HEAP, pid $NODE_PID)" >&2
+
+t0=$(now)
+java -Xmx512m -cp "$CP" dev.fim.cli.ship.ShipBench populate "$WORK/db" "$N"
+t1=$(now)
+echo "recorded $N events in $(echo "$t1 - $t0" | bc) s" >&2
+curl -s -XPUT "$URL/_index_template/fim-events" -H 'Content-Type: application/json' \
+  --data-binary @fim/src/main/resources/dev/fim/engine/ship/index-template.json >/dev/null
+java -Xmx512m -cp "$CP" dev.fim.cli.ship.ShipBench ndjson "$WORK/db" "$WORK/bulk" "$BATCH"
+echo "bulk bodies: $(ls "$WORK/bulk" | wc -l) files, $(du -sh "$WORK/bulk" | cut -f1)" >&2
+
+# plain loader: curl, one request per file, sequentially (as fim ship sends them), without curl's
+# "Expect: 100-continue"; run before fim ship and again after it (into fim-events-again-*): the
+# first loader on a fresh node is the slower one (the node warms up), so compare with both
+t0=$(now)
+for f in "$WORK"/bulk/*.ndjson; do
+  curl -s -o /dev/null -H 'Expect:' -H 'Content-Type: application/x-ndjson' --data-binary @"$f" "$URL/_bulk"
+done
+t1=$(now)
+plain_s=$(echo "$t1 - $t0" | bc)
+plain_n=$(count 'fim-events-plain-*')
+
+# fim ship
+t0=$(now)
+/usr/bin/time -f '%M' -o "$WORK/rss" bin/fim ship --once --db "$WORK/db" --to "$URL" --batch "$BATCH" >"$WORK/ship.out"
+t1=$(now)
+fim_s=$(echo "$t1 - $t0" | bc)
+fim_n=$(count 'fim-events-2*')
+cat "$WORK/ship.out" >&2
+
+sed -i 's/"_index":"fim-events-plain-/"_index":"fim-events-again-/' "$WORK"/bulk/*.ndjson
+t0=$(now)
+for f in "$WORK"/bulk/*.ndjson; do
+  curl -s -o /dev/null -H 'Expect:' -H 'Content-Type: application/x-ndjson' --data-binary @"$f" "$URL/_bulk"
+done
+t1=$(now)
+again_s=$(echo "$t1 - $t0" | bc)
+again_n=$(count 'fim-events-again-*')
+
+echo
+echo "| loader ($N events, batches of $BATCH, node heap $NODE_HEAP) | seconds | docs/s | documents in the index |"
+echo "| --- | ---: | ---: | ---: |"
+printf '| plain: curl posting the same NDJSON to _bulk | %.2f | %.0f | %s |\n' "$plain_s" "$(echo "$N / $plain_s" | bc -l)" "$plain_n"
+printf '| fim ship --once (RSS %s MiB) | %.2f | %.0f | %s |\n' "$(( $(cat "$WORK/rss") / 1024 ))" "$fim_s" "$(echo "$N / $fim_s" | bc -l)" "$fim_n"
+printf '| plain again, after fim ship | %.2f | %.0f | %s |\n' "$again_s" "$(echo "$N / $again_s" | bc -l)" "$again_n"
+printf '\nfim ship / plain: %.0f%% (first run), %.0f%% (second run)\n' \
+  "$(echo "100 * $plain_s / $fim_s" | bc -l)" "$(echo "100 * $again_s / $fim_s" | bc -l)"
+[ "$plain_n" = "$N" ] && [ "$fim_n" = "$N" ] && [ "$again_n" = "$N" ] || { echo "count mismatch" >&2; exit 1; }

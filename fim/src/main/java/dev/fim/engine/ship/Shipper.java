@@ -1,0 +1,322 @@
+package dev.fim.engine.ship;
+
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.EventLog;
+import dev.fim.store.Store;
+import dev.fim.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Sends the events of a store that the destination has not acknowledged, in sequence order, in
+ * bounded {@code _bulk} batches, and records how far it got ({@link ShipState}).
+ *
+ * <p>Exactly once: each document has a fixed id and index ({@link ShipDocuments}) and is sent with
+ * {@code create}, so a document that made it before (its acknowledgement lost to a crash or an
+ * outage) comes back 409, which counts as acknowledged. The acknowledged sequence only moves over a
+ * contiguous prefix of successes: after a failure everything past the last success is sent again,
+ * never skipped. Per item: 201 and 409 succeed; 429 and 5xx (and a request that fails as a whole,
+ * or no answer) are retried with exponential backoff; any other refusal (a mapping error, 400)
+ * stops shipping with the sequence, path and reason ({@link ShipException.Reason#REJECTED}), since
+ * skipping it would lose evidence: fix the mapping (or the index) and run again.
+ */
+public final class Shipper {
+  /**
+   * How to ship.
+   *
+   * @param batchDocs at most this many documents per {@code _bulk} request
+   * @param batchBytes and at most about this many bytes (a batch ends after the document that
+   *     crosses it)
+   * @param maxRate at most this many documents per second, 0 for no limit
+   * @param retryFor give up (UNREACHABLE) after failing for this long without progress; null: never
+   * @param backlogWarn warn when more than this many events wait to be shipped
+   */
+  public record Settings(
+      int batchDocs, long batchBytes, double maxRate, Duration retryFor, long backlogWarn) {}
+
+  /** What a round did. */
+  public record Round(long sent, long created, long alreadyPresent, long acknowledged) {}
+
+  private static final long FIRST_BACKOFF_NS = 250_000_000L;
+  private static final long MAX_BACKOFF_NS = 30_000_000_000L;
+
+  private final BulkClient client;
+  private final ShipDocuments documents;
+  private final ShipState state;
+  private final Settings settings;
+  private final Consumer<String> warnings;
+  private final Object pause = new Object();
+  private volatile boolean stopping;
+
+  private long rateStartNs;
+  private long rateDocs;
+
+  public Shipper(
+      BulkClient client,
+      ShipDocuments documents,
+      ShipState state,
+      Settings settings,
+      Consumer<String> warnings) {
+    this.client = client;
+    this.documents = documents;
+    this.state = state;
+    this.settings = settings;
+    this.warnings = warnings;
+  }
+
+  /** Asks a running {@link #follow} or {@link #round} to stop after the request in flight. */
+  public void stop() {
+    stopping = true;
+    synchronized (pause) {
+      pause.notifyAll();
+    }
+  }
+
+  public boolean stopping() {
+    return stopping;
+  }
+
+  /**
+   * Ships what database {@code dbDir} holds now (opened read-only, beside a running {@code fim
+   * watch}), then, unless {@code once}, looks for new events every {@code interval} until {@link
+   * #stop}.
+   *
+   * @param progress told of every round that sent something
+   */
+  public void follow(Path dbDir, boolean once, Duration interval, Consumer<Round> progress)
+      throws ShipException, StoreException, InterruptedException {
+    long seen = -1;
+    while (!stopping) {
+      try (Store store = Store.open(dbDir, Store.OpenMode.READ_ONLY)) {
+        long head = EventLog.headSequence(store);
+        if (head != seen) { // nothing new, no scan
+          Round r = round(new EventLog(store), head);
+          if (r.sent() > 0) {
+            progress.accept(r);
+          }
+          if (!stopping) {
+            seen = head;
+          }
+        }
+      }
+      if (once) {
+        return;
+      }
+      pauseUntil(System.nanoTime() + interval.toNanos());
+    }
+  }
+
+  /** Ships the events after the acknowledged sequence, up to {@code head}. */
+  public Round round(EventLog log, long head)
+      throws ShipException, StoreException, InterruptedException {
+    long acked = state.acknowledged();
+    long[] pending = log.pendingAfter(acked, head);
+    int count = pending.length / 2;
+    if (count > settings.backlogWarn()) {
+      warnings.accept(
+          count
+              + " events wait to be shipped (bound "
+              + settings.backlogWarn()
+              + "): the cluster is far behind this host; events are kept in the store meanwhile");
+    }
+    Counts c = new Counts(acked);
+    StringBuilder body = new StringBuilder();
+    int[] offsets = new int[settings.batchDocs() + 1];
+    long[] seqs = new long[settings.batchDocs()];
+    String[] paths = new String[settings.batchDocs()];
+    int i = 0;
+    while (i < count && !stopping) {
+      body.setLength(0);
+      int n = 0;
+      while (i < count && n < settings.batchDocs() && body.length() < settings.batchBytes()) {
+        long time = pending[2 * i];
+        long seq = pending[2 * i + 1];
+        i++;
+        byte[] stored = log.stored(time, seq);
+        if (stored == null) {
+          continue; // not in this snapshot's events (cannot be: its key came from it)
+        }
+        ChangeEvent e = log.decode(stored);
+        offsets[n] = body.length();
+        seqs[n] = seq;
+        paths[n] = e.path().display();
+        documents.append(e, body);
+        n++;
+      }
+      offsets[n] = body.length();
+      if (n > 0) {
+        send(body, offsets, seqs, paths, n, c);
+        pace(n);
+      }
+    }
+    return new Round(c.sent, c.created, c.present, c.acked);
+  }
+
+  private static final class Counts {
+    long sent;
+    long created;
+    long present;
+    long acked;
+
+    Counts(long acked) {
+      this.acked = acked;
+    }
+  }
+
+  /** Sends one batch until every item succeeded; advances the acknowledged sequence as it goes. */
+  private void send(StringBuilder body, int[] offsets, long[] seqs, String[] paths, int n, Counts c)
+      throws ShipException, InterruptedException {
+    int from = 0;
+    long backoff = FIRST_BACKOFF_NS;
+    long failingSince = 0;
+    while (from < n) {
+      String failure;
+      BulkClient.Response resp = null;
+      try {
+        resp = client.bulk(body.substring(offsets[from], offsets[n]));
+        failure = null;
+      } catch (IOException e) {
+        ShipException f = client.failure(e);
+        if (f.reason() != ShipException.Reason.UNREACHABLE) {
+          throw f;
+        }
+        failure = f.getMessage();
+      }
+      if (resp != null) {
+        if (resp.status() == 429 || resp.status() >= 500) {
+          failure = "the cluster answered " + resp.status() + ": " + excerpt(resp.body());
+        } else if (resp.status() != 200) {
+          throw new ShipException(
+              resp.status() == 401 || resp.status() == 403
+                  ? ShipException.Reason.SETUP
+                  : ShipException.Reason.REJECTED,
+              "the cluster refused the bulk request ("
+                  + resp.status()
+                  + (resp.status() == 401
+                      ? ", not authenticated: check --user/--password-file or --api-key-file"
+                      : resp.status() == 403 ? ", not allowed to write fim-events-*" : "")
+                  + "): "
+                  + excerpt(resp.body()));
+        } else {
+          List<BulkClient.Item> items;
+          try {
+            items = BulkClient.items(resp.body());
+          } catch (IOException e) {
+            throw new ShipException(
+                ShipException.Reason.REJECTED,
+                "the cluster's bulk response cannot be read: " + e.getMessage());
+          }
+          if (items.size() != n - from) {
+            throw new ShipException(
+                ShipException.Reason.REJECTED,
+                "the cluster answered "
+                    + items.size()
+                    + " items to a bulk request of "
+                    + (n - from)
+                    + " documents");
+          }
+          c.sent += items.size();
+          int k = 0;
+          for (; k < items.size(); k++) {
+            BulkClient.Item it = items.get(k);
+            if (it.status() == 201 || it.status() == 200) {
+              c.created++;
+            } else if (it.status() == 409) {
+              c.present++;
+            } else {
+              break;
+            }
+          }
+          if (k > 0) {
+            c.acked = seqs[from + k - 1];
+            state.acknowledge(c.acked);
+            failingSince = 0;
+            backoff = FIRST_BACKOFF_NS;
+          }
+          from += k;
+          if (from == n) {
+            return;
+          }
+          BulkClient.Item bad = items.get(k);
+          if (bad.status() != 429 && bad.status() < 500) {
+            throw new ShipException(
+                ShipException.Reason.REJECTED,
+                "the cluster refused event "
+                    + seqs[from]
+                    + " ("
+                    + paths[from]
+                    + ") with "
+                    + bad.status()
+                    + ": "
+                    + bad.errorType()
+                    + ": "
+                    + bad.errorReason()
+                    + "; it is not skipped (that would lose evidence): fix the index mapping and"
+                    + " run fim ship again; events up to "
+                    + c.acked
+                    + " are shipped");
+          }
+          failure =
+              "the cluster could not take event "
+                  + seqs[from]
+                  + " now ("
+                  + bad.status()
+                  + " "
+                  + bad.errorType()
+                  + ")";
+        }
+      }
+      long now = System.nanoTime();
+      if (failingSince == 0) {
+        failingSince = now;
+        warnings.accept(failure + "; retrying (events stay in the store)");
+      }
+      if (settings.retryFor() != null && now - failingSince > settings.retryFor().toNanos()) {
+        throw new ShipException(
+            ShipException.Reason.UNREACHABLE,
+            failure
+                + "; gave up after "
+                + settings.retryFor().toSeconds()
+                + " s; events up to "
+                + c.acked
+                + " are shipped, the rest will be sent by the next fim ship");
+      }
+      pauseUntil(now + backoff);
+      if (stopping) {
+        return;
+      }
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_NS);
+    }
+  }
+
+  /** Waits so that no more than maxRate documents per second go out. */
+  private void pace(int n) throws InterruptedException {
+    if (settings.maxRate() <= 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (rateDocs == 0) {
+      rateStartNs = now;
+    }
+    rateDocs += n;
+    pauseUntil(rateStartNs + (long) (rateDocs * 1e9 / settings.maxRate()));
+  }
+
+  /** Waits until {@code deadlineNs} (System.nanoTime) or {@link #stop}. */
+  private void pauseUntil(long deadlineNs) throws InterruptedException {
+    synchronized (pause) {
+      long left;
+      while (!stopping && (left = deadlineNs - System.nanoTime()) > 0) {
+        pause.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+  }
+
+  private static String excerpt(String body) {
+    String s = body == null ? "" : body.replaceAll("\\s+", " ");
+    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+  }
+}
