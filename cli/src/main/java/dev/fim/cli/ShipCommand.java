@@ -193,7 +193,7 @@ final class ShipCommand implements Callable<Integer> {
             });
     long[] totals = new long[3];
     if (!once) {
-      Signals.onStop(shipper::stop);
+      Signals.claimStops().whenRequested(shipper::stop);
     }
     shipper.follow(
         dbDir,

@@ -40,10 +40,6 @@ final class Signals {
   }
 
   /**
-   * SIGINT/SIGTERM, held from the moment the handlers went in: the first runs the stop action (at
-   * once, or when one is set later); a second one while stopping exits at once (128 + its number).
-   */
-  /**
    * For an invocation that turns out not to be a long-running one ({@code fim watch --status}):
    * gives SIGINT and SIGTERM back the handlers they had before {@link #holdStops}, if it ran.
    */
@@ -54,6 +50,10 @@ final class Signals {
     }
   }
 
+  /**
+   * SIGINT/SIGTERM, held from the moment the handlers went in: the first runs the stop action (at
+   * once, or when one is set later); a second one while stopping exits at once (128 + its number).
+   */
   static final class StopRequest {
     private final java.util.Map<Signal, sun.misc.SignalHandler> previous =
         new java.util.HashMap<>();
