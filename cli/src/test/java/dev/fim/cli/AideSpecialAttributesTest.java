@@ -1,0 +1,82 @@
+package dev.fim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * issue 14: AIDE 0.18's ANF, ARF and growing through {@code fim init} / {@code fim check} on real
+ * files (gen_list.c compare_node: a new entry under ANF and a removed one recorded under ARF are
+ * not reported; Debian's stock config uses them for rotated logs). Before, fim warned and ignored
+ * ANF and ARF (every new and removed file was reported) and read growing as S (an appended ActLog
+ * reported mtime, ctime and content).
+ */
+class AideSpecialAttributesTest {
+  @TempDir Path tmp;
+
+  private Fim.Run fim(EtcTree t, String... args) {
+    return Fim.on(t.db(), t.key(), t.conf(), args);
+  }
+
+  @Test
+  void newFilesUnderAnfAndRemovedFilesUnderArfAreNotReported() throws Exception {
+    Path base = tmp.resolve("tree");
+    String rules =
+        "Full = p+ftype+i+n+u+g+s+m+c+sha256\n"
+            + base
+            + "/spool/new[^/]*$ f Full+ANF\n"
+            + base
+            + "/spool/old[^/]*$ f Full+ARF\n";
+    EtcTree t = EtcTree.in(tmp, rules);
+    Path spool = Files.createDirectories(t.tree().resolve("spool"));
+    Files.writeString(spool.resolve("old1"), "o");
+    Files.writeString(spool.resolve("new0"), "n");
+    assertEquals(0, fim(t, "init").exit());
+    Files.writeString(spool.resolve("new1"), "allowed new"); // ANF: not reported
+    Files.delete(spool.resolve("old1")); // ARF: not reported
+    Files.writeString(spool.resolve("old2"), "new, but its rule has ARF only"); // reported
+    Files.delete(spool.resolve("new0")); // removed, its rule has ANF only: reported
+    Fim.Run check = fim(t, "check", "--format", "json");
+    String out = check.out();
+    assertFalse(out.contains("spool/new1\""), out);
+    assertFalse(out.contains("spool/old1\""), out);
+    assertTrue(out.contains("spool/old2\""), out);
+    assertTrue(out.contains("spool/new0\""), out);
+    assertEquals(
+        ExitCodes.ADDED | ExitCodes.REMOVED | ExitCodes.CHANGED, check.exit(), check.toString());
+  }
+
+  @Test
+  void appendedLogUnderFullPlusGrowingIsNoChangeAndARewrittenOneIs() throws Exception {
+    Path base = tmp.resolve("tree");
+    EtcTree t =
+        EtcTree.in(
+            tmp,
+            "Full = p+ftype+i+n+u+g+s+m+c+sha256\n"
+                + base
+                + "/log/[^/]*\\.log$ f Full+growing\n"
+                + base
+                + "/log$ d p\n"); // the directory's mtime is not what this test is about
+    Path log = Files.createDirectories(t.tree().resolve("log"));
+    Files.writeString(log.resolve("a.log"), "line 1\n");
+    Files.writeString(log.resolve("b.log"), "line 1\n");
+    Files.setLastModifiedTime(log.resolve("a.log"), java.nio.file.attribute.FileTime.fromMillis(0));
+    assertEquals(0, fim(t, "init").exit());
+    Files.writeString(log.resolve("a.log"), "line 2\n", StandardOpenOption.APPEND);
+    try (var ch =
+        java.nio.channels.FileChannel.open(log.resolve("b.log"), StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap("LINE 1\nline 2\n".getBytes()), 0); // rewritten, grown
+    }
+    Fim.Run check = fim(t, "check", "--format", "json");
+    String out = check.out();
+    assertFalse(out.contains("a.log\""), out);
+    assertTrue(out.contains("b.log\""), out);
+    assertEquals(ExitCodes.CHANGED, check.exit(), check.toString());
+  }
+}
