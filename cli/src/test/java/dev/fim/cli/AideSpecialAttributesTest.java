@@ -79,4 +79,22 @@ class AideSpecialAttributesTest {
     assertTrue(out.contains("b.log\""), out);
     assertEquals(ExitCodes.CHANGED, check.exit(), check.toString());
   }
+
+  /**
+   * A rule aide can never reach ({@code /usr|/opt}: a regex alternation, filed under the node
+   * {@code /usr|}) or one for a directory that does not exist: aide walks from / and never matches
+   * it, silently. fim walked its node as a root and reported it missing (exit 8).
+   */
+  @Test
+  void ruleWhoseDirectoryDoesNotExistIsNoProblem() throws Exception {
+    Path base = tmp.resolve("tree");
+    EtcTree t =
+        EtcTree.in(tmp, base + "/nope|" + base + "/etc R\n" + tmp.resolve("absent") + "/x R\n");
+    Fim.Run init = fim(t, "init");
+    assertEquals(0, init.exit(), init.toString());
+    assertFalse(init.err().contains("of a scan root"), init.err());
+    Fim.Run check = fim(t, "check");
+    assertEquals(0, check.exit(), check.toString());
+    assertTrue(check.out().contains("0 problems"), check.out());
+  }
 }
