@@ -46,14 +46,24 @@ final class Groups {
           "sha3_256",
           "sha3_512");
 
-  /** AIDE attributes without a fim counterpart: accepted and ignored, with a warning. */
+  /**
+   * AIDE attributes without a fim counterpart: accepted and ignored, with a note (documented
+   * differences, fim.conf.md "DIFFERENCES FROM AIDE").
+   */
   private static final Map<String, String> UNSUPPORTED_ATTRIBUTES =
       Map.of(
-          "e2fsattrs", "ext2 file attributes (chattr) are not captured",
-          "fstype", "the file system type is not captured",
-          "I", "renamed files are reported by fim's event stream, not by the I attribute",
-          "compressed", "compressed files are compared as they are",
-          "bacl", "use acl");
+          "e2fsattrs",
+          "ext2 file attributes (chattr) are not captured",
+          "fstype",
+          "the file system type is not captured",
+          "I",
+          "a renamed file is reported as removed and added (aide pairs them by inode within a"
+              + " directory)",
+          "compressed",
+          "a file replaced by its gzip is reported as removed and added (aide pairs them by the"
+              + " uncompressed hash)",
+          "bacl",
+          "use acl");
 
   private final Map<String, AttributeSet> groups = new LinkedHashMap<>();
   private final Map<String, Integer> definedAt = new HashMap<>();
@@ -157,7 +167,8 @@ final class Groups {
     }
     String why = UNSUPPORTED_ATTRIBUTES.get(term);
     if (why != null) {
-      line.warn(warnings, "attribute " + term + " is ignored: " + why);
+      // A documented difference (fim.conf.md), said once per line as a note.
+      line.note(warnings, "attribute " + term + " is ignored: " + why);
       return AttributeSet.EMPTY;
     }
     throw line.error("undefined group or attribute '" + term + "'", acceptedExpression());

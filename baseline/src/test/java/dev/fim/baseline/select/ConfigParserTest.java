@@ -81,7 +81,7 @@ class ConfigParserTest {
             "database_in=file:/var/lib/aide/aide.db", "AIDE option database_in has no effect"),
         Arguments.of("report_url=stdout", "AIDE option report_url has no effect"),
         Arguments.of("gzip_dbout=yes", "AIDE option gzip_dbout has no effect"),
-        Arguments.of("database=file:/x", "AIDE option database has no effect"),
+        Arguments.of("database=file:/x", "AIDE option database is deprecated or removed"),
         Arguments.of("num_workers=4", "fim's option is hash_threads"),
         Arguments.of("frobnicate_level=3", "unknown option frobnicate_level"),
         Arguments.of("@@frobnicate", "unknown directive @@frobnicate"),
