@@ -87,9 +87,11 @@ class AideSpecialAttributesTest {
    */
   @Test
   void ruleWhoseDirectoryDoesNotExistIsNoProblem() throws Exception {
-    Path base = tmp.resolve("tree");
-    EtcTree t =
-        EtcTree.in(tmp, base + "/nope|" + base + "/etc R\n" + tmp.resolve("absent") + "/x R\n");
+    // Outside the temp directory (whose rule would make it the one walk root): the nodes
+    // /fim-h14-nope| and /fim-h14-absent, which do not exist (nothing is created there).
+    assertFalse(
+        Files.exists(Path.of("/fim-h14-nope|")) || Files.exists(Path.of("/fim-h14-absent")));
+    EtcTree t = EtcTree.in(tmp, "/fim-h14-nope|/etc R\n/fim-h14-absent/x R\n");
     Fim.Run init = fim(t, "init");
     assertEquals(0, init.exit(), init.toString());
     assertFalse(init.err().contains("of a scan root"), init.err());
