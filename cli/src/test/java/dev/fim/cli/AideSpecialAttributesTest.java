@@ -99,4 +99,30 @@ class AideSpecialAttributesTest {
     assertEquals(0, check.exit(), check.toString());
     assertTrue(check.out().contains("0 problems"), check.out());
   }
+
+  /**
+   * What aide reads silently and fim handles its own way gives no warning on init/check, only one
+   * line counting the notes (before, each was a "fim: warning:" line).
+   */
+  @Test
+  void aideSettingsFimHandlesItsOwnWayAreOneNoteLine() throws Exception {
+    Path base = tmp.resolve("tree");
+    EtcTree t =
+        EtcTree.in(
+            tmp,
+            "database_in=file:/var/lib/aide/aide.db\nreport_url=stdout\n"
+                + base
+                + "/etc/hosts$ f p+u+I+compressed@@{UNDEFINED}\n");
+    Fim.Run init = fim(t, "init");
+    assertEquals(0, init.exit(), init.toString());
+    assertFalse(init.err().contains("warning"), init.err());
+    assertEquals(
+        1,
+        init.err()
+            .lines()
+            .filter(l -> l.startsWith("fim: note: ") && l.contains("AIDE setting"))
+            .count(),
+        init.err());
+    assertTrue(init.err().contains("fim: note: 5 AIDE settings"), init.err());
+  }
 }
