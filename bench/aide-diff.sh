@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Differential run of fim's rule selection against the real aide (issue 14): N seeded cases
 # (trees with awkward names, configs, mutations; see AideDifferential.java), each run through
-# `aide --init`/`--check` and fim's scan, entry by entry. Prints the cases that disagree with
-# their seed (rerun one with FIRST=SEED N=1) and exits 1 if any does.
+# `aide --init`/`--check` and fim's scan and check, entry by entry: the governing line, and the
+# added, removed and changed entries with their changed attributes (aide --check's JSON report
+# against fim's TreeDiff). Prints the cases that disagree with their seed (rerun one with
+# FIRST=SEED N=1) and exits 1 if any does.
 #   bench/aide-diff.sh [N] [FIRST-SEED]     (defaults 5000 and 1; ~0.5 s a case on 2 busy cores)
 # Needs aide (installed here if missing, as root) and a built reactor (it runs through maven -o).
 set -euo pipefail

@@ -22,7 +22,9 @@ public enum Attribute {
   GID(5, "g", "group"),
   /** {@code s}: size in bytes. */
   SIZE(6, "s", "size"),
-  /** {@code S}: growing size: a larger size is fine, a smaller one is a change (log files). */
+  /**
+   * {@code S}: growing size (AIDE's {@code S}): a larger size is fine, a smaller one is a change.
+   */
   GROWING(7, "S", "size"),
   /** {@code b}: block count (sparse files, preallocation). */
   BLOCKS(8, "b", "blocks"),
@@ -49,7 +51,17 @@ public enum Attribute {
   /** {@code sha256}: SHA-256 content hash. */
   SHA256(18, "sha256", "sha256"),
   /** {@code sha512}: SHA-512 content hash. */
-  SHA512(19, "sha512", "sha512");
+  SHA512(19, "sha512", "sha512"),
+  /**
+   * {@code growing} (AIDE 0.18's): a larger size, block count, atime, mtime or ctime is not a
+   * change, nor a new hash when the file grew and its first old-size bytes still hash as before (or
+   * it was empty). Not reported itself.
+   */
+  GROWING_FILE(20, "growing", "growing"),
+  /** {@code ANF} (allow new files): a new entry governed by this rule is not reported. */
+  ALLOW_NEW(21, "ANF", "ANF"),
+  /** {@code ARF} (allow removed files): a removed entry recorded with this rule is not reported. */
+  ALLOW_REMOVED(22, "ARF", "ARF");
 
   private final int bit;
   private final String configName;

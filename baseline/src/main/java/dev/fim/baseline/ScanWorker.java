@@ -79,6 +79,11 @@ final class ScanWorker implements Runnable {
         calls.lstatAt(at.dirFd(), at.name(), path);
       } catch (NativeException e) {
         out.entriesDone.increment();
+        boolean absent =
+            e.errnoValue() == Errno.ENOENT.intValue() || e.errnoValue() == Errno.ENOTDIR.intValue();
+        if (absent && selector.optionalRoot(path)) {
+          return; // a config rule's directory that does not exist: never matches, as in aide
+        }
         out.problem(
             path,
             ScanProblem.Kind.MISSING_ROOT,

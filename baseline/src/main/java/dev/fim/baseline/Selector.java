@@ -27,4 +27,14 @@ public interface Selector {
    * paths).
    */
   List<PathBytes> roots();
+
+  /**
+   * True when {@code root} (one of {@link #roots()}) comes from the config's rules alone, so that
+   * its absence is no problem: aide walks from / and a rule whose directory does not exist simply
+   * never matches (e.g. {@code /usr|/opt}, whose node is {@code /usr|}). A path someone named on
+   * the command line is not optional: its absence is reported.
+   */
+  default boolean optionalRoot(PathBytes root) {
+    return false;
+  }
 }

@@ -30,6 +30,11 @@ public final class Selectors {
         return selector.roots();
       }
 
+      @Override
+      public boolean optionalRoot(PathBytes root) {
+        return selector.optionalRoot(root);
+      }
+
       private boolean isExcluded(PathBytes p) {
         for (PathBytes e : ex) {
           if (p.isUnder(e)) {

@@ -115,9 +115,31 @@ final class CommonOptions {
     return threads != null ? threads : cfg.hashThreads();
   }
 
-  /** Loads the config, printing its warnings ({@code file:line: message}) to {@code err}. */
+  /**
+   * Loads the config, printing its warnings ({@code file:line: message}) to {@code err}, and its
+   * notes (what fim reads as aide does but handles its own way) as one line.
+   */
   Config loadConfig(PrintWriter err) throws ErrorHandler.ConfigError {
-    return loadConfig(config, w -> err.println("fim: warning: " + w));
+    int[] notes = {0};
+    Config cfg =
+        loadConfig(
+            config,
+            w -> {
+              if (w.note()) {
+                notes[0]++;
+              } else {
+                err.println("fim: warning: " + w);
+              }
+            });
+    if (notes[0] > 0) {
+      err.println(
+          "fim: note: "
+              + notes[0]
+              + " AIDE setting"
+              + (notes[0] == 1 ? "" : "s")
+              + " of the config fim handles its own way; `fim config check` lists them");
+    }
+    return cfg;
   }
 
   /**

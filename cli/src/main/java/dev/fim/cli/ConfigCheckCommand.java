@@ -120,7 +120,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
       // undefined variable).
       PrintWriter err = spec.commandLine().getErr();
       for (ConfigWarning w : warnings) {
-        err.println("fim: warning: " + w);
+        err.println("fim: " + (w.note() ? "note: " : "warning: ") + w);
       }
       err.flush();
       throw e;
@@ -153,7 +153,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
       List<Explanation> answers,
       List<Boolean> exists) {
     for (ConfigWarning w : warnings) {
-      out.println("warning: " + w);
+      out.println((w.note() ? "note: " : "warning: ") + w);
     }
     if (answers.isEmpty()) {
       out.println("config: " + cfg.source());
@@ -174,7 +174,9 @@ final class ConfigCheckCommand implements Callable<Integer> {
       }
       out.println(
           "roots walked: " + (roots.length() == 0 ? "(none: the config selects nothing)" : roots));
-      out.println("warnings: " + warnings.size());
+      long notes = warnings.stream().filter(ConfigWarning::note).count();
+      out.println("warnings: " + (warnings.size() - notes));
+      out.println("notes: " + notes);
       out.println("digest: " + cfg.digestHex());
       return;
     }
@@ -269,6 +271,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
         g.writeNumberField("line", w.line());
         g.writeStringField("text", w.text());
         g.writeStringField("message", w.message());
+        g.writeBooleanField("note", w.note());
         g.writeEndObject();
       }
       g.writeEndArray();

@@ -213,7 +213,8 @@ class ConfigCheckCommandTest {
   @Test
   void withoutPathsASummaryAndJsonOnRequest() throws Exception {
     Path conf = tmp.resolve("fim.conf");
-    Files.writeString(conf, "/srv/a R\n/srv/b/c$ f p\n!/srv/a/tmp\nverbose=5\n");
+    Files.writeString(
+        conf, "/srv/a R\n/srv/b/c$ f p\n!/srv/a/tmp\nverbose=5\ndatabase_out=file:/x\n");
     Fim.Run r = Fim.run("config", "check", "-c", conf.toString());
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.out().contains("warning: " + conf + ":4: AIDE option verbose"), r.out());
@@ -222,6 +223,9 @@ class ConfigCheckCommandTest {
         r.out());
     assertTrue(r.out().contains("roots walked: /srv\n"), r.out());
     assertTrue(r.out().contains("warnings: 1\n"), r.out());
+    // aide accepts database_out silently and rejects verbose: a note and a warning
+    assertTrue(r.out().contains("note: " + conf + ":5: AIDE option database_out"), r.out());
+    assertTrue(r.out().contains("notes: 1\n"), r.out());
     Fim.Run j =
         Fim.run("config", "check", "--format", "json", "-c", conf.toString(), "/srv/a/tmp/x");
     assertEquals(0, j.exit(), j.toString());

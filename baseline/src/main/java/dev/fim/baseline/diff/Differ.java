@@ -37,21 +37,36 @@ public final class Differ {
   /** The result of comparing one path: what changed and which action that makes. */
   public record Difference(Action action, List<AttributeChange> changes) {}
 
-  /** The differences, or null when the records agree on every compared attribute. */
+  /**
+   * The differences, or null when the records agree on every compared attribute. Without the path a
+   * growing file's new hash cannot be checked against its old prefix: it counts as a change.
+   */
   public static Difference compare(FileRecord before, FileRecord after) {
+    return compare(null, before, after, PrefixHasher.NONE);
+  }
+
+  /**
+   * As {@link #compare(FileRecord, FileRecord)}, for the file now at {@code path}: a {@code
+   * growing} file whose hash changed while it grew is hashed again up to its old size by {@code
+   * prefixes} (AIDE 0.18's growing).
+   */
+  public static Difference compare(
+      PathBytes path, FileRecord before, FileRecord after, PrefixHasher prefixes) {
     AttributeSet attrs = AttributeSet.ofBits(before.selected() & after.selected());
+    // AIDE decides by the old entry's attributes (gen_list.c get_changed_attributes: l1->attr).
+    boolean growing = AttributeSet.ofBits(before.selected()).contains(Attribute.GROWING_FILE);
     List<AttributeChange> out = new ArrayList<>(4);
     if (before.type() != after.type()) {
       // Every other attribute means something else for another type: report the type alone.
       out.add(new AttributeChange("type", before.type().label(), after.type().label()));
       return new Difference(Action.UPDATED, out);
     }
-    content(before, after, attrs, out);
+    content(path, before, after, attrs, growing, prefixes, out);
     if (attrs.contains(Attribute.INODE) && before.ino() != after.ino()) {
       out.add(
           change("inode", Long.toUnsignedString(before.ino()), Long.toUnsignedString(after.ino())));
     }
-    size(before, after, attrs, out);
+    size(before, after, attrs, growing, out);
     if (attrs.contains(Attribute.LINKNAME)
         && !Arrays.equals(before.linkTarget(), after.linkTarget())) {
       out.add(change("link_target", target(before), target(after)));
@@ -77,14 +92,14 @@ public final class Differ {
     if (attrs.contains(Attribute.LINKCOUNT) && before.nlink() != after.nlink()) {
       out.add(change("links", Long.toString(before.nlink()), Long.toString(after.nlink())));
     }
-    if (attrs.contains(Attribute.BLOCKS) && before.blocks() != after.blocks()) {
+    if (attrs.contains(Attribute.BLOCKS) && changed(before.blocks(), after.blocks(), growing)) {
       out.add(change("blocks", Long.toString(before.blocks()), Long.toString(after.blocks())));
     }
-    if (attrs.contains(Attribute.MTIME) && before.mtimeNs() != after.mtimeNs()) {
+    if (attrs.contains(Attribute.MTIME) && changed(before.mtimeNs(), after.mtimeNs(), growing)) {
       out.add(
           change("mtime", Timestamps.format(before.mtimeNs()), Timestamps.format(after.mtimeNs())));
     }
-    if (attrs.contains(Attribute.CTIME) && before.ctimeNs() != after.ctimeNs()) {
+    if (attrs.contains(Attribute.CTIME) && changed(before.ctimeNs(), after.ctimeNs(), growing)) {
       out.add(
           change("ctime", Timestamps.format(before.ctimeNs()), Timestamps.format(after.ctimeNs())));
     }
@@ -96,8 +111,19 @@ public final class Differ {
     return new Difference(content ? Action.UPDATED : Action.ATTRIBUTES_MODIFIED, out);
   }
 
+  /** Changed; under {@code growing} only a smaller new value counts (a larger one is growth). */
+  private static boolean changed(long before, long after, boolean growing) {
+    return growing ? after < before : after != before;
+  }
+
   private static void content(
-      FileRecord before, FileRecord after, AttributeSet attrs, List<AttributeChange> out) {
+      PathBytes path,
+      FileRecord before,
+      FileRecord after,
+      AttributeSet attrs,
+      boolean growing,
+      PrefixHasher prefixes,
+      List<AttributeChange> out) {
     // Compare the strongest algorithm both sides have; a side without it (hash skipped, e.g.
     // unreadable) is a problem reported elsewhere, not a content change.
     for (Attribute a : new Attribute[] {Attribute.SHA512, Attribute.SHA256, Attribute.XXH3}) {
@@ -107,7 +133,7 @@ public final class Differ {
       Digest d0 = before.digest(a.hashAlgorithm());
       Digest d1 = after.digest(a.hashAlgorithm());
       if (d0 != null && d1 != null) {
-        if (!d0.equals(d1)) {
+        if (!d0.equals(d1) && !grewFromSamePrefix(path, before, after, a, growing, prefixes)) {
           out.add(change("content", d0.toString(), d1.toString()));
         }
         return;
@@ -115,18 +141,45 @@ public final class Differ {
     }
   }
 
+  /**
+   * AIDE 0.18's growing for hashes (gen_list.c): the content hash changed, but the file grew and
+   * either was empty before or its first old-size bytes hash as before: it only grew. The file is
+   * read again now, by the same inode, so a file swapped in since the scan is not vouched for.
+   */
+  private static boolean grewFromSamePrefix(
+      PathBytes path,
+      FileRecord before,
+      FileRecord after,
+      Attribute hash,
+      boolean growing,
+      PrefixHasher prefixes) {
+    if (!growing || after.size() <= before.size()) {
+      return false;
+    }
+    if (before.size() == 0) {
+      return true;
+    }
+    if (path == null) {
+      return false;
+    }
+    Digest prefix = prefixes.prefix(path, after, before.size(), hash.hashAlgorithm());
+    return prefix != null && prefix.equals(before.digest(hash.hashAlgorithm()));
+  }
+
   private static void size(
-      FileRecord before, FileRecord after, AttributeSet attrs, List<AttributeChange> out) {
+      FileRecord before,
+      FileRecord after,
+      AttributeSet attrs,
+      boolean growing,
+      List<AttributeChange> out) {
     if (before.size() == after.size()) {
       return;
     }
-    if (attrs.contains(Attribute.GROWING)) {
-      // '>' files (logs) may grow; only a shrink (truncation, rotation by copy) is a change.
-      if (after.size() < before.size()) {
-        out.add(change("size", Long.toString(before.size()), after.size() + " (shrank)"));
-      }
-    } else if (attrs.contains(Attribute.SIZE)) {
+    if (attrs.contains(Attribute.SIZE) && changed(before.size(), after.size(), growing)) {
       out.add(change("size", Long.toString(before.size()), Long.toString(after.size())));
+    } else if (attrs.contains(Attribute.GROWING) && after.size() < before.size()) {
+      // S: files (logs) may grow; only a shrink (truncation, rotation by copy) is a change.
+      out.add(change("size", Long.toString(before.size()), after.size() + " (shrank)"));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.fim.baseline.diff;
 
+import dev.fim.baseline.Attribute;
 import dev.fim.store.Action;
 import dev.fim.store.Column;
 import dev.fim.store.FileRecord;
@@ -13,6 +14,10 @@ import java.util.List;
  * Merge-joins two column families (e.g. {@code baseline} and {@code scan}) in path-byte order and
  * reports every path that was added, removed or changed. Streams: memory use does not grow with the
  * number of files. Not thread-safe (one diff per instance).
+ *
+ * <p>As AIDE 0.18 (gen_list.c compare_node), a new entry whose rule has {@code ANF} and a removed
+ * entry whose old record has {@code ARF} are not findings; a {@code growing} file is compared with
+ * its prefix read from the live file ({@link FilePrefixHasher}).
  */
 public final class TreeDiff {
   /** One path that differs. {@code before} is null when added, {@code after} when removed. */
@@ -31,6 +36,7 @@ public final class TreeDiff {
   private final Store store;
   private final List<PathBytes> scope;
   private final List<PathBytes> unknown;
+  private final PrefixHasher prefixes;
 
   /**
    * @param scope the trees to compare (null or empty: everything)
@@ -38,9 +44,16 @@ public final class TreeDiff {
    *     entries are neither removed nor compared
    */
   public TreeDiff(Store store, List<PathBytes> scope, List<PathBytes> unknown) {
+    this(store, scope, unknown, new FilePrefixHasher());
+  }
+
+  /** As above, with {@code prefixes} to check growing files (the new column's live files). */
+  public TreeDiff(
+      Store store, List<PathBytes> scope, List<PathBytes> unknown, PrefixHasher prefixes) {
     this.store = store;
     this.scope = scope == null ? List.of() : List.copyOf(scope);
     this.unknown = List.copyOf(unknown);
+    this.prefixes = prefixes;
   }
 
   public void run(Column oldState, Column newState, FindingSink sink) throws StoreException {
@@ -61,17 +74,21 @@ public final class TreeDiff {
       while (hasOld || hasNew) {
         int cmp = !hasOld ? 1 : !hasNew ? -1 : oldC.path().compareTo(newC.path());
         if (cmp < 0) {
-          if (!isUnknown(oldC.path())) {
-            sink.finding(new Finding(Action.DELETED, oldC.path(), oldC.record(), null, null));
+          FileRecord gone = oldC.record();
+          if (!isUnknown(oldC.path()) && !has(gone, Attribute.ALLOW_REMOVED)) {
+            sink.finding(new Finding(Action.DELETED, oldC.path(), gone, null, null));
           }
           hasOld = oldC.next();
         } else if (cmp > 0) {
-          sink.finding(new Finding(Action.CREATED, newC.path(), null, newC.record(), null));
+          FileRecord born = newC.record();
+          if (!has(born, Attribute.ALLOW_NEW)) {
+            sink.finding(new Finding(Action.CREATED, newC.path(), null, born, null));
+          }
           hasNew = newC.next();
         } else {
           FileRecord before = oldC.record();
           FileRecord after = newC.record();
-          Differ.Difference d = Differ.compare(before, after);
+          Differ.Difference d = Differ.compare(newC.path(), before, after, prefixes);
           if (d != null) {
             sink.finding(new Finding(d.action(), newC.path(), before, after, d));
           }
@@ -80,6 +97,10 @@ public final class TreeDiff {
         }
       }
     }
+  }
+
+  private static boolean has(FileRecord r, Attribute a) {
+    return (r.selected() & (1L << a.bit())) != 0;
   }
 
   private boolean isUnknown(PathBytes p) {

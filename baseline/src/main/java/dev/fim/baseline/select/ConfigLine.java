@@ -36,6 +36,11 @@ record ConfigLine(String source, int number, String latin1) {
     warnings.accept(new ConfigWarning(source, number, display(), message));
   }
 
+  /** A note: fim reads the line as aide does but handles it its own way (see ConfigWarning). */
+  void note(Consumer<ConfigWarning> warnings, String message) {
+    warnings.accept(new ConfigWarning(source, number, display(), message, true));
+  }
+
   /** Strips the blanks AIDE ignores at both ends (space, tab, and the CR of CRLF files). */
   static String trim(String s) {
     int b = 0;

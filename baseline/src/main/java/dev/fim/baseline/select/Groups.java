@@ -46,16 +46,24 @@ final class Groups {
           "sha3_256",
           "sha3_512");
 
-  /** AIDE attributes without a fim counterpart: accepted and ignored, with a warning. */
+  /**
+   * AIDE attributes without a fim counterpart: accepted and ignored, with a note (documented
+   * differences, fim.conf.md "DIFFERENCES FROM AIDE").
+   */
   private static final Map<String, String> UNSUPPORTED_ATTRIBUTES =
       Map.of(
-          "e2fsattrs", "ext2 file attributes (chattr) are not captured",
-          "fstype", "the file system type is not captured",
-          "I", "renamed files are reported by fim's event stream, not by the I attribute",
-          "ANF", "new files are always reported",
-          "ARF", "removed files are always reported",
-          "compressed", "compressed files are compared as they are",
-          "bacl", "use acl");
+          "e2fsattrs",
+          "ext2 file attributes (chattr) are not captured",
+          "fstype",
+          "the file system type is not captured",
+          "I",
+          "a renamed file is reported as removed and added (aide pairs them by inode within a"
+              + " directory)",
+          "compressed",
+          "a file replaced by its gzip is reported as removed and added (aide pairs them by the"
+              + " uncompressed hash)",
+          "bacl",
+          "use acl");
 
   private final Map<String, AttributeSet> groups = new LinkedHashMap<>();
   private final Map<String, Integer> definedAt = new HashMap<>();
@@ -68,8 +76,8 @@ final class Groups {
     // attacker may collide).
     groups.put("R", expr("p+ftype+i+l+n+u+g+s+m+c+xxh3").union(groups.get("X")));
     groups.put("L", expr("p+ftype+i+l+n+u+g").union(groups.get("X")));
-    // Growing file: AIDE's s+growing is fim's S (a larger size is fine, a smaller one is a change).
-    groups.put(">", expr("p+ftype+l+u+g+i+n+S").union(groups.get("X")));
+    // Growing file, as AIDE's: a larger size is fine, a smaller one is a change.
+    groups.put(">", expr("p+ftype+l+u+g+i+n+s+growing").union(groups.get("X")));
     groups.put("H", expr("xxh3+sha256+sha512"));
     groups.put("E", AttributeSet.EMPTY);
     // Not AIDE defaults but the name most AIDE configs define for their main group: fim's default.
@@ -85,8 +93,7 @@ final class Groups {
     }
     if (Attribute.ofConfigName(name) != null
         || UNSUPPORTED_ATTRIBUTES.containsKey(name)
-        || UNSUPPORTED_HASHES.contains(name)
-        || name.equals("growing")) {
+        || UNSUPPORTED_HASHES.contains(name)) {
       throw line.error(
           "'" + name + "' is an attribute name and cannot name a group", "another group name");
     }
@@ -101,7 +108,7 @@ final class Groups {
 
   /**
    * Evaluates {@code a+b-c…} left to right, as AIDE does. Terms are attributes, groups, or AIDE
-   * names fim maps (growing) or ignores (with a warning).
+   * names fim maps (hashes it lacks) or ignores (with a warning).
    */
   AttributeSet evaluate(ConfigLine line, String expression, Consumer<ConfigWarning> warnings)
       throws ConfigException {
@@ -129,7 +136,7 @@ final class Groups {
       op = e.charAt(j);
       i = j + 1;
     }
-    return normalise(result);
+    return result;
   }
 
   /**
@@ -150,9 +157,6 @@ final class Groups {
     if (g != null) {
       return g;
     }
-    if (term.equals("growing")) {
-      return AttributeSet.of(Attribute.GROWING);
-    }
     if (UNSUPPORTED_HASHES.contains(term)) {
       if (adding) {
         line.warn(warnings, "hash " + term + " is not supported by fim; sha256 is used instead");
@@ -163,7 +167,8 @@ final class Groups {
     }
     String why = UNSUPPORTED_ATTRIBUTES.get(term);
     if (why != null) {
-      line.warn(warnings, "attribute " + term + " is ignored: " + why);
+      // A documented difference (fim.conf.md), said once per line as a note.
+      line.note(warnings, "attribute " + term + " is ignored: " + why);
       return AttributeSet.EMPTY;
     }
     throw line.error("undefined group or attribute '" + term + "'", acceptedExpression());
@@ -180,13 +185,6 @@ final class Groups {
       sb.append(' ').append(g);
     }
     return sb.toString();
-  }
-
-  /**
-   * fim's S already means "size may only grow"; AIDE's growing+s spells the same thing, so s goes.
-   */
-  private static AttributeSet normalise(AttributeSet s) {
-    return s.contains(Attribute.GROWING) ? s.without(Attribute.SIZE) : s;
   }
 
   private static AttributeSet expr(String plusSeparated) {

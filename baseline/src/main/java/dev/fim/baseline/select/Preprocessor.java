@@ -118,7 +118,48 @@ final class Preprocessor {
     if (!active()) {
       return null;
     }
-    return counted(line, substitute(line, line.latin1()));
+    // aide substitutes inside a rule's regex token after reading its escapes, so a value goes in
+    // as it is: escaped here for the rule parser's unescaping (a value ending in '\' followed by
+    // "\b" is a literal backslash and b in aide, not "\\b" read as one backslash).
+    boolean rule = !t.isEmpty() && "/!=".indexOf(t.charAt(0)) >= 0;
+    return counted(line, substitute(line, line.latin1(), rule));
+  }
+
+  /**
+   * An {@code @@define} value as aide stores it: its own escapes read ({@code \\ \space \@}), the
+   * variables it uses inserted as they are.
+   */
+  private String defineValue(ConfigLine line, String rest) throws ConfigException {
+    return unescape(substitute(line, rest, true));
+  }
+
+  /** The value with '\', ' ' and '@' escaped, so that the rule parser's unescaping restores it. */
+  private static String escape(String value) {
+    StringBuilder sb = new StringBuilder(value.length() + 4);
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\\' || c == ' ' || c == '@') {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+
+  /** Reads the escapes aide reads in a config word: {@code \\}, {@code \ } and {@code \@}. */
+  private static String unescape(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length() && " @\\".indexOf(s.charAt(i + 1)) >= 0) {
+        c = s.charAt(++i);
+      }
+      sb.append(c);
+    }
+    return sb.toString();
   }
 
   /** Fails when an {@code @@if} is still open at the end of the file. */
@@ -177,7 +218,7 @@ final class Preprocessor {
         }
         String afterName = ConfigLine.trim(t.substring(name.length()));
         String rest = ConfigLine.trim(afterName.substring(words[1].length()));
-        variables.put(words[1], counted(line, substitute(line, rest)));
+        variables.put(words[1], counted(line, defineValue(line, rest)));
       }
       case "@@undef" -> {
         if (words.length != 2) {
@@ -284,8 +325,16 @@ final class Preprocessor {
     return text;
   }
 
-  /** {@code s} with each {@code @@{NAME}} replaced; fails before building a line over the limit. */
+  /** {@code s} with each {@code @@{NAME}} replaced by its value as it is. */
   private String substitute(ConfigLine line, String s) throws ConfigException {
+    return substitute(line, s, false);
+  }
+
+  /**
+   * {@code s} with each {@code @@{NAME}} replaced, the value {@link #escape}d when {@code escaped};
+   * fails before building a line over the limit.
+   */
+  private String substitute(ConfigLine line, String s, boolean escaped) throws ConfigException {
     int at = s.indexOf("@@{");
     if (at < 0) {
       return s;
@@ -308,9 +357,13 @@ final class Preprocessor {
         value = hostname.get(); // AIDE's predefined @@{HOSTNAME}
       }
       if (value == null) {
-        line.warn(
+        // As aide: the empty string, said at its config log level only (not a warning).
+        line.note(
             warnings, "variable @@{" + name + "} is not defined; replaced by the empty string");
         value = "";
+      }
+      if (escaped) {
+        value = escape(value);
       }
       long length = (long) out.length() + (at - from) + value.length();
       if (length > ConfigParser.MAX_LINE_BYTES) {

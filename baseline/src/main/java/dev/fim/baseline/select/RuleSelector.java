@@ -73,6 +73,10 @@ final class RuleSelector implements Selector {
   private final int[] positiveRules;
   private final Node root = new Node("/", null);
   private final List<PathBytes> roots;
+
+  /** Nodes of config lines (not command-line roots): walk roots whose absence is no problem. */
+  private final java.util.Set<PathBytes> configNodes = new java.util.HashSet<>();
+
   private final ThreadLocal<Matcher[]> matchers;
   private final ThreadLocal<RegexRule[]> matched = ThreadLocal.withInitial(() -> new RegexRule[1]);
 
@@ -97,6 +101,9 @@ final class RuleSelector implements Selector {
       }
       if (r.kind.positive()) {
         nodes.add(PathBytes.of(r.node));
+        if (r.line != 0) {
+          configNodes.add(PathBytes.of(r.node));
+        }
       }
     }
     this.roots = outermost(nodes);
@@ -385,6 +392,11 @@ final class RuleSelector implements Selector {
   @Override
   public List<PathBytes> roots() {
     return roots;
+  }
+
+  @Override
+  public boolean optionalRoot(PathBytes root) {
+    return configNodes.contains(root);
   }
 
   /**

@@ -23,6 +23,21 @@ final class StatementParser {
   private static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z0-9_]+)[ \t]*=[ \t]*(.*)");
 
   /** aide.conf(5) options: accepted so that AIDE configs load, but they mean nothing to fim. */
+  /**
+   * Options aide 0.18.3 warns about (deprecated: database, grouped, summarize_changes) or rejects
+   * (removed, or of other AIDE versions): a warning in fim too, where the others are notes.
+   */
+  private static final Set<String> REMOVED_AIDE_OPTIONS =
+      Set.of(
+          "database",
+          "verbose",
+          "grouped",
+          "summarize_changes",
+          "ignore_list",
+          "recstop",
+          "syslog_format",
+          "report_attributes");
+
   private static final Set<String> AIDE_OPTIONS =
       Set.of(
           "database",
@@ -131,12 +146,15 @@ final class StatementParser {
     String value = stripComment(m.group(2));
     if (name.equals("hash_threads") || name.equals("seal_key")) {
       option(line, name, value);
+    } else if (REMOVED_AIDE_OPTIONS.contains(name)) {
+      // aide 0.18 rejects these ("option is no longer supported"): a warning, not a note.
+      line.warn(warnings, "AIDE option " + name + " is deprecated or removed in AIDE; ignored");
     } else if (AIDE_OPTIONS.contains(name)) {
-      line.warn(
+      line.note(
           warnings,
           "AIDE option "
               + name
-              + " has no effect in fim; ignored"
+              + " has no effect in fim (the store and the report are set on fim's command line)"
               + (name.equals("num_workers") ? " (fim's option is hash_threads)" : ""));
     } else if (name.indexOf('_') >= 0 && name.equals(name.toLowerCase(java.util.Locale.ROOT))) {
       // aide 0.18.3 reads a lower-case name with '_' as an option (unknown: an error there), and
@@ -222,7 +240,7 @@ final class StatementParser {
           // aide.conf(5) says "%20" is a space, but no AIDE release decodes it in a rule (0.18.3's
           // lexer keeps it; issue 14's differential test): fim keeps the three characters too.
           warnedPercent = true;
-          line.warn(
+          line.note(
               warnings,
               "'"
                   + body.substring(end, end + 3)

@@ -22,7 +22,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** A table: one base record, a mutation, the attribute set, and the expected action and labels. */
 class DifferTest {
-  static final AttributeSet ALL = AttributeSet.of(Attribute.values()).without(Attribute.GROWING);
+  static final AttributeSet ALL =
+      AttributeSet.of(Attribute.values())
+          .without(Attribute.GROWING)
+          .without(Attribute.GROWING_FILE)
+          .without(Attribute.ALLOW_NEW)
+          .without(Attribute.ALLOW_REMOVED);
   static final AttributeSet LOG =
       AttributeSet.of(
           Attribute.PERMISSIONS,
@@ -30,7 +35,7 @@ class DifferTest {
           Attribute.GID,
           Attribute.INODE,
           Attribute.SIZE,
-          Attribute.GROWING);
+          Attribute.GROWING_FILE);
 
   static byte[] bytes(int fill, int len) {
     byte[] b = new byte[len];

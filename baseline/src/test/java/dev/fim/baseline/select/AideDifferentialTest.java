@@ -3,6 +3,7 @@ package dev.fim.baseline.select;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fim.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,26 +31,31 @@ class AideDifferentialTest {
     List<String> failures = new ArrayList<>();
     int entries = 0;
     int disagreeing = 0;
-    for (long seed = first; seed < first + cases; seed++) {
-      Path work = Files.createDirectory(tmp.resolve("c" + seed));
-      AideDifferential.Outcome o = AideDifferential.run(AideDifferential.generate(seed), work);
-      entries += o.entries();
-      if (!o.disagreements().isEmpty()) {
-        disagreeing++;
-        if (failures.size() < 40) {
-          AideDifferential.Case c = AideDifferential.generate(seed);
-          failures.add(
-              "seed "
-                  + seed
-                  + ":\n"
-                  + c.rules()
-                  + "  mutations "
-                  + c.mutations()
-                  + "\n  "
-                  + String.join("\n  ", o.disagreements()));
+    int findings = 0;
+    try (Store store = Store.open(tmp.resolve("fimdb"), Store.OpenMode.CREATE)) {
+      for (long seed = first; seed < first + cases; seed++) {
+        Path work = Files.createDirectory(tmp.resolve("c" + seed));
+        AideDifferential.Outcome o =
+            AideDifferential.run(AideDifferential.generate(seed), work, store);
+        entries += o.entries();
+        findings += o.findings();
+        if (!o.disagreements().isEmpty()) {
+          disagreeing++;
+          if (failures.size() < 40) {
+            AideDifferential.Case c = AideDifferential.generate(seed);
+            failures.add(
+                "seed "
+                    + seed
+                    + ":\n"
+                    + c.rules()
+                    + "  mutations "
+                    + c.mutations()
+                    + "\n  "
+                    + String.join("\n  ", o.disagreements()));
+          }
         }
+        delete(work);
       }
-      delete(work);
     }
     System.out.println(
         "aide differential: "
@@ -61,6 +67,8 @@ class AideDifferentialTest {
             + "), "
             + entries
             + " entries compared, "
+            + findings
+            + " aide --check findings compared, "
             + disagreeing
             + " cases disagreeing");
     assertEquals("", String.join("\n", failures), disagreeing + " of " + cases + " cases disagree");

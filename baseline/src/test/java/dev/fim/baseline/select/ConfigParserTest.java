@@ -42,15 +42,16 @@ class ConfigParserTest {
         Arguments.of("R-X", "ftype+p+i+n+u+g+s+m+c+l+xxh3"),
         Arguments.of("R-xxh3+sha256", "ftype+p+i+n+u+g+s+m+c+l+xattrs+acl+caps+selinux+sha256"),
         Arguments.of("L", "ftype+p+i+n+u+g+l+xattrs+acl+caps+selinux"),
-        Arguments.of(">", "ftype+p+i+n+u+g+S+l+xattrs+acl+caps+selinux"),
+        Arguments.of(">", "ftype+p+i+n+u+g+s+growing+l+xattrs+acl+caps+selinux"),
         Arguments.of("X", "xattrs+acl+caps+selinux"),
         Arguments.of("H", "xxh3+sha256+sha512"),
         Arguments.of("E", ""),
         Arguments.of("E+p", "p"),
         Arguments.of("NORMAL", "p+ftype+i+n+u+g+s+m+c+l+xattrs+xxh3"),
         Arguments.of("normal", "p+ftype+i+n+u+g+s+m+c+l+xattrs+xxh3"),
-        Arguments.of("growing+s+u", "S+u"), // AIDE 0.18's spelling of S
-        Arguments.of("s+S", "S"),
+        Arguments.of("growing+s+u", "growing+s+u"), // AIDE 0.18's growing is its own attribute
+        Arguments.of("s+S", "s+S"),
+        Arguments.of("p+ANF+ARF-ARF", "p+ANF"),
         Arguments.of("p+b+a+sha512", "p+b+a+sha512"));
   }
 
@@ -80,7 +81,7 @@ class ConfigParserTest {
             "database_in=file:/var/lib/aide/aide.db", "AIDE option database_in has no effect"),
         Arguments.of("report_url=stdout", "AIDE option report_url has no effect"),
         Arguments.of("gzip_dbout=yes", "AIDE option gzip_dbout has no effect"),
-        Arguments.of("database=file:/x", "AIDE option database has no effect"),
+        Arguments.of("database=file:/x", "AIDE option database is deprecated or removed"),
         Arguments.of("num_workers=4", "fim's option is hash_threads"),
         Arguments.of("frobnicate_level=3", "unknown option frobnicate_level"),
         Arguments.of("@@frobnicate", "unknown directive @@frobnicate"),

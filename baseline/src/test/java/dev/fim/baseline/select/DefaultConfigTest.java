@@ -2,7 +2,6 @@ package dev.fim.baseline.select;
 
 import static dev.fim.baseline.select.Configs.path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,8 +92,8 @@ class DefaultConfigTest {
   @Test
   void logsMayOnlyGrowAndAreNotHashed() {
     AttributeSet log = CONFIG.groups().get("LOG");
-    assertTrue(log.contains(Attribute.GROWING));
-    assertFalse(log.contains(Attribute.SIZE));
+    assertTrue(log.contains(Attribute.GROWING_FILE));
+    assertTrue(log.contains(Attribute.SIZE));
     assertEquals(List.of(), log.hashAlgorithms());
     assertTrue(CONFIG.groups().get("BIN").contains(Attribute.XXH3));
   }
