@@ -26,7 +26,9 @@ import java.util.Objects;
  * @param message a sentence for people (ECS {@code message}): what an {@code overflow} rescanned
  *     and found; null for ordinary changes
  * @param actor who made it (user and process), or null when unknown ({@code attribution} says how
- *     it was found)
+ *     it was found); when several processes wrote, the last of them
+ * @param writers every audited syscall that contributed to the change, oldest first ({@code
+ *     fim.writers}); empty when there was at most one or none is known (the actor says it)
  */
 public record ChangeEvent(
     long timeNs,
@@ -41,12 +43,46 @@ public record ChangeEvent(
     Attribution attribution,
     String attributionReason,
     String message,
-    Actor actor) {
+    Actor actor,
+    List<Writer> writers) {
 
   public ChangeEvent {
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(path, "path");
     changes = changes == null ? List.of() : List.copyOf(changes);
+    writers = writers == null ? List.of() : List.copyOf(writers);
+  }
+
+  /** An event without {@code fim.writers} (one writer or none: the actor says it). */
+  public ChangeEvent(
+      long timeNs,
+      long sequence,
+      Action action,
+      PathBytes path,
+      PathBytes oldPath,
+      FileRecord after,
+      FileRecord before,
+      List<AttributeChange> changes,
+      Origin origin,
+      Attribution attribution,
+      String attributionReason,
+      String message,
+      Actor actor) {
+    this(
+        timeNs,
+        sequence,
+        action,
+        path,
+        oldPath,
+        after,
+        before,
+        changes,
+        origin,
+        attribution,
+        attributionReason,
+        message,
+        actor,
+        null);
   }
 
   /** An event without a {@code message} (every ordinary change). */
@@ -136,6 +172,26 @@ public record ChangeEvent(
         attribution,
         attributionReason,
         message,
-        actor);
+        actor,
+        writers);
+  }
+
+  /** A copy with these writers ({@code fim.writers}, oldest first). */
+  public ChangeEvent withWriters(List<Writer> all) {
+    return new ChangeEvent(
+        timeNs,
+        sequence,
+        action,
+        path,
+        oldPath,
+        after,
+        before,
+        changes,
+        origin,
+        attribution,
+        attributionReason,
+        message,
+        actor,
+        all);
   }
 }

@@ -18,6 +18,9 @@ import java.util.List;
 final class ChangeEventCodec {
   static final int VERSION = 1;
 
+  /** The tagged section {@code fim.writers} (see {@link #writeWriters}). */
+  static final int TAG_WRITERS = 1;
+
   private ChangeEventCodec() {}
 
   static byte[] encode(ChangeEvent e) {
@@ -44,6 +47,12 @@ final class ChangeEventCodec {
       // Added after version 1 shipped, as an optional tail: older values simply end before it.
       writeString(out, e.message());
       writeActor(out, e.actor());
+      // Tagged sections after the actor (a tag byte, then the body); absent ones are not written,
+      // so an event without them is the same bytes as before (the evidence chain seals them).
+      if (!e.writers().isEmpty()) {
+        out.writeByte(TAG_WRITERS);
+        writeWriters(out, e.writers());
+      }
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
@@ -82,6 +91,16 @@ final class ChangeEventCodec {
       String reason = readString(in);
       String message = in.hasRemaining() ? readString(in) : null;
       Actor actor = in.hasRemaining() ? readActor(in) : null;
+      List<Writer> writers = null;
+      while (in.hasRemaining()) {
+        int tag = in.get() & 0xff;
+        if (tag == TAG_WRITERS && writers == null) {
+          writers = readWriters(in);
+        } else {
+          throw new IllegalArgumentException(
+              tag == TAG_WRITERS ? "writers section twice" : "unknown event section tag " + tag);
+        }
+      }
       if (path == null) {
         throw new IllegalArgumentException("event without a path");
       }
@@ -98,7 +117,8 @@ final class ChangeEventCodec {
           attribution,
           reason,
           message,
-          actor);
+          actor,
+          writers);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("event truncated at " + value.length + " bytes", e);
     }
@@ -209,6 +229,50 @@ final class ChangeEventCodec {
         tty,
         unit,
         parents);
+  }
+
+  /**
+   * The writers section: a count, then per writer its time (a long), pid, executable, name, auid,
+   * uid, syscall and serial as strings (null kept).
+   */
+  private static void writeWriters(DataOutputStream out, List<Writer> writers) throws IOException {
+    out.writeInt(writers.size());
+    for (Writer w : writers) {
+      out.writeLong(w.timeNs());
+      writeString(out, w.pid() == null ? null : w.pid().toString());
+      writeString(out, w.executable());
+      writeString(out, w.name());
+      writeString(out, w.auid() == null ? null : w.auid().toString());
+      writeString(out, w.uid() == null ? null : w.uid().toString());
+      writeString(out, w.syscall());
+      writeString(out, w.serial() == null ? null : w.serial().toString());
+    }
+  }
+
+  private static List<Writer> readWriters(ByteBuffer in) {
+    int n = in.getInt();
+    // each writer takes at least 8 + 7 * 4 bytes
+    if (n < 1 || n > in.remaining() / 36) {
+      throw new IllegalArgumentException("bad writer count " + n);
+    }
+    List<Writer> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long time = in.getLong();
+      Long pid = toLong(readString(in));
+      String exe = readString(in);
+      String name = readString(in);
+      Long auid = toLong(readString(in));
+      Long uid = toLong(readString(in));
+      String syscall = readString(in);
+      Long serial = toLong(readString(in));
+      if (pid != null && (pid < 0 || pid > Integer.MAX_VALUE)) {
+        throw new IllegalArgumentException("bad writer pid " + pid);
+      }
+      out.add(
+          new Writer(
+              pid == null ? null : pid.intValue(), exe, name, auid, uid, syscall, serial, time));
+    }
+    return out;
   }
 
   private static Long toLong(String s) {
