@@ -528,7 +528,8 @@ public final class BaselineJob {
                       w == null ? Attribution.NONE : w.attribution(),
                       w == null ? reason : w.reason(),
                       null,
-                      w == null ? null : w.actor()));
+                      w == null ? null : w.actor(),
+                      w == null ? null : w.writers()));
               if (pending.size() >= EVENT_BATCH) {
                 flushEvents(log, pending, seq);
               }

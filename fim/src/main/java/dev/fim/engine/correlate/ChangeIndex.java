@@ -101,6 +101,42 @@ final class ChangeIndex {
     return best.change;
   }
 
+  /**
+   * Every successful event on the query's object (its inode or path, not as the parent) with a time
+   * in [{@code fromNs}, {@code toNs}], in arrival order; the query's window is not used.
+   */
+  java.util.List<AuditedChange> findAll(ChangeQuery q, long fromNs, long toNs) {
+    java.util.List<AuditedChange> out = new java.util.ArrayList<>(4);
+    collect(q.inode() != 0 ? byInode.get(q.inode()) : null, q, fromNs, toNs, out);
+    collect(q.path() != null ? byPath.get(q.path()) : null, q, fromNs, toNs, out);
+    if (out.size() > 1) {
+      // arrival order is the kernel's (serial) order; both deques may hold one event
+      out.sort(
+          java.util.Comparator.comparingLong(AuditedChange::receivedNs)
+              .thenComparingLong(AuditedChange::serial));
+      java.util.Set<AuditedChange> seen =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      out.removeIf(c -> !seen.add(c));
+    }
+    return out;
+  }
+
+  private static void collect(
+      ArrayDeque<AuditedChange> changes,
+      ChangeQuery q,
+      long fromNs,
+      long toNs,
+      java.util.List<AuditedChange> out) {
+    if (changes == null) {
+      return;
+    }
+    for (AuditedChange c : changes) {
+      if (c.success() && c.timeNs() >= fromNs && c.timeNs() <= toNs && rank(q, c) >= 0) {
+        out.add(c);
+      }
+    }
+  }
+
   /** Whether {@code c} matches the query at all (ignoring better candidates). */
   static boolean matches(ChangeQuery q, AuditedChange c) {
     return c.success() && distanceNs(q, c) <= q.windowNs() && rank(q, c) >= 0;

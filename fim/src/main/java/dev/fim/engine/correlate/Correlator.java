@@ -45,7 +45,12 @@ public final class Correlator implements ChangeOutput {
    * Who made a change, as the event records it: {@code fim.attribution}, the actor, {@code
    * attribution_reason}.
    */
-  public record Decision(Attribution attribution, Actor actor, String reason) {}
+  public record Decision(
+      Attribution attribution, Actor actor, String reason, List<dev.fim.store.Writer> writers) {
+    public Decision(Attribution attribution, Actor actor, String reason) {
+      this(attribution, actor, reason, List.of());
+    }
+  }
 
   @Override
   public void change(Change c) throws StoreException {
@@ -64,7 +69,8 @@ public final class Correlator implements ChangeOutput {
             d.attribution(),
             d.reason(),
             c.message(),
-            d.actor()));
+            d.actor(),
+            d.writers()));
   }
 
   @Override
@@ -90,7 +96,8 @@ public final class Correlator implements ChangeOutput {
         if (a.reason() != null) {
           reasons.add(a.reason());
         }
-        return new Decision(s.kind(), withContext(a.actor(), c.sighting()), join(reasons));
+        return new Decision(
+            s.kind(), withContext(a.actor(), c.sighting()), join(reasons), a.writers());
       }
       reasons.add(a.reason());
     }
