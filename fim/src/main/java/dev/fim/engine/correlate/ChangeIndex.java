@@ -103,7 +103,10 @@ final class ChangeIndex {
 
   /**
    * Every successful event on the query's object (its inode or path, not as the parent) with a time
-   * in [{@code fromNs}, {@code toNs}], in arrival order; the query's window is not used.
+   * in [{@code fromNs}, {@code toNs}], in arrival order; the query's window is not used. Inode
+   * numbers are reused as soon as a file is gone, so a match by inode alone (under another name)
+   * does not count after an event that removed the query's name (the object may be gone and its
+   * number another file's: {@code rm r} then a new file elsewhere).
    */
   java.util.List<AuditedChange> findAll(ChangeQuery q, long fromNs, long toNs) {
     java.util.List<AuditedChange> out = new java.util.ArrayList<>(4);
@@ -117,6 +120,25 @@ final class ChangeIndex {
       java.util.Set<AuditedChange> seen =
           java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       out.removeIf(c -> !seen.add(c));
+    }
+    boolean nameRemoved = false;
+    for (java.util.Iterator<AuditedChange> it = out.iterator(); it.hasNext(); ) {
+      AuditedChange c = it.next();
+      boolean byName = false;
+      boolean removes = false;
+      for (PathItem i : c.items()) {
+        if (i.nameType() == NameType.PARENT) {
+          continue;
+        }
+        boolean name = q.path() != null && q.path().equals(i.path());
+        byName |= name;
+        removes |= name && i.nameType() == NameType.DELETE;
+      }
+      if (!byName && nameRemoved) {
+        it.remove();
+        continue;
+      }
+      nameRemoved |= removes;
     }
     return out;
   }
