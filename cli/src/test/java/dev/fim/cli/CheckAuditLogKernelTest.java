@@ -152,14 +152,13 @@ class CheckAuditLogKernelTest {
     awaitLogLine(
         l -> l.contains("comm=\"chmod\"") && l.contains(ruleKey), "chmod's SYSCALL record");
     // auditd writes an event a line at a time: wait for chmod's PATH line too (it names the file).
-    // chmod 4755's PROCTITLE: auditd writes it after the event's PATH lines
-    String title =
-        java.util.HexFormat.of()
-            .withUpperCase()
-            .formatHex("chmod\u00004755\u0000newbin".getBytes(StandardCharsets.US_ASCII));
+    // chmod 4755's PATH line (cp's names newbin as CREATE, chmod's as NORMAL)
     awaitLogLine(
-        l -> l.startsWith("type=PROCTITLE ") && l.contains("proctitle=" + title),
-        "chmod 4755's PROCTITLE record");
+        l ->
+            l.startsWith("type=PATH ")
+                && l.contains("name=\"newbin\"")
+                && l.contains("nametype=NORMAL"),
+        "chmod 4755's PATH record");
 
     Fim.Run check =
         Fim.run(
@@ -199,7 +198,9 @@ class CheckAuditLogKernelTest {
                 + "\"serial\":\\d+,\"time\":\"[^\"]+\"\\}\\]"),
         ws);
     expectWriter(
-        byPath, "", "/usr/bin/mv"); // the directory: the last entry created or removed in it
+        byPath,
+        "",
+        "/usr/bin/cp"); // the directory: the last entry created or removed in it (newbin)
     Map<String, Object> late = byPath.get(tree.resolve("late").toString());
     assertEquals("none", late.get("fim.attribution"), late.toString());
     assertTrue(
