@@ -106,7 +106,10 @@ final class ChangeIndex {
    * in [{@code fromNs}, {@code toNs}], in arrival order; the query's window is not used. Inode
    * numbers are reused as soon as a file is gone, so a match by inode alone (under another name)
    * does not count after an event that removed the query's name (the object may be gone and its
-   * number another file's: {@code rm r} then a new file elsewhere).
+   * number another file's: {@code rm r} then a new file elsewhere), nor when it removed that other
+   * name, nor before such a removal (the number was an earlier file's: {@code sed -i s} replaces s,
+   * and a file created next gets the old s's number). The cost: an unlink of another hard link of
+   * the object, and the writes through that link before it, are not listed.
    */
   java.util.List<AuditedChange> findAll(ChangeQuery q, long fromNs, long toNs) {
     java.util.List<AuditedChange> out = new java.util.ArrayList<>(4);
@@ -120,6 +123,28 @@ final class ChangeIndex {
       java.util.Set<AuditedChange> seen =
           java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       out.removeIf(c -> !seen.add(c));
+    }
+    // newest first: an inode-only removal of another name ends what belongs to this object
+    boolean earlierObject = false;
+    for (int k = out.size() - 1; k >= 0; k--) {
+      AuditedChange c = out.get(k);
+      boolean byName = false;
+      boolean otherNameRemoved = false;
+      for (PathItem i : c.items()) {
+        if (i.nameType() == NameType.PARENT) {
+          continue;
+        }
+        byName |= q.path() != null && q.path().equals(i.path());
+        otherNameRemoved |=
+            q.inode() != 0
+                && i.inode() == q.inode()
+                && i.nameType() == NameType.DELETE
+                && !(q.path() != null && q.path().equals(i.path()));
+      }
+      if (!byName && (earlierObject || otherNameRemoved)) {
+        out.remove(k);
+      }
+      earlierObject |= !byName && otherNameRemoved;
     }
     boolean nameRemoved = false;
     for (java.util.Iterator<AuditedChange> it = out.iterator(); it.hasNext(); ) {

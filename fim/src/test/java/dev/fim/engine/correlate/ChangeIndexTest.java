@@ -205,4 +205,23 @@ class ChangeIndexTest {
     assertEquals(List.of(create, viaLink, rm), index.findAll(q(F, 11, 0, 0), T0, T0 + 100 * MS));
     assertEquals(List.of(viaLink, rm), index.findAll(q(F, 11, 0, 0), T0 + 2 * MS, T0 + 100 * MS));
   }
+
+  /**
+   * sed -i replaces s (the old s's inode 11 is removed under s's name), then a new file t gets the
+   * number 11: the writes of the old s are not t's writers; t's own create is.
+   */
+  @Test
+  void findAllLeavesOutAnEarlierFileWhoseInodeNumberANewFileReused() {
+    PathBytes t = PathBytes.ofUtf8("/w/t");
+    add(0, 5, item(PathBytes.ofUtf8("/w/s"), 11, NameType.NORMAL)); // the old s written
+    add(
+        1,
+        5,
+        item(PathBytes.ofUtf8("/w/sedX"), 12, NameType.DELETE),
+        item(PathBytes.ofUtf8("/w/s"), 11, NameType.DELETE),
+        item(PathBytes.ofUtf8("/w/s"), 12, NameType.CREATE)); // rename(sedX, s): old s gone
+    AuditedChange cp = add(2, 6, item(DIR, 10, NameType.PARENT), item(t, 11, NameType.CREATE));
+    AuditedChange chmod = add(3, 7, item(t, 11, NameType.NORMAL));
+    assertEquals(List.of(cp, chmod), index.findAll(q(t, 11, 0, 3), T0, T0 + 100 * MS));
+  }
 }
