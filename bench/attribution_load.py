@@ -64,7 +64,8 @@ def run_backend(backend):
     hogs = []
     try:
         deadline = time.time() + 120
-        while "attribution:" not in open(err.name).read():
+        # the start-up recording done: changes before it would be part of the recorded state
+        while "fim watch: recorded" not in open(err.name).read():
             if time.time() > deadline or fim.poll() is not None:
                 raise SystemExit("fim did not start: " + open(err.name).read())
             time.sleep(0.1)
@@ -98,13 +99,24 @@ def run_backend(backend):
         fim.wait(timeout=60)
     events = [json.loads(l) for l in open(out.name) if l.strip()]
     stop = [l.strip() for l in open(err.name) if "stopped:" in l]
-    right, wrong = 0, []
+    right, wrong, split = 0, [], 0
     by_path = {}
     for e in events:
         by_path.setdefault(e["file"]["path"], []).append(e)
     for target, (name, action, exe, uid) in sorted(expected.items()):
         es = [e for e in by_path.get(target, []) if e["event"]["action"] == action]
         why = None
+        if name == "setuid":
+            later = [e for e in by_path.get(target, []) if e["event"]["action"] == "attributes_modified"]
+            if len(es) == 1 and len(later) == 1 and es[0].get("process", {}).get("name") == "cp":
+                # chmod came after the quiet window (load): two events, each must name its writer
+                c, m = es[0], later[0]
+                ok = all(e.get("fim", {}).get("attribution") == "audit"
+                         and e.get("user", {}).get("audit", {}).get("id") == "1001" for e in (c, m))
+                if ok and m.get("process", {}).get("name") == "chmod":
+                    right += 1
+                    split += 1
+                    continue
         if len(es) != 1:
             why = "%d %s events (all: %s)" % (len(es), action,
                                              [e["event"]["action"] for e in by_path.get(target, [])])
@@ -129,7 +141,7 @@ def run_backend(backend):
             right += 1
     shutil.rmtree(tree, ignore_errors=True)
     shutil.rmtree(db, ignore_errors=True)
-    return right, len(expected), wrong, stop
+    return right, len(expected), wrong, stop, split
 
 
 def main():
@@ -137,8 +149,11 @@ def main():
           "concurrent writers, %d rounds" % ROUNDS)
     print()
     for b in BACKENDS:
-        right, total, wrong, stop = run_backend(b)
-        print("- %s: **%d/%d right**; %s" % (b, right, total, stop[0] if stop else "no stop line"))
+        right, total, wrong, stop, split = run_backend(b)
+        print("- %s: **%d/%d right**%s; %s" % (
+            b, right, total,
+            " (%d cp+chmod came as two events, chmod after the quiet window, each right)" % split
+            if split else "", stop[0] if stop else "no stop line"))
         for w in wrong[:20]:
             print("  - wrong: %s" % w)
 
