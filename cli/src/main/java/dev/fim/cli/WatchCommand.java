@@ -225,7 +225,9 @@ final class WatchCommand implements Callable<Integer> {
                       + s.auditBounded()
                       + " at the "
                       + correlationMs
-                      + " ms bound)"
+                      + " ms bound; "
+                      + w.auditProbes()[0]
+                      + " progress probes)"
                   : ""));
     }
     return ExitCodes.OK;

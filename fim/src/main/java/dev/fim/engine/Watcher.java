@@ -322,6 +322,11 @@ public final class Watcher {
     return source.name();
   }
 
+  /** Progress probes issued and come back so far ({@code [0, 0]} without audit). */
+  public long[] auditProbes() {
+    return audit == null ? new long[2] : audit.probes();
+  }
+
   /** Whether changes are attributed from audit records (the stop line then counts fallbacks). */
   public boolean usesAudit() {
     return audit != null;
