@@ -475,7 +475,7 @@ class WatchCommandTest {
     assertTrue(
         ruleTexts().stream().noneMatch(r -> r.contains("dir=" + tree)), "the rules are gone");
     assertTrue(
-        ruleTexts().stream().noneMatch(r -> r.contains("-F pid=" + fim.pid() + " ")),
+        ruleTexts().stream().noneMatch(r -> r.contains("-F ppid=" + fim.pid() + " ")),
         "the probe's rule is gone");
     try (dev.fim.auditlink.netlink.AuditClient c = dev.fim.auditlink.netlink.AuditClient.open()) {
       assertEquals(host.enabled(), c.status().enabled());

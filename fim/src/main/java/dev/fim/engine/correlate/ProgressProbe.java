@@ -8,32 +8,31 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import jnr.ffi.LibraryLoader;
 
 /**
  * Makes the audit stream move when nothing else does, so a change whose record is missing learns so
  * at once instead of after the whole {@code --correlation-ms} bound (docs/attribution.md, "How long
- * a change waits"). fim adds one rule of its own, {@code -a always,exit -F arch=b64 -S getpgid -F
- * pid=FIM -F key=KEY-progress}, and a probe is one {@code getpgid(TOKEN)} call by fim itself, where
- * TOKEN (above any pid, so the call fails with ESRCH and changes nothing) numbers the probe. The
- * kernel queues the probe's record at syscall exit behind every record queued before it, so when
- * the listener sees token N come back, every syscall that had exited when probe N was issued has
- * had its records delivered: the stream has passed probe N's issue time.
+ * a change waits"). fim adds one rule of its own, {@code -a always,exit -F arch=b64 -S execve -F
+ * ppid=FIM -F key=KEY-progress}, and a probe is one {@code true TOKEN} that fim starts: its execve
+ * is audited under that rule (fim's own syscalls are not: while fim is the audit pid the kernel
+ * never audits the audit daemon), and TOKEN, in the EXECVE record, numbers the probe. The kernel
+ * queues the probe's records at syscall exit behind every record queued before them, so when the
+ * listener sees token N come back, every syscall that had ended when probe N was issued has had its
+ * records delivered: the stream has passed probe N's issue time.
  *
  * <p>Thread-safe: any thread fires, the listener's thread reads the records back.
  */
 final class ProgressProbe {
-  /** Tokens start here: above PID_MAX_LIMIT (2^22), so getpgid fails with ESRCH. */
+  /** Tokens start here (a recognisable argument of {@code true}). */
   static final long TOKEN_BASE = 0x40000000L;
 
+  /** The program a probe runs: it ignores its argument and exits 0. */
+  private static final String TRUE =
+      java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/true"))
+          ? "/usr/bin/true"
+          : "/bin/true";
+
   private static final int RING = 256;
-
-  /** Public only because jnr-ffi implements it in its own class loader. */
-  public interface LibC {
-    int getpgid(int pid);
-  }
-
-  private static volatile LibC libc;
 
   private final byte[] key;
   private final String ruleText;
@@ -63,9 +62,9 @@ final class ProgressProbe {
                   "-F",
                   "arch=b64",
                   "-S",
-                  "getpgid",
+                  "execve",
                   "-F",
-                  "pid=" + pid,
+                  "ppid=" + pid,
                   "-F",
                   "key=" + k));
       this.ruleText = r.normalisedText();
@@ -83,7 +82,10 @@ final class ProgressProbe {
     return ruleBytes.clone();
   }
 
-  /** Issues one probe: a failing getpgid whose audit record says "the stream is here". */
+  /**
+   * Issues one probe: starts {@code true TOKEN}, whose audited execve says "the stream is here". A
+   * probe that cannot start is not counted (the wait then ends by the stream or the bound).
+   */
   void fire() {
     long n = sequence.incrementAndGet();
     int slot = (int) (n % RING);
@@ -91,8 +93,16 @@ final class ProgressProbe {
       issuedNs[slot] = wallNs.getAsLong();
       issuedSeq[slot] = n;
     }
-    fired.incrementAndGet();
-    libc().getpgid((int) (TOKEN_BASE + (n & 0x3fffffffL)));
+    try {
+      new ProcessBuilder(TRUE, Long.toHexString(TOKEN_BASE + (n & 0x3fffffffL)))
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start(); // the JVM's reaper collects it
+      fired.incrementAndGet();
+    } catch (java.io.IOException e) {
+      // no probe this time
+    }
   }
 
   /**
@@ -100,34 +110,36 @@ final class ProgressProbe {
    * it); else {@link Long#MIN_VALUE}.
    */
   long returnedAt(List<AuditRecord> records) {
+    boolean ours = false;
+    String arg = null;
     for (AuditRecord r : records) {
-      if (r.type() != dev.fim.auditlink.parse.RecordType.SYSCALL) {
-        continue;
+      if (r.type() == dev.fim.auditlink.parse.RecordType.SYSCALL) {
+        byte[] k = r.fieldBytes("key");
+        ours = k != null && java.util.Arrays.equals(k, key);
+      } else if ("EXECVE".equals(r.typeName())) {
+        arg = r.field("a1");
       }
-      byte[] k = r.fieldBytes("key");
-      if (k == null || !java.util.Arrays.equals(k, key)) {
-        return Long.MIN_VALUE;
-      }
-      String a0 = r.field("a0");
-      long token;
-      try {
-        token = a0 == null ? -1 : Long.parseLong(a0, 16);
-      } catch (NumberFormatException e) {
-        return Long.MIN_VALUE;
-      }
-      long low = token - TOKEN_BASE;
-      if (low < 0 || low > 0x3fffffffL) {
-        return Long.MIN_VALUE;
-      }
-      int slot = (int) (low % RING); // RING divides 2^30: the slot fire() used
-      synchronized (issuedNs) {
-        if (issuedSeq[slot] != 0 && (issuedSeq[slot] & 0x3fffffffL) == low) {
-          returned.incrementAndGet();
-          issuedSeq[slot] = 0;
-          return issuedNs[slot];
-        }
-      }
+    }
+    if (!ours || arg == null) {
       return Long.MIN_VALUE;
+    }
+    long token;
+    try {
+      token = Long.parseLong(arg, 16);
+    } catch (NumberFormatException e) {
+      return Long.MIN_VALUE;
+    }
+    long low = token - TOKEN_BASE;
+    if (low < 0 || low > 0x3fffffffL) {
+      return Long.MIN_VALUE;
+    }
+    int slot = (int) (low % RING); // RING divides 2^30: the slot fire() used
+    synchronized (issuedNs) {
+      if (issuedSeq[slot] != 0 && (issuedSeq[slot] & 0x3fffffffL) == low) {
+        returned.incrementAndGet();
+        issuedSeq[slot] = 0;
+        return issuedNs[slot];
+      }
     }
     return Long.MIN_VALUE;
   }
@@ -138,14 +150,5 @@ final class ProgressProbe {
 
   long returned() {
     return returned.get();
-  }
-
-  private static LibC libc() {
-    LibC l = libc;
-    if (l == null) {
-      l = LibraryLoader.create(LibC.class).load("c");
-      libc = l;
-    }
-    return l;
   }
 }
