@@ -575,6 +575,7 @@ public final class BaselineJob {
                       w == null ? reason : w.reason(),
                       null,
                       w == null ? null : w.actor(),
+                      w == null ? null : w.writers(),
                       packageOf(f.path(), f.after())));
               if (pending.size() >= EVENT_BATCH) {
                 flushEvents(log, pending, seq);

@@ -26,7 +26,22 @@ public interface ChangeAttributor {
    *
    * @param attribution {@code fim.attribution} (e.g. {@code audit-log}, {@code none})
    * @param reason {@code fim.attribution_reason}: why none, or the evidence
-   * @param actor who, or null
+   * @param actor who, or null; the most recent writer when there were several
+   * @param writers every writer in the interval, oldest first ({@code fim.writers}), when two or
+   *     more; else empty
    */
-  record Who(Attribution attribution, String reason, Actor actor) {}
+  record Who(
+      Attribution attribution,
+      String reason,
+      Actor actor,
+      java.util.List<dev.fim.store.Writer> writers) {
+    public Who {
+      writers = writers == null ? java.util.List.of() : java.util.List.copyOf(writers);
+    }
+
+    /** One writer or none: no {@code fim.writers}. */
+    public Who(Attribution attribution, String reason, Actor actor) {
+      this(attribution, reason, actor, null);
+    }
+  }
 }

@@ -162,10 +162,12 @@ final class WatchCommand implements Callable<Integer> {
   @Option(
       names = "--correlation-ms",
       paramLabel = "MS",
-      defaultValue = "200",
+      defaultValue = "2000",
       description =
-          "How long a change may wait for its audit record before it is reported with the /proc "
-              + "attribution (or none) and the reason. Default: ${DEFAULT-VALUE}.")
+          "The longest a change may wait for its audit records (from when it was seen). A change "
+              + "waits only until its writer's record has come or the audit stream has passed it (usually "
+              + "well under a millisecond); then, or at this bound, it is reported with the /proc attribution (or "
+              + "none) and the reason, and counted as a fallback in the stop line. Default: ${DEFAULT-VALUE}.")
   long correlationMs;
 
   @Option(
@@ -289,7 +291,20 @@ final class WatchCommand implements Callable<Integer> {
               + s.overflows()
               + " overflow rescans, "
               + s.byAudit()
-              + " attributed from audit records");
+              + " attributed from audit records"
+              + (w.usesAudit()
+                  ? ", "
+                      + w.stats().auditFallbacks()
+                      + " fell back from audit ("
+                      + w.stats().auditPassed()
+                      + " after the audit stream passed them without their record, "
+                      + w.stats().auditBounded()
+                      + " at the "
+                      + correlationMs
+                      + " ms bound; "
+                      + w.auditProbes()[0]
+                      + " progress probes)"
+                  : ""));
     }
     return ExitCodes.OK;
   }

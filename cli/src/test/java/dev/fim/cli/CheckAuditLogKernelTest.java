@@ -144,15 +144,21 @@ class CheckAuditLogKernelTest {
             + "sed -i s/sshd/changed/ sshd_config\n"
             + "rm motd\n"
             + "mv old.conf new.conf\n"
-            + "chmod 600 secret\n");
+            + "chmod 600 secret\n"
+            + "cp /usr/bin/true newbin && chmod 4755 newbin\n");
     state.deleteRule(rule);
     Files.writeString(
         tree.resolve("late"), "not in the log\n", java.nio.file.StandardOpenOption.APPEND);
     awaitLogLine(
         l -> l.contains("comm=\"chmod\"") && l.contains(ruleKey), "chmod's SYSCALL record");
     // auditd writes an event a line at a time: wait for chmod's PATH line too (it names the file).
+    // chmod 4755's PATH line (cp's names newbin as CREATE, chmod's as NORMAL)
     awaitLogLine(
-        l -> l.startsWith("type=PATH ") && l.contains("name=\"secret\""), "chmod's PATH record");
+        l ->
+            l.startsWith("type=PATH ")
+                && l.contains("name=\"newbin\"")
+                && l.contains("nametype=NORMAL"),
+        "chmod 4755's PATH record");
 
     Fim.Run check =
         Fim.run(
@@ -175,8 +181,26 @@ class CheckAuditLogKernelTest {
     expectWriter(byPath, "old.conf", "/usr/bin/mv"); // removed: found by the rename's old name
     expectWriter(byPath, "new.conf", "/usr/bin/mv");
     expectWriter(byPath, "secret", "/usr/bin/chmod");
+    // Two writers of one path (issue 15): process is the last (chmod), fim.writers both in order.
+    expectWriter(byPath, "newbin", "/usr/bin/chmod");
+    String out = check.out();
+    int entry = out.indexOf("\"path\":\"" + tree.resolve("newbin") + "\"");
+    int writers = out.indexOf("\"writers\":[", entry);
+    int nextEntry = out.indexOf("\"file\":{", entry);
+    assertTrue(entry > 0 && writers > entry && (nextEntry < 0 || nextEntry > writers), out);
+    String ws = out.substring(writers, out.indexOf(']', writers) + 1);
+    assertTrue(
+        ws.matches(
+            "\"writers\":\\[\\{\"pid\":\\d+,\"executable\":\"/usr/bin/cp\",\"name\":\"cp\","
+                + "\"auid\":\"1001\",\"uid\":\"0\",\"syscall\":\"open\\w*\",\"serial\":\\d+,"
+                + "\"time\":\"[^\"]+\"\\},\\{\"pid\":\\d+,\"executable\":\"/usr/bin/chmod\","
+                + "\"name\":\"chmod\",\"auid\":\"1001\",\"uid\":\"0\",\"syscall\":\"fchmodat\","
+                + "\"serial\":\\d+,\"time\":\"[^\"]+\"\\}\\]"),
+        ws);
     expectWriter(
-        byPath, "", "/usr/bin/mv"); // the directory: the last entry created or removed in it
+        byPath,
+        "",
+        "/usr/bin/cp"); // the directory: the last entry created or removed in it (newbin)
     Map<String, Object> late = byPath.get(tree.resolve("late").toString());
     assertEquals("none", late.get("fim.attribution"), late.toString());
     assertTrue(
@@ -185,8 +209,8 @@ class CheckAuditLogKernelTest {
         late.toString());
     Map<String, Object> report = BaselineCommandsTest.flatten(check.out());
     assertEquals("audit-log", report.get("attribution.source"));
-    assertEquals(7, report.get("attribution.attributed"));
-    assertEquals(8, report.get("attribution.changes"));
+    assertEquals(8, report.get("attribution.attributed"));
+    assertEquals(9, report.get("attribution.changes"));
 
     // Text: who, as EventText says it for watch events.
     Fim.Run text =
@@ -202,6 +226,14 @@ class CheckAuditLogKernelTest {
                     + " as root, chmod\\[\\d+\\] /usr/bin/chmod \\(audit event \\d+ at \\S+: fchmodat\\)\n.*"),
         text.out());
     assertTrue(text.out().contains("Attribution: audit log " + log + ", 1 file ("), text.out());
+    assertTrue(
+        text.out()
+            .matches(
+                "(?s).*\n  f "
+                    + tree.resolve("newbin")
+                    + "\n      by \\S.* chmod\\[\\d+\\] /usr/bin/chmod \\(also: cp\\[\\d+\\] open\\w*\\)"
+                    + " \\(audit event \\d+ at \\S+: fchmodat\\)\n.*"),
+        text.out());
 
     // The same log as audit.log.1 + audit.log (a rotation between vim and sed): the same writers.
     List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);

@@ -504,9 +504,13 @@ class WatchCommandTest {
     }
     start(List.of(), "--db", db, "--attribution", "proc", tree.toString());
     String undone = awaitStderr(l -> l.contains("did not stop cleanly"), "the clean-up line");
-    assertTrue(undone.contains("removed 2 of its audit rule(s)"), undone); // b64 and b32
+    // b64 and b32, and the progress probe's rule
+    assertTrue(undone.contains("removed 3 of its audit rule(s)"), undone);
     assertTrue(
         ruleTexts().stream().noneMatch(r -> r.contains("dir=" + tree)), "the rules are gone");
+    assertTrue(
+        ruleTexts().stream().noneMatch(r -> r.contains("-F ppid=" + fim.pid() + " ")),
+        "the probe's rule is gone");
     try (dev.fim.auditlink.netlink.AuditClient c = dev.fim.auditlink.netlink.AuditClient.open()) {
       assertEquals(host.enabled(), c.status().enabled());
       assertEquals(host.backlogLimit(), c.status().backlogLimit());

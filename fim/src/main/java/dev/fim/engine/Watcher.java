@@ -179,12 +179,25 @@ public final class Watcher {
    * most).
    */
   static AttributorSettings auditSettings() {
+    return auditSettings(0);
+  }
+
+  /**
+   * The attributor's settings for a watch whose changes may wait {@code correlationNs} for their
+   * records: waits of that long allowed, and records kept a second longer than that (3 s at least).
+   */
+  static AttributorSettings auditSettings(long correlationNs) {
     AttributorSettings d = AttributorSettings.defaults();
-    return new AttributorSettings(
-        d.key(), Duration.ofSeconds(3), 16_384, d.backlogLimit(), d.maxWait(), d.listener());
+    Duration wait = Duration.ofNanos(Math.max(d.maxWait().toNanos(), correlationNs));
+    Duration retention =
+        wait.plusSeconds(1).compareTo(Duration.ofSeconds(3)) > 0
+            ? wait.plusSeconds(1)
+            : Duration.ofSeconds(3);
+    return new AttributorSettings(d.key(), retention, 16_384, d.backlogLimit(), wait, d.listener());
   }
 
   private final Settings settings;
+  private final AuditSource auditSource;
   private final ChangeSource source;
   private final Coalescer coalescer;
   private final Recorder recorder;
@@ -251,13 +264,16 @@ public final class Watcher {
     this.recorder = new Recorder(s.store(), s.sinks());
     List<AttributionSource> sources = new ArrayList<>();
     if (audit != null) {
-      sources.add(
+      auditSource =
           new AuditSource(
               audit,
               s.correlationWindowNs(),
               s.windowNs(),
-              auditSettings().maxWait(),
-              Coalescer::wallClockNs));
+              auditSettings(s.correlationWindowNs()).maxWait(),
+              Coalescer::wallClockNs);
+      sources.add(auditSource);
+    } else {
+      auditSource = null;
     }
     sources.add(proc);
     sources.add(new NoWriter());
@@ -343,7 +359,7 @@ public final class Watcher {
       }
       if (s.attribution() != Attribution.PROC) {
         try {
-          audit = AuditAttributor.start(s.roots(), auditSettings());
+          audit = AuditAttributor.start(s.roots(), auditSettings(s.correlationWindowNs()));
           CrashRecord.write(store, audit);
         } catch (IOException | IllegalArgumentException e) {
           if (s.attribution() == Attribution.AUDIT) {
@@ -403,6 +419,16 @@ public final class Watcher {
     return source.name();
   }
 
+  /** Progress probes issued and come back so far ({@code [0, 0]} without audit). */
+  public long[] auditProbes() {
+    return audit == null ? new long[2] : audit.probes();
+  }
+
+  /** Whether changes are attributed from audit records (the stop line then counts fallbacks). */
+  public boolean usesAudit() {
+    return audit != null;
+  }
+
   /** How changes are attributed to a user and process with this backend, for the start-up lines. */
   public String attributionDescription() {
     String proc =
@@ -414,7 +440,9 @@ public final class Watcher {
           + settings.roots().size()
           + " tree(s), "
           + audit.mode().name().toLowerCase(java.util.Locale.ROOT)
-          + " mode), else "
+          + " mode"
+          + (audit.probing() ? "; a progress probe rule, key fim-progress" : "")
+          + "), else "
           + proc;
     }
     return proc + "; audit not in use: " + auditUnavailable;
@@ -693,7 +721,14 @@ public final class Watcher {
       long folded,
       long rescans,
       long overflows,
-      long audited) {}
+      long audited,
+      long auditPassed,
+      long auditBounded) {
+    /** Changes that fell back from audit to {@code /proc} or none. */
+    public long auditFallbacks() {
+      return auditPassed + auditBounded;
+    }
+  }
 
   /** The counters now (exact once {@link #await()} returned). */
   public Stats stats() {
@@ -706,6 +741,8 @@ public final class Watcher {
         comparator.folded(),
         rescans,
         overflows,
-        correlator.count(dev.fim.store.Attribution.AUDIT));
+        correlator.count(dev.fim.store.Attribution.AUDIT),
+        auditSource == null ? 0 : auditSource.passedFallbacks(),
+        auditSource == null ? 0 : auditSource.boundFallbacks());
   }
 }

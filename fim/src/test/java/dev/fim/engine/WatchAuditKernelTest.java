@@ -12,10 +12,13 @@ import dev.fim.store.ChangeEvent;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import dev.fim.store.WatchCoverage;
+import dev.fim.store.Writer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 6's scenario table through the whole watcher with audit attribution: each command runs in a
@@ -82,6 +85,118 @@ class WatchAuditKernelTest {
     ChangeEvent u = only(h.barrier(), Action.UPDATED, "u", "/usr/bin/dash");
     assertEquals(65534L, u.actor().uid(), "user.id is the new uid");
     assertEquals(1001L, u.actor().auid(), "user.audit.id survives the uid change");
+  }
+
+  /**
+   * Issue 15: {@code cp true x && chmod 4755 x} is one created event (the quiet window merges
+   * them); process and user are chmod's (the last writer) and {@code fim.writers} names cp's create
+   * and chmod's fchmodat, in that order, with pid, exe, comm, auid, uid, syscall, serial and time.
+   * With inotify (no pid in the notification) the wait for chmod's record is the stream's.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Sources.Backend.class,
+      names = {"FANOTIFY", "INOTIFY"})
+  void aNewSetuidFileNamesBothItsCreatorAndItsChmod(Sources.Backend backend) throws Exception {
+    assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
+    h = new WatchHarness(backend);
+    h.start(200, 65536, Watcher.BACK_PRESSURE_NS, false, Watcher.Attribution.AUDIT);
+    asLogin1001("cp /usr/bin/true x && chmod 4755 x");
+    ChangeEvent e = only(h.barrier(), Action.CREATED, "x", "/usr/bin/chmod");
+    assertEquals(04755, e.after().mode() & 07777);
+    List<Writer> ws = e.writers();
+    assertEquals(2, ws.size(), ws::toString);
+    assertEquals("/usr/bin/cp", ws.get(0).executable());
+    assertEquals("cp", ws.get(0).name());
+    assertTrue(ws.get(0).syscall().startsWith("open"), ws.get(0).syscall());
+    assertEquals("/usr/bin/chmod", ws.get(1).executable());
+    assertEquals("fchmodat", ws.get(1).syscall());
+    for (Writer w : ws) {
+      assertEquals(1001L, w.auid());
+      assertEquals(0L, w.uid());
+      assertTrue(w.pid() != null && w.serial() != null, w::toString);
+    }
+    assertTrue(ws.get(0).serial() < ws.get(1).serial(), ws::toString);
+    assertTrue(ws.get(0).timeNs() <= ws.get(1).timeNs(), ws::toString);
+    assertEquals(ws.get(1).pid(), e.actor().pid(), "process is the last writer");
+    assertTrue(
+        dev.fim.engine.output.EventText.who(e).contains("(also: cp[" + ws.get(0).pid() + "] open"),
+        dev.fim.engine.output.EventText.who(e));
+    assertTrue(
+        dev.fim.engine.output.EventJson.toJson(e).contains("\"writers\":[{\"pid\":"),
+        dev.fim.engine.output.EventJson.toJson(e));
+  }
+
+  /**
+   * Two processes append to one file within one quiet window: a login uid 1001 shell holds it open
+   * for appending ({@code exec 3>>log}) and writes, and meanwhile a setpriv'd shell (uid 65534)
+   * appends and closes. One updated event; both in {@code fim.writers} in the order they opened it,
+   * the second as process/user. A change by one writer has no {@code fim.writers}.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Sources.Backend.class,
+      names = {"FANOTIFY", "INOTIFY"})
+  void twoProcessesAppendingWithinOneQuietWindowAreBothWriters(Sources.Backend backend)
+      throws Exception {
+    assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
+    h = new WatchHarness(backend);
+    h.sh("chmod 755 . && echo start > log && chmod 666 log && echo one > single");
+    // a quiet window long enough that setpriv's start on a loaded host still falls into it
+    h.start(1000, 65536, Watcher.BACK_PRESSURE_NS, false, Watcher.Attribution.AUDIT);
+    asLogin1001(
+        "exec 3>>log; echo first >&3;"
+            + " setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo second >> log';"
+            + " exec 3>&-");
+    List<ChangeEvent> es = h.barrier();
+    ChangeEvent e = only(es, Action.UPDATED, "log", "/usr/bin/dash");
+    List<Writer> ws = e.writers();
+    assertEquals(2, ws.size(), () -> ws + " " + e.actor() + " " + WatchHarness.describe(es));
+    assertEquals(0L, ws.get(0).uid(), ws::toString);
+    assertEquals(65534L, ws.get(1).uid(), ws::toString);
+    assertTrue(!ws.get(0).pid().equals(ws.get(1).pid()), ws::toString);
+    assertEquals(65534L, e.actor().uid(), "user.id is the last writer's");
+    assertEquals(1001L, e.actor().auid());
+    assertEquals(
+        "start\nfirst\nsecond\n",
+        java.nio.file.Files.readString(java.nio.file.Path.of(h.path("log").display())));
+
+    asLogin1001("echo again >> single");
+    ChangeEvent one = only(h.barrier(), Action.UPDATED, "single", "/usr/bin/dash");
+    assertEquals(List.of(), one.writers(), "one writer: the actor says it");
+  }
+
+  /**
+   * Issue 15 item 4: a change made after a uid change ({@code setpriv --reuid=65534}, auid kept) is
+   * attributed to uid 65534 from its own audit record while two CPU hogs compete with fim and the
+   * writer, five times over, on both backends; none falls back.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Sources.Backend.class,
+      names = {"FANOTIFY", "INOTIFY"})
+  void aWriteAfterAUidChangeIsTheNewUidsUnderCpuLoad(Sources.Backend backend) throws Exception {
+    assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
+    h = new WatchHarness(backend);
+    h.sh("chmod 755 . && echo u > u && chmod 666 u");
+    h.start(200, 65536, Watcher.BACK_PRESSURE_NS, false, Watcher.Attribution.AUDIT);
+    List<Process> hogs = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        hogs.add(new ProcessBuilder("sha256sum", "/dev/zero").start());
+      }
+      for (int round = 0; round < 5; round++) {
+        asLogin1001("setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo w >> u'");
+        ChangeEvent u = only(h.barrier(), Action.UPDATED, "u", "/usr/bin/dash");
+        assertEquals(65534L, u.actor().uid(), "round " + round + ": user.id is the new uid");
+        assertEquals(1001L, u.actor().auid(), "round " + round);
+      }
+    } finally {
+      for (Process p : hogs) {
+        p.destroyForcibly().waitFor();
+      }
+    }
+    assertEquals(0, h.watcher().stats().auditFallbacks(), () -> h.watcher().stats().toString());
   }
 
   @Test

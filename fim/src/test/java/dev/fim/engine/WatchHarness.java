@@ -125,7 +125,7 @@ final class WatchHarness implements AutoCloseable {
                 List.of(new Collecting()),
                 reportTemporaries,
                 attribution,
-                TimeUnit.MILLISECONDS.toNanos(200),
+                TimeUnit.MILLISECONDS.toNanos(2000), // --correlation-ms's default
                 ruleCheckNs,
                 this::status,
                 temporaryHoldNs));

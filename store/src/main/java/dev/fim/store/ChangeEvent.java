@@ -27,7 +27,9 @@ import java.util.Objects;
  * @param message a sentence for people (ECS {@code message}): what an {@code overflow} rescanned
  *     and found; null for ordinary changes
  * @param actor who made it (user and process), or null when unknown ({@code attribution} says how
- *     it was found)
+ *     it was found); when several processes wrote, the last of them
+ * @param writers every audited syscall that contributed to the change, oldest first ({@code
+ *     fim.writers}); empty when there was at most one or none is known (the actor says it)
  * @param pkg the package the file belongs to and whether its content matches the package's record
  *     (ECS {@code package.*}, {@code fim.package_verified}), or null
  */
@@ -45,15 +47,20 @@ public record ChangeEvent(
     String attributionReason,
     String message,
     Actor actor,
+    List<Writer> writers,
     PackageOrigin pkg) {
 
   public ChangeEvent {
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(path, "path");
     changes = changes == null ? List.of() : List.copyOf(changes);
+    writers = writers == null ? List.of() : List.copyOf(writers);
   }
 
-  /** An event without a package (most changes). */
+  /**
+   * An event without {@code fim.writers} (one writer or none: the actor says it) and without a
+   * package (most changes).
+   */
   public ChangeEvent(
       long timeNs,
       long sequence,
@@ -82,6 +89,7 @@ public record ChangeEvent(
         attributionReason,
         message,
         actor,
+        null,
         null);
   }
 
@@ -173,6 +181,27 @@ public record ChangeEvent(
         attributionReason,
         message,
         actor,
+        writers,
+        pkg);
+  }
+
+  /** A copy with these writers ({@code fim.writers}, oldest first). */
+  public ChangeEvent withWriters(List<Writer> all) {
+    return new ChangeEvent(
+        timeNs,
+        sequence,
+        action,
+        path,
+        oldPath,
+        after,
+        before,
+        changes,
+        origin,
+        attribution,
+        attributionReason,
+        message,
+        actor,
+        all,
         pkg);
   }
 
@@ -192,6 +221,7 @@ public record ChangeEvent(
         attributionReason,
         message,
         actor,
+        writers,
         p);
   }
 }

@@ -18,7 +18,10 @@ import java.util.List;
 final class ChangeEventCodec {
   static final int VERSION = 1;
 
-  /** Tag of the package section ({@link PackageOrigin}); tag 1 is the writers section. */
+  /** The tagged section {@code fim.writers} (see {@link #writeWriters}). */
+  static final int TAG_WRITERS = 1;
+
+  /** Tag of the package section ({@link PackageOrigin}). */
   static final int TAG_PACKAGE = 2;
 
   private ChangeEventCodec() {}
@@ -47,8 +50,13 @@ final class ChangeEventCodec {
       // Added after version 1 shipped, as an optional tail: older values simply end before it.
       writeString(out, e.message());
       writeActor(out, e.actor());
-      // Optional tagged sections after the actor: one tag byte, then the section's body. An event
-      // without any is written byte for byte as before (the evidence chain seals these bytes).
+      // Tagged sections after the actor (a tag byte, then the body), in tag order; absent ones
+      // are not written, so an event without them is the same bytes as before (the evidence chain
+      // seals them).
+      if (!e.writers().isEmpty()) {
+        out.writeByte(TAG_WRITERS);
+        writeWriters(out, e.writers());
+      }
       if (e.pkg() != null) {
         out.writeByte(TAG_PACKAGE);
         writePackage(out, e.pkg());
@@ -91,14 +99,19 @@ final class ChangeEventCodec {
       String reason = readString(in);
       String message = in.hasRemaining() ? readString(in) : null;
       Actor actor = in.hasRemaining() ? readActor(in) : null;
+      List<Writer> writers = null;
       PackageOrigin pkg = null;
       while (in.hasRemaining()) {
         int tag = in.get() & 0xff;
-        switch (tag) {
-          case TAG_PACKAGE -> pkg = readPackage(in);
-          default ->
-              throw new IllegalArgumentException(
-                  "unknown event section " + tag + " (this fim reads " + TAG_PACKAGE + ")");
+        if (tag == TAG_WRITERS && writers == null && pkg == null) {
+          writers = readWriters(in);
+        } else if (tag == TAG_PACKAGE && pkg == null) {
+          pkg = readPackage(in);
+        } else {
+          throw new IllegalArgumentException(
+              tag == TAG_WRITERS || tag == TAG_PACKAGE
+                  ? "event section " + tag + " twice or out of order"
+                  : "unknown event section tag " + tag);
         }
       }
       if (path == null) {
@@ -118,6 +131,7 @@ final class ChangeEventCodec {
           reason,
           message,
           actor,
+          writers,
           pkg);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("event truncated at " + value.length + " bytes", e);
@@ -248,6 +262,50 @@ final class ChangeEventCodec {
           name == null ? "package section without a name" : "bad package verified byte " + v);
     }
     return new PackageOrigin(name, version, v == 0 ? null : v == 2, readString(in));
+  }
+
+  /**
+   * The writers section: a count, then per writer its time (a long), pid, executable, name, auid,
+   * uid, syscall and serial as strings (null kept).
+   */
+  private static void writeWriters(DataOutputStream out, List<Writer> writers) throws IOException {
+    out.writeInt(writers.size());
+    for (Writer w : writers) {
+      out.writeLong(w.timeNs());
+      writeString(out, w.pid() == null ? null : w.pid().toString());
+      writeString(out, w.executable());
+      writeString(out, w.name());
+      writeString(out, w.auid() == null ? null : w.auid().toString());
+      writeString(out, w.uid() == null ? null : w.uid().toString());
+      writeString(out, w.syscall());
+      writeString(out, w.serial() == null ? null : w.serial().toString());
+    }
+  }
+
+  private static List<Writer> readWriters(ByteBuffer in) {
+    int n = in.getInt();
+    // each writer takes at least 8 + 7 * 4 bytes
+    if (n < 1 || n > in.remaining() / 36) {
+      throw new IllegalArgumentException("bad writer count " + n);
+    }
+    List<Writer> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long time = in.getLong();
+      Long pid = toLong(readString(in));
+      String exe = readString(in);
+      String name = readString(in);
+      Long auid = toLong(readString(in));
+      Long uid = toLong(readString(in));
+      String syscall = readString(in);
+      Long serial = toLong(readString(in));
+      if (pid != null && (pid < 0 || pid > Integer.MAX_VALUE)) {
+        throw new IllegalArgumentException("bad writer pid " + pid);
+      }
+      out.add(
+          new Writer(
+              pid == null ? null : pid.intValue(), exe, name, auid, uid, syscall, serial, time));
+    }
+    return out;
   }
 
   private static Long toLong(String s) {

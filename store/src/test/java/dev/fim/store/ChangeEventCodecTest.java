@@ -146,6 +146,61 @@ class ChangeEventCodecTest {
     assertThrows(IllegalArgumentException.class, () -> ChangeEventCodec.decode(bad));
   }
 
+  /**
+   * Every writer of a change ({@code fim.writers}) survives the store as a tagged section after the
+   * actor: an event without writers is the same bytes as before, one with writers is those bytes
+   * and the section, and a tag this fim does not know is refused rather than skipped.
+   */
+  @Test
+  void codecKeepsEveryWriterInATaggedSectionAfterTheActor() {
+    ChangeEvent e =
+        new ChangeEvent(
+            5,
+            9,
+            Action.CREATED,
+            PathBytes.ofUtf8("/usr/bin/x"),
+            null,
+            Records.file(2, 04755, Records.xxh(2)),
+            null,
+            List.of(),
+            Origin.WATCH,
+            Attribution.AUDIT,
+            null,
+            null,
+            ALICE_VIM);
+    List<Writer> writers =
+        List.of(
+            new Writer(10, "/usr/bin/cp", "cp", 1001L, 0L, "openat", 77L, 1_000_000L),
+            new Writer(11, null, null, null, null, null, null, 2_000_000L),
+            new Writer(12, "/usr/bin/chmod", "chmod", 1001L, 0L, "fchmodat", 79L, 3_000_000L));
+    byte[] plain = ChangeEventCodec.encode(e);
+    assertArrayEquals(
+        plain,
+        ChangeEventCodec.encode(e.withWriters(List.of())),
+        "no writers: the bytes sealed before writers existed");
+    byte[] with = ChangeEventCodec.encode(e.withWriters(writers));
+    assertArrayEquals(plain, java.util.Arrays.copyOf(with, plain.length));
+    assertEquals(ChangeEventCodec.TAG_WRITERS, with[plain.length]);
+    ChangeEvent back = ChangeEventCodec.decode(with);
+    assertEquals(writers, back.writers());
+    assertEquals(ALICE_VIM, back.actor());
+    assertArrayEquals(with, ChangeEventCodec.encode(back));
+    assertEquals(List.of(), ChangeEventCodec.decode(plain).writers());
+
+    byte[] unknown = java.util.Arrays.copyOf(plain, plain.length + 1);
+    unknown[plain.length] = 2;
+    IllegalArgumentException x =
+        assertThrows(IllegalArgumentException.class, () -> ChangeEventCodec.decode(unknown));
+    assertEquals("unknown event section tag 2", x.getMessage());
+    byte[] twice = java.util.Arrays.copyOf(with, with.length + with.length - plain.length);
+    System.arraycopy(with, plain.length, twice, with.length, with.length - plain.length);
+    assertThrows(IllegalArgumentException.class, () -> ChangeEventCodec.decode(twice));
+    for (int cut = plain.length + 1; cut < with.length; cut++) {
+      byte[] truncated = java.util.Arrays.copyOf(with, cut);
+      assertThrows(IllegalArgumentException.class, () -> ChangeEventCodec.decode(truncated));
+    }
+  }
+
   private static ChangeEvent withActor(ChangeEvent e, Actor a) {
     return new ChangeEvent(
         e.timeNs(),

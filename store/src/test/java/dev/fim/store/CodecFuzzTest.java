@@ -163,6 +163,7 @@ class CodecFuzzTest {
         nullableText(d, 40),
         nullableText(d, 40),
         actor,
+        writers(d), // the writers section (tag 1): present when not empty
         d.consumeBoolean() // the package section (tag 2), with each verified state
             ? new PackageOrigin(
                 text(d, 20),
@@ -170,6 +171,24 @@ class CodecFuzzTest {
                 d.consumeBoolean() ? null : d.consumeBoolean(),
                 nullableText(d, 40))
             : null);
+  }
+
+  static List<Writer> writers(FuzzedDataProvider d) {
+    int n = d.consumeInt(0, 3);
+    List<Writer> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(
+          new Writer(
+              d.consumeBoolean() ? d.consumeInt(0, Integer.MAX_VALUE) : null,
+              nullableText(d, 20),
+              nullableText(d, 16),
+              d.consumeBoolean() ? d.consumeLong() : null,
+              d.consumeBoolean() ? d.consumeLong() : null,
+              nullableText(d, 12),
+              d.consumeBoolean() ? d.consumeLong() : null,
+              d.consumeLong()));
+    }
+    return out;
   }
 
   static PathBytes path(FuzzedDataProvider d) {

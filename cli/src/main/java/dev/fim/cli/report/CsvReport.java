@@ -32,6 +32,7 @@ final class CsvReport implements ReportWriter {
     "executable",
     "attribution",
     "attribution_reason",
+    "writers",
     "origin",
     "message",
     "approval",
@@ -90,6 +91,7 @@ final class CsvReport implements ReportWriter {
     field(ReportJson.actorExe(x));
     field((e.attribution() == null ? Attribution.NONE : e.attribution()).label());
     field(e.attributionReason() == null ? "" : e.attributionReason());
+    field(writers(e));
     field(e.origin() == null ? "" : e.origin().label());
     field(e.message() == null ? "" : e.message());
     field(ReportJson.state(e, a).toLowerCase(java.util.Locale.ROOT));
@@ -103,6 +105,31 @@ final class CsvReport implements ReportWriter {
   @Override
   public void end(Writer out, Summary s, String sha256) {
     // no trailer: see the class comment
+  }
+
+  /**
+   * {@code fim.writers} in one cell, oldest first: {@code cp[4711] /usr/bin/cp openat@TIME;
+   * chmod[4712] …}; empty when at most one process wrote (the actor's columns say who).
+   */
+  static String writers(ChangeEvent e) {
+    StringBuilder sb = new StringBuilder();
+    for (dev.fim.store.Writer w : e.writers()) {
+      sb.append(sb.length() == 0 ? "" : "; ")
+          .append(w.name() == null ? "?" : w.name())
+          .append('[')
+          .append(w.pid() == null ? "?" : w.pid().toString())
+          .append("] ")
+          .append(w.executable() == null ? "?" : w.executable())
+          .append(" auid ")
+          .append(w.auid() == null ? "?" : w.auid().toString())
+          .append(" uid ")
+          .append(w.uid() == null ? "?" : w.uid().toString())
+          .append(' ')
+          .append(w.syscall() == null ? "?" : w.syscall())
+          .append(" at ")
+          .append(dev.fim.store.Timestamps.format(w.timeNs()));
+    }
+    return sb.toString();
   }
 
   private void field(String v) {

@@ -102,7 +102,21 @@ class ComplianceReportTest {
                         Attribution.AUDIT,
                         null,
                         null,
-                        alice),
+                        alice,
+                        // two writers (issue 15): cp made it, alice's vim wrote it last
+                        List.of(
+                            new dev.fim.store.Writer(
+                                10, "/usr/bin/cp", "cp", 1001L, 0L, "openat", 70L, T0 + 9 * S),
+                            new dev.fim.store.Writer(
+                                4242,
+                                "/usr/bin/vim.basic",
+                                "vim",
+                                1001L,
+                                0L,
+                                "rename",
+                                71L,
+                                T0 + 10 * S)),
+                        null),
                     new ChangeEvent(
                         T0 + 20 * S,
                         0,
@@ -225,6 +239,7 @@ class ComplianceReportTest {
     assertTrue(t.contains("Coverage:    fim watch ran 25s of 1m 40s (25.0 %), 1 gap"), t);
     assertTrue(t.contains("gap   2025-11-24T16:00:25Z to 2025-11-24T16:01:40Z"), t);
     assertTrue(t.contains("approved   2025-11-24T16:00:10Z updated /etc/hosts"), t);
+    assertTrue(t.contains("vim[4242] /usr/bin/vim.basic (also: cp[10] openat)"), t);
     assertTrue(
         t.contains(
             "accepted 2025-11-24T16:00:50Z by alice (auid 1001) as root: CHG-1234 <b>bold</b>"),
@@ -259,6 +274,11 @@ class ComplianceReportTest {
         j);
     assertTrue(j.contains("\"path_hex\":\"" + hexOfHostile() + "\""), "the exact bytes: " + j);
     assertTrue(j.contains("\"audit_records_lost\":7"), j);
+    assertTrue(
+        j.contains(
+            "\"writers\":[{\"pid\":10,\"executable\":\"/usr/bin/cp\",\"name\":\"cp\",\"auid\":\"1001\","
+                + "\"uid\":\"0\",\"syscall\":\"openat\",\"serial\":70,\"time\":\"2025-11-24T16:00:09Z\"},"),
+        "every writer of a change: " + j);
   }
 
   @Test
@@ -275,6 +295,11 @@ class ComplianceReportTest {
             ",approved,2025-11-24T16:00:50Z,alice (auid 1001) as root,CHG-1234 <b>bold</b>,verified"),
         rows[1]);
     assertTrue(rows[4].contains(",unapproved,"), rows[4]);
+    assertTrue(
+        rows[1].contains(
+            ",audit,,cp[10] /usr/bin/cp auid 1001 uid 0 openat at 2025-11-24T16:00:09Z; vim[4242]"
+                + " /usr/bin/vim.basic auid 1001 uid 0 rename at 2025-11-24T16:00:10Z,watch,"),
+        "the writers column: " + rows[1]);
   }
 
   @Test
@@ -285,6 +310,7 @@ class ComplianceReportTest {
     assertFalse(h.matches("(?s).*(src|href)=.*"), "no external resource");
     assertTrue(h.contains("/srv/&lt;script&gt;alert(1)&lt;/script&gt;,&quot;q&quot;é\\n\\xff"), h);
     assertTrue(h.contains("CHG-1234 &lt;b&gt;bold&lt;/b&gt;"), h);
+    assertTrue(h.contains("vim[4242] /usr/bin/vim.basic (also: cp[10] openat)"), h);
     assertEquals(2, h.split("<tr class=\"unapproved\">", -1).length - 1, "two unapproved rows");
     assertTrue(h.contains("<svg id=\"timeline\""), h);
     assertTrue(

@@ -25,13 +25,25 @@ public interface AttributionSource {
    * A source's answer: the actor (with an optional note, e.g. what was missing when it was read),
    * or none with the reason.
    */
-  record Answer(Actor actor, String reason) {
+  record Answer(Actor actor, String reason, java.util.List<dev.fim.store.Writer> writers) {
+    public Answer {
+      writers = writers == null ? java.util.List.of() : java.util.List.copyOf(writers);
+    }
+
     public static Answer found(Actor actor, String note) {
-      return new Answer(java.util.Objects.requireNonNull(actor, "actor"), note);
+      return found(actor, note, null);
+    }
+
+    /**
+     * With every writer of the change ({@code fim.writers}, oldest first; the actor is the last),
+     * when there were two or more.
+     */
+    public static Answer found(Actor actor, String note, java.util.List<dev.fim.store.Writer> all) {
+      return new Answer(java.util.Objects.requireNonNull(actor, "actor"), note, all);
     }
 
     public static Answer missed(String reason) {
-      return new Answer(null, java.util.Objects.requireNonNull(reason, "reason"));
+      return new Answer(null, java.util.Objects.requireNonNull(reason, "reason"), null);
     }
 
     public boolean found() {

@@ -63,6 +63,13 @@ public final class AuditAttributor implements AutoCloseable {
   private final List<WatchRules.Rule> rules;
   private final RuleCompiler compiler;
   private final List<WatchRules.Rule> added = new ArrayList<>();
+  private final ProgressProbe probe;
+
+  /**
+   * Whether the kernel took the progress probe's rule (else waits end by the stream or the bound).
+   */
+  private volatile boolean probing;
+
   private final AtomicLong indexed = new AtomicLong();
   private final AtomicLong ignored = new AtomicLong();
   private final AtomicLong lostSerials = new AtomicLong();
@@ -94,9 +101,13 @@ public final class AuditAttributor implements AutoCloseable {
     this.rules = rules;
     this.compiler = compiler;
     this.decoder = new ChangeDecoder(settings.key(), new Interpreter(AccountSource.system()));
+    this.probe =
+        new ProgressProbe(settings.key(), compiler, ProcessHandle.current().pid(), clockNs);
     this.recent =
         new RecentChanges(
-            new ChangeIndex(settings.retention().toNanos(), settings.maxEvents()), clockNs);
+            new ChangeIndex(settings.retention().toNanos(), settings.maxEvents()),
+            clockNs,
+            this::probe);
   }
 
   /**
@@ -198,6 +209,15 @@ public final class AuditAttributor implements AutoCloseable {
   }
 
   private void install() throws NativeException {
+    // The probe's rule first: its CONFIG_CHANGE record is then flushed with the watch rules' ones
+    // that awaitRuleAdds waits for. A kernel that refuses it leaves fim without probes, not
+    // without attribution.
+    try {
+      state.addRule(probe.ruleBytes());
+      probing = true;
+    } catch (AuditRefusedException e) {
+      probing = false;
+    }
     for (WatchRules.Rule r : rules) {
       try {
         if (state.addRule(r.bytes())) {
@@ -221,9 +241,18 @@ public final class AuditAttributor implements AutoCloseable {
   /** On the listener's thread: index fim's events, wake the queries they answer. */
   private void accept(List<AuditRecord> records) {
     long now = clockNs.getAsLong();
+    long probed = probe.returnedAt(records);
+    if (probed != Long.MIN_VALUE) {
+      recent.progress(probed);
+      return;
+    }
     AuditedChange c = decoder.decode(records, now);
     if (c == null) {
       ignored.incrementAndGet();
+      // any event shows how far the stream has come: the kernel queues them in order
+      if (!records.isEmpty()) {
+        recent.progress(records.get(0).timestampMillis() * 1_000_000L);
+      }
       if (decoder.isRuleAdd(records)) {
         synchronized (ruleAddsSeen) {
           ruleAddsSeen[0]++;
@@ -267,6 +296,55 @@ public final class AuditAttributor implements AutoCloseable {
           "maxWait " + maxWait + " must be between 0 and " + settings.maxWait());
     }
     return recent.await(q, maxWait);
+  }
+
+  /**
+   * Waits until the records of the syscalls behind a change seen as late as {@code passNs} are in
+   * (see {@link RecentChanges#await(ChangeQuery, long, Duration)}): a match of the query's pid, or
+   * the audit stream has passed {@code passNs} (an idle stream is made to move by a probe); at most
+   * {@code maxWait}. Completes with the best match, or null.
+   */
+  public CompletableFuture<AuditedChange> awaitPassed(
+      ChangeQuery q, long passNs, Duration maxWait) {
+    if (maxWait.isNegative() || maxWait.compareTo(settings.maxWait()) > 0) {
+      throw new IllegalArgumentException(
+          "maxWait " + maxWait + " must be between 0 and " + settings.maxWait());
+    }
+    return recent.await(q, passNs, maxWait);
+  }
+
+  /**
+   * Every successful audited syscall on the query's object with a time in [{@code fromNs}, {@code
+   * toNs}], in the kernel's order: the writers of one change.
+   */
+  public List<AuditedChange> findAll(ChangeQuery q, long fromNs, long toNs) {
+    return recent.findAll(q, fromNs, toNs);
+  }
+
+  /** Waits that ended because the stream passed the change without a record of its pid. */
+  public long streamPassed() {
+    return recent.passed();
+  }
+
+  /** Waits that ended at their bound ({@code --correlation-ms}). */
+  public long waitsBounded() {
+    return recent.timedOut();
+  }
+
+  /** Progress probes issued and come back (see {@link ProgressProbe}); 0 when not probing. */
+  public long[] probes() {
+    return new long[] {probe.fired(), probe.returned()};
+  }
+
+  /** Whether the kernel took the progress probe's rule. */
+  public boolean probing() {
+    return probing;
+  }
+
+  private void probe() {
+    if (probing && !closed) {
+      probe.fire();
+    }
   }
 
   /**

@@ -25,7 +25,8 @@ import java.util.Set;
  * Who made the changes a check found, from audit.log files ({@code fim check --audit-log}): fim was
  * not watching, but auditd was. One pass over the log and its rotations ({@link PathEventSearch})
  * finds the events in the interval (baseline scan, this scan] that name a changed path; each path
- * gets its most recent writer.
+ * gets its most recent writer as the actor, and every writer in the interval, oldest first, as
+ * {@code fim.writers} (when two or more).
  *
  * <p>Matching rules (the README and {@code fim check --help} say the same):
  *
@@ -237,7 +238,7 @@ public final class AuditLogAttributor implements ChangeAttributor {
       } else if (w == null) {
         out.put(p, new Who(Attribution.NONE, why, null));
       } else {
-        out.put(p, new Who(Attribution.AUDIT_LOG, w.evidence(), w.actor()));
+        out.put(p, new Who(Attribution.AUDIT_LOG, w.evidence(), w.actor(), matcher.writers(p)));
         attributed++;
       }
     }
@@ -309,6 +310,19 @@ public final class AuditLogAttributor implements ChangeAttributor {
     }
   }
 
+  private static dev.fim.store.Writer toWriter(Writer w) {
+    Actor a = w.actor();
+    return new dev.fim.store.Writer(
+        a.pid(),
+        a.executable(),
+        a.name(),
+        a.auid(),
+        a.uid(),
+        w.syscall(),
+        w.serial(),
+        w.timeMillis() * 1_000_000L);
+  }
+
   /** {@code auid 1001 (sh, /usr/bin/dash)}: enough to find the attempt in the log. */
   private static String who(Actor a) {
     return "auid "
@@ -329,6 +343,43 @@ public final class AuditLogAttributor implements ChangeAttributor {
     private final ChangeDecoder decoder = new ChangeDecoder(null, names);
     final Map<PathBytes, Writer> best = new HashMap<>();
     final Map<PathBytes, Writer> failed = new HashMap<>();
+
+    /**
+     * Per path, its successful writers in log order (a run of one process's identical syscalls kept
+     * as its first), at most {@link AuditSource#MAX_WRITERS} - 1: the latest is {@link #best}.
+     */
+    final Map<PathBytes, List<dev.fim.store.Writer>> all = new HashMap<>();
+
+    /** Every writer of {@code p}, oldest first, the latest last; null when fewer than two. */
+    List<dev.fim.store.Writer> writers(PathBytes p) {
+      List<dev.fim.store.Writer> kept = all.get(p);
+      Writer latest = best.get(p);
+      if (kept == null || latest == null) {
+        return null;
+      }
+      List<dev.fim.store.Writer> out = new ArrayList<>(kept);
+      dev.fim.store.Writer last = toWriter(latest);
+      out.removeIf(w -> w.serial() != null && w.serial() == latest.serial());
+      out.sort(
+          java.util.Comparator.comparingLong(dev.fim.store.Writer::timeNs)
+              .thenComparingLong(w -> w.serial() == null ? 0 : w.serial()));
+      out.add(last);
+      return out.size() < 2 ? null : out;
+    }
+
+    private void keep(PathBytes p, Writer w) {
+      List<dev.fim.store.Writer> kept = all.computeIfAbsent(p, k -> new ArrayList<>(2));
+      dev.fim.store.Writer sw = toWriter(w);
+      if (!kept.isEmpty()) {
+        dev.fim.store.Writer prev = kept.get(kept.size() - 1);
+        if (prev.sameProcess(sw) && java.util.Objects.equals(prev.syscall(), sw.syscall())) {
+          return;
+        }
+      }
+      if (kept.size() < AuditSource.MAX_WRITERS - 1) {
+        kept.add(sw);
+      }
+    }
 
     Matcher(Set<PathBytes> paths) {
       this.paths = paths;
@@ -369,6 +420,9 @@ public final class AuditLogAttributor implements ChangeAttributor {
                   c.success(),
                   c.exit(),
                   withLoggedNames(c.actor(), syscall));
+        }
+        if (w.success()) {
+          keep(i.path(), w);
         }
         Map<PathBytes, Writer> kept = w.success() ? best : failed;
         Writer old = kept.get(i.path());

@@ -101,6 +101,89 @@ final class ChangeIndex {
     return best.change;
   }
 
+  /**
+   * Every successful event on the query's object (its inode or path, not as the parent) with a time
+   * in [{@code fromNs}, {@code toNs}], in arrival order; the query's window is not used. Inode
+   * numbers are reused as soon as a file is gone, so a match by inode alone (under another name)
+   * does not count after an event that removed the query's name (the object may be gone and its
+   * number another file's: {@code rm r} then a new file elsewhere), nor when it removed that other
+   * name, nor before such a removal (the number was an earlier file's: {@code sed -i s} replaces s,
+   * and a file created next gets the old s's number). The cost: an unlink of another hard link of
+   * the object, and the writes through that link before it, are not listed.
+   */
+  java.util.List<AuditedChange> findAll(ChangeQuery q, long fromNs, long toNs) {
+    java.util.List<AuditedChange> out = new java.util.ArrayList<>(4);
+    collect(q.inode() != 0 ? byInode.get(q.inode()) : null, q, fromNs, toNs, out);
+    collect(q.path() != null ? byPath.get(q.path()) : null, q, fromNs, toNs, out);
+    if (out.size() > 1) {
+      // arrival order is the kernel's (serial) order; both deques may hold one event
+      out.sort(
+          java.util.Comparator.comparingLong(AuditedChange::receivedNs)
+              .thenComparingLong(AuditedChange::serial));
+      java.util.Set<AuditedChange> seen =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      out.removeIf(c -> !seen.add(c));
+    }
+    // newest first: an inode-only removal of another name ends what belongs to this object
+    boolean earlierObject = false;
+    for (int k = out.size() - 1; k >= 0; k--) {
+      AuditedChange c = out.get(k);
+      boolean byName = false;
+      boolean otherNameRemoved = false;
+      for (PathItem i : c.items()) {
+        if (i.nameType() == NameType.PARENT) {
+          continue;
+        }
+        byName |= q.path() != null && q.path().equals(i.path());
+        otherNameRemoved |=
+            q.inode() != 0
+                && i.inode() == q.inode()
+                && i.nameType() == NameType.DELETE
+                && !(q.path() != null && q.path().equals(i.path()));
+      }
+      if (!byName && (earlierObject || otherNameRemoved)) {
+        out.remove(k);
+      }
+      earlierObject |= !byName && otherNameRemoved;
+    }
+    boolean nameRemoved = false;
+    for (java.util.Iterator<AuditedChange> it = out.iterator(); it.hasNext(); ) {
+      AuditedChange c = it.next();
+      boolean byName = false;
+      boolean removes = false;
+      for (PathItem i : c.items()) {
+        if (i.nameType() == NameType.PARENT) {
+          continue;
+        }
+        boolean name = q.path() != null && q.path().equals(i.path());
+        byName |= name;
+        removes |= name && i.nameType() == NameType.DELETE;
+      }
+      if (!byName && nameRemoved) {
+        it.remove();
+        continue;
+      }
+      nameRemoved |= removes;
+    }
+    return out;
+  }
+
+  private static void collect(
+      ArrayDeque<AuditedChange> changes,
+      ChangeQuery q,
+      long fromNs,
+      long toNs,
+      java.util.List<AuditedChange> out) {
+    if (changes == null) {
+      return;
+    }
+    for (AuditedChange c : changes) {
+      if (c.success() && c.timeNs() >= fromNs && c.timeNs() <= toNs && rank(q, c) >= 0) {
+        out.add(c);
+      }
+    }
+  }
+
   /** Whether {@code c} matches the query at all (ignoring better candidates). */
   static boolean matches(ChangeQuery q, AuditedChange c) {
     return c.success() && distanceNs(q, c) <= q.windowNs() && rank(q, c) >= 0;

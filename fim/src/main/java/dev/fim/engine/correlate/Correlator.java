@@ -59,7 +59,12 @@ public final class Correlator implements ChangeOutput {
    * Who made a change, as the event records it: {@code fim.attribution}, the actor, {@code
    * attribution_reason}.
    */
-  public record Decision(Attribution attribution, Actor actor, String reason) {}
+  public record Decision(
+      Attribution attribution, Actor actor, String reason, List<dev.fim.store.Writer> writers) {
+    public Decision(Attribution attribution, Actor actor, String reason) {
+      this(attribution, actor, reason, List.of());
+    }
+  }
 
   @Override
   public void change(Change c) throws StoreException {
@@ -78,7 +83,9 @@ public final class Correlator implements ChangeOutput {
             d.attribution(),
             d.reason(),
             c.message(),
-            d.actor());
+            d.actor(),
+            d.writers(),
+            null);
     recorder.event(enrichment.enrich(attributed));
   }
 
@@ -105,7 +112,8 @@ public final class Correlator implements ChangeOutput {
         if (a.reason() != null) {
           reasons.add(a.reason());
         }
-        return new Decision(s.kind(), withContext(a.actor(), c.sighting()), join(reasons));
+        return new Decision(
+            s.kind(), withContext(a.actor(), c.sighting()), join(reasons), a.writers());
       }
       reasons.add(a.reason());
     }

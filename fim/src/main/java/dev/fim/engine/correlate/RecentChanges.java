@@ -39,9 +39,28 @@ final class RecentChanges {
 
   private long queriedAtNs;
 
+  /**
+   * How far the audit stream has come: the latest time of any audit event received (fim's or not),
+   * or the issue time of a progress probe whose record came back. The kernel queues an event's
+   * records at syscall exit, in order, so once the stream has passed a change's time, the records
+   * of the syscalls that made it are in (see {@link #await}).
+   */
+  private long streamNs = Long.MIN_VALUE;
+
+  /** Called (outside the lock) when a query waits for the stream: provoke a record. */
+  private final Runnable probe;
+
+  private final AtomicLong passed = new AtomicLong();
+  private final AtomicLong timedOut = new AtomicLong();
+
   RecentChanges(ChangeIndex index, LongSupplier clockNs) {
+    this(index, clockNs, () -> {});
+  }
+
+  RecentChanges(ChangeIndex index, LongSupplier clockNs, Runnable probe) {
     this.index = index;
     this.clockNs = clockNs;
+    this.probe = probe;
     this.timer =
         new ScheduledThreadPoolExecutor(
             1,
@@ -60,17 +79,60 @@ final class RecentChanges {
     List<Waiter> answered = new ArrayList<>();
     synchronized (lock) {
       index.add(c, evictionNowNs());
+      streamNs = Math.max(streamNs, c.timeNs());
       for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
         Waiter w = it.next();
-        if (ChangeIndex.matches(w.query, c) && ofPid(w.query, c)) {
+        boolean ofItsPid =
+            (w.anyMatch || w.query.pid() != 0)
+                && ChangeIndex.matches(w.query, c)
+                && ofPid(w.query, c);
+        if (ofItsPid || streamNs >= w.passNs) {
           it.remove();
           w.result = index.find(w.query);
+          w.streamPassed = !ofItsPid;
           answered.add(w);
         }
       }
     }
     for (Waiter w : answered) {
       w.finish();
+    }
+  }
+
+  /**
+   * The audit stream has come as far as {@code timeNs} (an event that is not fim's, a probe's
+   * record): answers the waiting queries it has passed with the best match, or null.
+   */
+  void progress(long timeNs) {
+    List<Waiter> answered = new ArrayList<>();
+    synchronized (lock) {
+      if (timeNs <= streamNs) {
+        return;
+      }
+      streamNs = timeNs;
+      for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+        Waiter w = it.next();
+        if (streamNs >= w.passNs) {
+          it.remove();
+          w.result = index.find(w.query);
+          w.streamPassed = true;
+          answered.add(w);
+        }
+      }
+    }
+    for (Waiter w : answered) {
+      w.finish();
+    }
+  }
+
+  /**
+   * Every successful audited syscall on the query's object (path or inode, not as the parent) whose
+   * time lies in [{@code fromNs}, {@code toNs}], in the order they were received (the kernel's
+   * order). The writers of one change ({@code fim.writers}).
+   */
+  List<AuditedChange> findAll(ChangeQuery q, long fromNs, long toNs) {
+    synchronized (lock) {
+      return index.findAll(q, fromNs, toNs);
     }
   }
 
@@ -87,26 +149,50 @@ final class RecentChanges {
   }
 
   /**
-   * Completes at once with a match of the query's pid (any match when it gave none); otherwise when
-   * one is added, or after {@code maxWait} with the best match then, or null. After {@link
-   * #close()}: at once.
+   * As {@link #await(ChangeQuery, long, Duration)} with the stream already passed: a match (of the
+   * query's pid when it gave one) at once, else the first one added, or the best after {@code
+   * maxWait}.
    */
   CompletableFuture<AuditedChange> await(ChangeQuery q, Duration maxWait) {
+    return await(q, Long.MAX_VALUE, maxWait, true);
+  }
+
+  /**
+   * Waits until the records of the syscalls behind a change are in, then answers with the best
+   * match, or null. In: a match of the query's pid (the notification named the last writer, whose
+   * record comes after every earlier writer's), or the audit stream has passed {@code passNs} (an
+   * audit event stamped at or after it was received: the kernel emits records in order, so whatever
+   * was emitted before is in). On an idle stream the probe provokes such an event. Bounded by
+   * {@code maxWait}: then the best match, or null. After {@link #close()}: at once.
+   */
+  CompletableFuture<AuditedChange> await(ChangeQuery q, long passNs, Duration maxWait) {
+    return await(q, passNs, maxWait, false);
+  }
+
+  private CompletableFuture<AuditedChange> await(
+      ChangeQuery q, long passNs, Duration maxWait, boolean anyMatch) {
     Objects.requireNonNull(q, "query");
-    Waiter w = new Waiter(q);
+    Waiter w = new Waiter(q, anyMatch ? Long.MAX_VALUE : passNs, anyMatch);
+    boolean waiting = false;
     synchronized (lock) {
       queried(q);
       index.evict(evictionNowNs());
       AuditedChange c = index.find(q);
-      if (closed || maxWait.isZero() || (c != null && ofPid(q, c))) {
+      boolean ofItsPid = c != null && (anyMatch ? ofPid(q, c) : q.pid() != 0 && ofPid(q, c));
+      if (closed || maxWait.isZero() || ofItsPid || streamNs >= w.passNs) {
         w.result = c;
+        w.streamPassed = !ofItsPid && streamNs >= w.passNs;
       } else {
         waiters.add(w);
         w.timeout = timer.schedule(() -> expire(w), maxWait.toNanos(), TimeUnit.NANOSECONDS);
-        return w.future;
+        waiting = true;
       }
     }
-    w.finish();
+    if (!waiting) {
+      w.finish();
+    } else if (!anyMatch) {
+      probe.run(); // outside the lock: its record comes back on the listener's thread
+    }
     return w.future;
   }
 
@@ -138,8 +224,19 @@ final class RecentChanges {
         return; // answered meanwhile
       }
       w.result = index.find(w.query);
+      w.bounded = true;
     }
     w.finish();
+  }
+
+  /** Queries answered because the stream passed their change without a record of their pid. */
+  long passed() {
+    return passed.get();
+  }
+
+  /** Queries answered because their wait reached its bound. */
+  long timedOut() {
+    return timedOut.get();
   }
 
   private static boolean ofPid(ChangeQuery q, AuditedChange c) {
@@ -205,12 +302,18 @@ final class RecentChanges {
    */
   private final class Waiter {
     final ChangeQuery query;
+    final long passNs;
     final CompletableFuture<AuditedChange> future = new CompletableFuture<>();
     ScheduledFuture<?> timeout;
     AuditedChange result;
+    final boolean anyMatch;
+    boolean streamPassed;
+    boolean bounded;
 
-    Waiter(ChangeQuery query) {
+    Waiter(ChangeQuery query, long passNs, boolean anyMatch) {
       this.query = query;
+      this.passNs = passNs;
+      this.anyMatch = anyMatch;
     }
 
     void finish() {
@@ -218,6 +321,12 @@ final class RecentChanges {
         timeout.cancel(false);
       }
       (result == null ? notFound : found).incrementAndGet();
+      if (streamPassed) {
+        passed.incrementAndGet();
+      }
+      if (bounded) {
+        timedOut.incrementAndGet();
+      }
       future.complete(result);
     }
   }

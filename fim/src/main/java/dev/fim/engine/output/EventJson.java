@@ -171,6 +171,9 @@ public final class EventJson {
         g.writeStringField("package_reason", e.pkg().reason());
       }
     }
+    if (!e.writers().isEmpty()) {
+      writeWriters(e.writers(), g);
+    }
     g.writeEndObject();
     if (agent) {
       writeAgent(g);
@@ -185,6 +188,44 @@ public final class EventJson {
   public static void writeAgent(JsonGenerator g) throws IOException {
     g.writeFieldName("agent");
     g.writeRawValue(BuildInfo.AGENT_JSON);
+  }
+
+  /**
+   * {@code fim.writers}: every audited syscall that contributed to the change, oldest first, each
+   * {@code {"pid":N,"executable":"…","name":"…","auid":"N","uid":"N","syscall":"…","serial":N,
+   * "time":"…"}} (ids keywords, as in {@code user}; a field the record did not give is left out).
+   * Written only when there were two or more; the last is {@code process}/{@code user}.
+   */
+  private static void writeWriters(java.util.List<dev.fim.store.Writer> writers, JsonGenerator g)
+      throws IOException {
+    g.writeArrayFieldStart("writers");
+    for (dev.fim.store.Writer w : writers) {
+      g.writeStartObject();
+      if (w.pid() != null) {
+        g.writeNumberField("pid", w.pid());
+      }
+      if (w.executable() != null) {
+        g.writeStringField("executable", w.executable());
+      }
+      if (w.name() != null) {
+        g.writeStringField("name", w.name());
+      }
+      if (w.auid() != null) {
+        g.writeStringField("auid", Long.toString(w.auid()));
+      }
+      if (w.uid() != null) {
+        g.writeStringField("uid", Long.toString(w.uid()));
+      }
+      if (w.syscall() != null) {
+        g.writeStringField("syscall", w.syscall());
+      }
+      if (w.serial() != null) {
+        g.writeNumberField("serial", w.serial());
+      }
+      g.writeStringField("time", Timestamps.format(w.timeNs()));
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   /**

@@ -128,7 +128,52 @@ public final class EventText {
         sep = " <- ";
       }
     }
+    also(e, sb);
     return sb.length() > 2 ? sb.toString() : "by unknown (the source named no user or process)";
+  }
+
+  /**
+   * The other writers of a change that several made ({@code fim.writers}), oldest first: {@code
+   * (also: cp[4711] openat, chmod[4712] fchmodat)}; the last writer is the actor already named, and
+   * is left out when it is.
+   */
+  private static void also(ChangeEvent e, StringBuilder sb) {
+    java.util.List<dev.fim.store.Writer> ws = e.writers();
+    if (ws.isEmpty()) {
+      return;
+    }
+    dev.fim.store.Writer last = ws.get(ws.size() - 1);
+    Actor a = e.actor();
+    int n =
+        a != null
+                && java.util.Objects.equals(last.pid(), a.pid())
+                && java.util.Objects.equals(last.executable(), a.executable())
+            ? ws.size() - 1
+            : ws.size();
+    if (n == 0) {
+      return;
+    }
+    sb.append(" (also: ");
+    for (int i = 0; i < n; i++) {
+      dev.fim.store.Writer w = ws.get(i);
+      if (i > 0) {
+        sb.append(", ");
+      }
+      sb.append(w.name() != null ? w.name() : w.executable() != null ? w.executable() : "pid");
+      if (w.pid() != null) {
+        sb.append('[').append(w.pid()).append(']');
+      }
+      if (w.auid() != null && a != null && !w.auid().equals(a.auid())) {
+        sb.append(w.auid() == Actor.UNSET_ID ? " auid unset" : " auid " + w.auid());
+      }
+      if (w.uid() != null && a != null && !w.uid().equals(a.uid())) {
+        sb.append(" uid ").append(w.uid());
+      }
+      if (w.syscall() != null) {
+        sb.append(' ').append(w.syscall());
+      }
+    }
+    sb.append(')');
   }
 
   /** {@code name[pid] executable}, with what is known of it ({@code pid 4242} without a name). */

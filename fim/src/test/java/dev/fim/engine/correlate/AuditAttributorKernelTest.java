@@ -226,6 +226,55 @@ class AuditAttributorKernelTest {
    * file is attributed to its own writer by inode and path alone (no pid in the query), and a wrong
    * pid in the query (the other writer's) does not steal it.
    */
+  /**
+   * Issue 15: on an idle audit stream a change without a record does not wait for the bound: fim's
+   * progress probe (a {@code true} it starts, whose execve its own rule audits, key KEY-progress)
+   * comes back through the kernel's queue, which shows the stream has passed the change, and the
+   * wait ends as "passed", not at the bound. A change whose record exists is answered with it.
+   */
+  @Test
+  void onAnIdleStreamTheProgressProbeEndsTheWaitBeforeTheBound() throws Exception {
+    assertTrue(attributor.probing(), "the kernel took the probe's rule");
+    Path never = tree.resolve("never-written");
+    long handed = wallNs();
+    AuditedChange none =
+        attributor
+            .awaitPassed(ChangeQuery.of(pathOf(never), 0, 0, handed, WINDOW_NS), handed, WAIT)
+            .get(30, TimeUnit.SECONDS);
+    assertNull(none);
+    assertEquals(
+        1,
+        attributor.streamPassed(),
+        () ->
+            "ended because the stream passed the change; probes "
+                + java.util.Arrays.toString(attributor.probes())
+                + ", "
+                + attributor.counters());
+    assertEquals(0, attributor.waitsBounded(), "not at the bound");
+    long[] probes = attributor.probes();
+    assertTrue(probes[0] >= 1, "a probe went out");
+
+    LoginChild w = LoginChild.start(tree, "/bin/sh", "-c", "echo x > written");
+    w.await();
+    Path written = tree.resolve("written");
+    long after = wallNs();
+    AuditedChange found =
+        attributor
+            .awaitPassed(
+                ChangeQuery.of(pathOf(written), inode(written), 0, w.startedNs, WINDOW_NS),
+                after,
+                WAIT)
+            .get(30, TimeUnit.SECONDS);
+    assertNotNull(found);
+    assertEquals(w.commandPid, found.actor().pid());
+    assertEquals(0, attributor.waitsBounded());
+  }
+
+  private static long wallNs() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
   @Test
   void twoWritersAtOnceEachFileToItsOwnWriter() throws Exception {
     // After its first write each writer waits for the other's first write: their writes overlap for

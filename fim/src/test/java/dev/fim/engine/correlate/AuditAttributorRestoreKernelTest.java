@@ -68,8 +68,16 @@ class AuditAttributorRestoreKernelTest {
       assertEquals(expected, a.addedRules());
       List<String> now = AuditAttributorKernelTest.ruleTexts(client);
       assertTrue(now.containsAll(expected), () -> "installed: " + now);
+      String probe =
+          "-a always,exit -F arch=b64 -S execve -F ppid="
+              + ProcessHandle.current().pid()
+              + " -F key=fim-progress";
+      assertTrue(now.contains(probe), () -> "the progress probe's rule: " + now);
+      assertTrue(a.probing());
       assertEquals(
-          host.rules().size() + 2, now.size(), () -> "only fim's two rules were added: " + now);
+          host.rules().size() + 3,
+          now.size(),
+          () -> "only fim's two rules and its progress probe's were added: " + now);
       assertEquals(List.of(), a.missingRules());
       AuditStatus during = client.status();
       assertTrue(during.enabled() >= 1, "audit enabled while attributing");

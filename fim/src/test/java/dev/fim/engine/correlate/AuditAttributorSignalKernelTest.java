@@ -60,9 +60,9 @@ class AuditAttributorSignalKernelTest {
       assertNotNull(ready, "the child printed READY; stderr: " + Files.readString(err));
       assertTrue(ready.startsWith("READY ") && ready.endsWith(" rules=2"), ready);
       assertEquals(
-          hostRules.size() + 2,
+          hostRules.size() + 3,
           AuditAttributorKernelTest.ruleTexts(client).size(),
-          "rules installed");
+          "rules installed: fim's two and its progress probe's");
       if (host.pid() == 0) {
         assertEquals(child.pid(), client.status().pid(), "the child is the audit pid");
       }

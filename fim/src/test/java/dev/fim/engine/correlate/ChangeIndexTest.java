@@ -187,4 +187,41 @@ class ChangeIndexTest {
     assertEquals(false, ChangeIndex.matches(q(F, 0, 0, 500), c), "outside the window");
     assertEquals(false, ChangeIndex.matches(q(G, 12, 0, 0), c));
   }
+
+  /**
+   * The writers of one change: every successful event on the object in the span, in arrival order
+   * (an event in both the inode's and the path's list once), failed ones and the parent left out;
+   * once the name was removed, an event on the same inode number under another name is another
+   * file's (the number was reused: rm r, then a new file gets r's inode), not a writer of r.
+   */
+  @Test
+  void findAllListsEveryWriterInOrderAndNotAReusedInodeAfterTheNameWasRemoved() {
+    AuditedChange create = add(0, 7, item(DIR, 10, NameType.PARENT), item(F, 11, NameType.CREATE));
+    add(1, 9, false, item(F, 11, NameType.NORMAL)); // failed: changed nothing
+    AuditedChange viaLink = add(2, 8, item(PathBytes.ofUtf8("/w/link"), 11, NameType.NORMAL));
+    AuditedChange rm = add(3, 6, item(DIR, 10, NameType.PARENT), item(F, 11, NameType.DELETE));
+    add(4, 5, item(DIR, 10, NameType.PARENT), item(G, 11, NameType.CREATE)); // inode 11 reused
+    add(500, 7, item(F, 11, NameType.NORMAL)); // after the span
+    assertEquals(List.of(create, viaLink, rm), index.findAll(q(F, 11, 0, 0), T0, T0 + 100 * MS));
+    assertEquals(List.of(viaLink, rm), index.findAll(q(F, 11, 0, 0), T0 + 2 * MS, T0 + 100 * MS));
+  }
+
+  /**
+   * sed -i replaces s (the old s's inode 11 is removed under s's name), then a new file t gets the
+   * number 11: the writes of the old s are not t's writers; t's own create is.
+   */
+  @Test
+  void findAllLeavesOutAnEarlierFileWhoseInodeNumberANewFileReused() {
+    PathBytes t = PathBytes.ofUtf8("/w/t");
+    add(0, 5, item(PathBytes.ofUtf8("/w/s"), 11, NameType.NORMAL)); // the old s written
+    add(
+        1,
+        5,
+        item(PathBytes.ofUtf8("/w/sedX"), 12, NameType.DELETE),
+        item(PathBytes.ofUtf8("/w/s"), 11, NameType.DELETE),
+        item(PathBytes.ofUtf8("/w/s"), 12, NameType.CREATE)); // rename(sedX, s): old s gone
+    AuditedChange cp = add(2, 6, item(DIR, 10, NameType.PARENT), item(t, 11, NameType.CREATE));
+    AuditedChange chmod = add(3, 7, item(t, 11, NameType.NORMAL));
+    assertEquals(List.of(cp, chmod), index.findAll(q(t, 11, 0, 3), T0, T0 + 100 * MS));
+  }
 }

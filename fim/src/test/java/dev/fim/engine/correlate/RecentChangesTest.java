@@ -183,4 +183,100 @@ class RecentChangesTest {
       r.close();
     }
   }
+
+  static AuditedChange at(long serial, int pid, long timeNs, String syscall) {
+    Actor a = new Actor(1001L, null, 0L, null, pid, 1, "/usr/bin/x", "x", null, 1L, null);
+    return new AuditedChange(
+        serial,
+        timeNs,
+        timeNs,
+        syscall,
+        true,
+        0,
+        0,
+        a,
+        List.of(new PathItem(F, F, 11, 0xfe, 1, NameType.NORMAL)));
+  }
+
+  /**
+   * Without a pid (inotify) a match alone does not end the wait: a later writer's record may still
+   * be on its way. The wait ends when the audit stream has passed the change (an event stamped at
+   * or after the hand-over, of any file), with the best match then, and counts as such; a probe was
+   * asked for, since the stream may be idle.
+   */
+  @Test
+  void withoutAPidTheWaitEndsWhenTheStreamHasPassedTheChange() throws Exception {
+    AtomicLong probes = new AtomicLong();
+    RecentChanges r =
+        new RecentChanges(new ChangeIndex(10_000 * MS, 1000), now::get, probes::incrementAndGet);
+    try {
+      AuditedChange cp = at(1, 7, T0, "openat");
+      r.add(cp);
+      CompletableFuture<AuditedChange> f = r.await(q(0), T0 + 50 * MS, LONG);
+      assertFalse(f.isDone(), "cp's record alone: chmod's may still come");
+      assertEquals(1, probes.get(), "an idle stream is made to move");
+      AuditedChange chmod = at(2, 8, T0 + 10 * MS, "fchmodat");
+      r.add(chmod);
+      assertFalse(f.isDone(), "stamped before the hand-over: the stream has not passed it");
+      r.progress(T0 + 49 * MS);
+      assertFalse(f.isDone());
+      r.progress(T0 + 50 * MS); // e.g. the probe's record came back
+      assertTrue(f.isDone());
+      assertEquals(List.of(cp, chmod), r.findAll(q(0), T0 - 100 * MS, T0 + 50 * MS));
+      assertEquals(1, r.passed());
+      assertEquals(0, r.timedOut());
+    } finally {
+      r.close();
+    }
+  }
+
+  /**
+   * With a pid (fanotify) the record of that pid ends the wait at once: it is the last writer's,
+   * and the kernel queued every earlier writer's record before it. No record and an idle stream:
+   * the bound ends it, counted as such.
+   */
+  @Test
+  void withAPidItsRecordEndsTheWaitAndAnIdleStreamReachesTheBound() throws Exception {
+    AtomicLong probes = new AtomicLong();
+    RecentChanges r =
+        new RecentChanges(new ChangeIndex(10_000 * MS, 1000), now::get, probes::incrementAndGet);
+    try {
+      CompletableFuture<AuditedChange> f = r.await(q(7), T0 + 50 * MS, LONG);
+      r.add(at(1, 8, T0, "openat"));
+      assertFalse(f.isDone(), "another pid's record, stamped before: not yet");
+      AuditedChange own = at(2, 7, T0 + 1 * MS, "fchmodat");
+      r.add(own);
+      assertSame(own, get(f));
+      assertEquals(0, r.passed());
+
+      CompletableFuture<AuditedChange> none =
+          r.await(
+              ChangeQuery.of(PathBytes.ofUtf8("/w/none"), 0, 9, T0, MS),
+              T0 + 60 * MS,
+              Duration.ofMillis(20));
+      assertNull(get(none));
+      assertEquals(1, r.timedOut());
+      assertEquals(2, probes.get());
+    } finally {
+      r.close();
+    }
+  }
+
+  /** A stream already past the change answers at once, without a probe. */
+  @Test
+  void aStreamAlreadyPastTheChangeAnswersAtOnceWithoutAProbe() throws Exception {
+    AtomicLong probes = new AtomicLong();
+    RecentChanges r =
+        new RecentChanges(new ChangeIndex(10_000 * MS, 1000), now::get, probes::incrementAndGet);
+    try {
+      r.progress(T0 + 100 * MS);
+      CompletableFuture<AuditedChange> f = r.await(q(0), T0 + 50 * MS, LONG);
+      assertTrue(f.isDone());
+      assertNull(get(f));
+      assertEquals(0, probes.get());
+      assertEquals(1, r.passed());
+    } finally {
+      r.close();
+    }
+  }
 }

@@ -185,6 +185,55 @@ class EventJsonTest {
   }
 
   /**
+   * A change two processes made lists both under fim.writers, oldest first, with every field;
+   * process/user stay the last writer; a change with no writers list has no fim.writers.
+   */
+  @Test
+  void everyWriterIsListedUnderFimWritersOldestFirst() {
+    ChangeEvent e =
+        new ChangeEvent(
+            1_000_000_000L,
+            7,
+            Action.CREATED,
+            PathBytes.ofUtf8("/usr/bin/x"),
+            null,
+            Records.file(2, 04755, Records.xxh(2)),
+            null,
+            List.of(),
+            Origin.WATCH,
+            Attribution.AUDIT,
+            null,
+            null,
+            ALICE_VIM);
+    String plain = EventJson.toJson(e);
+    assertTrue(!plain.contains("writers"), plain);
+    String json =
+        EventJson.toJson(
+            e.withWriters(
+                List.of(
+                    new dev.fim.store.Writer(
+                        10, "/usr/bin/cp", "cp", 1001L, 0L, "openat", 77L, 1_001_000_000L),
+                    new dev.fim.store.Writer(
+                        4242,
+                        "/usr/bin/vim.basic",
+                        "vim",
+                        1001L,
+                        0L,
+                        "fchmodat",
+                        null,
+                        1_002_000_000L))));
+    assertTrue(
+        json.contains(
+            "\"writers\":[{\"pid\":10,\"executable\":\"/usr/bin/cp\",\"name\":\"cp\","
+                + "\"auid\":\"1001\",\"uid\":\"0\",\"syscall\":\"openat\",\"serial\":77,"
+                + "\"time\":\"1970-01-01T00:00:01.001Z\"},{\"pid\":4242,"
+                + "\"executable\":\"/usr/bin/vim.basic\",\"name\":\"vim\",\"auid\":\"1001\","
+                + "\"uid\":\"0\",\"syscall\":\"fchmodat\",\"time\":\"1970-01-01T00:00:01.002Z\"}]"),
+        json);
+    assertTrue(json.contains("\"process\":{\"pid\":4242,"), json);
+  }
+
+  /**
    * An unset login uid's context under fim.* (ECS has no unit field): the unit and the parent
    * chain, nearest first.
    */

@@ -227,4 +227,40 @@ class EventTextTest {
     assertTrue(!owned.contains("package_verified"), owned);
     assertTrue(!EventJson.toJson(e).contains("package"), "no package, no field");
   }
+
+  /**
+   * The other writers of a change follow its actor, oldest first, with what differs from the actor
+   * (another login or user) and their syscall; the actor itself (the last writer) is not repeated.
+   */
+  @Test
+  void whoNamesTheOtherWritersAfterTheActor() {
+    Actor chmod =
+        new Actor(1001L, null, 0L, "root", 12, 1, "/usr/bin/chmod", "chmod", null, null, null);
+    ChangeEvent e =
+        new ChangeEvent(
+                T,
+                1,
+                Action.CREATED,
+                PathBytes.ofUtf8("/usr/bin/x"),
+                null,
+                Records.file(2, 04755, Records.xxh(2)),
+                null,
+                List.of(),
+                Origin.WATCH,
+                Attribution.AUDIT,
+                null,
+                null,
+                chmod)
+            .withWriters(
+                List.of(
+                    new dev.fim.store.Writer(10, "/usr/bin/cp", "cp", 1001L, 0L, "openat", 77L, T),
+                    new dev.fim.store.Writer(
+                        11, "/usr/bin/dash", "sh", 1001L, 65534L, "openat", 78L, T),
+                    new dev.fim.store.Writer(
+                        12, "/usr/bin/chmod", "chmod", 1001L, 0L, "fchmodat", 79L, T)));
+    assertEquals(
+        "by auid 1001 as root, chmod[12] /usr/bin/chmod (also: cp[10] openat, sh[11] uid 65534"
+            + " openat)",
+        EventText.who(e));
+  }
 }
