@@ -188,10 +188,26 @@ class ChangeEventCodecTest {
     assertEquals(List.of(), ChangeEventCodec.decode(plain).writers());
 
     byte[] unknown = java.util.Arrays.copyOf(plain, plain.length + 1);
-    unknown[plain.length] = 2;
+    unknown[plain.length] = 9;
     IllegalArgumentException x =
         assertThrows(IllegalArgumentException.class, () -> ChangeEventCodec.decode(unknown));
-    assertEquals("unknown event section tag 2", x.getMessage());
+    assertEquals("unknown event section tag 9", x.getMessage());
+
+    // both sections, in tag order (writers, then the package), round trip; the other order is
+    // refused (one encoding per event: the evidence chain seals these bytes)
+    ChangeEvent both =
+        e.withWriters(writers).withPackage(new PackageOrigin("tool", "1.0", true, null));
+    byte[] bothBytes = ChangeEventCodec.encode(both);
+    assertEquals(both, ChangeEventCodec.decode(bothBytes));
+    assertArrayEquals(with, java.util.Arrays.copyOf(bothBytes, with.length));
+    assertEquals(ChangeEventCodec.TAG_PACKAGE, bothBytes[with.length]);
+    byte[] pkgSection = java.util.Arrays.copyOfRange(bothBytes, with.length, bothBytes.length);
+    byte[] writersSection = java.util.Arrays.copyOfRange(with, plain.length, with.length);
+    byte[] swapped = java.util.Arrays.copyOf(plain, bothBytes.length);
+    System.arraycopy(pkgSection, 0, swapped, plain.length, pkgSection.length);
+    System.arraycopy(
+        writersSection, 0, swapped, plain.length + pkgSection.length, writersSection.length);
+    assertThrows(IllegalArgumentException.class, () -> ChangeEventCodec.decode(swapped));
     byte[] twice = java.util.Arrays.copyOf(with, with.length + with.length - plain.length);
     System.arraycopy(with, plain.length, twice, with.length, with.length - plain.length);
     assertThrows(IllegalArgumentException.class, () -> ChangeEventCodec.decode(twice));
