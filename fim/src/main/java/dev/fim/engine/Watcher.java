@@ -278,7 +278,11 @@ public final class Watcher {
     sources.add(proc);
     sources.add(new NoWriter());
     this.packages = PackageDatabase.dpkgFollowing();
-    this.correlator = new Correlator(sources, new PackageEnricher(packages), recorder);
+    // Its own /proc reader: ProcAttributor belongs to one thread, and this one runs on the
+    // comparator's.
+    this.correlator =
+        new Correlator(
+            sources, new PackageEnricher(packages), new ProcAttributor()::lookup, recorder);
     this.comparator =
         new ChangeComparator(
             s.store(),

@@ -81,6 +81,24 @@ public record Actor(
     return auid == null || auid == UNSET_ID;
   }
 
+  /**
+   * The longest parent chain read (DESIGN.md "Unset auid"): systemd → cron → sh → run-parts → job
+   * fit.
+   */
+  public static final int MAX_PARENTS = 8;
+
+  /**
+   * True when the parent chain stops at {@link #MAX_PARENTS} before a process with a set login uid
+   * or pid 1: there were more ancestors than were read ({@code fim.parents_cut}).
+   */
+  public boolean parentsCut() {
+    if (parents == null || parents.size() < MAX_PARENTS) {
+      return false;
+    }
+    Parent last = parents.get(parents.size() - 1);
+    return last.pid() != 1 && (last.auid() == null || last.auid() == UNSET_ID);
+  }
+
   /** True when the unset-login context (unit or parent chain) is present. */
   public boolean hasContext() {
     return systemdUnit != null || parents != null;

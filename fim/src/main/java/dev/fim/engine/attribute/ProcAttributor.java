@@ -30,11 +30,8 @@ public final class ProcAttributor {
   static final long TTL_MS = 1000;
   private static final int CAPACITY = 1024;
 
-  /**
-   * The longest parent chain read (DESIGN.md "Unset auid"): systemd → cron → sh → run-parts → job
-   * fit.
-   */
-  static final int MAX_PARENTS = 8;
+  /** The longest parent chain read: {@link Actor#MAX_PARENTS}. */
+  static final int MAX_PARENTS = Actor.MAX_PARENTS;
 
   private static final java.util.Set<String> UNIT_TYPES =
       java.util.Set.of("service", "scope", "socket", "mount", "swap");

@@ -35,6 +35,7 @@ public final class Correlator implements ChangeOutput {
   private final List<AttributionSource> sources;
   private final Recorder recorder;
   private final ChangeEnrichment enrichment;
+  private final java.util.function.IntFunction<Actor> liveProcess;
   private final Map<Attribution, Long> counts = new EnumMap<>(Attribution.class);
 
   /**
@@ -50,8 +51,24 @@ public final class Correlator implements ChangeOutput {
    */
   public Correlator(
       List<AttributionSource> sources, ChangeEnrichment enrichment, Recorder recorder) {
+    this(sources, enrichment, pid -> null, recorder);
+  }
+
+  /**
+   * @param sources asked in this order; the first to name an actor wins
+   * @param enrichment applied to each attributed event before it is recorded (the package step)
+   * @param liveProcess the process with this pid as {@code /proc} shows it now, or null (gone):
+   *     asked only for a writer with an unset login whose notification carried no sighting of it
+   *     (inotify names no process), for its systemd unit and parent chain
+   */
+  public Correlator(
+      List<AttributionSource> sources,
+      ChangeEnrichment enrichment,
+      java.util.function.IntFunction<Actor> liveProcess,
+      Recorder recorder) {
     this.sources = List.copyOf(sources);
     this.enrichment = enrichment;
+    this.liveProcess = liveProcess;
     this.recorder = recorder;
   }
 
@@ -113,7 +130,10 @@ public final class Correlator implements ChangeOutput {
           reasons.add(a.reason());
         }
         return new Decision(
-            s.kind(), withContext(a.actor(), c.sighting()), join(reasons), a.writers());
+            s.kind(),
+            withContext(a.actor(), c.sighting(), liveProcess),
+            join(reasons),
+            a.writers());
       }
       reasons.add(a.reason());
     }
@@ -129,16 +149,36 @@ public final class Correlator implements ChangeOutput {
    * process's.
    */
   static Actor withContext(Actor actor, dev.fim.engine.attribute.Sighting seen) {
-    if (!actor.loginUnknown()
-        || actor.hasContext()
-        || seen == null
-        || seen.actor() == null
-        || !seen.actor().hasContext()
-        || actor.pid() == null
-        || actor.pid() != seen.pid()) {
+    return withContext(actor, seen, pid -> null);
+  }
+
+  /**
+   * As {@link #withContext(Actor, dev.fim.engine.attribute.Sighting)}; when the notification
+   * carried no sighting of that pid (inotify names no process; fanotify's may have named another
+   * writer), {@code /proc} is read now: a daemon usually still runs. The process found must still
+   * be the audited one (the same executable, its login still unset), or the pid was reused and
+   * nothing is added.
+   */
+  static Actor withContext(
+      Actor actor,
+      dev.fim.engine.attribute.Sighting seen,
+      java.util.function.IntFunction<Actor> liveProcess) {
+    if (!actor.loginUnknown() || actor.hasContext() || actor.pid() == null) {
       return actor;
     }
-    return actor.withContext(seen.actor().systemdUnit(), seen.actor().parents());
+    if (seen != null && seen.pid() == actor.pid()) {
+      return seen.actor() == null || !seen.actor().hasContext()
+          ? actor
+          : actor.withContext(seen.actor().systemdUnit(), seen.actor().parents());
+    }
+    Actor now = liveProcess.apply(actor.pid());
+    if (now == null
+        || !now.hasContext()
+        || !now.loginUnknown()
+        || !java.util.Objects.equals(now.executable(), actor.executable())) {
+      return actor;
+    }
+    return actor.withContext(now.systemdUnit(), now.parents());
   }
 
   /** Changes attributed by sources of this kind so far ({@code NONE}: nobody named). */

@@ -293,7 +293,8 @@ public final class EventJson {
   /**
    * The context of an unset login uid (ECS has no field for it): {@code fim.systemd_unit} and
    * {@code fim.parents}, each parent as {@code {"pid":N,"executable":"…","auid":"N"}} (auid a
-   * keyword, as {@code user.audit.id}), nearest first.
+   * keyword, as {@code user.audit.id}), nearest first; {@code fim.parents_cut: true} when the chain
+   * stopped at its bound with more ancestors above.
    */
   private static void writeContext(Actor a, JsonGenerator g) throws IOException {
     if (a.systemdUnit() != null) {
@@ -313,6 +314,9 @@ public final class EventJson {
         g.writeEndObject();
       }
       g.writeEndArray();
+      if (a.parentsCut()) {
+        g.writeBooleanField("parents_cut", true);
+      }
     }
   }
 

@@ -127,6 +127,9 @@ public final class EventText {
         }
         sep = " <- ";
       }
+      if (a.parentsCut()) {
+        sb.append(" <- …"); // more ancestors than were read
+      }
     }
     also(e, sb);
     return sb.length() > 2 ? sb.toString() : "by unknown (the source named no user or process)";

@@ -240,6 +240,49 @@ class CorrelatorTest {
         ALICE,
         Correlator.withContext(ALICE, new Sighting(4242, seen.withContext("x.service", chain))));
     assertSame(fromAudit, Correlator.withContext(fromAudit, null));
+
+    // No sighting of that pid (inotify names no process): /proc is read now, and its context is
+    // taken only while the pid is still the audited program with its login unset.
+    assertEquals(
+        fromAudit.withContext("cron.service", chain),
+        Correlator.withContext(fromAudit, null, pid -> pid == 812 ? seen : null));
+    assertEquals(
+        fromAudit.withContext("cron.service", chain),
+        Correlator.withContext(fromAudit, new Sighting(813, other), pid -> seen));
+    Actor reused =
+        new Actor(
+            Actor.UNSET_ID,
+            null,
+            0L,
+            "root",
+            812,
+            1,
+            "/usr/sbin/nginx",
+            "nginx",
+            null,
+            Actor.UNSET_ID,
+            null,
+            "nginx.service",
+            chain);
+    assertSame(fromAudit, Correlator.withContext(fromAudit, null, pid -> reused));
+    assertSame(fromAudit, Correlator.withContext(fromAudit, null, pid -> null));
+    assertSame(ALICE, Correlator.withContext(ALICE, null, pid -> seen));
+    // a sighting of the same pid without context is not second-guessed by a later read
+    Actor seenPlain =
+        new Actor(
+            Actor.UNSET_ID,
+            null,
+            0L,
+            "root",
+            812,
+            640,
+            "/usr/bin/dash",
+            "sh",
+            null,
+            Actor.UNSET_ID,
+            null);
+    assertSame(
+        fromAudit, Correlator.withContext(fromAudit, new Sighting(812, seenPlain), pid -> seen));
   }
 
   @Test

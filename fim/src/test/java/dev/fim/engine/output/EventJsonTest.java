@@ -303,6 +303,73 @@ class EventJsonTest {
     assertTrue(!alice.contains("systemd_unit") && !alice.contains("parents"), alice);
   }
 
+  /**
+   * A chain that stopped at its bound with more ancestors above says so (JSON {@code
+   * fim.parents_cut}, text "<- …"); one that reached pid 1 or a login, or ended short, does not.
+   */
+  @Test
+  void aParentChainCutAtItsBoundIsMarked() {
+    List<Actor.Parent> eight = new java.util.ArrayList<>();
+    for (int i = 0; i < Actor.MAX_PARENTS; i++) {
+      eight.add(new Actor.Parent(900 - i, "/usr/bin/sh", Actor.UNSET_ID));
+    }
+    Actor deep =
+        new Actor(
+            Actor.UNSET_ID,
+            null,
+            0L,
+            "root",
+            901,
+            900,
+            "/usr/bin/sh",
+            "sh",
+            null,
+            null,
+            null,
+            "deep.service",
+            eight);
+    ChangeEvent e =
+        new ChangeEvent(
+            0,
+            7,
+            Action.UPDATED,
+            PathBytes.ofUtf8("/etc/hosts"),
+            null,
+            null,
+            null,
+            List.of(),
+            Origin.WATCH,
+            Attribution.PROC,
+            null,
+            null,
+            deep);
+    String json = EventJson.toJson(e);
+    assertTrue(json.contains("}],\"parents_cut\":true"), json);
+    assertTrue(EventText.who(e).endsWith("/usr/bin/sh[893] <- …"), EventText.who(e));
+    List<Actor.Parent> toInit = new java.util.ArrayList<>(eight.subList(0, 7));
+    toInit.add(new Actor.Parent(1, "/usr/lib/systemd/systemd", Actor.UNSET_ID));
+    Actor complete = deep.withContext("deep.service", toInit);
+    assertTrue(!complete.parentsCut());
+    assertTrue(!deep.withContext("deep.service", eight.subList(0, 3)).parentsCut());
+    String whole =
+        EventJson.toJson(
+            new ChangeEvent(
+                0,
+                7,
+                Action.UPDATED,
+                PathBytes.ofUtf8("/etc/hosts"),
+                null,
+                null,
+                null,
+                List.of(),
+                Origin.WATCH,
+                Attribution.PROC,
+                null,
+                null,
+                complete));
+    assertTrue(!whole.contains("parents_cut"), whole);
+  }
+
   @Test
   void unknownAndAbsentLabelsAreRendered() {
     // What a reader makes of labels this version does not know, or that an old event lacks
