@@ -289,7 +289,7 @@ class WatchAuditKernelTest {
       assertTrue(run.ended(), "an orderly stop ends the interval");
       assertTrue(run.startNs() >= startNs && run.endNs() > run.startNs(), run.toString());
       assertEquals("fanotify", run.backend());
-      assertEquals("audit", run.attribution());
+      assertEquals(dev.fim.store.Attribution.AUDIT, run.attribution());
       assertEquals(List.of(PathBytes.ofUtf8(h.tree.toString())), run.trees());
     }
   }

@@ -48,20 +48,29 @@ public final class PackageEnricher implements ChangeEnrichment {
    */
   static final long RECORD_WAIT_NS = 5_000_000_000L;
 
-  /** A dpkg write that did not verify while dpkg still runs: asked again once dpkg recorded it. */
+  /**
+   * A dpkg write that did not verify, or whose path no package owns yet, while dpkg still runs:
+   * asked again each time dpkg changes its database, until it verifies, dpkg has exited, or the
+   * bound. A new directory or file is reported before dpkg writes the package's file list (its
+   * {@code .list} comes after unpacking), so an early look finds no owner.
+   */
   private PackageOrigin verifyWhenRecorded(ChangeEvent e, PackageOrigin first) {
     long end = System.nanoTime() + RECORD_WAIT_NS; // in all: a forged package never verifies
+    PackageOrigin latest = first;
     try {
       while (db.awaitChange(end - System.nanoTime())) {
         PackageOrigin again = db.verify(e.path(), e.after().type());
-        if (again == null || !again.failed() || !running(e.actor().pid())) {
-          return again == null ? first : again;
+        if (again != null) {
+          latest = again;
+        }
+        if ((again != null && !again.failed()) || !running(e.actor().pid())) {
+          return latest;
         }
       }
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
     }
-    return first;
+    return latest;
   }
 
   private static boolean running(Integer pid) {
@@ -76,7 +85,7 @@ public final class PackageEnricher implements ChangeEnrichment {
     PackageOrigin p;
     if (e.after() != null && e.actor() != null && isPackageManager(e.actor().executable())) {
       p = db.verify(e.path(), e.after().type());
-      if (p != null && p.failed() && running(e.actor().pid())) {
+      if ((p == null || p.failed()) && running(e.actor().pid())) {
         p = verifyWhenRecorded(e, p);
       }
     } else {
