@@ -58,6 +58,8 @@ import picocli.CommandLine.Spec;
       "and reloads the config (one that does not parse is refused and the old trees stay watched;",
       "a changed one replaces the watcher, which reconciles every tree); SIGUSR1 writes a status",
       "line and DB/watch-status.json, which fim watch --status asks for and prints.",
+      "Under systemd (Type=notify, $NOTIFY_SOCKET): READY=1 once the start-up scan is done,",
+      "RELOADING=1 and READY=1 around a SIGHUP reload, STOPPING=1 on SIGTERM.",
       "",
       "Examples:",
       "  fim watch /etc /usr/bin --output /var/log/fim/changes.json   (SIGHUP reopens the file)",
