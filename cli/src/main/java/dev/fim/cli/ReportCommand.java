@@ -167,13 +167,14 @@ final class ReportCommand implements Callable<Integer> {
     try {
       p =
           ReportParameters.of(
-              from,
-              to,
-              now,
-              dev.fim.store.WatchCoverage.thisHost(),
-              prefixDepth,
-              f,
-              excludeVerifiedPackages);
+                  from,
+                  to,
+                  now,
+                  dev.fim.store.WatchCoverage.thisHost(),
+                  prefixDepth,
+                  f,
+                  excludeVerifiedPackages)
+              .withAgent(ReportParameters.thisAgent()); // agent=: verified as stated
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

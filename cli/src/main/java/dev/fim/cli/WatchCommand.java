@@ -8,6 +8,7 @@ import dev.fim.engine.StatusFile;
 import dev.fim.engine.WatchStatus;
 import dev.fim.engine.Watcher;
 import dev.fim.engine.sink.EventSink;
+import dev.fim.engine.sink.ServiceNotifier;
 import dev.fim.engine.source.Sources;
 import dev.fim.store.Column;
 import dev.fim.store.PathBytes;
@@ -57,6 +58,8 @@ import picocli.CommandLine.Spec;
       "and reloads the config (one that does not parse is refused and the old trees stay watched;",
       "a changed one replaces the watcher, which reconciles every tree); SIGUSR1 writes a status",
       "line and DB/watch-status.json, which fim watch --status asks for and prints.",
+      "Under systemd (Type=notify, $NOTIFY_SOCKET): READY=1 once the start-up scan is done,",
+      "RELOADING=1 and READY=1 around a SIGHUP reload, STOPPING=1 on SIGTERM.",
       "",
       "Examples:",
       "  fim watch /etc /usr/bin --output /var/log/fim/changes.json   (SIGHUP reopens the file)",
@@ -247,11 +250,23 @@ final class WatchCommand implements Callable<Integer> {
               + "; database "
               + common.dbDir());
       status(err, "attribution: " + w.attributionDescription());
-      stop.whenRequested(reload::stopAll); // at once when the signal came while the watcher started
+      // Type=notify: systemd counts the service as started once the start-up scan is done (a
+      // change before it ends is folded into the recorded state by a first recording).
+      ServiceNotifier notifier = ServiceNotifier.fromEnvironment(line -> status(err, line));
+      String watching = watching(plan.roots().size(), w);
+      w.upToDate().thenRun(() -> notifier.ready(watching));
+      stop.whenRequested(
+          () -> {
+            notifier.stopping("stopping on " + stop.received());
+            reload.stopAll();
+          }); // at once when the signal came while the watcher started
       Signals.onHangup(
           () -> {
+            notifier.reloading("reloading the config");
             sinks.reopen(); // logrotate's postrotate SIGHUP, as before
-            reload.request();
+            if (!reload.request()) {
+              notifier.ready(reload.statusLine()); // refused or unchanged: as before
+            } // else READY=1 when the replacement watches (the loop below)
           });
       Signals.onStatusRequest(() -> reportStatus(err, reload));
       reportStatus(null, reload); // the status file names this pid from now on (fim watch --status)
@@ -266,6 +281,9 @@ final class WatchCommand implements Callable<Integer> {
           w = reload.restart(w, next, p -> settings(store, p, chosen, sinks.sinks(), cfg, err));
           if (stop.received() != null) {
             w.stop();
+          } else {
+            String now = reload.statusLine();
+            w.upToDate().thenRun(() -> notifier.ready(now));
           }
         }
       } finally {
@@ -403,6 +421,15 @@ final class WatchCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--attribution " + attribution + ": expected auto, audit or proc");
     }
+  }
+
+  /** The readiness STATUS: "watching N trees with BACKEND". */
+  static String watching(int trees, Watcher w) {
+    return "watching "
+        + trees
+        + (trees == 1 ? " tree" : " trees")
+        + " with "
+        + w.backendDescription();
   }
 
   private Sources.Backend backend() {

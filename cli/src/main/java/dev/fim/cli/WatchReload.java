@@ -77,12 +77,16 @@ final class WatchReload {
     w.stop();
   }
 
-  /** SIGHUP: parse the config again; when it changes what is watched, replace the watcher. */
-  void request() {
+  /**
+   * SIGHUP: parse the config again; when it changes what is watched, replace the watcher. True when
+   * a replacement is under way (the watch loop restarts it), false when the config was refused,
+   * unchanged, or the watch is stopping.
+   */
+  boolean request() {
     Plan now;
     synchronized (this) {
       if (stopping) {
-        return;
+        return false;
       }
       now = pending != null ? pending : plan;
     }
@@ -96,7 +100,7 @@ final class WatchReload {
               + trees(now.roots().size())
               + " with the config loaded before: "
               + e.getMessage().strip().replaceAll("\\s*\\R\\s*", "; "));
-      return;
+      return false;
     }
     for (ConfigWarning w : warnings) {
       status.accept("reload: warning: " + w);
@@ -109,7 +113,7 @@ final class WatchReload {
               + ": the config "
               + cfg.source()
               + " selects nothing");
-      return;
+      return false;
     }
     List<PathBytes> added = minus(next.roots(), now.roots());
     List<PathBytes> removed = minus(now.roots(), next.roots());
@@ -117,7 +121,7 @@ final class WatchReload {
         && removed.isEmpty()
         && Arrays.equals(next.config().digest(), now.config().digest())) {
       status.accept("reload: the config is unchanged");
-      return;
+      return false;
     }
     status.accept(
         "reloading the config "
@@ -129,12 +133,13 @@ final class WatchReload {
     Watcher w;
     synchronized (this) {
       if (stopping) {
-        return;
+        return false;
       }
       pending = next;
       w = current;
     }
     w.stop();
+    return true;
   }
 
   /** The plan a reload asked for since the watcher in use started, or null. */
@@ -187,6 +192,11 @@ final class WatchReload {
       }
     }
     return w;
+  }
+
+  /** "watching N trees with BACKEND" for the watcher in use (the service manager's STATUS). */
+  synchronized String statusLine() {
+    return WatchCommand.watching(plan.roots().size(), current);
   }
 
   /** The watch's status since it started, across reloads. */

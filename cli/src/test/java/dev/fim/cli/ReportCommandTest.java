@@ -173,6 +173,11 @@ class ReportCommandTest {
       assertTrue(r.out().contains("written to " + out), r.toString());
       digests.add(r.out().replaceAll("(?s).*data SHA-256 ([0-9a-f]{64}).*", "$1"));
       if (!f.equals("csv")) {
+        // the report names the fim that made it (this build), in the verified parameter line
+        assertTrue(
+            Files.readString(out)
+                .contains(" agent=" + dev.fim.cli.report.ReportParameters.thisAgent() + " sha256="),
+            f);
         Fim.Run v = report("--verify", out.toString());
         assertEquals(0, v.exit(), v.toString());
         assertTrue(v.out().contains("verified: unmodified"), v.toString());

@@ -226,6 +226,14 @@ public final class Watcher {
   private volatile boolean scanning;
 
   /**
+   * Completed on the comparator's thread when the first scan is done (the start-up recording or
+   * reconcile, after the trees a reload added were recorded): from then on a change is reported,
+   * not folded into the recorded state. Never completed when the watcher stops before.
+   */
+  private final java.util.concurrent.CompletableFuture<Void> upToDate =
+      new java.util.concurrent.CompletableFuture<>();
+
+  /**
    * Makes "is it scanning?" and the interrupt of {@link #stop} one step, so no interrupt lands
    * after a scan.
    */
@@ -413,6 +421,14 @@ public final class Watcher {
     return w;
   }
 
+  /**
+   * Completes once the first scan is done and changes are reported from then on (see the field);
+   * dependent actions run on the comparator's thread, so they must be short.
+   */
+  public java.util.concurrent.CompletionStage<Void> upToDate() {
+    return upToDate;
+  }
+
   /** True while the comparator scans (for tests that stop it mid-scan). */
   boolean scanning() {
     return scanning;
@@ -549,6 +565,9 @@ public final class Watcher {
                             + found
                             + (found == 1 ? " change" : " changes")
                             + " while fim was not watching");
+          }
+          if (first) {
+            upToDate.complete(null); // e.g. sd_notify READY=1 (fim watch under systemd)
           }
           first = false;
         }

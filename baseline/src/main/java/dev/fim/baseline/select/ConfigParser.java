@@ -248,6 +248,8 @@ public final class ConfigParser {
 
     private byte[] run(Preprocessor.Include inc, Path f) throws ConfigException {
       ProcessBuilder pb = new ProcessBuilder(f.toString());
+      // a config script under fim watch (SIGHUP) must not speak for the service to systemd
+      pb.environment().remove("NOTIFY_SOCKET");
       for (Map.Entry<String, String> e : macros.executeEnvironment.entrySet()) {
         pb.environment()
             .putIfAbsent(e.getKey(), e.getValue()); // AIDE: setenv(…, 0), never overriding

@@ -147,7 +147,7 @@ public final class ComplianceReport {
         Executors.newFixedThreadPool(RENDER_THREADS, daemon("fim-report-render"));
     ExecutorService digesting = Executors.newSingleThreadExecutor(daemon("fim-report-digest"));
     try {
-      ReportDigest digest = new ReportDigest();
+      ReportDigest digest = new ReportDigest(p.agent());
       try (OutputStream spilled =
           headFirst ? null : new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16)) {
         Rows body = headFirst ? direct : spilled::write;

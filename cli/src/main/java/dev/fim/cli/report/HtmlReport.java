@@ -72,7 +72,10 @@ final class HtmlReport implements ReportWriter {
         .append(" on ")
         .append(esc(p.host()))
         .append(
-            " by fim. Times are UTC. Change detection for PCI DSS 11.5.2, NIST SP 800-53 SI-7, HIPAA 164.312(c).</p>\n")
+            (p.agent() != null
+                    ? " by " + esc(p.agentType()) + " " + esc(p.agentVersion())
+                    : " by fim")
+                + ". Times are UTC. Change detection for PCI DSS 11.5.2, NIST SP 800-53 SI-7, HIPAA 164.312(c).</p>\n")
         .append("<p class=\"digest\" id=\"digest\">Data SHA-256: ")
         .append(sha256)
         .append("</p>\n")

@@ -80,10 +80,21 @@ final class JsonReport implements ReportWriter {
     ReportJson.summary(g, s);
     g.flush();
     out.write(
-        ",\n\"digest\":{\"algorithm\":\"SHA-256\",\"of\":\"the stored records of the period's events and"
+        ",\n\"digest\":{\"algorithm\":\"SHA-256\",\"of\":\""
+            + (s.parameters.agent() != null ? "the agent line, then " : "")
+            + "the stored records of the period's events and"
             + " approvals, then the summary's compact JSON\",\"sha256\":\""
             + sha256
-            + "\"},\n\"fim_report\":");
+            + "\"},\n");
+    if (s.parameters.agent() != null) { // ECS agent: which fim made the report
+      out.write(
+          "\"agent\":{\"type\":\""
+              + s.parameters.agentType()
+              + "\",\"version\":\""
+              + s.parameters.agentVersion()
+              + "\"},\n");
+    }
+    out.write("\"fim_report\":");
     g.writeString(s.parameters.line(sha256));
     g.close();
     out.write("}\n");

@@ -27,11 +27,20 @@ final class ReportDigest {
   private final MessageDigest sha;
   private final byte[] length = new byte[4];
 
-  ReportDigest() {
+  /**
+   * @param agent the report's stated {@code agent=} (null: none). When stated, the digest begins
+   *     with {@code agent=VALUE\n}, so a report whose stated fim version was edited no longer
+   *     verifies (the verifier makes the report again as the stated agent, byte for byte alike, and
+   *     only the digest can tell); a report without it has the digest it always had.
+   */
+  ReportDigest(String agent) {
     try {
       sha = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java has SHA-256", e);
+    }
+    if (agent != null) {
+      sha.update(("agent=" + agent + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 

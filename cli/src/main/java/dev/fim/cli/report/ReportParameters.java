@@ -29,12 +29,32 @@ public record ReportParameters(
     String host,
     int prefixDepth,
     ReportFormat format,
-    boolean excludeVerifiedPackages) {
+    boolean excludeVerifiedPackages,
+    String agent) {
   static final String MAGIC = "fim-report-v1";
   private static final Pattern LINE = Pattern.compile(MAGIC + "((?: [a-z0-9-]+=[^ \"<>\\r\\n]*)+)");
 
+  /**
+   * {@code agent=}: the fim that made the report, {@code TYPE/VERSION} (ECS agent.type and
+   * agent.version), e.g. {@code fim/0.1.0-SNAPSHOT+394a37e9d125}. Null: a report made before fim
+   * stated it, which renders and verifies as it always did.
+   */
+  private static final Pattern AGENT = Pattern.compile("[a-z0-9-]+/[A-Za-z0-9._+-]+");
+
   /** The value of {@code exclude=} for {@link #excludeVerifiedPackages}. */
   static final String VERIFIED_PACKAGES = "verified-packages";
+
+  /** A report that states no agent (as made before fim stated it). */
+  public ReportParameters(
+      long fromNs,
+      long untilNs,
+      long generatedNs,
+      String host,
+      int prefixDepth,
+      ReportFormat format,
+      boolean excludeVerifiedPackages) {
+    this(fromNs, untilNs, generatedNs, host, prefixDepth, format, excludeVerifiedPackages, null);
+  }
 
   /** A report of every change (no filter). */
   public ReportParameters(
@@ -64,6 +84,10 @@ public record ReportParameters(
     }
     if (prefixDepth < 1 || prefixDepth > 64) {
       throw new IllegalArgumentException("prefix depth " + prefixDepth + ": give 1 to 64");
+    }
+    if (agent != null && !AGENT.matcher(agent).matches()) {
+      throw new IllegalArgumentException(
+          "agent=" + agent + " is not TYPE/VERSION (letters, digits and ._+-)");
     }
     if (host.isEmpty()
         || host.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '<' || c == '>' || c > 126)) {
@@ -105,6 +129,35 @@ public record ReportParameters(
         excludeVerifiedPackages);
   }
 
+  /** These parameters, stated as made by {@code agent} ({@link #thisAgent}). */
+  public ReportParameters withAgent(String agent) {
+    return new ReportParameters(
+        fromNs, untilNs, generatedNs, host, prefixDepth, format, excludeVerifiedPackages, agent);
+  }
+
+  /**
+   * This build as an agent= value: {@code fim/VERSION+COMMIT} (the commit as SemVer build metadata;
+   * a character the line cannot carry becomes '_').
+   */
+  public static String thisAgent() {
+    String v = dev.fim.engine.output.BuildInfo.VERSION;
+    String c = dev.fim.engine.output.BuildInfo.COMMIT;
+    String version = c.equals("unknown") ? v : v + "+" + c;
+    return dev.fim.engine.output.BuildInfo.AGENT_TYPE
+        + "/"
+        + version.replaceAll("[^A-Za-z0-9._+-]", "_");
+  }
+
+  /** ECS agent.type: the part of {@link #agent} before '/'; null when no agent is stated. */
+  String agentType() {
+    return agent == null ? null : agent.substring(0, agent.indexOf('/'));
+  }
+
+  /** ECS agent.version: the part of {@link #agent} after '/'; null when no agent is stated. */
+  String agentVersion() {
+    return agent == null ? null : agent.substring(agent.indexOf('/') + 1);
+  }
+
   /** The one line stating the parameters and the data digest. */
   String line(String sha256) {
     return MAGIC
@@ -121,6 +174,7 @@ public record ReportParameters(
         + " format="
         + format.label()
         + (excludeVerifiedPackages ? " exclude=" + VERIFIED_PACKAGES : "")
+        + (agent != null ? " agent=" + agent : "")
         + " sha256="
         + sha256;
   }
@@ -161,7 +215,8 @@ public record ReportParameters(
               kv.get("host"),
               Integer.parseInt(kv.get("prefix-depth")),
               ReportFormat.ofLabel(kv.get("format")),
-              excludes(kv.get("exclude")));
+              excludes(kv.get("exclude")),
+              kv.get("agent"));
       String sha = kv.get("sha256");
       if (sha == null || !sha.matches("[0-9a-f]{64}")) {
         throw new IllegalArgumentException("no sha256=");

@@ -36,7 +36,12 @@ final class TextReport implements ReportWriter {
             + " ("
             + EventTime.duration(p.untilNs() - p.fromNs())
             + ")");
-    line("Generated:   " + EventTime.of(p.generatedNs()) + " on " + p.host());
+    line(
+        "Generated:   "
+            + EventTime.of(p.generatedNs())
+            + " on "
+            + p.host()
+            + (p.agent() != null ? " by " + p.agentType() + " " + p.agentVersion() : ""));
     line("Data SHA-256: " + sha256);
     line("Evidence:    " + s.evidence());
     line(

@@ -345,6 +345,91 @@ class ComplianceReportTest {
         () -> new ReportParameters(1, 10, 9, "h", 2, ReportFormat.TEXT));
   }
 
+  private static final String VERSION = "0.1.0-SNAPSHOT+394a37e9d125";
+
+  @Test
+  void aReportStatesItsAgentAndVerifiesWhileOneWithTheAgentEditedDoesNot() throws Exception {
+    for (ReportFormat f : List.of(ReportFormat.TEXT, ReportFormat.JSON, ReportFormat.HTML)) {
+      Path file = tmp.resolve("agent." + f.label());
+      String original = report(params(f).withAgent("fim/" + VERSION));
+      Files.writeString(file, original);
+      ReportParameters.Stated stated = ReportParameters.find(original, f == ReportFormat.JSON);
+      assertEquals("fim/" + VERSION, stated.parameters().agent(), f.label());
+      assertTrue(original.contains(" agent=fim/" + VERSION + " sha256="), f.label());
+      if (f != ReportFormat.JSON) {
+        assertTrue(original.contains(" by fim " + VERSION), original);
+      }
+      ReportVerifier.Outcome ok = ReportVerifier.verify(store, file, tmp, UNSEALED);
+      assertEquals(ReportVerifier.Verdict.VERIFIED, ok.verdict(), ok.message());
+      // the same data stated by another fim has another digest: the agent is covered by it
+      assertFalse(
+          stated.sha256().equals(ReportParameters.find(report(params(f)), false).sha256()),
+          f.label());
+
+      // every mention of the version edited consistently (line, JSON agent, "by fim ..."):
+      // the re-rendered file is alike, only the digest can tell
+      Files.writeString(file, original.replace(VERSION, "9.9.9+forged"));
+      ReportVerifier.Outcome forged = ReportVerifier.verify(store, file, tmp, UNSEALED);
+      assertEquals(ReportVerifier.Verdict.DATA_DIFFERS, forged.verdict(), forged.message());
+
+      // the agent= statement removed: no longer the report fim wrote
+      Files.writeString(file, original.replace(" agent=fim/" + VERSION, ""));
+      ReportVerifier.Outcome removed = ReportVerifier.verify(store, file, tmp, UNSEALED);
+      assertFalse(removed.verdict() == ReportVerifier.Verdict.VERIFIED, removed.message());
+    }
+  }
+
+  @Test
+  void aReportWithoutAnAgentRendersAndVerifiesAsBefore() throws Exception {
+    for (ReportFormat f : List.of(ReportFormat.TEXT, ReportFormat.JSON, ReportFormat.HTML)) {
+      String r = report(params(f));
+      assertFalse(r.contains("agent"), f.label() + ": " + r);
+      assertEquals(null, ReportParameters.find(r, f == ReportFormat.JSON).parameters().agent());
+      Path file = tmp.resolve("old." + f.label());
+      Files.writeString(file, r);
+      assertEquals(
+          ReportVerifier.Verdict.VERIFIED,
+          ReportVerifier.verify(store, file, tmp, UNSEALED).verdict(),
+          f.label());
+    }
+    assertTrue(report(params(ReportFormat.TEXT)).contains(" on host1\n"));
+    assertTrue(report(params(ReportFormat.HTML)).contains(" on host1 by fim. Times are UTC."));
+  }
+
+  @Test
+  void jsonCarriesTheEcsAgent() throws Exception {
+    String j = report(params(ReportFormat.JSON).withAgent("fim/" + VERSION));
+    var p = new com.fasterxml.jackson.core.JsonFactory().createParser(j);
+    int depth = 0;
+    String agent = null;
+    for (var t = p.nextToken(); t != null; t = p.nextToken()) { // one well-formed document
+      if (t.isStructStart()) {
+        depth++;
+      } else if (t.isStructEnd()) {
+        depth--;
+      } else if (depth == 1
+          && t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME
+          && p.getCurrentName().equals("agent")) {
+        int from = (int) p.getTokenLocation().getCharOffset();
+        p.nextToken();
+        p.skipChildren();
+        agent = j.substring(from, (int) p.getTokenLocation().getCharOffset() + 1);
+      }
+    }
+    assertEquals("\"agent\":{\"type\":\"fim\",\"version\":\"" + VERSION + "\"}", agent, j);
+    assertTrue(j.contains(" agent=fim/" + VERSION + " sha256="), j);
+    // this build's own agent= value is one the line carries and the parser takes back
+    String mine = ReportParameters.thisAgent();
+    assertTrue(mine.startsWith("fim/"), mine);
+    assertEquals(
+        mine,
+        ReportParameters.find(report(params(ReportFormat.TEXT).withAgent(mine)))
+            .parameters()
+            .agent());
+    assertThrows(
+        IllegalArgumentException.class, () -> params(ReportFormat.TEXT).withAgent("fim 1.0"));
+  }
+
   @Test
   void aCopyVerifiesAndAModifiedCopyOrChangedDataDoesNot() throws Exception {
     for (ReportFormat f : List.of(ReportFormat.TEXT, ReportFormat.JSON, ReportFormat.HTML)) {

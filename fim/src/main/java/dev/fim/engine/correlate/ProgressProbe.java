@@ -94,7 +94,11 @@ final class ProgressProbe {
       issuedSeq[slot] = n;
     }
     try {
-      new ProcessBuilder(TRUE, Long.toHexString(TOKEN_BASE + (n & 0x3fffffffL)))
+      ProcessBuilder probe =
+          new ProcessBuilder(TRUE, Long.toHexString(TOKEN_BASE + (n & 0x3fffffffL)));
+      // not the service manager's to hear from: NotifyAccess=main ignores it, and it has no say
+      probe.environment().remove("NOTIFY_SOCKET");
+      probe
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.DISCARD)

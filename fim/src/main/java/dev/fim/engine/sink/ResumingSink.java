@@ -54,7 +54,8 @@ public final class ResumingSink implements EventSink {
   private final Thread thread;
   private final int chunk;
 
-  private StoreAccess access;
+  // Replaced when a reload's new watcher starts this output again (its own database lender).
+  private volatile StoreAccess access;
   private volatile long delivered;
   private long persisted = -1;
   private long lastPersistNs;
@@ -103,6 +104,12 @@ public final class ResumingSink implements EventSink {
 
   @Override
   public void start(StoreAccess store) throws StoreException {
+    if (access != null) {
+      // fim watch's SIGHUP reload: the output outlives the watcher it was started by; its thread
+      // and cursor go on, reaching the database through the new watcher's lender.
+      access = store;
+      return;
+    }
     this.access = store;
     boolean ran =
         store.run(

@@ -207,17 +207,31 @@ public final class UnixDatagram {
         .array();
   }
 
-  private static byte[] address(String path) throws IOException {
+  /**
+   * The sockaddr_un for {@code path}. A path that starts with {@code @} names a socket in the
+   * abstract namespace (as systemd's {@code $NOTIFY_SOCKET} may): the first byte of sun_path is NUL
+   * and the address is exactly as long as the name, with no terminating NUL (which would be part of
+   * the name).
+   */
+  static byte[] address(String path) throws IOException {
+    boolean abstractName = path.startsWith("@");
     byte[] p = path.getBytes(StandardCharsets.UTF_8);
-    if (p.length >= SUN_PATH) {
-      throw new IOException("socket path " + path + " is longer than a unix socket address holds");
+    if (p.length >= SUN_PATH || (abstractName && p.length < 2)) {
+      throw new IOException(
+          "socket path "
+              + path
+              + " is "
+              + (p.length < 2 ? "empty" : "longer than a unix socket address holds"));
     }
-    byte[] addr = new byte[2 + p.length + 1];
+    byte[] addr = new byte[2 + p.length + (abstractName ? 0 : 1)];
     // sa_family_t in host byte order
     java.nio.ByteBuffer.wrap(addr)
         .order(java.nio.ByteOrder.nativeOrder())
         .putShort((short) AF_UNIX);
     System.arraycopy(p, 0, addr, 2, p.length);
+    if (abstractName) {
+      addr[2] = 0; // the '@' stands for the leading NUL
+    }
     return addr;
   }
 
