@@ -57,12 +57,20 @@ import picocli.CommandLine.Spec;
       "(2026-11-25T10:00:00Z; 2026-11-25 is local midnight), relative (-24h, 7d, 2w), now, today,",
       "yesterday. Report times are UTC. Reads the database without locking it (works beside fim watch).",
       "",
+      "Fleet report (--source URL): the period's events that fim ship sent to an OpenSearch or",
+      "Elasticsearch cluster, read back from fim-events-* (paged with search_after), with totals per",
+      "host, user and path prefix and a data SHA-256 over the documents used; text or json. A shared",
+      "cluster has no seal: a document whose _id is not <host.id>-<database id>-<sequence> of its own",
+      "fields is marked SUSPECT. Coverage and approvals are not shipped yet (the report says so).",
+      "See docs/fleet.md.",
+      "",
       "Examples:",
       "  fim report --since 2026-11-01 --until 2026-12-01 --format html --output nov.html",
       "  fim report --since -24h",
       "  fim report --since 7d --format json | jq '.changes[] | select(.approval == null) | .event.file.path'",
       "  fim report --since 7d --exclude-verified-packages",
-      "  fim report --verify nov.html"
+      "  fim report --verify nov.html",
+      "  fim report --source https://search.example:9200 --api-key-file key --since 7d --host web1"
     })
 final class ReportCommand implements Callable<Integer> {
   /**

@@ -184,6 +184,19 @@ class FleetReportTest {
   }
 
   @Test
+  void helpNamesTheFleetReportAndHostNeedsSource() {
+    Fim.Run help = Fim.run("report", "--help");
+    assertEquals(0, help.exit(), help.toString());
+    for (String s :
+        List.of("--source=URL", "--host=NAME", "--api-key-file", "--ca-file", "SUSPECT")) {
+      assertTrue(help.out().contains(s), s + " in\n" + help.out());
+    }
+    Fim.Run alone = Fim.run("report", "--since", "-1h", "--host", "web1");
+    assertEquals(ExitCodes.USAGE, alone.exit(), alone.toString());
+    assertTrue(alone.err().contains("--host goes with --source"), alone.toString());
+  }
+
+  @Test
   void digestIsStableAcrossRunsAndHtmlIsRefusedClearly() throws Exception {
     Fim.Run one = report("--format", "json");
     Fim.Run two = report("--format", "json");
