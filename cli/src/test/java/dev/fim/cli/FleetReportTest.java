@@ -197,6 +197,22 @@ class FleetReportTest {
   }
 
   @Test
+  void anUnreachableClusterIsTheShipExitWithItsAddressNotATrace() throws Exception {
+    int port;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Fim.Run r =
+        Fim.run(
+            "report", "--source", "http://127.0.0.1:" + port, "--since", "-1h", "--format", "json");
+    assertEquals(ExitCodes.SHIP, r.exit(), r.toString());
+    assertTrue(r.err().contains("cannot reach http://127.0.0.1:" + port), r.toString());
+    assertFalse(r.err().contains("\tat "), r.toString());
+    assertEquals("", r.out(), "no half report");
+  }
+
+  @Test
   void digestIsStableAcrossRunsAndHtmlIsRefusedClearly() throws Exception {
     Fim.Run one = report("--format", "json");
     Fim.Run two = report("--format", "json");

@@ -57,8 +57,12 @@ public final class FleetSearch {
     long n = 0;
     while (true) {
       String body = query(fromTimestamp, untilTimestamp, hosts, page, after);
-      BulkClient.Response r =
-          client.request("POST", "/" + ShipDocuments.INDEX_PREFIX + "*/_search", body);
+      BulkClient.Response r;
+      try {
+        r = client.request("POST", "/" + ShipDocuments.INDEX_PREFIX + "*/_search", body);
+      } catch (IOException e) {
+        throw client.failure(e); // unreachable, or TLS refused: the cluster's error, exit 25
+      }
       if (r.status() != 200) {
         throw new ShipException(
             ShipException.Reason.SETUP,
