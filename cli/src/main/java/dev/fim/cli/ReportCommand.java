@@ -2,6 +2,7 @@ package dev.fim.cli;
 
 import dev.fim.auditlink.search.TimeSpec;
 import dev.fim.cli.report.ComplianceReport;
+import dev.fim.cli.report.FleetReport;
 import dev.fim.cli.report.ReportFormat;
 import dev.fim.cli.report.ReportParameters;
 import dev.fim.cli.report.ReportVerifier;
@@ -56,12 +57,20 @@ import picocli.CommandLine.Spec;
       "(2026-11-25T10:00:00Z; 2026-11-25 is local midnight), relative (-24h, 7d, 2w), now, today,",
       "yesterday. Report times are UTC. Reads the database without locking it (works beside fim watch).",
       "",
+      "Fleet report (--source URL): the period's events that fim ship sent to an OpenSearch or",
+      "Elasticsearch cluster, read back from fim-events-* (paged with search_after), with totals per",
+      "host, user and path prefix and a data SHA-256 over the documents used; text or json. A shared",
+      "cluster has no seal: a document whose _id is not <host.id>-<database id>-<sequence> of its own",
+      "fields is marked SUSPECT. Coverage and approvals are not shipped yet (the report says so).",
+      "See docs/fleet.md.",
+      "",
       "Examples:",
       "  fim report --since 2026-11-01 --until 2026-12-01 --format html --output nov.html",
       "  fim report --since -24h",
       "  fim report --since 7d --format json | jq '.changes[] | select(.approval == null) | .event.file.path'",
       "  fim report --since 7d --exclude-verified-packages",
-      "  fim report --verify nov.html"
+      "  fim report --verify nov.html",
+      "  fim report --source https://search.example:9200 --api-key-file key --since 7d --host web1"
     })
 final class ReportCommand implements Callable<Integer> {
   /**
@@ -125,13 +134,40 @@ final class ReportCommand implements Callable<Integer> {
           "Check a text, JSON or HTML report against the database instead of writing one.")
   Path verify;
 
+  @Option(
+      names = "--source",
+      paramLabel = "URL",
+      description =
+          "Fleet report: read the events fim ship sent to this OpenSearch/Elasticsearch cluster"
+              + " (fim-events-*) instead of the local database; totals per host; text or json."
+              + " No seal: documents whose _id does not match their host.id and sequence are"
+              + " marked SUSPECT. Coverage and approvals are not shipped yet (the report says so).")
+  String source;
+
+  @Option(
+      names = "--host",
+      paramLabel = "NAME",
+      description = "With --source: only these host.name values (repeat for more). Default: all.")
+  java.util.List<String> hosts = new java.util.ArrayList<>();
+
+  @Mixin DestinationOptions cluster;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (source == null && !hosts.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--host goes with --source");
+    }
     if (verify != null) {
+      if (source != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--verify with --source is not supported yet: compare the data SHA-256 of two fleet"
+                + " reports of the same period instead");
+      }
       return verify(out, err);
     }
     if (since == null) {
@@ -162,6 +198,9 @@ final class ReportCommand implements Callable<Integer> {
               + " ("
               + (to.isAfter(now) ? now : to)
               + ")");
+    }
+    if (source != null) {
+      return fleet(f, from, to.isAfter(now) ? now : to, out, err);
     }
     ReportParameters p;
     try {
@@ -236,6 +275,55 @@ final class ReportCommand implements Callable<Integer> {
           "fim report: the report could not be written to standard output (disk full or pipe closed)");
       return ExitCodes.IO;
     }
+    return ExitCodes.OK;
+  }
+
+  /** The fleet report (--source): from the cluster's documents, no local database. */
+  private int fleet(ReportFormat f, Instant from, Instant to, PrintWriter out, PrintWriter err)
+      throws Exception {
+    if (f != ReportFormat.TEXT && f != ReportFormat.JSON) {
+      throw new ParameterException(
+          spec.commandLine(), "--source: the fleet report is text or json (csv and html: not yet)");
+    }
+    if (excludeVerifiedPackages) {
+      throw new ParameterException(
+          spec.commandLine(), "--exclude-verified-packages does not go with --source (yet)");
+    }
+    dev.fim.engine.ship.Destination dest = cluster.destination(source, spec.commandLine());
+    dev.fim.engine.ship.BulkClient client =
+        new dev.fim.engine.ship.BulkClient(dest, java.time.Duration.ofSeconds(60));
+    String since = from.toString();
+    String until = to.toString();
+    FleetReport.Source read =
+        sink -> dev.fim.engine.ship.FleetSearch.read(client, since, until, hosts, sink);
+    FleetReport.Result[] r = {null};
+    if (output != null) {
+      ReportOutput.writeAtomically(
+          output,
+          w ->
+              r[0] =
+                  FleetReport.write(
+                      read, dest.uri().toString(), since, until, hosts, prefixDepth, f, w));
+    } else {
+      r[0] =
+          FleetReport.write(read, dest.uri().toString(), since, until, hosts, prefixDepth, f, out);
+    }
+    String line =
+        "fim report: "
+            + r[0].documents()
+            + " documents from "
+            + dest.uri()
+            + " ("
+            + r[0].suspect()
+            + " suspect); data SHA-256 "
+            + r[0].sha256();
+    if (output != null) {
+      out.println(line + "; written to " + output);
+    } else {
+      err.println(line);
+    }
+    out.flush();
+    err.flush();
     return ExitCodes.OK;
   }
 

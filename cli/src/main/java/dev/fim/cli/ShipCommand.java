@@ -63,26 +63,7 @@ final class ShipCommand implements Callable<Integer> {
   @Option(names = "--setup", description = "Create or check the index template, then ship.")
   boolean setup;
 
-  @Option(names = "--user", paramLabel = "USER", description = "Basic authentication user.")
-  String user;
-
-  @Option(
-      names = "--password-file",
-      paramLabel = "FILE",
-      description = "The password for --user (first line; not world-readable).")
-  Path passwordFile;
-
-  @Option(
-      names = "--api-key-file",
-      paramLabel = "FILE",
-      description = "An API key (base64 id:key, or id:key; not world-readable).")
-  Path apiKeyFile;
-
-  @Option(
-      names = "--ca-file",
-      paramLabel = "PEM",
-      description = "Trust only the CA certificate(s) in this PEM file for https.")
-  Path caFile;
+  @Mixin DestinationOptions cluster;
 
   @Option(
       names = "--batch",
@@ -140,22 +121,10 @@ final class ShipCommand implements Callable<Integer> {
           "--batch, --batch-bytes and --interval must be positive, --max-rate and --backlog-warn"
               + " not negative");
     }
-    if (apiKeyFile != null && (user != null || passwordFile != null)) {
-      throw new ParameterException(
-          spec.commandLine(), "--api-key-file and --user/--password-file exclude each other");
-    }
-    if ((user == null) != (passwordFile == null)) {
-      throw new ParameterException(spec.commandLine(), "--user and --password-file go together");
-    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    URI uri = Destination.parseUrl(to);
-    String auth =
-        apiKeyFile != null
-            ? Destination.apiKey(apiKeyFile)
-            : user != null ? Destination.basic(user, passwordFile) : null;
-    Destination dest =
-        new Destination(uri, auth, caFile == null ? null : Destination.trusting(caFile));
+    Destination dest = cluster.destination(to, spec.commandLine());
+    URI uri = dest.uri();
     BulkClient client = new BulkClient(dest, Duration.ofSeconds(60));
     if (setup) {
       IndexTemplate.Outcome o = IndexTemplate.setUp(client);
