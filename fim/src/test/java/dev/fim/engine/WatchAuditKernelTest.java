@@ -128,6 +128,61 @@ class WatchAuditKernelTest {
   }
 
   /**
+   * Issue 15's example, with the real shadow-utils on a throw-away account: {@code useradd} and
+   * then {@code usermod -p} (as {@code chpasswd} would) both rewrite {@code shadow} (through {@code
+   * shadow+} and a lock, renamed over it) moments apart, in a copy of /etc ({@code --prefix}, so
+   * the host's accounts are never touched). Whether fim reports one change or two, both programs
+   * are named for {@code shadow} — the last as its process, the earlier in {@code fim.writers} —
+   * and no temporary ({@code shadow+}, {@code .lock}) is reported as a change of its own (the
+   * backups {@code passwd-} and {@code shadow-} stay: they are new files).
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Sources.Backend.class,
+      names = {"FANOTIFY", "INOTIFY"})
+  void useraddAndUsermodAreBothNamedForShadow(Sources.Backend backend) throws Exception {
+    assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
+    h = new WatchHarness(backend);
+    h.sh(
+        "mkdir etc && for f in passwd group shadow gshadow; do grep '^root:' /etc/$f > etc/$f; done"
+            + " && chmod 640 etc/shadow etc/gshadow");
+    h.start(1000, 65536, Watcher.BACK_PRESSURE_NS, false, Watcher.Attribution.AUDIT);
+    asLogin1001(
+        "useradd -P \"$PWD\" -M -s /usr/sbin/nologin fimtest15"
+            + " && usermod -P \"$PWD\" -p '$6$fim$notarealhash' fimtest15");
+    List<ChangeEvent> es = h.barrier();
+    for (ChangeEvent e : es) {
+      String name = e.path().display();
+      assertTrue(
+          !name.endsWith("+") && !name.endsWith(".lock"),
+          "a temporary reported: " + WatchHarness.describe(es));
+    }
+    List<ChangeEvent> shadow =
+        es.stream().filter(e -> e.path().equals(h.path("etc/shadow"))).toList();
+    assertTrue(!shadow.isEmpty(), WatchHarness.describe(es));
+    java.util.Set<String> named = new java.util.HashSet<>();
+    for (ChangeEvent e : shadow) {
+      assertEquals("audit", e.attribution().label(), () -> e.attributionReason() + " " + e.actor());
+      assertEquals(1001L, e.actor().auid());
+      named.add(e.actor().executable());
+      for (Writer w : e.writers()) {
+        named.add(w.executable());
+        assertEquals(1001L, w.auid());
+      }
+    }
+    assertEquals(
+        java.util.Set.of("/usr/sbin/useradd", "/usr/sbin/usermod"),
+        named,
+        WatchHarness.describe(shadow));
+    assertEquals(
+        "/usr/sbin/usermod",
+        shadow.get(shadow.size() - 1).actor().executable(),
+        "the last change of shadow is usermod's");
+    assertTrue(
+        java.nio.file.Files.readString(h.tree.resolve("etc/shadow")).contains("fimtest15:$6$fim$"));
+  }
+
+  /**
    * Two processes append to one file within one quiet window: a login uid 1001 shell holds it open
    * for appending ({@code exec 3>>log}) and writes, and meanwhile a setpriv'd shell (uid 65534)
    * appends and closes. One updated event; both in {@code fim.writers} in the order they opened it,
