@@ -74,11 +74,8 @@ final class DatabaseLender {
   private boolean lend(long borrower, BooleanSupplier stopping)
       throws StoreException, InterruptedException {
     recorder.commit();
-    String who =
-        ProcessHandle.of(borrower)
-            .flatMap(p -> p.info().commandLine())
-            .map(DatabaseLender::fimCommand)
-            .orElse("?");
+    String who = commandLineOf(borrower);
+    who = who == null ? "?" : fimCommand(who);
     status.accept("lending the database to pid " + borrower + " (" + who + ")");
     long t0 = ticker.read();
     synchronized (guard) {
@@ -103,6 +100,33 @@ final class DatabaseLender {
    * {@code fim check …} out of a java command line running fim's jar or main class; else the line
    * as it is.
    */
+  /**
+   * The command line of {@code pid} from {@code /proc/PID/cmdline}, arguments joined by spaces, or
+   * null when it is gone. Read whole: the JDK's {@code ProcessHandle.Info.commandLine()} cuts a
+   * long one (a JVM's class path) before the arguments that say which fim command it is.
+   */
+  static String commandLineOf(long pid) {
+    try {
+      byte[] b =
+          java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + pid + "/cmdline"));
+      int n = b.length;
+      while (n > 0 && b[n - 1] == 0) {
+        n--;
+      }
+      if (n == 0) {
+        return null;
+      }
+      for (int i = 0; i < n; i++) {
+        if (b[i] == 0) {
+          b[i] = ' ';
+        }
+      }
+      return new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   static String fimCommand(String javaCommandLine) {
     for (String marker : List.of("fim-cli.jar ", "dev.fim.cli.Main ")) {
       int i = javaCommandLine.indexOf(marker);

@@ -54,4 +54,29 @@ class EveryTest {
         DatabaseLender.fimCommand("java -cp a.jar:b.jar dev.fim.cli.Main accept /etc/hosts"));
     assertEquals("/usr/bin/python3 x.py", DatabaseLender.fimCommand("/usr/bin/python3 x.py"));
   }
+
+  /**
+   * A borrower with a long command line (a JVM's class path of many jars) is still named by its fim
+   * command: the JDK's ProcessHandle.Info cut such a line before its arguments.
+   */
+  @Test
+  void aLongCommandLineIsReadWhole() throws Exception {
+    String longArg = "x".repeat(20_000);
+    // a shell waiting on its stdin (the pipe stays open until destroy), with a long argument
+    Process p = new ProcessBuilder("sh", "-c", "read line", "sh", longArg, "check").start();
+    try {
+      String want = "sh -c read line sh " + longArg + " check";
+      String line = null;
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!want.equals(line) && System.nanoTime() < deadline) {
+        line = DatabaseLender.commandLineOf(p.pid()); // until exec replaced the forked image
+        Thread.onSpinWait();
+      }
+      assertEquals(want.length(), line == null ? -1 : line.length(), "length of the line read");
+      assertEquals(true, want.equals(line));
+    } finally {
+      p.destroyForcibly();
+    }
+    assertEquals(null, DatabaseLender.commandLineOf(Long.MAX_VALUE));
+  }
 }
