@@ -435,6 +435,7 @@ class WatchCommandTest {
                 + tree.resolve("f")
                 + "  permissions: 0644 -> 0600.*"),
         line);
+    assertTrue(line.contains("  by ") && line.contains("chmod["), "who made it: " + line);
     assertEquals(0, stop("INT"));
   }
 
