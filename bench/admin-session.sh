@@ -54,7 +54,7 @@ export FIM_KEY_DIR="$work"
 "$fim" init --db "$db" "${trees[@]}" >/dev/null
 "$fim" watch --db "$db" --format "$FORMAT" --attribution audit "${trees[@]}" >"$work/events" 2>"$work/watch.err" &
 watch_pid=$!
-until grep -q "watching" "$work/watch.err" 2>/dev/null; do
+until grep -q "reconciled\|recorded " "$work/watch.err" 2>/dev/null; do
   kill -0 "$watch_pid" || { cat "$work/watch.err"; exit 1; }
   sleep 0.1
 done
