@@ -117,7 +117,7 @@ class PackageCheckReportTest {
             html.toString());
     assertEquals(0, filtered.exit(), filtered.toString());
     String page = Files.readString(html);
-    assertTrue(page.contains(" exclude=verified-packages sha256="), "the filter is stated");
+    assertTrue(page.contains(" exclude=verified-packages "), "the filter is stated");
     assertTrue(
         page.contains(
             "2 changes by package installs (0 verified, 2 NOT VERIFIED); 2 verified package changes"
