@@ -1,6 +1,7 @@
 package dev.fim.auditlink.netlink;
 
 import dev.fim.store.sys.NativeException;
+import dev.fim.store.sys.SocketCalls;
 import java.time.Duration;
 import jnr.constants.platform.AddressFamily;
 import jnr.constants.platform.Errno;
@@ -8,17 +9,16 @@ import jnr.constants.platform.Sock;
 import jnr.constants.platform.SocketLevel;
 import jnr.constants.platform.SocketOption;
 import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.Struct;
 
 /**
- * A {@code NETLINK_AUDIT} socket: the only caller of {@link NetlinkNative}. Checks every return,
- * retries {@code EINTR}, and throws {@link NativeException} with the call, the errno and a reason;
- * callers never see -1. Not thread-safe: one thread uses a socket at a time (the listener's thread,
- * or a client's caller), and {@link #close()} happens after that thread stopped.
+ * A {@code NETLINK_AUDIT} socket over libc's socket calls ({@link SocketCalls}). Checks every
+ * return, retries {@code EINTR}, and throws {@link NativeException} with the call, the errno and a
+ * reason; callers never see -1. Not thread-safe: one thread uses a socket at a time (the listener's
+ * thread, or a client's caller), and {@link #close()} happens after that thread stopped.
  */
 final class NetlinkSocket implements AutoCloseable {
   /** netlink.h:18. */
@@ -42,9 +42,8 @@ final class NetlinkSocket implements AutoCloseable {
    */
   static final int OVERRUN = -2;
 
-  private static final NetlinkNative.LibC LIBC =
-      LibraryLoader.create(NetlinkNative.LibC.class).failImmediately().load("c");
-  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  private static final SocketCalls.LibC LIBC = SocketCalls.libc();
+  private static final Runtime RUNTIME = SocketCalls.runtime();
   private static final int SOCKADDR_NL_SIZE = Struct.size(new Layouts.SockaddrNl());
 
   /**

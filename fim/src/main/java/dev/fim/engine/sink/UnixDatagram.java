@@ -1,13 +1,8 @@
 package dev.fim.engine.sink;
 
+import dev.fim.store.sys.SocketCalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.types.size_t;
-import jnr.ffi.types.ssize_t;
 
 /**
  * Unix datagram sockets, which Java 17 lacks (its UNIX sockets are streams only): one datagram to a
@@ -28,33 +23,10 @@ public final class UnixDatagram {
   private static final int EMSGSIZE = 90;
 
   /** The libc calls used; public because jnr-ffi implements it in a class loader of its own. */
-  public interface LibC {
-    @SaveError
-    int socket(int domain, int type, int protocol);
-
-    @SaveError
-    int bind(int fd, @In byte[] addr, int addrlen);
-
-    @SaveError
-    @ssize_t
-    long sendto(
-        int fd, @In byte[] buf, @size_t long len, int flags, @In byte[] destAddr, int addrlen);
-
-    @SaveError
-    @ssize_t
-    long recv(int fd, @Out byte[] buf, @size_t long len, int flags);
-
-    @SaveError
-    int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);
-
-    int close(int fd);
-
-    String strerror(int errno);
-  }
-
+  /** libc's socket calls, declared once for every layer. */
   private static final class Holder {
-    static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-    static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(LIBC);
+    static final SocketCalls.LibC LIBC = SocketCalls.libc();
+    static final jnr.ffi.Runtime RUNTIME = SocketCalls.runtime();
   }
 
   private UnixDatagram() {}
@@ -90,7 +62,7 @@ public final class UnixDatagram {
     public Sender(String path, long timeoutMs) throws IOException {
       this.path = path;
       this.addr = address(path);
-      LibC c = Holder.LIBC;
+      SocketCalls.LibC c = Holder.LIBC;
       int s = c.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
       if (s < 0) {
         throw failure("socket", path);
@@ -133,7 +105,7 @@ public final class UnixDatagram {
     private final int fd;
 
     public Receiver(String path, int timeoutSeconds) throws IOException {
-      LibC c = Holder.LIBC;
+      SocketCalls.LibC c = Holder.LIBC;
       fd = c.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
       if (fd < 0) {
         throw failure("socket", path);
