@@ -164,47 +164,15 @@ final class RuleSelector implements Selector {
     ByteChars text = new ByteChars(p);
     int dirLen = parentLength(p, p.length);
     Node start = deepestNode(p, dirLen);
-    boolean recursed = start.path.length() != dirLen;
-    RegexRule found = null;
-    boolean equal = false;
-    for (Node n = start; n != null && found == null; n = n.parent) {
-      if (!n.hasRules()) {
-        recursed = true;
-        continue;
-      }
-      if (!recursed) {
-        recursed = true;
-        found = first(n.equ, text, type, ms);
-        equal = found != null;
-      }
-      if (found == null) {
-        found = first(n.sel, text, type, ms);
-      }
-    }
+    RegexRule found = selecting(p, type, text, ms, start, dirLen);
+    boolean equal = found != null && found.kind == RegexRule.Kind.EQUALS;
     RegexRule excluder = null;
     PathBytes excludedAt = null;
     if (found != null) {
-      negatives:
-      for (Node n = start; n != null; n = n.parent) {
-        for (int i : n.neg) {
-          RegexRule r = rules[i];
-          if (r.allows(type) && r.matches(text.limit(p.length), matcher(ms, i))) {
-            excluder = r;
-            excludedAt = at;
-            break negatives;
-          }
-          boolean subtree =
-              r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
-          if (subtree) {
-            for (int k = parentLength(p, p.length); k > n.path.length(); k = parentLength(p, k)) {
-              if (r.matches(text.limit(k), matcher(ms, i))) {
-                excluder = r;
-                excludedAt = PathBytes.of(p, 0, k);
-                break negatives;
-              }
-            }
-          }
-        }
+      Exclusion ex = exclusion(p, type, text, ms, start);
+      if (ex != null) {
+        excluder = ex.rule();
+        excludedAt = ex.length() == p.length ? at : PathBytes.of(p, 0, ex.length());
       }
     }
     PathBytes root = null;
@@ -285,60 +253,71 @@ final class RuleSelector implements Selector {
     ByteChars text = new ByteChars(p);
     int dirLen = parentLength(p, p.length);
     Node start = deepestNode(p, dirLen);
+    RegexRule found = selecting(p, type, text, ms, start, dirLen);
+    if (found == null || exclusion(p, type, text, ms, start) != null) {
+      return Match.NONE;
+    }
+    rule[0] = found;
+    return found.kind == RegexRule.Kind.EQUALS ? Match.EQUAL : Match.SELECTIVE;
+  }
+
+  /**
+   * check_seltree's positive pass: from the deepest rule node above {@code p} up to the root, the
+   * first positive rule that matches; an equals rule counts only on the node of the path's own
+   * directory (the first node with rules, when the walk did not recurse to reach it). The result's
+   * kind is {@link RegexRule.Kind#EQUALS} for an equals match; null when none matches.
+   */
+  private RegexRule selecting(
+      byte[] p, FileType type, ByteChars text, Matcher[] ms, Node start, int dirLen) {
     boolean recursed = start.path.length() != dirLen;
-    RegexRule found = null;
-    boolean equal = false;
-    for (Node n = start; n != null && found == null; n = n.parent) {
+    for (Node n = start; n != null; n = n.parent) {
       if (!n.hasRules()) {
         recursed = true;
         continue;
       }
       if (!recursed) {
         recursed = true;
-        found = first(n.equ, text, type, ms);
-        equal = found != null;
+        RegexRule equals = first(n.equ, text, type, ms);
+        if (equals != null) {
+          return equals;
+        }
       }
-      if (found == null) {
-        found = first(n.sel, text, type, ms);
+      RegexRule selective = first(n.sel, text, type, ms);
+      if (selective != null) {
+        return selective;
       }
     }
-    if (found == null) {
-      return Match.NONE;
-    }
+    return null;
+  }
+
+  /** A negative rule that drops a path, and the length of the prefix it matched. */
+  private record Exclusion(RegexRule rule, int length) {}
+
+  /**
+   * check_seltree's negative pass: the first negative rule, from the deepest node up, that matches
+   * {@code p} itself, or — for the unrestricted ones (and fim's {@code -/} ones that allow
+   * directories) — a directory above {@code p} strictly below the rule's node, which excludes
+   * everything in it. Null when none does.
+   */
+  private Exclusion exclusion(byte[] p, FileType type, ByteChars text, Matcher[] ms, Node start) {
     for (Node n = start; n != null; n = n.parent) {
       for (int i : n.neg) {
         RegexRule r = rules[i];
         if (r.allows(type) && r.matches(text.limit(p.length), matcher(ms, i))) {
-          return Match.NONE;
+          return new Exclusion(r, p.length);
         }
-        if (excludesAncestor(r, n, p, text, ms, i)) {
-          return Match.NONE;
+        boolean subtree =
+            r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
+        if (subtree) {
+          for (int k = parentLength(p, p.length); k > n.path.length(); k = parentLength(p, k)) {
+            if (r.matches(text.limit(k), matcher(ms, i))) {
+              return new Exclusion(r, k);
+            }
+          }
         }
       }
     }
-    rule[0] = found;
-    return equal ? Match.EQUAL : Match.SELECTIVE;
-  }
-
-  /**
-   * True when {@code r}, a negative rule of node {@code n}, excludes a directory above {@code p}
-   * strictly below {@code n}, and so everything in it: AIDE tries the unrestricted ones (and fim
-   * the {@code -/} ones that allow directories) on those parent directories.
-   */
-  private boolean excludesAncestor(
-      RegexRule r, Node n, byte[] p, ByteChars text, Matcher[] ms, int i) {
-    boolean subtree =
-        r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
-    if (!subtree) {
-      return false;
-    }
-    int nodeLen = n.path.length();
-    for (int k = parentLength(p, p.length); k > nodeLen; k = parentLength(p, k)) {
-      if (r.matches(text.limit(k), matcher(ms, i))) {
-        return true;
-      }
-    }
-    return false;
+    return null;
   }
 
   private RegexRule first(int[] list, ByteChars text, FileType type, Matcher[] ms) {
