@@ -483,10 +483,7 @@ public final class BaselineJob {
         }
       }
     } catch (java.util.concurrent.ExecutionException e) {
-      Throwable c =
-          e.getCause() instanceof java.util.concurrent.CompletionException ce
-              ? ce.getCause()
-              : e.getCause();
+      Throwable c = failureOf(e);
       if (c instanceof StoreException st) {
         throw st;
       }
@@ -669,15 +666,19 @@ public final class BaselineJob {
     return new ScanOutcome(summary, sorted);
   }
 
+  /** What made a future of this class fail: a stage's exception, unwrapped from its wrappers. */
+  private static Throwable failureOf(java.util.concurrent.ExecutionException e) {
+    return e.getCause() instanceof java.util.concurrent.CompletionException ce
+        ? ce.getCause()
+        : e.getCause();
+  }
+
   private static void awaitVerification(java.util.concurrent.CompletableFuture<Void> verified)
       throws StoreException, SealException, InterruptedException {
     try {
       verified.get();
     } catch (java.util.concurrent.ExecutionException e) {
-      Throwable c =
-          e.getCause() instanceof java.util.concurrent.CompletionException ce
-              ? ce.getCause()
-              : e.getCause();
+      Throwable c = failureOf(e);
       if (c instanceof SealException se) {
         throw se;
       }
