@@ -127,6 +127,58 @@ class RealJournaldTest {
     assertTrue(entry.contains("\"_PID\":\""), "journald added its trusted fields: " + entry);
   }
 
+  /**
+   * An entry past a datagram's size (a 400,000-byte reason) reaches the real journald whole through
+   * the sealed memfd: journalctl (with --all, which prints fields over 4 KiB) shows its FIM_EVENT
+   * with every byte, and no FIM_TRUNCATED.
+   */
+  @Test
+  void anEntryLargerThanADatagramReachesJournaldWhole() throws Exception {
+    String reason = "y".repeat(400_000);
+    dev.fim.store.ChangeEvent big =
+        new dev.fim.store.ChangeEvent(
+                1_764_064_800_123_456_789L,
+                0,
+                dev.fim.store.Action.OVERFLOW,
+                dev.fim.store.PathBytes.ofUtf8("/var/lib"),
+                null,
+                null,
+                null,
+                java.util.List.of(),
+                dev.fim.store.Origin.RESCAN,
+                dev.fim.store.Attribution.NONE,
+                "rescan",
+                reason)
+            .withSequence(77_001);
+    try (dev.fim.engine.sink.JournalDestination d =
+        new dev.fim.engine.sink.JournalDestination(
+            10, runDir().resolve("socket").toString(), 5000)) {
+      d.send(big);
+    }
+    long end = System.currentTimeMillis() + DEADLINE_MS;
+    String json = "";
+    while (!json.contains("\"FIM_SEQUENCE\":\"77001\"")) {
+      assertTrue(System.currentTimeMillis() < end, "journalctl did not find the entry: " + json);
+      TimeUnit.MILLISECONDS.sleep(50); // polling journalctl with a deadline
+      Process q =
+          new ProcessBuilder(
+                  "journalctl",
+                  "--namespace=" + namespace,
+                  "--all",
+                  "-o",
+                  "json",
+                  "--no-pager",
+                  "FIM_SEQUENCE=77001")
+              .redirectErrorStream(true)
+              .start();
+      json = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      q.waitFor();
+    }
+    assertTrue(json.contains("\"FIM_EVENT\":\"{"), "FIM_EVENT is there");
+    assertTrue(json.contains(reason), "the whole reason, 400,000 bytes, is in the journal");
+    assertTrue(!json.contains("FIM_TRUNCATED"), "not marked truncated");
+  }
+
   private static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

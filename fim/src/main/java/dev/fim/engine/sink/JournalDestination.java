@@ -6,9 +6,11 @@ import java.io.IOException;
 /**
  * Events to systemd-journald over its native socket ({@code /run/systemd/journal/socket}), in
  * {@link JournalFormat}. A datagram is limited by the socket's send buffer (about 208 KiB by
- * default); journald's way past it (the payload in a sealed memfd passed with SCM_RIGHTS) is not
- * implemented: an event too long for one datagram (thousands of writers in {@code fim.writers}) is
- * sent without FIM_EVENT and with {@code FIM_TRUNCATED=1}, the whole event stays in fim's database.
+ * default); an entry past it (a command line of hundreds of KiB in the actor's args, say) goes as
+ * journald takes it from {@code sd_journal_sendv}: the same bytes in a sealed memfd passed with
+ * SCM_RIGHTS. Only when that fails too (a kernel without memfd, a receiver that refuses it) is the
+ * event sent without FIM_EVENT and with {@code FIM_TRUNCATED=1}; the whole event stays in fim's
+ * database either way.
  */
 public final class JournalDestination implements Destination {
   public static final String SOCKET_PROPERTY = "fim.journal.socket";
@@ -34,10 +36,15 @@ public final class JournalDestination implements Destination {
 
   @Override
   public void send(ChangeEvent e) throws IOException {
+    byte[] whole = format.format(e, true);
     try {
-      sender.send(format.format(e, true));
+      sender.send(whole);
     } catch (UnixDatagram.TooLongException tooLong) {
-      sender.send(format.format(e, false));
+      try {
+        sender.sendInMemfd(whole, "fim-journal");
+      } catch (IOException noMemfd) {
+        sender.send(format.format(e, false));
+      }
     }
   }
 

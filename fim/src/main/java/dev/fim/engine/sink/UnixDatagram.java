@@ -21,8 +21,21 @@ public final class UnixDatagram {
   private static final int SUN_PATH = 108;
   private static final int EAGAIN = 11;
   private static final int EMSGSIZE = 90;
+  private static final int EINTR = 4;
+  private static final int SCM_RIGHTS = 1;
+  private static final int MFD_CLOEXEC = 1;
+  private static final int MFD_ALLOW_SEALING = 2;
+  private static final int F_ADD_SEALS = 1033;
+  private static final int F_GET_SEALS = 1034;
 
-  /** The libc calls used; public because jnr-ffi implements it in a class loader of its own. */
+  /** F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE: nothing can change the content. */
+  public static final int ALL_SEALS = 1 | 2 | 4 | 8;
+
+  // struct msghdr and struct cmsghdr on LP64 Linux (x86_64, aarch64: the package's architectures)
+  private static final int MSGHDR_SIZE = 56;
+  private static final int CMSG_LEN_ONE_FD = 16 + 4;
+  private static final int CMSG_SPACE_ONE_FD = 24;
+
   /** libc's socket calls, declared once for every layer. */
   private static final class Holder {
     static final SocketCalls.LibC LIBC = SocketCalls.libc();
@@ -89,6 +102,57 @@ public final class UnixDatagram {
       }
     }
 
+    /**
+     * Sends {@code message} the way journald takes what exceeds a datagram (sd_journal_sendv does
+     * the same): written into a memfd named {@code name}, sealed against any change, and its
+     * descriptor passed alone in an SCM_RIGHTS message. The receiver reads the sealed copy; fim
+     * closes its descriptor once sent.
+     */
+    public void sendInMemfd(byte[] message, String name) throws IOException {
+      SocketCalls.LibC c = Holder.LIBC;
+      jnr.ffi.Runtime rt = Holder.RUNTIME;
+      int mfd = c.memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+      if (mfd < 0) {
+        throw failure("memfd_create for", path);
+      }
+      try {
+        jnr.ffi.Pointer bytes = jnr.ffi.Memory.allocateDirect(rt, Math.max(1, message.length));
+        bytes.put(0, message, 0, message.length);
+        for (long off = 0; off < message.length; ) {
+          long n = c.write(mfd, bytes.slice(off), message.length - off);
+          if (n < 0 && rt.getLastError() != EINTR) {
+            throw failure("write a memfd for", path);
+          }
+          off += Math.max(0, n);
+        }
+        if (c.fcntl(mfd, F_ADD_SEALS, ALL_SEALS) < 0) {
+          throw failure("seal a memfd for", path);
+        }
+        jnr.ffi.Pointer to = jnr.ffi.Memory.allocateDirect(rt, addr.length);
+        to.put(0, addr, 0, addr.length);
+        jnr.ffi.Pointer control = jnr.ffi.Memory.allocateDirect(rt, CMSG_SPACE_ONE_FD, true);
+        control.putLong(0, CMSG_LEN_ONE_FD);
+        control.putInt(8, SOL_SOCKET);
+        control.putInt(12, SCM_RIGHTS);
+        control.putInt(16, mfd);
+        jnr.ffi.Pointer msg = jnr.ffi.Memory.allocateDirect(rt, MSGHDR_SIZE, true);
+        msg.putAddress(0, to.address()); // msg_name
+        msg.putInt(8, addr.length); // msg_namelen; msg_iov NULL, msg_iovlen 0: no data bytes
+        msg.putAddress(32, control.address()); // msg_control
+        msg.putLong(40, CMSG_SPACE_ONE_FD); // msg_controllen
+        long sent = c.sendmsg(fd, msg, 0);
+        // the native blocks are freed when unreachable: keep them until the kernel has read them
+        java.lang.ref.Reference.reachabilityFence(to);
+        java.lang.ref.Reference.reachabilityFence(control);
+        java.lang.ref.Reference.reachabilityFence(msg);
+        if (sent < 0) {
+          throw failure("send a memfd to", path);
+        }
+      } finally {
+        c.close(mfd);
+      }
+    }
+
     /** The path datagrams go to. */
     public String path() {
       return path;
@@ -145,6 +209,52 @@ public final class UnixDatagram {
     public String receiveQueued() throws IOException {
       byte[] b = receiveBytes(0x40); // MSG_DONTWAIT
       return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** A file received as a descriptor (SCM_RIGHTS), its content and its seals. */
+    public record PassedFile(byte[] content, int seals) {}
+
+    /**
+     * The next message's passed descriptor (as {@link Sender#sendInMemfd} sends it), read whole and
+     * closed; null when none came within the timeout or the message carried no descriptor.
+     */
+    public PassedFile receivePassedFile() throws IOException {
+      SocketCalls.LibC c = Holder.LIBC;
+      jnr.ffi.Runtime rt = Holder.RUNTIME;
+      jnr.ffi.Pointer data = jnr.ffi.Memory.allocateDirect(rt, 16, true);
+      jnr.ffi.Pointer iov = jnr.ffi.Memory.allocateDirect(rt, 16, true);
+      iov.putAddress(0, data.address());
+      iov.putLong(8, 16);
+      jnr.ffi.Pointer control = jnr.ffi.Memory.allocateDirect(rt, 64, true);
+      jnr.ffi.Pointer msg = jnr.ffi.Memory.allocateDirect(rt, MSGHDR_SIZE, true);
+      msg.putAddress(16, iov.address());
+      msg.putLong(24, 1);
+      msg.putAddress(32, control.address());
+      msg.putLong(40, 64);
+      long n = c.recvmsg(fd, msg, 0);
+      java.lang.ref.Reference.reachabilityFence(data);
+      java.lang.ref.Reference.reachabilityFence(iov);
+      java.lang.ref.Reference.reachabilityFence(control);
+      if (n < 0) {
+        if (rt.getLastError() == EAGAIN) {
+          return null;
+        }
+        throw new IOException("recvmsg: " + c.strerror(rt.getLastError()));
+      }
+      if (msg.getLong(40) < CMSG_LEN_ONE_FD
+          || control.getInt(8) != SOL_SOCKET
+          || control.getInt(12) != SCM_RIGHTS) {
+        return null;
+      }
+      int passed = control.getInt(16);
+      try {
+        int seals = c.fcntl(passed, F_GET_SEALS, 0);
+        return new PassedFile(
+            java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/fd/" + passed)),
+            seals);
+      } finally {
+        c.close(passed);
+      }
     }
 
     /** The next datagram's bytes, or null when none came within the timeout. */

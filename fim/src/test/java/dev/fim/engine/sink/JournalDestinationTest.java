@@ -74,11 +74,13 @@ class JournalDestinationTest {
   }
 
   /**
-   * An event larger than a datagram may be (the socket's send buffer, ~208 KiB) is sent without
-   * FIM_EVENT and with FIM_TRUNCATED=1: the other fields, and the event in the store, are whole.
+   * An event larger than a datagram may be (the socket's send buffer, ~208 KiB) goes whole in a
+   * memfd passed with SCM_RIGHTS, as journald takes it from sd_journal_sendv: every field,
+   * FIM_EVENT included, and no FIM_TRUNCATED; the memfd is sealed, so nothing can change the entry
+   * between fim's write and journald's read.
    */
   @Test
-  void anEventTooLongForADatagramIsSentWithoutItsJsonAndMarked() throws Exception {
+  void anEventTooLongForADatagramGoesWholeInASealedMemfd() throws Exception {
     ChangeEvent big =
         new ChangeEvent(
                 Events.T,
@@ -94,9 +96,19 @@ class JournalDestinationTest {
                 "rescan",
                 "y".repeat(400_000))
             .withSequence(11);
-    List<JournalProtocol.Field> f = sendOne(big);
-    assertEquals("1", JournalProtocol.one(f, "FIM_TRUNCATED").text());
-    assertEquals(0, JournalProtocol.all(f, "FIM_EVENT").size());
+    String sock = tmp.resolve("journal.sock").toString();
+    UnixDatagram.Receiver.PassedFile got;
+    try (UnixDatagram.Receiver r = new UnixDatagram.Receiver(sock, 5);
+        JournalDestination d = new JournalDestination(10, sock, 1000)) {
+      r.receiveBuffer(1 << 20);
+      d.send(big);
+      got = r.receivePassedFile();
+    }
+    assertNotNull(got, "a descriptor arrived");
+    assertEquals(UnixDatagram.ALL_SEALS, got.seals() & UnixDatagram.ALL_SEALS, "sealed");
+    List<JournalProtocol.Field> f = JournalProtocol.parse(got.content());
+    assertEquals(EventJson.toJson(big), JournalProtocol.one(f, "FIM_EVENT").text());
+    assertEquals(0, JournalProtocol.all(f, "FIM_TRUNCATED").size());
     assertEquals("11", JournalProtocol.one(f, "FIM_SEQUENCE").text());
     assertEquals("3", JournalProtocol.one(f, "PRIORITY").text(), "an overflow is an error");
   }

@@ -11,9 +11,10 @@ import jnr.ffi.types.ssize_t;
 
 /**
  * The libc socket calls fim makes, declared once for every layer: auditlink's {@code NETLINK_AUDIT}
- * socket and the engine's Unix datagram sockets (syslog, journal, sd_notify). Java 17 has neither
- * netlink nor Unix datagram sockets, so both go through jnr-ffi; one declaration means one place
- * where a signature (a {@code size_t}, a value-result length) can be wrong.
+ * socket and the engine's Unix datagram sockets (syslog, journal, sd_notify), with the calls that
+ * pass a sealed memfd over such a socket (journald's way for an entry larger than a datagram). Java
+ * 17 has neither netlink nor Unix datagram sockets, so both go through jnr-ffi; one declaration
+ * means one place where a signature (a {@code size_t}, a value-result length) can be wrong.
  *
  * <p>Loaded on first use (the holder idiom): a command that opens no socket never loads it. Callers
  * check every return themselves and read {@code errno} through {@link #lastError()}; {@link LibC}
@@ -47,6 +48,26 @@ public final class SocketCalls {
     @ssize_t
     long recvfrom(
         int fd, Pointer buf, @size_t long len, int flags, Pointer srcAddr, Pointer addrlen);
+
+    /** {@code msg} is a {@code struct msghdr} in native memory the caller laid out. */
+    @SaveError
+    @ssize_t
+    long sendmsg(int fd, Pointer msg, int flags);
+
+    @SaveError
+    @ssize_t
+    long recvmsg(int fd, Pointer msg, int flags);
+
+    @SaveError
+    int memfd_create(String name, int flags);
+
+    @SaveError
+    @ssize_t
+    long write(int fd, Pointer buf, @size_t long len);
+
+    /** fcntl(2) with an int argument (F_ADD_SEALS, F_GET_SEALS). */
+    @SaveError
+    int fcntl(int fd, int cmd, int arg);
 
     @SaveError
     int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);
