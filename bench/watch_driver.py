@@ -352,6 +352,7 @@ def run_latency(a, tool, backend):
         for i in range(total):
             if i == warm:
                 cpu0 = pr.cpu_s()
+                t_measure0 = time.monotonic()
             path = files[i % len(files)]
             data = b"fim-bench latency %d %d\n" % (i, time.time_ns())
             t0 = time.monotonic_ns()
@@ -395,6 +396,7 @@ def run_latency(a, tool, backend):
             elif i >= warm:
                 lat.append(got / 1e6)
         cpu1 = pr.cpu_s()
+        t_measure = time.monotonic() - t_measure0 if cpu0 is not None else None
         # late duplicates: anything that still arrives within 1 s (more than the quiet window)
         end = time.monotonic() + 1.0
         while time.monotonic() < end:
@@ -413,6 +415,7 @@ def run_latency(a, tool, backend):
             "max_ms": lat[-1] if lat else None,
             "mean_ms": sum(lat) / len(lat) if lat else None,
             "cpu_s": (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None,
+            "rate": len(lat) / t_measure if t_measure else None,
             "attributions": attributions,
         })
         if missed:
@@ -740,6 +743,7 @@ def report(a, R, env):
     w("Environment: %s" % env)
     w("")
     what = a.what.split(",")
+    issue_section(a, R, w, labels, key, what)
     # ---- latency
     if "latency" in what:
         latency_section(a, R, w, labels, key)
@@ -751,6 +755,45 @@ def report(a, R, env):
         rss_section(a, R, w)
     anomalies_section(R, w)
     return "\n".join(o)
+
+
+def issue_section(a, R, w, labels, key, what):
+    """The issue-18 table: CPU per reported change (paced and burst), paced latency, burst rate,
+    missing and the share attributed from audit, per watcher, with the goals."""
+    lat = R.get("latency", {}) if "latency" in what else {}
+    br = R.get("burst", {}) if "burst" in what else {}
+    w("### Issue 18 metrics")
+    w("")
+    w("CPU per change = the watcher's user+system CPU seconds / reported changes (paced: the "
+      "latency test's measured appends; burst: its events, from ready to quiet). From audit = "
+      "events with `fim.attribution` `audit` / events (overflow lines excluded).")
+    w("")
+    w("| watcher | paced: CPU µs/change | paced: rate/s | paced: p50 / p99 ms | burst: CPU µs/change "
+      "| burst: rate/s | burst: missing | burst: from audit |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for tool, be, name in labels:
+        l = lat.get(key(tool, be), {})
+        b = br.get(key(tool, be), {})
+        cells = [name]
+        if "measured" in l and l.get("cpu_s") is not None and l["measured"]:
+            cells += ["%.0f" % (l["cpu_s"] / l["measured"] * 1e6),
+                      "%.0f" % l["rate"] if l.get("rate") else "?",
+                      "%s / %s" % (f_ms(l.get("p50_ms")), f_ms(l.get("p99_ms")))]
+        else:
+            cells += ["—", "—", "—"]
+        if "changes" in b and b.get("cpu_s") is not None and b.get("events"):
+            att = b.get("attributions") or {}
+            from_audit = (att.get("audit", 0) / b["events"] * 100) if tool == "fim" else None
+            cells += ["%.0f" % (b["cpu_s"] / b["events"] * 1e6),
+                      format(round(b["rate"]), ","), str(b.get("missing", "?")),
+                      "—" if from_audit is None else "%.1f %%" % from_audit]
+        else:
+            cells += ["—", "—", "—", "—"]
+        w("| " + " | ".join(cells) + " |")
+    w("")
+    w("Goals (issue 18): paced ≤ 150 µs/change, p50 < 0.5 ms, p99 < 2 ms; burst ≤ 40 µs/change, "
+      "50,000 changes/s, 0 missing, ≥ 99 % from audit (with audit attribution on).")
+    w("")
 
 
 def latency_section(a, R, w, labels, key):
