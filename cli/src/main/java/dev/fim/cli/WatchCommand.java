@@ -294,6 +294,8 @@ final class WatchCommand implements Callable<Integer> {
         Signals.onHangup(sinks::reopen);
         StatusFile.remove(common.dbDir());
       }
+      // Totals since the watch started, across reloads (a reload replaces the watcher and its
+      // counters; WatchStatus carries the replaced ones' final counts).
       WatchStatus s = reload.status();
       status(
           err,
@@ -302,9 +304,9 @@ final class WatchCommand implements Callable<Integer> {
               + " events recorded, "
               + s.notices()
               + " kernel notices, "
-              + w.stats().transients()
+              + s.temporaries()
               + " temporaries counted, "
-              + w.stats().folded()
+              + s.folded()
               + " folded into their final name, "
               + s.overflows()
               + " overflow rescans, "
@@ -312,15 +314,15 @@ final class WatchCommand implements Callable<Integer> {
               + " attributed from audit records"
               + (w.usesAudit()
                   ? ", "
-                      + w.stats().auditFallbacks()
+                      + s.auditFallbacks()
                       + " fell back from audit ("
-                      + w.stats().auditPassed()
+                      + s.auditPassed()
                       + " after the audit stream passed them without their record, "
-                      + w.stats().auditBounded()
+                      + s.auditBounded()
                       + " at the "
                       + correlationMs
                       + " ms bound; "
-                      + w.auditProbes()[0]
+                      + s.probes()
                       + " progress probes)"
                   : ""));
     }

@@ -732,7 +732,12 @@ public final class Watcher {
         (e ? earlier.byAudit() : 0) + correlator.count(dev.fim.store.Attribution.AUDIT),
         (e ? earlier.byProc() : 0) + correlator.count(dev.fim.store.Attribution.PROC),
         (e ? earlier.byNone() : 0) + correlator.count(dev.fim.store.Attribution.NONE),
-        reloads);
+        reloads,
+        (e ? earlier.temporaries() : 0) + comparator.transients(),
+        (e ? earlier.folded() : 0) + comparator.folded(),
+        (e ? earlier.auditPassed() : 0) + (auditSource == null ? 0 : auditSource.passedFallbacks()),
+        (e ? earlier.auditBounded() : 0) + (auditSource == null ? 0 : auditSource.boundFallbacks()),
+        (e ? earlier.probes() : 0) + auditProbes()[0]);
   }
 
   /** Counters for the shutdown line and tests. */
