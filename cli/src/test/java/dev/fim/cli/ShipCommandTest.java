@@ -287,6 +287,68 @@ class ShipCommandTest {
     assertEquals(3, cluster.count("fim-events-*"));
   }
 
+  /**
+   * fim.writers (every audited syscall of a change) and the package fields are mapped: a term query
+   * on fim.writers.executable, package.name or fim.package_reason finds the document (with the
+   * template of version 1, dynamic:false, they were in _source only and found nothing); a cluster
+   * holding the version-1 template gets it updated by --setup.
+   */
+  @Test
+  void writersAndPackageFieldsAreMappedAndAnOlderTemplateIsUpdatedBySetup() throws Exception {
+    String v1 =
+        dev.fim.engine.ship.IndexTemplate.body()
+            .replace("\"fim_template_version\": 2", "\"fim_template_version\": 1");
+    assertEquals(200, cluster.call("PUT", "/_index_template/fim-events", v1).status());
+    long t = Instant.parse("2026-12-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
+    ChangeEvent written =
+        event(t, "/usr/bin/sudo")
+            .withWriters(
+                List.of(
+                    new dev.fim.store.Writer(
+                        4711, "/usr/bin/dpkg", "dpkg", 1000L, 0L, "openat", 99L, t - 5),
+                    new dev.fim.store.Writer(
+                        4712, "/tmp/.x/dropper", "dropper", 1000L, 0L, "rename", 100L, t - 1)));
+    ChangeEvent packaged =
+        new ChangeEvent(
+            written.timeNs(),
+            0,
+            written.action(),
+            written.path(),
+            null,
+            written.after(),
+            null,
+            List.of(),
+            Origin.WATCH,
+            null,
+            null,
+            null,
+            null,
+            written.writers(),
+            new dev.fim.store.PackageOrigin(
+                "sudo", "1.9.13p3-1+deb12u1", false, "sha256 differs from the package's"));
+    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+      new EventLog(s).append(List.of(packaged, event(t + 1, "/etc/other")));
+    }
+    Fim.Run run = ship("--setup", "--once");
+    assertEquals(0, run.exit(), run.toString());
+    assertTrue(
+        run.out().contains("index template fim-events on " + url() + ": updated"), run.toString());
+    assertEquals(2, cluster.count("fim-events-*"));
+    for (String query :
+        List.of(
+            "{\"query\":{\"term\":{\"fim.writers.executable\":\"/tmp/.x/dropper\"}}}",
+            "{\"query\":{\"term\":{\"fim.writers.syscall\":\"rename\"}}}",
+            "{\"query\":{\"range\":{\"fim.writers.serial\":{\"gte\":100}}}}",
+            "{\"query\":{\"term\":{\"package.name\":\"sudo\"}}}",
+            "{\"query\":{\"term\":{\"package.version\":\"1.9.13p3-1+deb12u1\"}}}",
+            "{\"query\":{\"term\":{\"fim.package_verified\":false}}}",
+            "{\"query\":{\"match\":{\"fim.package_reason.text\":\"differs\"}}}")) {
+      assertEquals(1, cluster.count("fim-events-*", query), query);
+    }
+    String m = cluster.call("GET", "/fim-events-*/_mapping", null).body().replaceAll("\\s", "");
+    assertTrue(m.contains("\"time\":{\"type\":\"date_nanos\""), m);
+  }
+
   @Test
   void withoutOnceItFollowsNewEventsBesideAWriterAndStopsCleanlyOnSigterm() throws Exception {
     long t = Instant.parse("2026-12-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
