@@ -175,12 +175,51 @@ class FleetReportTest {
     List<String> whole = new ArrayList<>();
     String from = "2000-01-01T00:00:00Z";
     String until = "2100-01-01T00:00:00Z";
-    assertEquals(6, FleetSearch.read(client, from, until, List.of(), 4, d -> paged.add(d.id())));
-    assertEquals(6, FleetSearch.read(client, from, until, List.of(), 1000, d -> whole.add(d.id())));
+    assertEquals(
+        new FleetSearch.Counts(6, 6),
+        FleetSearch.read(client, from, until, List.of(), 4, d -> paged.add(d.id())));
+    assertEquals(
+        new FleetSearch.Counts(6, 6),
+        FleetSearch.read(client, from, until, List.of(), 1000, d -> whole.add(d.id())));
     assertEquals(whole, paged);
     assertEquals(6, paged.stream().distinct().count(), paged.toString());
     assertTrue(paged.get(0).startsWith(A + "-") && paged.get(0).endsWith("-1"), paged.toString());
     assertTrue(paged.get(5).startsWith(C + "-") && paged.get(5).endsWith("-2"), paged.toString());
+  }
+
+  /**
+   * Elasticsearch 8 refuses to sort on _id (indices.id_field_data.enabled is false there): the same
+   * setting on this node made the search that sorted on _id fail; the fleet search sorts on fields
+   * only, still paged.
+   */
+  @Test
+  void theSearchNeedsNoIdFieldDataAsOnElasticsearch8() throws Exception {
+    String off = "{\"transient\":{\"indices.id_field_data.enabled\":false}}";
+    Cluster.Reply set = cluster.call("PUT", "/_cluster/settings", off);
+    assertEquals(200, set.status(), set.body());
+    try {
+      Cluster.Reply byId =
+          cluster.call("POST", "/fim-events-*/_search", "{\"sort\":[{\"_id\":\"asc\"}]}");
+      assertEquals(400, byId.status(), "a sort on _id is refused now: " + byId.body());
+      BulkClient client =
+          new BulkClient(new Destination(node.uri(), null, null), Duration.ofSeconds(60));
+      List<String> paged = new ArrayList<>();
+      assertEquals(
+          new FleetSearch.Counts(6, 6),
+          FleetSearch.read(
+              client,
+              "2000-01-01T00:00:00Z",
+              "2100-01-01T00:00:00Z",
+              List.of(),
+              4,
+              d -> paged.add(d.id())));
+      assertEquals(6, paged.stream().distinct().count(), paged.toString());
+      Fim.Run r = report("--format", "json");
+      assertEquals(0, r.exit(), r.toString());
+    } finally {
+      cluster.call(
+          "PUT", "/_cluster/settings", "{\"transient\":{\"indices.id_field_data.enabled\":null}}");
+    }
   }
 
   @Test

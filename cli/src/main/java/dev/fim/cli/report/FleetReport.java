@@ -228,7 +228,7 @@ public final class FleetReport {
 
   /** Where the documents come from ({@link FleetSearch#read} in the command). */
   public interface Source {
-    void read(FleetSearch.Sink sink) throws Exception;
+    FleetSearch.Counts read(FleetSearch.Sink sink) throws Exception;
   }
 
   static final String NOT_SHIPPED =

@@ -143,7 +143,7 @@ public final class Shipper {
         offsets[n] = body.length();
         seqs[n] = seq;
         paths[n] = e.path().display();
-        documents.append(e, body);
+        documents.append(e, stored, body);
         n++;
       }
       offsets[n] = body.length();
