@@ -62,9 +62,33 @@ public final class FleetSearch {
     return read(client, fromTimestamp, untilTimestamp, hosts, PAGE, sink);
   }
 
+  /**
+   * As {@link #read(BulkClient, String, String, List, Sink)}, the approval documents ({@code
+   * fim-approvals-*}) of the events of the period.
+   */
+  public static Counts readApprovals(
+      BulkClient client, String fromTimestamp, String untilTimestamp, List<String> hosts, Sink sink)
+      throws IOException, InterruptedException, ShipException {
+    return read(
+        client, ShipDocuments.APPROVALS_PREFIX, fromTimestamp, untilTimestamp, hosts, PAGE, sink);
+  }
+
   /** As {@link #read(BulkClient, String, String, List, Sink)}, {@code page} documents a search. */
   public static Counts read(
       BulkClient client,
+      String fromTimestamp,
+      String untilTimestamp,
+      List<String> hosts,
+      int page,
+      Sink sink)
+      throws IOException, InterruptedException, ShipException {
+    return read(
+        client, ShipDocuments.INDEX_PREFIX, fromTimestamp, untilTimestamp, hosts, page, sink);
+  }
+
+  private static Counts read(
+      BulkClient client,
+      String prefix,
       String fromTimestamp,
       String untilTimestamp,
       List<String> hosts,
@@ -78,19 +102,18 @@ public final class FleetSearch {
       String body = query(fromTimestamp, untilTimestamp, hosts, page, after);
       BulkClient.Response r;
       try {
-        r = client.request("POST", "/" + ShipDocuments.INDEX_PREFIX + "*/_search", body);
+        r =
+            client.request(
+                "POST",
+                "/" + prefix + "*/_search?ignore_unavailable=true&allow_no_indices=true",
+                body);
       } catch (IOException e) {
         throw client.failure(e); // unreachable, or TLS refused: the cluster's error, exit 25
       }
       if (r.status() != 200) {
         throw new ShipException(
             ShipException.Reason.SETUP,
-            "search of "
-                + ShipDocuments.INDEX_PREFIX
-                + "* refused: HTTP "
-                + r.status()
-                + " "
-                + abbreviate(r.body()));
+            "search of " + prefix + "* refused: HTTP " + r.status() + " " + abbreviate(r.body()));
       }
       List<String> last = new ArrayList<>();
       long[] total = {-1};

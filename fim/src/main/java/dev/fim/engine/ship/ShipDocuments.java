@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fim.engine.output.BuildInfo;
 import dev.fim.engine.output.EventJson;
+import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
+import dev.fim.store.Timestamps;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -26,6 +28,12 @@ import java.util.Base64;
 public final class ShipDocuments {
   /** Index names: this prefix and the event's month (UTC), e.g. {@code fim-events-2026.12}. */
   public static final String INDEX_PREFIX = "fim-events-";
+
+  /**
+   * Approvals' indices: this prefix and the approved event's month, so an approval is kept (and
+   * deleted) with its event's month.
+   */
+  public static final String APPROVALS_PREFIX = "fim-approvals-";
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -74,10 +82,53 @@ public final class ShipDocuments {
 
   /** The index of an event observed at {@code timeNs}: {@code fim-events-YYYY.MM} in UTC. */
   public static String index(long timeNs) {
+    return INDEX_PREFIX + month(timeNs);
+  }
+
+  /** The month of {@code timeNs} in UTC as an index suffix: {@code YYYY.MM}. */
+  public static String month(long timeNs) {
     ZonedDateTime t =
         Instant.ofEpochSecond(Math.floorDiv(timeNs, 1_000_000_000L)).atZone(ZoneOffset.UTC);
     int m = t.getMonthValue();
-    return INDEX_PREFIX + t.getYear() + (m < 10 ? ".0" : ".") + m;
+    return t.getYear() + (m < 10 ? ".0" : ".") + m;
+  }
+
+  /**
+   * Appends the two NDJSON lines of the approval {@code a} of the event {@code (eventTimeNs,
+   * sequence)}: in {@code fim-approvals-<the event's month>}, with the event's document id (one
+   * approval per event: accepting again leaves the first). {@code @timestamp} and {@code
+   * event.sequence} are the approved event's (a fleet report reads the approvals of its period like
+   * its events); {@code fim.approved_at}, {@code fim.note} and {@code user.*} (who accepted) are
+   * for searching, {@code fim.record} (the stored approval, base64) is what a report renders.
+   */
+  public void appendApproval(
+      long eventTimeNs, long sequence, Approval a, byte[] stored, StringBuilder out) {
+    out.append("{\"create\":{\"_index\":\"")
+        .append(APPROVALS_PREFIX)
+        .append(month(eventTimeNs))
+        .append("\",\"_id\":\"")
+        .append(id(sequence))
+        .append("\"}}\n");
+    StringWriter w = new StringWriter(256);
+    try (JsonGenerator g = FACTORY.createGenerator(w)) {
+      g.writeStartObject();
+      g.writeStringField("@timestamp", Timestamps.format(eventTimeNs));
+      g.writeObjectFieldStart("event");
+      g.writeStringField("action", "approved");
+      g.writeNumberField("sequence", sequence);
+      g.writeStringField("kind", "event");
+      g.writeEndObject();
+      EventJson.writeUser(a.uid(), a.uidName(), a.auid(), a.auidName(), g);
+      g.writeObjectFieldStart("fim");
+      g.writeStringField("approved_at", Timestamps.format(a.acceptedNs()));
+      g.writeStringField("note", a.note());
+      g.writeStringField("record", Base64.getEncoder().encodeToString(stored));
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String json = w.toString();
+    out.append(json, 0, json.length() - 1).append(tail, 1, tail.length()).append('\n');
   }
 
   /**
