@@ -119,6 +119,14 @@ class FleetReportTest {
               throw new AssertionError("no backlog here: " + waiting);
             });
     shipper.follow(db, true, Duration.ofSeconds(1), r -> {});
+    if (changes == 2) {
+      // the approvals' acknowledgement lost: both are sent again, the cluster keeps one copy each
+      ShipState approvals = ShipState.of(db, dbId, node.uri().toString()).approvals();
+      assertTrue(approvals.acknowledged() > 0);
+      Files.delete(approvals.file());
+      shipper.follow(db, true, Duration.ofSeconds(1), r -> {});
+      assertTrue(approvals.acknowledged() > 0);
+    }
   }
 
   private static Fim.Run report(String... more) {
