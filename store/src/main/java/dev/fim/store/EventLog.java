@@ -378,6 +378,19 @@ public final class EventLog {
     return store.get(Column.EVENTS, eventKey(timeNs, seq));
   }
 
+  /**
+   * Decodes a stored event's bytes read elsewhere (a fleet report's shipped copy); thread-safe.
+   *
+   * @throws IllegalArgumentException when they are not an event record this fim reads
+   */
+  public static ChangeEvent decodeShipped(byte[] v) {
+    try {
+      return ChangeEventCodec.decode(v);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
   /** Decodes a stored event (from {@link #forEachRaw}); thread-safe. */
   public ChangeEvent decode(byte[] v) throws StoreException {
     try {

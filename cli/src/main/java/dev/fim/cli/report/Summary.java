@@ -58,6 +58,10 @@ final class Summary {
   private final Map<String, Long> byPrefix = new HashMap<>();
   private final Map<String, Long> byOrigin = new HashMap<>();
   private final Map<String, Long> lossByReason = new HashMap<>();
+  private final Map<String, Long> byHost = new HashMap<>();
+
+  /** Where a fleet report's documents came from and what was found suspect; null when local. */
+  FleetFacts fleet;
 
   Summary(ReportParameters parameters, Coverage coverage, EvidenceChain.Verification chain) {
     this.parameters = parameters;
@@ -93,12 +97,27 @@ final class Summary {
     timeline.change(e.timeNs(), a != null);
   }
 
+  /** A fleet report's change (overflows are loss, not changes) counted under its host. */
+  void host(ChangeEvent e, String host) {
+    if (e.action() != Action.OVERFLOW) {
+      byHost.merge(host, 1L, Long::sum);
+    }
+  }
+
+  /** Changes per host ({@code name (id)}); empty in a local report. */
+  Map<String, Long> byHost() {
+    return top(byHost);
+  }
+
   /**
    * The evidence chain's state for people: "verified; …" or "NOT VERIFIED: why". Stable while the
    * data is (not the head's sequence or record count, which grow with every event recorded after
    * the report): a report made again later from the same data reads the same.
    */
   String evidence() {
+    if (fleet != null) {
+      return fleet.evidence();
+    }
     if (!chain.verified()) {
       return "NOT VERIFIED: "
           + chain.problem()
