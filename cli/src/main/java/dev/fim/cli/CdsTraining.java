@@ -21,10 +21,11 @@ import java.util.List;
  * <p>It runs the commands whose classes matter, in this one JVM, on a scratch tree and database in
  * a private temporary directory that it deletes: {@code --version}, {@code init}, {@code check}
  * (text and JSON), {@code update}, {@code history}, {@code who}, {@code config check} and {@code
- * audit search} (text and JSON) on a small log. Their output is discarded. The evidence seal goes
- * to a socket path that does not exist, so no training seal reaches the host's syslog. Exit 0 when
- * every command ended without an error (below 16): an archive recorded from a run that failed
- * halfway would lack the classes of the real work, so bin/fim keeps it only then.
+ * audit search} (text and JSON) on a small log, with a config of its own. Their output is
+ * discarded. The evidence seal goes to a socket path that does not exist, so no training seal
+ * reaches the host's syslog. Exit 0 when every command ended without an error (below 16): an
+ * archive recorded from a run that failed halfway would lack the classes of the real work, so
+ * bin/fim keeps it only then.
  */
 public final class CdsTraining {
   /** Two events of a real audit.log: a file opened for writing and one unlinked (key "fim"). */
@@ -67,33 +68,56 @@ public final class CdsTraining {
   static int train(Path dir) throws IOException {
     Path tree = Files.createDirectories(dir.resolve("tree"));
     Files.writeString(tree.resolve("a"), "fim\n");
+    Files.writeString(Files.createDirectories(tree.resolve("s")).resolve("x"), "fim\n");
+    // A config of its own, with the built-in default's rule shapes (xxh3, and sha256 below s/): the
+    // host's /etc/fim/fim.conf, whatever it holds, neither changes nor fails the training.
+    Path conf = dir.resolve("fim.conf");
+    Files.writeString(
+        conf,
+        "BIN = p+ftype+i+n+u+g+s+m+c+l+xattrs+xxh3\n"
+            + "SHA = p+ftype+i+n+u+g+s+m+c+l+xattrs+sha256\n"
+            + tree
+            + " BIN\n"
+            + tree.resolve("s")
+            + " SHA\n",
+        StandardCharsets.UTF_8);
+    String c = conf.toString();
     Path log = dir.resolve("audit.log");
     Files.writeString(log, AUDIT_LOG, StandardCharsets.UTF_8);
+    String syslog = System.getProperty(SyslogAnchor.SOCKET_PROPERTY);
     System.setProperty(SyslogAnchor.SOCKET_PROPERTY, dir.resolve("no-syslog").toString());
     String db = dir.resolve("db").toString();
     String key = dir.resolve("db.key").toString();
     String t = tree.toString();
     List<String[]> runs = new ArrayList<>();
     runs.add(new String[] {"--version"});
-    runs.add(new String[] {"init", "--db", db, "--key", key, t});
-    runs.add(new String[] {"check", "--db", db, "--key", key, t});
-    runs.add(new String[] {"check", "--db", db, "--key", key, "--format", "json", t});
-    runs.add(new String[] {"update", "--db", db, "--key", key, t});
+    runs.add(new String[] {"init", "-c", c, "--db", db, "--key", key, t});
+    runs.add(new String[] {"check", "-c", c, "--db", db, "--key", key, t});
+    runs.add(new String[] {"check", "-c", c, "--db", db, "--key", key, "--format", "json", t});
+    runs.add(new String[] {"update", "-c", c, "--db", db, "--key", key, t});
     runs.add(new String[] {"history", "--db", db, "--key", key});
     runs.add(new String[] {"who", "--db", db, "--key", key, tree.resolve("b").toString()});
-    runs.add(new String[] {"config", "check"});
+    runs.add(new String[] {"config", "check", "-c", c, t});
     runs.add(new String[] {"audit", "search", "--input", log.toString(), "-k", "fim"});
     runs.add(
         new String[] {
           "audit", "search", "--input", log.toString(), "-k", "fim", "--format", "json"
         });
     int worst = 0;
-    for (String[] run : runs) {
-      if (run[0].equals("check") && run.length > 6) {
-        Files.writeString(tree.resolve("b"), "added\n"); // a change to report and to update
+    try {
+      for (String[] run : runs) {
+        if (run[0].equals("check") && run.length > 8) {
+          Files.writeString(tree.resolve("b"), "added\n"); // a change to report and to update
+        }
+        PrintWriter sink = new PrintWriter(Writer.nullWriter());
+        worst = Math.max(worst, Main.execute(run, sink, sink));
       }
-      PrintWriter sink = new PrintWriter(Writer.nullWriter());
-      worst = Math.max(worst, Main.execute(run, sink, sink));
+    } finally {
+      if (syslog == null) {
+        System.clearProperty(SyslogAnchor.SOCKET_PROPERTY);
+      } else {
+        System.setProperty(SyslogAnchor.SOCKET_PROPERTY, syslog);
+      }
     }
     return worst;
   }
