@@ -85,7 +85,9 @@ public final class EventLog {
   public void forEachRaw(
       long fromNs, long untilNs, java.util.function.BiConsumer<byte[], byte[]> sink)
       throws StoreException {
-    try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
+    // One pass over a period (a report): not through the block cache, which it would only churn.
+    try (org.rocksdb.ReadOptions ro = Store.readOptions().setFillCache(false);
+        RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS), ro)) {
       for (it.seek(eventKey(Math.max(fromNs, 0), 0)); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (key.length >= 8 && ByteBuffer.wrap(key, 0, 8).getLong() >= untilNs) {

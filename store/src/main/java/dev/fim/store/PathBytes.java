@@ -144,6 +144,11 @@ public final class PathBytes implements Comparable<PathBytes> {
    * tab, ESC…) and backslash escaped so one path is always one line and unambiguous.
    */
   public String display() {
+    if (plainAscii(bytes)) {
+      // Nearly every path: printable ASCII without a backslash shows as itself, one copy into a
+      // Latin-1 string (the loop below builds the same characters one at a time).
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
     StringBuilder sb = new StringBuilder(bytes.length + 8);
     int i = 0;
     while (i < bytes.length) {
@@ -170,6 +175,16 @@ public final class PathBytes implements Comparable<PathBytes> {
       }
     }
     return sb.toString();
+  }
+
+  /** Whether every byte is printable ASCII (0x20–0x7e) other than a backslash. */
+  private static boolean plainAscii(byte[] b) {
+    for (byte x : b) {
+      if (x < 0x20 || x == 0x7f || x == '\\') { // bytes >= 0x80 are negative
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Lower-case hex of the exact bytes (the event JSON's {@code file.path_hex}). */

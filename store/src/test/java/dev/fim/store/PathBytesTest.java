@@ -27,7 +27,11 @@ class PathBytesTest {
         "2f615c62|/a\\\\b",
         "2f61c3|/a\\xc3",
         "2f611b|/a\\x1b",
-        "2fedb080|/\\xed\\xb0\\x80"
+        "2fedb080|/\\xed\\xb0\\x80",
+        // the edges of the plain-ASCII shortcut: space and tilde are themselves, DEL and 0x1f not
+        "2f207e|/ ~",
+        "2f617f|/a\\x7f",
+        "2f1f61|/\\x1fa"
       })
   void displayEscapesWhatIsNotPrintableUtf8(String hex, String expected) {
     PathBytes path = PathBytes.of(java.util.HexFormat.of().parseHex(hex));

@@ -110,6 +110,38 @@ final class Summary {
   }
 
   /**
+   * An empty summary of the same report, for one batch of its events: a render thread totals its
+   * batch there (the labels by user and path prefix are a string or two per event), and the batches
+   * are {@linkplain #merge merged} in order on the report's thread.
+   */
+  Summary part() {
+    return new Summary(parameters, coverage, chain);
+  }
+
+  /**
+   * Adds the totals of {@code part} (a {@link #part} of this one), as if its events had been {@link
+   * #add}ed here: counts add up, so the order of merging does not change the result.
+   */
+  void merge(Summary part) {
+    firstNs = Math.min(firstNs, part.firstNs);
+    lastNs = Math.max(lastNs, part.lastNs);
+    changes += part.changes;
+    approved += part.approved;
+    overflows += part.overflows;
+    auditRecordsLost += part.auditRecordsLost;
+    packageChanges += part.packageChanges;
+    packageVerified += part.packageVerified;
+    excludedVerifiedPackages += part.excludedVerifiedPackages;
+    part.byAction.forEach((k, v) -> byAction.merge(k, v, Long::sum));
+    part.byUser.forEach((k, v) -> byUser.merge(k, v, Long::sum));
+    part.byPrefix.forEach((k, v) -> byPrefix.merge(k, v, Long::sum));
+    part.byOrigin.forEach((k, v) -> byOrigin.merge(k, v, Long::sum));
+    part.byHost.forEach((k, v) -> byHost.merge(k, v, Long::sum));
+    part.lossByReason.forEach((k, v) -> lossByReason.merge(k, v, Long::sum));
+    timeline.merge(part.timeline);
+  }
+
+  /**
    * The evidence chain's state for people: "verified; …" or "NOT VERIFIED: why". Stable while the
    * data is (not the head's sequence or record count, which grow with every event recorded after
    * the report): a report made again later from the same data reads the same.

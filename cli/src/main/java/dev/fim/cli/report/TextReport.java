@@ -158,7 +158,11 @@ final class TextReport implements ReportWriter {
           case "approved" -> "approved   ";
           default -> "overflow   ";
         });
-    out.write(EventText.lineWithWho(e));
+    if (out instanceof CharsWriter batch) {
+      EventText.appendLineWithWho(batch.chars(), e); // no String per line
+    } else {
+      out.write(EventText.lineWithWho(e));
+    }
     out.write('\n');
     if (a != null) {
       out.write(
