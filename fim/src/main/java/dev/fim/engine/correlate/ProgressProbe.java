@@ -98,6 +98,8 @@ final class ProgressProbe {
           new ProcessBuilder(TRUE, Long.toHexString(TOKEN_BASE + (n & 0x3fffffffL)));
       // not the service manager's to hear from: NotifyAccess=main ignores it, and it has no say
       probe.environment().remove("NOTIFY_SOCKET");
+      probe.environment().remove("WATCHDOG_USEC");
+      probe.environment().remove("WATCHDOG_PID");
       probe
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
