@@ -182,6 +182,8 @@ status=$(show StatusText fim-watch.service)
 [[ "$status" == "watching "*" with $backend"* ]] && ok "READY=1 reached, STATUS=\"$status\"" || fail "no READY status text: '$status'"
 log "start line: $(in_box 'journalctl -b --no-pager -o cat -u fim-watch.service' | grep -m1 -E 'fim watch: (watching|attribution)')"
 watch_pid=$(show MainPID fim-watch.service)
+wd_first=$(show WatchdogTimestampMonotonic fim-watch.service)
+log "WatchdogUSec=$(show WatchdogUSec fim-watch.service), last keep-alive at ${wd_first} µs (monotonic)"
 log "main pid $watch_pid: $(in_box "grep -E '^Cap(Eff|Bnd)' /proc/$watch_pid/status | tr '\n' ' '")"
 
 reported() { in_box "grep -F '\"path\":\"$1\"' /var/log/fim/events.json"; }
@@ -229,6 +231,11 @@ log "systemctl start fim-check.service: exit $check_rc, Result=$result, ExecMain
 in_box 'test -s /var/log/fim/check.json && grep -q "/etc/fim-e2e-probe" /var/log/fim/check.json' &&
   ok "report /var/log/fim/check.json names the added file" || fail "no report in /var/log/fim/check.json"
 log "/var/log/fim: $(in_box 'ls -l /var/log/fim | tail -n +2 | tr -s " " | cut -d" " -f1,5,9 | tr "\n" ";"')"
+
+# --- the watchdog: systemd records each WATCHDOG=1 it accepts ----------------------------------
+keep_alive_again() { [ "$(show WatchdogTimestampMonotonic fim-watch.service)" -gt "${wd_first:-0}" ]; }
+[ "$(show WatchdogUSec fim-watch.service)" = 3min ] && ok "WatchdogSec=3min in force" || fail "WatchdogUSec is $(show WatchdogUSec fim-watch.service)"
+wait_for 120 "systemd received a WATCHDOG=1 keep-alive after the first (WatchdogTimestamp moved)" keep_alive_again
 
 # --- stop ----------------------------------------------------------------------------------
 in_box 'systemctl stop fim-watch.service'
