@@ -239,6 +239,39 @@ class WatchOperationsTest {
     assertEquals(0, stop());
   }
 
+  /**
+   * A refused reload is not only a stderr line: it is recorded as a watch notice (action overflow,
+   * path = the config file, reason "config reload refused", the message with file:line), in the
+   * output a log pipeline reads and in the database's history, as audit loss is.
+   */
+  @Test
+  void aRefusedReloadIsRecordedAsANoticeInTheOutputAndTheDatabase() throws Exception {
+    start();
+    Files.writeString(conf, one + " NoSuchGroup\n");
+    signal("HUP");
+    String event = awaitEvent("\"path\":\"" + conf + "\"");
+    assertTrue(event.contains("\"action\":\"overflow\""), event);
+    assertTrue(event.contains("\"attribution_reason\":\"config reload refused\""), event);
+    assertTrue(
+        event.contains("reload refused, still watching 1 tree with the config loaded before: "),
+        event);
+    assertTrue(event.contains(conf + ":1: "), event);
+    assertTrue(event.contains("NoSuchGroup"), event);
+    assertEquals(0, stop());
+    Fim.Run history = Fim.run("history", "--db", db.toString(), "--format", "json");
+    assertEquals(0, history.exit(), history::toString);
+    assertTrue(
+        history
+            .out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.contains("\"path\":\"" + conf + "\"")
+                        && l.contains("\"action\":\"overflow\"")
+                        && l.contains("config reload refused")),
+        history.out());
+  }
+
   @Test
   void statusEveryWritesTheStatusLineWithoutASignal() throws Exception {
     start("--status-every", "0.005"); // 0.3 s
