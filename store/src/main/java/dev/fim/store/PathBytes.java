@@ -65,8 +65,17 @@ public final class PathBytes implements Comparable<PathBytes> {
     return bytes[i];
   }
 
-  /** {@code this + "/" + name}, without doubling the slash after "/". */
+  /**
+   * {@code this + "/" + name}, without doubling the slash after "/". Once per entry in a scan: one
+   * array, filled once; only {@code name} is searched for a NUL (this path holds none).
+   */
   public PathBytes resolve(byte[] name) {
+    for (byte b : name) {
+      if (b == 0) {
+        throw new IllegalArgumentException(
+            "name contains a NUL byte: " + HexFormat.of().formatHex(name));
+      }
+    }
     boolean slash = bytes.length > 0 && bytes[bytes.length - 1] == '/';
     byte[] out = new byte[bytes.length + (slash ? 0 : 1) + name.length];
     System.arraycopy(bytes, 0, out, 0, bytes.length);
@@ -75,7 +84,7 @@ public final class PathBytes implements Comparable<PathBytes> {
       out[at++] = '/';
     }
     System.arraycopy(name, 0, out, at, name.length);
-    return of(out);
+    return new PathBytes(out);
   }
 
   /** The parent directory, or null for "/" and for a bare name. */

@@ -76,6 +76,16 @@ class PathBytesTest {
     assertEquals(p("/b"), p("/").resolve("b".getBytes(StandardCharsets.US_ASCII)));
   }
 
+  /** resolve builds its one array without PathBytes.of's copy and scan: the same guarantees. */
+  @Test
+  void resolveRefusesANulInTheNameAndKeepsNoReferenceToIt() {
+    assertThrows(IllegalArgumentException.class, () -> p("/a").resolve(new byte[] {'b', 0, 'c'}));
+    byte[] name = "b".getBytes(StandardCharsets.US_ASCII);
+    PathBytes r = p("/a").resolve(name);
+    name[0] = 'x';
+    assertEquals(p("/a/b"), r, "changing the caller's array afterwards changes nothing");
+  }
+
   @Test
   void ordersUnsignedLikeRocksDb() {
     PathBytes high = PathBytes.of(new byte[] {'/', (byte) 0xff});
