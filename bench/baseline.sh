@@ -81,8 +81,9 @@ q() { printf '%q ' "$@"; }   # shell-quote a command line for hyperfine / sh -c
 #   hyperfine. PREPARE (a shell command, may be empty) runs before every run, untimed.
 #   VERIFY (a shell command, may be empty) must succeed after the untimed run (e.g. "the
 #   database exists"), so that a command that exits 0 without doing the work is not timed.
-#   Sets R_SEC[NAME] (median s), R_MIN/R_MAX, R_RSS[NAME] (KiB), R_ERR[NAME].
-declare -A R_SEC R_MIN R_MAX R_RSS R_ERR
+#   Sets R_SEC[NAME] (median s), R_MIN/R_MAX, R_CPU[NAME] (mean user+sys s), R_RSS[NAME] (KiB),
+#   R_ERR[NAME].
+declare -A R_SEC R_MIN R_MAX R_RSS R_ERR R_CPU
 measure() {
   local name=$1 prep=$2 verify=$3; shift 3
   local cmd; cmd=$(q "$@")
@@ -108,10 +109,10 @@ measure() {
   if ! "${hf[@]}" "$cmd" >&2; then
     R_ERR[$name]="hyperfine failed"; return 0
   fi
-  read -r R_SEC[$name] R_MIN[$name] R_MAX[$name] < <(python3 - "$work/$name.json" <<'PY'
+  read -r R_SEC[$name] R_MIN[$name] R_MAX[$name] R_CPU[$name] < <(python3 - "$work/$name.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
-print("%.4f %.4f %.4f" % (r["median"], r["min"], r["max"]))
+print("%.4f %.4f %.4f %.4f" % (r["median"], r["min"], r["max"], r["user"] + r["system"]))
 PY
 )
 }
@@ -138,7 +139,7 @@ bench_size() {
   local n=$1
   ensure_tree "$n"
   local d="$work/$n"; mkdir -p "$d"
-  R_SEC=(); R_MIN=(); R_MAX=(); R_RSS=(); R_ERR=()
+  R_SEC=(); R_MIN=(); R_MAX=(); R_RSS=(); R_ERR=(); R_CPU=()
 
   LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   log "warming the page cache (reading every file once)"
@@ -194,13 +195,13 @@ EOF
 fmt_row() {   # fmt_row NAME TOOL COMMAND -> one markdown table row
   local k=$1 tool=$2 what=$3
   if [ -n "${R_ERR[$k]:-}" ] || [ -z "${R_SEC[$k]:-}" ]; then
-    printf '| %s | %s | %s | | | | |\n' "$tool" "$what" "${R_ERR[$k]:-not measured}"
+    printf '| %s | %s | %s | | | | | |\n' "$tool" "$what" "${R_ERR[$k]:-not measured}"
     return
   fi
   awk -v s="${R_SEC[$k]}" -v lo="${R_MIN[$k]}" -v hi="${R_MAX[$k]}" -v n="$N" -v b="$BYTES" \
-      -v rss="${R_RSS[$k]:-}" -v tool="$tool" -v what="$what" 'BEGIN {
-    printf "| %s | %s | %.3f | %.3f–%.3f | %.0f | %.0f | %s |\n", tool, what, s, lo, hi,
-           n / s, b / 1e6 / s, (rss == "" ? "" : sprintf("%.0f", rss / 1024)) }'
+      -v rss="${R_RSS[$k]:-}" -v cpu="${R_CPU[$k]:-}" -v tool="$tool" -v what="$what" 'BEGIN {
+    printf "| %s | %s | %.3f | %.3f–%.3f | %.2f | %.0f | %.0f | %s |\n", tool, what, s, lo, hi,
+           cpu, n / s, b / 1e6 / s, (rss == "" ? "" : sprintf("%.0f", rss / 1024)) }'
 }
 
 ratio_line() {   # ratio_line LABEL NUM DEN OP GOAL  (ratio = NUM/DEN; OP is >= or <=)
@@ -224,10 +225,10 @@ report() {
     echo
     echo "Tree: \`mktree.sh $TREE $n\` — $n regular files, $BYTES bytes ($(awk -v b="$BYTES" 'BEGIN{printf "%.2f GB", b/1e9}')), warm page cache."
     echo "Seconds: median of $RUNS hyperfine runs (min–max beside it), after one untimed run."
-    echo "MB/s = 10^6 bytes of file content per second; RSS = peak resident set of the untimed run (GNU time %M), MiB."
+    echo "CPU s = mean user+sys seconds of the timed runs (hyperfine; children included). MB/s = 10^6 bytes of file content per second; RSS = peak resident set of the untimed run (GNU time %M), MiB."
     echo
-    echo "| tool | command | seconds | min–max | files/s | MB/s | RSS MiB |"
-    echo "| --- | --- | ---: | --- | ---: | ---: | ---: |"
+    echo "| tool | command | seconds | min–max | CPU s | files/s | MB/s | RSS MiB |"
+    echo "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: |"
     fmt_row fim_init        fim  "fim init (xxh3)"
     fmt_row fim_init_sha256 fim  "fim init (sha256)"
     fmt_row fim_check       fim  "fim check (xxh3, no change)"
@@ -241,6 +242,11 @@ report() {
     ratio_line "fim init (sha256) faster than aide --init (sha256)" aide_init fim_init_sha256 ">=" 1.5
     ratio_line "fim init (xxh3) time / parallel xxh128sum time" fim_init xxh128sum "<=" 1.5
     ratio_line "fim check faster than aide --check" aide_check fim_check ">=" 3
+    if [ -n "${R_CPU[fim_init]:-}" ] && [ -n "${R_CPU[xxh128sum]:-}" ]; then
+      # On a busy machine the wall times follow each tool's share of the cores: CPU is the steadier figure.
+      awk -v f="${R_CPU[fim_init]}" -v x="${R_CPU[xxh128sum]}" 'BEGIN {
+        printf "| fim init (xxh3) CPU / xxh128sum CPU (user+sys, no goal) | %.2f× | | %.2f s / %.2f s |\n", f / x, f, x }'
+    fi
     if [ -n "${R_RSS[fim_init]:-}" ]; then
       awk -v k="${R_RSS[fim_init]}" -v a="${R_RSS[aide_init]:-0}" -v n="$n" 'BEGIN {
         mb = k / 1024; res = (mb < 300) ? "goal met" : "goal missed"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/report.sh [NEVENTS]        (default: 1000000)
 #
-# fim report benchmark (issue 6: "fim report over 1,000,000 stored events: < 10 s"). Fills a fresh
+# fim report benchmark (issue 6: "fim report over 1,000,000 stored events: < 10 s"; issue 18: < 5 s,
+# the default GOAL). Fills a fresh
 # database with NEVENTS realistic change events (SyntheticHistory in the cli module's tests (package dev.fim.cli.report): 30 days
 # of watch and check events, a /usr-and-/etc mix of paths, actors with auid/uid/exe, ~60 % approved,
 # overflow and audit-loss events, watch runs with a gap and a crash), then times `fim report` over the
@@ -15,6 +16,7 @@
 #   RUNS=N                timed runs per format (default 1; the best and every run are printed)
 #   KEEP=1                keep the work directory (database and reports) and print its path
 #   FIM_JAVA_OPTS=...     passed through to bin/fim (JVM options)
+#   GOAL=SECONDS          the wall time each format is held to (default 5, issue 18)
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -22,6 +24,7 @@ repo=$(cd "$here/.." && pwd)
 FIM=${FIM:-$repo/bin/fim}
 FORMATS=${FORMATS:-text json csv html}
 RUNS=${RUNS:-1}
+GOAL=${GOAL:-5}
 n=${1:-1000000}
 [[ "$n" =~ ^[0-9]+$ && "$n" -ge 1 ]] || { echo "usage: $0 [NEVENTS]" >&2; exit 2; }
 
@@ -54,7 +57,7 @@ log "database: $(du -sh "$db" | cut -f1)"
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 # The history spans the last 30 days; 31d covers all of it.
-printf '\n%-8s %10s %10s %12s %12s   %s\n' format seconds "cpu s" "peak RSS" "output" "goal < 10 s"
+printf '\n%-8s %10s %10s %12s %12s   %s\n' format seconds "cpu s" "peak RSS" "output" "goal < $GOAL s"
 results=()
 for f in $FORMATS; do
   best=""
@@ -68,7 +71,7 @@ for f in $FORMATS; do
     if [ -z "$best" ] || (( $(echo "$secs < $best" | bc) )); then best=$secs; best_rss=$rss; best_cpu=$(echo "$usr + $sys" | bc); fi
   done
   size=$(du -h "$work/report.$f" | cut -f1)
-  verdict=$( (( $(echo "$best < 10" | bc) )) && echo "met" || echo "MISSED")
+  verdict=$( (( $(echo "$best < $GOAL" | bc) )) && echo "met" || echo "MISSED")
   printf '%-8s %10s %10s %9s MiB %12s   %s (runs:%s)\n' "$f" "$best" "$best_cpu" "$((best_rss / 1024))" "$size" "$verdict" "$all"
   results+=("$f $best")
 done

@@ -11,8 +11,16 @@
 #    batch size, into fim-events-plain-* so both go through the same template) to _bulk, one file
 #    per request, sequentially;
 # 4. fim ship --once over the store, timed with its RSS;
-# and prints docs/s for both, checking that each put exactly N documents in. Everything lives in a
-# mktemp -d under /var/tmp, removed at the end with the node (stopped by its pid).
+# and prints docs/s for both, checking that each put exactly N documents in;
+# 5. the live lag (LAG_CHANGES paced changes, default 100, every LAG_PACE_MS, default 200; 0 skips):
+#    a real fim watch (--attribution proc: no audit rules) records each new file, a following
+#    fim ship (--interval LAG_INTERVAL, default 0.1) sends it, and a poller (_search every 20 ms)
+#    notes when its document is searchable; p50/p99 of (searchable - written). The lag index's
+#    refresh_interval is set to LAG_REFRESH (default 1s, Elasticsearch's default; fim's template
+#    says 5s for throughput, which adds up to 5 s to this lag).
+# Everything lives in a mktemp -d under /var/tmp, removed at the end with the node and the
+# processes started here (stopped by their pids). The load average is printed: other work on the
+# machine moves every number here.
 set -euo pipefail
 N=${1:-1000000}
 BATCH=${BATCH:-1000}
@@ -20,7 +28,10 @@ NODE_HEAP=${NODE_HEAP:-1g}
 REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 WORK=$(mktemp -d /var/tmp/fim-ship-bench.XXXXXX)
 NODE_PID=
+WATCH_PID=
+SHIP_PID=
 cleanup() {
+  for p in $SHIP_PID $WATCH_PID; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   if [ -n "$NODE_PID" ]; then kill -TERM "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
@@ -95,3 +106,73 @@ printf '| plain again, after fim ship | %.2f | %.0f | %s |\n' "$again_s" "$(echo
 printf '\nfim ship / plain: %.0f%% (first run), %.0f%% (second run)\n' \
   "$(echo "100 * $plain_s / $fim_s" | bc -l)" "$(echo "100 * $again_s / $fim_s" | bc -l)"
 [ "$plain_n" = "$N" ] && [ "$fim_n" = "$N" ] && [ "$again_n" = "$N" ] || { echo "count mismatch" >&2; exit 1; }
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+LAG_CHANGES=${LAG_CHANGES:-100}
+[ "$LAG_CHANGES" -gt 0 ] || exit 0
+LAG="$WORK/lag"
+mkdir -p "$LAG/tree"
+printf 'ALL = p+ftype+u+g+s+xxh3\n%s ALL\n' "$LAG/tree" >"$LAG/fim.conf"
+F=(--db "$LAG/db" --key "$LAG/seal.key" -c "$LAG/fim.conf")
+bin/fim init "${F[@]}" >/dev/null
+bin/fim watch "${F[@]}" --attribution proc >"$LAG/watch.out" 2>&1 &
+WATCH_PID=$!
+for _ in $(seq 1 300); do grep -q "watching " "$LAG/watch.out" && break; sleep 0.1; done
+bin/fim ship --db "$LAG/db" --to "$URL" --interval "${LAG_INTERVAL:-0.1}" >"$LAG/ship.out" 2>&1 &
+SHIP_PID=$!
+python3 - "$URL" "$LAG/tree" "$LAG_CHANGES" "${LAG_PACE_MS:-200}" "${LAG_REFRESH:-1s}" <<'PY'
+import json, os, sys, threading, time, urllib.request
+url, tree, n, pace_ms, refresh = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+def call(method, path, body=None):
+    req = urllib.request.Request(url + path, method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.load(r)
+    except urllib.error.HTTPError as e:
+        return json.load(e)
+def seen_paths():
+    r = call("POST", "/fim-events-*/_search?ignore_unavailable=true",
+             {"size": 10000, "_source": ["file.path"],
+              "query": {"prefix": {"file.path": tree + "/lag-"}}})
+    return {h["_source"]["file"]["path"] for h in r.get("hits", {}).get("hits", [])}
+# readiness: a probe goes through watch -> store -> ship -> cluster before the measurement
+probe = os.path.join(tree, "lag-probe")
+open(probe, "w").write("probe\n")
+deadline = time.time() + 120
+while probe not in seen_paths():
+    if time.time() > deadline:
+        sys.exit("the probe never became searchable: is fim watch or fim ship down?")
+    time.sleep(0.1)
+call("PUT", "/fim-events-*/_settings", {"index": {"refresh_interval": refresh}})
+written, searchable = {}, {}
+done = threading.Event()
+def poll():
+    while not done.is_set():
+        now = time.time()
+        for p in seen_paths():
+            if p in written and p not in searchable:
+                searchable[p] = now
+        if len(searchable) == n:
+            done.set()
+        time.sleep(0.02)
+t = threading.Thread(target=poll); t.start()
+for i in range(n):
+    p = os.path.join(tree, "lag-%04d" % i)
+    written[p] = time.time()
+    with open(p, "w") as f:
+        f.write("change %d\n" % i)
+    time.sleep(pace_ms / 1000)
+done.wait(120); done.set(); t.join()
+lags = sorted(searchable[p] - written[p] for p in searchable)
+if len(lags) < n:
+    print("only %d of %d changes became searchable within 120 s" % (len(lags), n))
+def pct(q):
+    return lags[min(len(lags) - 1, int(q * len(lags)))] * 1000
+print("\nlive lag, %d changes every %d ms (fim watch --attribution proc -> fim ship --interval -> "
+      "searchable; refresh_interval %s): p50 %.0f ms, p99 %.0f ms, max %.0f ms"
+      % (len(lags), pace_ms, refresh, pct(0.50), pct(0.99), lags[-1] * 1000))
+PY
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -77,8 +77,9 @@ public final class BaselineJob {
    * "sealed" when the baseline column family holds the sealed baseline; "switching" from the moment
    * a complete new baseline, built and sealed in {@code scan}, is committed to replace it until it
    * has (an interrupted switch is finished by the next command, after verifying the new baseline's
-   * seal); "writing" only in databases of an older fim that wrote the baseline in place. That
-   * marker alone is not trusted either way: anyone who can write the database can set it, and
+   * seal); "writing" while an init fills a database that has no sealed baseline ({@link
+   * #initFresh}), and in databases of an older fim that wrote every baseline in place. That marker
+   * alone is not trusted either way: anyone who can write the database can set it, and
    * "interrupted, run fim init again" would have an administrator bless a tampered disk. The seal
    * decides; when it does not verify, the message names the interrupted init as the likely cause.
    */
@@ -235,10 +236,51 @@ public final class BaselineJob {
       finishSwitch();
       verifyKept();
     }
+    if (store.getMeta(Sealer.META_SEAL) == null) {
+      // Nothing sealed to keep (with a scope, verifyKept has seen that the baseline is empty).
+      return initFresh(start);
+    }
     store.clear(Column.SCAN);
     ScanOutcome scan = scanInto(store.newBulkWriter(Column.SCAN));
     long end = System.currentTimeMillis() * 1_000_000L;
     switchTo(start, end);
+    return new Result(start, end, scan.summary, 0, 0, 0, scan.problems, 0, 0, 0, false);
+  }
+
+  /**
+   * An init of a database without a sealed baseline: there is nothing to keep, so the records go
+   * straight into {@code baseline} and its inode index, in the scan's own write batches (without
+   * the write-ahead log), instead of into {@code scan} to be copied and indexed afterwards (a
+   * second pass over every record, on one core, after the scan).
+   *
+   * <p>The seal is what marks the baseline complete: a synced "writing" marker goes first, and the
+   * seal, committed after the records are flushed, goes last. An init killed in between leaves
+   * records without a seal, which check and watch refuse ("interrupted while writing the
+   * baseline"); the next init starts again here.
+   */
+  private Result initFresh(long start) throws StoreException, InterruptedException {
+    Store store = settings.store();
+    Map<String, byte[]> begin = new java.util.HashMap<>();
+    begin.put(META_BASELINE_STATE, ascii("writing"));
+    begin.put(Sealer.META_CONFIG_DIGEST, null);
+    begin.put(META_NEXT_SEAL, null);
+    begin.put(META_NEXT_CONFIG, null);
+    begin.put(META_NEXT_SCAN_START, null);
+    begin.put(META_NEXT_INIT_TIME, null);
+    store.putMetaAtomically(begin);
+    store.clear(Column.SCAN);
+    store.clear(Column.BASELINE);
+    store.clear(Column.INODES);
+    ScanOutcome scan = scanInto(store.newBulkWriter(Column.BASELINE, Column.INODES));
+    long end = System.currentTimeMillis() * 1_000_000L;
+    byte[] mac = sealFlushed(store, Column.BASELINE);
+    Map<String, byte[]> done = new java.util.HashMap<>();
+    done.put(Sealer.META_SEAL, mac);
+    done.put(Sealer.META_CONFIG_DIGEST, settings.configDigest());
+    done.put(META_SCAN_START, ascii(Long.toString(start)));
+    done.put(META_INIT_TIME, ascii(Long.toString(end)));
+    done.put(META_BASELINE_STATE, ascii("sealed"));
+    store.putMetaAtomically(done);
     return new Result(start, end, scan.summary, 0, 0, 0, scan.problems, 0, 0, 0, false);
   }
 
@@ -506,9 +548,12 @@ public final class BaselineJob {
     Store store = settings.store();
     finishSwitch();
     if (!store.hasAny(Column.BASELINE) && store.getMeta("seal") == null) {
-      throw new StoreException(
-          StoreException.Reason.MISSING,
-          "database " + store.dir() + " holds no baseline; create it first with: fim init");
+      String why =
+          "writing".equals(store.getMetaString(META_BASELINE_STATE))
+              ? " holds no baseline: the first fim init was interrupted before it finished;"
+                  + " run fim init again"
+              : " holds no baseline; create it first with: fim init";
+      throw new StoreException(StoreException.Reason.MISSING, "database " + store.dir() + why);
     }
     byte[] sealedConfig = Sealer.sealedConfigDigest(store);
     boolean configChanged =

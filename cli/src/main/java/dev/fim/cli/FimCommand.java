@@ -49,11 +49,13 @@ public final class FimCommand {
    * Building picocli's model of every command costs about 0.3 s of CPU at start-up (reflection over
    * all annotated classes, which class data sharing cannot archive: picocli's jar targets Java 5),
    * so when the first argument names a subcommand only that one is built (and under {@code audit},
-   * only the audit command named); help, options and typos get the whole tree.
+   * only the audit command named), {@code fim --version} builds none; help, other options and typos
+   * get the whole tree.
    */
   static CommandLine commandLine(RawArgs raw, String... args) {
     CommandLine cl = new CommandLine(new FimCommand());
-    for (Class<?> c : named(SUBCOMMANDS, args, 0)) {
+    boolean versionOnly = args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"));
+    for (Class<?> c : versionOnly ? List.<Class<?>>of() : named(SUBCOMMANDS, args, 0)) {
       if (c == AuditCommand.class) {
         // The same one level down: `fim audit search` (a one-shot search that wants to start
         // fast) builds neither the rules nor the status command.

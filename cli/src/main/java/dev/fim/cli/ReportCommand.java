@@ -2,7 +2,8 @@ package dev.fim.cli;
 
 import dev.fim.auditlink.search.TimeSpec;
 import dev.fim.cli.report.ComplianceReport;
-import dev.fim.cli.report.FleetReport;
+import dev.fim.cli.report.FleetFacts;
+import dev.fim.cli.report.FleetSource;
 import dev.fim.cli.report.ReportFormat;
 import dev.fim.cli.report.ReportParameters;
 import dev.fim.cli.report.ReportVerifier;
@@ -57,12 +58,13 @@ import picocli.CommandLine.Spec;
       "(2026-11-25T10:00:00Z; 2026-11-25 is local midnight), relative (-24h, 7d, 2w), now, today,",
       "yesterday. Report times are UTC. Reads the database without locking it (works beside fim watch).",
       "",
-      "Fleet report (--source URL): the period's events that fim ship sent to an OpenSearch or",
-      "Elasticsearch cluster, read back from fim-events-* (paged with search_after), with totals per",
-      "host, user and path prefix and a data SHA-256 over the documents used; text or json. A shared",
-      "cluster has no seal: a document whose _id is not <host.id>-<database id>-<sequence> of its own",
-      "fields is marked SUSPECT. Coverage and approvals are not shipped yet (the report says so).",
-      "See docs/fleet.md.",
+      "Fleet report (--source URL): the same report, in every format, from the events and approvals",
+      "that fim ship sent to an OpenSearch or Elasticsearch cluster (fim-events-*, fim-approvals-*;",
+      "paged with search_after), with a section (CSV: a column) and totals per host; --host NAME",
+      "limits it. Each change is rendered from the record its host stored (fim.record). A shared",
+      "cluster has no seal: a document whose _id, index, sequence or time is not its record's is",
+      "listed as SUSPECT. Watch coverage is not shipped yet (the report says so). --verify FILE",
+      "--source URL makes a fleet report again from the cluster. See docs/fleet.md.",
       "",
       "Examples:",
       "  fim report --since 2026-11-01 --until 2026-12-01 --format html --output nov.html",
@@ -70,7 +72,8 @@ import picocli.CommandLine.Spec;
       "  fim report --since 7d --format json | jq '.changes[] | select(.approval == null) | .event.file.path'",
       "  fim report --since 7d --exclude-verified-packages",
       "  fim report --verify nov.html",
-      "  fim report --source https://search.example:9200 --api-key-file key --since 7d --host web1"
+      "  fim report --source https://search.example:9200 --api-key-file key --since 7d --host web1",
+      "  fim report --verify fleet.html --source https://search.example:9200 --api-key-file key"
     })
 final class ReportCommand implements Callable<Integer> {
   /**
@@ -138,10 +141,10 @@ final class ReportCommand implements Callable<Integer> {
       names = "--source",
       paramLabel = "URL",
       description =
-          "Fleet report: read the events fim ship sent to this OpenSearch/Elasticsearch cluster"
-              + " (fim-events-*) instead of the local database; totals per host; text or json."
-              + " No seal: documents whose _id does not match their host.id and sequence are"
-              + " marked SUSPECT. Coverage and approvals are not shipped yet (the report says so).")
+          "Fleet report: read the events and approvals fim ship sent to this"
+              + " OpenSearch/Elasticsearch cluster instead of the local database; a section and"
+              + " totals per host. No seal: documents that are not their record's are listed as"
+              + " SUSPECT. With --verify: check a fleet report's copy against the cluster.")
   String source;
 
   @Option(
@@ -162,12 +165,6 @@ final class ReportCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--host goes with --source");
     }
     if (verify != null) {
-      if (source != null) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--verify with --source is not supported yet: compare the data SHA-256 of two fleet"
-                + " reports of the same period instead");
-      }
       return verify(out, err);
     }
     if (since == null) {
@@ -200,7 +197,7 @@ final class ReportCommand implements Callable<Integer> {
               + ")");
     }
     if (source != null) {
-      return fleet(f, from, to.isAfter(now) ? now : to, out, err);
+      return fleet(f, from, to, now, out, err);
     }
     ReportParameters p;
     try {
@@ -278,43 +275,73 @@ final class ReportCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** The fleet report (--source): from the cluster's documents, no local database. */
-  private int fleet(ReportFormat f, Instant from, Instant to, PrintWriter out, PrintWriter err)
+  /**
+   * The fleet report (--source): the same report, rendered by the same code, from the documents fim
+   * ship sent to the cluster (FleetSource), with a section per host; no local database.
+   */
+  private int fleet(
+      ReportFormat f, Instant from, Instant to, Instant now, PrintWriter out, PrintWriter err)
       throws Exception {
-    if (f != ReportFormat.TEXT && f != ReportFormat.JSON) {
-      throw new ParameterException(
-          spec.commandLine(), "--source: the fleet report is text or json (csv and html: not yet)");
-    }
-    if (excludeVerifiedPackages) {
-      throw new ParameterException(
-          spec.commandLine(), "--exclude-verified-packages does not go with --source (yet)");
-    }
     dev.fim.engine.ship.Destination dest = cluster.destination(source, spec.commandLine());
-    dev.fim.engine.ship.BulkClient client =
-        new dev.fim.engine.ship.BulkClient(dest, java.time.Duration.ofSeconds(60));
-    String since = from.toString();
-    String until = to.toString();
-    FleetReport.Source read =
-        sink -> dev.fim.engine.ship.FleetSearch.read(client, since, until, hosts, sink);
-    FleetReport.Result[] r = {null};
-    if (output != null) {
-      ReportOutput.writeAtomically(
-          output,
-          w ->
-              r[0] =
-                  FleetReport.write(
-                      read, dest.uri().toString(), since, until, hosts, prefixDepth, f, w));
-    } else {
-      r[0] =
-          FleetReport.write(read, dest.uri().toString(), since, until, hosts, prefixDepth, f, out);
+    ReportParameters p;
+    try {
+      p =
+          ReportParameters.of(
+                  from,
+                  to,
+                  now,
+                  dev.fim.store.WatchCoverage.thisHost(),
+                  prefixDepth,
+                  f,
+                  excludeVerifiedPackages)
+              .withAgent(ReportParameters.thisAgent())
+              .withSource(dest.uri().toString(), hosts);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    FleetSource src = fleetSource(dest);
+    // A cluster has no seal: the report states so (FleetFacts) instead of a chain's verification.
+    EvidenceChain.Verification unsealed = new EvidenceChain.Verification(true, null, null);
+    ComplianceReport.Result[] r = {null};
+    try {
+      if (output != null) {
+        Path dir = output.toAbsolutePath().getParent();
+        ReportOutput.writeBytesAtomically(
+            output, o -> r[0] = ComplianceReport.write(src, p, unsealed, o, dir));
+      } else {
+        // Through a file first: a cluster that fails half-way must not leave half a report (a JSON
+        // report's head is written before its rows) on standard output.
+        Path whole = java.nio.file.Files.createTempFile(tmpDir(), ".fim-fleet-", ".report");
+        try {
+          try (java.io.OutputStream o = java.nio.file.Files.newOutputStream(whole)) {
+            r[0] = ComplianceReport.write(src, p, unsealed, o, tmpDir());
+          }
+          try (java.io.Reader in =
+              java.nio.file.Files.newBufferedReader(
+                  whole, java.nio.charset.StandardCharsets.UTF_8)) {
+            in.transferTo(out);
+          }
+        } finally {
+          java.nio.file.Files.deleteIfExists(whole);
+        }
+      }
+    } catch (FleetSource.ClusterFailure e) {
+      throw e.ship(); // unreachable or refused: fim ship's error, exit 25
+    }
+    FleetFacts facts = src.fleet();
     String line =
         "fim report: "
-            + r[0].documents()
-            + " documents from "
+            + r[0].changes()
+            + " changes ("
+            + r[0].unapproved()
+            + " unapproved), "
+            + r[0].overflows()
+            + " overflow events from "
+            + facts.read()
+            + " documents of "
             + dest.uri()
             + " ("
-            + r[0].suspect()
+            + facts.suspect()
             + " suspect); data SHA-256 "
             + r[0].sha256();
     if (output != null) {
@@ -324,7 +351,18 @@ final class ReportCommand implements Callable<Integer> {
     }
     out.flush();
     err.flush();
+    if (output == null && out.checkError()) {
+      err.println(
+          "fim report: the report could not be written to standard output (disk full or pipe closed)");
+      return ExitCodes.IO;
+    }
     return ExitCodes.OK;
+  }
+
+  private FleetSource fleetSource(dev.fim.engine.ship.Destination dest) {
+    dev.fim.engine.ship.BulkClient client =
+        new dev.fim.engine.ship.BulkClient(dest, java.time.Duration.ofSeconds(60));
+    return new FleetSource(FleetSource.of(client), dest.uri().toString());
   }
 
   private int verify(PrintWriter out, PrintWriter err) throws Exception {
@@ -335,6 +373,23 @@ final class ReportCommand implements Callable<Integer> {
               + "--until or --output with it");
     }
     ReportVerifier.Outcome o;
+    if (source != null) {
+      try {
+        o =
+            ReportVerifier.verify(
+                fleetSource(cluster.destination(source, spec.commandLine())),
+                verify,
+                tmpDir(),
+                new EvidenceChain.Verification(true, null, null));
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new IOException("report " + verify + ": no such file", e);
+      } catch (FleetSource.ClusterFailure e) {
+        throw e.ship();
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--verify: " + e.getMessage());
+      }
+      return verdict(o, out, err);
+    }
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
       o =
           ReportVerifier.verify(
@@ -344,6 +399,10 @@ final class ReportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--verify: " + e.getMessage());
     }
+    return verdict(o, out, err);
+  }
+
+  private static int verdict(ReportVerifier.Outcome o, PrintWriter out, PrintWriter err) {
     if (o.verdict() == ReportVerifier.Verdict.VERIFIED) {
       out.println(o.message());
       out.flush();

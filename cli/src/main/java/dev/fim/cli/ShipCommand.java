@@ -159,7 +159,8 @@ final class ShipCommand implements Callable<Integer> {
                 err.println("fim ship: warning: " + line);
                 err.flush();
               }
-            });
+            },
+            (waiting, bound) -> recordBacklog(uri, waiting, bound, err));
     long[] totals = new long[3];
     if (!once) {
       Signals.claimStops().whenRequested(shipper::stop);
@@ -210,6 +211,49 @@ final class ShipCommand implements Callable<Integer> {
       throw e;
     }
   }
+
+  /**
+   * The backlog notice: an overflow-style event ({@code fim.attribution_reason: ship-backlog}) in
+   * the store, written like any event (borrowing the database from a running fim watch, sealed when
+   * the database is), so it is shipped and reported like the changes.
+   */
+  private void recordBacklog(URI uri, long waiting, long bound, PrintWriter err) throws Exception {
+    Path keyFile = common.keyFile(common.loadConfig(err));
+    try (Store store = common.openBorrowing(Store.OpenMode.EXISTING, err);
+        Evidence evidence =
+            store.getMeta("seal") == null
+                ? null
+                : Evidence.attach(common, store, dev.fim.store.seal.SealKey.load(keyFile), err)) {
+      long now = dev.fim.engine.coalesce.Coalescer.wallClockNs();
+      new dev.fim.store.EventLog(store)
+          .append(
+              java.util.List.of(
+                  new dev.fim.store.ChangeEvent(
+                      now,
+                      0,
+                      dev.fim.store.Action.OVERFLOW,
+                      dev.fim.store.PathBytes.of(
+                          store.dir().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                      null,
+                      null,
+                      null,
+                      java.util.List.of(),
+                      null,
+                      dev.fim.store.Attribution.NONE,
+                      BACKLOG_REASON,
+                      "fim ship: "
+                          + waiting
+                          + " recorded events wait to be shipped to "
+                          + uri
+                          + ", more than the bound of "
+                          + bound
+                          + " (--backlog-warn): the cluster is behind; nothing is lost (the store"
+                          + " keeps every event until it is shipped), watch the database's disk")));
+    }
+  }
+
+  /** The loss reason of the backlog notice. */
+  static final String BACKLOG_REASON = "ship-backlog";
 
   private static String version() {
     return FimCommand.class.getPackage().getImplementationVersion();

@@ -9,6 +9,7 @@ import dev.fim.engine.WatchStatus;
 import dev.fim.engine.Watcher;
 import dev.fim.engine.sink.EventSink;
 import dev.fim.engine.sink.ServiceNotifier;
+import dev.fim.engine.sink.ServiceWatchdog;
 import dev.fim.engine.source.Sources;
 import dev.fim.store.Column;
 import dev.fim.store.PathBytes;
@@ -55,11 +56,13 @@ import picocli.CommandLine.Spec;
       "who and report read it without borrowing. Audit losses become \"overflow\" events too.",
       "",
       "Signals: SIGTERM/SIGINT stop in order (exit 0), also while starting; SIGHUP reopens --output",
-      "and reloads the config (one that does not parse is refused and the old trees stay watched;",
+      "and reloads the config (one that does not parse is refused, recorded as an overflow event",
+      "with reason \"config reload refused\", and the old trees stay watched;",
       "a changed one replaces the watcher, which reconciles every tree); SIGUSR1 writes a status",
       "line and DB/watch-status.json, which fim watch --status asks for and prints.",
       "Under systemd (Type=notify, $NOTIFY_SOCKET): READY=1 once the start-up scan is done,",
-      "RELOADING=1 and READY=1 around a SIGHUP reload, STOPPING=1 on SIGTERM.",
+      "RELOADING=1 and READY=1 around a SIGHUP reload, STOPPING=1 on SIGTERM; with WatchdogSec",
+      "($WATCHDOG_USEC) WATCHDOG=1 only while the comparator makes progress.",
       "",
       "Examples:",
       "  fim watch /etc /usr/bin --output /var/log/fim/changes.json   (SIGHUP reopens the file)",
@@ -271,6 +274,9 @@ final class WatchCommand implements Callable<Integer> {
       Signals.onStatusRequest(() -> reportStatus(err, reload));
       reportStatus(null, reload); // the status file names this pid from now on (fim watch --status)
       Thread periodic = periodicStatus(err, reload);
+      // WatchdogSec: keep-alives only while the comparator makes progress (ServiceWatchdog)
+      ServiceWatchdog watchdog =
+          ServiceWatchdog.fromEnvironment(notifier, reload::progress, line -> status(err, line));
       try {
         while (true) {
           w.await();
@@ -287,6 +293,9 @@ final class WatchCommand implements Callable<Integer> {
           }
         }
       } finally {
+        if (watchdog != null) {
+          watchdog.close();
+        }
         if (periodic != null) {
           periodic.interrupt();
         }
@@ -294,6 +303,8 @@ final class WatchCommand implements Callable<Integer> {
         Signals.onHangup(sinks::reopen);
         StatusFile.remove(common.dbDir());
       }
+      // Totals since the watch started, across reloads (a reload replaces the watcher and its
+      // counters; WatchStatus carries the replaced ones' final counts).
       WatchStatus s = reload.status();
       status(
           err,
@@ -302,9 +313,9 @@ final class WatchCommand implements Callable<Integer> {
               + " events recorded, "
               + s.notices()
               + " kernel notices, "
-              + w.stats().transients()
+              + s.temporaries()
               + " temporaries counted, "
-              + w.stats().folded()
+              + s.folded()
               + " folded into their final name, "
               + s.overflows()
               + " overflow rescans, "
@@ -312,15 +323,15 @@ final class WatchCommand implements Callable<Integer> {
               + " attributed from audit records"
               + (w.usesAudit()
                   ? ", "
-                      + w.stats().auditFallbacks()
+                      + s.auditFallbacks()
                       + " fell back from audit ("
-                      + w.stats().auditPassed()
+                      + s.auditPassed()
                       + " after the audit stream passed them without their record, "
-                      + w.stats().auditBounded()
+                      + s.auditBounded()
                       + " at the "
                       + correlationMs
                       + " ms bound; "
-                      + w.auditProbes()[0]
+                      + s.probes()
                       + " progress probes)"
                   : ""));
     }

@@ -45,6 +45,7 @@ final class WatchReload {
   private Plan plan;
   private Plan pending;
   private Watcher current;
+  private long replacements;
   private WatchStatus earlier;
   private long reloads;
   private boolean stopping;
@@ -95,7 +96,8 @@ final class WatchReload {
     try {
       cfg = CommonOptions.loadConfig(common.config, warnings::add);
     } catch (ErrorHandler.ConfigError e) {
-      status.accept(
+      refused(
+          configFile(),
           "reload refused, still watching "
               + trees(now.roots().size())
               + " with the config loaded before: "
@@ -107,7 +109,8 @@ final class WatchReload {
     }
     Plan next = plan(common, cfg, scope, keyFile);
     if (next.roots().isEmpty()) {
-      status.accept(
+      refused(
+          configFile(),
           "reload refused, still watching "
               + trees(now.roots().size())
               + ": the config "
@@ -140,6 +143,26 @@ final class WatchReload {
     }
     w.stop();
     return true;
+  }
+
+  /**
+   * A refused reload: said on stderr and recorded as a watch notice (database and outputs), so a
+   * log pipeline sees that the config on disk is not the one in force, and why.
+   */
+  private void refused(String configFile, String message) {
+    status.accept(message);
+    Watcher w;
+    synchronized (this) {
+      w = current;
+    }
+    if (w != null) {
+      w.notice(PathBytes.ofUtf8(configFile), "config reload refused", message);
+    }
+  }
+
+  /** The config file a reload reads (what {@link CommonOptions#loadConfig} reads). */
+  private String configFile() {
+    return (common.config != null ? common.config : CommonOptions.SYSTEM_CONFIG).toString();
   }
 
   /** The plan a reload asked for since the watcher in use started, or null. */
@@ -183,6 +206,7 @@ final class WatchReload {
     synchronized (this) {
       earlier = done;
       current = w;
+      replacements++;
       plan = using;
       if (using == next) {
         reloads++;
@@ -192,6 +216,20 @@ final class WatchReload {
       }
     }
     return w;
+  }
+
+  /**
+   * The watcher in use's {@link Watcher#progress} plus the replacements made so far (a new watcher
+   * counts from zero again): what systemd's watchdog keep-alive is sent for.
+   */
+  long progress() {
+    Watcher w;
+    long r;
+    synchronized (this) {
+      w = current;
+      r = replacements;
+    }
+    return (w == null ? 0 : w.progress()) + (r << 48);
   }
 
   /** "watching N trees with BACKEND" for the watcher in use (the service manager's STATUS). */

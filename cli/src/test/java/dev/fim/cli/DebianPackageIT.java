@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The .deb that {@code mvn package} made (cli/target/fim_VERSION_all.deb), installed for real with
- * dpkg, used, removed and purged (issue 16). An integration test (failsafe, after the package
+ * The .deb that {@code mvn package} made (cli/target/fim_VERSION_amd64.deb), installed for real
+ * with dpkg, used, removed and purged (issue 16). An integration test (failsafe, after the package
  * phase): {@code mvn verify} runs it, {@code mvn test} does not. Root only, and only on a host
  * where no fim is installed and no /var/lib/fim, /var/lib/fim.key or /etc/fim exists (a purge would
  * delete them); it skips with the reason otherwise. The host is left without the package. The
@@ -104,6 +104,41 @@ class DebianPackageIT {
         check.out().contains("\"agent\":{\"type\":\"fim\",\"version\":\"" + BuildInfo.VERSION),
         check.out());
 
+    // Root's first command trained the class-data archive; RocksDB and jffi load the libraries the
+    // package ships in /usr/lib/fim (root's, 0644) instead of copying theirs to /tmp.
+    assertTrue(Files.size(Path.of("/var/cache/fim/fim.jsa")) > 0, "no class-data archive");
+    for (String lib : List.of("libjffi-1.2.so", "librocksdbjni-linux64.so")) {
+      PosixFileAttributes a =
+          Files.readAttributes(Path.of("/usr/lib/fim", lib), PosixFileAttributes.class);
+      assertEquals("rw-r--r--", PosixFilePermissions.toString(a.permissions()), lib);
+      assertEquals("root", a.owner().getName(), lib);
+    }
+    if (Files.isExecutable(Path.of("/usr/bin/strace"))) {
+      Path trace = tmp.resolve("strace.txt");
+      Result traced =
+          run(
+              noSyslog,
+              "strace",
+              "-f",
+              "-e",
+              "trace=openat",
+              "-o",
+              trace.toString(),
+              "/usr/bin/fim",
+              "check",
+              "-c",
+              t.conf().toString());
+      assertEquals(4, traced.exit(), traced.out());
+      String opened = Files.readString(trace);
+      assertTrue(opened.contains("\"/usr/lib/fim/libjffi-1.2.so\""), opened);
+      assertTrue(opened.contains("\"/usr/lib/fim/librocksdbjni-linux64.so\""), opened);
+      assertFalse(
+          Pattern.compile("\"/tmp/(jffi|librocksdbjni)[^\"]*\\.so\"").matcher(opened).find(),
+          "a native library copied to /tmp");
+    } else {
+      System.out.println("DebianPackageIT: skipped the native-library trace: no strace");
+    }
+
     // man pages for the command and its subcommands, generated from the command model.
     for (String page : List.of("fim", "fim-check", "fim-watch", "fim-audit-rules-list")) {
       Result man = run("man", "-w", page);
@@ -177,6 +212,7 @@ class DebianPackageIT {
     assertEquals(0, remove.exit(), remove.out());
     assertFalse(Files.exists(Path.of("/usr/bin/fim")));
     assertFalse(Files.exists(Path.of("/usr/share/fim")));
+    assertFalse(Files.exists(Path.of("/usr/lib/fim")));
     assertFalse(Files.exists(Path.of("/usr/share/man/man1/fim.1.gz")));
     assertTrue(Files.isRegularFile(DB.resolve("CURRENT")), "the database is kept");
     assertTrue(Files.isRegularFile(KEY), "the key is kept");
@@ -216,7 +252,8 @@ class DebianPackageIT {
   /** The .deb of this build: the pom's version as jdeb writes it (-SNAPSHOT becomes ~snapshot). */
   private static Path debOfThisBuild() throws IOException {
     String debVersion = BuildInfo.VERSION.replace("-SNAPSHOT", "~snapshot");
-    Path deb = Path.of(System.getProperty("fim.repo"), "cli/target/fim_" + debVersion + "_all.deb");
+    Path deb =
+        Path.of(System.getProperty("fim.repo"), "cli/target/fim_" + debVersion + "_amd64.deb");
     assertTrue(Files.isRegularFile(deb), deb + " was not built (mvn package makes it)");
     return deb;
   }

@@ -136,6 +136,26 @@ class DoctorCommandTest {
     assertTrue(text.out().lines().reduce((a, b) -> b).orElse("").startsWith("fim doctor: "));
   }
 
+  /**
+   * The inotify line states the kernel's limit as {@code cat} reads it: Files.readString of an
+   * integer sysctl sees only its first digit (the kernel answers a read past offset 0 with EOF),
+   * and the doctor once told every host that max_user_watches was 1.
+   */
+  @Test
+  void theInotifyLineStatesTheKernelsWholeLimit() throws Exception {
+    Process cat =
+        new ProcessBuilder("cat", "/proc/sys/fs/inotify/max_user_watches")
+            .redirectErrorStream(true)
+            .start();
+    String limit = new String(cat.getInputStream().readAllBytes()).trim();
+    assertEquals(0, cat.waitFor(), limit);
+    assertTrue(limit.length() > 1, "a limit of one digit cannot show the bug: " + limit);
+    init();
+    Map<String, Map<String, String>> c = checks(doctor("--format", "json"));
+    String detail = c.get("kernel.inotify").get("detail");
+    assertTrue(detail.startsWith("max_user_watches=" + limit + " "), detail);
+  }
+
   @Test
   void aKeyOthersMayReadFailsWithTheChmod() throws Exception {
     init();

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 12, defect 6: interrupting a re-init destroyed the last good baseline (SIGTERM: exit 143,
  * no message, and the next check said "interrupted … run fim init again"). The new baseline is now
  * built and sealed beside the old one and switched to only then; a stop request exits 21 with a
- * message.
+ * message. A first init (issue 18) writes straight into the baseline, which only its seal makes
+ * one: stopped or killed before, it leaves nothing a check accepts.
  */
 class ReinitInterruptTest {
   @TempDir Path tmp;
@@ -109,6 +110,11 @@ class ReinitInterruptTest {
   }
 
   private void stopMidScan(String command) throws Exception {
+    stopMidScan(command, false);
+  }
+
+  /** Stops fim in the middle of its scan: with SIGTERM, or with SIGKILL (as a crash would). */
+  private void stopMidScan(String command, boolean kill) throws Exception {
     // A 1 GiB sparse file costs no disk and takes SHA-256 a second or more: the scan is surely in
     // it when stopped (which ends it after that file).
     Path big = tree.resolve("big");
@@ -117,11 +123,18 @@ class ReinitInterruptTest {
     }
     Process p = startFim(command);
     awaitOpen(p, big);
-    p.destroy(); // SIGTERM
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fim stopped");
-    assertEquals(ExitCodes.INTERRUPTED, p.exitValue(), err());
-    assertTrue(err().contains("fim: " + command + " stopped by SIGTERM before it finished"), err());
-    assertTrue(!err().contains("Exception"), "no stack trace: " + err());
+    if (kill) {
+      p.destroyForcibly();
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fim killed");
+      assertEquals(128 + 9, p.exitValue(), err());
+    } else {
+      p.destroy(); // SIGTERM
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fim stopped");
+      assertEquals(ExitCodes.INTERRUPTED, p.exitValue(), err());
+      assertTrue(
+          err().contains("fim: " + command + " stopped by SIGTERM before it finished"), err());
+      assertTrue(!err().contains("Exception"), "no stack trace: " + err());
+    }
     Files.delete(big);
   }
 
@@ -133,6 +146,44 @@ class ReinitInterruptTest {
     assertEquals(
         ExitCodes.CHANGED, check.exit(), "the old baseline, sealed, finds the change: " + check);
     assertTrue(check.out().contains(tree.resolve("f1").toString()), check.toString());
+  }
+
+  /**
+   * A first init (no sealed baseline yet) writes its records straight into the baseline; the seal
+   * at the end is what makes them a baseline. Stopped before, it leaves records without a seal:
+   * check refuses them, naming the interrupted init, and the next init starts over.
+   */
+  @Test
+  void sigtermDuringAFirstInitLeavesUnsealedRecordsThatCheckRefuses() throws Exception {
+    db = tmp.resolve("first-db");
+    stopMidScan("init");
+    try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
+      assertTrue(s.hasAny(Column.BASELINE), "records were written before the stop");
+      assertEquals(null, s.getMeta("seal"), "but not sealed");
+    }
+    Fim.Run check = Fim.on(db, key, conf, "check");
+    assertEquals(ExitCodes.SEAL, check.exit(), check.toString());
+    assertTrue(check.err().contains("was interrupted while writing the baseline"), check.err());
+    assertEquals(0, Fim.on(db, key, conf, "init").exit(), "a new init starts over");
+    Fim.Run again = Fim.on(db, key, conf, "check");
+    assertEquals(0, again.exit(), again.toString());
+  }
+
+  /**
+   * Killed (no chance to close the database: records not yet flushed are lost, as after a power
+   * cut), a first init leaves nothing that passes for a baseline either.
+   */
+  @Test
+  void sigkillDuringAFirstInitLeavesNoBaselineThatCheckAccepts() throws Exception {
+    db = tmp.resolve("first-db");
+    stopMidScan("init", true);
+    Fim.Run check = Fim.on(db, key, conf, "check");
+    assertTrue(
+        check.exit() == ExitCodes.SEAL || check.exit() == ExitCodes.DATABASE, check.toString());
+    assertTrue(check.err().contains("interrupted"), "names the interrupted init: " + check.err());
+    assertEquals(0, Fim.on(db, key, conf, "init").exit(), "a new init starts over");
+    Fim.Run again = Fim.on(db, key, conf, "check");
+    assertEquals(0, again.exit(), again.toString());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.fim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fim.cli.ship.Cluster;
@@ -285,6 +286,137 @@ class ShipCommandTest {
     assertEquals(0, run.exit(), run.toString());
     assertTrue(run.out().contains("3 events shipped"), run.toString());
     assertEquals(3, cluster.count("fim-events-*"));
+  }
+
+  /**
+   * fim.writers (every audited syscall of a change) and the package fields are mapped: a term query
+   * on fim.writers.executable, package.name or fim.package_reason finds the document (with the
+   * template of version 1, dynamic:false, they were in _source only and found nothing); a cluster
+   * holding the version-1 template gets it updated by --setup.
+   */
+  @Test
+  void writersAndPackageFieldsAreMappedAndAnOlderTemplateIsUpdatedBySetup() throws Exception {
+    String v1 =
+        dev.fim.engine.ship.IndexTemplate.body()
+            .replace("\"fim_template_version\": 2", "\"fim_template_version\": 1");
+    assertEquals(200, cluster.call("PUT", "/_index_template/fim-events", v1).status());
+    long t = Instant.parse("2026-12-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
+    ChangeEvent written =
+        event(t, "/usr/bin/sudo")
+            .withWriters(
+                List.of(
+                    new dev.fim.store.Writer(
+                        4711, "/usr/bin/dpkg", "dpkg", 1000L, 0L, "openat", 99L, t - 5),
+                    new dev.fim.store.Writer(
+                        4712, "/tmp/.x/dropper", "dropper", 1000L, 0L, "rename", 100L, t - 1)));
+    ChangeEvent packaged =
+        new ChangeEvent(
+            written.timeNs(),
+            0,
+            written.action(),
+            written.path(),
+            null,
+            written.after(),
+            null,
+            List.of(),
+            Origin.WATCH,
+            null,
+            null,
+            null,
+            null,
+            written.writers(),
+            new dev.fim.store.PackageOrigin(
+                "sudo", "1.9.13p3-1+deb12u1", false, "sha256 differs from the package's"));
+    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+      new EventLog(s).append(List.of(packaged, event(t + 1, "/etc/other")));
+    }
+    Fim.Run run = ship("--setup", "--once");
+    assertEquals(0, run.exit(), run.toString());
+    assertTrue(
+        run.out().contains("index template fim-events on " + url() + ": updated"), run.toString());
+    assertEquals(2, cluster.count("fim-events-*"));
+    for (String query :
+        List.of(
+            "{\"query\":{\"term\":{\"fim.writers.executable\":\"/tmp/.x/dropper\"}}}",
+            "{\"query\":{\"term\":{\"fim.writers.syscall\":\"rename\"}}}",
+            "{\"query\":{\"range\":{\"fim.writers.serial\":{\"gte\":100}}}}",
+            "{\"query\":{\"term\":{\"package.name\":\"sudo\"}}}",
+            "{\"query\":{\"term\":{\"package.version\":\"1.9.13p3-1+deb12u1\"}}}",
+            "{\"query\":{\"term\":{\"fim.package_verified\":false}}}",
+            "{\"query\":{\"match\":{\"fim.package_reason.text\":\"differs\"}}}")) {
+      assertEquals(1, cluster.count("fim-events-*", query), query);
+    }
+    String m = cluster.call("GET", "/fim-events-*/_mapping", null).body().replaceAll("\\s", "");
+    assertTrue(m.contains("\"time\":{\"type\":\"date_nanos\""), m);
+  }
+
+  /**
+   * The backlog bound: when more events wait than --backlog-warn (the cluster refuses writes here:
+   * a read-only block), fim ship records one overflow-style notice in the sealed store, not one per
+   * run or event; the notice ships with the rest once the cluster takes writes, the evidence still
+   * verifies, and a new crossing records a new notice.
+   */
+  @Test
+  void aBacklogPastTheBoundIsRecordedOncePerCrossingAndShipped() throws Exception {
+    assertEquals(0, fim("init").exit());
+    Files.writeString(tree.resolve("etc/hosts"), "127.0.0.1 localhost\n10.0.0.1 evil\n");
+    Files.writeString(tree.resolve("etc/new"), "new\n");
+    Files.delete(tree.resolve("etc/gone"));
+    assertEquals(1 | 2 | 4, fim("check").exit());
+    assertEquals(0, ship("--setup", "--once").exit()); // 3 shipped: nothing waits
+    Files.writeString(tree.resolve("etc/motd"), "one\n");
+    Files.writeString(tree.resolve("etc/a"), "a\n");
+    Files.writeString(tree.resolve("etc/b"), "b\n");
+    assertTrue(fim("check").exit() != 0); // 6 more recorded against the same baseline
+    String block = "{\"persistent\":{\"cluster.blocks.read_only\":true}}";
+    assertEquals(200, cluster.call("PUT", "/_cluster/settings", block).status());
+    try {
+      for (int run = 0; run < 2; run++) {
+        Fim.Run r = fim("ship", "--to", url(), "--once", "--backlog-warn", "2");
+        assertEquals(ExitCodes.SHIP, r.exit(), r.toString());
+        assertTrue(r.err().contains("events wait to be shipped (bound 2)"), r.toString());
+        assertFalse(r.err().contains("could not be recorded"), r.toString());
+      }
+      List<ChangeEvent> notices = backlogNotices();
+      assertEquals(1, notices.size(), recorded().toString());
+      assertTrue(
+          notices.get(0).message().contains("wait to be shipped to " + url())
+              && notices.get(0).message().contains("more than the bound of 2"),
+          notices.get(0).message());
+    } finally {
+      cluster.call(
+          "PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.blocks.read_only\":null}}");
+    }
+    Fim.Run shipped = fim("ship", "--to", url(), "--once", "--backlog-warn", "2");
+    assertEquals(0, shipped.exit(), shipped.toString());
+    assertEquals(recorded().size(), cluster.count("fim-events-*")); // the notice too
+    assertEquals(
+        1,
+        cluster.count(
+            "fim-events-*",
+            "{\"query\":{\"term\":{\"fim.attribution_reason\":\"ship-backlog\"}}}"));
+    Fim.Run report = fim("report", "--since", "2000-01-01");
+    assertEquals(0, report.exit(), "the notice is sealed like any event: " + report);
+    assertTrue(report.out().contains("1 overflow events (ship-backlog 1)"), report.out());
+
+    // below the bound again; a new crossing is a new notice
+    Files.writeString(tree.resolve("etc/c"), "c\n");
+    Files.writeString(tree.resolve("etc/d"), "d\n");
+    Files.writeString(tree.resolve("etc/e"), "e\n");
+    assertTrue(fim("check").exit() != 0);
+    assertEquals(200, cluster.call("PUT", "/_cluster/settings", block).status());
+    try {
+      assertEquals(
+          ExitCodes.SHIP, fim("ship", "--to", url(), "--once", "--backlog-warn", "2").exit());
+    } finally {
+      cluster.call(
+          "PUT", "/_cluster/settings", "{\"persistent\":{\"cluster.blocks.read_only\":null}}");
+    }
+    assertEquals(2, backlogNotices().size());
+  }
+
+  private List<ChangeEvent> backlogNotices() throws Exception {
+    return recorded().stream().filter(e -> "ship-backlog".equals(e.attributionReason())).toList();
   }
 
   @Test

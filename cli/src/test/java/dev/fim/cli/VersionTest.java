@@ -54,6 +54,25 @@ class VersionTest {
         "build date " + built);
   }
 
+  /**
+   * {@code fim --version} builds picocli's model of the root command alone (the model of every
+   * subcommand, read by reflection, was most of its start-up), and still prints the version.
+   */
+  @Test
+  void versionBuildsNoSubcommand() {
+    for (String option : new String[] {"--version", "-V"}) {
+      picocli.CommandLine cl =
+          FimCommand.commandLine(RawArgs.fromProcCmdline(new String[0]), option);
+      assertTrue(cl.getSubcommands().isEmpty(), option + ": " + cl.getSubcommands().keySet());
+      assertTrue(LINE.matcher(Fim.run(option).out()).matches(), option);
+    }
+    // Anything else still gets the commands it names (help: all of them).
+    assertTrue(
+        FimCommand.commandLine(RawArgs.fromProcCmdline(new String[0]), "--help")
+            .getSubcommands()
+            .containsKey("check"));
+  }
+
   /** check's JSON names, at its top, the agent that wrote it. */
   @Test
   void checkJsonNamesTheAgent() throws Exception {

@@ -115,6 +115,100 @@ class WatchNotifyTest {
     }
   }
 
+  /**
+   * WatchdogSec: keep-alives prove the pipeline works, they are not a timer. With WATCHDOG_USEC=2 s
+   * an idle watch sends WATCHDOG=1 (its comparator turns every second); when the comparator is
+   * stuck — here on a synchronous stdout output whose pipe nobody reads, after a few thousand
+   * events filled it — the watch says so and sends none; once the pipe is read, keep-alives come
+   * again. A timer thread would have gone on sending while the comparator was stuck.
+   */
+  @Test
+  void watchdogKeepAlivesComeOnlyWhileTheComparatorMakesProgress() throws Exception {
+    String socket = dir.resolve("notify.sock").toString();
+    try (UnixDatagram.Receiver systemd = new UnixDatagram.Receiver(socket, 30)) {
+      start(socket, java.util.Map.of("WATCHDOG_USEC", "2000000"), true);
+      String ready = skipKeepAlives(systemd);
+      assertTrue(stderrHas("fim watch: watching 1 tree"), stderr.toString());
+      assertEquals("READY=1\nSTATUS=watching 1 tree with " + backend(), ready);
+      assertEquals("WATCHDOG=1", systemd.receive(), "an idle, healthy watch keeps alive");
+
+      for (int i = 0; i < 3000; i++) {
+        Files.writeString(one.resolve("new-" + i), "x\n");
+      }
+      assertTrue(stuckAndSaidSo(), "no stall seen; stderr: " + stderr);
+      // every keep-alive sent before the stall was said is queued by now (same thread, in order)
+      while (systemd.receiveQueued() != null) {}
+      assertTrue(stuckAndSaidSo(), "the comparator moved meanwhile; stderr: " + stderr);
+      assertEquals(null, systemd.receiveQueued(), "a keep-alive while the comparator is stuck");
+
+      Thread drain =
+          new Thread(
+              () -> {
+                try {
+                  fim.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                  // the process ended
+                }
+              });
+      drain.setDaemon(true);
+      drain.start();
+      assertEquals("WATCHDOG=1", systemd.receive(), "keep-alives did not resume");
+      assertTrue(stderrHas("fim watch: watchdog: working again"), stderr.toString());
+      signal("TERM");
+      assertTrue(fim.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS), "fim watch did not stop");
+      assertEquals(0, fim.exitValue());
+    }
+  }
+
+  /** The next datagram that is not a keep-alive. */
+  private String skipKeepAlives(UnixDatagram.Receiver systemd) throws IOException {
+    while (true) {
+      String m = systemd.receive();
+      assertNotNull(m, "no datagram within 30 s; stderr: " + stderr);
+      if (!m.equals("WATCHDOG=1")) {
+        return m;
+      }
+    }
+  }
+
+  /**
+   * Waits (with the deadline) until the comparator thread sleeps in the kernel's pipe write and the
+   * watch's last watchdog line is the stall (a busy moment before may have said it and "working
+   * again" already).
+   */
+  private boolean stuckAndSaidSo() throws Exception {
+    long end = System.currentTimeMillis() + DEADLINE_MS;
+    while (System.currentTimeMillis() < end) {
+      String last = "";
+      synchronized (stderr) {
+        for (String l : stderr) {
+          if (l.startsWith("fim watch: watchdog: ")) {
+            last = l;
+          }
+        }
+      }
+      if (compareThreadWaitsOnThePipe()
+          && last.startsWith("fim watch: watchdog: no progress of the comparator for ")) {
+        return true;
+      }
+      TimeUnit.MILLISECONDS.sleep(50); // polling /proc and stderr with a deadline
+    }
+    return false;
+  }
+
+  /** Whether the watch's comparator thread sleeps in the kernel's pipe write. */
+  private boolean compareThreadWaitsOnThePipe() throws IOException {
+    try (java.util.stream.Stream<Path> tasks =
+        Files.list(Path.of("/proc", fim.pid() + "", "task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        if (Files.readString(t.resolve("comm")).trim().equals("fim-compare")) {
+          return Files.readString(t.resolve("wchan")).contains("pipe");
+        }
+      }
+    }
+    return false;
+  }
+
   /** The next datagram, which must begin with {@code first} (the protocol's order). */
   private String next(UnixDatagram.Receiver systemd, String first) throws IOException {
     String m = systemd.receive();
@@ -141,26 +235,43 @@ class WatchNotifyTest {
   }
 
   private void start(String notifySocket) throws Exception {
+    start(notifySocket, java.util.Map.of(), false);
+  }
+
+  /**
+   * {@code fim watch} with {@code env} added; {@code stdoutPiped}: also {@code --output stdout}
+   * into a pipe this test reads only when it wants to (else stdout is discarded).
+   */
+  private void start(String notifySocket, java.util.Map<String, String> env, boolean stdoutPiped)
+      throws Exception {
     List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "watch",
-            "--db",
-            dir.resolve("db").toString(),
-            "--key",
-            dir.resolve("db.key").toString(),
-            "-c",
-            conf.toString(),
-            "--attribution",
-            "proc",
-            "--output",
-            out.toString());
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "watch",
+                "--db",
+                dir.resolve("db").toString(),
+                "--key",
+                dir.resolve("db.key").toString(),
+                "-c",
+                conf.toString(),
+                "--attribution",
+                "proc",
+                "--output",
+                out.toString()));
+    if (stdoutPiped) {
+      cmd.addAll(List.of("--output", "stdout"));
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    if (!stdoutPiped) {
+      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    }
     pb.environment().put("NOTIFY_SOCKET", notifySocket);
+    pb.environment().putAll(env);
     fim = pb.start();
     Thread t =
         new Thread(

@@ -187,6 +187,42 @@ class WatchOperationsTest {
     assertTrue(stopped.contains(Files.readAllLines(out).size() + " events recorded"), stopped);
   }
 
+  /**
+   * The stop line after a reload counts since the watch started: a temporary and a fold seen by the
+   * first watcher are in it, not only the replacing watcher's own (zero) counts.
+   */
+  @Test
+  void theStopLineAfterAReloadCountsTheReplacedWatchersTemporariesAndFolds() throws Exception {
+    start();
+    // a temporary that came and went within the quiet window, then dpkg's way of replacing a file
+    assertEquals(
+        0,
+        new ProcessBuilder(
+                "/bin/sh",
+                "-c",
+                "cd \"$1\" && echo t > scratch.tmp && rm scratch.tmp"
+                    + " && echo new > f.dpkg-new && mv f.dpkg-new f",
+                "sh",
+                one.toString())
+            .start()
+            .waitFor());
+    String folded = awaitEvent("\"path\":\"" + one.resolve("f") + "\"");
+    assertTrue(folded.contains("f.dpkg-new"), () -> "folded into f: " + folded);
+    Files.writeString(conf, one + " R\n" + two + " R\n");
+    signal("HUP");
+    awaitStderr(l -> l.startsWith("fim watch: reloaded: watching 2 trees"), "the new watcher");
+    awaitStderr(l -> l.startsWith("fim watch: reconciled: 0 changes"), "the reconcile");
+    assertEquals(0, stop());
+    String stopped = awaitStderr(l -> l.startsWith("fim watch: stopped: "), "the stop line");
+    assertTrue(stopped.contains("1 events recorded"), stopped);
+    assertTrue(stopped.contains(" 1 folded into their final name"), stopped);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(" (\\d+) temporaries counted").matcher(stopped);
+    assertTrue(m.find(), stopped);
+    // at least: a notice split over two quiet windows counts a temporary twice
+    assertTrue(Long.parseLong(m.group(1)) >= 1, stopped);
+  }
+
   @Test
   void aBadConfigOnSighupIsRefusedWithTheReasonAndTheOldTreesStayWatched() throws Exception {
     start();
@@ -201,6 +237,39 @@ class WatchOperationsTest {
     assertTrue(event.contains("\"action\":\"updated\""), event);
     assertTrue(fim.isAlive());
     assertEquals(0, stop());
+  }
+
+  /**
+   * A refused reload is not only a stderr line: it is recorded as a watch notice (action overflow,
+   * path = the config file, reason "config reload refused", the message with file:line), in the
+   * output a log pipeline reads and in the database's history, as audit loss is.
+   */
+  @Test
+  void aRefusedReloadIsRecordedAsANoticeInTheOutputAndTheDatabase() throws Exception {
+    start();
+    Files.writeString(conf, one + " NoSuchGroup\n");
+    signal("HUP");
+    String event = awaitEvent("\"path\":\"" + conf + "\"");
+    assertTrue(event.contains("\"action\":\"overflow\""), event);
+    assertTrue(event.contains("\"attribution_reason\":\"config reload refused\""), event);
+    assertTrue(
+        event.contains("reload refused, still watching 1 tree with the config loaded before: "),
+        event);
+    assertTrue(event.contains(conf + ":1: "), event);
+    assertTrue(event.contains("NoSuchGroup"), event);
+    assertEquals(0, stop());
+    Fim.Run history = Fim.run("history", "--db", db.toString(), "--format", "json");
+    assertEquals(0, history.exit(), history::toString);
+    assertTrue(
+        history
+            .out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.contains("\"path\":\"" + conf + "\"")
+                        && l.contains("\"action\":\"overflow\"")
+                        && l.contains("config reload refused")),
+        history.out());
   }
 
   @Test

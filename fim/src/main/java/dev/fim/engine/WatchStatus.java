@@ -27,6 +27,12 @@ import java.time.Instant;
  * @param byProc changes attributed from /proc
  * @param byNone changes without attribution
  * @param reloads configuration reloads applied (SIGHUP)
+ * @param temporaries temporaries created and removed within the quiet window (counted, not alerted)
+ * @param folded temporaries folded into their final name
+ * @param auditPassed changes that fell back from audit after the stream passed them without their
+ *     record
+ * @param auditBounded changes that fell back from audit at the {@code --correlation-ms} bound
+ * @param probes audit progress probes issued
  */
 public record WatchStatus(
     long pid,
@@ -43,7 +49,17 @@ public record WatchStatus(
     long byAudit,
     long byProc,
     long byNone,
-    long reloads) {
+    long reloads,
+    long temporaries,
+    long folded,
+    long auditPassed,
+    long auditBounded,
+    long probes) {
+
+  /** Changes that fell back from audit to {@code /proc} or none. */
+  public long auditFallbacks() {
+    return auditPassed + auditBounded;
+  }
 
   /** One line for stderr or a log. */
   public String line() {

@@ -245,6 +245,20 @@ public final class Watcher {
    */
   private List<PathBytes> seedFirst = List.of();
 
+  /**
+   * Notices other threads hand in for the record (a refused reload, from the SIGHUP thread): the
+   * comparator's thread records them at its next turn, as it records audit loss, so the database
+   * and every output carry them.
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<dev.fim.store.ChangeEvent> handedIn =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /**
+   * Turns of the comparator's loop (and polls while the database is lent): with the scans' own
+   * progress, what {@link #progress()} counts. Written by the comparator's thread only.
+   */
+  private volatile long turns;
+
   private volatile long rescans;
   private volatile long overflows;
   private WatchCoverage.Run coverage;
@@ -512,9 +526,11 @@ public final class Watcher {
         if (watchdog != null && lossCheck.due()) {
           watchdog.checkLoss();
         }
-        if (loanCheck.due() && !lender.lendIfRequested(() -> stopping)) {
+        turns++;
+        if (loanCheck.due() && !lender.lendIfRequested(this::stillLending)) {
           return;
         }
+        recordHandedIn();
         if (b == null) {
           comparator.releaseAllHeld(); // stopping: nothing seen stays unreported
           break;
@@ -588,6 +604,58 @@ public final class Watcher {
       }
       comparator.close();
       packages.close();
+    }
+  }
+
+  /** Asked every poll while the database is lent: the wait is progress, a stop ends it. */
+  private boolean stillLending() {
+    turns++;
+    return stopping;
+  }
+
+  /**
+   * A counter that moves while this watcher works: each turn of the comparator's loop (at least one
+   * a second when nothing happens), each entry a start-up, reload or overflow scan walks or hashes,
+   * each poll while the database is lent. It stands still when the comparator is stuck (a stalled
+   * output, a lock, the database). {@link dev.fim.engine.sink.ServiceWatchdog} sends systemd's
+   * keep-alive only while it moves. Any thread.
+   */
+  public long progress() {
+    return turns + comparator.scanProgress();
+  }
+
+  /**
+   * Records {@code message} as a watch notice: an {@code overflow} event (the action that asks a
+   * reader to look, as audit loss and re-added audit rules are recorded) on {@code path}, with
+   * {@code reason} as its attribution reason. From any thread; recorded by the comparator's thread
+   * within a turn (at most a second), into the database and every output. A notice handed in after
+   * the watcher stopped is not recorded (the caller's stderr line remains).
+   */
+  public void notice(PathBytes path, String reason, String message) {
+    handedIn.add(
+        new dev.fim.store.ChangeEvent(
+            Coalescer.wallClockNs(),
+            0,
+            dev.fim.store.Action.OVERFLOW,
+            path,
+            null,
+            null,
+            null,
+            List.of(),
+            dev.fim.store.Origin.WATCH,
+            dev.fim.store.Attribution.NONE,
+            reason,
+            message));
+  }
+
+  private void recordHandedIn() throws StoreException {
+    boolean any = false;
+    for (dev.fim.store.ChangeEvent e; (e = handedIn.poll()) != null; ) {
+      recorder.event(e);
+      any = true;
+    }
+    if (any) {
+      recorder.commit();
     }
   }
 
@@ -732,7 +800,12 @@ public final class Watcher {
         (e ? earlier.byAudit() : 0) + correlator.count(dev.fim.store.Attribution.AUDIT),
         (e ? earlier.byProc() : 0) + correlator.count(dev.fim.store.Attribution.PROC),
         (e ? earlier.byNone() : 0) + correlator.count(dev.fim.store.Attribution.NONE),
-        reloads);
+        reloads,
+        (e ? earlier.temporaries() : 0) + comparator.transients(),
+        (e ? earlier.folded() : 0) + comparator.folded(),
+        (e ? earlier.auditPassed() : 0) + (auditSource == null ? 0 : auditSource.passedFallbacks()),
+        (e ? earlier.auditBounded() : 0) + (auditSource == null ? 0 : auditSource.boundFallbacks()),
+        (e ? earlier.probes() : 0) + auditProbes()[0]);
   }
 
   /** Counters for the shutdown line and tests. */

@@ -36,6 +36,43 @@ public final class Approvals {
     return v == null ? null : decode(v);
   }
 
+  /** Receives one stored approval ({@link #forEach}). */
+  public interface Sink {
+    void accept(long eventTimeNs, long eventSequence, Approval approval, byte[] stored)
+        throws StoreException;
+  }
+
+  /**
+   * Every approval, in the key order of the events they approve (fim ship sends them; there are as
+   * many as changes were accepted, far fewer than events).
+   */
+  public void forEach(Sink sink) throws StoreException {
+    if (!store.has(Column.APPROVALS)) {
+      return;
+    }
+    try (RocksIterator it = store.db().newIterator(store.handle(Column.APPROVALS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        ByteBuffer k = ByteBuffer.wrap(it.key());
+        byte[] v = it.value();
+        sink.accept(k.getLong(), k.getLong(), decode(v), v);
+      }
+      store.checkIterator(it, Column.APPROVALS);
+    }
+  }
+
+  /**
+   * Decodes an approval's stored bytes read elsewhere (a fleet report's shipped copy).
+   *
+   * @throws IllegalArgumentException when they are not an approval this fim reads
+   */
+  public static Approval decodeShipped(byte[] v) {
+    try {
+      return decodeBytes(v);
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("truncated", e);
+    }
+  }
+
   /** Stores {@code approval} for every one of {@code events}, in one atomic write. */
   public void approve(List<ChangeEvent> events, Approval approval) throws StoreException {
     byte[] value = encode(approval);
@@ -135,25 +172,29 @@ public final class Approvals {
 
   private Approval decode(byte[] v) throws StoreException {
     try {
-      ByteBuffer in = ByteBuffer.wrap(v);
-      int version = in.get() & 0xff;
-      if (version != VERSION) {
-        throw new IllegalArgumentException(
-            "approval encoding version " + version + " (this fim reads " + VERSION + ")");
-      }
-      long at = in.getLong();
-      long auid = in.getLong();
-      String auidName = readString(in);
-      long uid = in.getLong();
-      String uidName = readString(in);
-      String note = readString(in);
-      return new Approval(at, auid, auidName, uid, uidName, note == null ? "" : note);
+      return decodeBytes(v);
     } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw new StoreException(
           StoreException.Reason.CORRUPT,
           "database " + store.dir() + ": an approval cannot be decoded (" + e.getMessage() + ")",
           e);
     }
+  }
+
+  private static Approval decodeBytes(byte[] v) {
+    ByteBuffer in = ByteBuffer.wrap(v);
+    int version = in.get() & 0xff;
+    if (version != VERSION) {
+      throw new IllegalArgumentException(
+          "approval encoding version " + version + " (this fim reads " + VERSION + ")");
+    }
+    long at = in.getLong();
+    long auid = in.getLong();
+    String auidName = readString(in);
+    long uid = in.getLong();
+    String uidName = readString(in);
+    String note = readString(in);
+    return new Approval(at, auid, auidName, uid, uidName, note == null ? "" : note);
   }
 
   /** Length-prefixed UTF-8; length -1 for null (a note may hold any text, including newlines). */

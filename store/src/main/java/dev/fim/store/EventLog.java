@@ -85,7 +85,9 @@ public final class EventLog {
   public void forEachRaw(
       long fromNs, long untilNs, java.util.function.BiConsumer<byte[], byte[]> sink)
       throws StoreException {
-    try (RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS))) {
+    // One pass over a period (a report): not through the block cache, which it would only churn.
+    try (org.rocksdb.ReadOptions ro = Store.readOptions().setFillCache(false);
+        RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS), ro)) {
       for (it.seek(eventKey(Math.max(fromNs, 0), 0)); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (key.length >= 8 && ByteBuffer.wrap(key, 0, 8).getLong() >= untilNs) {
@@ -376,6 +378,19 @@ public final class EventLog {
   /** The stored bytes of the event at ({@code timeNs}, {@code seq}), or null when there is none. */
   public byte[] stored(long timeNs, long seq) throws StoreException {
     return store.get(Column.EVENTS, eventKey(timeNs, seq));
+  }
+
+  /**
+   * Decodes a stored event's bytes read elsewhere (a fleet report's shipped copy); thread-safe.
+   *
+   * @throws IllegalArgumentException when they are not an event record this fim reads
+   */
+  public static ChangeEvent decodeShipped(byte[] v) {
+    try {
+      return ChangeEventCodec.decode(v);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** Decodes a stored event (from {@link #forEachRaw}); thread-safe. */

@@ -65,8 +65,17 @@ public final class PathBytes implements Comparable<PathBytes> {
     return bytes[i];
   }
 
-  /** {@code this + "/" + name}, without doubling the slash after "/". */
+  /**
+   * {@code this + "/" + name}, without doubling the slash after "/". Once per entry in a scan: one
+   * array, filled once; only {@code name} is searched for a NUL (this path holds none).
+   */
   public PathBytes resolve(byte[] name) {
+    for (byte b : name) {
+      if (b == 0) {
+        throw new IllegalArgumentException(
+            "name contains a NUL byte: " + HexFormat.of().formatHex(name));
+      }
+    }
     boolean slash = bytes.length > 0 && bytes[bytes.length - 1] == '/';
     byte[] out = new byte[bytes.length + (slash ? 0 : 1) + name.length];
     System.arraycopy(bytes, 0, out, 0, bytes.length);
@@ -75,7 +84,7 @@ public final class PathBytes implements Comparable<PathBytes> {
       out[at++] = '/';
     }
     System.arraycopy(name, 0, out, at, name.length);
-    return of(out);
+    return new PathBytes(out);
   }
 
   /** The parent directory, or null for "/" and for a bare name. */
@@ -144,6 +153,11 @@ public final class PathBytes implements Comparable<PathBytes> {
    * tab, ESC…) and backslash escaped so one path is always one line and unambiguous.
    */
   public String display() {
+    if (plainAscii(bytes)) {
+      // Nearly every path: printable ASCII without a backslash shows as itself, one copy into a
+      // Latin-1 string (the loop below builds the same characters one at a time).
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
     StringBuilder sb = new StringBuilder(bytes.length + 8);
     int i = 0;
     while (i < bytes.length) {
@@ -170,6 +184,16 @@ public final class PathBytes implements Comparable<PathBytes> {
       }
     }
     return sb.toString();
+  }
+
+  /** Whether every byte is printable ASCII (0x20–0x7e) other than a backslash. */
+  private static boolean plainAscii(byte[] b) {
+    for (byte x : b) {
+      if (x < 0x20 || x == 0x7f || x == '\\') { // bytes >= 0x80 are negative
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Lower-case hex of the exact bytes (the event JSON's {@code file.path_hex}). */

@@ -105,6 +105,58 @@ class EvidenceChainTest {
     }
   }
 
+  /**
+   * Verification cuts events and approvals at the middle of their time span and tags the two ranges
+   * on two threads: the record whose key starts exactly at the cut, and those on either side of it,
+   * are each counted once, and an edit or a deletion on either side is found.
+   */
+  @Test
+  void everyRecordIsVerifiedOnceOnEitherSideOfTheCut() throws Exception {
+    Path db = tmp.resolve("db");
+    EvidenceKey key = key();
+    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+      EvidenceChain.attach(s, key, null, null);
+      // first 100, last 300: the cut is at time 200, which the second event's key starts with
+      List<ChangeEvent> es =
+          new EventLog(s)
+              .append(
+                  List.of(
+                      event(100, "/lo", null), event(200, "/cut", null), event(300, "/hi", null)));
+      new Approvals(s).approve(es, approval("CHG-1"));
+      EvidenceChain.Verification v = EvidenceChain.verify(s, key);
+      assertTrue(v.verified(), v.problem());
+      assertEquals(3, v.head().counts()[EvidenceChain.Kind.EVENTS.ordinal()]);
+      assertEquals(3, v.head().counts()[EvidenceChain.Kind.APPROVALS.ordinal()]);
+      EvidenceChain.detach(s);
+      for (ChangeEvent e : es) {
+        byte[] k = EventLog.eventKey(e.timeNs(), e.sequence());
+        byte[] was = s.db().get(s.handle(Column.EVENTS), k);
+        byte[] edited = was.clone();
+        edited[edited.length - 1] ^= 1; // one bit of its last byte
+        s.db().put(s.handle(Column.EVENTS), k, edited);
+        v = EvidenceChain.verify(s, key);
+        assertFalse(v.verified(), e.path().display());
+        assertEquals(
+            "evidence chain of "
+                + db
+                + " does not verify: the events were edited, replaced or reordered outside fim"
+                + " (3 as sealed, but not the same)",
+            v.problem(),
+            e.path().display());
+        s.db().delete(s.handle(Column.EVENTS), k);
+        v = EvidenceChain.verify(s, key);
+        assertEquals(
+            "evidence chain of "
+                + db
+                + " does not verify: 1 of the 3 sealed events are missing (deleted outside fim)",
+            v.problem(),
+            e.path().display());
+        s.db().put(s.handle(Column.EVENTS), k, was);
+        assertTrue(EvidenceChain.verify(s, key).verified(), e.path().display());
+      }
+    }
+  }
+
   @Test
   void changesBehindTheChainsBackAreNamed() throws Exception {
     Path db = tmp.resolve("db");

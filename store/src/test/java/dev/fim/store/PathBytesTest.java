@@ -27,7 +27,11 @@ class PathBytesTest {
         "2f615c62|/a\\\\b",
         "2f61c3|/a\\xc3",
         "2f611b|/a\\x1b",
-        "2fedb080|/\\xed\\xb0\\x80"
+        "2fedb080|/\\xed\\xb0\\x80",
+        // the edges of the plain-ASCII shortcut: space and tilde are themselves, DEL and 0x1f not
+        "2f207e|/ ~",
+        "2f617f|/a\\x7f",
+        "2f1f61|/\\x1fa"
       })
   void displayEscapesWhatIsNotPrintableUtf8(String hex, String expected) {
     PathBytes path = PathBytes.of(java.util.HexFormat.of().parseHex(hex));
@@ -70,6 +74,16 @@ class PathBytesTest {
     assertEquals("b", new String(p("/a/b").name(), StandardCharsets.UTF_8));
     assertEquals(p("/a/b"), p("/a").resolve("b".getBytes(StandardCharsets.US_ASCII)));
     assertEquals(p("/b"), p("/").resolve("b".getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** resolve builds its one array without PathBytes.of's copy and scan: the same guarantees. */
+  @Test
+  void resolveRefusesANulInTheNameAndKeepsNoReferenceToIt() {
+    assertThrows(IllegalArgumentException.class, () -> p("/a").resolve(new byte[] {'b', 0, 'c'}));
+    byte[] name = "b".getBytes(StandardCharsets.US_ASCII);
+    PathBytes r = p("/a").resolve(name);
+    name[0] = 'x';
+    assertEquals(p("/a/b"), r, "changing the caller's array afterwards changes nothing");
   }
 
   @Test

@@ -250,6 +250,8 @@ public final class ConfigParser {
       ProcessBuilder pb = new ProcessBuilder(f.toString());
       // a config script under fim watch (SIGHUP) must not speak for the service to systemd
       pb.environment().remove("NOTIFY_SOCKET");
+      pb.environment().remove("WATCHDOG_USEC");
+      pb.environment().remove("WATCHDOG_PID");
       for (Map.Entry<String, String> e : macros.executeEnvironment.entrySet()) {
         pb.environment()
             .putIfAbsent(e.getKey(), e.getValue()); // AIDE: setenv(…, 0), never overriding

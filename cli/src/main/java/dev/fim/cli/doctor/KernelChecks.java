@@ -108,9 +108,18 @@ public final class KernelChecks {
     }
   }
 
+  /**
+   * A numeric sysctl such as /proc/sys/fs/inotify/max_user_watches, in one read(2) from offset 0:
+   * the kernel answers an integer sysctl's read at a later offset with EOF, so {@link
+   * Files#readString} (which reads one byte, then the rest) would see only the first digit.
+   */
   static Long readLong(String file) {
-    try {
-      return Long.valueOf(Files.readString(Path.of(file)).trim());
+    try (java.io.InputStream in = Files.newInputStream(Path.of(file))) {
+      byte[] buf = new byte[32];
+      int n = in.read(buf);
+      return n <= 0
+          ? null
+          : Long.valueOf(new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).trim());
     } catch (IOException | NumberFormatException e) {
       return null;
     }

@@ -1,9 +1,7 @@
 package dev.fim.cli.report;
 
 import dev.fim.store.Approval;
-import dev.fim.store.Approvals;
 import dev.fim.store.ChangeEvent;
-import dev.fim.store.EventLog;
 import dev.fim.store.EvidenceChain;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
@@ -14,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,6 +72,17 @@ public final class ComplianceReport {
       OutputStream out,
       Path spillDir)
       throws StoreException, IOException {
+    return write(new StoreSource(store), p, chain, out, spillDir);
+  }
+
+  /** As {@link #write(Store, ReportParameters, EvidenceChain.Verification, OutputStream, Path)}. */
+  public static Result write(
+      ReportSource store,
+      ReportParameters p,
+      EvidenceChain.Verification chain,
+      OutputStream out,
+      Path spillDir)
+      throws StoreException, IOException {
     Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
     return write(
         store,
@@ -84,7 +92,7 @@ public final class ComplianceReport {
         text,
         body -> {
           text.flush();
-          Files.copy(body, out);
+          copy(body, out);
         },
         rows -> {
           text.flush();
@@ -98,6 +106,17 @@ public final class ComplianceReport {
    */
   public static Result write(
       Store store, ReportParameters p, EvidenceChain.Verification chain, Writer out, Path spillDir)
+      throws StoreException, IOException {
+    return write(new StoreSource(store), p, chain, out, spillDir);
+  }
+
+  /** As {@link #write(Store, ReportParameters, EvidenceChain.Verification, Writer, Path)}. */
+  public static Result write(
+      ReportSource store,
+      ReportParameters p,
+      EvidenceChain.Verification chain,
+      Writer out,
+      Path spillDir)
       throws StoreException, IOException {
     return write(
         store,
@@ -113,6 +132,20 @@ public final class ComplianceReport {
         rows -> out.write(new String(rows, StandardCharsets.UTF_8)));
   }
 
+  /**
+   * Copies the spilled body after the head in 1 MiB reads, each written straight through the
+   * output's buffer ({@code Files.copy} moved a million-event body 8 KiB at a time, through the
+   * buffer: 80,000 system calls and a copy more).
+   */
+  private static void copy(Path body, OutputStream out) throws IOException {
+    byte[] buf = new byte[1 << 20];
+    try (java.io.InputStream in = Files.newInputStream(body)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        out.write(buf, 0, n);
+      }
+    }
+  }
+
   private interface BodyCopy {
     void copy(Path body) throws IOException;
   }
@@ -126,7 +159,7 @@ public final class ComplianceReport {
   }
 
   private static Result write(
-      Store store,
+      ReportSource store,
       ReportParameters p,
       EvidenceChain.Verification chain,
       Path spillDir,
@@ -134,7 +167,8 @@ public final class ComplianceReport {
       BodyCopy copy,
       Rows direct)
       throws StoreException, IOException {
-    Coverage coverage = Coverage.of(WatchCoverage.overlapping(store, p.fromNs(), p.untilNs()), p);
+    List<WatchCoverage.Interval> runs = store.coverage(p.fromNs(), p.untilNs());
+    Coverage coverage = runs == null ? Coverage.notAvailable(p) : Coverage.of(runs, p);
     Summary summary = new Summary(p, coverage, chain);
     boolean verified = chain.verified();
     ReportWriter w = writer(p.format(), verified);
@@ -156,11 +190,11 @@ public final class ComplianceReport {
         boolean[] first = {true};
         List<Future<?>> digested =
             new ArrayList<>(); // each checked: a failed batch must not go unnoticed
-        EventLog log = new EventLog(store);
-        forEach(
-            store,
+        ReportSource log = store;
+        String[] lastHost = {null};
+        store.forEach(
             p,
-            (stored, a, storedApproval) -> {
+            (host, identity, stored, a, storedApproval) -> {
               if (p.excludeVerifiedPackages()) {
                 // Decoded once more here (only with the filter): a verified package change is left
                 // out of the rows, the totals and the digest alike, and counted as left out.
@@ -170,16 +204,19 @@ public final class ComplianceReport {
                   return;
                 }
               }
-              batch.add(stored, a, storedApproval);
+              batch.add(host, identity, stored, a, storedApproval);
               if (batch.size() == BATCH) {
-                inFlight.add(submit(render, log, p.format(), verified, batch.take(), first));
+                inFlight.add(
+                    submit(
+                        render, log, p.format(), verified, summary, batch.take(lastHost), first));
                 while (inFlight.size() > MAX_IN_FLIGHT) {
                   digested.add(take(inFlight.poll(), summary, digest, digesting, body));
                 }
               }
             });
         if (batch.size() > 0) {
-          inFlight.add(submit(render, log, p.format(), verified, batch.take(), first));
+          inFlight.add(
+              submit(render, log, p.format(), verified, summary, batch.take(lastHost), first));
         }
         while (!inFlight.isEmpty()) {
           digested.add(take(inFlight.poll(), summary, digest, digesting, body));
@@ -188,6 +225,7 @@ public final class ComplianceReport {
           await(d);
         }
       }
+      summary.fleet = store.fleet();
       String sha = digest.finish(summary);
       if (!headFirst) {
         w.head(out, summary, sha);
@@ -229,12 +267,20 @@ public final class ComplianceReport {
    * allowed); the render thread decodes them into {@code events}.
    */
   private static final class Batch {
+    List<String> hosts = new ArrayList<>(BATCH);
+    List<String> identities = new ArrayList<>(BATCH);
+
+    /** The host of the row before this batch's first (a new host starts a section). */
+    String hostBefore;
+
     List<byte[]> stored = new ArrayList<>(BATCH);
     List<Approval> approvals = new ArrayList<>(BATCH);
     List<byte[]> storedApprovals = new ArrayList<>(BATCH);
     final List<ChangeEvent> events = new ArrayList<>(BATCH);
 
-    void add(byte[] s, Approval a, byte[] sa) {
+    void add(String host, String identity, byte[] s, Approval a, byte[] sa) {
+      hosts.add(host);
+      identities.add(identity);
       stored.add(s);
       approvals.add(a);
       storedApprovals.add(sa);
@@ -244,8 +290,14 @@ public final class ComplianceReport {
       return stored.size();
     }
 
-    Batch take() {
+    Batch take(String[] lastHost) {
       Batch full = new Batch();
+      full.hosts = hosts;
+      full.identities = identities;
+      full.hostBefore = lastHost[0];
+      lastHost[0] = hosts.get(hosts.size() - 1);
+      hosts = new ArrayList<>(BATCH);
+      identities = new ArrayList<>(BATCH);
       full.stored = stored;
       full.approvals = approvals;
       full.storedApprovals = storedApprovals;
@@ -256,8 +308,8 @@ public final class ComplianceReport {
     }
   }
 
-  /** One batch and its rows in the report's format. */
-  private record Rendered(Batch batch, byte[] rows) {}
+  /** One batch, its rows in the report's format and its totals. */
+  private record Rendered(Batch batch, byte[] rows, Summary totals) {}
 
   private static ReportWriter writer(ReportFormat f, boolean evidenceVerified) {
     return switch (f) {
@@ -270,32 +322,51 @@ public final class ComplianceReport {
 
   private static Future<Rendered> submit(
       ExecutorService pool,
-      EventLog log,
+      ReportSource log,
       ReportFormat f,
       boolean verified,
+      Summary summary,
       Batch b,
       boolean[] first) {
     boolean firstBatch = first[0];
     first[0] = false;
     return pool.submit(
         () -> {
-          for (byte[] stored : b.stored) {
-            b.events.add(log.decode(stored));
-          }
-          ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 20);
-          if (f == ReportFormat.JSON) {
-            JsonReport.rows(rows, b.events, b.approvals, firstBatch);
-            return new Rendered(b, rows.toByteArray());
-          }
-          Writer text = new OutputStreamWriter(rows, StandardCharsets.UTF_8);
-          ReportWriter w = writer(f, verified); // one per batch: writers keep per-row state
+          Summary totals = summary.part();
           for (int i = 0; i < b.size(); i++) {
+            ChangeEvent e = log.decode(b.stored.get(i));
+            b.events.add(e);
+            totals.add(e, b.approvals.get(i));
+            if (b.hosts.get(i) != null) {
+              totals.host(e, b.hosts.get(i));
+            }
+          }
+          if (f == ReportFormat.JSON) {
+            ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 20);
+            JsonReport.rows(rows, b.hosts, b.events, b.approvals, firstBatch);
+            b.events.clear();
+            return new Rendered(b, rows.toByteArray(), totals);
+          }
+          // Rows as characters, encoded once per batch (an OutputStreamWriter per batch encoded
+          // each of the row's many small writes under its lock).
+          CharsWriter text = new CharsWriter(ROW_CHARS * b.size());
+          ReportWriter w = writer(f, verified); // one per batch: writers keep per-row state
+          String before = b.hostBefore;
+          for (int i = 0; i < b.size(); i++) {
+            String host = b.hosts.get(i);
+            if (host != null) {
+              w.host(text, host, i == 0, !host.equals(before));
+              before = host;
+            }
             w.change(text, b.events.get(i), b.approvals.get(i));
           }
-          text.flush();
-          return new Rendered(b, rows.toByteArray());
+          b.events.clear(); // rendered and totalled: not kept until the batch's turn
+          return new Rendered(b, text.utf8(), totals);
         });
   }
+
+  /** About what a row takes (text and CSV ~320 characters, HTML ~450): a batch's first guess. */
+  private static final int ROW_CHARS = 448;
 
   /**
    * Takes the next batch in order: totals, digest (handed to the digest thread), rows. Returns the
@@ -310,13 +381,14 @@ public final class ComplianceReport {
       throws IOException, StoreException {
     Rendered r = await(f);
     Batch b = r.batch();
-    for (int i = 0; i < b.size(); i++) {
-      summary.add(b.events.get(i), b.approvals.get(i));
-    }
+    summary.merge(r.totals());
     Future<?> d =
         digesting.submit(
             () -> {
               for (int i = 0; i < b.size(); i++) {
+                if (b.identities.get(i) != null) {
+                  digest.identity(b.identities.get(i));
+                }
                 digest.change(b.stored.get(i), b.storedApprovals.get(i));
               }
             });
@@ -342,49 +414,6 @@ public final class ComplianceReport {
         throw re;
       }
       throw new IllegalStateException(e.getCause());
-    }
-  }
-
-  private interface ChangeSink {
-    void accept(byte[] stored, Approval a, byte[] storedApproval)
-        throws IOException, StoreException;
-  }
-
-  /**
-   * Each event of the period, undecoded (its stored bytes), with its approval as of the report's
-   * time (and the approval's stored bytes), oldest first.
-   */
-  private static void forEach(Store store, ReportParameters p, ChangeSink sink)
-      throws StoreException, IOException {
-    EventLog log = new EventLog(store);
-    try (Approvals.Cursor approvals = new Approvals(store).cursor(p.fromNs())) {
-      log.forEachRaw(
-          p.fromNs(),
-          p.untilNs(),
-          (key, stored) -> {
-            try {
-              Approval a = approvals.ofKey(key);
-              boolean counts = a != null && a.acceptedNs() <= p.generatedNs();
-              sink.accept(stored, counts ? a : null, counts ? approvals.lastStored() : null);
-            } catch (IOException ex) {
-              throw new UncheckedIOException(ex);
-            } catch (StoreException ex) {
-              throw new WrappedStoreException(ex);
-            }
-          });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    } catch (WrappedStoreException e) {
-      throw (StoreException) e.getCause();
-    }
-  }
-
-  /** Carries a StoreException out of the event callback. */
-  private static final class WrappedStoreException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    WrappedStoreException(StoreException cause) {
-      super(cause);
     }
   }
 }

@@ -13,8 +13,22 @@ import java.util.TreeSet;
  * @param runs the runs overlapping the period, oldest first, clipped to it
  * @param gaps the parts of the period no run covered, in order
  * @param coveredNs how much of the period some run covered
+ * @param unavailable why the coverage is not known (then runs and gaps are empty), or null
  */
-record Coverage(List<Run> runs, List<Span> gaps, long coveredNs) {
+record Coverage(List<Run> runs, List<Span> gaps, long coveredNs, String unavailable) {
+  /**
+   * No coverage known (a fleet report: fim ship does not send it yet); {@code unavailable} says so
+   * where the coverage would be, instead of showing the period as unwatched.
+   */
+  static Coverage notAvailable(ReportParameters p) {
+    return new Coverage(
+        List.of(),
+        List.of(),
+        0,
+        "not available from the cluster: fim ship does not send watch coverage yet (see each"
+            + " host's local report)");
+  }
+
   /**
    * A running watch writes a heartbeat every 10 s (fim's Watcher); one whose last heartbeat is
    * younger than this at the report's time counts as still running, not as stopped.
@@ -94,7 +108,7 @@ record Coverage(List<Run> runs, List<Span> gaps, long coveredNs) {
     if (cursor < p.untilNs()) {
       gaps.add(new Span(cursor, p.untilNs()));
     }
-    return new Coverage(List.copyOf(runs), List.copyOf(gaps), covered);
+    return new Coverage(List.copyOf(runs), List.copyOf(gaps), covered, null);
   }
 
   List<String> hosts() {

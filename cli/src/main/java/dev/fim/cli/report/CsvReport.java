@@ -53,9 +53,20 @@ final class CsvReport implements ReportWriter {
     this.evidence = evidenceVerified ? "verified" : "NOT VERIFIED";
   }
 
+  /** The host of the rows that follow (a fleet report's first column), null in a local report. */
+  private String host;
+
+  @Override
+  public void host(Writer body, String host, boolean batchStart, boolean newHost) {
+    this.host = host;
+  }
+
   @Override
   public void head(Writer out, Summary s, String sha256) throws IOException {
     this.out = out;
+    if (s.fleet != null) {
+      field("host");
+    }
     for (String h : HEADER) {
       field(h);
     }
@@ -66,6 +77,9 @@ final class CsvReport implements ReportWriter {
   public void change(Writer out, ChangeEvent e, Approval a) throws IOException {
     this.out = out;
     Actor x = e.actor();
+    if (host != null) {
+      field(host);
+    }
     field(dev.fim.store.Timestamps.format(e.timeNs()));
     field(Long.toString(e.sequence()));
     field(e.action().label());
@@ -98,7 +112,7 @@ final class CsvReport implements ReportWriter {
     field(a == null ? "" : EventTime.of(a.acceptedNs()));
     field(a == null ? "" : a.who());
     field(a == null ? "" : a.note());
-    field(evidence);
+    field(host != null ? "unsealed" : evidence); // a cluster's documents have no seal
     endRow();
   }
 

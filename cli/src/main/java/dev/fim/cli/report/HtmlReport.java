@@ -84,6 +84,20 @@ final class HtmlReport implements ReportWriter {
         .append("\"><b>Evidence chain:</b> ")
         .append(esc(s.evidence()))
         .append("</p>\n");
+    if (s.fleet != null) {
+      b.append("<p id=\"source\" class=\"meta\"><b>Source:</b> ")
+          .append(esc(s.fleet.source()))
+          .append("<br><b>Approvals:</b> ")
+          .append(esc(s.fleet.approvalsLine()))
+          .append("</p>\n");
+      if (!s.fleet.suspects().isEmpty()) {
+        b.append("<ul id=\"suspect\" class=\"unverified\">");
+        for (String why : s.fleet.suspects()) {
+          b.append("<li>SUSPECT ").append(esc(why)).append("</li>");
+        }
+        b.append("</ul>\n");
+      }
+    }
     b.append("<div class=\"cards\" id=\"summary\">");
     card(b, "changes", s.changes, "");
     card(b, "unapproved", s.unapproved(), s.unapproved() > 0 ? "bad" : "");
@@ -103,8 +117,10 @@ final class HtmlReport implements ReportWriter {
         .append(s.coverage.coveredNs() < period ? " warn" : "")
         .append("\"><b>")
         .append(
-            String.format(
-                java.util.Locale.ROOT, "%.1f %%", 100.0 * s.coverage.coveredNs() / period))
+            s.coverage.unavailable() != null
+                ? "n/a"
+                : String.format(
+                    java.util.Locale.ROOT, "%.1f %%", 100.0 * s.coverage.coveredNs() / period))
         .append("</b>watched live</div></div>\n");
     if (s.mentionsPackages()) {
       b.append("<p id=\"packages\" class=\"meta\"><b>Packages:</b> ")
@@ -118,6 +134,9 @@ final class HtmlReport implements ReportWriter {
     counts(b, "By user (login uid)", s.byUser());
     counts(b, "By path (first " + p.prefixDepth() + " components)", s.byPrefix());
     counts(b, "By origin", s.byOrigin());
+    if (!s.byHost().isEmpty()) {
+      counts(b, "By host", s.byHost());
+    }
     b.append("</div>\n");
     coverage(b, s);
     b.append("<h2>Changes</h2>\n");
@@ -160,6 +179,10 @@ final class HtmlReport implements ReportWriter {
 
   private static void coverage(StringBuilder b, Summary s) {
     Coverage c = s.coverage;
+    if (c.unavailable() != null) {
+      b.append("<h2>Monitoring coverage</h2>\n<p>").append(esc(c.unavailable())).append("</p>\n");
+      return;
+    }
     b.append("<h2>Monitoring coverage</h2>\n<p>fim watch ran ")
         .append(EventTime.duration(c.coveredNs()))
         .append(" of the period's ")
@@ -210,6 +233,14 @@ final class HtmlReport implements ReportWriter {
       b.append("<div class=\"grid\">");
       counts(b, "Loss by reason", s.lossByReason());
       b.append("</div>\n");
+    }
+  }
+
+  @Override
+  public void host(Writer out, String host, boolean batchStart, boolean newHost)
+      throws IOException {
+    if (newHost) {
+      out.write("<tr class=\"host\"><th colspan=\"6\">Host " + esc(host) + "</th></tr>\n");
     }
   }
 

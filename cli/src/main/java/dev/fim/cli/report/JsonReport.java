@@ -51,6 +51,7 @@ final class JsonReport implements ReportWriter {
    */
   static void rows(
       java.io.OutputStream out,
+      java.util.List<String> hosts,
       java.util.List<ChangeEvent> events,
       java.util.List<Approval> approvals,
       boolean startsTheReport)
@@ -61,7 +62,7 @@ final class JsonReport implements ReportWriter {
       g.setRootValueSeparator(null);
       for (int i = 0; i < events.size(); i++) {
         g.writeRaw(separator(startsTheReport && i == 0));
-        ReportJson.change(g, events.get(i), approvals.get(i));
+        ReportJson.change(g, hosts.get(i), events.get(i), approvals.get(i));
       }
     }
   }

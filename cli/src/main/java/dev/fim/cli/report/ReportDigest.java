@@ -44,6 +44,14 @@ final class ReportDigest {
     }
   }
 
+  /**
+   * Adds what identifies the copy of the next event (a fleet report: the document's index and id),
+   * so a document moved to another host's name or index changes the digest.
+   */
+  void identity(String identity) {
+    sha.update((identity + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** Adds one event: its stored record and, if it counts, its approval's. */
   void change(byte[] storedEvent, byte[] storedApproval) {
     lengthAndBytes(storedEvent);

@@ -24,7 +24,15 @@ final class ReportJson {
    * change and absent for an overflow (which is not approvable).
    */
   static void change(JsonGenerator g, ChangeEvent e, Approval a) throws IOException {
+    change(g, null, e, a);
+  }
+
+  /** As {@link #change(JsonGenerator, ChangeEvent, Approval)}, with a fleet report's host first. */
+  static void change(JsonGenerator g, String host, ChangeEvent e, Approval a) throws IOException {
     g.writeStartObject();
+    if (host != null) {
+      g.writeStringField("host", host);
+    }
     g.writeFieldName("event");
     EventJson.write(e, g);
     if (e.action() != Action.OVERFLOW) {
@@ -75,6 +83,9 @@ final class ReportJson {
     counts(g, "by_user", s.byUser());
     counts(g, "by_path_prefix", s.byPrefix());
     counts(g, "by_origin", s.byOrigin());
+    if (!s.byHost().isEmpty()) {
+      counts(g, "by_host", s.byHost());
+    }
     g.writeEndObject();
     g.writeObjectFieldStart("loss");
     g.writeNumberField("overflow_events", s.overflows);
@@ -97,7 +108,11 @@ final class ReportJson {
       g.writeEndObject();
     }
     timeline(g, s.timeline);
-    evidence(g, s.chain);
+    if (s.fleet != null) {
+      s.fleet.json(g);
+    } else {
+      evidence(g, s.chain);
+    }
     g.writeEndObject();
   }
 
@@ -123,6 +138,12 @@ final class ReportJson {
     Coverage c = s.coverage;
     ReportParameters p = s.parameters;
     g.writeObjectFieldStart("coverage");
+    if (c.unavailable() != null) {
+      g.writeBooleanField("available", false);
+      g.writeStringField("reason", c.unavailable());
+      g.writeEndObject();
+      return;
+    }
     g.writeNumberField("period_seconds", (p.untilNs() - p.fromNs()) / 1_000_000_000L);
     g.writeNumberField("watched_seconds", c.coveredNs() / 1_000_000_000L);
     g.writeArrayFieldStart("watch_runs");

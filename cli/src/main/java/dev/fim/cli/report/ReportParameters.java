@@ -30,7 +30,9 @@ public record ReportParameters(
     int prefixDepth,
     ReportFormat format,
     boolean excludeVerifiedPackages,
-    String agent) {
+    String agent,
+    String source,
+    String hosts) {
   static final String MAGIC = "fim-report-v1";
   private static final Pattern LINE = Pattern.compile(MAGIC + "((?: [a-z0-9-]+=[^ \"<>\\r\\n]*)+)");
 
@@ -43,6 +45,39 @@ public record ReportParameters(
 
   /** The value of {@code exclude=} for {@link #excludeVerifiedPackages}. */
   static final String VERIFIED_PACKAGES = "verified-packages";
+
+  /**
+   * A fleet report's {@code source=} (the cluster's URL) and {@code hosts=} (the {@code --host}
+   * names, comma-separated): values of the parameter line, so no space, quote, angle bracket or
+   * control character; a name also no comma.
+   */
+  private static final Pattern SOURCE = Pattern.compile("https?://[^ \"<>\\x00-\\x20\\x7f]+");
+
+  private static final Pattern HOSTS =
+      Pattern.compile("[^ ,\"<>\\x00-\\x20\\x7f]+(,[^ ,\"<>\\x00-\\x20\\x7f]+)*");
+
+  /** A local report (no source). */
+  public ReportParameters(
+      long fromNs,
+      long untilNs,
+      long generatedNs,
+      String host,
+      int prefixDepth,
+      ReportFormat format,
+      boolean excludeVerifiedPackages,
+      String agent) {
+    this(
+        fromNs,
+        untilNs,
+        generatedNs,
+        host,
+        prefixDepth,
+        format,
+        excludeVerifiedPackages,
+        agent,
+        null,
+        null);
+  }
 
   /** A report that states no agent (as made before fim stated it). */
   public ReportParameters(
@@ -89,6 +124,13 @@ public record ReportParameters(
       throw new IllegalArgumentException(
           "agent=" + agent + " is not TYPE/VERSION (letters, digits and ._+-)");
     }
+    if (source != null && !SOURCE.matcher(source).matches()) {
+      throw new IllegalArgumentException("source=" + source + " is not an http(s) URL");
+    }
+    if (hosts != null && (source == null || !HOSTS.matcher(hosts).matches())) {
+      throw new IllegalArgumentException(
+          "hosts=" + hosts + ": host names without spaces, commas or quotes, with a source");
+    }
     if (host.isEmpty()
         || host.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '<' || c == '>' || c > 126)) {
       host = "unknown";
@@ -132,7 +174,39 @@ public record ReportParameters(
   /** These parameters, stated as made by {@code agent} ({@link #thisAgent}). */
   public ReportParameters withAgent(String agent) {
     return new ReportParameters(
-        fromNs, untilNs, generatedNs, host, prefixDepth, format, excludeVerifiedPackages, agent);
+        fromNs,
+        untilNs,
+        generatedNs,
+        host,
+        prefixDepth,
+        format,
+        excludeVerifiedPackages,
+        agent,
+        source,
+        hosts);
+  }
+
+  /**
+   * A fleet report of these parameters, from the cluster at {@code source}, of {@code hostNames}
+   * only (empty: every host).
+   */
+  public ReportParameters withSource(String source, java.util.List<String> hostNames) {
+    return new ReportParameters(
+        fromNs,
+        untilNs,
+        generatedNs,
+        host,
+        prefixDepth,
+        format,
+        excludeVerifiedPackages,
+        agent,
+        source,
+        hostNames.isEmpty() ? null : String.join(",", hostNames));
+  }
+
+  /** The {@code --host} names of a fleet report; empty: every host. */
+  public java.util.List<String> hostNames() {
+    return hosts == null ? java.util.List.of() : java.util.List.of(hosts.split(","));
   }
 
   /**
@@ -175,6 +249,8 @@ public record ReportParameters(
         + format.label()
         + (excludeVerifiedPackages ? " exclude=" + VERIFIED_PACKAGES : "")
         + (agent != null ? " agent=" + agent : "")
+        + (source != null ? " source=" + source : "")
+        + (hosts != null ? " hosts=" + hosts : "")
         + " sha256="
         + sha256;
   }
@@ -216,7 +292,9 @@ public record ReportParameters(
               Integer.parseInt(kv.get("prefix-depth")),
               ReportFormat.ofLabel(kv.get("format")),
               excludes(kv.get("exclude")),
-              kv.get("agent"));
+              kv.get("agent"),
+              kv.get("source"),
+              kv.get("hosts"));
       String sha = kv.get("sha256");
       if (sha == null || !sha.matches("[0-9a-f]{64}")) {
         throw new IllegalArgumentException("no sha256=");

@@ -61,6 +61,17 @@ public final class ReportVerifier {
   public static Outcome verify(
       Store store, Path file, Path spillDir, EvidenceChain.Verification chain)
       throws IOException, StoreException {
+    return verify(new StoreSource(store), file, spillDir, chain);
+  }
+
+  /**
+   * As {@link #verify(Store, Path, Path, EvidenceChain.Verification)}, against {@code source}: a
+   * fleet report (it states {@code source=}) is made again from a cluster ({@link FleetSource}), a
+   * local one from the store.
+   */
+  public static Outcome verify(
+      ReportSource store, Path file, Path spillDir, EvidenceChain.Verification chain)
+      throws IOException, StoreException {
     ReportParameters.Stated stated = stated(file);
     if (stated == null) {
       throw new IllegalArgumentException(
@@ -69,6 +80,18 @@ public final class ReportVerifier {
               + ReportParameters.MAGIC
               + "\" line in its first 64 KiB, nor in the last 64 KiB of a JSON report); a CSV"
               + " report states no parameters: verify its JSON twin, which has the same data digest");
+    }
+    boolean fleet = store instanceof FleetSource;
+    if (fleet != (stated.parameters().source() != null)) {
+      throw new IllegalArgumentException(
+          fleet
+              ? file
+                  + " is a local report (it states no source=): verify it on its host, without"
+                  + " --source"
+              : file
+                  + " is a fleet report of "
+                  + stated.parameters().source()
+                  + ": verify it with --source URL");
     }
     ComplianceReport.Result regenerated;
     long mismatchLine;

@@ -31,5 +31,13 @@ interface ReportWriter {
    */
   void change(Writer body, ChangeEvent e, Approval a) throws IOException;
 
+  /**
+   * A fleet report's rows are in sections per host: called before a row with its host ({@code name
+   * (id)}), when a batch of rows starts and when the host changes ({@code newHost}). Never called
+   * for a local report.
+   */
+  default void host(Writer body, String host, boolean batchStart, boolean newHost)
+      throws IOException {}
+
   void end(Writer out, Summary s, String sha256) throws IOException;
 }

@@ -58,6 +58,10 @@ final class Summary {
   private final Map<String, Long> byPrefix = new HashMap<>();
   private final Map<String, Long> byOrigin = new HashMap<>();
   private final Map<String, Long> lossByReason = new HashMap<>();
+  private final Map<String, Long> byHost = new HashMap<>();
+
+  /** Where a fleet report's documents came from and what was found suspect; null when local. */
+  FleetFacts fleet;
 
   Summary(ReportParameters parameters, Coverage coverage, EvidenceChain.Verification chain) {
     this.parameters = parameters;
@@ -93,12 +97,59 @@ final class Summary {
     timeline.change(e.timeNs(), a != null);
   }
 
+  /** A fleet report's change (overflows are loss, not changes) counted under its host. */
+  void host(ChangeEvent e, String host) {
+    if (e.action() != Action.OVERFLOW) {
+      byHost.merge(host, 1L, Long::sum);
+    }
+  }
+
+  /** Changes per host ({@code name (id)}); empty in a local report. */
+  Map<String, Long> byHost() {
+    return top(byHost);
+  }
+
+  /**
+   * An empty summary of the same report, for one batch of its events: a render thread totals its
+   * batch there (the labels by user and path prefix are a string or two per event), and the batches
+   * are {@linkplain #merge merged} in order on the report's thread.
+   */
+  Summary part() {
+    return new Summary(parameters, coverage, chain);
+  }
+
+  /**
+   * Adds the totals of {@code part} (a {@link #part} of this one), as if its events had been {@link
+   * #add}ed here: counts add up, so the order of merging does not change the result.
+   */
+  void merge(Summary part) {
+    firstNs = Math.min(firstNs, part.firstNs);
+    lastNs = Math.max(lastNs, part.lastNs);
+    changes += part.changes;
+    approved += part.approved;
+    overflows += part.overflows;
+    auditRecordsLost += part.auditRecordsLost;
+    packageChanges += part.packageChanges;
+    packageVerified += part.packageVerified;
+    excludedVerifiedPackages += part.excludedVerifiedPackages;
+    part.byAction.forEach((k, v) -> byAction.merge(k, v, Long::sum));
+    part.byUser.forEach((k, v) -> byUser.merge(k, v, Long::sum));
+    part.byPrefix.forEach((k, v) -> byPrefix.merge(k, v, Long::sum));
+    part.byOrigin.forEach((k, v) -> byOrigin.merge(k, v, Long::sum));
+    part.byHost.forEach((k, v) -> byHost.merge(k, v, Long::sum));
+    part.lossByReason.forEach((k, v) -> lossByReason.merge(k, v, Long::sum));
+    timeline.merge(part.timeline);
+  }
+
   /**
    * The evidence chain's state for people: "verified; …" or "NOT VERIFIED: why". Stable while the
    * data is (not the head's sequence or record count, which grow with every event recorded after
    * the report): a report made again later from the same data reads the same.
    */
   String evidence() {
+    if (fleet != null) {
+      return fleet.evidence();
+    }
     if (!chain.verified()) {
       return "NOT VERIFIED: "
           + chain.problem()

@@ -44,6 +44,13 @@ final class TextReport implements ReportWriter {
             + (p.agent() != null ? " by " + p.agentType() + " " + p.agentVersion() : ""));
     line("Data SHA-256: " + sha256);
     line("Evidence:    " + s.evidence());
+    if (s.fleet != null) {
+      line("Source:      " + s.fleet.source());
+      for (String why : s.fleet.suspects()) {
+        line("  SUSPECT " + FleetFacts.oneLine(why));
+      }
+      line("Approvals:   " + s.fleet.approvalsLine());
+    }
     line(
         "Hosts:       "
             + (s.coverage.hosts().isEmpty()
@@ -85,6 +92,9 @@ final class TextReport implements ReportWriter {
     if (s.changes > 0) {
       line("  by user:   " + join(s.byUser()));
       line("  by path:   " + join(s.byPrefix()) + "  (first " + p.prefixDepth() + " components)");
+      if (!s.byHost().isEmpty()) {
+        line("  by host:   " + join(s.byHost()));
+      }
       line("  by origin: " + join(s.byOrigin()));
     }
     line("");
@@ -96,6 +106,10 @@ final class TextReport implements ReportWriter {
 
   private void coverage(Summary s) throws IOException {
     Coverage c = s.coverage;
+    if (c.unavailable() != null) {
+      line("Coverage:    " + c.unavailable());
+      return;
+    }
     long period = s.parameters.untilNs() - s.parameters.fromNs();
     line(
         String.format(
@@ -144,7 +158,11 @@ final class TextReport implements ReportWriter {
           case "approved" -> "approved   ";
           default -> "overflow   ";
         });
-    out.write(EventText.lineWithWho(e));
+    if (out instanceof CharsWriter batch) {
+      EventText.appendLineWithWho(batch.chars(), e); // no String per line
+    } else {
+      out.write(EventText.lineWithWho(e));
+    }
     out.write('\n');
     if (a != null) {
       out.write(
@@ -155,6 +173,14 @@ final class TextReport implements ReportWriter {
               + ": "
               + oneLine(a.note())
               + "\n");
+    }
+  }
+
+  @Override
+  public void host(Writer out, String host, boolean batchStart, boolean newHost)
+      throws IOException {
+    if (newHost) {
+      out.write("Host " + FleetFacts.oneLine(host) + ":\n");
     }
   }
 
@@ -171,7 +197,10 @@ final class TextReport implements ReportWriter {
             + s.overflows
             + " overflow events. Data SHA-256: "
             + sha256);
-    line("Verify a copy on the host: fim report --verify FILE");
+    line(
+        s.fleet != null
+            ? "Verify a copy against the cluster: fim report --verify FILE --source URL"
+            : "Verify a copy on the host: fim report --verify FILE");
   }
 
   private void line(String s) throws IOException {

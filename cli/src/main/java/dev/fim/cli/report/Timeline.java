@@ -67,4 +67,13 @@ final class Timeline {
   void overflow(long ns) {
     overflows[bucket(ns)]++;
   }
+
+  /** Adds the counts of {@code other}, a timeline of the same period (same buckets). */
+  void merge(Timeline other) {
+    for (int i = 0; i < approved.length; i++) {
+      approved[i] += other.approved[i];
+      unapproved[i] += other.unapproved[i];
+      overflows[i] += other.overflows[i];
+    }
+  }
 }

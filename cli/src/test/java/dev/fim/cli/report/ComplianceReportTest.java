@@ -548,4 +548,50 @@ class ComplianceReportTest {
           ComplianceReport.write(big, text, UNSEALED, new ByteArrayOutputStream(), tmp).sha256());
     }
   }
+
+  /**
+   * The totals are made on the render threads, one part per batch of 1,024 events, and merged in
+   * order: over 5,000 events (five batches) the JSON summary is that of one sequential pass adding
+   * each event with its approval as of the report's time.
+   */
+  @Test
+  void totalsMadeBatchByBatchAreThoseOfOneSequentialPass() throws Exception {
+    try (Store big = Store.open(tmp.resolve("big"), Store.OpenMode.CREATE)) {
+      SyntheticHistory.fill(big, 5_000, 11, T0, 1000 * S);
+      long until = T0 + 1000 * S;
+      long generated = until + 7200 * S; // SyntheticHistory approves an hour after each batch
+      ReportParameters p = new ReportParameters(T0, until, generated, "h", 2, ReportFormat.JSON);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ComplianceReport.write(big, p, UNSEALED, out, tmp);
+      String doc = out.toString(StandardCharsets.UTF_8);
+      String stated =
+          doc.substring(doc.indexOf("],\n\"summary\":") + 13, doc.indexOf(",\n\"digest\":"));
+      Summary expected =
+          new Summary(
+              p, Coverage.of(dev.fim.store.WatchCoverage.overlapping(big, T0, until), p), UNSEALED);
+      try (dev.fim.store.Approvals.Cursor approvals = new dev.fim.store.Approvals(big).cursor(T0)) {
+        new EventLog(big)
+            .forEach(
+                T0,
+                until,
+                e -> {
+                  try {
+                    Approval a = approvals.of(e);
+                    expected.add(e, a != null && a.acceptedNs() <= generated ? a : null);
+                  } catch (dev.fim.store.StoreException ex) {
+                    throw new IllegalStateException(ex);
+                  }
+                });
+      }
+      java.io.StringWriter json = new java.io.StringWriter();
+      try (com.fasterxml.jackson.core.JsonGenerator g =
+          new com.fasterxml.jackson.core.JsonFactory().createGenerator(json)) {
+        ReportJson.summary(g, expected);
+      }
+      assertTrue(
+          expected.changes > 4_000 && expected.approved > 2_000 && expected.byPrefix().size() > 5,
+          json.toString());
+      assertEquals(json.toString(), stated);
+    }
+  }
 }

@@ -93,11 +93,15 @@ public final class ShipBench {
       EventLog log = new EventLog(s);
       StringBuilder sb = new StringBuilder();
       int[] counts = {0, 0};
-      log.forEach(
+      log.forEachRaw(
           Long.MIN_VALUE,
           Long.MAX_VALUE,
-          e -> {
-            docs.append(e, sb);
+          (key, stored) -> {
+            try {
+              docs.append(log.decode(stored), stored, sb);
+            } catch (dev.fim.store.StoreException ex) {
+              throw new IllegalStateException(ex);
+            }
             if (++counts[0] == batchDocs) {
               write(dir, counts[1]++, sb);
               counts[0] = 0;

@@ -86,6 +86,13 @@ public final class ChangeComparator implements AutoCloseable {
   private final PathCapture capture;
   private final ChangeOutput out;
   private final int threads;
+
+  /** The scan under way (or the last), for {@link #scanProgress}. */
+  private volatile Scanner activeScanner;
+
+  /** {@link #scanProgress} of the scans before {@link #activeScanner}. */
+  private volatile long scanned;
+
   private final boolean reportTemporaries;
   private final TemporaryHold hold;
   private final LongSupplier monotonicNs;
@@ -299,6 +306,19 @@ public final class ChangeComparator implements AutoCloseable {
   }
 
   /**
+   * Entries walked plus bytes hashed by this comparator's scans so far: it moves during a long scan
+   * (a liveness signal for systemd's watchdog, see {@code Watcher#progress}). Any thread.
+   */
+  public long scanProgress() {
+    Scanner s = activeScanner;
+    if (s == null) {
+      return scanned;
+    }
+    dev.fim.baseline.ScanProgress p = s.progress();
+    return scanned + p.entriesDiscovered() + p.entriesDone() + p.bytesHashed();
+  }
+
+  /**
    * Compares whole trees with {@code current} (an overflow rescan or the start-up reconcile) and
    * records what differs. An overflow also records an {@code overflow} event first, whose message
    * names the loss and the trees.
@@ -378,6 +398,8 @@ public final class ChangeComparator implements AutoCloseable {
   public long seed(List<PathBytes> scope) throws StoreException, InterruptedException {
     deleteUnder(Column.CURRENT, scope);
     Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(threads));
+    scanned = scanProgress(); // the earlier scans' share, kept
+    activeScanner = scanner;
     dev.fim.baseline.ScanSummary summary;
     try {
       summary =
@@ -412,6 +434,8 @@ public final class ChangeComparator implements AutoCloseable {
     deleteUnder(Column.SCAN, scope);
     List<PathBytes> unreadable = Collections.synchronizedList(new ArrayList<>());
     Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(threads));
+    scanned = scanProgress(); // the earlier scans' share, kept
+    activeScanner = scanner;
     ScanIntoStore.scan(
         scanner,
         Selectors.rootedAt(selector, scope),

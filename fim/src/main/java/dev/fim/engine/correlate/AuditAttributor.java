@@ -161,6 +161,7 @@ public final class AuditAttributor implements AutoCloseable {
       }
       if (a != null) {
         a.recent.close();
+        a.probe.close();
       }
       throw e;
     }
@@ -215,6 +216,7 @@ public final class AuditAttributor implements AutoCloseable {
     try {
       state.addRule(probe.ruleBytes());
       probing = true;
+      probe.prepare(); // the helper runs before the first change needs it
     } catch (AuditRefusedException e) {
       probing = false;
     }
@@ -339,6 +341,11 @@ public final class AuditAttributor implements AutoCloseable {
   /** Whether the kernel took the progress probe's rule. */
   public boolean probing() {
     return probing;
+  }
+
+  /** The progress probe (tests: its helper and tokens). */
+  ProgressProbe progressProbe() {
+    return probe;
   }
 
   private void probe() {
@@ -482,6 +489,7 @@ public final class AuditAttributor implements AutoCloseable {
         client.close();
       }
       recent.close();
+      probe.close();
     }
   }
 

@@ -4,7 +4,10 @@ import dev.fim.auditlink.parse.AuditRecord;
 import dev.fim.auditlink.rules.CompiledRule;
 import dev.fim.auditlink.rules.RuleCompiler;
 import dev.fim.auditlink.rules.RuleSyntaxException;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -12,42 +15,63 @@ import java.util.function.LongSupplier;
 /**
  * Makes the audit stream move when nothing else does, so a change whose record is missing learns so
  * at once instead of after the whole {@code --correlation-ms} bound (docs/attribution.md, "How long
- * a change waits"). fim adds one rule of its own, {@code -a always,exit -F arch=b64 -S execve -F
- * ppid=FIM -F key=KEY-progress}, and a probe is one {@code true TOKEN} that fim starts: its execve
- * is audited under that rule (fim's own syscalls are not: while fim is the audit pid the kernel
- * never audits the audit daemon), and TOKEN, in the EXECVE record, numbers the probe. The kernel
- * queues the probe's records at syscall exit behind every record queued before them, so when the
- * listener sees token N come back, every syscall that had ended when probe N was issued has had its
- * records delivered: the stream has passed probe N's issue time.
+ * a change waits").
+ *
+ * <p>fim's own syscalls cannot do it: while fim is the audit pid the kernel never audits the audit
+ * daemon (any thread of it). So fim keeps one helper child, {@code /bin/sh -c 'while read t; do
+ * kill -0 $t; done'}, and adds one rule of its own, {@code -a always,exit -F arch=b64 -S kill -F
+ * ppid=FIM -F key=KEY-progress}. A probe is one line {@code TOKEN} written to the helper's stdin:
+ * the shell's builtin {@code kill} makes one {@code kill(TOKEN, 0)} (signal 0 sends nothing; TOKEN
+ * is above any pid, so it fails with ESRCH), which the rule audits with TOKEN as {@code a0}. No
+ * fork, no exec per probe (the {@code true TOKEN} started per probe before cost ~5 ms of a fork of
+ * the JVM). The kernel queues the probe's records at syscall exit behind every record queued before
+ * them, so when the listener sees token N come back, every syscall that had ended when probe N was
+ * issued has had its records delivered: the stream has passed probe N's issue time.
+ *
+ * <p>Forgery: a forged marker would end a change's wait before its real record came, so its writer
+ * would be named from {@code /proc} or not at all. A marker counts only if (1) the kernel audited
+ * it under fim's rule, i.e. the caller's parent is fim (another process cannot make itself fim's
+ * child), (2) its pid is the helper fim started (fim's other children, e.g. a package query, do not
+ * count) and (3) its {@code a0} is the token of a probe in flight, 22 of whose 31 bits come from
+ * {@link SecureRandom} per probe. A helper that dies (killed, or an I/O error) is started again at
+ * the next probe; the tokens of the dead one are then never answered (their waits end by the stream
+ * or the bound).
  *
  * <p>Thread-safe: any thread fires, the listener's thread reads the records back.
  */
-final class ProgressProbe {
-  /** Tokens start here (a recognisable argument of {@code true}). */
+final class ProgressProbe implements AutoCloseable {
+  /** Tokens have this bit set: above any pid ({@code pid_max} is at most 2^22), and positive. */
   static final long TOKEN_BASE = 0x40000000L;
 
-  /** The program a probe runs: it ignores its argument and exits 0. */
-  private static final String TRUE =
-      java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/true"))
-          ? "/usr/bin/true"
-          : "/bin/true";
-
   private static final int RING = 256;
+
+  /** The helper: one audited {@code kill(TOKEN, 0)} per line read; ends when fim closes stdin. */
+  static final List<String> HELPER =
+      List.of("/bin/sh", "-c", "while read t; do kill -0 \"$t\"; done");
 
   private final byte[] key;
   private final String ruleText;
   private final byte[] ruleBytes;
   private final LongSupplier wallNs;
-  private final AtomicLong sequence = new AtomicLong();
+  private final SecureRandom random = new SecureRandom();
   private final AtomicLong fired = new AtomicLong();
   private final AtomicLong returned = new AtomicLong();
+  private final AtomicLong started = new AtomicLong();
+  private final AtomicLong foreign = new AtomicLong();
 
-  /**
-   * Issue time of probe N at [N % RING], and N at the same index: a late or lost one is ignored.
-   */
+  /** Guarded by this: the helper, its stdin, the line buffer and the ring below. */
+  private Process helper;
+
+  private OutputStream helperIn;
+  private volatile long helperPid = -1;
+  private final byte[] line = new byte[16];
+  private long sequence;
+  private boolean closed;
+
+  /** Issue time of the probe in flight at [token % RING], and its token: others are ignored. */
   private final long[] issuedNs = new long[RING];
 
-  private final long[] issuedSeq = new long[RING];
+  private final long[] issuedToken = new long[RING];
 
   ProgressProbe(String watchKey, RuleCompiler compiler, long pid, LongSupplier wallNs) {
     String k = watchKey + "-progress";
@@ -62,7 +86,7 @@ final class ProgressProbe {
                   "-F",
                   "arch=b64",
                   "-S",
-                  "execve",
+                  "kill",
                   "-F",
                   "ppid=" + pid,
                   "-F",
@@ -83,30 +107,92 @@ final class ProgressProbe {
   }
 
   /**
-   * Issues one probe: starts {@code true TOKEN}, whose audited execve says "the stream is here". A
-   * probe that cannot start is not counted (the wait then ends by the stream or the bound).
+   * Issues one probe: one line to the helper, whose audited {@code kill} says "the stream is here".
+   * A probe that cannot be issued (no helper can be started) is not counted: the wait then ends by
+   * the stream or the bound.
    */
-  void fire() {
-    long n = sequence.incrementAndGet();
+  synchronized void fire() {
+    if (closed) {
+      return;
+    }
+    long n = ++sequence;
     int slot = (int) (n % RING);
-    synchronized (issuedNs) {
-      issuedNs[slot] = wallNs.getAsLong();
-      issuedSeq[slot] = n;
+    // bits 8..29 random, 0..7 the slot: the answer finds its slot, and only fim knows the token
+    long token = TOKEN_BASE | ((long) (random.nextInt() & 0x3fffff) << 8) | slot;
+    issuedNs[slot] = wallNs.getAsLong();
+    issuedToken[slot] = token;
+    int len = digits(token, line);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        if (helper == null || !helper.isAlive()) {
+          startHelper();
+        }
+        helperIn.write(line, 0, len);
+        helperIn.flush();
+        fired.incrementAndGet();
+        return;
+      } catch (IOException e) {
+        stopHelper(); // dead or broken pipe: a fresh helper on the next attempt
+      }
+    }
+    issuedToken[slot] = 0;
+  }
+
+  /** Starts the helper now (so the first probe does not pay for it); failures wait for fire(). */
+  synchronized void prepare() {
+    if (closed || (helper != null && helper.isAlive())) {
+      return;
     }
     try {
-      ProcessBuilder probe =
-          new ProcessBuilder(TRUE, Long.toHexString(TOKEN_BASE + (n & 0x3fffffffL)));
-      // not the service manager's to hear from: NotifyAccess=main ignores it, and it has no say
-      probe.environment().remove("NOTIFY_SOCKET");
-      probe
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start(); // the JVM's reaper collects it
-      fired.incrementAndGet();
-    } catch (java.io.IOException e) {
-      // no probe this time
+      startHelper();
+    } catch (IOException e) {
+      stopHelper();
     }
+  }
+
+  private void startHelper() throws IOException {
+    stopHelper();
+    ProcessBuilder b = new ProcessBuilder(HELPER);
+    // not the service manager's to hear from: NotifyAccess=main ignores it, and it has no say
+    b.environment().remove("NOTIFY_SOCKET");
+    b.environment().remove("WATCHDOG_USEC");
+    b.environment().remove("WATCHDOG_PID");
+    b.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = b.start();
+    helper = p;
+    helperIn = p.getOutputStream();
+    helperPid = p.pid();
+    started.incrementAndGet();
+  }
+
+  private void stopHelper() {
+    Process p = helper;
+    helper = null;
+    helperPid = -1;
+    if (p != null) {
+      try {
+        helperIn.close(); // EOF: the shell's loop ends
+      } catch (IOException e) {
+        // already gone
+      }
+      p.destroy(); // the JVM's reaper collects it
+    }
+    helperIn = null;
+  }
+
+  /** Writes {@code v} in decimal and a newline into {@code out}; returns the length. */
+  static int digits(long v, byte[] out) {
+    int n = 0;
+    long div = 1;
+    while (div <= v / 10) {
+      div *= 10;
+    }
+    for (; div > 0; div /= 10) {
+      out[n++] = (byte) ('0' + (v / div) % 10);
+    }
+    out[n++] = '\n';
+    return n;
   }
 
   /**
@@ -114,38 +200,48 @@ final class ProgressProbe {
    * it); else {@link Long#MIN_VALUE}.
    */
   long returnedAt(List<AuditRecord> records) {
-    boolean ours = false;
-    String arg = null;
+    AuditRecord syscall = null;
     for (AuditRecord r : records) {
       if (r.type() == dev.fim.auditlink.parse.RecordType.SYSCALL) {
         byte[] k = r.fieldBytes("key");
-        ours = k != null && java.util.Arrays.equals(k, key);
-      } else if ("EXECVE".equals(r.typeName())) {
-        arg = r.field("a1");
+        if (k != null && java.util.Arrays.equals(k, key)) {
+          syscall = r;
+        }
+        break;
       }
     }
-    if (!ours || arg == null) {
+    if (syscall == null) {
       return Long.MIN_VALUE;
     }
-    long token;
-    try {
-      token = Long.parseLong(arg, 16);
-    } catch (NumberFormatException e) {
-      return Long.MIN_VALUE;
-    }
-    long low = token - TOKEN_BASE;
-    if (low < 0 || low > 0x3fffffffL) {
-      return Long.MIN_VALUE;
-    }
-    int slot = (int) (low % RING); // RING divides 2^30: the slot fire() used
-    synchronized (issuedNs) {
-      if (issuedSeq[slot] != 0 && (issuedSeq[slot] & 0x3fffffffL) == low) {
-        returned.incrementAndGet();
-        issuedSeq[slot] = 0;
-        return issuedNs[slot];
+    long pid = parse(syscall.field("pid"), 10);
+    long token = parse(syscall.field("a0"), 16);
+    if (pid >= 0 && pid == helperPid && token >= TOKEN_BASE && token <= 0x7fffffffL) {
+      int slot = (int) (token % RING);
+      synchronized (this) {
+        if (issuedToken[slot] == token) {
+          returned.incrementAndGet();
+          issuedToken[slot] = 0;
+          return issuedNs[slot];
+        }
       }
     }
+    // Not the helper (another child of fim), or no token in flight. Either way only the record's
+    // own kernel time shows progress (the caller's fallback), never a probe's issue time: a
+    // process that could name a token before fim issued it would otherwise claim a progress the
+    // stream had not made. Random tokens make that guess fail; the pid check makes it moot.
+    foreign.incrementAndGet();
     return Long.MIN_VALUE;
+  }
+
+  private static long parse(String s, int radix) {
+    if (s == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(s, radix);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   long fired() {
@@ -154,5 +250,31 @@ final class ProgressProbe {
 
   long returned() {
     return returned.get();
+  }
+
+  /** Records with the progress key that were not an answer of the helper to a probe in flight. */
+  long foreign() {
+    return foreign.get();
+  }
+
+  /** Helpers started so far (1 unless one died and was replaced). */
+  long helpersStarted() {
+    return started.get();
+  }
+
+  /** The running helper's pid, or -1. */
+  long helperPid() {
+    return helperPid;
+  }
+
+  /** The token of the probe in flight with sequence number {@code n} (tests), or 0. */
+  synchronized long tokenInFlight() {
+    return issuedToken[(int) (sequence % RING)];
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    stopHelper();
   }
 }

@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +25,14 @@ final class RecentChanges {
   private final ChangeIndex index;
   private final LongSupplier clockNs;
   private final List<Waiter> waiters = new ArrayList<>();
+
+  /** When the next sweep of the waits' bounds is due ({@link System#nanoTime()}), or MAX_VALUE. */
+  private long sweepAtNs = Long.MAX_VALUE;
+
+  /** Numbers the sweeps scheduled; only the latest acts (guarded by the lock). */
+  private long sweepGeneration;
+
+  private java.util.concurrent.ScheduledFuture<?> sweepTask;
   private final ScheduledThreadPoolExecutor timer;
   private final AtomicLong found = new AtomicLong();
   private final AtomicLong notFound = new AtomicLong();
@@ -183,8 +190,14 @@ final class RecentChanges {
         w.result = c;
         w.streamPassed = !ofItsPid && streamNs >= w.passNs;
       } else {
+        w.deadlineNs = System.nanoTime() + maxWait.toNanos();
         waiters.add(w);
-        w.timeout = timer.schedule(() -> expire(w), maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        // One sweep for all waits, not a timer per wait: the bounds follow the changes' order, so a
+        // new wait's bound is almost always later than the sweep already due, and scheduling
+        // (which wakes the timer thread) happens about once per bound, not once per change.
+        if (w.deadlineNs < sweepAtNs) {
+          scheduleSweep(w.deadlineNs, maxWait.toNanos());
+        }
         waiting = true;
       }
     }
@@ -218,15 +231,53 @@ final class RecentChanges {
     return Math.min(now, queriedTimeNs);
   }
 
-  private void expire(Waiter w) {
+  /**
+   * On the timer: ends the waits whose bound has come (the best match then), and schedules the next
+   * sweep for the earliest bound left.
+   */
+  private void sweep(long generation) {
+    List<Waiter> expired = new ArrayList<>();
     synchronized (lock) {
-      if (!waiters.remove(w)) {
-        return; // answered meanwhile
+      if (generation != sweepGeneration) {
+        return; // replaced by an earlier one: only the latest sweep scheduled reschedules
       }
-      w.result = index.find(w.query);
-      w.bounded = true;
+      long now = System.nanoTime();
+      long next = Long.MAX_VALUE;
+      for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+        Waiter w = it.next();
+        if (w.deadlineNs - now <= 0) {
+          it.remove();
+          w.result = index.find(w.query);
+          w.bounded = true;
+          expired.add(w);
+        } else {
+          next = Math.min(next, w.deadlineNs);
+        }
+      }
+      sweepAtNs = Long.MAX_VALUE;
+      sweepTask = null; // this one, running
+      if (next != Long.MAX_VALUE && !closed) {
+        scheduleSweep(next, next - now);
+      }
     }
-    w.finish();
+    for (Waiter w : expired) {
+      w.finish();
+    }
+  }
+
+  /** Under the lock: the one sweep due at {@code atNs}, in {@code delayNs}. */
+  private void scheduleSweep(long atNs, long delayNs) {
+    long generation = ++sweepGeneration;
+    sweepAtNs = atNs;
+    if (sweepTask != null) {
+      sweepTask.cancel(false); // a later one, replaced (and off the queue: remove-on-cancel)
+    }
+    sweepTask = timer.schedule(() -> sweep(generation), Math.max(delayNs, 1), TimeUnit.NANOSECONDS);
+  }
+
+  /** Sweeps scheduled on the timer and not yet run (tests: one for many waits). */
+  int sweepsScheduled() {
+    return timer.getQueue().size();
   }
 
   /** Queries answered because the stream passed their change without a record of their pid. */
@@ -304,7 +355,10 @@ final class RecentChanges {
     final ChangeQuery query;
     final long passNs;
     final CompletableFuture<AuditedChange> future = new CompletableFuture<>();
-    ScheduledFuture<?> timeout;
+
+    /** When the wait reaches its bound ({@link System#nanoTime()}); guarded by the lock. */
+    long deadlineNs;
+
     AuditedChange result;
     final boolean anyMatch;
     boolean streamPassed;
@@ -317,9 +371,6 @@ final class RecentChanges {
     }
 
     void finish() {
-      if (timeout != null) {
-        timeout.cancel(false);
-      }
       (result == null ? notFound : found).incrementAndGet();
       if (streamPassed) {
         passed.incrementAndGet();

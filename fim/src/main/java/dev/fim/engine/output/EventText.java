@@ -23,7 +23,18 @@ public final class EventText {
    * old -> new}.
    */
   public static String line(ChangeEvent e) {
-    StringBuilder sb = new StringBuilder(160);
+    return appendLine(new StringBuilder(LINE_CAPACITY), e).toString();
+  }
+
+  /**
+   * A line with its content hashes and times, about 300 characters: sized so that building it
+   * copies nothing (a report renders a million; growing a smaller builder twice per line was the
+   * largest single cost of the text report's render threads, JFR).
+   */
+  private static final int LINE_CAPACITY = 512;
+
+  /** Appends {@link #line} to {@code sb} (a report renders a batch of lines into one builder). */
+  public static StringBuilder appendLine(StringBuilder sb, ChangeEvent e) {
     sb.append(dev.fim.store.Timestamps.format(e.timeNs()))
         .append(' ')
         .append(e.action().label())
@@ -49,7 +60,7 @@ public final class EventText {
     if (pkg != null) {
       sb.append("  ").append(pkg);
     }
-    return sb.toString();
+    return sb;
   }
 
   /**
@@ -74,7 +85,12 @@ public final class EventText {
 
   /** {@link #line} followed by two spaces and {@link #who}. */
   public static String lineWithWho(ChangeEvent e) {
-    return line(e) + "  " + who(e);
+    return appendLineWithWho(new StringBuilder(LINE_CAPACITY), e).toString();
+  }
+
+  /** Appends {@link #lineWithWho} to {@code sb}. */
+  public static StringBuilder appendLineWithWho(StringBuilder sb, ChangeEvent e) {
+    return appendWho(appendLine(sb, e).append("  "), e);
   }
 
   /**
@@ -86,37 +102,52 @@ public final class EventText {
    * unknown (REASON)}, the attribution reason.
    */
   public static String who(ChangeEvent e) {
+    return appendWho(new StringBuilder(80), e).toString();
+  }
+
+  /** Appends {@link #who} to {@code out}. */
+  public static StringBuilder appendWho(StringBuilder out, ChangeEvent e) {
     Actor a = e.actor();
     if (a == null) {
+      out.append("by unknown");
       return e.attributionReason() == null
-          ? "by unknown"
-          : "by unknown (" + e.attributionReason() + ")";
+          ? out
+          : out.append(" (").append(e.attributionReason()).append(')');
     }
-    StringBuilder sb = new StringBuilder(80).append("by");
+    int start = out.length();
+    StringBuilder sb = out.append("by");
     if (a.auid() != null) {
       sb.append(' ');
       if (a.auid() == Actor.UNSET_ID) {
         sb.append("(auid unset)");
       } else {
-        sb.append(
-            a.auidName() == null ? "auid " + a.auid() : a.auidName() + " (auid " + a.auid() + ")");
+        if (a.auidName() == null) {
+          sb.append("auid ").append(a.auid().longValue());
+        } else {
+          sb.append(a.auidName()).append(" (auid ").append(a.auid().longValue()).append(')');
+        }
       }
       if (a.uid() != null && !a.uid().equals(a.auid())) {
-        sb.append(" as ").append(a.uidName() == null ? "uid " + a.uid() : a.uidName());
+        sb.append(" as ");
+        if (a.uidName() == null) {
+          sb.append("uid ").append(a.uid().longValue());
+        } else {
+          sb.append(a.uidName());
+        }
       }
     } else if (a.uid() != null) {
       sb.append(' ')
           .append(a.uidName() == null ? "uid " + a.uid() : a.uidName() + " (uid " + a.uid() + ")");
     }
-    String process = process(a);
-    if (!process.isEmpty()) {
-      sb.append(sb.length() > 2 ? ", " : " ").append(process);
+    if (a.name() != null || a.pid() != null || a.executable() != null) {
+      sb.append(sb.length() - start > 2 ? ", " : " ");
+      appendProcess(sb, a);
     }
     if (a.systemdUnit() != null) {
       sb.append(" via ").append(a.systemdUnit());
     }
     if (a.parents() != null && !a.parents().isEmpty()) {
-      sb.append(sb.length() > 2 ? ", " : " ").append("from ");
+      sb.append(sb.length() - start > 2 ? ", " : " ").append("from ");
       String sep = "";
       for (Actor.Parent p : a.parents()) {
         sb.append(sep)
@@ -132,7 +163,11 @@ public final class EventText {
       }
     }
     also(e, sb);
-    return sb.length() > 2 ? sb.toString() : "by unknown (the source named no user or process)";
+    if (sb.length() - start <= 2) {
+      sb.setLength(start);
+      sb.append("by unknown (the source named no user or process)");
+    }
+    return sb;
   }
 
   /**
@@ -180,19 +215,20 @@ public final class EventText {
   }
 
   /** {@code name[pid] executable}, with what is known of it ({@code pid 4242} without a name). */
-  private static String process(Actor a) {
-    StringBuilder sb = new StringBuilder();
+  private static void appendProcess(StringBuilder sb, Actor a) {
     if (a.name() != null) {
       sb.append(a.name());
       if (a.pid() != null) {
-        sb.append('[').append(a.pid()).append(']');
+        sb.append('[').append(a.pid().intValue()).append(']');
       }
     } else if (a.pid() != null) {
-      sb.append("pid ").append(a.pid());
+      sb.append("pid ").append(a.pid().intValue());
     }
     if (a.executable() != null) {
-      sb.append(sb.length() > 0 ? " " : "").append(a.executable());
+      if (a.name() != null || a.pid() != null) {
+        sb.append(' ');
+      }
+      sb.append(a.executable());
     }
-    return sb.toString();
   }
 }

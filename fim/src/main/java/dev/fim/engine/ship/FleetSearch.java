@@ -12,10 +12,11 @@ import java.util.List;
 /**
  * Reads shipped event documents back from {@code fim-events-*}: a period ({@code @timestamp}, from
  * inclusive, until exclusive) and optionally some {@code host.name}s, in the order (host.id,
- * event.sequence, @timestamp, _id), paged with {@code search_after} on that sort (never {@code
+ * agent.id, event.sequence, @timestamp), paged with {@code search_after} on that sort (never {@code
  * from/size}), so each page continues exactly after the last document of the one before and the
- * order is the same on every run. {@code _id} is the last key so that two documents with equal
- * other keys (a forged copy) are both read and neither hides the other.
+ * order is the same on every run. Only a forged copy can share all four keys with another document;
+ * the first page counts the period's documents ({@code track_total_hits}), so a document hidden by
+ * such a tie at a page's edge shows as a difference between that count and the documents read.
  *
  * <p>Each document is handed over with its {@code _source} re-serialised compactly (the stored
  * field order, no whitespace): the text the fleet report digests.
@@ -23,6 +24,14 @@ import java.util.List;
 public final class FleetSearch {
   private static final JsonFactory FACTORY = new JsonFactory();
   private static final int PAGE = 1000;
+
+  /**
+   * The order, on fields only: Elasticsearch 8 refuses to sort on {@code _id} by default ({@code
+   * indices.id_field_data.enabled: false}), and a point in time is spelled differently by each
+   * engine. {@code agent.id} is the database id, so (host.id, agent.id, event.sequence) is unique
+   * for every document fim ship wrote.
+   */
+  static final String[] SORT = {"host.id", "agent.id", "event.sequence", "@timestamp"};
 
   /** One shipped document. */
   public record Document(String index, String id, String source) {}
@@ -35,18 +44,51 @@ public final class FleetSearch {
   private FleetSearch() {}
 
   /**
-   * Hands every document of the period (and hosts, when not empty) to {@code sink}; returns their
-   * number.
+   * What a read found.
+   *
+   * @param read the documents handed to the sink
+   * @param counted the cluster's count of the period's documents when the read began (exact: {@code
+   *     track_total_hits}); fewer read than counted means documents were hidden (equal sort keys)
    */
-  public static long read(
+  public record Counts(long read, long counted) {}
+
+  /**
+   * Hands every document of the period (and hosts, when not empty) to {@code sink}; returns how
+   * many were read and counted.
+   */
+  public static Counts read(
       BulkClient client, String fromTimestamp, String untilTimestamp, List<String> hosts, Sink sink)
       throws IOException, InterruptedException, ShipException {
     return read(client, fromTimestamp, untilTimestamp, hosts, PAGE, sink);
   }
 
+  /**
+   * As {@link #read(BulkClient, String, String, List, Sink)}, the approval documents ({@code
+   * fim-approvals-*}) of the events of the period.
+   */
+  public static Counts readApprovals(
+      BulkClient client, String fromTimestamp, String untilTimestamp, List<String> hosts, Sink sink)
+      throws IOException, InterruptedException, ShipException {
+    return read(
+        client, ShipDocuments.APPROVALS_PREFIX, fromTimestamp, untilTimestamp, hosts, PAGE, sink);
+  }
+
   /** As {@link #read(BulkClient, String, String, List, Sink)}, {@code page} documents a search. */
-  public static long read(
+  public static Counts read(
       BulkClient client,
+      String fromTimestamp,
+      String untilTimestamp,
+      List<String> hosts,
+      int page,
+      Sink sink)
+      throws IOException, InterruptedException, ShipException {
+    return read(
+        client, ShipDocuments.INDEX_PREFIX, fromTimestamp, untilTimestamp, hosts, page, sink);
+  }
+
+  private static Counts read(
+      BulkClient client,
+      String prefix,
       String fromTimestamp,
       String untilTimestamp,
       List<String> hosts,
@@ -55,29 +97,33 @@ public final class FleetSearch {
       throws IOException, InterruptedException, ShipException {
     List<String> after = null;
     long n = 0;
+    long counted = -1;
     while (true) {
       String body = query(fromTimestamp, untilTimestamp, hosts, page, after);
       BulkClient.Response r;
       try {
-        r = client.request("POST", "/" + ShipDocuments.INDEX_PREFIX + "*/_search", body);
+        r =
+            client.request(
+                "POST",
+                "/" + prefix + "*/_search?ignore_unavailable=true&allow_no_indices=true",
+                body);
       } catch (IOException e) {
         throw client.failure(e); // unreachable, or TLS refused: the cluster's error, exit 25
       }
       if (r.status() != 200) {
         throw new ShipException(
             ShipException.Reason.SETUP,
-            "search of "
-                + ShipDocuments.INDEX_PREFIX
-                + "* refused: HTTP "
-                + r.status()
-                + " "
-                + abbreviate(r.body()));
+            "search of " + prefix + "* refused: HTTP " + r.status() + " " + abbreviate(r.body()));
       }
       List<String> last = new ArrayList<>();
-      int hits = hits(r.body(), sink, last);
+      long[] total = {-1};
+      int hits = hits(r.body(), sink, last, total);
+      if (counted < 0) {
+        counted = total[0];
+      }
       n += hits;
       if (hits < page) {
-        return n;
+        return new Counts(n, counted);
       }
       after = last;
     }
@@ -101,7 +147,7 @@ public final class FleetSearch {
     try (JsonGenerator g = FACTORY.createGenerator(w)) {
       g.writeStartObject();
       g.writeNumberField("size", page);
-      g.writeBooleanField("track_total_hits", false);
+      g.writeBooleanField("track_total_hits", after == null); // counted once, on the first page
       g.writeObjectFieldStart("query");
       g.writeObjectFieldStart("bool");
       g.writeArrayFieldStart("filter");
@@ -128,7 +174,7 @@ public final class FleetSearch {
       g.writeEndObject();
       g.writeEndObject();
       g.writeArrayFieldStart("sort");
-      for (String f : new String[] {"host.id", "event.sequence", "@timestamp", "_id"}) {
+      for (String f : SORT) {
         g.writeStartObject();
         g.writeStringField(f, "asc");
         g.writeEndObject();
@@ -147,7 +193,8 @@ public final class FleetSearch {
   }
 
   /** Parses hits.hits of a search response; the last hit's sort values go to {@code last}. */
-  private static int hits(String response, Sink sink, List<String> last) throws IOException {
+  private static int hits(String response, Sink sink, List<String> last, long[] total)
+      throws IOException {
     int n = 0;
     try (JsonParser p = FACTORY.createParser(response)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -163,6 +210,18 @@ public final class FleetSearch {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String inner = p.currentName();
           p.nextToken();
+          if (inner.equals("total") && p.currentToken() == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String t = p.currentName();
+              p.nextToken();
+              if (t.equals("value") && p.currentToken().isNumeric()) {
+                total[0] = p.getLongValue();
+              } else {
+                p.skipChildren();
+              }
+            }
+            continue;
+          }
           if (!inner.equals("hits")) {
             p.skipChildren();
             continue;

@@ -46,6 +46,44 @@ public final class ShipState {
     return file;
   }
 
+  /** Whether a backlog notice was recorded for the current crossing of the bound (Shipper). */
+  public boolean backlogNoted() {
+    return Files.exists(backlogMarker(), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Records (or clears) that the current crossing's backlog notice is in the store. */
+  public void backlogNoted(boolean noted) throws ShipException {
+    Path marker = backlogMarker();
+    try {
+      if (!noted) {
+        Files.deleteIfExists(marker);
+        return;
+      }
+      Path dir = marker.getParent();
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      Files.writeString(marker, "noted\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ShipException(
+          ShipException.Reason.SETUP, "cannot write the backlog marker " + marker + ": " + e, e);
+    }
+  }
+
+  private Path backlogMarker() {
+    return file.resolveSibling(file.getFileName() + ".backlog");
+  }
+
+  /**
+   * The state of shipping this database's approvals to the same destination: its value is a time
+   * (ns), every approval accepted before it is in the cluster. A file beside this one.
+   */
+  public ShipState approvals() {
+    return new ShipState(file.resolveSibling(file.getFileName() + ".approvals"), url, databaseId);
+  }
+
   /** The acknowledged sequence, 0 when nothing was shipped to this destination yet. */
   public long acknowledged() throws ShipException {
     String text;

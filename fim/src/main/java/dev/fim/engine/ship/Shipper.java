@@ -1,5 +1,7 @@
 package dev.fim.engine.ship;
 
+import dev.fim.store.Approval;
+import dev.fim.store.Approvals;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventLog;
 import dev.fim.store.Store;
@@ -37,6 +39,17 @@ public final class Shipper {
   public record Settings(
       int batchDocs, long batchBytes, double maxRate, Duration retryFor, long backlogWarn) {}
 
+  /**
+   * Records in the store that the backlog passed its bound (an overflow-style event, so the notice
+   * is itself shipped and reported); once per crossing.
+   */
+  public interface BacklogNotice {
+    /**
+     * @throws Exception when it could not be recorded (shipping goes on; the warning says it)
+     */
+    void exceeded(long waiting, long bound) throws Exception;
+  }
+
   /** What a round did. */
   public record Round(long sent, long created, long alreadyPresent, long acknowledged) {}
 
@@ -46,8 +59,14 @@ public final class Shipper {
   private final BulkClient client;
   private final ShipDocuments documents;
   private final ShipState state;
+  private final ShipState approvalState;
   private final Settings settings;
   private final Consumer<String> warnings;
+  private final BacklogNotice notice;
+
+  /** Whether this process tried to record the notice of the current crossing. */
+  private boolean noticeTried;
+
   private final Object pause = new Object();
   private volatile boolean stopping;
 
@@ -59,12 +78,15 @@ public final class Shipper {
       ShipDocuments documents,
       ShipState state,
       Settings settings,
-      Consumer<String> warnings) {
+      Consumer<String> warnings,
+      BacklogNotice notice) {
     this.client = client;
     this.documents = documents;
     this.state = state;
+    this.approvalState = state.approvals();
     this.settings = settings;
     this.warnings = warnings;
+    this.notice = notice;
   }
 
   /** Asks a running {@link #follow} or {@link #round} to stop after the request in flight. */
@@ -101,6 +123,9 @@ public final class Shipper {
             seen = head;
           }
         }
+        if (!stopping) {
+          approvals(store); // accepting a change records no event: looked for every round
+        }
       }
       if (once) {
         return;
@@ -115,13 +140,7 @@ public final class Shipper {
     long acked = state.acknowledged();
     long[] pending = log.pendingAfter(acked, head);
     int count = pending.length / 2;
-    if (count > settings.backlogWarn()) {
-      warnings.accept(
-          count
-              + " events wait to be shipped (bound "
-              + settings.backlogWarn()
-              + "): the cluster is far behind this host; events are kept in the store meanwhile");
-    }
+    backlog(count);
     Counts c = new Counts(acked);
     StringBuilder body = new StringBuilder();
     int[] offsets = new int[settings.batchDocs() + 1];
@@ -142,17 +161,121 @@ public final class Shipper {
         ChangeEvent e = log.decode(stored);
         offsets[n] = body.length();
         seqs[n] = seq;
-        paths[n] = e.path().display();
-        documents.append(e, body);
+        paths[n] = "event " + seq + " (" + e.path().display() + ")";
+        documents.append(e, stored, body);
         n++;
       }
       offsets[n] = body.length();
       if (n > 0) {
-        send(body, offsets, seqs, paths, n, c);
+        send(body, offsets, seqs, paths, n, c, state, EVENTS);
         pace(n);
       }
     }
+    if (count > settings.backlogWarn()) {
+      long left = 0; // still waiting after this round: back at the bound ends the crossing
+      for (int k = 0; k < count; k++) {
+        if (pending[2 * k + 1] > c.acked) {
+          left++;
+        }
+      }
+      if (left <= settings.backlogWarn()) {
+        backlog(left);
+      }
+    }
     return new Round(c.sent, c.created, c.present, c.acked);
+  }
+
+  /** How a refusal names what was shipped so far: events by sequence. */
+  private static final java.util.function.LongFunction<String> EVENTS =
+      acked -> "events up to " + acked + " are shipped";
+
+  /** Approvals by the time they were accepted. */
+  private static final java.util.function.LongFunction<String> APPROVALS =
+      acked ->
+          "approvals accepted up to " + dev.fim.store.Timestamps.format(acked) + " are shipped";
+
+  /**
+   * Sends the approvals accepted since the last acknowledged one ({@code fim accept} on this host),
+   * as documents of their own in {@code fim-approvals-*} (id: the approved event's, so a resent one
+   * is 409). The acknowledged value is the acceptance time: approvals accepted at or after it are
+   * sent again (409 for those already there). Returns how many were sent.
+   */
+  public long approvals(Store store) throws ShipException, StoreException, InterruptedException {
+    long from = approvalState.acknowledged();
+    List<Object[]> fresh = new java.util.ArrayList<>();
+    new Approvals(store)
+        .forEach(
+            (time, seq, a, stored) -> {
+              if (a.acceptedNs() >= from) {
+                fresh.add(new Object[] {time, seq, a, stored});
+              }
+            });
+    fresh.sort(
+        java.util.Comparator.comparingLong((Object[] x) -> ((Approval) x[2]).acceptedNs())
+            .thenComparingLong(x -> (Long) x[1]));
+    Counts c = new Counts(from);
+    StringBuilder body = new StringBuilder();
+    int[] offsets = new int[settings.batchDocs() + 1];
+    long[] accepted = new long[settings.batchDocs()];
+    String[] labels = new String[settings.batchDocs()];
+    int i = 0;
+    while (i < fresh.size() && !stopping) {
+      body.setLength(0);
+      int n = 0;
+      while (i < fresh.size()
+          && n < settings.batchDocs()
+          && body.length() < settings.batchBytes()) {
+        Object[] x = fresh.get(i++);
+        Approval a = (Approval) x[2];
+        offsets[n] = body.length();
+        accepted[n] = a.acceptedNs();
+        labels[n] = "the approval of event " + x[1];
+        documents.appendApproval((Long) x[0], (Long) x[1], a, (byte[]) x[3], body);
+        n++;
+      }
+      offsets[n] = body.length();
+      send(body, offsets, accepted, labels, n, c, approvalState, APPROVALS);
+    }
+    if (!stopping && !fresh.isEmpty()) {
+      // all sent: the next round starts after the last (before, those accepted at the same
+      // nanosecond as the last acknowledged one are sent again: one fim accept approves many)
+      approvalState.acknowledge(c.acked + 1);
+    }
+    return c.created;
+  }
+
+  /**
+   * Warns each round while more than the bound wait, and records one notice in the store when the
+   * bound is crossed: not again until the backlog has fallen back to the bound (a marker beside the
+   * shipping state remembers it across restarts).
+   */
+  private void backlog(long count) throws ShipException {
+    long bound = settings.backlogWarn();
+    if (count <= bound) {
+      noticeTried = false;
+      if (state.backlogNoted()) {
+        state.backlogNoted(false);
+      }
+      return;
+    }
+    warnings.accept(
+        count
+            + " events wait to be shipped (bound "
+            + bound
+            + "): the cluster is far behind this host; events are kept in the store meanwhile");
+    if (noticeTried || state.backlogNoted()) {
+      return;
+    }
+    noticeTried = true;
+    try {
+      notice.exceeded(count, bound);
+      state.backlogNoted(true);
+    } catch (Exception e) {
+      warnings.accept(
+          "the backlog notice could not be recorded in the store: "
+              + e.getMessage()
+              + "; shipping goes on");
+    }
   }
 
   private static final class Counts {
@@ -167,7 +290,15 @@ public final class Shipper {
   }
 
   /** Sends one batch until every item succeeded; advances the acknowledged sequence as it goes. */
-  private void send(StringBuilder body, int[] offsets, long[] seqs, String[] paths, int n, Counts c)
+  private void send(
+      StringBuilder body,
+      int[] offsets,
+      long[] seqs,
+      String[] paths,
+      int n,
+      Counts c,
+      ShipState state,
+      java.util.function.LongFunction<String> shipped)
       throws ShipException, InterruptedException {
     int from = 0;
     long backoff = FIRST_BACKOFF_NS;
@@ -244,24 +375,21 @@ public final class Shipper {
           if (bad.status() != 429 && bad.status() < 500) {
             throw new ShipException(
                 ShipException.Reason.REJECTED,
-                "the cluster refused event "
-                    + seqs[from]
-                    + " ("
+                "the cluster refused "
                     + paths[from]
-                    + ") with "
+                    + " with "
                     + bad.status()
                     + ": "
                     + bad.errorType()
                     + ": "
                     + bad.errorReason()
                     + "; it is not skipped (that would lose evidence): fix the index mapping and"
-                    + " run fim ship again; events up to "
-                    + c.acked
-                    + " are shipped");
+                    + " run fim ship again; "
+                    + shipped.apply(c.acked));
           }
           failure =
-              "the cluster could not take event "
-                  + seqs[from]
+              "the cluster could not take "
+                  + paths[from]
                   + " now ("
                   + bad.status()
                   + " "
@@ -280,9 +408,9 @@ public final class Shipper {
             failure
                 + "; gave up after "
                 + settings.retryFor().toSeconds()
-                + " s; events up to "
-                + c.acked
-                + " are shipped, the rest will be sent by the next fim ship");
+                + " s; "
+                + shipped.apply(c.acked)
+                + ", the rest will be sent by the next fim ship");
       }
       pauseUntil(now + backoff);
       if (stopping) {

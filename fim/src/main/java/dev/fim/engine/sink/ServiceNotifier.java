@@ -56,6 +56,11 @@ public final class ServiceNotifier {
     send("STOPPING=1\nSTATUS=" + oneLine(status));
   }
 
+  /** WATCHDOG=1: the keep-alive of {@code WatchdogSec} ({@link ServiceWatchdog} decides when). */
+  public void watchdog() {
+    send("WATCHDOG=1");
+  }
+
   /** STATUS= alone. */
   public void status(String status) {
     send("STATUS=" + oneLine(status));

@@ -270,6 +270,66 @@ class AuditAttributorKernelTest {
     assertEquals(0, attributor.waitsBounded());
   }
 
+  /**
+   * Issue 18: the probe is one long-lived helper (no process per probe). A marker made by another
+   * child of fim — the kernel audits it under the probe's rule, with the very token in flight —
+   * does not count as progress; the helper's own answer does. A helper killed with SIGKILL is
+   * replaced, and the next wait on an idle stream still ends as "passed", not at the bound.
+   */
+  @Test
+  void aForgedProbeMarkerDoesNotCountAndAKilledHelperIsReplaced() throws Exception {
+    assertTrue(attributor.probing(), "the kernel took the probe's rule");
+    ProgressProbe probe = attributor.progressProbe();
+    long helper = probe.helperPid();
+    assertTrue(helper > 0, "the helper runs from the start");
+    long returnedBefore = probe.returned();
+    // The helper cannot answer while stopped: the only marker of this token is the forged one.
+    // (`kill -STOP` is itself a child of fim's JVM calling kill(): a foreign record too.)
+    new ProcessBuilder("kill", "-STOP", Long.toString(helper)).start().waitFor();
+    try {
+      awaitForeign(probe, 1);
+      probe.fire();
+      long token = probe.tokenInFlight();
+      Process forger = new ProcessBuilder("/bin/sh", "-c", "kill -0 " + token).start();
+      assertTrue(forger.waitFor() != 0, "kill -0 of a token fails (no such process)");
+      awaitForeign(probe, 2);
+      assertEquals(returnedBefore, probe.returned(), "the forged marker is no progress");
+    } finally {
+      new ProcessBuilder("kill", "-CONT", Long.toString(helper)).start().waitFor();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (probe.returned() < returnedBefore + 1 && System.nanoTime() < deadline) {
+      Thread.yield();
+    }
+    assertEquals(returnedBefore + 1, probe.returned(), "the helper's own answer counts");
+
+    ProcessHandle h = ProcessHandle.of(helper).orElseThrow();
+    h.destroyForcibly();
+    h.onExit().get(30, TimeUnit.SECONDS);
+    long passedBefore = attributor.streamPassed();
+    long handed = wallNs();
+    AuditedChange none =
+        attributor
+            .awaitPassed(
+                ChangeQuery.of(pathOf(tree.resolve("never")), 0, 0, handed, WINDOW_NS),
+                handed,
+                WAIT)
+            .get(30, TimeUnit.SECONDS);
+    assertNull(none);
+    assertEquals(passedBefore + 1, attributor.streamPassed(), "ended by a probe's answer");
+    assertEquals(0, attributor.waitsBounded(), "not at the bound");
+    assertEquals(2, probe.helpersStarted(), "a new helper");
+    assertTrue(probe.helperPid() != helper);
+  }
+
+  private static void awaitForeign(ProgressProbe probe, long n) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (probe.foreign() < n && System.nanoTime() < deadline) {
+      Thread.yield();
+    }
+    assertEquals(n, probe.foreign(), "records with the progress key not from the helper");
+  }
+
   private static long wallNs() {
     java.time.Instant now = java.time.Instant.now();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();

@@ -69,7 +69,7 @@ class AuditAttributorRestoreKernelTest {
       List<String> now = AuditAttributorKernelTest.ruleTexts(client);
       assertTrue(now.containsAll(expected), () -> "installed: " + now);
       String probe =
-          "-a always,exit -F arch=b64 -S execve -F ppid="
+          "-a always,exit -F arch=b64 -S kill -F ppid="
               + ProcessHandle.current().pid()
               + " -F key=fim-progress";
       assertTrue(now.contains(probe), () -> "the progress probe's rule: " + now);

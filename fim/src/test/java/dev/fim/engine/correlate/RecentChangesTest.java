@@ -109,6 +109,28 @@ class RecentChangesTest {
     assertEquals(0, recent.waiting());
   }
 
+  /**
+   * Issue 18: waits share one timer task (scheduling one per wait woke the timer thread once per
+   * change), and a later wait with a shorter bound still ends at its own bound, before the others.
+   */
+  @Test
+  void waitsShareOneSweepAndEachEndsAtItsOwnBound() throws Exception {
+    List<CompletableFuture<AuditedChange>> longOnes = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      longOnes.add(recent.await(ChangeQuery.of(null, 1000 + i, 0, T0, MS), LONG));
+    }
+    assertEquals(1, recent.sweepsScheduled(), "one timer task for 100 waits");
+    CompletableFuture<AuditedChange> shortOne =
+        recent.await(ChangeQuery.of(null, 42, 0, T0, MS), Duration.ofMillis(20));
+    assertNull(get(shortOne));
+    assertEquals(1, recent.timedOut(), "the short wait ended at its bound");
+    assertEquals(100, recent.waiting(), "the long ones still wait");
+    for (CompletableFuture<AuditedChange> f : longOnes) {
+      assertFalse(f.isDone());
+    }
+    assertEquals(1, recent.sweepsScheduled(), "the sweep for the long ones is scheduled again");
+  }
+
   @Test
   void zeroWaitIsAFind() throws Exception {
     CompletableFuture<AuditedChange> f = recent.await(q(0), Duration.ZERO);

@@ -187,6 +187,12 @@ class EventTextTest {
             null,
             actor);
     assertEquals(expected, EventText.who(e));
+    // A report appends the line and who into one builder holding the rows before it: the same text.
+    String before = "UNAPPROVED 2025-11-25T10:00:00Z updated /etc/passwd  by x\n";
+    assertEquals(
+        before + EventText.line(e) + "  " + expected,
+        EventText.appendLineWithWho(new StringBuilder(before), e).toString());
+    assertEquals(EventText.line(e) + "  " + expected, EventText.lineWithWho(e));
   }
 
   /**

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# bench/startup.sh [NFILES]        (default: 20000)
+#
+# Start-up benchmark (issue 18): the fixed cost of a fim command, measured through the real
+# launcher (bin/fim: JVM start, class-data sharing, native libraries included), beside aide:
+#   fim --version                      vs aide --version
+#   fim check of a 1-file tree         (a fresh fim init database in a scratch directory)
+#   fim init of an NFILES tree          vs aide --init -W $(nproc), the same tree (bench/mktree.sh)
+# Median of RUNS runs each, wall time and CPU time (user+sys) with the load average beside: on a
+# shared machine the wall time moves with the other work, the CPU time much less. Prints the
+# ratios against the goals: any command on a tiny tree <= 150 ms wall; fim init of 20k files
+# >= 3x faster than aide --init -W 2. See bench/README.md and docs/performance.md.
+#
+# Environment (all optional):
+#   FIM=/path/to/fim      fim launcher (default: <repo>/bin/fim)
+#   BENCH_DIR=DIR         where trees live, reused between runs (default /var/tmp/fim-bench)
+#   MKTREE=FILE           tree generator (default bench/mktree.sh)
+#   RUNS=N                timed runs per command (default 5)
+#   WORKERS=N             aide -W / fim --threads (default $(nproc))
+#   NO_INSTALL=1          do not apt-get install missing tools
+set -euo pipefail
+
+here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+repo=$(cd "$here/.." && pwd)
+FIM=${FIM:-$repo/bin/fim}
+BENCH_DIR=${BENCH_DIR:-/var/tmp/fim-bench}
+MKTREE=${MKTREE:-$here/mktree.sh}
+RUNS=${RUNS:-5}
+WORKERS=${WORKERS:-$(nproc)}
+n=${1:-20000}
+[[ "$n" =~ ^[0-9]+$ && "$n" -ge 10 ]] || { echo "usage: $0 [NFILES] (>= 10)" >&2; exit 2; }
+[[ "$RUNS" =~ ^[0-9]+$ && "$RUNS" -ge 1 ]] || { echo "RUNS must be a positive number" >&2; exit 2; }
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+pkgs=()
+command -v aide >/dev/null || pkgs+=(aide)
+[ -x /usr/bin/time ] || pkgs+=(time)
+command -v python3 >/dev/null || pkgs+=(python3)
+install_packages "${pkgs[@]}"
+"$FIM" --version >/dev/null 2>&1 || die "'$FIM --version' failed (build first: mvn -q -DskipTests package)"
+
+work=$(mktemp -d /tmp/fim-startup.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# time_runs NAME CMD…: runs CMD RUNS times (output discarded, exit below 16 required), each after
+# the untimed shell command in $PREPARE (if set); sets
+# WALL[NAME], CPU[NAME] (medians, seconds) and LOAD[NAME] (1-minute load average before the runs).
+declare -A WALL CPU LOAD
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+time_runs() {
+  local name=$1; shift
+  local walls=() cpus=() i rc
+  LOAD[$name]=$(cut -d' ' -f1 /proc/loadavg)
+  for ((i = 0; i < RUNS; i++)); do
+    [ -z "${PREPARE:-}" ] || bash -c "$PREPARE"
+    set +e
+    /usr/bin/time -o "$work/time" -f '%e %U %S' "$@" >/dev/null 2>"$work/err"
+    rc=$?
+    set -e
+    [ "$rc" -lt 16 ] || die "$name: exit $rc: $(tail -n 3 "$work/err")"
+    read -r w u s <"$work/time"
+    walls+=("$w")
+    cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')")
+  done
+  WALL[$name]=$(printf '%s\n' "${walls[@]}" | median)
+  CPU[$name]=$(printf '%s\n' "${cpus[@]}" | median)
+  log "$name: wall ${WALL[$name]} s, cpu ${CPU[$name]} s (load ${LOAD[$name]})"
+}
+
+# --- tiny commands
+export FIM_SYSLOG_SOCKET="$work/no-syslog" # no benchmark seals in the host's syslog
+mkdir "$work/tiny" && echo tiny >"$work/tiny/file"
+"$FIM" init --db "$work/tiny.db" "$work/tiny" >/dev/null 2>&1 || die "fim init of the 1-file tree failed"
+"$FIM" --version >/dev/null 2>&1 # the first command may train the class-data archive: not timed
+time_runs fim_version "$FIM" --version
+time_runs aide_version aide --version
+time_runs fim_check_tiny "$FIM" check --db "$work/tiny.db" "$work/tiny"
+
+# --- fim init vs aide --init on NFILES files (the tree of bench/baseline.sh, reused)
+tree="$BENCH_DIR/tree-$n"
+if [ ! -f "$tree.done" ]; then
+  mkdir -p "$BENCH_DIR"
+  rm -rf "$tree"
+  log "generating $tree with $MKTREE ($n files)"
+  "$MKTREE" "$tree" "$n" | tail -n 1 >"$tree.done"
+fi
+log "warming the page cache (reading every file once)"
+find "$tree" -type f -print0 | xargs -0 -r -n 500 cat >/dev/null
+cat >"$work/aide.conf" <<EOF
+database_in=file:$work/aide.db
+database_out=file:$work/aide.db.new
+gzip_dbout=no
+report_url=stdout
+BENCH = p+i+n+u+g+s+m+c+sha256
+$tree BENCH
+EOF
+printf 'BENCH = p+i+n+u+g+s+m+c+xxh3\n%s BENCH\n' "$tree" >"$work/fim.conf"
+aide_w=()
+if aide --help 2>&1 | grep -q -- '--workers'; then aide_w=(-W "$WORKERS"); fi
+PREPARE="rm -f '$work/aide.db.new'" time_runs aide_init aide "${aide_w[@]}" -c "$work/aide.conf" --init
+PREPARE="rm -rf '$work/init.db' '$work/init.key'" time_runs fim_init "$FIM" init --db "$work/init.db" --key "$work/init.key" -c "$work/fim.conf" --threads "$WORKERS" "$tree"
+
+# --- report
+printf '\n%s, %s cores, %s, RUNS=%s (medians), %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" \
+  "$(uname -r)" "$RUNS" "$("$FIM" --version 2>/dev/null)"
+printf '| command | wall s | CPU s (user+sys) | load (1 min) |\n| --- | ---: | ---: | ---: |\n'
+row() { printf '| %s | %s | %s | %s |\n' "$1" "${WALL[$2]}" "${CPU[$2]}" "${LOAD[$2]}"; }
+row '`fim --version`' fim_version
+row '`aide --version`' aide_version
+row '`fim check`, 1-file tree' fim_check_tiny
+row "\`aide --init ${aide_w[*]}\` (sha256), $n files" aide_init
+row "\`fim init\` (xxh3), $n files" fim_init
+printf '\n| goal (issue 18) | measured | |\n| --- | ---: | --- |\n'
+goal_ms() {
+  local ms; ms=$(awk -v w="${WALL[$2]}" 'BEGIN {printf "%.0f", w * 1000}')
+  printf '| %s ≤ 150 ms wall | %s ms | %s |\n' "$1" "$ms" "$([ "$ms" -le 150 ] && echo met || echo missed)"
+}
+goal_ms '`fim --version`' fim_version
+goal_ms '`fim check`, 1-file tree' fim_check_tiny
+ratio=$(awk -v a="${WALL[aide_init]}" -v f="${WALL[fim_init]}" 'BEGIN {printf "%.2f", a / f}')
+printf '| `fim init` ≥ 3× faster than `aide --init`, %s files | %s× | %s |\n' "$n" "$ratio" \
+  "$(awk -v r="$ratio" 'BEGIN {print (r >= 3) ? "met" : "missed"}')"

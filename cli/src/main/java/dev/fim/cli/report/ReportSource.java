@@ -1,0 +1,50 @@
+package dev.fim.cli.report;
+
+import dev.fim.store.Approval;
+import dev.fim.store.ChangeEvent;
+import dev.fim.store.StoreException;
+import dev.fim.store.WatchCoverage;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Where a report's data comes from: the local store ({@link StoreSource}) or the documents fim ship
+ * sent to a cluster ({@link FleetSource}). {@link ComplianceReport} renders either with the same
+ * writers, totals and digest.
+ */
+public interface ReportSource {
+  /**
+   * The watch runs overlapping {@code [fromNs, untilNs)}, oldest first; null when this source does
+   * not have them (the report says so instead of showing an unwatched period).
+   */
+  List<WatchCoverage.Interval> coverage(long fromNs, long untilNs)
+      throws StoreException, IOException;
+
+  /**
+   * Hands each event of the period to {@code sink}, in the report's order, with its approval as of
+   * the report's time (or null).
+   */
+  void forEach(ReportParameters p, Sink sink) throws StoreException, IOException;
+
+  /** Decodes a stored event record (thread-safe: called on the render threads). */
+  ChangeEvent decode(byte[] stored) throws StoreException;
+
+  /**
+   * What the report says about where its data came from, beyond the local store's seal (null for
+   * the local store), known once every event was handed over.
+   */
+  default FleetFacts fleet() {
+    return null;
+  }
+
+  /** Receives one event. */
+  interface Sink {
+    /**
+     * @param host the host the event was recorded on ({@code name (id)}), null for the local store
+     * @param identity what else identifies the event's copy (a document's index and id), digested
+     *     before it; null for the local store
+     */
+    void accept(String host, String identity, byte[] stored, Approval a, byte[] storedApproval)
+        throws IOException, StoreException;
+  }
+}

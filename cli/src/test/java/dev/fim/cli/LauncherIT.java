@@ -1,0 +1,215 @@
+package dev.fim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/fim, the launcher, as a user runs it: a copy in a scratch build layout ({@code bin/fim},
+ * {@code cli/target/fim-cli.jar}, its {@code lib/} and {@code native/}) made from this build's
+ * package. An integration test (failsafe, after the package phase, which makes the jar and the
+ * extracted libraries).
+ *
+ * <p>Native libraries: a library that someone else can replace is their code running as fim's user
+ * (root). A planted library that, when loaded, creates a marker file proves which directories the
+ * launcher loads from. Class data sharing: one archive, trained once for every command, used by the
+ * next command, and a damaged archive never breaks a command nor prints anything.
+ */
+class LauncherIT {
+  @TempDir Path tmp;
+
+  private Path repo;
+  private Path layout;
+  private Path target;
+  private Path nativeDir;
+  private Path tree;
+
+  record Run(int exit, String out, String err) {}
+
+  @BeforeEach
+  void layout() throws Exception {
+    repo = Path.of(System.getProperty("fim.repo"));
+    Path built = repo.resolve("cli/target");
+    assumeTrue(
+        Files.isRegularFile(built.resolve("native/librocksdbjni-linux64.so")),
+        "no extracted native libraries: run after mvn package");
+    layout = tmp.resolve("fim");
+    target = Files.createDirectories(layout.resolve("cli/target"));
+    Files.createDirectories(layout.resolve("bin"));
+    Files.copy(repo.resolve("bin/fim"), layout.resolve("bin/fim"));
+    Files.copy(built.resolve("fim-cli.jar"), target.resolve("fim-cli.jar"));
+    Files.createSymbolicLink(target.resolve("lib"), built.resolve("lib"));
+    nativeDir = Files.createDirectories(target.resolve("native"));
+    for (String lib : new String[] {"librocksdbjni-linux64.so", "libjffi-1.2.so"}) {
+      Files.copy(built.resolve("native").resolve(lib), nativeDir.resolve(lib));
+    }
+    tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("a"), "a\n");
+  }
+
+  /**
+   * The control: from a directory only its owner can write, the launcher loads the libraries (the
+   * planted one creates its marker). Without it the tests below could pass by loading nothing.
+   */
+  @Test
+  void loadsFromADirectoryOnlyItsOwnerCanWrite() throws Exception {
+    Path mark = plantJffi();
+    Run r = fim(Map.of("FIM_NO_CDS", "1"), "init", "--db", tmp.resolve("db").toString(), tree());
+    assertTrue(Files.exists(mark), "the planted library was not loaded: " + r);
+  }
+
+  @Test
+  void refusesADirectoryTheGroupCanWrite() throws Exception {
+    Path mark = plantJffi();
+    chmod(nativeDir, "rwxrwxr-x");
+    assertRefused(mark, nativeDir + " is writable by group or others");
+  }
+
+  /** Whoever can write a directory above the libraries can rename theirs away and put another. */
+  @Test
+  void refusesADirectoryBelowOneOthersCanWrite() throws Exception {
+    Path mark = plantJffi();
+    chmod(target, "rwxrwxrwx");
+    assertRefused(mark, target + " is writable by group or others");
+  }
+
+  @Test
+  void refusesALibraryOthersCanWrite() throws Exception {
+    Path mark = plantJffi();
+    chmod(nativeDir.resolve("libjffi-1.2.so"), "rw-rw-rw-");
+    assertRefused(mark, nativeDir.resolve("libjffi-1.2.so") + " is writable by group or others");
+  }
+
+  @Test
+  void refusesALibraryOfAnotherUser() throws Exception {
+    assumeTrue(CommonOptions.isRoot(), "giving a file to another user needs root");
+    Path mark = plantJffi();
+    Path lib = nativeDir.resolve("libjffi-1.2.so");
+    assertEquals(0, new ProcessBuilder("chown", "4242", lib.toString()).start().waitFor());
+    assertRefused(mark, lib + " belongs to uid 4242");
+  }
+
+  /**
+   * The first command (any: here {@code --version}, which never recorded an archive before) trains
+   * the one archive; the next command maps fim's classes from it.
+   */
+  @Test
+  void oneArchiveIsTrainedOnceAndUsedByEveryCommand() throws Exception {
+    Run first = fim(Map.of(), "--version");
+    assertEquals(0, first.exit(), first.toString());
+    assertEquals("", first.err());
+    Path jsa = target.resolve("fim.jsa");
+    assertTrue(Files.size(jsa) > 0, "no archive after the first command");
+    FileTime recorded = Files.getLastModifiedTime(jsa);
+    for (String[] command :
+        new String[][] {
+          {"--version"}, {"init", "--db", tmp.resolve("db").toString(), tree()},
+        }) {
+      Path classes = tmp.resolve("classes.log");
+      Run r = fim(Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=" + classes), command);
+      assertTrue(r.exit() < 16, r.toString());
+      String log = Files.readString(classes);
+      assertTrue(
+          log.contains("dev.fim.cli.Main source: shared objects file (top)"),
+          String.join(" ", command) + ": fim's classes did not come from the archive");
+    }
+    assertEquals(recorded, Files.getLastModifiedTime(jsa), "trained again");
+  }
+
+  /** An archive that is not one (damaged, or of another JVM) is ignored without a word. */
+  @Test
+  void aDamagedArchiveIsIgnoredSilently() throws Exception {
+    Path jsa = target.resolve("fim.jsa");
+    Files.write(jsa, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+    Files.setLastModifiedTime(jsa, FileTime.from(Instant.now().plusSeconds(60))); // not stale
+    Run version = fim(Map.of(), "--version");
+    assertEquals(0, version.exit(), version.toString());
+    assertTrue(version.out().startsWith("fim "), version.toString());
+    assertEquals("", version.err());
+    Run init =
+        fim(
+            Map.of("FIM_SYSLOG_SOCKET", tmp.resolve("no-syslog").toString()),
+            "init",
+            "--db",
+            tmp.resolve("db").toString(),
+            tree());
+    assertEquals(0, init.exit(), init.toString());
+    assertFalse(init.err().contains("shar"), init.toString());
+  }
+
+  private void assertRefused(Path mark, String reason) throws Exception {
+    Run r = fim(Map.of("FIM_NO_CDS", "1"), "init", "--db", tmp.resolve("db").toString(), tree());
+    assertFalse(Files.exists(mark), "the planted library was loaded: " + r);
+    assertEquals(0, r.exit(), r.toString()); // the libraries' own copies work
+    assertTrue(
+        r.err()
+            .contains(
+                "fim: warning: native libraries not loaded from " + nativeDir + ": " + reason),
+        r.err());
+  }
+
+  /** Replaces jffi's library with one that creates a marker file when loaded; the marker's path. */
+  private Path plantJffi() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/cc")), "no C compiler to build the library");
+    Path c = tmp.resolve("planted.c");
+    Files.writeString(
+        c,
+        "#include <fcntl.h>\n#include <stdlib.h>\n#include <unistd.h>\n"
+            + "__attribute__((constructor)) static void planted(void) {\n"
+            + "  const char *m = getenv(\"FIM_PLANTED_MARK\"); if (m) close(creat(m, 0600));\n}\n");
+    Path lib = nativeDir.resolve("libjffi-1.2.so");
+    Files.delete(lib);
+    Process cc =
+        new ProcessBuilder("/usr/bin/cc", "-shared", "-fPIC", "-o", lib.toString(), c.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, cc.waitFor(), out);
+    chmod(lib, "rw-r--r--");
+    return tmp.resolve("planted-mark");
+  }
+
+  private String tree() {
+    return tree.toString();
+  }
+
+  private static void chmod(Path p, String perms) throws IOException {
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+  }
+
+  private Run fim(Map<String, String> env, String... args) throws Exception {
+    String[] cmd = new String[args.length + 1];
+    cmd[0] = layout.resolve("bin/fim").toString();
+    System.arraycopy(args, 0, cmd, 1, args.length);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> e = new HashMap<>(env);
+    e.putIfAbsent("FIM_SYSLOG_SOCKET", tmp.resolve("no-syslog").toString());
+    e.put("FIM_PLANTED_MARK", tmp.resolve("planted-mark").toString());
+    pb.environment().remove("FIM_JAVA_OPTS");
+    pb.environment().remove("JAVA_TOOL_OPTIONS");
+    pb.environment().putAll(e);
+    pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
+    Process p = pb.start();
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "bin/fim did not end");
+    String err = Files.readString(tmp.resolve("err"));
+    if (env.containsKey("JAVA_TOOL_OPTIONS")) {
+      err = err.replaceFirst("Picked up JAVA_TOOL_OPTIONS: [^\n]*\n", "");
+    }
+    return new Run(p.exitValue(), Files.readString(tmp.resolve("out")), err);
+  }
+}
