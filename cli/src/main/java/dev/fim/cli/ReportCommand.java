@@ -199,21 +199,7 @@ final class ReportCommand implements Callable<Integer> {
     if (source != null) {
       return fleet(f, from, to, now, out, err);
     }
-    ReportParameters p;
-    try {
-      p =
-          ReportParameters.of(
-                  from,
-                  to,
-                  now,
-                  dev.fim.store.WatchCoverage.thisHost(),
-                  prefixDepth,
-                  f,
-                  excludeVerifiedPackages)
-              .withAgent(ReportParameters.thisAgent()); // agent=: verified as stated
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    ReportParameters p = parameters(f, from, to, now);
     ComplianceReport.Result[] r = {null};
     EvidenceChain.Verification chain;
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
@@ -279,26 +265,28 @@ final class ReportCommand implements Callable<Integer> {
    * The fleet report (--source): the same report, rendered by the same code, from the documents fim
    * ship sent to the cluster (FleetSource), with a section per host; no local database.
    */
+  /** The report's parameters as the options give them, stated as made by this agent. */
+  private ReportParameters parameters(ReportFormat f, Instant from, Instant to, Instant now) {
+    try {
+      return ReportParameters.of(
+              from,
+              to,
+              now,
+              dev.fim.store.WatchCoverage.thisHost(),
+              prefixDepth,
+              f,
+              excludeVerifiedPackages)
+          .withAgent(ReportParameters.thisAgent()); // agent=: verified as stated
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   private int fleet(
       ReportFormat f, Instant from, Instant to, Instant now, PrintWriter out, PrintWriter err)
       throws Exception {
     dev.fim.engine.ship.Destination dest = cluster.destination(source, spec.commandLine());
-    ReportParameters p;
-    try {
-      p =
-          ReportParameters.of(
-                  from,
-                  to,
-                  now,
-                  dev.fim.store.WatchCoverage.thisHost(),
-                  prefixDepth,
-                  f,
-                  excludeVerifiedPackages)
-              .withAgent(ReportParameters.thisAgent())
-              .withSource(dest.uri().toString(), hosts);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    ReportParameters p = parameters(f, from, to, now).withSource(dest.uri().toString(), hosts);
     FleetSource src = fleetSource(dest);
     // A cluster has no seal: the report states so (FleetFacts) instead of a chain's verification.
     EvidenceChain.Verification unsealed = new EvidenceChain.Verification(true, null, null);
