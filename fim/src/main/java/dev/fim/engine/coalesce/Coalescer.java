@@ -237,7 +237,11 @@ public final class Coalescer implements ChangeListener {
     n.what |= what;
     n.directory |= directory;
     if (seen != null) {
-      n.sighting = seen; // the last writer's: the one whose content the comparison will see
+      // the last writer's: the one whose content the comparison will see; marked when another
+      // process wrote in the same window (fanotify never merges two pids' events in the kernel)
+      boolean others =
+          n.sighting.othersToo() || (n.sighting != Sighting.NONE && n.sighting.pid() != seen.pid());
+      n.sighting = others ? seen.withOthers() : seen;
     }
     if (partner != null) {
       n.partner = partner;

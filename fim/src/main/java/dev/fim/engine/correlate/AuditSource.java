@@ -84,7 +84,9 @@ public final class AuditSource implements AttributionSource {
     if (c.origin() != Origin.WATCH || c.temporary()) {
       return null;
     }
-    int pid = c.sighting() == null ? 0 : c.sighting().pid();
+    // Several writers: no pid, so the wait ends when the stream has passed the change, not at the
+    // last one's own record (Sighting#withOthers says why).
+    int pid = c.sighting() == null || c.sighting().othersToo() ? 0 : c.sighting().pid();
     long handedNs = wallNs.getAsLong();
     long waitNs = waitNs(c.seenNs(), handedNs, windowNs, maxWait.toNanos());
     ChangeQuery q = ChangeQuery.of(c.path(), c.inode(), pid, c.seenNs(), queryWindowNs);

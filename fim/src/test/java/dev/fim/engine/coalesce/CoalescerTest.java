@@ -41,6 +41,26 @@ class CoalescerTest {
     assertEquals(10, n.get(0).pid());
   }
 
+  /**
+   * Writes by two processes merged into one notice mark its sighting (the last writer's) as one of
+   * several, so the correlator does not end its audit wait at that process's own record; writes by
+   * one process do not.
+   */
+  @Test
+  void aSecondWriterInTheWindowMarksTheSightingAsOneOfSeveral() throws Exception {
+    c.changed(p("one"), MODIFIED, false, 10);
+    c.changed(p("one"), CLOSED_WRITE, false, 10);
+    Notice alone = takeNow().get(0);
+    assertEquals(10, alone.pid());
+    assertTrue(!alone.sighting().othersToo(), "one writer");
+    c.changed(p("two"), MODIFIED, false, 10);
+    c.changed(p("two"), MODIFIED, false, 11);
+    c.changed(p("two"), CLOSED_WRITE, false, 10);
+    Notice shared = takeNow().get(0);
+    assertEquals(10, shared.pid(), "the last writer's pid");
+    assertTrue(shared.sighting().othersToo(), "another process wrote in the same window");
+  }
+
   @Test
   void attributeChangesAreHandedOnAtOnce() throws Exception {
     c.changed(p("f"), ATTRIB, false, 1);
