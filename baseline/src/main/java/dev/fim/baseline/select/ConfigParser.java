@@ -249,9 +249,7 @@ public final class ConfigParser {
     private byte[] run(Preprocessor.Include inc, Path f) throws ConfigException {
       ProcessBuilder pb = new ProcessBuilder(f.toString());
       // a config script under fim watch (SIGHUP) must not speak for the service to systemd
-      pb.environment().remove("NOTIFY_SOCKET");
-      pb.environment().remove("WATCHDOG_USEC");
-      pb.environment().remove("WATCHDOG_PID");
+      dev.fim.store.sys.ServiceManagerEnvironment.removeFrom(pb.environment());
       for (Map.Entry<String, String> e : macros.executeEnvironment.entrySet()) {
         pb.environment()
             .putIfAbsent(e.getKey(), e.getValue()); // AIDE: setenv(…, 0), never overriding

@@ -154,9 +154,7 @@ final class ProgressProbe implements AutoCloseable {
     stopHelper();
     ProcessBuilder b = new ProcessBuilder(HELPER);
     // not the service manager's to hear from: NotifyAccess=main ignores it, and it has no say
-    b.environment().remove("NOTIFY_SOCKET");
-    b.environment().remove("WATCHDOG_USEC");
-    b.environment().remove("WATCHDOG_PID");
+    dev.fim.store.sys.ServiceManagerEnvironment.removeFrom(b.environment());
     b.redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD);
     Process p = b.start();

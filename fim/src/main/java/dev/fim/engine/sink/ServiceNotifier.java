@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  */
 public final class ServiceNotifier {
   /** The variable systemd sets for a service with {@code Type=notify}. */
-  public static final String SOCKET_VARIABLE = "NOTIFY_SOCKET";
+  public static final String SOCKET_VARIABLE =
+      dev.fim.store.sys.ServiceManagerEnvironment.NOTIFY_SOCKET;
 
   private final String socket;
   private final Consumer<String> problem;

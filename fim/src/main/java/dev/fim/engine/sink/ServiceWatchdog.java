@@ -1,5 +1,6 @@
 package dev.fim.engine.sink;
 
+import dev.fim.store.sys.ServiceManagerEnvironment;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -23,10 +24,10 @@ import java.util.function.LongSupplier;
  */
 public final class ServiceWatchdog implements AutoCloseable {
   /** The keep-alive period systemd expects, in µs ({@code WatchdogSec}). */
-  public static final String USEC_VARIABLE = "WATCHDOG_USEC";
+  public static final String USEC_VARIABLE = ServiceManagerEnvironment.WATCHDOG_USEC;
 
   /** The process the watchdog is meant for. */
-  public static final String PID_VARIABLE = "WATCHDOG_PID";
+  public static final String PID_VARIABLE = ServiceManagerEnvironment.WATCHDOG_PID;
 
   private final ServiceNotifier notifier;
   private final long periodNs;

@@ -120,8 +120,8 @@ public final class UnixDatagram {
         bytes.put(0, message, 0, message.length);
         for (long off = 0; off < message.length; ) {
           long n = c.write(mfd, bytes.slice(off), message.length - off);
-          if (n < 0 && rt.getLastError() != EINTR) {
-            throw failure("write a memfd for", path);
+          if (n == 0 || (n < 0 && rt.getLastError() != EINTR)) {
+            throw failure("write a memfd for", path); // 0: no progress, never loop on it
           }
           off += Math.max(0, n);
         }
