@@ -228,18 +228,11 @@ final class ShipCommand implements Callable<Integer> {
       new dev.fim.store.EventLog(store)
           .append(
               java.util.List.of(
-                  new dev.fim.store.ChangeEvent(
+                  dev.fim.store.ChangeEvent.notice(
                       now,
-                      0,
-                      dev.fim.store.Action.OVERFLOW,
                       dev.fim.store.PathBytes.of(
                           store.dir().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                       null,
-                      null,
-                      null,
-                      java.util.List.of(),
-                      null,
-                      dev.fim.store.Attribution.NONE,
                       BACKLOG_REASON,
                       "fim ship: "
                           + waiting

@@ -4,8 +4,6 @@ import dev.fim.engine.coalesce.Coalescer;
 import dev.fim.engine.correlate.AttributorCounters;
 import dev.fim.engine.correlate.AuditAttributor;
 import dev.fim.engine.record.Recorder;
-import dev.fim.store.Action;
-import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
@@ -95,19 +93,7 @@ final class AuditWatchdog {
   private void record(String reason, String message) throws StoreException {
     status.accept(message);
     recorder.event(
-        new ChangeEvent(
-            Coalescer.wallClockNs(),
-            0,
-            Action.OVERFLOW,
-            scope,
-            null,
-            null,
-            null,
-            List.of(),
-            Origin.WATCH,
-            Attribution.NONE,
-            reason,
-            message));
+        ChangeEvent.notice(Coalescer.wallClockNs(), scope, Origin.WATCH, reason, message));
     recorder.commit();
   }
 }

@@ -633,19 +633,8 @@ public final class Watcher {
    */
   public void notice(PathBytes path, String reason, String message) {
     handedIn.add(
-        new dev.fim.store.ChangeEvent(
-            Coalescer.wallClockNs(),
-            0,
-            dev.fim.store.Action.OVERFLOW,
-            path,
-            null,
-            null,
-            null,
-            List.of(),
-            dev.fim.store.Origin.WATCH,
-            dev.fim.store.Attribution.NONE,
-            reason,
-            message));
+        dev.fim.store.ChangeEvent.notice(
+            Coalescer.wallClockNs(), path, dev.fim.store.Origin.WATCH, reason, message));
   }
 
   private void recordHandedIn() throws StoreException {

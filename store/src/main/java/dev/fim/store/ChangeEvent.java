@@ -152,6 +152,28 @@ public record ChangeEvent(
         null);
   }
 
+  /**
+   * A notice for a reader to look (audit records lost, audit rules re-added, a refused reload, an
+   * unshipped backlog past its bound): an {@code overflow} on {@code path}, with no file states and
+   * no actor; {@code reason} is its attribution reason and {@code message} the sentence for people.
+   */
+  public static ChangeEvent notice(
+      long timeNs, PathBytes path, Origin origin, String reason, String message) {
+    return new ChangeEvent(
+        timeNs,
+        0,
+        Action.OVERFLOW,
+        path,
+        null,
+        null,
+        null,
+        List.of(),
+        origin,
+        Attribution.NONE,
+        reason,
+        message);
+  }
+
   /** The attribute labels that changed, in order ({@code file.changes} in the JSON). */
   public List<String> changedAttributes() {
     // a loop, not a stream with distinct(): called for every event written as JSON (a million in a
