@@ -5,6 +5,7 @@ import dev.fim.baseline.Selector;
 import dev.fim.baseline.select.Config;
 import dev.fim.cli.report.ReportFormat;
 import dev.fim.engine.StatusFile;
+import dev.fim.engine.WatchSettings;
 import dev.fim.engine.WatchStatus;
 import dev.fim.engine.Watcher;
 import dev.fim.engine.sink.EventSink;
@@ -338,27 +339,27 @@ final class WatchCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private Watcher.Settings settings(
+  private WatchSettings settings(
       Store store,
       WatchReload.Plan plan,
       Sources.Backend chosen,
       List<EventSink> sinks,
       Config cfg,
       PrintWriter err) {
-    return new Watcher.Settings(
+    return new WatchSettings(
         store,
         plan.selector(),
         plan.roots(),
         chosen,
         TimeUnit.MILLISECONDS.toNanos(quietMs),
         maxPending,
-        Watcher.BACK_PRESSURE_NS,
+        WatchSettings.BACK_PRESSURE_NS,
         common.threads(plan.config()),
         sinks,
         reportTemporaries,
         attribution(),
         TimeUnit.MILLISECONDS.toNanos(correlationMs),
-        Watcher.RULE_CHECK_NS,
+        WatchSettings.RULE_CHECK_NS,
         line -> status(err, line),
         TimeUnit.MILLISECONDS.toNanos(temporaryHoldMs));
   }
@@ -425,9 +426,9 @@ final class WatchCommand implements Callable<Integer> {
     return key;
   }
 
-  private Watcher.Attribution attribution() {
+  private WatchSettings.Attribution attribution() {
     try {
-      return Watcher.Attribution.valueOf(attribution.toUpperCase(java.util.Locale.ROOT));
+      return WatchSettings.Attribution.valueOf(attribution.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--attribution " + attribution + ": expected auto, audit or proc");

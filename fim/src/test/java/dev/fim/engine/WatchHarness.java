@@ -42,7 +42,10 @@ final class WatchHarness implements AutoCloseable {
   private int consumed;
   private Store store;
   private Watcher watcher;
-  private long temporaryHoldNs = Watcher.TEMPORARY_HOLD_NS;
+  private long temporaryHoldNs = WatchSettings.TEMPORARY_HOLD_NS;
+
+  /** Added to {@link System#nanoTime()} on the watcher's {@link Ticker}: see {@link #jumpClock}. */
+  private volatile long clockOffsetNs;
 
   WatchHarness(Sources.Backend backend) throws IOException {
     this.backend = backend;
@@ -58,7 +61,8 @@ final class WatchHarness implements AutoCloseable {
 
   WatchHarness start(long windowMs, int maxPending, long backPressureNs, boolean reportTemporaries)
       throws Exception {
-    return start(windowMs, maxPending, backPressureNs, reportTemporaries, Watcher.Attribution.PROC);
+    return start(
+        windowMs, maxPending, backPressureNs, reportTemporaries, WatchSettings.Attribution.PROC);
   }
 
   /**
@@ -70,7 +74,7 @@ final class WatchHarness implements AutoCloseable {
       int maxPending,
       long backPressureNs,
       boolean reportTemporaries,
-      Watcher.Attribution attribution)
+      WatchSettings.Attribution attribution)
       throws Exception {
     return start(
         windowMs,
@@ -78,7 +82,7 @@ final class WatchHarness implements AutoCloseable {
         backPressureNs,
         reportTemporaries,
         attribution,
-        Watcher.RULE_CHECK_NS);
+        WatchSettings.RULE_CHECK_NS);
   }
 
   WatchHarness start(
@@ -86,7 +90,7 @@ final class WatchHarness implements AutoCloseable {
       int maxPending,
       long backPressureNs,
       boolean reportTemporaries,
-      Watcher.Attribution attribution,
+      WatchSettings.Attribution attribution,
       long ruleCheckNs)
       throws Exception {
     int seen;
@@ -105,7 +109,7 @@ final class WatchHarness implements AutoCloseable {
       int maxPending,
       long backPressureNs,
       boolean reportTemporaries,
-      Watcher.Attribution attribution,
+      WatchSettings.Attribution attribution,
       long ruleCheckNs)
       throws Exception {
     store = Store.open(dbDir.resolve("db"), Store.OpenMode.CREATE);
@@ -113,7 +117,7 @@ final class WatchHarness implements AutoCloseable {
     var selector = ConfigParser.defaultConfig().selector(List.of(root));
     watcher =
         Watcher.start(
-            new Watcher.Settings(
+            new WatchSettings(
                 store,
                 selector,
                 List.of(root),
@@ -128,8 +132,19 @@ final class WatchHarness implements AutoCloseable {
                 TimeUnit.MILLISECONDS.toNanos(2000), // --correlation-ms's default
                 ruleCheckNs,
                 this::status,
-                temporaryHoldNs));
+                temporaryHoldNs),
+            List.of(),
+            () -> System.nanoTime() + clockOffsetNs);
     return this;
+  }
+
+  /**
+   * Moves the watcher's clock ahead by {@code ns} at once, as if that much time had passed: what
+   * the engine times (quiet windows, the hold of temporaries, periodic checks) sees the jump, real
+   * waits do not.
+   */
+  void jumpClock(long ns) {
+    clockOffsetNs += ns;
   }
 
   /** The hold of likely temporaries for the next start (default: {@link Watcher}'s). */
@@ -139,7 +154,7 @@ final class WatchHarness implements AutoCloseable {
   }
 
   WatchHarness start() throws Exception {
-    return start(200, 65536, Watcher.BACK_PRESSURE_NS);
+    return start(200, 65536, WatchSettings.BACK_PRESSURE_NS);
   }
 
   Watcher watcher() {

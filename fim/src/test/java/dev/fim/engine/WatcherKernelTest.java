@@ -374,7 +374,10 @@ class WatcherKernelTest {
   void temporariesAreCountedOrOnRequestReported(Sources.Backend backend) throws Exception {
     watch(backend);
     h.start(
-        1000, 65536, Watcher.BACK_PRESSURE_NS, true); // a long window: the two commands land in one
+        1000,
+        65536,
+        WatchSettings.BACK_PRESSURE_NS,
+        true); // a long window: the two commands land in one
     long before = h.watcher().stats().transients();
     h.sh("echo t > tmp && rm tmp");
     List<ChangeEvent> es = h.barrier();
@@ -546,10 +549,10 @@ class WatcherKernelTest {
     h.startNoWait(
         200,
         65536,
-        Watcher.BACK_PRESSURE_NS,
+        WatchSettings.BACK_PRESSURE_NS,
         false,
-        Watcher.Attribution.PROC,
-        Watcher.RULE_CHECK_NS);
+        WatchSettings.Attribution.PROC,
+        WatchSettings.RULE_CHECK_NS);
     long deadline = System.currentTimeMillis() + WatchHarness.DEADLINE_MS;
     while (!h.watcher()
         .scanning()) { // the stop must come while the scan runs, not before it begins
