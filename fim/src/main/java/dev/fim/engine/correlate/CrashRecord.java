@@ -3,6 +3,7 @@ package dev.fim.engine.correlate;
 import dev.fim.auditlink.netlink.AuditClient;
 import dev.fim.auditlink.netlink.AuditRefusedException;
 import dev.fim.auditlink.netlink.AuditStatus;
+import dev.fim.store.KeyValueLines;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import dev.fim.store.sys.NativeException;
@@ -57,14 +58,9 @@ public final class CrashRecord {
     long enabled = -1;
     long backlog = -1;
     List<byte[]> rules = new ArrayList<>();
-    for (String line : rec.split("\n")) {
-      int eq = line.indexOf('=');
-      if (eq < 0) {
-        continue;
-      }
-      String k = line.substring(0, eq);
-      String v = line.substring(eq + 1);
-      switch (k) {
+    for (var kv : KeyValueLines.parse(rec)) {
+      String v = kv.getValue();
+      switch (kv.getKey()) {
         case "pid" -> pid = v;
         case "enabled" -> enabled = Long.parseLong(v);
         case "backlog_limit" -> backlog = Long.parseLong(v);

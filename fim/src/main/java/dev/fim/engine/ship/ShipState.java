@@ -1,5 +1,6 @@
 package dev.fim.engine.ship;
 
+import dev.fim.store.KeyValueLines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -98,14 +99,9 @@ public final class ShipState {
     String u = null;
     String db = null;
     Long acked = null;
-    for (String line : text.split("\n")) {
-      int eq = line.indexOf('=');
-      if (eq < 0) {
-        continue;
-      }
-      String k = line.substring(0, eq);
-      String v = line.substring(eq + 1);
-      switch (k) {
+    for (var kv : KeyValueLines.parse(text)) {
+      String v = kv.getValue();
+      switch (kv.getKey()) {
         case "url" -> u = v;
         case "database_id" -> db = v;
         case "acknowledged" -> {
