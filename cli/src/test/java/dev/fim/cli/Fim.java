@@ -3,7 +3,6 @@ package dev.fim.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,14 +63,7 @@ final class Fim {
    * cgroup).
    */
   static Run process(Map<String, String> env, String shellPrefix, byte[]... args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
+    List<String> cmd = new ArrayList<>(ChildFim.command());
     // Java can't pass arbitrary bytes as arguments, so go through bash's $'\ooo' quoting.
     StringBuilder sh = new StringBuilder(shellPrefix).append(" exec");
     for (String c : cmd) {

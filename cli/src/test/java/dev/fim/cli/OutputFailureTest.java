@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.fim.cli.report.SyntheticHistory;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,24 +115,7 @@ class OutputFailureTest {
             .redirectOutput(new File("/dev/full"))
             .start();
     List<String> stderr = new ArrayList<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  synchronized (stderr) {
-                    stderr.add(line);
-                    stderr.notifyAll();
-                  }
-                }
-              } catch (java.io.IOException e) {
-                // the process ended
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
+    Thread reader = ChildFim.collectStderr(p, stderr);
     try {
       long end = System.currentTimeMillis() + 60_000;
       synchronized (stderr) {
@@ -191,14 +172,7 @@ class OutputFailureTest {
   }
 
   private static List<String> java(List<String> args) {
-    List<String> c =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
+    List<String> c = new ArrayList<>(ChildFim.command());
     c.addAll(args);
     return c;
   }

@@ -148,19 +148,7 @@ class OutputsCommandTest {
   private Process watch(Path stderr, String... outputs) throws Exception {
     List<String> cmd =
         new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "watch",
-                "--db",
-                db,
-                "--key",
-                key,
-                "--attribution",
-                "proc"));
+            ChildFim.command("watch", "--db", db, "--key", key, "--attribution", "proc"));
     for (String o : outputs) {
       cmd.add("--output");
       cmd.add(o);

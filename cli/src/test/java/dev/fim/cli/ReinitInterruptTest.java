@@ -53,19 +53,8 @@ class ReinitInterruptTest {
   private Process startFim(String... args) throws Exception {
     List<String> cmd =
         new java.util.ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                args[0],
-                "--db",
-                db.toString(),
-                "--key",
-                key.toString(),
-                "-c",
-                conf.toString()));
+            ChildFim.command(
+                args[0], "--db", db.toString(), "--key", key.toString(), "-c", conf.toString()));
     cmd.addAll(List.of(args).subList(1, args.length));
     return new ProcessBuilder(cmd)
         .redirectOutput(tmp.resolve("out").toFile())

@@ -12,9 +12,7 @@ import dev.fim.store.PathBytes;
 import dev.fim.store.RecordCursor;
 import dev.fim.store.RecordWriter;
 import dev.fim.store.Store;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,34 +62,10 @@ class WatchCommandTest {
     List<String> cmd = new ArrayList<>(prefix);
     String classPath =
         prefix.isEmpty() ? System.getProperty("java.class.path") : classPathForOtherUsers();
-    cmd.addAll(
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            classPath,
-            Main.class.getName(),
-            "watch"));
+    cmd.addAll(ChildFim.command(classPath, List.of("watch")));
     cmd.addAll(List.of(args));
     fim = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout").toFile()).start();
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(fim.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  synchronized (stderr) {
-                    stderr.add(line);
-                    stderr.notifyAll();
-                  }
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            });
-    t.setDaemon(true);
-    t.start();
+    ChildFim.collectStderr(fim, stderr);
   }
 
   /**

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fim.engine.sink.UnixDatagram;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -246,12 +243,7 @@ class WatchNotifyTest {
       throws Exception {
     List<String> cmd =
         new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
+            ChildFim.command(
                 "watch",
                 "--db",
                 dir.resolve("db").toString(),
@@ -273,24 +265,7 @@ class WatchNotifyTest {
     pb.environment().put("NOTIFY_SOCKET", notifySocket);
     pb.environment().putAll(env);
     fim = pb.start();
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(fim.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  synchronized (stderr) {
-                    stderr.add(line);
-                    stderr.notifyAll();
-                  }
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            });
-    t.setDaemon(true);
-    t.start();
+    ChildFim.collectStderr(fim, stderr);
   }
 
   /** Whether stderr has (or gets within the deadline) a line starting with {@code prefix}. */

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,12 +66,7 @@ class WatchOperationsTest {
   private void start(String... more) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.addAll(
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
+        ChildFim.command(
             "watch",
             "--db",
             db.toString(),
@@ -88,24 +80,7 @@ class WatchOperationsTest {
             out.toString()));
     cmd.addAll(List.of(more));
     fim = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(fim.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  synchronized (stderr) {
-                    stderr.add(line);
-                    stderr.notifyAll();
-                  }
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            });
-    t.setDaemon(true);
-    t.start();
+    ChildFim.collectStderr(fim, stderr);
     awaitStderr(l -> l.startsWith("fim watch: recorded "), "the initial recording");
   }
 

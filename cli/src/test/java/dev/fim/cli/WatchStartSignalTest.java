@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fim.store.Store;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,38 +95,10 @@ class WatchStartSignalTest {
 
   private Run startAndTerminate(Path db, Moment m) throws Exception {
     List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "watch",
-            "--db",
-            db.toString(),
-            "--attribution",
-            "proc",
-            tree.toString());
+        ChildFim.command("watch", "--db", db.toString(), "--attribution", "proc", tree.toString());
     Process fim = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     List<String> stderr = new ArrayList<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(fim.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  synchronized (stderr) {
-                    stderr.add(line);
-                    stderr.notifyAll();
-                  }
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
+    Thread reader = ChildFim.collectStderr(fim, stderr);
     try {
       long end = System.currentTimeMillis() + DEADLINE_MS;
       if (m.line() == null) {

@@ -1,0 +1,64 @@
+package dev.fim.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * fim as a real child JVM, for tests that signal it, give it an environment (NOTIFY_SOCKET) or read
+ * its stderr while it runs: the command line and the stderr reader that several tests share.
+ */
+final class ChildFim {
+  private ChildFim() {}
+
+  /** {@code java -Xmx256m -cp CLASSPATH dev.fim.cli.Main ARGS…}. */
+  static List<String> command(String classPath, List<String> args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                classPath,
+                Main.class.getName()));
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  /** As {@link #command(String, List)} with this JVM's class path. */
+  static List<String> command(String... args) {
+    return command(System.getProperty("java.class.path"), List.of(args));
+  }
+
+  /**
+   * Reads {@code p}'s stderr on a daemon thread, adding each line to {@code lines} and notifying
+   * its waiters (synchronized on {@code lines}), until the process closes it. Join the returned
+   * thread after the process ended to have every line.
+   */
+  static Thread collectStderr(Process p, List<String> lines) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            },
+            "stderr-of-" + p.pid());
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}
