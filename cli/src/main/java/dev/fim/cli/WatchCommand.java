@@ -426,9 +426,9 @@ final class WatchCommand implements Callable<Integer> {
     return key;
   }
 
-  private WatchSettings.Attribution attribution() {
+  private WatchSettings.AttributionMode attribution() {
     try {
-      return WatchSettings.Attribution.valueOf(attribution.toUpperCase(java.util.Locale.ROOT));
+      return WatchSettings.AttributionMode.valueOf(attribution.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--attribution " + attribution + ": expected auto, audit or proc");

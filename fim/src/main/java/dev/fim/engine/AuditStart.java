@@ -7,7 +7,7 @@ import java.io.IOException;
 
 /**
  * Audit attribution at a watch's start: first undoes the audit rules of a watch that did not stop
- * cleanly (its crash record), then installs fim's own when {@link WatchSettings.Attribution}
+ * cleanly (its crash record), then installs fim's own when {@link WatchSettings.AttributionMode}
  * allows, recording how to undo them. Without audit, says why (for the start-up lines).
  *
  * @param audit the running attributor, or null
@@ -29,7 +29,7 @@ record AuditStart(AuditAttributor audit, String unavailable) {
               "could not undo the audit rules of a fim watch that did not stop cleanly: "
                   + e.getMessage());
     }
-    if (s.attribution() == WatchSettings.Attribution.PROC) {
+    if (s.attribution() == WatchSettings.AttributionMode.PROC) {
       return new AuditStart(null, "--attribution proc");
     }
     AuditAttributor audit;
@@ -37,7 +37,7 @@ record AuditStart(AuditAttributor audit, String unavailable) {
       audit =
           AuditAttributor.start(s.roots(), WatchSettings.auditSettings(s.correlationWindowNs()));
     } catch (IOException | IllegalArgumentException e) {
-      if (s.attribution() == WatchSettings.Attribution.AUDIT) {
+      if (s.attribution() == WatchSettings.AttributionMode.AUDIT) {
         throw new IOException("audit attribution unavailable: " + e.getMessage(), e);
       }
       return new AuditStart(null, e.getMessage());

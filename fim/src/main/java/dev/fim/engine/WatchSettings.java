@@ -43,7 +43,7 @@ public record WatchSettings(
     int threads,
     List<EventSink> sinks,
     boolean reportTemporaries,
-    Attribution attribution,
+    AttributionMode attribution,
     long correlationWindowNs,
     long ruleCheckNs,
     Consumer<String> status,
@@ -62,7 +62,7 @@ public record WatchSettings(
   }
 
   /** How changes are attributed. */
-  public enum Attribution {
+  public enum AttributionMode {
     /** Audit records when fim may install rules (root, audit not locked), else /proc. */
     AUTO,
     /** Audit records, or fail to start. */

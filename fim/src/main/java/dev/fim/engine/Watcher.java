@@ -16,6 +16,7 @@ import dev.fim.engine.record.Recorder;
 import dev.fim.engine.sink.EventSink;
 import dev.fim.engine.source.ChangeSource;
 import dev.fim.engine.source.Sources;
+import dev.fim.store.Attribution;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
@@ -193,10 +194,8 @@ public final class Watcher {
               WatchCoverage.thisHost(),
               w.backend(),
               (audit != null
-                  ? dev.fim.store.Attribution.AUDIT
-                  : w.backend().equals("fanotify")
-                      ? dev.fim.store.Attribution.PROC
-                      : dev.fim.store.Attribution.NONE),
+                  ? Attribution.AUDIT
+                  : w.backend().equals("fanotify") ? Attribution.PROC : Attribution.NONE),
               s.roots());
       w.heartbeat = new CoverageHeartbeat(w.coverage, w.lender, s.status());
       DatabaseLender lender = w.lender;

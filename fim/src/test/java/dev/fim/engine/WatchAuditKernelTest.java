@@ -61,7 +61,7 @@ class WatchAuditKernelTest {
     h.sh(
         "chmod 755 . && printf 'a\\n' > v && printf 'x\\n' > s && echo m > m && echo r > r && echo c > c"
             + " && echo b > b && echo p > p && echo u > u && chmod 666 u");
-    h.start(200, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.Attribution.AUDIT);
+    h.start(200, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.AttributionMode.AUDIT);
 
     asLogin1001("vim -u NONE -N -es -c 'normal Gox' -c wq v");
     ChangeEvent vim = only(h.barrier(), Action.UPDATED, "v", "/usr/bin/vim");
@@ -100,7 +100,7 @@ class WatchAuditKernelTest {
   void aNewSetuidFileNamesBothItsCreatorAndItsChmod(Sources.Backend backend) throws Exception {
     assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
     h = new WatchHarness(backend);
-    h.start(200, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.Attribution.AUDIT);
+    h.start(200, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.AttributionMode.AUDIT);
     asLogin1001("cp /usr/bin/true x && chmod 4755 x");
     ChangeEvent e = only(h.barrier(), Action.CREATED, "x", "/usr/bin/chmod");
     assertEquals(04755, e.after().mode() & 07777);
@@ -146,7 +146,8 @@ class WatchAuditKernelTest {
     h.sh(
         "mkdir etc && for f in passwd group shadow gshadow; do grep '^root:' /etc/$f > etc/$f; done"
             + " && chmod 640 etc/shadow etc/gshadow");
-    h.start(1000, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.Attribution.AUDIT);
+    h.start(
+        1000, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.AttributionMode.AUDIT);
     asLogin1001(
         "useradd -P \"$PWD\" -M -s /usr/sbin/nologin fimtest15"
             + " && usermod -P \"$PWD\" -p '$6$fim$notarealhash' fimtest15");
@@ -198,7 +199,8 @@ class WatchAuditKernelTest {
     h = new WatchHarness(backend);
     h.sh("chmod 755 . && echo start > log && chmod 666 log && echo one > single");
     // a quiet window long enough that setpriv's start on a loaded host still falls into it
-    h.start(1000, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.Attribution.AUDIT);
+    h.start(
+        1000, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.AttributionMode.AUDIT);
     asLogin1001(
         "exec 3>>log; echo first >&3;"
             + " setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo second >> log';"
@@ -234,7 +236,7 @@ class WatchAuditKernelTest {
     assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
     h = new WatchHarness(backend);
     h.sh("chmod 755 . && echo u > u && chmod 666 u");
-    h.start(200, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.Attribution.AUDIT);
+    h.start(200, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.AttributionMode.AUDIT);
     List<Process> hogs = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < 2; i++) {
@@ -259,7 +261,7 @@ class WatchAuditKernelTest {
     assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
     h = new WatchHarness(Sources.Backend.FANOTIFY);
     h.sh("for i in 0 1 2 3 4 5 6 7; do echo $i > w$i; done");
-    h.start(200, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.Attribution.AUDIT);
+    h.start(200, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.AttributionMode.AUDIT);
     // eight processes at once, each appending to its own file; their pids tell them apart
     h.sh(
         "for i in 0 1 2 3 4 5 6 7; do /usr/bin/python3 -c \"import os; open('w$i','a').write(str(os.getpid()))\" & done;"
@@ -287,7 +289,7 @@ class WatchAuditKernelTest {
         65536,
         WatchSettings.BACK_PRESSURE_NS,
         false,
-        WatchSettings.Attribution.AUDIT,
+        WatchSettings.AttributionMode.AUDIT,
         java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
     String rule = "-a always,exit -F arch=b64 -F dir=" + h.tree + " -F perm=wa -F key=fim";
     h.run(
@@ -317,7 +319,7 @@ class WatchAuditKernelTest {
     assumeTrue(Commands.isRoot(), "audit rules and fanotify filesystem marks need root");
     long startNs = System.currentTimeMillis() * 1_000_000L;
     h = new WatchHarness(Sources.Backend.FANOTIFY);
-    h.start(200, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.Attribution.AUDIT);
+    h.start(200, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.AttributionMode.AUDIT);
     try (AuditClient client = AuditClient.open()) {
       AuditStatus before = client.status();
       assumeTrue(

@@ -62,7 +62,11 @@ final class WatchHarness implements AutoCloseable {
   WatchHarness start(long windowMs, int maxPending, long backPressureNs, boolean reportTemporaries)
       throws Exception {
     return start(
-        windowMs, maxPending, backPressureNs, reportTemporaries, WatchSettings.Attribution.PROC);
+        windowMs,
+        maxPending,
+        backPressureNs,
+        reportTemporaries,
+        WatchSettings.AttributionMode.PROC);
   }
 
   /**
@@ -74,7 +78,7 @@ final class WatchHarness implements AutoCloseable {
       int maxPending,
       long backPressureNs,
       boolean reportTemporaries,
-      WatchSettings.Attribution attribution)
+      WatchSettings.AttributionMode attribution)
       throws Exception {
     return start(
         windowMs,
@@ -90,7 +94,7 @@ final class WatchHarness implements AutoCloseable {
       int maxPending,
       long backPressureNs,
       boolean reportTemporaries,
-      WatchSettings.Attribution attribution,
+      WatchSettings.AttributionMode attribution,
       long ruleCheckNs)
       throws Exception {
     int seen;
@@ -109,7 +113,7 @@ final class WatchHarness implements AutoCloseable {
       int maxPending,
       long backPressureNs,
       boolean reportTemporaries,
-      WatchSettings.Attribution attribution,
+      WatchSettings.AttributionMode attribution,
       long ruleCheckNs)
       throws Exception {
     store = Store.open(dbDir.resolve("db"), Store.OpenMode.CREATE);

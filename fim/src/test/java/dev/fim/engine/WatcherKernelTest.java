@@ -551,7 +551,7 @@ class WatcherKernelTest {
         65536,
         WatchSettings.BACK_PRESSURE_NS,
         false,
-        WatchSettings.Attribution.PROC,
+        WatchSettings.AttributionMode.PROC,
         WatchSettings.RULE_CHECK_NS);
     long deadline = System.currentTimeMillis() + WatchHarness.DEADLINE_MS;
     while (!h.watcher()
