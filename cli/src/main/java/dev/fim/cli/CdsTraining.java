@@ -14,9 +14,10 @@ import java.util.List;
 
 /**
  * The training run of fim's class-data sharing archive: {@code bin/fim} runs this class once, in a
- * JVM started with {@code -XX:ArchiveClassesAtExit}, when the archive is missing or older than the
- * jars or the JVM, and every later command of any kind maps the classes it loaded instead of
- * loading, parsing and verifying them from the jars (docs/performance.md, "Start-up").
+ * JVM started with {@code -XX:DumpLoadedClassList}, when the archive is missing or older than the
+ * jars or the JVM, and dumps a static archive of the classes it loaded ({@code -Xshare:dump});
+ * every later command of any kind maps those classes instead of loading, parsing and verifying them
+ * from the jars (docs/performance.md, "Start-up").
  *
  * <p>It runs the commands whose classes matter, in this one JVM, on a scratch tree and database in
  * a private temporary directory that it deletes: {@code --version}, {@code init}, {@code check}

@@ -1,7 +1,7 @@
 package dev.fim.engine;
 
+import dev.fim.store.sys.Libc;
 import java.nio.ByteBuffer;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
@@ -42,7 +42,7 @@ final class QueueNative {
     int close(int fd);
   }
 
-  static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  static final LibC LIBC = Libc.bind(LibC.class);
 
   private QueueNative() {}
 }

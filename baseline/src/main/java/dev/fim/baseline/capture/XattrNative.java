@@ -1,6 +1,6 @@
 package dev.fim.baseline.capture;
 
-import jnr.ffi.LibraryLoader;
+import dev.fim.store.sys.Libc;
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.NulTerminate;
@@ -30,7 +30,7 @@ final class XattrNative {
         @size_t long size);
   }
 
-  static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  static final LibC LIBC = Libc.bind(LibC.class);
 
   private XattrNative() {}
 }

@@ -1,6 +1,6 @@
 package dev.fim.baseline.hash;
 
-import jnr.ffi.LibraryLoader;
+import dev.fim.store.sys.Libc;
 import jnr.ffi.types.intptr_t;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
@@ -19,7 +19,7 @@ final class HashNative {
     long pread(int fd, @intptr_t long buf, @size_t long count, @off_t long offset);
   }
 
-  static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  static final LibC LIBC = Libc.bind(LibC.class);
 
   private HashNative() {}
 }

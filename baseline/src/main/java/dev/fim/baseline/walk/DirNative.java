@@ -1,6 +1,6 @@
 package dev.fim.baseline.walk;
 
-import jnr.ffi.LibraryLoader;
+import dev.fim.store.sys.Libc;
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.NulTerminate;
@@ -54,7 +54,7 @@ final class DirNative {
     int close(int fd);
   }
 
-  static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  static final LibC LIBC = Libc.bind(LibC.class);
 
   private DirNative() {}
 }

@@ -1,6 +1,6 @@
 package dev.fim.engine.fanotify;
 
-import jnr.ffi.LibraryLoader;
+import dev.fim.store.sys.Libc;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.NulTerminate;
 import jnr.ffi.annotations.Out;
@@ -68,7 +68,7 @@ final class FanotifyNative {
     int close(int fd);
   }
 
-  static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  static final LibC LIBC = Libc.bind(LibC.class);
 
   private FanotifyNative() {}
 }

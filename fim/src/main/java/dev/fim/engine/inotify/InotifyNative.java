@@ -1,6 +1,6 @@
 package dev.fim.engine.inotify;
 
-import jnr.ffi.LibraryLoader;
+import dev.fim.store.sys.Libc;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.NulTerminate;
 import jnr.ffi.annotations.SaveError;
@@ -33,7 +33,7 @@ final class InotifyNative {
     int inotify_rm_watch(int fd, int wd);
   }
 
-  static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  static final LibC LIBC = Libc.bind(LibC.class);
 
   private InotifyNative() {}
 }

@@ -1,6 +1,5 @@
 package dev.fim.store.sys;
 
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.In;
@@ -85,7 +84,7 @@ public final class SocketCalls {
   }
 
   private static final class Holder {
-    static final LibC LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
+    static final LibC LIBC = Libc.bindNow(LibC.class);
     static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(LIBC);
   }
 
