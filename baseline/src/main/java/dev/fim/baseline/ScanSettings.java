@@ -5,7 +5,8 @@ package dev.fim.baseline;
  *
  * @param threads worker threads; 0 means one per available processor
  * @param hashBufferBytes per-thread native read buffer: files up to this size are read whole into
- *     it, larger ones are mapped; at least 4096
+ *     it, larger ones through it chunk by chunk (never mapped: see {@link
+ *     dev.fim.baseline.hash.ContentHasher}); at least 4096
  */
 public record ScanSettings(int threads, int hashBufferBytes) {
   public static final int DEFAULT_HASH_BUFFER = 1 << 20;
