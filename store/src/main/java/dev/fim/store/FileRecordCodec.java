@@ -1,6 +1,5 @@
 package dev.fim.store;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +29,7 @@ final class FileRecordCodec {
   private FileRecordCodec() {}
 
   static byte[] encode(FileRecord r) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    ValueBuffer bytes = new ValueBuffer(128);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       int flags =
           (r.linkTarget() != null ? HAS_LINK : 0)
@@ -77,7 +76,7 @@ final class FileRecordCodec {
         out.write(p);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+      throw new UncheckedIOException(e); // an in-memory buffer does not fail
     }
     return bytes.toByteArray();
   }
