@@ -37,7 +37,11 @@ final class SyslogAnchor implements EvidenceChain.Listener {
 
   private final String socket;
   private final PrintWriter err;
-  private String pending;
+
+  /** The newest head not sent yet (its line is made only when it is sent: most are superseded). */
+  private EvidenceChain.Head pending;
+
+  private Store pendingStore;
   private long lastSentNs = Long.MIN_VALUE;
   private boolean failed;
 
@@ -55,15 +59,8 @@ final class SyslogAnchor implements EvidenceChain.Listener {
     if (socket.equals("none")) {
       return; // turned off on purpose (no syslog on this host, or tests)
     }
-    pending =
-        "evidence seal sequence="
-            + head.sequence()
-            + " digest="
-            + head.digest()
-            + " records="
-            + head.records()
-            + " db="
-            + store.dir();
+    pending = head;
+    pendingStore = store;
     long now = System.nanoTime();
     if (head.sequence() == 0
         || lastSentNs == Long.MIN_VALUE
@@ -87,9 +84,16 @@ final class SyslogAnchor implements EvidenceChain.Listener {
             + ZonedDateTime.now(ZoneId.systemDefault()).format(STAMP)
             + " fim["
             + ProcessHandle.current().pid()
-            + "]: "
-            + pending;
+            + "]: evidence seal sequence="
+            + pending.sequence()
+            + " digest="
+            + pending.digest()
+            + " records="
+            + pending.records()
+            + " db="
+            + pendingStore.dir();
     pending = null;
+    pendingStore = null;
     lastSentNs = now;
     try {
       UnixDatagram.send(socket, line.getBytes(StandardCharsets.UTF_8));

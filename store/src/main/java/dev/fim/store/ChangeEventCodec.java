@@ -1,6 +1,5 @@
 package dev.fim.store;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +26,7 @@ final class ChangeEventCodec {
   private ChangeEventCodec() {}
 
   static byte[] encode(ChangeEvent e) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    ValueBuffer bytes = new ValueBuffer(512);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       out.writeLong(e.timeNs());

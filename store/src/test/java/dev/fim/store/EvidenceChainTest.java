@@ -254,4 +254,42 @@ class EvidenceChainTest {
       assertNotEquals(null, v.problem());
     }
   }
+
+  @Test
+  void aWriterAuthenticatesTheStoredHeadAgainOnlyWhenItIsNotTheOneItWrote() throws Exception {
+    Path db = tmp.resolve("db");
+    EvidenceKey key = key();
+    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+      EvidenceChain.attach(s, key, null, null);
+      EvidenceChain chain = EvidenceChain.of(s);
+      EventLog log = new EventLog(s);
+      log.append(List.of(event(500, "/a", null)));
+      long afterFirst = chain.headsAuthenticated();
+      byte[] older = s.getMeta(EvidenceChain.META_HEAD);
+      for (int i = 0; i < 5; i++) {
+        log.append(List.of(event(600 + i, "/b" + i, null)));
+      }
+      // The head each batch found was byte for byte the one the previous batch wrote.
+      assertEquals(afterFirst, chain.headsAuthenticated());
+      assertTrue(EvidenceChain.verify(s, key).verified());
+
+      // Edited behind the writer's back (one bit of an encrypted aggregate): authenticated in
+      // full, and refused.
+      byte[] edited = s.getMeta(EvidenceChain.META_HEAD).clone();
+      edited[70] ^= 1;
+      s.putMeta(EvidenceChain.META_HEAD, edited);
+      StoreException refused =
+          assertThrows(StoreException.class, () -> log.append(List.of(event(700, "/c", null))));
+      assertTrue(refused.getMessage().contains("is not authentic"), refused.getMessage());
+      assertEquals(afterFirst + 1, chain.headsAuthenticated());
+
+      // An older authentic head put back (a rollback of the head alone): authenticated in full
+      // like any head the writer did not write; the writer goes on from it, and the reader names
+      // the records its aggregates do not hold, as before.
+      s.putMeta(EvidenceChain.META_HEAD, older);
+      log.append(List.of(event(800, "/d", null)));
+      assertEquals(afterFirst + 2, chain.headsAuthenticated());
+      assertFalse(EvidenceChain.verify(s, key).verified());
+    }
+  }
 }
