@@ -103,16 +103,15 @@ final class Evidence implements AutoCloseable {
     try {
       key = EvidenceKey.of(SealKey.load(keyFile));
     } catch (IOException e) {
-      if (!EvidenceChain.hasEvidence(store)) {
-        return new EvidenceChain.Verification(true, null, null);
-      }
-      return new EvidenceChain.Verification(
-          false,
-          null,
-          "the evidence chain of " + store.dir() + " cannot be" + " verified: " + e.getMessage());
+      return keyless(store, e);
     }
-    EvidenceChain.Verification v = EvidenceChain.verify(store, key, kinds);
-    if (v.verified() && common.expectSeal != null) {
+    return expected(common, store, EvidenceChain.verify(store, key, kinds));
+  }
+
+  /** {@code v}, or NOT VERIFIED when its head is not the one {@code --expect-seal} names. */
+  private static EvidenceChain.Verification expected(
+      CommonOptions common, Store store, EvidenceChain.Verification v) throws StoreException {
+    if (v != null && v.verified() && common.expectSeal != null) {
       try {
         expect(common, store, v.head());
       } catch (SealException e) {
@@ -120,6 +119,61 @@ final class Evidence implements AutoCloseable {
       }
     }
     return v;
+  }
+
+  /**
+   * As {@link #verify(CommonOptions, Store, PrintWriter, java.util.Set)}, made while a report reads
+   * the events from {@code fromNs} on ({@link EvidenceChain#pass}); close it before the store.
+   */
+  static dev.fim.cli.report.EvidenceCheck whileReading(
+      CommonOptions common,
+      Store store,
+      PrintWriter err,
+      java.util.Set<EvidenceChain.Kind> kinds,
+      long fromNs)
+      throws StoreException, ErrorHandler.ConfigError {
+    Path keyFile = common.keyFile(common.loadConfig(err));
+    EvidenceKey key;
+    try {
+      key = EvidenceKey.of(SealKey.load(keyFile));
+    } catch (IOException e) {
+      return dev.fim.cli.report.EvidenceCheck.of(keyless(store, e));
+    }
+    EvidenceChain.Pass pass = EvidenceChain.pass(store, key, kinds, fromNs);
+    EvidenceChain.Verification known = expected(common, store, pass.known());
+    return new dev.fim.cli.report.EvidenceCheck() {
+      @Override
+      public EvidenceChain.Verification known() {
+        return known;
+      }
+
+      @Override
+      public void event(byte[] k, byte[] stored) {
+        pass.event(k, stored);
+      }
+
+      @Override
+      public EvidenceChain.Verification finish(byte[] stoppedAt) throws StoreException {
+        return known != null ? known : expected(common, store, pass.finish(stoppedAt));
+      }
+
+      @Override
+      public void close() {
+        pass.close();
+      }
+    };
+  }
+
+  /** The verdict when the key cannot be loaded: fine only for a database without evidence. */
+  private static EvidenceChain.Verification keyless(Store store, IOException e)
+      throws StoreException {
+    if (!EvidenceChain.hasEvidence(store)) {
+      return new EvidenceChain.Verification(true, null, null);
+    }
+    return new EvidenceChain.Verification(
+        false,
+        null,
+        "the evidence chain of " + store.dir() + " cannot be" + " verified: " + e.getMessage());
   }
 
   /**

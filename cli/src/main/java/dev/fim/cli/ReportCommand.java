@@ -2,13 +2,16 @@ package dev.fim.cli;
 
 import dev.fim.auditlink.search.TimeSpec;
 import dev.fim.cli.report.ComplianceReport;
+import dev.fim.cli.report.EvidenceCheck;
 import dev.fim.cli.report.FleetFacts;
 import dev.fim.cli.report.FleetSource;
 import dev.fim.cli.report.ReportFormat;
 import dev.fim.cli.report.ReportParameters;
 import dev.fim.cli.report.ReportVerifier;
 import dev.fim.store.EvidenceChain;
+import dev.fim.store.SealException;
 import dev.fim.store.Store;
+import dev.fim.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -201,29 +204,37 @@ final class ReportCommand implements Callable<Integer> {
     }
     ReportParameters p = parameters(f, from, to, now);
     ComplianceReport.Result[] r = {null};
-    EvidenceChain.Verification chain;
-    try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
-      // Every sealed record, not only the period's: a deleted event must not pass as a quiet
-      // period.
-      chain = Evidence.verify(common, store, err, REPORTED);
-      if (!chain.verified() && f == ReportFormat.CSV) {
-        // A table has no room to say so where an empty one would be read as "no changes": not
-        // written at all.
-        throw new dev.fim.store.SealException(
-            "the evidence does not verify: "
-                + chain.problem()
-                + "; no CSV report"
-                + " is written (a text, JSON or HTML report is written marked NOT VERIFIED)");
+    try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY);
+        // Every sealed record, not only the period's: a deleted event must not pass as a quiet
+        // period. Verified while the report reads the period's events (they are read once).
+        EvidenceCheck check =
+            refusingUnverifiedCsv(
+                f, Evidence.whileReading(common, store, err, REPORTED, p.fromNs()))) {
+      if (check.known() != null) {
+        check.finish(null); // refused now if it is known not to verify
       }
-      if (output != null) {
-        // The report's body is spilled beside the output (same file system as the report itself).
-        Path dir = output.toAbsolutePath().getParent();
-        ReportOutput.writeBytesAtomically(
-            output, o -> r[0] = ComplianceReport.write(store, p, chain, o, dir));
-      } else {
-        r[0] = ComplianceReport.write(store, p, chain, out, tmpDir());
+      try {
+        if (output != null) {
+          // The report's body is spilled beside the output (same file system as the report
+          // itself).
+          Path dir = output.toAbsolutePath().getParent();
+          ReportOutput.writeBytesAtomically(
+              output, o -> r[0] = ComplianceReport.write(store, p, check, o, dir));
+        } else {
+          r[0] = ComplianceReport.write(store, p, check, out, tmpDir());
+        }
+      } catch (StoreException e) {
+        if (f == ReportFormat.CSV && check.known() == null) {
+          // The read stopped at an event it cannot decode, before the verdict was made: a CSV
+          // whose evidence does not verify is refused for that reason first (exit 19), as when
+          // the evidence was verified before the read.
+          refusingUnverifiedCsv(f, EvidenceCheck.of(Evidence.verify(common, store, err, REPORTED)))
+              .finish(null);
+        }
+        throw e;
       }
     }
+    EvidenceChain.Verification chain = r[0].evidence();
     String line =
         "fim report: "
             + r[0].changes()
@@ -351,6 +362,46 @@ final class ReportCommand implements Callable<Integer> {
     dev.fim.engine.ship.BulkClient client =
         new dev.fim.engine.ship.BulkClient(dest, java.time.Duration.ofSeconds(60));
     return new FleetSource(FleetSource.of(client), dest.uri().toString());
+  }
+
+  /**
+   * {@code check}, refusing a CSV report whose evidence does not verify: a table has no room to say
+   * so where an empty one would be read as "no changes", so it is not written at all.
+   */
+  private static EvidenceCheck refusingUnverifiedCsv(ReportFormat f, EvidenceCheck check) {
+    if (f != ReportFormat.CSV) {
+      return check;
+    }
+    return new EvidenceCheck() {
+      @Override
+      public EvidenceChain.Verification known() {
+        return check.known();
+      }
+
+      @Override
+      public void event(byte[] key, byte[] stored) {
+        check.event(key, stored);
+      }
+
+      @Override
+      public EvidenceChain.Verification finish(byte[] stoppedAt)
+          throws StoreException, SealException {
+        EvidenceChain.Verification v = check.finish(stoppedAt);
+        if (!v.verified()) {
+          throw new SealException(
+              "the evidence does not verify: "
+                  + v.problem()
+                  + "; no CSV report"
+                  + " is written (a text, JSON or HTML report is written marked NOT VERIFIED)");
+        }
+        return v;
+      }
+
+      @Override
+      public void close() {
+        check.close();
+      }
+    };
   }
 
   private int verify(PrintWriter out, PrintWriter err) throws Exception {

@@ -80,22 +80,27 @@ public final class EventLog {
   /**
    * The stored events with {@code fromNs <= time < untilNs}, oldest first, undecoded: their keys
    * (time and sequence, big-endian) and values, for a reader that decodes them elsewhere ({@link
-   * #decode}, e.g. on other threads).
+   * #decode}, e.g. on other threads). Returns the key where the read stopped (the first past the
+   * period), or null when it ran to the last event: what the events handed over were cut from, for
+   * {@link EvidenceChain.Pass#finish}.
    */
-  public void forEachRaw(
+  public byte[] forEachRaw(
       long fromNs, long untilNs, java.util.function.BiConsumer<byte[], byte[]> sink)
       throws StoreException {
     // One pass over a period (a report): not through the block cache, which it would only churn.
     try (org.rocksdb.ReadOptions ro = Store.readOptions().setFillCache(false);
         RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS), ro)) {
+      byte[] stopped = null;
       for (it.seek(eventKey(Math.max(fromNs, 0), 0)); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (key.length >= 8 && ByteBuffer.wrap(key, 0, 8).getLong() >= untilNs) {
+          stopped = key;
           break;
         }
         sink.accept(key, it.value());
       }
       store.checkIterator(it, Column.EVENTS);
+      return stopped;
     }
   }
 

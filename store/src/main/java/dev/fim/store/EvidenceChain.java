@@ -180,6 +180,9 @@ public final class EvidenceChain {
   /** Heads read and authenticated in full (a test sees the writer's shortcut by it). */
   private long authenticated;
 
+  /** Set to stop a {@link Pass}'s scan that nobody waits for any more (its store is closing). */
+  private volatile boolean cancelled;
+
   private EvidenceChain(Store store, EvidenceKey key, Listener listener) {
     this.store = store;
     this.key = key;
@@ -278,6 +281,15 @@ public final class EvidenceChain {
     long[][] agg = new long[Kind.COUNT][4];
     long[] counts = new long[Kind.COUNT];
     c.scanAll(kinds, key, agg, counts);
+    return c.judge(head, kinds, agg, counts);
+  }
+
+  /**
+   * The verdict on the records found ({@code agg} and {@code counts} per kind's ordinal) against
+   * {@code head} (null: none).
+   */
+  private Verification judge(Full head, java.util.Set<Kind> kinds, long[][] agg, long[] counts)
+      throws StoreException {
     if (head == null) {
       long n = Arrays.stream(counts).sum();
       if (n == 0 && !hasState(store)) {
@@ -392,6 +404,16 @@ public final class EvidenceChain {
         all.add(new Range(k, mid, null));
       }
     }
+    scanRanges(all, key, Runtime.getRuntime().availableProcessors(), agg, counts);
+  }
+
+  /**
+   * Tags every record of the ranges {@code all} on up to {@code threads} threads (this one among
+   * them), XORing them into {@code agg} and counting them in {@code counts}.
+   */
+  private void scanRanges(
+      List<Range> all, EvidenceKey key, int threads, long[][] agg, long[] counts)
+      throws StoreException {
     java.util.Queue<Range> ranges = new java.util.concurrent.ConcurrentLinkedQueue<>(all);
     Throwable[] failed = new Throwable[1];
     Runnable work =
@@ -411,7 +433,7 @@ public final class EvidenceChain {
             }
           }
         };
-    int threads = Math.min(all.size(), Runtime.getRuntime().availableProcessors());
+    threads = Math.min(all.size(), threads);
     List<Thread> helpers = new ArrayList<>();
     for (int t = 1; t < threads; t++) {
       Thread h = new Thread(work, "fim-evidence-verify");
@@ -508,7 +530,7 @@ public final class EvidenceChain {
       } else {
         it.seekToFirst();
       }
-      for (; it.isValid(); it.next()) {
+      for (; it.isValid() && !cancelled; it.next()) {
         byte[] key = it.key();
         if (k == Kind.COVERAGE && !startsWith(key, COVERAGE_PREFIX)) {
           break;
@@ -554,6 +576,179 @@ public final class EvidenceChain {
   private static boolean startsWith(byte[] k, byte[] prefix) {
     return k.length >= prefix.length
         && Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  // ---- verifying while a reader reads the events ----
+
+  /**
+   * Starts a verification of the records of {@code kinds} (events among them) in which the caller
+   * tags the events it reads anyway: those from {@code fromNs} on, in key order, as {@link
+   * EventLog#forEachRaw} reads them, each handed to {@link Pass#event} (from any thread), up to the
+   * key where its read stopped, handed to {@link Pass#finish}. Meanwhile one thread tags the rest
+   * (the events before {@code fromNs}, the approvals, the coverage). A report thus reads its
+   * million events once, not once to verify and once to render, and tags them on its render threads
+   * (bench/report.sh). The verdict is the one {@link #verify(Store, EvidenceKey, java.util.Set)}
+   * gives, provided the caller hands over every record of its range once: a record it skipped
+   * counts as deleted, one it handed twice as added. Reads only; close it (it stops the scan)
+   * before closing the store.
+   */
+  public static Pass pass(Store store, EvidenceKey key, java.util.Set<Kind> kinds, long fromNs)
+      throws StoreException {
+    return new Pass(store, key, kinds, fromNs);
+  }
+
+  /** A verification made while its caller reads the events: see {@link #pass}. */
+  public static final class Pass implements AutoCloseable {
+    private final EvidenceChain chain;
+    private final EvidenceKey key;
+    private final java.util.Set<Kind> kinds;
+
+    /** The verdict when known before any event is read (no head, a forged head): the old path. */
+    private final Verification early;
+
+    private final Full head;
+    private final long[][] agg = new long[Kind.COUNT][4];
+    private final long[] counts = new long[Kind.COUNT];
+    private final List<Tagger> taggers = Collections.synchronizedList(new ArrayList<>());
+    private final ThreadLocal<Tagger> tagger;
+    private final Thread rest;
+    private final Throwable[] restFailed = new Throwable[1];
+
+    private Pass(Store store, EvidenceKey key, java.util.Set<Kind> kinds, long fromNs)
+        throws StoreException {
+      this.chain = new EvidenceChain(store, key, null);
+      this.key = key;
+      this.kinds = java.util.EnumSet.copyOf(kinds);
+      this.tagger =
+          ThreadLocal.withInitial(
+              () -> {
+                Tagger t = new Tagger(key.newMac());
+                taggers.add(t);
+                return t;
+              });
+      Full h;
+      Verification v = null;
+      try {
+        h = chain.read(key.newMac());
+      } catch (SealException e) {
+        h = null;
+        v = new Verification(false, null, e.getMessage());
+      }
+      if (v == null && (h == null || !kinds.contains(Kind.EVENTS))) {
+        v = verify(store, key, kinds); // nothing to share with the reader: as before
+      }
+      this.head = h;
+      this.early = v;
+      if (early != null) {
+        rest = null;
+        return;
+      }
+      List<Range> others = new ArrayList<>();
+      others.add(new Range(Kind.EVENTS, null, EventLog.eventKey(Math.max(fromNs, 0), 0)));
+      for (Kind k : kinds) {
+        if (k != Kind.EVENTS && store.has(column(k))) {
+          others.add(new Range(k, null, null));
+        }
+      }
+      rest =
+          new Thread(
+              () -> {
+                try {
+                  chain.scanRanges(others, key, 1, agg, counts);
+                } catch (StoreException | RuntimeException | Error e) {
+                  restFailed[0] = e;
+                }
+              },
+              "fim-evidence-verify");
+      rest.setDaemon(true);
+      rest.start();
+    }
+
+    /** The verdict if it was known before reading (no chain head, or a forged one), else null. */
+    public Verification known() {
+      return early;
+    }
+
+    /** Tags one event of the caller's range ({@code events} key and value). Thread-safe. */
+    public void event(byte[] eventKey, byte[] value) {
+      if (early == null) {
+        tagger.get().event(eventKey, value);
+      }
+    }
+
+    /**
+     * The verdict, once every event of the caller's range was handed to {@link #event} (and those
+     * calls are visible to this thread): {@code stoppedAt} is the first key past the range (null:
+     * it ran to the end).
+     */
+    public Verification finish(byte[] stoppedAt) throws StoreException {
+      if (early != null) {
+        return early;
+      }
+      try {
+        rest.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException(
+            StoreException.Reason.IO, "interrupted while verifying the evidence chain", e);
+      }
+      if (restFailed[0] instanceof StoreException se) {
+        throw se;
+      } else if (restFailed[0] instanceof RuntimeException re) {
+        throw re;
+      } else if (restFailed[0] instanceof Error er) {
+        throw er;
+      }
+      if (stoppedAt != null) { // after the join: the rest's thread adds into the same totals
+        chain.scanRanges(List.of(new Range(Kind.EVENTS, stoppedAt, null)), key, 1, agg, counts);
+      }
+      long[][] all = new long[Kind.COUNT][];
+      long[] n = counts.clone();
+      for (int i = 0; i < Kind.COUNT; i++) {
+        all[i] = agg[i].clone();
+      }
+      synchronized (taggers) {
+        for (Tagger t : taggers) {
+          int e = Kind.EVENTS.ordinal();
+          for (int w = 0; w < 4; w++) {
+            all[e][w] ^= t.agg[w];
+          }
+          n[e] += t.count;
+        }
+      }
+      return chain.judge(head, kinds, all, n);
+    }
+
+    /** Stops the scan of the rest if it still runs, and waits for it (before the store closes). */
+    @Override
+    public void close() {
+      if (rest != null && rest.isAlive()) {
+        chain.cancelled = true;
+        try {
+          rest.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** One thread's tags of events: its own MAC, aggregate and count. */
+  private static final class Tagger {
+    final Mac mac;
+    final byte[] tag = new byte[TAG];
+    final long[] agg = new long[4];
+    long count;
+
+    Tagger(Mac mac) {
+      this.mac = mac;
+    }
+
+    void event(byte[] key, byte[] value) {
+      tag(mac, Kind.EVENTS, key, value, tag);
+      xor(agg, tag);
+      count++;
+    }
   }
 
   // ---- writing ----

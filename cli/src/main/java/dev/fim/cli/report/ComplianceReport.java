@@ -3,6 +3,7 @@ package dev.fim.cli.report;
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EvidenceChain;
+import dev.fim.store.SealException;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import dev.fim.store.WatchCoverage;
@@ -54,9 +55,15 @@ public final class ComplianceReport {
    * @param overflows overflow (lost events) events in the period
    * @param evidenceVerified whether the evidence chain verified (the report says so in every
    *     format)
+   * @param evidence the evidence chain's verification the report states
    */
   public record Result(
-      String sha256, long changes, long unapproved, long overflows, boolean evidenceVerified) {}
+      String sha256,
+      long changes,
+      long unapproved,
+      long overflows,
+      boolean evidenceVerified,
+      EvidenceChain.Verification evidence) {}
 
   /**
    * Writes the report of {@code p} to {@code out} (flushed, not closed), with its temporary body in
@@ -83,6 +90,25 @@ public final class ComplianceReport {
       OutputStream out,
       Path spillDir)
       throws StoreException, IOException {
+    return known(() -> write(store, p, EvidenceCheck.of(chain), out, spillDir));
+  }
+
+  /**
+   * As {@link #write(Store, ReportParameters, EvidenceChain.Verification, OutputStream, Path)},
+   * with the evidence chain verified while the events are read ({@link EvidenceCheck}).
+   *
+   * @throws SealException when {@code check} refuses the report (nothing was written to out)
+   */
+  public static Result write(
+      Store store, ReportParameters p, EvidenceCheck check, OutputStream out, Path spillDir)
+      throws StoreException, IOException, SealException {
+    return write(new StoreSource(store), p, check, out, spillDir);
+  }
+
+  /** As {@link #write(Store, ReportParameters, EvidenceCheck, OutputStream, Path)}. */
+  public static Result write(
+      ReportSource store, ReportParameters p, EvidenceCheck chain, OutputStream out, Path spillDir)
+      throws StoreException, IOException, SealException {
     Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
     return write(
         store,
@@ -118,6 +144,22 @@ public final class ComplianceReport {
       Writer out,
       Path spillDir)
       throws StoreException, IOException {
+    return known(() -> write(store, p, EvidenceCheck.of(chain), out, spillDir));
+  }
+
+  /**
+   * As {@link #write(Store, ReportParameters, EvidenceCheck, OutputStream, Path)}, to characters.
+   */
+  public static Result write(
+      Store store, ReportParameters p, EvidenceCheck check, Writer out, Path spillDir)
+      throws StoreException, IOException, SealException {
+    return write(new StoreSource(store), p, check, out, spillDir);
+  }
+
+  /** As {@link #write(Store, ReportParameters, EvidenceCheck, Writer, Path)}. */
+  public static Result write(
+      ReportSource store, ReportParameters p, EvidenceCheck chain, Writer out, Path spillDir)
+      throws StoreException, IOException, SealException {
     return write(
         store,
         p,
@@ -130,6 +172,19 @@ public final class ComplianceReport {
           }
         },
         rows -> out.write(new String(rows, StandardCharsets.UTF_8)));
+  }
+
+  private interface Written {
+    Result write() throws StoreException, IOException, SealException;
+  }
+
+  /** A report with a verdict known beforehand: {@link EvidenceCheck#of} never refuses one. */
+  private static Result known(Written w) throws StoreException, IOException {
+    try {
+      return w.write();
+    } catch (SealException e) {
+      throw new IllegalStateException("a known verdict refused a report", e);
+    }
   }
 
   /**
@@ -161,16 +216,19 @@ public final class ComplianceReport {
   private static Result write(
       ReportSource store,
       ReportParameters p,
-      EvidenceChain.Verification chain,
+      EvidenceCheck check,
       Path spillDir,
       Writer out,
       BodyCopy copy,
       Rows direct)
-      throws StoreException, IOException {
+      throws StoreException, IOException, SealException {
     List<WatchCoverage.Interval> runs = store.coverage(p.fromNs(), p.untilNs());
     Coverage coverage = runs == null ? Coverage.notAvailable(p) : Coverage.of(runs, p);
-    Summary summary = new Summary(p, coverage, chain);
-    boolean verified = chain.verified();
+    EvidenceChain.Verification known = check.known();
+    Summary summary = new Summary(p, coverage, known);
+    // Rows that state the verdict (CSV's) say "verified" while it is not known yet: a check that
+    // ends otherwise refuses such a report (ReportCommand).
+    boolean verified = known == null || known.verified();
     ReportWriter w = writer(p.format(), verified);
     boolean headFirst = w.headFirst();
     Path spill = headFirst ? null : Files.createTempFile(spillDir, ".fim-report-", ".body");
@@ -180,6 +238,7 @@ public final class ComplianceReport {
     ExecutorService render =
         Executors.newFixedThreadPool(RENDER_THREADS, daemon("fim-report-render"));
     ExecutorService digesting = Executors.newSingleThreadExecutor(daemon("fim-report-digest"));
+    byte[] stoppedAt;
     try {
       ReportDigest digest = new ReportDigest(p.agent());
       try (OutputStream spilled =
@@ -192,31 +251,44 @@ public final class ComplianceReport {
             new ArrayList<>(); // each checked: a failed batch must not go unnoticed
         ReportSource log = store;
         String[] lastHost = {null};
-        store.forEach(
-            p,
-            (host, identity, stored, a, storedApproval) -> {
-              if (p.excludeVerifiedPackages()) {
-                // Decoded once more here (only with the filter): a verified package change is left
-                // out of the rows, the totals and the digest alike, and counted as left out.
-                ChangeEvent e = log.decode(stored);
-                if (e.pkg() != null && Boolean.TRUE.equals(e.pkg().verified())) {
-                  summary.exclude(e);
-                  return;
-                }
-              }
-              batch.add(host, identity, stored, a, storedApproval);
-              if (batch.size() == BATCH) {
-                inFlight.add(
-                    submit(
-                        render, log, p.format(), verified, summary, batch.take(lastHost), first));
-                while (inFlight.size() > MAX_IN_FLIGHT) {
-                  digested.add(take(inFlight.poll(), summary, digest, digesting, body));
-                }
-              }
-            });
+        stoppedAt =
+            store.forEach(
+                p,
+                (key, host, identity, stored, a, storedApproval) -> {
+                  if (p.excludeVerifiedPackages()) {
+                    // Decoded once more here (only with the filter): a verified package change is
+                    // left
+                    // out of the rows, the totals and the digest alike, and counted as left out.
+                    ChangeEvent e = log.decode(stored);
+                    if (e.pkg() != null && Boolean.TRUE.equals(e.pkg().verified())) {
+                      summary.exclude(e);
+                      if (key != null) {
+                        check.event(key, stored); // left out of the report, not out of the evidence
+                      }
+                      return;
+                    }
+                  }
+                  batch.add(key, host, identity, stored, a, storedApproval);
+                  if (batch.size() == BATCH) {
+                    inFlight.add(
+                        submit(
+                            render,
+                            log,
+                            check,
+                            p.format(),
+                            verified,
+                            summary,
+                            batch.take(lastHost),
+                            first));
+                    while (inFlight.size() > MAX_IN_FLIGHT) {
+                      digested.add(take(inFlight.poll(), summary, digest, digesting, body));
+                    }
+                  }
+                });
         if (batch.size() > 0) {
           inFlight.add(
-              submit(render, log, p.format(), verified, summary, batch.take(lastHost), first));
+              submit(
+                  render, log, check, p.format(), verified, summary, batch.take(lastHost), first));
         }
         while (!inFlight.isEmpty()) {
           digested.add(take(inFlight.poll(), summary, digest, digesting, body));
@@ -224,6 +296,11 @@ public final class ComplianceReport {
         for (Future<?> d : digested) {
           await(d);
         }
+      }
+      EvidenceChain.Verification chain = check.finish(stoppedAt);
+      summary.chain = chain;
+      if (!headFirst) {
+        w = writer(p.format(), chain.verified());
       }
       summary.fleet = store.fleet();
       String sha = digest.finish(summary);
@@ -233,7 +310,8 @@ public final class ComplianceReport {
       }
       w.end(out, summary, sha);
       out.flush();
-      return new Result(sha, summary.changes, summary.unapproved(), summary.overflows, verified);
+      return new Result(
+          sha, summary.changes, summary.unapproved(), summary.overflows, chain.verified(), chain);
     } finally {
       render.shutdownNow();
       digesting.shutdownNow();
@@ -267,6 +345,9 @@ public final class ComplianceReport {
    * allowed); the render thread decodes them into {@code events}.
    */
   private static final class Batch {
+    /** The events' keys in the local store (nulls from another source), for the evidence. */
+    List<byte[]> keys = new ArrayList<>(BATCH);
+
     List<String> hosts = new ArrayList<>(BATCH);
     List<String> identities = new ArrayList<>(BATCH);
 
@@ -278,7 +359,8 @@ public final class ComplianceReport {
     List<byte[]> storedApprovals = new ArrayList<>(BATCH);
     final List<ChangeEvent> events = new ArrayList<>(BATCH);
 
-    void add(String host, String identity, byte[] s, Approval a, byte[] sa) {
+    void add(byte[] key, String host, String identity, byte[] s, Approval a, byte[] sa) {
+      keys.add(key);
       hosts.add(host);
       identities.add(identity);
       stored.add(s);
@@ -292,6 +374,8 @@ public final class ComplianceReport {
 
     Batch take(String[] lastHost) {
       Batch full = new Batch();
+      full.keys = keys;
+      keys = new ArrayList<>(BATCH);
       full.hosts = hosts;
       full.identities = identities;
       full.hostBefore = lastHost[0];
@@ -323,6 +407,7 @@ public final class ComplianceReport {
   private static Future<Rendered> submit(
       ExecutorService pool,
       ReportSource log,
+      EvidenceCheck check,
       ReportFormat f,
       boolean verified,
       Summary summary,
@@ -334,6 +419,9 @@ public final class ComplianceReport {
         () -> {
           Summary totals = summary.part();
           for (int i = 0; i < b.size(); i++) {
+            if (b.keys.get(i) != null) {
+              check.event(b.keys.get(i), b.stored.get(i)); // tagged here, on every core
+            }
             ChangeEvent e = log.decode(b.stored.get(i));
             b.events.add(e);
             totals.add(e, b.approvals.get(i));

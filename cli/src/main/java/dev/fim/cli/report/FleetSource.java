@@ -105,7 +105,7 @@ public final class FleetSource implements ReportSource {
       byte[] record) {}
 
   @Override
-  public void forEach(ReportParameters p, Sink sink) throws StoreException, IOException {
+  public byte[] forEach(ReportParameters p, Sink sink) throws StoreException, IOException {
     String from = Instant.ofEpochSecond(0, p.fromNs()).toString();
     String until = Instant.ofEpochSecond(0, p.untilNs()).toString();
     Map<String, Object[]> approvals = new HashMap<>();
@@ -155,6 +155,7 @@ public final class FleetSource implements ReportSource {
                 Object[] a = approvals.get(d.id());
                 try {
                   sink.accept(
+                      null,
                       f.hostName() + " (" + f.hostId() + ")",
                       d.index() + "\0" + d.id(),
                       f.record(),
@@ -166,6 +167,7 @@ public final class FleetSource implements ReportSource {
               });
       read = c.read();
       counted = c.counted();
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while reading " + source);

@@ -23,8 +23,12 @@ public interface ReportSource {
   /**
    * Hands each event of the period to {@code sink}, in the report's order, with its approval as of
    * the report's time (or null).
+   *
+   * @return the key of the local store's {@code events} column where the read stopped (the first
+   *     past the period), null when it ran to the end or the source has no such keys (what the
+   *     evidence chain's verification needs, {@code EvidenceChain.Pass#finish})
    */
-  void forEach(ReportParameters p, Sink sink) throws StoreException, IOException;
+  byte[] forEach(ReportParameters p, Sink sink) throws StoreException, IOException;
 
   /** Decodes a stored event record (thread-safe: called on the render threads). */
   ChangeEvent decode(byte[] stored) throws StoreException;
@@ -40,11 +44,14 @@ public interface ReportSource {
   /** Receives one event. */
   interface Sink {
     /**
+     * @param key the event's key in the local store's {@code events} column, null for another
+     *     source
      * @param host the host the event was recorded on ({@code name (id)}), null for the local store
      * @param identity what else identifies the event's copy (a document's index and id), digested
      *     before it; null for the local store
      */
-    void accept(String host, String identity, byte[] stored, Approval a, byte[] storedApproval)
+    void accept(
+        byte[] key, String host, String identity, byte[] stored, Approval a, byte[] storedApproval)
         throws IOException, StoreException;
   }
 }

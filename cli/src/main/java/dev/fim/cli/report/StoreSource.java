@@ -36,9 +36,9 @@ final class StoreSource implements ReportSource {
    * time (and the approval's stored bytes), oldest first.
    */
   @Override
-  public void forEach(ReportParameters p, Sink sink) throws StoreException, IOException {
+  public byte[] forEach(ReportParameters p, Sink sink) throws StoreException, IOException {
     try (Approvals.Cursor approvals = new Approvals(store).cursor(p.fromNs())) {
-      log.forEachRaw(
+      return log.forEachRaw(
           p.fromNs(),
           p.untilNs(),
           (key, stored) -> {
@@ -46,7 +46,12 @@ final class StoreSource implements ReportSource {
               Approval a = approvals.ofKey(key);
               boolean counts = a != null && a.acceptedNs() <= p.generatedNs();
               sink.accept(
-                  null, null, stored, counts ? a : null, counts ? approvals.lastStored() : null);
+                  key,
+                  null,
+                  null,
+                  stored,
+                  counts ? a : null,
+                  counts ? approvals.lastStored() : null);
             } catch (IOException ex) {
               throw new UncheckedIOException(ex);
             } catch (StoreException ex) {

@@ -31,7 +31,7 @@ final class Summary {
    * Whether the evidence (events, approvals, coverage) verified against its seal chain, stated in
    * every format.
    */
-  final EvidenceChain.Verification chain;
+  EvidenceChain.Verification chain; // set once known: after the events were read (EvidenceCheck)
 
   final Timeline timeline;
   long changes;

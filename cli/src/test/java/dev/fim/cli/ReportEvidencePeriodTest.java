@@ -1,0 +1,131 @@
+package dev.fim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fim.cli.EvidenceChainCommandsTest.Attacker;
+import dev.fim.cli.report.SyntheticHistory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fim report} verifies the evidence while it reads the period's events: a change made behind
+ * fim's back is caught whether the record lies in the middle of the period (tagged by the report's
+ * render threads) or outside it (tagged by the thread that verifies the rest), in every format, and
+ * a CSV is still not written. 3,000 events over 30 days ({@link SyntheticHistory}); the report
+ * covers the last 10 days.
+ */
+class ReportEvidencePeriodTest {
+  @TempDir Path tmp;
+  private Path db;
+  private List<byte[]> keys;
+
+  @BeforeEach
+  void history() throws Exception {
+    db = tmp.resolve("db");
+    SyntheticHistory.main(new String[] {db.toString(), "3000", "7"});
+    try (Attacker a = Attacker.open(db)) {
+      keys = a.keys("events");
+    }
+    assertReport(0, "verified: every event");
+  }
+
+  /** The key of the event nearest {@code daysAgo} days before now. */
+  private byte[] eventAt(long daysAgo) {
+    long t = System.currentTimeMillis() * 1_000_000L - TimeUnit.DAYS.toNanos(daysAgo);
+    byte[] best = keys.get(0);
+    for (byte[] k : keys) {
+      if (ByteBuffer.wrap(k, 0, 8).getLong() <= t) {
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  private void assertReport(int exit, String says) throws Exception {
+    for (String f : List.of("text", "json", "html", "csv")) {
+      Path out = tmp.resolve("report." + f);
+      Files.deleteIfExists(out);
+      Fim.Run r =
+          Fim.run(
+              "report",
+              "--db",
+              db.toString(),
+              "--since",
+              "10d",
+              "--format",
+              f,
+              "--output",
+              out.toString());
+      assertEquals(exit, r.exit(), f + ": " + r);
+      if (exit != 0 && f.equals("csv")) {
+        assertFalse(Files.exists(out), "no CSV from unverified evidence");
+        assertTrue(r.err().contains(says) && r.err().contains("no CSV report"), r.toString());
+        continue;
+      }
+      String text = Files.readString(out);
+      assertTrue(text.contains(says) || f.equals("csv") || f.equals("json"), f + ":\n" + says);
+      if (exit != 0) {
+        assertTrue(text.contains("NOT VERIFIED") || text.contains("\"verified\":false"), f);
+        assertTrue(r.err().contains(says), r.toString());
+      }
+    }
+  }
+
+  private void edit(byte[] key) throws Exception {
+    try (Attacker a = Attacker.open(db)) {
+      byte[] v = a.get("events", key);
+      // One letter of its path in upper case: still an event fim can decode and render, about
+      // another file.
+      int i = 0;
+      while (!(v[i] == '/' && v[i + 1] >= 'a' && v[i + 1] <= 'z')) {
+        i++;
+      }
+      v[i + 1] -= 'a' - 'A';
+      a.put("events", key, v);
+    }
+  }
+
+  @Test
+  void anEventEditedInTheMiddleOfThePeriodIsCaught() throws Exception {
+    edit(eventAt(5));
+    assertReport(ExitCodes.SEAL, "the events were edited, replaced or reordered outside fim");
+  }
+
+  @Test
+  void anEventEditedBeforeThePeriodIsCaught() throws Exception {
+    edit(eventAt(20));
+    assertReport(ExitCodes.SEAL, "the events were edited, replaced or reordered outside fim");
+  }
+
+  @Test
+  void twoEventsSwappedInThePeriodAreCaught() throws Exception {
+    byte[] k1 = eventAt(5);
+    byte[] k2 = keys.get(keys.indexOf(k1) + 1);
+    try (Attacker a = Attacker.open(db)) {
+      byte[] v1 = a.get("events", k1);
+      a.put("events", k1, a.get("events", k2));
+      a.put("events", k2, v1);
+    }
+    assertReport(ExitCodes.SEAL, "the events were edited, replaced or reordered outside fim");
+  }
+
+  @Test
+  void anEventDeletedInThePeriodOrBeforeItIsCaught() throws Exception {
+    try (Attacker a = Attacker.open(db)) {
+      a.delete("events", eventAt(5));
+    }
+    assertReport(ExitCodes.SEAL, "1 of the 3000 sealed events are missing");
+    try (Attacker a = Attacker.open(db)) {
+      a.delete("events", eventAt(25));
+    }
+    assertReport(ExitCodes.SEAL, "2 of the 3000 sealed events are missing");
+  }
+}
