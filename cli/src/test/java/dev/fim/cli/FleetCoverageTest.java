@@ -315,7 +315,9 @@ class FleetCoverageTest {
   }
 
   private static String fleetCoverage(String summary, Host h) throws IOException {
-    return at(summary, "coverage", "by_host", h.label());
+    String c = at(summary, "coverage", "by_host", h.label());
+    assertNotNull(c, "no coverage of " + h.label() + " in the fleet report: " + summary);
+    return c;
   }
 
   /** The coverage lines of a text report: the Coverage: line and the watch/gap lines under it. */
@@ -525,7 +527,7 @@ class FleetCoverageTest {
     assertTrue(mapping.contains("\"ended\":{\"type\":\"boolean\"}"), mapping);
   }
 
-  /** The coverage document ids of one host, oldest run first. */
+  /** The coverage document ids of one host, oldest run first (at least one). */
   private static List<String> coverageIds(String hostId) throws Exception {
     cluster.call("POST", "/" + ShipDocuments.COVERAGE_PREFIX + "*/_refresh", null);
     Cluster.Reply r =
@@ -541,6 +543,7 @@ class FleetCoverageTest {
     while (m.find()) {
       ids.add(m.group(1));
     }
+    assertTrue(!ids.isEmpty() || hostId.equals(C), "no coverage document of " + hostId);
     return ids;
   }
 
