@@ -139,12 +139,11 @@ final class ReportJson {
    * object as its own report writes it.
    */
   private static void coverage(JsonGenerator g, Summary s) throws IOException {
+    g.writeObjectFieldStart("coverage");
     if (s.coverageByHost == null) {
-      g.writeObjectFieldStart("coverage");
       coverage(g, s.coverage, s.parameters);
       return;
     }
-    g.writeObjectFieldStart("coverage");
     g.writeObjectFieldStart("by_host");
     for (Map.Entry<String, Coverage> h : s.coverageByHost.entrySet()) {
       g.writeObjectFieldStart(h.getKey());

@@ -55,7 +55,7 @@ final class TextReport implements ReportWriter {
         "Hosts:       "
             + (s.coverage.hosts().isEmpty()
                 ? "(no fim watch ran in the period)"
-                : String.join(", ", s.coverage.hosts())));
+                : FleetFacts.oneLine(String.join(", ", s.coverage.hosts()))));
     line(
         "Trees:       "
             + (s.coverage.trees().isEmpty()
@@ -142,9 +142,9 @@ final class TextReport implements ReportWriter {
               + "  "
               + r.status().label
               + ", "
-              + r.host()
+              + FleetFacts.oneLine(r.host()) // a fleet's from a cluster: one line whatever it says
               + ", "
-              + r.backend()
+              + FleetFacts.oneLine(r.backend())
               + ", attribution "
               + r.attribution()
               + ": "
