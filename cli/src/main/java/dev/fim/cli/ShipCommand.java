@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Send every event recorded in the database to an OpenSearch or Elasticsearch cluster",
       "(_bulk API), with host.name, host.id (/etc/machine-id) and agent.type fim, into monthly",
-      "indices fim-events-YYYY.MM (docs/fleet.md).",
+      "indices fim-events-YYYY.MM (docs/fleet.md); approvals (fim accept) into fim-approvals-*,",
+      "and watch coverage (when fim watch ran, over which trees) into fim-coverage-*, each run's",
+      "document replaced as its heartbeat moves its end (a newer copy always wins).",
       "",
       "Exactly once: each document's id is <host.id>-<database id>-<sequence>, sent with create,",
       "so a retry never duplicates; the last acknowledged sequence per destination is kept in the",
@@ -135,9 +137,8 @@ final class ShipCommand implements Callable<Integer> {
               + uri
               + ": "
               + o.name().toLowerCase(java.util.Locale.ROOT));
-    } else {
-      IndexTemplate.require(client);
     }
+    int template = setup ? IndexTemplate.VERSION : IndexTemplate.require(client);
     Path dbDir = common.dbDir();
     String databaseId = databaseId(dbDir);
     ShipState state = ShipState.of(dbDir, databaseId, uri.toString());
@@ -161,6 +162,17 @@ final class ShipCommand implements Callable<Integer> {
               }
             },
             (waiting, bound) -> recordBacklog(uri, waiting, bound, err));
+    if (template < IndexTemplate.COVERAGE_SINCE) {
+      shipper.withoutCoverage(
+          "index template "
+              + IndexTemplate.NAME
+              + " on "
+              + uri
+              + " is version "
+              + template
+              + ", which does not map watch coverage: coverage is not shipped (a fleet report"
+              + " shows this host as not watched) until fim ship --setup updates it");
+    }
     long[] totals = new long[3];
     if (!once) {
       Signals.claimStops().whenRequested(shipper::stop);

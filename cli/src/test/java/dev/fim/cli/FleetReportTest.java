@@ -171,7 +171,12 @@ class FleetReportTest {
     assertTrue(
         json.out().contains("\"documents_read\":7,\"documents_counted\":7,\"suspect\":0"),
         json.out());
-    assertTrue(json.out().contains("\"coverage\":{\"available\":false"), json.out());
+    // no fim watch ran on these hosts: each is shown not watched, as its own report shows it
+    assertTrue(
+        json.out()
+            .contains("\"coverage\":{\"by_host\":{\"host-a (" + A + ")\":{\"period_seconds\":"),
+        json.out());
+    assertEquals(3, json.out().split("\"watched_seconds\":0,\"watch_runs\":\\[\\],").length - 1);
     // each change: its host, the event as the host recorded it, its approval
     assertTrue(
         json.out().contains("{\"host\":\"host-c (" + C + ")\",\"event\":{\"@timestamp\""),
@@ -189,7 +194,7 @@ class FleetReportTest {
         t);
     assertTrue(t.contains("Changes:     7 (2 approved, 5 UNAPPROVED)"), t);
     assertTrue(t.contains("Evidence:    NOT SEALED: a shared cluster has no seal"), t);
-    assertTrue(t.contains("Coverage:    not available from the cluster"), t);
+    assertTrue(t.contains("\nCoverage:    host-b (" + B + "): fim watch ran 0s of "), t);
     assertTrue(t.contains("\nHost host-a (" + A + "):\nUNAPPROVED "), t);
     assertTrue(t.contains("           accepted "), t);
     assertTrue(t.contains(": CHG-42 new\n"), t);
@@ -248,6 +253,159 @@ class FleetReportTest {
         Fim.run("report", "--verify", edited.toString(), "--source", node.uri().toString());
     assertEquals(ExitCodes.NOT_VERIFIED, bad.exit(), bad.toString());
     assertTrue(bad.err().contains("this copy was modified"), bad.toString());
+  }
+
+  /**
+   * A document the search cannot reach: a forged copy of one of host-b's events under another id
+   * has the same sort keys (host.id, agent.id, event.sequence, @timestamp) as the original, so
+   * search_after steps over one of the two at a page's edge. Read page by page (one document a
+   * page: every document is at an edge), one is not read: the report states it as NOT READ against
+   * the cluster's own count in every format, and its digest is not that of the whole read.
+   */
+  @Test
+  void aDocumentHiddenByEqualSortKeysIsStatedAsNotRead() throws Exception {
+    Cluster.Reply hit =
+        cluster.call(
+            "POST",
+            "/fim-events-*/_search",
+            "{\"size\":1,\"query\":{\"term\":{\"host.id\":\"" + B + "\"}}}");
+    Matcher src =
+        Pattern.compile("\"_index\":\"([^\"]+)\".*?\"_source\":(\\{.*\\})\\}\\]\\}\\}")
+            .matcher(hit.body());
+    assertTrue(src.find(), hit.body());
+    String index = src.group(1);
+    Cluster.Reply put =
+        cluster.call("PUT", "/" + index + "/_doc/" + B + "-tie-1?refresh=true", src.group(2));
+    try {
+      assertEquals(201, put.status(), put.body());
+      BulkClient client =
+          new BulkClient(new Destination(node.uri(), null, null), Duration.ofSeconds(60));
+      java.time.Instant until = java.time.Instant.parse(shipped);
+      for (dev.fim.cli.report.ReportFormat format :
+          List.of(dev.fim.cli.report.ReportFormat.TEXT, dev.fim.cli.report.ReportFormat.JSON)) {
+        dev.fim.cli.report.FleetSource onePerPage =
+            new dev.fim.cli.report.FleetSource(
+                new dev.fim.cli.report.FleetSource.Search() {
+                  @Override
+                  public FleetSearch.Counts events(
+                      String from, String to, List<String> hosts, FleetSearch.Sink s)
+                      throws java.io.IOException,
+                          InterruptedException,
+                          dev.fim.engine.ship.ShipException {
+                    return FleetSearch.read(client, from, to, hosts, 1, s);
+                  }
+
+                  @Override
+                  public FleetSearch.Counts approvals(
+                      String from, String to, List<String> hosts, FleetSearch.Sink s)
+                      throws java.io.IOException,
+                          InterruptedException,
+                          dev.fim.engine.ship.ShipException {
+                    return FleetSearch.readApprovals(client, from, to, hosts, s);
+                  }
+
+                  @Override
+                  public FleetSearch.Counts coverage(
+                      String from, String to, List<String> hosts, FleetSearch.Sink s)
+                      throws java.io.IOException,
+                          InterruptedException,
+                          dev.fim.engine.ship.ShipException {
+                    return FleetSearch.readCoverage(client, from, to, hosts, s);
+                  }
+                },
+                node.uri().toString());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        dev.fim.cli.report.ComplianceReport.write(
+            onePerPage,
+            dev.fim.cli.report.ReportParameters.of(
+                    java.time.Instant.parse("2000-01-01T00:00:00Z"),
+                    until,
+                    until,
+                    "test",
+                    2,
+                    format)
+                .withSource(node.uri().toString(), List.of()),
+            new dev.fim.store.EvidenceChain.Verification(true, null, null),
+            out,
+            dir);
+        String r = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (format == dev.fim.cli.report.ReportFormat.TEXT) {
+          assertTrue(
+              r.contains(
+                  "7 documents read, 8 counted by the cluster (1 NOT READ: documents with equal"
+                      + " sort keys, forged copies)"),
+              r);
+          assertTrue(r.contains("Changes:     7 "), r);
+        } else {
+          parses(r);
+          assertTrue(r.contains("\"documents_read\":7,\"documents_counted\":8,"), r);
+        }
+      }
+      // read whole (1,000 a page), both copies are read: the copy is SUSPECT, nothing NOT READ
+      Fim.Run whole = report();
+      assertEquals(0, whole.exit(), whole.toString());
+      assertTrue(whole.out().contains("8 documents read, 8 counted by the cluster;"), whole.out());
+      assertFalse(whole.out().contains("NOT READ"), whole.out());
+      assertTrue(
+          whole.out().contains("\n  SUSPECT " + index + "/" + B + "-tie-1: _id "), whole.out());
+    } finally {
+      cluster.call("DELETE", "/" + index + "/_doc/" + B + "-tie-1?refresh=true", null);
+    }
+  }
+
+  /**
+   * --verify of a fleet report names the cluster it made the report again from, never "the
+   * database" (there is none): verified, data changed (a document added to the period) and file
+   * edited.
+   */
+  @Test
+  void verifyMessagesOfAFleetReportNameTheClusterNotADatabase() throws Exception {
+    Path copy = dir.resolve("fleet-words.txt");
+    Fim.Run made = report("-o", copy.toString());
+    assertEquals(0, made.exit(), made.toString());
+    String url = node.uri().toString();
+    Fim.Run ok = Fim.run("report", "--verify", copy.toString(), "--source", url);
+    assertEquals(0, ok.exit(), ok.toString());
+    assertTrue(
+        ok.out()
+            .contains(": verified: unmodified, and the cluster " + url + " holds the same data"),
+        ok.toString());
+    assertFalse(ok.out().contains("database"), ok.toString());
+
+    Path edited = dir.resolve("fleet-words-edited.txt");
+    Files.writeString(edited, Files.readString(copy).replace("CHG-42 new", "CHG-43 new"));
+    Fim.Run bad = Fim.run("report", "--verify", edited.toString(), "--source", url);
+    assertEquals(ExitCodes.NOT_VERIFIED, bad.exit(), bad.toString());
+    assertTrue(
+        bad.err().contains(": NOT verified: the cluster " + url + " holds the data it states"),
+        bad.toString());
+    assertFalse(bad.err().contains("database"), bad.toString());
+
+    Cluster.Reply hit =
+        cluster.call(
+            "POST",
+            "/fim-events-*/_search",
+            "{\"size\":1,\"query\":{\"term\":{\"host.id\":\"" + A + "\"}}}");
+    Matcher src =
+        Pattern.compile("\"_index\":\"([^\"]+)\".*?\"_source\":(\\{.*\\})\\}\\]\\}\\}")
+            .matcher(hit.body());
+    assertTrue(src.find(), hit.body());
+    String index = src.group(1);
+    Cluster.Reply put =
+        cluster.call("PUT", "/" + index + "/_doc/" + A + "-added-1?refresh=true", src.group(2));
+    try {
+      assertEquals(201, put.status(), put.body());
+      Fim.Run changed = Fim.run("report", "--verify", copy.toString(), "--source", url);
+      assertEquals(ExitCodes.NOT_VERIFIED, changed.exit(), changed.toString());
+      assertTrue(
+          changed.err().contains(": NOT verified: it states data SHA-256 ")
+              && changed.err().contains(", but the cluster " + url + " has for its period (as of ")
+              && changed.err().contains("the cluster's documents changed since"),
+          changed.toString());
+      assertFalse(changed.err().contains("database"), changed.toString());
+    } finally {
+      cluster.call("DELETE", "/" + index + "/_doc/" + A + "-added-1?refresh=true", null);
+    }
   }
 
   @Test

@@ -296,9 +296,13 @@ class ShipCommandTest {
    */
   @Test
   void writersAndPackageFieldsAreMappedAndAnOlderTemplateIsUpdatedBySetup() throws Exception {
+    int older = dev.fim.engine.ship.IndexTemplate.VERSION - 1;
     String v1 =
         dev.fim.engine.ship.IndexTemplate.body()
-            .replace("\"fim_template_version\": 2", "\"fim_template_version\": 1");
+            .replace(
+                "\"fim_template_version\": " + dev.fim.engine.ship.IndexTemplate.VERSION,
+                "\"fim_template_version\": " + older);
+    assertTrue(v1.contains("\"fim_template_version\": " + older), v1);
     assertEquals(200, cluster.call("PUT", "/_index_template/fim-events", v1).status());
     long t = Instant.parse("2026-12-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
     ChangeEvent written =

@@ -163,6 +163,46 @@ public final class WatchCoverage {
     return out;
   }
 
+  /**
+   * One recorded run as the store holds it: decoded, and its record's bytes (what {@code fim ship}
+   * sends as {@code fim.record}, so a fleet report decodes it with this class's own code).
+   */
+  public record Stored(Interval interval, byte[] record) {}
+
+  /**
+   * Every recorded run that started at or after {@code fromStartNs}, oldest first, with its stored
+   * record: what {@code fim ship} has not yet seen in its final form.
+   */
+  public static List<Stored> startingAt(Store store, long fromStartNs) throws StoreException {
+    List<Stored> out = new ArrayList<>();
+    try (RocksIterator it = store.db().newIterator(store.handle(Column.META))) {
+      for (it.seek(key(fromStartNs)); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k.length < PREFIX.length
+            || !Arrays.equals(k, 0, PREFIX.length, PREFIX, 0, PREFIX.length)) {
+          break;
+        }
+        byte[] v = it.value();
+        out.add(new Stored(decode(store, v), v));
+      }
+      store.checkIterator(it, Column.META);
+    }
+    return out;
+  }
+
+  /**
+   * Decodes a record shipped to a cluster ({@link Stored#record}), where no database is at hand.
+   *
+   * @throws IllegalArgumentException when the bytes are not a coverage interval's record
+   */
+  public static Interval decodeShipped(byte[] v) {
+    try {
+      return decodeRecord(v);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
   private static byte[] key(long startNs) {
     return ByteBuffer.allocate(PREFIX.length + 8).put(PREFIX).putLong(Math.max(startNs, 0)).array();
   }
@@ -190,6 +230,22 @@ public final class WatchCoverage {
   }
 
   static Interval decode(Store store, byte[] v) throws StoreException {
+    try {
+      return decodeRecord(v);
+    } catch (IOException
+        | IllegalArgumentException e) { // IAE: a tree with a NUL byte (PathBytes.of)
+      throw new StoreException(
+          StoreException.Reason.CORRUPT,
+          "database "
+              + store.dir()
+              + ": a watch coverage interval cannot be decoded ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+  }
+
+  private static Interval decodeRecord(byte[] v) throws IOException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(v))) {
       int version = in.readUnsignedByte();
       if (version != VERSION) {
@@ -214,16 +270,6 @@ public final class WatchCoverage {
         trees.add(PathBytes.of(in.readNBytes(len)));
       }
       return new Interval(start, end, ended, host, backend, attribution, trees);
-    } catch (IOException
-        | IllegalArgumentException e) { // IAE: a tree with a NUL byte (PathBytes.of)
-      throw new StoreException(
-          StoreException.Reason.CORRUPT,
-          "database "
-              + store.dir()
-              + ": a watch coverage interval cannot be decoded ("
-              + e.getMessage()
-              + ")",
-          e);
     }
   }
 }

@@ -223,7 +223,8 @@ public final class ComplianceReport {
       Rows direct)
       throws StoreException, IOException, SealException {
     List<WatchCoverage.Interval> runs = store.coverage(p.fromNs(), p.untilNs());
-    Coverage coverage = runs == null ? Coverage.notAvailable(p) : Coverage.of(runs, p);
+    // a fleet's is per host, known after its documents were read (below)
+    Coverage coverage = Coverage.of(runs == null ? List.of() : runs, p);
     EvidenceChain.Verification known = check.known();
     Summary summary = new Summary(p, coverage, known);
     // Rows that state the verdict (CSV's) say "verified" while it is not known yet: a check that
@@ -303,6 +304,12 @@ public final class ComplianceReport {
         w = writer(p.format(), chain.verified());
       }
       summary.fleet = store.fleet();
+      java.util.Map<String, List<WatchCoverage.Interval>> byHost = store.coverageByHost(p);
+      if (byHost != null) {
+        java.util.Map<String, Coverage> coverages = new java.util.LinkedHashMap<>();
+        byHost.forEach((host, intervals) -> coverages.put(host, Coverage.of(intervals, p)));
+        summary.coverageByHost(coverages);
+      }
       String sha = digest.finish(summary);
       if (!headFirst) {
         w.head(out, summary, sha);

@@ -3,7 +3,9 @@ package dev.fim.cli.report;
 import dev.fim.store.PathBytes;
 import dev.fim.store.WatchCoverage;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -13,20 +15,38 @@ import java.util.TreeSet;
  * @param runs the runs overlapping the period, oldest first, clipped to it
  * @param gaps the parts of the period no run covered, in order
  * @param coveredNs how much of the period some run covered
- * @param unavailable why the coverage is not known (then runs and gaps are empty), or null
  */
-record Coverage(List<Run> runs, List<Span> gaps, long coveredNs, String unavailable) {
+record Coverage(List<Run> runs, List<Span> gaps, long coveredNs) {
   /**
-   * No coverage known (a fleet report: fim ship does not send it yet); {@code unavailable} says so
-   * where the coverage would be, instead of showing the period as unwatched.
+   * A fleet's coverage at a glance, from each host's ({@link #of} over that host's shipped runs):
+   * every run, the parts of the period some host was not watched (the union of their gaps), and the
+   * covered time of the least-covered host. A fleet report shows each host's coverage on its own;
+   * this one names the hosts and trees, and shades the timeline.
    */
-  static Coverage notAvailable(ReportParameters p) {
-    return new Coverage(
-        List.of(),
-        List.of(),
-        0,
-        "not available from the cluster: fim ship does not send watch coverage yet (see each"
-            + " host's local report)");
+  static Coverage fleet(Map<String, Coverage> byHost, ReportParameters p) {
+    if (byHost.isEmpty()) {
+      return of(List.of(), p);
+    }
+    List<Run> runs = new ArrayList<>();
+    List<Span> gaps = new ArrayList<>();
+    long least = Long.MAX_VALUE;
+    for (Coverage c : byHost.values()) {
+      runs.addAll(c.runs());
+      gaps.addAll(c.gaps());
+      least = Math.min(least, c.coveredNs());
+    }
+    runs.sort(Comparator.comparingLong(Run::startNs));
+    gaps.sort(Comparator.comparingLong(Span::startNs));
+    List<Span> union = new ArrayList<>();
+    for (Span g : gaps) {
+      Span last = union.isEmpty() ? null : union.get(union.size() - 1);
+      if (last != null && g.startNs() <= last.endNs()) {
+        union.set(union.size() - 1, new Span(last.startNs(), Math.max(last.endNs(), g.endNs())));
+      } else {
+        union.add(g);
+      }
+    }
+    return new Coverage(List.copyOf(runs), List.copyOf(union), least);
   }
 
   /**
@@ -108,7 +128,7 @@ record Coverage(List<Run> runs, List<Span> gaps, long coveredNs, String unavaila
     if (cursor < p.untilNs()) {
       gaps.add(new Span(cursor, p.untilNs()));
     }
-    return new Coverage(List.copyOf(runs), List.copyOf(gaps), covered, null);
+    return new Coverage(List.copyOf(runs), List.copyOf(gaps), covered);
   }
 
   List<String> hosts() {

@@ -15,9 +15,18 @@ import java.util.List;
  * @param suspect documents that are not what fim ship writes (ids, index, record)
  * @param suspects why, for the first {@link #LISTED} of them
  * @param approvals approval documents read
+ * @param coverageRead coverage documents read
+ * @param coverageCounted the cluster's count of the period's coverage documents
  */
 public record FleetFacts(
-    String source, long read, long counted, long suspect, List<String> suspects, long approvals) {
+    String source,
+    long read,
+    long counted,
+    long suspect,
+    List<String> suspects,
+    long approvals,
+    long coverageRead,
+    long coverageCounted) {
   /** At most this many suspect documents are listed by reason (all are counted). */
   static final int LISTED = 100;
 
@@ -36,6 +45,10 @@ public record FleetFacts(
             + " counted by the cluster";
     if (read < counted) {
       s += " (" + (counted - read) + " NOT READ: documents with equal sort keys, forged copies)";
+    }
+    s += "; " + coverageRead + " coverage documents read, " + coverageCounted + " counted";
+    if (coverageRead < coverageCounted) {
+      s += " (" + (coverageCounted - coverageRead) + " NOT READ)";
     }
     return s + "; " + suspect + " SUSPECT";
   }
@@ -60,6 +73,8 @@ public record FleetFacts(
     }
     g.writeEndArray();
     g.writeNumberField("approval_documents", approvals);
+    g.writeNumberField("coverage_documents_read", coverageRead);
+    g.writeNumberField("coverage_documents_counted", coverageCounted);
     g.writeEndObject();
   }
 

@@ -20,15 +20,20 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A fleet report's data ({@code fim report --source URL}): the event documents fim ship sent to a
  * cluster ({@link FleetSearch}, in the order host, database, sequence), each rendered from its
  * {@code fim.record} (the record as its host's store held it) by the local report's own code, with
- * its approval from {@code fim-approvals-*}. Coverage is not shipped: the report says so.
+ * its approval from {@code fim-approvals-*}, and each host's watch coverage from {@code
+ * fim-coverage-*} (its runs decoded from their records, computed as the host's own report does).
  *
  * <p>A shared cluster has no seal. What a document can say about itself is checked: its {@code _id}
  * must be {@code <host.id>-<agent.id>-<sequence of its record>}, its index the month of its
@@ -46,6 +51,9 @@ public final class FleetSource implements ReportSource {
 
     FleetSearch.Counts approvals(String from, String until, List<String> hosts, FleetSearch.Sink s)
         throws IOException, InterruptedException, ShipException;
+
+    FleetSearch.Counts coverage(String from, String until, List<String> hosts, FleetSearch.Sink s)
+        throws IOException, InterruptedException, ShipException;
   }
 
   private final Search search;
@@ -55,10 +63,25 @@ public final class FleetSource implements ReportSource {
   private long suspect;
   private long approvalDocuments;
   private final List<String> suspects = new ArrayList<>();
+  private long coverageRead;
+  private long coverageCounted;
+
+  /** Each host's runs ({@code name (id)}) from its coverage documents. */
+  private final Map<String, List<WatchCoverage.Interval>> coverageRuns = new HashMap<>();
+
+  /** The hosts ({@code name (id)}) that sent events of the period, and their names alone. */
+  private final Set<String> eventHosts = new HashSet<>();
+
+  private final Set<String> hostNames = new HashSet<>();
 
   public FleetSource(Search search, String source) {
     this.search = search;
     this.source = source;
+  }
+
+  /** The cluster's address, as the report and its verification name it. */
+  public String source() {
+    return source;
   }
 
   /** The search of {@code client}'s cluster. */
@@ -77,12 +100,43 @@ public final class FleetSource implements ReportSource {
           throws IOException, InterruptedException, ShipException {
         return FleetSearch.readApprovals(client, from, until, hosts, s);
       }
+
+      @Override
+      public FleetSearch.Counts coverage(
+          String from, String until, List<String> hosts, FleetSearch.Sink s)
+          throws IOException, InterruptedException, ShipException {
+        return FleetSearch.readCoverage(client, from, until, hosts, s);
+      }
     };
   }
 
   @Override
   public List<WatchCoverage.Interval> coverage(long fromNs, long untilNs) {
-    return null; // not shipped yet
+    return null; // per host: coverageByHost
+  }
+
+  /**
+   * Each host's runs from its coverage documents (those not SUSPECT: a forged claim of coverage
+   * must not hide a gap, so a suspect one is listed and not counted), oldest first; every host that
+   * sent events has an entry (no runs: not watched), and so has every host asked for with {@code
+   * --host} that sent nothing ({@code NAME (no documents)}).
+   */
+  @Override
+  public Map<String, List<WatchCoverage.Interval>> coverageByHost(ReportParameters p) {
+    Map<String, List<WatchCoverage.Interval>> out = new TreeMap<>();
+    for (String host : eventHosts) {
+      out.put(host, new ArrayList<>());
+    }
+    coverageRuns.forEach(
+        (host, runs) -> out.computeIfAbsent(host, h -> new ArrayList<>()).addAll(runs));
+    for (String name : p.hostNames()) {
+      if (!hostNames.contains(name)) {
+        out.put(name + " (no documents)", new ArrayList<>());
+      }
+    }
+    out.values()
+        .forEach(runs -> runs.sort(Comparator.comparingLong(WatchCoverage.Interval::startNs)));
+    return out;
   }
 
   @Override
@@ -92,7 +146,8 @@ public final class FleetSource implements ReportSource {
 
   @Override
   public FleetFacts fleet() {
-    return new FleetFacts(source, read, counted, suspect, suspects, approvalDocuments);
+    return new FleetFacts(
+        source, read, counted, suspect, suspects, approvalDocuments, coverageRead, coverageCounted);
   }
 
   /** One document's fields that the report uses. */
@@ -102,7 +157,9 @@ public final class FleetSource implements ReportSource {
       String agentId,
       long sequence,
       String timestamp,
-      byte[] record) {}
+      byte[] record,
+      String start,
+      String end) {}
 
   @Override
   public byte[] forEach(ReportParameters p, Sink sink) throws StoreException, IOException {
@@ -127,6 +184,35 @@ public final class FleetSource implements ReportSource {
               approvals.put(d.id(), new Object[] {a, f.record()});
             }
           });
+      FleetSearch.Counts cov =
+          search.coverage(
+              from,
+              until,
+              p.hostNames(),
+              d -> {
+                Fields f = fields(d.source());
+                WatchCoverage.Interval i = null;
+                String why;
+                if (f.record() == null) {
+                  why = "no fim.record";
+                } else {
+                  try {
+                    i = WatchCoverage.decodeShipped(f.record());
+                    why = coverageProblem(d, f, i);
+                  } catch (IllegalArgumentException bad) {
+                    why = "fim.record is not a coverage interval: " + bad.getMessage();
+                  }
+                }
+                if (why != null) {
+                  suspect("coverage " + d.index() + "/" + d.id() + ": " + why + " (not counted)");
+                  return;
+                }
+                String host = f.hostName() + " (" + f.hostId() + ")";
+                coverageRuns.computeIfAbsent(host, h -> new ArrayList<>()).add(i);
+                hostNames.add(f.hostName());
+              });
+      coverageRead = cov.read();
+      coverageCounted = cov.counted();
       FleetSearch.Counts c =
           search.events(
               from,
@@ -153,10 +239,14 @@ public final class FleetSource implements ReportSource {
                   return;
                 }
                 Object[] a = approvals.get(d.id());
+                String host = f.hostName() + " (" + f.hostId() + ")";
+                if (eventHosts.add(host)) {
+                  hostNames.add(f.hostName());
+                }
                 try {
                   sink.accept(
                       null,
-                      f.hostName() + " (" + f.hostId() + ")",
+                      host,
                       d.index() + "\0" + d.id(),
                       f.record(),
                       a == null ? null : (Approval) a[0],
@@ -230,6 +320,34 @@ public final class FleetSource implements ReportSource {
     return null;
   }
 
+  /**
+   * Why a coverage document is not what fim ship writes for its record, or null: its id must be
+   * {@code <host.id>-<agent.id>-coverage-<start of its record>}, its index the month of that start,
+   * and its {@code event.start} and {@code event.end} (what the search selected it by) its
+   * record's.
+   */
+  static String coverageProblem(FleetSearch.Document d, Fields f, WatchCoverage.Interval i) {
+    if (f.hostId() == null || f.agentId() == null || f.hostName() == null) {
+      return "host.name, host.id or agent.id missing";
+    }
+    String id = f.hostId() + "-" + f.agentId() + "-coverage-" + i.startNs();
+    if (!id.equals(d.id())) {
+      return "_id " + d.id() + " is not " + id + " (host.id-agent.id-coverage-start of its record)";
+    }
+    if (!(ShipDocuments.COVERAGE_PREFIX + ShipDocuments.month(i.startNs())).equals(d.index())) {
+      return "index " + d.index() + " is not the month of its record's start";
+    }
+    if (!Timestamps.format(i.startNs()).equals(f.start())
+        || !Timestamps.format(i.endNs()).equals(f.end())) {
+      return "event.start or event.end is not its record's ("
+          + Timestamps.format(i.startNs())
+          + ", "
+          + Timestamps.format(i.endNs())
+          + ")";
+    }
+    return null;
+  }
+
   /** Why an approval document cannot count, or null. */
   static String approvalProblem(FleetSearch.Document d, Fields f) {
     if (f.record() == null) {
@@ -258,6 +376,8 @@ public final class FleetSource implements ReportSource {
     long seq = -1;
     String ts = null;
     byte[] record = null;
+    String start = null;
+    String end = null;
     try (JsonParser p = FACTORY.createParser(source)) {
       p.nextToken();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -276,6 +396,8 @@ public final class FleetSource implements ReportSource {
               case "agent.id" -> agentId = v == JsonToken.VALUE_STRING ? p.getText() : null;
               case "event.sequence" ->
                   seq = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+              case "event.start" -> start = v == JsonToken.VALUE_STRING ? p.getText() : null;
+              case "event.end" -> end = v == JsonToken.VALUE_STRING ? p.getText() : null;
               case "fim.record" -> {
                 if (v == JsonToken.VALUE_STRING) {
                   try {
@@ -293,6 +415,6 @@ public final class FleetSource implements ReportSource {
         }
       }
     }
-    return new Fields(hostName, hostId, agentId, seq, ts, record);
+    return new Fields(hostName, hostId, agentId, seq, ts, record, start, end);
   }
 }

@@ -117,11 +117,12 @@ final class HtmlReport implements ReportWriter {
         .append(s.coverage.coveredNs() < period ? " warn" : "")
         .append("\"><b>")
         .append(
-            s.coverage.unavailable() != null
-                ? "n/a"
-                : String.format(
-                    java.util.Locale.ROOT, "%.1f %%", 100.0 * s.coverage.coveredNs() / period))
-        .append("</b>watched live</div></div>\n");
+            String.format(
+                java.util.Locale.ROOT, "%.1f %%", 100.0 * s.coverage.coveredNs() / period))
+        .append(
+            s.coverageByHost != null
+                ? "</b>watched live (least-covered host)</div></div>\n"
+                : "</b>watched live</div></div>\n");
     if (s.mentionsPackages()) {
       b.append("<p id=\"packages\" class=\"meta\"><b>Packages:</b> ")
           .append(esc(s.packagesLine()))
@@ -177,26 +178,52 @@ final class HtmlReport implements ReportWriter {
     b.append("</tbody></table>\n");
   }
 
+  /**
+   * The coverage section; in a fleet report one table per host (its own report's), the loss
+   * sentence once for the fleet.
+   */
   private static void coverage(StringBuilder b, Summary s) {
-    Coverage c = s.coverage;
-    if (c.unavailable() != null) {
-      b.append("<h2>Monitoring coverage</h2>\n<p>").append(esc(c.unavailable())).append("</p>\n");
+    b.append("<h2>Monitoring coverage</h2>\n");
+    if (s.coverageByHost == null) {
+      coverage(b, s, s.coverage, true);
       return;
     }
-    b.append("<h2>Monitoring coverage</h2>\n<p>fim watch ran ")
+    for (Map.Entry<String, Coverage> h : s.coverageByHost.entrySet()) {
+      b.append("<h3 class=\"host\">Host ").append(esc(h.getKey())).append("</h3>\n");
+      coverage(b, s, h.getValue(), false);
+    }
+    b.append("<p>").append(esc(loss(s))).append("</p>\n");
+    lossByReason(b, s);
+  }
+
+  private static String loss(Summary s) {
+    return s.overflows == 0
+        ? "No overflow or lost audit events were recorded."
+        : s.overflows
+            + " overflow events (events lost and rescanned)"
+            + (s.auditRecordsLost > 0 ? ", " + s.auditRecordsLost + " audit records lost" : "")
+            + ".";
+  }
+
+  private static void lossByReason(StringBuilder b, Summary s) {
+    if (!s.lossByReason().isEmpty()) {
+      b.append("<div class=\"grid\">");
+      counts(b, "Loss by reason", s.lossByReason());
+      b.append("</div>\n");
+    }
+  }
+
+  private static void coverage(StringBuilder b, Summary s, Coverage c, boolean withLoss) {
+    b.append("<p>fim watch ran ")
         .append(EventTime.duration(c.coveredNs()))
         .append(" of the period's ")
         .append(EventTime.duration(s.parameters.untilNs() - s.parameters.fromNs()))
         .append("; ")
         .append(c.gaps().size())
-        .append(" gap(s), when only scheduled checks could see changes. ");
-    b.append(
-        s.overflows == 0
-            ? "No overflow or lost audit events were recorded."
-            : s.overflows
-                + " overflow events (events lost and rescanned)"
-                + (s.auditRecordsLost > 0 ? ", " + s.auditRecordsLost + " audit records lost" : "")
-                + ".");
+        .append(" gap(s), when only scheduled checks could see changes.");
+    if (withLoss) {
+      b.append(' ').append(loss(s));
+    }
     b.append(
             "</p>\n<table><thead><tr><th>From</th><th>To</th><th>Status</th><th>Host</th><th>Backend</th>")
         .append("<th>Attribution</th><th>Trees</th></tr></thead><tbody>");
@@ -229,10 +256,8 @@ final class HtmlReport implements ReportWriter {
           .append(")</td></tr>");
     }
     b.append("</tbody></table>\n");
-    if (!s.lossByReason().isEmpty()) {
-      b.append("<div class=\"grid\">");
-      counts(b, "Loss by reason", s.lossByReason());
-      b.append("</div>\n");
+    if (withLoss) {
+      lossByReason(b, s);
     }
   }
 

@@ -134,16 +134,27 @@ final class ReportJson {
     g.writeEndObject();
   }
 
+  /**
+   * The coverage object; in a fleet report {@code {"by_host":{"web1 (id)":{…}}}}, each host's
+   * object as its own report writes it.
+   */
   private static void coverage(JsonGenerator g, Summary s) throws IOException {
-    Coverage c = s.coverage;
-    ReportParameters p = s.parameters;
     g.writeObjectFieldStart("coverage");
-    if (c.unavailable() != null) {
-      g.writeBooleanField("available", false);
-      g.writeStringField("reason", c.unavailable());
-      g.writeEndObject();
+    if (s.coverageByHost == null) {
+      coverage(g, s.coverage, s.parameters);
       return;
     }
+    g.writeObjectFieldStart("by_host");
+    for (Map.Entry<String, Coverage> h : s.coverageByHost.entrySet()) {
+      g.writeObjectFieldStart(h.getKey());
+      coverage(g, h.getValue(), s.parameters);
+    }
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  /** The fields of one coverage object, and its end. */
+  private static void coverage(JsonGenerator g, Coverage c, ReportParameters p) throws IOException {
     g.writeNumberField("period_seconds", (p.untilNs() - p.fromNs()) / 1_000_000_000L);
     g.writeNumberField("watched_seconds", c.coveredNs() / 1_000_000_000L);
     g.writeArrayFieldStart("watch_runs");

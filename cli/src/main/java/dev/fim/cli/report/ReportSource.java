@@ -6,6 +6,7 @@ import dev.fim.store.StoreException;
 import dev.fim.store.WatchCoverage;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where a report's data comes from: the local store ({@link StoreSource}) or the documents fim ship
@@ -14,11 +15,21 @@ import java.util.List;
  */
 public interface ReportSource {
   /**
-   * The watch runs overlapping {@code [fromNs, untilNs)}, oldest first; null when this source does
-   * not have them (the report says so instead of showing an unwatched period).
+   * The watch runs overlapping {@code [fromNs, untilNs)}, oldest first; null when this source has
+   * them per host ({@link #coverageByHost}).
    */
   List<WatchCoverage.Interval> coverage(long fromNs, long untilNs)
       throws StoreException, IOException;
+
+  /**
+   * The watch runs of each host ({@code name (id)}, the same name as its events'), known once
+   * {@link #forEach} handed every event over: every host that sent events or coverage in the period
+   * (and every host asked for), a host that sent no coverage with no runs. Null for a source with
+   * one host ({@link #coverage}).
+   */
+  default Map<String, List<WatchCoverage.Interval>> coverageByHost(ReportParameters p) {
+    return null;
+  }
 
   /**
    * Hands each event of the period to {@code sink}, in the report's order, with its approval as of

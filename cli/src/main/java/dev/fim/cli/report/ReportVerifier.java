@@ -13,7 +13,8 @@ import java.nio.file.Path;
 
 /**
  * {@code fim report --verify FILE}: checks a copy of a text, JSON or HTML report against the
- * database. The report states its parameters and data digest in one line ({@link
+ * database (a fleet report: against the cluster it names, {@link FleetSource}; the messages say
+ * which). The report states its parameters and data digest in one line ({@link
  * ReportParameters#line}); the verifier makes the same report again from the database as of the
  * stated time, streaming it against the file byte by byte (no second copy on disk), and compares
  * the digest of the data it found with the stated one.
@@ -93,6 +94,8 @@ public final class ReportVerifier {
                   + stated.parameters().source()
                   + ": verify it with --source URL");
     }
+    // what the report is made again from, as the messages name it
+    String from = fleet ? "the cluster " + ((FleetSource) store).source() : "the database";
     ComplianceReport.Result regenerated;
     long mismatchLine;
     boolean longer;
@@ -106,7 +109,9 @@ public final class ReportVerifier {
       return new Outcome(
           Verdict.EVIDENCE_NOT_VERIFIED,
           file
-              + ": NOT verified: the database's evidence does not"
+              + ": NOT verified: "
+              + from
+              + "'s evidence does not"
               + " verify, so it confirms nothing: "
               + chain.problem(),
           regenerated.sha256());
@@ -117,19 +122,28 @@ public final class ReportVerifier {
           file
               + ": NOT verified: it states data SHA-256 "
               + stated.sha256()
-              + ", but the database's data for its period (as of "
+              + ", but "
+              + from
+              + (fleet ? " has for its period (as of " : "'s data for its period (as of ")
               + EventTime.of(stated.parameters().generatedNs())
-              + ") has "
+              + ") "
+              + (fleet ? "documents whose digest is " : "has ")
               + regenerated.sha256()
-              + ": the report's data or parameters were edited, or the database"
-              + " changed since (events recorded in the period or approvals dated before the report)",
+              + ": the report's data or parameters were edited, or "
+              + (fleet
+                  ? "the cluster's documents changed since (events, approvals or watch coverage"
+                      + " of the period added, removed or rewritten, or shipped late)"
+                  : "the database changed since (events recorded in the period or approvals dated"
+                      + " before the report)"),
           regenerated.sha256());
     }
     if (mismatchLine > 0 || longer) {
       return new Outcome(
           Verdict.FILE_MODIFIED,
           file
-              + ": NOT verified: the database holds the data it states (SHA-256 "
+              + ": NOT verified: "
+              + from
+              + " holds the data it states (SHA-256 "
               + regenerated.sha256()
               + "), but the file differs from what fim writes for it "
               + (mismatchLine > 0 ? "from line " + mismatchLine : "after its end (bytes appended)")
@@ -139,7 +153,9 @@ public final class ReportVerifier {
     return new Outcome(
         Verdict.VERIFIED,
         file
-            + ": verified: unmodified, and the database holds the same data"
+            + ": verified: unmodified, and "
+            + from
+            + " holds the same data"
             + " (SHA-256 "
             + regenerated.sha256()
             + ", "

@@ -25,7 +25,18 @@ final class Summary {
   static final int TOP = 50;
 
   final ReportParameters parameters;
-  final Coverage coverage;
+
+  /**
+   * When fim watch ran: the store's runs; in a fleet report the fleet at a glance ({@link
+   * Coverage#fleet}), set once the documents were read ({@link #coverageByHost}).
+   */
+  Coverage coverage;
+
+  /**
+   * A fleet report's coverage per host ({@code name (id)}, in order), each as that host's own
+   * report computes it from its runs; null in a local report.
+   */
+  Map<String, Coverage> coverageByHost;
 
   /**
    * Whether the evidence (events, approvals, coverage) verified against its seal chain, stated in
@@ -95,6 +106,12 @@ final class Summary {
     byPrefix.merge(Labels.prefix(e.path(), parameters.prefixDepth()), 1L, Long::sum);
     byOrigin.merge(e.origin() == null ? Origin.UNKNOWN.label() : e.origin().label(), 1L, Long::sum);
     timeline.change(e.timeNs(), a != null);
+  }
+
+  /** Sets a fleet report's coverage per host (and the fleet's at a glance). */
+  void coverageByHost(Map<String, Coverage> byHost) {
+    coverageByHost = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byHost));
+    coverage = Coverage.fleet(coverageByHost, parameters);
   }
 
   /** A fleet report's change (overflows are loss, not changes) counted under its host. */

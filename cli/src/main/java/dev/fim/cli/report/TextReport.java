@@ -55,7 +55,7 @@ final class TextReport implements ReportWriter {
         "Hosts:       "
             + (s.coverage.hosts().isEmpty()
                 ? "(no fim watch ran in the period)"
-                : String.join(", ", s.coverage.hosts())));
+                : FleetFacts.oneLine(String.join(", ", s.coverage.hosts()))));
     line(
         "Trees:       "
             + (s.coverage.trees().isEmpty()
@@ -104,17 +104,30 @@ final class TextReport implements ReportWriter {
             : "Events, oldest first (UNAPPROVED changes need review):");
   }
 
+  /**
+   * The coverage lines; in a fleet report those of each host, each as that host's own report writes
+   * them, its first line naming the host ({@code Coverage: web1 (id): fim watch ran …}).
+   */
   private void coverage(Summary s) throws IOException {
-    Coverage c = s.coverage;
-    if (c.unavailable() != null) {
-      line("Coverage:    " + c.unavailable());
+    if (s.coverageByHost == null) {
+      coverage(s, s.coverage, "");
       return;
     }
+    if (s.coverageByHost.isEmpty()) {
+      line("Coverage:    no host sent events or coverage for the period");
+    }
+    for (Map.Entry<String, Coverage> h : s.coverageByHost.entrySet()) {
+      coverage(s, h.getValue(), FleetFacts.oneLine(h.getKey()) + ": ");
+    }
+  }
+
+  private void coverage(Summary s, Coverage c, String host) throws IOException {
     long period = s.parameters.untilNs() - s.parameters.fromNs();
     line(
         String.format(
             java.util.Locale.ROOT,
-            "Coverage:    fim watch ran %s of %s (%.1f %%), %d gap%s",
+            "Coverage:    %sfim watch ran %s of %s (%.1f %%), %d gap%s",
+            host,
             EventTime.duration(c.coveredNs()),
             EventTime.duration(period),
             100.0 * c.coveredNs() / period,
@@ -129,9 +142,9 @@ final class TextReport implements ReportWriter {
               + "  "
               + r.status().label
               + ", "
-              + r.host()
+              + FleetFacts.oneLine(r.host()) // a fleet's from a cluster: one line whatever it says
               + ", "
-              + r.backend()
+              + FleetFacts.oneLine(r.backend())
               + ", attribution "
               + r.attribution()
               + ": "

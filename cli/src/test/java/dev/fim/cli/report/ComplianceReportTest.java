@@ -256,6 +256,28 @@ class ComplianceReportTest {
         "a hostile path is one line, its bytes escaped:\n" + t);
   }
 
+  /**
+   * A watch run's host name and backend come, in a fleet report, from a record anyone with write
+   * access to the cluster can forge: with a newline they must not start a line of their own (a
+   * forged "Coverage:" line claiming a host was watched).
+   */
+  @Test
+  void aWatchRunsHostAndBackendStayOnTheirLine() throws Exception {
+    WatchCoverage.begin(
+            store,
+            T0 + 30 * S,
+            "web2\nCoverage:    forged: fim watch ran 1m 40s of 1m 40s (100.0 %), 0 gaps",
+            "inotify\rx",
+            dev.fim.store.Attribution.NONE,
+            List.of(PathBytes.ofUtf8("/srv")))
+        .end(T0 + 40 * S);
+    String t = report(params(ReportFormat.TEXT));
+    assertFalse(t.contains("\nCoverage:    forged"), t);
+    assertTrue(t.contains(", web2\\x0aCoverage:    forged: fim watch ran "), t);
+    assertTrue(t.contains(", inotify\\x0dx, attribution none: /srv"), t);
+    assertTrue(t.contains("\nHosts:       web1, web2\\x0aCoverage:    forged"), t);
+  }
+
   @Test
   void jsonIsOneDocumentWithSummaryChangesAndApprovals() throws Exception {
     String j = report(params(ReportFormat.JSON));

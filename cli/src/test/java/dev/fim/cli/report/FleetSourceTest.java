@@ -120,6 +120,12 @@ class FleetSourceTest {
                     String from, String until, List<String> hosts, FleetSearch.Sink s) {
                   return new FleetSearch.Counts(0, 0);
                 }
+
+                @Override
+                public FleetSearch.Counts coverage(
+                    String from, String until, List<String> hosts, FleetSearch.Sink s) {
+                  return new FleetSearch.Counts(0, 0);
+                }
               },
               "http://127.0.0.1:9");
       List<String> rendered = new ArrayList<>();

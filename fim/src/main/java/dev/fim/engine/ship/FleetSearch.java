@@ -33,6 +33,28 @@ public final class FleetSearch {
    */
   static final String[] SORT = {"host.id", "agent.id", "event.sequence", "@timestamp"};
 
+  /**
+   * Coverage documents' order: (host.id, agent.id, event.start) is unique for every one fim ship
+   * wrote (one run per database and start).
+   */
+  static final String[] COVERAGE_SORT = {"host.id", "agent.id", "event.start"};
+
+  /** What is read: the indices, the filter on time and the order. */
+  private enum Kind {
+    EVENTS(ShipDocuments.INDEX_PREFIX, SORT),
+    APPROVALS(ShipDocuments.APPROVALS_PREFIX, SORT),
+    /** The runs overlapping the period: started before its end, ended at or after its start. */
+    COVERAGE(ShipDocuments.COVERAGE_PREFIX, COVERAGE_SORT);
+
+    final String prefix;
+    final String[] sort;
+
+    Kind(String prefix, String[] sort) {
+      this.prefix = prefix;
+      this.sort = sort;
+    }
+  }
+
   /** One shipped document. */
   public record Document(String index, String id, String source) {}
 
@@ -69,8 +91,31 @@ public final class FleetSearch {
   public static Counts readApprovals(
       BulkClient client, String fromTimestamp, String untilTimestamp, List<String> hosts, Sink sink)
       throws IOException, InterruptedException, ShipException {
-    return read(
-        client, ShipDocuments.APPROVALS_PREFIX, fromTimestamp, untilTimestamp, hosts, PAGE, sink);
+    return read(client, Kind.APPROVALS, fromTimestamp, untilTimestamp, hosts, PAGE, sink);
+  }
+
+  /**
+   * The watch coverage documents ({@code fim-coverage-*}) of the runs that overlap the period, as a
+   * host's report selects them from its store: started before {@code untilTimestamp}, ending
+   * ({@code event.end}) at or after {@code fromTimestamp}; in the order (host.id, agent.id,
+   * event.start).
+   */
+  public static Counts readCoverage(
+      BulkClient client, String fromTimestamp, String untilTimestamp, List<String> hosts, Sink sink)
+      throws IOException, InterruptedException, ShipException {
+    return readCoverage(client, fromTimestamp, untilTimestamp, hosts, PAGE, sink);
+  }
+
+  /** As {@link #readCoverage(BulkClient, String, String, List, Sink)}, {@code page} a search. */
+  public static Counts readCoverage(
+      BulkClient client,
+      String fromTimestamp,
+      String untilTimestamp,
+      List<String> hosts,
+      int page,
+      Sink sink)
+      throws IOException, InterruptedException, ShipException {
+    return read(client, Kind.COVERAGE, fromTimestamp, untilTimestamp, hosts, page, sink);
   }
 
   /** As {@link #read(BulkClient, String, String, List, Sink)}, {@code page} documents a search. */
@@ -82,13 +127,12 @@ public final class FleetSearch {
       int page,
       Sink sink)
       throws IOException, InterruptedException, ShipException {
-    return read(
-        client, ShipDocuments.INDEX_PREFIX, fromTimestamp, untilTimestamp, hosts, page, sink);
+    return read(client, Kind.EVENTS, fromTimestamp, untilTimestamp, hosts, page, sink);
   }
 
   private static Counts read(
       BulkClient client,
-      String prefix,
+      Kind kind,
       String fromTimestamp,
       String untilTimestamp,
       List<String> hosts,
@@ -99,7 +143,8 @@ public final class FleetSearch {
     long n = 0;
     long counted = -1;
     while (true) {
-      String body = query(fromTimestamp, untilTimestamp, hosts, page, after);
+      String prefix = kind.prefix;
+      String body = query(kind, fromTimestamp, untilTimestamp, hosts, page, after);
       BulkClient.Response r;
       try {
         r =
@@ -141,7 +186,8 @@ public final class FleetSearch {
     return s.length() > 300 ? s.substring(0, 300) + "…" : s;
   }
 
-  static String query(String from, String until, List<String> hosts, int page, List<String> after)
+  private static String query(
+      Kind kind, String from, String until, List<String> hosts, int page, List<String> after)
       throws IOException {
     StringWriter w = new StringWriter();
     try (JsonGenerator g = FACTORY.createGenerator(w)) {
@@ -151,14 +197,19 @@ public final class FleetSearch {
       g.writeObjectFieldStart("query");
       g.writeObjectFieldStart("bool");
       g.writeArrayFieldStart("filter");
-      g.writeStartObject();
-      g.writeObjectFieldStart("range");
-      g.writeObjectFieldStart("@timestamp");
-      g.writeStringField("gte", from);
-      g.writeStringField("lt", until);
-      g.writeEndObject();
-      g.writeEndObject();
-      g.writeEndObject();
+      if (kind == Kind.COVERAGE) {
+        range(g, "event.start", "lt", until);
+        range(g, "event.end", "gte", from);
+      } else {
+        g.writeStartObject();
+        g.writeObjectFieldStart("range");
+        g.writeObjectFieldStart("@timestamp");
+        g.writeStringField("gte", from);
+        g.writeStringField("lt", until);
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeEndObject();
+      }
       if (!hosts.isEmpty()) {
         g.writeStartObject();
         g.writeObjectFieldStart("terms");
@@ -174,7 +225,7 @@ public final class FleetSearch {
       g.writeEndObject();
       g.writeEndObject();
       g.writeArrayFieldStart("sort");
-      for (String f : SORT) {
+      for (String f : kind.sort) {
         g.writeStartObject();
         g.writeStringField(f, "asc");
         g.writeEndObject();
@@ -190,6 +241,17 @@ public final class FleetSearch {
       g.writeEndObject();
     }
     return w.toString();
+  }
+
+  private static void range(JsonGenerator g, String field, String op, String value)
+      throws IOException {
+    g.writeStartObject();
+    g.writeObjectFieldStart("range");
+    g.writeObjectFieldStart(field);
+    g.writeStringField(op, value);
+    g.writeEndObject();
+    g.writeEndObject();
+    g.writeEndObject();
   }
 
   /** Parses hits.hits of a search response; the last hit's sort values go to {@code last}. */

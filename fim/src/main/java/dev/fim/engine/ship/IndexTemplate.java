@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The composable index template {@code fim-events} (index-template.json beside this class): ECS
- * mappings for every field fim writes, for the monthly indices {@code fim-events-YYYY.MM}.
+ * mappings for every field fim writes, for the monthly indices {@code fim-events-YYYY.MM}, {@code
+ * fim-approvals-YYYY.MM} and {@code fim-coverage-YYYY.MM} (version 3: coverage).
  *
  * <p>{@code dynamic: false}: a field the template does not know (one a newer fim adds) is kept in
  * {@code _source} but not indexed, so it never makes the cluster refuse a document (which would
@@ -20,7 +21,7 @@ public final class IndexTemplate {
   public static final String NAME = "fim-events";
 
   /** Raised when the template's fields change; an older one in the cluster is replaced. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   private IndexTemplate() {}
 
@@ -77,10 +78,12 @@ public final class IndexTemplate {
 
   /**
    * Checks before shipping that the template is there (documents would otherwise get guessed
-   * mappings, e.g. {@code file.inode} as a number and no {@code date_nanos}).
+   * mappings, e.g. {@code file.inode} as a number and no {@code date_nanos}). Returns the installed
+   * version (an older one than this fim's maps less: {@link #COVERAGE_SINCE}).
    */
-  public static void require(BulkClient client) throws ShipException, InterruptedException {
-    if (installedVersion(client) == 0) {
+  public static int require(BulkClient client) throws ShipException, InterruptedException {
+    int found = installedVersion(client);
+    if (found == 0) {
       throw new ShipException(
           ShipException.Reason.SETUP,
           "index template "
@@ -90,7 +93,11 @@ public final class IndexTemplate {
               + ": set it up first with fim ship --setup --to "
               + client);
     }
+    return found;
   }
+
+  /** The first version that maps {@code fim-coverage-*}: an older one would leave it unmapped. */
+  public static final int COVERAGE_SINCE = 3;
 
   /** The version of the installed template, 0 when there is none. */
   static int installedVersion(BulkClient client) throws ShipException, InterruptedException {

@@ -7,6 +7,7 @@ import dev.fim.engine.output.EventJson;
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.Timestamps;
+import dev.fim.store.WatchCoverage;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -34,6 +35,12 @@ public final class ShipDocuments {
    * deleted) with its event's month.
    */
   public static final String APPROVALS_PREFIX = "fim-approvals-";
+
+  /**
+   * Watch coverage's indices: this prefix and the month (UTC) the watch run started, where its
+   * document stays while the run's end moves forward.
+   */
+  public static final String COVERAGE_PREFIX = "fim-coverage-";
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -122,6 +129,61 @@ public final class ShipDocuments {
       g.writeObjectFieldStart("fim");
       g.writeStringField("approved_at", Timestamps.format(a.acceptedNs()));
       g.writeStringField("note", a.note());
+      g.writeStringField("record", Base64.getEncoder().encodeToString(stored));
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String json = w.toString();
+    out.append(json, 0, json.length() - 1).append(tail, 1, tail.length()).append('\n');
+  }
+
+  /** The document id of the watch run that started at {@code startNs}. */
+  public String coverageId(long startNs) {
+    return idPrefix + "coverage-" + startNs;
+  }
+
+  /**
+   * Appends the two NDJSON lines of a watch run's coverage interval: an {@code index} action in
+   * {@code fim-coverage-<month of its start>} with the id {@link #coverageId} and the external
+   * version {@link CoverageState#version} (a copy with a later end replaces the one before; an
+   * older or the same copy is refused with 409, which counts as acknowledged), then the document:
+   * {@code @timestamp} and {@code event.start} the run's start, {@code event.end} its end (its last
+   * heartbeat while it runs or after it was killed), {@code fim.coverage.*} how it ended and what
+   * it watched, and {@code fim.record} (the stored interval, base64) from which a fleet report
+   * computes the coverage with the local report's code.
+   */
+  public void appendCoverage(WatchCoverage.Interval i, byte[] stored, StringBuilder out) {
+    out.append("{\"index\":{\"_index\":\"")
+        .append(COVERAGE_PREFIX)
+        .append(month(i.startNs()))
+        .append("\",\"_id\":\"")
+        .append(coverageId(i.startNs()))
+        .append("\",\"version\":")
+        .append(CoverageState.version(i))
+        .append(",\"version_type\":\"external\"}}\n");
+    StringWriter w = new StringWriter(256);
+    try (JsonGenerator g = FACTORY.createGenerator(w)) {
+      g.writeStartObject();
+      g.writeStringField("@timestamp", Timestamps.format(i.startNs()));
+      g.writeObjectFieldStart("event");
+      g.writeStringField("kind", "state");
+      g.writeStringField("action", "watch-coverage");
+      g.writeStringField("start", Timestamps.format(i.startNs()));
+      g.writeStringField("end", Timestamps.format(i.endNs()));
+      g.writeEndObject();
+      g.writeObjectFieldStart("fim");
+      g.writeObjectFieldStart("coverage");
+      g.writeBooleanField("ended", i.ended());
+      g.writeStringField("host", i.host());
+      g.writeStringField("backend", i.backend());
+      g.writeArrayFieldStart("trees");
+      for (dev.fim.store.PathBytes t : i.trees()) {
+        g.writeString(t.display());
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeStringField("attribution", i.attribution().label());
       g.writeStringField("record", Base64.getEncoder().encodeToString(stored));
       g.writeEndObject();
     } catch (IOException e) {

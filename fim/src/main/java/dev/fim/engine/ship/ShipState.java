@@ -27,7 +27,7 @@ import java.util.Set;
  * never a torn one. It names its URL and database id: a file copied from another database or
  * destination is refused, not trusted.
  */
-public final class ShipState {
+public final class ShipState implements Acknowledging {
   private final Path file;
   private final String url;
   private final String databaseId;
@@ -129,13 +129,32 @@ public final class ShipState {
     return acked;
   }
 
+  /**
+   * The state of shipping this database's watch coverage to the same destination ({@link
+   * CoverageState}): a file beside this one.
+   */
+  public CoverageState coverage() {
+    return new CoverageState(
+        file.resolveSibling(file.getFileName() + ".coverage"), url, databaseId);
+  }
+
   /** Records {@code seq} as acknowledged, durably, before returning. */
+  @Override
   public void acknowledge(long seq) throws ShipException {
+    writeDurably(
+        file,
+        ("url=" + url + "\ndatabase_id=" + databaseId + "\nacknowledged=" + seq + "\n")
+            .getBytes(StandardCharsets.UTF_8),
+        "the acknowledged sequence " + seq);
+  }
+
+  /**
+   * Replaces {@code file} with {@code body}: written beside, synced, renamed, directory synced (a
+   * crash leaves the old or the new content). {@code what} names it in the error.
+   */
+  static void writeDurably(Path file, byte[] body, String what) throws ShipException {
     Path dir = file.getParent();
     Path tmp = dir.resolve(file.getFileName() + ".tmp");
-    byte[] body =
-        ("url=" + url + "\ndatabase_id=" + databaseId + "\nacknowledged=" + seq + "\n")
-            .getBytes(StandardCharsets.UTF_8);
     try {
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectory(
@@ -164,9 +183,7 @@ public final class ShipState {
       }
     } catch (IOException e) {
       throw new ShipException(
-          ShipException.Reason.SETUP,
-          "cannot record the acknowledged sequence " + seq + " in " + file + ": " + e,
-          e);
+          ShipException.Reason.SETUP, "cannot record " + what + " in " + file + ": " + e, e);
     }
   }
 

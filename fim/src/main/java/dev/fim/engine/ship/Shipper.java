@@ -6,6 +6,7 @@ import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventLog;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
+import dev.fim.store.WatchCoverage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,9 @@ import java.util.function.Consumer;
  * or no answer) are retried with exponential backoff; any other refusal (a mapping error, 400)
  * stops shipping with the sequence, path and reason ({@link ShipException.Reason#REJECTED}), since
  * skipping it would lose evidence: fix the mapping (or the index) and run again.
+ *
+ * <p>Each round also sends the approvals accepted since ({@link #approvals}) and the watch coverage
+ * intervals that changed ({@link #coverage}: a running watch's end moves; {@link CoverageState}).
  */
 public final class Shipper {
   /**
@@ -60,6 +64,7 @@ public final class Shipper {
   private final ShipDocuments documents;
   private final ShipState state;
   private final ShipState approvalState;
+  private final CoverageState coverageState;
   private final Settings settings;
   private final Consumer<String> warnings;
   private final BacklogNotice notice;
@@ -84,6 +89,7 @@ public final class Shipper {
     this.documents = documents;
     this.state = state;
     this.approvalState = state.approvals();
+    this.coverageState = state.coverage();
     this.settings = settings;
     this.warnings = warnings;
     this.notice = notice;
@@ -125,6 +131,9 @@ public final class Shipper {
         }
         if (!stopping) {
           approvals(store); // accepting a change records no event: looked for every round
+        }
+        if (!stopping) {
+          coverage(store); // a running watch's heartbeat records no event either
         }
       }
       if (once) {
@@ -245,6 +254,66 @@ public final class Shipper {
   }
 
   /**
+   * Sends the watch coverage intervals whose current form the destination has not acknowledged
+   * ({@link CoverageState}): a new run, a run whose end moved (heartbeat) or that ended. Returns
+   * how many the cluster took (a copy it already had, or a newer one, is 409 and not counted).
+   */
+  public long coverage(Store store) throws ShipException, StoreException, InterruptedException {
+    if (coverageUnmapped != null) {
+      if (!coverageWarned) {
+        coverageWarned = true;
+        warnings.accept(coverageUnmapped);
+      }
+      return 0;
+    }
+    CoverageState.Acknowledged acked = coverageState.acknowledged();
+    CoverageState.Round round =
+        coverageState.round(acked, WatchCoverage.startingAt(store, acked.finalBefore()));
+    List<WatchCoverage.Stored> fresh = round.pending();
+    Counts c = new Counts(-1);
+    StringBuilder body = new StringBuilder();
+    int[] offsets = new int[settings.batchDocs() + 1];
+    long[] positions = new long[settings.batchDocs()];
+    String[] labels = new String[settings.batchDocs()];
+    int i = 0;
+    while (i < fresh.size() && !stopping) {
+      body.setLength(0);
+      int n = 0;
+      while (i < fresh.size()
+          && n < settings.batchDocs()
+          && body.length() < settings.batchBytes()) {
+        WatchCoverage.Stored x = fresh.get(i);
+        offsets[n] = body.length();
+        positions[n] = i++;
+        labels[n] =
+            "the coverage of the watch run started "
+                + dev.fim.store.Timestamps.format(x.interval().startNs());
+        documents.appendCoverage(x.interval(), x.record(), body);
+        n++;
+      }
+      offsets[n] = body.length();
+      send(body, offsets, positions, labels, n, c, round, COVERAGE);
+    }
+    return c.created;
+  }
+
+  private volatile String coverageUnmapped;
+  private boolean coverageWarned;
+
+  /**
+   * Sends no coverage, saying {@code why} once: the cluster's template is older than the one that
+   * maps {@code fim-coverage-*} (its documents would get guessed mappings). A fleet report then
+   * shows this host as not covered, never as covered.
+   */
+  public void withoutCoverage(String why) {
+    coverageUnmapped = why;
+  }
+
+  /** Coverage intervals by their position in the round. */
+  private static final java.util.function.LongFunction<String> COVERAGE =
+      acked -> (acked + 1) + " changed coverage intervals of this round are shipped";
+
+  /**
    * Warns each round while more than the bound wait, and records one notice in the store when the
    * bound is crossed: not again until the backlog has fallen back to the bound (a marker beside the
    * shipping state remembers it across restarts).
@@ -297,7 +366,7 @@ public final class Shipper {
       String[] paths,
       int n,
       Counts c,
-      ShipState state,
+      Acknowledging state,
       java.util.function.LongFunction<String> shipped)
       throws ShipException, InterruptedException {
     int from = 0;
