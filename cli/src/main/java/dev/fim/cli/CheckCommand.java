@@ -45,11 +45,13 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin AuditLogOption attribution;
 
+  @Mixin ShipAfterCommand shipping;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    return run(spec, common, paths, output, attribution, false);
+    return run(spec, common, paths, output, attribution, shipping, false);
   }
 
   /** Shared with {@code update}, which differs only in making the result the new baseline. */
@@ -59,10 +61,27 @@ final class CheckCommand implements Callable<Integer> {
       List<String> paths,
       ReportOptions output,
       AuditLogOption attribution,
+      ShipAfterCommand shipping,
       boolean update)
       throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    shipping.check(spec.commandLine());
+    int exit = scan(spec, common, paths, output, attribution, update, out, err);
+    shipping.ship(common, spec.commandLine(), err); // the database is returned by now
+    return exit;
+  }
+
+  private static int scan(
+      picocli.CommandLine.Model.CommandSpec spec,
+      CommonOptions common,
+      List<String> paths,
+      ReportOptions output,
+      AuditLogOption attribution,
+      boolean update,
+      PrintWriter out,
+      PrintWriter err)
+      throws Exception {
     AuditLogAttributor fromLog =
         attribution.auditLog == null
             ? null

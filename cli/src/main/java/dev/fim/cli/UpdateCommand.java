@@ -34,10 +34,12 @@ final class UpdateCommand implements Callable<Integer> {
 
   @Mixin AuditLogOption attribution;
 
+  @Mixin ShipAfterCommand shipping;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    return CheckCommand.run(spec, common, paths, output, attribution, true);
+    return CheckCommand.run(spec, common, paths, output, attribution, shipping, true);
   }
 }

@@ -70,6 +70,13 @@ public final class Shipper {
   private final Object pause = new Object();
   private volatile boolean stopping;
 
+  /** Set by {@link #wake}: new events are recorded; the wait between rounds ends. */
+  private final java.util.concurrent.atomic.AtomicBoolean woken =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** The thread in {@link #follow}, which {@link #wake} unparks. */
+  private volatile Thread follower;
+
   private long rateStartNs;
   private long rateDocs;
 
@@ -95,10 +102,35 @@ public final class Shipper {
     synchronized (pause) {
       pause.notifyAll();
     }
+    Thread t = follower;
+    if (t != null) {
+      java.util.concurrent.locks.LockSupport.unpark(t);
+    }
+  }
+
+  /**
+   * New events were recorded: a {@link #follow} waiting between rounds starts the next one now
+   * rather than at the end of its interval (not sooner than {@code minGap} after the last one
+   * began). Never blocks, never waits for a lock: the watcher's comparator calls it after each
+   * batch it recorded. A wake during a round is kept for the next wait, so none is lost. It does
+   * not cut short a backoff after a failure or the --max-rate pacing.
+   */
+  public void wake() {
+    if (!woken.getAndSet(true)) {
+      Thread t = follower;
+      if (t != null) {
+        java.util.concurrent.locks.LockSupport.unpark(t);
+      }
+    }
   }
 
   public boolean stopping() {
     return stopping;
+  }
+
+  /** The destination's acknowledged sequence, as recorded now. */
+  public long acknowledged() throws ShipException {
+    return state.acknowledged();
   }
 
   /**
@@ -110,8 +142,21 @@ public final class Shipper {
    */
   public void follow(Path dbDir, boolean once, Duration interval, Consumer<Round> progress)
       throws ShipException, StoreException, InterruptedException {
+    follow(dbDir, once, interval, Duration.ZERO, progress);
+  }
+
+  /**
+   * As {@link #follow(Path, boolean, Duration, Consumer)}; a {@link #wake} ends the wait between
+   * rounds early, but a round starts at least {@code minGap} after the previous one started (a
+   * burst of recorded batches costs one round, not one database open each).
+   */
+  public void follow(
+      Path dbDir, boolean once, Duration interval, Duration minGap, Consumer<Round> progress)
+      throws ShipException, StoreException, InterruptedException {
+    follower = Thread.currentThread();
     long seen = -1;
     while (!stopping) {
+      long began = System.nanoTime();
       try (Store store = Store.open(dbDir, Store.OpenMode.READ_ONLY)) {
         long head = EventLog.headSequence(store);
         if (head != seen) { // nothing new, no scan
@@ -130,8 +175,30 @@ public final class Shipper {
       if (once) {
         return;
       }
-      pauseUntil(System.nanoTime() + interval.toNanos());
+      awaitRound(began + minGap.toNanos(), System.nanoTime() + interval.toNanos());
     }
+  }
+
+  /**
+   * Waits until {@code latestNs}, or until a {@link #wake} (but not before {@code earliestNs}), or
+   * {@link #stop} (System.nanoTime deadlines).
+   */
+  private void awaitRound(long earliestNs, long latestNs) throws InterruptedException {
+    long left;
+    while (!stopping && (left = latestNs - System.nanoTime()) > 0) {
+      if (woken.get()) {
+        long early = earliestNs - System.nanoTime();
+        if (early <= 0) {
+          break;
+        }
+        left = Math.min(left, early);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+    woken.set(false); // this round reads the head now: it ships what the wake announced
   }
 
   /** Ships the events after the acknowledged sequence, up to {@code head}. */
