@@ -298,7 +298,7 @@ class ShipCommandTest {
   void writersAndPackageFieldsAreMappedAndAnOlderTemplateIsUpdatedBySetup() throws Exception {
     String v1 =
         dev.fim.engine.ship.IndexTemplate.body()
-            .replace("\"fim_template_version\": 2", "\"fim_template_version\": 1");
+            .replace("\"fim_template_version\": 3", "\"fim_template_version\": 1");
     assertEquals(200, cluster.call("PUT", "/_index_template/fim-events", v1).status());
     long t = Instant.parse("2026-12-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
     ChangeEvent written =

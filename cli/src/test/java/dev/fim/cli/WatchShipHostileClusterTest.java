@@ -109,22 +109,25 @@ class WatchShipHostileClusterTest {
     }
   }
 
-  private WatchProcess watch() throws Exception {
-    return WatchProcess.start(
-        dir,
-        "--db",
-        dir.resolve("db").toString(),
-        "--key",
-        dir.resolve("key").toString(),
-        "--attribution",
-        "proc",
-        "--ship",
-        "http://127.0.0.1:" + server.getAddress().getPort(),
-        "--user",
-        "fim",
-        "--password-file",
-        passwordFile.toString(),
-        tree.toString());
+  private WatchProcess watch(String... more) throws Exception {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "--db",
+                dir.resolve("db").toString(),
+                "--key",
+                dir.resolve("key").toString(),
+                "--attribution",
+                "proc",
+                "--ship",
+                "http://127.0.0.1:" + server.getAddress().getPort(),
+                "--user",
+                "fim",
+                "--password-file",
+                passwordFile.toString(),
+                tree.toString()));
+    args.addAll(java.util.List.of(more));
+    return WatchProcess.start(dir, args.toArray(String[]::new));
   }
 
   private void awaitBulks(int n, WatchProcess w) throws Exception {
@@ -155,11 +158,13 @@ class WatchShipHostileClusterTest {
   void aFailingOrGarbageAnsweringClusterPausesShippingOnlyAndNeverShowsTheCredentials()
       throws Exception {
     mode.set(Bulk.ECHO_500);
-    try (WatchProcess w = watch()) {
+    try (WatchProcess w = watch("--backlog-warn", "0")) {
       Files.writeString(tree.resolve("a"), "changed\n");
       w.awaitOut(tree.resolve("a").toString());
       w.awaitErr("fim watch: warning: shipping: the cluster answered 500");
       assertTrue(w.err().contains("[credentials removed]"), w::toString);
+      // past the bound (0 here): one ship-backlog notice, recorded and reported by the watch itself
+      w.awaitOut("\"attribution_reason\":\"ship-backlog\"");
       mode.set(Bulk.GARBAGE); // the retry gets an answer that is not JSON
       w.awaitErr("the cluster's bulk response cannot be read");
       w.awaitErr("the watch goes on and the events wait in the database");
@@ -170,6 +175,7 @@ class WatchShipHostileClusterTest {
       WatchShipTest.assertNoCredentials(w.out() + w.err());
       assertFalse(w.err().contains("\tat "), w::toString); // no stack trace
       assertEquals(-1, w.err().indexOf("Exception in thread"), w::toString);
+      assertEquals(1, w.out().split("\"attribution_reason\":\"ship-backlog\"", -1).length - 1);
     }
   }
 }

@@ -20,7 +20,7 @@ public final class IndexTemplate {
   public static final String NAME = "fim-events";
 
   /** Raised when the template's fields change; an older one in the cluster is replaced. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   private IndexTemplate() {}
 

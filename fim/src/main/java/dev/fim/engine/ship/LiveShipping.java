@@ -1,6 +1,7 @@
 package dev.fim.engine.ship;
 
 import dev.fim.engine.sink.EventSink;
+import dev.fim.engine.sink.StoreAccess;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.StoreException;
 import java.nio.file.Path;
@@ -44,6 +45,9 @@ public final class LiveShipping implements AutoCloseable {
   private final Consumer<String> status;
   private final Thread thread;
 
+  /** The watch's guarded access to its open store (from the watcher's start of the wake sink). */
+  private volatile StoreAccess access;
+
   /**
    * @param status the watch's status lines (stderr), without the "fim watch: " prefix
    */
@@ -63,10 +67,16 @@ public final class LiveShipping implements AutoCloseable {
   /**
    * The output that wakes the shipping thread after each recorded batch. It ignores the events
    * themselves: they are read from the store, where the watcher put them before it called the
-   * outputs.
+   * outputs, through the access the watcher hands to its outputs (its own open store, guarded
+   * against the database being lent), so a round opens nothing.
    */
   public EventSink wakeSink() {
     return new EventSink() {
+      @Override
+      public void start(StoreAccess store) {
+        access = store; // a reload's new watcher hands in its own
+      }
+
       @Override
       public void emit(ChangeEvent event) {}
 
@@ -101,6 +111,7 @@ public final class LiveShipping implements AutoCloseable {
         IndexTemplate.require(client);
         shipper.follow(
             dbDir,
+            () -> access,
             false,
             POLL,
             MIN_GAP,
