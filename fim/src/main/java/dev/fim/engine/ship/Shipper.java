@@ -83,6 +83,12 @@ public final class Shipper {
   /** The thread in {@link #follow}, which {@link #wake} unparks. */
   private volatile Thread follower;
 
+  /** How often rounds look for new approvals. */
+  private static final long APPROVALS_EVERY_NS = 1_000_000_000L;
+
+  /** When a round last looked for approvals (System.nanoTime), 0 never. */
+  private long lastApprovalsNs;
+
   private long rateStartNs;
   private long rateDocs;
 
@@ -185,10 +191,10 @@ public final class Shipper {
       long began = System.nanoTime();
       StoreAccess held = access.get();
       if (held != null) {
-        roundThrough(held, seen, progress);
+        roundThrough(held, seen, once, progress);
       } else {
         try (Store store = Store.open(dbDir, Store.OpenMode.READ_ONLY)) {
-          roundThrough(StoreAccess.direct(store), seen, progress);
+          roundThrough(StoreAccess.direct(store), seen, once, progress);
         }
       }
       if (once) {
@@ -198,8 +204,11 @@ public final class Shipper {
     }
   }
 
-  /** One round of events (when the head moved past {@code seen[0]}) and approvals. */
-  private void roundThrough(StoreAccess access, long[] seen, Consumer<Round> progress)
+  /**
+   * One round of events (when the head moved past {@code seen[0]}) and approvals (always when
+   * {@code once}, else at most once a second).
+   */
+  private void roundThrough(StoreAccess access, long[] seen, boolean once, Consumer<Round> progress)
       throws ShipException, StoreException, InterruptedException {
     long[] head = {-1};
     if (!access.run(store -> head[0] = EventLog.headSequence(store))) {
@@ -214,8 +223,13 @@ public final class Shipper {
         seen[0] = head[0];
       }
     }
-    if (!stopping) {
-      approvals(access); // accepting a change records no event: looked for every round
+    long now = System.nanoTime();
+    if (!stopping
+        && (once || lastApprovalsNs == 0 || now - lastApprovalsNs >= APPROVALS_EVERY_NS)) {
+      // accepting a change records no event: looked for apart from the events, at most once a
+      // second (a watch's rounds come with each recorded batch; the scan reads every approval)
+      approvals(access);
+      lastApprovalsNs = now;
     }
   }
 
