@@ -12,12 +12,15 @@
 #    per request, sequentially;
 # 4. fim ship --once over the store, timed with its RSS;
 # and prints docs/s for both, checking that each put exactly N documents in;
-# 5. the live lag (LAG_CHANGES paced changes, default 100, every LAG_PACE_MS, default 200; 0 skips):
-#    a real fim watch (--attribution proc: no audit rules) records each new file, a following
-#    fim ship (--interval LAG_INTERVAL, default 0.1) sends it, and a poller (_search every 20 ms)
-#    notes when its document is searchable; p50/p99 of (searchable - written). The lag index's
-#    refresh_interval is set to LAG_REFRESH (default 1s, Elasticsearch's default; fim's template
-#    says 5s for throughput, which adds up to 5 s to this lag).
+# 5. the live lag (LAG_CHANGES paced changes, default 100, every LAG_PACE_MS, default 200; 0 skips),
+#    once per LAG_RUNS entry MODE:REFRESH (default "ship:1s watch:1s watch:template"): a real
+#    fim watch (--attribution proc: no audit rules) records each new file, and either a following
+#    fim ship --interval LAG_INTERVAL (default 0.1) sends it (MODE ship, the old way) or the watch
+#    itself does (MODE watch: fim watch --ship); a poller (_search every 20 ms) notes when its
+#    document is searchable, a reader of the watch's stdout when the watch reported it; p50/p99 of
+#    (searchable - written), (reported - written) and (searchable - reported). REFRESH is set on
+#    fim-events-* before measuring (1s is Elasticsearch's default), or "template": fim's (250ms).
+#    N=0 runs only this part.
 # Everything lives in a mktemp -d under /var/tmp, removed at the end with the node and the
 # processes started here (stopped by their pids). The load average is printed: other work on the
 # machine moves every number here.
