@@ -103,7 +103,7 @@ public final class LiveShipping implements AutoCloseable {
   }
 
   private void run() {
-    long retry = FIRST_RETRY_NS;
+    long[] retry = {FIRST_RETRY_NS};
     boolean[] failed = {false};
     while (!shipper.stopping()) {
       String problem;
@@ -118,6 +118,7 @@ public final class LiveShipping implements AutoCloseable {
             r -> {
               if (failed[0]) {
                 failed[0] = false;
+                retry[0] = FIRST_RETRY_NS; // moving again: the next pause starts short
                 status.accept(
                     "shipping to " + client + " again: acknowledged up to " + r.acknowledged());
               }
@@ -140,14 +141,14 @@ public final class LiveShipping implements AutoCloseable {
               + " paused: "
               + problem
               + "; the watch goes on and the events wait in the database; trying again in "
-              + TimeUnit.NANOSECONDS.toSeconds(retry)
+              + TimeUnit.NANOSECONDS.toSeconds(retry[0])
               + " s");
-      long until = System.nanoTime() + retry;
+      long until = System.nanoTime() + retry[0];
       long left;
       while (!shipper.stopping() && (left = until - System.nanoTime()) > 0) {
         LockSupport.parkNanos(this, left);
       }
-      retry = Math.min(retry * 2, MAX_RETRY_NS);
+      retry[0] = Math.min(retry[0] * 2, MAX_RETRY_NS);
     }
   }
 }
