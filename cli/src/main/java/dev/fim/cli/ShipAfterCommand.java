@@ -22,12 +22,11 @@ final class ShipAfterCommand {
   @Option(
       names = "--ship",
       paramLabel = "URL",
-      description = {
-        "Then ship the database's unshipped events (these findings among them) to this",
-        "OpenSearch/Elasticsearch cluster, as fim ship --once --to URL does (options below;",
-        "docs/fleet.md). A shipping failure is reported on stderr (\"fim: shipping …\") and",
-        "does not change the exit code; the events wait for the next ship."
-      })
+      description =
+          "Then ship the database's unshipped events (these findings among them) to this"
+              + " OpenSearch/Elasticsearch cluster, as fim ship --once --to URL does (options"
+              + " below; docs/fleet.md). A shipping failure is reported on stderr (\"fim: shipping"
+              + " …\") and does not change the exit code; the events wait for the next ship.")
   String ship;
 
   @picocli.CommandLine.Mixin ShipOptions shipping;

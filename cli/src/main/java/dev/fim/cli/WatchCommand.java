@@ -117,13 +117,12 @@ final class WatchCommand implements Callable<Integer> {
   @Option(
       names = "--ship",
       paramLabel = "URL",
-      description = {
-        "Also ship what is recorded to this OpenSearch or Elasticsearch cluster (its",
-        "index template set up first by fim ship --setup), with the options below",
-        "(--user/--password-file or --api-key-file, --ca-file, --batch, --max-rate…).",
-        "Shipping never holds up the watch; a ship-backlog notice is recorded when",
-        "more than --backlog-warn events wait."
-      })
+      description =
+          "Also ship what is recorded to this OpenSearch or Elasticsearch cluster (its index"
+              + " template set up once by fim ship --setup), with the options below (--user and"
+              + " --password-file or --api-key-file, --ca-file, --batch, --max-rate…). Shipping"
+              + " never holds up the watch; a ship-backlog notice is recorded when more than"
+              + " --backlog-warn events wait.")
   String ship;
 
   @Mixin ShipOptions shipping;
