@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fim ship beside a plain bulk loader, on the same local OpenSearch node, in one run (issue 17).
 #
-#   bench/ship.sh [N]          N events (default 1,000,000); e.g. bench/ship.sh 100000
+#   bench/ship.sh [N]          N events (default 1,000,000); e.g. bench/ship.sh 100000; 0: lag only
 #
 # 1. builds fim (mvn package) and the cli test classes, whose StandaloneOpenSearch runs a real
 #    OpenSearch 2.19 node (the one the tests use) in a JVM of its own on 127.0.0.1 (heap NODE_HEAP);
@@ -12,12 +12,15 @@
 #    per request, sequentially;
 # 4. fim ship --once over the store, timed with its RSS;
 # and prints docs/s for both, checking that each put exactly N documents in;
-# 5. the live lag (LAG_CHANGES paced changes, default 100, every LAG_PACE_MS, default 200; 0 skips):
-#    a real fim watch (--attribution proc: no audit rules) records each new file, a following
-#    fim ship (--interval LAG_INTERVAL, default 0.1) sends it, and a poller (_search every 20 ms)
-#    notes when its document is searchable; p50/p99 of (searchable - written). The lag index's
-#    refresh_interval is set to LAG_REFRESH (default 1s, Elasticsearch's default; fim's template
-#    says 5s for throughput, which adds up to 5 s to this lag).
+# 5. the live lag (LAG_CHANGES paced changes, default 100, every LAG_PACE_MS, default 200; 0 skips),
+#    once per LAG_RUNS entry MODE:REFRESH (default "ship:1s watch:1s watch:template"): a real
+#    fim watch (--attribution proc: no audit rules) records each new file, and either a following
+#    fim ship --interval LAG_INTERVAL (default 0.1) sends it (MODE ship, the old way) or the watch
+#    itself does (MODE watch: fim watch --ship); a poller (_search every 20 ms) notes when its
+#    document is searchable, a reader of the watch's stdout when the watch reported it; p50/p99 of
+#    (searchable - written), (reported - written) and (searchable - reported). REFRESH is set on
+#    fim-events-* before measuring (1s is Elasticsearch's default), or "template": fim's (250ms).
+#    N=0 runs only this part.
 # Everything lives in a mktemp -d under /var/tmp, removed at the end with the node and the
 # processes started here (stopped by their pids). The load average is printed: other work on the
 # machine moves every number here.
@@ -60,12 +63,14 @@ for _ in $(seq 1 600); do [ -f "$WORK/url" ] && break; kill -0 "$NODE_PID" || { 
 URL=$(cat "$WORK/url")
 echo "node: $URL (heap $NODE_HEAP, pid $NODE_PID)" >&2
 
+curl -s -XPUT "$URL/_index_template/fim-events" -H 'Content-Type: application/json' \
+  --data-binary @fim/src/main/resources/dev/fim/engine/ship/index-template.json >/dev/null
+
+if [ "$N" -gt 0 ]; then # N=0: the live lag only
 t0=$(now)
 java -Xmx512m -cp "$CP" dev.fim.cli.ship.ShipBench populate "$WORK/db" "$N"
 t1=$(now)
 echo "recorded $N events in $(echo "$t1 - $t0" | bc) s" >&2
-curl -s -XPUT "$URL/_index_template/fim-events" -H 'Content-Type: application/json' \
-  --data-binary @fim/src/main/resources/dev/fim/engine/ship/index-template.json >/dev/null
 java -Xmx512m -cp "$CP" dev.fim.cli.ship.ShipBench ndjson "$WORK/db" "$WORK/bulk" "$BATCH"
 echo "bulk bodies: $(ls "$WORK/bulk" | wc -l) files, $(du -sh "$WORK/bulk" | cut -f1)" >&2
 
@@ -108,22 +113,38 @@ printf '\nfim ship / plain: %.0f%% (first run), %.0f%% (second run)\n' \
 [ "$plain_n" = "$N" ] && [ "$fim_n" = "$N" ] && [ "$again_n" = "$N" ] || { echo "count mismatch" >&2; exit 1; }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
 
 LAG_CHANGES=${LAG_CHANGES:-100}
 [ "$LAG_CHANGES" -gt 0 ] || exit 0
-LAG="$WORK/lag"
+# each LAG_RUNS entry is MODE:REFRESH, measured one after the other on the same node:
+#   ship   fim watch beside fim ship --interval LAG_INTERVAL (the old way: a poll)
+#   watch  fim watch --ship (the shipping thread woken by each recorded batch)
+# REFRESH is the refresh_interval set on fim-events-* before measuring, or "template" (leave the
+# template's own)
+for run in ${LAG_RUNS:-ship:1s watch:1s watch:template}; do
+mode=${run%%:*}
+refresh=${run#*:}
+LAG="$WORK/lag-$mode-$refresh"
 mkdir -p "$LAG/tree"
 printf 'ALL = p+ftype+u+g+s+xxh3\n%s ALL\n' "$LAG/tree" >"$LAG/fim.conf"
 F=(--db "$LAG/db" --key "$LAG/seal.key" -c "$LAG/fim.conf")
 bin/fim init "${F[@]}" >/dev/null
-bin/fim watch "${F[@]}" --attribution proc >"$LAG/watch.out" 2>&1 &
-WATCH_PID=$!
-for _ in $(seq 1 300); do grep -q "watching " "$LAG/watch.out" && break; sleep 0.1; done
-bin/fim ship --db "$LAG/db" --to "$URL" --interval "${LAG_INTERVAL:-0.1}" >"$LAG/ship.out" 2>&1 &
-SHIP_PID=$!
-python3 - "$URL" "$LAG/tree" "$LAG_CHANGES" "${LAG_PACE_MS:-200}" "${LAG_REFRESH:-1s}" <<'PY'
+curl -s -XDELETE "$URL/fim-events-2*" >/dev/null # a fresh month index: made from the template
+if [ "$mode" = watch ]; then
+  bin/fim watch "${F[@]}" --attribution proc --ship "$URL" >"$LAG/watch.out" 2>"$LAG/watch.err" &
+  WATCH_PID=$!
+  for _ in $(seq 1 300); do grep -q "watching " "$LAG/watch.err" && break; sleep 0.1; done
+else
+  bin/fim watch "${F[@]}" --attribution proc >"$LAG/watch.out" 2>"$LAG/watch.err" &
+  WATCH_PID=$!
+  for _ in $(seq 1 300); do grep -q "watching " "$LAG/watch.err" && break; sleep 0.1; done
+  bin/fim ship --db "$LAG/db" --to "$URL" --interval "${LAG_INTERVAL:-0.1}" >"$LAG/ship.out" 2>&1 &
+  SHIP_PID=$!
+fi
+python3 - "$URL" "$LAG/tree" "$LAG_CHANGES" "${LAG_PACE_MS:-200}" "$refresh" "$mode" "$LAG/watch.out" <<'PY'
 import json, os, sys, threading, time, urllib.request
-url, tree, n, pace_ms, refresh = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+url, tree, n, pace_ms, refresh, mode, watch_out = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
 def call(method, path, body=None):
     req = urllib.request.Request(url + path, method=method,
         data=None if body is None else json.dumps(body).encode(),
@@ -146,8 +167,10 @@ while probe not in seen_paths():
     if time.time() > deadline:
         sys.exit("the probe never became searchable: is fim watch or fim ship down?")
     time.sleep(0.1)
-call("PUT", "/fim-events-*/_settings", {"index": {"refresh_interval": refresh}})
-written, searchable = {}, {}
+if refresh != "template":
+    call("PUT", "/fim-events-*/_settings", {"index": {"refresh_interval": refresh}})
+index_refresh = list(call("GET", "/fim-events-2*/_settings/index.refresh_interval?include_defaults=true").values())
+written, searchable, reported = {}, {}, {}
 done = threading.Event()
 def poll():
     while not done.is_set():
@@ -158,21 +181,44 @@ def poll():
         if len(searchable) == n:
             done.set()
         time.sleep(0.02)
+def follow_watch():  # when fim watch printed each change (its stdout, JSON lines)
+    with open(watch_out) as f:
+        while not done.is_set():
+            line = f.readline()
+            if not line:
+                time.sleep(0.005)
+                continue
+            now = time.time()
+            try:
+                p = json.loads(line)["file"]["path"]
+            except Exception:
+                continue
+            reported.setdefault(p, now)
 t = threading.Thread(target=poll); t.start()
+u = threading.Thread(target=follow_watch); u.start()
 for i in range(n):
     p = os.path.join(tree, "lag-%04d" % i)
     written[p] = time.time()
     with open(p, "w") as f:
         f.write("change %d\n" % i)
     time.sleep(pace_ms / 1000)
-done.wait(120); done.set(); t.join()
+done.wait(120); done.set(); t.join(); u.join()
 lags = sorted(searchable[p] - written[p] for p in searchable)
+rec = sorted(reported[p] - written[p] for p in reported if p in written)
+after = sorted(searchable[p] - reported[p] for p in searchable if p in reported)
 if len(lags) < n:
     print("only %d of %d changes became searchable within 120 s" % (len(lags), n))
-def pct(q):
-    return lags[min(len(lags) - 1, int(q * len(lags)))] * 1000
-print("\nlive lag, %d changes every %d ms (fim watch --attribution proc -> fim ship --interval -> "
-      "searchable; refresh_interval %s): p50 %.0f ms, p99 %.0f ms, max %.0f ms"
-      % (len(lags), pace_ms, refresh, pct(0.50), pct(0.99), lags[-1] * 1000))
+def pct(xs, q):
+    return xs[min(len(xs) - 1, int(q * len(xs)))] * 1000 if xs else float("nan")
+how = "fim watch --ship" if mode == "watch" else "fim watch beside fim ship --interval"
+print("\nlive lag, %d changes every %d ms (%s; refresh_interval %s, index says %s): "
+      "p50 %.0f ms, p99 %.0f ms, max %.0f ms; written->reported by the watch p50 %.0f p99 %.0f; "
+      "reported->searchable p50 %.0f p99 %.0f"
+      % (len(lags), pace_ms, how, refresh, json.dumps(index_refresh)[:200], pct(lags, .5), pct(lags, .99),
+         lags[-1] * 1000, pct(rec, .5), pct(rec, .99), pct(after, .5), pct(after, .99)))
 PY
+for p in $SHIP_PID $WATCH_PID; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+SHIP_PID=
+WATCH_PID=
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+done

@@ -30,6 +30,10 @@ import picocli.CommandLine.Spec;
       "With --audit-log, each change also says who made it, from auditd's log: a nightly report names",
       "the login user and the program even though fim was not watching (see --audit-log below).",
       "",
+      "With --ship URL, the recorded findings are then shipped to OpenSearch/Elasticsearch as",
+      "fim ship --once does. A shipping failure never changes the exit code (still the bitmask",
+      "above): it is one stderr line with the reason, and the events wait for the next ship.",
+      "",
       "Examples (cron):",
       "  fim check --format json --report /var/log/fim/check.json",
       "  fim check --audit-log /var/log/audit/audit.log --report /var/log/fim/check.txt",
@@ -45,11 +49,13 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin AuditLogOption attribution;
 
+  @Mixin ShipAfterCommand shipping;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    return run(spec, common, paths, output, attribution, false);
+    return run(spec, common, paths, output, attribution, shipping, false);
   }
 
   /** Shared with {@code update}, which differs only in making the result the new baseline. */
@@ -59,10 +65,27 @@ final class CheckCommand implements Callable<Integer> {
       List<String> paths,
       ReportOptions output,
       AuditLogOption attribution,
+      ShipAfterCommand shipping,
       boolean update)
       throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    shipping.check(spec.commandLine());
+    int exit = scan(spec, common, paths, output, attribution, update, out, err);
+    shipping.ship(common, spec.commandLine(), err); // the database is returned by now
+    return exit;
+  }
+
+  private static int scan(
+      picocli.CommandLine.Model.CommandSpec spec,
+      CommonOptions common,
+      List<String> paths,
+      ReportOptions output,
+      AuditLogOption attribution,
+      boolean update,
+      PrintWriter out,
+      PrintWriter err)
+      throws Exception {
     AuditLogAttributor fromLog =
         attribution.auditLog == null
             ? null

@@ -92,7 +92,7 @@ public final class ExitCodes {
     "22:internal error (a bug; rerun with --debug and report it)",
     "23:kernel audit refused: not root (CAP_AUDIT_CONTROL), immutable mode, rule exists or no such rule",
     "24:fim watch: no backend could watch the trees (fanotify's and inotify's reasons are printed)",
-    "25:fim ship: a document was refused (sequence and reason printed), the cluster stayed unreachable, or its template, credentials or CA file cannot be used"
+    "25:fim ship: a document was refused (sequence and reason printed), the cluster stayed unreachable, or its template, credentials or CA file cannot be used; --ship of watch/check/update: the URL or secret files cannot be used (a shipping failure later never changes their exit code)"
   };
 
   private ExitCodes() {}

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
       "",
       "Same report and exit code as check; afterwards the state just scanned becomes the baseline.",
       "Use it after reviewing a check's changes, e.g. after a package upgrade. --audit-log says who made",
-      "each change, as for check (see fim check --help).",
+      "each change, as for check (see fim check --help). --ship URL ships the findings as for",
+      "check: a shipping failure is a stderr line and leaves the exit code as it is.",
       "",
       "Example:  apt-get upgrade && fim update --report /var/log/fim/upgrade.txt /usr"
     })
@@ -34,10 +35,12 @@ final class UpdateCommand implements Callable<Integer> {
 
   @Mixin AuditLogOption attribution;
 
+  @Mixin ShipAfterCommand shipping;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    return CheckCommand.run(spec, common, paths, output, attribution, true);
+    return CheckCommand.run(spec, common, paths, output, attribution, shipping, true);
   }
 }

@@ -65,8 +65,15 @@ import picocli.CommandLine.Spec;
       "RELOADING=1 and READY=1 around a SIGHUP reload, STOPPING=1 on SIGTERM; with WatchdogSec",
       "($WATCHDOG_USEC) WATCHDOG=1 only while the comparator makes progress.",
       "",
+      "--ship URL also ships every recorded event to an OpenSearch/Elasticsearch cluster, as fim",
+      "ship does, from a thread of the watch woken after each recorded batch: the watch never",
+      "waits for the cluster (the database is the buffer; a cluster that is down, slow or",
+      "answers garbage delays shipping only, retried for ever and said on stderr), and fim ship",
+      "to the same URL resumes where it stopped (docs/fleet.md).",
+      "",
       "Examples:",
       "  fim watch /etc /usr/bin --output /var/log/fim/changes.json   (SIGHUP reopens the file)",
+      "  fim watch /etc --ship https://search.example:9200 --ca-file ca.pem --api-key-file key",
       "  fim watch --status                                          (the running watch's counters)",
       "  fim watch /etc --output syslog:local3 --output journal",
       "  fim watch --format text ~/project"
@@ -107,6 +114,22 @@ final class WatchCommand implements Callable<Integer> {
         "it missed (docs/watch.md, Outputs)."
       })
   List<String> outputs;
+
+  @Option(
+      names = "--ship",
+      paramLabel = "URL",
+      description =
+          "Also ship what is recorded to this OpenSearch or Elasticsearch cluster (its index"
+              + " template set up once by fim ship --setup), with the options below (--user and"
+              + " --password-file or --api-key-file, --ca-file, --batch, --max-rate…). Shipping"
+              + " never holds up the watch; a ship-backlog notice is recorded when more than"
+              + " --backlog-warn events wait.")
+  String ship;
+
+  @Mixin ShipOptions shipping;
+
+  /** The watcher now watching (replaced by a reload): the one a shipping notice goes to. */
+  private volatile Watcher current;
 
   @Option(
       names = "--backend",
@@ -217,6 +240,11 @@ final class WatchCommand implements Callable<Integer> {
           "--quiet-ms, --correlation-ms, --temporary-hold-ms and --status-every must be 0 or more"
               + " and --max-pending 1 or more");
     }
+    dev.fim.engine.ship.BulkClient shipTo = null;
+    if (ship != null) {
+      shipping.check(spec.commandLine());
+      shipTo = shipping.client(ship, spec.commandLine()); // bad URL or secrets: refused now
+    }
     Config cfg = common.loadConfig(err);
     Path keyFile = common.keyFile(cfg);
     List<PathBytes> scope = CommonOptions.paths(paths);
@@ -242,8 +270,19 @@ final class WatchCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       WatchReload reload = new WatchReload(common, scope, keyFile, plan, line -> status(err, line));
-      Watcher w = Watcher.start(settings(store, plan, chosen, sinks.sinks(), cfg, err));
+      dev.fim.engine.ship.LiveShipping live =
+          shipTo == null ? null : liveShipping(shipTo, store, err);
+      List<EventSink> outs = new java.util.ArrayList<>(sinks.sinks());
+      if (live != null) {
+        outs.add(live.wakeSink());
+      }
+      Watcher w = Watcher.start(settings(store, plan, chosen, outs, cfg, err));
+      current = w;
       reload.started(w);
+      if (live != null) {
+        live.start();
+        status(err, "shipping to " + shipTo + " (docs/fleet.md)");
+      }
       status(
           err,
           "watching "
@@ -285,7 +324,8 @@ final class WatchCommand implements Callable<Integer> {
           if (next == null || stop.received() != null) {
             break;
           }
-          w = reload.restart(w, next, p -> settings(store, p, chosen, sinks.sinks(), cfg, err));
+          w = reload.restart(w, next, p -> settings(store, p, chosen, outs, cfg, err));
+          current = w;
           if (stop.received() != null) {
             w.stop();
           } else {
@@ -294,6 +334,9 @@ final class WatchCommand implements Callable<Integer> {
           }
         }
       } finally {
+        if (live != null) {
+          live.close(); // after the request in flight; what is left waits in the database
+        }
         if (watchdog != null) {
           watchdog.close();
         }
@@ -337,6 +380,34 @@ final class WatchCommand implements Callable<Integer> {
                   : ""));
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The shipping thread of --ship: the database's unshipped events go to the cluster with the same
+   * acknowledged state as fim ship; its ship-backlog notice is recorded by the watcher itself.
+   */
+  private dev.fim.engine.ship.LiveShipping liveShipping(
+      dev.fim.engine.ship.BulkClient client, Store store, PrintWriter err) throws Exception {
+    String uri = client.toString();
+    PathBytes where =
+        PathBytes.of(store.dir().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    dev.fim.engine.ship.Shipper shipper =
+        shipping.shipper(
+            client,
+            common.dbDir(),
+            store.databaseId(),
+            null,
+            err,
+            "fim watch: warning: shipping: ",
+            (waiting, bound) -> {
+              Watcher w = current;
+              if (w == null) {
+                throw new IllegalStateException("the watcher has not started");
+              }
+              w.notice(where, ShipBacklog.REASON, ShipBacklog.message(uri, waiting, bound));
+            });
+    return new dev.fim.engine.ship.LiveShipping(
+        client, shipper, common.dbDir(), line -> status(err, line));
   }
 
   private WatchSettings settings(

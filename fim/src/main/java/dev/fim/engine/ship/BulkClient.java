@@ -25,9 +25,21 @@ public final class BulkClient {
   private final HttpClient http;
   private final Duration timeout;
 
+  /** The credentials in every form a cluster could echo them (see {@link #redact}). */
+  private final List<String> secrets;
+
+  private final long maxResponseBytes;
+
   public BulkClient(Destination destination, Duration timeout) {
+    this(destination, timeout, MAX_RESPONSE_BYTES);
+  }
+
+  /** With a bound of its own on the answer's length (tests). */
+  BulkClient(Destination destination, Duration timeout, long maxResponseBytes) {
     this.destination = destination;
     this.timeout = timeout;
+    this.maxResponseBytes = maxResponseBytes;
+    this.secrets = secretForms(destination.authorization());
     HttpClient.Builder b =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
@@ -83,9 +95,139 @@ public final class BulkClient {
     if (destination.authorization() != null) {
       r.header("Authorization", destination.authorization());
     }
-    HttpResponse<String> resp =
-        http.send(r.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    return new Response(resp.statusCode(), resp.body());
+    // sendAsync and a bounded wait rather than send: HttpRequest.timeout ends at the response's
+    // headers, so a cluster that sends them and then drips (or stalls) its body would hold the
+    // calling thread for ever; the body is also bounded, so a hostile one cannot fill the heap of
+    // the process shipping (fim watch --ship).
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> f =
+        http.sendAsync(r.build(), info -> new LimitedBody(maxResponseBytes));
+    HttpResponse<String> resp;
+    try {
+      resp = f.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      f.cancel(true);
+      throw new java.net.http.HttpTimeoutException(
+          "no complete answer within " + timeout.toSeconds() + " s");
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      throw e;
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(String.valueOf(c), c);
+    }
+    return new Response(resp.statusCode(), redact(resp.body()));
+  }
+
+  /**
+   * {@code text} without the credentials: a cluster (or whatever answers at its address) may echo
+   * the request's Authorization header in an error, which fim would otherwise print on stderr and
+   * into the journal. Every answer goes through here, so no message built from one carries them.
+   */
+  String redact(String text) {
+    if (text == null) {
+      return null;
+    }
+    String t = text;
+    for (String secret : secrets) {
+      if (t.contains(secret)) {
+        t = t.replace(secret, "[credentials removed]");
+      }
+    }
+    return t;
+  }
+
+  /** The header's value, its token and the decoded secret (password or key), longest first. */
+  private static List<String> secretForms(String authorization) {
+    List<String> forms = new ArrayList<>();
+    if (authorization == null) {
+      return forms;
+    }
+    forms.add(authorization);
+    int sp = authorization.indexOf(' ');
+    String token = sp < 0 ? authorization : authorization.substring(sp + 1);
+    forms.add(token);
+    try {
+      String decoded =
+          new String(java.util.Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
+      forms.add(decoded);
+      int colon = decoded.indexOf(':');
+      if (colon >= 0) {
+        forms.add(decoded.substring(colon + 1)); // the password, or the API key's secret half
+      }
+    } catch (IllegalArgumentException e) {
+      // an API key as given, not base64: the token is the secret
+    }
+    forms.removeIf(f -> f.length() < 3);
+    forms.sort((a, b) -> b.length() - a.length());
+    return List.copyOf(forms);
+  }
+
+  /** The largest response body read: a bulk answer of 1,000 items, errors and all, is ~1 MB. */
+  static final long MAX_RESPONSE_BYTES = 64L << 20;
+
+  /** A UTF-8 body that fails (and stops reading) once it is longer than its bound. */
+  static final class LimitedBody implements HttpResponse.BodySubscriber<String> {
+    private final HttpResponse.BodySubscriber<String> text =
+        HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+    private final java.util.concurrent.CompletableFuture<String> result =
+        new java.util.concurrent.CompletableFuture<>();
+    private final long limit;
+    private java.util.concurrent.Flow.Subscription subscription;
+    private long seen;
+
+    LimitedBody(long limit) {
+      this.limit = limit;
+      text.getBody()
+          .whenComplete(
+              (body, failure) -> {
+                if (failure != null) {
+                  result.completeExceptionally(failure);
+                } else {
+                  result.complete(body);
+                }
+              });
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<String> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+      subscription = s;
+      text.onSubscribe(s);
+    }
+
+    @Override
+    public void onNext(List<java.nio.ByteBuffer> items) {
+      if (result.isDone()) {
+        return;
+      }
+      for (java.nio.ByteBuffer b : items) {
+        seen += b.remaining();
+      }
+      if (seen > limit) {
+        subscription.cancel();
+        result.completeExceptionally(
+            new IOException("the answer is longer than " + limit + " bytes; not read"));
+        return;
+      }
+      text.onNext(items);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      text.onError(t);
+    }
+
+    @Override
+    public void onComplete() {
+      text.onComplete();
+    }
   }
 
   /**

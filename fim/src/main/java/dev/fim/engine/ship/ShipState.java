@@ -154,7 +154,18 @@ public final class ShipState implements Acknowledging {
    */
   static void writeDurably(Path file, byte[] body, String what) throws ShipException {
     Path dir = file.getParent();
-    Path tmp = dir.resolve(file.getFileName() + ".tmp");
+    // a name of this process and thread: fim check --ship beside fim watch --ship (or fim ship)
+    // write the same state; a shared temporary could be torn between two writers. Each renames a
+    // whole file of its own; the last one wins, which at worst resends what the other acknowledged
+    // (409 in the cluster: no duplicate), never skips.
+    Path tmp =
+        dir.resolve(
+            file.getFileName()
+                + "."
+                + ProcessHandle.current().pid()
+                + "-"
+                + Thread.currentThread().getId()
+                + ".tmp");
     try {
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectory(

@@ -1,5 +1,6 @@
 package dev.fim.engine.ship;
 
+import dev.fim.engine.sink.StoreAccess;
 import dev.fim.store.Approval;
 import dev.fim.store.Approvals;
 import dev.fim.store.ChangeEvent;
@@ -10,6 +11,7 @@ import dev.fim.store.WatchCoverage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -54,8 +56,13 @@ public final class Shipper {
     void exceeded(long waiting, long bound) throws Exception;
   }
 
-  /** What a round did. */
-  public record Round(long sent, long created, long alreadyPresent, long acknowledged) {}
+  /**
+   * What a round did.
+   *
+   * @param complete false when it could not read all it meant to (the database lent meanwhile)
+   */
+  public record Round(
+      long sent, long created, long alreadyPresent, long acknowledged, boolean complete) {}
 
   private static final long FIRST_BACKOFF_NS = 250_000_000L;
   private static final long MAX_BACKOFF_NS = 30_000_000_000L;
@@ -74,6 +81,19 @@ public final class Shipper {
 
   private final Object pause = new Object();
   private volatile boolean stopping;
+
+  /** Set by {@link #wake}: new events are recorded; the wait between rounds ends. */
+  private final java.util.concurrent.atomic.AtomicBoolean woken =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** The thread in {@link #follow}, which {@link #wake} unparks. */
+  private volatile Thread follower;
+
+  /** How often rounds look for new approvals and changed watch coverage. */
+  private static final long APPROVALS_EVERY_NS = 1_000_000_000L;
+
+  /** When a round last looked for approvals (System.nanoTime), 0 never. */
+  private long lastApprovalsNs;
 
   private long rateStartNs;
   private long rateDocs;
@@ -95,16 +115,41 @@ public final class Shipper {
     this.notice = notice;
   }
 
-  /** Asks a running {@link #follow} or {@link #round} to stop after the request in flight. */
+  /** Asks a running {@link #follow} to stop after the request in flight. */
   public void stop() {
     stopping = true;
     synchronized (pause) {
       pause.notifyAll();
     }
+    Thread t = follower;
+    if (t != null) {
+      java.util.concurrent.locks.LockSupport.unpark(t);
+    }
+  }
+
+  /**
+   * New events were recorded: a {@link #follow} waiting between rounds starts the next one now
+   * rather than at the end of its interval (not sooner than {@code minGap} after the last one
+   * began). Never blocks, never waits for a lock: the watcher's comparator calls it after each
+   * batch it recorded. A wake during a round is kept for the next wait, so none is lost. It does
+   * not cut short a backoff after a failure or the --max-rate pacing.
+   */
+  public void wake() {
+    if (!woken.getAndSet(true)) {
+      Thread t = follower;
+      if (t != null) {
+        java.util.concurrent.locks.LockSupport.unpark(t);
+      }
+    }
   }
 
   public boolean stopping() {
     return stopping;
+  }
+
+  /** The destination's acknowledged sequence, as recorded now. */
+  public long acknowledged() throws ShipException {
+    return state.acknowledged();
   }
 
   /**
@@ -116,38 +161,123 @@ public final class Shipper {
    */
   public void follow(Path dbDir, boolean once, Duration interval, Consumer<Round> progress)
       throws ShipException, StoreException, InterruptedException {
-    long seen = -1;
+    follow(dbDir, once, interval, Duration.ZERO, progress);
+  }
+
+  /**
+   * As {@link #follow(Path, boolean, Duration, Consumer)}; a {@link #wake} ends the wait between
+   * rounds early, but a round starts at least {@code minGap} after the previous one started (a
+   * burst of recorded batches costs one round, not one each).
+   */
+  public void follow(
+      Path dbDir, boolean once, Duration interval, Duration minGap, Consumer<Round> progress)
+      throws ShipException, StoreException, InterruptedException {
+    follow(dbDir, () -> null, once, interval, minGap, progress);
+  }
+
+  /**
+   * As {@link #follow(Path, boolean, Duration, Duration, Consumer)}, reading through {@code access}
+   * when it gives one ({@code fim watch --ship}: the watch's own open store, through its guard,
+   * instead of opening the database read-only each round, which costs 0.1–0.8 s of a loaded
+   * machine). The store is only read through it, each batch read and rendered there and sent after:
+   * the guard is never held across a request to the cluster (the watch lends the database under
+   * it). When it refuses (the database is lent to a fim check), the round waits for the next; when
+   * it gives null, the round opens the database read-only as fim ship does.
+   */
+  public void follow(
+      Path dbDir,
+      java.util.function.Supplier<StoreAccess> access,
+      boolean once,
+      Duration interval,
+      Duration minGap,
+      Consumer<Round> progress)
+      throws ShipException, StoreException, InterruptedException {
+    follower = Thread.currentThread();
+    long[] seen = {-1};
     while (!stopping) {
-      try (Store store = Store.open(dbDir, Store.OpenMode.READ_ONLY)) {
-        long head = EventLog.headSequence(store);
-        if (head != seen) { // nothing new, no scan
-          Round r = round(new EventLog(store), head);
-          if (r.sent() > 0) {
-            progress.accept(r);
-          }
-          if (!stopping) {
-            seen = head;
-          }
-        }
-        if (!stopping) {
-          approvals(store); // accepting a change records no event: looked for every round
-        }
-        if (!stopping) {
-          coverage(store); // a running watch's heartbeat records no event either
+      long began = System.nanoTime();
+      StoreAccess held = access.get();
+      if (held != null) {
+        roundThrough(held, seen, once, progress);
+      } else {
+        try (Store store = Store.open(dbDir, Store.OpenMode.READ_ONLY)) {
+          roundThrough(StoreAccess.direct(store), seen, once, progress);
         }
       }
       if (once) {
         return;
       }
-      pauseUntil(System.nanoTime() + interval.toNanos());
+      awaitRound(began + minGap.toNanos(), System.nanoTime() + interval.toNanos());
     }
   }
 
-  /** Ships the events after the acknowledged sequence, up to {@code head}. */
-  public Round round(EventLog log, long head)
+  /**
+   * One round of events (when the head moved past {@code seen[0]}) and approvals (always when
+   * {@code once}, else at most once a second).
+   */
+  private void roundThrough(StoreAccess access, long[] seen, boolean once, Consumer<Round> progress)
+      throws ShipException, StoreException, InterruptedException {
+    long[] head = {-1};
+    if (!access.run(store -> head[0] = EventLog.headSequence(store))) {
+      return; // lent: the next round
+    }
+    if (head[0] != seen[0]) { // nothing new, no scan
+      Round r = round(access, head[0]);
+      if (r.sent() > 0) {
+        progress.accept(r);
+      }
+      if (!stopping && r.complete()) {
+        seen[0] = head[0];
+      }
+    }
+    long now = System.nanoTime();
+    if (!stopping
+        && (once || lastApprovalsNs == 0 || now - lastApprovalsNs >= APPROVALS_EVERY_NS)) {
+      // accepting a change records no event: looked for apart from the events, at most once a
+      // second (a watch's rounds come with each recorded batch; the scan reads every approval)
+      approvals(access);
+      if (!stopping) {
+        coverage(access); // a running watch's heartbeat records no event either
+      }
+      lastApprovalsNs = now;
+    }
+  }
+
+  /**
+   * Waits until {@code latestNs}, or until a {@link #wake} (but not before {@code earliestNs}), or
+   * {@link #stop} (System.nanoTime deadlines).
+   */
+  private void awaitRound(long earliestNs, long latestNs) throws InterruptedException {
+    long left;
+    while (!stopping && (left = latestNs - System.nanoTime()) > 0) {
+      if (woken.get()) {
+        long early = earliestNs - System.nanoTime();
+        if (early <= 0) {
+          break;
+        }
+        left = Math.min(left, early);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+    woken.set(false); // this round reads the head now: it ships what the wake announced
+  }
+
+  /**
+   * Ships the events after the acknowledged sequence, up to {@code head}, reading each batch
+   * through {@code access} and sending it outside it. A round that {@code access} refused part-way
+   * (the database lent meanwhile) ends there, not {@link Round#complete}.
+   */
+  private Round round(StoreAccess access, long head)
       throws ShipException, StoreException, InterruptedException {
     long acked = state.acknowledged();
-    long[] pending = log.pendingAfter(acked, head);
+    long[][] found = {null};
+    if (!access.run(store -> found[0] = new EventLog(store).pendingAfter(acked, head))) {
+      return new Round(0, 0, 0, acked, false);
+    }
+    long[] pending = found[0];
     int count = pending.length / 2;
     backlog(count);
     Counts c = new Counts(acked);
@@ -155,25 +285,39 @@ public final class Shipper {
     int[] offsets = new int[settings.batchDocs() + 1];
     long[] seqs = new long[settings.batchDocs()];
     String[] paths = new String[settings.batchDocs()];
-    int i = 0;
-    while (i < count && !stopping) {
+    int[] at = {0, 0}; // {next pending index, documents in this batch}
+    boolean complete = true;
+    while (at[0] < count && !stopping) {
       body.setLength(0);
-      int n = 0;
-      while (i < count && n < settings.batchDocs() && body.length() < settings.batchBytes()) {
-        long time = pending[2 * i];
-        long seq = pending[2 * i + 1];
-        i++;
-        byte[] stored = log.stored(time, seq);
-        if (stored == null) {
-          continue; // not in this snapshot's events (cannot be: its key came from it)
-        }
-        ChangeEvent e = log.decode(stored);
-        offsets[n] = body.length();
-        seqs[n] = seq;
-        paths[n] = "event " + seq + " (" + e.path().display() + ")";
-        documents.append(e, stored, body);
-        n++;
+      at[1] = 0;
+      boolean read =
+          access.run(
+              store -> {
+                EventLog log = new EventLog(store);
+                while (at[0] < count
+                    && at[1] < settings.batchDocs()
+                    && body.length() < settings.batchBytes()) {
+                  long time = pending[2 * at[0]];
+                  long seq = pending[2 * at[0] + 1];
+                  at[0]++;
+                  byte[] stored = log.stored(time, seq);
+                  if (stored == null) {
+                    continue; // not in this snapshot's events (cannot be: its key came from it)
+                  }
+                  ChangeEvent e = log.decode(stored);
+                  int n = at[1];
+                  offsets[n] = body.length();
+                  seqs[n] = seq;
+                  paths[n] = "event " + seq + " (" + e.path().display() + ")";
+                  documents.append(e, stored, body);
+                  at[1]++;
+                }
+              });
+      if (!read) {
+        complete = false; // lent meanwhile: the rest next round
+        break;
       }
+      int n = at[1];
       offsets[n] = body.length();
       if (n > 0) {
         send(body, offsets, seqs, paths, n, c, state, EVENTS);
@@ -191,7 +335,7 @@ public final class Shipper {
         backlog(left);
       }
     }
-    return new Round(c.sent, c.created, c.present, c.acked);
+    return new Round(c.sent, c.created, c.present, c.acked, complete);
   }
 
   /** How a refusal names what was shipped so far: events by sequence. */
@@ -210,15 +354,27 @@ public final class Shipper {
    * sent again (409 for those already there). Returns how many were sent.
    */
   public long approvals(Store store) throws ShipException, StoreException, InterruptedException {
+    return approvals(StoreAccess.direct(store));
+  }
+
+  /** As {@link #approvals(Store)}, read through {@code access} and sent outside it. */
+  private long approvals(StoreAccess access)
+      throws ShipException, StoreException, InterruptedException {
     long from = approvalState.acknowledged();
     List<Object[]> fresh = new java.util.ArrayList<>();
-    new Approvals(store)
-        .forEach(
-            (time, seq, a, stored) -> {
-              if (a.acceptedNs() >= from) {
-                fresh.add(new Object[] {time, seq, a, stored});
-              }
-            });
+    boolean read =
+        access.run(
+            store ->
+                new Approvals(store)
+                    .forEach(
+                        (time, seq, a, stored) -> {
+                          if (a.acceptedNs() >= from) {
+                            fresh.add(new Object[] {time, seq, a, stored});
+                          }
+                        }));
+    if (!read) {
+      return 0; // lent: the next round
+    }
     fresh.sort(
         java.util.Comparator.comparingLong((Object[] x) -> ((Approval) x[2]).acceptedNs())
             .thenComparingLong(x -> (Long) x[1]));
@@ -259,6 +415,14 @@ public final class Shipper {
    * how many the cluster took (a copy it already had, or a newer one, is 409 and not counted).
    */
   public long coverage(Store store) throws ShipException, StoreException, InterruptedException {
+    return coverage(StoreAccess.direct(store));
+  }
+
+  /**
+   * As {@link #coverage(Store)}, reading through {@code access} (the intervals are read under it
+   * and sent after it); 0 when it refuses (the database is lent).
+   */
+  long coverage(StoreAccess access) throws ShipException, StoreException, InterruptedException {
     if (coverageUnmapped != null) {
       if (!coverageWarned) {
         coverageWarned = true;
@@ -267,8 +431,11 @@ public final class Shipper {
       return 0;
     }
     CoverageState.Acknowledged acked = coverageState.acknowledged();
-    CoverageState.Round round =
-        coverageState.round(acked, WatchCoverage.startingAt(store, acked.finalBefore()));
+    List<List<WatchCoverage.Stored>> read = new ArrayList<>(1);
+    if (!access.run(store -> read.add(WatchCoverage.startingAt(store, acked.finalBefore())))) {
+      return 0;
+    }
+    CoverageState.Round round = coverageState.round(acked, read.get(0));
     List<WatchCoverage.Stored> fresh = round.pending();
     Counts c = new Counts(-1);
     StringBuilder body = new StringBuilder();
@@ -307,6 +474,24 @@ public final class Shipper {
    */
   public void withoutCoverage(String why) {
     coverageUnmapped = why;
+  }
+
+  /**
+   * Ships coverage only when the cluster's template, of version {@code template}, maps it (else
+   * {@link #withoutCoverage}, saying how to update it).
+   */
+  public void forTemplate(int template) {
+    if (template < IndexTemplate.COVERAGE_SINCE) {
+      withoutCoverage(
+          "index template "
+              + IndexTemplate.NAME
+              + " on "
+              + client
+              + " is version "
+              + template
+              + ", which does not map watch coverage: coverage is not shipped (a fleet report"
+              + " shows this host as not watched) until fim ship --setup updates it");
+    }
   }
 
   /** Coverage intervals by their position in the round. */
