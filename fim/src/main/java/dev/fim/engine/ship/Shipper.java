@@ -379,28 +379,16 @@ public final class Shipper {
         java.util.Comparator.comparingLong((Object[] x) -> ((Approval) x[2]).acceptedNs())
             .thenComparingLong(x -> (Long) x[1]));
     Counts c = new Counts(from);
-    StringBuilder body = new StringBuilder();
-    int[] offsets = new int[settings.batchDocs() + 1];
-    long[] accepted = new long[settings.batchDocs()];
-    String[] labels = new String[settings.batchDocs()];
-    int i = 0;
-    while (i < fresh.size() && !stopping) {
-      body.setLength(0);
-      int n = 0;
-      while (i < fresh.size()
-          && n < settings.batchDocs()
-          && body.length() < settings.batchBytes()) {
-        Object[] x = fresh.get(i++);
-        Approval a = (Approval) x[2];
-        offsets[n] = body.length();
-        accepted[n] = a.acceptedNs();
-        labels[n] = "the approval of event " + x[1];
-        documents.appendApproval((Long) x[0], (Long) x[1], a, (byte[]) x[3], body);
-        n++;
-      }
-      offsets[n] = body.length();
-      send(body, offsets, accepted, labels, n, c, approvalState, APPROVALS);
-    }
+    sendAll(
+        fresh,
+        (x, i) -> ((Approval) x[2]).acceptedNs(),
+        (x, body) -> {
+          documents.appendApproval((Long) x[0], (Long) x[1], (Approval) x[2], (byte[]) x[3], body);
+          return "the approval of event " + x[1];
+        },
+        c,
+        approvalState,
+        APPROVALS);
     if (!stopping && !fresh.isEmpty()) {
       // all sent: the next round starts after the last (before, those accepted at the same
       // nanosecond as the last acknowledged one are sent again: one fim accept approves many)
@@ -438,30 +426,65 @@ public final class Shipper {
     CoverageState.Round round = coverageState.round(acked, read.get(0));
     List<WatchCoverage.Stored> fresh = round.pending();
     Counts c = new Counts(-1);
+    sendAll(
+        fresh,
+        (x, i) -> i,
+        (x, body) -> {
+          documents.appendCoverage(x.interval(), x.record(), body);
+          return "the coverage of the watch run started "
+              + dev.fim.store.Timestamps.format(x.interval().startNs());
+        },
+        c,
+        round,
+        COVERAGE);
+    return c.created;
+  }
+
+  /** Appends one document's NDJSON lines (action and source); returns how errors name it. */
+  @FunctionalInterface
+  private interface Appender<T> {
+    String append(T item, StringBuilder body);
+  }
+
+  /** Where an item stands in what its state acknowledges (given the item and its index). */
+  @FunctionalInterface
+  private interface Position<T> {
+    long of(T item, int index);
+  }
+
+  /**
+   * Sends {@code items} in order, in bulk requests of at most the batch's documents and bytes, each
+   * acknowledged in {@code state} by its {@code position} as the cluster takes it.
+   */
+  private <T> void sendAll(
+      List<T> items,
+      Position<T> position,
+      Appender<T> appender,
+      Counts c,
+      Acknowledging state,
+      java.util.function.LongFunction<String> shipped)
+      throws ShipException, InterruptedException {
     StringBuilder body = new StringBuilder();
     int[] offsets = new int[settings.batchDocs() + 1];
     long[] positions = new long[settings.batchDocs()];
     String[] labels = new String[settings.batchDocs()];
     int i = 0;
-    while (i < fresh.size() && !stopping) {
+    while (i < items.size() && !stopping) {
       body.setLength(0);
       int n = 0;
-      while (i < fresh.size()
+      while (i < items.size()
           && n < settings.batchDocs()
           && body.length() < settings.batchBytes()) {
-        WatchCoverage.Stored x = fresh.get(i);
+        T x = items.get(i);
         offsets[n] = body.length();
-        positions[n] = i++;
-        labels[n] =
-            "the coverage of the watch run started "
-                + dev.fim.store.Timestamps.format(x.interval().startNs());
-        documents.appendCoverage(x.interval(), x.record(), body);
+        positions[n] = position.of(x, i);
+        labels[n] = appender.append(x, body);
+        i++;
         n++;
       }
       offsets[n] = body.length();
-      send(body, offsets, positions, labels, n, c, round, COVERAGE);
+      send(body, offsets, positions, labels, n, c, state, shipped);
     }
-    return c.created;
   }
 
   private volatile String coverageUnmapped;
