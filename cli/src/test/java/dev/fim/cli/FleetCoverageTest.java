@@ -23,11 +23,8 @@ import dev.fim.engine.ship.ShipState;
 import dev.fim.engine.ship.Shipper;
 import dev.fim.store.Store;
 import dev.fim.store.WatchCoverage;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,12 +194,7 @@ class FleetCoverageTest {
   /** Starts fim watch on the host's database and returns once it watches. */
   private static Watch watch(Host h) throws Exception {
     List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
+        ChildFim.command(
             "watch",
             "--db",
             h.db().toString(),
@@ -219,24 +211,7 @@ class FleetCoverageTest {
             .redirectOutput(dir.resolve(h.name() + ".watch.out").toFile())
             .start();
     List<String> lines = new ArrayList<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                  synchronized (lines) {
-                    lines.add(l);
-                    lines.notifyAll();
-                  }
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
+    ChildFim.collectStderr(p, lines);
     long end = System.currentTimeMillis() + DEADLINE_MS;
     synchronized (lines) {
       while (lines.stream().noneMatch(l -> l.startsWith("fim watch: reconciled"))) {

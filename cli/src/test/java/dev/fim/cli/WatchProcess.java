@@ -29,15 +29,7 @@ final class WatchProcess implements AutoCloseable {
 
   /** Starts {@code fim watch ARGS} and waits until it has recorded its start-up state. */
   static WatchProcess start(Path dir, String... args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "watch"));
+    List<String> cmd = new ArrayList<>(ChildFim.command("watch"));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "watch-", ".out");
     Path err = Files.createTempFile(dir, "watch-", ".err");
