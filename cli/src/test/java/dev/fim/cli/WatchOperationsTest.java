@@ -102,6 +102,20 @@ class WatchOperationsTest {
     }
   }
 
+  /** Waits until at least {@code n} stderr lines match {@code p}. */
+  private void awaitStderrCount(Predicate<String> p, long n) throws InterruptedException {
+    long end = System.currentTimeMillis() + DEADLINE_MS;
+    synchronized (stderr) {
+      while (stderr.stream().filter(p).count() < n) {
+        long left = end - System.currentTimeMillis();
+        if (left <= 0 || !fim.isAlive()) {
+          fail(n + " stderr lines expected; stderr: " + stderr);
+        }
+        stderr.wait(Math.min(left, 200));
+      }
+    }
+  }
+
   /** Polls the events file until a line contains {@code text}; returns that line. */
   private String awaitEvent(String text) throws Exception {
     long end = System.currentTimeMillis() + DEADLINE_MS;
@@ -280,7 +294,9 @@ class WatchOperationsTest {
     assertTrue(json.contains("\"events\":1,"), json);
     assertTrue(json.contains("\"attribution\":{\"audit\":0,\"proc\":1,\"none\":0}"), json);
     assertTrue(json.contains("\"backend\":\"fanotify\""), json);
-    // the query made the watch write a fresh status (its line is on stderr twice now)
+    // the query made the watch write a fresh status: its line comes to stderr a second time (read
+    // by another thread, and written by the watch after the status file the query read)
+    awaitStderrCount(l -> l.startsWith("fim watch: status: up "), 2);
     synchronized (stderr) {
       assertEquals(
           2,
