@@ -98,10 +98,9 @@ final class Evidence implements AutoCloseable {
   static EvidenceChain.Verification verify(
       CommonOptions common, Store store, PrintWriter err, java.util.Set<EvidenceChain.Kind> kinds)
       throws StoreException, ErrorHandler.ConfigError {
-    Path keyFile = common.keyFile(common.loadConfig(err));
     EvidenceKey key;
     try {
-      key = EvidenceKey.of(SealKey.load(keyFile));
+      key = evidenceKey(common, err);
     } catch (IOException e) {
       return keyless(store, e);
     }
@@ -132,10 +131,9 @@ final class Evidence implements AutoCloseable {
       java.util.Set<EvidenceChain.Kind> kinds,
       long fromNs)
       throws StoreException, ErrorHandler.ConfigError {
-    Path keyFile = common.keyFile(common.loadConfig(err));
     EvidenceKey key;
     try {
-      key = EvidenceKey.of(SealKey.load(keyFile));
+      key = evidenceKey(common, err);
     } catch (IOException e) {
       return dev.fim.cli.report.EvidenceCheck.of(keyless(store, e));
     }
@@ -162,6 +160,12 @@ final class Evidence implements AutoCloseable {
         pass.close();
       }
     };
+  }
+
+  /** The evidence key derived from the seal key the config (or --key) names. */
+  private static EvidenceKey evidenceKey(CommonOptions common, PrintWriter err)
+      throws IOException, ErrorHandler.ConfigError {
+    return EvidenceKey.of(SealKey.load(common.keyFile(common.loadConfig(err))));
   }
 
   /** The verdict when the key cannot be loaded: fine only for a database without evidence. */

@@ -5,7 +5,6 @@ import dev.fim.store.EventLog;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -48,7 +47,7 @@ final class ShipBacklog {
               List.of(
                   ChangeEvent.notice(
                       now,
-                      PathBytes.of(store.dir().toString().getBytes(StandardCharsets.UTF_8)),
+                      PathBytes.ofUtf8(store.dir().toString()),
                       null,
                       REASON,
                       message(uri, waiting, bound))));

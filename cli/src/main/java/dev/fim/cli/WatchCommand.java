@@ -389,8 +389,7 @@ final class WatchCommand implements Callable<Integer> {
   private dev.fim.engine.ship.LiveShipping liveShipping(
       dev.fim.engine.ship.BulkClient client, Store store, PrintWriter err) throws Exception {
     String uri = client.toString();
-    PathBytes where =
-        PathBytes.of(store.dir().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    PathBytes where = PathBytes.ofUtf8(store.dir().toString());
     dev.fim.engine.ship.Shipper shipper =
         shipping.shipper(
             client,
