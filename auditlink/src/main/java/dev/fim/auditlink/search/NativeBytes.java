@@ -8,7 +8,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 
 /**
- * A block of native memory that pread fills and the byte search reads eight bytes at a time.
+ * A block of native memory that pread fills and the byte search reads: libc's {@code memmem} where
+ * jffi binds it ({@link LibcMemmem}), else Java loops that read eight bytes at a time.
  *
  * <p>Why not a byte array and a byte-array-view VarHandle: {@code bin/fim} runs a search with C1
  * alone (C2's compile threads cost more than they save in a sub-second run on 2 cores), and C1
@@ -66,6 +67,14 @@ final class NativeBytes {
   private final long address;
   private final int capacity;
 
+  /** Whether the searches call libc's {@code memmem} ({@link LibcMemmem}) rather than the loops. */
+  private final boolean libc;
+
+  /** The needles of a {@code memmem} search, copied to native memory (grown when needed). */
+  private ByteBuffer needleBuffer;
+
+  private long needleAddress;
+
   /** Bytes that hold data: the last read's or copy's. */
   private int length;
 
@@ -73,6 +82,19 @@ final class NativeBytes {
    * @throws IllegalStateException when not {@link #AVAILABLE}
    */
   NativeBytes(int capacity) {
+    this(capacity, LibcMemmem.AVAILABLE);
+  }
+
+  /**
+   * @param libc search with libc's {@code memmem} (true only when {@link LibcMemmem#AVAILABLE}),
+   *     else with the word loops below (tests compare both)
+   * @throws IllegalStateException when not {@link #AVAILABLE}
+   */
+  NativeBytes(int capacity, boolean libc) {
+    if (libc && !LibcMemmem.AVAILABLE) {
+      throw new IllegalStateException("no libc memmem on this JVM");
+    }
+    this.libc = libc;
     if (!AVAILABLE) {
       throw new IllegalStateException("no Unsafe memory access on this JVM");
     }
@@ -83,6 +105,11 @@ final class NativeBytes {
 
   int capacity() {
     return capacity;
+  }
+
+  /** Whether the searches call libc's {@code memmem}. */
+  boolean searchesWithLibc() {
+    return libc;
   }
 
   /**
@@ -130,13 +157,21 @@ final class NativeBytes {
   /**
    * Adds {@code at + k} to {@code out} for each k in [0, starts) where one of {@code needles}
    * starts within the first {@code length} bytes (unordered; a position where two start counts
-   * twice). Two needles (a value and its hex form) are searched in one pass: half the work of two
-   * passes. Each needle's byte at {@link #checkOffset} and its last byte are compared eight
-   * positions at a time as words ("has zero byte", Bit Twiddling Hacks); the rare positions flagged
-   * are compared whole.
+   * twice). With libc's {@code memmem} ({@link LibcMemmem}, the default where it is bound), each
+   * needle in turn; otherwise two needles (a value and its hex form) are searched in one pass: half
+   * the work of two passes. Each needle's byte at {@link #checkOffset} and its last byte are
+   * compared eight positions at a time as words ("has zero byte", Bit Twiddling Hacks); the rare
+   * positions flagged are compared whole.
    */
   void search(byte[][] needles, int starts, long at, WindowedSearch.LongList out) {
-    if (needles.length == 2) {
+    if (libc && needles.length > 0 && minLength(needles) > 0) {
+      copyNeedles(needles);
+      long off = 0;
+      for (byte[] n : needles) {
+        memmem(needleAddress + off, n.length, starts, at, out);
+        off += n.length;
+      }
+    } else if (needles.length == 2) {
       searchTwo(needles[0], needles[1], starts, at, out);
     } else {
       for (byte[] n : needles) search(n, checkOffset(n), starts, at, out);
@@ -152,6 +187,11 @@ final class NativeBytes {
     if (check < 0 || check >= n) {
       throw new IllegalArgumentException(
           "check offset " + check + " outside a needle of " + n + " bytes");
+    }
+    if (libc) {
+      copyNeedles(new byte[][] {needle});
+      memmem(needleAddress, n, starts, at, out);
+      return;
     }
     starts = Math.min(starts, length - n + 1);
     long first = broadcast(needle[check]);
@@ -170,6 +210,45 @@ final class NativeBytes {
     for (; i < starts; i++) {
       if (startsWith(i, needle)) out.add(at + i);
     }
+  }
+
+  /**
+   * Adds {@code at + k} for each k in [0, starts) where the {@code n} bytes at native {@code
+   * needle} start within the data, found with libc's {@code memmem}: each call covers only the data
+   * the remaining starts can reach, so no match can end past {@code length}.
+   */
+  private void memmem(long needle, int n, int starts, long at, WindowedSearch.LongList out) {
+    starts = Math.min(starts, length - n + 1);
+    if (starts <= 0) return;
+    long last = address + starts; // exclusive bound on a match's address
+    long end = last + n - 1; // within address + length
+    for (long from = address; from < last; ) {
+      long r = LibcMemmem.find(from, end - from, needle, n);
+      if (r == 0) return;
+      if (r < from || r >= last) {
+        throw new IllegalStateException("memmem returned an address outside its haystack");
+      }
+      out.add(at + (r - address));
+      from = r + 1;
+    }
+  }
+
+  /** Copies the needles one after the other to {@link #needleAddress}. */
+  private void copyNeedles(byte[][] needles) {
+    int total = 0;
+    for (byte[] n : needles) total += n.length;
+    if (needleBuffer == null || needleBuffer.capacity() < total) {
+      needleBuffer = ByteBuffer.allocateDirect(Math.max(64, total));
+      needleAddress = U.getLong(needleBuffer, ADDRESS);
+    }
+    needleBuffer.clear();
+    for (byte[] n : needles) needleBuffer.put(n);
+  }
+
+  private static int minLength(byte[][] needles) {
+    int m = Integer.MAX_VALUE;
+    for (byte[] n : needles) m = Math.min(m, n.length);
+    return m;
   }
 
   private void searchTwo(byte[] p, byte[] q, int starts, long at, WindowedSearch.LongList out) {

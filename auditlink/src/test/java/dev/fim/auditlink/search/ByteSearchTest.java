@@ -24,14 +24,29 @@ class ByteSearchTest {
 
   @Test
   void oneAndTwoNeedlesFindWhatANaiveSearchFinds(@TempDir Path dir) throws IOException {
+    findsWhatANaiveSearchFinds(dir, false);
+  }
+
+  /** The same with libc's memmem, which the search uses by default on this host. */
+  @Test
+  void oneAndTwoNeedlesFindWhatANaiveSearchFindsWithLibcMemmem(@TempDir Path dir)
+      throws IOException {
+    org.junit.jupiter.api.Assertions.assertTrue(
+        LibcMemmem.AVAILABLE, "jffi finds memmem in the JVM's own C library");
+    org.junit.jupiter.api.Assertions.assertTrue(new NativeBytes(16).searchesWithLibc());
+    findsWhatANaiveSearchFinds(dir, true);
+  }
+
+  private static void findsWhatANaiveSearchFinds(Path dir, boolean libc) throws IOException {
     SplittableRandom rnd = new SplittableRandom(7);
     Path file = dir.resolve("log");
-    NativeBytes mem = new NativeBytes(300);
+    NativeBytes mem = new NativeBytes(300, libc);
     for (int round = 0; round < 3000; round++) {
       int len = rnd.nextInt(0, 300);
       byte[] b = new byte[len];
-      // A small alphabet that shares the needles' first and last bytes: many near misses.
-      byte[] alphabet = "fh6822DEim-bench1234)".getBytes(StandardCharsets.US_ASCII);
+      // A small alphabet that shares the needles' first and last bytes: many near misses; and NUL,
+      // which must not end the data for memmem (a hostile log may hold any byte).
+      byte[] alphabet = "fh6822DEim-bench1234)\0".getBytes(StandardCharsets.US_ASCII);
       for (int i = 0; i < len; i++) b[i] = alphabet[rnd.nextInt(alphabet.length)];
       for (int k = rnd.nextInt(4); k > 0; k--) {
         byte[] n = rnd.nextBoolean() ? KEY : KEY_HEX;
@@ -71,7 +86,7 @@ class ByteSearchTest {
                   0,
                   starts,
                   viaFile,
-                  new NativeBytes(needles[0].length + 7));
+                  new NativeBytes(needles[0].length + 7, libc));
               long[] v = Arrays.copyOf(viaFile.a, viaFile.n);
               assertArrayEquals(
                   naive(b, len, needles, starts, 0),
