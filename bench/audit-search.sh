@@ -9,6 +9,9 @@
 # FILE` (the real CLI, JVM start included) on the same warm file, both writing to a file: the
 # median wall time of RUNS (default 3) each with that run's CPU time (user + system) and the best
 # wall time, and compares the events found. KEY=… searches another key.
+# The floors, timed in the same rounds: `LC_ALL=C grep -c -F 'key="KEY"'` (one C process that
+# reads the file and finds the key, nothing parsed), `cat FILE > /dev/null` (the kernel's read and
+# copy alone) and a Java hello world with the search's JVM options (the JVM's start and exit).
 # ausearch: taken from PATH, else extracted from Debian's auditd + libauparse0 packages into
 # WORKDIR with `apt-get download` + `dpkg-deb -x` (no daemon is installed or started).
 # Needs: python3, bc, java 17, `mvn -q -B -o -DskipTests package` done.
@@ -89,13 +92,26 @@ median() { # "wall cpu"… → "median-wall its-cpu best-wall"
   local sorted; sorted=$(printf '%s\n' "$@" | sort -n)
   echo "$(sed -n "$(( ($# + 1) / 2 ))p" <<<"$sorted") $(head -1 <<<"$sorted" | cut -d' ' -f1)"
 }
-ra=(); rf=()
+# The JVM floor: an empty main with the options bin/fim gives a search.
+mkdir -p "$WORK/hello"
+if [ ! -f "$WORK/hello/Hello.class" ]; then
+  printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' > "$WORK/hello/Hello.java"
+  javac -d "$WORK/hello" "$WORK/hello/Hello.java"
+fi
+HELLO=(java -Xshare:auto -Xmx256m -Xmn8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$WORK/hello" Hello)
+ra=(); rf=(); rg=(); rc=(); rh=()
 for _ in $(seq "$RUNS"); do
   ra+=("$(timed "$WORK/ausearch.out" "${AUSEARCH[@]}" -i -k "$KEY" --input "$LOG")")
   rf+=("$(timed "$WORK/fim.out" "$FIM" audit search -k "$KEY" --input "$LOG")")
+  rg+=("$(timed "$WORK/grep.out" env LC_ALL=C grep -c -F "key=\"$KEY\"" "$LOG")")
+  rc+=("$(timed /dev/null cat "$LOG")")
+  rh+=("$(timed /dev/null "${HELLO[@]}")")
 done
 read -r ta ca ba < <(median "${ra[@]}")
 read -r tf cf bf < <(median "${rf[@]}")
+read -r tg cg bg < <(median "${rg[@]}")
+read -r tc cc bc_ < <(median "${rc[@]}")
+read -r th ch bh < <(median "${rh[@]}")
 a=$(grep -c '^----' "$WORK/ausearch.out" || true)
 f=$(grep -c '^----' "$WORK/fim.out" || true)
 # The same events: the serials found, in order.
@@ -104,5 +120,10 @@ grep -o 'msg=audit([^)]*)' "$WORK/fim.out" | sed 's/.*://; s/)//' | uniq > "$WOR
 same=no; cmp -s "$WORK/ausearch.serials" "$WORK/fim.serials" && same=yes
 printf 'ausearch -i -k %s:        %6.2f s wall (best %.2f) %6.2f s cpu, %d events\n' "$KEY" "$ta" "$ba" "$ca" "$a"
 printf 'fim audit search -k %s:  %6.2f s wall (best %.2f) %6.2f s cpu, %d events\n' "$KEY" "$tf" "$bf" "$cf" "$f"
+printf 'floor: grep -c -F key="%s":  %6.2f s wall (best %.2f) %6.2f s cpu, %s lines\n' "$KEY" "$tg" "$bg" "$cg" "$(cat "$WORK/grep.out")"
+printf 'floor: cat FILE > /dev/null:   %6.2f s wall (best %.2f) %6.2f s cpu\n' "$tc" "$bc_" "$cc"
+printf 'floor: java hello world:       %6.2f s wall (best %.2f) %6.2f s cpu\n' "$th" "$bh" "$ch"
+printf 'fim against the floors (medians): %.1fx grep, %.1fx cat, %.1fx hello world; ausearch / 10 = %.2f s\n' \
+  "$(echo "$tf / $tg" | bc -l)" "$(echo "$tf / $tc" | bc -l)" "$(echo "$tf / $th" | bc -l)" "$(echo "$ta / 10" | bc -l)"
 printf 'speed-up (medians of %d): %.1fx wall, %.1fx cpu; same events (serials in order): %s\n' \
   "$RUNS" "$(echo "$ta / $tf" | bc -l)" "$(echo "$ca / $cf" | bc -l)" "$same"

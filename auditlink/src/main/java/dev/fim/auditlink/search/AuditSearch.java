@@ -53,12 +53,15 @@ public final class AuditSearch {
   public static void warmUp() {
     try {
       java.time.ZoneId.systemDefault().getRules();
+      SearchTrace.mark("warm-up: time-zone rules");
       Supplier<NativeBytes> lambda = () -> new NativeBytes(16);
       lambda.get();
+      SearchTrace.mark("warm-up: byte search (libc memmem: %s)", LibcMemmem.AVAILABLE);
       new dev.fim.auditlink.parse.RecordParser()
           .parseLogLine(
               "type=EOE msg=audit(1700000000.000:1): "
                   .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      SearchTrace.mark("warm-up: done");
     } catch (RuntimeException | Error e) {
       // The search meets it again on its own thread and reports it there.
     }

@@ -18,6 +18,12 @@ public final class SearchTrace {
 
   private SearchTrace() {}
 
+  /** The time marks count from (epoch ms; set by the first mark when not given). */
+  public static long start() {
+    if (start == 0) start = System.currentTimeMillis();
+    return start;
+  }
+
   /** Prints the uptime and {@code String.format(what, args)} (formatted only when on). */
   public static void mark(String what, Object... args) {
     if (ON) {

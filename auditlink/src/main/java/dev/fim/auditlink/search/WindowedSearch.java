@@ -202,6 +202,17 @@ final class WindowedSearch implements AutoCloseable {
     if (gaveUp.get()) {
       return null;
     }
+    if (SearchTrace.ON) {
+      for (int p = 0; p < parts; p++) {
+        SearchTrace.mark(
+            "part %d: first byte read at %d ms, last at %d ms, %d candidate events, %d ms cpu",
+            p,
+            ps[p].firstRead - SearchTrace.start(),
+            ps[p].lastRead - SearchTrace.start(),
+            ps[p].gathered.size(),
+            ps[p].cpuNanos / 1_000_000);
+      }
+    }
     SearchTrace.mark("searched, gathered, matched in %d parts", parts);
     List<Gathered> all = new ArrayList<>();
     for (Part p : ps) all.addAll(p.gathered);
@@ -284,6 +295,12 @@ final class WindowedSearch implements AutoCloseable {
     final List<Gathered> gathered = new ArrayList<>();
     Throwable failed;
 
+    /** With {@link SearchTrace#ON}: when the part's first and last chunk were read, its CPU. */
+    long firstRead;
+
+    long lastRead;
+    long cpuNanos;
+
     Part(
         Task task,
         long from,
@@ -313,6 +330,12 @@ final class WindowedSearch implements AutoCloseable {
     public void run() {
       try {
         searchPart();
+        if (SearchTrace.ON) {
+          // This thread's time on a CPU (ns), without loading JMX's classes for it.
+          String st =
+              java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/schedstat"));
+          cpuNanos = Long.parseLong(st.substring(0, st.indexOf(' ')));
+        }
       } catch (Throwable t) {
         failed = t;
         gaveUp.set(true); // the others stop at their next chunk
@@ -331,6 +354,10 @@ final class WindowedSearch implements AutoCloseable {
           if (gaveUp.get()) return;
           int starts = Math.min(CHUNK, hi - c); // occurrences starting in [c, c + starts)
           int len = chunk.read(channels[s], c, Math.min(starts + maxNeedle - 1, bb.limit() - c));
+          if (SearchTrace.ON) {
+            lastRead = System.currentTimeMillis();
+            if (firstRead == 0) firstRead = lastRead;
+          }
           hits.n = 0;
           chunk.search(task.needles(), Math.min(starts, len), c, hits);
           if (hits.n > 1) Arrays.sort(hits.a, 0, hits.n);
