@@ -27,6 +27,9 @@ final class FileBytes {
   private final int[] blockLen = new int[CACHED];
   private int victim;
 
+  /** Blocks read so far (tests bound the work a hostile log can cause). */
+  long blockReads;
+
   /**
    * @param path the file's name, for errors
    * @param size bytes of the file to serve, at most {@link Integer#MAX_VALUE}
@@ -74,6 +77,7 @@ final class FileBytes {
     int want = (int) Math.min(BLOCK, size - start);
     ByteBuffer v = views[i].clear().limit(want);
     blockAt[i] = -1; // not valid until read whole
+    blockReads++;
     while (v.hasRemaining()) {
       if (ch.read(v, start + v.position()) < 0) {
         throw new IOException(

@@ -58,7 +58,7 @@ final class WindowedSearch implements AutoCloseable {
   private static final int HEADER_SLACK = 256;
 
   /** Bytes byte-searched at a time: one pread, small enough to stay in L2 for each needle. */
-  private static final int CHUNK = 256 << 10;
+  static final int CHUNK = 256 << 10;
 
   private final List<Path> files;
 
@@ -76,6 +76,9 @@ final class WindowedSearch implements AutoCloseable {
   long candidateEvents;
   long rejected;
   long matched;
+
+  /** Blocks the parts read around candidates ({@link FileBytes}): the work beside the scan. */
+  long blockReads;
 
   private WindowedSearch(List<Path> files, FileChannel[] channels, long[] base, long total) {
     this.files = files;
@@ -215,7 +218,10 @@ final class WindowedSearch implements AutoCloseable {
     }
     SearchTrace.mark("searched, gathered, matched in %d parts", parts);
     List<Gathered> all = new ArrayList<>();
-    for (Part p : ps) all.addAll(p.gathered);
+    for (Part p : ps) {
+      all.addAll(p.gathered);
+      for (FileBytes b : p.bufs) blockReads += b.blockReads;
+    }
     all.sort(ORDER);
     List<Match> out = new ArrayList<>();
     Gathered last = null;
@@ -345,6 +351,7 @@ final class WindowedSearch implements AutoCloseable {
     private void searchPart() throws IOException {
       LongList hits = new LongList();
       long lastLine = -1; // line starts only grow: hits are sorted per chunk, chunks in order
+      long lastLineEnd = -1; // where the line at lastLine ends (its newline or its file's end)
       for (int s = segment(from); s < files() && base[s] < to; s++) {
         FileBytes bb = bufs[s];
         int lo = (int) (Math.max(from, base[s]) - base[s]);
@@ -362,7 +369,12 @@ final class WindowedSearch implements AutoCloseable {
           chunk.search(task.needles(), Math.min(starts, len), c, hits);
           if (hits.n > 1) Arrays.sort(hits.a, 0, hits.n);
           for (int i = 0; i < hits.n; i++) {
+            long hit = base[s] + hits.a[i];
+            // On the last candidate's line: skipped without walking back to its start, so that a
+            // long line full of needles (a hostile log) costs one walk, not one per needle.
+            if (hit >= lastLine && hit < lastLineEnd) continue;
             long ls = base[s] + lineStart(bb, (int) hits.a[i], probe);
+            lastLineEnd = base[s] + lineEnd(bb, (int) hits.a[i], probe);
             if (ls == lastLine) continue;
             lastLine = ls;
             if (maxNeedleLines >= 0 && needleLines.incrementAndGet() > maxNeedleLines) {
