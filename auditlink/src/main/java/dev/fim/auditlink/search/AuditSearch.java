@@ -45,10 +45,11 @@ public final class AuditSearch {
   /**
    * Does, on the calling thread, the one-time JVM work a search meets first: the time-zone rules
    * (their provider is looked up as a service, which opens every jar on the class path), the lambda
-   * machinery, Unsafe for the byte search and the record parser's tables. A CLI calls this on a
-   * second thread while its main thread reads the options and opens the inputs (on 2 cores the
-   * second one is idle then): ~30 ms less start-up. No other effect; errors are left to the search
-   * itself to meet and report.
+   * machinery, Unsafe and libc's {@code memmem} for the byte search ({@link LibcMemmem#bind}: the
+   * search does not wait for it) and the record parser's tables. A CLI calls this on a second
+   * thread while its main thread reads the options and opens the inputs (on 2 cores the second one
+   * is idle then): ~30 ms less start-up. No other effect; errors are left to the search itself to
+   * meet and report.
    */
   public static void warmUp() {
     try {
@@ -56,7 +57,8 @@ public final class AuditSearch {
       SearchTrace.mark("warm-up: time-zone rules");
       Supplier<NativeBytes> lambda = () -> new NativeBytes(16);
       lambda.get();
-      SearchTrace.mark("warm-up: byte search (libc memmem: %s)", LibcMemmem.AVAILABLE);
+      boolean memmem = LibcMemmem.bind();
+      SearchTrace.mark("warm-up: byte search (libc memmem: %s)", memmem);
       new dev.fim.auditlink.parse.RecordParser()
           .parseLogLine(
               "type=EOE msg=audit(1700000000.000:1): "

@@ -19,51 +19,97 @@ import com.kenai.jffi.Type;
  *
  * <p>The function is looked up in the process's global symbol scope ({@code dlsym(RTLD_DEFAULT)},
  * jffi's default library): the C library the JVM itself runs with, without opening any file, so
- * nothing placed on a library path can be loaded by it. When jffi or the symbol is missing, {@link
- * #AVAILABLE} is false and {@link NativeBytes} searches in Java (the same positions). Thread-safe.
+ * nothing placed on a library path can be loaded by it. Binding it is not on a search's path: the
+ * CLI's start-up thread binds it while the search starts with the Java loops, which {@link
+ * NativeBytes} leaves for {@code memmem} at its next block once {@link #ready()}; when jffi or the
+ * symbol is missing, the Java loops serve throughout (the same positions). Thread-safe.
  */
 final class LibcMemmem {
-  /** Whether {@link #find} may be called. */
-  static final boolean AVAILABLE;
+  private LibcMemmem() {}
 
-  private static final Invoker INVOKER;
-  private static final CallContext CONTEXT;
-  private static final long FUNCTION;
+  /** Set once {@link Bound} is initialised: whether {@link #find} may be called. */
+  private static volatile boolean ready;
 
-  static {
-    Invoker invoker = null;
-    CallContext context = null;
-    long function = 0;
-    try {
-      function = Library.getDefault().getSymbolAddress("memmem");
-      if (function != 0) {
-        // void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t
-        // needlelen); errno is not used, so not saved.
-        context =
-            CallContext.getCallContext(
-                Type.POINTER,
-                new Type[] {Type.POINTER, Type.ULONG, Type.POINTER, Type.ULONG},
-                CallingConvention.DEFAULT,
-                false);
-        invoker = Invoker.getInstance();
-      }
-    } catch (LinkageError | RuntimeException e) {
-      function = 0; // no jffi stub on this system: the Java search serves
-    }
-    INVOKER = invoker;
-    CONTEXT = context;
-    FUNCTION = invoker == null ? 0 : function;
-    AVAILABLE = FUNCTION != 0;
+  private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Whether {@code memmem} is bound now. Never waits: a search asks before each block and uses the
+   * Java loops until it is (the same positions either way).
+   */
+  static boolean ready() {
+    return ready;
   }
 
-  private LibcMemmem() {}
+  /**
+   * Binds {@code memmem} on this thread (jffi's stub library, its logging set-up and the symbol
+   * lookup take a few tens of ms of CPU), or waits for the thread already doing it; returns whether
+   * it is bound. The CLI calls this from its start-up thread ({@link AuditSearch#warmUp}).
+   */
+  static boolean bind() {
+    STARTED.set(true);
+    return Bound.AVAILABLE;
+  }
+
+  /** Starts {@link #bind} on a daemon thread unless it has been started already. */
+  static void bindInBackground() {
+    if (STARTED.compareAndSet(false, true)) {
+      Thread t =
+          new Thread(
+              new Runnable() { // not a lambda: no lambda machinery for this
+                @Override
+                public void run() {
+                  bind();
+                }
+              },
+              "fim-memmem");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
 
   /**
    * The address of the first occurrence of the {@code needleLength} bytes at {@code needle} in the
-   * {@code length} bytes at {@code haystack}, or 0 when there is none. The caller guarantees both
-   * ranges are readable native memory and {@code needleLength > 0}.
+   * {@code length} bytes at {@code haystack}, or 0 when there is none. Only after {@link #ready()};
+   * the caller guarantees both ranges are readable native memory and {@code needleLength > 0}.
    */
   static long find(long haystack, long length, long needle, long needleLength) {
-    return INVOKER.invokeN4(CONTEXT, FUNCTION, haystack, length, needle, needleLength);
+    return Bound.INVOKER.invokeN4(
+        Bound.CONTEXT, Bound.FUNCTION, haystack, length, needle, needleLength);
+  }
+
+  /** jffi's binding, initialised on first use (by {@link #bind}). */
+  private static final class Bound {
+    static final boolean AVAILABLE;
+    static final Invoker INVOKER;
+    static final CallContext CONTEXT;
+    static final long FUNCTION;
+
+    static {
+      Invoker invoker = null;
+      CallContext context = null;
+      long function = 0;
+      try {
+        function = Library.getDefault().getSymbolAddress("memmem");
+        if (function != 0) {
+          // void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t
+          // needlelen); errno is not used, so not saved.
+          context =
+              CallContext.getCallContext(
+                  Type.POINTER,
+                  new Type[] {Type.POINTER, Type.ULONG, Type.POINTER, Type.ULONG},
+                  CallingConvention.DEFAULT,
+                  false);
+          invoker = Invoker.getInstance();
+        }
+      } catch (LinkageError | RuntimeException e) {
+        function = 0; // no jffi stub on this system: the Java search serves
+      }
+      INVOKER = invoker;
+      CONTEXT = context;
+      FUNCTION = invoker == null ? 0 : function;
+      AVAILABLE = FUNCTION != 0;
+      ready = AVAILABLE;
+    }
   }
 }

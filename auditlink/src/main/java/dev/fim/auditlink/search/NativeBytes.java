@@ -67,7 +67,10 @@ final class NativeBytes {
   private final long address;
   private final int capacity;
 
-  /** Whether the searches call libc's {@code memmem} ({@link LibcMemmem}) rather than the loops. */
+  /**
+   * Whether the searches call libc's {@code memmem} ({@link LibcMemmem}) once it is bound, rather
+   * than the loops.
+   */
   private final boolean libc;
 
   /** The needles of a {@code memmem} search, copied to native memory (grown when needed). */
@@ -82,18 +85,15 @@ final class NativeBytes {
    * @throws IllegalStateException when not {@link #AVAILABLE}
    */
   NativeBytes(int capacity) {
-    this(capacity, LibcMemmem.AVAILABLE);
+    this(capacity, true);
   }
 
   /**
-   * @param libc search with libc's {@code memmem} (true only when {@link LibcMemmem#AVAILABLE}),
-   *     else with the word loops below (tests compare both)
+   * @param libc search with libc's {@code memmem} whenever {@link LibcMemmem#ready()}, else always
+   *     with the word loops below (tests compare both)
    * @throws IllegalStateException when not {@link #AVAILABLE}
    */
   NativeBytes(int capacity, boolean libc) {
-    if (libc && !LibcMemmem.AVAILABLE) {
-      throw new IllegalStateException("no libc memmem on this JVM");
-    }
     this.libc = libc;
     if (!AVAILABLE) {
       throw new IllegalStateException("no Unsafe memory access on this JVM");
@@ -107,9 +107,9 @@ final class NativeBytes {
     return capacity;
   }
 
-  /** Whether the searches call libc's {@code memmem}. */
+  /** Whether the searches call libc's {@code memmem} now. */
   boolean searchesWithLibc() {
-    return libc;
+    return libc && LibcMemmem.ready();
   }
 
   /**
@@ -164,7 +164,7 @@ final class NativeBytes {
    * positions flagged are compared whole.
    */
   void search(byte[][] needles, int starts, long at, WindowedSearch.LongList out) {
-    if (libc && needles.length > 0 && minLength(needles) > 0) {
+    if (libc && LibcMemmem.ready() && needles.length > 0 && minLength(needles) > 0) {
       copyNeedles(needles);
       long off = 0;
       for (byte[] n : needles) {
@@ -188,7 +188,7 @@ final class NativeBytes {
       throw new IllegalArgumentException(
           "check offset " + check + " outside a needle of " + n + " bytes");
     }
-    if (libc) {
+    if (libc && LibcMemmem.ready()) {
       copyNeedles(new byte[][] {needle});
       memmem(needleAddress, n, starts, at, out);
       return;

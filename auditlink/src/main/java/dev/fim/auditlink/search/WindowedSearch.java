@@ -99,6 +99,7 @@ final class WindowedSearch implements AutoCloseable {
     if (!NativeBytes.AVAILABLE) {
       return null;
     }
+    LibcMemmem.bindInBackground(); // unless the CLI's start-up thread has begun it
     FileChannel[] channels = new FileChannel[inputs.size()];
     long[] base = new long[inputs.size() + 1];
     long at = 0;
