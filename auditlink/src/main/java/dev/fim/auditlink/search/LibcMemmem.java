@@ -19,10 +19,11 @@ import com.kenai.jffi.Type;
  *
  * <p>The function is looked up in the process's global symbol scope ({@code dlsym(RTLD_DEFAULT)},
  * jffi's default library): the C library the JVM itself runs with, without opening any file, so
- * nothing placed on a library path can be loaded by it. Binding it is not on a search's path: the
- * CLI's start-up thread binds it while the search starts with the Java loops, which {@link
- * NativeBytes} leaves for {@code memmem} at its next block once {@link #ready()}; when jffi or the
- * symbol is missing, the Java loops serve throughout (the same positions). Thread-safe.
+ * nothing placed on a library path can be loaded by it. The CLI's start-up thread binds it while
+ * the main thread reads the options; a search of a few MB does not wait for it ({@link NativeBytes}
+ * uses the Java loops until {@link #ready()}), a larger one does ({@link WindowedSearch#open}).
+ * When jffi or the symbol is missing, the Java loops serve throughout (the same positions).
+ * Thread-safe.
  */
 final class LibcMemmem {
   private LibcMemmem() {}
@@ -30,12 +31,9 @@ final class LibcMemmem {
   /** Set once {@link Bound} is initialised: whether {@link #find} may be called. */
   private static volatile boolean ready;
 
-  private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
-      new java.util.concurrent.atomic.AtomicBoolean();
-
   /**
    * Whether {@code memmem} is bound now. Never waits: a search asks before each block and uses the
-   * Java loops until it is (the same positions either way).
+   * Java loops while it is not (the same positions either way).
    */
   static boolean ready() {
     return ready;
@@ -47,25 +45,7 @@ final class LibcMemmem {
    * it is bound. The CLI calls this from its start-up thread ({@link AuditSearch#warmUp}).
    */
   static boolean bind() {
-    STARTED.set(true);
     return Bound.AVAILABLE;
-  }
-
-  /** Starts {@link #bind} on a daemon thread unless it has been started already. */
-  static void bindInBackground() {
-    if (STARTED.compareAndSet(false, true)) {
-      Thread t =
-          new Thread(
-              new Runnable() { // not a lambda: no lambda machinery for this
-                @Override
-                public void run() {
-                  bind();
-                }
-              },
-              "fim-memmem");
-      t.setDaemon(true);
-      t.start();
-    }
   }
 
   /**

@@ -99,7 +99,6 @@ final class WindowedSearch implements AutoCloseable {
     if (!NativeBytes.AVAILABLE) {
       return null;
     }
-    LibcMemmem.bindInBackground(); // unless the CLI's start-up thread has begun it
     FileChannel[] channels = new FileChannel[inputs.size()];
     long[] base = new long[inputs.size() + 1];
     long at = 0;
@@ -115,6 +114,12 @@ final class WindowedSearch implements AutoCloseable {
         at += size;
       }
       base[inputs.size()] = at;
+      if (at >= MIN_PART) {
+        // Wait for memmem (bound by the CLI's start-up thread, else now): the Java loop, still
+        // interpreted at first, would burn the cores that binding needs and get through only a
+        // few blocks meanwhile. A smaller input is searched with whatever is ready.
+        LibcMemmem.bind();
+      }
       done = true;
       return new WindowedSearch(List.copyOf(inputs), channels, base, at);
     } finally {
