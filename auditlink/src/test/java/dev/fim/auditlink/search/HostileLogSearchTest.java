@@ -18,11 +18,20 @@ import org.junit.jupiter.api.io.TempDir;
  * key's bytes cut by a chunk boundary at every offset, a line longer than a chunk, NUL bytes before
  * and inside a keyed line, a last line without its newline. The windowed search (one part, and the
  * input cut into parts at arbitrary offsets) must find exactly what the sequential scan finds: the
- * same events, records and raw bytes, in the same order.
+ * same events, records and raw bytes, in the same order. The byte search runs with libc's memmem,
+ * as for any input of 8 MB or more ({@link ByteSearchTest} checks the Java loops beside it).
  */
 class HostileLogSearchTest {
   private static final String KEY = "hit";
   private static int serial = 1000;
+
+  /**
+   * The logs here are small: bind memmem first, so that the searches use it as a large one does.
+   */
+  @org.junit.jupiter.api.BeforeAll
+  static void bindMemmem() {
+    assertTrue(LibcMemmem.bind() && LibcMemmem.ready(), "libc memmem bound on this host");
+  }
 
   @Test
   void aKeyCutByAChunkBoundaryIsFoundAtEveryOffset(@TempDir Path dir) throws IOException {
