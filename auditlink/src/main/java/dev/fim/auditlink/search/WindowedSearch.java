@@ -342,15 +342,24 @@ final class WindowedSearch implements AutoCloseable {
     public void run() {
       try {
         searchPart();
-        if (SearchTrace.ON) {
-          // This thread's time on a CPU (ns), without loading JMX's classes for it.
-          String st =
-              java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/schedstat"));
-          cpuNanos = Long.parseLong(st.substring(0, st.indexOf(' ')));
-        }
+        if (SearchTrace.ON) cpuNanos = threadCpuNanos();
       } catch (Throwable t) {
         failed = t;
         gaveUp.set(true); // the others stop at their next chunk
+      }
+    }
+
+    /**
+     * This thread's time on a CPU (ns) from /proc, without loading JMX's classes for it; -1 when
+     * /proc cannot tell (a trace must never fail a search).
+     */
+    private long threadCpuNanos() {
+      try {
+        String st =
+            java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/schedstat"));
+        return Long.parseLong(st.substring(0, st.indexOf(' ')));
+      } catch (IOException | RuntimeException e) {
+        return -1;
       }
     }
 
