@@ -160,6 +160,51 @@ class LauncherIT {
     assertFalse(init.err().contains("shar"), init.toString());
   }
 
+  /**
+   * A scan command compiles only its hash kernels with C2: the C2 thresholds of all other code are
+   * raised far beyond what a scan reaches, while XXH3's loop over a large file still gets C2 code;
+   * its young generation is 8 MB. Other commands keep the JVM's thresholds and sizes.
+   */
+  @Test
+  void aScanKeepsC2ForItsHashKernelsOnly() throws Exception {
+    try (java.io.RandomAccessFile big =
+        new java.io.RandomAccessFile(tree.resolve("big").toFile(), "rw")) {
+      big.setLength(64L << 20); // sparse: read as zeros, 64k XXH3 blocks
+    }
+    Path jit = tmp.resolve("jit.log");
+    Run init =
+        fim(
+            Map.of(
+                "JAVA_TOOL_OPTIONS",
+                "-XX:+PrintFlagsFinal -Xlog:jit+compilation=debug:file=" + jit),
+            "init",
+            "--db",
+            tmp.resolve("db").toString(),
+            tree());
+    assertEquals(0, init.exit(), init.toString());
+    assertTrue(flag(init.out(), "Tier4InvocationThreshold") >= 1_000_000, init.out());
+    // and an 8 MB young generation that its short-lived objects reuse (fewer first-touch faults)
+    assertEquals(8L << 20, flag(init.out(), "MaxNewSize"), init.out());
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "\\s(%\\s+)?4\\s+dev\\.fim\\.baseline\\.hash\\.Xxh3Stream::accumulate ")
+            .matcher(Files.readString(jit))
+            .find(),
+        "XXH3's loop was not compiled by C2");
+    Run version = fim(Map.of("JAVA_TOOL_OPTIONS", "-XX:+PrintFlagsFinal"), "--version");
+    assertEquals(0, version.exit(), version.toString());
+    assertTrue(flag(version.out(), "Tier4InvocationThreshold") < 1_000_000, version.out());
+    assertTrue(flag(version.out(), "MaxNewSize") > 8L << 20, version.out());
+  }
+
+  /** The value of the numeric JVM flag {@code name} in -XX:+PrintFlagsFinal's table. */
+  private static long flag(String flags, String name) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\s" + name + "\\s+= (\\d+)").matcher(flags);
+    assertTrue(m.find(), "no " + name + " in the flags");
+    return Long.parseLong(m.group(1));
+  }
+
   private void assertRefused(Path mark, String reason) throws Exception {
     Run r = fim(Map.of("FIM_NO_CDS", "1"), "init", "--db", tmp.resolve("db").toString(), tree());
     assertFalse(Files.exists(mark), "the planted library was loaded: " + r);

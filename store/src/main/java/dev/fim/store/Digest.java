@@ -14,12 +14,12 @@ public record Digest(HashAlgorithm algorithm, byte[] value) {
               + " bytes, got "
               + value.length);
     }
-    value = value.clone();
+    value = Arrays.copyOf(value, value.length);
   }
 
   @Override
   public byte[] value() {
-    return value.clone();
+    return Arrays.copyOf(value, value.length);
   }
 
   public String hex() {

@@ -47,14 +47,14 @@ public record FileRecord(
 
   public FileRecord {
     Objects.requireNonNull(type, "type");
-    linkTarget = linkTarget == null ? null : linkTarget.clone();
+    linkTarget = linkTarget == null ? null : Arrays.copyOf(linkTarget, linkTarget.length);
     xattrs = xattrs == null ? null : List.copyOf(xattrs);
     digests = digests == null ? List.of() : List.copyOf(digests);
   }
 
   @Override
   public byte[] linkTarget() {
-    return linkTarget == null ? null : linkTarget.clone();
+    return linkTarget == null ? null : Arrays.copyOf(linkTarget, linkTarget.length);
   }
 
   /** The digest of the given algorithm, or null. */

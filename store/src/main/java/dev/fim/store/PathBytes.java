@@ -52,9 +52,13 @@ public final class PathBytes implements Comparable<PathBytes> {
     return new PathBytes(bytes);
   }
 
-  /** A copy of the raw bytes. */
+  /**
+   * A copy of the raw bytes. (Arrays.copyOf, here and in the records' defensive copies, not clone:
+   * C1, which runs a scan's and the watch's per-file code, calls the VM for an array's clone, ~100
+   * ns at 80 bytes against ~10 ns.)
+   */
   public byte[] toBytes() {
-    return bytes.clone();
+    return Arrays.copyOf(bytes, bytes.length);
   }
 
   public int length() {

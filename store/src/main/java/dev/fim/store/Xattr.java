@@ -10,12 +10,12 @@ import java.util.HexFormat;
  */
 public record Xattr(String name, byte[] value) {
   public Xattr {
-    value = value.clone();
+    value = Arrays.copyOf(value, value.length);
   }
 
   @Override
   public byte[] value() {
-    return value.clone();
+    return Arrays.copyOf(value, value.length);
   }
 
   /** The value as text when it is printable ASCII, else as {@code 0x…} hex. */

@@ -28,6 +28,9 @@ public final class Sealer {
 
   private static final byte[] DOMAIN = "fim-seal-v1".getBytes(StandardCharsets.US_ASCII);
 
+  /** Records are fed to the HMAC in chunks of up to this many bytes. */
+  static final int BUFFER = 1 << 16;
+
   private final SealKey key;
 
   public Sealer(SealKey key) {
@@ -63,17 +66,30 @@ public final class Sealer {
     mac.update(ByteBuffer.allocate(4).putInt(Store.FORMAT_VERSION).array());
     mac.update(ByteBuffer.allocate(4).putInt(configDigest.length).array());
     mac.update(configDigest);
-    ByteBuffer len = ByteBuffer.allocate(4);
+    // The records go through one buffer: one update per 64 KiB instead of four per record (the
+    // same bytes, so the same seal). Under C1, which runs the rest of a scan's code, those small
+    // updates each went through Mac, HmacCore and DigestBase to a 64-byte block at a time.
+    ByteBuffer buf = ByteBuffer.allocate(BUFFER);
     try (RecordCursor c = store.cursor(column)) {
       while (c.next()) {
         byte[] k = c.path().toBytes();
         byte[] v = c.rawValue();
-        mac.update(len.clear().putInt(k.length).array());
-        mac.update(k);
-        mac.update(len.clear().putInt(v.length).array());
-        mac.update(v);
+        int need = 8 + k.length + v.length;
+        if (need > buf.remaining()) {
+          mac.update(buf.array(), 0, buf.position());
+          buf.clear();
+        }
+        if (need > buf.capacity()) { // a record larger than the buffer: field by field
+          mac.update(ByteBuffer.allocate(4).putInt(k.length).array());
+          mac.update(k);
+          mac.update(ByteBuffer.allocate(4).putInt(v.length).array());
+          mac.update(v);
+          continue;
+        }
+        buf.putInt(k.length).put(k).putInt(v.length).put(v);
       }
     }
+    mac.update(buf.array(), 0, buf.position());
     return mac.doFinal();
   }
 
