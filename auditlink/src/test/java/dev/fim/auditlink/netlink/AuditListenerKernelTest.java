@@ -132,4 +132,47 @@ class AuditListenerKernelTest {
         logins.stream().anyMatch(r -> "1001".equals(r.field("auid")) && r.serial() < serial),
         "a LOGIN record naming auid 1001: " + logins.stream().map(AuditRecord::rawText).toList());
   }
+
+  /** getsockopt(2), bound here only: fim itself never reads a socket option back. */
+  public interface SockOpt {
+    int getsockopt(
+        int fd, int level, int optname, @jnr.ffi.annotations.Out byte[] optval, int[] optlen);
+  }
+
+  /**
+   * The listener's socket must not latch as congested when it overflows: with the latch, the kernel
+   * delivered nothing more until the whole buffer was read, kauditd's sends failed meanwhile and it
+   * gave records up for good (a burst at load 11 lost 834 of 59,687 events).
+   */
+  @Test
+  void theListenersSocketDoesNotLatchCongestedOnOverflow() throws Exception {
+    state = AuditState.capture();
+    listener =
+        AuditListener.start(
+            ListenerSettings.defaults(),
+            new EventStream() {
+              @Override
+              public void reassemblyComplete(List<AuditRecord> records) {}
+
+              @Override
+              public void eventsLost(long count) {}
+            },
+            total -> {});
+    state.closeListenerAfterRestore(listener);
+    SockOpt libc = dev.fim.store.sys.Libc.bindNow(SockOpt.class);
+    byte[] value = new byte[4];
+    int[] len = {4};
+    int rc =
+        libc.getsockopt(
+            listener.socket().fd(),
+            NetlinkSocket.SOL_NETLINK,
+            NetlinkSocket.NETLINK_NO_ENOBUFS,
+            value,
+            len);
+    assertEquals(0, rc, "getsockopt(NETLINK_NO_ENOBUFS)");
+    assertEquals(
+        1,
+        java.nio.ByteBuffer.wrap(value).order(java.nio.ByteOrder.nativeOrder()).getInt(),
+        "NETLINK_NO_ENOBUFS set on the listener's socket");
+  }
 }
