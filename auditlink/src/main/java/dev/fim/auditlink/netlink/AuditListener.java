@@ -70,6 +70,10 @@ public final class AuditListener implements AutoCloseable {
   private final Thread hook;
   private volatile boolean running = true;
   private volatile Throwable failure;
+
+  /** Whether the receive thread runs at auditd's priority ({@link ListenerPriority}). */
+  private volatile boolean prioritised;
+
   private boolean closed;
 
   private AuditListener(
@@ -170,12 +174,23 @@ public final class AuditListener implements AutoCloseable {
     return overruns.get();
   }
 
+  /**
+   * Whether the receive thread was given auditd's priority (nice -4, {@link ListenerPriority});
+   * only as the audit pid, where the kernel gives up records the thread is too late for.
+   */
+  public boolean prioritised() {
+    return prioritised;
+  }
+
   /** Why the receive loop stopped early, or null while it runs normally. */
   public Throwable failure() {
     return failure;
   }
 
   private void loop() {
+    if (mode == Mode.AUDIT_PID) {
+      prioritised = ListenerPriority.raiseCurrentThread();
+    }
     try {
       while (running) {
         int n = socket.receive(buf);
