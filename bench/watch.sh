@@ -26,6 +26,8 @@
 #   MKTREE=FILE           tree generator (default bench/mktree.sh)
 #   RESULTS_DIR=DIR       where results-watch.md goes (default: this script's directory)
 #   REFERENCE=0           do not run inotifywait beside fim (bench/attribution.sh)
+#   FLOOR=0               burst: do not first run the writers without fim (as root: audit rules
+#                         off, then fim's rules on with a minimal netlink reader as the audit pid)
 #   NO_INSTALL=1          do not apt-get install missing tools
 #   FIM_JAVA_OPTS=...     passed through to bin/fim (JVM options)
 set -euo pipefail
@@ -155,7 +157,7 @@ python3 "$here/watch_driver.py" run --work "$work" --fim "$FIM" --fim-opts "$FIM
   --changes "$CHANGES" --lat-warmup "$LAT_WARMUP" \
   --rate "$RATE" --duration "$DURATION" --writers "$WRITERS" --slice-ms "$SLICE_MS" \
   --quiet-s "$QUIET_S" --runs "$RUNS" --results "$RESULTS_DIR/results-watch.md" \
-  $([ "${REFERENCE:-1}" = 0 ] && echo --no-reference) &
+  $([ "${REFERENCE:-1}" = 0 ] && echo --no-reference) $([ "${FLOOR:-1}" = 0 ] && echo --no-floor) &
 driver_pid=$!
 rc=0
 wait "$driver_pid" || rc=$?

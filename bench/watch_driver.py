@@ -461,6 +461,158 @@ def run_latency(a, tool, backend):
     return res
 
 
+# ------------------------------------------------------------------ floor: audit without fim --
+AUDIT_GET, AUDIT_SET = 1000, 1001
+AUDIT_STATUS_PID = 4
+FLOOR_KEY = "fim-bench-floor"
+
+
+def audit_reader_main(a):
+    """The minimal audit consumer: becomes the audit pid (AUDIT_SET), reads every datagram into
+    one buffer and counts them, nothing else, until SIGTERM; gives the audit pid back; prints
+    {"datagrams": N} to a.out. What any audit consumer must at least do for fim's records."""
+    import socket as so
+    import struct
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    s = so.socket(so.AF_NETLINK, so.SOCK_RAW, 9)  # NETLINK_AUDIT
+    s.bind((0, 0))
+    s.setsockopt(so.SOL_SOCKET, 33, 32 << 20)  # SO_RCVBUFFORCE, as fim
+    s.setsockopt(270, 5, 1)  # SOL_NETLINK, NETLINK_NO_ENOBUFS, as fim
+    s.settimeout(0.05)
+
+    def set_pid(pid):
+        body = struct.pack("=10I", AUDIT_STATUS_PID, 0, 0, pid, 0, 0, 0, 0, 0, 0)
+        s.sendto(struct.pack("=IHHII", 16 + len(body), AUDIT_SET, 1 | 4, 1, 0) + body, (0, 0))
+    set_pid(os.getpid())
+    buf = bytearray(9000)
+    n = 0
+    with open(a.out + ".ready", "w"):
+        pass
+    while not stop.is_set():
+        try:
+            s.recv_into(buf)
+            n += 1
+        except so.timeout:
+            pass
+        except InterruptedError:
+            pass
+    set_pid(0)
+    s.close()
+    with open(a.out, "w") as f:
+        json.dump({"datagrams": n}, f)
+
+
+def auditctl(*args):
+    r = subprocess.run(["auditctl"] + list(args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return r.returncode, r.stdout.decode(errors="replace")
+
+
+def audit_status():
+    rc, out = auditctl("-s")
+    if rc != 0:
+        return None
+    st = {}
+    for line in out.splitlines():
+        k, _, v = line.partition(" ")
+        st[k] = v.strip()
+    return st
+
+
+def run_writers(a, files, label):
+    """The burst's writers (same rate, duration, slices, partitions) on `files`, nothing else:
+    {changes, rate, user_s, sys_s} (the writers' own CPU, from wait4)."""
+    nw = a.writers
+    start_ns = time.time_ns() + int(1.0e9)
+    writers = []
+    for w in range(nw):
+        part = os.path.join(a.work, "floor-%s-files-%d" % (label, w))
+        with open(part, "wb") as f:
+            f.write(b"\0".join(os.fsencode(p) for p in files[w::nw]))
+        wout = os.path.join(a.work, "floor-%s-writer-%d.json" % (label, w))
+        writers.append((Proc([sys.executable, os.path.abspath(__file__), "writer",
+                              "--files", part, "--rate", str(a.rate / nw),
+                              "--duration", str(a.duration), "--slice-ms", str(a.slice_ms),
+                              "--start-ns", str(start_ns), "--id", str(w),
+                              "--tag", "fim-bench-floor-%s-%d" % (label, start_ns),
+                              "--out", wout], name="floor writer %d" % w), wout))
+    for wp, _ in writers:
+        if wp.wait(a.duration + 120) is None or wp.rc != 0:
+            raise StartError("floor writer failed: %s" % wp.err_tail())
+    wres = [json.load(open(o)) for _, o in writers]
+    changes = sum(w["changes"] for w in wres)
+    dur = (max(w["end_ns"] for w in wres) - min(w["start_ns"] for w in wres)) / 1e9
+    return {"changes": changes, "rate": changes / dur,
+            "user_s": sum(wp.rusage.ru_utime for wp, _ in writers),
+            "sys_s": sum(wp.rusage.ru_stime for wp, _ in writers)}
+
+
+def run_floor(a):
+    """The kernel's own cost of fim's audit rules, without fim, on the burst tree with the burst's
+    writers: (1) no audit rules, audit as found; (2) fim's rules (`-a always,exit -F arch=b64|b32
+    -F dir=TREE -F perm=wa`, another key), audit enabled, backlog limit 8192 like fim, and the
+    minimal reader above as the audit pid. The writers' rate and system CPU per change in each:
+    the rate the kernel allows with audit on, and the CPU audit costs the writers. Restores
+    the rules, enabled flag, backlog limit and audit pid (checked against `auditctl -s`)."""
+    res = {"tree": a.burst_tree}
+    st = audit_status()
+    if os.geteuid() != 0 or st is None:
+        raise StartError("needs root and auditctl")
+    if st.get("pid", "0") != "0" or st.get("enabled") == "2":
+        raise StartError("audit pid %s / enabled %s: another consumer or locked; not measured"
+                         % (st.get("pid"), st.get("enabled")))
+    files = plain_regular_files(a.burst_tree)
+    random.Random(3).shuffle(files)
+    res["without_rules"] = run_writers(a, files, "norules")
+    rules = [["-F", "arch=" + arch, "-F", "dir=" + a.burst_tree, "-F", "perm=wa", "-F",
+              "key=" + FLOOR_KEY] for arch in ("b64", "b32")]
+    added = []
+    reader = None
+    rout = os.path.join(a.work, "floor-reader.json")
+    try:
+        reader = Proc([sys.executable, os.path.abspath(__file__), "audit-reader", "--out", rout],
+                      name="audit reader")
+        deadline = time.monotonic() + 10
+        while not os.path.exists(rout + ".ready"):
+            if time.monotonic() > deadline or not reader.alive():
+                raise StartError("the audit reader did not start: %s" % reader.err_tail())
+            time.sleep(0.05)
+        auditctl("-e", "1")
+        auditctl("-b", str(max(8192, int(st.get("backlog_limit", "0")))))
+        for r in rules:
+            rc, out = auditctl("-a", "always,exit", *r)
+            if rc != 0:
+                raise StartError("auditctl -a: %s" % out.strip())
+            added.append(r)
+        lost0 = int(audit_status().get("lost", "0"))
+        cpu0 = reader.cpu_s()
+        res["with_rules"] = run_writers(a, files, "rules")
+        time.sleep(1.0)  # the reader drains what is queued
+        res["with_rules"]["reader_cpu_s"] = (reader.cpu_s() or 0) - (cpu0 or 0)
+        res["with_rules"]["kernel_lost"] = int(audit_status().get("lost", "0")) - lost0
+    finally:
+        for r in added:
+            auditctl("-d", "always,exit", *r)
+        auditctl("-b", st.get("backlog_limit", "64"))
+        auditctl("-e", st.get("enabled", "0"))
+        if reader is not None:
+            reader.stop(10)
+        after = audit_status() or {}
+        res["restored"] = all(after.get(k) == st.get(k) for k in ("enabled", "pid", "backlog_limit"))
+        if not res["restored"]:
+            res.setdefault("anomalies", []).append("audit state not restored: before %s, after %s"
+                                                   % (st, after))
+    if os.path.exists(rout):
+        res["with_rules"]["datagrams"] = json.load(open(rout))["datagrams"]
+    for k in ("without_rules", "with_rules"):
+        r = res[k]
+        r["sys_us_per_change"] = r["sys_s"] / r["changes"] * 1e6 if r["changes"] else None
+    wr, nr = res["with_rules"], res["without_rules"]
+    if wr["sys_us_per_change"] is not None and nr["sys_us_per_change"] is not None:
+        res["audit_sys_us_per_change"] = wr["sys_us_per_change"] - nr["sys_us_per_change"]
+    return res
+
+
 # ------------------------------------------------------------------ 2. burst --------------
 def writer_main(a):
     """One paced writer: overwrites the start of its files in place with a unique line (open
@@ -840,6 +992,22 @@ def issue_section(a, R, w, labels, key, what):
             w("- %s, %s, CPU µs/change by thread: %s" % (name, part, ", ".join(
                 "%s %.0f" % (k, v / n_of(r) * 1e6) for k, v in list(th.items())[:8])))
     w("")
+    fl = R.get("floor") or {}
+    if fl.get("with_rules"):
+        nr, wr = fl["without_rules"], fl["with_rules"]
+        w("Floor, the same writers without fim (audit as found, no rules → fim's rules, audit on, "
+          "a minimal netlink reader as the audit pid): writers' rate %s/s → **%s/s**; their system "
+          "CPU %.1f → %.1f µs per change, so audit costs the kernel **%.1f µs per change** in the "
+          "writers; the reader %s µs per change (%s datagrams, %.1f per change); kernel lost %s."
+          % (format(round(nr["rate"]), ","), format(round(wr["rate"]), ","),
+             nr["sys_us_per_change"], wr["sys_us_per_change"], fl["audit_sys_us_per_change"],
+             "%.0f" % (wr["reader_cpu_s"] / wr["changes"] * 1e6) if wr.get("reader_cpu_s") else "?",
+             wr.get("datagrams", "?"), wr.get("datagrams", 0) / max(1, wr["changes"]),
+             wr.get("kernel_lost", "?")))
+        w("")
+    elif fl.get("error"):
+        w("Floor not measured: %s" % fl["error"])
+        w("")
     w("Goals (issue 18): paced ≤ 150 µs/change, p50 < 0.5 ms, p99 < 2 ms; burst ≤ 40 µs/change, "
       "50,000 changes/s, 0 missing, ≥ 99 % from audit (with audit attribution on).")
     w("")
@@ -1067,6 +1235,15 @@ def run_all(a):
     if "latency" in what:
         for tool, be in subjects:
             guarded(R["latency"], tool, be, run_latency)
+    if "burst" in what and a.floor:
+        log("floor: the burst's writers without fim, audit rules off and on")
+        try:
+            R["floor"] = run_floor(a)
+        except StartError as e:
+            R["floor"] = {"error": str(e)}
+            log("  failed: %s" % e)
+        finally:
+            stop_all()
     if "burst" in what:
         for tool, be in subjects:
             guarded(R["burst"], tool, be, run_burst)
@@ -1133,6 +1310,8 @@ def main():
     r.add_argument("--runs", type=int, default=3)
     r.add_argument("--ready-timeout", type=float, default=600.0)
     r.add_argument("--results", required=True)
+    r.add_argument("--no-floor", dest="floor", action="store_false",
+                   help="do not measure the writers without fim (audit rules off and on)")
     r.add_argument("--no-reference", dest="reference", action="store_false",
                    help="do not run inotifywait beside fim")
     wr = sub.add_parser("writer")
@@ -1144,9 +1323,14 @@ def main():
     wr.add_argument("--id", type=int, required=True)
     wr.add_argument("--tag", required=True)
     wr.add_argument("--out", required=True)
+    rd = sub.add_parser("audit-reader")
+    rd.add_argument("--out", required=True)
     a = ap.parse_args()
     if a.cmd == "writer":
         writer_main(a)
+        return
+    if a.cmd == "audit-reader":
+        audit_reader_main(a)
         return
     for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         if signal.getsignal(s) != signal.SIG_IGN:

@@ -35,7 +35,8 @@ record AuditStart(AuditAttributor audit, String unavailable) {
     AuditAttributor audit;
     try {
       audit =
-          AuditAttributor.start(s.roots(), WatchSettings.auditSettings(s.correlationWindowNs()));
+          AuditAttributor.start(
+              s.roots(), WatchSettings.auditSettings(s.correlationWindowNs(), s.maxPending()));
     } catch (IOException | IllegalArgumentException e) {
       if (s.attribution() == WatchSettings.AttributionMode.AUDIT) {
         throw new IOException("audit attribution unavailable: " + e.getMessage(), e);

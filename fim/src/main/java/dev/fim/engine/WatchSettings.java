@@ -80,20 +80,30 @@ public record WatchSettings(
    */
   public static final long TEMPORARY_HOLD_NS = TimeUnit.SECONDS.toNanos(60);
 
+  /** The fewest audit events the attribution index holds (see auditSettings). */
+  static final int MIN_AUDIT_EVENTS = 16_384;
+
   /** The default of {@link #backPressureNs()}. */
   public static final long BACK_PRESSURE_NS = TimeUnit.SECONDS.toNanos(2);
 
   /**
    * The attributor's settings for a watch whose changes may wait {@code correlationNs} for their
    * records: waits of that long allowed, and records kept a second longer than that (3 s at least).
+   * The index holds as many events as paths may wait in the coalescer ({@code maxPending}, at least
+   * the default 16384): in a burst the comparator lags the audit stream by up to that many changes,
+   * and each of them asks for the event of its own syscall, which a smaller index would already
+   * have dropped (measured: 3,171 and 6,222 of about 26,000 burst changes fell back to /proc at a
+   * 16384-event index, their records received and evicted before the comparator got to them).
    */
-  static AttributorSettings auditSettings(long correlationNs) {
+  static AttributorSettings auditSettings(long correlationNs, int maxPending) {
     AttributorSettings d = AttributorSettings.defaults();
     Duration wait = Duration.ofNanos(Math.max(d.maxWait().toNanos(), correlationNs));
     Duration retention =
         wait.plusSeconds(1).compareTo(Duration.ofSeconds(3)) > 0
             ? wait.plusSeconds(1)
             : Duration.ofSeconds(3);
-    return new AttributorSettings(d.key(), retention, 16_384, d.backlogLimit(), wait, d.listener());
+    int maxEvents = Math.max(MIN_AUDIT_EVENTS, maxPending);
+    return new AttributorSettings(
+        d.key(), retention, maxEvents, d.backlogLimit(), wait, d.listener());
   }
 }

@@ -95,7 +95,7 @@ public final class Watcher {
               audit,
               s.correlationWindowNs(),
               s.windowNs(),
-              WatchSettings.auditSettings(s.correlationWindowNs()).maxWait(),
+              WatchSettings.auditSettings(s.correlationWindowNs(), s.maxPending()).maxWait(),
               Coalescer::wallClockNs);
       sources.add(auditSource);
     }

@@ -22,10 +22,12 @@ import java.util.function.LongConsumer;
  * AUDIT_NLGRP_READLOG (needs CAP_AUDIT_READ) and both work side by side. It never changes {@code
  * enabled} or rules ({@link AuditState} does).
  *
- * <p>Loss: a full socket buffer (ENOBUFS) drops datagrams; each occurrence is counted ({@link
- * #overruns()}) and reported to the {@code overruns} callback; the events lost show up as serial
- * gaps through {@link EventStream#eventsLost}. The stream and the callback are called on the
- * listener's thread. Records that arrive after {@link #close()} began are not delivered.
+ * <p>Loss: the socket does not latch as congested when its buffer is full ({@code
+ * NETLINK_NO_ENOBUFS}, see {@link NetlinkSocket#setNoEnobufs}), so the kernel reports no ENOBUFS
+ * and the events lost show up as serial gaps through {@link EventStream#eventsLost}; an ENOBUFS
+ * that still comes is counted ({@link #overruns()}) and reported to the {@code overruns} callback.
+ * The stream and the callback are called on the listener's thread. Records that arrive after {@link
+ * #close()} began are not delivered.
  *
  * <p>Close it after {@link AuditState} restored the host (see {@link
  * AuditState#closeListenerAfterRestore}), so the records that the restore causes reach fim rather
@@ -68,6 +70,10 @@ public final class AuditListener implements AutoCloseable {
   private final Thread hook;
   private volatile boolean running = true;
   private volatile Throwable failure;
+
+  /** Whether the receive thread runs at auditd's priority ({@link ListenerPriority}). */
+  private volatile boolean prioritised;
+
   private boolean closed;
 
   private AuditListener(
@@ -102,6 +108,7 @@ public final class AuditListener implements AutoCloseable {
     NetlinkSocket s = NetlinkSocket.open(AuditClient.BUFFER_SIZE);
     try {
       s.setReceiveBuffer(settings.receiveBufferBytes());
+      s.setNoEnobufs();
       s.setReceiveTimeout(settings.pollInterval());
       // Until the thread runs, records that beat the AUDIT_SET ack are dropped (counted as
       // datagrams only).
@@ -147,6 +154,11 @@ public final class AuditListener implements AutoCloseable {
         .payload();
   }
 
+  /** The socket records arrive on (tests). */
+  NetlinkSocket socket() {
+    return socket;
+  }
+
   /** How records are received. */
   public Mode mode() {
     return mode;
@@ -162,12 +174,23 @@ public final class AuditListener implements AutoCloseable {
     return overruns.get();
   }
 
+  /**
+   * Whether the receive thread was given auditd's priority (nice -4, {@link ListenerPriority});
+   * only as the audit pid, where the kernel gives up records the thread is too late for.
+   */
+  public boolean prioritised() {
+    return prioritised;
+  }
+
   /** Why the receive loop stopped early, or null while it runs normally. */
   public Throwable failure() {
     return failure;
   }
 
   private void loop() {
+    if (mode == Mode.AUDIT_PID) {
+      prioritised = ListenerPriority.raiseCurrentThread();
+    }
     try {
       while (running) {
         int n = socket.receive(buf);

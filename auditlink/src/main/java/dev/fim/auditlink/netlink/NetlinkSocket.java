@@ -30,6 +30,9 @@ final class NetlinkSocket implements AutoCloseable {
   /** netlink.h:163. */
   static final int NETLINK_ADD_MEMBERSHIP = 1;
 
+  /** netlink.h:167. */
+  static final int NETLINK_NO_ENOBUFS = 5;
+
   /** include/linux/net.h (via fcntl): SOCK_CLOEXEC = O_CLOEXEC = 02000000 on x86 and arm. */
   static final int SOCK_CLOEXEC = 0x80000;
 
@@ -110,6 +113,11 @@ final class NetlinkSocket implements AutoCloseable {
     }
   }
 
+  /** The file descriptor (tests: to read the socket's options back). */
+  int fd() {
+    return fd;
+  }
+
   /** The port ID the kernel assigned (netlink(7): the first socket of a process gets its pid). */
   int portId() {
     return portId;
@@ -135,6 +143,24 @@ final class NetlinkSocket implements AutoCloseable {
               ? "reading the audit multicast group needs CAP_AUDIT_READ (run as root)"
               : "");
     }
+  }
+
+  /**
+   * NETLINK_NO_ENOBUFS: a full receive buffer no longer latches the socket as congested. Without
+   * it, the first overflow (the kernel's send waited its 100 ms for room in vain) marks the socket
+   * congested and ENOBUFS, and the kernel then delivers nothing more until the reader has emptied
+   * the whole buffer (af_netlink.c: netlink_overrun, netlink_rcv_wake): while fim is the audit pid,
+   * kauditd's sends meanwhile fail, their retries too, and it gives the records up (printed to the
+   * console; counted lost only when audit was on at boot). With it, a send fails only while the
+   * buffer is really full, and the reader's next reads make room at once. A lost record still shows
+   * as a gap in the serials ({@code EventStream#eventsLost}); no ENOBUFS is reported any more.
+   */
+  void setNoEnobufs() throws NativeException {
+    byte[] v = int32(1);
+    check(
+        LIBC.setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, v, v.length),
+        "setsockopt(NETLINK_NO_ENOBUFS)",
+        "");
   }
 
   /**

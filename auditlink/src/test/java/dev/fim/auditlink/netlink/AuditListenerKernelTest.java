@@ -132,4 +132,93 @@ class AuditListenerKernelTest {
         logins.stream().anyMatch(r -> "1001".equals(r.field("auid")) && r.serial() < serial),
         "a LOGIN record naming auid 1001: " + logins.stream().map(AuditRecord::rawText).toList());
   }
+
+  /** getsockopt(2), bound here only: fim itself never reads a socket option back. */
+  public interface SockOpt {
+    int getsockopt(
+        int fd, int level, int optname, @jnr.ffi.annotations.Out byte[] optval, int[] optlen);
+  }
+
+  /**
+   * The listener's socket must not latch as congested when it overflows: with the latch, the kernel
+   * delivered nothing more until the whole buffer was read, kauditd's sends failed meanwhile and it
+   * gave records up for good (a burst at load 11 lost 834 of 59,687 events).
+   */
+  @Test
+  void theListenersSocketDoesNotLatchCongestedOnOverflow() throws Exception {
+    state = AuditState.capture();
+    listener =
+        AuditListener.start(
+            ListenerSettings.defaults(),
+            new EventStream() {
+              @Override
+              public void reassemblyComplete(List<AuditRecord> records) {}
+
+              @Override
+              public void eventsLost(long count) {}
+            },
+            total -> {});
+    state.closeListenerAfterRestore(listener);
+    SockOpt libc = dev.fim.store.sys.Libc.bindNow(SockOpt.class);
+    byte[] value = new byte[4];
+    int[] len = {4};
+    int rc =
+        libc.getsockopt(
+            listener.socket().fd(),
+            NetlinkSocket.SOL_NETLINK,
+            NetlinkSocket.NETLINK_NO_ENOBUFS,
+            value,
+            len);
+    assertEquals(0, rc, "getsockopt(NETLINK_NO_ENOBUFS)");
+    assertEquals(
+        1,
+        java.nio.ByteBuffer.wrap(value).order(java.nio.ByteOrder.nativeOrder()).getInt(),
+        "NETLINK_NO_ENOBUFS set on the listener's socket");
+  }
+
+  /**
+   * As the audit pid, the receive thread reads at auditd's priority (nice -4) and only it: the
+   * kernel gives records up that a starved reader is too late for.
+   */
+  @Test
+  void asTheAuditPidOnlyTheReceiveThreadRunsAtAuditdsPriority() throws Exception {
+    assumeTrue(hostStatus.pid() == 0, "another process is the audit pid: multicast mode");
+    state = AuditState.capture();
+    listener =
+        AuditListener.start(
+            ListenerSettings.defaults(),
+            new EventStream() {
+              @Override
+              public void reassemblyComplete(List<AuditRecord> records) {}
+
+              @Override
+              public void eventsLost(long count) {}
+            },
+            total -> {});
+    state.closeListenerAfterRestore(listener);
+    assertEquals(AuditListener.Mode.AUDIT_PID, listener.mode());
+    java.util.Map<String, Integer> nice = new java.util.HashMap<>();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (!listener.prioritised() && System.nanoTime() - deadline < 0) {
+      Thread.sleep(10); // the thread raises itself as it starts
+    }
+    assertTrue(listener.prioritised(), "the receive thread was given auditd's priority");
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : tasks.toList()) {
+        try {
+          String comm = Files.readString(t.resolve("comm")).strip();
+          String stat = Files.readString(t.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          nice.merge(comm, Integer.parseInt(f[16]), Math::min); // field 19: nice
+        } catch (java.io.IOException e) {
+          // a thread that ended meanwhile
+        }
+      }
+    }
+    assertEquals(ListenerPriority.NICE, nice.get("fim-audit-liste"), nice.toString());
+    nice.remove("fim-audit-liste");
+    assertTrue(
+        nice.values().stream().allMatch(n -> n == 0),
+        "the other threads keep their priority: " + nice);
+  }
 }

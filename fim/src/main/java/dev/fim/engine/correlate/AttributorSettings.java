@@ -59,17 +59,31 @@ public record AttributorSettings(
   }
 
   /**
-   * 8 MiB receive buffer; poll every 50 ms; reassembly of up to 1000 events, each given 150 ms to
-   * complete and 100 ms to wait for a missing lower serial. Shorter than auditlink's defaults (2
-   * s), which suit a log reader: the reassembler delivers in serial order, so a record that never
-   * gets an EOE holds every later event back until it times out. Such records are common: the
-   * CONFIG_CHANGE records of fim's own rule changes while it is the audit pid, and records the
-   * kernel logs outside any syscall (BPF program unloads, which systemd causes). The records of one
-   * syscall event are queued together at syscall exit, so 150 ms cuts none short.
+   * The listener's receive buffer: 32 MiB (the kernel doubles it for its bookkeeping and charges
+   * about 2.3 KB per record: some 28,000 records, 4,600 changes). While fim is the audit pid, the
+   * kernel gives a record up for good (prints it to the console, and counts it lost only when audit
+   * was on at boot) after its sends to fim failed for about half a second (kauditd: a 100 ms send,
+   * then five retries). The buffer is the slack for a listener thread that a loaded host does not
+   * schedule: the kernel's memory, taken only while records wait. It helps only with {@code
+   * NETLINK_NO_ENOBUFS} (AuditListener): without it, a larger buffer lost more (5,374 of 64,641
+   * burst events against 834 of 59,687 at 8 MiB, load 11), since after an overflow the kernel waits
+   * for the whole buffer to be read.
+   */
+  static final int RECEIVE_BUFFER_BYTES = 32 << 20;
+
+  /**
+   * A receive buffer of {@link #RECEIVE_BUFFER_BYTES}; poll every 50 ms; reassembly of up to 1000
+   * events, each given 150 ms to complete and 100 ms to wait for a missing lower serial. Shorter
+   * than auditlink's defaults (2 s), which suit a log reader: the reassembler delivers in serial
+   * order, so a record that never gets an EOE holds every later event back until it times out. Such
+   * records are common: the CONFIG_CHANGE records of fim's own rule changes while it is the audit
+   * pid, and records the kernel logs outside any syscall (BPF program unloads, which systemd
+   * causes). The records of one syscall event are queued together at syscall exit, so 150 ms cuts
+   * none short.
    */
   public static ListenerSettings listenerDefaults() {
     return new ListenerSettings(
-        8 << 20,
+        RECEIVE_BUFFER_BYTES,
         Duration.ofMillis(50),
         new ReassemblySettings(1000, Duration.ofMillis(150), Duration.ofMillis(100)));
   }

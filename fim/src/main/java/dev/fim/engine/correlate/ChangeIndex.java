@@ -2,12 +2,10 @@ package dev.fim.engine.correlate;
 
 import dev.fim.store.PathBytes;
 import java.util.ArrayDeque;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The recent {@link AuditedChange}s, bounded by age and count, looked up by inode and by absolute
@@ -33,8 +31,13 @@ final class ChangeIndex {
   private final long retentionNs;
   private final int maxEvents;
   private final ArrayDeque<AuditedChange> all = new ArrayDeque<>();
-  private final Map<Long, ArrayDeque<AuditedChange>> byInode = new HashMap<>();
-  private final Map<PathBytes, ArrayDeque<AuditedChange>> byPath = new HashMap<>();
+
+  /**
+   * Per inode and per path: a lone {@link AuditedChange}, or an ArrayDeque of them (see append).
+   */
+  private final Map<Long, Object> byInode = new HashMap<>();
+
+  private final Map<PathBytes, Object> byPath = new HashMap<>();
   private long evicted;
 
   ChangeIndex(long retentionNs, int maxEvents) {
@@ -48,11 +51,15 @@ final class ChangeIndex {
    */
   void add(AuditedChange c, long nowNs) {
     all.addLast(c);
-    for (Long inode : inodes(c)) {
-      byInode.computeIfAbsent(inode, k -> new ArrayDeque<>(2)).addLast(c);
-    }
-    for (PathBytes p : paths(c)) {
-      byPath.computeIfAbsent(p, k -> new ArrayDeque<>(2)).addLast(c);
+    List<PathItem> items = c.items();
+    for (int k = 0; k < items.size(); k++) {
+      PathItem i = items.get(k);
+      if (isInodeKey(items, k)) {
+        byInode.merge(i.inode(), c, ChangeIndex::append);
+      }
+      if (isPathKey(items, k)) {
+        byPath.merge(i.path(), c, ChangeIndex::append);
+      }
     }
     evict(nowNs);
   }
@@ -62,11 +69,15 @@ final class ChangeIndex {
     while (!all.isEmpty()
         && (all.size() > maxEvents || nowNs - all.peekFirst().timeNs() > retentionNs)) {
       AuditedChange c = all.pollFirst();
-      for (Long inode : inodes(c)) {
-        pollHead(byInode, inode, c);
-      }
-      for (PathBytes p : paths(c)) {
-        pollHead(byPath, p, c);
+      List<PathItem> items = c.items();
+      for (int k = 0; k < items.size(); k++) {
+        PathItem i = items.get(k);
+        if (isInodeKey(items, k)) {
+          pollHead(byInode, i.inode(), c);
+        }
+        if (isPathKey(items, k)) {
+          pollHead(byPath, i.path(), c);
+        }
       }
       evicted++;
     }
@@ -169,11 +180,8 @@ final class ChangeIndex {
   }
 
   private static void collect(
-      ArrayDeque<AuditedChange> changes,
-      ChangeQuery q,
-      long fromNs,
-      long toNs,
-      java.util.List<AuditedChange> out) {
+      Object held, ChangeQuery q, long fromNs, long toNs, java.util.List<AuditedChange> out) {
+    Iterable<AuditedChange> changes = changes(held);
     if (changes == null) {
       return;
     }
@@ -189,10 +197,16 @@ final class ChangeIndex {
     return c.success() && distanceNs(q, c) <= q.windowNs() && rank(q, c) >= 0;
   }
 
-  private static void scan(ArrayDeque<AuditedChange> changes, Best best) {
-    if (changes == null) {
+  private static void scan(Object held, Best best) {
+    if (held == null) {
       return;
     }
+    if (!(held instanceof ArrayDeque<?>)) {
+      best.consider((AuditedChange) held);
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    ArrayDeque<AuditedChange> changes = (ArrayDeque<AuditedChange>) held;
     long oldest = best.q.timeNs() - best.q.windowNs() - RESOLUTION_NS - DISORDER_NS;
     for (Iterator<AuditedChange> it = changes.descendingIterator(); it.hasNext(); ) {
       AuditedChange c = it.next();
@@ -237,42 +251,88 @@ final class ChangeIndex {
     return q.timeNs() > end ? q.timeNs() - end : 0;
   }
 
-  private static void pollHead(Map<?, ArrayDeque<AuditedChange>> map, Object key, AuditedChange c) {
-    ArrayDeque<AuditedChange> d = map.get(key);
-    if (d == null) {
+  private static void pollHead(Map<?, Object> map, Object key, AuditedChange c) {
+    Object held = map.get(key);
+    if (held == null) {
       throw new IllegalStateException("index lost the key of serial " + c.serial());
     }
-    AuditedChange head = d.pollFirst();
-    if (head != c) {
+    if (held instanceof ArrayDeque<?> d) {
+      Object head = d.pollFirst();
+      if (head != c) {
+        throw new IllegalStateException("index out of order at serial " + c.serial());
+      }
+      if (d.isEmpty()) {
+        map.remove(key);
+      }
+      return;
+    }
+    if (held != c) {
       throw new IllegalStateException("index out of order at serial " + c.serial());
     }
-    if (d.isEmpty()) {
-      map.remove(key);
-    }
+    map.remove(key);
   }
 
   /**
-   * The distinct non-zero inodes of the change's items, PARENT items left out (as {@link #rank}
-   * does).
+   * Whether item {@code k} gives the change an inode key: a non-zero inode, not of a PARENT item
+   * (as {@link #rank} does), and not already given by an earlier item. Counted in place (events
+   * have a handful of items) rather than collected into a set per add and evict.
    */
-  private static Set<Long> inodes(AuditedChange c) {
-    Set<Long> out = new LinkedHashSet<>(4);
-    for (PathItem i : c.items()) {
-      if (i.inode() != 0 && i.nameType() != NameType.PARENT) {
-        out.add(i.inode());
+  private static boolean isInodeKey(List<PathItem> items, int k) {
+    PathItem i = items.get(k);
+    if (i.inode() == 0 || i.nameType() == NameType.PARENT) {
+      return false;
+    }
+    for (int j = 0; j < k; j++) {
+      PathItem e = items.get(j);
+      if (e.inode() == i.inode() && e.nameType() != NameType.PARENT) {
+        return false;
       }
     }
-    return out;
+    return true;
   }
 
-  private static Collection<PathBytes> paths(AuditedChange c) {
-    Set<PathBytes> out = new LinkedHashSet<>(4);
-    for (PathItem i : c.items()) {
-      if (i.path() != null && i.nameType() != NameType.PARENT) {
-        out.add(i.path());
+  /** As {@link #isInodeKey} for the item's absolute path. */
+  private static boolean isPathKey(List<PathItem> items, int k) {
+    PathItem i = items.get(k);
+    if (i.path() == null || i.nameType() == NameType.PARENT) {
+      return false;
+    }
+    for (int j = 0; j < k; j++) {
+      PathItem e = items.get(j);
+      if (e.nameType() != NameType.PARENT && i.path().equals(e.path())) {
+        return false;
       }
     }
-    return out;
+    return true;
+  }
+
+  /**
+   * A key's changes: most keys have one, held as itself; from the second on, a deque in arrival
+   * order. Saves a deque per event, which matters because the index must hold every event that
+   * changes still waiting in the coalescer may ask about.
+   */
+  private static Object append(Object held, Object added) {
+    if (held instanceof ArrayDeque<?>) {
+      @SuppressWarnings("unchecked")
+      ArrayDeque<AuditedChange> d = (ArrayDeque<AuditedChange>) held;
+      d.addLast((AuditedChange) added);
+      return d;
+    }
+    ArrayDeque<AuditedChange> d = new ArrayDeque<>(4);
+    d.addLast((AuditedChange) held);
+    d.addLast((AuditedChange) added);
+    return d;
+  }
+
+  /** The changes held under a key, oldest first (a deque or a lone change), or null. */
+  @SuppressWarnings("unchecked")
+  private static Iterable<AuditedChange> changes(Object held) {
+    if (held == null) {
+      return null;
+    }
+    return held instanceof ArrayDeque<?> d
+        ? (ArrayDeque<AuditedChange>) d
+        : List.of((AuditedChange) held);
   }
 
   /** The best candidate so far: highest rank, then nearest in time, then the one received last. */

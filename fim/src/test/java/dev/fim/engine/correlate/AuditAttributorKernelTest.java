@@ -370,7 +370,10 @@ class AuditAttributorKernelTest {
       assertNotNull(w);
       assertEquals(writer.commandPid, w.actor().pid(), () -> file + " with the other's pid: " + w);
     }
-    // Every event on a file is its writer's, and the two writers did overlap in time.
+    // Every event on a file is its writer's, and the two writers did overlap in time. The awaits
+    // above end at the first match; on a loaded host the listener may still be reading the rest.
+    awaitHeld(tree.resolve("a"), 1000);
+    awaitHeld(tree.resolve("b"), 1000);
     long[] aSpan = span(a.commandPid, tree.resolve("a"));
     long[] bSpan = span(b.commandPid, tree.resolve("b"));
     assertTrue(
@@ -380,6 +383,22 @@ class AuditAttributorKernelTest {
             + " and "
             + ms(bSpan[1] - bSpan[0]));
     assertEquals(0, attributor.counters().lost(), attributor.counters().toString());
+  }
+
+  /** Polls until the index holds {@code n} events on {@code file}, for at most 30 s. */
+  void awaitHeld(Path file, int n) throws InterruptedException {
+    PathBytes p = pathOf(file);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() - deadline < 0) {
+      long held =
+          attributor.held().stream()
+              .filter(c -> c.items().stream().anyMatch(i -> p.equals(i.path())))
+              .count();
+      if (held >= n || attributor.failure() != null) {
+        return;
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** [first, last] audit time of the events on {@code file}, asserting all are {@code pid}'s. */

@@ -157,6 +157,46 @@ class ChangeIndexTest {
   }
 
   @Test
+  void aKeyOfSeveralEventsKeepsThemInOrderAsTheyComeAndGo() {
+    ChangeIndex small = new ChangeIndex(10_000 * MS, 3);
+    Actor a = new Actor(1001L, null, 0L, null, 1, 1, null, null, null, null, null);
+    List<AuditedChange> added = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      // F, F, G, F, G, F: F's key goes from one event to several and back as the count evicts
+      PathBytes p = i == 2 || i == 4 ? G : F;
+      AuditedChange c =
+          new AuditedChange(
+              i,
+              T0 + i * MS,
+              T0 + i * MS,
+              "openat",
+              true,
+              0,
+              0,
+              a,
+              List.of(item(p, 0, NameType.NORMAL)));
+      small.add(c, T0 + i * MS);
+      added.add(c);
+      List<AuditedChange> expectF = new java.util.ArrayList<>();
+      for (AuditedChange h : small.snapshot()) {
+        if (h.items().get(0).path().equals(F)) {
+          expectF.add(h);
+        }
+      }
+      assertEquals(
+          expectF,
+          small.findAll(ChangeQuery.of(F, 0, 0, T0, 10 * MS), T0, T0 + 10 * MS),
+          "after " + i);
+      assertSame(c, small.find(ChangeQuery.of(p, 0, 0, T0 + i * MS, 0)), "the newest of its key");
+    }
+    assertEquals(List.of(added.get(3), added.get(4), added.get(5)), small.snapshot());
+    small.evict(T0 + 20_000 * MS);
+    assertEquals(0, small.size());
+    assertNull(small.find(ChangeQuery.of(F, 0, 0, T0 + 5 * MS, 10 * MS)));
+    assertNull(small.find(ChangeQuery.of(G, 0, 0, T0 + 4 * MS, 10 * MS)));
+  }
+
+  @Test
   void aRenameWithOneInodeUnderTwoNamesIsHeldAndEvictedOnce() {
     ChangeIndex one = new ChangeIndex(1_000 * MS, 1);
     Actor a = new Actor(1001L, null, 0L, null, 1, 1, null, null, null, null, null);
