@@ -88,7 +88,7 @@ if [ -f "$work/report.html" ]; then
 fi
 # The floors, timed like the reports (best of RUNS), with bin/fim's JVM options for report.
 floor_opts=(-Xmx512m -Xmn256m -XX:+UseParallelGC -Djava.library.path="$repo/cli/target/native")
-read -r thp </sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || thp=
+{ read -r thp </sys/kernel/mm/transparent_hugepage/enabled; } 2>/dev/null || thp= # no message where it is missing
 case $thp in *'[always]'* | *'[madvise]'*) floor_opts+=(-XX:+UseTransparentHugePages) ;; esac
 [ -n "${FIM_JAVA_OPTS:-}" ] && read -r -a floor_opts <<<"$FIM_JAVA_OPTS -Djava.library.path=$repo/cli/target/native"
 for what in read verify; do
