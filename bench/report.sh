@@ -9,6 +9,10 @@
 # whole period in each format with --output (and `fim report --verify` of the HTML), each a cold JVM
 # start as a user runs it. Prints wall seconds, CPU seconds (user + sys: what the run needs on a shared
 # machine), peak RSS and output size per format against the 10 s goal, and the load average.
+# Then the floors any report of this database stands on (ReportFloor in the cli module's tests, a cold JVM each
+# with the report's heap options): "read", the report's serial read alone (every event with its approval, one
+# thread, nothing decoded), and "evidence", every event, approval and coverage record read once and its HMAC tag
+# made on two threads (the evidence check a report owes, with nothing rendered).
 #
 # Environment (all optional):
 #   FIM=/path/to/fim      fim launcher (default: <repo>/bin/fim; build with mvn -q -DskipTests package)
@@ -37,7 +41,7 @@ die() { log "error: $*"; exit 1; }
 "$FIM" report --help >/dev/null 2>&1 || die "'$FIM report --help' failed: build fim first (mvn -q -DskipTests package)"
 # The generator lives in the cli module's tests (package dev.fim.cli.report); the jars are those bin/fim runs.
 classes="$repo/cli/target/test-classes"
-if [ ! -f "$classes/dev/fim/cli/report/SyntheticHistory.class" ]; then
+if [ ! -f "$classes/dev/fim/cli/report/SyntheticHistory.class" ] || [ ! -f "$classes/dev/fim/cli/report/ReportFloor.class" ]; then
   log "compiling the generator (mvn -q -o -pl cli -am test-compile)"
   (cd "$repo" && mvn -q -B -o -pl cli -am test-compile) >&2 || die "test-compile failed"
 fi
@@ -82,5 +86,25 @@ if [ -f "$work/report.html" ]; then
   read -r secs rss <"$work/time"
   printf '%-8s %10s %10s %9s MiB %12s   %s\n' "verify" "$secs" "-" "$((rss / 1024))" "(html)" "$(cut -c1-60 "$work/stdout")…"
 fi
+# The floors, timed like the reports (best of RUNS), with bin/fim's JVM options for report.
+floor_opts=(-Xmx512m -Xmn256m -XX:+UseParallelGC -Djava.library.path="$repo/cli/target/native")
+{ read -r thp </sys/kernel/mm/transparent_hugepage/enabled; } 2>/dev/null || thp= # no message where it is missing
+case $thp in *'[always]'* | *'[madvise]'*) floor_opts+=(-XX:+UseTransparentHugePages) ;; esac
+[ -n "${FIM_JAVA_OPTS:-}" ] && read -r -a floor_opts <<<"$FIM_JAVA_OPTS -Djava.library.path=$repo/cli/target/native"
+for what in read verify; do
+  best=""
+  all=""
+  for _ in $(seq "$RUNS"); do
+    ROCKSDB_MUSL_LIBC=false /usr/bin/time -f '%e %M %U %S' -o "$work/time" java "${floor_opts[@]}" -cp "$cp" \
+      dev.fim.cli.report.ReportFloor "$what" "$db" >"$work/stdout" 2>"$work/stderr" \
+      || die "ReportFloor $what failed: $(cat "$work/stdout" "$work/stderr")"
+    read -r secs rss usr sys <"$work/time"
+    all="$all $secs"
+    if [ -z "$best" ] || (( $(echo "$secs < $best" | bc) )); then best=$secs; best_rss=$rss; best_cpu=$(echo "$usr + $sys" | bc); fi
+  done
+  label=$([ "$what" = read ] && echo "read" || echo "evidence")
+  printf '%-8s %10s %10s %9s MiB %12s   floor: %s (runs:%s)\n' "$label" "$best" "$best_cpu" "$((best_rss / 1024))" "-" \
+    "$(head -c 60 "$work/stdout" | tr -d '\n')" "$all"
+done
 printf '\n%s events filled in %.1f s; %s cores; load average before: %s; %s\n' "$n" "$fill" "$(nproc)" "$load" \
   "$(java -version 2>&1 | head -n 1)"

@@ -432,9 +432,13 @@ final class ReportCommand implements Callable<Integer> {
       return verdict(o, out, err);
     }
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
+      // Verified while the report is made again, as a report is written: the events are read once.
       o =
           ReportVerifier.verify(
-              store, verify, tmpDir(), Evidence.verify(common, store, err, REPORTED));
+              store,
+              verify,
+              tmpDir(),
+              fromNs -> Evidence.whileReading(common, store, err, REPORTED, fromNs));
     } catch (java.nio.file.NoSuchFileException e) {
       throw new IOException("report " + verify + ": no such file", e);
     } catch (IllegalArgumentException e) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code fim report} verifies the evidence while it reads the period's events: a change made behind
  * fim's back is caught whether the record lies in the middle of the period (tagged by the report's
  * render threads) or outside it (tagged by the thread that verifies the rest), in every format, and
- * a CSV is still not written. 3,000 events over 30 days ({@link SyntheticHistory}); the report
- * covers the last 10 days.
+ * a CSV is still not written; {@code --verify} of the report written before gives the same verdict.
+ * 3,000 events over 30 days ({@link SyntheticHistory}); the report covers the last 10 days.
  */
 class ReportEvidencePeriodTest {
   @TempDir Path tmp;
@@ -30,11 +30,34 @@ class ReportEvidencePeriodTest {
   @BeforeEach
   void history() throws Exception {
     db = tmp.resolve("db");
+    clean = tmp.resolve("clean.html");
     SyntheticHistory.main(new String[] {db.toString(), "3000", "7"});
     try (Attacker a = Attacker.open(db)) {
       keys = a.keys("events");
     }
     assertReport(0, "verified: every event");
+    Files.copy(tmp.resolve("report.html"), clean);
+    Fim.Run v = Fim.run("report", "--db", db.toString(), "--verify", clean.toString());
+    assertEquals(0, v.exit(), v.toString());
+  }
+
+  /** The report written before the change behind fim's back. */
+  private Path clean;
+
+  /**
+   * {@code --verify} of the report written before the change verifies the evidence while it makes
+   * the report again: the same verdict, exit 19.
+   */
+  private void assertVerifyRefused(String says) throws Exception {
+    Fim.Run v = Fim.run("report", "--db", db.toString(), "--verify", clean.toString());
+    assertEquals(ExitCodes.SEAL, v.exit(), v.toString());
+    assertTrue(
+        v.err()
+                .contains(
+                    "NOT verified: the database's evidence does not verify, so it confirms"
+                        + " nothing: ")
+            && v.err().contains(says),
+        v.toString());
   }
 
   /** The key of the event nearest {@code daysAgo} days before now. */
@@ -97,12 +120,14 @@ class ReportEvidencePeriodTest {
   void anEventEditedInTheMiddleOfThePeriodIsCaught() throws Exception {
     edit(eventAt(5));
     assertReport(ExitCodes.SEAL, "the events were edited, replaced or reordered outside fim");
+    assertVerifyRefused("the events were edited, replaced or reordered outside fim");
   }
 
   @Test
   void anEventEditedBeforeThePeriodIsCaught() throws Exception {
     edit(eventAt(20));
     assertReport(ExitCodes.SEAL, "the events were edited, replaced or reordered outside fim");
+    assertVerifyRefused("the events were edited, replaced or reordered outside fim");
   }
 
   @Test
@@ -115,6 +140,7 @@ class ReportEvidencePeriodTest {
       a.put("events", k2, v1);
     }
     assertReport(ExitCodes.SEAL, "the events were edited, replaced or reordered outside fim");
+    assertVerifyRefused("the events were edited, replaced or reordered outside fim");
   }
 
   @Test
@@ -123,9 +149,11 @@ class ReportEvidencePeriodTest {
       a.delete("events", eventAt(5));
     }
     assertReport(ExitCodes.SEAL, "1 of the 3000 sealed events are missing");
+    assertVerifyRefused("1 of the 3000 sealed events are missing");
     try (Attacker a = Attacker.open(db)) {
       a.delete("events", eventAt(25));
     }
     assertReport(ExitCodes.SEAL, "2 of the 3000 sealed events are missing");
+    assertVerifyRefused("2 of the 3000 sealed events are missing");
   }
 }

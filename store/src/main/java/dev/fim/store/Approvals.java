@@ -112,7 +112,7 @@ public final class Approvals {
     private Cursor(long fromNs) {
       if (store.has(Column.APPROVALS)) {
         // One pass in key order (a report): not through the block cache, which it would churn.
-        options = Store.readOptions().setFillCache(false);
+        options = Store.passOptions();
         it = store.db().newIterator(store.handle(Column.APPROVALS), options);
         it.seek(EventLog.eventKey(Math.max(fromNs, 0), 0));
       } else {

@@ -88,7 +88,7 @@ public final class EventLog {
       long fromNs, long untilNs, java.util.function.BiConsumer<byte[], byte[]> sink)
       throws StoreException {
     // One pass over a period (a report): not through the block cache, which it would only churn.
-    try (org.rocksdb.ReadOptions ro = Store.readOptions().setFillCache(false);
+    try (org.rocksdb.ReadOptions ro = Store.passOptions();
         RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS), ro)) {
       byte[] stopped = null;
       for (it.seek(eventKey(Math.max(fromNs, 0), 0)); it.isValid(); it.next()) {

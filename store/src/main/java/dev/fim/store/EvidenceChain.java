@@ -521,7 +521,7 @@ public final class EvidenceChain {
     Column col = column(k);
     // Not through the block cache: a pass over every record would only push out what other
     // readers use, and filling it is work (each block inserted under its shard's lock).
-    try (org.rocksdb.ReadOptions ro = Store.readOptions().setFillCache(false);
+    try (org.rocksdb.ReadOptions ro = Store.passOptions();
         RocksIterator it = store.db().newIterator(store.handle(col), ro)) {
       if (r.from != null) {
         it.seek(r.from);

@@ -401,6 +401,75 @@ class ComplianceReportTest {
     }
   }
 
+  /**
+   * --verify checks the evidence with the events it reads to make the report again (one read, not
+   * one for the evidence first): its check is asked for the period the file states, gets every
+   * event of that period, and its verdict is the one the outcome states.
+   */
+  @Test
+  void verifyChecksTheEvidenceWithTheEventsItReadsAgain() throws Exception {
+    for (ReportFormat f : List.of(ReportFormat.TEXT, ReportFormat.JSON, ReportFormat.HTML)) {
+      Path file = tmp.resolve("checked." + f.label());
+      Files.writeString(file, report(params(f)));
+      List<Long> periods = new java.util.ArrayList<>();
+      List<byte[]> tagged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      ReportVerifier.Outcome ok =
+          ReportVerifier.verify(
+              store,
+              file,
+              tmp,
+              fromNs -> {
+                periods.add(fromNs);
+                return recording(tagged, UNSEALED);
+              });
+      assertEquals(ReportVerifier.Verdict.VERIFIED, ok.verdict(), ok.message());
+      assertEquals(List.of(T0), periods, f.label());
+      List<Long> times = new java.util.ArrayList<>();
+      for (byte[] k : tagged) {
+        times.add(java.nio.ByteBuffer.wrap(k, 0, 8).getLong());
+      }
+      java.util.Collections.sort(times);
+      assertEquals(List.of(T0 + 10 * S, T0 + 20 * S, T0 + 30 * S, T0 + 40 * S), times, f.label());
+
+      // the verdict made while reading is the one stated, whatever the bytes
+      ReportVerifier.Outcome forged =
+          ReportVerifier.verify(
+              store,
+              file,
+              tmp,
+              fromNs ->
+                  recording(
+                      new java.util.ArrayList<>(),
+                      new dev.fim.store.EvidenceChain.Verification(
+                          false, null, "an event was forged")));
+      assertEquals(
+          ReportVerifier.Verdict.EVIDENCE_NOT_VERIFIED, forged.verdict(), forged.message());
+      assertTrue(
+          forged.message().endsWith("confirms nothing: an event was forged"), forged.message());
+    }
+  }
+
+  /** A check that notes the keys it is given and ends with {@code verdict}. */
+  private static EvidenceCheck recording(
+      List<byte[]> keys, dev.fim.store.EvidenceChain.Verification verdict) {
+    return new EvidenceCheck() {
+      @Override
+      public dev.fim.store.EvidenceChain.Verification known() {
+        return null;
+      }
+
+      @Override
+      public void event(byte[] key, byte[] stored) {
+        keys.add(key.clone());
+      }
+
+      @Override
+      public dev.fim.store.EvidenceChain.Verification finish(byte[] stoppedAt) {
+        return verdict;
+      }
+    };
+  }
+
   @Test
   void aReportWithoutAnAgentRendersAndVerifiesAsBefore() throws Exception {
     for (ReportFormat f : List.of(ReportFormat.TEXT, ReportFormat.JSON, ReportFormat.HTML)) {
