@@ -77,8 +77,9 @@ public final class FimCommand {
     // After the subcommands: registered with each. FILE options the locale cannot name are a clear
     // usage error.
     cl.registerConverter(java.nio.file.Path.class, new PathOptionConverter());
-    cl.setExecutionExceptionHandler(new ErrorHandler());
-    cl.setExitCodeExceptionMapper(ErrorHandler::exitCodeOf);
+    ErrorHandler errors = new ErrorHandler(); // no lambda here: see ErrorHandler
+    cl.setExecutionExceptionHandler(errors);
+    cl.setExitCodeExceptionMapper(errors);
     configure(cl);
     Commands.rawArgs = raw;
     return cl;

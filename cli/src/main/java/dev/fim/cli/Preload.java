@@ -59,18 +59,25 @@ final class Preload {
     if (args.length == 0 || !SCAN_COMMANDS.contains(args[0])) {
       return;
     }
-    FutureTask<Void> t =
-        new FutureTask<>(
-            () -> {
-              Store.loadNativeLibrary();
-              Scanner.loadNativeBindings();
-              javax.crypto.Mac.getInstance("HmacSHA256");
-              return null;
-            });
+    // A named class, not a lambda: this runs first thing on the main thread, and a lambda the
+    // class-data archive does not hold would make the main thread set up the lambda machinery
+    // (method handles spun at run time) before it parses a single option.
+    FutureTask<Void> t = new FutureTask<>(new ScanStartUp());
     Thread thread = new Thread(t, "fim-preload");
     thread.setDaemon(true);
     task = t;
     thread.start();
+  }
+
+  /** The scan commands' start-up work: RocksDB's library, the libc bindings, the HMAC provider. */
+  private static final class ScanStartUp implements java.util.concurrent.Callable<Void> {
+    @Override
+    public Void call() throws java.security.GeneralSecurityException {
+      Store.loadNativeLibrary();
+      Scanner.loadNativeBindings();
+      javax.crypto.Mac.getInstance("HmacSHA256");
+      return null;
+    }
   }
 
   /**
