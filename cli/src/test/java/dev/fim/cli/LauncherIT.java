@@ -192,6 +192,21 @@ class LauncherIT {
     }
   }
 
+  /**
+   * A command looks up no class that is in none of its jars: with every class of the command in the
+   * archive, such a look-up (picocli's for Groovy's Closure) is what made the main thread open and
+   * read every jar on the class path, down to the last one, jackson-core's.
+   */
+  @Test
+  void aCommandOpensNoJarToMissAClass() throws Exception {
+    assertEquals(0, fim(Map.of(), "--version").exit()); // trains the archive
+    Run r = fim(Map.of("JAVA_TOOL_OPTIONS", "-Dsun.misc.URLClassPath.debug=true"), "--version");
+    assertEquals(0, r.exit(), r.toString());
+    assertFalse(r.err().contains("groovy/lang/Closure"), r.err());
+    assertFalse(r.err().contains("Opening file:" + target.resolve("lib/jackson-core")), r.err());
+    assertTrue(r.err().contains("Opening file:"), "no class path debugging: " + r.err());
+  }
+
   /** An archive that is not one (damaged, or of another JVM) is ignored without a word. */
   @Test
   void aDamagedArchiveIsIgnoredSilently() throws Exception {
