@@ -146,11 +146,15 @@ class LauncherIT {
             log.contains(c + " source: shared objects file"),
             String.join(" ", command) + ": " + c + " did not come from the archive");
       }
+      // No lambda class is spun at run time at all: fim's come from the archive, and the JDK's own
+      // (Comparator.comparing and the like) are not used on these paths.
+      java.util.regex.Matcher spun =
+          java.util.regex.Pattern.compile(
+                  "\\S*\\$\\$Lambda\\$\\S* source: (?!shared objects file)\\S*")
+              .matcher(log);
+      boolean found = spun.find();
       assertFalse(
-          java.util.regex.Pattern.compile("\\$\\$Lambda\\$[^ ]* source: dev\\.fim\\.cli\\.")
-              .matcher(log)
-              .find(),
-          String.join(" ", command) + ": a lambda of fim's CLI was spun at run time: " + log);
+          found, () -> String.join(" ", command) + ": a lambda spun at run time: " + spun.group());
     }
     assertEquals(recorded, Files.getLastModifiedTime(jsa), "trained again");
   }
