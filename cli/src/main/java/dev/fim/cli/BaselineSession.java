@@ -59,6 +59,7 @@ final class BaselineSession implements AutoCloseable {
    * job is past its last point of return (the new baseline is committed) lets it finish.
    */
   <T> T run(String command, String left, Job<T> job) throws Exception {
+    Preload.awaitScan(); // the libc bindings, made by the preload while the store opened
     try {
       T result = job.run();
       Thread

@@ -12,7 +12,18 @@ import picocli.CommandLine.ParseResult;
  * Prints what failed and why, in one line a person can act on; the stack trace only with {@code
  * --debug} (or for an internal error, which is a bug). Maps exception types to {@link ExitCodes}.
  */
-final class ErrorHandler implements IExecutionExceptionHandler {
+final class ErrorHandler
+    implements IExecutionExceptionHandler, CommandLine.IExitCodeExceptionMapper {
+  // Both picocli interfaces in one named class, not a lambda or method reference: picocli's classes
+  // are Java 5 class files, which Java 17's class-data archive can hold only while they stay
+  // unlinked at dump time, and the dump links the interface of every lambda it archives. One such
+  // lambda kept this class and six of picocli's out of the archive, and its runtime spinning cost
+  // every command the lambda machinery's start-up (issue 18; LauncherIT checks the archive).
+  @Override
+  public int getExitCode(Throwable exception) {
+    return exitCodeOf(exception);
+  }
+
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) {
     boolean debug =

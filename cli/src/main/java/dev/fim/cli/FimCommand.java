@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
       "See README.md and docs/fim.conf.md for the config syntax and every attribute."
     })
 public final class FimCommand {
+  /** picocli's switch for its look-up of Groovy closures. */
+  static final String NO_GROOVY_CLOSURES = "picocli.disable.closures";
+
   /** The subcommands, in --help order. */
   private static final Class<?>[] SUBCOMMANDS = {
     InitCommand.class,
@@ -53,6 +56,11 @@ public final class FimCommand {
    * get the whole tree.
    */
   static CommandLine commandLine(RawArgs raw, String... args) {
+    // picocli's DefaultFactory looks up Groovy's Closure class when it is first used, unless this
+    // is set: a class in none of fim's jars, so the class loader opened and read every jar on the
+    // class path (21 of them, all else coming from the class-data archive) to miss it, on the main
+    // thread of every command (issue 18). fim's annotations hold no Groovy closures.
+    System.setProperty(NO_GROOVY_CLOSURES, "true");
     CommandLine cl = new CommandLine(new FimCommand());
     boolean versionOnly = args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"));
     for (Class<?> c : versionOnly ? List.<Class<?>>of() : named(SUBCOMMANDS, args, 0)) {
@@ -77,8 +85,9 @@ public final class FimCommand {
     // After the subcommands: registered with each. FILE options the locale cannot name are a clear
     // usage error.
     cl.registerConverter(java.nio.file.Path.class, new PathOptionConverter());
-    cl.setExecutionExceptionHandler(new ErrorHandler());
-    cl.setExitCodeExceptionMapper(ErrorHandler::exitCodeOf);
+    ErrorHandler errors = new ErrorHandler(); // no lambda here: see ErrorHandler
+    cl.setExecutionExceptionHandler(errors);
+    cl.setExitCodeExceptionMapper(errors);
     configure(cl);
     Commands.rawArgs = raw;
     return cl;

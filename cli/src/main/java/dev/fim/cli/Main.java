@@ -57,15 +57,31 @@ public final class Main {
     cl.setErr(err);
     // --help printed into a full disk fails inside picocli, which would print a stack trace: say it
     // as for a command.
-    CommandLine.IExecutionStrategy strategy = cl.getExecutionStrategy();
-    cl.setExecutionStrategy(
-        parsed -> {
-          try {
-            return strategy.execute(parsed);
-          } catch (StandardOutput.Failure f) {
-            return ErrorHandler.report(f, err, false);
-          }
-        });
+    cl.setExecutionStrategy(new OutputFailureReporting(cl.getExecutionStrategy(), err));
     return cl.execute(args);
+  }
+
+  /**
+   * picocli's execution strategy, with a failure to write the output said as for a command. A named
+   * class, not a lambda: a lambda implementing one of picocli's (Java 5) interfaces keeps that
+   * interface and its users out of the class-data archive (see {@link ErrorHandler}).
+   */
+  private static final class OutputFailureReporting implements CommandLine.IExecutionStrategy {
+    private final CommandLine.IExecutionStrategy strategy;
+    private final PrintWriter err;
+
+    OutputFailureReporting(CommandLine.IExecutionStrategy strategy, PrintWriter err) {
+      this.strategy = strategy;
+      this.err = err;
+    }
+
+    @Override
+    public int execute(CommandLine.ParseResult parsed) {
+      try {
+        return strategy.execute(parsed);
+      } catch (StandardOutput.Failure f) {
+        return ErrorHandler.report(f, err, false);
+      }
+    }
   }
 }

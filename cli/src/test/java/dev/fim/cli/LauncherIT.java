@@ -129,14 +129,86 @@ class LauncherIT {
           String.join(" ", command) + ": fim's classes did not come from the archive");
       // picocli's classes are Java 5 class files, which a dynamic archive of Java 17 leaves out:
       // they must come from the archive too, not be read from picocli's jar and verified.
+      // Every command's error handling and execution strategy too: a lambda implementing one of
+      // picocli's interfaces kept them out (the dump links what it archives a lambda for) and was
+      // spun at every start.
       for (String c :
-          new String[] {"picocli.CommandLine", "picocli.CommandLine$Model$CommandSpec"}) {
+          new String[] {
+            "picocli.CommandLine",
+            "picocli.CommandLine$Model$CommandSpec",
+            "picocli.CommandLine$RunLast",
+            "picocli.CommandLine$IExecutionStrategy",
+            "picocli.CommandLine$IExitCodeExceptionMapper",
+            "picocli.CommandLine$IExecutionExceptionHandler",
+            "dev.fim.cli.ErrorHandler"
+          }) {
         assertTrue(
             log.contains(c + " source: shared objects file"),
             String.join(" ", command) + ": " + c + " did not come from the archive");
       }
+      // No lambda class is spun at run time at all: fim's come from the archive, and the JDK's own
+      // (Comparator.comparing and the like) are not used on these paths.
+      java.util.regex.Matcher spun =
+          java.util.regex.Pattern.compile(
+                  "\\S*\\$\\$Lambda\\$\\S* source: (?!shared objects file)\\S*")
+              .matcher(log);
+      boolean found = spun.find();
+      assertFalse(
+          found, () -> String.join(" ", command) + ": a lambda spun at run time: " + spun.group());
     }
     assertEquals(recorded, Files.getLastModifiedTime(jsa), "trained again");
+  }
+
+  /**
+   * The launcher finds its build from its own path without starting a process (a fork and exec
+   * costs more than the rest of the script on a loaded machine), and through a symlink still
+   * resolves it to the real place.
+   */
+  @Test
+  void findsItsBuildWithoutAProcessAndThroughASymlink() throws Exception {
+    Path strace = Path.of("/usr/bin/strace");
+    assumeTrue(Files.isExecutable(strace), "no strace to see the launcher's processes");
+    Path trace = tmp.resolve("execve.log");
+    Run direct =
+        run(
+            Map.of("FIM_NO_CDS", "1"),
+            strace.toString(),
+            "-f",
+            "-qq",
+            "-e",
+            "trace=execve",
+            "-o",
+            trace.toString(),
+            layout.resolve("bin/fim").toString(),
+            "--version");
+    assertEquals(0, direct.exit(), direct.toString());
+    assertTrue(direct.out().startsWith("fim "), direct.toString());
+    String execs = Files.readString(trace);
+    assertFalse(execs.contains("readlink"), "the launcher ran readlink:\n" + execs);
+    // A symlink to the launcher from elsewhere (as in a PATH directory), and one to its directory.
+    Path links = Files.createDirectories(tmp.resolve("links"));
+    Files.createSymbolicLink(links.resolve("fim"), layout.resolve("bin/fim"));
+    Files.createSymbolicLink(links.resolve("bin"), layout.resolve("bin"));
+    for (Path launcher : new Path[] {links.resolve("fim"), links.resolve("bin/fim")}) {
+      Run linked = run(Map.of("FIM_NO_CDS", "1"), launcher.toString(), "--version");
+      assertEquals(0, linked.exit(), launcher + ": " + linked);
+      assertEquals(direct.out(), linked.out(), launcher.toString());
+    }
+  }
+
+  /**
+   * A command looks up no class that is in none of its jars: with every class of the command in the
+   * archive, such a look-up (picocli's for Groovy's Closure) is what made the main thread open and
+   * read every jar on the class path, down to the last one, jackson-core's.
+   */
+  @Test
+  void aCommandOpensNoJarToMissAClass() throws Exception {
+    assertEquals(0, fim(Map.of(), "--version").exit()); // trains the archive
+    Run r = fim(Map.of("JAVA_TOOL_OPTIONS", "-Dsun.misc.URLClassPath.debug=true"), "--version");
+    assertEquals(0, r.exit(), r.toString());
+    assertFalse(r.err().contains("groovy/lang/Closure"), r.err());
+    assertFalse(r.err().contains("Opening file:" + target.resolve("lib/jackson-core")), r.err());
+    assertTrue(r.err().contains("Opening file:"), "no class path debugging: " + r.err());
   }
 
   /** An archive that is not one (damaged, or of another JVM) is ignored without a word. */
@@ -272,6 +344,10 @@ class LauncherIT {
     String[] cmd = new String[args.length + 1];
     cmd[0] = layout.resolve("bin/fim").toString();
     System.arraycopy(args, 0, cmd, 1, args.length);
+    return run(env, cmd);
+  }
+
+  private Run run(Map<String, String> env, String... cmd) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> e = new HashMap<>(env);
     e.putIfAbsent("FIM_SYSLOG_SOCKET", tmp.resolve("no-syslog").toString());

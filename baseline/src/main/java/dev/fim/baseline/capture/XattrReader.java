@@ -5,7 +5,6 @@ import dev.fim.store.Xattr;
 import dev.fim.store.sys.NativeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import jnr.constants.platform.Errno;
 import jnr.ffi.Memory;
@@ -107,7 +106,9 @@ public final class XattrReader {
   }
 
   private static List<Xattr> sorted(List<Xattr> out) {
-    out.sort(Comparator.comparing(Xattr::name));
+    // Not Comparator.comparing(Xattr::name): its JDK lambda is spun at run time, outside fim's
+    // class-data archive (issue 18).
+    out.sort((a, b) -> a.name().compareTo(b.name()));
     return out;
   }
 

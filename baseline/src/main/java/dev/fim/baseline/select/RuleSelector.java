@@ -514,8 +514,14 @@ final class RuleSelector implements Selector {
   /** The paths not under another of them, sorted. */
   static List<PathBytes> outermost(List<PathBytes> paths) {
     List<PathBytes> sorted = new ArrayList<>(paths);
+    // Shorter first, then by bytes. A lambda of fim's own, not Comparator.comparingInt(..)
+    // .thenComparing(..): those spin two JDK lambda classes at run time on the main thread of every
+    // scan command, which fim's class-data archive cannot hold (issue 18, LauncherIT).
     sorted.sort(
-        Comparator.comparingInt(PathBytes::length).thenComparing(Comparator.naturalOrder()));
+        (a, b) -> {
+          int byLength = Integer.compare(a.length(), b.length());
+          return byLength != 0 ? byLength : a.compareTo(b);
+        });
     List<PathBytes> out = new ArrayList<>();
     for (PathBytes p : sorted) {
       if (out.stream().noneMatch(p::isUnder)) {
