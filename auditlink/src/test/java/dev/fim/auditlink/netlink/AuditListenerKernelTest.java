@@ -146,19 +146,7 @@ class AuditListenerKernelTest {
    */
   @Test
   void theListenersSocketDoesNotLatchCongestedOnOverflow() throws Exception {
-    state = AuditState.capture();
-    listener =
-        AuditListener.start(
-            ListenerSettings.defaults(),
-            new EventStream() {
-              @Override
-              public void reassemblyComplete(List<AuditRecord> records) {}
-
-              @Override
-              public void eventsLost(long count) {}
-            },
-            total -> {});
-    state.closeListenerAfterRestore(listener);
+    startListenerThatDropsRecords();
     SockOpt libc = dev.fim.store.sys.Libc.bindNow(SockOpt.class);
     byte[] value = new byte[4];
     int[] len = {4};
@@ -183,19 +171,7 @@ class AuditListenerKernelTest {
   @Test
   void asTheAuditPidOnlyTheReceiveThreadRunsAtAuditdsPriority() throws Exception {
     assumeTrue(hostStatus.pid() == 0, "another process is the audit pid: multicast mode");
-    state = AuditState.capture();
-    listener =
-        AuditListener.start(
-            ListenerSettings.defaults(),
-            new EventStream() {
-              @Override
-              public void reassemblyComplete(List<AuditRecord> records) {}
-
-              @Override
-              public void eventsLost(long count) {}
-            },
-            total -> {});
-    state.closeListenerAfterRestore(listener);
+    startListenerThatDropsRecords();
     assertEquals(AuditListener.Mode.AUDIT_PID, listener.mode());
     java.util.Map<String, Integer> nice = new java.util.HashMap<>();
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
@@ -220,5 +196,22 @@ class AuditListenerKernelTest {
     assertTrue(
         nice.values().stream().allMatch(n -> n == 0),
         "the other threads keep their priority: " + nice);
+  }
+
+  /** A listener whose records go nowhere (the tests that look only at its socket or thread). */
+  private void startListenerThatDropsRecords() throws Exception {
+    state = AuditState.capture();
+    listener =
+        AuditListener.start(
+            ListenerSettings.defaults(),
+            new EventStream() {
+              @Override
+              public void reassemblyComplete(List<AuditRecord> records) {}
+
+              @Override
+              public void eventsLost(long count) {}
+            },
+            total -> {});
+    state.closeListenerAfterRestore(listener);
   }
 }
