@@ -138,6 +138,21 @@ final class NativeBytes {
     length = len;
   }
 
+  /** Bytes that hold data: the last read's or copy's. */
+  int length() {
+    return length;
+  }
+
+  /**
+   * Copies data bytes {@code [from, from + len)} to {@code dst[off, off + len)}: the reads around a
+   * candidate served from the block just searched ({@link FileBytes#lend}).
+   */
+  void copyTo(int from, byte[] dst, int off, int len) {
+    check(from, len);
+    java.util.Objects.checkFromIndexSize(off, len, dst.length);
+    U.copyMemory(null, address + from, dst, sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + off, len);
+  }
+
   /** Byte {@code i}, 0 ≤ i &lt; length. */
   byte get(int i) {
     check(i, 1);
@@ -168,7 +183,7 @@ final class NativeBytes {
       copyNeedles(needles);
       long off = 0;
       for (byte[] n : needles) {
-        memmem(needleAddress + off, n.length, starts, at, out);
+        memmem(address, length, needleAddress + off, n.length, starts, at, out);
         off += n.length;
       }
     } else if (needles.length == 2) {
@@ -183,52 +198,70 @@ final class NativeBytes {
    * compared first.
    */
   void search(byte[] needle, int check, int starts, long at, WindowedSearch.LongList out) {
+    search(needle, check, 0, starts, at, out);
+  }
+
+  /**
+   * As {@link #search(byte[], int, int, long, WindowedSearch.LongList)} over the data from byte
+   * {@code from} on: adds {@code at + k} for each k in [0, starts) where {@code needle} starts at
+   * {@code from + k} and ends within the data. The serial searches around a candidate run here on
+   * the block just searched for the needles instead of reading its bytes again.
+   */
+  void search(
+      byte[] needle, int check, int from, int starts, long at, WindowedSearch.LongList out) {
     int n = needle.length;
     if (check < 0 || check >= n) {
       throw new IllegalArgumentException(
           "check offset " + check + " outside a needle of " + n + " bytes");
     }
+    if (from < 0 || from > length) {
+      throw new IndexOutOfBoundsException("search from " + from + " of " + length);
+    }
+    int avail = length - from; // data bytes from 'from' on
     if (libc && LibcMemmem.ready()) {
-      copyNeedles(new byte[][] {needle});
-      memmem(needleAddress, n, starts, at, out);
+      copyNeedles(needle);
+      memmem(address + from, avail, needleAddress, n, starts, at, out);
       return;
     }
-    starts = Math.min(starts, length - n + 1);
+    starts = Math.min(starts, avail - n + 1);
     long first = broadcast(needle[check]);
     long last = broadcast(needle[n - 1]);
     int i = 0;
-    // Words read: [i + check, i + check + 8) and [i + n - 1, i + n + 7), both within length.
-    for (long a = address; i + 8 <= starts && i + n + 7 <= length; i += 8, a += 8) {
+    // Words read: from + [i + check, i + check + 8) and from + [i + n - 1, i + n + 7), both
+    // within the data (i + n + 7 <= avail).
+    for (long a = address + from; i + 8 <= starts && i + n + 7 <= avail; i += 8, a += 8) {
       long x = (U.getLong(a + check) ^ first) | (U.getLong(a + n - 1) ^ last);
       long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
       while (t != 0) {
         int k = i + (Long.numberOfTrailingZeros(t) >>> 3);
-        if (startsWith(k, needle)) out.add(at + k);
+        if (startsWith(from + k, needle)) out.add(at + k);
         t &= t - 1;
       }
     }
     for (; i < starts; i++) {
-      if (startsWith(i, needle)) out.add(at + i);
+      if (startsWith(from + i, needle)) out.add(at + i);
     }
   }
 
   /**
    * Adds {@code at + k} for each k in [0, starts) where the {@code n} bytes at native {@code
-   * needle} start within the data, found with libc's {@code memmem}: each call covers only the data
-   * the remaining starts can reach, so no match can end past {@code length}.
+   * needle} start within the {@code avail} data bytes at {@code data} (inside this block), found
+   * with libc's {@code memmem}: each call covers only the data the remaining starts can reach, so
+   * no match can end past them.
    */
-  private void memmem(long needle, int n, int starts, long at, WindowedSearch.LongList out) {
-    starts = Math.min(starts, length - n + 1);
+  private void memmem(
+      long data, int avail, long needle, int n, int starts, long at, WindowedSearch.LongList out) {
+    starts = Math.min(starts, avail - n + 1);
     if (starts <= 0) return;
-    long last = address + starts; // exclusive bound on a match's address
-    long end = last + n - 1; // within address + length
-    for (long from = address; from < last; ) {
+    long last = data + starts; // exclusive bound on a match's address
+    long end = last + n - 1; // within data + avail
+    for (long from = data; from < last; ) {
       long r = LibcMemmem.find(from, end - from, needle, n);
       if (r == 0) return;
       if (r < from || r >= last) {
         throw new IllegalStateException("memmem returned an address outside its haystack");
       }
-      out.add(at + (r - address));
+      out.add(at + (r - data));
       from = r + 1;
     }
   }
@@ -237,12 +270,22 @@ final class NativeBytes {
   private void copyNeedles(byte[][] needles) {
     int total = 0;
     for (byte[] n : needles) total += n.length;
+    needleCapacity(total);
+    for (byte[] n : needles) needleBuffer.put(n);
+  }
+
+  /** Copies one needle to {@link #needleAddress}. */
+  private void copyNeedles(byte[] needle) {
+    needleCapacity(needle.length);
+    needleBuffer.put(needle);
+  }
+
+  private void needleCapacity(int total) {
     if (needleBuffer == null || needleBuffer.capacity() < total) {
       needleBuffer = ByteBuffer.allocateDirect(Math.max(64, total));
       needleAddress = U.getLong(needleBuffer, ADDRESS);
     }
     needleBuffer.clear();
-    for (byte[] n : needles) needleBuffer.put(n);
   }
 
   private static int minLength(byte[][] needles) {

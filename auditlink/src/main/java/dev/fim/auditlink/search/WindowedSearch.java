@@ -375,7 +375,9 @@ final class WindowedSearch implements AutoCloseable {
         for (int c = lo; c < hi; c += CHUNK) {
           if (gaveUp.get()) return;
           int starts = Math.min(CHUNK, hi - c); // occurrences starting in [c, c + starts)
+          bb.unlend(); // the chunk's bytes change now
           int len = chunk.read(channels[s], c, Math.min(starts + maxNeedle - 1, bb.limit() - c));
+          bb.lend(chunk, c); // its candidates' lines are read from it where they lie in it
           if (SearchTrace.ON) {
             lastRead = System.currentTimeMillis();
             if (firstRead == 0) firstRead = lastRead;
@@ -399,6 +401,7 @@ final class WindowedSearch implements AutoCloseable {
             candidate(ls);
           }
         }
+        bb.unlend();
       }
     }
 
@@ -629,7 +632,16 @@ final class WindowedSearch implements AutoCloseable {
         hits.n = 0;
         // The serial's last digit and ')' as the compared pair: its first digit and ')'
         // would also flag every header nearby with a serial of the same length.
-        search(channels[s], bufs[s].limit(), needle, needle.length - 2, lo, hi, hits, window);
+        FileBytes bb = bufs[s];
+        int check = needle.length - 2;
+        // Where the needle's last possible start ends: within the block in hand, search it there.
+        int reach = (int) Math.min((long) hi + needle.length - 1, bb.limit());
+        NativeBytes in = bb.lentHolding(lo, reach - lo);
+        if (in != null) {
+          in.search(needle, check, lo - bb.lentAt(), hi - lo, lo, hits);
+        } else {
+          search(channels[s], bb.limit(), needle, check, lo, hi, hits, window);
+        }
         for (int i = 0; i < hits.n; i++) {
           out.add(base[s] + lineStart(bufs[s], (int) hits.a[i], probe));
         }

@@ -1,6 +1,8 @@
 package dev.fim.auditlink.search;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -98,6 +100,67 @@ class ByteSearchTest {
         }
       }
     }
+  }
+
+  /**
+   * The serial search around a candidate runs on the block in hand from an offset into it ({@link
+   * FileBytes#lend}): it finds what a naive search of the data from that offset finds, and no match
+   * that would end past the data, with the Java loops and with libc's memmem.
+   */
+  @Test
+  void aSearchFromAnOffsetFindsWhatANaiveSearchFinds() {
+    assertTrue(LibcMemmem.bind() && LibcMemmem.ready(), "libc memmem bound on this host");
+    SplittableRandom rnd = new SplittableRandom(11);
+    byte[] alphabet = "fh6822DEim-bench1234)\0".getBytes(StandardCharsets.US_ASCII);
+    byte[] serial = "1234)".getBytes(StandardCharsets.US_ASCII);
+    for (boolean libc : new boolean[] {false, true}) {
+      NativeBytes mem = new NativeBytes(300, libc);
+      for (int round = 0; round < 2000; round++) {
+        int len = rnd.nextInt(0, 300);
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) b[i] = alphabet[rnd.nextInt(alphabet.length)];
+        for (int k = rnd.nextInt(4); k > 0; k--) {
+          if (len >= serial.length) {
+            System.arraycopy(serial, 0, b, rnd.nextInt(len - serial.length + 1), serial.length);
+          }
+        }
+        mem.put(b, 0, len);
+        int from = rnd.nextInt(len + 1);
+        int starts = rnd.nextInt(len - from + 2);
+        int check = rnd.nextInt(serial.length);
+        WindowedSearch.LongList got = new WindowedSearch.LongList();
+        mem.search(serial, check, from, starts, 5000, got);
+        byte[] tail = Arrays.copyOfRange(b, from, len);
+        assertArrayEquals(
+            naive(tail, tail.length, new byte[][] {serial}, Math.min(starts, tail.length), 5000),
+            Arrays.copyOf(got.a, got.n),
+            "libc " + libc + ", round " + round + ", from " + from + ", starts " + starts);
+      }
+      NativeBytes m = mem;
+      m.put(new byte[10], 0, 10);
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IndexOutOfBoundsException.class,
+          () -> m.search(serial, 0, 11, 1, 0, new WindowedSearch.LongList()));
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IndexOutOfBoundsException.class,
+          () -> m.search(serial, 0, -1, 1, 0, new WindowedSearch.LongList()));
+    }
+  }
+
+  /** Copies out of the block in hand are bounded by its data and by the destination. */
+  @Test
+  void copiesOutsideTheDataAreRefused() {
+    NativeBytes mem = new NativeBytes(16);
+    mem.put("0123456789".getBytes(StandardCharsets.US_ASCII), 0, 10);
+    byte[] dst = new byte[12];
+    mem.copyTo(3, dst, 2, 7);
+    assertEquals("3456789", new String(dst, 2, 7, StandardCharsets.US_ASCII));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IndexOutOfBoundsException.class, () -> mem.copyTo(4, dst, 0, 7));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IndexOutOfBoundsException.class, () -> mem.copyTo(-1, dst, 0, 2));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IndexOutOfBoundsException.class, () -> mem.copyTo(0, dst, 8, 5));
   }
 
   @Test
