@@ -104,7 +104,25 @@ public final class AuditRecord {
   public byte[] fieldBytes(String name) {
     RecordFields f = parsedFields();
     int i = f.indexOf(name);
-    return i < 0 ? null : f.value(i).clone();
+    return i < 0 ? null : f.value(i);
+  }
+
+  /**
+   * The field's value as a decimal {@code long} ({@code Long.parseLong} of {@link #field}), or
+   * {@code missing} when the field is absent or not such a number. Reads the bytes in place: no
+   * string for the kernel's plain decimals.
+   */
+  public long fieldLong(String name, long missing) {
+    RecordFields f = parsedFields();
+    int i = f.indexOf(name);
+    return i < 0 ? missing : f.number(i, missing);
+  }
+
+  /** Whether the field is present and its decoded bytes are exactly {@code ascii}. */
+  public boolean fieldIs(String name, String ascii) {
+    RecordFields f = parsedFields();
+    int i = f.indexOf(name);
+    return i >= 0 && f.valueIs(i, ascii);
   }
 
   /** Whether the field's value was hex-encoded in the record (and has been decoded). */

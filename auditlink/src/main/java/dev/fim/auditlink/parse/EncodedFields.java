@@ -48,7 +48,12 @@ final class EncodedFields {
           "vm",
           "watch");
 
-  static boolean mayBeEncoded(int type, byte[] b, int nameOff, int nameLen) {
+  /**
+   * @param name the field's name as {@link FieldNames} gives it: the bytes {@code b[nameOff,
+   *     nameOff + nameLen)} (without an {@code old_}/{@code new_} prefix the scanner adds), so that
+   *     the set is asked without a new String per field
+   */
+  static boolean mayBeEncoded(int type, String name, byte[] b, int nameOff, int nameLen) {
     if (type == RecordType.EXECVE && nameLen >= 2 && b[nameOff] == 'a' && isDigit(b[nameOff + 1])) {
       // aN or aN[M]; not argc, not aN_len.
       int i = nameOff + 1;
@@ -67,8 +72,7 @@ final class EncodedFields {
     if (nameLen > 12) {
       return false;
     }
-    return ESCAPED.contains(
-        new String(b, nameOff, nameLen, java.nio.charset.StandardCharsets.ISO_8859_1));
+    return ESCAPED.contains(name);
   }
 
   /** Whether {@code b[off, off+len)} is non-empty, even-length hex. */

@@ -84,7 +84,8 @@ final class FieldScanner {
         prefix = null;
         continue;
       }
-      String name = FieldNames.of(b, nameOff, nameLen);
+      String bare = FieldNames.of(b, nameOff, nameLen);
+      String name = bare;
       if (prefix != null) {
         name = prefix + "_" + name;
         prefix = null;
@@ -99,7 +100,7 @@ final class FieldScanner {
         if (q == '\'' && depth == 0 && name.equals("msg")) {
           scanInto(f, type, b, v + 1, valueEnd, depth + 1);
         } else {
-          f.add(name, Arrays.copyOfRange(b, v + 1, valueEnd), false);
+          f.addRange(name, b, v + 1, valueEnd);
         }
         i = close < 0 ? end : close + 1;
         continue;
@@ -112,11 +113,11 @@ final class FieldScanner {
         valueEnd--;
       int len = valueEnd - v;
       if (type >= 0
-          && EncodedFields.mayBeEncoded(type, b, nameOff, nameLen)
+          && EncodedFields.mayBeEncoded(type, bare, b, nameOff, nameLen)
           && EncodedFields.isHex(b, v, len)) {
         f.add(name, EncodedFields.decodeHex(b, v, len), true);
       } else {
-        f.add(name, Arrays.copyOfRange(b, v, valueEnd), false);
+        f.addRange(name, b, v, valueEnd);
       }
       i = k;
     }

@@ -11,24 +11,48 @@ import java.util.Map;
  * The parsed fields of one record, in the order they appear. Values are the decoded bytes (quotes
  * removed, hex decoded). A name may repeat (rare: a few userspace messages); lookups return the
  * first. Built once by {@link FieldScanner}, then read-only.
+ *
+ * <p>A value that needs no decoding is kept as a range of the record's own text, not copied: the
+ * watch's audit listener reads a dozen of a SYSCALL record's ~28 fields, and a copy per field was
+ * the largest part of its parsing (JFR, issue 18). Callers get copies ({@link #value}) or values
+ * read in place ({@link #number}, {@link #valueIs}); the text is never handed out.
  */
 final class RecordFields {
   static final RecordFields EMPTY = new RecordFields();
 
   private String[] names = new String[16];
+
+  /** The array each value lies in: the record's text, or the value's own decoded bytes. */
   private byte[][] values = new byte[16][];
+
+  private int[] starts = new int[16];
+  private int[] ends = new int[16];
   private boolean[] decoded = new boolean[16];
   private int size;
   private String error;
 
+  /** A value in bytes of its own (decoded, or made up by the scanner); the array is kept. */
   void add(String name, byte[] value, boolean wasHex) {
+    add(name, value, 0, value.length, wasHex);
+  }
+
+  /** A value that is {@code text[start, end)} as it stands; {@code text} must never change. */
+  void addRange(String name, byte[] text, int start, int end) {
+    add(name, text, start, end, false);
+  }
+
+  private void add(String name, byte[] in, int start, int end, boolean wasHex) {
     if (size == names.length) {
       names = Arrays.copyOf(names, size * 2);
       values = Arrays.copyOf(values, size * 2);
+      starts = Arrays.copyOf(starts, size * 2);
+      ends = Arrays.copyOf(ends, size * 2);
       decoded = Arrays.copyOf(decoded, size * 2);
     }
     names[size] = name;
-    values[size] = value;
+    values[size] = in;
+    starts[size] = start;
+    ends[size] = end;
     decoded[size] = wasHex;
     size++;
   }
@@ -61,8 +85,58 @@ final class RecordFields {
     return names[i];
   }
 
+  /** A fresh copy of the i-th value's bytes. */
   byte[] value(int i) {
-    return values[i];
+    return Arrays.copyOfRange(values[i], starts[i], ends[i]);
+  }
+
+  /**
+   * The i-th value as {@code Long.parseLong} reads its display string, or {@code missing} where
+   * that throws. Plain ASCII decimals (all the kernel writes) are read in place; anything else
+   * takes the string's way, so that the result is the same for every input.
+   */
+  long number(int i, long missing) {
+    byte[] v = values[i];
+    int at = starts[i];
+    int end = ends[i];
+    boolean negative = at < end && v[at] == '-';
+    int digits = end - at - (negative ? 1 : 0);
+    if (digits < 1 || digits > 18) {
+      return parsed(i, missing); // empty, "+…", or long enough to overflow: not the hot case
+    }
+    long n = 0;
+    for (int k = negative ? at + 1 : at; k < end; k++) {
+      int d = v[k] - '0';
+      if (d < 0 || d > 9) {
+        return parsed(i, missing);
+      }
+      n = n * 10 + d;
+    }
+    return negative ? -n : n;
+  }
+
+  private long parsed(int i, long missing) {
+    try {
+      return Long.parseLong(display(i, true));
+    } catch (NumberFormatException e) {
+      return missing;
+    }
+  }
+
+  /** Whether the i-th value's bytes are exactly {@code ascii}'s characters. */
+  boolean valueIs(int i, String ascii) {
+    byte[] v = values[i];
+    int at = starts[i];
+    int len = ends[i] - at;
+    if (len != ascii.length()) {
+      return false;
+    }
+    for (int k = 0; k < len; k++) {
+      if (v[at + k] != ascii.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   boolean wasHex(int i) {
@@ -84,6 +158,7 @@ final class RecordFields {
   String display(int i, boolean proctitleSpaces) {
     byte[] v = values[i];
     if (proctitleSpaces && decoded[i] && "proctitle".equals(names[i])) {
+      // decoded: the array is the value's own, start 0
       // The kernel logs the process's argv area; NULs separate the arguments
       // (kernel/auditsc.c audit_log_proctitle). ausearch -i shows them as spaces.
       v = v.clone();
@@ -94,6 +169,6 @@ final class RecordFields {
       }
       return DisplayText.of(v, 0, end);
     }
-    return DisplayText.of(v);
+    return DisplayText.of(v, starts[i], ends[i] - starts[i]);
   }
 }

@@ -163,6 +163,76 @@ class RecordParserTest {
     assertEquals("caf\\xe9", r.field("name"));
   }
 
+  /**
+   * fieldLong reads a plain decimal in place; every value must come out as {@code
+   * Long.parseLong(field(name))} does (or the default where that throws), hostile ones included.
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "0|0",
+        "42|42",
+        "-100|-100",
+        "4294967295|4294967295",
+        "+5|5",
+        "\"7\"|7",
+        "999999999999999999|999999999999999999",
+        "9223372036854775807|9223372036854775807",
+        "-9223372036854775808|-9223372036854775808",
+        "9223372036854775808|-1",
+        "''|-1",
+        "-|-1",
+        "--1|-1",
+        "12a|-1",
+        "1 2|1",
+        "(null)|-1",
+        "\"\u0663\"|3",
+        "\"\u0661\u0662\"|12",
+      })
+  void fieldLongIsLongParseLongOfTheField(String value, long expected) throws Exception {
+    String v = value.equals("''") ? "\"\"" : value;
+    byte[] line =
+        ("type=SYSCALL msg=audit(1.2:3): pid=" + v + " uid=0").getBytes(StandardCharsets.UTF_8);
+    AuditRecord r = RecordParser.parseLogLineOrThrow(line, 0, line.length);
+    long viaString;
+    try {
+      viaString = Long.parseLong(r.field("pid"));
+    } catch (NumberFormatException e) {
+      viaString = -1;
+    }
+    assertEquals(viaString, r.fieldLong("pid", -1), "as Long.parseLong of field()");
+    assertEquals(expected, r.fieldLong("pid", -1));
+    assertEquals(-7, r.fieldLong("ppid", -7), "absent: the default");
+  }
+
+  @Test
+  void fieldIsComparesTheDecodedBytes() throws Exception {
+    // comm=636174 is "cat" hex-encoded; key is quoted
+    AuditRecord r =
+        parse("type=SYSCALL msg=audit(1.2:3): success=yes comm=636174 key=\"fim\" exe=\"yess\"");
+    assertTrue(r.fieldIs("success", "yes"));
+    assertTrue(r.fieldIs("comm", "cat"));
+    assertTrue(r.fieldIs("key", "fim"));
+    org.junit.jupiter.api.Assertions.assertFalse(r.fieldIs("exe", "yes"), "a longer value");
+    org.junit.jupiter.api.Assertions.assertFalse(r.fieldIs("success", "ye"), "a shorter one");
+    org.junit.jupiter.api.Assertions.assertFalse(r.fieldIs("exit", "yes"), "absent");
+  }
+
+  /** Values are ranges of the record's text now: a caller's copy must not reach back into it. */
+  @Test
+  void fieldBytesIsTheCallersOwnCopy() throws Exception {
+    AuditRecord r = parse("type=PATH msg=audit(1.2:3): item=0 name=\"/etc/shadow\" inode=5");
+    byte[] name = r.fieldBytes("name");
+    Arrays.fill(name, (byte) 'x');
+    assertArrayEquals(b("/etc/shadow"), r.fieldBytes("name"));
+    assertEquals("/etc/shadow", r.field("name"));
+    assertEquals(5, r.fieldLong("inode", 0));
+    byte[] raw = r.raw();
+    Arrays.fill(raw, (byte) 'y');
+    assertEquals("/etc/shadow", r.field("name"));
+  }
+
   @Test
   void enrichedSectionIsSeparate() throws Exception {
     AuditRecord r =

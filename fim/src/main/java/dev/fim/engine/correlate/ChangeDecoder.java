@@ -118,27 +118,29 @@ final class ChangeDecoder {
       return null;
     }
     byte[] title = proctitle == null ? null : proctitle.fieldBytes("proctitle");
-    boolean stale = staleTitle((int) number(syscall.field("pid"), 0), text(syscall, "exe"), title);
+    int pid = (int) syscall.fieldLong("pid", 0);
+    String exe = text(syscall, "exe");
+    boolean stale = staleTitle(pid, exe, title);
     if (key != null && !hasKey(syscall.fieldBytes("key"))) {
       return null;
     }
     String name = Interpreter.syscall(syscall.field("arch"), syscall.field("syscall"));
     boolean relativeToFd = usesDirFd(name, syscall);
     PathBytes cwdPath = cwd == null ? null : absolute(cwd.fieldBytes("cwd"));
-    paths.sort(Comparator.comparingLong(p -> number(p.field("item"), 0)));
+    paths.sort(Comparator.comparingLong(p -> p.fieldLong("item", 0)));
     List<PathItem> items = new ArrayList<>(paths.size());
     for (AuditRecord p : paths) {
       items.add(item(p, relativeToFd ? null : cwdPath));
     }
-    Actor actor = actor(syscall, stale ? null : title);
+    Actor actor = actor(syscall, pid, exe, stale ? null : title);
     return new AuditedChange(
         syscall.serial(),
         syscall.timestampMillis() * 1_000_000L,
         receivedNs,
         name,
-        "yes".equals(syscall.field("success")),
-        number(syscall.field("exit"), 0),
-        number(syscall.field("uid"), Actor.UNSET_ID),
+        syscall.fieldIs("success", "yes"),
+        syscall.fieldLong("exit", 0),
+        syscall.fieldLong("uid", Actor.UNSET_ID),
         actor,
         items);
   }
@@ -232,7 +234,7 @@ final class ChangeDecoder {
       }
     }
     return new PathItem(
-        name, path, number(p.field("inode"), 0), major, minor, NameType.of(p.field("nametype")));
+        name, path, p.fieldLong("inode", 0), major, minor, NameType.of(p.field("nametype")));
   }
 
   /** The kernel's {@code name=(null)}: an item without a name. */
@@ -248,7 +250,10 @@ final class ChangeDecoder {
    * the inode still joins.
    */
   static PathBytes fold(byte[] abs) {
-    List<int[]> segments = new ArrayList<>();
+    // Segments kept so far as (start, length) pairs: a path of n bytes has at most n / 2 + 1.
+    int[] segments = new int[2 * (abs.length / 2 + 1)];
+    int kept = 0;
+    int total = 0;
     int i = 0;
     while (i < abs.length) {
       while (i < abs.length && abs[i] == '/') {
@@ -263,26 +268,26 @@ final class ChangeDecoder {
         continue;
       }
       if (len == 2 && abs[start] == '.' && abs[start + 1] == '.') {
-        if (!segments.isEmpty()) {
-          segments.remove(segments.size() - 1);
+        if (kept > 0) {
+          kept--;
+          total -= 1 + segments[2 * kept + 1];
         }
         continue;
       }
-      segments.add(new int[] {start, len});
+      segments[2 * kept] = start;
+      segments[2 * kept + 1] = len;
+      kept++;
+      total += 1 + len;
     }
-    if (segments.isEmpty()) {
+    if (kept == 0) {
       return PathBytes.of(new byte[] {'/'});
-    }
-    int total = 0;
-    for (int[] s : segments) {
-      total += 1 + s[1];
     }
     byte[] out = new byte[total];
     int at = 0;
-    for (int[] s : segments) {
+    for (int k = 0; k < kept; k++) {
       out[at++] = '/';
-      System.arraycopy(abs, s[0], out, at, s[1]);
-      at += s[1];
+      System.arraycopy(abs, segments[2 * k], out, at, segments[2 * k + 1]);
+      at += segments[2 * k + 1];
     }
     return PathBytes.of(out);
   }
@@ -304,10 +309,9 @@ final class ChangeDecoder {
     return !java.util.Objects.equals(seen.exe(), exe);
   }
 
-  private Actor actor(AuditRecord s, byte[] proctitle) {
-    long auid = number(s.field("auid"), Actor.UNSET_ID);
-    long euid = number(s.field("euid"), Actor.UNSET_ID);
-    Integer pid = (int) number(s.field("pid"), 0);
+  private Actor actor(AuditRecord s, int pid, String exe, byte[] proctitle) {
+    long auid = s.fieldLong("auid", Actor.UNSET_ID);
+    long euid = s.fieldLong("euid", Actor.UNSET_ID);
     Actor a =
         new Actor(
             auid,
@@ -315,11 +319,11 @@ final class ChangeDecoder {
             euid,
             names.userName(euid),
             pid,
-            (int) number(s.field("ppid"), 0),
-            text(s, "exe"),
+            (int) s.fieldLong("ppid", 0),
+            exe,
             text(s, "comm"),
             args(proctitle),
-            number(s.field("ses"), Actor.UNSET_ID),
+            s.fieldLong("ses", Actor.UNSET_ID),
             tty(s.field("tty")));
     Actor last = actors.get(pid);
     if (a.equals(last)) {
@@ -364,16 +368,5 @@ final class ChangeDecoder {
       return "pts/" + v.substring(3);
     }
     return v;
-  }
-
-  private static long number(String v, long missing) {
-    if (v == null) {
-      return missing;
-    }
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      return missing;
-    }
   }
 }

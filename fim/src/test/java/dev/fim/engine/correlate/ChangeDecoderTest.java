@@ -289,6 +289,11 @@ class ChangeDecoderTest {
     "/a/b/, /a/b",
     "//x, /x",
     "/a/..., /a/...",
+    "/a/b/../../../c, /c",
+    "/a/../b/./../c/d/.., /c",
+    "/., /",
+    "/a/b/c/../../../, /",
+    "/aa/b/../cc/./d, /aa/cc/d",
   })
   void foldsDotsAndSlashes(String in, String out) {
     assertEquals(PathBytes.ofUtf8(out), ChangeDecoder.fold(in.getBytes(StandardCharsets.UTF_8)));
