@@ -10,7 +10,7 @@ import java.util.concurrent.FutureTask;
  * Start-up work of the scan commands (and of {@code audit search}: {@code AuditSearch.warmUp()})
  * that does not depend on their options, done on a second thread while the main thread parses the
  * command line and the config: RocksDB's native library, the libc bindings jnr-ffi generates, the
- * hash functions and the HMAC provider (~0.2 s of CPU; the first record of a scan comes ~0.1 s
+ * hash functions and SHA-256 for the HMAC (~0.2 s of CPU; the first record of a scan comes ~0.1 s
  * sooner, though on 2 cores the main thread's start-up slows down meanwhile: ~0.05 s less wall time
  * for a 20,000-file init). {@link #await()} joins its first part (RocksDB, HMAC) before the store
  * is opened and {@link #awaitScan()} its second (the bindings, ~0.1 s of the preload's CPU) before
@@ -78,14 +78,14 @@ final class Preload {
   }
 
   /**
-   * What opening the store and its evidence needs: RocksDB's library and the HMAC provider. First,
-   * because the main thread waits for it before it opens the store.
+   * What opening the store and its evidence needs: RocksDB's library and SHA-256 (the HMAC's
+   * digest). First, because the main thread waits for it before it opens the store.
    */
   private static final class StoreStartUp implements java.util.concurrent.Callable<Void> {
     @Override
-    public Void call() throws java.security.GeneralSecurityException {
+    public Void call() {
       Store.loadNativeLibrary();
-      javax.crypto.Mac.getInstance("HmacSHA256");
+      dev.fim.store.seal.HmacSha256.load();
       return null;
     }
   }
@@ -112,9 +112,8 @@ final class Preload {
   }
 
   /**
-   * Waits for the store's part of the preload (RocksDB's library, the HMAC provider), if one was
-   * started; rethrows its failure (an Error or unchecked exception). Called before the store is
-   * opened.
+   * Waits for the store's part of the preload (RocksDB's library, SHA-256), if one was started;
+   * rethrows its failure (an Error or unchecked exception). Called before the store is opened.
    */
   static void await() {
     await(task);
@@ -150,8 +149,7 @@ final class Preload {
       if (c instanceof RuntimeException re) {
         throw re;
       }
-      throw new IllegalStateException(
-          "start-up failed", c); // Mac.getInstance: HmacSHA256 is always there
+      throw new IllegalStateException("start-up failed", c); // neither part throws a checked one
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package dev.fim.store;
 
 import dev.fim.store.seal.EvidenceKey;
+import dev.fim.store.seal.HmacSha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.function.Consumer;
-import javax.crypto.Mac;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
@@ -164,7 +164,7 @@ public final class EvidenceChain {
    * One keyed MAC per writing thread (the recorder, the heartbeat): getting and keying one per
    * batch costs.
    */
-  private final ThreadLocal<Mac> macs;
+  private final ThreadLocal<HmacSha256> macs;
 
   /**
    * The head this chain wrote last, as stored and as authenticated (guarded by this). A writer
@@ -271,7 +271,7 @@ public final class EvidenceChain {
   public static Verification verify(Store store, EvidenceKey key, java.util.Set<Kind> kinds)
       throws StoreException {
     EvidenceChain c = new EvidenceChain(store, key, null);
-    Mac mac = key.newMac();
+    HmacSha256 mac = key.newMac();
     Full head;
     try {
       head = c.read(mac);
@@ -418,7 +418,7 @@ public final class EvidenceChain {
     Throwable[] failed = new Throwable[1];
     Runnable work =
         () -> {
-          Mac mac = key.newMac();
+          HmacSha256 mac = key.newMac();
           byte[] tag = new byte[TAG];
           for (Range r; (r = ranges.poll()) != null; ) {
             try {
@@ -516,7 +516,7 @@ public final class EvidenceChain {
   }
 
   /** XORs the tags of every record of {@code r} into its aggregate and counts them. */
-  private void scan(Range r, Mac mac, byte[] tag) throws StoreException {
+  private void scan(Range r, HmacSha256 mac, byte[] tag) throws StoreException {
     Kind k = r.kind;
     Column col = column(k);
     // Not through the block cache: a pass over every record would only push out what other
@@ -735,12 +735,12 @@ public final class EvidenceChain {
 
   /** One thread's tags of events: its own MAC, aggregate and count. */
   private static final class Tagger {
-    final Mac mac;
+    final HmacSha256 mac;
     final byte[] tag = new byte[TAG];
     final long[] agg = new long[4];
     long count;
 
-    Tagger(Mac mac) {
+    Tagger(HmacSha256 mac) {
       this.mac = mac;
     }
 
@@ -759,7 +759,7 @@ public final class EvidenceChain {
    * borrowed the database) are taken up.
    */
   synchronized void write(WriteBatch batch, long[][] changes, long[] deltas) throws StoreException {
-    Mac mac = mac();
+    HmacSha256 mac = mac();
     Full h;
     try {
       byte[] stored = store.getMeta(META_HEAD);
@@ -802,7 +802,7 @@ public final class EvidenceChain {
 
   /** Starts the chain: a head over the records there are now (sequence 0). */
   private Full start(Consumer<String> notices) throws StoreException {
-    Mac mac = key.newMac();
+    HmacSha256 mac = key.newMac();
     long[][] agg = new long[Kind.COUNT][4];
     long[] counts = new long[Kind.COUNT];
     scanAll(java.util.EnumSet.allOf(Kind.class), key, agg, counts);
@@ -862,12 +862,12 @@ public final class EvidenceChain {
   }
 
   /** Reads and authenticates the head; null when there is none. */
-  private Full read(Mac mac) throws StoreException, SealException {
+  private Full read(HmacSha256 mac) throws StoreException, SealException {
     return read(mac, store.getMeta(META_HEAD));
   }
 
   /** Authenticates the stored head {@code v}; null when there is none. */
-  private Full read(Mac mac, byte[] v) throws SealException {
+  private Full read(HmacSha256 mac, byte[] v) throws SealException {
     if (v == null) {
       return null;
     }
@@ -917,7 +917,7 @@ public final class EvidenceChain {
     return authenticated;
   }
 
-  private static byte[] encode(Mac mac, Full f) {
+  private static byte[] encode(HmacSha256 mac, Full f) {
     ByteBuffer out = ByteBuffer.allocate(HEAD_BYTES);
     out.put((byte) VERSION)
         .putLong(f.sequence)
@@ -941,7 +941,7 @@ public final class EvidenceChain {
    * The head's MAC: every field, the plain aggregates, and the previous head's MAC (the chain
    * link).
    */
-  private static byte[] mac(Mac mac, Full f) {
+  private static byte[] mac(HmacSha256 mac, Full f) {
     ByteBuffer b = ByteBuffer.allocate(4 * 8 + Kind.COUNT * 8 + Kind.COUNT * TAG + TAG);
     b.putLong(f.sequence).putLong(f.startNs).putLong(f.firstEvent).putLong(f.adopted);
     for (long c : f.counts) {
@@ -959,7 +959,7 @@ public final class EvidenceChain {
   }
 
   /** The pad that hides one aggregate: unique per chain start, sequence and kind. */
-  private static long[] pad(Mac mac, long startNs, long seq, int kind) {
+  private static long[] pad(HmacSha256 mac, long startNs, long seq, int kind) {
     mac.update(PAD_DOMAIN);
     mac.update(ByteBuffer.allocate(20).putLong(startNs).putLong(seq).putInt(kind).array());
     ByteBuffer p = ByteBuffer.wrap(mac.doFinal());
@@ -971,7 +971,7 @@ public final class EvidenceChain {
    * out}. (One header array instead of an update per field: a reader tags every record, and each
    * update call costs.)
    */
-  static void tag(Mac mac, Kind k, byte[] key, byte[] value, byte[] out) {
+  static void tag(HmacSha256 mac, Kind k, byte[] key, byte[] value, byte[] out) {
     byte[] head = new byte[TAG_DOMAIN.length + 5];
     System.arraycopy(TAG_DOMAIN, 0, head, 0, TAG_DOMAIN.length);
     int n = TAG_DOMAIN.length;
@@ -981,11 +981,7 @@ public final class EvidenceChain {
     mac.update(key);
     mac.update(int4(value.length));
     mac.update(value);
-    try {
-      mac.doFinal(out, 0);
-    } catch (javax.crypto.ShortBufferException e) {
-      throw new IllegalStateException(e); // 32 bytes hold an HMAC-SHA256
-    }
+    mac.doFinal(out, 0);
   }
 
   private static void putInt(byte[] b, int off, int n) {
@@ -1014,7 +1010,7 @@ public final class EvidenceChain {
   }
 
   /** This thread's keyed MAC (reset after each use by doFinal). */
-  Mac mac() {
+  HmacSha256 mac() {
     return macs.get();
   }
 }

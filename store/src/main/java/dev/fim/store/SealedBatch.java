@@ -1,10 +1,10 @@
 package dev.fim.store;
 
+import dev.fim.store.seal.HmacSha256;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.Mac;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
@@ -60,7 +60,7 @@ final class SealedBatch implements AutoCloseable {
     }
     long[][] changes = new long[EvidenceChain.Kind.COUNT][4];
     long[] deltas = new long[EvidenceChain.Kind.COUNT];
-    Mac mac = chain.mac();
+    HmacSha256 mac = chain.mac();
     byte[] tag = new byte[EvidenceChain.TAG];
     for (Map.Entry<ByteBuffer, byte[]> e : puts.entrySet()) {
       seal(mac, e.getKey(), e.getValue(), tag, changes, deltas, 1);
@@ -74,7 +74,7 @@ final class SealedBatch implements AutoCloseable {
   }
 
   private static void seal(
-      Mac mac,
+      HmacSha256 mac,
       ByteBuffer id,
       byte[] value,
       byte[] tag,

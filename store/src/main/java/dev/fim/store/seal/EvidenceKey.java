@@ -2,9 +2,6 @@ package dev.fim.store.seal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The key of the evidence chain (events, approvals, watch coverage; see {@link
@@ -14,36 +11,25 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class EvidenceKey {
   private static final byte[] LABEL = "fim-evidence-chain-v1".getBytes(StandardCharsets.US_ASCII);
-  private final SecretKeySpec spec;
+  private final byte[] derived;
   private final Path file;
 
   private EvidenceKey(Path file, byte[] derived) {
     this.file = file;
-    this.spec = new SecretKeySpec(derived, "HmacSHA256");
+    this.derived = derived;
   }
 
   public static EvidenceKey of(SealKey sealKey) {
-    Mac m = hmac(new SecretKeySpec(sealKey.bytes(), "HmacSHA256"));
-    return new EvidenceKey(sealKey.file(), m.doFinal(LABEL));
+    return new EvidenceKey(sealKey.file(), new HmacSha256(sealKey.bytes()).doFinal(LABEL));
   }
 
-  /** A new HMAC-SHA256 keyed with the chain key (a Mac is not thread-safe: one per thread). */
-  public Mac newMac() {
-    return hmac(spec);
+  /** A new HMAC-SHA256 keyed with the chain key (not thread-safe: one per thread). */
+  public HmacSha256 newMac() {
+    return new HmacSha256(derived);
   }
 
   /** The seal key file it was derived from (for messages). */
   public Path file() {
     return file;
-  }
-
-  private static Mac hmac(SecretKeySpec k) {
-    try {
-      Mac m = Mac.getInstance("HmacSHA256");
-      m.init(k);
-      return m;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every Java 17 runtime", e);
-    }
   }
 }

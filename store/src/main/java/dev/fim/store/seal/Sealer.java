@@ -7,11 +7,8 @@ import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Computes, stores and verifies the seal of the {@code baseline} column family. The HMAC input is
@@ -55,20 +52,14 @@ public final class Sealer {
    * and sealed beside the old one (in {@code scan}) before it replaces it.
    */
   public byte[] compute(Store store, Column column, byte[] configDigest) throws StoreException {
-    Mac mac;
-    try {
-      mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key.bytes(), "HmacSHA256"));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every Java 17 runtime", e);
-    }
+    HmacSha256 mac = new HmacSha256(key.bytes());
     mac.update(DOMAIN);
     mac.update(ByteBuffer.allocate(4).putInt(Store.FORMAT_VERSION).array());
     mac.update(ByteBuffer.allocate(4).putInt(configDigest.length).array());
     mac.update(configDigest);
     // The records go through one buffer: one update per 64 KiB instead of four per record (the
     // same bytes, so the same seal). Under C1, which runs the rest of a scan's code, those small
-    // updates each went through Mac, HmacCore and DigestBase to a 64-byte block at a time.
+    // updates each went through the HMAC and DigestBase to a 64-byte block at a time.
     ByteBuffer buf = ByteBuffer.allocate(BUFFER);
     try (RecordCursor c = store.cursor(column)) {
       while (c.next()) {
