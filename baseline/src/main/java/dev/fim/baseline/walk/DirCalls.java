@@ -2,6 +2,8 @@ package dev.fim.baseline.walk;
 
 import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.CString;
+import dev.fim.store.sys.LibcFunction;
 import dev.fim.store.sys.NativeException;
 import java.nio.charset.StandardCharsets;
 import jnr.constants.platform.Errno;
@@ -65,8 +67,7 @@ public final class DirCalls {
 
   private static final int DENTS_BUFFER = 64 * 1024;
 
-  private static final DirNative.LibC LIBC = DirNative.LIBC;
-  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  private static final Runtime RUNTIME = Runtime.getSystemRuntime();
   private static final StatLayout STAT = StatLayout.INSTANCE;
 
   /**
@@ -80,6 +81,9 @@ public final class DirCalls {
   private final byte[] dentsCopy = new byte[DENTS_BUFFER];
   private final Pointer how = Memory.allocateDirect(RUNTIME, OPEN_HOW_SIZE);
   private final Pointer linkBuf = Memory.allocateDirect(RUNTIME, PATH_MAX);
+
+  /** The NUL-terminated copy of the path argument of the call being made. */
+  private final CString pathArg = new CString(PATH_MAX);
 
   /**
    * The longest path given to the kernel whole by {@link #locate}: below {@code PATH_MAX} (4096,
@@ -171,7 +175,9 @@ public final class DirCalls {
 
   private int openPath(int dirFd, byte[] piece, PathBytes path) throws NativeException {
     while (true) {
-      int fd = LIBC.openat(dirFd, piece, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+      int fd =
+          (int)
+              DirNative.OPENAT.call(dirFd, pathArg.put(piece), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
       if (fd >= 0) {
         return fd;
       }
@@ -193,7 +199,10 @@ public final class DirCalls {
   public StatInfo lstatAt(int dirFd, byte[] name, PathBytes path) throws NativeException {
     int rc;
     do {
-      rc = LIBC.fstatat(dirFd, name, statBuf, AT_SYMLINK_NOFOLLOW);
+      rc =
+          (int)
+              DirNative.FSTATAT.call(
+                  dirFd, pathArg.put(name), statBuf.address(), AT_SYMLINK_NOFOLLOW);
     } while (rc < 0 && errno() == Errno.EINTR.intValue());
     if (rc < 0) {
       throw new NativeException("lstat", path, errno());
@@ -205,7 +214,7 @@ public final class DirCalls {
   public StatInfo fstat(int fd, PathBytes path) throws NativeException {
     int rc;
     do {
-      rc = LIBC.fstat(fd, statBuf);
+      rc = (int) DirNative.FSTAT.call(fd, statBuf.address());
     } while (rc < 0 && errno() == Errno.EINTR.intValue());
     if (rc < 0) {
       throw new NativeException("fstat", path, errno());
@@ -247,7 +256,9 @@ public final class DirCalls {
         how.putLong(0, flags & 0xffffffffL);
         how.putLong(8, 0);
         how.putLong(16, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
-        long fd = LIBC.syscall(SYS_openat2, rootFd, relPath, how, OPEN_HOW_SIZE);
+        long fd =
+            DirNative.SYSCALL.call(
+                SYS_openat2, rootFd, pathArg.put(relPath), how.address(), OPEN_HOW_SIZE);
         if (fd >= 0) {
           return (int) fd;
         }
@@ -302,7 +313,7 @@ public final class DirCalls {
   private int openWithNoatimeFallback(int dirFd, byte[] name, int flags, PathBytes path)
       throws NativeException {
     while (true) {
-      int fd = LIBC.openat(dirFd, name, flags, 0);
+      int fd = (int) DirNative.OPENAT.call(dirFd, pathArg.put(name), flags, 0);
       if (fd >= 0) {
         return fd;
       }
@@ -334,7 +345,7 @@ public final class DirCalls {
   public int readEntries(int dirFd, PathBytes path, EntryConsumer consumer) throws NativeException {
     long n;
     do {
-      n = LIBC.getdents64(dirFd, dents, DENTS_BUFFER);
+      n = DirNative.GETDENTS64.call(dirFd, dents.address(), DENTS_BUFFER);
     } while (n < 0 && errno() == Errno.EINTR.intValue());
     if (n < 0) {
       throw new NativeException("getdents64", path, errno());
@@ -371,7 +382,7 @@ public final class DirCalls {
   public byte[] readLinkAt(int dirFd, byte[] name, PathBytes path) throws NativeException {
     long n;
     do {
-      n = LIBC.readlinkat(dirFd, name, linkBuf, PATH_MAX);
+      n = DirNative.READLINKAT.call(dirFd, pathArg.put(name), linkBuf.address(), PATH_MAX);
     } while (n < 0 && errno() == Errno.EINTR.intValue());
     if (n < 0) {
       throw new NativeException("readlink", path, errno());
@@ -388,7 +399,7 @@ public final class DirCalls {
    */
   public void close(int fd) {
     if (fd >= 0) {
-      LIBC.close(fd);
+      DirNative.CLOSE.call(fd);
     }
   }
 
@@ -432,12 +443,12 @@ public final class DirCalls {
   }
 
   private static int errno() {
-    return RUNTIME.getLastError();
+    return LibcFunction.errno();
   }
 
   /** For the layout test: a raw fstat into caller memory. */
   static int rawFstat(int fd, Pointer buf) {
-    return LIBC.fstat(fd, buf);
+    return (int) DirNative.FSTAT.call(fd, buf.address());
   }
 
   static Runtime runtime() {
