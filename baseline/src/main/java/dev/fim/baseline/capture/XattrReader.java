@@ -4,14 +4,12 @@ import dev.fim.store.PathBytes;
 import dev.fim.store.Xattr;
 import dev.fim.store.sys.CString;
 import dev.fim.store.sys.LibcFunction;
+import dev.fim.store.sys.NativeBuffer;
 import dev.fim.store.sys.NativeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.constants.platform.Errno;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * Reads all extended attributes of one object, sorted by name, so two captures of the same
@@ -27,10 +25,9 @@ import jnr.ffi.Runtime;
 public final class XattrReader {
   private static final int XATTR_LIST_MAX = 65536;
   private static final int XATTR_SIZE_MAX = 65536;
-  private static final Runtime RUNTIME = Runtime.getSystemRuntime();
 
-  private final Pointer list = Memory.allocateDirect(RUNTIME, XATTR_LIST_MAX);
-  private final Pointer value = Memory.allocateDirect(RUNTIME, XATTR_SIZE_MAX);
+  private final NativeBuffer list = new NativeBuffer(XATTR_LIST_MAX);
+  private final NativeBuffer value = new NativeBuffer(XATTR_SIZE_MAX);
   private final byte[] listCopy = new byte[XATTR_LIST_MAX];
 
   /** NUL-terminated copies of the path and the name arguments of the call being made. */

@@ -4,12 +4,10 @@ import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
 import dev.fim.store.sys.CString;
 import dev.fim.store.sys.LibcFunction;
+import dev.fim.store.sys.NativeBuffer;
 import dev.fim.store.sys.NativeException;
 import java.nio.charset.StandardCharsets;
 import jnr.constants.platform.Errno;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * The walk's kernel calls, checked: the only caller of {@link DirNative}. Every call either returns
@@ -18,7 +16,7 @@ import jnr.ffi.Runtime;
  *
  * <p>Not thread-safe: it owns reusable native buffers (a {@code struct stat}, a 64 KiB {@code
  * getdents64} buffer, a {@code readlinkat} buffer), so each worker thread has its own. The buffers
- * are freed by the garbage collector (jnr {@link Memory#allocateDirect}).
+ * are freed by the garbage collector ({@link NativeBuffer}).
  *
  * <p>Never follows a symlink it meets: files and subdirectories are opened by one name relative to
  * their directory's fd with {@code O_NOFOLLOW}, or by a relative path beneath a root fd with {@code
@@ -67,8 +65,9 @@ public final class DirCalls {
 
   private static final int DENTS_BUFFER = 64 * 1024;
 
-  private static final Runtime RUNTIME = Runtime.getSystemRuntime();
-  private static final StatLayout STAT = StatLayout.INSTANCE;
+  static {
+    StatLayout.checkMachine();
+  }
 
   /**
    * Cleared once openat2 turns out to be missing (ENOSYS before Linux 5.6) or filtered (EPERM from
@@ -76,11 +75,11 @@ public final class DirCalls {
    */
   private static volatile boolean openat2Usable = true;
 
-  private final Pointer statBuf = Memory.allocateDirect(RUNTIME, StatLayout.X86_64_SIZE);
-  private final Pointer dents = Memory.allocateDirect(RUNTIME, DENTS_BUFFER);
+  private final NativeBuffer statBuf = new NativeBuffer(StatLayout.X86_64_SIZE);
+  private final NativeBuffer dents = new NativeBuffer(DENTS_BUFFER);
   private final byte[] dentsCopy = new byte[DENTS_BUFFER];
-  private final Pointer how = Memory.allocateDirect(RUNTIME, OPEN_HOW_SIZE);
-  private final Pointer linkBuf = Memory.allocateDirect(RUNTIME, PATH_MAX);
+  private final NativeBuffer how = new NativeBuffer(OPEN_HOW_SIZE);
+  private final NativeBuffer linkBuf = new NativeBuffer(PATH_MAX);
 
   /** The NUL-terminated copy of the path argument of the call being made. */
   private final CString pathArg = new CString(PATH_MAX);
@@ -426,20 +425,20 @@ public final class DirCalls {
   }
 
   private StatInfo readStat() {
-    Pointer p = statBuf;
+    NativeBuffer p = statBuf;
     return new StatInfo(
-        (int) STAT.st_mode.get(p),
-        STAT.st_dev.get(p),
-        STAT.st_ino.get(p),
-        STAT.st_nlink.get(p),
-        (int) STAT.st_uid.get(p),
-        (int) STAT.st_gid.get(p),
-        STAT.st_rdev.get(p),
-        STAT.st_size.get(p),
-        STAT.st_blocks.get(p),
-        STAT.st_atime.get(p) * 1_000_000_000L + STAT.st_atime_nsec.get(p),
-        STAT.st_mtime.get(p) * 1_000_000_000L + STAT.st_mtime_nsec.get(p),
-        STAT.st_ctime.get(p) * 1_000_000_000L + STAT.st_ctime_nsec.get(p));
+        p.getInt(StatLayout.ST_MODE),
+        p.getLong(StatLayout.ST_DEV),
+        p.getLong(StatLayout.ST_INO),
+        p.getLong(StatLayout.ST_NLINK),
+        p.getInt(StatLayout.ST_UID),
+        p.getInt(StatLayout.ST_GID),
+        p.getLong(StatLayout.ST_RDEV),
+        p.getLong(StatLayout.ST_SIZE),
+        p.getLong(StatLayout.ST_BLOCKS),
+        p.getLong(StatLayout.ST_ATIME) * 1_000_000_000L + p.getLong(StatLayout.ST_ATIME_NSEC),
+        p.getLong(StatLayout.ST_MTIME) * 1_000_000_000L + p.getLong(StatLayout.ST_MTIME_NSEC),
+        p.getLong(StatLayout.ST_CTIME) * 1_000_000_000L + p.getLong(StatLayout.ST_CTIME_NSEC));
   }
 
   private static int errno() {
@@ -447,11 +446,7 @@ public final class DirCalls {
   }
 
   /** For the layout test: a raw fstat into caller memory. */
-  static int rawFstat(int fd, Pointer buf) {
+  static int rawFstat(int fd, NativeBuffer buf) {
     return (int) DirNative.FSTAT.call(fd, buf.address());
-  }
-
-  static Runtime runtime() {
-    return RUNTIME;
   }
 }
