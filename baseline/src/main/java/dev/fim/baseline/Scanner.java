@@ -106,9 +106,9 @@ public final class Scanner {
   }
 
   /**
-   * Initialises now what the first scan would initialise on its way in: the libc bindings, which
-   * jnr-ffi generates at run time (~0.15 s), and the hash functions. Lets a command do it on
-   * another thread while it still parses options and config. Idempotent and thread-safe (class
+   * Initialises now what the first scan would initialise on its way in: the libc functions (jffi's
+   * stub library and the symbol lookups) and the hash functions. Lets a command do it on another
+   * thread while it still parses options and config. Idempotent and thread-safe (class
    * initialisation); throws what the first scan would have thrown.
    */
   public static void loadNativeBindings() {

@@ -1,36 +1,35 @@
 package dev.fim.baseline.capture;
 
-import dev.fim.store.sys.Libc;
-import jnr.ffi.Pointer;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.NulTerminate;
-import jnr.ffi.annotations.Out;
-import jnr.ffi.types.size_t;
-import jnr.ffi.types.ssize_t;
+import static com.kenai.jffi.Type.POINTER;
+import static com.kenai.jffi.Type.SINT;
+import static com.kenai.jffi.Type.SLONG;
+import static com.kenai.jffi.Type.ULONG;
 
-/** The xattr calls of libc (listxattr(2), getxattr(2)); its only caller is {@link XattrReader}. */
+import dev.fim.store.sys.LibcFunction;
+
+/**
+ * The xattr calls of libc (listxattr(2), getxattr(2)); its only caller is {@link XattrReader}.
+ * Called through jffi's invoker ({@link LibcFunction}); strings cross as addresses of
+ * NUL-terminated copies ({@link dev.fim.store.sys.CString}), buffers as addresses.
+ */
 final class XattrNative {
-  /** Public only because jnr-ffi's generated class must be able to implement it (see DirNative). */
-  public interface LibC {
-    @ssize_t
-    long flistxattr(int fd, @Out Pointer list, @size_t long size);
+  /** {@code ssize_t flistxattr(int fd, char *list, size_t size)}. */
+  static final LibcFunction FLISTXATTR = LibcFunction.of("flistxattr", SLONG, SINT, POINTER, ULONG);
 
-    @ssize_t
-    long fgetxattr(int fd, @In @NulTerminate byte[] name, @Out Pointer value, @size_t long size);
+  /** {@code ssize_t fgetxattr(int fd, const char *name, void *value, size_t size)}. */
+  static final LibcFunction FGETXATTR =
+      LibcFunction.of("fgetxattr", SLONG, SINT, POINTER, POINTER, ULONG);
 
-    /** Does not follow a symlink in the last component. */
-    @ssize_t
-    long llistxattr(@In @NulTerminate byte[] path, @Out Pointer list, @size_t long size);
+  /**
+   * {@code ssize_t llistxattr(const char *path, char *list, size_t size)}: does not follow a
+   * symlink in the last component.
+   */
+  static final LibcFunction LLISTXATTR =
+      LibcFunction.of("llistxattr", SLONG, POINTER, POINTER, ULONG);
 
-    @ssize_t
-    long lgetxattr(
-        @In @NulTerminate byte[] path,
-        @In @NulTerminate byte[] name,
-        @Out Pointer value,
-        @size_t long size);
-  }
-
-  static final LibC LIBC = Libc.bind(LibC.class);
+  /** {@code ssize_t lgetxattr(const char *path, const char *name, void *value, size_t size)}. */
+  static final LibcFunction LGETXATTR =
+      LibcFunction.of("lgetxattr", SLONG, POINTER, POINTER, POINTER, ULONG);
 
   private XattrNative() {}
 }

@@ -2,14 +2,14 @@ package dev.fim.baseline.capture;
 
 import dev.fim.store.PathBytes;
 import dev.fim.store.Xattr;
+import dev.fim.store.sys.CString;
+import dev.fim.store.sys.LibcFunction;
+import dev.fim.store.sys.NativeBuffer;
 import dev.fim.store.sys.NativeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.constants.platform.Errno;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * Reads all extended attributes of one object, sorted by name, so two captures of the same
@@ -25,22 +25,29 @@ import jnr.ffi.Runtime;
 public final class XattrReader {
   private static final int XATTR_LIST_MAX = 65536;
   private static final int XATTR_SIZE_MAX = 65536;
-  private static final XattrNative.LibC LIBC = XattrNative.LIBC;
-  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
 
-  private final Pointer list = Memory.allocateDirect(RUNTIME, XATTR_LIST_MAX);
-  private final Pointer value = Memory.allocateDirect(RUNTIME, XATTR_SIZE_MAX);
+  private final NativeBuffer list = new NativeBuffer(XATTR_LIST_MAX);
+  private final NativeBuffer value = new NativeBuffer(XATTR_SIZE_MAX);
   private final byte[] listCopy = new byte[XATTR_LIST_MAX];
+
+  /** NUL-terminated copies of the path and the name arguments of the call being made. */
+  private final CString pathArg = new CString(4096);
+
+  private final CString nameArg = new CString(256);
 
   /** All xattrs of the object open as {@code fd} ({@code path} is for messages). */
   public List<Xattr> readFd(int fd, PathBytes path) throws NativeException {
-    long n = retry(() -> LIBC.flistxattr(fd, list, XATTR_LIST_MAX));
+    long n = retry(() -> XattrNative.FLISTXATTR.call(fd, list.address(), XATTR_LIST_MAX));
     if (n < 0) {
       return unsupportedOrThrow("flistxattr", path);
     }
     List<Xattr> out = new ArrayList<>();
     for (byte[] name : names((int) n)) {
-      long len = retry(() -> LIBC.fgetxattr(fd, name, value, XATTR_SIZE_MAX));
+      long len =
+          retry(
+              () ->
+                  XattrNative.FGETXATTR.call(
+                      fd, nameArg.put(name), value.address(), XATTR_SIZE_MAX));
       addOrSkip(out, name, len, "fgetxattr", path);
     }
     return sorted(out);
@@ -52,13 +59,18 @@ public final class XattrReader {
    * looked up without following it), or a root's own path.
    */
   public List<Xattr> readNoFollow(byte[] lpath, PathBytes path) throws NativeException {
-    long n = retry(() -> LIBC.llistxattr(lpath, list, XATTR_LIST_MAX));
+    long path0 = pathArg.put(lpath);
+    long n = retry(() -> XattrNative.LLISTXATTR.call(path0, list.address(), XATTR_LIST_MAX));
     if (n < 0) {
       return unsupportedOrThrow("llistxattr", path);
     }
     List<Xattr> out = new ArrayList<>();
     for (byte[] name : names((int) n)) {
-      long len = retry(() -> LIBC.lgetxattr(lpath, name, value, XATTR_SIZE_MAX));
+      long len =
+          retry(
+              () ->
+                  XattrNative.LGETXATTR.call(
+                      path0, nameArg.put(name), value.address(), XATTR_SIZE_MAX));
       addOrSkip(out, name, len, "lgetxattr", path);
     }
     return sorted(out);
@@ -89,7 +101,7 @@ public final class XattrReader {
       out.add(new Xattr(new String(name, StandardCharsets.UTF_8), v));
       return;
     }
-    int e = RUNTIME.getLastError();
+    int e = LibcFunction.errno();
     if (e == Errno.ENODATA.intValue()) {
       return; // removed since the list: not there any more
     }
@@ -98,7 +110,7 @@ public final class XattrReader {
 
   private static List<Xattr> unsupportedOrThrow(String call, PathBytes path)
       throws NativeException {
-    int e = RUNTIME.getLastError();
+    int e = LibcFunction.errno();
     if (e == Errno.ENOTSUP.intValue() || e == Errno.EOPNOTSUPP.intValue()) {
       return List.of();
     }
@@ -120,7 +132,7 @@ public final class XattrReader {
     long r;
     do {
       r = c.invoke();
-    } while (r < 0 && RUNTIME.getLastError() == Errno.EINTR.intValue());
+    } while (r < 0 && LibcFunction.errno() == Errno.EINTR.intValue());
     return r;
   }
 }

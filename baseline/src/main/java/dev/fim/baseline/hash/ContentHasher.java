@@ -4,13 +4,13 @@ import com.kenai.jffi.MemoryIO;
 import dev.fim.store.Digest;
 import dev.fim.store.HashAlgorithm;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.LibcFunction;
 import dev.fim.store.sys.NativeException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.constants.platform.Errno;
-import jnr.ffi.Runtime;
 import net.openhft.hashing.LongTupleHashFunction;
 
 /**
@@ -43,8 +43,6 @@ public final class ContentHasher implements AutoCloseable {
    */
   private static final int TAIL = 64;
 
-  private static final HashNative.LibC LIBC = HashNative.LIBC;
-  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
   private static final MemoryIO IO = MemoryIO.getInstance();
   private static final LongTupleHashFunction XXH128 = LongTupleHashFunction.xx128();
 
@@ -173,9 +171,9 @@ public final class ContentHasher implements AutoCloseable {
       throws NativeException {
     long done = 0;
     while (done < want) {
-      long n = LIBC.pread(fd, into + done, want - done, at + done);
+      long n = HashNative.pread(fd, into + done, want - done, at + done);
       if (n < 0) {
-        int e = RUNTIME.getLastError();
+        int e = LibcFunction.errno();
         if (e == Errno.EINTR.intValue()) {
           continue;
         }

@@ -2,12 +2,12 @@ package dev.fim.baseline.walk;
 
 import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
+import dev.fim.store.sys.CString;
+import dev.fim.store.sys.LibcFunction;
+import dev.fim.store.sys.NativeBuffer;
 import dev.fim.store.sys.NativeException;
 import java.nio.charset.StandardCharsets;
 import jnr.constants.platform.Errno;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * The walk's kernel calls, checked: the only caller of {@link DirNative}. Every call either returns
@@ -16,7 +16,7 @@ import jnr.ffi.Runtime;
  *
  * <p>Not thread-safe: it owns reusable native buffers (a {@code struct stat}, a 64 KiB {@code
  * getdents64} buffer, a {@code readlinkat} buffer), so each worker thread has its own. The buffers
- * are freed by the garbage collector (jnr {@link Memory#allocateDirect}).
+ * are freed by the garbage collector ({@link NativeBuffer}).
  *
  * <p>Never follows a symlink it meets: files and subdirectories are opened by one name relative to
  * their directory's fd with {@code O_NOFOLLOW}, or by a relative path beneath a root fd with {@code
@@ -65,9 +65,9 @@ public final class DirCalls {
 
   private static final int DENTS_BUFFER = 64 * 1024;
 
-  private static final DirNative.LibC LIBC = DirNative.LIBC;
-  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
-  private static final StatLayout STAT = StatLayout.INSTANCE;
+  static {
+    StatLayout.checkMachine();
+  }
 
   /**
    * Cleared once openat2 turns out to be missing (ENOSYS before Linux 5.6) or filtered (EPERM from
@@ -75,11 +75,14 @@ public final class DirCalls {
    */
   private static volatile boolean openat2Usable = true;
 
-  private final Pointer statBuf = Memory.allocateDirect(RUNTIME, StatLayout.X86_64_SIZE);
-  private final Pointer dents = Memory.allocateDirect(RUNTIME, DENTS_BUFFER);
+  private final NativeBuffer statBuf = new NativeBuffer(StatLayout.X86_64_SIZE);
+  private final NativeBuffer dents = new NativeBuffer(DENTS_BUFFER);
   private final byte[] dentsCopy = new byte[DENTS_BUFFER];
-  private final Pointer how = Memory.allocateDirect(RUNTIME, OPEN_HOW_SIZE);
-  private final Pointer linkBuf = Memory.allocateDirect(RUNTIME, PATH_MAX);
+  private final NativeBuffer how = new NativeBuffer(OPEN_HOW_SIZE);
+  private final NativeBuffer linkBuf = new NativeBuffer(PATH_MAX);
+
+  /** The NUL-terminated copy of the path argument of the call being made. */
+  private final CString pathArg = new CString(PATH_MAX);
 
   /**
    * The longest path given to the kernel whole by {@link #locate}: below {@code PATH_MAX} (4096,
@@ -171,7 +174,9 @@ public final class DirCalls {
 
   private int openPath(int dirFd, byte[] piece, PathBytes path) throws NativeException {
     while (true) {
-      int fd = LIBC.openat(dirFd, piece, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+      int fd =
+          (int)
+              DirNative.OPENAT.call(dirFd, pathArg.put(piece), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
       if (fd >= 0) {
         return fd;
       }
@@ -193,7 +198,10 @@ public final class DirCalls {
   public StatInfo lstatAt(int dirFd, byte[] name, PathBytes path) throws NativeException {
     int rc;
     do {
-      rc = LIBC.fstatat(dirFd, name, statBuf, AT_SYMLINK_NOFOLLOW);
+      rc =
+          (int)
+              DirNative.FSTATAT.call(
+                  dirFd, pathArg.put(name), statBuf.address(), AT_SYMLINK_NOFOLLOW);
     } while (rc < 0 && errno() == Errno.EINTR.intValue());
     if (rc < 0) {
       throw new NativeException("lstat", path, errno());
@@ -205,7 +213,7 @@ public final class DirCalls {
   public StatInfo fstat(int fd, PathBytes path) throws NativeException {
     int rc;
     do {
-      rc = LIBC.fstat(fd, statBuf);
+      rc = (int) DirNative.FSTAT.call(fd, statBuf.address());
     } while (rc < 0 && errno() == Errno.EINTR.intValue());
     if (rc < 0) {
       throw new NativeException("fstat", path, errno());
@@ -247,7 +255,9 @@ public final class DirCalls {
         how.putLong(0, flags & 0xffffffffL);
         how.putLong(8, 0);
         how.putLong(16, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
-        long fd = LIBC.syscall(SYS_openat2, rootFd, relPath, how, OPEN_HOW_SIZE);
+        long fd =
+            DirNative.SYSCALL.call(
+                SYS_openat2, rootFd, pathArg.put(relPath), how.address(), OPEN_HOW_SIZE);
         if (fd >= 0) {
           return (int) fd;
         }
@@ -302,7 +312,7 @@ public final class DirCalls {
   private int openWithNoatimeFallback(int dirFd, byte[] name, int flags, PathBytes path)
       throws NativeException {
     while (true) {
-      int fd = LIBC.openat(dirFd, name, flags, 0);
+      int fd = (int) DirNative.OPENAT.call(dirFd, pathArg.put(name), flags, 0);
       if (fd >= 0) {
         return fd;
       }
@@ -334,7 +344,7 @@ public final class DirCalls {
   public int readEntries(int dirFd, PathBytes path, EntryConsumer consumer) throws NativeException {
     long n;
     do {
-      n = LIBC.getdents64(dirFd, dents, DENTS_BUFFER);
+      n = DirNative.GETDENTS64.call(dirFd, dents.address(), DENTS_BUFFER);
     } while (n < 0 && errno() == Errno.EINTR.intValue());
     if (n < 0) {
       throw new NativeException("getdents64", path, errno());
@@ -371,7 +381,7 @@ public final class DirCalls {
   public byte[] readLinkAt(int dirFd, byte[] name, PathBytes path) throws NativeException {
     long n;
     do {
-      n = LIBC.readlinkat(dirFd, name, linkBuf, PATH_MAX);
+      n = DirNative.READLINKAT.call(dirFd, pathArg.put(name), linkBuf.address(), PATH_MAX);
     } while (n < 0 && errno() == Errno.EINTR.intValue());
     if (n < 0) {
       throw new NativeException("readlink", path, errno());
@@ -388,7 +398,7 @@ public final class DirCalls {
    */
   public void close(int fd) {
     if (fd >= 0) {
-      LIBC.close(fd);
+      DirNative.CLOSE.call(fd);
     }
   }
 
@@ -415,32 +425,28 @@ public final class DirCalls {
   }
 
   private StatInfo readStat() {
-    Pointer p = statBuf;
+    NativeBuffer p = statBuf;
     return new StatInfo(
-        (int) STAT.st_mode.get(p),
-        STAT.st_dev.get(p),
-        STAT.st_ino.get(p),
-        STAT.st_nlink.get(p),
-        (int) STAT.st_uid.get(p),
-        (int) STAT.st_gid.get(p),
-        STAT.st_rdev.get(p),
-        STAT.st_size.get(p),
-        STAT.st_blocks.get(p),
-        STAT.st_atime.get(p) * 1_000_000_000L + STAT.st_atime_nsec.get(p),
-        STAT.st_mtime.get(p) * 1_000_000_000L + STAT.st_mtime_nsec.get(p),
-        STAT.st_ctime.get(p) * 1_000_000_000L + STAT.st_ctime_nsec.get(p));
+        p.getInt(StatLayout.ST_MODE),
+        p.getLong(StatLayout.ST_DEV),
+        p.getLong(StatLayout.ST_INO),
+        p.getLong(StatLayout.ST_NLINK),
+        p.getInt(StatLayout.ST_UID),
+        p.getInt(StatLayout.ST_GID),
+        p.getLong(StatLayout.ST_RDEV),
+        p.getLong(StatLayout.ST_SIZE),
+        p.getLong(StatLayout.ST_BLOCKS),
+        p.getLong(StatLayout.ST_ATIME) * 1_000_000_000L + p.getLong(StatLayout.ST_ATIME_NSEC),
+        p.getLong(StatLayout.ST_MTIME) * 1_000_000_000L + p.getLong(StatLayout.ST_MTIME_NSEC),
+        p.getLong(StatLayout.ST_CTIME) * 1_000_000_000L + p.getLong(StatLayout.ST_CTIME_NSEC));
   }
 
   private static int errno() {
-    return RUNTIME.getLastError();
+    return LibcFunction.errno();
   }
 
   /** For the layout test: a raw fstat into caller memory. */
-  static int rawFstat(int fd, Pointer buf) {
-    return LIBC.fstat(fd, buf);
-  }
-
-  static Runtime runtime() {
-    return RUNTIME;
+  static int rawFstat(int fd, NativeBuffer buf) {
+    return (int) DirNative.FSTAT.call(fd, buf.address());
   }
 }

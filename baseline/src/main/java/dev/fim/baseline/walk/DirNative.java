@@ -1,17 +1,19 @@
 package dev.fim.baseline.walk;
 
-import dev.fim.store.sys.Libc;
-import jnr.ffi.Pointer;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.NulTerminate;
-import jnr.ffi.annotations.Out;
-import jnr.ffi.annotations.Transient;
-import jnr.ffi.types.size_t;
-import jnr.ffi.types.ssize_t;
+import static com.kenai.jffi.Type.POINTER;
+import static com.kenai.jffi.Type.SINT;
+import static com.kenai.jffi.Type.SLONG;
+import static com.kenai.jffi.Type.ULONG;
+
+import dev.fim.store.sys.LibcFunction;
 
 /**
- * The libc calls of a tree walk, and only those. Loaded once; its only caller is {@link DirCalls},
- * which checks every return. Paths cross as NUL-terminated bytes.
+ * The libc calls of a tree walk, and only those. Bound once; its only caller is {@link DirCalls},
+ * which checks every return and reads errno ({@link LibcFunction#errno}). Paths cross as the
+ * address of a NUL-terminated copy ({@link dev.fim.store.sys.CString}), buffers as addresses of
+ * native memory the caller owns. Called through jffi's invoker ({@link LibcFunction}), not a
+ * jnr-ffi binding: no classes generated at start-up. An {@code int} result is the low half of the
+ * word.
  *
  * <p>{@code fstatat}/{@code fstat} are real exported symbols since glibc 2.33 (before, only {@code
  * __fxstatat}); {@code getdents64} since glibc 2.30. {@code openat2} has no glibc wrapper, so it
@@ -19,42 +21,40 @@ import jnr.ffi.types.ssize_t;
  */
 final class DirNative {
   /**
-   * jnr-ffi generates the implementation in its own class loader, which may only implement a public
-   * interface: it is public but nested in this package-private class (as jnr-unixsocket's {@code
-   * Native.LibC}), so nothing outside the package can name it.
+   * {@code int openat(int dirfd, const char *path, int flags, mode_t mode)}; {@code mode} is
+   * ignored without O_CREAT, passed so the varargs slot is defined.
    */
-  public interface LibC {
-    /**
-     * openat(2). {@code mode} is ignored without O_CREAT; passed so the varargs slot is defined.
-     */
-    int openat(int dirfd, @In @NulTerminate byte[] path, int flags, int mode);
+  static final LibcFunction OPENAT = LibcFunction.of("openat", SINT, SINT, POINTER, SINT, SINT);
 
-    /** syscall(SYS_openat2, dirfd, path, &how, sizeof how): openat2(2), Linux 5.6+. */
-    long syscall(
-        long number,
-        int dirfd,
-        @In @NulTerminate byte[] path,
-        @In @Transient Pointer how,
-        @size_t long size);
+  /** {@code long syscall(SYS_openat2, dirfd, path, &how, sizeof how)}: openat2(2), Linux 5.6+. */
+  static final LibcFunction SYSCALL =
+      LibcFunction.of("syscall", SLONG, SLONG, SINT, POINTER, POINTER, ULONG);
 
-    /** getdents64(2): fills {@code buf} with {@code struct linux_dirent64} records. */
-    @ssize_t
-    long getdents64(int fd, @Out Pointer buf, @size_t long count);
+  /**
+   * {@code ssize_t getdents64(int fd, void *buf, size_t count)}: fills {@code buf} with {@code
+   * struct linux_dirent64} records.
+   */
+  static final LibcFunction GETDENTS64 = LibcFunction.of("getdents64", SLONG, SINT, POINTER, ULONG);
 
-    /** fstatat(2); the walk always passes AT_SYMLINK_NOFOLLOW. */
-    int fstatat(int dirfd, @In @NulTerminate byte[] path, @Out Pointer statbuf, int flags);
+  /**
+   * {@code int fstatat(int dirfd, const char *path, struct stat *buf, int flags)}; the walk always
+   * passes AT_SYMLINK_NOFOLLOW.
+   */
+  static final LibcFunction FSTATAT =
+      LibcFunction.of("fstatat", SINT, SINT, POINTER, POINTER, SINT);
 
-    int fstat(int fd, @Out Pointer statbuf);
+  /** {@code int fstat(int fd, struct stat *buf)}. */
+  static final LibcFunction FSTAT = LibcFunction.of("fstat", SINT, SINT, POINTER);
 
-    /** readlinkat(2): no NUL is appended; the return is the length. */
-    @ssize_t
-    long readlinkat(
-        int dirfd, @In @NulTerminate byte[] path, @Out Pointer buf, @size_t long bufsiz);
+  /**
+   * {@code ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size)}: no NUL is
+   * appended; the return is the length.
+   */
+  static final LibcFunction READLINKAT =
+      LibcFunction.of("readlinkat", SLONG, SINT, POINTER, POINTER, ULONG);
 
-    int close(int fd);
-  }
-
-  static final LibC LIBC = Libc.bind(LibC.class);
+  /** {@code int close(int fd)}. */
+  static final LibcFunction CLOSE = LibcFunction.of("close", SINT, SINT);
 
   private DirNative() {}
 }

@@ -3,14 +3,13 @@ package dev.fim.baseline.walk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fim.baseline.TestFiles;
+import dev.fim.store.sys.NativeBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,22 +19,32 @@ class StatLayoutTest {
 
   @Test
   void layoutIs144BytesLikeTheX86_64Header() {
-    assertEquals(StatLayout.X86_64_SIZE, StatLayout.INSTANCE.size());
-    assertEquals(144, StatLayout.INSTANCE.size());
-    // Spot-check offsets named in the header comment.
-    assertEquals(16, StatLayout.INSTANCE.st_nlink.offset());
-    assertEquals(24, StatLayout.INSTANCE.st_mode.offset());
-    assertEquals(48, StatLayout.INSTANCE.st_size.offset());
-    assertEquals(64, StatLayout.INSTANCE.st_blocks.offset());
-    assertEquals(88, StatLayout.INSTANCE.st_mtime.offset());
-    assertEquals(112, StatLayout.INSTANCE.st_ctime_nsec.offset());
+    assertEquals(144, StatLayout.X86_64_SIZE);
+    // Offsets as the header declares them (u64 dev, ino, nlink; u32 mode, uid, gid, pad; u64 rdev;
+    // s64 size, blksize, blocks; three (s64 seconds, s64 nsec) pairs; s64 unused[3]).
+    assertEquals(0, StatLayout.ST_DEV);
+    assertEquals(8, StatLayout.ST_INO);
+    assertEquals(16, StatLayout.ST_NLINK);
+    assertEquals(24, StatLayout.ST_MODE);
+    assertEquals(28, StatLayout.ST_UID);
+    assertEquals(32, StatLayout.ST_GID);
+    assertEquals(40, StatLayout.ST_RDEV);
+    assertEquals(48, StatLayout.ST_SIZE);
+    assertEquals(64, StatLayout.ST_BLOCKS);
+    assertEquals(72, StatLayout.ST_ATIME);
+    assertEquals(80, StatLayout.ST_ATIME_NSEC);
+    assertEquals(88, StatLayout.ST_MTIME);
+    assertEquals(96, StatLayout.ST_MTIME_NSEC);
+    assertEquals(104, StatLayout.ST_CTIME);
+    assertEquals(112, StatLayout.ST_CTIME_NSEC);
+    assertEquals(144, StatLayout.ST_CTIME_NSEC + 8 + 3 * 8);
   }
 
   /** The kernel writes exactly 144 bytes: a guard pattern after them is left alone. */
   @Test
   void kernelWritesExactly144Bytes() throws Exception {
     Path f = TestFiles.write(dir.resolve("f"), new byte[] {1, 2, 3});
-    Pointer buf = Memory.allocateDirect(DirCalls.runtime(), 256);
+    NativeBuffer buf = new NativeBuffer(256);
     for (int i = 0; i < 256; i++) {
       buf.putByte(i, (byte) 0xA5);
     }

@@ -58,13 +58,19 @@ class LibcTest {
     assertEquals(0, p.exitValue(), out);
     assertFalse(Files.exists(mark), "the planted libc.so.99 was loaded");
     // The control: the binding works, and is libc's (its getpid is the child's pid).
-    assertEquals("getpid " + p.pid(), out.strip());
+    assertEquals("getpid " + p.pid() + "\ninvoker getpid " + p.pid(), out.strip());
   }
 
-  /** The child: binds SocketCalls (bound at once) and calls getpid through it. */
+  /**
+   * The child: binds SocketCalls (bound at once) and calls getpid through it, then through a {@link
+   * LibcFunction}.
+   */
   public static final class CallGetpid {
     public static void main(String[] args) {
       System.out.println("getpid " + SocketCalls.libc().getpid());
+      // The jffi path (LibcFunction) looks the symbol up in the process's global scope.
+      System.out.println(
+          "invoker getpid " + LibcFunction.of("getpid", com.kenai.jffi.Type.SINT).call());
     }
   }
 }
