@@ -146,32 +146,81 @@ final class Signals {
     }
   }
 
-  private static volatile Runnable hangup = () -> {};
-  private static volatile Runnable statusRequest = () -> {};
+  /** SIGHUP's action; until the watch sets one, a SIGHUP is held ({@link HeldAction}). */
+  private static final HeldAction hangup = new HeldAction();
+
+  /** SIGUSR1's action, held likewise. */
+  private static final HeldAction statusRequest = new HeldAction();
+
   private static boolean operationsInstalled;
 
   /**
-   * SIGHUP and SIGUSR1 handlers that run whatever action is set now (none until the watch sets
-   * one): their default would end the JVM, so {@link Main} installs them with the stop handlers,
-   * before the watch starts.
+   * SIGHUP and SIGUSR1 handlers that run whatever action is set now: their default would end the
+   * JVM, so {@link Main} installs them with the stop handlers, before the watch starts. A signal
+   * that comes before the watch has set its action is kept and acted on when it does (a reload
+   * asked for while the watch was starting is not lost).
    */
   static synchronized void holdOperations() {
     if (!operationsInstalled) {
-      Signal.handle(new Signal("HUP"), s -> hangup.run());
-      Signal.handle(new Signal("USR1"), s -> statusRequest.run());
+      Signal.handle(new Signal("HUP"), s -> hangup.received());
+      Signal.handle(new Signal("USR1"), s -> statusRequest.received());
       operationsInstalled = true;
     }
   }
 
-  /** Runs {@code action} on every SIGHUP. */
+  /** Runs {@code action} on every SIGHUP from now on, and at once for one that was held. */
   static void onHangup(Runnable action) {
     holdOperations();
-    hangup = action;
+    hangup.set(action);
   }
 
-  /** Runs {@code action} on every SIGUSR1. */
+  /** Runs {@code action} on every SIGUSR1 from now on, and at once for one that was held. */
   static void onStatusRequest(Runnable action) {
     holdOperations();
-    statusRequest = action;
+    statusRequest.set(action);
+  }
+
+  /** Whether a SIGHUP came before any action was set and waits for one (tests). */
+  static boolean hangupHeld() {
+    return hangup.held();
+  }
+
+  /**
+   * A signal's action, or, until one is set, whether the signal came: the watch sets its actions
+   * only once its watcher runs, after it printed its first status lines, and a SIGHUP sent in
+   * between (by a test, an operator or logrotate that saw those lines) must not be dropped. Several
+   * signals before the action are one, as the kernel folds pending signals.
+   */
+  static final class HeldAction {
+    private Runnable action;
+    private boolean held;
+
+    void received() {
+      Runnable a;
+      synchronized (this) {
+        a = action;
+        if (a == null) {
+          held = true;
+          return;
+        }
+      }
+      a.run();
+    }
+
+    void set(Runnable a) {
+      boolean run;
+      synchronized (this) {
+        action = a;
+        run = held;
+        held = false;
+      }
+      if (run) {
+        a.run();
+      }
+    }
+
+    synchronized boolean held() {
+      return held;
+    }
   }
 }
