@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A SIGHUP or SIGUSR1 that comes while {@code fim watch} starts, before it has set the signal's
  * action, is kept and acted on when the action is set. Before, it ran an empty action and was lost:
- * a reload asked for right after the watch printed "recorded N paths" was silently dropped
- * (WatchOperationsTest's SIGHUP tests failed that way at load 16).
+ * the watch prints its first status lines ("recorded N paths" comes from the comparator's thread)
+ * before the main thread sets the actions, so a reload asked for on seeing them could be dropped.
  */
 class SignalsHeldActionTest {
   @Test
