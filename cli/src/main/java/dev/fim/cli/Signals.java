@@ -180,11 +180,6 @@ final class Signals {
     statusRequest.set(action);
   }
 
-  /** Whether a SIGHUP came before any action was set and waits for one (tests). */
-  static boolean hangupHeld() {
-    return hangup.held();
-  }
-
   /**
    * A signal's action, or, until one is set, whether the signal came: the watch sets its actions
    * only once its watcher runs, after it printed its first status lines, and a SIGHUP sent in

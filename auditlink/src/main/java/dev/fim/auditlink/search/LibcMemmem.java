@@ -1,15 +1,12 @@
 package dev.fim.auditlink.search;
 
-import com.kenai.jffi.CallContext;
-import com.kenai.jffi.CallingConvention;
-import com.kenai.jffi.Invoker;
-import com.kenai.jffi.Library;
 import com.kenai.jffi.Type;
+import dev.fim.store.sys.LibcFunction;
 
 /**
- * The C library's {@code memmem(3)}, called through jffi's invoker directly (no jnr-ffi binding,
- * whose generated classes cost ~0.1 s of start-up): the byte search of {@link NativeBytes} over
- * native memory it already holds.
+ * The C library's {@code memmem(3)}, called through {@link LibcFunction} (jffi's invoker, no
+ * jnr-ffi binding, whose generated classes cost ~0.1 s of start-up): the byte search of {@link
+ * NativeBytes} over native memory it already holds.
  *
  * <p>Why: {@code bin/fim} runs a search with C1 alone, and C1's code for the word-at-a-time loop
  * scanned ~1.8 GB/s per core; glibc's {@code memmem} (SSE2/AVX2 and a skip table) covers the same
@@ -54,41 +51,27 @@ final class LibcMemmem {
    * the caller guarantees both ranges are readable native memory and {@code needleLength > 0}.
    */
   static long find(long haystack, long length, long needle, long needleLength) {
-    return Bound.INVOKER.invokeN4(
-        Bound.CONTEXT, Bound.FUNCTION, haystack, length, needle, needleLength);
+    return Bound.MEMMEM.call(haystack, length, needle, needleLength);
   }
 
-  /** jffi's binding, initialised on first use (by {@link #bind}). */
+  /** The binding, made on first use (by {@link #bind}). */
   private static final class Bound {
     static final boolean AVAILABLE;
-    static final Invoker INVOKER;
-    static final CallContext CONTEXT;
-    static final long FUNCTION;
+    static final LibcFunction MEMMEM;
 
     static {
-      Invoker invoker = null;
-      CallContext context = null;
-      long function = 0;
+      LibcFunction memmem = null;
       try {
-        function = Library.getDefault().getSymbolAddress("memmem");
-        if (function != 0) {
-          // void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t
-          // needlelen); errno is not used, so not saved.
-          context =
-              CallContext.getCallContext(
-                  Type.POINTER,
-                  new Type[] {Type.POINTER, Type.ULONG, Type.POINTER, Type.ULONG},
-                  CallingConvention.DEFAULT,
-                  false);
-          invoker = Invoker.getInstance();
-        }
+        // void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t
+        // needlelen)
+        memmem =
+            LibcFunction.of(
+                "memmem", Type.POINTER, Type.POINTER, Type.ULONG, Type.POINTER, Type.ULONG);
       } catch (LinkageError | RuntimeException e) {
-        function = 0; // no jffi stub on this system: the Java search serves
+        // no jffi stub on this system, or no memmem: the Java search serves
       }
-      INVOKER = invoker;
-      CONTEXT = context;
-      FUNCTION = invoker == null ? 0 : function;
-      AVAILABLE = FUNCTION != 0;
+      MEMMEM = memmem;
+      AVAILABLE = memmem != null;
       ready = AVAILABLE;
     }
   }
