@@ -234,7 +234,8 @@ class LauncherIT {
 
   /**
    * A scan command's young generation is 8 MB (its short-lived objects reuse it instead of touching
-   * new pages), and XXH3's loop over a large file gets C2 code. Other commands keep the JVM's sizes.
+   * new pages), and XXH3's loop over a large file gets C2 code. Other commands keep the JVM's
+   * sizes.
    */
   @Test
   void aScanGetsASmallYoungGenerationAndItsHashLoopStillReachesC2() throws Exception {
