@@ -1,5 +1,7 @@
 package dev.fim.cli;
 
+import dev.fim.store.sys.NativeException;
+import dev.fim.store.sys.SignalDisposition;
 import sun.misc.Signal;
 
 /**
@@ -162,9 +164,35 @@ final class Signals {
    */
   static synchronized void holdOperations() {
     if (!operationsInstalled) {
-      Signal.handle(new Signal("HUP"), s -> hangup.received());
-      Signal.handle(new Signal("USR1"), s -> statusRequest.received());
+      handleEvenIfIgnored(new Signal("HUP"), s -> hangup.received());
+      handleEvenIfIgnored(new Signal("USR1"), s -> statusRequest.received());
       operationsInstalled = true;
+    }
+  }
+
+  /**
+   * Installs {@code handler}, also when the process was started with the signal ignored. {@code
+   * nohup fim watch} starts it with SIGHUP ignored, and the JVM will not install a handler over an
+   * ignored SIGHUP ({@code Signal.handle} then only answers SIG_IGN): every reload and every
+   * logrotate reopen would be dropped without a word. Here, fim's handler never ends the process
+   * (SIGHUP reloads, SIGUSR1 reports), so what nohup protects against still holds; the disposition
+   * is set back to the default through the C library and the handler installed over it. Between the
+   * two calls (microseconds, at start only) the default action would apply.
+   */
+  private static void handleEvenIfIgnored(Signal signal, sun.misc.SignalHandler handler) {
+    if (Signal.handle(signal, handler) != sun.misc.SignalHandler.SIG_IGN) {
+      return;
+    }
+    try {
+      SignalDisposition.restoreDefault(signal.getNumber());
+      Signal.handle(signal, handler);
+    } catch (NativeException | LinkageError e) {
+      System.err.println(
+          "fim: SIG"
+              + signal.getName()
+              + " is ignored in this process (started under nohup?) and fim could not handle it: "
+              + e.getMessage()
+              + "; it is ignored");
     }
   }
 

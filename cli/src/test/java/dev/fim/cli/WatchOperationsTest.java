@@ -64,7 +64,12 @@ class WatchOperationsTest {
   }
 
   private void start(String... more) throws Exception {
-    List<String> cmd = new ArrayList<>();
+    startUnder(List.of(), more);
+  }
+
+  /** Starts fim watch as the last argument of {@code wrapper} (e.g. {@code nohup}). */
+  private void startUnder(List<String> wrapper, String... more) throws Exception {
+    List<String> cmd = new ArrayList<>(wrapper);
     cmd.addAll(
         ChildFim.command(
             "watch",
@@ -174,6 +179,23 @@ class WatchOperationsTest {
     assertEquals(0, stop());
     String stopped = awaitStderr(l -> l.startsWith("fim watch: stopped: "), "the stop line");
     assertTrue(stopped.contains(Files.readAllLines(out).size() + " events recorded"), stopped);
+  }
+
+  /**
+   * {@code nohup fim watch} starts the JVM with SIGHUP ignored, and the JVM will not install a
+   * handler over an ignored SIGHUP: without fim setting the disposition back, this SIGHUP (a
+   * reload, or logrotate's reopen) is dropped and no "reloaded" line ever comes.
+   */
+  @Test
+  void aWatchStartedUnderNohupStillReloadsOnSighup() throws Exception {
+    startUnder(List.of("nohup"));
+    Files.writeString(conf, one + " R\n" + two + " R\n");
+    signal("HUP");
+    awaitStderr(l -> l.startsWith("fim watch: reloaded: watching 2 trees"), "the reload");
+    assertTrue(
+        stderr.stream().noneMatch(l -> l.contains("is ignored in this process")),
+        stderr.toString());
+    assertEquals(0, stop());
   }
 
   /**
