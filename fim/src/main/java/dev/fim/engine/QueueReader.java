@@ -32,6 +32,14 @@ public final class QueueReader implements AutoCloseable {
 
   private static final int REVENTS = 6;
 
+  /**
+   * More than the largest event either queue hands out: an inotify event is at most 16 + NAME_MAX +
+   * 1 bytes; a fanotify event at most its 24-byte metadata, two file-handle records of up to 24 +
+   * MAX_HANDLE_SZ (128) bytes with a name of up to NAME_MAX + 1 each (FAN_RENAME), and a few small
+   * records (pidfd, error). See {@link #drain}.
+   */
+  static final int EMPTY_SLACK = 4096;
+
   private static final QueueNative.LibC LIBC = QueueNative.LIBC;
   private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
 
@@ -51,6 +59,12 @@ public final class QueueReader implements AutoCloseable {
   private final Pointer pollFds;
   private volatile boolean stopped;
   private volatile boolean closed;
+
+  /**
+   * read(2) calls made on the queue so far (tests: a wake-up costs one read, not two); the reading
+   * thread only.
+   */
+  private long reads;
 
   private QueueReader(int queueFd, int stopFd, int bufferBytes) {
     this.queueFd = queueFd;
@@ -98,7 +112,14 @@ public final class QueueReader implements AutoCloseable {
     }
   }
 
-  /** Reads until the queue is empty (EAGAIN) or a stop is requested. */
+  /**
+   * Reads until the queue is empty or a stop is requested. Empty: a read that returned EAGAIN, or
+   * one that left at least {@link #EMPTY_SLACK} bytes of the buffer unused. fanotify and inotify
+   * fill a read with queued events until the next one does not fit, and no event is that large, so
+   * such a read took everything queued; one more read would only return EAGAIN, a syscall per
+   * wake-up for nothing (a paced change wakes the reader for each of its events). An event queued
+   * after that read makes the next poll(2) return at once: nothing waits longer.
+   */
   private void drain(Batch batch) throws NativeException {
     while (!stopped) {
       int n = read();
@@ -106,6 +127,9 @@ public final class QueueReader implements AutoCloseable {
         return;
       }
       batch.accept(buffer, n);
+      if (buffer.capacity() - n >= EMPTY_SLACK) {
+        return;
+      }
     }
   }
 
@@ -126,6 +150,14 @@ public final class QueueReader implements AutoCloseable {
     }
   }
 
+  /**
+   * read(2) calls made on the queue fd so far; on the reading thread (e.g. in a batch) or after
+   * {@link #run} returned.
+   */
+  long reads() {
+    return reads;
+  }
+
   /** Closes the queue fd and the stop signal. Call after {@link #run} returned. Idempotent. */
   @Override
   public void close() {
@@ -142,6 +174,7 @@ public final class QueueReader implements AutoCloseable {
    */
   private int read() throws NativeException {
     while (true) {
+      reads++;
       long n = LIBC.read(queueFd, buffer, buffer.capacity());
       if (n >= 0) {
         return (int) n;
