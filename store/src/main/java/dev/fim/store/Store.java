@@ -213,7 +213,12 @@ public final class Store implements AutoCloseable {
             // by a background job
             // (compaction reads every block it rewrites) fails the open or stops writes instead of
             // being worked around.
-            .setParanoidChecks(true);
+            .setParanoidChecks(true)
+            // A flush of several column families (flush(): the records and their inode index,
+            // written by the bulk writers without the write-ahead log) installs all their table
+            // files in one manifest edit: all or none after a crash, and one manifest sync instead
+            // of one per column family. A 20k init's syncs after its scan: 23 -> 14 (issue 18).
+            .setAtomicFlush(true);
     // One table factory (so one block cache) for every column family; RocksDB's default is a 32 MB
     // cache.
     ColumnFamilyOptions cfOptions =

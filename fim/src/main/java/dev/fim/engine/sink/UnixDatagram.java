@@ -46,7 +46,7 @@ public final class UnixDatagram {
 
   /** A datagram the socket refused as too long (EMSGSIZE): shorten it and send again. */
   public static final class TooLongException extends IOException {
-    TooLongException(String message) {
+    TooLongException(String message) { // also thrown by OneDatagram
       super(message);
     }
   }
@@ -56,9 +56,7 @@ public final class UnixDatagram {
    * errno.
    */
   public static void send(String path, byte[] message) throws IOException {
-    try (Sender s = new Sender(path, 0)) {
-      s.send(message);
-    }
+    OneDatagram.send(path, message); // without jnr-ffi's binding: see OneDatagram
   }
 
   /**

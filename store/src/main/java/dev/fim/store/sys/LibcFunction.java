@@ -75,4 +75,8 @@ public final class LibcFunction {
   public long call(long a, long b, long c, long d, long e) {
     return INVOKER.invokeN5(context, address, a, b, c, d, e);
   }
+
+  public long call(long a, long b, long c, long d, long e, long f) {
+    return INVOKER.invokeN6(context, address, a, b, c, d, e, f);
+  }
 }

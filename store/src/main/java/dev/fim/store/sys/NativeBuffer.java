@@ -51,6 +51,11 @@ public final class NativeBuffer {
     buffer.put(offset, value);
   }
 
+  /** Copies {@code length} bytes of {@code src} from {@code srcOffset} to {@code offset}. */
+  public void put(int offset, byte[] src, int srcOffset, int length) {
+    buffer.put(offset, src, srcOffset, length);
+  }
+
   /** Copies {@code length} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
   public void get(int offset, byte[] dst, int dstOffset, int length) {
     buffer.get(offset, dst, dstOffset, length);

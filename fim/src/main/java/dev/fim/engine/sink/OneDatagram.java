@@ -1,0 +1,78 @@
+package dev.fim.engine.sink;
+
+import com.kenai.jffi.Type;
+import dev.fim.store.sys.LibcFunction;
+import dev.fim.store.sys.NativeBuffer;
+import java.io.IOException;
+import jnr.constants.platform.Errno;
+
+/**
+ * One datagram to a Unix socket path, sent through libc's {@code socket}, {@code sendto} and {@code
+ * close} called by jffi directly ({@link LibcFunction}): what {@link UnixDatagram#send} does for
+ * the evidence seal's syslog anchor and sd_notify. Every writing command (init, check, update)
+ * sends the anchor once at start-up, before its scan; through jnr-ffi's {@code SocketCalls} binding
+ * that one datagram first cost the generation of a class for all fifteen socket calls on the main
+ * thread (~0.1 s of CPU, issue 18). The sockets that send streams of datagrams or receive ({@link
+ * UnixDatagram.Sender}, {@link UnixDatagram.Receiver}) keep the binding. Thread-safe.
+ */
+final class OneDatagram {
+  private static final int AF_UNIX = 1;
+  private static final int SOCK_DGRAM = 2;
+  private static final int SOCK_CLOEXEC = 02000000;
+  private static final int EMSGSIZE = 90;
+
+  private OneDatagram() {}
+
+  /** The functions, looked up on the first send. */
+  private static final class Calls {
+    static final LibcFunction SOCKET =
+        LibcFunction.of("socket", Type.SINT, Type.SINT, Type.SINT, Type.SINT);
+    static final LibcFunction SENDTO =
+        LibcFunction.of(
+            "sendto",
+            Type.SLONG,
+            Type.SINT,
+            Type.POINTER,
+            Type.ULONG,
+            Type.SINT,
+            Type.POINTER,
+            Type.UINT);
+    static final LibcFunction CLOSE = LibcFunction.of("close", Type.SINT, Type.SINT);
+  }
+
+  /**
+   * Sends {@code message} as one datagram to the socket at {@code path}; the IOException says what
+   * failed and the errno's text, as {@link UnixDatagram.Sender} words it ({@link
+   * UnixDatagram.TooLongException} for EMSGSIZE).
+   */
+  static void send(String path, byte[] message) throws IOException {
+    byte[] addr = UnixDatagram.address(path);
+    NativeBuffer to = new NativeBuffer(addr.length);
+    to.put(0, addr, 0, addr.length);
+    NativeBuffer data = new NativeBuffer(Math.max(1, message.length));
+    data.put(0, message, 0, message.length);
+    int fd = (int) Calls.SOCKET.call(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      throw new IOException("socket " + path + ": " + text(LibcFunction.errno()));
+    }
+    try {
+      long sent =
+          Calls.SENDTO.call(fd, data.address(), message.length, 0, to.address(), addr.length);
+      if (sent < 0) {
+        int errno = LibcFunction.errno();
+        String m = "send to " + path + ": " + text(errno);
+        throw errno == EMSGSIZE ? new UnixDatagram.TooLongException(m) : new IOException(m);
+      }
+    } finally {
+      Calls.CLOSE.call(fd);
+    }
+  }
+
+  /** The errno's text, as strerror gives it (jnr-constants holds the same table). */
+  private static String text(int errno) {
+    Errno e = Errno.valueOf(errno);
+    return e == null || !e.defined() || e == Errno.__UNKNOWN_CONSTANT__
+        ? "errno " + errno
+        : e.description();
+  }
+}
