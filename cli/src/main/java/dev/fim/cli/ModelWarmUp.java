@@ -1,7 +1,11 @@
 package dev.fim.cli;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +32,9 @@ final class ModelWarmUp implements Runnable {
   /** The option mixin that {@code mixinStandardHelpOptions} adds (-h, -V) to every command. */
   private static final String HELP_MIXIN = "picocli.CommandLine$AutoHelpMixin";
 
+  /** The kernel's load averages; the first is the last minute's. */
+  private static final Path LOADAVG = Path.of("/proc/loadavg");
+
   private final List<Class<?>> commands;
 
   private ModelWarmUp(List<Class<?>> commands) {
@@ -35,12 +42,38 @@ final class ModelWarmUp implements Runnable {
   }
 
   /**
-   * Starts reading the annotations of {@code commands} (and what they mix in) on a daemon thread.
+   * Starts reading the annotations of {@code commands} (and what they mix in) on a daemon thread,
+   * when a core is likely to be free for it ({@link #spareCore}).
    */
   static void start(List<Class<?>> commands) {
+    String load;
+    try {
+      load = new String(Files.readAllBytes(LOADAVG), StandardCharsets.US_ASCII);
+    } catch (IOException | RuntimeException e) {
+      load = "";
+    }
+    if (!spareCore(load, Runtime.getRuntime().availableProcessors())) {
+      return;
+    }
     Thread thread = new Thread(new ModelWarmUp(commands), "fim-model");
     thread.setDaemon(true); // never holds up the exit
     thread.start();
+  }
+
+  /**
+   * Whether a second thread can run beside the main thread: the last minute's load average ({@code
+   * /proc/loadavg}'s first field) below twice the number of {@code cpus}, or unknown. On a busy
+   * machine the warm-up only takes turns with the main thread, which then waits for the JDK's locks
+   * that the descheduled warm-up holds (an annotation being parsed, a proxy class being generated):
+   * at load 14-16 on 2 cores, {@code fim --version} took longer with it (issue 18, session 10).
+   */
+  static boolean spareCore(String loadavg, int cpus) {
+    int end = loadavg.indexOf(' ');
+    try {
+      return Double.parseDouble(end < 0 ? loadavg.strip() : loadavg.substring(0, end)) < 2.0 * cpus;
+    } catch (NumberFormatException e) {
+      return true;
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.fim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -181,6 +182,21 @@ class CommandModelTest {
         assertTrue(read.contains(c), String.join(" ", args) + ": " + c + " not read");
       }
     }
+  }
+
+  /**
+   * The warm-up starts only when a core is likely free: the last minute's load average below twice
+   * the CPUs (or unreadable), not on a machine this busy, where it only slowed the main thread.
+   */
+  @Test
+  void theWarmUpRunsOnlyWhenACoreIsLikelyFree() {
+    assertTrue(ModelWarmUp.spareCore("0.52 1.10 2.00 1/210 12345\n", 2));
+    assertTrue(ModelWarmUp.spareCore("3.99 1.10 2.00 3/210 12345\n", 2));
+    assertFalse(ModelWarmUp.spareCore("4.00 1.10 2.00 3/210 12345\n", 2));
+    assertFalse(ModelWarmUp.spareCore("14.37 15.22 15.38 17/900 4242\n", 2));
+    assertTrue(ModelWarmUp.spareCore("14.37 15.22 15.38 17/900 4242\n", 8));
+    assertTrue(ModelWarmUp.spareCore("", 2), "no /proc: as on an idle machine");
+    assertTrue(ModelWarmUp.spareCore("garbage", 2));
   }
 
   private static void modelClasses(CommandLine cl, Set<Class<?>> out) {
