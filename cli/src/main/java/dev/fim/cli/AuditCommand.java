@@ -23,6 +23,9 @@ final class AuditCommand implements Runnable {
     AuditStatusCommand.class, AuditRulesCommand.class, AuditSearchCommand.class
   };
 
+  /** The names of {@link #SUBCOMMANDS}, as {@link FimCommand#SUBCOMMAND_NAMES}. */
+  static final String[] SUBCOMMAND_NAMES = {"status", "rules", "search"};
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override

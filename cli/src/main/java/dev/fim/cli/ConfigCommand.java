@@ -19,6 +19,9 @@ final class ConfigCommand implements Runnable {
    */
   static final Class<?>[] SUBCOMMANDS = {ConfigCheckCommand.class};
 
+  /** The names of {@link #SUBCOMMANDS}, as {@link FimCommand#SUBCOMMAND_NAMES}. */
+  static final String[] SUBCOMMAND_NAMES = {"check"};
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override

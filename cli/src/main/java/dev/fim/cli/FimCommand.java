@@ -1,5 +1,6 @@
 package dev.fim.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ public final class FimCommand {
   static final String NO_GROOVY_CLOSURES = "picocli.disable.closures";
 
   /** The subcommands, in --help order. */
-  private static final Class<?>[] SUBCOMMANDS = {
+  static final Class<?>[] SUBCOMMANDS = {
     InitCommand.class,
     CheckCommand.class,
     UpdateCommand.class,
@@ -48,6 +49,16 @@ public final class FimCommand {
   };
 
   /**
+   * The names of {@link #SUBCOMMANDS} (their {@code @Command(name)}, which {@code CommandModelTest}
+   * checks), so that choosing the one to build reads no annotation on the main thread: {@link
+   * ModelWarmUp} reads them meanwhile.
+   */
+  static final String[] SUBCOMMAND_NAMES = {
+    "init", "check", "update", "watch", "history", "who", "accept", "report", "ship", "config",
+    "doctor", "audit", "help"
+  };
+
+  /**
    * The command line for {@code args} (the caller sets its out and err: Main, UTF-8 always).
    * Building picocli's model of every command costs about 0.3 s of CPU at start-up (reflection over
    * all annotated classes, which class data sharing cannot archive: picocli's jar targets Java 5),
@@ -61,23 +72,22 @@ public final class FimCommand {
     // class path (21 of them, all else coming from the class-data archive) to miss it, on the main
     // thread of every command (issue 18). fim's annotations hold no Groovy closures.
     System.setProperty(NO_GROOVY_CLOSURES, "true");
+    List<Class<?>> top = topCommands(args);
+    List<Class<?>> audit = named(AuditCommand.SUBCOMMANDS, AuditCommand.SUBCOMMAND_NAMES, args, 1);
+    List<Class<?>> config =
+        named(ConfigCommand.SUBCOMMANDS, ConfigCommand.SUBCOMMAND_NAMES, args, 1);
+    ModelWarmUp.start(modelClasses(args)); // the annotations of exactly the classes added below
     CommandLine cl = new CommandLine(new FimCommand());
-    boolean versionOnly = args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"));
-    for (Class<?> c : versionOnly ? List.<Class<?>>of() : named(SUBCOMMANDS, args, 0)) {
-      if (c == AuditCommand.class) {
+    for (Class<?> c : top) {
+      if (c == AuditCommand.class || c == ConfigCommand.class) {
         // The same one level down: `fim audit search` (a one-shot search that wants to start
         // fast) builds neither the rules nor the status command.
-        CommandLine audit = new CommandLine(new AuditCommand());
-        for (Class<?> sub : named(AuditCommand.SUBCOMMANDS, args, 1)) {
-          audit.addSubcommand(sub);
+        CommandLine group =
+            new CommandLine(c == AuditCommand.class ? new AuditCommand() : new ConfigCommand());
+        for (Class<?> sub : c == AuditCommand.class ? audit : config) {
+          group.addSubcommand(sub);
         }
-        cl.addSubcommand(audit);
-      } else if (c == ConfigCommand.class) {
-        CommandLine config = new CommandLine(new ConfigCommand());
-        for (Class<?> sub : named(ConfigCommand.SUBCOMMANDS, args, 1)) {
-          config.addSubcommand(sub);
-        }
-        cl.addSubcommand(config);
+        cl.addSubcommand(group);
       } else {
         cl.addSubcommand(c);
       }
@@ -93,15 +103,39 @@ public final class FimCommand {
     return cl;
   }
 
+  /** The subcommands of the root that the model for {@code args} holds. */
+  private static List<Class<?>> topCommands(String[] args) {
+    boolean versionOnly = args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"));
+    return versionOnly ? List.of() : named(SUBCOMMANDS, SUBCOMMAND_NAMES, args, 0);
+  }
+
+  /**
+   * The command classes whose model {@link #commandLine} builds for {@code args}, the root first,
+   * each group followed by its subcommands that it builds.
+   */
+  static List<Class<?>> modelClasses(String... args) {
+    List<Class<?>> model = new ArrayList<>();
+    model.add(FimCommand.class);
+    for (Class<?> c : topCommands(args)) {
+      model.add(c);
+      if (c == AuditCommand.class) {
+        model.addAll(named(AuditCommand.SUBCOMMANDS, AuditCommand.SUBCOMMAND_NAMES, args, 1));
+      } else if (c == ConfigCommand.class) {
+        model.addAll(named(ConfigCommand.SUBCOMMANDS, ConfigCommand.SUBCOMMAND_NAMES, args, 1));
+      }
+    }
+    return model;
+  }
+
   /**
    * The one of {@code commands} that {@code args[at]} names, or all of them (help, options, typos).
+   * By {@code names}, not by their annotations: see {@link #SUBCOMMAND_NAMES}.
    */
-  private static List<Class<?>> named(Class<?>[] commands, String[] args, int at) {
+  private static List<Class<?>> named(Class<?>[] commands, String[] names, String[] args, int at) {
     String name = args.length > at ? args[at] : null;
-    for (Class<?> c : commands) {
-      if (c != CommandLine.HelpCommand.class
-          && c.getAnnotation(Command.class).name().equals(name)) {
-        return List.of(c);
+    for (int i = 0; i < commands.length; i++) {
+      if (commands[i] != CommandLine.HelpCommand.class && names[i].equals(name)) {
+        return List.of(commands[i]);
       }
     }
     return List.of(commands);
