@@ -1,13 +1,8 @@
 package dev.fim.cli;
 
 import dev.fim.cli.report.ReportFormat;
-import java.lang.reflect.Field;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import picocli.CommandLine.Option;
 
 /**
  * {@code fim audit search}'s command line read without picocli's parser, for the command lines
@@ -16,10 +11,13 @@ import picocli.CommandLine.Option;
  * (user+sys, 15 runs each, re-measured after the project's other start-up work; a quarter of a
  * search through a 500 MB audit.log, bench/audit-search.sh).
  *
- * <p>The options are not written twice: their names, which of them are flags and the format's
- * default are read from the {@link Option} annotations of {@link AuditSearchOptions} (reading an
- * annotation does not build picocli's model), so an option added there is either read here with the
- * same meaning or, if its field has a type this does not know, makes the quick way step aside.
+ * <p>The option names are listed here ({@link #NAMES}) rather than read from the {@link
+ * picocli.CommandLine.Option} annotations of {@link AuditSearchOptions} at run time: reading an
+ * annotation makes the JDK generate a proxy class for it (with its class writer, interpreted at
+ * that point) on the main thread before the first byte of the log is read (issue 18, session 10).
+ * {@code AuditSearchArgsTest} holds the list to the annotations: every annotated name, and no
+ * other, is read here, into the field picocli fills, and an option added there without being added
+ * here is simply unknown to this reader, which then leaves the line to picocli.
  *
  * <p>Anything unusual returns null and picocli parses the whole line, so that every error, help and
  * corner of its syntax stays picocli's: help and version options, an unknown, repeated or valueless
@@ -31,103 +29,111 @@ import picocli.CommandLine.Option;
 final class AuditSearchArgs {
   private AuditSearchArgs() {}
 
-  /** Fields whose value may look like an option: a relative time ({@code -ts -24h}). */
-  private static final Set<String> TIME_FIELDS = Set.of("start", "end");
-
-  /** Every option name of {@link AuditSearchOptions} and the field it sets. */
-  static Map<String, Field> optionFields() {
-    Map<String, Field> byName = new HashMap<>();
-    for (Field f : AuditSearchOptions.class.getDeclaredFields()) {
-      Option o = f.getAnnotation(Option.class);
-      if (o != null) {
-        for (String name : o.names()) {
-          byName.put(name, f);
-        }
-      }
-    }
-    return byName;
-  }
+  /**
+   * Every option name of {@link AuditSearchOptions} and the name of the field it sets (as their
+   * annotations give them: {@code AuditSearchArgsTest} compares).
+   */
+  static final Map<String, String> NAMES =
+      Map.ofEntries(
+          Map.entry("--input", "inputs"),
+          Map.entry("-if", "inputs"),
+          Map.entry("-k", "key"),
+          Map.entry("--key", "key"),
+          Map.entry("-f", "file"),
+          Map.entry("--file", "file"),
+          Map.entry("-ua", "auid"),
+          Map.entry("--uid-all", "auid"),
+          Map.entry("-ts", "start"),
+          Map.entry("--start", "start"),
+          Map.entry("-te", "end"),
+          Map.entry("--end", "end"),
+          Map.entry("-w", "exact"),
+          Map.entry("--word", "exact"),
+          Map.entry("--format", "format"));
 
   /** The options of {@code args} ({@code audit search …}), or null to let picocli parse them. */
   static AuditSearchOptions parse(String[] args) {
     if (args.length < 2 || !args[0].equals("audit") || !args[1].equals("search")) {
       return null;
     }
-    Map<String, Field> fields = optionFields();
     AuditSearchOptions c = new AuditSearchOptions();
-    try {
-      for (int i = 2; i < args.length; i++) {
-        String a = args[i];
-        Field f = fields.get(a);
-        if (f != null && f.getType() == boolean.class) {
-          if (f.getBoolean(c)) return null; // repeated
-          f.setBoolean(c, true);
-          continue;
-        }
-        String name = a;
-        String value;
-        int eq = a.indexOf('=');
-        if (a.startsWith("--") && eq > 2) {
-          name = a.substring(0, eq);
-          value = a.substring(eq + 1);
-          f = fields.get(name);
-        } else if (i + 1 < args.length) {
-          value = args[++i];
-        } else {
-          return null; // no value (or not an option at all)
-        }
-        if (f == null || f.getType() == boolean.class) {
-          return null; // unknown, or a flag given a value
-        }
-        boolean relativeTime = TIME_FIELDS.contains(f.getName());
-        if (value.isEmpty()
-            || value.startsWith("@")
-            || (value.startsWith("-") && !(relativeTime && isRelative(value)))) {
-          return null;
-        }
-        if (!set(c, f, value)) {
-          return null;
-        }
+    for (int i = 2; i < args.length; i++) {
+      String a = args[i];
+      String f = NAMES.get(a);
+      if ("exact".equals(f)) {
+        if (c.exact) return null; // repeated
+        c.exact = true;
+        continue;
       }
-      Field format = AuditSearchOptions.class.getDeclaredField("format");
-      if (format.get(c) == null) {
-        format.set(c, TextOrJson.of(format.getAnnotation(Option.class).defaultValue()));
+      String value;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 2) {
+        f = NAMES.get(a.substring(0, eq));
+        value = a.substring(eq + 1);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        return null; // no value (or not an option at all)
       }
-    } catch (ReflectiveOperationException e) {
-      return null; // the options changed shape: picocli reads them
+      if (f == null || f.equals("exact")) {
+        return null; // unknown, or a flag given a value
+      }
+      boolean relativeTime = f.equals("start") || f.equals("end");
+      if (value.isEmpty()
+          || value.startsWith("@")
+          || (value.startsWith("-") && !(relativeTime && isRelative(value)))) {
+        return null;
+      }
+      if (!set(c, f, value)) {
+        return null;
+      }
+    }
+    if (c.format == null) {
+      c.format = ReportFormat.TEXT; // the option's defaultValue (the test compares)
     }
     return c;
   }
 
   /**
    * Sets one option's value as picocli would; false when picocli must decide (a repeated option, a
-   * value it would refuse or convert differently, a field type this does not read).
+   * value it would refuse or convert differently).
    */
-  private static boolean set(AuditSearchOptions c, Field f, String value)
-      throws IllegalAccessException {
-    Class<?> type = f.getType();
-    if (type == List.class) {
-      try {
-        @SuppressWarnings("unchecked")
-        List<Path> list = (List<Path>) f.get(c);
-        list.add(Path.of(value));
+  private static boolean set(AuditSearchOptions c, String field, String value) {
+    switch (field) {
+      case "inputs":
+        try {
+          c.inputs.add(Path.of(value));
+          return true;
+        } catch (java.nio.file.InvalidPathException e) {
+          return false; // e.g. bytes the locale cannot decode: picocli says which option and why
+        }
+      case "key":
+        if (c.key != null) return false; // repeated
+        c.key = value;
         return true;
-      } catch (java.nio.file.InvalidPathException e) {
-        return false; // e.g. bytes the locale cannot decode: picocli says which option and why
-      }
+      case "file":
+        if (c.file != null) return false;
+        c.file = value;
+        return true;
+      case "auid":
+        if (c.auid != null) return false;
+        c.auid = value;
+        return true;
+      case "start":
+        if (c.start != null) return false;
+        c.start = value;
+        return true;
+      case "end":
+        if (c.end != null) return false;
+        c.end = value;
+        return true;
+      case "format":
+        if (c.format != null || TextOrJson.of(value) == null) return false;
+        c.format = TextOrJson.of(value);
+        return true;
+      default:
+        return false;
     }
-    if (f.get(c) != null) {
-      return false; // repeated
-    }
-    if (type == String.class) {
-      f.set(c, value);
-      return true;
-    }
-    if (type == ReportFormat.class && TextOrJson.of(value) != null) {
-      f.set(c, TextOrJson.of(value));
-      return true;
-    }
-    return false;
   }
 
   /** {@code -24h}: a dash, digits and one unit letter (TimeSpec's relative form). */

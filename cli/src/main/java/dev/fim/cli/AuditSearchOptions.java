@@ -89,6 +89,7 @@ final class AuditSearchOptions {
    * the error, the same way as for any other command).
    */
   static Integer runQuick(RawArgs raw, String[] args, PrintWriter out, PrintWriter err) {
+    SearchTrace.mark("reading the options");
     AuditSearchOptions c = AuditSearchArgs.parse(args);
     if (c == null) {
       return null;

@@ -52,6 +52,29 @@ public final class CdsTraining {
           + " dev=fd:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=DELETE cap_fp=0 cap_fi=0"
           + " cap_fe=0 cap_fver=0 cap_frootid=0\n";
 
+  /**
+   * {@link #AUDIT_LOG} followed by records that do not hold the key, to 320 KB: a search of a log
+   * with more than one candidate line per 128 KB reads every line instead ({@code AuditSearch}), so
+   * the windowed search gathers the key's events only from a log of this size; the training then
+   * loads the classes of its candidates' path too (gathering, an event that ages out), which a real
+   * search would otherwise read from the jars on its search threads.
+   */
+  static String trainingAuditLog() {
+    StringBuilder b = new StringBuilder(330_000).append(AUDIT_LOG);
+    for (int serial = 102; b.length() < 320_000; serial++) {
+      b.append("type=USER_START msg=audit(1764064802.")
+          .append(serial % 1000 / 100)
+          .append(serial % 100 / 10)
+          .append(serial % 10)
+          .append(':')
+          .append(serial)
+          .append(
+              "): pid=4400 uid=0 auid=1001 ses=7 msg='op=PAM:session_open acct=\"alice\""
+                  + " exe=\"/usr/sbin/sshd\" hostname=? addr=? terminal=ssh res=success'\n");
+    }
+    return b.toString();
+  }
+
   private CdsTraining() {}
 
   public static void main(String[] args) throws IOException {
@@ -84,7 +107,7 @@ public final class CdsTraining {
         StandardCharsets.UTF_8);
     String c = conf.toString();
     Path log = dir.resolve("audit.log");
-    Files.writeString(log, AUDIT_LOG, StandardCharsets.UTF_8);
+    Files.writeString(log, trainingAuditLog(), StandardCharsets.UTF_8);
     String syslog = System.getProperty(SyslogAnchor.SOCKET_PROPERTY);
     System.setProperty(SyslogAnchor.SOCKET_PROPERTY, dir.resolve("no-syslog").toString());
     String db = dir.resolve("db").toString();
@@ -110,6 +133,10 @@ public final class CdsTraining {
         new String[] {
           "audit", "search", "--input", log.toString(), "-k", "fim", "--format", "json"
         });
+    // A time alone has no bytes to look for: every line is read in order (LogScanner,
+    // EventGrouper), the way a search also goes when too many lines hold its needle.
+    runs.add(
+        new String[] {"audit", "search", "--input", log.toString(), "-ts", "2025-11-25T00:00:00Z"});
     int worst = 0;
     // What the preload thread of a real search does (its JVM only starts it): the archive then
     // holds

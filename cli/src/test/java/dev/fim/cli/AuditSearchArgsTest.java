@@ -1,11 +1,14 @@
 package dev.fim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fim.cli.report.ReportFormat;
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,7 +85,65 @@ class AuditSearchArgsTest {
         names++;
       }
     }
-    assertEquals(AuditSearchArgs.optionFields().size(), names);
+    assertEquals(AuditSearchArgs.NAMES.size(), names);
+  }
+
+  /**
+   * Each name of the quick way's list sets the field its annotation names, as picocli does, and the
+   * format's default is the annotation's: the list cannot drift from the annotations unnoticed.
+   */
+  @Test
+  void everyListedNameSetsTheFieldPicocliSets() throws Exception {
+    for (Field f : AuditSearchOptions.class.getDeclaredFields()) {
+      Option o = f.getAnnotation(Option.class);
+      if (o == null) continue;
+      for (String name : o.names()) {
+        assertEquals(f.getName(), AuditSearchArgs.NAMES.get(name), name);
+        String[] line =
+            f.getType() == boolean.class
+                ? new String[] {name}
+                : new String[] {name, f.getType() == ReportFormat.class ? "json" : "x"};
+        AuditSearchCommand viaPicocli = new AuditSearchCommand();
+        new CommandLine(viaPicocli).parseArgs(line);
+        assertEquals(
+            fields(viaPicocli.options),
+            fields(AuditSearchArgs.parse(searchLine(line))),
+            Arrays.toString(line));
+      }
+    }
+    Option format = AuditSearchOptions.class.getDeclaredField("format").getAnnotation(Option.class);
+    assertEquals(TextOrJson.of(format.defaultValue()), AuditSearchArgs.parse(searchLine()).format);
+  }
+
+  /**
+   * The quick way reads no annotation: reading one makes the JDK generate a proxy class for it on
+   * the main thread before the search reads a byte (the JDK says so on stderr with {@code
+   * -Djdk.proxy.debug=debug}). A child JVM, as the search starts in one.
+   */
+  @Test
+  void theQuickWayGeneratesNoAnnotationProxy() throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            ChildFim.command(
+                "audit",
+                "search",
+                "--input",
+                AuditSearchCommandTest.fixture(),
+                "-k",
+                "kill_signals"));
+    cmd.add(1, "-Djdk.proxy.debug=debug");
+    Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), err);
+    assertFalse(err.contains("PROXY:"), err);
+    // The same property does report a proxy (the check above can fail): picocli's way reads them.
+    List<String> viaPicocli = new ArrayList<>(ChildFim.command("audit", "search", "--help"));
+    viaPicocli.add(1, "-Djdk.proxy.debug=debug");
+    Process q =
+        new ProcessBuilder(viaPicocli).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String qerr = new String(q.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    q.waitFor();
+    assertTrue(qerr.contains("PROXY:"), qerr);
   }
 
   @Test

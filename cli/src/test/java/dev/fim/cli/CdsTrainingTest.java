@@ -3,8 +3,14 @@ package dev.fim.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fim.auditlink.search.AuditSearch;
+import dev.fim.auditlink.search.SearchSettings;
+import dev.fim.auditlink.search.SearchStats;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,5 +34,23 @@ class CdsTrainingTest {
     try (Stream<Path> files = Files.list(tmp)) {
       assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("db")), "no database made");
     }
+  }
+
+  /**
+   * The training's key search takes the windowed search's candidate path (its classes are then in
+   * the archive, not read from the jars on a real search's threads): it reads no line in order (the
+   * sequential scan counts every line) and finds both events of the key.
+   */
+  @Test
+  void theTrainingSearchGathersItsEventsAroundTheirLines() throws Exception {
+    Path log = tmp.resolve("audit.log");
+    Files.writeString(log, CdsTraining.trainingAuditLog(), StandardCharsets.UTF_8);
+    List<String> found = new ArrayList<>();
+    SearchStats stats =
+        new AuditSearch(SearchSettings.all().withKey("fim"))
+            .run(List.of(log), e -> found.add(Long.toString(e.sequence())));
+    assertEquals(List.of("100", "101"), found);
+    assertEquals(0, stats.lines(), "every line was read in order: " + stats);
+    assertEquals(2, stats.eventsScanned(), stats.toString());
   }
 }
