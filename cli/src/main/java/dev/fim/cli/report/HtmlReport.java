@@ -45,7 +45,6 @@ final class HtmlReport implements ReportWriter {
       tr.unapproved td,tr.overflow td,.badge,.card.bad{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
       """;
   private final StringBuilder row = new StringBuilder(1024);
-  private final StringBuilder scratch = new StringBuilder(128);
 
   @Override
   public void head(Writer out, Summary s, String sha256) throws IOException {
@@ -311,8 +310,16 @@ final class HtmlReport implements ReportWriter {
       escTo(b, e.pkg().failed() ? note.substring("NOT VERIFIED ".length()) : note).append("<br>");
     }
     b.append("</td><td>");
-    StringBuilder who = EventText.appendWho(scratch(), e);
-    escTo(b, who, 3, who.length()).append("</td><td>"); // without its "by "
+    int who = b.length();
+    EventText.appendWho(b, e);
+    if (firstSpecial(b, who, b.length()) < 0) {
+      b.delete(who, who + 3); // without its "by "
+    } else {
+      String w = b.substring(who + 3);
+      b.setLength(who);
+      escTo(b, w);
+    }
+    b.append("</td><td>");
     if (overflow) {
       b.append("<span class=\"badge na\">events lost</span>");
     } else if (a == null) {
@@ -327,12 +334,6 @@ final class HtmlReport implements ReportWriter {
     if (b == row) {
       out.append(b);
     }
-  }
-
-  /** A builder for a part of a row, emptied. */
-  private StringBuilder scratch() {
-    scratch.setLength(0);
-    return scratch;
   }
 
   @Override
@@ -351,32 +352,38 @@ final class HtmlReport implements ReportWriter {
 
   /** HTML-escapes text for element content and double-quoted attributes. */
   static String esc(String s) {
-    int i = firstSpecial(s, 0, s.length());
+    int i = firstSpecial(s);
     if (i < 0) {
       return s;
     }
-    return escFrom(new StringBuilder(s.length() + 16).append(s, 0, i), s, i, s.length()).toString();
+    return escFrom(new StringBuilder(s.length() + 16).append(s, 0, i), s, i).toString();
   }
 
   /** Appends {@code s} escaped as {@link #esc} does, without a String of its own. */
   static StringBuilder escTo(StringBuilder b, String s) {
-    return escTo(b, s, 0, s.length());
-  }
-
-  /** Appends {@code s} from {@code start} to {@code end} escaped as {@link #esc} does. */
-  static StringBuilder escTo(StringBuilder b, CharSequence s, int start, int end) {
-    int i = firstSpecial(s, start, end);
+    int i = firstSpecial(s);
     if (i < 0) {
-      return b.append(s, start, end);
+      return b.append(s); // one copy of the String's bytes
     }
-    return escFrom(b.append(s, start, i), s, i, end);
+    return escFrom(b.append(s, 0, i), s, i);
   }
 
   /**
-   * The index of the first character from {@code start} that HTML must escape, or -1: all five are
-   * below {@code '?'}, so most characters of a path or a name are passed by one comparison.
+   * The index of the first character of {@code s} that HTML must escape, or -1: all five are below
+   * {@code '?'}, so most characters of a path or a name are passed by one comparison.
    */
-  private static int firstSpecial(CharSequence s, int start, int end) {
+  private static int firstSpecial(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '?' && replacement(c) != null) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** As {@link #firstSpecial(String)}, from {@code start} to {@code end} of {@code s}. */
+  private static int firstSpecial(StringBuilder s, int start, int end) {
     for (int i = start; i < end; i++) {
       char c = s.charAt(i);
       if (c < '?' && replacement(c) != null) {
@@ -386,8 +393,8 @@ final class HtmlReport implements ReportWriter {
     return -1;
   }
 
-  private static StringBuilder escFrom(StringBuilder b, CharSequence s, int from, int end) {
-    for (int i = from; i < end; i++) {
+  private static StringBuilder escFrom(StringBuilder b, String s, int from) {
+    for (int i = from; i < s.length(); i++) {
       char c = s.charAt(i);
       String r = c < '?' ? replacement(c) : null;
       if (r != null) {

@@ -56,8 +56,8 @@ class HtmlRowTest {
     }
     assertEquals(reference(all.toString()), HtmlReport.esc(all.toString()));
     assertEquals(
-        reference(all.substring(5, 300)),
-        HtmlReport.escTo(new StringBuilder("x"), all, 5, 300).substring(1));
+        "x" + reference(all.toString()),
+        HtmlReport.escTo(new StringBuilder("x"), all.toString()).toString());
     String plain = "/usr/lib/x86_64-linux-gnu/libc.so.6";
     assertTrue(plain == HtmlReport.esc(plain), "a string with nothing to escape is itself");
   }
