@@ -120,9 +120,9 @@ public final class ComplianceReport {
           text.flush();
           copy(body, out);
         },
-        rows -> {
+        (rows, length) -> {
           text.flush();
-          out.write(rows);
+          out.write(rows, 0, length);
         });
   }
 
@@ -171,7 +171,7 @@ public final class ComplianceReport {
             r.transferTo(out);
           }
         },
-        rows -> out.write(new String(rows, StandardCharsets.UTF_8)));
+        (rows, length) -> out.write(new String(rows, 0, length, StandardCharsets.UTF_8)));
   }
 
   private interface Written {
@@ -210,7 +210,7 @@ public final class ComplianceReport {
    * ReportWriter#headFirst}), out.
    */
   private interface Rows {
-    void write(byte[] rows) throws IOException;
+    void write(byte[] rows, int length) throws IOException;
   }
 
   private static Result write(
@@ -244,7 +244,7 @@ public final class ComplianceReport {
       ReportDigest digest = new ReportDigest(p.agent());
       try (OutputStream spilled =
           headFirst ? null : new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16)) {
-        Rows body = headFirst ? direct : spilled::write;
+        Rows body = headFirst ? direct : (rows, length) -> spilled.write(rows, 0, length);
         ArrayDeque<Future<Rendered>> inFlight = new ArrayDeque<>();
         Batch batch = new Batch();
         boolean[] first = {true};
@@ -399,8 +399,26 @@ public final class ComplianceReport {
     }
   }
 
-  /** One batch, its rows in the report's format and its totals. */
-  private record Rendered(Batch batch, byte[] rows, Summary totals) {}
+  /** One batch, its rows in the report's format (the first {@code length} bytes) and its totals. */
+  private record Rendered(Batch batch, byte[] rows, int length, Summary totals) {}
+
+  /**
+   * A batch's JSON rows, handed on in the array they were written to (a {@code
+   * ByteArrayOutputStream}'s {@code toByteArray} copied every batch once more: ~1 GB at a million
+   * events).
+   */
+  private static final class RowBytes extends ByteArrayOutputStream {
+    RowBytes(int capacity) {
+      super(capacity);
+    }
+
+    byte[] array() {
+      return buf;
+    }
+  }
+
+  /** About what a JSON row takes (~950 bytes, bench/report.sh): a batch's first guess. */
+  private static final int JSON_ROW_BYTES = 1152;
 
   private static ReportWriter writer(ReportFormat f, boolean evidenceVerified) {
     return switch (f) {
@@ -437,10 +455,10 @@ public final class ComplianceReport {
             }
           }
           if (f == ReportFormat.JSON) {
-            ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 20);
+            RowBytes rows = new RowBytes(JSON_ROW_BYTES * b.size());
             JsonReport.rows(rows, b.hosts, b.events, b.approvals, firstBatch);
             b.events.clear();
-            return new Rendered(b, rows.toByteArray(), totals);
+            return new Rendered(b, rows.array(), rows.size(), totals);
           }
           // Rows as characters, encoded once per batch (an OutputStreamWriter per batch encoded
           // each of the row's many small writes under its lock).
@@ -456,7 +474,8 @@ public final class ComplianceReport {
             w.change(text, b.events.get(i), b.approvals.get(i));
           }
           b.events.clear(); // rendered and totalled: not kept until the batch's turn
-          return new Rendered(b, text.utf8(), totals);
+          byte[] utf8 = text.utf8();
+          return new Rendered(b, utf8, utf8.length, totals);
         });
   }
 
@@ -487,7 +506,7 @@ public final class ComplianceReport {
                 digest.change(b.stored.get(i), b.storedApprovals.get(i));
               }
             });
-    body.write(r.rows());
+    body.write(r.rows(), r.length());
     return d;
   }
 

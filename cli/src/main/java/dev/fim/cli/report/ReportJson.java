@@ -1,6 +1,7 @@
 package dev.fim.cli.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.fim.engine.output.EventJson;
 import dev.fim.store.Action;
 import dev.fim.store.Actor;
@@ -19,6 +20,14 @@ import java.util.Map;
 final class ReportJson {
   private ReportJson() {}
 
+  /** A change's field names, quoted and encoded once (a million changes, issue 18). */
+  private static final SerializedString HOST = new SerializedString("host");
+
+  private static final SerializedString EVENT = new SerializedString("event");
+  private static final SerializedString APPROVAL = new SerializedString("approval");
+  private static final SerializedString ACCEPTED_AT = new SerializedString("accepted_at");
+  private static final SerializedString NOTE = new SerializedString("note");
+
   /**
    * {@code {"event":{…the event JSON…},"approval":{…}}}; approval is {@code null} for an unapproved
    * change and absent for an overflow (which is not approvable).
@@ -31,12 +40,13 @@ final class ReportJson {
   static void change(JsonGenerator g, String host, ChangeEvent e, Approval a) throws IOException {
     g.writeStartObject();
     if (host != null) {
-      g.writeStringField("host", host);
+      g.writeFieldName(HOST);
+      g.writeString(host);
     }
-    g.writeFieldName("event");
+    g.writeFieldName(EVENT);
     EventJson.write(e, g);
     if (e.action() != Action.OVERFLOW) {
-      g.writeFieldName("approval");
+      g.writeFieldName(APPROVAL);
       if (a == null) {
         g.writeNull();
       } else {
@@ -48,9 +58,11 @@ final class ReportJson {
 
   private static void approval(JsonGenerator g, Approval a) throws IOException {
     g.writeStartObject();
-    g.writeStringField("accepted_at", EventTime.of(a.acceptedNs()));
+    g.writeFieldName(ACCEPTED_AT);
+    g.writeString(EventTime.of(a.acceptedNs()));
     EventJson.writeUser(a.uid(), a.uidName(), a.auid(), a.auidName(), g);
-    g.writeStringField("note", a.note());
+    g.writeFieldName(NOTE);
+    g.writeString(a.note());
     g.writeEndObject();
   }
 

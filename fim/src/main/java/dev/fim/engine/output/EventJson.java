@@ -2,6 +2,7 @@ package dev.fim.engine.output;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.fim.store.Action;
 import dev.fim.store.Actor;
 import dev.fim.store.AttributeChange;
@@ -84,53 +85,144 @@ public final class EventJson {
     write(e, g, false);
   }
 
+  /*
+   * Field names as SerializedStrings, quoted and encoded once: a name given as a String is copied
+   * and escape-checked character by character for every event (Jackson's writeStringField was the
+   * top frame of a JSON report's render threads, issue 18).
+   */
+  private static final SerializedString N_ACTION = new SerializedString("action");
+  private static final SerializedString N_AGENT = new SerializedString("agent");
+  private static final SerializedString N_ARGS = new SerializedString("args");
+  private static final SerializedString N_ATTRIBUTION_REASON =
+      new SerializedString("attribution_reason");
+  private static final SerializedString N_AUDIT = new SerializedString("audit");
+  private static final SerializedString N_AUID = new SerializedString("auid");
+  private static final SerializedString N_CATEGORY = new SerializedString("category");
+  private static final SerializedString N_CHANGES = new SerializedString("changes");
+  private static final SerializedString N_CTIME = new SerializedString("ctime");
+  private static final SerializedString N_DIFF = new SerializedString("diff");
+  private static final SerializedString N_EVENT = new SerializedString("event");
+  private static final SerializedString N_EXECUTABLE = new SerializedString("executable");
+  private static final SerializedString N_FILE = new SerializedString("file");
+  private static final SerializedString N_FIM = new SerializedString("fim");
+  private static final SerializedString N_GID = new SerializedString("gid");
+  private static final SerializedString N_HASH = new SerializedString("hash");
+  private static final SerializedString N_ID = new SerializedString("id");
+  private static final SerializedString N_INODE = new SerializedString("inode");
+  private static final SerializedString N_KIND = new SerializedString("kind");
+  private static final SerializedString N_MESSAGE = new SerializedString("message");
+  private static final SerializedString N_MODE = new SerializedString("mode");
+  private static final SerializedString N_MTIME = new SerializedString("mtime");
+  private static final SerializedString N_NAME = new SerializedString("name");
+  private static final SerializedString N_NEW = new SerializedString("new");
+  private static final SerializedString N_OLD = new SerializedString("old");
+  private static final SerializedString N_OLD_PATH = new SerializedString("old_path");
+  private static final SerializedString N_OLD_PATH_HEX = new SerializedString("old_path_hex");
+  private static final SerializedString N_ORIGIN = new SerializedString("origin");
+  private static final SerializedString N_PACKAGE = new SerializedString("package");
+  private static final SerializedString N_PACKAGE_REASON = new SerializedString("package_reason");
+  private static final SerializedString N_PACKAGE_VERIFIED =
+      new SerializedString("package_verified");
+  private static final SerializedString N_PARENT = new SerializedString("parent");
+  private static final SerializedString N_PARENTS = new SerializedString("parents");
+  private static final SerializedString N_PARENTS_CUT = new SerializedString("parents_cut");
+  private static final SerializedString N_PATH = new SerializedString("path");
+  private static final SerializedString N_PATH_HEX = new SerializedString("path_hex");
+  private static final SerializedString N_PID = new SerializedString("pid");
+  private static final SerializedString N_PREVIOUS_INODE = new SerializedString("previous_inode");
+  private static final SerializedString N_PROBLEM = new SerializedString("problem");
+  private static final SerializedString N_PROCESS = new SerializedString("process");
+  private static final SerializedString N_SEQUENCE = new SerializedString("sequence");
+  private static final SerializedString N_SERIAL = new SerializedString("serial");
+  private static final SerializedString N_SESSION_ID = new SerializedString("session_id");
+  private static final SerializedString N_SIZE = new SerializedString("size");
+  private static final SerializedString N_SYSCALL = new SerializedString("syscall");
+  private static final SerializedString N_SYSTEMD_UNIT = new SerializedString("systemd_unit");
+  private static final SerializedString N_TARGET_PATH = new SerializedString("target_path");
+  private static final SerializedString N_TIME = new SerializedString("time");
+  private static final SerializedString N_TIMESTAMP = new SerializedString("@timestamp");
+  private static final SerializedString N_TTY = new SerializedString("tty");
+  private static final SerializedString N_TYPE = new SerializedString("type");
+  private static final SerializedString N_UID = new SerializedString("uid");
+  private static final SerializedString N_USER = new SerializedString("user");
+  private static final SerializedString N_VERSION = new SerializedString("version");
+  private static final SerializedString N_WRITERS = new SerializedString("writers");
+
+  private static void string(JsonGenerator g, SerializedString name, String value)
+      throws IOException {
+    g.writeFieldName(name);
+    g.writeString(value);
+  }
+
+  private static void number(JsonGenerator g, SerializedString name, long value)
+      throws IOException {
+    g.writeFieldName(name);
+    g.writeNumber(value);
+  }
+
+  private static void bool(JsonGenerator g, SerializedString name, boolean value)
+      throws IOException {
+    g.writeFieldName(name);
+    g.writeBoolean(value);
+  }
+
+  private static void object(JsonGenerator g, SerializedString name) throws IOException {
+    g.writeFieldName(name);
+    g.writeStartObject();
+  }
+
+  private static void array(JsonGenerator g, SerializedString name) throws IOException {
+    g.writeFieldName(name);
+    g.writeStartArray();
+  }
+
   private static void write(ChangeEvent e, JsonGenerator g, boolean agent) throws IOException {
     FileRecord file = e.after() != null ? e.after() : e.before();
     g.writeStartObject();
-    g.writeStringField("@timestamp", Timestamps.format(e.timeNs()));
+    string(g, N_TIMESTAMP, Timestamps.format(e.timeNs()));
     if (e.message() != null) {
-      g.writeStringField("message", e.message());
+      string(g, N_MESSAGE, e.message());
     }
-    g.writeObjectFieldStart("event");
-    g.writeStringField("action", e.action().label());
-    g.writeNumberField("sequence", e.sequence());
-    g.writeStringField("kind", "event");
-    g.writeArrayFieldStart("category");
+    object(g, N_EVENT);
+    string(g, N_ACTION, e.action().label());
+    number(g, N_SEQUENCE, e.sequence());
+    string(g, N_KIND, "event");
+    array(g, N_CATEGORY);
     g.writeString("file");
     g.writeEndArray();
-    g.writeArrayFieldStart("type");
+    array(g, N_TYPE);
     g.writeString(ecsType(e.action()));
     g.writeEndArray();
     g.writeEndObject();
 
-    g.writeObjectFieldStart("file");
-    g.writeStringField("path", e.path().display());
+    object(g, N_FILE);
+    string(g, N_PATH, e.path().display());
     if (!e.path().isUtf8()) {
-      g.writeStringField("path_hex", e.path().hex());
+      string(g, N_PATH_HEX, e.path().hex());
     }
     if (e.oldPath() != null) {
-      g.writeStringField("old_path", e.oldPath().display());
+      string(g, N_OLD_PATH, e.oldPath().display());
       if (!e.oldPath().isUtf8()) {
-        g.writeStringField("old_path_hex", e.oldPath().hex());
+        string(g, N_OLD_PATH_HEX, e.oldPath().hex());
       }
     }
     if (file != null) {
-      g.writeStringField("type", file.type().label());
-      g.writeStringField("inode", Long.toUnsignedString(file.ino()));
+      string(g, N_TYPE, file.type().label());
+      string(g, N_INODE, Long.toUnsignedString(file.ino()));
       if (e.before() != null && e.after() != null && e.before().ino() != e.after().ino()) {
-        g.writeStringField("previous_inode", Long.toUnsignedString(e.before().ino()));
+        string(g, N_PREVIOUS_INODE, Long.toUnsignedString(e.before().ino()));
       }
-      g.writeNumberField("size", file.size());
-      g.writeStringField("mode", Values.mode(file.mode()));
-      g.writeStringField("uid", Integer.toUnsignedString(file.uid()));
-      g.writeStringField("gid", Integer.toUnsignedString(file.gid()));
-      g.writeStringField("mtime", Timestamps.format(file.mtimeNs()));
-      g.writeStringField("ctime", Timestamps.format(file.ctimeNs()));
+      number(g, N_SIZE, file.size());
+      string(g, N_MODE, Values.mode(file.mode()));
+      string(g, N_UID, Integer.toUnsignedString(file.uid()));
+      string(g, N_GID, Integer.toUnsignedString(file.gid()));
+      string(g, N_MTIME, Timestamps.format(file.mtimeNs()));
+      string(g, N_CTIME, Timestamps.format(file.ctimeNs()));
       if (file.linkTarget() != null) {
-        g.writeStringField("target_path", PathBytes.of(file.linkTarget()).display());
+        string(g, N_TARGET_PATH, PathBytes.of(file.linkTarget()).display());
       }
       if (!file.digests().isEmpty()) {
-        g.writeObjectFieldStart("hash");
+        object(g, N_HASH);
         for (Digest d : file.digests()) {
           g.writeStringField(d.algorithm().label(), d.hex());
         }
@@ -138,7 +230,7 @@ public final class EventJson {
       }
     }
     if (!e.changes().isEmpty()) {
-      g.writeArrayFieldStart("changes");
+      array(g, N_CHANGES);
       for (String c : e.changedAttributes()) {
         g.writeString(c);
       }
@@ -150,48 +242,48 @@ public final class EventJson {
       writeActor(e.actor(), g);
     }
     if (e.pkg() != null) {
-      g.writeObjectFieldStart("package");
-      g.writeStringField("name", e.pkg().name());
+      object(g, N_PACKAGE);
+      string(g, N_NAME, e.pkg().name());
       if (e.pkg().version() != null) {
-        g.writeStringField("version", e.pkg().version());
+        string(g, N_VERSION, e.pkg().version());
       }
       g.writeEndObject();
     }
-    g.writeObjectFieldStart("fim");
+    object(g, N_FIM);
     if (e.origin() != null) {
-      g.writeStringField("origin", e.origin().label());
+      string(g, N_ORIGIN, e.origin().label());
     }
     g.writeStringField(
         "attribution", (e.attribution() == null ? Attribution.NONE : e.attribution()).label());
     if (e.attributionReason() != null) {
-      g.writeStringField("attribution_reason", e.attributionReason());
+      string(g, N_ATTRIBUTION_REASON, e.attributionReason());
     }
     if (!e.changes().isEmpty()) {
-      g.writeObjectFieldStart("diff");
+      object(g, N_DIFF);
       for (AttributeChange c : e.changes()) {
         g.writeObjectFieldStart(c.attribute());
-        g.writeStringField("old", c.oldValue());
-        g.writeStringField("new", c.newValue());
+        string(g, N_OLD, c.oldValue());
+        string(g, N_NEW, c.newValue());
         g.writeEndObject();
       }
       g.writeEndObject();
     }
     if (file != null && file.problem() != null) {
-      g.writeStringField("problem", file.problem());
+      string(g, N_PROBLEM, file.problem());
     }
     if (e.actor() != null && e.actor().sessionId() != null) {
-      g.writeStringField("session_id", Long.toString(e.actor().sessionId()));
+      string(g, N_SESSION_ID, Long.toString(e.actor().sessionId()));
     }
     if (e.actor() != null && e.actor().tty() != null) {
-      g.writeStringField("tty", e.actor().tty());
+      string(g, N_TTY, e.actor().tty());
     }
     if (e.actor() != null) {
       writeContext(e.actor(), g);
     }
     if (e.pkg() != null && e.pkg().verified() != null) {
-      g.writeBooleanField("package_verified", e.pkg().verified());
+      bool(g, N_PACKAGE_VERIFIED, e.pkg().verified());
       if (e.pkg().reason() != null) {
-        g.writeStringField("package_reason", e.pkg().reason());
+        string(g, N_PACKAGE_REASON, e.pkg().reason());
       }
     }
     if (!e.writers().isEmpty()) {
@@ -209,7 +301,7 @@ public final class EventJson {
    * one precomputed string written raw, the same for every event.
    */
   public static void writeAgent(JsonGenerator g) throws IOException {
-    g.writeFieldName("agent");
+    g.writeFieldName(N_AGENT);
     g.writeRawValue(BuildInfo.AGENT_JSON);
   }
 
@@ -221,31 +313,31 @@ public final class EventJson {
    */
   private static void writeWriters(java.util.List<dev.fim.store.Writer> writers, JsonGenerator g)
       throws IOException {
-    g.writeArrayFieldStart("writers");
+    array(g, N_WRITERS);
     for (dev.fim.store.Writer w : writers) {
       g.writeStartObject();
       if (w.pid() != null) {
-        g.writeNumberField("pid", w.pid());
+        number(g, N_PID, w.pid());
       }
       if (w.executable() != null) {
-        g.writeStringField("executable", w.executable());
+        string(g, N_EXECUTABLE, w.executable());
       }
       if (w.name() != null) {
-        g.writeStringField("name", w.name());
+        string(g, N_NAME, w.name());
       }
       if (w.auid() != null) {
-        g.writeStringField("auid", Long.toString(w.auid()));
+        string(g, N_AUID, Long.toString(w.auid()));
       }
       if (w.uid() != null) {
-        g.writeStringField("uid", Long.toString(w.uid()));
+        string(g, N_UID, Long.toString(w.uid()));
       }
       if (w.syscall() != null) {
-        g.writeStringField("syscall", w.syscall());
+        string(g, N_SYSCALL, w.syscall());
       }
       if (w.serial() != null) {
-        g.writeNumberField("serial", w.serial());
+        number(g, N_SERIAL, w.serial());
       }
-      g.writeStringField("time", Timestamps.format(w.timeNs()));
+      string(g, N_TIME, Timestamps.format(w.timeNs()));
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -259,18 +351,18 @@ public final class EventJson {
    */
   public static void writeUser(
       Long uid, String uidName, Long auid, String auidName, JsonGenerator g) throws IOException {
-    g.writeObjectFieldStart("user");
+    object(g, N_USER);
     if (uid != null) {
-      g.writeStringField("id", Long.toString(uid));
+      string(g, N_ID, Long.toString(uid));
       if (uidName != null) {
-        g.writeStringField("name", uidName);
+        string(g, N_NAME, uidName);
       }
     }
     if (auid != null) {
-      g.writeObjectFieldStart("audit");
-      g.writeStringField("id", Long.toString(auid));
+      object(g, N_AUDIT);
+      string(g, N_ID, Long.toString(auid));
       if (auidName != null) {
-        g.writeStringField("name", auidName);
+        string(g, N_NAME, auidName);
       }
       g.writeEndObject();
     }
@@ -287,26 +379,26 @@ public final class EventJson {
       writeUser(a.uid(), a.uidName(), a.auid(), a.auidName(), g);
     }
     if (a.pid() != null || a.executable() != null) {
-      g.writeObjectFieldStart("process");
+      object(g, N_PROCESS);
       if (a.pid() != null) {
-        g.writeNumberField("pid", a.pid());
+        number(g, N_PID, a.pid());
       }
       if (a.executable() != null) {
-        g.writeStringField("executable", a.executable());
+        string(g, N_EXECUTABLE, a.executable());
       }
       if (a.name() != null) {
-        g.writeStringField("name", a.name());
+        string(g, N_NAME, a.name());
       }
       if (a.args() != null) {
-        g.writeArrayFieldStart("args");
+        array(g, N_ARGS);
         for (String arg : a.args()) {
           g.writeString(arg);
         }
         g.writeEndArray();
       }
       if (a.ppid() != null) {
-        g.writeObjectFieldStart("parent");
-        g.writeNumberField("pid", a.ppid());
+        object(g, N_PARENT);
+        number(g, N_PID, a.ppid());
         g.writeEndObject();
       }
       g.writeEndObject();
@@ -321,24 +413,24 @@ public final class EventJson {
    */
   private static void writeContext(Actor a, JsonGenerator g) throws IOException {
     if (a.systemdUnit() != null) {
-      g.writeStringField("systemd_unit", a.systemdUnit());
+      string(g, N_SYSTEMD_UNIT, a.systemdUnit());
     }
     if (a.parents() != null) {
-      g.writeArrayFieldStart("parents");
+      array(g, N_PARENTS);
       for (Actor.Parent p : a.parents()) {
         g.writeStartObject();
-        g.writeNumberField("pid", p.pid());
+        number(g, N_PID, p.pid());
         if (p.executable() != null) {
-          g.writeStringField("executable", p.executable());
+          string(g, N_EXECUTABLE, p.executable());
         }
         if (p.auid() != null) {
-          g.writeStringField("auid", Long.toString(p.auid()));
+          string(g, N_AUID, Long.toString(p.auid()));
         }
         g.writeEndObject();
       }
       g.writeEndArray();
       if (a.parentsCut()) {
-        g.writeBooleanField("parents_cut", true);
+        bool(g, N_PARENTS_CUT, true);
       }
     }
   }
