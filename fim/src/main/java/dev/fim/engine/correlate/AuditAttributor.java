@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -313,6 +314,19 @@ public final class AuditAttributor implements AutoCloseable {
           "maxWait " + maxWait + " must be between 0 and " + settings.maxWait());
     }
     return recent.await(q, passNs, maxWait);
+  }
+
+  /**
+   * As {@link #awaitPassed}, waiting on the caller's thread; a query with a pid gives its own
+   * record a short grace before the progress probe fires (see {@link RecentChanges#answer}).
+   */
+  public AuditedChange answer(ChangeQuery q, long passNs, Duration maxWait)
+      throws InterruptedException, ExecutionException {
+    if (maxWait.isNegative() || maxWait.compareTo(settings.maxWait()) > 0) {
+      throw new IllegalArgumentException(
+          "maxWait " + maxWait + " must be between 0 and " + settings.maxWait());
+    }
+    return recent.answer(q, passNs, maxWait);
   }
 
   /**

@@ -93,7 +93,7 @@ public final class AuditSource implements AttributionSource {
     AuditedChange found = null;
     long boundedBefore = audit.waitsBounded();
     try {
-      found = audit.awaitPassed(q, handedNs, Duration.ofNanos(waitNs)).get();
+      found = audit.answer(q, handedNs, Duration.ofNanos(waitNs));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {

@@ -271,6 +271,38 @@ class AuditAttributorKernelTest {
   }
 
   /**
+   * Issue 18, the probe's grace: a change that names a pid (fanotify) gives that pid's record a
+   * short grace before the probe fires. A pid whose record never comes (here fim's own: the kernel
+   * never audits the audit pid) on an idle stream still ends as "passed" by the probe, not at the
+   * bound; a written file is answered with its writer.
+   */
+  @Test
+  void aPidWhoseRecordNeverComesIsProbedAfterTheGraceAndEndsAsPassed() throws Exception {
+    assertTrue(attributor.probing(), "the kernel took the probe's rule");
+    Path never = tree.resolve("never-written");
+    long handed = wallNs();
+    int fimPid = (int) ProcessHandle.current().pid();
+    assertNull(
+        attributor.answer(
+            ChangeQuery.of(pathOf(never), 0, fimPid, handed, WINDOW_NS), handed, WAIT));
+    assertEquals(1, attributor.streamPassed(), () -> "ended as passed; " + attributor.counters());
+    assertEquals(0, attributor.waitsBounded(), "not at the bound");
+    assertTrue(attributor.probes()[0] >= 1, "the probe went out after the grace");
+
+    LoginChild w = LoginChild.start(tree, "/bin/sh", "-c", "echo x > written");
+    w.await();
+    Path written = tree.resolve("written");
+    AuditedChange found =
+        attributor.answer(
+            ChangeQuery.of(pathOf(written), inode(written), w.commandPid, w.startedNs, WINDOW_NS),
+            wallNs(),
+            WAIT);
+    assertNotNull(found);
+    assertEquals(w.commandPid, found.actor().pid());
+    assertEquals(0, attributor.waitsBounded());
+  }
+
+  /**
    * Issue 18: the probe is one long-lived helper (no process per probe). A marker made by another
    * child of fim — the kernel audits it under the probe's rule, with the very token in flight —
    * does not count as progress; the helper's own answer does. A helper killed with SIGKILL is

@@ -301,4 +301,137 @@ class RecentChangesTest {
       r.close();
     }
   }
+
+  /**
+   * Issue 18: a change whose writer's record the listener had not read yet when the comparator
+   * asked is answered by that record, without a progress probe, when it comes within the grace (the
+   * common case: the kernel queued it at the syscall's exit). Before, every such wait fired a probe
+   * at once: a line to the helper shell, its audited kill, its records and a wake-up.
+   */
+  @Test
+  void aChangeAnsweredByItsOwnRecordWithinTheGraceFiresNoProbe() throws Exception {
+    AtomicLong probes = new AtomicLong();
+    RecentChanges r =
+        new RecentChanges(
+            new ChangeIndex(10_000 * MS, 1000),
+            now::get,
+            probes::incrementAndGet,
+            LONG.toNanos()); // a grace no scheduler delay reaches: the record surely comes in it
+    try {
+      CompletableFuture<AuditedChange> f =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return r.answer(q(7), T0 + 50 * MS, LONG);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      awaitWaiting(r, 1);
+      r.add(at(1, 8, T0, "openat"));
+      assertFalse(f.isDone(), "another pid's record, stamped before the hand-over: not yet");
+      AuditedChange own = at(2, 7, T0 + 1 * MS, "openat");
+      r.add(own);
+      assertSame(own, get(f));
+      assertEquals(0, probes.get(), "answered by its own record: no probe");
+      assertEquals(0, r.passed());
+      assertEquals(0, r.timedOut());
+    } finally {
+      r.close();
+    }
+  }
+
+  /**
+   * A change whose writer's record never comes (no audited syscall made it) still ends as before:
+   * after the grace the probe fires, its record shows the stream has passed the change, and the
+   * wait ends as "passed" (the same fallback reason), not at the bound.
+   */
+  @Test
+  void aRecordThatNeverComesIsProbedAfterTheGraceAndEndsAsTheStreamPassed() throws Exception {
+    AtomicLong probes = new AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<RecentChanges> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    RecentChanges r =
+        new RecentChanges(
+            new ChangeIndex(10_000 * MS, 1000),
+            now::get,
+            () -> {
+              probes.incrementAndGet();
+              self.get().progress(T0 + 50 * MS); // the probe's record comes back
+            },
+            MS);
+    self.set(r);
+    try {
+      AuditedChange other = at(1, 8, T0, "openat");
+      r.add(other);
+      // the stream passed without pid 7's record: the best match then, as without the grace
+      assertSame(other, r.answer(ChangeQuery.of(F, 11, 7, T0, 100 * MS), T0 + 50 * MS, LONG));
+      assertEquals(1, probes.get(), "the grace over, one probe");
+      assertEquals(1, r.passed());
+      assertEquals(0, r.timedOut());
+
+      // a kernel that refused the probe's rule: no record ever moves the stream, the bound ends it
+      RecentChanges mute =
+          new RecentChanges(
+              new ChangeIndex(10_000 * MS, 1000), now::get, probes::incrementAndGet, MS);
+      try {
+        assertNull(mute.answer(q(9), T0 + 60 * MS, Duration.ofMillis(20)));
+        assertEquals(1, mute.timedOut());
+        assertEquals(0, mute.passed());
+        assertEquals(2, probes.get());
+      } finally {
+        mute.close();
+      }
+    } finally {
+      r.close();
+    }
+  }
+
+  /**
+   * Without a pid (inotify, or several writers merged into the change) no record of its own is
+   * expected: the probe fires at once, as before the grace.
+   */
+  @Test
+  void withoutAPidTheProbeFiresAtOnce() throws Exception {
+    AtomicLong probes = new AtomicLong();
+    RecentChanges r =
+        new RecentChanges(
+            new ChangeIndex(10_000 * MS, 1000),
+            now::get,
+            probes::incrementAndGet,
+            TimeUnit.MINUTES.toNanos(5)); // a deferred probe would come long after the poll gave up
+    try {
+      CompletableFuture<AuditedChange> f =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return r.answer(q(0), T0 + 50 * MS, Duration.ofMinutes(5));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (probes.get() == 0 && System.nanoTime() - deadline < 0) {
+        Thread.sleep(1); // polling with a deadline
+      }
+      assertEquals(1, probes.get(), "fired with the wait, not after a grace");
+      assertFalse(f.isDone());
+      r.progress(T0 + 50 * MS);
+      assertNull(get(f));
+      assertEquals(1, r.passed());
+    } finally {
+      r.close();
+    }
+  }
+
+  /** Polls (with a deadline) until {@code n} queries wait. */
+  static void awaitWaiting(RecentChanges r, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (r.waiting() != n) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("waiting " + r.waiting() + ", expected " + n);
+      }
+      Thread.sleep(1); // polling with a deadline, not synchronisation by time
+    }
+  }
 }
