@@ -72,24 +72,21 @@ public final class FimCommand {
     // class path (21 of them, all else coming from the class-data archive) to miss it, on the main
     // thread of every command (issue 18). fim's annotations hold no Groovy closures.
     System.setProperty(NO_GROOVY_CLOSURES, "true");
-    List<Class<?>> top = topCommands(args);
-    List<Class<?>> audit = named(AuditCommand.SUBCOMMANDS, AuditCommand.SUBCOMMAND_NAMES, args, 1);
-    List<Class<?>> config =
-        named(ConfigCommand.SUBCOMMANDS, ConfigCommand.SUBCOMMAND_NAMES, args, 1);
     ModelWarmUp.start(modelClasses(args)); // the annotations of exactly the classes added below
     CommandLine cl = new CommandLine(new FimCommand());
-    for (Class<?> c : top) {
-      if (c == AuditCommand.class || c == ConfigCommand.class) {
+    for (Class<?> c : topCommands(args)) {
+      List<Class<?>> subs = subcommands(c, args);
+      if (subs.isEmpty()) {
+        cl.addSubcommand(c);
+      } else {
         // The same one level down: `fim audit search` (a one-shot search that wants to start
         // fast) builds neither the rules nor the status command.
         CommandLine group =
             new CommandLine(c == AuditCommand.class ? new AuditCommand() : new ConfigCommand());
-        for (Class<?> sub : c == AuditCommand.class ? audit : config) {
+        for (Class<?> sub : subs) {
           group.addSubcommand(sub);
         }
         cl.addSubcommand(group);
-      } else {
-        cl.addSubcommand(c);
       }
     }
     // After the subcommands: registered with each. FILE options the locale cannot name are a clear
@@ -118,13 +115,22 @@ public final class FimCommand {
     model.add(FimCommand.class);
     for (Class<?> c : topCommands(args)) {
       model.add(c);
-      if (c == AuditCommand.class) {
-        model.addAll(named(AuditCommand.SUBCOMMANDS, AuditCommand.SUBCOMMAND_NAMES, args, 1));
-      } else if (c == ConfigCommand.class) {
-        model.addAll(named(ConfigCommand.SUBCOMMANDS, ConfigCommand.SUBCOMMAND_NAMES, args, 1));
-      }
+      model.addAll(subcommands(c, args));
     }
     return model;
+  }
+
+  /**
+   * The subcommands of group command {@code c} that the model for {@code args} holds; none else.
+   */
+  private static List<Class<?>> subcommands(Class<?> c, String[] args) {
+    if (c == AuditCommand.class) {
+      return named(AuditCommand.SUBCOMMANDS, AuditCommand.SUBCOMMAND_NAMES, args, 1);
+    }
+    if (c == ConfigCommand.class) {
+      return named(ConfigCommand.SUBCOMMANDS, ConfigCommand.SUBCOMMAND_NAMES, args, 1);
+    }
+    return List.of();
   }
 
   /**

@@ -3,8 +3,8 @@ package dev.fim.engine.sink;
 import com.kenai.jffi.Type;
 import dev.fim.store.sys.LibcFunction;
 import dev.fim.store.sys.NativeBuffer;
+import dev.fim.store.sys.NativeException;
 import java.io.IOException;
-import jnr.constants.platform.Errno;
 
 /**
  * One datagram to a Unix socket path, sent through libc's {@code socket}, {@code sendto} and {@code
@@ -53,26 +53,19 @@ final class OneDatagram {
     data.put(0, message, 0, message.length);
     int fd = (int) Calls.SOCKET.call(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-      throw new IOException("socket " + path + ": " + text(LibcFunction.errno()));
+      throw new IOException(
+          "socket " + path + ": " + NativeException.errnoDescription(LibcFunction.errno()));
     }
     try {
       long sent =
           Calls.SENDTO.call(fd, data.address(), message.length, 0, to.address(), addr.length);
       if (sent < 0) {
         int errno = LibcFunction.errno();
-        String m = "send to " + path + ": " + text(errno);
+        String m = "send to " + path + ": " + NativeException.errnoDescription(errno);
         throw errno == EMSGSIZE ? new UnixDatagram.TooLongException(m) : new IOException(m);
       }
     } finally {
       Calls.CLOSE.call(fd);
     }
-  }
-
-  /** The errno's text, as strerror gives it (jnr-constants holds the same table). */
-  private static String text(int errno) {
-    Errno e = Errno.valueOf(errno);
-    return e == null || !e.defined() || e == Errno.__UNKNOWN_CONSTANT__
-        ? "errno " + errno
-        : e.description();
   }
 }

@@ -104,10 +104,20 @@ public class NativeException extends IOException {
 
   /** {@code EEXIST}, or {@code errno 12345} for a number jnr-constants does not know. */
   public static String errnoName(int errno) {
+    Errno e = known(errno);
+    return e == null ? "errno " + errno : e.name();
+  }
+
+  /** What strerror says, e.g. {@code Permission denied}, or {@code errno 12345} if unnamed. */
+  public static String errnoDescription(int errno) {
+    Errno e = known(errno);
+    return e == null ? "errno " + errno : e.description();
+  }
+
+  /** The errno as a constant jnr-constants defines, or null. */
+  private static Errno known(int errno) {
     Errno e = Errno.valueOf(errno);
-    return e == null || !e.defined() || e == Errno.__UNKNOWN_CONSTANT__
-        ? "errno " + errno
-        : e.name();
+    return e == null || !e.defined() || e == Errno.__UNKNOWN_CONSTANT__ ? null : e;
   }
 
   private static String format(
@@ -119,10 +129,9 @@ public class NativeException extends IOException {
     if (purpose != null) {
       sb.append(' ').append(purpose);
     }
-    Errno e = Errno.valueOf(errno);
     sb.append(": ").append(errnoName(errno));
-    if (e != null && e.defined() && e != Errno.__UNKNOWN_CONSTANT__) {
-      sb.append(" (").append(e.description()).append(')');
+    if (known(errno) != null) {
+      sb.append(" (").append(errnoDescription(errno)).append(')');
     }
     if (consequence != null) {
       sb.append("; ").append(consequence);
