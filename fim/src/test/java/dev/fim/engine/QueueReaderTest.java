@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fim.store.sys.NativeException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,6 +47,9 @@ class QueueReaderTest {
     try (Running r = new Running(8)) {
       r.queue(5);
       assertEquals(new Seen(5, 1), r.next());
+      // queued only once the reader waits in poll(2) again: before that, its second read could
+      // find 6 already there instead of EAGAIN
+      r.awaitBlockedInPoll();
       r.queue(6);
       // the EAGAIN read after the first batch, then the one that returned 6
       assertEquals(new Seen(6, 3), r.next());
@@ -87,6 +92,47 @@ class QueueReaderTest {
     void queue(long v) {
       byte[] b = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, v).array();
       assertEquals(8, QueueNative.LIBC.write(fd, b, 8), "write to the eventfd");
+    }
+
+    /**
+     * Waits until the reader's thread is blocked in poll(2) (its drain over), as the kernel shows
+     * it: /proc/self/task/TID/syscall names the system call a blocked thread is in (poll is 7 on
+     * x86_64, ppoll 271 where the C library implements poll with it).
+     */
+    void awaitBlockedInPoll() throws Exception {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+      while (System.nanoTime() < end) {
+        for (Path task : readerTasks()) {
+          String call;
+          try {
+            call = Files.readString(task.resolve("syscall")).split(" ", 2)[0];
+          } catch (java.io.IOException e) {
+            continue; // the task ended meanwhile
+          }
+          if (call.equals("7") || call.equals("271")) {
+            return;
+          }
+        }
+        TimeUnit.MILLISECONDS.sleep(1); // polling the kernel's view of the thread, with a deadline
+      }
+      throw new AssertionError("the reader thread did not block in poll within " + WAIT_S + " s");
+    }
+
+    /** The reader thread's task (its name, cut to the kernel's 15 characters, in comm). */
+    private static List<Path> readerTasks() throws java.io.IOException {
+      List<Path> found = new ArrayList<>();
+      try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+        for (Path t : (Iterable<Path>) tasks::iterator) {
+          try {
+            if (Files.readString(t.resolve("comm")).strip().equals("queue-reader-te")) {
+              found.add(t);
+            }
+          } catch (java.io.IOException e) {
+            // the task ended meanwhile
+          }
+        }
+      }
+      return found;
     }
 
     Seen next() throws InterruptedException {
