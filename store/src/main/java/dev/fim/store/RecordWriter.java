@@ -110,10 +110,15 @@ public final class RecordWriter implements AutoCloseable {
     return count;
   }
 
-  /** Writes what is batched. */
+  /** Writes what is batched; nothing when nothing is. */
   public void flush() throws StoreException {
     WriteBatch full;
     synchronized (this) {
+      // RocksDB writes an empty batch like any other, a record in the write-ahead log; the watch's
+      // Recorder flushes at every commit, also of events that change no file's state.
+      if (batch.count() == 0) {
+        return;
+      }
       full = swap();
     }
     writeAndClose(full);

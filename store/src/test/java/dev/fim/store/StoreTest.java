@@ -56,6 +56,33 @@ class StoreTest {
   }
 
   @Test
+  void aFlushWithNothingPendingWritesNothingToTheWriteAheadLog() throws Exception {
+    Path db = tmp.resolve("db");
+    try (Store s = Store.open(db, Store.OpenMode.CREATE);
+        RecordWriter w = s.newWriter(Column.CURRENT)) {
+      w.put(PathBytes.ofUtf8("/etc/hosts"), Records.file(1, 0644, Records.xxh(1)));
+      w.flush();
+      long logged = writeAheadLogBytes(db);
+      assertTrue(logged > 0, "the record went through the write-ahead log");
+      w.flush();
+      w.flush();
+      assertEquals(logged, writeAheadLogBytes(db), "an empty flush appended to the log");
+    }
+  }
+
+  private static long writeAheadLogBytes(Path db) throws IOException {
+    long bytes = 0;
+    try (var files = Files.list(db)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (f.getFileName().toString().endsWith(".log")) {
+          bytes += Files.size(f);
+        }
+      }
+    }
+    return bytes;
+  }
+
+  @Test
   void prefixCursorStaysAtOrBelowThePrefix() throws Exception {
     try (Store s = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE)) {
       try (RecordWriter w = s.newWriter(Column.SCAN)) {
