@@ -330,6 +330,33 @@ class LauncherIT {
     assertFalse(version.out().contains("UseTransparentHugePages"), version.out());
   }
 
+  /**
+   * FIM_JAVA_EXTRA_OPTS adds to the options bin/fim chooses for a command (a later option wins),
+   * while FIM_JAVA_OPTS replaces them: before the former existed, a larger heap for a watch meant
+   * losing its C1-only JIT and small-heap collector without a word.
+   */
+  @Test
+  void extraJavaOptionsAddToTheCommandsOwnWhileJavaOptionsReplaceThem() throws Exception {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("FIM_NO_CDS", "1");
+    flags.put("JAVA_TOOL_OPTIONS", "-XX:+PrintCommandLineFlags");
+    flags.put("FIM_JAVA_EXTRA_OPTS", "-Xmx96m  -XX:MaxMetaspaceSize=200m");
+    Run added = fim(flags, "watch", "--help");
+    assertEquals(0, added.exit(), added.toString());
+    assertTrue(added.out().contains("-XX:TieredStopAtLevel=1"), added.out()); // the watch's own
+    assertTrue(added.out().contains("-XX:+UseSerialGC"), added.out());
+    assertTrue(added.out().contains("-XX:MaxHeapSize=100663296"), added.out()); // 96m won over 64m
+    assertTrue(added.out().contains("-XX:MaxMetaspaceSize=209715200"), added.out());
+
+    flags.remove("FIM_JAVA_EXTRA_OPTS");
+    flags.put("FIM_JAVA_OPTS", "-Xmx96m -XX:+UseParallelGC");
+    Run replaced = fim(flags, "watch", "--help");
+    assertEquals(0, replaced.exit(), replaced.toString());
+    assertFalse(replaced.out().contains("TieredStopAtLevel"), replaced.out());
+    assertTrue(replaced.out().contains("-XX:+UseParallelGC"), replaced.out());
+    assertFalse(replaced.err().contains("note:"), "no terminal, no note: " + replaced.err());
+  }
+
   private String tree() {
     return tree.toString();
   }
@@ -351,6 +378,7 @@ class LauncherIT {
     e.putIfAbsent("FIM_SYSLOG_SOCKET", tmp.resolve("no-syslog").toString());
     e.put("FIM_PLANTED_MARK", tmp.resolve("planted-mark").toString());
     pb.environment().remove("FIM_JAVA_OPTS");
+    pb.environment().remove("FIM_JAVA_EXTRA_OPTS");
     pb.environment().remove("JAVA_TOOL_OPTIONS");
     pb.environment().putAll(e);
     pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
