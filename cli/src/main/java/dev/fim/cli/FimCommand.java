@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
       "  /var/lib/fim          database as root ($XDG_DATA_HOME/fim otherwise)",
       "  /var/lib/fim.key      seal key as root (next to the database otherwise)",
       "",
+      "Environment: FIM_JAVA_EXTRA_OPTS adds JVM options to those bin/fim chooses for the command;",
+      "FIM_JAVA_OPTS replaces them (docs/usage.md, \"Environment\").",
+      "",
       "See README.md and docs/fim.conf.md for the config syntax and every attribute."
     })
 public final class FimCommand {
