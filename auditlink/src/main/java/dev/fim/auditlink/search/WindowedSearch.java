@@ -6,6 +6,7 @@ import dev.fim.auditlink.parse.RecordType;
 import dev.fim.auditlink.reassembly.Reassembler;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -157,8 +158,11 @@ final class WindowedSearch implements AutoCloseable {
   record Task(
       byte[][] needles, LineTest accepts, EventMatcher matcher, Supplier<EventWriter> writers) {}
 
-  /** One matching event, and its text when the search renders. */
-  record Match(AuditEvent event, String text) {}
+  /**
+   * One matching event, and its text as UTF-8 when the search renders: encoded on the part's
+   * thread, so that the caller's thread only writes bytes once the parts are done.
+   */
+  record Match(AuditEvent event, byte[] text) {}
 
   /**
    * Finds, gathers and matches the events of the lines that hold a needle.
@@ -469,7 +473,7 @@ final class WindowedSearch implements AutoCloseable {
       List<AuditRecord> records = new ArrayList<>(f.lines.size());
       if (SearchTrace.ON) recordsParsed += f.lines.size();
       for (Line l : f.lines) {
-        AuditRecord r = parser.parseLogLine(l.bytes());
+        AuditRecord r = l.parse();
         if (r != null) records.add(r);
         else g.rejected++;
       }
@@ -482,7 +486,9 @@ final class WindowedSearch implements AutoCloseable {
         g.match = new Match(event, null);
       } else {
         writer.write(event, text);
-        g.match = new Match(null, text.take()); // the text is all that is needed now
+        // The text is all that is needed now; UTF-8 as an OutputStreamWriter encodes it (a lone
+        // surrogate, which no renderer writes, would become '?' either way).
+        g.match = new Match(null, text.take().getBytes(StandardCharsets.UTF_8));
       }
     }
 
@@ -538,12 +544,16 @@ final class WindowedSearch implements AutoCloseable {
         return status == LogScanner.RECORD;
       }
 
-      /** The record's bytes as the grouper holds them (trailing CR and NUL dropped). */
-      byte[] bytes() throws IOException {
+      /**
+       * The record parsed from its bytes as the grouper holds them (trailing CR and NUL dropped),
+       * read into {@link #scratch} (the parser copies what it keeps); null if the parser refuses
+       * it.
+       */
+      AuditRecord parse() throws IOException {
         int s = segment(start);
-        byte[] b = new byte[len];
-        bufs[s].get((int) (start - base[s]), b, 0, len);
-        return b;
+        if (scratch.length < len) scratch = new byte[Math.max(len, scratch.length * 2)];
+        bufs[s].get((int) (start - base[s]), scratch, 0, len);
+        return parser.parseLogLine(scratch, 0, len);
       }
     }
 
