@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fim.auditlink.interpret.AccountSource;
 import dev.fim.auditlink.interpret.Interpreter;
 import dev.fim.auditlink.search.AuditSearch;
+import dev.fim.auditlink.search.EventWriter;
 import dev.fim.auditlink.search.InputFiles;
 import dev.fim.auditlink.search.SearchJson;
 import dev.fim.auditlink.search.SearchSettings;
@@ -13,13 +14,16 @@ import dev.fim.auditlink.search.SearchText;
 import dev.fim.auditlink.search.SearchTrace;
 import dev.fim.auditlink.search.TimeSpec;
 import dev.fim.cli.report.ReportFormat;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -150,27 +154,35 @@ final class AuditSearchOptions {
     List<Path> files =
         inputs.isEmpty() ? InputFiles.rotations(Path.of("/var/log/audit/audit.log")) : inputs;
     Interpreter names = new Interpreter(AccountSource.system());
-    BufferedWriter w = new BufferedWriter(out, 1 << 16);
-    SearchStats stats;
+    Supplier<EventWriter> writers;
     if (format == ReportFormat.JSON) {
       JsonFactory factory = new JsonFactory();
       SearchJson json = new SearchJson(names);
-      stats =
-          search.run(
-              files,
-              () ->
-                  (e, to) -> {
-                    JsonGenerator g = factory.createGenerator(to);
-                    g.setRootValueSeparator(null);
-                    json.write(e, g);
-                    g.flush();
-                    to.write('\n');
-                  },
-              w);
+      writers =
+          () ->
+              (e, to) -> {
+                JsonGenerator g = factory.createGenerator(to);
+                g.setRootValueSeparator(null);
+                json.write(e, g);
+                g.flush();
+                to.write('\n');
+              };
     } else {
-      stats = search.run(files, () -> new SearchText(names, zone)::write, w);
+      writers = () -> new SearchText(names, zone)::write;
     }
-    w.flush();
+    SearchStats stats;
+    OutputStream bytes = Terminal.bytesOf(out);
+    if (bytes != null) {
+      // fim's own stdout: the events' UTF-8 (encoded on the search threads) written as it is.
+      out.flush();
+      BufferedOutputStream b = new BufferedOutputStream(bytes, 1 << 16);
+      stats = search.run(files, writers, b);
+      b.flush();
+    } else {
+      BufferedWriter w = new BufferedWriter(out, 1 << 16);
+      stats = search.run(files, writers, w);
+      w.flush();
+    }
     SearchTrace.mark("output written");
     if (stats.garbage() > 0) {
       err.println("fim: " + stats.garbage() + " unparseable lines skipped");

@@ -21,8 +21,22 @@ final class Terminal {
    * being ignored.
    */
   static PrintWriter stdout() {
-    return new PrintWriter(
-        new OutputStreamWriter(StandardOutput.get(), StandardCharsets.UTF_8), true);
+    PrintWriter w =
+        new PrintWriter(new OutputStreamWriter(StandardOutput.get(), StandardCharsets.UTF_8), true);
+    stdoutWriter = w;
+    return w;
+  }
+
+  /** The last writer {@link #stdout()} gave (no class of its own: one more to load per start). */
+  private static volatile PrintWriter stdoutWriter;
+
+  /**
+   * The bytes under {@code out} when it is a writer {@link #stdout()} gave (UTF-8 over {@link
+   * StandardOutput}): a command that has its text as UTF-8 already writes it there, after flushing
+   * {@code out}. Null for any other writer.
+   */
+  static java.io.OutputStream bytesOf(PrintWriter out) {
+    return out != null && out == stdoutWriter ? StandardOutput.get() : null;
   }
 
   static PrintWriter stderr() {

@@ -2,8 +2,12 @@ package dev.fim.auditlink.search;
 
 import dev.fim.auditlink.interpret.AccountSource;
 import dev.fim.auditlink.interpret.Interpreter;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -160,8 +164,34 @@ public final class AuditSearch {
     return run(inputs, null, writers, out);
   }
 
+  /**
+   * As {@link #run(List, Supplier, Writer)}, writing the text to {@code out} as UTF-8 (the bytes an
+   * {@link java.io.OutputStreamWriter} for UTF-8 over {@code out} would write): the events a
+   * windowed search renders are encoded on its threads, and this one writes their bytes as they
+   * are, without a character stream's copies and encoding on the way. {@code out} is not flushed.
+   */
+  public SearchStats run(List<Path> inputs, Supplier<EventWriter> writers, OutputStream out)
+      throws IOException {
+    Objects.requireNonNull(writers, "writers");
+    Objects.requireNonNull(out, "out");
+    return run(inputs, null, writers, null, out);
+  }
+
   private SearchStats run(
       List<Path> inputs, EventConsumer consumer, Supplier<EventWriter> writers, Writer text)
+      throws IOException {
+    return run(inputs, consumer, writers, text, null);
+  }
+
+  /**
+   * Events go to {@code consumer}, or rendered by {@code writers} to {@code text} or {@code bytes}.
+   */
+  private SearchStats run(
+      List<Path> inputs,
+      EventConsumer consumer,
+      Supplier<EventWriter> writers,
+      Writer text,
+      OutputStream bytes)
       throws IOException {
     for (Path p : inputs) {
       if (java.nio.file.Files.isDirectory(p)) {
@@ -191,7 +221,8 @@ public final class AuditSearch {
           if (found != null) {
             for (WindowedSearch.Match m : found) {
               if (consumer != null) consumer.accept(m.event());
-              else text.write(m.text());
+              else if (bytes != null) bytes.write(m.text());
+              else text.write(new String(m.text(), StandardCharsets.UTF_8));
             }
             SearchTrace.mark("%d events delivered", found.size());
             return new SearchStats(
@@ -202,9 +233,15 @@ public final class AuditSearch {
       }
     }
     EventConsumer out = consumer;
+    // Read in order: the text through a UTF-8 writer when bytes are asked for, flushed at the end.
+    Writer encoder =
+        bytes == null
+            ? null
+            : new BufferedWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), 1 << 16);
     if (out == null) {
       EventWriter w = writers.get();
-      out = e -> w.write(e, text);
+      Writer to = encoder != null ? encoder : text;
+      out = e -> w.write(e, to);
     }
     EventGrouper grouper = new EventGrouper(prefilter.all(), matcher, out);
     LogScanner scanner = new LogScanner(prefilter, grouper, blockSize);
@@ -212,6 +249,7 @@ public final class AuditSearch {
       scanner.scan(p);
     }
     grouper.finishAll();
+    if (encoder != null) encoder.flush();
     return new SearchStats(
         scanner.files,
         scanner.bytes,

@@ -5,8 +5,8 @@ import dev.fim.auditlink.parse.RecordParser;
 import dev.fim.auditlink.parse.RecordType;
 import dev.fim.auditlink.reassembly.Reassembler;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -56,6 +55,9 @@ final class WindowedSearch implements AutoCloseable {
 
   /** Bytes past a line start within which its header's serial lies (longer: read directly). */
   private static final int HEADER_SLACK = 256;
+
+  /** Events of a part timed as "cold" in a trace ({@link SearchTrace}): the first ones. */
+  private static final int COLD_EVENTS = 100;
 
   /** Bytes byte-searched at a time: one pread, small enough to stay in L2 for each needle. */
   static final int CHUNK = 256 << 10;
@@ -156,8 +158,11 @@ final class WindowedSearch implements AutoCloseable {
   record Task(
       byte[][] needles, LineTest accepts, EventMatcher matcher, Supplier<EventWriter> writers) {}
 
-  /** One matching event, and its text when the search renders. */
-  record Match(AuditEvent event, String text) {}
+  /**
+   * One matching event, and its text as UTF-8 when the search renders: encoded on the part's
+   * thread, so that the caller's thread only writes bytes once the parts are done.
+   */
+  record Match(AuditEvent event, byte[] text) {}
 
   /**
    * Finds, gathers and matches the events of the lines that hold a needle.
@@ -220,6 +225,23 @@ final class WindowedSearch implements AutoCloseable {
             ps[p].lastRead - SearchTrace.start(),
             ps[p].gathered.size(),
             ps[p].cpuNanos / 1_000_000);
+      }
+    }
+    if (SearchTrace.ON) {
+      for (int p = 0; p < parts; p++) {
+        Part q = ps[p];
+        int n = q.gathered.size();
+        SearchTrace.mark(
+            "part %d: %d lines read, %d records parsed, %d serial searches; first %d events"
+                + " %d us each, the other %d %d us each",
+            p,
+            q.linesRead,
+            q.recordsParsed,
+            q.serialSearches,
+            Math.min(n, COLD_EVENTS),
+            q.coldNanos / 1000 / Math.max(1, Math.min(n, COLD_EVENTS)),
+            Math.max(0, n - COLD_EVENTS),
+            q.warmNanos / 1000 / Math.max(1, n - COLD_EVENTS));
       }
     }
     SearchTrace.mark("searched, gathered, matched in %d parts", parts);
@@ -303,12 +325,29 @@ final class WindowedSearch implements AutoCloseable {
     /** Blocks of a line being looked for (its start or end). */
     private final byte[] probe = new byte[512];
 
+    /** Where the part's events are rendered, one after the other. */
+    private final TextBuffer text = new TextBuffer();
+
+    /** Positions of a serial search around a candidate ({@link #keyLines}). */
+    private final LongList serialHits = new LongList();
+
     private final Set<Long> taken = new HashSet<>();
     final List<Gathered> gathered = new ArrayList<>();
     Throwable failed;
 
     /** With {@link SearchTrace#ON}: when the part's first and last chunk were read, its CPU. */
     long firstRead;
+
+    /**
+     * With {@link SearchTrace#ON}: header reads of lines, records parsed, serial searches around
+     * candidates, and the time spent on the first {@link #COLD_EVENTS} events and on the rest.
+     */
+    long linesRead;
+
+    long recordsParsed;
+    long serialSearches;
+    long coldNanos;
+    long warmNanos;
 
     long lastRead;
     long cpuNanos;
@@ -407,6 +446,20 @@ final class WindowedSearch implements AutoCloseable {
 
     /** Gathers, parses, matches (and renders) the event of the line starting at {@code c}. */
     private void candidate(long c) throws IOException {
+      if (!SearchTrace.ON) {
+        gatherEvent(c);
+        return;
+      }
+      long t = System.nanoTime();
+      int before = gathered.size();
+      gatherEvent(c);
+      if (gathered.size() == before) return;
+      // The first events run interpreted (and wait for C1), the rest compiled.
+      if (gathered.size() <= COLD_EVENTS) coldNanos += System.nanoTime() - t;
+      else warmNanos += System.nanoTime() - t;
+    }
+
+    private void gatherEvent(long c) throws IOException {
       if (taken.contains(c)) return;
       Line line = new Line(c);
       if (!line.record() || line.type == RecordType.EOE) return;
@@ -418,8 +471,9 @@ final class WindowedSearch implements AutoCloseable {
       g.rank = f.rank;
       g.order = f.order;
       List<AuditRecord> records = new ArrayList<>(f.lines.size());
+      if (SearchTrace.ON) recordsParsed += f.lines.size();
       for (Line l : f.lines) {
-        AuditRecord r = parser.parseLogLine(l.bytes());
+        AuditRecord r = l.parse();
         if (r != null) records.add(r);
         else g.rejected++;
       }
@@ -431,9 +485,10 @@ final class WindowedSearch implements AutoCloseable {
       if (writer == null) {
         g.match = new Match(event, null);
       } else {
-        StringWriter text = new StringWriter(1024);
         writer.write(event, text);
-        g.match = new Match(null, text.toString()); // the text is all that is needed now
+        // The text is all that is needed now; UTF-8 as an OutputStreamWriter encodes it (a lone
+        // surrogate, which no renderer writes, would become '?' either way).
+        g.match = new Match(null, text.take().getBytes(StandardCharsets.UTF_8));
       }
     }
 
@@ -459,6 +514,7 @@ final class WindowedSearch implements AutoCloseable {
        * Reads the line at {@code start}; its bytes stay in {@link #scratch} until the next Line.
        */
       Line(long start) throws IOException {
+        if (SearchTrace.ON) linesRead++;
         this.start = start;
         int s = segment(start);
         FileBytes bb = bufs[s];
@@ -488,12 +544,16 @@ final class WindowedSearch implements AutoCloseable {
         return status == LogScanner.RECORD;
       }
 
-      /** The record's bytes as the grouper holds them (trailing CR and NUL dropped). */
-      byte[] bytes() throws IOException {
+      /**
+       * The record parsed from its bytes as the grouper holds them (trailing CR and NUL dropped),
+       * read into {@link #scratch} (the parser copies what it keeps); null if the parser refuses
+       * it.
+       */
+      AuditRecord parse() throws IOException {
         int s = segment(start);
-        byte[] b = new byte[len];
-        bufs[s].get((int) (start - base[s]), b, 0, len);
-        return b;
+        if (scratch.length < len) scratch = new byte[Math.max(len, scratch.length * 2)];
+        bufs[s].get((int) (start - base[s]), scratch, 0, len);
+        return parser.parseLogLine(scratch, 0, len);
       }
     }
 
@@ -529,10 +589,11 @@ final class WindowedSearch implements AutoCloseable {
       while (!stop) {
         long lo = Math.max(0, first - W);
         if (lo >= searchedFrom) break;
-        TreeSet<Long> ks = keyLines(needle, lo, searchedFrom);
+        LongList ks = keyLines(needle, lo, searchedFrom, new LongList());
         searchedFrom = lo;
         boolean extended = false;
-        for (Long ls : ks.descendingSet()) {
+        for (int k = ks.n - 1; k >= 0; k--) {
+          long ls = ks.a[k];
           if (ls >= first) continue;
           if (ls < first - W) break;
           Line l = new Line(ls);
@@ -557,22 +618,24 @@ final class WindowedSearch implements AutoCloseable {
       // Forwards.
       long last = c.start;
       long searchedTo = c.end; // (c.start, searchedTo) has been searched
-      TreeSet<Long> ks = new TreeSet<>();
+      LongList ks = new LongList(); // line starts, ascending, each once
+      int next = 0; // ks.a[next] is the first after done
       long done = c.start;
       while (true) {
         long hi = last + W; // lines starting at or before hi are before aging
         long scanEnd = Math.min(total, hi + 1 + HEADER_SLACK);
         if (scanEnd > searchedTo) {
-          ks.addAll(keyLines(needle, searchedTo, scanEnd));
+          keyLines(needle, searchedTo, scanEnd, ks);
           // A line starting by hi whose header reaches past scanEnd: read it directly.
           if (scanEnd < total) {
             long ls = lineStartAt(scanEnd);
-            if (ls > done && ls <= hi) ks.add(ls);
+            if (ls > done && ls <= hi) ks.addSorted(ls);
           }
           searchedTo = scanEnd;
         }
-        Long ls = ks.higher(done);
-        if (ls != null && ls <= hi) {
+        while (next < ks.n && ks.a[next] <= done) next++;
+        long ls = next < ks.n ? ks.a[next] : -1;
+        if (ls >= 0 && ls <= hi) {
           done = ls;
           Line l = new Line(ls);
           if (!l.record() || l.key != key) continue;
@@ -621,10 +684,14 @@ final class WindowedSearch implements AutoCloseable {
       f.order = f.first();
     }
 
-    /** Starts of the lines in which the needle occurs at a position in [from, to). */
-    private TreeSet<Long> keyLines(byte[] needle, long from, long to) throws IOException {
-      TreeSet<Long> out = new TreeSet<>();
-      LongList hits = new LongList();
+    /**
+     * Adds to {@code out} (ascending, each once) the starts of the lines in which the needle occurs
+     * at a position in [from, to); returns {@code out}. A sorted array, not a TreeSet of boxed
+     * longs: fewer distinct methods for C1 to compile in a one-shot search, no boxes.
+     */
+    private LongList keyLines(byte[] needle, long from, long to, LongList out) throws IOException {
+      LongList hits = serialHits;
+      if (SearchTrace.ON) serialSearches++;
       for (int s = segment(from); s < files() && base[s] < to; s++) {
         int lo = (int) (Math.max(from, base[s]) - base[s]);
         int hi = (int) (Math.min(to, base[s + 1]) - base[s]);
@@ -643,7 +710,7 @@ final class WindowedSearch implements AutoCloseable {
           search(channels[s], bb.limit(), needle, check, lo, hi, hits, window);
         }
         for (int i = 0; i < hits.n; i++) {
-          out.add(base[s] + lineStart(bufs[s], (int) hits.a[i], probe));
+          out.addSorted(base[s] + lineStart(bufs[s], (int) hits.a[i], probe));
         }
       }
       return out;
@@ -745,6 +812,20 @@ final class WindowedSearch implements AutoCloseable {
     void add(long v) {
       if (n == a.length) a = Arrays.copyOf(a, n * 2);
       a[n++] = v;
+    }
+
+    /**
+     * Inserts {@code v} where it keeps the list ascending, unless it holds it already. Values
+     * mostly come in ascending order (a search's hits, left to right): then this is an append.
+     */
+    void addSorted(long v) {
+      int i = n;
+      while (i > 0 && a[i - 1] > v) i--;
+      if (i > 0 && a[i - 1] == v) return;
+      if (n == a.length) a = Arrays.copyOf(a, n * 2);
+      System.arraycopy(a, i, a, i + 1, n - i);
+      a[i] = v;
+      n++;
     }
   }
 }

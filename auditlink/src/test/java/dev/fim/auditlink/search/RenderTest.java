@@ -1,5 +1,6 @@
 package dev.fim.auditlink.search;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,96 @@ class RenderTest {
       }
     }
     assertTrue(events > 500, "events rendered: " + events);
+  }
+
+  /**
+   * A search asked for bytes ({@code run(inputs, writers, OutputStream)}: fim's stdout) writes
+   * exactly the UTF-8 of the text it writes to a Writer, whether the events were rendered on the
+   * search's threads (windowed, in parts) or in order (sequential): on a log whose names are
+   * hex-encoded UTF-8 ({@code é}), not UTF-8 at all (shown as {@code \xff}), quoted with escapes,
+   * beside a record cut mid-line and a line of non-UTF-8 garbage.
+   */
+  @Test
+  void renderingToBytesWritesTheUtf8OfTheText(@TempDir Path dir) throws IOException {
+    Path log = dir.resolve("hostile.log");
+    StringBuilder b = new StringBuilder();
+    String[] names = {
+      "2F6574632FC3A9", // /etc/é
+      "2F6574632FFF686F737473", // /etc/\xffhosts
+      "\"/etc/ho\\x20sts\"",
+      "\"/etc/hosts\""
+    };
+    for (int i = 0; i < 40; i++) {
+      String h = "msg=audit(1764064800." + String.format("%03d", i) + ":" + (500 + i) + "): ";
+      b.append("type=SYSCALL ")
+          .append(h)
+          .append("arch=c000003e syscall=257 success=no exit=-13 items=1 auid=1001 uid=0 ")
+          .append("comm=\"v\\\"i\" exe=2F7573722F62696EFF key=\"fim\"\n");
+      if (i == 7) b.append("type=CWD ").append(h, 0, 12).append('\n'); // cut mid-line
+      b.append("type=PATH ")
+          .append(h)
+          .append("item=0 name=")
+          .append(names[i % names.length])
+          .append(" mode=0104755 nametype=NORMAL\n");
+      b.append("type=PROCTITLE ").append(h).append("proctitle=6100C3A9FF62\n");
+      b.append("type=EOE ").append(h).append('\n');
+    }
+    byte[] text = b.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] garbage = {(byte) 0xff, (byte) 0xfe, ' ', 'x', (byte) 0x80, '\n'};
+    byte[] all = new byte[text.length + garbage.length];
+    System.arraycopy(text, 0, all, 0, text.length / 2);
+    System.arraycopy(garbage, 0, all, text.length / 2, garbage.length);
+    System.arraycopy(
+        text,
+        text.length / 2,
+        all,
+        text.length / 2 + garbage.length,
+        text.length - text.length / 2);
+    // The garbage lands mid-line or between lines; either way the same for both sinks.
+    Files.write(log, all);
+    JsonFactory factory = new JsonFactory();
+    SearchJson json = new SearchJson(NAMES);
+    java.util.function.Supplier<EventWriter> jsonWriters =
+        () ->
+            (e, to) -> {
+              JsonGenerator g = factory.createGenerator(to);
+              g.setRootValueSeparator(null);
+              json.write(e, g);
+              g.flush();
+              to.write('\n');
+            };
+    java.util.function.Supplier<EventWriter> textWriters =
+        () -> new SearchText(NAMES, ZoneOffset.UTC)::write;
+    int nonAscii = 0;
+    for (List<Path> in : List.of(List.of(log), List.of(AuditSearchTest.own(), log))) {
+      for (SearchSettings s :
+          List.of(
+              SearchSettings.all().withKey("fim"),
+              SearchSettings.all().withAuid("1001"),
+              SearchSettings.all())) {
+        for (java.util.function.Supplier<EventWriter> writers : List.of(textWriters, jsonWriters)) {
+          // The oracle: rendered in order on this thread to a Writer, encoded once at the end.
+          StringWriter inOrder = new StringWriter();
+          new AuditSearch(s, AuditSearchTest.ACCOUNTS, AuditSearch.Mode.SEQUENTIAL)
+              .run(in, writers, inOrder);
+          byte[] want = inOrder.toString().getBytes(StandardCharsets.UTF_8);
+          for (AuditSearch search :
+              List.of(
+                  new AuditSearch(s, AuditSearchTest.ACCOUNTS, AuditSearch.Mode.SEQUENTIAL),
+                  new AuditSearch(s, AuditSearchTest.ACCOUNTS, AuditSearch.Mode.WINDOWED, 3, 300),
+                  new AuditSearch(s, AuditSearchTest.ACCOUNTS, AuditSearch.Mode.WINDOWED))) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            search.run(in, writers, bytes);
+            assertArrayEquals(want, bytes.toByteArray(), in + " " + s);
+            StringWriter chars = new StringWriter();
+            search.run(in, writers, chars);
+            assertEquals(inOrder.toString(), chars.toString(), in + " " + s);
+          }
+          for (char c : inOrder.toString().toCharArray()) if (c > 127) nonAscii++;
+        }
+      }
+    }
+    assertTrue(nonAscii > 100, "the text holds non-ASCII characters: " + nonAscii);
   }
 
   @Test
