@@ -137,7 +137,8 @@ final class Evidence implements AutoCloseable {
     } catch (IOException e) {
       return dev.fim.cli.report.EvidenceCheck.of(keyless(store, e));
     }
-    EvidenceChain.Pass pass = EvidenceChain.pass(store, key, kinds, fromNs);
+    // The report's approvals cursor hands over what it steps past (ReportSource#forEach).
+    EvidenceChain.Pass pass = EvidenceChain.passWithApprovals(store, key, kinds, fromNs);
     EvidenceChain.Verification known = expected(common, store, pass.known());
     return new dev.fim.cli.report.EvidenceCheck() {
       @Override
@@ -151,8 +152,16 @@ final class Evidence implements AutoCloseable {
       }
 
       @Override
-      public EvidenceChain.Verification finish(byte[] stoppedAt) throws StoreException {
-        return known != null ? known : expected(common, store, pass.finish(stoppedAt));
+      public void approval(byte[] k, byte[] stored) {
+        pass.approval(k, stored);
+      }
+
+      @Override
+      public EvidenceChain.Verification finish(dev.fim.cli.report.ReportSource.Stopped stopped)
+          throws StoreException {
+        return known != null
+            ? known
+            : expected(common, store, pass.finish(stopped.events(), stopped.approvals()));
       }
 
       @Override

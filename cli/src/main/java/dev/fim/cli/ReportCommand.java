@@ -7,6 +7,7 @@ import dev.fim.cli.report.FleetFacts;
 import dev.fim.cli.report.FleetSource;
 import dev.fim.cli.report.ReportFormat;
 import dev.fim.cli.report.ReportParameters;
+import dev.fim.cli.report.ReportSource;
 import dev.fim.cli.report.ReportVerifier;
 import dev.fim.store.EvidenceChain;
 import dev.fim.store.SealException;
@@ -213,7 +214,7 @@ final class ReportCommand implements Callable<Integer> {
             refusingUnverifiedCsv(
                 f, Evidence.whileReading(common, store, err, REPORTED, p.fromNs()))) {
       if (check.known() != null) {
-        check.finish(null); // refused now if it is known not to verify
+        check.finish(ReportSource.Stopped.NONE); // refused now if it is known not to verify
       }
       try {
         if (output != null) {
@@ -231,7 +232,7 @@ final class ReportCommand implements Callable<Integer> {
           // whose evidence does not verify is refused for that reason first (exit 19), as when
           // the evidence was verified before the read.
           refusingUnverifiedCsv(f, EvidenceCheck.of(Evidence.verify(common, store, err, REPORTED)))
-              .finish(null);
+              .finish(ReportSource.Stopped.NONE);
         }
         throw e;
       }
@@ -386,9 +387,14 @@ final class ReportCommand implements Callable<Integer> {
       }
 
       @Override
-      public EvidenceChain.Verification finish(byte[] stoppedAt)
+      public void approval(byte[] key, byte[] stored) {
+        check.approval(key, stored);
+      }
+
+      @Override
+      public EvidenceChain.Verification finish(ReportSource.Stopped stopped)
           throws StoreException, SealException {
-        EvidenceChain.Verification v = check.finish(stoppedAt);
+        EvidenceChain.Verification v = check.finish(stopped);
         if (!v.verified()) {
           throw new SealException(
               "the evidence does not verify: "

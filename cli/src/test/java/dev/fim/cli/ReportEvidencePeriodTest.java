@@ -102,6 +102,22 @@ class ReportEvidencePeriodTest {
     }
   }
 
+  /** The key of the approval nearest {@code daysAgo} days before now. */
+  private byte[] approvalAt(long daysAgo) throws Exception {
+    List<byte[]> approvals;
+    try (Attacker a = Attacker.open(db)) {
+      approvals = a.keys("approvals");
+    }
+    long t = System.currentTimeMillis() * 1_000_000L - TimeUnit.DAYS.toNanos(daysAgo);
+    byte[] best = approvals.get(0);
+    for (byte[] k : approvals) {
+      if (ByteBuffer.wrap(k, 0, 8).getLong() <= t) {
+        best = k;
+      }
+    }
+    return best;
+  }
+
   private void edit(byte[] key) throws Exception {
     try (Attacker a = Attacker.open(db)) {
       byte[] v = a.get("events", key);
@@ -155,5 +171,53 @@ class ReportEvidencePeriodTest {
     }
     assertReport(ExitCodes.SEAL, "2 of the 3000 sealed events are missing");
     assertVerifyRefused("2 of the 3000 sealed events are missing");
+  }
+
+  /**
+   * The report's read tags the period's approvals (those its cursor steps past), the verifying
+   * thread those before it: an approval edited in either is caught.
+   */
+  @Test
+  void anApprovalEditedInThePeriodOrBeforeItIsCaught() throws Exception {
+    for (long daysAgo : new long[] {5, 20}) {
+      byte[] k = approvalAt(daysAgo);
+      byte[] was;
+      try (Attacker a = Attacker.open(db)) {
+        was = a.get("approvals", k);
+        byte[] v = was.clone();
+        v[v.length - 1] ^= 1; // the note's last character
+        a.put("approvals", k, v);
+      }
+      assertReport(ExitCodes.SEAL, "the approvals were edited, replaced or reordered outside fim");
+      assertVerifyRefused("the approvals were edited, replaced or reordered outside fim");
+      try (Attacker a = Attacker.open(db)) {
+        a.put("approvals", k, was);
+      }
+    }
+  }
+
+  /**
+   * An approval added without an event in the middle of the period (its cursor steps past it
+   * unmatched) is caught, as is one deleted there.
+   */
+  @Test
+  void anApprovalWithoutItsEventAddedOrOneDeletedInThePeriodIsCaught() throws Exception {
+    byte[] k = approvalAt(5);
+    byte[] orphan =
+        ByteBuffer.allocate(16)
+            .putLong(ByteBuffer.wrap(k, 0, 8).getLong() + 1)
+            .putLong(999_999)
+            .array();
+    try (Attacker a = Attacker.open(db)) {
+      a.put("approvals", orphan, a.get("approvals", k));
+    }
+    assertReport(ExitCodes.SEAL, "1 approvals are not sealed");
+    assertVerifyRefused("1 approvals are not sealed");
+    try (Attacker a = Attacker.open(db)) {
+      a.delete("approvals", orphan);
+      a.delete("approvals", k);
+    }
+    assertReport(ExitCodes.SEAL, "sealed approvals are missing");
+    assertVerifyRefused("sealed approvals are missing");
   }
 }

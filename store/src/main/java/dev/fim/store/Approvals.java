@@ -93,14 +93,34 @@ public final class Approvals {
    * @param fromNs the first event time that will be asked for
    */
   public Cursor cursor(long fromNs) {
-    return new Cursor(fromNs);
+    return new Cursor(fromNs, null);
+  }
+
+  /**
+   * As {@link #cursor(long)}, handing every approval record the cursor steps past to {@code passed}
+   * (key and stored value, in key order, each once): matched or not, accepted before the report's
+   * time or after it. With {@link Cursor#position} this partitions the approvals from {@code
+   * fromNs} on, so a reader tags them for the evidence chain from the read it makes anyway ({@code
+   * EvidenceChain.Pass#approval}).
+   */
+  public Cursor cursor(long fromNs, Passed passed) {
+    return new Cursor(fromNs, passed);
+  }
+
+  /** Receives each approval record a {@link Cursor} steps past. */
+  public interface Passed {
+    void approval(byte[] key, byte[] stored);
   }
 
   /** See {@link #cursor}. */
   public final class Cursor implements AutoCloseable {
     private final org.rocksdb.ReadOptions options;
     private final RocksIterator it;
+    private final Passed passed;
     private byte[] lastStored;
+
+    /** The stored value at the iterator's position once copied out (matched), else null. */
+    private byte[] atValue;
 
     /**
      * The iterator's key, copied out once per position (null: not yet): most events have no
@@ -109,7 +129,8 @@ public final class Approvals {
      */
     private byte[] at;
 
-    private Cursor(long fromNs) {
+    private Cursor(long fromNs, Passed passed) {
+      this.passed = passed;
       if (store.has(Column.APPROVALS)) {
         // One pass in key order (a report): not through the block cache, which it would churn.
         options = Store.passOptions();
@@ -142,13 +163,37 @@ public final class Approvals {
         int c = java.util.Arrays.compareUnsigned(at, key);
         if (c == 0) {
           lastStored = it.value();
+          atValue = lastStored;
           return decode(lastStored);
         }
         if (c > 0) {
           return null;
         }
+        if (passed != null) { // stepped past: handed over exactly once, here
+          passed.approval(at, atValue != null ? atValue : it.value());
+        }
         it.next();
         at = null;
+        atValue = null;
+      }
+      store.checkIterator(it, Column.APPROVALS); // a damaged block is not "no more approvals"
+      return null;
+    }
+
+    /**
+     * The key of the first approval this cursor has not stepped past (every approval from the
+     * cursor's start up to it, and no other, went to its {@link Passed}), or null when none is left
+     * (or there are no approvals).
+     */
+    public byte[] position() throws StoreException {
+      if (it == null) {
+        return null;
+      }
+      if (at != null) {
+        return at;
+      }
+      if (it.isValid()) {
+        return it.key();
       }
       store.checkIterator(it, Column.APPROVALS); // a damaged block is not "no more approvals"
       return null;

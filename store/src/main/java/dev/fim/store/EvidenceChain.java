@@ -594,7 +594,21 @@ public final class EvidenceChain {
    */
   public static Pass pass(Store store, EvidenceKey key, java.util.Set<Kind> kinds, long fromNs)
       throws StoreException {
-    return new Pass(store, key, kinds, fromNs);
+    return new Pass(store, key, kinds, fromNs, false);
+  }
+
+  /**
+   * As {@link #pass(Store, EvidenceKey, java.util.Set, long)}, in which the caller also tags the
+   * approvals it steps past ({@link Approvals#cursor(long, Approvals.Passed)} from {@code fromNs}):
+   * each handed to {@link Pass#approval}, up to the key where its cursor stopped ({@link
+   * Approvals.Cursor#position}), handed to {@link Pass#finish(byte[], byte[])}. The thread that
+   * tags the rest then reads only the approvals before {@code fromNs} (a million-event report read
+   * every approval a second time for it, bench/report.sh). As with events, an approval the caller
+   * skipped counts as deleted, one it handed twice as added.
+   */
+  public static Pass passWithApprovals(
+      Store store, EvidenceKey key, java.util.Set<Kind> kinds, long fromNs) throws StoreException {
+    return new Pass(store, key, kinds, fromNs, true);
   }
 
   /** A verification made while its caller reads the events: see {@link #pass}. */
@@ -614,11 +628,20 @@ public final class EvidenceChain {
     private final Thread rest;
     private final Throwable[] restFailed = new Throwable[1];
 
-    private Pass(Store store, EvidenceKey key, java.util.Set<Kind> kinds, long fromNs)
+    /** Whether the caller tags the approvals from the period's start on (and the rest not). */
+    private final boolean callerTagsApprovals;
+
+    private Pass(
+        Store store,
+        EvidenceKey key,
+        java.util.Set<Kind> kinds,
+        long fromNs,
+        boolean callerTagsApprovals)
         throws StoreException {
       this.chain = new EvidenceChain(store, key, null);
       this.key = key;
       this.kinds = java.util.EnumSet.copyOf(kinds);
+      this.callerTagsApprovals = callerTagsApprovals && kinds.contains(Kind.APPROVALS);
       this.tagger =
           ThreadLocal.withInitial(
               () -> {
@@ -644,10 +667,13 @@ public final class EvidenceChain {
         return;
       }
       List<Range> others = new ArrayList<>();
-      others.add(new Range(Kind.EVENTS, null, EventLog.eventKey(Math.max(fromNs, 0), 0)));
+      byte[] start = EventLog.eventKey(Math.max(fromNs, 0), 0);
+      others.add(new Range(Kind.EVENTS, null, start));
       for (Kind k : kinds) {
         if (k != Kind.EVENTS && store.has(column(k))) {
-          others.add(new Range(k, null, null));
+          // The caller's cursor steps through the approvals from the same key on.
+          boolean before = k == Kind.APPROVALS && this.callerTagsApprovals;
+          others.add(new Range(k, null, before ? start : null));
         }
       }
       rest =
@@ -677,11 +703,36 @@ public final class EvidenceChain {
     }
 
     /**
+     * Tags one approval the caller's cursor stepped past ({@code approvals} key and value; only in
+     * a {@link #passWithApprovals} pass). Thread-safe.
+     */
+    public void approval(byte[] approvalKey, byte[] value) {
+      if (!callerTagsApprovals) {
+        throw new IllegalStateException("this pass tags the approvals itself");
+      }
+      if (early == null) {
+        tagger.get().approval(approvalKey, value);
+      }
+    }
+
+    /**
      * The verdict, once every event of the caller's range was handed to {@link #event} (and those
      * calls are visible to this thread): {@code stoppedAt} is the first key past the range (null:
      * it ran to the end).
      */
     public Verification finish(byte[] stoppedAt) throws StoreException {
+      if (callerTagsApprovals && early == null) {
+        throw new IllegalStateException("this pass needs where the caller's approvals stopped");
+      }
+      return finish(stoppedAt, null);
+    }
+
+    /**
+     * As {@link #finish(byte[])}, in a {@link #passWithApprovals} pass: also every approval the
+     * caller's cursor stepped past was handed to {@link #approval}, and {@code approvalsStoppedAt}
+     * is its {@link Approvals.Cursor#position} (null: it ran to the end).
+     */
+    public Verification finish(byte[] stoppedAt, byte[] approvalsStoppedAt) throws StoreException {
       if (early != null) {
         return early;
       }
@@ -699,8 +750,17 @@ public final class EvidenceChain {
       } else if (restFailed[0] instanceof Error er) {
         throw er;
       }
-      if (stoppedAt != null) { // after the join: the rest's thread adds into the same totals
-        chain.scanRanges(List.of(new Range(Kind.EVENTS, stoppedAt, null)), key, 1, agg, counts);
+      List<Range> after = new ArrayList<>(); // after the join: the rest adds into the same totals
+      if (stoppedAt != null) {
+        after.add(new Range(Kind.EVENTS, stoppedAt, null));
+      }
+      if (callerTagsApprovals
+          && approvalsStoppedAt != null
+          && chain.store.has(column(Kind.APPROVALS))) {
+        after.add(new Range(Kind.APPROVALS, approvalsStoppedAt, null));
+      }
+      if (!after.isEmpty()) {
+        chain.scanRanges(after, key, 1, agg, counts);
       }
       long[][] all = new long[Kind.COUNT][];
       long[] n = counts.clone();
@@ -710,10 +770,13 @@ public final class EvidenceChain {
       synchronized (taggers) {
         for (Tagger t : taggers) {
           int e = Kind.EVENTS.ordinal();
+          int a = Kind.APPROVALS.ordinal();
           for (int w = 0; w < 4; w++) {
             all[e][w] ^= t.agg[w];
+            all[a][w] ^= t.approvalAgg[w];
           }
           n[e] += t.count;
+          n[a] += t.approvals;
         }
       }
       return chain.judge(head, kinds, all, n);
@@ -733,12 +796,14 @@ public final class EvidenceChain {
     }
   }
 
-  /** One thread's tags of events: its own MAC, aggregate and count. */
+  /** One thread's tags of events and approvals: its own MAC, aggregates and counts. */
   private static final class Tagger {
     final HmacSha256 mac;
     final byte[] tag = new byte[TAG];
     final long[] agg = new long[4];
     long count;
+    final long[] approvalAgg = new long[4];
+    long approvals;
 
     Tagger(HmacSha256 mac) {
       this.mac = mac;
@@ -748,6 +813,12 @@ public final class EvidenceChain {
       tag(mac, Kind.EVENTS, key, value, tag);
       xor(agg, tag);
       count++;
+    }
+
+    void approval(byte[] key, byte[] value) {
+      tag(mac, Kind.APPROVALS, key, value, tag);
+      xor(approvalAgg, tag);
+      approvals++;
     }
   }
 

@@ -239,7 +239,7 @@ public final class ComplianceReport {
     ExecutorService render =
         Executors.newFixedThreadPool(RENDER_THREADS, daemon("fim-report-render"));
     ExecutorService digesting = Executors.newSingleThreadExecutor(daemon("fim-report-digest"));
-    byte[] stoppedAt;
+    ReportSource.Stopped stoppedAt;
     try {
       ReportDigest digest = new ReportDigest(p.agent());
       try (OutputStream spilled =
@@ -285,11 +285,15 @@ public final class ComplianceReport {
                       digested.add(take(inFlight.poll(), summary, digest, digesting, body));
                     }
                   }
-                });
+                },
+                // tagged on the render threads with the batch they arrive in
+                batch::passed);
         if (batch.size() > 0) {
           inFlight.add(
               submit(
                   render, log, check, p.format(), verified, summary, batch.take(lastHost), first));
+        } else {
+          batch.tagPassed(check); // stepped past after the last batch's events (left out of it)
         }
         while (!inFlight.isEmpty()) {
           digested.add(take(inFlight.poll(), summary, digest, digesting, body));
@@ -366,6 +370,25 @@ public final class ComplianceReport {
     List<byte[]> storedApprovals = new ArrayList<>(BATCH);
     final List<ChangeEvent> events = new ArrayList<>(BATCH);
 
+    /**
+     * The approval records the read stepped past while it read this batch's events (keys and
+     * values), for the evidence: tagged with the batch, not rendered.
+     */
+    List<byte[]> passedKeys = new ArrayList<>();
+
+    List<byte[]> passedValues = new ArrayList<>();
+
+    void passed(byte[] key, byte[] value) {
+      passedKeys.add(key);
+      passedValues.add(value);
+    }
+
+    void tagPassed(EvidenceCheck check) {
+      for (int i = 0; i < passedKeys.size(); i++) {
+        check.approval(passedKeys.get(i), passedValues.get(i));
+      }
+    }
+
     void add(byte[] key, String host, String identity, byte[] s, Approval a, byte[] sa) {
       keys.add(key);
       hosts.add(host);
@@ -395,6 +418,10 @@ public final class ComplianceReport {
       stored = new ArrayList<>(BATCH);
       approvals = new ArrayList<>(BATCH);
       storedApprovals = new ArrayList<>(BATCH);
+      full.passedKeys = passedKeys;
+      full.passedValues = passedValues;
+      passedKeys = new ArrayList<>();
+      passedValues = new ArrayList<>();
       return full;
     }
   }
@@ -443,6 +470,7 @@ public final class ComplianceReport {
     return pool.submit(
         () -> {
           Summary totals = summary.part();
+          b.tagPassed(check); // tagged here, on every core
           for (int i = 0; i < b.size(); i++) {
             if (b.keys.get(i) != null) {
               check.event(b.keys.get(i), b.stored.get(i)); // tagged here, on every core

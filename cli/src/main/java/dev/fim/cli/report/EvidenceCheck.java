@@ -18,13 +18,20 @@ public interface EvidenceCheck extends AutoCloseable {
   void event(byte[] key, byte[] stored);
 
   /**
-   * The verdict, once every event read was handed to {@link #event}; {@code stoppedAt} is where the
-   * read stopped ({@link ReportSource#forEach}).
+   * Tags one approval record the report's read stepped past ({@code approvals} key and value,
+   * {@link ReportSource.PassedApprovals}); thread-safe.
+   */
+  void approval(byte[] key, byte[] stored);
+
+  /**
+   * The verdict, once every event read was handed to {@link #event} and every approval stepped past
+   * to {@link #approval}; {@code stopped} is where the read stopped ({@link ReportSource#forEach}).
    *
    * @throws SealException when the report must not be written at all with this verdict (a CSV
    *     report that does not verify: {@code ReportCommand})
    */
-  EvidenceChain.Verification finish(byte[] stoppedAt) throws StoreException, SealException;
+  EvidenceChain.Verification finish(ReportSource.Stopped stopped)
+      throws StoreException, SealException;
 
   /** Stops what still runs for the verdict (before the store is closed). */
   @Override
@@ -42,7 +49,10 @@ public interface EvidenceCheck extends AutoCloseable {
       public void event(byte[] key, byte[] stored) {}
 
       @Override
-      public EvidenceChain.Verification finish(byte[] stoppedAt) {
+      public void approval(byte[] key, byte[] stored) {}
+
+      @Override
+      public EvidenceChain.Verification finish(ReportSource.Stopped stopped) {
         return v;
       }
     };

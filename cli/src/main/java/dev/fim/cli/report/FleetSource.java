@@ -162,7 +162,8 @@ public final class FleetSource implements ReportSource {
       String end) {}
 
   @Override
-  public byte[] forEach(ReportParameters p, Sink sink) throws StoreException, IOException {
+  public Stopped forEach(ReportParameters p, Sink sink, PassedApprovals passed)
+      throws StoreException, IOException {
     String from = Instant.ofEpochSecond(0, p.fromNs()).toString();
     String until = Instant.ofEpochSecond(0, p.untilNs()).toString();
     Map<String, Object[]> approvals = new HashMap<>();
@@ -257,7 +258,7 @@ public final class FleetSource implements ReportSource {
               });
       read = c.read();
       counted = c.counted();
-      return null;
+      return Stopped.NONE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while reading " + source);

@@ -33,13 +33,33 @@ public interface ReportSource {
 
   /**
    * Hands each event of the period to {@code sink}, in the report's order, with its approval as of
-   * the report's time (or null).
+   * the report's time (or null), and each stored approval record the read stepped past to {@code
+   * passed} (the local store's: every approval from the period's start up to where the read
+   * stopped, each once, whether its event is in the period or not and whenever it was accepted).
    *
-   * @return the key of the local store's {@code events} column where the read stopped (the first
-   *     past the period), null when it ran to the end or the source has no such keys (what the
-   *     evidence chain's verification needs, {@code EvidenceChain.Pass#finish})
+   * @return where the local store's read stopped (what the evidence chain's verification needs,
+   *     {@code EvidenceChain.Pass#finish}); {@link Stopped#NONE} for a source without such keys
    */
-  byte[] forEach(ReportParameters p, Sink sink) throws StoreException, IOException;
+  Stopped forEach(ReportParameters p, Sink sink, PassedApprovals passed)
+      throws StoreException, IOException;
+
+  /**
+   * Where a read of the local store stopped.
+   *
+   * @param events the key of the {@code events} column past the period's last event, null when it
+   *     ran to the end (or the source has no such keys)
+   * @param approvals the first key of the {@code approvals} column not handed to {@link
+   *     PassedApprovals} (its cursor's position), null when none is left (or the source has none)
+   */
+  record Stopped(byte[] events, byte[] approvals) {
+    /** A source without the local store's keys. */
+    public static final Stopped NONE = new Stopped(null, null);
+  }
+
+  /** Receives each stored approval record a read of the local store stepped past. */
+  interface PassedApprovals {
+    void approval(byte[] key, byte[] stored);
+  }
 
   /** Decodes a stored event record (thread-safe: called on the render threads). */
   ChangeEvent decode(byte[] stored) throws StoreException;

@@ -33,31 +33,35 @@ final class StoreSource implements ReportSource {
 
   /**
    * Each event of the period, undecoded (its stored bytes), with its approval as of the report's
-   * time (and the approval's stored bytes), oldest first.
+   * time (and the approval's stored bytes), oldest first; the approvals' cursor hands every record
+   * it steps past to {@code passed}.
    */
   @Override
-  public byte[] forEach(ReportParameters p, Sink sink) throws StoreException, IOException {
-    try (Approvals.Cursor approvals = new Approvals(store).cursor(p.fromNs())) {
-      return log.forEachRaw(
-          p.fromNs(),
-          p.untilNs(),
-          (key, stored) -> {
-            try {
-              Approval a = approvals.ofKey(key);
-              boolean counts = a != null && a.acceptedNs() <= p.generatedNs();
-              sink.accept(
-                  key,
-                  null,
-                  null,
-                  stored,
-                  counts ? a : null,
-                  counts ? approvals.lastStored() : null);
-            } catch (IOException ex) {
-              throw new UncheckedIOException(ex);
-            } catch (StoreException ex) {
-              throw new WrappedStoreException(ex);
-            }
-          });
+  public Stopped forEach(ReportParameters p, Sink sink, PassedApprovals passed)
+      throws StoreException, IOException {
+    try (Approvals.Cursor approvals = new Approvals(store).cursor(p.fromNs(), passed::approval)) {
+      byte[] events =
+          log.forEachRaw(
+              p.fromNs(),
+              p.untilNs(),
+              (key, stored) -> {
+                try {
+                  Approval a = approvals.ofKey(key);
+                  boolean counts = a != null && a.acceptedNs() <= p.generatedNs();
+                  sink.accept(
+                      key,
+                      null,
+                      null,
+                      stored,
+                      counts ? a : null,
+                      counts ? approvals.lastStored() : null);
+                } catch (IOException ex) {
+                  throw new UncheckedIOException(ex);
+                } catch (StoreException ex) {
+                  throw new WrappedStoreException(ex);
+                }
+              });
+      return new Stopped(events, approvals.position());
     } catch (UncheckedIOException e) {
       throw e.getCause();
     } catch (WrappedStoreException e) {

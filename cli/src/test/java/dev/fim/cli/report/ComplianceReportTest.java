@@ -464,7 +464,10 @@ class ComplianceReportTest {
       }
 
       @Override
-      public dev.fim.store.EvidenceChain.Verification finish(byte[] stoppedAt) {
+      public void approval(byte[] key, byte[] stored) {}
+
+      @Override
+      public dev.fim.store.EvidenceChain.Verification finish(ReportSource.Stopped stopped) {
         return verdict;
       }
     };

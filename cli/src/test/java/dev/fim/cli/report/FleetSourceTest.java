@@ -133,7 +133,8 @@ class FleetSourceTest {
       src.forEach(
           ReportParameters.of(
               Instant.parse("2026-01-01T00:00:00Z"), now, now, "h", 2, ReportFormat.TEXT),
-          (key, host, identity, stored, a, sa) -> rendered.add(host));
+          (key, host, identity, stored, a, sa) -> rendered.add(host),
+          (key, stored) -> {});
       assertEquals(List.of(), rendered);
       FleetFacts facts = src.fleet();
       assertEquals(1, facts.suspect());

@@ -47,7 +47,8 @@ public final class ReportFloor {
                     n[1]++;
                     n[2] += storedApproval.length;
                   }
-                });
+                },
+                (key, storedApproval) -> {});
         System.out.printf("read %d events, %d approvals, %d bytes%n", n[0], n[1], n[2]);
       } else {
         EvidenceKey key =
