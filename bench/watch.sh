@@ -30,6 +30,8 @@
 #                         off, then fim's rules on with a minimal netlink reader as the audit pid)
 #   NO_INSTALL=1          do not apt-get install missing tools
 #   FIM_JAVA_OPTS=...     passed through to bin/fim (JVM options)
+#   LAT_DUMP=FILE         latency: one line per change (index, CLOCK_MONOTONIC ns before the
+#                         write, latency ms, attribution), to line slow changes up with JVM logs
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)

@@ -378,13 +378,18 @@ def run_latency(a, tool, backend):
         total = warm + a.changes
         cpu0 = None
         line_no = 0
+        # LAT_DUMP=FILE: one line per change (index, CLOCK_MONOTONIC ns before the write, latency ms or "-",
+        # attribution), to line the slow ones up with the JVM's logs (-Xlog:...:timenanos)
+        dump_path = os.environ.get("LAT_DUMP")
+        dump = open(dump_path, "w") if dump_path else None
         for i in range(total):
             if i == warm:
                 cpu0 = pr.cpu_s()
                 threads0 = pr.thread_cpu()
                 t_measure0 = time.monotonic()
             path = files[i % len(files)]
-            data = b"fim-bench latency %d %d\n" % (i, time.time_ns())
+            wall0 = time.time_ns()
+            data = b"fim-bench latency %d %d\n" % (i, wall0)
             t0 = time.monotonic_ns()
             fd = os.open(path, os.O_WRONLY | os.O_APPEND)
             try:
@@ -415,6 +420,8 @@ def run_latency(a, tool, backend):
                     ok = p == path and act == "updated"
                     if ok and i >= warm:
                         count_attribution(attributions, ev)
+                    if ok and dump:
+                        label = (ev.get("fim", {}) or {}).get("attribution")
                 else:
                     ok = raw.decode("utf-8", "replace").rstrip("\n") == path
                 if ok and t >= t0:
@@ -425,6 +432,11 @@ def run_latency(a, tool, backend):
                 missed.append(path)
             elif i >= warm:
                 lat.append(got / 1e6)
+            if dump:
+                dump.write("%d\t%d\t%s\t%s\n" % (i, t0, "-" if got is None else "%.3f" % (got / 1e6),
+                                                 label if tool == "fim" and got is not None else "-"))
+        if dump:
+            dump.close()
         cpu1 = pr.cpu_s()
         res["thread_cpu_s"] = thread_delta(threads0, pr.thread_cpu()) if cpu0 is not None else {}
         t_measure = time.monotonic() - t_measure0 if cpu0 is not None else None

@@ -267,6 +267,82 @@ class LauncherIT {
     assertTrue(flag(version.out(), "MaxNewSize") > 8L << 20, version.out());
   }
 
+  /**
+   * {@code fim watch} (C1 only) compiles its per-change code within its first tens of changes: with
+   * the JVM's thresholds a method called once per change stayed interpreted for ~250 changes, and a
+   * just-started watch's slowest changes (p99) were those (issue 18). The per-method thresholds are
+   * set with CompileCommand, which prints each command to stdout unless told to be quiet: the
+   * watch's stdout must stay its JSON lines.
+   */
+  @Test
+  void aWatchCompilesItsEventPathWithinItsFirstChangesAndItsStdoutStaysJson() throws Exception {
+    Path jit = tmp.resolve("watch-jit.log");
+    Path out = tmp.resolve("watch.out");
+    Path err = tmp.resolve("watch.err");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            layout.resolve("bin/fim").toString(),
+            "watch",
+            "--db",
+            tmp.resolve("db").toString(),
+            "--backend",
+            "inotify",
+            "--attribution",
+            "proc",
+            "--format",
+            "json",
+            tree());
+    pb.environment().remove("FIM_JAVA_OPTS");
+    pb.environment().put("FIM_NO_CDS", "1"); // no training run's JVMs before the watch
+    pb.environment().put("FIM_SYSLOG_SOCKET", tmp.resolve("no-syslog").toString());
+    pb.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:jit+compilation=debug:file=" + jit);
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process watch = pb.start();
+    try {
+      awaitFile(err, s -> s.contains("fim watch: recorded"), watch);
+      int changes = 60;
+      for (int i = 1; i <= changes; i++) {
+        Files.writeString(
+            tree.resolve("a"), "change " + i + "\n", java.nio.file.StandardOpenOption.APPEND);
+        int lines = i;
+        awaitFile(out, s -> s.split("\n", -1).length > lines, watch);
+      }
+      // the comparator's commit, once per change: compiled by now (queued compiles finish soon)
+      awaitFile(
+          jit,
+          s ->
+              java.util.regex.Pattern.compile(
+                      "\\s1\\s+dev\\.fim\\.engine\\.record\\.Recorder::commit ")
+                  .matcher(s)
+                  .find(),
+          watch);
+      for (String line : Files.readAllLines(out)) {
+        assertTrue(line.startsWith("{\"@timestamp\":"), "not a JSON event line: " + line);
+      }
+    } finally {
+      watch.destroy();
+      assertTrue(watch.waitFor(60, TimeUnit.SECONDS), "fim watch did not stop");
+    }
+    assertEquals(0, watch.exitValue(), Files.readString(err));
+  }
+
+  /** Polls {@code file} until its text satisfies {@code done}; fails after 60 s or if p ended. */
+  private static void awaitFile(Path file, java.util.function.Predicate<String> done, Process p)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      String s = Files.exists(file) ? Files.readString(file) : "";
+      if (done.test(s)) {
+        return;
+      }
+      String tail = s.substring(Math.max(0, s.length() - 600));
+      assertTrue(p.isAlive(), "fim watch ended; " + file + " ends with: " + tail);
+      assertTrue(
+          System.nanoTime() < deadline, "timed out waiting on " + file + ", ending: " + tail);
+      Thread.sleep(20);
+    }
+  }
+
   /** The value of the numeric JVM flag {@code name} in -XX:+PrintFlagsFinal's table. */
   private static long flag(String flags, String name) {
     java.util.regex.Matcher m =

@@ -214,6 +214,12 @@ final class ChangeDecoder {
     if (name != null) {
       if (raw[0] == '/') {
         path = fold(raw);
+        if (path.equals(name)) {
+          // One object for both when folding changed nothing (the usual absolute name): the index
+          // holds up to 65,536 changes, and a burst kept them in an old generation collected in
+          // full.
+          path = name;
+        }
       } else if (cwd != null) {
         path = fold(cwd.resolve(raw).toBytes());
       }

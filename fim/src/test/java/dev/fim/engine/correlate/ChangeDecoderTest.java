@@ -170,6 +170,30 @@ class ChangeDecoderTest {
     assertNull(c.actor().args(), "no PROCTITLE record");
   }
 
+  /**
+   * An absolute name that folding leaves as it is is held once, as the item's name and its path
+   * (the index holds up to 65,536 changes); a name that folds to other bytes keeps both.
+   */
+  @Test
+  void anAbsoluteNameThatNeedsNoFoldingIsHeldOnceAsNameAndPath() {
+    AuditedChange c =
+        decoder.decode(
+            event(
+                syscall(257, "ffffff9c", "241", 7, "python3", "/usr/bin/python3.11", "\"fim\""),
+                CWD,
+                path(0, "\"/var/tmp/t/\"", 10, "PARENT"),
+                path(1, "\"/var/tmp/t/f\"", 12, "NORMAL"),
+                path(2, "\"/var/tmp/t//./g\"", 13, "CREATE")),
+            0);
+    PathItem f = c.items().get(1);
+    assertEquals(PathBytes.ofUtf8("/var/tmp/t/f"), f.path());
+    assertSame(f.name(), f.path());
+    assertEquals(PathBytes.ofUtf8("/var/tmp/t/"), c.items().get(0).name());
+    assertEquals(PathBytes.ofUtf8("/var/tmp/t"), c.items().get(0).path());
+    assertEquals(PathBytes.ofUtf8("/var/tmp/t//./g"), c.items().get(2).name());
+    assertEquals(PathBytes.ofUtf8("/var/tmp/t/g"), c.items().get(2).path());
+  }
+
   @ParameterizedTest(name = "key={0} → {1}")
   @CsvSource({
     "'\"fim\"', true",
