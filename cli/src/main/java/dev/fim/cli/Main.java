@@ -43,8 +43,8 @@ public final class Main {
   /**
    * Runs the command line {@code args}; its exit code. {@code fim audit search} is read without
    * picocli when it can be ({@link AuditSearchArgs}: a one-shot search that should start fast), and
-   * so is {@code fim --version} ({@link QuickVersion}); everything else, and every error, goes
-   * through picocli.
+   * so are {@code fim --version} ({@link QuickVersion}) and the usual {@code fim check} lines
+   * ({@link CheckArgs}); everything else, and every error, goes through picocli.
    */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
     Integer version = QuickVersion.run(args, out, err);
@@ -55,6 +55,10 @@ public final class Main {
     Integer quick = AuditSearchOptions.runQuick(raw, args, out, err);
     if (quick != null) {
       return quick;
+    }
+    Integer check = CheckArgs.runQuick(raw, args, out, err);
+    if (check != null) {
+      return check;
     }
     return PicocliLine.execute(raw, args, out, err);
   }

@@ -127,6 +127,7 @@ class LauncherIT {
         new String[][] {
           {"init", "--db", tmp.resolve("db").toString(), tree()},
           {"check", "--db", tmp.resolve("db").toString(), tree()},
+          {"history", "--db", tmp.resolve("db").toString()},
         }) {
       Path classes = tmp.resolve("classes.log");
       Run r = fim(Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=" + classes), command);
@@ -140,16 +141,23 @@ class LauncherIT {
       // Every command's error handling and execution strategy too: a lambda implementing one of
       // picocli's interfaces kept them out (the dump links what it archives a lambda for) and was
       // spun at every start.
+      if (command[0].equals("check")) {
+        // Read without picocli (CheckArgs): none of its model is loaded at all.
+        assertTrue(log.contains("dev.fim.cli.CheckArgs source: shared objects file"), "check");
+        assertFalse(log.contains(" picocli.CommandLine "), "check loaded picocli's CommandLine");
+      }
       for (String c :
-          new String[] {
-            "picocli.CommandLine",
-            "picocli.CommandLine$Model$CommandSpec",
-            "picocli.CommandLine$RunLast",
-            "picocli.CommandLine$IExecutionStrategy",
-            "picocli.CommandLine$IExitCodeExceptionMapper",
-            "picocli.CommandLine$IExecutionExceptionHandler",
-            "dev.fim.cli.ErrorHandler"
-          }) {
+          command[0].equals("check")
+              ? new String[] {}
+              : new String[] {
+                "picocli.CommandLine",
+                "picocli.CommandLine$Model$CommandSpec",
+                "picocli.CommandLine$RunLast",
+                "picocli.CommandLine$IExecutionStrategy",
+                "picocli.CommandLine$IExitCodeExceptionMapper",
+                "picocli.CommandLine$IExecutionExceptionHandler",
+                "dev.fim.cli.ErrorHandler"
+              }) {
         assertTrue(
             log.contains(c + " source: shared objects file"),
             String.join(" ", command) + ": " + c + " did not come from the archive");
