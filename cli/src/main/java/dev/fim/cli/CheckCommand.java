@@ -68,16 +68,35 @@ final class CheckCommand implements Callable<Integer> {
       ShipAfterCommand shipping,
       boolean update)
       throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    shipping.check(spec.commandLine());
-    int exit = scan(spec, common, paths, output, attribution, update, out, err);
-    shipping.ship(common, spec.commandLine(), err); // the database is returned by now
+    picocli.CommandLine cmd = spec.commandLine();
+    return run(
+        cmd, cmd.getOut(), cmd.getErr(), common, paths, output, attribution, shipping, update);
+  }
+
+  /**
+   * As above, printing to {@code out} and {@code err}; {@code cmd} is picocli's command line, or
+   * null when {@link CheckArgs} read the line (which then names neither --output nor --ship, the
+   * two uses of it).
+   */
+  static int run(
+      picocli.CommandLine cmd,
+      PrintWriter out,
+      PrintWriter err,
+      CommonOptions common,
+      List<String> paths,
+      ReportOptions output,
+      AuditLogOption attribution,
+      ShipAfterCommand shipping,
+      boolean update)
+      throws Exception {
+    shipping.check(cmd);
+    int exit = scan(cmd, common, paths, output, attribution, update, out, err);
+    shipping.ship(common, cmd, err); // the database is returned by now
     return exit;
   }
 
   private static int scan(
-      picocli.CommandLine.Model.CommandSpec spec,
+      picocli.CommandLine cmd,
       CommonOptions common,
       List<String> paths,
       ReportOptions output,
@@ -95,7 +114,7 @@ final class CheckCommand implements Callable<Integer> {
             output.outputs == null || output.outputs.isEmpty()
                 ? null
                 : OutputSinks.open(
-                    spec.commandLine(),
+                    cmd,
                     output.outputs,
                     true,
                     null,

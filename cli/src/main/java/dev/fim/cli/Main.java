@@ -1,7 +1,6 @@
 package dev.fim.cli;
 
 import java.io.PrintWriter;
-import picocli.CommandLine;
 
 /** Entry point of {@code fim}. */
 public final class Main {
@@ -43,45 +42,24 @@ public final class Main {
 
   /**
    * Runs the command line {@code args}; its exit code. {@code fim audit search} is read without
-   * picocli when it can be ({@link AuditSearchArgs}: a one-shot search that should start fast);
-   * everything else, and every error, goes through picocli.
+   * picocli when it can be ({@link AuditSearchArgs}: a one-shot search that should start fast), and
+   * so are {@code fim --version} ({@link QuickVersion}) and the usual {@code fim check} lines
+   * ({@link CheckArgs}); everything else, and every error, goes through picocli.
    */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    Integer version = QuickVersion.run(args, out, err);
+    if (version != null) {
+      return version;
+    }
     RawArgs raw = RawArgs.fromProcCmdline(args);
     Integer quick = AuditSearchOptions.runQuick(raw, args, out, err);
     if (quick != null) {
       return quick;
     }
-    CommandLine cl = FimCommand.commandLine(raw, args);
-    cl.setOut(out);
-    cl.setErr(err);
-    // --help printed into a full disk fails inside picocli, which would print a stack trace: say it
-    // as for a command.
-    cl.setExecutionStrategy(new OutputFailureReporting(cl.getExecutionStrategy(), err));
-    return cl.execute(args);
-  }
-
-  /**
-   * picocli's execution strategy, with a failure to write the output said as for a command. A named
-   * class, not a lambda: a lambda implementing one of picocli's (Java 5) interfaces keeps that
-   * interface and its users out of the class-data archive (see {@link ErrorHandler}).
-   */
-  private static final class OutputFailureReporting implements CommandLine.IExecutionStrategy {
-    private final CommandLine.IExecutionStrategy strategy;
-    private final PrintWriter err;
-
-    OutputFailureReporting(CommandLine.IExecutionStrategy strategy, PrintWriter err) {
-      this.strategy = strategy;
-      this.err = err;
+    Integer check = CheckArgs.runQuick(raw, args, out, err);
+    if (check != null) {
+      return check;
     }
-
-    @Override
-    public int execute(CommandLine.ParseResult parsed) {
-      try {
-        return strategy.execute(parsed);
-      } catch (StandardOutput.Failure f) {
-        return ErrorHandler.report(f, err, false);
-      }
-    }
+    return PicocliLine.execute(raw, args, out, err);
   }
 }

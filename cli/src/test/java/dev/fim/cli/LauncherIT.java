@@ -116,9 +116,18 @@ class LauncherIT {
     Path jsa = target.resolve("fim.jsa");
     assertTrue(Files.size(jsa) > 0, "no archive after the first command");
     FileTime recorded = Files.getLastModifiedTime(jsa);
+    // fim --version is answered without picocli (QuickVersion): it loads none of its classes.
+    Path versionClasses = tmp.resolve("version-classes.log");
+    Run version = fim(Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=" + versionClasses), "-V");
+    assertEquals(0, version.exit(), version.toString());
+    String versionLog = Files.readString(versionClasses);
+    assertTrue(versionLog.contains("dev.fim.cli.QuickVersion source: shared objects file"));
+    assertFalse(versionLog.contains(" picocli."), "fim -V loaded picocli's classes");
     for (String[] command :
         new String[][] {
-          {"--version"}, {"init", "--db", tmp.resolve("db").toString(), tree()},
+          {"init", "--db", tmp.resolve("db").toString(), tree()},
+          {"check", "--db", tmp.resolve("db").toString(), tree()},
+          {"history", "--db", tmp.resolve("db").toString()},
         }) {
       Path classes = tmp.resolve("classes.log");
       Run r = fim(Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=" + classes), command);
@@ -132,16 +141,23 @@ class LauncherIT {
       // Every command's error handling and execution strategy too: a lambda implementing one of
       // picocli's interfaces kept them out (the dump links what it archives a lambda for) and was
       // spun at every start.
+      if (command[0].equals("check")) {
+        // Read without picocli (CheckArgs): none of its model is loaded at all.
+        assertTrue(log.contains("dev.fim.cli.CheckArgs source: shared objects file"), "check");
+        assertFalse(log.contains(" picocli.CommandLine "), "check loaded picocli's CommandLine");
+      }
       for (String c :
-          new String[] {
-            "picocli.CommandLine",
-            "picocli.CommandLine$Model$CommandSpec",
-            "picocli.CommandLine$RunLast",
-            "picocli.CommandLine$IExecutionStrategy",
-            "picocli.CommandLine$IExitCodeExceptionMapper",
-            "picocli.CommandLine$IExecutionExceptionHandler",
-            "dev.fim.cli.ErrorHandler"
-          }) {
+          command[0].equals("check")
+              ? new String[] {}
+              : new String[] {
+                "picocli.CommandLine",
+                "picocli.CommandLine$Model$CommandSpec",
+                "picocli.CommandLine$RunLast",
+                "picocli.CommandLine$IExecutionStrategy",
+                "picocli.CommandLine$IExitCodeExceptionMapper",
+                "picocli.CommandLine$IExecutionExceptionHandler",
+                "dev.fim.cli.ErrorHandler"
+              }) {
         assertTrue(
             log.contains(c + " source: shared objects file"),
             String.join(" ", command) + ": " + c + " did not come from the archive");
@@ -204,7 +220,8 @@ class LauncherIT {
   @Test
   void aCommandOpensNoJarToMissAClass() throws Exception {
     assertEquals(0, fim(Map.of(), "--version").exit()); // trains the archive
-    Run r = fim(Map.of("JAVA_TOOL_OPTIONS", "-Dsun.misc.URLClassPath.debug=true"), "--version");
+    // A command through picocli (--version is answered without it: QuickVersion).
+    Run r = fim(Map.of("JAVA_TOOL_OPTIONS", "-Dsun.misc.URLClassPath.debug=true"), "--help");
     assertEquals(0, r.exit(), r.toString());
     assertFalse(r.err().contains("groovy/lang/Closure"), r.err());
     assertFalse(r.err().contains("Opening file:" + target.resolve("lib/jackson-core")), r.err());

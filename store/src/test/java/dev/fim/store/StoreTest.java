@@ -179,6 +179,36 @@ class StoreTest {
     }
   }
 
+  /**
+   * An open loads the table files on its own thread: RocksDB's default started 16 threads per
+   * column family to do it (~140 for fim's 9, most of an open's time on a loaded 2-core machine).
+   * The options file RocksDB writes at each open records the setting in force.
+   */
+  @Test
+  void anOpenLoadsItsTableFilesWithoutAThreadPool() throws Exception {
+    Path db = tmp.resolve("db");
+    try (Store s = Store.open(db, Store.OpenMode.CREATE)) {
+      s.putMeta("k", "v");
+      s.flush();
+    }
+    try (Store s = Store.open(db, Store.OpenMode.EXISTING)) {
+      Path options;
+      try (var files = Files.list(db)) {
+        options =
+            files
+                .filter(f -> f.getFileName().toString().startsWith("OPTIONS-"))
+                .max(java.util.Comparator.comparing(f -> f.getFileName().toString()))
+                .orElseThrow();
+      }
+      List<String> setting =
+          Files.readAllLines(options).stream()
+              .filter(l -> l.contains("max_file_opening_threads="))
+              .toList();
+      assertEquals(List.of("  max_file_opening_threads=1"), setting, options.toString());
+      assertEquals("v", s.getMetaString("k"));
+    }
+  }
+
   @Test
   void missingDatabaseSaysToRunInit() {
     StoreException e =
