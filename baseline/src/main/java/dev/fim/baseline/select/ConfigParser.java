@@ -429,10 +429,19 @@ public final class ConfigParser {
   }
 
   /**
-   * fim's default config. It parses without warnings (a test holds it to that), so a failure here
-   * is a broken build, not a user error.
+   * fim's default config, built from {@link DefaultConfigForm}: the parse of {@link
+   * #DEFAULT_RESOURCE} as generated into the jar beside it (DefaultConfigFormTest requires the two
+   * to be the same), without reading, parsing and hashing the text at every start.
    */
   public static Config defaultConfig() {
+    return DefaultConfigForm.config();
+  }
+
+  /**
+   * Parses the shipped {@link #DEFAULT_RESOURCE}. It parses without warnings (a test holds it to
+   * that), so a failure here is a broken build, not a user error.
+   */
+  static Config parseDefaultConfig() {
     try {
       return parse(
           defaultConfigBytes(),

@@ -80,6 +80,11 @@ final class RuleSelector implements Selector {
   private final ThreadLocal<Matcher[]> matchers;
   private final ThreadLocal<RegexRule[]> matched = ThreadLocal.withInitial(() -> new RegexRule[1]);
 
+  /** The rules in config order (for {@link DefaultConfigForm}'s test to compare them). */
+  List<RegexRule> rulesInConfigOrder() {
+    return List.of(rules);
+  }
+
   RuleSelector(List<RegexRule> inConfigOrder) {
     this.rules = inConfigOrder.toArray(new RegexRule[0]);
     this.negativeRules = indices(r -> !r.kind.positive());
