@@ -13,9 +13,11 @@ import java.util.concurrent.FutureTask;
  * library and symbol lookups), the hash functions and SHA-256 for the HMAC (~0.2 s of CPU; the
  * first record of a scan comes ~0.1 s sooner, though on 2 cores the main thread's start-up slows
  * down meanwhile: ~0.05 s less wall time for a 20,000-file init). {@link #await()} joins its first
- * part (RocksDB, HMAC) before the store is opened and {@link #awaitScan()} its second (the libc
+ * part (RocksDB's library) before the store is opened and {@link #awaitScan()} its second (the libc
  * functions) before the scan, so the main thread opens the store meanwhile; each rethrows what its
  * part threw, so a failure surfaces as the same exception as without it, only on the main thread.
+ * SHA-256 for the HMAC is loaded between the two and awaited by neither: the main thread's own
+ * first use loads it, or finds it loaded.
  */
 final class Preload {
   private static final Set<String> SCAN_COMMANDS = Set.of("init", "check", "update");
@@ -69,8 +71,9 @@ final class Preload {
     // class-data archive does not hold would make the main thread set up the lambda machinery
     // (method handles spun at run time) before it parses a single option.
     FutureTask<Void> forStore = new FutureTask<>(new StoreStartUp());
+    FutureTask<Void> forSeal = new FutureTask<>(new SealStartUp());
     FutureTask<Void> forScan = new FutureTask<>(new ScanStartUp());
-    Thread thread = new Thread(new InOrder(forStore, forScan), "fim-preload");
+    Thread thread = new Thread(new InOrder(forStore, forSeal, forScan), "fim-preload");
     thread.setDaemon(true);
     task = forStore;
     scanTask = forScan;
@@ -85,6 +88,19 @@ final class Preload {
     @Override
     public Void call() {
       Store.loadNativeLibrary();
+      return null;
+    }
+  }
+
+  /**
+   * SHA-256 for the seal's HMAC, needed only after the store is open: nothing waits for this part
+   * (with the built-in config no longer parsed, the main thread reached the open before it was
+   * done, and waited ~10 ms). A main thread that gets there first loads it itself; the JDK's
+   * provider lookup is thread-safe.
+   */
+  private static final class SealStartUp implements java.util.concurrent.Callable<Void> {
+    @Override
+    public Void call() {
       dev.fim.store.seal.HmacSha256.load();
       return null;
     }
@@ -104,10 +120,12 @@ final class Preload {
   }
 
   /** Runs the tasks one after the other (each keeps its own outcome). */
-  private record InOrder(FutureTask<Void> first, FutureTask<Void> then) implements Runnable {
+  private record InOrder(FutureTask<Void> first, FutureTask<Void> second, FutureTask<Void> then)
+      implements Runnable {
     @Override
     public void run() {
       first.run();
+      second.run();
       then.run();
     }
   }
