@@ -5,8 +5,8 @@ import picocli.CommandLine;
 
 /**
  * A command line run through picocli: every command but the few read without it ({@link
- * QuickVersion}, {@link AuditSearchArgs}). Apart from {@link Main} so that verifying Main loads
- * none of picocli's classes: {@code fim --version} never touches picocli.
+ * QuickVersion}, {@link AuditSearchArgs}, {@link CheckArgs}). Apart from {@link Main} so that
+ * verifying Main loads none of picocli's classes: {@code fim --version} never touches picocli.
  */
 final class PicocliLine {
   private PicocliLine() {}

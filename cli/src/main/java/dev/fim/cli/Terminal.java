@@ -2,6 +2,7 @@ package dev.fim.cli;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ final class Terminal {
    * StandardOutput}): a command that has its text as UTF-8 already writes it there, after flushing
    * {@code out}. Null for any other writer.
    */
-  static java.io.OutputStream bytesOf(PrintWriter out) {
+  static OutputStream bytesOf(PrintWriter out) {
     return out != null && out == stdoutWriter ? StandardOutput.get() : null;
   }
 
