@@ -1,7 +1,5 @@
 package dev.fim.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fim.auditlink.interpret.AccountSource;
 import dev.fim.auditlink.interpret.Interpreter;
 import dev.fim.auditlink.search.AuditSearch;
@@ -156,17 +154,7 @@ final class AuditSearchOptions {
     Interpreter names = new Interpreter(AccountSource.system());
     Supplier<EventWriter> writers;
     if (format == ReportFormat.JSON) {
-      JsonFactory factory = new JsonFactory();
-      SearchJson json = new SearchJson(names);
-      writers =
-          () ->
-              (e, to) -> {
-                JsonGenerator g = factory.createGenerator(to);
-                g.setRootValueSeparator(null);
-                json.write(e, g);
-                g.flush();
-                to.write('\n');
-              };
+      writers = new SearchJson(names).lines();
     } else {
       writers = () -> new SearchText(names, zone)::write;
     }

@@ -1,5 +1,6 @@
 package dev.fim.auditlink.search;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fim.auditlink.interpret.Interpreter;
 import dev.fim.auditlink.search.EventSummary.ObjectPath;
@@ -37,6 +38,22 @@ public final class SearchJson {
 
   public void write(AuditEvent e, JsonGenerator g) throws IOException {
     write(EventSummary.of(e, names), g);
+  }
+
+  /**
+   * Writers of each event as one line of JSON, for {@link AuditSearch#run}: one per thread that
+   * asks (a writer is not thread-safe, this object is).
+   */
+  public java.util.function.Supplier<EventWriter> lines() {
+    JsonFactory factory = new JsonFactory();
+    return () ->
+        (e, to) -> {
+          JsonGenerator g = factory.createGenerator(to);
+          g.setRootValueSeparator(null);
+          write(e, g);
+          g.flush();
+          to.write('\n');
+        };
   }
 
   public void write(EventSummary s, JsonGenerator g) throws IOException {

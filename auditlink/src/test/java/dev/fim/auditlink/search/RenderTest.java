@@ -133,17 +133,7 @@ class RenderTest {
         text.length - text.length / 2);
     // The garbage lands mid-line or between lines; either way the same for both sinks.
     Files.write(log, all);
-    JsonFactory factory = new JsonFactory();
-    SearchJson json = new SearchJson(NAMES);
-    java.util.function.Supplier<EventWriter> jsonWriters =
-        () ->
-            (e, to) -> {
-              JsonGenerator g = factory.createGenerator(to);
-              g.setRootValueSeparator(null);
-              json.write(e, g);
-              g.flush();
-              to.write('\n');
-            };
+    java.util.function.Supplier<EventWriter> jsonWriters = new SearchJson(NAMES).lines();
     java.util.function.Supplier<EventWriter> textWriters =
         () -> new SearchText(NAMES, ZoneOffset.UTC)::write;
     int nonAscii = 0;
