@@ -26,6 +26,23 @@ public record Digest(HashAlgorithm algorithm, byte[] value) {
     return HexFormat.of().formatHex(value);
   }
 
+  /**
+   * {@link #hex()}'s characters as ASCII bytes ({@code 0-9a-f}) into {@code out} from {@code at};
+   * returns the index after the last. For the event JSON, which copies them into its output.
+   */
+  public int hexInto(byte[] out, int at) {
+    int i = at;
+    for (byte b : value) {
+      out[i++] = HEX[b >> 4 & 0xf];
+      out[i++] = HEX[b & 0xf];
+    }
+    return i;
+  }
+
+  private static final byte[] HEX = {
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'
+  };
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Digest d && d.algorithm == algorithm && Arrays.equals(d.value, value);

@@ -44,4 +44,32 @@ class TimestampTest {
       }
     }
   }
+
+  /**
+   * The bytes the event JSON copies into its output are format's characters; before 1970 (which
+   * format leaves to Instant) nothing is written and -1 returned.
+   */
+  @Test
+  void formatAsciiWritesFormatsCharactersOrNothing() {
+    SplittableRandom r = new SplittableRandom(11);
+    byte[] b = new byte[Timestamps.MAX_ASCII_LENGTH + 3];
+    for (int i = 0; i < 100_000; i++) {
+      long ns = r.nextLong();
+      for (long t :
+          new long[] {ns, ns / 1_000_000 * 1_000_000, ns / 1_000 * 1_000, 0, Long.MAX_VALUE}) {
+        java.util.Arrays.fill(b, (byte) '#');
+        int end = Timestamps.formatAscii(t, b, 3);
+        if (t < 0) {
+          assertEquals(-1, end, "ns " + t);
+          assertEquals(
+              "#".repeat(b.length), new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
+        } else {
+          assertEquals(
+              "###" + expected(t),
+              new String(b, 0, end, java.nio.charset.StandardCharsets.ISO_8859_1),
+              "ns " + t);
+        }
+      }
+    }
+  }
 }

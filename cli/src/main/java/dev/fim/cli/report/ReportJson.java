@@ -59,7 +59,7 @@ final class ReportJson {
   private static void approval(JsonGenerator g, Approval a) throws IOException {
     g.writeStartObject();
     g.writeFieldName(ACCEPTED_AT);
-    g.writeString(EventTime.of(a.acceptedNs()));
+    dev.fim.engine.output.AsciiJson.timestamp(g, a.acceptedNs());
     EventJson.writeUser(a.uid(), a.uidName(), a.auid(), a.auidName(), g);
     g.writeFieldName(NOTE);
     g.writeString(a.note());

@@ -10,12 +10,14 @@ import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.Digest;
 import dev.fim.store.FileRecord;
+import dev.fim.store.FileType;
+import dev.fim.store.HashAlgorithm;
+import dev.fim.store.Origin;
 import dev.fim.store.PathBytes;
-import dev.fim.store.Timestamps;
-import dev.fim.store.Values;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.util.List;
 
 /**
  * Writes a {@link ChangeEvent} as the event JSON of DESIGN.md: ECS field names ({@code @timestamp},
@@ -166,6 +168,13 @@ public final class EventJson {
     g.writeBoolean(value);
   }
 
+  /** A value fim names itself (an enum's label): quoted and encoded once, as the field names. */
+  private static void label(JsonGenerator g, SerializedString name, SerializedString value)
+      throws IOException {
+    g.writeFieldName(name);
+    g.writeString(value);
+  }
+
   private static void object(JsonGenerator g, SerializedString name) throws IOException {
     g.writeFieldName(name);
     g.writeStartObject();
@@ -179,19 +188,20 @@ public final class EventJson {
   private static void write(ChangeEvent e, JsonGenerator g, boolean agent) throws IOException {
     FileRecord file = e.after() != null ? e.after() : e.before();
     g.writeStartObject();
-    string(g, N_TIMESTAMP, Timestamps.format(e.timeNs()));
+    g.writeFieldName(N_TIMESTAMP);
+    AsciiJson.timestamp(g, e.timeNs());
     if (e.message() != null) {
       string(g, N_MESSAGE, e.message());
     }
     object(g, N_EVENT);
-    string(g, N_ACTION, e.action().label());
+    label(g, N_ACTION, ACTION[e.action().ordinal()]);
     number(g, N_SEQUENCE, e.sequence());
-    string(g, N_KIND, "event");
+    label(g, N_KIND, V_EVENT);
     array(g, N_CATEGORY);
-    g.writeString("file");
+    g.writeString(V_FILE);
     g.writeEndArray();
     array(g, N_TYPE);
-    g.writeString(ecsType(e.action()));
+    g.writeString(ECS_TYPE[e.action().ordinal()]);
     g.writeEndArray();
     g.writeEndObject();
 
@@ -207,33 +217,39 @@ public final class EventJson {
       }
     }
     if (file != null) {
-      string(g, N_TYPE, file.type().label());
-      string(g, N_INODE, Long.toUnsignedString(file.ino()));
+      label(g, N_TYPE, FILE_TYPE[file.type().ordinal()]);
+      g.writeFieldName(N_INODE);
+      AsciiJson.unsignedDecimal(g, file.ino());
       if (e.before() != null && e.after() != null && e.before().ino() != e.after().ino()) {
-        string(g, N_PREVIOUS_INODE, Long.toUnsignedString(e.before().ino()));
+        g.writeFieldName(N_PREVIOUS_INODE);
+        AsciiJson.unsignedDecimal(g, e.before().ino());
       }
       number(g, N_SIZE, file.size());
-      string(g, N_MODE, Values.mode(file.mode()));
-      string(g, N_UID, Integer.toUnsignedString(file.uid()));
-      string(g, N_GID, Integer.toUnsignedString(file.gid()));
-      string(g, N_MTIME, Timestamps.format(file.mtimeNs()));
-      string(g, N_CTIME, Timestamps.format(file.ctimeNs()));
+      g.writeFieldName(N_MODE);
+      AsciiJson.mode(g, file.mode());
+      g.writeFieldName(N_UID);
+      AsciiJson.decimal(g, Integer.toUnsignedLong(file.uid()));
+      g.writeFieldName(N_GID);
+      AsciiJson.decimal(g, Integer.toUnsignedLong(file.gid()));
+      g.writeFieldName(N_MTIME);
+      AsciiJson.timestamp(g, file.mtimeNs());
+      g.writeFieldName(N_CTIME);
+      AsciiJson.timestamp(g, file.ctimeNs());
       if (file.linkTarget() != null) {
         string(g, N_TARGET_PATH, PathBytes.of(file.linkTarget()).display());
       }
       if (!file.digests().isEmpty()) {
         object(g, N_HASH);
         for (Digest d : file.digests()) {
-          g.writeStringField(d.algorithm().label(), d.hex());
+          g.writeFieldName(HASH_NAME[d.algorithm().ordinal()]);
+          AsciiJson.hex(g, d);
         }
         g.writeEndObject();
       }
     }
     if (!e.changes().isEmpty()) {
       array(g, N_CHANGES);
-      for (String c : e.changedAttributes()) {
-        g.writeString(c);
-      }
+      writeChangedAttributes(e.changes(), g);
       g.writeEndArray();
     }
     g.writeEndObject();
@@ -251,10 +267,12 @@ public final class EventJson {
     }
     object(g, N_FIM);
     if (e.origin() != null) {
-      string(g, N_ORIGIN, e.origin().label());
+      label(g, N_ORIGIN, ORIGIN[e.origin().ordinal()]);
     }
-    g.writeStringField(
-        "attribution", (e.attribution() == null ? Attribution.NONE : e.attribution()).label());
+    label(
+        g,
+        N_ATTRIBUTION,
+        ATTRIBUTION[(e.attribution() == null ? Attribution.NONE : e.attribution()).ordinal()]);
     if (e.attributionReason() != null) {
       string(g, N_ATTRIBUTION_REASON, e.attributionReason());
     }
@@ -272,7 +290,8 @@ public final class EventJson {
       string(g, N_PROBLEM, file.problem());
     }
     if (e.actor() != null && e.actor().sessionId() != null) {
-      string(g, N_SESSION_ID, Long.toString(e.actor().sessionId()));
+      g.writeFieldName(N_SESSION_ID);
+      AsciiJson.decimal(g, e.actor().sessionId());
     }
     if (e.actor() != null && e.actor().tty() != null) {
       string(g, N_TTY, e.actor().tty());
@@ -326,10 +345,12 @@ public final class EventJson {
         string(g, N_NAME, w.name());
       }
       if (w.auid() != null) {
-        string(g, N_AUID, Long.toString(w.auid()));
+        g.writeFieldName(N_AUID);
+        AsciiJson.decimal(g, w.auid());
       }
       if (w.uid() != null) {
-        string(g, N_UID, Long.toString(w.uid()));
+        g.writeFieldName(N_UID);
+        AsciiJson.decimal(g, w.uid());
       }
       if (w.syscall() != null) {
         string(g, N_SYSCALL, w.syscall());
@@ -337,7 +358,8 @@ public final class EventJson {
       if (w.serial() != null) {
         number(g, N_SERIAL, w.serial());
       }
-      string(g, N_TIME, Timestamps.format(w.timeNs()));
+      g.writeFieldName(N_TIME);
+      AsciiJson.timestamp(g, w.timeNs());
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -353,14 +375,16 @@ public final class EventJson {
       Long uid, String uidName, Long auid, String auidName, JsonGenerator g) throws IOException {
     object(g, N_USER);
     if (uid != null) {
-      string(g, N_ID, Long.toString(uid));
+      g.writeFieldName(N_ID);
+      AsciiJson.decimal(g, uid);
       if (uidName != null) {
         string(g, N_NAME, uidName);
       }
     }
     if (auid != null) {
       object(g, N_AUDIT);
-      string(g, N_ID, Long.toString(auid));
+      g.writeFieldName(N_ID);
+      AsciiJson.decimal(g, auid);
       if (auidName != null) {
         string(g, N_NAME, auidName);
       }
@@ -424,7 +448,8 @@ public final class EventJson {
           string(g, N_EXECUTABLE, p.executable());
         }
         if (p.auid() != null) {
-          string(g, N_AUID, Long.toString(p.auid()));
+          g.writeFieldName(N_AUID);
+          AsciiJson.decimal(g, p.auid());
         }
         g.writeEndObject();
       }
@@ -433,6 +458,47 @@ public final class EventJson {
         bool(g, N_PARENTS_CUT, true);
       }
     }
+  }
+
+  /**
+   * {@code file.changes}: each changed attribute's name once, in the order of the changes, as
+   * {@link ChangeEvent#changedAttributes()} lists them, without making that list (an event has at
+   * most a handful of changes).
+   */
+  private static void writeChangedAttributes(List<AttributeChange> changes, JsonGenerator g)
+      throws IOException {
+    for (int i = 0; i < changes.size(); i++) {
+      String name = changes.get(i).attribute();
+      boolean seen = false;
+      for (int j = 0; j < i && !seen; j++) {
+        seen = java.util.Objects.equals(changes.get(j).attribute(), name);
+      }
+      if (!seen) {
+        g.writeString(name);
+      }
+    }
+  }
+
+  private static final SerializedString N_ATTRIBUTION = new SerializedString("attribution");
+  private static final SerializedString V_EVENT = new SerializedString("event");
+  private static final SerializedString V_FILE = new SerializedString("file");
+  private static final SerializedString[] ACTION = labels(Action.values(), Action::label);
+  private static final SerializedString[] ECS_TYPE = labels(Action.values(), EventJson::ecsType);
+  private static final SerializedString[] FILE_TYPE = labels(FileType.values(), FileType::label);
+  private static final SerializedString[] ORIGIN = labels(Origin.values(), Origin::label);
+  private static final SerializedString[] ATTRIBUTION =
+      labels(Attribution.values(), Attribution::label);
+  private static final SerializedString[] HASH_NAME =
+      labels(HashAlgorithm.values(), HashAlgorithm::label);
+
+  /** Each constant's label, quoted and encoded once, by ordinal. */
+  private static <E extends Enum<E>> SerializedString[] labels(
+      E[] values, java.util.function.Function<E, String> label) {
+    SerializedString[] out = new SerializedString[values.length];
+    for (E v : values) {
+      out[v.ordinal()] = new SerializedString(label.apply(v));
+    }
+    return out;
   }
 
   private static String ecsType(Action a) {
