@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -104,22 +102,13 @@ class CommandModelTest {
     return all;
   }
 
-  private static Fim.Run execute(CommandLine cl, String[] args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Fim.Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void theModelOfTheNamedCommandSaysWhatTheWholeModelSaysForHelpUsageAndErrors() {
     List<String[]> cases = argumentsThatRunNothing();
     assertTrue(cases.size() > 100, "cases: " + cases.size());
     for (String[] args : cases) {
       Fim.Run partial = Fim.runPicocli(args);
-      Fim.Run full = execute(whole(), args);
+      Fim.Run full = Fim.execute(whole(), args);
       assertEquals(full, partial, String.join(" ", args));
       assertTrue(partial.exit() == 0 || partial.exit() == ExitCodes.USAGE, partial.toString());
     }

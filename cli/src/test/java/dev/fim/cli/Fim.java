@@ -32,7 +32,11 @@ final class Fim {
 
   /** As {@link #run}, always through picocli (never {@code audit search}'s quick way in). */
   static Run runPicocli(String... args) {
-    CommandLine cl = FimCommand.commandLine(RawArgs.fromProcCmdline(args), args);
+    return execute(FimCommand.commandLine(RawArgs.fromProcCmdline(args), args), args);
+  }
+
+  /** Runs {@code args} through the picocli model {@code cl}, capturing what it prints. */
+  static Run execute(CommandLine cl, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));

@@ -58,13 +58,7 @@ class QuickVersionTest {
   };
 
   private static Fim.Run whole(String... args) {
-    CommandLine cl = FimCommand.commandLine(RawArgs.fromProcCmdline(new String[0]));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Fim.Run(code, out.toString(), err.toString());
+    return Fim.execute(FimCommand.commandLine(RawArgs.fromProcCmdline(new String[0])), args);
   }
 
   @Test
