@@ -47,22 +47,25 @@ public final class AuditSearch {
   }
 
   /**
-   * Does, on the calling thread, the one-time JVM work a search meets first: the time-zone rules
-   * (their provider is looked up as a service, which opens every jar on the class path), the lambda
-   * machinery, Unsafe and libc's {@code memmem} for the byte search ({@link LibcMemmem#bind}: the
-   * search does not wait for it) and the record parser's tables. A CLI calls this on a second
-   * thread while its main thread reads the options and opens the inputs (on 2 cores the second one
-   * is idle then): ~30 ms less start-up. No other effect; errors are left to the search itself to
-   * meet and report.
+   * Does, on the calling thread, the one-time JVM work a search meets first: libc's {@code memmem}
+   * for the byte search ({@link LibcMemmem#bind}: jffi's stub library, its {@code
+   * java.util.logging} set-up and the symbol lookup), the time-zone rules (their provider is looked
+   * up as a service, which opens every jar on the class path), the lambda machinery, Unsafe and the
+   * record parser's tables. A CLI calls this on a second thread while its main thread reads the
+   * options, resolves the zone and opens the inputs (on 2 cores the second one is idle then). The
+   * binding comes first: a search of 8 MB or more waits for it before its first byte ({@link
+   * WindowedSearch#open}), and behind the zone rules it kept the main thread waiting ~20 ms more
+   * (issue 18, session 12), while the main thread resolves the zone itself meanwhile. No other
+   * effect; errors are left to the search itself to meet and report.
    */
   public static void warmUp() {
     try {
-      java.time.ZoneId.systemDefault().getRules();
+      boolean memmem = LibcMemmem.bind();
+      SearchTrace.mark("warm-up: byte search (libc memmem: %s)", memmem);
+      LocalZone.systemDefault().getRules();
       SearchTrace.mark("warm-up: time-zone rules");
       Supplier<NativeBytes> lambda = () -> new NativeBytes(16);
       lambda.get();
-      boolean memmem = LibcMemmem.bind();
-      SearchTrace.mark("warm-up: byte search (libc memmem: %s)", memmem);
       new dev.fim.auditlink.parse.RecordParser()
           .parseLogLine(
               "type=EOE msg=audit(1700000000.000:1): "
@@ -212,11 +215,7 @@ public final class AuditSearch {
           long maxLines = mode == Mode.WINDOWED ? -1 : ws.total() / (8L * EventGrouper.WINDOW);
           WindowedSearch.Task task =
               new WindowedSearch.Task(
-                  prefilter.needles(bit),
-                  (type, millis, b, off, end) ->
-                      (prefilter.hits(type, millis, b, off, end) & bit) != 0,
-                  matcher,
-                  writers);
+                  prefilter.needles(bit), new NeedleTest(prefilter, bit), matcher, writers);
           List<WindowedSearch.Match> found = ws.search(task, threads, minPart, maxLines);
           if (found != null) {
             for (WindowedSearch.Match m : found) {
@@ -258,5 +257,25 @@ public final class AuditSearch {
         scanner.garbage + grouper.rejected,
         grouper.scanned,
         grouper.matched);
+  }
+
+  /**
+   * Whether a line's header and bytes pass the prefilter for the needle's criterion. A named class,
+   * not a lambda: the main thread builds it before the first byte is read, and a lambda's first
+   * link there ran the lambda machinery (method handles spun, ~3 ms) on the search's critical path.
+   */
+  private static final class NeedleTest implements WindowedSearch.LineTest {
+    private final Prefilter prefilter;
+    private final int bit;
+
+    NeedleTest(Prefilter prefilter, int bit) {
+      this.prefilter = prefilter;
+      this.bit = bit;
+    }
+
+    @Override
+    public boolean test(int type, long millis, byte[] b, int off, int end) {
+      return (prefilter.hits(type, millis, b, off, end) & bit) != 0;
+    }
   }
 }

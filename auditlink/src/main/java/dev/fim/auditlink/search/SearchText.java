@@ -27,7 +27,7 @@ import java.time.ZoneId;
  * the quotes. Times are in the given zone (ausearch: the local one). One instance per writing
  * thread.
  */
-public final class SearchText {
+public final class SearchText implements EventWriter {
   private final Interpreter names;
   private final AusearchTime time;
 
@@ -40,6 +40,7 @@ public final class SearchText {
   }
 
   /** Not thread-safe (the time formatter keeps the last second it computed). */
+  @Override
   public void write(AuditEvent e, Writer w) throws IOException {
     StringBuilder sb = new StringBuilder(1024);
     sb.append("----\ntime->");

@@ -271,13 +271,22 @@ final class WindowedSearch implements AutoCloseable {
   /**
    * The order the sequential grouper ends events in (see {@link EventGrouper}); unique per event.
    */
-  private static final Comparator<Gathered> ORDER =
-      (a, b) -> {
-        int c = Long.compare(a.endsAt, b.endsAt);
-        if (c != 0) return c;
-        c = Integer.compare(a.rank, b.rank);
-        return c != 0 ? c : Long.compare(a.order, b.order);
-      };
+  private static final Comparator<Gathered> ORDER = new GrouperOrder();
+
+  /**
+   * {@link #ORDER}. A named class, not a lambda: this class is initialised on the main thread
+   * before the first byte is read, and a lambda there ran the lambda machinery on the critical
+   * path.
+   */
+  private static final class GrouperOrder implements Comparator<Gathered> {
+    @Override
+    public int compare(Gathered a, Gathered b) {
+      int c = Long.compare(a.endsAt, b.endsAt);
+      if (c != 0) return c;
+      c = Integer.compare(a.rank, b.rank);
+      return c != 0 ? c : Long.compare(a.order, b.order);
+    }
+  }
 
   /** Line test on a line's bytes (header already parsed). */
   @FunctionalInterface
