@@ -28,6 +28,11 @@ class AuditSearchStartUpTest {
   private record Run(byte[] out, String err, int code) {}
 
   private Run search(String... jvmOptions) throws Exception {
+    return search(new String[0], jvmOptions);
+  }
+
+  /** As {@link #search(String...)} with more options for the search itself. */
+  private Run search(String[] searchOptions, String... jvmOptions) throws Exception {
     Path log = dir.resolve("audit.log");
     if (!Files.exists(log)) {
       Files.writeString(log, CdsTraining.trainingAuditLog(), StandardCharsets.US_ASCII);
@@ -35,6 +40,7 @@ class AuditSearchStartUpTest {
     List<String> cmd =
         new ArrayList<>(
             ChildFim.command("audit", "search", "--input", log.toString(), "-k", "fim"));
+    cmd.addAll(List.of(searchOptions));
     cmd.addAll(1, List.of(jvmOptions));
     Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("err").toFile()).start();
     byte[] out = p.getInputStream().readAllBytes();
@@ -76,8 +82,17 @@ class AuditSearchStartUpTest {
 
   @Test
   void theMainThreadLinksNoLambdaBeforeTheFirstByte() throws Exception {
+    assertNoLambdaOnTheMainThreadBeforeTheFirstByte();
+  }
+
+  @Test
+  void theMainThreadLinksNoLambdaBeforeTheFirstByteOfAJsonSearch() throws Exception {
+    assertNoLambdaOnTheMainThreadBeforeTheFirstByte("--format", "json");
+  }
+
+  private void assertNoLambdaOnTheMainThreadBeforeTheFirstByte(String... options) throws Exception {
     Path classes = dir.resolve("classes.log");
-    Run r = search("-Xlog:class+load=info:file=" + classes + ":tid");
+    Run r = search(options, "-Xlog:class+load=info:file=" + classes + ":tid");
     assertEquals(0, r.code(), r.err());
     List<String> lines = Files.readAllLines(classes);
     String main = null;
