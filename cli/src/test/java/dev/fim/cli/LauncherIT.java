@@ -95,6 +95,40 @@ class LauncherIT {
     assertRefused(mark, nativeDir.resolve("libjffi-1.2.so") + " is writable by group or others");
   }
 
+  /**
+   * {@code fim --version} and {@code -V}, alone, load no native library: the launcher neither
+   * checks the directory (a {@code stat} process, ~10 ms of the command) nor warns about it. Any
+   * other command still does (the tests above).
+   */
+  @Test
+  void versionAloneSkipsTheCheckOfLibrariesItDoesNotLoad() throws Exception {
+    chmod(nativeDir, "rwxrwxr-x");
+    for (String spelling : new String[] {"--version", "-V"}) {
+      Run version = fim(Map.of("FIM_NO_CDS", "1"), spelling);
+      assertEquals(0, version.exit(), version.toString());
+      assertTrue(version.out().startsWith("fim "), version.toString());
+      assertEquals("", version.err(), spelling);
+    }
+    Run two = fim(Map.of("FIM_NO_CDS", "1"), "--version", "--version");
+    assertTrue(
+        two.err().contains("fim: warning: native libraries not loaded from " + nativeDir),
+        two.err());
+  }
+
+  /**
+   * When {@code --version} is the first command and trains the class-data archive, the training
+   * (init, check, ... on a scratch tree) loads the libraries from the directory as any scan does:
+   * the archive does not depend on which command trained it.
+   */
+  @Test
+  void aVersionThatTrainsTheArchiveTrainsItWithTheNativeLibraries() throws Exception {
+    Path mark = plantJffi();
+    Run version = fim(Map.of(), "--version");
+    assertEquals(0, version.exit(), version.toString());
+    assertTrue(version.out().startsWith("fim "), version.toString());
+    assertTrue(Files.exists(mark), "the training did not load from " + nativeDir + ": " + version);
+  }
+
   @Test
   void refusesALibraryOfAnotherUser() throws Exception {
     assumeTrue(CommonOptions.isRoot(), "giving a file to another user needs root");
