@@ -42,8 +42,12 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    return run(spec.commandLine().getOut(), spec.commandLine().getErr(), common, paths);
+  }
+
+  /** The init itself, as picocli or {@link InitArgs} read its line. */
+  static int run(PrintWriter out, PrintWriter err, CommonOptions common, List<String> paths)
+      throws Exception {
     try (BaselineSession s = BaselineSession.open(common, paths, true, err)) {
       CheckCommand.warnAboutSymlinkRoots(s.job, err);
       BaselineJob.Result r =
