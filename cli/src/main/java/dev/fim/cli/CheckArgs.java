@@ -142,9 +142,10 @@ final class CheckArgs {
 
   /**
    * {@link PathOptionConverter}'s path for {@code value}, or null where it refuses it (then picocli
-   * says why): a name Java cannot make, or one that would name other bytes than those given.
+   * says why): a name Java cannot make, or one that would name other bytes than those given. Also
+   * {@link InitArgs}'.
    */
-  private static Path path(String value) {
+  static Path path(String value) {
     Charset jnu = RawArgs.jnuCharset();
     Path p;
     try {

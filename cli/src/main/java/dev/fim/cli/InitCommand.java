@@ -42,8 +42,12 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    return run(spec.commandLine().getOut(), spec.commandLine().getErr(), common, paths);
+  }
+
+  /** The init itself, as picocli or {@link InitArgs} read its line. */
+  static int run(PrintWriter out, PrintWriter err, CommonOptions common, List<String> paths)
+      throws Exception {
     try (BaselineSession s = BaselineSession.open(common, paths, true, err)) {
       CheckCommand.warnAboutSymlinkRoots(s.job, err);
       BaselineJob.Result r =
@@ -54,15 +58,18 @@ final class InitCommand implements Callable<Integer> {
                   : "the baseline is as it was before",
               s.job::init);
       s.endProgress();
+      // Without String.format: see RootNumbers.
       out.println(
-          String.format(
-              Locale.ROOT,
-              "fim init: baseline of %,d files and %,d directories (%s hashed) in %.1f s, sealed with %s",
-              r.scan().files(),
-              r.scan().directories(),
-              ProgressLine.bytes(r.scan().bytesHashed()),
-              (r.endNs() - r.startNs()) / 1e9,
-              s.keyFile));
+          "fim init: baseline of "
+              + RootNumbers.grouped(r.scan().files())
+              + " files and "
+              + RootNumbers.grouped(r.scan().directories())
+              + " directories ("
+              + ProgressLine.bytes(r.scan().bytesHashed())
+              + " hashed) in "
+              + RootNumbers.oneDecimal((r.endNs() - r.startNs()) / 1e9)
+              + " s, sealed with "
+              + s.keyFile);
       out.println("database: " + s.store.dir());
       for (ScanProblem p : r.problems()) {
         err.println("fim: " + p.line());

@@ -43,8 +43,9 @@ public final class Main {
   /**
    * Runs the command line {@code args}; its exit code. {@code fim audit search} is read without
    * picocli when it can be ({@link AuditSearchArgs}: a one-shot search that should start fast), and
-   * so are {@code fim --version} ({@link QuickVersion}) and the usual {@code fim check} lines
-   * ({@link CheckArgs}); everything else, and every error, goes through picocli.
+   * so are {@code fim --version} ({@link QuickVersion}) and the usual {@code fim check} and {@code
+   * fim init} lines ({@link CheckArgs}, {@link InitArgs}); everything else, and every error, goes
+   * through picocli.
    */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
     Integer version = QuickVersion.run(args, out, err);
@@ -59,6 +60,10 @@ public final class Main {
     Integer check = CheckArgs.runQuick(raw, args, out, err);
     if (check != null) {
       return check;
+    }
+    Integer init = InitArgs.runQuick(raw, args, out, err);
+    if (init != null) {
+      return init;
     }
     return PicocliLine.execute(raw, args, out, err);
   }

@@ -76,7 +76,7 @@ final class ProgressLine {
       v /= 1024;
       u++;
     }
-    return u == 0 ? b + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    return u == 0 ? b + " B" : RootNumbers.oneDecimal(v) + " " + units[u];
   }
 
   static String duration(double secs) {
