@@ -1,6 +1,8 @@
 package dev.fim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,5 +18,17 @@ class PreloadTest {
     Preload.startFor(new String[] {"check", "/nonexistent"});
     Preload.awaitReport();
     assertEquals("1 12,345 0.3", Preload.reportWarmUp());
+  }
+
+  /**
+   * An init's summary line is written without the JDK's locale data ({@link RootNumbers}): its
+   * preload does not set that data up, which would only take CPU from the scan threads.
+   */
+  @Test
+  void anInitsPreloadLeavesTheLocaleDataAlone() {
+    Preload.startFor(new String[] {"check", "/nonexistent"});
+    assertTrue(Preload.startedReportPart());
+    Preload.startFor(new String[] {"init", "/nonexistent"});
+    assertFalse(Preload.startedReportPart());
   }
 }
