@@ -8,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a report file atomically: to a temporary file in the same directory, then renamed over the
@@ -46,8 +47,12 @@ final class ReportOutput {
           "report " + target + ": cannot create a file in " + dir + ": " + reason(e), e);
     }
     try {
+      // A file the report can copy its spilled body into in the kernel (ComplianceReport).
       try (java.io.OutputStream o =
-          new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+          new dev.fim.cli.report.ReportFile(
+              java.nio.channels.FileChannel.open(
+                  tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+              1 << 16)) {
         body.write(o);
       }
       try {

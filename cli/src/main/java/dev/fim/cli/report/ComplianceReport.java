@@ -118,7 +118,12 @@ public final class ComplianceReport {
         text,
         body -> {
           text.flush();
-          copy(body, out);
+          if (out instanceof ReportFile file) {
+            file.flush();
+            SpilledBody.copyInto(body, file.channel());
+          } else {
+            copy(body, out);
+          }
         },
         (rows, length) -> {
           text.flush();
@@ -190,7 +195,8 @@ public final class ComplianceReport {
   /**
    * Copies the spilled body after the head in 1 MiB reads, each written straight through the
    * output's buffer ({@code Files.copy} moved a million-event body 8 KiB at a time, through the
-   * buffer: 80,000 system calls and a copy more).
+   * buffer: 80,000 system calls and a copy more). Into a {@link ReportFile} (a {@code --output}
+   * file) the body is copied in the kernel instead ({@link SpilledBody}).
    */
   private static void copy(Path body, OutputStream out) throws IOException {
     byte[] buf = new byte[1 << 20];

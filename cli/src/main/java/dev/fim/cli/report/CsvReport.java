@@ -46,7 +46,14 @@ final class CsvReport implements ReportWriter {
   private final String evidence;
 
   private Writer out;
-  private final StringBuilder row = new StringBuilder(512);
+
+  /**
+   * Where the row is made: the batch's own characters when the rows go to a {@link CharsWriter} (no
+   * copy of each row), else {@link #own}, appended to the writer at the row's end.
+   */
+  private StringBuilder row;
+
+  private final StringBuilder own = new StringBuilder(512);
   private boolean rowStarted;
 
   CsvReport(boolean evidenceVerified) {
@@ -63,7 +70,7 @@ final class CsvReport implements ReportWriter {
 
   @Override
   public void head(Writer out, Summary s, String sha256) throws IOException {
-    this.out = out;
+    target(out);
     if (s.fleet != null) {
       field("host");
     }
@@ -75,13 +82,13 @@ final class CsvReport implements ReportWriter {
 
   @Override
   public void change(Writer out, ChangeEvent e, Approval a) throws IOException {
-    this.out = out;
+    target(out);
     Actor x = e.actor();
     if (host != null) {
       field(host);
     }
     field(dev.fim.store.Timestamps.format(e.timeNs()));
-    field(Long.toString(e.sequence()));
+    number(e.sequence());
     field(e.action().label());
     field(e.path().display());
     field(e.path().isUtf8() ? "" : e.path().hex());
@@ -97,18 +104,18 @@ final class CsvReport implements ReportWriter {
           .append(c.newValue());
     }
     field(changes.toString());
-    field(x == null || x.auid() == null ? "" : Long.toString(x.auid()));
+    number(x == null ? null : x.auid());
     field(x == null || x.auidName() == null ? "" : x.auidName());
-    field(x == null || x.uid() == null ? "" : Long.toString(x.uid()));
+    number(x == null ? null : x.uid());
     field(x == null || x.uidName() == null ? "" : x.uidName());
-    field(x == null || x.pid() == null ? "" : Integer.toString(x.pid()));
+    number(x == null ? null : x.pid());
     field(ReportJson.actorExe(x));
     field((e.attribution() == null ? Attribution.NONE : e.attribution()).label());
     field(e.attributionReason() == null ? "" : e.attributionReason());
     field(writers(e));
     field(e.origin() == null ? "" : e.origin().label());
     field(e.message() == null ? "" : e.message());
-    field(ReportJson.state(e, a).toLowerCase(java.util.Locale.ROOT));
+    field(state(e, a));
     field(a == null ? "" : EventTime.of(a.acceptedNs()));
     field(a == null ? "" : a.who());
     field(a == null ? "" : a.note());
@@ -146,16 +153,57 @@ final class CsvReport implements ReportWriter {
     return sb.toString();
   }
 
-  private void field(String v) {
+  /** {@link ReportJson#state} in lower case, without a new String per row. */
+  static String state(ChangeEvent e, Approval a) {
+    return e.action() == dev.fim.store.Action.OVERFLOW
+        ? "n/a"
+        : a == null ? "unapproved" : "approved";
+  }
+
+  private void target(Writer out) {
+    this.out = out;
+    this.row = out instanceof CharsWriter batch ? batch.chars() : own;
+  }
+
+  /**
+   * An integer's cell, empty for null: written as {@link #field} would write its decimal form,
+   * which holds only digits and at most a leading minus (never quoted: no comma, quote or line end,
+   * and a plain integer is not {@link #formulaLike}), without a String per number.
+   */
+  private void number(Long v) {
+    separate();
+    if (v != null) {
+      row.append(v.longValue());
+    }
+  }
+
+  private void number(Integer v) {
+    separate();
+    if (v != null) {
+      row.append(v.intValue());
+    }
+  }
+
+  private void number(long v) {
+    separate();
+    row.append(v);
+  }
+
+  private void separate() {
     if (rowStarted) {
       row.append(',');
     }
     rowStarted = true;
+  }
+
+  private void field(String v) {
+    separate();
     boolean formula = formulaLike(v);
     boolean quote = formula;
     for (int i = 0; i < v.length() && !quote; i++) {
       char c = v.charAt(i);
-      quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+      // one comparison for most characters: all four are at most ','
+      quote = c <= ',' && (c == ',' || c == '"' || c == '\n' || c == '\r');
     }
     if (!quote) {
       row.append(v);
@@ -226,8 +274,10 @@ final class CsvReport implements ReportWriter {
 
   private void endRow() throws IOException {
     row.append("\r\n");
-    out.append(row);
-    row.setLength(0);
+    if (row == own) {
+      out.append(own);
+      own.setLength(0);
+    }
     rowStarted = false;
   }
 }
