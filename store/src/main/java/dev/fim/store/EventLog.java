@@ -41,6 +41,23 @@ public final class EventLog {
 
   /** Appends events in one atomic write; returns them with their assigned sequences. */
   public List<ChangeEvent> append(List<ChangeEvent> events) throws StoreException {
+    return append(events, List.of(), List.of());
+  }
+
+  /**
+   * Appends events and, in the same atomic write, sets the {@code current} state of {@code
+   * paths[i]} to {@code states[i]} (null removes it): the watch's recorder, whose events and the
+   * states they report then reach the database together or not at all, in one write instead of two
+   * (a WAL append, and on a watched filesystem a fanotify event for the reader to drop, less per
+   * change). Returns the events with their assigned sequences. The states are not evidence records;
+   * the chain seals the events alone, as before.
+   */
+  public List<ChangeEvent> append(
+      List<ChangeEvent> events, List<PathBytes> paths, List<FileRecord> states)
+      throws StoreException {
+    if (paths.size() != states.size()) {
+      throw new IllegalArgumentException(paths.size() + " paths, " + states.size() + " states");
+    }
     List<ChangeEvent> out = new ArrayList<>(events.size());
     // Sealed into the evidence chain when one is attached to the store (EvidenceChain).
     try (SealedBatch batch = new SealedBatch(store)) {
@@ -62,6 +79,14 @@ public final class EventLog {
             Column.META,
             META_SEQUENCE.getBytes(java.nio.charset.StandardCharsets.UTF_8),
             Long.toString(last).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
+      for (int i = 0; i < paths.size(); i++) {
+        FileRecord r = states.get(i);
+        if (r == null) {
+          batch.delete(Column.CURRENT, paths.get(i).toBytes());
+        } else {
+          batch.put(Column.CURRENT, paths.get(i).toBytes(), FileRecordCodec.encode(r));
+        }
       }
       batch.write();
     }

@@ -52,6 +52,21 @@ final class SealedBatch implements AutoCloseable {
     puts.put(id, value);
   }
 
+  /**
+   * Deletes {@code key} from {@code col}, which must hold no evidence records (a deleted record
+   * would have to leave the chain's aggregate; nothing deletes evidence).
+   */
+  void delete(Column col, byte[] key) throws StoreException {
+    if (EvidenceChain.kindOf(col, key) != null) {
+      throw new IllegalArgumentException("evidence records are not deleted: " + col.cfName());
+    }
+    try {
+      batch.delete(store.handle(col), key);
+    } catch (RocksDBException e) {
+      throw Store.translate(store.dir(), "delete in " + col.cfName(), e);
+    }
+  }
+
   /** Writes the batch (with the chain's new head when one is attached). */
   void write() throws StoreException {
     if (chain == null) {

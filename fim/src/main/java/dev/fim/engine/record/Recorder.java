@@ -14,9 +14,9 @@ import java.util.List;
 
 /**
  * Records what the comparator decided: the events into the store's history, the new state of each
- * path into {@code current}, then the events to the sinks. Events are written before the state, so
- * a crash in between makes the next start's reconcile report the change again rather than lose it.
- * One thread (the comparator's).
+ * path into {@code current}, then the events to the sinks. Events and states are written in one
+ * atomic write, so a crash cannot keep a state whose event was lost (the next start's reconcile
+ * reports such a change again rather than lose it). One thread (the comparator's).
  */
 public final class Recorder implements AutoCloseable {
   /** Events and state changes are written at the latest after this many. */
@@ -53,21 +53,30 @@ public final class Recorder implements AutoCloseable {
     }
   }
 
-  /** Writes what is pending (events first, then states) and hands the events to the sinks. */
+  /**
+   * Writes what is pending and hands the events to the sinks. Events and the states they report go
+   * in one atomic write (so no crash leaves a state without its event, and a paced change costs one
+   * database write); states without events (nothing to report) go alone.
+   */
   public void commit() throws StoreException {
-    List<ChangeEvent> stored = events.isEmpty() ? List.of() : log.append(events);
-    events.clear();
-    for (int i = 0; i < statePaths.size(); i++) {
-      FileRecord r = states.get(i);
-      if (r == null) {
-        current.delete(statePaths.get(i));
-      } else {
-        current.put(statePaths.get(i), r);
+    List<ChangeEvent> stored;
+    if (events.isEmpty()) {
+      stored = List.of();
+      for (int i = 0; i < statePaths.size(); i++) {
+        FileRecord r = states.get(i);
+        if (r == null) {
+          current.delete(statePaths.get(i));
+        } else {
+          current.put(statePaths.get(i), r);
+        }
       }
+      current.flush();
+    } else {
+      stored = log.append(events, statePaths, states);
     }
+    events.clear();
     statePaths.clear();
     states.clear();
-    current.flush();
     recorded += stored.size();
     for (EventSink s : sinks) {
       for (ChangeEvent e : stored) {
