@@ -2,11 +2,8 @@ package dev.fim.cli;
 
 import dev.fim.cli.report.ReportFormat;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -75,84 +72,39 @@ final class CheckArgs {
     c.attribution = new AuditLogOption();
     c.shipping = new ShipAfterCommand();
     c.shipping.shipping = new ShipOptions();
-    for (int i = 1; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("-")) {
-        if (a.isEmpty() || a.startsWith("@")) {
-          return null;
-        }
-        if (c.paths == null) {
-          c.paths = new ArrayList<>();
-        }
-        c.paths.add(a);
-        continue;
-      }
-      String field = NAMES.get(a);
-      String value;
-      int eq = a.indexOf('=');
-      if (field != null && i + 1 < args.length) {
-        value = args[++i];
-      } else if (field == null && a.startsWith("--") && eq > 2) {
-        field = NAMES.get(a.substring(0, eq));
-        value = a.substring(eq + 1);
-      } else {
-        return null; // unknown, valueless, or a form this reader leaves to picocli
-      }
-      if (field == null
-          || value.isEmpty()
-          || value.startsWith("-")
-          || value.startsWith("@")
-          || !set(c, field, value)) {
-        return null;
-      }
+    List<String> paths = new ArrayList<>();
+    if (!QuickOptions.read(args, NAMES, new Fields(c), paths)) {
+      return null;
     }
+    c.paths = paths.isEmpty() ? null : paths; // as picocli leaves it without PATHs
     if (c.output.format == null) {
       c.output.format = ReportFormat.TEXT; // the option's defaultValue (the test compares)
     }
     return c;
   }
 
-  /** Sets one option as picocli would; false when picocli must (repeated, or not convertible). */
-  private static boolean set(CheckCommand c, String field, String value) {
-    switch (field) {
-      case "format":
-        if (c.output.format != null || TextOrJson.of(value) == null) return false;
-        c.output.format = TextOrJson.of(value);
-        return true;
-      case "db":
-        if (c.common.db != null) return false;
-        c.common.db = path(value);
-        return c.common.db != null;
-      case "key":
-        if (c.common.key != null) return false;
-        c.common.key = path(value);
-        return c.common.key != null;
-      case "config":
-        if (c.common.config != null) return false;
-        c.common.config = path(value);
-        return c.common.config != null;
-      case "report":
-        if (c.output.report != null) return false;
-        c.output.report = path(value);
-        return c.output.report != null;
-      default:
-        return false;
-    }
-  }
+  /** The fields of a check the line sets. Not a lambda: see {@link Preload}. */
+  private static final class Fields implements QuickOptions.Fields {
+    private final CheckCommand c;
 
-  /**
-   * {@link PathOptionConverter}'s path for {@code value}, or null where it refuses it (then picocli
-   * says why): a name Java cannot make, or one that would name other bytes than those given. Also
-   * {@link InitArgs}'.
-   */
-  static Path path(String value) {
-    Charset jnu = RawArgs.jnuCharset();
-    Path p;
-    try {
-      p = Path.of(value);
-    } catch (InvalidPathException e) {
-      return null;
+    Fields(CheckCommand c) {
+      this.c = c;
     }
-    return Arrays.equals(Commands.rawArgs.bytesOf(value), value.getBytes(jnu)) ? p : null;
+
+    @Override
+    public boolean set(String field, String value) {
+      switch (field) {
+        case "format":
+          if (c.output.format != null || TextOrJson.of(value) == null) return false;
+          c.output.format = TextOrJson.of(value);
+          return true;
+        case "report":
+          if (c.output.report != null) return false;
+          c.output.report = QuickOptions.path(value);
+          return c.output.report != null;
+        default:
+          return QuickOptions.setCommon(c.common, field, value);
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.fim.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,63 +64,32 @@ final class InitArgs {
     }
     InitCommand c = new InitCommand();
     c.common = new CommonOptions();
-    for (int i = 1; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("-")) {
-        if (a.isEmpty() || a.startsWith("@")) {
-          return null;
-        }
-        if (c.paths == null) {
-          c.paths = new ArrayList<>();
-        }
-        c.paths.add(a);
-        continue;
-      }
-      String field = NAMES.get(a);
-      String value;
-      int eq = a.indexOf('=');
-      if (field != null && i + 1 < args.length) {
-        value = args[++i];
-      } else if (field == null && a.startsWith("--") && eq > 2) {
-        field = NAMES.get(a.substring(0, eq));
-        value = a.substring(eq + 1);
-      } else {
-        return null; // unknown, valueless, or a form this reader leaves to picocli
-      }
-      if (field == null
-          || value.isEmpty()
-          || value.startsWith("-")
-          || value.startsWith("@")
-          || !set(c.common, field, value)) {
-        return null;
-      }
+    List<String> paths = new ArrayList<>();
+    if (!QuickOptions.read(args, NAMES, new Fields(c.common), paths)) {
+      return null;
     }
+    c.paths = paths.isEmpty() ? null : paths; // as picocli leaves it without PATHs
     return c;
   }
 
-  /** Sets one option as picocli would; false when picocli must (repeated, or not convertible). */
-  private static boolean set(CommonOptions common, String field, String value) {
-    switch (field) {
-      case "db":
-        if (common.db != null) return false;
-        common.db = CheckArgs.path(value);
-        return common.db != null;
-      case "key":
-        if (common.key != null) return false;
-        common.key = CheckArgs.path(value);
-        return common.key != null;
-      case "config":
-        if (common.config != null) return false;
-        common.config = CheckArgs.path(value);
-        return common.config != null;
-      case "threads":
-        // Plain digits without a leading zero, which every integer converter reads alike (picocli's
-        // own says what is wrong with "0x2", "+2", "02" or "9999999999").
-        if (common.threads != null || !value.matches("[1-9][0-9]{0,4}")) return false;
-        common.threads = Integer.valueOf(value);
-        return true;
-      default:
-        return false;
+  /** The options of an init the line sets. Not a lambda: see {@link Preload}. */
+  private static final class Fields implements QuickOptions.Fields {
+    private final CommonOptions common;
+
+    Fields(CommonOptions common) {
+      this.common = common;
+    }
+
+    @Override
+    public boolean set(String field, String value) {
+      if (!field.equals("threads")) {
+        return QuickOptions.setCommon(common, field, value);
+      }
+      // Plain digits without a leading zero, which every integer converter reads alike (picocli's
+      // own says what is wrong with "0x2", "+2", "02" or "9999999999").
+      if (common.threads != null || !value.matches("[1-9][0-9]{0,4}")) return false;
+      common.threads = Integer.valueOf(value);
+      return true;
     }
   }
 }
