@@ -175,13 +175,17 @@ class LauncherIT {
       // Every command's error handling and execution strategy too: a lambda implementing one of
       // picocli's interfaces kept them out (the dump links what it archives a lambda for) and was
       // spun at every start.
-      if (command[0].equals("check")) {
-        // Read without picocli (CheckArgs): none of its model is loaded at all.
-        assertTrue(log.contains("dev.fim.cli.CheckArgs source: shared objects file"), "check");
-        assertFalse(log.contains(" picocli.CommandLine "), "check loaded picocli's CommandLine");
+      // check and init are read without picocli (CheckArgs, InitArgs): none of its model is loaded.
+      boolean quick = command[0].equals("check") || command[0].equals("init");
+      if (quick) {
+        String reader = command[0].equals("check") ? "CheckArgs" : "InitArgs";
+        assertTrue(
+            log.contains("dev.fim.cli." + reader + " source: shared objects file"), command[0]);
+        assertFalse(
+            log.contains(" picocli.CommandLine "), command[0] + " loaded picocli's CommandLine");
       }
       for (String c :
-          command[0].equals("check")
+          quick
               ? new String[] {}
               : new String[] {
                 "picocli.CommandLine",
