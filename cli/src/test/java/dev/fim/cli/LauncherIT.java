@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -459,6 +460,34 @@ class LauncherIT {
     assertFalse(report.out().contains("warning"), report.out());
     Run version = fim(flags, "--version");
     assertFalse(version.out().contains("UseTransparentHugePages"), version.out());
+  }
+
+  /**
+   * A report's JVM compiles Jackson's {@code writeString} and {@code writeFieldName} once each
+   * instead of inlining them into every call site of the event JSON (C2's largest compilations in a
+   * 1M-event JSON report, issue 18), and says nothing about it on stdout, where a report may be
+   * written; other commands keep the JVM's inlining.
+   */
+  @Test
+  void aReportKeepsJacksonsStringWritersOutOfLineQuietly() throws Exception {
+    Map<String, String> flags =
+        Map.of("FIM_NO_CDS", "1", "JAVA_TOOL_OPTIONS", "-XX:+PrintCommandLineFlags");
+    Run report = fim(flags, "report", "--help");
+    assertEquals(0, report.exit(), report.toString());
+    for (String method : List.of("writeString", "writeFieldName")) {
+      assertTrue(
+          report
+              .out()
+              .contains(
+                  "-XX:CompileCommand=dontinline,com.fasterxml.jackson.core.json.UTF8JsonGenerator::"
+                      + method),
+          report.out());
+    }
+    assertTrue(report.out().contains("-XX:CompileCommand=quiet"), report.out());
+    assertFalse(report.out().contains("CompileCommand: "), report.out()); // the JVM's echo
+    Run check = fim(flags, "check", "--help");
+    assertEquals(0, check.exit(), check.toString());
+    assertFalse(check.out().contains("UTF8JsonGenerator"), check.out());
   }
 
   /**
