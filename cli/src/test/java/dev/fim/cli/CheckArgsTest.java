@@ -260,16 +260,14 @@ class CheckArgsTest {
     EtcTree t = EtcTree.in(tmp.resolve("t"), "# test config\n");
     assertEquals(0, Fim.on(t.db(), t.key(), t.conf(), "init").exit());
     List<String> cmd =
-        new ArrayList<>(
-            ChildFim.command(
-                "check",
-                "--db",
-                t.db().toString(),
-                "--key",
-                t.key().toString(),
-                "-c",
-                t.conf().toString()));
-    cmd.add(1, "-verbose:class");
+        ChildFim.loggingClasses(
+            "check",
+            "--db",
+            t.db().toString(),
+            "--key",
+            t.key().toString(),
+            "-c",
+            t.conf().toString());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("FIM_SYSLOG_SOCKET", tmp.resolve("no-syslog").toString());
     Process p = pb.start();

@@ -35,6 +35,16 @@ final class ChildFim {
   }
 
   /**
+   * As {@link #command(String...)}, the JVM printing each class it loads and where from ({@code
+   * -verbose:class}): for the tests that a command line loads no picocli or locale class.
+   */
+  static List<String> loggingClasses(String... args) {
+    List<String> cmd = command(args);
+    cmd.add(1, "-verbose:class");
+    return cmd;
+  }
+
+  /**
    * Reads {@code p}'s stderr on a daemon thread, adding each line to {@code lines} and notifying
    * its waiters (synchronized on {@code lines}), until the process closes it. Join the returned
    * thread after the process ended to have every line.

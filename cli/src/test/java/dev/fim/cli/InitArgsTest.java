@@ -254,16 +254,14 @@ class InitArgsTest {
   void aRealInitBuildsNoPicocliModel() throws Exception {
     EtcTree t = EtcTree.in(tmp.resolve("t"), "# test config\n");
     List<String> cmd =
-        new ArrayList<>(
-            ChildFim.command(
-                "init",
-                "--db",
-                t.db().toString(),
-                "--key",
-                t.key().toString(),
-                "-c",
-                t.conf().toString()));
-    cmd.add(1, "-verbose:class");
+        ChildFim.loggingClasses(
+            "init",
+            "--db",
+            t.db().toString(),
+            "--key",
+            t.key().toString(),
+            "-c",
+            t.conf().toString());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("FIM_SYSLOG_SOCKET", tmp.resolve("no-syslog").toString());
     Process p = pb.start();

@@ -9,7 +9,6 @@ import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -151,8 +150,7 @@ class QuickVersionTest {
   @Test
   void aRealRunLoadsNoPicocliClassAndReportsAFullOutputAsPicocliDoes() throws Exception {
     for (String option : new String[] {"-V", "--version"}) {
-      List<String> cmd = new ArrayList<>(ChildFim.command(option));
-      cmd.add(1, "-verbose:class");
+      List<String> cmd = ChildFim.loggingClasses(option);
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(p.waitFor(60, TimeUnit.SECONDS));

@@ -65,16 +65,14 @@ class SyslogAnchorTest {
     Path sock = tmp.resolve("log.sock");
     try (UnixDatagram.Receiver syslog = new UnixDatagram.Receiver(sock.toString(), 60)) {
       List<String> cmd =
-          new ArrayList<>(
-              ChildFim.command(
-                  "init",
-                  "--db",
-                  t.db().toString(),
-                  "--key",
-                  t.key().toString(),
-                  "-c",
-                  t.conf().toString()));
-      cmd.add(1, "-verbose:class");
+          ChildFim.loggingClasses(
+              "init",
+              "--db",
+              t.db().toString(),
+              "--key",
+              t.key().toString(),
+              "-c",
+              t.conf().toString());
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().put("FIM_SYSLOG_SOCKET", sock.toString());
       LocalDateTime before = LocalDateTime.now().withNano(0);
