@@ -187,15 +187,15 @@ class TemporaryFoldKernelTest {
   /**
    * The tools' own patterns, each one {@code updated} naming its temporary where it has one: {@code
    * sed -i}, Python's tempfile + os.replace (Ansible's atomic_move), and none for {@code install}
-   * (it removes and recreates the destination) or vim (it writes the new file under the real name).
+   * (it removes and recreates the destination); vim's below.
    */
   @ParameterizedTest
   @EnumSource(
       value = Sources.Backend.class,
       names = {"FANOTIFY", "INOTIFY"})
-  void sedPythonAnsibleInstallAndVimNameWhatTheyRenamed(Sources.Backend backend) throws Exception {
+  void sedPythonAnsibleAndInstallNameWhatTheyRenamed(Sources.Backend backend) throws Exception {
     watch(backend);
-    h.sh("echo old > s && echo p > p && echo q > q && echo i > i && echo src > src && echo v > v");
+    h.sh("echo old > s && echo p > p && echo q > q && echo i > i && echo src > src");
     h.start();
     h.sh("sed -i s/old/new/ s");
     ChangeEvent sed = only(h.barrier(), Action.UPDATED, "s");
@@ -229,7 +229,24 @@ class TemporaryFoldKernelTest {
     // (ext4 may give the new file the number of the one install removed: the inode is not asserted)
     assertTrue(
         install.changedAttributes().contains("content"), install.changedAttributes()::toString);
+  }
 
+  /**
+   * vim writes the new content under the real name: its backup ({@code v~}, the old file renamed)
+   * and its swap file ({@code .v.swp}, not a temporary's name) come and go within one quiet window,
+   * and what is reported is one {@code updated v} naming no temporary. The window is 2 s here, not
+   * the harness's 200 ms: vim's swap file lives for the whole edit, and on a loaded machine (a test
+   * run beside other work) an edit took longer than 200 ms, so the swap file was rightly reported
+   * as created and deleted. What this checks is the fold, not vim's speed.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Sources.Backend.class,
+      names = {"FANOTIFY", "INOTIFY"})
+  void vimsBackupIsTheOldFileNotTheNewContentsTemporary(Sources.Backend backend) throws Exception {
+    watch(backend);
+    h.sh("echo v > v");
+    h.start(2000, 65536, WatchSettings.BACK_PRESSURE_NS);
     h.run(List.of("vim", "-u", "NONE", "-N", "-es", "-c", "normal Gox", "-c", "wq", "v"));
     ChangeEvent vim = only(h.barrier(), Action.UPDATED, "v");
     assertNull(vim.oldPath(), "vim's backup is the old file, not the new content's temporary");
