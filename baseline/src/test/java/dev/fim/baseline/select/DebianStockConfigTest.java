@@ -90,50 +90,57 @@ class DebianStockConfigTest {
     // aide's log (stderr) apart: merged, a message written mid-line garbled a path's line (3 of
     // 147,791 over /usr).
     Path errors = Files.createTempFile("aide-dry-init", ".err");
-    String out;
-    try {
-      Process p =
-          new ProcessBuilder("aide", "-c", STOCK.toString(), "--dry-init", "-l", limit)
-              .redirectError(errors.toFile())
-              .start();
-      p.getOutputStream().close();
-      out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      assertEquals(0, p.waitFor(), Files.readString(errors));
-    } finally {
-      Files.deleteIfExists(errors);
-    }
     java.util.regex.Pattern line =
         java.util.regex.Pattern.compile(
-            "^\\[(X| )\\] (.) '(" + top + "[^']*)': .*?(?:\\(([^()]*):(\\d+): '[^\\n]*'\\))?$",
-            java.util.regex.Pattern.MULTILINE);
-    java.util.regex.Matcher m = line.matcher(out);
+            "\\[(X| )\\] (.) '(" + top + "[^']*)': .*?(?:\\(([^()]*):(\\d+): '.*'\\))?");
     java.util.Set<String> visited = new java.util.HashSet<>();
     List<String> disagree = new ArrayList<>();
-    int compared = 0;
-    while (m.find()) {
-      String path = m.group(3);
-      if (path.indexOf('\\') >= 0 || !within.matcher(path).lookingAt()) {
-        continue; // outside the limit, aide printed it only as skipped (no or partial limit match)
-      }
-      visited.add(path);
-      dev.fim.store.FileType type =
-          switch (m.group(2)) {
-            case "d" -> dev.fim.store.FileType.DIRECTORY;
-            case "l" -> dev.fim.store.FileType.SYMLINK;
-            case "c" -> dev.fim.store.FileType.CHAR_DEVICE;
-            case "b" -> dev.fim.store.FileType.BLOCK_DEVICE;
-            case "p" -> dev.fim.store.FileType.FIFO;
-            case "s" -> dev.fim.store.FileType.SOCKET;
-            default -> dev.fim.store.FileType.FILE;
-          };
-      int aideLine =
-          m.group(1).equals("X") && m.group(5) != null ? Integer.parseInt(m.group(5)) : -1;
-      int fimLine = fim.governingLine(dev.fim.store.PathBytes.ofUtf8(path), type);
-      compared++;
-      if (aideLine != fimLine) {
-        disagree.add(
-            path + ": aide line " + aideLine + " (" + m.group(4) + "), fim line " + fimLine);
-      }
+    int[] compared = {0};
+    AideDryInit.Result aide;
+    try {
+      aide =
+          AideDryInit.run(
+              STOCK,
+              limit,
+              errors,
+              line,
+              m -> {
+                String path = m.group(3);
+                if (path.indexOf('\\') >= 0 || !within.matcher(path).lookingAt()) {
+                  return; // outside the limit, aide printed it only as skipped (no or partial
+                  // match)
+                }
+                visited.add(path);
+                dev.fim.store.FileType type =
+                    switch (m.group(2)) {
+                      case "d" -> dev.fim.store.FileType.DIRECTORY;
+                      case "l" -> dev.fim.store.FileType.SYMLINK;
+                      case "c" -> dev.fim.store.FileType.CHAR_DEVICE;
+                      case "b" -> dev.fim.store.FileType.BLOCK_DEVICE;
+                      case "p" -> dev.fim.store.FileType.FIFO;
+                      case "s" -> dev.fim.store.FileType.SOCKET;
+                      default -> dev.fim.store.FileType.FILE;
+                    };
+                int aideLine =
+                    m.group(1).equals("X") && m.group(5) != null
+                        ? Integer.parseInt(m.group(5))
+                        : -1;
+                int fimLine = fim.governingLine(dev.fim.store.PathBytes.ofUtf8(path), type);
+                compared[0]++;
+                if (aideLine != fimLine) {
+                  disagree.add(
+                      path
+                          + ": aide line "
+                          + aideLine
+                          + " ("
+                          + m.group(4)
+                          + "), fim line "
+                          + fimLine);
+                }
+              });
+      assertEquals(0, aide.exit(), Files.readString(errors));
+    } finally {
+      Files.deleteIfExists(errors);
     }
     // Entries made or removed while the test runs (another process's files) are not aide's to know.
     Files.walkFileTree(
@@ -177,13 +184,13 @@ class DebianStockConfigTest {
         "stock config under "
             + limit
             + ": "
-            + compared
+            + compared[0]
             + " paths compared, "
             + disagree.size()
             + " disagree ("
             + (System.nanoTime() - t0) / 1_000_000
             + " ms)");
-    assertTrue(compared > atLeast, out.length() > 2000 ? out.substring(0, 2000) : out);
+    assertTrue(compared[0] > atLeast, aide.head());
     assertEquals(List.of(), disagree.size() > 50 ? disagree.subList(0, 50) : disagree);
   }
 }
