@@ -14,11 +14,22 @@ import java.util.Objects;
  *
  * <p>An event is delivered when it is complete (EOE, or a type that is always the last record: see
  * {@code Completion}), when holding it would exceed {@link ReassemblySettings#maxInFlight}, when
- * its timeout passes ({@link #tick()}, or any push), or on {@link #flush()}. Events leave in serial
- * order from the oldest: a complete event waits behind an older incomplete one, so the next stage
- * sees serials in order and a gap between two delivered serials means events were lost (reported
- * through {@link EventStream#eventsLost} before the event after the gap). Serials wrap at 2^32;
- * 4294967295 → 0 is not a gap.
+ * its timeout passes, or on {@link #flush()}.
+ *
+ * <p>The timeout (and the gap wait) tells apart who is late. On {@link #tick()}, which the reader
+ * calls when nothing came for a while (it has caught up), the reader's clock decides: the rest of
+ * the event did not come. On a {@link #push}, the stream's own time must have passed it too (the
+ * audit timestamp of the record pushed): a reader that was itself late (descheduled on a loaded
+ * host, paused by a collection) finds the rest of an event already waiting in its socket, and must
+ * not split the event because its clock moved while it did not read; only records stamped a timeout
+ * later than the event's first show that its rest is not coming in order. (Before, a pause of the
+ * listener between an event's PATH records delivered the event without its created file's item, and
+ * the change went unattributed: seen at load 17.)
+ *
+ * <p>Events leave in serial order from the oldest: a complete event waits behind an older
+ * incomplete one, so the next stage sees serials in order and a gap between two delivered serials
+ * means events were lost (reported through {@link EventStream#eventsLost} before the event after
+ * the gap). Serials wrap at 2^32; 4294967295 → 0 is not a gap.
  *
  * <p>Not thread-safe: one reader thread pushes, ticks and flushes (the netlink reader or the log
  * reader), and the stream is called on that thread.
@@ -39,6 +50,9 @@ public final class Reassembler {
 
   private boolean haveLast;
   private long lastSerial;
+
+  /** The audit time (ms since the epoch) of the last record pushed: the stream's own clock. */
+  private long streamMillis;
 
   private long records;
   private long events;
@@ -70,6 +84,9 @@ public final class Reassembler {
     Objects.requireNonNull(r, "record");
     records++;
     long now = ticker.read();
+    // The latest, not the greatest: after the clock is set back, a maximum would stay ahead of
+    // every new event and time each out at its first record.
+    streamMillis = r.timestampMillis();
     long serial = r.serial();
     Event e = bySerial.get(serial);
     if (r.type() == RecordType.EOE) {
@@ -77,9 +94,9 @@ public final class Reassembler {
       if (e == null) {
         orphanEoe++;
       } else {
-        e.markComplete(now);
+        e.markComplete(now, streamMillis);
       }
-      evict(now);
+      evict(now, false);
       return;
     }
     if (e == null) {
@@ -89,25 +106,25 @@ public final class Reassembler {
         late++;
         events++;
         out.reassemblyComplete(List.of(r));
-        evict(now);
+        evict(now, false);
         return;
       }
-      e = new Event(serial, now + timeoutNanos);
+      e = new Event(serial, now + timeoutNanos, streamMillis);
       insert(e);
     }
     e.records.add(r);
     if (Completion.isLastRecord(r.type())) {
-      e.markComplete(now);
+      e.markComplete(now, streamMillis);
     }
-    evict(now);
+    evict(now, false);
   }
 
   /**
-   * Delivers events whose timeout (or gap wait) has passed. Call periodically when no records
-   * arrive.
+   * Delivers events whose timeout (or gap wait) has passed on the reader's clock. Call periodically
+   * when no records arrive (the reader has caught up with the stream).
    */
   public void tick() {
-    evict(ticker.read());
+    evict(ticker.read(), true);
   }
 
   /** Delivers every event in flight, complete or not, in serial order (end of input, shutdown). */
@@ -126,11 +143,18 @@ public final class Reassembler {
     return order.size();
   }
 
-  private void evict(long now) {
+  /**
+   * @param idle whether the reader has caught up ({@link #tick()}): the timeouts run on its clock
+   *     {@code now}; else on its clock and the stream's ({@link #streamMillis}), both passed
+   */
+  private void evict(long now, boolean idle) {
     while (!order.isEmpty()) {
       Event head = order.get(0);
-      boolean forced = order.size() > maxInFlight || now - head.deadline >= 0;
-      if (forced || (head.complete && !waitingForGap(head, now))) {
+      boolean timedOut =
+          now - head.deadline >= 0
+              && (idle || (streamMillis - head.firstMillis) * 1_000_000L >= timeoutNanos);
+      boolean forced = order.size() > maxInFlight || timedOut;
+      if (forced || (head.complete && !waitingForGap(head, now, idle))) {
         deliver(head);
       } else {
         return;
@@ -139,11 +163,12 @@ public final class Reassembler {
   }
 
   /** A complete head held back because a lower serial is missing, for at most the gap wait. */
-  private boolean waitingForGap(Event head, long now) {
+  private boolean waitingForGap(Event head, long now, boolean idle) {
     return haveLast
         && SerialOrder.isAfter(head.serial, lastSerial)
         && SerialOrder.gap(lastSerial, head.serial) > 0
-        && now - head.completedAt < gapWaitNanos;
+        && (now - head.completedAt < gapWaitNanos
+            || !idle && (streamMillis - head.completedMillis) * 1_000_000L < gapWaitNanos);
   }
 
   private void deliver(Event e) {
@@ -185,21 +210,33 @@ public final class Reassembler {
 
   private static final class Event {
     final long serial;
+
+    /** When it times out on the reader's clock. */
     final long deadline;
+
+    /** The audit time of its first record (the stream's clock). */
+    final long firstMillis;
+
     final List<AuditRecord> records = new ArrayList<>(6);
     boolean complete;
+
+    /** When it was completed, on the reader's clock and on the stream's. */
     long completedAt;
 
-    void markComplete(long now) {
+    long completedMillis;
+
+    void markComplete(long now, long streamMillis) {
       if (!complete) {
         complete = true;
         completedAt = now;
+        completedMillis = streamMillis;
       }
     }
 
-    Event(long serial, long deadline) {
+    Event(long serial, long deadline, long firstMillis) {
       this.serial = serial;
       this.deadline = deadline;
+      this.firstMillis = firstMillis;
     }
   }
 }

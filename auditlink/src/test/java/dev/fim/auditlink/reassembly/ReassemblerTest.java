@@ -84,8 +84,21 @@ class ReassemblerTest {
   }
 
   static AuditRecord rec(String type, long serial) {
+    return rec(type, serial, 1_700_000_000_123L);
+  }
+
+  /** A record stamped {@code millis} (the audit time, ms since the epoch). */
+  static AuditRecord rec(String type, long serial, long millis) {
     byte[] b =
-        ("type=" + type + " msg=audit(1700000000.123:" + serial + "): pid=1")
+        ("type="
+                + type
+                + " msg=audit("
+                + millis / 1000
+                + "."
+                + String.format("%03d", millis % 1000)
+                + ":"
+                + serial
+                + "): pid=1")
             .getBytes(StandardCharsets.US_ASCII);
     try {
       return RecordParser.parseLogLineOrThrow(b, 0, b.length);
@@ -161,6 +174,55 @@ class ReassemblerTest {
     r.tick();
     assertEquals("1:2", c.summary());
     assertEquals(1, r.counters().incomplete());
+  }
+
+  /**
+   * A reader that was itself late (descheduled, paused by a collection) between two records of one
+   * event finds the rest in its socket: the event is whole, not delivered without the PATH item
+   * that names the created file. Before, the push after the pause timed the event out on the
+   * reader's clock.
+   */
+  @Test
+  void aReaderLateBetweenTheRecordsOfOneEventStillDeliversItWhole() {
+    Collector c = new Collector();
+    FakeTicker t = new FakeTicker();
+    Reassembler r = new Reassembler(new ReassemblySettings(100, Duration.ofMillis(150)), t, c);
+    r.push(rec("SYSCALL", 1));
+    r.push(rec("CWD", 1));
+    t.now += Duration.ofSeconds(1).toNanos(); // the reader's pause
+    r.push(rec("PATH", 1));
+    r.push(rec("PATH", 1));
+    assertEquals("", c.summary(), "its PROCTITLE is still to come");
+    r.push(rec("PROCTITLE", 1));
+    assertEquals("1:5", c.summary());
+    assertEquals(0, r.counters().incomplete());
+    assertEquals(0, r.counters().late());
+  }
+
+  /**
+   * Records stamped a timeout later show that the rest of the head is not coming in order: it is
+   * delivered as it is once the reader's clock has passed the timeout too.
+   */
+  @Test
+  void aRecordStampedATimeoutLaterDeliversTheIncompleteEventBeforeIt() {
+    Collector c = new Collector();
+    FakeTicker t = new FakeTicker();
+    Reassembler r = new Reassembler(new ReassemblySettings(100, Duration.ofMillis(150)), t, c);
+    r.push(rec("SYSCALL", 1, 1_700_000_000_000L));
+    t.now += Duration.ofMillis(200).toNanos();
+    r.push(rec("SYSCALL", 2, 1_700_000_000_149L));
+    assertEquals("", c.summary(), "149 ms of the stream: within the timeout");
+    r.push(rec("SYSCALL", 3, 1_700_000_000_150L));
+    assertEquals("1:1", c.summary());
+    assertEquals(1, r.counters().incomplete());
+    // The clock set back an hour: no push times an event out then (the stream seems to go back),
+    // and the reader's clock still delivers them once it has caught up.
+    r.push(rec("SYSCALL", 4, 1_699_996_400_150L));
+    t.now += Duration.ofMillis(150).toNanos();
+    r.push(rec("SYSCALL", 5, 1_699_996_400_150L));
+    assertEquals("1:1", c.summary());
+    r.tick();
+    assertEquals("1:1, 2:1, 3:1, 4:1", c.summary());
   }
 
   @Test
