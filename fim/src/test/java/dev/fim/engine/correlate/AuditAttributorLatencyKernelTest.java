@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -96,6 +97,60 @@ class AuditAttributorLatencyKernelTest {
   void everyCreateIsAttributedAndTheLagIsPrinted(int n, String gap) throws Exception {
     LoginChild child =
         LoginChild.start(tree, "/usr/bin/python3", "-c", WRITER, Integer.toString(n), gap);
+    long[] lag = attributeEvery(child, n);
+    System.out.printf(
+        "audit lag, %d creates %s s apart: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; %s%n",
+        n,
+        gap,
+        lag[n / 2] / 1e6,
+        lag[n * 9 / 10] / 1e6,
+        lag[n * 99 / 100] / 1e6,
+        lag[n - 1] / 1e6,
+        attributor.counters());
+    assertEquals(0, attributor.counters().lost(), attributor.counters().toString());
+  }
+
+  /**
+   * The listener stopped while the records come (this JVM stopped by SIGSTOP 300 ms at a time, ten
+   * times while 5,000 creates are written as fast as python can: what a long collection or a loaded
+   * host does to it) finds the rest of an event in its socket when it runs again: no event is cut
+   * short by its reassembly timeout (150 ms), so every create is still attributed to its writer.
+   * Before the reassembler timed events out on the stream's time too, the reader's clock alone cut
+   * them: f1058 and f278 were indexed without the item naming them, in 2 runs of 2.
+   */
+  @Test
+  void aListenerStoppedWhileTheRecordsComeStillAttributesEveryCreate() throws Exception {
+    int n = 5000;
+    LoginChild child =
+        LoginChild.start(tree, "/usr/bin/python3", "-c", WRITER, Integer.toString(n), "0");
+    // A separate process stops and continues this JVM (its threads cannot); it always sends the
+    // last SIGCONT, whatever ends it.
+    long self = ProcessHandle.current().pid();
+    Process pauser =
+        new ProcessBuilder(
+                "/bin/sh",
+                "-c",
+                "trap 'kill -CONT "
+                    + self
+                    + "' EXIT; for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.02; kill -STOP "
+                    + self
+                    + "; sleep 0.3; kill -CONT "
+                    + self
+                    + "; done")
+            .start();
+    long[] lag = attributeEvery(child, n);
+    assertEquals(0, pauser.waitFor(), "the pauser stopped and continued this JVM ten times");
+    System.out.printf(
+        "stopped 10 x 300 ms: audit lag p50 %.2f ms, max %.2f ms; %s%n",
+        lag[n / 2] / 1e6, lag[n - 1] / 1e6, attributor.counters());
+  }
+
+  /**
+   * Waits for the writer, asks the attributor about each file it created (path, inode, the writer's
+   * pid and the time it printed), requires every one attributed to the writer, and returns the lags
+   * (sorted): audit record received minus the writer's time before the create.
+   */
+  private long[] attributeEvery(LoginChild child, int n) throws Exception {
     String[] lines = child.await().split("\n");
     assertEquals(n, lines.length);
     long[] lag = new long[n];
@@ -135,15 +190,6 @@ class AuditAttributorLatencyKernelTest {
       lag[i] = e.receivedNs() - before;
     }
     Arrays.sort(lag);
-    System.out.printf(
-        "audit lag, %d creates %s s apart: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; %s%n",
-        n,
-        gap,
-        lag[n / 2] / 1e6,
-        lag[n * 9 / 10] / 1e6,
-        lag[n * 99 / 100] / 1e6,
-        lag[n - 1] / 1e6,
-        attributor.counters());
-    assertEquals(0, attributor.counters().lost(), attributor.counters().toString());
+    return lag;
   }
 }
