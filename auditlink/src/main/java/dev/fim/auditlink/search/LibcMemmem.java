@@ -54,23 +54,62 @@ final class LibcMemmem {
     return Bound.MEMMEM.call(haystack, length, needle, needleLength);
   }
 
+  /**
+   * Whether {@link #strstr} and {@link #hasNul} may be called: after {@link #ready()}, when libc
+   * has both.
+   */
+  static boolean strstrReady() {
+    return ready && Bound.STRSTR != null;
+  }
+
+  /**
+   * The address of the first occurrence of the NUL-terminated needle at {@code needle} in the
+   * NUL-terminated haystack at {@code haystack}, or 0. Only after {@link #strstrReady()}; the
+   * caller guarantees both are readable native memory up to and including their NUL.
+   */
+  static long strstr(long haystack, long needle) {
+    return Bound.STRSTR.call(haystack, needle);
+  }
+
+  /**
+   * Whether the {@code length} bytes at {@code data} hold a NUL byte ({@code memchr}). Only after
+   * {@link #strstrReady()}.
+   */
+  static boolean hasNul(long data, long length) {
+    return Bound.MEMCHR.call(data, 0, length) != 0;
+  }
+
   /** The binding, made on first use (by {@link #bind}). */
   private static final class Bound {
     static final boolean AVAILABLE;
     static final LibcFunction MEMMEM;
+    static final LibcFunction STRSTR;
+    static final LibcFunction MEMCHR;
 
     static {
       LibcFunction memmem = null;
+      LibcFunction strstr = null;
+      LibcFunction memchr = null;
       try {
         // void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t
         // needlelen)
         memmem =
             LibcFunction.of(
                 "memmem", Type.POINTER, Type.POINTER, Type.ULONG, Type.POINTER, Type.ULONG);
+        try {
+          // char *strstr(const char *haystack, const char *needle)
+          strstr = LibcFunction.of("strstr", Type.POINTER, Type.POINTER, Type.POINTER);
+          // void *memchr(const void *s, int c, size_t n)
+          memchr = LibcFunction.of("memchr", Type.POINTER, Type.POINTER, Type.SINT, Type.ULONG);
+        } catch (LinkageError | RuntimeException e) {
+          strstr = memchr = null; // memmem alone serves
+        }
       } catch (LinkageError | RuntimeException e) {
         // no jffi stub on this system, or no memmem: the Java search serves
       }
       MEMMEM = memmem;
+      STRSTR = memchr == null ? null : strstr;
+      MEMCHR = memchr;
       AVAILABLE = memmem != null;
       ready = AVAILABLE;
     }
