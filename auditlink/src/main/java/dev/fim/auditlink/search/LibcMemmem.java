@@ -9,10 +9,15 @@ import dev.fim.store.sys.LibcFunction;
  * NativeBytes} over native memory it already holds.
  *
  * <p>Why: {@code bin/fim} runs a search with C1 alone, and C1's code for the word-at-a-time loop
- * scanned ~1.8 GB/s per core; glibc's {@code memmem} (SSE2/AVX2 and a skip table) covers the same
- * 573 MB bench log at ~4 GB/s per needle, so the two needles of a key search cost less than half
- * (docs/performance.md, "fim audit search"). The call is bounded by the lengths given, never by a
- * NUL, so a hostile log's bytes can only be compared, not followed.
+ * scanned ~1.8 GB/s per core; glibc's {@code memmem} (a skip table; in glibc 2.36 not vectorised:
+ * perf names the generic {@code __GI___memmem}) covers the same 573 MB bench log at ~4 GB/s per
+ * needle, so the two needles of a key search cost less than half (docs/performance.md, "fim audit
+ * search"). The call is bounded by the lengths given, never by a NUL, so a hostile log's bytes can
+ * only be compared, not followed. Also {@code strstr(3)} and {@code memchr(3)}: where glibc's
+ * strstr is vectorised (AVX-512) it searches a chunk faster than its scalar memmem, and a part uses
+ * it on the chunks that memchr finds free of NUL bytes when its first chunks measured it faster
+ * ({@link NativeBytes.LibcSearch}); a strstr call is bounded by the NUL that {@link NativeBytes}
+ * writes after the data.
  *
  * <p>The function is looked up in the process's global symbol scope ({@code dlsym(RTLD_DEFAULT)},
  * jffi's default library): the C library the JVM itself runs with, without opening any file, so
