@@ -73,6 +73,49 @@ final class NativeBytes {
    */
   private final boolean libc;
 
+  /**
+   * How a search for the needles over the whole data calls libc ({@link #search(byte[][], int,
+   * long, WindowedSearch.LongList)}, a part's chunk). Both ways find the same positions; which is
+   * faster depends on the C library and the CPU. glibc 2.36's {@code memmem} is a scalar loop, its
+   * {@code strstr} has an AVX-512 version: for the two needles of {@code -k fim-bench} over the 573
+   * MB bench log in 256 KiB preads, one thread in C on this project's bench host (AMD EPYC with
+   * AVX-512), memmem took 0.09–0.16 s beyond the reads, strstr 0.04–0.05 s and, with the {@code
+   * memchr} check for NUL bytes that strstr needs, 0.06 s. With AVX-512 masked
+   * (GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,...) strstr's SSE2 version and the check took
+   * 0.12–0.13 s against memmem's 0.10 s. Hence {@link #MEASURED}.
+   */
+  enum LibcSearch {
+    /** {@code memmem} for each needle. */
+    MEMMEM,
+    /**
+     * {@code strstr} for each needle when the data holds no NUL (checked with {@code memchr}; it
+     * would end a C string) and neither does a needle; else {@code memmem}.
+     */
+    STRSTR,
+    /**
+     * Each way on alternate chunks for the first {@link #TRIALS} chunks of at least {@link
+     * #TRIAL_BYTES}, then the one whose fastest chunk took less time per byte, for the rest.
+     */
+    MEASURED
+  }
+
+  /** Chunks searched to choose between memmem and strstr ({@link LibcSearch#MEASURED}). */
+  static final int TRIALS = 8;
+
+  /** Chunks shorter than this are searched with memmem and not timed: too short to tell. */
+  static final int TRIAL_BYTES = 64 << 10;
+
+  private final LibcSearch chunkSearch;
+
+  /** {@link LibcSearch#MEASURED}: chunks timed so far, and each way's fastest, in ns per byte. */
+  private int trials;
+
+  private double memmemNsPerByte = Double.MAX_VALUE;
+  private double strstrNsPerByte = Double.MAX_VALUE;
+
+  /** {@link LibcSearch#MEASURED}: the way chosen once {@link #TRIALS} chunks were timed. */
+  private LibcSearch chosen;
+
   /** The needles of a {@code memmem} search, copied to native memory (grown when needed). */
   private ByteBuffer needleBuffer;
 
@@ -94,11 +137,23 @@ final class NativeBytes {
    * @throws IllegalStateException when not {@link #AVAILABLE}
    */
   NativeBytes(int capacity, boolean libc) {
+    this(capacity, libc, LibcSearch.MEASURED);
+  }
+
+  /**
+   * @param libc as for {@link #NativeBytes(int, boolean)}
+   * @param chunkSearch which of libc's functions {@link #search(byte[][], int, long,
+   *     WindowedSearch.LongList)} calls (tests pin one)
+   * @throws IllegalStateException when not {@link #AVAILABLE}
+   */
+  NativeBytes(int capacity, boolean libc, LibcSearch chunkSearch) {
     this.libc = libc;
+    this.chunkSearch = chunkSearch;
     if (!AVAILABLE) {
       throw new IllegalStateException("no Unsafe memory access on this JVM");
     }
-    this.buffer = ByteBuffer.allocateDirect(capacity);
+    // One byte more than the data can fill: the NUL that ends it for strstr (searchWith).
+    this.buffer = ByteBuffer.allocateDirect(capacity + 1);
     this.address = U.getLong(buffer, ADDRESS);
     this.capacity = capacity;
   }
@@ -180,11 +235,22 @@ final class NativeBytes {
    */
   void search(byte[][] needles, int starts, long at, WindowedSearch.LongList out) {
     if (libc && LibcMemmem.ready() && needles.length > 0 && minLength(needles) > 0) {
-      copyNeedles(needles);
-      long off = 0;
-      for (byte[] n : needles) {
-        memmem(address, length, needleAddress + off, n.length, starts, at, out);
-        off += n.length;
+      LibcSearch way = chunkSearch == LibcSearch.MEASURED ? chosen : chunkSearch;
+      if (!LibcMemmem.strstrReady() || !noNul(needles)) way = LibcSearch.MEMMEM;
+      if (way == null && length < TRIAL_BYTES) way = LibcSearch.MEMMEM;
+      if (way != null) {
+        searchWith(way, needles, starts, at, out);
+        return;
+      }
+      // Choosing: time this chunk's search one way or the other.
+      way = (trials & 1) == 0 ? LibcSearch.MEMMEM : LibcSearch.STRSTR;
+      long t = System.nanoTime();
+      searchWith(way, needles, starts, at, out);
+      double perByte = (double) (System.nanoTime() - t) / length;
+      if (way == LibcSearch.MEMMEM) memmemNsPerByte = Math.min(memmemNsPerByte, perByte);
+      else strstrNsPerByte = Math.min(strstrNsPerByte, perByte);
+      if (++trials == TRIALS) {
+        chosen = strstrNsPerByte < memmemNsPerByte ? LibcSearch.STRSTR : LibcSearch.MEMMEM;
       }
     } else if (needles.length == 2) {
       searchTwo(needles[0], needles[1], starts, at, out);
@@ -264,6 +330,78 @@ final class NativeBytes {
       out.add(at + (r - data));
       from = r + 1;
     }
+  }
+
+  /** The libc search of the needles over the whole data, {@code way} MEMMEM or STRSTR. */
+  private void searchWith(
+      LibcSearch way, byte[][] needles, int starts, long at, WindowedSearch.LongList out) {
+    if (way == LibcSearch.STRSTR && !LibcMemmem.hasNul(address, length)) {
+      copyTerminated(needles);
+      U.putByte(address + length, (byte) 0); // within the buffer: one byte past the capacity
+      long off = 0;
+      for (byte[] n : needles) {
+        strstr(needleAddress + off, n.length, starts, at, out);
+        off += n.length + 1;
+      }
+      return;
+    }
+    copyNeedles(needles);
+    long off = 0;
+    for (byte[] n : needles) {
+      memmem(address, length, needleAddress + off, n.length, starts, at, out);
+      off += n.length;
+    }
+  }
+
+  /**
+   * The way {@link LibcSearch#MEASURED} chose, with each way's fastest trial (ns per MB), for the
+   * search's trace; null while choosing.
+   */
+  String chunkSearchChoice() {
+    return chosen == null
+        ? null
+        : chosen
+            + " (memmem "
+            + Math.round(memmemNsPerByte * 1e6)
+            + " ns/MB, strstr "
+            + Math.round(strstrNsPerByte * 1e6)
+            + " ns/MB)";
+  }
+
+  /**
+   * As {@link #memmem} over the whole data, which holds no NUL and is followed by one, with {@code
+   * strstr} (the needle at native {@code needle}, NUL-terminated, holds none either): the same
+   * positions, found faster where libc's {@code strstr} is vectorised and its {@code memmem} is
+   * not.
+   */
+  private void strstr(long needle, int n, int starts, long at, WindowedSearch.LongList out) {
+    starts = Math.min(starts, length - n + 1);
+    if (starts <= 0) return;
+    long last = address + starts; // exclusive bound on a match's address
+    for (long from = address; from < last; ) {
+      long r = LibcMemmem.strstr(from, needle);
+      if (r == 0 || r >= last) return;
+      if (r < from) {
+        throw new IllegalStateException("strstr returned an address outside its haystack");
+      }
+      out.add(at + (r - address));
+      from = r + 1;
+    }
+  }
+
+  private static boolean noNul(byte[][] needles) {
+    for (byte[] n : needles) {
+      for (byte b : n) if (b == 0) return false;
+    }
+    return true;
+  }
+
+  /** Copies the needles one after the other to {@link #needleAddress}, each followed by a NUL. */
+  private void copyTerminated(byte[][] needles) {
+    int total = 0;
+    for (byte[] n : needles) total += n.length + 1;
+    needleCapacity(total);
+    for (byte[] n : needles) needleBuffer.put(n).put((byte) 0);
   }
 
   /** Copies the needles one after the other to {@link #needleAddress}. */

@@ -219,12 +219,14 @@ final class WindowedSearch implements AutoCloseable {
     if (SearchTrace.ON) {
       for (int p = 0; p < parts; p++) {
         SearchTrace.mark(
-            "part %d: first byte read at %d ms, last at %d ms, %d candidate events, %d ms cpu",
+            "part %d: first byte read at %d ms, last at %d ms, %d candidate events, %d ms cpu;"
+                + " chunks searched with %s",
             p,
             ps[p].firstRead - SearchTrace.start(),
             ps[p].lastRead - SearchTrace.start(),
             ps[p].gathered.size(),
-            ps[p].cpuNanos / 1_000_000);
+            ps[p].cpuNanos / 1_000_000,
+            ps[p].chunk.chunkSearchChoice());
       }
     }
     if (SearchTrace.ON) {

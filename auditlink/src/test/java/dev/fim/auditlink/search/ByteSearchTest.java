@@ -40,16 +40,35 @@ class ByteSearchTest {
     findsWhatANaiveSearchFinds(dir, true);
   }
 
+  /**
+   * The same with libc's strstr wherever the data holds no NUL (which would end it for strstr):
+   * half the rounds have none, the other half may, and those must fall back to memmem.
+   */
+  @Test
+  void oneAndTwoNeedlesFindWhatANaiveSearchFindsWithLibcStrstr(@TempDir Path dir)
+      throws IOException {
+    assertTrue(LibcMemmem.bind() && LibcMemmem.strstrReady(), "libc strstr bound on this host");
+    findsWhatANaiveSearchFinds(dir, true, NativeBytes.LibcSearch.STRSTR);
+  }
+
   private static void findsWhatANaiveSearchFinds(Path dir, boolean libc) throws IOException {
+    findsWhatANaiveSearchFinds(dir, libc, NativeBytes.LibcSearch.MEMMEM);
+  }
+
+  private static void findsWhatANaiveSearchFinds(
+      Path dir, boolean libc, NativeBytes.LibcSearch chunkSearch) throws IOException {
     SplittableRandom rnd = new SplittableRandom(7);
     Path file = dir.resolve("log");
-    NativeBytes mem = new NativeBytes(300, libc);
+    NativeBytes mem = new NativeBytes(300, libc, chunkSearch);
     for (int round = 0; round < 3000; round++) {
       int len = rnd.nextInt(0, 300);
       byte[] b = new byte[len];
-      // A small alphabet that shares the needles' first and last bytes: many near misses; and NUL,
-      // which must not end the data for memmem (a hostile log may hold any byte).
-      byte[] alphabet = "fh6822DEim-bench1234)\0".getBytes(StandardCharsets.US_ASCII);
+      // A small alphabet that shares the needles' first and last bytes: many near misses; and NUL
+      // in every other round, which must not end the data for memmem (a hostile log may hold any
+      // byte) and which strstr must never be given.
+      byte[] alphabet =
+          (round % 2 == 0 ? "fh6822DEim-bench1234)\0" : "fh6822DEim-bench1234)")
+              .getBytes(StandardCharsets.US_ASCII);
       for (int i = 0; i < len; i++) b[i] = alphabet[rnd.nextInt(alphabet.length)];
       for (int k = rnd.nextInt(4); k > 0; k--) {
         byte[] n = rnd.nextBoolean() ? KEY : KEY_HEX;
@@ -63,7 +82,9 @@ class ByteSearchTest {
         {KEY_HEX, KEY},
         {KEY},
         {"1234)".getBytes(StandardCharsets.US_ASCII)},
-        {"f".getBytes(StandardCharsets.US_ASCII), "h".getBytes(StandardCharsets.US_ASCII)}
+        {"f".getBytes(StandardCharsets.US_ASCII), "h".getBytes(StandardCharsets.US_ASCII)},
+        // A needle holding a NUL: never given to strstr (a C string would end there).
+        {KEY, "4)\0f".getBytes(StandardCharsets.US_ASCII)}
       };
       for (byte[][] needles : sets) {
         WindowedSearch.LongList got = new WindowedSearch.LongList();
@@ -100,6 +121,52 @@ class ByteSearchTest {
         }
       }
     }
+  }
+
+  /**
+   * A part's chunks: the first {@link NativeBytes#TRIALS} of at least {@link
+   * NativeBytes#TRIAL_BYTES} are searched with memmem and strstr in turn and timed, the rest with
+   * the faster; whichever way a chunk goes, it gives what a naive search gives (needles at both
+   * edges, one cut by the end of the data, one starting just past the starts asked for, and a chunk
+   * with a NUL byte).
+   */
+  @Test
+  void theMeasuredChoiceFindsTheSamePositionsBeforeAndAfterChoosing() {
+    assertTrue(LibcMemmem.bind() && LibcMemmem.strstrReady(), "libc strstr bound on this host");
+    int len = NativeBytes.TRIAL_BYTES + 100;
+    NativeBytes mem = new NativeBytes(len, true);
+    SplittableRandom rnd = new SplittableRandom(3);
+    byte[] alphabet =
+        "type=SYSCALL msg=audit(17.0:1): fim-benc 66696D2D".getBytes(StandardCharsets.US_ASCII);
+    byte[][] needles = {KEY, KEY_HEX};
+    for (int chunk = 0; chunk < NativeBytes.TRIALS + 6; chunk++) {
+      byte[] b = new byte[len];
+      for (int i = 0; i < len; i++) b[i] = alphabet[rnd.nextInt(alphabet.length)];
+      System.arraycopy(KEY, 0, b, 0, KEY.length);
+      System.arraycopy(KEY_HEX, 0, b, len - KEY_HEX.length, KEY_HEX.length);
+      System.arraycopy(KEY, 0, b, len - KEY.length + 3, KEY.length - 3); // cut by the end
+      System.arraycopy(KEY, 0, b, 5000, KEY.length);
+      if (chunk == NativeBytes.TRIALS + 2) b[rnd.nextInt(len)] = 0;
+      int starts = chunk % 3 == 0 ? 5000 : len;
+      mem.put(b, 0, len);
+      WindowedSearch.LongList got = new WindowedSearch.LongList();
+      mem.search(needles, starts, 7, got);
+      long[] g = Arrays.copyOf(got.a, got.n);
+      Arrays.sort(g);
+      assertArrayEquals(naive(b, len, needles, starts, 7), g, "chunk " + chunk);
+      if (chunk < NativeBytes.TRIALS - 1) {
+        assertEquals(null, mem.chunkSearchChoice(), "still choosing after " + (chunk + 1));
+      } else {
+        assertTrue(mem.chunkSearchChoice() != null, "chosen after " + NativeBytes.TRIALS);
+      }
+    }
+    // Shorter chunks are not timed: they leave the choice open.
+    NativeBytes small = new NativeBytes(1000, true);
+    for (int i = 0; i < 2 * NativeBytes.TRIALS; i++) {
+      small.put(new byte[1000], 0, 1000);
+      small.search(needles, 1000, 0, new WindowedSearch.LongList());
+    }
+    assertEquals(null, small.chunkSearchChoice());
   }
 
   /**
