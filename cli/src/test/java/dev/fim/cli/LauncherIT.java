@@ -469,25 +469,23 @@ class LauncherIT {
    * written; other commands keep the JVM's inlining.
    */
   @Test
-  void aReportKeepsJacksonsStringWritersOutOfLineQuietly() throws Exception {
+  void aReportKeepsTheJsonRowsStringWritersOutOfLineQuietly() throws Exception {
     Map<String, String> flags =
         Map.of("FIM_NO_CDS", "1", "JAVA_TOOL_OPTIONS", "-XX:+PrintCommandLineFlags");
     Run report = fim(flags, "report", "--help");
     assertEquals(0, report.exit(), report.toString());
-    for (String method : List.of("writeString", "writeFieldName")) {
+    for (String method : List.of("string", "timestamp")) {
       assertTrue(
           report
               .out()
-              .contains(
-                  "-XX:CompileCommand=dontinline,com.fasterxml.jackson.core.json.UTF8JsonGenerator::"
-                      + method),
+              .contains("-XX:CompileCommand=dontinline,dev.fim.engine.output.JsonBytes::" + method),
           report.out());
     }
     assertTrue(report.out().contains("-XX:CompileCommand=quiet"), report.out());
     assertFalse(report.out().contains("CompileCommand: "), report.out()); // the JVM's echo
     Run check = fim(flags, "check", "--help");
     assertEquals(0, check.exit(), check.toString());
-    assertFalse(check.out().contains("UTF8JsonGenerator"), check.out());
+    assertFalse(check.out().contains("JsonBytes"), check.out());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.fim.cli.report;
 
+import dev.fim.engine.output.JsonBytes;
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EvidenceChain;
@@ -8,7 +9,6 @@ import dev.fim.store.Store;
 import dev.fim.store.StoreException;
 import dev.fim.store.WatchCoverage;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -435,21 +435,6 @@ public final class ComplianceReport {
   /** One batch, its rows in the report's format (the first {@code length} bytes) and its totals. */
   private record Rendered(Batch batch, byte[] rows, int length, Summary totals) {}
 
-  /**
-   * A batch's JSON rows, handed on in the array they were written to (a {@code
-   * ByteArrayOutputStream}'s {@code toByteArray} copied every batch once more: ~1 GB at a million
-   * events).
-   */
-  private static final class RowBytes extends ByteArrayOutputStream {
-    RowBytes(int capacity) {
-      super(capacity);
-    }
-
-    byte[] array() {
-      return buf;
-    }
-  }
-
   /** About what a JSON row takes (~950 bytes, bench/report.sh): a batch's first guess. */
   private static final int JSON_ROW_BYTES = 1152;
 
@@ -489,10 +474,11 @@ public final class ComplianceReport {
             }
           }
           if (f == ReportFormat.JSON) {
-            RowBytes rows = new RowBytes(JSON_ROW_BYTES * b.size());
-            JsonReport.rows(rows, b.hosts, b.events, b.approvals, firstBatch);
+            JsonBytes rows =
+                JsonReport.rows(
+                    b.hosts, b.events, b.approvals, firstBatch, JSON_ROW_BYTES * b.size());
             b.events.clear();
-            return new Rendered(b, rows.array(), rows.size(), totals);
+            return new Rendered(b, rows.array(), rows.length(), totals);
           }
           // Rows as characters, encoded once per batch (an OutputStreamWriter per batch encoded
           // each of the row's many small writes under its lock).

@@ -2,6 +2,7 @@ package dev.fim.cli.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fim.engine.output.JsonBytes;
 import dev.fim.store.Approval;
 import dev.fim.store.ChangeEvent;
 import java.io.IOException;
@@ -47,24 +48,22 @@ final class JsonReport implements ReportWriter {
 
   /**
    * Changes as {@code {"event":{…},"approval":{…}|null}}, one per line, each after its {@link
-   * #separator} (the first of the report after the first one), in UTF-8 to {@code out}.
+   * #separator} (the first of the report after the first one), as UTF-8 bytes: the first {@code
+   * length()} of the returned sink's array. {@code capacity} is a first guess of their size.
    */
-  static void rows(
-      java.io.OutputStream out,
+  static JsonBytes rows(
       java.util.List<String> hosts,
       java.util.List<ChangeEvent> events,
       java.util.List<Approval> approvals,
-      boolean startsTheReport)
+      boolean startsTheReport,
+      int capacity)
       throws IOException {
-    try (JsonGenerator g =
-        FACTORY.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      g.setRootValueSeparator(null);
-      for (int i = 0; i < events.size(); i++) {
-        g.writeRaw(separator(startsTheReport && i == 0));
-        ReportJson.change(g, hosts.get(i), events.get(i), approvals.get(i));
-      }
+    JsonBytes out = new JsonBytes(capacity);
+    for (int i = 0; i < events.size(); i++) {
+      out.raw(separator(startsTheReport && i == 0));
+      ReportJson.change(out, hosts.get(i), events.get(i), approvals.get(i));
     }
+    return out;
   }
 
   /** What precedes a change's JSON in the body: one change per line. */

@@ -3,6 +3,7 @@ package dev.fim.cli.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.fim.engine.output.EventJson;
+import dev.fim.engine.output.JsonSink;
 import dev.fim.store.Action;
 import dev.fim.store.Actor;
 import dev.fim.store.Approval;
@@ -32,38 +33,38 @@ final class ReportJson {
    * {@code {"event":{…the event JSON…},"approval":{…}}}; approval is {@code null} for an unapproved
    * change and absent for an overflow (which is not approvable).
    */
-  static void change(JsonGenerator g, ChangeEvent e, Approval a) throws IOException {
+  static void change(JsonSink g, ChangeEvent e, Approval a) throws IOException {
     change(g, null, e, a);
   }
 
-  /** As {@link #change(JsonGenerator, ChangeEvent, Approval)}, with a fleet report's host first. */
-  static void change(JsonGenerator g, String host, ChangeEvent e, Approval a) throws IOException {
-    g.writeStartObject();
+  /** As {@link #change(JsonSink, ChangeEvent, Approval)}, with a fleet report's host first. */
+  static void change(JsonSink g, String host, ChangeEvent e, Approval a) throws IOException {
+    g.startObject();
     if (host != null) {
-      g.writeFieldName(HOST);
-      g.writeString(host);
+      g.name(HOST);
+      g.string(host);
     }
-    g.writeFieldName(EVENT);
+    g.name(EVENT);
     EventJson.write(e, g);
     if (e.action() != Action.OVERFLOW) {
-      g.writeFieldName(APPROVAL);
+      g.name(APPROVAL);
       if (a == null) {
-        g.writeNull();
+        g.nullValue();
       } else {
         approval(g, a);
       }
     }
-    g.writeEndObject();
+    g.endObject();
   }
 
-  private static void approval(JsonGenerator g, Approval a) throws IOException {
-    g.writeStartObject();
-    g.writeFieldName(ACCEPTED_AT);
-    dev.fim.engine.output.AsciiJson.timestamp(g, a.acceptedNs());
+  private static void approval(JsonSink g, Approval a) throws IOException {
+    g.startObject();
+    g.name(ACCEPTED_AT);
+    g.timestamp(a.acceptedNs());
     EventJson.writeUser(a.uid(), a.uidName(), a.auid(), a.auidName(), g);
-    g.writeFieldName(NOTE);
-    g.writeString(a.note());
-    g.writeEndObject();
+    g.name(NOTE);
+    g.string(a.note());
+    g.endObject();
   }
 
   static void summary(JsonGenerator g, Summary s) throws IOException {

@@ -49,7 +49,7 @@ public final class EventJson {
   public static void write(ChangeEvent e, Writer out) {
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      write(e, g, true);
+      write(e, new GeneratorSink(g), true);
     } catch (IOException ex) {
       throw new java.io.UncheckedIOException(ex);
     }
@@ -74,7 +74,7 @@ public final class EventJson {
    * generator's target when this returns.
    */
   public static void writeLine(ChangeEvent e, JsonGenerator g) throws IOException {
-    write(e, g, true);
+    write(e, new GeneratorSink(g), true);
     g.flush();
   }
 
@@ -84,7 +84,15 @@ public final class EventJson {
    * again from the database by {@code fim report --verify}, whatever fim version verifies).
    */
   public static void write(ChangeEvent e, JsonGenerator g) throws IOException {
-    write(e, g, false);
+    write(e, new GeneratorSink(g), false);
+  }
+
+  /**
+   * As {@link #write(ChangeEvent, JsonGenerator)}, to any sink: a JSON report's rows go to {@link
+   * JsonBytes}.
+   */
+  public static void write(ChangeEvent e, JsonSink s) throws IOException {
+    write(e, s, false);
   }
 
   /*
@@ -150,46 +158,43 @@ public final class EventJson {
   private static final SerializedString N_VERSION = new SerializedString("version");
   private static final SerializedString N_WRITERS = new SerializedString("writers");
 
-  private static void string(JsonGenerator g, SerializedString name, String value)
-      throws IOException {
-    g.writeFieldName(name);
-    g.writeString(value);
+  private static void string(JsonSink g, SerializedString name, String value) throws IOException {
+    g.name(name);
+    g.string(value);
   }
 
-  private static void number(JsonGenerator g, SerializedString name, long value)
-      throws IOException {
-    g.writeFieldName(name);
-    g.writeNumber(value);
+  private static void number(JsonSink g, SerializedString name, long value) throws IOException {
+    g.name(name);
+    g.number(value);
   }
 
-  private static void bool(JsonGenerator g, SerializedString name, boolean value)
-      throws IOException {
-    g.writeFieldName(name);
-    g.writeBoolean(value);
+  private static void bool(JsonSink g, SerializedString name, boolean value) throws IOException {
+    g.name(name);
+    g.bool(value);
   }
 
   /** A value fim names itself (an enum's label): quoted and encoded once, as the field names. */
-  private static void label(JsonGenerator g, SerializedString name, SerializedString value)
+  private static void label(JsonSink g, SerializedString name, SerializedString value)
       throws IOException {
-    g.writeFieldName(name);
-    g.writeString(value);
+    g.name(name);
+    g.label(value);
   }
 
-  private static void object(JsonGenerator g, SerializedString name) throws IOException {
-    g.writeFieldName(name);
-    g.writeStartObject();
+  private static void object(JsonSink g, SerializedString name) throws IOException {
+    g.name(name);
+    g.startObject();
   }
 
-  private static void array(JsonGenerator g, SerializedString name) throws IOException {
-    g.writeFieldName(name);
-    g.writeStartArray();
+  private static void array(JsonSink g, SerializedString name) throws IOException {
+    g.name(name);
+    g.startArray();
   }
 
-  private static void write(ChangeEvent e, JsonGenerator g, boolean agent) throws IOException {
+  private static void write(ChangeEvent e, JsonSink g, boolean agent) throws IOException {
     FileRecord file = e.after() != null ? e.after() : e.before();
-    g.writeStartObject();
-    g.writeFieldName(N_TIMESTAMP);
-    AsciiJson.timestamp(g, e.timeNs());
+    g.startObject();
+    g.name(N_TIMESTAMP);
+    g.timestamp(e.timeNs());
     if (e.message() != null) {
       string(g, N_MESSAGE, e.message());
     }
@@ -198,12 +203,12 @@ public final class EventJson {
     number(g, N_SEQUENCE, e.sequence());
     label(g, N_KIND, V_EVENT);
     array(g, N_CATEGORY);
-    g.writeString(V_FILE);
-    g.writeEndArray();
+    g.label(V_FILE);
+    g.endArray();
     array(g, N_TYPE);
-    g.writeString(ECS_TYPE[e.action().ordinal()]);
-    g.writeEndArray();
-    g.writeEndObject();
+    g.label(ECS_TYPE[e.action().ordinal()]);
+    g.endArray();
+    g.endObject();
 
     object(g, N_FILE);
     string(g, N_PATH, e.path().display());
@@ -218,41 +223,41 @@ public final class EventJson {
     }
     if (file != null) {
       label(g, N_TYPE, FILE_TYPE[file.type().ordinal()]);
-      g.writeFieldName(N_INODE);
-      AsciiJson.unsignedDecimal(g, file.ino());
+      g.name(N_INODE);
+      g.unsignedDecimal(file.ino());
       if (e.before() != null && e.after() != null && e.before().ino() != e.after().ino()) {
-        g.writeFieldName(N_PREVIOUS_INODE);
-        AsciiJson.unsignedDecimal(g, e.before().ino());
+        g.name(N_PREVIOUS_INODE);
+        g.unsignedDecimal(e.before().ino());
       }
       number(g, N_SIZE, file.size());
-      g.writeFieldName(N_MODE);
-      AsciiJson.mode(g, file.mode());
-      g.writeFieldName(N_UID);
-      AsciiJson.decimal(g, Integer.toUnsignedLong(file.uid()));
-      g.writeFieldName(N_GID);
-      AsciiJson.decimal(g, Integer.toUnsignedLong(file.gid()));
-      g.writeFieldName(N_MTIME);
-      AsciiJson.timestamp(g, file.mtimeNs());
-      g.writeFieldName(N_CTIME);
-      AsciiJson.timestamp(g, file.ctimeNs());
+      g.name(N_MODE);
+      g.mode(file.mode());
+      g.name(N_UID);
+      g.decimal(Integer.toUnsignedLong(file.uid()));
+      g.name(N_GID);
+      g.decimal(Integer.toUnsignedLong(file.gid()));
+      g.name(N_MTIME);
+      g.timestamp(file.mtimeNs());
+      g.name(N_CTIME);
+      g.timestamp(file.ctimeNs());
       if (file.linkTarget() != null) {
         string(g, N_TARGET_PATH, PathBytes.of(file.linkTarget()).display());
       }
       if (!file.digests().isEmpty()) {
         object(g, N_HASH);
         for (Digest d : file.digests()) {
-          g.writeFieldName(HASH_NAME[d.algorithm().ordinal()]);
-          AsciiJson.hex(g, d);
+          g.name(HASH_NAME[d.algorithm().ordinal()]);
+          g.hex(d);
         }
-        g.writeEndObject();
+        g.endObject();
       }
     }
     if (!e.changes().isEmpty()) {
       array(g, N_CHANGES);
       writeChangedAttributes(e.changes(), g);
-      g.writeEndArray();
+      g.endArray();
     }
-    g.writeEndObject();
+    g.endObject();
 
     if (e.actor() != null) {
       writeActor(e.actor(), g);
@@ -263,7 +268,7 @@ public final class EventJson {
       if (e.pkg().version() != null) {
         string(g, N_VERSION, e.pkg().version());
       }
-      g.writeEndObject();
+      g.endObject();
     }
     object(g, N_FIM);
     if (e.origin() != null) {
@@ -279,19 +284,20 @@ public final class EventJson {
     if (!e.changes().isEmpty()) {
       object(g, N_DIFF);
       for (AttributeChange c : e.changes()) {
-        g.writeObjectFieldStart(c.attribute());
+        g.name(c.attribute());
+        g.startObject();
         string(g, N_OLD, c.oldValue());
         string(g, N_NEW, c.newValue());
-        g.writeEndObject();
+        g.endObject();
       }
-      g.writeEndObject();
+      g.endObject();
     }
     if (file != null && file.problem() != null) {
       string(g, N_PROBLEM, file.problem());
     }
     if (e.actor() != null && e.actor().sessionId() != null) {
-      g.writeFieldName(N_SESSION_ID);
-      AsciiJson.decimal(g, e.actor().sessionId());
+      g.name(N_SESSION_ID);
+      g.decimal(e.actor().sessionId());
     }
     if (e.actor() != null && e.actor().tty() != null) {
       string(g, N_TTY, e.actor().tty());
@@ -308,11 +314,11 @@ public final class EventJson {
     if (!e.writers().isEmpty()) {
       writeWriters(e.writers(), g);
     }
-    g.writeEndObject();
+    g.endObject();
     if (agent) {
       writeAgent(g);
     }
-    g.writeEndObject();
+    g.endObject();
   }
 
   /**
@@ -320,8 +326,12 @@ public final class EventJson {
    * one precomputed string written raw, the same for every event.
    */
   public static void writeAgent(JsonGenerator g) throws IOException {
-    g.writeFieldName(N_AGENT);
-    g.writeRawValue(BuildInfo.AGENT_JSON);
+    writeAgent(new GeneratorSink(g));
+  }
+
+  private static void writeAgent(JsonSink g) throws IOException {
+    g.name(N_AGENT);
+    g.rawValue(BuildInfo.AGENT_JSON);
   }
 
   /**
@@ -330,11 +340,11 @@ public final class EventJson {
    * "time":"…"}} (ids keywords, as in {@code user}; a field the record did not give is left out).
    * Written only when there were two or more; the last is {@code process}/{@code user}.
    */
-  private static void writeWriters(java.util.List<dev.fim.store.Writer> writers, JsonGenerator g)
+  private static void writeWriters(java.util.List<dev.fim.store.Writer> writers, JsonSink g)
       throws IOException {
     array(g, N_WRITERS);
     for (dev.fim.store.Writer w : writers) {
-      g.writeStartObject();
+      g.startObject();
       if (w.pid() != null) {
         number(g, N_PID, w.pid());
       }
@@ -345,12 +355,12 @@ public final class EventJson {
         string(g, N_NAME, w.name());
       }
       if (w.auid() != null) {
-        g.writeFieldName(N_AUID);
-        AsciiJson.decimal(g, w.auid());
+        g.name(N_AUID);
+        g.decimal(w.auid());
       }
       if (w.uid() != null) {
-        g.writeFieldName(N_UID);
-        AsciiJson.decimal(g, w.uid());
+        g.name(N_UID);
+        g.decimal(w.uid());
       }
       if (w.syscall() != null) {
         string(g, N_SYSCALL, w.syscall());
@@ -358,11 +368,11 @@ public final class EventJson {
       if (w.serial() != null) {
         number(g, N_SERIAL, w.serial());
       }
-      g.writeFieldName(N_TIME);
-      AsciiJson.timestamp(g, w.timeNs());
-      g.writeEndObject();
+      g.name(N_TIME);
+      g.timestamp(w.timeNs());
+      g.endObject();
     }
-    g.writeEndArray();
+    g.endArray();
   }
 
   /**
@@ -373,24 +383,30 @@ public final class EventJson {
    */
   public static void writeUser(
       Long uid, String uidName, Long auid, String auidName, JsonGenerator g) throws IOException {
+    writeUser(uid, uidName, auid, auidName, new GeneratorSink(g));
+  }
+
+  /** As {@link #writeUser(Long, String, Long, String, JsonGenerator)}, to any sink. */
+  public static void writeUser(Long uid, String uidName, Long auid, String auidName, JsonSink g)
+      throws IOException {
     object(g, N_USER);
     if (uid != null) {
-      g.writeFieldName(N_ID);
-      AsciiJson.decimal(g, uid);
+      g.name(N_ID);
+      g.decimal(uid);
       if (uidName != null) {
         string(g, N_NAME, uidName);
       }
     }
     if (auid != null) {
       object(g, N_AUDIT);
-      g.writeFieldName(N_ID);
-      AsciiJson.decimal(g, auid);
+      g.name(N_ID);
+      g.decimal(auid);
       if (auidName != null) {
         string(g, N_NAME, auidName);
       }
-      g.writeEndObject();
+      g.endObject();
     }
-    g.writeEndObject();
+    g.endObject();
   }
 
   /**
@@ -398,7 +414,7 @@ public final class EventJson {
    * and {@code process} ({@code pid} a long, {@code parent.pid}, {@code executable}, {@code name},
    * {@code args}). User ids are keywords (strings), as ECS has them.
    */
-  private static void writeActor(Actor a, JsonGenerator g) throws IOException {
+  private static void writeActor(Actor a, JsonSink g) throws IOException {
     if (a.uid() != null || a.auid() != null) {
       writeUser(a.uid(), a.uidName(), a.auid(), a.auidName(), g);
     }
@@ -416,16 +432,16 @@ public final class EventJson {
       if (a.args() != null) {
         array(g, N_ARGS);
         for (String arg : a.args()) {
-          g.writeString(arg);
+          g.string(arg);
         }
-        g.writeEndArray();
+        g.endArray();
       }
       if (a.ppid() != null) {
         object(g, N_PARENT);
         number(g, N_PID, a.ppid());
-        g.writeEndObject();
+        g.endObject();
       }
-      g.writeEndObject();
+      g.endObject();
     }
   }
 
@@ -435,25 +451,25 @@ public final class EventJson {
    * keyword, as {@code user.audit.id}), nearest first; {@code fim.parents_cut: true} when the chain
    * stopped at its bound with more ancestors above.
    */
-  private static void writeContext(Actor a, JsonGenerator g) throws IOException {
+  private static void writeContext(Actor a, JsonSink g) throws IOException {
     if (a.systemdUnit() != null) {
       string(g, N_SYSTEMD_UNIT, a.systemdUnit());
     }
     if (a.parents() != null) {
       array(g, N_PARENTS);
       for (Actor.Parent p : a.parents()) {
-        g.writeStartObject();
+        g.startObject();
         number(g, N_PID, p.pid());
         if (p.executable() != null) {
           string(g, N_EXECUTABLE, p.executable());
         }
         if (p.auid() != null) {
-          g.writeFieldName(N_AUID);
-          AsciiJson.decimal(g, p.auid());
+          g.name(N_AUID);
+          g.decimal(p.auid());
         }
-        g.writeEndObject();
+        g.endObject();
       }
-      g.writeEndArray();
+      g.endArray();
       if (a.parentsCut()) {
         bool(g, N_PARENTS_CUT, true);
       }
@@ -465,7 +481,7 @@ public final class EventJson {
    * {@link ChangeEvent#changedAttributes()} lists them, without making that list (an event has at
    * most a handful of changes).
    */
-  private static void writeChangedAttributes(List<AttributeChange> changes, JsonGenerator g)
+  private static void writeChangedAttributes(List<AttributeChange> changes, JsonSink g)
       throws IOException {
     for (int i = 0; i < changes.size(); i++) {
       String name = changes.get(i).attribute();
@@ -474,7 +490,7 @@ public final class EventJson {
         seen = java.util.Objects.equals(changes.get(j).attribute(), name);
       }
       if (!seen) {
-        g.writeString(name);
+        g.string(name);
       }
     }
   }

@@ -45,7 +45,7 @@ class EventJsonBytesTest {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static String viaCharacters(ChangeEvent e) throws IOException {
+  static String viaCharacters(ChangeEvent e) throws IOException {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       EventJson.write(e, g);
@@ -53,7 +53,7 @@ class EventJsonBytesTest {
     return out.toString();
   }
 
-  private static final String HOSTILE = "/tmp/a\"b\\c\n\u0001\u001f\u007f\u2028é\",\"x\":\"";
+  static final String HOSTILE = "/tmp/a\"b\\c\n\u0001\u001f\u007f\u2028é\",\"x\":\"";
 
   private static FileRecord file(
       FileType type, int mode, int uid, int gid, long ino, long mtimeNs, List<Digest> digests) {
@@ -88,7 +88,7 @@ class EventJsonBytesTest {
     return out;
   }
 
-  private static List<ChangeEvent> edgeEvents() {
+  static List<ChangeEvent> edgeEvents() {
     long[] times = {
       0,
       1,
