@@ -508,6 +508,11 @@ class LauncherIT {
           scan.out()
               .contains("-XX:CompileCommand=MaxNodeLimit,dev/fim/baseline/hash/Xxh3Stream.*,80000"),
           scan.out());
+      assertTrue(
+          scan.out()
+              .contains(
+                  "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.01"),
+          scan.out());
       assertTrue(scan.out().contains("-XX:CompileCommand=quiet"), scan.out());
       assertFalse(scan.out().contains("CompileCommand: "), scan.out()); // the JVM's echo
     }
