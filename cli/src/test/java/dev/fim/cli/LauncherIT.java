@@ -489,6 +489,37 @@ class LauncherIT {
   }
 
   /**
+   * The scan commands leave fim's own methods to C1's optimising tier, XXH3's kernel excepted (C2
+   * gives up on them at once: a node limit of 1): C2 compiling fim's per-file code near the end of
+   * a 20k-file scan was 0.2-0.3 s of CPU that never paid (issue 18, session 13). Quietly: the JVM
+   * would echo each CompileCommand on stdout. Other commands keep C2 for fim's code.
+   */
+  @Test
+  void theScanCommandsLeaveFimsOwnCodeToC1QuietlyExceptTheHashKernel() throws Exception {
+    Map<String, String> flags =
+        Map.of("FIM_NO_CDS", "1", "JAVA_TOOL_OPTIONS", "-XX:+PrintCommandLineFlags");
+    for (String command : List.of("init", "check", "update")) {
+      Run scan = fim(flags, command, "--help");
+      assertEquals(0, scan.exit(), scan.toString());
+      assertTrue(scan.out().contains("-XX:CompileCommand=MaxNodeLimit,dev/fim/*.*,1"), scan.out());
+      assertTrue(
+          scan.out()
+              .contains("-XX:CompileCommand=MaxNodeLimit,dev/fim/baseline/hash/Xxh3Stream.*,80000"),
+          scan.out());
+      assertTrue(
+          scan.out()
+              .contains(
+                  "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.01"),
+          scan.out());
+      assertTrue(scan.out().contains("-XX:CompileCommand=quiet"), scan.out());
+      assertFalse(scan.out().contains("CompileCommand: "), scan.out()); // the JVM's echo
+    }
+    Run report = fim(flags, "report", "--help");
+    assertEquals(0, report.exit(), report.toString());
+    assertFalse(report.out().contains("MaxNodeLimit"), report.out());
+  }
+
+  /**
    * FIM_JAVA_EXTRA_OPTS adds to the options bin/fim chooses for a command (a later option wins),
    * while FIM_JAVA_OPTS replaces them: before the former existed, a larger heap for a watch meant
    * losing its C1-only JIT and small-heap collector without a word.

@@ -51,9 +51,58 @@ final class RuleSelector implements Selector {
     int[] sel = new int[0];
     int[] neg = new int[0];
 
+    /**
+     * The children's names as bytes (ISO-8859-1 of their keys), sorted by {@link Arrays#compare},
+     * and the children in the same order: {@link #child} finds one by a path component's bytes
+     * without a String per component (5 per file of a scan under /var/tmp/…: their allocation, and
+     * C2 compiling String's decoding constructor in the middle of a 20k-file init).
+     */
+    private byte[][] names = new byte[0][];
+
+    private Node[] sorted = new Node[0];
+
     Node(String path, Node parent) {
       this.path = path;
       this.parent = parent;
+    }
+
+    /** Makes {@link #child} see {@link #children}, here and below (once the tree is complete). */
+    void index() {
+      names = new byte[children.size()][];
+      sorted = new Node[children.size()];
+      int n = 0;
+      // An insertion sort (a node has few children; no comparator class to load at start-up).
+      for (Map.Entry<String, Node> e : children.entrySet()) {
+        byte[] name = e.getKey().getBytes(StandardCharsets.ISO_8859_1);
+        int i = n++;
+        while (i > 0 && Arrays.compare(names[i - 1], name) > 0) {
+          names[i] = names[i - 1];
+          sorted[i] = sorted[i - 1];
+          i--;
+        }
+        names[i] = name;
+        sorted[i] = e.getValue();
+        e.getValue().index();
+      }
+    }
+
+    /** The child named by {@code p[from, to)}, or null (a binary search of {@link #names}). */
+    Node child(byte[] p, int from, int to) {
+      int lo = 0;
+      int hi = names.length - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        byte[] name = names[mid];
+        int c = Arrays.compare(name, 0, name.length, p, from, to);
+        if (c < 0) {
+          lo = mid + 1;
+        } else if (c > 0) {
+          hi = mid - 1;
+        } else {
+          return sorted[mid];
+        }
+      }
+      return null;
     }
 
     boolean hasRules() {
@@ -111,6 +160,7 @@ final class RuleSelector implements Selector {
         }
       }
     }
+    root.index();
     this.roots = outermost(nodes);
     this.matchers = ThreadLocal.withInitial(() -> new Matcher[rules.length]);
   }
@@ -344,7 +394,7 @@ final class RuleSelector implements Selector {
       while (j < dirLen && p[j] != '/') {
         j++;
       }
-      Node child = n.children.get(new String(p, i, j - i, StandardCharsets.ISO_8859_1));
+      Node child = n.child(p, i, j);
       if (child == null) {
         break;
       }
