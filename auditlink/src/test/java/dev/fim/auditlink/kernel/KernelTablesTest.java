@@ -211,9 +211,10 @@ class KernelTablesTest {
   }
 
   /**
-   * The committed tables are exactly what auditlink/src/build/gen_kernel_tables.py makes, when this
-   * host has its inputs (python3, libaudit.so.1, the uapi headers) at the versions the tables name;
-   * otherwise skipped with why.
+   * The committed tables are exactly what auditlink/src/build/gen_kernel_tables.py makes from this
+   * host's inputs (python3, libaudit.so.1, the uapi headers), but for the line that names their
+   * versions; when they differ and the host's inputs are other versions than the tables name,
+   * skipped with why.
    */
   @Test
   void committedTablesAreTheGeneratorsOutput(@TempDir Path out)
@@ -236,6 +237,11 @@ class KernelTablesTest {
     for (String name : List.of("MessageTypeTable.java", "SyscallTable.java", "ErrnoTable.java")) {
       List<String> made = Files.readAllLines(out.resolve(name));
       List<String> ours = Files.readAllLines(committed.resolve(name));
+      if (made.subList(2, made.size()).equals(ours.subList(2, ours.size()))) {
+        // The same tables from this host's inputs (a Debian point release of the headers that
+        // changed none of the numbers): only the line naming the inputs differs.
+        continue;
+      }
       assumeTrue(
           made.get(1).equals(ours.get(1)),
           name
