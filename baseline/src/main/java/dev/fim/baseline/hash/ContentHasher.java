@@ -18,16 +18,19 @@ import net.openhft.hashing.LongTupleHashFunction;
  * never from the Java heap.
  *
  * <p>Files up to the buffer size (1 MiB by default) are {@code pread} whole into a reusable native
- * buffer and hashed in one go ({@link Xxh3Stream}'s XXH3 loop, zero-allocation-hashing's for inputs
- * of at most 240 bytes; {@link MessageDigest} over a direct {@link java.nio.ByteBuffer} view).
- * Larger files are read through the same buffer chunk by chunk: SHA-256/512 are streams anyway, and
- * XXH3-128 goes through {@link Xxh3Stream}, so a 100 GB file costs 1 MiB of memory and no mapping.
- * (A whole-file {@code mmap} was the first design; it was dropped because a file truncated while
- * mapped sends SIGBUS into the hash loop, see {@link Xxh3Stream}; a truncation here is just a short
- * read. Nor would it be faster here: on the 2-core bench VM, reading the 100k-file tree mapped cost
- * 4.5–5.1 CPU seconds against 2.0–2.4 with pread and its copy, {@code bench/io-floor.sh}; the
- * buffer size barely matters, 2.03–2.35 s from 64 KiB to 1 MiB.) A 0-byte file is not read: it has
- * the digest of empty input. Holes of sparse files read as zeros, as they do for {@code xxh128sum}.
+ * buffer and hashed in one go (XXH3 from 1 KiB by the system's libxxhash when it is installed,
+ * {@link LibXxhash}, its SIMD kernels ~5× faster than Java on the bench VM; else and below by
+ * {@link Xxh3Stream}'s loop, zero-allocation-hashing's for inputs of at most 240 bytes; {@link
+ * MessageDigest} over a direct {@link java.nio.ByteBuffer} view). Larger files are read through the
+ * same buffer chunk by chunk: SHA-256/512 are streams anyway, and XXH3-128 goes through the
+ * library's streaming state or {@link Xxh3Stream}, so a 100 GB file costs 1 MiB of memory and no
+ * mapping. (A whole-file {@code mmap} was the first design; it was dropped because a file truncated
+ * while mapped sends SIGBUS into the hash loop, see {@link Xxh3Stream}; a truncation here is just a
+ * short read. Nor would it be faster here: on the 2-core bench VM, reading the 100k-file tree
+ * mapped cost 4.5–5.1 CPU seconds against 2.0–2.4 with pread and its copy, {@code
+ * bench/io-floor.sh}; the buffer size barely matters, 2.03–2.35 s from 64 KiB to 1 MiB.) A 0-byte
+ * file is not read: it has the digest of empty input. Holes of sparse files read as zeros, as they
+ * do for {@code xxh128sum}.
  *
  * <p>XXH3-128's two 64-bit halves are written high then low, big-endian: the canonical form {@code
  * xxh128sum} prints.
@@ -46,10 +49,18 @@ public final class ContentHasher implements AutoCloseable {
   private static final MemoryIO IO = MemoryIO.getInstance();
   private static final LongTupleHashFunction XXH128 = LongTupleHashFunction.xx128();
 
+  /** The system's xxHash, loaded with this class (so the start-up's preload opens it). */
+  private static final LibXxhash SYSTEM_XXHASH = LibXxhash.load();
+
   private final int bufferSize;
+
+  /** The system's xxHash (SIMD kernels), or null: then {@link Xxh3Stream}, same digests. */
+  private final LibXxhash lib;
+
   private long buffer;
   private final long[] xx = XXH128.newResultArray();
   private final Xxh3Stream xxStream = new Xxh3Stream();
+  private long xxState; // LIB's streaming state, made on the first large file
   private MessageDigest sha256;
   private MessageDigest sha512;
 
@@ -59,6 +70,12 @@ public final class ContentHasher implements AutoCloseable {
 
   /** {@code bufferSize} is rounded down to a multiple of 1024 (XXH3's block), at least 4096. */
   public ContentHasher(int bufferSize) {
+    this(bufferSize, SYSTEM_XXHASH);
+  }
+
+  /** With {@code lib} null, XXH3 is computed in Java ({@link Xxh3Stream}): for the tests. */
+  ContentHasher(int bufferSize, LibXxhash lib) {
+    this.lib = lib;
     if (bufferSize < 4096) {
       throw new IllegalArgumentException(
           "hash buffer must be at least 4096 bytes, got " + bufferSize);
@@ -127,7 +144,14 @@ public final class ContentHasher implements AutoCloseable {
   private HashResult hashChunked(int fd, long size, List<HashAlgorithm> algorithms, PathBytes path)
       throws NativeException {
     long data = buffer + TAIL;
-    xxStream.reset();
+    if (lib != null) {
+      if (xxState == 0 && (xxState = lib.newState()) == 0) {
+        throw new OutOfMemoryError("cannot allocate an XXH3 state");
+      }
+      lib.reset(xxState);
+    } else {
+      xxStream.reset();
+    }
     for (HashAlgorithm a : algorithms) {
       if (a != HashAlgorithm.XXH3_128) {
         sha(a).reset();
@@ -144,6 +168,8 @@ public final class ContentHasher implements AutoCloseable {
       for (HashAlgorithm a : algorithms) {
         if (a != HashAlgorithm.XXH3_128) {
           sha(a).update(IO.newDirectByteBuffer(data, (int) n));
+        } else if (lib != null) {
+          lib.update(xxState, data, n);
         } else if (!last) {
           xxStream.update(data, n);
         }
@@ -151,7 +177,10 @@ public final class ContentHasher implements AutoCloseable {
       if (last) {
         List<Digest> out = new ArrayList<>(algorithms.size());
         for (HashAlgorithm a : algorithms) {
-          if (a == HashAlgorithm.XXH3_128) {
+          if (a == HashAlgorithm.XXH3_128 && lib != null) {
+            lib.digest(xxState, xx);
+            out.add(xxh3Digest(xx[0], xx[1]));
+          } else if (a == HashAlgorithm.XXH3_128) {
             long[] lowHigh = xxStream.finish(data, n);
             out.add(xxh3Digest(lowHigh[0], lowHigh[1]));
           } else {
@@ -200,6 +229,12 @@ public final class ContentHasher implements AutoCloseable {
   }
 
   private Digest xxh3(long addr, long len) {
+    if (len >= Xxh3Stream.BLOCK && lib != null) {
+      // the library's SIMD kernel; below 1 KiB jffi's call (~0.1 µs) costs more than it saves
+      // (Xxh3Bench: 256 bytes 58 ns in Java, 120 through the library; 4 KiB 526 vs 212 ns)
+      lib.hash(addr, len, xx);
+      return xxh3Digest(xx[0], xx[1]);
+    }
     if (len > Xxh3Stream.MIN_LENGTH) {
       // fim's own long-input loop: faster than the library's, above all before C2 (see Xxh3Stream)
       xxStream.reset();
@@ -257,6 +292,10 @@ public final class ContentHasher implements AutoCloseable {
     if (buffer != 0) {
       IO.freeMemory(buffer);
       buffer = 0;
+    }
+    if (xxState != 0) {
+      lib.free(xxState);
+      xxState = 0;
     }
   }
 }

@@ -95,9 +95,9 @@ class ContentHasherTest {
   }
 
   /**
-   * The streaming XXH3-128 ({@link Xxh3Stream}) equals zero-allocation-hashing's one-shot function
-   * for every length from 1 to 5 buffers of 4 KiB: all block, stripe and chunk boundaries,
-   * including a last chunk shorter than one 64-byte stripe.
+   * The streaming XXH3-128 ({@link Xxh3Stream}, and the system's libxxhash when present) equals
+   * zero-allocation-hashing's one-shot function for every length from 1 to 5 buffers of 4 KiB: all
+   * block, stripe and chunk boundaries, including a last chunk shorter than one 64-byte stripe.
    */
   @Test
   void chunkedXxh3EqualsOneShotForEveryLength() throws Exception {
@@ -106,7 +106,8 @@ class ContentHasherTest {
     Path f = Files.write(dir.resolve("lengths"), content);
     net.openhft.hashing.LongTupleHashFunction lib =
         net.openhft.hashing.LongTupleHashFunction.xx128();
-    try (ContentHasher small = new ContentHasher(4096)) {
+    try (ContentHasher small = new ContentHasher(4096, null);
+        ContentHasher system = new ContentHasher(4096)) {
       int fd = calls.openFile(DirCalls.AT_FDCWD, f.toString().getBytes(), TestFiles.pb(f));
       try {
         for (int len = 1; len <= content.length; len++) {
@@ -115,6 +116,10 @@ class ContentHasherTest {
           String hex = String.format("%016x%016x", expected[1], expected[0]);
           if (!hex.equals(r.digests().get(0).hex())) {
             assertEquals(hex, r.digests().get(0).hex(), "length " + len);
+          }
+          r = system.hash(fd, len, List.of(HashAlgorithm.XXH3_128), TestFiles.pb(f));
+          if (!hex.equals(r.digests().get(0).hex())) {
+            assertEquals(hex, r.digests().get(0).hex(), "system libxxhash, length " + len);
           }
         }
       } finally {

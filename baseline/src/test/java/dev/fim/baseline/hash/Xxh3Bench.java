@@ -21,9 +21,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * XXH3-128 over native memory, the scan's inner loop (not a test: run with {@code bench/jmh.sh
  * baseline Xxh3Bench}). {@code stream} is fim's {@link Xxh3Stream} over a native buffer, as {@link
- * ContentHasher} feeds it from {@code pread}; {@code library} is zero-allocation-hashing's xx128
- * over the same native bytes in one contiguous range, the reference it is checked against in {@code
- * XxhStreamTest}. Both report bytes/s through the size parameter: divide {@code size} by the score.
+ * ContentHasher} feeds it from {@code pread}; {@code system} is the system's libxxhash ({@link
+ * LibXxhash}, what {@link ContentHasher} uses when present); {@code library} is
+ * zero-allocation-hashing's xx128 over the same native bytes in one contiguous range, the reference
+ * it is checked against in {@code XxhStreamTest}. Both report bytes/s through the size parameter:
+ * divide {@code size} by the score.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,12 +37,13 @@ public class Xxh3Bench {
   private static final MemoryIO IO = MemoryIO.getInstance();
   private static final LongTupleHashFunction XXH128 = LongTupleHashFunction.xx128();
 
-  @Param({"4096", "65536", "1048576"})
+  @Param({"256", "1024", "4096", "65536", "1048576"})
   public int size;
 
   private long address;
   private final Xxh3Stream stream = new Xxh3Stream();
   private final long[] result = XXH128.newResultArray();
+  private final LibXxhash system = LibXxhash.load();
 
   @Setup(Level.Trial)
   public void fill() {
@@ -59,6 +62,13 @@ public class Xxh3Bench {
   public long[] stream() {
     stream.reset();
     return stream.finish(address, size);
+  }
+
+  /** The system's libxxhash (SIMD), one call over the whole range, through jffi. */
+  @Benchmark
+  public long[] system() {
+    system.hash(address, size, result);
+    return result;
   }
 
   @Benchmark
