@@ -5,6 +5,7 @@ import com.kenai.jffi.CallingConvention;
 import com.kenai.jffi.HeapInvocationBuffer;
 import com.kenai.jffi.Invoker;
 import com.kenai.jffi.Library;
+import com.kenai.jffi.MemoryIO;
 import com.kenai.jffi.Struct;
 import com.kenai.jffi.Type;
 
@@ -59,18 +60,71 @@ final class LibXxhash {
     static final LibXxhash INSTANCE = open(SONAME);
   }
 
-  /** The library, or null when the system has none (or one without XXH3-128's functions). */
+  /**
+   * The library, or null when the system has none (or one without XXH3-128's functions, or one
+   * whose digests are not XXH3-128's), or when {@code -Dfim.xxhash=java} asks for the Java code
+   * alone (to compare the two, or to rule the library out; the digests are the same).
+   */
   static LibXxhash load() {
-    return Holder.INSTANCE;
+    return "java".equals(System.getProperty("fim.xxhash")) ? null : Holder.INSTANCE;
   }
 
-  /** The library {@code soname}, or null when it is missing or lacks a function (for the tests). */
+  /**
+   * The library {@code soname}, or null when it is missing, lacks a function or fails {@link
+   * #agreesWithJava} (for the tests).
+   */
   static LibXxhash open(String soname) {
     try {
       Library lib = Library.openLibrary(soname, Library.LAZY | Library.LOCAL);
-      return lib == null ? null : new LibXxhash(lib);
+      if (lib == null) {
+        return null;
+      }
+      LibXxhash x = new LibXxhash(lib);
+      return x.agreesWithJava() ? x : null;
     } catch (UnsatisfiedLinkError | RuntimeException e) {
       return null; // Xxh3Stream computes the same digests
+    }
+  }
+
+  /**
+   * Whether the library's one-shot and streamed XXH3-128 of 3,000 patterned bytes (the long-input
+   * path, two chunks) are zero-allocation-hashing's: a library that is another version, another
+   * function under the same name or broken is not used (the scan's digests would not be XXH3-128
+   * and every file would seem changed or, worse, equal). It also makes the {@code _dispatch}
+   * functions choose their kernel here, on the loading thread, before the scan threads call them.
+   */
+  private boolean agreesWithJava() {
+    int n = 3000;
+    MemoryIO io = MemoryIO.getInstance();
+    long addr = io.allocateMemory(n, false);
+    if (addr == 0) {
+      return false;
+    }
+    long state = 0;
+    try {
+      for (int i = 0; i < n; i++) {
+        io.putByte(addr + i, (byte) (i * 31 + (i >>> 8)));
+      }
+      long[] expected = net.openhft.hashing.LongTupleHashFunction.xx128().hashMemory(addr, n);
+      long[] got = new long[2];
+      hash(addr, n, got);
+      if (!java.util.Arrays.equals(expected, got)) {
+        return false;
+      }
+      state = newState();
+      if (state == 0) {
+        return false;
+      }
+      reset(state);
+      update(state, addr, 1000);
+      update(state, addr + 1000, n - 1000);
+      digest(state, got);
+      return java.util.Arrays.equals(expected, got);
+    } finally {
+      if (state != 0) {
+        free(state);
+      }
+      io.freeMemory(addr);
     }
   }
 
