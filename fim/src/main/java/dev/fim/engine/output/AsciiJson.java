@@ -39,19 +39,33 @@ public final class AsciiJson {
   public static void decimal(JsonGenerator g, long v) throws IOException {
     if (g instanceof UTF8JsonGenerator && v != Long.MIN_VALUE) {
       byte[] b = SCRATCH.get();
-      int at = b.length;
-      long u = Math.abs(v);
-      do {
-        b[--at] = (byte) ('0' + u % 10);
-        u /= 10;
-      } while (u != 0);
-      if (v < 0) {
-        b[--at] = '-';
-      }
-      g.writeRawUTF8String(b, at, b.length - at);
+      g.writeRawUTF8String(b, 0, digits(v, b, 0));
       return;
     }
     g.writeString(Long.toString(v));
+  }
+
+  /**
+   * {@code v}'s decimal digits (and sign) into {@code b} from {@code at}, as {@link
+   * Long#toString(long)} writes them; returns the index after them. Not for {@link Long#MIN_VALUE}
+   * (its negation is itself); {@code b} holds 20 more bytes from {@code at}.
+   */
+  static int digits(long v, byte[] b, int at) {
+    if (v < 0) {
+      b[at++] = '-';
+      v = -v;
+    }
+    int n = 1;
+    for (long t = v; t >= 10; t /= 10) {
+      n++;
+    }
+    int end = at + n;
+    int i = end;
+    do {
+      b[--i] = (byte) ('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    return end;
   }
 
   /** {@link Long#toUnsignedString(long)} as a string value (an inode number). */
@@ -67,15 +81,23 @@ public final class AsciiJson {
   public static void mode(JsonGenerator g, int mode) throws IOException {
     if (g instanceof UTF8JsonGenerator) {
       byte[] b = SCRATCH.get();
-      int m = mode & 07777;
-      b[0] = (byte) ('0' + (m >> 9 & 7));
-      b[1] = (byte) ('0' + (m >> 6 & 7));
-      b[2] = (byte) ('0' + (m >> 3 & 7));
-      b[3] = (byte) ('0' + (m & 7));
-      g.writeRawUTF8String(b, 0, 4);
+      g.writeRawUTF8String(b, 0, octalMode(mode, b, 0));
       return;
     }
     g.writeString(dev.fim.store.Values.mode(mode));
+  }
+
+  /**
+   * {@link dev.fim.store.Values#mode(int)}'s four octal digits into {@code b} from {@code at};
+   * returns the index after them.
+   */
+  static int octalMode(int mode, byte[] b, int at) {
+    int m = mode & 07777;
+    b[at] = (byte) ('0' + (m >> 9 & 7));
+    b[at + 1] = (byte) ('0' + (m >> 6 & 7));
+    b[at + 2] = (byte) ('0' + (m >> 3 & 7));
+    b[at + 3] = (byte) ('0' + (m & 7));
+    return at + 4;
   }
 
   /** {@link Digest#hex()} as a string value. */

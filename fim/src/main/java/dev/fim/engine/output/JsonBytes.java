@@ -199,28 +199,8 @@ public final class JsonBytes implements JsonSink {
       return;
     }
     int at = separated(20);
-    length = digits(value, at);
+    length = AsciiJson.digits(value, buf, at);
     comma = true;
-  }
-
-  /** {@code v}'s decimal digits (and sign) from {@code at}; returns the index after them. */
-  private int digits(long v, int at) {
-    byte[] b = buf;
-    if (v < 0) {
-      b[at++] = '-';
-      v = -v;
-    }
-    int n = 1;
-    for (long t = v; t >= 10; t /= 10) {
-      n++;
-    }
-    int end = at + n;
-    int i = end;
-    do {
-      b[--i] = (byte) ('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
-    return end;
   }
 
   /** Characters that need no escaping (fim's own), as they are, quoted or not. */
@@ -280,7 +260,7 @@ public final class JsonBytes implements JsonSink {
     }
     int at = separated(22);
     buf[at] = '"';
-    int end = digits(value, at + 1);
+    int end = AsciiJson.digits(value, buf, at + 1);
     buf[end++] = '"';
     length = end;
     comma = true;
@@ -298,15 +278,10 @@ public final class JsonBytes implements JsonSink {
   @Override
   public void mode(int mode) {
     int at = separated(6);
-    byte[] b = buf;
-    int m = mode & 07777;
-    b[at++] = '"';
-    b[at++] = (byte) ('0' + (m >> 9 & 7));
-    b[at++] = (byte) ('0' + (m >> 6 & 7));
-    b[at++] = (byte) ('0' + (m >> 3 & 7));
-    b[at++] = (byte) ('0' + (m & 7));
-    b[at++] = '"';
-    length = at;
+    buf[at] = '"';
+    int end = AsciiJson.octalMode(mode, buf, at + 1);
+    buf[end++] = '"';
+    length = end;
     comma = true;
   }
 
