@@ -15,8 +15,8 @@ import jnr.ffi.Runtime;
  * whole events to the caller's decoder.
  *
  * <p>Owns the queue fd from {@link #open} on (also when {@code open} throws) and closes it in
- * {@link #close()}, with the eventfd. {@link #stop()} is thread-safe and may come before {@link
- * #run}; everything else belongs to one thread. Allocates nothing per read.
+ * {@link #close()}, with the eventfd. {@link #stop()} is thread-safe, may come before {@link #run}
+ * and may race {@link #close()}; everything else belongs to one thread. Allocates nothing per read.
  */
 public final class QueueReader implements AutoCloseable {
   // include/uapi/asm-generic/fcntl.h (x86_64 uses the generic values); eventfd takes the O_*
@@ -58,7 +58,11 @@ public final class QueueReader implements AutoCloseable {
   private final ByteBuffer buffer;
   private final Pointer pollFds;
   private volatile boolean stopped;
-  private volatile boolean closed;
+
+  /** Guards the fds against a {@link #stop()} from another thread while {@link #close()} runs. */
+  private final Object fdLock = new Object();
+
+  private boolean closed;
 
   /**
    * read(2) calls made on the queue so far (tests: a wake-up costs one read, not two); the reading
@@ -139,14 +143,21 @@ public final class QueueReader implements AutoCloseable {
    */
   public void stop() {
     stopped = true;
-    if (closed) {
-      return;
-    }
-    try {
-      signal();
-    } catch (NativeException e) {
-      // The flag alone still stops run() at its next wake-up; the signal only makes that immediate.
-      throw new IllegalStateException(e.getMessage(), e);
+    // Under the lock close() takes: a close between the check and the write would make the write
+    // fail with EBADF, or land in whatever file reused the eventfd's number by then (two stops can
+    // race the close: a signal handler's and a failing thread's, as a SIGTERM to fim's process
+    // group gives).
+    synchronized (fdLock) {
+      if (closed) {
+        return;
+      }
+      try {
+        signal();
+      } catch (NativeException e) {
+        // The flag alone still stops run() at its next wake-up; the signal only makes that
+        // immediate.
+        throw new IllegalStateException(e.getMessage(), e);
+      }
     }
   }
 
@@ -161,11 +172,13 @@ public final class QueueReader implements AutoCloseable {
   /** Closes the queue fd and the stop signal. Call after {@link #run} returned. Idempotent. */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      stopped = true;
-      closeFd(queueFd);
-      closeFd(stopFd);
+    synchronized (fdLock) {
+      if (!closed) {
+        closed = true;
+        stopped = true;
+        closeFd(queueFd);
+        closeFd(stopFd);
+      }
     }
   }
 

@@ -56,6 +56,67 @@ class QueueReaderTest {
     }
   }
 
+  /**
+   * A stop racing the close (two stops can: a signal handler's and a failing thread's) must neither
+   * fail nor write its signal into a file that took the closed eventfd's number. Each round closes
+   * the reader while another thread stops it without pause, then opens two eventfds at once (the
+   * lowest free numbers: the queue's and the stop signal's) and checks that nothing was written to
+   * them. Before the close and the stop's write shared a lock, a stop that saw the reader open
+   * could write after the close (EBADF) or into the new file.
+   */
+  @Test
+  void aStopRacingTheCloseNeitherFailsNorWritesIntoAFileThatReusedItsNumber() throws Exception {
+    for (int round = 0; round < 2_000; round++) {
+      int fd = QueueNative.LIBC.eventfd(0, QueueReader.EFD_NONBLOCK | QueueReader.EFD_CLOEXEC);
+      assertTrue(fd >= 0, "eventfd");
+      QueueReader reader = QueueReader.open(fd, 64);
+      java.util.concurrent.atomic.AtomicBoolean done =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
+      Thread stopper =
+          new Thread(
+              () -> {
+                try {
+                  stopping.countDown();
+                  while (!done.get()) {
+                    reader.stop();
+                  }
+                } catch (Throwable t) {
+                  failed.set(t);
+                }
+              },
+              "queue-reader-stopper");
+      stopper.start();
+      stopping.await();
+      reader.close();
+      int[] reused = new int[2];
+      for (int i = 0; i < 2; i++) {
+        reused[i] = QueueNative.LIBC.eventfd(0, QueueReader.EFD_NONBLOCK | QueueReader.EFD_CLOEXEC);
+        assertTrue(reused[i] >= 0, "eventfd");
+      }
+      try {
+        // a late write of the stopper lands in one of these only if it came after the close
+        done.set(true);
+        stopper.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+        assertTrue(!stopper.isAlive(), "the stopper ended");
+        assertEquals(null, failed.get(), "a stop racing the close failed in round " + round);
+        for (int r : reused) {
+          ByteBuffer b = ByteBuffer.allocate(8);
+          assertEquals(
+              -1L,
+              QueueNative.LIBC.read(r, b, 8),
+              "round " + round + ": fd " + r + ", opened after the close, was written to");
+        }
+      } finally {
+        for (int r : reused) {
+          QueueNative.LIBC.close(r);
+        }
+      }
+    }
+  }
+
   /** A reader over an eventfd, running on its own thread, its batches in a queue. */
   private static final class Running implements AutoCloseable {
     private final int fd;
