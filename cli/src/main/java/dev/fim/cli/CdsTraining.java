@@ -21,12 +21,15 @@ import java.util.List;
  *
  * <p>It runs the commands whose classes matter, in this one JVM, on a scratch tree and database in
  * a private temporary directory that it deletes: {@code --version}, {@code init}, {@code check}
- * (text and JSON), {@code update}, {@code history}, {@code who}, {@code config check} and {@code
- * audit search} (text and JSON) on a small log, with a config of its own. Their output is
- * discarded. The evidence seal goes to a socket path that does not exist, so no training seal
- * reaches the host's syslog. Exit 0 when every command ended without an error (below 16): an
- * archive recorded from a run that failed halfway would lack the classes of the real work, so
- * bin/fim keeps it only then.
+ * (text and JSON), {@code update}, {@code history}, {@code who}, {@code accept}, {@code report} in
+ * every format and {@code --verify}, {@code config check}, {@code audit search} (text and JSON) on
+ * a small log, with a config of its own. Their output is discarded. Not {@code audit status} or
+ * {@code audit rules}: their netlink bindings (jnr-ffi, ~400 classes) would grow the archive by
+ * ~2.5 MB, which Debian's Java 17 relocates at every start of every command (ASLR), a few ms each,
+ * for two rarely run commands. The evidence seal goes to a socket path that does not exist, so no
+ * training seal reaches the host's syslog. Exit 0 when every command ended without an error (below
+ * 16): an archive recorded from a run that failed halfway would lack the classes of the real work,
+ * so bin/fim keeps it only then.
  */
 public final class CdsTraining {
   /** Two events of a real audit.log: a file opened for writing and one unlinked (key "fim"). */
@@ -137,15 +140,31 @@ public final class CdsTraining {
     // EventGrouper), the way a search also goes when too many lines hold its needle.
     runs.add(
         new String[] {"audit", "search", "--input", log.toString(), "-ts", "2025-11-25T00:00:00Z"});
+    // A change accepted, then the period's report in every format and its verification: the
+    // report's renderers and the evidence chain's verification, which a short report would
+    // otherwise read from the jars (about 100 classes).
+    String a = tree.resolve("a").toString();
+    runs.add(new String[] {"check", "-c", c, "--db", db, "--key", key, "--format", "text", t});
+    runs.add(new String[] {"accept", "-c", c, "--db", db, "--key", key, "-m", "training", a});
+    for (String format : new String[] {"text", "json", "csv", "html"}) {
+      String out = dir.resolve("report." + format).toString();
+      runs.add(
+          new String[] {
+            "report", "--db", db, "--key", key, "--since", "1d", "--format", format, "-o", out
+          });
+    }
+    String html = dir.resolve("report.html").toString();
+    runs.add(new String[] {"report", "--db", db, "--key", key, "--verify", html});
     int worst = 0;
     // What the preload thread of a real search does (its JVM only starts it): the archive then
-    // holds
-    // the classes of the memmem binding too, and the method handles jffi's set-up spins.
+    // holds the classes of the memmem binding too, and the method handles jffi's set-up spins.
     dev.fim.auditlink.search.AuditSearch.warmUp();
     try {
       for (String[] run : runs) {
-        if (run[0].equals("check") && run.length > 8) {
+        if (run[0].equals("check") && run[run.length - 2].equals("json")) {
           Files.writeString(tree.resolve("b"), "added\n"); // a change to report and to update
+        } else if (run[0].equals("check") && run[run.length - 2].equals("text")) {
+          Files.writeString(tree.resolve("a"), "changed\n"); // a change to accept, after update
         }
         PrintWriter sink = new PrintWriter(Writer.nullWriter());
         // As Main.main starts it: the preload's classes (its task, FutureTask) come from the

@@ -34,6 +34,13 @@ class CdsTrainingTest {
     try (Stream<Path> files = Files.list(tmp)) {
       assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("db")), "no database made");
     }
+    for (String format : List.of("text", "json", "csv", "html")) {
+      Path report = tmp.resolve("report." + format);
+      assertTrue(Files.size(report) > 0, "no " + format + " report written: " + report);
+    }
+    assertTrue(
+        Files.readString(tmp.resolve("report.text")).contains("training"),
+        "the report shows no approval with the training's note");
   }
 
   /**
