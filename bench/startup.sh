@@ -5,6 +5,8 @@
 # launcher (bin/fim: JVM start, class-data sharing, native libraries included), beside aide:
 #   fim --version                      vs aide --version
 #   fim check of a 1-file tree         (a fresh fim init database in a scratch directory)
+#   fim update, history, who, report   on that database (the file changed before each update);
+#   fim audit status                   as root
 #   the floor of that check            (bench/StartupFloor.java: the JVM with bin/fim's flags and
 #                                       class-data sharing, RocksDB's library, the 1-file database
 #                                       opened read-write with fim's column families, one get, exit)
@@ -71,7 +73,7 @@ time_runs() {
     rc=$?
     set -e
     [ "$rc" -lt 16 ] || die "$name: exit $rc: $(tail -n 3 "$work/err")"
-    read -r w u s <"$work/time"
+    read -r w u s < <(tail -n 1 "$work/time") # after time's "Command exited with non-zero status" line
     walls+=("$w")
     cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')")
   done
@@ -88,6 +90,14 @@ mkdir "$work/tiny" && echo tiny >"$work/tiny/file"
 time_runs fim_version "$FIM" --version
 time_runs aide_version aide --version
 time_runs fim_check_tiny "$FIM" check --db "$work/tiny.db" "$work/tiny"
+# The other short commands an administrator runs on that database ("any command on a tiny tree"): an update of a
+# changed file (the file changes before each run, untimed), its history, who changed the file, and the report of
+# the day; `audit status` as root (a netlink request, no database).
+PREPARE="date +%N >>'$work/tiny/file'" time_runs fim_update_tiny "$FIM" update --db "$work/tiny.db" "$work/tiny"
+time_runs fim_history_tiny "$FIM" history --db "$work/tiny.db"
+time_runs fim_who_tiny "$FIM" who --db "$work/tiny.db" "$work/tiny/file"
+time_runs fim_report_tiny "$FIM" report --db "$work/tiny.db" --since 1d --format text --output "$work/tiny.report"
+[ "$(id -u)" = 0 ] && time_runs fim_audit_status "$FIM" audit status
 
 # --- the floor of a short command (issue 18): what no Java 17 + rocksdbjni fim can go under. The JVM with the
 # flags bin/fim gives a short command and a class-data archive of the floor's own classes (recorded as bin/fim
@@ -149,6 +159,11 @@ row() { printf '| %s | %s | %s | %s |\n' "$1" "${WALL[$2]}" "${CPU[$2]}" "${LOAD
 row '`fim --version`' fim_version
 row '`aide --version`' aide_version
 row '`fim check`, 1-file tree' fim_check_tiny
+row '`fim update`, 1-file tree (the file changed)' fim_update_tiny
+row '`fim history`, 1-file tree' fim_history_tiny
+row '`fim who FILE`, 1-file tree' fim_who_tiny
+row '`fim report --format text`, 1-file tree' fim_report_tiny
+[ -n "${WALL[fim_audit_status]:-}" ] && row '`fim audit status` (root)' fim_audit_status
 row 'floor: JVM + RocksDB open of the 1-file database + one get (`bench/StartupFloor.java`)' floor_check_tiny
 row 'floor: the JVM alone (`java -Xshare:auto -version`)' jvm_version
 row "\`aide --init ${aide_w[*]}\` (sha256), $n files" aide_init
@@ -164,6 +179,11 @@ goal_ms() { # NAME KEY FLOOR_KEY
 }
 goal_ms '`fim --version`' fim_version jvm_version
 goal_ms '`fim check`, 1-file tree' fim_check_tiny floor_check_tiny
+goal_ms '`fim update`, 1-file tree' fim_update_tiny floor_check_tiny
+goal_ms '`fim history`, 1-file tree' fim_history_tiny floor_check_tiny
+goal_ms '`fim who FILE`, 1-file tree' fim_who_tiny floor_check_tiny
+goal_ms '`fim report --format text`, 1-file tree' fim_report_tiny floor_check_tiny
+[ -n "${WALL[fim_audit_status]:-}" ] && goal_ms '`fim audit status`' fim_audit_status jvm_version
 ratio=$(awk -v a="${WALL[aide_init]}" -v f="${WALL[fim_init]}" 'BEGIN {printf "%.2f", a / f}')
 printf '| `fim init` ≥ 3× faster than `aide --init`, %s files | %s× | %s |\n' "$n" "$ratio" \
   "$(awk -v r="$ratio" 'BEGIN {print (r >= 3) ? "met" : "missed"}')"
