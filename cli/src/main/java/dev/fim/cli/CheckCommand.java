@@ -6,7 +6,6 @@ import dev.fim.baseline.RootLinks;
 import dev.fim.engine.correlate.AuditLogAttributor;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -174,12 +173,7 @@ final class CheckCommand implements Callable<Integer> {
       if (unchecked > 0) {
         // On stderr too: a cron job that keeps only the exit code and stderr still learns why bit 8
         // is set.
-        err.println(
-            String.format(
-                Locale.ROOT,
-                "fim: %d entr%s could not be checked (exit bit 8); see Problems in the report",
-                unchecked,
-                unchecked == 1 ? "y" : "ies"));
+        err.println(CheckReportLines.unchecked(unchecked));
         err.flush();
       }
       return r.exitBits();

@@ -73,9 +73,7 @@ final class CheckReport {
 
   /** One line for stdout when the full report goes to a file. */
   String summaryLine() {
-    return String.format(
-        Locale.ROOT,
-        "fim %s: %d added, %d removed, %d changed, %d problems (%,d entries scanned)",
+    return CheckReportLines.summaryLine(
         command,
         result.added(),
         result.removed(),
@@ -122,17 +120,13 @@ final class CheckReport {
 
   private void writeText(Writer out) throws IOException, StoreException {
     out.write(
-        String.format(
-            Locale.ROOT,
-            "fim %s of %s at %s (%.1f s)%n",
+        CheckReportLines.header(
             command,
             store.dir(),
             dev.fim.store.Timestamps.format(result.startNs()),
             (result.endNs() - result.startNs()) / 1e9));
     out.write(
-        String.format(
-            Locale.ROOT,
-            "Scanned: %,d files, %,d directories, %s hashed%s%n",
+        CheckReportLines.scanned(
             result.scan().files(),
             result.scan().directories(),
             ProgressLine.bytes(result.scan().bytesHashed()),
@@ -144,13 +138,8 @@ final class CheckReport {
           "Note: the config changed since the baseline was sealed; attributes are compared as captured then.\n");
     }
     out.write(
-        String.format(
-            Locale.ROOT,
-            "Summary: %d added, %d removed, %d changed, %d problems%n",
-            result.added(),
-            result.removed(),
-            result.changed(),
-            result.problems().size()));
+        CheckReportLines.summary(
+            result.added(), result.removed(), result.changed(), result.problems().size()));
     if (attribution != null) {
       writeAttributionText(out);
     }

@@ -28,9 +28,6 @@ final class Preload {
   /** The scan's part ({@link #awaitScan}), done after the store's; or null. */
   private static volatile FutureTask<Void> scanTask;
 
-  /** The report's part, done last and awaited by nothing (the tests look at it); or null. */
-  private static volatile FutureTask<Void> reportTask;
-
   private Preload() {}
 
   /**
@@ -76,15 +73,14 @@ final class Preload {
     FutureTask<Void> forStore = new FutureTask<>(new StoreStartUp());
     FutureTask<Void> forSeal = new FutureTask<>(new SealStartUp());
     FutureTask<Void> forScan = new FutureTask<>(new ScanStartUp());
-    // Not for init: its one summary line is written without the JDK's locale data (RootNumbers), so
-    // the warm-up would only take CPU from its scan threads.
-    FutureTask<Void> forReport =
-        args[0].equals("init") ? null : new FutureTask<>(new ReportStartUp());
-    Thread thread = new Thread(new InOrder(forStore, forSeal, forScan, forReport), "fim-preload");
+    // No part for the reports: init's summary line and check's and update's text reports are
+    // written without the JDK's locale data (RootNumbers, CheckReportLines). Until issue 18's
+    // session 14 this thread ended by formatting numbers in the root locale (~10 ms of CPU) so that
+    // the main thread would find that data set up; now no scan command needs it.
+    Thread thread = new Thread(new InOrder(forStore, forSeal, forScan), "fim-preload");
     thread.setDaemon(true);
     task = forStore;
     scanTask = forScan;
-    reportTask = forReport;
     thread.start();
   }
 
@@ -127,37 +123,14 @@ final class Preload {
     }
   }
 
-  /**
-   * The number formatting of check's and update's reports ({@code String.format(Locale.ROOT, ...)}
-   * with {@code %d}, {@code %,d} and {@code %.1f}): the first use initialises the JDK's locale data
-   * for the root locale (the CLDR provider, its resource bundles, the decimal format symbols), 7-10
-   * ms that the main thread spent just before printing a 1-file check's report, while this thread
-   * had been idle since the libc bindings. The JDK keeps what it loaded; the report formats as
-   * before. Nothing waits for this part: a main thread that gets there first does it itself.
-   */
-  private static final class ReportStartUp implements java.util.concurrent.Callable<Void> {
-    /** What the warm-up formatted; read by nothing but the tests. */
-    static volatile String formatted;
-
-    @Override
-    public Void call() {
-      formatted = String.format(java.util.Locale.ROOT, "%d %,d %.1f", 1, 12345, 0.25);
-      return null;
-    }
-  }
-
-  /** Runs the tasks one after the other (each keeps its own outcome); the last may be null. */
-  private record InOrder(
-      FutureTask<Void> first, FutureTask<Void> second, FutureTask<Void> then, FutureTask<Void> last)
+  /** Runs the tasks one after the other (each keeps its own outcome). */
+  private record InOrder(FutureTask<Void> first, FutureTask<Void> second, FutureTask<Void> then)
       implements Runnable {
     @Override
     public void run() {
       first.run();
       second.run();
       then.run();
-      if (last != null) {
-        last.run();
-      }
     }
   }
 
@@ -175,21 +148,6 @@ final class Preload {
    */
   static void awaitScan() {
     await(scanTask);
-  }
-
-  /** Waits for the report's part, if one was started (for the tests: nothing else waits). */
-  static void awaitReport() {
-    await(reportTask);
-  }
-
-  /** Whether the last {@link #startFor} started the report's part. */
-  static boolean startedReportPart() {
-    return reportTask != null;
-  }
-
-  /** What the report's part formatted, or null before it ran. */
-  static String reportWarmUp() {
-    return ReportStartUp.formatted;
   }
 
   private static void await(FutureTask<Void> t) {

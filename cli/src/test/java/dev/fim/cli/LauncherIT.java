@@ -267,6 +267,34 @@ class LauncherIT {
     assertTrue(r.err().contains("Opening file:"), "no class path debugging: " + r.err());
   }
 
+  /**
+   * A check's text report, unchanged tree or not, is written without the JDK's locale data: no
+   * {@code DecimalFormatSymbols}, so no CLDR provider set up on any thread (~10 ms of CPU that its
+   * preload spent on every check until issue 18's session 14). The lines are String.format's
+   * ({@code CheckReportLinesTest}).
+   */
+  @Test
+  void aChecksTextReportSetsUpNoLocaleData() throws Exception {
+    String db = tmp.resolve("db").toString();
+    assertEquals(0, fim(Map.of(), "init", "--db", db, tree()).exit());
+    Path classes = tmp.resolve("classes.log");
+    Map<String, String> logged = Map.of("FIM_JAVA_EXTRA_OPTS", "-Xlog:class+load:file=" + classes);
+    Run same = fim(logged, "check", "--db", db, tree());
+    assertEquals(0, same.exit(), same.toString());
+    assertTrue(
+        same.out().contains("Summary: 0 added, 0 removed, 0 changed, 0 problems"), same.out());
+    String loaded = Files.readString(classes);
+    assertTrue(loaded.contains("dev.fim.cli.CheckReportLines "), "no class log: " + loaded);
+    assertFalse(loaded.contains("java.text.DecimalFormatSymbols "), same.out());
+    Files.writeString(tree.resolve("added"), "x");
+    Run changed = fim(logged, "check", "--db", db, tree());
+    // 1 (added), with 4 when the directory's times changed too
+    assertTrue(changed.exit() == 1 || changed.exit() == 5, changed.toString());
+    assertTrue(changed.out().contains("Summary: 1 added, 0 removed, "), changed.out());
+    assertFalse(
+        Files.readString(classes).contains("java.text.DecimalFormatSymbols "), changed.out());
+  }
+
   /** An archive that is not one (damaged, or of another JVM) is ignored without a word. */
   @Test
   void aDamagedArchiveIsIgnoredSilently() throws Exception {

@@ -91,7 +91,7 @@ final class DefaultConfigForm {
       RegexRule rule;
       try {
         rule =
-            new RegexRule(
+            RegexRule.builtIn(
                 RegexRule.Kind.valueOf(r[0]),
                 r[4],
                 Integer.parseInt(r[2]),

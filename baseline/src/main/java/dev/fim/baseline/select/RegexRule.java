@@ -14,6 +14,14 @@ import java.nio.charset.StandardCharsets;
  * which orders selective rules and anchors equals rules. The regex runs on RE2/J ({@link Re2Regex}:
  * linear time in the path length). Immutable and thread-safe; matching needs a caller-owned {@link
  * Matcher} from {@link #newMatcher()}.
+ *
+ * <p>A rule of fim's built-in config ({@link #builtIn}) and a command-line root ({@link #literal})
+ * compile their regex when a path first needs it, not when the config is built: the built-in
+ * config's 29 compiles were 12-15 ms of every command's start (issue 18), and a path rarely reaches
+ * more than a few of them (most are plain literals, decided by their prefix alone). Their regexes
+ * are known to compile (DefaultConfigFormTest compiles the built-in ones at build time; a quoted
+ * literal always does); a config file's rules are compiled as they are read, so a bad line is
+ * reported with its number as before.
  */
 final class RegexRule {
   /** The four rule forms of aide.conf(5) "RULES". */
@@ -65,7 +73,13 @@ final class RegexRule {
    */
   final ConfigLine origin;
 
-  private final Pattern pattern;
+  /**
+   * The compiled regex; null until first needed for a rule built without it ({@link #pattern()}).
+   */
+  private volatile Pattern pattern;
+
+  /** A command-line root's rule ({@link #literal}): its regex is quoted, compiled as it is. */
+  private final boolean quotedLiteral;
 
   /**
    * @param regex the rule's regex after config unescaping, starting with "/"
@@ -80,15 +94,41 @@ final class RegexRule {
   RegexRule(
       Kind kind, String regex, int typeMask, AttributeSet attributes, int line, ConfigLine origin)
       throws Re2Regex.Rejected {
+    this(kind, regex, typeMask, attributes, line, origin, true);
+  }
+
+  /**
+   * A rule of fim's built-in config ({@code DefaultConfigForm}), whose regex is compiled when a
+   * path first needs it: DefaultConfigFormTest requires every one of them to compile as the parser
+   * compiled it.
+   */
+  static RegexRule builtIn(
+      Kind kind, String regex, int typeMask, AttributeSet attributes, int line, ConfigLine origin)
+      throws Re2Regex.Rejected {
+    return new RegexRule(kind, regex, typeMask, attributes, line, origin, false);
+  }
+
+  private RegexRule(
+      Kind kind,
+      String regex,
+      int typeMask,
+      AttributeSet attributes,
+      int line,
+      ConfigLine origin,
+      boolean compileNow)
+      throws Re2Regex.Rejected {
     this.origin = origin;
     this.kind = kind;
     this.regex = regex;
     this.typeMask = typeMask;
     this.attributes = attributes;
     this.line = line;
+    this.quotedLiteral = false;
     // RE2's '.', '^' and '$' know only '\n' as a line end, as PCRE's: '.' matches byte 0x85 (NEL in
     // ISO-8859-1), a common UTF-8 continuation byte.
-    this.pattern = Re2Regex.compile(regex);
+    if (compileNow) {
+      this.pattern = Re2Regex.compile(regex);
+    }
     String lit = literalPrefix(regex);
     this.pureLiteral = isPlainLiteral(regex);
     this.literal = lit.getBytes(StandardCharsets.ISO_8859_1);
@@ -155,8 +195,9 @@ final class RegexRule {
     this.typeMask = typeMask;
     this.attributes = attributes;
     this.line = line;
-    this.pattern = Pattern.compile(quoted);
-    this.literal = prefix.clone();
+    this.quotedLiteral = true;
+    this.literal =
+        prefix.clone(); // the pattern (Pattern.quote'd, so it compiles) when first needed
     this.pureLiteral = true;
     int slash = -1;
     for (int i = 0; i < prefix.length; i++) {
@@ -168,7 +209,29 @@ final class RegexRule {
   }
 
   Matcher newMatcher() {
-    return pattern.matcher("");
+    return pattern().matcher("");
+  }
+
+  /**
+   * Whether the regex is compiled yet (for the tests: a built-in rule compiles when first needed).
+   */
+  boolean compiled() {
+    return pattern != null;
+  }
+
+  /** The compiled regex, compiled now if the rule was built without it. */
+  private Pattern pattern() {
+    Pattern p = pattern;
+    if (p == null) {
+      // Two threads may both compile it: the same immutable Pattern either way.
+      try {
+        p = quotedLiteral ? Pattern.compile(regex) : Re2Regex.compile(regex);
+      } catch (Re2Regex.Rejected e) {
+        throw new IllegalStateException("built-in config rule " + regex + ": " + e.getMessage(), e);
+      }
+      pattern = p;
+    }
+    return p;
   }
 
   boolean allows(FileType type) {
@@ -177,12 +240,14 @@ final class RegexRule {
 
   /** True when the rule's regex matches at the start of {@code text} (AIDE's implied "^"). */
   boolean matches(ByteChars text, Matcher m) {
-    if (!text.startsWith(literal)) {
-      return false;
-    }
-    if (pureLiteral) {
-      return true;
-    }
+    return text.startsWith(literal) && (pureLiteral || regexMatches(text, m));
+  }
+
+  /**
+   * {@link #matches} once {@code text} is known to start with {@link #literal} and the rule is not
+   * {@link #pureLiteral}: the regex run with {@code m}.
+   */
+  boolean regexMatches(ByteChars text, Matcher m) {
     m.reset(text);
     return m.lookingAt();
   }
@@ -203,7 +268,7 @@ final class RegexRule {
     if (probe.length() < literal.length || pureLiteral) {
       return true;
     }
-    return FimPrefixProbe.mayMatchExtensionOf(pattern, probe);
+    return FimPrefixProbe.mayMatchExtensionOf(pattern(), probe);
   }
 
   /** True when the node is {@code dir} or lies below it. */

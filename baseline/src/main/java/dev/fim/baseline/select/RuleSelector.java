@@ -266,7 +266,7 @@ final class RuleSelector implements Selector {
     List<Explanation.PassedOver> passed = new ArrayList<>();
     for (int i : positiveRules) {
       RegexRule r = rules[i];
-      if (r == found || r.origin == null || !r.matches(text.limit(p.length), matcher(ms, i))) {
+      if (r == found || r.origin == null || !matches(i, text.limit(p.length), ms)) {
         continue;
       }
       String why;
@@ -358,14 +358,14 @@ final class RuleSelector implements Selector {
     for (Node n = start; n != null; n = n.parent) {
       for (int i : n.neg) {
         RegexRule r = rules[i];
-        if (r.allows(type) && r.matches(text.limit(p.length), matcher(ms, i))) {
+        if (r.allows(type) && matches(i, text.limit(p.length), ms)) {
           return new Exclusion(r, p.length);
         }
         boolean subtree =
             r.kind == RegexRule.Kind.NEGATIVE ? r.typeMask == 0 : r.allows(FileType.DIRECTORY);
         if (subtree) {
           for (int k = parentLength(p, p.length); k > n.path.length(); k = parentLength(p, k)) {
-            if (r.matches(text.limit(k), matcher(ms, i))) {
+            if (matches(i, text.limit(k), ms)) {
               return new Exclusion(r, k);
             }
           }
@@ -378,7 +378,7 @@ final class RuleSelector implements Selector {
   private RegexRule first(int[] list, ByteChars text, FileType type, Matcher[] ms) {
     for (int i : list) {
       RegexRule r = rules[i];
-      if (r.allows(type) && r.matches(text, matcher(ms, i))) {
+      if (r.allows(type) && matches(i, text, ms)) {
         return r;
       }
     }
@@ -449,7 +449,7 @@ final class RuleSelector implements Selector {
       boolean equalsHere =
           r.kind != RegexRule.Kind.EQUALS
               || (r.node.length == dirLen && Arrays.equals(r.node, 0, dirLen, root, 0, dirLen));
-      if (equalsHere && r.matches(text.limit(root.length), matcher(ms, i))) {
+      if (equalsHere && matches(i, text.limit(root.length), ms)) {
         return true;
       }
     }
@@ -467,8 +467,7 @@ final class RuleSelector implements Selector {
     outer:
     for (int i : negativeRules) {
       for (int k = root.length; k > 0; k--) {
-        if ((k == root.length || root[k] == '/')
-            && rules[i].matches(text.limit(k), matcher(ms, i))) {
+        if ((k == root.length || root[k] == '/') && matches(i, text.limit(k), ms)) {
           continue outer;
         }
       }
@@ -514,13 +513,22 @@ final class RuleSelector implements Selector {
         for (int k = includeSelf ? p.length : parentLength(p, p.length);
             k > nodeLen;
             k = parentLength(p, k)) {
-          if (r.matches(text.limit(k), matcher(ms, i))) {
+          if (matches(i, text.limit(k), ms)) {
             return true;
           }
         }
       }
     }
     return false;
+  }
+
+  /**
+   * {@code rules[i].matches(text)}, the rule's matcher made (and, for a rule built without it, its
+   * regex compiled) only for a text its literal prefix leaves to the regex.
+   */
+  private boolean matches(int i, ByteChars text, Matcher[] ms) {
+    RegexRule r = rules[i];
+    return text.startsWith(r.literal) && (r.pureLiteral || r.regexMatches(text, matcher(ms, i)));
   }
 
   private Matcher matcher(Matcher[] ms, int i) {
