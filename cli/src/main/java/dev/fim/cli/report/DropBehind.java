@@ -18,8 +18,12 @@ import java.nio.file.Path;
  * recycled this way ({@code dd}-like writes of 947 MB, 1 MiB at a time). The file is written to
  * disk sooner than the kernel would have on its own, and left mostly out of the page cache; pages
  * not yet written back when advised are left as they are (advice only, never a wait), so with a
- * slow disk the file is written as before. Nothing here is needed for the report to be right: when
- * the file cannot be opened again or the advice is refused, nothing is advised any more.
+ * slow disk the file is written as before. The price: the writeback of those pages is started in
+ * the writer's thread (the kernel's flusher would have done it later, after the report), ~0.3-0.4 s
+ * of system CPU per GB, which is all it costs where fresh pages are cheap (bare metal, or a host
+ * whose free pages are reused before the host takes them back); {@code -Dfim.dropBehind=false}
+ * turns it off. Nothing here is needed for the report to be right: when the file cannot be opened
+ * again or the advice is refused, nothing is advised any more.
  *
  * <p>The file is opened a second time for the advice (a {@code FileChannel}'s descriptor is not
  * public), read-only; the advice is about the file's pages, whichever descriptor gives it. Not
@@ -60,7 +64,9 @@ final class DropBehind implements Closeable {
    * be opened again (or the C library cannot be called).
    */
   static DropBehind of(Path file) {
-    return of(file, CHUNK);
+    // -Dfim.dropBehind=false (FIM_JAVA_EXTRA_OPTS): plain writes, e.g. where fresh page cache is
+    // cheap (bare metal) and the writeback this starts in the report's thread would be a cost.
+    return "false".equals(System.getProperty("fim.dropBehind")) ? none() : of(file, CHUNK);
   }
 
   /** As {@link #of(Path)}, advising every {@code chunk} bytes (tests: smaller files). */

@@ -89,6 +89,26 @@ class DropBehindTest {
   }
 
   @Test
+  void itIsOffWithTheProperty() throws Exception {
+    Path file = Files.write(tmp.resolve("f"), new byte[] {1});
+    String was = System.getProperty("fim.dropBehind");
+    try {
+      System.setProperty("fim.dropBehind", "false");
+      assertFalse(DropBehind.of(file).advising());
+      System.setProperty("fim.dropBehind", "true");
+      DropBehind on = DropBehind.of(file);
+      assertTrue(on.advising());
+      on.close();
+    } finally {
+      if (was == null) {
+        System.clearProperty("fim.dropBehind");
+      } else {
+        System.setProperty("fim.dropBehind", was);
+      }
+    }
+  }
+
+  @Test
   void aFileThatIsNotThereIsWrittenWithoutAdvice() {
     DropBehind drop = DropBehind.of(tmp.resolve("missing"), CHUNK);
     assertFalse(drop.advising());
