@@ -47,12 +47,14 @@ final class ReportOutput {
           "report " + target + ": cannot create a file in " + dir + ": " + reason(e), e);
     }
     try {
-      // A file the report can copy its spilled body into in the kernel (ComplianceReport).
+      // A file the report can copy its spilled body into in the kernel (ComplianceReport), whose
+      // page cache goes behind the writes (a million-event JSON report writes ~1 GB: DropBehind).
       try (java.io.OutputStream o =
           new dev.fim.cli.report.ReportFile(
               java.nio.channels.FileChannel.open(
                   tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
-              1 << 16)) {
+              1 << 16,
+              tmp)) {
         body.write(o);
       }
       try {

@@ -43,7 +43,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * event the syslog, journal and ship sinks take; {@code line} is {@link
  * EventJson#write(ChangeEvent, Writer)} (a generator per line, as the JSON-lines sink and {@code
  * fim history} write); {@code generator} writes every event to one open generator over a byte
- * buffer, as {@code fim report --format json} and {@code fim check}'s JSON do.
+ * buffer, as {@code fim check}'s JSON does; {@code bytes} writes them into fim's own byte sink, as
+ * {@code fim report --format json} does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -96,6 +97,21 @@ public class EventJsonBench {
       g.writeEndArray();
     }
     return bytes.size();
+  }
+
+  /**
+   * What a JSON report's render thread does per batch ({@link JsonBytes}, fim's byte sink, in one
+   * array sized for the batch; the report adds each event's approval).
+   */
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public int bytes() throws IOException {
+    JsonBytes out = new JsonBytes(1152 * N);
+    for (ChangeEvent e : events) {
+      out.raw(",\n");
+      EventJson.write(e, out);
+    }
+    return out.length();
   }
 
   /**
