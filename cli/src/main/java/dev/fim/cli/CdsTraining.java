@@ -82,17 +82,22 @@ public final class CdsTraining {
 
   public static void main(String[] args) throws IOException {
     Path dir = Files.createTempDirectory("fim-cds-"); // 0700: nobody else can plant files there
-    int worst;
+    int worst = 0;
     try {
-      worst = train(dir);
+      for (int code : train(dir).values()) {
+        worst = Math.max(worst, code);
+      }
     } finally {
       deleteTree(dir);
     }
     System.exit(worst < ExitCodes.USAGE ? 0 : 1);
   }
 
-  /** Runs the training commands in {@code dir}; the highest exit code met. */
-  static int train(Path dir) throws IOException {
+  /**
+   * Runs the training commands in {@code dir}; each command line (its words joined by spaces) and
+   * its exit code, in the order run.
+   */
+  static java.util.LinkedHashMap<String, Integer> train(Path dir) throws IOException {
     Path tree = Files.createDirectories(dir.resolve("tree"));
     Files.writeString(tree.resolve("a"), "fim\n");
     Files.writeString(Files.createDirectories(tree.resolve("s")).resolve("x"), "fim\n");
@@ -155,7 +160,7 @@ public final class CdsTraining {
     }
     String html = dir.resolve("report.html").toString();
     runs.add(new String[] {"report", "--db", db, "--key", key, "--verify", html});
-    int worst = 0;
+    java.util.LinkedHashMap<String, Integer> codes = new java.util.LinkedHashMap<>();
     // What the preload thread of a real search does (its JVM only starts it): the archive then
     // holds the classes of the memmem binding too, and the method handles jffi's set-up spins.
     dev.fim.auditlink.search.AuditSearch.warmUp();
@@ -170,7 +175,7 @@ public final class CdsTraining {
         // As Main.main starts it: the preload's classes (its task, FutureTask) come from the
         // archive too. It is done once; later calls only start what is already loaded.
         Preload.startFor(run);
-        worst = Math.max(worst, Main.execute(run, sink, sink));
+        codes.put(String.join(" ", run), Main.execute(run, sink, sink));
       }
     } finally {
       if (syslog == null) {
@@ -179,7 +184,7 @@ public final class CdsTraining {
         System.setProperty(SyslogAnchor.SOCKET_PROPERTY, syslog);
       }
     }
-    return worst;
+    return codes;
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -119,8 +119,7 @@ public final class ComplianceReport {
         body -> {
           text.flush();
           if (out instanceof ReportFile file) {
-            file.flush();
-            SpilledBody.copyInto(body, file.channel());
+            file.copyFrom(body);
           } else {
             copy(body, out);
           }

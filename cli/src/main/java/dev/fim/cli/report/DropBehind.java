@@ -1,10 +1,5 @@
 package dev.fim.cli.report;
 
-import dev.fim.store.sys.CString;
-import java.io.Closeable;
-import java.nio.charset.Charset;
-import java.nio.file.Path;
-
 /**
  * Lets the page cache of a large output file go a few MiB behind its writer, as {@code dd
  * oflag=nocache} does: every {@link #CHUNK} written, {@code posix_fadvise(POSIX_FADV_DONTNEED)}
@@ -22,14 +17,14 @@ import java.nio.file.Path;
  * the writer's thread (the kernel's flusher would have done it later, after the report), ~0.3-0.4 s
  * of system CPU per GB, which is all it costs where fresh pages are cheap (bare metal, or a host
  * whose free pages are reused before the host takes them back); {@code -Dfim.dropBehind=false}
- * turns it off. Nothing here is needed for the report to be right: when the file cannot be opened
- * again or the advice is refused, nothing is advised any more.
+ * turns it off. Nothing here is needed for the report to be right: when the advice is refused,
+ * nothing is advised any more.
  *
- * <p>The file is opened a second time for the advice (a {@code FileChannel}'s descriptor is not
- * public), read-only; the advice is about the file's pages, whichever descriptor gives it. Not
- * thread-safe: one per output, called by its writer.
+ * <p>Advises through the descriptor the file was created with ({@link ReportFile#createNew}), never
+ * through a second open of its path: a path in a directory others can write may name another file
+ * by then. Not thread-safe: one per output, called by its writer.
  */
-final class DropBehind implements Closeable {
+final class DropBehind implements java.io.Closeable {
   /** Advice every 8 MiB: ~120 calls for a million-event JSON report. */
   static final long CHUNK = 8L << 20;
 
@@ -60,32 +55,20 @@ final class DropBehind implements Closeable {
   }
 
   /**
-   * For the regular file at {@code file}, which its writer has open; advises nothing when it cannot
-   * be opened again (or the C library cannot be called).
+   * Advises through {@code fd}, which it takes over (closed by {@link #close()}), every {@code
+   * chunk} bytes written.
    */
-  static DropBehind of(Path file) {
-    // -Dfim.dropBehind=false (FIM_JAVA_EXTRA_OPTS): plain writes, e.g. where fresh page cache is
-    // cheap (bare metal) and the writeback this starts in the report's thread would be a cost.
-    return "false".equals(System.getProperty("fim.dropBehind")) ? none() : of(file, CHUNK);
+  static DropBehind over(int fd, long chunk) {
+    return new DropBehind(fd, chunk);
   }
 
-  /** As {@link #of(Path)}, advising every {@code chunk} bytes (tests: smaller files). */
-  static DropBehind of(Path file, long chunk) {
-    try {
-      // The bytes Java's own open used for the same path (sun.jnu.encoding, the file name
-      // encoding).
-      byte[] name =
-          file.toAbsolutePath()
-              .toString()
-              .getBytes(Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8")));
-      int fd =
-          (int)
-              PageCacheNative.OPEN.call(
-                  new CString(name.length + 1).put(name), PageCacheNative.OPEN_FLAGS, 0);
-      return new DropBehind(fd < 0 ? -1 : fd, chunk);
-    } catch (LinkageError | IllegalArgumentException | UnsupportedOperationException e) {
-      return none(); // no libc binding here (jffi missing), or an unknown charset: plain writes
-    }
+  /**
+   * Whether reports advise their page cache away: {@code -Dfim.dropBehind=false}
+   * (FIM_JAVA_EXTRA_OPTS) writes plainly, e.g. where fresh page cache is cheap (bare metal) and the
+   * writeback this starts in the report's thread would be a cost.
+   */
+  static boolean enabled() {
+    return !"false".equals(System.getProperty("fim.dropBehind"));
   }
 
   /** Whether advice is being given (false once refused). */
@@ -93,7 +76,7 @@ final class DropBehind implements Closeable {
     return fd >= 0;
   }
 
-  /** {@code n} more bytes were written after the ones before. */
+  /** {@code n} more bytes were written after the ones before (through the stream or copied). */
   void written(long n) {
     written += n;
     if (fd >= 0 && written - advisedTo >= chunk) {
@@ -112,7 +95,7 @@ final class DropBehind implements Closeable {
   @Override
   public void close() {
     if (fd >= 0) {
-      PageCacheNative.CLOSE.call(fd); // read-only: nothing is lost whatever close returns
+      PageCacheNative.CLOSE.call(fd); // the file's own channel writes it: nothing is lost here
       fd = -1;
     }
   }

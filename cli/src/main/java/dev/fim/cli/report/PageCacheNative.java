@@ -7,16 +7,13 @@ import static com.kenai.jffi.Type.SLONG;
 import dev.fim.store.sys.LibcFunction;
 
 /**
- * The libc calls that let a report's output leave the page cache behind it, and only those. Bound
- * once; its only caller is {@link DropBehind}, which checks every return. Called through jffi's
- * invoker ({@link LibcFunction}): no jnr-ffi classes generated. An {@code int} result is the low
- * half of the word.
+ * The libc calls that create a report's output and let it leave the page cache behind it, and only
+ * those. Bound once; its only caller is {@link DropBehind}, which checks every return. Called
+ * through jffi's invoker ({@link LibcFunction}): no jnr-ffi classes generated. An {@code int}
+ * result is the low half of the word.
  */
 final class PageCacheNative {
-  /**
-   * {@code int open(const char *path, int flags, mode_t mode)}; {@code mode} is ignored without
-   * O_CREAT, passed so the varargs slot is defined.
-   */
+  /** {@code int open(const char *path, int flags, mode_t mode)}. */
   static final LibcFunction OPEN = LibcFunction.of("open", SINT, POINTER, SINT, SINT);
 
   /**
@@ -30,11 +27,14 @@ final class PageCacheNative {
   static final LibcFunction CLOSE = LibcFunction.of("close", SINT, SINT);
 
   /**
-   * {@code O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC}: only a regular file is advised, and a
-   * FIFO put in its place never blocks the open (include/uapi/asm-generic/fcntl.h; x86-64 uses the
-   * generic values, as {@code DirCalls} does).
+   * {@code O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC}: a new file of the caller's, never
+   * one that was there, nor a symbolic link's target (include/uapi/asm-generic/fcntl.h; x86-64 uses
+   * the generic values, as {@code DirCalls} does).
    */
-  static final int OPEN_FLAGS = 0 | 04000 | 0400000 | 02000000;
+  static final int CREATE_FLAGS = 01 | 0100 | 0200 | 0400000 | 02000000;
+
+  /** The new file's mode: the report's owner alone, as {@code Files.createTempFile} made it. */
+  static final int CREATE_MODE = 0600;
 
   /** {@code POSIX_FADV_DONTNEED} (include/uapi/linux/fadvise.h). */
   static final int POSIX_FADV_DONTNEED = 4;

@@ -1,10 +1,16 @@
 package dev.fim.cli.report;
 
+import dev.fim.store.sys.CString;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A report's output that is a regular file, buffered, with its channel in reach: a report whose
@@ -26,14 +32,68 @@ public final class ReportFile extends BufferedOutputStream {
   }
 
   /**
-   * As {@link #ReportFile(FileChannel, int)}, for the regular file at {@code file} that {@code
-   * channel} writes: its page cache goes behind the writes ({@link DropBehind}).
+   * Creates {@code file}, which must not exist (nor be a symbolic link), mode 0600, and opens it:
+   * the file this returns is the one it created, whatever the directory's other writers do to the
+   * name meanwhile. Its page cache goes behind the writes ({@link DropBehind}) through the
+   * descriptor it was created with, unless {@code -Dfim.dropBehind=false} or the C library cannot
+   * be called.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException when {@code file} exists (try another name)
    */
-  public ReportFile(FileChannel channel, int size, Path file) {
-    this(channel, size, DropBehind.of(file));
+  public static ReportFile createNew(Path file, int size) throws IOException {
+    return createNew(file, size, DropBehind.CHUNK);
   }
 
-  /** As {@link #ReportFile(FileChannel, int, Path)}, with its {@link DropBehind} (tests). */
+  /** As {@link #createNew(Path, int)}, advising every {@code chunk} bytes (tests: small files). */
+  static ReportFile createNew(Path file, int size, long chunk) throws IOException {
+    int fd = DropBehind.enabled() ? createFd(file) : -1;
+    if (fd >= 0) {
+      try {
+        // The file just created, by its descriptor: /proc's link names that inode, not the path.
+        FileChannel ch = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.WRITE);
+        return new ReportFile(ch, size, DropBehind.over(fd, chunk));
+      } catch (IOException | RuntimeException e) {
+        // No /proc: the file is given up (by its name, which may be another's by now: a name
+        // in this directory, so nothing of fim's) and made again without the C library.
+        PageCacheNative.CLOSE.call(fd);
+        Files.deleteIfExists(file);
+      }
+    }
+    return new ReportFile(
+        FileChannel.open(
+            file,
+            java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+        size,
+        DropBehind.none());
+  }
+
+  /**
+   * open(2) of {@code file} with {@link PageCacheNative#CREATE_FLAGS}: its descriptor, or -1 when
+   * it could not be made (the plain open then says why, or takes over).
+   */
+  private static int createFd(Path file) {
+    try {
+      // The bytes Java's own open uses for the same path (sun.jnu.encoding: file name encoding).
+      byte[] name =
+          file.toAbsolutePath()
+              .toString()
+              .getBytes(Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8")));
+      CString path = new CString(name.length + 1);
+      try {
+        return (int)
+            PageCacheNative.OPEN.call(
+                path.put(name), PageCacheNative.CREATE_FLAGS, PageCacheNative.CREATE_MODE);
+      } finally {
+        // The native memory the call reads belongs to path's buffer: not freed before it returns.
+        Reference.reachabilityFence(path);
+      }
+    } catch (LinkageError | IllegalArgumentException | UnsupportedOperationException e) {
+      return -1; // no libc binding here (jffi missing), or an unknown charset
+    }
+  }
+
+  /** As {@link #ReportFile(FileChannel, int)}, with its {@link DropBehind}. */
   ReportFile(FileChannel channel, int size, DropBehind dropBehind) {
     super(Channels.newOutputStream(channel), size);
     this.channel = channel;
@@ -52,9 +112,20 @@ public final class ReportFile extends BufferedOutputStream {
     dropBehind.written(1);
   }
 
-  /** The file; flush this stream before writing to it. */
-  FileChannel channel() {
-    return channel;
+  /**
+   * Copies the spilled body {@code spill} to the file's end in the kernel ({@link
+   * SpilledBody#copyInto}), after what was written before it; its bytes count for the advice too.
+   */
+  synchronized void copyFrom(Path spill) throws IOException {
+    flush();
+    long before = channel.position();
+    SpilledBody.copyInto(spill, channel);
+    dropBehind.written(channel.position() - before);
+  }
+
+  /** Whether its page cache is being advised away (tests). */
+  boolean advising() {
+    return dropBehind.advising();
   }
 
   @Override

@@ -79,12 +79,7 @@ class SpilledBodyTest {
         ComplianceReport.Result b;
         // as ReportOutput opens it: the page cache advised away behind the writes (DropBehind),
         // here every 64 KiB so that the small reports are advised too
-        Files.createFile(file);
-        try (ReportFile o =
-            new ReportFile(
-                FileChannel.open(file, StandardOpenOption.WRITE),
-                1 << 16,
-                DropBehind.of(file, 64 << 10))) {
+        try (ReportFile o = ReportFile.createNew(file, 1 << 16, 64 << 10)) {
           b = ComplianceReport.write(big, p, unsealed, o, tmp);
         }
         assertEquals(a.sha256(), b.sha256(), f.toString());
