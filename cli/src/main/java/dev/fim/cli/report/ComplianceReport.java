@@ -14,8 +14,8 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -171,7 +171,10 @@ public final class ComplianceReport {
         spillDir,
         out,
         body -> {
-          try (Reader r = Files.newBufferedReader(body, StandardCharsets.UTF_8)) {
+          body.position(0);
+          try (Reader r =
+              new java.io.InputStreamReader(
+                  java.nio.channels.Channels.newInputStream(body), StandardCharsets.UTF_8)) {
             r.transferTo(out);
           }
         },
@@ -197,17 +200,43 @@ public final class ComplianceReport {
    * buffer: 80,000 system calls and a copy more). Into a {@link ReportFile} (a {@code --output}
    * file) the body is copied in the kernel instead ({@link SpilledBody}).
    */
-  private static void copy(Path body, OutputStream out) throws IOException {
+  private static void copy(FileChannel body, OutputStream out) throws IOException {
     byte[] buf = new byte[1 << 20];
-    try (java.io.InputStream in = Files.newInputStream(body)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        out.write(buf, 0, n);
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+    for (long at = 0; ; ) {
+      bb.clear();
+      int n = body.read(bb, at);
+      if (n <= 0) {
+        return;
       }
+      out.write(buf, 0, n);
+      at += n;
     }
   }
 
+  /**
+   * Writes to {@code ch} at its position; closing it leaves {@code ch} open (the body is copied out
+   * of it afterwards).
+   */
+  private static OutputStream into(FileChannel ch) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b, off, len);
+        while (bb.hasRemaining()) {
+          ch.write(bb);
+        }
+      }
+    };
+  }
+
   private interface BodyCopy {
-    void copy(Path body) throws IOException;
+    void copy(FileChannel body) throws IOException;
   }
 
   /**
@@ -237,7 +266,7 @@ public final class ComplianceReport {
     boolean verified = known == null || known.verified();
     ReportWriter w = writer(p.format(), verified);
     boolean headFirst = w.headFirst();
-    Path spill = headFirst ? null : Files.createTempFile(spillDir, ".fim-report-", ".body");
+    FileChannel spill = headFirst ? null : SpilledBody.create(spillDir);
     if (headFirst) {
       w.head(out, null, null);
     }
@@ -248,7 +277,7 @@ public final class ComplianceReport {
     try {
       ReportDigest digest = new ReportDigest(p.agent());
       try (OutputStream spilled =
-          headFirst ? null : new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16)) {
+          headFirst ? null : new BufferedOutputStream(into(spill), 1 << 16)) {
         Rows body = headFirst ? direct : (rows, length) -> spilled.write(rows, 0, length);
         ArrayDeque<Future<Rendered>> inFlight = new ArrayDeque<>();
         Batch batch = new Batch();
@@ -332,7 +361,7 @@ public final class ComplianceReport {
       render.shutdownNow();
       digesting.shutdownNow();
       if (spill != null) {
-        Files.deleteIfExists(spill);
+        spill.close(); // its name went when it was made: this frees it
       }
     }
   }

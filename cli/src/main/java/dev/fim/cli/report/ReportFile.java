@@ -116,7 +116,7 @@ public final class ReportFile extends BufferedOutputStream {
    * Copies the spilled body {@code spill} to the file's end in the kernel ({@link
    * SpilledBody#copyInto}), after what was written before it; its bytes count for the advice too.
    */
-  synchronized void copyFrom(Path spill) throws IOException {
+  synchronized void copyFrom(FileChannel spill) throws IOException {
     flush();
     long before = channel.position();
     SpilledBody.copyInto(spill, channel);

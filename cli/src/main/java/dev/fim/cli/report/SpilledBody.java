@@ -28,12 +28,44 @@ final class SpilledBody {
    * Copies {@code spill} to {@code out} at {@code out}'s position, leaves {@code out}'s position
    * after it, and the spill empty.
    */
-  static void copyInto(Path spill, FileChannel out) throws IOException {
-    try (FileChannel in =
-        FileChannel.open(spill, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      copyBackwards(in, out, CHUNK);
+  static void copyInto(FileChannel spill, FileChannel out) throws IOException {
+    copyBackwards(spill, out, CHUNK);
+  }
+
+  /**
+   * A new spill file in {@code dir} (beside the output: the same file system, for the copy in the
+   * kernel), mode 0600, read and written through the channel returned, its name removed at once:
+   * nobody who can write {@code dir} can give its name to another file while fim writes, reads and
+   * truncates it by that name, and a killed report leaves no spill behind.
+   */
+  static FileChannel create(Path dir) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path name = dir.resolve(".fim-report-" + Long.toUnsignedString(RANDOM.nextLong()) + ".body");
+      FileChannel ch;
+      try {
+        ch =
+            FileChannel.open(
+                name,
+                java.util.Set.of(
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (attempt == 100) {
+          throw e;
+        }
+        continue;
+      }
+      // By its name, which someone may have given to another file in this instant: theirs, in a
+      // directory they can write, then; the channel stays this file's.
+      java.nio.file.Files.deleteIfExists(name);
+      return ch;
     }
   }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   static void copyBackwards(FileChannel spill, FileChannel out, long chunk) throws IOException {
     long size = spill.size();

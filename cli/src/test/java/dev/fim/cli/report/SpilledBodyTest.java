@@ -51,12 +51,29 @@ class SpilledBodyTest {
     assertArrayEquals(expected.toByteArray(), Files.readAllBytes(out));
   }
 
+  /**
+   * The spill has no name while it is written, read and truncated: nobody who can write the
+   * output's directory can put another file (or a symbolic link to one) under it.
+   */
+  @Test
+  void theSpillHasNoNameWhileItIsUsed() throws Exception {
+    try (FileChannel spill = SpilledBody.create(tmp)) {
+      try (var names = Files.list(tmp)) {
+        assertEquals(0, names.count(), "a name left in the directory");
+      }
+      spill.write(ByteBuffer.wrap("rows".getBytes(StandardCharsets.UTF_8)));
+      ByteBuffer back = ByteBuffer.allocate(4);
+      assertEquals(4, spill.read(back, 0));
+      assertEquals("rows", new String(back.array(), StandardCharsets.UTF_8));
+    }
+  }
+
   @Test
   void anEmptyBodyLeavesTheFileAsItWas() throws Exception {
-    Path spill = Files.createFile(tmp.resolve("spill"));
     Path out = tmp.resolve("out");
     try (FileChannel o =
-        FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel spill = SpilledBody.create(tmp)) {
       o.write(ByteBuffer.wrap(new byte[] {'h'}));
       SpilledBody.copyInto(spill, o);
       assertEquals(1, o.position());
