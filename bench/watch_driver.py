@@ -360,6 +360,16 @@ def count_attribution(counts, ev):
     counts[label] = counts.get(label, 0) + 1
 
 
+def perf_ctl(cmd):
+    """PERF_CTL=FIFO: write cmd ("enable"/"disable") to a `perf record --control fifo:FIFO -D -1` control
+    fifo, so that a profile covers the measured window only (the latency test's measured changes, the
+    burst from its first write to quiet)"""
+    path = os.environ.get("PERF_CTL")
+    if path:
+        with open(path, "w") as f:
+            f.write(cmd + "\n")
+
+
 # ------------------------------------------------------------------ 1. latency ------------
 def run_latency(a, tool, backend):
     res = {"tool": tool, "backend": backend, "tree": a.lat_tree}
@@ -384,6 +394,7 @@ def run_latency(a, tool, backend):
         dump = open(dump_path, "w") if dump_path else None
         for i in range(total):
             if i == warm:
+                perf_ctl("enable")
                 cpu0 = pr.cpu_s()
                 threads0 = pr.thread_cpu()
                 t_measure0 = time.monotonic()
@@ -438,6 +449,7 @@ def run_latency(a, tool, backend):
         if dump:
             dump.close()
         cpu1 = pr.cpu_s()
+        perf_ctl("disable")
         res["thread_cpu_s"] = thread_delta(threads0, pr.thread_cpu()) if cpu0 is not None else {}
         t_measure = time.monotonic() - t_measure0 if cpu0 is not None else None
         # late duplicates: anything that still arrives within 1 s (more than the quiet window)
@@ -718,6 +730,7 @@ def run_burst(a, tool, backend):
                 stop_sampling.wait(0.1)
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        perf_ctl("enable")
         cpu0 = pr.cpu_s()
         threads0 = pr.thread_cpu()
         t_cpu0 = time.monotonic()
@@ -771,6 +784,7 @@ def run_burst(a, tool, backend):
                 timed_out = True
                 break
         cpu1 = pr.cpu_s()
+        perf_ctl("disable")
         res["thread_cpu_s"] = thread_delta(threads0, pr.thread_cpu())
         stop_sampling.set()
         sampler.join()

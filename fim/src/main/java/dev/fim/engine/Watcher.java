@@ -177,7 +177,8 @@ public final class Watcher {
       throws StoreException, IOException {
     Store store = s.store();
     StoreStart state = StoreStart.prepare(store, added, s.status());
-    Sources.Opened opened = Sources.open(s.backend(), s.roots(), s.selector()::descend);
+    Sources.Opened opened =
+        Sources.open(s.backend(), s.roots(), s.selector()::descend, ownDirectories(store));
     if (opened.fallbackReason() != null) {
       s.status().accept("fanotify unavailable (" + opened.fallbackReason() + "); using inotify");
     }
@@ -222,6 +223,24 @@ public final class Watcher {
     preload.start();
     w.heartbeat.start();
     return w;
+  }
+
+  /**
+   * The database's directory as the kernel names it (symlinks resolved), for the fanotify source to
+   * leave fim's own log writes unqueued; none when it cannot be resolved.
+   */
+  private static List<PathBytes> ownDirectories(Store store) {
+    try {
+      return List.of(
+          PathBytes.of(
+              store
+                  .dir()
+                  .toRealPath()
+                  .toString()
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
   }
 
   /**

@@ -42,6 +42,18 @@ final class FanotifyLayout {
   /** Needs CAP_SYS_ADMIN (fanotify_mark(2)); one mark covers every mount of the filesystem. */
   static final int FAN_MARK_FILESYSTEM = 0x00000100;
 
+  /** An ignore mask is kept when the object is modified (fanotify.h:82). */
+  static final int FAN_MARK_IGNORED_SURV_MODIFY = 0x00000040;
+
+  /**
+   * An ignore mask whose FAN_ONDIR and FAN_EVENT_ON_CHILD bits count (Linux 6.0+, fanotify.h:87);
+   * on a directory it must come with {@link #FAN_MARK_IGNORED_SURV_MODIFY}.
+   */
+  static final int FAN_MARK_IGNORE = 0x00000400;
+
+  /** In a mask: the events of the marked directory's children (fanotify.h:29). */
+  static final long FAN_EVENT_ON_CHILD = 0x08000000L;
+
   /** fanotify.h:128: a reader must check {@code vers} against this (fanotify(7)). */
   static final int FANOTIFY_METADATA_VERSION = 3;
 

@@ -5,6 +5,7 @@ import static dev.fim.engine.fanotify.FanotifyEvent.*;
 import dev.fim.engine.QueueReader;
 import dev.fim.store.PathBytes;
 import dev.fim.store.sys.NativeException;
+import jnr.constants.platform.Errno;
 
 /**
  * The first stage of the real-time pipeline: one fanotify group in FID mode, marked on whole
@@ -109,6 +110,38 @@ public final class FanotifyReader implements AutoCloseable {
     FanotifyCalls.fanotifyMark(
         fanFd, FanotifyLayout.FAN_MARK_ADD | FanotifyLayout.FAN_MARK_FILESYSTEM, mask, root);
   }
+
+  /**
+   * The content events (modify, close_write) of the files directly in {@code dir} are not queued to
+   * this group any more: an ignore mark on the directory's inode ({@code FAN_MARK_ADD |
+   * FAN_MARK_IGNORE_SURV}, {@code FAN_MODIFY | FAN_CLOSE_WRITE | FAN_EVENT_ON_CHILD}), whoever
+   * writes. The directory's own entries (create, delete, rename), attribute changes, and everything
+   * in its subdirectories still come. The mark follows the inode, not the path.
+   *
+   * @param dir a directory, or {@code /proc/self/fd/N} of one
+   * @return false when the kernel has no {@code FAN_MARK_IGNORE} (older than 6.0: EINVAL)
+   */
+  public boolean ignoreFileContentIn(PathBytes dir) throws NativeException {
+    try {
+      FanotifyCalls.fanotifyMark(fanFd, FanotifyLayout.FAN_MARK_ADD | IGNORE, IGNORED, dir);
+      return true;
+    } catch (NativeException e) {
+      if (e.is(Errno.EINVAL)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Undoes {@link #ignoreFileContentIn} for the directory (the path or the fd names the inode). */
+  public void stopIgnoring(PathBytes dir) throws NativeException {
+    FanotifyCalls.fanotifyMark(fanFd, FanotifyLayout.FAN_MARK_REMOVE | IGNORE, IGNORED, dir);
+  }
+
+  private static final int IGNORE =
+      FanotifyLayout.FAN_MARK_IGNORE | FanotifyLayout.FAN_MARK_IGNORED_SURV_MODIFY;
+  private static final long IGNORED =
+      FAN_MODIFY | FAN_CLOSE_WRITE | FanotifyLayout.FAN_EVENT_ON_CHILD;
 
   /**
    * Reads and decodes events until {@link #stop()}, handing them to {@code stream} on this thread.

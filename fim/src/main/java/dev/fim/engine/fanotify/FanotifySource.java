@@ -39,13 +39,19 @@ public final class FanotifySource implements ChangeSource {
   private final HandleResolver resolver;
   private final List<PathBytes> roots;
   private final int filesystems;
+  private final OwnDirectories own;
 
   private FanotifySource(
-      FanotifyReader reader, HandleResolver resolver, List<PathBytes> roots, int filesystems) {
+      FanotifyReader reader,
+      HandleResolver resolver,
+      List<PathBytes> roots,
+      int filesystems,
+      OwnDirectories own) {
     this.reader = reader;
     this.resolver = resolver;
     this.roots = roots;
     this.filesystems = filesystems;
+    this.own = own;
   }
 
   /**
@@ -56,6 +62,16 @@ public final class FanotifySource implements ChangeSource {
    *     for a missing root
    */
   public static FanotifySource open(List<PathBytes> roots) throws NativeException {
+    return open(roots, List.of());
+  }
+
+  /**
+   * As {@link #open(List)}, and the content writes of the files directly in each of {@code ownDirs}
+   * (fim's database), when it lies outside every root, are not queued at all ({@link
+   * OwnDirectories}): fim's own writes would only wake the reader to be dropped.
+   */
+  public static FanotifySource open(List<PathBytes> roots, List<PathBytes> ownDirs)
+      throws NativeException {
     FanotifyReader reader = FanotifyReader.open(MASK, FanotifyReader.DEFAULT_BUFFER_BYTES);
     HandleResolver resolver = new HandleResolver();
     try {
@@ -67,7 +83,8 @@ public final class FanotifySource implements ChangeSource {
           reader.mark(root);
         }
       }
-      return new FanotifySource(reader, resolver, List.copyOf(roots), fsids.size());
+      OwnDirectories own = OwnDirectories.quieten(reader, ownDirs, roots);
+      return new FanotifySource(reader, resolver, List.copyOf(roots), fsids.size(), own);
     } catch (NativeException | RuntimeException e) {
       resolver.close();
       reader.close();
@@ -115,6 +132,12 @@ public final class FanotifySource implements ChangeSource {
   public void close() {
     reader.close();
     resolver.close();
+    own.close();
+  }
+
+  /** fim's own directories whose files' content writes are not queued now (tests, debug). */
+  public List<PathBytes> quietened() {
+    return own.quietened();
   }
 
   /** Directory-cache statistics, for the debug log and benchmarks: {hits, misses, cached}. */
@@ -132,6 +155,9 @@ public final class FanotifySource implements ChangeSource {
 
     @Override
     public void event(FanotifyEvent e) {
+      if (e.isDirectory() && e.has(FAN_RENAME | FAN_MOVED_FROM | FAN_MOVED_TO)) {
+        own.afterDirectoryMove(); // before the move's notice: see OwnDirectories
+      }
       if (e.pid() == OWN_PID && !e.isDirectory()) {
         return; // a directory event still goes through: the resolver's cache must hear of directory
         // moves

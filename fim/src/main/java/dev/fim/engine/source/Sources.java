@@ -36,16 +36,20 @@ public final class Sources {
    *
    * @param descend which directories inotify watches (the selection's pruning); fanotify sees whole
    *     filesystems
+   * @param ownDirs fim's own directories (its database): fanotify is asked not to queue the content
+   *     writes of their files when they lie outside the roots ({@link FanotifySource#open(List,
+   *     List)}); inotify never watches them
    * @throws NativeException the backend asked for (or both, for AUTO) could not watch the roots;
    *     for AUTO the message carries both reasons
    */
-  public static Opened open(Backend backend, List<PathBytes> roots, Predicate<PathBytes> descend)
+  public static Opened open(
+      Backend backend, List<PathBytes> roots, Predicate<PathBytes> descend, List<PathBytes> ownDirs)
       throws NativeException {
     if (backend == Backend.INOTIFY) {
       return new Opened(InotifySource.open(roots, descend), null);
     }
     try {
-      return new Opened(FanotifySource.open(roots), null);
+      return new Opened(FanotifySource.open(roots, ownDirs), null);
     } catch (NativeException e) {
       if (backend == Backend.FANOTIFY) {
         throw e;

@@ -101,6 +101,47 @@ class FanotifyReaderKernelTest {
   }
 
   @Test
+  void anIgnoredDirectoryHidesOnlyItsFilesContentWrites() throws Exception {
+    Path db = Files.createDirectory(tree.resolve("db"));
+    Path sub = Files.createDirectory(db.resolve("sub"));
+    run(
+        "bash",
+        "-c",
+        "printf x > \"$1\"; printf x > \"$2\"",
+        "_",
+        db.resolve("log").toString(),
+        sub.resolve("deeper").toString());
+    run("bash", "-c", "printf x > \"$1\"", "_", tree.resolve("neighbour").toString());
+    assumeTrue(reader.ignoreFileContentIn(pb(db)), "kernel older than 6.0: no FAN_MARK_IGNORE");
+
+    long dbWriter = run("bash", "-c", "printf more >> \"$1\"", "_", db.resolve("log").toString());
+    long created = run("bash", "-c", "printf new > \"$1\"", "_", db.resolve("new").toString());
+    long chmod = run("chmod", "600", db.resolve("log").toString());
+    long deeper = run("bash", "-c", "printf more >> \"$1\"", "_", sub.resolve("deeper").toString());
+    long neighbour =
+        run("bash", "-c", "printf more >> \"$1\"", "_", tree.resolve("neighbour").toString());
+    // Events come in order: once the neighbour's write is in, every earlier one has been read.
+    collector.awaitMask(pb(tree), name("neighbour"), neighbour, FAN_MODIFY | FAN_CLOSE_WRITE);
+
+    assertEquals(
+        List.of(),
+        collector.all(s -> s.e.pid() == dbWriter),
+        "a write of a file directly in the ignored directory is not queued");
+    // Everything else still comes: the directory's entries, attribute changes, its subdirectories.
+    collector.awaitMask(pb(db), name("new"), created, FAN_CREATE);
+    assertEquals(
+        List.of(),
+        collector.all(s -> s.e.pid() == created && s.e.has(FAN_MODIFY | FAN_CLOSE_WRITE)),
+        "a new file's content in the ignored directory is ignored too; its creation is not");
+    collector.awaitMask(pb(db), name("log"), chmod, FAN_ATTRIB);
+    collector.awaitMask(pb(sub), name("deeper"), deeper, FAN_MODIFY | FAN_CLOSE_WRITE);
+
+    reader.stopIgnoring(pb(db));
+    long after = run("bash", "-c", "printf again >> \"$1\"", "_", db.resolve("log").toString());
+    collector.awaitMask(pb(db), name("log"), after, FAN_MODIFY | FAN_CLOSE_WRITE);
+  }
+
+  @Test
   void renameWithinTheTreeIsOneEventWithBothEnds() throws Exception {
     Files.createDirectory(tree.resolve("sub"));
     Path from = tree.resolve("f.txt");
