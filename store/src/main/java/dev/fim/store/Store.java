@@ -438,6 +438,11 @@ public final class Store implements AutoCloseable {
     return new RecordCursor(this, column, null);
   }
 
+  /** Iterates {@code column}'s keys and values as bytes in key order; close the cursor. */
+  public RawCursor rawCursor(Column column) {
+    return new RawCursor(this, column);
+  }
+
   /** Iterates the records of {@code column} at or below {@code prefix} in key order. */
   public RecordCursor cursor(Column column, PathBytes prefix) {
     return new RecordCursor(this, column, prefix);

@@ -1,7 +1,7 @@
 package dev.fim.store.seal;
 
 import dev.fim.store.Column;
-import dev.fim.store.RecordCursor;
+import dev.fim.store.RawCursor;
 import dev.fim.store.SealException;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
@@ -59,29 +59,66 @@ public final class Sealer {
     mac.update(configDigest);
     // The records go through one buffer: one update per 64 KiB instead of four per record (the
     // same bytes, so the same seal). Under C1, which runs the rest of a scan's code, those small
-    // updates each went through the HMAC and DigestBase to a 64-byte block at a time.
-    ByteBuffer buf = ByteBuffer.allocate(BUFFER);
-    try (RecordCursor c = store.cursor(column)) {
+    // updates each went through the HMAC and DigestBase to a 64-byte block at a time. The cursor
+    // copies each key and value straight to its place in the buffer (no arrays of their own).
+    byte[] buf = new byte[BUFFER];
+    int pos = 0; // bytes of buf not fed to the HMAC yet
+    try (RawCursor c = store.rawCursor(column)) {
       while (c.next()) {
-        byte[] k = c.path().toBytes();
-        byte[] v = c.rawValue();
-        int need = 8 + k.length + v.length;
-        if (need > buf.remaining()) {
-          mac.update(buf.array(), 0, buf.position());
-          buf.clear();
+        if (BUFFER - pos < 8) {
+          mac.update(buf, 0, pos);
+          pos = 0;
         }
-        if (need > buf.capacity()) { // a record larger than the buffer: field by field
-          mac.update(ByteBuffer.allocate(4).putInt(k.length).array());
-          mac.update(k);
-          mac.update(ByteBuffer.allocate(4).putInt(v.length).array());
-          mac.update(v);
-          continue;
+        int k = c.key(buf, pos + 4, BUFFER - pos - 8); // after its length, before the value's
+        if (k > BUFFER - pos - 8) { // only its start was copied: feed what is before it, again
+          if (pos > 0) {
+            mac.update(buf, 0, pos);
+            pos = 0;
+            k = c.key(buf, 4, BUFFER - 8);
+          }
+          if (k > BUFFER - 8) {
+            fieldByField(mac, c.key(), c.value());
+            continue;
+          }
         }
-        buf.putInt(k.length).put(k).putInt(v.length).put(v);
+        int valueAt = pos + 8 + k;
+        int v = c.value(buf, valueAt, BUFFER - valueAt);
+        if (v > BUFFER - valueAt) { // as for the key; this record's key moves to the start
+          if (pos > 0) {
+            mac.update(buf, 0, pos);
+            System.arraycopy(buf, pos + 4, buf, 4, k);
+            pos = 0;
+            valueAt = 8 + k;
+            v = c.value(buf, valueAt, BUFFER - valueAt);
+          }
+          if (v > BUFFER - valueAt) { // a record larger than the buffer: field by field
+            fieldByField(mac, c.key(), c.value());
+            continue;
+          }
+        }
+        putInt(buf, pos, k);
+        putInt(buf, pos + 4 + k, v);
+        pos = valueAt + v;
       }
     }
-    mac.update(buf.array(), 0, buf.position());
+    mac.update(buf, 0, pos);
     return mac.doFinal();
+  }
+
+  /** One record's fields fed one by one: (u32 key length, key, u32 value length, value). */
+  private static void fieldByField(HmacSha256 mac, byte[] k, byte[] v) {
+    mac.update(ByteBuffer.allocate(4).putInt(k.length).array());
+    mac.update(k);
+    mac.update(ByteBuffer.allocate(4).putInt(v.length).array());
+    mac.update(v);
+  }
+
+  /** {@code value} as 4 big-endian bytes at {@code at}, as {@link ByteBuffer#putInt} writes it. */
+  private static void putInt(byte[] b, int at, int value) {
+    b[at] = (byte) (value >>> 24);
+    b[at + 1] = (byte) (value >>> 16);
+    b[at + 2] = (byte) (value >>> 8);
+    b[at + 3] = (byte) value;
   }
 
   /**
