@@ -41,15 +41,7 @@ final class CheckReportLines {
 
   /** {@code Summary: %d added, %d removed, %d changed, %d problems%n}. */
   static String summary(long added, long removed, long changed, long problems) {
-    return "Summary: "
-        + added
-        + " added, "
-        + removed
-        + " removed, "
-        + changed
-        + " changed, "
-        + problems
-        + " problems\n";
+    return "Summary: " + counts(added, removed, changed, problems) + "\n";
   }
 
   /**
@@ -61,16 +53,22 @@ final class CheckReportLines {
     return "fim "
         + command
         + ": "
-        + added
+        + counts(added, removed, changed, problems)
+        + " ("
+        + RootNumbers.grouped(entries)
+        + " entries scanned)";
+  }
+
+  /** {@code %d added, %d removed, %d changed, %d problems}: both summaries' counts. */
+  private static String counts(long added, long removed, long changed, long problems) {
+    return added
         + " added, "
         + removed
         + " removed, "
         + changed
         + " changed, "
         + problems
-        + " problems ("
-        + RootNumbers.grouped(entries)
-        + " entries scanned)";
+        + " problems";
   }
 
   /** {@code fim: %d entr%s could not be checked (exit bit 8); see Problems in the report}. */
