@@ -78,13 +78,24 @@ final class ReportOutput {
     } catch (IOException e) {
       throw new IOException("report " + target + ": cannot write: " + reason(e), e);
     } finally {
-      Files.deleteIfExists(tmp);
+      try {
+        Files.deleteIfExists(tmp); // after a failure: the report's own error is the one to say
+      } catch (IOException e) {
+        // a name someone else took meanwhile (a directory others write): theirs
+      }
     }
   }
 
   private static String reason(IOException e) {
-    return e instanceof java.nio.file.FileSystemException f && f.getReason() != null
-        ? f.getReason()
-        : String.valueOf(e.getMessage());
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such directory";
+    }
+    return String.valueOf(e.getMessage());
   }
 }

@@ -59,8 +59,13 @@ final class SpilledBody {
         continue;
       }
       // By its name, which someone may have given to another file in this instant: theirs, in a
-      // directory they can write, then; the channel stays this file's.
-      java.nio.file.Files.deleteIfExists(name);
+      // directory they can write, then; the channel stays this file's. A name that cannot be
+      // removed (they put a directory there) is theirs too: nothing to do.
+      try {
+        java.nio.file.Files.deleteIfExists(name);
+      } catch (IOException e) {
+        // left as it is
+      }
       return ch;
     }
   }

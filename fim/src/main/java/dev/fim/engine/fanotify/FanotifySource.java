@@ -225,11 +225,13 @@ public final class FanotifySource implements ChangeSource {
     @Override
     public void overflow() {
       resolver.forgetAll();
+      own.afterDirectoryMove(); // a directory move may be among the events dropped
       listener.lost("fanotify queue overflow (the kernel dropped events)", roots);
     }
 
     @Override
     public void malformed(int count) {
+      own.afterDirectoryMove(); // as for an overflow: a skipped event may have been a move
       listener.lost(count + " undecodable fanotify event(s) skipped", roots);
     }
   }

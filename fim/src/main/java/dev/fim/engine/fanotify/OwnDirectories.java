@@ -66,6 +66,20 @@ final class OwnDirectories implements AutoCloseable {
       } catch (NativeException e) {
         continue;
       }
+      // The directory opened, by the kernel's name for it: the path was checked above and opened
+      // again here, and whoever can rename entries above it could have put a link to a watched
+      // directory in its place between the two (open follows links). Only the directory that is
+      // where it was checked is marked.
+      PathBytes opened;
+      try {
+        opened = PathBytes.of(FanotifyCalls.fdPath(fd, new byte[FanotifyCalls.PATH_MAX + 1]));
+      } catch (NativeException e) {
+        opened = null;
+      }
+      if (!dir.equals(opened)) {
+        FanotifyCalls.close(fd);
+        continue;
+      }
       boolean marked;
       try {
         marked = reader.ignoreFileContentIn(procFd(fd));
