@@ -14,9 +14,6 @@ import java.nio.file.StandardCopyOption;
  * target, so a reader (or a log shipper) never sees half a report.
  */
 final class ReportOutput {
-  /** The temporary names' random part (as Files.createTempFile draws it). */
-  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
   private ReportOutput() {}
 
   interface Body {
@@ -41,31 +38,23 @@ final class ReportOutput {
   static void writeBytesAtomically(Path target, StreamBody body) throws Exception {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
-    Path tmp = null;
-    dev.fim.cli.report.ReportFile file = null;
     // Created and opened in one step (O_EXCL, no symbolic link followed) under a random name: the
     // file written is the one created, even in a directory where others can rename and link.
     // Before, the temporary file was made and then opened again by its name, for writing and
     // truncating: someone who could replace that name with a symbolic link between the two had
-    // fim truncate and write any file it can write.
-    for (int attempt = 0; file == null; attempt++) {
-      tmp =
-          dir.resolve(
-              "." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
-      try {
-        // A file the report can copy its spilled body into in the kernel (ComplianceReport), whose
-        // page cache goes behind the writes (a million-event JSON report writes ~1 GB: DropBehind).
-        file = dev.fim.cli.report.ReportFile.createNew(tmp, 1 << 16);
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        if (attempt == 100) {
-          throw new IOException(
-              "report " + target + ": cannot create a file in " + dir + ": " + reason(e), e);
-        }
-      } catch (IOException e) {
-        throw new IOException(
-            "report " + target + ": cannot create a file in " + dir + ": " + reason(e), e);
-      }
+    // fim truncate and write any file it can write. A file the report can copy its spilled body
+    // into in the kernel (ComplianceReport), whose page cache goes behind the writes (a
+    // million-event JSON report writes ~1 GB: DropBehind).
+    dev.fim.cli.report.ReportFile file;
+    try {
+      file =
+          dev.fim.cli.report.ReportFile.createTemp(
+              dir, "." + abs.getFileName() + ".", ".tmp", 1 << 16);
+    } catch (IOException e) {
+      throw new IOException(
+          "report " + target + ": cannot create a file in " + dir + ": " + reason(e), e);
     }
+    Path tmp = file.path();
     try {
       try (java.io.OutputStream o = file) {
         body.write(o);

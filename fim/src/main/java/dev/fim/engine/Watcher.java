@@ -231,13 +231,7 @@ public final class Watcher {
    */
   private static List<PathBytes> ownDirectories(Store store) {
     try {
-      return List.of(
-          PathBytes.of(
-              store
-                  .dir()
-                  .toRealPath()
-                  .toString()
-                  .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      return List.of(PathBytes.ofUtf8(store.dir().toRealPath().toString()));
     } catch (IOException | RuntimeException e) {
       return List.of();
     }

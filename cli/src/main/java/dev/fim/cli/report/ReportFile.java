@@ -10,7 +10,6 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A report's output that is a regular file, buffered, with its channel in reach: a report whose
@@ -22,6 +21,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class ReportFile extends BufferedOutputStream {
   private final FileChannel channel;
   private final DropBehind dropBehind;
+
+  /** The name it was created under ({@link #createNew}), or null. */
+  private Path path;
 
   /**
    * @param channel the file, opened for writing at its position (not in append mode)
@@ -51,7 +53,7 @@ public final class ReportFile extends BufferedOutputStream {
       try {
         // The file just created, by its descriptor: /proc's link names that inode, not the path.
         FileChannel ch = FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.WRITE);
-        return new ReportFile(ch, size, DropBehind.over(fd, chunk));
+        return new ReportFile(ch, size, DropBehind.over(fd, chunk)).named(file);
       } catch (IOException | RuntimeException e) {
         // No /proc: the file is given up (by its name, which may be another's by now: a name
         // in this directory, so nothing of fim's) and made again without the C library.
@@ -60,12 +62,33 @@ public final class ReportFile extends BufferedOutputStream {
       }
     }
     return new ReportFile(
-        FileChannel.open(
-            file,
-            java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-        size,
-        DropBehind.none());
+            FileChannel.open(
+                file,
+                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                FreshFile.OWNER_ONLY),
+            size,
+            DropBehind.none())
+        .named(file);
+  }
+
+  /**
+   * {@link #createNew} of {@code prefix}, a random number and {@code suffix} in {@code dir}
+   * (another number when that name exists): a report's temporary output, its name in {@link
+   * #path()}.
+   */
+  public static ReportFile createTemp(Path dir, String prefix, String suffix, int size)
+      throws IOException {
+    return FreshFile.named(dir, prefix, suffix, name -> createNew(name, size));
+  }
+
+  /** The name it was created under ({@link #createNew}, {@link #createTemp}), or null. */
+  public Path path() {
+    return path;
+  }
+
+  private ReportFile named(Path created) {
+    this.path = created;
+    return this;
   }
 
   /**

@@ -39,38 +39,30 @@ final class SpilledBody {
    * truncates it by that name, and a killed report leaves no spill behind.
    */
   static FileChannel create(Path dir) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      Path name = dir.resolve(".fim-report-" + Long.toUnsignedString(RANDOM.nextLong()) + ".body");
-      FileChannel ch;
-      try {
-        ch =
-            FileChannel.open(
-                name,
-                java.util.Set.of(
-                    StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.READ,
-                    StandardOpenOption.WRITE),
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        if (attempt == 100) {
-          throw e;
-        }
-        continue;
-      }
-      // By its name, which someone may have given to another file in this instant: theirs, in a
-      // directory they can write, then; the channel stays this file's. A name that cannot be
-      // removed (they put a directory there) is theirs too: nothing to do.
-      try {
-        java.nio.file.Files.deleteIfExists(name);
-      } catch (IOException e) {
-        // left as it is
-      }
-      return ch;
-    }
+    return FreshFile.named(
+        dir,
+        ".fim-report-",
+        ".body",
+        name -> {
+          FileChannel ch =
+              FileChannel.open(
+                  name,
+                  java.util.Set.of(
+                      StandardOpenOption.CREATE_NEW,
+                      StandardOpenOption.READ,
+                      StandardOpenOption.WRITE),
+                  FreshFile.OWNER_ONLY);
+          // By its name, which someone may have given to another file in this instant: theirs, in
+          // a directory they can write, then; the channel stays this file's. A name that cannot be
+          // removed (they put a directory there) is theirs too: nothing to do.
+          try {
+            java.nio.file.Files.deleteIfExists(name);
+          } catch (IOException e) {
+            // left as it is
+          }
+          return ch;
+        });
   }
-
-  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   static void copyBackwards(FileChannel spill, FileChannel out, long chunk) throws IOException {
     long size = spill.size();
