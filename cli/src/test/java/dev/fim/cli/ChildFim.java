@@ -45,6 +45,17 @@ final class ChildFim {
   }
 
   /**
+   * A list for {@link #collectStderr}: its reader thread appends while a test reads, and a test's
+   * assertion message ({@code "..." + stderr}) iterates it; a plain ArrayList threw
+   * ConcurrentModificationException there (CI, WatchNotifyTest, while a reload wrote its lines).
+   * The synchronized wrapper is its own lock, so {@code synchronized (stderr)} blocks and the
+   * collector's {@code notifyAll} keep working.
+   */
+  static List<String> stderrLines() {
+    return java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  }
+
+  /**
    * Reads {@code p}'s stderr on a daemon thread, adding each line to {@code lines} and notifying
    * its waiters (synchronized on {@code lines}), until the process closes it. Join the returned
    * thread after the process ended to have every line.

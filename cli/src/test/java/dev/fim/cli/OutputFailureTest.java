@@ -114,7 +114,7 @@ class OutputFailureTest {
         new ProcessBuilder(java(cmd("watch", on, "--backend", "inotify", "--attribution", "proc")))
             .redirectOutput(new File("/dev/full"))
             .start();
-    List<String> stderr = new ArrayList<>();
+    List<String> stderr = ChildFim.stderrLines();
     Thread reader = ChildFim.collectStderr(p, stderr);
     try {
       long end = System.currentTimeMillis() + 60_000;

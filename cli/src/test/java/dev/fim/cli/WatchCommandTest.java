@@ -37,7 +37,7 @@ class WatchCommandTest {
   private Path dir;
   private Path tree;
   private Process fim;
-  private final List<String> stderr = new ArrayList<>();
+  private final List<String> stderr = ChildFim.stderrLines();
 
   @BeforeEach
   void setUp() throws IOException {

@@ -34,7 +34,7 @@ class WatchNotifyTest {
   private Path conf;
   private Path out;
   private Process fim;
-  private final List<String> stderr = new ArrayList<>();
+  private final List<String> stderr = ChildFim.stderrLines();
 
   @BeforeEach
   void setUp() throws IOException {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -97,7 +96,7 @@ class WatchStartSignalTest {
     List<String> cmd =
         ChildFim.command("watch", "--db", db.toString(), "--attribution", "proc", tree.toString());
     Process fim = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    List<String> stderr = new ArrayList<>();
+    List<String> stderr = ChildFim.stderrLines();
     Thread reader = ChildFim.collectStderr(fim, stderr);
     try {
       long end = System.currentTimeMillis() + DEADLINE_MS;
