@@ -5,6 +5,7 @@ import dev.fim.cli.report.ComplianceReport;
 import dev.fim.cli.report.EvidenceCheck;
 import dev.fim.cli.report.FleetFacts;
 import dev.fim.cli.report.FleetSource;
+import dev.fim.cli.report.ReportFile;
 import dev.fim.cli.report.ReportFormat;
 import dev.fim.cli.report.ReportParameters;
 import dev.fim.cli.report.ReportSource;
@@ -313,18 +314,17 @@ final class ReportCommand implements Callable<Integer> {
       } else {
         // Through a file first: a cluster that fails half-way must not leave half a report (a JSON
         // report's head is written before its rows) on standard output.
-        Path whole = java.nio.file.Files.createTempFile(tmpDir(), ".fim-fleet-", ".report");
-        try {
-          try (java.io.OutputStream o = java.nio.file.Files.newOutputStream(whole)) {
-            r[0] = ComplianceReport.write(src, p, unsealed, o, tmpDir());
-          }
-          try (java.io.Reader in =
-              java.nio.file.Files.newBufferedReader(
-                  whole, java.nio.charset.StandardCharsets.UTF_8)) {
-            in.transferTo(out);
-          }
-        } finally {
-          java.nio.file.Files.deleteIfExists(whole);
+        // The file has no name (ReportFile.unnamed): nobody who can write the temporary directory
+        // can swap it between the write and the read back.
+        try (java.nio.channels.FileChannel whole = ReportFile.unnamed(tmpDir())) {
+          java.io.OutputStream o =
+              new java.io.BufferedOutputStream(
+                  java.nio.channels.Channels.newOutputStream(whole), 1 << 16);
+          r[0] = ComplianceReport.write(src, p, unsealed, o, tmpDir());
+          o.flush(); // not closed: that would close the channel before the read back
+          whole.position(0);
+          java.nio.channels.Channels.newReader(whole, java.nio.charset.StandardCharsets.UTF_8)
+              .transferTo(out);
         }
       }
     } catch (FleetSource.ClusterFailure e) {

@@ -72,6 +72,15 @@ public final class ReportFile extends BufferedOutputStream {
   }
 
   /**
+   * A scratch file in {@code dir} that has no name while it is used ({@link SpilledBody#create}):
+   * written, read back and removed only through the channel returned, so nobody who can write
+   * {@code dir} can swap it for another file, and a killed fim leaves nothing behind.
+   */
+  public static FileChannel unnamed(Path dir) throws IOException {
+    return SpilledBody.create(dir);
+  }
+
+  /**
    * {@link #createNew} of {@code prefix}, a random number and {@code suffix} in {@code dir}
    * (another number when that name exists): a report's temporary output, its name in {@link
    * #path()}.
