@@ -45,6 +45,25 @@ final class ChildFim {
   }
 
   /**
+   * Skips the test (with the reason) when {@code p} ignores {@code signal}: a JVM started as a
+   * background job of a non-interactive shell ({@code cmd &}, {@code nohup}) inherits SIGINT and
+   * SIGQUIT ignored, and fim keeps an ignored SIGINT ignored, as a background job must.
+   */
+  static void assumeSignalNotIgnored(Process p, int signal) throws java.io.IOException {
+    String ign =
+        java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + p.pid() + "/status"))
+            .stream()
+            .filter(l -> l.startsWith("SigIgn:"))
+            .findFirst()
+            .orElseThrow()
+            .substring("SigIgn:".length())
+            .trim();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        (Long.parseUnsignedLong(ign, 16) & (1L << (signal - 1))) == 0,
+        "signal " + signal + " is ignored in fim (inherited: the tests run as a background job)");
+  }
+
+  /**
    * A list for {@link #collectStderr}: its reader thread appends while a test reads, and a test's
    * assertion message ({@code "..." + stderr}) iterates it; a plain ArrayList threw
    * ConcurrentModificationException there (CI, WatchNotifyTest, while a reload wrote its lines).
