@@ -147,16 +147,17 @@ public final class AuditClient implements AutoCloseable {
   /** The AUDIT_SET payload: a struct audit_status with only {@code field} and its mask bit set. */
   static byte[] encodeSet(StatusField field, long value) {
     byte[] b = new byte[AuditStatus.SIZE];
-    Layouts.AuditStatusLayout s = Layouts.over(new Layouts.AuditStatusLayout(), b, 0);
-    s.mask.set(field.mask());
-    switch (field) {
-      case ENABLED -> s.enabled.set(value);
-      case FAILURE -> s.failure.set(value);
-      case PID -> s.pid.set(value);
-      case RATE_LIMIT -> s.rate_limit.set(value);
-      case BACKLOG_LIMIT -> s.backlog_limit.set(value);
-      case BACKLOG_WAIT_TIME -> s.backlog_wait_time.set(value);
-    }
+    Layouts.putU32(b, Layouts.STATUS_MASK, field.mask());
+    int offset =
+        switch (field) {
+          case ENABLED -> Layouts.STATUS_ENABLED;
+          case FAILURE -> Layouts.STATUS_FAILURE;
+          case PID -> Layouts.STATUS_PID;
+          case RATE_LIMIT -> Layouts.STATUS_RATE_LIMIT;
+          case BACKLOG_LIMIT -> Layouts.STATUS_BACKLOG_LIMIT;
+          case BACKLOG_WAIT_TIME -> Layouts.STATUS_BACKLOG_WAIT_TIME;
+        };
+    Layouts.putU32(b, offset, value);
     return b;
   }
 

@@ -1,7 +1,5 @@
 package dev.fim.auditlink.netlink;
 
-import jnr.ffi.Struct;
-
 /**
  * The kernel's audit state as {@code AUDIT_GET} reports it ({@code struct audit_status},
  * audit.h:464-481; {@code auditctl -s}). All values are the kernel's unsigned 32-bit numbers.
@@ -31,7 +29,7 @@ public record AuditStatus(
     long backlogWaitTimeActual) {
 
   /** sizeof(struct audit_status) with all fields this client knows (5.9+). */
-  static final int SIZE = Struct.size(new Layouts.AuditStatusLayout());
+  static final int SIZE = Layouts.AUDIT_STATUS_SIZE;
 
   /** enabled = 2: rules and settings cannot change until reboot ({@code auditctl -e 2}). */
   public boolean immutable() {
@@ -42,17 +40,16 @@ public record AuditStatus(
   static AuditStatus decode(byte[] payload, int off, int len) {
     byte[] b = new byte[SIZE];
     System.arraycopy(payload, off, b, 0, Math.min(len, SIZE));
-    Layouts.AuditStatusLayout s = Layouts.over(new Layouts.AuditStatusLayout(), b, 0);
     return new AuditStatus(
-        s.enabled.get(),
-        s.failure.get(),
-        s.pid.get(),
-        s.rate_limit.get(),
-        s.backlog_limit.get(),
-        s.lost.get(),
-        s.backlog.get(),
-        s.feature_bitmap.get(),
-        s.backlog_wait_time.get(),
-        s.backlog_wait_time_actual.get());
+        Layouts.u32(b, Layouts.STATUS_ENABLED),
+        Layouts.u32(b, Layouts.STATUS_FAILURE),
+        Layouts.u32(b, Layouts.STATUS_PID),
+        Layouts.u32(b, Layouts.STATUS_RATE_LIMIT),
+        Layouts.u32(b, Layouts.STATUS_BACKLOG_LIMIT),
+        Layouts.u32(b, Layouts.STATUS_LOST),
+        Layouts.u32(b, Layouts.STATUS_BACKLOG),
+        Layouts.u32(b, Layouts.STATUS_FEATURE_BITMAP),
+        Layouts.u32(b, Layouts.STATUS_BACKLOG_WAIT_TIME),
+        Layouts.u32(b, Layouts.STATUS_BACKLOG_WAIT_TIME_ACTUAL));
   }
 }

@@ -1,21 +1,80 @@
 package dev.fim.auditlink.netlink;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.Struct;
 
 /**
- * The kernel structs this package exchanges, as jnr {@link Struct} layouts over heap bytes in
- * native byte order. Line numbers are those of linux-libc-dev 6.1's {@code
+ * The kernel structs this package exchanges, as offsets and sizes of their fields, read and written
+ * in heap bytes in native byte order. Line numbers are those of linux-libc-dev 6.1's {@code
  * /usr/include/linux/{netlink,audit}.h} (the uapi headers); the layouts have not changed since 5.10
- * (audit_status gained backlog_wait_time_actual in 5.9). Not thread-safe: a layout instance is
- * bound to one buffer.
+ * (audit_status gained backlog_wait_time_actual in 5.9). Plain offsets rather than jnr-ffi {@code
+ * Struct}s: setting those up (with the jnr-ffi binding of the socket calls) loaded ~400 classes and
+ * cost ~0.1 s of CPU at every {@code fim audit status} (issue 18); {@code LayoutsTest} checks every
+ * offset against a jnr {@code Struct} built from the same declarations.
  */
 final class Layouts {
   /** NLMSG_ALIGNTO (netlink.h:98). */
   static final int NLMSG_ALIGNTO = 4;
+
+  /** {@code struct nlmsghdr}, netlink.h:52-58: u32 len, u16 type, u16 flags, u32 seq, u32 pid. */
+  static final int NLMSGHDR_SIZE = 16;
+
+  /** nlmsg_len: length of message including header (but see {@link AuditListener}). */
+  static final int NLMSG_LEN = 0;
+
+  static final int NLMSG_TYPE = 4;
+  static final int NLMSG_FLAGS = 6;
+  static final int NLMSG_SEQ = 8;
+
+  /** nlmsg_pid: sending process port ID; 0 from the kernel. */
+  static final int NLMSG_PID = 12;
+
+  /**
+   * {@code struct nlmsgerr}, netlink.h:119-131: {@code int error}, then the request's header: 20
+   * bytes.
+   */
+  static final int NLMSGERR_SIZE = 4 + NLMSGHDR_SIZE;
+
+  /** {@code struct sockaddr_nl}, netlink.h:37-42: u16 family, u16 pad, u32 pid, u32 groups. */
+  static final int SOCKADDR_NL_SIZE = 12;
+
+  static final int NL_FAMILY = 0;
+
+  /** Port ID: 0 is the kernel. */
+  static final int NL_PID = 4;
+
+  /** Multicast groups mask: bit (group - 1). */
+  static final int NL_GROUPS = 8;
+
+  /**
+   * {@code struct audit_status}, audit.h:464-481: eleven u32s, 44 bytes. The first is the mask of
+   * valid entries (AUDIT_STATUS_*, audit.h:342-349) in an AUDIT_SET; {@code feature_bitmap} shares
+   * its union with the deprecated {@code version}.
+   */
+  static final int AUDIT_STATUS_SIZE = 44;
+
+  static final int STATUS_MASK = 0;
+  static final int STATUS_ENABLED = 4;
+  static final int STATUS_FAILURE = 8;
+  static final int STATUS_PID = 12;
+  static final int STATUS_RATE_LIMIT = 16;
+  static final int STATUS_BACKLOG_LIMIT = 20;
+  static final int STATUS_LOST = 24;
+  static final int STATUS_BACKLOG = 28;
+  static final int STATUS_FEATURE_BITMAP = 32;
+  static final int STATUS_BACKLOG_WAIT_TIME = 36;
+  static final int STATUS_BACKLOG_WAIT_TIME_ACTUAL = 40;
+
+  /** {@code struct timeval} for SO_RCVTIMEO (socket(7)): two native longs (LP64). */
+  static final int TIMEVAL_SIZE = 16;
+
+  private static final VarHandle U16 =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
+  private static final VarHandle U32 =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+  private static final VarHandle S64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
   private Layouts() {}
 
@@ -23,96 +82,28 @@ final class Layouts {
     return (len + NLMSG_ALIGNTO - 1) & ~(NLMSG_ALIGNTO - 1);
   }
 
-  /** A layout bound to {@code bytes[off…]}: reads and writes go straight to the array. */
-  static <T extends Struct> T over(T layout, byte[] bytes, int off) {
-    layout.useMemory(
-        Pointer.wrap(
-            Runtime.getSystemRuntime(),
-            ByteBuffer.wrap(bytes, off, bytes.length - off)
-                .slice()
-                .order(ByteOrder.nativeOrder())));
-    return layout;
+  static int u16(byte[] b, int off) {
+    return Short.toUnsignedInt((short) U16.get(b, off));
   }
 
-  /** {@code struct nlmsghdr}, netlink.h:52-58. 16 bytes. */
-  static final class NlMsgHdr extends Struct {
-    /**
-     * Length of message including header (but see {@link AuditListener} for the audit event quirk).
-     */
-    final Unsigned32 nlmsg_len = new Unsigned32();
-
-    final Unsigned16 nlmsg_type = new Unsigned16();
-    final Unsigned16 nlmsg_flags = new Unsigned16();
-    final Unsigned32 nlmsg_seq = new Unsigned32();
-
-    /** Sending process port ID; 0 from the kernel. */
-    final Unsigned32 nlmsg_pid = new Unsigned32();
-
-    NlMsgHdr() {
-      super(Runtime.getSystemRuntime());
-    }
+  static long u32(byte[] b, int off) {
+    return Integer.toUnsignedLong((int) U32.get(b, off));
   }
 
-  /**
-   * {@code struct nlmsgerr}'s leading {@code int error} (netlink.h:119-131), followed by the
-   * request's header.
-   */
-  static final class NlMsgErr extends Struct {
-    final Signed32 error = new Signed32();
-    final NlMsgHdr msg = inner(new NlMsgHdr());
-
-    NlMsgErr() {
-      super(Runtime.getSystemRuntime());
-    }
+  static int s32(byte[] b, int off) {
+    return (int) U32.get(b, off);
   }
 
-  /** {@code struct sockaddr_nl}, netlink.h:37-42. 12 bytes. */
-  static final class SockaddrNl extends Struct {
-    final Unsigned16 nl_family = new Unsigned16();
-    final Unsigned16 nl_pad = new Unsigned16();
-
-    /** Port ID: 0 is the kernel. */
-    final Unsigned32 nl_pid = new Unsigned32();
-
-    /** Multicast groups mask: bit (group - 1). */
-    final Unsigned32 nl_groups = new Unsigned32();
-
-    SockaddrNl() {
-      super(Runtime.getSystemRuntime());
-    }
+  static void putU16(byte[] b, int off, int v) {
+    U16.set(b, off, (short) v);
   }
 
-  /** {@code struct audit_status}, audit.h:464-481. 44 bytes. */
-  static final class AuditStatusLayout extends Struct {
-    /** Bit mask for valid entries (AUDIT_STATUS_*, audit.h:342-349) in an AUDIT_SET. */
-    final Unsigned32 mask = new Unsigned32();
-
-    final Unsigned32 enabled = new Unsigned32();
-    final Unsigned32 failure = new Unsigned32();
-    final Unsigned32 pid = new Unsigned32();
-    final Unsigned32 rate_limit = new Unsigned32();
-    final Unsigned32 backlog_limit = new Unsigned32();
-    final Unsigned32 lost = new Unsigned32();
-    final Unsigned32 backlog = new Unsigned32();
-
-    /** union { version (deprecated); feature_bitmap }. */
-    final Unsigned32 feature_bitmap = new Unsigned32();
-
-    final Unsigned32 backlog_wait_time = new Unsigned32();
-    final Unsigned32 backlog_wait_time_actual = new Unsigned32();
-
-    AuditStatusLayout() {
-      super(Runtime.getSystemRuntime());
-    }
+  /** The low 32 bits of {@code v}, as the kernel's u32 and s32 fields take them. */
+  static void putU32(byte[] b, int off, long v) {
+    U32.set(b, off, (int) v);
   }
 
-  /** {@code struct timeval} for SO_RCVTIMEO (socket(7)): two native longs. */
-  static final class Timeval extends Struct {
-    final SignedLong tv_sec = new SignedLong();
-    final SignedLong tv_usec = new SignedLong();
-
-    Timeval() {
-      super(Runtime.getSystemRuntime());
-    }
+  static void putS64(byte[] b, int off, long v) {
+    S64.set(b, off, v);
   }
 }

@@ -2,7 +2,6 @@ package dev.fim.auditlink.netlink;
 
 import java.util.ArrayList;
 import java.util.List;
-import jnr.ffi.Struct;
 
 /**
  * One netlink message: the {@code struct nlmsghdr} fields and its payload bytes. Immutable (the
@@ -10,7 +9,7 @@ import jnr.ffi.Struct;
  */
 record NetlinkMessage(int type, int flags, long seq, long portId, byte[] payload) {
   /** NLMSG_HDRLEN: sizeof(struct nlmsghdr), netlink.h:52-58. */
-  static final int HEADER_SIZE = Struct.size(new Layouts.NlMsgHdr());
+  static final int HEADER_SIZE = Layouts.NLMSGHDR_SIZE;
 
   /** netlink.h:113-114. */
   static final int NLMSG_ERROR = 2;
@@ -48,12 +47,11 @@ record NetlinkMessage(int type, int flags, long seq, long portId, byte[] payload
   static byte[] encode(int type, int flags, long seq, long portId, byte[] payload) {
     int len = HEADER_SIZE + payload.length;
     byte[] b = new byte[Layouts.align(len)];
-    Layouts.NlMsgHdr h = Layouts.over(new Layouts.NlMsgHdr(), b, 0);
-    h.nlmsg_len.set(len);
-    h.nlmsg_type.set(type);
-    h.nlmsg_flags.set(flags);
-    h.nlmsg_seq.set(seq);
-    h.nlmsg_pid.set(portId);
+    Layouts.putU32(b, Layouts.NLMSG_LEN, len);
+    Layouts.putU16(b, Layouts.NLMSG_TYPE, type);
+    Layouts.putU16(b, Layouts.NLMSG_FLAGS, flags);
+    Layouts.putU32(b, Layouts.NLMSG_SEQ, seq);
+    Layouts.putU32(b, Layouts.NLMSG_PID, portId);
     System.arraycopy(payload, 0, b, HEADER_SIZE, payload.length);
     return b;
   }
@@ -68,13 +66,13 @@ record NetlinkMessage(int type, int flags, long seq, long portId, byte[] payload
     List<NetlinkMessage> out = new ArrayList<>(1);
     int off = 0;
     while (n - off >= HEADER_SIZE) {
-      Layouts.NlMsgHdr h = Layouts.over(new Layouts.NlMsgHdr(), buf, off);
-      long len = h.nlmsg_len.get();
-      if (h.nlmsg_type.intValue() >= FIRST_RECORD_TYPE || len < HEADER_SIZE || len > n - off) {
-        out.add(message(h, buf, off + HEADER_SIZE, n - off - HEADER_SIZE));
+      long len = Layouts.u32(buf, off + Layouts.NLMSG_LEN);
+      int type = Layouts.u16(buf, off + Layouts.NLMSG_TYPE);
+      if (type >= FIRST_RECORD_TYPE || len < HEADER_SIZE || len > n - off) {
+        out.add(message(buf, off, n - off - HEADER_SIZE));
         break;
       }
-      out.add(message(h, buf, off + HEADER_SIZE, (int) len - HEADER_SIZE));
+      out.add(message(buf, off, (int) len - HEADER_SIZE));
       off += Layouts.align((int) len);
     }
     return out;
@@ -88,25 +86,17 @@ record NetlinkMessage(int type, int flags, long seq, long portId, byte[] payload
    * header's length is ignored here, as go-libaudit's parseNetlinkAuditMessage and libaudit do.
    */
   static NetlinkMessage decodeEvent(byte[] buf, int n) {
-    Layouts.NlMsgHdr h = Layouts.over(new Layouts.NlMsgHdr(), buf, 0);
-    return message(h, buf, HEADER_SIZE, n - HEADER_SIZE);
+    return message(buf, 0, n - HEADER_SIZE);
   }
 
   /** The header's type without decoding the rest. */
   static int typeOf(byte[] buf) {
-    return Short.toUnsignedInt((short) U16.get(buf, TYPE_OFFSET));
+    return Layouts.u16(buf, Layouts.NLMSG_TYPE);
   }
-
-  /** Read per datagram by the listener: a plain load instead of a jnr Struct per call. */
-  private static final java.lang.invoke.VarHandle U16 =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          short[].class, java.nio.ByteOrder.nativeOrder());
-
-  private static final int TYPE_OFFSET = (int) new Layouts.NlMsgHdr().nlmsg_type.offset();
 
   /** The header's seq without decoding the rest. */
   static long seqOf(byte[] buf) {
-    return Layouts.over(new Layouts.NlMsgHdr(), buf, 0).nlmsg_seq.get();
+    return Layouts.u32(buf, Layouts.NLMSG_SEQ);
   }
 
   /** For NLMSG_ERROR: {@code struct nlmsgerr.error}, 0 (an ack) or a negative errno. */
@@ -114,16 +104,18 @@ record NetlinkMessage(int type, int flags, long seq, long portId, byte[] payload
     if (payload.length < 4) {
       return -Integer.MAX_VALUE;
     }
-    byte[] b =
-        java.util.Arrays.copyOf(
-            payload, Math.max(payload.length, Struct.size(new Layouts.NlMsgErr())));
-    return Layouts.over(new Layouts.NlMsgErr(), b, 0).error.get();
+    return Layouts.s32(payload, 0);
   }
 
-  private static NetlinkMessage message(Layouts.NlMsgHdr h, byte[] buf, int off, int len) {
+  /** The message whose header is at {@code buf[off]}, with {@code len} bytes of payload. */
+  private static NetlinkMessage message(byte[] buf, int off, int len) {
     byte[] p = new byte[Math.max(0, len)];
-    System.arraycopy(buf, off, p, 0, p.length);
+    System.arraycopy(buf, off + HEADER_SIZE, p, 0, p.length);
     return new NetlinkMessage(
-        h.nlmsg_type.intValue(), h.nlmsg_flags.intValue(), h.nlmsg_seq.get(), h.nlmsg_pid.get(), p);
+        Layouts.u16(buf, off + Layouts.NLMSG_TYPE),
+        Layouts.u16(buf, off + Layouts.NLMSG_FLAGS),
+        Layouts.u32(buf, off + Layouts.NLMSG_SEQ),
+        Layouts.u32(buf, off + Layouts.NLMSG_PID),
+        p);
   }
 }

@@ -1,21 +1,19 @@
 package dev.fim.auditlink.netlink;
 
+import dev.fim.store.sys.LibcFunction;
+import dev.fim.store.sys.NativeBuffer;
 import dev.fim.store.sys.NativeException;
-import dev.fim.store.sys.SocketCalls;
+import dev.fim.store.sys.SocketFunctions;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import jnr.constants.platform.AddressFamily;
 import jnr.constants.platform.Errno;
 import jnr.constants.platform.Sock;
 import jnr.constants.platform.SocketLevel;
 import jnr.constants.platform.SocketOption;
-import jnr.ffi.LastError;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.Struct;
 
 /**
- * A {@code NETLINK_AUDIT} socket over libc's socket calls ({@link SocketCalls}). Checks every
+ * A {@code NETLINK_AUDIT} socket over libc's socket calls ({@link SocketFunctions}). Checks every
  * return, retries {@code EINTR}, and throws {@link NativeException} with the call, the errno and a
  * reason; callers never see -1. Not thread-safe: one thread uses a socket at a time (the listener's
  * thread, or a client's caller), and {@link #close()} happens after that thread stopped.
@@ -45,37 +43,30 @@ final class NetlinkSocket implements AutoCloseable {
    */
   static final int OVERRUN = -2;
 
-  private static final SocketCalls.LibC LIBC = SocketCalls.libc();
-  private static final Runtime RUNTIME = SocketCalls.runtime();
-  private static final int SOCKADDR_NL_SIZE = Struct.size(new Layouts.SockaddrNl());
-
-  /**
-   * Where sockaddr_nl.nl_pid is; read directly per datagram (a Struct per datagram cost more than
-   * the parse).
-   */
-  private static final long NL_PID_OFFSET = new Layouts.SockaddrNl().nl_pid.offset();
-
   private final int fd;
   private final int portId;
-  private final Pointer buffer;
-  private final int bufferSize;
+
+  /** The datagram being received, in native memory reused for every datagram. */
+  private final NativeBuffer received;
 
   /**
    * struct sockaddr_nl of the sender, then its socklen_t, in native memory reused for every
    * datagram.
    */
-  private final Pointer from;
+  private final NativeBuffer from = new NativeBuffer(Layouts.SOCKADDR_NL_SIZE + Integer.BYTES);
 
-  private final Pointer fromLen;
+  /** The kernel's address (port 0), the destination of every request. */
+  private final NativeBuffer kernel = sockaddr(0, 0);
+
+  /** The request being sent; grows to the largest. */
+  private NativeBuffer outgoing = new NativeBuffer(1024);
+
   private boolean closed;
 
   private NetlinkSocket(int fd, int portId, int bufferSize) {
     this.fd = fd;
     this.portId = portId;
-    this.bufferSize = bufferSize;
-    this.buffer = Memory.allocateDirect(RUNTIME, bufferSize);
-    this.from = Memory.allocateDirect(RUNTIME, SOCKADDR_NL_SIZE);
-    this.fromLen = Memory.allocateDirect(RUNTIME, Integer.BYTES);
+    this.received = new NativeBuffer(bufferSize);
   }
 
   /**
@@ -86,10 +77,11 @@ final class NetlinkSocket implements AutoCloseable {
    */
   static NetlinkSocket open(int bufferSize) throws NativeException {
     int fd =
-        LIBC.socket(
-            AddressFamily.AF_NETLINK.intValue(),
-            Sock.SOCK_RAW.intValue() | SOCK_CLOEXEC,
-            NETLINK_AUDIT);
+        (int)
+            SocketFunctions.SOCKET.call(
+                AddressFamily.AF_NETLINK.intValue(),
+                Sock.SOCK_RAW.intValue() | SOCK_CLOEXEC,
+                NETLINK_AUDIT);
     if (fd < 0) {
       int errno = errno();
       throw new AuditLinkException(
@@ -100,15 +92,25 @@ final class NetlinkSocket implements AutoCloseable {
               : "");
     }
     try {
-      byte[] addr = sockaddr(0, 0);
-      check(LIBC.bind(fd, addr, addr.length), "bind(NETLINK_AUDIT)", "");
-      byte[] local = new byte[SOCKADDR_NL_SIZE];
-      int[] len = {local.length};
-      check(LIBC.getsockname(fd, local, len), "getsockname(NETLINK_AUDIT)", "");
-      int portId = (int) Layouts.over(new Layouts.SockaddrNl(), local, 0).nl_pid.get();
+      NativeBuffer any = sockaddr(0, 0);
+      check(
+          (int) SocketFunctions.BIND.call(fd, any.address(), Layouts.SOCKADDR_NL_SIZE),
+          "bind(NETLINK_AUDIT)",
+          "");
+      NativeBuffer local = new NativeBuffer(Layouts.SOCKADDR_NL_SIZE + Integer.BYTES);
+      local.putInt(Layouts.SOCKADDR_NL_SIZE, Layouts.SOCKADDR_NL_SIZE);
+      check(
+          (int)
+              SocketFunctions.GETSOCKNAME.call(
+                  fd, local.address(), local.address() + Layouts.SOCKADDR_NL_SIZE),
+          "getsockname(NETLINK_AUDIT)",
+          "");
+      int portId = local.getInt(Layouts.NL_PID);
+      Reference.reachabilityFence(any);
+      Reference.reachabilityFence(local);
       return new NetlinkSocket(fd, portId, bufferSize);
     } catch (NativeException e) {
-      LIBC.close(fd);
+      SocketFunctions.CLOSE.call(fd);
       throw e;
     }
   }
@@ -128,13 +130,12 @@ final class NetlinkSocket implements AutoCloseable {
    * tgid).
    */
   static int processId() {
-    return LIBC.getpid();
+    return (int) SocketFunctions.GETPID.call();
   }
 
   /** Joins a multicast group (AUDIT_NLGRP_READLOG = 1 needs CAP_AUDIT_READ). */
   void joinGroup(int group) throws NativeException {
-    byte[] v = int32(group);
-    if (LIBC.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, v, v.length) < 0) {
+    if (setInt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group) < 0) {
       int errno = errno();
       throw new AuditLinkException(
           "setsockopt(NETLINK_ADD_MEMBERSHIP, " + group + ")",
@@ -156,11 +157,7 @@ final class NetlinkSocket implements AutoCloseable {
    * as a gap in the serials ({@code EventStream#eventsLost}); no ENOBUFS is reported any more.
    */
   void setNoEnobufs() throws NativeException {
-    byte[] v = int32(1);
-    check(
-        LIBC.setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, v, v.length),
-        "setsockopt(NETLINK_NO_ENOBUFS)",
-        "");
+    check(setInt(SOL_NETLINK, NETLINK_NO_ENOBUFS, 1), "setsockopt(NETLINK_NO_ENOBUFS)", "");
   }
 
   /**
@@ -168,46 +165,50 @@ final class NetlinkSocket implements AutoCloseable {
    * SO_RCVBUF (capped at rmem_max). Bursts of audit records overflow the default buffer as ENOBUFS.
    */
   void setReceiveBuffer(int bytes) throws NativeException {
-    byte[] v = int32(bytes);
-    if (LIBC.setsockopt(
-            fd,
-            SocketLevel.SOL_SOCKET.intValue(),
-            SocketOption.SO_RCVBUFFORCE.intValue(),
-            v,
-            v.length)
-        == 0) {
+    int level = SocketLevel.SOL_SOCKET.intValue();
+    if (setInt(level, SocketOption.SO_RCVBUFFORCE.intValue(), bytes) == 0) {
       return;
     }
     check(
-        LIBC.setsockopt(
-            fd, SocketLevel.SOL_SOCKET.intValue(), SocketOption.SO_RCVBUF.intValue(), v, v.length),
+        setInt(level, SocketOption.SO_RCVBUF.intValue(), bytes),
         "setsockopt(SO_RCVBUF, " + bytes + ")",
         "");
   }
 
   /** SO_RCVTIMEO: {@link #receive} returns {@link #TIMED_OUT} after this long without a message. */
   void setReceiveTimeout(Duration timeout) throws NativeException {
-    Layouts.Timeval tv = new Layouts.Timeval();
-    byte[] v = new byte[Struct.size(tv)];
-    Layouts.over(tv, v, 0);
-    tv.tv_sec.set(timeout.getSeconds());
-    tv.tv_usec.set(timeout.getNano() / 1000);
-    check(
-        LIBC.setsockopt(
-            fd,
-            SocketLevel.SOL_SOCKET.intValue(),
-            SocketOption.SO_RCVTIMEO.intValue(),
-            v,
-            v.length),
-        "setsockopt(SO_RCVTIMEO)",
-        "");
+    NativeBuffer tv = new NativeBuffer(Layouts.TIMEVAL_SIZE);
+    tv.putLong(0, timeout.getSeconds());
+    tv.putLong(8, timeout.getNano() / 1000);
+    int rc =
+        (int)
+            SocketFunctions.SETSOCKOPT.call(
+                fd,
+                SocketLevel.SOL_SOCKET.intValue(),
+                SocketOption.SO_RCVTIMEO.intValue(),
+                tv.address(),
+                Layouts.TIMEVAL_SIZE);
+    Reference.reachabilityFence(tv);
+    check(rc, "setsockopt(SO_RCVTIMEO)", "");
   }
 
   /** Sends one datagram to the kernel (port 0), retrying EINTR. */
   void send(byte[] message, String what) throws NativeException {
-    byte[] kernel = sockaddr(0, 0);
+    if (outgoing.size() < message.length) {
+      outgoing = new NativeBuffer(message.length);
+    }
+    outgoing.put(0, message, 0, message.length);
     while (true) {
-      long n = LIBC.sendto(fd, message, message.length, 0, kernel, kernel.length);
+      long n =
+          SocketFunctions.SENDTO.call(
+              fd,
+              outgoing.address(),
+              message.length,
+              0,
+              kernel.address(),
+              Layouts.SOCKADDR_NL_SIZE);
+      Reference.reachabilityFence(outgoing);
+      Reference.reachabilityFence(kernel);
       if (n >= 0) {
         return;
       }
@@ -231,8 +232,17 @@ final class NetlinkSocket implements AutoCloseable {
    */
   int receive(byte[] dst) throws NativeException {
     while (true) {
-      fromLen.putInt(0, SOCKADDR_NL_SIZE);
-      long n = LIBC.recvfrom(fd, buffer, Math.min(bufferSize, dst.length), 0, from, fromLen);
+      from.putInt(Layouts.SOCKADDR_NL_SIZE, Layouts.SOCKADDR_NL_SIZE);
+      long n =
+          SocketFunctions.RECVFROM.call(
+              fd,
+              received.address(),
+              Math.min(received.size(), dst.length),
+              0,
+              from.address(),
+              from.address() + Layouts.SOCKADDR_NL_SIZE);
+      Reference.reachabilityFence(received);
+      Reference.reachabilityFence(from);
       if (n < 0) {
         int errno = errno();
         if (errno == Errno.EINTR.intValue()) {
@@ -246,10 +256,10 @@ final class NetlinkSocket implements AutoCloseable {
         }
         throw new AuditLinkException("recvfrom(NETLINK_AUDIT)", errno, "");
       }
-      if (from.getInt(NL_PID_OFFSET) != 0) {
+      if (from.getInt(Layouts.NL_PID) != 0) {
         continue;
       }
-      buffer.get(0, dst, 0, (int) n);
+      received.get(0, dst, 0, (int) n);
       return (int) n;
     }
   }
@@ -258,24 +268,27 @@ final class NetlinkSocket implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      LIBC.close(
-          fd); // close(2) on Linux releases the fd even when it reports EINTR; nothing to retry
+      // close(2) on Linux releases the fd even when it reports EINTR; nothing to retry
+      SocketFunctions.CLOSE.call(fd);
     }
   }
 
-  private static byte[] sockaddr(int pid, int groups) {
-    byte[] b = new byte[SOCKADDR_NL_SIZE];
-    Layouts.SockaddrNl a = Layouts.over(new Layouts.SockaddrNl(), b, 0);
-    a.nl_family.set(AddressFamily.AF_NETLINK.intValue());
-    a.nl_pid.set(pid);
-    a.nl_groups.set(groups);
+  /** A struct sockaddr_nl in native memory. */
+  private static NativeBuffer sockaddr(int pid, int groups) {
+    NativeBuffer b = new NativeBuffer(Layouts.SOCKADDR_NL_SIZE);
+    b.putShort(Layouts.NL_FAMILY, (short) AddressFamily.AF_NETLINK.intValue()); // nl_pad stays 0
+    b.putInt(Layouts.NL_PID, pid);
+    b.putInt(Layouts.NL_GROUPS, groups);
     return b;
   }
 
-  private static byte[] int32(int v) {
-    byte[] b = new byte[4];
-    java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.nativeOrder()).putInt(v);
-    return b;
+  /** setsockopt with an int value; returns its result (callers check it). */
+  private int setInt(int level, int name, int value) {
+    NativeBuffer v = new NativeBuffer(Integer.BYTES);
+    v.putInt(0, value);
+    int rc = (int) SocketFunctions.SETSOCKOPT.call(fd, level, name, v.address(), Integer.BYTES);
+    Reference.reachabilityFence(v);
+    return rc;
   }
 
   private static void check(int rc, String call, String reason) throws NativeException {
@@ -285,6 +298,6 @@ final class NetlinkSocket implements AutoCloseable {
   }
 
   private static int errno() {
-    return LastError.getLastError(RUNTIME);
+    return LibcFunction.errno();
   }
 }

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import jnr.constants.platform.Errno;
+import jnr.ffi.Runtime;
 import jnr.ffi.Struct;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,20 +20,135 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Struct sizes against the uapi headers, and the message codec (no kernel needed). */
 class LayoutsTest {
-  static List<Arguments> sizes() {
-    return List.of(
-        // name, layout, sizeof in include/uapi/linux/{netlink,audit}.h on x86_64
-        Arguments.of("struct nlmsghdr", new Layouts.NlMsgHdr(), 16),
-        Arguments.of("struct nlmsgerr (error + request header)", new Layouts.NlMsgErr(), 20),
-        Arguments.of("struct sockaddr_nl", new Layouts.SockaddrNl(), 12),
-        Arguments.of("struct audit_status (5.9+)", new Layouts.AuditStatusLayout(), 44),
-        Arguments.of("struct timeval (LP64)", new Layouts.Timeval(), 16));
+  /**
+   * The old jnr-ffi declarations of the structs (sessions before issue 18's port to plain offsets),
+   * laid out by jnr's own struct algorithm: an independent check of every offset in {@link
+   * Layouts}.
+   */
+  static final class NlMsgHdr extends Struct {
+    final Unsigned32 nlmsg_len = new Unsigned32();
+    final Unsigned16 nlmsg_type = new Unsigned16();
+    final Unsigned16 nlmsg_flags = new Unsigned16();
+    final Unsigned32 nlmsg_seq = new Unsigned32();
+    final Unsigned32 nlmsg_pid = new Unsigned32();
+
+    NlMsgHdr() {
+      super(Runtime.getSystemRuntime());
+    }
   }
 
-  @ParameterizedTest(name = "{0} is {2} bytes")
+  static final class NlMsgErr extends Struct {
+    final Signed32 error = new Signed32();
+    final NlMsgHdr msg = inner(new NlMsgHdr());
+
+    NlMsgErr() {
+      super(Runtime.getSystemRuntime());
+    }
+  }
+
+  static final class SockaddrNl extends Struct {
+    final Unsigned16 nl_family = new Unsigned16();
+    final Unsigned16 nl_pad = new Unsigned16();
+    final Unsigned32 nl_pid = new Unsigned32();
+    final Unsigned32 nl_groups = new Unsigned32();
+
+    SockaddrNl() {
+      super(Runtime.getSystemRuntime());
+    }
+  }
+
+  static final class AuditStatusLayout extends Struct {
+    final Unsigned32 mask = new Unsigned32();
+    final Unsigned32 enabled = new Unsigned32();
+    final Unsigned32 failure = new Unsigned32();
+    final Unsigned32 pid = new Unsigned32();
+    final Unsigned32 rate_limit = new Unsigned32();
+    final Unsigned32 backlog_limit = new Unsigned32();
+    final Unsigned32 lost = new Unsigned32();
+    final Unsigned32 backlog = new Unsigned32();
+    final Unsigned32 feature_bitmap = new Unsigned32();
+    final Unsigned32 backlog_wait_time = new Unsigned32();
+    final Unsigned32 backlog_wait_time_actual = new Unsigned32();
+
+    AuditStatusLayout() {
+      super(Runtime.getSystemRuntime());
+    }
+  }
+
+  static final class Timeval extends Struct {
+    final SignedLong tv_sec = new SignedLong();
+    final SignedLong tv_usec = new SignedLong();
+
+    Timeval() {
+      super(Runtime.getSystemRuntime());
+    }
+  }
+
+  static List<Arguments> sizes() {
+    return List.of(
+        // name, jnr's size, fim's size; sizeof in include/uapi/linux/{netlink,audit}.h on x86_64
+        Arguments.of("struct nlmsghdr", Struct.size(new NlMsgHdr()), Layouts.NLMSGHDR_SIZE, 16),
+        Arguments.of(
+            "struct nlmsgerr (error + request header)",
+            Struct.size(new NlMsgErr()),
+            Layouts.NLMSGERR_SIZE,
+            20),
+        Arguments.of(
+            "struct sockaddr_nl", Struct.size(new SockaddrNl()), Layouts.SOCKADDR_NL_SIZE, 12),
+        Arguments.of(
+            "struct audit_status (5.9+)",
+            Struct.size(new AuditStatusLayout()),
+            Layouts.AUDIT_STATUS_SIZE,
+            44),
+        Arguments.of(
+            "struct timeval (LP64)", Struct.size(new Timeval()), Layouts.TIMEVAL_SIZE, 16));
+  }
+
+  @ParameterizedTest(name = "{0} is {3} bytes")
   @MethodSource("sizes")
-  void layoutSizesMatchTheHeaders(String name, Struct layout, int expected) {
-    assertEquals(expected, Struct.size(layout), name);
+  void layoutSizesMatchTheHeaders(String name, int jnr, int fim, int expected) {
+    assertEquals(expected, jnr, name + " by jnr's layout");
+    assertEquals(expected, fim, name + " in Layouts");
+  }
+
+  @Test
+  void everyOffsetIsWhereJnrLaysTheFieldOut() {
+    NlMsgHdr h = new NlMsgHdr();
+    assertEquals(h.nlmsg_len.offset(), Layouts.NLMSG_LEN);
+    assertEquals(h.nlmsg_type.offset(), Layouts.NLMSG_TYPE);
+    assertEquals(h.nlmsg_flags.offset(), Layouts.NLMSG_FLAGS);
+    assertEquals(h.nlmsg_seq.offset(), Layouts.NLMSG_SEQ);
+    assertEquals(h.nlmsg_pid.offset(), Layouts.NLMSG_PID);
+    SockaddrNl a = new SockaddrNl();
+    assertEquals(a.nl_family.offset(), Layouts.NL_FAMILY);
+    assertEquals(a.nl_pid.offset(), Layouts.NL_PID);
+    assertEquals(a.nl_groups.offset(), Layouts.NL_GROUPS);
+    AuditStatusLayout s = new AuditStatusLayout();
+    assertEquals(s.mask.offset(), Layouts.STATUS_MASK);
+    assertEquals(s.enabled.offset(), Layouts.STATUS_ENABLED);
+    assertEquals(s.failure.offset(), Layouts.STATUS_FAILURE);
+    assertEquals(s.pid.offset(), Layouts.STATUS_PID);
+    assertEquals(s.rate_limit.offset(), Layouts.STATUS_RATE_LIMIT);
+    assertEquals(s.backlog_limit.offset(), Layouts.STATUS_BACKLOG_LIMIT);
+    assertEquals(s.lost.offset(), Layouts.STATUS_LOST);
+    assertEquals(s.backlog.offset(), Layouts.STATUS_BACKLOG);
+    assertEquals(s.feature_bitmap.offset(), Layouts.STATUS_FEATURE_BITMAP);
+    assertEquals(s.backlog_wait_time.offset(), Layouts.STATUS_BACKLOG_WAIT_TIME);
+    assertEquals(s.backlog_wait_time_actual.offset(), Layouts.STATUS_BACKLOG_WAIT_TIME_ACTUAL);
+    assertEquals(new NlMsgErr().msg.nlmsg_len.offset(), 4, "nlmsgerr's header after its error");
+  }
+
+  @Test
+  void aStatusDecodesEveryFieldFromItsOwnOffset() {
+    byte[] p = new byte[44];
+    ByteBuffer b = ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 11; i++) {
+      b.putInt(i * 4, 100 + i);
+    }
+    b.putInt(24, -1); // lost is a u32: 4294967295, not -1
+    assertEquals(
+        new AuditStatus(101, 102, 103, 104, 105, 4294967295L, 107, 108, 109, 110),
+        AuditStatus.decode(p, 0, p.length));
   }
 
   @Test

@@ -1,14 +1,15 @@
 package dev.fim.engine.sink;
 
-import com.kenai.jffi.Type;
 import dev.fim.store.sys.LibcFunction;
 import dev.fim.store.sys.NativeBuffer;
 import dev.fim.store.sys.NativeException;
+import dev.fim.store.sys.SocketFunctions;
 import java.io.IOException;
+import java.lang.ref.Reference;
 
 /**
  * One datagram to a Unix socket path, sent through libc's {@code socket}, {@code sendto} and {@code
- * close} called by jffi directly ({@link LibcFunction}): what {@link UnixDatagram#send} does for
+ * close} called by jffi directly ({@link SocketFunctions}): what {@link UnixDatagram#send} does for
  * the evidence seal's syslog anchor and sd_notify. Every writing command (init, check, update)
  * sends the anchor once at start-up, before its scan; through jnr-ffi's {@code SocketCalls} binding
  * that one datagram first cost the generation of a class for all fifteen socket calls on the main
@@ -23,23 +24,6 @@ final class OneDatagram {
 
   private OneDatagram() {}
 
-  /** The functions, looked up on the first send. */
-  private static final class Calls {
-    static final LibcFunction SOCKET =
-        LibcFunction.of("socket", Type.SINT, Type.SINT, Type.SINT, Type.SINT);
-    static final LibcFunction SENDTO =
-        LibcFunction.of(
-            "sendto",
-            Type.SLONG,
-            Type.SINT,
-            Type.POINTER,
-            Type.ULONG,
-            Type.SINT,
-            Type.POINTER,
-            Type.UINT);
-    static final LibcFunction CLOSE = LibcFunction.of("close", Type.SINT, Type.SINT);
-  }
-
   /**
    * Sends {@code message} as one datagram to the socket at {@code path}; the IOException says what
    * failed and the errno's text, as {@link UnixDatagram.Sender} words it ({@link
@@ -51,21 +35,25 @@ final class OneDatagram {
     to.put(0, addr, 0, addr.length);
     NativeBuffer data = new NativeBuffer(Math.max(1, message.length));
     data.put(0, message, 0, message.length);
-    int fd = (int) Calls.SOCKET.call(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = (int) SocketFunctions.SOCKET.call(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
       throw new IOException(
           "socket " + path + ": " + NativeException.errnoDescription(LibcFunction.errno()));
     }
     try {
       long sent =
-          Calls.SENDTO.call(fd, data.address(), message.length, 0, to.address(), addr.length);
+          SocketFunctions.SENDTO.call(
+              fd, data.address(), message.length, 0, to.address(), addr.length);
+      // the buffers' memory is freed with them: kept reachable until the call has returned
+      Reference.reachabilityFence(data);
+      Reference.reachabilityFence(to);
       if (sent < 0) {
         int errno = LibcFunction.errno();
         String m = "send to " + path + ": " + NativeException.errnoDescription(errno);
         throw errno == EMSGSIZE ? new UnixDatagram.TooLongException(m) : new IOException(m);
       }
     } finally {
-      Calls.CLOSE.call(fd);
+      SocketFunctions.CLOSE.call(fd);
     }
   }
 }

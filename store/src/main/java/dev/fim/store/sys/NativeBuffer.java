@@ -47,6 +47,14 @@ public final class NativeBuffer {
     buffer.putLong(offset, value);
   }
 
+  public void putShort(int offset, short value) {
+    buffer.putShort(offset, value);
+  }
+
+  public void putInt(int offset, int value) {
+    buffer.putInt(offset, value);
+  }
+
   public void putByte(int offset, byte value) {
     buffer.put(offset, value);
   }
