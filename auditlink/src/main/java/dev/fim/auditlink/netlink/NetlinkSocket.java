@@ -6,11 +6,7 @@ import dev.fim.store.sys.NativeException;
 import dev.fim.store.sys.SocketFunctions;
 import java.lang.ref.Reference;
 import java.time.Duration;
-import jnr.constants.platform.AddressFamily;
 import jnr.constants.platform.Errno;
-import jnr.constants.platform.Sock;
-import jnr.constants.platform.SocketLevel;
-import jnr.constants.platform.SocketOption;
 
 /**
  * A {@code NETLINK_AUDIT} socket over libc's socket calls ({@link SocketFunctions}). Checks every
@@ -30,9 +26,6 @@ final class NetlinkSocket implements AutoCloseable {
 
   /** netlink.h:167. */
   static final int NETLINK_NO_ENOBUFS = 5;
-
-  /** include/linux/net.h (via fcntl): SOCK_CLOEXEC = O_CLOEXEC = 02000000 on x86 and arm. */
-  static final int SOCK_CLOEXEC = 0x80000;
 
   /** Returned by {@link #receive} when the receive timeout passed without a message. */
   static final int TIMED_OUT = -1;
@@ -79,8 +72,8 @@ final class NetlinkSocket implements AutoCloseable {
     int fd =
         (int)
             SocketFunctions.SOCKET.call(
-                AddressFamily.AF_NETLINK.intValue(),
-                Sock.SOCK_RAW.intValue() | SOCK_CLOEXEC,
+                SocketFunctions.AF_NETLINK,
+                SocketFunctions.SOCK_RAW | SocketFunctions.SOCK_CLOEXEC,
                 NETLINK_AUDIT);
     if (fd < 0) {
       int errno = errno();
@@ -165,12 +158,12 @@ final class NetlinkSocket implements AutoCloseable {
    * SO_RCVBUF (capped at rmem_max). Bursts of audit records overflow the default buffer as ENOBUFS.
    */
   void setReceiveBuffer(int bytes) throws NativeException {
-    int level = SocketLevel.SOL_SOCKET.intValue();
-    if (setInt(level, SocketOption.SO_RCVBUFFORCE.intValue(), bytes) == 0) {
+    int level = SocketFunctions.SOL_SOCKET;
+    if (setInt(level, SocketFunctions.SO_RCVBUFFORCE, bytes) == 0) {
       return;
     }
     check(
-        setInt(level, SocketOption.SO_RCVBUF.intValue(), bytes),
+        setInt(level, SocketFunctions.SO_RCVBUF, bytes),
         "setsockopt(SO_RCVBUF, " + bytes + ")",
         "");
   }
@@ -184,8 +177,8 @@ final class NetlinkSocket implements AutoCloseable {
         (int)
             SocketFunctions.SETSOCKOPT.call(
                 fd,
-                SocketLevel.SOL_SOCKET.intValue(),
-                SocketOption.SO_RCVTIMEO.intValue(),
+                SocketFunctions.SOL_SOCKET,
+                SocketFunctions.SO_RCVTIMEO,
                 tv.address(),
                 Layouts.TIMEVAL_SIZE);
     Reference.reachabilityFence(tv);
@@ -276,7 +269,7 @@ final class NetlinkSocket implements AutoCloseable {
   /** A struct sockaddr_nl in native memory. */
   private static NativeBuffer sockaddr(int pid, int groups) {
     NativeBuffer b = new NativeBuffer(Layouts.SOCKADDR_NL_SIZE);
-    b.putShort(Layouts.NL_FAMILY, (short) AddressFamily.AF_NETLINK.intValue()); // nl_pad stays 0
+    b.putShort(Layouts.NL_FAMILY, (short) SocketFunctions.AF_NETLINK); // nl_pad stays 0
     b.putInt(Layouts.NL_PID, pid);
     b.putInt(Layouts.NL_GROUPS, groups);
     return b;

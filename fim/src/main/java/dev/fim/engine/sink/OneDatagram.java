@@ -17,9 +17,6 @@ import java.lang.ref.Reference;
  * UnixDatagram.Sender}, {@link UnixDatagram.Receiver}) keep the binding. Thread-safe.
  */
 final class OneDatagram {
-  private static final int AF_UNIX = 1;
-  private static final int SOCK_DGRAM = 2;
-  private static final int SOCK_CLOEXEC = 02000000;
   private static final int EMSGSIZE = 90;
 
   private OneDatagram() {}
@@ -35,7 +32,12 @@ final class OneDatagram {
     to.put(0, addr, 0, addr.length);
     NativeBuffer data = new NativeBuffer(Math.max(1, message.length));
     data.put(0, message, 0, message.length);
-    int fd = (int) SocketFunctions.SOCKET.call(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd =
+        (int)
+            SocketFunctions.SOCKET.call(
+                SocketFunctions.AF_UNIX,
+                SocketFunctions.SOCK_DGRAM | SocketFunctions.SOCK_CLOEXEC,
+                0);
     if (fd < 0) {
       throw new IOException(
           "socket " + path + ": " + NativeException.errnoDescription(LibcFunction.errno()));

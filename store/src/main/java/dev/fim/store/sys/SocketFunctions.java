@@ -18,6 +18,37 @@ import static com.kenai.jffi.Type.ULONG;
  * word. Bound on first use.
  */
 public final class SocketFunctions {
+  // The constants these calls take, as Linux defines them on x86_64 and arm64 (asm-generic; the
+  // struct offsets fim uses are x86_64's too). Literals rather than jnr-constants' enums, whose
+  // first use cost a short command ~10-30 ms each (SocketFunctionsTest checks them against those).
+
+  /** AF_UNIX (socket.h). */
+  public static final int AF_UNIX = 1;
+
+  /** AF_NETLINK (socket.h). */
+  public static final int AF_NETLINK = 16;
+
+  /** SOCK_DGRAM. */
+  public static final int SOCK_DGRAM = 2;
+
+  /** SOCK_RAW. */
+  public static final int SOCK_RAW = 3;
+
+  /** SOCK_CLOEXEC = O_CLOEXEC = 02000000. */
+  public static final int SOCK_CLOEXEC = 0x80000;
+
+  /** SOL_SOCKET (asm-generic/socket.h). */
+  public static final int SOL_SOCKET = 1;
+
+  /** SO_RCVBUF. */
+  public static final int SO_RCVBUF = 8;
+
+  /** SO_RCVTIMEO (SO_RCVTIMEO_OLD: a struct timeval of two longs on 64-bit). */
+  public static final int SO_RCVTIMEO = 20;
+
+  /** SO_RCVBUFFORCE: beyond net.core.rmem_max, with CAP_NET_ADMIN. */
+  public static final int SO_RCVBUFFORCE = 33;
+
   /** {@code int socket(int domain, int type, int protocol)}. */
   public static final LibcFunction SOCKET = LibcFunction.of("socket", SINT, SINT, SINT, SINT);
 
