@@ -1,5 +1,12 @@
 package dev.fim.engine.sink;
 
+import static dev.fim.store.sys.SocketFunctions.AF_UNIX;
+import static dev.fim.store.sys.SocketFunctions.SOCK_CLOEXEC;
+import static dev.fim.store.sys.SocketFunctions.SOCK_DGRAM;
+import static dev.fim.store.sys.SocketFunctions.SOL_SOCKET;
+import static dev.fim.store.sys.SocketFunctions.SO_RCVBUF;
+import static dev.fim.store.sys.SocketFunctions.SO_RCVTIMEO;
+
 import dev.fim.store.sys.SocketCalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +18,6 @@ import java.nio.charset.StandardCharsets;
  * for tests, a bound {@link Receiver}. Thread-safe (no shared state).
  */
 public final class UnixDatagram {
-  private static final int AF_UNIX = 1;
-  private static final int SOCK_DGRAM = 2;
-  private static final int SOCK_CLOEXEC = 02000000;
-  private static final int SOL_SOCKET = 1;
-  private static final int SO_RCVBUF = 8;
-  private static final int SO_RCVTIMEO = 20;
   private static final int SO_SNDTIMEO = 21;
   private static final int SUN_PATH = 108;
   private static final int EAGAIN = 11;
