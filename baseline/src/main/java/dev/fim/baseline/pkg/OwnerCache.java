@@ -16,9 +16,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -28,26 +28,24 @@ import java.util.function.Supplier;
  * 0.1-0.25 s of a cold JVM's CPU). Its answers are the full read's, or it gives none:
  *
  * <ul>
- *   <li><b>Stale.</b> It is used only while the {@code info/} directory's stamp is the one taken
- *       before the lists were read ({@link ListStamps}: device, inode, size, mtime and ctime),
- *       which moves whenever dpkg adds, replaces (it writes {@code .list-new} and renames it over
- *       the old one) or removes a list; and an owner it names only while that owner's list has its
- *       stamp of then: a list edited in place moves its ctime, which no system call sets back, and
- *       then every list is read. It is not written while any of them changed less than {@link
- *       #SETTLE_NS} before (a dpkg still running, or a second write within one tick of the file
- *       system's clock, which would leave a stamp as it was). Not seen: a path added by hand, in
- *       place, to a list that does not name it yet (dpkg never edits a list in place; only root
- *       can, and root can read the seal key): checking every list's stamp at each command is one
- *       {@code fstatat} per list, 976 here, which a cold JVM runs interpreted (docs/performance.md,
- *       issue 18 session 15).
+ *   <li><b>Stale.</b> It is used only while the stamps it was built from ({@link ListStamps}:
+ *       device, inode, size, mtime and ctime, taken before the lists were read) are unchanged: the
+ *       {@code info/} directory's, which moves whenever dpkg adds, replaces (it writes {@code
+ *       .list-new} and renames it over the old one) or removes a list, and every list's, which
+ *       moves when anyone edits one in place (its ctime, which no system call sets back). It is not
+ *       written while any of them changed less than {@link #SETTLE_NS} before (a dpkg still
+ *       running, or a second write within one tick of the file system's clock, which would leave a
+ *       stamp as it was).
  *   <li><b>Forged.</b> Whoever can write fim's database directory but cannot read the seal key (the
  *       evidence chain's attacker, docs/security.md) cannot make one: its header (the database's
- *       path, the directory's stamp, the parts' hash seed) carries an HMAC under a key derived from
- *       the seal key, and each part an HMAC over the header's HMAC, its number and its bytes,
- *       checked when the part is first read. Parts hold the owners' names, so no unsealed table
- *       maps them. The per-list stamps and the parts' offsets are not sealed: changing them can
- *       only make a part fail its HMAC or skip the check of a list that only root can have edited,
- *       and root can read the key.
+ *       path, the directory's stamp, the parts' hash seed, the number of lists) carries an HMAC
+ *       under a key derived from the seal key, and each part an HMAC over the header's HMAC, its
+ *       number and its bytes, checked when the part is first read. Parts hold the owners' names, so
+ *       no unsealed table maps them. The list table (names and stamps) is not sealed, but it must
+ *       name as many distinct lists as the header counts, each a regular file with the stamp given,
+ *       in a directory whose entries are as they were: it can only name every list. The offsets are
+ *       not sealed either: a wrong one makes its part fail its HMAC, and a part that fails makes
+ *       the command read every list.
  *   <li><b>Torn.</b> Written to a temporary and renamed over the old one, without a sync: after a
  *       crash a short or empty file fails its HMAC and is built again.
  * </ul>
@@ -81,15 +79,10 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
   private final FileChannel file;
   private final Supplier<HmacSha256> macs;
   private final byte[] headerMac;
-  private final long partsStart;
   private final long seed;
   private final long offsetsAt;
-  private final long listsAt;
-  private final int listsLength;
+  private final long partsStart;
   private final byte[][] parts = new byte[PARTS][];
-  private final Path info;
-  private final ListStamps.Stamp dir;
-  private Map<String, ListStamps.Stamp> stamps;
 
   private OwnerCache(
       FileChannel file,
@@ -97,29 +90,23 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
       byte[] headerMac,
       long seed,
       long offsetsAt,
-      int listsLength,
-      Path info,
-      ListStamps.Stamp dir) {
+      int listsLength) {
     this.file = file;
     this.macs = macs;
     this.headerMac = headerMac;
     this.seed = seed;
     this.offsetsAt = offsetsAt;
-    this.listsAt = offsetsAt + 4L * (PARTS + 1);
-    this.listsLength = listsLength;
-    this.partsStart = listsAt + listsLength;
-    this.info = info;
-    this.dir = dir;
+    this.partsStart = offsetsAt + 4L * (PARTS + 1) + listsLength;
   }
 
   /*
    * Layout: MAGIC, int header length, header, HMAC(MAGIC || header); int length of the list
    * table; PARTS + 1 int offsets of the parts (each with its HMAC) from the first part; the list
    * table; the parts, each followed by HMAC(header's HMAC || int number || part). Header: u16
-   * length + root path (UTF-8), the info directory's stamp (5 longs), long seed, int PARTS. List
-   * table: int lists, per list u16 length + name + stamp (5 longs). Part: entries of u16 length +
-   * path, u16 owners, per owner u8 length + key (ASCII). Only the header is read to open it: the
-   * offsets of a part when it is asked, the list table when a path first has owners.
+   * length + root path (UTF-8), the info directory's stamp (5 longs), long seed, int PARTS, int
+   * lists. List table: int lists, per list u16 length + name + stamp (5 longs). Part: entries of
+   * u16 length + path, u16 owners, per owner u8 length + key (ASCII). Opening reads the header and
+   * the list table; a part's offsets are read when the part is asked.
    */
 
   /**
@@ -161,16 +148,42 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
       h.get(rootBytes);
       ListStamps.Stamp dir = stamp(h);
       long seed = h.getLong();
-      if (!Arrays.equals(rootBytes, rootBytes(root)) || h.getInt() != PARTS || h.hasRemaining()) {
+      if (!Arrays.equals(rootBytes, rootBytes(root)) || h.getInt() != PARTS) {
+        return null;
+      }
+      int sealedLists = h.getInt();
+      if (h.hasRemaining()) {
         return null;
       }
       Path info = root.resolve("info");
       if (!ListStamps.directoryIs(info, dir)) {
         return null; // dpkg added, replaced or removed a list since
       }
-      c =
-          new OwnerCache(
-              ch, macs, storedMac, seed, at + headerLength + MAC + 4, listsLength, info, dir);
+      long offsetsAt = at + headerLength + MAC + 4;
+      ByteBuffer t = read(ch, offsetsAt + 4L * (PARTS + 1), listsLength);
+      int lists = t.getInt();
+      if (lists != sealedLists) {
+        return null;
+      }
+      List<byte[]> names = new ArrayList<>(lists);
+      List<ListStamps.Stamp> stamps = new ArrayList<>(lists);
+      Set<String> distinct = new HashSet<>(lists * 2);
+      for (int i = 0; i < lists; i++) {
+        byte[] name = new byte[t.getShort() & 0xffff];
+        t.get(name);
+        String n = new String(name, StandardCharsets.ISO_8859_1);
+        if (!n.endsWith(".list") || !distinct.add(n)) {
+          return null;
+        }
+        names.add(name);
+        stamps.add(stamp(t));
+      }
+      // As many distinct *.list names as the sealed count, each a regular file with its stamp of
+      // then, in a directory whose entries have not changed since: every list, none left out.
+      if (t.hasRemaining() || !new ListStamps(dir, names, stamps).current(info)) {
+        return null; // a list edited in place since
+      }
+      c = new OwnerCache(ch, macs, storedMac, seed, offsetsAt, listsLength);
       return c;
     } catch (IOException | RuntimeException | LinkageError e) {
       return null; // short, damaged or unreadable: not used
@@ -249,6 +262,7 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
       stamp(h, before.dir);
       h.writeLong(seed);
       h.writeInt(PARTS);
+      h.writeInt(keys.size());
       byte[] header = hb.toByteArray();
       HmacSha256 mac = macs.get();
       mac.update(MAGIC);
@@ -325,50 +339,10 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
         pos += 1 + k;
       }
       if (match) {
-        requireUnchanged(keys);
         return Arrays.asList(keys);
       }
     }
     return List.of();
-  }
-
-  /**
-   * Each owner's list is as it was when the cache was built (its stamp, from the unsealed table: it
-   * is compared with the file itself), or {@link Unusable}: a list edited in place since, which
-   * dpkg never does (it renames a new one over it, which the directory's stamp shows), is read
-   * again with all the others.
-   */
-  private void requireUnchanged(String[] keys) {
-    if (stamps == null) {
-      ByteBuffer t;
-      try {
-        t = read(file, listsAt, listsLength);
-      } catch (IOException e) {
-        throw new Unusable("the dpkg index cache cannot be read: " + e.getMessage());
-      }
-      int lists = t.getInt();
-      Map<String, ListStamps.Stamp> m = new HashMap<>(Math.max(16, lists * 2));
-      for (int i = 0; i < lists; i++) {
-        byte[] name = new byte[t.getShort() & 0xffff];
-        t.get(name);
-        m.put(new String(name, StandardCharsets.US_ASCII), stamp(t));
-      }
-      stamps = m;
-    }
-    List<byte[]> names = new ArrayList<>(keys.length);
-    List<ListStamps.Stamp> want = new ArrayList<>(keys.length);
-    for (String k : keys) {
-      String name = k + ".list";
-      ListStamps.Stamp s = stamps.get(name);
-      if (s == null) {
-        throw new Unusable("no stamp for " + name);
-      }
-      names.add(name.getBytes(StandardCharsets.US_ASCII));
-      want.add(s);
-    }
-    if (!new ListStamps(dir, names, want).current(info)) {
-      throw new Unusable("a list of " + String.join(", ", keys) + " changed in place");
-    }
   }
 
   /** Part {@code i}, read and verified the first time it is asked. */

@@ -228,6 +228,22 @@ class OwnerCacheTest {
   }
 
   @Test
+  void aPathAddedInPlaceToAnotherListIsSeen() throws Exception {
+    throughTheCache();
+    Path none = root.resolve("usr/bin/none");
+    Files.writeString(
+        db.resolve("info/shipper.list"),
+        none + "\n",
+        java.nio.file.StandardOpenOption.APPEND); // same inode, one line longer
+    try (PackageDatabase pkgs = cached()) {
+      List<PackageOrigin> a = answers(pkgs);
+      assertFalse(pkgs.fromCache(), "a list's stamp moved");
+      assertEquals("shipper", a.get(12).name(), "the cache said no package owns " + none);
+      assertEquals(fullRead(), a);
+    }
+  }
+
+  @Test
   void aNewStatusIsReadByEveryCommand() throws Exception {
     throughTheCache();
     String status = Files.readString(db.resolve("status")).replace("Version: 2.0", "Version: 2.1");
