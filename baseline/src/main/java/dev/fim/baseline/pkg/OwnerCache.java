@@ -172,8 +172,11 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
         byte[] name = new byte[t.getShort() & 0xffff];
         t.get(name);
         String n = new String(name, StandardCharsets.ISO_8859_1);
-        if (!n.endsWith(".list") || !distinct.add(n)) {
-          return null;
+        if (!n.endsWith(".list")
+            || n.indexOf('/') >= 0
+            || n.indexOf('\0') >= 0
+            || !distinct.add(n)) {
+          return null; // one name in info/, each once
         }
         names.add(name);
         stamps.add(stamp(t));
