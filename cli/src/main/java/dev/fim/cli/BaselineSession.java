@@ -172,7 +172,9 @@ final class BaselineSession implements AutoCloseable {
       SealKey key = creating ? SealKey.loadOrCreate(keyFile) : SealKey.load(keyFile);
       Evidence evidence = Evidence.attach(common, store, key, err);
       ProgressLine progress = Terminal.stderrIsTerminal() ? new ProgressLine(err) : null;
-      PackageDatabase packages = PackageDatabase.dpkg();
+      // its file lists' index kept in the database directory, sealed under the seal key
+      PackageDatabase packages =
+          PackageDatabase.dpkg(store.dir(), key.derivedMacs(PackageDatabase.CACHE_KEY_LABEL));
       BaselineJob job =
           new BaselineJob(
               new BaselineJob.Settings(

@@ -45,23 +45,28 @@ final class DpkgSnapshot {
   record Expected(String md5, String why) {}
 
   private final Path info;
-  private final PathIndex index;
+  private final OwnerIndex index;
+  private final PathIndex full;
   private final List<String> keys;
+  private final Path root;
   private DpkgStatus status;
   private final Diversions diversions;
   private final long skippedLines;
   private final MergedUsr mergedUsr;
 
   private DpkgSnapshot(
-      Path info,
-      PathIndex index,
+      Path root,
+      OwnerIndex index,
+      PathIndex full,
       List<String> keys,
       DpkgStatus status,
       Diversions diversions,
       long skippedLines,
       MergedUsr mergedUsr) {
-    this.info = info;
+    this.root = root;
+    this.info = root.resolve("info");
     this.index = index;
+    this.full = full;
     this.keys = keys;
     this.status = status;
     this.diversions = diversions;
@@ -74,18 +79,45 @@ final class DpkgSnapshot {
     return load(root, MergedUsr.of(Path.of("/")));
   }
 
+  /**
+   * The database under {@code root} with its file lists' index taken from {@code cache} (verified
+   * and current: {@link OwnerCache#open}) and {@code diversions} read now; {@code status} is read
+   * when a path first has an owner ({@link #statusRead}: a command whose findings no package owns
+   * never reads it).
+   */
+  static DpkgSnapshot load(Path root, OwnerCache cache) throws IOException {
+    return new DpkgSnapshot(
+        root, cache, null, null, null, readDiversions(root), 0, MergedUsr.of(Path.of("/")));
+  }
+
+  /**
+   * Reads {@code status} now if it was left for the first owner; an error is the full read's (which
+   * reads it first): no answer from this snapshot.
+   */
+  void statusRead() throws IOException {
+    if (status == null) {
+      status = readStatus(root);
+    }
+  }
+
+  private static DpkgStatus readStatus(Path root) throws IOException {
+    try (InputStream in = Files.newInputStream(root.resolve("status"))) {
+      return DpkgStatus.read(in);
+    }
+  }
+
+  private static Diversions readDiversions(Path root) throws IOException {
+    try (InputStream in = Files.newInputStream(root.resolve("diversions"))) {
+      return Diversions.read(in);
+    } catch (NoSuchFileException e) {
+      return Diversions.NONE;
+    }
+  }
+
   /** Reads the database under {@code root}; {@code mergedUsr} names the host's /usr aliases. */
   static DpkgSnapshot load(Path root, MergedUsr mergedUsr) throws IOException {
-    DpkgStatus status;
-    try (InputStream in = Files.newInputStream(root.resolve("status"))) {
-      status = DpkgStatus.read(in);
-    }
-    Diversions diversions = Diversions.NONE;
-    try (InputStream in = Files.newInputStream(root.resolve("diversions"))) {
-      diversions = Diversions.read(in);
-    } catch (NoSuchFileException e) {
-      // no diversions
-    }
+    DpkgStatus status = readStatus(root);
+    Diversions diversions = readDiversions(root);
     Path info = root.resolve("info");
     PathIndex index = new PathIndex();
     List<String> keys = new ArrayList<>();
@@ -119,7 +151,17 @@ final class DpkgSnapshot {
     } catch (NoSuchFileException e) {
       // no info directory: no package owns anything
     }
-    return new DpkgSnapshot(info, index, keys, status, diversions, skipped, mergedUsr);
+    List<String> named = keys;
+    OwnerIndex byKey =
+        path -> {
+          int[] ids = index.owners(path);
+          String[] out = new String[ids.length];
+          for (int i = 0; i < ids.length; i++) {
+            out[i] = named.get(ids[i]);
+          }
+          return java.util.Arrays.asList(out);
+        };
+    return new DpkgSnapshot(root, byKey, index, keys, status, diversions, skipped, mergedUsr);
   }
 
   /**
@@ -159,11 +201,13 @@ final class DpkgSnapshot {
 
   private List<Owner> owners(
       byte[] lookup, String recordPath, java.util.function.Predicate<String> accept) {
-    int[] ids = index.owners(lookup);
-    List<Owner> out = new ArrayList<>(ids.length);
-    for (int id : ids) {
-      String key = keys.get(id);
+    List<String> keys = index.owners(lookup);
+    List<Owner> out = new ArrayList<>(keys.size());
+    for (String key : keys) {
       if (accept.test(key)) {
+        if (status == null) {
+          throw new StatusNotRead();
+        }
         out.add(new Owner(key, recordPath, status.get(key)));
       }
     }
@@ -218,16 +262,35 @@ final class DpkgSnapshot {
     }
   }
 
+  /**
+   * A path has an owner and {@code status} was left for then: {@link #statusRead} and ask again.
+   */
+  static final class StatusNotRead extends RuntimeException {
+    StatusNotRead() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The index read from every list, or null when it came from an {@link OwnerCache}. */
+  PathIndex fullIndex() {
+    return full;
+  }
+
+  /** The {@code info/} keys in the order {@link #fullIndex} numbers them (null from a cache). */
+  List<String> keys() {
+    return keys;
+  }
+
   int paths() {
-    return index.size();
+    return full.size();
   }
 
   int packages() {
-    return keys.size();
+    return keys == null ? -1 : keys.size();
   }
 
   long indexBytes() {
-    return index.footprint();
+    return full.footprint();
   }
 
   long skippedLines() {

@@ -3,6 +3,7 @@ package dev.fim.baseline.pkg;
 import dev.fim.store.FileType;
 import dev.fim.store.PackageOrigin;
 import dev.fim.store.PathBytes;
+import dev.fim.store.seal.HmacSha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Which package owns a path and whether the file's content is the package's, from dpkg's database
@@ -37,6 +40,10 @@ public final class PackageDatabase implements AutoCloseable {
   public static final long FOLLOW_NS = 1_000_000_000L;
 
   private final Path root;
+  private final Path cacheFile;
+  private final Supplier<HmacSha256> cacheMacs;
+  private OwnerCache cache;
+  private final LongSupplier wallClockNs;
   private final long recheckNs;
   private final long reloadNs;
   private long stampCheckedNs;
@@ -60,15 +67,65 @@ public final class PackageDatabase implements AutoCloseable {
    *     not found
    */
   public PackageDatabase(Path root, long recheckNs, long reloadNs) {
+    this(root, recheckNs, reloadNs, null, null, null);
+  }
+
+  /**
+   * Reads the database under {@code root} once, through the sealed index kept at {@code cacheFile}
+   * ({@link OwnerCache}: used while dpkg's file lists are as it was built from, written when they
+   * had to be read), its MACs from {@code cacheMacs}.
+   */
+  public PackageDatabase(Path root, Path cacheFile, Supplier<HmacSha256> cacheMacs) {
+    this(root, cacheFile, cacheMacs, () -> System.currentTimeMillis() * 1_000_000L);
+  }
+
+  /** As above, with the wall clock (ns since the epoch) that says whether the lists settled. */
+  PackageDatabase(
+      Path root, Path cacheFile, Supplier<HmacSha256> cacheMacs, LongSupplier wallClockNs) {
+    this(
+        root,
+        Long.MAX_VALUE,
+        Long.MAX_VALUE,
+        Objects.requireNonNull(cacheFile, "cacheFile"),
+        Objects.requireNonNull(cacheMacs, "cacheMacs"),
+        wallClockNs);
+  }
+
+  private PackageDatabase(
+      Path root,
+      long recheckNs,
+      long reloadNs,
+      Path cacheFile,
+      Supplier<HmacSha256> cacheMacs,
+      LongSupplier wallClockNs) {
     this.root = Objects.requireNonNull(root, "root");
     this.recheckNs = recheckNs;
     this.reloadNs = reloadNs;
+    this.cacheFile = cacheFile;
+    this.cacheMacs = cacheMacs;
+    this.wallClockNs = wallClockNs;
   }
 
   /** dpkg's database, read once (a command: check, update). */
   public static PackageDatabase dpkg() {
     return new PackageDatabase(DPKG);
   }
+
+  /**
+   * dpkg's database, read once by a command whose database directory is {@code dbDir}: the index of
+   * its file lists is kept there ({@link OwnerCache#FILE_NAME}), sealed with {@code macs} (a key
+   * derived from the seal key), so that a command that finds a few changes does not read every
+   * list.
+   */
+  public static PackageDatabase dpkg(Path dbDir, Supplier<HmacSha256> macs) {
+    return new PackageDatabase(DPKG, dbDir.resolve(OwnerCache.FILE_NAME), macs);
+  }
+
+  /**
+   * The label of the key that seals the index kept beside a database ({@link #dpkg(Path,
+   * Supplier)}).
+   */
+  public static final String CACHE_KEY_LABEL = "fim-dpkg-owner-index-v1";
 
   /** dpkg's database, followed while it changes (a running watch; see {@link #FOLLOW_NS}). */
   public static PackageDatabase dpkgFollowing() {
@@ -157,6 +214,11 @@ public final class PackageDatabase implements AutoCloseable {
 
   private static final long CHANGE_POLL_MS = 20;
 
+  /** Whether the answers come from the index kept beside fim's database (for the tests). */
+  synchronized boolean fromCache() {
+    return cache != null;
+  }
+
   /** Why the database could not be read, or null. */
   public synchronized String problem() {
     return problem;
@@ -169,6 +231,7 @@ public final class PackageDatabase implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closeCache();
     if (md5 != null) {
       md5.close();
       md5 = null;
@@ -180,6 +243,13 @@ public final class PackageDatabase implements AutoCloseable {
     boolean present =
         i != null && !i.state().equals("not-installed") && !i.state().equals("config-files");
     return new PackageOrigin(o.key(), present ? i.version() : null, verified, why);
+  }
+
+  private void closeCache() {
+    if (cache != null) {
+      cache.close();
+      cache = null;
+    }
   }
 
   private FileMd5 md5() {
@@ -200,12 +270,33 @@ public final class PackageDatabase implements AutoCloseable {
     if (s == null) {
       return List.of();
     }
-    List<DpkgSnapshot.Owner> owners = s.owners(path.toBytes());
+    List<DpkgSnapshot.Owner> owners;
+    try {
+      owners = ownersIn(s, path);
+    } catch (OwnerCache.Unusable e) {
+      s = reload(stamp, false); // a part of the kept index did not verify: read every list
+      return s == null ? List.of() : s.owners(path.toBytes());
+    }
     if (owners.isEmpty() && behind) {
       s = reload(stamp);
       return s == null ? List.of() : s.owners(path.toBytes());
     }
     return owners;
+  }
+
+  /** The owners in {@code s}, its {@code status} read first if it was left for the first owner. */
+  private List<DpkgSnapshot.Owner> ownersIn(DpkgSnapshot s, PathBytes path) {
+    try {
+      return s.owners(path.toBytes());
+    } catch (DpkgSnapshot.StatusNotRead e) {
+      try {
+        s.statusRead();
+      } catch (IOException | RuntimeException x) {
+        unreadable(x); // as when the full read finds no status: no answers
+        return List.of();
+      }
+      return s.owners(path.toBytes());
+    }
   }
 
   /** The snapshot (read on first use), re-read when due; null when there is no database. */
@@ -239,21 +330,67 @@ public final class PackageDatabase implements AutoCloseable {
   }
 
   private DpkgSnapshot reload(List<Object> now) {
+    return reload(now, true);
+  }
+
+  private DpkgSnapshot reload(List<Object> now, boolean cached) {
     stamp = now;
     behind = false;
     loadedNs = System.nanoTime();
     try {
-      snapshot = DpkgSnapshot.load(root);
+      snapshot = read(cached);
       problem = null;
       loads++;
-    } catch (NoSuchFileException e) {
-      snapshot = null;
-      problem = "no package database: " + e.getFile() + " does not exist";
     } catch (IOException | RuntimeException e) {
-      snapshot = null;
-      problem = "the package database " + root + " cannot be read: " + e.getMessage();
+      unreadable(e);
     }
     return snapshot;
+  }
+
+  private void unreadable(Exception e) {
+    snapshot = null;
+    closeCache();
+    problem =
+        e instanceof NoSuchFileException n
+            ? "no package database: " + n.getFile() + " does not exist"
+            : "the package database " + root + " cannot be read: " + e.getMessage();
+  }
+
+  /**
+   * The database as it is now: through the kept index when there is one ({@code cached}) and it
+   * verifies and is current, else from every list, kept for the next command.
+   */
+  private DpkgSnapshot read(boolean cached) throws IOException {
+    closeCache();
+    if (cacheFile == null) {
+      return DpkgSnapshot.load(root);
+    }
+    if (cached) {
+      OwnerCache c = OwnerCache.open(cacheFile, root, cacheMacs);
+      if (c != null) {
+        try {
+          DpkgSnapshot s = DpkgSnapshot.load(root, c);
+          cache = c;
+          return s;
+        } finally {
+          if (cache != c) {
+            c.close();
+          }
+        }
+      }
+    }
+    ListStamps before = null;
+    try {
+      before = ListStamps.read(root.resolve("info")); // before the lists are read (see OwnerCache)
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // no stamps, no cache: the lists are read as before
+    }
+    DpkgSnapshot s = DpkgSnapshot.load(root);
+    if (before != null && s.fullIndex() != null) {
+      OwnerCache.write(
+          cacheFile, root, before, s.keys(), s.fullIndex(), cacheMacs, wallClockNs.getAsLong());
+    }
+    return s;
   }
 
   private List<Object> stamp() {

@@ -62,6 +62,23 @@ final class PathIndex {
     return count;
   }
 
+  /** Receives each path of the index once, with its owners in the order they were added. */
+  @FunctionalInterface
+  interface Visitor {
+    /**
+     * {@code arena[off, off+len)} is the path (do not keep the array); {@code owners} is a copy.
+     */
+    void visit(byte[] arena, int off, int len, int[] owners);
+  }
+
+  /** Every path and its owners, in the order the paths were first added. */
+  void forEach(Visitor v) {
+    for (int e = 0; e < count; e++) {
+      int[] ids = owner[e] == MULTIPLE ? owners.get(e).clone() : new int[] {owner[e]};
+      v.visit(arena, start[e], length[e], ids);
+    }
+  }
+
   /** Bytes held: the arena and the tables (for the documentation's numbers). */
   long footprint() {
     return arena.length + 12L * start.length + 4L * slots.length;

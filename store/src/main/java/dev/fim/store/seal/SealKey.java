@@ -293,6 +293,18 @@ public final class SealKey {
     return file;
   }
 
+  /**
+   * MACs under a key derived for one purpose, HMAC(seal key, {@code label}), as the evidence
+   * chain's ({@link EvidenceKey}): what fim keeps beside its database for its own use (dpkg's path
+   * index) is sealed without sharing inputs with the baseline's seal. Each call of the supplier
+   * gives a new MAC (not thread-safe: one per thread); the derived bytes are never handed out.
+   */
+  public java.util.function.Supplier<HmacSha256> derivedMacs(String label) {
+    byte[] derived =
+        new HmacSha256(key).doFinal(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return () -> new HmacSha256(derived);
+  }
+
   byte[] bytes() {
     return key.clone();
   }
