@@ -203,15 +203,6 @@ final class CommonOptions {
     return out;
   }
 
-  /** One command-line path as exact bytes, absolute; an empty one is a usage error. */
-  static PathBytes path(picocli.CommandLine cl, String arg) {
-    List<PathBytes> p = paths(List.of(arg));
-    if (p.isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(cl, "PATH is empty");
-    }
-    return p.get(0);
-  }
-
   private static byte[] trimSlashes(byte[] p) {
     int end = p.length;
     while (end > 1 && p[end - 1] == '/') {
