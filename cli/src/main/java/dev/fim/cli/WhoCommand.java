@@ -67,6 +67,7 @@ final class WhoCommand implements Callable<Integer> {
     }
     PathBytes p = io.path(path);
     List<ChangeEvent> events;
+    Preload.await(); // RocksDB's library, loaded while the line was read
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
       Evidence.require(common, store, io.err); // nothing shown from unverified evidence
       events = new EventLog(store).latestForPath(p, limit);
