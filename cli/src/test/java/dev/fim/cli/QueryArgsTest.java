@@ -360,6 +360,37 @@ class QueryArgsTest {
     }
   }
 
+  /**
+   * The seal key's file without the built-in config built ({@link CommonOptions#sealKeyFile}) is
+   * the one the built config names: it names none, so --key or DB-DIR.key.
+   */
+  @Test
+  void theSealKeyFileIsTheConfigsWithoutBuildingTheBuiltInOne() throws Exception {
+    assertNull(dev.fim.baseline.select.ConfigParser.defaultConfig().sealKey());
+    java.io.PrintWriter err = new java.io.PrintWriter(new java.io.StringWriter());
+    for (String[] args :
+        new String[][] {
+          {"history", "--db", tmp.resolve("db").toString()},
+          {"history", "--db", "relative/db/", "--key", "k"},
+          {"history", "--key", tmp.resolve("k").toString()},
+          {"history"},
+        }) {
+      CommonOptions common = ((HistoryCommand) quick(args)).common;
+      assertEquals(
+          common.keyFile(CommonOptions.loadConfig(null, w -> {})),
+          common.sealKeyFile(err),
+          String.join(" ", args));
+    }
+    // A config file is read as before (its key, its errors).
+    Path conf = Files.writeString(tmp.resolve("keyed.conf"), "seal_key=/keys/fim.key\n/etc p\n");
+    CommonOptions keyed = ((HistoryCommand) quick("history", "-c", conf.toString())).common;
+    assertEquals(Path.of("/keys/fim.key"), keyed.sealKeyFile(err));
+    CommonOptions missing =
+        ((HistoryCommand) quick("history", "-c", tmp.resolve("none.conf").toString())).common;
+    org.junit.jupiter.api.Assertions.assertThrows(
+        ErrorHandler.ConfigError.class, () -> missing.sealKeyFile(err));
+  }
+
   /** Times and digests, which differ from one run to the next. */
   private static String timeless(String s) {
     return s.replaceAll("\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?Z?", "TIME")
