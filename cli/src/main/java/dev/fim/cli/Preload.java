@@ -7,17 +7,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * Start-up work of the scan commands (and of {@code audit search}: {@code AuditSearch.warmUp()})
- * that does not depend on their options, done on a second thread while the main thread parses the
- * command line and the config: RocksDB's native library, the scan's libc functions (jffi's stub
- * library and symbol lookups), the hash functions and SHA-256 for the HMAC (~0.2 s of CPU; the
- * first record of a scan comes ~0.1 s sooner, though on 2 cores the main thread's start-up slows
- * down meanwhile: ~0.05 s less wall time for a 20,000-file init). {@link #await()} joins its first
- * part (RocksDB's library) before the store is opened and {@link #awaitScan()} its second (the libc
- * functions) before the scan, so the main thread opens the store meanwhile; each rethrows what its
- * part threw, so a failure surfaces as the same exception as without it, only on the main thread.
- * SHA-256 for the HMAC is loaded between the two and awaited by neither: the main thread's own
- * first use loads it, or finds it loaded.
+ * Start-up work of the scan commands (and of {@code audit search}: {@code AuditSearch.warmUp()}; of
+ * {@code history}, {@code who} and {@code report}: {@link #startForQuery}) that does not depend on
+ * their options, done on a second thread while the main thread parses the command line and the
+ * config: RocksDB's native library, the scan's libc functions (jffi's stub library and symbol
+ * lookups), the hash functions and SHA-256 for the HMAC (~0.2 s of CPU; the first record of a scan
+ * comes ~0.1 s sooner, though on 2 cores the main thread's start-up slows down meanwhile: ~0.05 s
+ * less wall time for a 20,000-file init). {@link #await()} joins its first part (RocksDB's library)
+ * before the store is opened and {@link #awaitScan()} its second (the libc functions) before the
+ * scan, so the main thread opens the store meanwhile; each rethrows what its part threw, so a
+ * failure surfaces as the same exception as without it, only on the main thread. SHA-256 for the
+ * HMAC is loaded between the two and awaited by neither: the main thread's own first use loads it,
+ * or finds it loaded.
  */
 final class Preload {
   private static final Set<String> SCAN_COMMANDS = Set.of("init", "check", "update");
