@@ -111,6 +111,24 @@ final class CommonOptions {
     return dbDir.resolveSibling(dbDir.getFileName() + ".key");
   }
 
+  /**
+   * {@code keyFile(loadConfig(err))} for a command that needs the seal key but not the selection
+   * (the evidence of history, who, report, accept): when the built-in config is the config, it is
+   * not built, since it names no {@code seal_key=} ({@code QueryArgsTest} holds it to that), and
+   * building its selection cost a tiny history or report ~5 ms of its start (issue 18, session 15).
+   * A config file is read as before: its warnings printed, its errors refused, its key taken.
+   */
+  Path sealKeyFile(PrintWriter err) throws ErrorHandler.ConfigError {
+    if (config == null && !Files.isRegularFile(SYSTEM_CONFIG)) {
+      if (key != null) {
+        return key.toAbsolutePath().normalize();
+      }
+      Path dbDir = dbDir();
+      return dbDir.resolveSibling(dbDir.getFileName() + ".key");
+    }
+    return keyFile(loadConfig(err));
+  }
+
   int threads(Config cfg) {
     return threads != null ? threads : cfg.hashThreads();
   }
@@ -201,15 +219,6 @@ final class CommonOptions {
       out.add(PathBytes.of(trimSlashes(raw)));
     }
     return out;
-  }
-
-  /** One command-line path as exact bytes, absolute; an empty one is a usage error. */
-  static PathBytes path(picocli.CommandLine cl, String arg) {
-    List<PathBytes> p = paths(List.of(arg));
-    if (p.isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(cl, "PATH is empty");
-    }
-    return p.get(0);
   }
 
   private static byte[] trimSlashes(byte[] p) {

@@ -174,7 +174,7 @@ final class Evidence implements AutoCloseable {
   /** The evidence key derived from the seal key the config (or --key) names. */
   private static EvidenceKey evidenceKey(CommonOptions common, PrintWriter err)
       throws IOException, ErrorHandler.ConfigError {
-    return EvidenceKey.of(SealKey.load(common.keyFile(common.loadConfig(err))));
+    return EvidenceKey.of(SealKey.load(common.sealKeyFile(err)));
   }
 
   /** The verdict when the key cannot be loaded: fine only for a database without evidence. */

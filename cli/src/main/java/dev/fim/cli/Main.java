@@ -44,8 +44,8 @@ public final class Main {
    * Runs the command line {@code args}; its exit code. {@code fim audit search} is read without
    * picocli when it can be ({@link AuditSearchArgs}: a one-shot search that should start fast), and
    * so are {@code fim --version} ({@link QuickVersion}) and the usual {@code fim check} and {@code
-   * fim init} lines ({@link CheckArgs}, {@link InitArgs}); everything else, and every error, goes
-   * through picocli.
+   * fim init} lines ({@link CheckArgs}, {@link InitArgs}) and those of {@code history}, {@code who}
+   * and {@code report} ({@link QueryArgs}); everything else, and every error, goes through picocli.
    */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
     Integer version = QuickVersion.run(args, out, err);
@@ -64,6 +64,10 @@ public final class Main {
     Integer init = InitArgs.runQuick(raw, args, out, err);
     if (init != null) {
       return init;
+    }
+    Integer query = QueryArgs.runQuick(raw, args, out, err);
+    if (query != null) {
+      return query;
     }
     return PicocliLine.execute(raw, args, out, err);
   }

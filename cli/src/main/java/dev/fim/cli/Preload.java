@@ -7,20 +7,24 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * Start-up work of the scan commands (and of {@code audit search}: {@code AuditSearch.warmUp()})
- * that does not depend on their options, done on a second thread while the main thread parses the
- * command line and the config: RocksDB's native library, the scan's libc functions (jffi's stub
- * library and symbol lookups), the hash functions and SHA-256 for the HMAC (~0.2 s of CPU; the
- * first record of a scan comes ~0.1 s sooner, though on 2 cores the main thread's start-up slows
- * down meanwhile: ~0.05 s less wall time for a 20,000-file init). {@link #await()} joins its first
- * part (RocksDB's library) before the store is opened and {@link #awaitScan()} its second (the libc
- * functions) before the scan, so the main thread opens the store meanwhile; each rethrows what its
- * part threw, so a failure surfaces as the same exception as without it, only on the main thread.
- * SHA-256 for the HMAC is loaded between the two and awaited by neither: the main thread's own
- * first use loads it, or finds it loaded.
+ * Start-up work of the scan commands (and of {@code audit search}: {@code AuditSearch.warmUp()}; of
+ * {@code history}, {@code who} and {@code report}: {@link #startForQuery}) that does not depend on
+ * their options, done on a second thread while the main thread parses the command line and the
+ * config: RocksDB's native library, the scan's libc functions (jffi's stub library and symbol
+ * lookups), the hash functions and SHA-256 for the HMAC (~0.2 s of CPU; the first record of a scan
+ * comes ~0.1 s sooner, though on 2 cores the main thread's start-up slows down meanwhile: ~0.05 s
+ * less wall time for a 20,000-file init). {@link #await()} joins its first part (RocksDB's library)
+ * before the store is opened and {@link #awaitScan()} its second (the libc functions) before the
+ * scan, so the main thread opens the store meanwhile; each rethrows what its part threw, so a
+ * failure surfaces as the same exception as without it, only on the main thread. SHA-256 for the
+ * HMAC is loaded between the two and awaited by neither: the main thread's own first use loads it,
+ * or finds it loaded.
  */
 final class Preload {
   private static final Set<String> SCAN_COMMANDS = Set.of("init", "check", "update");
+
+  /** The commands that read the database without a scan ({@link #startForQuery}). */
+  private static final Set<String> QUERY_COMMANDS = Set.of("history", "who", "report");
 
   /** The store's part of the preload ({@link #await}), or null. */
   private static volatile FutureTask<Void> task;
@@ -64,6 +68,10 @@ final class Preload {
       warm.start();
       return;
     }
+    if (args.length > 0 && QUERY_COMMANDS.contains(args[0])) {
+      startForQuery(args);
+      return;
+    }
     if (args.length == 0 || !SCAN_COMMANDS.contains(args[0])) {
       return;
     }
@@ -82,6 +90,55 @@ final class Preload {
     task = forStore;
     scanTask = forScan;
     thread.start();
+  }
+
+  /**
+   * history, who and report: RocksDB's library while the main thread reads the line and the times
+   * (they read the database without a scan), then SHA-256 for the evidence's HMAC. A report written
+   * to a file (-o, --output) then also starts jffi: the file is created through open(2) for its
+   * page-cache advice ({@code ReportFile}, {@code DropBehind}), and jffi's first use sets up
+   * java.util.logging, whose start looks for a LoggerFinder in every jar of the class path (~25 ms
+   * of a tiny report's main thread, issue 18) while the main thread opens the store and verifies
+   * the evidence meanwhile. Nothing waits for that part: the main thread's first libc call finds it
+   * done, waits for the JVM's class initialisation, or (had it failed) fails the same way and
+   * writes the file without the advice.
+   */
+  private static void startForQuery(String[] args) {
+    FutureTask<Void> forStore = new FutureTask<>(new StoreStartUp());
+    FutureTask<Void> forSeal = new FutureTask<>(new SealStartUp());
+    FutureTask<Void> forFile =
+        args[0].equals("report") && namesAnOutput(args)
+            ? new FutureTask<>(new ReportFileStartUp())
+            : null;
+    Runnable run = new InOrder(forStore, forSeal, forFile);
+    Thread thread = new Thread(run, "fim-preload");
+    thread.setDaemon(true);
+    task = forStore;
+    thread.start();
+  }
+
+  /** Whether a report's line names an output file (a wrong guess costs only CPU). */
+  private static boolean namesAnOutput(String[] args) {
+    for (String a : args) {
+      if (a.equals("-o") || a.equals("--output") || a.startsWith("--output=")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** jffi's start and the C library's lookup, which a report file's creation uses first. */
+  private static final class ReportFileStartUp implements java.util.concurrent.Callable<Void> {
+    @Override
+    public Void call() {
+      try {
+        dev.fim.store.sys.LibcFunction.of(
+            "close", com.kenai.jffi.Type.SINT, com.kenai.jffi.Type.SINT);
+      } catch (LinkageError | RuntimeException e) {
+        // The report meets the same when it creates its file, and writes it without the advice.
+      }
+      return null;
+    }
   }
 
   /**
@@ -130,7 +187,9 @@ final class Preload {
     public void run() {
       first.run();
       second.run();
-      then.run();
+      if (then != null) {
+        then.run();
+      }
     }
   }
 

@@ -18,6 +18,18 @@ import java.util.Map;
 final class QuickOptions {
   private QuickOptions() {}
 
+  /**
+   * Thrown by a command a quick reader ran ({@link CommandStreams#usage}) when it refuses the line,
+   * before it has opened or printed anything: picocli then reads the whole line and says why.
+   */
+  static final class Declined extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Declined() {
+      super(null, null, false, false); // no stack trace: it is caught at once
+    }
+  }
+
   /** Where a reader puts what it read. */
   interface Fields {
     /**

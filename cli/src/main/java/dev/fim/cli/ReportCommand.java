@@ -166,33 +166,40 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    return run(CommandStreams.of(spec));
+  }
+
+  /**
+   * Runs the command, printing to {@code io}; picocli's way or {@link QueryArgs}'s (which reads
+   * neither --verify nor --source: those two keep picocli's command line).
+   */
+  int run(CommandStreams io) throws Exception {
+    PrintWriter out = io.out;
+    PrintWriter err = io.err;
     if (source == null && !hosts.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--host goes with --source");
+      throw io.usage("--host goes with --source");
     }
     if (verify != null) {
       return verify(out, err);
     }
     if (since == null) {
-      throw new ParameterException(
-          spec.commandLine(),
+      throw io.usage(
           "--since is required: the period's start (e.g. --since " + "2026-11-01 or --since -24h)");
     }
     ReportFormat f;
     try {
       f = ReportFormat.ofLabel(format);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(
-          spec.commandLine(), "--format " + format + ": give text, json, csv or html");
+      throw io.usage("--format " + format + ": give text, json, csv or html");
     }
     Instant now = Instant.now();
-    ZoneId zone = ZoneId.systemDefault();
-    Instant from = time("--since", since, now, zone);
-    Instant to = until == null ? now : time("--until", until, now, zone);
+    // ZoneId.systemDefault() but UTC without the JDK's zone rules provider, whose start opens every
+    // jar of the class path looking for others (~20 ms of a tiny report's start, issue 18).
+    ZoneId zone = dev.fim.auditlink.search.LocalZone.systemDefault();
+    Instant from = time(io, "--since", since, now, zone);
+    Instant to = until == null ? now : time(io, "--until", until, now, zone);
     if (!from.isBefore(to.isAfter(now) ? now : to)) {
-      throw new ParameterException(
-          spec.commandLine(),
+      throw io.usage(
           "--since "
               + since
               + " ("
@@ -206,8 +213,9 @@ final class ReportCommand implements Callable<Integer> {
     if (source != null) {
       return fleet(f, from, to, now, out, err);
     }
-    ReportParameters p = parameters(f, from, to, now);
+    ReportParameters p = parameters(io, f, from, to, now);
     ComplianceReport.Result[] r = {null};
+    Preload.await(); // RocksDB's library, loaded while the line was read
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY);
         // Every sealed record, not only the period's: a deleted event must not pass as a quiet
         // period. Verified while the report reads the period's events (they are read once).
@@ -281,7 +289,8 @@ final class ReportCommand implements Callable<Integer> {
    * ship sent to the cluster (FleetSource), with a section per host; no local database.
    */
   /** The report's parameters as the options give them, stated as made by this agent. */
-  private ReportParameters parameters(ReportFormat f, Instant from, Instant to, Instant now) {
+  private ReportParameters parameters(
+      CommandStreams io, ReportFormat f, Instant from, Instant to, Instant now) {
     try {
       return ReportParameters.of(
               from,
@@ -293,7 +302,7 @@ final class ReportCommand implements Callable<Integer> {
               excludeVerifiedPackages)
           .withAgent(ReportParameters.thisAgent()); // agent=: verified as stated
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw io.usage(e.getMessage());
     }
   }
 
@@ -301,7 +310,9 @@ final class ReportCommand implements Callable<Integer> {
       ReportFormat f, Instant from, Instant to, Instant now, PrintWriter out, PrintWriter err)
       throws Exception {
     dev.fim.engine.ship.Destination dest = cluster.destination(source, spec.commandLine());
-    ReportParameters p = parameters(f, from, to, now).withSource(dest.uri().toString(), hosts);
+    ReportParameters p =
+        parameters(CommandStreams.of(spec), f, from, to, now)
+            .withSource(dest.uri().toString(), hosts);
     FleetSource src = fleetSource(dest);
     // A cluster has no seal: the report states so (FleetFacts) instead of a chain's verification.
     EvidenceChain.Verification unsealed = new EvidenceChain.Verification(true, null, null);
@@ -437,6 +448,7 @@ final class ReportCommand implements Callable<Integer> {
       }
       return verdict(o, out, err);
     }
+    Preload.await(); // RocksDB's library, loaded while the line was read
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
       // Verified while the report is made again, as a report is written: the events are read once.
       o =
@@ -465,11 +477,12 @@ final class ReportCommand implements Callable<Integer> {
         : ExitCodes.NOT_VERIFIED;
   }
 
-  private Instant time(String option, String text, Instant now, ZoneId zone) {
+  private static Instant time(
+      CommandStreams io, String option, String text, Instant now, ZoneId zone) {
     try {
       return TimeSpec.parse(text, now, zone);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+      throw io.usage(option + ": " + e.getMessage());
     }
   }
 

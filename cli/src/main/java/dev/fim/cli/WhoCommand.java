@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -58,29 +57,32 @@ final class WhoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return run(CommandStreams.of(spec));
+  }
+
+  /** Runs the command, printing to {@code io}; picocli's way or {@link QueryArgs}'s. */
+  int run(CommandStreams io) throws Exception {
     if (limit < 1) {
-      throw new ParameterException(spec.commandLine(), "-n " + limit + ": give 1 or more");
+      throw io.usage("-n " + limit + ": give 1 or more");
     }
-    PathBytes p = CommonOptions.path(spec.commandLine(), path);
+    PathBytes p = io.path(path);
     List<ChangeEvent> events;
+    Preload.await(); // RocksDB's library, loaded while the line was read
     try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
-      Evidence.require(
-          common, store, spec.commandLine().getErr()); // nothing shown from unverified evidence
+      Evidence.require(common, store, io.err); // nothing shown from unverified evidence
       events = new EventLog(store).latestForPath(p, limit);
     }
-    EventLines lines = output.lines(spec.commandLine().getOut());
+    EventLines lines = output.lines(io.out);
     events.forEach(lines::write);
     lines.flush();
     if (events.isEmpty()) {
       if (output.isText()) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "fim who: no changes of "
-                    + p.display()
-                    + " recorded in database "
-                    + common.dbDir()
-                    + " (who matches the exact path; fim history PATH lists a whole tree)");
+        io.err.println(
+            "fim who: no changes of "
+                + p.display()
+                + " recorded in database "
+                + common.dbDir()
+                + " (who matches the exact path; fim history PATH lists a whole tree)");
       }
       return ExitCodes.NONE_FOUND;
     }

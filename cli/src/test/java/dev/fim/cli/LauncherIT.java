@@ -163,6 +163,8 @@ class LauncherIT {
           {"init", "--db", tmp.resolve("db").toString(), tree()},
           {"check", "--db", tmp.resolve("db").toString(), tree()},
           {"history", "--db", tmp.resolve("db").toString()},
+          // --debug is left to picocli (QueryArgs reads the usual lines only): its model's classes.
+          {"history", "--db", tmp.resolve("db").toString(), "--debug"},
         }) {
       Path classes = tmp.resolve("classes.log");
       Run r = fim(Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=" + classes), command);
@@ -176,10 +178,14 @@ class LauncherIT {
       // Every command's error handling and execution strategy too: a lambda implementing one of
       // picocli's interfaces kept them out (the dump links what it archives a lambda for) and was
       // spun at every start.
-      // check and init are read without picocli (CheckArgs, InitArgs): none of its model is loaded.
-      boolean quick = command[0].equals("check") || command[0].equals("init");
+      // check, init and the usual history are read without picocli (CheckArgs, InitArgs,
+      // QueryArgs): none of its model is loaded.
+      boolean quick = !List.of(command).contains("--debug");
       if (quick) {
-        String reader = command[0].equals("check") ? "CheckArgs" : "InitArgs";
+        String reader =
+            command[0].equals("check")
+                ? "CheckArgs"
+                : command[0].equals("init") ? "InitArgs" : "QueryArgs";
         assertTrue(
             log.contains("dev.fim.cli." + reader + " source: shared objects file"), command[0]);
         assertFalse(
