@@ -42,12 +42,52 @@ final class AuditStatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return run(spec.commandLine().getOut());
+  }
+
+  /**
+   * Runs the usual lines, {@code fim audit status} with at most {@code --format text|json}, without
+   * picocli, whose model of {@code audit} and its subcommands (annotations read, proxy classes
+   * generated) was a fifth of the command's start (issue 18); null for any other line, which
+   * picocli reads (help, {@code --debug}, a repeated or unknown option, another format, an error).
+   * An error of the command is printed as picocli's handler prints it ({@link ErrorHandler}).
+   */
+  static Integer runQuick(String[] args, PrintWriter out, PrintWriter err) {
+    AuditStatusCommand c = quick(args);
+    if (c == null) {
+      return null;
+    }
+    try {
+      return c.run(out);
+    } catch (Exception e) {
+      return ErrorHandler.report(e, err, false);
+    }
+  }
+
+  /** The command of a usual line, its fields as picocli fills them; null for any other line. */
+  static AuditStatusCommand quick(String[] args) {
+    if (args.length < 2 || !args[0].equals("audit") || !args[1].equals("status")) {
+      return null;
+    }
+    AuditStatusCommand c = new AuditStatusCommand();
+    c.format = ReportFormat.TEXT; // the option's defaultValue
+    if (args.length == 2) {
+      return c;
+    }
+    ReportFormat f = args.length == 4 && args[2].equals("--format") ? TextOrJson.of(args[3]) : null;
+    if (f == null) {
+      return null;
+    }
+    c.format = f;
+    return c;
+  }
+
+  private int run(PrintWriter out) throws IOException {
     AuditStatus s;
     try (AuditClient c = AuditClient.open()) {
       s = c.status();
     }
     String pidName = s.pid() == 0 ? null : processName(s.pid());
-    PrintWriter out = spec.commandLine().getOut();
     if (format == ReportFormat.JSON) {
       json(out, s, pidName);
     } else {

@@ -45,7 +45,8 @@ public final class Main {
    * picocli when it can be ({@link AuditSearchArgs}: a one-shot search that should start fast), and
    * so are {@code fim --version} ({@link QuickVersion}) and the usual {@code fim check} and {@code
    * fim init} lines ({@link CheckArgs}, {@link InitArgs}) and those of {@code history}, {@code who}
-   * and {@code report} ({@link QueryArgs}); everything else, and every error, goes through picocli.
+   * and {@code report} ({@link QueryArgs}) and {@code fim audit status} ({@link
+   * AuditStatusCommand#runQuick}); everything else, and every error, goes through picocli.
    */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
     Integer version = QuickVersion.run(args, out, err);
@@ -68,6 +69,10 @@ public final class Main {
     Integer query = QueryArgs.runQuick(raw, args, out, err);
     if (query != null) {
       return query;
+    }
+    Integer auditStatus = AuditStatusCommand.runQuick(args, out, err);
+    if (auditStatus != null) {
+      return auditStatus;
     }
     return PicocliLine.execute(raw, args, out, err);
   }
