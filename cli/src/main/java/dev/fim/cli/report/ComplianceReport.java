@@ -241,8 +241,7 @@ public final class ComplianceReport {
 
   /**
    * Where rows go: the spill file, or, for a format whose head comes first ({@link
-   * ReportWriter#headFirst}), out. The array is the next batch's once write returns (as any
-   * OutputStream's caller may reuse it).
+   * ReportWriter#headFirst}), out.
    */
   private interface Rows {
     void write(byte[] rows, int length) throws IOException;
@@ -274,7 +273,6 @@ public final class ComplianceReport {
     ExecutorService render =
         Executors.newFixedThreadPool(RENDER_THREADS, daemon("fim-report-render"));
     ExecutorService digesting = Executors.newSingleThreadExecutor(daemon("fim-report-digest"));
-    RowBuffers buffers = new RowBuffers(MAX_IN_FLIGHT + RENDER_THREADS + 1);
     ReportSource.Stopped stoppedAt;
     try {
       ReportDigest digest = new ReportDigest(p.agent());
@@ -316,11 +314,9 @@ public final class ComplianceReport {
                             verified,
                             summary,
                             batch.take(lastHost),
-                            first,
-                            buffers));
+                            first));
                     while (inFlight.size() > MAX_IN_FLIGHT) {
-                      digested.add(
-                          take(inFlight.poll(), summary, digest, digesting, body, buffers));
+                      digested.add(take(inFlight.poll(), summary, digest, digesting, body));
                     }
                   }
                 },
@@ -329,20 +325,12 @@ public final class ComplianceReport {
         if (batch.size() > 0) {
           inFlight.add(
               submit(
-                  render,
-                  log,
-                  check,
-                  p.format(),
-                  verified,
-                  summary,
-                  batch.take(lastHost),
-                  first,
-                  buffers));
+                  render, log, check, p.format(), verified, summary, batch.take(lastHost), first));
         } else {
           batch.tagPassed(check); // stepped past after the last batch's events (left out of it)
         }
         while (!inFlight.isEmpty()) {
-          digested.add(take(inFlight.poll(), summary, digest, digesting, body, buffers));
+          digested.add(take(inFlight.poll(), summary, digest, digesting, body));
         }
         for (Future<?> d : digested) {
           await(d);
@@ -472,11 +460,8 @@ public final class ComplianceReport {
     }
   }
 
-  /**
-   * One batch, its rows in the report's format (the first {@code length} bytes) and its totals;
-   * {@code reusable}: whether the rows' array is {@link RowBuffers}' to use again once written.
-   */
-  private record Rendered(Batch batch, byte[] rows, int length, Summary totals, boolean reusable) {}
+  /** One batch, its rows in the report's format (the first {@code length} bytes) and its totals. */
+  private record Rendered(Batch batch, byte[] rows, int length, Summary totals) {}
 
   /** About what a JSON row takes (~950 bytes, bench/report.sh): a batch's first guess. */
   private static final int JSON_ROW_BYTES = 1152;
@@ -498,8 +483,7 @@ public final class ComplianceReport {
       boolean verified,
       Summary summary,
       Batch b,
-      boolean[] first,
-      RowBuffers buffers) {
+      boolean[] first) {
     boolean firstBatch = first[0];
     first[0] = false;
     return pool.submit(
@@ -520,13 +504,9 @@ public final class ComplianceReport {
           if (f == ReportFormat.JSON) {
             JsonBytes rows =
                 JsonReport.rows(
-                    b.hosts,
-                    b.events,
-                    b.approvals,
-                    firstBatch,
-                    buffers.bytes(JSON_ROW_BYTES * b.size()));
+                    b.hosts, b.events, b.approvals, firstBatch, JSON_ROW_BYTES * b.size());
             b.events.clear();
-            return new Rendered(b, rows.array(), rows.length(), totals, true);
+            return new Rendered(b, rows.array(), rows.length(), totals);
           }
           // Rows as characters, encoded once per batch (an OutputStreamWriter per batch encoded
           // each of the row's many small writes under its lock).
@@ -543,7 +523,7 @@ public final class ComplianceReport {
           }
           b.events.clear(); // rendered and totalled: not kept until the batch's turn
           byte[] utf8 = text.utf8();
-          return new Rendered(b, utf8, utf8.length, totals, false);
+          return new Rendered(b, utf8, utf8.length, totals);
         });
   }
 
@@ -559,8 +539,7 @@ public final class ComplianceReport {
       Summary summary,
       ReportDigest digest,
       ExecutorService digesting,
-      Rows body,
-      RowBuffers buffers)
+      Rows body)
       throws IOException, StoreException {
     Rendered r = await(f);
     Batch b = r.batch();
@@ -576,9 +555,6 @@ public final class ComplianceReport {
               }
             });
     body.write(r.rows(), r.length());
-    if (r.reusable()) {
-      buffers.free(r.rows()); // written (no writer keeps the array): the next batch's rows go there
-    }
     return d;
   }
 

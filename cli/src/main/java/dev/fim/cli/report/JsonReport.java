@@ -49,17 +49,16 @@ final class JsonReport implements ReportWriter {
   /**
    * Changes as {@code {"event":{…},"approval":{…}|null}}, one per line, each after its {@link
    * #separator} (the first of the report after the first one), as UTF-8 bytes: the first {@code
-   * length()} of the returned sink's array: {@code into}, or a larger copy of it when they did not
-   * fit.
+   * length()} of the returned sink's array. {@code capacity} is a first guess of their size.
    */
   static JsonBytes rows(
       java.util.List<String> hosts,
       java.util.List<ChangeEvent> events,
       java.util.List<Approval> approvals,
       boolean startsTheReport,
-      byte[] into)
+      int capacity)
       throws IOException {
-    JsonBytes out = new JsonBytes(into);
+    JsonBytes out = new JsonBytes(capacity);
     for (int i = 0; i < events.size(); i++) {
       out.raw(separator(startsTheReport && i == 0));
       ReportJson.change(out, hosts.get(i), events.get(i), approvals.get(i));

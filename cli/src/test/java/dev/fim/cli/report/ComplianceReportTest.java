@@ -690,13 +690,13 @@ class ComplianceReportTest {
   }
 
   /**
-   * JSON rows are rendered into arrays used again from batch to batch ({@link RowBuffers}): over
-   * 5,000 events (five batches) with a path outside Latin-1 in the second batch and the hostile
-   * path in the fourth, the rows of every format are those of each event rendered on its own, in
-   * order, with nothing of an earlier batch left in them.
+   * A report's rows are rendered batch by batch on several threads, each batch into its own array:
+   * over 5,000 events (five batches) with a path outside Latin-1 in the second batch and the
+   * hostile path in the fourth, the rows of every format are those of each event rendered on its
+   * own, in order, with nothing of another batch in them.
    */
   @Test
-  void rowsRenderedIntoReusedArraysAreEachEventsOwn() throws Exception {
+  void rowsRenderedBatchByBatchAreEachEventsOwn() throws Exception {
     try (Store big = Store.open(tmp.resolve("reused"), Store.OpenMode.CREATE)) {
       SyntheticHistory.fill(big, 5_000, 13, T0, 1000 * S);
       byte[] hostile = HOSTILE.clone();
@@ -738,7 +738,7 @@ class ComplianceReportTest {
                     List.of(events.get(i)),
                     java.util.Collections.singletonList(approvals.get(i)),
                     i == 0,
-                    new byte[16]);
+                    16);
             rows.append(new String(one.array(), 0, one.length(), StandardCharsets.UTF_8));
           } else {
             CharsWriter one = new CharsWriter(16);

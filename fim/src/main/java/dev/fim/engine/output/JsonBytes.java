@@ -40,15 +40,7 @@ public final class JsonBytes implements JsonSink {
   private ByteArrayOutputStream escapedOut;
 
   public JsonBytes(int capacity) {
-    this(new byte[Math.max(16, capacity)]);
-  }
-
-  /**
-   * Writes into {@code buf} from its start (what it held is overwritten), and into a larger copy
-   * when it is full: a caller that renders batch after batch hands the same array again.
-   */
-  public JsonBytes(byte[] buf) {
-    this.buf = buf.length >= 16 ? buf : Arrays.copyOf(buf, 16);
+    buf = new byte[Math.max(16, capacity)];
   }
 
   /** The bytes written so far are the first {@link #length()} of this array. */
