@@ -688,4 +688,91 @@ class ComplianceReportTest {
       assertEquals(json.toString(), stated);
     }
   }
+
+  /**
+   * A report's rows are rendered batch by batch on several threads, each batch into its own array:
+   * over 5,000 events (five batches) with a path outside Latin-1 in the second batch and the
+   * hostile path in the fourth, the rows of every format are those of each event rendered on its
+   * own, in order, with nothing of another batch in them.
+   */
+  @Test
+  void rowsRenderedBatchByBatchAreEachEventsOwn() throws Exception {
+    try (Store big = Store.open(tmp.resolve("reused"), Store.OpenMode.CREATE)) {
+      SyntheticHistory.fill(big, 5_000, 13, T0, 1000 * S);
+      byte[] hostile = HOSTILE.clone();
+      hostile[hostile.length - 1] = (byte) 0xff; // not UTF-8 (a path holds no NUL)
+      EventLog log = new EventLog(big);
+      log.append(
+          List.of(
+              event(T0 + 300 * S, PathBytes.ofUtf8("/etc/\u65e5\u672c/\u00e9t\u00e9 \"q\"")),
+              event(T0 + 700 * S, PathBytes.of(hostile))));
+      long until = T0 + 1000 * S;
+      java.util.List<ChangeEvent> events = new java.util.ArrayList<>();
+      java.util.List<Approval> approvals = new java.util.ArrayList<>();
+      try (Approvals.Cursor cursor = new Approvals(big).cursor(T0)) {
+        log.forEach(
+            T0,
+            until,
+            e -> {
+              try {
+                Approval a = cursor.of(e);
+                events.add(e);
+                approvals.add(a != null && a.acceptedNs() <= until ? a : null);
+              } catch (dev.fim.store.StoreException ex) {
+                throw new IllegalStateException(ex);
+              }
+            });
+      }
+      assertEquals(5_002, events.size());
+      for (ReportFormat f : ReportFormat.values()) {
+        ReportParameters p = new ReportParameters(T0, until, until, "h", 2, f);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ComplianceReport.write(big, p, UNSEALED, out, tmp);
+        String doc = out.toString(StandardCharsets.UTF_8);
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < events.size(); i++) {
+          if (f == ReportFormat.JSON) {
+            dev.fim.engine.output.JsonBytes one =
+                JsonReport.rows(
+                    java.util.Collections.singletonList(null),
+                    List.of(events.get(i)),
+                    java.util.Collections.singletonList(approvals.get(i)),
+                    i == 0,
+                    16);
+            rows.append(new String(one.array(), 0, one.length(), StandardCharsets.UTF_8));
+          } else {
+            CharsWriter one = new CharsWriter(16);
+            ReportWriter w =
+                switch (f) {
+                  case TEXT -> new TextReport();
+                  case CSV -> new CsvReport(true);
+                  case HTML -> new HtmlReport();
+                  case JSON -> throw new AssertionError();
+                };
+            w.change(one, events.get(i), approvals.get(i));
+            rows.append(new String(one.utf8(), StandardCharsets.UTF_8));
+          }
+        }
+        assertTrue(doc.contains(rows), f + ": the rows are each event's own, in order");
+        assertTrue(doc.contains("\u65e5\u672c"), f + ": the path outside Latin-1 is in it");
+      }
+    }
+  }
+
+  private static ChangeEvent event(long timeNs, PathBytes path) {
+    return new ChangeEvent(
+        timeNs,
+        0,
+        Action.UPDATED,
+        path,
+        null,
+        null,
+        null,
+        List.of(),
+        Origin.WATCH,
+        Attribution.NONE,
+        null,
+        null,
+        null);
+  }
 }
