@@ -554,7 +554,7 @@ class InotifySourceKernelTest {
   void stopReturnsPromptlyAlsoBeforeRun() throws Exception {
     start(List.of(tree), ALL);
     source.stop();
-    assertTrue(thread.join(TimeUnit.SECONDS.toMillis(10)), "run did not return after stop");
+    assertTrue(thread.join(TimeUnit.SECONDS.toMillis(30)), "run did not return after stop");
     source.stop(); // idempotent
     try (InotifySource early = InotifySource.open(List.of(pb(tree)), ALL)) {
       early.stop();
