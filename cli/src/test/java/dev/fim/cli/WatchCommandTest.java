@@ -62,6 +62,11 @@ class WatchCommandTest {
     List<String> cmd = new ArrayList<>(prefix);
     String classPath =
         prefix.isEmpty() ? System.getProperty("java.class.path") : classPathForOtherUsers();
+    // SIGINT at its default: a test run started as a background job of a non-interactive shell
+    // (a CI script's `cmd &`) inherits SIGINT ignored down to this JVM and its children, and fim
+    // rightly leaves an ignored SIGINT ignored (the shell's protection of background jobs from a
+    // Ctrl-C); the SIGINT test then waited its 30 s for nothing. (coreutils env 8.31+)
+    cmd.addAll(List.of("env", "--default-signal=INT"));
     cmd.addAll(ChildFim.command(classPath, List.of("watch")));
     cmd.addAll(List.of(args));
     fim = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout").toFile()).start();
