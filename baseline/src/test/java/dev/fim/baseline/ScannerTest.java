@@ -286,7 +286,14 @@ class ScannerTest {
                 "bash", "-c", "while :; do printf 0123456789 >> \"$1\"; done", "sh", f.toString())
             .start();
     try {
-      Thread.sleep(200);
+      // The scan begins once the writer has appended: a fixed pause could end before a loaded
+      // machine started it, and the scan would then test nothing. Polled with a deadline.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (Files.size(f) <= 64L << 20) {
+        assertTrue(writer.isAlive(), "the writer ended");
+        assertTrue(System.nanoTime() < deadline, "the writer did not append within 60 s");
+        TimeUnit.MILLISECONDS.sleep(5);
+      }
       CollectingSink sink = scan(TestSelector.all(TestSelector.DEFAULT, pb(dir)), 1);
       FileRecord r = sink.get(pb(f));
       writer.destroy();

@@ -366,7 +366,7 @@ class CheckAuditLogKernelTest {
   }
 
   private void awaitLogLine(java.util.function.Predicate<String> p, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (Files.exists(log)
           && Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().anyMatch(p)) {
@@ -379,7 +379,7 @@ class CheckAuditLogKernelTest {
             + log
             + " has no "
             + what
-            + " within 10 s:\n"
+            + " within 30 s:\n"
             + Files.readString(log, StandardCharsets.ISO_8859_1));
   }
 
@@ -449,7 +449,7 @@ class CheckAuditLogKernelTest {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("auditd/out").toFile())
             .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (client.status().pid() != auditd.pid()
         && auditd.isAlive()
         && System.nanoTime() < deadline) {
@@ -458,7 +458,7 @@ class CheckAuditLogKernelTest {
     if (client.status().pid() != auditd.pid()) {
       String why =
           auditd.isAlive()
-              ? "did not become the audit pid within 10 s"
+              ? "did not become the audit pid within 30 s"
               : "exited with " + auditd.exitValue();
       stopAuditd();
       assumeTrue(

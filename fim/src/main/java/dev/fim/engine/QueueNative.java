@@ -6,6 +6,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
+import jnr.ffi.types.intptr_t;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
@@ -24,6 +25,14 @@ final class QueueNative {
     @SaveError
     @ssize_t
     long read(int fd, @Out ByteBuffer buf, @size_t long count);
+
+    /**
+     * read(2) into the reused direct buffer at an offset (after a held tail), by address: a
+     * ByteBuffer argument is passed from its start, and a slice per read would allocate.
+     */
+    @SaveError
+    @ssize_t
+    long read(int fd, @intptr_t long buf, @size_t long count);
 
     /** write(2): only the 8-byte counter of the stop eventfd. */
     @SaveError

@@ -53,9 +53,44 @@ public final class QueueReader implements AutoCloseable {
     void accept(ByteBuffer buf, int length) throws NativeException;
   }
 
+  /**
+   * A {@link Batch} that may hold back the end of a read until more events are queued: inotify's
+   * rename halves, which the kernel queues one after the other, so that a read can come between
+   * them.
+   */
+  @FunctionalInterface
+  public interface HoldingBatch {
+    /**
+     * {@code length} bytes of whole events from position 0 of {@code buf}, valid only during the
+     * call; the first {@code held} of them are what the previous call held back. Returns how many
+     * bytes from the start it handled: at least {@code held}, and at least {@code length} minus
+     * {@link #MAX_HELD}. The rest is handed again at the start of the next call, followed by the
+     * events queued within {@link #HOLD_WAIT_MS}, or alone (then as {@code held}) if none came or a
+     * stop was asked for.
+     */
+    int accept(ByteBuffer buf, int length, int held) throws NativeException;
+  }
+
+  /**
+   * The most a {@link HoldingBatch} may hold back: a few events; the read after it still has room
+   * for far more than {@link #EMPTY_SLACK} in a buffer of the default sizes.
+   */
+  public static final int MAX_HELD = 4096;
+
+  /**
+   * How long a held tail waits for more events. The kernel queues a rename's halves within one
+   * rename(2); the wait covers the renaming process being preempted between them on a loaded
+   * machine. A move out of the trees (a half with no partner) is told this much later.
+   */
+  public static final int HOLD_WAIT_MS = 20;
+
   private final int queueFd;
   private final int stopFd;
   private final ByteBuffer buffer;
+
+  /** The buffer's address, for a read that appends to a held tail. */
+  private final long bufferAddress;
+
   private final Pointer pollFds;
   private volatile boolean stopped;
 
@@ -74,6 +109,7 @@ public final class QueueReader implements AutoCloseable {
     this.queueFd = queueFd;
     this.stopFd = stopFd;
     this.buffer = ByteBuffer.allocateDirect(bufferBytes);
+    this.bufferAddress = Pointer.wrap(Runtime.getSystemRuntime(), buffer).address();
     this.pollFds = Memory.allocateDirect(Runtime.getSystemRuntime(), 2 * POLLFD_SIZE);
     pollFds.putInt(0, queueFd);
     pollFds.putShort(4, POLLIN);
@@ -101,10 +137,21 @@ public final class QueueReader implements AutoCloseable {
    * @throws NativeException poll or read failed (not EINTR, not EAGAIN), or {@code batch} threw it
    */
   public void run(Batch batch) throws NativeException {
+    run(
+        (buf, length, held) -> {
+          batch.accept(buf, length);
+          return length;
+        });
+  }
+
+  /**
+   * As {@link #run(Batch)}, for a batch that may hold back the end of a read until more events come
+   * (at most {@link #HOLD_WAIT_MS} for each hold). A held tail is handed once more before this
+   * returns, also after a stop: it was read, so it is told.
+   */
+  public void run(HoldingBatch batch) throws NativeException {
     while (!stopped) {
-      pollFds.putShort(REVENTS, (short) 0);
-      pollFds.putShort(POLLFD_SIZE + REVENTS, (short) 0);
-      if (poll() == 0) {
+      if (poll(-1) == 0) {
         continue;
       }
       if (pollFds.getShort(POLLFD_SIZE + REVENTS) != 0) {
@@ -123,18 +170,65 @@ public final class QueueReader implements AutoCloseable {
    * such a read took everything queued; one more read would only return EAGAIN, a syscall per
    * wake-up for nothing (a paced change wakes the reader for each of its events). An event queued
    * after that read makes the next poll(2) return at once: nothing waits longer.
+   *
+   * <p>A tail the batch held back is moved to the start of the buffer and the next read appends to
+   * it, once poll(2) says more is queued within {@link #HOLD_WAIT_MS}; if nothing comes, or a stop
+   * is asked for, the tail is handed alone as held (the batch must then handle it all).
    */
-  private void drain(Batch batch) throws NativeException {
+  private void drain(HoldingBatch batch) throws NativeException {
+    int held = 0;
     while (!stopped) {
-      int n = read();
+      int n = read(held);
       if (n <= 0) {
-        return;
+        break;
       }
-      batch.accept(buffer, n);
-      if (buffer.capacity() - n >= EMPTY_SLACK) {
+      int length = held + n;
+      int handled = accept(batch, length, held, length - MAX_HELD);
+      held = length - handled;
+      if (held > 0) {
+        moveToStart(handled, held);
+        if (!moreWithin(HOLD_WAIT_MS)) {
+          break;
+        }
+      } else if (buffer.capacity() - length >= EMPTY_SLACK) {
         return;
       }
     }
+    if (held > 0) {
+      accept(batch, held, held, held);
+    }
+  }
+
+  /**
+   * Hands {@code length} bytes to the batch; returns how many it handled, checked: at least {@code
+   * atLeast} and {@code held}, at most {@code length}.
+   */
+  private int accept(HoldingBatch batch, int length, int held, int atLeast) throws NativeException {
+    int handled = batch.accept(buffer, length, held);
+    if (handled < held || handled < atLeast || handled > length) {
+      throw new IllegalStateException(
+          "batch handled " + handled + " of " + length + " bytes, " + held + " held");
+    }
+    return handled;
+  }
+
+  /** Copies {@code count} bytes at {@code from} to the start of the buffer. */
+  private void moveToStart(int from, int count) {
+    // Forward, byte by byte: the ranges may overlap, and the destination lies before the source.
+    for (int i = 0; i < count; i++) {
+      buffer.put(i, buffer.get(from + i));
+    }
+  }
+
+  /**
+   * Whether the queue has events within {@code ms} milliseconds; false on timeout or once a stop is
+   * asked for (the stop signal wakes the poll at once).
+   */
+  private boolean moreWithin(int ms) throws NativeException {
+    if (poll(ms) == 0) {
+      return false;
+    }
+    return pollFds.getShort(POLLFD_SIZE + REVENTS) == 0 && pollFds.getShort(REVENTS) != 0;
   }
 
   /**
@@ -185,10 +279,13 @@ public final class QueueReader implements AutoCloseable {
   /**
    * A non-blocking read(2) into the buffer: the byte count, or -1 if nothing is queued (EAGAIN).
    */
-  private int read() throws NativeException {
+  private int read(int at) throws NativeException {
     while (true) {
       reads++;
-      long n = LIBC.read(queueFd, buffer, buffer.capacity());
+      long n =
+          at == 0
+              ? LIBC.read(queueFd, buffer, buffer.capacity())
+              : LIBC.read(queueFd, bufferAddress + at, buffer.capacity() - at);
       if (n >= 0) {
         return (int) n;
       }
@@ -203,18 +300,20 @@ public final class QueueReader implements AutoCloseable {
             null,
             e,
             e == Errno.EINVAL.intValue()
-                ? "buffer of " + buffer.capacity() + " bytes is too small for one event"
+                ? "buffer of " + (buffer.capacity() - at) + " bytes is too small for one event"
                 : "");
       }
     }
   }
 
   /**
-   * poll(2) forever over both fds. EINTR returns 0 (nothing ready), so the loop re-checks its stop
-   * flag.
+   * poll(2) over both fds for {@code timeoutMs} (-1: forever), their revents cleared first. EINTR
+   * returns 0 (nothing ready), so the loop re-checks its stop flag.
    */
-  private int poll() throws NativeException {
-    int rc = LIBC.poll(pollFds, 2, -1);
+  private int poll(int timeoutMs) throws NativeException {
+    pollFds.putShort(REVENTS, (short) 0);
+    pollFds.putShort(POLLFD_SIZE + REVENTS, (short) 0);
+    int rc = LIBC.poll(pollFds, 2, timeoutMs);
     if (rc >= 0) {
       return rc;
     }

@@ -1,7 +1,6 @@
 package dev.fim.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,7 +25,11 @@ public final class Commands {
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), () -> "timed out: " + Arrays.toString(cmd));
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly(); // not left running beside the next tests
+      p.waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError("timed out: " + Arrays.toString(cmd));
+    }
     assertEquals(0, p.exitValue(), () -> "failed: " + Arrays.toString(cmd));
     return p.pid();
   }

@@ -56,6 +56,115 @@ class QueueReaderTest {
     }
   }
 
+  /** One call of a {@link QueueReader.HoldingBatch}: the counters in the buffer, and held bytes. */
+  private record Call(List<Long> values, int held) {}
+
+  /**
+   * A tail held back is handed again at the start of the next call, with what the next read
+   * returned after it. The batch queues the next value itself before it returns: the reader's wait
+   * for more then ends at once, whatever the load.
+   */
+  @Test
+  void aHeldTailIsHandedAgainFollowedByTheNextRead() throws Exception {
+    List<Call> calls =
+        runHolding(
+            (reader, fd, call, values) -> {
+              if (call == 0) {
+                write(fd, 2);
+                return 0; // hold all 8 bytes
+              }
+              reader.stop();
+              return values.size() * 8;
+            },
+            1);
+    assertEquals(List.of(new Call(List.of(1L), 0), new Call(List.of(1L, 2L), 8)), calls);
+  }
+
+  /** Nothing more comes: the held tail is handed alone, as held, and must then be handled. */
+  @Test
+  void aHeldTailIsHandedAloneWhenNothingFollows() throws Exception {
+    List<Call> calls =
+        runHolding(
+            (reader, fd, call, values) -> {
+              if (call == 0) {
+                return 0;
+              }
+              reader.stop();
+              return values.size() * 8;
+            },
+            5);
+    assertEquals(List.of(new Call(List.of(5L), 0), new Call(List.of(5L), 8)), calls);
+  }
+
+  /** A stop during the wait ends it: the held tail is handed alone, then run returns. */
+  @Test
+  void aStopDuringTheWaitHandsTheHeldTailAndReturns() throws Exception {
+    List<Call> calls =
+        runHolding(
+            (reader, fd, call, values) -> {
+              if (call == 0) {
+                reader.stop();
+                return 0;
+              }
+              return values.size() * 8;
+            },
+            3);
+    assertEquals(List.of(new Call(List.of(3L), 0), new Call(List.of(3L), 8)), calls);
+  }
+
+  /** A batch that hands back held bytes unhandled breaks the contract: the reader fails. */
+  @Test
+  void aBatchThatDoesNotHandleItsHeldBytesFails() throws Exception {
+    int fd = QueueNative.LIBC.eventfd(0, QueueReader.EFD_NONBLOCK | QueueReader.EFD_CLOEXEC);
+    assertTrue(fd >= 0, "eventfd");
+    try (QueueReader reader = QueueReader.open(fd, 64)) {
+      write(fd, 4);
+      IllegalStateException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class,
+              () -> reader.run((QueueReader.HoldingBatch) (buf, length, held) -> 0));
+      assertTrue(e.getMessage().contains("8 held"), e.getMessage());
+    }
+  }
+
+  /** What a test's holding batch does at its {@code call}-th call (from 0). */
+  private interface Holding {
+    int accept(QueueReader reader, int fd, int call, List<Long> values) throws Exception;
+  }
+
+  /**
+   * Runs a reader with {@code batch} over an eventfd holding {@code first}, on this thread, until
+   * the batch stops it; returns the calls in order.
+   */
+  private static List<Call> runHolding(Holding batch, long first) throws Exception {
+    int fd = QueueNative.LIBC.eventfd(0, QueueReader.EFD_NONBLOCK | QueueReader.EFD_CLOEXEC);
+    assertTrue(fd >= 0, "eventfd");
+    List<Call> calls = new ArrayList<>();
+    try (QueueReader reader = QueueReader.open(fd, 64)) {
+      write(fd, first);
+      reader.run(
+          (QueueReader.HoldingBatch)
+              (buf, length, held) -> {
+                List<Long> values = new ArrayList<>();
+                for (int at = 0; at < length; at += 8) {
+                  values.add(buf.order(ByteOrder.nativeOrder()).getLong(at));
+                }
+                calls.add(new Call(values, held));
+                try {
+                  return batch.accept(reader, fd, calls.size() - 1, values);
+                } catch (Exception e) {
+                  throw new AssertionError(e);
+                }
+              });
+    }
+    return calls;
+  }
+
+  private static void write(int fd, long v) {
+    byte[] b = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, v).array();
+    assertEquals(8, QueueNative.LIBC.write(fd, b, 8), "write to the eventfd");
+  }
+
   /**
    * A stop racing the close (two stops can: a signal handler's and a failing thread's) must neither
    * fail nor write its signal into a file that took the closed eventfd's number. Each round closes

@@ -35,7 +35,10 @@ final class WatchHarness implements AutoCloseable {
   final Path tree;
   final Path dbDir;
   final Sources.Backend backend;
-  final List<String> status = new ArrayList<>();
+
+  /** The watcher's status lines; guarded by this harness (the watcher's threads append). */
+  private final List<String> status = new ArrayList<>();
+
   private final List<ChangeEvent> events = new ArrayList<>();
   private int barriers;
   private java.util.concurrent.CountDownLatch gate;
@@ -181,6 +184,11 @@ final class WatchHarness implements AutoCloseable {
   private synchronized void status(String line) {
     status.add(line);
     notifyAll();
+  }
+
+  /** A copy of the status lines so far (the watcher's threads may be adding to them). */
+  synchronized List<String> statusLines() {
+    return List.copyOf(status);
   }
 
   /** Waits for a status line matching {@code p} among those after the first {@code from}. */

@@ -545,7 +545,7 @@ class WatcherKernelTest {
   void aStopDuringTheStartUpRecordingEndsItAndLeavesNothingHalfRecorded() throws Exception {
     h = new WatchHarness(Commands.isRoot() ? Sources.Backend.FANOTIFY : Sources.Backend.INOTIFY);
     h.sh("echo a > a && truncate -s 256G huge && echo z > z");
-    int seen = h.status.size();
+    int seen = h.statusLines().size();
     h.startNoWait(
         200,
         65536,
@@ -560,18 +560,23 @@ class WatcherKernelTest {
       Thread.onSpinWait();
     }
     h.stop();
+    List<String> stopped = h.statusLines();
     assertTrue(
-        h.status.subList(seen, h.status.size()).stream()
+        stopped.subList(seen, stopped.size()).stream()
             .anyMatch(s -> s.startsWith("stopped before the start-up recording finished")),
-        h.status.toString());
+        stopped::toString);
     try (Store store = Store.open(h.dbDir.resolve("db"), Store.OpenMode.READ_ONLY)) {
       assertFalse(store.hasAny(Column.CURRENT), "no half-recorded state is left");
     }
     Files.delete(h.tree.resolve("huge"));
     h.start();
+    // A copy: the running watcher may add a status line while the list is read (an
+    // ArrayList iterated meanwhile throws ConcurrentModificationException, also when the
+    // message is built, which happens even when the assertion holds).
+    List<String> restarted = h.statusLines();
     assertTrue(
-        h.status.stream().anyMatch(s -> s.startsWith("recorded ")),
-        "the next start records again: " + h.status);
+        restarted.stream().anyMatch(s -> s.startsWith("recorded ")),
+        () -> "the next start records again: " + restarted);
     assertEquals(List.of(), h.barrier(), "and reports nothing as created");
   }
 }

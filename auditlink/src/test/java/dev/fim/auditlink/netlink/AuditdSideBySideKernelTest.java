@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Skips (with the reason) when not root, when no auditd binary is installed ({@code
  * bin/test-all} installs the package), when an audit daemon already runs (this test needs to start
- * its own), or when auditd does not become the audit pid within 10 s.
+ * its own), or when auditd does not become the audit pid within 30 s.
  */
 @Tag("kernel")
 class AuditdSideBySideKernelTest {
@@ -158,7 +158,7 @@ class AuditdSideBySideKernelTest {
     assertNull(listener.failure());
     assertNotNull(
         event,
-        "fim: an event with key " + key + " within 10 s (" + listener.datagrams() + " datagrams)");
+        "fim: an event with key " + key + " within 30 s (" + listener.datagrams() + " datagrams)");
     AuditRecord syscall =
         event.stream().filter(r -> r.type() == RecordType.SYSCALL).findFirst().orElseThrow();
     assertEquals("1001", syscall.field("auid"), syscall.rawText());
@@ -171,7 +171,7 @@ class AuditdSideBySideKernelTest {
     // (b) auditd's log: the same serial, with our key on its SYSCALL record
     String needle = ":" + serial + "): ";
     String line = null;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (line == null && System.nanoTime() < deadline) {
       line =
           readLines(log).stream()
@@ -277,14 +277,14 @@ class AuditdSideBySideKernelTest {
     Process p = auditd;
     auditdKiller = new Thread(p::destroy, "kill-test-auditd");
     Runtime.getRuntime().addShutdownHook(auditdKiller);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (client.status().pid() != p.pid() && p.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     boolean owns = client.status().pid() == p.pid();
     if (!owns) {
       String why =
-          p.isAlive() ? "did not become the audit pid within 10 s" : "exited with " + p.exitValue();
+          p.isAlive() ? "did not become the audit pid within 30 s" : "exited with " + p.exitValue();
       stopAuditd();
       assumeTrue(
           false,

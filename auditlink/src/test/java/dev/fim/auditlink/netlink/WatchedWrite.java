@@ -62,11 +62,11 @@ final class WatchedWrite {
   }
 
   /**
-   * The first delivered event whose SYSCALL record carries {@code key}, within 10 s; null if none.
+   * The first delivered event whose SYSCALL record carries {@code key}, within 30 s; null if none.
    */
   static List<AuditRecord> awaitEvent(BlockingQueue<List<AuditRecord>> events, String key)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       List<AuditRecord> e = events.poll(100, TimeUnit.MILLISECONDS);
       if (e != null

@@ -2,6 +2,7 @@ package dev.fim.engine.inotify;
 
 import static dev.fim.engine.inotify.InotifyLayout.*;
 
+import dev.fim.engine.QueueReader;
 import dev.fim.engine.inotify.WatchTable.Watch;
 import dev.fim.engine.source.ChangeListener;
 import dev.fim.store.PathBytes;
@@ -24,10 +25,14 @@ import java.util.function.Predicate;
  * (inotify(7)). A first pass over the batch indexes its IN_MOVED_TOs by cookie; an IN_MOVED_FROM
  * whose partner is in the same batch is a rename inside the trees, handled at the IN_MOVED_FROM (so
  * later events of the moved directory already get the new path). One without a partner counts as
- * moved out of the trees at once, so the stale paths of its watches never name an event. A pair
- * split across two reads (the buffer ended between the halves) is thus reported as moved out and
- * moved in, which is still right: the directory is unwatched and watched again, its entries
- * reported as created.
+ * moved out of the trees, so the stale paths of its watches never name an event. A pair split
+ * across two reads (the read came between the halves: the renaming process was preempted, or the
+ * buffer ended there) would be reported as moved out and moved in; so a batch whose end holds such
+ * an IN_MOVED_FROM keeps that tail back until the next read, which {@link QueueReader} makes as
+ * soon as more events come, within {@link QueueReader#HOLD_WAIT_MS} (inotify(7), "dealing with
+ * rename() events"). Only if none came, or they hold no partner either, did the name leave the
+ * trees. (A pair still split, as when interleaved renames fill the hold, is reported as halves:
+ * still right, the directory is unwatched and watched again, its entries reported as created.)
  *
  * <p>Parses in place; per event it allocates only the reported {@link PathBytes}. Not thread-safe:
  * the reader thread owns it.
@@ -80,12 +85,25 @@ final class EventTranslator {
     this.rewatchRoots = rewatchRoots;
   }
 
-  /** Handles the {@code len} bytes of whole events at position 0 of {@code buf}. */
+  /** Handles the {@code len} bytes of whole events at position 0 of {@code buf}, all of them. */
   void translate(ByteBuffer buf, int len, ChangeListener out) throws NativeException {
+    translate(buf, len, len, out);
+  }
+
+  /**
+   * Handles the {@code len} bytes of whole events at position 0 of {@code buf}, except a tail that
+   * starts with an IN_MOVED_FROM whose IN_MOVED_TO is not in the batch (yet): the kernel queues the
+   * two one after the other, and the read may have come between them. Returns the bytes handled;
+   * the caller hands the rest again with the events that follow ({@link QueueReader.HoldingBatch}).
+   * The first {@code held} bytes are such a tail handed again: a partner not found now is not
+   * waited for twice, the name left the trees.
+   */
+  int translate(ByteBuffer buf, int len, int held, ChangeListener out) throws NativeException {
     buf.order(ByteOrder.nativeOrder());
-    indexMovedTo(buf, len);
+    int end =
+        holdFrom(buf, len, indexMovedTo(buf, len, Math.max(held, len - QueueReader.MAX_HELD)));
     toNext = 0;
-    for (int off = 0, end; (end = eventEnd(buf, off, len)) > 0; off = end) {
+    for (int off = 0, next; off < end && (next = eventEnd(buf, off, len)) > 0; off = next) {
       event(buf, off, out);
     }
     if (!rewatchReasons.isEmpty()) {
@@ -96,11 +114,63 @@ final class EventTranslator {
       rewatchReasons.clear();
       rewatchScopes.clear();
     }
+    return end;
   }
 
-  private void indexMovedTo(ByteBuffer buf, int len) {
+  /**
+   * Where the tail to hold back starts, or {@code len} to hold nothing: the first IN_MOVED_FROM
+   * from offset {@code window} on (past the held bytes, in the last {@link QueueReader#MAX_HELD}
+   * bytes), whose cookie no IN_MOVED_TO of the batch carries. Nothing is held if an IN_MOVED_TO in
+   * that tail pairs with an IN_MOVED_FROM before it (concurrent renames interleave their halves):
+   * that pair is joined in this call, and its claim would not survive the hold.
+   */
+  private int holdFrom(ByteBuffer buf, int len, int window) {
+    int from = -1;
+    for (int off = window, end; (end = eventEnd(buf, off, len)) > 0; off = end) {
+      if (from < 0) {
+        if ((buf.getInt(off + MASK) & IN_MOVED_FROM) != 0
+            && !hasMovedTo(buf.getInt(off + COOKIE), off)) {
+          from = off;
+        }
+      } else if ((buf.getInt(off + MASK) & IN_MOVED_TO) != 0
+          && movedFromBefore(buf, buf.getInt(off + COOKIE), from)) {
+        return len;
+      }
+    }
+    return from < 0 ? len : from;
+  }
+
+  /** Whether an IN_MOVED_TO after offset {@code off} carries {@code cookie}. */
+  private boolean hasMovedTo(int cookie, int off) {
+    for (int i = 0; i < toCount; i++) {
+      if (toOffset[i] > off && toCookie[i] == cookie) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether an IN_MOVED_FROM before offset {@code before} carries {@code cookie}. */
+  private static boolean movedFromBefore(ByteBuffer buf, int cookie, int before) {
+    for (int off = 0, end; off < before && (end = eventEnd(buf, off, before)) > 0; off = end) {
+      if ((buf.getInt(off + MASK) & IN_MOVED_FROM) != 0 && buf.getInt(off + COOKIE) == cookie) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Indexes the batch's IN_MOVED_TOs; returns the offset of its first event at or after {@code
+   * after} ({@code len} if none): where a tail to hold may start.
+   */
+  private int indexMovedTo(ByteBuffer buf, int len, int after) {
     toCount = 0;
+    int window = len;
     for (int off = 0, end; (end = eventEnd(buf, off, len)) > 0; off = end) {
+      if (window == len && off >= after) {
+        window = off;
+      }
       if ((buf.getInt(off + MASK) & IN_MOVED_TO) != 0) {
         if (toCount == toCookie.length) {
           toCookie = Arrays.copyOf(toCookie, 2 * toCount);
@@ -113,6 +183,7 @@ final class EventTranslator {
         toCount++;
       }
     }
+    return window;
   }
 
   private void event(ByteBuffer buf, int off, ChangeListener out) throws NativeException {

@@ -117,7 +117,9 @@ public final class InotifySource implements ChangeSource {
       listener.lost(e.getMessage(), List.of(e.path()));
     }
     unwatchedAtOpen.clear();
-    queue.run((buf, len) -> translator.translate(buf, len, listener));
+    queue.run(
+        (QueueReader.HoldingBatch)
+            (buf, len, held) -> translator.translate(buf, len, held, listener));
   }
 
   @Override

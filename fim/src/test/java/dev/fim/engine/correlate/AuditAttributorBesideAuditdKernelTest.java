@@ -10,7 +10,6 @@ import dev.fim.auditlink.netlink.AuditStatus;
 import dev.fim.engine.Commands;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -53,8 +52,8 @@ class AuditAttributorBesideAuditdKernelTest {
                           child.commandPid,
                           child.startedNs,
                           TimeUnit.SECONDS.toNanos(5)),
-                      Duration.ofSeconds(2))
-                  .get(10, TimeUnit.SECONDS);
+                      AuditAttributorKernelTest.WAIT)
+                  .get(AuditAttributorKernelTest.WAIT.toSeconds() + 10, TimeUnit.SECONDS);
           assertNotNull(e, () -> "no event beside auditd: " + a.counters());
           assertEquals(LoginChild.LOGIN_UID, e.actor().auid());
           assertEquals(Path.of("/bin/sh").toRealPath().toString(), e.actor().executable());

@@ -83,13 +83,13 @@ final class TestAuditd implements AutoCloseable {
     Thread killer = new Thread(p::destroy, "kill-test-auditd");
     Runtime.getRuntime().addShutdownHook(killer);
     TestAuditd d = new TestAuditd(p, killer);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (client.status().pid() != p.pid() && p.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     if (client.status().pid() != p.pid()) {
       String why =
-          p.isAlive() ? "did not become the audit pid within 10 s" : "exited with " + p.exitValue();
+          p.isAlive() ? "did not become the audit pid within 30 s" : "exited with " + p.exitValue();
       d.close();
       assumeTrue(
           false,

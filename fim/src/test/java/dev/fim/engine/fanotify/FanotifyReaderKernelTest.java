@@ -270,7 +270,7 @@ class FanotifyReaderKernelTest {
       try {
         long writer = run("bash", "-c", "printf x > \"$1\"", "_", dir.resolve("t").toString());
         shmCollector.awaitMask(pb(dir), name("t"), writer, FAN_CREATE | FAN_CLOSE_WRITE);
-        assertEquals(List.of(), shmCollector.failures);
+        assertEquals(List.of(), shmCollector.failures());
       } finally {
         tmpfs.stop();
         assertTrue(t.join(TimeUnit.SECONDS.toMillis(30)), "tmpfs reader did not stop");
@@ -424,6 +424,11 @@ class FanotifyReaderKernelTest {
           .filter(p)
           .findFirst()
           .orElseThrow(() -> new AssertionError("no such event in " + seen));
+    }
+
+    /** A copy: the reader thread may still be adding to the list. */
+    synchronized List<String> failures() {
+      return List.copyOf(failures);
     }
 
     synchronized List<Seen> all(Predicate<Seen> p) {

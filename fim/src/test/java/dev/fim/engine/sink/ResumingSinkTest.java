@@ -33,6 +33,15 @@ class ResumingSinkTest {
   private String sock;
   private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
 
+  /**
+   * A copy of the notes: the sink's thread may add one meanwhile, and a synchronized list's stream
+   * is not synchronized (its iteration throws ConcurrentModificationException); its toArray, which
+   * the copy uses, is.
+   */
+  private List<String> notes() {
+    return List.copyOf(notes);
+  }
+
   @BeforeEach
   void open() throws Exception {
     store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE);
@@ -141,16 +150,16 @@ class ResumingSinkTest {
     ResumingSink sink = syslog(4, 10_000);
     record(20, sink);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (notes.stream().noneMatch(n -> n.contains("retrying"))) {
+    while (notes().stream().noneMatch(n -> n.contains("retrying"))) {
       assertTrue(System.nanoTime() < deadline, "no note of the failing output: " + notes);
-      Thread.onSpinWait();
+      TimeUnit.MILLISECONDS.sleep(1); // polling with a deadline; a spin would starve the sink
     }
     try (UnixDatagram.Receiver r = new UnixDatagram.Receiver(sock, 5)) {
       assertEquals(range(1, 20), drain(r, 20));
       sink.close();
       assertNull(r.receiveQueued());
     }
-    assertTrue(notes.stream().anyMatch(n -> n.contains("delivering again")), notes.toString());
+    assertTrue(notes().stream().anyMatch(n -> n.contains("delivering again")), notes.toString());
   }
 
   /**
@@ -165,7 +174,7 @@ class ResumingSinkTest {
       record(500, sink);
       sink.close();
       assertTrue(
-          notes.stream()
+          notes().stream()
               .anyMatch(n -> n.matches("output syslog:local0: \\d+ events not delivered; .*")),
           notes.toString());
       long cursor = DeliveryCursors.get(store, "syslog:local0");
