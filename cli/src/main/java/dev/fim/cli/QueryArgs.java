@@ -20,9 +20,10 @@ import java.util.Map;
  * --debug}, {@code --expect-seal}, {@code --threads}, report's {@code --verify}, {@code --source},
  * {@code --host}, {@code --prefix-depth}, {@code --exclude-verified-packages}…), a repeated or
  * valueless option, a short option with its value attached, a value or PATH that is empty or starts
- * with {@code -} or {@code @} (so {@code --since -24h} too), {@code --}, another format, a limit
- * that is not plain digits, a PATH more or fewer than the command takes, a FILE the locale cannot
- * name. A line the command itself refuses (an unreadable time, {@code --since} after {@code
+ * with {@code -} or {@code @} (but {@code --since}/{@code --until} take the docs' {@code -24h},
+ * {@code -7d}… as picocli does: {@link QuickOptions#relativeTime}), {@code --}, another format, a
+ * limit that is not plain digits, a PATH more or fewer than the command takes, a FILE the locale
+ * cannot name. A line the command itself refuses (an unreadable time, {@code --since} after {@code
  * --until}, {@code -n 0}) is refused before anything is opened or printed ({@link
  * CommandStreams#usage}) and read again by picocli, which says why. {@code QueryArgsTest} checks,
  * for every option of picocli's model of each command, that picocli fills the same fields for the

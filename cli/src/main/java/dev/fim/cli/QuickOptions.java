@@ -67,9 +67,31 @@ final class QuickOptions {
       }
       if (field == null
           || value.isEmpty()
-          || value.startsWith("-")
+          || (value.startsWith("-") && !relativeTime(field, value))
           || value.startsWith("@")
           || !into.set(field, value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code value} of {@code field} is a time before now as the docs write it ({@code
+   * --since -24h}, {@code -1h}, {@code -7d}, {@code -30m}, {@code -2w}, {@code -90s}): picocli
+   * takes such a value for the option (no option of fim is named {@code -2} or the like), and it is
+   * the form usage.md shows; any other value starting with {@code -} is left to picocli.
+   */
+  static boolean relativeTime(String field, String value) {
+    if (!(field.equals("since") || field.equals("until")) || value.length() < 3) {
+      return false;
+    }
+    int last = value.length() - 1;
+    if ("smhdw".indexOf(value.charAt(last)) < 0) {
+      return false;
+    }
+    for (int i = 1; i < last; i++) {
+      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
         return false;
       }
     }

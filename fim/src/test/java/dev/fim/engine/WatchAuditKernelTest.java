@@ -103,7 +103,8 @@ class WatchAuditKernelTest {
     // A quiet window of 2 s, not 200 ms: the two commands are two processes, and on a loaded
     // machine the shell's fork and exec of chmod after cp took longer than 200 ms (one run of the
     // fim module beside other builds reported the creation by cp and the chmod apart)
-    h.start(2000, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.AttributionMode.AUDIT);
+    h.start(
+        2000, 65536, WatchSettings.BACK_PRESSURE_NS, false, WatchSettings.AttributionMode.AUDIT);
     asLogin1001("cp /usr/bin/true x && chmod 4755 x");
     ChangeEvent e = only(h.barrier(), Action.CREATED, "x", "/usr/bin/chmod");
     assertEquals(04755, e.after().mode() & 07777);
