@@ -173,8 +173,7 @@ final class BaselineSession implements AutoCloseable {
       Evidence evidence = Evidence.attach(common, store, key, err);
       ProgressLine progress = Terminal.stderrIsTerminal() ? new ProgressLine(err) : null;
       // its file lists' index kept in the database directory, sealed under the seal key
-      PackageDatabase packages =
-          PackageDatabase.dpkg(store.dir(), key.derivedMacs(PackageDatabase.CACHE_KEY_LABEL));
+      PackageDatabase packages = PackageDatabase.dpkg(store.dir(), key.dpkgIndexMacs());
       BaselineJob job =
           new BaselineJob(
               new BaselineJob.Settings(

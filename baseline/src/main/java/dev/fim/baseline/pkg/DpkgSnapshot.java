@@ -281,16 +281,19 @@ final class DpkgSnapshot {
     return keys;
   }
 
+  /** The paths of the full read's index; 0 when the snapshot answers from a kept index. */
   int paths() {
-    return full.size();
+    return full == null ? 0 : full.size();
   }
 
+  /** The packages of the full read; 0 when the snapshot answers from a kept index. */
   int packages() {
-    return keys == null ? -1 : keys.size();
+    return keys == null ? 0 : keys.size();
   }
 
+  /** The full read's index in bytes; 0 when the snapshot answers from a kept index. */
   long indexBytes() {
-    return full.footprint();
+    return full == null ? 0 : full.footprint();
   }
 
   long skippedLines() {

@@ -1,6 +1,9 @@
 package dev.fim.baseline.pkg;
 
+import dev.fim.baseline.walk.DirCalls;
+import dev.fim.store.PathBytes;
 import dev.fim.store.seal.HmacSha256;
+import dev.fim.store.sys.NativeException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -38,16 +41,16 @@ import java.util.function.Supplier;
  *       stamp as it was).
  *   <li><b>Forged.</b> Whoever can write fim's database directory but cannot read the seal key (the
  *       evidence chain's attacker, docs/security.md) cannot make one: its header (the database's
- *       path, the directory's stamp, the parts' hash seed, the number of lists) carries an HMAC
- *       under a key derived from the seal key, and each part an HMAC over the header's HMAC, its
- *       number and its bytes, checked when the part is first read. Parts hold the owners' names, so
- *       no unsealed table maps them. The list table (names and stamps) is not sealed, but it must
- *       name as many distinct lists as the header counts, each a regular file with the stamp given,
- *       in a directory whose entries are as they were: it can only name every list. The offsets are
- *       not sealed either: a wrong one makes its part fail its HMAC, and a part that fails makes
- *       the command read every list.
+ *       path, the directory's stamp, the parts' hash seed, the number of lists), the parts' offsets
+ *       and the list table (each list's name and stamp) carry one HMAC under a key derived from the
+ *       seal key, checked before any of it is used, and each part an HMAC over the header's HMAC,
+ *       its number and its bytes, checked when the part is first read. Parts hold the owners'
+ *       names, so no unsealed table maps them. (Before, the list table and the offsets were outside
+ *       the HMAC: a list's new stamp written in kept its old paths in use, and a forged length made
+ *       fim allocate gigabytes; the review's tests in {@code OwnerCacheTest}.) The file is opened
+ *       only if it is a regular file, without blocking (a FIFO in its place).
  *   <li><b>Torn.</b> Written to a temporary and renamed over the old one, without a sync: after a
- *       crash a short or empty file fails its HMAC and is built again.
+ *       crash a short, grown or empty file fails its size check or its HMAC and is built again.
  * </ul>
  *
  * The index is split into {@link #PARTS} parts by a hash of the path; each holds its paths whole
@@ -64,7 +67,7 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
 
   static final int PARTS = 4096;
 
-  private static final byte[] MAGIC = "FIMDPKG2".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] MAGIC = "FIMDPKG3".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_HEADER = 64 * 1024;
   private static final int MAX_TABLES = 64 << 20;
   private static final int MAC = HmacSha256.LENGTH;
@@ -80,7 +83,10 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
   private final Supplier<HmacSha256> macs;
   private final byte[] headerMac;
   private final long seed;
-  private final long offsetsAt;
+
+  /** Where each part starts, from {@link #partsStart}: sealed, read once at open, kept here. */
+  private final int[] offsets;
+
   private final long partsStart;
   private final byte[][] parts = new byte[PARTS][];
 
@@ -89,14 +95,54 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
       Supplier<HmacSha256> macs,
       byte[] headerMac,
       long seed,
-      long offsetsAt,
-      int listsLength) {
+      int[] offsets,
+      long partsStart) {
     this.file = file;
     this.macs = macs;
     this.headerMac = headerMac;
     this.seed = seed;
-    this.offsetsAt = offsetsAt;
-    this.partsStart = offsetsAt + 4L * (PARTS + 1) + listsLength;
+    this.offsets = offsets;
+    this.partsStart = partsStart;
+  }
+
+  /**
+   * The header's HMAC: over MAGIC, the header, the list table's length, the parts' offsets and the
+   * list table. All of what opening trusts before a part is asked is under it: the lists' stamps
+   * (else whoever can write the file could put a list's new stamp in and keep its old paths) and
+   * the offsets (else a forged length made fim allocate gigabytes before any part's HMAC failed).
+   */
+  private static byte[] sealOf(HmacSha256 mac, byte[] header, byte[] listTable, byte[] offsets) {
+    mac.update(MAGIC);
+    mac.update(header);
+    mac.update(ByteBuffer.allocate(4).putInt(listTable.length).array());
+    mac.update(offsets);
+    mac.update(listTable);
+    return mac.doFinal();
+  }
+
+  /**
+   * The cache file opened for reading if it is a regular file; null otherwise. Opened without
+   * following a symlink and without blocking ({@link DirCalls#openFile}: a FIFO put in its place
+   * would have hung a cron'd check in open(2)), checked with fstat on that descriptor, then read
+   * through a channel on the same file ({@code /proc/self/fd}).
+   */
+  private static FileChannel openRegular(Path file) throws IOException {
+    PathBytes where = PathBytes.ofUtf8(file.toAbsolutePath().toString());
+    DirCalls calls = new DirCalls();
+    int fd;
+    try {
+      fd = calls.openFile(DirCalls.AT_FDCWD, where.toBytes(), where);
+    } catch (NativeException e) {
+      return null; // missing, a symlink, unreadable
+    }
+    try {
+      if (!calls.fstat(fd, where).isRegularFile()) {
+        return null;
+      }
+      return FileChannel.open(Path.of("/proc/self/fd/" + fd), StandardOpenOption.READ);
+    } finally {
+      calls.close(fd);
+    }
   }
 
   /*
@@ -116,8 +162,11 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
   static OwnerCache open(Path file, Path root, Supplier<HmacSha256> macs) {
     FileChannel ch;
     try {
-      ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException | UnsupportedOperationException e) {
+      ch = openRegular(file);
+    } catch (IOException | RuntimeException | LinkageError e) {
+      return null;
+    }
+    if (ch == null) {
       return null;
     }
     OwnerCache c = null;
@@ -135,13 +184,28 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
       byte[] storedMac = new byte[MAC];
       header.get(headerBytes).get(storedMac);
       int listsLength = header.getInt();
-      HmacSha256 mac = macs.get();
-      mac.update(MAGIC);
-      mac.update(headerBytes);
-      if (!MessageDigest.isEqual(mac.doFinal(), storedMac)
-          || listsLength < 4
-          || listsLength > MAX_TABLES) {
+      if (listsLength < 4 || listsLength > MAX_TABLES) {
         return null;
+      }
+      long offsetsAt = at + headerLength + MAC + 4;
+      byte[] offsetBytes = new byte[4 * (PARTS + 1)];
+      read(ch, offsetsAt, offsetBytes.length).get(offsetBytes);
+      byte[] listTable = new byte[listsLength];
+      read(ch, offsetsAt + offsetBytes.length, listsLength).get(listTable);
+      if (!MessageDigest.isEqual(
+          sealOf(macs.get(), headerBytes, listTable, offsetBytes), storedMac)) {
+        return null; // forged, damaged or of another key: the header, offsets and lists are sealed
+      }
+      int[] offsets = new int[PARTS + 1];
+      ByteBuffer.wrap(offsetBytes).asIntBuffer().get(offsets);
+      long partsStart = offsetsAt + offsetBytes.length + listsLength;
+      for (int i = 0; i < PARTS; i++) {
+        if (offsets[i] < 0 || offsets[i + 1] - offsets[i] < MAC) {
+          return null;
+        }
+      }
+      if (partsStart + offsets[PARTS] != ch.size()) {
+        return null; // cut short or grown
       }
       ByteBuffer h = ByteBuffer.wrap(headerBytes);
       byte[] rootBytes = new byte[h.getShort() & 0xffff];
@@ -159,8 +223,7 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
       if (!ListStamps.directoryIs(info, dir)) {
         return null; // dpkg added, replaced or removed a list since
       }
-      long offsetsAt = at + headerLength + MAC + 4;
-      ByteBuffer t = read(ch, offsetsAt + 4L * (PARTS + 1), listsLength);
+      ByteBuffer t = ByteBuffer.wrap(listTable);
       int lists = t.getInt();
       if (lists != sealedLists) {
         return null;
@@ -186,7 +249,7 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
       if (t.hasRemaining() || !new ListStamps(dir, names, stamps).current(info)) {
         return null; // a list edited in place since
       }
-      c = new OwnerCache(ch, macs, storedMac, seed, offsetsAt, listsLength);
+      c = new OwnerCache(ch, macs, storedMac, seed, offsets, partsStart);
       return c;
     } catch (IOException | RuntimeException | LinkageError e) {
       return null; // short, damaged or unreadable: not used
@@ -267,10 +330,6 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
       h.writeInt(PARTS);
       h.writeInt(keys.size());
       byte[] header = hb.toByteArray();
-      HmacSha256 mac = macs.get();
-      mac.update(MAGIC);
-      mac.update(header);
-      byte[] headerMac = mac.doFinal();
       ByteArrayOutputStream lb = new ByteArrayOutputStream(64 * 1024);
       DataOutputStream l = new DataOutputStream(lb);
       l.writeInt(keys.size());
@@ -291,8 +350,11 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
         return;
       }
       offsets.putInt((int) at).flip();
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.deleteIfExists(tmp);
+      byte[] headerMac = sealOf(macs.get(), header, listTable, offsets.array());
+      // A name of its own: two commands writing at once do not rename each other's half-written
+      // file into place (it would fail its HMAC: harmless, but a rebuild for nothing).
+      Path tmp =
+          file.resolveSibling(file.getFileName() + "." + Long.toUnsignedString(seed) + ".tmp");
       try (FileChannel out =
           FileChannel.open(
               tmp,
@@ -356,12 +418,8 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
     }
     byte[] bytes;
     try {
-      ByteBuffer at = read(file, offsetsAt + 4L * i, 8);
-      int from = at.getInt();
-      int length = at.getInt() - from;
-      if (from < 0 || length < MAC) {
-        throw new Unusable("part " + i + " of the dpkg index cache has no place");
-      }
+      int from = offsets[i];
+      int length = offsets[i + 1] - from; // sealed and checked against the file's size at open
       ByteBuffer b = read(file, partsStart + from, length);
       bytes = new byte[length - MAC];
       byte[] stored = new byte[MAC];
@@ -393,7 +451,7 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
     return mac.doFinal();
   }
 
-  private static int part(long seed, byte[] b, int off, int len) {
+  static int part(long seed, byte[] b, int off, int len) {
     long h = seed;
     for (int i = off; i < off + len; i++) {
       h = (h ^ (b[i] & 0xff)) * 0x100000001b3L;
@@ -424,7 +482,7 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
     return new ListStamps.Stamp(h.getLong(), h.getLong(), h.getLong(), h.getLong(), h.getLong());
   }
 
-  private static void stamp(DataOutputStream h, ListStamps.Stamp s) throws IOException {
+  static void stamp(DataOutputStream h, ListStamps.Stamp s) throws IOException {
     h.writeLong(s.dev());
     h.writeLong(s.ino());
     h.writeLong(s.size());

@@ -121,12 +121,6 @@ public final class PackageDatabase implements AutoCloseable {
     return new PackageDatabase(DPKG, dbDir.resolve(OwnerCache.FILE_NAME), macs);
   }
 
-  /**
-   * The label of the key that seals the index kept beside a database ({@link #dpkg(Path,
-   * Supplier)}).
-   */
-  public static final String CACHE_KEY_LABEL = "fim-dpkg-owner-index-v1";
-
   /** dpkg's database, followed while it changes (a running watch; see {@link #FOLLOW_NS}). */
   public static PackageDatabase dpkgFollowing() {
     return new PackageDatabase(DPKG, FOLLOW_NS, FOLLOW_NS);
@@ -380,6 +374,9 @@ public final class PackageDatabase implements AutoCloseable {
       }
     }
     ListStamps before = null;
+    // The clock before the stamps: the lists must have been left alone for SETTLE_NS before they
+    // were stamped, not before a read of ~1,000 lists that may itself take seconds ended
+    long stampedAtNs = wallClockNs.getAsLong();
     try {
       before = ListStamps.read(root.resolve("info")); // before the lists are read (see OwnerCache)
     } catch (IOException | RuntimeException | LinkageError e) {
@@ -387,8 +384,7 @@ public final class PackageDatabase implements AutoCloseable {
     }
     DpkgSnapshot s = DpkgSnapshot.load(root);
     if (before != null && s.fullIndex() != null) {
-      OwnerCache.write(
-          cacheFile, root, before, s.keys(), s.fullIndex(), cacheMacs, wallClockNs.getAsLong());
+      OwnerCache.write(cacheFile, root, before, s.keys(), s.fullIndex(), cacheMacs, stampedAtNs);
     }
     return s;
   }

@@ -11,6 +11,7 @@ import dev.fim.store.PackageOrigin;
 import dev.fim.store.PathBytes;
 import dev.fim.store.seal.HmacSha256;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -171,9 +172,11 @@ class OwnerCacheTest {
   }
 
   @Test
-  void notWrittenWhileTheListsMayStillChange() {
+  void notWrittenWhileTheListsMayStillChange() throws Exception {
+    // a clock 1 s after the lists' latest stamp, whatever time the set-up took
+    long listsChangedNs = ListStamps.read(db.resolve("info")).latestNs();
     try (PackageDatabase pkgs =
-        new PackageDatabase(db, cache, macs, () -> System.currentTimeMillis() * 1_000_000L)) {
+        new PackageDatabase(db, cache, macs, () -> listsChangedNs + 1_000_000_000L)) {
       assertEquals(fullRead(), answers(pkgs));
     }
     assertFalse(Files.exists(cache), "lists changed less than SETTLE_NS ago are not cached");
@@ -304,6 +307,83 @@ class OwnerCacheTest {
       assertNull(pkgs.owner(PathBytes.ofUtf8(tool.toString())));
       assertFalse(pkgs.fromCache());
     }
+  }
+
+  /**
+   * The review's stale-cache attack: a path appended in place to a list, and the list's new stamp
+   * written into the cache's list table by someone who can write the database directory but not
+   * read the key. The table is under the header's HMAC: the cache is not used.
+   */
+  @Test
+  void aListsStampRewrittenInTheCacheIsNotTrusted() throws Exception {
+    throughTheCache();
+    Path none = root.resolve("usr/bin/none");
+    Files.writeString(
+        db.resolve("info/shipper.list"), none + "\n", java.nio.file.StandardOpenOption.APPEND);
+    ListStamps now = ListStamps.read(db.resolve("info"));
+    int i = 0;
+    while (!new String(now.names.get(i), java.nio.charset.StandardCharsets.US_ASCII)
+        .equals("shipper.list")) {
+      i++;
+    }
+    java.io.ByteArrayOutputStream stamp = new java.io.ByteArrayOutputStream();
+    OwnerCache.stamp(new java.io.DataOutputStream(stamp), now.lists.get(i));
+    byte[] bytes = Files.readAllBytes(cache);
+    byte[] name = "shipper.list".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int at = indexOf(bytes, name);
+    assertTrue(at > 0);
+    System.arraycopy(stamp.toByteArray(), 0, bytes, at + name.length, stamp.size());
+    Files.write(cache, bytes);
+    try (PackageDatabase pkgs = cached()) {
+      List<PackageOrigin> a = answers(pkgs);
+      assertFalse(pkgs.fromCache(), "a forged list stamp made the stale cache current");
+      assertEquals("shipper", a.get(12).name(), "the cache said no package owns " + none);
+      assertEquals(fullRead(), a);
+    }
+  }
+
+  /**
+   * The review's huge part: the offsets of the part that holds {@code tool} rewritten to 0 and
+   * 2^31-1. The offsets are sealed, and a part is bounded by the file: no allocation of gigabytes
+   * (before: OutOfMemoryError out of check and update), the lists are read instead.
+   */
+  @Test
+  void aForgedPartLengthIsNotAllocated() throws Exception {
+    List<PackageOrigin> full = fullRead();
+    throughTheCache();
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(cache));
+    int headerLength = b.getInt(OwnerCache.MAGIC.length);
+    int headerAt = OwnerCache.MAGIC.length + 4;
+    int rootLength = b.getShort(headerAt) & 0xffff;
+    long seed = b.getLong(headerAt + 2 + rootLength + 40);
+    byte[] t = tool.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int k = OwnerCache.part(seed, t, 0, t.length);
+    int offsetsAt = headerAt + headerLength + HmacSha256.LENGTH + 4;
+    b.putInt(offsetsAt + 4 * k, 0).putInt(offsetsAt + 4 * (k + 1), Integer.MAX_VALUE);
+    Files.write(cache, b.array());
+    try (PackageDatabase pkgs = cached()) {
+      assertEquals(full, answers(pkgs));
+      assertFalse(pkgs.fromCache());
+    }
+  }
+
+  /** A FIFO in the cache's place is not opened for reading (that blocks until a writer comes). */
+  @Test
+  void aFifoInTheCachesPlaceDoesNotHang() throws Exception {
+    List<PackageOrigin> full = fullRead();
+    throughTheCache();
+    Files.delete(cache);
+    assertEquals(0, new ProcessBuilder("mkfifo", cache.toString()).start().waitFor());
+    List<PackageOrigin> a =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(60),
+            () -> {
+              try (PackageDatabase pkgs = cached()) {
+                return answers(pkgs);
+              }
+            },
+            "opening a FIFO named as the cache blocked");
+    assertEquals(full, a);
   }
 
   private static int indexOf(byte[] hay, byte[] needle) {

@@ -294,14 +294,18 @@ public final class SealKey {
   }
 
   /**
-   * MACs under a key derived for one purpose, HMAC(seal key, {@code label}), as the evidence
-   * chain's ({@link EvidenceKey}): what fim keeps beside its database for its own use (dpkg's path
-   * index) is sealed without sharing inputs with the baseline's seal. Each call of the supplier
-   * gives a new MAC (not thread-safe: one per thread); the derived bytes are never handed out.
+   * MACs for dpkg's path index that check and update keep beside the database, under a key derived
+   * for that one purpose, HMAC(seal key, "fim-dpkg-owner-index-v1"), as the evidence chain's is
+   * ({@link EvidenceKey}): the index is sealed without sharing inputs with the baseline's seal or
+   * the chain. One fixed label, not a label the caller chooses: no caller can ask for another
+   * purpose's key through it. Each call of the supplier gives a new MAC (not thread-safe: one per
+   * thread); the derived bytes are never handed out.
    */
-  public java.util.function.Supplier<HmacSha256> derivedMacs(String label) {
+  public java.util.function.Supplier<HmacSha256> dpkgIndexMacs() {
     byte[] derived =
-        new HmacSha256(key).doFinal(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        new HmacSha256(key)
+            .doFinal(
+                "fim-dpkg-owner-index-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     return () -> new HmacSha256(derived);
   }
 
