@@ -64,6 +64,22 @@ final class ChildFim {
   }
 
   /**
+   * Ends a child fim still running at a test's end: SIGTERM first, so a watch restores what it
+   * changed in the kernel's audit settings (a SIGKILLed watch leaves its rules until the next watch
+   * on the same database starts, which a test's temporary database never gets), then SIGKILL if it
+   * has not ended within {@code deadlineMs}.
+   */
+  static void stop(Process p, long deadlineMs) throws InterruptedException {
+    if (!p.isAlive()) {
+      return;
+    }
+    p.destroy();
+    if (!p.waitFor(deadlineMs, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly().waitFor(deadlineMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
    * A list for {@link #collectStderr}: its reader thread appends while a test reads, and a test's
    * assertion message ({@code "..." + stderr}) iterates it; a plain ArrayList threw
    * ConcurrentModificationException there (CI, WatchNotifyTest, while a reload wrote its lines).

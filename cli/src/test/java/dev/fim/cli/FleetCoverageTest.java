@@ -145,8 +145,8 @@ class FleetCoverageTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (running != null && running.isAlive()) {
-      running.destroyForcibly().waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS);
+    if (running != null) {
+      ChildFim.stop(running, DEADLINE_MS);
     }
     if (node != null) {
       node.close();

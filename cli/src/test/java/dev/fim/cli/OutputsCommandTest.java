@@ -59,9 +59,7 @@ class OutputsCommandTest {
   @AfterEach
   void tearDown() throws Exception {
     for (Process p : started) {
-      if (p.isAlive()) {
-        p.destroyForcibly().waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS);
-      }
+      ChildFim.stop(p, DEADLINE_MS);
     }
     if (dir != null) {
       new ProcessBuilder("rm", "-rf", "--", dir.toString()).start().waitFor();

@@ -55,8 +55,8 @@ class WatchOperationsTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (fim != null && fim.isAlive()) {
-      fim.destroyForcibly().waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS);
+    if (fim != null) {
+      ChildFim.stop(fim, DEADLINE_MS);
     }
     if (dir != null) {
       new ProcessBuilder("rm", "-rf", "--", dir.toString()).start().waitFor();

@@ -89,8 +89,6 @@ final class WatchProcess implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    if (process.isAlive()) {
-      process.destroyForcibly().waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS);
-    }
+    ChildFim.stop(process, DEADLINE_MS);
   }
 }
