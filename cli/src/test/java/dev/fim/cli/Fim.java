@@ -3,6 +3,8 @@ package dev.fim.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,16 +84,26 @@ final class Fim {
     }
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", sh.toString());
     pb.environment().putAll(env);
-    Process p = pb.start();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("fim did not finish in 120 s");
+    // Both streams go to files, not pipes: a child that fills one pipe while the test reads the
+    // other would block for ever, and the deadline below could never fire.
+    Path outFile = Files.createTempFile("fim-process-out", ".txt");
+    Path errFile = Files.createTempFile("fim-process-err", ".txt");
+    try {
+      pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
+      Process p = pb.start();
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError(
+            "fim did not finish in 120 s; stderr so far:\n"
+                + new String(Files.readAllBytes(errFile), StandardCharsets.UTF_8));
+      }
+      return new Run(
+          p.exitValue(),
+          new String(Files.readAllBytes(outFile), StandardCharsets.UTF_8),
+          new String(Files.readAllBytes(errFile), StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(outFile);
+      Files.deleteIfExists(errFile);
     }
-    return new Run(
-        p.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
   }
 }
