@@ -15,7 +15,6 @@ import dev.fim.engine.ship.ShipState;
 import dev.fim.store.ChangeEvent;
 import dev.fim.store.EventLog;
 import dev.fim.store.Store;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,31 +231,33 @@ class WatchShipTest {
 
     // a cluster that cannot be reached: the check's own exit code, the reason on stderr, and the
     // event waits for the next ship
-    int dead;
-    try (ServerSocket s = new ServerSocket(0)) {
-      dead = s.getLocalPort();
+    // A bound socket that never listens: connecting to its port is refused, and no other process
+    // can take the port while the test holds it (a closed ServerSocket's port could be reused).
+    Fim.Run failed;
+    try (java.net.Socket holder = new java.net.Socket()) {
+      holder.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+      String deadUrl = "http://127.0.0.1:" + holder.getLocalPort();
+      Files.writeString(tree.resolve("etc/motd"), "changed again\n");
+      failed =
+          fim(
+              concat(
+                  "check",
+                  "--ship",
+                  deadUrl,
+                  "--retry-for",
+                  "1",
+                  auth[0],
+                  auth[1],
+                  auth[2],
+                  auth[3]));
+      assertEquals(4, failed.exit(), failed.toString());
+      assertTrue(
+          failed.err().contains("fim: shipping to " + deadUrl + " failed: cannot reach " + deadUrl)
+              && failed.err().contains("the events wait in the database for the next fim ship"),
+          failed.toString());
+      assertFalse(failed.err().contains("\tat "), failed.toString()); // no stack trace
+      assertEquals(8, recorded().size());
     }
-    String deadUrl = "http://127.0.0.1:" + dead;
-    Files.writeString(tree.resolve("etc/motd"), "changed again\n");
-    Fim.Run failed =
-        fim(
-            concat(
-                "check",
-                "--ship",
-                deadUrl,
-                "--retry-for",
-                "1",
-                auth[0],
-                auth[1],
-                auth[2],
-                auth[3]));
-    assertEquals(4, failed.exit(), failed.toString());
-    assertTrue(
-        failed.err().contains("fim: shipping to " + deadUrl + " failed: cannot reach " + deadUrl)
-            && failed.err().contains("the events wait in the database for the next fim ship"),
-        failed.toString());
-    assertFalse(failed.err().contains("\tat "), failed.toString()); // no stack trace
-    assertEquals(8, recorded().size());
     Fim.Run later = Fim.run("ship", "--db", db.toString(), "--to", url(), "--once");
     assertTrue(
         later.out().contains("fim ship: 1 events shipped to " + url() + ";"), later.toString());
