@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code fim check}'s command line read without picocli, for the lines cron and people type: {@code
- * check [--db DIR] [--key FILE] [-c FILE] [--format text|json] [--report FILE] [PATH…]}. picocli's
- * model of check (its annotations and those of its five mixins read, proxy classes generated, the
- * converters and help specs set up, all cold code Java 17's class-data archive cannot hold) was the
- * largest part of a 1-file check's main thread after the JVM's own start (issue 18, session 11).
+ * {@code fim check}'s and {@code fim update}'s command line read without picocli, for the lines
+ * cron and people type: {@code check|update [--db DIR] [--key FILE] [-c FILE] [--format text|json]
+ * [--report FILE] [PATH…]}. picocli's model of check (its annotations and those of its five mixins
+ * read, proxy classes generated, the converters and help specs set up, all cold code Java 17's
+ * class-data archive cannot hold) was the largest part of a 1-file check's main thread after the
+ * JVM's own start (issue 18, session 11). {@code update} has the same options (the same mixins and
+ * PATHs) and differs only in making the result the new baseline; read through picocli it loaded
+ * ~500 classes more than the check and ~75 ms more of main-thread CPU (issue 18, session 16).
  *
  * <p>As {@link AuditSearchArgs} for a search: anything else returns null and picocli reads the
  * whole line, so that every error, help, other option and corner of its syntax stays picocli's: an
@@ -38,11 +41,12 @@ final class CheckArgs {
           "--report", "report");
 
   /**
-   * Runs {@code fim check} when this reader can read {@code args}; null when picocli must. Errors
-   * of the check itself are reported as picocli's way reports them ({@link ErrorHandler}).
+   * Runs {@code fim check} or {@code fim update} when this reader can read {@code args}; null when
+   * picocli must. Errors of the command itself are reported as picocli's way reports them ({@link
+   * ErrorHandler}).
    */
   static Integer runQuick(RawArgs raw, String[] args, PrintWriter out, PrintWriter err) {
-    if (args.length == 0 || !args[0].equals("check")) {
+    if (!readsCommand(args)) {
       return null;
     }
     Commands.rawArgs = raw; // as FimCommand.commandLine sets it: paths are read as their bytes
@@ -52,18 +56,32 @@ final class CheckArgs {
     }
     try {
       return CheckCommand.run(
-          null, out, err, c.common, c.paths, c.output, c.attribution, c.shipping, false);
+          null,
+          out,
+          err,
+          c.common,
+          c.paths,
+          c.output,
+          c.attribution,
+          c.shipping,
+          args[0].equals("update"));
     } catch (Exception e) {
       return ErrorHandler.report(e, err, c.common.debug);
     }
   }
 
+  /** Whether {@code args} name a command this reader reads: {@code check} or {@code update}. */
+  private static boolean readsCommand(String[] args) {
+    return args.length > 0 && (args[0].equals("check") || args[0].equals("update"));
+  }
+
   /**
-   * The command with its options as picocli would fill them for {@code args} ({@code check …}), or
-   * null to let picocli read the line. Needs {@link Commands#rawArgs} for {@code args}.
+   * The command's options as picocli would fill them for {@code args} ({@code check …} or {@code
+   * update …}, whose options are the same mixins; held in a {@link CheckCommand}), or null to let
+   * picocli read the line. Needs {@link Commands#rawArgs} for {@code args}.
    */
   static CheckCommand parse(String[] args) {
-    if (args.length == 0 || !args[0].equals("check")) {
+    if (!readsCommand(args)) {
       return null;
     }
     CheckCommand c = new CheckCommand();

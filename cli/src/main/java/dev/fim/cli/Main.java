@@ -43,10 +43,10 @@ public final class Main {
   /**
    * Runs the command line {@code args}; its exit code. {@code fim audit search} is read without
    * picocli when it can be ({@link AuditSearchArgs}: a one-shot search that should start fast), and
-   * so are {@code fim --version} ({@link QuickVersion}) and the usual {@code fim check} and {@code
-   * fim init} lines ({@link CheckArgs}, {@link InitArgs}) and those of {@code history}, {@code who}
-   * and {@code report} ({@link QueryArgs}) and {@code fim audit status} ({@link
-   * AuditStatusCommand#runQuick}); everything else, and every error, goes through picocli.
+   * so are {@code fim --version} ({@link QuickVersion}) and the usual {@code fim check}, {@code
+   * update} and {@code fim init} lines ({@link CheckArgs}, {@link InitArgs}) and those of {@code
+   * history}, {@code who} and {@code report} ({@link QueryArgs}) and {@code fim audit status}
+   * ({@link AuditStatusCommand#runQuick}); everything else, and every error, goes through picocli.
    */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
     Integer version = QuickVersion.run(args, out, err);

@@ -22,26 +22,37 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code fim check} read without picocli ({@link CheckArgs}, issue 18): for the lines it reads, the
- * fields picocli would fill, and whole runs that print and exit the same; every other option of
- * picocli's model of check, and every malformed line, is left to picocli.
+ * {@code fim check} and {@code fim update} read without picocli ({@link CheckArgs}, issue 18): for
+ * the lines it reads, the fields picocli would fill, and whole runs that print and exit the same;
+ * every other option of picocli's models of check and update, and every malformed line, is left to
+ * picocli.
  */
 class CheckArgsTest {
   @TempDir Path tmp;
 
-  /** picocli's model of check, as a run of {@code fim check} builds it. */
-  private static CommandLine.Model.CommandSpec checkSpec() {
-    return FimCommand.commandLine(RawArgs.fromProcCmdline(new String[0]), "check")
+  /** The commands {@link CheckArgs} reads: the same options (mixins and PATHs). */
+  private static final String[] COMMANDS = {"check", "update"};
+
+  /** picocli's model of {@code command}, as a run of {@code fim command} builds it. */
+  private static CommandLine.Model.CommandSpec spec(String command) {
+    return FimCommand.commandLine(RawArgs.fromProcCmdline(new String[0]), command)
         .getSubcommands()
-        .get("check")
+        .get(command)
         .getCommandSpec();
   }
 
-  /** What picocli fills for {@code args}. */
-  private static CheckCommand picocli(String... args) {
+  /** What picocli fills for {@code args}: a CheckCommand or an UpdateCommand. */
+  private static Object picocli(String... args) {
     CommandLine cl = FimCommand.commandLine(RawArgs.fromProcCmdline(args), args);
     CommandLine.ParseResult parsed = cl.parseArgs(args);
-    return (CheckCommand) parsed.subcommand().commandSpec().userObject();
+    return parsed.subcommand().commandSpec().userObject();
+  }
+
+  /** {@code args} with its first word (the command) replaced by {@code command}. */
+  private static String[] as(String command, String[] args) {
+    String[] a = args.clone();
+    a[0] = command;
+    return a;
   }
 
   private static CheckCommand quick(String... args) {
@@ -59,35 +70,46 @@ class CheckArgsTest {
    * and together), or declined with and without a value.
    */
   @Test
-  void everyOptionOfCheckIsReadAsPicocliReadsItOrLeftToPicocli() throws Exception {
+  void everyOptionOfCheckAndUpdateIsReadAsPicocliReadsItOrLeftToPicocli() throws Exception {
+    for (String command : COMMANDS) {
+      everyOptionIsReadAsPicocliReadsItOrLeftToPicocli(command);
+    }
+    assertEquals(
+        spec("check").options().stream().map(o -> List.of(o.names())).toList(),
+        spec("update").options().stream().map(o -> List.of(o.names())).toList(),
+        "check and update have the same options");
+  }
+
+  private static void everyOptionIsReadAsPicocliReadsItOrLeftToPicocli(String command)
+      throws Exception {
     int read = 0;
     int declined = 0;
     List<String> all = new ArrayList<>();
-    for (CommandLine.Model.OptionSpec o : checkSpec().options()) {
+    for (CommandLine.Model.OptionSpec o : spec(command).options()) {
       for (String name : o.names()) {
         if (CheckArgs.NAMES.containsKey(name)) {
           String v = value(name);
-          assertSame(picocli("check", name, v), quick("check", name, v), name);
+          assertSame(picocli(command, name, v), quick(command, name, v), name);
           if (name.startsWith("--")) {
-            assertSame(picocli("check", name + "=" + v), quick("check", name + "=" + v), name);
+            assertSame(picocli(command, name + "=" + v), quick(command, name + "=" + v), name);
           } else {
-            assertNull(quick("check", name + v), name + v + ": attached");
-            assertNull(quick("check", name + "=" + v), name + "=" + v);
+            assertNull(quick(command, name + v), name + v + ": attached");
+            assertNull(quick(command, name + "=" + v), name + "=" + v);
           }
-          assertNull(quick("check", name, v, name, v), name + ": repeated");
-          assertNull(quick("check", name), name + ": no value");
-          assertNull(quick("check", name, ""), name + ": empty value");
-          assertNull(quick("check", name, "-x"), name + ": a value like an option");
-          assertNull(quick("check", name, "@file"), name + ": an @file value");
+          assertNull(quick(command, name, v, name, v), name + ": repeated");
+          assertNull(quick(command, name), name + ": no value");
+          assertNull(quick(command, name, ""), name + ": empty value");
+          assertNull(quick(command, name, "-x"), name + ": a value like an option");
+          assertNull(quick(command, name, "@file"), name + ": an @file value");
           all.add(name);
           all.add(v);
           read++;
         } else {
-          assertNull(quick("check", name), name);
-          assertNull(quick("check", name, "/x"), name + " /x");
-          assertNull(quick("check", "/x", name), "/x " + name);
+          assertNull(quick(command, name), name);
+          assertNull(quick(command, name, "/x"), name + " /x");
+          assertNull(quick(command, "/x", name), "/x " + name);
           if (name.startsWith("--")) {
-            assertNull(quick("check", name + "=1"), name + "=1");
+            assertNull(quick(command, name + "=1"), name + "=1");
           }
           declined++;
         }
@@ -97,7 +119,7 @@ class CheckArgsTest {
     assertEquals(CheckArgs.NAMES.size(), read);
     assertTrue(declined >= 10, "declined: " + declined);
     // The options that are never repeated, all at once, between and after PATHs.
-    List<String> line = new ArrayList<>(List.of("check", "/a"));
+    List<String> line = new ArrayList<>(List.of(command, "/a"));
     for (int i = 0; i < all.size(); i += 4) {
       line.addAll(all.subList(i, Math.min(i + 2, all.size())));
     }
@@ -109,7 +131,7 @@ class CheckArgsTest {
   /** PATHs, none, and the format's values; every odd PATH or value is left to picocli. */
   @Test
   void pathsAndFormatsAreReadAsPicocliReadsThem() throws Exception {
-    for (String[] args :
+    for (String[] line :
         new String[][] {
           {"check"},
           {"check", "/etc"},
@@ -122,9 +144,12 @@ class CheckArgsTest {
           {"check", "help"},
           {"check", "check"}
         }) {
-      assertSame(picocli(args), quick(args), String.join(" ", args));
+      for (String command : COMMANDS) {
+        String[] args = as(command, line);
+        assertSame(picocli(args), quick(args), String.join(" ", args));
+      }
     }
-    for (String[] args :
+    for (String[] line :
         new String[][] {
           {"chec"},
           {"--db", "x", "check"},
@@ -152,8 +177,13 @@ class CheckArgsTest {
           {"check", "--debug"},
           {"check", "--expect-seal", "abc"}
         }) {
-      assertNull(quick(args), String.join("|", args));
+      for (String command : COMMANDS) {
+        String[] args = line[0].equals("check") ? as(command, line) : line;
+        assertNull(quick(args), String.join("|", args));
+      }
     }
+    assertNull(quick("updat"));
+    assertNull(quick("--db", "x", "update"));
   }
 
   /**
@@ -161,14 +191,16 @@ class CheckArgsTest {
    * (ShipAfterCommand reads those only with --ship, which CheckArgs never reads: it is null in
    * both).
    */
-  private static void assertSame(CheckCommand expected, CheckCommand actual, String line)
+  private static void assertSame(Object expected, CheckCommand actual, String line)
       throws Exception {
     assertNotNull(actual, line + ": declined");
-    assertEquals(expected.paths, actual.paths, line + ": paths");
+    assertEquals(
+        expected.getClass().getDeclaredField("paths").get(expected),
+        actual.paths,
+        line + ": paths");
     for (String mixin : new String[] {"common", "output", "attribution", "shipping"}) {
-      Field f = CheckCommand.class.getDeclaredField(mixin);
-      Object e = f.get(expected);
-      Object a = f.get(actual);
+      Object e = expected.getClass().getDeclaredField(mixin).get(expected);
+      Object a = CheckCommand.class.getDeclaredField(mixin).get(actual);
       for (Field field : e.getClass().getDeclaredFields()) {
         if (Modifier.isStatic(field.getModifiers()) || field.getType() == ShipOptions.class) {
           continue;
@@ -219,6 +251,9 @@ class CheckArgsTest {
     lines.add(new String[] {"check", "--db", tmp.resolve("none").toString(), "-c", conf});
     lines.add(
         new String[] {"check", "--db", db, "--key", key, "-c", tmp.resolve("no.conf").toString()});
+    for (String[] check : List.copyOf(lines)) {
+      lines.add(as("update", check));
+    }
     for (boolean changed : new boolean[] {false, true}) {
       if (changed) {
         Files.writeString(t.tree().resolve("etc/hosts"), "10.0.0.1 x\n");
@@ -252,16 +287,29 @@ class CheckArgsTest {
   }
 
   /**
-   * A real {@code fim check}: picocli's model is not built at all (no {@code CommandLine}, no
-   * annotation proxy), and the check still runs and reports.
+   * A real {@code fim check} and {@code fim update}: picocli's model is not built at all (no {@code
+   * CommandLine}, no annotation proxy), and the commands still run and report.
    */
   @Test
   void aRealCheckBuildsNoPicocliModel() throws Exception {
+    aRealRunBuildsNoPicocliModel("check", 0, "0 changed");
+  }
+
+  @Test
+  void aRealUpdateBuildsNoPicocliModel() throws Exception {
+    aRealRunBuildsNoPicocliModel("update", 4, "1 changed");
+  }
+
+  private void aRealRunBuildsNoPicocliModel(String command, int exit, String summary)
+      throws Exception {
     EtcTree t = EtcTree.in(tmp.resolve("t"), "# test config\n");
     assertEquals(0, Fim.on(t.db(), t.key(), t.conf(), "init").exit());
+    if (exit != 0) {
+      Files.writeString(t.tree().resolve("etc/hosts"), "10.0.0.1 x\n");
+    }
     List<String> cmd =
         ChildFim.loggingClasses(
-            "check",
+            command,
             "--db",
             t.db().toString(),
             "--key",
@@ -273,8 +321,8 @@ class CheckArgsTest {
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
-    assertTrue(out.contains("Summary: 0 added, 0 removed, 0 changed, 0 problems"), out);
+    assertEquals(exit, p.exitValue(), out);
+    assertTrue(out.contains("Summary: 0 added, 0 removed, " + summary + ", 0 problems"), out);
     assertTrue(out.contains(" dev.fim.cli.CheckArgs "), "not read the quick way");
     assertFalse(out.contains(" picocli.CommandLine "), "picocli's CommandLine was loaded");
     assertFalse(out.contains("$Proxy"), "an annotation was read");

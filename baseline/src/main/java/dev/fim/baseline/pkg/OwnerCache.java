@@ -17,11 +17,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -219,35 +216,11 @@ final class OwnerCache implements OwnerIndex, AutoCloseable {
       if (h.hasRemaining()) {
         return null;
       }
-      Path info = root.resolve("info");
-      if (!ListStamps.directoryIs(info, dir)) {
-        return null; // dpkg added, replaced or removed a list since
-      }
-      ByteBuffer t = ByteBuffer.wrap(listTable);
-      int lists = t.getInt();
-      if (lists != sealedLists) {
-        return null;
-      }
-      List<byte[]> names = new ArrayList<>(lists);
-      List<ListStamps.Stamp> stamps = new ArrayList<>(lists);
-      Set<String> distinct = new HashSet<>(lists * 2);
-      for (int i = 0; i < lists; i++) {
-        byte[] name = new byte[t.getShort() & 0xffff];
-        t.get(name);
-        String n = new String(name, StandardCharsets.ISO_8859_1);
-        if (!n.endsWith(".list")
-            || n.indexOf('/') >= 0
-            || n.indexOf('\0') >= 0
-            || !distinct.add(n)) {
-          return null; // one name in info/, each once
-        }
-        names.add(name);
-        stamps.add(stamp(t));
-      }
       // As many distinct *.list names as the sealed count, each a regular file with its stamp of
       // then, in a directory whose entries have not changed since: every list, none left out.
-      if (t.hasRemaining() || !new ListStamps(dir, names, stamps).current(info)) {
-        return null; // a list edited in place since
+      if (!ListStamps.tableIsCurrent(
+          root.resolve("info"), dir, ByteBuffer.wrap(listTable), sealedLists)) {
+        return null; // dpkg added, replaced or removed a list since, or one was edited in place
       }
       c = new OwnerCache(ch, macs, storedMac, seed, offsets, partsStart);
       return c;

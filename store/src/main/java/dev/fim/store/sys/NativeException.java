@@ -110,9 +110,41 @@ public class NativeException extends IOException {
 
   /** What strerror says, e.g. {@code Permission denied}, or {@code errno 12345} if unnamed. */
   public static String errnoDescription(int errno) {
+    String common = commonDescription(errno);
+    if (common != null) {
+      return common;
+    }
     Errno e = known(errno);
     return e == null ? "errno " + errno : e.description();
   }
+
+  /**
+   * jnr-constants' descriptions of the errnos a missing or refusing socket, file or directory gives
+   * (Linux's numbers; {@code NativeExceptionTest} compares each with jnr-constants), or null.
+   * jnr-constants' first use loads its platform tables (a resource read from its jar, classes found
+   * by reflection): ~5-8 ms of the main thread of a command whose evidence seal cannot reach syslog
+   * (no {@code /dev/log}: a container, or the benches' {@code FIM_SYSLOG_SOCKET}), issue 18,
+   * session 16.
+   */
+  static String commonDescription(int errno) {
+    switch (errno) {
+      case COMMON_ENOENT:
+        return "No such file or directory";
+      case COMMON_EACCES:
+        return "Permission denied";
+      case COMMON_ECONNREFUSED:
+        return "Connection refused";
+      case COMMON_EPROTOTYPE:
+        return "Protocol wrong type for socket";
+      default:
+        return null;
+    }
+  }
+
+  static final int COMMON_ENOENT = 2;
+  static final int COMMON_EACCES = 13;
+  static final int COMMON_EPROTOTYPE = 91;
+  static final int COMMON_ECONNREFUSED = 111;
 
   /** The errno as a constant jnr-constants defines, or null. */
   private static Errno known(int errno) {
