@@ -95,36 +95,32 @@ final class Preload {
   /**
    * history, who and report: RocksDB's library while the main thread reads the line and the times
    * (they read the database without a scan), then SHA-256 for the evidence's HMAC. A report written
-   * to a file (-o, --output) then also starts jffi: the file is created through open(2) for its
-   * page-cache advice ({@code ReportFile}, {@code DropBehind}), and jffi's first use sets up
-   * java.util.logging, whose start looks for a LoggerFinder in every jar of the class path (~25 ms
-   * of a tiny report's main thread, issue 18) while the main thread opens the store and verifies
-   * the evidence meanwhile. Nothing waits for that part: the main thread's first libc call finds it
-   * done, waits for the JVM's class initialisation, or (had it failed) fails the same way and
-   * writes the file without the advice.
+   * to a file starts jffi later, and only when it is not small ({@link #startReportFile}).
    */
   private static void startForQuery(String[] args) {
     FutureTask<Void> forStore = new FutureTask<>(new StoreStartUp());
     FutureTask<Void> forSeal = new FutureTask<>(new SealStartUp());
-    FutureTask<Void> forFile =
-        args[0].equals("report") && namesAnOutput(args)
-            ? new FutureTask<>(new ReportFileStartUp())
-            : null;
-    Runnable run = new InOrder(forStore, forSeal, forFile);
+    Runnable run = new InOrder(forStore, forSeal, null);
     Thread thread = new Thread(run, "fim-preload");
     thread.setDaemon(true);
     task = forStore;
     thread.start();
   }
 
-  /** Whether a report's line names an output file (a wrong guess costs only CPU). */
-  private static boolean namesAnOutput(String[] args) {
-    for (String a : args) {
-      if (a.equals("-o") || a.equals("--output") || a.startsWith("--output=")) {
-        return true;
-      }
-    }
-    return false;
+  /**
+   * A report file's C library (jffi's start and the libc lookup), on a thread of its own while the
+   * main thread sets up the evidence: the file is created through open(2) for its page-cache advice
+   * ({@code ReportFile}, {@code DropBehind}), and jffi's first use sets up java.util.logging, whose
+   * start looks for a LoggerFinder in every jar of the class path (~25 ms of a report's main
+   * thread, issue 18). Nothing waits for it: the main thread's first libc call finds it done, waits
+   * for the JVM's class initialisation, or (had it failed) fails the same way and writes the file
+   * without the advice. Not for a small report, whose file is made without the C library (issue 18,
+   * session 16: the ~10 ms a tiny report's main thread still waited for it, and its CPU).
+   */
+  static void startReportFile() {
+    Thread thread = new Thread(new FutureTask<>(new ReportFileStartUp()), "fim-preload-libc");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** jffi's start and the C library's lookup, which a report file's creation uses first. */

@@ -216,35 +216,14 @@ final class ReportCommand implements Callable<Integer> {
     ReportParameters p = parameters(io, f, from, to, now);
     ComplianceReport.Result[] r = {null};
     Preload.await(); // RocksDB's library, loaded while the line was read
-    try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY);
-        // Every sealed record, not only the period's: a deleted event must not pass as a quiet
-        // period. Verified while the report reads the period's events (they are read once).
-        EvidenceCheck check =
-            refusingUnverifiedCsv(
-                f, Evidence.whileReading(common, store, err, REPORTED, p.fromNs()))) {
-      if (check.known() != null) {
-        check.finish(ReportSource.Stopped.NONE); // refused now if it is known not to verify
+    try (Store store = Store.open(common.dbDir(), Store.OpenMode.READ_ONLY)) {
+      // A file's page-cache advice needs the C library (jffi), started here beside the evidence's
+      // set-up; a small report's file is made without it (ComplianceReport.small).
+      boolean advised = output != null && !ComplianceReport.small(store, p);
+      if (advised) {
+        Preload.startReportFile();
       }
-      try {
-        if (output != null) {
-          // The report's body is spilled beside the output (same file system as the report
-          // itself).
-          Path dir = output.toAbsolutePath().getParent();
-          ReportOutput.writeBytesAtomically(
-              output, o -> r[0] = ComplianceReport.write(store, p, check, o, dir));
-        } else {
-          r[0] = ComplianceReport.write(store, p, check, out, tmpDir());
-        }
-      } catch (StoreException e) {
-        if (f == ReportFormat.CSV && check.known() == null) {
-          // The read stopped at an event it cannot decode, before the verdict was made: a CSV
-          // whose evidence does not verify is refused for that reason first (exit 19), as when
-          // the evidence was verified before the read.
-          refusingUnverifiedCsv(f, EvidenceCheck.of(Evidence.verify(common, store, err, REPORTED)))
-              .finish(ReportSource.Stopped.NONE);
-        }
-        throw e;
-      }
+      report(f, p, store, advised, r, out, err);
     }
     EvidenceChain.Verification chain = r[0].evidence();
     String line =
@@ -282,6 +261,47 @@ final class ReportCommand implements Callable<Integer> {
       return ExitCodes.IO;
     }
     return ExitCodes.OK;
+  }
+
+  /** The report of {@code p} from the open {@code store}, its result into {@code r[0]}. */
+  private void report(
+      ReportFormat f,
+      ReportParameters p,
+      Store store,
+      boolean advised,
+      ComplianceReport.Result[] r,
+      PrintWriter out,
+      PrintWriter err)
+      throws Exception {
+    try (
+    // Every sealed record, not only the period's: a deleted event must not pass as a quiet
+    // period. Verified while the report reads the period's events (they are read once).
+    EvidenceCheck check =
+        refusingUnverifiedCsv(f, Evidence.whileReading(common, store, err, REPORTED, p.fromNs()))) {
+      if (check.known() != null) {
+        check.finish(ReportSource.Stopped.NONE); // refused now if it is known not to verify
+      }
+      try {
+        if (output != null) {
+          // The report's body is spilled beside the output (same file system as the report
+          // itself).
+          Path dir = output.toAbsolutePath().getParent();
+          ReportOutput.writeBytesAtomically(
+              output, advised, o -> r[0] = ComplianceReport.write(store, p, check, o, dir));
+        } else {
+          r[0] = ComplianceReport.write(store, p, check, out, tmpDir());
+        }
+      } catch (StoreException e) {
+        if (f == ReportFormat.CSV && check.known() == null) {
+          // The read stopped at an event it cannot decode, before the verdict was made: a CSV
+          // whose evidence does not verify is refused for that reason first (exit 19), as when
+          // the evidence was verified before the read.
+          refusingUnverifiedCsv(f, EvidenceCheck.of(Evidence.verify(common, store, err, REPORTED)))
+              .finish(ReportSource.Stopped.NONE);
+        }
+        throw e;
+      }
+    }
   }
 
   /**

@@ -36,6 +36,15 @@ final class ReportOutput {
 
   /** As {@link #writeAtomically}, for a body that writes bytes (buffered here). */
   static void writeBytesAtomically(Path target, StreamBody body) throws Exception {
+    writeBytesAtomically(target, true, body);
+  }
+
+  /**
+   * As {@link #writeBytesAtomically(Path, StreamBody)}; {@code advise} false for a body known to
+   * stay small: its file is made without the C library and without page-cache advice ({@code
+   * ReportFile.createTemp}).
+   */
+  static void writeBytesAtomically(Path target, boolean advise, StreamBody body) throws Exception {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     // Created and opened in one step (O_EXCL, no symbolic link followed) under a random name: the
@@ -49,7 +58,7 @@ final class ReportOutput {
     try {
       file =
           dev.fim.cli.report.ReportFile.createTemp(
-              dir, "." + abs.getFileName() + ".", ".tmp", 1 << 16);
+              dir, "." + abs.getFileName() + ".", ".tmp", 1 << 16, advise);
     } catch (IOException e) {
       throw new IOException(
           "report " + target + ": cannot create a file in " + dir + ": " + reason(e), e);

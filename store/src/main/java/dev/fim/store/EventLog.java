@@ -130,6 +130,27 @@ public final class EventLog {
   }
 
   /**
+   * How many events have {@code fromNs <= time < untilNs}, counted up to {@code limit}: {@code
+   * limit} when there are that many or more. Reads keys only as far as the limit (a report asks
+   * whether its period is small before it creates its output).
+   */
+  public int countUpTo(long fromNs, long untilNs, int limit) throws StoreException {
+    try (org.rocksdb.ReadOptions ro = Store.passOptions();
+        RocksIterator it = store.db().newIterator(store.handle(Column.EVENTS), ro)) {
+      int n = 0;
+      for (it.seek(eventKey(Math.max(fromNs, 0), 0)); n < limit && it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (key.length >= 8 && ByteBuffer.wrap(key, 0, 8).getLong() >= untilNs) {
+          break;
+        }
+        n++;
+      }
+      store.checkIterator(it, Column.EVENTS);
+      return n;
+    }
+  }
+
+  /**
    * As {@link #forEach}, with each event's stored bytes (its encoding in the store, for a digest of
    * the data).
    */

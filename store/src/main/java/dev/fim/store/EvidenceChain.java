@@ -142,7 +142,7 @@ public final class EvidenceChain {
 
     /** Where the chain starts, and what it adopted then. */
     public static String start(Head h) {
-      String at = java.time.Instant.ofEpochSecond(0, h.startNs()).toString();
+      String at = Timestamps.format(h.startNs()); // Instant.toString's form, without its formatter
       return "chain starts at event "
           + h.firstEvent()
           + " ("

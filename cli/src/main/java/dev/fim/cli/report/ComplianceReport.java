@@ -21,9 +21,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * {@code fim report}: the compliance report of a period, from the store's change history, approvals
@@ -181,6 +183,18 @@ public final class ComplianceReport {
         (rows, length) -> out.write(new String(rows, 0, length, StandardCharsets.UTF_8)));
   }
 
+  /**
+   * Whether the period of {@code p} holds fewer events than a batch: such a report is rendered on
+   * the calling thread, and is far too small for its output's page-cache advice ({@link DropBehind}
+   * advises from 8 MiB written on; a batch's rows are ~0.3-1 MB), so its output file is created
+   * without the C library (jffi's start sets up java.util.logging, which looks through every jar of
+   * the class path: ~10 ms a tiny report's main thread waited for; issue 18, session 16). Counts
+   * keys only, up to a batch.
+   */
+  public static boolean small(Store store, ReportParameters p) throws StoreException {
+    return new dev.fim.store.EventLog(store).countUpTo(p.fromNs(), p.untilNs(), BATCH) < BATCH;
+  }
+
   private interface Written {
     Result write() throws StoreException, IOException, SealException;
   }
@@ -266,75 +280,80 @@ public final class ComplianceReport {
     boolean verified = known == null || known.verified();
     ReportWriter w = writer(p.format(), verified);
     boolean headFirst = w.headFirst();
-    FileChannel spill = headFirst ? null : SpilledBody.create(spillDir);
     if (headFirst) {
       w.head(out, null, null);
     }
-    ExecutorService render =
-        Executors.newFixedThreadPool(RENDER_THREADS, daemon("fim-report-render"));
-    ExecutorService digesting = Executors.newSingleThreadExecutor(daemon("fim-report-digest"));
+    Threads threads = new Threads();
+    Body spilled = headFirst ? null : new Body(spillDir);
     ReportSource.Stopped stoppedAt;
     try {
       ReportDigest digest = new ReportDigest(p.agent());
-      try (OutputStream spilled =
-          headFirst ? null : new BufferedOutputStream(into(spill), 1 << 16)) {
-        Rows body = headFirst ? direct : (rows, length) -> spilled.write(rows, 0, length);
-        ArrayDeque<Future<Rendered>> inFlight = new ArrayDeque<>();
-        Batch batch = new Batch();
-        boolean[] first = {true};
-        List<Future<?>> digested =
-            new ArrayList<>(); // each checked: a failed batch must not go unnoticed
-        ReportSource log = store;
-        String[] lastHost = {null};
-        stoppedAt =
-            store.forEach(
-                p,
-                (key, host, identity, stored, a, storedApproval) -> {
-                  if (p.excludeVerifiedPackages()) {
-                    // Decoded once more here (only with the filter): a verified package change is
-                    // left
-                    // out of the rows, the totals and the digest alike, and counted as left out.
-                    ChangeEvent e = log.decode(stored);
-                    if (e.pkg() != null && Boolean.TRUE.equals(e.pkg().verified())) {
-                      summary.exclude(e);
-                      if (key != null) {
-                        check.event(key, stored); // left out of the report, not out of the evidence
-                      }
-                      return;
+      Rows body = headFirst ? direct : spilled;
+      ArrayDeque<Future<Rendered>> inFlight = new ArrayDeque<>();
+      Batch batch = new Batch();
+      boolean[] first = {true};
+      List<Future<?>> digested =
+          new ArrayList<>(); // each checked: a failed batch must not go unnoticed
+      ReportSource log = store;
+      String[] lastHost = {null};
+      stoppedAt =
+          store.forEach(
+              p,
+              (key, host, identity, stored, a, storedApproval) -> {
+                if (p.excludeVerifiedPackages()) {
+                  // Decoded once more here (only with the filter): a verified package change is
+                  // left
+                  // out of the rows, the totals and the digest alike, and counted as left out.
+                  ChangeEvent e = log.decode(stored);
+                  if (e.pkg() != null && Boolean.TRUE.equals(e.pkg().verified())) {
+                    summary.exclude(e);
+                    if (key != null) {
+                      check.event(key, stored); // left out of the report, not out of the evidence
                     }
+                    return;
                   }
-                  batch.add(key, host, identity, stored, a, storedApproval);
-                  if (batch.size() == BATCH) {
-                    inFlight.add(
-                        submit(
-                            render,
-                            log,
-                            check,
-                            p.format(),
-                            verified,
-                            summary,
-                            batch.take(lastHost),
-                            first));
-                    while (inFlight.size() > MAX_IN_FLIGHT) {
-                      digested.add(take(inFlight.poll(), summary, digest, digesting, body));
-                    }
+                }
+                batch.add(key, host, identity, stored, a, storedApproval);
+                if (batch.size() == BATCH) {
+                  inFlight.add(
+                      submit(
+                          threads.render(),
+                          log,
+                          check,
+                          p.format(),
+                          verified,
+                          summary,
+                          batch.take(lastHost),
+                          first));
+                  while (inFlight.size() > MAX_IN_FLIGHT) {
+                    digested.add(take(inFlight.poll(), summary, digest, threads.digesting(), body));
                   }
-                },
-                // tagged on the render threads with the batch they arrive in
-                batch::passed);
-        if (batch.size() > 0) {
-          inFlight.add(
-              submit(
-                  render, log, check, p.format(), verified, summary, batch.take(lastHost), first));
-        } else {
-          batch.tagPassed(check); // stepped past after the last batch's events (left out of it)
-        }
-        while (!inFlight.isEmpty()) {
-          digested.add(take(inFlight.poll(), summary, digest, digesting, body));
-        }
-        for (Future<?> d : digested) {
-          await(d);
-        }
+                }
+              },
+              // tagged on the render threads with the batch they arrive in
+              batch::passed);
+      if (batch.size() > 0) {
+        inFlight.add(
+            submit(
+                threads.renderOrHere(),
+                log,
+                check,
+                p.format(),
+                verified,
+                summary,
+                batch.take(lastHost),
+                first));
+      } else {
+        batch.tagPassed(check); // stepped past after the last batch's events (left out of it)
+      }
+      while (!inFlight.isEmpty()) {
+        digested.add(take(inFlight.poll(), summary, digest, threads.digestingOrHere(), body));
+      }
+      for (Future<?> d : digested) {
+        await(d);
+      }
+      if (spilled != null) {
+        spilled.flush();
       }
       EvidenceChain.Verification chain = check.finish(stoppedAt);
       summary.chain = chain;
@@ -351,15 +370,124 @@ public final class ComplianceReport {
       String sha = digest.finish(summary);
       if (!headFirst) {
         w.head(out, summary, sha);
-        copy.copy(spill);
+        spilled.copyAfterHead(copy, direct);
       }
       w.end(out, summary, sha);
       out.flush();
       return new Result(
           sha, summary.changes, summary.unapproved(), summary.overflows, chain.verified(), chain);
     } finally {
-      render.shutdownNow();
-      digesting.shutdownNow();
+      threads.shutdownNow();
+      if (spilled != null) {
+        spilled.close();
+      }
+    }
+  }
+
+  /**
+   * The render and digest threads, started with the first full batch. A report of fewer events than
+   * a batch (the usual report of a quiet host) is rendered and digested on the calling thread: for
+   * a handful of rows, starting the pools, handing the batch over and waiting for each thread's
+   * first (interpreted) run cost more than the rows themselves (issue 18, session 16). The rows,
+   * the totals and the digest are those of the same code either way.
+   */
+  private static final class Threads {
+    private ExecutorService render;
+    private ExecutorService digesting;
+
+    Executor render() {
+      if (render == null) {
+        render = Executors.newFixedThreadPool(RENDER_THREADS, daemon("fim-report-render"));
+      }
+      return render;
+    }
+
+    Executor digesting() {
+      if (digesting == null) {
+        digesting = Executors.newSingleThreadExecutor(daemon("fim-report-digest"));
+      }
+      return digesting;
+    }
+
+    /** The render threads once started; else the calling thread (the report's only batch). */
+    Executor renderOrHere() {
+      return render != null ? render : CallingThread.INSTANCE;
+    }
+
+    /** The digest thread once started; else the calling thread. */
+    Executor digestingOrHere() {
+      return digesting != null ? digesting : CallingThread.INSTANCE;
+    }
+
+    void shutdownNow() {
+      if (render != null) {
+        render.shutdownNow();
+      }
+      if (digesting != null) {
+        digesting.shutdownNow();
+      }
+    }
+  }
+
+  /** Runs each task at once, on the thread that hands it over. */
+  private enum CallingThread implements Executor {
+    INSTANCE;
+
+    @Override
+    public void execute(Runnable task) {
+      task.run();
+    }
+  }
+
+  /**
+   * The rows of a format whose head follows them: spilled to a file in {@code spillDir} once a
+   * report has more than one batch of rows, and copied after the head; the rows of a report of one
+   * batch are kept in memory and written after the head as they are (a tiny report needs no spill
+   * file, no copy in the kernel). The same bytes either way.
+   */
+  private static final class Body implements Rows {
+    private final Path spillDir;
+    private FileChannel spill;
+    private OutputStream spilling;
+    private byte[] held;
+    private int heldLength;
+
+    Body(Path spillDir) {
+      this.spillDir = spillDir;
+    }
+
+    @Override
+    public void write(byte[] rows, int length) throws IOException {
+      if (spill == null && held == null) {
+        held = rows; // the first batch's rows: kept until a second batch comes
+        heldLength = length;
+        return;
+      }
+      if (spill == null) {
+        spill = SpilledBody.create(spillDir);
+        spilling = new BufferedOutputStream(into(spill), 1 << 16);
+        spilling.write(held, 0, heldLength);
+        held = null;
+      }
+      spilling.write(rows, 0, length);
+    }
+
+    /** Writes what is buffered to the spill (before its copy). */
+    void flush() throws IOException {
+      if (spilling != null) {
+        spilling.flush();
+      }
+    }
+
+    void copyAfterHead(BodyCopy copy, Rows direct) throws IOException {
+      if (spill != null) {
+        copy.copy(spill);
+      } else if (held != null) {
+        direct.write(held, heldLength);
+      }
+    }
+
+    void close() throws IOException {
       if (spill != null) {
         spill.close(); // its name went when it was made: this frees it
       }
@@ -476,7 +604,7 @@ public final class ComplianceReport {
   }
 
   private static Future<Rendered> submit(
-      ExecutorService pool,
+      Executor pool,
       ReportSource log,
       EvidenceCheck check,
       ReportFormat f,
@@ -486,45 +614,48 @@ public final class ComplianceReport {
       boolean[] first) {
     boolean firstBatch = first[0];
     first[0] = false;
-    return pool.submit(
-        () -> {
-          Summary totals = summary.part();
-          b.tagPassed(check); // tagged here, on every core
-          for (int i = 0; i < b.size(); i++) {
-            if (b.keys.get(i) != null) {
-              check.event(b.keys.get(i), b.stored.get(i)); // tagged here, on every core
-            }
-            ChangeEvent e = log.decode(b.stored.get(i));
-            b.events.add(e);
-            totals.add(e, b.approvals.get(i));
-            if (b.hosts.get(i) != null) {
-              totals.host(e, b.hosts.get(i));
-            }
-          }
-          if (f == ReportFormat.JSON) {
-            JsonBytes rows =
-                JsonReport.rows(
-                    b.hosts, b.events, b.approvals, firstBatch, JSON_ROW_BYTES * b.size());
-            b.events.clear();
-            return new Rendered(b, rows.array(), rows.length(), totals);
-          }
-          // Rows as characters, encoded once per batch (an OutputStreamWriter per batch encoded
-          // each of the row's many small writes under its lock).
-          CharsWriter text = new CharsWriter(ROW_CHARS * b.size());
-          ReportWriter w = writer(f, verified); // one per batch: writers keep per-row state
-          String before = b.hostBefore;
-          for (int i = 0; i < b.size(); i++) {
-            String host = b.hosts.get(i);
-            if (host != null) {
-              w.host(text, host, i == 0, !host.equals(before));
-              before = host;
-            }
-            w.change(text, b.events.get(i), b.approvals.get(i));
-          }
-          b.events.clear(); // rendered and totalled: not kept until the batch's turn
-          byte[] utf8 = text.utf8();
-          return new Rendered(b, utf8, utf8.length, totals);
-        });
+    FutureTask<Rendered> task =
+        new FutureTask<>(
+            () -> {
+              Summary totals = summary.part();
+              b.tagPassed(check); // tagged here, on every core
+              for (int i = 0; i < b.size(); i++) {
+                if (b.keys.get(i) != null) {
+                  check.event(b.keys.get(i), b.stored.get(i)); // tagged here, on every core
+                }
+                ChangeEvent e = log.decode(b.stored.get(i));
+                b.events.add(e);
+                totals.add(e, b.approvals.get(i));
+                if (b.hosts.get(i) != null) {
+                  totals.host(e, b.hosts.get(i));
+                }
+              }
+              if (f == ReportFormat.JSON) {
+                JsonBytes rows =
+                    JsonReport.rows(
+                        b.hosts, b.events, b.approvals, firstBatch, JSON_ROW_BYTES * b.size());
+                b.events.clear();
+                return new Rendered(b, rows.array(), rows.length(), totals);
+              }
+              // Rows as characters, encoded once per batch (an OutputStreamWriter per batch encoded
+              // each of the row's many small writes under its lock).
+              CharsWriter text = new CharsWriter(ROW_CHARS * b.size());
+              ReportWriter w = writer(f, verified); // one per batch: writers keep per-row state
+              String before = b.hostBefore;
+              for (int i = 0; i < b.size(); i++) {
+                String host = b.hosts.get(i);
+                if (host != null) {
+                  w.host(text, host, i == 0, !host.equals(before));
+                  before = host;
+                }
+                w.change(text, b.events.get(i), b.approvals.get(i));
+              }
+              b.events.clear(); // rendered and totalled: not kept until the batch's turn
+              byte[] utf8 = text.utf8();
+              return new Rendered(b, utf8, utf8.length, totals);
+            });
+    pool.execute(task);
+    return task;
   }
 
   /** About what a row takes (text and CSV ~320 characters, HTML ~450): a batch's first guess. */
@@ -535,17 +666,13 @@ public final class ComplianceReport {
    * digest's task.
    */
   private static Future<?> take(
-      Future<Rendered> f,
-      Summary summary,
-      ReportDigest digest,
-      ExecutorService digesting,
-      Rows body)
+      Future<Rendered> f, Summary summary, ReportDigest digest, Executor digesting, Rows body)
       throws IOException, StoreException {
     Rendered r = await(f);
     Batch b = r.batch();
     summary.merge(r.totals());
-    Future<?> d =
-        digesting.submit(
+    FutureTask<?> d =
+        new FutureTask<>(
             () -> {
               for (int i = 0; i < b.size(); i++) {
                 if (b.identities.get(i) != null) {
@@ -553,7 +680,9 @@ public final class ComplianceReport {
                 }
                 digest.change(b.stored.get(i), b.storedApprovals.get(i));
               }
-            });
+            },
+            null);
+    digesting.execute(d);
     body.write(r.rows(), r.length());
     return d;
   }

@@ -117,9 +117,7 @@ final class HtmlReport implements ReportWriter {
     b.append("<div class=\"card")
         .append(s.coverage.coveredNs() < period ? " warn" : "")
         .append("\"><b>")
-        .append(
-            String.format(
-                java.util.Locale.ROOT, "%.1f %%", 100.0 * s.coverage.coveredNs() / period))
+        .append(String.format(Numbers.DIGITS, "%.1f %%", 100.0 * s.coverage.coveredNs() / period))
         .append(
             s.coverageByHost != null
                 ? "</b>watched live (least-covered host)</div></div>\n"

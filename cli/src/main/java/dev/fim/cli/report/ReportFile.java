@@ -48,7 +48,12 @@ public final class ReportFile extends BufferedOutputStream {
 
   /** As {@link #createNew(Path, int)}, advising every {@code chunk} bytes (tests: small files). */
   static ReportFile createNew(Path file, int size, long chunk) throws IOException {
-    int fd = DropBehind.enabled() ? createFd(file) : -1;
+    return createNew(file, size, chunk, DropBehind.enabled());
+  }
+
+  private static ReportFile createNew(Path file, int size, long chunk, boolean advise)
+      throws IOException {
+    int fd = advise ? createFd(file) : -1;
     if (fd >= 0) {
       try {
         // The file just created, by its descriptor: /proc's link names that inode, not the path.
@@ -87,7 +92,21 @@ public final class ReportFile extends BufferedOutputStream {
    */
   public static ReportFile createTemp(Path dir, String prefix, String suffix, int size)
       throws IOException {
-    return FreshFile.named(dir, prefix, suffix, name -> createNew(name, size));
+    return createTemp(dir, prefix, suffix, size, true);
+  }
+
+  /**
+   * As {@link #createTemp(Path, String, String, int)}; {@code advise} false creates the file
+   * without the C library and gives no page-cache advice (an output known to stay small: {@link
+   * ComplianceReport#small}), the same file otherwise.
+   */
+  public static ReportFile createTemp(
+      Path dir, String prefix, String suffix, int size, boolean advise) throws IOException {
+    return FreshFile.named(
+        dir,
+        prefix,
+        suffix,
+        name -> advise ? createNew(name, size) : createNew(name, size, DropBehind.CHUNK, false));
   }
 
   /** The name it was created under ({@link #createNew}, {@link #createTemp}), or null. */

@@ -125,7 +125,7 @@ final class TextReport implements ReportWriter {
     long period = s.parameters.untilNs() - s.parameters.fromNs();
     line(
         String.format(
-            java.util.Locale.ROOT,
+            Numbers.DIGITS,
             "Coverage:    %sfim watch ran %s of %s (%.1f %%), %d gap%s",
             host,
             EventTime.duration(c.coveredNs()),

@@ -35,7 +35,7 @@ final class TimelineSvg {
       double x1 = W * (double) (g.endNs() - from) / span;
       b.append(
           String.format(
-              java.util.Locale.ROOT,
+              Numbers.DIGITS,
               "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"#e6e6e6\"><title>not watched %s to %s</title></rect>",
               x0,
               TOP,
@@ -55,7 +55,7 @@ final class TimelineSvg {
       if (t.approved[i] > 0) {
         b.append(
             String.format(
-                java.util.Locale.ROOT,
+                Numbers.DIGITS,
                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#4a78b5\"><title>%s: %d approved</title></rect>",
                 x,
                 base - ha,
@@ -67,7 +67,7 @@ final class TimelineSvg {
       if (t.unapproved[i] > 0) {
         b.append(
             String.format(
-                java.util.Locale.ROOT,
+                Numbers.DIGITS,
                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#c62828\"><title>%s: %d unapproved</title></rect>",
                 x,
                 base - ha - hu,
@@ -79,7 +79,7 @@ final class TimelineSvg {
       if (t.overflows[i] > 0) {
         b.append(
             String.format(
-                java.util.Locale.ROOT,
+                Numbers.DIGITS,
                 "<polygon points=\"%.1f,2 %.1f,2 %.1f,12\" fill=\"#ef6c00\"><title>%s: %d overflow events</title></polygon>",
                 x,
                 x + w,
@@ -90,7 +90,7 @@ final class TimelineSvg {
     }
     b.append(
         String.format(
-            java.util.Locale.ROOT,
+            Numbers.DIGITS,
             "<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>",
             H - BOTTOM,
             W,

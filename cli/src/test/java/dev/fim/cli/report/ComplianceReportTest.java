@@ -775,4 +775,105 @@ class ComplianceReportTest {
         null,
         null);
   }
+
+  /**
+   * A report of fewer events than a batch (1,024) is rendered and digested on the calling thread,
+   * its rows kept in memory until the head is written; one of a batch or more goes to the render
+   * and digest threads, its rows spilled to a file from the second batch on. Around that edge
+   * (1,023, 1,024 and 1,025 events) every format's rows are each event's own, in order; the report
+   * written to a stream, to a writer and to a report file (with and without its page-cache advice)
+   * is the same; the digest is the same in every format; and no spill is left behind.
+   */
+  @Test
+  void reportsAroundOneBatchAreTheSameOnWhicheverThreadTheyAreRendered() throws Exception {
+    for (int n : new int[] {1_023, 1_024, 1_025}) {
+      Path dir = Files.createDirectory(tmp.resolve("edge" + n));
+      try (Store s = Store.open(dir.resolve("db"), Store.OpenMode.CREATE)) {
+        SyntheticHistory.fill(s, n, 17, T0, 1000 * S);
+        long until = T0 + 1000 * S;
+        assertEquals(n, new EventLog(s).countUpTo(T0, until, Integer.MAX_VALUE));
+        assertEquals(1_000, new EventLog(s).countUpTo(T0, until, 1_000));
+        assertEquals(
+            n < 1_024,
+            ComplianceReport.small(
+                s, new ReportParameters(T0, until, until, "h", 2, ReportFormat.TEXT)),
+            n + " events");
+        Set<String> digests = new HashSet<>();
+        for (ReportFormat f : ReportFormat.values()) {
+          ReportParameters p = new ReportParameters(T0, until, until, "h", 2, f);
+          ByteArrayOutputStream stream = new ByteArrayOutputStream();
+          digests.add(ComplianceReport.write(s, p, UNSEALED, stream, dir).sha256());
+          String doc = stream.toString(StandardCharsets.UTF_8);
+          java.io.StringWriter chars = new java.io.StringWriter();
+          ComplianceReport.write(s, p, UNSEALED, chars, dir);
+          assertEquals(doc, chars.toString(), n + " events, " + f + ": to a writer");
+          for (boolean advise : new boolean[] {true, false}) {
+            Path file;
+            try (ReportFile out = ReportFile.createTemp(dir, ".r.", ".tmp", 1 << 16, advise)) {
+              ComplianceReport.write(s, p, UNSEALED, out, dir);
+              file = out.path();
+            }
+            assertEquals(
+                doc,
+                Files.readString(file, StandardCharsets.UTF_8),
+                n + " events, " + f + ": to a file, advised " + advise);
+            Files.delete(file);
+          }
+          assertTrue(
+              doc.contains(eachEventsOwnRows(s, until, f)),
+              n + " events, " + f + ": the rows are each event's own, in order");
+        }
+        assertEquals(1, digests.size(), digests.toString());
+        try (var files = Files.list(dir)) {
+          assertEquals(
+              List.of("db"),
+              files.map(x -> x.getFileName().toString()).toList(),
+              n + " events: no spill left");
+        }
+      }
+    }
+  }
+
+  /** The rows of each event of {@code [T0, until)} rendered on its own in {@code f}, in order. */
+  private static String eachEventsOwnRows(Store s, long until, ReportFormat f) throws Exception {
+    StringBuilder rows = new StringBuilder();
+    boolean[] first = {true};
+    try (Approvals.Cursor cursor = new Approvals(s).cursor(T0)) {
+      new EventLog(s)
+          .forEach(
+              T0,
+              until,
+              e -> {
+                try {
+                  Approval a = cursor.of(e);
+                  Approval counted = a != null && a.acceptedNs() <= until ? a : null;
+                  if (f == ReportFormat.JSON) {
+                    dev.fim.engine.output.JsonBytes one =
+                        JsonReport.rows(
+                            java.util.Collections.singletonList(null),
+                            List.of(e),
+                            java.util.Collections.singletonList(counted),
+                            first[0],
+                            16);
+                    rows.append(new String(one.array(), 0, one.length(), StandardCharsets.UTF_8));
+                  } else {
+                    CharsWriter one = new CharsWriter(16);
+                    ReportWriter w =
+                        switch (f) {
+                          case TEXT -> new TextReport();
+                          case CSV -> new CsvReport(true);
+                          case HTML -> new HtmlReport();
+                          case JSON -> throw new AssertionError();
+                        };
+                    w.change(one, e, counted);
+                    rows.append(new String(one.utf8(), StandardCharsets.UTF_8));
+                  }
+                  first[0] = false;
+                } catch (Exception ex) {
+                  throw new IllegalStateException(ex);
+                }
+              });
+    }
+    return rows.toString();
+  }
 }

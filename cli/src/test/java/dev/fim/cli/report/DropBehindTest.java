@@ -152,6 +152,31 @@ class DropBehindTest {
     assertEquals(3L * CHUNK + 11, Files.size(moved));
   }
 
+  /**
+   * A temporary report file made without the advice (a small report's, {@code
+   * ComplianceReport.small}) is made as the advised one is: a new name in the directory, mode 0600,
+   * every byte written in it; only no advice is given.
+   */
+  @Test
+  void aTemporaryFileWithoutTheAdviceIsMadeTheSameWay() throws Exception {
+    for (boolean advise : new boolean[] {true, false}) {
+      Path name;
+      try (ReportFile out = ReportFile.createTemp(tmp, ".r.", ".tmp", 1 << 12, advise)) {
+        assertEquals(advise, out.advising());
+        name = out.path();
+        assertEquals(tmp, name.getParent());
+        assertTrue(name.getFileName().toString().startsWith(".r."), name.toString());
+        assertEquals(
+            "rw-------",
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(name)));
+        out.write(new byte[3 * CHUNK]);
+      }
+      assertEquals(3L * CHUNK, Files.size(name), "advise " + advise);
+      Files.delete(name);
+    }
+  }
+
   @Test
   void noneAdvisesNothing() {
     DropBehind drop = DropBehind.none();

@@ -1,19 +1,15 @@
 package dev.fim.engine.output;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
-
 /**
  * What this build of fim is: the version, the git commit and the build date, written at build time
- * into {@code dev/fim/engine/version.properties} (fim/pom.xml, an antrun step before the resources
- * are packed). A build from sources without git (a source tarball) says commit {@code unknown}; a
- * class path without the resource (an IDE that did not run the build) says {@code unknown} for all
- * three rather than fail. Read once, when the class loads: event writers use the precomputed {@link
- * #AGENT_JSON} and never look anything up per event.
+ * into {@link BuildStamp} (compiled in) and into {@code dev/fim/engine/version.properties}
+ * (fim/pom.xml, an antrun step after the module's compile). A build from sources without git (a
+ * source tarball) says commit {@code unknown}; a class path where the build step did not run (an
+ * IDE) says {@code unknown} for all three rather than fail. Read once, when the class loads: event
+ * writers use the precomputed {@link #AGENT_JSON} and never look anything up per event.
  */
 public final class BuildInfo {
-  /** The resource the build writes (kept in step with fim/pom.xml). */
+  /** The resource the build writes beside {@link BuildStamp} (kept in step with fim/pom.xml). */
   static final String RESOURCE = "/dev/fim/engine/version.properties";
 
   /** The ECS {@code agent.type} of every event and report fim writes. */
@@ -35,24 +31,16 @@ public final class BuildInfo {
   public static final String AGENT_JSON;
 
   static {
-    Properties p = new Properties();
-    try (InputStream in = BuildInfo.class.getResourceAsStream(RESOURCE)) {
-      if (in != null) {
-        p.load(in);
-      }
-    } catch (IOException e) {
-      // unreadable resource: "unknown" below, as for a class path without it
-    }
-    VERSION = value(p, "version");
-    COMMIT = value(p, "commit");
-    BUILT = value(p, "built");
+    VERSION = value(BuildStamp.version());
+    COMMIT = value(BuildStamp.commit());
+    BUILT = value(BuildStamp.built());
     AGENT_JSON = "{\"type\":\"" + AGENT_TYPE + "\",\"version\":\"" + jsonEscape(VERSION) + "\"}";
   }
 
   private BuildInfo() {}
 
-  private static String value(Properties p, String key) {
-    String v = p.getProperty(key, "").strip();
+  static String value(String stamped) {
+    String v = stamped.strip();
     // An unexpanded placeholder means the build step did not run: say so rather than print it.
     return v.isEmpty() || v.contains("${") ? "unknown" : v;
   }
