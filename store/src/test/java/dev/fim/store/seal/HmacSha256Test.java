@@ -3,20 +3,51 @@ package dev.fim.store.seal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@link HmacSha256} against RFC 4231 and, over random keys and messages, javax.crypto.Mac. */
+/**
+ * {@link HmacSha256} against RFC 4231 and, over random keys and messages, javax.crypto.Mac: with
+ * the JDK's SHA-256 and with the system's libcrypto ({@link Libcrypto}), each case run on both.
+ */
 class HmacSha256Test {
   private static final HexFormat HEX = HexFormat.of();
+
+  /** Where the SHA-256 comes from. */
+  enum Engine {
+    JDK,
+    LIBCRYPTO;
+
+    HmacSha256 keyed(byte[] key) {
+      if (this == JDK) {
+        return new HmacSha256(key, null);
+      }
+      Libcrypto lib = Libcrypto.open(LIBCRYPTO_3.getFileName().toString());
+      assumeTrue(lib != null || !Files.exists(LIBCRYPTO_3), "no libcrypto on this system");
+      assertNotNull(lib, LIBCRYPTO_3 + " is installed but Libcrypto did not load it");
+      HmacSha256 mac = new HmacSha256(key, lib);
+      assertTrue(mac.usesLibcrypto());
+      return mac;
+    }
+  }
+
+  private static final Path LIBCRYPTO_3 = Path.of("/usr/lib/x86_64-linux-gnu/libcrypto.so.3");
 
   private static byte[] hex(String s) {
     return HEX.parseHex(s);
@@ -33,31 +64,38 @@ class HmacSha256Test {
   }
 
   /** RFC 4231, section 4: the HMAC-SHA-256 results of test cases 1-7 (case 5 truncated to 128). */
-  @Test
-  void matchesRfc4231() {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void matchesRfc4231(Engine engine) {
     assertRfc(
+        engine,
         repeat(0x0b, 20),
         ascii("Hi There"),
         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
     assertRfc(
+        engine,
         ascii("Jefe"),
         ascii("what do ya want for nothing?"),
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     assertRfc(
+        engine,
         repeat(0xaa, 20),
         repeat(0xdd, 50),
         "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
     assertRfc(
+        engine,
         hex("0102030405060708090a0b0c0d0e0f10111213141516171819"),
         repeat(0xcd, 50),
         "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b");
-    byte[] five = new HmacSha256(repeat(0x0c, 20)).doFinal(ascii("Test With Truncation"));
+    byte[] five = engine.keyed(repeat(0x0c, 20)).doFinal(ascii("Test With Truncation"));
     assertEquals("a3b6167473100ee06e0c796c2955552b", HEX.formatHex(five, 0, 16));
     assertRfc(
+        engine,
         repeat(0xaa, 131),
         ascii("Test Using Larger Than Block-Size Key - Hash Key First"),
         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     assertRfc(
+        engine,
         repeat(0xaa, 131),
         ascii(
             "This is a test using a larger than block-size key and a larger than block-size data."
@@ -65,8 +103,8 @@ class HmacSha256Test {
         "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
   }
 
-  private static void assertRfc(byte[] key, byte[] data, String expected) {
-    assertEquals(expected, HEX.formatHex(new HmacSha256(key).doFinal(data)));
+  private static void assertRfc(Engine engine, byte[] key, byte[] data, String expected) {
+    assertEquals(expected, HEX.formatHex(engine.keyed(key).doFinal(data)));
   }
 
   /**
@@ -74,8 +112,9 @@ class HmacSha256Test {
    * messages (0..5000 bytes) fed in random pieces through every update form, heap and direct
    * buffers, each MAC object reused across messages as the chain reuses its per-thread MAC.
    */
-  @Test
-  void isBitIdenticalToJavaxCryptoMac() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void isBitIdenticalToJavaxCryptoMac(Engine engine) throws Exception {
     SplittableRandom rnd = new SplittableRandom(0x5eed_4231L);
     Mac ref = Mac.getInstance("HmacSHA256");
     byte[] out = new byte[LENGTH_PLUS_OFFSET];
@@ -92,10 +131,11 @@ class HmacSha256Test {
       byte[] keyCopy = key.clone();
       // SecretKeySpec refuses an empty key, yet an empty HMAC key is valid
       ref.init(key.length == 0 ? new EmptyKey() : new SecretKeySpec(key, "HmacSHA256"));
-      HmacSha256 mine = new HmacSha256(key);
+      HmacSha256 mine = engine.keyed(key);
       assertArrayEquals(keyCopy, key, "the caller's key is left as it was");
       for (int m = 0; m < 6; m++) {
-        int len = m == 0 ? 0 : rnd.nextInt(0, 5001);
+        // up to 10,000 bytes: more than libcrypto's 4 KiB staging area, in pieces across it
+        int len = m == 0 ? 0 : rnd.nextInt(0, m == 5 ? 10_001 : 5001);
         byte[] msg = new byte[len];
         rnd.nextBytes(msg);
         ref.update(msg);
@@ -177,10 +217,11 @@ class HmacSha256Test {
     }
   }
 
-  @Test
-  void showsNoKeyAndRejectsBadRangesWithoutIt() {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void showsNoKeyAndRejectsBadRangesWithoutIt(Engine engine) {
     byte[] key = ascii("secret-key-bytes-0123456789");
-    HmacSha256 mac = new HmacSha256(key);
+    HmacSha256 mac = engine.keyed(key);
     assertEquals("HmacSha256", mac.toString());
     IndexOutOfBoundsException e =
         assertThrows(IndexOutOfBoundsException.class, () -> mac.update(new byte[4], 2, 3));
@@ -188,7 +229,32 @@ class HmacSha256Test {
     assertThrows(IndexOutOfBoundsException.class, () -> mac.doFinal(new byte[40], 9));
     assertThrows(NullPointerException.class, () -> new HmacSha256(null));
     // the failed calls left the MAC usable and unchanged
-    assertArrayEquals(new HmacSha256(key).doFinal(ascii("x")), mac.doFinal(ascii("x")));
+    assertArrayEquals(engine.keyed(key).doFinal(ascii("x")), mac.doFinal(ascii("x")));
+  }
+
+  @Test
+  void theJdkByDefaultAndLibcryptoWhenAskedFor() {
+    String before = System.getProperty("fim.sha256");
+    try {
+      System.clearProperty("fim.sha256");
+      assertFalse(new HmacSha256(new byte[32]).usesLibcrypto(), "the default engine");
+      // The bench VM and CI have OpenSSL 3 (libssl3): without it the LIBCRYPTO cases are skipped
+      assumeTrue(Files.exists(LIBCRYPTO_3));
+      System.setProperty("fim.sha256", "libcrypto");
+      assertTrue(new HmacSha256(new byte[32]).usesLibcrypto(), "-Dfim.sha256=libcrypto");
+    } finally {
+      if (before == null) {
+        System.clearProperty("fim.sha256");
+      } else {
+        System.setProperty("fim.sha256", before);
+      }
+    }
+  }
+
+  @Test
+  void aMissingLibraryOrFunctionMeansTheJdk() {
+    assertNull(Libcrypto.open("libfim-no-such-crypto.so.3"), "no such library");
+    assertNull(Libcrypto.open("libc.so.6"), "a library without SHA256_Init");
   }
 
   /** Keys derived the way EvidenceKey derives the chain key match Mac's (the chain's key). */
@@ -199,6 +265,9 @@ class HmacSha256Test {
     Mac ref = Mac.getInstance("HmacSHA256");
     ref.init(new SecretKeySpec(seal, "HmacSHA256"));
     byte[] label = ascii("fim-evidence-chain-v1");
-    assertArrayEquals(ref.doFinal(label), new HmacSha256(seal).doFinal(label));
+    byte[] expected = ref.doFinal(label);
+    for (Engine engine : Engine.values()) {
+      assertArrayEquals(expected, engine.keyed(seal).doFinal(label), engine.name());
+    }
   }
 }
