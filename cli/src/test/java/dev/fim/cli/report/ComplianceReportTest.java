@@ -731,27 +731,7 @@ class ComplianceReportTest {
         String doc = out.toString(StandardCharsets.UTF_8);
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < events.size(); i++) {
-          if (f == ReportFormat.JSON) {
-            dev.fim.engine.output.JsonBytes one =
-                JsonReport.rows(
-                    java.util.Collections.singletonList(null),
-                    List.of(events.get(i)),
-                    java.util.Collections.singletonList(approvals.get(i)),
-                    i == 0,
-                    16);
-            rows.append(new String(one.array(), 0, one.length(), StandardCharsets.UTF_8));
-          } else {
-            CharsWriter one = new CharsWriter(16);
-            ReportWriter w =
-                switch (f) {
-                  case TEXT -> new TextReport();
-                  case CSV -> new CsvReport(true);
-                  case HTML -> new HtmlReport();
-                  case JSON -> throw new AssertionError();
-                };
-            w.change(one, events.get(i), approvals.get(i));
-            rows.append(new String(one.utf8(), StandardCharsets.UTF_8));
-          }
+          rows.append(ownRow(f, events.get(i), approvals.get(i), i == 0));
         }
         assertTrue(doc.contains(rows), f + ": the rows are each event's own, in order");
         assertTrue(doc.contains("\u65e5\u672c"), f + ": the path outside Latin-1 is in it");
@@ -847,27 +827,7 @@ class ComplianceReportTest {
                 try {
                   Approval a = cursor.of(e);
                   Approval counted = a != null && a.acceptedNs() <= until ? a : null;
-                  if (f == ReportFormat.JSON) {
-                    dev.fim.engine.output.JsonBytes one =
-                        JsonReport.rows(
-                            java.util.Collections.singletonList(null),
-                            List.of(e),
-                            java.util.Collections.singletonList(counted),
-                            first[0],
-                            16);
-                    rows.append(new String(one.array(), 0, one.length(), StandardCharsets.UTF_8));
-                  } else {
-                    CharsWriter one = new CharsWriter(16);
-                    ReportWriter w =
-                        switch (f) {
-                          case TEXT -> new TextReport();
-                          case CSV -> new CsvReport(true);
-                          case HTML -> new HtmlReport();
-                          case JSON -> throw new AssertionError();
-                        };
-                    w.change(one, e, counted);
-                    rows.append(new String(one.utf8(), StandardCharsets.UTF_8));
-                  }
+                  rows.append(ownRow(f, e, counted, first[0]));
                   first[0] = false;
                 } catch (Exception ex) {
                   throw new IllegalStateException(ex);
@@ -875,5 +835,30 @@ class ComplianceReportTest {
               });
     }
     return rows.toString();
+  }
+
+  /** The rows of one event rendered on its own in {@code f} ({@code first}: the report's first). */
+  private static String ownRow(ReportFormat f, ChangeEvent e, Approval counted, boolean first)
+      throws Exception {
+    if (f == ReportFormat.JSON) {
+      dev.fim.engine.output.JsonBytes one =
+          JsonReport.rows(
+              java.util.Collections.singletonList(null),
+              List.of(e),
+              java.util.Collections.singletonList(counted),
+              first,
+              16);
+      return new String(one.array(), 0, one.length(), StandardCharsets.UTF_8);
+    }
+    CharsWriter one = new CharsWriter(16);
+    ReportWriter w =
+        switch (f) {
+          case TEXT -> new TextReport();
+          case CSV -> new CsvReport(true);
+          case HTML -> new HtmlReport();
+          case JSON -> throw new AssertionError();
+        };
+    w.change(one, e, counted);
+    return new String(one.utf8(), StandardCharsets.UTF_8);
   }
 }
