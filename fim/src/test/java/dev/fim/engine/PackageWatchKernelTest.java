@@ -127,6 +127,46 @@ class PackageWatchKernelTest {
   }
 
   /**
+   * dpkg journals the new version ({@code updates/}) before it configures the package and rewrites
+   * {@code status} only when it is done: while the postinst runs (a service restart can take
+   * seconds), the files it installed carry their version all the same. Read from {@code status}
+   * alone, they had none (this test failed every time so; under load the other tests did now and
+   * then). The postinst waits for the test to have the event (bounded, so a failed test cannot
+   * leave dpkg behind).
+   */
+  @Test
+  void whileThePostinstRunsThePackagesFilesCarryItsVersion() throws Exception {
+    Path go = deb.workFile("go");
+    Path pkg =
+        deb.build(
+            "4.0",
+            TestDeb.files(tool, "#!/bin/sh\necho four\n"),
+            List.of(),
+            null,
+            "#!/bin/sh\nn=0\nwhile [ ! -e '"
+                + go
+                + "' ] && [ $n -lt 2400 ]; do sleep 0.05; n=$((n+1)); done\n");
+    java.util.concurrent.CompletableFuture<Void> install =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                deb.install(pkg);
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    try {
+      PathBytes toolPath = PathBytes.ofUtf8(tool.toString());
+      ChangeEvent t = h.await(e -> e.path().equals(toolPath), "dpkg's write of " + tool);
+      assertEquals("/usr/bin/dpkg", t.actor().executable());
+      assertEquals(new PackageOrigin(deb.name, "4.0", true, null), t.pkg());
+    } finally {
+      java.nio.file.Files.writeString(go, "go\n");
+      install.get(TestDeb.DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
    * dpkg itself writes content that is not what the package records (a forged or damaged package
    * whose md5sums does not match its data): the event says so, with both digests, and the text line
    * makes it stand out.

@@ -52,8 +52,24 @@ final class TestDeb implements AutoCloseable {
   Path build(
       String version, Map<Path, String> files, List<Path> conffiles, Map<Path, String> md5sums)
       throws Exception {
+    return build(version, files, conffiles, md5sums, null);
+  }
+
+  /** As above, with {@code postinst} as the package's postinst script when not null. */
+  Path build(
+      String version,
+      Map<Path, String> files,
+      List<Path> conffiles,
+      Map<Path, String> md5sums,
+      String postinst)
+      throws Exception {
     Path root = work.resolve("build-" + (++builds));
     Path debian = Files.createDirectories(root.resolve("DEBIAN"));
+    if (postinst != null) {
+      Path script = debian.resolve("postinst");
+      Files.writeString(script, postinst);
+      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
     Files.writeString(
         debian.resolve("control"),
         "Package: "
@@ -90,6 +106,11 @@ final class TestDeb implements AutoCloseable {
     Path deb = work.resolve(name + "_" + version + ".deb");
     run(List.of("dpkg-deb", "--root-owner-group", "--build", root.toString(), deb.toString()));
     return deb;
+  }
+
+  /** A path in this package's own work directory (removed by {@link #close()}). */
+  Path workFile(String name) {
+    return work.resolve(name);
   }
 
   /** {@code dpkg -i DEB}, waiting for another dpkg's lock if need be. */

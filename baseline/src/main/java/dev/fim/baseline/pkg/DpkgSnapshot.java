@@ -13,10 +13,11 @@ import java.util.List;
 
 /**
  * dpkg's database as read at one moment: which package names each path (every {@code info/*.list}),
- * each package's version and conffiles ({@code status}), the diversions, and each file's MD5
- * ({@code info/PKG.md5sums}, read when asked, not held). Every file is streamed; a missing or
- * damaged one means "no answer", never a failure, and a line that is not what dpkg writes (a
- * relative path, an over-long line, an MD5 that is not 32 hex digits) is skipped.
+ * each package's version and conffiles ({@code status} and dpkg's journal over it, {@code
+ * updates/}), the diversions, and each file's MD5 ({@code info/PKG.md5sums}, read when asked, not
+ * held). Every file is streamed; a missing or damaged one means "no answer", never a failure, and a
+ * line that is not what dpkg writes (a relative path, an over-long line, an MD5 that is not 32 hex
+ * digits) is skipped.
  */
 final class DpkgSnapshot {
   /** Longest path line read from a {@code .list} or {@code .md5sums} file (PATH_MAX is 4096). */
@@ -101,9 +102,7 @@ final class DpkgSnapshot {
   }
 
   private static DpkgStatus readStatus(Path root) throws IOException {
-    try (InputStream in = Files.newInputStream(root.resolve("status"))) {
-      return DpkgStatus.read(in);
-    }
+    return DpkgStatus.readDatabase(root);
   }
 
   private static Diversions readDiversions(Path root) throws IOException {
@@ -254,12 +253,10 @@ final class DpkgSnapshot {
 
   /**
    * The same file lists with {@code status} read again: a new version or conffile record, without
-   * reading every list (dpkg writes {@code status} several times per package it installs).
+   * reading every list (dpkg records several steps per package it installs in its journal).
    */
   void replaceStatus(Path root) throws IOException {
-    try (InputStream in = Files.newInputStream(root.resolve("status"))) {
-      status = DpkgStatus.read(in);
-    }
+    status = readStatus(root);
   }
 
   /**

@@ -3,7 +3,17 @@ package dev.fim.baseline.pkg;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +51,77 @@ final class DpkgStatus {
 
   static DpkgStatus read(InputStream in) throws IOException {
     Map<String, Installed> out = new HashMap<>();
+    readInto(in, out);
+    return new DpkgStatus(out);
+  }
+
+  /** How often {@link #readDatabase} starts again when dpkg replaced {@code status} meanwhile. */
+  private static final int READ_ATTEMPTS = 5;
+
+  /**
+   * The packages as dpkg itself sees them: {@code status}, then each record of dpkg's journal
+   * ({@code updates/NNNN}, in order) over it. While it runs, dpkg records every step of a package
+   * in the journal (half-installed, then unpacked with the new version and conffiles, …) and
+   * rewrites {@code status} only at a checkpoint: every 250 steps and when it exits. Without the
+   * journal, the files of a package being installed have an owner (its {@code .list} and {@code
+   * md5sums} are in {@code info/}) but no version until dpkg is done (a watch's events of a first
+   * install lost their version so under load). A checkpoint writes {@code status} anew (a new
+   * inode, by rename) and then deletes the journal: a read that straddles one starts again.
+   */
+  static DpkgStatus readDatabase(Path root) throws IOException {
+    Path statusFile = root.resolve("status");
+    for (int attempt = 1; ; attempt++) {
+      Object before = fileKey(statusFile);
+      Map<String, Installed> out = new HashMap<>();
+      try (InputStream in = Files.newInputStream(statusFile)) {
+        readInto(in, out);
+      }
+      boolean complete = readJournal(root.resolve("updates"), out);
+      if ((complete && java.util.Objects.equals(before, fileKey(statusFile)))
+          || attempt == READ_ATTEMPTS) {
+        return new DpkgStatus(out);
+      }
+    }
+  }
+
+  /**
+   * Applies the journal's records in dpkg's order (its files are named by a decimal sequence
+   * number; {@code tmp.i}, a record being written, is not one yet). False when a record vanished
+   * while being read: a checkpoint happened.
+   */
+  private static boolean readJournal(Path updates, Map<String, Installed> out) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(updates)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        if (!name.isEmpty() && name.length() <= 9 && name.chars().allMatch(Character::isDigit)) {
+          names.add(name);
+        }
+      }
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return true; // no journal
+    }
+    names.sort(Comparator.comparingInt(Integer::parseInt));
+    for (String name : names) {
+      try (InputStream in = Files.newInputStream(updates.resolve(name))) {
+        readInto(in, out);
+      } catch (NoSuchFileException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Object fileKey(Path p) {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void readInto(InputStream in, Map<String, Installed> out) throws IOException {
     try (ByteLines lines = new ByteLines(in, MAX_LINE)) {
       Stanza s = new Stanza();
       boolean inConffiles = false;
@@ -77,7 +158,6 @@ final class DpkgStatus {
       }
       s.finish(out);
     }
-    return new DpkgStatus(out);
   }
 
   private static final class Stanza {

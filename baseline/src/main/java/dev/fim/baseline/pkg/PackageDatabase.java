@@ -18,10 +18,11 @@ import java.util.function.Supplier;
 /**
  * Which package owns a path and whether the file's content is the package's, from dpkg's database
  * ({@code /var/lib/dpkg}): the entry point of this package. The path index is built on the first
- * question and rebuilt only when dpkg has changed its database since ({@code status}, {@code info/}
- * or {@code diversions} has a new modification time or size), so a command reads it once and a
- * long-running watch after each package operation. A host without dpkg answers null to everything.
- * Thread-safe (one lock; questions are rare beside changes of package files).
+ * question and rebuilt only when dpkg has changed its database since ({@code status}, its journal
+ * {@code updates/}, {@code info/} or {@code diversions} has a new modification time or size), so a
+ * command reads it once and a long-running watch after each package operation. A host without dpkg
+ * answers null to everything. Thread-safe (one lock; questions are rare beside changes of package
+ * files).
  *
  * <p>What a verification proves, and what it cannot: see docs/security.md, "What package
  * verification proves".
@@ -137,6 +138,11 @@ public final class PackageDatabase implements AutoCloseable {
    */
   public synchronized PackageOrigin owner(PathBytes path) {
     List<DpkgSnapshot.Owner> owners = owners(path, false);
+    if (!owners.isEmpty() && owners.get(0).version() == null) {
+      // A package dpkg was installing at the last look (its list was in, its version not yet):
+      // ask now, not up to FOLLOW_NS later (three stat calls, only for such a path)
+      owners = owners(path, true);
+    }
     return owners.isEmpty() ? null : origin(owners.get(0), null, null);
   }
 
@@ -310,7 +316,7 @@ public final class PackageDatabase implements AutoCloseable {
     }
     if (snapshot != null && t - loadedNs < reloadNs) {
       behind = true; // read again when due, or at once for a path this read does not know
-      if (!now.get(0).equals(stamp.get(0))) {
+      if (!now.get(0).equals(stamp.get(0)) || !now.get(3).equals(stamp.get(3))) {
         try {
           snapshot.replaceStatus(root); // versions and conffiles stay current (cheap beside lists)
         } catch (IOException | RuntimeException e) {
@@ -393,7 +399,8 @@ public final class PackageDatabase implements AutoCloseable {
     return List.of(
         stampOf(root.resolve("status")),
         stampOf(root.resolve("info")),
-        stampOf(root.resolve("diversions")));
+        stampOf(root.resolve("diversions")),
+        stampOf(root.resolve("updates")));
   }
 
   /**

@@ -352,6 +352,67 @@ class PackageDatabaseTest {
     }
   }
 
+  private long journalSteps;
+
+  /**
+   * dpkg's journal record {@code name} (it writes {@code tmp.i} and renames it so). The directory's
+   * time is set one second on per record: dpkg's steps are milliseconds apart, beyond the kernel's
+   * coarse file clock, which a test's writes are not.
+   */
+  private void journal(String name, String content) throws IOException {
+    Path updates = Files.createDirectories(db.resolve("updates"));
+    Files.writeString(updates.resolve(name), content);
+    Files.setLastModifiedTime(
+        updates,
+        java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L + ++journalSteps * 1000));
+  }
+
+  /**
+   * dpkg records each step of a package in its journal ({@code updates/NNNN}) and rewrites {@code
+   * status} only at a checkpoint (when it exits): a package being installed has its list and
+   * md5sums in {@code info/} and its version in the journal only. Its files carry that version, as
+   * {@code dpkg-query} would say, and an owner asked for within {@link PackageDatabase#FOLLOW_NS}
+   * of a look that found no version asks dpkg's database again.
+   */
+  @Test
+  void thePackageDpkgIsInstallingHasTheVersionOfItsJournal() throws Exception {
+    database(stanza("other", "1", "installed", ""));
+    Path a = file("a", "a\n");
+    info("new", ".list", (a + "\n").getBytes());
+    info(
+        "new",
+        ".md5sums",
+        (md5("a\n".getBytes()) + "  " + a.toString().substring(1) + "\n").getBytes());
+    // before unpacking: half-installed, no version yet (a first install); tmp.i is not a record
+    journal("0000", "Package: new\nStatus: install reinstreq half-installed\nArchitecture: all\n");
+    journal("tmp.i", stanza("new", "9", "installed", ""));
+    try (PackageDatabase pkgs = new PackageDatabase(db, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2)) {
+      assertEquals(new PackageOrigin("new", null, true, null), pkgs.verify(pb(a), FileType.FILE));
+      // unpacked: the new version and its conffiles are recorded
+      journal("0001", stanza("new", "1.0-1", "unpacked", ""));
+      assertEquals(
+          new PackageOrigin("new", "1.0-1", null, null),
+          pkgs.owner(pb(a)),
+          "no version at the last look: asked again at once");
+      assertEquals(
+          new PackageOrigin("new", "1.0-1", true, null), pkgs.verify(pb(a), FileType.FILE));
+      // the records apply in order: the later one wins
+      journal("0002", stanza("new", "1.0-1", "installed", ""));
+      journal("0010", stanza("new", "1.0-2", "installed", ""));
+      assertEquals("1.0-2", pkgs.verify(pb(a), FileType.FILE).version());
+      // the checkpoint: status has it all, the journal is empty
+      Files.writeString(
+          db.resolve("status"),
+          stanza("other", "1", "installed", "") + "\n" + stanza("new", "1.0-2", "installed", ""));
+      for (String name : new String[] {"0000", "0001", "0002", "0010", "tmp.i"}) {
+        Files.delete(db.resolve("updates").resolve(name));
+      }
+      assertEquals(
+          new PackageOrigin("new", "1.0-2", true, null), pkgs.verify(pb(a), FileType.FILE));
+      assertEquals(1, pkgs.loads(), "the journal is read with status, not every list");
+    }
+  }
+
   /** The host's own dpkg database: dpkg owns /usr/bin/dpkg, and its content is dpkg's. */
   @Test
   void theHostsDpkgVouchesForItself() {

@@ -31,9 +31,16 @@ public final class PackageEnricher implements ChangeEnrichment {
   static final Set<String> PACKAGE_MANAGERS = Set.of("/usr/bin/dpkg", "/bin/dpkg");
 
   private final PackageDatabase db;
+  private final long recordWaitNs;
 
   public PackageEnricher(PackageDatabase db) {
+    this(db, RECORD_WAIT_NS);
+  }
+
+  /** With another bound than {@link #RECORD_WAIT_NS} (the tests: one no load reaches). */
+  PackageEnricher(PackageDatabase db, long recordWaitNs) {
     this.db = db;
+    this.recordWaitNs = recordWaitNs;
   }
 
   /** True when {@code executable} is the package manager itself. */
@@ -49,13 +56,14 @@ public final class PackageEnricher implements ChangeEnrichment {
   static final long RECORD_WAIT_NS = 5_000_000_000L;
 
   /**
-   * A dpkg write that did not verify, or whose path no package owns yet, while dpkg still runs:
-   * asked again each time dpkg changes its database, until it verifies, dpkg has exited, or the
-   * bound. A new directory or file is reported before dpkg writes the package's file list (its
-   * {@code .list} comes after unpacking), so an early look finds no owner.
+   * A dpkg write that did not verify, whose path no package owns yet, or whose package has no
+   * version yet, while dpkg still runs: asked again each time dpkg changes its database, until it
+   * verifies, dpkg has exited, or the bound. A new directory or file is reported before dpkg writes
+   * the package's file list (its {@code .list} comes after unpacking), so an early look finds no
+   * owner.
    */
   private PackageOrigin verifyWhenRecorded(ChangeEvent e, PackageOrigin first) {
-    long end = System.nanoTime() + RECORD_WAIT_NS; // in all: a forged package never verifies
+    long end = System.nanoTime() + recordWaitNs; // in all: a forged package never verifies
     PackageOrigin latest = first;
     try {
       while (db.awaitChange(end - System.nanoTime())) {
@@ -63,7 +71,7 @@ public final class PackageEnricher implements ChangeEnrichment {
         if (again != null) {
           latest = again;
         }
-        if ((again != null && !again.failed()) || !running(e.actor().pid())) {
+        if (settled(again) || !running(e.actor().pid())) {
           return latest;
         }
       }
@@ -71,6 +79,16 @@ public final class PackageEnricher implements ChangeEnrichment {
       Thread.currentThread().interrupt();
     }
     return latest;
+  }
+
+  /**
+   * An answer for a dpkg write that will not change while dpkg goes on: owned, verified (or a
+   * directory) and with the package's version. dpkg puts a new package's list and {@code md5sums}
+   * in {@code info/} before it records the package's version (in its journal, {@code updates/}), so
+   * a look in between finds a verified file of a package without a version.
+   */
+  private static boolean settled(PackageOrigin p) {
+    return p != null && !p.failed() && p.version() != null;
   }
 
   private static boolean running(Integer pid) {
@@ -85,7 +103,7 @@ public final class PackageEnricher implements ChangeEnrichment {
     PackageOrigin p;
     if (e.after() != null && e.actor() != null && isPackageManager(e.actor().executable())) {
       p = db.verify(e.path(), e.after().type());
-      if ((p == null || p.failed()) && running(e.actor().pid())) {
+      if (!settled(p) && running(e.actor().pid())) {
         p = verifyWhenRecorded(e, p);
       }
     } else {
