@@ -341,7 +341,8 @@ class QueryArgsTest {
 
   /**
    * Real {@code fim history} and {@code fim report} runs: picocli's model is not built at all (no
-   * {@code CommandLine}, no annotation proxy), and they still verify the evidence and print.
+   * {@code CommandLine}, no annotation proxy), jffi is not started, and they still verify the
+   * evidence and print.
    */
   @Test
   void aRealHistoryAndReportBuildNoPicocliModel() throws Exception {
@@ -368,6 +369,9 @@ class QueryArgsTest {
       assertFalse(
           out.contains(" picocli.CommandLine "), args[0] + ": picocli's CommandLine loaded");
       assertFalse(out.contains("$Proxy"), args[0] + ": an annotation was read");
+      // the evidence's HMACs are the JDK's here: jffi's start (its stub, java.util.logging) is for
+      // fim watch's libcrypto and the scans, not for a query (session 16's review)
+      assertFalse(out.contains(" com.kenai.jffi."), args[0] + ": jffi started");
       assertTrue(out.contains("etc/hosts"), out);
     }
   }

@@ -31,7 +31,19 @@ final class Libcrypto {
   static final int CONTEXT = 128;
 
   private static final String[] SONAMES = {"libcrypto.so.3", "libcrypto.so.1.1"};
-  private static final Invoker INVOKER = Invoker.getInstance();
+
+  /**
+   * Held, not only looked into: jffi may close a library whose {@code Library} is unreachable (a
+   * cleaner), which would unmap the functions below.
+   */
+  private final Library library;
+
+  /**
+   * jffi's invoker, taken when a library is opened, not at class set-up: {@link #load()} runs for
+   * every {@link HmacSha256}, and jffi's start (its stub, java.util.logging) would cost every short
+   * command ~50 classes and tens of ms that only {@code fim watch} asks for.
+   */
+  private final Invoker invoker;
 
   private final long init;
   private final long update;
@@ -41,6 +53,8 @@ final class Libcrypto {
   private final CallContext finalContext; // int SHA256_Final(unsigned char*, SHA256_CTX*)
 
   private Libcrypto(Library lib) {
+    library = lib;
+    invoker = Invoker.getInstance();
     init = symbol(lib, "SHA256_Init");
     update = symbol(lib, "SHA256_Update");
     finish = symbol(lib, "SHA256_Final");
@@ -138,17 +152,17 @@ final class Libcrypto {
 
   /** {@code SHA256_Init} of the context at {@code ctx}. */
   void init(long ctx) {
-    check((int) INVOKER.invokeN1(initContext, init, ctx), "SHA256_Init");
+    check((int) invoker.invokeN1(initContext, init, ctx), "SHA256_Init");
   }
 
   /** {@code SHA256_Update}: feeds {@code len} bytes at {@code data}. */
   void update(long ctx, long data, long len) {
-    check((int) INVOKER.invokeN3(updateContext, update, ctx, data, len), "SHA256_Update");
+    check((int) invoker.invokeN3(updateContext, update, ctx, data, len), "SHA256_Update");
   }
 
   /** {@code SHA256_Final}: the 32-byte digest to {@code md}; the context is spent. */
   void finish(long md, long ctx) {
-    check((int) INVOKER.invokeN2(finalContext, finish, md, ctx), "SHA256_Final");
+    check((int) invoker.invokeN2(finalContext, finish, md, ctx), "SHA256_Final");
   }
 
   private static void check(int result, String function) {

@@ -54,7 +54,9 @@ final class LibcryptoHmac implements HmacEngine {
     } finally {
       java.util.Arrays.fill(k, (byte) 0);
       java.util.Arrays.fill(pad, (byte) 0);
-      for (int i = DIGEST; i < STAGE + BLOCK; i++) {
+      // the digest, the pads and, of a key longer than the block, what digest(key) staged
+      int used = STAGE + Math.max(BLOCK, Math.min(key.length, STAGE_SIZE));
+      for (int i = DIGEST; i < used; i++) {
         mem.put(i, (byte) 0);
       }
     }
@@ -89,6 +91,11 @@ final class LibcryptoHmac implements HmacEngine {
   }
 
   private void flush() {
+    if (staged > STAGE_SIZE) {
+      // only a MAC shared between threads (never done: one per thread) could get here; the
+      // library must never read past the staging area
+      throw new IllegalStateException("HmacSha256 used by two threads at once");
+    }
     if (staged > 0) {
       lib.update(base + WORK, base + STAGE, staged);
       staged = 0;
