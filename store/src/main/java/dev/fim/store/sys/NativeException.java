@@ -127,6 +127,9 @@ public class NativeException extends IOException {
    * session 16.
    */
   static String commonDescription(int errno) {
+    if (!GENERIC_ERRNOS) {
+      return null;
+    }
     switch (errno) {
       case COMMON_ENOENT:
         return "No such file or directory";
@@ -139,6 +142,22 @@ public class NativeException extends IOException {
       default:
         return null;
     }
+  }
+
+  /**
+   * Whether this machine numbers its errnos as Linux's generic table does (x86, ARM, RISC-V,
+   * PowerPC, s390): MIPS, SPARC, Alpha and PA-RISC number EPROTOTYPE and ECONNREFUSED otherwise,
+   * and there jnr-constants says every text.
+   */
+  private static final boolean GENERIC_ERRNOS = genericErrnos(System.getProperty("os.arch", ""));
+
+  private static boolean genericErrnos(String arch) {
+    for (String other : new String[] {"mips", "sparc", "alpha", "parisc", "hppa"}) {
+      if (arch.toLowerCase(java.util.Locale.ROOT).startsWith(other)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static final int COMMON_ENOENT = 2;

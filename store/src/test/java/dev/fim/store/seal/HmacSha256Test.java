@@ -47,7 +47,27 @@ class HmacSha256Test {
     }
   }
 
-  private static final Path LIBCRYPTO_3 = Path.of("/usr/lib/x86_64-linux-gnu/libcrypto.so.3");
+  /** The system's libcrypto.so.3 wherever the distribution keeps it (any architecture). */
+  private static final Path LIBCRYPTO_3 = installedLibcrypto3();
+
+  private static Path installedLibcrypto3() {
+    for (String dir : new String[] {"/usr/lib", "/lib", "/usr/lib64", "/lib64"}) {
+      Path top = Path.of(dir);
+      if (Files.exists(top.resolve("libcrypto.so.3"))) {
+        return top.resolve("libcrypto.so.3");
+      }
+      try (java.util.stream.Stream<Path> arches = Files.list(top)) {
+        java.util.Optional<Path> found =
+            arches.map(a -> a.resolve("libcrypto.so.3")).filter(Files::exists).findFirst();
+        if (found.isPresent()) {
+          return found.get();
+        }
+      } catch (java.io.IOException e) {
+        // not a directory here: the next
+      }
+    }
+    return Path.of("/usr/lib/libcrypto.so.3"); // absent: the libcrypto cases are skipped
+  }
 
   private static byte[] hex(String s) {
     return HEX.parseHex(s);
@@ -159,6 +179,38 @@ class HmacSha256Test {
             assertArrayEquals(expected, mine.doFinal(), () -> "key " + keyLen + " after reset");
           }
         }
+      }
+    }
+  }
+
+  /**
+   * The edges fixed, not left to chance: keys around the block (63, 64, 65) and past the staging
+   * area (4,097), messages around SHA-256's padding (55, 56), the block (63-65, 119, 120) and
+   * libcrypto's 4 KiB staging area (4,095-4,097, 8,193), fed whole and byte by byte.
+   */
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void blockAndStagingEdgesAreJavaxCryptoMacs(Engine engine) throws Exception {
+    Mac ref = Mac.getInstance("HmacSHA256");
+    for (int keyLen : new int[] {0, 1, 32, 63, 64, 65, 4097}) {
+      byte[] key = new byte[keyLen];
+      for (int i = 0; i < keyLen; i++) {
+        key[i] = (byte) (i * 7 + 1);
+      }
+      ref.init(keyLen == 0 ? new EmptyKey() : new SecretKeySpec(key, "HmacSHA256"));
+      HmacSha256 mine = engine.keyed(key);
+      for (int len : new int[] {0, 1, 55, 56, 63, 64, 65, 119, 120, 4095, 4096, 4097, 8193}) {
+        byte[] msg = new byte[len];
+        for (int i = 0; i < len; i++) {
+          msg[i] = (byte) (i * 13 + keyLen);
+        }
+        byte[] expected = ref.doFinal(msg);
+        String what = "key " + keyLen + ", message " + len;
+        assertArrayEquals(expected, mine.doFinal(msg), what + ", whole");
+        for (byte b : msg) {
+          mine.update(b);
+        }
+        assertArrayEquals(expected, mine.doFinal(), what + ", byte by byte");
       }
     }
   }
