@@ -111,9 +111,12 @@ final class QueryArgs {
     c.common = new CommonOptions();
     c.output = new EventFormatOption();
     List<String> paths = new ArrayList<>();
-    if (!QuickOptions.read(args, HISTORY, new HistoryFields(c), paths) || paths.size() > 1) {
+    HistoryFields fields = new HistoryFields(c);
+    if (!QuickOptions.read(args, HISTORY, fields, paths) || paths.size() > 1) {
       return null;
     }
+    c.since = fields.since;
+    c.until = fields.until;
     c.path = paths.isEmpty() ? null : paths.get(0);
     if (c.output.format == null) {
       c.output.format = ReportFormat.TEXT; // the option's defaultValue (the test compares)
@@ -152,9 +155,12 @@ final class QueryArgs {
     ReportCommand c = new ReportCommand();
     c.common = new CommonOptions();
     List<String> paths = new ArrayList<>();
-    if (!QuickOptions.read(args, REPORT, new ReportFields(c), paths) || !paths.isEmpty()) {
+    ReportFields fields = new ReportFields(c);
+    if (!QuickOptions.read(args, REPORT, fields, paths) || !paths.isEmpty()) {
       return null;
     }
+    c.since = fields.since;
+    c.until = fields.until;
     if (c.format == null) {
       c.format = ReportFormat.TEXT.label(); // the options' defaultValues
     }
@@ -172,8 +178,37 @@ final class QueryArgs {
     return true;
   }
 
-  /** The fields of a history the line sets. Not a lambda: see {@link Preload}. */
-  private static final class HistoryFields implements QuickOptions.Fields {
+  /**
+   * The fields of a command with a period: {@code --since} and {@code --until}, each at most once
+   * (a second one is picocli's to refuse), then the command's own. Not a lambda: see {@link
+   * Preload}.
+   */
+  private abstract static class PeriodFields implements QuickOptions.Fields {
+    String since;
+    String until;
+
+    @Override
+    public final boolean set(String field, String value) {
+      switch (field) {
+        case "since":
+          if (since != null) return false;
+          since = value;
+          return true;
+        case "until":
+          if (until != null) return false;
+          until = value;
+          return true;
+        default:
+          return setOwn(field, value);
+      }
+    }
+
+    /** Any other field of the line. */
+    abstract boolean setOwn(String field, String value);
+  }
+
+  /** The fields of a history the line sets. */
+  private static final class HistoryFields extends PeriodFields {
     private final HistoryCommand c;
 
     HistoryFields(HistoryCommand c) {
@@ -181,21 +216,10 @@ final class QueryArgs {
     }
 
     @Override
-    public boolean set(String field, String value) {
-      switch (field) {
-        case "since":
-          if (c.since != null) return false;
-          c.since = value;
-          return true;
-        case "until":
-          if (c.until != null) return false;
-          c.until = value;
-          return true;
-        case "format":
-          return setFormat(c.output, value);
-        default:
-          return QuickOptions.setCommon(c.common, field, value);
-      }
+    boolean setOwn(String field, String value) {
+      return field.equals("format")
+          ? setFormat(c.output, value)
+          : QuickOptions.setCommon(c.common, field, value);
     }
   }
 
@@ -227,7 +251,7 @@ final class QueryArgs {
   }
 
   /** The fields of a report the line sets. */
-  private static final class ReportFields implements QuickOptions.Fields {
+  private static final class ReportFields extends PeriodFields {
     private final ReportCommand c;
 
     ReportFields(ReportCommand c) {
@@ -235,16 +259,8 @@ final class QueryArgs {
     }
 
     @Override
-    public boolean set(String field, String value) {
+    boolean setOwn(String field, String value) {
       switch (field) {
-        case "since":
-          if (c.since != null) return false;
-          c.since = value;
-          return true;
-        case "until":
-          if (c.until != null) return false;
-          c.until = value;
-          return true;
         case "format":
           if (c.format != null
               || !(value.equals("text")

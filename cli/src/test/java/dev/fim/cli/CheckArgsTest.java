@@ -33,21 +33,6 @@ class CheckArgsTest {
   /** The commands {@link CheckArgs} reads: the same options (mixins and PATHs). */
   private static final String[] COMMANDS = {"check", "update"};
 
-  /** picocli's model of {@code command}, as a run of {@code fim command} builds it. */
-  private static CommandLine.Model.CommandSpec spec(String command) {
-    return FimCommand.commandLine(RawArgs.fromProcCmdline(new String[0]), command)
-        .getSubcommands()
-        .get(command)
-        .getCommandSpec();
-  }
-
-  /** What picocli fills for {@code args}: a CheckCommand or an UpdateCommand. */
-  private static Object picocli(String... args) {
-    CommandLine cl = FimCommand.commandLine(RawArgs.fromProcCmdline(args), args);
-    CommandLine.ParseResult parsed = cl.parseArgs(args);
-    return parsed.subcommand().commandSpec().userObject();
-  }
-
   /** {@code args} with its first word (the command) replaced by {@code command}. */
   private static String[] as(String command, String[] args) {
     String[] a = args.clone();
@@ -75,8 +60,8 @@ class CheckArgsTest {
       everyOptionIsReadAsPicocliReadsItOrLeftToPicocli(command);
     }
     assertEquals(
-        spec("check").options().stream().map(o -> List.of(o.names())).toList(),
-        spec("update").options().stream().map(o -> List.of(o.names())).toList(),
+        PicocliModels.spec("check").options().stream().map(o -> List.of(o.names())).toList(),
+        PicocliModels.spec("update").options().stream().map(o -> List.of(o.names())).toList(),
         "check and update have the same options");
   }
 
@@ -85,13 +70,16 @@ class CheckArgsTest {
     int read = 0;
     int declined = 0;
     List<String> all = new ArrayList<>();
-    for (CommandLine.Model.OptionSpec o : spec(command).options()) {
+    for (CommandLine.Model.OptionSpec o : PicocliModels.spec(command).options()) {
       for (String name : o.names()) {
         if (CheckArgs.NAMES.containsKey(name)) {
           String v = value(name);
-          assertSame(picocli(command, name, v), quick(command, name, v), name);
+          assertSame(PicocliModels.filled(command, name, v), quick(command, name, v), name);
           if (name.startsWith("--")) {
-            assertSame(picocli(command, name + "=" + v), quick(command, name + "=" + v), name);
+            assertSame(
+                PicocliModels.filled(command, name + "=" + v),
+                quick(command, name + "=" + v),
+                name);
           } else {
             assertNull(quick(command, name + v), name + v + ": attached");
             assertNull(quick(command, name + "=" + v), name + "=" + v);
@@ -125,7 +113,7 @@ class CheckArgsTest {
     }
     line.add("/b c");
     String[] args = line.toArray(String[]::new);
-    assertSame(picocli(args), quick(args), String.join(" ", args));
+    assertSame(PicocliModels.filled(args), quick(args), String.join(" ", args));
   }
 
   /** PATHs, none, and the format's values; every odd PATH or value is left to picocli. */
@@ -146,7 +134,7 @@ class CheckArgsTest {
         }) {
       for (String command : COMMANDS) {
         String[] args = as(command, line);
-        assertSame(picocli(args), quick(args), String.join(" ", args));
+        assertSame(PicocliModels.filled(args), quick(args), String.join(" ", args));
       }
     }
     for (String[] line :

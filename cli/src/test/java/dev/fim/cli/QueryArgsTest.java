@@ -29,21 +29,6 @@ import picocli.CommandLine;
 class QueryArgsTest {
   @TempDir Path tmp;
 
-  /** picocli's model of {@code command}, as a run of it builds it. */
-  private static CommandLine.Model.CommandSpec spec(String command) {
-    return FimCommand.commandLine(RawArgs.fromProcCmdline(new String[0]), command)
-        .getSubcommands()
-        .get(command)
-        .getCommandSpec();
-  }
-
-  /** What picocli fills for {@code args}. */
-  private static Object picocli(String... args) {
-    CommandLine cl = FimCommand.commandLine(RawArgs.fromProcCmdline(args), args);
-    CommandLine.ParseResult parsed = cl.parseArgs(args);
-    return parsed.subcommand().commandSpec().userObject();
-  }
-
   private static Object quick(String... args) {
     Commands.rawArgs = RawArgs.fromProcCmdline(args);
     switch (args.length == 0 ? "" : args[0]) {
@@ -99,15 +84,15 @@ class QueryArgsTest {
       int read = 0;
       int declined = 0;
       List<String> all = new ArrayList<>(base);
-      for (CommandLine.Model.OptionSpec o : spec(command).options()) {
+      for (CommandLine.Model.OptionSpec o : PicocliModels.spec(command).options()) {
         for (String name : o.names()) {
           if (names.containsKey(name)) {
             String v = value(name);
             String[] args = line(base, name, v);
-            assertSame(picocli(args), quick(args), String.join(" ", args));
+            assertSame(PicocliModels.filled(args), quick(args), String.join(" ", args));
             if (name.startsWith("--")) {
               args = line(base, name + "=" + v);
-              assertSame(picocli(args), quick(args), String.join(" ", args));
+              assertSame(PicocliModels.filled(args), quick(args), String.join(" ", args));
             } else {
               assertNull(quick(line(base, name + v)), name + v + ": attached");
               assertNull(quick(line(base, name + "=" + v)), name + "=" + v);
@@ -138,7 +123,7 @@ class QueryArgsTest {
       assertTrue(declined >= 6, command + ": declined " + declined);
       // Every option read here at once (long names), after and before the PATH.
       String[] args = all.toArray(String[]::new);
-      assertSame(picocli(args), quick(args), String.join(" ", args));
+      assertSame(PicocliModels.filled(args), quick(args), String.join(" ", args));
     }
   }
 
@@ -182,7 +167,7 @@ class QueryArgsTest {
           {"report", "--format", "text"},
           {"report"}
         }) {
-      assertSame(picocli(args), quick(args), String.join(" ", args));
+      assertSame(PicocliModels.filled(args), quick(args), String.join(" ", args));
     }
     for (String[] args :
         new String[][] {
