@@ -12,6 +12,7 @@ import dev.fim.engine.correlate.Correlator;
 import dev.fim.engine.correlate.CrashRecord;
 import dev.fim.engine.correlate.NoWriter;
 import dev.fim.engine.packages.PackageEnricher;
+import dev.fim.engine.record.CurrentStates;
 import dev.fim.engine.record.Recorder;
 import dev.fim.engine.sink.EventSink;
 import dev.fim.engine.source.ChangeSource;
@@ -86,7 +87,7 @@ public final class Watcher {
             ticker::read,
             Coalescer::wallClockNs,
             proc);
-    Recorder recorder = new Recorder(s.store(), s.sinks());
+    Recorder recorder = new Recorder(s.store(), s.sinks(), CurrentStates.CAPACITY);
     List<AttributionSource> sources = new ArrayList<>();
     AuditSource auditSource = null;
     if (audit != null) {
@@ -110,6 +111,7 @@ public final class Watcher {
     ChangeComparator comparator =
         new ChangeComparator(
             s.store(),
+            recorder.currentStates(),
             s.selector(),
             correlator,
             s.threads(),

@@ -12,6 +12,7 @@ import dev.fim.baseline.diff.TreeDiff;
 import dev.fim.engine.attribute.Sighting;
 import dev.fim.engine.coalesce.Notice;
 import dev.fim.engine.coalesce.Rescan;
+import dev.fim.engine.record.CurrentStates;
 import dev.fim.engine.source.ChangeListener;
 import dev.fim.store.Action;
 import dev.fim.store.AttributeChange;
@@ -82,6 +83,7 @@ public final class ChangeComparator implements AutoCloseable {
   private static final int MAX_PAIRABLE = 20_000;
 
   private final Store store;
+  private final CurrentStates states;
   private final Selector selector;
   private final PathCapture capture;
   private final ChangeOutput out;
@@ -108,7 +110,16 @@ public final class ChangeComparator implements AutoCloseable {
    */
   public ChangeComparator(
       Store store, Selector selector, ChangeOutput out, int threads, boolean reportTemporaries) {
-    this(store, selector, out, threads, reportTemporaries, 0, 1, System::nanoTime);
+    this(
+        store,
+        new CurrentStates(store, 0),
+        selector,
+        out,
+        threads,
+        reportTemporaries,
+        0,
+        1,
+        System::nanoTime);
   }
 
   /**
@@ -118,9 +129,13 @@ public final class ChangeComparator implements AutoCloseable {
    * @param holdNs the longest hold (0: none); a held file is reported when it ends
    * @param holdCapacity the most files held at once; beyond it a file is reported at once
    * @param monotonicNs the clock of the holds' deadlines
+   * @param states how {@code current} is read: the recorder's view of what its commits wrote
+   *     ({@link dev.fim.engine.record.Recorder#currentStates}), so a path changed again is compared
+   *     without a database read
    */
   public ChangeComparator(
       Store store,
+      CurrentStates states,
       Selector selector,
       ChangeOutput out,
       int threads,
@@ -129,6 +144,7 @@ public final class ChangeComparator implements AutoCloseable {
       int holdCapacity,
       LongSupplier monotonicNs) {
     this.store = store;
+    this.states = states;
     this.selector = selector;
     this.out = out;
     this.threads = threads;
@@ -212,7 +228,7 @@ public final class ChangeComparator implements AutoCloseable {
         continue; // compared as part of a subtree already
       }
       compared++;
-      FileRecord before = store.getRecord(Column.CURRENT, n.path());
+      FileRecord before = states.read(n.path());
       PathCapture.Captured now = capture.capture(n.path());
       FileRecord after = now.record();
       if (isDirectory(before) || isDirectory(after)) {
@@ -396,6 +412,15 @@ public final class ChangeComparator implements AutoCloseable {
    *     current}
    */
   public long seed(List<PathBytes> scope) throws StoreException, InterruptedException {
+    states.forget(); // written here without the recorder: read from the store from now on
+    try {
+      return seedUnseen(scope);
+    } finally {
+      states.forget();
+    }
+  }
+
+  private long seedUnseen(List<PathBytes> scope) throws StoreException, InterruptedException {
     deleteUnder(Column.CURRENT, scope);
     Scanner scanner = new Scanner(ScanSettings.defaults().withThreads(threads));
     scanned = scanProgress(); // the earlier scans' share, kept
@@ -557,7 +582,7 @@ public final class ChangeComparator implements AutoCloseable {
     boolean link = false;
     PathBytes base = TemporaryNames.base(path);
     if (base != null && !hold.isHeld(path)) {
-      FileRecord b = store.getRecord(Column.CURRENT, base);
+      FileRecord b = states.read(base);
       link = b != null && b.dev() == after.dev() && b.ino() == after.ino();
     }
     return hold.hold(path, after, firstWallNs, s, monotonicNs.getAsLong(), link);

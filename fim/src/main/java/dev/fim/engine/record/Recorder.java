@@ -28,12 +28,29 @@ public final class Recorder implements AutoCloseable {
   private final List<ChangeEvent> events = new ArrayList<>();
   private final List<PathBytes> statePaths = new ArrayList<>();
   private final List<FileRecord> states = new ArrayList<>();
+  private final CurrentStates known;
   private long recorded;
 
   public Recorder(Store store, List<EventSink> sinks) throws StoreException {
+    this(store, sinks, 0);
+  }
+
+  /**
+   * @param keep how many paths' states {@link #currentStates} keeps in memory (0: none)
+   */
+  public Recorder(Store store, List<EventSink> sinks, int keep) throws StoreException {
     this.log = new EventLog(store);
     this.current = store.newWriter(Column.CURRENT);
     this.sinks = List.copyOf(sinks);
+    this.known = new CurrentStates(store, keep);
+  }
+
+  /**
+   * The {@code current} column as this recorder's commits leave it: the comparator reads the
+   * recorded states through it.
+   */
+  public CurrentStates currentStates() {
+    return known;
   }
 
   /** An event to record and emit. */
@@ -60,20 +77,26 @@ public final class Recorder implements AutoCloseable {
    */
   public void commit() throws StoreException {
     List<ChangeEvent> stored;
-    if (events.isEmpty()) {
-      stored = List.of();
-      for (int i = 0; i < statePaths.size(); i++) {
-        FileRecord r = states.get(i);
-        if (r == null) {
-          current.delete(statePaths.get(i));
-        } else {
-          current.put(statePaths.get(i), r);
+    try {
+      if (events.isEmpty()) {
+        stored = List.of();
+        for (int i = 0; i < statePaths.size(); i++) {
+          FileRecord r = states.get(i);
+          if (r == null) {
+            current.delete(statePaths.get(i));
+          } else {
+            current.put(statePaths.get(i), r);
+          }
         }
+        current.flush();
+      } else {
+        stored = log.append(events, statePaths, states);
       }
-      current.flush();
-    } else {
-      stored = log.append(events, statePaths, states);
+    } catch (StoreException | RuntimeException | Error e) {
+      known.forget(); // written in part, whole or not at all: the store alone knows
+      throw e;
     }
+    known.wrote(statePaths, states);
     events.clear();
     statePaths.clear();
     states.clear();
@@ -95,6 +118,7 @@ public final class Recorder implements AutoCloseable {
 
   /** After the database was lent and taken back: the sequence may have moved on in the store. */
   public void resync() throws StoreException {
+    known.forget(); // the borrower may have written current (update, accept)
     log.resync();
   }
 
