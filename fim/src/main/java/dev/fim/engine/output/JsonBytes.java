@@ -52,6 +52,12 @@ public final class JsonBytes implements JsonSink {
     return length;
   }
 
+  /** Empties it for the next value (a watch's next line); the array is kept. */
+  public void reset() {
+    length = 0;
+    comma = false;
+  }
+
   /**
    * Appends {@code ascii} as it is, between two root values (a separator, a newline), and starts
    * the next value without a comma.

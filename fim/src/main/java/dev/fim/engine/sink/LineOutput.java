@@ -1,13 +1,10 @@
 package dev.fim.engine.sink;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -24,7 +21,7 @@ public final class LineOutput implements AutoCloseable {
 
   private final Path file;
   private final boolean closeUnderlying;
-  private Writer writer;
+  private OutputStream buffered;
   private OutputStream stream;
   private Object openedKey;
   private long lastCheckNs;
@@ -78,7 +75,7 @@ public final class LineOutput implements AutoCloseable {
 
   private void setStream(OutputStream s) {
     this.stream = s;
-    this.writer = new BufferedWriter(new OutputStreamWriter(s, StandardCharsets.UTF_8), 64 * 1024);
+    this.buffered = new BufferedOutputStream(s, 64 * 1024);
   }
 
   /**
@@ -90,10 +87,10 @@ public final class LineOutput implements AutoCloseable {
   }
 
   /**
-   * The writer for the next line(s); reopens the file first if it was rotated or a reopen was asked
-   * for.
+   * Where the next line(s) go, as UTF-8 bytes (buffered); reopens the file first if it was rotated
+   * or a reopen was asked for.
    */
-  public Writer writer() {
+  public OutputStream out() {
     if (file != null) {
       long now = System.nanoTime();
       if (reopenRequested || now - lastCheckNs > ROTATION_CHECK_NS) {
@@ -104,12 +101,12 @@ public final class LineOutput implements AutoCloseable {
         }
       }
     }
-    return writer;
+    return buffered;
   }
 
   private void reopenNow() {
     try {
-      writer.flush();
+      buffered.flush();
       stream.close();
     } catch (IOException e) {
       // the old file is gone or broken; what it still buffered was written by the flush above if it
@@ -126,7 +123,7 @@ public final class LineOutput implements AutoCloseable {
   /** Writes the buffered lines out. */
   public void flush() {
     try {
-      writer.flush();
+      buffered.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(
           "write " + (file == null ? "standard output" : file.toString()) + ": " + e.getMessage(),

@@ -2,8 +2,8 @@ package dev.fim.engine.sink;
 
 import dev.fim.store.ChangeEvent;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 
 /**
  * A sink that writes one line per event to a {@link LineOutput}; subclasses say how an event reads.
@@ -15,12 +15,12 @@ abstract class LineSink implements EventSink {
     this.out = out;
   }
 
-  /** Writes {@code e} without the newline. */
-  abstract void write(ChangeEvent e, Writer w) throws IOException;
+  /** Writes {@code e} as UTF-8, without the newline. */
+  abstract void write(ChangeEvent e, OutputStream w) throws IOException;
 
   @Override
   public final void emit(ChangeEvent e) {
-    Writer w = out.writer();
+    OutputStream w = out.out();
     try {
       write(e, w);
       w.write('\n');

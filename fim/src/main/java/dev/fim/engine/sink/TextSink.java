@@ -3,7 +3,8 @@ package dev.fim.engine.sink;
 import dev.fim.engine.output.EventText;
 import dev.fim.store.ChangeEvent;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One line per event for people at a terminal, as {@link EventText#lineWithWho}: {@code
@@ -19,7 +20,7 @@ public final class TextSink extends LineSink {
   }
 
   @Override
-  void write(ChangeEvent e, Writer w) throws IOException {
-    w.write(EventText.lineWithWho(e));
+  void write(ChangeEvent e, OutputStream w) throws IOException {
+    w.write(EventText.lineWithWho(e).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -67,6 +67,16 @@ class JsonBytesTest {
   }
 
   @Test
+  void aWatchLineOfEveryEdgeEventIsTheGeneratorsLineWithTheAgent() throws IOException {
+    JsonBytes line = new JsonBytes(16); // one array reused for every line, as the watch's sink does
+    for (ChangeEvent e : EventJsonBytesTest.edgeEvents()) {
+      line.reset();
+      EventJson.writeLine(e, line);
+      assertEquals(EventJson.toJson(e), text(line), "event " + e.sequence());
+    }
+  }
+
+  @Test
   void manyEventsInOneArrayAreWhatJacksonWrites() throws IOException {
     List<ChangeEvent> events = EventJsonBytesTest.edgeEvents();
     Writing all =
