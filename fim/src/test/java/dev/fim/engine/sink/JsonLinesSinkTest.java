@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fim.engine.output.EventJson;
+import dev.fim.engine.output.EventText;
 import dev.fim.store.Action;
 import dev.fim.store.Attribution;
 import dev.fim.store.ChangeEvent;
@@ -18,9 +19,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link JsonLinesSink} keeps one JSON generator for the lines it writes: every line must still be
- * exactly the event's JSON ({@link EventJson#toJson}) and nothing else, and a write that failed
- * part-way must not leave half an object in the generator for the next line.
+ * {@link JsonLinesSink} makes each line in one reused byte array: every line must still be exactly
+ * the event's JSON ({@link EventJson#toJson}) and nothing else, and a write that failed part-way
+ * must not leave half an object for the next line. {@link TextSink}'s lines, written as bytes too,
+ * are {@link EventText#lineWithWho}'s text in UTF-8.
  */
 class JsonLinesSinkTest {
   private static ChangeEvent withMessage(String path, String message) {
@@ -96,5 +98,26 @@ class JsonLinesSinkTest {
       assertEquals(
           EventJson.toJson(next) + "\n", out.substring(out.lastIndexOf("{\"@timestamp\"")));
     }
+  }
+
+  @Test
+  void aTextLineIsTheEventsTextInUtf8() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<ChangeEvent> events =
+        List.of(
+            Events.updated("/etc/caf\u00e9 \u65e5\u672c"),
+            Events.of(Action.CREATED, PathBytes.of(new byte[] {'/', 't', (byte) 0xff, 'x'}), null),
+            withMessage("/etc/b", "a message\nwith a newline"));
+    try (TextSink sink = new TextSink(LineOutput.of(bytes))) {
+      for (ChangeEvent e : events) {
+        sink.emit(e);
+      }
+      sink.flush();
+    }
+    StringBuilder want = new StringBuilder();
+    for (ChangeEvent e : events) {
+      want.append(EventText.lineWithWho(e)).append('\n');
+    }
+    assertEquals(want.toString(), bytes.toString(StandardCharsets.UTF_8));
   }
 }
