@@ -161,6 +161,12 @@ public final class CdsTraining {
     String html = dir.resolve("report.html").toString();
     runs.add(new String[] {"report", "--db", db, "--key", key, "--verify", html});
     java.util.LinkedHashMap<String, Integer> codes = new java.util.LinkedHashMap<>();
+    // The built-in config's parsed form (DefaultConfigForm), which a command without -c on a host
+    // without /etc/fim/fim.conf builds: every run above names a config, so its class was read from
+    // fim-baseline's jar at each such command, and that first jar read loads the JDK's zip library,
+    // which waited up to ~6 ms for RocksDB's library load on the preload thread (the dynamic
+    // linker's lock; off-CPU profile, issue 18, session 17).
+    dev.fim.baseline.select.ConfigParser.defaultConfig();
     // What the preload thread of a real search does (its JVM only starts it): the archive then
     // holds the classes of the memmem binding too, and the method handles jffi's set-up spins.
     dev.fim.auditlink.search.AuditSearch.warmUp();

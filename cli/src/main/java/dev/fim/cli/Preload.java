@@ -144,8 +144,21 @@ final class Preload {
   private static final class StoreStartUp implements java.util.concurrent.Callable<Void> {
     @Override
     public Void call() {
+      linkReflection();
       Store.loadNativeLibrary();
       return null;
+    }
+
+    /**
+     * Makes the JVM's first reflective call here, before RocksDB's library is loaded: that call
+     * links a native method of the JDK ({@code NativeMethodAccessorImpl.invoke0}), and the lookup
+     * takes the dynamic linker's lock, which the library's load holds for its relocations (~5 ms).
+     * The main thread makes its first reflective call while reading the built-in config (an {@code
+     * Enum.valueOf} or a stream's {@code EnumMap} calls the enum's {@code values()} reflectively),
+     * and waited for the load there (off-CPU profile, issue 18, session 17).
+     */
+    private static void linkReflection() {
+      java.lang.annotation.RetentionPolicy.valueOf("RUNTIME");
     }
   }
 
