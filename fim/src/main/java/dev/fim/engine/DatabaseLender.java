@@ -74,7 +74,9 @@ final class DatabaseLender {
   private boolean lend(long borrower, BooleanSupplier stopping)
       throws StoreException, InterruptedException {
     recorder.commit();
-    recorder.currentStates().forget(); // the borrower may write current; taken back: resync
+    recorder
+        .currentStates()
+        .forget(); // dropped while lent (no borrower writes current today); taken back: resync
     String who = commandLineOf(borrower);
     who = who == null ? "?" : fimCommand(who);
     status.accept("lending the database to pid " + borrower + " (" + who + ")");

@@ -87,7 +87,7 @@ public final class Watcher {
             ticker::read,
             Coalescer::wallClockNs,
             proc);
-    Recorder recorder = new Recorder(s.store(), s.sinks(), CurrentStates.CAPACITY);
+    Recorder recorder = new Recorder(s.store(), s.sinks(), CurrentStates.BUDGET_BYTES);
     List<AttributionSource> sources = new ArrayList<>();
     AuditSource auditSource = null;
     if (audit != null) {

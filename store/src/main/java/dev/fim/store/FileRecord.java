@@ -57,6 +57,30 @@ public record FileRecord(
     return linkTarget == null ? null : Arrays.copyOf(linkTarget, linkTarget.length);
   }
 
+  /**
+   * About how many bytes of heap this record holds, its arrays, lists and strings included: what a
+   * cache of records counts against its budget (a symlink's target and the extended attributes are
+   * up to kilobytes each, chosen by whoever writes the file).
+   */
+  public long heldBytes() {
+    long bytes = 128; // the record, its boxed-free fields and the two lists' headers
+    if (linkTarget != null) {
+      bytes += 16 + linkTarget.length;
+    }
+    if (xattrs != null) {
+      for (Xattr x : xattrs) {
+        bytes += 64 + 2L * x.name().length() + x.valueLength();
+      }
+    }
+    for (Digest d : digests) {
+      bytes += 48 + d.algorithm().length();
+    }
+    if (problem != null) {
+      bytes += 40 + 2L * problem.length();
+    }
+    return bytes;
+  }
+
   /** The digest of the given algorithm, or null. */
   public Digest digest(HashAlgorithm algorithm) {
     for (Digest d : digests) {

@@ -18,6 +18,11 @@ public record Xattr(String name, byte[] value) {
     return Arrays.copyOf(value, value.length);
   }
 
+  /** The value's length in bytes, without a copy of it. */
+  public int valueLength() {
+    return value.length;
+  }
+
   /** The value as text when it is printable ASCII, else as {@code 0x…} hex. */
   public String displayValue() {
     boolean printable = true;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.fim.store.Digest;
 import dev.fim.store.Timestamps;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +26,24 @@ import java.util.Arrays;
 public final class JsonBytes implements JsonSink {
   private static final JsonFactory FACTORY = new JsonFactory();
 
+  /*
+   * The watch's lines: a character beyond the Basic Multilingual Plane (an emoji in a file name) as
+   * its four UTF-8 bytes, as Jackson's generator through a {@code Writer} and a UTF-8 encoder writes
+   * it ({@link EventJson#toJson}: history's, syslog's, the journal's and shipping's JSON of the same
+   * event), where a UTF-8 generator escapes each of its two surrogates. The JSON report keeps the
+   * escapes: {@code report --verify} remakes the bytes of reports already written.
+   */
+  private static final class LineFactory { // its own class: a report does not load the builder
+    static final JsonFactory INSTANCE =
+        JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+  }
+
+  /** Arrays above this size are let go at {@link #reset}: one huge line does not stay held. */
+  private static final int KEPT_AFTER_RESET = 64 << 10;
+
+  private final JsonFactory factory;
+  private final int capacity;
+
   private byte[] buf;
   private int length;
 
@@ -39,8 +58,23 @@ public final class JsonBytes implements JsonSink {
 
   private ByteArrayOutputStream escapedOut;
 
+  /** A JSON report's rows (supplementary characters as Jackson's UTF-8 generator escapes them). */
   public JsonBytes(int capacity) {
-    buf = new byte[Math.max(16, capacity)];
+    this(capacity, FACTORY);
+  }
+
+  private JsonBytes(int capacity, JsonFactory factory) {
+    this.capacity = Math.max(16, capacity);
+    this.factory = factory;
+    buf = new byte[this.capacity];
+  }
+
+  /**
+   * For one text line at a time ({@code fim watch}'s JSON lines): the same bytes as {@link
+   * EventJson#toJson} encoded in UTF-8, supplementary characters included.
+   */
+  public static JsonBytes forLines(int capacity) {
+    return new JsonBytes(capacity, LineFactory.INSTANCE);
   }
 
   /** The bytes written so far are the first {@link #length()} of this array. */
@@ -56,6 +90,12 @@ public final class JsonBytes implements JsonSink {
   public void reset() {
     length = 0;
     comma = false;
+    if (buf.length > KEPT_AFTER_RESET) {
+      buf = new byte[capacity];
+    }
+    if (chars.length > KEPT_AFTER_RESET) {
+      chars = new char[256];
+    }
   }
 
   /**
@@ -171,7 +211,7 @@ public final class JsonBytes implements JsonSink {
   private void escaped(String value) throws IOException {
     if (escaper == null) {
       escapedOut = new ByteArrayOutputStream(256);
-      escaper = FACTORY.createGenerator(escapedOut, JsonEncoding.UTF8);
+      escaper = factory.createGenerator(escapedOut, JsonEncoding.UTF8);
       escaper.setRootValueSeparator(null);
     }
     escapedOut.reset();

@@ -5,9 +5,9 @@ import dev.fim.store.FileRecord;
 import dev.fim.store.PathBytes;
 import dev.fim.store.Store;
 import dev.fim.store.StoreException;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The watch's reads of the {@code current} column, with the states it last read or wrote kept in
@@ -26,32 +26,44 @@ import java.util.Map;
  * thread (the comparator's); not thread-safe.
  */
 public final class CurrentStates {
-  /** How many paths' states are kept: the paths changed most recently (~0.5 KB each). */
-  public static final int CAPACITY = 4096;
+  /**
+   * How many bytes of states the watch keeps (about 4,000 ordinary files' states). Bounded by
+   * bytes, not entries: a path, a symlink's target and the extended attributes are each up to
+   * kilobytes, and whoever can write in a watched tree chooses them (4,096 states of 4 KB-target
+   * symlinks held 33 MB of the watch's 64 MB heap when this was a count, and a second wave ran it
+   * out of memory).
+   */
+  public static final long BUDGET_BYTES = 2L << 20;
 
-  /** A path's state as last read or written; null record: the path has no state. */
-  private record Known(FileRecord record) {}
+  /**
+   * A state heavier than the budget's 1/64th (32 KB of the default) is not kept: read from the
+   * store again when it changes, as before this cache, so no few heavy states push out all the
+   * light ones.
+   */
+  static final int HEAVIEST_SHARE = 64;
+
+  /** A path's state as last read or written (null record: the path has no state), its weight. */
+  private record Known(FileRecord record, long bytes) {}
 
   private final Store store;
-  private final Map<PathBytes, Known> known;
+  private final long budget;
+  private final long heaviest;
+  private final LinkedHashMap<PathBytes, Known> known = new LinkedHashMap<>(16, 0.75f, true);
+  private long held;
   private long hits;
   private long misses;
 
   /**
-   * @param capacity the most paths kept (0: every read goes to the store)
+   * @param budgetBytes the most bytes of states kept, by {@link #weight} (0: every read goes to the
+   *     store)
    */
-  public CurrentStates(Store store, int capacity) {
-    if (capacity < 0) {
-      throw new IllegalArgumentException("capacity " + capacity);
+  public CurrentStates(Store store, long budgetBytes) {
+    if (budgetBytes < 0) {
+      throw new IllegalArgumentException("budget " + budgetBytes);
     }
     this.store = store;
-    this.known =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<PathBytes, Known> eldest) {
-            return size() > capacity;
-          }
-        };
+    this.budget = budgetBytes;
+    this.heaviest = budgetBytes / HEAVIEST_SHARE;
   }
 
   /** The state {@code current} holds for {@code path}, or null. */
@@ -63,7 +75,7 @@ public final class CurrentStates {
     }
     misses++;
     FileRecord r = store.getRecord(Column.CURRENT, path);
-    known.put(path, new Known(r));
+    keep(path, r);
     return r;
   }
 
@@ -73,18 +85,51 @@ public final class CurrentStates {
    */
   void wrote(List<PathBytes> paths, List<FileRecord> states) {
     for (int i = 0; i < paths.size(); i++) {
-      known.put(paths.get(i), new Known(states.get(i)));
+      keep(paths.get(i), states.get(i));
     }
+  }
+
+  /**
+   * {@code record} is now the state of {@code path}: kept, or, when it is too heavy to keep, the
+   * path's older state dropped (it is no longer the store's).
+   */
+  private void keep(PathBytes path, FileRecord record) {
+    long bytes = weight(path, record);
+    Known old = bytes > heaviest ? known.remove(path) : known.put(path, new Known(record, bytes));
+    if (old != null) {
+      held -= old.bytes();
+    }
+    if (bytes > heaviest) {
+      return;
+    }
+    held += bytes;
+    Iterator<Known> eldestFirst = known.values().iterator();
+    while (held > budget && eldestFirst.hasNext()) {
+      held -= eldestFirst.next().bytes();
+      eldestFirst.remove();
+    }
+  }
+
+  /** What keeping {@code record} for {@code path} holds of the heap, about. */
+  static long weight(PathBytes path, FileRecord record) {
+    long bytes = 96L + path.length(); // the map's entry, the key and its array
+    return record == null ? bytes : bytes + record.heldBytes();
   }
 
   /** Something else wrote {@code current}, or may have: drop every kept state. */
   public void forget() {
     known.clear();
+    held = 0;
   }
 
   /** Paths kept now. */
   public int size() {
     return known.size();
+  }
+
+  /** Bytes of states kept now, by {@link #weight}: never above the budget. */
+  public long heldBytes() {
+    return held;
   }
 
   /** Reads answered from memory. */

@@ -36,13 +36,14 @@ public final class Recorder implements AutoCloseable {
   }
 
   /**
-   * @param keep how many paths' states {@link #currentStates} keeps in memory (0: none)
+   * @param keepBytes how many bytes of paths' states {@link #currentStates} keeps in memory (0:
+   *     none)
    */
-  public Recorder(Store store, List<EventSink> sinks, int keep) throws StoreException {
+  public Recorder(Store store, List<EventSink> sinks, long keepBytes) throws StoreException {
     this.log = new EventLog(store);
     this.current = store.newWriter(Column.CURRENT);
     this.sinks = List.copyOf(sinks);
-    this.known = new CurrentStates(store, keep);
+    this.known = new CurrentStates(store, keepBytes);
   }
 
   /**
@@ -92,11 +93,11 @@ public final class Recorder implements AutoCloseable {
       } else {
         stored = log.append(events, statePaths, states);
       }
+      known.wrote(statePaths, states); // after the write returned: what the store now holds
     } catch (StoreException | RuntimeException | Error e) {
       known.forget(); // written in part, whole or not at all: the store alone knows
       throw e;
     }
-    known.wrote(statePaths, states);
     events.clear();
     statePaths.clear();
     states.clear();
@@ -118,7 +119,8 @@ public final class Recorder implements AutoCloseable {
 
   /** After the database was lent and taken back: the sequence may have moved on in the store. */
   public void resync() throws StoreException {
-    known.forget(); // the borrower may have written current (update, accept)
+    known.forget(); // no borrower writes current today (update and accept write the baseline):
+    // dropped all the same, so a future one that does cannot leave a stale state here
     log.resync();
   }
 

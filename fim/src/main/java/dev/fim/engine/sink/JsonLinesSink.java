@@ -14,7 +14,7 @@ import java.io.OutputStream;
  * line to continue. One thread.
  */
 public final class JsonLinesSink extends LineSink {
-  private final JsonBytes line = new JsonBytes(1024);
+  private final JsonBytes line = JsonBytes.forLines(1024);
 
   public JsonLinesSink(LineOutput out) {
     super(out);

@@ -89,6 +89,11 @@ class EventJsonBytesTest {
   }
 
   static List<ChangeEvent> edgeEvents() {
+    return edgeEvents(HOSTILE);
+  }
+
+  /** The edge events with {@code hostile} for every outside string (paths, names, messages). */
+  static List<ChangeEvent> edgeEvents(String hostile) {
     long[] times = {
       0,
       1,
@@ -130,35 +135,35 @@ class EventJsonBytesTest {
                 "root",
                 4242,
                 1,
-                HOSTILE,
+                hostile,
                 "vim",
-                List.of("vim", HOSTILE),
+                List.of("vim", hostile),
                 longIds[(i + 4) % longIds.length],
                 "pts/0",
                 "unit\"x",
-                List.of(new Actor.Parent(7, HOSTILE, longIds[(i + 5) % longIds.length])));
+                List.of(new Actor.Parent(7, hostile, longIds[(i + 5) % longIds.length])));
         ChangeEvent e =
             new ChangeEvent(
                 t,
                 i,
                 a,
-                PathBytes.ofUtf8(HOSTILE),
+                PathBytes.ofUtf8(hostile),
                 i % 3 == 0 ? PathBytes.of(new byte[] {'/', (byte) 0xff, '"'}) : null,
                 after,
                 i % 2 == 0 ? before : null,
                 List.of(
                     new AttributeChange("mode", "0600", "0644"),
-                    new AttributeChange("a\"b", HOSTILE, "x"),
+                    new AttributeChange("a\"b", hostile, "x"),
                     new AttributeChange("mode", "0644", "0755")),
                 i % 4 == 0 ? null : Origin.values()[i % Origin.values().length],
                 i % 5 == 0 ? null : Attribution.values()[i % Attribution.values().length],
-                HOSTILE,
-                HOSTILE,
+                hostile,
+                hostile,
                 actor);
         out.add(
             e.withWriters(
                 List.of(
-                    new dev.fim.store.Writer(1, HOSTILE, "cp", id, id, "openat", 3L, t),
+                    new dev.fim.store.Writer(1, hostile, "cp", id, id, "openat", 3L, t),
                     new dev.fim.store.Writer(
                         2, "/bin/x", "x", -5L, Long.MIN_VALUE, null, null, t))));
       }

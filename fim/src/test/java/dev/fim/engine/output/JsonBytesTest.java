@@ -1,5 +1,6 @@
 package dev.fim.engine.output;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,12 +70,46 @@ class JsonBytesTest {
 
   @Test
   void aWatchLineOfEveryEdgeEventIsTheGeneratorsLineWithTheAgent() throws IOException {
-    JsonBytes line = new JsonBytes(16); // one array reused for every line, as the watch's sink does
-    for (ChangeEvent e : EventJsonBytesTest.edgeEvents()) {
-      line.reset();
-      EventJson.writeLine(e, line);
-      assertEquals(EventJson.toJson(e), text(line), "event " + e.sequence());
+    // one array reused for every line, as the watch's sink does; the same UTF-8 bytes as history's,
+    // syslog's and shipping's JSON of the event (EventJson.toJson), characters beyond the Basic
+    // Multilingual Plane included (an emoji in a file name or a command: four bytes, not escapes)
+    JsonBytes line = JsonBytes.forLines(16);
+    for (String hostile :
+        List.of(
+            EventJsonBytesTest.HOSTILE,
+            EventJsonBytesTest.HOSTILE + "/\uD83D\uDE00 \uD834\uDD1E",
+            "\uD83D\uDE00")) {
+      for (ChangeEvent e : EventJsonBytesTest.edgeEvents(hostile)) {
+        line.reset();
+        EventJson.writeLine(e, line);
+        assertArrayEquals(
+            EventJson.toJson(e).getBytes(StandardCharsets.UTF_8),
+            Arrays.copyOf(line.array(), line.length()),
+            "event " + e.sequence() + " of " + hostile);
+      }
     }
+  }
+
+  @Test
+  void aReportsRowsKeepTheEscapesOfCharactersBeyondTheBasicPlane() throws IOException {
+    // report --verify remakes the bytes of reports already written: their escapes must stay
+    JsonBytes rows = new JsonBytes(16);
+    rows.string("\uD83D\uDE00");
+    assertEquals("\"\\uD83D\\uDE00\"", text(rows));
+    JsonBytes line = JsonBytes.forLines(16);
+    line.string("\uD83D\uDE00");
+    assertEquals("\"\uD83D\uDE00\"", text(line));
+  }
+
+  @Test
+  void aHugeLineIsNotHeldAfterTheNext() throws IOException {
+    JsonBytes line = JsonBytes.forLines(16);
+    line.string("x".repeat(200_000));
+    assertTrue(line.array().length > 200_000);
+    line.reset();
+    assertTrue(line.array().length < 1 << 16, "kept " + line.array().length);
+    line.string("\"ok\"");
+    assertEquals("\"\\\"ok\\\"\"", text(line));
   }
 
   @Test

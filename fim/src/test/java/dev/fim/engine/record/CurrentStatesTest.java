@@ -3,6 +3,7 @@ package dev.fim.engine.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fim.engine.sink.EventSink;
 import dev.fim.store.Action;
@@ -39,7 +40,7 @@ class CurrentStatesTest {
   @BeforeEach
   void open() throws Exception {
     store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE);
-    recorder = new Recorder(store, List.of(new NoSink()), 16);
+    recorder = new Recorder(store, List.of(new NoSink()), 1 << 20);
     states = recorder.currentStates();
   }
 
@@ -109,21 +110,76 @@ class CurrentStatesTest {
     assertThrows(Exception.class, recorder::commit);
     assertEquals(0, states.size(), "a failed write's outcome is the store's to say");
     store = Store.open(tmp.resolve("db"), Store.OpenMode.CREATE);
-    recorder = new Recorder(store, List.of(new NoSink()), 16);
+    recorder = new Recorder(store, List.of(new NoSink()), 1 << 20);
   }
 
   @Test
-  void keepsAtMostItsCapacityAndNoneWithZero() throws Exception {
-    CurrentStates two = new CurrentStates(store, 2);
-    for (PathBytes p : List.of(A, B, C)) {
-      two.read(p);
+  void keepsNoMoreBytesThanItsBudgetWhateverTheStatesWeighAndNoneWithZero() throws Exception {
+    // The review's attack on a cache bounded by entries: states of symlinks with 4 KB targets
+    // (or kilobytes of xattrs), which anyone who can write in a watched tree can make.
+    long budget = 64 << 10;
+    CurrentStates kept = new CurrentStates(store, budget);
+    byte[] longTarget = new byte[4095];
+    java.util.Arrays.fill(longTarget, (byte) 'x');
+    List<PathBytes> heavy = new java.util.ArrayList<>();
+    List<FileRecord> heavyStates = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      heavy.add(PathBytes.ofUtf8("/t/heavy-" + i));
+      heavyStates.add(link(i, longTarget));
     }
-    assertEquals(2, two.size());
+    kept.wrote(heavy, heavyStates);
+    assertEquals(0, kept.size(), "a state over the budget's share is not kept");
+    assertEquals(0, kept.heldBytes());
+    for (int i = 0; i < 1000; i++) {
+      kept.read(PathBytes.ofUtf8("/t/light-" + i));
+      assertTrue(kept.heldBytes() <= budget, "held " + kept.heldBytes() + " > " + budget);
+    }
+    assertTrue(kept.size() > 100 && kept.size() < 1000, "kept " + kept.size());
+    long misses = kept.misses();
+    kept.read(PathBytes.ofUtf8("/t/light-999")); // the most recent stays
+    assertEquals(misses, kept.misses());
+    kept.read(PathBytes.ofUtf8("/t/light-0")); // the eldest went first
+    assertEquals(misses + 1, kept.misses());
+
     CurrentStates none = new CurrentStates(store, 0);
     none.read(A);
     none.read(A);
     assertEquals(0, none.size());
     assertEquals(2, none.misses());
+  }
+
+  @Test
+  void aNewStateTooHeavyToKeepDropsTheKeptOlderOne() throws Exception {
+    recorder.state(A, file(1));
+    recorder.commit();
+    assertEquals(file(1), states.read(A));
+    long misses = states.misses();
+    FileRecord heavy = link(2, new byte[(1 << 20) / 32]); // over the budget's 1/64th
+    recorder.state(A, heavy);
+    recorder.commit();
+    assertEquals(heavy, states.read(A), "not the older state kept before it");
+    assertEquals(misses + 1, states.misses(), "read from the store");
+    assertEquals(heavy, store.getRecord(Column.CURRENT, A));
+  }
+
+  private static FileRecord link(long ino, byte[] target) {
+    return new FileRecord(
+        FileType.SYMLINK,
+        0777,
+        0,
+        0,
+        target.length,
+        0,
+        1_000,
+        1_000,
+        2049,
+        ino,
+        1,
+        target,
+        List.of(),
+        List.of(),
+        0,
+        null);
   }
 
   private static ChangeEvent event(PathBytes path) {

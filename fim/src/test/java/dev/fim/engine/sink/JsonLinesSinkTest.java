@@ -82,8 +82,8 @@ class JsonLinesSinkTest {
             bytes.write(b, off, len);
           }
         };
-    // Longer than the output's 64 KiB buffer: the generator's flush reaches the failing stream
-    // while the object is being written.
+    // Longer than the output's 64 KiB buffer: the line, made whole first, goes straight to the
+    // failing stream.
     ChangeEvent big = withMessage("/etc/big", "x".repeat(200_000));
     ChangeEvent next = Events.updated("/etc/next");
     try (JsonLinesSink sink = new JsonLinesSink(LineOutput.of(flaky))) {
