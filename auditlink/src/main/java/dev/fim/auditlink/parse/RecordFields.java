@@ -18,41 +18,74 @@ import java.util.Map;
  * read in place ({@link #number}, {@link #valueIs}); the text is never handed out.
  */
 final class RecordFields {
-  static final RecordFields EMPTY = new RecordFields();
+  static final RecordFields EMPTY = new RecordFields(0);
 
-  private String[] names = new String[16];
+  private String[] names;
+
+  /**
+   * {@code names[i].hashCode()}: a lookup compares it before {@code equals}, so that the dozen
+   * lookups in a SYSCALL record's ~28 names do not each call {@code equals} on every name of the
+   * same length (C1, which the watch runs, has no intrinsic for it).
+   */
+  private int[] hashes;
 
   /** The array each value lies in: the record's text, or the value's own decoded bytes. */
-  private byte[][] values = new byte[16][];
+  private byte[][] values;
 
-  private int[] starts = new int[16];
-  private int[] ends = new int[16];
-  private boolean[] decoded = new boolean[16];
+  /** The i-th value is {@code values[i][bounds[2i], bounds[2i + 1])}. */
+  private int[] bounds;
+
+  private boolean[] decoded;
   private int size;
   private String error;
 
+  /**
+   * @param capacity the fields expected (it grows past it): the scanner guesses from the body's
+   *     length, so that a SYSCALL record's ~28 fields do not copy every array once more
+   */
+  RecordFields(int capacity) {
+    int c = Math.max(capacity, 1);
+    names = new String[c];
+    hashes = new int[c];
+    values = new byte[c][];
+    bounds = new int[2 * c];
+    decoded = new boolean[c];
+  }
+
   /** A value in bytes of its own (decoded, or made up by the scanner); the array is kept. */
   void add(String name, byte[] value, boolean wasHex) {
-    add(name, value, 0, value.length, wasHex);
+    add(name, name.hashCode(), value, 0, value.length, wasHex);
+  }
+
+  /** As {@link #add(String, byte[], boolean)}, for a name whose {@code hashCode()} is known. */
+  void add(String name, int hash, byte[] value, boolean wasHex) {
+    add(name, hash, value, 0, value.length, wasHex);
   }
 
   /** A value that is {@code text[start, end)} as it stands; {@code text} must never change. */
   void addRange(String name, byte[] text, int start, int end) {
-    add(name, text, start, end, false);
+    add(name, name.hashCode(), text, start, end, false);
   }
 
-  private void add(String name, byte[] in, int start, int end, boolean wasHex) {
+  /** As {@link #addRange(String, byte[], int, int)}, for a name whose hash is known. */
+  void addRange(String name, int hash, byte[] text, int start, int end) {
+    add(name, hash, text, start, end, false);
+  }
+
+  private void add(String name, int hash, byte[] in, int start, int end, boolean wasHex) {
     if (size == names.length) {
-      names = Arrays.copyOf(names, size * 2);
-      values = Arrays.copyOf(values, size * 2);
-      starts = Arrays.copyOf(starts, size * 2);
-      ends = Arrays.copyOf(ends, size * 2);
-      decoded = Arrays.copyOf(decoded, size * 2);
+      int c = Math.max(size * 2, 4);
+      names = Arrays.copyOf(names, c);
+      hashes = Arrays.copyOf(hashes, c);
+      values = Arrays.copyOf(values, c);
+      bounds = Arrays.copyOf(bounds, 2 * c);
+      decoded = Arrays.copyOf(decoded, c);
     }
     names[size] = name;
+    hashes[size] = hash;
     values[size] = in;
-    starts[size] = start;
-    ends[size] = end;
+    bounds[2 * size] = start;
+    bounds[2 * size + 1] = end;
     decoded[size] = wasHex;
     size++;
   }
@@ -73,8 +106,9 @@ final class RecordFields {
   }
 
   int indexOf(String name) {
+    int h = name.hashCode();
     for (int i = 0; i < size; i++) {
-      if (names[i].equals(name)) {
+      if (hashes[i] == h && names[i].equals(name)) {
         return i;
       }
     }
@@ -87,7 +121,7 @@ final class RecordFields {
 
   /** A fresh copy of the i-th value's bytes. */
   byte[] value(int i) {
-    return Arrays.copyOfRange(values[i], starts[i], ends[i]);
+    return Arrays.copyOfRange(values[i], bounds[2 * i], bounds[2 * i + 1]);
   }
 
   /**
@@ -97,8 +131,8 @@ final class RecordFields {
    */
   long number(int i, long missing) {
     byte[] v = values[i];
-    int at = starts[i];
-    int end = ends[i];
+    int at = bounds[2 * i];
+    int end = bounds[2 * i + 1];
     boolean negative = at < end && v[at] == '-';
     int digits = end - at - (negative ? 1 : 0);
     if (digits < 1 || digits > 18) {
@@ -126,8 +160,8 @@ final class RecordFields {
   /** Whether the i-th value's bytes are exactly {@code ascii}'s characters. */
   boolean valueIs(int i, String ascii) {
     byte[] v = values[i];
-    int at = starts[i];
-    int len = ends[i] - at;
+    int at = bounds[2 * i];
+    int len = bounds[2 * i + 1] - at;
     if (len != ascii.length()) {
       return false;
     }
@@ -137,6 +171,12 @@ final class RecordFields {
       }
     }
     return true;
+  }
+
+  /** Whether the i-th value's bytes are exactly {@code bytes}. */
+  boolean valueIs(int i, byte[] bytes) {
+    int at = bounds[2 * i];
+    return Arrays.equals(values[i], at, bounds[2 * i + 1], bytes, 0, bytes.length);
   }
 
   boolean wasHex(int i) {
@@ -169,6 +209,6 @@ final class RecordFields {
       }
       return DisplayText.of(v, 0, end);
     }
-    return DisplayText.of(v, starts[i], ends[i] - starts[i]);
+    return DisplayText.of(v, bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i]);
   }
 }
