@@ -105,6 +105,7 @@ final class ChangeDecoder {
       int ppid,
       long ses,
       String exe,
+      byte[] exeBytes,
       byte[] comm,
       byte[] tty,
       byte[] proctitle) {}
@@ -117,6 +118,11 @@ final class ChangeDecoder {
 
   private byte[] lastSyscall;
   private String lastSyscallName;
+
+  /** The last CWD record's value and its path ({@link #absolute} of it; null if not absolute). */
+  private byte[] lastCwd;
+
+  private PathBytes lastCwdPath;
 
   private static final Comparator<AuditRecord> BY_ITEM =
       Comparator.comparingLong(p -> p.fieldLong("item", 0));
@@ -149,16 +155,16 @@ final class ChangeDecoder {
     if (syscall == null) {
       return null;
     }
-    byte[] title = proctitle == null ? null : proctitle.fieldBytes("proctitle");
     int pid = (int) syscall.fieldLong("pid", 0);
-    String exe = text(syscall, "exe");
+    byte[] title = proctitle == null ? null : title(proctitle, pid);
+    String exe = exe(syscall, pid);
     boolean stale = staleTitle(pid, exe, title);
     if (key != null && !syscall.fieldBytesAre("key", key) && !hasKey(syscall.fieldBytes("key"))) {
       return null;
     }
     String name = syscallName(syscall);
     boolean relativeToFd = usesDirFd(name, syscall);
-    PathBytes cwdPath = cwd == null ? null : absolute(cwd.fieldBytes("cwd"));
+    PathBytes cwdPath = cwd == null ? null : cwd(cwd);
     if (paths.size() > 1) {
       paths.sort(BY_ITEM);
     }
@@ -401,6 +407,41 @@ final class ChangeDecoder {
   /** The kernel's {@code name=(null)}: an item without a name. */
   private static final byte[] NULL_NAME = "(null)".getBytes(StandardCharsets.US_ASCII);
 
+  /**
+   * The PROCTITLE's bytes: the pid's last ones (the same array, never changed) when they are equal,
+   * else a copy.
+   */
+  private byte[] title(AuditRecord proctitle, int pid) {
+    Title seen = titles.get(pid);
+    if (seen != null && proctitle.fieldBytesAre("proctitle", seen.proctitle())) {
+      return seen.proctitle();
+    }
+    return proctitle.fieldBytes("proctitle");
+  }
+
+  /** {@code text(syscall, "exe")}: the pid's last String when the bytes are the same. */
+  private String exe(AuditRecord syscall, int pid) {
+    Known last = actors.get(pid);
+    if (last != null && syscall.fieldBytesAre("exe", last.exeBytes())) {
+      return last.exe();
+    }
+    return text(syscall, "exe");
+  }
+
+  /** The CWD record's path, folded; the last one when its bytes are the same (one writer's cwd). */
+  private PathBytes cwd(AuditRecord cwd) {
+    if (lastCwd != null && cwd.fieldBytesAre("cwd", lastCwd)) {
+      return lastCwdPath;
+    }
+    byte[] raw = cwd.fieldBytes("cwd");
+    PathBytes path = absolute(raw);
+    if (raw != null) {
+      lastCwd = raw;
+      lastCwdPath = path;
+    }
+    return path;
+  }
+
   private static PathBytes absolute(byte[] cwd) {
     return cwd == null || cwd.length == 0 || cwd[0] != '/' ? null : fold(cwd);
   }
@@ -518,6 +559,7 @@ final class ChangeDecoder {
             ppid,
             ses,
             exe,
+            s.fieldBytes("exe"),
             s.fieldBytes("comm"),
             s.fieldBytes("tty"),
             proctitle));

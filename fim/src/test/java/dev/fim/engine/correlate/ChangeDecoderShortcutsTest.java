@@ -298,4 +298,41 @@ class ChangeDecoderShortcutsTest {
       }
     }
   }
+
+  @Test
+  void eachEventsNameIsResolvedAgainstItsOwnCwd() {
+    ChangeDecoder decoder = new ChangeDecoder("fim", NAMES);
+    String sys = syscall(5, 1, 0, 0, 1, "pts0", "\"sh\"", "\"/bin/sh\"");
+    String[][] cases = {
+      {"\"/a\"", "/a/rel"},
+      {"\"/a\"", "/a/rel"},
+      {"\"/b/./c/\"", "/b/c/rel"},
+      {"\"/a\"", "/a/rel"},
+      {"\"relative\"", null},
+      {"\"/a\"", "/a/rel"},
+      {"2F612F2E2E2F62", "/b/rel"},
+      {"\"/a\"", "/a/rel"},
+    };
+    for (String[] c : cases) {
+      List<AuditRecord> ev =
+          event(sys, "type=CWD msg=" + SERIAL + "cwd=" + c[0], path("\"rel\"", "fe:01", "NORMAL"));
+      PathBytes got = decoder.decode(ev, 0).items().get(0).path();
+      assertEquals(c[1] == null ? null : PathBytes.ofUtf8(c[1]), got, c[0]);
+    }
+    List<AuditRecord> noCwd = event(sys, path("\"rel\"", "fe:01", "NORMAL"));
+    assertNull(decoder.decode(noCwd, 0).items().get(0).path());
+  }
+
+  @Test
+  void aCommandLineSeenUnderAnotherExeIsStillTheStaleCopy() {
+    ChangeDecoder decoder = new ChangeDecoder("fim", NAMES);
+    String sh = syscall(8, 1, 0, 0, 1, "pts0", "\"sh\"", "\"/bin/sh\"");
+    String vim = syscall(8, 1, 0, 0, 1, "pts0", "\"vim\"", "\"/usr/bin/vim\"");
+    assertEquals(List.of("sh"), decoder.decode(event(sh, title("7368")), 0).actor().args());
+    assertEquals(List.of("sh"), decoder.decode(event(sh, title("7368")), 0).actor().args());
+    // exec without a fork: the kernel repeats the old command line under the new exe
+    assertNull(decoder.decode(event(vim, title("7368")), 0).actor().args());
+    assertNull(decoder.decode(event(vim, title("7368")), 0).actor().args());
+    assertEquals(List.of("vim"), decoder.decode(event(vim, title("76696D")), 0).actor().args());
+  }
 }
