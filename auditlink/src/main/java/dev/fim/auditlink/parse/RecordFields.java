@@ -22,20 +22,21 @@ final class RecordFields {
 
   private String[] names;
 
-  /**
-   * {@code names[i].hashCode()}: a lookup compares it before {@code equals}, so that the dozen
-   * lookups in a SYSCALL record's ~28 names do not each call {@code equals} on every name of the
-   * same length (C1, which the watch runs, has no intrinsic for it).
-   */
-  private int[] hashes;
-
   /** The array each value lies in: the record's text, or the value's own decoded bytes. */
   private byte[][] values;
 
-  /** The i-th value is {@code values[i][bounds[2i], bounds[2i + 1])}. */
-  private int[] bounds;
+  /**
+   * Three ints per field: {@code names[i].hashCode()}, then the value's range {@code
+   * values[i][start, end)}. A lookup compares the hash before {@code equals}, so that the dozen
+   * lookups in a SYSCALL record's ~28 names do not each call {@code equals} on every name of the
+   * same length (C1, which the watch runs, has no intrinsic for it); one array for the three, not
+   * one each, since a record's arrays are made per record (issue 18).
+   */
+  private int[] meta;
 
+  /** Whether the i-th value was hex; null until a hex value comes (most records have none). */
   private boolean[] decoded;
+
   private int size;
   private String error;
 
@@ -46,10 +47,8 @@ final class RecordFields {
   RecordFields(int capacity) {
     int c = Math.max(capacity, 1);
     names = new String[c];
-    hashes = new int[c];
     values = new byte[c][];
-    bounds = new int[2 * c];
-    decoded = new boolean[c];
+    meta = new int[3 * c];
   }
 
   /** A value in bytes of its own (decoded, or made up by the scanner); the array is kept. */
@@ -76,17 +75,23 @@ final class RecordFields {
     if (size == names.length) {
       int c = Math.max(size * 2, 4);
       names = Arrays.copyOf(names, c);
-      hashes = Arrays.copyOf(hashes, c);
       values = Arrays.copyOf(values, c);
-      bounds = Arrays.copyOf(bounds, 2 * c);
-      decoded = Arrays.copyOf(decoded, c);
+      meta = Arrays.copyOf(meta, 3 * c);
+      if (decoded != null) {
+        decoded = Arrays.copyOf(decoded, c);
+      }
     }
     names[size] = name;
-    hashes[size] = hash;
     values[size] = in;
-    bounds[2 * size] = start;
-    bounds[2 * size + 1] = end;
-    decoded[size] = wasHex;
+    meta[3 * size] = hash;
+    meta[3 * size + 1] = start;
+    meta[3 * size + 2] = end;
+    if (wasHex) {
+      if (decoded == null) {
+        decoded = new boolean[names.length];
+      }
+      decoded[size] = true;
+    }
     size++;
   }
 
@@ -108,7 +113,7 @@ final class RecordFields {
   int indexOf(String name) {
     int h = name.hashCode();
     for (int i = 0; i < size; i++) {
-      if (hashes[i] == h && names[i].equals(name)) {
+      if (meta[3 * i] == h && names[i].equals(name)) {
         return i;
       }
     }
@@ -121,7 +126,7 @@ final class RecordFields {
 
   /** A fresh copy of the i-th value's bytes. */
   byte[] value(int i) {
-    return Arrays.copyOfRange(values[i], bounds[2 * i], bounds[2 * i + 1]);
+    return Arrays.copyOfRange(values[i], meta[3 * i + 1], meta[3 * i + 2]);
   }
 
   /**
@@ -131,8 +136,8 @@ final class RecordFields {
    */
   long number(int i, long missing) {
     byte[] v = values[i];
-    int at = bounds[2 * i];
-    int end = bounds[2 * i + 1];
+    int at = meta[3 * i + 1];
+    int end = meta[3 * i + 2];
     boolean negative = at < end && v[at] == '-';
     int digits = end - at - (negative ? 1 : 0);
     if (digits < 1 || digits > 18) {
@@ -160,8 +165,8 @@ final class RecordFields {
   /** Whether the i-th value's bytes are exactly {@code ascii}'s characters. */
   boolean valueIs(int i, String ascii) {
     byte[] v = values[i];
-    int at = bounds[2 * i];
-    int len = bounds[2 * i + 1] - at;
+    int at = meta[3 * i + 1];
+    int len = meta[3 * i + 2] - at;
     if (len != ascii.length()) {
       return false;
     }
@@ -175,12 +180,12 @@ final class RecordFields {
 
   /** Whether the i-th value's bytes are exactly {@code bytes}. */
   boolean valueIs(int i, byte[] bytes) {
-    int at = bounds[2 * i];
-    return Arrays.equals(values[i], at, bounds[2 * i + 1], bytes, 0, bytes.length);
+    int at = meta[3 * i + 1];
+    return Arrays.equals(values[i], at, meta[3 * i + 2], bytes, 0, bytes.length);
   }
 
   boolean wasHex(int i) {
-    return decoded[i];
+    return decoded != null && decoded[i];
   }
 
   List<String> names() {
@@ -197,7 +202,7 @@ final class RecordFields {
 
   String display(int i, boolean proctitleSpaces) {
     byte[] v = values[i];
-    if (proctitleSpaces && decoded[i] && "proctitle".equals(names[i])) {
+    if (proctitleSpaces && wasHex(i) && "proctitle".equals(names[i])) {
       // decoded: the array is the value's own, start 0
       // The kernel logs the process's argv area; NULs separate the arguments
       // (kernel/auditsc.c audit_log_proctitle). ausearch -i shows them as spaces.
@@ -209,6 +214,6 @@ final class RecordFields {
       }
       return DisplayText.of(v, 0, end);
     }
-    return DisplayText.of(v, bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i]);
+    return DisplayText.of(v, meta[3 * i + 1], meta[3 * i + 2] - meta[3 * i + 1]);
   }
 }
