@@ -125,6 +125,19 @@ public final class AuditRecord {
     return i >= 0 && f.valueIs(i, ascii);
   }
 
+  /**
+   * Whether the field's exact decoded bytes are {@code value}'s, or, for a null {@code value},
+   * whether the field is absent. Compares in place: no copy.
+   */
+  public boolean fieldBytesAre(String name, byte[] value) {
+    RecordFields f = parsedFields();
+    int i = f.indexOf(name);
+    if (value == null) {
+      return i < 0;
+    }
+    return i >= 0 && f.valueIs(i, value);
+  }
+
   /** Whether the field's value was hex-encoded in the record (and has been decoded). */
   public boolean fieldWasHex(String name) {
     RecordFields f = parsedFields();

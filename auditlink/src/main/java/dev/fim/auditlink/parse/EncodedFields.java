@@ -50,10 +50,10 @@ final class EncodedFields {
 
   /**
    * @param name the field's name as {@link FieldNames} gives it: the bytes {@code b[nameOff,
-   *     nameOff + nameLen)} (without an {@code old_}/{@code new_} prefix the scanner adds), so that
-   *     the set is asked without a new String per field
+   *     nameOff + nameLen)} (without an {@code old_}/{@code new_} prefix the scanner adds), whose
+   *     {@link FieldNames.Name#escaped} was worked out once, so that no set is asked per field
    */
-  static boolean mayBeEncoded(int type, String name, byte[] b, int nameOff, int nameLen) {
+  static boolean mayBeEncoded(int type, FieldNames.Name name, byte[] b, int nameOff, int nameLen) {
     if (type == RecordType.EXECVE && nameLen >= 2 && b[nameOff] == 'a' && isDigit(b[nameOff + 1])) {
       // aN or aN[M]; not argc, not aN_len.
       int i = nameOff + 1;
@@ -69,29 +69,30 @@ final class EncodedFields {
       }
       return digits > 0 && i == end - 1 && b[i] == ']';
     }
-    if (nameLen > 12) {
-      return false;
-    }
-    return ESCAPED.contains(name);
+    return name.escaped();
   }
 
-  /** Whether {@code b[off, off+len)} is non-empty, even-length hex. */
-  static boolean isHex(byte[] b, int off, int len) {
+  /** Whether a value of a field of this name may be hex-encoded (the EXECVE arguments aside). */
+  static boolean isEscapedName(String name) {
+    return name.length() <= 12 && ESCAPED.contains(name);
+  }
+
+  /**
+   * The bytes {@code b[off, off+len)} encode when it is non-empty, even-length hex (either case),
+   * else null. One pass: a check and then a decode took two (a PROCTITLE is ~170 hex digits).
+   */
+  static byte[] decodeIfHex(byte[] b, int off, int len) {
     if (len == 0 || (len & 1) != 0) {
-      return false;
+      return null;
     }
-    for (int i = off; i < off + len; i++) {
-      if (hexValue(b[i]) < 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  static byte[] decodeHex(byte[] b, int off, int len) {
     byte[] out = new byte[len / 2];
     for (int i = 0; i < out.length; i++) {
-      out[i] = (byte) (hexValue(b[off + 2 * i]) << 4 | hexValue(b[off + 2 * i + 1]));
+      int hi = hexValue(b[off + 2 * i]);
+      int lo = hexValue(b[off + 2 * i + 1]);
+      if (hi < 0 || lo < 0) {
+        return null;
+      }
+      out[i] = (byte) (hi << 4 | lo);
     }
     return out;
   }

@@ -33,17 +33,26 @@ final class FieldScanner {
   private FieldScanner() {}
 
   static RecordFields scan(int type, byte[] b, int start, int end) {
-    RecordFields f = new RecordFields();
+    RecordFields f = new RecordFields(expectedFields(start, end));
     scanInto(f, type, b, start, end, 0);
     return f;
   }
 
   static RecordFields scanEnriched(byte[] b, int start, int end) {
-    RecordFields f = new RecordFields();
+    RecordFields f = new RecordFields(expectedFields(start, end));
     // auditd writes the enriched section (log_format=ENRICHED) already interpreted and
     // quoted; type -1 turns hex decoding off.
     scanInto(f, -1, b, start, end, 1);
     return f;
+  }
+
+  /**
+   * About how many fields the body holds, from its length (the kernel's fields average 12-15
+   * bytes): only a size to start from, more fields grow the arrays. Not a count of its spaces: a
+   * pass over the body for that cost more than the arrays' growth (issue 18, C1).
+   */
+  private static int expectedFields(int start, int end) {
+    return Math.min(1 + (end - start) / 12, 64);
   }
 
   private static void scanInto(RecordFields f, int type, byte[] b, int start, int end, int depth) {
@@ -54,7 +63,11 @@ final class FieldScanner {
       while (i < end && isSpace(b[i])) i++;
       if (i >= end) break;
       int j = i;
-      while (j < end && b[j] != '=' && !isSpace(b[j])) j++;
+      int h = 0; // FieldNames' hash of b[i, j), worked out on the way
+      while (j < end && b[j] != '=' && !isSpace(b[j])) {
+        h = 31 * h + b[j];
+        j++;
+      }
       if (j >= end || b[j] != '=') {
         // A bare word.
         if (avc && b[i] == '{') {
@@ -84,10 +97,15 @@ final class FieldScanner {
         prefix = null;
         continue;
       }
-      String bare = FieldNames.of(b, nameOff, nameLen);
-      String name = bare;
+      FieldNames.Name bare =
+          nameOff == i
+              ? FieldNames.of(b, nameOff, nameLen, h)
+              : FieldNames.of(b, nameOff, nameLen, FieldNames.hash(b, nameOff, nameLen));
+      String name = bare.text();
+      int hash = bare.hash();
       if (prefix != null) {
         name = prefix + "_" + name;
+        hash = name.hashCode();
         prefix = null;
       }
       if (v < end && (b[v] == '"' || b[v] == '\'')) {
@@ -100,7 +118,7 @@ final class FieldScanner {
         if (q == '\'' && depth == 0 && name.equals("msg")) {
           scanInto(f, type, b, v + 1, valueEnd, depth + 1);
         } else {
-          f.addRange(name, b, v + 1, valueEnd);
+          f.addRange(name, hash, b, v + 1, valueEnd);
         }
         i = close < 0 ? end : close + 1;
         continue;
@@ -112,12 +130,14 @@ final class FieldScanner {
       if (valueEnd > v && b[valueEnd - 1] == ')' && indexOf(b, (byte) '(', v, valueEnd) < 0)
         valueEnd--;
       int len = valueEnd - v;
-      if (type >= 0
-          && EncodedFields.mayBeEncoded(type, bare, b, nameOff, nameLen)
-          && EncodedFields.isHex(b, v, len)) {
-        f.add(name, EncodedFields.decodeHex(b, v, len), true);
+      byte[] hex =
+          type >= 0 && EncodedFields.mayBeEncoded(type, bare, b, nameOff, nameLen)
+              ? EncodedFields.decodeIfHex(b, v, len)
+              : null;
+      if (hex != null) {
+        f.add(name, hash, hex, true);
       } else {
-        f.addRange(name, b, v, valueEnd);
+        f.addRange(name, hash, b, v, valueEnd);
       }
       i = k;
     }

@@ -18,42 +18,80 @@ import java.util.Map;
  * read in place ({@link #number}, {@link #valueIs}); the text is never handed out.
  */
 final class RecordFields {
-  static final RecordFields EMPTY = new RecordFields();
+  static final RecordFields EMPTY = new RecordFields(0);
 
-  private String[] names = new String[16];
+  private String[] names;
 
   /** The array each value lies in: the record's text, or the value's own decoded bytes. */
-  private byte[][] values = new byte[16][];
+  private byte[][] values;
 
-  private int[] starts = new int[16];
-  private int[] ends = new int[16];
-  private boolean[] decoded = new boolean[16];
+  /**
+   * Three ints per field: {@code names[i].hashCode()}, then the value's range {@code
+   * values[i][start, end)}. A lookup compares the hash before {@code equals}, so that the dozen
+   * lookups in a SYSCALL record's ~28 names do not each call {@code equals} on every name of the
+   * same length (C1, which the watch runs, has no intrinsic for it); one array for the three, not
+   * one each, since a record's arrays are made per record (issue 18).
+   */
+  private int[] meta;
+
+  /** Whether the i-th value was hex; null until a hex value comes (most records have none). */
+  private boolean[] decoded;
+
   private int size;
   private String error;
 
+  /**
+   * @param capacity the fields expected (it grows past it): the scanner guesses from the body's
+   *     length, so that a SYSCALL record's ~28 fields do not copy every array once more
+   */
+  RecordFields(int capacity) {
+    int c = Math.max(capacity, 1);
+    names = new String[c];
+    values = new byte[c][];
+    meta = new int[3 * c];
+  }
+
   /** A value in bytes of its own (decoded, or made up by the scanner); the array is kept. */
   void add(String name, byte[] value, boolean wasHex) {
-    add(name, value, 0, value.length, wasHex);
+    add(name, name.hashCode(), value, 0, value.length, wasHex);
+  }
+
+  /** As {@link #add(String, byte[], boolean)}, for a name whose {@code hashCode()} is known. */
+  void add(String name, int hash, byte[] value, boolean wasHex) {
+    add(name, hash, value, 0, value.length, wasHex);
   }
 
   /** A value that is {@code text[start, end)} as it stands; {@code text} must never change. */
   void addRange(String name, byte[] text, int start, int end) {
-    add(name, text, start, end, false);
+    add(name, name.hashCode(), text, start, end, false);
   }
 
-  private void add(String name, byte[] in, int start, int end, boolean wasHex) {
+  /** As {@link #addRange(String, byte[], int, int)}, for a name whose hash is known. */
+  void addRange(String name, int hash, byte[] text, int start, int end) {
+    add(name, hash, text, start, end, false);
+  }
+
+  private void add(String name, int hash, byte[] in, int start, int end, boolean wasHex) {
     if (size == names.length) {
-      names = Arrays.copyOf(names, size * 2);
-      values = Arrays.copyOf(values, size * 2);
-      starts = Arrays.copyOf(starts, size * 2);
-      ends = Arrays.copyOf(ends, size * 2);
-      decoded = Arrays.copyOf(decoded, size * 2);
+      int c = Math.max(size * 2, 4);
+      names = Arrays.copyOf(names, c);
+      values = Arrays.copyOf(values, c);
+      meta = Arrays.copyOf(meta, 3 * c);
+      if (decoded != null) {
+        decoded = Arrays.copyOf(decoded, c);
+      }
     }
     names[size] = name;
     values[size] = in;
-    starts[size] = start;
-    ends[size] = end;
-    decoded[size] = wasHex;
+    meta[3 * size] = hash;
+    meta[3 * size + 1] = start;
+    meta[3 * size + 2] = end;
+    if (wasHex) {
+      if (decoded == null) {
+        decoded = new boolean[names.length];
+      }
+      decoded[size] = true;
+    }
     size++;
   }
 
@@ -73,8 +111,9 @@ final class RecordFields {
   }
 
   int indexOf(String name) {
+    int h = name.hashCode();
     for (int i = 0; i < size; i++) {
-      if (names[i].equals(name)) {
+      if (meta[3 * i] == h && names[i].equals(name)) {
         return i;
       }
     }
@@ -87,7 +126,7 @@ final class RecordFields {
 
   /** A fresh copy of the i-th value's bytes. */
   byte[] value(int i) {
-    return Arrays.copyOfRange(values[i], starts[i], ends[i]);
+    return Arrays.copyOfRange(values[i], meta[3 * i + 1], meta[3 * i + 2]);
   }
 
   /**
@@ -97,8 +136,8 @@ final class RecordFields {
    */
   long number(int i, long missing) {
     byte[] v = values[i];
-    int at = starts[i];
-    int end = ends[i];
+    int at = meta[3 * i + 1];
+    int end = meta[3 * i + 2];
     boolean negative = at < end && v[at] == '-';
     int digits = end - at - (negative ? 1 : 0);
     if (digits < 1 || digits > 18) {
@@ -126,8 +165,8 @@ final class RecordFields {
   /** Whether the i-th value's bytes are exactly {@code ascii}'s characters. */
   boolean valueIs(int i, String ascii) {
     byte[] v = values[i];
-    int at = starts[i];
-    int len = ends[i] - at;
+    int at = meta[3 * i + 1];
+    int len = meta[3 * i + 2] - at;
     if (len != ascii.length()) {
       return false;
     }
@@ -139,8 +178,14 @@ final class RecordFields {
     return true;
   }
 
+  /** Whether the i-th value's bytes are exactly {@code bytes}. */
+  boolean valueIs(int i, byte[] bytes) {
+    int at = meta[3 * i + 1];
+    return Arrays.equals(values[i], at, meta[3 * i + 2], bytes, 0, bytes.length);
+  }
+
   boolean wasHex(int i) {
-    return decoded[i];
+    return decoded != null && decoded[i];
   }
 
   List<String> names() {
@@ -157,7 +202,7 @@ final class RecordFields {
 
   String display(int i, boolean proctitleSpaces) {
     byte[] v = values[i];
-    if (proctitleSpaces && decoded[i] && "proctitle".equals(names[i])) {
+    if (proctitleSpaces && wasHex(i) && "proctitle".equals(names[i])) {
       // decoded: the array is the value's own, start 0
       // The kernel logs the process's argv area; NULs separate the arguments
       // (kernel/auditsc.c audit_log_proctitle). ausearch -i shows them as spaces.
@@ -169,6 +214,6 @@ final class RecordFields {
       }
       return DisplayText.of(v, 0, end);
     }
-    return DisplayText.of(v, starts[i], ends[i] - starts[i]);
+    return DisplayText.of(v, meta[3 * i + 1], meta[3 * i + 2] - meta[3 * i + 1]);
   }
 }

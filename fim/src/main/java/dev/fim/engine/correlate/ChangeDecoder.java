@@ -71,10 +71,10 @@ final class ChangeDecoder {
 
   private final byte[] key;
   private final Interpreter names;
-  private final LinkedHashMap<Integer, Actor> actors =
+  private final LinkedHashMap<Integer, Known> actors =
       new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Actor> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Integer, Known> eldest) {
           return size() > ACTORS;
         }
       };
@@ -88,6 +88,44 @@ final class ChangeDecoder {
 
   /** A PROCTITLE and the exe it first appeared under. */
   private record Title(String exe, byte[] proctitle) {}
+
+  /**
+   * The last actor of a pid and the record values it was made of: the next event of the pid with
+   * the same values has an equal actor, so it is given this one without making its Strings again
+   * (issue 18: the watch's listener made exe, comm, tty and the args per change only to find them
+   * equal to the last ones). A value that differs only makes the actor anew and compares it, as
+   * before. The byte arrays are the decoder's own copies, never handed out.
+   */
+  private record Known(
+      Actor actor,
+      long auid,
+      long euid,
+      String auidName,
+      String uidName,
+      int ppid,
+      long ses,
+      String exe,
+      byte[] exeBytes,
+      byte[] comm,
+      byte[] tty,
+      byte[] proctitle) {}
+
+  /**
+   * The last {@code arch} and {@code syscall} values and their name ({@link Interpreter#syscall} is
+   * a function of the two): one writer's events repeat them.
+   */
+  private byte[] lastArch;
+
+  private byte[] lastSyscall;
+  private String lastSyscallName;
+
+  /** The last CWD record's value and its path ({@link #absolute} of it; null if not absolute). */
+  private byte[] lastCwd;
+
+  private PathBytes lastCwdPath;
+
+  private static final Comparator<AuditRecord> BY_ITEM =
+      Comparator.comparingLong(p -> p.fieldLong("item", 0));
 
   /**
    * @param key the rule key whose events are fim's; null: every event with a SYSCALL record (an
@@ -117,17 +155,19 @@ final class ChangeDecoder {
     if (syscall == null) {
       return null;
     }
-    byte[] title = proctitle == null ? null : proctitle.fieldBytes("proctitle");
     int pid = (int) syscall.fieldLong("pid", 0);
-    String exe = text(syscall, "exe");
+    byte[] title = proctitle == null ? null : title(proctitle, pid);
+    String exe = exe(syscall, pid);
     boolean stale = staleTitle(pid, exe, title);
-    if (key != null && !hasKey(syscall.fieldBytes("key"))) {
+    if (key != null && !syscall.fieldBytesAre("key", key) && !hasKey(syscall.fieldBytes("key"))) {
       return null;
     }
-    String name = Interpreter.syscall(syscall.field("arch"), syscall.field("syscall"));
+    String name = syscallName(syscall);
     boolean relativeToFd = usesDirFd(name, syscall);
-    PathBytes cwdPath = cwd == null ? null : absolute(cwd.fieldBytes("cwd"));
-    paths.sort(Comparator.comparingLong(p -> p.fieldLong("item", 0)));
+    PathBytes cwdPath = cwd == null ? null : cwd(cwd);
+    if (paths.size() > 1) {
+      paths.sort(BY_ITEM);
+    }
     List<PathItem> items = new ArrayList<>(paths.size());
     for (AuditRecord p : paths) {
       items.add(item(p, relativeToFd ? null : cwdPath));
@@ -143,6 +183,20 @@ final class ChangeDecoder {
         syscall.fieldLong("uid", Actor.UNSET_ID),
         actor,
         items);
+  }
+
+  /** {@link Interpreter#syscall} of the record's {@code arch} and {@code syscall}. */
+  private String syscallName(AuditRecord syscall) {
+    if (lastSyscallName != null
+        && syscall.fieldBytesAre("arch", lastArch)
+        && syscall.fieldBytesAre("syscall", lastSyscall)) {
+      return lastSyscallName;
+    }
+    String name = Interpreter.syscall(syscall.field("arch"), syscall.field("syscall"));
+    lastArch = syscall.fieldBytes("arch");
+    lastSyscall = syscall.fieldBytes("syscall");
+    lastSyscallName = name;
+    return name;
   }
 
   /**
@@ -191,7 +245,10 @@ final class ChangeDecoder {
       return false;
     }
     for (int a : args) {
-      String hex = r.field("a" + a);
+      if (r.fieldBytesAre(ARG_NAMES[a], AT_FDCWD_HEX)) {
+        continue; // the kernel's usual spelling of AT_FDCWD: the parse below gives the same
+      }
+      String hex = r.field(ARG_NAMES[a]);
       if (hex == null) {
         return true; // not logged: do not guess
       }
@@ -206,6 +263,11 @@ final class ChangeDecoder {
     return false;
   }
 
+  private static final String[] ARG_NAMES = {"a0", "a1", "a2", "a3"};
+
+  /** AT_FDCWD as the kernel logs a 32-bit int argument in hex. */
+  private static final byte[] AT_FDCWD_HEX = "ffffff9c".getBytes(StandardCharsets.US_ASCII);
+
   private static PathItem item(AuditRecord p, PathBytes cwd) {
     byte[] raw = p.fieldBytes("name");
     PathBytes name =
@@ -213,7 +275,7 @@ final class ChangeDecoder {
     PathBytes path = null;
     if (name != null) {
       if (raw[0] == '/') {
-        path = fold(raw);
+        path = isFolded(raw) ? name : fold(raw);
         if (path.equals(name)) {
           // One object for both when folding changed nothing (the usual absolute name): the index
           // holds up to 65,536 changes, and a burst kept them in an old generation collected in
@@ -226,8 +288,12 @@ final class ChangeDecoder {
     }
     int major = -1;
     int minor = -1;
-    String dev = p.field("dev");
-    if (dev != null) {
+    long plainDev = plainDev(p.fieldBytes("dev"));
+    if (plainDev >= 0) {
+      major = (int) (plainDev >>> 32);
+      minor = (int) plainDev;
+    } else if (plainDev == NOT_PLAIN) {
+      String dev = p.field("dev");
       int colon = dev.indexOf(':');
       try {
         if (colon > 0) {
@@ -240,11 +306,141 @@ final class ChangeDecoder {
       }
     }
     return new PathItem(
-        name, path, p.fieldLong("inode", 0), major, minor, NameType.of(p.field("nametype")));
+        name, path, p.fieldLong("inode", 0), major, minor, nameType(p.fieldBytes("nametype")));
+  }
+
+  private static final long NO_DEV_FIELD = -1;
+  private static final long NOT_PLAIN = -2;
+
+  /**
+   * {@code dev=fd:01} as the kernel writes it (one to seven hex digits each side of one colon) →
+   * major << 32 | minor; {@link #NO_DEV_FIELD} when absent; {@link #NOT_PLAIN} for anything else,
+   * which takes {@code Integer.parseInt} of the display string as before.
+   */
+  static long plainDev(byte[] dev) {
+    if (dev == null) {
+      return NO_DEV_FIELD;
+    }
+    int colon = -1;
+    for (int i = 0; i < dev.length; i++) {
+      if (dev[i] == ':') {
+        colon = i;
+        break;
+      }
+    }
+    if (colon < 1 || colon > 7 || dev.length - colon - 1 < 1 || dev.length - colon - 1 > 7) {
+      return NOT_PLAIN;
+    }
+    long major = hex(dev, 0, colon);
+    long minor = hex(dev, colon + 1, dev.length);
+    return major < 0 || minor < 0 ? NOT_PLAIN : major << 32 | minor;
+  }
+
+  /** b[from, to) as plain ASCII hex digits, or -1. */
+  private static long hex(byte[] b, int from, int to) {
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      int c = b[i];
+      int d =
+          c >= '0' && c <= '9'
+              ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) {
+        return -1;
+      }
+      v = v << 4 | d;
+    }
+    return v;
+  }
+
+  private static final byte[] NORMAL = ascii("NORMAL");
+  private static final byte[] PARENT = ascii("PARENT");
+  private static final byte[] CREATE = ascii("CREATE");
+  private static final byte[] DELETE = ascii("DELETE");
+
+  /**
+   * {@link NameType#of} of the value's display string: the bytes are those four ASCII words exactly
+   * when the display string is (a display string of other bytes holds a non-ASCII character or a
+   * {@code \x} escape).
+   */
+  static NameType nameType(byte[] v) {
+    if (v == null) {
+      return NameType.UNKNOWN;
+    }
+    if (Arrays.equals(v, NORMAL)) return NameType.NORMAL;
+    if (Arrays.equals(v, PARENT)) return NameType.PARENT;
+    if (Arrays.equals(v, CREATE)) return NameType.CREATE;
+    if (Arrays.equals(v, DELETE)) return NameType.DELETE;
+    return NameType.UNKNOWN;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Whether {@link #fold} gives {@code abs} back unchanged: it starts with '/', has no empty,
+   * {@code .} or {@code ..} segment and no trailing '/' (or is "/" itself).
+   */
+  static boolean isFolded(byte[] abs) {
+    if (abs.length == 0 || abs[0] != '/') {
+      return false;
+    }
+    if (abs.length == 1) {
+      return true;
+    }
+    int start = 1;
+    for (int i = 1; i <= abs.length; i++) {
+      if (i == abs.length || abs[i] == '/') {
+        int len = i - start;
+        if (len == 0
+            || (len == 1 && abs[start] == '.')
+            || (len == 2 && abs[start] == '.' && abs[start + 1] == '.')) {
+          return false;
+        }
+        start = i + 1;
+      }
+    }
+    return true;
   }
 
   /** The kernel's {@code name=(null)}: an item without a name. */
   private static final byte[] NULL_NAME = "(null)".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The PROCTITLE's bytes: the pid's last ones (the same array, never changed) when they are equal,
+   * else a copy.
+   */
+  private byte[] title(AuditRecord proctitle, int pid) {
+    Title seen = titles.get(pid);
+    if (seen != null && proctitle.fieldBytesAre("proctitle", seen.proctitle())) {
+      return seen.proctitle();
+    }
+    return proctitle.fieldBytes("proctitle");
+  }
+
+  /** {@code text(syscall, "exe")}: the pid's last String when the bytes are the same. */
+  private String exe(AuditRecord syscall, int pid) {
+    Known last = actors.get(pid);
+    if (last != null && syscall.fieldBytesAre("exe", last.exeBytes())) {
+      return last.exe();
+    }
+    return text(syscall, "exe");
+  }
+
+  /** The CWD record's path, folded; the last one when its bytes are the same (one writer's cwd). */
+  private PathBytes cwd(AuditRecord cwd) {
+    if (lastCwd != null && cwd.fieldBytesAre("cwd", lastCwd)) {
+      return lastCwdPath;
+    }
+    byte[] raw = cwd.fieldBytes("cwd");
+    PathBytes path = absolute(raw);
+    if (raw != null) {
+      lastCwd = raw;
+      lastCwdPath = path;
+    }
+    return path;
+  }
 
   private static PathBytes absolute(byte[] cwd) {
     return cwd == null || cwd.length == 0 || cwd[0] != '/' ? null : fold(cwd);
@@ -318,24 +514,55 @@ final class ChangeDecoder {
   private Actor actor(AuditRecord s, int pid, String exe, byte[] proctitle) {
     long auid = s.fieldLong("auid", Actor.UNSET_ID);
     long euid = s.fieldLong("euid", Actor.UNSET_ID);
+    String auidName = names.userName(auid);
+    String uidName = names.userName(euid);
+    int ppid = (int) s.fieldLong("ppid", 0);
+    long ses = s.fieldLong("ses", Actor.UNSET_ID);
+    Known last = actors.get(pid);
+    if (last != null
+        && last.auid() == auid
+        && last.euid() == euid
+        && last.ppid() == ppid
+        && last.ses() == ses
+        && java.util.Objects.equals(last.auidName(), auidName)
+        && java.util.Objects.equals(last.uidName(), uidName)
+        && java.util.Objects.equals(last.exe(), exe)
+        && Arrays.equals(last.proctitle(), proctitle)
+        && s.fieldBytesAre("comm", last.comm())
+        && s.fieldBytesAre("tty", last.tty())) {
+      return last.actor();
+    }
     Actor a =
         new Actor(
             auid,
-            names.userName(auid),
+            auidName,
             euid,
-            names.userName(euid),
+            uidName,
             pid,
-            (int) s.fieldLong("ppid", 0),
+            ppid,
             exe,
             text(s, "comm"),
             args(proctitle),
-            s.fieldLong("ses", Actor.UNSET_ID),
+            ses,
             tty(s.field("tty")));
-    Actor last = actors.get(pid);
-    if (a.equals(last)) {
-      return last;
+    if (last != null && a.equals(last.actor())) {
+      a = last.actor();
     }
-    actors.put(pid, a);
+    actors.put(
+        pid,
+        new Known(
+            a,
+            auid,
+            euid,
+            auidName,
+            uidName,
+            ppid,
+            ses,
+            exe,
+            s.fieldBytes("exe"),
+            s.fieldBytes("comm"),
+            s.fieldBytes("tty"),
+            proctitle));
     return a;
   }
 
