@@ -56,7 +56,10 @@ public final class JsonBytes implements JsonSink {
   /** Writes the strings that need escaping, into {@link #escapedOut}; made at the first. */
   private JsonGenerator escaper;
 
-  private ByteArrayOutputStream escapedOut;
+  private EscapedOut escapedOut;
+
+  /** The longest string {@link #escaper} wrote since it was made: its buffer is at least that. */
+  private int escapedMost;
 
   /** A JSON report's rows (supplementary characters as Jackson's UTF-8 generator escapes them). */
   public JsonBytes(int capacity) {
@@ -95,6 +98,11 @@ public final class JsonBytes implements JsonSink {
     }
     if (chars.length > KEPT_AFTER_RESET) {
       chars = new char[256];
+    }
+    if (escapedMost > KEPT_AFTER_RESET) { // its stream keeps its capacity: made anew when needed
+      escaper = null;
+      escapedOut = null;
+      escapedMost = 0;
     }
   }
 
@@ -210,7 +218,7 @@ public final class JsonBytes implements JsonSink {
   /** A string with a character that Jackson escapes or encodes in more than one byte. */
   private void escaped(String value) throws IOException {
     if (escaper == null) {
-      escapedOut = new ByteArrayOutputStream(256);
+      escapedOut = new EscapedOut();
       escaper = factory.createGenerator(escapedOut, JsonEncoding.UTF8);
       escaper.setRootValueSeparator(null);
     }
@@ -218,9 +226,9 @@ public final class JsonBytes implements JsonSink {
     escaper.writeString(value);
     escaper.flush();
     int n = escapedOut.size();
+    escapedMost = Math.max(escapedMost, n);
     int at = separated(n);
-    byte[] quoted = escapedOut.toByteArray();
-    System.arraycopy(quoted, 0, buf, at, n);
+    System.arraycopy(escapedOut.written(), 0, buf, at, n);
     length = at + n;
     comma = true;
   }
@@ -339,5 +347,22 @@ public final class JsonBytes implements JsonSink {
     buf[end++] = '"';
     length = end;
     comma = true;
+  }
+
+  /** The escaper's stream's capacity, 0 when none is made (tests: what {@link #reset} let go). */
+  int escaperCapacity() {
+    return escapedOut == null ? 0 : escapedOut.written().length;
+  }
+
+  /** The escaper's stream, whose bytes are copied out without a copy of their own. */
+  private static final class EscapedOut extends ByteArrayOutputStream {
+    EscapedOut() {
+      super(256);
+    }
+
+    /** The buffer: its first {@link #size()} bytes are what was written. */
+    byte[] written() {
+      return buf;
+    }
   }
 }

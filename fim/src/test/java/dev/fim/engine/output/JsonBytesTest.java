@@ -110,6 +110,14 @@ class JsonBytesTest {
     assertTrue(line.array().length < 1 << 16, "kept " + line.array().length);
     line.string("\"ok\"");
     assertEquals("\"\\\"ok\\\"\"", text(line));
+    // a long string that needs escaping goes through the escaper's own stream: let go as well
+    line.reset();
+    line.string("\"".repeat(200_000));
+    assertEquals(400_002, line.length());
+    line.reset();
+    assertTrue(line.escaperCapacity() < 1 << 16, "escaper kept " + line.escaperCapacity());
+    line.string("a\"b");
+    assertEquals("\"a\\\"b\"", text(line));
   }
 
   @Test
