@@ -138,6 +138,16 @@ public final class AuditRecord {
     return i >= 0 && f.valueIs(i, value);
   }
 
+  /**
+   * Whether the field is the kernel's "no value": the bare word {@code (null)}. A quoted {@code
+   * "(null)"} or a hex-encoded one is a value a user chose (a file, a command named so) and is not.
+   */
+  public boolean fieldIsBareNull(String name) {
+    RecordFields f = parsedFields();
+    int i = f.indexOf(name);
+    return i >= 0 && !f.wasHex(i) && !f.wasQuoted(i) && f.valueIs(i, "(null)");
+  }
+
   /** Whether the field's value was hex-encoded in the record (and has been decoded). */
   public boolean fieldWasHex(String name) {
     RecordFields f = parsedFields();

@@ -178,6 +178,18 @@ final class RecordFields {
     return true;
   }
 
+  /**
+   * Whether the i-th value stood between quotes in the record: the kernel quotes what a user may
+   * choose (a file named {@code (null)} is logged {@code name="(null)"}) and writes its own "no
+   * value" bare ({@code name=(null)}). A quoted value's range starts after its quote; a bare one's
+   * after its {@code =}; a decoded one is in its own array from 0.
+   */
+  boolean wasQuoted(int i) {
+    int start = meta[3 * i + 1];
+    byte[] in = values[i];
+    return start > 0 && (in[start - 1] == '"' || in[start - 1] == '\'');
+  }
+
   /** Whether the i-th value's bytes are exactly {@code bytes}. */
   boolean valueIs(int i, byte[] bytes) {
     int at = meta[3 * i + 1];

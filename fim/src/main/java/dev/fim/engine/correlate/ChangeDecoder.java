@@ -271,7 +271,7 @@ final class ChangeDecoder {
   private static PathItem item(AuditRecord p, PathBytes cwd) {
     byte[] raw = p.fieldBytes("name");
     PathBytes name =
-        raw == null || raw.length == 0 || Arrays.equals(raw, NULL_NAME) ? null : PathBytes.of(raw);
+        raw == null || raw.length == 0 || p.fieldIsBareNull("name") ? null : PathBytes.of(raw);
     PathBytes path = null;
     if (name != null) {
       if (raw[0] == '/') {
@@ -403,9 +403,6 @@ final class ChangeDecoder {
     }
     return true;
   }
-
-  /** The kernel's {@code name=(null)}: an item without a name. */
-  private static final byte[] NULL_NAME = "(null)".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * The PROCTITLE's bytes: the pid's last ones (the same array, never changed) when they are equal,
@@ -568,7 +565,7 @@ final class ChangeDecoder {
 
   private static String text(AuditRecord r, String field) {
     String v = r.field(field);
-    return v == null || v.equals("(null)") ? null : v;
+    return v == null || r.fieldIsBareNull(field) ? null : v; // a quoted "(null)" is a value
   }
 
   /** The argv area as the kernel logged it: NUL-separated, possibly cut short. */

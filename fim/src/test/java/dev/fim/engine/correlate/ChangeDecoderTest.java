@@ -171,6 +171,28 @@ class ChangeDecoderTest {
   }
 
   /**
+   * The kernel writes its own "no value" bare ({@code name=(null)}) and quotes what a user chose: a
+   * file or a command named {@code (null)} is a name (else renaming a file so would hide the
+   * change's path from its audit event, and a process calling itself so would hide its comm).
+   */
+  @Test
+  void aFileOrCommandNamedNullInQuotesIsANameNotNone() {
+    AuditedChange c =
+        decoder.decode(
+            event(
+                syscall(257, "ffffff9c", "241", 8, "(null)", "/usr/bin/python3.11", "\"fim\""),
+                CWD,
+                path(0, "\"/var/tmp/t/\"", 10, "PARENT"),
+                path(1, "\"(null)\"", 14, "CREATE"),
+                path(2, "(null)", 15, "NORMAL")),
+            0);
+    assertEquals("(null)", c.items().get(1).name().display());
+    assertEquals("/var/tmp/t/(null)", c.items().get(1).path().display());
+    assertNull(c.items().get(2).name(), "the bare word is the kernel's none");
+    assertEquals("(null)", c.actor().name());
+  }
+
+  /**
    * An absolute name that folding leaves as it is is held once, as the item's name and its path
    * (the index holds up to 65,536 changes); a name that folds to other bytes keeps both.
    */
