@@ -58,10 +58,11 @@ public final class Coalescer implements ChangeListener {
   static final int BELOW_SCAN_LIMIT = 10_000;
 
   /**
-   * The default of {@code maxPendingBytes}: 16 MiB, 65,536 pending paths of up to ~90 bytes (the
-   * count bound binds first for ordinary trees), 256 paths of 64 KB.
+   * The default of {@code maxPendingBytes}: 12 MiB, 65,536 pending paths of up to ~30 bytes, 57,000
+   * of 60 bytes, 192 paths of 64 KB (with the audit index, the states and the batches, the 64 MB
+   * heap).
    */
-  public static final long MAX_PENDING_BYTES = 16L << 20;
+  public static final long MAX_PENDING_BYTES = 12L << 20;
 
   /** A batch handed to the comparator stops once its notices weigh this much (at least one). */
   static final long BATCH_BYTES = 1L << 20;

@@ -77,8 +77,8 @@ public final class ChangeComparator implements AutoCloseable {
   private static final int STREAM_CHUNK = 1000;
 
   /**
-   * A rescan holds at most this many disappeared/appeared paths for pairing into moves (~1 KB
-   * each).
+   * A rescan holds at most this many disappeared/appeared paths for pairing into moves (~1 KB each
+   * for ordinary paths), and at most {@link #FINDINGS_BYTES} of them (paths are unbounded).
    */
   private static final int MAX_PAIRABLE = 20_000;
 
@@ -379,6 +379,7 @@ public final class ChangeComparator implements AutoCloseable {
     List<Finding> pairable = new ArrayList<>();
     List<Finding> chunk = new ArrayList<>();
     long[] found = {0};
+    long[] heldBytes = {0, 0}; // pairable, chunk: by weight, as the counts (paths are unbounded)
     compareTree(
         r.scope(),
         timeNs,
@@ -388,20 +389,24 @@ public final class ChangeComparator implements AutoCloseable {
           found[0]++;
           if (f.gone() || f.arrived()) {
             pairable.add(f); // kept until the end: its other end may come later in path order
-            if (pairable.size() >= MAX_PAIRABLE) {
+            heldBytes[0] += weight(f);
+            if (pairable.size() >= MAX_PAIRABLE || heldBytes[0] > FINDINGS_BYTES) {
               // Memory stays bounded on a rescan that finds a whole tree gone or new; moves beyond
               // this many
               // candidates are reported as deleted + created.
               pairAndRecord(pairable);
               out.commit();
               pairable.clear();
+              heldBytes[0] = 0;
             }
           } else {
             chunk.add(f);
-            if (chunk.size() >= STREAM_CHUNK) {
+            heldBytes[1] += weight(f);
+            if (chunk.size() >= STREAM_CHUNK || heldBytes[1] > FINDINGS_BYTES / 4) {
               pairAndRecord(chunk);
               out.commit();
               chunk.clear();
+              heldBytes[1] = 0;
             }
           }
         });

@@ -46,10 +46,10 @@ final class ChangeIndex {
   private long evicted;
 
   /**
-   * The default byte bound, by {@link #weight}: 24 MiB, about 60,000 events of ordinary paths (the
-   * count bound binds first for them), 3,000 of two 4 KB paths.
+   * The default byte bound, by {@link #weight}: 12 MiB, about 30,000 events of ordinary paths (the
+   * bursts measured need ~26,000), 1,500 of two 4 KB paths.
    */
-  static final long MAX_BYTES = 24L << 20;
+  static final long MAX_BYTES = 12L << 20;
 
   ChangeIndex(long retentionNs, int maxEvents) {
     this(retentionNs, maxEvents, MAX_BYTES);
