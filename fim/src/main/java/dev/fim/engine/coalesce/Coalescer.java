@@ -37,11 +37,15 @@ import java.util.function.LongSupplier;
  *
  * <h2>Bounded, with back-pressure and an explicit overflow path</h2>
  *
- * At most {@code maxPending} paths wait. When that many are pending, the source's thread waits (up
- * to {@code backPressureNs}) for the comparator to take some; meanwhile the kernel queues events,
- * and if its queue overflows the source reports that as a loss. If the wait times out, the
- * coalescer declares the loss itself: it drops the pending paths and asks for a {@link Rescan} of
- * the trees, which finds every change they held.
+ * At most {@code maxPending} paths wait, holding at most {@code maxPendingBytes} (by {@link
+ * #weight}: a path is up to kilobytes, and deeper than PATH_MAX without limit, chosen by whoever
+ * writes in a watched tree; 2,000 files in a directory 64 KB deep ran the 64 MB watch out of heap
+ * when only the count was bounded). When either is reached, the source's thread waits (up to {@code
+ * backPressureNs}) for the comparator to take some; meanwhile the kernel queues events, and if its
+ * queue overflows the source reports that as a loss. If the wait times out, the coalescer declares
+ * the loss itself: it drops the pending paths and asks for a {@link Rescan} of the trees, which
+ * finds every change they held. A batch handed to the comparator stops at {@link #BATCH_BYTES} of
+ * paths too (at least one notice), as the comparison makes copies of each path.
  *
  * <p>Thread-safe: sources call the {@link ChangeListener} methods on their threads; one comparator
  * thread calls {@link #take}.
@@ -53,11 +57,25 @@ public final class Coalescer implements ChangeListener {
    */
   static final int BELOW_SCAN_LIMIT = 10_000;
 
+  /**
+   * The default of {@code maxPendingBytes}: 12 MiB, 65,536 pending paths of up to ~30 bytes, 57,000
+   * of 60 bytes, 192 paths of 64 KB (with the audit index, the states and the batches, the 64 MB
+   * heap).
+   */
+  public static final long MAX_PENDING_BYTES = 12L << 20;
+
+  /** A batch handed to the comparator stops once its notices weigh this much (at least one). */
+  static final long BATCH_BYTES = 1L << 20;
+
+  /** A notice's heap besides its path's bytes: the notice, the path object, the map's entry. */
+  static final int NOTICE_OVERHEAD = 160;
+
   /** Flags that mean the name itself came, went or moved. */
   static final int NAME_EVENTS = CREATED | DELETED | MOVED_FROM | MOVED_TO | SELF_GONE;
 
   private final long windowNs;
   private final int maxPending;
+  private final long maxPendingBytes;
   private final long backPressureNs;
   private final LongSupplier monotonicNs;
   private final LongSupplier wallNs;
@@ -76,6 +94,9 @@ public final class Coalescer implements ChangeListener {
 
   private final List<Rescan> rescans = new ArrayList<>();
   private boolean closed;
+
+  /** What the pending notices weigh, by {@link #weight}. */
+  private long pendingBytes;
 
   private long events;
   private long merged;
@@ -110,7 +131,31 @@ public final class Coalescer implements ChangeListener {
       LongSupplier monotonicNs,
       LongSupplier wallNs,
       ArrivalLookup arrival) {
-    if (windowNs < 0 || maxPending < 1 || backPressureNs < 0) {
+    this(
+        roots,
+        windowNs,
+        maxPending,
+        MAX_PENDING_BYTES,
+        backPressureNs,
+        monotonicNs,
+        wallNs,
+        arrival);
+  }
+
+  /**
+   * As above, with the pending paths also bounded by {@code maxPendingBytes} (by {@link #weight};
+   * one notice is always let in, however heavy).
+   */
+  public Coalescer(
+      List<PathBytes> roots,
+      long windowNs,
+      int maxPending,
+      long maxPendingBytes,
+      long backPressureNs,
+      LongSupplier monotonicNs,
+      LongSupplier wallNs,
+      ArrivalLookup arrival) {
+    if (windowNs < 0 || maxPending < 1 || maxPendingBytes < 1 || backPressureNs < 0) {
       throw new IllegalArgumentException(
           "window "
               + windowNs
@@ -123,6 +168,7 @@ public final class Coalescer implements ChangeListener {
     this.roots = List.copyOf(roots);
     this.windowNs = windowNs;
     this.maxPending = maxPending;
+    this.maxPendingBytes = maxPendingBytes;
     this.backPressureNs = backPressureNs;
     this.monotonicNs = monotonicNs;
     this.wallNs = wallNs;
@@ -223,11 +269,14 @@ public final class Coalescer implements ChangeListener {
     }
     Notice n = pending.get(path);
     if (n == null) {
-      if (!waitForSpace()) {
+      long bytes = weight(path);
+      if (!waitForSpace(bytes)) {
         return null;
       }
       long now = monotonicNs.getAsLong();
       n = new Notice(path, now, wallNs.getAsLong());
+      n.bytes = bytes;
+      pendingBytes += bytes;
       pending.put(path, n);
     } else {
       merged++;
@@ -244,6 +293,11 @@ public final class Coalescer implements ChangeListener {
       n.sighting = others ? seen.withOthers() : seen;
     }
     if (partner != null) {
+      if (n.partner == null) {
+        // held by this notice alone once the partner's own notice is taken
+        n.bytes += partner.length();
+        pendingBytes += partner.length();
+      }
       n.partner = partner;
     }
     if (!n.ready && (n.what & NAME_EVENTS) == 0 && (what & (CLOSED_WRITE | ATTRIB)) != 0) {
@@ -260,26 +314,39 @@ public final class Coalescer implements ChangeListener {
    * Waits while the pending map is full; false (and a declared loss) if it stays full. Under the
    * lock.
    */
-  private boolean waitForSpace() {
-    if (pending.size() < maxPending) {
+  private boolean waitForSpace(long bytes) {
+    if (hasSpace(bytes)) {
       return true;
     }
     long left = backPressureNs;
     try {
-      while (pending.size() >= maxPending && left > 0 && !closed) {
+      while (!hasSpace(bytes) && left > 0 && !closed) {
         left = space.awaitNanos(left);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (pending.size() < maxPending) {
+    if (hasSpace(bytes)) {
       return !closed;
     }
     declaredLosses++;
-    addRescan(
-        new Rescan(
-            "more than " + maxPending + " changed paths waiting for comparison", roots, true));
+    String what =
+        pending.size() >= maxPending
+            ? "more than " + maxPending + " changed paths"
+            : "more than " + maxPendingBytes + " bytes of changed paths";
+    addRescan(new Rescan(what + " waiting for comparison", roots, true));
     return false;
+  }
+
+  /** Whether a notice of {@code bytes} fits now (one always does when none is pending). */
+  private boolean hasSpace(long bytes) {
+    return pending.size() < maxPending
+        && (pending.isEmpty() || pendingBytes + bytes <= maxPendingBytes);
+  }
+
+  /** What a pending notice for {@code path} holds of the heap, about. */
+  static long weight(PathBytes path) {
+    return NOTICE_OVERHEAD + path.length();
   }
 
   /** Records a rescan and drops the pending paths it covers. Under the lock. */
@@ -290,6 +357,7 @@ public final class Coalescer implements ChangeListener {
       Notice n = it.next().getValue();
       if (under(n.path(), r.scope())) {
         n.taken = true;
+        pendingBytes -= n.bytes;
         it.remove();
       }
     }
@@ -361,20 +429,24 @@ public final class Coalescer implements ChangeListener {
    */
   private List<Notice> ripe(int max) {
     List<Notice> out = new ArrayList<>();
-    while (!ready.isEmpty() && out.size() < max) {
+    long outBytes = 0;
+    while (!ready.isEmpty() && out.size() < max && outBytes < BATCH_BYTES) {
       Notice n = ready.poll();
       if (!n.taken) {
+        outBytes += n.bytes;
         takeOut(n, out);
       }
     }
     long now = monotonicNs.getAsLong();
     Iterator<Notice> it = pending.values().iterator();
-    while (it.hasNext() && out.size() < max) {
+    while (it.hasNext() && out.size() < max && outBytes < BATCH_BYTES) {
       Notice n = it.next();
       if (n.firstNs() + windowNs > now) {
         break;
       }
       n.taken = true;
+      pendingBytes -= n.bytes;
+      outBytes += n.bytes;
       it.remove();
       out.add(n);
     }
@@ -407,7 +479,9 @@ public final class Coalescer implements ChangeListener {
 
   private void takeOut(Notice n, List<Notice> out) {
     n.taken = true;
-    pending.remove(n.path());
+    if (pending.remove(n.path()) != null) {
+      pendingBytes -= n.bytes;
+    }
     out.add(n);
   }
 
@@ -417,6 +491,7 @@ public final class Coalescer implements ChangeListener {
       n.taken = true;
     }
     pending.clear();
+    pendingBytes = 0;
     ready.clear();
     return out;
   }
@@ -441,6 +516,16 @@ public final class Coalescer implements ChangeListener {
     lock.lock();
     try {
       return pending.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** What the pending paths weigh now, by {@link #weight}: never above the bound but for one. */
+  public long pendingBytes() {
+    lock.lock();
+    try {
+      return pendingBytes;
     } finally {
       lock.unlock();
     }

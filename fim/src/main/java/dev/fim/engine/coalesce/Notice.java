@@ -23,6 +23,9 @@ public final class Notice {
   boolean ready;
   boolean taken;
 
+  /** What it holds of the heap while pending, by {@link Coalescer#weight} (plus its partner). */
+  long bytes;
+
   Notice(PathBytes path, long nowNs, long wallNs) {
     this.path = path;
     this.firstNs = nowNs;

@@ -77,8 +77,8 @@ public final class ChangeComparator implements AutoCloseable {
   private static final int STREAM_CHUNK = 1000;
 
   /**
-   * A rescan holds at most this many disappeared/appeared paths for pairing into moves (~1 KB
-   * each).
+   * A rescan holds at most this many disappeared/appeared paths for pairing into moves (~1 KB each
+   * for ordinary paths), and at most {@link #FINDINGS_BYTES} of them (paths are unbounded).
    */
   private static final int MAX_PAIRABLE = 20_000;
 
@@ -222,6 +222,7 @@ public final class ChangeComparator implements AutoCloseable {
     Map<PathBytes, PathBytes> renamedOnto = renamedOnto(sorted, byPath);
     Map<PathBytes, PathBytes> foldedInto = new HashMap<>();
     List<Finding> findings = new ArrayList<>();
+    long[] findingsBytes = {0};
     List<PathBytes> subtrees = new ArrayList<>();
     for (Notice n : sorted) {
       if (underAny(n.path(), subtrees)) {
@@ -256,6 +257,11 @@ public final class ChangeComparator implements AutoCloseable {
                     && TemporaryNames.looksTemporary(f.path())
                     && hold(f.path(), f.after(), f.timeNs(), f.sighting()))) {
                   findings.add(f);
+                  findingsBytes[0] += weight(f);
+                  if (findingsBytes[0] > FINDINGS_BYTES) {
+                    recordAndCommit(findings, foldedInto);
+                    findingsBytes[0] = 0;
+                  }
                 }
               });
           continue;
@@ -305,6 +311,31 @@ public final class ChangeComparator implements AutoCloseable {
               n.sighting(),
               null));
     }
+    recordAndCommit(findings, foldedInto);
+  }
+
+  /**
+   * The findings a batch may gather before they are recorded and committed part-way (by {@link
+   * #weight}): a subtree compared as a whole yields a finding per entry, each with its path and
+   * states, and the recording copies the path again, so a directory of 2,000 files 64 KB deep
+   * (chosen by whoever writes in the tree) ran the 64 MB watch out of heap while this was
+   * unbounded. The cost past it: a move whose two ends fall on both sides of a part-way commit is
+   * reported as a deletion and a creation, and the parts' events are in time order each (every
+   * change still reported). About 10,000 ordinary entries.
+   */
+  static final long FINDINGS_BYTES = 8L << 20;
+
+  /** What a finding holds of the heap until it is recorded, about (its path twice, its states). */
+  private static long weight(Finding f) {
+    return 256
+        + 2L * f.path().length()
+        + (f.before() != null ? f.before().heldBytes() : 0)
+        + (f.after() != null ? f.after().heldBytes() : 0);
+  }
+
+  /** Records the findings gathered so far (in the order they were seen), commits, and clears. */
+  private void recordAndCommit(List<Finding> findings, Map<PathBytes, PathBytes> foldedInto)
+      throws StoreException {
     if (!foldedInto.isEmpty()) {
       for (int i = 0; i < findings.size(); i++) {
         Finding f = findings.get(i);
@@ -319,6 +350,7 @@ public final class ChangeComparator implements AutoCloseable {
     findings.sort(Comparator.comparingLong(Finding::timeNs));
     pairAndRecord(findings);
     out.commit();
+    findings.clear();
   }
 
   /**
@@ -347,6 +379,7 @@ public final class ChangeComparator implements AutoCloseable {
     List<Finding> pairable = new ArrayList<>();
     List<Finding> chunk = new ArrayList<>();
     long[] found = {0};
+    long[] heldBytes = {0, 0}; // pairable, chunk: by weight, as the counts (paths are unbounded)
     compareTree(
         r.scope(),
         timeNs,
@@ -356,20 +389,24 @@ public final class ChangeComparator implements AutoCloseable {
           found[0]++;
           if (f.gone() || f.arrived()) {
             pairable.add(f); // kept until the end: its other end may come later in path order
-            if (pairable.size() >= MAX_PAIRABLE) {
+            heldBytes[0] += weight(f);
+            if (pairable.size() >= MAX_PAIRABLE || heldBytes[0] > FINDINGS_BYTES) {
               // Memory stays bounded on a rescan that finds a whole tree gone or new; moves beyond
               // this many
               // candidates are reported as deleted + created.
               pairAndRecord(pairable);
               out.commit();
               pairable.clear();
+              heldBytes[0] = 0;
             }
           } else {
             chunk.add(f);
-            if (chunk.size() >= STREAM_CHUNK) {
+            heldBytes[1] += weight(f);
+            if (chunk.size() >= STREAM_CHUNK || heldBytes[1] > FINDINGS_BYTES / 4) {
               pairAndRecord(chunk);
               out.commit();
               chunk.clear();
+              heldBytes[1] = 0;
             }
           }
         });

@@ -8,7 +8,7 @@ package dev.fim.engine.correlate;
  * @param ignored other audit events received (other keys, no SYSCALL record, records of other
  *     kinds)
  * @param held events in the index now
- * @param evicted events dropped from the index by age or by the count bound
+ * @param evicted events dropped from the index by age or by the count or byte bound
  * @param lostSerials audit serials never received (the reassembler's gaps): events lost on the way
  *     to fim
  * @param kernelLost how much the kernel's {@code lost} counter grew since start (backlog full, rate

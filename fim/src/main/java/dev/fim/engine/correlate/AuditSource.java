@@ -4,13 +4,10 @@ import dev.fim.engine.attribute.Attributable;
 import dev.fim.engine.attribute.AttributionSource;
 import dev.fim.store.Attribution;
 import dev.fim.store.Origin;
-import dev.fim.store.PathBytes;
 import dev.fim.store.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
 
@@ -46,13 +43,7 @@ public final class AuditSource implements AttributionSource {
    * Per path, the end of the span its last change's writers were taken from: a syscall is one
    * change's writer, not also the next one's.
    */
-  private final Map<PathBytes, Long> lastSpanEnd =
-      new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PathBytes, Long> eldest) {
-          return size() > REMEMBERED_PATHS;
-        }
-      };
+  private final RememberedSpans lastSpanEnd = new RememberedSpans(REMEMBERED_PATHS);
 
   /**
    * @param windowNs the longest a change may wait for its records, from when it was seen

@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The recent {@link AuditedChange}s, bounded by age and count, looked up by inode and by absolute
- * path.
+ * The recent {@link AuditedChange}s, bounded by age, count and bytes, looked up by inode and by
+ * absolute path. The bytes: an event's paths, names, executable and arguments are chosen by the
+ * process that made it, kilobytes each, and the count bound follows {@code --max-pending} (65,536
+ * by default: 8 KB events would be 512 MB in the watch's 64 MB heap); an event evicted for bytes is
+ * counted in {@link #evicted} as any other, and its change falls back to /proc.
  *
  * <p>Changes are kept in arrival order (the reassembler delivers by serial, which follows time) in
  * one deque, and in a deque per inode and per path. Each change is appended to all of them at once,
@@ -30,6 +33,8 @@ final class ChangeIndex {
 
   private final long retentionNs;
   private final int maxEvents;
+  private final long maxBytes;
+  private long heldBytes;
   private final ArrayDeque<AuditedChange> all = new ArrayDeque<>();
 
   /**
@@ -40,9 +45,58 @@ final class ChangeIndex {
   private final Map<PathBytes, Object> byPath = new HashMap<>();
   private long evicted;
 
+  /**
+   * The default byte bound, by {@link #weight}: 12 MiB, about 30,000 events of ordinary paths (the
+   * bursts measured need ~26,000), 1,500 of two 4 KB paths.
+   */
+  static final long MAX_BYTES = 12L << 20;
+
   ChangeIndex(long retentionNs, int maxEvents) {
+    this(retentionNs, maxEvents, MAX_BYTES);
+  }
+
+  ChangeIndex(long retentionNs, int maxEvents, long maxBytes) {
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes " + maxBytes);
+    }
     this.retentionNs = retentionNs;
     this.maxEvents = maxEvents;
+    this.maxBytes = maxBytes;
+  }
+
+  /**
+   * What an event holds of the heap, about, from its own fields alone (so eviction subtracts what
+   * adding counted, with nothing stored per event): its items' paths and names, its actor's
+   * executable, name and arguments. An actor shared by consecutive events is counted in each, so
+   * this errs on the heavy side.
+   */
+  static long weight(AuditedChange c) {
+    long bytes = 64;
+    List<PathItem> items = c.items();
+    for (int k = 0; k < items.size(); k++) {
+      PathItem i = items.get(k);
+      bytes += 48 + (i.name() != null ? i.name().length() : 0);
+      if (i.path() != null && i.path() != i.name()) {
+        bytes += i.path().length();
+      }
+    }
+    dev.fim.store.Actor a = c.actor();
+    if (a != null) {
+      bytes += length(a.executable()) + length(a.name()) + length(a.tty());
+      if (a.args() != null) {
+        for (String arg : a.args()) {
+          bytes += 16 + arg.length();
+        }
+      }
+      if (a.parents() != null) {
+        bytes += 128L * a.parents().size();
+      }
+    }
+    return bytes;
+  }
+
+  private static int length(String s) {
+    return s == null ? 0 : s.length();
   }
 
   /**
@@ -51,6 +105,7 @@ final class ChangeIndex {
    */
   void add(AuditedChange c, long nowNs) {
     all.addLast(c);
+    heldBytes += weight(c);
     List<PathItem> items = c.items();
     for (int k = 0; k < items.size(); k++) {
       PathItem i = items.get(k);
@@ -67,8 +122,11 @@ final class ChangeIndex {
   /** Drops changes older than the retention (by their audit time) and beyond the count bound. */
   void evict(long nowNs) {
     while (!all.isEmpty()
-        && (all.size() > maxEvents || nowNs - all.peekFirst().timeNs() > retentionNs)) {
+        && (all.size() > maxEvents
+            || heldBytes > maxBytes
+            || nowNs - all.peekFirst().timeNs() > retentionNs)) {
       AuditedChange c = all.pollFirst();
+      heldBytes -= weight(c);
       List<PathItem> items = c.items();
       for (int k = 0; k < items.size(); k++) {
         PathItem i = items.get(k);
@@ -98,6 +156,11 @@ final class ChangeIndex {
 
   long evicted() {
     return evicted;
+  }
+
+  /** What the held events weigh, by {@link #weight}: never above the byte bound. */
+  long heldBytes() {
+    return heldBytes;
   }
 
   /** The best match for the query (see {@link ChangeQuery}), or null. */

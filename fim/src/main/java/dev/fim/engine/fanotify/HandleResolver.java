@@ -6,7 +6,6 @@ import dev.fim.store.FileType;
 import dev.fim.store.PathBytes;
 import dev.fim.store.sys.NativeException;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import jnr.constants.platform.Errno;
 
@@ -18,10 +17,11 @@ import jnr.constants.platform.Errno;
  * connected path (a directory has one parent), unlike a file's, so this is for the {@code
  * dirHandle}, {@code oldDirHandle} and {@code newDirHandle} of events.
  *
- * <p>Results are kept in a bounded LRU cache keyed by (fsid, handle). A directory that was renamed
- * keeps its handle but not its path, so the cache must hear about directory moves: pass every event
- * to {@link #invalidate}, which drops the whole cache on a directory rename, move or delete (a move
- * renames every path below it, and such events are rare next to file events).
+ * <p>Results are kept in a bounded LRU cache keyed by (fsid, handle), bounded by count and bytes
+ * ({@link DirectoryPaths}). A directory that was renamed keeps its handle but not its path, so the
+ * cache must hear about directory moves: pass every event to {@link #invalidate}, which drops the
+ * whole cache on a directory rename, move or delete (a move renames every path below it, and such
+ * events are rare next to file events).
  *
  * <p>A handle that no longer resolves (ESTALE: the directory was deleted) gives {@code null}; the
  * caller decides (typically: the entry went with its directory, or rescan). The mount fds are
@@ -31,7 +31,10 @@ import jnr.constants.platform.Errno;
  * <p>Not thread-safe: one decoder thread owns it. Must not know about the store, rules or output.
  */
 public final class HandleResolver implements AutoCloseable {
-  /** The default bound: 10,000 directories, about 2 MB of paths and handles. */
+  /**
+   * The default count bound: 10,000 directories; their bytes are bounded too ({@link
+   * DirectoryPaths#BUDGET_BYTES}).
+   */
   public static final int DEFAULT_CAPACITY = 10_000;
 
   private static final byte[] DOTDOT = {'.', '.'};
@@ -39,7 +42,7 @@ public final class HandleResolver implements AutoCloseable {
       " (deleted)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final Map<Long, Integer> mountFds = new HashMap<>();
-  private final LinkedHashMap<FileHandleKey, PathBytes> cache;
+  private final DirectoryPaths cache;
   private final byte[] linkBuf = new byte[FanotifyCalls.PATH_MAX + 1];
   private final byte[] statBuf = new byte[FanotifyCalls.STAT_SIZE];
 
@@ -54,13 +57,7 @@ public final class HandleResolver implements AutoCloseable {
     if (capacity < 1) {
       throw new IllegalArgumentException("cache capacity " + capacity);
     }
-    this.cache =
-        new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<FileHandleKey, PathBytes> eldest) {
-            return size() > capacity;
-          }
-        };
+    this.cache = new DirectoryPaths(capacity, DirectoryPaths.BUDGET_BYTES);
   }
 
   public HandleResolver() {

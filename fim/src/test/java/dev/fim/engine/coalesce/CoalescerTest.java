@@ -150,4 +150,81 @@ class CoalescerTest {
     assertEquals(List.of(p("d"), p("d/f")), takeNow().stream().map(Notice::path).toList());
     assertEquals(1, c.pendingCount(), "e is not below d: it waits its own window");
   }
+
+  /** A path of {@code bytes} bytes below /w: a hostile writer's deep directory. */
+  private static PathBytes heavy(String name, int bytes) {
+    return p(name + "/" + "d".repeat(bytes - 4 - name.length() - 1));
+  }
+
+  /**
+   * Long paths fill the pending bytes before the count: the next new path waits, then declares the
+   * loss (a rescan of the trees, counted) instead of growing the heap; what was pending is dropped
+   * with it and found again by the rescan, never silently.
+   */
+  @Test
+  void heavyPathsAreBoundedByBytesWithTheOverflowRescan() throws Exception {
+    long budget = 64 * 1024;
+    Coalescer b =
+        new Coalescer(List.of(ROOT), WINDOW, 65_536, budget, 0, clock::get, clock::get, null);
+    int created = 0;
+    for (int i = 0; i < 100; i++) {
+      b.changed(heavy("f" + i, 16 * 1024), CREATED, false, 10);
+      created++;
+      assertTrue(b.pendingBytes() <= budget, "pending " + b.pendingBytes() + " > " + budget);
+    }
+    assertEquals(100, created);
+    assertEquals(1, b.counters()[2], "the loss is declared, once");
+    Coalescer.Batch batch = b.take(100, 0);
+    assertEquals(1, batch.rescans().size());
+    assertTrue(batch.rescans().get(0).overflow());
+    assertEquals(List.of(ROOT), batch.rescans().get(0).scope());
+    assertTrue(
+        batch.rescans().get(0).reason().contains("bytes of changed paths"),
+        batch.rescans().get(0).reason());
+    assertEquals(0, b.pendingBytes());
+  }
+
+  /** One path heavier than the whole budget is still let in when nothing else waits. */
+  @Test
+  void onePathHeavierThanTheBudgetStillWaits() throws Exception {
+    Coalescer b = new Coalescer(List.of(ROOT), WINDOW, 16, 1024, 0, clock::get, clock::get, null);
+    b.changed(heavy("big", 8 * 1024), CLOSED_WRITE, false, 10);
+    assertEquals(0, b.counters()[2]);
+    List<Notice> n = b.take(100, 0).notices();
+    assertEquals(1, n.size());
+    assertEquals(0, b.pendingBytes());
+  }
+
+  /**
+   * A batch stops at BATCH_BYTES of paths (the comparison copies each path): heavy ripe notices
+   * come out over several batches, every one of them.
+   */
+  @Test
+  void aBatchOfHeavyPathsStopsAtItsBytesAndTheRestFollow() throws Exception {
+    Coalescer b =
+        new Coalescer(List.of(ROOT), WINDOW, 1000, 64L << 20, 0, clock::get, clock::get, null);
+    int n = 200;
+    for (int i = 0; i < n; i++) {
+      b.changed(heavy("f" + i, 64 * 1024), CLOSED_WRITE, false, 10);
+    }
+    int taken = 0;
+    int batches = 0;
+    while (taken < n) {
+      List<Notice> batch = b.take(512, 0).notices();
+      assertTrue(!batch.isEmpty(), "nothing left after " + taken);
+      long bytes = 0;
+      for (Notice x : batch) {
+        bytes += x.path().length();
+      }
+      assertTrue(
+          batch.size() == 1 || bytes <= Coalescer.BATCH_BYTES + 65 * 1024,
+          batch.size() + " notices, " + bytes + " bytes");
+      taken += batch.size();
+      batches++;
+    }
+    assertEquals(n, taken);
+    assertTrue(batches >= n * 64 * 1024 / Coalescer.BATCH_BYTES, batches + " batches");
+    assertEquals(0, b.pendingBytes());
+    assertEquals(0, b.counters()[2]);
+  }
 }

@@ -3,6 +3,7 @@ package dev.fim.engine.correlate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fim.store.Actor;
 import dev.fim.store.PathBytes;
@@ -263,5 +264,41 @@ class ChangeIndexTest {
     AuditedChange cp = add(2, 6, item(DIR, 10, NameType.PARENT), item(t, 11, NameType.CREATE));
     AuditedChange chmod = add(3, 7, item(t, 11, NameType.NORMAL));
     assertEquals(List.of(cp, chmod), index.findAll(q(t, 11, 0, 3), T0, T0 + 100 * MS));
+  }
+
+  /**
+   * Events with hostile paths (4 KB each, two items) and a long executable stay within the byte
+   * bound, however many the count bound would allow: the eldest go first, each eviction counted,
+   * and the newest is still found.
+   */
+  @Test
+  void heavyEventsAreBoundedByBytesAndEveryEvictionIsCounted() {
+    long budget = 256 * 1024;
+    ChangeIndex heavy = new ChangeIndex(10_000 * MS, 65_536, budget);
+    String exe = "/tmp/" + "e".repeat(4000);
+    int added = 2000;
+    AuditedChange last = null;
+    for (int n = 0; n < added; n++) {
+      PathBytes dir = PathBytes.ofUtf8("/w/" + "d".repeat(4000));
+      PathBytes f = dir.resolve(PathBytes.ofUtf8("f" + n).toBytes());
+      Actor a =
+          new Actor(1001L, null, 0L, "root", 7, 1, exe, "x", List.of("a".repeat(120)), 1L, null);
+      last =
+          new AuditedChange(
+              n,
+              T0 + n * MS,
+              T0 + n * MS,
+              "openat",
+              true,
+              0,
+              0,
+              a,
+              List.of(item(dir, 2, NameType.PARENT), item(f, 100 + n, NameType.CREATE)));
+      heavy.add(last, T0 + n * MS);
+      assertTrue(heavy.heldBytes() <= budget, "held " + heavy.heldBytes() + " > " + budget);
+    }
+    assertTrue(heavy.size() < 50, heavy.size() + " held");
+    assertEquals(added, heavy.size() + heavy.evicted(), "every event held or counted as evicted");
+    assertEquals(last, heavy.find(q(last.items().get(1).path(), 100 + added - 1, 7, added - 1)));
   }
 }
