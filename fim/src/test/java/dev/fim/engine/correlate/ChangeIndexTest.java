@@ -301,4 +301,51 @@ class ChangeIndexTest {
     assertEquals(added, heavy.size() + heavy.evicted(), "every event held or counted as evicted");
     assertEquals(last, heavy.find(q(last.items().get(1).path(), 100 + added - 1, 7, added - 1)));
   }
+
+  /**
+   * One writer's events share one actor object (the decoder reuses it): counted once while any of
+   * them is held, not per event, so a burst keeps as many events as the count bound allows; and
+   * every byte counted in is counted out when they go.
+   */
+  @Test
+  void anActorSharedByManyEventsIsCountedOnceAndAllOfItGoesWithThem() {
+    ChangeIndex index = new ChangeIndex(10_000 * MS, 65_536, 4L << 20);
+    Actor writer =
+        new Actor(
+            1001L,
+            null,
+            0L,
+            "root",
+            7,
+            1,
+            "/usr/bin/python3",
+            "python3",
+            List.of("a".repeat(2000)),
+            1L,
+            null);
+    Actor other =
+        new Actor(1002L, null, 0L, "root", 8, 1, "/usr/bin/cp", "cp", List.of("cp"), 1L, null);
+    int added = 10_000;
+    for (int n = 0; n < added; n++) {
+      PathBytes f = PathBytes.ofUtf8("/w/dir/file-" + n);
+      index.add(
+          new AuditedChange(
+              n,
+              T0 + n,
+              T0 + n,
+              "openat",
+              true,
+              0,
+              0,
+              n % 2 == 0 ? writer : other, // two writers interleaved, as in a burst
+              List.of(item(f, 100 + n, NameType.NORMAL))),
+          T0 + n);
+    }
+    assertEquals(
+        added, index.size(), "none evicted: 2 KB of arguments counted once, not per event");
+    assertTrue(index.heldBytes() < 4L << 20);
+    index.evict(T0 + 20_000 * MS); // all past the retention
+    assertEquals(0, index.size());
+    assertEquals(0, index.heldBytes(), "every byte counted in is counted out");
+  }
 }
