@@ -154,8 +154,8 @@ final class WatchCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "65536",
       description =
-          "Most changed paths waiting for comparison; beyond it the trees are rescanned (an overflow "
-              + "event). Default: ${DEFAULT-VALUE}.")
+          "Most changed paths waiting for comparison (they are also bounded to 12 MiB of paths); "
+              + "beyond it the trees are rescanned (an overflow event). Default: ${DEFAULT-VALUE}.")
   int maxPending;
 
   @Option(
